@@ -1,0 +1,65 @@
+#include "cli/cli.h"
+
+#include <algorithm>
+#include <array>
+
+#include "cli/commands.h"
+
+namespace gdl::cli {
+
+namespace {
+constexpr std::array<std::string_view, 3> kCommands = {"check", "list-rules", "explain"};
+
+// `gd-export-lint PATH...` is short for `gd-export-lint check PATH...`.
+std::vector<std::string> with_default_command(const std::vector<std::string>& args) {
+  std::vector<std::string> result = args;
+  if (args.size() < 2) return result;
+  const std::string& first = args[1];
+  const bool is_command = std::find(kCommands.begin(), kCommands.end(), first) != kCommands.end();
+  const bool top_level_flag = first == "--help" || first == "-h" || first == "--version" || first == "-V";
+  if (!is_command && !top_level_flag) result.insert(result.begin() + 1, "check");
+  return result;
+}
+}  // namespace
+
+int run_cli(const std::vector<std::string>& raw_args, std::ostream& out, std::ostream& err,
+            bool stdout_is_tty) {
+  CLI::App app{"gd-export-lint: checks the KMS key policy and S3 bucket policy that GuardDuty findings "
+               "export needs",
+               "gd-export-lint"};
+  app.set_version_flag("-V,--version", std::string("gd-export-lint ") + GDL_VERSION);
+  app.require_subcommand(1);
+
+  CheckArgs check_args;
+  CLI::App* check = app.add_subcommand("check", "Check policy files (also: gd-export-lint PATH...)");
+  add_check_options(*check, check_args);
+
+  app.add_subcommand("list-rules", "List every rule with its id, name, severity and summary");
+
+  std::string explain_rule;
+  CLI::App* explain = app.add_subcommand("explain", "Explain a rule: why it matters and how to fix it");
+  explain->add_option("RULE", explain_rule, "Rule id (GD001) or name (json-syntax)")->required();
+
+  const std::vector<std::string> args = with_default_command(raw_args);
+  std::vector<const char*> argv;
+  argv.reserve(args.size());
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e, out, err);
+    return kExitUsage;
+  }
+
+  if (check->parsed()) return run_check(check_args, out, err, stdout_is_tty);
+  if (explain->parsed()) return run_explain(explain_rule, out, err);
+  return run_list_rules(out);
+}
+
+}  // namespace gdl::cli

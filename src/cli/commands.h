@@ -1,0 +1,27 @@
+#pragma once
+// One function per subcommand; cli.cpp registers them with CLI11.
+
+#include <CLI/CLI.hpp>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace gdl::cli {
+
+struct CheckArgs {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;
+  std::string fail_on = "error";
+  std::vector<std::string> disable;
+  std::string color = "auto";
+  bool quiet = false;
+};
+
+void add_check_options(CLI::App& command, CheckArgs& args);
+int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty);
+int run_list_rules(std::ostream& out);
+int run_explain(const std::string& rule, std::ostream& out, std::ostream& err);
+
+}  // namespace gdl::cli

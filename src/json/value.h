@@ -1,0 +1,49 @@
+#pragma once
+// The located JSON tree: every value and every object key carries its byte span in the source.
+// Unlike a DOM, objects keep every member in source order, duplicates included.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "source/source_file.h"
+
+namespace gdl::json {
+
+enum class Kind : std::uint8_t { null, boolean, number, string, array, object };
+
+std::string_view to_string(Kind kind);
+
+struct Member;
+
+struct Value {
+  Kind kind = Kind::null;
+  bool boolean = false;
+  Span span;
+  std::string text;             // decoded string value, or the number's source text
+  std::vector<Value> items;     // array elements
+  std::vector<Member> members;  // object members in source order
+
+  Value() = default;
+  Value(Kind k, Span s) : kind(k), span(s) {}
+  Value(Value&&) noexcept = default;
+  Value& operator=(Value&&) noexcept = default;
+  Value(const Value&) = delete;  // trees can be huge: copies must be explicit (clone())
+  Value& operator=(const Value&) = delete;
+  ~Value();
+
+  [[nodiscard]] bool is_string() const { return kind == Kind::string; }
+  [[nodiscard]] bool is_array() const { return kind == Kind::array; }
+  [[nodiscard]] bool is_object() const { return kind == Kind::object; }
+  // The member named `key`; with duplicate keys the last one wins, as in most JSON parsers.
+  [[nodiscard]] const Member* find(std::string_view key) const;
+};
+
+struct Member {
+  std::string key;
+  Span key_span;
+  Value value;
+};
+
+}  // namespace gdl::json

@@ -1,0 +1,58 @@
+#pragma once
+// The diagnostics model every stage produces and every formatter consumes.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "source/source_file.h"
+
+namespace gdl {
+
+enum class Severity { note = 0, warning = 1, error = 2 };
+
+std::string_view to_string(Severity severity);
+std::optional<Severity> parse_severity(std::string_view text);
+
+// A location in a file: byte span plus the line:column of both ends.
+struct Location {
+  std::string file;
+  Span span;
+  Position start;
+  Position end;
+};
+
+Location make_location(const SourceFile& source, Span span);
+
+struct RelatedLocation {
+  Location location;
+  std::string message;
+};
+
+// A suggested text edit: replace the bytes of `span` with `replacement`.
+struct TextEdit {
+  Location location;
+  std::string replacement;
+};
+
+struct Fix {
+  std::string description;
+  std::vector<TextEdit> edits;
+};
+
+struct Diagnostic {
+  std::string rule_id;    // e.g. "GD001"
+  std::string rule_name;  // e.g. "json-syntax"
+  Severity severity = Severity::error;
+  std::string message;
+  Location location;
+  std::vector<RelatedLocation> related;
+  std::optional<Fix> fix;
+  std::vector<std::string> notes;  // extra explanation lines ("note: ...")
+};
+
+// Orders diagnostics by file, then position, then rule id: the order every formatter prints.
+bool diagnostic_less(const Diagnostic& a, const Diagnostic& b);
+
+}  // namespace gdl

@@ -1,0 +1,90 @@
+// The stable JSON output (schema documented in README.md, "JSON output").
+
+#include "report/json_writer.h"
+#include "report/report.h"
+
+namespace gdl {
+namespace {
+
+void write_range(JsonOut& j, const Location& loc) {
+  j.field("file", loc.file);
+  j.field("line", loc.start.line);
+  j.field("column", loc.start.column);
+  j.field("endLine", loc.end.line);
+  j.field("endColumn", loc.end.column);
+  j.field("offset", loc.span.begin);
+  j.field("endOffset", loc.span.end);
+}
+
+}  // namespace
+
+void write_json(const Report& report, std::ostream& out) {
+  JsonOut j(out);
+  j.begin_object();
+  j.field("tool", "gd-export-lint");
+  j.field("version", GDL_VERSION);
+  j.field("schemaVersion", 1);
+  j.key("diagnostics");
+  j.begin_array();
+  for (const Diagnostic& d : report.diagnostics) {
+    j.begin_object();
+    j.field("ruleId", d.rule_id);
+    j.field("ruleName", d.rule_name);
+    j.field("severity", to_string(d.severity));
+    j.field("message", d.message);
+    write_range(j, d.location);
+    j.key("related");
+    j.begin_array();
+    for (const RelatedLocation& r : d.related) {
+      j.begin_object();
+      write_range(j, r.location);
+      j.field("message", r.message);
+      j.end_object();
+    }
+    j.end_array();
+    j.key("notes");
+    j.begin_array();
+    for (const std::string& note : d.notes) j.string(note);
+    j.end_array();
+    if (d.fix) {
+      j.key("fix");
+      j.begin_object();
+      j.field("description", d.fix->description);
+      j.key("edits");
+      j.begin_array();
+      for (const TextEdit& e : d.fix->edits) {
+        j.begin_object();
+        write_range(j, e.location);
+        j.field("replacement", e.replacement);
+        j.end_object();
+      }
+      j.end_array();
+      j.end_object();
+    }
+    j.end_object();
+  }
+  j.end_array();
+  j.key("inputErrors");
+  j.begin_array();
+  for (const InputError& e : report.input_errors) {
+    j.begin_object();
+    j.field("file", e.path);
+    j.field("message", e.message);
+    j.end_object();
+  }
+  j.end_array();
+  const Summary s = report.summary();
+  j.key("summary");
+  j.begin_object();
+  j.field("files", s.files);
+  j.field("errors", s.errors);
+  j.field("warnings", s.warnings);
+  j.field("notes", s.notes);
+  j.field("inputErrors", report.input_errors.size());
+  j.end_object();
+  j.end_object();
+  j.finish();
+  out << '\n';
+}
+
+}  // namespace gdl

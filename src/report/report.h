@@ -1,0 +1,53 @@
+#pragma once
+// Everything one run found, ready for a formatter. Formatters never judge: they only render.
+
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "report/diagnostic.h"
+#include "source/source_file.h"
+
+namespace gdl {
+
+struct InputError {
+  std::string path;
+  std::string message;
+};
+
+struct Summary {
+  std::size_t files = 0;
+  std::size_t errors = 0;
+  std::size_t warnings = 0;
+  std::size_t notes = 0;
+};
+
+struct Report {
+  std::vector<Diagnostic> diagnostics;  // sorted by file and position
+  std::vector<InputError> input_errors;
+  // Sources by display path, so the text formatter can show the offending line.
+  std::map<std::string, std::unique_ptr<SourceFile>, std::less<>> sources;
+  std::size_t files_checked = 0;
+
+  [[nodiscard]] Summary summary() const;
+  [[nodiscard]] const SourceFile* source(std::string_view path) const;
+};
+
+enum class OutputFormat { text, json, sarif, github };
+
+struct FormatOptions {
+  bool color = false;
+  bool quiet = false;  // text: one line per diagnostic, no summary
+};
+
+void write_text(const Report& report, const FormatOptions& options, std::ostream& out);
+void write_json(const Report& report, std::ostream& out);
+void write_sarif(const Report& report, std::ostream& out);
+void write_github(const Report& report, std::ostream& out);
+
+void write_report(const Report& report, OutputFormat format, const FormatOptions& options,
+                  std::ostream& out);
+
+}  // namespace gdl

@@ -1,0 +1,94 @@
+#include "report/rule_catalog.h"
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <vector>
+
+#include "util/text.h"
+
+namespace gdl {
+namespace embedded {
+std::span<const std::string_view> rule_files();
+}
+
+namespace {
+
+[[noreturn]] void metadata_defect(std::string_view what) {
+  std::cerr << "gd-export-lint: internal error: malformed rule metadata: " << what << '\n';
+  std::abort();
+}
+
+std::string required_string(const rapidjson::Value& object, const char* key, std::string_view file) {
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd() || !it->value.IsString()) {
+    metadata_defect(fmt::format("missing string \"{}\" in {}", key, file.substr(0, 40)));
+  }
+  return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+std::vector<RuleInfo> load_rules() {
+  std::vector<RuleInfo> rules;
+  for (std::string_view file : embedded::rule_files()) {
+    rapidjson::Document doc;
+    doc.Parse(file.data(), file.size());
+    if (doc.HasParseError() || !doc.IsObject()) {
+      metadata_defect(fmt::format("{} at offset {}", rapidjson::GetParseError_En(doc.GetParseError()),
+                                  doc.GetErrorOffset()));
+    }
+    RuleInfo rule;
+    rule.id = required_string(doc, "id", file);
+    rule.name = required_string(doc, "name", file);
+    auto severity = parse_severity(required_string(doc, "severity", file));
+    if (!severity) metadata_defect("bad severity in " + rule.id);
+    rule.severity = *severity;
+    rule.summary = required_string(doc, "summary", file);
+    rule.why = required_string(doc, "why", file);
+    rule.fix = required_string(doc, "fix", file);
+    rule.anchor = required_string(doc, "anchor", file);
+    auto example = doc.FindMember("example");
+    if (example == doc.MemberEnd() || !example->value.IsObject()) metadata_defect("no example in " + rule.id);
+    rule.example_bad = required_string(example->value, "bad", file);
+    rule.example_good = required_string(example->value, "good", file);
+    rules.push_back(std::move(rule));
+  }
+  std::sort(rules.begin(), rules.end(), [](const RuleInfo& a, const RuleInfo& b) { return a.id < b.id; });
+  return rules;
+}
+
+}  // namespace
+
+std::span<const RuleInfo> all_rules() {
+  static const std::vector<RuleInfo> rules = load_rules();
+  return rules;
+}
+
+const RuleInfo* find_rule(std::string_view id_or_name) {
+  for (const RuleInfo& rule : all_rules()) {
+    if (iequals(rule.id, id_or_name) || iequals(rule.name, id_or_name)) return &rule;
+  }
+  return nullptr;
+}
+
+Diagnostic make_diagnostic(std::string_view rule_id, Location location, std::string message) {
+  const RuleInfo* rule = find_rule(rule_id);
+  if (rule == nullptr) metadata_defect(fmt::format("unknown rule {}", rule_id));
+  Diagnostic d;
+  d.rule_id = rule->id;
+  d.rule_name = rule->name;
+  d.severity = rule->severity;
+  d.message = std::move(message);
+  d.location = std::move(location);
+  return d;
+}
+
+std::string rule_help_uri(const RuleInfo& rule) {
+  return fmt::format("https://github.com/gd-export-lint/gd-export-lint/blob/main/rules/README.md#{}",
+                     rule.anchor);
+}
+
+}  // namespace gdl

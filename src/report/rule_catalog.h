@@ -1,0 +1,37 @@
+#pragma once
+// Rule metadata (rules/*.json), compiled into the binary and parsed once on first use.
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "report/diagnostic.h"
+
+namespace gdl {
+
+struct RuleInfo {
+  std::string id;        // "GD001"
+  std::string name;      // "json-syntax"
+  Severity severity = Severity::error;
+  std::string summary;   // one line
+  std::string why;       // the rationale, a paragraph
+  std::string example_bad;
+  std::string example_good;
+  std::string fix;       // how to fix, in words
+  std::string anchor;    // README anchor of the rule's documentation
+};
+
+// All rules, sorted by id. Aborts with a message if the embedded metadata is malformed: that is a
+// build defect caught by the test suite, never a user input problem.
+std::span<const RuleInfo> all_rules();
+
+// Looks a rule up by id ("GD001") or name ("json-syntax"), case-insensitively.
+const RuleInfo* find_rule(std::string_view id_or_name);
+
+// A diagnostic for `rule_id` with its name and default severity filled in from the catalog.
+Diagnostic make_diagnostic(std::string_view rule_id, Location location, std::string message);
+
+// The documentation URL of a rule (README section).
+std::string rule_help_uri(const RuleInfo& rule);
+
+}  // namespace gdl

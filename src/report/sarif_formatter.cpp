@@ -1,0 +1,265 @@
+// SARIF 2.1.0 for GitHub code scanning: rules with help text, results with regions (columns in
+// Unicode code points, declared by run.columnKind), related locations, fixes and fingerprints.
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "report/json_writer.h"
+#include "report/report.h"
+#include "report/rule_catalog.h"
+
+namespace gdl {
+namespace {
+
+// Percent-encodes a path into a URI reference; relative paths are resolved against %SRCROOT%.
+std::string path_to_uri(std::string_view path) {
+  std::string out;
+  if (path.starts_with('/')) out = "file://";
+  for (const char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                            c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+    if (unreserved) {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return out;
+}
+
+void write_artifact(JsonOut& j, std::string_view file) {
+  j.key("artifactLocation");
+  j.begin_object();
+  j.field("uri", path_to_uri(file));
+  if (!file.starts_with('/')) j.field("uriBaseId", "%SRCROOT%");
+  j.end_object();
+}
+
+void write_region(JsonOut& j, const Location& loc) {
+  j.begin_object();
+  j.field("startLine", loc.start.line);
+  j.field("startColumn", loc.start.column);
+  j.field("endLine", loc.end.line);
+  j.field("endColumn", loc.end.column);
+  j.field("byteOffset", loc.span.begin);
+  j.field("byteLength", loc.span.size());
+  j.end_object();
+}
+
+void write_physical(JsonOut& j, const Location& loc) {
+  j.key("physicalLocation");
+  j.begin_object();
+  write_artifact(j, loc.file);
+  j.key("region");
+  write_region(j, loc);
+  j.end_object();
+}
+
+std::string_view level(Severity s) {
+  switch (s) {
+    case Severity::error: return "error";
+    case Severity::warning: return "warning";
+    case Severity::note: return "note";
+  }
+  return "error";
+}
+
+// FNV-1a: a stable fingerprint that does not depend on the diagnostic's line.
+std::string fingerprint(const Diagnostic& d, const Report& report) {
+  std::uint64_t hash = 1469598103934665603ULL;
+  auto mix = [&hash](std::string_view text) {
+    for (const char c : text) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 1099511628211ULL;
+    }
+    hash ^= 0xFF;
+    hash *= 1099511628211ULL;
+  };
+  mix(d.rule_id);
+  mix(d.location.file);
+  if (const SourceFile* source = report.source(d.location.file)) {
+    const Span s = d.location.span;
+    mix(source->text().substr(s.begin, std::min<std::size_t>(s.size(), 200)));
+  }
+  return fmt::format("{:016x}", hash);
+}
+
+void write_rule(JsonOut& j, const RuleInfo& rule) {
+  j.begin_object();
+  j.field("id", rule.id);
+  j.field("name", rule.name);
+  j.key("shortDescription");
+  j.begin_object();
+  j.field("text", rule.summary);
+  j.end_object();
+  j.key("fullDescription");
+  j.begin_object();
+  j.field("text", rule.why);
+  j.end_object();
+  j.key("help");
+  j.begin_object();
+  j.field("text", fmt::format("{}\n\nWhy: {}\n\nFix: {}\n\nExample (bad):\n{}\n\nExample (good):\n{}", rule.summary,
+                              rule.why, rule.fix, rule.example_bad, rule.example_good));
+  j.field("markdown", fmt::format("**{}**\n\n**Why is this bad?** {}\n\n**Fix:** {}\n\n**Example**\n```json\n{}\n```\n\n"
+                                  "**Use instead**\n```json\n{}\n```",
+                                  rule.summary, rule.why, rule.fix, rule.example_bad, rule.example_good));
+  j.end_object();
+  j.field("helpUri", rule_help_uri(rule));
+  j.key("defaultConfiguration");
+  j.begin_object();
+  j.field("level", level(rule.severity));
+  j.end_object();
+  j.key("properties");
+  j.begin_object();
+  j.key("tags");
+  j.begin_array();
+  j.string("security");
+  j.string("guardduty");
+  j.end_array();
+  j.end_object();
+  j.end_object();
+}
+
+}  // namespace
+
+void write_sarif(const Report& report, std::ostream& out) {
+  const auto rules = all_rules();
+  std::map<std::string, std::size_t, std::less<>> rule_index;
+  for (std::size_t i = 0; i < rules.size(); ++i) rule_index.emplace(rules[i].id, i);
+
+  JsonOut j(out);
+  j.begin_object();
+  j.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+  j.field("version", "2.1.0");
+  j.key("runs");
+  j.begin_array();
+  j.begin_object();
+  j.key("tool");
+  j.begin_object();
+  j.key("driver");
+  j.begin_object();
+  j.field("name", "gd-export-lint");
+  j.field("version", GDL_VERSION);
+  j.field("semanticVersion", GDL_VERSION);
+  j.field("informationUri", "https://github.com/gd-export-lint/gd-export-lint");
+  j.key("rules");
+  j.begin_array();
+  for (const RuleInfo& rule : rules) write_rule(j, rule);
+  j.end_array();
+  j.end_object();
+  j.end_object();
+  j.field("columnKind", "unicodeCodePoints");
+
+  j.key("invocations");
+  j.begin_array();
+  j.begin_object();
+  j.key("executionSuccessful");
+  j.boolean(report.input_errors.empty());
+  j.key("toolExecutionNotifications");
+  j.begin_array();
+  for (const InputError& e : report.input_errors) {
+    j.begin_object();
+    j.field("level", "error");
+    j.key("message");
+    j.begin_object();
+    j.field("text", fmt::format("cannot read {}: {}", e.path, e.message));
+    j.end_object();
+    j.key("locations");
+    j.begin_array();
+    j.begin_object();
+    j.key("physicalLocation");
+    j.begin_object();
+    write_artifact(j, e.path);
+    j.end_object();
+    j.end_object();
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  j.end_array();
+
+  // Identical findings in one file get an occurrence number so fingerprints stay unique.
+  std::map<std::string, std::size_t, std::less<>> occurrences;
+  j.key("results");
+  j.begin_array();
+  for (const Diagnostic& d : report.diagnostics) {
+    j.begin_object();
+    j.field("ruleId", d.rule_id);
+    if (auto it = rule_index.find(d.rule_id); it != rule_index.end()) j.field("ruleIndex", it->second);
+    j.field("level", level(d.severity));
+    std::string text = d.message;
+    for (const std::string& note : d.notes) text += "\n" + note;
+    j.key("message");
+    j.begin_object();
+    j.field("text", text);
+    j.end_object();
+    j.key("locations");
+    j.begin_array();
+    j.begin_object();
+    write_physical(j, d.location);
+    j.end_object();
+    j.end_array();
+    if (!d.related.empty()) {
+      j.key("relatedLocations");
+      j.begin_array();
+      for (std::size_t i = 0; i < d.related.size(); ++i) {
+        j.begin_object();
+        j.field("id", i + 1);
+        write_physical(j, d.related[i].location);
+        j.key("message");
+        j.begin_object();
+        j.field("text", d.related[i].message);
+        j.end_object();
+        j.end_object();
+      }
+      j.end_array();
+    }
+    if (d.fix && !d.fix->edits.empty()) {
+      j.key("fixes");
+      j.begin_array();
+      j.begin_object();
+      j.key("description");
+      j.begin_object();
+      j.field("text", d.fix->description);
+      j.end_object();
+      j.key("artifactChanges");
+      j.begin_array();
+      j.begin_object();
+      write_artifact(j, d.fix->edits.front().location.file);
+      j.key("replacements");
+      j.begin_array();
+      for (const TextEdit& e : d.fix->edits) {
+        j.begin_object();
+        j.key("deletedRegion");
+        write_region(j, e.location);
+        j.key("insertedContent");
+        j.begin_object();
+        j.field("text", e.replacement);
+        j.end_object();
+        j.end_object();
+      }
+      j.end_array();
+      j.end_object();
+      j.end_array();
+      j.end_object();
+      j.end_array();
+    }
+    j.key("partialFingerprints");
+    j.begin_object();
+    const std::string hash = fingerprint(d, report);
+    j.field("gdExportLint/v1", fmt::format("{}:{}", hash, ++occurrences[hash]));
+    j.end_object();
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  j.end_array();
+  j.end_object();
+  j.finish();
+  out << '\n';
+}
+
+}  // namespace gdl

@@ -1,0 +1,115 @@
+// Compiler-style text: "path:line:col: severity: message [ID name]", the source line, a caret
+// underline, then notes and the fix. Every piece of input text is escaped for the terminal.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "report/report.h"
+#include "util/text.h"
+
+namespace gdl {
+namespace {
+
+struct Palette {
+  bool on;
+  [[nodiscard]] std::string paint(std::string_view code, std::string_view text) const {
+    if (!on) return std::string(text);
+    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+  }
+};
+
+std::string_view severity_color(Severity s) {
+  switch (s) {
+    case Severity::error: return "1;31";
+    case Severity::warning: return "1;35";
+    case Severity::note: return "1;36";
+  }
+  return "1";
+}
+
+std::string location_prefix(const Location& loc) {
+  return fmt::format("{}:{}:{}", escape_for_terminal(loc.file), loc.start.line, loc.start.column);
+}
+
+void write_snippet(const SourceFile& source, const Location& loc, const Palette& palette, std::ostream& out) {
+  const std::string_view line = source.lines().line_text(loc.start.line);
+  const std::string shown = escape_for_terminal(line);
+  // Escaping changes widths; measure the caret position in the escaped text.
+  const std::size_t line_start = source.lines().line_start(loc.start.line);
+  const std::size_t prefix_bytes = std::min(loc.span.begin - std::min(loc.span.begin, line_start), line.size());
+  const std::size_t caret = count_code_points(escape_for_terminal(line.substr(0, prefix_bytes)));
+  std::size_t width = 1;
+  if (loc.end.line == loc.start.line && loc.span.end > loc.span.begin) {
+    const std::size_t end_bytes = std::min(loc.span.end - line_start, line.size());
+    width = std::max<std::size_t>(
+        1, count_code_points(escape_for_terminal(line.substr(prefix_bytes, end_bytes - prefix_bytes))));
+  } else if (loc.end.line != loc.start.line) {
+    width = std::max<std::size_t>(1, count_code_points(shown) - std::min(caret, count_code_points(shown)));
+  }
+  const std::string gutter = fmt::format("{:>5}", loc.start.line);
+  out << gutter << " | " << shown << '\n';
+  out << std::string(gutter.size(), ' ') << " | " << std::string(caret, ' ')
+      << palette.paint("1;32", "^" + std::string(width - 1, '~')) << '\n';
+}
+
+}  // namespace
+
+void write_text(const Report& report, const FormatOptions& options, std::ostream& out) {
+  const Palette palette{options.color};
+  for (const Diagnostic& d : report.diagnostics) {
+    out << palette.paint("1", location_prefix(d.location) + ":") << ' '
+        << palette.paint(severity_color(d.severity), std::string(to_string(d.severity)) + ":") << ' '
+        << escape_for_terminal(d.message) << ' '
+        << palette.paint("2", fmt::format("[{} {}]", d.rule_id, d.rule_name)) << '\n';
+    if (options.quiet) continue;
+    if (const SourceFile* source = report.source(d.location.file)) {
+      write_snippet(*source, d.location, palette, out);
+    }
+    for (const RelatedLocation& r : d.related) {
+      out << "  " << palette.paint("1;36", "note:") << ' ' << location_prefix(r.location) << ": "
+          << escape_for_terminal(r.message) << '\n';
+    }
+    for (const std::string& note : d.notes) {
+      out << "  " << palette.paint("1;36", "note:") << ' ' << escape_for_terminal(note) << '\n';
+    }
+    if (d.fix) {
+      out << "  " << palette.paint("1;32", "fix:") << ' ' << escape_for_terminal(d.fix->description);
+      for (const TextEdit& e : d.fix->edits) {
+        if (e.replacement.empty()) {
+          out << fmt::format(" [delete {}:{}-{}:{}]", e.location.start.line, e.location.start.column,
+                             e.location.end.line, e.location.end.column);
+        } else if (e.location.span.size() == 0) {
+          out << fmt::format(" [insert \"{}\" at {}:{}]", escape_for_terminal(e.replacement),
+                             e.location.start.line, e.location.start.column);
+        } else {
+          out << fmt::format(" [replace {}:{}-{}:{} with \"{}\"]", e.location.start.line,
+                             e.location.start.column, e.location.end.line, e.location.end.column,
+                             escape_for_terminal(e.replacement));
+        }
+      }
+      out << '\n';
+    }
+  }
+  for (const InputError& e : report.input_errors) {
+    out << palette.paint("1", escape_for_terminal(e.path) + ":") << ' '
+        << palette.paint("1;31", "error:") << ' ' << escape_for_terminal(e.message) << '\n';
+  }
+  if (options.quiet) return;
+  const Summary s = report.summary();
+  auto plural = [](std::size_t n, std::string_view word) {
+    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+  };
+  if (s.errors + s.warnings + s.notes == 0 && report.input_errors.empty()) {
+    out << fmt::format("{} checked: no problems found\n", plural(s.files, "file"));
+  } else {
+    out << fmt::format("{} checked: {}, {}, {}", plural(s.files, "file"), plural(s.errors, "error"),
+                       plural(s.warnings, "warning"), plural(s.notes, "note"));
+    if (!report.input_errors.empty()) {
+      out << fmt::format(", {} could not be read", plural(report.input_errors.size(), "input"));
+    }
+    out << '\n';
+  }
+}
+
+}  // namespace gdl

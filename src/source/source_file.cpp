@@ -1,0 +1,54 @@
+#include "source/source_file.h"
+
+#include <algorithm>
+
+namespace gdl {
+
+LineIndex::LineIndex(std::string_view text) : text_(text) {
+  line_starts_.push_back(0);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      line_starts_.push_back(i + 1);
+    } else if (c == '\r') {
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      line_starts_.push_back(i + 1);
+    }
+  }
+}
+
+Position LineIndex::position(std::size_t offset) const {
+  offset = std::min(offset, text_.size());
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const auto line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
+  const std::size_t start = line_starts_[line_index];
+  const std::size_t column = count_code_points(text_.substr(start, offset - start)) + 1;
+  return {static_cast<std::uint32_t>(line_index + 1), static_cast<std::uint32_t>(column)};
+}
+
+std::size_t LineIndex::line_start(std::uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return text_.size();
+  return line_starts_[line - 1];
+}
+
+std::string_view LineIndex::line_text(std::uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  const std::size_t start = line_starts_[line - 1];
+  std::size_t end = start;
+  while (end < text_.size() && text_[end] != '\n' && text_[end] != '\r') ++end;
+  return text_.substr(start, end - start);
+}
+
+SourceFile::SourceFile(std::string path, std::string bytes)
+    : path_(std::move(path)), bytes_(std::move(bytes)), lines_(bytes_) {}
+
+std::size_t count_code_points(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text) {
+    // Continuation bytes (10xxxxxx) do not start a character.
+    if ((static_cast<unsigned char>(c) & 0xC0U) != 0x80U) ++count;
+  }
+  return count;
+}
+
+}  // namespace gdl

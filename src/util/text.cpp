@@ -1,0 +1,111 @@
+#include "util/text.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace gdl {
+
+namespace {
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool is_continuation(unsigned char c) { return (c & 0xC0U) == 0x80U; }
+
+// Bidirectional formatting characters can make displayed text differ from its bytes.
+bool is_bidi_control(char32_t cp) {
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+         cp == 0x200F || cp == 0x061C;
+}
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
+std::string to_lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
+  return out;
+}
+
+std::size_t valid_utf8_sequence_length(std::string_view text) {
+  if (text.empty()) return 0;
+  const auto b0 = static_cast<unsigned char>(text[0]);
+  if (b0 < 0x80) return 1;
+  std::size_t length = 0;
+  char32_t min = 0;
+  if ((b0 & 0xE0U) == 0xC0U) {
+    length = 2;
+    min = 0x80;
+  } else if ((b0 & 0xF0U) == 0xE0U) {
+    length = 3;
+    min = 0x800;
+  } else if ((b0 & 0xF8U) == 0xF0U) {
+    length = 4;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (text.size() < length) return 0;
+  for (std::size_t i = 1; i < length; ++i) {
+    if (!is_continuation(static_cast<unsigned char>(text[i]))) return 0;
+  }
+  const char32_t cp = decode_utf8(text, length);
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return length;
+}
+
+char32_t decode_utf8(std::string_view text, std::size_t length) {
+  const auto b0 = static_cast<unsigned char>(text[0]);
+  if (length == 1) return b0;
+  char32_t cp = b0 & (0xFFU >> (length + 1));
+  for (std::size_t i = 1; i < length; ++i) {
+    cp = (cp << 6) | (static_cast<unsigned char>(text[i]) & 0x3FU);
+  }
+  return cp;
+}
+
+std::string sanitize_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = valid_utf8_sequence_length(text.substr(i));
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string escape_for_terminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = valid_utf8_sequence_length(text.substr(i));
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+      continue;
+    }
+    const char32_t cp = decode_utf8(text.substr(i), n);
+    if (cp == '\t') {
+      out += ' ';
+    } else if (cp < 0x20 || cp == 0x7F) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned>(cp));
+    } else if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp)) {
+      out += fmt::format("\\u{{{:04x}}}", static_cast<unsigned>(cp));
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+}  // namespace gdl

@@ -1,0 +1,26 @@
+#pragma once
+// Small text helpers shared by every stage.
+
+#include <string>
+#include <string_view>
+
+namespace gdl {
+
+bool iequals(std::string_view a, std::string_view b);
+std::string to_lower(std::string_view text);
+
+// Replaces invalid UTF-8 sequences with U+FFFD so the text can go into JSON/SARIF output.
+std::string sanitize_utf8(std::string_view text);
+
+// Length in bytes of the valid UTF-8 sequence starting at text[0], or 0 if it is invalid
+// (overlong, surrogate, above U+10FFFF, truncated, or a stray continuation byte).
+std::size_t valid_utf8_sequence_length(std::string_view text);
+
+// Decodes the code point of a valid sequence of `length` bytes.
+char32_t decode_utf8(std::string_view text, std::size_t length);
+
+// Makes text safe for a terminal or CI log: control characters (C0, DEL, C1), bidirectional
+// overrides and invalid UTF-8 become visible escapes such as \x1b or \u{202e}.
+std::string escape_for_terminal(std::string_view text);
+
+}  // namespace gdl

@@ -1,0 +1,28 @@
+#!/usr/bin/env python3
+"""Runs gd-export-lint --format sarif on fixtures and validates the output against the official
+SARIF 2.1.0 schema (testdata/schemas/sarif-schema-2.1.0.json)."""
+import json
+import pathlib
+import subprocess
+import sys
+
+try:
+    import jsonschema
+except ImportError:
+    print("python3-jsonschema is not installed: skipping the SARIF schema check")
+    sys.exit(0)
+
+binary, root = sys.argv[1], pathlib.Path(sys.argv[2])
+schema = json.loads((root / "testdata/schemas/sarif-schema-2.1.0.json").read_text())
+inputs = sorted(str(p) for p in (root / "testdata").rglob("*.json") if "schemas" not in p.parts)
+inputs += [str(p) for p in sorted((root / "examples").rglob("*.json"))]
+inputs.append(str(root / "no-such-file.json"))  # an unreadable input becomes a notification
+result = subprocess.run([binary, "check", "--format", "sarif", *inputs], capture_output=True)
+if result.returncode not in (0, 1, 2):
+    sys.exit(f"unexpected exit code {result.returncode}: {result.stderr.decode()}")
+sarif = json.loads(result.stdout)
+jsonschema.validate(sarif, schema)
+count = len(sarif["runs"][0]["results"])
+if count == 0:
+    sys.exit("expected results from the broken fixtures")
+print(f"SARIF output with {count} results is valid against the 2.1.0 schema")

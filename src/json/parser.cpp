@@ -5,6 +5,7 @@
 #include <rapidjson/reader.h>
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <unordered_map>
 
@@ -143,7 +144,8 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   }
 
   bool start(Kind kind) {
-    const std::size_t begin = stream_.Tell() - 1;  // the bracket was just taken
+    // The iterative reader calls StartObject/StartArray before it takes the bracket.
+    const std::size_t begin = stream_.Tell();
     std::string key;
     if (!open_.empty() && open_.back().kind == Kind::object) key = pending_key_;
     if (build_) {
@@ -156,7 +158,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   }
 
   bool end() {
-    last_end_ = stream_.Tell();
+    last_end_ = stream_.Tell() + 1;  // called before the closing bracket is taken
     open_.pop_back();
     if (open_.empty()) root_end_ = last_end_;
     if (!build_) return true;
@@ -253,7 +255,10 @@ struct Edit {
   std::size_t erase = 0;
   std::string insert;
 };
-using Repair = std::vector<Edit>;
+struct Repair {
+  std::string description;  // the fix as the user reads it
+  std::vector<Edit> edits;
+};
 
 struct Related {
   Span span;  // working offsets
@@ -264,8 +269,7 @@ struct Diagnosis {
   Span span;  // working offsets
   std::string message;
   std::vector<Related> related;
-  std::string fix_description;   // empty: no fix to suggest to the user
-  std::vector<Repair> repairs;   // candidates, in order of preference
+  std::vector<Repair> repairs;   // candidate fixes, in order of preference
   bool truncate_rest = false;    // recovery only: ignore everything from span.begin on
 };
 
@@ -299,7 +303,7 @@ class OffsetMap {
 // Applies a repair to the working text. Deletions become spaces so offsets do not move; only
 // text longer than what it replaces shifts later offsets (recorded in `map` when given).
 void apply_repair(std::string& text, const Repair& repair, OffsetMap* map) {
-  std::vector<Edit> edits = repair;
+  std::vector<Edit> edits = repair.edits;
   std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.at > b.at; });
   for (const Edit& e : edits) {
     if (e.insert.size() <= e.erase) {
@@ -364,7 +368,7 @@ class Diagnoser {
 
   std::optional<Diagnosis> comment_or_annotation(std::size_t o) const;
   Diagnosis end_of_file(const Handler& handler) const;
-  Diagnosis string_error(const Attempt& attempt, const TrackingStream& stream) const;
+  Diagnosis string_error(const Attempt& attempt, const Handler& handler, const TrackingStream& stream) const;
   Diagnosis missing_comma(std::size_t o, const Handler& handler) const;
   Diagnosis bare_word(std::size_t o, bool is_key) const;
   Diagnosis single_quotes(std::size_t o, bool is_key) const;
@@ -388,8 +392,7 @@ std::optional<Diagnosis> Diagnoser::comment_or_annotation(std::size_t o) const {
     Diagnosis d;
     d.span = {o, end};
     d.message = "comments are not allowed in JSON; AWS rejects a policy that contains one";
-    d.fix_description = "remove the comment";
-    d.repairs.push_back({Edit{o, end - o, ""}});
+    d.repairs.push_back({"remove the comment", {Edit{o, end - o, ""}}});
     return d;
   }
   if (c == '<') {
@@ -399,8 +402,7 @@ std::optional<Diagnosis> Diagnoser::comment_or_annotation(std::size_t o) const {
     d.message = fmt::format(
         "leftover annotation text {} is not JSON; it looks copied from a guide's example",
         quoted(o, end));
-    d.fix_description = "remove the annotation text (and do what it says, if anything)";
-    d.repairs.push_back({Edit{o, end - o, ""}});
+    d.repairs.push_back({"remove the annotation text (and do what it says, if anything)", {Edit{o, end - o, ""}}});
     return d;
   }
   return std::nullopt;
@@ -430,16 +432,16 @@ Diagnosis Diagnoser::end_of_file(const Handler& handler) const {
                          fmt::format("this {} is not closed", container_name(it->kind))});
     closers += closer(it->kind);
   }
-  d.fix_description = fmt::format("add '{}' at the end", closers);
-  Repair repair;
+  Repair repair{fmt::format("add '{}' at the end", closers), {}};
   const std::size_t last = prev_non_space(end);
-  if (last != kNoOffset && w_[last] == ',') repair.push_back(Edit{last, 1, ""});
-  repair.push_back(Edit{end, 0, "\n" + closers});
+  if (last != kNoOffset && w_[last] == ',') repair.edits.push_back(Edit{last, 1, ""});
+  repair.edits.push_back(Edit{end, 0, "\n" + closers});
   d.repairs.push_back(std::move(repair));
   return d;
 }
 
-Diagnosis Diagnoser::string_error(const Attempt& attempt, const TrackingStream& stream) const {
+Diagnosis Diagnoser::string_error(const Attempt& attempt, const Handler& handler,
+                                  const TrackingStream& stream) const {
   const std::size_t o = attempt.offset;
   const char c = at(o);
   Diagnosis d;
@@ -452,8 +454,7 @@ Diagnosis Diagnoser::string_error(const Attempt& attempt, const TrackingStream& 
             "invalid escape sequence {} in a string; JSON allows only \\\", \\\\, \\/, \\b, \\f, "
             "\\n, \\r, \\t and \\uXXXX",
             quoted(o, end));
-        d.fix_description = "write a literal backslash as \\\\";
-        d.repairs.push_back({Edit{o, 0, "\\"}});
+        d.repairs.push_back({"write a literal backslash as \\\\", {Edit{o, 0, "\\"}}});
         return d;
       }
       [[fallthrough]];
@@ -466,23 +467,39 @@ Diagnosis Diagnoser::string_error(const Attempt& attempt, const TrackingStream& 
                           "file without a closing '\"'"
                         : "unterminated string: the string that starts here is not closed before "
                           "the end of the line";
-        d.fix_description = "add the closing '\"'";
-        d.repairs.push_back({Edit{o, 0, "\""}});
+        // At the end of the file, whatever is still open must be closed too.
+        std::string closers;
+        if (o >= w_.size()) {
+          for (auto it = handler.open().rbegin(); it != handler.open().rend(); ++it) closers += closer(it->kind);
+        }
+        // `"2012-10-17,` usually means the quote belongs before the trailing comma or bracket.
+        std::size_t before_delimiters = o;
+        while (before_delimiters > begin + 1 &&
+               (w_[before_delimiters - 1] == ',' || w_[before_delimiters - 1] == '}' ||
+                w_[before_delimiters - 1] == ']' || is_space(w_[before_delimiters - 1]))) {
+          --before_delimiters;
+        }
+        if (before_delimiters < o) {
+          d.repairs.push_back({fmt::format("add the closing '\"' before {}", quoted(before_delimiters, o)),
+                               {Edit{before_delimiters, 0, "\""}}});
+        }
+        d.repairs.push_back({closers.empty() ? std::string("add the closing '\"'")
+                                             : fmt::format("add the closing '\"', then '{}'", closers),
+                             {Edit{o, 0, "\"" + closers}}});
         return d;
       }
       d.span = {o, o + 1};
       if (c == '\t') {
         d.message = "a tab character inside a string must be written as \\t";
-        d.fix_description = "replace the tab with \\t";
-        d.repairs.push_back({Edit{o, 1, "\\t"}});
+        d.repairs.push_back({"replace the tab with \\t", {Edit{o, 1, "\\t"}}});
       } else {
         d.message = fmt::format(
             "control character U+{:04X} inside a string must be escaped as \\u{:04x}",
             static_cast<unsigned>(static_cast<unsigned char>(c)),
             static_cast<unsigned>(static_cast<unsigned char>(c)));
-        d.fix_description = "escape the control character";
         d.repairs.push_back(
-            {Edit{o, 1, fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)))}});
+            {"escape the control character",
+             {Edit{o, 1, fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)))}}});
       }
       return d;
     case rapidjson::kParseErrorStringUnicodeEscapeInvalidHex: {
@@ -490,8 +507,7 @@ Diagnosis Diagnoser::string_error(const Attempt& attempt, const TrackingStream& 
       d.span = {o, end};
       d.message = fmt::format("invalid \\u escape {}: \\u must be followed by four hexadecimal digits",
                               quoted(o, end));
-      d.fix_description = "write four hex digits after \\u, or \\\\u for a literal backslash";
-      d.repairs.push_back({Edit{o, 0, "\\"}});
+      d.repairs.push_back({"write four hex digits after \\u, or \\\\u for a literal backslash", {Edit{o, 0, "\\"}}});
       return d;
     }
     case rapidjson::kParseErrorStringUnicodeSurrogateInvalid: {
@@ -501,8 +517,7 @@ Diagnosis Diagnoser::string_error(const Attempt& attempt, const TrackingStream& 
           "invalid \\u escape {}: a UTF-16 high surrogate (\\uD800-\\uDBFF) must be followed by a "
           "low surrogate (\\uDC00-\\uDFFF)",
           quoted(o, end));
-      d.fix_description = "write the character itself, or a complete surrogate pair";
-      d.repairs.push_back({Edit{o, end - o, "\\ufffd"}});
+      d.repairs.push_back({"write the character itself, or a complete surrogate pair", {Edit{o, end - o, "\\ufffd"}}});
       return d;
     }
     default:
@@ -540,22 +555,21 @@ Diagnosis Diagnoser::missing_comma(std::size_t o, const Handler& handler) const 
                             quoted(o, token_end));
   }
   if (prev != kNoOffset) d.related.push_back({{prev, prev + 1}, "the previous value ends here"});
-  d.fix_description = fmt::format("add ',' after the previous value ({})", where(insert_at));
-  d.repairs.push_back({Edit{insert_at, 0, ","}});
+  d.repairs.push_back({fmt::format("add ',' after the previous value ({})", where(insert_at)), {Edit{insert_at, 0, ","}}});
   return d;
 }
 
 Diagnosis Diagnoser::bare_word(std::size_t o, bool is_key) const {
   Diagnosis d;
-  const std::size_t end = std::max(word_end(o), char_end(o));
+  std::size_t end = std::max(word_end(o), char_end(o));
+  if (is_key) end = std::min(end, std::max(char_end(o), w_.find(':', o)));
   const std::string_view word = w_.substr(o, end - o);
   d.span = {o, end};
   for (std::string_view literal : {"true", "false", "null"}) {
     if (!is_key && iequals(word, literal)) {
       d.message = fmt::format("{} is not a JSON literal; JSON writes it in lowercase: {}",
                               quoted(o, end), literal);
-      d.fix_description = fmt::format("write {}", literal);
-      d.repairs.push_back({Edit{o, end - o, std::string(literal)}});
+      d.repairs.push_back({fmt::format("write {}", literal), {Edit{o, end - o, std::string(literal)}}});
       return d;
     }
   }
@@ -565,11 +579,10 @@ Diagnosis Diagnoser::bare_word(std::size_t o, bool is_key) const {
     d.message = fmt::format("bare word {} is not valid JSON; strings must be in double quotes",
                             quoted(o, end));
   }
-  d.fix_description = fmt::format("write \"{}\"", word);
-  d.repairs.push_back({Edit{o, 0, "\""}, Edit{end, 0, "\""}});
+  d.repairs.push_back({fmt::format("write \"{}\"", word), {Edit{o, 0, "\""}, Edit{end, 0, "\""}}});
   // Several words up to the end of the line: maybe stray prose rather than a value.
   const std::size_t line_stop = trimmed_line_end(o);
-  if (line_stop > end) d.repairs.push_back({Edit{o, line_stop - o, ""}});
+  if (line_stop > end) d.repairs.push_back({"remove the stray text", {Edit{o, line_stop - o, ""}}});
   return d;
 }
 
@@ -581,9 +594,8 @@ Diagnosis Diagnoser::single_quotes(std::size_t o, bool is_key) const {
   d.span = {o, end};
   d.message = fmt::format("{} uses single quotes; JSON {} must be in double quotes",
                           quoted(o, end), is_key ? "keys" : "strings");
-  d.fix_description = "replace the single quotes with double quotes";
-  Repair repair{Edit{o, 1, "\""}};
-  if (close != std::string_view::npos) repair.push_back(Edit{close, 1, "\""});
+  Repair repair{"replace the single quotes with double quotes", {Edit{o, 1, "\""}}};
+  if (close != std::string_view::npos) repair.edits.push_back(Edit{close, 1, "\""});
   d.repairs.push_back(std::move(repair));
   return d;
 }
@@ -598,8 +610,7 @@ Diagnosis Diagnoser::after_document(std::size_t o, const Handler& handler) const
     d.message = fmt::format(
         "unmatched '{}': the document is already complete{}; there is one closing bracket too many",
         c, ended);
-    d.fix_description = fmt::format("remove this '{}' (or add the missing opening bracket)", c);
-    d.repairs.push_back({Edit{o, 1, ""}});
+    d.repairs.push_back({fmt::format("remove this '{}' (or add the missing opening bracket)", c), {Edit{o, 1, ""}}});
   } else {
     d.span = {o, std::max(char_end(o), trimmed_line_end(o))};
     d.message = fmt::format(
@@ -628,11 +639,11 @@ Diagnosis Diagnoser::wrong_closer(std::size_t o, const Handler& handler) const {
       container_name(inner.kind), where(inner.begin), expected);
   d.related.push_back({{inner.begin, inner.begin + 1},
                        fmt::format("the {} opened here", container_name(inner.kind))});
-  d.fix_description = fmt::format("add the missing '{}' (or replace '{}' with '{}')", expected, c, expected);
   const std::size_t prev = prev_non_space(o);
   const std::size_t insert_at = prev == kNoOffset ? o : prev + 1;
-  d.repairs.push_back({Edit{insert_at, 0, std::string(1, expected)}});
-  d.repairs.push_back({Edit{o, 1, std::string(1, expected)}});
+  d.repairs.push_back({fmt::format("add the missing '{}' before this '{}'", expected, c),
+                       {Edit{insert_at, 0, std::string(1, expected)}}});
+  d.repairs.push_back({fmt::format("replace '{}' with '{}'", c, expected), {Edit{o, 1, std::string(1, expected)}}});
   return d;
 }
 
@@ -647,7 +658,7 @@ Diagnosis Diagnoser::diagnose(const Attempt& attempt, const Handler& handler,
     case kParseErrorStringUnicodeEscapeInvalidHex:
     case kParseErrorStringUnicodeSurrogateInvalid:
     case kParseErrorStringInvalidEncoding:
-      return string_error(attempt, stream);
+      return string_error(attempt, handler, stream);
     default:
       break;
   }
@@ -677,37 +688,33 @@ Diagnosis Diagnoser::diagnose(const Attempt& attempt, const Handler& handler,
         d.span = {o, end};
         d.message = fmt::format("unexpected text {}: expected ',' or '{}'", quoted(o, end),
                                 handler.open().empty() ? '}' : closer(handler.open().back().kind));
-        d.fix_description = "remove the stray text";
-        d.repairs.push_back({Edit{o, end - o, ""}});
+        d.repairs.push_back({"remove the stray text", {Edit{o, end - o, ""}}});
         return d;
       }
       d.message = fmt::format("unexpected {}: expected ',' or '{}'", quoted(o, d.span.end),
                               handler.open().empty() ? '}' : closer(handler.open().back().kind));
-      if (c == ';') d.repairs.push_back({Edit{o, 1, ","}});
+      if (c == ';') d.repairs.push_back({"replace ';' with ','", {Edit{o, 1, ","}}});
       return d;
     case kParseErrorObjectMissColon:
       d.message = fmt::format("missing ':' after the key; found {}", quoted(o, d.span.end));
-      d.fix_description = "add ':' between the key and its value";
       if (c == '=') {
-        d.repairs.push_back({Edit{o, 1, ":"}});
+        d.repairs.push_back({"replace '=' with ':'", {Edit{o, 1, ":"}}});
       } else {
-        d.repairs.push_back({Edit{prev == kNoOffset ? o : prev + 1, 0, ":"}});
+        d.repairs.push_back({"add ':' between the key and its value", {Edit{prev == kNoOffset ? o : prev + 1, 0, ":"}}});
       }
       return d;
     case kParseErrorObjectMissName:
       if ((c == '}') && before == ',') {
         d.span = {prev, prev + 1};
         d.message = "trailing comma before '}': JSON does not allow a comma after the last member of an object";
-        d.fix_description = "remove the comma";
-        d.repairs.push_back({Edit{prev, 1, ""}});
+        d.repairs.push_back({"remove the comma", {Edit{prev, 1, ""}}});
         return d;
       }
       if (c == '\'') return single_quotes(o, true);
       if (is_word_char(c)) return bare_word(o, true);
       if (c == ',') {
         d.message = "extra comma: expected a key in double quotes";
-        d.fix_description = "remove the extra comma";
-        d.repairs.push_back({Edit{o, 1, ""}});
+        d.repairs.push_back({"remove the extra comma", {Edit{o, 1, ""}}});
         return d;
       }
       if (c == ']') return wrong_closer(o, handler);
@@ -719,15 +726,13 @@ Diagnosis Diagnoser::diagnose(const Attempt& attempt, const Handler& handler,
         d.message = fmt::format(
             "trailing comma before '{}': JSON does not allow a comma after the last {}", c,
             c == ']' ? "element of an array" : "member of an object");
-        d.fix_description = "remove the comma";
-        d.repairs.push_back({Edit{prev, 1, ""}});
+        d.repairs.push_back({"remove the comma", {Edit{prev, 1, ""}}});
         return d;
       }
       if (c == '\'') return single_quotes(o, false);
       if (c == ',' && (before == ',' || before == '[')) {
         d.message = "extra comma: expected a value";
-        d.fix_description = "remove the extra comma";
-        d.repairs.push_back({Edit{o, 1, ""}});
+        d.repairs.push_back({"remove the extra comma", {Edit{o, 1, ""}}});
         return d;
       }
       if ((c == ']' || c == '}' || c == ',') && before == ':') {
@@ -862,6 +867,27 @@ void remap_spans(Value& root, const OffsetMap& map) {
   }
 }
 
+void restore_number_text(Value& root, std::string_view original) {
+  std::vector<Value*> pending{&root};
+  while (!pending.empty()) {
+    Value* v = pending.back();
+    pending.pop_back();
+    if (v->kind == Kind::number) {
+      // The stand-in was shorter than the number: take the whole token from the source.
+      std::size_t end = v->span.begin;
+      while (end < original.size() && (std::isdigit(static_cast<unsigned char>(original[end])) != 0 ||
+                                       original[end] == '-' || original[end] == '+' ||
+                                       original[end] == '.' || original[end] == 'e' || original[end] == 'E')) {
+        ++end;
+      }
+      v->span.end = std::max(v->span.end, end);
+      v->text.assign(original.substr(v->span.begin, v->span.size()));
+    }
+    for (auto& item : v->items) pending.push_back(&item);
+    for (auto& member : v->members) pending.push_back(&member.value);
+  }
+}
+
 Diagnostic to_diagnostic(const SourceFile& source, const OffsetMap& map, const Diagnosis& d,
                          const Repair* chosen) {
   auto location = [&](Span s) {
@@ -869,14 +895,12 @@ Diagnostic to_diagnostic(const SourceFile& source, const OffsetMap& map, const D
   };
   Diagnostic out = make_diagnostic("GD001", location(d.span), d.message);
   for (const Related& r : d.related) out.related.push_back({location(r.span), r.message});
-  if (chosen != nullptr && !d.fix_description.empty()) {
-    Fix fix{d.fix_description, {}};
-    for (const Edit& e : *chosen) fix.edits.push_back({location({e.at, e.at + e.erase}), e.insert});
+  if (chosen != nullptr) {
+    Fix fix{chosen->description, {}};
+    for (const Edit& e : chosen->edits) fix.edits.push_back({location({e.at, e.at + e.erase}), e.insert});
     std::sort(fix.edits.begin(), fix.edits.end(),
               [](const TextEdit& a, const TextEdit& b) { return a.location.span.begin < b.location.span.begin; });
     out.fix = std::move(fix);
-  } else if (!d.fix_description.empty()) {
-    out.notes.push_back("fix: " + d.fix_description);
   }
   return out;
 }
@@ -890,6 +914,7 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
 
   OffsetMap map;
   bool repaired = false;
+  bool big_numbers = false;
   std::size_t syntax_errors = 0;
   for (;;) {
     TrackingStream stream(working);
@@ -897,6 +922,16 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
     const Attempt attempt = run_reader(handler, stream);
     if (attempt.ok()) break;
 
+    if (attempt.code == rapidjson::kParseErrorNumberTooBig) {
+      // Valid JSON that merely exceeds a double (1e999999, 400-digit integers): not an error.
+      // Parse a same-length stand-in; the tree takes the number's text from the source later.
+      const std::size_t begin = attempt.offset;
+      std::size_t end = begin;
+      while (end < working.size() && !is_space(working[end]) && !is_structural(working[end])) ++end;
+      working.replace(begin, end - begin, "0" + std::string(end - begin - 1, ' '));
+      big_numbers = true;
+      continue;
+    }
     if (attempt.code == rapidjson::kParseErrorDocumentEmpty) {
       const bool empty = source.text().empty();
       Diagnostic d = make_diagnostic(
@@ -954,6 +989,7 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
   result.root = std::move(builder.root());
   result.recovered = repaired;
   if (!map.empty() && result.root) remap_spans(*result.root, map);
+  if (big_numbers && result.root) restore_number_text(*result.root, source.text());
 
   auto& dups = builder.duplicates();
   for (std::size_t i = 0; i < dups.size(); ++i) {

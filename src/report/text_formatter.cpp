@@ -28,6 +28,19 @@ std::string_view severity_color(Severity s) {
   return "1";
 }
 
+// A replacement shown inside single quotes, line breaks written as \n.
+std::string shown_text(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return "'" + escape_for_terminal(out) + "'";
+}
+
 std::string location_prefix(const Location& loc) {
   return fmt::format("{}:{}:{}", escape_for_terminal(loc.file), loc.start.line, loc.start.column);
 }
@@ -80,12 +93,12 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
           out << fmt::format(" [delete {}:{}-{}:{}]", e.location.start.line, e.location.start.column,
                              e.location.end.line, e.location.end.column);
         } else if (e.location.span.size() == 0) {
-          out << fmt::format(" [insert \"{}\" at {}:{}]", escape_for_terminal(e.replacement),
+          out << fmt::format(" [insert {} at {}:{}]", shown_text(e.replacement),
                              e.location.start.line, e.location.start.column);
         } else {
-          out << fmt::format(" [replace {}:{}-{}:{} with \"{}\"]", e.location.start.line,
+          out << fmt::format(" [replace {}:{}-{}:{} with {}]", e.location.start.line,
                              e.location.start.column, e.location.end.line, e.location.end.column,
-                             escape_for_terminal(e.replacement));
+                             shown_text(e.replacement));
         }
       }
       out << '\n';

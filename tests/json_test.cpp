@@ -1,0 +1,167 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "json/parser.h"
+
+using gdl::SourceFile;
+using gdl::json::Kind;
+using gdl::json::parse;
+
+namespace {
+std::string_view slice(const SourceFile& source, gdl::Span span) {
+  return source.text().substr(span.begin, span.size());
+}
+}  // namespace
+
+TEST_CASE("every value and key carries its exact span") {
+  const SourceFile source("t.json", R"({"a": [1, -2.5e3, true, null, "x\"y"], "b": {"c": "é"}})");
+  auto result = parse(source);
+  REQUIRE(result.diagnostics.empty());
+  REQUIRE(result.root);
+  const auto& root = *result.root;
+  CHECK(root.kind == Kind::object);
+  CHECK(slice(source, root.span) == source.text());
+  REQUIRE(root.members.size() == 2);
+  CHECK(slice(source, root.members[0].key_span) == "\"a\"");
+  const auto& array = root.members[0].value;
+  CHECK(slice(source, array.span) == R"([1, -2.5e3, true, null, "x\"y"])");
+  REQUIRE(array.items.size() == 5);
+  CHECK(slice(source, array.items[0].span) == "1");
+  CHECK(array.items[1].text == "-2.5e3");
+  CHECK(slice(source, array.items[1].span) == "-2.5e3");
+  CHECK(array.items[2].kind == Kind::boolean);
+  CHECK(array.items[2].boolean);
+  CHECK(slice(source, array.items[2].span) == "true");
+  CHECK(slice(source, array.items[3].span) == "null");
+  CHECK(array.items[4].text == "x\"y");
+  CHECK(slice(source, array.items[4].span) == R"("x\"y")");
+  const auto* c = root.members[1].value.find("c");
+  REQUIRE(c != nullptr);
+  CHECK(c->value.text == "é");
+  CHECK(source.position(c->value.span.begin).column == 51);
+}
+
+TEST_CASE("numbers keep their source text, even beyond double range") {
+  const std::string big(400, '9');
+  const SourceFile source("t.json", "[1e999999, " + big + "]");
+  auto result = parse(source);
+  REQUIRE(result.diagnostics.empty());
+  REQUIRE(result.root);
+  CHECK(result.root->items[0].text == "1e999999");
+  CHECK(result.root->items[1].text == big);
+}
+
+TEST_CASE("deep nesting neither overflows the stack while parsing nor while destroying") {
+  const std::size_t depth = 100000;
+  const SourceFile source("deep.json", std::string(depth, '[') + std::string(depth, ']'));
+  auto result = parse(source);
+  CHECK(result.diagnostics.empty());
+  CHECK(result.root.has_value());
+}
+
+TEST_CASE("duplicate keys report both positions") {
+  const SourceFile source("t.json", "{\"Effect\": \"Allow\",\n \"Effect\": \"Deny\"}");
+  auto result = parse(source);
+  REQUIRE(result.diagnostics.size() == 1);
+  const auto& d = result.diagnostics[0];
+  CHECK(d.rule_id == "GD002");
+  CHECK(d.location.start.line == 2);
+  CHECK(d.location.start.column == 2);
+  REQUIRE(d.related.size() == 1);
+  CHECK(d.related[0].location.start.line == 1);
+  CHECK(d.related[0].location.start.column == 2);
+  // With duplicates, lookups see the last value, as most parsers do.
+  REQUIRE(result.root);
+  CHECK(result.root->find("Effect")->value.text == "Deny");
+}
+
+TEST_CASE("duplicate detection also works on large objects") {
+  std::string text = "{";
+  for (int i = 0; i < 100; ++i) text += "\"k" + std::to_string(i) + "\": 1, ";
+  text += "\"k7\": 2}";
+  auto result = parse(SourceFile("t.json", text));
+  REQUIRE(result.diagnostics.size() == 1);
+  CHECK(result.diagnostics[0].rule_id == "GD002");
+}
+
+TEST_CASE("a repaired document still yields a tree with spans in the original text") {
+  // Missing comma: the repair inserts one character, so later spans must be mapped back.
+  const SourceFile source("t.json", "[{\"a\": 1}\n {\"b\": 2}]");
+  auto result = parse(source);
+  REQUIRE(result.diagnostics.size() == 1);
+  CHECK(result.diagnostics[0].rule_id == "GD001");
+  REQUIRE(result.diagnostics[0].fix);
+  CHECK(result.diagnostics[0].fix->edits[0].replacement == ",");
+  CHECK(result.diagnostics[0].fix->edits[0].location.span.begin == 9);
+  REQUIRE(result.root);
+  CHECK(result.recovered);
+  REQUIRE(result.root->items.size() == 2);
+  CHECK(slice(source, result.root->items[1].span) == "{\"b\": 2}");
+}
+
+TEST_CASE("syntax diagnostics: position and wording of the cause") {
+  struct Case {
+    const char* text;
+    std::uint32_t line;
+    std::uint32_t column;
+    const char* words;  // must appear in the message
+  };
+  const Case cases[] = {
+      {"[1,]", 1, 3, "trailing comma"},
+      {"{\"a\": 1,}", 1, 8, "trailing comma"},
+      {"[1 2]", 1, 4, "missing comma"},
+      {"{\"Statement\": [{}\n{}]}", 2, 1, "missing comma between statements"},
+      {"{\"a\": 1 // c\n}", 1, 9, "comments"},
+      {"{/* c */}", 1, 2, "comments"},
+      {"[1] <--Add a comma after this bracket", 1, 5, "annotation"},
+      {"{\"a\": [1}", 1, 9, "mismatched bracket"},
+      {"{\"a\": [1", 1, 9, "never closed"},
+      {"{\"a\": \"x\n}", 1, 7, "unterminated string"},
+      {"{'a': 1}", 1, 2, "single quotes"},
+      {"{\"a\": Allow}", 1, 7, "bare word"},
+      {"{\"a\": TRUE}", 1, 7, "lowercase"},
+      {"{} {}", 1, 4, "after the end of the document"},
+      {"{}}", 1, 3, "unmatched"},
+      {"{\"a\" 1}", 1, 6, "missing ':'"},
+      {"{\"a\": \"\\q\"}", 1, 8, "invalid escape"},
+      {"{\"a\": \"\\u12\"}", 1, 8, "four hexadecimal digits"},
+      {"[01x]", 1, 3, ""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    auto result = parse(SourceFile("t.json", c.text));
+    REQUIRE(!result.diagnostics.empty());
+    const auto& d = result.diagnostics.front();
+    CHECK(d.rule_id == "GD001");
+    CHECK(d.location.start.line == c.line);
+    CHECK(d.location.start.column == c.column);
+    CHECK(d.message.find(c.words) != std::string::npos);
+  }
+}
+
+TEST_CASE("encoding problems are reported and the rest of the file is still parsed") {
+  auto bom = parse(SourceFile("t.json", "\xEF\xBB\xBF{\"a\": 1}"));
+  REQUIRE(bom.diagnostics.size() == 1);
+  CHECK(bom.diagnostics[0].rule_id == "GD003");
+  CHECK(bom.root.has_value());
+
+  auto latin1 = parse(SourceFile("t.json", "{\"a\": \"caf\xE9\"}"));
+  REQUIRE(latin1.diagnostics.size() == 1);
+  CHECK(latin1.diagnostics[0].rule_id == "GD003");
+  CHECK(latin1.diagnostics[0].location.start.column == 11);
+  CHECK(latin1.root.has_value());
+
+  auto nul = parse(SourceFile("t.json", std::string("{\"a\":\0 1}", 9)));
+  REQUIRE(nul.diagnostics.size() == 1);
+  CHECK(nul.diagnostics[0].rule_id == "GD003");
+  CHECK(nul.root.has_value());
+}
+
+TEST_CASE("the number of syntax errors reported per file is bounded") {
+  std::string text = "[";
+  for (int i = 0; i < 50; ++i) text += "1 ";
+  text += "]";
+  auto result = parse(SourceFile("t.json", text));
+  CHECK(result.diagnostics.size() == gdl::json::ParseOptions{}.max_syntax_errors);
+}

@@ -1,0 +1,70 @@
+#include <doctest/doctest.h>
+
+#include "source/source_file.h"
+#include "util/text.h"
+
+using gdl::LineIndex;
+using gdl::Position;
+
+TEST_CASE("line index maps offsets to 1-based line and code-point column") {
+  struct Case {
+    const char* text;
+    std::size_t offset;
+    std::uint32_t line;
+    std::uint32_t column;
+  };
+  const Case cases[] = {
+      {"", 0, 1, 1},
+      {"abc", 0, 1, 1},
+      {"abc", 3, 1, 4},
+      {"a\nb", 2, 2, 1},
+      {"a\r\nb", 3, 2, 1},
+      {"a\r\nb", 1, 1, 2},       // the CR of CRLF still belongs to line 1
+      {"a\rb", 2, 2, 1},         // a lone CR ends a line
+      {"\t\tx", 2, 1, 3},        // a tab is one character
+      {"\xC3\xA9x", 2, 1, 2},    // é is two bytes, one column
+      {"\xF0\x9F\x98\x80y", 4, 1, 2},
+      {"x\n\n\ny", 4, 4, 1},
+      {"abc", 99, 1, 4},         // clamped to the end
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    CAPTURE(c.offset);
+    const LineIndex index(c.text);
+    const Position p = index.position(c.offset);
+    CHECK(p.line == c.line);
+    CHECK(p.column == c.column);
+  }
+}
+
+TEST_CASE("line text excludes the line break") {
+  const LineIndex index("one\r\ntwo\rthree\nfour");
+  CHECK(index.line_count() == 4);
+  CHECK(index.line_text(1) == "one");
+  CHECK(index.line_text(2) == "two");
+  CHECK(index.line_text(3) == "three");
+  CHECK(index.line_text(4) == "four");
+  CHECK(index.line_text(5).empty());
+}
+
+TEST_CASE("UTF-8 validation rejects overlong, surrogate, truncated and out-of-range sequences") {
+  CHECK(gdl::valid_utf8_sequence_length("a") == 1);
+  CHECK(gdl::valid_utf8_sequence_length("\xC3\xA9") == 2);
+  CHECK(gdl::valid_utf8_sequence_length("\xE2\x82\xAC") == 3);
+  CHECK(gdl::valid_utf8_sequence_length("\xF0\x9F\x98\x80") == 4);
+  CHECK(gdl::valid_utf8_sequence_length("\xC0\xAF") == 0);          // overlong '/'
+  CHECK(gdl::valid_utf8_sequence_length("\xED\xA0\x80") == 0);      // UTF-16 surrogate
+  CHECK(gdl::valid_utf8_sequence_length("\xE2\x82") == 0);          // truncated
+  CHECK(gdl::valid_utf8_sequence_length("\xF4\x90\x80\x80") == 0);  // above U+10FFFF
+  CHECK(gdl::valid_utf8_sequence_length("\x80") == 0);              // stray continuation
+  CHECK(gdl::sanitize_utf8("a\xFFz") == "a\xEF\xBF\xBDz");
+}
+
+TEST_CASE("terminal escaping makes control, C1 and bidi characters visible") {
+  CHECK(gdl::escape_for_terminal("plain é") == "plain é");
+  CHECK(gdl::escape_for_terminal("\x1b[31mred") == "\\x1b[31mred");
+  CHECK(gdl::escape_for_terminal("a\nb\rc") == "a\\x0ab\\x0dc");
+  CHECK(gdl::escape_for_terminal("\xC2\x9B") == "\\u{009b}");       // C1 CSI
+  CHECK(gdl::escape_for_terminal("\xE2\x80\xAE") == "\\u{202e}");   // right-to-left override
+  CHECK(gdl::escape_for_terminal("\xFF") == "\\xff");
+}

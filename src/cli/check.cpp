@@ -28,7 +28,8 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
       ->check(CLI::IsMember({"error", "warning", "note", "never"}))
       ->capture_default_str();
   command.add_option("--disable", args.disable, "Rules to turn off, by id or name (comma-separated)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   command.add_option("--color", args.color, "Colour in text output (NO_COLOR is honoured)")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();

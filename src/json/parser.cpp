@@ -359,7 +359,8 @@ class Diagnoser {
     std::string_view s = w_.substr(begin, end - begin);
     std::string out(s.substr(0, max));
     if (s.size() > max) out += "...";
-    return "'" + out + "'";
+    const char* mark = s.find('\'') == std::string_view::npos ? "'" : "\"";
+    return mark + out + mark;
   }
   [[nodiscard]] static std::string_view container_name(Kind kind) {
     return kind == Kind::object ? "object" : "array";

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 
 #include "report/report.h"
 #include "util/text.h"
@@ -11,23 +10,17 @@
 namespace gdl {
 namespace {
 
-// Our own line breaks become %0A; every other control character in input text is made visible
-// by escape_for_terminal, so no raw CR/LF from a policy reaches the log.
+// Percent-encodes what the runner would interpret. Input text reaches here already passed
+// through escape_for_terminal, so the only raw line breaks are the ones we put in.
 std::string escape_data(std::string_view text) {
   std::string out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t newline = std::min(text.find('\n', start), text.size());
-    for (const char c : escape_for_terminal(text.substr(start, newline - start))) {
-      if (c == '%') {
-        out += "%25";
-      } else {
-        out += c;
-      }
+  for (const char c : text) {
+    switch (c) {
+      case '%': out += "%25"; break;
+      case '\r': out += "%0D"; break;
+      case '\n': out += "%0A"; break;
+      default: out += c;
     }
-    if (newline == text.size()) break;
-    out += "%0A";
-    start = newline + 1;
   }
   return out;
 }
@@ -58,19 +51,20 @@ std::string_view command(Severity s) {
 void write_github(const Report& report, std::ostream& out) {
   for (const Diagnostic& d : report.diagnostics) {
     const Location& l = d.location;
-    std::string message = d.message;
+    std::string message = escape_for_terminal(d.message);
     for (const RelatedLocation& r : d.related) {
-      message += fmt::format("\nnote: {}:{}: {}", r.location.start.line, r.location.start.column, r.message);
+      message += fmt::format("\nnote: {}:{}: {}", r.location.start.line, r.location.start.column,
+                             escape_for_terminal(r.message));
     }
-    for (const std::string& note : d.notes) message += "\nnote: " + note;
-    if (d.fix) message += "\nfix: " + d.fix->description;
+    for (const std::string& note : d.notes) message += "\nnote: " + escape_for_terminal(note);
+    if (d.fix) message += "\nfix: " + escape_for_terminal(d.fix->description);
     out << fmt::format("::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n", command(d.severity),
-                       escape_property(l.file), l.start.line, l.start.column, l.end.line, l.end.column,
+                       escape_property(escape_for_terminal(l.file)), l.start.line, l.start.column, l.end.line, l.end.column,
                        escape_property(fmt::format("{} {}", d.rule_id, d.rule_name)), escape_data(message));
   }
   for (const InputError& e : report.input_errors) {
-    out << fmt::format("::error file={},title=gd-export-lint::{}\n", escape_property(e.path),
-                       escape_data("cannot read input: " + e.message));
+    out << fmt::format("::error file={},title=gd-export-lint::{}\n", escape_property(escape_for_terminal(e.path)),
+                       escape_data(escape_for_terminal("cannot read input: " + e.message)));
   }
 }
 

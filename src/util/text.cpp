@@ -11,9 +11,9 @@ char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c -
 
 bool is_continuation(unsigned char c) { return (c & 0xC0U) == 0x80U; }
 
-// Bidirectional formatting characters can make displayed text differ from its bytes.
-bool is_bidi_control(char32_t cp) {
-  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+// Bidirectional formatting and invisible characters can make displayed text differ from its bytes.
+bool is_deceptive_format_char(char32_t cp) {
+  return cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
          cp == 0x200F || cp == 0x061C;
 }
 }  // namespace
@@ -98,7 +98,7 @@ std::string escape_for_terminal(std::string_view text) {
       out += ' ';
     } else if (cp < 0x20 || cp == 0x7F) {
       out += fmt::format("\\x{:02x}", static_cast<unsigned>(cp));
-    } else if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp)) {
+    } else if ((cp >= 0x80 && cp <= 0x9F) || is_deceptive_format_char(cp)) {
       out += fmt::format("\\u{{{:04x}}}", static_cast<unsigned>(cp));
     } else {
       out.append(text.substr(i, n));

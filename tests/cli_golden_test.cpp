@@ -1,0 +1,60 @@
+// Golden tests of the CLI: exact standard output and exit code for each case in
+// tests/golden/cases.txt. Run with GDL_UPDATE_GOLDEN=1 to rewrite the .out files after an
+// intended change, then review the diff.
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CurrentDirectory {
+  fs::path saved = fs::current_path();
+  explicit CurrentDirectory(const fs::path& dir) { fs::current_path(dir); }
+  ~CurrentDirectory() { fs::current_path(saved); }
+  CurrentDirectory(const CurrentDirectory&) = delete;
+  CurrentDirectory& operator=(const CurrentDirectory&) = delete;
+};
+
+}  // namespace
+
+TEST_CASE("CLI golden output") {
+  const fs::path root = gdl::test::source_dir();
+  const fs::path golden = root / "tests" / "golden";
+  const bool update = std::getenv("GDL_UPDATE_GOLDEN") != nullptr;
+  CurrentDirectory in_root(root);
+  std::istringstream cases(gdl::test::read_file(golden / "cases.txt"));
+  int count = 0;
+  for (std::string line; std::getline(cases, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream words(line);
+    std::string name;
+    int expected_exit = 0;
+    words >> name >> expected_exit;
+    std::vector<std::string> args{"gd-export-lint"};
+    for (std::string word; words >> word;) args.push_back(word);
+    CAPTURE(name);
+    std::ostringstream out;
+    std::ostringstream err;
+    const int exit_code = gdl::cli::run_cli(args, out, err);
+    CHECK(exit_code == expected_exit);
+    const fs::path expected_file = golden / (name + ".out");
+    if (update) {
+      std::ofstream(expected_file, std::ios::binary) << out.str();
+    } else {
+      REQUIRE_MESSAGE(fs::exists(expected_file), "missing golden file; run with GDL_UPDATE_GOLDEN=1");
+      CHECK(out.str() == gdl::test::read_file(expected_file));
+    }
+    if (expected_exit == 2) CHECK(!err.str().empty());
+    ++count;
+  }
+  CHECK(count >= 15);
+}

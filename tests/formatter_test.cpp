@@ -1,0 +1,126 @@
+// Unit tests of each formatter on a hand-built report (no parsing involved).
+
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "report/report.h"
+#include "report/rule_catalog.h"
+
+namespace {
+
+gdl::Report sample_report() {
+  gdl::Report report;
+  auto source = std::make_unique<gdl::SourceFile>("dir/a b.json", "{\n  \"k\": x\x1b[2J\n}\n");
+  gdl::Diagnostic d = gdl::make_diagnostic("GD001", gdl::make_location(*source, {9, 10}),
+                                           "bad \x1b[31m value\n::error::x");
+  d.related.push_back({gdl::make_location(*source, {0, 1}), "object opened here"});
+  d.notes.push_back("a note");
+  d.fix = gdl::Fix{"quote it", {gdl::TextEdit{gdl::make_location(*source, {9, 9}), "\""}}};
+  report.diagnostics.push_back(d);
+  gdl::Diagnostic w = gdl::make_diagnostic("GD002", gdl::make_location(*source, {4, 7}), "dup");
+  w.severity = gdl::Severity::warning;
+  report.diagnostics.push_back(w);
+  report.files_checked = 1;
+  report.sources.emplace(source->path(), std::move(source));
+  report.input_errors.push_back({"missing.json", "No such file or directory"});
+  return report;
+}
+
+}  // namespace
+
+TEST_CASE("text: compiler-style header, snippet, caret, notes and fix; input text escaped") {
+  std::ostringstream out;
+  gdl::write_text(sample_report(), {}, out);
+  const std::string text = out.str();
+  CHECK(text.find("dir/a b.json:2:8: error: bad \\x1b[31m value\\x0a::error::x [GD001 json-syntax]\n") == 0);
+  CHECK(text.find("    2 |   \"k\": x\\x1b[2J\n") != std::string::npos);
+  CHECK(text.find("      |        ^\n") != std::string::npos);
+  CHECK(text.find("  note: dir/a b.json:1:1: object opened here\n") != std::string::npos);
+  CHECK(text.find("  fix: quote it [insert '\"' at 2:8]\n") != std::string::npos);
+  CHECK(text.find("dir/a b.json:2:3: warning: dup [GD002 json-duplicate-key]") != std::string::npos);
+  CHECK(text.find("missing.json: error: No such file or directory") != std::string::npos);
+  CHECK(text.find('\x1b') == std::string::npos);  // no colour, no raw escape from the input
+}
+
+TEST_CASE("text: colour only when asked") {
+  std::ostringstream out;
+  gdl::write_text(sample_report(), {.color = true, .quiet = false}, out);
+  CHECK(out.str().find("\x1b[1;31merror:\x1b[0m") != std::string::npos);
+}
+
+TEST_CASE("json: documented fields, valid JSON") {
+  std::ostringstream out;
+  gdl::write_json(sample_report(), out);
+  rapidjson::Document doc;
+  doc.Parse(out.str().c_str());
+  REQUIRE(!doc.HasParseError());
+  const auto& d = doc["diagnostics"][0];
+  CHECK(std::string(d["ruleId"].GetString()) == "GD001");
+  CHECK(std::string(d["ruleName"].GetString()) == "json-syntax");
+  CHECK(std::string(d["severity"].GetString()) == "error");
+  CHECK(std::string(d["message"].GetString()) == "bad \x1b[31m value\n::error::x");
+  CHECK(d["line"].GetUint() == 2);
+  CHECK(d["column"].GetUint() == 8);
+  CHECK(d["endLine"].GetUint() == 2);
+  CHECK(d["endColumn"].GetUint() == 9);
+  CHECK(std::string(d["fix"]["edits"][0]["replacement"].GetString()) == "\"");
+  CHECK(doc["summary"]["errors"].GetUint() == 1);
+  CHECK(doc["summary"]["warnings"].GetUint() == 1);
+  CHECK(doc["summary"]["inputErrors"].GetUint() == 1);
+}
+
+TEST_CASE("sarif: rules, code-point columns, relative URIs, fixes, fingerprints") {
+  std::ostringstream out;
+  gdl::write_sarif(sample_report(), out);
+  rapidjson::Document doc;
+  doc.Parse(out.str().c_str());
+  REQUIRE(!doc.HasParseError());
+  CHECK(std::string(doc["version"].GetString()) == "2.1.0");
+  const auto& run = doc["runs"][0];
+  CHECK(std::string(run["columnKind"].GetString()) == "unicodeCodePoints");
+  CHECK(run["tool"]["driver"]["rules"].Size() == gdl::all_rules().size());
+  const auto& result = run["results"][0];
+  CHECK(std::string(result["ruleId"].GetString()) == "GD001");
+  const auto& artifact = result["locations"][0]["physicalLocation"]["artifactLocation"];
+  CHECK(std::string(artifact["uri"].GetString()) == "dir/a%20b.json");
+  CHECK(std::string(artifact["uriBaseId"].GetString()) == "%SRCROOT%");
+  CHECK(result["locations"][0]["physicalLocation"]["region"]["startColumn"].GetUint() == 8);
+  CHECK(result["fixes"][0]["artifactChanges"][0]["replacements"].Size() == 1);
+  CHECK(result.HasMember("partialFingerprints"));
+  CHECK(std::string(run["results"][1]["level"].GetString()) == "warning");
+  CHECK(run["invocations"][0]["executionSuccessful"].GetBool() == false);
+}
+
+TEST_CASE("github: workflow commands with percent-encoded data and properties") {
+  std::ostringstream out;
+  gdl::write_github(sample_report(), out);
+  const std::string text = out.str();
+  CHECK(text.find("::error file=dir/a b.json,line=2,col=8,endLine=2,endColumn=9,title=GD001 json-syntax::bad "
+                  "\\x1b[31m value\\x0a::error::x%0Anote: 1:1: object opened here%0Anote: a note%0Afix: quote it\n") ==
+        0);
+  CHECK(text.find("::warning file=dir/a b.json,line=2,col=3") != std::string::npos);
+  // Exactly one line per diagnostic plus one per input error: nothing can start a new command.
+  CHECK(std::count(text.begin(), text.end(), '\n') == 3);
+}
+
+TEST_CASE("rule catalog: every rule is complete and findable by id and name") {
+  REQUIRE(gdl::all_rules().size() >= 3);
+  for (const gdl::RuleInfo& rule : gdl::all_rules()) {
+    CAPTURE(rule.id);
+    CHECK(rule.id.size() == 5);
+    CHECK(rule.id.starts_with("GD"));
+    CHECK(!rule.name.empty());
+    CHECK(!rule.summary.empty());
+    CHECK(rule.why.size() > rule.summary.size());
+    CHECK(!rule.example_bad.empty());
+    CHECK(!rule.example_good.empty());
+    CHECK(!rule.fix.empty());
+    CHECK(gdl::find_rule(rule.id) == &rule);
+    CHECK(gdl::find_rule(rule.name) == &rule);
+  }
+  CHECK(gdl::find_rule("gd001") != nullptr);
+  CHECK(gdl::find_rule("nope") == nullptr);
+}

@@ -8,6 +8,7 @@
 
 #include "report/report.h"
 #include "report/rule_catalog.h"
+#include "test_support.h"
 
 namespace {
 
@@ -123,4 +124,13 @@ TEST_CASE("rule catalog: every rule is complete and findable by id and name") {
   }
   CHECK(gdl::find_rule("gd001") != nullptr);
   CHECK(gdl::find_rule("nope") == nullptr);
+}
+
+TEST_CASE("rules/README.md documents every rule") {
+  const std::string doc = gdl::test::read_file(gdl::test::source_dir() / "rules" / "README.md");
+  for (const gdl::RuleInfo& rule : gdl::all_rules()) {
+    CAPTURE(rule.id);
+    CHECK(doc.find("<a id=\"" + rule.anchor + "\"></a>") != std::string::npos);
+    CHECK(doc.find("## " + rule.id + " " + rule.name) != std::string::npos);
+  }
 }

@@ -50,7 +50,8 @@ TEST_CASE("CLI golden output") {
     if (update) {
       std::ofstream(expected_file, std::ios::binary) << out.str();
     } else {
-      REQUIRE_MESSAGE(fs::exists(expected_file), "missing golden file; run with GDL_UPDATE_GOLDEN=1");
+      REQUIRE_MESSAGE(fs::exists(expected_file),
+                      "missing golden file; run with GDL_UPDATE_GOLDEN=1");
       CHECK(out.str() == gdl::test::read_file(expected_file));
     }
     if (expected_exit == 2) CHECK(!err.str().empty());

@@ -50,7 +50,8 @@ TEST_CASE("every fixture produces exactly the diagnostics its .expect lists") {
     const gdl::SourceFile source(file.filename().string(), gdl::test::read_file(file));
     std::vector<std::string> actual;
     for (const gdl::Diagnostic& d : gdl::lint_source(source)) {
-      actual.push_back(fmt::format("{}:{} {}", d.location.start.line, d.location.start.column, d.rule_id));
+      actual.push_back(
+          fmt::format("{}:{} {}", d.location.start.line, d.location.start.column, d.rule_id));
     }
     CHECK(actual == expected_lines(expect));
   }
@@ -61,7 +62,8 @@ TEST_CASE("every rule has at least one fixture that triggers it") {
   for (const fs::path& file : fixture_files()) {
     fs::path expect = file;
     expect.replace_extension(".expect");
-    for (const std::string& line : expected_lines(expect)) triggered.insert(line.substr(line.find(' ') + 1));
+    for (const std::string& line : expected_lines(expect))
+      triggered.insert(line.substr(line.find(' ') + 1));
   }
   for (const char* rule : {"GD001", "GD002", "GD003"}) {
     CAPTURE(rule);

@@ -36,12 +36,15 @@ TEST_CASE("text: compiler-style header, snippet, caret, notes and fix; input tex
   std::ostringstream out;
   gdl::write_text(sample_report(), {}, out);
   const std::string text = out.str();
-  CHECK(text.find("dir/a b.json:2:8: error: bad \\x1b[31m value\\x0a::error::x [GD001 json-syntax]\n") == 0);
+  CHECK(text.find(
+            "dir/a b.json:2:8: error: bad \\x1b[31m value\\x0a::error::x [GD001 json-syntax]\n") ==
+        0);
   CHECK(text.find("    2 |   \"k\": x\\x1b[2J\n") != std::string::npos);
   CHECK(text.find("      |        ^\n") != std::string::npos);
   CHECK(text.find("  note: dir/a b.json:1:1: object opened here\n") != std::string::npos);
   CHECK(text.find("  fix: quote it [insert '\"' at 2:8]\n") != std::string::npos);
-  CHECK(text.find("dir/a b.json:2:3: warning: dup [GD002 json-duplicate-key]") != std::string::npos);
+  CHECK(text.find("dir/a b.json:2:3: warning: dup [GD002 json-duplicate-key]") !=
+        std::string::npos);
   CHECK(text.find("missing.json: error: No such file or directory") != std::string::npos);
   CHECK(text.find('\x1b') == std::string::npos);  // no colour, no raw escape from the input
 }
@@ -99,9 +102,10 @@ TEST_CASE("github: workflow commands with percent-encoded data and properties") 
   std::ostringstream out;
   gdl::write_github(sample_report(), out);
   const std::string text = out.str();
-  CHECK(text.find("::error file=dir/a b.json,line=2,col=8,endLine=2,endColumn=9,title=GD001 json-syntax::bad "
-                  "\\x1b[31m value\\x0a::error::x%0Anote: 1:1: object opened here%0Anote: a note%0Afix: quote it\n") ==
-        0);
+  CHECK(text.find("::error file=dir/a b.json,line=2,col=8,endLine=2,endColumn=9,title=GD001 "
+                  "json-syntax::bad "
+                  "\\x1b[31m value\\x0a::error::x%0Anote: 1:1: object opened here%0Anote: a "
+                  "note%0Afix: quote it\n") == 0);
   CHECK(text.find("::warning file=dir/a b.json,line=2,col=3") != std::string::npos);
   // Exactly one line per diagnostic plus one per input error: nothing can start a new command.
   CHECK(std::count(text.begin(), text.end(), '\n') == 3);

@@ -19,13 +19,13 @@ TEST_CASE("line index maps offsets to 1-based line and code-point column") {
       {"abc", 3, 1, 4},
       {"a\nb", 2, 2, 1},
       {"a\r\nb", 3, 2, 1},
-      {"a\r\nb", 1, 1, 2},       // the CR of CRLF still belongs to line 1
-      {"a\rb", 2, 2, 1},         // a lone CR ends a line
-      {"\t\tx", 2, 1, 3},        // a tab is one character
-      {"\xC3\xA9x", 2, 1, 2},    // é is two bytes, one column
+      {"a\r\nb", 1, 1, 2},     // the CR of CRLF still belongs to line 1
+      {"a\rb", 2, 2, 1},       // a lone CR ends a line
+      {"\t\tx", 2, 1, 3},      // a tab is one character
+      {"\xC3\xA9x", 2, 1, 2},  // é is two bytes, one column
       {"\xF0\x9F\x98\x80y", 4, 1, 2},
       {"x\n\n\ny", 4, 4, 1},
-      {"abc", 99, 1, 4},         // clamped to the end
+      {"abc", 99, 1, 4},  // clamped to the end
   };
   for (const Case& c : cases) {
     CAPTURE(c.text);
@@ -64,7 +64,7 @@ TEST_CASE("terminal escaping makes control, C1 and bidi characters visible") {
   CHECK(gdl::escape_for_terminal("plain é") == "plain é");
   CHECK(gdl::escape_for_terminal("\x1b[31mred") == "\\x1b[31mred");
   CHECK(gdl::escape_for_terminal("a\nb\rc") == "a\\x0ab\\x0dc");
-  CHECK(gdl::escape_for_terminal("\xC2\x9B") == "\\u{009b}");       // C1 CSI
-  CHECK(gdl::escape_for_terminal("\xE2\x80\xAE") == "\\u{202e}");   // right-to-left override
+  CHECK(gdl::escape_for_terminal("\xC2\x9B") == "\\u{009b}");      // C1 CSI
+  CHECK(gdl::escape_for_terminal("\xE2\x80\xAE") == "\\u{202e}");  // right-to-left override
   CHECK(gdl::escape_for_terminal("\xFF") == "\\xff");
 }

@@ -8,7 +8,9 @@
 
 namespace gdl::test {
 
-inline std::filesystem::path source_dir() { return GDL_SOURCE_DIR; }
+inline std::filesystem::path source_dir() {
+  return GDL_SOURCE_DIR;
+}
 
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

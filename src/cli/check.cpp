@@ -19,15 +19,18 @@
 namespace gdl::cli {
 
 void add_check_options(CLI::App& command, CheckArgs& args) {
-  command.add_option("PATH", args.paths, "Policy files to check ('-' reads standard input)")->required();
+  command.add_option("PATH", args.paths, "Policy files to check ('-' reads standard input)")
+      ->required();
   command.add_option("-f,--format", args.format, "Output format")
       ->check(CLI::IsMember({"text", "json", "sarif", "github"}))
       ->capture_default_str();
-  command.add_option("-o,--output", args.output, "Write the report to FILE instead of standard output");
+  command.add_option("-o,--output", args.output,
+                     "Write the report to FILE instead of standard output");
   command.add_option("--fail-on", args.fail_on, "Lowest severity that makes the exit code 1")
       ->check(CLI::IsMember({"error", "warning", "note", "never"}))
       ->capture_default_str();
-  command.add_option("--disable", args.disable, "Rules to turn off, by id or name (comma-separated)")
+  command
+      .add_option("--disable", args.disable, "Rules to turn off, by id or name (comma-separated)")
       ->delimiter(',')
       ->allow_extra_args(false);
   command.add_option("--color", args.color, "Colour in text output (NO_COLOR is honoured)")
@@ -59,7 +62,8 @@ bool write_file_atomically(const std::string& path, const std::string& content, 
   const std::string temporary = path + ".gd-export-lint.tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out || !out.write(content.data(), static_cast<std::streamsize>(content.size())) || !out.flush()) {
+    if (!out || !out.write(content.data(), static_cast<std::streamsize>(content.size())) ||
+        !out.flush()) {
       err << fmt::format("gd-export-lint: error: cannot write {}\n", path);
       std::remove(temporary.c_str());
       return false;
@@ -80,7 +84,8 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   for (const std::string& name : args.disable) {
     const RuleInfo* rule = find_rule(name);
     if (rule == nullptr) {
-      err << fmt::format("gd-export-lint: error: --disable: unknown rule '{}' (see list-rules)\n", name);
+      err << fmt::format("gd-export-lint: error: --disable: unknown rule '{}' (see list-rules)\n",
+                         name);
       return kExitUsage;
     }
     lint_options.disabled_rules.insert(rule->id);

@@ -16,7 +16,8 @@ std::vector<std::string> with_default_command(const std::vector<std::string>& ar
   if (args.size() < 2) return result;
   const std::string& first = args[1];
   const bool is_command = std::find(kCommands.begin(), kCommands.end(), first) != kCommands.end();
-  const bool top_level_flag = first == "--help" || first == "-h" || first == "--version" || first == "-V";
+  const bool top_level_flag =
+      first == "--help" || first == "-h" || first == "--version" || first == "-V";
   if (!is_command && !top_level_flag) result.insert(result.begin() + 1, "check");
   return result;
 }
@@ -24,20 +25,23 @@ std::vector<std::string> with_default_command(const std::vector<std::string>& ar
 
 int run_cli(const std::vector<std::string>& raw_args, std::ostream& out, std::ostream& err,
             bool stdout_is_tty) {
-  CLI::App app{"gd-export-lint: checks the KMS key policy and S3 bucket policy that GuardDuty findings "
-               "export needs",
-               "gd-export-lint"};
+  CLI::App app{
+      "gd-export-lint: checks the KMS key policy and S3 bucket policy that GuardDuty findings "
+      "export needs",
+      "gd-export-lint"};
   app.set_version_flag("-V,--version", std::string("gd-export-lint ") + GDL_VERSION);
   app.require_subcommand(1);
 
   CheckArgs check_args;
-  CLI::App* check = app.add_subcommand("check", "Check policy files (also: gd-export-lint PATH...)");
+  CLI::App* check =
+      app.add_subcommand("check", "Check policy files (also: gd-export-lint PATH...)");
   add_check_options(*check, check_args);
 
   app.add_subcommand("list-rules", "List every rule with its id, name, severity and summary");
 
   std::string explain_rule;
-  CLI::App* explain = app.add_subcommand("explain", "Explain a rule: why it matters and how to fix it");
+  CLI::App* explain =
+      app.add_subcommand("explain", "Explain a rule: why it matters and how to fix it");
   explain->add_option("RULE", explain_rule, "Rule id (GD001) or name (json-syntax)")->required();
 
   const std::vector<std::string> args = with_default_command(raw_args);

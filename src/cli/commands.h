@@ -2,7 +2,6 @@
 // One function per subcommand; cli.cpp registers them with CLI11.
 
 #include <CLI/CLI.hpp>
-
 #include <ostream>
 #include <string>
 #include <vector>

@@ -23,9 +23,11 @@ int run_explain(const std::string& name, std::ostream& out, std::ostream& err) {
     err << fmt::format("gd-export-lint: error: unknown rule '{}' (see list-rules)\n", name);
     return kExitUsage;
   }
-  out << fmt::format("{} {} ({})\n\n{}\n\nWhy is this bad?\n{}\n\nExample:\n{}\n\nUse instead:\n{}\n\nFix:\n{}\n\nMore: {}\n",
-                     rule->id, rule->name, to_string(rule->severity), rule->summary, rule->why,
-                     indent(rule->example_bad), indent(rule->example_good), rule->fix, rule_help_uri(*rule));
+  out << fmt::format(
+      "{} {} ({})\n\n{}\n\nWhy is this bad?\n{}\n\nExample:\n{}\n\nUse "
+      "instead:\n{}\n\nFix:\n{}\n\nMore: {}\n",
+      rule->id, rule->name, to_string(rule->severity), rule->summary, rule->why,
+      indent(rule->example_bad), indent(rule->example_good), rule->fix, rule_help_uri(*rule));
   return 0;
 }
 

@@ -20,14 +20,16 @@ constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
                                  rapidjson::kParseNumbersAsStringsFlag;
 constexpr std::size_t kNoOffset = std::string::npos;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 bool is_structural(char c) {
   return c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':';
 }
 bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '-' || c == '.' || c == ':' || c == '/' || c == '*' || c == '?' ||
-         c == '$' || c == '@' || c == '+' || static_cast<unsigned char>(c) >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.' || c == ':' || c == '/' || c == '*' || c == '?' || c == '$' ||
+         c == '@' || c == '+' || static_cast<unsigned char>(c) >= 0x80;
 }
 
 // A RapidJSON input stream over the working text that remembers where the current token began,
@@ -269,8 +271,8 @@ struct Diagnosis {
   Span span;  // working offsets
   std::string message;
   std::vector<Related> related;
-  std::vector<Repair> repairs;   // candidate fixes, in order of preference
-  bool truncate_rest = false;    // recovery only: ignore everything from span.begin on
+  std::vector<Repair> repairs;  // candidate fixes, in order of preference
+  bool truncate_rest = false;   // recovery only: ignore everything from span.begin on
 };
 
 // Maps offsets in the working text (which may have characters inserted by repairs) back to the
@@ -369,7 +371,8 @@ class Diagnoser {
 
   std::optional<Diagnosis> comment_or_annotation(std::size_t o) const;
   Diagnosis end_of_file(const Handler& handler) const;
-  Diagnosis string_error(const Attempt& attempt, const Handler& handler, const TrackingStream& stream) const;
+  Diagnosis string_error(const Attempt& attempt, const Handler& handler,
+                         const TrackingStream& stream) const;
   Diagnosis missing_comma(std::size_t o, const Handler& handler) const;
   Diagnosis bare_word(std::size_t o, bool is_key) const;
   Diagnosis single_quotes(std::size_t o, bool is_key) const;
@@ -403,7 +406,8 @@ std::optional<Diagnosis> Diagnoser::comment_or_annotation(std::size_t o) const {
     d.message = fmt::format(
         "leftover annotation text {} is not JSON; it looks copied from a guide's example",
         quoted(o, end));
-    d.repairs.push_back({"remove the annotation text (and do what it says, if anything)", {Edit{o, end - o, ""}}});
+    d.repairs.push_back(
+        {"remove the annotation text (and do what it says, if anything)", {Edit{o, end - o, ""}}});
     return d;
   }
   return std::nullopt;
@@ -424,7 +428,8 @@ Diagnosis Diagnoser::end_of_file(const Handler& handler) const {
                             container_name(innermost.kind), where(innermost.begin));
   } else {
     d.message = fmt::format(
-        "unexpected end of file: {} brackets are never closed; the innermost is the {} opened at {}",
+        "unexpected end of file: {} brackets are never closed; the innermost is the {} opened at "
+        "{}",
         open.size(), container_name(innermost.kind), where(innermost.begin));
   }
   std::string closers;
@@ -471,7 +476,8 @@ Diagnosis Diagnoser::string_error(const Attempt& attempt, const Handler& handler
         // At the end of the file, whatever is still open must be closed too.
         std::string closers;
         if (o >= w_.size()) {
-          for (auto it = handler.open().rbegin(); it != handler.open().rend(); ++it) closers += closer(it->kind);
+          for (auto it = handler.open().rbegin(); it != handler.open().rend(); ++it)
+            closers += closer(it->kind);
         }
         // `"2012-10-17,` usually means the quote belongs before the trailing comma or bracket.
         std::size_t before_delimiters = o;
@@ -481,11 +487,13 @@ Diagnosis Diagnoser::string_error(const Attempt& attempt, const Handler& handler
           --before_delimiters;
         }
         if (before_delimiters < o) {
-          d.repairs.push_back({fmt::format("add the closing '\"' before {}", quoted(before_delimiters, o)),
-                               {Edit{before_delimiters, 0, "\""}}});
+          d.repairs.push_back(
+              {fmt::format("add the closing '\"' before {}", quoted(before_delimiters, o)),
+               {Edit{before_delimiters, 0, "\""}}});
         }
-        d.repairs.push_back({closers.empty() ? std::string("add the closing '\"'")
-                                             : fmt::format("add the closing '\"', then '{}'", closers),
+        d.repairs.push_back({closers.empty()
+                                 ? std::string("add the closing '\"'")
+                                 : fmt::format("add the closing '\"', then '{}'", closers),
                              {Edit{o, 0, "\"" + closers}}});
         return d;
       }
@@ -494,21 +502,23 @@ Diagnosis Diagnoser::string_error(const Attempt& attempt, const Handler& handler
         d.message = "a tab character inside a string must be written as \\t";
         d.repairs.push_back({"replace the tab with \\t", {Edit{o, 1, "\\t"}}});
       } else {
-        d.message = fmt::format(
-            "control character U+{:04X} inside a string must be escaped as \\u{:04x}",
-            static_cast<unsigned>(static_cast<unsigned char>(c)),
-            static_cast<unsigned>(static_cast<unsigned char>(c)));
-        d.repairs.push_back(
-            {"escape the control character",
-             {Edit{o, 1, fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)))}}});
+        d.message =
+            fmt::format("control character U+{:04X} inside a string must be escaped as \\u{:04x}",
+                        static_cast<unsigned>(static_cast<unsigned char>(c)),
+                        static_cast<unsigned>(static_cast<unsigned char>(c)));
+        d.repairs.push_back({"escape the control character",
+                             {Edit{o, 1,
+                                   fmt::format("\\u{:04x}", static_cast<unsigned>(
+                                                                static_cast<unsigned char>(c)))}}});
       }
       return d;
     case rapidjson::kParseErrorStringUnicodeEscapeInvalidHex: {
       const std::size_t end = std::min(w_.size(), o + 6);
       d.span = {o, end};
-      d.message = fmt::format("invalid \\u escape {}: \\u must be followed by four hexadecimal digits",
-                              quoted(o, end));
-      d.repairs.push_back({"write four hex digits after \\u, or \\\\u for a literal backslash", {Edit{o, 0, "\\"}}});
+      d.message = fmt::format(
+          "invalid \\u escape {}: \\u must be followed by four hexadecimal digits", quoted(o, end));
+      d.repairs.push_back({"write four hex digits after \\u, or \\\\u for a literal backslash",
+                           {Edit{o, 0, "\\"}}});
       return d;
     }
     case rapidjson::kParseErrorStringUnicodeSurrogateInvalid: {
@@ -518,7 +528,8 @@ Diagnosis Diagnoser::string_error(const Attempt& attempt, const Handler& handler
           "invalid \\u escape {}: a UTF-16 high surrogate (\\uD800-\\uDBFF) must be followed by a "
           "low surrogate (\\uDC00-\\uDFFF)",
           quoted(o, end));
-      d.repairs.push_back({"write the character itself, or a complete surrogate pair", {Edit{o, end - o, "\\ufffd"}}});
+      d.repairs.push_back({"write the character itself, or a complete surrogate pair",
+                           {Edit{o, end - o, "\\ufffd"}}});
       return d;
     }
     default:
@@ -556,7 +567,8 @@ Diagnosis Diagnoser::missing_comma(std::size_t o, const Handler& handler) const 
                             quoted(o, token_end));
   }
   if (prev != kNoOffset) d.related.push_back({{prev, prev + 1}, "the previous value ends here"});
-  d.repairs.push_back({fmt::format("add ',' after the previous value ({})", where(insert_at)), {Edit{insert_at, 0, ","}}});
+  d.repairs.push_back({fmt::format("add ',' after the previous value ({})", where(insert_at)),
+                       {Edit{insert_at, 0, ","}}});
   return d;
 }
 
@@ -570,7 +582,8 @@ Diagnosis Diagnoser::bare_word(std::size_t o, bool is_key) const {
     if (!is_key && iequals(word, literal)) {
       d.message = fmt::format("{} is not a JSON literal; JSON writes it in lowercase: {}",
                               quoted(o, end), literal);
-      d.repairs.push_back({fmt::format("write {}", literal), {Edit{o, end - o, std::string(literal)}}});
+      d.repairs.push_back(
+          {fmt::format("write {}", literal), {Edit{o, end - o, std::string(literal)}}});
       return d;
     }
   }
@@ -593,8 +606,8 @@ Diagnosis Diagnoser::single_quotes(std::size_t o, bool is_key) const {
   const std::size_t close = w_.substr(0, stop).find('\'', o + 1);
   const std::size_t end = close == std::string_view::npos ? char_end(o) : close + 1;
   d.span = {o, end};
-  d.message = fmt::format("{} uses single quotes; JSON {} must be in double quotes",
-                          quoted(o, end), is_key ? "keys" : "strings");
+  d.message = fmt::format("{} uses single quotes; JSON {} must be in double quotes", quoted(o, end),
+                          is_key ? "keys" : "strings");
   Repair repair{"replace the single quotes with double quotes", {Edit{o, 1, "\""}}};
   if (close != std::string_view::npos) repair.edits.push_back(Edit{close, 1, "\""});
   d.repairs.push_back(std::move(repair));
@@ -605,13 +618,15 @@ Diagnosis Diagnoser::after_document(std::size_t o, const Handler& handler) const
   Diagnosis d;
   const char c = at(o);
   const std::size_t root_end = handler.root_end();
-  const std::string ended = root_end == kNoOffset ? "" : fmt::format(" (it ended at {})", where(root_end - 1));
+  const std::string ended =
+      root_end == kNoOffset ? "" : fmt::format(" (it ended at {})", where(root_end - 1));
   if (c == '}' || c == ']') {
     d.span = {o, o + 1};
     d.message = fmt::format(
         "unmatched '{}': the document is already complete{}; there is one closing bracket too many",
         c, ended);
-    d.repairs.push_back({fmt::format("remove this '{}' (or add the missing opening bracket)", c), {Edit{o, 1, ""}}});
+    d.repairs.push_back({fmt::format("remove this '{}' (or add the missing opening bracket)", c),
+                         {Edit{o, 1, ""}}});
   } else {
     d.span = {o, std::max(char_end(o), trimmed_line_end(o))};
     d.message = fmt::format(
@@ -620,7 +635,8 @@ Diagnosis Diagnoser::after_document(std::size_t o, const Handler& handler) const
         ended);
     d.truncate_rest = true;
   }
-  if (root_end != kNoOffset) d.related.push_back({{root_end - 1, root_end}, "the document ends here"});
+  if (root_end != kNoOffset)
+    d.related.push_back({{root_end - 1, root_end}, "the document ends here"});
   return d;
 }
 
@@ -635,16 +651,17 @@ Diagnosis Diagnoser::wrong_closer(std::size_t o, const Handler& handler) const {
   }
   const OpenContainer& inner = open.back();
   const char expected = closer(inner.kind);
-  d.message = fmt::format(
-      "mismatched bracket: '{}' cannot close the {} opened at {}; expected '{}' first", c,
-      container_name(inner.kind), where(inner.begin), expected);
+  d.message =
+      fmt::format("mismatched bracket: '{}' cannot close the {} opened at {}; expected '{}' first",
+                  c, container_name(inner.kind), where(inner.begin), expected);
   d.related.push_back({{inner.begin, inner.begin + 1},
                        fmt::format("the {} opened here", container_name(inner.kind))});
   const std::size_t prev = prev_non_space(o);
   const std::size_t insert_at = prev == kNoOffset ? o : prev + 1;
   d.repairs.push_back({fmt::format("add the missing '{}' before this '{}'", expected, c),
                        {Edit{insert_at, 0, std::string(1, expected)}}});
-  d.repairs.push_back({fmt::format("replace '{}' with '{}'", c, expected), {Edit{o, 1, std::string(1, expected)}}});
+  d.repairs.push_back(
+      {fmt::format("replace '{}' with '{}'", c, expected), {Edit{o, 1, std::string(1, expected)}}});
   return d;
 }
 
@@ -701,13 +718,16 @@ Diagnosis Diagnoser::diagnose(const Attempt& attempt, const Handler& handler,
       if (c == '=') {
         d.repairs.push_back({"replace '=' with ':'", {Edit{o, 1, ":"}}});
       } else {
-        d.repairs.push_back({"add ':' between the key and its value", {Edit{prev == kNoOffset ? o : prev + 1, 0, ":"}}});
+        d.repairs.push_back({"add ':' between the key and its value",
+                             {Edit{prev == kNoOffset ? o : prev + 1, 0, ":"}}});
       }
       return d;
     case kParseErrorObjectMissName:
       if ((c == '}') && before == ',') {
         d.span = {prev, prev + 1};
-        d.message = "trailing comma before '}': JSON does not allow a comma after the last member of an object";
+        d.message =
+            "trailing comma before '}': JSON does not allow a comma after the last member of an "
+            "object";
         d.repairs.push_back({"remove the comma", {Edit{prev, 1, ""}}});
         return d;
       }
@@ -724,9 +744,9 @@ Diagnosis Diagnoser::diagnose(const Attempt& attempt, const Handler& handler,
     case kParseErrorValueInvalid:
       if ((c == ']' || c == '}') && before == ',') {
         d.span = {prev, prev + 1};
-        d.message = fmt::format(
-            "trailing comma before '{}': JSON does not allow a comma after the last {}", c,
-            c == ']' ? "element of an array" : "member of an object");
+        d.message =
+            fmt::format("trailing comma before '{}': JSON does not allow a comma after the last {}",
+                        c, c == ']' ? "element of an array" : "member of an object");
         d.repairs.push_back({"remove the comma", {Edit{prev, 1, ""}}});
         return d;
       }
@@ -786,9 +806,11 @@ bool check_encoding(const SourceFile& source, std::string& working, std::vector<
   if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF") ||
       (text.size() >= 4 && text[0] != '\0' && text[1] == '\0' && text[3] == '\0') ||
       (text.size() >= 4 && text[0] == '\0' && text[2] == '\0')) {
-    Diagnostic d = make_diagnostic("GD003", make_location(source, {0, std::min<std::size_t>(2, text.size())}),
-                                   "the file is UTF-16 or UTF-32 encoded; policies must be UTF-8");
-    d.notes.push_back("re-save the file as UTF-8 (without a byte-order mark); nothing else was checked");
+    Diagnostic d =
+        make_diagnostic("GD003", make_location(source, {0, std::min<std::size_t>(2, text.size())}),
+                        "the file is UTF-16 or UTF-32 encoded; policies must be UTF-8");
+    d.notes.push_back(
+        "re-save the file as UTF-8 (without a byte-order mark); nothing else was checked");
     out.push_back(std::move(d));
     return false;
   }
@@ -817,21 +839,24 @@ bool check_encoding(const SourceFile& source, std::string& working, std::vector<
     // A run of bad bytes of the same sort is one problem.
     const bool nul = byte == 0;
     std::size_t end = i + 1;
-    while (end < text.size() && (nul ? text[end] == '\0'
-                                     : (text[end] != '\0' && static_cast<unsigned char>(text[end]) >= 0x80 &&
-                                        valid_utf8_sequence_length(text.substr(end)) == 0))) {
+    while (end < text.size() &&
+           (nul ? text[end] == '\0'
+                : (text[end] != '\0' && static_cast<unsigned char>(text[end]) >= 0x80 &&
+                   valid_utf8_sequence_length(text.substr(end)) == 0))) {
       ++end;
     }
     for (std::size_t k = i; k < end; ++k) working[k] = ' ';
     if (reported < kMaxEncodingDiagnostics) {
       if (nul) {
-        report({i, end}, fmt::format("{} NUL byte{} (0x00) in the file; JSON text cannot contain them",
-                                     end - i == 1 ? "a" : std::to_string(end - i), end - i == 1 ? "" : "s"),
+        report({i, end},
+               fmt::format("{} NUL byte{} (0x00) in the file; JSON text cannot contain them",
+                           end - i == 1 ? "a" : std::to_string(end - i), end - i == 1 ? "" : "s"),
                "remove the NUL bytes");
       } else {
         std::string bytes;
         for (std::size_t k = i; k < std::min(end, i + 8); ++k) {
-          bytes += fmt::format("{}{:02X}", bytes.empty() ? "" : " ", static_cast<unsigned char>(text[k]));
+          bytes += fmt::format("{}{:02X}", bytes.empty() ? "" : " ",
+                               static_cast<unsigned char>(text[k]));
         }
         if (end - i > 8) bytes += " ...";
         report({i, end},
@@ -847,7 +872,8 @@ bool check_encoding(const SourceFile& source, std::string& working, std::vector<
     i = end;
   }
   if (suppressed > 0 && !out.empty()) {
-    out.back().notes.push_back(fmt::format("{} more encoding problems in this file are not shown", suppressed));
+    out.back().notes.push_back(
+        fmt::format("{} more encoding problems in this file are not shown", suppressed));
   }
   return true;
 }
@@ -876,9 +902,10 @@ void restore_number_text(Value& root, std::string_view original) {
     if (v->kind == Kind::number) {
       // The stand-in was shorter than the number: take the whole token from the source.
       std::size_t end = v->span.begin;
-      while (end < original.size() && (std::isdigit(static_cast<unsigned char>(original[end])) != 0 ||
-                                       original[end] == '-' || original[end] == '+' ||
-                                       original[end] == '.' || original[end] == 'e' || original[end] == 'E')) {
+      while (end < original.size() &&
+             (std::isdigit(static_cast<unsigned char>(original[end])) != 0 ||
+              original[end] == '-' || original[end] == '+' || original[end] == '.' ||
+              original[end] == 'e' || original[end] == 'E')) {
         ++end;
       }
       v->span.end = std::max(v->span.end, end);
@@ -898,9 +925,11 @@ Diagnostic to_diagnostic(const SourceFile& source, const OffsetMap& map, const D
   for (const Related& r : d.related) out.related.push_back({location(r.span), r.message});
   if (chosen != nullptr) {
     Fix fix{chosen->description, {}};
-    for (const Edit& e : chosen->edits) fix.edits.push_back({location({e.at, e.at + e.erase}), e.insert});
-    std::sort(fix.edits.begin(), fix.edits.end(),
-              [](const TextEdit& a, const TextEdit& b) { return a.location.span.begin < b.location.span.begin; });
+    for (const Edit& e : chosen->edits)
+      fix.edits.push_back({location({e.at, e.at + e.erase}), e.insert});
+    std::sort(fix.edits.begin(), fix.edits.end(), [](const TextEdit& a, const TextEdit& b) {
+      return a.location.span.begin < b.location.span.begin;
+    });
     out.fix = std::move(fix);
   }
   return out;
@@ -935,10 +964,12 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
     }
     if (attempt.code == rapidjson::kParseErrorDocumentEmpty) {
       const bool empty = source.text().empty();
-      Diagnostic d = make_diagnostic(
-          "GD001", make_location(source, {0, 0}),
-          empty ? "the file is empty; a policy is a JSON object such as {\"Version\": \"2012-10-17\", \"Statement\": [...]}"
-                : "the file contains only whitespace; a policy is a JSON object such as {\"Version\": \"2012-10-17\", \"Statement\": [...]}");
+      Diagnostic d =
+          make_diagnostic("GD001", make_location(source, {0, 0}),
+                          empty ? "the file is empty; a policy is a JSON object such as "
+                                  "{\"Version\": \"2012-10-17\", \"Statement\": [...]}"
+                                : "the file contains only whitespace; a policy is a JSON object "
+                                  "such as {\"Version\": \"2012-10-17\", \"Statement\": [...]}");
       result.diagnostics.push_back(std::move(d));
       return result;
     }
@@ -967,12 +998,14 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
     if (best == nullptr && diagnosis.truncate_rest) {
       Diagnostic d = to_diagnostic(source, map, diagnosis, nullptr);
       result.diagnostics.push_back(std::move(d));
-      std::fill(working.begin() + static_cast<std::ptrdiff_t>(diagnosis.span.begin), working.end(), ' ');
+      std::fill(working.begin() + static_cast<std::ptrdiff_t>(diagnosis.span.begin), working.end(),
+                ' ');
       repaired = true;
       continue;
     }
     // Without progress, the user still gets the fix we would suggest first.
-    const Repair* shown = best != nullptr ? best : (diagnosis.repairs.empty() ? nullptr : &diagnosis.repairs.front());
+    const Repair* shown =
+        best != nullptr ? best : (diagnosis.repairs.empty() ? nullptr : &diagnosis.repairs.front());
     Diagnostic d = to_diagnostic(source, map, diagnosis, shown);
     if (best != nullptr && best_attempt.ok()) {
       d.notes.push_back("with this fixed, the rest of the document parses");

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-
 #include "report/report.h"
 #include "util/text.h"
 
@@ -16,10 +15,17 @@ std::string escape_data(std::string_view text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
-      case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      default: out += c;
+      case '%':
+        out += "%25";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -29,9 +35,14 @@ std::string escape_property(std::string_view text) {
   std::string out;
   for (const char c : escape_data(text)) {
     switch (c) {
-      case ':': out += "%3A"; break;
-      case ',': out += "%2C"; break;
-      default: out += c;
+      case ':':
+        out += "%3A";
+        break;
+      case ',':
+        out += "%2C";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -39,9 +50,12 @@ std::string escape_property(std::string_view text) {
 
 std::string_view command(Severity s) {
   switch (s) {
-    case Severity::error: return "error";
-    case Severity::warning: return "warning";
-    case Severity::note: return "notice";
+    case Severity::error:
+      return "error";
+    case Severity::warning:
+      return "warning";
+    case Severity::note:
+      return "notice";
   }
   return "error";
 }
@@ -58,12 +72,15 @@ void write_github(const Report& report, std::ostream& out) {
     }
     for (const std::string& note : d.notes) message += "\nnote: " + escape_for_terminal(note);
     if (d.fix) message += "\nfix: " + escape_for_terminal(d.fix->description);
-    out << fmt::format("::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n", command(d.severity),
-                       escape_property(escape_for_terminal(l.file)), l.start.line, l.start.column, l.end.line, l.end.column,
-                       escape_property(fmt::format("{} {}", d.rule_id, d.rule_name)), escape_data(message));
+    out << fmt::format("::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+                       command(d.severity), escape_property(escape_for_terminal(l.file)),
+                       l.start.line, l.start.column, l.end.line, l.end.column,
+                       escape_property(fmt::format("{} {}", d.rule_id, d.rule_name)),
+                       escape_data(message));
   }
   for (const InputError& e : report.input_errors) {
-    out << fmt::format("::error file={},title=gd-export-lint::{}\n", escape_property(escape_for_terminal(e.path)),
+    out << fmt::format("::error file={},title=gd-export-lint::{}\n",
+                       escape_property(escape_for_terminal(e.path)),
                        escape_data(escape_for_terminal("cannot read input: " + e.message)));
   }
 }

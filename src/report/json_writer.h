@@ -18,7 +18,9 @@ class JsonOut {
   explicit JsonOut(std::ostream& out) : stream_(out), writer_(stream_) {
     writer_.SetIndent(' ', 2);
   }
-  void key(std::string_view k) { writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
+  void key(std::string_view k) {
+    writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+  }
   void string(std::string_view s) {
     const std::string clean = sanitize_utf8(s);
     writer_.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));

@@ -7,9 +7,15 @@ Summary Report::summary() const {
   s.files = files_checked;
   for (const Diagnostic& d : diagnostics) {
     switch (d.severity) {
-      case Severity::error: ++s.errors; break;
-      case Severity::warning: ++s.warnings; break;
-      case Severity::note: ++s.notes; break;
+      case Severity::error:
+        ++s.errors;
+        break;
+      case Severity::warning:
+        ++s.warnings;
+        break;
+      case Severity::note:
+        ++s.notes;
+        break;
     }
   }
   return s;
@@ -23,10 +29,18 @@ const SourceFile* Report::source(std::string_view path) const {
 void write_report(const Report& report, OutputFormat format, const FormatOptions& options,
                   std::ostream& out) {
   switch (format) {
-    case OutputFormat::text: write_text(report, options, out); break;
-    case OutputFormat::json: write_json(report, out); break;
-    case OutputFormat::sarif: write_sarif(report, out); break;
-    case OutputFormat::github: write_github(report, out); break;
+    case OutputFormat::text:
+      write_text(report, options, out);
+      break;
+    case OutputFormat::json:
+      write_json(report, out);
+      break;
+    case OutputFormat::sarif:
+      write_sarif(report, out);
+      break;
+    case OutputFormat::github:
+      write_github(report, out);
+      break;
   }
 }
 

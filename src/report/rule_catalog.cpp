@@ -23,7 +23,8 @@ namespace {
   std::abort();
 }
 
-std::string required_string(const rapidjson::Value& object, const char* key, std::string_view file) {
+std::string required_string(const rapidjson::Value& object, const char* key,
+                            std::string_view file) {
   auto it = object.FindMember(key);
   if (it == object.MemberEnd() || !it->value.IsString()) {
     metadata_defect(fmt::format("missing string \"{}\" in {}", key, file.substr(0, 40)));
@@ -37,7 +38,8 @@ std::vector<RuleInfo> load_rules() {
     rapidjson::Document doc;
     doc.Parse(file.data(), file.size());
     if (doc.HasParseError() || !doc.IsObject()) {
-      metadata_defect(fmt::format("{} at offset {}", rapidjson::GetParseError_En(doc.GetParseError()),
+      metadata_defect(fmt::format("{} at offset {}",
+                                  rapidjson::GetParseError_En(doc.GetParseError()),
                                   doc.GetErrorOffset()));
     }
     RuleInfo rule;
@@ -51,12 +53,14 @@ std::vector<RuleInfo> load_rules() {
     rule.fix = required_string(doc, "fix", file);
     rule.anchor = required_string(doc, "anchor", file);
     auto example = doc.FindMember("example");
-    if (example == doc.MemberEnd() || !example->value.IsObject()) metadata_defect("no example in " + rule.id);
+    if (example == doc.MemberEnd() || !example->value.IsObject())
+      metadata_defect("no example in " + rule.id);
     rule.example_bad = required_string(example->value, "bad", file);
     rule.example_good = required_string(example->value, "good", file);
     rules.push_back(std::move(rule));
   }
-  std::sort(rules.begin(), rules.end(), [](const RuleInfo& a, const RuleInfo& b) { return a.id < b.id; });
+  std::sort(rules.begin(), rules.end(),
+            [](const RuleInfo& a, const RuleInfo& b) { return a.id < b.id; });
   return rules;
 }
 
@@ -87,8 +91,8 @@ Diagnostic make_diagnostic(std::string_view rule_id, Location location, std::str
 }
 
 std::string rule_help_uri(const RuleInfo& rule) {
-  return fmt::format("https://github.com/gd-export-lint/gd-export-lint/blob/main/rules/README.md#{}",
-                     rule.anchor);
+  return fmt::format(
+      "https://github.com/gd-export-lint/gd-export-lint/blob/main/rules/README.md#{}", rule.anchor);
 }
 
 }  // namespace gdl

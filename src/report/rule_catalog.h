@@ -10,15 +10,15 @@
 namespace gdl {
 
 struct RuleInfo {
-  std::string id;        // "GD001"
-  std::string name;      // "json-syntax"
+  std::string id;    // "GD001"
+  std::string name;  // "json-syntax"
   Severity severity = Severity::error;
-  std::string summary;   // one line
-  std::string why;       // the rationale, a paragraph
+  std::string summary;  // one line
+  std::string why;      // the rationale, a paragraph
   std::string example_bad;
   std::string example_good;
-  std::string fix;       // how to fix, in words
-  std::string anchor;    // README anchor of the rule's documentation
+  std::string fix;     // how to fix, in words
+  std::string anchor;  // README anchor of the rule's documentation
 };
 
 // All rules, sorted by id. Aborts with a message if the embedded metadata is malformed: that is a

@@ -18,8 +18,9 @@ std::string path_to_uri(std::string_view path) {
   if (path.starts_with('/')) out = "file://";
   for (const char c : path) {
     const auto u = static_cast<unsigned char>(c);
-    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                            c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+                            c == '~' || c == '/';
     if (unreserved) {
       out += c;
     } else {
@@ -59,9 +60,12 @@ void write_physical(JsonOut& j, const Location& loc) {
 
 std::string_view level(Severity s) {
   switch (s) {
-    case Severity::error: return "error";
-    case Severity::warning: return "warning";
-    case Severity::note: return "note";
+    case Severity::error:
+      return "error";
+    case Severity::warning:
+      return "warning";
+    case Severity::note:
+      return "note";
   }
   return "error";
 }
@@ -100,11 +104,15 @@ void write_rule(JsonOut& j, const RuleInfo& rule) {
   j.end_object();
   j.key("help");
   j.begin_object();
-  j.field("text", fmt::format("{}\n\nWhy: {}\n\nFix: {}\n\nExample (bad):\n{}\n\nExample (good):\n{}", rule.summary,
-                              rule.why, rule.fix, rule.example_bad, rule.example_good));
-  j.field("markdown", fmt::format("**{}**\n\n**Why is this bad?** {}\n\n**Fix:** {}\n\n**Example**\n```json\n{}\n```\n\n"
-                                  "**Use instead**\n```json\n{}\n```",
-                                  rule.summary, rule.why, rule.fix, rule.example_bad, rule.example_good));
+  j.field("text",
+          fmt::format("{}\n\nWhy: {}\n\nFix: {}\n\nExample (bad):\n{}\n\nExample (good):\n{}",
+                      rule.summary, rule.why, rule.fix, rule.example_bad, rule.example_good));
+  j.field(
+      "markdown",
+      fmt::format(
+          "**{}**\n\n**Why is this bad?** {}\n\n**Fix:** {}\n\n**Example**\n```json\n{}\n```\n\n"
+          "**Use instead**\n```json\n{}\n```",
+          rule.summary, rule.why, rule.fix, rule.example_bad, rule.example_good));
   j.end_object();
   j.field("helpUri", rule_help_uri(rule));
   j.key("defaultConfiguration");
@@ -188,7 +196,8 @@ void write_sarif(const Report& report, std::ostream& out) {
   for (const Diagnostic& d : report.diagnostics) {
     j.begin_object();
     j.field("ruleId", d.rule_id);
-    if (auto it = rule_index.find(d.rule_id); it != rule_index.end()) j.field("ruleIndex", it->second);
+    if (auto it = rule_index.find(d.rule_id); it != rule_index.end())
+      j.field("ruleIndex", it->second);
     j.field("level", level(d.severity));
     std::string text = d.message;
     for (const std::string& note : d.notes) text += "\n" + note;

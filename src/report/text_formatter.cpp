@@ -21,9 +21,12 @@ struct Palette {
 
 std::string_view severity_color(Severity s) {
   switch (s) {
-    case Severity::error: return "1;31";
-    case Severity::warning: return "1;35";
-    case Severity::note: return "1;36";
+    case Severity::error:
+      return "1;31";
+    case Severity::warning:
+      return "1;35";
+    case Severity::note:
+      return "1;36";
   }
   return "1";
 }
@@ -45,20 +48,23 @@ std::string location_prefix(const Location& loc) {
   return fmt::format("{}:{}:{}", escape_for_terminal(loc.file), loc.start.line, loc.start.column);
 }
 
-void write_snippet(const SourceFile& source, const Location& loc, const Palette& palette, std::ostream& out) {
+void write_snippet(const SourceFile& source, const Location& loc, const Palette& palette,
+                   std::ostream& out) {
   const std::string_view line = source.lines().line_text(loc.start.line);
   const std::string shown = escape_for_terminal(line);
   // Escaping changes widths; measure the caret position in the escaped text.
   const std::size_t line_start = source.lines().line_start(loc.start.line);
-  const std::size_t prefix_bytes = std::min(loc.span.begin - std::min(loc.span.begin, line_start), line.size());
+  const std::size_t prefix_bytes =
+      std::min(loc.span.begin - std::min(loc.span.begin, line_start), line.size());
   const std::size_t caret = count_code_points(escape_for_terminal(line.substr(0, prefix_bytes)));
   std::size_t width = 1;
   if (loc.end.line == loc.start.line && loc.span.end > loc.span.begin) {
     const std::size_t end_bytes = std::min(loc.span.end - line_start, line.size());
-    width = std::max<std::size_t>(
-        1, count_code_points(escape_for_terminal(line.substr(prefix_bytes, end_bytes - prefix_bytes))));
+    width = std::max<std::size_t>(1, count_code_points(escape_for_terminal(
+                                         line.substr(prefix_bytes, end_bytes - prefix_bytes))));
   } else if (loc.end.line != loc.start.line) {
-    width = std::max<std::size_t>(1, count_code_points(shown) - std::min(caret, count_code_points(shown)));
+    width = std::max<std::size_t>(
+        1, count_code_points(shown) - std::min(caret, count_code_points(shown)));
   }
   const std::string gutter = fmt::format("{:>5}", loc.start.line);
   out << gutter << " | " << shown << '\n';
@@ -72,8 +78,8 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
   const Palette palette{options.color};
   for (const Diagnostic& d : report.diagnostics) {
     out << palette.paint("1", location_prefix(d.location) + ":") << ' '
-        << palette.paint(severity_color(d.severity), std::string(to_string(d.severity)) + ":") << ' '
-        << escape_for_terminal(d.message) << ' '
+        << palette.paint(severity_color(d.severity), std::string(to_string(d.severity)) + ":")
+        << ' ' << escape_for_terminal(d.message) << ' '
         << palette.paint("2", fmt::format("[{} {}]", d.rule_id, d.rule_name)) << '\n';
     if (options.quiet) continue;
     if (const SourceFile* source = report.source(d.location.file)) {
@@ -87,11 +93,12 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
       out << "  " << palette.paint("1;36", "note:") << ' ' << escape_for_terminal(note) << '\n';
     }
     if (d.fix) {
-      out << "  " << palette.paint("1;32", "fix:") << ' ' << escape_for_terminal(d.fix->description);
+      out << "  " << palette.paint("1;32", "fix:") << ' '
+          << escape_for_terminal(d.fix->description);
       for (const TextEdit& e : d.fix->edits) {
         if (e.replacement.empty()) {
-          out << fmt::format(" [delete {}:{}-{}:{}]", e.location.start.line, e.location.start.column,
-                             e.location.end.line, e.location.end.column);
+          out << fmt::format(" [delete {}:{}-{}:{}]", e.location.start.line,
+                             e.location.start.column, e.location.end.line, e.location.end.column);
         } else if (e.location.span.size() == 0) {
           out << fmt::format(" [insert {} at {}:{}]", shown_text(e.replacement),
                              e.location.start.line, e.location.start.column);

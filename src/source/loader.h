@@ -1,5 +1,6 @@
 #pragma once
-// Reads inputs into SourceFiles. A failure is a value (with a user-facing message), not an exception.
+// Reads inputs into SourceFiles. A failure is a value (with a user-facing message), not an
+// exception.
 
 #include <memory>
 #include <string>

@@ -29,7 +29,7 @@ std::vector<std::string> expected_lines(const fs::path& expect) {
 std::vector<fs::path> fixture_files() {
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(gdl::test::source_dir() / "testdata")) {
-    if (!entry.is_regular_file() || entry.path().extension() == ".expect") continue;
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
     if (entry.path().parent_path().filename() == "schemas") continue;
     files.push_back(entry.path());
   }

@@ -1,0 +1,326 @@
+#include "policy/builder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "report/rule_catalog.h"
+#include "util/text.h"
+
+namespace gdl::policy {
+
+std::string Statement::label() const {
+  if (sid && !sid->value.empty()) return fmt::format("Statement[{}] '{}'", index, sid->value);
+  return fmt::format("Statement[{}]", index);
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  // Optimal string alignment distance (adjacent transpositions count as one edit), case-insensitive.
+  const std::string x = to_lower(a);
+  const std::string y = to_lower(b);
+  std::vector<std::vector<std::size_t>> d(x.size() + 1, std::vector<std::size_t>(y.size() + 1));
+  for (std::size_t i = 0; i <= x.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= y.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      const std::size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[x.size()][y.size()];
+}
+
+constexpr std::string_view kTopLevelElements[] = {"Version", "Id", "Statement"};
+constexpr std::string_view kStatementElements[] = {"Sid",         "Effect",   "Principal",
+                                                   "NotPrincipal", "Action",  "NotAction",
+                                                   "Resource",    "NotResource", "Condition"};
+
+class Builder {
+ public:
+  Builder(const SourceFile& source, std::vector<Diagnostic>& out) : source_(source), out_(out) {}
+
+  std::optional<Policy> build(const json::Value& root) {
+    if (!root.is_object()) {
+      report(root.span, fmt::format("a policy must be a JSON object, not {} {}", article(root.kind),
+                                    json::to_string(root.kind)));
+      return std::nullopt;
+    }
+    Policy policy;
+    policy.span = root.span;
+    for (const json::Member& m : root.members) {
+      if (m.key == "Version") {
+        policy.version = string_element(m);
+      } else if (m.key == "Id") {
+        policy.id = string_element(m);
+      } else if (m.key == "Statement") {
+        policy.statement_present = true;
+        policy.statement_span = m.value.span;
+        read_statements(m, policy);
+      } else {
+        unknown_element(m, kTopLevelElements, "top-level");
+      }
+    }
+    if (!policy.statement_present) {
+      report(root.span, "the policy has no \"Statement\" element, so it grants and denies nothing");
+    }
+    return policy;
+  }
+
+ private:
+  static std::string_view article(json::Kind kind) {
+    return kind == json::Kind::array || kind == json::Kind::object ? "an" : "a";
+  }
+
+  void report(Span span, std::string message) {
+    out_.push_back(make_diagnostic("GD102", make_location(source_, span), std::move(message)));
+  }
+
+  template <std::size_t N>
+  void unknown_element(const json::Member& m, const std::string_view (&known)[N], std::string_view where) {
+    const std::vector<std::string_view> candidates(std::begin(known), std::end(known));
+    const std::string_view suggestion = closest_match(m.key, candidates);
+    std::string message = fmt::format("unknown {} element \"{}\"", where, m.key);
+    if (!suggestion.empty()) {
+      message += fmt::format("; did you mean \"{}\"? AWS rejects the policy, or ignores what you meant", suggestion);
+    }
+    Diagnostic d = make_diagnostic("GD102", make_location(source_, m.key_span), message);
+    if (!suggestion.empty()) {
+      d.fix = Fix{fmt::format("rename it to \"{}\"", suggestion),
+                  {TextEdit{make_location(source_, m.key_span), fmt::format("\"{}\"", suggestion)}}};
+    }
+    out_.push_back(std::move(d));
+  }
+
+  std::optional<Text> string_element(const json::Member& m) {
+    if (!m.value.is_string()) {
+      report(m.value.span, fmt::format("\"{}\" must be a string, not {} {}", m.key, article(m.value.kind),
+                                       json::to_string(m.value.kind)));
+      return std::nullopt;
+    }
+    return Text{m.value.text, m.value.span};
+  }
+
+  // String or array of strings.
+  TextList text_list(const json::Member& m) {
+    TextList list;
+    list.present = true;
+    list.span = m.value.span;
+    list.key_span = m.key_span;
+    auto take = [&](const json::Value& v) {
+      if (v.is_string()) {
+        list.items.push_back({v.text, v.span});
+      } else {
+        report(v.span, fmt::format("each \"{}\" entry must be a string, not {} {}", m.key, article(v.kind),
+                                   json::to_string(v.kind)));
+      }
+    };
+    if (m.value.is_array()) {
+      if (m.value.items.empty()) report(m.value.span, fmt::format("\"{}\" is an empty array: it matches nothing", m.key));
+      for (const json::Value& item : m.value.items) take(item);
+    } else {
+      take(m.value);
+    }
+    return list;
+  }
+
+  void read_statements(const json::Member& m, Policy& policy) {
+    if (m.value.is_object()) {
+      read_statement(m.value, 0, policy);
+    } else if (m.value.is_array()) {
+      if (m.value.items.empty()) report(m.value.span, "\"Statement\" is empty: the policy grants and denies nothing");
+      for (std::size_t i = 0; i < m.value.items.size(); ++i) {
+        const json::Value& item = m.value.items[i];
+        if (item.is_object()) {
+          read_statement(item, i, policy);
+        } else {
+          report(item.span, fmt::format("each statement must be a JSON object, not {} {}", article(item.kind),
+                                        json::to_string(item.kind)));
+        }
+      }
+    } else {
+      report(m.value.span, fmt::format("\"Statement\" must be an object or an array of objects, not {} {}",
+                                       article(m.value.kind), json::to_string(m.value.kind)));
+    }
+  }
+
+  void read_statement(const json::Value& object, std::size_t index, Policy& policy) {
+    Statement s;
+    s.index = index;
+    s.span = object.span;
+    const json::Member* action = nullptr;
+    const json::Member* not_action = nullptr;
+    const json::Member* resource = nullptr;
+    const json::Member* not_resource = nullptr;
+    const json::Member* principal = nullptr;
+    const json::Member* not_principal = nullptr;
+    for (const json::Member& m : object.members) {
+      if (m.key == "Sid") {
+        s.sid = string_element(m);
+      } else if (m.key == "Effect") {
+        s.effect_text = string_element(m);
+      } else if (m.key == "Action") {
+        action = &m;
+      } else if (m.key == "NotAction") {
+        not_action = &m;
+      } else if (m.key == "Resource") {
+        resource = &m;
+      } else if (m.key == "NotResource") {
+        not_resource = &m;
+      } else if (m.key == "Principal") {
+        principal = &m;
+      } else if (m.key == "NotPrincipal") {
+        not_principal = &m;
+      } else if (m.key == "Condition") {
+        read_condition(m, s);
+      } else {
+        unknown_element(m, kStatementElements, "statement");
+      }
+    }
+    if (s.effect_text) {
+      if (s.effect_text->value == "Allow") s.effect = Effect::allow;
+      if (s.effect_text->value == "Deny") s.effect = Effect::deny;
+    }
+    pick_pair(action, not_action, "Action", s.action, s.action_negated, s, true);
+    pick_pair(resource, not_resource, "Resource", s.resource, s.resource_negated, s, true);
+    if (principal != nullptr && not_principal != nullptr) {
+      report(not_principal->key_span,
+             fmt::format("{} has both \"Principal\" and \"NotPrincipal\"; use one of them", s.label()));
+    }
+    if (principal != nullptr) {
+      read_principal(*principal, s.principal);
+    } else if (not_principal != nullptr) {
+      read_principal(*not_principal, s.principal);
+      s.principal_negated = true;
+    }
+    policy.statements.push_back(std::move(s));
+  }
+
+  void pick_pair(const json::Member* positive, const json::Member* negative, std::string_view name, TextList& into,
+                 bool& negated, const Statement& s, bool required) {
+    if (positive != nullptr && negative != nullptr) {
+      report(negative->key_span,
+             fmt::format("{} has both \"{}\" and \"Not{}\"; a statement takes one of them", s.label(), name, name));
+    }
+    if (positive != nullptr) {
+      into = text_list(*positive);
+    } else if (negative != nullptr) {
+      into = text_list(*negative);
+      negated = true;
+    } else if (required) {
+      Diagnostic d = make_diagnostic(
+          "GD102", make_location(source_, {s.span.begin, s.span.begin + 1}),
+          fmt::format("{} has no \"{}\" (or \"Not{}\") element; AWS rejects the policy", s.label(), name, name));
+      out_.push_back(std::move(d));
+    }
+  }
+
+  void read_principal(const json::Member& m, PrincipalElement& p) {
+    p.present = true;
+    p.span = m.value.span;
+    p.key_span = m.key_span;
+    if (m.value.is_string()) {
+      if (m.value.text == "*") {
+        p.everyone = true;
+      } else {
+        report(m.value.span, fmt::format("\"{}\" must be \"*\" or an object such as {{\"AWS\": \"...\"}} or "
+                                         "{{\"Service\": \"...\"}}; a bare string other than \"*\" is rejected",
+                                         m.key));
+      }
+      return;
+    }
+    if (!m.value.is_object()) {
+      report(m.value.span, fmt::format("\"{}\" must be \"*\" or an object, not {} {}", m.key, article(m.value.kind),
+                                       json::to_string(m.value.kind)));
+      return;
+    }
+    for (const json::Member& typed : m.value.members) {
+      static const std::vector<std::string_view> kTypes = {"AWS", "Service", "Federated", "CanonicalUser"};
+      if (std::find(kTypes.begin(), kTypes.end(), typed.key) == kTypes.end()) {
+        const std::string_view suggestion = closest_match(typed.key, kTypes);
+        report(typed.key_span,
+               fmt::format("unknown principal type \"{}\"{}", typed.key,
+                           suggestion.empty() ? std::string("; use AWS, Service, Federated or CanonicalUser")
+                                              : fmt::format("; did you mean \"{}\"?", suggestion)));
+        continue;
+      }
+      TextList values = text_list(typed);
+      for (Text& value : values.items) p.entries.push_back({typed.key, typed.key_span, std::move(value)});
+    }
+  }
+
+  void read_condition(const json::Member& m, Statement& s) {
+    s.has_condition = true;
+    s.condition_span = m.value.span;
+    if (!m.value.is_object()) {
+      report(m.value.span, fmt::format("\"Condition\" must be an object of operators, not {} {}", article(m.value.kind),
+                                       json::to_string(m.value.kind)));
+      return;
+    }
+    for (const json::Member& op : m.value.members) {
+      if (!op.value.is_object()) {
+        report(op.value.span, fmt::format("condition operator \"{}\" must map to an object of keys and values, not {} {}",
+                                          op.key, article(op.value.kind), json::to_string(op.value.kind)));
+        continue;
+      }
+      for (const json::Member& key : op.value.members) {
+        ConditionClause clause;
+        clause.op = {op.key, op.key_span};
+        clause.key = {key.key, key.key_span};
+        clause.values_span = key.value.span;
+        auto take = [&](const json::Value& v) {
+          switch (v.kind) {
+            case json::Kind::string:
+            case json::Kind::number:
+              clause.values.push_back({v.text, v.span});
+              break;
+            case json::Kind::boolean:
+              clause.values.push_back({v.boolean ? "true" : "false", v.span});
+              break;
+            default:
+              report(v.span, fmt::format("a condition value must be a string, number or boolean, not {} {}",
+                                         article(v.kind), json::to_string(v.kind)));
+          }
+        };
+        if (key.value.is_array()) {
+          for (const json::Value& item : key.value.items) take(item);
+        } else {
+          take(key.value);
+        }
+        s.conditions.push_back(std::move(clause));
+      }
+    }
+  }
+
+  const SourceFile& source_;
+  std::vector<Diagnostic>& out_;
+};
+
+}  // namespace
+
+std::string_view closest_match(std::string_view word, const std::vector<std::string_view>& candidates) {
+  std::string_view best;
+  std::size_t best_distance = 3;
+  for (std::string_view candidate : candidates) {
+    const std::size_t d = edit_distance(word, candidate);
+    const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(1, candidate.size() / 3));
+    if (d <= limit && d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+BuildResult build_policy(const json::Value& root, const SourceFile& source) {
+  BuildResult result;
+  Builder builder(source, result.diagnostics);
+  result.policy = builder.build(root);
+  return result;
+}
+
+}  // namespace gdl::policy

@@ -1,0 +1,85 @@
+#pragma once
+// The typed IAM policy model. Every element keeps its source span so any later diagnostic can
+// point at the exact statement, element or value.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "source/source_file.h"
+
+namespace gdl::policy {
+
+// One string as written in the policy (numbers and booleans in condition values are kept as
+// their text: `false` is "false", `1.2` is "1.2").
+struct Text {
+  std::string value;
+  Span span;
+};
+
+// An element that accepts a string or an array of strings (Action, Resource, principal lists).
+struct TextList {
+  bool present = false;
+  Span span;  // the whole element value
+  Span key_span;
+  std::vector<Text> items;
+};
+
+enum class Effect { allow, deny, invalid };
+
+struct PrincipalEntry {
+  std::string type;  // "AWS", "Service", "Federated", "CanonicalUser" (as written)
+  Span type_span;
+  Text value;
+};
+
+struct PrincipalElement {
+  bool present = false;
+  bool everyone = false;  // "Principal": "*"
+  Span span;
+  Span key_span;
+  std::vector<PrincipalEntry> entries;
+};
+
+struct ConditionClause {
+  Text op;   // "StringEquals", "ForAnyValue:StringLike", "ArnLikeIfExists", ...
+  Text key;  // "aws:SourceAccount"
+  Span values_span;
+  std::vector<Text> values;
+};
+
+struct Statement {
+  std::size_t index = 0;  // position in the Statement array, 0-based
+  Span span;
+  std::optional<Text> sid;
+  std::optional<Text> effect_text;
+  Effect effect = Effect::invalid;
+  PrincipalElement principal;
+  bool principal_negated = false;  // NotPrincipal
+  TextList action;
+  bool action_negated = false;  // NotAction
+  TextList resource;
+  bool resource_negated = false;  // NotResource
+  bool has_condition = false;
+  Span condition_span;
+  std::vector<ConditionClause> conditions;
+
+  // "Statement[2] 'AllowPutObject'" style label for messages.
+  [[nodiscard]] std::string label() const;
+};
+
+struct Policy {
+  Span span;
+  std::optional<Text> version;
+  std::optional<Text> id;
+  bool statement_present = false;
+  Span statement_span;
+  std::vector<Statement> statements;
+
+  // Policy variables are substituted only under Version 2012-10-17 ("IAM JSON policy elements:
+  // Version"; without it, "${...}" is literal text).
+  [[nodiscard]] bool variables_enabled() const { return version && version->value == "2012-10-17"; }
+};
+
+}  // namespace gdl::policy

@@ -1,0 +1,113 @@
+// GD107 condition-operator: unknown or misspelled operators, values of the wrong type for the
+// operator, and ForAllValues on a single-valued key (true when the key is absent).
+
+#include <fmt/format.h>
+
+#include "iam/conditions.h"
+#include "policy/builder.h"
+#include "report/rule_catalog.h"
+#include "rules/iam_data.h"
+#include "rules/policy_rule.h"
+#include "util/text.h"
+
+namespace gdl {
+namespace {
+
+// Suggests the operator the user probably meant, keeping their qualifier and IfExists.
+std::string suggest(std::string_view written) {
+  std::string_view prefix;
+  std::string_view base = written;
+  for (std::string_view q : {"ForAnyValue:", "ForAllValues:"}) {
+    if (base.size() > q.size() && iequals(base.substr(0, q.size()), q)) {
+      prefix = q;
+      base.remove_prefix(q.size());
+    }
+  }
+  std::string_view suffix;
+  if (base.size() > 8 && iequals(base.substr(base.size() - 8), "IfExists")) {
+    suffix = "IfExists";
+    base.remove_suffix(8);
+  }
+  const std::string_view match = policy::closest_match(base, iam::operator_names());
+  if (match.empty()) return {};
+  return fmt::format("{}{}{}", prefix, match, suffix);
+}
+
+std::string_view type_problem(const iam::Operator& op, std::string_view value) {
+  switch (op.family) {
+    case iam::OperatorFamily::boolean:
+      return iequals(value, "true") || iequals(value, "false") ? "" : "a boolean (\"true\" or \"false\")";
+    case iam::OperatorFamily::null:
+      return iequals(value, "true") || iequals(value, "false") ? "" : "\"true\" (key absent) or \"false\" (key present)";
+    case iam::OperatorFamily::numeric: return iam::parse_number(value) ? "" : "a number";
+    case iam::OperatorFamily::date:
+      return iam::parse_date(value) ? "" : "a date (ISO 8601 such as 2026-11-24T12:00:00Z, or epoch seconds)";
+    case iam::OperatorFamily::ip: return iam::parse_ip(value) ? "" : "an IP address or CIDR block (203.0.113.0/24)";
+    default: return "";
+  }
+}
+
+class ConditionOperatorRule final : public PolicyRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD107"; }
+  void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
+    for (const policy::Statement& s : ctx.policy.statements) {
+      const policy::Text* last_op = nullptr;
+      for (const policy::ConditionClause& c : s.conditions) {
+        const bool same_operator_as_before = last_op != nullptr && last_op->span == c.op.span;
+        last_op = &c.op;
+        const auto op = iam::parse_operator(c.op.value);
+        if (!op) {
+          if (!same_operator_as_before) report_unknown(ctx, s, c, out);
+          continue;
+        }
+        for (const policy::Text& v : c.values) {
+          const std::string_view expected = type_problem(*op, v.value);
+          if (expected.empty()) continue;
+          out.push_back(make_diagnostic(
+              id(), make_location(ctx.source, v.span),
+              fmt::format("{} expects {}, but the value for {} is \"{}\": this condition can never be true", c.op.value,
+                          expected, c.key.value, v.value)));
+        }
+        if (op->set == iam::SetQualifier::for_all_values) {
+          const data::ConditionKey* key = data::find_condition_key(c.key.value);
+          if (key != nullptr && !key->multivalued) {
+            Diagnostic d = make_diagnostic(
+                id(), make_location(ctx.source, c.op.span),
+                fmt::format("{} on the single-valued key {} is true when the request has no {} at all; {}",
+                            c.op.value, key->name, key->name,
+                            s.effect == policy::Effect::allow
+                                ? "this Allow then also admits requests without the key"
+                                : "use the operator without ForAllValues:"));
+            d.severity = s.effect == policy::Effect::allow ? Severity::error : Severity::warning;
+            const std::string plain = c.op.value.substr(std::string_view("ForAllValues:").size());
+            d.fix = Fix{fmt::format("use {}", plain), {TextEdit{make_location(ctx.source, c.op.span),
+                                                                fmt::format("\"{}\"", plain)}}};
+            out.push_back(std::move(d));
+          }
+        }
+      }
+    }
+  }
+
+ private:
+  void report_unknown(const PolicyContext& ctx, const policy::Statement& s, const policy::ConditionClause& c,
+                      std::vector<Diagnostic>& out) const {
+    const std::string suggestion = suggest(c.op.value);
+    std::string message = fmt::format("unknown condition operator \"{}\" in {}", c.op.value, s.label());
+    if (!suggestion.empty()) message += fmt::format("; did you mean \"{}\"?", suggestion);
+    message += " AWS rejects the policy";
+    Diagnostic d = make_diagnostic(id(), make_location(ctx.source, c.op.span), std::move(message));
+    if (!suggestion.empty()) {
+      d.fix = Fix{fmt::format("write \"{}\"", suggestion),
+                  {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", suggestion)}}};
+    }
+    out.push_back(std::move(d));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<PolicyRule> make_condition_operator_rule() { return std::make_unique<ConditionOperatorRule>(); }
+
+}  // namespace gdl

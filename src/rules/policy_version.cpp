@@ -1,0 +1,69 @@
+// GD101 policy-version: Version missing, or not 2012-10-17 / 2008-10-17.
+
+#include <fmt/format.h>
+
+#include "report/rule_catalog.h"
+#include "rules/policy_rule.h"
+
+namespace gdl {
+namespace {
+
+bool uses_variables(const policy::Policy& policy) {
+  for (const auto& s : policy.statements) {
+    for (const auto& r : s.resource.items) {
+      if (r.value.find("${") != std::string::npos) return true;
+    }
+    for (const auto& c : s.conditions) {
+      for (const auto& v : c.values) {
+        if (v.value.find("${") != std::string::npos) return true;
+      }
+    }
+  }
+  return false;
+}
+
+class PolicyVersionRule final : public PolicyRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD101"; }
+  void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
+    const policy::Policy& p = ctx.policy;
+    const bool variables = uses_variables(p);
+    if (!p.version) {
+      Diagnostic d = make_diagnostic(
+          id(), make_location(ctx.source, {p.span.begin, p.span.begin + 1}),
+          variables ? "the policy has no \"Version\", so AWS reads it as 2008-10-17 and its policy variables "
+                      "(${...}) are compared as literal text: those values never match"
+                    : "the policy has no \"Version\"; AWS then uses the 2008-10-17 grammar, where policy "
+                      "variables are not substituted");
+      if (variables) d.severity = Severity::error;
+      d.fix = Fix{"add \"Version\": \"2012-10-17\"",
+                  {TextEdit{make_location(ctx.source, {p.span.begin + 1, p.span.begin + 1}),
+                            "\n  \"Version\": \"2012-10-17\","}}};
+      out.push_back(std::move(d));
+      return;
+    }
+    const std::string& v = p.version->value;
+    if (v != "2012-10-17" && v != "2008-10-17") {
+      Diagnostic d = make_diagnostic(
+          id(), make_location(ctx.source, p.version->span),
+          fmt::format("\"Version\": \"{}\" is not a policy language version; AWS accepts only \"2012-10-17\" "
+                      "(current) and \"2008-10-17\"",
+                      v));
+      d.severity = Severity::error;
+      d.fix = Fix{"use \"2012-10-17\"", {TextEdit{make_location(ctx.source, p.version->span), "\"2012-10-17\""}}};
+      out.push_back(std::move(d));
+    } else if (v == "2008-10-17" && variables) {
+      Diagnostic d = make_diagnostic(id(), make_location(ctx.source, p.version->span),
+                                     "with \"Version\": \"2008-10-17\" the policy variables (${...}) in this policy "
+                                     "are compared as literal text and never match");
+      d.fix = Fix{"use \"2012-10-17\"", {TextEdit{make_location(ctx.source, p.version->span), "\"2012-10-17\""}}};
+      out.push_back(std::move(d));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<PolicyRule> make_policy_version_rule() { return std::make_unique<PolicyVersionRule>(); }
+
+}  // namespace gdl

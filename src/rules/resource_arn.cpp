@@ -1,0 +1,122 @@
+// GD106 resource-arn: malformed resource ARNs, and S3 statements whose actions never apply to
+// any of their resources (an object action only on bucket ARNs, or the reverse).
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "iam/wildcard.h"
+#include "report/rule_catalog.h"
+#include "rules/iam_data.h"
+#include "rules/policy_rule.h"
+
+namespace gdl {
+namespace {
+
+constexpr std::string_view kPartitions[] = {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e",
+                                            "aws-iso-f", "aws-eusc"};
+
+// Which S3 resource types an S3 resource ARN (possibly with wildcards) can denote.
+struct S3Reach {
+  bool bucket = false;
+  bool object = false;
+};
+
+S3Reach s3_reach(std::string_view resource_part) {
+  const bool wildcard = resource_part.find_first_of("*?") != std::string_view::npos;
+  const std::size_t slash = resource_part.find('/');
+  S3Reach reach;
+  // "bucket*" can reach the bucket and its objects ('*' spans '/'); "bucket/..." only objects.
+  reach.object = slash != std::string_view::npos || wildcard;
+  reach.bucket = slash == std::string_view::npos;
+  return reach;
+}
+
+class ResourceArnRule final : public PolicyRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD106"; }
+  void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
+    for (const policy::Statement& s : ctx.policy.statements) {
+      bool all_valid = true;
+      for (const policy::Text& r : s.resource.items) all_valid = check_arn(ctx, s, r, out) && all_valid;
+      if (all_valid && !s.resource_negated && !s.action_negated) check_s3_types(ctx, s, out);
+    }
+  }
+
+ private:
+  bool check_arn(const PolicyContext& ctx, const policy::Statement& s, const policy::Text& r,
+                 std::vector<Diagnostic>& out) const {
+    const std::string_view arn = r.value;
+    if (arn == "*") return true;
+    auto report = [&](std::string message) {
+      out.push_back(make_diagnostic(id(), make_location(ctx.source, r.span), std::move(message)));
+      return false;
+    };
+    std::string_view parts[6];
+    if (!arn.starts_with("arn:") || !iam::split_arn(arn, parts)) {
+      return report(fmt::format("\"{}\" in {} is not an ARN: resources are \"*\" or "
+                                "arn:partition:service:region:account:resource, e.g. arn:aws:s3:::bucket/prefix/*",
+                                arn, s.label()));
+    }
+    const std::string_view partition = parts[1];
+    const bool partition_ok = partition.find_first_of("*?$") != std::string_view::npos ||
+                              std::find(std::begin(kPartitions), std::end(kPartitions), partition) !=
+                                  std::end(kPartitions);
+    if (!partition_ok) {
+      return report(fmt::format("\"{}\" has an unknown partition \"{}\" (expected aws, aws-cn, aws-us-gov, ...)", arn,
+                                partition));
+    }
+    if (parts[2].empty()) return report(fmt::format("\"{}\" has no service part", arn));
+    if (parts[5].empty()) return report(fmt::format("\"{}\" has no resource part", arn));
+    if (parts[2] == "s3" && !parts[5].starts_with("accesspoint") && !parts[5].starts_with("job") &&
+        !parts[5].starts_with("storage-lens") && (!parts[3].empty() || !parts[4].empty())) {
+      if (parts[3].find_first_of("*?") == std::string_view::npos &&
+          parts[4].find_first_of("*?") == std::string_view::npos) {
+        return report(fmt::format("\"{}\": S3 bucket and object ARNs have no Region or account "
+                                  "(arn:aws:s3:::bucket/key), so this ARN matches nothing",
+                                  arn));
+      }
+    }
+    return true;
+  }
+
+  // Pairs each S3 action of the statement with the statement's S3 resources.
+  void check_s3_types(const PolicyContext& ctx, const policy::Statement& s, std::vector<Diagnostic>& out) const {
+    S3Reach reach;
+    bool any_s3_resource = false;
+    for (const policy::Text& r : s.resource.items) {
+      std::string_view parts[6];
+      if (r.value == "*" || !iam::split_arn(r.value, parts) || parts[2].find_first_of("*?") != std::string_view::npos) {
+        return;  // "*" or a wildcard service can reach anything
+      }
+      if (parts[2] != "s3" || !parts[3].empty() || !parts[4].empty()) continue;
+      any_s3_resource = true;
+      const S3Reach one = s3_reach(parts[5]);
+      reach.bucket = reach.bucket || one.bucket;
+      reach.object = reach.object || one.object;
+    }
+    if (!any_s3_resource) return;
+    for (const policy::Text& a : s.action.items) {
+      if (a.value.find_first_of("*?") != std::string::npos) continue;
+      const auto& types = data::s3_resource_types(a.value);
+      if (types.empty()) continue;
+      const bool wants_bucket = std::find(types.begin(), types.end(), "bucket") != types.end();
+      const bool wants_object = std::find(types.begin(), types.end(), "object") != types.end();
+      if (!wants_bucket && !wants_object) continue;  // access points, jobs, ...: not judged here
+      if ((wants_bucket && reach.bucket) || (wants_object && reach.object)) continue;
+      const char* needed = wants_object ? "object ARNs (arn:aws:s3:::bucket/prefix/*)" : "the bucket ARN (arn:aws:s3:::bucket)";
+      const char* given = reach.object ? "object ARNs" : "bucket ARNs";
+      out.push_back(make_diagnostic(
+          id(), make_location(ctx.source, a.span),
+          fmt::format("{} applies to {}, but every S3 Resource of {} is one of the {}: the statement never "
+                      "matches a {} request",
+                      a.value, needed, s.label(), given, a.value)));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<PolicyRule> make_resource_arn_rule() { return std::make_unique<ResourceArnRule>(); }
+
+}  // namespace gdl

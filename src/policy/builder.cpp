@@ -304,10 +304,11 @@ class Builder {
 
 std::string_view closest_match(std::string_view word, const std::vector<std::string_view>& candidates) {
   std::string_view best;
-  std::size_t best_distance = 3;
+  std::size_t best_distance = 5;
   for (std::string_view candidate : candidates) {
     const std::size_t d = edit_distance(word, candidate);
-    const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(1, candidate.size() / 3));
+    // Longer names tolerate more typos: 1 edit up to 9 characters, at most 4 for long keys.
+    const std::size_t limit = std::max<std::size_t>(1, std::min<std::size_t>(4, candidate.size() / 5));
     if (d <= limit && d < best_distance) {
       best = candidate;
       best_distance = d;

@@ -28,7 +28,17 @@ std::string suggest(std::string_view written) {
     suffix = "IfExists";
     base.remove_suffix(8);
   }
-  const std::string_view match = policy::closest_match(base, iam::operator_names());
+  std::string_view match = policy::closest_match(base, iam::operator_names());
+  if (match.empty() && suffix.empty()) {
+    // A misspelled IfExists suffix: try the names with IfExists attached.
+    static const std::vector<std::string> with_if_exists = [] {
+      std::vector<std::string> names;
+      for (std::string_view name : iam::operator_names()) names.push_back(std::string(name) + "IfExists");
+      return names;
+    }();
+    const std::vector<std::string_view> views(with_if_exists.begin(), with_if_exists.end());
+    match = policy::closest_match(base, views);
+  }
   if (match.empty()) return {};
   return fmt::format("{}{}{}", prefix, match, suffix);
 }
@@ -94,9 +104,9 @@ class ConditionOperatorRule final : public PolicyRule {
   void report_unknown(const PolicyContext& ctx, const policy::Statement& s, const policy::ConditionClause& c,
                       std::vector<Diagnostic>& out) const {
     const std::string suggestion = suggest(c.op.value);
-    std::string message = fmt::format("unknown condition operator \"{}\" in {}", c.op.value, s.label());
+    std::string message =
+        fmt::format("unknown condition operator \"{}\" in {}: AWS rejects the policy", c.op.value, s.label());
     if (!suggestion.empty()) message += fmt::format("; did you mean \"{}\"?", suggestion);
-    message += " AWS rejects the policy";
     Diagnostic d = make_diagnostic(id(), make_location(ctx.source, c.op.span), std::move(message));
     if (!suggestion.empty()) {
       d.fix = Fix{fmt::format("write \"{}\"", suggestion),

@@ -32,6 +32,9 @@ std::string aws_problem(std::string_view value) {
                        "aws:PrincipalArn instead)",
                        value);
   }
+  if (parts[2] != "iam" && parts[2] != "sts") {
+    return fmt::format("\"{}\" is an ARN of service \"{}\", not an IAM or STS principal", value, parts[2]);
+  }
   const std::string_view account = parts[4];
   if (!(all_digits(account) && account.size() == 12)) {
     return fmt::format("the account id in \"{}\" must be 12 digits", value);
@@ -89,7 +92,7 @@ class PrincipalFormatRule final : public PolicyRule {
         }
         if (problem.empty()) continue;
         const Location where = make_location(ctx.source, e.value.span);
-        Diagnostic d = make_diagnostic(id(), where, fmt::format("{} in {}", problem, s.label()));
+        Diagnostic d = make_diagnostic(id(), where, fmt::format("{}: {}", s.label(), problem));
         if (!suggestion.empty()) {
           d.fix = Fix{fmt::format("write \"{}\"", suggestion), {TextEdit{where, fmt::format("\"{}\"", suggestion)}}};
         }

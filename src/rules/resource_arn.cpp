@@ -105,12 +105,11 @@ class ResourceArnRule final : public PolicyRule {
       if (!wants_bucket && !wants_object) continue;  // access points, jobs, ...: not judged here
       if ((wants_bucket && reach.bucket) || (wants_object && reach.object)) continue;
       const char* needed = wants_object ? "object ARNs (arn:aws:s3:::bucket/prefix/*)" : "the bucket ARN (arn:aws:s3:::bucket)";
-      const char* given = reach.object ? "object ARNs" : "bucket ARNs";
-      out.push_back(make_diagnostic(
-          id(), make_location(ctx.source, a.span),
-          fmt::format("{} applies to {}, but every S3 Resource of {} is one of the {}: the statement never "
-                      "matches a {} request",
-                      a.value, needed, s.label(), given, a.value)));
+      const char* given = reach.object ? "object ARNs" : "the bucket ARN";
+      out.push_back(make_diagnostic(id(), make_location(ctx.source, a.span),
+                                    fmt::format("{} applies to {}, but the S3 resources of {} are only {}: the "
+                                                "statement never matches a {} request",
+                                                a.value, needed, s.label(), given, a.value)));
     }
   }
 };

@@ -10,5 +10,5 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   std::ios::sync_with_stdio(false);
   const std::vector<std::string> args(argv, argv + argc);
-  return gdl::cli::run_cli(args, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1);
+  return gdl::cli::run_cli(args, std::cin, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1);
 }

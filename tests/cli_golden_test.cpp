@@ -24,6 +24,12 @@ struct CurrentDirectory {
   CurrentDirectory& operator=(const CurrentDirectory&) = delete;
 };
 
+// A case's standard input: tests/golden/NAME.stdin when it exists.
+std::string stdin_text(const fs::path& golden, const std::string& name) {
+  const fs::path file = golden / (name + ".stdin");
+  return fs::exists(file) ? gdl::test::read_file(file) : std::string();
+}
+
 }  // namespace
 
 TEST_CASE("CLI golden output") {
@@ -44,7 +50,8 @@ TEST_CASE("CLI golden output") {
     CAPTURE(name);
     std::ostringstream out;
     std::ostringstream err;
-    const int exit_code = gdl::cli::run_cli(args, out, err);
+    std::istringstream in(stdin_text(golden, name));
+    const int exit_code = gdl::cli::run_cli(args, in, out, err);
     CHECK(exit_code == expected_exit);
     const fs::path expected_file = golden / (name + ".out");
     if (update) {

@@ -8,7 +8,7 @@
 namespace gdl::cli {
 
 namespace {
-constexpr std::array<std::string_view, 3> kCommands = {"check", "list-rules", "explain"};
+constexpr std::array<std::string_view, 4> kCommands = {"check", "list-rules", "explain", "simulate"};
 
 // `gd-export-lint PATH...` is short for `gd-export-lint check PATH...`.
 std::vector<std::string> with_default_command(const std::vector<std::string>& args) {
@@ -23,7 +23,7 @@ std::vector<std::string> with_default_command(const std::vector<std::string>& ar
 }
 }  // namespace
 
-int run_cli(const std::vector<std::string>& raw_args, std::ostream& out, std::ostream& err,
+int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ostream& out, std::ostream& err,
             bool stdout_is_tty) {
   CLI::App app{
       "gd-export-lint: checks the KMS key policy and S3 bucket policy that GuardDuty findings "
@@ -44,6 +44,11 @@ int run_cli(const std::vector<std::string>& raw_args, std::ostream& out, std::os
       app.add_subcommand("explain", "Explain a rule: why it matters and how to fix it");
   explain->add_option("RULE", explain_rule, "Rule id (GD001) or name (json-syntax)")->required();
 
+  SimulateArgs simulate_args;
+  CLI::App* simulate =
+      app.add_subcommand("simulate", "Evaluate a request against a policy with the IAM evaluator (JSON result)");
+  add_simulate_options(*simulate, simulate_args);
+
   const std::vector<std::string> args = with_default_command(raw_args);
   std::vector<const char*> argv;
   argv.reserve(args.size());
@@ -63,6 +68,7 @@ int run_cli(const std::vector<std::string>& raw_args, std::ostream& out, std::os
 
   if (check->parsed()) return run_check(check_args, out, err, stdout_is_tty);
   if (explain->parsed()) return run_explain(explain_rule, out, err);
+  if (simulate->parsed()) return run_simulate(simulate_args, in, out, err);
   return run_list_rules(out);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The command line. run_cli is the whole program minus process setup, so tests drive it in-process.
 
+#include <istream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -13,7 +14,7 @@ inline constexpr int kExitFindings = 1;  // findings at or above --fail-on
 inline constexpr int kExitUsage = 2;     // usage error or unreadable input
 
 // `args` holds the program name first, like argv. `stdout_is_tty` decides --color auto.
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err,
             bool stdout_is_tty = false);
 
 }  // namespace gdl::cli

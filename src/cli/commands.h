@@ -2,6 +2,7 @@
 // One function per subcommand; cli.cpp registers them with CLI11.
 
 #include <CLI/CLI.hpp>
+#include <istream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -18,7 +19,15 @@ struct CheckArgs {
   bool quiet = false;
 };
 
+struct SimulateArgs {
+  std::string policy_file;
+  std::string request_json;
+  bool batch = false;
+};
+
 void add_check_options(CLI::App& command, CheckArgs& args);
+void add_simulate_options(CLI::App& command, SimulateArgs& args);
+int run_simulate(const SimulateArgs& args, std::istream& in, std::ostream& out, std::ostream& err);
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty);
 int run_list_rules(std::ostream& out);
 int run_explain(const std::string& rule, std::ostream& out, std::ostream& err);

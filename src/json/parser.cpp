@@ -682,6 +682,11 @@ Diagnosis Diagnoser::diagnose(const Attempt& attempt, const Handler& handler,
   }
   if (auto d = comment_or_annotation(o)) return *d;
   if (o >= w_.size()) return end_of_file(handler);
+  // The reader stops inside a word it took for a literal ("nope" fails at 'o'): start at the word.
+  if (attempt.code == kParseErrorValueInvalid && is_word_char(c) && stream.token_start() < o &&
+      is_word_char(at(o - 1))) {
+    return bare_word(stream.token_start(), false);
+  }
 
   const std::size_t prev = prev_non_space(o);
   const char before = prev == kNoOffset ? '\0' : w_[prev];

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <utility>
 
@@ -114,6 +115,13 @@ std::optional<Pattern> resolve_pattern(const CompiledValue& v, const Request& re
     }
   }
   return p;
+}
+
+// Matches `text` against a glob value; only a value with policy variables builds a new pattern.
+bool pattern_matches(const CompiledValue& v, std::string_view text, const Request& request, bool fold_case) {
+  if (!v.has_variables) return v.pattern.matches(text);
+  const auto pattern = resolve_pattern(v, request, fold_case, true);
+  return pattern && pattern->matches(text);
 }
 
 std::optional<std::string> resolve_text(const CompiledValue& v, const Request& request) {
@@ -269,26 +277,59 @@ struct CompiledClause {
   std::vector<CompiledValue> values;
 };
 
+// Splits a resolved ARN value into its six components, keeping which characters came from the
+// policy text (wildcards) and which from variables (literal: ${*} is a literal '*').
+std::optional<std::array<Pattern, 6>> resolve_arn_parts(const CompiledValue& v, const Request& request) {
+  std::vector<std::pair<std::string, bool>> runs;  // text, is_glob
+  for (const ValuePiece& piece : v.pieces) {
+    if (!piece.variable) {
+      runs.emplace_back(piece.text, true);
+      continue;
+    }
+    const ContextValue* value = piece.text.empty() ? nullptr : request.find(piece.text);
+    if (value != nullptr && value->values.size() == 1 && !value->multivalued) {
+      runs.emplace_back(value->values.front(), false);
+    } else if (piece.fallback) {
+      runs.emplace_back(*piece.fallback, false);
+    } else {
+      return std::nullopt;
+    }
+  }
+  std::array<Pattern, 6> parts;
+  for (Pattern& p : parts) p = Pattern::glob("", false);
+  std::size_t part = 0;
+  for (const auto& [text, is_glob] : runs) {
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+      if (i < text.size() && !(text[i] == ':' && part < 5)) continue;
+      const std::string_view chunk = std::string_view(text).substr(start, i - start);
+      is_glob ? parts[part].append_glob(chunk) : parts[part].append_literal(chunk);
+      if (i < text.size()) ++part;
+      start = i + 1;
+    }
+  }
+  if (part < 5) return std::nullopt;  // fewer than six components: not an ARN pattern
+  return parts;
+}
+
+// ArnEquals/ArnLike: "Each of the six colon-delimited components of the ARN is checked separately"
+// (Condition operators, ARN). A value with fewer than six components matches nothing, except "*".
 bool arn_matches(const CompiledValue& v, std::string_view request_value, const Request& request) {
   std::string_view parts[6];
-  if (!v.has_variables && v.arn_split) {
-    if (!split_arn(request_value, parts)) return false;
+  if (!v.has_variables && !v.arn_split) return v.text == "*";
+  if (!split_arn(request_value, parts)) return false;
+  if (!v.has_variables) {
     for (int i = 0; i < 6; ++i) {
       if (!v.arn_parts[i].matches(parts[i])) return false;
     }
     return true;
   }
-  const auto resolved = resolve_text(v, request);
+  const auto resolved = resolve_arn_parts(v, request);
   if (!resolved) return false;
-  std::string_view pattern_parts[6];
-  if (split_arn(*resolved, pattern_parts)) {
-    if (!split_arn(request_value, parts)) return false;
-    for (int i = 0; i < 6; ++i) {
-      if (!Pattern::glob(pattern_parts[i], false).matches(parts[i])) return false;
-    }
-    return true;
+  for (std::size_t i = 0; i < 6; ++i) {
+    if (!(*resolved)[i].matches(parts[i])) return false;
   }
-  return Pattern::glob(*resolved, false).matches(request_value);
+  return true;
 }
 
 // Does one request value satisfy the positive form of the operator against one policy value?
@@ -296,10 +337,7 @@ bool value_matches(const CompiledClause& c, const CompiledValue& v, std::string_
   const Operator& op = *c.op;
   switch (op.family) {
     case OperatorFamily::string: {
-      if (op.comparison == Comparison::like) {
-        const auto pattern = resolve_pattern(v, request, false, true);
-        return pattern && pattern->matches(rv);
-      }
+      if (op.comparison == Comparison::like) return pattern_matches(v, rv, request, false);
       const auto text = resolve_text(v, request);
       if (!text) return false;
       return op.ignore_case ? iequals(*text, rv) : *text == rv;
@@ -355,11 +393,11 @@ std::string quoted_values(const std::vector<std::string>& values) {
 }
 
 // Evaluates one condition clause; on false, `why` says why.
-bool evaluate_clause(const CompiledClause& c, const Request& request, std::string& why) {
+bool evaluate_clause(const CompiledClause& c, const Request& request, std::string* why) {
   const std::string& op_name = c.source->op.value;
   const std::string& key_name = c.source->key.value;
   if (!c.op) {
-    why = fmt::format("unknown condition operator {}: the condition can never be true", op_name);
+    if (why) *why = fmt::format("unknown condition operator {}: the condition can never be true", op_name);
     return false;
   }
   const Operator& op = *c.op;
@@ -371,7 +409,7 @@ bool evaluate_clause(const CompiledClause& c, const Request& request, std::strin
       if (iequals(v.text, "true") && absent) return true;
       if (iequals(v.text, "false") && !absent) return true;
     }
-    why = fmt::format("{} {}: the key is {}", op_name, key_name, absent ? "absent" : "present");
+    if (why) *why = fmt::format("{} {}: the key is {}", op_name, key_name, absent ? "absent" : "present");
     return false;
   }
   if (present == nullptr) {
@@ -386,7 +424,7 @@ bool evaluate_clause(const CompiledClause& c, const Request& request, std::strin
     } else if (op.set == SetQualifier::for_all_values) {
       result = true;
     }
-    if (!result) why = fmt::format("{} {}: the request has no {} key", op_name, key_name, key_name);
+    if (!result && why) *why = fmt::format("{} {}: the request has no {} key", op_name, key_name, key_name);
     return result;
   }
   const std::vector<std::string>& request_values = present->values;
@@ -414,10 +452,10 @@ bool evaluate_clause(const CompiledClause& c, const Request& request, std::strin
       result = std::all_of(request_values.begin(), request_values.end(), satisfied);
       break;
   }
-  if (!result) {
+  if (!result && why) {
     std::vector<std::string> policy_values;
     for (const CompiledValue& v : c.values) policy_values.push_back(v.text);
-    why = fmt::format("{} {}: request value {} does not satisfy {}", op_name, key_name, quoted_values(request_values),
+    *why = fmt::format("{} {}: request value {} does not satisfy {}", op_name, key_name, quoted_values(request_values),
                       quoted_values(policy_values));
   }
   return result;
@@ -481,26 +519,27 @@ namespace {
 
 bool any_matches(const std::vector<CompiledValue>& values, std::string_view text, const Request& request) {
   return std::any_of(values.begin(), values.end(), [&](const CompiledValue& v) {
-    const auto pattern = resolve_pattern(v, request, false, true);
-    return pattern && pattern->matches(text);
+    return pattern_matches(v, text, request, false);
   });
 }
 
-StatementTrace trace_statement(const CompiledStatement& cs, const Request& request) {
+StatementTrace trace_statement(const CompiledStatement& cs, const Request& request, bool explain) {
   const policy::Statement& s = *cs.source;
   StatementTrace t;
   t.index = s.index;
-  t.sid = s.sid ? s.sid->value : "";
+  if (s.sid) t.sid = s.sid->value;
   t.effect = s.effect;
-  auto fail = [&t](std::string element, Span span, std::string reason) {
+  // The reason is built only when explaining (it is the costly part of a trace).
+  auto fail = [&t, explain](std::string_view element, Span span, auto&& reason) {
     t.applies = false;
-    t.element = std::move(element);
+    t.element = element;
     t.span = span;
-    t.reason = std::move(reason);
+    if (explain) t.reason = reason();
     return t;
   };
   if (s.effect == policy::Effect::invalid) {
-    return fail("Effect", s.effect_text ? s.effect_text->span : s.span, "the Effect is not \"Allow\" or \"Deny\"");
+    return fail("Effect", s.effect_text ? s.effect_text->span : s.span,
+                [] { return std::string("the Effect is not \"Allow\" or \"Deny\""); });
   }
   // Principal. A statement without one (an identity policy) applies to its own principal.
   if (s.principal.present) {
@@ -508,49 +547,54 @@ StatementTrace trace_statement(const CompiledStatement& cs, const Request& reque
     const bool matched = negated ? !spared_by_not_principal(s.principal, request.principal)
                                  : principal_listed(s.principal, request.principal);
     if (!matched) {
-      return fail(negated ? "NotPrincipal" : "Principal", s.principal.span,
-                  negated ? fmt::format("NotPrincipal spares {}", describe(request.principal))
-                          : fmt::format("Principal does not include {}", describe(request.principal)));
+      return fail(negated ? "NotPrincipal" : "Principal", s.principal.span, [&] {
+        return negated ? fmt::format("NotPrincipal spares {}", describe(request.principal))
+                       : fmt::format("Principal does not include {}", describe(request.principal));
+      });
     }
   }
   // Action / NotAction.
-  const std::string action = request.action;
+  const std::string& action = request.action;
   const bool action_listed = any_matches(cs.actions, action, request);
   if (!s.action.present || action_listed == s.action_negated) {
-    return fail(s.action_negated ? "NotAction" : "Action", s.action.present ? s.action.span : s.span,
-                !s.action.present ? std::string("the statement has no Action")
-                : s.action_negated ? fmt::format("NotAction excludes {}", action)
-                                   : fmt::format("Action does not include {}", action));
+    return fail(s.action_negated ? "NotAction" : "Action", s.action.present ? s.action.span : s.span, [&] {
+      return !s.action.present   ? std::string("the statement has no Action")
+             : s.action_negated ? fmt::format("NotAction excludes {}", action)
+                                : fmt::format("Action does not include {}", action);
+    });
   }
   // Resource / NotResource. An entry whose variable has no value matches no resource.
   const bool resource_listed = any_matches(cs.resources, request.resource, request);
   if (!s.resource.present || resource_listed == s.resource_negated) {
-    return fail(s.resource_negated ? "NotResource" : "Resource", s.resource.present ? s.resource.span : s.span,
-                !s.resource.present ? std::string("the statement has no Resource")
-                : s.resource_negated ? fmt::format("NotResource excludes {}", request.resource)
-                                     : fmt::format("Resource does not include {}", request.resource));
+    return fail(s.resource_negated ? "NotResource" : "Resource", s.resource.present ? s.resource.span : s.span, [&] {
+      return !s.resource.present   ? std::string("the statement has no Resource")
+             : s.resource_negated ? fmt::format("NotResource excludes {}", request.resource)
+                                  : fmt::format("Resource does not include {}", request.resource);
+    });
   }
   // Conditions: every clause must hold (keys and operators AND'ed).
   for (const CompiledClause& clause : cs.clauses) {
     std::string why;
-    if (!evaluate_clause(clause, request, why)) {
-      return fail("Condition", {clause.source->op.span.begin, clause.source->values_span.end}, why);
+    if (!evaluate_clause(clause, request, explain ? &why : nullptr)) {
+      return fail("Condition", {clause.source->op.span.begin, clause.source->values_span.end},
+                  [&why] { return std::move(why); });
     }
   }
   t.applies = true;
-  t.element = "";
   t.span = s.span;
-  t.reason = s.effect == policy::Effect::deny ? "the statement applies and denies the request"
-                                              : "the statement applies and allows the request";
+  if (explain) {
+    t.reason = s.effect == policy::Effect::deny ? "the statement applies and denies the request"
+                                                : "the statement applies and allows the request";
+  }
   return t;
 }
 
 }  // namespace
 
-Evaluation Evaluator::evaluate(const Request& request) const {
+Evaluation Evaluator::evaluate(const Request& request, bool explain) const {
   Evaluation result;
   result.statements.reserve(compiled_->statements.size());
-  for (const CompiledStatement& cs : compiled_->statements) result.statements.push_back(trace_statement(cs, request));
+  for (const CompiledStatement& cs : compiled_->statements) result.statements.push_back(trace_statement(cs, request, explain));
   std::vector<std::size_t> allows;
   std::vector<std::size_t> denies;
   for (std::size_t i = 0; i < result.statements.size(); ++i) {

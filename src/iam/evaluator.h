@@ -24,11 +24,11 @@ std::string_view to_string(Decision decision);
 // Why one statement did or did not apply to the request.
 struct StatementTrace {
   std::size_t index = 0;
-  std::string sid;
+  std::string_view sid;  // points into the policy
   policy::Effect effect = policy::Effect::invalid;
   bool applies = false;
-  std::string element;  // the element that decided: "Principal", "Action", "Condition", ...
-  std::string reason;   // plain English
+  std::string_view element;  // the element that decided: "Principal", "Action", "Condition", ...
+  std::string reason;        // plain English; empty when evaluated without explanations
   Span span;            // where in the source: the element or condition clause that decided
 };
 
@@ -46,7 +46,10 @@ class Evaluator {
   Evaluator(Evaluator&&) noexcept;
   Evaluator& operator=(Evaluator&&) noexcept;
 
-  [[nodiscard]] Evaluation evaluate(const Request& request) const;
+  // With `explain`, every statement's trace carries a plain-English reason; without, only the
+  // decision, the deciding statements and each trace's element and span (no string building).
+  // The policy the evaluator was built from must outlive it.
+  [[nodiscard]] Evaluation evaluate(const Request& request, bool explain = true) const;
 
  private:
   struct Compiled;

@@ -20,6 +20,7 @@ Pattern Pattern::glob(std::string_view text, bool fold_case) {
 void Pattern::append_literal(std::string_view text) {
   tokens_.reserve(tokens_.size() + text.size());
   for (const char c : text) tokens_.push_back(fold(c, fold_case_));
+  if (!wildcards_) literal_prefix_ = tokens_.size();
 }
 
 void Pattern::append_glob(std::string_view text) {
@@ -33,13 +34,23 @@ void Pattern::append_glob(std::string_view text) {
       wildcards_ = true;
     } else {
       tokens_.push_back(fold(c, fold_case_));
+      if (!wildcards_) literal_prefix_ = tokens_.size();
     }
   }
 }
 
 bool Pattern::matches(std::string_view text) const {
-  std::size_t p = 0;
-  std::size_t t = 0;
+  // Fast rejections: a literal pattern must have the text's length, and every pattern its
+  // literal prefix.
+  if (!wildcards_ && tokens_.size() != text.size()) return false;
+  if (literal_prefix_ > text.size()) return false;
+  for (std::size_t i = 0; i < literal_prefix_; ++i) {
+    if (tokens_[i] != fold(text[i], fold_case_)) return false;
+  }
+  return matches_from(text, literal_prefix_, literal_prefix_);
+}
+
+bool Pattern::matches_from(std::string_view text, std::size_t p, std::size_t t) const {
   std::size_t star = std::string_view::npos;  // position after the last star seen
   std::size_t star_text = 0;                   // text position that star is currently absorbing to
   while (t < text.size()) {

@@ -26,7 +26,10 @@ class Pattern {
   [[nodiscard]] bool has_wildcards() const { return wildcards_; }
 
  private:
+  [[nodiscard]] bool matches_from(std::string_view text, std::size_t p, std::size_t t) const;
+
   std::vector<std::int16_t> tokens_;
+  std::size_t literal_prefix_ = 0;  // tokens before the first wildcard
   bool fold_case_ = false;
   bool wildcards_ = false;
 };

@@ -951,11 +951,15 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
   bool repaired = false;
   bool big_numbers = false;
   std::size_t syntax_errors = 0;
+  // One pass builds the tree; only a file with errors is parsed again (after each repair).
+  std::optional<TrackingStream> stream;
+  std::optional<Handler> builder;
   for (;;) {
-    TrackingStream stream(working);
-    Handler handler(stream, false);
-    const Attempt attempt = run_reader(handler, stream);
+    stream.emplace(working);
+    builder.emplace(*stream, true);
+    const Attempt attempt = run_reader(*builder, *stream);
     if (attempt.ok()) break;
+    const Handler& handler = *builder;
 
     if (attempt.code == rapidjson::kParseErrorNumberTooBig) {
       // Valid JSON that merely exceeds a double (1e999999, 400-digit integers): not an error.
@@ -985,7 +989,7 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
     }
 
     Diagnoser diagnoser(working, source, map);
-    Diagnosis diagnosis = diagnoser.diagnose(attempt, handler, stream);
+    Diagnosis diagnosis = diagnoser.diagnose(attempt, handler, *stream);
 
     // Try each candidate repair; keep the one that lets the parser get furthest.
     const Repair* best = nullptr;
@@ -1021,16 +1025,13 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
     repaired = true;
   }
 
-  // The (possibly repaired) text parses: build the located tree.
-  TrackingStream stream(working);
-  Handler builder(stream, true);
-  run_reader(builder, stream);
-  result.root = std::move(builder.root());
+  // The (possibly repaired) text parsed: the builder holds the located tree.
+  result.root = std::move(builder->root());
   result.recovered = repaired;
   if (!map.empty() && result.root) remap_spans(*result.root, map);
   if (big_numbers && result.root) restore_number_text(*result.root, source.text());
 
-  auto& dups = builder.duplicates();
+  auto& dups = builder->duplicates();
   for (std::size_t i = 0; i < dups.size(); ++i) {
     const Span first{map.to_original(dups[i].first.begin), map.to_original(dups[i].first.end)};
     const Span again{map.to_original(dups[i].second.begin), map.to_original(dups[i].second.end)};
@@ -1039,7 +1040,7 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
         "GD002", make_location(source, again),
         fmt::format("duplicate key \"{}\" in the same object (first at line {}, column {}); JSON "
                     "parsers disagree on which value counts, so AWS may not evaluate what you read",
-                    builder.duplicate_keys()[i], p.line, p.column));
+                    builder->duplicate_keys()[i], p.line, p.column));
     d.related.push_back({make_location(source, first), "first occurrence of the key"});
     d.notes.push_back("merge the two members into one, or remove the one you do not mean");
     result.diagnostics.push_back(std::move(d));

@@ -41,7 +41,7 @@ std::string shown_text(std::string_view text) {
       out += c;
     }
   }
-  return "'" + escape_for_terminal(out) + "'";
+  return fmt::format("'{}'", escape_for_terminal(out));
 }
 
 std::string location_prefix(const Location& loc) {
@@ -69,7 +69,7 @@ void write_snippet(const SourceFile& source, const Location& loc, const Palette&
   const std::string gutter = fmt::format("{:>5}", loc.start.line);
   out << gutter << " | " << shown << '\n';
   out << std::string(gutter.size(), ' ') << " | " << std::string(caret, ' ')
-      << palette.paint("1;32", "^" + std::string(width - 1, '~')) << '\n';
+      << palette.paint("1;32", fmt::format("^{}", std::string(width - 1, '~'))) << '\n';
 }
 
 }  // namespace
@@ -77,8 +77,8 @@ void write_snippet(const SourceFile& source, const Location& loc, const Palette&
 void write_text(const Report& report, const FormatOptions& options, std::ostream& out) {
   const Palette palette{options.color};
   for (const Diagnostic& d : report.diagnostics) {
-    out << palette.paint("1", location_prefix(d.location) + ":") << ' '
-        << palette.paint(severity_color(d.severity), std::string(to_string(d.severity)) + ":")
+    out << palette.paint("1", fmt::format("{}:", location_prefix(d.location))) << ' '
+        << palette.paint(severity_color(d.severity), fmt::format("{}:", to_string(d.severity)))
         << ' ' << escape_for_terminal(d.message) << ' '
         << palette.paint("2", fmt::format("[{} {}]", d.rule_id, d.rule_name)) << '\n';
     if (options.quiet) continue;
@@ -112,7 +112,7 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
     }
   }
   for (const InputError& e : report.input_errors) {
-    out << palette.paint("1", escape_for_terminal(e.path) + ":") << ' '
+    out << palette.paint("1", fmt::format("{}:", escape_for_terminal(e.path))) << ' '
         << palette.paint("1;31", "error:") << ' ' << escape_for_terminal(e.message) << '\n';
   }
   if (options.quiet) return;

@@ -1309,7 +1309,8 @@ TEST_CASE("evaluator parts: wildcard Pattern") {
   }
 }
 
-// ---- Variables inside ARN operator values ---------------------------------------------------------
+// ---- Variables inside ARN operator values
+// ---------------------------------------------------------
 
 // "IAM policy elements: Variables and tags", Special characters: ${*} stands for a literal '*'.
 // "Condition operators", ARN: each of the six colon-delimited components is checked separately,

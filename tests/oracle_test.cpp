@@ -27,17 +27,21 @@ Outcome run_vector(const std::string& line) {
   if (!parsed.root || !parsed.diagnostics.empty()) return {"", "vector is not valid JSON"};
   const auto* policy_member = parsed.root->find("policy");
   const auto* request_member = parsed.root->find("request");
-  if (policy_member == nullptr || request_member == nullptr) return {"", "vector lacks policy or request"};
+  if (policy_member == nullptr || request_member == nullptr)
+    return {"", "vector lacks policy or request"};
   auto built = gdl::policy::build_policy(policy_member->value, source);
   if (!built.policy) return {"", "policy could not be built"};
   auto request = gdl::iam::request_from_json(request_member->value);
   if (auto* error = std::get_if<std::string>(&request)) return {"", *error};
   const gdl::iam::Evaluator evaluator(*built.policy);
-  return {std::string(gdl::iam::to_string(evaluator.evaluate(std::get<gdl::iam::Request>(request)).decision)), ""};
+  return {std::string(gdl::iam::to_string(
+              evaluator.evaluate(std::get<gdl::iam::Request>(request)).decision)),
+          ""};
 }
 
 void check_file(const char* name, std::size_t minimum) {
-  std::istringstream in(gdl::test::read_file(gdl::test::source_dir() / "testdata" / "oracle" / name));
+  std::istringstream in(
+      gdl::test::read_file(gdl::test::source_dir() / "testdata" / "oracle" / name));
   std::size_t count = 0;
   std::size_t line_number = 0;
   for (std::string line; std::getline(in, line);) {
@@ -66,4 +70,6 @@ TEST_CASE("oracle vectors: the evaluator agrees with AWS's documented decision o
   check_file("vectors.jsonl", 402);
 }
 
-TEST_CASE("our own evaluator vectors") { check_file("extra.jsonl", 1); }
+TEST_CASE("our own evaluator vectors") {
+  check_file("extra.jsonl", 1);
+}

@@ -8,7 +8,8 @@
 namespace gdl::cli {
 
 namespace {
-constexpr std::array<std::string_view, 4> kCommands = {"check", "list-rules", "explain", "simulate"};
+constexpr std::array<std::string_view, 4> kCommands = {"check", "list-rules", "explain",
+                                                       "simulate"};
 
 // `gd-export-lint PATH...` is short for `gd-export-lint check PATH...`.
 std::vector<std::string> with_default_command(const std::vector<std::string>& args) {
@@ -23,8 +24,8 @@ std::vector<std::string> with_default_command(const std::vector<std::string>& ar
 }
 }  // namespace
 
-int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ostream& out, std::ostream& err,
-            bool stdout_is_tty) {
+int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ostream& out,
+            std::ostream& err, bool stdout_is_tty) {
   CLI::App app{
       "gd-export-lint: checks the KMS key policy and S3 bucket policy that GuardDuty findings "
       "export needs",
@@ -45,8 +46,8 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
   explain->add_option("RULE", explain_rule, "Rule id (GD001) or name (json-syntax)")->required();
 
   SimulateArgs simulate_args;
-  CLI::App* simulate =
-      app.add_subcommand("simulate", "Evaluate a request against a policy with the IAM evaluator (JSON result)");
+  CLI::App* simulate = app.add_subcommand(
+      "simulate", "Evaluate a request against a policy with the IAM evaluator (JSON result)");
   add_simulate_options(*simulate, simulate_args);
 
   const std::vector<std::string> args = with_default_command(raw_args);

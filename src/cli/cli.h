@@ -14,7 +14,7 @@ inline constexpr int kExitFindings = 1;  // findings at or above --fail-on
 inline constexpr int kExitUsage = 2;     // usage error or unreadable input
 
 // `args` holds the program name first, like argv. `stdout_is_tty` decides --color auto.
-int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err,
-            bool stdout_is_tty = false);
+int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+            std::ostream& err, bool stdout_is_tty = false);
 
 }  // namespace gdl::cli

@@ -23,9 +23,11 @@ namespace gdl::cli {
 void add_simulate_options(CLI::App& command, SimulateArgs& args) {
   command.add_option("--policy", args.policy_file, "Policy file ('-' for standard input)");
   command.add_option("--request", args.request_json,
-                     "The request as JSON: {\"principal\": ..., \"action\": ..., \"resource\": ..., \"context\": {...}}");
+                     "The request as JSON: {\"principal\": ..., \"action\": ..., \"resource\": "
+                     "..., \"context\": {...}}");
   command.add_flag("--batch", args.batch,
-                   "Read {\"policy\": {...}, \"request\": {...}} JSON lines on standard input; print one result per "
+                   "Read {\"policy\": {...}, \"request\": {...}} JSON lines on standard input; "
+                   "print one result per "
                    "line");
 }
 
@@ -50,9 +52,12 @@ std::string error_result(std::string_view message) {
 
 std::string_view effect_name(policy::Effect e) {
   switch (e) {
-    case policy::Effect::allow: return "Allow";
-    case policy::Effect::deny: return "Deny";
-    case policy::Effect::invalid: return "invalid";
+    case policy::Effect::allow:
+      return "Allow";
+    case policy::Effect::deny:
+      return "Deny";
+    case policy::Effect::invalid:
+      return "invalid";
   }
   return "invalid";
 }
@@ -96,14 +101,17 @@ std::string result_json(const iam::Evaluation& evaluation, const SourceFile& sou
 }
 
 // Evaluates the policy held in `policy_value` (located in `source`) for `request_value`.
-std::string evaluate(const json::Value& policy_value, const json::Value& request_value, const SourceFile& source) {
+std::string evaluate(const json::Value& policy_value, const json::Value& request_value,
+                     const SourceFile& source) {
   auto built = policy::build_policy(policy_value, source);
   if (!built.policy) {
-    return error_result(built.diagnostics.empty() ? std::string("the policy is not a JSON object")
-                                                  : "invalid policy: " + built.diagnostics.front().message);
+    return error_result(built.diagnostics.empty()
+                            ? std::string("the policy is not a JSON object")
+                            : "invalid policy: " + built.diagnostics.front().message);
   }
   auto request = iam::request_from_json(request_value);
-  if (auto* error = std::get_if<std::string>(&request)) return error_result("invalid request: " + *error);
+  if (auto* error = std::get_if<std::string>(&request))
+    return error_result("invalid request: " + *error);
   const iam::Evaluator evaluator(*built.policy);
   return result_json(evaluator.evaluate(std::get<iam::Request>(request)), source);
 }
@@ -112,10 +120,12 @@ std::string batch_line(std::string_view line) {
   const SourceFile source("<batch>", std::string(line));
   auto parsed = json::parse(source);
   if (!parsed.root || parsed.recovered) {
-    const std::string why = parsed.diagnostics.empty() ? "invalid JSON" : parsed.diagnostics.front().message;
+    const std::string why =
+        parsed.diagnostics.empty() ? "invalid JSON" : parsed.diagnostics.front().message;
     return error_result("invalid JSON line: " + why);
   }
-  if (!parsed.root->is_object()) return error_result("each line must be an object {\"policy\": ..., \"request\": ...}");
+  if (!parsed.root->is_object())
+    return error_result("each line must be an object {\"policy\": ..., \"request\": ...}");
   const json::Member* policy_member = parsed.root->find("policy");
   const json::Member* request_member = parsed.root->find("request");
   if (policy_member == nullptr || request_member == nullptr) {
@@ -129,7 +139,8 @@ std::string batch_line(std::string_view line) {
 int run_simulate(const SimulateArgs& args, std::istream& in, std::ostream& out, std::ostream& err) {
   if (args.batch) {
     if (!args.policy_file.empty() || !args.request_json.empty()) {
-      err << "gd-export-lint: error: --batch reads policies and requests from standard input; drop --policy and "
+      err << "gd-export-lint: error: --batch reads policies and requests from standard input; drop "
+             "--policy and "
              "--request\n";
       return kExitUsage;
     }
@@ -163,7 +174,8 @@ int run_simulate(const SimulateArgs& args, std::istream& in, std::ostream& out, 
   auto request = json::parse(request_source);
   if (!request.root || request.recovered) {
     err << fmt::format("gd-export-lint: error: --request is not valid JSON: {}\n",
-                       request.diagnostics.empty() ? std::string("invalid JSON") : request.diagnostics.front().message);
+                       request.diagnostics.empty() ? std::string("invalid JSON")
+                                                   : request.diagnostics.front().message);
     return kExitUsage;
   }
   const std::string result = evaluate(*parsed.root, *request.root, source);

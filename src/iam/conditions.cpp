@@ -31,7 +31,8 @@ constexpr std::array<BaseOperator, 27> kOperators = {{
     {"NumericLessThan", OperatorFamily::numeric, Comparison::less_than, false, false},
     {"NumericLessThanEquals", OperatorFamily::numeric, Comparison::less_than_equals, false, false},
     {"NumericGreaterThan", OperatorFamily::numeric, Comparison::greater_than, false, false},
-    {"NumericGreaterThanEquals", OperatorFamily::numeric, Comparison::greater_than_equals, false, false},
+    {"NumericGreaterThanEquals", OperatorFamily::numeric, Comparison::greater_than_equals, false,
+     false},
     {"DateEquals", OperatorFamily::date, Comparison::equals, false, false},
     {"DateNotEquals", OperatorFamily::date, Comparison::equals, true, false},
     {"DateLessThan", OperatorFamily::date, Comparison::less_than, false, false},
@@ -78,7 +79,8 @@ std::optional<Operator> parse_operator(std::string_view name) {
   }
   for (const BaseOperator& base : kOperators) {
     if (base.name != name) continue;
-    if (base.family == OperatorFamily::null && op.if_exists) return std::nullopt;  // no NullIfExists
+    if (base.family == OperatorFamily::null && op.if_exists)
+      return std::nullopt;  // no NullIfExists
     op.family = base.family;
     op.comparison = base.comparison;
     op.negated = base.negated;
@@ -95,7 +97,8 @@ std::optional<double> parse_number(std::string_view text) {
   const char* first = text.data();
   if (*first == '+') ++first;
   const auto [end, error] = std::from_chars(first, text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
+  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
+    return std::nullopt;
   return value;
 }
 
@@ -127,7 +130,8 @@ bool read_digits(std::string_view text, std::size_t& pos, std::size_t count, int
 
 std::optional<double> parse_date(std::string_view text) {
   // Epoch seconds: "Date values ... can be ... epoch (UNIX) time".
-  if (!text.empty() && text.find_first_not_of("0123456789.") == std::string_view::npos) return parse_number(text);
+  if (!text.empty() && text.find_first_not_of("0123456789.") == std::string_view::npos)
+    return parse_number(text);
   std::size_t pos = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!read_digits(text, pos, 4, year)) return std::nullopt;
@@ -171,7 +175,8 @@ std::optional<double> parse_date(std::string_view text) {
     ++pos;
   }
   if (pos != text.size()) return std::nullopt;
-  const long long days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const long long days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const long long seconds = days * 86400 + hour * 3600LL + minute * 60LL + second - offset_seconds;
   return static_cast<double>(seconds) + fraction;
 }
@@ -209,7 +214,8 @@ bool parse_ipv6(std::string_view text, unsigned char (&out)[16]) {
   while (pos < text.size()) {
     // An embedded IPv4 address ends the address.
     const std::size_t next_colon = text.find(':', pos);
-    const std::string_view group = text.substr(pos, next_colon == std::string_view::npos ? text.npos : next_colon - pos);
+    const std::string_view group =
+        text.substr(pos, next_colon == std::string_view::npos ? text.npos : next_colon - pos);
     if (group.find('.') != std::string_view::npos) {
       unsigned char v4[4];
       if (!parse_ipv4(group, v4)) return false;
@@ -222,7 +228,10 @@ bool parse_ipv6(std::string_view text, unsigned char (&out)[16]) {
     if (group.empty() || group.size() > 4) return false;
     unsigned value = 0;
     for (const char c : group) {
-      const int digit = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+      const int digit = (c >= '0' && c <= '9')   ? c - '0'
+                        : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                        : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                                 : -1;
       if (digit < 0) return false;
       value = value * 16 + static_cast<unsigned>(digit);
     }
@@ -261,7 +270,8 @@ std::optional<IpRange> parse_ip(std::string_view text) {
     const std::string_view bits = text.substr(slash + 1);
     int value = 0;
     const auto [end, error] = std::from_chars(bits.data(), bits.data() + bits.size(), value);
-    if (error != std::errc() || end != bits.data() + bits.size() || bits.empty()) return std::nullopt;
+    if (error != std::errc() || end != bits.data() + bits.size() || bits.empty())
+      return std::nullopt;
     prefix = value;
   }
   if (address.find(':') != std::string_view::npos) {

@@ -13,9 +13,12 @@ namespace gdl::iam {
 
 std::string_view to_string(Decision decision) {
   switch (decision) {
-    case Decision::allow: return "Allow";
-    case Decision::explicit_deny: return "ExplicitDeny";
-    case Decision::implicit_deny: return "ImplicitDeny";
+    case Decision::allow:
+      return "Allow";
+    case Decision::explicit_deny:
+      return "ExplicitDeny";
+    case Decision::implicit_deny:
+      return "ImplicitDeny";
   }
   return "ImplicitDeny";
 }
@@ -40,7 +43,7 @@ namespace {
 // A policy value split into the policy's own text (where * and ? are wildcards) and variables.
 struct ValuePiece {
   bool variable = false;
-  std::string text;           // policy text, or the variable's key name
+  std::string text;                     // policy text, or the variable's key name
   std::optional<std::string> fallback;  // ${key, 'default'}
 };
 
@@ -87,7 +90,7 @@ std::vector<ValuePiece> split_variables(std::string_view text) {
 
 // A value from the policy, compiled once. When it holds variables, it is resolved per request.
 struct CompiledValue {
-  std::string text;               // as written
+  std::string text;  // as written
   bool has_variables = false;
   std::vector<ValuePiece> pieces;  // when has_variables
   Pattern pattern;                 // when !has_variables
@@ -97,7 +100,8 @@ struct CompiledValue {
 
 // Resolves variables against the request. nullopt: a variable has no value and no default, so
 // the value "matches nothing" ("Policy variables with no value").
-std::optional<Pattern> resolve_pattern(const CompiledValue& v, const Request& request, bool fold_case, bool glob) {
+std::optional<Pattern> resolve_pattern(const CompiledValue& v, const Request& request,
+                                       bool fold_case, bool glob) {
   if (!v.has_variables) return v.pattern;
   Pattern p = Pattern::glob("", fold_case);
   for (const ValuePiece& piece : v.pieces) {
@@ -118,7 +122,8 @@ std::optional<Pattern> resolve_pattern(const CompiledValue& v, const Request& re
 }
 
 // Matches `text` against a glob value; only a value with policy variables builds a new pattern.
-bool pattern_matches(const CompiledValue& v, std::string_view text, const Request& request, bool fold_case) {
+bool pattern_matches(const CompiledValue& v, std::string_view text, const Request& request,
+                     bool fold_case) {
   if (!v.has_variables) return v.pattern.matches(text);
   const auto pattern = resolve_pattern(v, request, fold_case, true);
   return pattern && pattern->matches(text);
@@ -205,7 +210,8 @@ PrincipalMatch match_entry(const policy::PrincipalEntry& entry, const RequestPri
     if (caller.kind != RequestPrincipal::Kind::aws) return PrincipalMatch::none;
     const auto policy_id = parse_aws_identity(value);
     const auto caller_id = parse_aws_identity(caller.value);
-    if (!policy_id || !caller_id) return value == caller.value ? PrincipalMatch::identity : PrincipalMatch::none;
+    if (!policy_id || !caller_id)
+      return value == caller.value ? PrincipalMatch::identity : PrincipalMatch::none;
     // An account id or :root ARN stands for every principal of the account.
     if (policy_id->is_root) {
       if (policy_id->account != caller_id->account) return PrincipalMatch::none;
@@ -223,8 +229,9 @@ PrincipalMatch match_entry(const policy::PrincipalEntry& entry, const RequestPri
     // A service principal matches only its exact name: guardduty.amazonaws.com is not
     // guardduty.me-south-1.amazonaws.com.
     if (value == "*") return PrincipalMatch::identity;
-    return caller.kind == RequestPrincipal::Kind::service && value == caller.value ? PrincipalMatch::identity
-                                                                                   : PrincipalMatch::none;
+    return caller.kind == RequestPrincipal::Kind::service && value == caller.value
+               ? PrincipalMatch::identity
+               : PrincipalMatch::none;
   }
   return PrincipalMatch::none;  // Federated / CanonicalUser callers are not modelled
 }
@@ -240,7 +247,8 @@ bool principal_listed(const policy::PrincipalElement& element, const RequestPrin
 // NotPrincipal spares a caller only when it is listed; an AWS principal other than an account
 // root must be listed together with its account ("NotPrincipal": "you must also specify the
 // account ARN"), because a request is evaluated for the principal and for its account.
-bool spared_by_not_principal(const policy::PrincipalElement& element, const RequestPrincipal& caller) {
+bool spared_by_not_principal(const policy::PrincipalElement& element,
+                             const RequestPrincipal& caller) {
   if (element.everyone) return true;
   bool identity = false;
   bool account = false;
@@ -261,9 +269,12 @@ bool spared_by_not_principal(const policy::PrincipalElement& element, const Requ
 
 std::string describe(const RequestPrincipal& p) {
   switch (p.kind) {
-    case RequestPrincipal::Kind::anonymous: return "an anonymous caller";
-    case RequestPrincipal::Kind::service: return fmt::format("service principal {}", p.value);
-    case RequestPrincipal::Kind::aws: return fmt::format("AWS principal {}", p.value);
+    case RequestPrincipal::Kind::anonymous:
+      return "an anonymous caller";
+    case RequestPrincipal::Kind::service:
+      return fmt::format("service principal {}", p.value);
+    case RequestPrincipal::Kind::aws:
+      return fmt::format("AWS principal {}", p.value);
   }
   return "the caller";
 }
@@ -279,7 +290,8 @@ struct CompiledClause {
 
 // Splits a resolved ARN value into its six components, keeping which characters came from the
 // policy text (wildcards) and which from variables (literal: ${*} is a literal '*').
-std::optional<std::array<Pattern, 6>> resolve_arn_parts(const CompiledValue& v, const Request& request) {
+std::optional<std::array<Pattern, 6>> resolve_arn_parts(const CompiledValue& v,
+                                                        const Request& request) {
   std::vector<std::pair<std::string, bool>> runs;  // text, is_glob
   for (const ValuePiece& piece : v.pieces) {
     if (!piece.variable) {
@@ -333,7 +345,8 @@ bool arn_matches(const CompiledValue& v, std::string_view request_value, const R
 }
 
 // Does one request value satisfy the positive form of the operator against one policy value?
-bool value_matches(const CompiledClause& c, const CompiledValue& v, std::string_view rv, const Request& request) {
+bool value_matches(const CompiledClause& c, const CompiledValue& v, std::string_view rv,
+                   const Request& request) {
   const Operator& op = *c.op;
   switch (op.family) {
     case OperatorFamily::string: {
@@ -342,18 +355,25 @@ bool value_matches(const CompiledClause& c, const CompiledValue& v, std::string_
       if (!text) return false;
       return op.ignore_case ? iequals(*text, rv) : *text == rv;
     }
-    case OperatorFamily::arn: return arn_matches(v, rv, request);
+    case OperatorFamily::arn:
+      return arn_matches(v, rv, request);
     case OperatorFamily::numeric: {
       const auto a = parse_number(rv);
       const auto b = parse_number(v.text);
       if (!a || !b) return false;
       switch (op.comparison) {
-        case Comparison::equals: return *a == *b;
-        case Comparison::less_than: return *a < *b;
-        case Comparison::less_than_equals: return *a <= *b;
-        case Comparison::greater_than: return *a > *b;
-        case Comparison::greater_than_equals: return *a >= *b;
-        default: return false;
+        case Comparison::equals:
+          return *a == *b;
+        case Comparison::less_than:
+          return *a < *b;
+        case Comparison::less_than_equals:
+          return *a <= *b;
+        case Comparison::greater_than:
+          return *a > *b;
+        case Comparison::greater_than_equals:
+          return *a >= *b;
+        default:
+          return false;
       }
     }
     case OperatorFamily::date: {
@@ -361,22 +381,31 @@ bool value_matches(const CompiledClause& c, const CompiledValue& v, std::string_
       const auto b = parse_date(v.text);
       if (!a || !b) return false;
       switch (op.comparison) {
-        case Comparison::equals: return *a == *b;
-        case Comparison::less_than: return *a < *b;
-        case Comparison::less_than_equals: return *a <= *b;
-        case Comparison::greater_than: return *a > *b;
-        case Comparison::greater_than_equals: return *a >= *b;
-        default: return false;
+        case Comparison::equals:
+          return *a == *b;
+        case Comparison::less_than:
+          return *a < *b;
+        case Comparison::less_than_equals:
+          return *a <= *b;
+        case Comparison::greater_than:
+          return *a > *b;
+        case Comparison::greater_than_equals:
+          return *a >= *b;
+        default:
+          return false;
       }
     }
-    case OperatorFamily::boolean: return iequals(v.text, rv);
-    case OperatorFamily::binary: return v.text == rv;
+    case OperatorFamily::boolean:
+      return iequals(v.text, rv);
+    case OperatorFamily::binary:
+      return v.text == rv;
     case OperatorFamily::ip: {
       const auto address = parse_ip(rv);
       const auto range = parse_ip(v.text);
       return address && range && ip_in_range(*address, *range);
     }
-    case OperatorFamily::null: return false;  // handled by the caller
+    case OperatorFamily::null:
+      return false;  // handled by the caller
   }
   return false;
 }
@@ -397,7 +426,8 @@ bool evaluate_clause(const CompiledClause& c, const Request& request, std::strin
   const std::string& op_name = c.source->op.value;
   const std::string& key_name = c.source->key.value;
   if (!c.op) {
-    if (why) *why = fmt::format("unknown condition operator {}: the condition can never be true", op_name);
+    if (why)
+      *why = fmt::format("unknown condition operator {}: the condition can never be true", op_name);
     return false;
   }
   const Operator& op = *c.op;
@@ -409,7 +439,8 @@ bool evaluate_clause(const CompiledClause& c, const Request& request, std::strin
       if (iequals(v.text, "true") && absent) return true;
       if (iequals(v.text, "false") && !absent) return true;
     }
-    if (why) *why = fmt::format("{} {}: the key is {}", op_name, key_name, absent ? "absent" : "present");
+    if (why)
+      *why = fmt::format("{} {}: the key is {}", op_name, key_name, absent ? "absent" : "present");
     return false;
   }
   if (present == nullptr) {
@@ -424,7 +455,8 @@ bool evaluate_clause(const CompiledClause& c, const Request& request, std::strin
     } else if (op.set == SetQualifier::for_all_values) {
       result = true;
     }
-    if (!result && why) *why = fmt::format("{} {}: the request has no {} key", op_name, key_name, key_name);
+    if (!result && why)
+      *why = fmt::format("{} {}: the request has no {} key", op_name, key_name, key_name);
     return result;
   }
   const std::vector<std::string>& request_values = present->values;
@@ -438,11 +470,13 @@ bool evaluate_clause(const CompiledClause& c, const Request& request, std::strin
       // A single-valued key: several policy values are OR'ed; a negated operator is true when
       // no policy value matches.
       if (op.negated) {
-        result = std::none_of(request_values.begin(), request_values.end(),
-                              [&](const std::string& rv) { return any_value_matches(c, rv, request); });
+        result =
+            std::none_of(request_values.begin(), request_values.end(),
+                         [&](const std::string& rv) { return any_value_matches(c, rv, request); });
       } else {
-        result = std::any_of(request_values.begin(), request_values.end(),
-                             [&](const std::string& rv) { return any_value_matches(c, rv, request); });
+        result =
+            std::any_of(request_values.begin(), request_values.end(),
+                        [&](const std::string& rv) { return any_value_matches(c, rv, request); });
       }
       break;
     case SetQualifier::for_any_value:
@@ -455,8 +489,8 @@ bool evaluate_clause(const CompiledClause& c, const Request& request, std::strin
   if (!result && why) {
     std::vector<std::string> policy_values;
     for (const CompiledValue& v : c.values) policy_values.push_back(v.text);
-    *why = fmt::format("{} {}: request value {} does not satisfy {}", op_name, key_name, quoted_values(request_values),
-                      quoted_values(policy_values));
+    *why = fmt::format("{} {}: request value {} does not satisfy {}", op_name, key_name,
+                       quoted_values(request_values), quoted_values(policy_values));
   }
   return result;
 }
@@ -481,17 +515,20 @@ Evaluator::Evaluator(const policy::Policy& policy) : compiled_(std::make_unique<
     cs.source = &s;
     // Action names are case-insensitive; resource ARNs case-sensitive, `*` spanning '/' and ':'.
     // Variables are not allowed in Action.
-    for (const policy::Text& a : s.action.items) cs.actions.push_back(compile_value(a.value, false, true, true));
-    for (const policy::Text& r : s.resource.items) cs.resources.push_back(compile_value(r.value, variables, false, true));
+    for (const policy::Text& a : s.action.items)
+      cs.actions.push_back(compile_value(a.value, false, true, true));
+    for (const policy::Text& r : s.resource.items)
+      cs.resources.push_back(compile_value(r.value, variables, false, true));
     for (const policy::ConditionClause& clause : s.conditions) {
       CompiledClause cc;
       cc.source = &clause;
       cc.op = parse_operator(clause.op.value);
       cc.key = to_lower(clause.key.value);
-      const bool like = cc.op && cc.op->comparison == Comparison::like && cc.op->family == OperatorFamily::string;
+      const bool like =
+          cc.op && cc.op->comparison == Comparison::like && cc.op->family == OperatorFamily::string;
       const bool fold = cc.op && cc.op->ignore_case;
-      const bool var_family =
-          cc.op && (cc.op->family == OperatorFamily::string || cc.op->family == OperatorFamily::arn);
+      const bool var_family = cc.op && (cc.op->family == OperatorFamily::string ||
+                                        cc.op->family == OperatorFamily::arn);
       for (const policy::Text& v : clause.values) {
         CompiledValue value = compile_value(v.value, variables && var_family, fold, like);
         if (cc.op && cc.op->family == OperatorFamily::arn && !value.has_variables) {
@@ -517,7 +554,8 @@ Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;
 
 namespace {
 
-bool any_matches(const std::vector<CompiledValue>& values, std::string_view text, const Request& request) {
+bool any_matches(const std::vector<CompiledValue>& values, std::string_view text,
+                 const Request& request) {
   return std::any_of(values.begin(), values.end(), [&](const CompiledValue& v) {
     return pattern_matches(v, text, request, false);
   });
@@ -557,20 +595,23 @@ StatementTrace trace_statement(const CompiledStatement& cs, const Request& reque
   const std::string& action = request.action;
   const bool action_listed = any_matches(cs.actions, action, request);
   if (!s.action.present || action_listed == s.action_negated) {
-    return fail(s.action_negated ? "NotAction" : "Action", s.action.present ? s.action.span : s.span, [&] {
-      return !s.action.present   ? std::string("the statement has no Action")
-             : s.action_negated ? fmt::format("NotAction excludes {}", action)
-                                : fmt::format("Action does not include {}", action);
-    });
+    return fail(s.action_negated ? "NotAction" : "Action",
+                s.action.present ? s.action.span : s.span, [&] {
+                  return !s.action.present  ? std::string("the statement has no Action")
+                         : s.action_negated ? fmt::format("NotAction excludes {}", action)
+                                            : fmt::format("Action does not include {}", action);
+                });
   }
   // Resource / NotResource. An entry whose variable has no value matches no resource.
   const bool resource_listed = any_matches(cs.resources, request.resource, request);
   if (!s.resource.present || resource_listed == s.resource_negated) {
-    return fail(s.resource_negated ? "NotResource" : "Resource", s.resource.present ? s.resource.span : s.span, [&] {
-      return !s.resource.present   ? std::string("the statement has no Resource")
-             : s.resource_negated ? fmt::format("NotResource excludes {}", request.resource)
-                                  : fmt::format("Resource does not include {}", request.resource);
-    });
+    return fail(s.resource_negated ? "NotResource" : "Resource",
+                s.resource.present ? s.resource.span : s.span, [&] {
+                  return !s.resource.present ? std::string("the statement has no Resource")
+                         : s.resource_negated
+                             ? fmt::format("NotResource excludes {}", request.resource)
+                             : fmt::format("Resource does not include {}", request.resource);
+                });
   }
   // Conditions: every clause must hold (keys and operators AND'ed).
   for (const CompiledClause& clause : cs.clauses) {
@@ -594,7 +635,8 @@ StatementTrace trace_statement(const CompiledStatement& cs, const Request& reque
 Evaluation Evaluator::evaluate(const Request& request, bool explain) const {
   Evaluation result;
   result.statements.reserve(compiled_->statements.size());
-  for (const CompiledStatement& cs : compiled_->statements) result.statements.push_back(trace_statement(cs, request, explain));
+  for (const CompiledStatement& cs : compiled_->statements)
+    result.statements.push_back(trace_statement(cs, request, explain));
   std::vector<std::size_t> allows;
   std::vector<std::size_t> denies;
   for (std::size_t i = 0; i < result.statements.size(); ++i) {

@@ -29,13 +29,14 @@ struct StatementTrace {
   bool applies = false;
   std::string_view element;  // the element that decided: "Principal", "Action", "Condition", ...
   std::string reason;        // plain English; empty when evaluated without explanations
-  Span span;            // where in the source: the element or condition clause that decided
+  Span span;                 // where in the source: the element or condition clause that decided
 };
 
 struct Evaluation {
   Decision decision = Decision::implicit_deny;
   std::vector<StatementTrace> statements;  // one per statement, in policy order
-  // Indices into `statements` of the statements that decided (the Denies or the Allows that applied).
+  // Indices into `statements` of the statements that decided (the Denies or the Allows that
+  // applied).
   std::vector<std::size_t> deciding;
 };
 

@@ -52,12 +52,13 @@ bool Pattern::matches(std::string_view text) const {
 
 bool Pattern::matches_from(std::string_view text, std::size_t p, std::size_t t) const {
   std::size_t star = std::string_view::npos;  // position after the last star seen
-  std::size_t star_text = 0;                   // text position that star is currently absorbing to
+  std::size_t star_text = 0;                  // text position that star is currently absorbing to
   while (t < text.size()) {
     if (p < tokens_.size() && tokens_[p] == kStar) {
       star = ++p;
       star_text = t;
-    } else if (p < tokens_.size() && (tokens_[p] == kAnyChar || tokens_[p] == fold(text[t], fold_case_))) {
+    } else if (p < tokens_.size() &&
+               (tokens_[p] == kAnyChar || tokens_[p] == fold(text[t], fold_case_))) {
       ++p;
       ++t;
     } else if (star != std::string_view::npos) {

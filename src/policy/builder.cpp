@@ -17,7 +17,8 @@ std::string Statement::label() const {
 namespace {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  // Optimal string alignment distance (adjacent transpositions count as one edit), case-insensitive.
+  // Optimal string alignment distance (adjacent transpositions count as one edit),
+  // case-insensitive.
   const std::string x = to_lower(a);
   const std::string y = to_lower(b);
   std::vector<std::vector<std::size_t>> d(x.size() + 1, std::vector<std::size_t>(y.size() + 1));
@@ -36,9 +37,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 constexpr std::string_view kTopLevelElements[] = {"Version", "Id", "Statement"};
-constexpr std::string_view kStatementElements[] = {"Sid",         "Effect",   "Principal",
-                                                   "NotPrincipal", "Action",  "NotAction",
-                                                   "Resource",    "NotResource", "Condition"};
+constexpr std::string_view kStatementElements[] = {"Sid",          "Effect",      "Principal",
+                                                   "NotPrincipal", "Action",      "NotAction",
+                                                   "Resource",     "NotResource", "Condition"};
 
 class Builder {
  public:
@@ -81,25 +82,28 @@ class Builder {
   }
 
   template <std::size_t N>
-  void unknown_element(const json::Member& m, const std::string_view (&known)[N], std::string_view where) {
+  void unknown_element(const json::Member& m, const std::string_view (&known)[N],
+                       std::string_view where) {
     const std::vector<std::string_view> candidates(std::begin(known), std::end(known));
     const std::string_view suggestion = closest_match(m.key, candidates);
     std::string message = fmt::format("unknown {} element \"{}\"", where, m.key);
     if (!suggestion.empty()) {
-      message += fmt::format("; did you mean \"{}\"? AWS rejects the policy, or ignores what you meant", suggestion);
+      message += fmt::format(
+          "; did you mean \"{}\"? AWS rejects the policy, or ignores what you meant", suggestion);
     }
     Diagnostic d = make_diagnostic("GD102", make_location(source_, m.key_span), message);
     if (!suggestion.empty()) {
-      d.fix = Fix{fmt::format("rename it to \"{}\"", suggestion),
-                  {TextEdit{make_location(source_, m.key_span), fmt::format("\"{}\"", suggestion)}}};
+      d.fix =
+          Fix{fmt::format("rename it to \"{}\"", suggestion),
+              {TextEdit{make_location(source_, m.key_span), fmt::format("\"{}\"", suggestion)}}};
     }
     out_.push_back(std::move(d));
   }
 
   std::optional<Text> string_element(const json::Member& m) {
     if (!m.value.is_string()) {
-      report(m.value.span, fmt::format("\"{}\" must be a string, not {} {}", m.key, article(m.value.kind),
-                                       json::to_string(m.value.kind)));
+      report(m.value.span, fmt::format("\"{}\" must be a string, not {} {}", m.key,
+                                       article(m.value.kind), json::to_string(m.value.kind)));
       return std::nullopt;
     }
     return Text{m.value.text, m.value.span};
@@ -115,12 +119,13 @@ class Builder {
       if (v.is_string()) {
         list.items.push_back({v.text, v.span});
       } else {
-        report(v.span, fmt::format("each \"{}\" entry must be a string, not {} {}", m.key, article(v.kind),
-                                   json::to_string(v.kind)));
+        report(v.span, fmt::format("each \"{}\" entry must be a string, not {} {}", m.key,
+                                   article(v.kind), json::to_string(v.kind)));
       }
     };
     if (m.value.is_array()) {
-      if (m.value.items.empty()) report(m.value.span, fmt::format("\"{}\" is an empty array: it matches nothing", m.key));
+      if (m.value.items.empty())
+        report(m.value.span, fmt::format("\"{}\" is an empty array: it matches nothing", m.key));
       for (const json::Value& item : m.value.items) take(item);
     } else {
       take(m.value);
@@ -132,19 +137,21 @@ class Builder {
     if (m.value.is_object()) {
       read_statement(m.value, 0, policy);
     } else if (m.value.is_array()) {
-      if (m.value.items.empty()) report(m.value.span, "\"Statement\" is empty: the policy grants and denies nothing");
+      if (m.value.items.empty())
+        report(m.value.span, "\"Statement\" is empty: the policy grants and denies nothing");
       for (std::size_t i = 0; i < m.value.items.size(); ++i) {
         const json::Value& item = m.value.items[i];
         if (item.is_object()) {
           read_statement(item, i, policy);
         } else {
-          report(item.span, fmt::format("each statement must be a JSON object, not {} {}", article(item.kind),
-                                        json::to_string(item.kind)));
+          report(item.span, fmt::format("each statement must be a JSON object, not {} {}",
+                                        article(item.kind), json::to_string(item.kind)));
         }
       }
     } else {
-      report(m.value.span, fmt::format("\"Statement\" must be an object or an array of objects, not {} {}",
-                                       article(m.value.kind), json::to_string(m.value.kind)));
+      report(m.value.span,
+             fmt::format("\"Statement\" must be an object or an array of objects, not {} {}",
+                         article(m.value.kind), json::to_string(m.value.kind)));
     }
   }
 
@@ -189,7 +196,8 @@ class Builder {
     pick_pair(resource, not_resource, "Resource", s.resource, s.resource_negated, s, true);
     if (principal != nullptr && not_principal != nullptr) {
       report(not_principal->key_span,
-             fmt::format("{} has both \"Principal\" and \"NotPrincipal\"; use one of them", s.label()));
+             fmt::format("{} has both \"Principal\" and \"NotPrincipal\"; use one of them",
+                         s.label()));
     }
     if (principal != nullptr) {
       read_principal(*principal, s.principal);
@@ -200,11 +208,12 @@ class Builder {
     policy.statements.push_back(std::move(s));
   }
 
-  void pick_pair(const json::Member* positive, const json::Member* negative, std::string_view name, TextList& into,
-                 bool& negated, const Statement& s, bool required) {
+  void pick_pair(const json::Member* positive, const json::Member* negative, std::string_view name,
+                 TextList& into, bool& negated, const Statement& s, bool required) {
     if (positive != nullptr && negative != nullptr) {
       report(negative->key_span,
-             fmt::format("{} has both \"{}\" and \"Not{}\"; a statement takes one of them", s.label(), name, name));
+             fmt::format("{} has both \"{}\" and \"Not{}\"; a statement takes one of them",
+                         s.label(), name, name));
     }
     if (positive != nullptr) {
       into = text_list(*positive);
@@ -214,7 +223,8 @@ class Builder {
     } else if (required) {
       Diagnostic d = make_diagnostic(
           "GD102", make_location(source_, {s.span.begin, s.span.begin + 1}),
-          fmt::format("{} has no \"{}\" (or \"Not{}\") element; AWS rejects the policy", s.label(), name, name));
+          fmt::format("{} has no \"{}\" (or \"Not{}\") element; AWS rejects the policy", s.label(),
+                      name, name));
       out_.push_back(std::move(d));
     }
   }
@@ -227,29 +237,33 @@ class Builder {
       if (m.value.text == "*") {
         p.everyone = true;
       } else {
-        report(m.value.span, fmt::format("\"{}\" must be \"*\" or an object such as {{\"AWS\": \"...\"}} or "
-                                         "{{\"Service\": \"...\"}}; a bare string other than \"*\" is rejected",
-                                         m.key));
+        report(m.value.span,
+               fmt::format("\"{}\" must be \"*\" or an object such as {{\"AWS\": \"...\"}} or "
+                           "{{\"Service\": \"...\"}}; a bare string other than \"*\" is rejected",
+                           m.key));
       }
       return;
     }
     if (!m.value.is_object()) {
-      report(m.value.span, fmt::format("\"{}\" must be \"*\" or an object, not {} {}", m.key, article(m.value.kind),
-                                       json::to_string(m.value.kind)));
+      report(m.value.span, fmt::format("\"{}\" must be \"*\" or an object, not {} {}", m.key,
+                                       article(m.value.kind), json::to_string(m.value.kind)));
       return;
     }
     for (const json::Member& typed : m.value.members) {
-      static const std::vector<std::string_view> kTypes = {"AWS", "Service", "Federated", "CanonicalUser"};
+      static const std::vector<std::string_view> kTypes = {"AWS", "Service", "Federated",
+                                                           "CanonicalUser"};
       if (std::find(kTypes.begin(), kTypes.end(), typed.key) == kTypes.end()) {
         const std::string_view suggestion = closest_match(typed.key, kTypes);
         report(typed.key_span,
                fmt::format("unknown principal type \"{}\"{}", typed.key,
-                           suggestion.empty() ? std::string("; use AWS, Service, Federated or CanonicalUser")
-                                              : fmt::format("; did you mean \"{}\"?", suggestion)));
+                           suggestion.empty()
+                               ? std::string("; use AWS, Service, Federated or CanonicalUser")
+                               : fmt::format("; did you mean \"{}\"?", suggestion)));
         continue;
       }
       TextList values = text_list(typed);
-      for (Text& value : values.items) p.entries.push_back({typed.key, typed.key_span, std::move(value)});
+      for (Text& value : values.items)
+        p.entries.push_back({typed.key, typed.key_span, std::move(value)});
     }
   }
 
@@ -257,14 +271,16 @@ class Builder {
     s.has_condition = true;
     s.condition_span = m.value.span;
     if (!m.value.is_object()) {
-      report(m.value.span, fmt::format("\"Condition\" must be an object of operators, not {} {}", article(m.value.kind),
-                                       json::to_string(m.value.kind)));
+      report(m.value.span, fmt::format("\"Condition\" must be an object of operators, not {} {}",
+                                       article(m.value.kind), json::to_string(m.value.kind)));
       return;
     }
     for (const json::Member& op : m.value.members) {
       if (!op.value.is_object()) {
-        report(op.value.span, fmt::format("condition operator \"{}\" must map to an object of keys and values, not {} {}",
-                                          op.key, article(op.value.kind), json::to_string(op.value.kind)));
+        report(op.value.span,
+               fmt::format(
+                   "condition operator \"{}\" must map to an object of keys and values, not {} {}",
+                   op.key, article(op.value.kind), json::to_string(op.value.kind)));
         continue;
       }
       for (const json::Member& key : op.value.members) {
@@ -282,8 +298,9 @@ class Builder {
               clause.values.push_back({v.boolean ? "true" : "false", v.span});
               break;
             default:
-              report(v.span, fmt::format("a condition value must be a string, number or boolean, not {} {}",
-                                         article(v.kind), json::to_string(v.kind)));
+              report(v.span,
+                     fmt::format("a condition value must be a string, number or boolean, not {} {}",
+                                 article(v.kind), json::to_string(v.kind)));
           }
         };
         if (key.value.is_array()) {
@@ -302,13 +319,15 @@ class Builder {
 
 }  // namespace
 
-std::string_view closest_match(std::string_view word, const std::vector<std::string_view>& candidates) {
+std::string_view closest_match(std::string_view word,
+                               const std::vector<std::string_view>& candidates) {
   std::string_view best;
   std::size_t best_distance = 5;
   for (std::string_view candidate : candidates) {
     const std::size_t d = edit_distance(word, candidate);
     // Longer names tolerate more typos: 1 edit up to 9 characters, at most 4 for long keys.
-    const std::size_t limit = std::max<std::size_t>(1, std::min<std::size_t>(4, candidate.size() / 5));
+    const std::size_t limit =
+        std::max<std::size_t>(1, std::min<std::size_t>(4, candidate.size() / 5));
     if (d <= limit && d < best_distance) {
       best = candidate;
       best_distance = d;

@@ -20,6 +20,7 @@ struct BuildResult {
 BuildResult build_policy(const json::Value& root, const SourceFile& source);
 
 // The closest candidate to `word` (case-insensitive edit distance at most 2), or empty.
-std::string_view closest_match(std::string_view word, const std::vector<std::string_view>& candidates);
+std::string_view closest_match(std::string_view word,
+                               const std::vector<std::string_view>& candidates);
 
 }  // namespace gdl::policy

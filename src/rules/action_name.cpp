@@ -23,8 +23,8 @@ bool well_formed(std::string_view action, std::string_view& service, std::string
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
   });
   const bool name_ok = std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '*' || c == '?' ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '*' ||
+           c == '?' || c == '-' || c == '_';
   });
   return service_ok && name_ok;
 }
@@ -58,23 +58,26 @@ class ActionNameRule final : public PolicyRule {
     const auto& known = data::actions_of(service);
     if (action.find_first_of("*?") != std::string_view::npos) {
       const iam::Pattern pattern = iam::Pattern::glob(action, true);
-      const bool matches_any =
-          std::any_of(known.begin(), known.end(), [&](std::string_view k) { return pattern.matches(k); });
+      const bool matches_any = std::any_of(known.begin(), known.end(),
+                                           [&](std::string_view k) { return pattern.matches(k); });
       if (!matches_any) {
-        out.push_back(make_diagnostic(id(), where,
-                                      fmt::format("\"{}\" in {} matches no {} action, so the statement never "
-                                                  "applies to it",
-                                                  action, s.label(), service)));
+        out.push_back(
+            make_diagnostic(id(), where,
+                            fmt::format("\"{}\" in {} matches no {} action, so the statement never "
+                                        "applies to it",
+                                        action, s.label(), service)));
       }
       return;
     }
     if (data::find_action(action) != nullptr) return;
     const std::string_view suggestion = policy::closest_match(action, known);
-    std::string message = fmt::format("unknown action \"{}\" in {}: {} has no such action", action, s.label(), service);
+    std::string message = fmt::format("unknown action \"{}\" in {}: {} has no such action", action,
+                                      s.label(), service);
     if (!suggestion.empty()) message += fmt::format("; did you mean \"{}\"?", suggestion);
     Diagnostic d = make_diagnostic(id(), where, std::move(message));
     if (!suggestion.empty()) {
-      d.fix = Fix{fmt::format("write \"{}\"", suggestion), {TextEdit{where, fmt::format("\"{}\"", suggestion)}}};
+      d.fix = Fix{fmt::format("write \"{}\"", suggestion),
+                  {TextEdit{where, fmt::format("\"{}\"", suggestion)}}};
     }
     out.push_back(std::move(d));
   }
@@ -82,6 +85,8 @@ class ActionNameRule final : public PolicyRule {
 
 }  // namespace
 
-std::unique_ptr<PolicyRule> make_action_name_rule() { return std::make_unique<ActionNameRule>(); }
+std::unique_ptr<PolicyRule> make_action_name_rule() {
+  return std::make_unique<ActionNameRule>();
+}
 
 }  // namespace gdl

@@ -21,21 +21,26 @@ class ConditionKeyRule final : public PolicyRule {
         const Location where = make_location(ctx.source, c.key.span);
         const std::size_t colon = key.find(':');
         if (colon == std::string_view::npos || colon == 0 || colon + 1 == key.size()) {
-          out.push_back(make_diagnostic(
-              id(), where,
-              fmt::format("\"{}\" is not a condition key: keys are written prefix:name, e.g. aws:SourceAccount", key)));
+          out.push_back(make_diagnostic(id(), where,
+                                        fmt::format("\"{}\" is not a condition key: keys are "
+                                                    "written prefix:name, e.g. aws:SourceAccount",
+                                                    key)));
           continue;
         }
-        if (!data::knows_key_prefix(key.substr(0, colon)) || data::find_condition_key(key) != nullptr) continue;
+        if (!data::knows_key_prefix(key.substr(0, colon)) ||
+            data::find_condition_key(key) != nullptr)
+          continue;
         const std::string_view suggestion = policy::closest_match(key, data::condition_key_names());
         std::string message = fmt::format(
-            "unknown condition key \"{}\" in {}: no request carries it, so the condition always treats it as "
+            "unknown condition key \"{}\" in {}: no request carries it, so the condition always "
+            "treats it as "
             "absent (a positive operator is never true, a negated one always true)",
             key, s.label());
         if (!suggestion.empty()) message += fmt::format("; did you mean \"{}\"?", suggestion);
         Diagnostic d = make_diagnostic(id(), where, std::move(message));
         if (!suggestion.empty() && suggestion.find("${") == std::string_view::npos) {
-          d.fix = Fix{fmt::format("write \"{}\"", suggestion), {TextEdit{where, fmt::format("\"{}\"", suggestion)}}};
+          d.fix = Fix{fmt::format("write \"{}\"", suggestion),
+                      {TextEdit{where, fmt::format("\"{}\"", suggestion)}}};
         }
         out.push_back(std::move(d));
       }
@@ -45,6 +50,8 @@ class ConditionKeyRule final : public PolicyRule {
 
 }  // namespace
 
-std::unique_ptr<PolicyRule> make_condition_key_rule() { return std::make_unique<ConditionKeyRule>(); }
+std::unique_ptr<PolicyRule> make_condition_key_rule() {
+  return std::make_unique<ConditionKeyRule>();
+}
 
 }  // namespace gdl

@@ -33,7 +33,8 @@ std::string suggest(std::string_view written) {
     // A misspelled IfExists suffix: try the names with IfExists attached.
     static const std::vector<std::string> with_if_exists = [] {
       std::vector<std::string> names;
-      for (std::string_view name : iam::operator_names()) names.push_back(std::string(name) + "IfExists");
+      for (std::string_view name : iam::operator_names())
+        names.push_back(std::string(name) + "IfExists");
       return names;
     }();
     const std::vector<std::string_view> views(with_if_exists.begin(), with_if_exists.end());
@@ -46,14 +47,23 @@ std::string suggest(std::string_view written) {
 std::string_view type_problem(const iam::Operator& op, std::string_view value) {
   switch (op.family) {
     case iam::OperatorFamily::boolean:
-      return iequals(value, "true") || iequals(value, "false") ? "" : "a boolean (\"true\" or \"false\")";
+      return iequals(value, "true") || iequals(value, "false")
+                 ? ""
+                 : "a boolean (\"true\" or \"false\")";
     case iam::OperatorFamily::null:
-      return iequals(value, "true") || iequals(value, "false") ? "" : "\"true\" (key absent) or \"false\" (key present)";
-    case iam::OperatorFamily::numeric: return iam::parse_number(value) ? "" : "a number";
+      return iequals(value, "true") || iequals(value, "false")
+                 ? ""
+                 : "\"true\" (key absent) or \"false\" (key present)";
+    case iam::OperatorFamily::numeric:
+      return iam::parse_number(value) ? "" : "a number";
     case iam::OperatorFamily::date:
-      return iam::parse_date(value) ? "" : "a date (ISO 8601 such as 2026-11-24T12:00:00Z, or epoch seconds)";
-    case iam::OperatorFamily::ip: return iam::parse_ip(value) ? "" : "an IP address or CIDR block (203.0.113.0/24)";
-    default: return "";
+      return iam::parse_date(value)
+                 ? ""
+                 : "a date (ISO 8601 such as 2026-11-24T12:00:00Z, or epoch seconds)";
+    case iam::OperatorFamily::ip:
+      return iam::parse_ip(value) ? "" : "an IP address or CIDR block (203.0.113.0/24)";
+    default:
+      return "";
   }
 }
 
@@ -76,23 +86,26 @@ class ConditionOperatorRule final : public PolicyRule {
           if (expected.empty()) continue;
           out.push_back(make_diagnostic(
               id(), make_location(ctx.source, v.span),
-              fmt::format("{} expects {}, but the value for {} is \"{}\": this condition can never be true", c.op.value,
-                          expected, c.key.value, v.value)));
+              fmt::format(
+                  "{} expects {}, but the value for {} is \"{}\": this condition can never be true",
+                  c.op.value, expected, c.key.value, v.value)));
         }
         if (op->set == iam::SetQualifier::for_all_values) {
           const data::ConditionKey* key = data::find_condition_key(c.key.value);
           if (key != nullptr && !key->multivalued) {
             Diagnostic d = make_diagnostic(
                 id(), make_location(ctx.source, c.op.span),
-                fmt::format("{} on the single-valued key {} is true when the request has no {} at all; {}",
-                            c.op.value, key->name, key->name,
-                            s.effect == policy::Effect::allow
-                                ? "this Allow then also admits requests without the key"
-                                : "use the operator without ForAllValues:"));
+                fmt::format(
+                    "{} on the single-valued key {} is true when the request has no {} at all; {}",
+                    c.op.value, key->name, key->name,
+                    s.effect == policy::Effect::allow
+                        ? "this Allow then also admits requests without the key"
+                        : "use the operator without ForAllValues:"));
             d.severity = s.effect == policy::Effect::allow ? Severity::error : Severity::warning;
             const std::string plain = c.op.value.substr(std::string_view("ForAllValues:").size());
-            d.fix = Fix{fmt::format("use {}", plain), {TextEdit{make_location(ctx.source, c.op.span),
-                                                                fmt::format("\"{}\"", plain)}}};
+            d.fix =
+                Fix{fmt::format("use {}", plain),
+                    {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", plain)}}};
             out.push_back(std::move(d));
           }
         }
@@ -101,16 +114,17 @@ class ConditionOperatorRule final : public PolicyRule {
   }
 
  private:
-  void report_unknown(const PolicyContext& ctx, const policy::Statement& s, const policy::ConditionClause& c,
-                      std::vector<Diagnostic>& out) const {
+  void report_unknown(const PolicyContext& ctx, const policy::Statement& s,
+                      const policy::ConditionClause& c, std::vector<Diagnostic>& out) const {
     const std::string suggestion = suggest(c.op.value);
-    std::string message =
-        fmt::format("unknown condition operator \"{}\" in {}: AWS rejects the policy", c.op.value, s.label());
+    std::string message = fmt::format(
+        "unknown condition operator \"{}\" in {}: AWS rejects the policy", c.op.value, s.label());
     if (!suggestion.empty()) message += fmt::format("; did you mean \"{}\"?", suggestion);
     Diagnostic d = make_diagnostic(id(), make_location(ctx.source, c.op.span), std::move(message));
     if (!suggestion.empty()) {
-      d.fix = Fix{fmt::format("write \"{}\"", suggestion),
-                  {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", suggestion)}}};
+      d.fix =
+          Fix{fmt::format("write \"{}\"", suggestion),
+              {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", suggestion)}}};
     }
     out.push_back(std::move(d));
   }
@@ -118,6 +132,8 @@ class ConditionOperatorRule final : public PolicyRule {
 
 }  // namespace
 
-std::unique_ptr<PolicyRule> make_condition_operator_rule() { return std::make_unique<ConditionOperatorRule>(); }
+std::unique_ptr<PolicyRule> make_condition_operator_rule() {
+  return std::make_unique<ConditionOperatorRule>();
+}
 
 }  // namespace gdl

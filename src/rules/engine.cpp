@@ -17,8 +17,9 @@ std::vector<Diagnostic> lint_source(const SourceFile& source, const LintOptions&
                        std::make_move_iterator(built.diagnostics.end()));
     if (built.policy) {
       const policy::Policy& policy = *built.policy;
-      const bool resource_policy = std::any_of(policy.statements.begin(), policy.statements.end(),
-                                               [](const policy::Statement& s) { return s.principal.present; });
+      const bool resource_policy =
+          std::any_of(policy.statements.begin(), policy.statements.end(),
+                      [](const policy::Statement& s) { return s.principal.present; });
       const PolicyContext context{source, policy, resource_policy};
       for (const auto& rule : policy_rules()) {
         if (options.disabled_rules.contains(std::string(rule->id()))) continue;
@@ -26,7 +27,8 @@ std::vector<Diagnostic> lint_source(const SourceFile& source, const LintOptions&
       }
     }
   }
-  std::erase_if(diagnostics, [&](const Diagnostic& d) { return options.disabled_rules.contains(d.rule_id); });
+  std::erase_if(diagnostics,
+                [&](const Diagnostic& d) { return options.disabled_rules.contains(d.rule_id); });
   std::stable_sort(diagnostics.begin(), diagnostics.end(), diagnostic_less);
   return diagnostics;
 }

@@ -52,7 +52,8 @@ const Actions& actions() {
     Actions a;
     for (const char* service : {"s3", "kms", "guardduty", "iam"}) {
       auto& list = a.by_service[service];
-      for (std::string_view line : lines_of(embedded::data_file(std::string("actions-") + service + ".txt"))) {
+      for (std::string_view line :
+           lines_of(embedded::data_file(std::string("actions-") + service + ".txt"))) {
         a.by_lower.emplace(to_lower(line), std::string(line));
         list.push_back(line);
       }
@@ -110,7 +111,9 @@ const Keys& keys() {
 
 }  // namespace
 
-std::string_view file(std::string_view name) { return embedded::data_file(name); }
+std::string_view file(std::string_view name) {
+  return embedded::data_file(name);
+}
 
 bool knows_service(std::string_view service) {
   return actions().by_service.find(to_lower(service)) != actions().by_service.end();
@@ -149,10 +152,13 @@ bool knows_key_prefix(std::string_view prefix) {
   return lower == "aws" || lower == "s3" || lower == "kms";
 }
 
-const std::vector<std::string_view>& condition_key_names() { return keys().names; }
+const std::vector<std::string_view>& condition_key_names() {
+  return keys().names;
+}
 
 bool is_opt_in_region(std::string_view region) {
-  static const std::vector<std::string_view> regions = lines_of(embedded::data_file("opt-in-regions.txt"));
+  static const std::vector<std::string_view> regions =
+      lines_of(embedded::data_file("opt-in-regions.txt"));
   return std::find(regions.begin(), regions.end(), region) != regions.end();
 }
 

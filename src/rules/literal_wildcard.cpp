@@ -30,30 +30,37 @@ class LiteralWildcardRule final : public PolicyRule {
     for (const policy::Statement& s : ctx.policy.statements) {
       for (const policy::ConditionClause& c : s.conditions) {
         const auto op = iam::parse_operator(c.op.value);
-        if (!op || op->family != iam::OperatorFamily::string || op->comparison != iam::Comparison::equals) continue;
+        if (!op || op->family != iam::OperatorFamily::string ||
+            op->comparison != iam::Comparison::equals)
+          continue;
         for (const policy::Text& v : c.values) {
           if (!has_literal_wildcard(v.value)) continue;
           std::string consequence;
           if (op->negated && s.effect == policy::Effect::deny) {
-            consequence = fmt::format("no real {} equals it, so this Deny applies to every request, GuardDuty's included",
-                                      c.key.value);
+            consequence = fmt::format(
+                "no real {} equals it, so this Deny applies to every request, GuardDuty's included",
+                c.key.value);
           } else if (op->negated) {
-            consequence = fmt::format("no real {} equals it, so the condition is always true", c.key.value);
+            consequence =
+                fmt::format("no real {} equals it, so the condition is always true", c.key.value);
           } else {
-            consequence = fmt::format("no real {} equals it, so the condition never matches", c.key.value);
+            consequence =
+                fmt::format("no real {} equals it, so the condition never matches", c.key.value);
           }
           Diagnostic d = make_diagnostic(
               id(), make_location(ctx.source, v.span),
-              fmt::format("\"{}\" under {} is compared literally ('*' and '?' are not wildcards there): {}", v.value,
-                          c.op.value, consequence));
+              fmt::format(
+                  "\"{}\" under {} is compared literally ('*' and '?' are not wildcards there): {}",
+                  v.value, c.op.value, consequence));
           if (s.effect == policy::Effect::deny && op->negated) d.severity = Severity::error;
           if (!op->ignore_case) {
             std::string fixed = c.op.value;
             const std::string from = op->negated ? "StringNotEquals" : "StringEquals";
             const std::string to = op->negated ? "StringNotLike" : "StringLike";
             fixed.replace(fixed.find(from), from.size(), to);
-            d.fix = Fix{fmt::format("use {} to match a pattern", fixed),
-                        {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", fixed)}}};
+            d.fix =
+                Fix{fmt::format("use {} to match a pattern", fixed),
+                    {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", fixed)}}};
           }
           out.push_back(std::move(d));
         }
@@ -64,6 +71,8 @@ class LiteralWildcardRule final : public PolicyRule {
 
 }  // namespace
 
-std::unique_ptr<PolicyRule> make_literal_wildcard_rule() { return std::make_unique<LiteralWildcardRule>(); }
+std::unique_ptr<PolicyRule> make_literal_wildcard_rule() {
+  return std::make_unique<LiteralWildcardRule>();
+}
 
 }  // namespace gdl

@@ -21,11 +21,13 @@ class PolicyEffectRule final : public PolicyRule {
   }
 
  private:
-  [[nodiscard]] std::optional<Diagnostic> check_statement(const PolicyContext& ctx, const policy::Statement& s) const {
+  [[nodiscard]] std::optional<Diagnostic> check_statement(const PolicyContext& ctx,
+                                                          const policy::Statement& s) const {
     if (!s.effect_text) {
       return make_diagnostic(
           id(), make_location(ctx.source, {s.span.begin, s.span.begin + 1}),
-          fmt::format("{} has no \"Effect\"; write \"Effect\": \"Allow\" or \"Effect\": \"Deny\"", s.label()));
+          fmt::format("{} has no \"Effect\"; write \"Effect\": \"Allow\" or \"Effect\": \"Deny\"",
+                      s.label()));
     }
     if (s.effect != policy::Effect::invalid) return std::nullopt;
     const std::string& value = s.effect_text->value;
@@ -34,18 +36,24 @@ class PolicyEffectRule final : public PolicyRule {
       if (!iequals(value, proper)) continue;
       Diagnostic d = make_diagnostic(
           id(), where,
-          fmt::format("\"Effect\": \"{}\" must be written exactly \"{}\"; Effect values are case-sensitive", value,
-                      proper));
-      d.fix = Fix{fmt::format("write \"{}\"", proper), {TextEdit{where, fmt::format("\"{}\"", proper)}}};
+          fmt::format(
+              "\"Effect\": \"{}\" must be written exactly \"{}\"; Effect values are case-sensitive",
+              value, proper));
+      d.fix = Fix{fmt::format("write \"{}\"", proper),
+                  {TextEdit{where, fmt::format("\"{}\"", proper)}}};
       return d;
     }
-    return make_diagnostic(id(), where,
-                           fmt::format("\"Effect\": \"{}\" is not valid; Effect must be \"Allow\" or \"Deny\"", value));
+    return make_diagnostic(
+        id(), where,
+        fmt::format("\"Effect\": \"{}\" is not valid; Effect must be \"Allow\" or \"Deny\"",
+                    value));
   }
 };
 
 }  // namespace
 
-std::unique_ptr<PolicyRule> make_policy_effect_rule() { return std::make_unique<PolicyEffectRule>(); }
+std::unique_ptr<PolicyRule> make_policy_effect_rule() {
+  return std::make_unique<PolicyEffectRule>();
+}
 
 }  // namespace gdl

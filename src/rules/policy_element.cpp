@@ -17,17 +17,20 @@ class PolicyElementRule final : public PolicyRule {
     if (!ctx.resource_policy) return;
     for (const policy::Statement& s : ctx.policy.statements) {
       if (s.principal.present) continue;
-      out.push_back(make_diagnostic(
-          id(), make_location(ctx.source, {s.span.begin, s.span.begin + 1}),
-          fmt::format("{} has no \"Principal\" (or \"NotPrincipal\"); in a key or bucket policy every statement "
-                      "must say whom it applies to, and AWS rejects the policy",
-                      s.label())));
+      out.push_back(
+          make_diagnostic(id(), make_location(ctx.source, {s.span.begin, s.span.begin + 1}),
+                          fmt::format("{} has no \"Principal\" (or \"NotPrincipal\"); in a key or "
+                                      "bucket policy every statement "
+                                      "must say whom it applies to, and AWS rejects the policy",
+                                      s.label())));
     }
   }
 };
 
 }  // namespace
 
-std::unique_ptr<PolicyRule> make_policy_element_rule() { return std::make_unique<PolicyElementRule>(); }
+std::unique_ptr<PolicyRule> make_policy_element_rule() {
+  return std::make_unique<PolicyElementRule>();
+}
 
 }  // namespace gdl

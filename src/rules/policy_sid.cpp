@@ -20,11 +20,12 @@ class PolicySidRule final : public PolicyRule {
       auto [it, inserted] = first.emplace(s.sid->value, &*s.sid);
       if (inserted) continue;
       const Position p = ctx.source.position(it->second->span.begin);
-      Diagnostic d = make_diagnostic(
-          id(), make_location(ctx.source, s.sid->span),
-          fmt::format("Sid \"{}\" is already used by the statement at line {}; Sids must be unique within a policy",
-                      s.sid->value, p.line));
-      d.related.push_back({make_location(ctx.source, it->second->span), "first statement with this Sid"});
+      Diagnostic d = make_diagnostic(id(), make_location(ctx.source, s.sid->span),
+                                     fmt::format("Sid \"{}\" is already used by the statement at "
+                                                 "line {}; Sids must be unique within a policy",
+                                                 s.sid->value, p.line));
+      d.related.push_back(
+          {make_location(ctx.source, it->second->span), "first statement with this Sid"});
       out.push_back(std::move(d));
     }
   }
@@ -32,6 +33,8 @@ class PolicySidRule final : public PolicyRule {
 
 }  // namespace
 
-std::unique_ptr<PolicyRule> make_policy_sid_rule() { return std::make_unique<PolicySidRule>(); }
+std::unique_ptr<PolicyRule> make_policy_sid_rule() {
+  return std::make_unique<PolicySidRule>();
+}
 
 }  // namespace gdl

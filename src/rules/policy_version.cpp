@@ -31,10 +31,12 @@ class PolicyVersionRule final : public PolicyRule {
     if (!p.version) {
       Diagnostic d = make_diagnostic(
           id(), make_location(ctx.source, {p.span.begin, p.span.begin + 1}),
-          variables ? "the policy has no \"Version\", so AWS reads it as 2008-10-17 and its policy variables "
-                      "(${...}) are compared as literal text: those values never match"
-                    : "the policy has no \"Version\"; AWS then uses the 2008-10-17 grammar, where policy "
-                      "variables are not substituted");
+          variables
+              ? "the policy has no \"Version\", so AWS reads it as 2008-10-17 and its policy "
+                "variables "
+                "(${...}) are compared as literal text: those values never match"
+              : "the policy has no \"Version\"; AWS then uses the 2008-10-17 grammar, where policy "
+                "variables are not substituted");
       if (variables) d.severity = Severity::error;
       d.fix = Fix{"add \"Version\": \"2012-10-17\"",
                   {TextEdit{make_location(ctx.source, {p.span.begin + 1, p.span.begin + 1}),
@@ -44,19 +46,22 @@ class PolicyVersionRule final : public PolicyRule {
     }
     const std::string& v = p.version->value;
     if (v != "2012-10-17" && v != "2008-10-17") {
-      Diagnostic d = make_diagnostic(
-          id(), make_location(ctx.source, p.version->span),
-          fmt::format("\"Version\": \"{}\" is not a policy language version; AWS accepts only \"2012-10-17\" "
-                      "(current) and \"2008-10-17\"",
-                      v));
+      Diagnostic d = make_diagnostic(id(), make_location(ctx.source, p.version->span),
+                                     fmt::format("\"Version\": \"{}\" is not a policy language "
+                                                 "version; AWS accepts only \"2012-10-17\" "
+                                                 "(current) and \"2008-10-17\"",
+                                                 v));
       d.severity = Severity::error;
-      d.fix = Fix{"use \"2012-10-17\"", {TextEdit{make_location(ctx.source, p.version->span), "\"2012-10-17\""}}};
+      d.fix = Fix{"use \"2012-10-17\"",
+                  {TextEdit{make_location(ctx.source, p.version->span), "\"2012-10-17\""}}};
       out.push_back(std::move(d));
     } else if (v == "2008-10-17" && variables) {
-      Diagnostic d = make_diagnostic(id(), make_location(ctx.source, p.version->span),
-                                     "with \"Version\": \"2008-10-17\" the policy variables (${...}) in this policy "
-                                     "are compared as literal text and never match");
-      d.fix = Fix{"use \"2012-10-17\"", {TextEdit{make_location(ctx.source, p.version->span), "\"2012-10-17\""}}};
+      Diagnostic d = make_diagnostic(
+          id(), make_location(ctx.source, p.version->span),
+          "with \"Version\": \"2008-10-17\" the policy variables (${...}) in this policy "
+          "are compared as literal text and never match");
+      d.fix = Fix{"use \"2012-10-17\"",
+                  {TextEdit{make_location(ctx.source, p.version->span), "\"2012-10-17\""}}};
       out.push_back(std::move(d));
     }
   }
@@ -64,6 +69,8 @@ class PolicyVersionRule final : public PolicyRule {
 
 }  // namespace
 
-std::unique_ptr<PolicyRule> make_policy_version_rule() { return std::make_unique<PolicyVersionRule>(); }
+std::unique_ptr<PolicyRule> make_policy_version_rule() {
+  return std::make_unique<PolicyVersionRule>();
+}
 
 }  // namespace gdl

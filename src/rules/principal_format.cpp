@@ -20,7 +20,9 @@ bool all_digits(std::string_view s) {
 std::string aws_problem(std::string_view value) {
   if (value == "*") return {};
   if (all_digits(value)) {
-    return value.size() == 12 ? std::string() : fmt::format("an account id has 12 digits; \"{}\" has {}", value, value.size());
+    return value.size() == 12
+               ? std::string()
+               : fmt::format("an account id has 12 digits; \"{}\" has {}", value, value.size());
   }
   if (!value.starts_with("arn:")) {
     return fmt::format("\"{}\" is neither a 12-digit account id nor an ARN", value);
@@ -28,12 +30,14 @@ std::string aws_problem(std::string_view value) {
   std::string_view parts[6];
   if (!iam::split_arn(value, parts)) return fmt::format("\"{}\" is not a complete ARN", value);
   if (value.find_first_of("*?") != std::string_view::npos) {
-    return fmt::format("\"{}\" contains a wildcard; principal ARNs cannot (use \"*\" with a condition such as "
-                       "aws:PrincipalArn instead)",
-                       value);
+    return fmt::format(
+        "\"{}\" contains a wildcard; principal ARNs cannot (use \"*\" with a condition such as "
+        "aws:PrincipalArn instead)",
+        value);
   }
   if (parts[2] != "iam" && parts[2] != "sts") {
-    return fmt::format("\"{}\" is an ARN of service \"{}\", not an IAM or STS principal", value, parts[2]);
+    return fmt::format("\"{}\" is an ARN of service \"{}\", not an IAM or STS principal", value,
+                       parts[2]);
   }
   const std::string_view account = parts[4];
   if (!(all_digits(account) && account.size() == 12)) {
@@ -41,19 +45,24 @@ std::string aws_problem(std::string_view value) {
   }
   const std::string_view resource = parts[5];
   if (parts[2] == "iam") {
-    if (resource == "root" || resource.starts_with("role/") || resource.starts_with("user/")) return {};
-    return fmt::format("\"{}\" is not a principal: IAM principals are :root, :role/NAME or :user/NAME", value);
+    if (resource == "root" || resource.starts_with("role/") || resource.starts_with("user/"))
+      return {};
+    return fmt::format(
+        "\"{}\" is not a principal: IAM principals are :root, :role/NAME or :user/NAME", value);
   }
   if (parts[2] == "sts") {
     if (resource.starts_with("assumed-role/") || resource.starts_with("federated-user/")) return {};
-    return fmt::format("\"{}\" is not a principal: STS principals are :assumed-role/ROLE/SESSION", value);
+    return fmt::format("\"{}\" is not a principal: STS principals are :assumed-role/ROLE/SESSION",
+                       value);
   }
-  return fmt::format("\"{}\" is an ARN of service \"{}\", not an IAM or STS principal", value, parts[2]);
+  return fmt::format("\"{}\" is an ARN of service \"{}\", not an IAM or STS principal", value,
+                     parts[2]);
 }
 
 std::string service_problem(std::string_view value) {
   if (value.find_first_of("*?") != std::string_view::npos) {
-    return fmt::format("service principal \"{}\" contains a wildcard; name the service exactly", value);
+    return fmt::format("service principal \"{}\" contains a wildcard; name the service exactly",
+                       value);
   }
   if (value.ends_with(".amazonaws.com") || value.ends_with(".amazonaws.com.cn")) {
     const std::string_view name = value.substr(0, value.find(".amazonaws.com"));
@@ -63,7 +72,8 @@ std::string service_problem(std::string_view value) {
       return {};
     }
   }
-  return fmt::format("\"{}\" is not a service principal; they look like guardduty.amazonaws.com", value);
+  return fmt::format("\"{}\" is not a service principal; they look like guardduty.amazonaws.com",
+                     value);
 }
 
 class PrincipalFormatRule final : public PolicyRule {
@@ -79,8 +89,8 @@ class PrincipalFormatRule final : public PolicyRule {
         } else if (e.type == "Service") {
           problem = service_problem(e.value.value);
           const std::string_view v = e.value.value;
-          if (!problem.empty() && v.find('.') == std::string_view::npos && v.find_first_of("*?") == std::string_view::npos &&
-              !v.empty()) {
+          if (!problem.empty() && v.find('.') == std::string_view::npos &&
+              v.find_first_of("*?") == std::string_view::npos && !v.empty()) {
             suggestion = fmt::format("{}.amazonaws.com", v);
           }
         } else if (e.type == "CanonicalUser") {
@@ -88,13 +98,15 @@ class PrincipalFormatRule final : public PolicyRule {
           const bool hex = v.size() == 64 && std::all_of(v.begin(), v.end(), [](char c) {
                              return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
                            });
-          if (!hex) problem = fmt::format("\"{}\" is not a canonical user id (64 hexadecimal digits)", v);
+          if (!hex)
+            problem = fmt::format("\"{}\" is not a canonical user id (64 hexadecimal digits)", v);
         }
         if (problem.empty()) continue;
         const Location where = make_location(ctx.source, e.value.span);
         Diagnostic d = make_diagnostic(id(), where, fmt::format("{}: {}", s.label(), problem));
         if (!suggestion.empty()) {
-          d.fix = Fix{fmt::format("write \"{}\"", suggestion), {TextEdit{where, fmt::format("\"{}\"", suggestion)}}};
+          d.fix = Fix{fmt::format("write \"{}\"", suggestion),
+                      {TextEdit{where, fmt::format("\"{}\"", suggestion)}}};
         }
         out.push_back(std::move(d));
       }
@@ -104,6 +116,8 @@ class PrincipalFormatRule final : public PolicyRule {
 
 }  // namespace
 
-std::unique_ptr<PolicyRule> make_principal_format_rule() { return std::make_unique<PrincipalFormatRule>(); }
+std::unique_ptr<PolicyRule> make_principal_format_rule() {
+  return std::make_unique<PrincipalFormatRule>();
+}
 
 }  // namespace gdl

@@ -13,8 +13,8 @@
 namespace gdl {
 namespace {
 
-constexpr std::string_view kPartitions[] = {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e",
-                                            "aws-iso-f", "aws-eusc"};
+constexpr std::string_view kPartitions[] = {"aws",       "aws-cn",    "aws-us-gov", "aws-iso",
+                                            "aws-iso-b", "aws-iso-e", "aws-iso-f",  "aws-eusc"};
 
 // Which S3 resource types an S3 resource ARN (possibly with wildcards) can denote.
 struct S3Reach {
@@ -38,7 +38,8 @@ class ResourceArnRule final : public PolicyRule {
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const policy::Statement& s : ctx.policy.statements) {
       bool all_valid = true;
-      for (const policy::Text& r : s.resource.items) all_valid = check_arn(ctx, s, r, out) && all_valid;
+      for (const policy::Text& r : s.resource.items)
+        all_valid = check_arn(ctx, s, r, out) && all_valid;
       if (all_valid && !s.resource_negated && !s.action_negated) check_s3_types(ctx, s, out);
     }
   }
@@ -54,17 +55,19 @@ class ResourceArnRule final : public PolicyRule {
     };
     std::string_view parts[6];
     if (!arn.starts_with("arn:") || !iam::split_arn(arn, parts)) {
-      return report(fmt::format("\"{}\" in {} is not an ARN: resources are \"*\" or "
-                                "arn:partition:service:region:account:resource, e.g. arn:aws:s3:::bucket/prefix/*",
-                                arn, s.label()));
+      return report(fmt::format(
+          "\"{}\" in {} is not an ARN: resources are \"*\" or "
+          "arn:partition:service:region:account:resource, e.g. arn:aws:s3:::bucket/prefix/*",
+          arn, s.label()));
     }
     const std::string_view partition = parts[1];
     const bool partition_ok = partition.find_first_of("*?$") != std::string_view::npos ||
-                              std::find(std::begin(kPartitions), std::end(kPartitions), partition) !=
-                                  std::end(kPartitions);
+                              std::find(std::begin(kPartitions), std::end(kPartitions),
+                                        partition) != std::end(kPartitions);
     if (!partition_ok) {
-      return report(fmt::format("\"{}\" has an unknown partition \"{}\" (expected aws, aws-cn, aws-us-gov, ...)", arn,
-                                partition));
+      return report(fmt::format(
+          "\"{}\" has an unknown partition \"{}\" (expected aws, aws-cn, aws-us-gov, ...)", arn,
+          partition));
     }
     if (parts[2].empty()) return report(fmt::format("\"{}\" has no service part", arn));
     if (parts[5].empty()) return report(fmt::format("\"{}\" has no resource part", arn));
@@ -72,21 +75,24 @@ class ResourceArnRule final : public PolicyRule {
         !parts[5].starts_with("storage-lens") && (!parts[3].empty() || !parts[4].empty())) {
       if (parts[3].find_first_of("*?") == std::string_view::npos &&
           parts[4].find_first_of("*?") == std::string_view::npos) {
-        return report(fmt::format("\"{}\": S3 bucket and object ARNs have no Region or account "
-                                  "(arn:aws:s3:::bucket/key), so this ARN matches nothing",
-                                  arn));
+        return report(
+            fmt::format("\"{}\": S3 bucket and object ARNs have no Region or account "
+                        "(arn:aws:s3:::bucket/key), so this ARN matches nothing",
+                        arn));
       }
     }
     return true;
   }
 
   // Pairs each S3 action of the statement with the statement's S3 resources.
-  void check_s3_types(const PolicyContext& ctx, const policy::Statement& s, std::vector<Diagnostic>& out) const {
+  void check_s3_types(const PolicyContext& ctx, const policy::Statement& s,
+                      std::vector<Diagnostic>& out) const {
     S3Reach reach;
     bool any_s3_resource = false;
     for (const policy::Text& r : s.resource.items) {
       std::string_view parts[6];
-      if (r.value == "*" || !iam::split_arn(r.value, parts) || parts[2].find_first_of("*?") != std::string_view::npos) {
+      if (r.value == "*" || !iam::split_arn(r.value, parts) ||
+          parts[2].find_first_of("*?") != std::string_view::npos) {
         return;  // "*" or a wildcard service can reach anything
       }
       if (parts[2] != "s3" || !parts[3].empty() || !parts[4].empty()) continue;
@@ -104,18 +110,22 @@ class ResourceArnRule final : public PolicyRule {
       const bool wants_object = std::find(types.begin(), types.end(), "object") != types.end();
       if (!wants_bucket && !wants_object) continue;  // access points, jobs, ...: not judged here
       if ((wants_bucket && reach.bucket) || (wants_object && reach.object)) continue;
-      const char* needed = wants_object ? "object ARNs (arn:aws:s3:::bucket/prefix/*)" : "the bucket ARN (arn:aws:s3:::bucket)";
+      const char* needed = wants_object ? "object ARNs (arn:aws:s3:::bucket/prefix/*)"
+                                        : "the bucket ARN (arn:aws:s3:::bucket)";
       const char* given = reach.object ? "object ARNs" : "the bucket ARN";
-      out.push_back(make_diagnostic(id(), make_location(ctx.source, a.span),
-                                    fmt::format("{} applies to {}, but the S3 resources of {} are only {}: the "
-                                                "statement never matches a {} request",
-                                                a.value, needed, s.label(), given, a.value)));
+      out.push_back(make_diagnostic(
+          id(), make_location(ctx.source, a.span),
+          fmt::format("{} applies to {}, but the S3 resources of {} are only {}: the "
+                      "statement never matches a {} request",
+                      a.value, needed, s.label(), given, a.value)));
     }
   }
 };
 
 }  // namespace
 
-std::unique_ptr<PolicyRule> make_resource_arn_rule() { return std::make_unique<ResourceArnRule>(); }
+std::unique_ptr<PolicyRule> make_resource_arn_rule() {
+  return std::make_unique<ResourceArnRule>();
+}
 
 }  // namespace gdl

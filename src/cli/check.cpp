@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "export/settings.h"
 #include "report/report.h"
 #include "report/rule_catalog.h"
 #include "rules/engine.h"
@@ -37,6 +38,25 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   command.add_flag("-q,--quiet", args.quiet, "Text output: one line per finding, no summary");
+  command.add_flag("-v,--verbose", args.verbose,
+                   "Text output: also the export settings and where each came from");
+  command.add_option(
+      "--config", args.config,
+      "Export settings: a JSON file (account, regions, detectorIds, detectorId, bucket, prefix, "
+      "bucketRegion, bucketAccount, kmsKeyArn) or `aws guardduty describe-publishing-destination` "
+      "output");
+  command.add_option("--account", args.account, "The exporting account id");
+  command.add_option("--region", args.regions, "A Region whose findings are exported (repeatable)")
+      ->allow_extra_args(false);
+  command.add_option("--detector-id", args.detector_id, "The detector id (32 hex characters)");
+  command.add_option("--bucket", args.bucket, "The export bucket's name");
+  command.add_option("--prefix", args.prefix, "The export prefix (folder) in the bucket");
+  command.add_option("--bucket-region", args.bucket_region, "The bucket's Region");
+  command.add_option("--bucket-account", args.bucket_account, "The account that owns the bucket");
+  command.add_option("--key-arn", args.key_arn, "The KMS key ARN GuardDuty encrypts findings with");
+  command
+      .add_option("--kind", args.kind, "Treat every document as this kind instead of detecting it")
+      ->check(CLI::IsMember({"key", "bucket", "identity"}));
 }
 
 namespace {
@@ -77,6 +97,91 @@ bool write_file_atomically(const std::string& path, const std::string& content, 
   return true;
 }
 
+// Command-line settings override the config file. Returns what is wrong with a flag, if anything.
+std::optional<std::string> apply_flags(const CheckArgs& args, exportcfg::ExportSettings& settings) {
+  using exportcfg::Origin;
+  auto set = [](exportcfg::Value& target, std::string value, std::string_view flag) {
+    target.value = std::move(value);
+    target.origin = {Origin::Kind::flag, std::string(flag), std::nullopt};
+  };
+  if (!args.account.empty()) {
+    if (!exportcfg::is_account_id(args.account))
+      return fmt::format("--account {} is not a 12-digit account id", args.account);
+    set(settings.account, args.account, "--account");
+  }
+  if (!args.regions.empty()) {
+    for (const std::string& r : args.regions) {
+      if (!exportcfg::is_region(r))
+        return fmt::format("--region {} is not a Region such as us-east-1", r);
+    }
+    settings.regions = args.regions;
+    settings.regions_origin = {Origin::Kind::flag, "--region", std::nullopt};
+  }
+  if (!args.detector_id.empty()) {
+    if (!exportcfg::is_detector_id(args.detector_id)) {
+      return fmt::format(
+          "--detector-id {} is not a detector id (32 lower-case hexadecimal characters)",
+          args.detector_id);
+    }
+    set(settings.detector_id, args.detector_id, "--detector-id");
+  }
+  if (!args.bucket.empty()) set(settings.bucket, args.bucket, "--bucket");
+  if (!args.prefix.empty())
+    set(settings.prefix, exportcfg::normalize_prefix(args.prefix), "--prefix");
+  if (!args.bucket_region.empty()) {
+    if (!exportcfg::is_region(args.bucket_region))
+      return fmt::format("--bucket-region {} is not a Region", args.bucket_region);
+    set(settings.bucket_region, args.bucket_region, "--bucket-region");
+  }
+  if (!args.bucket_account.empty()) {
+    if (!exportcfg::is_account_id(args.bucket_account)) {
+      return fmt::format("--bucket-account {} is not a 12-digit account id", args.bucket_account);
+    }
+    set(settings.bucket_account, args.bucket_account, "--bucket-account");
+  }
+  if (!args.key_arn.empty()) {
+    if (auto problem = exportcfg::key_arn_problem(args.key_arn))
+      return fmt::format("--key-arn: {}", *problem);
+    set(settings.key_arn, args.key_arn, "--key-arn");
+  }
+  return std::nullopt;
+}
+
+std::string origin_text(const exportcfg::Origin& origin) {
+  switch (origin.kind) {
+    case exportcfg::Origin::Kind::flag:
+      return origin.detail;
+    case exportcfg::Origin::Kind::config:
+      return "config " + origin.detail;
+    case exportcfg::Origin::Kind::inferred:
+      return "inferred from " + origin.detail;
+    case exportcfg::Origin::Kind::assumed:
+      return "assumed: " + origin.detail;
+    case exportcfg::Origin::Kind::unset:
+      return "unset";
+  }
+  return "unset";
+}
+
+std::vector<ReportSetting> describe_settings(const exportcfg::ExportSettings& s) {
+  std::vector<ReportSetting> out;
+  auto add = [&out](std::string_view name, const exportcfg::Value& v) {
+    if (v.known()) out.push_back({std::string(name), v.get(), origin_text(v.origin)});
+  };
+  add("account", s.account);
+  std::string regions;
+  for (const std::string& r : s.regions) regions += (regions.empty() ? "" : ",") + r;
+  out.push_back({"regions", regions, origin_text(s.regions_origin)});
+  for (const auto& [region, id] : s.detector_ids) add(fmt::format("detector {}", region), id);
+  add("detectorId", s.detector_id);
+  add("bucket", s.bucket);
+  add("prefix", s.prefix);
+  add("bucketRegion", s.bucket_region);
+  add("bucketAccount", s.bucket_account);
+  add("kmsKeyArn", s.key_arn);
+  return out;
+}
+
 }  // namespace
 
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty) {
@@ -91,7 +196,31 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     lint_options.disabled_rules.insert(rule->id);
   }
 
+  if (!args.kind.empty()) lint_options.kind_override = documents::parse_kind(args.kind);
+
   Report report;
+  bool settings_invalid = false;
+  exportcfg::ExportSettings settings;
+  if (!args.config.empty()) {
+    LoadResult loaded = load_source(args.config);
+    if (auto* error = std::get_if<LoadError>(&loaded)) {
+      err << fmt::format("gd-export-lint: error: cannot read --config {}: {}\n", error->path,
+                         error->message);
+      return kExitUsage;
+    }
+    auto source = std::move(std::get<std::unique_ptr<SourceFile>>(loaded));
+    exportcfg::ConfigResult config = exportcfg::read_config(*source);
+    settings_invalid = !config.diagnostics.empty();
+    report.diagnostics = std::move(config.diagnostics);
+    settings = std::move(config.settings);
+    report.sources.emplace(source->path(), std::move(source));
+  }
+  if (auto problem = apply_flags(args, settings)) {
+    err << fmt::format("gd-export-lint: error: {}\n", *problem);
+    return kExitUsage;
+  }
+
+  std::vector<const SourceFile*> sources;
   for (const std::string& path : args.paths) {
     LoadResult loaded = load_source(path);
     if (auto* error = std::get_if<LoadError>(&loaded)) {
@@ -100,15 +229,20 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     }
     auto source = std::move(std::get<std::unique_ptr<SourceFile>>(loaded));
     if (report.sources.contains(source->path())) continue;  // named twice: check once
-    std::vector<Diagnostic> found = lint_source(*source, lint_options);
-    report.diagnostics.insert(report.diagnostics.end(), std::make_move_iterator(found.begin()),
-                              std::make_move_iterator(found.end()));
+    sources.push_back(source.get());
     ++report.files_checked;
     report.sources.emplace(source->path(), std::move(source));
   }
+  if (!settings_invalid) {
+    LintResult result = lint_setup(sources, std::move(settings), lint_options);
+    report.diagnostics.insert(report.diagnostics.end(),
+                              std::make_move_iterator(result.diagnostics.begin()),
+                              std::make_move_iterator(result.diagnostics.end()));
+    if (!sources.empty()) report.settings = describe_settings(result.settings);
+  }
   std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), diagnostic_less);
 
-  const FormatOptions format_options{use_color(args, stdout_is_tty), args.quiet};
+  const FormatOptions format_options{use_color(args, stdout_is_tty), args.quiet, args.verbose};
   if (args.output.empty()) {
     write_report(report, parse_format(args.format), format_options, out);
     out.flush();
@@ -116,6 +250,11 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     std::ostringstream buffer;
     write_report(report, parse_format(args.format), format_options, buffer);
     if (!write_file_atomically(args.output, buffer.str(), err)) return kExitUsage;
+  }
+  if (settings_invalid) {
+    err << fmt::format("gd-export-lint: error: --config {} is invalid; nothing else was checked\n",
+                       args.config);
+    return kExitUsage;
   }
   if (!report.input_errors.empty()) {
     for (const InputError& e : report.input_errors) {

@@ -17,6 +17,19 @@ struct CheckArgs {
   std::vector<std::string> disable;
   std::string color = "auto";
   bool quiet = false;
+  bool verbose = false;
+  // Export settings.
+  std::string config;
+  std::string account;
+  std::vector<std::string> regions;
+  std::string detector_id;
+  std::string bucket;
+  std::string prefix;
+  bool prefix_given = false;
+  std::string bucket_region;
+  std::string bucket_account;
+  std::string key_arn;
+  std::string kind;
 };
 
 struct SimulateArgs {

@@ -73,6 +73,16 @@ void write_json(const Report& report, std::ostream& out) {
     j.end_object();
   }
   j.end_array();
+  j.key("exportSettings");
+  j.begin_array();
+  for (const ReportSetting& setting : report.settings) {
+    j.begin_object();
+    j.field("name", setting.name);
+    j.field("value", setting.value);
+    j.field("origin", setting.origin);
+    j.end_object();
+  }
+  j.end_array();
   const Summary s = report.summary();
   j.key("summary");
   j.begin_object();

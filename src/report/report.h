@@ -17,6 +17,14 @@ struct InputError {
   std::string message;
 };
 
+// One export setting as used by the run, and where it came from ("--account", "inferred from
+// bucket-policy.json:12:7 (aws:SourceAccount)", "assumed: ...").
+struct ReportSetting {
+  std::string name;
+  std::string value;
+  std::string origin;
+};
+
 struct Summary {
   std::size_t files = 0;
   std::size_t errors = 0;
@@ -30,6 +38,7 @@ struct Report {
   // Sources by display path, so the text formatter can show the offending line.
   std::map<std::string, std::unique_ptr<SourceFile>, std::less<>> sources;
   std::size_t files_checked = 0;
+  std::vector<ReportSetting> settings;  // the export settings of the setup, when there is one
 
   [[nodiscard]] Summary summary() const;
   [[nodiscard]] const SourceFile* source(std::string_view path) const;
@@ -39,7 +48,8 @@ enum class OutputFormat { text, json, sarif, github };
 
 struct FormatOptions {
   bool color = false;
-  bool quiet = false;  // text: one line per diagnostic, no summary
+  bool quiet = false;    // text: one line per diagnostic, no summary
+  bool verbose = false;  // text: also the export settings and where each came from
 };
 
 void write_text(const Report& report, const FormatOptions& options, std::ostream& out);

@@ -92,7 +92,19 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
     for (const std::string& note : d.notes) {
       out << "  " << palette.paint("1;36", "note:") << ' ' << escape_for_terminal(note) << '\n';
     }
-    if (d.fix) {
+    if (d.fix && d.fix->edits.size() == 1 &&
+        d.fix->edits.front().replacement.find('\n') != std::string::npos) {
+      // A multi-line insertion (a whole statement) reads best as a block.
+      const TextEdit& e = d.fix->edits.front();
+      out << "  " << palette.paint("1;32", "fix:") << ' ' << escape_for_terminal(d.fix->description)
+          << fmt::format(" (insert at {}:{}):\n", e.location.start.line, e.location.start.column);
+      std::string_view text = e.replacement;
+      while (!text.empty()) {
+        const std::size_t end = std::min(text.find('\n'), text.size());
+        out << "      | " << escape_for_terminal(text.substr(0, end)) << '\n';
+        text.remove_prefix(std::min(end + 1, text.size()));
+      }
+    } else if (d.fix) {
       out << "  " << palette.paint("1;32", "fix:") << ' '
           << escape_for_terminal(d.fix->description);
       for (const TextEdit& e : d.fix->edits) {
@@ -114,6 +126,13 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
   for (const InputError& e : report.input_errors) {
     out << palette.paint("1", fmt::format("{}:", escape_for_terminal(e.path))) << ' '
         << palette.paint("1;31", "error:") << ' ' << escape_for_terminal(e.message) << '\n';
+  }
+  if (options.verbose && !report.settings.empty()) {
+    out << "export settings:\n";
+    for (const ReportSetting& setting : report.settings) {
+      out << fmt::format("  {:<15} {:<60} ({})\n", setting.name, escape_for_terminal(setting.value),
+                         escape_for_terminal(setting.origin));
+    }
   }
   if (options.quiet) return;
   const Summary s = report.summary();

@@ -2,35 +2,83 @@
 
 #include <algorithm>
 
+#include "export/setup.h"
 #include "json/parser.h"
 #include "policy/builder.h"
 #include "rules/policy_rule.h"
+#include "rules/setup_rule.h"
 
 namespace gdl {
 
-std::vector<Diagnostic> lint_source(const SourceFile& source, const LintOptions& options) {
-  json::ParseResult parsed = json::parse(source);
-  std::vector<Diagnostic> diagnostics = std::move(parsed.diagnostics);
-  if (parsed.root) {
-    policy::BuildResult built = policy::build_policy(*parsed.root, source);
-    diagnostics.insert(diagnostics.end(), std::make_move_iterator(built.diagnostics.begin()),
-                       std::make_move_iterator(built.diagnostics.end()));
-    if (built.policy) {
-      const policy::Policy& policy = *built.policy;
-      const bool resource_policy =
-          std::any_of(policy.statements.begin(), policy.statements.end(),
-                      [](const policy::Statement& s) { return s.principal.present; });
-      const PolicyContext context{source, policy, resource_policy};
-      for (const auto& rule : policy_rules()) {
-        if (options.disabled_rules.contains(std::string(rule->id()))) continue;
-        rule->check(context, diagnostics);
-      }
+std::vector<const exportcfg::PolicyDocument*> SetupContext::of_kind(documents::Kind kind) const {
+  std::vector<const exportcfg::PolicyDocument*> result;
+  for (const auto& doc : documents) {
+    if (doc->kind == kind) result.push_back(doc.get());
+  }
+  return result;
+}
+
+namespace {
+
+void append(std::vector<Diagnostic>& to, std::vector<Diagnostic>&& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+bool enabled(const LintOptions& options, std::string_view id) {
+  return !options.disabled_rules.contains(std::string(id));
+}
+
+}  // namespace
+
+LintResult lint_setup(const std::vector<const SourceFile*>& sources,
+                      exportcfg::ExportSettings settings, const LintOptions& options) {
+  LintResult result;
+  std::vector<std::unique_ptr<exportcfg::PolicyDocument>> documents;
+  for (const SourceFile* source : sources) {
+    json::ParseResult parsed = json::parse(*source);
+    append(result.diagnostics, std::move(parsed.diagnostics));
+    if (!parsed.root) continue;
+    policy::BuildResult built = policy::build_policy(*parsed.root, *source);
+    append(result.diagnostics, std::move(built.diagnostics));
+    if (!built.policy) continue;
+    auto doc = std::make_unique<exportcfg::PolicyDocument>();
+    doc->source = source;
+    doc->policy = std::move(*built.policy);
+    doc->kind = options.kind_override.value_or(documents::detect_kind(doc->policy));
+    const bool resource_policy =
+        std::any_of(doc->policy.statements.begin(), doc->policy.statements.end(),
+                    [](const policy::Statement& s) { return s.principal.present; });
+    const PolicyContext context{*source, doc->policy, resource_policy};
+    for (const auto& rule : policy_rules()) {
+      if (enabled(options, rule->id())) rule->check(context, result.diagnostics);
+    }
+    // A document repaired from broken JSON is not simulated: AWS would reject it anyway, and
+    // its permissions are reported once the syntax error is fixed.
+    if (parsed.recovered) continue;
+    doc->evaluator = std::make_unique<iam::Evaluator>(doc->policy);
+    result.documents.push_back({source->path(), doc->kind});
+    documents.push_back(std::move(doc));
+  }
+
+  exportcfg::infer_settings(settings, documents);
+  if (options.setup_rules && !documents.empty()) {
+    const auto requests = exportcfg::guardduty_requests(settings, true);
+    const auto documented = exportcfg::guardduty_requests(settings, false);
+    const SetupContext context{documents, settings, requests, documented};
+    for (const auto& rule : setup_rules()) {
+      if (enabled(options, rule->id())) rule->check(context, result.diagnostics);
     }
   }
-  std::erase_if(diagnostics,
-                [&](const Diagnostic& d) { return options.disabled_rules.contains(d.rule_id); });
-  std::stable_sort(diagnostics.begin(), diagnostics.end(), diagnostic_less);
-  return diagnostics;
+  result.settings = std::move(settings);
+
+  std::erase_if(result.diagnostics,
+                [&](const Diagnostic& d) { return !enabled(options, d.rule_id); });
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
+  return result;
+}
+
+std::vector<Diagnostic> lint_source(const SourceFile& source, const LintOptions& options) {
+  return lint_setup({&source}, {}, options).diagnostics;
 }
 
 }  // namespace gdl

@@ -1,19 +1,41 @@
 #pragma once
-// Runs every stage on one source and collects its diagnostics.
+// Runs every stage: each source through the JSON front end, the policy model and the policy
+// rules; then all the documents together as one export setup through the setup rules.
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "documents/kind.h"
+#include "export/settings.h"
 #include "report/diagnostic.h"
 #include "source/source_file.h"
 
 namespace gdl {
 
 struct LintOptions {
-  std::set<std::string> disabled_rules;  // rule ids
+  std::set<std::string> disabled_rules;          // rule ids
+  std::optional<documents::Kind> kind_override;  // --kind
+  bool setup_rules = true;                       // run the GuardDuty export rules
 };
 
+struct DocumentSummary {
+  std::string file;
+  documents::Kind kind = documents::Kind::unknown;
+};
+
+struct LintResult {
+  std::vector<Diagnostic> diagnostics;  // sorted by file and position
+  exportcfg::ExportSettings settings;   // as given, completed by inference
+  std::vector<DocumentSummary> documents;
+};
+
+// Checks `sources` as one export setup with the given settings (flags and config).
+LintResult lint_setup(const std::vector<const SourceFile*>& sources,
+                      exportcfg::ExportSettings settings, const LintOptions& options = {});
+
+// One source on its own, settings inferred.
 std::vector<Diagnostic> lint_source(const SourceFile& source, const LintOptions& options = {});
 
 }  // namespace gdl

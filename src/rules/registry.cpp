@@ -2,6 +2,7 @@
 // a make_<name>_rule() factory, add its metadata to rules/, declare and list it here.
 
 #include "rules/policy_rule.h"
+#include "rules/setup_rule.h"
 
 namespace gdl {
 
@@ -15,10 +16,66 @@ std::unique_ptr<PolicyRule> make_condition_operator_rule();
 std::unique_ptr<PolicyRule> make_literal_wildcard_rule();
 std::unique_ptr<PolicyRule> make_condition_key_rule();
 std::unique_ptr<PolicyRule> make_principal_format_rule();
+std::unique_ptr<PolicyRule> make_placeholder_left_rule();
+
+// GuardDuty export setup rules.
+std::unique_ptr<SetupRule> make_key_generate_data_key_missing_rule();
+std::unique_ptr<SetupRule> make_bucket_get_location_missing_rule();
+std::unique_ptr<SetupRule> make_bucket_put_object_missing_rule();
+std::unique_ptr<SetupRule> make_bucket_deny_blocks_guardduty_rule();
+std::unique_ptr<SetupRule> make_policy_size_rule();
+std::unique_ptr<SetupRule> make_key_confused_deputy_rule();
+std::unique_ptr<SetupRule> make_bucket_confused_deputy_rule();
+std::unique_ptr<SetupRule> make_bucket_sse_deny_missing_rule();
+std::unique_ptr<SetupRule> make_bucket_key_deny_missing_rule();
+std::unique_ptr<SetupRule> make_bucket_key_mismatch_rule();
+std::unique_ptr<SetupRule> make_bucket_https_deny_missing_rule();
+std::unique_ptr<SetupRule> make_bucket_https_deny_scope_rule();
+std::unique_ptr<SetupRule> make_bucket_public_write_rule();
+std::unique_ptr<SetupRule> make_guardduty_principal_rule();
+std::unique_ptr<SetupRule> make_source_condition_mismatch_rule();
+std::unique_ptr<SetupRule> make_key_grant_too_broad_rule();
+std::unique_ptr<SetupRule> make_key_lockout_risk_rule();
+std::unique_ptr<SetupRule> make_key_resource_rule();
+std::unique_ptr<SetupRule> make_key_bucket_region_rule();
+std::unique_ptr<SetupRule> make_key_arn_mismatch_rule();
+std::unique_ptr<SetupRule> make_account_mismatch_rule();
+std::unique_ptr<SetupRule> make_configurer_permissions_missing_rule();
+
+std::span<const std::unique_ptr<SetupRule>> setup_rules() {
+  static const std::vector<std::unique_ptr<SetupRule>> rules = [] {
+    std::vector<std::unique_ptr<SetupRule>> all;
+    all.push_back(make_policy_size_rule());                     // GD006
+    all.push_back(make_key_generate_data_key_missing_rule());   // GD201
+    all.push_back(make_key_confused_deputy_rule());             // GD202
+    all.push_back(make_key_grant_too_broad_rule());             // GD203
+    all.push_back(make_key_lockout_risk_rule());                // GD204
+    all.push_back(make_key_resource_rule());                    // GD205
+    all.push_back(make_bucket_get_location_missing_rule());     // GD301
+    all.push_back(make_bucket_put_object_missing_rule());       // GD302
+    all.push_back(make_bucket_confused_deputy_rule());          // GD303
+    all.push_back(make_bucket_sse_deny_missing_rule());         // GD304
+    all.push_back(make_bucket_key_deny_missing_rule());         // GD305
+    all.push_back(make_bucket_key_mismatch_rule());             // GD306
+    all.push_back(make_bucket_https_deny_missing_rule());       // GD307
+    all.push_back(make_bucket_https_deny_scope_rule());         // GD308
+    all.push_back(make_bucket_deny_blocks_guardduty_rule());    // GD309
+    all.push_back(make_bucket_public_write_rule());             // GD310
+    all.push_back(make_guardduty_principal_rule());             // GD311
+    all.push_back(make_source_condition_mismatch_rule());       // GD312
+    all.push_back(make_key_bucket_region_rule());               // GD401
+    all.push_back(make_key_arn_mismatch_rule());                // GD402
+    all.push_back(make_account_mismatch_rule());                // GD403
+    all.push_back(make_configurer_permissions_missing_rule());  // GD501
+    return all;
+  }();
+  return rules;
+}
 
 std::span<const std::unique_ptr<PolicyRule>> policy_rules() {
   static const std::vector<std::unique_ptr<PolicyRule>> rules = [] {
     std::vector<std::unique_ptr<PolicyRule>> all;
+    all.push_back(make_placeholder_left_rule());    // GD005
     all.push_back(make_policy_version_rule());      // GD101
     all.push_back(make_policy_element_rule());      // GD102 (the builder reports the rest of GD102)
     all.push_back(make_policy_effect_rule());       // GD103

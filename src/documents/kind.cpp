@@ -1,0 +1,53 @@
+#include "documents/kind.h"
+
+#include <algorithm>
+
+#include "util/text.h"
+
+namespace gdl::documents {
+
+std::string_view to_string(Kind kind) {
+  switch (kind) {
+    case Kind::key_policy:
+      return "key policy";
+    case Kind::bucket_policy:
+      return "bucket policy";
+    case Kind::identity_policy:
+      return "identity policy";
+    case Kind::unknown:
+      return "policy";
+  }
+  return "policy";
+}
+
+std::optional<Kind> parse_kind(std::string_view text) {
+  if (text == "key") return Kind::key_policy;
+  if (text == "bucket") return Kind::bucket_policy;
+  if (text == "identity") return Kind::identity_policy;
+  return std::nullopt;
+}
+
+Kind detect_kind(const policy::Policy& policy) {
+  const bool any_principal =
+      std::any_of(policy.statements.begin(), policy.statements.end(),
+                  [](const policy::Statement& s) { return s.principal.present; });
+  if (!any_principal && !policy.statements.empty()) return Kind::identity_policy;
+  int kms = 0;
+  int s3 = 0;
+  for (const policy::Statement& s : policy.statements) {
+    for (const policy::Text& a : s.action.items) {
+      const std::string lower = to_lower(a.value);
+      if (lower.starts_with("kms:")) ++kms;
+      if (lower.starts_with("s3:")) ++s3;
+    }
+    for (const policy::Text& r : s.resource.items) {
+      if (r.value.find(":s3:::") != std::string::npos) ++s3;
+      if (r.value.find(":kms:") != std::string::npos) ++kms;
+    }
+  }
+  if (s3 > 0 && s3 >= kms) return Kind::bucket_policy;
+  if (kms > 0) return Kind::key_policy;
+  return Kind::unknown;
+}
+
+}  // namespace gdl::documents

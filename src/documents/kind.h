@@ -1,0 +1,20 @@
+#pragma once
+// What a policy document is for: a KMS key policy, an S3 bucket policy, or an identity policy.
+
+#include <optional>
+#include <string_view>
+
+#include "policy/model.h"
+
+namespace gdl::documents {
+
+enum class Kind { unknown, key_policy, bucket_policy, identity_policy };
+
+std::string_view to_string(Kind kind);
+std::optional<Kind> parse_kind(std::string_view text);  // "key", "bucket", "identity"
+
+// Auto-detection: no statement names a principal -> identity policy; else kms actions or key
+// ARNs -> key policy; s3 actions or S3 ARNs -> bucket policy.
+Kind detect_kind(const policy::Policy& policy);
+
+}  // namespace gdl::documents

@@ -1,0 +1,137 @@
+// The GuardDuty request factory. The request model itself is data:
+// rules/data/guardduty-requests.json.
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "export/setup.h"
+#include "json/parser.h"
+#include "rules/iam_data.h"
+
+namespace gdl::exportcfg {
+
+namespace {
+
+struct ContextTemplate {
+  std::string key;
+  std::string value;
+  bool assumed = false;
+};
+
+struct RequestTemplate {
+  std::string name;
+  std::string action;
+  std::string resource;
+  std::vector<ContextTemplate> context;
+};
+
+[[noreturn]] void model_defect(std::string_view what) {
+  std::cerr << "gd-export-lint: internal error: rules/data/guardduty-requests.json: " << what
+            << '\n';
+  std::abort();
+}
+
+std::string string_member(const json::Value& object, std::string_view key) {
+  const json::Member* m = object.find(key);
+  if (m == nullptr || !m->value.is_string())
+    model_defect(fmt::format("missing string \"{}\"", key));
+  return m->value.text;
+}
+
+const std::vector<RequestTemplate>& templates() {
+  static const std::vector<RequestTemplate> all = [] {
+    const SourceFile source("guardduty-requests.json",
+                            std::string(data::file("guardduty-requests.json")));
+    auto parsed = json::parse(source);
+    if (!parsed.root || !parsed.diagnostics.empty()) model_defect("not valid JSON");
+    const json::Member* requests = parsed.root->find("requests");
+    if (requests == nullptr || !requests->value.is_array()) model_defect("no \"requests\" array");
+    std::vector<RequestTemplate> result;
+    for (const json::Value& r : requests->value.items) {
+      RequestTemplate t{
+          string_member(r, "name"), string_member(r, "action"), string_member(r, "resource"), {}};
+      const json::Member* context = r.find("context");
+      if (context == nullptr || !context->value.is_array()) model_defect("no \"context\" array");
+      for (const json::Value& c : context->value.items) {
+        const std::string status = string_member(c, "status");
+        if (status != "documented" && status != "assumed")
+          model_defect("status must be documented or assumed");
+        t.context.push_back(
+            {string_member(c, "key"), string_member(c, "value"), status == "assumed"});
+      }
+      result.push_back(std::move(t));
+    }
+    return result;
+  }();
+  return all;
+}
+
+std::string expand(std::string_view text,
+                   const std::map<std::string, std::string, std::less<>>& vars) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t open = text.find("${", pos);
+    const std::size_t close = open == std::string_view::npos ? open : text.find('}', open);
+    if (close == std::string_view::npos) {
+      out += text.substr(pos);
+      break;
+    }
+    out += text.substr(pos, open - pos);
+    auto it = vars.find(text.substr(open + 2, close - open - 2));
+    if (it == vars.end()) model_defect(fmt::format("unknown variable in \"{}\"", text));
+    out += it->second;
+    pos = close + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string guardduty_principal(std::string_view region) {
+  // In opt-in Regions GuardDuty uses its regional service principal.
+  return data::is_opt_in_region(region) ? fmt::format("guardduty.{}.amazonaws.com", region)
+                                        : std::string("guardduty.amazonaws.com");
+}
+
+std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
+                                                 bool include_assumed) {
+  std::vector<GuardDutyRequest> result;
+  for (const std::string& region : settings.regions) {
+    const std::string prefix = settings.prefix.known() ? settings.prefix.get() : std::string();
+    const std::map<std::string, std::string, std::less<>> vars = {
+        {"partition", settings.partition},
+        {"account", settings.account.known() ? settings.account.get() : std::string()},
+        {"region", region},
+        {"detectorId", settings.detector_for(region)},
+        {"bucket", settings.bucket.known() ? settings.bucket.get() : std::string()},
+        {"prefixPath", prefix.empty() ? std::string() : prefix + "/"},
+        {"keyArn", settings.key_arn.known() ? settings.key_arn.get() : std::string()},
+        // A fixed, plausible object name keeps the output reproducible.
+        {"date", "2026/11/24"},
+        {"uuid", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"},
+        {"principal", guardduty_principal(region)},
+    };
+    for (const RequestTemplate& t : templates()) {
+      GuardDutyRequest r;
+      r.name = t.name;
+      r.region = region;
+      r.request.principal = {iam::RequestPrincipal::Kind::service, guardduty_principal(region)};
+      r.request.action = t.action;
+      r.request.resource = expand(t.resource, vars);
+      for (const ContextTemplate& c : t.context) {
+        if (c.assumed) {
+          if (!include_assumed) continue;
+          r.assumed_keys.push_back(c.key);
+        }
+        r.request.set(c.key, expand(c.value, vars));
+      }
+      result.push_back(std::move(r));
+    }
+  }
+  return result;
+}
+
+}  // namespace gdl::exportcfg

@@ -1,0 +1,63 @@
+#pragma once
+// Export settings: what the GuardDuty console asks for when findings are exported to S3. Each
+// value remembers where it came from (a flag, the config file, or an inference from a policy),
+// so `--verbose` and the JSON output can show it and contradictions can point at both places.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "report/diagnostic.h"
+
+namespace gdl::exportcfg {
+
+struct Origin {
+  enum class Kind { unset, flag, config, inferred, assumed };
+  Kind kind = Kind::unset;
+  std::string detail;  // "--account", "config.json", "bucket-policy.json:12:7 (SourceAccount)"
+  std::optional<Location> location;  // where in a file, when there is one
+};
+
+struct Value {
+  std::optional<std::string> value;
+  Origin origin;
+  [[nodiscard]] bool known() const { return value.has_value(); }
+  [[nodiscard]] const std::string& get() const { return *value; }
+};
+
+struct ExportSettings {
+  Value account;                     // the exporting account
+  std::vector<std::string> regions;  // Regions whose findings are exported
+  Origin regions_origin;
+  std::map<std::string, Value> detector_ids;  // per Region
+  Value detector_id;                          // for every Region without its own
+  Value bucket;
+  Value prefix;  // normalised: no leading or trailing '/'
+  Value bucket_region;
+  Value bucket_account;
+  Value key_arn;
+  std::string partition = "aws";
+
+  [[nodiscard]] std::string detector_for(const std::string& region) const;
+};
+
+// Normalises a prefix the way GuardDuty does: surrounding slashes are dropped.
+std::string normalize_prefix(std::string_view prefix);
+
+// Reads `--config FILE`: our settings format, or the output of `aws guardduty
+// describe-publishing-destination`. Problems are diagnostics (GD004 config) with positions.
+struct ConfigResult {
+  ExportSettings settings;
+  std::vector<Diagnostic> diagnostics;
+};
+ConfigResult read_config(const SourceFile& source);
+
+// Validation helpers shared by flags, config and rules.
+bool is_account_id(std::string_view text);
+bool is_detector_id(std::string_view text);
+bool is_region(std::string_view text);
+// A full KMS key ARN (arn:partition:kms:region:account:key/id); explains what is wrong otherwise.
+std::optional<std::string> key_arn_problem(std::string_view text);
+
+}  // namespace gdl::exportcfg

@@ -1,0 +1,51 @@
+#pragma once
+// One export setup: the policy documents named together (key policy, bucket policy, identity
+// policies), their evaluators, and the export settings (given or inferred).
+
+#include <memory>
+#include <vector>
+
+#include "documents/kind.h"
+#include "export/settings.h"
+#include "iam/evaluator.h"
+#include "iam/request.h"
+#include "policy/model.h"
+
+namespace gdl::exportcfg {
+
+struct PolicyDocument {
+  const SourceFile* source = nullptr;
+  policy::Policy policy;
+  documents::Kind kind = documents::Kind::unknown;
+  std::unique_ptr<iam::Evaluator> evaluator;  // built over `policy`; the document never moves
+
+  [[nodiscard]] std::string name() const { return source->path(); }
+};
+
+// A statement whose Principal names a GuardDuty service principal (global or regional).
+bool names_guardduty(const policy::Statement& statement);
+bool is_guardduty_principal(std::string_view service);
+
+// Fills the settings the user did not give from the documents: SourceAccount/SourceArn values,
+// bucket and prefix from the PutObject resource, the key ARN from the key-id deny. What cannot
+// be inferred gets a stand-in value marked "assumed" (nothing in the policies constrains it).
+void infer_settings(ExportSettings& settings,
+                    const std::vector<std::unique_ptr<PolicyDocument>>& documents);
+
+// One request GuardDuty makes, built from rules/data/guardduty-requests.json.
+struct GuardDutyRequest {
+  std::string name;    // "PutObject"
+  std::string region;  // the exported Region it is for
+  iam::Request request;
+  std::vector<std::string> assumed_keys;  // context keys present only by assumption
+};
+
+// Every request GuardDuty makes for every configured Region. With `include_assumed` false the
+// context keys marked "assumed" in the request model are left out.
+std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
+                                                 bool include_assumed = true);
+
+// The GuardDuty service principal for a Region: regional in opt-in Regions.
+std::string guardduty_principal(std::string_view region);
+
+}  // namespace gdl::exportcfg

@@ -1,0 +1,24 @@
+// GD303: GuardDuty's grant in the bucket policy has no effective aws:SourceAccount / aws:SourceArn
+// condition (confused deputy): simulated with another account's detector, it is still allowed.
+
+#include "rules/confused_deputy_check.h"
+
+namespace gdl {
+namespace {
+
+class BucketConfusedDeputyRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD303"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    support::check_confused_deputy(ctx, id(), documents::Kind::bucket_policy, "PutObject",
+                                   "write into this bucket", out);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> make_bucket_confused_deputy_rule() {
+  return std::make_unique<BucketConfusedDeputyRule>();
+}
+
+}  // namespace gdl

@@ -1,0 +1,73 @@
+// GD306 bucket-key-mismatch: the key the bucket policy insists on (in the Deny on
+// s3:x-amz-server-side-encryption-aws-kms-key-id) is not the export key, or is a key id or alias:
+// GuardDuty sends the full key ARN, so its uploads are denied.
+
+#include <fmt/format.h>
+
+#include "report/rule_catalog.h"
+#include "rules/export_support.h"
+#include "rules/setup_rule.h"
+#include "util/text.h"
+
+namespace gdl {
+namespace {
+
+class BucketKeyMismatchRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD306"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    const exportcfg::GuardDutyRequest* put =
+        support::find_request(ctx.documented_requests, "PutObject");
+    if (put == nullptr) return;
+    for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
+      const iam::Evaluation e = doc->evaluator->evaluate(put->request, false);
+      if (e.decision != iam::Decision::explicit_deny) continue;
+      const policy::Statement& deny =
+          support::statement_at(*doc, e.statements[e.deciding.front()].index);
+      for (const policy::ConditionClause& c : deny.conditions) {
+        if (!iequals(c.key.value, support::kKeyIdKey)) continue;
+        for (const policy::Text& v : c.values) report(ctx, *doc, deny, v, out);
+      }
+    }
+  }
+
+ private:
+  void report(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
+              const policy::Statement& deny, const policy::Text& value,
+              std::vector<Diagnostic>& out) const {
+    const std::string& key = ctx.settings.key_arn.get();
+    if (value.value == key) return;
+    const auto problem = exportcfg::key_arn_problem(value.value);
+    std::string message;
+    if (problem) {
+      message = fmt::format(
+          "{} requires the key \"{}\", but GuardDuty sends the full key ARN in {}, so this Deny "
+          "blocks every export",
+          support::statement_name(doc, deny.index), value.value, support::kKeyIdKey);
+    } else {
+      message = fmt::format(
+          "{} requires the key {}, but GuardDuty encrypts with the export key {} ({}): every "
+          "export is denied",
+          support::statement_name(doc, deny.index), value.value, key,
+          ctx.settings.key_arn.origin.detail);
+    }
+    Diagnostic d =
+        make_diagnostic(id(), make_location(*doc.source, value.span), std::move(message));
+    if (support::known(ctx.settings.key_arn)) {
+      d.fix = Fix{"use the export key's full ARN",
+                  {TextEdit{make_location(*doc.source, value.span), fmt::format("\"{}\"", key)}}};
+    } else {
+      d.notes.push_back(
+          "use the full ARN of the export key (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)");
+    }
+    out.push_back(std::move(d));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> make_bucket_key_mismatch_rule() {
+  return std::make_unique<BucketKeyMismatchRule>();
+}
+
+}  // namespace gdl

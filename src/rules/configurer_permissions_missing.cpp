@@ -1,0 +1,72 @@
+// GD501 configurer-permissions-missing: the identity policy of whoever configures the export
+// lacks what the console needs: s3:GetBucketLocation and s3:PutObject on the destination, with a
+// prefix also s3:GetObject and s3:ListBucket, kms:ListAliases, and the GuardDuty
+// publishing-destination actions.
+
+#include <fmt/format.h>
+
+#include "report/rule_catalog.h"
+#include "rules/export_support.h"
+#include "rules/setup_rule.h"
+
+namespace gdl {
+namespace {
+
+struct Needed {
+  std::string action;
+  std::string resource;
+};
+
+class ConfigurerPermissionsMissingRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD501"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    const auto& s = ctx.settings;
+    const std::string object = fmt::format(
+        "{}/{}AWSLogs/{}/GuardDuty/{}/test.jsonl.gz", support::bucket_arn(s),
+        s.prefix.get().empty() ? "" : s.prefix.get() + "/", s.account.get(), s.regions.front());
+    std::vector<Needed> needed = {{"s3:GetBucketLocation", support::bucket_arn(s)},
+                                  {"s3:PutObject", object}};
+    if (!s.prefix.get().empty()) {
+      needed.push_back({"s3:GetObject", object});
+      needed.push_back({"s3:ListBucket", support::bucket_arn(s)});
+    }
+    needed.push_back({"kms:ListAliases", "*"});
+    const std::string detector = support::detector_arn(s, s.regions.front());
+    for (const char* action :
+         {"guardduty:CreatePublishingDestination", "guardduty:UpdatePublishingDestination",
+          "guardduty:DescribePublishingDestination"}) {
+      needed.push_back({action, detector});
+    }
+    for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::identity_policy)) {
+      std::vector<std::string> missing;
+      for (const Needed& n : needed) {
+        iam::Request r;
+        r.principal = {
+            iam::RequestPrincipal::Kind::aws,
+            fmt::format("arn:{}:iam::{}:role/guardduty-admin", s.partition, s.account.get())};
+        r.action = n.action;
+        r.resource = n.resource;
+        r.set("aws:SecureTransport", "true");
+        if (doc->evaluator->evaluate(r, false).decision != iam::Decision::allow)
+          missing.push_back(n.action);
+      }
+      if (missing.empty()) continue;
+      out.push_back(make_diagnostic(
+          id(),
+          make_location(*doc->source,
+                        {doc->policy.statement_span.begin, doc->policy.statement_span.begin + 1}),
+          fmt::format("whoever uses this identity policy cannot configure the export to {}: it "
+                      "does not allow {}",
+                      support::export_objects_arn(s), fmt::join(missing, ", "))));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> make_configurer_permissions_missing_rule() {
+  return std::make_unique<ConfigurerPermissionsMissingRule>();
+}
+
+}  // namespace gdl

@@ -1,0 +1,38 @@
+#include "rules/confused_deputy_check.h"
+
+#include <fmt/format.h>
+
+#include "report/rule_catalog.h"
+#include "rules/export_support.h"
+
+namespace gdl::support {
+
+void check_confused_deputy(const SetupContext& ctx, std::string_view rule_id, documents::Kind kind,
+                           std::string_view request_name, std::string_view what,
+                           std::vector<Diagnostic>& out) {
+  const exportcfg::GuardDutyRequest* request = find_request(ctx.requests, request_name);
+  if (request == nullptr) return;
+  const iam::Request foreign = from_other_account(ctx.settings, *request);
+  for (const exportcfg::PolicyDocument* doc : ctx.of_kind(kind)) {
+    // Only meaningful when GuardDuty's own request is allowed: otherwise GD201/GD30x report it.
+    if (doc->evaluator->evaluate(request->request, false).decision != iam::Decision::allow)
+      continue;
+    const iam::Evaluation e = doc->evaluator->evaluate(foreign, false);
+    if (e.decision != iam::Decision::allow) continue;
+    const policy::Statement& s = statement_at(*doc, e.statements[e.deciding.front()].index);
+    Diagnostic d = make_diagnostic(
+        rule_id, make_location(*doc->source, s.principal.present ? s.principal.span : s.span),
+        fmt::format(
+            "{} lets GuardDuty {} for any account: a {} request from another account's detector "
+            "(aws:SourceAccount {}) is allowed too, so anyone's GuardDuty could {}",
+            statement_name(*doc, s.index), what, request->request.action,
+            other_account(ctx.settings), what));
+    d.notes.push_back(
+        "AWS recommends aws:SourceAccount and aws:SourceArn conditions on service-principal grants "
+        "(the confused deputy problem)");
+    d.fix = add_condition_fix(*doc, s, ctx.settings);
+    out.push_back(std::move(d));
+  }
+}
+
+}  // namespace gdl::support

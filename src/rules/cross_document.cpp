@@ -1,0 +1,162 @@
+// Rules across documents and settings:
+// GD401 key-bucket-region: the KMS key's Region differs from the bucket's Region.
+// GD402 key-arn-mismatch: the bucket policy requires another key than the key policy's key.
+// GD403 account-mismatch: the key and bucket policies allow GuardDuty for different accounts.
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "iam/conditions.h"
+#include "iam/wildcard.h"
+#include "report/rule_catalog.h"
+#include "rules/export_support.h"
+#include "rules/setup_rule.h"
+#include "util/text.h"
+
+namespace gdl {
+namespace {
+
+class KeyBucketRegionRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD401"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    if (!support::known(ctx.settings.key_arn) || !ctx.settings.bucket_region.known()) return;
+    std::string_view parts[6];
+    if (!iam::split_arn(ctx.settings.key_arn.get(), parts) ||
+        parts[3] == ctx.settings.bucket_region.get())
+      return;
+    const exportcfg::Origin& origin = ctx.settings.key_arn.origin;
+    if (!origin.location) {
+      // Both from flags or config: point at the first document so the finding has a place.
+      if (ctx.documents.empty()) return;
+      const auto& doc = *ctx.documents.front();
+      out.push_back(
+          make_diagnostic(id(), make_location(*doc.source, {0, 0}), message(ctx, parts[3])));
+      return;
+    }
+    out.push_back(make_diagnostic(id(), *origin.location, message(ctx, parts[3])));
+  }
+
+ private:
+  static std::string message(const SetupContext& ctx, std::string_view key_region) {
+    return fmt::format(
+        "the KMS key is in {} but the bucket is in {} ({}): GuardDuty requires the key and the "
+        "bucket in the same Region, so the export cannot be configured",
+        key_region, ctx.settings.bucket_region.get(), ctx.settings.bucket_region.origin.detail);
+  }
+};
+
+// Key ARNs the bucket policy's key-id Deny insists on.
+std::vector<const policy::Text*> required_keys(const exportcfg::PolicyDocument& doc) {
+  std::vector<const policy::Text*> keys;
+  for (const policy::Statement& s : doc.policy.statements) {
+    if (s.effect != policy::Effect::deny) continue;
+    for (const policy::ConditionClause& c : s.conditions) {
+      if (!iequals(c.key.value, support::kKeyIdKey)) continue;
+      for (const policy::Text& v : c.values) keys.push_back(&v);
+    }
+  }
+  return keys;
+}
+
+class KeyArnMismatchRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD402"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    // The key policy's own key, when its GuardDuty statement names it.
+    for (const exportcfg::PolicyDocument* key_doc : ctx.of_kind(documents::Kind::key_policy)) {
+      std::string key_arn;
+      for (const policy::Statement& s : key_doc->policy.statements) {
+        if (!exportcfg::names_guardduty(s)) continue;
+        for (const policy::Text& r : s.resource.items) {
+          if (!exportcfg::key_arn_problem(r.value)) key_arn = r.value;
+        }
+      }
+      if (key_arn.empty()) continue;
+      for (const exportcfg::PolicyDocument* bucket_doc :
+           ctx.of_kind(documents::Kind::bucket_policy)) {
+        for (const policy::Text* v : required_keys(*bucket_doc)) {
+          if (v->value == key_arn || exportcfg::key_arn_problem(v->value)) continue;
+          // The bucket insists on the configured key: the key policy is the wrong one (GD205).
+          if (support::given(ctx.settings.key_arn) && v->value == ctx.settings.key_arn.get())
+            continue;
+          Diagnostic d =
+              make_diagnostic(id(), make_location(*bucket_doc->source, v->span),
+                              fmt::format("the bucket policy requires uploads encrypted with {}, "
+                                          "but the key policy checked with it "
+                                          "({}) is for {}: one of them refers to the wrong key",
+                                          v->value, key_doc->name(), key_arn));
+          d.fix = Fix{"require the key whose policy grants GuardDuty",
+                      {TextEdit{make_location(*bucket_doc->source, v->span),
+                                fmt::format("\"{}\"", key_arn)}}};
+          out.push_back(std::move(d));
+        }
+      }
+    }
+  }
+};
+
+// aws:SourceAccount values (and accounts of aws:SourceArn values) in GuardDuty grants.
+std::set<std::string> source_accounts(const exportcfg::PolicyDocument& doc) {
+  std::set<std::string> accounts;
+  for (const policy::Statement& s : doc.policy.statements) {
+    if (!exportcfg::names_guardduty(s) || s.effect != policy::Effect::allow) continue;
+    for (const policy::ConditionClause& c : s.conditions) {
+      const auto op = iam::parse_operator(c.op.value);
+      if (!op || op->negated) continue;
+      for (const policy::Text& v : c.values) {
+        if (iequals(c.key.value, "aws:SourceAccount") && exportcfg::is_account_id(v.value))
+          accounts.insert(v.value);
+        std::string_view parts[6];
+        if (iequals(c.key.value, "aws:SourceArn") && iam::split_arn(v.value, parts) &&
+            exportcfg::is_account_id(parts[4])) {
+          accounts.insert(std::string(parts[4]));
+        }
+      }
+    }
+  }
+  return accounts;
+}
+
+class AccountMismatchRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD403"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    for (const exportcfg::PolicyDocument* key_doc : ctx.of_kind(documents::Kind::key_policy)) {
+      const auto key_accounts = source_accounts(*key_doc);
+      if (key_accounts.empty()) continue;
+      for (const exportcfg::PolicyDocument* bucket_doc :
+           ctx.of_kind(documents::Kind::bucket_policy)) {
+        const auto bucket_accounts = source_accounts(*bucket_doc);
+        if (bucket_accounts.empty()) continue;
+        bool shared = false;
+        for (const std::string& a : key_accounts) shared = shared || bucket_accounts.contains(a);
+        if (shared) continue;
+        out.push_back(make_diagnostic(
+            id(),
+            make_location(*bucket_doc->source, {bucket_doc->policy.statement_span.begin,
+                                                bucket_doc->policy.statement_span.begin + 1}),
+            fmt::format("the bucket policy lets GuardDuty of account {} write, but the key policy "
+                        "({}) lets only "
+                        "account {} use the key: no account can export",
+                        fmt::join(bucket_accounts, ", "), key_doc->name(),
+                        fmt::join(key_accounts, ", "))));
+      }
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> make_key_bucket_region_rule() {
+  return std::make_unique<KeyBucketRegionRule>();
+}
+std::unique_ptr<SetupRule> make_key_arn_mismatch_rule() {
+  return std::make_unique<KeyArnMismatchRule>();
+}
+std::unique_ptr<SetupRule> make_account_mismatch_rule() {
+  return std::make_unique<AccountMismatchRule>();
+}
+
+}  // namespace gdl

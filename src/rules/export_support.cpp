@@ -1,0 +1,277 @@
+#include "rules/export_support.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "iam/wildcard.h"
+#include "util/text.h"
+
+namespace gdl::support {
+
+namespace {
+int element_rank(std::string_view element) {
+  if (element == "Effect") return 0;
+  if (element == "Principal" || element == "NotPrincipal") return 1;
+  if (element == "Action" || element == "NotAction") return 2;
+  if (element == "Resource" || element == "NotResource") return 3;
+  if (element == "Condition") return 4;
+  return 5;
+}
+}  // namespace
+
+std::string statement_name(const exportcfg::PolicyDocument& doc, std::size_t index) {
+  const policy::Statement& s = doc.policy.statements.at(index);
+  return fmt::format("{} (line {})", s.label(), doc.source->position(s.span.begin).line);
+}
+
+bool covers_action(const policy::Statement& s, std::string_view action) {
+  const bool listed = std::any_of(
+      s.action.items.begin(), s.action.items.end(),
+      [&](const policy::Text& a) { return iam::Pattern::glob(a.value, true).matches(action); });
+  return listed != s.action_negated;
+}
+
+const iam::StatementTrace* closest_statement(const exportcfg::PolicyDocument& doc,
+                                             const iam::Evaluation& evaluation,
+                                             policy::Effect effect, std::string_view action) {
+  const iam::StatementTrace* best = nullptr;
+  int best_score = -1;
+  for (std::size_t i = 0; i < evaluation.statements.size(); ++i) {
+    const iam::StatementTrace& t = evaluation.statements[i];
+    if (t.effect != effect || t.applies) continue;
+    const policy::Statement& s = doc.policy.statements[i];
+    const int score = (covers_action(s, action) ? 20 : 0) + element_rank(t.element) * 2 +
+                      (exportcfg::names_guardduty(s) ? 1 : 0);
+    if (score > best_score) {
+      best = &t;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+std::string why_denied(const exportcfg::PolicyDocument& doc, const iam::Evaluation& evaluation,
+                       std::string_view action) {
+  if (evaluation.decision == iam::Decision::explicit_deny) {
+    const iam::StatementTrace& deny = evaluation.statements[evaluation.deciding.front()];
+    return fmt::format("it is denied by {}", statement_name(doc, deny.index));
+  }
+  const iam::StatementTrace* closest =
+      closest_statement(doc, evaluation, policy::Effect::allow, action);
+  if (closest == nullptr) return "no statement allows it";
+  return fmt::format("no statement allows it; the closest, {}, does not match: {}",
+                     statement_name(doc, closest->index), closest->reason);
+}
+
+Location denial_location(const exportcfg::PolicyDocument& doc, const iam::Evaluation& evaluation,
+                         std::string_view action) {
+  if (evaluation.decision == iam::Decision::explicit_deny) {
+    const iam::StatementTrace& deny = evaluation.statements[evaluation.deciding.front()];
+    return make_location(*doc.source, deny.span);
+  }
+  if (const iam::StatementTrace* closest =
+          closest_statement(doc, evaluation, policy::Effect::allow, action)) {
+    const bool useful = closest->element != "Effect" &&
+                        (closest->element != "Principal" ||
+                         exportcfg::names_guardduty(doc.policy.statements[closest->index]));
+    if (useful) {
+      return make_location(*doc.source, closest->span);
+    }
+  }
+  const Span array = doc.policy.statement_present ? doc.policy.statement_span : doc.policy.span;
+  return make_location(*doc.source, {array.begin, array.begin + 1});
+}
+
+std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
+                                        std::string description,
+                                        const std::string& statement_json) {
+  if (doc.policy.statements.empty() || !doc.policy.statement_present) return std::nullopt;
+  const policy::Statement& last = doc.policy.statements.back();
+  const Span at{last.span.end, last.span.end};
+  return Fix{std::move(description),
+             {TextEdit{make_location(*doc.source, at), ",\n    " + statement_json}}};
+}
+
+std::string detector_arn(const exportcfg::ExportSettings& settings, const std::string& region) {
+  return fmt::format("arn:{}:guardduty:{}:{}:detector/{}", settings.partition, region,
+                     settings.account.known() ? settings.account.get() : "ACCOUNT",
+                     settings.detector_for(region));
+}
+
+std::string source_condition_json(const exportcfg::ExportSettings& settings,
+                                  std::string_view indent) {
+  std::string arns;
+  for (const std::string& region : settings.regions) {
+    arns += fmt::format("{}\"{}\"", arns.empty() ? "" : ", ", detector_arn(settings, region));
+  }
+  if (settings.regions.size() > 1) arns = "[" + arns + "]";
+  return fmt::format(
+      "\"Condition\": {{\n{0}  \"StringEquals\": {{\n{0}    \"aws:SourceAccount\": \"{1}\",\n{0}   "
+      " "
+      "\"aws:SourceArn\": {2}\n{0}  }}\n{0}}}",
+      indent, settings.account.known() ? settings.account.get() : "ACCOUNT", arns);
+}
+
+std::string exports_from(const std::vector<std::string>& regions) {
+  if (regions.empty()) return "exports";
+  std::string list;
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    if (i > 0) list += i + 1 == regions.size() ? " and " : ", ";
+    list += regions[i];
+  }
+  return "exports from " + list;
+}
+
+}  // namespace gdl::support
+
+namespace gdl::support {
+
+std::string guardduty_principal_json(const exportcfg::ExportSettings& settings) {
+  std::vector<std::string> names;
+  for (const std::string& region : settings.regions) {
+    std::string name = exportcfg::guardduty_principal(region);
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      names.push_back(std::move(name));
+  }
+  std::string list;
+  for (const std::string& n : names) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", n);
+  return names.size() == 1 ? fmt::format("{{\"Service\": {}}}", list)
+                           : fmt::format("{{\"Service\": [{}]}}", list);
+}
+
+std::string allow_statement_json(const exportcfg::ExportSettings& settings, std::string_view sid,
+                                 std::string_view action, const std::string& resource) {
+  return fmt::format(
+      "{{\n      \"Sid\": \"{}\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {},\n      "
+      "\"Action\": \"{}\",\n"
+      "      \"Resource\": \"{}\",\n      {}\n    }}",
+      sid, guardduty_principal_json(settings), action, resource,
+      source_condition_json(settings, "      "));
+}
+
+void add_failure(std::vector<RegionalFailure>& failures, const exportcfg::PolicyDocument& doc,
+                 iam::Evaluation evaluation, const exportcfg::GuardDutyRequest& request) {
+  const std::string& action = request.request.action;
+  const std::size_t at = denial_location(doc, evaluation, action).span.begin;
+  for (RegionalFailure& f : failures) {
+    if (f.evaluation.decision == evaluation.decision &&
+        denial_location(doc, f.evaluation, action).span.begin == at) {
+      f.regions.push_back(request.region);
+      return;
+    }
+  }
+  failures.push_back({{request.region}, std::move(evaluation), &request});
+}
+
+}  // namespace gdl::support
+
+namespace gdl::support {
+
+const exportcfg::GuardDutyRequest* find_request(
+    const std::vector<exportcfg::GuardDutyRequest>& requests, std::string_view name) {
+  for (const exportcfg::GuardDutyRequest& r : requests) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+std::string other_account(const exportcfg::ExportSettings& settings) {
+  const std::string candidate = "210987654321";
+  return settings.account.known() && settings.account.get() == candidate ? "310987654321"
+                                                                         : candidate;
+}
+
+iam::Request from_other_account(const exportcfg::ExportSettings& settings,
+                                const exportcfg::GuardDutyRequest& r) {
+  iam::Request request = r.request;
+  const std::string account = other_account(settings);
+  const std::string own = settings.account.known() ? settings.account.get() : std::string();
+  if (!own.empty()) {
+    // The object path carries the account too: AWSLogs/<account>/GuardDuty/...
+    const std::string marker = "/AWSLogs/" + own + "/";
+    if (const std::size_t at = request.resource.find(marker); at != std::string::npos) {
+      request.resource.replace(at, marker.size(), "/AWSLogs/" + account + "/");
+    }
+  }
+  request.set("aws:SourceAccount", account);
+  request.set("aws:SourceArn",
+              fmt::format("arn:{}:guardduty:{}:{}:detector/f00dfeedf00dfeedf00dfeedf00dfeed",
+                          settings.partition, r.region, account));
+  return request;
+}
+
+std::optional<Fix> add_condition_fix(const exportcfg::PolicyDocument& doc,
+                                     const policy::Statement& s,
+                                     const exportcfg::ExportSettings& settings) {
+  if (s.has_condition) return std::nullopt;
+  std::size_t last = 0;
+  auto consider = [&last](bool present, Span span) {
+    if (present) last = std::max(last, span.end);
+  };
+  consider(s.sid.has_value(), s.sid ? s.sid->span : Span{});
+  consider(s.effect_text.has_value(), s.effect_text ? s.effect_text->span : Span{});
+  consider(s.principal.present, s.principal.span);
+  consider(s.action.present, s.action.span);
+  consider(s.resource.present, s.resource.span);
+  if (last == 0) return std::nullopt;
+  return Fix{"add aws:SourceAccount and aws:SourceArn conditions with your account and detector",
+             {TextEdit{make_location(*doc.source, {last, last}),
+                       ",\n      " + source_condition_json(settings, "      ")}}};
+}
+
+const policy::Statement& statement_at(const exportcfg::PolicyDocument& doc, std::size_t index) {
+  return doc.policy.statements.at(index);
+}
+
+bool given(const exportcfg::Value& value) {
+  return value.known() && (value.origin.kind == exportcfg::Origin::Kind::flag ||
+                           value.origin.kind == exportcfg::Origin::Kind::config);
+}
+
+bool known(const exportcfg::Value& value) {
+  return value.known() && value.origin.kind != exportcfg::Origin::Kind::assumed;
+}
+
+std::string bucket_arn(const exportcfg::ExportSettings& settings) {
+  return fmt::format("arn:{}:s3:::{}", settings.partition, settings.bucket.get());
+}
+
+std::string export_objects_arn(const exportcfg::ExportSettings& settings) {
+  const std::string& prefix = settings.prefix.get();
+  return prefix.empty() ? bucket_arn(settings) + "/*"
+                        : fmt::format("{}/{}/*", bucket_arn(settings), prefix);
+}
+
+}  // namespace gdl::support
+
+namespace gdl::support {
+bool has_condition_key(const policy::Statement& statement, std::string_view key) {
+  return std::any_of(statement.conditions.begin(), statement.conditions.end(),
+                     [key](const policy::ConditionClause& c) { return iequals(c.key.value, key); });
+}
+}  // namespace gdl::support
+
+namespace gdl::support {
+std::string assumptions_note(const exportcfg::ExportSettings& s) {
+  std::vector<std::string> stand_ins;
+  auto check = [&stand_ins](const exportcfg::Value& v, std::string_view name,
+                            std::string_view flag) {
+    if (v.known() && v.origin.kind == exportcfg::Origin::Kind::assumed) {
+      stand_ins.push_back(fmt::format("{} ({}, {})", name, v.get(), flag));
+    }
+  };
+  if (s.regions_origin.kind == exportcfg::Origin::Kind::assumed) {
+    stand_ins.push_back(fmt::format("Region ({}, --region)", fmt::join(s.regions, ",")));
+  }
+  check(s.account, "account", "--account");
+  check(s.detector_id, "detector id", "--detector-id");
+  check(s.bucket, "bucket", "--bucket");
+  check(s.key_arn, "key ARN", "--key-arn");
+  if (stand_ins.empty()) return {};
+  return fmt::format(
+      "simulated with stand-ins for values neither given nor found in the policies: {}; give them "
+      "for an exact check",
+      fmt::join(stand_ins, "; "));
+}
+}  // namespace gdl::support

@@ -1,0 +1,85 @@
+// GD203 key-grant-too-broad: GuardDuty is allowed more than kms:GenerateDataKey, or a principal
+// outside the key's account (or anyone) is allowed kms actions without restricting conditions.
+
+#include <fmt/format.h>
+
+#include "report/rule_catalog.h"
+#include "rules/export_support.h"
+#include "rules/setup_rule.h"
+
+namespace gdl {
+namespace {
+
+constexpr std::string_view kSensitiveActions[] = {"kms:Decrypt",       "kms:Encrypt",
+                                                  "kms:ReEncryptFrom", "kms:CreateGrant",
+                                                  "kms:PutKeyPolicy",  "kms:ScheduleKeyDeletion",
+                                                  "kms:DisableKey"};
+
+class KeyGrantTooBroadRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD203"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    const exportcfg::GuardDutyRequest* generate =
+        support::find_request(ctx.requests, "GenerateDataKey");
+    if (generate == nullptr) return;
+    for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::key_policy)) {
+      // GuardDuty itself: anything beyond GenerateDataKey.
+      std::vector<std::string> extra;
+      std::size_t statement = 0;
+      for (std::string_view action : kSensitiveActions) {
+        iam::Request r = generate->request;
+        r.action = std::string(action);
+        const iam::Evaluation e = doc->evaluator->evaluate(r, false);
+        if (e.decision != iam::Decision::allow) continue;
+        statement = e.statements[e.deciding.front()].index;
+        extra.emplace_back(action);
+      }
+      if (!extra.empty()) {
+        const policy::Statement& s = support::statement_at(*doc, statement);
+        Diagnostic d = make_diagnostic(
+            id(), make_location(*doc->source, s.action.present ? s.action.span : s.span),
+            fmt::format(
+                "{} lets GuardDuty call {} on the key; the export needs only kms:GenerateDataKey",
+                support::statement_name(*doc, s.index), fmt::join(extra, ", ")));
+        if (s.action.present && !s.action_negated && s.action.items.size() == 1) {
+          d.fix = Fix{
+              "allow only kms:GenerateDataKey",
+              {TextEdit{make_location(*doc->source, s.action.span), "\"kms:GenerateDataKey\""}}};
+        }
+        out.push_back(std::move(d));
+      }
+      // Strangers: an anonymous caller, or a principal of another account, with no context at all.
+      for (const bool anonymous : {true, false}) {
+        iam::Request r;
+        r.principal = anonymous
+                          ? iam::RequestPrincipal{iam::RequestPrincipal::Kind::anonymous, ""}
+                          : iam::RequestPrincipal{
+                                iam::RequestPrincipal::Kind::aws,
+                                fmt::format("arn:{}:iam::{}:role/anyone", ctx.settings.partition,
+                                            support::other_account(ctx.settings))};
+        r.action = "kms:Decrypt";
+        r.resource = ctx.settings.key_arn.get();
+        const iam::Evaluation e = doc->evaluator->evaluate(r, false);
+        if (e.decision != iam::Decision::allow) continue;
+        const policy::Statement& s =
+            support::statement_at(*doc, e.statements[e.deciding.front()].index);
+        out.push_back(make_diagnostic(
+            id(), make_location(*doc->source, s.principal.present ? s.principal.span : s.span),
+            fmt::format("{} lets {} decrypt with this key without any condition: your exported "
+                        "findings are readable "
+                        "by them",
+                        support::statement_name(*doc, s.index),
+                        anonymous ? "anyone" : "principals of other accounts")));
+        break;
+      }
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> make_key_grant_too_broad_rule() {
+  return std::make_unique<KeyGrantTooBroadRule>();
+}
+
+}  // namespace gdl

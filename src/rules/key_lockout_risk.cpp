@@ -1,0 +1,72 @@
+// GD204 key-lockout-risk: no statement lets the key's own account manage the key
+// (kms:PutKeyPolicy): neither the account root nor any principal of that account named in an Allow.
+
+#include <fmt/format.h>
+
+#include "iam/wildcard.h"
+#include "report/rule_catalog.h"
+#include "rules/export_support.h"
+#include "rules/setup_rule.h"
+
+namespace gdl {
+namespace {
+
+class KeyLockoutRiskRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD204"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    if (!support::known(ctx.settings.key_arn)) return;  // the key's account must be known
+    std::string_view parts[6];
+    if (!iam::split_arn(ctx.settings.key_arn.get(), parts)) return;
+    const std::string account(parts[4]);
+    for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::key_policy)) {
+      std::vector<std::string> candidates = {
+          fmt::format("arn:{}:iam::{}:root", ctx.settings.partition, account)};
+      for (const policy::Statement& s : doc->policy.statements) {
+        if (s.effect != policy::Effect::allow) continue;
+        for (const policy::PrincipalEntry& e : s.principal.entries) {
+          if (e.type == "AWS" && e.value.value.find(":" + account + ":") != std::string::npos) {
+            candidates.push_back(e.value.value);
+          }
+        }
+      }
+      bool manageable = false;
+      for (const std::string& principal : candidates) {
+        iam::Request r;
+        r.principal = {iam::RequestPrincipal::Kind::aws, principal};
+        r.action = "kms:PutKeyPolicy";
+        r.resource = ctx.settings.key_arn.get();
+        if (doc->evaluator->evaluate(r, false).decision == iam::Decision::allow) {
+          manageable = true;
+          break;
+        }
+      }
+      if (manageable) continue;
+      Diagnostic d = make_diagnostic(
+          id(),
+          make_location(*doc->source,
+                        {doc->policy.statement_span.begin, doc->policy.statement_span.begin + 1}),
+          fmt::format("no statement lets account {} (the key's owner) change this key policy: KMS "
+                      "refuses a "
+                      "PutKeyPolicy that locks you out, and otherwise the key becomes unmanageable",
+                      account));
+      d.fix = support::append_statement_fix(
+          *doc, "keep the account able to manage the key (the default key policy statement)",
+          fmt::format("{{\n      \"Sid\": \"EnableIAMUserPermissions\",\n      \"Effect\": "
+                      "\"Allow\",\n      "
+                      "\"Principal\": {{\"AWS\": \"arn:{}:iam::{}:root\"}},\n      \"Action\": "
+                      "\"kms:*\",\n      "
+                      "\"Resource\": \"*\"\n    }}",
+                      ctx.settings.partition, account));
+      out.push_back(std::move(d));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> make_key_lockout_risk_rule() {
+  return std::make_unique<KeyLockoutRiskRule>();
+}
+
+}  // namespace gdl

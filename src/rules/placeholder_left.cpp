@@ -1,0 +1,111 @@
+// GD005 placeholder-left: a value from AWS's example policies left unreplaced (123456789012,
+// SourceDetectorID, Region2, "KMS key ARN", "[optional prefix]", amzn-s3-demo-bucket, ...).
+// Template interpolation (${var.x}, ${AWS::AccountId}, {bucketName}) and IAM policy variables
+// are unknown values, not placeholders, and are skipped.
+
+#include <fmt/format.h>
+
+#include <unordered_set>
+
+#include "report/rule_catalog.h"
+#include "rules/iam_data.h"
+#include "rules/policy_rule.h"
+
+namespace gdl {
+namespace {
+
+struct Placeholders {
+  std::unordered_set<std::string> tokens;
+  std::vector<std::string> phrases;
+};
+
+const Placeholders& placeholders() {
+  static const Placeholders p = [] {
+    Placeholders result;
+    std::string_view text = data::file("placeholders.txt");
+    while (!text.empty()) {
+      const std::size_t end = std::min(text.find('\n'), text.size());
+      std::string_view line = text.substr(0, end);
+      text.remove_prefix(std::min(end + 1, text.size()));
+      if (line.empty() || line.front() == '#') continue;
+      if (line.find_first_of(" []<>") != std::string_view::npos) {
+        result.phrases.emplace_back(line);
+      } else {
+        result.tokens.emplace(line);
+      }
+    }
+    return result;
+  }();
+  return p;
+}
+
+// The text with ${...} and {...} interpolations blanked out.
+std::string without_interpolation(std::string_view value) {
+  std::string out(value);
+  for (std::size_t open = out.find('{'); open != std::string::npos;
+       open = out.find('{', open + 1)) {
+    const std::size_t close = out.find('}', open);
+    if (close == std::string::npos) break;
+    const std::size_t from = open > 0 && out[open - 1] == '$' ? open - 1 : open;
+    std::fill(out.begin() + static_cast<std::ptrdiff_t>(from),
+              out.begin() + static_cast<std::ptrdiff_t>(close + 1), ' ');
+  }
+  return out;
+}
+
+// The placeholder found in `value`, or empty.
+std::string find_placeholder(std::string_view value) {
+  const std::string text = without_interpolation(value);
+  for (const std::string& phrase : placeholders().phrases) {
+    if (text.find(phrase) != std::string::npos) return phrase;
+  }
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] != ':' && text[i] != '/' && text[i] != ' ' && text[i] != ',' &&
+        text[i] != '*') {
+      continue;
+    }
+    const std::string token = text.substr(start, i - start);
+    if (!token.empty() && placeholders().tokens.contains(token)) return token;
+    start = i + 1;
+  }
+  return {};
+}
+
+class PlaceholderLeftRule final : public PolicyRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD005"; }
+  void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
+    for (const policy::Statement& s : ctx.policy.statements) {
+      for (const policy::PrincipalEntry& e : s.principal.entries)
+        check_value(ctx, s, "Principal", e.value, out);
+      for (const policy::Text& r : s.resource.items) check_value(ctx, s, "Resource", r, out);
+      for (const policy::ConditionClause& c : s.conditions) {
+        for (const policy::Text& v : c.values) check_value(ctx, s, c.key.value, v, out);
+      }
+    }
+  }
+
+ private:
+  void check_value(const PolicyContext& ctx, const policy::Statement& s, std::string_view element,
+                   const policy::Text& value, std::vector<Diagnostic>& out) const {
+    const std::string found = find_placeholder(value.value);
+    if (found.empty()) return;
+    const std::string what = value.value == found
+                                 ? fmt::format("\"{}\"", found)
+                                 : fmt::format("\"{}\" (in \"{}\")", found, value.value);
+    out.push_back(make_diagnostic(
+        id(), make_location(ctx.source, value.span),
+        fmt::format("{} in {} of {} is an example value from AWS's guide, not yours: "
+                    "replace it, or this element never matches the real requests",
+                    what, element, s.label())));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<PolicyRule> make_placeholder_left_rule() {
+  return std::make_unique<PlaceholderLeftRule>();
+}
+
+}  // namespace gdl

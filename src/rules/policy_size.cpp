@@ -1,0 +1,37 @@
+// GD006 policy-size: a bucket policy over 20 KB or a key policy over 32 KB is rejected by AWS
+// (S3: "bucket policies are limited to 20 KB"; KMS: "32 kilobytes (32768 bytes)").
+
+#include <fmt/format.h>
+
+#include "report/rule_catalog.h"
+#include "rules/setup_rule.h"
+
+namespace gdl {
+namespace {
+
+class PolicySizeRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD006"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    for (const auto& doc : ctx.documents) {
+      std::size_t limit = 0;
+      if (doc->kind == documents::Kind::bucket_policy) limit = 20 * 1024;
+      if (doc->kind == documents::Kind::key_policy) limit = 32 * 1024;
+      const std::size_t size = doc->source->text().size();
+      if (limit == 0 || size <= limit) continue;
+      out.push_back(make_diagnostic(
+          id(), make_location(*doc->source, {doc->policy.span.begin, doc->policy.span.begin + 1}),
+          fmt::format(
+              "this {} is {} bytes; AWS accepts at most {} bytes ({} KB), so saving it fails",
+              documents::to_string(doc->kind), size, limit, limit / 1024)));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> make_policy_size_rule() {
+  return std::make_unique<PolicySizeRule>();
+}
+
+}  // namespace gdl

@@ -1,0 +1,38 @@
+#pragma once
+// Rules that judge an export setup: the documents named together, the export settings and the
+// requests GuardDuty makes. Permission checks are simulated requests through the evaluator.
+// One rule per file, registered in rules/registry.cpp.
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "export/setup.h"
+#include "report/diagnostic.h"
+
+namespace gdl {
+
+struct SetupContext {
+  const std::vector<std::unique_ptr<exportcfg::PolicyDocument>>& documents;
+  const exportcfg::ExportSettings& settings;
+  // GuardDuty's requests for every Region, with the assumed context keys and without them.
+  const std::vector<exportcfg::GuardDutyRequest>& requests;
+  const std::vector<exportcfg::GuardDutyRequest>& documented_requests;
+
+  [[nodiscard]] std::vector<const exportcfg::PolicyDocument*> of_kind(documents::Kind kind) const;
+};
+
+class SetupRule {
+ public:
+  SetupRule() = default;
+  SetupRule(const SetupRule&) = delete;
+  SetupRule& operator=(const SetupRule&) = delete;
+  virtual ~SetupRule() = default;
+  [[nodiscard]] virtual std::string_view id() const = 0;
+  virtual void check(const SetupContext& context, std::vector<Diagnostic>& out) const = 0;
+};
+
+std::span<const std::unique_ptr<SetupRule>> setup_rules();
+
+}  // namespace gdl

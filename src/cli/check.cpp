@@ -15,6 +15,8 @@
 #include "report/report.h"
 #include "report/rule_catalog.h"
 #include "rules/engine.h"
+#include "rules/scenario_rule.h"
+#include "rules/setup_rule.h"
 #include "source/loader.h"
 
 namespace gdl::cli {
@@ -54,6 +56,9 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
   command.add_option("--bucket-region", args.bucket_region, "The bucket's Region");
   command.add_option("--bucket-account", args.bucket_account, "The account that owns the bucket");
   command.add_option("--key-arn", args.key_arn, "The KMS key ARN GuardDuty encrypts findings with");
+  command.add_option(
+      "--rules", args.rules_dir,
+      "A directory of scenario rules (*.json, the format of rules/scenarios/) to run as well");
   command
       .add_option("--kind", args.kind, "Treat every document as this kind instead of detecting it")
       ->check(CLI::IsMember({"key", "bucket", "identity"}));
@@ -184,8 +189,61 @@ std::vector<ReportSetting> describe_settings(const exportcfg::ExportSettings& s)
 
 }  // namespace
 
+// Loads `--rules DIR`: every *.json there is a scenario rule. Returns false on any problem, after
+// printing it with its position.
+bool load_scenario_rules(const std::string& dir, LintOptions& options, std::ostream& err) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  if (ec) {
+    err << fmt::format("gd-export-lint: error: --rules {}: {}\n", dir, ec.message());
+    return false;
+  }
+  std::sort(files.begin(), files.end());
+  Report problems;
+  for (const auto& file : files) {
+    LoadResult loaded = load_source(file.string());
+    if (auto* error = std::get_if<LoadError>(&loaded)) {
+      err << fmt::format("gd-export-lint: error: cannot read {}: {}\n", error->path,
+                         error->message);
+      return false;
+    }
+    auto source = std::move(std::get<std::unique_ptr<SourceFile>>(loaded));
+    RuleInfo info;
+    auto rule = read_scenario_rule(*source, info, problems.diagnostics);
+    if (rule && !register_rule(info)) {
+      problems.diagnostics.push_back(make_diagnostic(
+          "GD004", make_location(*source, {0, 0}),
+          fmt::format("scenario rule: the id {} or name {} is already taken", info.id, info.name)));
+      rule.reset();
+    }
+    if (rule) options.extra_rules.push_back(std::move(rule));
+    problems.sources.emplace(source->path(), std::move(source));
+  }
+  if (problems.diagnostics.empty()) return true;
+  write_text(problems, {.color = false, .quiet = true}, err);
+  err << fmt::format("gd-export-lint: error: --rules {} holds invalid scenario rules\n", dir);
+  return false;
+}
+
+// Rules from --rules belong to one run: they leave the catalog when it ends.
+struct RuntimeRules {
+  explicit RuntimeRules(const LintOptions& o) : options(o) {}
+  const LintOptions& options;
+  ~RuntimeRules() {
+    for (const auto& rule : options.extra_rules) unregister_rule(rule->id());
+  }
+  RuntimeRules(const RuntimeRules&) = delete;
+  RuntimeRules& operator=(const RuntimeRules&) = delete;
+};
+
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty) {
   LintOptions lint_options;
+  const RuntimeRules runtime_rules{lint_options};
+  if (!args.rules_dir.empty() && !load_scenario_rules(args.rules_dir, lint_options, err))
+    return kExitUsage;
   for (const std::string& name : args.disable) {
     const RuleInfo* rule = find_rule(name);
     if (rule == nullptr) {

@@ -30,6 +30,7 @@ struct CheckArgs {
   std::string bucket_account;
   std::string key_arn;
   std::string kind;
+  std::string rules_dir;
 };
 
 struct SimulateArgs {

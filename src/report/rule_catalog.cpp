@@ -66,8 +66,26 @@ std::vector<RuleInfo> load_rules() {
 
 }  // namespace
 
+std::vector<RuleInfo>& rule_storage() {
+  static std::vector<RuleInfo> rules = load_rules();
+  return rules;
+}
+
+bool register_rule(RuleInfo rule) {
+  if (find_rule(rule.id) != nullptr || find_rule(rule.name) != nullptr) return false;
+  auto& rules = rule_storage();
+  rules.push_back(std::move(rule));
+  std::sort(rules.begin(), rules.end(),
+            [](const RuleInfo& a, const RuleInfo& b) { return a.id < b.id; });
+  return true;
+}
+
+void unregister_rule(std::string_view id) {
+  std::erase_if(rule_storage(), [id](const RuleInfo& r) { return r.id == id; });
+}
+
 std::span<const RuleInfo> all_rules() {
-  static const std::vector<RuleInfo> rules = load_rules();
+  const std::vector<RuleInfo>& rules = rule_storage();
   return rules;
 }
 

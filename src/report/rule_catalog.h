@@ -25,6 +25,13 @@ struct RuleInfo {
 // build defect caught by the test suite, never a user input problem.
 std::span<const RuleInfo> all_rules();
 
+// Adds a rule defined at run time (`--rules DIR`). False if its id or name is taken. Call it
+// before checking starts: it may move the catalog (earlier RuleInfo pointers become invalid).
+bool register_rule(RuleInfo rule);
+
+// Removes a rule added with register_rule (the run that added it is over).
+void unregister_rule(std::string_view id);
+
 // Looks a rule up by id ("GD001") or name ("json-syntax"), case-insensitively.
 const RuleInfo* find_rule(std::string_view id_or_name);
 

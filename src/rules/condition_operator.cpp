@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "iam/conditions.h"
 #include "policy/builder.h"
 #include "report/rule_catalog.h"
@@ -89,6 +91,27 @@ class ConditionOperatorRule final : public PolicyRule {
               fmt::format(
                   "{} expects {}, but the value for {} is \"{}\": this condition can never be true",
                   c.op.value, expected, c.key.value, v.value)));
+        }
+        if (op->family == iam::OperatorFamily::arn &&
+            (op->base_name == "ArnEquals" || op->base_name == "ArnNotEquals")) {
+          const bool wildcard =
+              std::any_of(c.values.begin(), c.values.end(), [](const policy::Text& v) {
+                return v.value.find_first_of("*?") != std::string::npos;
+              });
+          if (wildcard && !same_operator_as_before) {
+            // "ArnEquals ... each can include a multi-character match wildcard": it is ArnLike.
+            std::string like = c.op.value;
+            like.replace(like.find("Equals"), 6, "Like");
+            Diagnostic d = make_diagnostic(id(), make_location(ctx.source, c.op.span),
+                                           fmt::format("{} with a wildcard value works exactly "
+                                                       "like {}; write {}, which says what it does",
+                                                       c.op.value, like, like));
+            d.severity = Severity::note;
+            d.fix =
+                Fix{fmt::format("use {}", like),
+                    {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", like)}}};
+            out.push_back(std::move(d));
+          }
         }
         if (op->set == iam::SetQualifier::for_all_values) {
           const data::ConditionKey* key = data::find_condition_key(c.key.value);

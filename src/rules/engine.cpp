@@ -68,6 +68,9 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
     for (const auto& rule : setup_rules()) {
       if (enabled(options, rule->id())) rule->check(context, result.diagnostics);
     }
+    for (const auto& rule : options.extra_rules) {
+      if (enabled(options, rule->id())) rule->check(context, result.diagnostics);
+    }
   }
   result.settings = std::move(settings);
 

@@ -2,6 +2,7 @@
 // Runs every stage: each source through the JSON front end, the policy model and the policy
 // rules; then all the documents together as one export setup through the setup rules.
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -14,10 +15,14 @@
 
 namespace gdl {
 
+class SetupRule;
+
 struct LintOptions {
   std::set<std::string> disabled_rules;          // rule ids
   std::optional<documents::Kind> kind_override;  // --kind
   bool setup_rules = true;                       // run the GuardDuty export rules
+  // Scenario rules from `--rules DIR`, run after the built-in rules.
+  std::vector<std::shared_ptr<const class SetupRule>> extra_rules;
 };
 
 struct DocumentSummary {

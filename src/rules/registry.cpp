@@ -1,7 +1,10 @@
 // The one place where policy rules are registered. Adding a rule: write src/rules/<name>.cpp with
 // a make_<name>_rule() factory, add its metadata to rules/, declare and list it here.
 
+#include <algorithm>
+
 #include "rules/policy_rule.h"
+#include "rules/scenario_rule.h"
 #include "rules/setup_rule.h"
 
 namespace gdl {
@@ -31,7 +34,6 @@ std::unique_ptr<SetupRule> make_bucket_key_deny_missing_rule();
 std::unique_ptr<SetupRule> make_bucket_key_mismatch_rule();
 std::unique_ptr<SetupRule> make_bucket_https_deny_missing_rule();
 std::unique_ptr<SetupRule> make_bucket_https_deny_scope_rule();
-std::unique_ptr<SetupRule> make_bucket_public_write_rule();
 std::unique_ptr<SetupRule> make_guardduty_principal_rule();
 std::unique_ptr<SetupRule> make_source_condition_mismatch_rule();
 std::unique_ptr<SetupRule> make_key_grant_too_broad_rule();
@@ -60,13 +62,16 @@ std::span<const std::unique_ptr<SetupRule>> setup_rules() {
     all.push_back(make_bucket_https_deny_missing_rule());       // GD307
     all.push_back(make_bucket_https_deny_scope_rule());         // GD308
     all.push_back(make_bucket_deny_blocks_guardduty_rule());    // GD309
-    all.push_back(make_bucket_public_write_rule());             // GD310
     all.push_back(make_guardduty_principal_rule());             // GD311
     all.push_back(make_source_condition_mismatch_rule());       // GD312
     all.push_back(make_key_bucket_region_rule());               // GD401
     all.push_back(make_key_arn_mismatch_rule());                // GD402
     all.push_back(make_account_mismatch_rule());                // GD403
     all.push_back(make_configurer_permissions_missing_rule());  // GD501
+    // Data-driven scenario rules: rules/scenarios/*.json (GD310 bucket-public-write, ...).
+    for (auto& rule : builtin_scenario_rules()) all.push_back(std::move(rule));
+    std::sort(all.begin(), all.end(),
+              [](const auto& a, const auto& b) { return a->id() < b->id(); });
     return all;
   }();
   return rules;

@@ -1,0 +1,258 @@
+#include "rules/scenario_rule.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <variant>
+
+#include "export/setup.h"
+#include "iam/request_json.h"
+#include "json/parser.h"
+#include "rules/export_support.h"
+
+namespace gdl {
+namespace embedded {
+std::span<const std::string_view> scenario_files();
+}
+
+namespace {
+
+using Vars = std::map<std::string, std::string, std::less<>>;
+
+std::string expand(std::string_view text, const Vars& vars) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t open = text.find("${", pos);
+    const std::size_t close = open == std::string_view::npos ? open : text.find('}', open);
+    if (close == std::string_view::npos) {
+      out += text.substr(pos);
+      break;
+    }
+    out += text.substr(pos, open - pos);
+    const std::string_view name = text.substr(open + 2, close - open - 2);
+    auto it = vars.find(name);
+    out += it == vars.end() ? std::string(text.substr(open, close - open + 1)) : it->second;
+    pos = close + 1;
+  }
+  return out;
+}
+
+// Expands the variables in every string of a JSON value (a copy of the request template).
+void expand_tree(json::Value& v, const Vars& vars) {
+  if (v.kind == json::Kind::string) v.text = expand(v.text, vars);
+  for (json::Value& item : v.items) expand_tree(item, vars);
+  for (json::Member& m : v.members) expand_tree(m.value, vars);
+}
+
+json::Value clone(const json::Value& v) {
+  json::Value copy(v.kind, v.span);
+  copy.boolean = v.boolean;
+  copy.text = v.text;
+  for (const json::Value& item : v.items) copy.items.push_back(clone(item));
+  for (const json::Member& m : v.members)
+    copy.members.push_back({m.key, m.key_span, clone(m.value)});
+  return copy;
+}
+
+struct Expectation {
+  iam::Decision decision = iam::Decision::allow;
+  bool negated = false;
+};
+
+class ScenarioRule final : public SetupRule {
+ public:
+  ScenarioRule(std::string id, documents::Kind kind, std::vector<json::Value> requests,
+               Expectation expect, std::string message)
+      : id_(std::move(id)),
+        kind_(kind),
+        requests_(std::move(requests)),
+        expect_(expect),
+        message_(std::move(message)) {}
+
+  [[nodiscard]] std::string_view id() const override { return id_; }
+
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    const auto& s = ctx.settings;
+    const std::string region = s.regions.empty() ? std::string("us-east-1") : s.regions.front();
+    const std::string prefix = s.prefix.known() ? s.prefix.get() : std::string();
+    const Vars vars = {{"partition", s.partition},
+                       {"account", s.account.known() ? s.account.get() : ""},
+                       {"otherAccount", support::other_account(s)},
+                       {"region", region},
+                       {"bucket", s.bucket.known() ? s.bucket.get() : ""},
+                       {"prefixPath", prefix.empty() ? "" : prefix + "/"},
+                       {"keyArn", s.key_arn.known() ? s.key_arn.get() : ""},
+                       {"principal", exportcfg::guardduty_principal(region)},
+                       {"detectorArn", support::detector_arn(s, region)}};
+    for (const exportcfg::PolicyDocument* doc : ctx.of_kind(kind_)) {
+      for (const json::Value& request_template : requests_) {
+        json::Value expanded = clone(request_template);
+        expand_tree(expanded, vars);
+        auto request = iam::request_from_json(expanded);
+        if (!std::holds_alternative<iam::Request>(request)) continue;  // validated when read
+        const iam::Request& r = std::get<iam::Request>(request);
+        const iam::Evaluation e = doc->evaluator->evaluate(r, false);
+        if ((e.decision == expect_.decision) != expect_.negated) continue;
+        Vars message_vars = vars;
+        message_vars["action"] = r.action;
+        message_vars["resource"] = r.resource;
+        message_vars["caller"] = r.principal.kind == iam::RequestPrincipal::Kind::anonymous
+                                     ? "anonymous callers"
+                                 : r.principal.kind == iam::RequestPrincipal::Kind::service
+                                     ? r.principal.value
+                                     : fmt::format("{}", r.principal.value);
+        Location where = make_location(
+            *doc->source, {doc->policy.statement_span.begin, doc->policy.statement_span.begin + 1});
+        message_vars["statement"] = "no statement";
+        if (!e.deciding.empty()) {
+          const policy::Statement& st =
+              support::statement_at(*doc, e.statements[e.deciding.front()].index);
+          where = make_location(*doc->source, st.principal.present ? st.principal.span : st.span);
+          message_vars["statement"] = support::statement_name(*doc, st.index);
+        }
+        out.push_back(make_diagnostic(id_, where, expand(message_, message_vars)));
+        break;  // one finding per document
+      }
+    }
+  }
+
+ private:
+  std::string id_;
+  documents::Kind kind_;
+  std::vector<json::Value> requests_;
+  Expectation expect_;
+  std::string message_;
+};
+
+class Reader {
+ public:
+  Reader(const SourceFile& source, std::vector<Diagnostic>& errors)
+      : source_(source), errors_(errors) {}
+
+  std::unique_ptr<SetupRule> read(RuleInfo& info) {
+    auto parsed = json::parse(source_);
+    if (!parsed.root || parsed.recovered) {
+      for (Diagnostic& d : parsed.diagnostics) errors_.push_back(std::move(d));
+      if (errors_.empty()) error(Span{0, 0}, "not a JSON object");
+      return nullptr;
+    }
+    const json::Value& root = *parsed.root;
+    if (!root.is_object()) return error(root.span, "a scenario rule is a JSON object");
+    for (const char* key : {"id", "name", "severity", "summary", "why", "fix", "anchor"}) {
+      const json::Member* m = root.find(key);
+      if (m == nullptr || !m->value.is_string())
+        return error(root.span, fmt::format("missing string \"{}\"", key));
+    }
+    info.id = root.find("id")->value.text;
+    info.name = root.find("name")->value.text;
+    const auto severity = parse_severity(root.find("severity")->value.text);
+    if (!severity)
+      return error(root.find("severity")->value.span, "severity must be error, warning or note");
+    info.severity = *severity;
+    info.summary = root.find("summary")->value.text;
+    info.why = root.find("why")->value.text;
+    info.fix = root.find("fix")->value.text;
+    info.anchor = root.find("anchor")->value.text;
+    if (const json::Member* example = root.find("example");
+        example != nullptr && example->value.is_object()) {
+      if (const json::Member* bad = example->value.find("bad")) info.example_bad = bad->value.text;
+      if (const json::Member* good = example->value.find("good"))
+        info.example_good = good->value.text;
+    }
+    const json::Member* scenario = root.find("scenario");
+    if (scenario == nullptr || !scenario->value.is_object())
+      return error(root.span, "missing object \"scenario\"");
+    const json::Value& sc = scenario->value;
+    const json::Member* document = sc.find("document");
+    if (document == nullptr || !document->value.is_string() ||
+        (document->value.text != "bucket" && document->value.text != "key")) {
+      return error(document ? document->value.span : sc.span,
+                   "\"document\" must be \"bucket\" or \"key\"");
+    }
+    const json::Member* requests = sc.find("requests");
+    if (requests == nullptr || !requests->value.is_array() || requests->value.items.empty()) {
+      return error(requests ? requests->value.span : sc.span,
+                   "\"requests\" must be a non-empty array");
+    }
+    std::vector<json::Value> templates;
+    for (const json::Value& r : requests->value.items) {
+      // Validate with dummy values so a typo is reported now, not silently skipped later.
+      json::Value probe = clone(r);
+      expand_tree(probe, Vars{});
+      auto checked = iam::request_from_json(probe);
+      if (auto* problem = std::get_if<std::string>(&checked)) return error(r.span, *problem);
+      templates.push_back(clone(r));
+    }
+    const json::Member* expect = sc.find("expect");
+    Expectation expectation;
+    if (expect == nullptr || !expect->value.is_string() ||
+        !parse_expect(expect->value.text, expectation)) {
+      return error(expect ? expect->value.span : sc.span,
+                   "\"expect\" must be Allow, ExplicitDeny or ImplicitDeny, optionally preceded by "
+                   "\"not \"");
+    }
+    const json::Member* message = sc.find("message");
+    if (message == nullptr || !message->value.is_string())
+      return error(sc.span, "missing string \"message\"");
+    return std::make_unique<ScenarioRule>(info.id,
+                                          document->value.text == "bucket"
+                                              ? documents::Kind::bucket_policy
+                                              : documents::Kind::key_policy,
+                                          std::move(templates), expectation, message->value.text);
+  }
+
+ private:
+  static bool parse_expect(std::string_view text, Expectation& e) {
+    if (text.starts_with("not ")) {
+      e.negated = true;
+      text.remove_prefix(4);
+    }
+    if (text == "Allow")
+      e.decision = iam::Decision::allow;
+    else if (text == "ExplicitDeny")
+      e.decision = iam::Decision::explicit_deny;
+    else if (text == "ImplicitDeny")
+      e.decision = iam::Decision::implicit_deny;
+    else
+      return false;
+    return true;
+  }
+
+  std::unique_ptr<SetupRule> error(Span span, std::string message) {
+    errors_.push_back(
+        make_diagnostic("GD004", make_location(source_, span), "scenario rule: " + message));
+    return nullptr;
+  }
+
+  const SourceFile& source_;
+  std::vector<Diagnostic>& errors_;
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> read_scenario_rule(const SourceFile& source, RuleInfo& info,
+                                              std::vector<Diagnostic>& errors) {
+  return Reader(source, errors).read(info);
+}
+
+std::vector<std::unique_ptr<SetupRule>> builtin_scenario_rules() {
+  std::vector<std::unique_ptr<SetupRule>> rules;
+  for (std::string_view file : embedded::scenario_files()) {
+    const SourceFile source("rules/scenarios", std::string(file));
+    RuleInfo info;
+    std::vector<Diagnostic> errors;
+    auto rule = read_scenario_rule(source, info, errors);
+    if (!rule) {
+      std::cerr << "gd-export-lint: internal error: built-in scenario rule: "
+                << (errors.empty() ? std::string("invalid") : errors.front().message) << '\n';
+      std::abort();
+    }
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
+}  // namespace gdl

@@ -68,8 +68,18 @@ const std::vector<RequestTemplate>& templates() {
   return all;
 }
 
-std::string expand(std::string_view text,
-                   const std::map<std::string, std::string, std::less<>>& vars) {
+void unknown_variable(std::string_view text) {
+  model_defect(fmt::format("unknown variable in \"{}\"", text));
+}
+
+std::string expand(std::string_view text, const TemplateVars& vars) {
+  return expand_template(text, vars, unknown_variable);
+}
+
+}  // namespace
+
+std::string expand_template(std::string_view text, const TemplateVars& vars,
+                            void (*unknown)(std::string_view)) {
   std::string out;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -81,14 +91,16 @@ std::string expand(std::string_view text,
     }
     out += text.substr(pos, open - pos);
     auto it = vars.find(text.substr(open + 2, close - open - 2));
-    if (it == vars.end()) model_defect(fmt::format("unknown variable in \"{}\"", text));
-    out += it->second;
+    if (it != vars.end()) {
+      out += it->second;
+    } else {
+      if (unknown != nullptr) unknown(text);
+      out += text.substr(open, close - open + 1);
+    }
     pos = close + 1;
   }
   return out;
 }
-
-}  // namespace
 
 std::string guardduty_principal(std::string_view region) {
   // In opt-in Regions GuardDuty uses its regional service principal.
@@ -101,7 +113,7 @@ std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
   std::vector<GuardDutyRequest> result;
   for (const std::string& region : settings.regions) {
     const std::string prefix = settings.prefix.known() ? settings.prefix.get() : std::string();
-    const std::map<std::string, std::string, std::less<>> vars = {
+    const TemplateVars vars = {
         {"partition", settings.partition},
         {"account", settings.account.known() ? settings.account.get() : std::string()},
         {"region", region},

@@ -2,6 +2,7 @@
 // One export setup: the policy documents named together (key policy, bucket policy, identity
 // policies), their evaluators, and the export settings (given or inferred).
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -44,6 +45,12 @@ struct GuardDutyRequest {
 // context keys marked "assumed" in the request model are left out.
 std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
                                                  bool include_assumed = true);
+
+// Replaces ${name} with vars[name]. An unknown name is left as written, or reported through
+// `unknown` (when given) so callers whose templates are built in can treat it as a defect.
+using TemplateVars = std::map<std::string, std::string, std::less<>>;
+std::string expand_template(std::string_view text, const TemplateVars& vars,
+                            void (*unknown)(std::string_view text) = nullptr);
 
 // The GuardDuty service principal for a Region: regional in opt-in Regions.
 std::string guardduty_principal(std::string_view region);

@@ -344,6 +344,28 @@ bool arn_matches(const CompiledValue& v, std::string_view request_value, const R
   return true;
 }
 
+// Numeric and Date comparisons; a value that does not parse never matches.
+bool compare(std::optional<double> request_value, std::optional<double> policy_value,
+             Comparison comparison) {
+  if (!request_value || !policy_value) return false;
+  const double a = *request_value;
+  const double b = *policy_value;
+  switch (comparison) {
+    case Comparison::equals:
+      return a == b;
+    case Comparison::less_than:
+      return a < b;
+    case Comparison::less_than_equals:
+      return a <= b;
+    case Comparison::greater_than:
+      return a > b;
+    case Comparison::greater_than_equals:
+      return a >= b;
+    default:
+      return false;
+  }
+}
+
 // Does one request value satisfy the positive form of the operator against one policy value?
 bool value_matches(const CompiledClause& c, const CompiledValue& v, std::string_view rv,
                    const Request& request) {
@@ -357,44 +379,11 @@ bool value_matches(const CompiledClause& c, const CompiledValue& v, std::string_
     }
     case OperatorFamily::arn:
       return arn_matches(v, rv, request);
-    case OperatorFamily::numeric: {
-      const auto a = parse_number(rv);
-      const auto b = parse_number(v.text);
-      if (!a || !b) return false;
-      switch (op.comparison) {
-        case Comparison::equals:
-          return *a == *b;
-        case Comparison::less_than:
-          return *a < *b;
-        case Comparison::less_than_equals:
-          return *a <= *b;
-        case Comparison::greater_than:
-          return *a > *b;
-        case Comparison::greater_than_equals:
-          return *a >= *b;
-        default:
-          return false;
-      }
-    }
-    case OperatorFamily::date: {
-      const auto a = parse_date(rv);
-      const auto b = parse_date(v.text);
-      if (!a || !b) return false;
-      switch (op.comparison) {
-        case Comparison::equals:
-          return *a == *b;
-        case Comparison::less_than:
-          return *a < *b;
-        case Comparison::less_than_equals:
-          return *a <= *b;
-        case Comparison::greater_than:
-          return *a > *b;
-        case Comparison::greater_than_equals:
-          return *a >= *b;
-        default:
-          return false;
-      }
-    }
+    case OperatorFamily::numeric:
+      return compare(parse_number(rv), parse_number(v.text), op.comparison);
+    case OperatorFamily::date:
+      // Dates compare as instants, whichever of ISO 8601 or epoch seconds each side uses.
+      return compare(parse_date(rv), parse_date(v.text), op.comparison);
     case OperatorFamily::boolean:
       return iequals(v.text, rv);
     case OperatorFamily::binary:

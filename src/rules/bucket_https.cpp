@@ -43,11 +43,6 @@ std::string https_deny_json(const SetupContext& ctx) {
       support::bucket_arn(ctx.settings));
 }
 
-Location statements_start(const exportcfg::PolicyDocument& doc) {
-  return make_location(*doc.source,
-                       {doc.policy.statement_span.begin, doc.policy.statement_span.begin + 1});
-}
-
 class BucketHttpsDenyMissingRule final : public SetupRule {
  public:
   [[nodiscard]] std::string_view id() const override { return "GD307"; }
@@ -57,7 +52,7 @@ class BucketHttpsDenyMissingRule final : public SetupRule {
       const bool put_denied = denied(*doc, insecure(ctx, "s3:PutObject", export_object(ctx)));
       if (get_denied && put_denied) continue;
       Diagnostic d =
-          make_diagnostic(id(), statements_start(*doc),
+          make_diagnostic(id(), support::statements_start(*doc),
                           fmt::format("nothing denies requests without TLS (aws:SecureTransport "
                                       "false) to the exported findings in {}: "
                                       "{} over plain HTTP is not refused",
@@ -90,7 +85,7 @@ class BucketHttpsDenyScopeRule final : public SetupRule {
       std::string what = uncovered.front();
       if (uncovered.size() > 1) what += " and " + uncovered.back();
       Diagnostic d = make_diagnostic(
-          id(), statements_start(*doc),
+          id(), support::statements_start(*doc),
           fmt::format("the HTTPS-only Deny covers the exported findings but not {}", what));
       d.notes.push_back(fmt::format("list both \"{0}\" and \"{0}/*\" as the Deny's Resource",
                                     support::bucket_arn(ctx.settings)));

@@ -26,24 +26,15 @@ class BucketKeyDenyMissingRule final : public SetupRule {
       if (doc->evaluator->evaluate(other_key, false).decision == iam::Decision::explicit_deny)
         continue;
       Diagnostic d = make_diagnostic(
-          id(),
-          make_location(*doc->source,
-                        {doc->policy.statement_span.begin, doc->policy.statement_span.begin + 1}),
+          id(), support::statements_start(*doc),
           fmt::format("nothing denies an upload to {} encrypted with another KMS key: findings "
                       "could be written "
                       "with a key you do not control",
                       support::export_objects_arn(ctx.settings)));
       d.fix = support::append_statement_fix(
           *doc, "add the guide's \"Deny incorrect encryption header\" statement with your key ARN",
-          fmt::format("{{\n      \"Sid\": \"DenyIncorrectEncryptionHeader\",\n      \"Effect\": "
-                      "\"Deny\",\n      "
-                      "\"Principal\": {},\n      \"Action\": \"s3:PutObject\",\n      "
-                      "\"Resource\": \"{}\",\n      "
-                      "\"Condition\": {{\n        \"StringNotEquals\": {{\n          "
-                      "\"s3:x-amz-server-side-encryption-aws-kms-key-id\": \"{}\"\n        }}\n    "
-                      "  }}\n    }}",
-                      support::guardduty_principal_json(ctx.settings),
-                      support::export_objects_arn(ctx.settings), ctx.settings.key_arn.get()));
+          support::upload_deny_statement_json(ctx.settings, "DenyIncorrectEncryptionHeader",
+                                              support::kKeyIdKey, ctx.settings.key_arn.get()));
       out.push_back(std::move(d));
     }
   }

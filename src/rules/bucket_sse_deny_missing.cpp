@@ -24,24 +24,15 @@ class BucketSseDenyMissingRule final : public SetupRule {
       if (doc->evaluator->evaluate(unencrypted, false).decision == iam::Decision::explicit_deny)
         continue;
       Diagnostic d = make_diagnostic(
-          id(),
-          make_location(*doc->source,
-                        {doc->policy.statement_span.begin, doc->policy.statement_span.begin + 1}),
+          id(), support::statements_start(*doc),
           fmt::format("nothing denies an upload to {} without the SSE-KMS header: objects written "
                       "there need not be "
                       "encrypted with KMS",
                       support::export_objects_arn(ctx.settings)));
       d.fix = support::append_statement_fix(
           *doc, "add the guide's \"Deny unencrypted object uploads\" statement",
-          fmt::format(
-              "{{\n      \"Sid\": \"DenyUnencryptedObjectUploads\",\n      \"Effect\": \"Deny\",\n "
-              "     "
-              "\"Principal\": {},\n      \"Action\": \"s3:PutObject\",\n      \"Resource\": "
-              "\"{}\",\n      "
-              "\"Condition\": {{\n        \"StringNotEquals\": {{\n          "
-              "\"s3:x-amz-server-side-encryption\": \"aws:kms\"\n        }}\n      }}\n    }}",
-              support::guardduty_principal_json(ctx.settings),
-              support::export_objects_arn(ctx.settings)));
+          support::upload_deny_statement_json(ctx.settings, "DenyUnencryptedObjectUploads",
+                                              "s3:x-amz-server-side-encryption", "aws:kms"));
       out.push_back(std::move(d));
     }
   }

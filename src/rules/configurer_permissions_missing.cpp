@@ -53,9 +53,7 @@ class ConfigurerPermissionsMissingRule final : public SetupRule {
       }
       if (missing.empty()) continue;
       out.push_back(make_diagnostic(
-          id(),
-          make_location(*doc->source,
-                        {doc->policy.statement_span.begin, doc->policy.statement_span.begin + 1}),
+          id(), support::statements_start(*doc),
           fmt::format("whoever uses this identity policy cannot configure the export to {}: it "
                       "does not allow {}",
                       support::export_objects_arn(s), fmt::join(missing, ", "))));

@@ -134,9 +134,7 @@ class AccountMismatchRule final : public SetupRule {
         for (const std::string& a : key_accounts) shared = shared || bucket_accounts.contains(a);
         if (shared) continue;
         out.push_back(make_diagnostic(
-            id(),
-            make_location(*bucket_doc->source, {bucket_doc->policy.statement_span.begin,
-                                                bucket_doc->policy.statement_span.begin + 1}),
+            id(), support::statements_start(*bucket_doc),
             fmt::format("the bucket policy lets GuardDuty of account {} write, but the key policy "
                         "({}) lets only "
                         "account {} use the key: no account can export",

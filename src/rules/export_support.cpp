@@ -275,3 +275,22 @@ std::string assumptions_note(const exportcfg::ExportSettings& s) {
       fmt::join(stand_ins, "; "));
 }
 }  // namespace gdl::support
+
+namespace gdl::support {
+Location statements_start(const exportcfg::PolicyDocument& doc) {
+  const Span at = doc.policy.statement_present ? doc.policy.statement_span : doc.policy.span;
+  return make_location(*doc.source, {at.begin, at.begin + 1});
+}
+
+std::string upload_deny_statement_json(const exportcfg::ExportSettings& settings,
+                                       std::string_view sid, std::string_view condition_key,
+                                       std::string_view value) {
+  return fmt::format(
+      "{{\n      \"Sid\": \"{}\",\n      \"Effect\": \"Deny\",\n      \"Principal\": {},\n      "
+      "\"Action\": "
+      "\"s3:PutObject\",\n      \"Resource\": \"{}\",\n      \"Condition\": {{\n        "
+      "\"StringNotEquals\": {{\n"
+      "          \"{}\": \"{}\"\n        }}\n      }}\n    }}",
+      sid, guardduty_principal_json(settings), export_objects_arn(settings), condition_key, value);
+}
+}  // namespace gdl::support

@@ -111,3 +111,14 @@ namespace gdl::support {
 // the policies), or empty when every value is known.
 std::string assumptions_note(const exportcfg::ExportSettings& settings);
 }  // namespace gdl::support
+
+namespace gdl::support {
+// The opening bracket of the Statement array (or the policy): where findings about something
+// missing from a policy point.
+Location statements_start(const exportcfg::PolicyDocument& doc);
+
+// The guide's Deny for GuardDuty uploads whose `condition_key` is not `value` (StringNotEquals).
+std::string upload_deny_statement_json(const exportcfg::ExportSettings& settings,
+                                       std::string_view sid, std::string_view condition_key,
+                                       std::string_view value);
+}  // namespace gdl::support

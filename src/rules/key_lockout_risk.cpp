@@ -43,9 +43,7 @@ class KeyLockoutRiskRule final : public SetupRule {
       }
       if (manageable) continue;
       Diagnostic d = make_diagnostic(
-          id(),
-          make_location(*doc->source,
-                        {doc->policy.statement_span.begin, doc->policy.statement_span.begin + 1}),
+          id(), support::statements_start(*doc),
           fmt::format("no statement lets account {} (the key's owner) change this key policy: KMS "
                       "refuses a "
                       "PutKeyPolicy that locks you out, and otherwise the key becomes unmanageable",

@@ -19,25 +19,10 @@ std::span<const std::string_view> scenario_files();
 
 namespace {
 
-using Vars = std::map<std::string, std::string, std::less<>>;
+using Vars = exportcfg::TemplateVars;
 
 std::string expand(std::string_view text, const Vars& vars) {
-  std::string out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t open = text.find("${", pos);
-    const std::size_t close = open == std::string_view::npos ? open : text.find('}', open);
-    if (close == std::string_view::npos) {
-      out += text.substr(pos);
-      break;
-    }
-    out += text.substr(pos, open - pos);
-    const std::string_view name = text.substr(open + 2, close - open - 2);
-    auto it = vars.find(name);
-    out += it == vars.end() ? std::string(text.substr(open, close - open + 1)) : it->second;
-    pos = close + 1;
-  }
-  return out;
+  return exportcfg::expand_template(text, vars);
 }
 
 // Expands the variables in every string of a JSON value (a copy of the request template).
@@ -104,8 +89,7 @@ class ScenarioRule final : public SetupRule {
                                  : r.principal.kind == iam::RequestPrincipal::Kind::service
                                      ? r.principal.value
                                      : fmt::format("{}", r.principal.value);
-        Location where = make_location(
-            *doc->source, {doc->policy.statement_span.begin, doc->policy.statement_span.begin + 1});
+        Location where = support::statements_start(*doc);
         message_vars["statement"] = "no statement";
         if (!e.deciding.empty()) {
           const policy::Statement& st =

@@ -1,16 +1,22 @@
 // `gd-export-lint check`: load each input, lint it, render the report, choose the exit code.
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 #include <variant>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/scan.h"
 #include "export/settings.h"
 #include "report/report.h"
 #include "report/rule_catalog.h"
@@ -56,6 +62,15 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
   command.add_option("--bucket-region", args.bucket_region, "The bucket's Region");
   command.add_option("--bucket-account", args.bucket_account, "The account that owns the bucket");
   command.add_option("--key-arn", args.key_arn, "The KMS key ARN GuardDuty encrypts findings with");
+  command.add_option("-j,--jobs", args.jobs, "Threads for directory scans (default: one per core)");
+  command
+      .add_option("--include", args.include,
+                  "Glob of files to scan in directories (default *.json; repeatable)")
+      ->allow_extra_args(false);
+  command
+      .add_option("--exclude", args.exclude,
+                  "Glob of files to leave out of directory scans (repeatable)")
+      ->allow_extra_args(false);
   command.add_option(
       "--rules", args.rules_dir,
       "A directory of scenario rules (*.json, the format of rules/scenarios/) to run as well");
@@ -228,6 +243,76 @@ bool load_scenario_rules(const std::string& dir, LintOptions& options, std::ostr
   return false;
 }
 
+// Checks each scanned file on its own, `jobs` at a time. Results are merged in path order, so
+// the output does not depend on the thread count; a clean file's text is released at once.
+void scan_files(const std::vector<std::string>& paths, const exportcfg::ExportSettings& settings,
+                const LintOptions& options, unsigned jobs, bool progress_allowed, Report& report,
+                std::ostream& err) {
+  struct Outcome {
+    std::unique_ptr<SourceFile> source;  // kept only when it has findings
+    std::vector<Diagnostic> diagnostics;
+    std::optional<InputError> error;
+    bool skipped = false;
+  };
+  std::vector<Outcome> outcomes(paths.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> done{0};
+  const bool progress = progress_allowed && ::isatty(STDERR_FILENO) == 1 && paths.size() >= 500;
+  std::mutex progress_mutex;
+  const auto started = std::chrono::steady_clock::now();
+  auto work = [&] {
+    for (std::size_t i = next++; i < paths.size(); i = next++) {
+      Outcome& o = outcomes[i];
+      LoadResult loaded = load_source(paths[i]);
+      if (auto* error = std::get_if<LoadError>(&loaded)) {
+        o.error = InputError{error->path, error->message};
+      } else {
+        auto source = std::move(std::get<std::unique_ptr<SourceFile>>(loaded));
+        if (!looks_like_policy(source->text())) {
+          o.skipped = true;
+        } else {
+          o.diagnostics = lint_setup({source.get()}, settings, options).diagnostics;
+          if (!o.diagnostics.empty()) o.source = std::move(source);
+        }
+      }
+      const std::size_t finished = ++done;
+      if (progress && finished % 250 == 0) {
+        const std::lock_guard lock(progress_mutex);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        err << fmt::format("\r{}/{} files ({:.0f} files/s)", finished, paths.size(),
+                           seconds > 0 ? static_cast<double>(finished) / seconds : 0.0)
+            << std::flush;
+      }
+    }
+  };
+  const unsigned threads = std::max(1U, jobs == 0 ? std::thread::hardware_concurrency() : jobs);
+  {
+    std::vector<std::jthread> helpers;
+    for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
+    work();
+  }
+  if (progress) err << "\r" << std::string(40, ' ') << "\r" << std::flush;
+  for (Outcome& o : outcomes) {
+    if (o.error) {
+      report.input_errors.push_back(std::move(*o.error));
+      continue;
+    }
+    if (o.skipped) {
+      ++report.files_skipped;
+      continue;
+    }
+    ++report.files_checked;
+    report.diagnostics.insert(report.diagnostics.end(),
+                              std::make_move_iterator(o.diagnostics.begin()),
+                              std::make_move_iterator(o.diagnostics.end()));
+    if (o.source) {
+      const std::string path = o.source->path();
+      report.sources.emplace(path, std::move(o.source));
+    }
+  }
+}
+
 // Rules from --rules belong to one run: they leave the catalog when it ends.
 struct RuntimeRules {
   explicit RuntimeRules(const LintOptions& o) : options(o) {}
@@ -278,8 +363,17 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     return kExitUsage;
   }
 
+  ScanOptions scan_options;
+  if (!args.include.empty()) scan_options.include = args.include;
+  scan_options.exclude = args.exclude;
+  Discovered found = discover(args.paths, scan_options);
+  report.input_errors = std::move(found.errors);
+  if (!settings_invalid && !found.scanned.empty()) {
+    scan_files(found.scanned, settings, lint_options, args.jobs, &err == &std::cerr, report, err);
+  }
+
   std::vector<const SourceFile*> sources;
-  for (const std::string& path : args.paths) {
+  for (const std::string& path : found.named) {
     LoadResult loaded = load_source(path);
     if (auto* error = std::get_if<LoadError>(&loaded)) {
       report.input_errors.push_back({error->path, error->message});
@@ -291,7 +385,7 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     ++report.files_checked;
     report.sources.emplace(source->path(), std::move(source));
   }
-  if (!settings_invalid) {
+  if (!settings_invalid && !sources.empty()) {
     LintResult result = lint_setup(sources, std::move(settings), lint_options);
     report.diagnostics.insert(report.diagnostics.end(),
                               std::make_move_iterator(result.diagnostics.begin()),

@@ -31,6 +31,10 @@ struct CheckArgs {
   std::string key_arn;
   std::string kind;
   std::string rules_dir;
+  // Directory scans.
+  unsigned jobs = 0;  // 0: one per core
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
 };
 
 struct SimulateArgs {

@@ -87,6 +87,7 @@ void write_json(const Report& report, std::ostream& out) {
   j.key("summary");
   j.begin_object();
   j.field("files", s.files);
+  j.field("skipped", s.skipped);
   j.field("errors", s.errors);
   j.field("warnings", s.warnings);
   j.field("notes", s.notes);

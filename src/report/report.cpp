@@ -5,6 +5,7 @@ namespace gdl {
 Summary Report::summary() const {
   Summary s;
   s.files = files_checked;
+  s.skipped = files_skipped;
   for (const Diagnostic& d : diagnostics) {
     switch (d.severity) {
       case Severity::error:

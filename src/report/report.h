@@ -27,6 +27,7 @@ struct ReportSetting {
 
 struct Summary {
   std::size_t files = 0;
+  std::size_t skipped = 0;
   std::size_t errors = 0;
   std::size_t warnings = 0;
   std::size_t notes = 0;
@@ -38,6 +39,7 @@ struct Report {
   // Sources by display path, so the text formatter can show the offending line.
   std::map<std::string, std::unique_ptr<SourceFile>, std::less<>> sources;
   std::size_t files_checked = 0;
+  std::size_t files_skipped = 0;        // scanned JSON files that are not policies
   std::vector<ReportSetting> settings;  // the export settings of the setup, when there is one
 
   [[nodiscard]] Summary summary() const;

@@ -74,6 +74,12 @@ void write_snippet(const SourceFile& source, const Location& loc, const Palette&
 
 }  // namespace
 
+// ", 12 other JSON files skipped" for directory scans.
+static std::string skipped_text(const Summary& s) {
+  if (s.skipped == 0) return {};
+  return fmt::format(" ({} other JSON file{} skipped)", s.skipped, s.skipped == 1 ? "" : "s");
+}
+
 void write_text(const Report& report, const FormatOptions& options, std::ostream& out) {
   const Palette palette{options.color};
   for (const Diagnostic& d : report.diagnostics) {
@@ -140,10 +146,12 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
     return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
   };
   if (s.errors + s.warnings + s.notes == 0 && report.input_errors.empty()) {
-    out << fmt::format("{} checked: no problems found\n", plural(s.files, "file"));
+    out << fmt::format("{} checked{}: no problems found\n", plural(s.files, "file"),
+                       skipped_text(s));
   } else {
-    out << fmt::format("{} checked: {}, {}, {}", plural(s.files, "file"), plural(s.errors, "error"),
-                       plural(s.warnings, "warning"), plural(s.notes, "note"));
+    out << fmt::format("{} checked{}: {}, {}, {}", plural(s.files, "file"), skipped_text(s),
+                       plural(s.errors, "error"), plural(s.warnings, "warning"),
+                       plural(s.notes, "note"));
     if (!report.input_errors.empty()) {
       out << fmt::format(", {} could not be read", plural(report.input_errors.size(), "input"));
     }

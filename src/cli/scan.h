@@ -1,0 +1,35 @@
+#pragma once
+// Directory scans: which files a `check` covers, and content recognition of policies.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "report/report.h"
+
+namespace gdl::cli {
+
+struct ScanOptions {
+  std::vector<std::string> include = {"*.json"};  // file name or relative-path globs
+  std::vector<std::string> exclude;
+};
+
+struct Discovered {
+  std::vector<std::string> named;    // files named on the command line: one export setup
+  std::vector<std::string> scanned;  // files found under named directories: each checked alone
+  std::vector<InputError> errors;
+};
+
+// Walks directories recursively (sorted, never following directory symlinks, so no loops;
+// skipping .git); keeps files whose name or path below the scanned directory matches an
+// include glob and no exclude glob.
+Discovered discover(const std::vector<std::string>& paths, const ScanOptions& options);
+
+// Glob match: '*' and '?' within one path component, '**' across components.
+bool glob_match(std::string_view pattern, std::string_view path);
+
+// Whether a scanned file is a policy document (a top-level "Statement" member), judged cheaply
+// on the raw text so unrelated JSON is skipped without a full parse.
+bool looks_like_policy(std::string_view text);
+
+}  // namespace gdl::cli

@@ -138,3 +138,22 @@ TEST_CASE("rules/README.md documents every rule") {
     CHECK(doc.find("## " + rule.id + " " + rule.name) != std::string::npos);
   }
 }
+
+TEST_CASE("fingerprints survive line moves and tell different findings apart") {
+  gdl::Diagnostic a;
+  a.rule_id = "GD302";
+  a.location.file = "bucket-policy.json";
+  a.location.start = {12, 5};
+  a.statement_sid = "AllowPutObject";
+  a.message = "denied by Statement[2] (line 41)";
+  gdl::Diagnostic moved = a;
+  moved.location.start = {30, 5};
+  moved.message = "denied by Statement[3] (line 59)";
+  CHECK(gdl::fingerprint(a) == gdl::fingerprint(moved));
+  gdl::Diagnostic other_rule = a;
+  other_rule.rule_id = "GD301";
+  CHECK(gdl::fingerprint(a) != gdl::fingerprint(other_rule));
+  gdl::Diagnostic other_statement = a;
+  other_statement.statement_sid = "AllowGetBucketLocation";
+  CHECK(gdl::fingerprint(a) != gdl::fingerprint(other_statement));
+}

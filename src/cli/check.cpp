@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/scan.h"
+#include "report/baseline.h"
 #include "export/settings.h"
 #include "report/report.h"
 #include "report/rule_catalog.h"
@@ -71,6 +72,9 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
       .add_option("--exclude", args.exclude,
                   "Glob of files to leave out of directory scans (repeatable)")
       ->allow_extra_args(false);
+  command.add_option("--baseline", args.baseline, "Hide the findings recorded in this baseline file; report new ones");
+  command.add_option("--write-baseline", args.write_baseline,
+                     "Record the current findings in this baseline file (written atomically)");
   command.add_option(
       "--rules", args.rules_dir,
       "A directory of scenario rules (*.json, the format of rules/scenarios/) to run as well");
@@ -393,6 +397,25 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     if (!sources.empty()) report.settings = describe_settings(result.settings);
   }
   std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), diagnostic_less);
+
+  if (!args.write_baseline.empty() &&
+      !write_file_atomically(args.write_baseline, baseline_json(report.diagnostics), err)) {
+    return kExitUsage;
+  }
+  if (!args.baseline.empty()) {
+    LoadResult loaded = load_source(args.baseline);
+    if (auto* error = std::get_if<LoadError>(&loaded)) {
+      err << fmt::format("gd-export-lint: error: cannot read --baseline {}: {}\n", error->path, error->message);
+      return kExitUsage;
+    }
+    std::string problem;
+    auto fingerprints = read_baseline(*std::get<std::unique_ptr<SourceFile>>(loaded), problem);
+    if (!fingerprints) {
+      err << fmt::format("gd-export-lint: error: --baseline {}: {}\n", args.baseline, problem);
+      return kExitUsage;
+    }
+    report.baselined = apply_baseline(report.diagnostics, std::move(*fingerprints));
+  }
 
   const FormatOptions format_options{use_color(args, stdout_is_tty), args.quiet, args.verbose};
   if (args.output.empty()) {

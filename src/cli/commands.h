@@ -33,6 +33,8 @@ struct CheckArgs {
   std::string rules_dir;
   // Directory scans.
   unsigned jobs = 0;  // 0: one per core
+  std::string baseline;
+  std::string write_baseline;
   std::vector<std::string> include;
   std::vector<std::string> exclude;
 };

@@ -1,5 +1,7 @@
 #include "report/diagnostic.h"
 
+#include <cstdint>
+#include <string>
 #include <tuple>
 
 namespace gdl {
@@ -25,6 +27,31 @@ std::optional<Severity> parse_severity(std::string_view text) {
 
 Location make_location(const SourceFile& source, Span span) {
   return Location{source.path(), span, source.position(span.begin), source.position(span.end)};
+}
+
+std::string fingerprint(const Diagnostic& d) {
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
+  auto mix = [&hash](std::string_view text) {
+    for (const char c : text) {
+      hash ^= static_cast<unsigned char>(c >= '0' && c <= '9' ? '#' : c);
+      hash *= 1099511628211ULL;
+    }
+    hash ^= 0xFF;
+    hash *= 1099511628211ULL;
+  };
+  mix(d.rule_id);
+  mix(d.location.file);
+  mix(!d.statement_sid.empty() ? d.statement_sid
+                               : (d.statement_index ? std::to_string(*d.statement_index) : std::string("-")));
+  mix(d.message);
+  char buffer[17];
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 15; i >= 0; --i) {
+    buffer[i] = kHex[hash & 0xF];
+    hash >>= 4;
+  }
+  buffer[16] = '\0';
+  return buffer;
 }
 
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b) {

@@ -50,7 +50,17 @@ struct Diagnostic {
   std::vector<RelatedLocation> related;
   std::optional<Fix> fix;
   std::vector<std::string> notes;  // extra explanation lines ("note: ...")
+  // The policy statement the finding is in, when it is in one (filled by the engine).
+  std::optional<std::size_t> statement_index;
+  std::string statement_sid;
+  // Set when a suppression in the project configuration covers the finding: it is still
+  // reported in JSON and SARIF, marked suppressed, but does not count.
+  std::optional<std::string> suppression_reason;
 };
+
+// A fingerprint of a finding that survives line moves: rule, file, statement (Sid or index) and
+// the message with its digits blanked (messages quote line numbers).
+std::string fingerprint(const Diagnostic& diagnostic);
 
 // Orders diagnostics by file, then position, then rule id: the order every formatter prints.
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b);

@@ -88,6 +88,7 @@ void write_json(const Report& report, std::ostream& out) {
   j.begin_object();
   j.field("files", s.files);
   j.field("skipped", s.skipped);
+  j.field("baselined", s.baselined);
   j.field("errors", s.errors);
   j.field("warnings", s.warnings);
   j.field("notes", s.notes);

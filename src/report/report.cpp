@@ -6,6 +6,7 @@ Summary Report::summary() const {
   Summary s;
   s.files = files_checked;
   s.skipped = files_skipped;
+  s.baselined = baselined;
   for (const Diagnostic& d : diagnostics) {
     switch (d.severity) {
       case Severity::error:

@@ -28,6 +28,7 @@ struct ReportSetting {
 struct Summary {
   std::size_t files = 0;
   std::size_t skipped = 0;
+  std::size_t baselined = 0;
   std::size_t errors = 0;
   std::size_t warnings = 0;
   std::size_t notes = 0;
@@ -40,6 +41,7 @@ struct Report {
   std::map<std::string, std::unique_ptr<SourceFile>, std::less<>> sources;
   std::size_t files_checked = 0;
   std::size_t files_skipped = 0;        // scanned JSON files that are not policies
+  std::size_t baselined = 0;            // findings hidden by --baseline
   std::vector<ReportSetting> settings;  // the export settings of the setup, when there is one
 
   [[nodiscard]] Summary summary() const;

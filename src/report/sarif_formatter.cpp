@@ -70,26 +70,6 @@ std::string_view level(Severity s) {
   return "error";
 }
 
-// FNV-1a: a stable fingerprint that does not depend on the diagnostic's line.
-std::string fingerprint(const Diagnostic& d, const Report& report) {
-  std::uint64_t hash = 1469598103934665603ULL;
-  auto mix = [&hash](std::string_view text) {
-    for (const char c : text) {
-      hash ^= static_cast<unsigned char>(c);
-      hash *= 1099511628211ULL;
-    }
-    hash ^= 0xFF;
-    hash *= 1099511628211ULL;
-  };
-  mix(d.rule_id);
-  mix(d.location.file);
-  if (const SourceFile* source = report.source(d.location.file)) {
-    const Span s = d.location.span;
-    mix(source->text().substr(s.begin, std::min<std::size_t>(s.size(), 200)));
-  }
-  return fmt::format("{:016x}", hash);
-}
-
 void write_rule(JsonOut& j, const RuleInfo& rule) {
   j.begin_object();
   j.field("id", rule.id);
@@ -258,7 +238,7 @@ void write_sarif(const Report& report, std::ostream& out) {
     }
     j.key("partialFingerprints");
     j.begin_object();
-    const std::string hash = fingerprint(d, report);
+    const std::string hash = fingerprint(d);
     j.field("gdExportLint/v1", fmt::format("{}:{}", hash, ++occurrences[hash]));
     j.end_object();
     j.end_object();

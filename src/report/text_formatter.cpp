@@ -76,8 +76,15 @@ void write_snippet(const SourceFile& source, const Location& loc, const Palette&
 
 // ", 12 other JSON files skipped" for directory scans.
 static std::string skipped_text(const Summary& s) {
-  if (s.skipped == 0) return {};
-  return fmt::format(" ({} other JSON file{} skipped)", s.skipped, s.skipped == 1 ? "" : "s");
+  std::string text;
+  if (s.skipped > 0) {
+    text += fmt::format(" ({} other JSON file{} skipped)", s.skipped, s.skipped == 1 ? "" : "s");
+  }
+  if (s.baselined > 0) {
+    text += fmt::format(" ({} known finding{} hidden by the baseline)", s.baselined,
+                        s.baselined == 1 ? "" : "s");
+  }
+  return text;
 }
 
 void write_text(const Report& report, const FormatOptions& options, std::ostream& out) {

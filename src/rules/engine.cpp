@@ -74,6 +74,20 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   }
   result.settings = std::move(settings);
 
+  // Which statement each finding is in (for fingerprints and statement-level suppressions).
+  for (Diagnostic& d : result.diagnostics) {
+    for (const auto& doc : documents) {
+      if (doc->source->path() != d.location.file) continue;
+      for (const policy::Statement& s : doc->policy.statements) {
+        if (d.location.span.begin >= s.span.begin && d.location.span.begin < s.span.end) {
+          d.statement_index = s.index;
+          if (s.sid) d.statement_sid = s.sid->value;
+          break;
+        }
+      }
+    }
+  }
+
   std::erase_if(result.diagnostics,
                 [&](const Diagnostic& d) { return !enabled(options, d.rule_id); });
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);

@@ -31,9 +31,9 @@ Location make_location(const SourceFile& source, Span span) {
 
 std::string fingerprint(const Diagnostic& d) {
   std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
-  auto mix = [&hash](std::string_view text) {
+  auto mix = [&hash](std::string_view text, bool blank_digits = false) {
     for (const char c : text) {
-      hash ^= static_cast<unsigned char>(c >= '0' && c <= '9' ? '#' : c);
+      hash ^= static_cast<unsigned char>(blank_digits && c >= '0' && c <= '9' ? '#' : c);
       hash *= 1099511628211ULL;
     }
     hash ^= 0xFF;
@@ -43,7 +43,7 @@ std::string fingerprint(const Diagnostic& d) {
   mix(d.location.file);
   mix(!d.statement_sid.empty() ? d.statement_sid
                                : (d.statement_index ? std::to_string(*d.statement_index) : std::string("-")));
-  mix(d.message);
+  mix(d.message, true);
   char buffer[17];
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 15; i >= 0; --i) {

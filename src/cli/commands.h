@@ -13,7 +13,8 @@ struct CheckArgs {
   std::vector<std::string> paths;
   std::string format = "text";
   std::string output;
-  std::string fail_on = "error";
+  std::string fail_on;  // empty: the project configuration's, else "error"
+  std::string project_config;
   std::vector<std::string> disable;
   std::string color = "auto";
   bool quiet = false;

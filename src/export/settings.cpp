@@ -231,3 +231,30 @@ ConfigResult read_config(const SourceFile& source) {
 }
 
 }  // namespace gdl::exportcfg
+
+namespace gdl::exportcfg {
+void read_settings_object(const json::Value& object, const SourceFile& source, ConfigResult& into) {
+  ConfigReader(source, into).read(object);
+}
+}  // namespace gdl::exportcfg
+
+namespace gdl::exportcfg {
+void merge_settings(ExportSettings& base, const ExportSettings& over) {
+  auto take = [](Value& to, const Value& from) {
+    if (from.known()) to = from;
+  };
+  take(base.account, over.account);
+  if (!over.regions.empty()) {
+    base.regions = over.regions;
+    base.regions_origin = over.regions_origin;
+  }
+  for (const auto& [region, id] : over.detector_ids) take(base.detector_ids[region], id);
+  take(base.detector_id, over.detector_id);
+  take(base.bucket, over.bucket);
+  take(base.prefix, over.prefix);
+  take(base.bucket_region, over.bucket_region);
+  take(base.bucket_account, over.bucket_account);
+  take(base.key_arn, over.key_arn);
+  if (over.partition != "aws") base.partition = over.partition;
+}
+}  // namespace gdl::exportcfg

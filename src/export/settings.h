@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "json/value.h"
 #include "report/diagnostic.h"
 
 namespace gdl::exportcfg {
@@ -42,6 +43,9 @@ struct ExportSettings {
   [[nodiscard]] std::string detector_for(const std::string& region) const;
 };
 
+// Copies every value `over` knows into `base` (a later, stronger source wins).
+void merge_settings(ExportSettings& base, const ExportSettings& over);
+
 // Normalises a prefix the way GuardDuty does: surrounding slashes are dropped.
 std::string normalize_prefix(std::string_view prefix);
 
@@ -52,6 +56,10 @@ struct ConfigResult {
   std::vector<Diagnostic> diagnostics;
 };
 ConfigResult read_config(const SourceFile& source);
+
+// The same for a settings object nested in another file (the project configuration); adds to
+// `into` (values already there are overwritten, problems appended).
+void read_settings_object(const json::Value& object, const SourceFile& source, ConfigResult& into);
 
 // Validation helpers shared by flags, config and rules.
 bool is_account_id(std::string_view text);

@@ -35,7 +35,8 @@ std::string baseline_json(const std::vector<Diagnostic>& diagnostics) {
   return out.str();
 }
 
-std::optional<std::vector<std::string>> read_baseline(const SourceFile& source, std::string& error) {
+std::optional<std::vector<std::string>> read_baseline(const SourceFile& source,
+                                                      std::string& error) {
   auto parsed = json::parse(source);
   if (!parsed.root || parsed.recovered) {
     error = parsed.diagnostics.empty() ? "not valid JSON" : parsed.diagnostics.front().message;
@@ -51,7 +52,8 @@ std::optional<std::vector<std::string>> read_baseline(const SourceFile& source, 
     const json::Member* fp = f.is_object() ? f.find("fingerprint") : nullptr;
     if (fp == nullptr || !fp->value.is_string()) {
       const Position p = source.position(f.span.begin);
-      error = fmt::format("line {}, column {}: each finding needs a \"fingerprint\" string", p.line, p.column);
+      error = fmt::format("line {}, column {}: each finding needs a \"fingerprint\" string", p.line,
+                          p.column);
       return std::nullopt;
     }
     result.push_back(fp->value.text);
@@ -59,7 +61,8 @@ std::optional<std::vector<std::string>> read_baseline(const SourceFile& source, 
   return result;
 }
 
-std::size_t apply_baseline(std::vector<Diagnostic>& diagnostics, std::vector<std::string> fingerprints) {
+std::size_t apply_baseline(std::vector<Diagnostic>& diagnostics,
+                           std::vector<std::string> fingerprints) {
   std::unordered_map<std::string, std::size_t> remaining;
   for (std::string& fp : fingerprints) ++remaining[std::move(fp)];
   const std::size_t before = diagnostics.size();

@@ -18,6 +18,7 @@ std::optional<std::vector<std::string>> read_baseline(const SourceFile& source, 
 
 // Removes the findings the baseline holds (each recorded fingerprint hides one finding) and
 // returns how many were hidden.
-std::size_t apply_baseline(std::vector<Diagnostic>& diagnostics, std::vector<std::string> fingerprints);
+std::size_t apply_baseline(std::vector<Diagnostic>& diagnostics,
+                           std::vector<std::string> fingerprints);
 
 }  // namespace gdl

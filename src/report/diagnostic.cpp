@@ -41,8 +41,9 @@ std::string fingerprint(const Diagnostic& d) {
   };
   mix(d.rule_id);
   mix(d.location.file);
-  mix(!d.statement_sid.empty() ? d.statement_sid
-                               : (d.statement_index ? std::to_string(*d.statement_index) : std::string("-")));
+  mix(!d.statement_sid.empty()
+          ? d.statement_sid
+          : (d.statement_index ? std::to_string(*d.statement_index) : std::string("-")));
   mix(d.message, true);
   char buffer[17];
   static constexpr char kHex[] = "0123456789abcdef";

@@ -64,6 +64,7 @@ std::string_view command(Severity s) {
 
 void write_github(const Report& report, std::ostream& out) {
   for (const Diagnostic& d : report.diagnostics) {
+    if (d.suppression_reason) continue;
     const Location& l = d.location;
     std::string message = escape_for_terminal(d.message);
     for (const RelatedLocation& r : d.related) {

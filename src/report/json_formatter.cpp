@@ -33,6 +33,12 @@ void write_json(const Report& report, std::ostream& out) {
     j.field("severity", to_string(d.severity));
     j.field("message", d.message);
     write_range(j, d.location);
+    if (d.suppression_reason) {
+      j.key("suppression");
+      j.begin_object();
+      j.field("reason", *d.suppression_reason);
+      j.end_object();
+    }
     j.key("related");
     j.begin_array();
     for (const RelatedLocation& r : d.related) {
@@ -89,6 +95,7 @@ void write_json(const Report& report, std::ostream& out) {
   j.field("files", s.files);
   j.field("skipped", s.skipped);
   j.field("baselined", s.baselined);
+  j.field("suppressed", s.suppressed);
   j.field("errors", s.errors);
   j.field("warnings", s.warnings);
   j.field("notes", s.notes);

@@ -8,6 +8,10 @@ Summary Report::summary() const {
   s.skipped = files_skipped;
   s.baselined = baselined;
   for (const Diagnostic& d : diagnostics) {
+    if (d.suppression_reason) {
+      ++s.suppressed;
+      continue;
+    }
     switch (d.severity) {
       case Severity::error:
         ++s.errors;

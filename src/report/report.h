@@ -29,6 +29,7 @@ struct Summary {
   std::size_t files = 0;
   std::size_t skipped = 0;
   std::size_t baselined = 0;
+  std::size_t suppressed = 0;  // counted apart from errors, warnings and notes
   std::size_t errors = 0;
   std::size_t warnings = 0;
   std::size_t notes = 0;

@@ -236,6 +236,15 @@ void write_sarif(const Report& report, std::ostream& out) {
       j.end_object();
       j.end_array();
     }
+    if (d.suppression_reason) {
+      j.key("suppressions");
+      j.begin_array();
+      j.begin_object();
+      j.field("kind", "external");
+      j.field("justification", *d.suppression_reason);
+      j.end_object();
+      j.end_array();
+    }
     j.key("partialFingerprints");
     j.begin_object();
     const std::string hash = fingerprint(d);

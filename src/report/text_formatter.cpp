@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "report/report.h"
 #include "util/text.h"
@@ -76,20 +77,24 @@ void write_snippet(const SourceFile& source, const Location& loc, const Palette&
 
 // ", 12 other JSON files skipped" for directory scans.
 static std::string skipped_text(const Summary& s) {
-  std::string text;
-  if (s.skipped > 0) {
-    text += fmt::format(" ({} other JSON file{} skipped)", s.skipped, s.skipped == 1 ? "" : "s");
-  }
+  std::vector<std::string> parts;
+  if (s.skipped > 0)
+    parts.push_back(
+        fmt::format("{} other JSON file{} skipped", s.skipped, s.skipped == 1 ? "" : "s"));
+  if (s.suppressed > 0)
+    parts.push_back(fmt::format("{} suppressed in the project configuration", s.suppressed));
   if (s.baselined > 0) {
-    text += fmt::format(" ({} known finding{} hidden by the baseline)", s.baselined,
-                        s.baselined == 1 ? "" : "s");
+    parts.push_back(fmt::format("{} known finding{} hidden by the baseline", s.baselined,
+                                s.baselined == 1 ? "" : "s"));
   }
-  return text;
+  if (parts.empty()) return {};
+  return fmt::format(" ({})", fmt::join(parts, "; "));
 }
 
 void write_text(const Report& report, const FormatOptions& options, std::ostream& out) {
   const Palette palette{options.color};
   for (const Diagnostic& d : report.diagnostics) {
+    if (d.suppression_reason) continue;  // counted in the summary; listed in JSON and SARIF
     out << palette.paint("1", fmt::format("{}:", location_prefix(d.location))) << ' '
         << palette.paint(severity_color(d.severity), fmt::format("{}:", to_string(d.severity)))
         << ' ' << escape_for_terminal(d.message) << ' '

@@ -256,8 +256,8 @@ bool load_scenario_rules(const std::string& dir, LintOptions& options, std::ostr
 // Checks each scanned file on its own, `jobs` at a time. Results are merged in path order, so
 // the output does not depend on the thread count; a clean file's text is released at once.
 void scan_files(const std::vector<std::string>& paths, const exportcfg::ExportSettings& settings,
-                const LintOptions& options, unsigned jobs, bool progress_allowed, Report& report,
-                std::ostream& err) {
+                const LintOptions& options, unsigned jobs, bool progress_allowed, bool keep_sources,
+                Report& report, std::ostream& err) {
   struct Outcome {
     std::unique_ptr<SourceFile> source;  // kept only when it has findings
     std::vector<Diagnostic> diagnostics;
@@ -282,7 +282,8 @@ void scan_files(const std::vector<std::string>& paths, const exportcfg::ExportSe
           o.skipped = true;
         } else {
           o.diagnostics = lint_setup({source.get()}, settings, options).diagnostics;
-          if (!o.diagnostics.empty()) o.source = std::move(source);
+          // Only the text format shows source lines; otherwise the file's text goes at once.
+          if (keep_sources && !o.diagnostics.empty()) o.source = std::move(source);
         }
       }
       const std::size_t finished = ++done;
@@ -437,7 +438,8 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     check_manifest_setups(*project.config, settings, lint_options, found.scanned, report);
   }
   if (!settings_invalid && !found.scanned.empty()) {
-    scan_files(found.scanned, settings, lint_options, args.jobs, &err == &std::cerr, report, err);
+    scan_files(found.scanned, settings, lint_options, args.jobs, &err == &std::cerr,
+               args.format == "text", report, err);
   }
 
   std::vector<const SourceFile*> sources;

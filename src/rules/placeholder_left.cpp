@@ -14,8 +14,14 @@
 namespace gdl {
 namespace {
 
+// Heterogeneous lookup: tokens are looked up as string_views, without allocating.
+struct TokenHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct Placeholders {
-  std::unordered_set<std::string> tokens;
+  std::unordered_set<std::string, TokenHash, std::equal_to<>> tokens;
   std::vector<std::string> phrases;
 };
 
@@ -55,18 +61,22 @@ std::string without_interpolation(std::string_view value) {
 
 // The placeholder found in `value`, or empty.
 std::string find_placeholder(std::string_view value) {
-  const std::string text = without_interpolation(value);
+  std::string blanked;
+  std::string_view text = value;
+  if (value.find('{') != std::string_view::npos) {  // interpolation is rare: copy only then
+    blanked = without_interpolation(value);
+    text = blanked;
+  }
   for (const std::string& phrase : placeholders().phrases) {
-    if (text.find(phrase) != std::string::npos) return phrase;
+    if (text.find(phrase) != std::string_view::npos) return phrase;
   }
   std::size_t start = 0;
   for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && text[i] != ':' && text[i] != '/' && text[i] != ' ' && text[i] != ',' &&
-        text[i] != '*') {
+    if (i < text.size() && text[i] != ':' && text[i] != '/' && text[i] != ' ' && text[i] != ',' && text[i] != '*') {
       continue;
     }
-    const std::string token = text.substr(start, i - start);
-    if (!token.empty() && placeholders().tokens.contains(token)) return token;
+    const std::string_view token = text.substr(start, i - start);
+    if (!token.empty() && placeholders().tokens.find(token) != placeholders().tokens.end()) return std::string(token);
     start = i + 1;
   }
   return {};

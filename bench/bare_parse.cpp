@@ -28,9 +28,11 @@ int main() {
     ++files;
     bytes += text.size();
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("bare RapidJSON parse: %zu files, %.1f MB, %zu invalid, %.3f s: %.0f files/s, %.1f MB/s\n", files,
-              static_cast<double>(bytes) / 1e6, invalid, seconds, static_cast<double>(files) / seconds,
-              static_cast<double>(bytes) / 1e6 / seconds);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf(
+      "bare RapidJSON parse: %zu files, %.1f MB, %zu invalid, %.3f s: %.0f files/s, %.1f MB/s\n",
+      files, static_cast<double>(bytes) / 1e6, invalid, seconds,
+      static_cast<double>(files) / seconds, static_cast<double>(bytes) / 1e6 / seconds);
   return 0;
 }

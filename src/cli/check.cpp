@@ -81,6 +81,9 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
                      "Hide the findings recorded in this baseline file; report new ones");
   command.add_option("--write-baseline", args.write_baseline,
                      "Record the current findings in this baseline file (written atomically)");
+  command.add_option("--max-size", args.max_size_mb, "Refuse inputs larger than this many MB")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
   command.add_option(
       "--rules", args.rules_dir,
       "A directory of scenario rules (*.json, the format of rules/scenarios/) to run as well");
@@ -257,7 +260,7 @@ bool load_scenario_rules(const std::string& dir, LintOptions& options, std::ostr
 // the output does not depend on the thread count; a clean file's text is released at once.
 void scan_files(const std::vector<std::string>& paths, const exportcfg::ExportSettings& settings,
                 const LintOptions& options, unsigned jobs, bool progress_allowed, bool keep_sources,
-                Report& report, std::ostream& err) {
+                std::size_t max_bytes, Report& report, std::ostream& err) {
   struct Outcome {
     std::unique_ptr<SourceFile> source;  // kept only when it has findings
     std::vector<Diagnostic> diagnostics;
@@ -273,7 +276,7 @@ void scan_files(const std::vector<std::string>& paths, const exportcfg::ExportSe
   auto work = [&] {
     for (std::size_t i = next++; i < paths.size(); i = next++) {
       Outcome& o = outcomes[i];
-      LoadResult loaded = load_source(paths[i]);
+      LoadResult loaded = load_source(paths[i], max_bytes);
       if (auto* error = std::get_if<LoadError>(&loaded)) {
         o.error = InputError{error->path, error->message};
       } else {
@@ -439,12 +442,12 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   }
   if (!settings_invalid && !found.scanned.empty()) {
     scan_files(found.scanned, settings, lint_options, args.jobs, &err == &std::cerr,
-               args.format == "text", report, err);
+               args.format == "text", args.max_size_mb * 1024 * 1024, report, err);
   }
 
   std::vector<const SourceFile*> sources;
   for (const std::string& path : found.named) {
-    LoadResult loaded = load_source(path);
+    LoadResult loaded = load_source(path, args.max_size_mb * 1024 * 1024);
     if (auto* error = std::get_if<LoadError>(&loaded)) {
       report.input_errors.push_back({error->path, error->message});
       continue;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "source/loader.h"
+
 namespace gdl::cli {
 
 struct CheckArgs {
@@ -34,6 +36,7 @@ struct CheckArgs {
   std::string rules_dir;
   // Directory scans.
   unsigned jobs = 0;  // 0: one per core
+  std::size_t max_size_mb = kDefaultMaxInputBytes / (1024 * 1024);
   std::string baseline;
   std::string write_baseline;
   std::vector<std::string> include;

@@ -22,6 +22,11 @@ std::string_view to_string(Kind kind) {
   return "value";
 }
 
+Value::Value() = default;
+Value::Value(Kind k, Span s) : kind(k), span(s) {}
+Value::Value(Value&&) noexcept = default;
+Value& Value::operator=(Value&&) noexcept = default;
+
 // Destroys the tree iteratively: the default recursive destructor would overflow the stack on
 // hostile input nested 100,000 levels deep.
 Value::~Value() {

@@ -25,10 +25,12 @@ struct Value {
   std::vector<Value> items;     // array elements
   std::vector<Member> members;  // object members in source order
 
-  Value() = default;
-  Value(Kind k, Span s) : kind(k), span(s) {}
-  Value(Value&&) noexcept = default;
-  Value& operator=(Value&&) noexcept = default;
+  // Defined out of line: Member is incomplete here, and std::vector<Member> may only be
+  // instantiated once it is complete (clang insists, C++20's constexpr vector).
+  Value();
+  Value(Kind k, Span s);
+  Value(Value&&) noexcept;
+  Value& operator=(Value&&) noexcept;
   Value(const Value&) = delete;  // trees can be huge: copies must be explicit (clone())
   Value& operator=(const Value&) = delete;
   ~Value();

@@ -84,6 +84,14 @@ class Builder {
   template <std::size_t N>
   void unknown_element(const json::Member& m, const std::string_view (&known)[N],
                        std::string_view where) {
+    // A hostile document can hold a million keys: report the first ones, count the rest.
+    if (++unknown_elements_ > kMaxUnknownElements) {
+      if (unknown_elements_ == kMaxUnknownElements + 1 && !out_.empty()) {
+        out_.back().notes.push_back(
+            "more unknown elements follow; they are not reported one by one");
+      }
+      return;
+    }
     const std::vector<std::string_view> candidates(std::begin(known), std::end(known));
     const std::string_view suggestion = closest_match(m.key, candidates);
     std::string message = fmt::format("unknown {} element \"{}\"", where, m.key);
@@ -313,8 +321,10 @@ class Builder {
     }
   }
 
+  static constexpr std::size_t kMaxUnknownElements = 50;
   const SourceFile& source_;
   std::vector<Diagnostic>& out_;
+  std::size_t unknown_elements_ = 0;
 };
 
 }  // namespace

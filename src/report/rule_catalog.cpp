@@ -25,11 +25,13 @@ namespace {
 
 std::string required_string(const rapidjson::Value& object, const char* key,
                             std::string_view file) {
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd() || !it->value.IsString()) {
+  // HasMember/operator[] rather than comparing member iterators: that comparison is ambiguous
+  // under C++20's rewritten operators (clang warns).
+  if (!object.IsObject() || !object.HasMember(key) || !object[key].IsString()) {
     metadata_defect(fmt::format("missing string \"{}\" in {}", key, file.substr(0, 40)));
   }
-  return {it->value.GetString(), it->value.GetStringLength()};
+  const rapidjson::Value& v = object[key];
+  return {v.GetString(), v.GetStringLength()};
 }
 
 std::vector<RuleInfo> load_rules() {
@@ -52,11 +54,10 @@ std::vector<RuleInfo> load_rules() {
     rule.why = required_string(doc, "why", file);
     rule.fix = required_string(doc, "fix", file);
     rule.anchor = required_string(doc, "anchor", file);
-    auto example = doc.FindMember("example");
-    if (example == doc.MemberEnd() || !example->value.IsObject())
+    if (!doc.HasMember("example") || !doc["example"].IsObject())
       metadata_defect("no example in " + rule.id);
-    rule.example_bad = required_string(example->value, "bad", file);
-    rule.example_good = required_string(example->value, "good", file);
+    rule.example_bad = required_string(doc["example"], "bad", file);
+    rule.example_good = required_string(doc["example"], "good", file);
     rules.push_back(std::move(rule));
   }
   std::sort(rules.begin(), rules.end(),

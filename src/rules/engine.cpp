@@ -1,6 +1,9 @@
 #include "rules/engine.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <map>
 
 #include "export/setup.h"
 #include "json/parser.h"
@@ -26,6 +29,30 @@ void append(std::vector<Diagnostic>& to, std::vector<Diagnostic>&& from) {
 
 bool enabled(const LintOptions& options, std::string_view id) {
   return !options.disabled_rules.contains(std::string(id));
+}
+
+// A hostile file can hold a million unknown keys: after kMaxPerRule findings of one rule in one
+// file, the rest are counted in a note on the last one shown instead of listed.
+constexpr std::size_t kMaxPerRule = 50;
+
+void cap_per_rule(std::vector<Diagnostic>& diagnostics) {
+  std::map<std::pair<std::string, std::string>, std::size_t> seen;
+  std::map<std::pair<std::string, std::string>, std::size_t> last_kept;
+  std::vector<Diagnostic> kept;
+  kept.reserve(std::min(diagnostics.size(), std::size_t{4096}));
+  for (Diagnostic& d : diagnostics) {
+    const auto key = std::make_pair(d.location.file, d.rule_id);
+    if (++seen[key] > kMaxPerRule) continue;
+    last_kept[key] = kept.size();
+    kept.push_back(std::move(d));
+  }
+  for (const auto& [key, count] : seen) {
+    if (count > kMaxPerRule) {
+      kept[last_kept[key]].notes.push_back(fmt::format(
+          "{} more {} findings in this file are not shown", count - kMaxPerRule, key.second));
+    }
+  }
+  diagnostics = std::move(kept);
 }
 
 }  // namespace
@@ -91,6 +118,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   std::erase_if(result.diagnostics,
                 [&](const Diagnostic& d) { return !enabled(options, d.rule_id); });
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
+  cap_per_rule(result.diagnostics);
   return result;
 }
 

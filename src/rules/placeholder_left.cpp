@@ -72,11 +72,13 @@ std::string find_placeholder(std::string_view value) {
   }
   std::size_t start = 0;
   for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && text[i] != ':' && text[i] != '/' && text[i] != ' ' && text[i] != ',' && text[i] != '*') {
+    if (i < text.size() && text[i] != ':' && text[i] != '/' && text[i] != ' ' && text[i] != ',' &&
+        text[i] != '*') {
       continue;
     }
     const std::string_view token = text.substr(start, i - start);
-    if (!token.empty() && placeholders().tokens.find(token) != placeholders().tokens.end()) return std::string(token);
+    if (!token.empty() && placeholders().tokens.find(token) != placeholders().tokens.end())
+      return std::string(token);
     start = i + 1;
   }
   return {};

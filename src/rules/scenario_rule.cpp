@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -32,6 +33,22 @@ void expand_tree(json::Value& v, const Vars& vars) {
   for (json::Member& m : v.members) expand_tree(m.value, vars);
 }
 
+// Nesting depth, computed without recursion (the file may be hostile).
+std::size_t depth(const json::Value& root) {
+  std::size_t deepest = 0;
+  std::vector<std::pair<const json::Value*, std::size_t>> pending{{&root, 1}};
+  while (!pending.empty()) {
+    auto [v, d] = pending.back();
+    pending.pop_back();
+    deepest = std::max(deepest, d);
+    if (d > 64) break;
+    for (const json::Value& item : v->items) pending.emplace_back(&item, d + 1);
+    for (const json::Member& m : v->members) pending.emplace_back(&m.value, d + 1);
+  }
+  return deepest;
+}
+
+// Copies and expansions below recurse: only over request templates, whose depth is bounded.
 json::Value clone(const json::Value& v) {
   json::Value copy(v.kind, v.span);
   copy.boolean = v.boolean;
@@ -163,6 +180,7 @@ class Reader {
     }
     std::vector<json::Value> templates;
     for (const json::Value& r : requests->value.items) {
+      if (depth(r) > 8) return error(r.span, "a request is nested too deeply to be a request");
       // Validate with dummy values so a typo is reported now, not silently skipped later.
       json::Value probe = clone(r);
       expand_tree(probe, Vars{});

@@ -11,11 +11,22 @@
 
 namespace gdl {
 
-LoadResult load_source(const std::string& path) {
+namespace {
+std::string too_large(std::size_t max_bytes) {
+  return "is larger than the input size limit of " + std::to_string(max_bytes / (1024 * 1024)) +
+         " MB (raise it with --max-size MB)";
+}
+}  // namespace
+
+LoadResult load_source(const std::string& path, std::size_t max_bytes) {
   if (path == "-") {
-    std::ostringstream buffer;
-    buffer << std::cin.rdbuf();
-    return std::make_unique<SourceFile>("<stdin>", std::move(buffer).str());
+    std::string bytes;
+    char chunk[65536];
+    while (std::cin.read(chunk, sizeof chunk) || std::cin.gcount() > 0) {
+      bytes.append(chunk, static_cast<std::size_t>(std::cin.gcount()));
+      if (bytes.size() > max_bytes) return LoadError{"<stdin>", too_large(max_bytes)};
+    }
+    return std::make_unique<SourceFile>("<stdin>", std::move(bytes));
   }
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) {
@@ -27,6 +38,8 @@ LoadResult load_source(const std::string& path) {
   if (!S_ISREG(info.st_mode)) {
     return LoadError{path, "is not a regular file"};
   }
+  if (static_cast<std::size_t>(info.st_size) > max_bytes)
+    return LoadError{path, too_large(max_bytes)};
   std::ifstream in(path, std::ios::binary);
   if (!in) return LoadError{path, std::strerror(errno)};
   std::string bytes;
@@ -34,8 +47,12 @@ LoadResult load_source(const std::string& path) {
   in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (in.bad()) return LoadError{path, "read error"};
   bytes.resize(static_cast<std::size_t>(in.gcount()));
-  // The file may have grown since stat(): read whatever is left.
-  bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  // The file may have grown since stat(): read whatever is left, within the limit.
+  char chunk[65536];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    bytes.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (bytes.size() > max_bytes) return LoadError{path, too_large(max_bytes)};
+  }
   return std::make_unique<SourceFile>(path, std::move(bytes));
 }
 

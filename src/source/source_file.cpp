@@ -5,6 +5,12 @@
 namespace gdl {
 
 LineIndex::LineIndex(std::string_view text) : text_(text) {
+  checkpoints_.reserve(text.size() / kCheckpoint + 1);
+  std::size_t code_points = 0;
+  for (std::size_t at = 0; at <= text.size(); at += kCheckpoint) {
+    checkpoints_.push_back(code_points);
+    code_points += count_code_points(text.substr(at, kCheckpoint));
+  }
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -22,8 +28,14 @@ Position LineIndex::position(std::size_t offset) const {
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const auto line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
   const std::size_t start = line_starts_[line_index];
-  const std::size_t column = count_code_points(text_.substr(start, offset - start)) + 1;
+  const std::size_t column = code_points_before(offset) - code_points_before(start) + 1;
   return {static_cast<std::uint32_t>(line_index + 1), static_cast<std::uint32_t>(column)};
+}
+
+std::size_t LineIndex::code_points_before(std::size_t offset) const {
+  const std::size_t block = offset / kCheckpoint;
+  const std::size_t from = block * kCheckpoint;
+  return checkpoints_[block] + count_code_points(text_.substr(from, offset - from));
 }
 
 std::size_t LineIndex::line_start(std::uint32_t line) const {

@@ -1,0 +1,19 @@
+// libFuzzer harness: the export-settings reader (--config, describe-publishing-destination),
+// scenario-rule files and baselines.
+#include <cstdint>
+#include <string>
+
+#include "export/settings.h"
+#include "report/baseline.h"
+#include "rules/scenario_rule.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const gdl::SourceFile source("fuzz.json", std::string(reinterpret_cast<const char*>(data), size));
+  (void)gdl::exportcfg::read_config(source);
+  gdl::RuleInfo info;
+  std::vector<gdl::Diagnostic> errors;
+  (void)gdl::read_scenario_rule(source, info, errors);
+  std::string error;
+  (void)gdl::read_baseline(source, error);
+  return 0;
+}

@@ -30,7 +30,10 @@
 namespace gdl::cli {
 
 void add_check_options(CLI::App& command, CheckArgs& args) {
-  command.add_option("PATH", args.paths, "Policy files to check ('-' reads standard input)")
+  command
+      .add_option("PATH", args.paths,
+                  "Policy files (checked together as one export setup) or directories to scan; '-' "
+                  "reads standard input")
       ->required();
   command.add_option("-f,--format", args.format, "Output format")
       ->check(CLI::IsMember({"text", "json", "sarif", "github"}))

@@ -50,6 +50,10 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
       "simulate", "Evaluate a request against a policy with the IAM evaluator (JSON result)");
   add_simulate_options(*simulate, simulate_args);
 
+  if (raw_args.size() < 2) {  // no command at all: show what there is
+    err << app.help();
+    return kExitUsage;
+  }
   const std::vector<std::string> args = with_default_command(raw_args);
   std::vector<const char*> argv;
   argv.reserve(args.size());

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "iam/wildcard.h"
+#include "report/rule_catalog.h"
 #include "util/text.h"
 
 namespace gdl::support {
@@ -292,5 +293,25 @@ std::string upload_deny_statement_json(const exportcfg::ExportSettings& settings
       "\"StringNotEquals\": {{\n"
       "          \"{}\": \"{}\"\n        }}\n      }}\n    }}",
       sid, guardduty_principal_json(settings), export_objects_arn(settings), condition_key, value);
+}
+}  // namespace gdl::support
+
+namespace gdl::support {
+void check_upload_denied(const SetupContext& ctx, std::string_view rule_id,
+                         void (*alter)(iam::Request& request,
+                                       const exportcfg::GuardDutyRequest& put,
+                                       const exportcfg::ExportSettings& settings),
+                         const std::string& message, std::string_view fix_description,
+                         const std::string& deny_statement_json, std::vector<Diagnostic>& out) {
+  const exportcfg::GuardDutyRequest* put = find_request(ctx.documented_requests, "PutObject");
+  if (put == nullptr) return;
+  iam::Request request = put->request;
+  alter(request, *put, ctx.settings);
+  for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
+    if (doc->evaluator->evaluate(request, false).decision == iam::Decision::explicit_deny) continue;
+    Diagnostic d = make_diagnostic(rule_id, statements_start(*doc), message);
+    d.fix = append_statement_fix(*doc, std::string(fix_description), deny_statement_json);
+    out.push_back(std::move(d));
+  }
 }
 }  // namespace gdl::support

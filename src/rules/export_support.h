@@ -8,6 +8,7 @@
 #include "export/setup.h"
 #include "iam/evaluator.h"
 #include "report/diagnostic.h"
+#include "rules/setup_rule.h"
 
 namespace gdl::support {
 
@@ -121,4 +122,16 @@ Location statements_start(const exportcfg::PolicyDocument& doc);
 std::string upload_deny_statement_json(const exportcfg::ExportSettings& settings,
                                        std::string_view sid, std::string_view condition_key,
                                        std::string_view value);
+}  // namespace gdl::support
+
+namespace gdl::support {
+// GD304/GD305: GuardDuty's documented PutObject, altered by `alter`, must be explicitly denied
+// by every bucket policy; where it is not, report `message` at the Statement array with a fix
+// that appends `deny_statement_json`.
+void check_upload_denied(const SetupContext& ctx, std::string_view rule_id,
+                         void (*alter)(iam::Request& request,
+                                       const exportcfg::GuardDutyRequest& put,
+                                       const exportcfg::ExportSettings& settings),
+                         const std::string& message, std::string_view fix_description,
+                         const std::string& deny_statement_json, std::vector<Diagnostic>& out);
 }  // namespace gdl::support

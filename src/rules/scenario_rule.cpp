@@ -89,23 +89,25 @@ class ScenarioRule final : public SetupRule {
                        {"keyArn", s.key_arn.known() ? s.key_arn.get() : ""},
                        {"principal", exportcfg::guardduty_principal(region)},
                        {"detectorArn", support::detector_arn(s, region)}};
+    // The requests depend on the settings only: build them once for every document.
+    std::vector<iam::Request> requests;
+    for (const json::Value& request_template : requests_) {
+      json::Value expanded = clone(request_template);
+      expand_tree(expanded, vars);
+      auto request = iam::request_from_json(expanded);
+      if (auto* r = std::get_if<iam::Request>(&request))
+        requests.push_back(std::move(*r));  // validated when read
+    }
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(kind_)) {
-      for (const json::Value& request_template : requests_) {
-        json::Value expanded = clone(request_template);
-        expand_tree(expanded, vars);
-        auto request = iam::request_from_json(expanded);
-        if (!std::holds_alternative<iam::Request>(request)) continue;  // validated when read
-        const iam::Request& r = std::get<iam::Request>(request);
+      for (const iam::Request& r : requests) {
         const iam::Evaluation e = doc->evaluator->evaluate(r, false);
         if ((e.decision == expect_.decision) != expect_.negated) continue;
         Vars message_vars = vars;
         message_vars["action"] = r.action;
         message_vars["resource"] = r.resource;
         message_vars["caller"] = r.principal.kind == iam::RequestPrincipal::Kind::anonymous
-                                     ? "anonymous callers"
-                                 : r.principal.kind == iam::RequestPrincipal::Kind::service
-                                     ? r.principal.value
-                                     : fmt::format("{}", r.principal.value);
+                                     ? std::string("anonymous callers")
+                                     : r.principal.value;
         Location where = support::statements_start(*doc);
         message_vars["statement"] = "no statement";
         if (!e.deciding.empty()) {

@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/project_config.h"
 #include "cli/scan.h"
+#include "containers/container.h"
 #include "export/settings.h"
 #include "report/baseline.h"
 #include "report/report.h"
@@ -267,6 +268,7 @@ void scan_files(const std::vector<std::string>& paths, const exportcfg::ExportSe
   struct Outcome {
     std::unique_ptr<SourceFile> source;  // kept only when it has findings
     std::vector<Diagnostic> diagnostics;
+    std::vector<std::string> notes;
     std::optional<InputError> error;
     bool skipped = false;
   };
@@ -284,10 +286,12 @@ void scan_files(const std::vector<std::string>& paths, const exportcfg::ExportSe
         o.error = InputError{error->path, error->message};
       } else {
         auto source = std::move(std::get<std::unique_ptr<SourceFile>>(loaded));
-        if (!looks_like_policy(source->text())) {
+        if (!containers::looks_like_input(source->path(), source->text())) {
           o.skipped = true;
         } else {
-          o.diagnostics = lint_setup({source.get()}, settings, options).diagnostics;
+          LintResult result = lint_setup({source.get()}, settings, options);
+          o.diagnostics = std::move(result.diagnostics);
+          o.notes = std::move(result.notes);
           // Only the text format shows source lines; otherwise the file's text goes at once.
           if (keep_sources && !o.diagnostics.empty()) o.source = std::move(source);
         }
@@ -323,6 +327,7 @@ void scan_files(const std::vector<std::string>& paths, const exportcfg::ExportSe
     report.diagnostics.insert(report.diagnostics.end(),
                               std::make_move_iterator(o.diagnostics.begin()),
                               std::make_move_iterator(o.diagnostics.end()));
+    report.notes.insert(report.notes.end(), o.notes.begin(), o.notes.end());
     if (o.source) {
       const std::string path = o.source->path();
       report.sources.emplace(path, std::move(o.source));
@@ -466,6 +471,7 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     report.diagnostics.insert(report.diagnostics.end(),
                               std::make_move_iterator(result.diagnostics.begin()),
                               std::make_move_iterator(result.diagnostics.end()));
+    report.notes.insert(report.notes.end(), result.notes.begin(), result.notes.end());
     if (!sources.empty()) report.settings = describe_settings(result.settings);
   }
   if (project.config) apply_project_rules(*project.config, report.diagnostics);

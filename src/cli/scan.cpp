@@ -82,8 +82,4 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
   return found;
 }
 
-bool looks_like_policy(std::string_view text) {
-  return text.find("\"Statement\"") != std::string_view::npos;
-}
-
 }  // namespace gdl::cli

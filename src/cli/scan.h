@@ -10,7 +10,8 @@
 namespace gdl::cli {
 
 struct ScanOptions {
-  std::vector<std::string> include = {"*.json"};  // file name or relative-path globs
+  std::vector<std::string> include = {"*.json", "*.yaml", "*.yml", "*.template",
+                                      "*.tf"};  // file name or relative-path globs
   std::vector<std::string> exclude;
 };
 
@@ -27,9 +28,5 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
 
 // Glob match: '*' and '?' within one path component, '**' across components.
 bool glob_match(std::string_view pattern, std::string_view path);
-
-// Whether a scanned file is a policy document (a top-level "Statement" member), judged cheaply
-// on the raw text so unrelated JSON is skipped without a full parse.
-bool looks_like_policy(std::string_view text);
 
 }  // namespace gdl::cli

@@ -192,7 +192,12 @@ class ConfigReader {
       error(destination.value.span, "\"DestinationProperties\" must be an object");
       return;
     }
-    (void)root;
+    // CloudFormation and Terraform also name the detector (CLI output does not).
+    if (const json::Member* detector = root.find("DetectorId")) {
+      if (auto v = string_value(*detector, is_detector_id,
+                                "a detector id (32 lower-case hexadecimal characters)"))
+        set(result_.settings.detector_id, *v, *detector);
+    }
     for (const json::Member& m : destination.value.members) {
       if (m.key == "DestinationArn") {
         if (!m.value.is_string() || !m.value.text.starts_with("arn:") ||

@@ -19,8 +19,12 @@ struct PolicyDocument {
   policy::Policy policy;
   documents::Kind kind = documents::Kind::unknown;
   std::unique_ptr<iam::Evaluator> evaluator;  // built over `policy`; the document never moves
+  std::string label;                          // where in a container: "FindingsKey KeyPolicy"
+  std::size_t submitted_size = 0;  // bytes AWS receives: the text, or a template's policy as JSON
 
-  [[nodiscard]] std::string name() const { return source->path(); }
+  [[nodiscard]] std::string name() const {
+    return label.empty() ? source->path() : source->path() + " (" + label + ")";
+  }
 };
 
 // A statement whose Principal names a GuardDuty service principal (global or regional).

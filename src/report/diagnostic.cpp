@@ -1,5 +1,6 @@
 #include "report/diagnostic.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <tuple>
@@ -26,6 +27,12 @@ std::optional<Severity> parse_severity(std::string_view text) {
 }
 
 Location make_location(const SourceFile& source, Span span) {
+  // A document decoded from a container (CLI output, a Terraform string) is reported where
+  // its bytes are written in the user's own file.
+  if (const Embedding* e = source.embedding()) {
+    const Span outer{e->map.to_outer(span.begin), e->map.to_outer(span.end)};
+    return make_location(*e->container, Span{outer.begin, std::max(outer.begin, outer.end)});
+  }
   return Location{source.path(), span, source.position(span.begin), source.position(span.end)};
 }
 

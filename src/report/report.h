@@ -44,6 +44,9 @@ struct Report {
   std::size_t files_skipped = 0;        // scanned JSON files that are not policies
   std::size_t baselined = 0;            // findings hidden by --baseline
   std::vector<ReportSetting> settings;  // the export settings of the setup, when there is one
+  // For --verbose: how containers were read (stand-ins for template values, values unknown
+  // offline, policies that are not plain JSON).
+  std::vector<std::string> notes;
 
   [[nodiscard]] Summary summary() const;
   [[nodiscard]] const SourceFile* source(std::string_view path) const;

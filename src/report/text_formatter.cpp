@@ -152,6 +152,10 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
                          escape_for_terminal(setting.origin));
     }
   }
+  if (options.verbose && !report.notes.empty()) {
+    out << "how the inputs were read:\n";
+    for (const std::string& note : report.notes) out << "  " << escape_for_terminal(note) << '\n';
+  }
   if (options.quiet) return;
   const Summary s = report.summary();
   auto plural = [](std::size_t n, std::string_view word) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "containers/container.h"
+#include "containers/json_string.h"
 #include "export/setup.h"
 #include "json/parser.h"
 #include "policy/builder.h"
@@ -22,6 +24,10 @@ std::vector<const exportcfg::PolicyDocument*> SetupContext::of_kind(documents::K
 }
 
 namespace {
+
+void append_notes(std::vector<std::string>& to, const std::vector<std::string>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
 
 void append(std::vector<Diagnostic>& to, std::vector<Diagnostic>&& from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
@@ -57,36 +63,192 @@ void cap_per_rule(std::vector<Diagnostic>& diagnostics) {
 
 }  // namespace
 
+namespace {
+
+// The bytes of `root` written as compact JSON: what CloudFormation submits for a policy written
+// in a template. Iterative: the tree may come from hostile input.
+std::size_t compact_json_size(const json::Value& root) {
+  auto string_size = [](std::string_view text) {
+    std::size_t n = 2;
+    for (const char c : text) {
+      const auto u = static_cast<unsigned char>(c);
+      n += (c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\r') ? 2 : u < 0x20 ? 6 : 1;
+    }
+    return n;
+  };
+  std::size_t size = 0;
+  std::vector<const json::Value*> pending{&root};
+  while (!pending.empty()) {
+    const json::Value* v = pending.back();
+    pending.pop_back();
+    switch (v->kind) {
+      case json::Kind::null:
+        size += 4;
+        break;
+      case json::Kind::boolean:
+        size += v->boolean ? 4 : 5;
+        break;
+      case json::Kind::number:
+        size += v->text.size();
+        break;
+      case json::Kind::string:
+        size += string_size(v->text);
+        break;
+      case json::Kind::array:
+        size += 2 + (v->items.empty() ? 0 : v->items.size() - 1);
+        for (const json::Value& item : v->items) pending.push_back(&item);
+        break;
+      case json::Kind::object:
+        size += 2 + (v->members.empty() ? 0 : v->members.size() - 1);
+        for (const json::Member& m : v->members) {
+          size += string_size(m.key) + 1;
+          pending.push_back(&m.value);
+        }
+        break;
+    }
+  }
+  return size;
+}
+
+// Where one embedded document sits in its container, for the passes over the findings.
+struct Placement {
+  std::string file;
+  Span outer;  // the document's bytes in the container file
+  Quoting quoting = Quoting::verbatim;
+  std::vector<Span> unknown_spans;  // in the container file
+  const std::vector<std::pair<std::string, std::string>>* stand_ins = nullptr;
+};
+
+bool contains(Span outer, Span inner) {
+  return inner.begin >= outer.begin && inner.begin < outer.end;
+}
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  if (from.empty()) return;
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+
+// Findings about a document inside a container: stand-ins shown as the template's symbols,
+// edits written the way the container writes the document (escaped in a JSON string; as a
+// suggestion only where the document is YAML or the edit holds a symbol).
+void adapt_to_container(Diagnostic& d, const Placement& place) {
+  auto restore = [&](std::string& text) {
+    bool changed = false;
+    for (const auto& [value, symbol] : *place.stand_ins) {
+      if (text.find(value) == std::string::npos) continue;
+      replace_all(text, value, symbol);
+      changed = true;
+    }
+    return changed;
+  };
+  if (place.stand_ins != nullptr && !place.stand_ins->empty()) {
+    restore(d.message);
+    for (std::string& note : d.notes) restore(note);
+    for (RelatedLocation& r : d.related) restore(r.message);
+  }
+  if (!d.fix) return;
+  if (place.stand_ins != nullptr) restore(d.fix->description);
+  std::vector<TextEdit> kept;
+  for (TextEdit& edit : d.fix->edits) {
+    const bool symbolic = place.stand_ins != nullptr && restore(edit.replacement);
+    if (place.quoting == Quoting::json_string) {
+      edit.replacement = containers::escape_json_string(edit.replacement);
+    } else if (place.quoting == Quoting::not_json || symbolic) {
+      d.notes.push_back(
+          fmt::format("suggested text at line {}: {}", edit.location.start.line, edit.replacement));
+      continue;
+    }
+    kept.push_back(std::move(edit));
+  }
+  d.fix->edits = std::move(kept);
+}
+
+}  // namespace
+
 LintResult lint_setup(const std::vector<const SourceFile*>& sources,
                       exportcfg::ExportSettings settings, const LintOptions& options) {
   LintResult result;
   std::vector<std::unique_ptr<exportcfg::PolicyDocument>> documents;
+  std::vector<containers::Extraction> extractions;
+  extractions.reserve(sources.size());
+  std::vector<Placement> placements;
+  containers::Hints hints;
+  hints.account = settings.account.value;
+  if (!settings.regions.empty()) hints.region = settings.regions.front();
+  exportcfg::ExportSettings stated;  // what the containers say about the export
+  bool any_stated = false;
+
   for (const SourceFile* source : sources) {
-    json::ParseResult parsed = json::parse(*source);
-    append(result.diagnostics, std::move(parsed.diagnostics));
-    if (!parsed.root) continue;
-    policy::BuildResult built = policy::build_policy(*parsed.root, *source);
-    append(result.diagnostics, std::move(built.diagnostics));
-    if (!built.policy) continue;
-    auto doc = std::make_unique<exportcfg::PolicyDocument>();
-    doc->source = source;
-    doc->policy = std::move(*built.policy);
-    doc->kind = options.kind_override.value_or(documents::detect_kind(doc->policy));
-    const bool resource_policy =
-        std::any_of(doc->policy.statements.begin(), doc->policy.statements.end(),
-                    [](const policy::Statement& s) { return s.principal.present; });
-    const PolicyContext context{*source, doc->policy, resource_policy};
-    for (const auto& rule : policy_rules()) {
-      if (enabled(options, rule->id())) rule->check(context, result.diagnostics);
+    containers::Extraction& extraction =
+        extractions.emplace_back(containers::extract(*source, hints));
+    append(result.diagnostics, std::move(extraction.diagnostics));
+    append_notes(result.notes, extraction.notes);
+    if (extraction.has_settings) {
+      exportcfg::merge_settings(stated, extraction.settings);
+      any_stated = true;
     }
-    // A document repaired from broken JSON is not simulated: AWS would reject it anyway, and
-    // its permissions are reported once the syntax error is fixed.
-    if (parsed.recovered) continue;
-    doc->evaluator = std::make_unique<iam::Evaluator>(doc->policy);
-    result.documents.push_back({source->path(), doc->kind});
-    documents.push_back(std::move(doc));
+    for (containers::EmbeddedDocument& embedded : extraction.documents) {
+      const SourceFile& doc_source = *embedded.source;
+      bool simulate = embedded.simulate;
+      if (embedded.needs_parse) {
+        json::ParseResult parsed = json::parse(doc_source);
+        append(result.diagnostics, std::move(parsed.diagnostics));
+        if (!parsed.root) continue;
+        simulate = simulate && !parsed.recovered;
+        embedded.tree = std::move(*parsed.root);
+      }
+      if (!embedded.tree) continue;
+      Placement place;
+      place.outer = make_location(doc_source, embedded.tree->span).span;
+      place.file = source->path();
+      place.quoting =
+          doc_source.embedding() != nullptr ? doc_source.embedding()->quoting : embedded.quoting;
+      place.unknown_spans = embedded.unknown_spans;
+      place.stand_ins = &extraction.stand_ins;
+      placements.push_back(std::move(place));
+
+      policy::BuildResult built = policy::build_policy(*embedded.tree, doc_source);
+      append(result.diagnostics, std::move(built.diagnostics));
+      if (!built.policy) continue;
+      auto doc = std::make_unique<exportcfg::PolicyDocument>();
+      doc->source = &doc_source;
+      doc->policy = std::move(*built.policy);
+      doc->label = embedded.label;
+      // A container's own word on the kind (the resource type) beats --kind, which is for
+      // bare policies.
+      doc->kind = embedded.kind
+                      ? *embedded.kind
+                      : options.kind_override.value_or(documents::detect_kind(doc->policy));
+      // What AWS receives: the text as written, or (a template's policy) the policy as JSON.
+      const bool written_as_json =
+          embedded.needs_parse || (extraction.format == containers::Format::policy &&
+                                   embedded.quoting != Quoting::not_json);
+      doc->submitted_size =
+          written_as_json ? doc_source.text().size() : compact_json_size(*embedded.tree);
+      const bool resource_policy =
+          std::any_of(doc->policy.statements.begin(), doc->policy.statements.end(),
+                      [](const policy::Statement& s) { return s.principal.present; });
+      const PolicyContext context{doc_source, doc->policy, resource_policy};
+      for (const auto& rule : policy_rules()) {
+        if (enabled(options, rule->id())) rule->check(context, result.diagnostics);
+      }
+      // A document repaired from broken JSON is not simulated: AWS would reject it anyway, and
+      // its permissions are reported once the syntax error is fixed. Nor is one holding values
+      // that cannot be known offline: a guess would produce false findings.
+      if (!simulate) continue;
+      doc->evaluator = std::make_unique<iam::Evaluator>(doc->policy);
+      result.documents.push_back({doc->name(), doc->kind});
+      documents.push_back(std::move(doc));
+    }
   }
 
+  if (any_stated) {
+    // The flags and --config are stronger than what a template or plan states.
+    exportcfg::merge_settings(stated, settings);
+    settings = std::move(stated);
+  }
   exportcfg::infer_settings(settings, documents);
   if (options.setup_rules && !documents.empty()) {
     const auto requests = exportcfg::guardduty_requests(settings, true);
@@ -102,15 +264,33 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   result.settings = std::move(settings);
 
   // Which statement each finding is in (for fingerprints and statement-level suppressions).
-  for (Diagnostic& d : result.diagnostics) {
-    for (const auto& doc : documents) {
-      if (doc->source->path() != d.location.file) continue;
-      for (const policy::Statement& s : doc->policy.statements) {
-        if (d.location.span.begin >= s.span.begin && d.location.span.begin < s.span.end) {
+  for (const auto& doc : documents) {
+    for (const policy::Statement& s : doc->policy.statements) {
+      const Location where = make_location(*doc->source, s.span);
+      for (Diagnostic& d : result.diagnostics) {
+        if (d.statement_index || where.file != d.location.file) continue;
+        if (contains(where.span, d.location.span)) {
           d.statement_index = s.index;
           if (s.sid) d.statement_sid = s.sid->value;
-          break;
         }
+      }
+    }
+  }
+  // Findings about values that cannot be known offline are dropped: they would be guesses.
+  std::erase_if(result.diagnostics, [&](const Diagnostic& d) {
+    if (d.rule_id == "GD007") return false;
+    return std::any_of(placements.begin(), placements.end(), [&](const Placement& p) {
+      return p.file == d.location.file &&
+             std::any_of(p.unknown_spans.begin(), p.unknown_spans.end(),
+                         [&](Span u) { return contains(u, d.location.span); });
+    });
+  });
+  for (Diagnostic& d : result.diagnostics) {
+    for (const Placement& p : placements) {
+      if (p.file == d.location.file &&
+          (contains(p.outer, d.location.span) || p.outer.begin == d.location.span.begin)) {
+        adapt_to_container(d, p);
+        break;
       }
     }
   }

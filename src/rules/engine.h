@@ -26,7 +26,7 @@ struct LintOptions {
 };
 
 struct DocumentSummary {
-  std::string file;
+  std::string file;  // with the place in a container: "stack.yaml (FindingsKey KeyPolicy)"
   documents::Kind kind = documents::Kind::unknown;
 };
 
@@ -34,6 +34,7 @@ struct LintResult {
   std::vector<Diagnostic> diagnostics;  // sorted by file and position
   exportcfg::ExportSettings settings;   // as given, completed by inference
   std::vector<DocumentSummary> documents;
+  std::vector<std::string> notes;  // how containers were read, for --verbose
 };
 
 // Checks `sources` as one export setup with the given settings (flags and config).

@@ -19,7 +19,7 @@ class PolicySidRule final : public PolicyRule {
       if (!s.sid || s.sid->value.empty()) continue;
       auto [it, inserted] = first.emplace(s.sid->value, &*s.sid);
       if (inserted) continue;
-      const Position p = ctx.source.position(it->second->span.begin);
+      const Position p = make_location(ctx.source, it->second->span).start;
       Diagnostic d = make_diagnostic(id(), make_location(ctx.source, s.sid->span),
                                      fmt::format("Sid \"{}\" is already used by the statement at "
                                                  "line {}; Sids must be unique within a policy",

@@ -17,7 +17,7 @@ class PolicySizeRule final : public SetupRule {
       std::size_t limit = 0;
       if (doc->kind == documents::Kind::bucket_policy) limit = 20 * 1024;
       if (doc->kind == documents::Kind::key_policy) limit = 32 * 1024;
-      const std::size_t size = doc->source->text().size();
+      const std::size_t size = doc->submitted_size;
       if (limit == 0 || size <= limit) continue;
       out.push_back(make_diagnostic(
           id(), make_location(*doc->source, {doc->policy.span.begin, doc->policy.span.begin + 1}),

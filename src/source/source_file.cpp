@@ -54,6 +54,24 @@ std::string_view LineIndex::line_text(std::uint32_t line) const {
 SourceFile::SourceFile(std::string path, std::string bytes)
     : path_(std::move(path)), bytes_(std::move(bytes)), lines_(bytes_) {}
 
+SourceFile::SourceFile(std::string path, std::string bytes, Embedding embedding)
+    : path_(std::move(path)),
+      bytes_(std::move(bytes)),
+      lines_(bytes_),
+      embedding_(std::move(embedding)) {}
+
+std::size_t OffsetMap::to_outer(std::size_t inner) const {
+  auto it = std::upper_bound(points_.begin(), points_.end(), inner,
+                             [](std::size_t value, const auto& p) { return value < p.first; });
+  if (it == points_.begin()) return inner;
+  --it;
+  // A run whose lengths differ is an escape: all of its bytes map to the escape's start.
+  const auto next = std::next(it);
+  if (next != points_.end() && next->first - it->first != next->second - it->second)
+    return it->second;
+  return it->second + (inner - it->first);
+}
+
 std::size_t count_code_points(std::string_view text) {
   std::size_t count = 0;
   for (const char c : text) {

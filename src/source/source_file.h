@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace gdl {
@@ -46,9 +47,36 @@ class LineIndex {
   std::vector<std::size_t> checkpoints_;
 };
 
+// Maps byte offsets of text decoded from a container (a policy held in a JSON string, a
+// Terraform heredoc) back to byte offsets in the container's file. Breakpoints are added in
+// increasing order; between two, bytes map one to one (a verbatim run). An escape such as `\n`
+// gets its own breakpoint, so every byte it produced maps to the escape's first byte.
+class OffsetMap {
+ public:
+  void add(std::size_t inner, std::size_t outer) { points_.emplace_back(inner, outer); }
+  [[nodiscard]] std::size_t to_outer(std::size_t inner) const;
+
+ private:
+  std::vector<std::pair<std::size_t, std::size_t>> points_;
+};
+
+class SourceFile;
+
+// How a document embedded in another file is written there: edits suggested for it must be
+// written the same way (escaped inside a JSON string), or cannot be applied mechanically (YAML).
+enum class Quoting { verbatim, json_string, not_json };
+
+struct Embedding {
+  const SourceFile* container = nullptr;
+  OffsetMap map;
+  Quoting quoting = Quoting::verbatim;
+};
+
 class SourceFile {
  public:
   SourceFile(std::string path, std::string bytes);
+  // Text decoded from `embedding.container`: locations in it are reported in the container.
+  SourceFile(std::string path, std::string bytes, Embedding embedding);
   SourceFile(const SourceFile&) = delete;
   SourceFile& operator=(const SourceFile&) = delete;
 
@@ -56,11 +84,15 @@ class SourceFile {
   [[nodiscard]] std::string_view text() const { return bytes_; }
   [[nodiscard]] const LineIndex& lines() const { return lines_; }
   [[nodiscard]] Position position(std::size_t offset) const { return lines_.position(offset); }
+  [[nodiscard]] const Embedding* embedding() const {
+    return embedding_.container != nullptr ? &embedding_ : nullptr;
+  }
 
  private:
   std::string path_;
   std::string bytes_;
   LineIndex lines_;
+  Embedding embedding_;
 };
 
 // Counts UTF-8 code points in `text`: every byte except a continuation byte (10xxxxxx) starts

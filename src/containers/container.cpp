@@ -1,0 +1,161 @@
+#include "containers/container.h"
+
+#include <algorithm>
+
+#include "containers/cloudformation.h"
+#include "containers/json_string.h"
+#include "containers/terraform.h"
+#include "json/parser.h"
+
+namespace gdl::containers {
+
+std::string_view to_string(Format format) {
+  switch (format) {
+    case Format::policy:
+      return "policy";
+    case Format::cli_policy:
+      return "AWS CLI policy output";
+    case Format::publishing_destination:
+      return "describe-publishing-destination output";
+    case Format::cloudformation:
+      return "CloudFormation template";
+    case Format::terraform_plan:
+      return "Terraform plan";
+    case Format::terraform_source:
+      return "Terraform source";
+  }
+  return "file";
+}
+
+namespace {
+
+bool ends_with_icase(std::string_view text, std::string_view suffix) {
+  if (text.size() < suffix.size()) return false;
+  return std::equal(suffix.rbegin(), suffix.rend(), text.rbegin(), [](char a, char b) {
+    return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
+  });
+}
+
+// The first character that is not whitespace, a byte-order mark or a YAML/HCL comment line.
+char first_significant(std::string_view text) {
+  std::size_t i = 0;
+  if (text.starts_with("\xEF\xBB\xBF")) i = 3;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++i;
+    } else if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else {
+      return c;
+    }
+  }
+  return '\0';
+}
+
+bool is_terraform_source(std::string_view path, std::string_view text) {
+  return ends_with_icase(path, ".tf") && first_significant(text) != '{';
+}
+
+// YAML by name, or (stdin, .template) by content: JSON always starts with '{' or '['.
+bool is_yaml(std::string_view path, std::string_view text) {
+  const char first = first_significant(text);
+  if (first == '{' || first == '[' || first == '\0') return false;
+  if (ends_with_icase(path, ".yaml") || ends_with_icase(path, ".yml")) return true;
+  return text.find("AWSTemplateFormatVersion") != std::string_view::npos ||
+         text.find("\nResources:") != std::string_view::npos || text.starts_with("Resources:");
+}
+
+bool is_cli_policy(const json::Value& root) {
+  const json::Member* policy = root.find("Policy");
+  return policy != nullptr && policy->value.is_string() && root.find("Statement") == nullptr;
+}
+
+bool is_terraform_plan(const json::Value& root) {
+  return root.find("format_version") != nullptr &&
+         (root.find("planned_values") != nullptr || root.find("values") != nullptr ||
+          root.find("resource_changes") != nullptr || root.find("prior_state") != nullptr);
+}
+
+}  // namespace
+
+bool is_cloudformation(const json::Value& root) {
+  const json::Member* resources = root.find("Resources");
+  if (resources == nullptr || !resources->value.is_object()) return false;
+  if (root.find("AWSTemplateFormatVersion") != nullptr) return true;
+  return std::any_of(
+      resources->value.members.begin(), resources->value.members.end(), [](const json::Member& m) {
+        const json::Member* type = m.value.find("Type");
+        return type != nullptr && type->value.is_string() && type->value.text.starts_with("AWS::");
+      });
+}
+
+Extraction extract(const SourceFile& source, const Hints& hints) {
+  const std::string_view text = source.text();
+  if (is_terraform_source(source.path(), text)) return read_terraform_source(source);
+  if (is_yaml(source.path(), text)) return read_cloudformation_yaml(source, hints);
+
+  json::ParseResult parsed = json::parse(source);
+  Extraction out;
+  out.diagnostics = std::move(parsed.diagnostics);
+  if (!parsed.root) return out;
+  json::Value& root = *parsed.root;
+  if (root.is_object()) {
+    if (is_cli_policy(root)) {
+      // `aws s3api get-bucket-policy` / `aws kms get-key-policy`: the policy is a JSON string.
+      out.format = Format::cli_policy;
+      EmbeddedDocument doc;
+      doc.label = "Policy";
+      doc.decoded = decode_json_string(source, root.find("Policy")->value.span, source.path());
+      doc.source = doc.decoded.get();
+      doc.needs_parse = true;
+      doc.simulate = !parsed.recovered;
+      out.documents.push_back(std::move(doc));
+      return out;
+    }
+    if (root.find("DestinationProperties") != nullptr) {
+      out.format = Format::publishing_destination;
+      exportcfg::ConfigResult config;
+      exportcfg::read_settings_object(root, source, config);
+      out.settings = std::move(config.settings);
+      out.has_settings = true;
+      out.diagnostics.insert(out.diagnostics.end(), config.diagnostics.begin(),
+                             config.diagnostics.end());
+      return out;
+    }
+    if (is_cloudformation(root)) {
+      read_cloudformation(root, source, Quoting::verbatim, parsed.recovered, hints, out);
+      return out;
+    }
+    if (is_terraform_plan(root)) {
+      read_terraform_plan(root, source, parsed.recovered, out);
+      return out;
+    }
+  }
+  EmbeddedDocument doc;
+  doc.tree = std::move(root);
+  doc.source = &source;
+  doc.simulate = !parsed.recovered;
+  out.documents.push_back(std::move(doc));
+  return out;
+}
+
+bool looks_like_input(std::string_view path, std::string_view text) {
+  if (text.find("\"Statement\"") != std::string_view::npos) return true;
+  if (ends_with_icase(path, ".tf")) {
+    return text.find("aws_s3_bucket_policy") != std::string_view::npos ||
+           text.find("aws_kms_key") != std::string_view::npos ||
+           text.find("aws_guardduty") != std::string_view::npos;
+  }
+  // Templates and plans: only those that mention a resource we read.
+  return text.find("AWS::S3::BucketPolicy") != std::string_view::npos ||
+         text.find("AWS::KMS::Key") != std::string_view::npos ||
+         text.find("AWS::GuardDuty::") != std::string_view::npos ||
+         text.find("aws_s3_bucket_policy") != std::string_view::npos ||
+         text.find("aws_kms_key") != std::string_view::npos ||
+         text.find("aws_guardduty_publishing_destination") != std::string_view::npos ||
+         text.find("\"DestinationProperties\"") != std::string_view::npos ||
+         text.find("Statement\\\"") != std::string_view::npos;  // a policy held in a string
+}
+
+}  // namespace gdl::containers

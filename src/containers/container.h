@@ -1,0 +1,79 @@
+#pragma once
+// The container stage: what a file holds and where the policies in it are. A file can be a bare
+// policy, AWS CLI output (`get-bucket-policy`, `get-key-policy`, `describe-publishing-
+// destination`), a CloudFormation template (JSON or YAML), a Terraform plan or state (`terraform
+// show -json`) or Terraform source (`.tf`). Each yields the policy documents it holds, located in
+// the user's own file, and the export settings it states.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "documents/kind.h"
+#include "export/settings.h"
+#include "json/value.h"
+#include "report/diagnostic.h"
+#include "source/source_file.h"
+
+namespace gdl::containers {
+
+enum class Format {
+  policy,                  // a bare policy document
+  cli_policy,              // {"Policy": "<policy as a JSON string>"}
+  publishing_destination,  // describe-publishing-destination output: settings only
+  cloudformation,          // a template, JSON or YAML
+  terraform_plan,          // terraform show -json
+  terraform_source,        // .tf
+};
+
+std::string_view to_string(Format format);
+
+struct EmbeddedDocument {
+  // Where the document is in the container, for messages: "Resources.FindingsKey" or "Policy".
+  std::string label;
+  std::optional<documents::Kind> kind;  // from the resource type, when the container says
+  // The document as a located tree, in the coordinates of `source`: the container itself (a
+  // template), or text decoded from a string in it (CLI output, a plan), which reports its
+  // locations in the container.
+  std::optional<json::Value> tree;
+  const SourceFile* source = nullptr;
+  std::unique_ptr<SourceFile> decoded;  // owns `source` when it was decoded
+  bool needs_parse = false;             // `tree` is empty: parse `source`
+  // False when the document was repaired or holds values that cannot be known offline: the
+  // grammar rules still run, but GuardDuty's requests are not simulated against it.
+  bool simulate = true;
+  std::vector<Span> unknown_spans;      // values not known offline (findings inside are dropped)
+  Quoting quoting = Quoting::verbatim;  // how edits to a tree in the container are written
+};
+
+struct Extraction {
+  Format format = Format::policy;
+  std::vector<EmbeddedDocument> documents;
+  exportcfg::ExportSettings settings;  // what the container says about the export
+  bool has_settings = false;
+  std::vector<Diagnostic> diagnostics;
+  std::vector<std::string> notes;  // for --verbose: values treated as unknown, stand-ins used
+  // Symbolic template values checked as concrete stand-ins ("000000000000" for
+  // ${AWS::AccountId}): findings show the symbol, not the stand-in.
+  std::vector<std::pair<std::string, std::string>> stand_ins;
+};
+
+// What the user told us (flags, config) that gives symbolic template values a concrete value:
+// `${AWS::AccountId}` is the exporting account when --account names it.
+struct Hints {
+  std::optional<std::string> account;
+  std::optional<std::string> region;
+};
+
+// Reads `source`: JSON containers by their shape, YAML and Terraform source by their content
+// and name. A bare policy is parsed here as well (once), and comes back as one document.
+Extraction extract(const SourceFile& source, const Hints& hints = {});
+
+// A JSON object shaped like a CloudFormation template.
+bool is_cloudformation(const json::Value& root);
+
+// Whether a scanned file is worth checking: a policy, or a container that may hold one.
+bool looks_like_input(std::string_view path, std::string_view text);
+
+}  // namespace gdl::containers

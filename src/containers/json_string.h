@@ -1,0 +1,21 @@
+#pragma once
+// Policies held as JSON strings: `aws s3api get-bucket-policy` prints {"Policy": "<policy>"} and
+// Terraform plans hold `"policy": "<policy>"`. The string is decoded into a document of its own
+// whose every byte maps back to where it is written in the container file.
+
+#include <memory>
+#include <string>
+
+#include "source/source_file.h"
+
+namespace gdl::containers {
+
+// Decodes the JSON string literal at `quoted` (its span, quotes included) in `container`.
+// Locations in the result are reported in `container`; edits to it must be JSON-escaped.
+std::unique_ptr<SourceFile> decode_json_string(const SourceFile& container, Span quoted,
+                                               std::string path);
+
+// Escapes `text` for use inside a JSON string literal (no surrounding quotes).
+std::string escape_json_string(std::string_view text);
+
+}  // namespace gdl::containers

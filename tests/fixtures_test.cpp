@@ -6,7 +6,7 @@
 // policies, so the export rules' findings on them are not their subject).
 //
 // Export-setup fixtures: a directory testdata/<dir>/<case>/ holding case.expect, the policy
-// documents (*.json) checked together as one setup, and optionally export-settings.json (read as
+// documents (*.json, or containers: *.yaml, *.tf) checked together as one setup, and optionally export-settings.json (read as
 // --config). Its expectation lines are "file.json:line:col RULE".
 //
 // Adding a case is adding files; this test walks them all.
@@ -146,7 +146,8 @@ TEST_CASE("every export-setup fixture produces exactly the diagnostics its case.
     gdl::exportcfg::ExportSettings settings;
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir)) {
-      if (entry.path().extension() == ".json") files.push_back(entry.path());
+      const fs::path ext = entry.path().extension();
+      if (ext == ".json" || ext == ".yaml" || ext == ".yml" || ext == ".tf") files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
     std::vector<std::string> actual;

@@ -67,7 +67,7 @@ std::unique_ptr<SourceFile> decode_json_string(const SourceFile& container, Span
       continue;
     }
     in_run = false;
-    embedding.map.add(text.size(), begin + i);
+    embedding.map.add(text.size(), begin + i, false);
     const char e = i + 1 < raw.size() ? raw[i + 1] : '\\';
     std::size_t length = 2;
     switch (e) {

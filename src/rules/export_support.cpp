@@ -23,7 +23,7 @@ int element_rank(std::string_view element) {
 
 std::string statement_name(const exportcfg::PolicyDocument& doc, std::size_t index) {
   const policy::Statement& s = doc.policy.statements.at(index);
-  return fmt::format("{} (line {})", s.label(), doc.source->position(s.span.begin).line);
+  return fmt::format("{} (line {})", s.label(), make_location(*doc.source, s.span).start.line);
 }
 
 bool covers_action(const policy::Statement& s, std::string_view action) {

@@ -61,15 +61,11 @@ SourceFile::SourceFile(std::string path, std::string bytes, Embedding embedding)
       embedding_(std::move(embedding)) {}
 
 std::size_t OffsetMap::to_outer(std::size_t inner) const {
-  auto it = std::upper_bound(points_.begin(), points_.end(), inner,
-                             [](std::size_t value, const auto& p) { return value < p.first; });
-  if (it == points_.begin()) return inner;
+  auto it = std::upper_bound(segments_.begin(), segments_.end(), inner,
+                             [](std::size_t value, const Segment& s) { return value < s.inner; });
+  if (it == segments_.begin()) return inner;
   --it;
-  // A run whose lengths differ is an escape: all of its bytes map to the escape's start.
-  const auto next = std::next(it);
-  if (next != points_.end() && next->first - it->first != next->second - it->second)
-    return it->second;
-  return it->second + (inner - it->first);
+  return it->verbatim ? it->outer + (inner - it->inner) : it->outer;
 }
 
 std::size_t count_code_points(std::string_view text) {

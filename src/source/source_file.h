@@ -48,16 +48,23 @@ class LineIndex {
 };
 
 // Maps byte offsets of text decoded from a container (a policy held in a JSON string, a
-// Terraform heredoc) back to byte offsets in the container's file. Breakpoints are added in
-// increasing order; between two, bytes map one to one (a verbatim run). An escape such as `\n`
-// gets its own breakpoint, so every byte it produced maps to the escape's first byte.
+// Terraform heredoc) back to byte offsets in the container's file. Segments are added in
+// increasing order: a verbatim run maps byte for byte; every byte an escape such as `\n`
+// produced maps to the escape's first byte.
 class OffsetMap {
  public:
-  void add(std::size_t inner, std::size_t outer) { points_.emplace_back(inner, outer); }
+  void add(std::size_t inner, std::size_t outer, bool verbatim = true) {
+    segments_.push_back({inner, outer, verbatim});
+  }
   [[nodiscard]] std::size_t to_outer(std::size_t inner) const;
 
  private:
-  std::vector<std::pair<std::size_t, std::size_t>> points_;
+  struct Segment {
+    std::size_t inner;
+    std::size_t outer;
+    bool verbatim;
+  };
+  std::vector<Segment> segments_;
 };
 
 class SourceFile;

@@ -473,6 +473,14 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
                               std::make_move_iterator(result.diagnostics.end()));
     report.notes.insert(report.notes.end(), result.notes.begin(), result.notes.end());
     if (!sources.empty()) report.settings = describe_settings(result.settings);
+    // Settings taken from a template show its symbols, not the stand-ins checked for them.
+    for (ReportSetting& setting : report.settings) {
+      for (const auto& [value, symbol] : result.stand_ins) {
+        for (std::size_t at = setting.value.find(value); at != std::string::npos;
+             at = setting.value.find(value, at + symbol.size()))
+          setting.value.replace(at, value.size(), symbol);
+      }
+    }
   }
   if (project.config) apply_project_rules(*project.config, report.diagnostics);
   std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), diagnostic_less);

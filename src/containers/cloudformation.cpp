@@ -14,6 +14,13 @@ namespace gdl::containers {
 
 namespace {
 
+// Functions whose value depends on the deployment: never resolved offline.
+constexpr std::array<std::string_view, 12> kDeploymentFunctions = {
+    "Fn::If",     "Fn::ImportValue", "Fn::Base64", "Fn::GetAZs", "Fn::Cidr",   "Fn::Transform",
+    "Fn::Equals", "Fn::Not",         "Fn::And",    "Fn::Or",     "Fn::Length", "Fn::ToJsonString"};
+constexpr std::array<std::string_view, 6> kResolvedFunctions = {
+    "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::FindInMap"};
+
 // Deeper than any real template; bounds the recursion on hostile JSON nested 100,000 deep.
 constexpr int kMaxDepth = 200;
 
@@ -95,6 +102,7 @@ class Template {
         mappings && mappings->value.is_object())
       mappings_ = &mappings->value;
 
+    report_unknown_functions(root);
     account_ = hints.account.value_or("000000000000");
     if (!hints.account) stand_in(account_, "${AWS::AccountId}");
     // A template that names the regional principal guardduty.${AWS::Region}.amazonaws.com is
@@ -132,6 +140,28 @@ class Template {
   }
 
  private:
+  // CloudFormation rejects a template that calls a function it does not know, wherever it is.
+  void report_unknown_functions(const json::Value& root) {
+    std::vector<const json::Value*> pending{&root};
+    while (!pending.empty()) {
+      const json::Value* v = pending.back();
+      pending.pop_back();
+      for (const json::Value& item : v->items) pending.push_back(&item);
+      for (const json::Member& m : v->members) {
+        pending.push_back(&m.value);
+        const std::string_view fn = m.key;
+        if (v->members.size() != 1 || !fn.starts_with("Fn::")) continue;
+        const auto known = [fn](const auto& names) {
+          return std::find(names.begin(), names.end(), fn) != names.end();
+        };
+        if (known(kDeploymentFunctions) || known(kResolvedFunctions)) continue;
+        out_.diagnostics.push_back(make_diagnostic(
+            "GD007", make_location(source_, m.key_span),
+            fmt::format("unknown intrinsic function {}: CloudFormation rejects the template", fn)));
+      }
+    }
+  }
+
   void stand_in(const std::string& value, std::string symbol) {
     out_.stand_ins.emplace_back(value, std::move(symbol));
   }
@@ -315,17 +345,9 @@ class Template {
       }
       return unknown(span, "Fn::FindInMap cannot be resolved offline");
     }
-    static constexpr std::array kKnown = {"Fn::If",     "Fn::ImportValue", "Fn::Base64",
-                                          "Fn::GetAZs", "Fn::Cidr",        "Fn::Transform",
-                                          "Fn::Equals", "Fn::Not",         "Fn::And",
-                                          "Fn::Or",     "Fn::Length",      "Fn::ToJsonString"};
-    if (std::find(kKnown.begin(), kKnown.end(), fn) != kKnown.end())
+    if (std::find(kDeploymentFunctions.begin(), kDeploymentFunctions.end(), fn) !=
+        kDeploymentFunctions.end())
       return unknown(span, fmt::format("{} depends on the deployment", fn));
-    if (fn.starts_with("Fn::")) {
-      out_.diagnostics.push_back(make_diagnostic(
-          "GD007", make_location(source_, m.key_span),
-          fmt::format("unknown intrinsic function {}; CloudFormation rejects the template", fn)));
-    }
     return unknown(span, fmt::format("{} is not a known function", fn));
   }
 

@@ -130,6 +130,30 @@ void replace_all(std::string& text, std::string_view from, std::string_view to) 
     text.replace(at, from.size(), to);
 }
 
+// A quoted JSON string on one line is also a valid YAML scalar, so such an edit applies to both.
+bool is_json_scalar_line(std::string_view text) {
+  return text.size() >= 2 && text.front() == '"' && text.back() == '"' &&
+         text.find('\n') == std::string_view::npos;
+}
+
+// A multi-line suggestion on one line: line breaks and the indentation after them go.
+std::string one_line(std::string_view text) {
+  std::string out;
+  bool in_break = false;
+  for (const char c : text) {
+    if (c == '\n' || c == '\r') {
+      in_break = true;
+      continue;
+    }
+    if (in_break && c == ' ') continue;
+    if (in_break && !out.empty() && out.back() != '{' && out.back() != '[' && c != '}' && c != ']')
+      out += ' ';
+    in_break = false;
+    out += c;
+  }
+  return out;
+}
+
 // Findings about a document inside a container: stand-ins shown as the template's symbols,
 // edits written the way the container writes the document (escaped in a JSON string; as a
 // suggestion only where the document is YAML or the edit holds a symbol).
@@ -155,9 +179,12 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
     const bool symbolic = place.stand_ins != nullptr && restore(edit.replacement);
     if (place.quoting == Quoting::json_string) {
       edit.replacement = containers::escape_json_string(edit.replacement);
-    } else if (place.quoting == Quoting::not_json || symbolic) {
-      d.notes.push_back(
-          fmt::format("suggested text at line {}: {}", edit.location.start.line, edit.replacement));
+    } else if ((place.quoting == Quoting::not_json && !is_json_scalar_line(edit.replacement)) ||
+               symbolic) {
+      // A JSON statement cannot be pasted into YAML (nor a symbol into a template value as-is):
+      // it is shown as a suggestion on one line instead of an edit.
+      d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line,
+                                    one_line(edit.replacement)));
       continue;
     }
     kept.push_back(std::move(edit));
@@ -185,6 +212,8 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
         extractions.emplace_back(containers::extract(*source, hints));
     append(result.diagnostics, std::move(extraction.diagnostics));
     append_notes(result.notes, extraction.notes);
+    result.stand_ins.insert(result.stand_ins.end(), extraction.stand_ins.begin(),
+                            extraction.stand_ins.end());
     if (extraction.has_settings) {
       exportcfg::merge_settings(stated, extraction.settings);
       any_stated = true;

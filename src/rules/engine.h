@@ -35,6 +35,8 @@ struct LintResult {
   exportcfg::ExportSettings settings;   // as given, completed by inference
   std::vector<DocumentSummary> documents;
   std::vector<std::string> notes;  // how containers were read, for --verbose
+  // Stand-in values checked for template symbols, and the symbols ("${AWS::AccountId}").
+  std::vector<std::pair<std::string, std::string>> stand_ins;
 };
 
 // Checks `sources` as one export setup with the given settings (flags and config).

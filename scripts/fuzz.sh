@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_json fuzz_check fuzz_simulate fuzz_config)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_json fuzz_check fuzz_simulate fuzz_config fuzz_container)
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DGDL_FUZZ=ON -DGDL_BUILD_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
 cmake --build build-fuzz -j2 > /dev/null
@@ -18,6 +18,14 @@ for h in "${harnesses[@]}"; do
   mkdir -p "$corpus"
   # Seeds: every fixture and example; for simulate, each oracle vector on its own.
   find testdata examples -name '*.json' -not -path '*/schemas/*' -exec cp {} "$corpus/" \; 2>/dev/null || true
+  if [ "$h" = fuzz_container ]; then
+    # The harness reads its first byte as the kind of file: y(aml), t(erraform), or JSON.
+    find testdata/containers examples/cloudformation -type f \( -name '*.yaml' -o -name '*.tf' -o -name '*.json' \) |
+      while read -r f; do
+        case "$f" in *.yaml) k=y ;; *.tf) k=t ;; *) k=j ;; esac
+        { printf '%s' "$k"; cat "$f"; } > "$corpus/seed-$(echo "$f" | tr '/' '_')"
+      done
+  fi
   if [ "$h" = fuzz_simulate ]; then
     split -l 1 testdata/oracle/vectors.jsonl "$corpus/vector-"
   fi

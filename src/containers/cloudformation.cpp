@@ -80,7 +80,7 @@ struct Resource {
 class Template {
  public:
   Template(const json::Value& root, const SourceFile& source, const Hints& hints, Extraction& out)
-      : root_(root), source_(source), out_(out) {
+      : source_(source), out_(out) {
     if (const json::Member* resources = root.find("Resources");
         resources && resources->value.is_object()) {
       for (const json::Member& m : resources->value.members) {
@@ -501,7 +501,6 @@ class Template {
     stand_in(value, std::move(symbol));
   }
 
-  const json::Value& root_;
   const SourceFile& source_;
   Extraction& out_;
   std::map<std::string, Resource, std::less<>> resources_;

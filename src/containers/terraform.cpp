@@ -142,8 +142,6 @@ class HclScanner {
   }
 
  private:
-  bool at_line_start_token(std::size_t i) const { return i < text_.size(); }
-
   std::size_t skip_space_and_comments(std::size_t i) const {
     while (i < text_.size()) {
       const char c = text_[i];

@@ -49,6 +49,19 @@ std::string location_prefix(const Location& loc) {
   return fmt::format("{}:{}:{}", escape_for_terminal(loc.file), loc.start.line, loc.start.column);
 }
 
+constexpr std::size_t kMaxSnippetColumns = 120;
+constexpr std::size_t kSnippetContext = 40;
+
+// The byte offset of the `n`th code point of `text` (its size when there are fewer).
+std::size_t byte_of_code_point(std::string_view text, std::size_t n) {
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (seen++ == n) return i;
+  }
+  return text.size();
+}
+
 void write_snippet(const SourceFile& source, const Location& loc, const Palette& palette,
                    std::ostream& out) {
   const std::string_view line = source.lines().line_text(loc.start.line);
@@ -57,7 +70,7 @@ void write_snippet(const SourceFile& source, const Location& loc, const Palette&
   const std::size_t line_start = source.lines().line_start(loc.start.line);
   const std::size_t prefix_bytes =
       std::min(loc.span.begin - std::min(loc.span.begin, line_start), line.size());
-  const std::size_t caret = count_code_points(escape_for_terminal(line.substr(0, prefix_bytes)));
+  std::size_t caret = count_code_points(escape_for_terminal(line.substr(0, prefix_bytes)));
   std::size_t width = 1;
   if (loc.end.line == loc.start.line && loc.span.end > loc.span.begin) {
     const std::size_t end_bytes = std::min(loc.span.end - line_start, line.size());
@@ -67,8 +80,23 @@ void write_snippet(const SourceFile& source, const Location& loc, const Palette&
     width = std::max<std::size_t>(
         1, count_code_points(shown) - std::min(caret, count_code_points(shown)));
   }
+  // A long line (a policy in a JSON string, a minified file) is shown as a window around the
+  // finding, so the caret stays on screen.
+  std::string window = shown;
+  const std::size_t columns = count_code_points(shown);
+  if (columns > kMaxSnippetColumns) {
+    const std::size_t from = caret > kSnippetContext ? caret - kSnippetContext : 0;
+    const std::size_t length = std::min(columns - from, kMaxSnippetColumns);
+    const std::size_t begin = byte_of_code_point(shown, from);
+    window = shown.substr(begin, byte_of_code_point(shown, from + length) - begin);
+    if (from > 0) window = "..." + window;
+    if (from + length < columns) window += "...";
+    caret = caret - from + (from > 0 ? 3 : 0);
+    width = std::min(width, length - std::min(length, caret - (from > 0 ? 3 : 0)));
+    width = std::max<std::size_t>(width, 1);
+  }
   const std::string gutter = fmt::format("{:>5}", loc.start.line);
-  out << gutter << " | " << shown << '\n';
+  out << gutter << " | " << window << '\n';
   out << std::string(gutter.size(), ' ') << " | " << std::string(caret, ' ')
       << palette.paint("1;32", fmt::format("^{}", std::string(width - 1, '~'))) << '\n';
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "containers/json_string.h"
 #include "containers/yaml_reader.h"
 #include "report/rule_catalog.h"
 
@@ -43,6 +44,32 @@ std::string hex_digits(std::string_view seed, std::size_t count) {
     if (hash == 0) hash = fnv1a(out + std::string(seed));
   }
   return out;
+}
+
+// The one 12-digit account id the text names (in an ARN's account field or as a whole string),
+// if it names exactly one.
+std::optional<std::string> only_account_named(std::string_view text) {
+  std::optional<std::string> found;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (std::size_t i = 0; i + 12 <= text.size();) {
+    if (!digit(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < text.size() && digit(text[j])) ++j;
+    const char before = i > 0 ? text[i - 1] : ' ';
+    const char after = j < text.size() ? text[j] : ' ';
+    const bool delimited = (before == ':' && after == ':') || (before == '"' && after == '"') ||
+                           (before == '\'' && after == '\'');
+    if (j - i == 12 && delimited) {
+      std::string account(text.substr(i, 12));
+      if (found && *found != account) return std::nullopt;
+      found = std::move(account);
+    }
+    i = j;
+  }
+  return found;
 }
 
 std::string bucket_name_stand_in(std::string_view logical_id) {
@@ -103,8 +130,11 @@ class Template {
       mappings_ = &mappings->value;
 
     report_unknown_functions(root);
-    account_ = hints.account.value_or("000000000000");
-    if (!hints.account) stand_in(account_, "${AWS::AccountId}");
+    // A template that names exactly one account literally is almost always deployed in it:
+    // that account stands for ${AWS::AccountId}, so literal and symbolic uses agree.
+    const std::optional<std::string> named = only_account_named(source.text());
+    account_ = hints.account.value_or(named.value_or("000000000000"));
+    if (!hints.account && !named) stand_in(account_, "${AWS::AccountId}");
     // A template that names the regional principal guardduty.${AWS::Region}.amazonaws.com is
     // meant for opt-in Regions: its stand-in Region is one.
     const bool regional = source.text().find("guardduty.${AWS::Region}") != std::string_view::npos;
@@ -119,9 +149,9 @@ class Template {
                                : ""));
     }
     if (!hints.account) {
-      out_.notes.push_back(
-          fmt::format("{}: ${{AWS::AccountId}} is checked as {} (give --account to use yours)",
-                      source.path(), account_));
+      out_.notes.push_back(fmt::format(
+          "{}: ${{AWS::AccountId}} is checked as {}{} (give --account to use yours)", source.path(),
+          account_, named ? ", the only account the template names" : ""));
     }
   }
 
@@ -177,13 +207,22 @@ class Template {
     doc.source = &source_;
     std::optional<json::Value> resolved = resolve(policy->value, 0);
     if (!resolved) return;
-    if (resolved->is_string() && unknown_spans_.empty()) {
-      // A policy written as a JSON string (valid in CloudFormation JSON templates).
-      out_.diagnostics.push_back(make_diagnostic(
-          "GD007", make_location(source_, policy->value.span),
-          fmt::format("{} of {} is a string; write the policy as a {} object so it can be "
-                      "checked",
-                      property, id, quoting == Quoting::not_json ? "YAML" : "JSON")));
+    if (resolved->is_string()) {
+      // CloudFormation also takes a policy as a JSON string. In a JSON template the string is
+      // decoded and checked where it is written; elsewhere (YAML scalars, Fn::Sub results) its
+      // bytes cannot be placed exactly, so it is noted, not guessed at.
+      if (policy->value.is_string() && quoting == Quoting::verbatim) {
+        doc.decoded = decode_json_string(source_, policy->value.span, source_.path());
+        doc.source = doc.decoded.get();
+        doc.needs_parse = true;
+        doc.simulate = !repaired;
+        out_.documents.push_back(std::move(doc));
+      } else {
+        const Position p = source_.position(policy->value.span.begin);
+        out_.notes.push_back(fmt::format(
+            "{}:{}:{}: {} of {} is written as a string; write it as an object to have it checked",
+            source_.path(), p.line, p.column, property, id));
+      }
       return;
     }
     doc.tree = std::move(*resolved);

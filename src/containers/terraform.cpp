@@ -314,9 +314,17 @@ class HclScanner {
     if (raw.starts_with("<<")) {
       const auto h = read_heredoc(value.begin);
       if (!h) return;
-      const std::string_view body = text_.substr(h->body_begin, h->body_end - h->body_begin);
-      if (has_interpolation(body)) return note_not_plain(label, value, "interpolation");
-      doc.decoded = heredoc_source(*h);
+      doc.decoded = heredoc_source(*h, doc.unknown_spans);
+      if (!doc.unknown_spans.empty()) {
+        // Interpolated values are known only when Terraform runs: the JSON around them is
+        // still checked, but nothing about them, and GuardDuty's requests are not simulated.
+        doc.simulate = false;
+        const Position p = source_.position(value.begin);
+        out_.notes.push_back(fmt::format(
+            "{}:{}:{}: the policy of {} interpolates {} value(s) known only when Terraform runs; "
+            "its JSON is checked, its permissions are not simulated (check the plan for that)",
+            source_.path(), p.line, p.column, label, doc.unknown_spans.size()));
+      }
     } else if (raw.starts_with("\"")) {
       if (has_interpolation(raw)) return note_not_plain(label, value, "interpolation");
       doc.decoded = decode_json_string(source_, value, source_.path());
@@ -347,8 +355,10 @@ class HclScanner {
   }
 
   // The heredoc body as its own text; with <<- the common indentation is removed, and each
-  // line's bytes map back to where they are in the .tf file.
-  std::unique_ptr<SourceFile> heredoc_source(const Heredoc& h) const {
+  // line's bytes map back to where they are in the .tf file. Interpolations (`${...}`, `%{...}`)
+  // become stand-ins (inside a JSON string) or a JSON string (outside one); their spans are
+  // recorded as unknown. `$${` and `%%{` are HCL's escapes for a literal `${` and `%{`.
+  std::unique_ptr<SourceFile> heredoc_source(const Heredoc& h, std::vector<Span>& unknown) const {
     std::vector<std::pair<std::size_t, std::size_t>> lines;  // [begin, end) incl. line break
     for (std::size_t line = h.body_begin; line < h.body_end;) {
       std::size_t next = text_.find('\n', line);
@@ -368,11 +378,42 @@ class HclScanner {
     }
     Embedding embedding{&source_, {}, Quoting::verbatim};
     std::string body;
+    bool in_string = false;
     for (const auto& [b, e] : lines) {
       std::size_t from = b;
       while (from < e && from - b < strip && (text_[from] == ' ' || text_[from] == '\t')) ++from;
       embedding.map.add(body.size(), from);
-      body.append(text_.substr(from, e - from));
+      for (std::size_t i = from; i < e;) {
+        const char c = text_[i];
+        const bool opens = (c == '$' || c == '%') && i + 1 < e && text_[i + 1] == '{';
+        const bool escaped =
+            (c == '$' || c == '%') && i + 2 < e && text_[i + 1] == c && text_[i + 2] == '{';
+        if (escaped) {
+          embedding.map.add(body.size(), i, false);
+          body += c;
+          body += '{';
+          i += 3;
+          embedding.map.add(body.size(), i);
+          continue;
+        }
+        if (opens) {
+          std::size_t depth = 0, j = i + 1;
+          for (; j < e; ++j) {
+            if (text_[j] == '{') ++depth;
+            if (text_[j] == '}' && --depth == 0) break;
+          }
+          const std::size_t end = std::min(j + 1, e);
+          unknown.push_back({i, end});
+          embedding.map.add(body.size(), i, false);
+          body += in_string ? "tf-unknown" : "\"tf-unknown\"";
+          i = end;
+          embedding.map.add(body.size(), i);
+          continue;
+        }
+        if (c == '"' && (i == from || text_[i - 1] != '\\')) in_string = !in_string;
+        body += c;
+        ++i;
+      }
     }
     embedding.map.add(body.size(), h.body_end);
     return std::make_unique<SourceFile>(source_.path(), std::move(body), std::move(embedding));

@@ -354,7 +354,9 @@ class Diagnoser {
     return i + std::max<std::size_t>(1, valid_utf8_sequence_length(w_.substr(i)));
   }
   [[nodiscard]] std::string where(std::size_t working_offset) const {
-    const Position p = source_.position(map_.to_original(working_offset));
+    const Position p =
+        make_location(source_, {map_.to_original(working_offset), map_.to_original(working_offset)})
+            .start;
     return fmt::format("line {}, column {}", p.line, p.column);
   }
   [[nodiscard]] std::string quoted(std::size_t begin, std::size_t end, std::size_t max = 40) const {
@@ -1035,7 +1037,7 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
   for (std::size_t i = 0; i < dups.size(); ++i) {
     const Span first{map.to_original(dups[i].first.begin), map.to_original(dups[i].first.end)};
     const Span again{map.to_original(dups[i].second.begin), map.to_original(dups[i].second.end)};
-    const Position p = source.position(first.begin);
+    const Position p = make_location(source, first).start;
     Diagnostic d = make_diagnostic(
         "GD002", make_location(source, again),
         fmt::format("duplicate key \"{}\" in the same object (first at line {}, column {}); JSON "

@@ -123,6 +123,13 @@ bool contains(Span outer, Span inner) {
   return inner.begin >= outer.begin && inner.begin < outer.end;
 }
 
+// Whether a finding's span touches an unknown value: a finding about a string that holds one
+// (or a statement that does) would be a guess.
+bool overlaps(Span unknown, Span finding) {
+  if (finding.end <= finding.begin) return contains(unknown, finding);
+  return finding.begin < unknown.end && unknown.begin < finding.end;
+}
+
 void replace_all(std::string& text, std::string_view from, std::string_view to) {
   if (from.empty()) return;
   for (std::size_t at = text.find(from); at != std::string::npos;
@@ -311,7 +318,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
     return std::any_of(placements.begin(), placements.end(), [&](const Placement& p) {
       return p.file == d.location.file &&
              std::any_of(p.unknown_spans.begin(), p.unknown_spans.end(),
-                         [&](Span u) { return contains(u, d.location.span); });
+                         [&](Span u) { return overlaps(u, d.location.span); });
     });
   });
   for (Diagnostic& d : result.diagnostics) {

@@ -29,6 +29,20 @@ py "
 import json,sys
 pattern='arn:aws:s3:::' + '*a'*40 + '*b'
 sys.stdout.write(json.dumps({'Version':'2012-10-17','Statement':[{'Effect':'Allow','Principal':{'Service':'guardduty.amazonaws.com'},'Action':'s3:PutObject','Resource':[pattern, 'arn:aws:s3:::' + '*'*500 + 'z'],'Condition':{'StringLike':{'aws:SourceArn':'*a'*300+'*b'}}}]}))" > "$dir/adversarial-wildcards.json"
+# Containers: alias expansion ("billion laughs"), deep YAML, unclosed heredocs, a big policy in
+# CLI output, a template with 300,000 resources.
+py "
+import sys
+lines=['Resources:','  K:','    Type: AWS::KMS::Key','    Properties:','      Tags:','        a0: &a0 [x,x,x,x,x,x,x,x,x,x]']
+lines+=['        a%d: &a%d [' % (i,i) + ','.join(['*a%d' % (i-1)]*10) + ']' for i in range(1,10)]
+sys.stdout.write('\\n'.join(lines)+'\\n')" > "$dir/yaml-aliases.yaml"
+py "import sys; sys.stdout.write('Resources: ' + '['*100000 + ']'*100000)" > "$dir/yaml-deep.yaml"
+py "import sys; sys.stdout.write('resource \"aws_s3_bucket_policy\" \"x\" {\\n' + 'x = <<A\\n'*200000 + '}\\n')" > "$dir/heredocs.tf"
+py "
+import json,sys
+p=json.dumps({'Version':'2012-10-17','Statement':[{'Sid':'S%d'%i,'Effect':'Allow','Principal':'*','Action':'s3:GetObject','Resource':'arn:aws:s3:::b/*'} for i in range(20000)]})
+sys.stdout.write(json.dumps({'Policy':p}))" > "$dir/cli-policy-2MB.json"
+py "import sys; sys.stdout.write('Resources:\\n' + ''.join('  R%d: {Type: AWS::SNS::Topic}\\n' % i for i in range(300000)))" > "$dir/template-300k.yaml"
 mkdir "$dir/a-directory"
 mkfifo "$dir/a-fifo.json"
 echo '{}' > "$dir/unreadable.json" && chmod 000 "$dir/unreadable.json"  # (root can still read it)
@@ -53,6 +67,9 @@ run() {  # name, then the command's arguments
 for f in deep-100000 string-10MB keys-1M statements-100k file-50MB line-5MB numbers nul-and-surrogates \
          bad-utf8 crlf-cr-tabs adversarial-wildcards a-fifo unreadable dangling; do
   run "$f" check -q --fail-on never "$dir/$f.json"
+done
+for f in yaml-aliases.yaml yaml-deep.yaml heredocs.tf cli-policy-2MB.json template-300k.yaml; do
+  run "$f" check --fail-on never "$dir/$f"
 done
 run "a-directory (empty scan)" check "$dir/a-directory"
 run "symlink loop in a scan" check "$dir/tree"

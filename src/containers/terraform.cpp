@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "containers/json_string.h"
 #include "report/rule_catalog.h"
 
@@ -225,6 +227,11 @@ class HclScanner {
     const std::size_t eol = text_.find('\n', i);
     if (eol == std::string_view::npos) return std::nullopt;
     h.body_begin = eol + 1;
+    // A marker never closed after some point is never closed after a later one either: without
+    // this, a file of unclosed heredocs would be scanned to its end once per opener.
+    if (auto unclosed = unclosed_after_.find(marker);
+        unclosed != unclosed_after_.end() && unclosed->second <= h.body_begin)
+      return std::nullopt;
     for (std::size_t line = h.body_begin; line < text_.size();) {
       std::size_t next = text_.find('\n', line);
       if (next == std::string_view::npos) next = text_.size();
@@ -239,6 +246,7 @@ class HclScanner {
       }
       line = next + 1;
     }
+    unclosed_after_[std::string(marker)] = h.body_begin;
     return std::nullopt;
   }
 
@@ -444,6 +452,7 @@ class HclScanner {
   const SourceFile& source_;
   std::string_view text_;
   Extraction& out_;
+  mutable std::map<std::string, std::size_t, std::less<>> unclosed_after_;
 };
 
 }  // namespace

@@ -1,26 +1,26 @@
 #include "containers/yaml_reader.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml.h>
 
 #include <algorithm>
 #include <array>
+#include <map>
 
 #include "report/rule_catalog.h"
+
+// libyaml's event parser rather than a DOM library: it is iterative (no recursion, so hostile
+// nesting cannot overflow the stack), streams (memory is our own tree), and gives every node
+// its exact start and end, so spans need no guessing. Aliases are expanded by us, on a budget.
 
 namespace gdl::containers {
 
 namespace {
 
-// yaml-cpp parses recursively: hostile nesting would overflow the stack, so deeper input is
-// refused before it reaches the parser. Real templates nest a few dozen levels.
-constexpr std::size_t kMaxDepth = 400;
 constexpr int kMaxRepairs = 8;
-
-constexpr std::array kShortForms = {
-    "Ref",       "Sub",         "GetAtt", "Join",      "Select", "Split",       "If",
-    "FindInMap", "ImportValue", "Base64", "GetAZs",    "Equals", "Not",         "And",
-    "Or",        "Condition",   "Cidr",   "Transform", "Length", "ToJsonString"};
+// libyaml re-examines every open flow level on each token, so hostile nesting is quadratic;
+// deeper input is refused before it reaches the parser. Real templates nest a few dozen levels.
+constexpr std::size_t kMaxDepth = 400;
 
 // An upper bound on the nesting the text can produce: block indentation plus sequence
 // indicators on a line, and open flow brackets.
@@ -53,80 +53,10 @@ std::size_t estimated_depth(std::string_view text) {
   return deepest;
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t';
-}
-
-std::size_t line_end(std::string_view text, std::size_t at) {
-  while (at < text.size() && text[at] != '\n' && text[at] != '\r') ++at;
-  return at;
-}
-
-std::size_t indentation_at(std::string_view text, std::size_t at) {
-  std::size_t start = at;
-  while (start > 0 && text[start - 1] != '\n' && text[start - 1] != '\r') --start;
-  std::size_t i = start;
-  while (i < text.size() && text[i] == ' ') ++i;
-  return i - start;
-}
-
-// Where the scalar starting at `pos` ends: yaml-cpp gives only where nodes start.
-std::size_t scalar_end(std::string_view text, std::size_t pos, bool in_flow) {
-  std::size_t i = std::min(pos, text.size());
-  while (i < text.size() && (text[i] == '!' || text[i] == '&')) {
-    while (i < text.size() && !is_space(text[i]) && text[i] != '\n') ++i;
-    while (i < text.size() && is_space(text[i])) ++i;
-  }
-  if (i >= text.size()) return text.size();
-  const char c = text[i];
-  if (c == '"') {
-    for (++i; i < text.size() && text[i] != '"'; ++i) {
-      if (text[i] == '\\') ++i;
-    }
-    return std::min(i + 1, text.size());
-  }
-  if (c == '\'') {
-    for (++i; i < text.size(); ++i) {
-      if (text[i] != '\'') continue;
-      if (i + 1 < text.size() && text[i + 1] == '\'') {
-        ++i;
-        continue;
-      }
-      return i + 1;
-    }
-    return text.size();
-  }
-  if (c == '|' || c == '>') {
-    // A block scalar runs over the following lines indented deeper than the line it starts on.
-    const std::size_t base = indentation_at(text, pos);
-    std::size_t end = line_end(text, i);
-    std::size_t next = end;
-    while (next < text.size()) {
-      next += (text[next] == '\r' && next + 1 < text.size() && text[next + 1] == '\n') ? std::size_t{2} : std::size_t{1};
-      const std::size_t eol = line_end(text, next);
-      std::size_t first = next;
-      while (first < eol && text[first] == ' ') ++first;
-      if (first == eol) {  // blank line: part of the block if more follows
-        next = eol;
-        continue;
-      }
-      if (first - next <= base) break;
-      end = eol;
-      next = eol;
-    }
-    return end;
-  }
-  std::size_t end = i;
-  for (; i < text.size() && text[i] != '\n' && text[i] != '\r'; ++i) {
-    if (text[i] == '#' && i > pos && is_space(text[i - 1])) break;
-    if (in_flow && (text[i] == ',' || text[i] == ']' || text[i] == '}')) break;
-    if (text[i] == ':' && (i + 1 >= text.size() || is_space(text[i + 1]) || text[i + 1] == '\n' ||
-                           text[i + 1] == '\r'))
-      break;
-    if (!is_space(text[i])) end = i + 1;
-  }
-  return end;
-}
+constexpr std::array<std::string_view, 20> kShortForms = {
+    "Ref",       "Sub",         "GetAtt", "Join",      "Select", "Split",       "If",
+    "FindInMap", "ImportValue", "Base64", "GetAZs",    "Equals", "Not",         "And",
+    "Or",        "Condition",   "Cidr",   "Transform", "Length", "ToJsonString"};
 
 bool is_plain_number(std::string_view s) {
   std::size_t i = 0;
@@ -148,27 +78,195 @@ bool is_plain_number(std::string_view s) {
   return i == s.size();
 }
 
-class Converter {
+// libyaml counts characters; spans are bytes. Byte offsets of every kStride-th character make
+// each conversion O(kStride).
+class CharToByte {
  public:
-  Converter(const SourceFile& source, std::vector<Diagnostic>& diagnostics)
-      : source_(source), text_(source.text()), diagnostics_(diagnostics) {}
+  explicit CharToByte(std::string_view text) : text_(text) {
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+      if (chars % kStride == 0) checkpoints_.push_back(i);
+      ++chars;
+    }
+  }
 
-  json::Value convert(const YAML::Node& node, bool in_flow, std::size_t fallback) {
-    const YAML::Mark mark = node.Mark();
-    const std::size_t pos = mark.pos >= 0 && static_cast<std::size_t>(mark.pos) <= text_.size()
-                                ? static_cast<std::size_t>(mark.pos)
-                                : fallback;
-    const std::string& tag = node.Tag();
-    if (tag.size() > 1 && tag[0] == '!' && tag[1] != '!') return intrinsic(node, tag, pos, in_flow);
-    return plain(node, tag, pos, in_flow);
+  [[nodiscard]] std::size_t operator()(std::size_t index) const {
+    const std::size_t block = index / kStride;
+    if (block >= checkpoints_.size()) return text_.size();
+    std::size_t at = checkpoints_[block];
+    for (std::size_t left = index % kStride; left > 0 && at < text_.size(); --left) {
+      ++at;
+      while (at < text_.size() && (static_cast<unsigned char>(text_[at]) & 0xC0) == 0x80) ++at;
+    }
+    return std::min(at, text_.size());
   }
 
  private:
-  json::Value intrinsic(const YAML::Node& node, const std::string& tag, std::size_t pos,
-                        bool in_flow) {
-    const std::string name = tag.substr(1);
+  static constexpr std::size_t kStride = 256;
+  std::string_view text_;
+  std::vector<std::size_t> checkpoints_;
+};
+
+json::Value clone(const json::Value& v) {
+  json::Value copy(v.kind, v.span);
+  copy.boolean = v.boolean;
+  copy.text = v.text;
+  copy.items.reserve(v.items.size());
+  for (const json::Value& item : v.items) copy.items.push_back(clone(item));
+  for (const json::Member& m : v.members) {
+    json::Member member;
+    member.key = m.key;
+    member.key_span = m.key_span;
+    member.value = clone(m.value);
+    copy.members.push_back(std::move(member));
+  }
+  return copy;
+}
+
+std::size_t count_values(const json::Value& v) {
+  std::size_t n = 1;
+  for (const json::Value& item : v.items) n += count_values(item);
+  for (const json::Member& m : v.members) n += count_values(m.value);
+  return n;
+}
+
+std::string_view tag_of(const yaml_char_t* tag) {
+  return tag == nullptr ? std::string_view() : reinterpret_cast<const char*>(tag);
+}
+
+class Builder {
+ public:
+  Builder(const SourceFile& source, std::string_view text, std::vector<Diagnostic>& diagnostics)
+      : source_(source), text_(text), bytes_(text), diagnostics_(diagnostics) {}
+
+  // Consumes one event; false once the first document is complete.
+  bool on_event(const yaml_event_t& e) {
+    const Span span{bytes_(e.start_mark.index), bytes_(e.end_mark.index)};
+    switch (e.type) {
+      case YAML_SCALAR_EVENT: {
+        const auto& s = e.data.scalar;
+        const std::string_view tag = tag_of(s.tag);
+        const std::string value(reinterpret_cast<const char*>(s.value), s.length);
+        json::Kind kind = json::Kind::string;
+        const bool plain = s.style == YAML_PLAIN_SCALAR_STYLE && tag.empty();
+        if (plain) {
+          if (value.empty() || value == "~" || value == "null" || value == "Null" ||
+              value == "NULL") {
+            kind = json::Kind::null;
+          } else if (value == "true" || value == "True" || value == "TRUE" || value == "false" ||
+                     value == "False" || value == "FALSE") {
+            kind = json::Kind::boolean;
+          } else if (is_plain_number(value)) {
+            kind = json::Kind::number;
+          }
+        }
+        json::Value v(kind, span);
+        v.boolean = kind == json::Kind::boolean && (value[0] == 't' || value[0] == 'T');
+        v.text = value;
+        finish(std::move(v), tag, tag_of(s.anchor), span);
+        return true;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        const bool map = e.type == YAML_MAPPING_START_EVENT;
+        Frame frame;
+        frame.value = json::Value(map ? json::Kind::object : json::Kind::array, span);
+        frame.flow = map ? e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                         : e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+        frame.tag = tag_of(map ? e.data.mapping_start.tag : e.data.sequence_start.tag);
+        frame.anchor = tag_of(map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor);
+        frame.start = span;
+        stack_.push_back(std::move(frame));
+        return true;
+      }
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: {
+        if (stack_.empty()) return true;
+        Frame frame = std::move(stack_.back());
+        stack_.pop_back();
+        // A flow collection ends at its bracket; a block one after its last value (libyaml's
+        // end mark for it is the start of whatever follows).
+        if (frame.flow) {
+          frame.value.span.end = std::max(frame.value.span.begin, span.end);
+        } else {
+          frame.value.span.end = std::max(frame.value.span.begin, frame.last_end);
+        }
+        finish(std::move(frame.value), frame.tag, frame.anchor, frame.start);
+        return true;
+      }
+      case YAML_ALIAS_EVENT: {
+        const std::string_view name = tag_of(e.data.alias.anchor);
+        auto it = anchors_.find(name);
+        if (it == anchors_.end()) {
+          diagnostics_.push_back(make_diagnostic(
+              "GD007", make_location(source_, span),
+              fmt::format("*{} names no anchor (&{}) defined before it", name, name)));
+          emit(json::Value(json::Kind::null, span));
+          return true;
+        }
+        // Aliases share values: a few lines can expand to billions ("billion laughs").
+        // Without aliases a document has fewer values than bytes, so past that we stop.
+        values_ += it->second.size;
+        if (values_ > text_.size() + 64) {
+          over_budget_ = true;
+          diagnostics_.push_back(make_diagnostic(
+              "GD007", make_location(source_, span),
+              "the YAML's aliases (*name) expand to more values than the file has bytes; the "
+              "template was not read"));
+          return false;
+        }
+        json::Value copy = clone(it->second.value);
+        copy.span = span;
+        emit(std::move(copy));
+        return true;
+      }
+      case YAML_DOCUMENT_END_EVENT:
+        return root_.has_value() ? false : true;
+      default:
+        return true;
+    }
+  }
+
+  std::optional<json::Value> take_root() {
+    if (over_budget_) return std::nullopt;
+    return std::move(root_);
+  }
+
+ private:
+  struct Frame {
+    json::Value value;
+    bool flow = false;
+    std::string tag;
+    std::string anchor;
+    Span start;
+    std::size_t last_end = 0;
+    bool has_key = false;
+    std::string key;
+    Span key_span;
+  };
+  struct Anchor {
+    json::Value value;
+    std::size_t size = 0;
+  };
+
+  // A completed node: its tag applied, its anchor remembered, then placed in its parent.
+  void finish(json::Value v, std::string_view tag, std::string_view anchor, Span tag_at) {
+    ++values_;
+    if (tag.size() > 1 && tag[0] == '!' && tag[1] != '!') v = intrinsic(std::move(v), tag, tag_at);
+    if (!anchor.empty()) {
+      Anchor a;
+      a.value = clone(v);
+      a.size = count_values(v);
+      anchors_.insert_or_assign(std::string(anchor), std::move(a));
+    }
+    emit(std::move(v));
+  }
+
+  json::Value intrinsic(json::Value inner, std::string_view tag, Span at) {
+    const std::string_view name = tag.substr(1);
     const bool known = std::find(kShortForms.begin(), kShortForms.end(), name) != kShortForms.end();
-    const Span tag_span{pos, std::min(text_.size(), pos + tag.size())};
+    const Span tag_span{at.begin, std::min(text_.size(), at.begin + tag.size())};
     if (!known) {
       diagnostics_.push_back(make_diagnostic(
           "GD007", make_location(source_, tag_span),
@@ -178,8 +276,6 @@ class Converter {
                       "unknown",
                       tag)));
     }
-    json::Value inner = plain(node, "?", pos, in_flow);
-    inner.span.begin = std::min(inner.span.begin, inner.span.end);
     if (name == "GetAtt" && inner.is_string()) {
       // `!GetAtt Resource.Attribute` is the list form [Resource, Attribute].
       const std::size_t dot = inner.text.find('.');
@@ -194,91 +290,84 @@ class Converter {
       }
       inner = std::move(list);
     }
-    json::Value object(json::Kind::object, Span{pos, std::max(pos, inner.span.end)});
+    if (inner.kind == json::Kind::null || inner.kind == json::Kind::boolean ||
+        inner.kind == json::Kind::number) {
+      inner.kind = json::Kind::string;  // `!Ref Name`: the argument is text
+    }
+    json::Value object(json::Kind::object, Span{at.begin, std::max(at.begin, inner.span.end)});
     json::Member member;
-    member.key = !known ? tag : name == "Ref" || name == "Condition" ? name : "Fn::" + name;
+    member.key = !known                                 ? std::string(tag)
+                 : name == "Ref" || name == "Condition" ? std::string(name)
+                                                        : "Fn::" + std::string(name);
     member.key_span = tag_span;
     member.value = std::move(inner);
     object.members.push_back(std::move(member));
     return object;
   }
 
-  json::Value plain(const YAML::Node& node, const std::string& tag, std::size_t pos, bool in_flow) {
-    switch (node.Type()) {
-      case YAML::NodeType::Scalar: {
-        const std::size_t end = scalar_end(text_, pos, in_flow);
-        const std::string& scalar = node.Scalar();
-        const bool quoted = tag == "!" || tag == "tag:yaml.org,2002:str";
-        json::Kind kind = json::Kind::string;
-        if (!quoted) {
-          if (scalar.empty() || scalar == "~" || scalar == "null" || scalar == "Null" ||
-              scalar == "NULL") {
-            kind = json::Kind::null;
-          } else if (scalar == "true" || scalar == "True" || scalar == "TRUE" ||
-                     scalar == "false" || scalar == "False" || scalar == "FALSE") {
-            kind = json::Kind::boolean;
-          } else if (is_plain_number(scalar)) {
-            kind = json::Kind::number;
-          }
-        }
-        json::Value v(kind, Span{pos, std::max(pos, end)});
-        v.text = scalar;
-        v.boolean = kind == json::Kind::boolean && (scalar[0] == 't' || scalar[0] == 'T');
-        return v;
-      }
-      case YAML::NodeType::Sequence: {
-        const bool flow = node.Style() == YAML::EmitterStyle::Flow;
-        json::Value v(json::Kind::array, Span{pos, pos});
-        for (const YAML::Node& item : node) {
-          v.items.push_back(convert(item, flow, v.span.end));
-          v.span.end = std::max(v.span.end, v.items.back().span.end);
-        }
-        if (flow) v.span.end = closing_bracket(v.span.end, ']');
-        return v;
-      }
-      case YAML::NodeType::Map: {
-        const bool flow = node.Style() == YAML::EmitterStyle::Flow;
-        json::Value v(json::Kind::object, Span{pos, pos});
-        for (auto it = node.begin(); it != node.end(); ++it) {
-          json::Member member;
-          const YAML::Mark key_mark = it->first.Mark();
-          const std::size_t key_pos =
-              key_mark.pos >= 0 && static_cast<std::size_t>(key_mark.pos) <= text_.size()
-                  ? static_cast<std::size_t>(key_mark.pos)
-                  : v.span.end;
-          member.key = it->first.IsScalar() ? it->first.Scalar() : std::string();
-          member.key_span = {key_pos, std::max(key_pos, scalar_end(text_, key_pos, flow))};
-          member.value = convert(it->second, flow, member.key_span.end);
-          if (member.value.kind == json::Kind::null && member.value.text.empty()) {
-            member.value.span = {member.key_span.end, member.key_span.end};  // `Key:` alone
-          }
-          v.span.end = std::max({v.span.end, member.key_span.end, member.value.span.end});
-          v.members.push_back(std::move(member));
-        }
-        if (flow) v.span.end = closing_bracket(v.span.end, '}');
-        return v;
-      }
-      case YAML::NodeType::Null:
-      case YAML::NodeType::Undefined:
-        break;
+  void emit(json::Value v) {
+    if (stack_.empty()) {
+      if (!root_) root_ = std::move(v);
+      return;
     }
-    json::Value v(json::Kind::null, Span{pos, pos});
-    return v;
-  }
-
-  // Just past the flow collection's closing bracket, found after its last item.
-  std::size_t closing_bracket(std::size_t from, char bracket) const {
-    for (std::size_t i = from; i < text_.size(); ++i) {
-      if (text_[i] == bracket) return i + 1;
-      if (!is_space(text_[i]) && text_[i] != '\n' && text_[i] != '\r' && text_[i] != ',') break;
+    Frame& parent = stack_.back();
+    parent.last_end = std::max(parent.last_end, v.span.end);
+    if (parent.value.is_array()) {
+      parent.value.items.push_back(std::move(v));
+    } else if (!parent.has_key) {
+      parent.has_key = true;
+      parent.key = v.is_object() || v.is_array() ? std::string() : v.text;
+      parent.key_span = v.span;
+    } else {
+      parent.has_key = false;
+      json::Member member;
+      member.key = std::move(parent.key);
+      member.key_span = parent.key_span;
+      member.value = std::move(v);
+      parent.value.members.push_back(std::move(member));
     }
-    return from;
   }
 
   const SourceFile& source_;
   std::string_view text_;
+  CharToByte bytes_;
   std::vector<Diagnostic>& diagnostics_;
+  std::vector<Frame> stack_;
+  std::map<std::string, Anchor, std::less<>> anchors_;
+  std::optional<json::Value> root_;
+  std::size_t values_ = 0;
+  bool over_budget_ = false;
 };
+
+struct ParserError {
+  std::size_t at = 0;  // byte offset
+  std::string message;
+};
+
+// Parses the first document of `text`; on a syntax error returns where and why.
+std::optional<ParserError> parse_events(std::string_view text, Builder& builder) {
+  yaml_parser_t parser;
+  if (yaml_parser_initialize(&parser) == 0) return ParserError{0, "out of memory"};
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                               text.size());
+  std::optional<ParserError> error;
+  const CharToByte bytes(text);
+  for (;;) {
+    yaml_event_t event;
+    if (yaml_parser_parse(&parser, &event) == 0) {
+      std::string message = parser.problem != nullptr ? parser.problem : "invalid YAML";
+      if (parser.context != nullptr) message = fmt::format("{} {}", message, parser.context);
+      error = ParserError{bytes(parser.problem_mark.index), std::move(message)};
+      break;
+    }
+    const bool stream_end = event.type == YAML_STREAM_END_EVENT;
+    const bool more = builder.on_event(event);
+    yaml_event_delete(&event);
+    if (stream_end || !more) break;
+  }
+  yaml_parser_delete(&parser);
+  return error;
+}
 
 }  // namespace
 
@@ -296,34 +385,33 @@ YamlResult read_yaml(const SourceFile& source) {
   // does not hide the findings in the rest of the template.
   std::string text(source.text());
   for (int attempt = 0; attempt <= kMaxRepairs; ++attempt) {
-    try {
-      const YAML::Node node = YAML::Load(text);
-      Converter converter(source, result.diagnostics);
-      result.root = converter.convert(node, false, 0);
+    std::vector<Diagnostic> diagnostics;
+    Builder builder(source, text, diagnostics);
+    const std::optional<ParserError> error = parse_events(text, builder);
+    if (!error) {
+      result.root = builder.take_root();
+      result.diagnostics.insert(result.diagnostics.end(), diagnostics.begin(), diagnostics.end());
       return result;
-    } catch (const YAML::Exception& e) {
-      const std::size_t at =
-          e.mark.pos >= 0 ? std::min(static_cast<std::size_t>(e.mark.pos), text.size()) : 0;
-      if (attempt == 0) {
-        const std::size_t end = std::min(text.size(), at + 1);
-        result.diagnostics.push_back(make_diagnostic(
-            "GD007", make_location(source, {at, end}),
-            fmt::format("invalid YAML: {}; the line was left out so the rest of the template "
-                        "could be checked",
-                        e.msg)));
-      }
-      result.repaired = true;
-      // Blank the line holding the error (and stop when it is already blank).
-      std::size_t start = at;
-      while (start > 0 && text[start - 1] != '\n' && text[start - 1] != '\r') --start;
-      const std::size_t stop = line_end(text, at);
-      bool changed = false;
-      for (std::size_t i = start; i < stop; ++i) {
-        if (text[i] != ' ') changed = true;
-        text[i] = ' ';
-      }
-      if (!changed) break;
     }
+    const std::size_t at = std::min(error->at, text.size());
+    if (attempt == 0) {
+      result.diagnostics.push_back(make_diagnostic(
+          "GD007", make_location(source, {at, std::min(text.size(), at + 1)}),
+          fmt::format("invalid YAML: {}; the line was left out so the rest of the template "
+                      "could be checked",
+                      error->message)));
+    }
+    result.repaired = true;
+    std::size_t start = at;
+    while (start > 0 && text[start - 1] != '\n' && text[start - 1] != '\r') --start;
+    std::size_t stop = at;
+    while (stop < text.size() && text[stop] != '\n' && text[stop] != '\r') ++stop;
+    bool changed = false;
+    for (std::size_t i = start; i < stop; ++i) {
+      if (text[i] != ' ') changed = true;
+      text[i] = ' ';
+    }
+    if (!changed) break;
   }
   return result;
 }

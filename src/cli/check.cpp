@@ -476,9 +476,11 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     // Settings taken from a template show its symbols, not the stand-ins checked for them.
     for (ReportSetting& setting : report.settings) {
       for (const auto& [value, symbol] : result.stand_ins) {
-        for (std::size_t at = setting.value.find(value); at != std::string::npos;
-             at = setting.value.find(value, at + symbol.size()))
-          setting.value.replace(at, value.size(), symbol);
+        for (std::string* text : {&setting.name, &setting.value}) {
+          for (std::size_t at = text->find(value); at != std::string::npos;
+               at = text->find(value, at + symbol.size()))
+            text->replace(at, value.size(), symbol);
+        }
       }
     }
   }

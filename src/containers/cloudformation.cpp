@@ -156,17 +156,31 @@ class Template {
   }
 
   void read(Quoting quoting, bool repaired) {
+    // The destination first: it says which key and bucket are the export's.
     for (const auto& [id, resource] : resources_) {
-      if (resource.properties == nullptr) continue;
-      if (resource.type == "AWS::KMS::Key") {
-        add_document(id, resource, "KeyPolicy", documents::Kind::key_policy, quoting, repaired);
-      } else if (resource.type == "AWS::S3::BucketPolicy") {
-        add_document(id, resource, "PolicyDocument", documents::Kind::bucket_policy, quoting,
-                     repaired);
-      } else if (resource.type == "AWS::GuardDuty::PublishingDestination") {
+      if (resource.type == "AWS::GuardDuty::PublishingDestination" && resource.properties)
         read_destination(id, resource);
+    }
+    std::vector<std::pair<std::string, std::size_t>> keys, bucket_policies;  // id, document
+    for (const auto& [id, resource] : resources_) {
+      if (resource.type == "AWS::KMS::Key") {
+        if (auto doc = add_document(id, resource, "KeyPolicy", documents::Kind::key_policy, quoting,
+                                    repaired)) {
+          keys.emplace_back(id, *doc);
+        } else if (is_export_key(id) && !has_property(resource, "KeyPolicy")) {
+          keys.emplace_back(id, add_default_key_policy(id, resource));
+        }
+      } else if (resource.type == "AWS::S3::BucketPolicy") {
+        if (auto doc = add_document(id, resource, "PolicyDocument", documents::Kind::bucket_policy,
+                                    quoting, repaired))
+          bucket_policies.emplace_back(id, *doc);
       }
     }
+    select_export_documents(
+        keys, [this](const std::string& id) { return is_export_key(id); }, "key");
+    select_export_documents(
+        bucket_policies, [this](const std::string& id) { return is_export_bucket_policy(id); },
+        "bucket");
   }
 
  private:
@@ -196,17 +210,122 @@ class Template {
     out_.stand_ins.emplace_back(value, std::move(symbol));
   }
 
-  void add_document(const std::string& id, const Resource& resource, std::string_view property,
-                    documents::Kind kind, Quoting quoting, bool repaired) {
+  static bool has_property(const Resource& resource, std::string_view name) {
+    return resource.properties != nullptr && resource.properties->find(name) != nullptr;
+  }
+
+  // Whether a template key is the one the publishing destination names.
+  bool is_export_key(const std::string& id) {
+    if (!out_.settings.key_arn.known()) return false;
+    const auto arn = get_att(id, "Arn");
+    return arn && *arn == out_.settings.key_arn.get();
+  }
+
+  // Whether a bucket policy is for the bucket the publishing destination names.
+  bool is_export_bucket_policy(const std::string& id) {
+    if (!out_.settings.bucket.known()) return false;
+    const Resource& r = resources_.find(id)->second;
+    const json::Member* bucket = r.properties ? r.properties->find("Bucket") : nullptr;
+    if (bucket == nullptr) return false;
+    const std::vector<Span> saved = unknown_spans_;
+    const auto name = resolve_string(bucket->value, 0);
+    unknown_spans_ = saved;
+    return name && *name == out_.settings.bucket.get();
+  }
+
+  static bool names_guardduty(const json::Value& v) {
+    std::vector<const json::Value*> pending{&v};
+    while (!pending.empty()) {
+      const json::Value* at = pending.back();
+      pending.pop_back();
+      if (at->is_string() && at->text.starts_with("guardduty.") &&
+          at->text.ends_with(".amazonaws.com"))
+        return true;
+      for (const json::Value& item : at->items) pending.push_back(&item);
+      for (const json::Member& m : at->members) pending.push_back(&m.value);
+    }
+    return false;
+  }
+
+  // A template can hold keys and bucket policies that have nothing to do with GuardDuty. The
+  // export's own are those the publishing destination names; without one, those that name the
+  // GuardDuty principal; without any, all. The others are checked for grammar only.
+  template <typename IsExport>
+  void select_export_documents(const std::vector<std::pair<std::string, std::size_t>>& docs,
+                               IsExport is_export, std::string_view what) {
+    std::vector<bool> chosen(docs.size(), false);
+    bool any = false;
+    for (std::size_t i = 0; i < docs.size(); ++i) any |= chosen[i] = is_export(docs[i].first);
+    if (!any) {
+      for (std::size_t i = 0; i < docs.size(); ++i) {
+        const EmbeddedDocument& d = out_.documents[docs[i].second];
+        any |= chosen[i] = d.tree && names_guardduty(*d.tree);
+      }
+    }
+    if (!any) return;  // none stands out: all are checked as the export's
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      if (chosen[i]) continue;
+      out_.documents[docs[i].second].simulate = false;
+      out_.notes.push_back(
+          fmt::format("{}: {} is not the GuardDuty export's {}; only its grammar is checked",
+                      source_.path(), docs[i].first, what));
+    }
+  }
+
+  // A key without KeyPolicy gets KMS's default key policy: the account may use and manage the
+  // key through IAM, and no service principal may use it, GuardDuty included.
+  std::size_t add_default_key_policy(const std::string& id, const Resource& resource) {
+    const Span at = resource.span;
+    auto text = [at](std::string value) { return string_value(std::move(value), at); };
+    auto object = [at](std::vector<std::pair<std::string, json::Value>> members) {
+      json::Value v(json::Kind::object, at);
+      for (auto& [key, value] : members) {
+        json::Member m;
+        m.key = key;
+        m.key_span = at;
+        m.value = std::move(value);
+        v.members.push_back(std::move(m));
+      }
+      return v;
+    };
+    std::vector<std::pair<std::string, json::Value>> principal;
+    principal.emplace_back("AWS", text(fmt::format("arn:aws:iam::{}:root", account_)));
+    std::vector<std::pair<std::string, json::Value>> statement;
+    statement.emplace_back("Sid", text("Enable IAM User Permissions"));
+    statement.emplace_back("Effect", text("Allow"));
+    statement.emplace_back("Principal", object(std::move(principal)));
+    statement.emplace_back("Action", text("kms:*"));
+    statement.emplace_back("Resource", text("*"));
+    json::Value statements(json::Kind::array, at);
+    statements.items.push_back(object(std::move(statement)));
+    std::vector<std::pair<std::string, json::Value>> policy;
+    policy.emplace_back("Version", text("2012-10-17"));
+    policy.emplace_back("Statement", std::move(statements));
+    EmbeddedDocument doc;
+    doc.label = fmt::format("{} (no KeyPolicy: KMS's default key policy)", id);
+    doc.kind = documents::Kind::key_policy;
+    doc.source = &source_;
+    doc.tree = object(std::move(policy));
+    out_.documents.push_back(std::move(doc));
+    out_.notes.push_back(
+        fmt::format("{}: {} has no KeyPolicy; it is checked with KMS's default key policy",
+                    source_.path(), id));
+    return out_.documents.size() - 1;
+  }
+
+  std::optional<std::size_t> add_document(const std::string& id, const Resource& resource,
+                                          std::string_view property, documents::Kind kind,
+                                          Quoting quoting, bool repaired) {
+    if (resource.properties == nullptr) return std::nullopt;
     const json::Member* policy = resource.properties->find(property);
-    if (policy == nullptr) return;
+    if (policy == nullptr) return std::nullopt;
     unknown_spans_.clear();
     EmbeddedDocument doc;
     doc.label = fmt::format("{} {}", id, property);
     doc.kind = kind;
     doc.source = &source_;
     std::optional<json::Value> resolved = resolve(policy->value, 0);
-    if (!resolved) return;
+    if (!resolved) return std::nullopt;
     if (resolved->is_string()) {
       // CloudFormation also takes a policy as a JSON string. In a JSON template the string is
       // decoded and checked where it is written; elsewhere (YAML scalars, Fn::Sub results) its
@@ -217,13 +336,14 @@ class Template {
         doc.needs_parse = true;
         doc.simulate = !repaired;
         out_.documents.push_back(std::move(doc));
+        return out_.documents.size() - 1;
       } else {
         const Position p = source_.position(policy->value.span.begin);
         out_.notes.push_back(fmt::format(
             "{}:{}:{}: {} of {} is written as a string; write it as an object to have it checked",
             source_.path(), p.line, p.column, property, id));
       }
-      return;
+      return std::nullopt;
     }
     doc.tree = std::move(*resolved);
     doc.unknown_spans = unknown_spans_;
@@ -236,6 +356,7 @@ class Template {
           source_.path(), doc.label, unknown_spans_.size()));
     }
     out_.documents.push_back(std::move(doc));
+    return out_.documents.size() - 1;
   }
 
   void read_destination(const std::string& id, const Resource& resource) {

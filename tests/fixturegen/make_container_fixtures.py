@@ -104,6 +104,43 @@ UNKNOWN = STACK.replace(
     "      EnableKeyRotation: true\n      Tags: [{Key: owner, Value: {\"Fn::Subb\": \"${AWS::StackName}\"}}]")
 write("cfn-yaml-unknown-values", "stack.yaml", UNKNOWN)
 
+# A second, unrelated key and bucket policy (no GuardDuty grant): only the export's own are
+# simulated, so the correct stack stays silent.
+OTHER = STACK.replace("""  PublishingDestination:""", """  TopicKey:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: EnableIAMUserPermissions
+            Effect: Allow
+            Principal:
+              AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
+            Action: "kms:*"
+            Resource: "*"
+
+  LogsBucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: access-logs-bucket
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: AllowLogDelivery
+            Effect: Allow
+            Principal:
+              Service: logging.s3.amazonaws.com
+            Action: s3:PutObject
+            Resource: arn:aws:s3:::access-logs-bucket/*
+
+  PublishingDestination:""")
+write("cfn-yaml-other-resources", "stack.yaml", OTHER)
+
+# The export key has no KeyPolicy: KMS's default policy does not let GuardDuty use it.
+start = STACK.index("      KeyPolicy:")
+end = STACK.index("  FindingsBucket:")
+write("cfn-yaml-default-key-policy", "stack.yaml", STACK[:start] + "\n" + STACK[end:])
+
 # Invalid YAML: a line indented with a tab (YAML forbids tabs in indentation) and an unknown tag.
 INVALID = BROKEN.replace("      EnableKeyRotation: true", "      EnableKeyRotation: true\n\t  Bad: line")
 INVALID = INVALID.replace("Resource: !GetAtt FindingsBucket.Arn", "Resource: !GetAttr FindingsBucket.Arn", 1)

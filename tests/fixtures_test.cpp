@@ -177,6 +177,9 @@ TEST_CASE("every export-setup fixture produces exactly the diagnostics its case.
 TEST_CASE("every rule has at least one fixture that triggers it") {
   const auto triggered = all_expected_rules();
   for (const gdl::RuleInfo& rule : gdl::all_rules()) {
+    // GD000 is for defects in the tool itself: no input triggers it; registry_test makes a rule
+    // fail on purpose instead.
+    if (rule.id == "GD000") continue;
     CAPTURE(rule.id);
     CHECK(std::find(triggered.begin(), triggered.end(), rule.id) != triggered.end());
   }

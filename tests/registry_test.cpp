@@ -1,12 +1,14 @@
-// Every rule in rules/ is implemented exactly once: the front end reports GD001-GD004 (and the
-// container readers GD007), the registry holds every other rule, and every registered rule has
-// metadata.
+// Every rule in rules/ is implemented exactly once: the engine reports GD000, the front end
+// GD001-GD004 and the container readers GD007; the registry holds every other rule, and every
+// registered rule has metadata. A rule that fails costs only its own findings.
 
 #include <doctest/doctest.h>
 
 #include <set>
+#include <stdexcept>
 
 #include "report/rule_catalog.h"
+#include "rules/engine.h"
 #include "rules/policy_rule.h"
 #include "rules/setup_rule.h"
 
@@ -14,7 +16,7 @@ TEST_CASE("registry and rule metadata agree") {
   std::multiset<std::string> registered;
   for (const auto& rule : gdl::policy_rules()) registered.insert(std::string(rule->id()));
   for (const auto& rule : gdl::setup_rules()) registered.insert(std::string(rule->id()));
-  const std::set<std::string> front_end = {"GD001", "GD002", "GD003", "GD004", "GD007"};
+  const std::set<std::string> front_end = {"GD000", "GD001", "GD002", "GD003", "GD004", "GD007"};
   for (const gdl::RuleInfo& info : gdl::all_rules()) {
     CAPTURE(info.id);
     CHECK(registered.count(info.id) == (front_end.contains(info.id) ? 0U : 1U));
@@ -22,5 +24,38 @@ TEST_CASE("registry and rule metadata agree") {
   for (const std::string& id : registered) {
     CAPTURE(id);
     CHECK(gdl::find_rule(id) != nullptr);
+  }
+}
+
+namespace {
+
+class FailingRule final : public gdl::SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD302"; }
+  void check(const gdl::SetupContext& /*context*/,
+             std::vector<gdl::Diagnostic>& out) const override {
+    out.push_back(gdl::make_diagnostic("GD302", {}, "a finding made before failing"));
+    throw std::out_of_range("vector::at");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a rule that throws becomes GD000 on that input; the other rules still report") {
+  const gdl::SourceFile source("key.json", R"({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+     "Action": "kms:GenerateDataKey", "Resource": "KMS key ARN"}]})");
+  gdl::LintOptions options;
+  options.extra_rules.push_back(std::make_shared<FailingRule>());
+  const auto diagnostics = gdl::lint_setup({&source}, {}, options).diagnostics;
+  std::multiset<std::string> ids;
+  for (const gdl::Diagnostic& d : diagnostics) ids.insert(d.rule_id);
+  CHECK(ids.count("GD000") == 1);
+  CHECK(ids.count("GD005") == 1);  // the placeholder is still found
+  CHECK(ids.count("GD302") == 0);  // the failed rule's partial findings are dropped
+  for (const gdl::Diagnostic& d : diagnostics) {
+    if (d.rule_id != "GD000") continue;
+    CHECK(d.message.find("rule GD302 failed") != std::string::npos);
+    CHECK(d.location.file == "key.json");
   }
 }

@@ -10,6 +10,7 @@
 #include "export/setup.h"
 #include "json/parser.h"
 #include "policy/builder.h"
+#include "report/rule_catalog.h"
 #include "rules/policy_rule.h"
 #include "rules/setup_rule.h"
 
@@ -108,6 +109,24 @@ std::size_t compact_json_size(const json::Value& root) {
     }
   }
   return size;
+}
+
+// A rule that fails (it should not: rules do not throw) costs its own findings on this input,
+// reported as GD000 where the document starts, not the run: the other rules and files go on.
+template <typename Rule, typename Context>
+void run_guarded(const Rule& rule, const Context& context, const SourceFile& where, Span span,
+                 std::vector<Diagnostic>& out) {
+  const std::size_t before = out.size();
+  try {
+    rule.check(context, out);
+  } catch (const std::exception& e) {
+    out.resize(before);
+    out.push_back(make_diagnostic(
+        "GD000", make_location(where, {span.begin, span.begin}),
+        fmt::format("internal error: rule {} failed on this input ({}); its findings are "
+                    "missing, the other rules ran. Please report this with the input",
+                    rule.id(), e.what())));
+  }
 }
 
 // Where one embedded document sits in its container, for the passes over the findings.
@@ -215,8 +234,17 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   bool any_stated = false;
 
   for (const SourceFile* source : sources) {
-    containers::Extraction& extraction =
-        extractions.emplace_back(containers::extract(*source, hints));
+    containers::Extraction& extraction = extractions.emplace_back();
+    try {
+      extraction = containers::extract(*source, hints);
+    } catch (const std::exception& e) {
+      extraction = {};
+      result.diagnostics.push_back(make_diagnostic(
+          "GD000", make_location(*source, {0, 0}),
+          fmt::format("internal error: the file could not be read ({}); nothing in it was "
+                      "checked, the other files were. Please report this with the input",
+                      e.what())));
+    }
     append(result.diagnostics, std::move(extraction.diagnostics));
     append_notes(result.notes, extraction.notes);
     result.stand_ins.insert(result.stand_ins.end(), extraction.stand_ins.begin(),
@@ -268,7 +296,8 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
                       [](const policy::Statement& s) { return s.principal.present; });
       const PolicyContext context{doc_source, doc->policy, resource_policy};
       for (const auto& rule : policy_rules()) {
-        if (enabled(options, rule->id())) rule->check(context, result.diagnostics);
+        if (enabled(options, rule->id()))
+          run_guarded(*rule, context, doc_source, embedded.tree->span, result.diagnostics);
       }
       // A document repaired from broken JSON is not simulated: AWS would reject it anyway, and
       // its permissions are reported once the syntax error is fixed. Nor is one holding values
@@ -291,10 +320,14 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
     const auto documented = exportcfg::guardduty_requests(settings, false);
     const SetupContext context{documents, settings, requests, documented};
     for (const auto& rule : setup_rules()) {
-      if (enabled(options, rule->id())) rule->check(context, result.diagnostics);
+      if (enabled(options, rule->id()))
+        run_guarded(*rule, context, *documents.front()->source, documents.front()->policy.span,
+                    result.diagnostics);
     }
     for (const auto& rule : options.extra_rules) {
-      if (enabled(options, rule->id())) rule->check(context, result.diagnostics);
+      if (enabled(options, rule->id()))
+        run_guarded(*rule, context, *documents.front()->source, documents.front()->policy.span,
+                    result.diagnostics);
     }
   }
   result.settings = std::move(settings);

@@ -310,7 +310,25 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   }
 
   if (any_stated) {
-    // The flags and --config are stronger than what a template or plan states.
+    // The flags and --config are stronger than what a template or plan states; where they
+    // disagree, the user hears about it at the template's value.
+    auto compare = [&](const exportcfg::Value& in_file, const exportcfg::Value& given,
+                       std::string_view what) {
+      if (!in_file.known() || !given.known() || in_file.get() == given.get() ||
+          !in_file.origin.location)
+        return;
+      Diagnostic d = make_diagnostic(
+          "GD007", *in_file.origin.location,
+          fmt::format("this file's publishing destination gives the {} as {}, but {} gives {}; "
+                      "the checks use {}",
+                      what, in_file.get(), given.origin.detail, given.get(), given.get()));
+      d.severity = Severity::warning;
+      result.diagnostics.push_back(std::move(d));
+    };
+    compare(stated.bucket, settings.bucket, "bucket");
+    compare(stated.prefix, settings.prefix, "prefix");
+    compare(stated.key_arn, settings.key_arn, "KMS key ARN");
+    compare(stated.detector_id, settings.detector_id, "detector id");
     exportcfg::merge_settings(stated, settings);
     settings = std::move(stated);
   }
@@ -355,12 +373,22 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
     });
   });
   for (Diagnostic& d : result.diagnostics) {
+    bool placed = false;
     for (const Placement& p : placements) {
       if (p.file == d.location.file &&
           (contains(p.outer, d.location.span) || p.outer.begin == d.location.span.begin)) {
         adapt_to_container(d, p);
+        placed = true;
         break;
       }
+    }
+    if (placed) continue;
+    // Findings outside a policy (a template's publishing destination) show symbols too.
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      if (sources[i]->path() != d.location.file || extractions[i].stand_ins.empty()) continue;
+      Placement symbols_only;
+      symbols_only.stand_ins = &extractions[i].stand_ins;
+      adapt_to_container(d, symbols_only);
     }
   }
 

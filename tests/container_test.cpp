@@ -172,3 +172,129 @@ TEST_CASE("a policy finding is the same finding, at the mapped byte, in every co
   }
   MESSAGE(compared << " container documents compared");
 }
+
+TEST_CASE("offset maps: verbatim runs map byte for byte, escapes to their first byte") {
+  const gdl::SourceFile outer("cli.json", R"({"Policy": "a\"b\u00e9\ud83d\ude00c\\d"})");
+  // The string literal starts at byte 11 (its opening quote).
+  const auto inner =
+      gdl::containers::decode_json_string(outer, {11, outer.text().size() - 1}, "cli.json");
+  CHECK(inner->text() ==
+        "a\"b\xc3\xa9\xf0\x9f\x98\x80"
+        "c\\d");
+  struct Row {
+    std::size_t inner;
+    std::size_t outer;
+  };
+  // a=12, \"=13, b=15, \u00e9=16 (2 bytes), surrogate pair=22 (4 bytes), c=34, \\=35, d=37
+  for (const Row row : {Row{0, 12}, Row{1, 13}, Row{2, 15}, Row{3, 16}, Row{4, 16}, Row{5, 22},
+                        Row{8, 22}, Row{9, 34}, Row{10, 35}, Row{11, 37}, Row{12, 38}}) {
+    CAPTURE(row.inner);
+    CHECK(gdl::make_location(*inner, {row.inner, row.inner}).span.begin == row.outer);
+  }
+  CHECK(gdl::make_location(*inner, {0, 1}).file == "cli.json");
+}
+
+namespace {
+
+// The resolved text of Statement[0].Resource in the first document a template yields.
+std::string resolved_resource(const std::string& template_text, const std::string& path) {
+  const gdl::SourceFile source(path, template_text);
+  gdl::containers::Extraction ex = gdl::containers::extract(source);
+  if (ex.documents.empty() || !ex.documents.front().tree) return "<no document>";
+  if (!ex.documents.front().unknown_spans.empty()) return "<unknown>";
+  const gdl::json::Value& policy = *ex.documents.front().tree;
+  const gdl::json::Member* statements = policy.find("Statement");
+  if (statements == nullptr || statements->value.items.empty()) return "<no statement>";
+  const gdl::json::Member* resource = statements->value.items.front().find("Resource");
+  if (resource == nullptr) return "<removed>";
+  if (resource->value.is_array()) {
+    std::string joined;
+    for (const auto& item : resource->value.items) joined += item.text + ";";
+    return joined;
+  }
+  return resource->value.text;
+}
+
+}  // namespace
+
+TEST_CASE("CloudFormation intrinsic functions resolve offline where the template decides") {
+  struct Row {
+    const char* resource;  // YAML for Statement[0].Resource
+    const char* expected;
+  };
+  const Row rows[] = {
+      {R"("*")", "*"},
+      {R"(!GetAtt Bucket.Arn)", "arn:aws:s3:::findings-bucket"},
+      {R"(!Sub "${Bucket.Arn}/${Prefix}/*")", "arn:aws:s3:::findings-bucket/gd/*"},
+      {R"(!Sub ["${B}/x", {B: !GetAtt Bucket.Arn}])", "arn:aws:s3:::findings-bucket/x"},
+      {R"(!Join ["", ["arn:", !Ref AWS::Partition, ":s3:::", !Ref Bucket]])",
+       "arn:aws:s3:::findings-bucket"},
+      {R"(!Select [1, [a, b, c]])", "b"},
+      {R"(!Select [1, !Split [",", "x,y,z"]])", "y"},
+      {R"(!FindInMap [Names, Prod, Bucket])", "mapped-bucket"},
+      {R"(!Sub "arn:aws:s3:::${!Literal}")", "arn:aws:s3:::${Literal}"},
+      {R"([!Ref AWS::NoValue, "x"])", "x;"},
+      {R"(!Ref AWS::NoValue)", "<removed>"},
+      {R"(!ImportValue shared-bucket-arn)", "<unknown>"},
+      {R"(!If [IsProd, a, b])", "<unknown>"},
+      {R"(!GetAtt Bucket.DomainName)", "<unknown>"},
+      {R"(!Ref NoSuchThing)", "<unknown>"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.resource);
+    const std::string yaml = std::string(R"(Parameters:
+  Prefix: {Type: String, Default: gd}
+Mappings:
+  Names: {Prod: {Bucket: mapped-bucket}}
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: findings-bucket}
+  Policy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: guardduty.amazonaws.com}
+            Action: s3:PutObject
+            Resource: )") + row.resource +
+                             "\n";
+    CHECK(resolved_resource(yaml, "stack.yaml") == row.expected);
+  }
+}
+
+TEST_CASE("unknown short-form tags and Fn:: functions are GD007 at their position") {
+  const gdl::SourceFile yaml("stack.yaml",
+                             "Resources:\n  K:\n    Type: AWS::KMS::Key\n"
+                             "    Properties:\n      KeyPolicy:\n"
+                             "        Statement: !Subb x\n");
+  const auto from_yaml = gdl::containers::extract(yaml).diagnostics;
+  REQUIRE(from_yaml.size() == 1);
+  CHECK(from_yaml[0].rule_id == "GD007");
+  CHECK(from_yaml[0].location.start.line == 6);
+  CHECK(from_yaml[0].location.start.column == 20);
+  const gdl::SourceFile json("stack.json",
+                             R"({"Resources": {"K": {"Type": "AWS::KMS::Key", "Properties": {)"
+                             R"("Tags": [{"Fn::Joinn": ["", []]}]}}}})");
+  const auto from_json = gdl::containers::extract(json).diagnostics;
+  REQUIRE(from_json.size() == 1);
+  CHECK(from_json[0].location.span.begin == json.text().find("\"Fn::Joinn\""));
+}
+
+TEST_CASE("Terraform heredoc interpolations are unknown spans; $${ is a literal") {
+  const std::string tf =
+      "resource \"aws_s3_bucket_policy\" \"p\" {\n  policy = <<EOF\n"
+      "{\"Statement\": [{\"Resource\": \"${aws_s3_bucket.b.arn}/*\", "
+      "\"Sid\": \"$${x}\"}]}\nEOF\n}\n";
+  const gdl::SourceFile source("main.tf", tf);
+  gdl::containers::Extraction ex = gdl::containers::extract(source);
+  REQUIRE(ex.documents.size() == 1);
+  const auto& doc = ex.documents.front();
+  REQUIRE(doc.unknown_spans.size() == 1);
+  CHECK(tf.substr(doc.unknown_spans[0].begin, doc.unknown_spans[0].size()) ==
+        "${aws_s3_bucket.b.arn}");
+  CHECK_FALSE(doc.simulate);
+  CHECK(std::string(doc.source->text()).find("\"Sid\": \"${x}\"") != std::string::npos);
+}

@@ -26,6 +26,19 @@ std::optional<Severity> parse_severity(std::string_view text) {
   return std::nullopt;
 }
 
+Span container_span(const SourceFile& source, Span span) {
+  if (const Embedding* e = source.embedding()) {
+    const Span outer{e->map.to_outer(span.begin), e->map.to_outer(span.end)};
+    return container_span(*e->container, Span{outer.begin, std::max(outer.begin, outer.end)});
+  }
+  return span;
+}
+
+const std::string& container_path(const SourceFile& source) {
+  const Embedding* e = source.embedding();
+  return e != nullptr ? container_path(*e->container) : source.path();
+}
+
 Location make_location(const SourceFile& source, Span span) {
   // A document decoded from a container (CLI output, a Terraform string) is reported where
   // its bytes are written in the user's own file.

@@ -25,6 +25,11 @@ struct Location {
 
 Location make_location(const SourceFile& source, Span span);
 
+// The bytes `span` of `source` cover in the user's file (the container, for text decoded from
+// one), and that file's path: make_location without the cost of computing line and column.
+Span container_span(const SourceFile& source, Span span);
+const std::string& container_path(const SourceFile& source);
+
 struct RelatedLocation {
   Location location;
   std::string message;

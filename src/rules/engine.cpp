@@ -265,7 +265,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
       }
       if (!embedded.tree) continue;
       Placement place;
-      place.outer = make_location(doc_source, embedded.tree->span).span;
+      place.outer = container_span(doc_source, embedded.tree->span);
       place.file = source->path();
       place.quoting =
           doc_source.embedding() != nullptr ? doc_source.embedding()->quoting : embedded.quoting;
@@ -353,10 +353,11 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   // Which statement each finding is in (for fingerprints and statement-level suppressions).
   for (const auto& doc : documents) {
     for (const policy::Statement& s : doc->policy.statements) {
-      const Location where = make_location(*doc->source, s.span);
+      const Span where = container_span(*doc->source, s.span);
+      const std::string& file = container_path(*doc->source);
       for (Diagnostic& d : result.diagnostics) {
-        if (d.statement_index || where.file != d.location.file) continue;
-        if (contains(where.span, d.location.span)) {
+        if (d.statement_index || file != d.location.file) continue;
+        if (contains(where, d.location.span)) {
           d.statement_index = s.index;
           if (s.sid) d.statement_sid = s.sid->value;
         }

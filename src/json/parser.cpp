@@ -798,12 +798,32 @@ Diagnosis Diagnoser::diagnose(const Attempt& attempt, const Handler& handler,
 
 // ---- Encoding (GD003) -------------------------------------------------------------------------
 
+// The text the reader sees: the source's own bytes until a repair (or an encoding blank) needs to
+// change them. Most files parse as they are, so most are never copied.
+class WorkingText {
+ public:
+  explicit WorkingText(std::string_view original) : original_(original) {}
+  [[nodiscard]] std::string_view view() const { return owned_ ? copy_ : original_; }
+  std::string& edit() {
+    if (!owned_) {
+      copy_.assign(original_);
+      owned_ = true;
+    }
+    return copy_;
+  }
+
+ private:
+  std::string_view original_;
+  std::string copy_;
+  bool owned_ = false;
+};
+
 constexpr std::size_t kMaxEncodingDiagnostics = 10;
 
 // Reports a byte-order mark, invalid UTF-8 and NUL bytes, and blanks them in the working text so
 // the syntax check still runs on the rest of the file. Returns false if the file is not UTF-8 at
 // all (UTF-16/32), in which case nothing else is checked.
-bool check_encoding(const SourceFile& source, std::string& working, std::vector<Diagnostic>& out) {
+bool check_encoding(const SourceFile& source, WorkingText& working, std::vector<Diagnostic>& out) {
   const std::string_view text = source.text();
   auto report = [&](Span span, std::string message, std::string fix) {
     Diagnostic d = make_diagnostic("GD003", make_location(source, span), std::move(message));
@@ -827,7 +847,7 @@ bool check_encoding(const SourceFile& source, std::string& working, std::vector<
            "the file starts with a UTF-8 byte-order mark (EF BB BF); JSON text must not (RFC 8259 "
            "section 8.1) and AWS can reject the policy as malformed",
            "remove the byte-order mark");
-    working.replace(0, 3, "   ");
+    working.edit().replace(0, 3, "   ");
     start = 3;
   }
   std::size_t reported = 0;
@@ -852,7 +872,8 @@ bool check_encoding(const SourceFile& source, std::string& working, std::vector<
                    valid_utf8_sequence_length(text.substr(end)) == 0))) {
       ++end;
     }
-    for (std::size_t k = i; k < end; ++k) working[k] = ' ';
+    std::string& blanked = working.edit();
+    for (std::size_t k = i; k < end; ++k) blanked[k] = ' ';
     if (reported < kMaxEncodingDiagnostics) {
       if (nul) {
         report({i, end},
@@ -946,7 +967,7 @@ Diagnostic to_diagnostic(const SourceFile& source, const OffsetMap& map, const D
 
 ParseResult parse(const SourceFile& source, const ParseOptions& options) {
   ParseResult result;
-  std::string working(source.text());
+  WorkingText working(source.text());
   if (!check_encoding(source, working, result.diagnostics)) return result;
 
   OffsetMap map;
@@ -957,7 +978,7 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
   std::optional<TrackingStream> stream;
   std::optional<Handler> builder;
   for (;;) {
-    stream.emplace(working);
+    stream.emplace(working.view());
     builder.emplace(*stream, true);
     const Attempt attempt = run_reader(*builder, *stream);
     if (attempt.ok()) break;
@@ -968,8 +989,9 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
       // Parse a same-length stand-in; the tree takes the number's text from the source later.
       const std::size_t begin = attempt.offset;
       std::size_t end = begin;
-      while (end < working.size() && !is_space(working[end]) && !is_structural(working[end])) ++end;
-      working.replace(begin, end - begin, "0" + std::string(end - begin - 1, ' '));
+      const std::string_view text = working.view();
+      while (end < text.size() && !is_space(text[end]) && !is_structural(text[end])) ++end;
+      working.edit().replace(begin, end - begin, "0" + std::string(end - begin - 1, ' '));
       big_numbers = true;
       continue;
     }
@@ -990,14 +1012,14 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
       return result;
     }
 
-    Diagnoser diagnoser(working, source, map);
+    Diagnoser diagnoser(working.view(), source, map);
     Diagnosis diagnosis = diagnoser.diagnose(attempt, handler, *stream);
 
     // Try each candidate repair; keep the one that lets the parser get furthest.
     const Repair* best = nullptr;
     Attempt best_attempt = attempt;
     for (const Repair& repair : diagnosis.repairs) {
-      std::string trial = working;
+      std::string trial(working.view());
       apply_repair(trial, repair, nullptr);
       const Attempt next = trial_parse(trial);
       if (next.ok() || (!best_attempt.ok() && next.offset > best_attempt.offset)) {
@@ -1009,8 +1031,8 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
     if (best == nullptr && diagnosis.truncate_rest) {
       Diagnostic d = to_diagnostic(source, map, diagnosis, nullptr);
       result.diagnostics.push_back(std::move(d));
-      std::fill(working.begin() + static_cast<std::ptrdiff_t>(diagnosis.span.begin), working.end(),
-                ' ');
+      std::string& text = working.edit();
+      std::fill(text.begin() + static_cast<std::ptrdiff_t>(diagnosis.span.begin), text.end(), ' ');
       repaired = true;
       continue;
     }
@@ -1023,7 +1045,7 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
     }
     result.diagnostics.push_back(std::move(d));
     if (best == nullptr) return result;
-    apply_repair(working, *best, &map);
+    apply_repair(working.edit(), *best, &map);
     repaired = true;
   }
 

@@ -86,7 +86,7 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
   command.add_option("--write-baseline", args.write_baseline,
                      "Record the current findings in this baseline file (written atomically)");
   command.add_option("--max-size", args.max_size_mb, "Refuse inputs larger than this many MB")
-      ->check(CLI::Range(1, 4096))
+      ->check(CLI::Range(1, 4095))
       ->capture_default_str();
   command.add_option(
       "--rules", args.rules_dir,

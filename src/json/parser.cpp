@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <string>
 #include <unordered_map>
 
@@ -98,7 +99,9 @@ struct OpenContainer {
 // SAX handler: always tracks the open containers (for diagnosis); builds the tree on request.
 class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
  public:
-  Handler(const TrackingStream& stream, bool build_tree) : stream_(stream), build_(build_tree) {}
+  Handler(const TrackingStream& stream, bool build_tree,
+          std::size_t max_children = std::numeric_limits<std::size_t>::max())
+      : stream_(stream), build_(build_tree), max_children_(max_children) {}
 
   bool Null() { return scalar(Kind::null, {}); }
   bool Bool(bool b) {
@@ -132,6 +135,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   std::optional<Value>& root() { return root_; }
   std::vector<std::pair<Span, Span>>& duplicates() { return duplicates_; }
   std::vector<std::string>& duplicate_keys() { return duplicate_keys_; }
+  [[nodiscard]] std::size_t dropped() const { return dropped_; }
 
  private:
   [[nodiscard]] Span current_span() const { return {stream_.token_start(), stream_.Tell()}; }
@@ -152,8 +156,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     if (!open_.empty() && open_.back().kind == Kind::object) key = pending_key_;
     if (build_) {
       Value v(kind, Span{begin, begin + 1});
-      Value* placed = place(std::move(v));
-      building_.push_back(placed);
+      building_.push_back(place(std::move(v)));  // null: beyond the cap, not built
     }
     open_.push_back({kind, begin, std::move(key)});
     return true;
@@ -166,6 +169,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     if (!build_) return true;
     Value* done = building_.back();
     building_.pop_back();
+    if (done == nullptr) return true;
     done->span.end = last_end_;
     if (done->kind == Kind::object) find_duplicates(*done);
     return true;
@@ -184,6 +188,12 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
       return &*root_;
     }
     Value* parent = building_.back();
+    if (parent == nullptr) return nullptr;  // inside a value dropped by the cap
+    if (parent->items.size() + parent->members.size() >= max_children_) {
+      ++dropped_;
+      pending_key_.clear();
+      return nullptr;
+    }
     if (parent->kind == Kind::array) {
       parent->items.push_back(std::move(v));
       return &parent->items.back();
@@ -231,6 +241,8 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   std::size_t root_end_ = kNoOffset;
   std::vector<std::pair<Span, Span>> duplicates_;
   std::vector<std::string> duplicate_keys_;
+  std::size_t max_children_;
+  std::size_t dropped_ = 0;
 };
 
 struct Attempt {
@@ -979,7 +991,10 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
   std::optional<Handler> builder;
   for (;;) {
     stream.emplace(working.view());
-    builder.emplace(*stream, true);
+    builder.emplace(*stream, true,
+                    source.text().size() > options.large_input
+                        ? options.max_children_when_large
+                        : std::numeric_limits<std::size_t>::max());
     const Attempt attempt = run_reader(*builder, *stream);
     if (attempt.ok()) break;
     const Handler& handler = *builder;
@@ -1052,6 +1067,18 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
   // The (possibly repaired) text parsed: the builder holds the located tree.
   result.root = std::move(builder->root());
   result.recovered = repaired;
+  result.children_dropped = builder->dropped();
+  if (result.children_dropped > 0) {
+    Diagnostic d = make_diagnostic(
+        "GD006", make_location(source, {0, 0}),
+        fmt::format("this file is {} MB, far above anything AWS accepts as a policy or template; "
+                    "only the first {} elements of each list and object were examined ({} more "
+                    "were parsed but not checked)",
+                    source.text().size() / (1024 * 1024), options.max_children_when_large,
+                    result.children_dropped));
+    d.severity = Severity::note;
+    result.diagnostics.push_back(std::move(d));
+  }
   if (!map.empty() && result.root) remap_spans(*result.root, map);
   if (big_numbers && result.root) restore_number_text(*result.root, source.text());
 

@@ -17,11 +17,17 @@ namespace gdl::json {
 
 struct ParseOptions {
   std::size_t max_syntax_errors = 10;  // stop diagnosing after this many syntax errors
+  // Inputs larger than this keep only the first `max_children_when_large` elements of each
+  // array and object in the tree (the rest is still parsed, counted and reported as a note): no
+  // real policy or template is that large, and a hostile one must not take gigabytes.
+  std::size_t large_input = 1024 * 1024;
+  std::size_t max_children_when_large = 10000;
 };
 
 struct ParseResult {
-  std::optional<Value> root;  // absent when the text could not be parsed, even after repair
-  bool recovered = false;     // root was built from a repaired copy of the text
+  std::optional<Value> root;         // absent when the text could not be parsed, even after repair
+  bool recovered = false;            // root was built from a repaired copy of the text
+  std::size_t children_dropped = 0;  // elements past the cap of a large input (not in the tree)
   std::vector<Diagnostic> diagnostics;
 };
 

@@ -43,7 +43,7 @@ class LineIndex {
   [[nodiscard]] std::size_t code_points_before(std::size_t offset) const;
 
   std::string_view text_;
-  std::vector<std::size_t> line_starts_;
+  std::vector<std::uint32_t> line_starts_;  // inputs are limited below 4 GB (--max-size)
   std::vector<std::size_t> checkpoints_;
 };
 

@@ -18,6 +18,8 @@ namespace gdl::containers {
 namespace {
 
 constexpr int kMaxRepairs = 8;
+constexpr std::size_t kLargeInput = 1024 * 1024;  // CloudFormation's own limit for a template
+constexpr std::size_t kMaxChildren = 10000;
 // libyaml re-examines every open flow level on each token, so hostile nesting is quadratic;
 // deeper input is refused before it reaches the parser. Real templates nest a few dozen levels.
 constexpr std::size_t kMaxDepth = 400;
@@ -242,6 +244,7 @@ class Builder {
     Span start;
     std::size_t last_end = 0;
     bool has_key = false;
+    bool drop_pair = false;
     std::string key;
     Span key_span;
   };
@@ -312,14 +315,26 @@ class Builder {
     }
     Frame& parent = stack_.back();
     parent.last_end = std::max(parent.last_end, v.span.end);
+    // As in the JSON front end: past 1 MB, only the first elements of each collection are kept.
+    const bool full = text_.size() > kLargeInput &&
+                      parent.value.items.size() + parent.value.members.size() >= kMaxChildren;
     if (parent.value.is_array()) {
+      if (full) {
+        ++dropped_;
+        return;
+      }
       parent.value.items.push_back(std::move(v));
     } else if (!parent.has_key) {
       parent.has_key = true;
+      parent.drop_pair = full;
       parent.key = v.is_object() || v.is_array() ? std::string() : v.text;
       parent.key_span = v.span;
     } else {
       parent.has_key = false;
+      if (parent.drop_pair) {
+        ++dropped_;
+        return;
+      }
       json::Member member;
       member.key = std::move(parent.key);
       member.key_span = parent.key_span;
@@ -337,6 +352,10 @@ class Builder {
   std::optional<json::Value> root_;
   std::size_t values_ = 0;
   bool over_budget_ = false;
+  std::size_t dropped_ = 0;
+
+ public:
+  [[nodiscard]] std::size_t dropped() const { return dropped_; }
 };
 
 struct ParserError {
@@ -389,6 +408,16 @@ YamlResult read_yaml(const SourceFile& source) {
     Builder builder(source, text, diagnostics);
     const std::optional<ParserError> error = parse_events(text, builder);
     if (!error) {
+      if (builder.dropped() > 0) {
+        Diagnostic d = make_diagnostic(
+            "GD006", make_location(source, {0, 0}),
+            fmt::format("this file is {} MB, above CloudFormation's 1 MB limit for a template; "
+                        "only the first {} elements of each list and mapping were examined ({} "
+                        "more were parsed but not checked)",
+                        source.text().size() / (1024 * 1024), kMaxChildren, builder.dropped()));
+        d.severity = Severity::note;
+        diagnostics.push_back(std::move(d));
+      }
       result.root = builder.take_root();
       result.diagnostics.insert(result.diagnostics.end(), diagnostics.begin(), diagnostics.end());
       return result;

@@ -165,3 +165,24 @@ TEST_CASE("the number of syntax errors reported per file is bounded") {
   auto result = parse(SourceFile("t.json", text));
   CHECK(result.diagnostics.size() == gdl::json::ParseOptions{}.max_syntax_errors);
 }
+
+TEST_CASE("a large input keeps only the first elements of each collection, and says so") {
+  gdl::json::ParseOptions options;
+  options.large_input = 0;  // every input counts as large here
+  options.max_children_when_large = 3;
+  auto result = parse(
+      SourceFile(
+          "t.json",
+          R"({"a": [1, 2, 3, 4, [5, 6]], "b": 1, "c": {"x": 1, "y": 2, "z": 3, "w": 4}, "d": 1})"),
+      options);
+  REQUIRE(result.root.has_value());
+  REQUIRE(result.root->members.size() == 3);  // a, b, c; d dropped
+  CHECK(result.root->members[0].value.items.size() == 3);
+  CHECK(result.root->members[2].value.members.size() == 3);
+  CHECK(result.children_dropped == 4);  // 4, [5, 6], "w", "d" (5 and 6 sit inside a dropped value)
+  REQUIRE(result.diagnostics.size() == 1);
+  CHECK(result.diagnostics[0].rule_id == "GD006");
+  CHECK(result.diagnostics[0].severity == gdl::Severity::note);
+  // Spans of what is kept are unchanged.
+  CHECK(result.root->members[2].key_span.begin == 36);  // where "c" is written
+}

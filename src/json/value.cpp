@@ -1,6 +1,7 @@
 #include "json/value.h"
 
 #include <utility>
+#include <vector>
 
 namespace gdl::json {
 
@@ -51,6 +52,49 @@ const Member* Value::find(std::string_view key) const {
     if (it->key == key) return &*it;
   }
   return nullptr;
+}
+
+std::size_t compact_size(const Value& root) {
+  auto string_size = [](std::string_view text) {
+    std::size_t n = 2;
+    for (const char c : text) {
+      const auto u = static_cast<unsigned char>(c);
+      n += (c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\r') ? 2 : u < 0x20 ? 6 : 1;
+    }
+    return n;
+  };
+  std::size_t size = 0;
+  std::vector<const Value*> pending{&root};
+  while (!pending.empty()) {
+    const Value* v = pending.back();
+    pending.pop_back();
+    switch (v->kind) {
+      case Kind::null:
+        size += 4;
+        break;
+      case Kind::boolean:
+        size += v->boolean ? 4 : 5;
+        break;
+      case Kind::number:
+        size += v->text.size();
+        break;
+      case Kind::string:
+        size += string_size(v->text);
+        break;
+      case Kind::array:
+        size += 2 + (v->items.empty() ? 0 : v->items.size() - 1);
+        for (const Value& item : v->items) pending.push_back(&item);
+        break;
+      case Kind::object:
+        size += 2 + (v->members.empty() ? 0 : v->members.size() - 1);
+        for (const Member& m : v->members) {
+          size += string_size(m.key) + 1;
+          pending.push_back(&m.value);
+        }
+        break;
+    }
+  }
+  return size;
 }
 
 }  // namespace gdl::json

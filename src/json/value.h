@@ -48,4 +48,8 @@ struct Member {
   Value value;
 };
 
+// The bytes `root` takes written as compact JSON (what CloudFormation submits for a policy
+// written in a template). Iterative: the tree may come from hostile input.
+std::size_t compact_size(const Value& root);
+
 }  // namespace gdl::json

@@ -1,0 +1,162 @@
+#include "containers/findings.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "containers/json_string.h"
+#include "report/rule_catalog.h"
+
+namespace gdl::containers {
+
+namespace {
+
+bool contains(Span outer, Span inner) {
+  return inner.begin >= outer.begin && inner.begin < outer.end;
+}
+
+// Whether a finding's span touches an unknown value: a finding about a string that holds one
+// (or a statement that does) would be a guess.
+bool overlaps(Span unknown, Span finding) {
+  if (finding.end <= finding.begin) return contains(unknown, finding);
+  return finding.begin < unknown.end && unknown.begin < finding.end;
+}
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  if (from.empty()) return;
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+
+// A quoted JSON string on one line is also a valid YAML scalar, so such an edit applies to both.
+bool is_json_scalar_line(std::string_view text) {
+  return text.size() >= 2 && text.front() == '"' && text.back() == '"' &&
+         text.find('\n') == std::string_view::npos;
+}
+
+// A multi-line suggestion on one line: line breaks and the indentation after them go.
+std::string one_line(std::string_view text) {
+  std::string out;
+  bool in_break = false;
+  for (const char c : text) {
+    if (c == '\n' || c == '\r') {
+      in_break = true;
+      continue;
+    }
+    if (in_break && c == ' ') continue;
+    if (in_break && !out.empty() && out.back() != '{' && out.back() != '[' && c != '}' && c != ']')
+      out += ' ';
+    in_break = false;
+    out += c;
+  }
+  return out;
+}
+
+// Findings about a document inside a container: stand-ins shown as the template's symbols,
+// edits written the way the container writes the document (escaped in a JSON string; as a
+// suggestion only where the document is YAML or the edit holds a symbol).
+void adapt_to_container(Diagnostic& d, const Placement& place) {
+  auto restore = [&](std::string& text) {
+    bool changed = false;
+    for (const auto& [value, symbol] : *place.stand_ins) {
+      if (text.find(value) == std::string::npos) continue;
+      replace_all(text, value, symbol);
+      changed = true;
+    }
+    return changed;
+  };
+  if (place.stand_ins != nullptr && !place.stand_ins->empty()) {
+    restore(d.message);
+    for (std::string& note : d.notes) restore(note);
+    for (RelatedLocation& r : d.related) restore(r.message);
+  }
+  if (!d.fix) return;
+  if (place.stand_ins != nullptr) restore(d.fix->description);
+  std::vector<TextEdit> kept;
+  for (TextEdit& edit : d.fix->edits) {
+    const bool symbolic = place.stand_ins != nullptr && restore(edit.replacement);
+    if (place.quoting == Quoting::json_string) {
+      edit.replacement = escape_json_string(edit.replacement);
+    } else if ((place.quoting == Quoting::not_json && !is_json_scalar_line(edit.replacement)) ||
+               symbolic) {
+      // A JSON statement cannot be pasted into YAML (nor a symbol into a template value as-is):
+      // it is shown as a suggestion on one line instead of an edit.
+      d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line,
+                                    one_line(edit.replacement)));
+      continue;
+    }
+    kept.push_back(std::move(edit));
+  }
+  d.fix->edits = std::move(kept);
+}
+
+}  // namespace
+
+Placement place(const EmbeddedDocument& document, const Extraction& extraction,
+                const std::string& path) {
+  Placement p;
+  p.outer = container_span(*document.source, document.tree->span);
+  p.file = path;
+  p.quoting = document.source->embedding() != nullptr ? document.source->embedding()->quoting
+                                                      : document.quoting;
+  p.unknown_spans = document.unknown_spans;
+  p.stand_ins = &extraction.stand_ins;
+  return p;
+}
+
+void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Placement>& placements,
+                    const std::vector<const SourceFile*>& sources,
+                    const std::vector<Extraction>& extractions) {
+  // Findings about values that cannot be known offline are dropped: they would be guesses.
+  std::erase_if(diagnostics, [&](const Diagnostic& d) {
+    if (d.rule_id == "GD007") return false;
+    return std::any_of(placements.begin(), placements.end(), [&](const Placement& p) {
+      return p.file == d.location.file &&
+             std::any_of(p.unknown_spans.begin(), p.unknown_spans.end(),
+                         [&](Span u) { return overlaps(u, d.location.span); });
+    });
+  });
+  for (Diagnostic& d : diagnostics) {
+    bool placed = false;
+    for (const Placement& p : placements) {
+      if (p.file == d.location.file &&
+          (contains(p.outer, d.location.span) || p.outer.begin == d.location.span.begin)) {
+        adapt_to_container(d, p);
+        placed = true;
+        break;
+      }
+    }
+    if (placed) continue;
+    // Findings outside a policy (a template's publishing destination) show symbols too.
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      if (sources[i]->path() != d.location.file || extractions[i].stand_ins.empty()) continue;
+      Placement symbols_only;
+      symbols_only.stand_ins = &extractions[i].stand_ins;
+      adapt_to_container(d, symbols_only);
+    }
+  }
+}
+
+void report_contradictions(const exportcfg::ExportSettings& stated,
+                           const exportcfg::ExportSettings& given, std::vector<Diagnostic>& out) {
+  auto compare = [&](const exportcfg::Value& in_file, const exportcfg::Value& flag,
+                     std::string_view what) {
+    if (!in_file.known() || !flag.known() || in_file.get() == flag.get() ||
+        !in_file.origin.location)
+      return;
+    Diagnostic d = make_diagnostic(
+        "GD007", *in_file.origin.location,
+        fmt::format("this file's publishing destination gives the {} as {}, but {} gives {}; "
+                    "the checks use {}",
+                    what, in_file.get(), flag.origin.detail, flag.get(), flag.get()));
+    d.severity = Severity::warning;
+    out.push_back(std::move(d));
+  };
+  compare(stated.bucket, given.bucket, "bucket");
+  compare(stated.prefix, given.prefix, "prefix");
+  compare(stated.key_arn, given.key_arn, "KMS key ARN");
+  compare(stated.detector_id, given.detector_id, "detector id");
+}
+
+}  // namespace gdl::containers

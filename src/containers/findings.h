@@ -1,0 +1,37 @@
+#pragma once
+// Findings about documents that sit in containers, made fit for the user's own file: findings
+// about values unknown offline are dropped, template symbols replace the stand-ins checked for
+// them, and edits are written the way the container writes the document.
+
+#include <string>
+#include <vector>
+
+#include "containers/container.h"
+#include "report/diagnostic.h"
+
+namespace gdl::containers {
+
+// Where one embedded document sits in its container.
+struct Placement {
+  std::string file;
+  Span outer;  // the document's bytes in the container file
+  Quoting quoting = Quoting::verbatim;
+  std::vector<Span> unknown_spans;  // in the container file
+  const std::vector<std::pair<std::string, std::string>>* stand_ins = nullptr;
+};
+
+// The placement of `document` (whose tree is built) from `extraction` of the file `path`.
+Placement place(const EmbeddedDocument& document, const Extraction& extraction,
+                const std::string& path);
+
+// Applies the placements to every finding; `extractions[i]` is what `sources[i]` held.
+void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Placement>& placements,
+                    const std::vector<const SourceFile*>& sources,
+                    const std::vector<Extraction>& extractions);
+
+// Settings a template or plan states that the flags or --config contradict: a GD007 warning at
+// the file's value (the given value is the one used).
+void report_contradictions(const exportcfg::ExportSettings& stated,
+                           const exportcfg::ExportSettings& given, std::vector<Diagnostic>& out);
+
+}  // namespace gdl::containers

@@ -698,10 +698,12 @@ Extraction read_cloudformation_yaml(const SourceFile& source, const Hints& hints
     return out;
   }
   if (!yaml.root->is_object() || yaml.root->find("Resources") == nullptr) {
-    out.diagnostics.push_back(make_diagnostic(
+    Diagnostic d = make_diagnostic(
         "GD007", make_location(source, {0, 0}),
         "this YAML file is neither a CloudFormation template (no Resources) nor a policy (no "
-        "Statement), so nothing in it was checked"));
+        "Statement), so nothing in it was checked");
+    d.severity = Severity::warning;
+    out.diagnostics.push_back(std::move(d));
     return out;
   }
   read_cloudformation(*yaml.root, source, Quoting::not_json, yaml.repaired, hints, out);

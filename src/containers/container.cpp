@@ -140,8 +140,16 @@ Extraction extract(const SourceFile& source, const Hints& hints) {
   return out;
 }
 
+bool is_yaml_or_terraform_name(std::string_view path) {
+  return ends_with_icase(path, ".yaml") || ends_with_icase(path, ".yml") ||
+         ends_with_icase(path, ".template") || ends_with_icase(path, ".tf");
+}
+
 bool looks_like_input(std::string_view path, std::string_view text) {
   if (text.find("\"Statement\"") != std::string_view::npos) return true;
+  if ((ends_with_icase(path, ".yaml") || ends_with_icase(path, ".yml")) &&
+      text.find("Statement:") != std::string_view::npos)
+    return true;
   if (ends_with_icase(path, ".tf")) {
     return text.find("aws_s3_bucket_policy") != std::string_view::npos ||
            text.find("aws_kms_key") != std::string_view::npos ||

@@ -76,4 +76,7 @@ bool is_cloudformation(const json::Value& root);
 // Whether a scanned file is worth checking: a policy, or a container that may hold one.
 bool looks_like_input(std::string_view path, std::string_view text);
 
+// .yaml, .yml, .template or .tf: files that are often something else entirely.
+bool is_yaml_or_terraform_name(std::string_view path);
+
 }  // namespace gdl::containers

@@ -103,12 +103,12 @@ void write_snippet(const SourceFile& source, const Location& loc, const Palette&
 
 }  // namespace
 
-// ", 12 other JSON files skipped" for directory scans.
+// ", 12 files without a policy skipped" for scans and pre-commit runs.
 static std::string skipped_text(const Summary& s) {
   std::vector<std::string> parts;
   if (s.skipped > 0)
     parts.push_back(
-        fmt::format("{} other JSON file{} skipped", s.skipped, s.skipped == 1 ? "" : "s"));
+        fmt::format("{} file{} without a policy skipped", s.skipped, s.skipped == 1 ? "" : "s"));
   if (s.suppressed > 0)
     parts.push_back(fmt::format("{} suppressed in the project configuration", s.suppressed));
   if (s.baselined > 0) {

@@ -162,6 +162,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
         if (enabled(options, rule->id()))
           run_guarded(*rule, context, doc_source, embedded.tree->span, result.diagnostics);
       }
+      embedded.tree.reset();  // the model has what the later stages need; free the tree early
       // A document repaired from broken JSON is not simulated: AWS would reject it anyway, and
       // its permissions are reported once the syntax error is fixed. Nor is one holding values
       // that cannot be known offline: a guess would produce false findings.

@@ -133,7 +133,9 @@ class Template {
     // A template that names exactly one account literally is almost always deployed in it:
     // that account stands for ${AWS::AccountId}, so literal and symbolic uses agree.
     const std::optional<std::string> named = only_account_named(source.text());
-    account_ = hints.account.value_or(named.value_or("000000000000"));
+    // The stand-in is a distinctive number, so showing the symbol instead of it in findings
+    // never rewrites another value (a run of zeros would match inside key ids).
+    account_ = hints.account.value_or(named.value_or("409732615928"));
     if (!hints.account && !named) stand_in(account_, "${AWS::AccountId}");
     // A template that names the regional principal guardduty.${AWS::Region}.amazonaws.com is
     // meant for opt-in Regions: its stand-in Region is one.
@@ -156,6 +158,22 @@ class Template {
   }
 
   void read(Quoting quoting, bool repaired) {
+    // A template that creates the detector or its destination exports from the stack's own
+    // account and Region: those are the export's, as symbols.
+    const bool exports_here =
+        std::any_of(resources_.begin(), resources_.end(), [](const auto& entry) {
+          return entry.second.type == "AWS::GuardDuty::Detector" ||
+                 entry.second.type == "AWS::GuardDuty::PublishingDestination";
+        });
+    if (exports_here) {
+      const exportcfg::Origin origin{
+          exportcfg::Origin::Kind::config,
+          fmt::format("{} (the stack's own account and Region)", source_.path()), std::nullopt};
+      out_.settings.account = {account_, origin};
+      out_.settings.regions = {region_};
+      out_.settings.regions_origin = origin;
+      out_.has_settings = true;
+    }
     // The destination first: it says which key and bucket are the export's.
     for (const auto& [id, resource] : resources_) {
       if (resource.type == "AWS::GuardDuty::PublishingDestination" && resource.properties)
@@ -347,12 +365,12 @@ class Template {
     }
     doc.tree = std::move(*resolved);
     doc.unknown_spans = unknown_spans_;
-    doc.simulate = !repaired && unknown_spans_.empty();
+    doc.simulate = !repaired;
     doc.quoting = quoting;
     if (!unknown_spans_.empty()) {
       out_.notes.push_back(fmt::format(
-          "{}: {} holds {} value(s) that cannot be known offline; its permissions are not "
-          "simulated",
+          "{}: {} holds {} value(s) that cannot be known offline; the statements holding them "
+          "are not judged",
           source_.path(), doc.label, unknown_spans_.size()));
     }
     out_.documents.push_back(std::move(doc));
@@ -371,7 +389,7 @@ class Template {
     }
     exportcfg::ConfigResult config;
     exportcfg::read_settings_object(*properties, source_, config);
-    for (Diagnostic& d : config.diagnostics) d.rule_id = "GD007";
+    for (Diagnostic& d : config.diagnostics) d = make_diagnostic("GD007", d.location, d.message);
     out_.diagnostics.insert(out_.diagnostics.end(), config.diagnostics.begin(),
                             config.diagnostics.end());
     exportcfg::merge_settings(out_.settings, config.settings);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "containers/json_string.h"
 #include "report/rule_catalog.h"
@@ -105,16 +106,51 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   return p;
 }
 
+void mark_uncertain_statements(Placement& placement, const policy::Policy& policy,
+                               const SourceFile& source) {
+  if (placement.unknown_spans.empty()) return;
+  for (const policy::Statement& statement : policy.statements) {
+    const Span where = container_span(source, statement.span);
+    const bool uncertain =
+        std::any_of(placement.unknown_spans.begin(), placement.unknown_spans.end(),
+                    [&](Span u) { return overlaps(where, u); });
+    if (!uncertain) continue;
+    placement.uncertain_statements.push_back(where);
+    const bool deny = statement.effect == policy::Effect::deny;
+    (deny ? placement.uncertain_deny : placement.uncertain_allow) = true;
+  }
+}
+
 void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Placement>& placements,
                     const std::vector<const SourceFile*>& sources,
                     const std::vector<Extraction>& extractions) {
-  // Findings about values that cannot be known offline are dropped: they would be guesses.
+  // Conclusions that would rest on values unknown offline are dropped: they would be guesses.
+  // Those about the values themselves or their statements, and those that need every Allow
+  // (a permission is missing) or every Deny (a protection is missing) of a document in which
+  // an Allow or a Deny holds an unknown value.
+  static constexpr std::array<std::string_view, 4> kNeedEveryAllow = {"GD201", "GD301", "GD302",
+                                                                      "GD501"};
+  static constexpr std::array<std::string_view, 4> kNeedEveryDeny = {"GD304", "GD305", "GD307",
+                                                                     "GD308"};
+  auto listed = [](const auto& ids, std::string_view id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
   std::erase_if(diagnostics, [&](const Diagnostic& d) {
     if (d.rule_id == "GD007") return false;
     return std::any_of(placements.begin(), placements.end(), [&](const Placement& p) {
-      return p.file == d.location.file &&
-             std::any_of(p.unknown_spans.begin(), p.unknown_spans.end(),
-                         [&](Span u) { return overlaps(u, d.location.span); });
+      if (p.file != d.location.file) return false;
+      const Span at = d.location.span;
+      const auto touches = [&](Span s) { return overlaps(s, at) || contains(s, at); };
+      if (std::any_of(p.unknown_spans.begin(), p.unknown_spans.end(), touches)) return true;
+      // Grammar findings (GD0xx, GD1xx) are about values that are known; the conclusions of
+      // simulations (GD2xx and up, scenario rules included) may rest on the unknown ones.
+      if (d.rule_id < "GD200") return false;
+      if (std::any_of(p.uncertain_statements.begin(), p.uncertain_statements.end(),
+                      [&](Span s) { return contains(s, at); }))
+        return true;
+      if (!contains(p.outer, at) && p.outer.begin != at.begin) return false;
+      return (p.uncertain_allow && listed(kNeedEveryAllow, d.rule_id)) ||
+             (p.uncertain_deny && listed(kNeedEveryDeny, d.rule_id));
     });
   });
   for (Diagnostic& d : diagnostics) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "containers/container.h"
+#include "policy/model.h"
 #include "report/diagnostic.h"
 
 namespace gdl::containers {
@@ -18,11 +19,21 @@ struct Placement {
   Quoting quoting = Quoting::verbatim;
   std::vector<Span> unknown_spans;  // in the container file
   const std::vector<std::pair<std::string, std::string>>* stand_ins = nullptr;
+  // Statements holding an unknown value (container spans), and whether one is an Allow or a
+  // Deny: a conclusion that needs every Allow (a missing permission) or every Deny (a missing
+  // deny) of this document is then not certain.
+  std::vector<Span> uncertain_statements;
+  bool uncertain_allow = false;
+  bool uncertain_deny = false;
 };
 
 // The placement of `document` (whose tree is built) from `extraction` of the file `path`.
 Placement place(const EmbeddedDocument& document, const Extraction& extraction,
                 const std::string& path);
+
+// Marks the statements of `policy` that hold one of the placement's unknown values.
+void mark_uncertain_statements(Placement& placement, const policy::Policy& policy,
+                               const SourceFile& source);
 
 // Applies the placements to every finding; `extractions[i]` is what `sources[i]` held.
 void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Placement>& placements,

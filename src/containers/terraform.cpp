@@ -47,7 +47,7 @@ void read_destination(const json::Value* destination_arn, const json::Value* key
     root.members.push_back(member("DetectorId", string_at(detector_id->text, detector_id->span)));
   exportcfg::ConfigResult config;
   exportcfg::read_settings_object(root, source, config);
-  for (Diagnostic& d : config.diagnostics) d.rule_id = "GD007";
+  for (Diagnostic& d : config.diagnostics) d = make_diagnostic("GD007", d.location, d.message);
   out.diagnostics.insert(out.diagnostics.end(), config.diagnostics.begin(),
                          config.diagnostics.end());
   exportcfg::merge_settings(out.settings, config.settings);
@@ -325,12 +325,11 @@ class HclScanner {
       doc.decoded = heredoc_source(*h, doc.unknown_spans);
       if (!doc.unknown_spans.empty()) {
         // Interpolated values are known only when Terraform runs: the JSON around them is
-        // still checked, but nothing about them, and GuardDuty's requests are not simulated.
-        doc.simulate = false;
+        // still checked, and the statements that hold none.
         const Position p = source_.position(value.begin);
         out_.notes.push_back(fmt::format(
             "{}:{}:{}: the policy of {} interpolates {} value(s) known only when Terraform runs; "
-            "its JSON is checked, its permissions are not simulated (check the plan for that)",
+            "the statements holding them are not judged (the plan has their values)",
             source_.path(), p.line, p.column, label, doc.unknown_spans.size()));
       }
     } else if (raw.starts_with("\"")) {

@@ -142,6 +142,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
       auto doc = std::make_unique<exportcfg::PolicyDocument>();
       doc->source = &doc_source;
       doc->policy = std::move(*built.policy);
+      containers::mark_uncertain_statements(placements.back(), doc->policy, doc_source);
       doc->label = embedded.label;
       // A container's own word on the kind (the resource type) beats --kind, which is for
       // bare policies.

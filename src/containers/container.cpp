@@ -131,6 +131,10 @@ Extraction extract(const SourceFile& source, const Hints& hints) {
       read_terraform_plan(root, source, parsed.recovered, out);
       return out;
     }
+    if (ends_with_icase(source.path(), ".tf.json")) {
+      read_terraform_json(root, source, parsed.recovered, out);
+      return out;
+    }
   }
   EmbeddedDocument doc;
   doc.tree = std::move(root);

@@ -121,6 +121,53 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
   }
 }
 
+void read_terraform_json(const json::Value& root, const SourceFile& source, bool repaired,
+                         Extraction& out) {
+  out.format = Format::terraform_source;
+  const json::Member* resources = root.find("resource");
+  if (resources == nullptr || !resources->value.is_object()) return;
+  for (const json::Member& type : resources->value.members) {
+    const auto kind = policy_kind(type.key);
+    if (!type.value.is_object()) continue;
+    for (const json::Member& block : type.value.members) {
+      if (!block.value.is_object()) continue;
+      const std::string label = type.key + "." + block.key;
+      if (type.key == "aws_guardduty_publishing_destination") {
+        auto literal = [&](std::string_view key) -> const json::Value* {
+          const json::Member* m = block.value.find(key);
+          return m != nullptr && m->value.is_string() &&
+                         m->value.text.find("${") == std::string::npos
+                     ? &m->value
+                     : nullptr;
+        };
+        read_destination(literal("destination_arn"), literal("kms_key_arn"), literal("detector_id"),
+                         source, out);
+        continue;
+      }
+      if (!kind) continue;
+      const json::Member* policy = block.value.find("policy");
+      if (policy == nullptr || !policy->value.is_string()) continue;
+      if (policy->value.text.find("${") != std::string::npos ||
+          policy->value.text.find("%{") != std::string::npos) {
+        const Position p = source.position(policy->value.span.begin);
+        out.notes.push_back(fmt::format(
+            "{}:{}:{}: the policy of {} is built with interpolation, not plain JSON; check the "
+            "plan (terraform show -json) instead",
+            source.path(), p.line, p.column, label));
+        continue;
+      }
+      EmbeddedDocument doc;
+      doc.label = label;
+      doc.kind = kind;
+      doc.decoded = decode_json_string(source, policy->value.span, source.path());
+      doc.source = doc.decoded.get();
+      doc.needs_parse = true;
+      doc.simulate = !repaired;
+      out.documents.push_back(std::move(doc));
+    }
+  }
+}
+
 namespace {
 
 // A small scanner for the parts of HCL we read: resource blocks and their string attributes.

@@ -13,4 +13,9 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
 
 Extraction read_terraform_source(const SourceFile& source);
 
+// Terraform's JSON syntax (`.tf.json`): {"resource": {"aws_s3_bucket_policy": {"name":
+// {"policy": "<policy as a JSON string>"}}}}. Strings with interpolation are noted, not read.
+void read_terraform_json(const json::Value& root, const SourceFile& source, bool repaired,
+                         Extraction& out);
+
 }  // namespace gdl::containers

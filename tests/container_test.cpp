@@ -117,12 +117,24 @@ std::vector<Wrapped> wrap(const std::string& policy, gdl::documents::Kind kind, 
   return out;
 }
 
+// Whether a string "guardduty.<...>.amazonaws.com" (a GuardDuty service principal) is in `text`.
+bool names_guardduty(const std::string& text) {
+  for (std::size_t at = text.find("\"guardduty."); at != std::string::npos;
+       at = text.find("\"guardduty.", at + 1)) {
+    const std::size_t end = text.find('"', at + 1);
+    if (end != std::string::npos && text.substr(at + 1, end - at - 1).ends_with(".amazonaws.com"))
+      return true;
+  }
+  return false;
+}
+
 std::vector<std::string> findings(const std::vector<gdl::Diagnostic>& diagnostics,
                                   const std::function<std::size_t(std::size_t)>& to_outer,
-                                  bool with_size) {
+                                  bool with_size, bool grammar_only) {
   std::vector<std::string> out;
   for (const gdl::Diagnostic& d : diagnostics) {
     if (d.rule_id == "GD006" && !with_size) continue;
+    if (grammar_only && d.rule_id >= "GD200") continue;
     out.push_back(fmt::format("{}@{}", d.rule_id, to_outer(d.location.span.begin)));
   }
   std::sort(out.begin(), out.end());
@@ -164,9 +176,12 @@ TEST_CASE("a policy finding is the same finding, at the mapped byte, in every co
       CAPTURE(w.name);
       const gdl::SourceFile container(w.path, w.text);
       const bool sized = w.name == "cli" || w.name == "plan" || w.name == "heredoc";
+      // In a template, a policy that names no GuardDuty principal (and no destination names)
+      // is not the export's: only its grammar is checked there.
+      const bool grammar_only = w.name.starts_with("template") && !names_guardduty(policy);
       CHECK(findings(
-                gdl::lint_source(container), [](std::size_t o) { return o; }, sized) ==
-            findings(bare_diagnostics, w.to_outer, sized));
+                gdl::lint_source(container), [](std::size_t o) { return o; }, sized,
+                grammar_only) == findings(bare_diagnostics, w.to_outer, sized, grammar_only));
       ++compared;
     }
   }

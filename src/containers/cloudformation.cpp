@@ -265,9 +265,11 @@ class Template {
     return false;
   }
 
-  // A template can hold keys and bucket policies that have nothing to do with GuardDuty. The
-  // export's own are those the publishing destination names; without one, those that name the
-  // GuardDuty principal; without any, all. The others are checked for grammar only.
+  // A template can hold keys and bucket policies that have nothing to do with GuardDuty (a
+  // CloudTrail bucket, an RDS key). The export's own are those the publishing destination
+  // names; without one, those that name the GuardDuty principal. The others are checked for
+  // grammar only: GuardDuty's requests are not theirs to allow. (A bare policy file is always
+  // the export's: the user named it.)
   template <typename IsExport>
   void select_export_documents(const std::vector<std::pair<std::string, std::size_t>>& docs,
                                IsExport is_export, std::string_view what) {
@@ -280,7 +282,6 @@ class Template {
         any |= chosen[i] = d.tree && names_guardduty(*d.tree);
       }
     }
-    if (!any) return;  // none stands out: all are checked as the export's
     for (std::size_t i = 0; i < docs.size(); ++i) {
       if (chosen[i]) continue;
       out_.documents[docs[i].second].simulate = false;

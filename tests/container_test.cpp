@@ -176,9 +176,9 @@ TEST_CASE("a policy finding is the same finding, at the mapped byte, in every co
       CAPTURE(w.name);
       const gdl::SourceFile container(w.path, w.text);
       const bool sized = w.name == "cli" || w.name == "plan" || w.name == "heredoc";
-      // In a template, a policy that names no GuardDuty principal (and no destination names)
-      // is not the export's: only its grammar is checked there.
-      const bool grammar_only = w.name.starts_with("template") && !names_guardduty(policy);
+      // In a template, plan or configuration, a policy that names no GuardDuty principal (and
+      // that no destination names) is not the export's: only its grammar is checked there.
+      const bool grammar_only = w.name != "cli" && !names_guardduty(policy);
       CHECK(findings(
                 gdl::lint_source(container), [](std::size_t o) { return o; }, sized,
                 grammar_only) == findings(bare_diagnostics, w.to_outer, sized, grammar_only));
@@ -301,7 +301,8 @@ TEST_CASE("unknown short-form tags and Fn:: functions are GD007 at their positio
 TEST_CASE("Terraform heredoc interpolations are unknown spans; $${ is a literal") {
   const std::string tf =
       "resource \"aws_s3_bucket_policy\" \"p\" {\n  policy = <<EOF\n"
-      "{\"Statement\": [{\"Resource\": \"${aws_s3_bucket.b.arn}/*\", "
+      "{\"Statement\": [{\"Principal\": {\"Service\": \"guardduty.amazonaws.com\"}, "
+      "\"Resource\": \"${aws_s3_bucket.b.arn}/*\", "
       "\"Sid\": \"$${x}\"}]}\nEOF\n}\n";
   const gdl::SourceFile source("main.tf", tf);
   gdl::containers::Extraction ex = gdl::containers::extract(source);

@@ -33,6 +33,9 @@ struct EmbeddedDocument {
   // Where the document is in the container, for messages: "Resources.FindingsKey" or "Policy".
   std::string label;
   std::optional<documents::Kind> kind;  // from the resource type, when the container says
+  // The bucket name (bucket policy) or key ARN or id (key policy) the document belongs to, when
+  // the container says: it tells the export's own documents from others.
+  std::string belongs_to;
   // The document as a located tree, in the coordinates of `source`: the container itself (a
   // template), or text decoded from a string in it (CLI output, a plan), which reports its
   // locations in the container.

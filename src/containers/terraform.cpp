@@ -54,6 +54,39 @@ void read_destination(const json::Value* destination_arn, const json::Value* key
   out.has_settings = true;
 }
 
+// Whether the text names a GuardDuty service principal ("guardduty.<...>amazonaws.com").
+bool names_guardduty(std::string_view text) {
+  for (std::size_t at = text.find("\"guardduty."); at != std::string_view::npos;
+       at = text.find("\"guardduty.", at + 1)) {
+    const std::size_t end = text.find('"', at + 1);
+    if (end != std::string_view::npos &&
+        text.substr(at + 1, end - at - 1).ends_with(".amazonaws.com"))
+      return true;
+  }
+  return false;
+}
+
+// A plan or configuration can hold keys and bucket policies that have nothing to do with
+// GuardDuty. The export's own are those the publishing destination names and those that name
+// the GuardDuty principal; the others are checked for grammar only (as in templates).
+void select_export_documents(Extraction& out, const SourceFile& source) {
+  for (EmbeddedDocument& doc : out.documents) {
+    const bool named_by_destination =
+        !doc.belongs_to.empty() &&
+        ((out.settings.bucket.known() && doc.belongs_to == out.settings.bucket.get()) ||
+         (out.settings.key_arn.known() &&
+          (doc.belongs_to == out.settings.key_arn.get() ||
+           out.settings.key_arn.get().ends_with("/" + doc.belongs_to))));
+    if (named_by_destination || (doc.source != nullptr && names_guardduty(doc.source->text())))
+      continue;
+    doc.simulate = false;
+    out.notes.push_back(fmt::format(
+        "{}: {} names no GuardDuty principal and no publishing destination names it; only its "
+        "grammar is checked",
+        source.path(), doc.label));
+  }
+}
+
 }  // namespace
 
 void read_terraform_plan(const json::Value& root, const SourceFile& source, bool repaired,
@@ -112,6 +145,13 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
       EmbeddedDocument doc;
       doc.label = label;
       doc.kind = kind;
+      for (const std::string_view key : {"bucket", "arn", "key_id"}) {
+        const json::Member* owner = attrs->value.find(key);
+        if (owner != nullptr && owner->value.is_string()) {
+          doc.belongs_to = owner->value.text;
+          break;
+        }
+      }
       doc.decoded = decode_json_string(source, policy->value.span, source.path());
       doc.source = doc.decoded.get();
       doc.needs_parse = true;
@@ -119,6 +159,7 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
       out.documents.push_back(std::move(doc));
     }
   }
+  select_export_documents(out, source);
 }
 
 void read_terraform_json(const json::Value& root, const SourceFile& source, bool repaired,
@@ -166,6 +207,7 @@ void read_terraform_json(const json::Value& root, const SourceFile& source, bool
       out.documents.push_back(std::move(doc));
     }
   }
+  select_export_documents(out, source);
 }
 
 namespace {
@@ -507,6 +549,7 @@ Extraction read_terraform_source(const SourceFile& source) {
   Extraction out;
   out.format = Format::terraform_source;
   HclScanner(source, out).run();
+  select_export_documents(out, source);
   return out;
 }
 

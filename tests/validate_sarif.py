@@ -16,6 +16,10 @@ binary, root = sys.argv[1], pathlib.Path(sys.argv[2])
 schema = json.loads((root / "testdata/schemas/sarif-schema-2.1.0.json").read_text())
 inputs = sorted(str(p) for p in (root / "testdata").rglob("*.json") if "schemas" not in p.parts)
 inputs += [str(p) for p in sorted((root / "examples").rglob("*.json"))]
+# Containers too: their notes become tool notifications.
+for pattern in ("*.yaml", "*.tf"):
+    inputs += [str(p) for p in sorted((root / "testdata").rglob(pattern))]
+    inputs += [str(p) for p in sorted((root / "examples").rglob(pattern))]
 inputs.append(str(root / "no-such-file.json"))  # an unreadable input becomes a notification
 result = subprocess.run([binary, "check", "--format", "sarif", *inputs], capture_output=True)
 if result.returncode not in (0, 1, 2):

@@ -89,6 +89,11 @@ void write_json(const Report& report, std::ostream& out) {
     j.end_object();
   }
   j.end_array();
+  // How containers were read: stand-ins for template symbols, values unknown offline.
+  j.key("inputNotes");
+  j.begin_array();
+  for (const std::string& note : report.notes) j.string(note);
+  j.end_array();
   const Summary s = report.summary();
   j.key("summary");
   j.begin_object();

@@ -165,6 +165,16 @@ void write_sarif(const Report& report, std::ostream& out) {
     j.end_array();
     j.end_object();
   }
+  // How containers were read (stand-ins for template symbols, values unknown offline).
+  for (const std::string& note : report.notes) {
+    j.begin_object();
+    j.field("level", "note");
+    j.key("message");
+    j.begin_object();
+    j.field("text", note);
+    j.end_object();
+    j.end_object();
+  }
   j.end_array();
   j.end_object();
   j.end_array();

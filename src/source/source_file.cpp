@@ -5,29 +5,35 @@
 namespace gdl {
 
 LineIndex::LineIndex(std::string_view text) : text_(text) {
+  // Allocated once, at (nearly) its exact size: a 50 MB file has a million lines, and doubling
+  // growth would hold up to twice that. A lone CR is rare enough to grow the vector.
+  line_starts_.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  line_starts_.push_back(0);
+  if (text.find('\r') == std::string_view::npos) {
+    for (std::size_t at = text.find('\n'); at != std::string_view::npos;
+         at = text.find('\n', at + 1))
+      line_starts_.push_back(static_cast<std::uint32_t>(at + 1));
+  } else {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (c == '\n') {
+        line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
+      } else if (c == '\r') {
+        if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
+      }
+    }
+  }
+  // Checkpoints serve only lines longer than kCheckpoint; most files have none.
+  bool long_line = text.size() - line_starts_.back() > kCheckpoint;
+  for (std::size_t i = 1; i < line_starts_.size() && !long_line; ++i)
+    long_line = line_starts_[i] - line_starts_[i - 1] > kCheckpoint;
+  if (!long_line) return;
   checkpoints_.reserve(text.size() / kCheckpoint + 1);
   std::size_t code_points = 0;
   for (std::size_t at = 0; at <= text.size(); at += kCheckpoint) {
     checkpoints_.push_back(code_points);
     code_points += count_code_points(text.substr(at, kCheckpoint));
-  }
-  // Counted first so the index is allocated once, at its exact size (a 50 MB file has a million
-  // lines; doubling growth would hold up to twice that).
-  std::size_t breaks = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n')))
-      ++breaks;
-  }
-  line_starts_.reserve(breaks + 1);
-  line_starts_.push_back(0);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
-    } else if (c == '\r') {
-      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
-    }
   }
 }
 
@@ -36,7 +42,11 @@ Position LineIndex::position(std::size_t offset) const {
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const auto line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
   const std::size_t start = line_starts_[line_index];
-  const std::size_t column = code_points_before(offset) - code_points_before(start) + 1;
+  // Most lines are short: count from the line's start. Only a long line (a minified policy, a
+  // hostile 10 MB line) takes the checkpoints, so no column costs more than O(kCheckpoint).
+  const std::size_t column = offset - start <= kCheckpoint
+                                 ? count_code_points(text_.substr(start, offset - start)) + 1
+                                 : code_points_before(offset) - code_points_before(start) + 1;
   return {static_cast<std::uint32_t>(line_index + 1), static_cast<std::uint32_t>(column)};
 }
 

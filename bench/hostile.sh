@@ -36,13 +36,13 @@ import sys
 lines=['Resources:','  K:','    Type: AWS::KMS::Key','    Properties:','      Tags:','        a0: &a0 [x,x,x,x,x,x,x,x,x,x]']
 lines+=['        a%d: &a%d [' % (i,i) + ','.join(['*a%d' % (i-1)]*10) + ']' for i in range(1,10)]
 sys.stdout.write('\\n'.join(lines)+'\\n')" > "$dir/yaml-aliases.yaml"
-py "import sys; sys.stdout.write('Resources: ' + '['*100000 + ']'*100000)" > "$dir/yaml-deep.yaml"
+py "import sys; sys.stdout.write('# AWS::KMS::Key\\nResources: ' + '['*100000 + ']'*100000)" > "$dir/yaml-deep.yaml"
 py "import sys; sys.stdout.write('resource \"aws_s3_bucket_policy\" \"x\" {\\n' + 'x = <<A\\n'*200000 + '}\\n')" > "$dir/heredocs.tf"
 py "
 import json,sys
 p=json.dumps({'Version':'2012-10-17','Statement':[{'Sid':'S%d'%i,'Effect':'Allow','Principal':'*','Action':'s3:GetObject','Resource':'arn:aws:s3:::b/*'} for i in range(20000)]})
 sys.stdout.write(json.dumps({'Policy':p}))" > "$dir/cli-policy-2MB.json"
-py "import sys; sys.stdout.write('Resources:\\n' + ''.join('  R%d: {Type: AWS::SNS::Topic}\\n' % i for i in range(300000)))" > "$dir/template-300k.yaml"
+py "import sys; sys.stdout.write('Resources:\\n' + ''.join('  R%d: {Type: AWS::SNS::Topic}\\n' % i for i in range(300000)) + '  Key: {Type: AWS::KMS::Key, Properties: {KeyPolicy: {Statement: []}}}\\n')" > "$dir/template-300k.yaml"
 mkdir "$dir/a-directory"
 mkfifo "$dir/a-fifo.json"
 echo '{}' > "$dir/unreadable.json" && chmod 000 "$dir/unreadable.json"  # (root can still read it)

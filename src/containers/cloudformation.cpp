@@ -22,6 +22,12 @@ constexpr std::array<std::string_view, 12> kDeploymentFunctions = {
 constexpr std::array<std::string_view, 6> kResolvedFunctions = {
     "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::FindInMap"};
 
+// Functions of a template's Rules section (and of the LanguageExtensions transform's
+// Fn::ForEach:: loops, accepted by prefix).
+constexpr std::array<std::string_view, 6> kRuleFunctions = {
+    "Fn::Contains", "Fn::EachMemberEquals", "Fn::EachMemberIn",
+    "Fn::RefAll",   "Fn::ValueOf",          "Fn::ValueOfAll"};
+
 // Deeper than any real template; bounds the recursion on hostile JSON nested 100,000 deep.
 constexpr int kMaxDepth = 200;
 
@@ -72,14 +78,16 @@ std::optional<std::string> only_account_named(std::string_view text) {
   return found;
 }
 
+// A valid bucket name derived from a name, made distinctive by a hash suffix, so that showing
+// the symbol instead of it in a message never rewrites ordinary words ("bucket").
 std::string bucket_name_stand_in(std::string_view logical_id) {
   std::string name;
   for (const char c : logical_id) {
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) name += c;
     if (c >= 'A' && c <= 'Z') name += static_cast<char>(c - 'A' + 'a');
   }
-  if (name.size() < 3) name += "-bucket";
-  return name.substr(0, 63);
+  name = name.substr(0, 48);
+  return (name.empty() ? std::string("cfn") : name) + "-" + hex_digits(logical_id, 8);
 }
 
 bool icontains(std::string_view text, std::string_view word) {
@@ -216,7 +224,9 @@ class Template {
         const auto known = [fn](const auto& names) {
           return std::find(names.begin(), names.end(), fn) != names.end();
         };
-        if (known(kDeploymentFunctions) || known(kResolvedFunctions)) continue;
+        if (known(kDeploymentFunctions) || known(kResolvedFunctions) || known(kRuleFunctions) ||
+            fn.starts_with("Fn::ForEach::"))
+          continue;
         out_.diagnostics.push_back(make_diagnostic(
             "GD007", make_location(source_, m.key_span),
             fmt::format("unknown intrinsic function {}: CloudFormation rejects the template", fn)));
@@ -620,9 +630,13 @@ class Template {
   std::optional<std::string> bucket_name(const std::string& id, const Resource& r) {
     if (r.properties != nullptr) {
       if (const json::Member* name = r.properties->find("BucketName")) {
+        // A name that refers back to its own bucket (directly or through others) is a cycle
+        // CloudFormation rejects; here it is unknown, not an endless recursion.
+        if (!naming_.insert(id).second) return std::nullopt;
         std::vector<Span> saved = unknown_spans_;
         std::optional<std::string> resolved = resolve_string(name->value, 0);
         unknown_spans_ = std::move(saved);
+        naming_.erase(id);
         return resolved;
       }
     }
@@ -686,6 +700,7 @@ class Template {
   std::map<std::string, const json::Value*, std::less<>> parameters_;
   const json::Value* mappings_ = nullptr;
   std::set<std::string, std::less<>> parameter_noted_;
+  std::set<std::string, std::less<>> naming_;  // buckets whose BucketName is being resolved
   std::string account_;
   std::string region_;
   std::vector<Span> unknown_spans_;

@@ -85,8 +85,10 @@ bool is_plain_number(std::string_view s) {
 class CharToByte {
  public:
   explicit CharToByte(std::string_view text) : text_(text) {
+    // libyaml does not count a UTF-8 byte-order mark as a character.
+    const std::size_t first = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
     std::size_t chars = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    for (std::size_t i = first; i < text.size(); ++i) {
       if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
       if (chars % kStride == 0) checkpoints_.push_back(i);
       ++chars;
@@ -166,8 +168,8 @@ class Builder {
         json::Value v(kind, span);
         v.boolean = kind == json::Kind::boolean && (value[0] == 't' || value[0] == 'T');
         v.text = value;
-        finish(std::move(v), tag, tag_of(s.anchor), span);
-        return true;
+        finish(std::move(v), tag, tag_of(s.anchor), span, 1);
+        return !stopped();
       }
       case YAML_SEQUENCE_START_EVENT:
       case YAML_MAPPING_START_EVENT: {
@@ -194,8 +196,8 @@ class Builder {
         } else {
           frame.value.span.end = std::max(frame.value.span.begin, frame.last_end);
         }
-        finish(std::move(frame.value), frame.tag, frame.anchor, frame.start);
-        return true;
+        finish(std::move(frame.value), frame.tag, frame.anchor, frame.start, frame.child_depth + 1);
+        return !stopped();
       }
       case YAML_ALIAS_EVENT: {
         const std::string_view name = tag_of(e.data.alias.anchor);
@@ -204,7 +206,7 @@ class Builder {
           diagnostics_.push_back(make_diagnostic(
               "GD007", make_location(source_, span),
               fmt::format("*{} names no anchor (&{}) defined before it", name, name)));
-          emit(json::Value(json::Kind::null, span));
+          emit(json::Value(json::Kind::null, span), 1);
           return true;
         }
         // Aliases share values: a few lines can expand to billions ("billion laughs").
@@ -218,9 +220,10 @@ class Builder {
               "template was not read"));
           return false;
         }
+        if (too_deep(stack_.size() + it->second.depth, span)) return false;
         json::Value copy = clone(it->second.value);
         copy.span = span;
-        emit(std::move(copy));
+        emit(std::move(copy), it->second.depth);
         return true;
       }
       case YAML_DOCUMENT_END_EVENT:
@@ -231,7 +234,7 @@ class Builder {
   }
 
   std::optional<json::Value> take_root() {
-    if (over_budget_) return std::nullopt;
+    if (stopped()) return std::nullopt;
     return std::move(root_);
   }
 
@@ -247,23 +250,58 @@ class Builder {
     bool drop_pair = false;
     std::string key;
     Span key_span;
+    std::size_t child_depth = 0;  // the deepest value placed in it
   };
   struct Anchor {
     json::Value value;
-    std::size_t size = 0;
+    std::size_t size = 0;   // values in it
+    std::size_t depth = 0;  // levels in it
   };
 
+  [[nodiscard]] bool stopped() const { return over_budget_ || too_deep_; }
+
+  // Aliases nest values without nesting the text (anchor of anchors of ...): past the same
+  // depth the text check allows, the template is refused, before anything recurses into it.
+  bool too_deep(std::size_t depth, Span at) {
+    if (depth <= kMaxDepth) return false;
+    if (!too_deep_) {
+      diagnostics_.push_back(make_diagnostic(
+          "GD007", make_location(source_, at),
+          fmt::format("the YAML's aliases (*name) nest values more than {} levels deep; no "
+                      "template nests like this, so it was not read",
+                      kMaxDepth)));
+    }
+    too_deep_ = true;
+    return true;
+  }
+
   // A completed node: its tag applied, its anchor remembered, then placed in its parent.
-  void finish(json::Value v, std::string_view tag, std::string_view anchor, Span tag_at) {
+  void finish(json::Value v, std::string_view tag, std::string_view anchor, Span tag_at,
+              std::size_t depth) {
     ++values_;
-    if (tag.size() > 1 && tag[0] == '!' && tag[1] != '!') v = intrinsic(std::move(v), tag, tag_at);
+    if (tag.size() > 1 && tag[0] == '!' && tag[1] != '!') {
+      v = intrinsic(std::move(v), tag, tag_at);
+      ++depth;
+    }
+    if (too_deep(stack_.size() + depth, tag_at)) return;
     if (!anchor.empty()) {
+      // The anchor keeps its own copy: that copy counts against the budget like an expansion.
       Anchor a;
       a.value = clone(v);
       a.size = count_values(v);
+      a.depth = depth;
+      values_ += a.size;
+      if (values_ > text_.size() + 64 && !over_budget_) {
+        over_budget_ = true;
+        diagnostics_.push_back(make_diagnostic(
+            "GD007", make_location(source_, tag_at),
+            "the YAML's anchors and aliases (&name, *name) copy more values than the file has "
+            "bytes; the template was not read"));
+        return;
+      }
       anchors_.insert_or_assign(std::string(anchor), std::move(a));
     }
-    emit(std::move(v));
+    emit(std::move(v), depth);
   }
 
   json::Value intrinsic(json::Value inner, std::string_view tag, Span at) {
@@ -308,13 +346,14 @@ class Builder {
     return object;
   }
 
-  void emit(json::Value v) {
+  void emit(json::Value v, std::size_t depth) {
     if (stack_.empty()) {
       if (!root_) root_ = std::move(v);
       return;
     }
     Frame& parent = stack_.back();
     parent.last_end = std::max(parent.last_end, v.span.end);
+    parent.child_depth = std::max(parent.child_depth, depth);
     // As in the JSON front end: past 1 MB, only the first elements of each collection are kept.
     const bool full = text_.size() > kLargeInput &&
                       parent.value.items.size() + parent.value.members.size() >= kMaxChildren;
@@ -352,6 +391,7 @@ class Builder {
   std::optional<json::Value> root_;
   std::size_t values_ = 0;
   bool over_budget_ = false;
+  bool too_deep_ = false;
   std::size_t dropped_ = 0;
 
  public:

@@ -47,7 +47,10 @@ Position LineIndex::position(std::size_t offset) const {
   const std::size_t column = offset - start <= kCheckpoint
                                  ? count_code_points(text_.substr(start, offset - start)) + 1
                                  : code_points_before(offset) - code_points_before(start) + 1;
-  return {static_cast<std::uint32_t>(line_index + 1), static_cast<std::uint32_t>(column)};
+  // Editors do not show a byte-order mark: it is no column of the first line.
+  const bool after_bom = line_index == 0 && offset >= 3 && text_.starts_with("\xEF\xBB\xBF");
+  return {static_cast<std::uint32_t>(line_index + 1),
+          static_cast<std::uint32_t>(after_bom ? column - 1 : column)};
 }
 
 std::size_t LineIndex::code_points_before(std::size_t offset) const {

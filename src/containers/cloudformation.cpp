@@ -52,29 +52,44 @@ std::string hex_digits(std::string_view seed, std::size_t count) {
   return out;
 }
 
-// The one 12-digit account id the text names (in an ARN's account field or as a whole string),
-// if it names exactly one.
-std::optional<std::string> only_account_named(std::string_view text) {
+bool is_account_id_text(std::string_view text) {
+  return text.size() == 12 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The one 12-digit account id the template's values name (a whole value, quoted or not, or the
+// account field of an ARN), if they name exactly one.
+std::optional<std::string> only_account_named(const json::Value& root) {
   std::optional<std::string> found;
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  for (std::size_t i = 0; i + 12 <= text.size();) {
-    if (!digit(text[i])) {
-      ++i;
-      continue;
+  bool several = false;
+  auto consider = [&](std::string_view account) {
+    if (!is_account_id_text(account)) return;
+    if (found && *found != account) several = true;
+    found = std::string(account);
+  };
+  std::vector<const json::Value*> pending{&root};
+  while (!pending.empty() && !several) {
+    const json::Value* v = pending.back();
+    pending.pop_back();
+    if (v->kind == json::Kind::string || v->kind == json::Kind::number) {
+      consider(v->text);
+      // Every ARN in the value, also inside a policy written as a string.
+      const std::string_view text = v->text;
+      for (std::size_t arn = text.find("arn:"); arn != std::string_view::npos;
+           arn = text.find("arn:", arn + 4)) {
+        std::size_t field = 0, from = arn;
+        for (std::size_t at = arn; at <= text.size() && field <= 4; ++at) {
+          if (at < text.size() && text[at] != ':') continue;
+          if (field == 4) consider(text.substr(from, at - from));
+          ++field;
+          from = at + 1;
+        }
+      }
     }
-    std::size_t j = i;
-    while (j < text.size() && digit(text[j])) ++j;
-    const char before = i > 0 ? text[i - 1] : ' ';
-    const char after = j < text.size() ? text[j] : ' ';
-    const bool delimited = (before == ':' && after == ':') || (before == '"' && after == '"') ||
-                           (before == '\'' && after == '\'');
-    if (j - i == 12 && delimited) {
-      std::string account(text.substr(i, 12));
-      if (found && *found != account) return std::nullopt;
-      found = std::move(account);
-    }
-    i = j;
+    for (const json::Value& item : v->items) pending.push_back(&item);
+    for (const json::Member& m : v->members) pending.push_back(&m.value);
   }
+  if (several) return std::nullopt;
   return found;
 }
 
@@ -140,7 +155,7 @@ class Template {
     report_unknown_functions(root);
     // A template that names exactly one account literally is almost always deployed in it:
     // that account stands for ${AWS::AccountId}, so literal and symbolic uses agree.
-    const std::optional<std::string> named = only_account_named(source.text());
+    const std::optional<std::string> named = only_account_named(root);
     // The stand-in is a distinctive number, so showing the symbol instead of it in findings
     // never rewrites another value (a run of zeros would match inside key ids).
     account_ = hints.account.value_or(named.value_or("409732615928"));

@@ -109,6 +109,15 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
 void mark_uncertain_statements(Placement& placement, const policy::Policy& policy,
                                const SourceFile& source) {
   if (placement.unknown_spans.empty()) return;
+  // An unknown value outside every statement is a statement itself (`!If [c, {...},
+  // AWS::NoValue]`) or the list of them: it may be an Allow or a Deny.
+  for (const Span unknown : placement.unknown_spans) {
+    const bool in_statement = std::any_of(
+        policy.statements.begin(), policy.statements.end(), [&](const policy::Statement& st) {
+          return overlaps(container_span(source, st.span), unknown);
+        });
+    if (!in_statement) placement.uncertain_allow = placement.uncertain_deny = true;
+  }
   for (const policy::Statement& statement : policy.statements) {
     const Span where = container_span(source, statement.span);
     const bool uncertain =

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "containers/json_string.h"
@@ -316,27 +317,39 @@ class HclScanner {
     const std::size_t eol = text_.find('\n', i);
     if (eol == std::string_view::npos) return std::nullopt;
     h.body_begin = eol + 1;
-    // A marker never closed after some point is never closed after a later one either: without
-    // this, a file of unclosed heredocs would be scanned to its end once per opener.
-    if (auto unclosed = unclosed_after_.find(marker);
-        unclosed != unclosed_after_.end() && unclosed->second <= h.body_begin)
-      return std::nullopt;
-    for (std::size_t line = h.body_begin; line < text_.size();) {
+    // The closing line is looked up in an index of every line that could close a heredoc: a
+    // scan from each opener would make a file of unclosed heredocs quadratic.
+    const auto& lines = marker_lines();
+    const auto it = lines.find(marker);
+    if (it == lines.end()) return std::nullopt;
+    const auto at = std::lower_bound(it->second.begin(), it->second.end(), h.body_begin);
+    if (at == it->second.end()) return std::nullopt;
+    h.body_end = *at;
+    const std::size_t next = text_.find('\n', *at);
+    h.end = next == std::string_view::npos ? text_.size() : next;
+    return h;
+  }
+
+  // Start offsets of the lines that hold nothing but an identifier (possible heredoc closers),
+  // by identifier; built once, on the first heredoc.
+  const std::map<std::string_view, std::vector<std::size_t>, std::less<>>& marker_lines() const {
+    if (marker_lines_built_) return marker_lines_;
+    marker_lines_built_ = true;
+    for (std::size_t line = 0; line < text_.size();) {
       std::size_t next = text_.find('\n', line);
       if (next == std::string_view::npos) next = text_.size();
       std::string_view content = text_.substr(line, next - line);
       if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
       while (!content.empty() && (content.front() == ' ' || content.front() == '\t'))
         content.remove_prefix(1);
-      if (content == marker) {
-        h.body_end = line;
-        h.end = next;
-        return h;
-      }
+      const bool identifier =
+          !content.empty() && std::all_of(content.begin(), content.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+          });
+      if (identifier) marker_lines_[content].push_back(line);
       line = next + 1;
     }
-    unclosed_after_[std::string(marker)] = h.body_begin;
-    return std::nullopt;
+    return marker_lines_;
   }
 
   std::size_t read_resource(std::size_t i) {
@@ -411,6 +424,9 @@ class HclScanner {
     if (raw.starts_with("<<")) {
       const auto h = read_heredoc(value.begin);
       if (!h) return;
+      // Directives (%{ for }, %{ if }) shape the JSON itself: only Terraform can render it.
+      if (has_directive(text_.substr(h->body_begin, h->body_end - h->body_begin)))
+        return note_not_plain(label, value, "template directives (%{...})");
       doc.decoded = heredoc_source(*h, doc.unknown_spans);
       if (!doc.unknown_spans.empty()) {
         // Interpolated values are known only when Terraform runs: the JSON around them is
@@ -431,6 +447,13 @@ class HclScanner {
     doc.source = doc.decoded.get();
     doc.needs_parse = true;
     out_.documents.push_back(std::move(doc));
+  }
+
+  static bool has_directive(std::string_view text) {
+    for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+      if (text[i] == '%' && text[i + 1] == '{' && (i == 0 || text[i - 1] != '%')) return true;
+    }
+    return false;
   }
 
   static bool has_interpolation(std::string_view text) {
@@ -540,7 +563,8 @@ class HclScanner {
   const SourceFile& source_;
   std::string_view text_;
   Extraction& out_;
-  mutable std::map<std::string, std::size_t, std::less<>> unclosed_after_;
+  mutable std::map<std::string_view, std::vector<std::size_t>, std::less<>> marker_lines_;
+  mutable bool marker_lines_built_ = false;
 };
 
 }  // namespace

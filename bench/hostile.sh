@@ -37,7 +37,7 @@ lines=['Resources:','  K:','    Type: AWS::KMS::Key','    Properties:','      Ta
 lines+=['        a%d: &a%d [' % (i,i) + ','.join(['*a%d' % (i-1)]*10) + ']' for i in range(1,10)]
 sys.stdout.write('\\n'.join(lines)+'\\n')" > "$dir/yaml-aliases.yaml"
 py "import sys; sys.stdout.write('# AWS::KMS::Key\\nResources: ' + '['*100000 + ']'*100000)" > "$dir/yaml-deep.yaml"
-py "import sys; sys.stdout.write('resource \"aws_s3_bucket_policy\" \"x\" {\\n' + 'x = <<A\\n'*200000 + '}\\n')" > "$dir/heredocs.tf"
+py "import sys; sys.stdout.write('resource \"aws_s3_bucket_policy\" \"x\" {\\n' + ''.join('x = <<M%d\\n' % i for i in range(200000)) + '}\\n')" > "$dir/heredocs.tf"
 py "
 import json,sys
 p=json.dumps({'Version':'2012-10-17','Statement':[{'Sid':'S%d'%i,'Effect':'Allow','Principal':'*','Action':'s3:GetObject','Resource':'arn:aws:s3:::b/*'} for i in range(20000)]})

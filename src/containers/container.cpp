@@ -90,6 +90,18 @@ bool is_cloudformation(const json::Value& root) {
       });
 }
 
+EmbeddedDocument document_in_string(const SourceFile& container, Span quoted, std::string label,
+                                    std::optional<documents::Kind> kind, bool simulate) {
+  EmbeddedDocument doc;
+  doc.label = std::move(label);
+  doc.kind = kind;
+  doc.decoded = decode_json_string(container, quoted, container.path());
+  doc.source = doc.decoded.get();
+  doc.needs_parse = true;
+  doc.simulate = simulate;
+  return doc;
+}
+
 Extraction extract(const SourceFile& source, const Hints& hints) {
   const std::string_view text = source.text();
   if (is_terraform_source(source.path(), text)) return read_terraform_source(source);
@@ -104,13 +116,8 @@ Extraction extract(const SourceFile& source, const Hints& hints) {
     if (is_cli_policy(root)) {
       // `aws s3api get-bucket-policy` / `aws kms get-key-policy`: the policy is a JSON string.
       out.format = Format::cli_policy;
-      EmbeddedDocument doc;
-      doc.label = "Policy";
-      doc.decoded = decode_json_string(source, root.find("Policy")->value.span, source.path());
-      doc.source = doc.decoded.get();
-      doc.needs_parse = true;
-      doc.simulate = !parsed.recovered;
-      out.documents.push_back(std::move(doc));
+      out.documents.push_back(document_in_string(source, root.find("Policy")->value.span, "Policy",
+                                                 std::nullopt, !parsed.recovered));
       return out;
     }
     if (root.find("DestinationProperties") != nullptr) {

@@ -50,6 +50,11 @@ struct EmbeddedDocument {
   Quoting quoting = Quoting::verbatim;  // how edits to a tree in the container are written
 };
 
+// A document held as a JSON string literal (its span, quotes included) in `container`: decoded,
+// to be parsed, and reporting its locations in the container.
+EmbeddedDocument document_in_string(const SourceFile& container, Span quoted, std::string label,
+                                    std::optional<documents::Kind> kind, bool simulate);
+
 struct Extraction {
   Format format = Format::policy;
   std::vector<EmbeddedDocument> documents;

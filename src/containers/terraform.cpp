@@ -143,9 +143,7 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
         continue;
       }
       if (!policy->value.is_string()) continue;
-      EmbeddedDocument doc;
-      doc.label = label;
-      doc.kind = kind;
+      EmbeddedDocument doc = document_in_string(source, policy->value.span, label, kind, !repaired);
       for (const std::string_view key : {"bucket", "arn", "key_id"}) {
         const json::Member* owner = attrs->value.find(key);
         if (owner != nullptr && owner->value.is_string()) {
@@ -153,10 +151,6 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
           break;
         }
       }
-      doc.decoded = decode_json_string(source, policy->value.span, source.path());
-      doc.source = doc.decoded.get();
-      doc.needs_parse = true;
-      doc.simulate = !repaired;
       out.documents.push_back(std::move(doc));
     }
   }
@@ -198,14 +192,8 @@ void read_terraform_json(const json::Value& root, const SourceFile& source, bool
             source.path(), p.line, p.column, label));
         continue;
       }
-      EmbeddedDocument doc;
-      doc.label = label;
-      doc.kind = kind;
-      doc.decoded = decode_json_string(source, policy->value.span, source.path());
-      doc.source = doc.decoded.get();
-      doc.needs_parse = true;
-      doc.simulate = !repaired;
-      out.documents.push_back(std::move(doc));
+      out.documents.push_back(
+          document_in_string(source, policy->value.span, label, kind, !repaired));
     }
   }
   select_export_documents(out, source);

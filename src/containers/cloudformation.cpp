@@ -413,20 +413,14 @@ class Template {
           source_.path(), id));
       return;
     }
-    exportcfg::ConfigResult config;
-    exportcfg::read_settings_object(*properties, source_, config);
-    for (Diagnostic& d : config.diagnostics) d = make_diagnostic("GD007", d.location, d.message);
-    out_.diagnostics.insert(out_.diagnostics.end(), config.diagnostics.begin(),
-                            config.diagnostics.end());
-    exportcfg::merge_settings(out_.settings, config.settings);
-    out_.has_settings = true;
+    read_destination_settings(*properties, source_, out_, "GD007");
   }
 
   json::Value unknown(Span span, std::string why) {
     unknown_spans_.push_back(span);
-    out_.notes.push_back(fmt::format("{}:{}:{}: {}; treated as unknown", source_.path(),
-                                     make_location(source_, span).start.line,
-                                     make_location(source_, span).start.column, why));
+    const Position at = make_location(source_, span).start;
+    out_.notes.push_back(
+        fmt::format("{}:{}:{}: {}; treated as unknown", source_.path(), at.line, at.column, why));
     return string_value("", span);
   }
 

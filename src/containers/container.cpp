@@ -6,6 +6,8 @@
 #include "containers/json_string.h"
 #include "containers/terraform.h"
 #include "json/parser.h"
+#include "report/rule_catalog.h"
+#include "util/text.h"
 
 namespace gdl::containers {
 
@@ -30,10 +32,7 @@ std::string_view to_string(Format format) {
 namespace {
 
 bool ends_with_icase(std::string_view text, std::string_view suffix) {
-  if (text.size() < suffix.size()) return false;
-  return std::equal(suffix.rbegin(), suffix.rend(), text.rbegin(), [](char a, char b) {
-    return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
-  });
+  return text.size() >= suffix.size() && iequals(text.substr(text.size() - suffix.size()), suffix);
 }
 
 // The first character that is not whitespace, a byte-order mark or a YAML/HCL comment line.
@@ -90,6 +89,18 @@ bool is_cloudformation(const json::Value& root) {
       });
 }
 
+void read_destination_settings(const json::Value& object, const SourceFile& source, Extraction& out,
+                               std::string_view rule_id) {
+  exportcfg::ConfigResult config;
+  exportcfg::read_settings_object(object, source, config);
+  for (Diagnostic& d : config.diagnostics) {
+    if (d.rule_id != rule_id) d = make_diagnostic(rule_id, d.location, d.message);
+    out.diagnostics.push_back(std::move(d));
+  }
+  exportcfg::merge_settings(out.settings, config.settings);
+  out.has_settings = true;
+}
+
 EmbeddedDocument document_in_string(const SourceFile& container, Span quoted, std::string label,
                                     std::optional<documents::Kind> kind, bool simulate) {
   EmbeddedDocument doc;
@@ -122,12 +133,7 @@ Extraction extract(const SourceFile& source, const Hints& hints) {
     }
     if (root.find("DestinationProperties") != nullptr) {
       out.format = Format::publishing_destination;
-      exportcfg::ConfigResult config;
-      exportcfg::read_settings_object(root, source, config);
-      out.settings = std::move(config.settings);
-      out.has_settings = true;
-      out.diagnostics.insert(out.diagnostics.end(), config.diagnostics.begin(),
-                             config.diagnostics.end());
+      read_destination_settings(root, source, out, "GD004");
       return out;
     }
     if (is_cloudformation(root)) {

@@ -55,6 +55,14 @@ struct EmbeddedDocument {
 EmbeddedDocument document_in_string(const SourceFile& container, Span quoted, std::string label,
                                     std::optional<documents::Kind> kind, bool simulate);
 
+struct Extraction;
+
+// Reads a publishing destination's settings object ({"DestinationProperties": {...},
+// "DetectorId": ...}) into `out`; its problems are reported as `rule_id` (GD004 for CLI output,
+// which is export configuration; GD007 for a template's or plan's resource).
+void read_destination_settings(const json::Value& object, const SourceFile& source, Extraction& out,
+                               std::string_view rule_id);
+
 struct Extraction {
   Format format = Format::policy;
   std::vector<EmbeddedDocument> documents;

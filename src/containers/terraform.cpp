@@ -46,13 +46,7 @@ void read_destination(const json::Value* destination_arn, const json::Value* key
   root.members.push_back(member("DestinationProperties", std::move(properties)));
   if (detector_id != nullptr)
     root.members.push_back(member("DetectorId", string_at(detector_id->text, detector_id->span)));
-  exportcfg::ConfigResult config;
-  exportcfg::read_settings_object(root, source, config);
-  for (Diagnostic& d : config.diagnostics) d = make_diagnostic("GD007", d.location, d.message);
-  out.diagnostics.insert(out.diagnostics.end(), config.diagnostics.begin(),
-                         config.diagnostics.end());
-  exportcfg::merge_settings(out.settings, config.settings);
-  out.has_settings = true;
+  read_destination_settings(root, source, out, "GD007");
 }
 
 // Whether the text names a GuardDuty service principal ("guardduty.<...>amazonaws.com").

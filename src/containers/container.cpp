@@ -1,5 +1,7 @@
 #include "containers/container.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "containers/cloudformation.h"
@@ -76,6 +78,46 @@ bool is_terraform_plan(const json::Value& root) {
           root.find("resource_changes") != nullptr || root.find("prior_state") != nullptr);
 }
 
+// Whether `${...}` at `open` is an IAM policy variable (${aws:username}, ${s3:prefix},
+// ${aws:x, 'default'}, ${*} ${?} ${$}) rather than a template's interpolation (${bucket_name},
+// ${var.x}): IAM variable names always have a service prefix.
+bool is_policy_variable(std::string_view inner) {
+  if (inner == "*" || inner == "?" || inner == "$") return true;
+  const std::string_view name = inner.substr(0, inner.find(','));
+  const std::size_t colon = name.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  return std::all_of(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+// Strings of a bare policy that hold a template's interpolation (a Terraform templatefile or a
+// CDK/Jinja-rendered file: "arn:aws:s3:::${guardduty_bucket}/*"): values unknown offline.
+void find_interpolations(const json::Value& root, std::vector<Span>& spans,
+                         std::vector<std::string>& names) {
+  std::vector<const json::Value*> pending{&root};
+  while (!pending.empty()) {
+    const json::Value* v = pending.back();
+    pending.pop_back();
+    for (const json::Value& item : v->items) pending.push_back(&item);
+    for (const json::Member& m : v->members) pending.push_back(&m.value);
+    if (!v->is_string()) continue;
+    const std::string& text = v->text;
+    for (std::size_t open = text.find("${"); open != std::string::npos;
+         open = text.find("${", open + 2)) {
+      const std::size_t close = text.find('}', open);
+      if (close == std::string::npos) break;
+      const std::string_view inner = std::string_view(text).substr(open + 2, close - open - 2);
+      if (is_policy_variable(inner)) continue;
+      spans.push_back(v->span);
+      if (names.size() < 3) names.emplace_back(text.substr(open, close - open + 1));
+      break;
+    }
+  }
+  std::sort(spans.begin(), spans.end(),
+            [](Span a, Span b) { return a.begin < b.begin; });
+}
+
 }  // namespace
 
 bool is_cloudformation(const json::Value& root) {
@@ -150,6 +192,14 @@ Extraction extract(const SourceFile& source, const Hints& hints) {
     }
   }
   EmbeddedDocument doc;
+  std::vector<std::string> names;
+  find_interpolations(root, doc.unknown_spans, names);
+  if (!doc.unknown_spans.empty()) {
+    out.notes.push_back(fmt::format(
+        "{}: {} values hold a template's interpolation ({}): they are unknown offline, and no "
+        "conclusion rests on them",
+        source.path(), doc.unknown_spans.size(), fmt::join(names, ", ")));
+  }
   doc.tree = std::move(root);
   doc.source = &source;
   doc.simulate = !parsed.recovered;

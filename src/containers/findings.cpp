@@ -8,6 +8,7 @@
 
 #include "containers/json_string.h"
 #include "report/rule_catalog.h"
+#include "util/text.h"
 
 namespace gdl::containers {
 
@@ -22,25 +23,6 @@ bool contains(Span outer, Span inner) {
 bool overlaps(Span unknown, Span finding) {
   if (finding.end <= finding.begin) return contains(unknown, finding);
   return finding.begin < unknown.end && unknown.begin < finding.end;
-}
-
-// Replaces whole occurrences only: a stand-in inside a longer word or number is left alone.
-bool replace_all(std::string& text, std::string_view from, std::string_view to) {
-  if (from.empty()) return false;
-  bool replaced = false;
-  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-  for (std::size_t at = text.find(from); at != std::string::npos;) {
-    const bool whole = (at == 0 || !word(text[at - 1])) &&
-                       (at + from.size() >= text.size() || !word(text[at + from.size()]));
-    if (!whole) {
-      at = text.find(from, at + 1);
-      continue;
-    }
-    text.replace(at, from.size(), to);
-    replaced = true;
-    at = text.find(from, at + to.size());
-  }
-  return replaced;
 }
 
 // A quoted JSON string on one line is also a valid YAML scalar, so such an edit applies to both.
@@ -74,7 +56,7 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
   auto restore = [&](std::string& text) {
     bool changed = false;
     for (const auto& [value, symbol] : *place.stand_ins) {
-      if (replace_all(text, value, symbol)) changed = true;
+      if (replace_whole_words(text, value, symbol)) changed = true;
     }
     return changed;
   };

@@ -1,8 +1,26 @@
 // Export settings inferred from the policies, for whatever the user did not give.
+//
+// What the documents say comes first: every legal value a document names for a setting (an
+// account id in aws:SourceAccount, the Region and detector of an aws:SourceArn, the bucket of an
+// S3 ARN, a key ARN in the key policy or in the bucket's key-id Deny) is a candidate. Where the
+// documents name several (a central bucket's list of accounts, a key-id Deny naming two keys
+// during a rotation, a key policy naming keys of several Regions), the candidate chosen is the
+// one under which the most GuardDuty requests are allowed: a value the user did not give cannot
+// be held against the policies. Only legal values are candidates (a literal '*' is never a
+// Region), so a broken statement is never made to agree with itself. Candidates are ordered by
+// document name and position, never by the order the files were passed in.
+//
+// Regions: without --region, every Region the documents name in aws:SourceArn values (else in
+// the object paths, else in regional principals) is simulated; the rules treat a failure in only
+// some of them as depending on that Region being exported.
+//
+// What nothing names gets a stand-in, marked `assumed`; a key or bucket pattern is instantiated
+// into a stand-in that matches it.
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "export/setup.h"
 #include "iam/conditions.h"
@@ -26,183 +44,447 @@ bool names_guardduty(const policy::Statement& statement) {
                      });
 }
 
+bool is_value_operator(std::string_view op_text) {
+  const auto op = iam::parse_operator(op_text);
+  return op && !op->negated &&
+         (op->family == iam::OperatorFamily::string || op->family == iam::OperatorFamily::arn);
+}
+
+namespace stand_in {
+const std::string kAccount = "000011112222";
+const std::string kDetector = "0123456789abcdef0123456789abcdef";
+const std::string kBucket = "guardduty-export-bucket";
+const std::string kKeyId = "00000000-0000-4000-8000-000000000000";
+const std::string kRegion = "us-east-1";
+// Other stand-ins, to tell a conclusion that rests on a stand-in from one that does not.
+const std::string kOtherAccount = "000033334444";
+const std::string kOtherDetector = "fedcba9876543210fedcba9876543210";
+const std::string kOtherBucket = "guardduty-export-other-bucket";
+const std::string kOtherKeyId = "99999999-9999-4999-8999-999999999999";
+const std::string kOtherRegion = "eu-west-3";
+}  // namespace stand_in
+
 namespace {
 
 bool has_wildcard(std::string_view text) {
   return text.find_first_of("*?$") != std::string_view::npos;
 }
 
+bool covers(const policy::Statement& s, std::string_view action) {
+  const bool listed =
+      std::any_of(s.action.items.begin(), s.action.items.end(), [&](const policy::Text& a) {
+        return iam::Pattern::glob(a.value, true).matches(action);
+      });
+  return listed != s.action_negated;
+}
+
+// A value a document names for a setting, and where.
+struct Candidate {
+  std::string value;
+  int tier = 0;  // lower is stronger evidence
+  const PolicyDocument* doc = nullptr;
+  Span span;
+  std::string what;
+};
+
+class Candidates {
+ public:
+  void add(std::string value, int tier, const PolicyDocument& doc, Span span, std::string what) {
+    for (Candidate& c : list_) {
+      if (c.value != value) continue;
+      if (tier < c.tier) c = {std::move(value), tier, &doc, span, std::move(what)};
+      return;
+    }
+    if (list_.size() >= kMax) return;  // a hostile policy naming thousands: the first ones
+    list_.push_back({std::move(value), tier, &doc, span, std::move(what)});
+  }
+  // Strongest evidence first; then by document name and position (not the order of the files).
+  void sort() {
+    std::stable_sort(list_.begin(), list_.end(), [](const Candidate& a, const Candidate& b) {
+      if (a.tier != b.tier) return a.tier < b.tier;
+      const std::string an = a.doc->name(), bn = b.doc->name();
+      if (an != bn) return an < bn;
+      return a.span.begin < b.span.begin;
+    });
+  }
+  [[nodiscard]] const std::vector<Candidate>& list() const { return list_; }
+  [[nodiscard]] bool empty() const { return list_.empty(); }
+
+ private:
+  static constexpr std::size_t kMax = 24;
+  std::vector<Candidate> list_;
+};
+
+Origin origin_of(const Candidate& c) {
+  const Location where = make_location(*c.doc->source, c.span);
+  return {Origin::Kind::inferred,
+          fmt::format("{}:{}:{} ({})", c.doc->name(), where.start.line, where.start.column, c.what),
+          where};
+}
+
+// Documents in name order: inference must not depend on the order the files were passed in.
+std::vector<const PolicyDocument*> by_name(
+    const std::vector<std::unique_ptr<PolicyDocument>>& documents) {
+  std::vector<const PolicyDocument*> sorted;
+  for (const auto& d : documents) sorted.push_back(d.get());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const PolicyDocument* a, const PolicyDocument* b) {
+    return a->name() < b->name();
+  });
+  return sorted;
+}
+
 class Inference {
  public:
   Inference(ExportSettings& settings, const std::vector<std::unique_ptr<PolicyDocument>>& documents)
-      : settings_(settings), documents_(documents) {}
+      : settings_(settings), documents_(documents), sorted_(by_name(documents)) {}
 
   void run() {
-    for (const auto& doc : documents_) {
-      for (const policy::Statement& s : doc->policy.statements) {
-        if (names_guardduty(s) && s.effect == policy::Effect::allow) from_guardduty_allow(*doc, s);
-        from_key_deny(*doc, s);
-      }
+    for (const PolicyDocument* doc : sorted_) {
+      for (const policy::Statement& s : doc->policy.statements) collect(*doc, s);
     }
-    fill_defaults();
+    for (Candidates* c : {&accounts_, &buckets_, &prefixes_, &keys_, &key_patterns_,
+                          &regions_from_arns_, &regions_from_paths_, &regions_from_principals_}) {
+      c->sort();
+    }
+    for (auto& [region, c] : detectors_) c.sort();
+    detectors_any_.sort();
+    choose_regions();
+    const bool key_open = !settings_.key_arn.known();
+    // The choices depend on each other (the detector in aws:SourceArn only matches with the
+    // right account): a second round chooses each open value again with the others settled.
+    const ExportSettings given = settings_;
+    for (int round = 0; round < 2; ++round) {
+      if (round == 1) reopen(given);
+      choose(settings_.account, accounts_);
+      choose_detectors();
+      if (round == 0 && key_open) add_key_pattern_instances();
+      choose(settings_.bucket, buckets_);
+      choose(settings_.prefix, prefixes_);
+      choose(settings_.key_arn, keys_);
+    }
+    fill_stand_ins();
   }
 
  private:
-  void infer(Value& target, std::string value, const PolicyDocument& doc, Span span,
-             std::string_view what) {
-    if (target.known()) return;
-    target.value = std::move(value);
-    const Location where = make_location(*doc.source, span);
-    target.origin = {
-        Origin::Kind::inferred,
-        fmt::format("{}:{}:{} ({})", doc.name(), where.start.line, where.start.column, what),
-        where};
-  }
+  // ---- what the documents name -------------------------------------------------------------
 
-  void add_region(const std::string& region, const PolicyDocument& doc, Span span) {
-    if (regions_given_) return;
-    if (std::find(settings_.regions.begin(), settings_.regions.end(), region) !=
-        settings_.regions.end())
-      return;
-    settings_.regions.push_back(region);
-    const Location where = make_location(*doc.source, span);
-    settings_.regions_origin = {
-        Origin::Kind::inferred,
-        fmt::format("{}:{}:{} (aws:SourceArn)", doc.name(), where.start.line, where.start.column),
-        where};
-  }
-
-  void from_guardduty_allow(const PolicyDocument& doc, const policy::Statement& s) {
-    for (const policy::ConditionClause& c : s.conditions) {
-      const auto op = iam::parse_operator(c.op.value);
-      if (!op || op->negated) continue;
-      for (const policy::Text& v : c.values) {
-        if (iequals(c.key.value, "aws:SourceAccount") && is_account_id(v.value)) {
-          infer(settings_.account, v.value, doc, v.span, "aws:SourceAccount");
-        } else if (iequals(c.key.value, "aws:SourceArn")) {
-          from_source_arn(doc, v);
+  void collect(const PolicyDocument& doc, const policy::Statement& s) {
+    const bool guardduty_allow = names_guardduty(s) && s.effect == policy::Effect::allow;
+    if (guardduty_allow) {
+      for (const policy::ConditionClause& c : s.conditions) {
+        if (!is_value_operator(c.op.value)) continue;
+        for (const policy::Text& v : c.values) {
+          if (iequals(c.key.value, "aws:SourceAccount") && is_account_id(v.value)) {
+            accounts_.add(v.value, 0, doc, v.span, "aws:SourceAccount");
+          } else if (iequals(c.key.value, "aws:SourceArn")) {
+            from_source_arn(doc, v);
+          }
+        }
+      }
+      for (const policy::PrincipalEntry& e : s.principal.entries) {
+        const std::string_view name = e.value.value;
+        if (e.type == "Service" && name != "guardduty.amazonaws.com" &&
+            is_guardduty_principal(name)) {
+          regions_from_principals_.add(std::string(name.substr(10, name.size() - 24)), 0, doc,
+                                       e.value.span, "regional principal");
+        }
+      }
+      if (!s.resource_negated) from_guardduty_resources(doc, s);
+    }
+    // The key-id Deny names the key uploads must use.
+    if (s.effect == policy::Effect::deny) {
+      for (const policy::ConditionClause& c : s.conditions) {
+        if (!iequals(c.key.value, "s3:x-amz-server-side-encryption-aws-kms-key-id")) continue;
+        for (const policy::Text& v : c.values) {
+          if (!key_arn_problem(v.value)) keys_.add(v.value, 1, doc, v.span, "key-id condition");
         }
       }
     }
-    // Regional principals name the Region they serve.
-    for (const policy::PrincipalEntry& e : s.principal.entries) {
-      const std::string_view name = e.value.value;
-      if (e.type == "Service" && name != "guardduty.amazonaws.com" &&
-          is_guardduty_principal(name)) {
-        add_region(std::string(name.substr(10, name.size() - 24)), doc, e.value.span);
-      }
-    }
-    const bool puts =
-        std::any_of(s.action.items.begin(), s.action.items.end(), [](const policy::Text& a) {
-          return iam::Pattern::glob(a.value, true).matches("s3:putobject");
-        });
-    const bool locates =
-        std::any_of(s.action.items.begin(), s.action.items.end(), [](const policy::Text& a) {
-          return iam::Pattern::glob(a.value, true).matches("s3:getbucketlocation");
-        });
-    if (s.action_negated) return;
-    for (const policy::Text& r : s.resource.items) {
-      if (!r.value.starts_with("arn:") || r.value.find(":s3:::") == std::string::npos) continue;
-      const std::string path = r.value.substr(r.value.find(":s3:::") + 6);
-      const std::size_t slash = path.find('/');
-      const std::string bucket = path.substr(0, slash);
-      if (has_wildcard(bucket) || bucket.empty()) continue;
-      if (locates && slash == std::string::npos)
-        infer(settings_.bucket, bucket, doc, r.span, "GetBucketLocation resource");
-      if (!puts || slash == std::string::npos) continue;
-      infer(settings_.bucket, bucket, doc, r.span, "PutObject resource");
-      // The prefix is the literal path before the first wildcard or before AWSLogs/.
-      std::string rest = path.substr(slash + 1);
-      if (const std::size_t w = rest.find_first_of("*?$"); w != std::string::npos) rest.resize(w);
-      if (const std::size_t logs = rest.find("AWSLogs/"); logs != std::string::npos)
-        rest.resize(logs);
-      if (const std::size_t last = rest.rfind('/'); last != std::string::npos) {
-        rest.resize(last);
-      } else {
-        rest.clear();
-      }
-      infer(settings_.prefix, normalize_prefix(rest), doc, r.span, "PutObject resource");
-    }
-    // A key policy's GuardDuty statement may name the key.
-    if (doc.kind == documents::Kind::key_policy) {
+    // Weaker evidence from any statement: the bucket a bucket policy protects, the account of a
+    // key policy's account principals.
+    if (doc.kind == documents::Kind::bucket_policy && !s.resource_negated) {
       for (const policy::Text& r : s.resource.items) {
-        if (!key_arn_problem(r.value))
-          infer(settings_.key_arn, r.value, doc, r.span, "key policy Resource");
+        if (auto bucket = bucket_of(r.value)) buckets_.add(*bucket, 2, doc, r.span, "Resource");
+      }
+    }
+    if (doc.kind == documents::Kind::key_policy && !s.principal_negated) {
+      for (const policy::PrincipalEntry& e : s.principal.entries) {
+        if (e.type != "AWS") continue;
+        std::string_view parts[6];
+        std::string_view account = e.value.value;
+        if (iam::split_arn(account, parts) && parts[2] == "iam") account = parts[4];
+        if (is_account_id(account))
+          accounts_.add(std::string(account), 3, doc, e.value.span, "key policy principal");
       }
     }
   }
 
   void from_source_arn(const PolicyDocument& doc, const policy::Text& v) {
     std::string_view parts[6];
-    if (!iam::split_arn(v.value, parts) || parts[2] != "guardduty") return;
-    if (!has_wildcard(parts[1])) settings_.partition = std::string(parts[1]);
-    if (is_region(parts[3])) add_region(std::string(parts[3]), doc, v.span);
+    if (!iam::split_arn(v.value, parts) || parts[0] != "arn" || parts[2] != "guardduty") return;
+    if (!has_wildcard(parts[1]) && !parts[1].empty()) partition_ = std::string(parts[1]);
+    const bool region = is_region(parts[3]);
+    if (region) regions_from_arns_.add(std::string(parts[3]), 0, doc, v.span, "aws:SourceArn");
     if (is_account_id(parts[4]))
-      infer(settings_.account, std::string(parts[4]), doc, v.span, "aws:SourceArn");
+      accounts_.add(std::string(parts[4]), 0, doc, v.span, "aws:SourceArn");
     if (parts[5].starts_with("detector/") && is_detector_id(parts[5].substr(9))) {
       const std::string detector(parts[5].substr(9));
-      if (is_region(parts[3])) {
-        infer(settings_.detector_ids[std::string(parts[3])], detector, doc, v.span,
-              "aws:SourceArn");
-      }
-      infer(settings_.detector_id, detector, doc, v.span, "aws:SourceArn");
+      if (region) detectors_[std::string(parts[3])].add(detector, 0, doc, v.span, "aws:SourceArn");
+      detectors_any_.add(detector, 0, doc, v.span, "aws:SourceArn");
     }
   }
 
-  // A Deny on s3:x-amz-server-side-encryption-aws-kms-key-id names the key uploads must use.
-  void from_key_deny(const PolicyDocument& doc, const policy::Statement& s) {
-    if (s.effect != policy::Effect::deny) return;
-    for (const policy::ConditionClause& c : s.conditions) {
-      if (!iequals(c.key.value, "s3:x-amz-server-side-encryption-aws-kms-key-id")) continue;
-      for (const policy::Text& v : c.values) {
-        if (!key_arn_problem(v.value))
-          infer(settings_.key_arn, v.value, doc, v.span, "key-id condition");
+  static std::optional<std::string> bucket_of(std::string_view arn) {
+    const std::size_t at = arn.find(":s3:::");
+    if (!arn.starts_with("arn:") || at == std::string_view::npos) return std::nullopt;
+    const std::string_view path = arn.substr(at + 6);
+    const std::string_view bucket = path.substr(0, path.find('/'));
+    if (bucket.empty() || has_wildcard(bucket)) return std::nullopt;
+    return std::string(bucket);
+  }
+
+  void from_guardduty_resources(const PolicyDocument& doc, const policy::Statement& s) {
+    const bool puts = covers(s, "s3:putobject");
+    const bool locates = covers(s, "s3:getbucketlocation");
+    for (const policy::Text& r : s.resource.items) {
+      if (r.value.starts_with("arn:") && r.value.find(":s3:::") != std::string::npos) {
+        const std::string path = r.value.substr(r.value.find(":s3:::") + 6);
+        const std::size_t slash = path.find('/');
+        const auto bucket = bucket_of(r.value);
+        if (!bucket) continue;
+        if (locates && slash == std::string::npos)
+          buckets_.add(*bucket, 0, doc, r.span, "GetBucketLocation resource");
+        if (!puts || slash == std::string::npos) continue;
+        buckets_.add(*bucket, 0, doc, r.span, "PutObject resource");
+        from_object_path(doc, r, path.substr(slash + 1));
+      }
+    }
+    if (doc.kind == documents::Kind::key_policy) {
+      for (const policy::Text& r : s.resource.items) {
+        if (!key_arn_problem(r.value)) {
+          keys_.add(r.value, 0, doc, r.span, "key policy Resource");
+        } else if (r.value.starts_with("arn:") && has_wildcard(r.value)) {
+          key_patterns_.add(r.value, 0, doc, r.span, "key policy Resource pattern");
+        }
       }
     }
   }
 
-  void assume(Value& target, std::string value, std::string why) {
+  // "prefix/AWSLogs/111122223333/GuardDuty/us-east-1/*": the prefix is the literal path before
+  // the first wildcard or before AWSLogs/; the account and Region may follow AWSLogs/.
+  void from_object_path(const PolicyDocument& doc, const policy::Text& r, std::string rest) {
+    const std::size_t logs = rest.find("AWSLogs/");
+    if (logs != std::string::npos) {
+      std::string_view after = std::string_view(rest).substr(logs + 8);
+      const std::string_view account = after.substr(0, after.find('/'));
+      if (is_account_id(account))
+        accounts_.add(std::string(account), 1, doc, r.span, "PutObject resource");
+      if (after.size() > account.size() + 1) {
+        after.remove_prefix(account.size() + 1);
+        if (after.starts_with("GuardDuty/")) {
+          after.remove_prefix(10);
+          const std::string_view region = after.substr(0, after.find('/'));
+          if (is_region(region))
+            regions_from_paths_.add(std::string(region), 0, doc, r.span, "PutObject resource");
+        }
+      }
+    }
+    if (const std::size_t w = rest.find_first_of("*?$"); w != std::string::npos) rest.resize(w);
+    if (const std::size_t at = rest.find("AWSLogs/"); at != std::string::npos) rest.resize(at);
+    if (const std::size_t last = rest.rfind('/'); last != std::string::npos) {
+      rest.resize(last);
+    } else {
+      rest.clear();
+    }
+    prefixes_.add(normalize_prefix(rest), 0, doc, r.span, "PutObject resource");
+  }
+
+  // ---- choosing ----------------------------------------------------------------------------
+
+  void choose_regions() {
+    if (!settings_.regions.empty()) return;
+    for (const Candidates* c : {&regions_from_arns_, &regions_from_paths_, &regions_from_principals_}) {
+      if (c->empty()) continue;
+      for (const Candidate& r : c->list()) {
+        if (std::find(settings_.regions.begin(), settings_.regions.end(), r.value) ==
+            settings_.regions.end())
+          settings_.regions.push_back(r.value);
+      }
+      settings_.regions_origin = origin_of(c->list().front());
+      return;
+    }
+  }
+
+  void choose_detectors() {
+    for (const std::string& region : settings_.regions) {
+      auto it = detectors_.find(region);
+      if (it == detectors_.end()) continue;
+      Value& target = settings_.detector_ids[region];
+      choose(target, it->second);
+      if (!target.known()) settings_.detector_ids.erase(region);
+    }
+    choose(settings_.detector_id, detectors_any_);
+  }
+
+  // The candidate under which the most GuardDuty requests are allowed; the first on a tie.
+  void choose(Value& target, const Candidates& candidates) {
+    if (target.known() || candidates.empty()) return;
+    const Candidate* best = &candidates.list().front();
+    if (candidates.list().size() > 1) {
+      int best_score = -1;
+      for (const Candidate& c : candidates.list()) {
+        target.value = c.value;
+        const int score = allowed_requests();
+        if (score > best_score) {
+          best_score = score;
+          best = &c;
+        }
+      }
+    }
+    target.value = best->value;
+    target.origin = origin_of(*best);
+  }
+
+  // How many of GuardDuty's requests the documents allow under the settings as they are now
+  // (values still unknown are simulated with their stand-ins).
+  int allowed_requests() {
+    ExportSettings trial = settings_;
+    trial.partition = partition_.value_or(settings_.partition);
+    complete_with_stand_ins(trial);
+    int allowed = 0;
+    for (const GuardDutyRequest& r : guardduty_requests(trial, true)) {
+      const bool key_request = r.request.action.starts_with("kms:");
+      for (const auto& doc : documents_) {
+        if (doc->evaluator == nullptr) continue;
+        const bool relevant = key_request ? doc->kind == documents::Kind::key_policy
+                                          : doc->kind == documents::Kind::bucket_policy;
+        if (relevant && doc->evaluator->evaluate(r.request, false).decision == iam::Decision::allow)
+          ++allowed;
+      }
+    }
+    return allowed;
+  }
+
+  // Key ARNs that match a key policy's Resource pattern ("arn:aws:kms:*:111122223333:key/*"),
+  // with the chosen account and Regions where the pattern leaves them open.
+  void add_key_pattern_instances() {
+    for (const Candidate& c : key_patterns_.list()) {
+      std::string_view parts[6];
+      if (!iam::split_arn(c.value, parts)) continue;
+      std::vector<std::string> regions = settings_.regions;
+      regions.push_back(stand_in::kRegion);
+      for (const std::string& region : regions) {
+        auto part = [](std::string_view written, const std::string& value) {
+          return has_wildcard(written) ? value : std::string(written);
+        };
+        const std::string arn = fmt::format(
+            "arn:{}:kms:{}:{}:key/{}", part(parts[1], settings_.partition), part(parts[3], region),
+            part(parts[4], settings_.account.known() ? settings_.account.get() : stand_in::kAccount),
+            stand_in::kKeyId);
+        if (key_arn_problem(arn) || !iam::Pattern::glob(c.value, false).matches(arn)) continue;
+        pattern_instances_.push_back(arn);
+        keys_.add(arn, 2, *c.doc, c.span, "a key matching the key policy's Resource " + c.value);
+        break;
+      }
+    }
+    keys_.sort();
+  }
+
+  // Forgets the values chosen in a round (those the user did not give).
+  void reopen(const ExportSettings& given) {
+    auto reset = [](Value& v, const Value& was) {
+      if (!was.known()) v = {};
+    };
+    reset(settings_.account, given.account);
+    reset(settings_.detector_id, given.detector_id);
+    for (auto it = settings_.detector_ids.begin(); it != settings_.detector_ids.end();) {
+      const auto was = given.detector_ids.find(it->first);
+      if (was == given.detector_ids.end() || !was->second.known()) {
+        it = settings_.detector_ids.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    reset(settings_.bucket, given.bucket);
+    reset(settings_.prefix, given.prefix);
+    reset(settings_.key_arn, given.key_arn);
+  }
+
+  // ---- stand-ins ---------------------------------------------------------------------------
+
+  static void assume(Value& target, std::string value, std::string why) {
     if (target.known()) return;
     target.value = std::move(value);
     target.origin = {Origin::Kind::assumed, std::move(why), std::nullopt};
   }
 
-  void fill_defaults() {
-    std::string_view key_parts[6];
-    const bool key_known =
-        settings_.key_arn.known() && iam::split_arn(settings_.key_arn.get(), key_parts);
+  void complete_with_stand_ins(ExportSettings& s) const {
+    if (s.regions.empty()) s.regions.push_back(stand_in_region(s));
+    assume(s.account, stand_in::kAccount, "");
+    assume(s.detector_id, stand_in::kDetector, "");
+    assume(s.bucket, stand_in::kBucket, "");
+    assume(s.prefix, "", "");
+    assume(s.key_arn, stand_in_key(s), "");
+  }
+
+  static std::string stand_in_region(const ExportSettings& s) {
+    if (s.bucket_region.known()) return s.bucket_region.get();
+    std::string_view parts[6];
+    if (s.key_arn.known() && iam::split_arn(s.key_arn.get(), parts) && is_region(parts[3]))
+      return std::string(parts[3]);
+    return stand_in::kRegion;
+  }
+
+  static std::string stand_in_key(const ExportSettings& s) {
+    return fmt::format("arn:{}:kms:{}:{}:key/{}", s.partition,
+                       s.bucket_region.known() ? s.bucket_region.get() : s.regions.front(),
+                       s.account.get(), stand_in::kKeyId);
+  }
+
+  void fill_stand_ins() {
+    if (partition_ && settings_.partition == "aws") settings_.partition = *partition_;
+    // A key chosen from a pattern is a stand-in shaped by it, not a fact.
+    if (settings_.key_arn.origin.kind == Origin::Kind::inferred &&
+        std::find(pattern_instances_.begin(), pattern_instances_.end(), settings_.key_arn.get()) !=
+            pattern_instances_.end()) {
+      settings_.key_arn.origin.kind = Origin::Kind::assumed;
+    }
     if (settings_.regions.empty()) {
-      std::string region = "us-east-1";
-      std::string why = "no Region given or found in the policies";
-      if (settings_.bucket_region.known()) {
-        region = settings_.bucket_region.get();
-        why = "the bucket's Region";
-      } else if (key_known && is_region(key_parts[3])) {
-        region = std::string(key_parts[3]);
-        why = "the KMS key's Region";
-      }
-      settings_.regions.push_back(region);
-      settings_.regions_origin = {Origin::Kind::assumed, why, std::nullopt};
+      settings_.regions.push_back(stand_in_region(settings_));
+      settings_.regions_origin = {Origin::Kind::assumed,
+                                  settings_.bucket_region.known() ? "the bucket's Region"
+                                  : settings_.regions.front() == stand_in::kRegion
+                                      ? "no Region given or found in the policies"
+                                      : "the KMS key's Region",
+                                  std::nullopt};
     }
-    if (key_known && is_account_id(key_parts[4])) {
+    std::string_view key_parts[6];
+    if (support_known(settings_.key_arn) && iam::split_arn(settings_.key_arn.get(), key_parts) &&
+        is_account_id(key_parts[4]))
       assume(settings_.account, std::string(key_parts[4]), "the KMS key's account");
-    }
-    // Stand-ins where nothing constrains a value: any value would do.
-    assume(settings_.account, "000011112222",
+    assume(settings_.account, stand_in::kAccount,
            "no account found in the policies; nothing constrains it");
-    assume(settings_.detector_id, "0123456789abcdef0123456789abcdef",
+    assume(settings_.detector_id, stand_in::kDetector,
            "no detector id found in the policies; nothing constrains it");
-    assume(settings_.bucket, "guardduty-export-bucket", "no bucket found in the policies");
+    assume(settings_.bucket, stand_in::kBucket, "no bucket found in the policies");
     assume(settings_.prefix, "", "no prefix found in the policies");
-    assume(settings_.key_arn,
-           fmt::format("arn:{}:kms:{}:{}:key/00000000-0000-4000-8000-000000000000",
-                       settings_.partition, settings_.regions.front(), settings_.account.get()),
+    assume(settings_.key_arn, stand_in_key(settings_),
            "no key ARN found in the policies; nothing constrains it");
+  }
+
+  static bool support_known(const Value& v) {
+    return v.known() && v.origin.kind != Origin::Kind::assumed;
   }
 
   ExportSettings& settings_;
   const std::vector<std::unique_ptr<PolicyDocument>>& documents_;
-  bool regions_given_ = !settings_.regions.empty();
+  std::vector<const PolicyDocument*> sorted_;
+  std::optional<std::string> partition_;
+  Candidates accounts_, buckets_, prefixes_, keys_, key_patterns_;
+  Candidates regions_from_arns_, regions_from_paths_, regions_from_principals_;
+  std::map<std::string, Candidates> detectors_;
+  Candidates detectors_any_;
+  std::vector<std::string> pattern_instances_;
 };
 
 }  // namespace
@@ -210,6 +492,44 @@ class Inference {
 void infer_settings(ExportSettings& settings,
                     const std::vector<std::unique_ptr<PolicyDocument>>& documents) {
   Inference(settings, documents).run();
+}
+
+ExportSettings with_other_stand_ins(const ExportSettings& settings) {
+  ExportSettings other = settings;
+  auto swap = [](Value& v, const std::string& from, const std::string& to) {
+    if (!v.known() || v.origin.kind != Origin::Kind::assumed) return;
+    std::string text = v.get();
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+      text.replace(at, from.size(), to);
+    v.value = text == v.get() ? to : text;
+  };
+  if (other.regions_origin.kind == Origin::Kind::assumed) {
+    for (std::string& region : other.regions) {
+      region = region == stand_in::kOtherRegion ? stand_in::kRegion : stand_in::kOtherRegion;
+    }
+  }
+  swap(other.account, stand_in::kAccount, stand_in::kOtherAccount);
+  swap(other.detector_id, stand_in::kDetector, stand_in::kOtherDetector);
+  for (auto& [region, id] : other.detector_ids) swap(id, stand_in::kDetector, stand_in::kOtherDetector);
+  swap(other.bucket, stand_in::kBucket, stand_in::kOtherBucket);
+  swap(other.key_arn, stand_in::kKeyId, stand_in::kOtherKeyId);
+  return other;
+}
+
+std::vector<std::pair<std::string, std::string>> stand_in_placeholders(
+    const ExportSettings& settings) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  auto add = [&pairs](const Value& v, std::string placeholder) {
+    if (v.known() && v.origin.kind == Origin::Kind::assumed && !v.get().empty())
+      pairs.emplace_back(v.get(), std::move(placeholder));
+  };
+  add(settings.key_arn, "<KEY_ARN>");  // first: it holds the account
+  add(settings.detector_id, "<DETECTOR_ID>");
+  for (const auto& [region, id] : settings.detector_ids) add(id, "<DETECTOR_ID>");
+  add(settings.bucket, "<BUCKET>");
+  add(settings.account, "<ACCOUNT_ID>");
+  pairs.emplace_back(stand_in::kKeyId, "<KEY_ID>");
+  return pairs;
 }
 
 }  // namespace gdl::exportcfg

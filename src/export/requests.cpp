@@ -108,10 +108,42 @@ std::string guardduty_principal(std::string_view region) {
                                         : std::string("guardduty.amazonaws.com");
 }
 
+namespace {
+// A stand-in is never shown as a fact: findings show a placeholder in its place.
+std::string shown(const Value& v, std::string_view placeholder) {
+  if (!v.known() || v.origin.kind == Origin::Kind::assumed) return std::string(placeholder);
+  return v.get();
+}
+}  // namespace
+
+std::string shown_detector(const ExportSettings& settings, const std::string& region) {
+  if (auto it = settings.detector_ids.find(region); it != settings.detector_ids.end())
+    return shown(it->second, "<DETECTOR_ID>");
+  return shown(settings.detector_id, "<DETECTOR_ID>");
+}
+
+TemplateVars shown_vars(const ExportSettings& settings, const std::string& region) {
+  const bool region_assumed = settings.regions_origin.kind == Origin::Kind::assumed;
+  const std::string prefix = settings.prefix.known() ? settings.prefix.get() : std::string();
+  return {
+      {"partition", settings.partition},
+      {"account", shown(settings.account, "<ACCOUNT_ID>")},
+      {"region", region_assumed ? std::string("<REGION>") : region},
+      {"detectorId", shown_detector(settings, region)},
+      {"bucket", shown(settings.bucket, "<BUCKET>")},
+      {"prefixPath", prefix.empty() ? std::string() : prefix + "/"},
+      {"keyArn", shown(settings.key_arn, "<KEY_ARN>")},
+      {"date", "2026/11/24"},
+      {"uuid", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"},
+      {"principal", guardduty_principal(region)},
+  };
+}
+
 std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
                                                  bool include_assumed) {
   std::vector<GuardDutyRequest> result;
   for (const std::string& region : settings.regions) {
+    const TemplateVars shown = shown_vars(settings, region);
     const std::string prefix = settings.prefix.known() ? settings.prefix.get() : std::string();
     const TemplateVars vars = {
         {"partition", settings.partition},
@@ -133,6 +165,7 @@ std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
       r.request.principal = {iam::RequestPrincipal::Kind::service, guardduty_principal(region)};
       r.request.action = t.action;
       r.request.resource = expand(t.resource, vars);
+      r.shown_resource = expand(t.resource, shown);
       for (const ContextTemplate& c : t.context) {
         if (c.assumed) {
           if (!include_assumed) continue;

@@ -31,11 +31,24 @@ struct PolicyDocument {
 bool names_guardduty(const policy::Statement& statement);
 bool is_guardduty_principal(std::string_view service);
 
+// A condition operator whose values are values of the key (String or Arn, not negated):
+// aws:SourceArn values under it are ARNs, unlike those under Null or Bool.
+bool is_value_operator(std::string_view op_text);
+
 // Fills the settings the user did not give from the documents: SourceAccount/SourceArn values,
 // bucket and prefix from the PutObject resource, the key ARN from the key-id deny. What cannot
 // be inferred gets a stand-in value marked "assumed" (nothing in the policies constrains it).
 void infer_settings(ExportSettings& settings,
                     const std::vector<std::unique_ptr<PolicyDocument>>& documents);
+
+// The same settings with every stand-in replaced by another stand-in: a conclusion that changes
+// with them rests on a stand-in, not on the policies.
+ExportSettings with_other_stand_ins(const ExportSettings& settings);
+
+// The stand-ins the settings hold, each with the placeholder findings show instead
+// ("000011112222" -> "<ACCOUNT_ID>"): a stand-in is never shown as a fact.
+std::vector<std::pair<std::string, std::string>> stand_in_placeholders(
+    const ExportSettings& settings);
 
 // One request GuardDuty makes, built from rules/data/guardduty-requests.json.
 struct GuardDutyRequest {
@@ -43,6 +56,8 @@ struct GuardDutyRequest {
   std::string region;  // the exported Region it is for
   iam::Request request;
   std::vector<std::string> assumed_keys;  // context keys present only by assumption
+  // The resource as findings show it: stand-ins replaced by placeholders such as <BUCKET>.
+  std::string shown_resource;
 };
 
 // Every request GuardDuty makes for every configured Region. With `include_assumed` false the
@@ -55,6 +70,11 @@ std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
 using TemplateVars = std::map<std::string, std::string, std::less<>>;
 std::string expand_template(std::string_view text, const TemplateVars& vars,
                             void (*unknown)(std::string_view text) = nullptr);
+
+// The template variables of the request model as findings show them: each stand-in replaced by
+// a placeholder (<ACCOUNT_ID>, <REGION>, <DETECTOR_ID>, <BUCKET>, <KEY_ARN>).
+TemplateVars shown_vars(const ExportSettings& settings, const std::string& region);
+std::string shown_detector(const ExportSettings& settings, const std::string& region);
 
 // The GuardDuty service principal for a Region: regional in opt-in Regions.
 std::string guardduty_principal(std::string_view region);

@@ -27,7 +27,8 @@ class BucketKeyDenyMissingRule final : public SetupRule {
                     support::export_objects_arn(ctx.settings)),
         "add the guide's \"Deny incorrect encryption header\" statement with your key ARN",
         support::upload_deny_statement_json(ctx.settings, "DenyIncorrectEncryptionHeader",
-                                            support::kKeyIdKey, ctx.settings.key_arn.get()),
+                                            support::kKeyIdKey,
+                                            support::shown(ctx.settings.key_arn, "<KEY_ARN>")),
         out);
   }
 };

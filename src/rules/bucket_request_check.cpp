@@ -9,9 +9,11 @@ namespace gdl::support {
 
 namespace {
 
-bool is_failure(const exportcfg::PolicyDocument& doc, const iam::Evaluation& e,
-                BucketFailure failure) {
-  if (failure == BucketFailure::not_allowed) return e.decision == iam::Decision::implicit_deny;
+bool implicitly_denied(const exportcfg::PolicyDocument&, const iam::Evaluation& e) {
+  return e.decision == iam::Decision::implicit_deny;
+}
+
+bool explicitly_denied(const exportcfg::PolicyDocument& doc, const iam::Evaluation& e) {
   if (e.decision != iam::Decision::explicit_deny) return false;
   // A Deny on the encryption key id that blocks the export key is GD306's finding.
   const policy::Statement& deny = statement_at(doc, e.statements[e.deciding.front()].index);
@@ -19,11 +21,8 @@ bool is_failure(const exportcfg::PolicyDocument& doc, const iam::Evaluation& e,
 }
 
 std::string correct_resource(const SetupContext& ctx, std::string_view request_name) {
-  const std::string bucket =
-      fmt::format("arn:{}:s3:::{}", ctx.settings.partition, ctx.settings.bucket.get());
-  if (request_name == "GetBucketLocation") return bucket;
-  const std::string& prefix = ctx.settings.prefix.get();
-  return prefix.empty() ? bucket + "/*" : fmt::format("{}/{}/*", bucket, prefix);
+  if (request_name == "GetBucketLocation") return bucket_arn(ctx.settings);
+  return export_objects_arn(ctx.settings);
 }
 
 }  // namespace
@@ -31,6 +30,7 @@ std::string correct_resource(const SetupContext& ctx, std::string_view request_n
 void check_bucket_request(const SetupContext& ctx, std::string_view rule_id,
                           std::string_view request_name, BucketFailure failure,
                           std::vector<Diagnostic>& out) {
+  const auto fails = failure == BucketFailure::not_allowed ? implicitly_denied : explicitly_denied;
   for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
     std::vector<RegionalFailure> failures;
     std::vector<RegionalFailure> assumption_only;  // the outcome depends on an assumed context key
@@ -39,13 +39,13 @@ void check_bucket_request(const SetupContext& ctx, std::string_view rule_id,
       if (with_assumed.name != request_name) continue;
       const exportcfg::GuardDutyRequest& documented = ctx.documented_requests[i];
       iam::Evaluation e_doc = doc->evaluator->evaluate(documented.request);
-      const bool fails_documented = is_failure(*doc, e_doc, failure);
+      const bool fails_documented = fails(*doc, e_doc);
       if (with_assumed.assumed_keys.empty()) {
         if (fails_documented) add_failure(failures, *doc, std::move(e_doc), documented);
         continue;
       }
       iam::Evaluation e_assumed = doc->evaluator->evaluate(with_assumed.request);
-      const bool fails_assumed = is_failure(*doc, e_assumed, failure);
+      const bool fails_assumed = fails(*doc, e_assumed);
       if (fails_documented && fails_assumed) {
         add_failure(failures, *doc, std::move(e_doc), documented);
       } else if (fails_documented || fails_assumed) {
@@ -56,6 +56,7 @@ void check_bucket_request(const SetupContext& ctx, std::string_view rule_id,
     }
     auto report = [&](const RegionalFailure& f, bool depends_on_assumption) {
       const iam::Request& r = f.request->request;
+      const FailureVerdict verdict = judge_failure(ctx, f, fails, *doc);
       std::string message;
       if (depends_on_assumption) {
         // Which way the assumed header decides: the failing request is the one without it, or with
@@ -65,26 +66,28 @@ void check_bucket_request(const SetupContext& ctx, std::string_view rule_id,
             "{} fail {} GuardDuty sends s3:x-amz-acl = bucket-owner-full-control (real deployments "
             "see it; the export guide does not document it): GuardDuty's {} on {} {} that header: "
             "{}",
-            exports_from(f.regions), fails_without_header ? "unless" : "if", r.action, r.resource,
-            fails_without_header ? "without" : "with", why_denied(*doc, f.evaluation, r.action));
+            exports_from(ctx.settings, f.regions), fails_without_header ? "unless" : "if", r.action,
+            f.request->shown_resource, fails_without_header ? "without" : "with",
+            why_denied(*doc, f.evaluation, r.action));
       } else {
-        message = fmt::format("{} will fail: GuardDuty ({}) cannot call {} on {}: {}",
-                              exports_from(f.regions), r.principal.value, r.action, r.resource,
+        message = fmt::format("{}: GuardDuty ({}) cannot call {} on {}: {}", verdict.lead,
+                              r.principal.value, r.action, f.request->shown_resource,
                               why_denied(*doc, f.evaluation, r.action));
       }
       Diagnostic d = make_diagnostic(rule_id, denial_location(*doc, f.evaluation, r.action),
                                      std::move(message));
-      if (depends_on_assumption) d.severity = Severity::note;
+      d.severity = depends_on_assumption ? Severity::note : verdict.severity;
+      d.notes = verdict.notes;
       d.notes.push_back(fmt::format("simulated with aws:SourceAccount {}, aws:SourceArn {}",
-                                    ctx.settings.account.get(),
+                                    shown(ctx.settings.account, "<ACCOUNT_ID>"),
                                     detector_arn(ctx.settings, f.regions.front())));
       if (auto note = assumptions_note(ctx.settings); !note.empty())
         d.notes.push_back(std::move(note));
       if (failure == BucketFailure::not_allowed && !depends_on_assumption) {
-        d.fix = append_statement_fix(
-            *doc, fmt::format("add a statement that allows GuardDuty's {}", r.action),
-            allow_statement_json(ctx.settings, fmt::format("AllowGuardDuty{}", request_name),
-                                 r.action, correct_resource(ctx, request_name)));
+        d.fix = repair_or_append_fix(ctx, *doc, f.evaluation, *f.request,
+                                     fmt::format("AllowGuardDuty{}", request_name),
+                                     correct_resource(ctx, request_name),
+                                     fmt::format("allow GuardDuty's {}", r.action));
       }
       out.push_back(std::move(d));
     };

@@ -124,7 +124,8 @@ class ConditionOperatorRule final : public PolicyRule {
                     s.effect == policy::Effect::allow
                         ? "this Allow then also admits requests without the key"
                         : "use the operator without ForAllValues:"));
-            d.severity = s.effect == policy::Effect::allow ? Severity::error : Severity::warning;
+            // A hardening gap (the Allow admits more), not a document AWS rejects.
+            d.severity = Severity::warning;
             const std::string plain = c.op.value.substr(std::string_view("ForAllValues:").size());
             d.fix =
                 Fix{fmt::format("use {}", plain),

@@ -47,51 +47,73 @@ class KeyBucketRegionRule final : public SetupRule {
   }
 };
 
-// Key ARNs the bucket policy's key-id Deny insists on.
-std::vector<const policy::Text*> required_keys(const exportcfg::PolicyDocument& doc) {
-  std::vector<const policy::Text*> keys;
+// The key ARNs a key policy's GuardDuty statements name (one of them is the key itself), or
+// none when one of them is "*" or a pattern (the policy names no other key than its own).
+std::vector<std::string> keys_named(const exportcfg::PolicyDocument& doc) {
+  std::vector<std::string> keys;
   for (const policy::Statement& s : doc.policy.statements) {
-    if (s.effect != policy::Effect::deny) continue;
-    for (const policy::ConditionClause& c : s.conditions) {
-      if (!iequals(c.key.value, support::kKeyIdKey)) continue;
-      for (const policy::Text& v : c.values) keys.push_back(&v);
+    if (!exportcfg::names_guardduty(s) || s.effect != policy::Effect::allow) continue;
+    if (s.resource_negated) return {};
+    for (const policy::Text& r : s.resource.items) {
+      if (exportcfg::key_arn_problem(r.value)) return {};
+      keys.push_back(r.value);
     }
   }
   return keys;
 }
 
+// GD402: the bucket's key-id Deny refuses every key the key policy can be the policy of. Asked
+// of the evaluator (GuardDuty's upload with each of those keys), so a Deny that accepts two keys
+// during a rotation, or a key policy naming its key among keys of other Regions, is fine.
 class KeyArnMismatchRule final : public SetupRule {
  public:
   [[nodiscard]] std::string_view id() const override { return "GD402"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
-    // The key policy's own key, when its GuardDuty statement names it.
+    // A key the user gave is judged against each document on its own (GD201, GD306).
+    if (support::given(ctx.settings.key_arn)) return;
+    const exportcfg::GuardDutyRequest* put =
+        support::find_request(ctx.documented_requests, "PutObject");
+    if (put == nullptr) return;
     for (const exportcfg::PolicyDocument* key_doc : ctx.of_kind(documents::Kind::key_policy)) {
-      std::string key_arn;
-      for (const policy::Statement& s : key_doc->policy.statements) {
-        if (!exportcfg::names_guardduty(s)) continue;
-        for (const policy::Text& r : s.resource.items) {
-          if (!exportcfg::key_arn_problem(r.value)) key_arn = r.value;
-        }
-      }
-      if (key_arn.empty()) continue;
+      const std::vector<std::string> keys = keys_named(*key_doc);
+      if (keys.empty()) continue;
       for (const exportcfg::PolicyDocument* bucket_doc :
            ctx.of_kind(documents::Kind::bucket_policy)) {
-        for (const policy::Text* v : required_keys(*bucket_doc)) {
-          if (v->value == key_arn || exportcfg::key_arn_problem(v->value)) continue;
-          // The bucket insists on the configured key: the key policy is the wrong one (GD205).
-          if (support::given(ctx.settings.key_arn) && v->value == ctx.settings.key_arn.get())
-            continue;
-          Diagnostic d =
-              make_diagnostic(id(), make_location(*bucket_doc->source, v->span),
-                              fmt::format("the bucket policy requires uploads encrypted with {}, "
-                                          "but the key policy checked with it "
-                                          "({}) is for {}: one of them refers to the wrong key",
-                                          v->value, key_doc->name(), key_arn));
-          d.fix = Fix{"require the key whose policy grants GuardDuty",
-                      {TextEdit{make_location(*bucket_doc->source, v->span),
-                                fmt::format("\"{}\"", key_arn)}}};
-          out.push_back(std::move(d));
+        const policy::Text* refusing = nullptr;
+        bool accepted = false;
+        for (const std::string& key : keys) {
+          iam::Request upload = put->request;
+          upload.set(support::kKeyIdKey, key);
+          const iam::Evaluation e = bucket_doc->evaluator->evaluate(upload, false);
+          if (e.decision != iam::Decision::explicit_deny) {
+            accepted = true;
+            break;
+          }
+          const policy::Statement& deny =
+              support::statement_at(*bucket_doc, e.statements[e.deciding.front()].index);
+          if (!support::has_condition_key(deny, support::kKeyIdKey)) {
+            accepted = true;  // denied for another reason: GD309 says why
+            break;
+          }
+          for (const policy::ConditionClause& c : deny.conditions) {
+            if (iequals(c.key.value, support::kKeyIdKey) && !c.values.empty())
+              refusing = &c.values.front();
+          }
         }
+        if (accepted || refusing == nullptr) continue;
+        Diagnostic d = make_diagnostic(
+            id(), make_location(*bucket_doc->source, refusing->span),
+            fmt::format("the bucket policy requires uploads encrypted with {}, but the key policy "
+                        "checked with it ({}) is the policy of {}: GuardDuty encrypts with one "
+                        "key, so one of the two documents refers to the wrong key and every "
+                        "export fails",
+                        refusing->value, key_doc->name(), fmt::join(keys, " or ")));
+        if (keys.size() == 1) {
+          d.fix = Fix{"require the key whose policy grants GuardDuty",
+                      {TextEdit{make_location(*bucket_doc->source, refusing->span),
+                                fmt::format("\"{}\"", keys.front())}}};
+        }
+        out.push_back(std::move(d));
       }
     }
   }

@@ -13,6 +13,7 @@
 #include "report/rule_catalog.h"
 #include "rules/policy_rule.h"
 #include "rules/setup_rule.h"
+#include "util/text.h"
 
 namespace gdl {
 
@@ -181,10 +182,15 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
     settings = std::move(stated);
   }
   exportcfg::infer_settings(settings, documents);
+  const std::size_t before_setup_rules = result.diagnostics.size();
   if (options.setup_rules && !documents.empty()) {
     const auto requests = exportcfg::guardduty_requests(settings, true);
     const auto documented = exportcfg::guardduty_requests(settings, false);
-    const SetupContext context{documents, settings, requests, documented};
+    const exportcfg::ExportSettings other = exportcfg::with_other_stand_ins(settings);
+    const auto other_requests = exportcfg::guardduty_requests(other, true);
+    const auto other_documented = exportcfg::guardduty_requests(other, false);
+    const SetupContext context{documents,      settings,        requests, documented,
+                               other_requests, other_documented};
     for (const auto& rule : setup_rules()) {
       if (enabled(options, rule->id()))
         run_guarded(*rule, context, *documents.front()->source, documents.front()->policy.span,
@@ -194,6 +200,22 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
       if (enabled(options, rule->id()))
         run_guarded(*rule, context, *documents.front()->source, documents.front()->policy.span,
                     result.diagnostics);
+    }
+  }
+  // The setup rules' findings (and the evaluator's reasons they quote) never show a stand-in
+  // as a fact: each becomes its placeholder.
+  const auto placeholders = exportcfg::stand_in_placeholders(settings);
+  for (std::size_t i = before_setup_rules; i < result.diagnostics.size(); ++i) {
+    Diagnostic& d = result.diagnostics[i];
+    auto replace = [&placeholders](std::string& text) {
+      for (const auto& [value, placeholder] : placeholders) replace_whole_words(text, value, placeholder);
+    };
+    replace(d.message);
+    for (std::string& note : d.notes) replace(note);
+    for (RelatedLocation& r : d.related) replace(r.message);
+    if (d.fix) {
+      replace(d.fix->description);
+      for (TextEdit& edit : d.fix->edits) replace(edit.replacement);
     }
   }
   result.settings = std::move(settings);

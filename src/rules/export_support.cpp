@@ -95,23 +95,33 @@ std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
 }
 
 std::string detector_arn(const exportcfg::ExportSettings& settings, const std::string& region) {
-  return fmt::format("arn:{}:guardduty:{}:{}:detector/{}", settings.partition, region,
-                     settings.account.known() ? settings.account.get() : "ACCOUNT",
-                     settings.detector_for(region));
+  return fmt::format(
+      "arn:{}:guardduty:{}:{}:detector/{}", settings.partition,
+      settings.regions_origin.kind == exportcfg::Origin::Kind::assumed ? "<REGION>" : region,
+      shown(settings.account, "<ACCOUNT_ID>"), exportcfg::shown_detector(settings, region));
 }
 
 std::string source_condition_json(const exportcfg::ExportSettings& settings,
                                   std::string_view indent) {
-  std::string arns;
+  std::vector<std::string> arns;
   for (const std::string& region : settings.regions) {
-    arns += fmt::format("{}\"{}\"", arns.empty() ? "" : ", ", detector_arn(settings, region));
+    std::string arn = fmt::format("\"{}\"", detector_arn(settings, region));
+    if (std::find(arns.begin(), arns.end(), arn) == arns.end()) arns.push_back(std::move(arn));
   }
-  if (settings.regions.size() > 1) arns = "[" + arns + "]";
+  std::string list = fmt::format("{}", fmt::join(arns, ", "));
+  if (arns.size() > 1) list = "[" + list + "]";
   return fmt::format(
       "\"Condition\": {{\n{0}  \"StringEquals\": {{\n{0}    \"aws:SourceAccount\": \"{1}\",\n{0}   "
       " "
       "\"aws:SourceArn\": {2}\n{0}  }}\n{0}}}",
-      indent, settings.account.known() ? settings.account.get() : "ACCOUNT", arns);
+      indent, shown(settings.account, "<ACCOUNT_ID>"), list);
+}
+
+std::string exports_from(const exportcfg::ExportSettings& settings,
+                         const std::vector<std::string>& regions) {
+  // A stand-in Region is not shown as a fact.
+  if (settings.regions_origin.kind == exportcfg::Origin::Kind::assumed) return "exports";
+  return exports_from(regions);
 }
 
 std::string exports_from(const std::vector<std::string>& regions) {
@@ -159,10 +169,66 @@ void add_failure(std::vector<RegionalFailure>& failures, const exportcfg::Policy
     if (f.evaluation.decision == evaluation.decision &&
         denial_location(doc, f.evaluation, action).span.begin == at) {
       f.regions.push_back(request.region);
+      f.region_requests.push_back(&request);
       return;
     }
   }
-  failures.push_back({{request.region}, std::move(evaluation), &request});
+  failures.push_back({{request.region}, std::move(evaluation), &request, {&request}});
+}
+
+bool regions_given(const exportcfg::ExportSettings& settings) {
+  return settings.regions_origin.kind == exportcfg::Origin::Kind::flag ||
+         settings.regions_origin.kind == exportcfg::Origin::Kind::config;
+}
+
+namespace {
+// The same request built with the other stand-ins (same index in the parallel list).
+const exportcfg::GuardDutyRequest* counterpart(const SetupContext& ctx,
+                                               const exportcfg::GuardDutyRequest* request) {
+  auto in = [request](const std::vector<exportcfg::GuardDutyRequest>& list) {
+    return !list.empty() && request >= list.data() && request < list.data() + list.size();
+  };
+  if (in(ctx.requests))
+    return &ctx.other_requests[static_cast<std::size_t>(request - ctx.requests.data())];
+  if (in(ctx.documented_requests)) {
+    return &ctx.other_documented_requests[static_cast<std::size_t>(
+        request - ctx.documented_requests.data())];
+  }
+  return nullptr;
+}
+}  // namespace
+
+FailureVerdict judge_failure(const SetupContext& ctx, const RegionalFailure& failure,
+                             bool (*fails)(const exportcfg::PolicyDocument& doc,
+                                           const iam::Evaluation& evaluation),
+                             const exportcfg::PolicyDocument& doc) {
+  FailureVerdict verdict;
+  // Rests on a stand-in: with other stand-ins the same request goes through.
+  bool rests_on_stand_in = false;
+  for (const exportcfg::GuardDutyRequest* r : failure.region_requests) {
+    const exportcfg::GuardDutyRequest* other = counterpart(ctx, r);
+    if (other != nullptr && !fails(doc, doc.evaluator->evaluate(other->request, false)))
+      rests_on_stand_in = true;
+  }
+  const bool some_regions =
+      !regions_given(ctx.settings) && failure.regions.size() < ctx.settings.regions.size();
+  if (rests_on_stand_in) {
+    verdict.severity = Severity::note;
+    verdict.lead = fmt::format("{} may fail (this rests on stand-ins for {}: give them for an exact check)",
+                               exports_from(ctx.settings, failure.regions),
+                               fmt::join(stand_in_names(ctx.settings), ", "));
+  } else if (some_regions) {
+    verdict.severity = Severity::note;
+    verdict.lead = fmt::format(
+        "if findings from {} are exported, those exports will fail (the other Regions the policies "
+        "name work; give --region for the Regions you export from)",
+        fmt::join(failure.regions, ", "));
+  } else {
+    verdict.lead = fmt::format("{} will fail", exports_from(ctx.settings, failure.regions));
+  }
+  if (!regions_given(ctx.settings) && ctx.settings.regions_origin.kind == exportcfg::Origin::Kind::inferred)
+    verdict.notes.push_back(fmt::format("the Regions are inferred from {}", ctx.settings.regions_origin.detail));
+  return verdict;
 }
 
 }  // namespace gdl::support
@@ -234,8 +300,12 @@ bool known(const exportcfg::Value& value) {
   return value.known() && value.origin.kind != exportcfg::Origin::Kind::assumed;
 }
 
+std::string shown(const exportcfg::Value& value, std::string_view placeholder) {
+  return known(value) ? value.get() : std::string(placeholder);
+}
+
 std::string bucket_arn(const exportcfg::ExportSettings& settings) {
-  return fmt::format("arn:{}:s3:::{}", settings.partition, settings.bucket.get());
+  return fmt::format("arn:{}:s3:::{}", settings.partition, shown(settings.bucket, "<BUCKET>"));
 }
 
 std::string export_objects_arn(const exportcfg::ExportSettings& settings) {
@@ -255,25 +325,25 @@ bool has_condition_key(const policy::Statement& statement, std::string_view key)
 
 namespace gdl::support {
 std::string assumptions_note(const exportcfg::ExportSettings& s) {
-  std::vector<std::string> stand_ins;
-  auto check = [&stand_ins](const exportcfg::Value& v, std::string_view name,
-                            std::string_view flag) {
-    if (v.known() && v.origin.kind == exportcfg::Origin::Kind::assumed) {
-      stand_ins.push_back(fmt::format("{} ({}, {})", name, v.get(), flag));
-    }
-  };
-  if (s.regions_origin.kind == exportcfg::Origin::Kind::assumed) {
-    stand_ins.push_back(fmt::format("Region ({}, --region)", fmt::join(s.regions, ",")));
-  }
-  check(s.account, "account", "--account");
-  check(s.detector_id, "detector id", "--detector-id");
-  check(s.bucket, "bucket", "--bucket");
-  check(s.key_arn, "key ARN", "--key-arn");
-  if (stand_ins.empty()) return {};
+  const std::vector<std::string> names = stand_in_names(s);
+  if (names.empty()) return {};
   return fmt::format(
       "simulated with stand-ins for values neither given nor found in the policies: {}; give them "
       "for an exact check",
-      fmt::join(stand_ins, "; "));
+      fmt::join(names, ", "));
+}
+
+std::vector<std::string> stand_in_names(const exportcfg::ExportSettings& s) {
+  std::vector<std::string> names;
+  auto check = [&names](const exportcfg::Value& v, std::string_view name) {
+    if (v.known() && v.origin.kind == exportcfg::Origin::Kind::assumed) names.emplace_back(name);
+  };
+  if (s.regions_origin.kind == exportcfg::Origin::Kind::assumed) names.emplace_back("the Region (--region)");
+  check(s.account, "the account (--account)");
+  check(s.detector_id, "the detector id (--detector-id)");
+  check(s.bucket, "the bucket (--bucket)");
+  check(s.key_arn, "the key ARN (--key-arn)");
+  return names;
 }
 }  // namespace gdl::support
 
@@ -303,15 +373,102 @@ void check_upload_denied(const SetupContext& ctx, std::string_view rule_id,
                                        const exportcfg::ExportSettings& settings),
                          const std::string& message, std::string_view fix_description,
                          const std::string& deny_statement_json, std::vector<Diagnostic>& out) {
-  const exportcfg::GuardDutyRequest* put = find_request(ctx.documented_requests, "PutObject");
-  if (put == nullptr) return;
-  iam::Request request = put->request;
-  alter(request, *put, ctx.settings);
   for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
-    if (doc->evaluator->evaluate(request, false).decision == iam::Decision::explicit_deny) continue;
-    Diagnostic d = make_diagnostic(rule_id, statements_start(*doc), message);
+    // Every Region: a Deny that names only guardduty.amazonaws.com leaves the regional
+    // principal of an opt-in Region free to upload anything.
+    std::vector<std::string> unprotected;
+    std::string principal;
+    for (const exportcfg::GuardDutyRequest& put : ctx.documented_requests) {
+      if (put.name != "PutObject") continue;
+      iam::Request request = put.request;
+      alter(request, put, ctx.settings);
+      if (doc->evaluator->evaluate(request, false).decision == iam::Decision::explicit_deny)
+        continue;
+      unprotected.push_back(put.region);
+      if (principal.empty()) principal = put.request.principal.value;
+    }
+    if (unprotected.empty()) continue;
+    const bool every_region = unprotected.size() == ctx.settings.regions.size();
+    Diagnostic d = make_diagnostic(
+        rule_id, statements_start(*doc),
+        every_region ? message
+                     : fmt::format("{} (for GuardDuty in {}, which calls as {})", message,
+                                   fmt::join(unprotected, ", "), principal));
     d.fix = append_statement_fix(*doc, std::string(fix_description), deny_statement_json);
     out.push_back(std::move(d));
   }
 }
+}  // namespace gdl::support
+
+namespace gdl::support {
+
+namespace {
+
+std::string unique_sid(const exportcfg::PolicyDocument& doc, std::string_view wanted) {
+  auto taken = [&doc](std::string_view sid) {
+    return std::any_of(doc.policy.statements.begin(), doc.policy.statements.end(),
+                       [sid](const policy::Statement& s) { return s.sid && s.sid->value == sid; });
+  };
+  std::string sid(wanted);
+  for (int n = 2; taken(sid); ++n) sid = fmt::format("{}{}", wanted, n);
+  return sid;
+}
+
+std::string quoted_list(const std::vector<std::string>& values) {
+  std::vector<std::string> quoted;
+  for (const std::string& v : values) quoted.push_back(fmt::format("\"{}\"", v));
+  if (quoted.size() == 1) return quoted.front();
+  return fmt::format("[{}]", fmt::join(quoted, ", "));
+}
+
+}  // namespace
+
+std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
+                                        const exportcfg::PolicyDocument& doc,
+                                        const iam::Evaluation& evaluation,
+                                        const exportcfg::GuardDutyRequest& request,
+                                        std::string_view sid, const std::string& resource,
+                                        std::string_view what) {
+  const std::string& action = request.request.action;
+  const iam::StatementTrace* closest =
+      closest_statement(doc, evaluation, policy::Effect::allow, action);
+  if (closest != nullptr) {
+    const policy::Statement& s = doc.policy.statements[closest->index];
+    const bool guardduty = exportcfg::names_guardduty(s) && covers_action(s, action);
+    if (guardduty && closest->element == "Resource" && !s.resource_negated && s.resource.present) {
+      // The statement at fault is repaired: its Resource gains the export's.
+      std::vector<std::string> values;
+      if (resource != "*") {
+        for (const policy::Text& r : s.resource.items) values.push_back(r.value);
+      }
+      values.push_back(resource);
+      std::string description =
+          resource == "*"
+              ? fmt::format("{}: set the Resource of {} to \"*\" (in a key policy, this key)", what,
+                            s.label())
+              : fmt::format("{}: add \"{}\" to the Resource of {}", what, resource, s.label());
+      return Fix{std::move(description),
+                 {TextEdit{make_location(*doc.source, s.resource.span), quoted_list(values)}}};
+    }
+    if (guardduty && closest->element == "Principal" && s.principal.present &&
+        !s.principal.everyone &&
+        std::all_of(s.principal.entries.begin(), s.principal.entries.end(),
+                    [](const policy::PrincipalEntry& e) { return e.type == "Service"; })) {
+      std::vector<std::string> services;
+      for (const policy::PrincipalEntry& e : s.principal.entries) services.push_back(e.value.value);
+      services.push_back(request.request.principal.value);
+      return Fix{fmt::format("{}: add {} to the Principal of {}", what,
+                             request.request.principal.value, s.label()),
+                 {TextEdit{make_location(*doc.source, s.principal.span),
+                           fmt::format("{{\"Service\": {}}}", quoted_list(services))}}};
+    }
+    // A GuardDuty statement whose condition does not match: which value is right is the
+    // user's to say (the message names the condition); a second statement would be a duplicate.
+    if (guardduty && closest->element == "Condition") return std::nullopt;
+  }
+  return append_statement_fix(doc, fmt::format("{}: add a statement", what),
+                              allow_statement_json(ctx.settings, unique_sid(doc, sid), action,
+                                                   resource));
+}
+
 }  // namespace gdl::support

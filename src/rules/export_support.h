@@ -43,6 +43,9 @@ std::string source_condition_json(const exportcfg::ExportSettings& settings,
 
 // "exports from us-east-2" / "exports from us-east-2 and eu-west-1".
 std::string exports_from(const std::vector<std::string>& regions);
+// The same, or just "exports" when the Region is a stand-in.
+std::string exports_from(const exportcfg::ExportSettings& settings,
+                         const std::vector<std::string>& regions);
 
 // The ARN GuardDuty uses as aws:SourceArn for a Region.
 std::string detector_arn(const exportcfg::ExportSettings& settings, const std::string& region);
@@ -62,7 +65,8 @@ std::string allow_statement_json(const exportcfg::ExportSettings& settings, std:
 struct RegionalFailure {
   std::vector<std::string> regions;
   iam::Evaluation evaluation;
-  const exportcfg::GuardDutyRequest* request = nullptr;
+  const exportcfg::GuardDutyRequest* request = nullptr;           // the first Region's
+  std::vector<const exportcfg::GuardDutyRequest*> region_requests;  // one per Region
 };
 void add_failure(std::vector<RegionalFailure>& failures, const exportcfg::PolicyDocument& doc,
                  iam::Evaluation evaluation, const exportcfg::GuardDutyRequest& request);
@@ -94,6 +98,9 @@ const policy::Statement& statement_at(const exportcfg::PolicyDocument& doc, std:
 bool given(const exportcfg::Value& value);
 // True when the setting is known from the user or the documents (not a stand-in).
 bool known(const exportcfg::Value& value);
+// The value as findings and fixes may show it: the value when known, else `placeholder`
+// ("<DETECTOR_ID>"): a stand-in is never shown as a fact, nor written into a fix.
+std::string shown(const exportcfg::Value& value, std::string_view placeholder);
 
 // "arn:aws:s3:::bucket" and "arn:aws:s3:::bucket/prefix/*".
 std::string bucket_arn(const exportcfg::ExportSettings& settings);
@@ -111,6 +118,23 @@ namespace gdl::support {
 // A note naming the settings the simulation had to stand in for (neither given nor found in
 // the policies), or empty when every value is known.
 std::string assumptions_note(const exportcfg::ExportSettings& settings);
+// "the detector id (--detector-id)", ... for each value simulated with a stand-in.
+std::vector<std::string> stand_in_names(const exportcfg::ExportSettings& settings);
+
+// How certain a failure of GuardDuty's request is. An error when it fails in every Region the
+// user configured and under any stand-in; a note when it fails only in some of the Regions the
+// documents name (the user did not say which are exported) or only under the stand-ins.
+struct FailureVerdict {
+  Severity severity = Severity::error;
+  std::string lead;  // "exports from us-east-2 will fail", "if findings from ... are exported, ..."
+  std::vector<std::string> notes;
+};
+FailureVerdict judge_failure(const SetupContext& ctx, const RegionalFailure& failure,
+                             bool (*fails)(const exportcfg::PolicyDocument& doc,
+                                           const iam::Evaluation& evaluation),
+                             const exportcfg::PolicyDocument& doc);
+// Whether the settings' Regions were given (flag, config, a template's own), not inferred.
+bool regions_given(const exportcfg::ExportSettings& settings);
 }  // namespace gdl::support
 
 namespace gdl::support {
@@ -134,4 +158,20 @@ void check_upload_denied(const SetupContext& ctx, std::string_view rule_id,
                                        const exportcfg::ExportSettings& settings),
                          const std::string& message, std::string_view fix_description,
                          const std::string& deny_statement_json, std::vector<Diagnostic>& out);
+}  // namespace gdl::support
+
+namespace gdl::support {
+// The fix for a GuardDuty request no statement allows: the GuardDuty statement that came closest
+// is repaired where the element at fault is its Resource (the export's resource is added) or its
+// Principal (the Region's principal is added); otherwise a complete statement is appended, with
+// a Sid no other statement has. None for a condition that does not match (which value is right
+// is the user's to say).
+std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
+                                        const exportcfg::PolicyDocument& doc,
+                                        const iam::Evaluation& evaluation,
+                                        const exportcfg::GuardDutyRequest& request,
+                                        std::string_view sid, const std::string& resource,
+                                        std::string_view what);
+// Whether the statement's Action (or NotAction) covers the action.
+bool covers_action(const policy::Statement& statement, std::string_view action);
 }  // namespace gdl::support

@@ -10,6 +10,10 @@
 namespace gdl {
 namespace {
 
+bool not_allowed(const exportcfg::PolicyDocument&, const iam::Evaluation& e) {
+  return e.decision != iam::Decision::allow;
+}
+
 class KeyGenerateDataKeyMissingRule final : public SetupRule {
  public:
   [[nodiscard]] std::string_view id() const override { return "GD201"; }
@@ -23,22 +27,26 @@ class KeyGenerateDataKeyMissingRule final : public SetupRule {
           support::add_failure(failures, *doc, std::move(e), r);
       }
       for (const support::RegionalFailure& f : failures) {
+        const support::FailureVerdict verdict = support::judge_failure(ctx, f, not_allowed, *doc);
+        const iam::Request& r = f.request->request;
         Diagnostic d = make_diagnostic(
-            id(), support::denial_location(*doc, f.evaluation, f.request->request.action),
-            fmt::format("{} will fail: GuardDuty ({}) cannot call kms:GenerateDataKey on {}: {}",
-                        support::exports_from(f.regions), f.request->request.principal.value,
-                        f.request->request.resource,
-                        support::why_denied(*doc, f.evaluation, f.request->request.action)));
+            id(), support::denial_location(*doc, f.evaluation, r.action),
+            fmt::format("{}: GuardDuty ({}) cannot call kms:GenerateDataKey on {}: {}",
+                        verdict.lead, r.principal.value,
+                        support::known(ctx.settings.key_arn) ? f.request->shown_resource
+                                                             : std::string("the key"),
+                        support::why_denied(*doc, f.evaluation, r.action)));
+        d.severity = verdict.severity;
+        d.notes = verdict.notes;
         d.notes.push_back(fmt::format("simulated with aws:SourceAccount {} and aws:SourceArn {}",
-                                      ctx.settings.account.get(),
+                                      support::shown(ctx.settings.account, "<ACCOUNT_ID>"),
                                       support::detector_arn(ctx.settings, f.regions.front())));
         if (auto note = support::assumptions_note(ctx.settings); !note.empty())
           d.notes.push_back(std::move(note));
         if (f.evaluation.decision == iam::Decision::implicit_deny) {
-          d.fix = support::append_statement_fix(
-              *doc, "add a statement that lets GuardDuty generate data keys with this key",
-              support::allow_statement_json(ctx.settings, "AllowGuardDutyKey",
-                                            "kms:GenerateDataKey", "*"));
+          d.fix = support::repair_or_append_fix(
+              ctx, *doc, f.evaluation, *f.request, "AllowGuardDutyKey", "*",
+              "let GuardDuty generate data keys with this key");
         }
         out.push_back(std::move(d));
       }

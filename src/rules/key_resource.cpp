@@ -1,8 +1,13 @@
-// GD205 key-resource: in a key policy, the GuardDuty statement's Resource is neither "*" (which
-// in a key policy means "this key") nor this key's ARN.
+// GD205 key-resource: an entry of a key policy's GuardDuty statement Resource that can never
+// match the key the policy belongs to (an alias ARN, the ARN of another service, or another key
+// than the export key the user gave), while GuardDuty's request is allowed anyway. A key policy
+// only ever governs its own key, and "*" names it. When the statement fails because of its
+// Resource, GD201 reports the failure (and repairs the Resource); this rule never says an export
+// fails: a Resource list is OR'ed, so an unused entry grants nothing and takes nothing away.
 
 #include <fmt/format.h>
 
+#include "iam/wildcard.h"
 #include "report/rule_catalog.h"
 #include "rules/export_support.h"
 #include "rules/setup_rule.h"
@@ -10,32 +15,51 @@
 namespace gdl {
 namespace {
 
+// Why `entry` can never be the key, or empty.
+std::string never_the_key(std::string_view entry, const exportcfg::ExportSettings& settings) {
+  if (entry == "*") return {};
+  std::string_view parts[6];
+  if (!entry.starts_with("arn:") || !iam::split_arn(entry, parts)) return {};  // GD106 / GD005
+  if (parts[2] != "kms" && parts[2].find_first_of("*?") == std::string_view::npos)
+    return fmt::format("an ARN of service {}", parts[2]);
+  if (parts[5].starts_with("alias/"))
+    return "an alias ARN (KMS matches a key policy's Resource against the key ARN)";
+  if (support::given(settings.key_arn) &&
+      !iam::Pattern::glob(entry, false).matches(settings.key_arn.get()))
+    return fmt::format("not the export key {} ({})", settings.key_arn.get(),
+                       settings.key_arn.origin.detail);
+  return {};
+}
+
 class KeyResourceRule final : public SetupRule {
  public:
   [[nodiscard]] std::string_view id() const override { return "GD205"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    const exportcfg::GuardDutyRequest* generate =
+        support::find_request(ctx.requests, "GenerateDataKey");
+    if (generate == nullptr) return;
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::key_policy)) {
+      const iam::Evaluation e = doc->evaluator->evaluate(generate->request, false);
       for (const policy::Statement& s : doc->policy.statements) {
-        if (!exportcfg::names_guardduty(s) || s.resource_negated) continue;
+        if (!exportcfg::names_guardduty(s) || s.resource_negated || !s.resource.present) continue;
+        // The statement fails on its Resource: GD201's finding, not a second one.
+        if (e.statements[s.index].element == "Resource") continue;
+        std::vector<std::string> dead;
         for (const policy::Text& r : s.resource.items) {
-          if (r.value == "*" || r.value == ctx.settings.key_arn.get()) continue;
-          std::string problem;
-          if (r.value.find(":alias/") != std::string::npos) {
-            problem = "an alias ARN never matches: a key policy's Resource is the key itself";
-          } else if (!exportcfg::key_arn_problem(r.value) && support::known(ctx.settings.key_arn)) {
-            problem = fmt::format("it names another key than the export key {} ({})",
-                                  ctx.settings.key_arn.get(), ctx.settings.key_arn.origin.detail);
-          } else {
-            continue;  // not a key ARN at all: GD106 / GD005 report it
-          }
-          Diagnostic d =
-              make_diagnostic(id(), make_location(*doc->source, r.span),
-                              fmt::format("Resource \"{}\" of {}: {}; write \"*\" (this key)",
-                                          r.value, s.label(), problem));
-          d.fix = Fix{"use \"*\", which in a key policy means this key",
-                      {TextEdit{make_location(*doc->source, r.span), "\"*\""}}};
-          out.push_back(std::move(d));
+          if (auto why = never_the_key(r.value, ctx.settings); !why.empty())
+            dead.push_back(fmt::format("\"{}\" ({})", r.value, why));
         }
+        if (dead.empty()) continue;
+        Diagnostic d = make_diagnostic(
+            id(), make_location(*doc->source, s.resource.span),
+            fmt::format("{} in the Resource of {} never matches this key; in a key policy \"*\" "
+                        "names the key itself",
+                        fmt::join(dead, ", "), s.label()));
+        if (e.decision == iam::Decision::allow) {
+          d.fix = Fix{"write \"*\", which in a key policy means this key",
+                      {TextEdit{make_location(*doc->source, s.resource.span), "\"*\""}}};
+        }
+        out.push_back(std::move(d));
       }
     }
   }

@@ -52,7 +52,6 @@ class LiteralWildcardRule final : public PolicyRule {
               fmt::format(
                   "\"{}\" under {} is compared literally ('*' and '?' are not wildcards there): {}",
                   v.value, c.op.value, consequence));
-          if (s.effect == policy::Effect::deny && op->negated) d.severity = Severity::error;
           if (!op->ignore_case) {
             std::string fixed = c.op.value;
             const std::string from = op->negated ? "StringNotEquals" : "StringEquals";

@@ -37,7 +37,6 @@ class PolicyVersionRule final : public PolicyRule {
                 "(${...}) are compared as literal text: those values never match"
               : "the policy has no \"Version\"; AWS then uses the 2008-10-17 grammar, where policy "
                 "variables are not substituted");
-      if (variables) d.severity = Severity::error;
       d.fix = Fix{"add \"Version\": \"2012-10-17\"",
                   {TextEdit{make_location(ctx.source, {p.span.begin + 1, p.span.begin + 1}),
                             "\n  \"Version\": \"2012-10-17\","}}};

@@ -19,6 +19,10 @@ struct SetupContext {
   // GuardDuty's requests for every Region, with the assumed context keys and without them.
   const std::vector<exportcfg::GuardDutyRequest>& requests;
   const std::vector<exportcfg::GuardDutyRequest>& documented_requests;
+  // The same requests with every stand-in replaced by another (exportcfg::with_other_stand_ins):
+  // a failure that does not happen there rests on a stand-in. Index for index.
+  const std::vector<exportcfg::GuardDutyRequest>& other_requests;
+  const std::vector<exportcfg::GuardDutyRequest>& other_documented_requests;
 
   [[nodiscard]] std::vector<const exportcfg::PolicyDocument*> of_kind(documents::Kind kind) const;
 };

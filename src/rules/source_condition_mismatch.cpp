@@ -1,5 +1,11 @@
-// GD312 source-condition-mismatch: aws:SourceAccount / aws:SourceArn values in GuardDuty grants
-// are malformed, or contradict the export settings the user gave (account, Region, detector).
+// GD312 source-condition-mismatch: aws:SourceAccount / aws:SourceArn values of a GuardDuty grant
+// that can never be GuardDuty's (malformed: an account id of 11 digits, an ARN without
+// detector/), or that let other accounts' or other detectors' GuardDuty in than the export the
+// user configured. One finding per condition, naming every such value.
+//
+// Whether GuardDuty's own requests are allowed is simulated (GD201, GD301, GD302): a list that
+// includes the exporter works, because the values of a condition are OR'ed. Only values of
+// String and Arn operators are source values: under Null, "false" is not an ARN.
 
 #include <fmt/format.h>
 
@@ -22,91 +28,163 @@ bool wildcard(std::string_view v) {
   return v.find_first_of("*?") != std::string_view::npos;
 }
 
+// Why `value` can never be GuardDuty's aws:SourceAccount / aws:SourceArn, or empty.
+std::string malformed(bool account_key, std::string_view value) {
+  if (account_key) {
+    if (wildcard(value) || exportcfg::is_account_id(value)) return {};
+    return fmt::format("\"{}\" is not a 12-digit account id", value);
+  }
+  std::string_view parts[6];
+  if (!iam::split_arn(value, parts) || parts[0] != "arn")
+    return fmt::format("\"{}\" is not an ARN", value);
+  if (!wildcard(parts[2]) && parts[2] != "guardduty")
+    return fmt::format("\"{}\" is an ARN of service {}, not a GuardDuty detector", value, parts[2]);
+  if (!wildcard(parts[4]) && !exportcfg::is_account_id(parts[4]))
+    return fmt::format("\"{}\" has no 12-digit account id", value);
+  if (!wildcard(parts[5]) &&
+      (!parts[5].starts_with("detector/") || !exportcfg::is_detector_id(parts[5].substr(9))))
+    return fmt::format("\"{}\" does not end in detector/DETECTOR-ID (32 lower-case hexadecimal "
+                       "characters)",
+                       value);
+  return {};
+}
+
 class SourceConditionMismatchRule final : public SetupRule {
  public:
   [[nodiscard]] std::string_view id() const override { return "GD312"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const auto& doc : ctx.documents) {
+      const exportcfg::GuardDutyRequest* own = support::find_request(
+          ctx.requests, doc->kind == documents::Kind::key_policy ? "GenerateDataKey" : "PutObject");
+      const bool own_applies_known = own != nullptr;
+      const iam::Evaluation own_eval =
+          own_applies_known ? doc->evaluator->evaluate(own->request, false) : iam::Evaluation{};
       for (const policy::Statement& s : doc->policy.statements) {
-        if (!exportcfg::names_guardduty(s)) continue;
+        if (!exportcfg::names_guardduty(s) || s.effect != policy::Effect::allow) continue;
+        Findings f;
         for (const policy::ConditionClause& c : s.conditions) {
-          const auto op = iam::parse_operator(c.op.value);
-          if (!op || op->negated) continue;
-          for (const policy::Text& v : c.values) {
-            if (templated(v.value)) continue;
-            std::string problem;
-            if (iequals(c.key.value, "aws:SourceAccount")) {
-              problem = account_problem(ctx, v.value, "aws:SourceAccount");
-            } else if (iequals(c.key.value, "aws:SourceArn")) {
-              problem = arn_problem(ctx, v.value);
-            }
-            if (problem.empty()) continue;
-            out.push_back(
-                make_diagnostic(id(), make_location(*doc->source, v.span),
-                                fmt::format("{} in {}: {}", c.key.value, s.label(), problem)));
-          }
+          if (!exportcfg::is_value_operator(c.op.value)) continue;
+          const bool account_key = iequals(c.key.value, "aws:SourceAccount");
+          if (!account_key && !iequals(c.key.value, "aws:SourceArn")) continue;
+          collect(ctx, *doc, own, c, account_key, f);
+        }
+        report(ctx, *doc, s, f, out);
+        // Strangers only count where the configured export itself gets in through this
+        // statement: a statement that lets only others in makes GuardDuty's request fail, which
+        // GD201/GD301/GD302 report.
+        const bool own_applies = own_applies_known && own_eval.statements[s.index].applies;
+        if (own_applies && f.first_other != nullptr) {
+          Diagnostic d = make_diagnostic(
+              id(), make_location(*doc->source, f.first_other->span),
+              fmt::format("{} also lets in the GuardDuty of {}: not only the export you "
+                          "configured can use this grant",
+                          s.label(), fmt::join(f.others, ", ")));
+          d.notes.push_back(fmt::format(
+              "configured: account {}{}", ctx.settings.account.get(),
+              support::regions_given(ctx.settings)
+                  ? fmt::format(", Regions {}", fmt::join(ctx.settings.regions, ", "))
+                  : std::string()));
+          d.severity = Severity::warning;
+          out.push_back(std::move(d));
         }
       }
     }
   }
 
  private:
-  static std::string account_problem(const SetupContext& ctx, std::string_view value,
-                                     std::string_view what) {
-    if (wildcard(value)) return {};
-    if (!exportcfg::is_account_id(value)) {
-      return fmt::format("\"{}\" is not a 12-digit account id, so GuardDuty's requests never match",
-                         value);
+  struct Findings {
+    std::vector<std::string> broken;
+    const policy::Text* first_broken = nullptr;
+    std::size_t judged = 0;  // values of the key of the first broken one
+    bool whole_clause_broken = false;
+    std::vector<std::string> others;
+    const policy::Text* first_other = nullptr;
+  };
+
+  static void collect(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
+                      const exportcfg::GuardDutyRequest* own, const policy::ConditionClause& c,
+                      bool account_key, Findings& f) {
+    std::size_t judged = 0;
+    std::size_t broken = 0;
+    for (const policy::Text& v : c.values) {
+      if (templated(v.value)) continue;
+      ++judged;
+      if (auto why = malformed(account_key, v.value); !why.empty()) {
+        f.broken.push_back(fmt::format("{} {}", c.key.value, why));
+        ++broken;
+        if (f.first_broken == nullptr) f.first_broken = &v;
+      } else if (own != nullptr && widens(ctx, doc, *own, account_key, v.value)) {
+        std::string shown = fmt::format("{} \"{}\"", c.key.value, v.value);
+        if (std::find(f.others.begin(), f.others.end(), shown) == f.others.end())
+          f.others.push_back(std::move(shown));
+        if (f.first_other == nullptr) f.first_other = &v;
+      }
     }
-    if (support::given(ctx.settings.account) && ctx.settings.account.get() != value) {
-      return fmt::format("{} \"{}\" is not the exporting account {} ({})", what, value,
-                         ctx.settings.account.get(), ctx.settings.account.origin.detail);
-    }
-    return {};
+    if (broken > 0 && broken == judged) f.whole_clause_broken = true;
   }
 
-  static std::string arn_problem(const SetupContext& ctx, std::string_view value) {
-    std::string_view parts[6];
-    if (!iam::split_arn(value, parts) || parts[0] != "arn") {
-      return fmt::format(
-          "\"{}\" is not an ARN; GuardDuty's aws:SourceArn is "
-          "arn:aws:guardduty:REGION:ACCOUNT:detector/DETECTOR-ID",
-          value);
+  void report(const SetupContext&, const exportcfg::PolicyDocument& doc,
+              const policy::Statement& s, const Findings& f, std::vector<Diagnostic>& out) const {
+    if (f.first_broken == nullptr) return;
+    // Every value of a condition broken: the statement never applies (GuardDuty's request
+    // fails, which the simulation reports as an error). Some: those values are dead weight.
+    Diagnostic d = make_diagnostic(
+        id(), make_location(*doc.source, f.first_broken->span),
+        fmt::format("{}: {}; {}", s.label(), fmt::join(f.broken, "; "),
+                    f.whole_clause_broken
+                        ? "no request of GuardDuty's matches, so the statement never applies"
+                        : "these values never match GuardDuty's requests"));
+    d.severity = f.whole_clause_broken ? Severity::warning : Severity::note;
+    out.push_back(std::move(d));
+  }
+
+  // Whether a well-formed value lets in a GuardDuty the user did not configure: another
+  // account (when the account is given), a detector of another Region or another detector
+  // (when those are given). Proven by simulating that GuardDuty's request.
+  static bool widens(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
+                     const exportcfg::GuardDutyRequest& own, bool account_key,
+                     std::string_view value) {
+    if (wildcard(value)) return false;  // patterns: GD202/GD303 probe them
+    std::string account;
+    std::string region;
+    std::string detector;
+    if (account_key) {
+      account = std::string(value);
+    } else {
+      std::string_view parts[6];
+      if (!iam::split_arn(value, parts)) return false;
+      account = std::string(parts[4]);
+      region = std::string(parts[3]);
+      detector = std::string(parts[5].substr(9));
     }
-    if (!wildcard(parts[2]) && parts[2] != "guardduty") {
-      return fmt::format(
-          "\"{}\" is an ARN of service \"{}\"; GuardDuty's aws:SourceArn is its detector ARN",
-          value, parts[2]);
-    }
-    if (!wildcard(parts[4])) {
-      if (auto p = account_problem(ctx, parts[4], "the account in aws:SourceArn"); !p.empty())
-        return p;
-    }
-    const auto& regions = ctx.settings.regions;
-    if (!wildcard(parts[3]) &&
-        ctx.settings.regions_origin.kind != exportcfg::Origin::Kind::inferred &&
-        ctx.settings.regions_origin.kind != exportcfg::Origin::Kind::assumed &&
-        std::find(regions.begin(), regions.end(), parts[3]) == regions.end()) {
-      return fmt::format("Region {} is not an exported Region ({})", parts[3],
-                         fmt::join(regions, ", "));
-    }
-    if (!wildcard(parts[5])) {
-      if (!parts[5].starts_with("detector/") || !exportcfg::is_detector_id(parts[5].substr(9))) {
-        return fmt::format(
-            "\"{}\" does not end in detector/DETECTOR-ID (32 lower-case hexadecimal characters)",
-            value);
-      }
-      const std::string region(parts[3]);
-      const std::string_view detector = parts[5].substr(9);
+    bool foreign = false;
+    if (support::given(ctx.settings.account) && account != ctx.settings.account.get())
+      foreign = true;
+    if (!region.empty() && support::regions_given(ctx.settings) &&
+        std::find(ctx.settings.regions.begin(), ctx.settings.regions.end(), region) ==
+            ctx.settings.regions.end())
+      foreign = true;
+    if (!detector.empty() && !region.empty()) {
       const auto it = ctx.settings.detector_ids.find(region);
-      const exportcfg::Value* configured =
-          it != ctx.settings.detector_ids.end() ? &it->second : &ctx.settings.detector_id;
-      if (support::given(*configured) && configured->get() != detector) {
-        return fmt::format("detector {} is not the configured detector {} ({})", detector,
-                           configured->get(), configured->origin.detail);
-      }
+      const exportcfg::Value& configured =
+          it != ctx.settings.detector_ids.end() ? it->second : ctx.settings.detector_id;
+      if (support::given(configured) && configured.get() != detector) foreign = true;
     }
-    return {};
+    if (!foreign) return false;
+    // The stranger's request: GuardDuty's own, from that account, Region and detector (the
+    // other key keeps the value of the stranger where it names one).
+    iam::Request request = own.request;
+    const std::string own_account = ctx.settings.account.get();
+    const std::string& from_region = region.empty() ? own.region : region;
+    if (const std::size_t at = request.resource.find("/AWSLogs/" + own_account + "/");
+        at != std::string::npos)
+      request.resource.replace(at + 9, own_account.size(), account);
+    request.set("aws:SourceAccount", account);
+    request.set("aws:SourceArn",
+                fmt::format("arn:{}:guardduty:{}:{}:detector/{}", ctx.settings.partition,
+                            from_region, account,
+                            detector.empty() ? ctx.settings.detector_for(own.region) : detector));
+    return doc.evaluator->evaluate(request, false).decision == iam::Decision::allow;
   }
 };
 

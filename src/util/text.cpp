@@ -1,5 +1,7 @@
 #include "util/text.h"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -112,6 +114,24 @@ std::string escape_for_terminal(std::string_view text) {
     i += n;
   }
   return out;
+}
+
+bool replace_whole_words(std::string& text, std::string_view from, std::string_view to) {
+  if (from.empty()) return false;
+  bool replaced = false;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  for (std::size_t at = text.find(from); at != std::string::npos;) {
+    const bool whole = (at == 0 || !word(text[at - 1])) &&
+                       (at + from.size() >= text.size() || !word(text[at + from.size()]));
+    if (!whole) {
+      at = text.find(from, at + 1);
+      continue;
+    }
+    text.replace(at, from.size(), to);
+    replaced = true;
+    at = text.find(from, at + to.size());
+  }
+  return replaced;
 }
 
 }  // namespace gdl

@@ -58,6 +58,8 @@ std::optional<std::string> key_arn_problem(std::string_view text) {
   if (!parts[5].starts_with("key/") || parts[5].size() <= 4) {
     return fmt::format("\"{}\" is not a key ARN: the resource part must be key/KEY-ID", text);
   }
+  if (text.find_first_of("*?") != std::string_view::npos)
+    return fmt::format("\"{}\" is a pattern, not the ARN of one key", text);
   if (!is_region(parts[3])) return fmt::format("\"{}\" has no valid Region", text);
   if (!is_account_id(parts[4])) return fmt::format("\"{}\" has no valid 12-digit account id", text);
   return std::nullopt;

@@ -1,6 +1,6 @@
 // GD205 key-resource: an entry of a key policy's GuardDuty statement Resource that can never
-// match the key the policy belongs to (an alias ARN, the ARN of another service, or another key
-// than the export key the user gave), while GuardDuty's request is allowed anyway. A key policy
+// match the key the policy belongs to (an alias ARN, the ARN of another service), while
+// GuardDuty's request is allowed anyway. A key policy
 // only ever governs its own key, and "*" names it. When the statement fails because of its
 // Resource, GD201 reports the failure (and repairs the Resource); this rule never says an export
 // fails: a Resource list is OR'ed, so an unused entry grants nothing and takes nothing away.
@@ -16,7 +16,7 @@ namespace gdl {
 namespace {
 
 // Why `entry` can never be the key, or empty.
-std::string never_the_key(std::string_view entry, const exportcfg::ExportSettings& settings) {
+std::string never_the_key(std::string_view entry) {
   if (entry == "*") return {};
   std::string_view parts[6];
   if (!entry.starts_with("arn:") || !iam::split_arn(entry, parts)) return {};  // GD106 / GD005
@@ -24,10 +24,8 @@ std::string never_the_key(std::string_view entry, const exportcfg::ExportSetting
     return fmt::format("an ARN of service {}", parts[2]);
   if (parts[5].starts_with("alias/"))
     return "an alias ARN (KMS matches a key policy's Resource against the key ARN)";
-  if (support::given(settings.key_arn) &&
-      !iam::Pattern::glob(entry, false).matches(settings.key_arn.get()))
-    return fmt::format("not the export key {} ({})", settings.key_arn.get(),
-                       settings.key_arn.origin.detail);
+  // Other keys' ARNs are no finding: one policy document is often attached to the keys of
+  // several Regions, each naming all of them (the Terraform provider's own example).
   return {};
 }
 
@@ -46,7 +44,7 @@ class KeyResourceRule final : public SetupRule {
         if (e.statements[s.index].element == "Resource") continue;
         std::vector<std::string> dead;
         for (const policy::Text& r : s.resource.items) {
-          if (auto why = never_the_key(r.value, ctx.settings); !why.empty())
+          if (auto why = never_the_key(r.value); !why.empty())
             dead.push_back(fmt::format("\"{}\" ({})", r.value, why));
         }
         if (dead.empty()) continue;

@@ -248,6 +248,19 @@ def main():
     # GD310.
     write_case("GD310", "anyone-can-put", pair(bucket=bucket_policy(extra=[
         {"Sid": "Uploads", "Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": f"{B}/*"}])))
+    # GD205 (a note): entries that never match the key, while the statement still works.
+    write_case("GD205", "alias-beside-star", pair(key=key_policy(gd={
+        "Sid": "AllowGuardDutyKey", "Effect": "Allow", "Principal": GD, "Action": "kms:GenerateDataKey",
+        "Resource": [f"arn:aws:kms:{REGION}:{A}:alias/guardduty", "*"], "Condition": src_cond()})))
+    # Passing: a pattern of the account's keys, and the provider documentation's list of keys of
+    # several Regions that includes the export key: both match it.
+    write_case("GD205", "good-key-pattern", pair(key=key_policy(gd={
+        "Sid": "AllowGuardDutyKey", "Effect": "Allow", "Principal": GD, "Action": "kms:GenerateDataKey",
+        "Resource": f"arn:aws:kms:{REGION}:{A}:key/*", "Condition": src_cond()})))
+    write_case("GD205", "good-key-list-across-regions", pair(key=key_policy(gd={
+        "Sid": "AllowGuardDutyKey", "Effect": "Allow", "Principal": GD, "Action": "kms:GenerateDataKey",
+        "Resource": [f"arn:aws:kms:eu-west-1:{A}:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", KEY],
+        "Condition": src_cond()})), settings)
     # GD311.
     oi_global = copy.deepcopy(settings)
     oi_global["regions"] = ["me-south-1"]
@@ -262,6 +275,45 @@ def main():
                                                  "guardduty.us-east-2.amazonaws.com"]},
                        "Action": "kms:GenerateDataKey", "Resource": "*", "Condition": src_cond()})
     write_case("GD311", "regional-principal-for-other-region", pair(key=k), settings)
+    # Passing: org-wide templates name the regional principal of every opt-in Region; a list is
+    # OR'ed, so the unused entries grant nothing (no finding).
+    every_optin = {"Service": ["guardduty.amazonaws.com"] + [f"guardduty.{r}.amazonaws.com" for r in (
+        "af-south-1", "ap-east-1", "ap-south-2", "ap-southeast-3", "eu-south-1", "me-south-1", "me-central-1")]}
+    write_case("GD311", "good-every-opt-in-principal", pair(key=key_policy(gd={
+        "Sid": "AllowGuardDutyKey", "Effect": "Allow", "Principal": every_optin,
+        "Action": "kms:GenerateDataKey", "Resource": "*", "Condition": src_cond()}),
+        bucket=bucket_policy(principal=every_optin)), settings)
+    # Passing: the GuardDuty Allow split into one statement per principal (global, regional).
+    split_oi = copy.deepcopy(settings)
+    split_oi["regions"] = ["us-east-2", "me-south-1"]
+    split_cond = {"StringEquals": {"aws:SourceAccount": A, "aws:SourceArn": [
+        f"arn:aws:guardduty:us-east-2:{A}:detector/{DET}", f"arn:aws:guardduty:me-south-1:{A}:detector/{DET}"]}}
+    kstmts = [{"Sid": f"AllowGuardDutyKey{i}", "Effect": "Allow", "Principal": {"Service": p},
+               "Action": "kms:GenerateDataKey", "Resource": "*", "Condition": split_cond}
+              for i, p in enumerate(["guardduty.amazonaws.com", "guardduty.me-south-1.amazonaws.com"])]
+    k = key_policy(gd=False, extra=kstmts)
+    b = bucket_policy(principal={"Service": ["guardduty.amazonaws.com", "guardduty.me-south-1.amazonaws.com"]})
+    for st in b["Statement"][:2]:
+        st["Condition"] = split_cond
+    split_allows = []
+    for p in ["guardduty.amazonaws.com", "guardduty.me-south-1.amazonaws.com"]:
+        for st in b["Statement"][:2]:
+            c = copy.deepcopy(st)
+            c["Principal"] = {"Service": p}
+            c["Sid"] = st["Sid"] + ("Regional" if "me-south" in p else "")
+            split_allows.append(c)
+    b["Statement"] = split_allows + b["Statement"][2:]
+    write_case("GD311", "good-split-per-principal", pair(k, b), split_oi)
+    # A Deny that names only the global principal while the exported Region is opt-in cannot make
+    # the export fail: the uploads it should refuse are a hardening gap (GD304/GD305 warnings).
+    k = key_policy(gd={"Sid": "AllowGuardDutyKey", "Effect": "Allow", "Principal": optin,
+                       "Action": "kms:GenerateDataKey", "Resource": "*", "Condition": oi_cond})
+    b = bucket_policy(principal=optin)
+    for st in b["Statement"][:2]:
+        st["Condition"] = oi_cond
+    for st in b["Statement"][2:4]:
+        st["Principal"] = GD
+    write_case("GD311", "deny-names-only-global-principal", pair(k, b), oi)
     # GD312.
     b = bucket_policy()
     b["Statement"][0]["Condition"] = {"StringEquals": {"aws:SourceAccount": "38291047562",
@@ -274,10 +326,40 @@ def main():
     reg = copy.deepcopy(settings)
     reg["bucketRegion"] = "us-west-2"
     write_case("GD401", "key-and-bucket-in-different-regions", pair(), reg)
+    # Passing: Null's values are not source values; a central bucket's lists of accounts and
+    # detectors that include the exporter, without settings.
+    null_cond = src_cond()
+    null_cond["Null"] = {"aws:SourceArn": "false"}
+    b = bucket_policy()
+    for st in b["Statement"][:2]:
+        st["Condition"] = copy.deepcopy(null_cond)
+    write_case("GD312", "good-null-condition", pair(bucket=b), settings)
+    many = {"StringEquals": {"aws:SourceAccount": [A, B_ACCOUNT, "204918273645"],
+                             "aws:SourceArn": [f"arn:aws:guardduty:{REGION}:{acct}:detector/{DET}"
+                                               for acct in (B_ACCOUNT, A, "204918273645")]}}
+    k = key_policy(gd={"Sid": "AllowGuardDutyKey", "Effect": "Allow", "Principal": GD,
+                       "Action": "kms:GenerateDataKey", "Resource": "*", "Condition": many})
+    b = bucket_policy()
+    for st in b["Statement"][:2]:
+        st["Condition"] = copy.deepcopy(many)
+    write_case("GD312", "good-central-bucket-lists", pair(k, b))
+    # With the exporting account given, the other accounts are one hardening warning per statement.
+    write_case("GD312", "central-bucket-lists-other-accounts", pair(k, b), settings)
+    # Partly malformed: a note (the statement still works).
+    part = src_cond()
+    part["StringEquals"]["aws:SourceAccount"] = [A, "38291047562"]
+    b = bucket_policy()
+    b["Statement"][1]["Condition"] = part
+    write_case("GD312", "one-malformed-value-among-good", pair(bucket=b), settings)
     # GD402.
     k = key_policy(gd={"Sid": "AllowGuardDutyKey", "Effect": "Allow", "Principal": GD, "Action": "kms:GenerateDataKey",
                        "Resource": KEY, "Condition": src_cond()})
     write_case("GD402", "bucket-requires-another-key", pair(k, bucket_policy(key=OTHER_KEY)))
+    # Passing: during a key rotation the key-id Deny accepts both keys.
+    b = bucket_policy()
+    b["Statement"][3]["Condition"]["StringNotEquals"][
+        "s3:x-amz-server-side-encryption-aws-kms-key-id"] = [OTHER_KEY, KEY]
+    write_case("GD402", "good-rotation-two-keys", pair(k, b))
     # GD403.
     k = key_policy(gd={"Sid": "AllowGuardDutyKey", "Effect": "Allow", "Principal": GD, "Action": "kms:GenerateDataKey",
                        "Resource": "*", "Condition": src_cond(account=B_ACCOUNT)})

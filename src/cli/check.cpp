@@ -10,10 +10,12 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <variant>
 
+#include "analysis/setup_plan.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/project_config.h"
@@ -260,48 +262,112 @@ bool load_scenario_rules(const std::string& dir, LintOptions& options, std::ostr
   return false;
 }
 
-// Checks each scanned file on its own, `jobs` at a time. Results are merged in path order, so
-// the output does not depend on the thread count; a clean file's text is released at once.
-void scan_files(const std::vector<std::string>& paths, const exportcfg::ExportSettings& settings,
-                const LintOptions& options, unsigned jobs, bool progress_allowed, bool keep_sources,
-                std::size_t max_bytes, Report& report, std::ostream& err) {
-  struct Outcome {
-    std::unique_ptr<SourceFile> source;  // kept only when it has findings
-    std::vector<Diagnostic> diagnostics;
-    std::vector<std::string> notes;
-    std::optional<InputError> error;
-    bool skipped = false;
+// The outcome of one work item (a directory's setups, or a configured setup).
+struct Outcome {
+  std::vector<std::unique_ptr<SourceFile>> sources;  // kept only when they have findings
+  std::vector<Diagnostic> diagnostics;
+  std::vector<std::string> notes;
+  std::vector<InputError> errors;
+  std::size_t checked = 0;
+  std::size_t skipped = 0;
+  std::size_t setups = 0;
+  std::optional<LintResult> last;  // the settings of the last setup, for --verbose
+};
+
+// Reads a work item's files and checks its setups: a directory's templates and plans each on
+// their own, its other inputs together; a configured setup's documents together.
+Outcome check_item(const analysis::WorkItem& item, const exportcfg::ExportSettings& defaults,
+                   const ProjectConfig* config, const LintOptions& options, bool keep_sources,
+                   std::size_t max_bytes) {
+  Outcome o;
+  struct Loaded {
+    std::unique_ptr<SourceFile> source;
+    bool context = false;  // a sibling read for its setup
   };
-  std::vector<Outcome> outcomes(paths.size());
+  std::vector<Loaded> loaded;
+  auto load = [&](const std::string& path, bool context) {
+    LoadResult result = load_source(path, max_bytes);
+    if (auto* error = std::get_if<LoadError>(&result)) {
+      if (!context) o.errors.push_back({error->path, error->message});
+      return;
+    }
+    auto source = std::move(std::get<std::unique_ptr<SourceFile>>(result));
+    if (!containers::looks_like_input(source->path(), source->text())) {
+      if (!context) ++o.skipped;
+      return;
+    }
+    // A template or plan beside a named file is a setup of its own, not the named file's.
+    if (context && containers::stands_alone(source->path(), source->text())) return;
+    loaded.push_back({std::move(source), context});
+  };
+  for (const std::string& path : item.paths) load(path, false);
+  for (const std::string& path : item.context) load(path, true);
+
+  exportcfg::ExportSettings settings = defaults;
+  if (item.configured && config != nullptr)
+    exportcfg::merge_settings(settings, config->setups[*item.configured].settings);
+  std::vector<std::vector<const SourceFile*>> setups;
+  std::vector<const SourceFile*> together;
+  for (const Loaded& l : loaded) {
+    if (item.directory && !l.context && containers::stands_alone(l.source->path(), l.source->text())) {
+      setups.push_back({l.source.get()});
+    } else {
+      together.push_back(l.source.get());
+    }
+  }
+  if (!together.empty()) setups.push_back(std::move(together));
+  std::set<std::string> reported;
+  for (const Loaded& l : loaded) {
+    if (!l.context) reported.insert(l.source->path());
+  }
+  for (const auto& setup : setups) {
+    LintResult result = lint_setup(setup, settings, options);
+    ++o.setups;
+    // Findings in a sibling read for context count when it is one of the export's documents.
+    std::set<std::string> shown = reported;
+    if (result.export_setup) shown.insert(result.document_paths.begin(), result.document_paths.end());
+    for (const SourceFile* source : setup) {
+      if (shown.contains(source->path())) ++o.checked;
+    }
+    for (Diagnostic& d : result.diagnostics) {
+      if (shown.contains(d.location.file)) o.diagnostics.push_back(std::move(d));
+    }
+    o.notes.insert(o.notes.end(), result.notes.begin(), result.notes.end());
+    result.diagnostics.clear();
+    o.last = std::move(result);
+  }
+  for (Loaded& l : loaded) {
+    const bool has_findings =
+        std::any_of(o.diagnostics.begin(), o.diagnostics.end(),
+                    [&](const Diagnostic& d) { return d.location.file == l.source->path(); });
+    if (keep_sources && has_findings) o.sources.push_back(std::move(l.source));
+  }
+  return o;
+}
+
+// Checks the work items `jobs` at a time. Results are merged in item order, so the output does
+// not depend on the thread count; a clean file's text is released at once.
+void check_items(const std::vector<analysis::WorkItem>& items,
+                 const exportcfg::ExportSettings& settings, const ProjectConfig* config,
+                 const LintOptions& options, unsigned jobs, bool progress_allowed,
+                 bool keep_sources, std::size_t max_bytes, Report& report, std::ostream& err) {
+  std::vector<Outcome> outcomes(items.size());
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
-  const bool progress = progress_allowed && ::isatty(STDERR_FILENO) == 1 && paths.size() >= 500;
+  std::size_t files = 0;
+  for (const auto& item : items) files += item.paths.size();
+  const bool progress = progress_allowed && ::isatty(STDERR_FILENO) == 1 && files >= 500;
   std::mutex progress_mutex;
   const auto started = std::chrono::steady_clock::now();
   auto work = [&] {
-    for (std::size_t i = next++; i < paths.size(); i = next++) {
-      Outcome& o = outcomes[i];
-      LoadResult loaded = load_source(paths[i], max_bytes);
-      if (auto* error = std::get_if<LoadError>(&loaded)) {
-        o.error = InputError{error->path, error->message};
-      } else {
-        auto source = std::move(std::get<std::unique_ptr<SourceFile>>(loaded));
-        if (!containers::looks_like_input(source->path(), source->text())) {
-          o.skipped = true;
-        } else {
-          LintResult result = lint_setup({source.get()}, settings, options);
-          o.diagnostics = std::move(result.diagnostics);
-          o.notes = std::move(result.notes);
-          // Only the text format shows source lines; otherwise the file's text goes at once.
-          if (keep_sources && !o.diagnostics.empty()) o.source = std::move(source);
-        }
-      }
-      const std::size_t finished = ++done;
-      if (progress && finished % 250 == 0) {
+    for (std::size_t i = next++; i < items.size(); i = next++) {
+      outcomes[i] = check_item(items[i], settings, config, options, keep_sources, max_bytes);
+      const std::size_t finished = (done += items[i].paths.size());
+      if (progress) {
         const std::lock_guard lock(progress_mutex);
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        err << fmt::format("\r{}/{} files ({:.0f} files/s)", finished, paths.size(),
+        err << fmt::format("\r{}/{} files ({:.0f} files/s)", finished, files,
                            seconds > 0 ? static_cast<double>(finished) / seconds : 0.0)
             << std::flush;
       }
@@ -310,68 +376,62 @@ void scan_files(const std::vector<std::string>& paths, const exportcfg::ExportSe
   const unsigned threads = std::max(1U, jobs == 0 ? std::thread::hardware_concurrency() : jobs);
   {
     std::vector<std::jthread> helpers;
-    for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
+    for (unsigned t = 1; t < threads && t < items.size(); ++t) helpers.emplace_back(work);
     work();
   }
   if (progress) err << "\r" << std::string(40, ' ') << "\r" << std::flush;
+  std::size_t setups = 0;
+  const LintResult* only = nullptr;
   for (Outcome& o : outcomes) {
-    if (o.error) {
-      report.input_errors.push_back(std::move(*o.error));
-      continue;
-    }
-    if (o.skipped) {
-      ++report.files_skipped;
-      continue;
-    }
-    ++report.files_checked;
+    report.input_errors.insert(report.input_errors.end(), o.errors.begin(), o.errors.end());
+    report.files_skipped += o.skipped;
+    report.files_checked += o.checked;
     report.diagnostics.insert(report.diagnostics.end(),
                               std::make_move_iterator(o.diagnostics.begin()),
                               std::make_move_iterator(o.diagnostics.end()));
     report.notes.insert(report.notes.end(), o.notes.begin(), o.notes.end());
-    if (o.source) {
-      const std::string path = o.source->path();
-      report.sources.emplace(path, std::move(o.source));
+    for (auto& source : o.sources) {
+      const std::string path = source->path();
+      report.sources.emplace(path, std::move(source));
+    }
+    setups += o.setups;
+    if (o.last) only = &*o.last;
+  }
+  // --verbose and the JSON output show the settings when the run checked one setup.
+  if (setups == 1 && only != nullptr) {
+    report.settings = describe_settings(only->settings);
+    // Settings taken from a template show its symbols, not the stand-ins checked for them.
+    for (ReportSetting& setting : report.settings) {
+      for (const auto& [value, symbol] : only->stand_ins) {
+        for (std::string* text : {&setting.name, &setting.value}) {
+          for (std::size_t at = text->find(value); at != std::string::npos;
+               at = text->find(value, at + symbol.size()))
+            text->replace(at, value.size(), symbol);
+        }
+      }
     }
   }
 }
 
-// The manifest's setups: documents found by the scan that a setup names are checked together,
-// with the project's settings completed by the setup's own, instead of one by one.
-void check_manifest_setups(const ProjectConfig& config, const exportcfg::ExportSettings& defaults,
-                           const LintOptions& options, std::vector<std::string>& scanned,
-                           Report& report) {
+// The configured setups' documents as paths to open, relative to here when they are below it.
+std::vector<analysis::ConfiguredSetup> configured_setups(const ProjectConfig& config) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  auto key = [&ec](const fs::path& p) { return fs::weakly_canonical(p, ec).string(); };
+  const fs::path here = fs::current_path(ec);
+  std::vector<analysis::ConfiguredSetup> setups;
   for (const Setup& setup : config.setups) {
-    std::vector<std::string> members;
+    analysis::ConfiguredSetup c{setup.name, {}, setup.settings};
     for (const std::string& doc : setup.documents) {
-      const std::string wanted = key(config.directory / doc);
-      auto it = std::find_if(scanned.begin(), scanned.end(),
-                             [&](const std::string& s) { return key(s) == wanted; });
-      if (it != scanned.end()) members.push_back(*it);
-    }
-    if (members.size() != setup.documents.size()) continue;  // not (wholly) in this scan
-    std::vector<const SourceFile*> sources;
-    for (const std::string& path : members) {
-      std::erase(scanned, path);
-      LoadResult loaded = load_source(path);
-      if (auto* error = std::get_if<LoadError>(&loaded)) {
-        report.input_errors.push_back({error->path, error->message});
-        continue;
+      fs::path path = (config.directory / doc).lexically_normal();
+      if (!ec && path.is_absolute()) {
+        const fs::path relative = path.lexically_relative(here);
+        if (!relative.empty() && *relative.begin() != "..") path = relative;
       }
-      auto source = std::move(std::get<std::unique_ptr<SourceFile>>(loaded));
-      sources.push_back(source.get());
-      ++report.files_checked;
-      report.sources.emplace(source->path(), std::move(source));
+      c.documents.push_back(path.string());
     }
-    exportcfg::ExportSettings settings = defaults;
-    exportcfg::merge_settings(settings, setup.settings);
-    LintResult result = lint_setup(sources, std::move(settings), options);
-    report.diagnostics.insert(report.diagnostics.end(),
-                              std::make_move_iterator(result.diagnostics.begin()),
-                              std::make_move_iterator(result.diagnostics.end()));
+    setups.push_back(std::move(c));
   }
+  return setups;
 }
 
 // Rules from --rules belong to one run: they leave the catalog when it ends.
@@ -445,52 +505,18 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   if (!args.exclude.empty()) scan_options.exclude = args.exclude;
   Discovered found = discover(args.paths, scan_options);
   report.input_errors = std::move(found.errors);
-  if (project.config && !settings_invalid) {
-    check_manifest_setups(*project.config, settings, lint_options, found.scanned, report);
-  }
-  if (!settings_invalid && !found.scanned.empty()) {
-    scan_files(found.scanned, settings, lint_options, args.jobs, &err == &std::cerr,
-               args.format == "text", args.max_size_mb * 1024 * 1024, report, err);
-  }
-
-  std::vector<const SourceFile*> sources;
-  for (const std::string& path : found.named) {
-    LoadResult loaded = load_source(path, args.max_size_mb * 1024 * 1024);
-    if (auto* error = std::get_if<LoadError>(&loaded)) {
-      report.input_errors.push_back({error->path, error->message});
-      continue;
-    }
-    auto source = std::move(std::get<std::unique_ptr<SourceFile>>(loaded));
-    if (report.sources.contains(source->path())) continue;  // named twice: check once
-    // pre-commit hands over every changed YAML and Terraform file: those that hold no policy and
-    // none of the resources we read (workflows, manifests) are counted as skipped, not errors.
-    // JSON is always checked: a mistyped policy must not pass as "not a policy".
-    if (containers::is_yaml_or_terraform_name(source->path()) &&
-        !containers::looks_like_input(source->path(), source->text())) {
-      ++report.files_skipped;
-      continue;
-    }
-    sources.push_back(source.get());
-    ++report.files_checked;
-    report.sources.emplace(source->path(), std::move(source));
-  }
-  if (!settings_invalid && !sources.empty()) {
-    LintResult result = lint_setup(sources, std::move(settings), lint_options);
-    report.diagnostics.insert(report.diagnostics.end(),
-                              std::make_move_iterator(result.diagnostics.begin()),
-                              std::make_move_iterator(result.diagnostics.end()));
-    report.notes.insert(report.notes.end(), result.notes.begin(), result.notes.end());
-    if (!sources.empty()) report.settings = describe_settings(result.settings);
-    // Settings taken from a template show its symbols, not the stand-ins checked for them.
-    for (ReportSetting& setting : report.settings) {
-      for (const auto& [value, symbol] : result.stand_ins) {
-        for (std::string* text : {&setting.name, &setting.value}) {
-          for (std::size_t at = text->find(value); at != std::string::npos;
-               at = text->find(value, at + symbol.size()))
-            text->replace(at, value.size(), symbol);
-        }
-      }
-    }
+  if (!settings_invalid) {
+    analysis::PlanInput plan;
+    plan.named = std::move(found.named);
+    plan.scanned = std::move(found.scanned);
+    if (project.config) plan.configured = configured_setups(*project.config);
+    plan.scan_filter = [&scan_options](const std::string& path) {
+      return scan_accepts(scan_options, path);
+    };
+    const std::vector<analysis::WorkItem> items = analysis::plan_setups(plan);
+    check_items(items, settings, project.config ? &*project.config : nullptr, lint_options,
+                args.jobs, &err == &std::cerr, args.format == "text",
+                args.max_size_mb * 1024 * 1024, report, err);
   }
   if (project.config) apply_project_rules(*project.config, report.diagnostics);
   std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), diagnostic_less);

@@ -46,6 +46,12 @@ bool matches_any(const std::vector<std::string>& globs, const fs::path& relative
 
 }  // namespace
 
+bool scan_accepts(const ScanOptions& options, const std::string& path) {
+  const fs::path name = fs::path(path).filename();
+  return matches_any(options.include, name) && !matches_any(options.exclude, name) &&
+         !matches_any(options.exclude, fs::path(path));
+}
+
 Discovered discover(const std::vector<std::string>& paths, const ScanOptions& options) {
   Discovered found;
   for (const std::string& path : paths) {

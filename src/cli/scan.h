@@ -16,8 +16,8 @@ struct ScanOptions {
 };
 
 struct Discovered {
-  std::vector<std::string> named;    // files named on the command line: one export setup
-  std::vector<std::string> scanned;  // files found under named directories: each checked alone
+  std::vector<std::string> named;    // files named on the command line
+  std::vector<std::string> scanned;  // files found under named directories
   std::vector<InputError> errors;
 };
 
@@ -25,6 +25,10 @@ struct Discovered {
 // skipping .git); keeps files whose name or path below the scanned directory matches an
 // include glob and no exclude glob.
 Discovered discover(const std::vector<std::string>& paths, const ScanOptions& options);
+
+// Whether a file beside a named one would be taken by a scan of its directory: its name matches
+// an include glob and no exclude glob.
+bool scan_accepts(const ScanOptions& options, const std::string& path);
 
 // Glob match: '*' and '?' within one path component, '**' across components.
 bool glob_match(std::string_view pattern, std::string_view path);

@@ -212,8 +212,28 @@ bool is_yaml_or_terraform_name(std::string_view path) {
          ends_with_icase(path, ".template") || ends_with_icase(path, ".tf");
 }
 
+bool stands_alone(std::string_view path, std::string_view text) {
+  if (is_terraform_source(path, text)) return false;
+  if (is_yaml(path, text)) return true;
+  // JSON templates and plans, by the members only they have.
+  if (text.find("\"AWSTemplateFormatVersion\"") != std::string_view::npos) return true;
+  if (text.find("\"Resources\"") != std::string_view::npos &&
+      text.find("\"AWS::") != std::string_view::npos)
+    return true;
+  return text.find("\"format_version\"") != std::string_view::npos &&
+         (text.find("\"planned_values\"") != std::string_view::npos ||
+          text.find("\"values\"") != std::string_view::npos ||
+          text.find("\"resource_changes\"") != std::string_view::npos);
+}
+
 bool looks_like_input(std::string_view path, std::string_view text) {
   if (text.find("\"Statement\"") != std::string_view::npos) return true;
+  // A policy whose quotes a word processor curled, or a fragment pasted from a guide, is still
+  // a policy with a syntax error: it is checked, not skipped.
+  if (!ends_with_icase(path, ".tf") &&
+      (text.find("Statement") != std::string_view::npos ||
+       text.find("\"Effect\"") != std::string_view::npos))
+    return true;
   if ((ends_with_icase(path, ".yaml") || ends_with_icase(path, ".yml")) &&
       text.find("Statement:") != std::string_view::npos)
     return true;

@@ -92,6 +92,11 @@ bool is_cloudformation(const json::Value& root);
 // Whether a scanned file is worth checking: a policy, or a container that may hold one.
 bool looks_like_input(std::string_view path, std::string_view text);
 
+// Whether a file is an export setup on its own: a CloudFormation template or a Terraform plan
+// or state states its own setup. Every other input (policies, CLI output, publishing-destination
+// output, Terraform source) joins the setup of its directory.
+bool stands_alone(std::string_view path, std::string_view text);
+
 // .yaml, .yml, .template or .tf: files that are often something else entirely.
 bool is_yaml_or_terraform_name(std::string_view path);
 

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 
 #include "containers/json_string.h"
@@ -125,34 +124,29 @@ void mark_uncertain_statements(Placement& placement, const policy::Policy& polic
 
 void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Placement>& placements,
                     const std::vector<const SourceFile*>& sources,
-                    const std::vector<Extraction>& extractions) {
+                    const std::vector<Extraction>& extractions, bool drop_uncertain) {
   // Conclusions that would rest on values unknown offline are dropped: they would be guesses.
   // Those about the values themselves or their statements, and those that need every Allow
   // (a permission is missing) or every Deny (a protection is missing) of a document in which
-  // an Allow or a Deny holds an unknown value.
-  static constexpr std::array<std::string_view, 4> kNeedEveryAllow = {"GD201", "GD301", "GD302",
-                                                                      "GD501"};
-  static constexpr std::array<std::string_view, 4> kNeedEveryDeny = {"GD304", "GD305", "GD307",
-                                                                     "GD308"};
-  auto listed = [](const auto& ids, std::string_view id) {
-    return std::find(ids.begin(), ids.end(), id) != ids.end();
-  };
+  // an Allow or a Deny holds an unknown value. Each rule says what it needs in its metadata.
   std::erase_if(diagnostics, [&](const Diagnostic& d) {
-    if (d.rule_id == "GD007") return false;
+    if (!drop_uncertain) return false;
+    const RuleInfo* rule = find_rule(d.rule_id);
+    const RuleNeeds needs = rule != nullptr ? rule->needs : RuleNeeds::setup;
     return std::any_of(placements.begin(), placements.end(), [&](const Placement& p) {
       if (p.file != d.location.file) return false;
       const Span at = d.location.span;
       const auto touches = [&](Span s) { return overlaps(s, at) || contains(s, at); };
       if (std::any_of(p.unknown_spans.begin(), p.unknown_spans.end(), touches)) return true;
-      // Grammar findings (GD0xx, GD1xx) are about values that are known; the conclusions of
-      // simulations (GD2xx and up, scenario rules included) may rest on the unknown ones.
-      if (d.rule_id < "GD200") return false;
+      // Grammar findings are about values that are known; the conclusions of simulations may
+      // rest on the unknown ones.
+      if (needs == RuleNeeds::document) return false;
       if (std::any_of(p.uncertain_statements.begin(), p.uncertain_statements.end(),
                       [&](Span s) { return contains(s, at); }))
         return true;
       if (!contains(p.outer, at) && p.outer.begin != at.begin) return false;
-      return (p.uncertain_allow && listed(kNeedEveryAllow, d.rule_id)) ||
-             (p.uncertain_deny && listed(kNeedEveryDeny, d.rule_id));
+      return (p.uncertain_allow && needs == RuleNeeds::every_allow) ||
+             (p.uncertain_deny && needs == RuleNeeds::every_deny);
     });
   });
   for (Diagnostic& d : diagnostics) {

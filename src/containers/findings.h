@@ -35,10 +35,12 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
 void mark_uncertain_statements(Placement& placement, const policy::Policy& policy,
                                const SourceFile& source);
 
-// Applies the placements to every finding; `extractions[i]` is what `sources[i]` held.
+// Applies the placements to every finding; `extractions[i]` is what `sources[i]` held. With
+// `drop_uncertain`, findings that rest on a value unknown offline are dropped (by what their
+// rule says it needs); the readers' own findings about the container keep theirs.
 void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Placement>& placements,
                     const std::vector<const SourceFile*>& sources,
-                    const std::vector<Extraction>& extractions);
+                    const std::vector<Extraction>& extractions, bool drop_uncertain);
 
 // Settings a template or plan states that the flags or --config contradict: a GD007 warning at
 // the file's value (the given value is the one used).

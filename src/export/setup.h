@@ -21,6 +21,8 @@ struct PolicyDocument {
   std::unique_ptr<iam::Evaluator> evaluator;  // built over `policy`; the document never moves
   std::string label;                          // where in a container: "FindingsKey KeyPolicy"
   std::size_t submitted_size = 0;  // bytes AWS receives: the text, or a template's policy as JSON
+  // The bucket (bucket policy) or key (key policy) a container says the document belongs to.
+  std::string belongs_to;
 
   [[nodiscard]] std::string name() const {
     return label.empty() ? source->path() : source->path() + " (" + label + ")";

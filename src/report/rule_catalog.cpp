@@ -34,6 +34,18 @@ std::string required_string(const rapidjson::Value& object, const char* key,
   return {v.GetString(), v.GetStringLength()};
 }
 
+}  // namespace
+
+std::optional<RuleNeeds> parse_rule_needs(std::string_view text) {
+  if (text == "document") return RuleNeeds::document;
+  if (text == "setup") return RuleNeeds::setup;
+  if (text == "every-allow") return RuleNeeds::every_allow;
+  if (text == "every-deny") return RuleNeeds::every_deny;
+  return std::nullopt;
+}
+
+namespace {
+
 std::vector<RuleInfo> load_rules() {
   std::vector<RuleInfo> rules;
   for (std::string_view file : embedded::rule_files()) {
@@ -54,6 +66,9 @@ std::vector<RuleInfo> load_rules() {
     rule.why = required_string(doc, "why", file);
     rule.fix = required_string(doc, "fix", file);
     rule.anchor = required_string(doc, "anchor", file);
+    const auto needs = parse_rule_needs(required_string(doc, "needs", file));
+    if (!needs) metadata_defect("bad \"needs\" in " + rule.id);
+    rule.needs = *needs;
     if (!doc.HasMember("example") || !doc["example"].IsObject())
       metadata_defect("no example in " + rule.id);
     rule.example_bad = required_string(doc["example"], "bad", file);

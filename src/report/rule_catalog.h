@@ -1,6 +1,7 @@
 #pragma once
 // Rule metadata (rules/*.json), compiled into the binary and parsed once on first use.
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -8,6 +9,15 @@
 #include "report/diagnostic.h"
 
 namespace gdl {
+
+// What a rule's conclusion rests on, so the pipeline can tell which findings a value unknown
+// offline (a template's Fn::ImportValue, a Terraform interpolation) makes uncertain.
+enum class RuleNeeds {
+  document,     // the document's own text (grammar): values that are known
+  setup,        // simulated requests of an export setup
+  every_allow,  // "nothing allows it": certain only when every Allow is known
+  every_deny,   // "nothing denies it": certain only when every Deny is known
+};
 
 struct RuleInfo {
   std::string id;    // "GD001"
@@ -19,7 +29,11 @@ struct RuleInfo {
   std::string example_good;
   std::string fix;     // how to fix, in words
   std::string anchor;  // README anchor of the rule's documentation
+  RuleNeeds needs = RuleNeeds::setup;
 };
+
+// "document", "setup", "every-allow", "every-deny".
+std::optional<RuleNeeds> parse_rule_needs(std::string_view text);
 
 // All rules, sorted by id. Aborts with a message if the embedded metadata is malformed: that is a
 // build defect caught by the test suite, never a user input problem.

@@ -91,6 +91,90 @@ bool starts_in(Span outer, Span inner) {
 
 }  // namespace
 
+namespace {
+
+// Whether the user gave any export setting (flags, --config, the project configuration).
+bool settings_given(const exportcfg::ExportSettings& s) {
+  if (!s.regions.empty()) return true;
+  for (const exportcfg::Value* v : {&s.account, &s.detector_id, &s.bucket, &s.prefix,
+                                    &s.bucket_region, &s.bucket_account, &s.key_arn}) {
+    if (v->known()) return true;
+  }
+  return std::any_of(s.detector_ids.begin(), s.detector_ids.end(),
+                     [](const auto& entry) { return entry.second.known(); });
+}
+
+bool names_guardduty(const exportcfg::PolicyDocument& doc) {
+  return std::any_of(doc.policy.statements.begin(), doc.policy.statements.end(),
+                     [](const policy::Statement& s) {
+                       return s.effect == policy::Effect::allow && exportcfg::names_guardduty(s);
+                     });
+}
+
+// Whether a document is tied to the export's bucket or key by the settings the user gave.
+bool belongs_to_export(const exportcfg::PolicyDocument& doc,
+                       const exportcfg::ExportSettings& given) {
+  const exportcfg::Value& target =
+      doc.kind == documents::Kind::key_policy ? given.key_arn : given.bucket;
+  if (!target.known() || doc.belongs_to.empty()) return false;
+  const std::string& value = target.get();
+  return doc.belongs_to == value ||
+         (doc.kind == documents::Kind::key_policy && value.ends_with("/" + doc.belongs_to));
+}
+
+// One export has one key and one bucket. Where a setup holds several key (or bucket) policies,
+// the export's is the one tied to the given key or bucket, else the one that grants GuardDuty;
+// the others are checked for grammar only. Two candidates are an input error: which one
+// GuardDuty uses cannot be told from the files.
+void select_export_documents(std::vector<std::unique_ptr<exportcfg::PolicyDocument>>& documents,
+                             std::vector<std::unique_ptr<exportcfg::PolicyDocument>>& grammar_only,
+                             const exportcfg::ExportSettings& given, LintResult& result) {
+  for (const documents::Kind kind : {documents::Kind::key_policy, documents::Kind::bucket_policy}) {
+    std::vector<const exportcfg::PolicyDocument*> of_kind;
+    for (const auto& doc : documents) {
+      if (doc->kind == kind) of_kind.push_back(doc.get());
+    }
+    if (of_kind.size() <= 1) continue;
+    std::vector<const exportcfg::PolicyDocument*> chosen;
+    for (const auto* doc : of_kind) {
+      if (belongs_to_export(*doc, given)) chosen.push_back(doc);
+    }
+    if (chosen.empty()) {
+      for (const auto* doc : of_kind) {
+        if (names_guardduty(*doc)) chosen.push_back(doc);
+      }
+    }
+    const std::string_view what = kind == documents::Kind::key_policy ? "key" : "bucket";
+    std::vector<std::string> names;
+    for (const auto* doc : (chosen.empty() ? of_kind : chosen)) names.push_back(doc->name());
+    if (chosen.size() > 1) {
+      for (const auto* doc : chosen) {
+        result.diagnostics.push_back(make_diagnostic(
+            "GD007", make_location(*doc->source, {doc->policy.span.begin, doc->policy.span.begin + 1}),
+            fmt::format("this export setup holds {} {} policies that grant GuardDuty ({}), but an "
+                        "export writes to one bucket with one key: pair the export's documents "
+                        "in the project configuration's \"setups\"; until then they are checked "
+                        "for grammar only",
+                        chosen.size(), what, fmt::join(names, ", "))));
+      }
+      chosen.clear();
+    } else if (chosen.empty()) {
+      result.notes.push_back(fmt::format(
+          "{} {} policies and none grants GuardDuty ({}): which one is the export's is unknown, so "
+          "they are checked for grammar only; pair them in the project configuration's "
+          "\"setups\" to check the export",
+          of_kind.size(), what, fmt::join(names, ", ")));
+    }
+    for (auto& doc : documents) {
+      if (doc->kind == kind && std::find(chosen.begin(), chosen.end(), doc.get()) == chosen.end())
+        grammar_only.push_back(std::move(doc));
+    }
+    std::erase(documents, nullptr);
+  }
+}
+
+}  // namespace
+
 LintResult lint_setup(const std::vector<const SourceFile*>& sources,
                       exportcfg::ExportSettings settings, const LintOptions& options) {
   LintResult result;
@@ -98,11 +182,14 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   std::vector<containers::Extraction> extractions;
   extractions.reserve(sources.size());
   std::vector<containers::Placement> placements;
+  std::vector<Diagnostic> reader_findings;  // the readers' own, about the containers
   containers::Hints hints;
   hints.account = settings.account.value;
   if (!settings.regions.empty()) hints.region = settings.regions.front();
   exportcfg::ExportSettings stated;  // what the containers say about the export
   bool any_stated = false;
+  const bool declared = settings_given(settings);
+  const exportcfg::ExportSettings given = settings;
 
   for (const SourceFile* source : sources) {
     containers::Extraction& extraction = extractions.emplace_back();
@@ -116,7 +203,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
                       "checked, the other files were. Please report this with the input",
                       e.what())));
     }
-    append(result.diagnostics, std::move(extraction.diagnostics));
+    append(reader_findings, std::move(extraction.diagnostics));
     append_notes(result.notes, extraction.notes);
     result.stand_ins.insert(result.stand_ins.end(), extraction.stand_ins.begin(),
                             extraction.stand_ins.end());
@@ -145,6 +232,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
       doc->policy = std::move(*built.policy);
       containers::mark_uncertain_statements(placements.back(), doc->policy, doc_source);
       doc->label = embedded.label;
+      doc->belongs_to = embedded.belongs_to;
       // A container's own word on the kind (the resource type) beats --kind, which is for
       // bare policies.
       doc->kind = embedded.kind
@@ -170,16 +258,37 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
       // that cannot be known offline: a guess would produce false findings.
       if (!simulate) continue;
       doc->evaluator = std::make_unique<iam::Evaluator>(doc->policy);
-      result.documents.push_back({doc->name(), doc->kind});
       documents.push_back(std::move(doc));
     }
   }
 
   if (any_stated) {
     // The flags and --config are stronger than what a template or plan states.
-    containers::report_contradictions(stated, settings, result.diagnostics);
+    containers::report_contradictions(stated, settings, reader_findings);
     exportcfg::merge_settings(stated, settings);
     settings = std::move(stated);
+  }
+  std::vector<std::unique_ptr<exportcfg::PolicyDocument>> grammar_only;
+  select_export_documents(documents, grammar_only, given, result);
+  for (const auto& doc : documents) {
+    result.documents.push_back({doc->name(), doc->kind});
+    result.document_paths.push_back(container_path(*doc->source));
+  }
+  // A setup is checked as a GuardDuty export when something says it is one: a document grants
+  // GuardDuty, a template or plan has a publishing destination, or the user gave settings.
+  const bool export_setup =
+      declared || any_stated ||
+      std::any_of(documents.begin(), documents.end(),
+                  [](const auto& doc) { return names_guardduty(*doc); });
+  result.export_setup = export_setup;
+  if (!export_setup && !documents.empty()) {
+    std::vector<std::string> names;
+    for (const auto& doc : documents) names.push_back(doc->name());
+    result.notes.push_back(fmt::format(
+        "{}: no document grants GuardDuty and no export settings were given, so this is not "
+        "checked as a GuardDuty export (grammar only); give --bucket or --config to check it as "
+        "one",
+        fmt::join(names, ", ")));
   }
   exportcfg::infer_settings(settings, documents);
   const std::size_t before_setup_rules = result.diagnostics.size();
@@ -191,13 +300,19 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
     const auto other_documented = exportcfg::guardduty_requests(other, false);
     const SetupContext context{documents,      settings,        requests, documented,
                                other_requests, other_documented};
+    auto runs = [&](std::string_view id) {
+      if (!enabled(options, id)) return false;
+      if (export_setup) return true;
+      const RuleInfo* rule = find_rule(id);
+      return rule != nullptr && rule->needs == RuleNeeds::document;
+    };
     for (const auto& rule : setup_rules()) {
-      if (enabled(options, rule->id()))
+      if (runs(rule->id()))
         run_guarded(*rule, context, *documents.front()->source, documents.front()->policy.span,
                     result.diagnostics);
     }
     for (const auto& rule : options.extra_rules) {
-      if (enabled(options, rule->id()))
+      if (runs(rule->id()))
         run_guarded(*rule, context, *documents.front()->source, documents.front()->policy.span,
                     result.diagnostics);
     }
@@ -221,6 +336,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   result.settings = std::move(settings);
 
   // Which statement each finding is in (for fingerprints and statement-level suppressions).
+  for (auto& doc : grammar_only) documents.push_back(std::move(doc));
   for (const auto& doc : documents) {
     for (const policy::Statement& s : doc->policy.statements) {
       const Span where = container_span(*doc->source, s.span);
@@ -234,7 +350,9 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
       }
     }
   }
-  containers::adapt_findings(result.diagnostics, placements, sources, extractions);
+  containers::adapt_findings(result.diagnostics, placements, sources, extractions, true);
+  containers::adapt_findings(reader_findings, placements, sources, extractions, false);
+  append(result.diagnostics, std::move(reader_findings));
 
   std::erase_if(result.diagnostics,
                 [&](const Diagnostic& d) { return !enabled(options, d.rule_id); });

@@ -159,6 +159,15 @@ class Reader {
     info.why = root.find("why")->value.text;
     info.fix = root.find("fix")->value.text;
     info.anchor = root.find("anchor")->value.text;
+    // A scenario simulates requests: its conclusion is a setup's (or, where it asserts that
+    // something is denied or allowed, it may say it needs every Deny or Allow).
+    if (const json::Member* needs = root.find("needs")) {
+      const auto parsed_needs =
+          needs->value.is_string() ? parse_rule_needs(needs->value.text) : std::nullopt;
+      if (!parsed_needs || *parsed_needs == RuleNeeds::document)
+        return error(needs->value.span, "\"needs\" must be setup, every-allow or every-deny");
+      info.needs = *parsed_needs;
+    }
     if (const json::Member* example = root.find("example");
         example != nullptr && example->value.is_object()) {
       if (const json::Member* bad = example->value.find("bad")) info.example_bad = bad->value.text;

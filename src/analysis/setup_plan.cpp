@@ -1,0 +1,102 @@
+#include "analysis/setup_plan.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+namespace gdl::analysis {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// One spelling per file, to tell the same file named twice (./a.json, a.json, /abs/a.json).
+std::string identity(const std::string& path) {
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(path, ec);
+  return ec ? fs::path(path).lexically_normal().string() : canonical.string();
+}
+
+std::string directory_of(const std::string& path) {
+  std::string parent = fs::path(path).parent_path().string();
+  return parent.empty() ? std::string(".") : parent;
+}
+
+// The regular files directly in `directory` that a scan would take, spelled as `directory/name`.
+std::vector<std::string> siblings(const std::string& directory,
+                                  const std::function<bool(const std::string&)>& filter) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(directory, ec)) {
+    std::error_code file_ec;
+    if (!entry.is_regular_file(file_ec)) continue;
+    const std::string path = directory == "." && !fs::path(directory).is_absolute()
+                                 ? entry.path().filename().string()
+                                 : (fs::path(directory) / entry.path().filename()).string();
+    if (!filter || filter(path)) files.push_back(path);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+std::vector<WorkItem> plan_setups(const PlanInput& input) {
+  // Which configured setup each file belongs to.
+  std::map<std::string, std::size_t> in_setup;
+  for (std::size_t i = 0; i < input.configured.size(); ++i) {
+    for (const std::string& doc : input.configured[i].documents) in_setup.emplace(identity(doc), i);
+  }
+  std::set<std::size_t> setups_touched;
+  std::map<std::string, WorkItem> directories;  // by the directory's identity
+  std::set<std::string> reported;               // file identities already placed
+  std::set<std::string> read_as_context;        // siblings of named files
+  std::vector<WorkItem> alone;                  // standard input
+
+  auto place = [&](const std::string& path, bool named) {
+    if (path == "-") {
+      alone.push_back({"<stdin>", {path}, {}, false, std::nullopt});
+      return;
+    }
+    const std::string id = identity(path);
+    if (auto it = in_setup.find(id); it != in_setup.end()) {
+      setups_touched.insert(it->second);
+      return;
+    }
+    const std::string dir = directory_of(path);
+    const std::string dir_id = identity(dir);
+    auto [item, fresh] = directories.try_emplace(dir_id);
+    if (fresh) {
+      item->second.label = dir;
+      item->second.directory = true;
+    }
+    if (reported.insert(id).second) item->second.paths.push_back(path);
+    if (!named) return;
+    // A named file is checked within its setup: the other inputs of its directory.
+    for (const std::string& sibling : siblings(dir, input.scan_filter)) {
+      const std::string sid = identity(sibling);
+      if (in_setup.contains(sid) || !read_as_context.insert(sid).second) continue;
+      item->second.context.push_back(sibling);
+    }
+  };
+  for (const std::string& path : input.named) place(path, true);
+  for (const std::string& path : input.scanned) place(path, false);
+
+  std::vector<WorkItem> items;
+  for (const std::size_t i : setups_touched) {
+    const ConfiguredSetup& setup = input.configured[i];
+    items.push_back({setup.name, setup.documents, {}, false, i});
+  }
+  for (auto& [id, item] : directories) {
+    std::sort(item.paths.begin(), item.paths.end());
+    // A sibling also named or scanned is reported, not context.
+    std::erase_if(item.context,
+                  [&](const std::string& path) { return reported.contains(identity(path)); });
+    items.push_back(std::move(item));
+  }
+  for (WorkItem& item : alone) items.push_back(std::move(item));
+  return items;
+}
+
+}  // namespace gdl::analysis

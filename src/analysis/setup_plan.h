@@ -1,0 +1,50 @@
+#pragma once
+// Which documents are checked together as one export setup. One rule, whatever way the files
+// are passed (a directory scan, named files, the pre-commit hook's changed files):
+//   - the project configuration's `setups` pair documents explicitly;
+//   - otherwise a CloudFormation template or a Terraform plan is a setup on its own, and the
+//     other inputs of one directory (policies, CLI output, publishing-destination output,
+//     Terraform source) form one setup.
+// A named file is checked within its whole setup: its siblings are read too, and findings in
+// them are reported when they are the setup's export documents.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "export/settings.h"
+
+namespace gdl::analysis {
+
+// A configured setup: its documents (as paths to open) and its own settings.
+struct ConfiguredSetup {
+  std::string name;
+  std::vector<std::string> documents;
+  exportcfg::ExportSettings settings;
+};
+
+struct WorkItem {
+  std::string label;               // the directory, or the configured setup's name
+  std::vector<std::string> paths;  // files to read and report on
+  // Files beside a named one, read because they belong to its setup: their findings are
+  // reported when they are among the setup's export documents (the key and bucket policy the
+  // named file is checked with), not otherwise.
+  std::vector<std::string> context;
+  // A directory's files: each template or plan among them is a setup of its own, the rest one.
+  bool directory = false;
+  std::optional<std::size_t> configured;  // index into the configured setups
+};
+
+struct PlanInput {
+  std::vector<std::string> named;    // files named on the command line ("-" is standard input)
+  std::vector<std::string> scanned;  // files found in named directories
+  std::vector<ConfiguredSetup> configured;
+  // Whether a sibling of a named file would be scanned (include and exclude globs).
+  std::function<bool(const std::string& path)> scan_filter;
+};
+
+// The work, in a stable order (configured setups, then directories by path).
+std::vector<WorkItem> plan_setups(const PlanInput& input);
+
+}  // namespace gdl::analysis

@@ -1,0 +1,3 @@
+variable "vpc_id" {}
+
+data "aws_caller_identity" "current" {}

@@ -1,0 +1,215 @@
+// Precision: an error only where the export really fails.
+//
+// - Real-world setups (testdata/realworld/, each with its provenance and a verdict reasoned from
+//   AWS's documentation in its README): a working one gets no error, with its settings or with
+//   every setting inferred; a broken one gets at least one.
+// - One verdict however the files are passed: a directory scan, the files named, one changed
+//   file (its siblings are read), and the project configuration's `setups` give the same
+//   findings.
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "export/settings.h"
+#include "rules/engine.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct SetupCase {
+  fs::path dir;
+  std::vector<fs::path> documents;  // the policies (not export-settings.json)
+  std::optional<fs::path> settings;
+  std::string verdict;  // "works" / "broken" (real-world cases), empty otherwise
+};
+
+SetupCase read_case(const fs::path& dir) {
+  SetupCase c{dir, {}, std::nullopt, {}};
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const fs::path& p = entry.path();
+    if (p.filename() == "export-settings.json") {
+      c.settings = p;
+    } else if (p.extension() == ".json" || p.extension() == ".yaml" || p.extension() == ".tf") {
+      c.documents.push_back(p);
+    }
+  }
+  std::sort(c.documents.begin(), c.documents.end());
+  if (fs::exists(dir / "README.md")) {
+    std::istringstream readme(gdl::test::read_file(dir / "README.md"));
+    std::string first;
+    std::getline(readme, first);
+    if (first.starts_with("verdict: ")) c.verdict = first.substr(9, first.find(' ', 9) - 9);
+  }
+  return c;
+}
+
+std::vector<SetupCase> cases_under(const fs::path& root) {
+  std::vector<SetupCase> cases;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    if (entry.is_directory() && fs::exists(entry.path() / "case.expect"))
+      cases.push_back(read_case(entry.path()));
+  }
+  std::sort(cases.begin(), cases.end(),
+            [](const SetupCase& a, const SetupCase& b) { return a.dir < b.dir; });
+  return cases;
+}
+
+std::vector<gdl::Diagnostic> lint(const SetupCase& c, bool with_settings) {
+  std::vector<std::unique_ptr<gdl::SourceFile>> sources;
+  std::vector<const gdl::SourceFile*> pointers;
+  for (const fs::path& p : c.documents) {
+    sources.push_back(
+        std::make_unique<gdl::SourceFile>(p.filename().string(), gdl::test::read_file(p)));
+    pointers.push_back(sources.back().get());
+  }
+  gdl::exportcfg::ExportSettings settings;
+  std::unique_ptr<gdl::SourceFile> config;
+  if (with_settings && c.settings) {
+    config = std::make_unique<gdl::SourceFile>("export-settings.json",
+                                               gdl::test::read_file(*c.settings));
+    settings = gdl::exportcfg::read_config(*config).settings;
+  }
+  return gdl::lint_setup(pointers, std::move(settings)).diagnostics;
+}
+
+std::string errors_of(const std::vector<gdl::Diagnostic>& diagnostics) {
+  std::string text;
+  for (const gdl::Diagnostic& d : diagnostics) {
+    if (d.severity == gdl::Severity::error)
+      text += fmt::format("{}:{}:{} {} {}\n", d.location.file, d.location.start.line,
+                          d.location.start.column, d.rule_id, d.message);
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("real-world setups: no error on a working one, an error on a broken one") {
+  const auto cases = cases_under(gdl::test::source_dir() / "testdata" / "realworld");
+  REQUIRE(cases.size() >= 20);
+  std::size_t working = 0;
+  for (const SetupCase& c : cases) {
+    CAPTURE(c.dir.string());
+    REQUIRE_MESSAGE(!c.verdict.empty(), "README.md must start with 'verdict: works|broken'");
+    for (const bool with_settings : {true, false}) {
+      CAPTURE(with_settings);
+      const std::string errors = errors_of(lint(c, with_settings));
+      if (c.verdict == "works") {
+        CHECK_MESSAGE(errors.empty(), errors);
+      } else if (with_settings) {
+        // A broken setup is broken for the export the README describes.
+        CHECK(!errors.empty());
+      }
+    }
+    if (c.verdict == "works") ++working;
+  }
+  CHECK(working >= 15);
+}
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(std::string_view name) {
+    path = fs::temp_directory_path() /
+           fmt::format("gdl-{}-{}", name, std::hash<std::string>{}(fs::current_path().string()));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+struct CurrentDirectory {
+  fs::path saved = fs::current_path();
+  explicit CurrentDirectory(const fs::path& dir) { fs::current_path(dir); }
+  ~CurrentDirectory() { fs::current_path(saved); }
+  CurrentDirectory(const CurrentDirectory&) = delete;
+  CurrentDirectory& operator=(const CurrentDirectory&) = delete;
+};
+
+// The findings of one `check` run, as comparable lines (JSON output).
+std::multiset<std::string> run(std::vector<std::string> args) {
+  args.insert(args.begin(), {"gd-export-lint", "check", "--format", "json", "--fail-on", "never"});
+  std::ostringstream out, err;
+  std::istringstream in;
+  gdl::cli::run_cli(args, in, out, err);
+  rapidjson::Document doc;
+  doc.Parse(out.str().c_str());
+  std::multiset<std::string> lines;
+  if (!doc.IsObject() || !doc.HasMember("diagnostics")) {
+    lines.insert("unreadable output: " + out.str() + err.str());
+    return lines;
+  }
+  for (const auto& d : doc["diagnostics"].GetArray()) {
+    lines.insert(fmt::format("{}:{}:{} {} {} {}", d["file"].GetString(), d["line"].GetInt(),
+                             d["column"].GetInt(), d["ruleId"].GetString(),
+                             d["severity"].GetString(), d["message"].GetString()));
+  }
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("one verdict: directory, named files, one changed file and configured setups agree") {
+  std::vector<SetupCase> all = cases_under(gdl::test::source_dir() / "testdata" / "setups");
+  for (SetupCase& c : cases_under(gdl::test::source_dir() / "testdata" / "realworld"))
+    all.push_back(std::move(c));
+  REQUIRE(all.size() >= 25);
+  TempDir temp("one-verdict");
+  CurrentDirectory in_temp(temp.path);
+  for (const SetupCase& c : all) {
+    CAPTURE(c.dir.string());
+    // The setup in a directory of its own, its settings beside it.
+    const fs::path setup = c.dir.filename();
+    fs::create_directories(setup);
+    std::vector<std::string> files;
+    for (const fs::path& p : c.documents) {
+      fs::copy_file(p, setup / p.filename(), fs::copy_options::overwrite_existing);
+      files.push_back((setup / p.filename()).string());
+    }
+    std::vector<std::string> config;
+    if (c.settings) {
+      const fs::path settings = fs::path(setup.string() + ".settings.json");
+      fs::copy_file(*c.settings, settings, fs::copy_options::overwrite_existing);
+      config = {"--config", settings.string()};
+    }
+    auto with = [&config](std::vector<std::string> paths) {
+      std::vector<std::string> args = config;
+      args.insert(args.end(), paths.begin(), paths.end());
+      return args;
+    };
+    const auto by_directory = run(with({setup.string()}));
+    CHECK(run(with(files)) == by_directory);
+    for (const std::string& one : files) {
+      CAPTURE(one);
+      CHECK(run(with({one})) == by_directory);
+    }
+    // Reversed order: inference never depends on the order the files are passed in.
+    std::vector<std::string> reversed(files.rbegin(), files.rend());
+    CHECK(run(with(reversed)) == by_directory);
+    // The same documents paired in the project configuration.
+    std::string documents;
+    for (const std::string& f : files) documents += fmt::format("{}\"{}\"", documents.empty() ? "" : ", ", f);
+    const fs::path project = fs::path(setup.string() + ".project.json");
+    std::ofstream(project) << fmt::format(R"({{"setups": [{{"name": "s", "documents": [{}]}}]}})",
+                                          documents);
+    std::vector<std::string> configured = with({files.front()});
+    configured.insert(configured.begin(), {"--project-config", project.string()});
+    CHECK(run(configured) == by_directory);
+  }
+}

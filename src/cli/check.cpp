@@ -70,7 +70,11 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
       ->allow_extra_args(false);
   command.add_option("--detector-id", args.detector_id, "The detector id (32 hex characters)");
   command.add_option("--bucket", args.bucket, "The export bucket's name");
-  command.add_option("--prefix", args.prefix, "The export prefix (folder) in the bucket");
+  // --prefix "" says "no prefix" (a given value), unlike leaving the option out.
+  command
+      .add_option("--prefix", args.prefix,
+                  "The export prefix (folder) in the bucket; \"\" for none")
+      ->each([&args](const std::string&) { args.prefix_given = true; });
   command.add_option("--bucket-region", args.bucket_region, "The bucket's Region");
   command.add_option("--bucket-account", args.bucket_account, "The account that owns the bucket");
   command.add_option("--key-arn", args.key_arn, "The KMS key ARN GuardDuty encrypts findings with");
@@ -165,7 +169,7 @@ std::optional<std::string> apply_flags(const CheckArgs& args, exportcfg::ExportS
     set(settings.detector_id, args.detector_id, "--detector-id");
   }
   if (!args.bucket.empty()) set(settings.bucket, args.bucket, "--bucket");
-  if (!args.prefix.empty())
+  if (args.prefix_given || !args.prefix.empty())
     set(settings.prefix, exportcfg::normalize_prefix(args.prefix), "--prefix");
   if (!args.bucket_region.empty()) {
     if (!exportcfg::is_region(args.bucket_region))

@@ -139,6 +139,11 @@ TemplateVars shown_vars(const ExportSettings& settings, const std::string& regio
   };
 }
 
+std::string shown_source_arn(const ExportSettings& settings, const std::string& region) {
+  return expand_template("arn:${partition}:guardduty:${region}:${account}:detector/${detectorId}",
+                         shown_vars(settings, region));
+}
+
 std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
                                                  bool include_assumed) {
   std::vector<GuardDutyRequest> result;

@@ -77,6 +77,8 @@ std::string expand_template(std::string_view text, const TemplateVars& vars,
 // a placeholder (<ACCOUNT_ID>, <REGION>, <DETECTOR_ID>, <BUCKET>, <KEY_ARN>).
 TemplateVars shown_vars(const ExportSettings& settings, const std::string& region);
 std::string shown_detector(const ExportSettings& settings, const std::string& region);
+// GuardDuty's aws:SourceArn for a Region, as findings show it.
+std::string shown_source_arn(const ExportSettings& settings, const std::string& region);
 
 // The GuardDuty service principal for a Region: regional in opt-in Regions.
 std::string guardduty_principal(std::string_view region);

@@ -319,7 +319,21 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   }
   // The setup rules' findings (and the evaluator's reasons they quote) never show a stand-in
   // as a fact: each becomes its placeholder.
-  const auto placeholders = exportcfg::stand_in_placeholders(settings);
+  auto placeholders = exportcfg::stand_in_placeholders(settings);
+  // Whole request values first (the evaluator quotes them): the object key and aws:SourceArn
+  // as GuardDuty sends them, shown with placeholders where they hold a stand-in Region.
+  if (options.setup_rules && !documents.empty()) {
+    std::vector<std::pair<std::string, std::string>> whole;
+    for (const exportcfg::GuardDutyRequest& r : exportcfg::guardduty_requests(settings, false)) {
+      if (r.shown_resource != r.request.resource)
+        whole.emplace_back(r.request.resource, r.shown_resource);
+      const iam::ContextValue* arn = r.request.find("aws:SourceArn");
+      const std::string shown_arn = exportcfg::shown_source_arn(settings, r.region);
+      if (arn != nullptr && !arn->values.empty() && arn->values.front() != shown_arn)
+        whole.emplace_back(arn->values.front(), shown_arn);
+    }
+    placeholders.insert(placeholders.begin(), whole.begin(), whole.end());
+  }
   for (std::size_t i = before_setup_rules; i < result.diagnostics.size(); ++i) {
     Diagnostic& d = result.diagnostics[i];
     auto replace = [&placeholders](std::string& text) {

@@ -95,10 +95,7 @@ std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
 }
 
 std::string detector_arn(const exportcfg::ExportSettings& settings, const std::string& region) {
-  return fmt::format(
-      "arn:{}:guardduty:{}:{}:detector/{}", settings.partition,
-      settings.regions_origin.kind == exportcfg::Origin::Kind::assumed ? "<REGION>" : region,
-      shown(settings.account, "<ACCOUNT_ID>"), exportcfg::shown_detector(settings, region));
+  return exportcfg::shown_source_arn(settings, region);
 }
 
 std::string source_condition_json(const exportcfg::ExportSettings& settings,

@@ -208,12 +208,23 @@ std::string origin_text(const exportcfg::Origin& origin) {
 
 std::vector<ReportSetting> describe_settings(const exportcfg::ExportSettings& s) {
   std::vector<ReportSetting> out;
+  // A stand-in is never shown as a fact: an assumed value is shown as its placeholder.
   auto add = [&out](std::string_view name, const exportcfg::Value& v) {
-    if (v.known()) out.push_back({std::string(name), v.get(), origin_text(v.origin)});
+    if (!v.known()) return;
+    std::string value = v.get();
+    if (v.origin.stand_in && !value.empty()) {
+      value = name == "account"      ? "<ACCOUNT_ID>"
+              : name == "bucket"     ? "<BUCKET>"
+              : name == "kmsKeyArn"  ? "<KEY_ARN>"
+              : name == "detectorId" ? "<DETECTOR_ID>"
+                                     : "<" + std::string(name) + ">";
+    }
+    out.push_back({std::string(name), std::move(value), origin_text(v.origin)});
   };
   add("account", s.account);
   std::string regions;
   for (const std::string& r : s.regions) regions += (regions.empty() ? "" : ",") + r;
+  if (s.regions_origin.stand_in) regions = "<REGION>";
   out.push_back({"regions", regions, origin_text(s.regions_origin)});
   for (const auto& [region, id] : s.detector_ids) add(fmt::format("detector {}", region), id);
   add("detectorId", s.detector_id);

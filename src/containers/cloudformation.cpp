@@ -87,7 +87,13 @@ std::optional<std::string> only_account_named(const json::Value& root) {
       }
     }
     for (const json::Value& item : v->items) pending.push_back(&item);
-    for (const json::Member& m : v->members) pending.push_back(&m.value);
+    for (const json::Member& m : v->members) {
+      // Prose and examples ("ConstraintDescription: e.g. 111122223333") are not values.
+      if (m.key == "Description" || m.key == "ConstraintDescription" || m.key == "Metadata" ||
+          m.key == "AllowedPattern")
+        continue;
+      pending.push_back(&m.value);
+    }
   }
   if (several) return std::nullopt;
   return found;
@@ -156,10 +162,21 @@ class Template {
     // A template that names exactly one account literally is almost always deployed in it:
     // that account stands for ${AWS::AccountId}, so literal and symbolic uses agree.
     const std::optional<std::string> named = only_account_named(root);
+    // ${AWS::AccountId} is the account the stack is deployed in. A template that creates the
+    // detector or its destination exports from there: the exporting account. A template that
+    // only holds the key or bucket may be deployed elsewhere (a log-archive account): the
+    // bucket's account when given, else a stand-in that the given bucket's name or the
+    // exporting account can bind later (see lint_setup).
+    exports_here_ = std::any_of(resources_.begin(), resources_.end(), [](const auto& entry) {
+      return entry.second.type == "AWS::GuardDuty::Detector" ||
+             entry.second.type == "AWS::GuardDuty::PublishingDestination";
+    });
+    const std::optional<std::string> deployed_in =
+        exports_here_ ? hints.account : hints.bucket_account;
     // The stand-in is a distinctive number, so showing the symbol instead of it in findings
     // never rewrites another value (a run of zeros would match inside key ids).
-    account_ = hints.account.value_or(named.value_or("409732615928"));
-    if (!hints.account && !named) stand_in(account_, "${AWS::AccountId}");
+    account_ = deployed_in.value_or(named.value_or("409732615928"));
+    if (!deployed_in && !named) stand_in(account_, "${AWS::AccountId}");
     // A template that names the regional principal guardduty.${AWS::Region}.amazonaws.com is
     // meant for opt-in Regions: its stand-in Region is one.
     const bool regional = source.text().find("guardduty.${AWS::Region}") != std::string_view::npos;
@@ -173,22 +190,19 @@ class Template {
                                  "GuardDuty principal"
                                : ""));
     }
-    if (!hints.account) {
+    if (!deployed_in) {
       out_.notes.push_back(fmt::format(
-          "{}: ${{AWS::AccountId}} is checked as {}{} (give --account to use yours)", source.path(),
-          account_, named ? ", the only account the template names" : ""));
+          "{}: ${{AWS::AccountId}} is checked as {}{} ({})", source.path(), account_,
+          named ? ", the only account the template names" : "",
+          exports_here_ ? "give --account to use yours"
+                        : "the stack's account: give --bucket-account when it holds the bucket"));
     }
   }
 
   void read(Quoting quoting, bool repaired) {
     // A template that creates the detector or its destination exports from the stack's own
     // account and Region: those are the export's, as symbols.
-    const bool exports_here =
-        std::any_of(resources_.begin(), resources_.end(), [](const auto& entry) {
-          return entry.second.type == "AWS::GuardDuty::Detector" ||
-                 entry.second.type == "AWS::GuardDuty::PublishingDestination";
-        });
-    if (exports_here) {
+    if (exports_here_) {
       const exportcfg::Origin origin{
           exportcfg::Origin::Kind::config,
           fmt::format("{} (the stack's own account and Region)", source_.path()), std::nullopt};
@@ -213,8 +227,10 @@ class Template {
         }
       } else if (resource.type == "AWS::S3::BucketPolicy") {
         if (auto doc = add_document(id, resource, "PolicyDocument", documents::Kind::bucket_policy,
-                                    quoting, repaired))
+                                    quoting, repaired)) {
           bucket_policies.emplace_back(id, *doc);
+          if (auto bucket = bucket_of_policy(id)) out_.documents[*doc].belongs_to = *bucket;
+        }
       }
     }
     select_export_documents(
@@ -264,15 +280,21 @@ class Template {
     return arn && *arn == out_.settings.key_arn.get();
   }
 
+  // The name of the bucket a bucket policy is for, when the template decides it.
+  std::optional<std::string> bucket_of_policy(const std::string& id) {
+    const Resource& r = resources_.find(id)->second;
+    const json::Member* bucket = r.properties ? r.properties->find("Bucket") : nullptr;
+    if (bucket == nullptr) return std::nullopt;
+    const std::vector<Span> saved = unknown_spans_;
+    auto name = resolve_string(bucket->value, 0);
+    unknown_spans_ = saved;
+    return name;
+  }
+
   // Whether a bucket policy is for the bucket the publishing destination names.
   bool is_export_bucket_policy(const std::string& id) {
     if (!out_.settings.bucket.known()) return false;
-    const Resource& r = resources_.find(id)->second;
-    const json::Member* bucket = r.properties ? r.properties->find("Bucket") : nullptr;
-    if (bucket == nullptr) return false;
-    const std::vector<Span> saved = unknown_spans_;
-    const auto name = resolve_string(bucket->value, 0);
-    unknown_spans_ = saved;
+    const auto name = bucket_of_policy(id);
     return name && *name == out_.settings.bucket.get();
   }
 
@@ -712,6 +734,7 @@ class Template {
   std::set<std::string, std::less<>> naming_;  // buckets whose BucketName is being resolved
   std::string account_;
   std::string region_;
+  bool exports_here_ = false;
   std::vector<Span> unknown_spans_;
 };
 

@@ -80,6 +80,7 @@ struct Extraction {
 struct Hints {
   std::optional<std::string> account;
   std::optional<std::string> region;
+  std::optional<std::string> bucket_account;  // the account a bucket-only stack is deployed in
 };
 
 // Reads `source`: JSON containers by their shape, YAML and Terraform source by their content

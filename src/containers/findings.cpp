@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <cctype>
 
 #include "containers/json_string.h"
@@ -189,6 +190,145 @@ void report_contradictions(const exportcfg::ExportSettings& stated,
   compare(stated.prefix, given.prefix, "prefix");
   compare(stated.key_arn, given.key_arn, "KMS key ARN");
   compare(stated.detector_id, given.detector_id, "detector id");
+}
+
+}  // namespace gdl::containers
+
+namespace gdl::containers {
+
+namespace {
+
+// Matches `given` against `symbolic`, in which each stand-in token stands for any non-empty
+// text (the same text wherever it recurs); records what each token stands for.
+bool match_symbolic(std::string_view symbolic, std::string_view given,
+                    const std::vector<std::pair<std::string, std::string>>& tokens,
+                    std::map<std::string, std::string>& bound) {
+  if (symbolic.empty()) return given.empty();
+  for (const auto& [token, symbol] : tokens) {
+    if (token.empty() || !symbolic.starts_with(token)) continue;
+    const std::string_view rest = symbolic.substr(token.size());
+    if (auto it = bound.find(token); it != bound.end()) {
+      return given.starts_with(it->second) &&
+             match_symbolic(rest, given.substr(it->second.size()), tokens, bound);
+    }
+    for (std::size_t n = 1; n <= given.size(); ++n) {
+      bound[token] = std::string(given.substr(0, n));
+      if (match_symbolic(rest, given.substr(n), tokens, bound)) return true;
+    }
+    bound.erase(token);
+    return false;
+  }
+  return !given.empty() && symbolic.front() == given.front() &&
+         match_symbolic(symbolic.substr(1), given.substr(1), tokens, bound);
+}
+
+void replace_in_tree(json::Value& v, const std::string& from, const std::string& to) {
+  std::vector<json::Value*> pending{&v};
+  while (!pending.empty()) {
+    json::Value* at = pending.back();
+    pending.pop_back();
+    if (at->is_string()) replace_whole_words(at->text, from, to);
+    for (json::Value& item : at->items) pending.push_back(&item);
+    for (json::Member& m : at->members) pending.push_back(&m.value);
+  }
+}
+
+// Whether `token` is written in an aws:SourceAccount or aws:SourceArn value of the tree.
+bool in_source_condition(const json::Value& root, const std::string& token) {
+  std::vector<const json::Value*> pending{&root};
+  while (!pending.empty()) {
+    const json::Value* at = pending.back();
+    pending.pop_back();
+    for (const json::Value& item : at->items) pending.push_back(&item);
+    for (const json::Member& m : at->members) {
+      pending.push_back(&m.value);
+      if (!iequals(m.key, "aws:SourceAccount") && !iequals(m.key, "aws:SourceArn")) continue;
+      std::vector<const json::Value*> values{&m.value};
+      for (const json::Value& item : m.value.items) values.push_back(&item);
+      for (const json::Value* v : values) {
+        std::string text = v->text;
+        if (v->is_string() && replace_whole_words(text, token, "")) return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& given) {
+  auto& tokens = extraction.stand_ins;
+  if (tokens.empty()) return;
+  std::map<std::string, std::string> bound;
+  auto bind = [&](const exportcfg::Value& stated, const exportcfg::Value& user) {
+    if (!stated.known() || !user.known() || stated.get() == user.get()) return;
+    std::map<std::string, std::string> trial = bound;
+    if (match_symbolic(stated.get(), user.get(), tokens, trial)) bound = std::move(trial);
+  };
+  auto bind_text = [&](const std::string& stated, const exportcfg::Value& user) {
+    if (stated.empty() || !user.known() || stated == user.get()) return;
+    std::map<std::string, std::string> trial = bound;
+    if (match_symbolic(stated, user.get(), tokens, trial)) bound = std::move(trial);
+  };
+  // The export's identity first: the bucket and key the user named are the template's when its
+  // names are symbolic (generated, a parameter without default, built from ${AWS::AccountId}).
+  bind(extraction.settings.bucket, given.bucket);
+  for (const EmbeddedDocument& doc : extraction.documents) {
+    if (doc.kind == documents::Kind::bucket_policy && doc.simulate)
+      bind_text(doc.belongs_to, given.bucket);
+  }
+  bind(extraction.settings.key_arn, given.key_arn);
+  bind(extraction.settings.detector_id, given.detector_id);
+  // A parameter without default that the source conditions compare with the exporting account
+  // is, for the export to work, that account: checked as the one the user gave.
+  for (const auto& [token, symbol] : tokens) {
+    if (bound.contains(token) || !given.account.known() || symbol == "${AWS::AccountId}" ||
+        !exportcfg::is_account_id(token))
+      continue;
+    const bool in_condition =
+        std::any_of(extraction.documents.begin(), extraction.documents.end(),
+                    [&](const EmbeddedDocument& doc) {
+                      return doc.tree && in_source_condition(*doc.tree, token);
+                    });
+    if (!in_condition) continue;
+    bound[token] = given.account.get();
+    extraction.notes.push_back(fmt::format(
+        "{} has no default; it is checked as the exporting account {}, with which the policies "
+        "compare it",
+        symbol, given.account.get()));
+  }
+  // A stack that holds the key or bucket is most often deployed in the exporting account.
+  for (const auto& [token, symbol] : tokens) {
+    if (symbol == "${AWS::AccountId}" && !bound.contains(token) && given.account.known()) {
+      bound[token] = given.account.get();
+      extraction.notes.push_back(fmt::format(
+          "${{AWS::AccountId}} is checked as the exporting account {} (give --bucket-account when "
+          "the stack is deployed in another account)",
+          given.account.get()));
+    }
+  }
+  if (bound.empty()) return;
+  // The reader's notes on those stand-ins ("checked as 409732615928") no longer hold.
+  std::erase_if(extraction.notes, [&](const std::string& note) {
+    return std::any_of(bound.begin(), bound.end(), [&](const auto& b) {
+      std::string copy = note;
+      return replace_whole_words(copy, b.first, "");
+    });
+  });
+  for (const auto& [token, value] : bound) {
+    for (EmbeddedDocument& doc : extraction.documents) {
+      if (doc.tree) replace_in_tree(*doc.tree, token, value);
+      replace_whole_words(doc.belongs_to, token, value);
+    }
+    for (exportcfg::Value* v :
+         {&extraction.settings.account, &extraction.settings.bucket, &extraction.settings.key_arn,
+          &extraction.settings.detector_id, &extraction.settings.prefix}) {
+      if (v->known()) replace_whole_words(*v->value, token, value);
+    }
+    for (std::string& region : extraction.settings.regions) replace_whole_words(region, token, value);
+  }
+  // What the user gave is a fact: findings show it, not a symbol.
+  std::erase_if(tokens, [&](const auto& pair) { return bound.contains(pair.first); });
 }
 
 }  // namespace gdl::containers

@@ -42,6 +42,12 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
                     const std::vector<const SourceFile*>& sources,
                     const std::vector<Extraction>& extractions, bool drop_uncertain);
 
+// Binds a template's symbolic values (stand-ins for a generated bucket name, a parameter without
+// default, ${AWS::AccountId}) to the values the user gave for the same setting: the bucket the
+// user named is the template's bucket when its name is symbolic and matches. The documents and
+// stated settings get the user's values; the bound stand-ins are dropped.
+void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& given);
+
 // Settings a template or plan states that the flags or --config contradict: a GD007 warning at
 // the file's value (the given value is the one used).
 void report_contradictions(const exportcfg::ExportSettings& stated,

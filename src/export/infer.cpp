@@ -412,10 +412,11 @@ class Inference {
 
   // ---- stand-ins ---------------------------------------------------------------------------
 
-  static void assume(Value& target, std::string value, std::string why) {
+  // `stand_in`: nothing gave or derived the value (unlike the KMS key's own account).
+  static void assume(Value& target, std::string value, std::string why, bool stand_in = true) {
     if (target.known()) return;
     target.value = std::move(value);
-    target.origin = {Origin::Kind::assumed, std::move(why), std::nullopt};
+    target.origin = {Origin::Kind::assumed, std::move(why), std::nullopt, stand_in};
   }
 
   void complete_with_stand_ins(ExportSettings& s) const {
@@ -448,20 +449,27 @@ class Inference {
         std::find(pattern_instances_.begin(), pattern_instances_.end(), settings_.key_arn.get()) !=
             pattern_instances_.end()) {
       settings_.key_arn.origin.kind = Origin::Kind::assumed;
+      settings_.key_arn.origin.stand_in = true;
     }
     if (settings_.regions.empty()) {
-      settings_.regions.push_back(stand_in_region(settings_));
+      std::string_view parts[6];
+      const bool from_bucket = settings_.bucket_region.known();
+      const bool from_key = !from_bucket && settings_.key_arn.known() &&
+                            !settings_.key_arn.origin.stand_in &&
+                            iam::split_arn(settings_.key_arn.get(), parts) && is_region(parts[3]);
+      settings_.regions.push_back(from_bucket ? settings_.bucket_region.get()
+                                  : from_key  ? std::string(parts[3])
+                                              : stand_in::kRegion);
       settings_.regions_origin = {Origin::Kind::assumed,
-                                  settings_.bucket_region.known() ? "the bucket's Region"
-                                  : settings_.regions.front() == stand_in::kRegion
-                                      ? "no Region given or found in the policies"
-                                      : "the KMS key's Region",
-                                  std::nullopt};
+                                  from_bucket ? "the bucket's Region"
+                                  : from_key  ? "the KMS key's Region"
+                                              : "no Region given or found in the policies",
+                                  std::nullopt, !from_bucket && !from_key};
     }
     std::string_view key_parts[6];
     if (support_known(settings_.key_arn) && iam::split_arn(settings_.key_arn.get(), key_parts) &&
         is_account_id(key_parts[4]))
-      assume(settings_.account, std::string(key_parts[4]), "the KMS key's account");
+      assume(settings_.account, std::string(key_parts[4]), "the KMS key's account", false);
     assume(settings_.account, stand_in::kAccount,
            "no account found in the policies; nothing constrains it");
     assume(settings_.detector_id, stand_in::kDetector,
@@ -520,7 +528,7 @@ std::vector<std::pair<std::string, std::string>> stand_in_placeholders(
     const ExportSettings& settings) {
   std::vector<std::pair<std::string, std::string>> pairs;
   auto add = [&pairs](const Value& v, std::string placeholder) {
-    if (v.known() && v.origin.kind == Origin::Kind::assumed && !v.get().empty())
+    if (v.known() && v.origin.stand_in && !v.get().empty())
       pairs.emplace_back(v.get(), std::move(placeholder));
   };
   add(settings.key_arn, "<KEY_ARN>");  // first: it holds the account

@@ -111,7 +111,7 @@ std::string guardduty_principal(std::string_view region) {
 namespace {
 // A stand-in is never shown as a fact: findings show a placeholder in its place.
 std::string shown(const Value& v, std::string_view placeholder) {
-  if (!v.known() || v.origin.kind == Origin::Kind::assumed) return std::string(placeholder);
+  if (!v.known() || v.origin.stand_in) return std::string(placeholder);
   return v.get();
 }
 }  // namespace
@@ -123,7 +123,7 @@ std::string shown_detector(const ExportSettings& settings, const std::string& re
 }
 
 TemplateVars shown_vars(const ExportSettings& settings, const std::string& region) {
-  const bool region_assumed = settings.regions_origin.kind == Origin::Kind::assumed;
+  const bool region_assumed = settings.regions_origin.stand_in;
   const std::string prefix = settings.prefix.known() ? settings.prefix.get() : std::string();
   return {
       {"partition", settings.partition},

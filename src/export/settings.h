@@ -18,6 +18,9 @@ struct Origin {
   Kind kind = Kind::unset;
   std::string detail;  // "--account", "config.json", "bucket-policy.json:12:7 (SourceAccount)"
   std::optional<Location> location;  // where in a file, when there is one
+  // An assumed value that nothing gave or derived (not the KMS key's own Region, say): a
+  // stand-in, never shown as a fact; findings show a placeholder such as <DETECTOR_ID>.
+  bool stand_in = false;
 };
 
 struct Value {

@@ -191,6 +191,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   const bool declared = settings_given(settings);
   const exportcfg::ExportSettings given = settings;
 
+  hints.bucket_account = settings.bucket_account.value;
   for (const SourceFile* source : sources) {
     containers::Extraction& extraction = extractions.emplace_back();
     try {
@@ -203,6 +204,12 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
                       "checked, the other files were. Please report this with the input",
                       e.what())));
     }
+    // A template's symbolic bucket, key or account takes the value the user gave for it.
+    containers::bind_stand_ins(extraction, settings);
+  }
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const SourceFile* source = sources[i];
+    containers::Extraction& extraction = extractions[i];
     append(reader_findings, std::move(extraction.diagnostics));
     append_notes(result.notes, extraction.notes);
     result.stand_ins.insert(result.stand_ins.end(), extraction.stand_ins.begin(),

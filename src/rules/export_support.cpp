@@ -298,7 +298,7 @@ bool known(const exportcfg::Value& value) {
 }
 
 std::string shown(const exportcfg::Value& value, std::string_view placeholder) {
-  return known(value) ? value.get() : std::string(placeholder);
+  return value.known() && !value.origin.stand_in ? value.get() : std::string(placeholder);
 }
 
 std::string bucket_arn(const exportcfg::ExportSettings& settings) {

@@ -268,6 +268,9 @@ struct Edit {
   std::size_t at = 0;
   std::size_t erase = 0;
   std::string insert;
+  // In the working text a shorter replacement is padded with spaces to keep offsets: after it,
+  // or before it (an opening quote, whose padding must stay outside the string).
+  bool pad_before = false;
 };
 struct Repair {
   std::string description;  // the fix as the user reads it
@@ -322,7 +325,11 @@ void apply_repair(std::string& text, const Repair& repair, OffsetMap* map) {
   for (const Edit& e : edits) {
     if (e.insert.size() <= e.erase) {
       std::string replacement = e.insert;
-      replacement.append(e.erase - e.insert.size(), ' ');
+      if (e.pad_before) {
+        replacement.insert(0, e.erase - e.insert.size(), ' ');
+      } else {
+        replacement.append(e.erase - e.insert.size(), ' ');
+      }
       text.replace(e.at, e.erase, replacement);
     } else {
       text.replace(e.at, e.erase, e.insert);
@@ -390,6 +397,8 @@ class Diagnoser {
   Diagnosis missing_comma(std::size_t o, const Handler& handler) const;
   Diagnosis bare_word(std::size_t o, bool is_key) const;
   Diagnosis single_quotes(std::size_t o, bool is_key) const;
+  Diagnosis curly_quotes(std::size_t o, bool is_key) const;
+  [[nodiscard]] bool curly_quote_at(std::size_t o) const;
   Diagnosis after_document(std::size_t o, const Handler& handler) const;
   Diagnosis wrong_closer(std::size_t o, const Handler& handler) const;
 
@@ -628,6 +637,36 @@ Diagnosis Diagnoser::single_quotes(std::size_t o, bool is_key) const {
   return d;
 }
 
+// U+201C, U+201D, U+2018, U+2019: the quotes a word processor or a web page puts in place of ".
+bool Diagnoser::curly_quote_at(std::size_t o) const {
+  const std::string_view rest = w_.substr(std::min(o, w_.size()));
+  return rest.starts_with("\xE2\x80\x9C") || rest.starts_with("\xE2\x80\x9D") ||
+         rest.starts_with("\xE2\x80\x98") || rest.starts_with("\xE2\x80\x99");
+}
+
+Diagnosis Diagnoser::curly_quotes(std::size_t o, bool is_key) const {
+  Diagnosis d;
+  // The closing curly quote on the same line, if any.
+  const std::size_t stop = line_end(o);
+  std::size_t close = kNoOffset;
+  for (std::size_t i = o + 3; i + 3 <= stop; ++i) {
+    if (curly_quote_at(i)) {
+      close = i;
+      break;
+    }
+  }
+  const std::size_t end = close == kNoOffset ? o + 3 : close + 3;
+  d.span = {o, end};
+  d.message = fmt::format(
+      "{} uses typographic quotes (“ ”), which a word processor or web page put in place of "
+      "straight ones; JSON {} must be in straight double quotes (\")",
+      quoted(o, end), is_key ? "keys" : "strings");
+  Repair repair{"replace the typographic quotes with \"", {Edit{o, 3, "\"", true}}};
+  if (close != kNoOffset) repair.edits.push_back(Edit{close, 3, "\""});
+  d.repairs.push_back(std::move(repair));
+  return d;
+}
+
 Diagnosis Diagnoser::after_document(std::size_t o, const Handler& handler) const {
   Diagnosis d;
   const char c = at(o);
@@ -696,6 +735,10 @@ Diagnosis Diagnoser::diagnose(const Attempt& attempt, const Handler& handler,
   }
   if (auto d = comment_or_annotation(o)) return *d;
   if (o >= w_.size()) return end_of_file(handler);
+  if (curly_quote_at(o) && (attempt.code == kParseErrorObjectMissName ||
+                            attempt.code == kParseErrorValueInvalid)) {
+    return curly_quotes(o, attempt.code == kParseErrorObjectMissName);
+  }
   // The reader stops inside a word it took for a literal ("nope" fails at 'o'): start at the word.
   if (attempt.code == kParseErrorValueInvalid && is_word_char(c) && stream.token_start() < o &&
       is_word_char(at(o - 1))) {

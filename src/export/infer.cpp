@@ -326,7 +326,24 @@ class Inference {
     choose(settings_.detector_id, detectors_any_);
   }
 
-  // The candidate under which the most GuardDuty requests are allowed; the first on a tie.
+  // How well a key ARN fits the other settings: the key of the exporting account (the key
+  // policy's own account, usually), in an exported Region or the bucket's.
+  int fits(const Value& target, const std::string& value) const {
+    if (&target != &settings_.key_arn) return 0;
+    std::string_view parts[6];
+    if (!iam::split_arn(value, parts)) return 0;
+    int fit = 0;
+    if (settings_.account.known() && parts[4] == settings_.account.get()) fit += 2;
+    const std::string region(parts[3]);
+    if ((settings_.bucket_region.known() && region == settings_.bucket_region.get()) ||
+        std::find(settings_.regions.begin(), settings_.regions.end(), region) !=
+            settings_.regions.end())
+      fit += 1;
+    return fit;
+  }
+
+  // The candidate under which the most GuardDuty requests are allowed; on a tie, the one that
+  // fits the other settings best, then the first.
   void choose(Value& target, const Candidates& candidates) {
     if (target.known() || candidates.empty()) return;
     const Candidate* best = &candidates.list().front();
@@ -334,7 +351,7 @@ class Inference {
       int best_score = -1;
       for (const Candidate& c : candidates.list()) {
         target.value = c.value;
-        const int score = allowed_requests();
+        const int score = allowed_requests() * 4 + fits(target, c.value);
         if (score > best_score) {
           best_score = score;
           best = &c;

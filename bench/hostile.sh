@@ -9,9 +9,9 @@ bin=${1:-build/gd-export-lint}
 dir=$(mktemp -d)
 trap 'chmod -R u+rwx "$dir"; rm -rf "$dir"' EXIT
 py() { python3 -c "$1"; }
-py "import sys; sys.stdout.write('['*100000 + ']'*100000)" > "$dir/deep-100000.json"
+py "import sys; sys.stdout.write('{\"Statement\": ' + '['*100000 + ']'*100000 + '}')" > "$dir/deep-100000.json"
 py "import sys; sys.stdout.write('{\"Statement\": [], \"Sid\": \"' + 'a'*10_000_000 + '\"}')" > "$dir/string-10MB.json"
-py "import sys; sys.stdout.write('{' + ','.join('\"k%d\": 1' % i for i in range(1_000_000)) + '}')" > "$dir/keys-1M.json"
+py "import sys; sys.stdout.write('{\"Statement\": [], ' + ','.join('\"k%d\": 1' % i for i in range(1_000_000)) + '}')" > "$dir/keys-1M.json"
 py "
 import json,sys
 s=[{'Sid':'S%d'%i,'Effect':'Allow','Principal':{'Service':'guardduty.amazonaws.com'},'Action':'s3:PutObject','Resource':'arn:aws:s3:::b/p%d/*'%i} for i in range(100000)]
@@ -45,9 +45,17 @@ sys.stdout.write(json.dumps({'Policy':p}))" > "$dir/cli-policy-2MB.json"
 py "import sys; sys.stdout.write('Resources:\\n' + ''.join('  R%d: {Type: AWS::SNS::Topic}\\n' % i for i in range(300000)) + '  Key: {Type: AWS::KMS::Key, Properties: {KeyPolicy: {Statement: []}}}\\n')" > "$dir/template-300k.yaml"
 mkdir "$dir/a-directory"
 mkfifo "$dir/a-fifo.json"
-echo '{}' > "$dir/unreadable.json" && chmod 000 "$dir/unreadable.json"  # (root can still read it)
+echo '{"Statement": []}' > "$dir/unreadable.json" && chmod 000 "$dir/unreadable.json"  # (root can still read it)
 ln -s "$dir/does-not-exist.json" "$dir/dangling.json"
 mkdir -p "$dir/tree/sub" && ln -s "$dir/tree" "$dir/tree/sub/loop" && cp examples/correct/bucket-policy.json "$dir/tree/"
+
+# Each case in a directory of its own: a named file is checked within its directory's setup, and
+# the cases must not be each other's siblings.
+for f in "$dir"/*.json "$dir"/*.yaml "$dir"/*.tf; do
+  [ -e "$f" ] || [ -L "$f" ] || continue
+  name=$(basename "$f")
+  mkdir "$dir/case-$name" && mv "$f" "$dir/case-$name/$name"
+done
 
 status=0
 run() {  # name, then the command's arguments
@@ -66,14 +74,18 @@ run() {  # name, then the command's arguments
 }
 for f in deep-100000 string-10MB keys-1M statements-100k file-50MB line-5MB numbers nul-and-surrogates \
          bad-utf8 crlf-cr-tabs adversarial-wildcards a-fifo unreadable dangling; do
-  run "$f" check -q --fail-on never "$dir/$f.json"
+  run "$f" check -q --fail-on never "$dir/case-$f.json/$f.json"
 done
 for f in yaml-aliases.yaml yaml-deep.yaml heredocs.tf cli-policy-2MB.json template-300k.yaml; do
-  run "$f" check --fail-on never "$dir/$f"
+  run "$f" check --fail-on never "$dir/case-$f/$f"
 done
+# A named file beside a 48 MB sibling: siblings that large are not read (no policy is).
+mkdir "$dir/mixed" && cp examples/correct/bucket-policy.json "$dir/mixed/" &&
+  cp "$dir/case-file-50MB.json/file-50MB.json" "$dir/mixed/"
+run "named beside a 48 MB sibling" check "$dir/mixed/bucket-policy.json"
 run "a-directory (empty scan)" check "$dir/a-directory"
 run "symlink loop in a scan" check "$dir/tree"
-run "size limit (--max-size 1)" check -q --max-size 1 "$dir/line-5MB.json"
+run "size limit (--max-size 1)" check -q --max-size 1 "$dir/case-line-5MB.json/line-5MB.json"
 out=$(printf '' | "$bin" check -q - 2>&1); echo "empty stdin: exit $? $(echo "$out" | head -1 | cut -c1-90)"
 out=$("$bin" check examples/broken/bucket-policy.json | head -1; echo "pipeline exit ${PIPESTATUS[0]}")
 echo "closed pipe (| head -1): $(echo "$out" | tail -1) (141 would be SIGPIPE; 1 means findings)"

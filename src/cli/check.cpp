@@ -277,6 +277,8 @@ bool load_scenario_rules(const std::string& dir, LintOptions& options, std::ostr
   return false;
 }
 
+constexpr std::uintmax_t kMaxSiblingBytes = 1024 * 1024;
+
 // The outcome of one work item (a directory's setups, or a configured setup).
 struct Outcome {
   std::vector<std::unique_ptr<SourceFile>> sources;  // kept only when they have findings
@@ -301,6 +303,14 @@ Outcome check_item(const analysis::WorkItem& item, const exportcfg::ExportSettin
   };
   std::vector<Loaded> loaded;
   auto load = [&](const std::string& path, bool context) {
+    // A sibling is read only when it could be a policy or a module file: no key (32 KB) or
+    // bucket policy (20 KB), CLI output or .tf file comes near 1 MB, and a named file must not
+    // cost the reading of every big file beside it.
+    if (context) {
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(path, ec);
+      if (ec || size > kMaxSiblingBytes) return;
+    }
     LoadResult result = load_source(path, max_bytes);
     if (auto* error = std::get_if<LoadError>(&result)) {
       if (!context) o.errors.push_back({error->path, error->message});

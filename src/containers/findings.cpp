@@ -199,27 +199,42 @@ namespace gdl::containers {
 namespace {
 
 // Matches `given` against `symbolic`, in which each stand-in token stands for any non-empty
-// text (the same text wherever it recurs); records what each token stands for.
+// text (the same text wherever it recurs); records what each token stands for. Literal runs are
+// compared in a loop; only tokens branch, and values longer than any bucket name or key ARN are
+// not matched at all (a hostile template's name must not cost time).
 bool match_symbolic(std::string_view symbolic, std::string_view given,
                     const std::vector<std::pair<std::string, std::string>>& tokens,
-                    std::map<std::string, std::string>& bound) {
-  if (symbolic.empty()) return given.empty();
-  for (const auto& [token, symbol] : tokens) {
-    if (token.empty() || !symbolic.starts_with(token)) continue;
-    const std::string_view rest = symbolic.substr(token.size());
-    if (auto it = bound.find(token); it != bound.end()) {
-      return given.starts_with(it->second) &&
-             match_symbolic(rest, given.substr(it->second.size()), tokens, bound);
+                    std::map<std::string, std::string>& bound, int depth = 0) {
+  if (depth > 8 || symbolic.size() > 2048 || given.size() > 2048) return false;
+  while (true) {
+    if (symbolic.empty()) return given.empty();
+    const std::pair<std::string, std::string>* token = nullptr;
+    for (const auto& t : tokens) {
+      if (!t.first.empty() && symbolic.starts_with(t.first)) {
+        token = &t;
+        break;
+      }
     }
-    for (std::size_t n = 1; n <= given.size(); ++n) {
-      bound[token] = std::string(given.substr(0, n));
-      if (match_symbolic(rest, given.substr(n), tokens, bound)) return true;
+    if (token != nullptr) {
+      const std::string& name = token->first;
+      const std::string_view rest = symbolic.substr(name.size());
+      if (auto it = bound.find(name); it != bound.end()) {
+        if (!given.starts_with(it->second)) return false;
+        symbolic = rest;
+        given.remove_prefix(it->second.size());
+        continue;
+      }
+      for (std::size_t n = 1; n <= given.size(); ++n) {
+        bound[name] = std::string(given.substr(0, n));
+        if (match_symbolic(rest, given.substr(n), tokens, bound, depth + 1)) return true;
+      }
+      bound.erase(name);
+      return false;
     }
-    bound.erase(token);
-    return false;
+    if (given.empty() || symbolic.front() != given.front()) return false;
+    symbolic.remove_prefix(1);
+    given.remove_prefix(1);
   }
-  return !given.empty() && symbolic.front() == given.front() &&
-         match_symbolic(symbolic.substr(1), given.substr(1), tokens, bound);
 }
 
 void replace_in_tree(json::Value& v, const std::string& from, const std::string& to) {

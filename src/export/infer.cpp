@@ -139,6 +139,7 @@ class Inference {
       : settings_(settings), documents_(documents), sorted_(by_name(documents)) {}
 
   void run() {
+    for (const PolicyDocument* doc : sorted_) statements_ += doc->policy.statements.size();
     for (const PolicyDocument* doc : sorted_) {
       for (const policy::Statement& s : doc->policy.statements) collect(*doc, s);
     }
@@ -347,7 +348,9 @@ class Inference {
   void choose(Value& target, const Candidates& candidates) {
     if (target.known() || candidates.empty()) return;
     const Candidate* best = &candidates.list().front();
-    if (candidates.list().size() > 1) {
+    // Weighing candidates simulates every request once per candidate: for documents far larger
+    // than any real policy (a hostile file), the first candidate is taken instead.
+    if (candidates.list().size() > 1 && statements_ <= kMaxStatementsToWeigh) {
       int best_score = -1;
       for (const Candidate& c : candidates.list()) {
         target.value = c.value;
@@ -510,6 +513,8 @@ class Inference {
   std::map<std::string, Candidates> detectors_;
   Candidates detectors_any_;
   std::vector<std::string> pattern_instances_;
+  std::size_t statements_ = 0;
+  static constexpr std::size_t kMaxStatementsToWeigh = 1000;
 };
 
 }  // namespace

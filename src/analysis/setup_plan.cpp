@@ -56,7 +56,7 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
 
   auto place = [&](const std::string& path, bool named) {
     if (path == "-") {
-      alone.push_back({"<stdin>", {path}, {}, false, std::nullopt});
+      alone.push_back({"<stdin>", {path}, {}, false, std::nullopt, {path}});
       return;
     }
     const std::string id = identity(path);
@@ -73,6 +73,7 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
     }
     if (reported.insert(id).second) item->second.paths.push_back(path);
     if (!named) return;
+    item->second.named.push_back(path);
     // A named file is checked within its setup: the other inputs of its directory.
     for (const std::string& sibling : siblings(dir, input.scan_filter)) {
       const std::string sid = identity(sibling);
@@ -86,7 +87,7 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
   std::vector<WorkItem> items;
   for (const std::size_t i : setups_touched) {
     const ConfiguredSetup& setup = input.configured[i];
-    items.push_back({setup.name, setup.documents, {}, false, i});
+    items.push_back({setup.name, setup.documents, {}, false, i, {}});
   }
   for (auto& [id, item] : directories) {
     std::sort(item.paths.begin(), item.paths.end());

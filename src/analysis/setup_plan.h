@@ -34,6 +34,7 @@ struct WorkItem {
   // A directory's files: each template or plan among them is a setup of its own, the rest one.
   bool directory = false;
   std::optional<std::size_t> configured;  // index into the configured setups
+  std::vector<std::string> named;         // the paths among `paths` named on the command line
 };
 
 struct PlanInput {

@@ -318,7 +318,14 @@ Outcome check_item(const analysis::WorkItem& item, const exportcfg::ExportSettin
     }
     auto source = std::move(std::get<std::unique_ptr<SourceFile>>(result));
     if (!containers::looks_like_input(source->path(), source->text())) {
-      if (!context) ++o.skipped;
+      if (context) return;
+      ++o.skipped;
+      if (std::find(item.named.begin(), item.named.end(), path) != item.named.end()) {
+        o.notes.push_back(fmt::format(
+            "{}: holds no policy and none of the resources read (no Statement or Effect): "
+            "skipped",
+            source->path()));
+      }
       return;
     }
     // A template or plan beside a named file is a setup of its own, not the named file's.

@@ -6,7 +6,8 @@
 // policies, so the export rules' findings on them are not their subject).
 //
 // Export-setup fixtures: a directory testdata/<dir>/<case>/ holding case.expect, the policy
-// documents (*.json, or containers: *.yaml, *.tf) checked together as one setup, and optionally export-settings.json (read as
+// documents (*.json, or containers: *.yaml, *.tf) checked together as one setup, and optionally
+// export-settings.json (read as
 // --config). Its expectation lines are "file.json:line:col RULE".
 //
 // Adding a case is adding files; this test walks them all.
@@ -154,7 +155,8 @@ TEST_CASE("every export-setup fixture produces exactly the diagnostics its case.
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir)) {
       const fs::path ext = entry.path().extension();
-      if (ext == ".json" || ext == ".yaml" || ext == ".yml" || ext == ".tf") files.push_back(entry.path());
+      if (ext == ".json" || ext == ".yaml" || ext == ".yml" || ext == ".tf")
+        files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
     std::vector<std::string> actual;

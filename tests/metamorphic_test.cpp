@@ -42,8 +42,8 @@ namespace {
 
 struct Setup {
   std::string name;
-  std::string key;     // key policy text, empty when the setup has none
-  std::string bucket;  // bucket policy text
+  std::string key;       // key policy text, empty when the setup has none
+  std::string bucket;    // bucket policy text
   std::string settings;  // export-settings.json text, empty when absent
 };
 
@@ -169,9 +169,8 @@ std::vector<Probe> probes(const gdl::exportcfg::ExportSettings& s, bool key,
           if (account == s.account.get() && region == r.region) continue;
           gdl::iam::Request named = r.request;
           named.set("aws:SourceAccount", account);
-          named.set("aws:SourceArn",
-                    fmt::format("arn:aws:guardduty:{}:{}:detector/{}", region, account,
-                                s.detector_for(r.region)));
+          named.set("aws:SourceArn", fmt::format("arn:aws:guardduty:{}:{}:detector/{}", region,
+                                                 account, s.detector_for(r.region)));
           if (auto at = named.resource.find(marker); at != std::string::npos)
             named.resource.replace(at, marker.size(), "/AWSLogs/" + account + "/");
           out.push_back({fmt::format("named {} {} {}", r.name, account, region), named, false});
@@ -183,8 +182,9 @@ std::vector<Probe> probes(const gdl::exportcfg::ExportSettings& s, bool key,
         plain.context.erase("s3:x-amz-server-side-encryption-aws-kms-key-id");
         out.push_back({"no-sse " + r.region, plain, false});
         gdl::iam::Request other_key = r.request;
-        other_key.set("s3:x-amz-server-side-encryption-aws-kms-key-id",
-                      "arn:aws:kms:us-east-1:" + other + ":key/00000000-1111-4222-8333-444444444444");
+        other_key.set(
+            "s3:x-amz-server-side-encryption-aws-kms-key-id",
+            "arn:aws:kms:us-east-1:" + other + ":key/00000000-1111-4222-8333-444444444444");
         out.push_back({"other-key " + r.region, other_key, false});
         for (const std::string action : {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}) {
           gdl::iam::Request stranger;
@@ -227,9 +227,9 @@ struct Agreement {
 void named_values(const std::string& text, std::set<std::string>& accounts,
                   std::set<std::string>& regions) {
   for (std::size_t i = 0; i + 12 <= text.size(); ++i) {
-    const bool boundary = (i == 0 || !std::isdigit(static_cast<unsigned char>(text[i - 1]))) &&
-                          (i + 12 == text.size() ||
-                           !std::isdigit(static_cast<unsigned char>(text[i + 12])));
+    const bool boundary =
+        (i == 0 || !std::isdigit(static_cast<unsigned char>(text[i - 1]))) &&
+        (i + 12 == text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 12])));
     if (boundary && std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i),
                                 text.begin() + static_cast<std::ptrdiff_t>(i + 12),
                                 [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
@@ -402,7 +402,9 @@ struct NamedRewrite {
 
 std::vector<NamedRewrite> preserving_rewrites() {
   std::vector<NamedRewrite> r;
-  auto add = [&r](std::string name, Rewrite f) { r.push_back({std::move(name), std::move(f), false, nullptr}); };
+  auto add = [&r](std::string name, Rewrite f) {
+    r.push_back({std::move(name), std::move(f), false, nullptr});
+  };
   auto add_text = [&r](std::string name, std::function<std::string(const std::string&)> f) {
     r.push_back({std::move(name), nullptr, true, std::move(f)});
   };
@@ -422,35 +424,43 @@ std::vector<NamedRewrite> preserving_rewrites() {
     return map_member(statements(d), "Action", to_string_if_single, a);
   });
   add("action-case", [](Document& d, auto& a, const Context&) {
-    return map_member(statements(d), "Action", [](Value& v, auto& al) {
-      auto upper = [&al](Value& s) {
-        std::string t = s.GetString();
-        for (char& c : t) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c + (c >= 'A' && c <= 'Z' ? 32 : 0));
-        s = str(t, al);
-      };
-      if (v.IsString()) upper(v);
-      if (v.IsArray())
-        for (auto& s : v.GetArray())
-          if (s.IsString()) upper(s);
-      return true;
-    }, a);
+    return map_member(
+        statements(d), "Action",
+        [](Value& v, auto& al) {
+          auto upper = [&al](Value& s) {
+            std::string t = s.GetString();
+            for (char& c : t)
+              c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32
+                                                         : c + (c >= 'A' && c <= 'Z' ? 32 : 0));
+            s = str(t, al);
+          };
+          if (v.IsString()) upper(v);
+          if (v.IsArray())
+            for (auto& s : v.GetArray())
+              if (s.IsString()) upper(s);
+          return true;
+        },
+        a);
   });
   add("action-question-mark", [](Document& d, auto& a, const Context&) {
     // "s3:PutObject" -> "s3:PutObjec?": matches exactly the same action names.
-    return map_member(guardduty_allows(d), "Action", [](Value& v, auto& al) {
-      auto q = [&al](Value& s) {
-        std::string t = s.GetString();
-        if (t.empty() || t.back() == '*') return false;
-        t.back() = '?';
-        s = str(t, al);
-        return true;
-      };
-      bool changed = false;
-      if (v.IsString()) changed = q(v);
-      if (v.IsArray())
-        for (auto& s : v.GetArray()) changed |= s.IsString() && q(s);
-      return changed;
-    }, a);
+    return map_member(
+        guardduty_allows(d), "Action",
+        [](Value& v, auto& al) {
+          auto q = [&al](Value& s) {
+            std::string t = s.GetString();
+            if (t.empty() || t.back() == '*') return false;
+            t.back() = '?';
+            s = str(t, al);
+            return true;
+          };
+          bool changed = false;
+          if (v.IsString()) changed = q(v);
+          if (v.IsArray())
+            for (auto& s : v.GetArray()) changed |= s.IsString() && q(s);
+          return changed;
+        },
+        a);
   });
   add("service-principal-to-list", [](Document& d, auto& a, const Context&) {
     bool changed = false;
@@ -459,7 +469,8 @@ std::vector<NamedRewrite> preserving_rewrites() {
   });
   add("service-principal-single-list-to-string", [](Document& d, auto& a, const Context&) {
     bool changed = false;
-    for (Value* s : guardduty_allows(d)) changed |= to_string_if_single((*s)["Principal"]["Service"], a);
+    for (Value* s : guardduty_allows(d))
+      changed |= to_string_if_single((*s)["Principal"]["Service"], a);
     return changed;
   });
   add("unused-regional-principals", [](Document& d, auto& a, const Context& c) {
@@ -532,31 +543,40 @@ std::vector<NamedRewrite> preserving_rewrites() {
   });
   add("resource-unrelated-entry", [](Document& d, auto& a, const Context& c) {
     if (c.key) return false;
-    return map_member(guardduty_allows(d), "Resource", [](Value& v, auto& al) {
-      to_list(v, al);
-      if (!v.IsArray()) return false;
-      v.PushBack(str("arn:aws:s3:::some-other-bucket-7f3a/*", al), al);
-      return true;
-    }, a);
+    return map_member(
+        guardduty_allows(d), "Resource",
+        [](Value& v, auto& al) {
+          to_list(v, al);
+          if (!v.IsArray()) return false;
+          v.PushBack(str("arn:aws:s3:::some-other-bucket-7f3a/*", al), al);
+          return true;
+        },
+        a);
   });
   add("key-resource-own-arn", [](Document& d, auto& a, const Context& c) {
     const std::string key = own_key(c.settings);
     if (!c.key || key.empty()) return false;
-    return map_member(guardduty_allows(d), "Resource", [&key](Value& v, auto& al) {
-      if (!v.IsString() || std::string_view(v.GetString()) != "*") return false;
-      v = str(key, al);
-      return true;
-    }, a);
+    return map_member(
+        guardduty_allows(d), "Resource",
+        [&key](Value& v, auto& al) {
+          if (!v.IsString() || std::string_view(v.GetString()) != "*") return false;
+          v = str(key, al);
+          return true;
+        },
+        a);
   });
   add("key-resource-account-pattern", [](Document& d, auto& a, const Context& c) {
     const std::string key = own_key(c.settings);
     if (!c.key || key.empty()) return false;
     const std::string pattern = key.substr(0, key.find(":key/")) + ":key/*";
-    return map_member(guardduty_allows(d), "Resource", [&pattern](Value& v, auto& al) {
-      if (!v.IsString() || std::string_view(v.GetString()) != "*") return false;
-      v = str(pattern, al);
-      return true;
-    }, a);
+    return map_member(
+        guardduty_allows(d), "Resource",
+        [&pattern](Value& v, auto& al) {
+          if (!v.IsString() || std::string_view(v.GetString()) != "*") return false;
+          v = str(pattern, al);
+          return true;
+        },
+        a);
   });
   add("key-resource-list-across-regions", [](Document& d, auto& a, const Context& c) {
     const std::string key = own_key(c.settings);
@@ -565,14 +585,17 @@ std::vector<NamedRewrite> preserving_rewrites() {
     const std::size_t region_at = other.find(":kms:") + 5;
     other.replace(region_at, other.find(':', region_at) - region_at, "eu-west-3");
     other = other.substr(0, other.find(":key/")) + ":key/5d4c3b2a-1908-4f7e-8d6c-5b4a39281706";
-    return map_member(guardduty_allows(d), "Resource", [&](Value& v, auto& al) {
-      if (!v.IsString() || std::string_view(v.GetString()) != "*") return false;
-      Value list(rapidjson::kArrayType);
-      list.PushBack(str(other, al), al);
-      list.PushBack(str(key, al), al);
-      v = list;
-      return true;
-    }, a);
+    return map_member(
+        guardduty_allows(d), "Resource",
+        [&](Value& v, auto& al) {
+          if (!v.IsString() || std::string_view(v.GetString()) != "*") return false;
+          Value list(rapidjson::kArrayType);
+          list.PushBack(str(other, al), al);
+          list.PushBack(str(key, al), al);
+          v = list;
+          return true;
+        },
+        a);
   });
   add("source-account-to-list", [](Document& d, auto& a, const Context&) {
     bool changed = false;
@@ -652,7 +675,8 @@ std::vector<NamedRewrite> preserving_rewrites() {
         if (only_arn_values) {
           if (!block.HasMember("aws:SourceArn")) continue;
           const Value& v = block["aws:SourceArn"];
-          if (v.IsString() && std::string_view(v.GetString()).find_first_of("*?") != std::string_view::npos)
+          if (v.IsString() &&
+              std::string_view(v.GetString()).find_first_of("*?") != std::string_view::npos)
             continue;
           Value moved(rapidjson::kObjectType);
           moved.AddMember("aws:SourceArn", Value(v, a), a);
@@ -679,7 +703,8 @@ std::vector<NamedRewrite> preserving_rewrites() {
       to_list(*v, a);
       if (!v->IsArray()) continue;
       Value copy(rapidjson::kArrayType);
-      copy.PushBack(str("arn:aws:kms:us-east-1:204918273645:key/3e2d1c0b-a987-4654-b321-0fedcba98765", a), a);
+      copy.PushBack(
+          str("arn:aws:kms:us-east-1:204918273645:key/3e2d1c0b-a987-4654-b321-0fedcba98765", a), a);
       for (auto& x : v->GetArray()) copy.PushBack(Value(x, a), a);
       *v = copy;
       changed = true;
@@ -786,7 +811,8 @@ std::vector<NamedRewrite> preserving_rewrites() {
   });
   add_text("unicode-escapes", [](const std::string& t) {
     std::string out = t;
-    for (const std::string_view word : {"\"s3:PutObject\"", "\"kms:GenerateDataKey\"", "\"Allow\""}) {
+    for (const std::string_view word :
+         {"\"s3:PutObject\"", "\"kms:GenerateDataKey\"", "\"Allow\""}) {
       std::string escaped(word);
       escaped.replace(4, 1, fmt::format("\\u{:04x}", static_cast<int>(word[4])));
       for (std::size_t at = out.find(word); at != std::string::npos; at = out.find(word, at + 1))
@@ -799,7 +825,9 @@ std::vector<NamedRewrite> preserving_rewrites() {
 
 std::vector<NamedRewrite> breaking_rewrites() {
   std::vector<NamedRewrite> r;
-  auto add = [&r](std::string name, Rewrite f) { r.push_back({std::move(name), std::move(f), false, nullptr}); };
+  auto add = [&r](std::string name, Rewrite f) {
+    r.push_back({std::move(name), std::move(f), false, nullptr});
+  };
   auto remove_allows = [](std::string action, bool key_doc) {
     return [action, key_doc](Document& d, auto&, const Context& c) {
       if (c.key != key_doc || !d["Statement"].IsArray()) return false;
@@ -831,35 +859,39 @@ std::vector<NamedRewrite> breaking_rewrites() {
     }
     return false;
   });
-  add("source-account-of-another-account-in-bucket-only", [](Document& d, auto& a, const Context& c) {
-    if (c.key) return false;
-    bool changed = false;
-    for (Value* s : guardduty_allows(d)) {
-      if (!s->HasMember("Condition")) {
-        Value cond(rapidjson::kObjectType);
-        Value eq(rapidjson::kObjectType);
-        eq.AddMember("aws:SourceAccount", "204918273645", a);
-        cond.AddMember("StringEquals", eq, a);
-        s->AddMember("Condition", cond, a);
-        changed = true;
-        continue;
-      }
-      for (auto& op : (*s)["Condition"].GetObject()) {
-        if (!op.value.IsObject()) continue;
-        for (auto& kv : op.value.GetObject()) {
-          const std::string k = kv.name.GetString();
-          if (k == "aws:SourceAccount") {
-            kv.value = str("204918273645", a);
+  add("source-account-of-another-account-in-bucket-only",
+      [](Document& d, auto& a, const Context& c) {
+        if (c.key) return false;
+        bool changed = false;
+        for (Value* s : guardduty_allows(d)) {
+          if (!s->HasMember("Condition")) {
+            Value cond(rapidjson::kObjectType);
+            Value eq(rapidjson::kObjectType);
+            eq.AddMember("aws:SourceAccount", "204918273645", a);
+            cond.AddMember("StringEquals", eq, a);
+            s->AddMember("Condition", cond, a);
             changed = true;
-          } else if (k == "aws:SourceArn") {
-            kv.value = str("arn:aws:guardduty:us-east-1:204918273645:detector/f00dfeedf00dfeedf00dfeedf00dfeed", a);
-            changed = true;
+            continue;
+          }
+          for (auto& op : (*s)["Condition"].GetObject()) {
+            if (!op.value.IsObject()) continue;
+            for (auto& kv : op.value.GetObject()) {
+              const std::string k = kv.name.GetString();
+              if (k == "aws:SourceAccount") {
+                kv.value = str("204918273645", a);
+                changed = true;
+              } else if (k == "aws:SourceArn") {
+                kv.value =
+                    str("arn:aws:guardduty:us-east-1:204918273645:detector/"
+                        "f00dfeedf00dfeedf00dfeedf00dfeed",
+                        a);
+                changed = true;
+              }
+            }
           }
         }
-      }
-    }
-    return changed;
-  });
+        return changed;
+      });
   add("literal-wildcard-source-arn", [](Document& d, auto& a, const Context& c) {
     if (c.key) return false;
     bool changed = false;

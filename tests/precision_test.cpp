@@ -204,7 +204,8 @@ TEST_CASE("one verdict: directory, named files, one changed file and configured 
     CHECK(run(with(reversed)) == by_directory);
     // The same documents paired in the project configuration.
     std::string documents;
-    for (const std::string& f : files) documents += fmt::format("{}\"{}\"", documents.empty() ? "" : ", ", f);
+    for (const std::string& f : files)
+      documents += fmt::format("{}\"{}\"", documents.empty() ? "" : ", ", f);
     const fs::path project = fs::path(setup.string() + ".project.json");
     std::ofstream(project) << fmt::format(R"({{"setups": [{{"name": "s", "documents": [{}]}}]}})",
                                           documents);

@@ -341,7 +341,8 @@ Outcome check_item(const analysis::WorkItem& item, const exportcfg::ExportSettin
   std::vector<std::vector<const SourceFile*>> setups;
   std::vector<const SourceFile*> together;
   for (const Loaded& l : loaded) {
-    if (item.directory && !l.context && containers::stands_alone(l.source->path(), l.source->text())) {
+    if (item.directory && !l.context &&
+        containers::stands_alone(l.source->path(), l.source->text())) {
       setups.push_back({l.source.get()});
     } else {
       together.push_back(l.source.get());
@@ -357,7 +358,8 @@ Outcome check_item(const analysis::WorkItem& item, const exportcfg::ExportSettin
     ++o.setups;
     // Findings in a sibling read for context count when it is one of the export's documents.
     std::set<std::string> shown = reported;
-    if (result.export_setup) shown.insert(result.document_paths.begin(), result.document_paths.end());
+    if (result.export_setup)
+      shown.insert(result.document_paths.begin(), result.document_paths.end());
     for (const SourceFile* source : setup) {
       if (shown.contains(source->path())) ++o.checked;
     }

@@ -114,8 +114,7 @@ void find_interpolations(const json::Value& root, std::vector<Span>& spans,
       break;
     }
   }
-  std::sort(spans.begin(), spans.end(),
-            [](Span a, Span b) { return a.begin < b.begin; });
+  std::sort(spans.begin(), spans.end(), [](Span a, Span b) { return a.begin < b.begin; });
 }
 
 }  // namespace
@@ -230,9 +229,8 @@ bool looks_like_input(std::string_view path, std::string_view text) {
   if (text.find("\"Statement\"") != std::string_view::npos) return true;
   // A policy whose quotes a word processor curled, or a fragment pasted from a guide, is still
   // a policy with a syntax error: it is checked, not skipped.
-  if (!ends_with_icase(path, ".tf") &&
-      (text.find("Statement") != std::string_view::npos ||
-       text.find("\"Effect\"") != std::string_view::npos))
+  if (!ends_with_icase(path, ".tf") && (text.find("Statement") != std::string_view::npos ||
+                                        text.find("\"Effect\"") != std::string_view::npos))
     return true;
   if ((ends_with_icase(path, ".yaml") || ends_with_icase(path, ".yml")) &&
       text.find("Statement:") != std::string_view::npos)

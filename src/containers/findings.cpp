@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 #include <cctype>
+#include <map>
 
 #include "containers/json_string.h"
 #include "report/rule_catalog.h"
@@ -300,11 +300,10 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
     if (bound.contains(token) || !given.account.known() || symbol == "${AWS::AccountId}" ||
         !exportcfg::is_account_id(token))
       continue;
-    const bool in_condition =
-        std::any_of(extraction.documents.begin(), extraction.documents.end(),
-                    [&](const EmbeddedDocument& doc) {
-                      return doc.tree && in_source_condition(*doc.tree, token);
-                    });
+    const bool in_condition = std::any_of(
+        extraction.documents.begin(), extraction.documents.end(), [&](const EmbeddedDocument& doc) {
+          return doc.tree && in_source_condition(*doc.tree, token);
+        });
     if (!in_condition) continue;
     bound[token] = given.account.get();
     extraction.notes.push_back(fmt::format(
@@ -340,7 +339,8 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
           &extraction.settings.detector_id, &extraction.settings.prefix}) {
       if (v->known()) replace_whole_words(*v->value, token, value);
     }
-    for (std::string& region : extraction.settings.regions) replace_whole_words(region, token, value);
+    for (std::string& region : extraction.settings.regions)
+      replace_whole_words(region, token, value);
   }
   // What the user gave is a fact: findings show it, not a symbol.
   std::erase_if(tokens, [&](const auto& pair) { return bound.contains(pair.first); });

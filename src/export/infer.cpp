@@ -71,10 +71,9 @@ bool has_wildcard(std::string_view text) {
 }
 
 bool covers(const policy::Statement& s, std::string_view action) {
-  const bool listed =
-      std::any_of(s.action.items.begin(), s.action.items.end(), [&](const policy::Text& a) {
-        return iam::Pattern::glob(a.value, true).matches(action);
-      });
+  const bool listed = std::any_of(
+      s.action.items.begin(), s.action.items.end(),
+      [&](const policy::Text& a) { return iam::Pattern::glob(a.value, true).matches(action); });
   return listed != s.action_negated;
 }
 
@@ -127,9 +126,9 @@ std::vector<const PolicyDocument*> by_name(
     const std::vector<std::unique_ptr<PolicyDocument>>& documents) {
   std::vector<const PolicyDocument*> sorted;
   for (const auto& d : documents) sorted.push_back(d.get());
-  std::stable_sort(sorted.begin(), sorted.end(), [](const PolicyDocument* a, const PolicyDocument* b) {
-    return a->name() < b->name();
-  });
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const PolicyDocument* a, const PolicyDocument* b) { return a->name() < b->name(); });
   return sorted;
 }
 
@@ -304,7 +303,8 @@ class Inference {
 
   void choose_regions() {
     if (!settings_.regions.empty()) return;
-    for (const Candidates* c : {&regions_from_arns_, &regions_from_paths_, &regions_from_principals_}) {
+    for (const Candidates* c :
+         {&regions_from_arns_, &regions_from_paths_, &regions_from_principals_}) {
       if (c->empty()) continue;
       for (const Candidate& r : c->list()) {
         if (std::find(settings_.regions.begin(), settings_.regions.end(), r.value) ==
@@ -399,7 +399,8 @@ class Inference {
         };
         const std::string arn = fmt::format(
             "arn:{}:kms:{}:{}:key/{}", part(parts[1], settings_.partition), part(parts[3], region),
-            part(parts[4], settings_.account.known() ? settings_.account.get() : stand_in::kAccount),
+            part(parts[4],
+                 settings_.account.known() ? settings_.account.get() : stand_in::kAccount),
             stand_in::kKeyId);
         if (key_arn_problem(arn) || !iam::Pattern::glob(c.value, false).matches(arn)) continue;
         pattern_instances_.push_back(arn);
@@ -529,7 +530,8 @@ ExportSettings with_other_stand_ins(const ExportSettings& settings) {
   auto swap = [](Value& v, const std::string& from, const std::string& to) {
     if (!v.known() || v.origin.kind != Origin::Kind::assumed) return;
     std::string text = v.get();
-    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    for (std::size_t at = text.find(from); at != std::string::npos;
+         at = text.find(from, at + to.size()))
       text.replace(at, from.size(), to);
     v.value = text == v.get() ? to : text;
   };
@@ -540,7 +542,8 @@ ExportSettings with_other_stand_ins(const ExportSettings& settings) {
   }
   swap(other.account, stand_in::kAccount, stand_in::kOtherAccount);
   swap(other.detector_id, stand_in::kDetector, stand_in::kOtherDetector);
-  for (auto& [region, id] : other.detector_ids) swap(id, stand_in::kDetector, stand_in::kOtherDetector);
+  for (auto& [region, id] : other.detector_ids)
+    swap(id, stand_in::kDetector, stand_in::kOtherDetector);
   swap(other.bucket, stand_in::kBucket, stand_in::kOtherBucket);
   swap(other.key_arn, stand_in::kKeyId, stand_in::kOtherKeyId);
   return other;

@@ -735,8 +735,8 @@ Diagnosis Diagnoser::diagnose(const Attempt& attempt, const Handler& handler,
   }
   if (auto d = comment_or_annotation(o)) return *d;
   if (o >= w_.size()) return end_of_file(handler);
-  if (curly_quote_at(o) && (attempt.code == kParseErrorObjectMissName ||
-                            attempt.code == kParseErrorValueInvalid)) {
+  if (curly_quote_at(o) &&
+      (attempt.code == kParseErrorObjectMissName || attempt.code == kParseErrorValueInvalid)) {
     return curly_quotes(o, attempt.code == kParseErrorObjectMissName);
   }
   // The reader stops inside a word it took for a literal ("nope" fails at 'o'): start at the word.

@@ -84,10 +84,9 @@ void check_bucket_request(const SetupContext& ctx, std::string_view rule_id,
       if (auto note = assumptions_note(ctx.settings); !note.empty())
         d.notes.push_back(std::move(note));
       if (failure == BucketFailure::not_allowed && !depends_on_assumption) {
-        d.fix = repair_or_append_fix(ctx, *doc, f.evaluation, *f.request,
-                                     fmt::format("AllowGuardDuty{}", request_name),
-                                     correct_resource(ctx, request_name),
-                                     fmt::format("allow GuardDuty's {}", r.action));
+        d.fix = repair_or_append_fix(
+            ctx, *doc, f.evaluation, *f.request, fmt::format("AllowGuardDuty{}", request_name),
+            correct_resource(ctx, request_name), fmt::format("allow GuardDuty's {}", r.action));
       }
       out.push_back(std::move(d));
     };

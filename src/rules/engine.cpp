@@ -150,7 +150,8 @@ void select_export_documents(std::vector<std::unique_ptr<exportcfg::PolicyDocume
     if (chosen.size() > 1) {
       for (const auto* doc : chosen) {
         result.diagnostics.push_back(make_diagnostic(
-            "GD007", make_location(*doc->source, {doc->policy.span.begin, doc->policy.span.begin + 1}),
+            "GD007",
+            make_location(*doc->source, {doc->policy.span.begin, doc->policy.span.begin + 1}),
             fmt::format("this export setup holds {} {} policies that grant GuardDuty ({}), but an "
                         "export writes to one bucket with one key: pair the export's documents "
                         "in the project configuration's \"setups\"; until then they are checked "
@@ -283,10 +284,9 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   }
   // A setup is checked as a GuardDuty export when something says it is one: a document grants
   // GuardDuty, a template or plan has a publishing destination, or the user gave settings.
-  const bool export_setup =
-      declared || any_stated ||
-      std::any_of(documents.begin(), documents.end(),
-                  [](const auto& doc) { return names_guardduty(*doc); });
+  const bool export_setup = declared || any_stated ||
+                            std::any_of(documents.begin(), documents.end(),
+                                        [](const auto& doc) { return names_guardduty(*doc); });
   result.export_setup = export_setup;
   if (!export_setup && !documents.empty()) {
     std::vector<std::string> names;
@@ -305,8 +305,8 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
     const exportcfg::ExportSettings other = exportcfg::with_other_stand_ins(settings);
     const auto other_requests = exportcfg::guardduty_requests(other, true);
     const auto other_documented = exportcfg::guardduty_requests(other, false);
-    const SetupContext context{documents,      settings,        requests, documented,
-                               other_requests, other_documented};
+    const SetupContext context{documents,  settings,       requests,
+                               documented, other_requests, other_documented};
     auto runs = [&](std::string_view id) {
       if (!enabled(options, id)) return false;
       if (export_setup) return true;
@@ -344,7 +344,8 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   for (std::size_t i = before_setup_rules; i < result.diagnostics.size(); ++i) {
     Diagnostic& d = result.diagnostics[i];
     auto replace = [&placeholders](std::string& text) {
-      for (const auto& [value, placeholder] : placeholders) replace_whole_words(text, value, placeholder);
+      for (const auto& [value, placeholder] : placeholders)
+        replace_whole_words(text, value, placeholder);
     };
     replace(d.message);
     for (std::string& note : d.notes) replace(note);

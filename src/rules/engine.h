@@ -31,12 +31,12 @@ struct DocumentSummary {
 };
 
 struct LintResult {
-  std::vector<Diagnostic> diagnostics;  // sorted by file and position
-  exportcfg::ExportSettings settings;   // as given, completed by inference
-  std::vector<DocumentSummary> documents;  // the export's documents (simulated)
+  std::vector<Diagnostic> diagnostics;      // sorted by file and position
+  exportcfg::ExportSettings settings;       // as given, completed by inference
+  std::vector<DocumentSummary> documents;   // the export's documents (simulated)
   std::vector<std::string> document_paths;  // the files they are in
-  bool export_setup = false;  // checked as a GuardDuty export (not grammar only)
-  std::vector<std::string> notes;  // how containers were read, for --verbose
+  bool export_setup = false;                // checked as a GuardDuty export (not grammar only)
+  std::vector<std::string> notes;           // how containers were read, for --verbose
   // Stand-in values checked for template symbols, and the symbols ("${AWS::AccountId}").
   std::vector<std::pair<std::string, std::string>> stand_ins;
 };

@@ -188,8 +188,8 @@ const exportcfg::GuardDutyRequest* counterpart(const SetupContext& ctx,
   if (in(ctx.requests))
     return &ctx.other_requests[static_cast<std::size_t>(request - ctx.requests.data())];
   if (in(ctx.documented_requests)) {
-    return &ctx.other_documented_requests[static_cast<std::size_t>(
-        request - ctx.documented_requests.data())];
+    return &ctx.other_documented_requests[static_cast<std::size_t>(request -
+                                                                   ctx.documented_requests.data())];
   }
   return nullptr;
 }
@@ -211,9 +211,9 @@ FailureVerdict judge_failure(const SetupContext& ctx, const RegionalFailure& fai
       !regions_given(ctx.settings) && failure.regions.size() < ctx.settings.regions.size();
   if (rests_on_stand_in) {
     verdict.severity = Severity::note;
-    verdict.lead = fmt::format("{} may fail (this rests on stand-ins for {}: give them for an exact check)",
-                               exports_from(ctx.settings, failure.regions),
-                               fmt::join(stand_in_names(ctx.settings), ", "));
+    verdict.lead = fmt::format(
+        "{} may fail (this rests on stand-ins for {}: give them for an exact check)",
+        exports_from(ctx.settings, failure.regions), fmt::join(stand_in_names(ctx.settings), ", "));
   } else if (some_regions) {
     verdict.severity = Severity::note;
     verdict.lead = fmt::format(
@@ -223,8 +223,10 @@ FailureVerdict judge_failure(const SetupContext& ctx, const RegionalFailure& fai
   } else {
     verdict.lead = fmt::format("{} will fail", exports_from(ctx.settings, failure.regions));
   }
-  if (!regions_given(ctx.settings) && ctx.settings.regions_origin.kind == exportcfg::Origin::Kind::inferred)
-    verdict.notes.push_back(fmt::format("the Regions are inferred from {}", ctx.settings.regions_origin.detail));
+  if (!regions_given(ctx.settings) &&
+      ctx.settings.regions_origin.kind == exportcfg::Origin::Kind::inferred)
+    verdict.notes.push_back(
+        fmt::format("the Regions are inferred from {}", ctx.settings.regions_origin.detail));
   return verdict;
 }
 
@@ -335,7 +337,8 @@ std::vector<std::string> stand_in_names(const exportcfg::ExportSettings& s) {
   auto check = [&names](const exportcfg::Value& v, std::string_view name) {
     if (v.known() && v.origin.kind == exportcfg::Origin::Kind::assumed) names.emplace_back(name);
   };
-  if (s.regions_origin.kind == exportcfg::Origin::Kind::assumed) names.emplace_back("the Region (--region)");
+  if (s.regions_origin.kind == exportcfg::Origin::Kind::assumed)
+    names.emplace_back("the Region (--region)");
   check(s.account, "the account (--account)");
   check(s.detector_id, "the detector id (--detector-id)");
   check(s.bucket, "the bucket (--bucket)");
@@ -463,9 +466,9 @@ std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
     // user's to say (the message names the condition); a second statement would be a duplicate.
     if (guardduty && closest->element == "Condition") return std::nullopt;
   }
-  return append_statement_fix(doc, fmt::format("{}: add a statement", what),
-                              allow_statement_json(ctx.settings, unique_sid(doc, sid), action,
-                                                   resource));
+  return append_statement_fix(
+      doc, fmt::format("{}: add a statement", what),
+      allow_statement_json(ctx.settings, unique_sid(doc, sid), action, resource));
 }
 
 }  // namespace gdl::support

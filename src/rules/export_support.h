@@ -65,7 +65,7 @@ std::string allow_statement_json(const exportcfg::ExportSettings& settings, std:
 struct RegionalFailure {
   std::vector<std::string> regions;
   iam::Evaluation evaluation;
-  const exportcfg::GuardDutyRequest* request = nullptr;           // the first Region's
+  const exportcfg::GuardDutyRequest* request = nullptr;             // the first Region's
   std::vector<const exportcfg::GuardDutyRequest*> region_requests;  // one per Region
 };
 void add_failure(std::vector<RegionalFailure>& failures, const exportcfg::PolicyDocument& doc,

@@ -44,9 +44,9 @@ class KeyGenerateDataKeyMissingRule final : public SetupRule {
         if (auto note = support::assumptions_note(ctx.settings); !note.empty())
           d.notes.push_back(std::move(note));
         if (f.evaluation.decision == iam::Decision::implicit_deny) {
-          d.fix = support::repair_or_append_fix(
-              ctx, *doc, f.evaluation, *f.request, "AllowGuardDutyKey", "*",
-              "let GuardDuty generate data keys with this key");
+          d.fix = support::repair_or_append_fix(ctx, *doc, f.evaluation, *f.request,
+                                                "AllowGuardDutyKey", "*",
+                                                "let GuardDuty generate data keys with this key");
         }
         out.push_back(std::move(d));
       }

@@ -109,11 +109,12 @@ class PlaceholderLeftRule final : public PolicyRule {
     const bool ours = found.starts_with('<');
     out.push_back(make_diagnostic(
         id(), make_location(ctx.source, value.span),
-        fmt::format("{} in {} of {} is {}, not yours: replace it, or this element never matches "
-                    "the real requests",
-                    what, element, s.label(),
-                    ours ? "a placeholder gd-export-lint wrote into a fix for a value it did not know"
-                         : "an example value from AWS's guide")));
+        fmt::format(
+            "{} in {} of {} is {}, not yours: replace it, or this element never matches "
+            "the real requests",
+            what, element, s.label(),
+            ours ? "a placeholder gd-export-lint wrote into a fix for a value it did not know"
+                 : "an example value from AWS's guide")));
   }
 };
 

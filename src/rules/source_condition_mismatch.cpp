@@ -43,9 +43,10 @@ std::string malformed(bool account_key, std::string_view value) {
     return fmt::format("\"{}\" has no 12-digit account id", value);
   if (!wildcard(parts[5]) &&
       (!parts[5].starts_with("detector/") || !exportcfg::is_detector_id(parts[5].substr(9))))
-    return fmt::format("\"{}\" does not end in detector/DETECTOR-ID (32 lower-case hexadecimal "
-                       "characters)",
-                       value);
+    return fmt::format(
+        "\"{}\" does not end in detector/DETECTOR-ID (32 lower-case hexadecimal "
+        "characters)",
+        value);
   return {};
 }
 
@@ -79,11 +80,11 @@ class SourceConditionMismatchRule final : public SetupRule {
               fmt::format("{} also lets in the GuardDuty of {}: not only the export you "
                           "configured can use this grant",
                           s.label(), fmt::join(f.others, ", ")));
-          d.notes.push_back(fmt::format(
-              "configured: account {}{}", ctx.settings.account.get(),
-              support::regions_given(ctx.settings)
-                  ? fmt::format(", Regions {}", fmt::join(ctx.settings.regions, ", "))
-                  : std::string()));
+          d.notes.push_back(
+              fmt::format("configured: account {}{}", ctx.settings.account.get(),
+                          support::regions_given(ctx.settings)
+                              ? fmt::format(", Regions {}", fmt::join(ctx.settings.regions, ", "))
+                              : std::string()));
           d.severity = Severity::warning;
           out.push_back(std::move(d));
         }
@@ -123,8 +124,8 @@ class SourceConditionMismatchRule final : public SetupRule {
     if (broken > 0 && broken == judged) f.whole_clause_broken = true;
   }
 
-  void report(const SetupContext&, const exportcfg::PolicyDocument& doc,
-              const policy::Statement& s, const Findings& f, std::vector<Diagnostic>& out) const {
+  void report(const SetupContext&, const exportcfg::PolicyDocument& doc, const policy::Statement& s,
+              const Findings& f, std::vector<Diagnostic>& out) const {
     if (f.first_broken == nullptr) return;
     // Every value of a condition broken: the statement never applies (GuardDuty's request
     // fails, which the simulation reports as an error). Some: those values are dead weight.
@@ -180,10 +181,10 @@ class SourceConditionMismatchRule final : public SetupRule {
         at != std::string::npos)
       request.resource.replace(at + 9, own_account.size(), account);
     request.set("aws:SourceAccount", account);
-    request.set("aws:SourceArn",
-                fmt::format("arn:{}:guardduty:{}:{}:detector/{}", ctx.settings.partition,
-                            from_region, account,
-                            detector.empty() ? ctx.settings.detector_for(own.region) : detector));
+    request.set(
+        "aws:SourceArn",
+        fmt::format("arn:{}:guardduty:{}:{}:detector/{}", ctx.settings.partition, from_region,
+                    account, detector.empty() ? ctx.settings.detector_for(own.region) : detector));
     return doc.evaluator->evaluate(request, false).decision == iam::Decision::allow;
   }
 };

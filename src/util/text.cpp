@@ -1,10 +1,9 @@
 #include "util/text.h"
 
-#include <cctype>
-
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace gdl {
 

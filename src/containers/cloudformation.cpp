@@ -99,6 +99,31 @@ std::optional<std::string> only_account_named(const json::Value& root) {
   return found;
 }
 
+// The one Region whose regional GuardDuty principal (guardduty.<region>.amazonaws.com) the
+// template's values name, if they name exactly one.
+std::optional<std::string> only_regional_principal(const json::Value& root) {
+  std::optional<std::string> found;
+  std::vector<const json::Value*> pending{&root};
+  while (!pending.empty()) {
+    const json::Value* v = pending.back();
+    pending.pop_back();
+    for (const json::Value& item : v->items) pending.push_back(&item);
+    for (const json::Member& m : v->members) pending.push_back(&m.value);
+    if (!v->is_string()) continue;
+    const std::string_view text = v->text;
+    for (std::size_t at = text.find("guardduty."); at != std::string_view::npos;
+         at = text.find("guardduty.", at + 10)) {
+      const std::size_t end = text.find(".amazonaws.com", at + 10);
+      if (end == std::string_view::npos) break;
+      const std::string_view region = text.substr(at + 10, end - at - 10);
+      if (!exportcfg::is_region(region)) continue;
+      if (found && *found != region) return std::nullopt;
+      found = std::string(region);
+    }
+  }
+  return found;
+}
+
 // A valid bucket name derived from a name, made distinctive by a hash suffix, so that showing
 // the symbol instead of it in a message never rewrites ordinary words ("bucket").
 std::string bucket_name_stand_in(std::string_view logical_id) {
@@ -177,18 +202,23 @@ class Template {
     // never rewrites another value (a run of zeros would match inside key ids).
     account_ = deployed_in.value_or(named.value_or("409732615928"));
     if (!deployed_in && !named) stand_in(account_, "${AWS::AccountId}");
-    // A template that names the regional principal guardduty.${AWS::Region}.amazonaws.com is
-    // meant for opt-in Regions: its stand-in Region is one.
+    // A template that names the regional principal of one opt-in Region (written literally or
+    // as a parameter's default) is deployed there: that Region stands for ${AWS::Region}. One
+    // that names guardduty.${AWS::Region}.amazonaws.com is meant for opt-in Regions: its
+    // stand-in Region is one.
+    const std::optional<std::string> principal_region = only_regional_principal(root);
     const bool regional = source.text().find("guardduty.${AWS::Region}") != std::string_view::npos;
-    region_ = hints.region.value_or(regional ? "af-south-1" : "eu-north-1");
+    region_ =
+        hints.region.value_or(principal_region.value_or(regional ? "af-south-1" : "eu-north-1"));
     if (!hints.region) {
       stand_in(region_, "${AWS::Region}");
-      out_.notes.push_back(
-          fmt::format("{}: ${{AWS::Region}} is checked as {}{} (give --region to use yours)",
-                      source.path(), region_,
-                      regional ? ", an opt-in Region, because the template names the regional "
-                                 "GuardDuty principal"
-                               : ""));
+      out_.notes.push_back(fmt::format(
+          "{}: ${{AWS::Region}} is checked as {}{} (give --region to use yours)", source.path(),
+          region_,
+          principal_region ? ", the Region of the regional GuardDuty principal the template names"
+          : regional       ? ", an opt-in Region, because the template names the regional "
+                             "GuardDuty principal"
+                           : ""));
     }
     if (!deployed_in) {
       out_.notes.push_back(fmt::format(

@@ -142,8 +142,9 @@ class Inference {
     for (const PolicyDocument* doc : sorted_) {
       for (const policy::Statement& s : doc->policy.statements) collect(*doc, s);
     }
-    for (Candidates* c : {&accounts_, &buckets_, &prefixes_, &keys_, &key_patterns_,
-                          &regions_from_arns_, &regions_from_paths_, &regions_from_principals_}) {
+    for (Candidates* c :
+         {&accounts_, &buckets_, &prefixes_, &keys_, &key_patterns_, &org_ids_, &org_paths_,
+          &regions_from_arns_, &regions_from_paths_, &regions_from_principals_}) {
       c->sort();
     }
     for (auto& [region, c] : detectors_) c.sort();
@@ -161,6 +162,8 @@ class Inference {
       choose(settings_.bucket, buckets_);
       choose(settings_.prefix, prefixes_);
       choose(settings_.key_arn, keys_);
+      choose(settings_.source_org_id, org_ids_);
+      choose(settings_.source_org_path, org_paths_);
     }
     fill_stand_ins();
   }
@@ -174,7 +177,15 @@ class Inference {
       for (const policy::ConditionClause& c : s.conditions) {
         if (!is_value_operator(c.op.value)) continue;
         for (const policy::Text& v : c.values) {
-          if (iequals(c.key.value, "aws:SourceAccount") && is_account_id(v.value)) {
+          if (iequals(c.key.value, "aws:SourceOrgID") && !has_wildcard(v.value)) {
+            org_ids_.add(v.value, 0, doc, v.span, "aws:SourceOrgID");
+          } else if (iequals(c.key.value, "aws:SourceOrgPaths")) {
+            // "o-a1b2/r-c3d4/ou-e5f6/*": a path in that subtree.
+            std::string path = v.value;
+            if (!path.empty() && path.back() == '*') path.pop_back();
+            if (!path.empty() && !has_wildcard(path))
+              org_paths_.add(path, 0, doc, v.span, "aws:SourceOrgPaths");
+          } else if (iequals(c.key.value, "aws:SourceAccount") && is_account_id(v.value)) {
             accounts_.add(v.value, 0, doc, v.span, "aws:SourceAccount");
           } else if (iequals(c.key.value, "aws:SourceArn")) {
             from_source_arn(doc, v);
@@ -429,6 +440,8 @@ class Inference {
     reset(settings_.bucket, given.bucket);
     reset(settings_.prefix, given.prefix);
     reset(settings_.key_arn, given.key_arn);
+    reset(settings_.source_org_id, given.source_org_id);
+    reset(settings_.source_org_path, given.source_org_path);
   }
 
   // ---- stand-ins ---------------------------------------------------------------------------
@@ -509,7 +522,7 @@ class Inference {
   const std::vector<std::unique_ptr<PolicyDocument>>& documents_;
   std::vector<const PolicyDocument*> sorted_;
   std::optional<std::string> partition_;
-  Candidates accounts_, buckets_, prefixes_, keys_, key_patterns_;
+  Candidates accounts_, buckets_, prefixes_, keys_, key_patterns_, org_ids_, org_paths_;
   Candidates regions_from_arns_, regions_from_paths_, regions_from_principals_;
   std::map<std::string, Candidates> detectors_;
   Candidates detectors_any_;

@@ -18,6 +18,8 @@ struct ContextTemplate {
   std::string key;
   std::string value;
   bool assumed = false;
+  bool multivalued = false;
+  std::string why;  // for assumed keys: what the assumption rests on
 };
 
 struct RequestTemplate {
@@ -58,8 +60,13 @@ const std::vector<RequestTemplate>& templates() {
         const std::string status = string_member(c, "status");
         if (status != "documented" && status != "assumed")
           model_defect("status must be documented or assumed");
-        t.context.push_back(
-            {string_member(c, "key"), string_member(c, "value"), status == "assumed"});
+        ContextTemplate entry{
+            string_member(c, "key"), string_member(c, "value"), status == "assumed", false, {}};
+        if (const json::Member* m = c.find("multivalued"))
+          entry.multivalued = m->value.kind == json::Kind::boolean && m->value.text == "true";
+        if (const json::Member* m = c.find("why"); m != nullptr && m->value.is_string())
+          entry.why = m->value.text;
+        t.context.push_back(std::move(entry));
       }
       result.push_back(std::move(t));
     }
@@ -133,6 +140,8 @@ TemplateVars shown_vars(const ExportSettings& settings, const std::string& regio
       {"bucket", shown(settings.bucket, "<BUCKET>")},
       {"prefixPath", prefix.empty() ? std::string() : prefix + "/"},
       {"keyArn", shown(settings.key_arn, "<KEY_ARN>")},
+      {"sourceOrgId", settings.source_org_id.known() ? settings.source_org_id.get() : ""},
+      {"sourceOrgPath", settings.source_org_path.known() ? settings.source_org_path.get() : ""},
       {"date", "2026/11/24"},
       {"uuid", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"},
       {"principal", guardduty_principal(region)},
@@ -162,6 +171,8 @@ std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
         {"date", "2026/11/24"},
         {"uuid", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"},
         {"principal", guardduty_principal(region)},
+        {"sourceOrgId", settings.source_org_id.known() ? settings.source_org_id.get() : ""},
+        {"sourceOrgPath", settings.source_org_path.known() ? settings.source_org_path.get() : ""},
     };
     for (const RequestTemplate& t : templates()) {
       GuardDutyRequest r;
@@ -172,11 +183,18 @@ std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
       r.request.resource = expand(t.resource, vars);
       r.shown_resource = expand(t.resource, shown);
       for (const ContextTemplate& c : t.context) {
+        std::string value = expand(c.value, vars);
         if (c.assumed) {
-          if (!include_assumed) continue;
+          // A key whose value nothing names is not sent (an organization nobody named).
+          if (!include_assumed || value.empty()) continue;
           r.assumed_keys.push_back(c.key);
+          r.assumed_why.push_back(fmt::format("{} = {} ({})", c.key, value, c.why));
         }
-        r.request.set(c.key, expand(c.value, vars));
+        if (c.multivalued) {
+          r.request.set(c.key, std::vector<std::string>{std::move(value)});
+        } else {
+          r.request.set(c.key, std::move(value));
+        }
       }
       result.push_back(std::move(r));
     }

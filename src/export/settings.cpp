@@ -262,6 +262,8 @@ void merge_settings(ExportSettings& base, const ExportSettings& over) {
   take(base.bucket_region, over.bucket_region);
   take(base.bucket_account, over.bucket_account);
   take(base.key_arn, over.key_arn);
+  take(base.source_org_id, over.source_org_id);
+  take(base.source_org_path, over.source_org_path);
   if (over.partition != "aws") base.partition = over.partition;
 }
 }  // namespace gdl::exportcfg

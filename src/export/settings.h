@@ -41,6 +41,12 @@ struct ExportSettings {
   Value bucket_region;
   Value bucket_account;
   Value key_arn;
+  // The organization GuardDuty's account is in, as the GuardDuty grants' aws:SourceOrgID and
+  // aws:SourceOrgPaths conditions name it (inferred only): GuardDuty may send these keys (AWS
+  // sends them for organization members where a service supports them; GuardDuty does not
+  // document it), so requests carry them as assumed keys.
+  Value source_org_id;
+  Value source_org_path;
   std::string partition = "aws";
 
   [[nodiscard]] std::string detector_for(const std::string& region) const;

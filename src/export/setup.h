@@ -58,6 +58,8 @@ struct GuardDutyRequest {
   std::string region;  // the exported Region it is for
   iam::Request request;
   std::vector<std::string> assumed_keys;  // context keys present only by assumption
+  // For each assumed key: "s3:x-amz-acl = bucket-owner-full-control (why it is assumed)".
+  std::vector<std::string> assumed_why;
   // The resource as findings show it: stand-ins replaced by placeholders such as <BUCKET>.
   std::string shown_resource;
 };

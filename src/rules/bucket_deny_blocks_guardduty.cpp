@@ -2,7 +2,7 @@
 // or PutObject (conditions service principals never satisfy: organization ids, VPC endpoints,
 // principal accounts; or a NotPrincipal Deny that does not spare GuardDuty).
 
-#include "rules/bucket_request_check.h"
+#include "rules/request_check.h"
 
 namespace gdl {
 namespace {
@@ -11,10 +11,10 @@ class BucketDenyBlocksGuardDutyRule final : public SetupRule {
  public:
   [[nodiscard]] std::string_view id() const override { return "GD309"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
-    support::check_bucket_request(ctx, id(), "GetBucketLocation",
-                                  support::BucketFailure::explicitly_denied, out);
-    support::check_bucket_request(ctx, id(), "PutObject", support::BucketFailure::explicitly_denied,
-                                  out);
+    support::check_request(ctx, id(), documents::Kind::bucket_policy, "GetBucketLocation",
+                           support::RequestFailure::explicitly_denied, "", "", out);
+    support::check_request(ctx, id(), documents::Kind::bucket_policy, "PutObject",
+                           support::RequestFailure::explicitly_denied, "", "", out);
   }
 };
 

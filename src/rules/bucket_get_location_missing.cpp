@@ -1,7 +1,8 @@
 // GD301: GuardDuty's GetBucketLocation request, as GuardDuty really sends it for each exported
 // Region, is not allowed by the bucket policy (no statement allows it; an explicit Deny is GD309).
 
-#include "rules/bucket_request_check.h"
+#include "rules/export_support.h"
+#include "rules/request_check.h"
 
 namespace gdl {
 namespace {
@@ -10,8 +11,9 @@ class BucketGetLocationMissingRule final : public SetupRule {
  public:
   [[nodiscard]] std::string_view id() const override { return "GD301"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
-    support::check_bucket_request(ctx, id(), "GetBucketLocation",
-                                  support::BucketFailure::not_allowed, out);
+    support::check_request(ctx, id(), documents::Kind::bucket_policy, "GetBucketLocation",
+                           support::RequestFailure::not_allowed, "AllowGuardDutyGetBucketLocation",
+                           support::bucket_arn(ctx.settings), out);
   }
 };
 

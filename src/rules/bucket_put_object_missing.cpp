@@ -1,7 +1,8 @@
 // GD302: GuardDuty's PutObject request, as GuardDuty really sends it for each exported Region, is
 // not allowed by the bucket policy (no statement allows it; an explicit Deny is GD309).
 
-#include "rules/bucket_request_check.h"
+#include "rules/export_support.h"
+#include "rules/request_check.h"
 
 namespace gdl {
 namespace {
@@ -10,7 +11,9 @@ class BucketPutObjectMissingRule final : public SetupRule {
  public:
   [[nodiscard]] std::string_view id() const override { return "GD302"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
-    support::check_bucket_request(ctx, id(), "PutObject", support::BucketFailure::not_allowed, out);
+    support::check_request(ctx, id(), documents::Kind::bucket_policy, "PutObject",
+                           support::RequestFailure::not_allowed, "AllowGuardDutyPutObject",
+                           support::export_objects_arn(ctx.settings), out);
   }
 };
 

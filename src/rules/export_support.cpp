@@ -260,6 +260,9 @@ iam::Request from_other_account(const exportcfg::ExportSettings& settings,
       request.resource.replace(at, marker.size(), "/AWSLogs/" + account + "/");
     }
   }
+  // Another account, outside the organization the grants may name.
+  request.context.erase("aws:sourceorgid");
+  request.context.erase("aws:sourceorgpaths");
   request.set("aws:SourceAccount", account);
   request.set("aws:SourceArn",
               fmt::format("arn:{}:guardduty:{}:{}:detector/f00dfeedf00dfeedf00dfeedf00dfeed",

@@ -1,0 +1,129 @@
+#include "rules/request_check.h"
+
+#include <fmt/format.h>
+
+#include "report/rule_catalog.h"
+#include "rules/export_support.h"
+#include "util/text.h"
+
+namespace gdl::support {
+
+namespace {
+
+bool not_allowed(const exportcfg::PolicyDocument&, const iam::Evaluation& e) {
+  return e.decision == iam::Decision::implicit_deny;
+}
+
+bool denied(const exportcfg::PolicyDocument&, const iam::Evaluation& e) {
+  return e.decision != iam::Decision::allow;
+}
+
+bool explicitly_denied(const exportcfg::PolicyDocument& doc, const iam::Evaluation& e) {
+  if (e.decision != iam::Decision::explicit_deny) return false;
+  // A Deny on the encryption key id that blocks the export key is GD306's finding.
+  const policy::Statement& deny = statement_at(doc, e.statements[e.deciding.front()].index);
+  return !has_condition_key(deny, kKeyIdKey);
+}
+
+using Fails = bool (*)(const exportcfg::PolicyDocument&, const iam::Evaluation&);
+
+// The assumed keys whose presence alone turns the documented request's outcome: "s3:x-amz-acl =
+// bucket-owner-full-control (why)". All of them when no single one does.
+std::vector<std::string> deciding_assumptions(const exportcfg::PolicyDocument& doc,
+                                              const exportcfg::GuardDutyRequest& documented,
+                                              const exportcfg::GuardDutyRequest& with_assumed,
+                                              Fails fails) {
+  const bool documented_fails = fails(doc, doc.evaluator->evaluate(documented.request, false));
+  std::vector<std::string> deciding;
+  for (std::size_t k = 0; k < with_assumed.assumed_keys.size(); ++k) {
+    iam::Request one = documented.request;
+    if (const iam::ContextValue* v = with_assumed.request.find(with_assumed.assumed_keys[k]))
+      one.context.emplace(to_lower(with_assumed.assumed_keys[k]), *v);
+    if (fails(doc, doc.evaluator->evaluate(one, false)) != documented_fails)
+      deciding.push_back(with_assumed.assumed_why[k]);
+  }
+  return deciding.empty() ? with_assumed.assumed_why : deciding;
+}
+
+}  // namespace
+
+void check_request(const SetupContext& ctx, std::string_view rule_id, documents::Kind kind,
+                   std::string_view request_name, RequestFailure failure, std::string_view sid,
+                   const std::string& resource, std::vector<Diagnostic>& out) {
+  const Fails fails = failure == RequestFailure::not_allowed ? not_allowed
+                      : failure == RequestFailure::denied    ? denied
+                                                             : explicitly_denied;
+  for (const exportcfg::PolicyDocument* doc : ctx.of_kind(kind)) {
+    std::vector<RegionalFailure> failures;
+    std::vector<RegionalFailure> assumption_only;  // the outcome depends on an assumed context key
+    std::vector<std::string> assumptions;          // for each assumption-only group
+    for (std::size_t i = 0; i < ctx.requests.size(); ++i) {
+      const exportcfg::GuardDutyRequest& with_assumed = ctx.requests[i];
+      if (with_assumed.name != request_name) continue;
+      const exportcfg::GuardDutyRequest& documented = ctx.documented_requests[i];
+      iam::Evaluation e_doc = doc->evaluator->evaluate(documented.request);
+      const bool fails_documented = fails(*doc, e_doc);
+      if (with_assumed.assumed_keys.empty()) {
+        if (fails_documented) add_failure(failures, *doc, std::move(e_doc), documented);
+        continue;
+      }
+      iam::Evaluation e_assumed = doc->evaluator->evaluate(with_assumed.request);
+      const bool fails_assumed = fails(*doc, e_assumed);
+      if (fails_documented && fails_assumed) {
+        add_failure(failures, *doc, std::move(e_doc), documented);
+      } else if (fails_documented || fails_assumed) {
+        const std::size_t before = assumption_only.size();
+        add_failure(assumption_only, *doc,
+                    fails_documented ? std::move(e_doc) : std::move(e_assumed),
+                    fails_documented ? documented : with_assumed);
+        if (assumption_only.size() > before) {
+          assumptions.push_back(fmt::format(
+              "{}",
+              fmt::join(deciding_assumptions(*doc, documented, with_assumed, fails), " or ")));
+        }
+      }
+    }
+    auto report = [&](const RegionalFailure& f, const std::string* assumption) {
+      const iam::Request& r = f.request->request;
+      const FailureVerdict verdict = judge_failure(ctx, f, fails, *doc);
+      std::string message;
+      const std::string target = kind == documents::Kind::key_policy && !known(ctx.settings.key_arn)
+                                     ? std::string("the key")
+                                     : f.request->shown_resource;
+      if (assumption != nullptr) {
+        // Which way the assumption decides: the failing request is the one without the assumed
+        // keys (it fails unless GuardDuty sends them), or the one with them.
+        const bool fails_without = f.request->assumed_keys.empty();
+        message =
+            fmt::format("{} fail {} GuardDuty sends {}: GuardDuty's {} on {} {} it: {}",
+                        exports_from(ctx.settings, f.regions), fails_without ? "unless" : "if",
+                        *assumption, r.action, target, fails_without ? "without" : "with",
+                        why_denied(*doc, f.evaluation, r.action));
+      } else {
+        message = fmt::format("{}: GuardDuty ({}) cannot call {} on {}: {}", verdict.lead,
+                              r.principal.value, r.action, target,
+                              why_denied(*doc, f.evaluation, r.action));
+      }
+      Diagnostic d = make_diagnostic(rule_id, denial_location(*doc, f.evaluation, r.action),
+                                     std::move(message));
+      d.severity = assumption != nullptr ? Severity::note : verdict.severity;
+      d.notes = verdict.notes;
+      d.notes.push_back(fmt::format("simulated with aws:SourceAccount {}, aws:SourceArn {}",
+                                    shown(ctx.settings.account, "<ACCOUNT_ID>"),
+                                    detector_arn(ctx.settings, f.regions.front())));
+      if (auto note = assumptions_note(ctx.settings); !note.empty())
+        d.notes.push_back(std::move(note));
+      if (failure != RequestFailure::explicitly_denied && assumption == nullptr &&
+          f.evaluation.decision == iam::Decision::implicit_deny) {
+        d.fix = repair_or_append_fix(ctx, *doc, f.evaluation, *f.request, sid, resource,
+                                     fmt::format("allow GuardDuty's {}", r.action));
+      }
+      out.push_back(std::move(d));
+    };
+    for (const RegionalFailure& f : failures) report(f, nullptr);
+    for (std::size_t i = 0; i < assumption_only.size(); ++i)
+      report(assumption_only[i], &assumptions[i]);
+  }
+}
+
+}  // namespace gdl::support

@@ -216,7 +216,7 @@ std::vector<ReportSetting> describe_settings(const exportcfg::ExportSettings& s)
       value = name == "account"      ? "<ACCOUNT_ID>"
               : name == "bucket"     ? "<BUCKET>"
               : name == "kmsKeyArn"  ? "<KEY_ARN>"
-              : name == "detectorId" ? "<DETECTOR_ID>"
+              : name.starts_with("detector") ? "<DETECTOR_ID>"
                                      : "<" + std::string(name) + ">";
     }
     out.push_back({std::string(name), std::move(value), origin_text(v.origin)});

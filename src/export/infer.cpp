@@ -94,8 +94,15 @@ class Candidates {
       if (tier < c.tier) c = {std::move(value), tier, &doc, span, std::move(what)};
       return;
     }
-    if (list_.size() >= kMax) return;  // a hostile policy naming thousands: the first ones
-    list_.push_back({std::move(value), tier, &doc, span, std::move(what)});
+    if (list_.size() < kMax) {
+      list_.push_back({std::move(value), tier, &doc, span, std::move(what)});
+      return;
+    }
+    // A hostile or huge policy naming thousands: keep the strongest evidence (a weaker
+    // candidate makes room for a stronger one; among equals, the first ones stay).
+    auto weakest = std::max_element(list_.begin(), list_.end(),
+                                    [](const Candidate& a, const Candidate& b) { return a.tier < b.tier; });
+    if (tier < weakest->tier) *weakest = {std::move(value), tier, &doc, span, std::move(what)};
   }
   // Strongest evidence first; then by document name and position (not the order of the files).
   void sort() {
@@ -152,19 +159,21 @@ class Inference {
     choose_regions();
     const bool key_open = !settings_.key_arn.known();
     // The choices depend on each other (the detector in aws:SourceArn only matches with the
-    // right account): a second round chooses each open value again with the others settled.
+    // right account): a second round chooses each open value again, one at a time, with the
+    // others as the first round left them.
     const ExportSettings given = settings_;
     for (int round = 0; round < 2; ++round) {
-      if (round == 1) reopen(given);
-      choose(settings_.account, accounts_);
-      choose_detectors();
+      const bool again = round == 1;
+      rechoose(settings_.account, given.account, accounts_, again);
+      choose_detectors(given, again);
       if (round == 0 && key_open) add_key_pattern_instances();
-      choose(settings_.bucket, buckets_);
-      choose(settings_.prefix, prefixes_);
-      choose(settings_.key_arn, keys_);
-      choose(settings_.source_org_id, org_ids_);
-      choose(settings_.source_org_path, org_paths_);
+      rechoose(settings_.bucket, given.bucket, buckets_, again);
+      rechoose(settings_.prefix, given.prefix, prefixes_, again);
+      rechoose(settings_.key_arn, given.key_arn, keys_, again);
+      rechoose(settings_.source_org_id, given.source_org_id, org_ids_, again);
+      rechoose(settings_.source_org_path, given.source_org_path, org_paths_, again);
     }
+    if (!settings_.bucket.known()) add_bucket_pattern_instance();
     fill_stand_ins();
   }
 
@@ -202,6 +211,22 @@ class Inference {
       }
       if (!s.resource_negated) from_guardduty_resources(doc, s);
     }
+    // A Deny "unless the source is X" (StringNotEquals aws:SourceAccount X) names the exporter.
+    if (s.effect == policy::Effect::deny) {
+      for (const policy::ConditionClause& c : s.conditions) {
+        const auto op = iam::parse_operator(c.op.value);
+        if (!op || !op->negated ||
+            (op->family != iam::OperatorFamily::string && op->family != iam::OperatorFamily::arn))
+          continue;
+        for (const policy::Text& v : c.values) {
+          if (iequals(c.key.value, "aws:SourceAccount") && is_account_id(v.value)) {
+            accounts_.add(v.value, 1, doc, v.span, "aws:SourceAccount of a Deny");
+          } else if (iequals(c.key.value, "aws:SourceArn")) {
+            from_source_arn(doc, v, 1);
+          }
+        }
+      }
+    }
     // The key-id Deny names the key uploads must use.
     if (s.effect == policy::Effect::deny) {
       for (const policy::ConditionClause& c : s.conditions) {
@@ -230,18 +255,19 @@ class Inference {
     }
   }
 
-  void from_source_arn(const PolicyDocument& doc, const policy::Text& v) {
+  void from_source_arn(const PolicyDocument& doc, const policy::Text& v, int tier = 0) {
     std::string_view parts[6];
     if (!iam::split_arn(v.value, parts) || parts[0] != "arn" || parts[2] != "guardduty") return;
     if (!has_wildcard(parts[1]) && !parts[1].empty()) partition_ = std::string(parts[1]);
     const bool region = is_region(parts[3]);
-    if (region) regions_from_arns_.add(std::string(parts[3]), 0, doc, v.span, "aws:SourceArn");
+    if (region) regions_from_arns_.add(std::string(parts[3]), tier, doc, v.span, "aws:SourceArn");
     if (is_account_id(parts[4]))
-      accounts_.add(std::string(parts[4]), 0, doc, v.span, "aws:SourceArn");
+      accounts_.add(std::string(parts[4]), tier, doc, v.span, "aws:SourceArn");
     if (parts[5].starts_with("detector/") && is_detector_id(parts[5].substr(9))) {
       const std::string detector(parts[5].substr(9));
-      if (region) detectors_[std::string(parts[3])].add(detector, 0, doc, v.span, "aws:SourceArn");
-      detectors_any_.add(detector, 0, doc, v.span, "aws:SourceArn");
+      if (region)
+        detectors_[std::string(parts[3])].add(detector, tier, doc, v.span, "aws:SourceArn");
+      detectors_any_.add(detector, tier, doc, v.span, "aws:SourceArn");
     }
   }
 
@@ -262,7 +288,15 @@ class Inference {
         const std::string path = r.value.substr(r.value.find(":s3:::") + 6);
         const std::size_t slash = path.find('/');
         const auto bucket = bucket_of(r.value);
-        if (!bucket) continue;
+        if (!bucket) {
+          // "arn:aws:s3:::acme-*-findings/...": a pattern the stand-in bucket must match.
+          const std::string name = path.substr(0, slash);
+          if (!name.empty() && name != "*" && name.find('$') == std::string::npos &&
+              (locates || puts))
+            bucket_patterns_.add(name, 0, doc, r.span, "bucket pattern");
+          if (puts && slash != std::string::npos) from_object_path(doc, r, path.substr(slash + 1));
+          continue;
+        }
         if (locates && slash == std::string::npos)
           buckets_.add(*bucket, 0, doc, r.span, "GetBucketLocation resource");
         if (!puts || slash == std::string::npos) continue;
@@ -327,15 +361,16 @@ class Inference {
     }
   }
 
-  void choose_detectors() {
+  void choose_detectors(const ExportSettings& given, bool again) {
     for (const std::string& region : settings_.regions) {
       auto it = detectors_.find(region);
       if (it == detectors_.end()) continue;
-      Value& target = settings_.detector_ids[region];
-      choose(target, it->second);
-      if (!target.known()) settings_.detector_ids.erase(region);
+      const auto was = given.detector_ids.find(region);
+      rechoose(settings_.detector_ids[region],
+               was != given.detector_ids.end() ? was->second : Value{}, it->second, again);
+      if (!settings_.detector_ids[region].known()) settings_.detector_ids.erase(region);
     }
-    choose(settings_.detector_id, detectors_any_);
+    rechoose(settings_.detector_id, given.detector_id, detectors_any_, again);
   }
 
   // How well a key ARN fits the other settings: the key of the exporting account (the key
@@ -361,7 +396,8 @@ class Inference {
     const Candidate* best = &candidates.list().front();
     // Weighing candidates simulates every request once per candidate: for documents far larger
     // than any real policy (a hostile file), the first candidate is taken instead.
-    if (candidates.list().size() > 1 && statements_ <= kMaxStatementsToWeigh) {
+    if (candidates.list().size() > 1 && statements_ <= kMaxStatementsToWeigh &&
+        work_ < kWorkBudget) {
       int best_score = -1;
       for (const Candidate& c : candidates.list()) {
         target.value = c.value;
@@ -383,7 +419,9 @@ class Inference {
     trial.partition = partition_.value_or(settings_.partition);
     complete_with_stand_ins(trial);
     int allowed = 0;
-    for (const GuardDutyRequest& r : guardduty_requests(trial, true)) {
+    const auto requests = guardduty_requests(trial, true);
+    work_ += requests.size() * std::max<std::size_t>(statements_, 1);
+    for (const GuardDutyRequest& r : requests) {
       const bool key_request = r.request.action.starts_with("kms:");
       for (const auto& doc : documents_) {
         if (doc->evaluator == nullptr) continue;
@@ -422,26 +460,34 @@ class Inference {
     keys_.sort();
   }
 
-  // Forgets the values chosen in a round (those the user did not give).
-  void reopen(const ExportSettings& given) {
-    auto reset = [](Value& v, const Value& was) {
-      if (!was.known()) v = {};
-    };
-    reset(settings_.account, given.account);
-    reset(settings_.detector_id, given.detector_id);
-    for (auto it = settings_.detector_ids.begin(); it != settings_.detector_ids.end();) {
-      const auto was = given.detector_ids.find(it->first);
-      if (was == given.detector_ids.end() || !was->second.known()) {
-        it = settings_.detector_ids.erase(it);
-      } else {
-        ++it;
+  // Chooses `target` (again, in the second round, unless the user gave it).
+  void rechoose(Value& target, const Value& given, const Candidates& candidates, bool again) {
+    if (again && !given.known()) target = {};
+    choose(target, candidates);
+  }
+
+  // A stand-in bucket name that matches the GuardDuty statements' bucket pattern: each '*' or
+  // '?' becomes letters a bucket name may hold.
+  void add_bucket_pattern_instance() {
+    bucket_patterns_.sort();
+    for (const Candidate& c : bucket_patterns_.list()) {
+      std::string name;
+      for (const char ch : c.value) {
+        if (ch == '*') {
+          name += "stand-in";
+        } else if (ch == '?') {
+          name += 'x';
+        } else {
+          name += ch;
+        }
       }
+      if (!iam::Pattern::glob(c.value, false).matches(name)) continue;
+      settings_.bucket.value = name;
+      settings_.bucket.origin = {Origin::Kind::assumed,
+                                 "a bucket matching the GuardDuty statements' " + c.value,
+                                 std::nullopt, true};
+      return;
     }
-    reset(settings_.bucket, given.bucket);
-    reset(settings_.prefix, given.prefix);
-    reset(settings_.key_arn, given.key_arn);
-    reset(settings_.source_org_id, given.source_org_id);
-    reset(settings_.source_org_path, given.source_org_path);
   }
 
   // ---- stand-ins ---------------------------------------------------------------------------
@@ -528,7 +574,11 @@ class Inference {
   Candidates detectors_any_;
   std::vector<std::string> pattern_instances_;
   std::size_t statements_ = 0;
+  std::size_t work_ = 0;  // statements evaluated while weighing candidates
   static constexpr std::size_t kMaxStatementsToWeigh = 1000;
+  // Weighing stops after this many statement evaluations (a real setup needs a few thousand).
+  static constexpr std::size_t kWorkBudget = 2'000'000;
+  Candidates bucket_patterns_;
 };
 
 }  // namespace
@@ -541,14 +591,14 @@ void infer_settings(ExportSettings& settings,
 ExportSettings with_other_stand_ins(const ExportSettings& settings) {
   ExportSettings other = settings;
   auto swap = [](Value& v, const std::string& from, const std::string& to) {
-    if (!v.known() || v.origin.kind != Origin::Kind::assumed) return;
+    if (!v.known() || !v.origin.stand_in) return;
     std::string text = v.get();
     for (std::size_t at = text.find(from); at != std::string::npos;
          at = text.find(from, at + to.size()))
       text.replace(at, from.size(), to);
     v.value = text == v.get() ? to : text;
   };
-  if (other.regions_origin.kind == Origin::Kind::assumed) {
+  if (other.regions_origin.stand_in) {
     for (std::string& region : other.regions) {
       region = region == stand_in::kOtherRegion ? stand_in::kRegion : stand_in::kOtherRegion;
     }
@@ -558,6 +608,8 @@ ExportSettings with_other_stand_ins(const ExportSettings& settings) {
   for (auto& [region, id] : other.detector_ids)
     swap(id, stand_in::kDetector, stand_in::kOtherDetector);
   swap(other.bucket, stand_in::kBucket, stand_in::kOtherBucket);
+  if (other.bucket.known() && other.bucket.origin.stand_in)
+    replace_whole_words(*other.bucket.value, "stand-in", "other-stand-in");
   swap(other.key_arn, stand_in::kKeyId, stand_in::kOtherKeyId);
   return other;
 }

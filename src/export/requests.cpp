@@ -176,6 +176,8 @@ std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
     };
     for (const RequestTemplate& t : templates()) {
       GuardDutyRequest r;
+      r.index = result.size();
+      r.with_assumed = include_assumed;
       r.name = t.name;
       r.region = region;
       r.request.principal = {iam::RequestPrincipal::Kind::service, guardduty_principal(region)};

@@ -62,6 +62,10 @@ struct GuardDutyRequest {
   std::vector<std::string> assumed_why;
   // The resource as findings show it: stand-ins replaced by placeholders such as <BUCKET>.
   std::string shown_resource;
+  // Its place in the list guardduty_requests() returned, and whether that list holds the assumed
+  // keys: the same request built from other settings has the same place.
+  std::size_t index = 0;
+  bool with_assumed = true;
 };
 
 // Every request GuardDuty makes for every configured Region. With `include_assumed` false the

@@ -179,19 +179,11 @@ bool regions_given(const exportcfg::ExportSettings& settings) {
 }
 
 namespace {
-// The same request built with the other stand-ins (same index in the parallel list).
+// The same request built with the other stand-ins (same place in the parallel list).
 const exportcfg::GuardDutyRequest* counterpart(const SetupContext& ctx,
                                                const exportcfg::GuardDutyRequest* request) {
-  auto in = [request](const std::vector<exportcfg::GuardDutyRequest>& list) {
-    return !list.empty() && request >= list.data() && request < list.data() + list.size();
-  };
-  if (in(ctx.requests))
-    return &ctx.other_requests[static_cast<std::size_t>(request - ctx.requests.data())];
-  if (in(ctx.documented_requests)) {
-    return &ctx.other_documented_requests[static_cast<std::size_t>(request -
-                                                                   ctx.documented_requests.data())];
-  }
-  return nullptr;
+  const auto& list = request->with_assumed ? ctx.other_requests : ctx.other_documented_requests;
+  return request->index < list.size() ? &list[request->index] : nullptr;
 }
 }  // namespace
 
@@ -338,9 +330,9 @@ std::string assumptions_note(const exportcfg::ExportSettings& s) {
 std::vector<std::string> stand_in_names(const exportcfg::ExportSettings& s) {
   std::vector<std::string> names;
   auto check = [&names](const exportcfg::Value& v, std::string_view name) {
-    if (v.known() && v.origin.kind == exportcfg::Origin::Kind::assumed) names.emplace_back(name);
+    if (v.known() && v.origin.stand_in) names.emplace_back(name);
   };
-  if (s.regions_origin.kind == exportcfg::Origin::Kind::assumed)
+  if (s.regions_origin.stand_in)
     names.emplace_back("the Region (--region)");
   check(s.account, "the account (--account)");
   check(s.detector_id, "the detector id (--detector-id)");

@@ -43,11 +43,12 @@ std::vector<std::string> siblings(const std::string& directory,
 }  // namespace
 
 std::vector<WorkItem> plan_setups(const PlanInput& input) {
-  // Which configured setup each file belongs to.
-  std::map<std::string, std::size_t> in_setup;
+  // Which configured setups each file belongs to (a shared key can be in several).
+  std::multimap<std::string, std::size_t> in_setup;
   for (std::size_t i = 0; i < input.configured.size(); ++i) {
     for (const std::string& doc : input.configured[i].documents) in_setup.emplace(identity(doc), i);
   }
+  std::set<std::string> sibling_directories;  // directories whose siblings were added
   std::set<std::size_t> setups_touched;
   std::map<std::string, WorkItem> directories;  // by the directory's identity
   std::set<std::string> reported;               // file identities already placed
@@ -60,8 +61,9 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
       return;
     }
     const std::string id = identity(path);
-    if (auto it = in_setup.find(id); it != in_setup.end()) {
-      setups_touched.insert(it->second);
+    if (in_setup.contains(id)) {
+      const auto [from, to] = in_setup.equal_range(id);
+      for (auto it = from; it != to; ++it) setups_touched.insert(it->second);
       return;
     }
     const std::string dir = directory_of(path);
@@ -74,7 +76,9 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
     if (reported.insert(id).second) item->second.paths.push_back(path);
     if (!named) return;
     item->second.named.push_back(path);
-    // A named file is checked within its setup: the other inputs of its directory.
+    // A named file is checked within its setup: the other inputs of its directory (listed once
+    // per directory, however many of its files are named).
+    if (!sibling_directories.insert(dir_id).second) return;
     for (const std::string& sibling : siblings(dir, input.scan_filter)) {
       const std::string sid = identity(sibling);
       if (in_setup.contains(sid) || !read_as_context.insert(sid).second) continue;

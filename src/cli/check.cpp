@@ -213,11 +213,11 @@ std::vector<ReportSetting> describe_settings(const exportcfg::ExportSettings& s)
     if (!v.known()) return;
     std::string value = v.get();
     if (v.origin.stand_in && !value.empty()) {
-      value = name == "account"      ? "<ACCOUNT_ID>"
-              : name == "bucket"     ? "<BUCKET>"
-              : name == "kmsKeyArn"  ? "<KEY_ARN>"
+      value = name == "account"              ? "<ACCOUNT_ID>"
+              : name == "bucket"             ? "<BUCKET>"
+              : name == "kmsKeyArn"          ? "<KEY_ARN>"
               : name.starts_with("detector") ? "<DETECTOR_ID>"
-                                     : "<" + std::string(name) + ">";
+                                             : "<" + std::string(name) + ">";
     }
     out.push_back({std::string(name), std::move(value), origin_text(v.origin)});
   };
@@ -348,13 +348,21 @@ Outcome check_item(const analysis::WorkItem& item, const exportcfg::ExportSettin
       together.push_back(l.source.get());
     }
   }
-  if (!together.empty()) setups.push_back(std::move(together));
+  // Siblings read for a named file belong to its setup: without a named or scanned file among
+  // them (a named template stands alone), they are not checked at all.
+  const bool any_reported = std::any_of(together.begin(), together.end(), [&](const SourceFile* f) {
+    return std::any_of(loaded.begin(), loaded.end(),
+                       [f](const Loaded& l) { return l.source.get() == f && !l.context; });
+  });
+  if (any_reported) setups.push_back(std::move(together));
   std::set<std::string> reported;
   for (const Loaded& l : loaded) {
     if (!l.context) reported.insert(l.source->path());
   }
+  LintOptions item_options = options;
+  if (item.configured) item_options.export_declared = true;
   for (const auto& setup : setups) {
-    LintResult result = lint_setup(setup, settings, options);
+    LintResult result = lint_setup(setup, settings, item_options);
     ++o.setups;
     // Findings in a sibling read for context count when it is one of the export's documents.
     std::set<std::string> shown = reported;
@@ -495,6 +503,13 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   }
 
   if (!args.kind.empty()) lint_options.kind_override = documents::parse_kind(args.kind);
+  // Export settings from flags or --config declare every setup an export; the project
+  // configuration's defaults do not (its `setups` do, each for its own documents).
+  lint_options.export_declared = !args.config.empty() || !args.account.empty() ||
+                                 !args.regions.empty() || !args.detector_id.empty() ||
+                                 !args.bucket.empty() || args.prefix_given ||
+                                 !args.prefix.empty() || !args.bucket_region.empty() ||
+                                 !args.bucket_account.empty() || !args.key_arn.empty();
 
   Report report;
   bool settings_invalid = false;
@@ -554,6 +569,14 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   }
   if (project.config) apply_project_rules(*project.config, report.diagnostics);
   std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), diagnostic_less);
+  // A document in two configured setups is checked in both: one finding is reported once.
+  report.diagnostics.erase(std::unique(report.diagnostics.begin(), report.diagnostics.end(),
+                                       [](const Diagnostic& a, const Diagnostic& b) {
+                                         return a.location.file == b.location.file &&
+                                                a.location.span == b.location.span &&
+                                                a.rule_id == b.rule_id && a.message == b.message;
+                                       }),
+                           report.diagnostics.end());
 
   if (!args.write_baseline.empty() &&
       !write_file_atomically(args.write_baseline, baseline_json(report.diagnostics), err)) {

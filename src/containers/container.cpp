@@ -37,6 +37,18 @@ bool ends_with_icase(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && iequals(text.substr(text.size() - suffix.size()), suffix);
 }
 
+bool contains_icase(std::string_view text, std::string_view lower_word) {
+  if (lower_word.empty() || text.size() < lower_word.size()) return false;
+  for (std::size_t i = 0; i + lower_word.size() <= text.size(); ++i) {
+    std::size_t j = 0;
+    while (j < lower_word.size() &&
+           (text[i + j] | 0x20) == lower_word[j])  // ASCII letters and '"' compare alike
+      ++j;
+    if (j == lower_word.size()) return true;
+  }
+  return false;
+}
+
 // The first character that is not whitespace, a byte-order mark or a YAML/HCL comment line.
 char first_significant(std::string_view text) {
   std::size_t i = 0;
@@ -85,7 +97,9 @@ bool is_policy_variable(std::string_view inner) {
   if (inner == "*" || inner == "?" || inner == "$") return true;
   const std::string_view name = inner.substr(0, inner.find(','));
   const std::size_t colon = name.find(':');
-  if (colon == std::string_view::npos || colon == 0) return false;
+  // ${AWS::AccountId}: a CloudFormation pseudo parameter in a rendered file, not a variable.
+  if (colon == std::string_view::npos || colon == 0 || name.find("::") != std::string_view::npos)
+    return false;
   return std::all_of(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
   });
@@ -229,8 +243,8 @@ bool looks_like_input(std::string_view path, std::string_view text) {
   if (text.find("\"Statement\"") != std::string_view::npos) return true;
   // A policy whose quotes a word processor curled, or a fragment pasted from a guide, is still
   // a policy with a syntax error: it is checked, not skipped.
-  if (!ends_with_icase(path, ".tf") && (text.find("Statement") != std::string_view::npos ||
-                                        text.find("\"Effect\"") != std::string_view::npos))
+  if (!ends_with_icase(path, ".tf") &&
+      (contains_icase(text, "statement") || contains_icase(text, "\"effect\"")))
     return true;
   if ((ends_with_icase(path, ".yaml") || ends_with_icase(path, ".yml")) &&
       text.find("Statement:") != std::string_view::npos)

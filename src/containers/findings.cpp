@@ -275,15 +275,23 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
   auto& tokens = extraction.stand_ins;
   if (tokens.empty()) return;
   std::map<std::string, std::string> bound;
-  auto bind = [&](const exportcfg::Value& stated, const exportcfg::Value& user) {
-    if (!stated.known() || !user.known() || stated.get() == user.get()) return;
-    std::map<std::string, std::string> trial = bound;
-    if (match_symbolic(stated.get(), user.get(), tokens, trial)) bound = std::move(trial);
+  // At most two symbols a value is built from are solved for (a bucket named
+  // "${Prefix}-${AWS::AccountId}"): more would make matching combinatorial, and no real name
+  // needs it.
+  auto solvable = [&](std::string_view stated) {
+    int open = 0;
+    for (const auto& [token, symbol] : tokens) {
+      if (!bound.contains(token) && stated.find(token) != std::string_view::npos) ++open;
+    }
+    return open <= 2;
   };
   auto bind_text = [&](const std::string& stated, const exportcfg::Value& user) {
-    if (stated.empty() || !user.known() || stated == user.get()) return;
+    if (stated.empty() || !user.known() || stated == user.get() || !solvable(stated)) return;
     std::map<std::string, std::string> trial = bound;
     if (match_symbolic(stated, user.get(), tokens, trial)) bound = std::move(trial);
+  };
+  auto bind = [&](const exportcfg::Value& stated, const exportcfg::Value& user) {
+    if (stated.known()) bind_text(stated.get(), user);
   };
   // The export's identity first: the bucket and key the user named are the template's when its
   // names are symbolic (generated, a parameter without default, built from ${AWS::AccountId}).

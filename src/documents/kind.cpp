@@ -1,6 +1,7 @@
 #include "documents/kind.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "util/text.h"
 
@@ -48,6 +49,12 @@ Kind detect_kind(const policy::Policy& policy) {
   if (s3 > 0 && s3 >= kms) return Kind::bucket_policy;
   if (kms > 0) return Kind::key_policy;
   return Kind::unknown;
+}
+
+std::size_t size_limit(Kind kind) {
+  if (kind == Kind::bucket_policy) return 20 * 1024;
+  if (kind == Kind::key_policy) return 32 * 1024;
+  return SIZE_MAX;
 }
 
 }  // namespace gdl::documents

@@ -100,8 +100,9 @@ class Candidates {
     }
     // A hostile or huge policy naming thousands: keep the strongest evidence (a weaker
     // candidate makes room for a stronger one; among equals, the first ones stay).
-    auto weakest = std::max_element(list_.begin(), list_.end(),
-                                    [](const Candidate& a, const Candidate& b) { return a.tier < b.tier; });
+    auto weakest =
+        std::max_element(list_.begin(), list_.end(),
+                         [](const Candidate& a, const Candidate& b) { return a.tier < b.tier; });
     if (tier < weakest->tier) *weakest = {std::move(value), tier, &doc, span, std::move(what)};
   }
   // Strongest evidence first; then by document name and position (not the order of the files).
@@ -424,7 +425,7 @@ class Inference {
     for (const GuardDutyRequest& r : requests) {
       const bool key_request = r.request.action.starts_with("kms:");
       for (const auto& doc : documents_) {
-        if (doc->evaluator == nullptr) continue;
+        if (doc->evaluator == nullptr || doc->too_large) continue;
         const bool relevant = key_request ? doc->kind == documents::Kind::key_policy
                                           : doc->kind == documents::Kind::bucket_policy;
         if (relevant && doc->evaluator->evaluate(r.request, false).decision == iam::Decision::allow)
@@ -577,7 +578,7 @@ class Inference {
   std::size_t work_ = 0;  // statements evaluated while weighing candidates
   static constexpr std::size_t kMaxStatementsToWeigh = 1000;
   // Weighing stops after this many statement evaluations (a real setup needs a few thousand).
-  static constexpr std::size_t kWorkBudget = 2'000'000;
+  static constexpr std::size_t kWorkBudget = 200'000;
   Candidates bucket_patterns_;
 };
 

@@ -23,6 +23,9 @@ struct PolicyDocument {
   std::size_t submitted_size = 0;  // bytes AWS receives: the text, or a template's policy as JSON
   // The bucket (bucket policy) or key (key policy) a container says the document belongs to.
   std::string belongs_to;
+  // Larger than AWS accepts for its kind (GD006): AWS rejects it, so its permissions are not
+  // simulated (SetupContext::of_kind leaves it out).
+  bool too_large = false;
 
   [[nodiscard]] std::string name() const {
     return label.empty() ? source->path() : source->path() + " (" + label + ")";

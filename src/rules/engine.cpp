@@ -20,7 +20,7 @@ namespace gdl {
 std::vector<const exportcfg::PolicyDocument*> SetupContext::of_kind(documents::Kind kind) const {
   std::vector<const exportcfg::PolicyDocument*> result;
   for (const auto& doc : documents) {
-    if (doc->kind == kind) result.push_back(doc.get());
+    if (doc->kind == kind && !doc->too_large) result.push_back(doc.get());
   }
   return result;
 }
@@ -111,6 +111,31 @@ bool names_guardduty(const exportcfg::PolicyDocument& doc) {
                      });
 }
 
+// Whether a document is about GuardDuty at all, spelled right or not: a Service principal that
+// looks like GuardDuty's (guarduty.amazonaws.com, guardduty.us-east1.amazonaws.com), an
+// aws:SourceArn of a detector, an object path of GuardDuty's. A misspelt grant must not turn the
+// export checks off.
+bool mentions_guardduty(const exportcfg::PolicyDocument& doc) {
+  auto looks = [](std::string_view text, std::string_view word) {
+    return to_lower(text).find(word) != std::string::npos;
+  };
+  for (const policy::Statement& s : doc.policy.statements) {
+    for (const policy::PrincipalEntry& e : s.principal.entries) {
+      if (e.type == "Service" && (looks(e.value.value, "guard") || looks(e.value.value, "gaurd")))
+        return true;
+    }
+    for (const policy::ConditionClause& c : s.conditions) {
+      for (const policy::Text& v : c.values) {
+        if (looks(v.value, ":guardduty:")) return true;
+      }
+    }
+    for (const policy::Text& r : s.resource.items) {
+      if (r.value.find("/GuardDuty/") != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
 // Whether a document is tied to the export's bucket or key by the settings the user gave.
 bool belongs_to_export(const exportcfg::PolicyDocument& doc,
                        const exportcfg::ExportSettings& given) {
@@ -189,7 +214,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   if (!settings.regions.empty()) hints.region = settings.regions.front();
   exportcfg::ExportSettings stated;  // what the containers say about the export
   bool any_stated = false;
-  const bool declared = settings_given(settings);
+  const bool declared = options.export_declared.value_or(settings_given(settings));
   const exportcfg::ExportSettings given = settings;
 
   hints.bucket_account = settings.bucket_account.value;
@@ -252,6 +277,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
                                    embedded.quoting != Quoting::not_json);
       doc->submitted_size =
           written_as_json ? doc_source.text().size() : json::compact_size(*embedded.tree);
+      doc->too_large = doc->submitted_size > documents::size_limit(doc->kind);
       const bool resource_policy =
           std::any_of(doc->policy.statements.begin(), doc->policy.statements.end(),
                       [](const policy::Statement& s) { return s.principal.present; });
@@ -286,7 +312,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   // GuardDuty, a template or plan has a publishing destination, or the user gave settings.
   const bool export_setup = declared || any_stated ||
                             std::any_of(documents.begin(), documents.end(),
-                                        [](const auto& doc) { return names_guardduty(*doc); });
+                                        [](const auto& doc) { return mentions_guardduty(*doc); });
   result.export_setup = export_setup;
   if (!export_setup && !documents.empty()) {
     std::vector<std::string> names;
@@ -341,6 +367,9 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
     }
     placeholders.insert(placeholders.begin(), whole.begin(), whole.end());
   }
+  // Longest first: a bucket ARN is a prefix of the object ARNs in it.
+  std::stable_sort(placeholders.begin(), placeholders.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   for (std::size_t i = before_setup_rules; i < result.diagnostics.size(); ++i) {
     Diagnostic& d = result.diagnostics[i];
     auto replace = [&placeholders](std::string& text) {

@@ -21,6 +21,10 @@ struct LintOptions {
   std::set<std::string> disabled_rules;          // rule ids
   std::optional<documents::Kind> kind_override;  // --kind
   bool setup_rules = true;                       // run the GuardDuty export rules
+  // Whether the settings say this is a GuardDuty export (flags, --config, a configured setup's
+  // own settings). Unset: any setting given says so. Project-wide defaults do not: they apply to
+  // every setup, and an RDS key beside the export's is not the export's.
+  std::optional<bool> export_declared;
   // Scenario rules from `--rules DIR`, run after the built-in rules.
   std::vector<std::shared_ptr<const class SetupRule>> extra_rules;
 };

@@ -332,8 +332,7 @@ std::vector<std::string> stand_in_names(const exportcfg::ExportSettings& s) {
   auto check = [&names](const exportcfg::Value& v, std::string_view name) {
     if (v.known() && v.origin.stand_in) names.emplace_back(name);
   };
-  if (s.regions_origin.stand_in)
-    names.emplace_back("the Region (--region)");
+  if (s.regions_origin.stand_in) names.emplace_back("the Region (--region)");
   check(s.account, "the account (--account)");
   check(s.detector_id, "the detector id (--detector-id)");
   check(s.bucket, "the bucket (--bucket)");

@@ -22,9 +22,16 @@ class GuardDutyPrincipalRule final : public SetupRule {
  public:
   [[nodiscard]] std::string_view id() const override { return "GD311"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
-    for (const auto& doc : ctx.documents) {
-      if (doc->kind != documents::Kind::key_policy && doc->kind != documents::Kind::bucket_policy)
-        continue;
+    for (const documents::Kind kind :
+         {documents::Kind::key_policy, documents::Kind::bucket_policy}) {
+      for (const exportcfg::PolicyDocument* doc : ctx.of_kind(kind)) check_document(*doc, out);
+    }
+  }
+
+ private:
+  void check_document(const exportcfg::PolicyDocument& d, std::vector<Diagnostic>& out) const {
+    const exportcfg::PolicyDocument* doc = &d;
+    {
       for (const policy::Statement& s : doc->policy.statements) {
         for (const policy::PrincipalEntry& e : s.principal.entries) {
           if (e.type != "Service") continue;

@@ -14,15 +14,14 @@ class PolicySizeRule final : public SetupRule {
   [[nodiscard]] std::string_view id() const override { return "GD006"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const auto& doc : ctx.documents) {
-      std::size_t limit = 0;
-      if (doc->kind == documents::Kind::bucket_policy) limit = 20 * 1024;
-      if (doc->kind == documents::Kind::key_policy) limit = 32 * 1024;
+      const std::size_t limit = documents::size_limit(doc->kind);
       const std::size_t size = doc->submitted_size;
-      if (limit == 0 || size <= limit) continue;
+      if (!doc->too_large) continue;
       out.push_back(make_diagnostic(
           id(), make_location(*doc->source, {doc->policy.span.begin, doc->policy.span.begin + 1}),
           fmt::format(
-              "this {} is {} bytes; AWS accepts at most {} bytes ({} KB), so saving it fails",
+              "this {} is {} bytes; AWS accepts at most {} bytes ({} KB), so saving it fails (and "
+              "its permissions are not simulated)",
               documents::to_string(doc->kind), size, limit, limit / 1024)));
     }
   }

@@ -50,11 +50,17 @@ std::string malformed(bool account_key, std::string_view value) {
   return {};
 }
 
+std::vector<const exportcfg::PolicyDocument*> documents_of(const SetupContext& ctx) {
+  auto docs = ctx.of_kind(documents::Kind::key_policy);
+  for (const auto* doc : ctx.of_kind(documents::Kind::bucket_policy)) docs.push_back(doc);
+  return docs;
+}
+
 class SourceConditionMismatchRule final : public SetupRule {
  public:
   [[nodiscard]] std::string_view id() const override { return "GD312"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
-    for (const auto& doc : ctx.documents) {
+    for (const exportcfg::PolicyDocument* doc : documents_of(ctx)) {
       const exportcfg::GuardDutyRequest* own = support::find_request(
           ctx.requests, doc->kind == documents::Kind::key_policy ? "GenerateDataKey" : "PutObject");
       const bool own_applies_known = own != nullptr;

@@ -290,6 +290,15 @@ Value str(std::string_view s, Document::AllocatorType& a) {
   return Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), a);
 }
 
+// The members of an object. (Iterating GetObject() compares rapidjson's member iterators,
+// which clang 14 rejects as ambiguous under C++20.)
+std::vector<std::reference_wrapper<Value::Member>> members(Value& v) {
+  std::vector<std::reference_wrapper<Value::Member>> out;
+  Value::MemberIterator it = v.MemberBegin();
+  for (rapidjson::SizeType i = 0; i < v.MemberCount(); ++i) out.emplace_back(*(it + i));
+  return out;
+}
+
 std::vector<Value*> statements(Document& d) {
   std::vector<Value*> out;
   if (!d.IsObject() || !d.HasMember("Statement")) return out;
@@ -373,9 +382,9 @@ std::vector<std::pair<Value*, std::string>> clauses(Document& d, std::string_vie
   for (Value* s : statements(d)) {
     if (guardduty_only && !(is_allow(*s) && names_guardduty(*s))) continue;
     if (!s->HasMember("Condition") || !(*s)["Condition"].IsObject()) continue;
-    for (auto& op : (*s)["Condition"].GetObject()) {
+    for (Value::Member& op : members((*s)["Condition"])) {
       if (!op.value.IsObject()) continue;
-      for (auto& kv : op.value.GetObject()) {
+      for (Value::Member& kv : members(op.value)) {
         std::string k = kv.name.GetString();
         std::transform(k.begin(), k.end(), k.begin(), ::tolower);
         std::string want(key);
@@ -634,7 +643,7 @@ std::vector<NamedRewrite> preserving_rewrites() {
     for (Value* s : guardduty_allows(d)) {
       if (!s->HasMember("Condition") || !(*s)["Condition"].IsObject()) continue;
       bool has_arn = false;
-      for (auto& op : (*s)["Condition"].GetObject()) {
+      for (Value::Member& op : members((*s)["Condition"])) {
         if (op.value.IsObject() && op.value.HasMember("aws:SourceArn")) has_arn = true;
       }
       if (!has_arn || (*s)["Condition"].HasMember("Null")) continue;
@@ -649,9 +658,9 @@ std::vector<NamedRewrite> preserving_rewrites() {
     bool changed = false;
     for (Value* s : statements(d)) {
       if (!s->HasMember("Condition") || !(*s)["Condition"].IsObject()) continue;
-      for (auto& op : (*s)["Condition"].GetObject()) {
+      for (Value::Member& op : members((*s)["Condition"])) {
         if (!op.value.IsObject()) continue;
-        for (auto& kv : op.value.GetObject()) {
+        for (Value::Member& kv : members(op.value)) {
           std::string k = kv.name.GetString();
           if (!k.starts_with("aws:")) continue;
           std::transform(k.begin(), k.end(), k.begin(), ::toupper);
@@ -730,9 +739,9 @@ std::vector<NamedRewrite> preserving_rewrites() {
     for (Value* s : statements(d)) {
       if (!s->IsObject() || s->MemberCount() < 2) continue;
       Value reversed(rapidjson::kObjectType);
-      std::vector<std::pair<Value, Value>> members;
-      for (auto& m : s->GetObject()) members.emplace_back(Value(m.name, a), Value(m.value, a));
-      for (auto it = members.rbegin(); it != members.rend(); ++it)
+      std::vector<std::pair<Value, Value>> copies;
+      for (Value::Member& m : members(*s)) copies.emplace_back(Value(m.name, a), Value(m.value, a));
+      for (auto it = copies.rbegin(); it != copies.rend(); ++it)
         reversed.AddMember(it->first, it->second, a);
       *s = reversed;
       changed = true;
@@ -873,9 +882,9 @@ std::vector<NamedRewrite> breaking_rewrites() {
             changed = true;
             continue;
           }
-          for (auto& op : (*s)["Condition"].GetObject()) {
+          for (Value::Member& op : members((*s)["Condition"])) {
             if (!op.value.IsObject()) continue;
-            for (auto& kv : op.value.GetObject()) {
+            for (Value::Member& kv : members(op.value)) {
               const std::string k = kv.name.GetString();
               if (k == "aws:SourceAccount") {
                 kv.value = str("204918273645", a);

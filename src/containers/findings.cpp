@@ -308,9 +308,10 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
     if (bound.contains(token) || !given.account.known() || symbol == "${AWS::AccountId}" ||
         !exportcfg::is_account_id(token))
       continue;
+    const std::string& value = token;  // (clang 14 cannot capture a structured binding)
     const bool in_condition = std::any_of(
         extraction.documents.begin(), extraction.documents.end(), [&](const EmbeddedDocument& doc) {
-          return doc.tree && in_source_condition(*doc.tree, token);
+          return doc.tree && in_source_condition(*doc.tree, value);
         });
     if (!in_condition) continue;
     bound[token] = given.account.get();

@@ -16,14 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CurrentDirectory {
-  fs::path saved = fs::current_path();
-  explicit CurrentDirectory(const fs::path& dir) { fs::current_path(dir); }
-  ~CurrentDirectory() { fs::current_path(saved); }
-  CurrentDirectory(const CurrentDirectory&) = delete;
-  CurrentDirectory& operator=(const CurrentDirectory&) = delete;
-};
-
 // A case's standard input: tests/golden/NAME.stdin when it exists.
 std::string stdin_text(const fs::path& golden, const std::string& name) {
   const fs::path file = golden / (name + ".stdin");
@@ -36,7 +28,7 @@ TEST_CASE("CLI golden output") {
   const fs::path root = gdl::test::source_dir();
   const fs::path golden = root / "tests" / "golden";
   const bool update = std::getenv("GDL_UPDATE_GOLDEN") != nullptr;
-  CurrentDirectory in_root(root);
+  gdl::test::CurrentDirectory in_root(root);
   std::istringstream cases(gdl::test::read_file(golden / "cases.txt"));
   int count = 0;
   for (std::string line; std::getline(cases, line);) {

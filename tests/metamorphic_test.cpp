@@ -402,6 +402,35 @@ std::string own_key(const gdl::exportcfg::ExportSettings& s) {
              : std::string();
 }
 
+// Replaces each statement whose list `list_of(statement)` holds several entries by one statement
+// per entry (`slot_of(copy)` receives it), with distinct Sids.
+bool split_statements(Document& d, Document::AllocatorType& a,
+                      const std::function<Value*(Value&)>& list_of,
+                      const std::function<Value&(Value&)>& slot_of) {
+  if (!d["Statement"].IsArray()) return false;
+  Value out(rapidjson::kArrayType);
+  bool changed = false;
+  for (auto& s : d["Statement"].GetArray()) {
+    Value* list = list_of(s);
+    if (list == nullptr) {
+      out.PushBack(Value(s, a), a);
+      continue;
+    }
+    int n = 0;
+    for (auto& entry : list->GetArray()) {
+      Value copy(s, a);
+      slot_of(copy) = Value(entry, a);
+      if (copy.HasMember("Sid") && copy["Sid"].IsString())
+        copy["Sid"] = str(fmt::format("{}Part{}", s["Sid"].GetString(), n), a);
+      ++n;
+      out.PushBack(copy, a);
+    }
+    changed = true;
+  }
+  d["Statement"] = out;
+  return changed;
+}
+
 struct NamedRewrite {
   std::string name;
   Rewrite apply;
@@ -498,51 +527,25 @@ std::vector<NamedRewrite> preserving_rewrites() {
     return changed;
   });
   add("split-statement-per-principal", [](Document& d, auto& a, const Context&) {
-    if (!d["Statement"].IsArray()) return false;
-    Value out(rapidjson::kArrayType);
-    bool changed = false;
-    for (auto& s : d["Statement"].GetArray()) {
-      if (is_allow(s) && names_guardduty(s) && s["Principal"]["Service"].IsArray() &&
-          s["Principal"]["Service"].Size() > 1 && s["Principal"].MemberCount() == 1) {
-        int n = 0;
-        for (auto& p : s["Principal"]["Service"].GetArray()) {
-          Value copy(s, a);
-          copy["Principal"]["Service"] = Value(p, a);
-          if (copy.HasMember("Sid"))
-            copy["Sid"] = str(fmt::format("{}Part{}", s["Sid"].GetString(), n), a);
-          ++n;
-          out.PushBack(copy, a);
-        }
-        changed = true;
-      } else {
-        out.PushBack(Value(s, a), a);
-      }
-    }
-    d["Statement"] = out;
-    return changed;
+    return split_statements(
+        d, a,
+        [](Value& s) -> Value* {
+          const bool split =
+              is_allow(s) && names_guardduty(s) && s["Principal"]["Service"].IsArray() &&
+              s["Principal"]["Service"].Size() > 1 && s["Principal"].MemberCount() == 1;
+          return split ? &s["Principal"]["Service"] : nullptr;
+        },
+        [](Value& copy) -> Value& { return copy["Principal"]["Service"]; });
   });
   add("split-statement-per-action", [](Document& d, auto& a, const Context&) {
-    if (!d["Statement"].IsArray()) return false;
-    Value out(rapidjson::kArrayType);
-    bool changed = false;
-    for (auto& s : d["Statement"].GetArray()) {
-      if (s.HasMember("Action") && s["Action"].IsArray() && s["Action"].Size() > 1) {
-        int n = 0;
-        for (auto& act : s["Action"].GetArray()) {
-          Value copy(s, a);
-          copy["Action"] = Value(act, a);
-          if (copy.HasMember("Sid") && copy["Sid"].IsString())
-            copy["Sid"] = str(fmt::format("{}A{}", s["Sid"].GetString(), n), a);
-          ++n;
-          out.PushBack(copy, a);
-        }
-        changed = true;
-      } else {
-        out.PushBack(Value(s, a), a);
-      }
-    }
-    d["Statement"] = out;
-    return changed;
+    return split_statements(
+        d, a,
+        [](Value& s) -> Value* {
+          const bool split =
+              s.HasMember("Action") && s["Action"].IsArray() && s["Action"].Size() > 1;
+          return split ? &s["Action"] : nullptr;
+        },
+        [](Value& copy) -> Value& { return copy["Action"]; });
   });
   add("resource-string-to-list", [](Document& d, auto& a, const Context&) {
     return map_member(statements(d), "Resource", to_list, a);

@@ -134,14 +134,6 @@ struct TempDir {
   TempDir& operator=(const TempDir&) = delete;
 };
 
-struct CurrentDirectory {
-  fs::path saved = fs::current_path();
-  explicit CurrentDirectory(const fs::path& dir) { fs::current_path(dir); }
-  ~CurrentDirectory() { fs::current_path(saved); }
-  CurrentDirectory(const CurrentDirectory&) = delete;
-  CurrentDirectory& operator=(const CurrentDirectory&) = delete;
-};
-
 // The findings of one `check` run, as comparable lines (JSON output).
 std::multiset<std::string> run(std::vector<std::string> args) {
   args.insert(args.begin(), {"gd-export-lint", "check", "--format", "json", "--fail-on", "never"});
@@ -171,7 +163,7 @@ TEST_CASE("one verdict: directory, named files, one changed file and configured 
     all.push_back(std::move(c));
   REQUIRE(all.size() >= 25);
   TempDir temp("one-verdict");
-  CurrentDirectory in_temp(temp.path);
+  gdl::test::CurrentDirectory in_temp(temp.path);
   for (const SetupCase& c : all) {
     CAPTURE(c.dir.string());
     // The setup in a directory of its own, its settings beside it.

@@ -19,4 +19,15 @@ inline std::string read_file(const std::filesystem::path& path) {
   return buffer.str();
 }
 
+// Changes the current directory for a scope.
+struct CurrentDirectory {
+  std::filesystem::path saved = std::filesystem::current_path();
+  explicit CurrentDirectory(const std::filesystem::path& dir) {
+    std::filesystem::current_path(dir);
+  }
+  ~CurrentDirectory() { std::filesystem::current_path(saved); }
+  CurrentDirectory(const CurrentDirectory&) = delete;
+  CurrentDirectory& operator=(const CurrentDirectory&) = delete;
+};
+
 }  // namespace gdl::test

@@ -103,24 +103,21 @@ std::optional<std::string> only_account_named(const json::Value& root) {
 // template's values name, if they name exactly one.
 std::optional<std::string> only_regional_principal(const json::Value& root) {
   std::optional<std::string> found;
-  std::vector<const json::Value*> pending{&root};
-  while (!pending.empty()) {
-    const json::Value* v = pending.back();
-    pending.pop_back();
-    for (const json::Value& item : v->items) pending.push_back(&item);
-    for (const json::Member& m : v->members) pending.push_back(&m.value);
-    if (!v->is_string()) continue;
-    const std::string_view text = v->text;
+  bool several = false;
+  json::for_each_value(root, [&](const json::Value& v) {
+    if (!v.is_string() || several) return;
+    const std::string_view text = v.text;
     for (std::size_t at = text.find("guardduty."); at != std::string_view::npos;
          at = text.find("guardduty.", at + 10)) {
       const std::size_t end = text.find(".amazonaws.com", at + 10);
       if (end == std::string_view::npos) break;
       const std::string_view region = text.substr(at + 10, end - at - 10);
       if (!exportcfg::is_region(region)) continue;
-      if (found && *found != region) return std::nullopt;
+      if (found && *found != region) several = true;
       found = std::string(region);
     }
-  }
+  });
+  if (several) return std::nullopt;
   return found;
 }
 

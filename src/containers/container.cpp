@@ -109,25 +109,20 @@ bool is_policy_variable(std::string_view inner) {
 // CDK/Jinja-rendered file: "arn:aws:s3:::${guardduty_bucket}/*"): values unknown offline.
 void find_interpolations(const json::Value& root, std::vector<Span>& spans,
                          std::vector<std::string>& names) {
-  std::vector<const json::Value*> pending{&root};
-  while (!pending.empty()) {
-    const json::Value* v = pending.back();
-    pending.pop_back();
-    for (const json::Value& item : v->items) pending.push_back(&item);
-    for (const json::Member& m : v->members) pending.push_back(&m.value);
-    if (!v->is_string()) continue;
-    const std::string& text = v->text;
+  json::for_each_value(root, [&](const json::Value& v) {
+    if (!v.is_string()) return;
+    const std::string& text = v.text;
     for (std::size_t open = text.find("${"); open != std::string::npos;
          open = text.find("${", open + 2)) {
       const std::size_t close = text.find('}', open);
       if (close == std::string::npos) break;
       const std::string_view inner = std::string_view(text).substr(open + 2, close - open - 2);
       if (is_policy_variable(inner)) continue;
-      spans.push_back(v->span);
+      spans.push_back(v.span);
       if (names.size() < 3) names.emplace_back(text.substr(open, close - open + 1));
       break;
     }
-  }
+  });
   std::sort(spans.begin(), spans.end(), [](Span a, Span b) { return a.begin < b.begin; });
 }
 

@@ -237,36 +237,26 @@ bool match_symbolic(std::string_view symbolic, std::string_view given,
   }
 }
 
-void replace_in_tree(json::Value& v, const std::string& from, const std::string& to) {
-  std::vector<json::Value*> pending{&v};
-  while (!pending.empty()) {
-    json::Value* at = pending.back();
-    pending.pop_back();
-    if (at->is_string()) replace_whole_words(at->text, from, to);
-    for (json::Value& item : at->items) pending.push_back(&item);
-    for (json::Member& m : at->members) pending.push_back(&m.value);
-  }
+void replace_in_tree(json::Value& root, const std::string& from, const std::string& to) {
+  json::for_each_value(root, [&](json::Value& v) {
+    if (v.is_string()) replace_whole_words(v.text, from, to);
+  });
 }
 
 // Whether `token` is written in an aws:SourceAccount or aws:SourceArn value of the tree.
 bool in_source_condition(const json::Value& root, const std::string& token) {
-  std::vector<const json::Value*> pending{&root};
-  while (!pending.empty()) {
-    const json::Value* at = pending.back();
-    pending.pop_back();
-    for (const json::Value& item : at->items) pending.push_back(&item);
-    for (const json::Member& m : at->members) {
-      pending.push_back(&m.value);
-      if (!iequals(m.key, "aws:SourceAccount") && !iequals(m.key, "aws:SourceArn")) continue;
-      std::vector<const json::Value*> values{&m.value};
-      for (const json::Value& item : m.value.items) values.push_back(&item);
-      for (const json::Value* v : values) {
-        std::string text = v->text;
-        if (v->is_string() && replace_whole_words(text, token, "")) return true;
-      }
+  bool found = false;
+  json::for_each_value(root, [&](const json::Value& at) {
+    for (const json::Member& m : at.members) {
+      if (found || (!iequals(m.key, "aws:SourceAccount") && !iequals(m.key, "aws:SourceArn")))
+        continue;
+      json::for_each_value(m.value, [&](const json::Value& v) {
+        std::string text = v.text;
+        if (v.is_string() && replace_whole_words(text, token, "")) found = true;
+      });
     }
-  }
-  return false;
+  });
+  return found;
 }
 
 }  // namespace

@@ -48,6 +48,20 @@ struct Member {
   Value value;
 };
 
+// Calls `visit(value)` for `root` and every value under it, depth first, without recursion (the
+// tree may come from hostile input). Works on const and mutable trees alike.
+template <typename Tree, typename Visit>
+void for_each_value(Tree& root, Visit&& visit) {
+  std::vector<Tree*> pending{&root};
+  while (!pending.empty()) {
+    Tree* v = pending.back();
+    pending.pop_back();
+    visit(*v);
+    for (auto& item : v->items) pending.push_back(&item);
+    for (auto& m : v->members) pending.push_back(&m.value);
+  }
+}
+
 // The bytes `root` takes written as compact JSON (what CloudFormation submits for a policy
 // written in a template). Iterative: the tree may come from hostile input.
 std::size_t compact_size(const Value& root);

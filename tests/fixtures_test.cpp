@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "export/settings.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/engine.h"
 #include "test_support.h"
 

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "report/report.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "test_support.h"
 
 namespace {

@@ -7,7 +7,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/engine.h"
 #include "rules/policy_rule.h"
 #include "rules/setup_rule.h"

@@ -24,7 +24,7 @@
 #include "export/settings.h"
 #include "report/baseline.h"
 #include "report/report.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/engine.h"
 #include "rules/scenario_rule.h"
 #include "rules/setup_rule.h"

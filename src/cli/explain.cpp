@@ -2,7 +2,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 
 namespace gdl::cli {
 

@@ -7,7 +7,7 @@
 
 #include "cli/scan.h"
 #include "json/parser.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "source/loader.h"
 
 namespace gdl::cli {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "export/settings.h"
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 
 namespace gdl::cli {
 

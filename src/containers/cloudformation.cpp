@@ -9,7 +9,7 @@
 
 #include "containers/json_string.h"
 #include "containers/yaml_reader.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 
 namespace gdl::containers {
 

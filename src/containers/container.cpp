@@ -8,7 +8,7 @@
 #include "containers/json_string.h"
 #include "containers/terraform.h"
 #include "json/parser.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "util/text.h"
 
 namespace gdl::containers {

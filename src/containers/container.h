@@ -13,7 +13,7 @@
 #include "documents/kind.h"
 #include "export/settings.h"
 #include "json/value.h"
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 #include "source/source_file.h"
 
 namespace gdl::containers {

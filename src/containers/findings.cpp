@@ -7,7 +7,7 @@
 #include <map>
 
 #include "containers/json_string.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "util/text.h"
 
 namespace gdl::containers {

@@ -8,7 +8,7 @@
 
 #include "containers/container.h"
 #include "policy/model.h"
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 
 namespace gdl::containers {
 

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "containers/json_string.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 
 namespace gdl::containers {
 

@@ -7,7 +7,7 @@
 #include <array>
 #include <map>
 
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 
 // libyaml's event parser rather than a DOM library: it is iterative (no recursion, so hostile
 // nesting cannot overflow the stack), streams (memory is our own tree), and gives every node

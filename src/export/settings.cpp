@@ -6,7 +6,7 @@
 
 #include "iam/wildcard.h"
 #include "json/parser.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 
 namespace gdl::exportcfg {
 

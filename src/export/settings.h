@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "json/value.h"
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 
 namespace gdl::exportcfg {
 

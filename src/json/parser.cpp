@@ -10,7 +10,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "util/text.h"
 
 namespace gdl::json {

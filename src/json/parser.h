@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "json/value.h"
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 #include "source/source_file.h"
 
 namespace gdl::json {

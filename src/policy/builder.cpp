@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "util/text.h"
 
 namespace gdl::policy {

@@ -8,7 +8,7 @@
 
 #include "json/value.h"
 #include "policy/model.h"
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 
 namespace gdl::policy {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 
 namespace gdl {
 

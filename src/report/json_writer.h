@@ -8,7 +8,7 @@
 #include <ostream>
 #include <string_view>
 
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 #include "util/text.h"
 
 namespace gdl {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 #include "source/source_file.h"
 
 namespace gdl {

@@ -7,7 +7,7 @@
 
 #include "report/json_writer.h"
 #include "report/report.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 
 namespace gdl {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/export_support.h"
 
 namespace gdl::support {

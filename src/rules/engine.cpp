@@ -10,7 +10,7 @@
 #include "export/setup.h"
 #include "json/parser.h"
 #include "policy/builder.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/policy_rule.h"
 #include "rules/setup_rule.h"
 #include "util/text.h"

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "iam/wildcard.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "util/text.h"
 
 namespace gdl::support {

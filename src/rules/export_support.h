@@ -7,7 +7,7 @@
 
 #include "export/setup.h"
 #include "iam/evaluator.h"
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 #include "rules/setup_rule.h"
 
 namespace gdl::support {

@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/export_support.h"
 #include "rules/iam_data.h"
 #include "rules/setup_rule.h"

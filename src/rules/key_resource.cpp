@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "iam/wildcard.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/export_support.h"
 #include "rules/setup_rule.h"
 

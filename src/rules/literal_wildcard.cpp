@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "iam/conditions.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/policy_rule.h"
 
 namespace gdl {

@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/policy_rule.h"
 #include "util/text.h"
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "policy/model.h"
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 
 namespace gdl {
 

@@ -4,7 +4,7 @@
 
 #include <unordered_map>
 
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/policy_rule.h"
 
 namespace gdl {

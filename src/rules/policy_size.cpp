@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/setup_rule.h"
 
 namespace gdl {

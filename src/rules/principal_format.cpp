@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "iam/wildcard.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/policy_rule.h"
 
 namespace gdl {

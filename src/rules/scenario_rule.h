@@ -13,7 +13,7 @@
 #include <memory>
 #include <vector>
 
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/setup_rule.h"
 
 namespace gdl {

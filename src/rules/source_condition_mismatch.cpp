@@ -13,7 +13,7 @@
 
 #include "iam/conditions.h"
 #include "iam/wildcard.h"
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 #include "rules/export_support.h"
 #include "rules/setup_rule.h"
 #include "util/text.h"

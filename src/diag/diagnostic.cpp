@@ -1,4 +1,4 @@
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 
 #include <algorithm>
 #include <cstdint>

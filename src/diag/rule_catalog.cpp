@@ -1,4 +1,4 @@
-#include "report/rule_catalog.h"
+#include "diag/rule_catalog.h"
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>

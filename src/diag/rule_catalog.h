@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "report/diagnostic.h"
+#include "diag/diagnostic.h"
 
 namespace gdl {
 

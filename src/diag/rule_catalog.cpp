@@ -9,13 +9,10 @@
 #include <iostream>
 #include <vector>
 
+#include "source/embedded.h"
 #include "util/text.h"
 
 namespace gdl {
-namespace embedded {
-std::span<const std::string_view> rule_files();
-}
-
 namespace {
 
 [[noreturn]] void metadata_defect(std::string_view what) {

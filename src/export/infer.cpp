@@ -25,7 +25,7 @@
 #include "export/setup.h"
 #include "iam/conditions.h"
 #include "iam/wildcard.h"
-#include "rules/iam_data.h"
+#include "iam/iam_data.h"
 #include "util/text.h"
 
 namespace gdl::exportcfg {

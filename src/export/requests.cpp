@@ -8,7 +8,7 @@
 
 #include "export/setup.h"
 #include "json/parser.h"
-#include "rules/iam_data.h"
+#include "iam/iam_data.h"
 
 namespace gdl::exportcfg {
 

@@ -8,7 +8,7 @@
 #include "iam/wildcard.h"
 #include "policy/builder.h"
 #include "diag/rule_catalog.h"
-#include "rules/iam_data.h"
+#include "iam/iam_data.h"
 #include "rules/policy_rule.h"
 
 namespace gdl {

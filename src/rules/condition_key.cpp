@@ -5,7 +5,7 @@
 
 #include "policy/builder.h"
 #include "diag/rule_catalog.h"
-#include "rules/iam_data.h"
+#include "iam/iam_data.h"
 #include "rules/policy_rule.h"
 
 namespace gdl {

@@ -12,7 +12,7 @@
 
 #include "diag/rule_catalog.h"
 #include "rules/export_support.h"
-#include "rules/iam_data.h"
+#include "iam/iam_data.h"
 #include "rules/setup_rule.h"
 
 namespace gdl {

@@ -8,7 +8,7 @@
 #include <unordered_set>
 
 #include "diag/rule_catalog.h"
-#include "rules/iam_data.h"
+#include "iam/iam_data.h"
 #include "rules/policy_rule.h"
 
 namespace gdl {

@@ -12,12 +12,9 @@
 #include "iam/request_json.h"
 #include "json/parser.h"
 #include "rules/export_support.h"
+#include "source/embedded.h"
 
 namespace gdl {
-namespace embedded {
-std::span<const std::string_view> scenario_files();
-}
-
 namespace {
 
 using Vars = exportcfg::TemplateVars;

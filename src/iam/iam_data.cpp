@@ -1,17 +1,14 @@
-#include "rules/iam_data.h"
+#include "iam/iam_data.h"
 
 #include <algorithm>
 #include <map>
 #include <span>
 #include <unordered_map>
 
+#include "source/embedded.h"
 #include "util/text.h"
 
 namespace gdl {
-namespace embedded {
-std::string_view data_file(std::string_view name);
-}
-
 namespace data {
 
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "report/report.h"
-#include "rules/engine.h"
+#include "analysis/pipeline.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

@@ -15,7 +15,7 @@
 #include "containers/json_string.h"
 #include "json/parser.h"
 #include "policy/builder.h"
-#include "rules/engine.h"
+#include "analysis/pipeline.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;

@@ -24,7 +24,7 @@
 
 #include "export/settings.h"
 #include "diag/rule_catalog.h"
-#include "rules/engine.h"
+#include "analysis/pipeline.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;

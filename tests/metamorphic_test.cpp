@@ -29,7 +29,7 @@
 #include "iam/evaluator.h"
 #include "json/parser.h"
 #include "policy/builder.h"
-#include "rules/engine.h"
+#include "analysis/pipeline.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;

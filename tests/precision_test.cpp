@@ -19,7 +19,7 @@
 
 #include "cli/cli.h"
 #include "export/settings.h"
-#include "rules/engine.h"
+#include "analysis/pipeline.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;

@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "diag/rule_catalog.h"
-#include "rules/engine.h"
+#include "analysis/pipeline.h"
 #include "rules/policy_rule.h"
 #include "rules/setup_rule.h"
 

@@ -1,33 +1,24 @@
 // `gd-export-lint check`: load each input, lint it, render the report, choose the exit code.
 
-#include <fmt/format.h>
-#include <unistd.h>
+#include "analysis/check.h"
 
-#include <atomic>
-#include <chrono>
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
-#include <set>
 #include <sstream>
-#include <thread>
 #include <variant>
 
-#include "analysis/setup_plan.h"
+#include "analysis/baseline.h"
+#include "analysis/pipeline.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "cli/project_config.h"
-#include "cli/scan.h"
-#include "containers/container.h"
+#include "diag/rule_catalog.h"
 #include "export/settings.h"
 #include "report/baseline.h"
 #include "report/report.h"
-#include "diag/rule_catalog.h"
-#include "rules/engine.h"
-#include "rules/scenario_rule.h"
-#include "rules/setup_rule.h"
 #include "source/loader.h"
 
 namespace gdl::cli {
@@ -190,308 +181,20 @@ std::optional<std::string> apply_flags(const CheckArgs& args, exportcfg::ExportS
   return std::nullopt;
 }
 
-std::string origin_text(const exportcfg::Origin& origin) {
-  switch (origin.kind) {
-    case exportcfg::Origin::Kind::flag:
-      return origin.detail;
-    case exportcfg::Origin::Kind::config:
-      return "config " + origin.detail;
-    case exportcfg::Origin::Kind::inferred:
-      return "inferred from " + origin.detail;
-    case exportcfg::Origin::Kind::assumed:
-      return "assumed: " + origin.detail;
-    case exportcfg::Origin::Kind::unset:
-      return "unset";
-  }
-  return "unset";
-}
-
-std::vector<ReportSetting> describe_settings(const exportcfg::ExportSettings& s) {
-  std::vector<ReportSetting> out;
-  // A stand-in is never shown as a fact: an assumed value is shown as its placeholder.
-  auto add = [&out](std::string_view name, const exportcfg::Value& v) {
-    if (!v.known()) return;
-    std::string value = v.get();
-    if (v.origin.stand_in && !value.empty()) {
-      value = name == "account"              ? "<ACCOUNT_ID>"
-              : name == "bucket"             ? "<BUCKET>"
-              : name == "kmsKeyArn"          ? "<KEY_ARN>"
-              : name.starts_with("detector") ? "<DETECTOR_ID>"
-                                             : "<" + std::string(name) + ">";
-    }
-    out.push_back({std::string(name), std::move(value), origin_text(v.origin)});
-  };
-  add("account", s.account);
-  std::string regions;
-  for (const std::string& r : s.regions) regions += (regions.empty() ? "" : ",") + r;
-  if (s.regions_origin.stand_in) regions = "<REGION>";
-  out.push_back({"regions", regions, origin_text(s.regions_origin)});
-  for (const auto& [region, id] : s.detector_ids) add(fmt::format("detector {}", region), id);
-  add("detectorId", s.detector_id);
-  add("bucket", s.bucket);
-  add("prefix", s.prefix);
-  add("bucketRegion", s.bucket_region);
-  add("bucketAccount", s.bucket_account);
-  add("kmsKeyArn", s.key_arn);
-  return out;
-}
-
 }  // namespace
-
-// Loads `--rules DIR`: every *.json there is a scenario rule. Returns false on any problem, after
-// printing it with its position.
-bool load_scenario_rules(const std::string& dir, LintOptions& options, std::ostream& err) {
-  std::error_code ec;
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
-  }
-  if (ec) {
-    err << fmt::format("gd-export-lint: error: --rules {}: {}\n", dir, ec.message());
-    return false;
-  }
-  std::sort(files.begin(), files.end());
-  Report problems;
-  for (const auto& file : files) {
-    LoadResult loaded = load_source(file.string());
-    if (auto* error = std::get_if<LoadError>(&loaded)) {
-      err << fmt::format("gd-export-lint: error: cannot read {}: {}\n", error->path,
-                         error->message);
-      return false;
-    }
-    auto source = std::move(std::get<std::unique_ptr<SourceFile>>(loaded));
-    RuleInfo info;
-    auto rule = read_scenario_rule(*source, info, problems.diagnostics);
-    if (rule && !register_rule(info)) {
-      problems.diagnostics.push_back(make_diagnostic(
-          "GD004", make_location(*source, {0, 0}),
-          fmt::format("scenario rule: the id {} or name {} is already taken", info.id, info.name)));
-      rule.reset();
-    }
-    if (rule) options.extra_rules.push_back(std::move(rule));
-    problems.sources.emplace(source->path(), std::move(source));
-  }
-  if (problems.diagnostics.empty()) return true;
-  write_text(problems, {.color = false, .quiet = true}, err);
-  err << fmt::format("gd-export-lint: error: --rules {} holds invalid scenario rules\n", dir);
-  return false;
-}
-
-constexpr std::uintmax_t kMaxSiblingBytes = 1024 * 1024;
-
-// The outcome of one work item (a directory's setups, or a configured setup).
-struct Outcome {
-  std::vector<std::unique_ptr<SourceFile>> sources;  // kept only when they have findings
-  std::vector<Diagnostic> diagnostics;
-  std::vector<std::string> notes;
-  std::vector<InputError> errors;
-  std::size_t checked = 0;
-  std::size_t skipped = 0;
-  std::size_t setups = 0;
-  std::optional<LintResult> last;  // the settings of the last setup, for --verbose
-};
-
-// Reads a work item's files and checks its setups: a directory's templates and plans each on
-// their own, its other inputs together; a configured setup's documents together.
-Outcome check_item(const analysis::WorkItem& item, const exportcfg::ExportSettings& defaults,
-                   const ProjectConfig* config, const LintOptions& options, bool keep_sources,
-                   std::size_t max_bytes) {
-  Outcome o;
-  struct Loaded {
-    std::unique_ptr<SourceFile> source;
-    bool context = false;  // a sibling read for its setup
-  };
-  std::vector<Loaded> loaded;
-  auto load = [&](const std::string& path, bool context) {
-    // A sibling is read only when it could be a policy or a module file: no key (32 KB) or
-    // bucket policy (20 KB), CLI output or .tf file comes near 1 MB, and a named file must not
-    // cost the reading of every big file beside it.
-    if (context) {
-      std::error_code ec;
-      const auto size = std::filesystem::file_size(path, ec);
-      if (ec || size > kMaxSiblingBytes) return;
-    }
-    LoadResult result = load_source(path, max_bytes);
-    if (auto* error = std::get_if<LoadError>(&result)) {
-      if (!context) o.errors.push_back({error->path, error->message});
-      return;
-    }
-    auto source = std::move(std::get<std::unique_ptr<SourceFile>>(result));
-    if (!containers::looks_like_input(source->path(), source->text())) {
-      if (context) return;
-      ++o.skipped;
-      if (std::find(item.named.begin(), item.named.end(), path) != item.named.end()) {
-        o.notes.push_back(fmt::format(
-            "{}: holds no policy and none of the resources read (no Statement or Effect): "
-            "skipped",
-            source->path()));
-      }
-      return;
-    }
-    // A template or plan beside a named file is a setup of its own, not the named file's.
-    if (context && containers::stands_alone(source->path(), source->text())) return;
-    loaded.push_back({std::move(source), context});
-  };
-  for (const std::string& path : item.paths) load(path, false);
-  for (const std::string& path : item.context) load(path, true);
-
-  exportcfg::ExportSettings settings = defaults;
-  if (item.configured && config != nullptr)
-    exportcfg::merge_settings(settings, config->setups[*item.configured].settings);
-  std::vector<std::vector<const SourceFile*>> setups;
-  std::vector<const SourceFile*> together;
-  for (const Loaded& l : loaded) {
-    if (item.directory && !l.context &&
-        containers::stands_alone(l.source->path(), l.source->text())) {
-      setups.push_back({l.source.get()});
-    } else {
-      together.push_back(l.source.get());
-    }
-  }
-  // Siblings read for a named file belong to its setup: without a named or scanned file among
-  // them (a named template stands alone), they are not checked at all.
-  const bool any_reported = std::any_of(together.begin(), together.end(), [&](const SourceFile* f) {
-    return std::any_of(loaded.begin(), loaded.end(),
-                       [f](const Loaded& l) { return l.source.get() == f && !l.context; });
-  });
-  if (any_reported) setups.push_back(std::move(together));
-  std::set<std::string> reported;
-  for (const Loaded& l : loaded) {
-    if (!l.context) reported.insert(l.source->path());
-  }
-  LintOptions item_options = options;
-  if (item.configured) item_options.export_declared = true;
-  for (const auto& setup : setups) {
-    LintResult result = lint_setup(setup, settings, item_options);
-    ++o.setups;
-    // Findings in a sibling read for context count when it is one of the export's documents.
-    std::set<std::string> shown = reported;
-    if (result.export_setup)
-      shown.insert(result.document_paths.begin(), result.document_paths.end());
-    for (const SourceFile* source : setup) {
-      if (shown.contains(source->path())) ++o.checked;
-    }
-    for (Diagnostic& d : result.diagnostics) {
-      if (shown.contains(d.location.file)) o.diagnostics.push_back(std::move(d));
-    }
-    o.notes.insert(o.notes.end(), result.notes.begin(), result.notes.end());
-    result.diagnostics.clear();
-    o.last = std::move(result);
-  }
-  for (Loaded& l : loaded) {
-    const bool has_findings =
-        std::any_of(o.diagnostics.begin(), o.diagnostics.end(),
-                    [&](const Diagnostic& d) { return d.location.file == l.source->path(); });
-    if (keep_sources && has_findings) o.sources.push_back(std::move(l.source));
-  }
-  return o;
-}
-
-// Checks the work items `jobs` at a time. Results are merged in item order, so the output does
-// not depend on the thread count; a clean file's text is released at once.
-void check_items(const std::vector<analysis::WorkItem>& items,
-                 const exportcfg::ExportSettings& settings, const ProjectConfig* config,
-                 const LintOptions& options, unsigned jobs, bool progress_allowed,
-                 bool keep_sources, std::size_t max_bytes, Report& report, std::ostream& err) {
-  std::vector<Outcome> outcomes(items.size());
-  std::atomic<std::size_t> next{0};
-  std::atomic<std::size_t> done{0};
-  std::size_t files = 0;
-  for (const auto& item : items) files += item.paths.size();
-  const bool progress = progress_allowed && ::isatty(STDERR_FILENO) == 1 && files >= 500;
-  std::mutex progress_mutex;
-  const auto started = std::chrono::steady_clock::now();
-  auto work = [&] {
-    for (std::size_t i = next++; i < items.size(); i = next++) {
-      outcomes[i] = check_item(items[i], settings, config, options, keep_sources, max_bytes);
-      const std::size_t finished = (done += items[i].paths.size());
-      if (progress) {
-        const std::lock_guard lock(progress_mutex);
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        err << fmt::format("\r{}/{} files ({:.0f} files/s)", finished, files,
-                           seconds > 0 ? static_cast<double>(finished) / seconds : 0.0)
-            << std::flush;
-      }
-    }
-  };
-  const unsigned threads = std::max(1U, jobs == 0 ? std::thread::hardware_concurrency() : jobs);
-  {
-    std::vector<std::jthread> helpers;
-    for (unsigned t = 1; t < threads && t < items.size(); ++t) helpers.emplace_back(work);
-    work();
-  }
-  if (progress) err << "\r" << std::string(40, ' ') << "\r" << std::flush;
-  std::size_t setups = 0;
-  const LintResult* only = nullptr;
-  for (Outcome& o : outcomes) {
-    report.input_errors.insert(report.input_errors.end(), o.errors.begin(), o.errors.end());
-    report.files_skipped += o.skipped;
-    report.files_checked += o.checked;
-    report.diagnostics.insert(report.diagnostics.end(),
-                              std::make_move_iterator(o.diagnostics.begin()),
-                              std::make_move_iterator(o.diagnostics.end()));
-    report.notes.insert(report.notes.end(), o.notes.begin(), o.notes.end());
-    for (auto& source : o.sources) {
-      const std::string path = source->path();
-      report.sources.emplace(path, std::move(source));
-    }
-    setups += o.setups;
-    if (o.last) only = &*o.last;
-  }
-  // --verbose and the JSON output show the settings when the run checked one setup.
-  if (setups == 1 && only != nullptr) {
-    report.settings = describe_settings(only->settings);
-    // Settings taken from a template show its symbols, not the stand-ins checked for them.
-    for (ReportSetting& setting : report.settings) {
-      for (const auto& [value, symbol] : only->stand_ins) {
-        for (std::string* text : {&setting.name, &setting.value}) {
-          for (std::size_t at = text->find(value); at != std::string::npos;
-               at = text->find(value, at + symbol.size()))
-            text->replace(at, value.size(), symbol);
-        }
-      }
-    }
-  }
-}
-
-// The configured setups' documents as paths to open, relative to here when they are below it.
-std::vector<analysis::ConfiguredSetup> configured_setups(const ProjectConfig& config) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path here = fs::current_path(ec);
-  std::vector<analysis::ConfiguredSetup> setups;
-  for (const Setup& setup : config.setups) {
-    analysis::ConfiguredSetup c{setup.name, {}, setup.settings};
-    for (const std::string& doc : setup.documents) {
-      fs::path path = (config.directory / doc).lexically_normal();
-      if (!ec && path.is_absolute()) {
-        const fs::path relative = path.lexically_relative(here);
-        if (!relative.empty() && *relative.begin() != "..") path = relative;
-      }
-      c.documents.push_back(path.string());
-    }
-    setups.push_back(std::move(c));
-  }
-  return setups;
-}
-
-// Rules from --rules belong to one run: they leave the catalog when it ends.
-struct RuntimeRules {
-  explicit RuntimeRules(const LintOptions& o) : options(o) {}
-  const LintOptions& options;
-  ~RuntimeRules() {
-    for (const auto& rule : options.extra_rules) unregister_rule(rule->id());
-  }
-  RuntimeRules(const RuntimeRules&) = delete;
-  RuntimeRules& operator=(const RuntimeRules&) = delete;
-};
 
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty) {
   LintOptions lint_options;
-  const RuntimeRules runtime_rules{lint_options};
-  if (!args.rules_dir.empty() && !load_scenario_rules(args.rules_dir, lint_options, err))
-    return kExitUsage;
+  const analysis::ScenarioRulesScope scenario_rules{lint_options};
+  if (!args.rules_dir.empty()) {
+    Report problems;
+    std::string error;
+    if (!analysis::load_scenario_rules(args.rules_dir, lint_options, problems, error)) {
+      write_text(problems, {.color = false, .quiet = true}, err);
+      err << fmt::format("gd-export-lint: error: {}\n", error);
+      return kExitUsage;
+    }
+  }
   for (const std::string& name : args.disable) {
     const RuleInfo* rule = find_rule(name);
     if (rule == nullptr) {
@@ -514,7 +217,7 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   Report report;
   bool settings_invalid = false;
   exportcfg::ExportSettings settings;
-  ProjectConfigResult project = load_project_config(args.project_config);
+  analysis::ProjectConfigResult project = analysis::load_project_config(args.project_config);
   if (!project.diagnostics.empty()) {
     Report problems;
     problems.diagnostics = std::move(project.diagnostics);
@@ -546,37 +249,19 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     return kExitUsage;
   }
 
-  ScanOptions scan_options;
-  if (project.config && !project.config->include.empty())
-    scan_options.include = project.config->include;
-  if (project.config) scan_options.exclude = project.config->exclude;
-  if (!args.include.empty()) scan_options.include = args.include;
-  if (!args.exclude.empty()) scan_options.exclude = args.exclude;
-  Discovered found = discover(args.paths, scan_options);
-  report.input_errors = std::move(found.errors);
-  if (!settings_invalid) {
-    analysis::PlanInput plan;
-    plan.named = std::move(found.named);
-    plan.scanned = std::move(found.scanned);
-    if (project.config) plan.configured = configured_setups(*project.config);
-    plan.scan_filter = [&scan_options](const std::string& path) {
-      return scan_accepts(scan_options, path);
-    };
-    const std::vector<analysis::WorkItem> items = analysis::plan_setups(plan);
-    check_items(items, settings, project.config ? &*project.config : nullptr, lint_options,
-                args.jobs, &err == &std::cerr, args.format == "text",
-                args.max_size_mb * 1024 * 1024, report, err);
-  }
-  if (project.config) apply_project_rules(*project.config, report.diagnostics);
-  std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), diagnostic_less);
-  // A document in two configured setups is checked in both: one finding is reported once.
-  report.diagnostics.erase(std::unique(report.diagnostics.begin(), report.diagnostics.end(),
-                                       [](const Diagnostic& a, const Diagnostic& b) {
-                                         return a.location.file == b.location.file &&
-                                                a.location.span == b.location.span &&
-                                                a.rule_id == b.rule_id && a.message == b.message;
-                                       }),
-                           report.diagnostics.end());
+  analysis::CheckRequest request;
+  request.paths = args.paths;
+  request.settings = settings;
+  request.options = &lint_options;
+  request.project = project.config ? &*project.config : nullptr;
+  if (!args.include.empty()) request.include = args.include;
+  request.exclude = args.exclude;
+  request.jobs = args.jobs;
+  request.progress = &err == &std::cerr ? &err : nullptr;
+  request.keep_sources = args.format == "text";
+  request.max_bytes = args.max_size_mb * 1024 * 1024;
+  request.settings_invalid = settings_invalid;
+  analysis::check(request, report);
 
   if (!args.write_baseline.empty() &&
       !write_file_atomically(args.write_baseline, baseline_json(report.diagnostics), err)) {

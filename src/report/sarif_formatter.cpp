@@ -5,9 +5,9 @@
 
 #include <map>
 
+#include "diag/rule_catalog.h"
 #include "report/json_writer.h"
 #include "report/report.h"
-#include "diag/rule_catalog.h"
 
 namespace gdl {
 namespace {

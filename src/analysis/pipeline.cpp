@@ -1,4 +1,4 @@
-#include "rules/engine.h"
+#include "analysis/pipeline.h"
 
 #include <fmt/format.h>
 
@@ -7,10 +7,10 @@
 
 #include "containers/container.h"
 #include "containers/findings.h"
+#include "diag/rule_catalog.h"
 #include "export/setup.h"
 #include "json/parser.h"
 #include "policy/builder.h"
-#include "diag/rule_catalog.h"
 #include "rules/policy_rule.h"
 #include "rules/setup_rule.h"
 #include "util/text.h"

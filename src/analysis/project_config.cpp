@@ -1,16 +1,16 @@
-#include "cli/project_config.h"
+#include "analysis/project_config.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <variant>
 
-#include "cli/scan.h"
-#include "json/parser.h"
+#include "analysis/discover.h"
 #include "diag/rule_catalog.h"
+#include "json/parser.h"
 #include "source/loader.h"
 
-namespace gdl::cli {
+namespace gdl::analysis {
 
 namespace fs = std::filesystem;
 
@@ -305,4 +305,4 @@ void apply_project_rules(const ProjectConfig& config, std::vector<Diagnostic>& d
   }
 }
 
-}  // namespace gdl::cli
+}  // namespace gdl::analysis

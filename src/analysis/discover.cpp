@@ -1,10 +1,10 @@
-#include "cli/scan.h"
+#include "analysis/discover.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
 
-namespace gdl::cli {
+namespace gdl::analysis {
 
 namespace fs = std::filesystem;
 
@@ -88,4 +88,4 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
   return found;
 }
 
-}  // namespace gdl::cli
+}  // namespace gdl::analysis

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "export/settings.h"
 #include "diag/diagnostic.h"
+#include "export/settings.h"
 
-namespace gdl::cli {
+namespace gdl::analysis {
 
 struct Suppression {
   std::string path;                      // glob, relative to the configuration's directory
@@ -62,4 +62,4 @@ std::string relative_to(const ProjectConfig& config, const std::string& file);
 // Applies ignores (dropped), suppressions (marked) and severity overrides.
 void apply_project_rules(const ProjectConfig& config, std::vector<Diagnostic>& diagnostics);
 
-}  // namespace gdl::cli
+}  // namespace gdl::analysis

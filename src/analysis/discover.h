@@ -7,7 +7,7 @@
 
 #include "report/report.h"
 
-namespace gdl::cli {
+namespace gdl::analysis {
 
 struct ScanOptions {
   std::vector<std::string> include = {"*.json", "*.yaml", "*.yml", "*.template",
@@ -33,4 +33,4 @@ bool scan_accepts(const ScanOptions& options, const std::string& path);
 // Glob match: '*' and '?' within one path component, '**' across components.
 bool glob_match(std::string_view pattern, std::string_view path);
 
-}  // namespace gdl::cli
+}  // namespace gdl::analysis

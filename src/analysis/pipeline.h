@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "diag/diagnostic.h"
 #include "documents/kind.h"
 #include "export/settings.h"
-#include "diag/diagnostic.h"
 #include "source/source_file.h"
 
 namespace gdl {

@@ -1,0 +1,54 @@
+#pragma once
+// The run of `check`: the paths are scanned and grouped into export setups (setup_plan.h), the
+// setups checked `jobs` at a time, and the findings merged into one report in path order, with
+// the project configuration's ignores, suppressions and severities applied.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "analysis/pipeline.h"
+#include "analysis/project_config.h"
+#include "analysis/results.h"
+#include "export/settings.h"
+
+namespace gdl::analysis {
+
+struct CheckRequest {
+  std::vector<std::string> paths;      // files, directories, "-" for standard input
+  exportcfg::ExportSettings settings;  // the project's, --config and the flags, merged
+  const LintOptions* options = nullptr;
+  const ProjectConfig* project = nullptr;  // the project configuration, when there is one
+  std::vector<std::string> include;        // scan globs (empty: the project's, or the default)
+  std::vector<std::string> exclude;
+  unsigned jobs = 0;                 // 0: one per core
+  std::ostream* progress = nullptr;  // where a long scan shows its progress (a terminal)
+  bool keep_sources = false;         // keep the text of files with findings (text format)
+  std::size_t max_bytes = 0;         // inputs larger than this are refused
+  bool settings_invalid = false;     // --config was invalid: only the inputs are listed
+};
+
+// Checks what the request names; adds to `report` (which may already hold --config findings).
+void check(const CheckRequest& request, Report& report);
+
+// The settings a run used, as the text and JSON outputs show them (stand-ins as placeholders).
+std::vector<ReportSetting> describe_settings(const exportcfg::ExportSettings& settings);
+
+// Loads `--rules DIR`: every *.json there is a scenario rule, registered for this run. On a
+// problem returns false with `error` set; the rules' own problems are in `problems`.
+bool load_scenario_rules(const std::string& dir, LintOptions& options, Report& problems,
+                         std::string& error);
+
+// Rules from --rules belong to one run: they leave the catalog when it ends.
+class ScenarioRulesScope {
+ public:
+  explicit ScenarioRulesScope(const LintOptions& options) : options_(options) {}
+  ~ScenarioRulesScope();
+  ScenarioRulesScope(const ScenarioRulesScope&) = delete;
+  ScenarioRulesScope& operator=(const ScenarioRulesScope&) = delete;
+
+ private:
+  const LintOptions& options_;
+};
+
+}  // namespace gdl::analysis

@@ -1,0 +1,35 @@
+#include "analysis/results.h"
+
+namespace gdl {
+
+Summary Report::summary() const {
+  Summary s;
+  s.files = files_checked;
+  s.skipped = files_skipped;
+  s.baselined = baselined;
+  for (const Diagnostic& d : diagnostics) {
+    if (d.suppression_reason) {
+      ++s.suppressed;
+      continue;
+    }
+    switch (d.severity) {
+      case Severity::error:
+        ++s.errors;
+        break;
+      case Severity::warning:
+        ++s.warnings;
+        break;
+      case Severity::note:
+        ++s.notes;
+        break;
+    }
+  }
+  return s;
+}
+
+const SourceFile* Report::source(std::string_view path) const {
+  auto it = sources.find(path);
+  return it == sources.end() ? nullptr : it->second.get();
+}
+
+}  // namespace gdl

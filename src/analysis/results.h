@@ -1,0 +1,55 @@
+#pragma once
+// Everything one run found: the findings, the inputs that could not be read, the settings used
+// and how the inputs were read. The analysis fills it; the formatters (report/) render it.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "diag/diagnostic.h"
+#include "source/source_file.h"
+
+namespace gdl {
+
+struct InputError {
+  std::string path;
+  std::string message;
+};
+
+// One export setting as used by the run, and where it came from ("--account", "inferred from
+// bucket-policy.json:12:7 (aws:SourceAccount)", "assumed: ...").
+struct ReportSetting {
+  std::string name;
+  std::string value;
+  std::string origin;
+};
+
+struct Summary {
+  std::size_t files = 0;
+  std::size_t skipped = 0;
+  std::size_t baselined = 0;
+  std::size_t suppressed = 0;  // counted apart from errors, warnings and notes
+  std::size_t errors = 0;
+  std::size_t warnings = 0;
+  std::size_t notes = 0;
+};
+
+struct Report {
+  std::vector<Diagnostic> diagnostics;  // sorted by file and position
+  std::vector<InputError> input_errors;
+  // Sources by display path, so the text formatter can show the offending line.
+  std::map<std::string, std::unique_ptr<SourceFile>, std::less<>> sources;
+  std::size_t files_checked = 0;
+  std::size_t files_skipped = 0;        // scanned JSON files that are not policies
+  std::size_t baselined = 0;            // findings hidden by --baseline
+  std::vector<ReportSetting> settings;  // the export settings of the setup, when there is one
+  // For --verbose: how containers were read (stand-ins for template values, values unknown
+  // offline, policies that are not plain JSON).
+  std::vector<std::string> notes;
+
+  [[nodiscard]] Summary summary() const;
+  [[nodiscard]] const SourceFile* source(std::string_view path) const;
+};
+
+}  // namespace gdl

@@ -5,7 +5,7 @@
 
 #include "export/settings.h"
 #include "report/baseline.h"
-#include "rules/scenario_rule.h"
+#include "checks/scenario_rule.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const gdl::SourceFile source("fuzz.json", std::string(reinterpret_cast<const char*>(data), size));

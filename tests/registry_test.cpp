@@ -9,8 +9,8 @@
 
 #include "diag/rule_catalog.h"
 #include "analysis/pipeline.h"
-#include "rules/policy_rule.h"
-#include "rules/setup_rule.h"
+#include "checks/policy_rule.h"
+#include "checks/setup_rule.h"
 
 TEST_CASE("registry and rule metadata agree") {
   std::multiset<std::string> registered;

@@ -19,8 +19,8 @@
 #include "analysis/setup_plan.h"
 #include "containers/container.h"
 #include "diag/rule_catalog.h"
-#include "rules/scenario_rule.h"
-#include "rules/setup_rule.h"
+#include "checks/scenario_rule.h"
+#include "checks/setup_rule.h"
 #include "source/loader.h"
 
 namespace gdl::analysis {

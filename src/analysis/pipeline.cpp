@@ -11,19 +11,11 @@
 #include "export/setup.h"
 #include "json/parser.h"
 #include "policy/builder.h"
-#include "rules/policy_rule.h"
-#include "rules/setup_rule.h"
+#include "checks/policy_rule.h"
+#include "checks/setup_rule.h"
 #include "util/text.h"
 
 namespace gdl {
-
-std::vector<const exportcfg::PolicyDocument*> SetupContext::of_kind(documents::Kind kind) const {
-  std::vector<const exportcfg::PolicyDocument*> result;
-  for (const auto& doc : documents) {
-    if (doc->kind == kind && !doc->too_large) result.push_back(doc.get());
-  }
-  return result;
-}
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include "policy/builder.h"
 #include "diag/rule_catalog.h"
 #include "iam/iam_data.h"
-#include "rules/policy_rule.h"
+#include "checks/policy_rule.h"
 
 namespace gdl {
 namespace {

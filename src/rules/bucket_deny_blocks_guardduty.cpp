@@ -2,7 +2,7 @@
 // or PutObject (conditions service principals never satisfy: organization ids, VPC endpoints,
 // principal accounts; or a NotPrincipal Deny that does not spare GuardDuty).
 
-#include "rules/request_check.h"
+#include "checks/request_check.h"
 
 namespace gdl {
 namespace {

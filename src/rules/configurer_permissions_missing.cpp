@@ -6,8 +6,12 @@
 #include <fmt/format.h>
 
 #include "diag/rule_catalog.h"
-#include "rules/export_support.h"
-#include "rules/setup_rule.h"
+#include "checks/explain.h"
+#include "checks/fixes.h"
+#include "checks/probes.h"
+#include "checks/settings_view.h"
+#include "checks/verdict.h"
+#include "checks/setup_rule.h"
 
 namespace gdl {
 namespace {

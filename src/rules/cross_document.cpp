@@ -10,8 +10,12 @@
 #include "iam/conditions.h"
 #include "iam/wildcard.h"
 #include "diag/rule_catalog.h"
-#include "rules/export_support.h"
-#include "rules/setup_rule.h"
+#include "checks/explain.h"
+#include "checks/fixes.h"
+#include "checks/probes.h"
+#include "checks/settings_view.h"
+#include "checks/verdict.h"
+#include "checks/setup_rule.h"
 #include "util/text.h"
 
 namespace gdl {

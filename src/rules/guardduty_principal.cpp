@@ -11,9 +11,13 @@
 #include <fmt/format.h>
 
 #include "diag/rule_catalog.h"
-#include "rules/export_support.h"
+#include "checks/explain.h"
+#include "checks/fixes.h"
+#include "checks/probes.h"
+#include "checks/settings_view.h"
+#include "checks/verdict.h"
 #include "iam/iam_data.h"
-#include "rules/setup_rule.h"
+#include "checks/setup_rule.h"
 
 namespace gdl {
 namespace {

@@ -1,7 +1,7 @@
 // GD202: GuardDuty's grant in the key policy has no effective aws:SourceAccount / aws:SourceArn
 // condition (confused deputy): simulated with another account's detector, it is still allowed.
 
-#include "rules/confused_deputy_check.h"
+#include "checks/confused_deputy_check.h"
 
 namespace gdl {
 namespace {

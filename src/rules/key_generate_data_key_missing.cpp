@@ -1,7 +1,7 @@
 // GD201 key-generate-data-key-missing: GuardDuty's kms:GenerateDataKey on the export key, as
 // GuardDuty really sends it, is not allowed by the key policy.
 
-#include "rules/request_check.h"
+#include "checks/request_check.h"
 
 namespace gdl {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "iam/conditions.h"
 #include "diag/rule_catalog.h"
-#include "rules/policy_rule.h"
+#include "checks/policy_rule.h"
 
 namespace gdl {
 namespace {

@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "diag/rule_catalog.h"
-#include "rules/policy_rule.h"
+#include "checks/policy_rule.h"
 #include "util/text.h"
 
 namespace gdl {

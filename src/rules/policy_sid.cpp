@@ -5,7 +5,7 @@
 #include <unordered_map>
 
 #include "diag/rule_catalog.h"
-#include "rules/policy_rule.h"
+#include "checks/policy_rule.h"
 
 namespace gdl {
 namespace {

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "diag/rule_catalog.h"
-#include "rules/setup_rule.h"
+#include "checks/setup_rule.h"
 
 namespace gdl {
 namespace {

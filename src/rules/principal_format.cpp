@@ -7,7 +7,7 @@
 
 #include "iam/wildcard.h"
 #include "diag/rule_catalog.h"
-#include "rules/policy_rule.h"
+#include "checks/policy_rule.h"
 
 namespace gdl {
 namespace {

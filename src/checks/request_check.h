@@ -7,7 +7,7 @@
 
 #include <string_view>
 
-#include "rules/setup_rule.h"
+#include "checks/setup_rule.h"
 
 namespace gdl::support {
 

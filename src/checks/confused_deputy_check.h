@@ -3,7 +3,7 @@
 // (another aws:SourceAccount and aws:SourceArn) makes the same request; if the policy still
 // allows it, the grant is open to any account's GuardDuty.
 
-#include "rules/setup_rule.h"
+#include "checks/setup_rule.h"
 
 namespace gdl::support {
 

@@ -1,4 +1,4 @@
-#include "rules/scenario_rule.h"
+#include "checks/scenario_rule.h"
 
 #include <fmt/format.h>
 
@@ -11,7 +11,11 @@
 #include "export/setup.h"
 #include "iam/request_json.h"
 #include "json/parser.h"
-#include "rules/export_support.h"
+#include "checks/explain.h"
+#include "checks/fixes.h"
+#include "checks/probes.h"
+#include "checks/settings_view.h"
+#include "checks/verdict.h"
 #include "source/embedded.h"
 
 namespace gdl {

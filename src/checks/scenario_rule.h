@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "diag/rule_catalog.h"
-#include "rules/setup_rule.h"
+#include "checks/setup_rule.h"
 
 namespace gdl {
 

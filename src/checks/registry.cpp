@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
-#include "rules/policy_rule.h"
-#include "rules/scenario_rule.h"
-#include "rules/setup_rule.h"
+#include "checks/policy_rule.h"
+#include "checks/scenario_rule.h"
+#include "checks/setup_rule.h"
 
 namespace gdl {
 

@@ -1,9 +1,13 @@
-#include "rules/request_check.h"
+#include "checks/request_check.h"
 
 #include <fmt/format.h>
 
 #include "diag/rule_catalog.h"
-#include "rules/export_support.h"
+#include "checks/explain.h"
+#include "checks/fixes.h"
+#include "checks/probes.h"
+#include "checks/settings_view.h"
+#include "checks/verdict.h"
 #include "util/text.h"
 
 namespace gdl::support {

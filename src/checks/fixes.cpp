@@ -1,0 +1,161 @@
+#include "checks/fixes.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "checks/explain.h"
+#include "checks/settings_view.h"
+
+namespace gdl::support {
+
+namespace {
+
+std::string unique_sid(const exportcfg::PolicyDocument& doc, std::string_view wanted) {
+  auto taken = [&doc](std::string_view sid) {
+    return std::any_of(doc.policy.statements.begin(), doc.policy.statements.end(),
+                       [sid](const policy::Statement& s) { return s.sid && s.sid->value == sid; });
+  };
+  std::string sid(wanted);
+  for (int n = 2; taken(sid); ++n) sid = fmt::format("{}{}", wanted, n);
+  return sid;
+}
+
+std::string quoted_list(const std::vector<std::string>& values) {
+  std::vector<std::string> quoted;
+  for (const std::string& v : values) quoted.push_back(fmt::format("\"{}\"", v));
+  if (quoted.size() == 1) return quoted.front();
+  return fmt::format("[{}]", fmt::join(quoted, ", "));
+}
+
+}  // namespace
+
+std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
+                                        std::string description,
+                                        const std::string& statement_json) {
+  if (doc.policy.statements.empty() || !doc.policy.statement_present) return std::nullopt;
+  const policy::Statement& last = doc.policy.statements.back();
+  const Span at{last.span.end, last.span.end};
+  return Fix{std::move(description),
+             {TextEdit{make_location(*doc.source, at), ",\n    " + statement_json}}};
+}
+
+std::string source_condition_json(const exportcfg::ExportSettings& settings,
+                                  std::string_view indent) {
+  std::vector<std::string> arns;
+  for (const std::string& region : settings.regions) {
+    std::string arn = fmt::format("\"{}\"", detector_arn(settings, region));
+    if (std::find(arns.begin(), arns.end(), arn) == arns.end()) arns.push_back(std::move(arn));
+  }
+  std::string list = fmt::format("{}", fmt::join(arns, ", "));
+  if (arns.size() > 1) list = "[" + list + "]";
+  return fmt::format(
+      "\"Condition\": {{\n{0}  \"StringEquals\": {{\n{0}    \"aws:SourceAccount\": \"{1}\",\n{0}   "
+      " "
+      "\"aws:SourceArn\": {2}\n{0}  }}\n{0}}}",
+      indent, shown(settings.account, "<ACCOUNT_ID>"), list);
+}
+
+std::string guardduty_principal_json(const exportcfg::ExportSettings& settings) {
+  std::vector<std::string> names;
+  for (const std::string& region : settings.regions) {
+    std::string name = exportcfg::guardduty_principal(region);
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      names.push_back(std::move(name));
+  }
+  std::string list;
+  for (const std::string& n : names) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", n);
+  return names.size() == 1 ? fmt::format("{{\"Service\": {}}}", list)
+                           : fmt::format("{{\"Service\": [{}]}}", list);
+}
+
+std::string allow_statement_json(const exportcfg::ExportSettings& settings, std::string_view sid,
+                                 std::string_view action, const std::string& resource) {
+  return fmt::format(
+      "{{\n      \"Sid\": \"{}\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {},\n      "
+      "\"Action\": \"{}\",\n"
+      "      \"Resource\": \"{}\",\n      {}\n    }}",
+      sid, guardduty_principal_json(settings), action, resource,
+      source_condition_json(settings, "      "));
+}
+
+std::optional<Fix> add_condition_fix(const exportcfg::PolicyDocument& doc,
+                                     const policy::Statement& s,
+                                     const exportcfg::ExportSettings& settings) {
+  if (s.has_condition) return std::nullopt;
+  std::size_t last = 0;
+  auto consider = [&last](bool present, Span span) {
+    if (present) last = std::max(last, span.end);
+  };
+  consider(s.sid.has_value(), s.sid ? s.sid->span : Span{});
+  consider(s.effect_text.has_value(), s.effect_text ? s.effect_text->span : Span{});
+  consider(s.principal.present, s.principal.span);
+  consider(s.action.present, s.action.span);
+  consider(s.resource.present, s.resource.span);
+  if (last == 0) return std::nullopt;
+  return Fix{"add aws:SourceAccount and aws:SourceArn conditions with your account and detector",
+             {TextEdit{make_location(*doc.source, {last, last}),
+                       ",\n      " + source_condition_json(settings, "      ")}}};
+}
+
+std::string upload_deny_statement_json(const exportcfg::ExportSettings& settings,
+                                       std::string_view sid, std::string_view condition_key,
+                                       std::string_view value) {
+  return fmt::format(
+      "{{\n      \"Sid\": \"{}\",\n      \"Effect\": \"Deny\",\n      \"Principal\": {},\n      "
+      "\"Action\": "
+      "\"s3:PutObject\",\n      \"Resource\": \"{}\",\n      \"Condition\": {{\n        "
+      "\"StringNotEquals\": {{\n"
+      "          \"{}\": \"{}\"\n        }}\n      }}\n    }}",
+      sid, guardduty_principal_json(settings), export_objects_arn(settings), condition_key, value);
+}
+
+std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
+                                        const exportcfg::PolicyDocument& doc,
+                                        const iam::Evaluation& evaluation,
+                                        const exportcfg::GuardDutyRequest& request,
+                                        std::string_view sid, const std::string& resource,
+                                        std::string_view what) {
+  const std::string& action = request.request.action;
+  const iam::StatementTrace* closest =
+      closest_statement(doc, evaluation, policy::Effect::allow, action);
+  if (closest != nullptr) {
+    const policy::Statement& s = doc.policy.statements[closest->index];
+    const bool guardduty = exportcfg::names_guardduty(s) && covers_action(s, action);
+    if (guardduty && closest->element == "Resource" && !s.resource_negated && s.resource.present) {
+      // The statement at fault is repaired: its Resource gains the export's.
+      std::vector<std::string> values;
+      if (resource != "*") {
+        for (const policy::Text& r : s.resource.items) values.push_back(r.value);
+      }
+      values.push_back(resource);
+      std::string description =
+          resource == "*"
+              ? fmt::format("{}: set the Resource of {} to \"*\" (in a key policy, this key)", what,
+                            s.label())
+              : fmt::format("{}: add \"{}\" to the Resource of {}", what, resource, s.label());
+      return Fix{std::move(description),
+                 {TextEdit{make_location(*doc.source, s.resource.span), quoted_list(values)}}};
+    }
+    if (guardduty && closest->element == "Principal" && s.principal.present &&
+        !s.principal.everyone &&
+        std::all_of(s.principal.entries.begin(), s.principal.entries.end(),
+                    [](const policy::PrincipalEntry& e) { return e.type == "Service"; })) {
+      std::vector<std::string> services;
+      for (const policy::PrincipalEntry& e : s.principal.entries) services.push_back(e.value.value);
+      services.push_back(request.request.principal.value);
+      return Fix{fmt::format("{}: add {} to the Principal of {}", what,
+                             request.request.principal.value, s.label()),
+                 {TextEdit{make_location(*doc.source, s.principal.span),
+                           fmt::format("{{\"Service\": {}}}", quoted_list(services))}}};
+    }
+    // A GuardDuty statement whose condition does not match: which value is right is the
+    // user's to say (the message names the condition); a second statement would be a duplicate.
+    if (guardduty && closest->element == "Condition") return std::nullopt;
+  }
+  return append_statement_fix(
+      doc, fmt::format("{}: add a statement", what),
+      allow_statement_json(ctx.settings, unique_sid(doc, sid), action, resource));
+}
+
+}  // namespace gdl::support

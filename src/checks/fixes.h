@@ -1,0 +1,53 @@
+#pragma once
+// Fixes written with the user's own values (placeholders where a value is unknown): statements
+// to append, conditions to add, and repairs of the GuardDuty statement at fault.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "checks/setup_rule.h"
+#include "diag/diagnostic.h"
+#include "export/setup.h"
+#include "iam/evaluator.h"
+
+namespace gdl::support {
+
+// A fix that appends `statement_json` (one statement, as JSON text) to the Statement array.
+std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
+                                        std::string description, const std::string& statement_json);
+
+// The Condition block every GuardDuty grant should carry, with the user's values.
+std::string source_condition_json(const exportcfg::ExportSettings& settings,
+                                  std::string_view indent);
+
+// The Principal value GuardDuty needs for the configured Regions (global and/or regional).
+std::string guardduty_principal_json(const exportcfg::ExportSettings& settings);
+
+// A complete Allow statement for GuardDuty, with the user's values.
+std::string allow_statement_json(const exportcfg::ExportSettings& settings, std::string_view sid,
+                                 std::string_view action, const std::string& resource);
+
+// A fix inserting the source-condition block into a statement that has no Condition.
+std::optional<Fix> add_condition_fix(const exportcfg::PolicyDocument& doc,
+                                     const policy::Statement& statement,
+                                     const exportcfg::ExportSettings& settings);
+
+// The guide's Deny for GuardDuty uploads whose `condition_key` is not `value` (StringNotEquals).
+std::string upload_deny_statement_json(const exportcfg::ExportSettings& settings,
+                                       std::string_view sid, std::string_view condition_key,
+                                       std::string_view value);
+
+// The fix for a GuardDuty request no statement allows: the GuardDuty statement that came closest
+// is repaired where the element at fault is its Resource (the export's resource is added) or its
+// Principal (the Region's principal is added); otherwise a complete statement is appended, with
+// a Sid no other statement has. None for a condition that does not match (which value is right
+// is the user's to say).
+std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
+                                        const exportcfg::PolicyDocument& doc,
+                                        const iam::Evaluation& evaluation,
+                                        const exportcfg::GuardDutyRequest& request,
+                                        std::string_view sid, const std::string& resource,
+                                        std::string_view what);
+
+}  // namespace gdl::support

@@ -1,0 +1,79 @@
+#include "checks/probes.h"
+
+#include <fmt/format.h>
+
+#include "checks/explain.h"
+#include "checks/fixes.h"
+#include "diag/rule_catalog.h"
+
+namespace gdl::support {
+
+const exportcfg::GuardDutyRequest* find_request(
+    const std::vector<exportcfg::GuardDutyRequest>& requests, std::string_view name) {
+  for (const exportcfg::GuardDutyRequest& r : requests) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+std::string other_account(const exportcfg::ExportSettings& settings) {
+  const std::string candidate = "210987654321";
+  return settings.account.known() && settings.account.get() == candidate ? "310987654321"
+                                                                         : candidate;
+}
+
+iam::Request from_other_account(const exportcfg::ExportSettings& settings,
+                                const exportcfg::GuardDutyRequest& r) {
+  iam::Request request = r.request;
+  const std::string account = other_account(settings);
+  const std::string own = settings.account.known() ? settings.account.get() : std::string();
+  if (!own.empty()) {
+    // The object path carries the account too: AWSLogs/<account>/GuardDuty/...
+    const std::string marker = "/AWSLogs/" + own + "/";
+    if (const std::size_t at = request.resource.find(marker); at != std::string::npos) {
+      request.resource.replace(at, marker.size(), "/AWSLogs/" + account + "/");
+    }
+  }
+  // Another account, outside the organization the grants may name.
+  request.context.erase("aws:sourceorgid");
+  request.context.erase("aws:sourceorgpaths");
+  request.set("aws:SourceAccount", account);
+  request.set("aws:SourceArn",
+              fmt::format("arn:{}:guardduty:{}:{}:detector/f00dfeedf00dfeedf00dfeedf00dfeed",
+                          settings.partition, r.region, account));
+  return request;
+}
+
+void check_upload_denied(const SetupContext& ctx, std::string_view rule_id,
+                         void (*alter)(iam::Request& request,
+                                       const exportcfg::GuardDutyRequest& put,
+                                       const exportcfg::ExportSettings& settings),
+                         const std::string& message, std::string_view fix_description,
+                         const std::string& deny_statement_json, std::vector<Diagnostic>& out) {
+  for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
+    // Every Region: a Deny that names only guardduty.amazonaws.com leaves the regional
+    // principal of an opt-in Region free to upload anything.
+    std::vector<std::string> unprotected;
+    std::string principal;
+    for (const exportcfg::GuardDutyRequest& put : ctx.documented_requests) {
+      if (put.name != "PutObject") continue;
+      iam::Request request = put.request;
+      alter(request, put, ctx.settings);
+      if (doc->evaluator->evaluate(request, false).decision == iam::Decision::explicit_deny)
+        continue;
+      unprotected.push_back(put.region);
+      if (principal.empty()) principal = put.request.principal.value;
+    }
+    if (unprotected.empty()) continue;
+    const bool every_region = unprotected.size() == ctx.settings.regions.size();
+    Diagnostic d = make_diagnostic(
+        rule_id, statements_start(*doc),
+        every_region ? message
+                     : fmt::format("{} (for GuardDuty in {}, which calls as {})", message,
+                                   fmt::join(unprotected, ", "), principal));
+    d.fix = append_statement_fix(*doc, std::string(fix_description), deny_statement_json);
+    out.push_back(std::move(d));
+  }
+}
+
+}  // namespace gdl::support

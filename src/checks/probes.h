@@ -1,0 +1,37 @@
+#pragma once
+// Requests of someone else than the export's GuardDuty: another account's detector, an altered
+// upload; the hardening checks simulate them.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/setup_rule.h"
+#include "diag/diagnostic.h"
+#include "export/setup.h"
+#include "iam/request.h"
+
+namespace gdl::support {
+
+// The first request named `name` (first exported Region), or nullptr.
+const exportcfg::GuardDutyRequest* find_request(
+    const std::vector<exportcfg::GuardDutyRequest>& requests, std::string_view name);
+
+// An account id that is not the exporting account: the "other account" of confused-deputy checks.
+std::string other_account(const exportcfg::ExportSettings& settings);
+
+// The same GuardDuty request as if another account's detector (outside the organization) made it.
+iam::Request from_other_account(const exportcfg::ExportSettings& settings,
+                                const exportcfg::GuardDutyRequest& request);
+
+// GD304/GD305: GuardDuty's documented PutObject in every Region, altered by `alter`, must be
+// explicitly denied by every bucket policy; where it is not, report `message` at the Statement
+// array with a fix that appends `deny_statement_json`.
+void check_upload_denied(const SetupContext& ctx, std::string_view rule_id,
+                         void (*alter)(iam::Request& request,
+                                       const exportcfg::GuardDutyRequest& put,
+                                       const exportcfg::ExportSettings& settings),
+                         const std::string& message, std::string_view fix_description,
+                         const std::string& deny_statement_json, std::vector<Diagnostic>& out);
+
+}  // namespace gdl::support

@@ -1,0 +1,82 @@
+#include "checks/settings_view.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "export/setup.h"
+
+namespace gdl::support {
+
+std::string detector_arn(const exportcfg::ExportSettings& settings, const std::string& region) {
+  return exportcfg::shown_source_arn(settings, region);
+}
+
+std::string exports_from(const exportcfg::ExportSettings& settings,
+                         const std::vector<std::string>& regions) {
+  // A stand-in Region is not shown as a fact.
+  if (settings.regions_origin.kind == exportcfg::Origin::Kind::assumed) return "exports";
+  return exports_from(regions);
+}
+
+std::string exports_from(const std::vector<std::string>& regions) {
+  if (regions.empty()) return "exports";
+  std::string list;
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    if (i > 0) list += i + 1 == regions.size() ? " and " : ", ";
+    list += regions[i];
+  }
+  return "exports from " + list;
+}
+
+bool regions_given(const exportcfg::ExportSettings& settings) {
+  return settings.regions_origin.kind == exportcfg::Origin::Kind::flag ||
+         settings.regions_origin.kind == exportcfg::Origin::Kind::config;
+}
+
+bool given(const exportcfg::Value& value) {
+  return value.known() && (value.origin.kind == exportcfg::Origin::Kind::flag ||
+                           value.origin.kind == exportcfg::Origin::Kind::config);
+}
+
+bool known(const exportcfg::Value& value) {
+  return value.known() && value.origin.kind != exportcfg::Origin::Kind::assumed;
+}
+
+std::string shown(const exportcfg::Value& value, std::string_view placeholder) {
+  return value.known() && !value.origin.stand_in ? value.get() : std::string(placeholder);
+}
+
+std::string bucket_arn(const exportcfg::ExportSettings& settings) {
+  return fmt::format("arn:{}:s3:::{}", settings.partition, shown(settings.bucket, "<BUCKET>"));
+}
+
+std::string export_objects_arn(const exportcfg::ExportSettings& settings) {
+  const std::string& prefix = settings.prefix.get();
+  return prefix.empty() ? bucket_arn(settings) + "/*"
+                        : fmt::format("{}/{}/*", bucket_arn(settings), prefix);
+}
+
+std::string assumptions_note(const exportcfg::ExportSettings& s) {
+  const std::vector<std::string> names = stand_in_names(s);
+  if (names.empty()) return {};
+  return fmt::format(
+      "simulated with stand-ins for values neither given nor found in the policies: {}; give them "
+      "for an exact check",
+      fmt::join(names, ", "));
+}
+
+std::vector<std::string> stand_in_names(const exportcfg::ExportSettings& s) {
+  std::vector<std::string> names;
+  auto check = [&names](const exportcfg::Value& v, std::string_view name) {
+    if (v.known() && v.origin.stand_in) names.emplace_back(name);
+  };
+  if (s.regions_origin.stand_in) names.emplace_back("the Region (--region)");
+  check(s.account, "the account (--account)");
+  check(s.detector_id, "the detector id (--detector-id)");
+  check(s.bucket, "the bucket (--bucket)");
+  check(s.key_arn, "the key ARN (--key-arn)");
+  return names;
+}
+
+}  // namespace gdl::support

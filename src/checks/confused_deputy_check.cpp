@@ -2,12 +2,10 @@
 
 #include <fmt/format.h>
 
-#include "diag/rule_catalog.h"
 #include "checks/explain.h"
 #include "checks/fixes.h"
 #include "checks/probes.h"
-#include "checks/settings_view.h"
-#include "checks/verdict.h"
+#include "diag/rule_catalog.h"
 
 namespace gdl::support {
 

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "checks/settings_view.h"
 #include "iam/wildcard.h"
 #include "util/text.h"
 

@@ -5,7 +5,6 @@
 
 #include "checks/policy_rule.h"
 #include "checks/scenario_rule.h"
-#include "checks/setup_rule.h"
 
 namespace gdl {
 

@@ -8,14 +8,12 @@
 #include <map>
 #include <variant>
 
+#include "checks/explain.h"
+#include "checks/probes.h"
+#include "checks/settings_view.h"
 #include "export/setup.h"
 #include "iam/request_json.h"
 #include "json/parser.h"
-#include "checks/explain.h"
-#include "checks/fixes.h"
-#include "checks/probes.h"
-#include "checks/settings_view.h"
-#include "checks/verdict.h"
 #include "source/embedded.h"
 
 namespace gdl {

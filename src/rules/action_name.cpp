@@ -5,11 +5,11 @@
 
 #include <algorithm>
 
-#include "iam/wildcard.h"
-#include "policy/builder.h"
+#include "checks/policy_rule.h"
 #include "diag/rule_catalog.h"
 #include "iam/iam_data.h"
-#include "checks/policy_rule.h"
+#include "iam/wildcard.h"
+#include "policy/builder.h"
 
 namespace gdl {
 namespace {

@@ -1,12 +1,8 @@
 // GD301: GuardDuty's GetBucketLocation request, as GuardDuty really sends it for each exported
 // Region, is not allowed by the bucket policy (no statement allows it; an explicit Deny is GD309).
 
-#include "checks/explain.h"
-#include "checks/fixes.h"
-#include "checks/probes.h"
-#include "checks/settings_view.h"
-#include "checks/verdict.h"
 #include "checks/request_check.h"
+#include "checks/settings_view.h"
 
 namespace gdl {
 namespace {

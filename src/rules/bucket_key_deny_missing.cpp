@@ -7,8 +7,6 @@
 #include "checks/fixes.h"
 #include "checks/probes.h"
 #include "checks/settings_view.h"
-#include "checks/verdict.h"
-#include "checks/setup_rule.h"
 
 namespace gdl {
 namespace {

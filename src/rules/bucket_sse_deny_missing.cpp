@@ -3,12 +3,9 @@
 
 #include <fmt/format.h>
 
-#include "checks/explain.h"
 #include "checks/fixes.h"
 #include "checks/probes.h"
 #include "checks/settings_view.h"
-#include "checks/verdict.h"
-#include "checks/setup_rule.h"
 
 namespace gdl {
 namespace {

@@ -3,10 +3,10 @@
 
 #include <fmt/format.h>
 
-#include "policy/builder.h"
+#include "checks/policy_rule.h"
 #include "diag/rule_catalog.h"
 #include "iam/iam_data.h"
-#include "checks/policy_rule.h"
+#include "policy/builder.h"
 
 namespace gdl {
 namespace {

@@ -5,11 +5,11 @@
 
 #include <algorithm>
 
-#include "iam/conditions.h"
-#include "policy/builder.h"
-#include "diag/rule_catalog.h"
-#include "iam/iam_data.h"
 #include "checks/policy_rule.h"
+#include "diag/rule_catalog.h"
+#include "iam/conditions.h"
+#include "iam/iam_data.h"
+#include "policy/builder.h"
 #include "util/text.h"
 
 namespace gdl {

@@ -5,13 +5,10 @@
 
 #include <fmt/format.h>
 
-#include "diag/rule_catalog.h"
 #include "checks/explain.h"
-#include "checks/fixes.h"
-#include "checks/probes.h"
 #include "checks/settings_view.h"
-#include "checks/verdict.h"
 #include "checks/setup_rule.h"
+#include "diag/rule_catalog.h"
 
 namespace gdl {
 namespace {

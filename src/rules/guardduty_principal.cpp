@@ -10,14 +10,9 @@
 
 #include <fmt/format.h>
 
-#include "diag/rule_catalog.h"
-#include "checks/explain.h"
-#include "checks/fixes.h"
-#include "checks/probes.h"
-#include "checks/settings_view.h"
-#include "checks/verdict.h"
-#include "iam/iam_data.h"
 #include "checks/setup_rule.h"
+#include "diag/rule_catalog.h"
+#include "iam/iam_data.h"
 
 namespace gdl {
 namespace {

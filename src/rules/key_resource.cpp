@@ -7,14 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "iam/wildcard.h"
-#include "diag/rule_catalog.h"
-#include "checks/explain.h"
-#include "checks/fixes.h"
 #include "checks/probes.h"
-#include "checks/settings_view.h"
-#include "checks/verdict.h"
-#include "checks/setup_rule.h"
+#include "diag/rule_catalog.h"
+#include "iam/wildcard.h"
 
 namespace gdl {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "iam/conditions.h"
-#include "diag/rule_catalog.h"
 #include "checks/policy_rule.h"
+#include "diag/rule_catalog.h"
+#include "iam/conditions.h"
 
 namespace gdl {
 namespace {

@@ -7,9 +7,9 @@
 
 #include <unordered_set>
 
+#include "checks/policy_rule.h"
 #include "diag/rule_catalog.h"
 #include "iam/iam_data.h"
-#include "checks/policy_rule.h"
 
 namespace gdl {
 namespace {

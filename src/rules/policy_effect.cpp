@@ -4,8 +4,8 @@
 
 #include <optional>
 
-#include "diag/rule_catalog.h"
 #include "checks/policy_rule.h"
+#include "diag/rule_catalog.h"
 #include "util/text.h"
 
 namespace gdl {

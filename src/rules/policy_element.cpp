@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "diag/rule_catalog.h"
 #include "checks/policy_rule.h"
+#include "diag/rule_catalog.h"
 
 namespace gdl {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "diag/rule_catalog.h"
 #include "checks/setup_rule.h"
+#include "diag/rule_catalog.h"
 
 namespace gdl {
 namespace {

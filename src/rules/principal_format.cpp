@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
-#include "iam/wildcard.h"
-#include "diag/rule_catalog.h"
 #include "checks/policy_rule.h"
+#include "diag/rule_catalog.h"
+#include "iam/wildcard.h"
 
 namespace gdl {
 namespace {

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 
-#include "iam/wildcard.h"
+#include "checks/policy_rule.h"
 #include "diag/rule_catalog.h"
 #include "iam/iam_data.h"
-#include "checks/policy_rule.h"
+#include "iam/wildcard.h"
 
 namespace gdl {
 namespace {

@@ -11,15 +11,11 @@
 
 #include <algorithm>
 
-#include "iam/conditions.h"
-#include "iam/wildcard.h"
-#include "diag/rule_catalog.h"
-#include "checks/explain.h"
-#include "checks/fixes.h"
 #include "checks/probes.h"
 #include "checks/settings_view.h"
-#include "checks/verdict.h"
-#include "checks/setup_rule.h"
+#include "diag/rule_catalog.h"
+#include "iam/conditions.h"
+#include "iam/wildcard.h"
 #include "util/text.h"
 
 namespace gdl {

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "policy/model.h"
 #include "diag/diagnostic.h"
+#include "policy/model.h"
 
 namespace gdl {
 

@@ -76,4 +76,37 @@ void check_upload_denied(const SetupContext& ctx, std::string_view rule_id,
   }
 }
 
+std::string request_bucket_arn(const exportcfg::ExportSettings& settings) {
+  return fmt::format("arn:{}:s3:::{}", settings.partition,
+                     settings.bucket.known() ? settings.bucket.get() : std::string());
+}
+
+std::string request_object_arn(const exportcfg::ExportSettings& settings, const std::string& region,
+                               std::string_view name) {
+  const std::string prefix = settings.prefix.known() ? settings.prefix.get() : std::string();
+  return fmt::format("{}/{}AWSLogs/{}/GuardDuty/{}/{}", request_bucket_arn(settings),
+                     prefix.empty() ? "" : prefix + "/",
+                     settings.account.known() ? settings.account.get() : std::string(), region,
+                     name);
+}
+
+std::string request_detector_arn(const exportcfg::ExportSettings& settings,
+                                 const std::string& region) {
+  return fmt::format("arn:{}:guardduty:{}:{}:detector/{}", settings.partition, region,
+                     settings.account.known() ? settings.account.get() : std::string(),
+                     settings.detector_for(region));
+}
+
+iam::Request plain_http_request(const exportcfg::ExportSettings& settings, std::string_view action,
+                                std::string resource) {
+  iam::Request r;
+  r.principal = {
+      iam::RequestPrincipal::Kind::aws,
+      fmt::format("arn:{}:iam::{}:role/any-role", settings.partition, other_account(settings))};
+  r.action = std::string(action);
+  r.resource = std::move(resource);
+  r.set("aws:SecureTransport", "false");
+  return r;
+}
+
 }  // namespace gdl::support

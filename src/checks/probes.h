@@ -13,6 +13,19 @@
 
 namespace gdl::support {
 
+// The ARNs the simulated requests carry, stand-ins included (findings show placeholders instead:
+// settings_view.h): the bucket, an object of the export under GuardDuty/<region>/, and the
+// detector of a Region.
+std::string request_bucket_arn(const exportcfg::ExportSettings& settings);
+std::string request_object_arn(const exportcfg::ExportSettings& settings, const std::string& region,
+                               std::string_view name);
+std::string request_detector_arn(const exportcfg::ExportSettings& settings,
+                                 const std::string& region);
+
+// A request over plain HTTP (aws:SecureTransport false) by a role of another account.
+iam::Request plain_http_request(const exportcfg::ExportSettings& settings, std::string_view action,
+                                std::string resource);
+
 // The first request named `name` (first exported Region), or nullptr.
 const exportcfg::GuardDutyRequest* find_request(
     const std::vector<exportcfg::GuardDutyRequest>& requests, std::string_view name);

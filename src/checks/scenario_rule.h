@@ -13,8 +13,8 @@
 #include <memory>
 #include <vector>
 
-#include "diag/rule_catalog.h"
 #include "checks/setup_rule.h"
+#include "diag/rule_catalog.h"
 
 namespace gdl {
 

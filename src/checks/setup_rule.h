@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "export/setup.h"
 #include "diag/diagnostic.h"
+#include "export/setup.h"
 
 namespace gdl {
 

@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "checks/explain.h"
+#include "checks/probes.h"
 #include "checks/settings_view.h"
-#include "checks/setup_rule.h"
 #include "diag/rule_catalog.h"
 
 namespace gdl {
@@ -23,17 +23,15 @@ class ConfigurerPermissionsMissingRule final : public SetupRule {
   [[nodiscard]] std::string_view id() const override { return "GD501"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     const auto& s = ctx.settings;
-    const std::string object = fmt::format(
-        "{}/{}AWSLogs/{}/GuardDuty/{}/test.jsonl.gz", support::bucket_arn(s),
-        s.prefix.get().empty() ? "" : s.prefix.get() + "/", s.account.get(), s.regions.front());
-    std::vector<Needed> needed = {{"s3:GetBucketLocation", support::bucket_arn(s)},
-                                  {"s3:PutObject", object}};
+    const std::string bucket = support::request_bucket_arn(s);
+    const std::string object = support::request_object_arn(s, s.regions.front(), "test.jsonl.gz");
+    std::vector<Needed> needed = {{"s3:GetBucketLocation", bucket}, {"s3:PutObject", object}};
     if (!s.prefix.get().empty()) {
       needed.push_back({"s3:GetObject", object});
-      needed.push_back({"s3:ListBucket", support::bucket_arn(s)});
+      needed.push_back({"s3:ListBucket", bucket});
     }
     needed.push_back({"kms:ListAliases", "*"});
-    const std::string detector = support::detector_arn(s, s.regions.front());
+    const std::string detector = support::request_detector_arn(s, s.regions.front());
     for (const char* action :
          {"guardduty:CreatePublishingDestination", "guardduty:UpdatePublishingDestination",
           "guardduty:DescribePublishingDestination"}) {

@@ -1,0 +1,59 @@
+// GD307 bucket-https-deny-missing: requests without TLS (aws:SecureTransport false) to the
+// exported findings are not explicitly denied.
+
+#include <fmt/format.h>
+
+#include "checks/explain.h"
+#include "checks/fixes.h"
+#include "checks/probes.h"
+#include "checks/settings_view.h"
+#include "diag/rule_catalog.h"
+
+namespace gdl {
+namespace {
+
+bool denied(const exportcfg::PolicyDocument& doc, const iam::Request& r) {
+  return doc.evaluator->evaluate(r, false).decision == iam::Decision::explicit_deny;
+}
+
+std::string https_deny_json(const SetupContext& ctx) {
+  return fmt::format(
+      "{{\n      \"Sid\": \"DenyNonHTTPSAccess\",\n      \"Effect\": \"Deny\",\n      "
+      "\"Principal\": \"*\",\n      "
+      "\"Action\": \"s3:*\",\n      \"Resource\": [\"{0}\", \"{0}/*\"],\n      \"Condition\": {{\n "
+      "       \"Bool\": "
+      "{{\n          \"aws:SecureTransport\": \"false\"\n        }}\n      }}\n    }}",
+      support::bucket_arn(ctx.settings));
+}
+
+class BucketHttpsDenyMissingRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD307"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    const auto& s = ctx.settings;
+    const std::string object =
+        support::request_object_arn(s, s.regions.front(), "example.jsonl.gz");
+    for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
+      const bool get_denied = denied(*doc, support::plain_http_request(s, "s3:GetObject", object));
+      const bool put_denied = denied(*doc, support::plain_http_request(s, "s3:PutObject", object));
+      if (get_denied && put_denied) continue;
+      Diagnostic d = make_diagnostic(
+          id(), support::statements_start(*doc),
+          fmt::format("nothing denies requests without TLS (aws:SecureTransport "
+                      "false) to the exported findings in {}: "
+                      "{} over plain HTTP is not refused",
+                      support::bucket_arn(s), get_denied ? "s3:PutObject" : "s3:GetObject"));
+      d.fix = support::append_statement_fix(
+          *doc, "add the guide's \"Deny non-HTTPS access\" statement", https_deny_json(ctx));
+      out.push_back(std::move(d));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> make_bucket_https_deny_missing_rule() {
+  return std::make_unique<BucketHttpsDenyMissingRule>();
+}
+
+}  // namespace gdl

@@ -1,0 +1,54 @@
+// GD308 bucket-https-deny-scope: the HTTPS-only Deny covers the exported findings but not the
+// whole bucket (the bucket itself, or objects outside the export prefix).
+
+#include <fmt/format.h>
+
+#include "checks/explain.h"
+#include "checks/probes.h"
+#include "checks/settings_view.h"
+#include "diag/rule_catalog.h"
+
+namespace gdl {
+namespace {
+
+bool denied(const exportcfg::PolicyDocument& doc, const iam::Request& r) {
+  return doc.evaluator->evaluate(r, false).decision == iam::Decision::explicit_deny;
+}
+
+class BucketHttpsDenyScopeRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD308"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    const auto& s = ctx.settings;
+    const std::string bucket = support::request_bucket_arn(s);
+    const std::string object =
+        support::request_object_arn(s, s.regions.front(), "example.jsonl.gz");
+    for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
+      // Only when the export path is covered (otherwise GD307 reports it).
+      if (!denied(*doc, support::plain_http_request(s, "s3:GetObject", object))) continue;
+      std::vector<std::string> uncovered;
+      if (!denied(*doc, support::plain_http_request(s, "s3:ListBucket", bucket)))
+        uncovered.push_back(fmt::format("the bucket itself ({})", support::bucket_arn(s)));
+      if (!denied(*doc,
+                  support::plain_http_request(s, "s3:GetObject", bucket + "/other-data/object")))
+        uncovered.push_back("objects outside the export prefix");
+      if (uncovered.empty()) continue;
+      std::string what = uncovered.front();
+      if (uncovered.size() > 1) what += " and " + uncovered.back();
+      Diagnostic d = make_diagnostic(
+          id(), support::statements_start(*doc),
+          fmt::format("the HTTPS-only Deny covers the exported findings but not {}", what));
+      d.notes.push_back(fmt::format("list both \"{0}\" and \"{0}/*\" as the Deny's Resource",
+                                    support::bucket_arn(s)));
+      out.push_back(std::move(d));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> make_bucket_https_deny_scope_rule() {
+  return std::make_unique<BucketHttpsDenyScopeRule>();
+}
+
+}  // namespace gdl

@@ -1,0 +1,93 @@
+// GD402 key-arn-mismatch: the bucket's key-id Deny refuses every key the key policy checked
+// with it can belong to.
+
+#include <fmt/format.h>
+
+#include "checks/explain.h"
+#include "checks/probes.h"
+#include "checks/settings_view.h"
+#include "diag/rule_catalog.h"
+#include "util/text.h"
+
+namespace gdl {
+namespace {
+
+// The key ARNs a key policy's GuardDuty statements name (one of them is the key itself), or
+// none when one of them is "*" or a pattern (the policy names no other key than its own).
+std::vector<std::string> keys_named(const exportcfg::PolicyDocument& doc) {
+  std::vector<std::string> keys;
+  for (const policy::Statement& s : doc.policy.statements) {
+    if (!exportcfg::names_guardduty(s) || s.effect != policy::Effect::allow) continue;
+    if (s.resource_negated) return {};
+    for (const policy::Text& r : s.resource.items) {
+      if (exportcfg::key_arn_problem(r.value)) return {};
+      keys.push_back(r.value);
+    }
+  }
+  return keys;
+}
+
+// GD402: the bucket's key-id Deny refuses every key the key policy can be the policy of. Asked
+// of the evaluator (GuardDuty's upload with each of those keys), so a Deny that accepts two keys
+// during a rotation, or a key policy naming its key among keys of other Regions, is fine.
+class KeyArnMismatchRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD402"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    // A key the user gave is judged against each document on its own (GD201, GD306).
+    if (support::given(ctx.settings.key_arn)) return;
+    const exportcfg::GuardDutyRequest* put =
+        support::find_request(ctx.documented_requests, "PutObject");
+    if (put == nullptr) return;
+    for (const exportcfg::PolicyDocument* key_doc : ctx.of_kind(documents::Kind::key_policy)) {
+      const std::vector<std::string> keys = keys_named(*key_doc);
+      if (keys.empty()) continue;
+      for (const exportcfg::PolicyDocument* bucket_doc :
+           ctx.of_kind(documents::Kind::bucket_policy)) {
+        const policy::Text* refusing = nullptr;
+        bool accepted = false;
+        for (const std::string& key : keys) {
+          iam::Request upload = put->request;
+          upload.set(support::kKeyIdKey, key);
+          const iam::Evaluation e = bucket_doc->evaluator->evaluate(upload, false);
+          if (e.decision != iam::Decision::explicit_deny) {
+            accepted = true;
+            break;
+          }
+          const policy::Statement& deny =
+              support::statement_at(*bucket_doc, e.statements[e.deciding.front()].index);
+          if (!support::has_condition_key(deny, support::kKeyIdKey)) {
+            accepted = true;  // denied for another reason: GD309 says why
+            break;
+          }
+          for (const policy::ConditionClause& c : deny.conditions) {
+            if (iequals(c.key.value, support::kKeyIdKey) && !c.values.empty())
+              refusing = &c.values.front();
+          }
+        }
+        if (accepted || refusing == nullptr) continue;
+        Diagnostic d = make_diagnostic(
+            id(), make_location(*bucket_doc->source, refusing->span),
+            fmt::format("the bucket policy requires uploads encrypted with {}, but the key policy "
+                        "checked with it ({}) is the policy of {}: GuardDuty encrypts with one "
+                        "key, so one of the two documents refers to the wrong key and every "
+                        "export fails",
+                        refusing->value, key_doc->name(), fmt::join(keys, " or ")));
+        if (keys.size() == 1) {
+          d.fix = Fix{"require the key whose policy grants GuardDuty",
+                      {TextEdit{make_location(*bucket_doc->source, refusing->span),
+                                fmt::format("\"{}\"", keys.front())}}};
+        }
+        out.push_back(std::move(d));
+      }
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> make_key_arn_mismatch_rule() {
+  return std::make_unique<KeyArnMismatchRule>();
+}
+
+}  // namespace gdl

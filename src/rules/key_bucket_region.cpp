@@ -1,0 +1,49 @@
+// GD401 key-bucket-region: the KMS key's Region differs from the bucket's Region: GuardDuty
+// requires them in one Region, so the export cannot be configured.
+
+#include <fmt/format.h>
+
+#include "checks/probes.h"
+#include "checks/settings_view.h"
+#include "diag/rule_catalog.h"
+
+namespace gdl {
+namespace {
+
+class KeyBucketRegionRule final : public SetupRule {
+ public:
+  [[nodiscard]] std::string_view id() const override { return "GD401"; }
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    if (!support::known(ctx.settings.key_arn) || !ctx.settings.bucket_region.known()) return;
+    std::string_view parts[6];
+    if (!iam::split_arn(ctx.settings.key_arn.get(), parts) ||
+        parts[3] == ctx.settings.bucket_region.get())
+      return;
+    const exportcfg::Origin& origin = ctx.settings.key_arn.origin;
+    if (!origin.location) {
+      // Both from flags or config: point at the first document so the finding has a place.
+      if (ctx.documents.empty()) return;
+      const auto& doc = *ctx.documents.front();
+      out.push_back(
+          make_diagnostic(id(), make_location(*doc.source, {0, 0}), message(ctx, parts[3])));
+      return;
+    }
+    out.push_back(make_diagnostic(id(), *origin.location, message(ctx, parts[3])));
+  }
+
+ private:
+  static std::string message(const SetupContext& ctx, std::string_view key_region) {
+    return fmt::format(
+        "the KMS key is in {} but the bucket is in {} ({}): GuardDuty requires the key and the "
+        "bucket in the same Region, so the export cannot be configured",
+        key_region, ctx.settings.bucket_region.get(), ctx.settings.bucket_region.origin.detail);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> make_key_bucket_region_rule() {
+  return std::make_unique<KeyBucketRegionRule>();
+}
+
+}  // namespace gdl

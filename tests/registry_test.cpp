@@ -7,10 +7,10 @@
 #include <set>
 #include <stdexcept>
 
-#include "diag/rule_catalog.h"
 #include "analysis/pipeline.h"
 #include "checks/policy_rule.h"
 #include "checks/setup_rule.h"
+#include "diag/rule_catalog.h"
 
 TEST_CASE("registry and rule metadata agree") {
   std::multiset<std::string> registered;
@@ -31,7 +31,7 @@ namespace {
 
 class FailingRule final : public gdl::SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD302"; }
+  FailingRule() { set_id("GD302"); }
   void check(const gdl::SetupContext& /*context*/,
              std::vector<gdl::Diagnostic>& out) const override {
     out.push_back(gdl::make_diagnostic("GD302", {}, "a finding made before failing"));

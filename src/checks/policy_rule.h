@@ -1,9 +1,10 @@
 #pragma once
-// The interface of a rule that inspects a policy model. One rule per file; every rule is
-// registered in rules/registry.cpp and has its metadata in rules/<ID>-<name>.json.
+// The interface of a rule that inspects a policy model. One rule per file (src/rules/), its
+// metadata in rules/<ID>-<name>.json; checks/registry.h makes it.
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,8 +26,13 @@ class PolicyRule {
   PolicyRule(const PolicyRule&) = delete;
   PolicyRule& operator=(const PolicyRule&) = delete;
   virtual ~PolicyRule() = default;
-  [[nodiscard]] virtual std::string_view id() const = 0;
+  [[nodiscard]] std::string_view id() const { return id_; }
+  // The registry gives each rule its id from its metadata (the id is written once, there).
+  void set_id(std::string id) { id_ = std::move(id); }
   virtual void check(const PolicyContext& context, std::vector<Diagnostic>& out) const = 0;
+
+ private:
+  std::string id_;
 };
 
 // Every policy rule, in id order.

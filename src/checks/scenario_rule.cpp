@@ -67,13 +67,9 @@ class ScenarioRule final : public SetupRule {
  public:
   ScenarioRule(std::string id, documents::Kind kind, std::vector<json::Value> requests,
                Expectation expect, std::string message)
-      : id_(std::move(id)),
-        kind_(kind),
-        requests_(std::move(requests)),
-        expect_(expect),
-        message_(std::move(message)) {}
-
-  [[nodiscard]] std::string_view id() const override { return id_; }
+      : kind_(kind), requests_(std::move(requests)), expect_(expect), message_(std::move(message)) {
+    set_id(std::move(id));
+  }
 
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     const auto& s = ctx.settings;
@@ -87,7 +83,7 @@ class ScenarioRule final : public SetupRule {
                        {"prefixPath", prefix.empty() ? "" : prefix + "/"},
                        {"keyArn", s.key_arn.known() ? s.key_arn.get() : ""},
                        {"principal", exportcfg::guardduty_principal(region)},
-                       {"detectorArn", support::detector_arn(s, region)}};
+                       {"detectorArn", support::request_detector_arn(s, region)}};
     // The requests depend on the settings only: build them once for every document.
     std::vector<iam::Request> requests;
     for (const json::Value& request_template : requests_) {
@@ -115,14 +111,13 @@ class ScenarioRule final : public SetupRule {
           where = make_location(*doc->source, st.principal.present ? st.principal.span : st.span);
           message_vars["statement"] = support::statement_name(*doc, st.index);
         }
-        out.push_back(make_diagnostic(id_, where, expand(message_, message_vars)));
+        out.push_back(make_diagnostic(id(), where, expand(message_, message_vars)));
         break;  // one finding per document
       }
     }
   }
 
  private:
-  std::string id_;
   documents::Kind kind_;
   std::vector<json::Value> requests_;
   Expectation expect_;

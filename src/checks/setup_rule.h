@@ -33,8 +33,13 @@ class SetupRule {
   SetupRule(const SetupRule&) = delete;
   SetupRule& operator=(const SetupRule&) = delete;
   virtual ~SetupRule() = default;
-  [[nodiscard]] virtual std::string_view id() const = 0;
+  [[nodiscard]] std::string_view id() const { return id_; }
+  // The registry gives each rule its id from its metadata (the id is written once, there).
+  void set_id(std::string id) { id_ = std::move(id); }
   virtual void check(const SetupContext& context, std::vector<Diagnostic>& out) const = 0;
+
+ private:
+  std::string id_;
 };
 
 std::span<const std::unique_ptr<SetupRule>> setup_rules();

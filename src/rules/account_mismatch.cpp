@@ -37,7 +37,6 @@ std::set<std::string> source_accounts(const exportcfg::PolicyDocument& doc) {
 
 class AccountMismatchRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD403"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const exportcfg::PolicyDocument* key_doc : ctx.of_kind(documents::Kind::key_policy)) {
       const auto key_accounts = source_accounts(*key_doc);

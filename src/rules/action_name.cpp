@@ -31,7 +31,6 @@ bool well_formed(std::string_view action, std::string_view& service, std::string
 
 class ActionNameRule final : public PolicyRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD105"; }
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const policy::Statement& s : ctx.policy.statements) {
       for (const policy::Text& a : s.action.items) check_action(ctx, s, a, out);

@@ -8,7 +8,6 @@ namespace {
 
 class BucketConfusedDeputyRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD303"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     support::check_confused_deputy(ctx, id(), documents::Kind::bucket_policy, "PutObject",
                                    "write into this bucket", out);

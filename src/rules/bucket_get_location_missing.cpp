@@ -9,7 +9,6 @@ namespace {
 
 class BucketGetLocationMissingRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD301"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     support::check_request(ctx, id(), documents::Kind::bucket_policy, "GetBucketLocation",
                            support::RequestFailure::not_allowed, "AllowGuardDutyGetBucketLocation",

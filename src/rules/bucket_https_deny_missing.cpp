@@ -28,7 +28,6 @@ std::string https_deny_json(const SetupContext& ctx) {
 
 class BucketHttpsDenyMissingRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD307"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     const auto& s = ctx.settings;
     const std::string object =

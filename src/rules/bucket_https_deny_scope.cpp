@@ -17,7 +17,6 @@ bool denied(const exportcfg::PolicyDocument& doc, const iam::Request& r) {
 
 class BucketHttpsDenyScopeRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD308"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     const auto& s = ctx.settings;
     const std::string bucket = support::request_bucket_arn(s);

@@ -19,7 +19,6 @@ void with_another_key(iam::Request& r, const exportcfg::GuardDutyRequest& put,
 
 class BucketKeyDenyMissingRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD305"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     support::check_upload_denied(
         ctx, id(), with_another_key,

@@ -15,7 +15,6 @@ namespace {
 
 class BucketKeyMismatchRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD306"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     const exportcfg::GuardDutyRequest* put =
         support::find_request(ctx.documented_requests, "PutObject");

@@ -18,7 +18,6 @@ void without_encryption(iam::Request& r, const exportcfg::GuardDutyRequest&,
 
 class BucketSseDenyMissingRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD304"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     support::check_upload_denied(
         ctx, id(), without_encryption,

@@ -13,7 +13,6 @@ namespace {
 
 class ConditionKeyRule final : public PolicyRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD109"; }
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const policy::Statement& s : ctx.policy.statements) {
       for (const policy::ConditionClause& c : s.conditions) {

@@ -71,7 +71,6 @@ std::string_view type_problem(const iam::Operator& op, std::string_view value) {
 
 class ConditionOperatorRule final : public PolicyRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD107"; }
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const policy::Statement& s : ctx.policy.statements) {
       const policy::Text* last_op = nullptr;

@@ -20,7 +20,6 @@ struct Needed {
 
 class ConfigurerPermissionsMissingRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD501"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     const auto& s = ctx.settings;
     const std::string bucket = support::request_bucket_arn(s);

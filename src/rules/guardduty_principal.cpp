@@ -19,7 +19,6 @@ namespace {
 
 class GuardDutyPrincipalRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD311"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const documents::Kind kind :
          {documents::Kind::key_policy, documents::Kind::bucket_policy}) {

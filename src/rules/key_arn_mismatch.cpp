@@ -32,7 +32,6 @@ std::vector<std::string> keys_named(const exportcfg::PolicyDocument& doc) {
 // during a rotation, or a key policy naming its key among keys of other Regions, is fine.
 class KeyArnMismatchRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD402"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     // A key the user gave is judged against each document on its own (GD201, GD306).
     if (support::given(ctx.settings.key_arn)) return;

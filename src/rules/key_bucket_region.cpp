@@ -12,7 +12,6 @@ namespace {
 
 class KeyBucketRegionRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD401"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     if (!support::known(ctx.settings.key_arn) || !ctx.settings.bucket_region.known()) return;
     std::string_view parts[6];

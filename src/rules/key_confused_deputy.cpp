@@ -8,7 +8,6 @@ namespace {
 
 class KeyConfusedDeputyRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD202"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     support::check_confused_deputy(ctx, id(), documents::Kind::key_policy, "GenerateDataKey",
                                    "use this key", out);

@@ -8,7 +8,6 @@ namespace {
 
 class KeyGenerateDataKeyMissingRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD201"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     support::check_request(ctx, id(), documents::Kind::key_policy, "GenerateDataKey",
                            support::RequestFailure::denied, "AllowGuardDutyKey", "*", out);

@@ -17,7 +17,6 @@ constexpr std::string_view kSensitiveActions[] = {"kms:Decrypt",       "kms:Encr
 
 class KeyGrantTooBroadRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD203"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     const exportcfg::GuardDutyRequest* generate =
         support::find_request(ctx.requests, "GenerateDataKey");

@@ -14,7 +14,6 @@ namespace {
 
 class KeyLockoutRiskRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD204"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     if (!support::known(ctx.settings.key_arn)) return;  // the key's account must be known
     std::string_view parts[6];

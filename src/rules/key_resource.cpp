@@ -30,7 +30,6 @@ std::string never_the_key(std::string_view entry) {
 
 class KeyResourceRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD205"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     const exportcfg::GuardDutyRequest* generate =
         support::find_request(ctx.requests, "GenerateDataKey");

@@ -25,7 +25,6 @@ bool has_literal_wildcard(std::string_view value) {
 
 class LiteralWildcardRule final : public PolicyRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD108"; }
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const policy::Statement& s : ctx.policy.statements) {
       for (const policy::ConditionClause& c : s.conditions) {

@@ -86,7 +86,6 @@ std::string find_placeholder(std::string_view value) {
 
 class PlaceholderLeftRule final : public PolicyRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD005"; }
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const policy::Statement& s : ctx.policy.statements) {
       for (const policy::PrincipalEntry& e : s.principal.entries)

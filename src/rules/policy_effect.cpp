@@ -13,7 +13,6 @@ namespace {
 
 class PolicyEffectRule final : public PolicyRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD103"; }
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const policy::Statement& s : ctx.policy.statements) {
       if (auto d = check_statement(ctx, s)) out.push_back(std::move(*d));

@@ -12,7 +12,6 @@ namespace {
 
 class PolicyElementRule final : public PolicyRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD102"; }
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     if (!ctx.resource_policy) return;
     for (const policy::Statement& s : ctx.policy.statements) {

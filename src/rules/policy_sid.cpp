@@ -12,7 +12,6 @@ namespace {
 
 class PolicySidRule final : public PolicyRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD104"; }
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     std::unordered_map<std::string_view, const policy::Text*> first;
     for (const policy::Statement& s : ctx.policy.statements) {

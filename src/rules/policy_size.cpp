@@ -11,7 +11,6 @@ namespace {
 
 class PolicySizeRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD006"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const auto& doc : ctx.documents) {
       const std::size_t limit = documents::size_limit(doc->kind);

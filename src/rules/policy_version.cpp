@@ -24,7 +24,6 @@ bool uses_variables(const policy::Policy& policy) {
 
 class PolicyVersionRule final : public PolicyRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD101"; }
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     const policy::Policy& p = ctx.policy;
     const bool variables = uses_variables(p);

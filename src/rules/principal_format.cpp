@@ -78,7 +78,6 @@ std::string service_problem(std::string_view value) {
 
 class PrincipalFormatRule final : public PolicyRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD110"; }
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const policy::Statement& s : ctx.policy.statements) {
       for (const policy::PrincipalEntry& e : s.principal.entries) {

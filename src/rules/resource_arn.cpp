@@ -34,7 +34,6 @@ S3Reach s3_reach(std::string_view resource_part) {
 
 class ResourceArnRule final : public PolicyRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD106"; }
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const policy::Statement& s : ctx.policy.statements) {
       bool all_valid = true;

@@ -58,7 +58,6 @@ std::vector<const exportcfg::PolicyDocument*> documents_of(const SetupContext& c
 
 class SourceConditionMismatchRule final : public SetupRule {
  public:
-  [[nodiscard]] std::string_view id() const override { return "GD312"; }
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const exportcfg::PolicyDocument* doc : documents_of(ctx)) {
       const exportcfg::GuardDutyRequest* own = support::find_request(

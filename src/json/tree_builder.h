@@ -1,0 +1,269 @@
+#pragma once
+// Internal to json/: the located tree's builder. RapidJSON's iterative SAX reader feeds a
+// Handler through a TrackingStream that remembers where each token began, so every value and key
+// gets its exact span; duplicate keys are recorded, and large inputs keep a bounded tree.
+
+#include <rapidjson/error/error.h>
+#include <rapidjson/reader.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "json/value.h"
+#include "source/source_file.h"
+
+namespace gdl::json::detail {
+
+constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
+                                 rapidjson::kParseValidateEncodingFlag |
+                                 rapidjson::kParseNumbersAsStringsFlag;
+constexpr std::size_t kNoOffset = std::string::npos;
+
+inline bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+inline bool is_structural(char c) {
+  return c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':';
+}
+inline bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.' || c == ':' || c == '/' || c == '*' || c == '?' || c == '$' ||
+         c == '@' || c == '+' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// A RapidJSON input stream over the working text that remembers where the current token began,
+// so the SAX handler can give every value its exact span.
+class TrackingStream {
+ public:
+  using Ch = char;
+  explicit TrackingStream(std::string_view text) : text_(text) {}
+
+  [[nodiscard]] Ch Peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
+  Ch Take() {
+    if (pos_ >= text_.size()) return '\0';
+    const char c = text_[pos_];
+    track(c);
+    ++pos_;
+    return c;
+  }
+  [[nodiscard]] std::size_t Tell() const { return pos_; }
+  // Output-stream half of the concept; never used because we do not parse in situ.
+  Ch* PutBegin() { return nullptr; }
+  void Put(Ch) {}
+  void Flush() {}
+  std::size_t PutEnd(Ch*) { return 0; }
+
+  [[nodiscard]] std::size_t token_start() const { return token_start_; }
+  [[nodiscard]] bool in_string() const { return in_string_; }
+
+ private:
+  void track(char c) {
+    if (in_string_) {
+      if (escaped_) {
+        escaped_ = false;
+      } else if (c == '\\') {
+        escaped_ = true;
+      } else if (c == '"') {
+        in_string_ = false;
+      }
+      return;
+    }
+    if (c == '"') {
+      token_start_ = pos_;
+      in_string_ = true;
+      in_bare_token_ = false;
+    } else if (is_space(c) || is_structural(c)) {
+      in_bare_token_ = false;
+    } else if (!in_bare_token_) {
+      token_start_ = pos_;
+      in_bare_token_ = true;
+    }
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::size_t token_start_ = 0;
+  bool in_string_ = false;
+  bool escaped_ = false;
+  bool in_bare_token_ = false;
+};
+
+struct OpenContainer {
+  Kind kind;
+  std::size_t begin;
+  std::string key;  // the member key this container is the value of, if any
+};
+
+// SAX handler: always tracks the open containers (for diagnosis); builds the tree on request.
+class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
+ public:
+  Handler(const TrackingStream& stream, bool build_tree,
+          std::size_t max_children = std::numeric_limits<std::size_t>::max())
+      : stream_(stream), build_(build_tree), max_children_(max_children) {}
+
+  bool Null() { return scalar(Kind::null, {}); }
+  bool Bool(bool b) {
+    if (build_) {
+      Value v(Kind::boolean, current_span());
+      v.boolean = b;
+      return add(std::move(v));
+    }
+    return scalar(Kind::boolean, {});
+  }
+  bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
+    return scalar(Kind::number, std::string_view(str, length));
+  }
+  bool String(const char* str, rapidjson::SizeType length, bool) {
+    return scalar(Kind::string, std::string_view(str, length));
+  }
+  bool Key(const char* str, rapidjson::SizeType length, bool) {
+    pending_key_.assign(str, length);
+    pending_key_span_ = current_span();
+    last_end_ = stream_.Tell();
+    return true;
+  }
+  bool StartObject() { return start(Kind::object); }
+  bool StartArray() { return start(Kind::array); }
+  bool EndObject(rapidjson::SizeType) { return end(); }
+  bool EndArray(rapidjson::SizeType) { return end(); }
+
+  [[nodiscard]] const std::vector<OpenContainer>& open() const { return open_; }
+  [[nodiscard]] std::size_t last_end() const { return last_end_; }
+  [[nodiscard]] std::size_t root_end() const { return root_end_; }
+  std::optional<Value>& root() { return root_; }
+  std::vector<std::pair<Span, Span>>& duplicates() { return duplicates_; }
+  std::vector<std::string>& duplicate_keys() { return duplicate_keys_; }
+  [[nodiscard]] std::size_t dropped() const { return dropped_; }
+
+ private:
+  [[nodiscard]] Span current_span() const { return {stream_.token_start(), stream_.Tell()}; }
+
+  bool scalar(Kind kind, std::string_view text) {
+    last_end_ = stream_.Tell();
+    if (open_.empty()) root_end_ = last_end_;
+    if (!build_) return true;
+    Value v(kind, current_span());
+    v.text.assign(text);
+    return add(std::move(v));
+  }
+
+  bool start(Kind kind) {
+    // The iterative reader calls StartObject/StartArray before it takes the bracket.
+    const std::size_t begin = stream_.Tell();
+    std::string key;
+    if (!open_.empty() && open_.back().kind == Kind::object) key = pending_key_;
+    if (build_) {
+      Value v(kind, Span{begin, begin + 1});
+      building_.push_back(place(std::move(v)));  // null: beyond the cap, not built
+    }
+    open_.push_back({kind, begin, std::move(key)});
+    return true;
+  }
+
+  bool end() {
+    last_end_ = stream_.Tell() + 1;  // called before the closing bracket is taken
+    open_.pop_back();
+    if (open_.empty()) root_end_ = last_end_;
+    if (!build_) return true;
+    Value* done = building_.back();
+    building_.pop_back();
+    if (done == nullptr) return true;
+    done->span.end = last_end_;
+    if (done->kind == Kind::object) find_duplicates(*done);
+    return true;
+  }
+
+  bool add(Value v) {
+    place(std::move(v));
+    return true;
+  }
+
+  // Appends v to the innermost open container (or makes it the root); the returned pointer stays
+  // valid until that container grows again, which only happens after v is complete.
+  Value* place(Value v) {
+    if (building_.empty()) {
+      root_.emplace(std::move(v));
+      return &*root_;
+    }
+    Value* parent = building_.back();
+    if (parent == nullptr) return nullptr;  // inside a value dropped by the cap
+    if (parent->items.size() + parent->members.size() >= max_children_) {
+      ++dropped_;
+      pending_key_.clear();
+      return nullptr;
+    }
+    if (parent->kind == Kind::array) {
+      parent->items.push_back(std::move(v));
+      return &parent->items.back();
+    }
+    parent->members.push_back(Member{std::move(pending_key_), pending_key_span_, std::move(v)});
+    pending_key_.clear();
+    return &parent->members.back().value;
+  }
+
+  void find_duplicates(const Value& object) {
+    const auto& members = object.members;
+    if (members.size() < 2) return;
+    if (members.size() <= 16) {
+      for (std::size_t i = 1; i < members.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+          if (members[j].key == members[i].key) {
+            record_duplicate(members[j], members[i]);
+            break;
+          }
+        }
+      }
+      return;
+    }
+    std::unordered_map<std::string_view, std::size_t> first_index;
+    first_index.reserve(members.size());
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      auto [it, inserted] = first_index.emplace(members[i].key, i);
+      if (!inserted) record_duplicate(members[it->second], members[i]);
+    }
+  }
+
+  void record_duplicate(const Member& first, const Member& again) {
+    duplicates_.emplace_back(first.key_span, again.key_span);
+    duplicate_keys_.push_back(again.key);
+  }
+
+  const TrackingStream& stream_;
+  bool build_;
+  std::vector<OpenContainer> open_;
+  std::vector<Value*> building_;
+  std::optional<Value> root_;
+  std::string pending_key_;
+  Span pending_key_span_;
+  std::size_t last_end_ = 0;
+  std::size_t root_end_ = kNoOffset;
+  std::vector<std::pair<Span, Span>> duplicates_;
+  std::vector<std::string> duplicate_keys_;
+  std::size_t max_children_;
+  std::size_t dropped_ = 0;
+};
+
+struct Attempt {
+  rapidjson::ParseErrorCode code = rapidjson::kParseErrorNone;
+  std::size_t offset = 0;
+  [[nodiscard]] bool ok() const { return code == rapidjson::kParseErrorNone; }
+};
+
+inline Attempt run_reader(Handler& handler, TrackingStream& stream) {
+  rapidjson::Reader reader;
+  reader.Parse<kParseFlags>(stream, handler);
+  return {reader.GetParseErrorCode(), reader.GetErrorOffset()};
+}
+
+inline Attempt trial_parse(std::string_view text) {
+  TrackingStream stream(text);
+  Handler handler(stream, false);
+  return run_reader(handler, stream);
+}
+
+}  // namespace gdl::json::detail

@@ -1,0 +1,495 @@
+#include "containers/cfn_values.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "containers/json_string.h"
+#include "diag/rule_catalog.h"
+#include "export/settings.h"
+
+namespace gdl::containers::cfn {
+
+namespace {
+
+std::uint64_t fnv1a(std::string_view text) {
+  std::uint64_t hash = 1469598103934665603ULL;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+// Stand-ins are derived from names, so the same template always gets the same values.
+
+std::string hex_digits(std::string_view seed, std::size_t count) {
+  std::string out;
+  std::uint64_t hash = fnv1a(seed);
+  while (out.size() < count) {
+    out += "0123456789abcdef"[hash & 0xF];
+    hash >>= 4;
+    if (hash == 0) hash = fnv1a(out + std::string(seed));
+  }
+  return out;
+}
+
+bool is_account_id_text(std::string_view text) {
+  return text.size() == 12 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The one 12-digit account id the template's values name (a whole value, quoted or not, or the
+
+// account field of an ARN), if they name exactly one.
+
+std::optional<std::string> only_account_named(const json::Value& root) {
+  std::optional<std::string> found;
+  bool several = false;
+  auto consider = [&](std::string_view account) {
+    if (!is_account_id_text(account)) return;
+    if (found && *found != account) several = true;
+    found = std::string(account);
+  };
+  std::vector<const json::Value*> pending{&root};
+  while (!pending.empty() && !several) {
+    const json::Value* v = pending.back();
+    pending.pop_back();
+    if (v->kind == json::Kind::string || v->kind == json::Kind::number) {
+      consider(v->text);
+      // Every ARN in the value, also inside a policy written as a string.
+      const std::string_view text = v->text;
+      for (std::size_t arn = text.find("arn:"); arn != std::string_view::npos;
+           arn = text.find("arn:", arn + 4)) {
+        std::size_t field = 0, from = arn;
+        for (std::size_t at = arn; at <= text.size() && field <= 4; ++at) {
+          if (at < text.size() && text[at] != ':') continue;
+          if (field == 4) consider(text.substr(from, at - from));
+          ++field;
+          from = at + 1;
+        }
+      }
+    }
+    for (const json::Value& item : v->items) pending.push_back(&item);
+    for (const json::Member& m : v->members) {
+      // Prose and examples ("ConstraintDescription: e.g. 111122223333") are not values.
+      if (m.key == "Description" || m.key == "ConstraintDescription" || m.key == "Metadata" ||
+          m.key == "AllowedPattern")
+        continue;
+      pending.push_back(&m.value);
+    }
+  }
+  if (several) return std::nullopt;
+  return found;
+}
+
+// The one Region whose regional GuardDuty principal (guardduty.<region>.amazonaws.com) the
+
+// template's values name, if they name exactly one.
+
+std::optional<std::string> only_regional_principal(const json::Value& root) {
+  std::optional<std::string> found;
+  bool several = false;
+  json::for_each_value(root, [&](const json::Value& v) {
+    if (!v.is_string() || several) return;
+    const std::string_view text = v.text;
+    for (std::size_t at = text.find("guardduty."); at != std::string_view::npos;
+         at = text.find("guardduty.", at + 10)) {
+      const std::size_t end = text.find(".amazonaws.com", at + 10);
+      if (end == std::string_view::npos) break;
+      const std::string_view region = text.substr(at + 10, end - at - 10);
+      if (!exportcfg::is_region(region)) continue;
+      if (found && *found != region) several = true;
+      found = std::string(region);
+    }
+  });
+  if (several) return std::nullopt;
+  return found;
+}
+
+bool icontains(std::string_view text, std::string_view word) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
+    std::size_t j = 0;
+    while (j < word.size() && lower(text[i + j]) == word[j]) ++j;
+    if (j == word.size()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string bucket_name_stand_in(std::string_view logical_id) {
+  std::string name;
+  for (const char c : logical_id) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) name += c;
+    if (c >= 'A' && c <= 'Z') name += static_cast<char>(c - 'A' + 'a');
+  }
+  name = name.substr(0, 48);
+  return (name.empty() ? std::string("cfn") : name) + "-" + hex_digits(logical_id, 8);
+}
+
+json::Value string_value(std::string text, Span span) {
+  json::Value v(json::Kind::string, span);
+  v.text = std::move(text);
+  return v;
+}
+
+TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source,
+                               const Hints& hints, Extraction& out)
+    : source_(source), out_(out) {
+  if (const json::Member* resources = root.find("Resources");
+      resources && resources->value.is_object()) {
+    for (const json::Member& m : resources->value.members) {
+      Resource r;
+      r.span = m.key_span;
+      if (const json::Member* type = m.value.find("Type"); type && type->value.is_string())
+        r.type = type->value.text;
+      if (const json::Member* props = m.value.find("Properties"); props && props->value.is_object())
+        r.properties = &props->value;
+      resources_.emplace(m.key, r);
+    }
+  }
+  if (const json::Member* parameters = root.find("Parameters");
+      parameters && parameters->value.is_object()) {
+    for (const json::Member& m : parameters->value.members) parameters_.emplace(m.key, &m.value);
+  }
+  if (const json::Member* mappings = root.find("Mappings"); mappings && mappings->value.is_object())
+    mappings_ = &mappings->value;
+
+  // A template that names exactly one account literally is almost always deployed in it:
+  // that account stands for ${AWS::AccountId}, so literal and symbolic uses agree.
+  const std::optional<std::string> named = only_account_named(root);
+  // ${AWS::AccountId} is the account the stack is deployed in. A template that creates the
+  // detector or its destination exports from there: the exporting account. A template that
+  // only holds the key or bucket may be deployed elsewhere (a log-archive account): the
+  // bucket's account when given, else a stand-in that the given bucket's name or the
+  // exporting account can bind later (see lint_setup).
+  exports_here_ = std::any_of(resources_.begin(), resources_.end(), [](const auto& entry) {
+    return entry.second.type == "AWS::GuardDuty::Detector" ||
+           entry.second.type == "AWS::GuardDuty::PublishingDestination";
+  });
+  const std::optional<std::string> deployed_in =
+      exports_here_ ? hints.account : hints.bucket_account;
+  // The stand-in is a distinctive number, so showing the symbol instead of it in findings
+  // never rewrites another value (a run of zeros would match inside key ids).
+  account_ = deployed_in.value_or(named.value_or("409732615928"));
+  if (!deployed_in && !named) stand_in(account_, "${AWS::AccountId}");
+  // A template that names the regional principal of one opt-in Region (written literally or
+  // as a parameter's default) is deployed there: that Region stands for ${AWS::Region}. One
+  // that names guardduty.${AWS::Region}.amazonaws.com is meant for opt-in Regions: its
+  // stand-in Region is one.
+  const std::optional<std::string> principal_region = only_regional_principal(root);
+  const bool regional = source.text().find("guardduty.${AWS::Region}") != std::string_view::npos;
+  region_ =
+      hints.region.value_or(principal_region.value_or(regional ? "af-south-1" : "eu-north-1"));
+  if (!hints.region) {
+    stand_in(region_, "${AWS::Region}");
+    out_.notes.push_back(fmt::format(
+        "{}: ${{AWS::Region}} is checked as {}{} (give --region to use yours)", source.path(),
+        region_,
+        principal_region ? ", the Region of the regional GuardDuty principal the template names"
+        : regional       ? ", an opt-in Region, because the template names the regional "
+                           "GuardDuty principal"
+                         : ""));
+  }
+  if (!deployed_in) {
+    out_.notes.push_back(fmt::format(
+        "{}: ${{AWS::AccountId}} is checked as {}{} ({})", source.path(), account_,
+        named ? ", the only account the template names" : "",
+        exports_here_ ? "give --account to use yours"
+                      : "the stack's account: give --bucket-account when it holds the bucket"));
+  }
+}
+
+void TemplateValues::stand_in(const std::string& value, std::string symbol) {
+  out_.stand_ins.emplace_back(value, std::move(symbol));
+}
+
+json::Value TemplateValues::unknown(Span span, std::string why) {
+  unknown_spans_.push_back(span);
+  const Position at = make_location(source_, span).start;
+  out_.notes.push_back(
+      fmt::format("{}:{}:{}: {}; treated as unknown", source_.path(), at.line, at.column, why));
+  return string_value("", span);
+}
+
+std::optional<json::Value> TemplateValues::resolve(const json::Value& v, int depth) {
+  if (depth > kMaxDepth) return unknown(v.span, "the value is nested too deeply");
+  if (v.is_object() && v.members.size() == 1) {
+    const json::Member& m = v.members.front();
+    if (m.key == "Ref" || m.key.starts_with("Fn::") || m.key.starts_with("!"))
+      return intrinsic(m, v.span, depth);
+  }
+  json::Value copy(v.kind, v.span);
+  copy.boolean = v.boolean;
+  copy.text = v.text;
+  for (const json::Value& item : v.items) {
+    if (auto r = resolve(item, depth + 1)) copy.items.push_back(std::move(*r));
+  }
+  for (const json::Member& m : v.members) {
+    auto r = resolve(m.value, depth + 1);
+    if (!r) continue;
+    json::Member member;
+    member.key = m.key;
+    member.key_span = m.key_span;
+    member.value = std::move(*r);
+    copy.members.push_back(std::move(member));
+  }
+  return copy;
+}
+
+std::optional<std::string> TemplateValues::resolve_string(const json::Value& v, int depth) {
+  const std::size_t before = unknown_spans_.size();
+  std::optional<json::Value> r = resolve(v, depth + 1);
+  if (!r || unknown_spans_.size() != before) return std::nullopt;
+  if (r->kind == json::Kind::string || r->kind == json::Kind::number) return r->text;
+  if (r->kind == json::Kind::boolean) return std::string(r->boolean ? "true" : "false");
+  return std::nullopt;
+}
+
+std::optional<json::Value> TemplateValues::intrinsic(const json::Member& m, Span span, int depth) {
+  const std::string& fn = m.key;
+  const json::Value& arg = m.value;
+  if (fn == "Ref") {
+    if (!arg.is_string()) return unknown(span, "Ref needs a name");
+    if (arg.text == "AWS::NoValue") return std::nullopt;
+    if (auto value = ref(arg.text, span)) return string_value(std::move(*value), span);
+    return unknown(span, fmt::format("Ref {} cannot be resolved offline", arg.text));
+  }
+  if (fn == "Fn::GetAtt") {
+    std::string resource, attribute;
+    if (arg.is_array() && arg.items.size() == 2 && arg.items[0].is_string()) {
+      resource = arg.items[0].text;
+      if (auto a = resolve_string(arg.items[1], depth)) attribute = *a;
+    } else if (arg.is_string()) {
+      const std::size_t dot = arg.text.find('.');
+      resource = arg.text.substr(0, dot);
+      if (dot != std::string::npos) attribute = arg.text.substr(dot + 1);
+    }
+    if (auto value = get_att(resource, attribute)) return string_value(std::move(*value), span);
+    return unknown(span,
+                   fmt::format("Fn::GetAtt {}.{} cannot be resolved offline", resource, attribute));
+  }
+  if (fn == "Fn::Sub") return sub(arg, span, depth);
+  if (fn == "Fn::Join") {
+    if (!arg.is_array() || arg.items.size() != 2)
+      return unknown(span, "Fn::Join needs [delimiter, list]");
+    auto delimiter = resolve_string(arg.items[0], depth);
+    auto list = resolve(arg.items[1], depth + 1);
+    if (!delimiter || !list || !list->is_array())
+      return unknown(span, "Fn::Join's list cannot be resolved offline");
+    std::string joined;
+    for (std::size_t i = 0; i < list->items.size(); ++i) {
+      const json::Value& item = list->items[i];
+      if (item.is_array() || item.is_object())
+        return unknown(span, "Fn::Join's list cannot be resolved offline");
+      if (i > 0) joined += *delimiter;
+      joined += item.text;
+    }
+    return string_value(std::move(joined), span);
+  }
+  if (fn == "Fn::Select") {
+    if (!arg.is_array() || arg.items.size() != 2)
+      return unknown(span, "Fn::Select needs [index, list]");
+    auto index = resolve_string(arg.items[0], depth);
+    auto list = resolve(arg.items[1], depth + 1);
+    if (index && list && list->is_array()) {
+      char* end = nullptr;
+      const unsigned long i = std::strtoul(index->c_str(), &end, 10);
+      if (end != index->c_str() && *end == '\0' && i < list->items.size())
+        return std::move(list->items[i]);
+    }
+    return unknown(span, "Fn::Select cannot be resolved offline");
+  }
+  if (fn == "Fn::Split") {
+    if (!arg.is_array() || arg.items.size() != 2)
+      return unknown(span, "Fn::Split needs [delimiter, string]");
+    auto delimiter = resolve_string(arg.items[0], depth);
+    auto text = resolve_string(arg.items[1], depth);
+    if (!delimiter || !text || delimiter->empty())
+      return unknown(span, "Fn::Split cannot be resolved offline");
+    json::Value list(json::Kind::array, span);
+    std::size_t from = 0;
+    for (std::size_t at; (at = text->find(*delimiter, from)) != std::string::npos;
+         from = at + delimiter->size())
+      list.items.push_back(string_value(text->substr(from, at - from), span));
+    list.items.push_back(string_value(text->substr(from), span));
+    return list;
+  }
+  if (fn == "Fn::FindInMap") {
+    if (mappings_ != nullptr && arg.is_array() && arg.items.size() == 3) {
+      auto map = resolve_string(arg.items[0], depth);
+      auto first = resolve_string(arg.items[1], depth);
+      auto second = resolve_string(arg.items[2], depth);
+      if (map && first && second) {
+        const json::Member* a = mappings_->find(*map);
+        const json::Member* b = a ? a->value.find(*first) : nullptr;
+        const json::Member* c = b ? b->value.find(*second) : nullptr;
+        if (c != nullptr) return resolve(c->value, depth + 1);
+      }
+    }
+    return unknown(span, "Fn::FindInMap cannot be resolved offline");
+  }
+  if (std::find(kDeploymentFunctions.begin(), kDeploymentFunctions.end(), fn) !=
+      kDeploymentFunctions.end())
+    return unknown(span, fmt::format("{} depends on the deployment", fn));
+  return unknown(span, fmt::format("{} is not a known function", fn));
+}
+
+std::optional<json::Value> TemplateValues::sub(const json::Value& arg, Span span, int depth) {
+  const json::Value* format = &arg;
+  std::map<std::string, std::string, std::less<>> vars;
+  if (arg.is_array() && !arg.items.empty()) {
+    format = &arg.items[0];
+    if (arg.items.size() > 1 && arg.items[1].is_object()) {
+      for (const json::Member& m : arg.items[1].members) {
+        auto value = resolve_string(m.value, depth);
+        if (!value)
+          return unknown(span,
+                         fmt::format("Fn::Sub variable {} cannot be resolved offline", m.key));
+        vars.emplace(m.key, std::move(*value));
+      }
+    }
+  }
+  if (!format->is_string()) return unknown(span, "Fn::Sub needs a string");
+  const std::string& text = format->text;
+  std::string result;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text.compare(i, 2, "${") != 0) {
+      result += text[i++];
+      continue;
+    }
+    const std::size_t close = text.find('}', i + 2);
+    if (close == std::string::npos) {
+      result += text.substr(i);
+      break;
+    }
+    const std::string name = text.substr(i + 2, close - i - 2);
+    i = close + 1;
+    if (name.starts_with("!")) {  // ${!Literal} is written as ${Literal}
+      result += "${" + name.substr(1) + "}";
+      continue;
+    }
+    if (auto it = vars.find(name); it != vars.end()) {
+      result += it->second;
+      continue;
+    }
+    std::optional<std::string> value;
+    if (const std::size_t dot = name.find('.');
+        dot != std::string::npos && !name.starts_with("AWS::")) {
+      value = get_att(name.substr(0, dot), name.substr(dot + 1));
+    } else {
+      value = ref(name, span);
+    }
+    if (!value) return unknown(span, fmt::format("${{{}}} cannot be resolved offline", name));
+    result += *value;
+  }
+  return string_value(std::move(result), span);
+}
+
+std::optional<std::string> TemplateValues::ref(const std::string& name, Span span) {
+  if (name == "AWS::AccountId") return account_;
+  if (name == "AWS::Region") return region_;
+  if (name == "AWS::Partition") return std::string("aws");
+  if (name == "AWS::URLSuffix") return std::string("amazonaws.com");
+  if (name == "AWS::StackName") return std::string("stack");
+  if (name.starts_with("AWS::")) return std::nullopt;
+  if (auto it = parameters_.find(name); it != parameters_.end())
+    return parameter(name, *it->second, span);
+  if (auto it = resources_.find(name); it != resources_.end()) {
+    const Resource& r = it->second;
+    if (r.type == "AWS::S3::Bucket") return bucket_name(name, r);
+    if (r.type == "AWS::KMS::Key") return key_id(name);
+    if (r.type == "AWS::KMS::Alias") return std::nullopt;
+    if (r.type == "AWS::GuardDuty::Detector") return detector_id(name);
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> TemplateValues::get_att(const std::string& resource,
+                                                   const std::string& attribute) {
+  auto it = resources_.find(resource);
+  if (it == resources_.end()) return std::nullopt;
+  const Resource& r = it->second;
+  if (r.type == "AWS::S3::Bucket" && attribute == "Arn") {
+    auto name = bucket_name(resource, r);
+    if (!name) return std::nullopt;
+    return "arn:aws:s3:::" + *name;
+  }
+  if (r.type == "AWS::KMS::Key" && attribute == "Arn")
+    return fmt::format("arn:aws:kms:{}:{}:key/{}", region_, account_, key_id(resource));
+  if (r.type == "AWS::KMS::Key" && attribute == "KeyId") return key_id(resource);
+  if (r.type == "AWS::GuardDuty::Detector" && attribute == "Id") return detector_id(resource);
+  return std::nullopt;
+}
+
+std::optional<std::string> TemplateValues::bucket_name(const std::string& id, const Resource& r) {
+  if (r.properties != nullptr) {
+    if (const json::Member* name = r.properties->find("BucketName")) {
+      // A name that refers back to its own bucket (directly or through others) is a cycle
+      // CloudFormation rejects; here it is unknown, not an endless recursion.
+      if (!naming_.insert(id).second) return std::nullopt;
+      std::vector<Span> saved = unknown_spans_;
+      std::optional<std::string> resolved = resolve_string(name->value, 0);
+      unknown_spans_ = std::move(saved);
+      naming_.erase(id);
+      return resolved;
+    }
+  }
+  std::string stand = bucket_name_stand_in(id);
+  remember(stand, fmt::format("${{{}}}", id));
+  return stand;
+}
+
+std::string TemplateValues::key_id(const std::string& id) {
+  const std::string h = hex_digits(id, 32);
+  std::string stand = fmt::format("{}-{}-4{}-8{}-{}", h.substr(0, 8), h.substr(8, 4),
+                                  h.substr(12, 3), h.substr(15, 3), h.substr(18, 12));
+  remember(stand, fmt::format("${{{}}}", id));
+  return stand;
+}
+
+std::string TemplateValues::detector_id(const std::string& id) {
+  std::string stand = hex_digits(id, 32);
+  remember(stand, fmt::format("${{{}}}", id));
+  return stand;
+}
+
+std::optional<std::string> TemplateValues::parameter(const std::string& name,
+                                                     const json::Value& definition, Span span) {
+  (void)span;
+  if (const json::Member* def = definition.find("Default")) {
+    if (def->value.is_string() || def->value.kind == json::Kind::number) return def->value.text;
+  }
+  // No default: a consistent stand-in shaped by what the parameter's name says it is.
+  std::string stand;
+  if (icontains(name, "account")) {
+    stand = std::to_string(100000000000ULL + fnv1a(name) % 899999999999ULL);
+  } else if (icontains(name, "region")) {
+    stand = region_;
+  } else if (icontains(name, "detector")) {
+    stand = hex_digits(name, 32);
+  } else if (icontains(name, "arn")) {
+    return std::nullopt;  // an ARN of what? Not guessable.
+  } else {
+    stand = bucket_name_stand_in(name);
+  }
+  if (!parameter_noted_.contains(name)) {
+    parameter_noted_.insert(name);
+    out_.notes.push_back(
+        fmt::format("{}: parameter {} has no default; checked as {}", source_.path(), name, stand));
+  }
+  remember(stand, fmt::format("${{{}}}", name));
+  return stand;
+}
+
+void TemplateValues::remember(const std::string& value, std::string symbol) {
+  for (const auto& [v, s] : out_.stand_ins) {
+    if (v == value) return;
+  }
+  stand_in(value, std::move(symbol));
+}
+
+}  // namespace gdl::containers::cfn

@@ -1,0 +1,109 @@
+#include "iam/principal_match.h"
+
+#include <fmt/format.h>
+
+#include "iam/wildcard.h"
+
+namespace gdl::iam::detail {
+
+std::optional<AwsIdentity> parse_aws_identity(std::string_view value) {
+  AwsIdentity id;
+  id.arn = std::string(value);
+  if (value.size() == 12 && value.find_first_not_of("0123456789") == std::string_view::npos) {
+    id.account = std::string(value);
+    id.is_root = true;
+    return id;
+  }
+  std::string_view parts[6];
+  if (!split_arn(value, parts) || parts[0] != "arn") return std::nullopt;
+  id.account = std::string(parts[4]);
+  const std::string_view resource = parts[5];
+  if (parts[2] == "iam" && resource == "root") {
+    id.is_root = true;
+  } else if (parts[2] == "iam" && resource.starts_with("role/")) {
+    const std::size_t slash = resource.rfind('/');
+    id.role_name = std::string(resource.substr(slash + 1));
+  } else if (parts[2] == "sts" && resource.starts_with("assumed-role/")) {
+    const std::string_view rest = resource.substr(13);
+    id.role_name = std::string(rest.substr(0, rest.find('/')));
+    id.is_session = true;
+  }
+  return id;
+}
+
+PrincipalMatch match_entry(const policy::PrincipalEntry& entry, const RequestPrincipal& caller) {
+  const std::string& value = entry.value.value;
+  if (entry.type == "AWS") {
+    // {"AWS": "*"}: every principal. AWS documents it as equal to "*" for anonymous callers and
+    // does not settle service principals; we treat it as "*" (see README, "Evaluator").
+    if (value == "*") return PrincipalMatch::identity;
+    if (caller.kind != RequestPrincipal::Kind::aws) return PrincipalMatch::none;
+    const auto policy_id = parse_aws_identity(value);
+    const auto caller_id = parse_aws_identity(caller.value);
+    if (!policy_id || !caller_id)
+      return value == caller.value ? PrincipalMatch::identity : PrincipalMatch::none;
+    // An account id or :root ARN stands for every principal of the account.
+    if (policy_id->is_root) {
+      if (policy_id->account != caller_id->account) return PrincipalMatch::none;
+      return caller_id->is_root ? PrincipalMatch::identity : PrincipalMatch::account;
+    }
+    if (value == caller.value) return PrincipalMatch::identity;
+    // A role ARN matches the role's sessions.
+    if (!policy_id->role_name.empty() && !policy_id->is_session && caller_id->is_session &&
+        policy_id->account == caller_id->account && policy_id->role_name == caller_id->role_name) {
+      return PrincipalMatch::identity;
+    }
+    return PrincipalMatch::none;
+  }
+  if (entry.type == "Service") {
+    // A service principal matches only its exact name: guardduty.amazonaws.com is not
+    // guardduty.me-south-1.amazonaws.com.
+    if (value == "*") return PrincipalMatch::identity;
+    return caller.kind == RequestPrincipal::Kind::service && value == caller.value
+               ? PrincipalMatch::identity
+               : PrincipalMatch::none;
+  }
+  return PrincipalMatch::none;  // Federated / CanonicalUser callers are not modelled
+}
+
+bool principal_listed(const policy::PrincipalElement& element, const RequestPrincipal& caller) {
+  if (element.everyone) return true;
+  for (const auto& entry : element.entries) {
+    if (match_entry(entry, caller) != PrincipalMatch::none) return true;
+  }
+  return false;
+}
+
+bool spared_by_not_principal(const policy::PrincipalElement& element,
+                             const RequestPrincipal& caller) {
+  if (element.everyone) return true;
+  bool identity = false;
+  bool account = false;
+  for (const auto& entry : element.entries) {
+    const PrincipalMatch m = match_entry(entry, caller);
+    if (m == PrincipalMatch::identity) identity = true;
+    if (m == PrincipalMatch::account) account = true;
+    if (m == PrincipalMatch::identity && entry.type == "AWS") {
+      const auto id = parse_aws_identity(entry.value.value);
+      if (id && id->is_root) account = true;
+    }
+  }
+  if (caller.kind != RequestPrincipal::Kind::aws) return identity;
+  const auto caller_id = parse_aws_identity(caller.value);
+  if (caller_id && caller_id->is_root) return identity;
+  return identity && account;
+}
+
+std::string describe(const RequestPrincipal& p) {
+  switch (p.kind) {
+    case RequestPrincipal::Kind::anonymous:
+      return "an anonymous caller";
+    case RequestPrincipal::Kind::service:
+      return fmt::format("service principal {}", p.value);
+    case RequestPrincipal::Kind::aws:
+      return fmt::format("AWS principal {}", p.value);
+  }
+  return "the caller";
+}
+
+}  // namespace gdl::iam::detail

@@ -22,10 +22,11 @@
 #include <algorithm>
 #include <functional>
 
+#include "export/evidence.h"
 #include "export/setup.h"
 #include "iam/conditions.h"
-#include "iam/wildcard.h"
 #include "iam/iam_data.h"
+#include "iam/wildcard.h"
 #include "util/text.h"
 
 namespace gdl::exportcfg {
@@ -66,97 +67,16 @@ const std::string kOtherRegion = "eu-west-3";
 
 namespace {
 
-bool has_wildcard(std::string_view text) {
-  return text.find_first_of("*?$") != std::string_view::npos;
-}
+using namespace detail;
 
-bool covers(const policy::Statement& s, std::string_view action) {
-  const bool listed = std::any_of(
-      s.action.items.begin(), s.action.items.end(),
-      [&](const policy::Text& a) { return iam::Pattern::glob(a.value, true).matches(action); });
-  return listed != s.action_negated;
-}
-
-// A value a document names for a setting, and where.
-struct Candidate {
-  std::string value;
-  int tier = 0;  // lower is stronger evidence
-  const PolicyDocument* doc = nullptr;
-  Span span;
-  std::string what;
-};
-
-class Candidates {
- public:
-  void add(std::string value, int tier, const PolicyDocument& doc, Span span, std::string what) {
-    for (Candidate& c : list_) {
-      if (c.value != value) continue;
-      if (tier < c.tier) c = {std::move(value), tier, &doc, span, std::move(what)};
-      return;
-    }
-    if (list_.size() < kMax) {
-      list_.push_back({std::move(value), tier, &doc, span, std::move(what)});
-      return;
-    }
-    // A hostile or huge policy naming thousands: keep the strongest evidence (a weaker
-    // candidate makes room for a stronger one; among equals, the first ones stay).
-    auto weakest =
-        std::max_element(list_.begin(), list_.end(),
-                         [](const Candidate& a, const Candidate& b) { return a.tier < b.tier; });
-    if (tier < weakest->tier) *weakest = {std::move(value), tier, &doc, span, std::move(what)};
-  }
-  // Strongest evidence first; then by document name and position (not the order of the files).
-  void sort() {
-    std::stable_sort(list_.begin(), list_.end(), [](const Candidate& a, const Candidate& b) {
-      if (a.tier != b.tier) return a.tier < b.tier;
-      const std::string an = a.doc->name(), bn = b.doc->name();
-      if (an != bn) return an < bn;
-      return a.span.begin < b.span.begin;
-    });
-  }
-  [[nodiscard]] const std::vector<Candidate>& list() const { return list_; }
-  [[nodiscard]] bool empty() const { return list_.empty(); }
-
- private:
-  static constexpr std::size_t kMax = 24;
-  std::vector<Candidate> list_;
-};
-
-Origin origin_of(const Candidate& c) {
-  const Location where = make_location(*c.doc->source, c.span);
-  return {Origin::Kind::inferred,
-          fmt::format("{}:{}:{} ({})", c.doc->name(), where.start.line, where.start.column, c.what),
-          where};
-}
-
-// Documents in name order: inference must not depend on the order the files were passed in.
-std::vector<const PolicyDocument*> by_name(
-    const std::vector<std::unique_ptr<PolicyDocument>>& documents) {
-  std::vector<const PolicyDocument*> sorted;
-  for (const auto& d : documents) sorted.push_back(d.get());
-  std::stable_sort(
-      sorted.begin(), sorted.end(),
-      [](const PolicyDocument* a, const PolicyDocument* b) { return a->name() < b->name(); });
-  return sorted;
-}
-
-class Inference {
+class Inference : private Evidence {
  public:
   Inference(ExportSettings& settings, const std::vector<std::unique_ptr<PolicyDocument>>& documents)
       : settings_(settings), documents_(documents), sorted_(by_name(documents)) {}
 
   void run() {
     for (const PolicyDocument* doc : sorted_) statements_ += doc->policy.statements.size();
-    for (const PolicyDocument* doc : sorted_) {
-      for (const policy::Statement& s : doc->policy.statements) collect(*doc, s);
-    }
-    for (Candidates* c :
-         {&accounts_, &buckets_, &prefixes_, &keys_, &key_patterns_, &org_ids_, &org_paths_,
-          &regions_from_arns_, &regions_from_paths_, &regions_from_principals_}) {
-      c->sort();
-    }
-    for (auto& [region, c] : detectors_) c.sort();
-    detectors_any_.sort();
+    gather(sorted_);
     choose_regions();
     const bool key_open = !settings_.key_arn.known();
     // The choices depend on each other (the detector in aws:SourceArn only matches with the
@@ -179,172 +99,6 @@ class Inference {
   }
 
  private:
-  // ---- what the documents name -------------------------------------------------------------
-
-  void collect(const PolicyDocument& doc, const policy::Statement& s) {
-    const bool guardduty_allow = names_guardduty(s) && s.effect == policy::Effect::allow;
-    if (guardduty_allow) {
-      for (const policy::ConditionClause& c : s.conditions) {
-        if (!is_value_operator(c.op.value)) continue;
-        for (const policy::Text& v : c.values) {
-          if (iequals(c.key.value, "aws:SourceOrgID") && !has_wildcard(v.value)) {
-            org_ids_.add(v.value, 0, doc, v.span, "aws:SourceOrgID");
-          } else if (iequals(c.key.value, "aws:SourceOrgPaths")) {
-            // "o-a1b2/r-c3d4/ou-e5f6/*": a path in that subtree.
-            std::string path = v.value;
-            if (!path.empty() && path.back() == '*') path.pop_back();
-            if (!path.empty() && !has_wildcard(path))
-              org_paths_.add(path, 0, doc, v.span, "aws:SourceOrgPaths");
-          } else if (iequals(c.key.value, "aws:SourceAccount") && is_account_id(v.value)) {
-            accounts_.add(v.value, 0, doc, v.span, "aws:SourceAccount");
-          } else if (iequals(c.key.value, "aws:SourceArn")) {
-            from_source_arn(doc, v);
-          }
-        }
-      }
-      for (const policy::PrincipalEntry& e : s.principal.entries) {
-        const std::string_view name = e.value.value;
-        if (e.type == "Service" && name != "guardduty.amazonaws.com" &&
-            is_guardduty_principal(name)) {
-          regions_from_principals_.add(std::string(name.substr(10, name.size() - 24)), 0, doc,
-                                       e.value.span, "regional principal");
-        }
-      }
-      if (!s.resource_negated) from_guardduty_resources(doc, s);
-    }
-    // A Deny "unless the source is X" (StringNotEquals aws:SourceAccount X) names the exporter.
-    if (s.effect == policy::Effect::deny) {
-      for (const policy::ConditionClause& c : s.conditions) {
-        const auto op = iam::parse_operator(c.op.value);
-        if (!op || !op->negated ||
-            (op->family != iam::OperatorFamily::string && op->family != iam::OperatorFamily::arn))
-          continue;
-        for (const policy::Text& v : c.values) {
-          if (iequals(c.key.value, "aws:SourceAccount") && is_account_id(v.value)) {
-            accounts_.add(v.value, 1, doc, v.span, "aws:SourceAccount of a Deny");
-          } else if (iequals(c.key.value, "aws:SourceArn")) {
-            from_source_arn(doc, v, 1);
-          }
-        }
-      }
-    }
-    // The key-id Deny names the key uploads must use.
-    if (s.effect == policy::Effect::deny) {
-      for (const policy::ConditionClause& c : s.conditions) {
-        if (!iequals(c.key.value, "s3:x-amz-server-side-encryption-aws-kms-key-id")) continue;
-        for (const policy::Text& v : c.values) {
-          if (!key_arn_problem(v.value)) keys_.add(v.value, 1, doc, v.span, "key-id condition");
-        }
-      }
-    }
-    // Weaker evidence from any statement: the bucket a bucket policy protects, the account of a
-    // key policy's account principals.
-    if (doc.kind == documents::Kind::bucket_policy && !s.resource_negated) {
-      for (const policy::Text& r : s.resource.items) {
-        if (auto bucket = bucket_of(r.value)) buckets_.add(*bucket, 2, doc, r.span, "Resource");
-      }
-    }
-    if (doc.kind == documents::Kind::key_policy && !s.principal_negated) {
-      for (const policy::PrincipalEntry& e : s.principal.entries) {
-        if (e.type != "AWS") continue;
-        std::string_view parts[6];
-        std::string_view account = e.value.value;
-        if (iam::split_arn(account, parts) && parts[2] == "iam") account = parts[4];
-        if (is_account_id(account))
-          accounts_.add(std::string(account), 3, doc, e.value.span, "key policy principal");
-      }
-    }
-  }
-
-  void from_source_arn(const PolicyDocument& doc, const policy::Text& v, int tier = 0) {
-    std::string_view parts[6];
-    if (!iam::split_arn(v.value, parts) || parts[0] != "arn" || parts[2] != "guardduty") return;
-    if (!has_wildcard(parts[1]) && !parts[1].empty()) partition_ = std::string(parts[1]);
-    const bool region = is_region(parts[3]);
-    if (region) regions_from_arns_.add(std::string(parts[3]), tier, doc, v.span, "aws:SourceArn");
-    if (is_account_id(parts[4]))
-      accounts_.add(std::string(parts[4]), tier, doc, v.span, "aws:SourceArn");
-    if (parts[5].starts_with("detector/") && is_detector_id(parts[5].substr(9))) {
-      const std::string detector(parts[5].substr(9));
-      if (region)
-        detectors_[std::string(parts[3])].add(detector, tier, doc, v.span, "aws:SourceArn");
-      detectors_any_.add(detector, tier, doc, v.span, "aws:SourceArn");
-    }
-  }
-
-  static std::optional<std::string> bucket_of(std::string_view arn) {
-    const std::size_t at = arn.find(":s3:::");
-    if (!arn.starts_with("arn:") || at == std::string_view::npos) return std::nullopt;
-    const std::string_view path = arn.substr(at + 6);
-    const std::string_view bucket = path.substr(0, path.find('/'));
-    if (bucket.empty() || has_wildcard(bucket)) return std::nullopt;
-    return std::string(bucket);
-  }
-
-  void from_guardduty_resources(const PolicyDocument& doc, const policy::Statement& s) {
-    const bool puts = covers(s, "s3:putobject");
-    const bool locates = covers(s, "s3:getbucketlocation");
-    for (const policy::Text& r : s.resource.items) {
-      if (r.value.starts_with("arn:") && r.value.find(":s3:::") != std::string::npos) {
-        const std::string path = r.value.substr(r.value.find(":s3:::") + 6);
-        const std::size_t slash = path.find('/');
-        const auto bucket = bucket_of(r.value);
-        if (!bucket) {
-          // "arn:aws:s3:::acme-*-findings/...": a pattern the stand-in bucket must match.
-          const std::string name = path.substr(0, slash);
-          if (!name.empty() && name != "*" && name.find('$') == std::string::npos &&
-              (locates || puts))
-            bucket_patterns_.add(name, 0, doc, r.span, "bucket pattern");
-          if (puts && slash != std::string::npos) from_object_path(doc, r, path.substr(slash + 1));
-          continue;
-        }
-        if (locates && slash == std::string::npos)
-          buckets_.add(*bucket, 0, doc, r.span, "GetBucketLocation resource");
-        if (!puts || slash == std::string::npos) continue;
-        buckets_.add(*bucket, 0, doc, r.span, "PutObject resource");
-        from_object_path(doc, r, path.substr(slash + 1));
-      }
-    }
-    if (doc.kind == documents::Kind::key_policy) {
-      for (const policy::Text& r : s.resource.items) {
-        if (!key_arn_problem(r.value)) {
-          keys_.add(r.value, 0, doc, r.span, "key policy Resource");
-        } else if (r.value.starts_with("arn:") && has_wildcard(r.value)) {
-          key_patterns_.add(r.value, 0, doc, r.span, "key policy Resource pattern");
-        }
-      }
-    }
-  }
-
-  // "prefix/AWSLogs/111122223333/GuardDuty/us-east-1/*": the prefix is the literal path before
-  // the first wildcard or before AWSLogs/; the account and Region may follow AWSLogs/.
-  void from_object_path(const PolicyDocument& doc, const policy::Text& r, std::string rest) {
-    const std::size_t logs = rest.find("AWSLogs/");
-    if (logs != std::string::npos) {
-      std::string_view after = std::string_view(rest).substr(logs + 8);
-      const std::string_view account = after.substr(0, after.find('/'));
-      if (is_account_id(account))
-        accounts_.add(std::string(account), 1, doc, r.span, "PutObject resource");
-      if (after.size() > account.size() + 1) {
-        after.remove_prefix(account.size() + 1);
-        if (after.starts_with("GuardDuty/")) {
-          after.remove_prefix(10);
-          const std::string_view region = after.substr(0, after.find('/'));
-          if (is_region(region))
-            regions_from_paths_.add(std::string(region), 0, doc, r.span, "PutObject resource");
-        }
-      }
-    }
-    if (const std::size_t w = rest.find_first_of("*?$"); w != std::string::npos) rest.resize(w);
-    if (const std::size_t at = rest.find("AWSLogs/"); at != std::string::npos) rest.resize(at);
-    if (const std::size_t last = rest.rfind('/'); last != std::string::npos) {
-      rest.resize(last);
-    } else {
-      rest.clear();
-    }
-    prefixes_.add(normalize_prefix(rest), 0, doc, r.span, "PutObject resource");
-  }
-
   // ---- choosing ----------------------------------------------------------------------------
 
   void choose_regions() {
@@ -568,18 +322,12 @@ class Inference {
   ExportSettings& settings_;
   const std::vector<std::unique_ptr<PolicyDocument>>& documents_;
   std::vector<const PolicyDocument*> sorted_;
-  std::optional<std::string> partition_;
-  Candidates accounts_, buckets_, prefixes_, keys_, key_patterns_, org_ids_, org_paths_;
-  Candidates regions_from_arns_, regions_from_paths_, regions_from_principals_;
-  std::map<std::string, Candidates> detectors_;
-  Candidates detectors_any_;
   std::vector<std::string> pattern_instances_;
   std::size_t statements_ = 0;
   std::size_t work_ = 0;  // statements evaluated while weighing candidates
   static constexpr std::size_t kMaxStatementsToWeigh = 1000;
   // Weighing stops after this many statement evaluations (a real setup needs a few thousand).
   static constexpr std::size_t kWorkBudget = 200'000;
-  Candidates bucket_patterns_;
 };
 
 }  // namespace

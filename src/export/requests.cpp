@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "export/setup.h"
-#include "json/parser.h"
 #include "iam/iam_data.h"
+#include "json/parser.h"
 
 namespace gdl::exportcfg {
 

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
+#include "diag/rule_catalog.h"
 #include "iam/wildcard.h"
 #include "json/parser.h"
-#include "diag/rule_catalog.h"
 
 namespace gdl::exportcfg {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "json/value.h"
 #include "diag/diagnostic.h"
+#include "json/value.h"
 
 namespace gdl::exportcfg {
 

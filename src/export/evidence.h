@@ -1,0 +1,97 @@
+#pragma once
+// Internal to export/: what the documents say about the export settings. Every legal value a
+// document names for a setting is a candidate, with the strength of the evidence (a GuardDuty
+// grant's own condition is stronger than an account principal of the key policy) and where it is
+// written; infer.cpp chooses among them.
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "export/setup.h"
+
+namespace gdl::exportcfg::detail {
+
+bool has_wildcard(std::string_view text);
+
+// A value a document names for a setting, and where.
+struct Candidate {
+  std::string value;
+  int tier = 0;  // lower is stronger evidence
+  const PolicyDocument* doc = nullptr;
+  Span span;
+  std::string what;
+};
+
+class Candidates {
+ public:
+  void add(std::string value, int tier, const PolicyDocument& doc, Span span, std::string what) {
+    for (Candidate& c : list_) {
+      if (c.value != value) continue;
+      if (tier < c.tier) c = {std::move(value), tier, &doc, span, std::move(what)};
+      return;
+    }
+    if (list_.size() < kMax) {
+      list_.push_back({std::move(value), tier, &doc, span, std::move(what)});
+      return;
+    }
+    // A hostile or huge policy naming thousands: keep the strongest evidence (a weaker
+    // candidate makes room for a stronger one; among equals, the first ones stay).
+    auto weakest =
+        std::max_element(list_.begin(), list_.end(),
+                         [](const Candidate& a, const Candidate& b) { return a.tier < b.tier; });
+    if (tier < weakest->tier) *weakest = {std::move(value), tier, &doc, span, std::move(what)};
+  }
+  // Strongest evidence first; then by document name and position (not the order of the files).
+  void sort() {
+    std::stable_sort(list_.begin(), list_.end(), [](const Candidate& a, const Candidate& b) {
+      if (a.tier != b.tier) return a.tier < b.tier;
+      const std::string an = a.doc->name(), bn = b.doc->name();
+      if (an != bn) return an < bn;
+      return a.span.begin < b.span.begin;
+    });
+  }
+  [[nodiscard]] const std::vector<Candidate>& list() const { return list_; }
+  [[nodiscard]] bool empty() const { return list_.empty(); }
+
+ private:
+  static constexpr std::size_t kMax = 24;
+  std::vector<Candidate> list_;
+};
+
+Origin origin_of(const Candidate& c);
+
+// Documents in name order: inference must not depend on the order the files were passed in.
+std::vector<const PolicyDocument*> by_name(
+    const std::vector<std::unique_ptr<PolicyDocument>>& documents);
+
+class Evidence {
+ public:
+  // Reads every statement of the documents (in name order), then orders each list.
+  void gather(const std::vector<const PolicyDocument*>& documents);
+
+ protected:
+  void collect(const PolicyDocument& doc, const policy::Statement& s);
+
+  void from_source_arn(const PolicyDocument& doc, const policy::Text& v, int tier = 0);
+
+  static std::optional<std::string> bucket_of(std::string_view arn);
+
+  void from_guardduty_resources(const PolicyDocument& doc, const policy::Statement& s);
+
+  // "prefix/AWSLogs/111122223333/GuardDuty/us-east-1/*": the prefix is the literal path before
+  // the first wildcard or before AWSLogs/; the account and Region may follow AWSLogs/.
+  void from_object_path(const PolicyDocument& doc, const policy::Text& r, std::string rest);
+
+  std::optional<std::string> partition_;
+  Candidates accounts_, buckets_, prefixes_, keys_, key_patterns_, org_ids_, org_paths_;
+  Candidates regions_from_arns_, regions_from_paths_, regions_from_principals_;
+  std::map<std::string, Candidates> detectors_;
+  Candidates detectors_any_;
+  Candidates bucket_patterns_;
+};
+
+}  // namespace gdl::exportcfg::detail

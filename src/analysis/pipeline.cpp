@@ -5,14 +5,14 @@
 #include <algorithm>
 #include <map>
 
+#include "checks/policy_rule.h"
+#include "checks/setup_rule.h"
 #include "containers/container.h"
 #include "containers/findings.h"
 #include "diag/rule_catalog.h"
 #include "export/setup.h"
 #include "json/parser.h"
 #include "policy/builder.h"
-#include "checks/policy_rule.h"
-#include "checks/setup_rule.h"
 #include "util/text.h"
 
 namespace gdl {
@@ -191,217 +191,266 @@ void select_export_documents(std::vector<std::unique_ptr<exportcfg::PolicyDocume
   }
 }
 
-}  // namespace
+// One setup's run through the stages: the containers are read (and their symbols bound to the
+// settings the user gave), each document modelled and checked for grammar, the export's
+// documents chosen, the settings inferred, the setup rules run, and the findings made fit for
+// the user's files.
+class SetupRun {
+ public:
+  SetupRun(const std::vector<const SourceFile*>& sources, exportcfg::ExportSettings settings,
+           const LintOptions& options)
+      : sources_(sources),
+        settings_(std::move(settings)),
+        given_(settings_),
+        options_(options),
+        declared_(options.export_declared.value_or(settings_given(settings_))) {}
 
-LintResult lint_setup(const std::vector<const SourceFile*>& sources,
-                      exportcfg::ExportSettings settings, const LintOptions& options) {
-  LintResult result;
-  std::vector<std::unique_ptr<exportcfg::PolicyDocument>> documents;
-  std::vector<containers::Extraction> extractions;
-  extractions.reserve(sources.size());
-  std::vector<containers::Placement> placements;
-  std::vector<Diagnostic> reader_findings;  // the readers' own, about the containers
-  containers::Hints hints;
-  hints.account = settings.account.value;
-  if (!settings.regions.empty()) hints.region = settings.regions.front();
-  exportcfg::ExportSettings stated;  // what the containers say about the export
-  bool any_stated = false;
-  const bool declared = options.export_declared.value_or(settings_given(settings));
-  const exportcfg::ExportSettings given = settings;
-
-  hints.bucket_account = settings.bucket_account.value;
-  for (const SourceFile* source : sources) {
-    containers::Extraction& extraction = extractions.emplace_back();
-    try {
-      extraction = containers::extract(*source, hints);
-    } catch (const std::exception& e) {
-      extraction = {};
-      result.diagnostics.push_back(make_diagnostic(
-          "GD000", make_location(*source, {0, 0}),
-          fmt::format("internal error: the file could not be read ({}); nothing in it was "
-                      "checked, the other files were. Please report this with the input",
-                      e.what())));
-    }
-    // A template's symbolic bucket, key or account takes the value the user gave for it.
-    containers::bind_stand_ins(extraction, settings);
+  LintResult run() {
+    read_containers();
+    for (std::size_t i = 0; i < sources_.size(); ++i) model_documents(i);
+    settle_settings();
+    std::vector<std::unique_ptr<exportcfg::PolicyDocument>> grammar_only;
+    select_export_documents(documents_, grammar_only, given_, result_);
+    decide_export_setup();
+    exportcfg::infer_settings(settings_, documents_);
+    const std::size_t before_setup_rules = result_.diagnostics.size();
+    run_setup_rules();
+    show_placeholders(before_setup_rules);
+    result_.settings = settings_;
+    for (auto& doc : grammar_only) documents_.push_back(std::move(doc));
+    finish();
+    return std::move(result_);
   }
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    const SourceFile* source = sources[i];
-    containers::Extraction& extraction = extractions[i];
-    append(reader_findings, std::move(extraction.diagnostics));
-    append_notes(result.notes, extraction.notes);
-    result.stand_ins.insert(result.stand_ins.end(), extraction.stand_ins.begin(),
-                            extraction.stand_ins.end());
+
+ private:
+  void read_containers() {
+    containers::Hints hints;
+    hints.account = settings_.account.value;
+    if (!settings_.regions.empty()) hints.region = settings_.regions.front();
+    hints.bucket_account = settings_.bucket_account.value;
+    extractions_.reserve(sources_.size());
+    for (const SourceFile* source : sources_) {
+      containers::Extraction& extraction = extractions_.emplace_back();
+      try {
+        extraction = containers::extract(*source, hints);
+      } catch (const std::exception& e) {
+        extraction = {};
+        result_.diagnostics.push_back(make_diagnostic(
+            "GD000", make_location(*source, {0, 0}),
+            fmt::format("internal error: the file could not be read ({}); nothing in it was "
+                        "checked, the other files were. Please report this with the input",
+                        e.what())));
+      }
+      // A template's symbolic bucket, key or account takes the value the user gave for it.
+      containers::bind_stand_ins(extraction, settings_);
+    }
+  }
+
+  // The documents of source `i`: parsed where held in a string, modelled, checked for grammar;
+  // those that can be simulated are kept.
+  void model_documents(std::size_t i) {
+    const SourceFile* source = sources_[i];
+    containers::Extraction& extraction = extractions_[i];
+    append(reader_findings_, std::move(extraction.diagnostics));
+    append_notes(result_.notes, extraction.notes);
+    result_.stand_ins.insert(result_.stand_ins.end(), extraction.stand_ins.begin(),
+                             extraction.stand_ins.end());
     if (extraction.has_settings) {
-      exportcfg::merge_settings(stated, extraction.settings);
-      any_stated = true;
+      exportcfg::merge_settings(stated_, extraction.settings);
+      any_stated_ = true;
     }
     for (containers::EmbeddedDocument& embedded : extraction.documents) {
-      const SourceFile& doc_source = *embedded.source;
       bool simulate = embedded.simulate;
       if (embedded.needs_parse) {
-        json::ParseResult parsed = json::parse(doc_source);
-        append(result.diagnostics, std::move(parsed.diagnostics));
+        json::ParseResult parsed = json::parse(*embedded.source);
+        append(result_.diagnostics, std::move(parsed.diagnostics));
         if (!parsed.root) continue;
         simulate = simulate && !parsed.recovered;
         embedded.tree = std::move(*parsed.root);
       }
       if (!embedded.tree) continue;
-      placements.push_back(containers::place(embedded, extraction, source->path()));
-
-      policy::BuildResult built = policy::build_policy(*embedded.tree, doc_source);
-      append(result.diagnostics, std::move(built.diagnostics));
-      if (!built.policy) continue;
-      auto doc = std::make_unique<exportcfg::PolicyDocument>();
-      doc->source = &doc_source;
-      doc->policy = std::move(*built.policy);
-      containers::mark_uncertain_statements(placements.back(), doc->policy, doc_source);
-      doc->label = embedded.label;
-      doc->belongs_to = embedded.belongs_to;
-      // A container's own word on the kind (the resource type) beats --kind, which is for
-      // bare policies.
-      doc->kind = embedded.kind
-                      ? *embedded.kind
-                      : options.kind_override.value_or(documents::detect_kind(doc->policy));
-      // What AWS receives: the text as written, or (a template's policy) the policy as JSON.
-      const bool written_as_json =
-          embedded.needs_parse || (extraction.format == containers::Format::policy &&
-                                   embedded.quoting != Quoting::not_json);
-      doc->submitted_size =
-          written_as_json ? doc_source.text().size() : json::compact_size(*embedded.tree);
-      doc->too_large = doc->submitted_size > documents::size_limit(doc->kind);
-      const bool resource_policy =
-          std::any_of(doc->policy.statements.begin(), doc->policy.statements.end(),
-                      [](const policy::Statement& s) { return s.principal.present; });
-      const PolicyContext context{doc_source, doc->policy, resource_policy};
-      for (const auto& rule : policy_rules()) {
-        if (enabled(options, rule->id()))
-          run_guarded(*rule, context, doc_source, embedded.tree->span, result.diagnostics);
-      }
+      placements_.push_back(containers::place(embedded, extraction, source->path()));
+      auto doc = model(embedded, extraction);
       embedded.tree.reset();  // the model has what the later stages need; free the tree early
       // A document repaired from broken JSON is not simulated: AWS would reject it anyway, and
       // its permissions are reported once the syntax error is fixed. Nor is one holding values
       // that cannot be known offline: a guess would produce false findings.
-      if (!simulate) continue;
+      if (!doc || !simulate) continue;
       doc->evaluator = std::make_unique<iam::Evaluator>(doc->policy);
-      documents.push_back(std::move(doc));
+      documents_.push_back(std::move(doc));
     }
   }
 
-  if (any_stated) {
-    // The flags and --config are stronger than what a template or plan states.
-    containers::report_contradictions(stated, settings, reader_findings);
-    exportcfg::merge_settings(stated, settings);
-    settings = std::move(stated);
+  std::unique_ptr<exportcfg::PolicyDocument> model(const containers::EmbeddedDocument& embedded,
+                                                   const containers::Extraction& extraction) {
+    const SourceFile& source = *embedded.source;
+    policy::BuildResult built = policy::build_policy(*embedded.tree, source);
+    append(result_.diagnostics, std::move(built.diagnostics));
+    if (!built.policy) return nullptr;
+    auto doc = std::make_unique<exportcfg::PolicyDocument>();
+    doc->source = &source;
+    doc->policy = std::move(*built.policy);
+    containers::mark_uncertain_statements(placements_.back(), doc->policy, source);
+    doc->label = embedded.label;
+    doc->belongs_to = embedded.belongs_to;
+    // A container's own word on the kind (the resource type) beats --kind, which is for bare
+    // policies.
+    doc->kind = embedded.kind
+                    ? *embedded.kind
+                    : options_.kind_override.value_or(documents::detect_kind(doc->policy));
+    // What AWS receives: the text as written, or (a template's policy) the policy as JSON.
+    const bool written_as_json =
+        embedded.needs_parse ||
+        (extraction.format == containers::Format::policy && embedded.quoting != Quoting::not_json);
+    doc->submitted_size =
+        written_as_json ? source.text().size() : json::compact_size(*embedded.tree);
+    doc->too_large = doc->submitted_size > documents::size_limit(doc->kind);
+    const bool resource_policy =
+        std::any_of(doc->policy.statements.begin(), doc->policy.statements.end(),
+                    [](const policy::Statement& s) { return s.principal.present; });
+    const PolicyContext context{source, doc->policy, resource_policy};
+    for (const auto& rule : policy_rules()) {
+      if (enabled(options_, rule->id()))
+        run_guarded(*rule, context, source, embedded.tree->span, result_.diagnostics);
+    }
+    return doc;
   }
-  std::vector<std::unique_ptr<exportcfg::PolicyDocument>> grammar_only;
-  select_export_documents(documents, grammar_only, given, result);
-  for (const auto& doc : documents) {
-    result.documents.push_back({doc->name(), doc->kind});
-    result.document_paths.push_back(container_path(*doc->source));
+
+  // The flags and --config are stronger than what a template or plan states.
+  void settle_settings() {
+    if (!any_stated_) return;
+    containers::report_contradictions(stated_, settings_, reader_findings_);
+    exportcfg::merge_settings(stated_, settings_);
+    settings_ = std::move(stated_);
   }
+
   // A setup is checked as a GuardDuty export when something says it is one: a document grants
   // GuardDuty, a template or plan has a publishing destination, or the user gave settings.
-  const bool export_setup = declared || any_stated ||
-                            std::any_of(documents.begin(), documents.end(),
-                                        [](const auto& doc) { return mentions_guardduty(*doc); });
-  result.export_setup = export_setup;
-  if (!export_setup && !documents.empty()) {
+  void decide_export_setup() {
+    for (const auto& doc : documents_) {
+      result_.documents.push_back({doc->name(), doc->kind});
+      result_.document_paths.push_back(container_path(*doc->source));
+    }
+    export_setup_ = declared_ || any_stated_ ||
+                    std::any_of(documents_.begin(), documents_.end(),
+                                [](const auto& doc) { return mentions_guardduty(*doc); });
+    result_.export_setup = export_setup_;
+    if (export_setup_ || documents_.empty()) return;
     std::vector<std::string> names;
-    for (const auto& doc : documents) names.push_back(doc->name());
-    result.notes.push_back(fmt::format(
+    for (const auto& doc : documents_) names.push_back(doc->name());
+    result_.notes.push_back(fmt::format(
         "{}: no document grants GuardDuty and no export settings were given, so this is not "
         "checked as a GuardDuty export (grammar only); give --bucket or --config to check it as "
         "one",
         fmt::join(names, ", ")));
   }
-  exportcfg::infer_settings(settings, documents);
-  const std::size_t before_setup_rules = result.diagnostics.size();
-  if (options.setup_rules && !documents.empty()) {
-    const auto requests = exportcfg::guardduty_requests(settings, true);
-    const auto documented = exportcfg::guardduty_requests(settings, false);
-    const exportcfg::ExportSettings other = exportcfg::with_other_stand_ins(settings);
+
+  void run_setup_rules() {
+    if (!options_.setup_rules || documents_.empty()) return;
+    const auto requests = exportcfg::guardduty_requests(settings_, true);
+    const auto documented = exportcfg::guardduty_requests(settings_, false);
+    const exportcfg::ExportSettings other = exportcfg::with_other_stand_ins(settings_);
     const auto other_requests = exportcfg::guardduty_requests(other, true);
     const auto other_documented = exportcfg::guardduty_requests(other, false);
-    const SetupContext context{documents,  settings,       requests,
+    const SetupContext context{documents_, settings_,      requests,
                                documented, other_requests, other_documented};
     auto runs = [&](std::string_view id) {
-      if (!enabled(options, id)) return false;
-      if (export_setup) return true;
+      if (!enabled(options_, id)) return false;
+      if (export_setup_) return true;
       const RuleInfo* rule = find_rule(id);
       return rule != nullptr && rule->needs == RuleNeeds::document;
     };
+    const exportcfg::PolicyDocument& first = *documents_.front();
     for (const auto& rule : setup_rules()) {
       if (runs(rule->id()))
-        run_guarded(*rule, context, *documents.front()->source, documents.front()->policy.span,
-                    result.diagnostics);
+        run_guarded(*rule, context, *first.source, first.policy.span, result_.diagnostics);
     }
-    for (const auto& rule : options.extra_rules) {
+    for (const auto& rule : options_.extra_rules) {
       if (runs(rule->id()))
-        run_guarded(*rule, context, *documents.front()->source, documents.front()->policy.span,
-                    result.diagnostics);
+        run_guarded(*rule, context, *first.source, first.policy.span, result_.diagnostics);
     }
   }
-  // The setup rules' findings (and the evaluator's reasons they quote) never show a stand-in
-  // as a fact: each becomes its placeholder.
-  auto placeholders = exportcfg::stand_in_placeholders(settings);
-  // Whole request values first (the evaluator quotes them): the object key and aws:SourceArn
-  // as GuardDuty sends them, shown with placeholders where they hold a stand-in Region.
-  if (options.setup_rules && !documents.empty()) {
-    std::vector<std::pair<std::string, std::string>> whole;
-    for (const exportcfg::GuardDutyRequest& r : exportcfg::guardduty_requests(settings, false)) {
-      if (r.shown_resource != r.request.resource)
-        whole.emplace_back(r.request.resource, r.shown_resource);
-      const iam::ContextValue* arn = r.request.find("aws:SourceArn");
-      const std::string shown_arn = exportcfg::shown_source_arn(settings, r.region);
-      if (arn != nullptr && !arn->values.empty() && arn->values.front() != shown_arn)
-        whole.emplace_back(arn->values.front(), shown_arn);
+
+  // The setup rules' findings (and the evaluator's reasons they quote) never show a stand-in as
+  // a fact: each becomes its placeholder.
+  void show_placeholders(std::size_t from) {
+    auto placeholders = exportcfg::stand_in_placeholders(settings_);
+    // Whole request values too (the evaluator quotes them): the object key and aws:SourceArn as
+    // GuardDuty sends them, shown with placeholders where they hold a stand-in Region.
+    if (options_.setup_rules && !documents_.empty()) {
+      for (const exportcfg::GuardDutyRequest& r : exportcfg::guardduty_requests(settings_, false)) {
+        if (r.shown_resource != r.request.resource)
+          placeholders.emplace_back(r.request.resource, r.shown_resource);
+        const iam::ContextValue* arn = r.request.find("aws:SourceArn");
+        const std::string shown_arn = exportcfg::shown_source_arn(settings_, r.region);
+        if (arn != nullptr && !arn->values.empty() && arn->values.front() != shown_arn)
+          placeholders.emplace_back(arn->values.front(), shown_arn);
+      }
     }
-    placeholders.insert(placeholders.begin(), whole.begin(), whole.end());
-  }
-  // Longest first: a bucket ARN is a prefix of the object ARNs in it.
-  std::stable_sort(placeholders.begin(), placeholders.end(),
-                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-  for (std::size_t i = before_setup_rules; i < result.diagnostics.size(); ++i) {
-    Diagnostic& d = result.diagnostics[i];
+    // Longest first: a bucket ARN is a prefix of the object ARNs in it.
+    std::stable_sort(placeholders.begin(), placeholders.end(),
+                     [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
     auto replace = [&placeholders](std::string& text) {
       for (const auto& [value, placeholder] : placeholders)
         replace_whole_words(text, value, placeholder);
     };
-    replace(d.message);
-    for (std::string& note : d.notes) replace(note);
-    for (RelatedLocation& r : d.related) replace(r.message);
-    if (d.fix) {
-      replace(d.fix->description);
-      for (TextEdit& edit : d.fix->edits) replace(edit.replacement);
-    }
-  }
-  result.settings = std::move(settings);
-
-  // Which statement each finding is in (for fingerprints and statement-level suppressions).
-  for (auto& doc : grammar_only) documents.push_back(std::move(doc));
-  for (const auto& doc : documents) {
-    for (const policy::Statement& s : doc->policy.statements) {
-      const Span where = container_span(*doc->source, s.span);
-      const std::string& file = container_path(*doc->source);
-      for (Diagnostic& d : result.diagnostics) {
-        if (d.statement_index || file != d.location.file) continue;
-        if (starts_in(where, d.location.span)) {
-          d.statement_index = s.index;
-          if (s.sid) d.statement_sid = s.sid->value;
-        }
+    for (std::size_t i = from; i < result_.diagnostics.size(); ++i) {
+      Diagnostic& d = result_.diagnostics[i];
+      replace(d.message);
+      for (std::string& note : d.notes) replace(note);
+      for (RelatedLocation& r : d.related) replace(r.message);
+      if (d.fix) {
+        replace(d.fix->description);
+        for (TextEdit& edit : d.fix->edits) replace(edit.replacement);
       }
     }
   }
-  containers::adapt_findings(result.diagnostics, placements, sources, extractions, true);
-  containers::adapt_findings(reader_findings, placements, sources, extractions, false);
-  append(result.diagnostics, std::move(reader_findings));
 
-  std::erase_if(result.diagnostics,
-                [&](const Diagnostic& d) { return !enabled(options, d.rule_id); });
-  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
-  cap_per_rule(result.diagnostics);
-  return result;
+  // Which statement each finding is in (for fingerprints and statement-level suppressions); the
+  // findings made fit for the containers; sorted, capped.
+  void finish() {
+    for (const auto& doc : documents_) {
+      const std::string& file = container_path(*doc->source);
+      for (const policy::Statement& s : doc->policy.statements) {
+        const Span where = container_span(*doc->source, s.span);
+        for (Diagnostic& d : result_.diagnostics) {
+          if (d.statement_index || file != d.location.file) continue;
+          if (starts_in(where, d.location.span)) {
+            d.statement_index = s.index;
+            if (s.sid) d.statement_sid = s.sid->value;
+          }
+        }
+      }
+    }
+    containers::adapt_findings(result_.diagnostics, placements_, sources_, extractions_, true);
+    containers::adapt_findings(reader_findings_, placements_, sources_, extractions_, false);
+    append(result_.diagnostics, std::move(reader_findings_));
+    std::erase_if(result_.diagnostics,
+                  [&](const Diagnostic& d) { return !enabled(options_, d.rule_id); });
+    std::stable_sort(result_.diagnostics.begin(), result_.diagnostics.end(), diagnostic_less);
+    cap_per_rule(result_.diagnostics);
+  }
+
+  const std::vector<const SourceFile*>& sources_;
+  exportcfg::ExportSettings settings_;
+  const exportcfg::ExportSettings given_;  // as the user gave them
+  const LintOptions& options_;
+  const bool declared_;
+  LintResult result_;
+  std::vector<containers::Extraction> extractions_;
+  std::vector<containers::Placement> placements_;
+  std::vector<std::unique_ptr<exportcfg::PolicyDocument>> documents_;
+  std::vector<Diagnostic> reader_findings_;  // the readers' own, about the containers
+  exportcfg::ExportSettings stated_;         // what the containers say about the export
+  bool any_stated_ = false;
+  bool export_setup_ = false;
+};
+
+}  // namespace
+
+LintResult lint_setup(const std::vector<const SourceFile*>& sources,
+                      exportcfg::ExportSettings settings, const LintOptions& options) {
+  return SetupRun(sources, std::move(settings), options).run();
 }
 
 std::vector<Diagnostic> lint_source(const SourceFile& source, const LintOptions& options) {

@@ -181,18 +181,15 @@ std::optional<std::string> apply_flags(const CheckArgs& args, exportcfg::ExportS
   return std::nullopt;
 }
 
-}  // namespace
-
-int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty) {
-  LintOptions lint_options;
-  const analysis::ScenarioRulesScope scenario_rules{lint_options};
+// --rules, --disable and --kind. False (after saying why) on a problem.
+bool lint_options_from(const CheckArgs& args, LintOptions& options, std::ostream& err) {
   if (!args.rules_dir.empty()) {
     Report problems;
     std::string error;
-    if (!analysis::load_scenario_rules(args.rules_dir, lint_options, problems, error)) {
+    if (!analysis::load_scenario_rules(args.rules_dir, options, problems, error)) {
       write_text(problems, {.color = false, .quiet = true}, err);
       err << fmt::format("gd-export-lint: error: {}\n", error);
-      return kExitUsage;
+      return false;
     }
   }
   for (const std::string& name : args.disable) {
@@ -200,23 +197,103 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     if (rule == nullptr) {
       err << fmt::format("gd-export-lint: error: --disable: unknown rule '{}' (see list-rules)\n",
                          name);
-      return kExitUsage;
+      return false;
     }
-    lint_options.disabled_rules.insert(rule->id);
+    options.disabled_rules.insert(rule->id);
   }
-
-  if (!args.kind.empty()) lint_options.kind_override = documents::parse_kind(args.kind);
+  if (!args.kind.empty()) options.kind_override = documents::parse_kind(args.kind);
   // Export settings from flags or --config declare every setup an export; the project
   // configuration's defaults do not (its `setups` do, each for its own documents).
-  lint_options.export_declared = !args.config.empty() || !args.account.empty() ||
-                                 !args.regions.empty() || !args.detector_id.empty() ||
-                                 !args.bucket.empty() || args.prefix_given ||
-                                 !args.prefix.empty() || !args.bucket_region.empty() ||
-                                 !args.bucket_account.empty() || !args.key_arn.empty();
+  options.export_declared = !args.config.empty() || !args.account.empty() ||
+                            !args.regions.empty() || !args.detector_id.empty() ||
+                            !args.bucket.empty() || args.prefix_given || !args.prefix.empty() ||
+                            !args.bucket_region.empty() || !args.bucket_account.empty() ||
+                            !args.key_arn.empty();
+  return true;
+}
 
-  Report report;
-  bool settings_invalid = false;
-  exportcfg::ExportSettings settings;
+// The export settings: the project's, then --config (its problems go to the report), then the
+// flags. False (after saying why) when they cannot be read.
+bool settings_from(const CheckArgs& args, const analysis::ProjectConfig* project,
+                   exportcfg::ExportSettings& settings, bool& config_invalid, Report& report,
+                   std::ostream& err) {
+  if (project != nullptr) settings = project->settings;
+  if (!args.config.empty()) {
+    LoadResult loaded = load_source(args.config);
+    if (auto* error = std::get_if<LoadError>(&loaded)) {
+      err << fmt::format("gd-export-lint: error: cannot read --config {}: {}\n", error->path,
+                         error->message);
+      return false;
+    }
+    auto source = std::move(std::get<std::unique_ptr<SourceFile>>(loaded));
+    exportcfg::ConfigResult config = exportcfg::read_config(*source);
+    config_invalid = !config.diagnostics.empty();
+    report.diagnostics = std::move(config.diagnostics);
+    exportcfg::merge_settings(settings, config.settings);
+    report.sources.emplace(source->path(), std::move(source));
+  }
+  if (auto problem = apply_flags(args, settings)) {
+    err << fmt::format("gd-export-lint: error: {}\n", *problem);
+    return false;
+  }
+  return true;
+}
+
+// --write-baseline and --baseline. False (after saying why) on a problem.
+bool apply_baselines(const CheckArgs& args, Report& report, std::ostream& err) {
+  if (!args.write_baseline.empty() &&
+      !write_file_atomically(args.write_baseline, baseline_json(report.diagnostics), err)) {
+    return false;
+  }
+  if (args.baseline.empty()) return true;
+  LoadResult loaded = load_source(args.baseline);
+  if (auto* error = std::get_if<LoadError>(&loaded)) {
+    err << fmt::format("gd-export-lint: error: cannot read --baseline {}: {}\n", error->path,
+                       error->message);
+    return false;
+  }
+  std::string problem;
+  auto fingerprints = read_baseline(*std::get<std::unique_ptr<SourceFile>>(loaded), problem);
+  if (!fingerprints) {
+    err << fmt::format("gd-export-lint: error: --baseline {}: {}\n", args.baseline, problem);
+    return false;
+  }
+  report.baselined = apply_baseline(report.diagnostics, std::move(*fingerprints));
+  return true;
+}
+
+// The exit code: usage problems and unreadable inputs first, then the findings at or above
+// --fail-on (or the project's failOn).
+int exit_code(const CheckArgs& args, const analysis::ProjectConfig* project, const Report& report,
+              bool config_invalid, std::ostream& err) {
+  if (config_invalid) {
+    err << fmt::format("gd-export-lint: error: --config {} is invalid; nothing else was checked\n",
+                       args.config);
+    return kExitUsage;
+  }
+  if (!report.input_errors.empty()) {
+    for (const InputError& e : report.input_errors)
+      err << fmt::format("gd-export-lint: error: cannot read {}: {}\n", e.path, e.message);
+    return kExitUsage;
+  }
+  const std::string fail_on = !args.fail_on.empty()                    ? args.fail_on
+                              : project != nullptr && project->fail_on ? *project->fail_on
+                                                                       : std::string("error");
+  if (fail_on == "never") return kExitClean;
+  const Severity threshold = parse_severity(fail_on).value_or(Severity::error);
+  for (const Diagnostic& d : report.diagnostics) {
+    if (!d.suppression_reason && d.severity >= threshold) return kExitFindings;
+  }
+  return kExitClean;
+}
+
+}  // namespace
+
+int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty) {
+  LintOptions lint_options;
+  const analysis::ScenarioRulesScope scenario_rules{lint_options};
+  if (!lint_options_from(args, lint_options, err)) return kExitUsage;
+
   analysis::ProjectConfigResult project = analysis::load_project_config(args.project_config);
   if (!project.diagnostics.empty()) {
     Report problems;
@@ -226,62 +303,28 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     err << "gd-export-lint: error: the project configuration is invalid; nothing was checked\n";
     return kExitUsage;
   }
-  if (project.config) {
-    settings = project.config->settings;
-    for (const std::string& id : project.config->disable) lint_options.disabled_rules.insert(id);
-  }
-  if (!args.config.empty()) {
-    LoadResult loaded = load_source(args.config);
-    if (auto* error = std::get_if<LoadError>(&loaded)) {
-      err << fmt::format("gd-export-lint: error: cannot read --config {}: {}\n", error->path,
-                         error->message);
-      return kExitUsage;
-    }
-    auto source = std::move(std::get<std::unique_ptr<SourceFile>>(loaded));
-    exportcfg::ConfigResult config = exportcfg::read_config(*source);
-    settings_invalid = !config.diagnostics.empty();
-    report.diagnostics = std::move(config.diagnostics);
-    exportcfg::merge_settings(settings, config.settings);
-    report.sources.emplace(source->path(), std::move(source));
-  }
-  if (auto problem = apply_flags(args, settings)) {
-    err << fmt::format("gd-export-lint: error: {}\n", *problem);
-    return kExitUsage;
+  const analysis::ProjectConfig* config = project.config ? &*project.config : nullptr;
+  if (config != nullptr) {
+    for (const std::string& id : config->disable) lint_options.disabled_rules.insert(id);
   }
 
+  Report report;
+  bool config_invalid = false;
   analysis::CheckRequest request;
+  if (!settings_from(args, config, request.settings, config_invalid, report, err))
+    return kExitUsage;
   request.paths = args.paths;
-  request.settings = settings;
   request.options = &lint_options;
-  request.project = project.config ? &*project.config : nullptr;
-  if (!args.include.empty()) request.include = args.include;
+  request.project = config;
+  request.include = args.include;
   request.exclude = args.exclude;
   request.jobs = args.jobs;
   request.progress = &err == &std::cerr ? &err : nullptr;
   request.keep_sources = args.format == "text";
   request.max_bytes = args.max_size_mb * 1024 * 1024;
-  request.settings_invalid = settings_invalid;
+  request.settings_invalid = config_invalid;
   analysis::check(request, report);
-
-  if (!args.write_baseline.empty() &&
-      !write_file_atomically(args.write_baseline, baseline_json(report.diagnostics), err)) {
-    return kExitUsage;
-  }
-  if (!args.baseline.empty()) {
-    LoadResult loaded = load_source(args.baseline);
-    if (auto* error = std::get_if<LoadError>(&loaded)) {
-      err << fmt::format("gd-export-lint: error: cannot read --baseline {}: {}\n", error->path,
-                         error->message);
-      return kExitUsage;
-    }
-    std::string problem;
-    auto fingerprints = read_baseline(*std::get<std::unique_ptr<SourceFile>>(loaded), problem);
-    if (!fingerprints) {
-      err << fmt::format("gd-export-lint: error: --baseline {}: {}\n", args.baseline, problem);
-      return kExitUsage;
-    }
-    report.baselined = apply_baseline(report.diagnostics, std::move(*fingerprints));
-  }
+  if (!apply_baselines(args, report, err)) return kExitUsage;
 
   const FormatOptions format_options{use_color(args, stdout_is_tty), args.quiet, args.verbose};
   if (args.output.empty()) {
@@ -292,26 +335,7 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     write_report(report, parse_format(args.format), format_options, buffer);
     if (!write_file_atomically(args.output, buffer.str(), err)) return kExitUsage;
   }
-  if (settings_invalid) {
-    err << fmt::format("gd-export-lint: error: --config {} is invalid; nothing else was checked\n",
-                       args.config);
-    return kExitUsage;
-  }
-  if (!report.input_errors.empty()) {
-    for (const InputError& e : report.input_errors) {
-      err << fmt::format("gd-export-lint: error: cannot read {}: {}\n", e.path, e.message);
-    }
-    return kExitUsage;
-  }
-  const std::string fail_on = !args.fail_on.empty()                       ? args.fail_on
-                              : project.config && project.config->fail_on ? *project.config->fail_on
-                                                                          : std::string("error");
-  if (fail_on == "never") return kExitClean;
-  const Severity threshold = parse_severity(fail_on).value_or(Severity::error);
-  for (const Diagnostic& d : report.diagnostics) {
-    if (!d.suppression_reason && d.severity >= threshold) return kExitFindings;
-  }
-  return kExitClean;
+  return exit_code(args, config, report, config_invalid, err);
 }
 
 }  // namespace gdl::cli

@@ -75,6 +75,75 @@ Diagnostic to_diagnostic(const SourceFile& source, const OffsetMap& map, const D
   return out;
 }
 
+// A number too large for a double (1e999999, a 400-digit integer) is valid JSON, not an error:
+// a same-length stand-in is parsed, and the tree takes the number's text from the source later.
+void stand_in_for_big_number(WorkingText& working, std::size_t begin) {
+  std::size_t end = begin;
+  const std::string_view text = working.view();
+  while (end < text.size() && !is_space(text[end]) && !is_structural(text[end])) ++end;
+  working.edit().replace(begin, end - begin, "0" + std::string(end - begin - 1, ' '));
+}
+
+Diagnostic empty_document(const SourceFile& source) {
+  const bool empty = source.text().empty();
+  return make_diagnostic("GD001", make_location(source, {0, 0}),
+                         empty ? "the file is empty; a policy is a JSON object such as "
+                                 "{\"Version\": \"2012-10-17\", \"Statement\": [...]}"
+                               : "the file contains only whitespace; a policy is a JSON object "
+                                 "such as {\"Version\": \"2012-10-17\", \"Statement\": [...]}");
+}
+
+// Of a diagnosis's candidate repairs, the one that lets the parser get furthest (nullptr if none
+// gets further than the error), and how far it got.
+std::pair<const Repair*, Attempt> best_repair(const Diagnosis& diagnosis, std::string_view text,
+                                              const Attempt& failed) {
+  const Repair* best = nullptr;
+  Attempt best_attempt = failed;
+  for (const Repair& repair : diagnosis.repairs) {
+    std::string trial(text);
+    apply_repair(trial, repair, nullptr);
+    const Attempt next = trial_parse(trial);
+    if (next.ok() || (!best_attempt.ok() && next.offset > best_attempt.offset)) {
+      best = &repair;
+      best_attempt = next;
+      if (next.ok()) break;
+    }
+  }
+  return {best, best_attempt};
+}
+
+// GD006 note for a file so large that only the first elements of each list were kept.
+Diagnostic children_dropped(const SourceFile& source, const ParseOptions& options,
+                            std::size_t dropped) {
+  Diagnostic d = make_diagnostic(
+      "GD006", make_location(source, {0, 0}),
+      fmt::format("this file is {} MB, far above anything AWS accepts as a policy or template; "
+                  "only the first {} elements of each list and object were examined ({} more "
+                  "were parsed but not checked)",
+                  source.text().size() / (1024 * 1024), options.max_children_when_large, dropped));
+  d.severity = Severity::note;
+  return d;
+}
+
+// GD002 for each key an object repeats, with the first occurrence as related location.
+void report_duplicates(const SourceFile& source, const OffsetMap& map, Handler& builder,
+                       std::vector<Diagnostic>& out) {
+  const auto& dups = builder.duplicates();
+  for (std::size_t i = 0; i < dups.size(); ++i) {
+    const Span first{map.to_original(dups[i].first.begin), map.to_original(dups[i].first.end)};
+    const Span again{map.to_original(dups[i].second.begin), map.to_original(dups[i].second.end)};
+    const Position p = make_location(source, first).start;
+    Diagnostic d = make_diagnostic(
+        "GD002", make_location(source, again),
+        fmt::format("duplicate key \"{}\" in the same object (first at line {}, column {}); JSON "
+                    "parsers disagree on which value counts, so AWS may not evaluate what you read",
+                    builder.duplicate_keys()[i], p.line, p.column));
+    d.related.push_back({make_location(source, first), "first occurrence of the key"});
+    d.notes.push_back("merge the two members into one, or remove the one you do not mean");
+    out.push_back(std::move(d));
+  }
+}
+
 }  // namespace
 
 ParseResult parse(const SourceFile& source, const ParseOptions& options) {
@@ -97,28 +166,13 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
                         : std::numeric_limits<std::size_t>::max());
     const Attempt attempt = run_reader(*builder, *stream);
     if (attempt.ok()) break;
-    const Handler& handler = *builder;
-
     if (attempt.code == rapidjson::kParseErrorNumberTooBig) {
-      // Valid JSON that merely exceeds a double (1e999999, 400-digit integers): not an error.
-      // Parse a same-length stand-in; the tree takes the number's text from the source later.
-      const std::size_t begin = attempt.offset;
-      std::size_t end = begin;
-      const std::string_view text = working.view();
-      while (end < text.size() && !is_space(text[end]) && !is_structural(text[end])) ++end;
-      working.edit().replace(begin, end - begin, "0" + std::string(end - begin - 1, ' '));
+      stand_in_for_big_number(working, attempt.offset);
       big_numbers = true;
       continue;
     }
     if (attempt.code == rapidjson::kParseErrorDocumentEmpty) {
-      const bool empty = source.text().empty();
-      Diagnostic d =
-          make_diagnostic("GD001", make_location(source, {0, 0}),
-                          empty ? "the file is empty; a policy is a JSON object such as "
-                                  "{\"Version\": \"2012-10-17\", \"Statement\": [...]}"
-                                : "the file contains only whitespace; a policy is a JSON object "
-                                  "such as {\"Version\": \"2012-10-17\", \"Statement\": [...]}");
-      result.diagnostics.push_back(std::move(d));
+      result.diagnostics.push_back(empty_document(source));
       return result;
     }
     if (++syntax_errors > options.max_syntax_errors) {
@@ -126,26 +180,11 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
           "more syntax errors follow; fix these and run again");
       return result;
     }
-
-    Diagnoser diagnoser(working.view(), source, map);
-    Diagnosis diagnosis = diagnoser.diagnose(attempt, handler, *stream);
-
-    // Try each candidate repair; keep the one that lets the parser get furthest.
-    const Repair* best = nullptr;
-    Attempt best_attempt = attempt;
-    for (const Repair& repair : diagnosis.repairs) {
-      std::string trial(working.view());
-      apply_repair(trial, repair, nullptr);
-      const Attempt next = trial_parse(trial);
-      if (next.ok() || (!best_attempt.ok() && next.offset > best_attempt.offset)) {
-        best = &repair;
-        best_attempt = next;
-        if (next.ok()) break;
-      }
-    }
+    const Diagnosis diagnosis =
+        Diagnoser(working.view(), source, map).diagnose(attempt, *builder, *stream);
+    const auto [best, best_attempt] = best_repair(diagnosis, working.view(), attempt);
     if (best == nullptr && diagnosis.truncate_rest) {
-      Diagnostic d = to_diagnostic(source, map, diagnosis, nullptr);
-      result.diagnostics.push_back(std::move(d));
+      result.diagnostics.push_back(to_diagnostic(source, map, diagnosis, nullptr));
       std::string& text = working.edit();
       std::fill(text.begin() + static_cast<std::ptrdiff_t>(diagnosis.span.begin), text.end(), ' ');
       repaired = true;
@@ -155,9 +194,8 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
     const Repair* shown =
         best != nullptr ? best : (diagnosis.repairs.empty() ? nullptr : &diagnosis.repairs.front());
     Diagnostic d = to_diagnostic(source, map, diagnosis, shown);
-    if (best != nullptr && best_attempt.ok()) {
+    if (best != nullptr && best_attempt.ok())
       d.notes.push_back("with this fixed, the rest of the document parses");
-    }
     result.diagnostics.push_back(std::move(d));
     if (best == nullptr) return result;
     apply_repair(working.edit(), *best, &map);
@@ -168,34 +206,11 @@ ParseResult parse(const SourceFile& source, const ParseOptions& options) {
   result.root = std::move(builder->root());
   result.recovered = repaired;
   result.children_dropped = builder->dropped();
-  if (result.children_dropped > 0) {
-    Diagnostic d = make_diagnostic(
-        "GD006", make_location(source, {0, 0}),
-        fmt::format("this file is {} MB, far above anything AWS accepts as a policy or template; "
-                    "only the first {} elements of each list and object were examined ({} more "
-                    "were parsed but not checked)",
-                    source.text().size() / (1024 * 1024), options.max_children_when_large,
-                    result.children_dropped));
-    d.severity = Severity::note;
-    result.diagnostics.push_back(std::move(d));
-  }
+  if (result.children_dropped > 0)
+    result.diagnostics.push_back(children_dropped(source, options, result.children_dropped));
   if (!map.empty() && result.root) remap_spans(*result.root, map);
   if (big_numbers && result.root) restore_number_text(*result.root, source.text());
-
-  auto& dups = builder->duplicates();
-  for (std::size_t i = 0; i < dups.size(); ++i) {
-    const Span first{map.to_original(dups[i].first.begin), map.to_original(dups[i].first.end)};
-    const Span again{map.to_original(dups[i].second.begin), map.to_original(dups[i].second.end)};
-    const Position p = make_location(source, first).start;
-    Diagnostic d = make_diagnostic(
-        "GD002", make_location(source, again),
-        fmt::format("duplicate key \"{}\" in the same object (first at line {}, column {}); JSON "
-                    "parsers disagree on which value counts, so AWS may not evaluate what you read",
-                    builder->duplicate_keys()[i], p.line, p.column));
-    d.related.push_back({make_location(source, first), "first occurrence of the key"});
-    d.notes.push_back("merge the two members into one, or remove the one you do not mean");
-    result.diagnostics.push_back(std::move(d));
-  }
+  report_duplicates(source, map, *builder, result.diagnostics);
   return result;
 }
 

@@ -110,36 +110,7 @@ void write_rule(JsonOut& j, const RuleInfo& rule) {
   j.end_object();
 }
 
-}  // namespace
-
-void write_sarif(const Report& report, std::ostream& out) {
-  const auto rules = all_rules();
-  std::map<std::string, std::size_t, std::less<>> rule_index;
-  for (std::size_t i = 0; i < rules.size(); ++i) rule_index.emplace(rules[i].id, i);
-
-  JsonOut j(out);
-  j.begin_object();
-  j.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-  j.field("version", "2.1.0");
-  j.key("runs");
-  j.begin_array();
-  j.begin_object();
-  j.key("tool");
-  j.begin_object();
-  j.key("driver");
-  j.begin_object();
-  j.field("name", "gd-export-lint");
-  j.field("version", GDL_VERSION);
-  j.field("semanticVersion", GDL_VERSION);
-  j.field("informationUri", "https://github.com/gd-export-lint/gd-export-lint");
-  j.key("rules");
-  j.begin_array();
-  for (const RuleInfo& rule : rules) write_rule(j, rule);
-  j.end_array();
-  j.end_object();
-  j.end_object();
-  j.field("columnKind", "unicodeCodePoints");
-
+void write_invocation(JsonOut& j, const Report& report) {
   j.key("invocations");
   j.begin_array();
   j.begin_object();
@@ -178,90 +149,132 @@ void write_sarif(const Report& report, std::ostream& out) {
   j.end_array();
   j.end_object();
   j.end_array();
+}
 
-  // Identical findings in one file get an occurrence number so fingerprints stay unique.
-  std::map<std::string, std::size_t, std::less<>> occurrences;
-  j.key("results");
+void write_related(JsonOut& j, const Diagnostic& d) {
+  if (d.related.empty()) return;
+  j.key("relatedLocations");
   j.begin_array();
-  for (const Diagnostic& d : report.diagnostics) {
+  for (std::size_t i = 0; i < d.related.size(); ++i) {
     j.begin_object();
-    j.field("ruleId", d.rule_id);
-    if (auto it = rule_index.find(d.rule_id); it != rule_index.end())
-      j.field("ruleIndex", it->second);
-    j.field("level", level(d.severity));
-    std::string text = d.message;
-    for (const std::string& note : d.notes) text += "\n" + note;
+    j.field("id", i + 1);
+    write_physical(j, d.related[i].location);
     j.key("message");
     j.begin_object();
-    j.field("text", text);
-    j.end_object();
-    j.key("locations");
-    j.begin_array();
-    j.begin_object();
-    write_physical(j, d.location);
-    j.end_object();
-    j.end_array();
-    if (!d.related.empty()) {
-      j.key("relatedLocations");
-      j.begin_array();
-      for (std::size_t i = 0; i < d.related.size(); ++i) {
-        j.begin_object();
-        j.field("id", i + 1);
-        write_physical(j, d.related[i].location);
-        j.key("message");
-        j.begin_object();
-        j.field("text", d.related[i].message);
-        j.end_object();
-        j.end_object();
-      }
-      j.end_array();
-    }
-    if (d.fix && !d.fix->edits.empty()) {
-      j.key("fixes");
-      j.begin_array();
-      j.begin_object();
-      j.key("description");
-      j.begin_object();
-      j.field("text", d.fix->description);
-      j.end_object();
-      j.key("artifactChanges");
-      j.begin_array();
-      j.begin_object();
-      write_artifact(j, d.fix->edits.front().location.file);
-      j.key("replacements");
-      j.begin_array();
-      for (const TextEdit& e : d.fix->edits) {
-        j.begin_object();
-        j.key("deletedRegion");
-        write_region(j, e.location);
-        j.key("insertedContent");
-        j.begin_object();
-        j.field("text", e.replacement);
-        j.end_object();
-        j.end_object();
-      }
-      j.end_array();
-      j.end_object();
-      j.end_array();
-      j.end_object();
-      j.end_array();
-    }
-    if (d.suppression_reason) {
-      j.key("suppressions");
-      j.begin_array();
-      j.begin_object();
-      j.field("kind", "external");
-      j.field("justification", *d.suppression_reason);
-      j.end_object();
-      j.end_array();
-    }
-    j.key("partialFingerprints");
-    j.begin_object();
-    const std::string hash = fingerprint(d);
-    j.field("gdExportLint/v1", fmt::format("{}:{}", hash, ++occurrences[hash]));
+    j.field("text", d.related[i].message);
     j.end_object();
     j.end_object();
   }
+  j.end_array();
+}
+
+void write_fix(JsonOut& j, const Diagnostic& d) {
+  if (!d.fix || d.fix->edits.empty()) return;
+  j.key("fixes");
+  j.begin_array();
+  j.begin_object();
+  j.key("description");
+  j.begin_object();
+  j.field("text", d.fix->description);
+  j.end_object();
+  j.key("artifactChanges");
+  j.begin_array();
+  j.begin_object();
+  write_artifact(j, d.fix->edits.front().location.file);
+  j.key("replacements");
+  j.begin_array();
+  for (const TextEdit& e : d.fix->edits) {
+    j.begin_object();
+    j.key("deletedRegion");
+    write_region(j, e.location);
+    j.key("insertedContent");
+    j.begin_object();
+    j.field("text", e.replacement);
+    j.end_object();
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  j.end_array();
+  j.end_object();
+  j.end_array();
+}
+
+// One result. Identical findings in one file get an occurrence number so fingerprints stay
+// unique.
+void write_result(JsonOut& j, const Diagnostic& d,
+                  const std::map<std::string, std::size_t, std::less<>>& rule_index,
+                  std::map<std::string, std::size_t, std::less<>>& occurrences) {
+  j.begin_object();
+  j.field("ruleId", d.rule_id);
+  if (auto it = rule_index.find(d.rule_id); it != rule_index.end())
+    j.field("ruleIndex", it->second);
+  j.field("level", level(d.severity));
+  std::string text = d.message;
+  for (const std::string& note : d.notes) text += "\n" + note;
+  j.key("message");
+  j.begin_object();
+  j.field("text", text);
+  j.end_object();
+  j.key("locations");
+  j.begin_array();
+  j.begin_object();
+  write_physical(j, d.location);
+  j.end_object();
+  j.end_array();
+  write_related(j, d);
+  write_fix(j, d);
+  if (d.suppression_reason) {
+    j.key("suppressions");
+    j.begin_array();
+    j.begin_object();
+    j.field("kind", "external");
+    j.field("justification", *d.suppression_reason);
+    j.end_object();
+    j.end_array();
+  }
+  j.key("partialFingerprints");
+  j.begin_object();
+  const std::string hash = fingerprint(d);
+  j.field("gdExportLint/v1", fmt::format("{}:{}", hash, ++occurrences[hash]));
+  j.end_object();
+  j.end_object();
+}
+
+}  // namespace
+
+void write_sarif(const Report& report, std::ostream& out) {
+  const auto rules = all_rules();
+  std::map<std::string, std::size_t, std::less<>> rule_index;
+  for (std::size_t i = 0; i < rules.size(); ++i) rule_index.emplace(rules[i].id, i);
+
+  JsonOut j(out);
+  j.begin_object();
+  j.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+  j.field("version", "2.1.0");
+  j.key("runs");
+  j.begin_array();
+  j.begin_object();
+  j.key("tool");
+  j.begin_object();
+  j.key("driver");
+  j.begin_object();
+  j.field("name", "gd-export-lint");
+  j.field("version", GDL_VERSION);
+  j.field("semanticVersion", GDL_VERSION);
+  j.field("informationUri", "https://github.com/gd-export-lint/gd-export-lint");
+  j.key("rules");
+  j.begin_array();
+  for (const RuleInfo& rule : rules) write_rule(j, rule);
+  j.end_array();
+  j.end_object();
+  j.end_object();
+  j.field("columnKind", "unicodeCodePoints");
+  write_invocation(j, report);
+  std::map<std::string, std::size_t, std::less<>> occurrences;
+  j.key("results");
+  j.begin_array();
+  for (const Diagnostic& d : report.diagnostics) write_result(j, d, rule_index, occurrences);
   j.end_array();
   j.end_object();
   j.end_array();

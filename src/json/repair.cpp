@@ -321,6 +321,117 @@ Diagnosis Diagnoser::wrong_closer(std::size_t o, const Handler& handler) const {
   return d;
 }
 
+// The reader wanted ',' or a closing bracket.
+Diagnosis Diagnoser::missing_separator(std::size_t o, const Handler& handler) const {
+  const char c = at(o);
+  Diagnosis d;
+  d.span = {o, char_end(o)};
+  if (c == '}' || c == ']') return wrong_closer(o, handler);
+  if (c == '\'') {
+    d = missing_comma(o, handler);
+    return d;
+  }
+  if (c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' ||
+      c == 'f' || c == 'n') {
+    return missing_comma(o, handler);
+  }
+  if (is_word_char(c)) {
+    const std::size_t end = trimmed_line_end(o);
+    d.span = {o, end};
+    d.message = fmt::format("unexpected text {}: expected ',' or '{}'", quoted(o, end),
+                            handler.open().empty() ? '}' : closer(handler.open().back().kind));
+    d.repairs.push_back({"remove the stray text", {Edit{o, end - o, ""}}});
+    return d;
+  }
+  d.message = fmt::format("unexpected {}: expected ',' or '{}'", quoted(o, d.span.end),
+                          handler.open().empty() ? '}' : closer(handler.open().back().kind));
+  if (c == ';') d.repairs.push_back({"replace ';' with ','", {Edit{o, 1, ","}}});
+  return d;
+}
+
+// The reader wanted ':' after a key.
+Diagnosis Diagnoser::missing_colon(std::size_t o) const {
+  const char c = at(o);
+  const std::size_t prev = prev_non_space(o);
+  Diagnosis d;
+  d.span = {o, char_end(o)};
+  d.message = fmt::format("missing ':' after the key; found {}", quoted(o, d.span.end));
+  if (c == '=') {
+    d.repairs.push_back({"replace '=' with ':'", {Edit{o, 1, ":"}}});
+  } else {
+    d.repairs.push_back({"add ':' between the key and its value",
+                         {Edit{prev == kNoOffset ? o : prev + 1, 0, ":"}}});
+  }
+  return d;
+}
+
+// The reader wanted a key in double quotes.
+Diagnosis Diagnoser::missing_key(std::size_t o, const Handler& handler) const {
+  const char c = at(o);
+  const std::size_t prev = prev_non_space(o);
+  const char before = prev == kNoOffset ? '\0' : w_[prev];
+  Diagnosis d;
+  d.span = {o, char_end(o)};
+  if ((c == '}') && before == ',') {
+    d.span = {prev, prev + 1};
+    d.message =
+        "trailing comma before '}': JSON does not allow a comma after the last member of an "
+        "object";
+    d.repairs.push_back({"remove the comma", {Edit{prev, 1, ""}}});
+    return d;
+  }
+  if (c == '\'') return single_quotes(o, true);
+  if (is_word_char(c)) return bare_word(o, true);
+  if (c == ',') {
+    d.message = "extra comma: expected a key in double quotes";
+    d.repairs.push_back({"remove the extra comma", {Edit{o, 1, ""}}});
+    return d;
+  }
+  if (c == ']') return wrong_closer(o, handler);
+  d.message = fmt::format("expected a key in double quotes, found {}", quoted(o, d.span.end));
+  return d;
+}
+
+// The reader wanted a value.
+Diagnosis Diagnoser::invalid_value(std::size_t o, const Handler& handler) const {
+  const char c = at(o);
+  const std::size_t prev = prev_non_space(o);
+  const char before = prev == kNoOffset ? '\0' : w_[prev];
+  Diagnosis d;
+  d.span = {o, char_end(o)};
+  if ((c == ']' || c == '}') && before == ',') {
+    d.span = {prev, prev + 1};
+    d.message =
+        fmt::format("trailing comma before '{}': JSON does not allow a comma after the last {}", c,
+                    c == ']' ? "element of an array" : "member of an object");
+    d.repairs.push_back({"remove the comma", {Edit{prev, 1, ""}}});
+    return d;
+  }
+  if (c == '\'') return single_quotes(o, false);
+  if (c == ',' && (before == ',' || before == '[')) {
+    d.message = "extra comma: expected a value";
+    d.repairs.push_back({"remove the extra comma", {Edit{o, 1, ""}}});
+    return d;
+  }
+  if ((c == ']' || c == '}' || c == ',') && before == ':') {
+    d.message = fmt::format("missing value after ':' (found {})", quoted(o, d.span.end));
+    return d;
+  }
+  if (c == ']' || c == '}') return wrong_closer(o, handler);
+  if (c == '.' || c == '+') {
+    d.span = {o, word_end(o)};
+    d.message = fmt::format("invalid number {}: JSON numbers start with a digit or '-'",
+                            quoted(o, d.span.end));
+    return d;
+  }
+  if (is_word_char(c)) return bare_word(o, false);
+  d.message = fmt::format(
+      "unexpected {}: expected a value (a string in double quotes, a number, an object, an "
+      "array, true, false or null)",
+      quoted(o, d.span.end));
+  return d;
+}
+
 Diagnosis Diagnoser::diagnose(const Attempt& attempt, const Handler& handler,
                               const TrackingStream& stream) {
   using namespace rapidjson;
@@ -347,110 +458,35 @@ Diagnosis Diagnoser::diagnose(const Attempt& attempt, const Handler& handler,
       is_word_char(at(o - 1))) {
     return bare_word(stream.token_start(), false);
   }
-
-  const std::size_t prev = prev_non_space(o);
-  const char before = prev == kNoOffset ? '\0' : w_[prev];
-  Diagnosis d;
-  d.span = {o, char_end(o)};
   switch (attempt.code) {
     case kParseErrorDocumentRootNotSingular:
       return after_document(o, handler);
     case kParseErrorObjectMissCommaOrCurlyBracket:
     case kParseErrorArrayMissCommaOrSquareBracket:
-      if (c == '}' || c == ']') return wrong_closer(o, handler);
-      if (c == '\'') {
-        d = missing_comma(o, handler);
-        return d;
-      }
-      if (c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' ||
-          c == 'f' || c == 'n') {
-        return missing_comma(o, handler);
-      }
-      if (is_word_char(c)) {
-        const std::size_t end = trimmed_line_end(o);
-        d.span = {o, end};
-        d.message = fmt::format("unexpected text {}: expected ',' or '{}'", quoted(o, end),
-                                handler.open().empty() ? '}' : closer(handler.open().back().kind));
-        d.repairs.push_back({"remove the stray text", {Edit{o, end - o, ""}}});
-        return d;
-      }
-      d.message = fmt::format("unexpected {}: expected ',' or '{}'", quoted(o, d.span.end),
-                              handler.open().empty() ? '}' : closer(handler.open().back().kind));
-      if (c == ';') d.repairs.push_back({"replace ';' with ','", {Edit{o, 1, ","}}});
-      return d;
+      return missing_separator(o, handler);
     case kParseErrorObjectMissColon:
-      d.message = fmt::format("missing ':' after the key; found {}", quoted(o, d.span.end));
-      if (c == '=') {
-        d.repairs.push_back({"replace '=' with ':'", {Edit{o, 1, ":"}}});
-      } else {
-        d.repairs.push_back({"add ':' between the key and its value",
-                             {Edit{prev == kNoOffset ? o : prev + 1, 0, ":"}}});
-      }
-      return d;
+      return missing_colon(o);
     case kParseErrorObjectMissName:
-      if ((c == '}') && before == ',') {
-        d.span = {prev, prev + 1};
-        d.message =
-            "trailing comma before '}': JSON does not allow a comma after the last member of an "
-            "object";
-        d.repairs.push_back({"remove the comma", {Edit{prev, 1, ""}}});
-        return d;
-      }
-      if (c == '\'') return single_quotes(o, true);
-      if (is_word_char(c)) return bare_word(o, true);
-      if (c == ',') {
-        d.message = "extra comma: expected a key in double quotes";
-        d.repairs.push_back({"remove the extra comma", {Edit{o, 1, ""}}});
-        return d;
-      }
-      if (c == ']') return wrong_closer(o, handler);
-      d.message = fmt::format("expected a key in double quotes, found {}", quoted(o, d.span.end));
-      return d;
+      return missing_key(o, handler);
     case kParseErrorValueInvalid:
-      if ((c == ']' || c == '}') && before == ',') {
-        d.span = {prev, prev + 1};
-        d.message =
-            fmt::format("trailing comma before '{}': JSON does not allow a comma after the last {}",
-                        c, c == ']' ? "element of an array" : "member of an object");
-        d.repairs.push_back({"remove the comma", {Edit{prev, 1, ""}}});
-        return d;
-      }
-      if (c == '\'') return single_quotes(o, false);
-      if (c == ',' && (before == ',' || before == '[')) {
-        d.message = "extra comma: expected a value";
-        d.repairs.push_back({"remove the extra comma", {Edit{o, 1, ""}}});
-        return d;
-      }
-      if ((c == ']' || c == '}' || c == ',') && before == ':') {
-        d.message = fmt::format("missing value after ':' (found {})", quoted(o, d.span.end));
-        return d;
-      }
-      if (c == ']' || c == '}') return wrong_closer(o, handler);
-      if (c == '.' || c == '+') {
-        d.span = {o, word_end(o)};
-        d.message = fmt::format("invalid number {}: JSON numbers start with a digit or '-'",
-                                quoted(o, d.span.end));
-        return d;
-      }
-      if (is_word_char(c)) return bare_word(o, false);
-      d.message = fmt::format(
-          "unexpected {}: expected a value (a string in double quotes, a number, an object, an "
-          "array, true, false or null)",
-          quoted(o, d.span.end));
-      return d;
+      return invalid_value(o, handler);
     case kParseErrorNumberTooBig:
     case kParseErrorNumberMissFraction:
     case kParseErrorNumberMissExponent: {
+      Diagnosis d;
       const std::size_t begin = stream.token_start();
       d.span = {begin, std::max(word_end(begin), o + 1)};
       d.message = fmt::format("malformed number {}: {}", quoted(d.span.begin, d.span.end),
                               rapidjson::GetParseError_En(attempt.code));
       return d;
     }
-    default:
+    default: {
+      Diagnosis d;
+      d.span = {o, char_end(o)};
       d.message = fmt::format("{} (at {})", rapidjson::GetParseError_En(attempt.code),
                               quoted(o, d.span.end));
       return d;
+    }
   }
 }
 

@@ -156,6 +156,10 @@ class Diagnoser {
   [[nodiscard]] bool curly_quote_at(std::size_t o) const;
   Diagnosis after_document(std::size_t o, const Handler& handler) const;
   Diagnosis wrong_closer(std::size_t o, const Handler& handler) const;
+  Diagnosis missing_separator(std::size_t o, const Handler& handler) const;
+  Diagnosis missing_colon(std::size_t o) const;
+  Diagnosis missing_key(std::size_t o, const Handler& handler) const;
+  Diagnosis invalid_value(std::size_t o, const Handler& handler) const;
 
   std::string_view w_;
   const SourceFile& source_;

@@ -7,22 +7,26 @@
 
 namespace gdl {
 
+namespace {
+constexpr SeverityStyle kStyles[] = {
+    {Severity::note, "note", "note", "notice", "1;36"},
+    {Severity::warning, "warning", "warning", "warning", "1;35"},
+    {Severity::error, "error", "error", "error", "1;31"},
+};
+}  // namespace
+
+const SeverityStyle& style_of(Severity severity) {
+  return kStyles[static_cast<std::size_t>(severity)];
+}
+
 std::string_view to_string(Severity severity) {
-  switch (severity) {
-    case Severity::note:
-      return "note";
-    case Severity::warning:
-      return "warning";
-    case Severity::error:
-      return "error";
-  }
-  return "error";
+  return style_of(severity).name;
 }
 
 std::optional<Severity> parse_severity(std::string_view text) {
-  if (text == "note") return Severity::note;
-  if (text == "warning") return Severity::warning;
-  if (text == "error") return Severity::error;
+  for (const SeverityStyle& s : kStyles) {
+    if (s.name == text) return s.severity;
+  }
   return std::nullopt;
 }
 

@@ -12,6 +12,17 @@ namespace gdl {
 
 enum class Severity { note = 0, warning = 1, error = 2 };
 
+// Everything a severity is called, in one table: its name, its SARIF level, its GitHub
+// workflow command and its terminal colour.
+struct SeverityStyle {
+  Severity severity;
+  std::string_view name;            // "error", "warning", "note"
+  std::string_view sarif_level;     // SARIF result.level
+  std::string_view github_command;  // ::error / ::warning / ::notice
+  std::string_view color;           // ANSI SGR parameters
+};
+const SeverityStyle& style_of(Severity severity);
+
 std::string_view to_string(Severity severity);
 std::optional<Severity> parse_severity(std::string_view text);
 

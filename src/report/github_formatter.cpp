@@ -48,18 +48,6 @@ std::string escape_property(std::string_view text) {
   return out;
 }
 
-std::string_view command(Severity s) {
-  switch (s) {
-    case Severity::error:
-      return "error";
-    case Severity::warning:
-      return "warning";
-    case Severity::note:
-      return "notice";
-  }
-  return "error";
-}
-
 }  // namespace
 
 void write_github(const Report& report, std::ostream& out) {
@@ -73,11 +61,11 @@ void write_github(const Report& report, std::ostream& out) {
     }
     for (const std::string& note : d.notes) message += "\nnote: " + escape_for_terminal(note);
     if (d.fix) message += "\nfix: " + escape_for_terminal(d.fix->description);
-    out << fmt::format("::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                       command(d.severity), escape_property(escape_for_terminal(l.file)),
-                       l.start.line, l.start.column, l.end.line, l.end.column,
-                       escape_property(fmt::format("{} {}", d.rule_id, d.rule_name)),
-                       escape_data(message));
+    out << fmt::format(
+        "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+        style_of(d.severity).github_command, escape_property(escape_for_terminal(l.file)),
+        l.start.line, l.start.column, l.end.line, l.end.column,
+        escape_property(fmt::format("{} {}", d.rule_id, d.rule_name)), escape_data(message));
   }
   for (const InputError& e : report.input_errors) {
     out << fmt::format("::error file={},title=gd-export-lint::{}\n",

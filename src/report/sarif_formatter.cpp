@@ -58,18 +58,6 @@ void write_physical(JsonOut& j, const Location& loc) {
   j.end_object();
 }
 
-std::string_view level(Severity s) {
-  switch (s) {
-    case Severity::error:
-      return "error";
-    case Severity::warning:
-      return "warning";
-    case Severity::note:
-      return "note";
-  }
-  return "error";
-}
-
 void write_rule(JsonOut& j, const RuleInfo& rule) {
   j.begin_object();
   j.field("id", rule.id);
@@ -97,7 +85,7 @@ void write_rule(JsonOut& j, const RuleInfo& rule) {
   j.field("helpUri", rule_help_uri(rule));
   j.key("defaultConfiguration");
   j.begin_object();
-  j.field("level", level(rule.severity));
+  j.field("level", style_of(rule.severity).sarif_level);
   j.end_object();
   j.key("properties");
   j.begin_object();
@@ -209,7 +197,7 @@ void write_result(JsonOut& j, const Diagnostic& d,
   j.field("ruleId", d.rule_id);
   if (auto it = rule_index.find(d.rule_id); it != rule_index.end())
     j.field("ruleIndex", it->second);
-  j.field("level", level(d.severity));
+  j.field("level", style_of(d.severity).sarif_level);
   std::string text = d.message;
   for (const std::string& note : d.notes) text += "\n" + note;
   j.key("message");

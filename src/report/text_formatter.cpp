@@ -20,18 +20,6 @@ struct Palette {
   }
 };
 
-std::string_view severity_color(Severity s) {
-  switch (s) {
-    case Severity::error:
-      return "1;31";
-    case Severity::warning:
-      return "1;35";
-    case Severity::note:
-      return "1;36";
-  }
-  return "1";
-}
-
 // A replacement shown inside single quotes, line breaks written as \n.
 std::string shown_text(std::string_view text) {
   std::string out;
@@ -124,7 +112,7 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
   for (const Diagnostic& d : report.diagnostics) {
     if (d.suppression_reason) continue;  // counted in the summary; listed in JSON and SARIF
     out << palette.paint("1", fmt::format("{}:", location_prefix(d.location))) << ' '
-        << palette.paint(severity_color(d.severity), fmt::format("{}:", to_string(d.severity)))
+        << palette.paint(style_of(d.severity).color, fmt::format("{}:", to_string(d.severity)))
         << ' ' << escape_for_terminal(d.message) << ' '
         << palette.paint("2", fmt::format("[{} {}]", d.rule_id, d.rule_name)) << '\n';
     if (options.quiet) continue;

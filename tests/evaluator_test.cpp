@@ -12,6 +12,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <optional>
@@ -1332,4 +1334,205 @@ TEST_CASE("evaluator: ${*} in an ArnLike value is a literal *; short ARN pattern
        kAllow},
   };
   run_conditions(rows);
+}
+
+// ---- The operator matrix -----------------------------------------------------------------------
+//
+// Every condition operator (but Null) × the key absent / present with a matching value / present
+// with another value × plain / ...IfExists × no set qualifier / ForAnyValue / ForAllValues (with
+// request sets of one, two and no values). The expected result is the documented truth table
+// ("Condition operators", "...IfExists condition operators", "Multivalued context keys"), written
+// here once, independently of the evaluator:
+//   absent key:  IfExists -> true; ForAnyValue -> false; ForAllValues -> true;
+//                otherwise a negated operator is true and a positive one false;
+//   a value v:   matches(v) for a positive operator, !matches(v) for a negated one;
+//   no qualifier: that, for the request's single value; ForAnyValue: some value; ForAllValues:
+//                every value (so true for an empty set).
+
+namespace {
+
+struct OperatorRow {
+  const char* op;        // the operator's name
+  bool negated;          // documented as the negation of `positive` below
+  const char* policy;    // the policy value
+  const char* matching;  // a request value the positive form matches
+  const char* other;     // a request value it does not match
+};
+
+// Matching and non-matching values sit at each operator's boundary (equal values for the
+// ordered comparisons, the neighbour outside a CIDR block, one character off for strings).
+constexpr OperatorRow kOperatorRows[] = {
+    {"StringEquals", false, "abc", "abc", "abC"},
+    {"StringNotEquals", true, "abc", "abc", "abC"},
+    {"StringEqualsIgnoreCase", false, "ABC", "abc", "abd"},
+    {"StringNotEqualsIgnoreCase", true, "ABC", "abc", "abd"},
+    {"StringLike", false, "a?c*", "abcdef", "ac"},
+    {"StringNotLike", true, "a?c*", "abcdef", "ac"},
+    {"NumericEquals", false, "10", "10.0", "10.5"},
+    {"NumericNotEquals", true, "10", "10.0", "10.5"},
+    {"NumericLessThan", false, "10", "9.5", "10"},
+    {"NumericLessThanEquals", false, "10", "10", "10.5"},
+    {"NumericGreaterThan", false, "10", "10.5", "10"},
+    {"NumericGreaterThanEquals", false, "10", "10", "9.5"},
+    {"DateEquals", false, "2026-11-24T10:00:00Z", "2026-11-24T11:00:00+01:00",
+     "2026-11-24T10:00:01Z"},
+    {"DateNotEquals", true, "2026-11-24T10:00:00Z", "2026-11-24T11:00:00+01:00",
+     "2026-11-24T10:00:01Z"},
+    {"DateLessThan", false, "2026-11-24T10:00:00Z", "2026-11-24T09:59:59Z", "2026-11-24T10:00:00Z"},
+    {"DateLessThanEquals", false, "2026-11-24T10:00:00Z", "2026-11-24T10:00:00Z",
+     "2026-11-24T10:00:01Z"},
+    {"DateGreaterThan", false, "2026-11-24T10:00:00Z", "2026-11-24T10:00:01Z",
+     "2026-11-24T10:00:00Z"},
+    {"DateGreaterThanEquals", false, "2026-11-24T10:00:00Z", "2026-11-24T10:00:00Z",
+     "2026-11-24T09:59:59Z"},
+    {"Bool", false, "true", "true", "false"},
+    {"BinaryEquals", false, "QUJD", "QUJD", "QUJE"},
+    {"IpAddress", false, "10.0.0.0/8", "10.255.255.255", "11.0.0.0"},
+    {"NotIpAddress", true, "10.0.0.0/8", "10.255.255.255", "11.0.0.0"},
+    {"ArnEquals", false, "arn:aws:s3:::bkt/*", "arn:aws:s3:::bkt/x", "arn:aws:s3:::bkt2/x"},
+    {"ArnLike", false, "arn:aws:s3:::bkt/*", "arn:aws:s3:::bkt/x", "arn:aws:s3:::bkt2/x"},
+    {"ArnNotEquals", true, "arn:aws:s3:::bkt/*", "arn:aws:s3:::bkt/x", "arn:aws:s3:::bkt2/x"},
+    {"ArnNotLike", true, "arn:aws:s3:::bkt/*", "arn:aws:s3:::bkt/x", "arn:aws:s3:::bkt2/x"},
+};
+
+enum class Qualifier { none, for_any_value, for_all_values };
+
+// The documented truth table (see above). `values` is empty for an absent key.
+bool expected_result(const OperatorRow& row, Qualifier q, bool if_exists, bool absent,
+                     const std::vector<bool>& matches) {
+  if (absent) {
+    if (if_exists) return true;
+    if (q == Qualifier::for_any_value) return false;
+    if (q == Qualifier::for_all_values) return true;
+    return row.negated;
+  }
+  auto satisfied = [&](bool m) { return row.negated ? !m : m; };
+  if (q == Qualifier::for_all_values) return std::all_of(matches.begin(), matches.end(), satisfied);
+  return std::any_of(matches.begin(), matches.end(), satisfied);
+}
+
+std::string json_list(const std::vector<const char*>& values) {
+  std::string out = "[";
+  for (const char* v : values) out += fmt::format("{}\"{}\"", out.size() > 1 ? "," : "", v);
+  return out + "]";
+}
+
+}  // namespace
+
+TEST_CASE("evaluator matrix: every operator x key absent/present x IfExists x set qualifier") {
+  // The key stands for any context key; the evaluator does not type keys.
+  constexpr const char* kKey = "test:key";
+  int rows = 0;
+  for (const OperatorRow& row : kOperatorRows) {
+    for (const Qualifier q :
+         {Qualifier::none, Qualifier::for_any_value, Qualifier::for_all_values}) {
+      for (const bool if_exists : {false, true}) {
+        const std::string op = std::string(q == Qualifier::for_any_value    ? "ForAnyValue:"
+                                           : q == Qualifier::for_all_values ? "ForAllValues:"
+                                                                            : "") +
+                               row.op + (if_exists ? "IfExists" : "");
+        const Loaded loaded(policy_text(
+            fmt::format(R"({{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*",)"
+                        R"("Condition":{{"{}":{{"{}":"{}"}}}}}})",
+                        op, kKey, row.policy)));
+        // The request sets: single values without a qualifier, sets of zero to two with one.
+        std::vector<std::vector<const char*>> requests = {{}, {row.matching}, {row.other}};
+        if (q != Qualifier::none) {
+          requests.push_back({row.matching, row.other});
+          requests.push_back({row.matching, row.matching});
+        }
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+          const bool absent = i == 0;
+          std::vector<bool> matches;
+          for (const char* v : requests[i]) matches.push_back(v == row.matching);
+          std::string context = "{}";
+          if (!absent) {
+            context = q == Qualifier::none
+                          ? fmt::format(R"({{"{}":"{}"}})", kKey, requests[i].front())
+                          : fmt::format(R"({{"{}":{}}})", kKey, json_list(requests[i]));
+          }
+          CAPTURE(op);
+          CAPTURE(context);
+          const bool expected = expected_result(row, q, if_exists, absent, matches);
+          const auto decision =
+              loaded.evaluate(make_request(nullptr, nullptr, nullptr, context.c_str())).decision;
+          CHECK(name(decision) == name(expected ? kAllow : kImplicit));
+          ++rows;
+        }
+        // ForAllValues on an empty set is true (vacuously), ForAnyValue false.
+        if (q != Qualifier::none) {
+          const std::string context = fmt::format(R"({{"{}":[]}})", kKey);
+          CAPTURE(op);
+          const bool expected = q == Qualifier::for_all_values;
+          CHECK(name(loaded.evaluate(make_request(nullptr, nullptr, nullptr, context.c_str()))
+                         .decision) == name(expected ? kAllow : kImplicit));
+        }
+      }
+    }
+  }
+  CHECK(rows == 26 * 2 * (3 + 5 + 5));
+}
+
+TEST_CASE("evaluator matrix: Null has no IfExists form; Null true/false against absent/present") {
+  const struct {
+    const char* condition;
+    const char* context;
+    Decision expected;
+  } rows[] = {
+      {R"({"NullIfExists":{"test:key":"true"}})", nullptr, kImplicit},
+      {R"({"NullIfExists":{"test:key":"false"}})", R"({"test:key":"x"})", kImplicit},
+      {R"({"Null":{"test:key":"true"}})", nullptr, kAllow},
+      {R"({"Null":{"test:key":"true"}})", R"({"test:key":"x"})", kImplicit},
+      {R"({"Null":{"test:key":"false"}})", nullptr, kImplicit},
+      {R"({"Null":{"test:key":"false"}})", R"({"test:key":"x"})", kAllow},
+      {R"({"Null":{"test:key":"TRUE"}})", nullptr, kAllow},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.condition);
+    const Loaded loaded(policy_text(fmt::format(
+        R"({{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{}}})",
+        row.condition)));
+    CHECK(name(loaded.evaluate(make_request(nullptr, nullptr, nullptr, row.context)).decision) ==
+          name(row.expected));
+  }
+}
+
+TEST_CASE("evaluator matrix: ArnLike/ArnEquals check each of the six ARN components") {
+  // "Each of the six colon-delimited components of the ARN is checked separately": changing any
+  // one component of the request misses, a * in exactly that component matches it again (and
+  // only it), with and without a policy variable in the value.
+  const std::array<std::string, 6> arn = {"arn",       "aws",          "guardduty",
+                                          "us-east-1", "111122223333", "detector/abc"};
+  const std::array<std::string, 6> changed = {"urn",       "aws-cn",       "cloudtrail",
+                                              "eu-west-1", "444455556666", "detector/abd"};
+  auto join = [](const std::array<std::string, 6>& parts) {
+    return fmt::format("{}:{}:{}:{}:{}:{}", parts[0], parts[1], parts[2], parts[3], parts[4],
+                       parts[5]);
+  };
+  for (const char* op : {"ArnLike", "ArnEquals"}) {
+    for (const bool variable : {false, true}) {
+      for (std::size_t star = 0; star <= 6; ++star) {
+        std::array<std::string, 6> pattern = arn;
+        if (star < 6) pattern[star] = "*";
+        // ${test:account} resolves to the account from the request's context.
+        if (variable && star != 4) pattern[4] = "${test:account}";
+        const Loaded loaded(policy_text(
+            fmt::format(R"({{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*",)"
+                        R"("Condition":{{"{}":{{"aws:SourceArn":"{}"}}}}}})",
+                        op, join(pattern))));
+        for (std::size_t flip = 0; flip <= 6; ++flip) {
+          std::array<std::string, 6> request = arn;
+          if (flip < 6) request[flip] = changed[flip];
+          const std::string context = fmt::format(
+              R"({{"aws:SourceArn":"{}","test:account":"111122223333"}})", join(request));
+          CAPTURE(op);
+          CAPTURE(join(pattern));
+          CAPTURE(context);
+          const bool expected = flip == 6 || flip == star;
+          CHECK(name(loaded.evaluate(make_request(nullptr, nullptr, nullptr, context.c_str()))
+                         .decision) == name(expected ? kAllow : kImplicit));
+        }
+      }
+    }
+  }
 }

@@ -25,9 +25,9 @@
 #include <sstream>
 #include <vector>
 
-#include "export/settings.h"
-#include "diag/rule_catalog.h"
 #include "analysis/pipeline.h"
+#include "diag/rule_catalog.h"
+#include "export/settings.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -207,8 +207,7 @@ void check_setup_fixture(const fs::path& dir) {
   std::sort(files.begin(), files.end());
   std::vector<std::string> actual;
   auto where = [](const gdl::Diagnostic& d) {
-    return fmt::format("{}:{}:{}", d.location.file, d.location.start.line,
-                       d.location.start.column);
+    return fmt::format("{}:{}:{}", d.location.file, d.location.start.line, d.location.start.column);
   };
   for (const fs::path& file : files) {
     sources.push_back(
@@ -233,7 +232,9 @@ TEST_CASE("every export-setup fixture produces exactly the diagnostics its case.
   static const auto dirs = setup_fixtures();
   REQUIRE(dirs.size() >= 20);
   for (const fs::path& dir : dirs) {
-    SUBCASE(dir.lexically_relative(testdata()).string().c_str()) { check_setup_fixture(dir); }
+    SUBCASE(dir.lexically_relative(testdata()).string().c_str()) {
+      check_setup_fixture(dir);
+    }
   }
 }
 

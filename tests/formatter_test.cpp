@@ -1,14 +1,20 @@
 // Unit tests of each formatter on a hand-built report (no parsing involved).
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <string_view>
 
-#include "report/report.h"
 #include "diag/rule_catalog.h"
+#include "report/report.h"
 #include "test_support.h"
+#include "util/text.h"
 
 namespace {
 
@@ -156,4 +162,99 @@ TEST_CASE("fingerprints survive line moves and tell different findings apart") {
   gdl::Diagnostic other_statement = a;
   other_statement.statement_sid = "AllowGetBucketLocation";
   CHECK(gdl::fingerprint(a) != gdl::fingerprint(other_statement));
+}
+
+// ---- Special characters through every formatter ------------------------------------------------
+
+namespace {
+
+// Strict percent-decoding: a '%' must start two hexadecimal digits.
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(text[i + 2])))
+      return std::nullopt;
+    out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+    i += 2;
+  }
+  return out;
+}
+
+// A report of one finding whose file name and message both hold `special`, followed by "41" so
+// that an unescaped '%' would decode to something else.
+gdl::Report report_with(std::string_view special) {
+  gdl::Report report;
+  const std::string path = fmt::format("dir/a{}41b.json", special);
+  auto source = std::make_unique<gdl::SourceFile>(path, "{}\n");
+  gdl::Diagnostic d = gdl::make_diagnostic("GD001", gdl::make_location(*source, {0, 1}),
+                                           fmt::format("x{}41y", special));
+  report.diagnostics.push_back(d);
+  report.files_checked = 1;
+  report.sources.emplace(source->path(), std::move(source));
+  return report;
+}
+
+constexpr std::string_view kSpecials[] = {"%", "\r", "\n", ":", ",", "\r\n", "%0A", "::", "\x1b"};
+
+}  // namespace
+
+TEST_CASE("special characters in a path and a message survive every formatter") {
+  for (const std::string_view special : kSpecials) {
+    const gdl::Report report = report_with(special);
+    const std::string path = report.diagnostics.front().location.file;
+    const std::string message = report.diagnostics.front().message;
+    CAPTURE(path);
+
+    // text: one header line, the input text escaped for the terminal.
+    std::ostringstream text;
+    gdl::write_text(report, {}, text);
+    CHECK(text.str().starts_with(fmt::format("{}:1:1: error: {} [GD001 json-syntax]\n",
+                                             gdl::escape_for_terminal(path),
+                                             gdl::escape_for_terminal(message))));
+    CHECK(text.str().find('\r') == std::string::npos);
+
+    // JSON and SARIF: exact round trips through a JSON parser; SARIF URIs percent-encoded.
+    std::ostringstream json;
+    gdl::write_json(report, json);
+    rapidjson::Document j;
+    j.Parse(json.str().c_str());
+    REQUIRE(!j.HasParseError());
+    CHECK(std::string(j["diagnostics"][0]["file"].GetString()) == path);
+    CHECK(std::string(j["diagnostics"][0]["message"].GetString()) == message);
+
+    std::ostringstream sarif;
+    gdl::write_sarif(report, sarif);
+    rapidjson::Document s;
+    s.Parse(sarif.str().c_str());
+    REQUIRE(!s.HasParseError());
+    const auto& result = s["runs"][0]["results"][0];
+    CHECK(std::string(result["message"]["text"].GetString()) == message);
+    const std::string uri =
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].GetString();
+    CHECK(uri.find_first_of(":,\r\n\x1b") == std::string::npos);
+    CHECK(percent_decode(uri) == std::optional<std::string>(path));
+
+    // GitHub: one command line; its properties and data percent-decode to the terminal-escaped
+    // input, so nothing the input holds can end a property or start a command.
+    std::ostringstream github;
+    gdl::write_github(report, github);
+    const std::string line = github.str();
+    REQUIRE(std::count(line.begin(), line.end(), '\n') == 1);
+    REQUIRE(line.starts_with("::error "));
+    const std::size_t data = line.find("::", 8);
+    REQUIRE(data != std::string::npos);
+    const std::string properties = line.substr(8, data - 8);
+    const std::string file_property = properties.substr(0, properties.find(','));
+    REQUIRE(file_property.starts_with("file="));
+    CHECK(file_property.find(':') == std::string::npos);
+    CHECK(percent_decode(file_property.substr(5)) ==
+          std::optional<std::string>(gdl::escape_for_terminal(path)));
+    CHECK(percent_decode(line.substr(data + 2, line.size() - data - 3)) ==
+          std::optional<std::string>(gdl::escape_for_terminal(message)));
+  }
 }

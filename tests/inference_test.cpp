@@ -1,0 +1,152 @@
+// Settings inference: what gd-export-lint concludes from the policies when the user gives no
+// settings, and what it must not conclude. Each row is a bucket policy (and optionally a key
+// policy) and the settings expected; "stand-in" means nothing in the policies may be taken as
+// the value (it is assumed and shown as a placeholder).
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/pipeline.h"
+
+namespace {
+
+constexpr const char* kDetector = "5ab8e9c0d1f2a3b4c5d6e7f8a9b0c1d2";
+
+std::string bucket_policy(std::string_view statements) {
+  return fmt::format(R"({{"Version":"2012-10-17","Statement":[{}]}})", statements);
+}
+
+// A GuardDuty Allow of `action` on `resource` with a condition block (may be empty).
+std::string allow(std::string_view action, std::string_view resource,
+                  std::string_view condition = "") {
+  return fmt::format(R"({{"Effect":"Allow","Principal":{{"Service":"guardduty.amazonaws.com"}},)"
+                     R"("Action":"{}","Resource":"{}"{}}})",
+                     action, resource,
+                     condition.empty() ? "" : fmt::format(R"(,"Condition":{})", condition));
+}
+
+std::string key_policy(std::string_view condition) {
+  return fmt::format(
+      R"({{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":)"
+      R"("guardduty.amazonaws.com"}},"Action":"kms:GenerateDataKey","Resource":"*",)"
+      R"("Condition":{}}}]}})",
+      condition);
+}
+
+struct Row {
+  const char* what;
+  std::string bucket_policy;
+  std::string key_policy;  // empty: none
+  const char* account;     // expected; "stand-in" for an assumed stand-in
+  const char* bucket;
+  const char* prefix;
+  const char* region;
+};
+
+std::string shown(const gdl::exportcfg::Value& v) {
+  if (!v.known()) return "(unknown)";
+  return v.origin.stand_in ? "stand-in" : v.get();
+}
+
+}  // namespace
+
+TEST_CASE("settings inference: positive evidence is taken, negated or misleading evidence is not") {
+  const std::string arn =
+      fmt::format("arn:aws:guardduty:eu-west-1:111122223333:detector/{}", kDetector);
+  const std::string source = fmt::format(
+      R"({{"StringEquals":{{"aws:SourceAccount":"111122223333","aws:SourceArn":"{}"}}}})", arn);
+  const std::vector<Row> rows = {
+      {"account, Region and a nested prefix from a plain setup",
+       bucket_policy(
+           allow("s3:PutObject", "arn:aws:s3:::acme-findings/guardduty/exports/*", source)),
+       "", "111122223333", "acme-findings", "guardduty/exports", "eu-west-1"},
+      {"the prefix ends before AWSLogs/ and keeps its nesting",
+       bucket_policy(allow("s3:PutObject",
+                           "arn:aws:s3:::acme-findings/a/b/c/AWSLogs/111122223333/*", source)),
+       "", "111122223333", "acme-findings", "a/b/c", "eu-west-1"},
+      {"a prefix written with a leading slash is normalised",
+       bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings//exports/*", source)), "",
+       "111122223333", "acme-findings", "exports", "eu-west-1"},
+      {"a negated condition on an Allow names accounts that are NOT the exporter",
+       bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings/*",
+                           R"({"StringNotEquals":{"aws:SourceAccount":"444455556666"}})")),
+       "", "stand-in", "acme-findings", "", "stand-in"},
+      {"ArnNotLike on an Allow names no Region or account",
+       bucket_policy(allow(
+           "s3:PutObject", "arn:aws:s3:::acme-findings/*",
+           R"({"ArnNotLike":{"aws:SourceArn":"arn:aws:guardduty:ap-south-1:444455556666:detector/*"}})")),
+       "", "stand-in", "acme-findings", "", "stand-in"},
+      {"a Deny unless the source is X names X",
+       bucket_policy(
+           allow("s3:PutObject", "arn:aws:s3:::acme-findings/*") + "," +
+           R"({"Effect":"Deny","Principal":{"Service":"guardduty.amazonaws.com"},"Action":"s3:PutObject",)"
+           R"("Resource":"arn:aws:s3:::acme-findings/*","Condition":{"StringNotEquals":{"aws:SourceAccount":"111122223333"}}})"),
+       "", "111122223333", "acme-findings", "", "stand-in"},
+      {"a Deny when the source IS X does not name X as the exporter",
+       bucket_policy(
+           allow("s3:PutObject", "arn:aws:s3:::acme-findings/*") + "," +
+           R"({"Effect":"Deny","Principal":{"Service":"guardduty.amazonaws.com"},"Action":"s3:PutObject",)"
+           R"("Resource":"arn:aws:s3:::acme-findings/*","Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}})"),
+       "", "stand-in", "acme-findings", "", "stand-in"},
+      {"several candidate accounts: the one under which GuardDuty's requests are allowed wins",
+       bucket_policy(allow("s3:GetBucketLocation", "arn:aws:s3:::acme-findings",
+                           R"({"StringEquals":{"aws:SourceAccount":"444455556666"}})") +
+                     "," +
+                     allow("s3:PutObject", "arn:aws:s3:::acme-findings/*",
+                           R"({"StringEquals":{"aws:SourceAccount":"111122223333"}})")),
+       key_policy(R"({"StringEquals":{"aws:SourceAccount":"111122223333"}})"), "111122223333",
+       "acme-findings", "", "stand-in"},
+      {"a regional principal names its Region",
+       bucket_policy(
+           R"({"Effect":"Allow","Principal":{"Service":"guardduty.ap-east-1.amazonaws.com"},)"
+           R"("Action":"s3:PutObject","Resource":"arn:aws:s3:::acme-findings/*"})"),
+       "", "stand-in", "acme-findings", "", "ap-east-1"},
+      {"a key policy's account principal names the account (the ARN's account field)",
+       bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings/*")),
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"},)"
+       R"({"Effect":"Allow","Principal":{"Service":"guardduty.amazonaws.com"},"Action":"kms:GenerateDataKey","Resource":"*"}]})",
+       "111122223333", "acme-findings", "", "stand-in"},
+      {"a detector id that is not 32 lower-case hexadecimal characters is not one",
+       bucket_policy(allow(
+           "s3:PutObject", "arn:aws:s3:::acme-findings/*",
+           R"({"StringEquals":{"aws:SourceArn":"arn:aws:guardduty:eu-west-1:111122223333:detector/5ab8e9c0d1f2a3b4c5d6e7f8a9b0c1dz"}})")),
+       "", "111122223333", "acme-findings", "", "eu-west-1"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.what);
+    std::vector<std::unique_ptr<gdl::SourceFile>> sources;
+    std::vector<const gdl::SourceFile*> pointers;
+    sources.push_back(std::make_unique<gdl::SourceFile>("bucket-policy.json", row.bucket_policy));
+    if (!row.key_policy.empty())
+      sources.push_back(std::make_unique<gdl::SourceFile>("key-policy.json", row.key_policy));
+    for (const auto& s : sources) pointers.push_back(s.get());
+    const gdl::LintResult result = gdl::lint_setup(pointers, {});
+    const auto& s = result.settings;
+    CHECK(shown(s.account) == row.account);
+    CHECK(shown(s.bucket) == row.bucket);
+    CHECK(s.prefix.value.value_or("(unknown)") == row.prefix);
+    REQUIRE(!s.regions.empty());
+    CHECK((s.regions_origin.stand_in ? std::string("stand-in") : s.regions.front()) == row.region);
+  }
+}
+
+TEST_CASE("settings inference: a detector id comes only from a well-formed aws:SourceArn") {
+  const std::string good = fmt::format(
+      R"({{"StringEquals":{{"aws:SourceArn":"arn:aws:guardduty:eu-west-1:111122223333:detector/{}"}}}})",
+      kDetector);
+  const gdl::SourceFile with(
+      "bucket-policy.json",
+      bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings/*", good)));
+  CHECK(gdl::lint_setup({&with}, {}).settings.detector_for("eu-west-1") == kDetector);
+  const gdl::SourceFile without(
+      "bucket-policy.json",
+      bucket_policy(allow(
+          "s3:PutObject", "arn:aws:s3:::acme-findings/*",
+          R"({"StringEquals":{"aws:SourceArn":"arn:aws:guardduty:eu-west-1:111122223333:detector/5ab8e9c0d1f2a3b4c5d6e7f8a9b0c1dz"}})")));
+  CHECK(gdl::lint_setup({&without}, {}).settings.detector_for("eu-west-1") !=
+        "5ab8e9c0d1f2a3b4c5d6e7f8a9b0c1dz");
+}

@@ -258,3 +258,20 @@ TEST_CASE("special characters in a path and a message survive every formatter") 
           std::optional<std::string>(gdl::escape_for_terminal(message)));
   }
 }
+
+TEST_CASE("text: a fix of several edits stays on one line, line breaks shown as \\n") {
+  gdl::Report report;
+  auto source = std::make_unique<gdl::SourceFile>("p.json", "{\n  \"a\": 1\n}\n");
+  gdl::Diagnostic d = gdl::make_diagnostic("GD001", gdl::make_location(*source, {4, 7}), "m");
+  d.fix = gdl::Fix{"two edits",
+                   {gdl::TextEdit{gdl::make_location(*source, {1, 1}), "x\ny"},
+                    gdl::TextEdit{gdl::make_location(*source, {4, 7}), "\"b\""}}};
+  report.diagnostics.push_back(d);
+  report.files_checked = 1;
+  report.sources.emplace(source->path(), std::move(source));
+  std::ostringstream out;
+  gdl::write_text(report, {}, out);
+  CHECK(
+      out.str().find("  fix: two edits [insert 'x\\ny' at 1:2] [replace 2:3-2:6 with '\"b\"']\n") !=
+      std::string::npos);
+}

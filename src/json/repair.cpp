@@ -365,21 +365,25 @@ Diagnosis Diagnoser::missing_colon(std::size_t o) const {
   return d;
 }
 
+// A comma at `comma` right before the closing `closer`.
+Diagnosis Diagnoser::trailing_comma(std::size_t comma, char closer) const {
+  Diagnosis d;
+  d.span = {comma, comma + 1};
+  d.message =
+      fmt::format("trailing comma before '{}': JSON does not allow a comma after the last {}",
+                  closer, closer == ']' ? "element of an array" : "member of an object");
+  d.repairs.push_back({"remove the comma", {Edit{comma, 1, ""}}});
+  return d;
+}
+
 // The reader wanted a key in double quotes.
 Diagnosis Diagnoser::missing_key(std::size_t o, const Handler& handler) const {
   const char c = at(o);
   const std::size_t prev = prev_non_space(o);
   const char before = prev == kNoOffset ? '\0' : w_[prev];
+  if (c == '}' && before == ',') return trailing_comma(prev, c);
   Diagnosis d;
   d.span = {o, char_end(o)};
-  if ((c == '}') && before == ',') {
-    d.span = {prev, prev + 1};
-    d.message =
-        "trailing comma before '}': JSON does not allow a comma after the last member of an "
-        "object";
-    d.repairs.push_back({"remove the comma", {Edit{prev, 1, ""}}});
-    return d;
-  }
   if (c == '\'') return single_quotes(o, true);
   if (is_word_char(c)) return bare_word(o, true);
   if (c == ',') {
@@ -397,16 +401,9 @@ Diagnosis Diagnoser::invalid_value(std::size_t o, const Handler& handler) const 
   const char c = at(o);
   const std::size_t prev = prev_non_space(o);
   const char before = prev == kNoOffset ? '\0' : w_[prev];
+  if ((c == ']' || c == '}') && before == ',') return trailing_comma(prev, c);
   Diagnosis d;
   d.span = {o, char_end(o)};
-  if ((c == ']' || c == '}') && before == ',') {
-    d.span = {prev, prev + 1};
-    d.message =
-        fmt::format("trailing comma before '{}': JSON does not allow a comma after the last {}", c,
-                    c == ']' ? "element of an array" : "member of an object");
-    d.repairs.push_back({"remove the comma", {Edit{prev, 1, ""}}});
-    return d;
-  }
   if (c == '\'') return single_quotes(o, false);
   if (c == ',' && (before == ',' || before == '[')) {
     d.message = "extra comma: expected a value";

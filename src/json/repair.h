@@ -158,6 +158,7 @@ class Diagnoser {
   Diagnosis wrong_closer(std::size_t o, const Handler& handler) const;
   Diagnosis missing_separator(std::size_t o, const Handler& handler) const;
   Diagnosis missing_colon(std::size_t o) const;
+  Diagnosis trailing_comma(std::size_t comma, char closer) const;
   Diagnosis missing_key(std::size_t o, const Handler& handler) const;
   Diagnosis invalid_value(std::size_t o, const Handler& handler) const;
 

@@ -12,10 +12,10 @@
 #include <filesystem>
 #include <functional>
 
+#include "analysis/pipeline.h"
 #include "containers/json_string.h"
 #include "json/parser.h"
 #include "policy/builder.h"
-#include "analysis/pipeline.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -246,7 +246,10 @@ TEST_CASE("CloudFormation intrinsic functions resolve offline where the template
       {R"(!Sub ["${B}/x", {B: !GetAtt Bucket.Arn}])", "arn:aws:s3:::findings-bucket/x"},
       {R"(!Join ["", ["arn:", !Ref AWS::Partition, ":s3:::", !Ref Bucket]])",
        "arn:aws:s3:::findings-bucket"},
+      {R"(!Join [":", [arn, aws, s3, "", "", findings-bucket]])", "arn:aws:s3:::findings-bucket"},
       {R"(!Select [1, [a, b, c]])", "b"},
+      {R"(!Select [2, [a, b, c]])", "c"},
+      {R"(!Select [3, [a, b, c]])", "<unknown>"},
       {R"(!Select [1, !Split [",", "x,y,z"]])", "y"},
       {R"(!FindInMap [Names, Prod, Bucket])", "mapped-bucket"},
       {R"(!Sub "arn:aws:s3:::${!Literal}")", "arn:aws:s3:::${Literal}"},

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "analysis/baseline.h"
 #include "diag/rule_catalog.h"
 #include "report/report.h"
 #include "test_support.h"
@@ -274,4 +275,22 @@ TEST_CASE("text: a fix of several edits stays on one line, line breaks shown as 
   CHECK(
       out.str().find("  fix: two edits [insert 'x\\ny' at 1:2] [replace 2:3-2:6 with '\"b\"']\n") !=
       std::string::npos);
+}
+
+TEST_CASE("a baseline hides as many copies of a finding as it records, and no other finding") {
+  gdl::Diagnostic a;
+  a.rule_id = "GD302";
+  a.location.file = "bucket-policy.json";
+  a.statement_sid = "AllowPutObject";
+  a.message = "cannot call s3:PutObject";
+  gdl::Diagnostic other = a;
+  other.rule_id = "GD301";
+  std::vector<gdl::Diagnostic> found = {a, a, other};
+  CHECK(gdl::apply_baseline(found, {gdl::fingerprint(a)}) == 1);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].rule_id == "GD302");
+  CHECK(found[1].rule_id == "GD301");
+  std::vector<gdl::Diagnostic> again = {a, a, other};
+  CHECK(gdl::apply_baseline(again, {gdl::fingerprint(a), gdl::fingerprint(a)}) == 2);
+  CHECK(again.size() == 1);
 }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_json fuzz_check fuzz_simulate fuzz_config fuzz_container)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_json fuzz_check fuzz_simulate fuzz_config fuzz_container fuzz_hcl)
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DGDL_FUZZ=ON -DGDL_BUILD_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
 cmake --build build-fuzz -j2 > /dev/null
@@ -26,12 +26,17 @@ for h in "${harnesses[@]}"; do
         { printf '%s' "$k"; cat "$f"; } > "$corpus/seed-$(echo "$f" | tr '/' '_')"
       done
   fi
+  if [ "$h" = fuzz_hcl ]; then
+    find testdata -name '*.tf' -exec cp {} "$corpus/" \; 2>/dev/null || true
+  fi
+  dict=fuzz/json.dict
+  [ "$h" = fuzz_hcl ] && dict=fuzz/hcl.dict
   if [ "$h" = fuzz_simulate ]; then
     split -l 1 testdata/oracle/vectors.jsonl "$corpus/vector-"
   fi
   echo "== $h for ${seconds}s"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "build-fuzz/fuzz/$h" "$corpus" -dict=fuzz/json.dict -max_total_time="$seconds" -timeout=10 \
+    "build-fuzz/fuzz/$h" "$corpus" -dict="$dict" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=build-fuzz/artifacts/"$h"- -print_final_stats=1 \
     2>&1 | grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units|ERROR|SUMMARY|Test unit written" || true
   if ls build-fuzz/artifacts/"$h"-* > /dev/null 2>&1; then

@@ -29,11 +29,12 @@ const std::map<std::string, std::set<std::string>>& allowed() {
     t["source"] = {"util"};
     t["diag"] = {"source", "util"};
     t["json"] = {"diag", "source", "util"};
+    t["hcl"] = {"diag", "source", "util"};  // HCL's syntax and values: json's floor, beside it
     t["policy"] = {"json", "diag", "source", "util"};
     t["iam"] = {"policy", "json", "diag", "source", "util"};
     t["documents"] = {"policy", "diag", "source", "util"};
     t["export"] = {"documents", "iam", "policy", "json", "diag", "source", "util"};
-    t["containers"] = {"export", "documents", "policy", "json", "diag", "source", "util"};
+    t["containers"] = {"export", "documents", "policy", "json", "hcl", "diag", "source", "util"};
     t["checks"] = {"export", "documents", "iam", "policy", "json", "diag", "source", "util"};
     t["rules"] = {"checks", "export", "documents", "iam", "policy", "diag", "source", "util"};
     t["analysis"] = {"rules",  "checks", "containers", "export", "documents", "iam",

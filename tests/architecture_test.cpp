@@ -10,11 +10,14 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
-#include <regex>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 #include "test_support.h"
 
@@ -29,7 +32,7 @@ const std::map<std::string, std::set<std::string>>& allowed() {
     t["source"] = {"util"};
     t["diag"] = {"source", "util"};
     t["json"] = {"diag", "source", "util"};
-    t["hcl"] = {"diag", "source", "util"};  // HCL's syntax and values: json's floor, beside it
+    t["hcl"] = {"json", "diag", "source", "util"};  // HCL syntax and values (jsondecode uses json)
     t["policy"] = {"json", "diag", "source", "util"};
     t["iam"] = {"policy", "json", "diag", "source", "util"};
     t["documents"] = {"policy", "diag", "source", "util"};
@@ -47,11 +50,36 @@ const std::map<std::string, std::set<std::string>>& allowed() {
   return table;
 }
 
+// The folder of a project include (`#include "folder/file.h"`), or nullopt. (No std::regex: GCC 12
+// warns inside it under the sanitizer build.)
+std::optional<std::string> included_folder(std::string_view line) {
+  auto skip_space = [&line] {
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  };
+  skip_space();
+  if (!line.starts_with('#')) return std::nullopt;
+  line.remove_prefix(1);
+  skip_space();
+  if (!line.starts_with("include")) return std::nullopt;
+  line.remove_prefix(7);
+  skip_space();
+  if (!line.starts_with('"')) return std::nullopt;
+  line.remove_prefix(1);
+  const std::size_t slash = line.find('/');
+  const std::size_t quote = line.find('"');
+  if (slash == std::string_view::npos || quote == std::string_view::npos || slash > quote)
+    return std::nullopt;
+  const std::string_view folder = line.substr(0, slash);
+  if (folder.empty() || !std::all_of(folder.begin(), folder.end(),
+                                     [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }))
+    return std::nullopt;
+  return std::string(folder);
+}
+
 }  // namespace
 
 TEST_CASE("architecture: every include runs down the layers") {
   const fs::path src = gdl::test::source_dir() / "src";
-  const std::regex include(R"(^\s*#\s*include\s*"([a-z_]+)/[^"]+")");
   std::vector<std::string> violations;
   std::size_t includes = 0;
   for (const auto& entry : fs::recursive_directory_iterator(src)) {
@@ -64,10 +92,10 @@ TEST_CASE("architecture: every include runs down the layers") {
     REQUIRE(allowed().contains(folder));
     std::istringstream lines(gdl::test::read_file(entry.path()));
     for (std::string line; std::getline(lines, line);) {
-      std::smatch m;
-      if (!std::regex_search(line, m, include)) continue;
+      const auto to_folder = included_folder(line);
+      if (!to_folder) continue;
       ++includes;
-      const std::string to = m[1];
+      const std::string& to = *to_folder;
       if (to == folder) continue;
       if (!allowed().at(folder).contains(to))
         violations.push_back(fmt::format("{}: {} -> {}", relative.string(), folder, to));

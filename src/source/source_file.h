@@ -57,6 +57,11 @@ class OffsetMap {
     segments_.push_back({inner, outer, verbatim});
   }
   [[nodiscard]] std::size_t to_outer(std::size_t inner) const;
+  // Appends `other`'s segments, its inner offsets moved by `shift` (text built by concatenation).
+  void append(const OffsetMap& other, std::size_t shift) {
+    for (const Segment& s : other.segments_) segments_.push_back({s.inner + shift, s.outer, s.verbatim});
+  }
+  [[nodiscard]] bool empty() const { return segments_.empty(); }
 
  private:
   struct Segment {

@@ -1,0 +1,478 @@
+#include "hcl/eval.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "hcl/functions.h"
+#include "hcl/parser.h"
+
+namespace gdl::hcl {
+
+namespace {
+
+// Appends `v`'s text to a string being built in `file`. A string written in that file keeps
+// its own byte mapping; one from elsewhere (another file, a function's result) maps to `at`.
+void append_text(Value& out, const Value& v, const SourceFile* file, Span at) {
+  const std::size_t offset = out.text.size();
+  if (v.file == file && v.kind == ValueKind::string && !v.map.empty()) {
+    out.map.append(v.map, offset);
+  } else {
+    out.map.add(offset, at.begin, false);
+  }
+  for (const auto& [b, e] : v.unknown_ranges) out.unknown_ranges.emplace_back(offset + b, offset + e);
+  out.text += v.text;
+}
+
+}  // namespace
+
+Value Evaluator::unknown(std::string why, Span span) const {
+  return unknown_value(std::move(why), current_, span);
+}
+
+Value Evaluator::evaluate(const Expr& e) {
+  current_ = &file_;
+  steps_ = 0;
+  return eval(e);
+}
+
+Value Evaluator::evaluate_template(const Expr& e, const SourceFile& file,
+                                   const std::vector<std::pair<std::string, Value>>& vars) {
+  const SourceFile* saved = current_;
+  const auto saved_locals = std::move(locals_);
+  current_ = &file;
+  locals_ = vars;
+  Value v = eval_template(e);
+  locals_ = std::move(saved_locals);
+  current_ = saved;
+  return v;
+}
+
+const Value* Evaluator::local(const std::string& name) const {
+  for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
+    if (it->first == name) return &it->second;
+  }
+  return nullptr;
+}
+
+Value Evaluator::eval(const Expr& e) {
+  if (++steps_ > kMaxSteps) return unknown("too much to evaluate offline", e.span);
+  switch (e.kind) {
+    case ExprKind::number: {
+      double n = 0;
+      try {
+        n = std::stod(e.text);
+      } catch (const std::exception&) {
+        return unknown("a number out of range", e.span);
+      }
+      Value v = number_value(n, current_, e.span);
+      v.text = e.text;
+      if (n == std::floor(n) && std::fabs(n) < 1e15) v.text = number_text(n);
+      return v;
+    }
+    case ExprKind::boolean:
+      return bool_value(e.flag, current_, e.span);
+    case ExprKind::null:
+      return null_value(current_, e.span);
+    case ExprKind::literal_text:
+      return string_value(e.text, current_, e.span, true);
+    case ExprKind::template_:
+      return eval_template(e);
+    case ExprKind::template_if:
+    case ExprKind::template_for:
+      return unknown("a template directive outside a template", e.span);
+    case ExprKind::variable:
+    case ExprKind::get_attr:
+    case ExprKind::index:
+      return eval_traversal(e);
+    case ExprKind::splat_item:
+      return splat_items_.empty() ? unknown("a splat element outside a splat", e.span)
+                                  : *splat_items_.back();
+    case ExprKind::call:
+      return eval_call(e);
+    case ExprKind::tuple: {
+      Value v;
+      v.kind = ValueKind::tuple;
+      v.file = current_;
+      v.span = e.span;
+      for (const auto& item : e.children) v.items.push_back(eval(*item));
+      return v;
+    }
+    case ExprKind::object: {
+      Value v;
+      v.kind = ValueKind::object;
+      v.file = current_;
+      v.span = e.span;
+      for (std::size_t i = 0; i + 1 < e.children.size(); i += 2) {
+        const Value key = eval(*e.children[i]);
+        const auto name = as_string(key);
+        if (!name) return unknown("an object key that is not known offline", e.children[i]->span);
+        Value value = eval(*e.children[i + 1]);
+        auto existing = std::find_if(v.members.begin(), v.members.end(),
+                                     [&](const auto& m) { return m.first == *name; });
+        if (existing != v.members.end()) {
+          existing->second = std::move(value);
+        } else {
+          v.members.emplace_back(*name, std::move(value));
+        }
+      }
+      return v;
+    }
+    case ExprKind::for_tuple:
+    case ExprKind::for_object:
+      return eval_for(e);
+    case ExprKind::splat: {
+      Value source = eval(*e.child(0));
+      if (!source.known()) return source;
+      std::vector<Value> elements;
+      if (source.kind == ValueKind::null) {
+        // A splat of null is an empty tuple.
+      } else if (source.kind == ValueKind::tuple) {
+        elements = source.items;
+      } else {
+        elements.push_back(source);
+      }
+      Value out;
+      out.kind = ValueKind::tuple;
+      out.file = current_;
+      out.span = e.span;
+      for (const Value& element : elements) {
+        splat_items_.push_back(&element);
+        out.items.push_back(eval(*e.child(1)));
+        splat_items_.pop_back();
+      }
+      return out;
+    }
+    case ExprKind::unary: {
+      Value operand = eval(*e.child(0));
+      if (!operand.known()) return operand;
+      if (e.text == "!" && operand.kind == ValueKind::boolean)
+        return bool_value(!operand.boolean, current_, e.span);
+      if (e.text == "-" && operand.kind == ValueKind::number)
+        return number_value(-operand.number, current_, e.span);
+      return unknown(fmt::format("{} of a value that is not a {}", e.text,
+                                 e.text == "!" ? "bool" : "number"),
+                     e.span);
+    }
+    case ExprKind::binary:
+      return eval_binary(e);
+    case ExprKind::conditional: {
+      const Value condition = eval(*e.child(0));
+      if (condition.kind != ValueKind::boolean)
+        return unknown(condition.known() ? "a condition that is not a bool"
+                                         : "a condition known only when Terraform runs (" +
+                                               condition.why + ")",
+                       e.span);
+      return eval(*e.child(condition.boolean ? 1 : 2));
+    }
+    case ExprKind::parens:
+      return eval(*e.child(0));
+  }
+  return unknown("an expression not evaluated offline", e.span);
+}
+
+Value Evaluator::eval_template(const Expr& e) {
+  // A template of one interpolation is that value itself ("unwrapping").
+  if (e.children.size() == 1 && e.child(0)->kind != ExprKind::literal_text &&
+      e.child(0)->kind != ExprKind::template_if && e.child(0)->kind != ExprKind::template_for)
+    return eval(*e.child(0));
+  Value out = string_value("", current_, e.span);
+  out.map = OffsetMap();
+  for (const auto& part : e.children) {
+    if (part->kind == ExprKind::literal_text) {
+      // Verbatim only when the text is exactly what the file holds at its span (no escapes).
+      const bool verbatim = current_ != nullptr && part->span.end <= current_->text().size() &&
+                            current_->text().substr(part->span.begin, part->span.size()) == part->text;
+      out.map.add(out.text.size(), part->span.begin, verbatim);
+      out.text += part->text;
+      continue;
+    }
+    Value v;
+    if (part->kind == ExprKind::template_if) {
+      const Value condition = eval(*part->child(0));
+      if (condition.kind != ValueKind::boolean) {
+        v = unknown("a %{ if } condition known only when Terraform runs", part->span);
+      } else if (condition.boolean) {
+        v = eval_template(*part->child(1));
+      } else {
+        v = part->child(2) != nullptr ? eval_template(*part->child(2))
+                                      : string_value("", current_, part->span);
+      }
+    } else if (part->kind == ExprKind::template_for) {
+      const Value collection = eval(*part->child(0));
+      if (collection.kind != ValueKind::tuple && collection.kind != ValueKind::object) {
+        v = unknown("a %{ for } collection known only when Terraform runs", part->span);
+      } else {
+        v = string_value("", current_, part->span);
+        v.map = OffsetMap();
+        const std::size_t n =
+            collection.kind == ValueKind::tuple ? collection.items.size() : collection.members.size();
+        for (std::size_t i = 0; i < n; ++i) {
+          const bool tuple = collection.kind == ValueKind::tuple;
+          if (!part->key_var.empty())
+            locals_.emplace_back(part->key_var,
+                                 tuple ? number_value(static_cast<double>(i), current_, part->span)
+                                       : string_value(collection.members[i].first, current_, part->span));
+          locals_.emplace_back(part->value_var,
+                               tuple ? collection.items[i] : collection.members[i].second);
+          const Value body = eval_template(*part->child(1));
+          locals_.pop_back();
+          if (!part->key_var.empty()) locals_.pop_back();
+          if (!body.known()) {
+            v = body;
+            break;
+          }
+          append_text(v, body, current_, part->span);
+        }
+      }
+    } else {
+      v = eval(*part);
+    }
+    if (!v.known() || (v.kind != ValueKind::string && !as_string(v))) {
+      // The known text around an unknown value is kept; the range stands for the value.
+      const std::string placeholder = "null";
+      out.map.add(out.text.size(), part->span.begin, false);
+      out.unknown_ranges.emplace_back(out.text.size(), out.text.size() + placeholder.size());
+      out.text += placeholder;
+      if (out.why.empty()) out.why = v.known() ? "a value that is not a string" : v.why;
+      continue;
+    }
+    if (v.kind != ValueKind::string) {
+      out.map.add(out.text.size(), part->span.begin, false);
+      out.text += *as_string(v);
+      continue;
+    }
+    append_text(out, v, current_, part->span);
+  }
+  return out;
+}
+
+Value Evaluator::apply_step(const Value& from, const std::string& step, Span span) {
+  if (!from.known()) return from;
+  if (from.kind == ValueKind::object) {
+    if (const Value* m = from.member(step)) return *m;
+    return unknown(fmt::format("no attribute \"{}\"", step), span);
+  }
+  if (from.kind == ValueKind::tuple) {
+    char* end = nullptr;
+    const unsigned long i = std::strtoul(step.c_str(), &end, 10);
+    if (end != step.c_str() && *end == '\0' && i < from.items.size()) return from.items[i];
+  }
+  return unknown(fmt::format("no attribute \"{}\"", step), span);
+}
+
+Value Evaluator::index(const Value& from, const Value& key, Span span) {
+  if (!from.known()) return from;
+  if (!key.known()) return unknown("an index known only when Terraform runs", span);
+  if (from.kind == ValueKind::tuple) {
+    if (key.kind != ValueKind::number || key.number < 0 || key.number != std::floor(key.number) ||
+        key.number >= static_cast<double>(from.items.size()))
+      return unknown("an index outside the list", span);
+    return from.items[static_cast<std::size_t>(key.number)];
+  }
+  if (from.kind == ValueKind::object) {
+    const auto name = as_string(key);
+    if (name) {
+      if (const Value* m = from.member(*name)) return *m;
+    }
+    return unknown("a key the map does not hold", span);
+  }
+  return unknown("an index into a value that is not a collection", span);
+}
+
+Value Evaluator::eval_traversal(const Expr& e) {
+  // A reference the scope resolves: var.x, local.y, aws_s3_bucket.b.arn, data.x.y.json, ...
+  const Traversal t = static_traversal(e);
+  if (!t.root.empty() && local(t.root) == nullptr) {
+    std::size_t used = 0;
+    auto v = scope_.reference(t.root, t.steps, used, *current_, e.span);
+    if (!v) return unknown(fmt::format("{} is not something gd-export-lint knows", t.root), e.span);
+    Value out = std::move(*v);
+    for (std::size_t i = used; i < t.steps.size(); ++i) out = apply_step(out, t.steps[i], e.span);
+    return out;
+  }
+  switch (e.kind) {
+    case ExprKind::variable: {
+      if (const Value* v = local(e.text)) return *v;
+      return unknown(fmt::format("{} is not defined here", e.text), e.span);
+    }
+    case ExprKind::get_attr:
+      return apply_step(eval(*e.child(0)), e.text, e.span);
+    case ExprKind::index:
+      return index(eval(*e.child(0)), eval(*e.child(1)), e.span);
+    default:
+      return unknown("not a reference", e.span);
+  }
+}
+
+Value Evaluator::eval_for(const Expr& e) {
+  const Value collection = eval(*e.child(0));
+  if (collection.kind != ValueKind::tuple && collection.kind != ValueKind::object)
+    return collection.known() ? unknown("a for expression over a value that is not a collection",
+                                        e.span)
+                              : collection;
+  const bool tuple_out = e.kind == ExprKind::for_tuple;
+  const Expr* condition = tuple_out ? e.child(2) : e.child(3);
+  Value out;
+  out.kind = tuple_out ? ValueKind::tuple : ValueKind::object;
+  out.file = current_;
+  out.span = e.span;
+  const bool tuple_in = collection.kind == ValueKind::tuple;
+  // Objects are visited in lexicographic order of their keys.
+  std::vector<std::size_t> order(tuple_in ? collection.items.size() : collection.members.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (!tuple_in) {
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return collection.members[a].first < collection.members[b].first;
+    });
+  }
+  for (const std::size_t i : order) {
+    if (!e.key_var.empty())
+      locals_.emplace_back(e.key_var, tuple_in
+                                          ? number_value(static_cast<double>(i), current_, e.span)
+                                          : string_value(collection.members[i].first, current_, e.span));
+    locals_.emplace_back(e.value_var, tuple_in ? collection.items[i] : collection.members[i].second);
+    bool keep = true;
+    if (condition != nullptr) {
+      const Value c = eval(*condition);
+      if (c.kind != ValueKind::boolean) {
+        locals_.pop_back();
+        if (!e.key_var.empty()) locals_.pop_back();
+        return unknown("a for expression's condition known only when Terraform runs", e.span);
+      }
+      keep = c.boolean;
+    }
+    if (keep) {
+      if (tuple_out) {
+        out.items.push_back(eval(*e.child(1)));
+      } else {
+        const Value key = eval(*e.child(1));
+        const auto name = as_string(key);
+        if (!name) {
+          locals_.pop_back();
+          if (!e.key_var.empty()) locals_.pop_back();
+          return unknown("a for expression's key known only when Terraform runs", e.span);
+        }
+        Value value = eval(*e.child(2));
+        auto existing = std::find_if(out.members.begin(), out.members.end(),
+                                     [&](const auto& m) { return m.first == *name; });
+        if (e.flag) {  // grouping: each key holds a tuple of its values
+          if (existing == out.members.end()) {
+            Value group;
+            group.kind = ValueKind::tuple;
+            group.file = current_;
+            group.span = e.span;
+            out.members.emplace_back(*name, std::move(group));
+            existing = out.members.end() - 1;
+          }
+          existing->second.items.push_back(std::move(value));
+        } else if (existing != out.members.end()) {
+          locals_.pop_back();
+          if (!e.key_var.empty()) locals_.pop_back();
+          return unknown(fmt::format("the for expression produces the key \"{}\" twice", *name),
+                         e.span);
+        } else {
+          out.members.emplace_back(*name, std::move(value));
+        }
+      }
+    }
+    locals_.pop_back();
+    if (!e.key_var.empty()) locals_.pop_back();
+    if (out.items.size() + out.members.size() > kMaxItems)
+      return unknown("a collection too large to evaluate offline", e.span);
+  }
+  return out;
+}
+
+Value Evaluator::eval_binary(const Expr& e) {
+  const std::string& op = e.text;
+  const Value a = eval(*e.child(0));
+  // && and || need both operands (HCL does not short-circuit), but a known false/true decides.
+  if (op == "&&" || op == "||") {
+    const Value b = eval(*e.child(1));
+    if (a.kind == ValueKind::boolean && b.kind == ValueKind::boolean)
+      return bool_value(op == "&&" ? a.boolean && b.boolean : a.boolean || b.boolean, current_,
+                        e.span);
+    return unknown(fmt::format("{} of values known only when Terraform runs", op), e.span);
+  }
+  const Value b = eval(*e.child(1));
+  if (!a.known() || !b.known())
+    return unknown(!a.known() ? a.why : b.why, e.span);
+  if (op == "==" || op == "!=") {
+    // Terraform converts between a number and its string in comparisons of primitive values.
+    bool same = equal(a, b);
+    return bool_value(op == "==" ? same : !same, current_, e.span);
+  }
+  auto number = [](const Value& v) -> std::optional<double> {
+    if (v.kind == ValueKind::number) return v.number;
+    if (v.kind == ValueKind::string) {
+      try {
+        std::size_t used = 0;
+        const double d = std::stod(v.text, &used);
+        if (used == v.text.size()) return d;
+      } catch (const std::exception&) {
+      }
+    }
+    return std::nullopt;
+  };
+  const auto x = number(a);
+  const auto y = number(b);
+  if (!x || !y) return unknown(fmt::format("{} of values that are not numbers", op), e.span);
+  if (op == "<") return bool_value(*x < *y, current_, e.span);
+  if (op == "<=") return bool_value(*x <= *y, current_, e.span);
+  if (op == ">") return bool_value(*x > *y, current_, e.span);
+  if (op == ">=") return bool_value(*x >= *y, current_, e.span);
+  if (op == "+") return number_value(*x + *y, current_, e.span);
+  if (op == "-") return number_value(*x - *y, current_, e.span);
+  if (op == "*") return number_value(*x * *y, current_, e.span);
+  if (op == "/") {
+    if (*y == 0) return unknown("a division by zero", e.span);
+    return number_value(*x / *y, current_, e.span);
+  }
+  if (op == "%") {
+    if (*y == 0) return unknown("a division by zero", e.span);
+    return number_value(std::fmod(*x, *y), current_, e.span);
+  }
+  return unknown(fmt::format("the operator {}", op), e.span);
+}
+
+Value Evaluator::eval_call(const Expr& e) {
+  const std::string& name = e.text;
+  std::vector<Value> args;
+  for (const auto& arg : e.children) args.push_back(eval(*arg));
+  if (e.flag && !args.empty()) {  // f(a, list...): the list's elements are the last arguments
+    Value last = std::move(args.back());
+    args.pop_back();
+    if (last.kind != ValueKind::tuple)
+      return unknown(fmt::format("{}(...): the expanded argument is not a list", name), e.span);
+    for (Value& item : last.items) args.push_back(std::move(item));
+  }
+  if (name == "file" || name == "templatefile") {
+    if (args.empty() || !args[0].is_string())
+      return unknown(fmt::format("{}() of a path known only when Terraform runs", name), e.span);
+    const SourceFile* loaded = scope_.load_file(args[0].text);
+    if (loaded == nullptr)
+      return unknown(fmt::format("{}(\"{}\"): the file cannot be read", name, args[0].text), e.span);
+    if (name == "file") {
+      Value v = string_value(std::string(loaded->text()), loaded, {0, loaded->text().size()}, true);
+      return v;
+    }
+    std::vector<std::pair<std::string, Value>> vars;
+    if (args.size() > 1) {
+      if (args[1].kind != ValueKind::object)
+        return unknown("templatefile() variables known only when Terraform runs", e.span);
+      vars = args[1].members;
+    }
+    const ExpressionResult parsed = parse_template(*loaded);
+    if (!parsed.expr || !parsed.diagnostics.empty())
+      return unknown(fmt::format("templatefile(\"{}\"): {}", args[0].text,
+                                 parsed.diagnostics.empty() ? std::string("not a valid template")
+                                                            : parsed.diagnostics.front().message),
+                     e.span);
+    return evaluate_template(*parsed.expr, *loaded, vars);
+  }
+  return call_function(name, std::move(args), current_, e.span);
+}
+
+}  // namespace gdl::hcl

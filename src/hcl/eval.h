@@ -1,0 +1,70 @@
+#pragma once
+// Evaluates HCL expressions offline: literals, templates, collections, for expressions,
+// conditionals, operators, splats and traversals, and the common functions over known values
+// (format, join, concat, merge, lower, replace, jsonencode, ...). What the application names
+// (Terraform's var., local., resources, data sources) comes from a Scope. Anything that cannot
+// be known offline is an unknown value with the reason; no conclusion may rest on it.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hcl/syntax.h"
+#include "hcl/value.h"
+
+namespace gdl::hcl {
+
+class Scope {
+ public:
+  Scope() = default;
+  virtual ~Scope() = default;
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+
+  // The value of a reference `root.steps...` written at `span` in `file`; `used` says how many
+  // steps the scope took (the evaluator applies the others). nullopt: the scope has no such
+  // name (the evaluator makes it unknown).
+  virtual std::optional<Value> reference(const std::string& root,
+                                         const std::vector<std::string>& steps, std::size_t& used,
+                                         const SourceFile& file, Span span) = 0;
+  // A file for file() / templatefile(), by the path the configuration gives; nullptr when it
+  // cannot be read (the value is then unknown).
+  virtual const SourceFile* load_file(const std::string& path) { (void)path; return nullptr; }
+};
+
+// Collections larger than this, or an evaluation taking more steps than kMaxSteps, give unknown
+// values: a hostile file cannot make evaluation slow or large.
+inline constexpr std::size_t kMaxItems = 10'000;
+inline constexpr std::size_t kMaxSteps = 1'000'000;
+
+class Evaluator {
+ public:
+  Evaluator(Scope& scope, const SourceFile& file) : scope_(scope), file_(file) {}
+
+  Value evaluate(const Expr& e);
+  // A template file's contents with `vars` as its variables (templatefile()).
+  Value evaluate_template(const Expr& e, const SourceFile& file,
+                          const std::vector<std::pair<std::string, Value>>& vars);
+
+ private:
+  friend struct FunctionCall;
+  Value eval(const Expr& e);
+  Value eval_template(const Expr& e);
+  Value eval_traversal(const Expr& e);
+  Value eval_for(const Expr& e);
+  Value eval_binary(const Expr& e);
+  Value eval_call(const Expr& e);
+  Value apply_step(const Value& from, const std::string& step, Span span);
+  Value index(const Value& from, const Value& key, Span span);
+  const Value* local(const std::string& name) const;
+  Value unknown(std::string why, Span span) const;
+
+  Scope& scope_;
+  const SourceFile* current_ = nullptr;
+  const SourceFile& file_;
+  std::vector<std::pair<std::string, Value>> locals_;  // for-expression and template variables
+  std::vector<const Value*> splat_items_;
+  std::size_t steps_ = 0;
+};
+
+}  // namespace gdl::hcl

@@ -1,0 +1,191 @@
+#include "hcl/value.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace gdl::hcl {
+
+bool Value::wholly_known() const {
+  if (kind == ValueKind::unknown || !unknown_ranges.empty()) return false;
+  for (const Value& item : items) {
+    if (!item.wholly_known()) return false;
+  }
+  for (const auto& [key, value] : members) {
+    if (!value.wholly_known()) return false;
+  }
+  return true;
+}
+
+Value unknown_value(std::string why, const SourceFile* file, Span span) {
+  Value v;
+  v.why = std::move(why);
+  v.file = file;
+  v.span = span;
+  return v;
+}
+
+Value string_value(std::string text, const SourceFile* file, Span span, bool verbatim) {
+  Value v;
+  v.kind = ValueKind::string;
+  v.file = file;
+  v.span = span;
+  v.map.add(0, span.begin, verbatim && text.size() == span.size());
+  v.text = std::move(text);
+  return v;
+}
+
+Value number_value(double number, const SourceFile* file, Span span) {
+  Value v;
+  v.kind = ValueKind::number;
+  v.number = number;
+  v.text = number_text(number);
+  v.file = file;
+  v.span = span;
+  return v;
+}
+
+Value bool_value(bool value, const SourceFile* file, Span span) {
+  Value v;
+  v.kind = ValueKind::boolean;
+  v.boolean = value;
+  v.text = value ? "true" : "false";
+  v.file = file;
+  v.span = span;
+  return v;
+}
+
+Value null_value(const SourceFile* file, Span span) {
+  Value v;
+  v.kind = ValueKind::null;
+  v.file = file;
+  v.span = span;
+  return v;
+}
+
+std::string number_text(double number) {
+  if (std::isfinite(number) && number == std::floor(number) && std::fabs(number) < 1e15)
+    return fmt::format("{}", static_cast<long long>(number));
+  return fmt::format("{}", number);
+}
+
+std::optional<std::string> as_string(const Value& v) {
+  switch (v.kind) {
+    case ValueKind::string:
+    case ValueKind::number:
+    case ValueKind::boolean:
+      return v.text;
+    default:
+      return std::nullopt;
+  }
+}
+
+bool equal(const Value& a, const Value& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case ValueKind::unknown:
+      return false;
+    case ValueKind::null:
+      return true;
+    case ValueKind::string:
+    case ValueKind::boolean:
+      return a.text == b.text;
+    case ValueKind::number:
+      return a.number == b.number;
+    case ValueKind::tuple:
+      return a.items.size() == b.items.size() &&
+             std::equal(a.items.begin(), a.items.end(), b.items.begin(), equal);
+    case ValueKind::object:
+      if (a.members.size() != b.members.size()) return false;
+      for (const auto& [key, value] : a.members) {
+        const Value* other = b.member(key);
+        if (other == nullptr || !equal(value, *other)) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+namespace {
+
+void json_string(std::string_view text, std::string& out) {
+  out += '"';
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        // Terraform escapes <, > and & as \u003c, \u003e, \u0026 (Go's encoding/json).
+        if (u < 0x20 || c == '<' || c == '>' || c == '&') {
+          out += fmt::format("\\u{:04x}", u);
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+void write_json(const Value& v, std::string& out) {
+  switch (v.kind) {
+    case ValueKind::unknown:
+    case ValueKind::null:
+      out += "null";
+      return;
+    case ValueKind::string:
+      json_string(v.text, out);
+      return;
+    case ValueKind::number:
+    case ValueKind::boolean:
+      out += v.text;
+      return;
+    case ValueKind::tuple:
+      out += '[';
+      for (std::size_t i = 0; i < v.items.size(); ++i) {
+        if (i > 0) out += ',';
+        write_json(v.items[i], out);
+      }
+      out += ']';
+      return;
+    case ValueKind::object: {
+      std::vector<const std::pair<std::string, Value>*> sorted;
+      for (const auto& m : v.members) sorted.push_back(&m);
+      std::sort(sorted.begin(), sorted.end(),
+                [](const auto* a, const auto* b) { return a->first < b->first; });
+      out += '{';
+      for (std::size_t i = 0; i < sorted.size(); ++i) {
+        if (i > 0) out += ',';
+        json_string(sorted[i]->first, out);
+        out += ':';
+        write_json(sorted[i]->second, out);
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string to_json(const Value& v) {
+  std::string out;
+  write_json(v, out);
+  return out;
+}
+
+}  // namespace gdl::hcl

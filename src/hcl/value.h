@@ -1,0 +1,71 @@
+#pragma once
+// What an HCL expression is worth offline: a known value (string, number, bool, null, tuple,
+// object), or unknown (a value only Terraform knows when it runs). Every value remembers where
+// it was written (file and span), so a policy built from it reports findings in the user's file;
+// a string also maps each of its bytes back to that file.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "source/source_file.h"
+
+namespace gdl::hcl {
+
+enum class ValueKind { unknown, null, string, number, boolean, tuple, object };
+
+struct Value {
+  ValueKind kind = ValueKind::unknown;
+  std::string text;  // string: the text; number: its shortest decimal form; bool: true/false
+  double number = 0;
+  bool boolean = false;
+  std::vector<Value> items;                           // tuple (lists and sets too)
+  std::vector<std::pair<std::string, Value>> members;  // object (maps too), keys unique
+  const SourceFile* file = nullptr;                   // where it was written
+  Span span;
+  // string: where each byte of `text` is in `file` (a byte an escape or another value produced
+  // maps to the start of what produced it).
+  OffsetMap map;
+  // string: byte ranges of `text` that stand for unknown values (a template interpolating an
+  // unknown value keeps its known text, so a policy around the value is still read).
+  std::vector<std::pair<std::size_t, std::size_t>> unknown_ranges;
+  // A string that is the JSON encoding of a value (jsonencode, a policy document's .json): the
+  // value itself, with its own positions.
+  std::shared_ptr<const Value> encodes;
+  // unknown: why, for --verbose ("var.bucket has no default").
+  std::string why;
+
+  [[nodiscard]] bool known() const { return kind != ValueKind::unknown; }
+  [[nodiscard]] bool is_string() const { return kind == ValueKind::string; }
+  [[nodiscard]] const Value* member(std::string_view key) const {
+    for (const auto& [k, v] : members) {
+      if (k == key) return &v;
+    }
+    return nullptr;
+  }
+  // Known all the way down (no unknown member, item or range).
+  [[nodiscard]] bool wholly_known() const;
+};
+
+Value unknown_value(std::string why, const SourceFile* file, Span span);
+Value string_value(std::string text, const SourceFile* file, Span span, bool verbatim = false);
+Value number_value(double number, const SourceFile* file, Span span);
+Value bool_value(bool value, const SourceFile* file, Span span);
+Value null_value(const SourceFile* file, Span span);
+
+// Terraform's text for a number: integers without a fraction, others in shortest form.
+std::string number_text(double number);
+
+// The value as a string where Terraform converts it (numbers, bools); nullopt otherwise.
+std::optional<std::string> as_string(const Value& v);
+
+// Equality as HCL defines it: same type and same value (positions do not count).
+bool equal(const Value& a, const Value& b);
+
+// JSON text of a known value (jsonencode), keys in lexicographic order as Terraform writes them.
+std::string to_json(const Value& v);
+
+}  // namespace gdl::hcl

@@ -21,11 +21,63 @@ void append_text(Value& out, const Value& v, const SourceFile* file, Span at) {
   } else {
     out.map.add(offset, at.begin, false);
   }
-  for (const auto& [b, e] : v.unknown_ranges) out.unknown_ranges.emplace_back(offset + b, offset + e);
+  for (const auto& [b, e] : v.unknown_ranges)
+    out.unknown_ranges.emplace_back(offset + b, offset + e);
   out.text += v.text;
 }
 
+// Maps a template literal's decoded bytes to the text it was written as in `file`: byte for byte
+// where they agree, an escape's bytes (\n, \u00e9, $${) to its first character, and characters
+// the reader dropped (an indentation or a ~ strip) are skipped.
+void map_literal(std::string_view raw, std::size_t raw_begin, std::string_view decoded,
+                 std::size_t inner, OffsetMap& map) {
+  std::size_t i = 0;  // in raw
+  std::size_t j = 0;  // in decoded
+  bool in_run = false;
+  while (j < decoded.size() && i < raw.size()) {
+    const bool escape = raw[i] == '\\' && i + 1 < raw.size();
+    const bool doubled = (raw.substr(i, 3) == "$${" || raw.substr(i, 3) == "%%{");
+    if (!escape && !doubled && raw[i] == decoded[j]) {
+      if (!in_run) map.add(inner + j, raw_begin + i, true);
+      in_run = true;
+      ++i;
+      ++j;
+      continue;
+    }
+    in_run = false;
+    if (doubled) {
+      map.add(inner + j, raw_begin + i, false);
+      i += 3;
+      j += 2;
+    } else if (escape) {
+      const char kind = raw[i + 1];
+      const std::size_t raw_length = kind == 'u' ? 6 : kind == 'U' ? 10 : 2;
+      std::size_t produced = 1;
+      if (kind == 'u' || kind == 'U') {
+        const auto lead = static_cast<unsigned char>(decoded[j]);
+        produced = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+      }
+      map.add(inner + j, raw_begin + i, false);
+      i += raw_length;
+      j += produced;
+    } else {
+      ++i;  // dropped by the reader
+    }
+  }
+  if (j < decoded.size()) map.add(inner + j, raw_begin + std::min(i, raw.size()), false);
+}
+
 }  // namespace
+
+void Evaluator::map_literal(const Expr& part, std::size_t inner, OffsetMap& map) const {
+  const std::string_view file = current_ != nullptr ? current_->text() : std::string_view();
+  if (part.span.end > file.size()) {
+    map.add(inner, part.span.begin, false);
+    return;
+  }
+  hcl::map_literal(file.substr(part.span.begin, part.span.size()), part.span.begin, part.text,
+                   inner, map);
+}
 
 Value Evaluator::unknown(std::string why, Span span) const {
   return unknown_value(std::move(why), current_, span);
@@ -151,18 +203,18 @@ Value Evaluator::eval(const Expr& e) {
         return bool_value(!operand.boolean, current_, e.span);
       if (e.text == "-" && operand.kind == ValueKind::number)
         return number_value(-operand.number, current_, e.span);
-      return unknown(fmt::format("{} of a value that is not a {}", e.text,
-                                 e.text == "!" ? "bool" : "number"),
-                     e.span);
+      return unknown(
+          fmt::format("{} of a value that is not a {}", e.text, e.text == "!" ? "bool" : "number"),
+          e.span);
     }
     case ExprKind::binary:
       return eval_binary(e);
     case ExprKind::conditional: {
       const Value condition = eval(*e.child(0));
       if (condition.kind != ValueKind::boolean)
-        return unknown(condition.known() ? "a condition that is not a bool"
-                                         : "a condition known only when Terraform runs (" +
-                                               condition.why + ")",
+        return unknown(condition.known()
+                           ? "a condition that is not a bool"
+                           : "a condition known only when Terraform runs (" + condition.why + ")",
                        e.span);
       return eval(*e.child(condition.boolean ? 1 : 2));
     }
@@ -181,10 +233,7 @@ Value Evaluator::eval_template(const Expr& e) {
   out.map = OffsetMap();
   for (const auto& part : e.children) {
     if (part->kind == ExprKind::literal_text) {
-      // Verbatim only when the text is exactly what the file holds at its span (no escapes).
-      const bool verbatim = current_ != nullptr && part->span.end <= current_->text().size() &&
-                            current_->text().substr(part->span.begin, part->span.size()) == part->text;
-      out.map.add(out.text.size(), part->span.begin, verbatim);
+      map_literal(*part, out.text.size(), out.map);
       out.text += part->text;
       continue;
     }
@@ -206,14 +255,15 @@ Value Evaluator::eval_template(const Expr& e) {
       } else {
         v = string_value("", current_, part->span);
         v.map = OffsetMap();
-        const std::size_t n =
-            collection.kind == ValueKind::tuple ? collection.items.size() : collection.members.size();
+        const std::size_t n = collection.kind == ValueKind::tuple ? collection.items.size()
+                                                                  : collection.members.size();
         for (std::size_t i = 0; i < n; ++i) {
           const bool tuple = collection.kind == ValueKind::tuple;
           if (!part->key_var.empty())
-            locals_.emplace_back(part->key_var,
-                                 tuple ? number_value(static_cast<double>(i), current_, part->span)
-                                       : string_value(collection.members[i].first, current_, part->span));
+            locals_.emplace_back(
+                part->key_var,
+                tuple ? number_value(static_cast<double>(i), current_, part->span)
+                      : string_value(collection.members[i].first, current_, part->span));
           locals_.emplace_back(part->value_var,
                                tuple ? collection.items[i] : collection.members[i].second);
           const Value body = eval_template(*part->child(1));
@@ -309,9 +359,9 @@ Value Evaluator::eval_traversal(const Expr& e) {
 Value Evaluator::eval_for(const Expr& e) {
   const Value collection = eval(*e.child(0));
   if (collection.kind != ValueKind::tuple && collection.kind != ValueKind::object)
-    return collection.known() ? unknown("a for expression over a value that is not a collection",
-                                        e.span)
-                              : collection;
+    return collection.known()
+               ? unknown("a for expression over a value that is not a collection", e.span)
+               : collection;
   const bool tuple_out = e.kind == ExprKind::for_tuple;
   const Expr* condition = tuple_out ? e.child(2) : e.child(3);
   Value out;
@@ -329,10 +379,11 @@ Value Evaluator::eval_for(const Expr& e) {
   }
   for (const std::size_t i : order) {
     if (!e.key_var.empty())
-      locals_.emplace_back(e.key_var, tuple_in
-                                          ? number_value(static_cast<double>(i), current_, e.span)
-                                          : string_value(collection.members[i].first, current_, e.span));
-    locals_.emplace_back(e.value_var, tuple_in ? collection.items[i] : collection.members[i].second);
+      locals_.emplace_back(e.key_var,
+                           tuple_in ? number_value(static_cast<double>(i), current_, e.span)
+                                    : string_value(collection.members[i].first, current_, e.span));
+    locals_.emplace_back(e.value_var,
+                         tuple_in ? collection.items[i] : collection.members[i].second);
     bool keep = true;
     if (condition != nullptr) {
       const Value c = eval(*condition);
@@ -397,8 +448,7 @@ Value Evaluator::eval_binary(const Expr& e) {
     return unknown(fmt::format("{} of values known only when Terraform runs", op), e.span);
   }
   const Value b = eval(*e.child(1));
-  if (!a.known() || !b.known())
-    return unknown(!a.known() ? a.why : b.why, e.span);
+  if (!a.known() || !b.known()) return unknown(!a.known() ? a.why : b.why, e.span);
   if (op == "==" || op == "!=") {
     // Terraform converts between a number and its string in comparisons of primitive values.
     bool same = equal(a, b);
@@ -453,7 +503,8 @@ Value Evaluator::eval_call(const Expr& e) {
       return unknown(fmt::format("{}() of a path known only when Terraform runs", name), e.span);
     const SourceFile* loaded = scope_.load_file(args[0].text);
     if (loaded == nullptr)
-      return unknown(fmt::format("{}(\"{}\"): the file cannot be read", name, args[0].text), e.span);
+      return unknown(fmt::format("{}(\"{}\"): the file cannot be read", name, args[0].text),
+                     e.span);
     if (name == "file") {
       Value v = string_value(std::string(loaded->text()), loaded, {0, loaded->text().size()}, true);
       return v;

@@ -29,7 +29,10 @@ class Scope {
                                          const SourceFile& file, Span span) = 0;
   // A file for file() / templatefile(), by the path the configuration gives; nullptr when it
   // cannot be read (the value is then unknown).
-  virtual const SourceFile* load_file(const std::string& path) { (void)path; return nullptr; }
+  virtual const SourceFile* load_file(const std::string& path) {
+    (void)path;
+    return nullptr;
+  }
 };
 
 // Collections larger than this, or an evaluation taking more steps than kMaxSteps, give unknown
@@ -58,6 +61,7 @@ class Evaluator {
   Value index(const Value& from, const Value& key, Span span);
   const Value* local(const std::string& name) const;
   Value unknown(std::string why, Span span) const;
+  void map_literal(const Expr& part, std::size_t inner, OffsetMap& map) const;
 
   Scope& scope_;
   const SourceFile* current_ = nullptr;

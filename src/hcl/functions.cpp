@@ -129,12 +129,14 @@ Value join(Call& c) {
 Value split(Call& c) {
   const auto separator = c.text(0);
   const auto text = c.text(1);
-  if (!separator || !text || separator->empty()) return c.unknown("arguments known only when Terraform runs");
+  if (!separator || !text || separator->empty())
+    return c.unknown("arguments known only when Terraform runs");
   std::vector<Value> items;
   std::size_t start = 0;
   while (true) {
     const std::size_t at = text->find(*separator, start);
-    items.push_back(c.string(text->substr(start, at == std::string::npos ? std::string::npos : at - start)));
+    items.push_back(
+        c.string(text->substr(start, at == std::string::npos ? std::string::npos : at - start)));
     if (at == std::string::npos) break;
     start = at + separator->size();
   }
@@ -159,11 +161,12 @@ Value replace(Call& c) {
     // Terraform writes $1 for a group; RE2 writes \1.
     std::string rewrite;
     for (std::size_t i = 0; i < with->size(); ++i) {
-      if ((*with)[i] == '$' && i + 1 < with->size() && std::isdigit(static_cast<unsigned char>((*with)[i + 1]))) {
+      if ((*with)[i] == '$' && i + 1 < with->size() &&
+          std::isdigit(static_cast<unsigned char>((*with)[i + 1]))) {
         rewrite += '\\';
-      } else if ((*with)[i] == '\\') {
-        rewrite += '\\';
+        continue;
       }
+      if ((*with)[i] == '\\') rewrite += '\\';
       rewrite += (*with)[i];
     }
     RE2::GlobalReplace(&out, pattern, rewrite);
@@ -278,9 +281,11 @@ Value lookup(Call& c) {
 }
 
 Value length(Call& c) {
-  if (c.args.empty() || !c.args[0].known()) return c.unknown("a value known only when Terraform runs");
+  if (c.args.empty() || !c.args[0].known())
+    return c.unknown("a value known only when Terraform runs");
   const Value& v = c.args[0];
-  if (v.kind == ValueKind::tuple) return number_value(static_cast<double>(v.items.size()), c.file, c.span);
+  if (v.kind == ValueKind::tuple)
+    return number_value(static_cast<double>(v.items.size()), c.file, c.span);
   if (v.kind == ValueKind::object)
     return number_value(static_cast<double>(v.members.size()), c.file, c.span);
   if (v.is_string()) {
@@ -296,7 +301,8 @@ Value keys_or_values(Call& c, bool keys) {
   if (map == nullptr) return c.unknown("a map known only when Terraform runs");
   std::vector<const std::pair<std::string, Value>*> sorted;
   for (const auto& m : map->members) sorted.push_back(&m);
-  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
   std::vector<Value> items;
   for (const auto* m : sorted) items.push_back(keys ? c.string(m->first) : m->second);
   return c.tuple(std::move(items));
@@ -374,7 +380,7 @@ Value from_json(const json::Value& j, const Call& c) {
     case json::Kind::number:
       return number_value(std::strtod(j.text.c_str(), nullptr), c.file, c.span);
     case json::Kind::boolean:
-      return bool_value(j.text == "true", c.file, c.span);
+      return bool_value(j.boolean, c.file, c.span);
     default:
       return null_value(c.file, c.span);
   }
@@ -390,7 +396,8 @@ Value jsondecode(Call& c) {
 }
 
 Value convert(Call& c, ValueKind to) {
-  if (c.args.empty() || !c.args[0].known()) return c.unknown("a value known only when Terraform runs");
+  if (c.args.empty() || !c.args[0].known())
+    return c.unknown("a value known only when Terraform runs");
   const Value& v = c.args[0];
   if (v.kind == to || v.kind == ValueKind::null) return v;
   if (to == ValueKind::string) {
@@ -425,7 +432,8 @@ Value affix(Call& c, bool prefix, bool trim) {
   const bool has = prefix ? text->starts_with(*part) : text->ends_with(*part);
   if (!trim) return bool_value(has, c.file, c.span);
   if (!has) return c.string(*text);
-  return c.string(prefix ? text->substr(part->size()) : text->substr(0, text->size() - part->size()));
+  return c.string(prefix ? text->substr(part->size())
+                         : text->substr(0, text->size() - part->size()));
 }
 
 const std::map<std::string_view, Function>& table() {
@@ -460,8 +468,14 @@ const std::map<std::string_view, Function>& table() {
       {"flatten", flatten},
       {"distinct", [](Call& c) { return distinct(c, false); }},
       {"toset", [](Call& c) { return distinct(c, true); }},
-      {"tolist", [](Call& c) { return c.list(0) ? c.args[0] : c.unknown("a list known only when Terraform runs"); }},
-      {"tomap", [](Call& c) { return c.map(0) ? c.args[0] : c.unknown("a map known only when Terraform runs"); }},
+      {"tolist",
+       [](Call& c) {
+         return c.list(0) ? c.args[0] : c.unknown("a list known only when Terraform runs");
+       }},
+      {"tomap",
+       [](Call& c) {
+         return c.map(0) ? c.args[0] : c.unknown("a map known only when Terraform runs");
+       }},
       {"compact", compact},
       {"element", element},
       {"lookup", lookup},
@@ -482,7 +496,8 @@ const std::map<std::string_view, Function>& table() {
       {"one",
        [](Call& c) {
          const Value* list = c.list(0);
-         if (list == nullptr || list->items.size() > 1) return c.unknown("a list of at most one element known only when Terraform runs");
+         if (list == nullptr || list->items.size() > 1)
+           return c.unknown("a list of at most one element known only when Terraform runs");
          return list->items.empty() ? null_value(c.file, c.span) : list->items.front();
        }},
       {"slice", slice},

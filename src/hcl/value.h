@@ -22,9 +22,9 @@ struct Value {
   std::string text;  // string: the text; number: its shortest decimal form; bool: true/false
   double number = 0;
   bool boolean = false;
-  std::vector<Value> items;                           // tuple (lists and sets too)
+  std::vector<Value> items;                            // tuple (lists and sets too)
   std::vector<std::pair<std::string, Value>> members;  // object (maps too), keys unique
-  const SourceFile* file = nullptr;                   // where it was written
+  const SourceFile* file = nullptr;                    // where it was written
   Span span;
   // string: where each byte of `text` is in `file` (a byte an escape or another value produced
   // maps to the start of what produced it).

@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <string>
 
-#include "export/settings.h"
-#include "report/baseline.h"
+#include "analysis/baseline.h"
 #include "checks/scenario_rule.h"
+#include "export/settings.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const gdl::SourceFile source("fuzz.json", std::string(reinterpret_cast<const char*>(data), size));

@@ -69,8 +69,7 @@ std::string show(const gdl::hcl::Value& v) {
     case ValueKind::object: {
       std::string out = "{";
       for (std::size_t i = 0; i < v.members.size(); ++i)
-        out +=
-            fmt::format("{}\"{}\":{}", i ? "," : "", v.members[i].first, show(v.members[i].second));
+        out += fmt::format("{}\"{}\":{}", i ? "," : "", v.members[i].key, show(v.members[i].value));
       return out + "}";
     }
     default:

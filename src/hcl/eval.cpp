@@ -90,7 +90,7 @@ Value Evaluator::evaluate(const Expr& e) {
 }
 
 Value Evaluator::evaluate_template(const Expr& e, const SourceFile& file,
-                                   const std::vector<std::pair<std::string, Value>>& vars) {
+                                   const std::vector<ValueMember>& vars) {
   const SourceFile* saved = current_;
   const auto saved_locals = std::move(locals_);
   current_ = &file;
@@ -103,7 +103,7 @@ Value Evaluator::evaluate_template(const Expr& e, const SourceFile& file,
 
 const Value* Evaluator::local(const std::string& name) const {
   for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
-    if (it->first == name) return &it->second;
+    if (it->key == name) return &it->value;
   }
   return nullptr;
 }
@@ -162,9 +162,9 @@ Value Evaluator::eval(const Expr& e) {
         if (!name) return unknown("an object key that is not known offline", e.children[i]->span);
         Value value = eval(*e.children[i + 1]);
         auto existing = std::find_if(v.members.begin(), v.members.end(),
-                                     [&](const auto& m) { return m.first == *name; });
+                                     [&](const auto& m) { return m.key == *name; });
         if (existing != v.members.end()) {
-          existing->second = std::move(value);
+          existing->value = std::move(value);
         } else {
           v.members.emplace_back(*name, std::move(value));
         }
@@ -261,11 +261,11 @@ Value Evaluator::eval_template(const Expr& e) {
           const bool tuple = collection.kind == ValueKind::tuple;
           if (!part->key_var.empty())
             locals_.emplace_back(
-                part->key_var,
-                tuple ? number_value(static_cast<double>(i), current_, part->span)
-                      : string_value(collection.members[i].first, current_, part->span));
+                part->key_var, tuple
+                                   ? number_value(static_cast<double>(i), current_, part->span)
+                                   : string_value(collection.members[i].key, current_, part->span));
           locals_.emplace_back(part->value_var,
-                               tuple ? collection.items[i] : collection.members[i].second);
+                               tuple ? collection.items[i] : collection.members[i].value);
           const Value body = eval_template(*part->child(1));
           locals_.pop_back();
           if (!part->key_var.empty()) locals_.pop_back();
@@ -374,16 +374,15 @@ Value Evaluator::eval_for(const Expr& e) {
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   if (!tuple_in) {
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return collection.members[a].first < collection.members[b].first;
+      return collection.members[a].key < collection.members[b].key;
     });
   }
   for (const std::size_t i : order) {
     if (!e.key_var.empty())
       locals_.emplace_back(e.key_var,
                            tuple_in ? number_value(static_cast<double>(i), current_, e.span)
-                                    : string_value(collection.members[i].first, current_, e.span));
-    locals_.emplace_back(e.value_var,
-                         tuple_in ? collection.items[i] : collection.members[i].second);
+                                    : string_value(collection.members[i].key, current_, e.span));
+    locals_.emplace_back(e.value_var, tuple_in ? collection.items[i] : collection.members[i].value);
     bool keep = true;
     if (condition != nullptr) {
       const Value c = eval(*condition);
@@ -407,7 +406,7 @@ Value Evaluator::eval_for(const Expr& e) {
         }
         Value value = eval(*e.child(2));
         auto existing = std::find_if(out.members.begin(), out.members.end(),
-                                     [&](const auto& m) { return m.first == *name; });
+                                     [&](const auto& m) { return m.key == *name; });
         if (e.flag) {  // grouping: each key holds a tuple of its values
           if (existing == out.members.end()) {
             Value group;
@@ -417,7 +416,7 @@ Value Evaluator::eval_for(const Expr& e) {
             out.members.emplace_back(*name, std::move(group));
             existing = out.members.end() - 1;
           }
-          existing->second.items.push_back(std::move(value));
+          existing->value.items.push_back(std::move(value));
         } else if (existing != out.members.end()) {
           locals_.pop_back();
           if (!e.key_var.empty()) locals_.pop_back();
@@ -509,7 +508,7 @@ Value Evaluator::eval_call(const Expr& e) {
       Value v = string_value(std::string(loaded->text()), loaded, {0, loaded->text().size()}, true);
       return v;
     }
-    std::vector<std::pair<std::string, Value>> vars;
+    std::vector<ValueMember> vars;
     if (args.size() > 1) {
       if (args[1].kind != ValueKind::object)
         return unknown("templatefile() variables known only when Terraform runs", e.span);

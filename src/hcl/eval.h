@@ -47,7 +47,7 @@ class Evaluator {
   Value evaluate(const Expr& e);
   // A template file's contents with `vars` as its variables (templatefile()).
   Value evaluate_template(const Expr& e, const SourceFile& file,
-                          const std::vector<std::pair<std::string, Value>>& vars);
+                          const std::vector<ValueMember>& vars);
 
  private:
   friend struct FunctionCall;
@@ -66,7 +66,7 @@ class Evaluator {
   Scope& scope_;
   const SourceFile* current_ = nullptr;
   const SourceFile& file_;
-  std::vector<std::pair<std::string, Value>> locals_;  // for-expression and template variables
+  std::vector<ValueMember> locals_;  // for-expression and template variables
   std::vector<const Value*> splat_items_;
   std::size_t steps_ = 0;
 };

@@ -35,7 +35,7 @@ struct Call {
     v.span = span;
     return v;
   }
-  [[nodiscard]] Value object(std::vector<std::pair<std::string, Value>> members) const {
+  [[nodiscard]] Value object(std::vector<ValueMember> members) const {
     Value v;
     v.kind = ValueKind::object;
     v.members = std::move(members);
@@ -196,18 +196,18 @@ Value concat(Call& c) {
 }
 
 Value merge(Call& c) {
-  std::vector<std::pair<std::string, Value>> members;
+  std::vector<ValueMember> members;
   for (std::size_t i = 0; i < c.args.size(); ++i) {
     if (c.args[i].kind == ValueKind::null) continue;
     const Value* map = c.map(i);
     if (map == nullptr) return c.unknown("a map known only when Terraform runs");
-    for (const auto& [key, value] : map->members) {
+    for (const ValueMember& added : map->members) {
       auto it = std::find_if(members.begin(), members.end(),
-                             [&](const auto& m) { return m.first == key; });
+                             [&](const auto& m) { return m.key == added.key; });
       if (it != members.end()) {
-        it->second = value;
+        it->value = added.value;
       } else {
-        members.emplace_back(key, value);
+        members.push_back(added);
       }
     }
   }
@@ -299,12 +299,12 @@ Value length(Call& c) {
 Value keys_or_values(Call& c, bool keys) {
   const Value* map = c.map(0);
   if (map == nullptr) return c.unknown("a map known only when Terraform runs");
-  std::vector<const std::pair<std::string, Value>*> sorted;
+  std::vector<const ValueMember*> sorted;
   for (const auto& m : map->members) sorted.push_back(&m);
   std::sort(sorted.begin(), sorted.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
+            [](const auto* a, const auto* b) { return a->key < b->key; });
   std::vector<Value> items;
-  for (const auto* m : sorted) items.push_back(keys ? c.string(m->first) : m->second);
+  for (const auto* m : sorted) items.push_back(keys ? c.string(m->key) : m->value);
   return c.tuple(std::move(items));
 }
 
@@ -346,7 +346,7 @@ Value zipmap(Call& c) {
   const Value* values = c.list(1);
   if (keys == nullptr || values == nullptr || keys->items.size() != values->items.size())
     return c.unknown("arguments known only when Terraform runs");
-  std::vector<std::pair<std::string, Value>> members;
+  std::vector<ValueMember> members;
   for (std::size_t i = 0; i < keys->items.size(); ++i) {
     const auto key = as_string(keys->items[i]);
     if (!key) return c.unknown("a key known only when Terraform runs");
@@ -366,7 +366,7 @@ Value jsonencode(Call& c) {
 Value from_json(const json::Value& j, const Call& c) {
   switch (j.kind) {
     case json::Kind::object: {
-      std::vector<std::pair<std::string, Value>> members;
+      std::vector<ValueMember> members;
       for (const json::Member& m : j.members) members.emplace_back(m.key, from_json(m.value, c));
       return c.object(std::move(members));
     }

@@ -7,6 +7,13 @@
 
 namespace gdl::hcl {
 
+const Value* Value::member(std::string_view key) const {
+  for (const ValueMember& m : members) {
+    if (m.key == key) return &m.value;
+  }
+  return nullptr;
+}
+
 bool Value::wholly_known() const {
   if (kind == ValueKind::unknown || !unknown_ranges.empty()) return false;
   for (const Value& item : items) {
@@ -163,16 +170,16 @@ void write_json(const Value& v, std::string& out) {
       out += ']';
       return;
     case ValueKind::object: {
-      std::vector<const std::pair<std::string, Value>*> sorted;
+      std::vector<const ValueMember*> sorted;
       for (const auto& m : v.members) sorted.push_back(&m);
       std::sort(sorted.begin(), sorted.end(),
-                [](const auto* a, const auto* b) { return a->first < b->first; });
+                [](const auto* a, const auto* b) { return a->key < b->key; });
       out += '{';
       for (std::size_t i = 0; i < sorted.size(); ++i) {
         if (i > 0) out += ',';
-        json_string(sorted[i]->first, out);
+        json_string(sorted[i]->key, out);
         out += ':';
-        write_json(sorted[i]->second, out);
+        write_json(sorted[i]->value, out);
       }
       out += '}';
       return;

@@ -17,14 +17,16 @@ namespace gdl::hcl {
 
 enum class ValueKind { unknown, null, string, number, boolean, tuple, object };
 
+struct ValueMember;
+
 struct Value {
   ValueKind kind = ValueKind::unknown;
   std::string text;  // string: the text; number: its shortest decimal form; bool: true/false
   double number = 0;
   bool boolean = false;
-  std::vector<Value> items;                            // tuple (lists and sets too)
-  std::vector<std::pair<std::string, Value>> members;  // object (maps too), keys unique
-  const SourceFile* file = nullptr;                    // where it was written
+  std::vector<Value> items;          // tuple (lists and sets too)
+  std::vector<ValueMember> members;  // object (maps too), keys unique
+  const SourceFile* file = nullptr;  // where it was written
   Span span;
   // string: where each byte of `text` is in `file` (a byte an escape or another value produced
   // maps to the start of what produced it).
@@ -40,14 +42,17 @@ struct Value {
 
   [[nodiscard]] bool known() const { return kind != ValueKind::unknown; }
   [[nodiscard]] bool is_string() const { return kind == ValueKind::string; }
-  [[nodiscard]] const Value* member(std::string_view key) const {
-    for (const auto& [k, v] : members) {
-      if (k == key) return &v;
-    }
-    return nullptr;
-  }
+  [[nodiscard]] const Value* member(std::string_view key) const;
   // Known all the way down (no unknown member, item or range).
   [[nodiscard]] bool wholly_known() const;
+};
+
+// An object's member. (Not std::pair: a pair of an incomplete Value inside Value is undefined,
+// and libc++/clang rejects it.)
+struct ValueMember {
+  std::string key;
+  Value value;
+  ValueMember(std::string k, Value v) : key(std::move(k)), value(std::move(v)) {}
 };
 
 Value unknown_value(std::string why, const SourceFile* file, Span span);

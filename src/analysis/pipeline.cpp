@@ -19,6 +19,18 @@ namespace gdl {
 
 namespace {
 
+// The file a document's bytes are written in (a decoded document reports into its container).
+const SourceFile& home(const SourceFile& source) {
+  const SourceFile* file = &source;
+  while (const Embedding* e = file->embedding()) file = e->container;
+  return *file;
+}
+
+std::string directory_of(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+}
+
 void append_notes(std::vector<std::string>& to, const std::vector<std::string>& from) {
   to.insert(to.end(), from.begin(), from.end());
 }
@@ -228,11 +240,29 @@ class SetupRun {
     hints.account = settings_.account.value;
     if (!settings_.regions.empty()) hints.region = settings_.regions.front();
     hints.bucket_account = settings_.bucket_account.value;
+    hints.terraform_vars = options_.terraform_vars;
+    hints.terraform_var_files = options_.terraform_var_files;
+    hints.read_files = options_.read_files;
+    // The .tf files of one directory are one Terraform module: read together, into the
+    // extraction of the first of them (the others' stay empty).
+    std::map<std::string, std::vector<const SourceFile*>> modules;
+    for (const SourceFile* source : sources_) {
+      if (containers::is_terraform_module_file(*source))
+        modules[directory_of(source->path())].push_back(source);
+    }
     extractions_.reserve(sources_.size());
     for (const SourceFile* source : sources_) {
       containers::Extraction& extraction = extractions_.emplace_back();
+      const bool module_file = containers::is_terraform_module_file(*source);
+      const std::vector<const SourceFile*>* module =
+          module_file ? &modules[directory_of(source->path())] : nullptr;
+      if (module != nullptr && module->front() != source) {
+        extraction.format = containers::Format::terraform_source;
+        continue;
+      }
       try {
-        extraction = containers::extract(*source, hints);
+        extraction = module != nullptr ? containers::extract_module(*module, hints)
+                                       : containers::extract(*source, hints);
       } catch (const std::exception& e) {
         extraction = {};
         result_.diagnostics.push_back(make_diagnostic(
@@ -249,7 +279,6 @@ class SetupRun {
   // The documents of source `i`: parsed where held in a string, modelled, checked for grammar;
   // those that can be simulated are kept.
   void model_documents(std::size_t i) {
-    const SourceFile* source = sources_[i];
     containers::Extraction& extraction = extractions_[i];
     append(reader_findings_, std::move(extraction.diagnostics));
     append_notes(result_.notes, extraction.notes);
@@ -269,7 +298,7 @@ class SetupRun {
         embedded.tree = std::move(*parsed.root);
       }
       if (!embedded.tree) continue;
-      placements_.push_back(containers::place(embedded, extraction, source->path()));
+      placements_.push_back(containers::place(embedded, extraction, home(*embedded.source).path()));
       auto doc = model(embedded, extraction);
       embedded.tree.reset();  // the model has what the later stages need; free the tree early
       // A document repaired from broken JSON is not simulated: AWS would reject it anyway, and

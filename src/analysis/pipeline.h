@@ -27,6 +27,11 @@ struct LintOptions {
   std::optional<bool> export_declared;
   // Scenario rules from `--rules DIR`, run after the built-in rules.
   std::vector<std::shared_ptr<const class SetupRule>> extra_rules;
+  // Terraform: `--var name=value` and `--var-file PATH` as given; whether files the inputs
+  // refer to (templates, called modules, terraform.tfvars) are read from disk.
+  std::vector<std::pair<std::string, std::string>> terraform_vars;
+  std::vector<std::string> terraform_var_files;
+  bool read_files = true;
 };
 
 struct DocumentSummary {

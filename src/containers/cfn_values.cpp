@@ -5,34 +5,13 @@
 #include <algorithm>
 
 #include "containers/json_string.h"
+#include "containers/stand_ins.h"
 #include "diag/rule_catalog.h"
 #include "export/settings.h"
 
 namespace gdl::containers::cfn {
 
 namespace {
-
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t hash = 1469598103934665603ULL;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
-
-// Stand-ins are derived from names, so the same template always gets the same values.
-
-std::string hex_digits(std::string_view seed, std::size_t count) {
-  std::string out;
-  std::uint64_t hash = fnv1a(seed);
-  while (out.size() < count) {
-    out += "0123456789abcdef"[hash & 0xF];
-    hash >>= 4;
-    if (hash == 0) hash = fnv1a(out + std::string(seed));
-  }
-  return out;
-}
 
 bool is_account_id_text(std::string_view text) {
   return text.size() == 12 &&
@@ -119,16 +98,6 @@ bool icontains(std::string_view text, std::string_view word) {
 
 }  // namespace
 
-std::string bucket_name_stand_in(std::string_view logical_id) {
-  std::string name;
-  for (const char c : logical_id) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) name += c;
-    if (c >= 'A' && c <= 'Z') name += static_cast<char>(c - 'A' + 'a');
-  }
-  name = name.substr(0, 48);
-  return (name.empty() ? std::string("cfn") : name) + "-" + hex_digits(logical_id, 8);
-}
-
 json::Value string_value(std::string text, Span span) {
   json::Value v(json::Kind::string, span);
   v.text = std::move(text);
@@ -173,7 +142,7 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
       exports_here_ ? hints.account : hints.bucket_account;
   // The stand-in is a distinctive number, so showing the symbol instead of it in findings
   // never rewrites another value (a run of zeros would match inside key ids).
-  account_ = deployed_in.value_or(named.value_or("409732615928"));
+  account_ = deployed_in.value_or(named.value_or(std::string(kAccountStandIn)));
   if (!deployed_in && !named) stand_in(account_, "${AWS::AccountId}");
   // A template that names the regional principal of one opt-in Region (written literally or
   // as a parameter's default) is deployed there: that Region stands for ${AWS::Region}. One
@@ -444,15 +413,13 @@ std::optional<std::string> TemplateValues::bucket_name(const std::string& id, co
 }
 
 std::string TemplateValues::key_id(const std::string& id) {
-  const std::string h = hex_digits(id, 32);
-  std::string stand = fmt::format("{}-{}-4{}-8{}-{}", h.substr(0, 8), h.substr(8, 4),
-                                  h.substr(12, 3), h.substr(15, 3), h.substr(18, 12));
+  std::string stand = key_id_stand_in(id);
   remember(stand, fmt::format("${{{}}}", id));
   return stand;
 }
 
 std::string TemplateValues::detector_id(const std::string& id) {
-  std::string stand = hex_digits(id, 32);
+  std::string stand = detector_id_stand_in(id);
   remember(stand, fmt::format("${{{}}}", id));
   return stand;
 }

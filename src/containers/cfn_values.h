@@ -42,10 +42,6 @@ struct Resource {
   Span span;
 };
 
-// A valid bucket name derived from a name, made distinctive by a hash suffix, so that showing
-// the symbol instead of it in a message never rewrites ordinary words ("bucket").
-std::string bucket_name_stand_in(std::string_view logical_id);
-
 json::Value string_value(std::string text, Span span);
 
 class TemplateValues {

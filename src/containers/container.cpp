@@ -7,8 +7,8 @@
 #include "containers/cloudformation.h"
 #include "containers/json_string.h"
 #include "containers/terraform.h"
-#include "json/parser.h"
 #include "diag/rule_catalog.h"
+#include "json/parser.h"
 #include "util/text.h"
 
 namespace gdl::containers {
@@ -163,9 +163,17 @@ EmbeddedDocument document_in_string(const SourceFile& container, Span quoted, st
   return doc;
 }
 
+bool is_terraform_module_file(const SourceFile& source) {
+  return is_terraform_source(source.path(), source.text());
+}
+
+Extraction extract_module(const std::vector<const SourceFile*>& files, const Hints& hints) {
+  return read_terraform_module(files, hints);
+}
+
 Extraction extract(const SourceFile& source, const Hints& hints) {
   const std::string_view text = source.text();
-  if (is_terraform_source(source.path(), text)) return read_terraform_source(source);
+  if (is_terraform_source(source.path(), text)) return read_terraform_source(source, hints);
   if (is_yaml(source.path(), text)) return read_cloudformation_yaml(source, hints);
 
   json::ParseResult parsed = json::parse(source);

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "diag/diagnostic.h"
 #include "documents/kind.h"
 #include "export/settings.h"
 #include "json/value.h"
-#include "diag/diagnostic.h"
 #include "source/source_file.h"
 
 namespace gdl::containers {
@@ -73,6 +73,9 @@ struct Extraction {
   // Symbolic template values checked as concrete stand-ins ("000000000000" for
   // ${AWS::AccountId}): findings show the symbol, not the stand-in.
   std::vector<std::pair<std::string, std::string>> stand_ins;
+  // Files read on the way (a Terraform module's templates and the modules it calls), kept for
+  // the documents and findings that point into them.
+  std::vector<std::shared_ptr<const SourceFile>> files;
 };
 
 // What the user told us (flags, config) that gives symbolic template values a concrete value:
@@ -81,11 +84,23 @@ struct Hints {
   std::optional<std::string> account;
   std::optional<std::string> region;
   std::optional<std::string> bucket_account;  // the account a bucket-only stack is deployed in
+  // Terraform: `--var name=value` and `--var-file PATH` in the order given (later ones win).
+  std::vector<std::pair<std::string, std::string>> terraform_vars;
+  std::vector<std::string> terraform_var_files;
+  // Whether files the inputs refer to may be read from disk (templatefile(), a module's
+  // source, terraform.tfvars): yes for a scan, no for text with no place (a fuzzer's input).
+  bool read_files = false;
 };
 
 // Reads `source`: JSON containers by their shape, YAML and Terraform source by their content
 // and name. A bare policy is parsed here as well (once), and comes back as one document.
 Extraction extract(const SourceFile& source, const Hints& hints = {});
+
+// Terraform source (.tf, not Terraform's JSON syntax): the .tf files of one directory are one
+// module, read together by extract_module (into one extraction: its documents and findings
+// point into whichever file they are written in).
+bool is_terraform_module_file(const SourceFile& source);
+Extraction extract_module(const std::vector<const SourceFile*>& files, const Hints& hints);
 
 // A JSON object shaped like a CloudFormation template.
 bool is_cloudformation(const json::Value& root);

@@ -85,6 +85,12 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
   d.fix->edits = std::move(kept);
 }
 
+// The account a stack or module is deployed in: CloudFormation's pseudo parameter, Terraform's
+// aws_caller_identity.
+bool is_account_symbol(std::string_view symbol) {
+  return symbol == "${AWS::AccountId}" || symbol.starts_with("${data.aws_caller_identity.");
+}
+
 }  // namespace
 
 Placement place(const EmbeddedDocument& document, const Extraction& extraction,
@@ -161,12 +167,20 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
       }
     }
     if (placed) continue;
-    // Findings outside a policy (a template's publishing destination) show symbols too.
+    // Findings outside a policy (a template's publishing destination) show symbols too: those
+    // of the extraction that read the file (a Terraform module's extraction reads several).
     for (std::size_t i = 0; i < sources.size(); ++i) {
-      if (sources[i]->path() != d.location.file || extractions[i].stand_ins.empty()) continue;
+      const Extraction& e = extractions[i];
+      const bool read_here =
+          sources[i]->path() == d.location.file ||
+          std::any_of(placements.begin(), placements.end(), [&](const Placement& p) {
+            return p.file == d.location.file && p.stand_ins == &e.stand_ins;
+          });
+      if (!read_here || e.stand_ins.empty()) continue;
       Placement symbols_only;
-      symbols_only.stand_ins = &extractions[i].stand_ins;
+      symbols_only.stand_ins = &e.stand_ins;
       adapt_to_container(d, symbols_only);
+      break;
     }
   }
 }
@@ -295,7 +309,7 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
   // A parameter without default that the source conditions compare with the exporting account
   // is, for the export to work, that account: checked as the one the user gave.
   for (const auto& [token, symbol] : tokens) {
-    if (bound.contains(token) || !given.account.known() || symbol == "${AWS::AccountId}" ||
+    if (bound.contains(token) || !given.account.known() || is_account_symbol(symbol) ||
         !exportcfg::is_account_id(token))
       continue;
     const std::string& value = token;  // (clang 14 cannot capture a structured binding)
@@ -312,12 +326,12 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
   }
   // A stack that holds the key or bucket is most often deployed in the exporting account.
   for (const auto& [token, symbol] : tokens) {
-    if (symbol == "${AWS::AccountId}" && !bound.contains(token) && given.account.known()) {
+    if (is_account_symbol(symbol) && !bound.contains(token) && given.account.known()) {
       bound[token] = given.account.get();
       extraction.notes.push_back(fmt::format(
-          "${{AWS::AccountId}} is checked as the exporting account {} (give --bucket-account when "
-          "the stack is deployed in another account)",
-          given.account.get()));
+          "{} is checked as the exporting account {} (give --bucket-account when the stack or "
+          "module is deployed in another account)",
+          symbol, given.account.get()));
     }
   }
   if (bound.empty()) return;

@@ -1,8 +1,7 @@
 #pragma once
 // Terraform: plans and state from `terraform show -json` (policies are JSON strings in resource
-// values), and `.tf` source where a policy is plain JSON in a heredoc or a quoted string.
-// Policies built with interpolation, jsonencode() or a data source are not plain JSON: they are
-// noted (--verbose), not guessed at; check the plan for those.
+// values), Terraform's JSON syntax, and `.tf` source read as a module with its values offline
+// (aws_iam_policy_document, jsonencode(), templatefile(), file(), heredocs).
 
 #include "containers/container.h"
 
@@ -11,7 +10,12 @@ namespace gdl::containers {
 void read_terraform_plan(const json::Value& root, const SourceFile& source, bool repaired,
                          Extraction& out);
 
-Extraction read_terraform_source(const SourceFile& source);
+// The .tf files of one directory, read as one module (src/containers/terraform_module.h): the
+// documents and settings of all of them, in one extraction.
+Extraction read_terraform_module(const std::vector<const SourceFile*>& files, const Hints& hints);
+
+// One .tf file as a module of its own.
+Extraction read_terraform_source(const SourceFile& source, const Hints& hints);
 
 // Terraform's JSON syntax (`.tf.json`): {"resource": {"aws_s3_bucket_policy": {"name":
 // {"policy": "<policy as a JSON string>"}}}}. Strings with interpolation are noted, not read.

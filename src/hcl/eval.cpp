@@ -30,12 +30,13 @@ void append_text(Value& out, const Value& v, const SourceFile* file, Span at) {
 // where they agree, an escape's bytes (\n, \u00e9, $${) to its first character, and characters
 // the reader dropped (an indentation or a ~ strip) are skipped.
 void map_literal(std::string_view raw, std::size_t raw_begin, std::string_view decoded,
-                 std::size_t inner, OffsetMap& map) {
+                 bool backslash_escapes, std::size_t inner, OffsetMap& map) {
   std::size_t i = 0;  // in raw
   std::size_t j = 0;  // in decoded
   bool in_run = false;
   while (j < decoded.size() && i < raw.size()) {
-    const bool escape = raw[i] == '\\' && i + 1 < raw.size();
+    // Heredocs and template files keep backslashes as written; quoted strings decode them.
+    const bool escape = backslash_escapes && raw[i] == '\\' && i + 1 < raw.size();
     const bool doubled = (raw.substr(i, 3) == "$${" || raw.substr(i, 3) == "%%{");
     if (!escape && !doubled && raw[i] == decoded[j]) {
       if (!in_run) map.add(inner + j, raw_begin + i, true);
@@ -67,7 +68,30 @@ void map_literal(std::string_view raw, std::size_t raw_begin, std::string_view d
   if (j < decoded.size()) map.add(inner + j, raw_begin + std::min(i, raw.size()), false);
 }
 
+// Whether the end of `text` is inside a JSON string; `scanned` and `in_string` carry the scan
+// forward, so a template with many interpolations is scanned once.
+bool inside_json_string(std::string_view text, std::size_t& scanned, bool& in_string) {
+  for (; scanned < text.size(); ++scanned) {
+    if (in_string && text[scanned] == '\\') {
+      ++scanned;
+    } else if (text[scanned] == '"') {
+      in_string = !in_string;
+    }
+  }
+  return in_string;
+}
+
 }  // namespace
+
+// `${...}` as written in the file, for an unknown value inside a JSON string (text that would
+// break the string is left out).
+std::string Evaluator::interpolation_text(const Expr& part) const {
+  const std::string_view file = current_ != nullptr ? current_->text() : std::string_view();
+  if (part.span.end > file.size() || part.span.size() > 200) return "${...}";
+  const std::string_view written = file.substr(part.span.begin, part.span.size());
+  if (written.find_first_of("\"\\\n\r") != std::string_view::npos) return "${...}";
+  return "${" + std::string(written) + "}";
+}
 
 void Evaluator::map_literal(const Expr& part, std::size_t inner, OffsetMap& map) const {
   const std::string_view file = current_ != nullptr ? current_->text() : std::string_view();
@@ -76,7 +100,7 @@ void Evaluator::map_literal(const Expr& part, std::size_t inner, OffsetMap& map)
     return;
   }
   hcl::map_literal(file.substr(part.span.begin, part.span.size()), part.span.begin, part.text,
-                   inner, map);
+                   part.flag, inner, map);
 }
 
 Value Evaluator::unknown(std::string why, Span span) const {
@@ -165,8 +189,9 @@ Value Evaluator::eval(const Expr& e) {
                                      [&](const auto& m) { return m.key == *name; });
         if (existing != v.members.end()) {
           existing->value = std::move(value);
+          existing->key_span = e.children[i]->span;
         } else {
-          v.members.emplace_back(*name, std::move(value));
+          v.members.emplace_back(*name, std::move(value), e.children[i]->span);
         }
       }
       return v;
@@ -231,6 +256,8 @@ Value Evaluator::eval_template(const Expr& e) {
     return eval(*e.child(0));
   Value out = string_value("", current_, e.span);
   out.map = OffsetMap();
+  std::size_t scanned = 0;  // how much of out.text inside_json_string has seen
+  bool in_string = false;
   for (const auto& part : e.children) {
     if (part->kind == ExprKind::literal_text) {
       map_literal(*part, out.text.size(), out.map);
@@ -279,9 +306,20 @@ Value Evaluator::eval_template(const Expr& e) {
     } else {
       v = eval(*part);
     }
+    if (!v.known() &&
+        (part->kind == ExprKind::template_if || part->kind == ExprKind::template_for)) {
+      // A directive's output is text of any shape (statements of a JSON list): the text around
+      // it cannot be read without it.
+      return unknown(v.why, e.span);
+    }
     if (!v.known() || (v.kind != ValueKind::string && !as_string(v))) {
-      // The known text around an unknown value is kept; the range stands for the value.
-      const std::string placeholder = "null";
+      // The known text around an unknown value is kept; the range stands for the value. In
+      // JSON text the placeholder is `null` between values and, inside a string, the
+      // interpolation as written: a message quoting the string then shows `${var.x}`, never a
+      // value that looks real.
+      const std::string placeholder = inside_json_string(out.text, scanned, in_string)
+                                          ? interpolation_text(*part)
+                                          : std::string("null");
       out.map.add(out.text.size(), part->span.begin, false);
       out.unknown_ranges.emplace_back(out.text.size(), out.text.size() + placeholder.size());
       out.text += placeholder;
@@ -447,7 +485,8 @@ Value Evaluator::eval_binary(const Expr& e) {
     return unknown(fmt::format("{} of values known only when Terraform runs", op), e.span);
   }
   const Value b = eval(*e.child(1));
-  if (!a.known() || !b.known()) return unknown(!a.known() ? a.why : b.why, e.span);
+  if (!a.wholly_known() || !b.wholly_known())
+    return unknown(!a.wholly_known() ? a.why : b.why, e.span);
   if (op == "==" || op == "!=") {
     // Terraform converts between a number and its string in comparisons of primitive values.
     bool same = equal(a, b);

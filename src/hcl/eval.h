@@ -62,6 +62,7 @@ class Evaluator {
   const Value* local(const std::string& name) const;
   Value unknown(std::string why, Span span) const;
   void map_literal(const Expr& part, std::size_t inner, OffsetMap& map) const;
+  std::string interpolation_text(const Expr& part) const;
 
   Scope& scope_;
   const SourceFile* current_ = nullptr;

@@ -356,8 +356,14 @@ Value zipmap(Call& c) {
 }
 
 Value jsonencode(Call& c) {
-  if (c.args.empty() || !c.args[0].wholly_known())
-    return c.unknown("a value known only when Terraform runs");
+  if (c.args.empty()) return c.unknown("no value to encode");
+  if (!c.args[0].wholly_known()) {
+    // Its JSON text is not known, but what it encodes mostly is: a policy written with
+    // jsonencode() around a few unknown values is still read from `encodes`.
+    Value v = c.unknown("a value known only when Terraform runs");
+    v.encodes = std::make_shared<const Value>(c.args[0]);
+    return v;
+  }
   Value v = c.string(to_json(c.args[0]));
   v.encodes = std::make_shared<const Value>(c.args[0]);
   return v;

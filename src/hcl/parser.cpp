@@ -832,6 +832,7 @@ class Parser {
       if (!literal.empty()) {
         auto part = make(ExprKind::literal_text, {literal_begin, p_});
         part->text = std::move(literal);
+        part->flag = mode == Mode::quoted;  // backslash escapes were decoded
         e.children.push_back(std::move(part));
       }
       literal.clear();

@@ -16,7 +16,8 @@ enum class ExprKind {
   number,   // text: the literal as written ("1.5e3")
   boolean,  // flag: the value
   null,
-  literal_text,  // text: decoded characters (a template's literal part, an object's bare key)
+  literal_text,  // text: decoded characters (a template's literal part, an object's bare key);
+                 // flag: backslash escapes were decoded (a quoted string, not a heredoc)
   template_,     // children: the parts (literal_text, any expression, template_if/for)
   template_if,   // children: condition, then-template, else-template (or a null child)
   template_for,  // key_var/value_var; children: collection, body template

@@ -19,8 +19,8 @@ bool Value::wholly_known() const {
   for (const Value& item : items) {
     if (!item.wholly_known()) return false;
   }
-  for (const auto& [key, value] : members) {
-    if (!value.wholly_known()) return false;
+  for (const ValueMember& m : members) {
+    if (!m.value.wholly_known()) return false;
   }
   return true;
 }
@@ -78,6 +78,9 @@ std::string number_text(double number) {
 }
 
 std::optional<std::string> as_string(const Value& v) {
+  // A string holding unknown values has no known text (its known parts are kept only for a
+  // template around it).
+  if (!v.unknown_ranges.empty()) return std::nullopt;
   switch (v.kind) {
     case ValueKind::string:
     case ValueKind::number:
@@ -105,9 +108,9 @@ bool equal(const Value& a, const Value& b) {
              std::equal(a.items.begin(), a.items.end(), b.items.begin(), equal);
     case ValueKind::object:
       if (a.members.size() != b.members.size()) return false;
-      for (const auto& [key, value] : a.members) {
-        const Value* other = b.member(key);
-        if (other == nullptr || !equal(value, *other)) return false;
+      for (const ValueMember& m : a.members) {
+        const Value* other = b.member(m.key);
+        if (other == nullptr || !equal(m.value, *other)) return false;
       }
       return true;
   }

@@ -52,7 +52,9 @@ struct Value {
 struct ValueMember {
   std::string key;
   Value value;
-  ValueMember(std::string k, Value v) : key(std::move(k)), value(std::move(v)) {}
+  Span key_span;  // where the key is written (an object literal's key), or empty
+  ValueMember(std::string k, Value v, Span at = {})
+      : key(std::move(k)), value(std::move(v)), key_span(at) {}
 };
 
 Value unknown_value(std::string why, const SourceFile* file, Span span);

@@ -31,7 +31,7 @@ resource "aws_kms_key" "findings" {
 
 resource "aws_s3_bucket_policy" "findings" {
   bucket = aws_s3_bucket.findings.id
-  # Built with jsonencode: not plain JSON, so only noted (check the plan for it).
+  # Built with jsonencode: read as the value it encodes (an empty Statement list).
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = []

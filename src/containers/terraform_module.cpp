@@ -1,0 +1,448 @@
+#include "containers/terraform_module.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "containers/stand_ins.h"
+#include "hcl/parser.h"
+#include "source/loader.h"
+
+namespace gdl::containers::tf {
+
+namespace {
+
+// Files larger than this are not read on a reference (a template, a module's file).
+constexpr std::size_t kMaxReferencedFileBytes = 4U * 1024U * 1024U;
+
+std::string join_path(const std::string& dir, const std::string& path) {
+  if (path.empty() || path.front() == '/' || dir.empty() || dir == ".") return path;
+  return (std::filesystem::path(dir) / path).lexically_normal().string();
+}
+
+bool has_argument(const hcl::Block& block, std::string_view name) {
+  return block.body.attribute(name) != nullptr;
+}
+
+std::string label(const hcl::Block& block, std::size_t i) {
+  return i < block.labels.size() ? block.labels[i].text : std::string();
+}
+
+hcl::Value string_at(std::string text, const SourceFile& file, Span span) {
+  return hcl::string_value(std::move(text), &file, span);
+}
+
+// An input file (terraform.tfvars, --var-file) read as attributes evaluated without references.
+class NoReferences final : public hcl::Scope {
+ public:
+  std::optional<hcl::Value> reference(const std::string&, const std::vector<std::string>&,
+                                      std::size_t&, const SourceFile&, Span) override {
+    return std::nullopt;
+  }
+};
+
+}  // namespace
+
+const SourceFile* Session::load(const std::string& full) {
+  if (!hints.read_files) return nullptr;
+  if (auto it = loaded.find(full); it != loaded.end()) return it->second;
+  if (files_read >= kMaxModuleFiles) return nullptr;
+  ++files_read;
+  LoadResult result = load_source(full, kMaxReferencedFileBytes);
+  auto* file = std::get_if<std::unique_ptr<SourceFile>>(&result);
+  const SourceFile* kept = file != nullptr ? keep(std::move(*file)) : nullptr;
+  loaded.emplace(full, kept);
+  return kept;
+}
+
+const SourceFile* Session::keep(std::unique_ptr<SourceFile> file) {
+  std::shared_ptr<const SourceFile> shared = std::move(file);
+  out.files.push_back(shared);
+  return shared.get();
+}
+
+void Session::stand_in(const std::string& value, const std::string& symbol) {
+  for (const auto& [v, s] : out.stand_ins) {
+    if (v == value) return;
+  }
+  out.stand_ins.emplace_back(value, symbol);
+}
+
+void Session::note(const SourceFile& file, Span span, const std::string& text) {
+  const Position p = file.position(span.begin);
+  out.notes.push_back(fmt::format("{}:{}:{}: {}", file.path(), p.line, p.column, text));
+}
+
+Module::Module(Session& session, std::vector<ParsedFile> files, std::string dir,
+               std::string address, Module* caller, const hcl::Block* call,
+               const SourceFile* call_file, int depth)
+    : session_(session),
+      files_(std::move(files)),
+      dir_(std::move(dir)),
+      address_(std::move(address)),
+      caller_(caller),
+      call_(call),
+      call_file_(call_file),
+      depth_(depth) {
+  index();
+  load_children();
+}
+
+void Module::index() {
+  for (const ParsedFile& f : files_) {
+    for (const hcl::Block& block : f.body.blocks) {
+      const Named named{&block, f.source};
+      if (block.type == "resource" && block.labels.size() == 2) {
+        resources_.emplace(label(block, 0) + "." + label(block, 1), named);
+      } else if (block.type == "data" && block.labels.size() == 2) {
+        data_.emplace(label(block, 0) + "." + label(block, 1), named);
+      } else if (block.type == "variable" && block.labels.size() == 1) {
+        variables_.emplace(label(block, 0), named);
+      } else if (block.type == "locals") {
+        for (const hcl::Attribute& a : block.body.attributes)
+          locals_.emplace(a.name, Definition{a.value.get(), f.source});
+      } else if (block.type == "module" && block.labels.size() == 1) {
+        module_calls_.push_back(named);
+      }
+    }
+  }
+  if (caller_ != nullptr) return;
+  // The root module's inputs, in Terraform's order of precedence (later ones win):
+  // terraform.tfvars, *.auto.tfvars in lexical order, then -var-file and -var as given.
+  std::vector<std::string> var_files;
+  if (session_.hints.read_files) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(join_path(dir_, "terraform.tfvars"), ec))
+      var_files.push_back(join_path(dir_, "terraform.tfvars"));
+    std::vector<std::string> auto_files;
+    for (std::filesystem::directory_iterator it(dir_, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name.ends_with(".auto.tfvars")) auto_files.push_back(join_path(dir_, name));
+    }
+    std::sort(auto_files.begin(), auto_files.end());
+    var_files.insert(var_files.end(), auto_files.begin(), auto_files.end());
+  }
+  for (const std::string& path : session_.hints.terraform_var_files) var_files.push_back(path);
+  NoReferences none;
+  for (const std::string& path : var_files) {
+    LoadResult result = load_source(path, kMaxReferencedFileBytes);
+    auto* loaded = std::get_if<std::unique_ptr<SourceFile>>(&result);
+    if (loaded == nullptr) continue;  // the command line checks the files it names
+    const SourceFile* file = session_.keep(std::move(*loaded));
+    hcl::ParseResult parsed = hcl::parse(*file);
+    for (Diagnostic& d : parsed.diagnostics) session_.out.diagnostics.push_back(std::move(d));
+    for (const hcl::Attribute& a : parsed.body.attributes) {
+      hcl::Evaluator evaluator(none, *file);
+      inputs_.insert_or_assign(a.name, evaluator.evaluate(*a.value));
+    }
+  }
+  for (const auto& [name, text] : session_.hints.terraform_vars) {
+    // -var values are strings unless the variable's type says otherwise; then the value is
+    // written as an HCL expression.
+    const auto declared = variables_.find(name);
+    const hcl::Attribute* type =
+        declared != variables_.end() ? declared->second.block->body.attribute("type") : nullptr;
+    const hcl::Traversal t =
+        type != nullptr ? hcl::static_traversal(*type->value) : hcl::Traversal{};
+    const SourceFile* file = session_.keep(
+        std::make_unique<SourceFile>(fmt::format("--var {}", name), std::string(text)));
+    if (type == nullptr || t.root == "string" || t.root == "any") {
+      inputs_.insert_or_assign(name, hcl::string_value(text, file, {0, text.size()}, true));
+      continue;
+    }
+    hcl::ExpressionResult parsed = hcl::parse_expression(*file);
+    if (!parsed.expr || !parsed.diagnostics.empty()) {
+      for (Diagnostic& d : parsed.diagnostics) session_.out.diagnostics.push_back(std::move(d));
+      continue;
+    }
+    hcl::Evaluator evaluator(none, *file);
+    inputs_.insert_or_assign(name, evaluator.evaluate(*parsed.expr));
+  }
+}
+
+void Module::load_children() {
+  for (const Named& call : module_calls_) {
+    std::unique_ptr<Module>& child = children_.emplace_back();
+    const hcl::Attribute* source = call.block->body.attribute("source");
+    if (source == nullptr) continue;
+    const hcl::Value where = evaluate(*source->value, *call.file);
+    if (!where.is_string() || !(where.text.starts_with("./") || where.text.starts_with("../")))
+      continue;  // a registry or remote module: its arguments are read at the call
+    if (depth_ + 1 > kMaxModuleDepth || !session_.hints.read_files) {
+      session_.note(*call.file, call.block->span,
+                    fmt::format("module {} is not read ({})", label(*call.block, 0),
+                                session_.hints.read_files ? "modules nest too deeply"
+                                                          : "files are not read here"));
+      continue;
+    }
+    const std::string dir = join_path(dir_, where.text);
+    std::vector<std::string> paths;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() == ".tf") paths.push_back(it->path().string());
+    }
+    std::sort(paths.begin(), paths.end());
+    if (paths.empty()) {
+      session_.note(*call.file, source->span,
+                    fmt::format("module {}: no .tf files in {}", label(*call.block, 0), dir));
+      continue;
+    }
+    std::vector<ParsedFile> files;
+    for (const std::string& path : paths) {
+      const SourceFile* file = session_.load(path);
+      if (file == nullptr) continue;
+      hcl::ParseResult parsed = hcl::parse(*file);
+      for (Diagnostic& d : parsed.diagnostics) session_.out.diagnostics.push_back(std::move(d));
+      files.push_back({file, std::move(parsed.body)});
+    }
+    child = std::make_unique<Module>(session_, std::move(files), dir,
+                                     fmt::format("{}module.{}.", address_, label(*call.block, 0)),
+                                     this, call.block, call.file, depth_ + 1);
+  }
+}
+
+bool Module::exports() const {
+  for (const auto& [key, r] : resources_) {
+    if (key.starts_with("aws_guardduty_detector.") ||
+        key.starts_with("aws_guardduty_publishing_destination."))
+      return true;
+  }
+  return std::any_of(children_.begin(), children_.end(),
+                     [](const auto& child) { return child && child->exports(); });
+}
+
+hcl::Value Module::evaluate(const hcl::Expr& e, const SourceFile& file) {
+  hcl::Evaluator evaluator(*this, file);
+  return evaluator.evaluate(e);
+}
+
+hcl::Value Module::unknown(std::string why, const SourceFile& file, Span span) const {
+  return hcl::unknown_value(std::move(why), &file, span);
+}
+
+std::optional<hcl::Value> Module::attribute(const Named& r, std::string_view name) {
+  const hcl::Attribute* a = r.block->body.attribute(name);
+  if (a == nullptr) return std::nullopt;
+  return evaluate(*a->value, *r.file);
+}
+
+std::string Module::known_string(const Named& r, std::string_view name) {
+  const auto v = attribute(r, name);
+  return v && v->is_string() && v->unknown_ranges.empty() ? v->text : std::string();
+}
+
+const SourceFile* Module::load_file(const std::string& path) {
+  // Paths are relative to where Terraform runs (the root module); path.module gives this one.
+  return session_.load(join_path(session_.root_dir, path));
+}
+
+std::optional<hcl::Value> Module::reference(const std::string& root,
+                                            const std::vector<std::string>& steps,
+                                            std::size_t& used, const SourceFile& file, Span span) {
+  auto step = [&](std::size_t i) { return i < steps.size() ? steps[i] : std::string(); };
+  if (root == "var" || root == "local" || root == "path") {
+    if (steps.empty()) return unknown(fmt::format("{} used as a whole", root), file, span);
+    used = 1;
+    if (root == "var") return variable(steps[0], file, span);
+    if (root == "local") return local(steps[0], file, span);
+    // As Terraform gives them: relative to the root module, where Terraform runs.
+    if (steps[0] == "module") {
+      const std::string relative =
+          std::filesystem::path(dir_).lexically_relative(session_.root_dir).string();
+      return string_at(relative.empty() ? "." : relative, file, span);
+    }
+    if (steps[0] == "root" || steps[0] == "cwd") return string_at(".", file, span);
+    return unknown(fmt::format("path.{}", steps[0]), file, span);
+  }
+  if (root == "data") {
+    if (steps.size() < 2) return unknown("a data source used as a whole", file, span);
+    used = std::min<std::size_t>(3, steps.size());
+    return data(steps[0], steps[1], step(2), file, span);
+  }
+  if (root == "module") {
+    used = std::min<std::size_t>(2, steps.size());
+    return unknown(
+        fmt::format("module.{}.{}, an output of a module, is not read offline", step(0), step(1)),
+        file, span);
+  }
+  if (root == "count" || root == "each" || root == "self" || root == "terraform") {
+    used = std::min<std::size_t>(1, steps.size());
+    return unknown(fmt::format("{}.{} is known only when Terraform runs", root, step(0)), file,
+                   span);
+  }
+  if (!steps.empty() && resources_.contains(root + "." + steps[0])) {
+    used = std::min<std::size_t>(2, steps.size());
+    return resource(root, steps[0], step(1), file, span);
+  }
+  return std::nullopt;
+}
+
+hcl::Value Module::variable(const std::string& name, const SourceFile& file, Span span) {
+  const std::string key = "var." + name;
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  const auto declared = variables_.find(name);
+  if (declared == variables_.end())
+    return unknown(fmt::format("var.{} is not declared", name), file, span);
+  if (!evaluating_.insert(key).second)
+    return unknown(fmt::format("var.{} refers to itself", name), file, span);
+  hcl::Value v = root_input(name, declared->second);
+  evaluating_.erase(key);
+  cache_.insert_or_assign(key, v);
+  return v;
+}
+
+hcl::Value Module::root_input(const std::string& name, const Named& declaration) {
+  if (caller_ != nullptr) {
+    // A called module's variable is the call's argument, evaluated where the call is written.
+    if (const hcl::Attribute* argument = call_->body.attribute(name))
+      return caller_->evaluate(*argument->value, *call_file_);
+  } else if (auto it = inputs_.find(name); it != inputs_.end()) {
+    return it->second;
+  }
+  if (auto v = attribute(declaration, "default")) return *v;
+  return unknown(fmt::format("var.{} has no default (give it with --var or --var-file)", name),
+                 *declaration.file, declaration.block->span);
+}
+
+hcl::Value Module::local(const std::string& name, const SourceFile& file, Span span) {
+  const std::string key = "local." + name;
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  const auto defined = locals_.find(name);
+  if (defined == locals_.end())
+    return unknown(fmt::format("local.{} is not defined", name), file, span);
+  if (!evaluating_.insert(key).second)
+    return unknown(fmt::format("local.{} refers to itself", name), file, span);
+  hcl::Value v = evaluate(*defined->second.expr, *defined->second.file);
+  evaluating_.erase(key);
+  cache_.insert_or_assign(key, v);
+  return v;
+}
+
+std::string Module::account() {
+  if (session_.account_stands_in)
+    session_.stand_in(session_.account, "${data.aws_caller_identity.current.account_id}");
+  return session_.account;
+}
+
+std::string Module::region() {
+  if (session_.region_stands_in)
+    session_.stand_in(session_.region, "${data.aws_region.current.name}");
+  return session_.region;
+}
+
+std::string Module::bucket_name(const std::string& key, const Named& r) {
+  const std::string cache_key = "bucket." + key;
+  if (auto it = cache_.find(cache_key); it != cache_.end()) return it->second.text;
+  std::string name;
+  if (evaluating_.insert(cache_key).second) {
+    name = known_string(r, "bucket");
+    evaluating_.erase(cache_key);
+  }
+  if (name.empty()) {
+    // A generated name (bucket_prefix, none) or one known only when Terraform runs: a stand-in
+    // for the resource's name, consistent wherever the module refers to it.
+    name = bucket_name_stand_in(address_ + key);
+    session_.stand_in(name, fmt::format("${{{}{}.id}}", address_, key));
+  }
+  cache_.insert_or_assign(cache_key, hcl::string_value(name, nullptr, {}));
+  return name;
+}
+
+hcl::Value Module::resource(const std::string& type, const std::string& name,
+                            const std::string& attr, const SourceFile& file, Span span) {
+  const std::string key = type + "." + name;
+  const Named& r = resources_.at(key);
+  if (attr.empty()) return unknown(fmt::format("{} used as a whole", key), file, span);
+  if (has_argument(*r.block, "count") || has_argument(*r.block, "for_each"))
+    return unknown(fmt::format("{} has count or for_each", key), file, span);
+  const std::string symbol = address_ + key;
+  if (type == "aws_s3_bucket") {
+    const std::string bucket = bucket_name(key, r);
+    if (attr == "id" || attr == "bucket") return string_at(bucket, file, span);
+    if (attr == "arn") return string_at("arn:aws:s3:::" + bucket, file, span);
+  } else if (type == "aws_kms_key" || type == "aws_guardduty_detector") {
+    const bool key_resource = type == "aws_kms_key";
+    const std::string id = key_resource ? key_id_stand_in(symbol) : detector_id_stand_in(symbol);
+    if (attr == "id" || attr == (key_resource ? "key_id" : "id")) {
+      session_.stand_in(id, fmt::format("${{{}.{}}}", symbol, key_resource ? "key_id" : "id"));
+      return string_at(id, file, span);
+    }
+    if (attr == "arn") {
+      session_.stand_in(id, fmt::format("${{{}.{}}}", symbol, key_resource ? "key_id" : "id"));
+      return string_at(
+          key_resource
+              ? fmt::format("arn:aws:kms:{}:{}:key/{}", region(), account(), id)
+              : fmt::format("arn:aws:guardduty:{}:{}:detector/{}", region(), account(), id),
+          file, span);
+    }
+    if (attr == "account_id" && !key_resource) return string_at(account(), file, span);
+  } else if (type == "aws_kms_alias" && attr == "arn") {
+    const std::string alias = known_string(r, "name");
+    if (!alias.empty())
+      return string_at(fmt::format("arn:aws:kms:{}:{}:{}", region(), account(), alias), file, span);
+  }
+  // An argument written in the block is its own value.
+  if (const hcl::Attribute* a = r.block->body.attribute(attr)) {
+    if (!evaluating_.insert(symbol + "." + attr).second)
+      return unknown(fmt::format("{}.{} refers to itself", key, attr), file, span);
+    hcl::Value v = evaluate(*a->value, *r.file);
+    evaluating_.erase(symbol + "." + attr);
+    return v;
+  }
+  return unknown(fmt::format("{}.{} is known only after apply", key, attr), file, span);
+}
+
+hcl::Value Module::data(const std::string& type, const std::string& name, const std::string& attr,
+                        const SourceFile& file, Span span) {
+  const std::string key = type + "." + name;
+  const auto found = data_.find(key);
+  if (found == data_.end()) return unknown(fmt::format("data.{} is not declared", key), file, span);
+  const Named& d = found->second;
+  if (has_argument(*d.block, "count") || has_argument(*d.block, "for_each"))
+    return unknown(fmt::format("data.{} has count or for_each", key), file, span);
+  if (type == "aws_iam_policy_document" && (attr == "json" || attr == "minified_json"))
+    return policy_document(d, file, span);
+  // An argument written in the block is its own value (data "aws_region" { name = "..." }).
+  if (!attr.empty() && type != "aws_iam_policy_document") {
+    if (const hcl::Attribute* a = d.block->body.attribute(attr))
+      return evaluate(*a->value, *d.file);
+  }
+  if (type == "aws_caller_identity" && (attr == "account_id" || attr == "id"))
+    return string_at(account(), file, span);
+  if (type == "aws_region" && (attr == "name" || attr == "id" || attr == "region"))
+    return string_at(region(), file, span);
+  if (type == "aws_partition") {
+    if (attr == "partition" || attr == "id") return string_at("aws", file, span);
+    if (attr == "dns_suffix") return string_at("amazonaws.com", file, span);
+  }
+  if (type == "aws_s3_bucket") {
+    const std::string bucket = known_string(d, "bucket");
+    if (!bucket.empty() && (attr == "id" || attr == "bucket")) return string_at(bucket, file, span);
+    if (!bucket.empty() && attr == "arn") return string_at("arn:aws:s3:::" + bucket, file, span);
+  }
+  return unknown(fmt::format("data.{}.{} is known only when Terraform runs", key, attr), file,
+                 span);
+}
+
+hcl::Value Module::policy_document(const Named& d, const SourceFile& file, Span span) {
+  const std::string key = "policy." + std::to_string(d.block->span.begin) + d.file->path();
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  if (!evaluating_.insert(key).second)
+    return unknown("a policy document that includes itself", file, span);
+  hcl::Value object = PolicyDocumentBuilder(*d.block, *d.file, *this).build();
+  evaluating_.erase(key);
+  hcl::Value v;
+  if (object.wholly_known()) {
+    v = hcl::string_value(hcl::to_json(object), d.file, d.block->span);
+  } else {
+    v = hcl::unknown_value("a policy document holding values known only when Terraform runs",
+                           d.file, d.block->span);
+  }
+  v.encodes = std::make_shared<const hcl::Value>(std::move(object));
+  cache_.insert_or_assign(key, v);
+  return v;
+}
+
+}  // namespace gdl::containers::tf

@@ -1,0 +1,169 @@
+#pragma once
+// Internal to containers/: Terraform source read the way Terraform reads it. The .tf files of a
+// directory are one module. Its variables (defaults, terraform.tfvars, *.auto.tfvars,
+// --var-file, --var), locals, the data sources that name the account, Region and partition, and
+// the resources that name the export's bucket, key and detector have values offline (the
+// symbolic ones as consistent stand-ins that findings show as the symbols). Modules called with
+// a local source are read with the call's arguments. Everything else is an unknown value, and
+// no conclusion rests on it.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "containers/container.h"
+#include "hcl/eval.h"
+#include "hcl/syntax.h"
+
+namespace gdl::containers::tf {
+
+// Deeper module nesting or more module files than these are not read (a note says so).
+inline constexpr int kMaxModuleDepth = 8;
+inline constexpr std::size_t kMaxModuleFiles = 500;
+
+struct ParsedFile {
+  const SourceFile* source = nullptr;
+  hcl::Body body;
+};
+
+// What every module of one reading shares: the output, the user's hints, the files read, and
+// the account and Region the module's data sources stand for.
+struct Session {
+  Session(const Hints& h, Extraction& o) : hints(h), out(o) {}
+  const Hints& hints;
+  Extraction& out;
+  std::string root_dir;  // the root module's directory (Terraform's working directory)
+  std::string account;
+  std::string region;
+  bool account_stands_in = false;
+  bool region_stands_in = false;
+  std::size_t files_read = 0;
+  std::map<std::string, const SourceFile*, std::less<>> loaded;  // by path
+
+  // A file by its path from the current directory, read once; nullptr when it cannot be read.
+  const SourceFile* load(const std::string& full);
+  // Records a stand-in checked for a symbol, once per value.
+  void stand_in(const std::string& value, const std::string& symbol);
+  // Keeps a file made while reading (a --var value) alive for the findings pointing into it.
+  const SourceFile* keep(std::unique_ptr<SourceFile> file);
+  void note(const SourceFile& file, Span span, const std::string& text);
+};
+
+class Module final : public hcl::Scope {
+ public:
+  // `address` is "" for the root module, "module.NAME." for a called one; `caller` evaluates the
+  // call's arguments (`call` in `call_file`).
+  Module(Session& session, std::vector<ParsedFile> files, std::string dir, std::string address,
+         Module* caller, const hcl::Block* call, const SourceFile* call_file, int depth);
+
+  std::optional<hcl::Value> reference(const std::string& root,
+                                      const std::vector<std::string>& steps, std::size_t& used,
+                                      const SourceFile& file, Span span) override;
+  const SourceFile* load_file(const std::string& path) override;
+
+  // Whether this module or one it calls creates a detector or a publishing destination: its
+  // account is then the exporting one.
+  [[nodiscard]] bool exports() const;
+  // The policies and export settings of this module and those it calls, into the session's out.
+  void read();
+
+ private:
+  struct Named {
+    const hcl::Block* block = nullptr;
+    const SourceFile* file = nullptr;
+  };
+  struct Definition {
+    const hcl::Expr* expr = nullptr;
+    const SourceFile* file = nullptr;
+  };
+
+  void index();
+  void load_children();
+  void read_module_call(const Named& call);
+  void read_destination(const Named& r);
+  void add_policy(const std::string& label, std::optional<documents::Kind> kind,
+                  const std::string& belongs_to, const hcl::Attribute& attr,
+                  const SourceFile& file);
+  void add_policy_value(const std::string& label, std::optional<documents::Kind> kind,
+                        const std::string& belongs_to, const hcl::Value& v, const SourceFile& file,
+                        const hcl::Expr& written);
+  void add_default_key_policy(const std::string& label, const std::string& id, const Named& r);
+
+  hcl::Value evaluate(const hcl::Expr& e, const SourceFile& file);
+  std::optional<hcl::Value> attribute(const Named& r, std::string_view name);
+  std::string known_string(const Named& r, std::string_view name);
+  hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
+  hcl::Value root_input(const std::string& name, const Named& declaration);
+  hcl::Value local(const std::string& name, const SourceFile& file, Span span);
+  hcl::Value resource(const std::string& type, const std::string& name, const std::string& attr,
+                      const SourceFile& file, Span span);
+  hcl::Value data(const std::string& type, const std::string& name, const std::string& attr,
+                  const SourceFile& file, Span span);
+  hcl::Value policy_document(const Named& d, const SourceFile& file, Span span);
+  std::string bucket_name(const std::string& key, const Named& r);
+  std::string account();
+  std::string region();
+  hcl::Value unknown(std::string why, const SourceFile& file, Span span) const;
+
+  Session& session_;
+  std::vector<ParsedFile> files_;
+  std::string dir_;
+  std::string address_;
+  Module* caller_;
+  const hcl::Block* call_;
+  const SourceFile* call_file_;
+  int depth_;
+  std::map<std::string, Definition, std::less<>> locals_;
+  std::map<std::string, Named, std::less<>> variables_;
+  std::map<std::string, Named, std::less<>> resources_;  // "type.name"
+  std::map<std::string, Named, std::less<>> data_;       // "type.name"
+  std::vector<Named> module_calls_;
+  std::vector<std::unique_ptr<Module>> children_;  // parallel to module_calls_ (null: not read)
+  std::map<std::string, hcl::Value, std::less<>> cache_;   // "var.x", "local.x", ...
+  std::set<std::string, std::less<>> evaluating_;          // cycles become unknown values
+  std::map<std::string, hcl::Value, std::less<>> inputs_;  // root: tfvars, --var-file, --var
+};
+
+// The policy of an aws_iam_policy_document data source, as the object its `json` encodes (with
+// the positions of the block's arguments), its arguments evaluated in `scope`.
+class PolicyDocumentBuilder {
+ public:
+  PolicyDocumentBuilder(const hcl::Block& block, const SourceFile& file, hcl::Scope& scope)
+      : block_(block), file_(file), scope_(scope) {}
+  hcl::Value build();
+
+ private:
+  hcl::Value statement(const hcl::Block& block);
+  void merge_documents(const hcl::Attribute& attr, std::vector<hcl::Value>& statements,
+                       bool override);
+  hcl::Value eval(const hcl::Expr& e);
+  const hcl::Block& block_;
+  const SourceFile& file_;
+  hcl::Scope& scope_;
+};
+
+// The span of an unknown range of a string, widened to the `${ ... }` written around it.
+Span unknown_range_span(const hcl::Value& v, std::size_t begin, std::size_t end);
+
+hcl::Value object_value(const SourceFile& file, Span span);
+hcl::Value tuple_value(const SourceFile& file, Span span, std::vector<hcl::Value> items);
+
+// A publishing destination's arguments (strings located in `source`) as export settings.
+void read_destination_values(const json::Value* destination_arn, const json::Value* key_arn,
+                             const json::Value* detector_id, const SourceFile& source,
+                             Extraction& out);
+
+// Marks the documents that are not the export's (no GuardDuty principal, not named by the
+// publishing destination) as checked for grammar only.
+void select_export_documents(Extraction& out, const SourceFile& source);
+
+// A policy value as a located JSON tree in `file` (values written elsewhere are placed at
+// `anchor`); unknown values become strings whose spans are added to `unknown`, with their
+// reasons in `why`.
+json::Value to_tree(const hcl::Value& v, const SourceFile& file, Span anchor,
+                    std::vector<Span>& unknown, std::vector<std::string>& why);
+
+}  // namespace gdl::containers::tf

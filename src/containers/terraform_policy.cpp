@@ -1,0 +1,311 @@
+// Policies as Terraform builds them: the aws_iam_policy_document data source, and any policy
+// value (jsonencode(), a decoded document) as a located JSON tree.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "containers/terraform_module.h"
+#include "hcl/functions.h"
+
+namespace gdl::containers::tf {
+
+namespace {
+
+// Deeper values than this are unknown in a tree (a policy is a few levels deep).
+constexpr int kMaxTreeDepth = 64;
+
+std::string sid_of(const hcl::Value& statement) {
+  const hcl::Value* sid = statement.member("Sid");
+  return sid != nullptr && sid->is_string() ? sid->text : std::string();
+}
+
+// Adds `statement` to `statements`, replacing one with the same non-empty Sid when `replace`
+// (the provider's rule for a document's own statements and for override documents).
+void add_statement(std::vector<hcl::Value>& statements, hcl::Value statement, bool replace) {
+  const std::string sid = sid_of(statement);
+  if (replace && !sid.empty()) {
+    auto same = std::find_if(statements.begin(), statements.end(),
+                             [&](const hcl::Value& s) { return sid_of(s) == sid; });
+    if (same != statements.end()) {
+      *same = std::move(statement);
+      return;
+    }
+  }
+  statements.push_back(std::move(statement));
+}
+
+}  // namespace
+
+Span unknown_range_span(const hcl::Value& v, std::size_t begin, std::size_t end) {
+  std::size_t from = v.map.to_outer(begin);
+  const std::size_t to = std::max(from + 1, v.map.to_outer(end));
+  if (v.file != nullptr) {
+    const std::string_view text = v.file->text();
+    std::size_t at = std::min(from, text.size());
+    while (at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\t' || text[at - 1] == '~')) --at;
+    if (at >= 2 && text[at - 1] == '{' && (text[at - 2] == '$' || text[at - 2] == '%'))
+      from = at - 2;
+  }
+  return {from, to};
+}
+
+hcl::Value object_value(const SourceFile& file, Span span) {
+  hcl::Value v;
+  v.kind = hcl::ValueKind::object;
+  v.file = &file;
+  v.span = span;
+  return v;
+}
+
+hcl::Value tuple_value(const SourceFile& file, Span span, std::vector<hcl::Value> items) {
+  hcl::Value v;
+  v.kind = hcl::ValueKind::tuple;
+  v.file = &file;
+  v.span = span;
+  v.items = std::move(items);
+  return v;
+}
+
+hcl::Value PolicyDocumentBuilder::eval(const hcl::Expr& e) {
+  hcl::Evaluator evaluator(scope_, file_);
+  return evaluator.evaluate(e);
+}
+
+hcl::Value PolicyDocumentBuilder::build() {
+  // The provider's rendering (aws_iam_policy_document): Version defaults to 2012-10-17; source
+  // documents' statements come first, this document's statements replace those with the same
+  // Sid, then override documents' statements replace or are added the same way.
+  hcl::Value doc = object_value(file_, block_.span);
+  if (const hcl::Attribute* version = block_.body.attribute("version")) {
+    doc.members.emplace_back("Version", eval(*version->value), version->name_span);
+  } else {
+    doc.members.emplace_back("Version", hcl::string_value("2012-10-17", &file_, block_.type_span),
+                             block_.type_span);
+  }
+  if (const hcl::Attribute* id = block_.body.attribute("policy_id"))
+    doc.members.emplace_back("Id", eval(*id->value), id->name_span);
+  std::vector<hcl::Value> statements;
+  if (const hcl::Attribute* sources = block_.body.attribute("source_policy_documents"))
+    merge_documents(*sources, statements, false);
+  for (const hcl::Block& b : block_.body.blocks) {
+    if (b.type == "statement") {
+      add_statement(statements, statement(b), true);
+    } else if (b.type == "dynamic" && !b.labels.empty() && b.labels[0].text == "statement") {
+      statements.push_back(hcl::unknown_value(
+          "statements made by a dynamic block are known only when Terraform runs", &file_, b.span));
+    }
+  }
+  if (const hcl::Attribute* overrides = block_.body.attribute("override_policy_documents"))
+    merge_documents(*overrides, statements, true);
+  doc.members.emplace_back("Statement", tuple_value(file_, block_.span, std::move(statements)),
+                           block_.type_span);
+  return doc;
+}
+
+hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block) {
+  hcl::Value s = object_value(file_, block.span);
+  auto copy = [&](std::string_view argument, std::string element) {
+    if (const hcl::Attribute* a = block.body.attribute(argument))
+      s.members.emplace_back(std::move(element), eval(*a->value), a->name_span);
+  };
+  copy("sid", "Sid");
+  if (block.body.attribute("effect") != nullptr) {
+    copy("effect", "Effect");
+  } else {
+    s.members.emplace_back("Effect", hcl::string_value("Allow", &file_, block.type_span),
+                           block.type_span);
+  }
+  copy("actions", "Action");
+  copy("not_actions", "NotAction");
+  copy("resources", "Resource");
+  copy("not_resources", "NotResource");
+  for (const std::string_view kind : {"principals", "not_principals"}) {
+    const std::string element = kind == "principals" ? "Principal" : "NotPrincipal";
+    std::optional<hcl::Value> principal;
+    Span key_span;
+    for (const hcl::Block& b : block.body.blocks) {
+      const bool dynamic = b.type == "dynamic" && !b.labels.empty() && b.labels[0].text == kind;
+      if (b.type != kind && !dynamic) continue;
+      if (!principal) {
+        principal = object_value(file_, b.span);
+        key_span = b.type_span;
+      }
+      if (!principal->known()) continue;
+      const hcl::Attribute* type_attr = b.body.attribute("type");
+      const hcl::Attribute* ids_attr = b.body.attribute("identifiers");
+      const hcl::Value type = type_attr != nullptr ? eval(*type_attr->value) : hcl::Value{};
+      if (dynamic || !type.is_string() || !type.unknown_ranges.empty() || ids_attr == nullptr) {
+        principal = hcl::unknown_value(dynamic ? "principals made by a dynamic block"
+                                               : "a principal type known only when "
+                                                 "Terraform runs",
+                                       &file_, b.span);
+        continue;
+      }
+      hcl::Value ids = eval(*ids_attr->value);
+      if (type.text == "*") {
+        // type "*" renders as "Principal": "*" (identifiers must be ["*"]).
+        principal = hcl::string_value("*", &file_, type.span);
+        break;
+      }
+      auto same = std::find_if(principal->members.begin(), principal->members.end(),
+                               [&](const hcl::ValueMember& m) { return m.key == type.text; });
+      if (same == principal->members.end()) {
+        principal->members.emplace_back(type.text, std::move(ids), type.span);
+      } else if (same->value.kind == hcl::ValueKind::tuple && ids.kind == hcl::ValueKind::tuple) {
+        same->value.items.insert(same->value.items.end(), ids.items.begin(), ids.items.end());
+      } else {
+        same->value = hcl::unknown_value("principals of one type given twice", &file_, b.span);
+      }
+    }
+    if (principal) s.members.emplace_back(element, std::move(*principal), key_span);
+  }
+  std::optional<hcl::Value> conditions;
+  Span condition_key;
+  for (const hcl::Block& b : block.body.blocks) {
+    const bool dynamic =
+        b.type == "dynamic" && !b.labels.empty() && b.labels[0].text == "condition";
+    if (b.type != "condition" && !dynamic) continue;
+    if (!conditions) {
+      conditions = object_value(file_, b.span);
+      condition_key = b.type_span;
+    }
+    if (!conditions->known()) continue;
+    const hcl::Attribute* test_attr = b.body.attribute("test");
+    const hcl::Attribute* variable_attr = b.body.attribute("variable");
+    const hcl::Attribute* values_attr = b.body.attribute("values");
+    const hcl::Value test = test_attr != nullptr ? eval(*test_attr->value) : hcl::Value{};
+    const hcl::Value variable =
+        variable_attr != nullptr ? eval(*variable_attr->value) : hcl::Value{};
+    if (dynamic || !test.is_string() || !variable.is_string() || !test.unknown_ranges.empty() ||
+        !variable.unknown_ranges.empty() || values_attr == nullptr) {
+      conditions = hcl::unknown_value(dynamic ? "conditions made by a dynamic block"
+                                              : "a condition known only when Terraform runs",
+                                      &file_, b.span);
+      continue;
+    }
+    hcl::Value values = eval(*values_attr->value);
+    auto op = std::find_if(conditions->members.begin(), conditions->members.end(),
+                           [&](const hcl::ValueMember& m) { return m.key == test.text; });
+    if (op == conditions->members.end()) {
+      conditions->members.emplace_back(test.text, object_value(file_, b.span), test.span);
+      op = conditions->members.end() - 1;
+    }
+    auto key = std::find_if(op->value.members.begin(), op->value.members.end(),
+                            [&](const hcl::ValueMember& m) { return m.key == variable.text; });
+    if (key == op->value.members.end()) {
+      op->value.members.emplace_back(variable.text, std::move(values), variable.span);
+    } else if (key->value.kind == hcl::ValueKind::tuple && values.kind == hcl::ValueKind::tuple) {
+      key->value.items.insert(key->value.items.end(), values.items.begin(), values.items.end());
+    } else {
+      key->value = hcl::unknown_value("a condition key given twice", &file_, b.span);
+    }
+  }
+  if (conditions) s.members.emplace_back("Condition", std::move(*conditions), condition_key);
+  return s;
+}
+
+void PolicyDocumentBuilder::merge_documents(const hcl::Attribute& attr,
+                                            std::vector<hcl::Value>& statements, bool override) {
+  const hcl::Value list = eval(*attr.value);
+  if (list.kind != hcl::ValueKind::tuple) {
+    statements.push_back(hcl::unknown_value(
+        fmt::format("{} known only when Terraform runs", attr.name), &file_, attr.span));
+    return;
+  }
+  for (const hcl::Value& item : list.items) {
+    const hcl::Value* doc = item.encodes.get();
+    hcl::Value decoded;
+    if (doc == nullptr && item.is_string() && item.unknown_ranges.empty()) {
+      decoded = hcl::call_function("jsondecode", {item}, &file_, item.span);
+      doc = &decoded;
+    }
+    const hcl::Value* list_of =
+        doc != nullptr && doc->kind == hcl::ValueKind::object ? doc->member("Statement") : nullptr;
+    if (doc == nullptr || doc->kind != hcl::ValueKind::object ||
+        (list_of != nullptr && list_of->kind != hcl::ValueKind::tuple &&
+         list_of->kind != hcl::ValueKind::object)) {
+      statements.push_back(hcl::unknown_value(
+          fmt::format("a document in {} known only when Terraform runs", attr.name), &file_,
+          item.file == &file_ ? item.span : attr.span));
+      continue;
+    }
+    if (list_of == nullptr) continue;
+    if (list_of->kind == hcl::ValueKind::object) {
+      add_statement(statements, *list_of, override);
+      continue;
+    }
+    for (const hcl::Value& s : list_of->items) add_statement(statements, s, override);
+  }
+}
+
+json::Value to_tree(const hcl::Value& v, const SourceFile& file, Span anchor,
+                    std::vector<Span>& unknown, std::vector<std::string>& why) {
+  struct Converter {
+    const SourceFile& file;
+    std::vector<Span>& unknown;
+    std::vector<std::string>& why;
+
+    json::Value convert(const hcl::Value& v, Span anchor, int depth) {
+      const Span at = v.file == &file && v.span.end > v.span.begin ? v.span : anchor;
+      if (!v.known() || depth > kMaxTreeDepth) {
+        unknown.push_back(at);
+        why.push_back(v.known() ? std::string("nested too deeply") : v.why);
+        json::Value s(json::Kind::string, at);
+        s.text = "tf-unknown";
+        return s;
+      }
+      switch (v.kind) {
+        case hcl::ValueKind::null:
+          return json::Value(json::Kind::null, at);
+        case hcl::ValueKind::boolean: {
+          json::Value b(json::Kind::boolean, at);
+          b.boolean = v.boolean;
+          b.text = v.boolean ? "true" : "false";
+          return b;
+        }
+        case hcl::ValueKind::number: {
+          json::Value n(json::Kind::number, at);
+          n.text = v.text;
+          return n;
+        }
+        case hcl::ValueKind::string: {
+          json::Value s(json::Kind::string, at);
+          s.text = v.text;
+          for (const auto& [b, e] : v.unknown_ranges) {
+            if (v.file != &file) {
+              unknown.push_back(at);
+            } else {
+              unknown.push_back(unknown_range_span(v, b, e));
+            }
+            why.push_back(v.why);
+          }
+          return s;
+        }
+        case hcl::ValueKind::tuple: {
+          json::Value a(json::Kind::array, at);
+          for (const hcl::Value& item : v.items) a.items.push_back(convert(item, at, depth + 1));
+          return a;
+        }
+        case hcl::ValueKind::object: {
+          json::Value o(json::Kind::object, at);
+          for (const hcl::ValueMember& m : v.members) {
+            json::Member member;
+            member.key = m.key;
+            member.key_span =
+                v.file == &file && m.key_span.end > m.key_span.begin ? m.key_span : at;
+            member.value = convert(m.value, at, depth + 1);
+            o.members.push_back(std::move(member));
+          }
+          return o;
+        }
+        case hcl::ValueKind::unknown:
+          break;
+      }
+      return json::Value(json::Kind::null, at);
+    }
+  };
+  Converter converter{file, unknown, why};
+  return converter.convert(v, anchor, 0);
+}
+
+}  // namespace gdl::containers::tf

@@ -1,0 +1,295 @@
+// Terraform source (.tf): a module's policies and publishing destination, read with the module's
+// values (src/containers/terraform_module.h).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "containers/stand_ins.h"
+#include "containers/terraform.h"
+#include "containers/terraform_module.h"
+#include "hcl/functions.h"
+#include "hcl/parser.h"
+
+namespace gdl::containers {
+
+namespace tf {
+
+namespace {
+
+// How an edit to a policy written by `e` can be written back: into a heredoc or a file as is,
+// into a quoted string escaped (HCL's escapes include JSON's), and not at all where the text was
+// computed (only suggested).
+Quoting quoting_for(const hcl::Expr& e, const SourceFile& file) {
+  const std::string_view text = file.text().substr(std::min(e.span.begin, file.text().size()));
+  if (e.kind == hcl::ExprKind::template_) {
+    if (text.starts_with("<<")) return Quoting::verbatim;
+    if (text.starts_with("\"")) return Quoting::json_string;
+  }
+  if (e.kind == hcl::ExprKind::call && (e.text == "file" || e.text == "templatefile"))
+    return Quoting::verbatim;
+  return Quoting::not_json;
+}
+
+json::Value json_string_at(std::string text, Span span) {
+  json::Value v(json::Kind::string, span);
+  v.text = std::move(text);
+  return v;
+}
+
+// A value that is a policy document: an object with a Statement, directly or as JSON text.
+bool is_policy_value(const hcl::Value& v, const SourceFile& file) {
+  const hcl::Value* object = v.encodes.get();
+  hcl::Value decoded;
+  if (object == nullptr && v.is_string() && v.unknown_ranges.empty()) {
+    const std::size_t first = v.text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos || v.text[first] != '{') return false;
+    decoded = hcl::call_function("jsondecode", {v}, &file, v.span);
+    object = &decoded;
+  }
+  return object != nullptr && object->kind == hcl::ValueKind::object &&
+         object->member("Statement") != nullptr;
+}
+
+}  // namespace
+
+void Module::read() {
+  // Keys with a separate aws_kms_key_policy have that policy, not KMS's default one.
+  std::vector<std::string> keys_with_policy;
+  for (const auto& [key, r] : resources_) {
+    if (key.starts_with("aws_kms_key_policy."))
+      keys_with_policy.push_back(known_string(r, "key_id"));
+  }
+  for (const ParsedFile& f : files_) {
+    for (const hcl::Block& block : f.body.blocks) {
+      if (block.type != "resource" || block.labels.size() != 2) continue;
+      const Named r{&block, f.source};
+      const std::string& type = block.labels[0].text;
+      const std::string key = type + "." + block.labels[1].text;
+      const std::string label = address_ + key;
+      const hcl::Attribute* policy = block.body.attribute("policy");
+      if (type == "aws_guardduty_publishing_destination") {
+        read_destination(r);
+      } else if (type == "aws_s3_bucket_policy" && policy != nullptr) {
+        add_policy(label, documents::Kind::bucket_policy, known_string(r, "bucket"), *policy,
+                   *f.source);
+      } else if (type == "aws_s3_bucket" && policy != nullptr) {
+        add_policy(label, documents::Kind::bucket_policy, bucket_name(key, r), *policy, *f.source);
+      } else if (type == "aws_kms_key_policy" && policy != nullptr) {
+        add_policy(label, documents::Kind::key_policy, known_string(r, "key_id"), *policy,
+                   *f.source);
+      } else if (type == "aws_kms_key") {
+        const std::string id = key_id_stand_in(label);
+        if (policy != nullptr) {
+          add_policy(label, documents::Kind::key_policy, id, *policy, *f.source);
+        } else if (std::find(keys_with_policy.begin(), keys_with_policy.end(), id) ==
+                   keys_with_policy.end()) {
+          add_default_key_policy(label, id, r);
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < module_calls_.size(); ++i) {
+    if (children_[i]) {
+      children_[i]->read();
+    } else {
+      read_module_call(module_calls_[i]);
+    }
+  }
+}
+
+void Module::add_default_key_policy(const std::string& label, const std::string& id,
+                                    const Named& r) {
+  // A key without a policy gets KMS's default key policy: the account may use and manage the
+  // key through IAM, and no service principal may use it, GuardDuty included.
+  const Span at = r.block->labels[1].span;
+  auto text = [&](std::string value) { return hcl::string_value(std::move(value), r.file, at); };
+  hcl::Value principal = object_value(*r.file, at);
+  principal.members.emplace_back("AWS", text(fmt::format("arn:aws:iam::{}:root", account())), at);
+  hcl::Value statement = object_value(*r.file, at);
+  statement.members.emplace_back("Sid", text("Enable IAM User Permissions"), at);
+  statement.members.emplace_back("Effect", text("Allow"), at);
+  statement.members.emplace_back("Principal", std::move(principal), at);
+  statement.members.emplace_back("Action", text("kms:*"), at);
+  statement.members.emplace_back("Resource", text("*"), at);
+  hcl::Value policy = object_value(*r.file, at);
+  policy.members.emplace_back("Version", text("2012-10-17"), at);
+  policy.members.emplace_back("Statement", tuple_value(*r.file, at, {std::move(statement)}), at);
+  EmbeddedDocument doc;
+  doc.label = fmt::format("{} (no policy: KMS's default key policy)", label);
+  doc.kind = documents::Kind::key_policy;
+  doc.belongs_to = id;
+  doc.source = r.file;
+  doc.quoting = Quoting::not_json;
+  std::vector<std::string> why;
+  doc.tree = to_tree(policy, *r.file, at, doc.unknown_spans, why);
+  session_.out.documents.push_back(std::move(doc));
+  session_.note(
+      *r.file, at,
+      fmt::format("{} has no policy; it is checked with KMS's default key policy", label));
+}
+
+void Module::add_policy(const std::string& label, std::optional<documents::Kind> kind,
+                        const std::string& belongs_to, const hcl::Attribute& attr,
+                        const SourceFile& file) {
+  add_policy_value(label, kind, belongs_to, evaluate(*attr.value, file), file, *attr.value);
+}
+
+void Module::add_policy_value(const std::string& label, std::optional<documents::Kind> kind,
+                              const std::string& belongs_to, const hcl::Value& v,
+                              const SourceFile& file, const hcl::Expr& written) {
+  EmbeddedDocument doc;
+  doc.label = label;
+  doc.kind = kind;
+  doc.belongs_to = belongs_to;
+  std::vector<std::string> why;
+  if (v.encodes) {
+    // jsonencode() or a policy document's json: the value itself, where it was written.
+    const hcl::Value& root = *v.encodes;
+    const SourceFile* home = root.file != nullptr ? root.file : &file;
+    const Span anchor = root.file != nullptr ? root.span : written.span;
+    doc.tree = to_tree(root, *home, anchor, doc.unknown_spans, why);
+    doc.source = home;
+    doc.quoting = Quoting::not_json;
+  } else if (v.is_string()) {
+    // JSON text (a heredoc, a quoted string, file(), templatefile()): parsed where written.
+    const SourceFile* home = v.file != nullptr && !v.map.empty() ? v.file : &file;
+    OffsetMap map;
+    if (home == v.file) {
+      map = v.map;
+    } else {
+      map.add(0, written.span.begin, false);
+    }
+    for (const auto& [b, e] : v.unknown_ranges) {
+      if (home == v.file) {
+        doc.unknown_spans.push_back(unknown_range_span(v, b, e));
+      } else {
+        doc.unknown_spans.push_back(written.span);
+      }
+      why.push_back(v.why);
+    }
+    doc.quoting = home == &file ? quoting_for(written, file) : Quoting::verbatim;
+    doc.decoded = std::make_unique<SourceFile>(home->path(), v.text,
+                                               Embedding{home, std::move(map), doc.quoting});
+    doc.source = doc.decoded.get();
+    doc.needs_parse = true;
+  } else {
+    session_.note(
+        file, written.span,
+        fmt::format("the policy of {} is {}; check the plan (terraform show -json) for "
+                    "its value",
+                    label,
+                    v.known() ? "not a string"
+                              : fmt::format("known only when Terraform runs ({})", v.why)));
+    return;
+  }
+  if (!doc.unknown_spans.empty()) {
+    session_.note(file, written.span,
+                  fmt::format("the policy of {} holds {} value(s) known only when Terraform runs "
+                              "({}); the statements holding them are not judged",
+                              label, doc.unknown_spans.size(), why.front()));
+  }
+  session_.out.documents.push_back(std::move(doc));
+}
+
+void Module::read_destination(const Named& r) {
+  const std::string label = address_ + r.block->labels[0].text + "." + r.block->labels[1].text;
+  auto argument = [&](std::string_view name) -> std::optional<json::Value> {
+    const hcl::Attribute* a = r.block->body.attribute(name);
+    if (a == nullptr) return std::nullopt;
+    const hcl::Value v = evaluate(*a->value, *r.file);
+    if (!v.is_string() || !v.unknown_ranges.empty()) {
+      session_.note(*r.file, a->value->span,
+                    fmt::format("{} of {} is known only when Terraform runs ({}); not used", name,
+                                label, v.why.empty() ? "not a string" : v.why));
+      return std::nullopt;
+    }
+    const Span at = v.file == r.file && v.span.end > v.span.begin ? v.span : a->value->span;
+    return json_string_at(v.text, at);
+  };
+  const auto destination = argument("destination_arn");
+  const auto key = argument("kms_key_arn");
+  const auto detector = argument("detector_id");
+  if (!destination && !key && !detector) return;
+  read_destination_values(destination ? &*destination : nullptr, key ? &*key : nullptr,
+                          detector ? &*detector : nullptr, *r.file, session_.out);
+}
+
+void Module::read_module_call(const Named& call) {
+  // A module that is not read (a registry or remote source): policies passed to it as
+  // arguments are read where the call writes them.
+  const std::string name = call.block->labels[0].text;
+  for (const hcl::Attribute& a : call.block->body.attributes) {
+    if (a.name == "source" || a.name == "version" || a.name == "providers" || a.name == "count" ||
+        a.name == "for_each" || a.name == "depends_on")
+      continue;
+    const hcl::Value v = evaluate(*a.value, *call.file);
+    const bool policy_name = a.name.find("policy") != std::string::npos;
+    if (!is_policy_value(v, *call.file)) {
+      if (policy_name && !v.known() && !v.encodes)
+        session_.note(*call.file, a.value->span,
+                      fmt::format("{} of module {} is known only when Terraform runs ({})", a.name,
+                                  name, v.why));
+      continue;
+    }
+    std::optional<documents::Kind> kind;
+    if (a.name.find("bucket") != std::string::npos) {
+      kind = documents::Kind::bucket_policy;
+    } else if (a.name.find("key") != std::string::npos || a.name.find("kms") != std::string::npos) {
+      kind = documents::Kind::key_policy;
+    }
+    add_policy_value(fmt::format("{}module.{} ({})", address_, name, a.name), kind, "", v,
+                     *call.file, *a.value);
+  }
+}
+
+}  // namespace tf
+
+Extraction read_terraform_module(const std::vector<const SourceFile*>& files, const Hints& hints) {
+  Extraction out;
+  out.format = Format::terraform_source;
+  if (files.empty()) return out;
+  tf::Session session(hints, out);
+  const std::string dir = std::filesystem::path(files.front()->path()).parent_path().string();
+  session.root_dir = dir.empty() ? "." : dir;
+  std::vector<tf::ParsedFile> parsed;
+  bool regional = false;
+  for (const SourceFile* file : files) {
+    hcl::ParseResult result = hcl::parse(*file);
+    for (Diagnostic& d : result.diagnostics) out.diagnostics.push_back(std::move(d));
+    parsed.push_back({file, std::move(result.body)});
+    session.loaded.emplace(file->path(), file);
+    regional = regional || file->text().find("guardduty.${data.aws_region") != std::string::npos;
+  }
+  tf::Module root(session, std::move(parsed), session.root_dir, "", nullptr, nullptr, nullptr, 0);
+  // The account the module's aws_caller_identity stands for: the exporting one when the module
+  // creates the detector or its destination, else the bucket's account when given (a
+  // log-archive module), else a stand-in shown as the symbol. The Region likewise; a module
+  // that writes the regional GuardDuty principal is meant for opt-in Regions.
+  const std::optional<std::string> deployed_in =
+      root.exports() ? hints.account : hints.bucket_account;
+  session.account = deployed_in.value_or(std::string(kAccountStandIn));
+  session.account_stands_in = !deployed_in;
+  session.region = hints.region.value_or(regional ? "af-south-1" : "eu-north-1");
+  session.region_stands_in = !hints.region;
+  root.read();
+  for (const auto& [value, symbol] : out.stand_ins) {
+    if (session.account_stands_in && value == session.account) {
+      out.notes.push_back(fmt::format(
+          "{}: {} is checked as {} ({})", files.front()->path(), symbol, value,
+          root.exports() ? "give --account to use yours"
+                         : "the module's account: give --bucket-account when it holds the bucket"));
+    } else if (session.region_stands_in && value == session.region) {
+      out.notes.push_back(fmt::format("{}: {} is checked as {} (give --region to use yours)",
+                                      files.front()->path(), symbol, value));
+    }
+  }
+  tf::select_export_documents(out, *files.front());
+  return out;
+}
+
+Extraction read_terraform_source(const SourceFile& source, const Hints& hints) {
+  return read_terraform_module({&source}, hints);
+}
+
+}  // namespace gdl::containers

@@ -17,10 +17,10 @@
 
 #include "analysis/discover.h"
 #include "analysis/setup_plan.h"
-#include "containers/container.h"
-#include "diag/rule_catalog.h"
 #include "checks/scenario_rule.h"
 #include "checks/setup_rule.h"
+#include "containers/container.h"
+#include "diag/rule_catalog.h"
 #include "source/loader.h"
 
 namespace gdl::analysis {
@@ -141,6 +141,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     bool context = false;  // a sibling read for its setup
   };
   std::vector<Loaded> loaded;
+  std::vector<Loaded> module_files;  // .tf files that write no policy themselves
   auto load = [&](const std::string& path, bool context) {
     // A sibling is read only when it could be a policy or a module file: no key (32 KB) or
     // bucket policy (20 KB), CLI output or .tf file comes near 1 MB, and a named file must not
@@ -157,6 +158,12 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     }
     auto source = std::move(std::get<std::unique_ptr<SourceFile>>(result));
     if (!containers::looks_like_input(source->path(), source->text())) {
+      if (containers::is_terraform_module_file(*source)) {
+        // Variables and locals of a module that writes a policy are part of it: held until
+        // it is known whether one of the directory's files does.
+        module_files.push_back({std::move(source), context});
+        return;
+      }
       if (context) return;
       ++o.skipped;
       if (std::find(item.named.begin(), item.named.end(), path) != item.named.end()) {
@@ -173,6 +180,18 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
   };
   for (const std::string& path : item.paths) load(path, false);
   for (const std::string& path : item.context) load(path, true);
+  for (Loaded& held : module_files) {
+    const std::string dir = std::filesystem::path(held.source->path()).parent_path().string();
+    const bool module_read = std::any_of(loaded.begin(), loaded.end(), [&](const Loaded& l) {
+      return containers::is_terraform_module_file(*l.source) &&
+             std::filesystem::path(l.source->path()).parent_path().string() == dir;
+    });
+    if (module_read) {
+      loaded.push_back(std::move(held));
+    } else if (!held.context) {
+      ++o.skipped;
+    }
+  }
 
   exportcfg::ExportSettings settings = defaults;
   if (item.configured && config != nullptr)

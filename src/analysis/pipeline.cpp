@@ -240,6 +240,8 @@ class SetupRun {
     hints.account = settings_.account.value;
     if (!settings_.regions.empty()) hints.region = settings_.regions.front();
     hints.bucket_account = settings_.bucket_account.value;
+    hints.bucket = settings_.bucket.value;
+    hints.key_arn = settings_.key_arn.value;
     hints.terraform_vars = options_.terraform_vars;
     hints.terraform_var_files = options_.terraform_var_files;
     hints.read_files = options_.read_files;

@@ -88,6 +88,13 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
   command.add_option(
       "--rules", args.rules_dir,
       "A directory of scenario rules (*.json, the format of rules/scenarios/) to run as well");
+  command.add_option(
+      "--var", args.terraform_vars,
+      "Terraform: a root module variable, NAME=VALUE (repeatable; as terraform -var)");
+  command
+      .add_option("--var-file", args.terraform_var_files,
+                  "Terraform: a .tfvars file of root module variables (repeatable)")
+      ->check(CLI::ExistingFile);
   command
       .add_option("--kind", args.kind, "Treat every document as this kind instead of detecting it")
       ->check(CLI::IsMember({"key", "bucket", "identity"}));
@@ -202,6 +209,17 @@ bool lint_options_from(const CheckArgs& args, LintOptions& options, std::ostream
     options.disabled_rules.insert(rule->id);
   }
   if (!args.kind.empty()) options.kind_override = documents::parse_kind(args.kind);
+  for (const std::string& assignment : args.terraform_vars) {
+    const std::size_t eq = assignment.find('=');
+    if (eq == 0 || eq == std::string::npos) {
+      err << fmt::format(
+          "gd-export-lint: error: --var {}: expected NAME=VALUE, as terraform -var takes\n",
+          assignment);
+      return false;
+    }
+    options.terraform_vars.emplace_back(assignment.substr(0, eq), assignment.substr(eq + 1));
+  }
+  options.terraform_var_files = args.terraform_var_files;
   // Export settings from flags or --config declare every setup an export; the project
   // configuration's defaults do not (its `setups` do, each for its own documents).
   options.export_declared = !args.config.empty() || !args.account.empty() ||

@@ -34,6 +34,9 @@ struct CheckArgs {
   std::string key_arn;
   std::string kind;
   std::string rules_dir;
+  // Terraform inputs.
+  std::vector<std::string> terraform_vars;  // name=value
+  std::vector<std::string> terraform_var_files;
   // Directory scans.
   unsigned jobs = 0;  // 0: one per core
   std::size_t max_size_mb = kDefaultMaxInputBytes / (1024 * 1024);

@@ -253,9 +253,13 @@ bool looks_like_input(std::string_view path, std::string_view text) {
       text.find("Statement:") != std::string_view::npos)
     return true;
   if (ends_with_icase(path, ".tf")) {
+    // A module file that writes a policy or the export (its other files are read with it).
     return text.find("aws_s3_bucket_policy") != std::string_view::npos ||
            text.find("aws_kms_key") != std::string_view::npos ||
-           text.find("aws_guardduty") != std::string_view::npos;
+           text.find("aws_guardduty") != std::string_view::npos ||
+           text.find("aws_iam_policy_document") != std::string_view::npos ||
+           (text.find("aws_s3_bucket") != std::string_view::npos &&
+            text.find("policy") != std::string_view::npos);
   }
   // Templates and plans: only those that mention a resource we read.
   return text.find("AWS::S3::BucketPolicy") != std::string_view::npos ||

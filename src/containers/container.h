@@ -84,6 +84,10 @@ struct Hints {
   std::optional<std::string> account;
   std::optional<std::string> region;
   std::optional<std::string> bucket_account;  // the account a bucket-only stack is deployed in
+  // The export's bucket and key as the user gave them: a plan's or module's policy of that
+  // bucket or key is the export's even when nothing in the file says so.
+  std::optional<std::string> bucket;
+  std::optional<std::string> key_arn;
   // Terraform: `--var name=value` and `--var-file PATH` in the order given (later ones win).
   std::vector<std::pair<std::string, std::string>> terraform_vars;
   std::vector<std::string> terraform_var_files;

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "containers/container.h"
-#include "policy/model.h"
 #include "diag/diagnostic.h"
+#include "policy/model.h"
 
 namespace gdl::containers {
 

@@ -84,14 +84,18 @@ bool names_guardduty(const EmbeddedDocument& doc) {
 // A plan or configuration can hold keys and bucket policies that have nothing to do with
 // GuardDuty. The export's own are those the publishing destination names and those that name
 // the GuardDuty principal; the others are checked for grammar only (as in templates).
-void tf::select_export_documents(Extraction& out, const SourceFile& source) {
+void tf::select_export_documents(Extraction& out, const SourceFile& source, const Hints& hints) {
+  auto is_key = [](const std::string& owner, const std::string& arn) {
+    return owner == arn || arn.ends_with("/" + owner);
+  };
   for (EmbeddedDocument& doc : out.documents) {
+    const std::string& owner = doc.belongs_to;
     const bool named_by_destination =
-        !doc.belongs_to.empty() &&
-        ((out.settings.bucket.known() && doc.belongs_to == out.settings.bucket.get()) ||
-         (out.settings.key_arn.known() &&
-          (doc.belongs_to == out.settings.key_arn.get() ||
-           out.settings.key_arn.get().ends_with("/" + doc.belongs_to))));
+        !owner.empty() &&
+        ((out.settings.bucket.known() && owner == out.settings.bucket.get()) ||
+         (out.settings.key_arn.known() && is_key(owner, out.settings.key_arn.get())) ||
+         (hints.bucket && owner == *hints.bucket) ||
+         (hints.key_arn && is_key(owner, *hints.key_arn)));
     if (named_by_destination || names_guardduty(doc)) continue;
     doc.simulate = false;
     out.notes.push_back(fmt::format(
@@ -165,7 +169,7 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
       out.documents.push_back(std::move(doc));
     }
   }
-  tf::select_export_documents(out, source);
+  tf::select_export_documents(out, source, {});
 }
 
 void read_terraform_json(const json::Value& root, const SourceFile& source, bool repaired,
@@ -207,7 +211,7 @@ void read_terraform_json(const json::Value& root, const SourceFile& source, bool
           document_in_string(source, policy->value.span, label, kind, !repaired));
     }
   }
-  tf::select_export_documents(out, source);
+  tf::select_export_documents(out, source, {});
 }
 
 }  // namespace gdl::containers

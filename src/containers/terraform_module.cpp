@@ -283,8 +283,11 @@ hcl::Value Module::variable(const std::string& name, const SourceFile& file, Spa
   const std::string key = "var." + name;
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   const auto declared = variables_.find(name);
-  if (declared == variables_.end())
+  if (declared == variables_.end()) {
+    // Given on the command line for a module read in part (its variables.tf not passed).
+    if (auto given = inputs_.find(name); given != inputs_.end()) return given->second;
     return unknown(fmt::format("var.{} is not declared", name), file, span);
+  }
   if (!evaluating_.insert(key).second)
     return unknown(fmt::format("var.{} refers to itself", name), file, span);
   hcl::Value v = root_input(name, declared->second);

@@ -158,7 +158,7 @@ void read_destination_values(const json::Value* destination_arn, const json::Val
 
 // Marks the documents that are not the export's (no GuardDuty principal, not named by the
 // publishing destination) as checked for grammar only.
-void select_export_documents(Extraction& out, const SourceFile& source);
+void select_export_documents(Extraction& out, const SourceFile& source, const Hints& hints);
 
 // A policy value as a located JSON tree in `file` (values written elsewhere are placed at
 // `anchor`); unknown values become strings whose spans are added to `unknown`, with their

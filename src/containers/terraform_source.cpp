@@ -284,7 +284,7 @@ Extraction read_terraform_module(const std::vector<const SourceFile*>& files, co
                                       files.front()->path(), symbol, value));
     }
   }
-  tf::select_export_documents(out, *files.front());
+  tf::select_export_documents(out, *files.front(), hints);
   return out;
 }
 

@@ -6,8 +6,8 @@
 #include <optional>
 #include <vector>
 
-#include "json/value.h"
 #include "diag/diagnostic.h"
+#include "json/value.h"
 #include "source/source_file.h"
 
 namespace gdl::containers {

@@ -298,6 +298,7 @@ class SetupRun {
         if (!parsed.root) continue;
         simulate = simulate && !parsed.recovered;
         embedded.tree = std::move(*parsed.root);
+        containers::apply_bindings(extraction, *embedded.tree);
       }
       if (!embedded.tree) continue;
       placements_.push_back(containers::place(embedded, extraction, home(*embedded.source).path()));

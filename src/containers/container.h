@@ -73,6 +73,8 @@ struct Extraction {
   // Symbolic template values checked as concrete stand-ins ("000000000000" for
   // ${AWS::AccountId}): findings show the symbol, not the stand-in.
   std::vector<std::pair<std::string, std::string>> stand_ins;
+  // Stand-ins bound to the values the user gave (bind_stand_ins), for documents parsed later.
+  std::vector<std::pair<std::string, std::string>> bound;
   // Files read on the way (a Terraform module's templates and the modules it calls), kept for
   // the documents and findings that point into them.
   std::vector<std::shared_ptr<const SourceFile>> files;

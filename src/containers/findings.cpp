@@ -305,6 +305,18 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
       bind_text(doc.belongs_to, given.bucket);
   }
   bind(extraction.settings.key_arn, given.key_arn);
+  if (given.key_arn.known()) {
+    // A key policy of a key with a symbolic id (a module's aws_kms_key) is the given key's.
+    const std::string& arn = given.key_arn.get();
+    const std::size_t slash = arn.rfind("key/");
+    for (const EmbeddedDocument& doc : extraction.documents) {
+      if (doc.kind != documents::Kind::key_policy || !doc.simulate || slash == std::string::npos)
+        continue;
+      exportcfg::Value id = given.key_arn;
+      id.value = arn.substr(slash + 4);
+      bind_text(doc.belongs_to, doc.belongs_to.starts_with("arn:") ? given.key_arn : id);
+    }
+  }
   bind(extraction.settings.detector_id, given.detector_id);
   // A parameter without default that the source conditions compare with the exporting account
   // is, for the export to work, that account: checked as the one the user gave.
@@ -342,6 +354,7 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
       return replace_whole_words(copy, b.first, "");
     });
   });
+  extraction.bound.assign(bound.begin(), bound.end());
   for (const auto& [token, value] : bound) {
     for (EmbeddedDocument& doc : extraction.documents) {
       if (doc.tree) replace_in_tree(*doc.tree, token, value);
@@ -357,6 +370,10 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
   }
   // What the user gave is a fact: findings show it, not a symbol.
   std::erase_if(tokens, [&](const auto& pair) { return bound.contains(pair.first); });
+}
+
+void apply_bindings(const Extraction& extraction, json::Value& tree) {
+  for (const auto& [token, value] : extraction.bound) replace_in_tree(tree, token, value);
 }
 
 }  // namespace gdl::containers

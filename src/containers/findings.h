@@ -48,6 +48,9 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
 // stated settings get the user's values; the bound stand-ins are dropped.
 void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& given);
 
+// Applies the bindings bind_stand_ins made to a tree parsed later (a document held as text).
+void apply_bindings(const Extraction& extraction, json::Value& tree);
+
 // Settings a template or plan states that the flags or --config contradict: a GD007 warning at
 // the file's value (the given value is the one used).
 void report_contradictions(const exportcfg::ExportSettings& stated,

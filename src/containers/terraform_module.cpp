@@ -213,6 +213,15 @@ bool Module::exports() const {
                      [](const auto& child) { return child && child->exports(); });
 }
 
+std::optional<std::size_t> Module::count_of(const Named& block) {
+  if (has_argument(*block.block, "for_each")) return std::nullopt;
+  const hcl::Attribute* count = block.block->body.attribute("count");
+  if (count == nullptr) return 1;
+  const hcl::Value n = evaluate(*count->value, *block.file);
+  if (n.kind != hcl::ValueKind::number || n.number < 0 || n.number > 1e6) return std::nullopt;
+  return static_cast<std::size_t>(n.number);
+}
+
 hcl::Value Module::evaluate(const hcl::Expr& e, const SourceFile& file) {
   hcl::Evaluator evaluator(*this, file);
   return evaluator.evaluate(e);
@@ -256,10 +265,37 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
     if (steps[0] == "root" || steps[0] == "cwd") return string_at(".", file, span);
     return unknown(fmt::format("path.{}", steps[0]), file, span);
   }
+  // `type.name.attr`, or `type.name[i].attr` for a block with a known count (each instance
+  // has the same symbolic values).
+  auto instance = [&](const Named& block, std::size_t name_at, std::string& attr) -> bool {
+    std::size_t at = name_at + 1;
+    if (has_argument(*block.block, "count") || has_argument(*block.block, "for_each")) {
+      const std::optional<std::size_t> n = count_of(block);
+      const std::string index = step(at);
+      if (!n || index.empty() ||
+          !std::all_of(index.begin(), index.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+          index.size() > 6 || std::stoul(index) >= *n)
+        return false;
+      ++at;
+    }
+    attr = step(at);
+    used = std::min(at + 1, steps.size());
+    return true;
+  };
   if (root == "data") {
     if (steps.size() < 2) return unknown("a data source used as a whole", file, span);
-    used = std::min<std::size_t>(3, steps.size());
-    return data(steps[0], steps[1], step(2), file, span);
+    const auto found = data_.find(steps[0] + "." + steps[1]);
+    if (found == data_.end())
+      return unknown(fmt::format("data.{}.{} is not declared", steps[0], steps[1]), file, span);
+    std::string attr;
+    if (!instance(found->second, 1, attr)) {
+      used = std::min<std::size_t>(2, steps.size());
+      return unknown(fmt::format("data.{}.{} has for_each or a count known only when Terraform "
+                                 "runs",
+                                 steps[0], steps[1]),
+                     file, span);
+    }
+    return data(steps[0], steps[1], attr, file, span);
   }
   if (root == "module") {
     used = std::min<std::size_t>(2, steps.size());
@@ -272,9 +308,16 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
     return unknown(fmt::format("{}.{} is known only when Terraform runs", root, step(0)), file,
                    span);
   }
-  if (!steps.empty() && resources_.contains(root + "." + steps[0])) {
-    used = std::min<std::size_t>(2, steps.size());
-    return resource(root, steps[0], step(1), file, span);
+  if (const auto found = steps.empty() ? resources_.end() : resources_.find(root + "." + steps[0]);
+      found != resources_.end()) {
+    std::string attr;
+    if (!instance(found->second, 0, attr)) {
+      used = 1;
+      return unknown(fmt::format("{}.{} has for_each or a count known only when Terraform runs",
+                                 root, steps[0]),
+                     file, span);
+    }
+    return resource(root, steps[0], attr, file, span);
   }
   return std::nullopt;
 }
@@ -358,8 +401,6 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
   const std::string key = type + "." + name;
   const Named& r = resources_.at(key);
   if (attr.empty()) return unknown(fmt::format("{} used as a whole", key), file, span);
-  if (has_argument(*r.block, "count") || has_argument(*r.block, "for_each"))
-    return unknown(fmt::format("{} has count or for_each", key), file, span);
   const std::string symbol = address_ + key;
   if (type == "aws_s3_bucket") {
     const std::string bucket = bucket_name(key, r);
@@ -403,8 +444,6 @@ hcl::Value Module::data(const std::string& type, const std::string& name, const 
   const auto found = data_.find(key);
   if (found == data_.end()) return unknown(fmt::format("data.{} is not declared", key), file, span);
   const Named& d = found->second;
-  if (has_argument(*d.block, "count") || has_argument(*d.block, "for_each"))
-    return unknown(fmt::format("data.{} has count or for_each", key), file, span);
   if (type == "aws_iam_policy_document" && (attr == "json" || attr == "minified_json"))
     return policy_document(d, file, span);
   // An argument written in the block is its own value (data "aws_region" { name = "..." }).

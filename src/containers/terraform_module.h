@@ -42,6 +42,12 @@ struct Session {
   bool region_stands_in = false;
   std::size_t files_read = 0;
   std::map<std::string, const SourceFile*, std::less<>> loaded;  // by path
+  // What the module addresses each document belongs to (its resource, the bucket or key
+  // resource its `bucket`/`key_id` refers to), by index in out.documents; and what the
+  // publishing destination's bucket and key arguments refer to.
+  std::map<std::size_t, std::vector<std::string>> owners;
+  std::vector<std::string> destination_bucket;
+  std::vector<std::string> destination_key;
 
   // A file by its path from the current directory, read once; nullptr when it cannot be read.
   const SourceFile* load(const std::string& full);
@@ -93,6 +99,9 @@ class Module final : public hcl::Scope {
   void add_default_key_policy(const std::string& label, const std::string& id, const Named& r);
 
   hcl::Value evaluate(const hcl::Expr& e, const SourceFile& file);
+  // How many instances `count` makes (1 without count); nullopt with for_each or an unknown
+  // count.
+  std::optional<std::size_t> count_of(const Named& block);
   std::optional<hcl::Value> attribute(const Named& r, std::string_view name);
   std::string known_string(const Named& r, std::string_view name);
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
@@ -147,6 +156,14 @@ class PolicyDocumentBuilder {
 
 // The span of an unknown range of a string, widened to the `${ ... }` written around it.
 Span unknown_range_span(const hcl::Value& v, std::size_t begin, std::size_t end);
+
+// The module addresses an expression refers to ("aws_s3_bucket.findings", "module.bucket"),
+// with `prefix` (a called module's "module.NAME.") before each.
+std::vector<std::string> referenced_addresses(const hcl::Expr& e, const std::string& prefix);
+
+// Keeps only the documents of the bucket and key the publishing destination refers to among
+// several of a kind that grant GuardDuty (a module with a log bucket or a replica).
+void select_destination_documents(Session& session);
 
 hcl::Value object_value(const SourceFile& file, Span span);
 hcl::Value tuple_value(const SourceFile& file, Span span, std::vector<hcl::Value> items);

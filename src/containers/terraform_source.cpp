@@ -64,10 +64,20 @@ void Module::read() {
     for (const hcl::Block& block : f.body.blocks) {
       if (block.type != "resource" || block.labels.size() != 2) continue;
       const Named r{&block, f.source};
+      if (count_of(r) == std::size_t{0}) continue;  // count = 0: the resource does not exist
       const std::string& type = block.labels[0].text;
       const std::string key = type + "." + block.labels[1].text;
       const std::string label = address_ + key;
       const hcl::Attribute* policy = block.body.attribute("policy");
+      // The document is this resource's, and that of the bucket or key it is attached to.
+      std::vector<std::string> owners{label};
+      for (const std::string_view argument : {"bucket", "key_id"}) {
+        if (const hcl::Attribute* a = block.body.attribute(argument)) {
+          for (std::string& ref : referenced_addresses(*a->value, address_))
+            owners.push_back(std::move(ref));
+        }
+      }
+      const std::size_t documents_before = session_.out.documents.size();
       if (type == "aws_guardduty_publishing_destination") {
         read_destination(r);
       } else if (type == "aws_s3_bucket_policy" && policy != nullptr) {
@@ -87,9 +97,12 @@ void Module::read() {
           add_default_key_policy(label, id, r);
         }
       }
+      for (std::size_t i = documents_before; i < session_.out.documents.size(); ++i)
+        session_.owners[i] = owners;
     }
   }
   for (std::size_t i = 0; i < module_calls_.size(); ++i) {
+    if (count_of(module_calls_[i]) == std::size_t{0}) continue;
     if (children_[i]) {
       children_[i]->read();
     } else {
@@ -207,6 +220,13 @@ void Module::read_destination(const Named& r) {
     const Span at = v.file == r.file && v.span.end > v.span.begin ? v.span : a->value->span;
     return json_string_at(v.text, at);
   };
+  for (const auto& [name, refs] : {std::pair{"destination_arn", &session_.destination_bucket},
+                                   std::pair{"kms_key_arn", &session_.destination_key}}) {
+    if (const hcl::Attribute* a = r.block->body.attribute(name)) {
+      for (std::string& ref : referenced_addresses(*a->value, address_))
+        refs->push_back(std::move(ref));
+    }
+  }
   const auto destination = argument("destination_arn");
   const auto key = argument("kms_key_arn");
   const auto detector = argument("detector_id");
@@ -237,9 +257,68 @@ void Module::read_module_call(const Named& call) {
       kind = documents::Kind::bucket_policy;
     } else if (a.name.find("key") != std::string::npos || a.name.find("kms") != std::string::npos) {
       kind = documents::Kind::key_policy;
+    } else {
+      // A module's `policy`: a bucket's or a key's by the actions it names.
+      const std::string text = v.encodes ? hcl::to_json(*v.encodes) : v.text;
+      const bool s3 = text.find("\"s3:") != std::string::npos;
+      const bool kms = text.find("\"kms:") != std::string::npos;
+      if (s3 != kms) kind = s3 ? documents::Kind::bucket_policy : documents::Kind::key_policy;
     }
+    const std::size_t index = session_.out.documents.size();
     add_policy_value(fmt::format("{}module.{} ({})", address_, name, a.name), kind, "", v,
                      *call.file, *a.value);
+    session_.owners[index] = {address_ + "module." + name};
+  }
+}
+
+std::vector<std::string> referenced_addresses(const hcl::Expr& e, const std::string& prefix) {
+  std::vector<std::string> out;
+  std::vector<const hcl::Expr*> pending{&e};
+  while (!pending.empty()) {
+    const hcl::Expr* x = pending.back();
+    pending.pop_back();
+    const hcl::Traversal t = hcl::static_traversal(*x);
+    if (!t.root.empty() && !t.steps.empty() && t.root != "var" && t.root != "local" &&
+        t.root != "data" && t.root != "path" && t.root != "count" && t.root != "each") {
+      out.push_back(prefix + t.root + "." + t.steps[0]);
+      continue;
+    }
+    for (const auto& child : x->children) {
+      if (child) pending.push_back(child.get());
+    }
+  }
+  return out;
+}
+
+void select_destination_documents(Session& session) {
+  auto refers = [](const std::vector<std::string>& owners, const std::vector<std::string>& refs) {
+    return std::any_of(owners.begin(), owners.end(), [&](const std::string& owner) {
+      return std::any_of(refs.begin(), refs.end(), [&](const std::string& ref) {
+        return owner == ref || owner.starts_with(ref + ".") || ref.starts_with(owner + ".");
+      });
+    });
+  };
+  for (const auto& [kind, refs] :
+       {std::pair{documents::Kind::bucket_policy, &session.destination_bucket},
+        std::pair{documents::Kind::key_policy, &session.destination_key}}) {
+    if (refs->empty()) continue;
+    std::vector<std::size_t> of_kind;
+    bool any_named = false;
+    for (std::size_t i = 0; i < session.out.documents.size(); ++i) {
+      const EmbeddedDocument& doc = session.out.documents[i];
+      if (doc.kind != kind || !doc.simulate) continue;
+      of_kind.push_back(i);
+      any_named = any_named || refers(session.owners[i], *refs);
+    }
+    if (of_kind.size() < 2 || !any_named) continue;
+    for (const std::size_t i : of_kind) {
+      if (refers(session.owners[i], *refs)) continue;
+      EmbeddedDocument& doc = session.out.documents[i];
+      doc.simulate = false;
+      session.out.notes.push_back(fmt::format(
+          "{} is not the {} the publishing destination refers to; only its grammar is checked",
+          doc.label, kind == documents::Kind::bucket_policy ? "bucket" : "key"));
+    }
   }
 }
 
@@ -273,6 +352,7 @@ Extraction read_terraform_module(const std::vector<const SourceFile*>& files, co
   session.region = hints.region.value_or(regional ? "af-south-1" : "eu-north-1");
   session.region_stands_in = !hints.region;
   root.read();
+  tf::select_destination_documents(session);
   for (const auto& [value, symbol] : out.stand_ins) {
     if (session.account_stands_in && value == session.account) {
       out.notes.push_back(fmt::format(

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <set>
 #include <string>
 
 #include "hcl/parser.h"
@@ -256,4 +257,23 @@ TEST_CASE("HCL reader bounds: deep nesting and many errors end cleanly") {
   for (int i = 0; i < 1000; ++i) many += "a" + std::to_string(i) + " = = 1\n";
   const auto errors = gdl::hcl::parse(gdl::SourceFile("many.tf", many));
   CHECK(errors.diagnostics.size() == gdl::hcl::kMaxErrors);
+}
+
+TEST_CASE("HCL errors stay inside the file and are reported once (fuzz regressions)") {
+  // A backslash escape that ends the file stepped past its end; recovery that re-read a
+  // stretch reported its errors twice.
+  for (const std::string& text : {std::string("a = \"\\"), std::string("b {\n  c = \"x\\"),
+                                  std::string("b {\n x\n y = [1: 2]\n")}) {
+    CAPTURE(text);
+    const gdl::SourceFile source("end.tf", text);
+    const auto result = gdl::hcl::parse(source);
+    REQUIRE(!result.diagnostics.empty());
+    std::set<std::pair<std::size_t, std::string>> seen;
+    for (const auto& d : result.diagnostics) {
+      CHECK(d.location.span.begin <= text.size());
+      CHECK(d.location.span.end <= text.size());
+      CHECK(d.location.span.begin <= d.location.span.end);
+      CHECK(seen.insert({d.location.span.begin, d.message}).second);
+    }
+  }
 }

@@ -130,8 +130,16 @@ class Parser {
 
   void report(Span span, std::string message) {
     if (diagnostics.size() >= kMaxErrors) throw GiveUp{};
-    diagnostics.push_back(
-        make_diagnostic(rule_, make_location(source_, span), "HCL syntax: " + std::move(message)));
+    // A position past the end (a backslash escape that ends the file) is the end.
+    span.begin = std::min(span.begin, t_.size());
+    span.end = std::clamp(span.end, span.begin, t_.size());
+    message = "HCL syntax: " + std::move(message);
+    // Recovery can read a stretch twice: the same error is reported once.
+    if (std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
+          return d.location.span.begin == span.begin && d.message == message;
+        }))
+      return;
+    diagnostics.push_back(make_diagnostic(rule_, make_location(source_, span), std::move(message)));
     if (diagnostics.size() >= kMaxErrors) {
       diagnostics.back().notes.push_back(fmt::format(
           "stopped after {} syntax errors; the rest of the file was not read", kMaxErrors));

@@ -23,7 +23,7 @@ int element_rank(std::string_view element) {
 }  // namespace
 
 std::string statement_name(const exportcfg::PolicyDocument& doc, std::size_t index) {
-  const policy::Statement& s = doc.policy.statements.at(index);
+  const policy::Statement& s = statement_at(doc, index);
   return fmt::format("{} (line {})", s.label(), make_location(*doc.source, s.span).start.line);
 }
 
@@ -76,7 +76,7 @@ Location denial_location(const exportcfg::PolicyDocument& doc, const iam::Evalua
           closest_statement(doc, evaluation, policy::Effect::allow, action)) {
     const bool useful = closest->element != "Effect" &&
                         (closest->element != "Principal" ||
-                         exportcfg::names_guardduty(doc.policy.statements[closest->index]));
+                         exportcfg::names_guardduty(statement_at(doc, closest->index)));
     if (useful) {
       return make_location(*doc.source, closest->span);
     }
@@ -86,7 +86,12 @@ Location denial_location(const exportcfg::PolicyDocument& doc, const iam::Evalua
 }
 
 const policy::Statement& statement_at(const exportcfg::PolicyDocument& doc, std::size_t index) {
-  return doc.policy.statements.at(index);
+  // `index` is the position in the Statement array, which counts entries the model skips (an
+  // element that is not an object, an unknown value of a Terraform module).
+  const auto& all = doc.policy.statements;
+  const auto it = std::find_if(all.begin(), all.end(),
+                               [index](const policy::Statement& s) { return s.index == index; });
+  return it != all.end() ? *it : all.at(index);
 }
 
 bool has_condition_key(const policy::Statement& statement, std::string_view key) {

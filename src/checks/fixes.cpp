@@ -120,7 +120,7 @@ std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
   const iam::StatementTrace* closest =
       closest_statement(doc, evaluation, policy::Effect::allow, action);
   if (closest != nullptr) {
-    const policy::Statement& s = doc.policy.statements[closest->index];
+    const policy::Statement& s = statement_at(doc, closest->index);
     const bool guardduty = exportcfg::names_guardduty(s) && covers_action(s, action);
     if (guardduty && closest->element == "Resource" && !s.resource_negated && s.resource.present) {
       // The statement at fault is repaired: its Resource gains the export's.

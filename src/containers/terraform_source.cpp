@@ -324,32 +324,32 @@ void select_destination_documents(Session& session) {
 
 }  // namespace tf
 
-Extraction read_terraform_module(const std::vector<const SourceFile*>& files, const Hints& hints) {
+namespace {
+
+// Reads the module with `region` standing for the Region when none is given.
+Extraction read_with_region(const std::vector<const SourceFile*>& files, const Hints& hints,
+                            const std::string& region) {
   Extraction out;
   out.format = Format::terraform_source;
-  if (files.empty()) return out;
   tf::Session session(hints, out);
   const std::string dir = std::filesystem::path(files.front()->path()).parent_path().string();
   session.root_dir = dir.empty() ? "." : dir;
   std::vector<tf::ParsedFile> parsed;
-  bool regional = false;
   for (const SourceFile* file : files) {
     hcl::ParseResult result = hcl::parse(*file);
     for (Diagnostic& d : result.diagnostics) out.diagnostics.push_back(std::move(d));
     parsed.push_back({file, std::move(result.body)});
     session.loaded.emplace(file->path(), file);
-    regional = regional || file->text().find("guardduty.${data.aws_region") != std::string::npos;
   }
   tf::Module root(session, std::move(parsed), session.root_dir, "", nullptr, nullptr, nullptr, 0);
   // The account the module's aws_caller_identity stands for: the exporting one when the module
   // creates the detector or its destination, else the bucket's account when given (a
-  // log-archive module), else a stand-in shown as the symbol. The Region likewise; a module
-  // that writes the regional GuardDuty principal is meant for opt-in Regions.
+  // log-archive module), else a stand-in shown as the symbol.
   const std::optional<std::string> deployed_in =
       root.exports() ? hints.account : hints.bucket_account;
   session.account = deployed_in.value_or(std::string(kAccountStandIn));
   session.account_stands_in = !deployed_in;
-  session.region = hints.region.value_or(regional ? "af-south-1" : "eu-north-1");
+  session.region = hints.region.value_or(region);
   session.region_stands_in = !hints.region;
   root.read();
   tf::select_destination_documents(session);
@@ -365,6 +365,36 @@ Extraction read_terraform_module(const std::vector<const SourceFile*>& files, co
     }
   }
   tf::select_export_documents(out, *files.front(), hints);
+  return out;
+}
+
+// Whether a document names GuardDuty's regional principal of `region`.
+bool names_regional_principal(const Extraction& out, const std::string& region) {
+  const std::string principal = "guardduty." + region + ".amazonaws.com";
+  return std::any_of(out.documents.begin(), out.documents.end(), [&](const EmbeddedDocument& d) {
+    if (!d.tree)
+      return d.source != nullptr && d.source->text().find(principal) != std::string::npos;
+    bool found = false;
+    json::for_each_value(*d.tree,
+                         [&](const json::Value& v) { found = found || v.text == principal; });
+    return found;
+  });
+}
+
+}  // namespace
+
+Extraction read_terraform_module(const std::vector<const SourceFile*>& files, const Hints& hints) {
+  if (files.empty()) {
+    Extraction out;
+    out.format = Format::terraform_source;
+    return out;
+  }
+  // Without --region, the Region is a stand-in: a default Region, unless the module's policies
+  // name the regional principal of the Region they are deployed in (written for opt-in
+  // Regions): then an opt-in one, read again.
+  Extraction out = read_with_region(files, hints, "eu-north-1");
+  if (!hints.region && names_regional_principal(out, "eu-north-1"))
+    out = read_with_region(files, hints, "af-south-1");
   return out;
 }
 

@@ -1,0 +1,532 @@
+// Terraform modules read as Terraform reads them (src/containers/terraform_module.h): every
+// policy form, the module's values, modules called with a local source, and what is unknown.
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "analysis/pipeline.h"
+#include "containers/container.h"
+#include "export/settings.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A module written to a scratch directory, read as the pipeline reads it.
+struct Module {
+  fs::path dir;
+  std::vector<std::unique_ptr<gdl::SourceFile>> sources;
+
+  explicit Module(const std::map<std::string, std::string>& files) {
+    static int counter = 0;
+    dir = fs::temp_directory_path() / fmt::format("gdl-tf-{}-{}", ::getpid(), ++counter);
+    fs::remove_all(dir);
+    for (const auto& [name, text] : files) {
+      const fs::path path = dir / name;
+      fs::create_directories(path.parent_path());
+      std::ofstream(path, std::ios::binary) << text;
+      if (path.extension() == ".tf" && path.parent_path() == dir)
+        sources.push_back(std::make_unique<gdl::SourceFile>(path.string(), text));
+    }
+  }
+  ~Module() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  std::vector<const gdl::SourceFile*> files() const {
+    std::vector<const gdl::SourceFile*> out;
+    for (const auto& s : sources) out.push_back(s.get());
+    return out;
+  }
+  gdl::containers::Extraction extract(gdl::containers::Hints hints = {}) const {
+    hints.read_files = true;
+    return gdl::containers::extract_module(files(), hints);
+  }
+  gdl::LintResult lint(gdl::exportcfg::ExportSettings settings = {},
+                       gdl::LintOptions options = {}) const {
+    return gdl::lint_setup(files(), std::move(settings), options);
+  }
+};
+
+// The rule ids of the errors, "GD201 GD302".
+std::string errors(const gdl::LintResult& r) {
+  std::string out;
+  for (const auto& d : r.diagnostics) {
+    if (d.severity == gdl::Severity::error) out += (out.empty() ? "" : " ") + d.rule_id;
+  }
+  return out;
+}
+
+std::string text_at(const gdl::containers::EmbeddedDocument& doc, gdl::Span span) {
+  const gdl::SourceFile* file = doc.source;
+  while (file->embedding() != nullptr) file = file->embedding()->container;
+  return std::string(file->text().substr(span.begin, span.size()));
+}
+
+// A correct export written in HCL: the guide's statements as aws_iam_policy_document, the
+// module's own bucket, key and detector.
+const char* const kCorrectModule = R"(
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+resource "aws_guardduty_detector" "main" { enable = true }
+
+resource "aws_s3_bucket" "findings" { bucket = "${local.name}-${data.aws_caller_identity.current.account_id}" }
+
+resource "aws_kms_key" "findings" { policy = data.aws_iam_policy_document.key.json }
+
+resource "aws_s3_bucket_policy" "findings" {
+  bucket = aws_s3_bucket.findings.id
+  policy = data.aws_iam_policy_document.bucket.json
+}
+
+resource "aws_guardduty_publishing_destination" "s3" {
+  detector_id     = aws_guardduty_detector.main.id
+  destination_arn = aws_s3_bucket.findings.arn
+  kms_key_arn     = aws_kms_key.findings.arn
+}
+
+data "aws_iam_policy_document" "key" {
+  statement {
+    sid       = "Admin"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+  statement {
+    sid       = "AllowGuardDutyKey"
+    actions   = ["kms:GenerateDataKey"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = [local.guardduty]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_guardduty_detector.main.arn]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    sid       = "AllowGetBucketLocation"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [aws_s3_bucket.findings.arn]
+    principals {
+      type        = "Service"
+      identifiers = [local.guardduty]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+  statement {
+    sid       = "AllowPutObject"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.findings.arn}/*"]
+    principals {
+      type        = "Service"
+      identifiers = [local.guardduty]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+)";
+
+const char* const kLocals = R"(
+locals {
+  name      = "findings"
+  guardduty = var.regional ? "guardduty.${data.aws_region.current.name}.amazonaws.com" : "guardduty.amazonaws.com"
+}
+variable "regional" {
+  type    = bool
+  default = false
+}
+)";
+
+}  // namespace
+
+TEST_CASE("Terraform: a module's policies are read and simulated across its files") {
+  const Module m({{"main.tf", kCorrectModule}, {"locals.tf", kLocals}});
+  const gdl::LintResult result = m.lint();
+  CHECK(result.export_setup);
+  CHECK(result.documents.size() == 2);  // key and bucket policy, both simulated
+  CHECK(errors(result).empty());
+  // The module's values are symbols, never shown as the stand-ins checked for them.
+  for (const auto& d : result.diagnostics) {
+    CHECK(d.message.find("409732615928") == std::string::npos);
+  }
+}
+
+TEST_CASE("Terraform: an opt-in Region the module's principal does not serve is an error") {
+  // The same module exported from an opt-in Region: the global principal is not the one
+  // GuardDuty calls as there.
+  const Module m({{"main.tf", kCorrectModule}, {"locals.tf", kLocals}});
+  gdl::exportcfg::ExportSettings settings;
+  settings.regions = {"af-south-1"};
+  const std::string broken = errors(m.lint(settings));
+  CHECK(broken.find("GD201") != std::string::npos);
+  CHECK(broken.find("GD301") != std::string::npos);
+  // With the regional principal (var.regional, given as --var), it works.
+  gdl::LintOptions options;
+  options.terraform_vars = {{"regional", "true"}};
+  CHECK(errors(m.lint(settings, options)).empty());
+}
+
+TEST_CASE("Terraform: a broken grant in each policy form is found at its place") {
+  struct Case {
+    const char* name;
+    std::map<std::string, std::string> files;
+    const char* expected_error;
+    const char* at_file;  // the file the error is reported in
+  };
+  const std::string destination = R"(
+resource "aws_guardduty_publishing_destination" "s3" {
+  detector_id     = "0123456789abcdef0123456789abcdef"
+  destination_arn = "arn:aws:s3:::findings-bucket"
+  kms_key_arn     = "arn:aws:kms:us-east-1:111122223333:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708"
+}
+)";
+  // Allows GetBucketLocation only: PutObject is missing.
+  const std::string statement_json =
+      R"({"Sid": "Loc", "Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},)"
+      R"( "Action": "s3:GetBucketLocation", "Resource": "arn:aws:s3:::findings-bucket"})";
+  const std::vector<Case> cases = {
+      {"jsonencode",
+       {{"main.tf", destination + R"(
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "findings-bucket"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid = "Loc", Effect = "Allow", Principal = { Service = "guardduty.amazonaws.com" }
+      Action = "s3:GetBucketLocation", Resource = "arn:aws:s3:::${local.bucket}"
+    }]
+  })
+}
+locals { bucket = "findings-bucket" }
+)"}},
+       "GD302",
+       "main.tf"},
+      {"templatefile",
+       {{"main.tf", destination + R"(
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "findings-bucket"
+  policy = templatefile("${path.module}/policy.json.tpl", { bucket = "findings-bucket" })
+}
+)"},
+        {"policy.json.tpl",
+         R"({"Version": "2012-10-17", "Statement": [{"Sid": "Loc", "Effect": "Allow", )"
+         R"("Principal": {"Service": "guardduty.amazonaws.com"}, "Action": "s3:GetBucketLocation", )"
+         R"("Resource": "arn:aws:s3:::${bucket}"}]})"}},
+       "GD302",
+       "policy.json.tpl"},
+      {"file",
+       {{"main.tf", destination + R"(
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "findings-bucket"
+  policy = file("${path.module}/policy.json")
+}
+)"},
+        {"policy.json", R"({"Version": "2012-10-17", "Statement": [)" + statement_json + "]}"}},
+       "GD302",
+       "policy.json"},
+      {"heredoc",
+       {{"main.tf", destination + R"(
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "findings-bucket"
+  policy = <<-EOT
+    {"Version": "2012-10-17", "Statement": [)" +
+                        statement_json + R"(]}
+  EOT
+}
+)"}},
+       "GD302",
+       "main.tf"},
+      {"policy document with a source document",
+       {{"main.tf", destination + R"(
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "findings-bucket"
+  policy = data.aws_iam_policy_document.merged.json
+}
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid       = "Loc"
+    actions   = ["s3:GetBucketLocation"]
+    resources = ["arn:aws:s3:::findings-bucket"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+data "aws_iam_policy_document" "merged" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+  statement {
+    sid       = "Put"
+    actions   = ["s3:PutObject"]
+    resources = ["arn:aws:s3:::other-bucket/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+)"}},
+       "GD302",
+       "main.tf"},
+      {"a local module with the policy's bucket as an argument",
+       {{"main.tf", destination + R"(
+module "bucket" {
+  source = "./modules/bucket"
+  name   = "findings-bucket"
+}
+)"},
+        {"modules/bucket/main.tf", R"(
+variable "name" { type = string }
+resource "aws_s3_bucket_policy" "p" {
+  bucket = var.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid = "Loc", Effect = "Allow", Principal = { Service = "guardduty.amazonaws.com" }
+      Action = "s3:GetBucketLocation", Resource = "arn:aws:s3:::${var.name}"
+    }]
+  })
+}
+)"}},
+       "GD302",
+       "modules/bucket/main.tf"},
+      {"a registry module's policy argument",
+       {{"main.tf", destination + R"(
+module "bucket" {
+  source  = "terraform-aws-modules/s3-bucket/aws"
+  bucket  = "findings-bucket"
+  policy  = data.aws_iam_policy_document.bucket.json
+}
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    actions   = ["s3:GetBucketLocation"]
+    resources = ["arn:aws:s3:::findings-bucket"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+)"}},
+       "GD302",
+       "main.tf"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    const Module m(c.files);
+    const gdl::LintResult result = m.lint();
+    bool found = false;
+    for (const auto& d : result.diagnostics) {
+      if (d.rule_id == c.expected_error && d.severity == gdl::Severity::error) {
+        found = true;
+        CHECK(d.location.file == (m.dir / c.at_file).string());
+      }
+    }
+    CHECK_MESSAGE(found, errors(result));
+  }
+}
+
+TEST_CASE("Terraform: values known only when Terraform runs decide nothing") {
+  const std::string destination = R"(
+resource "aws_guardduty_publishing_destination" "s3" {
+  detector_id     = "0123456789abcdef0123456789abcdef"
+  destination_arn = "arn:aws:s3:::findings-bucket"
+  kms_key_arn     = "arn:aws:kms:us-east-1:111122223333:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708"
+}
+)";
+  const std::map<std::string, std::string> unknown_forms = {
+      {"a variable without default", R"(
+variable "actions" {}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "findings-bucket"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { Service = "guardduty.amazonaws.com" }, Action = var.actions,
+    Resource = "arn:aws:s3:::findings-bucket" }] })
+}
+)"},
+      {"a dynamic statement", R"(
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "findings-bucket"
+  policy = data.aws_iam_policy_document.p.json
+}
+data "aws_iam_policy_document" "p" {
+  dynamic "statement" {
+    for_each = var.statements
+    content { actions = statement.value }
+  }
+  statement {
+    actions   = ["s3:GetBucketLocation"]
+    resources = ["arn:aws:s3:::findings-bucket"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+)"},
+      {"a module output", R"(
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "findings-bucket"
+  policy = <<-EOT
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Principal": {"Service": "guardduty.amazonaws.com"}, "Action": ${module.x.actions},
+      "Resource": "arn:aws:s3:::findings-bucket/*"}]}
+  EOT
+}
+)"},
+      {"a template directive", R"(
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "findings-bucket"
+  policy = <<-EOT
+    {"Version": "2012-10-17", "Statement": [
+      %{ for s in var.statements }${s},%{ endfor }
+      {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+       "Action": "s3:GetBucketLocation", "Resource": "arn:aws:s3:::findings-bucket"}]}
+  EOT
+}
+)"},
+  };
+  for (const auto& [name, text] : unknown_forms) {
+    CAPTURE(name);
+    const Module m({{"main.tf", destination + text}});
+    // Whether PutObject is allowed rests on the unknown value: no error says it is not.
+    CHECK(errors(m.lint()).empty());
+    CHECK(!m.lint().notes.empty());  // --verbose says what was not known
+  }
+}
+
+TEST_CASE("Terraform: positions of policy document elements and unknown interpolations") {
+  const std::string tf = R"(data "aws_iam_policy_document" "p" {
+  statement {
+    actions = ["s3:PutObject"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "b"
+  policy = data.aws_iam_policy_document.p.json
+}
+resource "aws_s3_bucket_policy" "q" {
+  bucket = "b2"
+  policy = <<EOT
+{"Statement": [{"Resource": "arn:aws:s3:::${var.missing}/*"}]}
+EOT
+}
+)";
+  const Module m({{"main.tf", tf}});
+  const gdl::containers::Extraction ex = m.extract();
+  REQUIRE(ex.documents.size() == 2);
+  const auto& doc = ex.documents[0];
+  REQUIRE(doc.tree);
+  const gdl::json::Member* statements = doc.tree->find("Statement");
+  REQUIRE(statements != nullptr);
+  REQUIRE(statements->value.items.size() == 1);
+  const gdl::json::Value& st = statements->value.items[0];
+  // Defaults the provider writes; element names at the arguments that give them.
+  CHECK(doc.tree->find("Version")->value.text == "2012-10-17");
+  CHECK(st.find("Effect")->value.text == "Allow");
+  CHECK(text_at(doc, st.find("Action")->key_span) == "actions");
+  CHECK(text_at(doc, st.find("Action")->value.span) == "[\"s3:PutObject\"]");
+  // principals { type = "*" } is "Principal": "*".
+  CHECK(st.find("Principal")->value.text == "*");
+  // An unknown interpolation covers the whole ${...} in the file.
+  const auto& heredoc = ex.documents[1];
+  REQUIRE(heredoc.unknown_spans.size() == 1);
+  CHECK(text_at(heredoc, heredoc.unknown_spans[0]) == "${var.missing}");
+}
+
+TEST_CASE("Terraform: variable precedence, count, cycles and KMS's default key policy") {
+  const std::string tf = R"(
+variable "bucket" { default = "from-default" }
+locals {
+  a = local.b
+  b = local.a
+}
+resource "aws_s3_bucket_policy" "p" {
+  count  = 1
+  bucket = var.bucket
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject",
+    Principal = "*", Resource = "arn:aws:s3:::${var.bucket}/*", Sid = local.a }] })
+}
+resource "aws_s3_bucket_policy" "gone" {
+  count  = 0
+  bucket = "never"
+  policy = jsonencode({ Statement = [] })
+}
+resource "aws_kms_key" "no_policy" {}
+)";
+  struct Case {
+    std::map<std::string, std::string> extra;
+    std::vector<std::pair<std::string, std::string>> vars;
+    std::vector<std::string> var_files;
+    const char* bucket;
+  };
+  const std::vector<Case> cases = {
+      {{}, {}, {}, "from-default"},
+      {{{"terraform.tfvars", "bucket = \"from-tfvars\"\n"}}, {}, {}, "from-tfvars"},
+      {{{"terraform.tfvars", "bucket = \"from-tfvars\"\n"},
+        {"x.auto.tfvars", "bucket = \"auto\"\n"}},
+       {},
+       {},
+       "auto"},
+      {{{"x.auto.tfvars", "bucket = \"auto\"\n"}, {"given.tfvars", "bucket = \"given-file\"\n"}},
+       {},
+       {"given.tfvars"},
+       "given-file"},
+      {{{"given.tfvars", "bucket = \"given-file\"\n"}},
+       {{"bucket", "given-var"}},
+       {"given.tfvars"},
+       "given-var"},
+  };
+  for (const Case& c : cases) {
+    std::map<std::string, std::string> files = c.extra;
+    files["main.tf"] = tf;
+    const Module m(files);
+    gdl::containers::Hints hints;
+    hints.terraform_vars = c.vars;
+    for (const std::string& f : c.var_files)
+      hints.terraform_var_files.push_back((m.dir / f).string());
+    const gdl::containers::Extraction ex = m.extract(hints);
+    CAPTURE(c.bucket);
+    // The count = 0 resource does not exist; the key without policy has KMS's default one.
+    REQUIRE(ex.documents.size() == 2);
+    CHECK(ex.documents[0].belongs_to == c.bucket);
+    CHECK(ex.documents[1].label.find("default key policy") != std::string::npos);
+    // The cycle between locals is an unknown value, not a hang.
+    CHECK(ex.documents[0].unknown_spans.size() == 1);
+  }
+}

@@ -220,8 +220,13 @@ void check_setup_fixture(const fs::path& dir) {
       documents.push_back(sources.back().get());
     }
   }
-  for (const gdl::Diagnostic& d : gdl::lint_setup(documents, std::move(settings)).diagnostics) {
-    if (selected(expectation, d.rule_id)) describe(d, where(d), actual);
+  {
+    // Files the inputs refer to (a Terraform module's templates and submodules) are read
+    // relative to the fixture, as the file names are.
+    const gdl::test::CurrentDirectory here(dir);
+    for (const gdl::Diagnostic& d : gdl::lint_setup(documents, std::move(settings)).diagnostics) {
+      if (selected(expectation, d.rule_id)) describe(d, where(d), actual);
+    }
   }
   compare_or_update(dir / "case.expect", expectation, actual);
 }

@@ -46,7 +46,10 @@ struct EmbeddedDocument {
   // False when the document was repaired or holds values that cannot be known offline: the
   // grammar rules still run, but GuardDuty's requests are not simulated against it.
   bool simulate = true;
-  std::vector<Span> unknown_spans;      // values not known offline (findings inside are dropped)
+  std::vector<Span> unknown_spans;  // values not known offline (findings inside are dropped)
+  // Text computed where it is written (a template's `${...}`): an edit there would replace the
+  // expression with its value, so it is shown as a suggestion instead.
+  std::vector<Span> computed_spans;
   Quoting quoting = Quoting::verbatim;  // how edits to a tree in the container are written
 };
 

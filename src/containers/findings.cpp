@@ -70,10 +70,14 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
   std::vector<TextEdit> kept;
   for (TextEdit& edit : d.fix->edits) {
     const bool symbolic = place.stand_ins != nullptr && restore(edit.replacement);
+    const Span at = edit.location.span;
+    const bool computed = std::any_of(
+        place.computed_spans.begin(), place.computed_spans.end(),
+        [&](Span c) { return at.begin < c.end && c.begin < std::max(at.end, at.begin + 1); });
     if (place.quoting == Quoting::json_string) {
       edit.replacement = escape_json_string(edit.replacement);
     } else if ((place.quoting == Quoting::not_json && !is_json_scalar_line(edit.replacement)) ||
-               symbolic) {
+               symbolic || computed) {
       // A JSON statement cannot be pasted into YAML (nor a symbol into a template value as-is):
       // it is shown as a suggestion on one line instead of an edit.
       d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line,
@@ -101,6 +105,7 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   p.quoting = document.source->embedding() != nullptr ? document.source->embedding()->quoting
                                                       : document.quoting;
   p.unknown_spans = document.unknown_spans;
+  p.computed_spans = document.computed_spans;
   p.stand_ins = &extraction.stand_ins;
   return p;
 }

@@ -17,7 +17,8 @@ struct Placement {
   std::string file;
   Span outer;  // the document's bytes in the container file
   Quoting quoting = Quoting::verbatim;
-  std::vector<Span> unknown_spans;  // in the container file
+  std::vector<Span> unknown_spans;   // in the container file
+  std::vector<Span> computed_spans;  // in the container file: edits there are suggestions
   const std::vector<std::pair<std::string, std::string>>* stand_ins = nullptr;
   // Statements holding an unknown value (container spans), and whether one is an Allow or a
   // Deny: a conclusion that needs every Allow (a missing permission) or every Deny (a missing

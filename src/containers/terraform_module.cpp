@@ -17,8 +17,10 @@ namespace {
 constexpr std::size_t kMaxReferencedFileBytes = 4U * 1024U * 1024U;
 
 std::string join_path(const std::string& dir, const std::string& path) {
-  if (path.empty() || path.front() == '/' || dir.empty() || dir == ".") return path;
-  return (std::filesystem::path(dir) / path).lexically_normal().string();
+  if (path.empty() || path.front() == '/') return path;
+  const std::filesystem::path joined =
+      dir.empty() || dir == "." ? std::filesystem::path(path) : std::filesystem::path(dir) / path;
+  return joined.lexically_normal().string();
 }
 
 bool has_argument(const hcl::Block& block, std::string_view name) {

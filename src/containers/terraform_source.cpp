@@ -31,6 +31,26 @@ Quoting quoting_for(const hcl::Expr& e, const SourceFile& file) {
   return Quoting::not_json;
 }
 
+// The `${...}` and `%{...}` of a template written in `range` of `file` (`$${` is a literal).
+std::vector<Span> interpolations(const SourceFile& file, Span range) {
+  std::vector<Span> out;
+  const std::string_view text = file.text();
+  const std::size_t end = std::min(range.end, text.size());
+  for (std::size_t i = range.begin; i + 1 < end; ++i) {
+    if ((text[i] != '$' && text[i] != '%') || text[i + 1] != '{') continue;
+    if (i > 0 && text[i - 1] == text[i]) continue;  // $${ or %%{
+    std::size_t depth = 0;
+    std::size_t j = i + 1;
+    for (; j < end; ++j) {
+      if (text[j] == '{') ++depth;
+      if (text[j] == '}' && --depth == 0) break;
+    }
+    out.push_back({i, std::min(j + 1, end)});
+    i = j;
+  }
+  return out;
+}
+
 json::Value json_string_at(std::string text, Span span) {
   json::Value v(json::Kind::string, span);
   v.text = std::move(text);
@@ -182,6 +202,7 @@ void Module::add_policy_value(const std::string& label, std::optional<documents:
       why.push_back(v.why);
     }
     doc.quoting = home == &file ? quoting_for(written, file) : Quoting::verbatim;
+    doc.computed_spans = interpolations(*home, {map.to_outer(0), map.to_outer(v.text.size())});
     doc.decoded = std::make_unique<SourceFile>(home->path(), v.text,
                                                Embedding{home, std::move(map), doc.quoting});
     doc.source = doc.decoded.get();

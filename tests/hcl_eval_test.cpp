@@ -222,6 +222,16 @@ TEST_CASE("HCL evaluation: strings map back to the file, jsonencode keeps the en
   CHECK(v.text == "a\nb");
   CHECK(v.map.to_outer(1) == 2);
   CHECK(v.map.to_outer(2) == 4);
+  // A heredoc keeps backslashes as written: the bytes after one still map one to one.
+  const std::string heredoc = "<<EOT\n{\"a\": \"x \\\" y\", \"b\": 1}\nEOT\n";
+  eval(scope, heredoc, &v);
+  REQUIRE(v.text == "{\"a\": \"x \\\" y\", \"b\": 1}\n");
+  const std::size_t b = v.text.find("\"b\"");
+  CHECK(v.map.to_outer(b) == heredoc.find("\"b\""));
+  // An unknown value inside a JSON string stands as the interpolation written, outside as null.
+  eval(scope, R"("{\"r\": \"arn:${var.missing}\", \"n\": ${var.missing}}")", &v);
+  CHECK(v.text == R"({"r": "arn:${var.missing}", "n": null})");
+  CHECK(v.unknown_ranges.size() == 2);
   eval(scope, R"(jsonencode({a = "b"}))", &v);
   REQUIRE(v.encodes != nullptr);
   CHECK(v.encodes->kind == gdl::hcl::ValueKind::object);

@@ -267,3 +267,19 @@ TEST_CASE("real-world Terraform read as written: the rendered verdict, the polic
   }
   CHECK(modules_read >= 12);
 }
+
+TEST_CASE("CDK source named on the command line is not read as a policy; it gets a note") {
+  const TempDir dir("cdk-source");
+  const fs::path stack = dir.path / "stack.ts";
+  std::ofstream(stack) << "import * as iam from \"aws-cdk-lib/aws-iam\";\n"
+                          "key.addToResourcePolicy(new iam.PolicyStatement({\n"
+                          "  effect: iam.Effect.ALLOW, actions: [\"kms:GenerateDataKey\"],\n"
+                          "  principals: [new iam.ServicePrincipal(\"guardduty.amazonaws.com\")],\n"
+                          "}));\n";
+  CHECK(run({stack.string()}).empty());
+  std::vector<std::string> args = {"gd-export-lint", "check", "-v", stack.string()};
+  std::ostringstream out, err;
+  std::istringstream in;
+  CHECK(gdl::cli::run_cli(args, in, out, err) == 0);
+  CHECK(out.str().find("cdk synth") != std::string::npos);
+}

@@ -167,10 +167,14 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
       if (context) return;
       ++o.skipped;
       if (std::find(item.named.begin(), item.named.end(), path) != item.named.end()) {
-        o.notes.push_back(fmt::format(
-            "{}: holds no policy and none of the resources read (no Statement or Effect): "
-            "skipped",
-            source->path()));
+        o.notes.push_back(
+            containers::is_program_source(path)
+                ? fmt::format("{}: CDK (or other program) source is not read: run `cdk synth` "
+                              "and check the templates in cdk.out/ (*.template.json)",
+                              source->path())
+                : fmt::format("{}: holds no policy and none of the resources read (no Statement "
+                              "or Effect): skipped",
+                              source->path()));
       }
       return;
     }

@@ -242,7 +242,17 @@ bool stands_alone(std::string_view path, std::string_view text) {
           text.find("\"resource_changes\"") != std::string_view::npos);
 }
 
+bool is_program_source(std::string_view path) {
+  for (const std::string_view ext :
+       {".ts", ".tsx", ".js", ".mjs", ".py", ".java", ".cs", ".go", ".kt", ".rb"}) {
+    if (ends_with_icase(path, ext)) return true;
+  }
+  return false;
+}
+
 bool looks_like_input(std::string_view path, std::string_view text) {
+  // Program source (a CDK stack) writes policies as code, not as JSON: never read as a policy.
+  if (is_program_source(path)) return false;
   if (text.find("\"Statement\"") != std::string_view::npos) return true;
   // A policy whose quotes a word processor curled, or a fragment pasted from a guide, is still
   // a policy with a syntax error: it is checked, not skipped.

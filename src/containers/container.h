@@ -114,6 +114,9 @@ Extraction extract_module(const std::vector<const SourceFile*>& files, const Hin
 // A JSON object shaped like a CloudFormation template.
 bool is_cloudformation(const json::Value& root);
 
+// Program source (.ts, .py, .js, .java, .cs, .go, ...): a CDK stack, never a policy itself.
+bool is_program_source(std::string_view path);
+
 // Whether a scanned file is worth checking: a policy, or a container that may hold one.
 bool looks_like_input(std::string_view path, std::string_view text);
 

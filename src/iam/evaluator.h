@@ -38,6 +38,16 @@ struct Evaluation {
   // Indices into `statements` of the statements that decided (the Denies or the Allows that
   // applied).
   std::vector<std::size_t> deciding;
+
+  // The trace of the statement at `index` of the Statement array (policy::Statement::index);
+  // nullptr for an entry that is not a statement. (Traces are in model order, which skips such
+  // entries, so a trace is never looked up by position.)
+  [[nodiscard]] const StatementTrace* trace_of(std::size_t index) const {
+    for (const StatementTrace& t : statements) {
+      if (t.index == index) return &t;
+    }
+    return nullptr;
+  }
 };
 
 class Evaluator {

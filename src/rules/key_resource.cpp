@@ -39,7 +39,8 @@ class KeyResourceRule final : public SetupRule {
       for (const policy::Statement& s : doc->policy.statements) {
         if (!exportcfg::names_guardduty(s) || s.resource_negated || !s.resource.present) continue;
         // The statement fails on its Resource: GD201's finding, not a second one.
-        if (e.statements[s.index].element == "Resource") continue;
+        if (const iam::StatementTrace* t = e.trace_of(s.index); t && t->element == "Resource")
+          continue;
         std::vector<std::string> dead;
         for (const policy::Text& r : s.resource.items) {
           if (auto why = never_the_key(r.value); !why.empty())

@@ -78,7 +78,8 @@ class SourceConditionMismatchRule final : public SetupRule {
         // Strangers only count where the configured export itself gets in through this
         // statement: a statement that lets only others in makes GuardDuty's request fail, which
         // GD201/GD301/GD302 report.
-        const bool own_applies = own_applies_known && own_eval.statements[s.index].applies;
+        const bool own_applies = own_applies_known && own_eval.trace_of(s.index) != nullptr &&
+                                 own_eval.trace_of(s.index)->applies;
         if (own_applies && f.first_other != nullptr) {
           Diagnostic d = make_diagnostic(
               id(), make_location(*doc->source, f.first_other->span),

@@ -71,107 +71,19 @@ std::string text_at(const gdl::containers::EmbeddedDocument& doc, gdl::Span span
   return std::string(file->text().substr(span.begin, span.size()));
 }
 
-// A correct export written in HCL: the guide's statements as aws_iam_policy_document, the
-// module's own bucket, key and detector.
-const char* const kCorrectModule = R"(
-data "aws_caller_identity" "current" {}
-data "aws_region" "current" {}
-
-resource "aws_guardduty_detector" "main" { enable = true }
-
-resource "aws_s3_bucket" "findings" { bucket = "${local.name}-${data.aws_caller_identity.current.account_id}" }
-
-resource "aws_kms_key" "findings" { policy = data.aws_iam_policy_document.key.json }
-
-resource "aws_s3_bucket_policy" "findings" {
-  bucket = aws_s3_bucket.findings.id
-  policy = data.aws_iam_policy_document.bucket.json
+// A correct export written in HCL (examples/terraform): the guide's statements as
+// aws_iam_policy_document, the module's own bucket, key and detector, and a local that picks
+// the global or the regional GuardDuty principal (var.regional).
+std::map<std::string, std::string> example_module() {
+  const fs::path dir = gdl::test::source_dir() / "examples" / "terraform";
+  return {{"main.tf", gdl::test::read_file(dir / "main.tf")},
+          {"locals.tf", gdl::test::read_file(dir / "locals.tf")}};
 }
-
-resource "aws_guardduty_publishing_destination" "s3" {
-  detector_id     = aws_guardduty_detector.main.id
-  destination_arn = aws_s3_bucket.findings.arn
-  kms_key_arn     = aws_kms_key.findings.arn
-}
-
-data "aws_iam_policy_document" "key" {
-  statement {
-    sid       = "Admin"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-  statement {
-    sid       = "AllowGuardDutyKey"
-    actions   = ["kms:GenerateDataKey"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = [local.guardduty]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_guardduty_detector.main.arn]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "bucket" {
-  statement {
-    sid       = "AllowGetBucketLocation"
-    actions   = ["s3:GetBucketLocation"]
-    resources = [aws_s3_bucket.findings.arn]
-    principals {
-      type        = "Service"
-      identifiers = [local.guardduty]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-  }
-  statement {
-    sid       = "AllowPutObject"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.findings.arn}/*"]
-    principals {
-      type        = "Service"
-      identifiers = [local.guardduty]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-  }
-}
-)";
-
-const char* const kLocals = R"(
-locals {
-  name      = "findings"
-  guardduty = var.regional ? "guardduty.${data.aws_region.current.name}.amazonaws.com" : "guardduty.amazonaws.com"
-}
-variable "regional" {
-  type    = bool
-  default = false
-}
-)";
 
 }  // namespace
 
 TEST_CASE("Terraform: a module's policies are read and simulated across its files") {
-  const Module m({{"main.tf", kCorrectModule}, {"locals.tf", kLocals}});
+  const Module m(example_module());
   const gdl::LintResult result = m.lint();
   CHECK(result.export_setup);
   CHECK(result.documents.size() == 2);  // key and bucket policy, both simulated
@@ -185,7 +97,7 @@ TEST_CASE("Terraform: a module's policies are read and simulated across its file
 TEST_CASE("Terraform: an opt-in Region the module's principal does not serve is an error") {
   // The same module exported from an opt-in Region: the global principal is not the one
   // GuardDuty calls as there.
-  const Module m({{"main.tf", kCorrectModule}, {"locals.tf", kLocals}});
+  const Module m(example_module());
   gdl::exportcfg::ExportSettings settings;
   settings.regions = {"af-south-1"};
   const std::string broken = errors(m.lint(settings));

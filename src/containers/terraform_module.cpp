@@ -76,6 +76,12 @@ void Session::note(const SourceFile& file, Span span, const std::string& text) {
   out.notes.push_back(fmt::format("{}:{}:{}: {}", file.path(), p.line, p.column, text));
 }
 
+ParsedFile Session::parse(const SourceFile& file) {
+  hcl::ParseResult parsed = hcl::parse(file);
+  for (Diagnostic& d : parsed.diagnostics) out.diagnostics.push_back(std::move(d));
+  return {&file, std::move(parsed.body)};
+}
+
 Module::Module(Session& session, std::vector<ParsedFile> files, std::string dir,
                std::string address, Module* caller, const hcl::Block* call,
                const SourceFile* call_file, int depth)
@@ -193,11 +199,7 @@ void Module::load_children() {
     }
     std::vector<ParsedFile> files;
     for (const std::string& path : paths) {
-      const SourceFile* file = session_.load(path);
-      if (file == nullptr) continue;
-      hcl::ParseResult parsed = hcl::parse(*file);
-      for (Diagnostic& d : parsed.diagnostics) session_.out.diagnostics.push_back(std::move(d));
-      files.push_back({file, std::move(parsed.body)});
+      if (const SourceFile* file = session_.load(path)) files.push_back(session_.parse(*file));
     }
     child = std::make_unique<Module>(session_, std::move(files), dir,
                                      fmt::format("{}module.{}.", address_, label(*call.block, 0)),
@@ -325,20 +327,15 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
 }
 
 hcl::Value Module::variable(const std::string& name, const SourceFile& file, Span span) {
-  const std::string key = "var." + name;
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   const auto declared = variables_.find(name);
   if (declared == variables_.end()) {
     // Given on the command line for a module read in part (its variables.tf not passed).
     if (auto given = inputs_.find(name); given != inputs_.end()) return given->second;
     return unknown(fmt::format("var.{} is not declared", name), file, span);
   }
-  if (!evaluating_.insert(key).second)
-    return unknown(fmt::format("var.{} refers to itself", name), file, span);
-  hcl::Value v = root_input(name, declared->second);
-  evaluating_.erase(key);
-  cache_.insert_or_assign(key, v);
-  return v;
+  return once(
+      "var." + name, true, [&] { return root_input(name, declared->second); },
+      [&] { return unknown(fmt::format("var.{} refers to itself", name), file, span); });
 }
 
 hcl::Value Module::root_input(const std::string& name, const Named& declaration) {
@@ -355,17 +352,12 @@ hcl::Value Module::root_input(const std::string& name, const Named& declaration)
 }
 
 hcl::Value Module::local(const std::string& name, const SourceFile& file, Span span) {
-  const std::string key = "local." + name;
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   const auto defined = locals_.find(name);
   if (defined == locals_.end())
     return unknown(fmt::format("local.{} is not defined", name), file, span);
-  if (!evaluating_.insert(key).second)
-    return unknown(fmt::format("local.{} refers to itself", name), file, span);
-  hcl::Value v = evaluate(*defined->second.expr, *defined->second.file);
-  evaluating_.erase(key);
-  cache_.insert_or_assign(key, v);
-  return v;
+  return once(
+      "local." + name, true, [&] { return evaluate(*defined->second.expr, *defined->second.file); },
+      [&] { return unknown(fmt::format("local.{} refers to itself", name), file, span); });
 }
 
 std::string Module::account() {
@@ -383,11 +375,12 @@ std::string Module::region() {
 std::string Module::bucket_name(const std::string& key, const Named& r) {
   const std::string cache_key = "bucket." + key;
   if (auto it = cache_.find(cache_key); it != cache_.end()) return it->second.text;
-  std::string name;
-  if (evaluating_.insert(cache_key).second) {
-    name = known_string(r, "bucket");
-    evaluating_.erase(cache_key);
-  }
+  // A name that refers back to its bucket is a cycle: no name.
+  std::string name = once(
+                         "bucket-argument." + key, false,
+                         [&] { return hcl::string_value(known_string(r, "bucket"), nullptr, {}); },
+                         [] { return hcl::Value{}; })
+                         .text;
   if (name.empty()) {
     // A generated name (bucket_prefix, none) or one known only when Terraform runs: a stand-in
     // for the resource's name, consistent wherever the module refers to it.
@@ -431,11 +424,9 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
   }
   // An argument written in the block is its own value.
   if (const hcl::Attribute* a = r.block->body.attribute(attr)) {
-    if (!evaluating_.insert(symbol + "." + attr).second)
-      return unknown(fmt::format("{}.{} refers to itself", key, attr), file, span);
-    hcl::Value v = evaluate(*a->value, *r.file);
-    evaluating_.erase(symbol + "." + attr);
-    return v;
+    return once(
+        symbol + "." + attr, false, [&] { return evaluate(*a->value, *r.file); },
+        [&] { return unknown(fmt::format("{}.{} refers to itself", key, attr), file, span); });
   }
   return unknown(fmt::format("{}.{} is known only after apply", key, attr), file, span);
 }
@@ -471,22 +462,19 @@ hcl::Value Module::data(const std::string& type, const std::string& name, const 
 }
 
 hcl::Value Module::policy_document(const Named& d, const SourceFile& file, Span span) {
-  const std::string key = "policy." + std::to_string(d.block->span.begin) + d.file->path();
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  if (!evaluating_.insert(key).second)
-    return unknown("a policy document that includes itself", file, span);
-  hcl::Value object = PolicyDocumentBuilder(*d.block, *d.file, *this).build();
-  evaluating_.erase(key);
-  hcl::Value v;
-  if (object.wholly_known()) {
-    v = hcl::string_value(hcl::to_json(object), d.file, d.block->span);
-  } else {
-    v = hcl::unknown_value("a policy document holding values known only when Terraform runs",
-                           d.file, d.block->span);
-  }
-  v.encodes = std::make_shared<const hcl::Value>(std::move(object));
-  cache_.insert_or_assign(key, v);
-  return v;
+  return once(
+      "policy." + std::to_string(d.block->span.begin) + d.file->path(), true,
+      [&] {
+        hcl::Value object = PolicyDocumentBuilder(*d.block, *d.file, *this).build();
+        hcl::Value v = object.wholly_known()
+                           ? hcl::string_value(hcl::to_json(object), d.file, d.block->span)
+                           : hcl::unknown_value(
+                                 "a policy document holding values known only when Terraform runs",
+                                 d.file, d.block->span);
+        v.encodes = std::make_shared<const hcl::Value>(std::move(object));
+        return v;
+      },
+      [&] { return unknown("a policy document that includes itself", file, span); });
 }
 
 }  // namespace gdl::containers::tf

@@ -56,6 +56,8 @@ struct Session {
   // Keeps a file made while reading (a --var value) alive for the findings pointing into it.
   const SourceFile* keep(std::unique_ptr<SourceFile> file);
   void note(const SourceFile& file, Span span, const std::string& text);
+  // A module file parsed, its syntax errors reported.
+  ParsedFile parse(const SourceFile& file);
 };
 
 class Module final : public hcl::Scope {
@@ -99,6 +101,19 @@ class Module final : public hcl::Scope {
   void add_default_key_policy(const std::string& label, const std::string& id, const Named& r);
 
   hcl::Value evaluate(const hcl::Expr& e, const SourceFile& file);
+  // `compute()` for `key`, remembered when `remember`; a reference back to `key` while it is
+  // computed is a cycle, whose value is `cycle()`.
+  template <typename Compute, typename Cycle>
+  hcl::Value once(const std::string& key, bool remember, Compute&& compute, Cycle&& cycle) {
+    if (remember) {
+      if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    }
+    if (!evaluating_.insert(key).second) return cycle();
+    hcl::Value v = compute();
+    evaluating_.erase(key);
+    if (remember) cache_.insert_or_assign(key, v);
+    return v;
+  }
   // How many instances `count` makes (1 without count); nullopt with for_each or an unknown
   // count.
   std::optional<std::size_t> count_of(const Named& block);

@@ -34,6 +34,21 @@ void add_statement(std::vector<hcl::Value>& statements, hcl::Value statement, bo
   statements.push_back(std::move(statement));
 }
 
+// Adds `values` under `key` of `object` (a principal type's identifiers, a condition key's
+// values): a key given again adds its list to the one there; what cannot be joined is `clash`.
+void add_values(hcl::Value& object, const std::string& key, Span key_span, hcl::Value values,
+                hcl::Value clash) {
+  auto same = std::find_if(object.members.begin(), object.members.end(),
+                           [&](const hcl::ValueMember& m) { return m.key == key; });
+  if (same == object.members.end()) {
+    object.members.emplace_back(key, std::move(values), key_span);
+  } else if (same->value.kind == hcl::ValueKind::tuple && values.kind == hcl::ValueKind::tuple) {
+    same->value.items.insert(same->value.items.end(), values.items.begin(), values.items.end());
+  } else {
+    same->value = std::move(clash);
+  }
+}
+
 }  // namespace
 
 Span unknown_range_span(const hcl::Value& v, std::size_t begin, std::size_t end) {
@@ -147,15 +162,8 @@ hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block) {
         principal = hcl::string_value("*", &file_, type.span);
         break;
       }
-      auto same = std::find_if(principal->members.begin(), principal->members.end(),
-                               [&](const hcl::ValueMember& m) { return m.key == type.text; });
-      if (same == principal->members.end()) {
-        principal->members.emplace_back(type.text, std::move(ids), type.span);
-      } else if (same->value.kind == hcl::ValueKind::tuple && ids.kind == hcl::ValueKind::tuple) {
-        same->value.items.insert(same->value.items.end(), ids.items.begin(), ids.items.end());
-      } else {
-        same->value = hcl::unknown_value("principals of one type given twice", &file_, b.span);
-      }
+      add_values(*principal, type.text, type.span, std::move(ids),
+                 hcl::unknown_value("principals of one type given twice", &file_, b.span));
     }
     if (principal) s.members.emplace_back(element, std::move(*principal), key_span);
   }
@@ -190,15 +198,8 @@ hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block) {
       conditions->members.emplace_back(test.text, object_value(file_, b.span), test.span);
       op = conditions->members.end() - 1;
     }
-    auto key = std::find_if(op->value.members.begin(), op->value.members.end(),
-                            [&](const hcl::ValueMember& m) { return m.key == variable.text; });
-    if (key == op->value.members.end()) {
-      op->value.members.emplace_back(variable.text, std::move(values), variable.span);
-    } else if (key->value.kind == hcl::ValueKind::tuple && values.kind == hcl::ValueKind::tuple) {
-      key->value.items.insert(key->value.items.end(), values.items.begin(), values.items.end());
-    } else {
-      key->value = hcl::unknown_value("a condition key given twice", &file_, b.span);
-    }
+    add_values(op->value, variable.text, variable.span, std::move(values),
+               hcl::unknown_value("a condition key given twice", &file_, b.span));
   }
   if (conditions) s.members.emplace_back("Condition", std::move(*conditions), condition_key);
   return s;

@@ -357,17 +357,15 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
   session.root_dir = dir.empty() ? "." : dir;
   std::vector<tf::ParsedFile> parsed;
   for (const SourceFile* file : files) {
-    hcl::ParseResult result = hcl::parse(*file);
-    for (Diagnostic& d : result.diagnostics) out.diagnostics.push_back(std::move(d));
-    parsed.push_back({file, std::move(result.body)});
+    parsed.push_back(session.parse(*file));
     session.loaded.emplace(file->path(), file);
   }
   tf::Module root(session, std::move(parsed), session.root_dir, "", nullptr, nullptr, nullptr, 0);
   // The account the module's aws_caller_identity stands for: the exporting one when the module
   // creates the detector or its destination, else the bucket's account when given (a
   // log-archive module), else a stand-in shown as the symbol.
-  const std::optional<std::string> deployed_in =
-      root.exports() ? hints.account : hints.bucket_account;
+  const bool exports = root.exports();
+  const std::optional<std::string> deployed_in = exports ? hints.account : hints.bucket_account;
   session.account = deployed_in.value_or(std::string(kAccountStandIn));
   session.account_stands_in = !deployed_in;
   session.region = hints.region.value_or(region);
@@ -378,8 +376,8 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
     if (session.account_stands_in && value == session.account) {
       out.notes.push_back(fmt::format(
           "{}: {} is checked as {} ({})", files.front()->path(), symbol, value,
-          root.exports() ? "give --account to use yours"
-                         : "the module's account: give --bucket-account when it holds the bucket"));
+          exports ? "give --account to use yours"
+                  : "the module's account: give --bucket-account when it holds the bucket"));
     } else if (session.region_stands_in && value == session.region) {
       out.notes.push_back(fmt::format("{}: {} is checked as {} (give --region to use yours)",
                                       files.front()->path(), symbol, value));

@@ -359,7 +359,7 @@ resource "aws_s3_bucket_policy" "q" {
 EOT
 }
 )";
-  const Module m({{"main.tf", tf}});
+  const Module m(std::map<std::string, std::string>{{"main.tf", tf}});
   const gdl::containers::Extraction ex = m.extract();
   REQUIRE(ex.documents.size() == 2);
   const auto& doc = ex.documents[0];
@@ -441,4 +441,34 @@ resource "aws_kms_key" "no_policy" {}
     // The cycle between locals is an unknown value, not a hang.
     CHECK(ex.documents[0].unknown_spans.size() == 1);
   }
+}
+
+TEST_CASE("Terraform: a publishing destination without a required argument is an error") {
+  // The provider requires detector_id, destination_arn and kms_key_arn: without one Terraform
+  // rejects the resource. Each missing one is named at the resource; the rest is checked.
+  for (const std::string_view missing : {"detector_id", "destination_arn", "kms_key_arn"}) {
+    std::string tf = "resource \"aws_guardduty_publishing_destination\" \"pd\" {\n";
+    if (missing != "detector_id")
+      tf += "  detector_id     = \"a1b2c3d4e5f60718293a4b5c6d7e8f90\"\n";
+    if (missing != "destination_arn") tf += "  destination_arn = \"arn:aws:s3:::findings\"\n";
+    if (missing != "kms_key_arn")
+      tf += "  kms_key_arn     = \"arn:aws:kms:us-east-1:141421356237:key/k\"\n";
+    tf += "}\n";
+    const Module m(std::map<std::string, std::string>{{"main.tf", tf}});
+    const gdl::LintResult result = m.lint();
+    CAPTURE(missing);
+    REQUIRE(errors(result) == "GD007");
+    const auto& d = result.diagnostics.front();
+    CHECK(d.message.find(fmt::format("has no {}", missing)) != std::string::npos);
+    CHECK(d.location.start.line == 1);
+    CHECK(d.location.start.column == 49);
+  }
+  const Module complete(std::map<std::string, std::string>{
+      {"main.tf",
+       "resource \"aws_guardduty_publishing_destination\" \"pd\" {\n"
+       "  detector_id     = \"a1b2c3d4e5f60718293a4b5c6d7e8f90\"\n"
+       "  destination_arn = \"arn:aws:s3:::findings\"\n"
+       "  kms_key_arn     = \"arn:aws:kms:us-east-1:141421356237:key/k\"\n"
+       "}\n"}});
+  CHECK(errors(complete.lint()).empty());
 }

@@ -8,6 +8,7 @@
 #include "containers/stand_ins.h"
 #include "containers/terraform.h"
 #include "containers/terraform_module.h"
+#include "diag/rule_catalog.h"
 #include "hcl/functions.h"
 #include "hcl/parser.h"
 
@@ -247,6 +248,16 @@ void Module::read_destination(const Named& r) {
       for (std::string& ref : referenced_addresses(*a->value, address_))
         refs->push_back(std::move(ref));
     }
+  }
+  // The provider's schema requires these (terraform validate fails without them); the export
+  // cannot be set up, which is an error, and the rest of the module is still checked.
+  for (const std::string_view required : {"detector_id", "destination_arn", "kms_key_arn"}) {
+    if (r.block->body.attribute(required) != nullptr) continue;
+    session_.out.diagnostics.push_back(make_diagnostic(
+        "GD007", make_location(*r.file, r.block->labels[1].span),
+        fmt::format("{} has no {}: the argument is required, so Terraform rejects the resource "
+                    "and no findings are exported",
+                    label, required)));
   }
   const auto destination = argument("destination_arn");
   const auto key = argument("kms_key_arn");

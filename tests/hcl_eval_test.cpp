@@ -232,6 +232,15 @@ TEST_CASE("HCL evaluation: strings map back to the file, jsonencode keeps the en
   eval(scope, R"("{\"r\": \"arn:${var.missing}\", \"n\": ${var.missing}}")", &v);
   CHECK(v.text == R"({"r": "arn:${var.missing}", "n": null})");
   CHECK(v.unknown_ranges.size() == 2);
+  // In text that is not JSON (a bucket name) it stands as written too, never as "null" that
+  // would read as a name; a template over it keeps the range and the reason.
+  eval(scope, R"("gd-findings-${var.missing}")", &v);
+  CHECK(v.text == "gd-findings-${var.missing}");
+  scope.vars["name"] = R"("gd-${var.missing}")";
+  eval(scope, R"("arn:aws:s3:::${local.name}/*")", &v);
+  CHECK(v.text == "arn:aws:s3:::gd-${var.missing}/*");
+  REQUIRE(v.unknown_ranges.size() == 1);
+  CHECK(v.why == "var.missing has no value");
   eval(scope, R"(jsonencode({a = "b"}))", &v);
   REQUIRE(v.encodes != nullptr);
   CHECK(v.encodes->kind == gdl::hcl::ValueKind::object);

@@ -23,6 +23,7 @@ void append_text(Value& out, const Value& v, const SourceFile* file, Span at) {
   }
   for (const auto& [b, e] : v.unknown_ranges)
     out.unknown_ranges.emplace_back(offset + b, offset + e);
+  if (out.why.empty() && !v.unknown_ranges.empty()) out.why = v.why;
   out.text += v.text;
 }
 
@@ -66,6 +67,14 @@ void map_literal(std::string_view raw, std::size_t raw_begin, std::string_view d
     }
   }
   if (j < decoded.size()) map.add(inner + j, raw_begin + std::min(i, raw.size()), false);
+}
+
+// Whether a template's text so far is JSON (a policy written in a heredoc): its first
+// character opens an object or array. Any other text ("gd-findings-${var.x}") is a plain
+// string, in which an unknown value stays as written.
+bool is_json_text(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
 }
 
 // Whether the end of `text` is inside a JSON string; `scanned` and `in_string` carry the scan
@@ -317,9 +326,10 @@ Value Evaluator::eval_template(const Expr& e) {
       // JSON text the placeholder is `null` between values and, inside a string, the
       // interpolation as written: a message quoting the string then shows `${var.x}`, never a
       // value that looks real.
-      const std::string placeholder = inside_json_string(out.text, scanned, in_string)
-                                          ? interpolation_text(*part)
-                                          : std::string("null");
+      const std::string placeholder =
+          !is_json_text(out.text) || inside_json_string(out.text, scanned, in_string)
+              ? interpolation_text(*part)
+              : std::string("null");
       out.map.add(out.text.size(), part->span.begin, false);
       out.unknown_ranges.emplace_back(out.text.size(), out.text.size() + placeholder.size());
       out.text += placeholder;

@@ -7,8 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "analysis/pipeline.h"
+#include "analysis/setup_plan.h"
+#include "cli/cli.h"
 #include "containers/container.h"
 #include "export/settings.h"
 #include "test_support.h"
@@ -471,4 +474,82 @@ TEST_CASE("Terraform: a publishing destination without a required argument is an
        "  kms_key_arn     = \"arn:aws:kms:us-east-1:141421356237:key/k\"\n"
        "}\n"}});
   CHECK(errors(complete.lint()).empty());
+}
+
+TEST_CASE("Terraform scan: a module called with a local source is read through its call") {
+  // The root only calls ./m, passing the bucket's name; ./m writes the policy. Scanned, the
+  // root is read (it writes no policy itself) and ./m with the call's value, once: not a
+  // second time on its own with the name unknown.
+  const std::string policy_module = R"(variable "name" { type = string }
+resource "aws_s3_bucket_policy" "main" {
+  bucket = var.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Principal = { Service = "guardduty.amazonaws.com" },
+        Action = "s3:PutObject", Resource = "arn:aws:s3:::${var.name}/*" },
+    ]
+  })
+}
+)";
+  const Module m(std::map<std::string, std::string>{
+      {"main.tf", "module \"b\" {\n  source = \"./m\"\n  name   = \"acme-gd\"\n}\n"},
+      {"m/main.tf", policy_module}});
+  std::vector<std::string> args = {"gd-export-lint", "check", "--format", "json", m.dir.string()};
+  std::ostringstream out, err;
+  std::istringstream in;
+  CHECK(gdl::cli::run_cli(args, in, out, err) == 1);
+  const std::string json = out.str();
+  // GuardDuty cannot read the bucket's location: one error, about the bucket the call names.
+  CHECK(json.find("GD301") != std::string::npos);
+  CHECK(json.find("acme-gd") != std::string::npos);
+  CHECK(json.find("${var.name}") == std::string::npos);
+  CHECK(json.find("\"files\": 2") != std::string::npos);
+  std::size_t errors_seen = 0;
+  for (std::size_t at = json.find("\"GD301\""); at != std::string::npos;
+       at = json.find("\"GD301\"", at + 1))
+    ++errors_seen;
+  CHECK(errors_seen == 1);
+}
+
+TEST_CASE("Scan plan: modules called by another scanned module are folded into the caller") {
+  using gdl::analysis::WorkItem;
+  auto item = [](std::string dir, std::vector<std::string> paths,
+                 std::vector<std::string> named = {}) {
+    WorkItem w;
+    w.label = std::move(dir);
+    w.paths = std::move(paths);
+    w.directory = true;
+    w.named = std::move(named);
+    return w;
+  };
+  const std::map<std::string, std::vector<std::string>> calls = {
+      {"root/main.tf", {"root/modules/s3", "root/modules/kms"}},
+      {"root/modules/s3/main.tf", {"shared"}},
+      {"loop-a/main.tf", {"loop-b"}},
+      {"loop-b/main.tf", {"loop-a"}},
+  };
+  auto calls_of = [&](const std::string& path) {
+    const auto it = calls.find(path);
+    return it != calls.end() ? it->second : std::vector<std::string>{};
+  };
+  std::vector<WorkItem> items = {
+      item("root", {"root/main.tf"}),
+      item("root/modules/s3", {"root/modules/s3/main.tf", "root/modules/s3/extra.json"}),
+      item("root/modules/kms", {"root/modules/kms/main.tf"}, {"root/modules/kms/main.tf"}),
+      item("shared", {"shared/main.tf"}),
+      item("loop-a", {"loop-a/main.tf"}),
+      item("loop-b", {"loop-b/main.tf"}),
+      item("alone", {"alone/main.tf"}),
+  };
+  gdl::analysis::fold_called_modules(items, calls_of);
+  std::vector<std::string> left;
+  for (const WorkItem& w : items) {
+    for (const std::string& p : w.paths) left.push_back(p);
+  }
+  // The called modules' .tf files go (reached through root, also two calls deep); a policy
+  // file beside them stays; a named file stays; a cycle nobody else calls stays.
+  CHECK(left == std::vector<std::string>{"root/main.tf", "root/modules/s3/extra.json",
+                                         "root/modules/kms/main.tf", "loop-a/main.tf",
+                                         "loop-b/main.tf", "alone/main.tf"});
 }

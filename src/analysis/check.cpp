@@ -233,6 +233,13 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     for (const SourceFile* source : setup) {
       if (shown.contains(source->path())) ++o.checked;
     }
+    // A local module's files, read through the call, are checked as part of this one.
+    std::set<std::string> read_too;
+    for (const std::string& path : result.read_paths) {
+      if (!path.ends_with(".tf") || reported.contains(path)) continue;
+      shown.insert(path);
+      if (read_too.insert(path).second) ++o.checked;
+    }
     for (Diagnostic& d : result.diagnostics) {
       if (shown.contains(d.location.file)) o.diagnostics.push_back(std::move(d));
     }
@@ -357,7 +364,13 @@ void check(const CheckRequest& request, Report& report) {
     plan.scan_filter = [&scan_options](const std::string& path) {
       return scan_accepts(scan_options, path);
     };
-    const std::vector<WorkItem> items = plan_setups(plan);
+    std::vector<WorkItem> items = plan_setups(plan);
+    fold_called_modules(items, [&](const std::string& path) {
+      LoadResult loaded = load_source(path, request.max_bytes);
+      const auto* source = std::get_if<std::unique_ptr<SourceFile>>(&loaded);
+      return source != nullptr ? containers::local_module_directories(**source)
+                               : std::vector<std::string>{};
+    });
     check_items(items, request.settings, request.project, *request.options, request.jobs,
                 request.progress, request.keep_sources, request.max_bytes, report);
   }

@@ -284,6 +284,7 @@ class SetupRun {
     containers::Extraction& extraction = extractions_[i];
     append(reader_findings_, std::move(extraction.diagnostics));
     append_notes(result_.notes, extraction.notes);
+    for (const auto& file : extraction.files) result_.read_paths.push_back(file->path());
     result_.stand_ins.insert(result_.stand_ins.end(), extraction.stand_ins.begin(),
                              extraction.stand_ins.end());
     if (extraction.has_settings) {

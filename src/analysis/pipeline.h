@@ -44,8 +44,11 @@ struct LintResult {
   exportcfg::ExportSettings settings;       // as given, completed by inference
   std::vector<DocumentSummary> documents;   // the export's documents (simulated)
   std::vector<std::string> document_paths;  // the files they are in
-  bool export_setup = false;                // checked as a GuardDuty export (not grammar only)
-  std::vector<std::string> notes;           // how containers were read, for --verbose
+  // Files read on the way (a module's templates and the local modules it calls): part of the
+  // setup, so findings in them are the setup's.
+  std::vector<std::string> read_paths;
+  bool export_setup = false;       // checked as a GuardDuty export (not grammar only)
+  std::vector<std::string> notes;  // how containers were read, for --verbose
   // Stand-in values checked for template symbols, and the symbols ("${AWS::AccountId}").
   std::vector<std::pair<std::string, std::string>> stand_ins;
 };

@@ -104,4 +104,46 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
   return items;
 }
 
+void fold_called_modules(
+    std::vector<WorkItem>& items,
+    const std::function<std::vector<std::string>(const std::string&)>& calls_of) {
+  std::map<std::string, std::set<std::string>> calls;  // directory identity -> called ones
+  std::set<std::string> called;
+  for (const WorkItem& item : items) {
+    if (!item.directory) continue;
+    const std::string id = identity(item.label);
+    for (const std::string& path : item.paths) {
+      if (!path.ends_with(".tf")) continue;
+      for (const std::string& dir : calls_of(path)) {
+        const std::string target = identity(dir);
+        if (target == id) continue;
+        calls[id].insert(target);
+        called.insert(target);
+      }
+    }
+  }
+  if (called.empty()) return;
+  // What the roots (scanned modules nobody calls) reach is read through them.
+  std::set<std::string> reached;
+  std::vector<std::string> todo;
+  for (const auto& [caller, targets] : calls) {
+    if (!called.contains(caller)) todo.push_back(caller);
+  }
+  while (!todo.empty()) {
+    const std::string at = todo.back();
+    todo.pop_back();
+    const auto it = calls.find(at);
+    if (it == calls.end()) continue;
+    for (const std::string& target : it->second) {
+      if (reached.insert(target).second) todo.push_back(target);
+    }
+  }
+  // Only the module's .tf files: a policy file beside them is still checked there.
+  for (WorkItem& item : items) {
+    if (item.directory && item.named.empty() && reached.contains(identity(item.label)))
+      std::erase_if(item.paths, [](const std::string& path) { return path.ends_with(".tf"); });
+  }
+  std::erase_if(items, [](const WorkItem& item) { return item.directory && item.paths.empty(); });
+}
+
 }  // namespace gdl::analysis

@@ -48,4 +48,14 @@ struct PlanInput {
 // The work, in a stable order (configured setups, then directories by path).
 std::vector<WorkItem> plan_setups(const PlanInput& input);
 
+// A Terraform module in a scanned directory that another scanned module calls with a local
+// source is read through that call, with its arguments (a bucket name, a policy): checked on
+// its own as well, it would be read with every variable unknown and its findings given twice.
+// Such directories' .tf files are dropped from their items unless a file there was named;
+// `calls_of(path)` gives the directories the file at `path` calls. Directories only reachable
+// through a cycle of calls (which Terraform rejects) are kept.
+void fold_called_modules(
+    std::vector<WorkItem>& items,
+    const std::function<std::vector<std::string>(const std::string&)>& calls_of);
+
 }  // namespace gdl::analysis

@@ -250,6 +250,25 @@ bool is_program_source(std::string_view path) {
   return false;
 }
 
+namespace {
+
+// A root module that only calls local modules (`source = "./modules/s3"`, passing a policy or
+// the bucket's name) is where those modules get their values: it is read, and them with it.
+bool calls_local_module(std::string_view text) {
+  for (std::size_t at = text.find("source"); at != std::string_view::npos;
+       at = text.find("source", at + 1)) {
+    std::size_t i = text.find_first_not_of(" \t", at + 6);
+    if (i == std::string_view::npos || text[i] != '=') continue;
+    i = text.find_first_not_of(" \t", i + 1);
+    if (i != std::string_view::npos &&
+        (text.substr(i).starts_with("\"./") || text.substr(i).starts_with("\"../")))
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool looks_like_input(std::string_view path, std::string_view text) {
   // Program source (a CDK stack) writes policies as code, not as JSON: never read as a policy.
   if (is_program_source(path)) return false;
@@ -269,7 +288,8 @@ bool looks_like_input(std::string_view path, std::string_view text) {
            text.find("aws_guardduty") != std::string_view::npos ||
            text.find("aws_iam_policy_document") != std::string_view::npos ||
            (text.find("aws_s3_bucket") != std::string_view::npos &&
-            text.find("policy") != std::string_view::npos);
+            text.find("policy") != std::string_view::npos) ||
+           calls_local_module(text);
   }
   // Templates and plans: only those that mention a resource we read.
   return text.find("AWS::S3::BucketPolicy") != std::string_view::npos ||

@@ -105,6 +105,10 @@ struct Hints {
 // and name. A bare policy is parsed here as well (once), and comes back as one document.
 Extraction extract(const SourceFile& source, const Hints& hints = {});
 
+// The directories of the local modules `file` calls (`module "x" { source = "./modules/x" }`),
+// spelled as the file's directory joined with the source; remote and registry modules are not.
+std::vector<std::string> local_module_directories(const SourceFile& file);
+
 // Terraform source (.tf, not Terraform's JSON syntax): the .tf files of one directory are one
 // module, read together by extract_module (into one extraction: its documents and findings
 // point into whichever file they are written in).

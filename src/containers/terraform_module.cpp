@@ -58,6 +58,13 @@ const SourceFile* Session::load(const std::string& full) {
   return kept;
 }
 
+std::string Session::spelled(std::string path) const {
+  if (dot_prefix && path != "." && path != ".." && !path.starts_with("./") &&
+      !path.starts_with("../") && !path.starts_with("/"))
+    path.insert(0, "./");
+  return path;
+}
+
 const SourceFile* Session::keep(std::unique_ptr<SourceFile> file) {
   std::shared_ptr<const SourceFile> shared = std::move(file);
   out.files.push_back(shared);
@@ -185,7 +192,7 @@ void Module::load_children() {
                                                           : "files are not read here"));
       continue;
     }
-    const std::string dir = join_path(dir_, where.text);
+    const std::string dir = session_.spelled(join_path(dir_, where.text));
     std::vector<std::string> paths;
     std::error_code ec;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -248,7 +255,7 @@ std::string Module::known_string(const Named& r, std::string_view name) {
 
 const SourceFile* Module::load_file(const std::string& path) {
   // Paths are relative to where Terraform runs (the root module); path.module gives this one.
-  return session_.load(join_path(session_.root_dir, path));
+  return session_.load(session_.spelled(join_path(session_.root_dir, path)));
 }
 
 std::optional<hcl::Value> Module::reference(const std::string& root,
@@ -478,3 +485,25 @@ hcl::Value Module::policy_document(const Named& d, const SourceFile& file, Span 
 }
 
 }  // namespace gdl::containers::tf
+
+namespace gdl::containers {
+
+std::vector<std::string> local_module_directories(const SourceFile& file) {
+  std::vector<std::string> out;
+  if (file.text().find("module") == std::string_view::npos) return out;
+  const hcl::ParseResult parsed = hcl::parse(file);
+  const std::string dir = std::filesystem::path(file.path()).parent_path().string();
+  tf::NoReferences none;
+  for (const hcl::Block& block : parsed.body.blocks) {
+    const hcl::Attribute* source =
+        block.type == "module" ? block.body.attribute("source") : nullptr;
+    if (source == nullptr) continue;
+    // Terraform requires a literal string here, so nothing else needs evaluating.
+    const hcl::Value where = hcl::Evaluator(none, file).evaluate(*source->value);
+    if (where.is_string() && (where.text.starts_with("./") || where.text.starts_with("../")))
+      out.push_back(tf::join_path(dir.empty() ? "." : dir, where.text));
+  }
+  return out;
+}
+
+}  // namespace gdl::containers

@@ -36,6 +36,9 @@ struct Session {
   const Hints& hints;
   Extraction& out;
   std::string root_dir;  // the root module's directory (Terraform's working directory)
+  // Whether the root's files are spelled "./main.tf" (a scan of "."): the files read through
+  // it are spelled so too, one path for a file whether read through a call or scanned.
+  bool dot_prefix = false;
   std::string account;
   std::string region;
   bool account_stands_in = false;
@@ -56,6 +59,7 @@ struct Session {
   // Keeps a file made while reading (a --var value) alive for the findings pointing into it.
   const SourceFile* keep(std::unique_ptr<SourceFile> file);
   void note(const SourceFile& file, Span span, const std::string& text);
+  std::string spelled(std::string path) const;
   // A module file parsed, its syntax errors reported.
   ParsedFile parse(const SourceFile& file);
 };

@@ -366,6 +366,7 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
   tf::Session session(hints, out);
   const std::string dir = std::filesystem::path(files.front()->path()).parent_path().string();
   session.root_dir = dir.empty() ? "." : dir;
+  session.dot_prefix = files.front()->path().starts_with("./");
   std::vector<tf::ParsedFile> parsed;
   for (const SourceFile* file : files) {
     parsed.push_back(session.parse(*file));

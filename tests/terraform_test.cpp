@@ -13,6 +13,7 @@
 #include "analysis/setup_plan.h"
 #include "cli/cli.h"
 #include "containers/container.h"
+#include "containers/hcl_suggestion.h"
 #include "export/settings.h"
 #include "test_support.h"
 
@@ -552,4 +553,138 @@ TEST_CASE("Scan plan: modules called by another scanned module are folded into t
   CHECK(left == std::vector<std::string>{"root/main.tf", "root/modules/s3/extra.json",
                                          "root/modules/kms/main.tf", "loop-a/main.tf",
                                          "loop-b/main.tf", "alone/main.tf"});
+}
+
+TEST_CASE("HCL suggestions: a fix's JSON written as the data source's blocks") {
+  using gdl::containers::policy_fragment_as_blocks;
+  const auto statement = policy_fragment_as_blocks(
+      ",\n    {\"Sid\": \"Deny\", \"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"s3:*\","
+      " \"Resource\": [\"arn:aws:s3:::b\", \"arn:aws:s3:::b/*\"], \"Condition\": {\"Bool\": "
+      "{\"aws:SecureTransport\": \"false\"}}}",
+      "  ");
+  REQUIRE(statement);
+  CHECK(*statement ==
+        "statement {\n"
+        "    sid       = \"Deny\"\n"
+        "    effect    = \"Deny\"\n"
+        "    principals {\n"
+        "      type        = \"*\"\n"
+        "      identifiers = [\"*\"]\n"
+        "    }\n"
+        "    actions   = [\"s3:*\"]\n"
+        "    resources = [\"arn:aws:s3:::b\", \"arn:aws:s3:::b/*\"]\n"
+        "    condition {\n"
+        "      test     = \"Bool\"\n"
+        "      variable = \"aws:SecureTransport\"\n"
+        "      values   = [\"false\"]\n"
+        "    }\n"
+        "  }");
+  const auto condition = policy_fragment_as_blocks(
+      ",\n      \"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": \"1\", "
+      "\"aws:SourceArn\": [\"a\", \"${var.arn}\"]}}",
+      "");
+  REQUIRE(condition);
+  CHECK(*condition ==
+        "condition {\n  test     = \"StringEquals\"\n  variable = \"aws:SourceAccount\"\n"
+        "  values   = [\"1\"]\n}\ncondition {\n  test     = \"StringEquals\"\n"
+        "  variable = \"aws:SourceArn\"\n  values   = [\"a\", \"${var.arn}\"]\n}");
+  CHECK(policy_fragment_as_blocks("{\"Service\": [\"a\", \"b\"], \"AWS\": \"r\"}", "") ==
+        "principals {\n  type        = \"Service\"\n  identifiers = [\"a\", \"b\"]\n}\n"
+        "principals {\n  type        = \"AWS\"\n  identifiers = [\"r\"]\n}");
+  CHECK(policy_fragment_as_blocks("[\"x\", \"y\\\"z\"]", "") == "[\"x\", \"y\\\"z\"]");
+  // What has no block form is not guessed at.
+  CHECK_FALSE(policy_fragment_as_blocks("{\"Effect\": \"Allow\", \"Odd\": 1}", ""));
+  CHECK_FALSE(policy_fragment_as_blocks("not json", ""));
+
+  using gdl::containers::is_literal_hcl;
+  for (const char* literal :
+       {"\"*\"", "[\"a\", 1, true, null]", "{ Service = \"x\" }", "{ \"Service\": [\"x\"] }"})
+    CHECK_MESSAGE(is_literal_hcl(literal), literal);
+  for (const char* computed : {"var.principals", "{ Service = var.p }", "[\"a\", local.b]",
+                               "\"arn:${var.x}\"", "concat([\"a\"], [\"b\"])", "[\"a\""})
+    CHECK_MESSAGE(!is_literal_hcl(computed), computed);
+}
+
+TEST_CASE("Terraform fixes: a list stays a list, blocks are suggested, jsonencode edits apply") {
+  const Module blocks(
+      std::map<std::string, std::string>{{"main.tf", R"(data "aws_iam_policy_document" "key" {
+  statement {
+    sid       = "AllowGuardDutyKey"
+    actions   = ["kms:GenerateDataKey"]
+    resources = ["arn:aws:kms:us-east-1:141421356237:alias/gd"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+  statement {
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::141421356237:root"]
+    }
+  }
+}
+resource "aws_kms_key" "gd" {
+  policy = data.aws_iam_policy_document.key.json
+}
+)"}});
+  gdl::exportcfg::ExportSettings settings;
+  settings.account.value = "141421356237";
+  settings.account.origin.kind = gdl::exportcfg::Origin::Kind::flag;
+  settings.account.origin.detail = "--account";
+  settings.regions = {"us-east-1"};
+  bool list_edit = false;
+  for (const auto& d : blocks.lint(settings).diagnostics) {
+    if (d.rule_id == "GD201" && d.fix && d.fix->edits.size() == 1)
+      list_edit = d.fix->edits.front().replacement == "[\"*\"]";
+  }
+  CHECK(list_edit);
+  // With the key's Resource right, the missing source conditions are suggested as blocks after
+  // the statement's last element, and JSON text is never edited into the blocks.
+  std::map<std::string, std::string> fixed = {
+      {"main.tf", gdl::test::read_file(blocks.dir / "main.tf")}};
+  const std::string alias = "\"arn:aws:kms:us-east-1:141421356237:alias/gd\"";
+  fixed["main.tf"].replace(fixed["main.tf"].find(alias), alias.size(), "\"*\"");
+  const Module repaired(fixed);
+  bool block_note = false;
+  for (const auto& d : repaired.lint(settings).diagnostics) {
+    for (const std::string& note : d.notes) {
+      if (d.rule_id == "GD202" && note.starts_with("suggested text after line 9:\n    condition {"))
+        block_note = true;
+    }
+    if (d.fix) {
+      for (const auto& e : d.fix->edits)
+        CHECK(e.replacement.find("\"Condition\"") == std::string::npos);
+    }
+  }
+  CHECK(block_note);
+
+  // In jsonencode a literal is replaced, a variable is not: its value is the caller's to change.
+  const Module encoded(std::map<std::string, std::string>{{"main.tf", R"(variable "p" {
+  default = ["guardduty.amazonaws.com"]
+}
+resource "aws_kms_key" "gd" {
+  policy = jsonencode({
+    Statement = [
+      { Effect = "Allow", Principal = { AWS = "arn:aws:iam::141421356237:root" },
+        Action = "kms:*", Resource = "*" },
+      { Effect = "Allow", Principal = { Service = var.p },
+        Action = "kms:GenerateDataKey", Resource = "*" },
+    ]
+  })
+}
+)"}});
+  gdl::exportcfg::ExportSettings opt_in = settings;
+  opt_in.regions = {"ap-east-1"};
+  const gdl::LintResult broken = encoded.lint(opt_in);
+  REQUIRE(errors(broken) == "GD201");
+  for (const auto& d : broken.diagnostics) {
+    if (d.rule_id != "GD201") continue;
+    CHECK((!d.fix || d.fix->edits.empty()));
+    CHECK(std::any_of(d.notes.begin(), d.notes.end(), [](const std::string& n) {
+      return n.find("guardduty.ap-east-1.amazonaws.com") != std::string::npos;
+    }));
+  }
 }

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 
+#include "containers/hcl_suggestion.h"
 #include "containers/json_string.h"
 #include "diag/rule_catalog.h"
 #include "util/text.h"
@@ -49,6 +50,52 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
+// The indentation of the line `at` is on.
+std::string_view indentation_at(std::string_view text, std::size_t at) {
+  at = std::min(at, text.size());
+  const std::size_t line = text.rfind('\n', at == 0 ? 0 : at - 1);
+  const std::size_t begin = line == std::string_view::npos || at == 0 ? 0 : line + 1;
+  const std::size_t end = text.find_first_not_of(" \t", begin);
+  return text.substr(begin, (end == std::string_view::npos ? text.size() : end) - begin);
+}
+
+// An edit to a policy written as Terraform blocks: a value for a value, or a list for a list,
+// stays an edit (a list argument stays a list: `resources = ["*"]`, never `resources = "*"`);
+// statements, conditions and principals are suggested as the blocks that write them. Returns
+// whether the edit is kept.
+bool write_as_blocks(Diagnostic& d, TextEdit& edit, const Placement& place, bool suggest_only) {
+  const Span at = edit.location.span;
+  const std::string_view target = at.end > at.begin && at.end <= place.text.size()
+                                      ? place.text.substr(at.begin, at.size())
+                                      : std::string_view();
+  const bool list_target = target.starts_with("[");
+  const std::string_view indent = indentation_at(place.text, at.begin);
+  const auto blocks = policy_fragment_as_blocks(edit.replacement, indent);
+  if (!suggest_only && is_json_scalar_line(edit.replacement)) {
+    if (list_target) {
+      edit.replacement = "[" + edit.replacement + "]";
+      return true;
+    }
+    if (target.starts_with("\"")) return true;
+  }
+  if (!suggest_only && list_target && blocks && blocks->starts_with("[")) {
+    edit.replacement = *blocks;
+    return true;
+  }
+  if (blocks) {
+    d.notes.push_back(
+        at.end > at.begin
+            ? fmt::format("suggested text for line {} (in place of what is there):\n{}{}",
+                          edit.location.start.line, indent, *blocks)
+            : fmt::format("suggested text after line {}:\n{}{}", edit.location.start.line, indent,
+                          *blocks));
+  } else {
+    d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line,
+                                  one_line(edit.replacement)));
+  }
+  return false;
+}
+
 // Findings about a document inside a container: stand-ins shown as the template's symbols,
 // edits written the way the container writes the document (escaped in a JSON string; as a
 // suggestion only where the document is YAML or the edit holds a symbol).
@@ -74,10 +121,17 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
     const bool computed = std::any_of(
         place.computed_spans.begin(), place.computed_spans.end(),
         [&](Span c) { return at.begin < c.end && c.begin < std::max(at.end, at.begin + 1); });
+    if (place.quoting == Quoting::hcl_blocks) {
+      if (write_as_blocks(d, edit, place, symbolic || computed)) kept.push_back(std::move(edit));
+      continue;
+    }
     if (place.quoting == Quoting::json_string) {
       edit.replacement = escape_json_string(edit.replacement);
     } else if ((place.quoting == Quoting::not_json && !is_json_scalar_line(edit.replacement)) ||
-               symbolic || computed) {
+               (symbolic && place.quoting != Quoting::hcl_object) || computed ||
+               (place.quoting == Quoting::hcl_object && at.end > at.begin &&
+                (at.end > place.text.size() ||
+                 !is_literal_hcl(place.text.substr(at.begin, at.size()))))) {
       // A JSON statement cannot be pasted into YAML (nor a symbol into a template value as-is):
       // it is shown as a suggestion on one line instead of an edit.
       d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line,
@@ -104,6 +158,9 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   p.file = path;
   p.quoting = document.source->embedding() != nullptr ? document.source->embedding()->quoting
                                                       : document.quoting;
+  const SourceFile* container = document.source;
+  while (container->embedding() != nullptr) container = container->embedding()->container;
+  p.text = container->text();
   p.unknown_spans = document.unknown_spans;
   p.computed_spans = document.computed_spans;
   p.stand_ins = &extraction.stand_ins;

@@ -17,6 +17,7 @@ struct Placement {
   std::string file;
   Span outer;  // the document's bytes in the container file
   Quoting quoting = Quoting::verbatim;
+  std::string_view text;             // the container file's text
   std::vector<Span> unknown_spans;   // in the container file
   std::vector<Span> computed_spans;  // in the container file: edits there are suggestions
   const std::vector<std::pair<std::string, std::string>>* stand_ins = nullptr;

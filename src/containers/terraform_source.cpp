@@ -184,7 +184,10 @@ void Module::add_policy_value(const std::string& label, std::optional<documents:
     const Span anchor = root.file != nullptr ? root.span : written.span;
     doc.tree = to_tree(root, *home, anchor, doc.unknown_spans, why);
     doc.source = home;
-    doc.quoting = Quoting::not_json;
+    // A data source's document is written as blocks; jsonencode's object is HCL in which JSON
+    // text is valid too.
+    const std::string_view at = home->text().substr(std::min(anchor.begin, home->text().size()));
+    doc.quoting = at.starts_with("data") ? Quoting::hcl_blocks : Quoting::hcl_object;
   } else if (v.is_string()) {
     // JSON text (a heredoc, a quoted string, file(), templatefile()): parsed where written.
     const SourceFile* home = v.file != nullptr && !v.map.empty() ? v.file : &file;

@@ -124,7 +124,17 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
           << escape_for_terminal(r.message) << '\n';
     }
     for (const std::string& note : d.notes) {
-      out << "  " << palette.paint("1;36", "note:") << ' ' << escape_for_terminal(note) << '\n';
+      // A note with a suggested block (Terraform) shows its lines as the fix's block does.
+      std::string_view text = note;
+      const std::size_t first = std::min(text.find('\n'), text.size());
+      out << "  " << palette.paint("1;36", "note:") << ' '
+          << escape_for_terminal(text.substr(0, first)) << '\n';
+      text.remove_prefix(std::min(first + 1, text.size()));
+      while (!text.empty()) {
+        const std::size_t end = std::min(text.find('\n'), text.size());
+        out << "      | " << escape_for_terminal(text.substr(0, end)) << '\n';
+        text.remove_prefix(std::min(end + 1, text.size()));
+      }
     }
     if (d.fix && d.fix->edits.size() == 1 &&
         d.fix->edits.front().replacement.find('\n') != std::string::npos) {

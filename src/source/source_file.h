@@ -59,7 +59,8 @@ class OffsetMap {
   [[nodiscard]] std::size_t to_outer(std::size_t inner) const;
   // Appends `other`'s segments, its inner offsets moved by `shift` (text built by concatenation).
   void append(const OffsetMap& other, std::size_t shift) {
-    for (const Segment& s : other.segments_) segments_.push_back({s.inner + shift, s.outer, s.verbatim});
+    for (const Segment& s : other.segments_)
+      segments_.push_back({s.inner + shift, s.outer, s.verbatim});
   }
   [[nodiscard]] bool empty() const { return segments_.empty(); }
 
@@ -76,7 +77,9 @@ class SourceFile;
 
 // How a document embedded in another file is written there: edits suggested for it must be
 // written the same way (escaped inside a JSON string), or cannot be applied mechanically (YAML).
-enum class Quoting { verbatim, json_string, not_json };
+// Terraform: `hcl_object` is jsonencode({...}), in which JSON is also HCL; `hcl_blocks` is a
+// data "aws_iam_policy_document", in which a fix is written as its blocks and arguments.
+enum class Quoting { verbatim, json_string, not_json, hcl_object, hcl_blocks };
 
 struct Embedding {
   const SourceFile* container = nullptr;

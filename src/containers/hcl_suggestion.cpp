@@ -1,0 +1,207 @@
+#include "containers/hcl_suggestion.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "hcl/parser.h"
+#include "json/parser.h"
+#include "source/source_file.h"
+
+namespace gdl::containers {
+
+namespace {
+
+// An HCL quoted string. A `${...}` in the value is a template symbol restored for a stand-in
+// (`${data.aws_caller_identity.current.account_id}`): in HCL it is that same expression.
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out + '"';
+}
+
+// A JSON string or list of strings as an HCL list; nullopt for anything else.
+std::optional<std::string> list_of(const json::Value& v) {
+  std::vector<std::string> items;
+  if (v.is_string()) {
+    items.push_back(quoted(v.text));
+  } else if (v.is_array()) {
+    for (const json::Value& item : v.items) {
+      if (!item.is_string()) return std::nullopt;
+      items.push_back(quoted(item.text));
+    }
+  } else {
+    return std::nullopt;
+  }
+  return fmt::format("[{}]", fmt::join(items, ", "));
+}
+
+class BlockWriter {
+ public:
+  std::string out;
+
+  void line(int depth, std::string_view text) {
+    out.append(static_cast<std::size_t>(depth) * 2, ' ');
+    out += text;
+    out += '\n';
+  }
+
+  bool principals(int depth, std::string_view block, const json::Value& principal) {
+    if (principal.is_string() && principal.text == "*") {
+      line(depth, fmt::format("{} {{", block));
+      line(depth + 1, "type        = \"*\"");
+      line(depth + 1, "identifiers = [\"*\"]");
+      line(depth, "}");
+      return true;
+    }
+    if (!principal.is_object()) return false;
+    for (const json::Member& m : principal.members) {
+      const auto ids = list_of(m.value);
+      if (!ids) return false;
+      line(depth, fmt::format("{} {{", block));
+      line(depth + 1, fmt::format("type        = {}", quoted(m.key)));
+      line(depth + 1, fmt::format("identifiers = {}", *ids));
+      line(depth, "}");
+    }
+    return true;
+  }
+
+  bool conditions(int depth, const json::Value& condition) {
+    if (!condition.is_object()) return false;
+    for (const json::Member& op : condition.members) {
+      if (!op.value.is_object()) return false;
+      for (const json::Member& key : op.value.members) {
+        const auto values = list_of(key.value);
+        if (!values) return false;
+        line(depth, "condition {");
+        line(depth + 1, fmt::format("test     = {}", quoted(op.key)));
+        line(depth + 1, fmt::format("variable = {}", quoted(key.key)));
+        line(depth + 1, fmt::format("values   = {}", *values));
+        line(depth, "}");
+      }
+    }
+    return true;
+  }
+
+  // One member of a statement as the data source's argument or blocks.
+  bool member(int depth, const json::Member& m) {
+    struct Argument {
+      std::string_view json;
+      std::string_view hcl;
+    };
+    static constexpr Argument kLists[] = {{"Action", "actions"},
+                                          {"NotAction", "not_actions"},
+                                          {"Resource", "resources"},
+                                          {"NotResource", "not_resources"}};
+    if (m.key == "Sid" || m.key == "Effect" || m.key == "Version") {
+      if (!m.value.is_string()) return false;
+      const std::string_view name = m.key == "Sid"      ? "sid"
+                                    : m.key == "Effect" ? "effect"
+                                                        : "version";
+      line(depth, fmt::format("{:<9} = {}", name, quoted(m.value.text)));
+      return true;
+    }
+    for (const Argument& a : kLists) {
+      if (m.key != a.json) continue;
+      const auto values = list_of(m.value);
+      if (!values) return false;
+      line(depth, fmt::format("{:<9} = {}", a.hcl, *values));
+      return true;
+    }
+    if (m.key == "Principal") return principals(depth, "principals", m.value);
+    if (m.key == "NotPrincipal") return principals(depth, "not_principals", m.value);
+    if (m.key == "Condition") return conditions(depth, m.value);
+    return false;
+  }
+};
+
+bool literal(const hcl::Expr& e, int depth = 0) {
+  using hcl::ExprKind;
+  if (depth > 32) return false;
+  switch (e.kind) {
+    case ExprKind::number:
+    case ExprKind::boolean:
+    case ExprKind::null:
+    case ExprKind::literal_text:
+      return true;
+    case ExprKind::template_:
+      for (const auto& part : e.children) {
+        if (part == nullptr || part->kind != ExprKind::literal_text) return false;
+      }
+      return true;
+    case ExprKind::tuple:
+    case ExprKind::object:
+    case ExprKind::parens:
+      for (const auto& child : e.children) {
+        if (child == nullptr || !literal(*child, depth + 1)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+bool is_literal_hcl(std::string_view text) {
+  const SourceFile file("edit.hcl", std::string(text));
+  const hcl::ExpressionResult parsed = hcl::parse_expression(file);
+  return parsed.expr != nullptr && parsed.diagnostics.empty() && literal(*parsed.expr);
+}
+
+std::optional<std::string> policy_fragment_as_blocks(std::string_view fragment,
+                                                     std::string_view indent) {
+  while (!fragment.empty() &&
+         (fragment.front() == ',' || fragment.front() == ' ' || fragment.front() == '\n'))
+    fragment.remove_prefix(1);
+  if (fragment.empty()) return std::nullopt;
+  // A member of a statement is parsed inside an object of its own.
+  const bool member = fragment.front() == '"' && fragment.find(':') != std::string_view::npos &&
+                      fragment.find('{') != std::string_view::npos;
+  const SourceFile text("suggestion.json",
+                        member ? "{" + std::string(fragment) + "}" : std::string(fragment));
+  const json::ParseResult parsed = json::parse(text);
+  if (!parsed.root || parsed.recovered) return std::nullopt;
+  const json::Value& root = *parsed.root;
+  BlockWriter w;
+  if (member) {
+    for (const json::Member& m : root.members) {
+      if (!w.member(0, m)) return std::nullopt;
+    }
+  } else if (root.is_object() && root.find("Effect") != nullptr) {
+    w.line(0, "statement {");
+    for (const json::Member& m : root.members) {
+      if (!w.member(1, m)) return std::nullopt;
+    }
+    w.line(0, "}");
+  } else if (root.is_object() || (root.is_string() && root.text == "*")) {
+    if (!w.principals(0, "principals", root)) return std::nullopt;
+  } else if (auto values = list_of(root)) {
+    return *values;
+  } else {
+    return std::nullopt;
+  }
+  // Every line after the first gets the indentation of the place it goes.
+  std::string out;
+  std::string_view rest = w.out;
+  if (rest.ends_with('\n')) rest.remove_suffix(1);
+  for (bool first = true; !rest.empty(); first = false) {
+    const std::size_t end = rest.find('\n');
+    if (!first) out += "\n" + std::string(indent);
+    out += rest.substr(0, end);
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  return out;
+}
+
+}  // namespace gdl::containers

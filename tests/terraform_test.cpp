@@ -688,3 +688,55 @@ resource "aws_kms_key" "gd" {
     }));
   }
 }
+
+TEST_CASE("Terraform: a module's own key is where its key policy's Resource says") {
+  // The key policy names its key as arn:aws:kms:REGION:ACCOUNT:key/* from variables; the key
+  // is the module's own (aws_kms_key), created in an account and Region the files do not
+  // give. Checked as that account and Region, not as stand-ins that never match.
+  const std::string tf = R"(variable "region" { default = "ca-central-1" }
+variable "siem_account" { default = "173205080756" }
+data "aws_caller_identity" "current" {}
+data "aws_iam_policy_document" "key" {
+  statement {
+    actions   = ["kms:GenerateDataKey"]
+    resources = ["arn:aws:kms:${var.region}:${var.siem_account}:key/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+  statement {
+    actions   = ["kms:*"]
+    resources = ["arn:aws:kms:${var.region}:${var.siem_account}:key/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+}
+resource "aws_kms_key" "gd" {
+  policy = data.aws_iam_policy_document.key.json
+}
+resource "aws_guardduty_publishing_destination" "pd" {
+  detector_id     = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+  destination_arn = "arn:aws:s3:::findings"
+  kms_key_arn     = aws_kms_key.gd.arn
+}
+)";
+  const Module m(std::map<std::string, std::string>{{"main.tf", tf}});
+  const gdl::LintResult result = m.lint();
+  CHECK(errors(result).find("GD201") == std::string::npos);
+  // Not a lockout either: the admin statement names the module's account.
+  for (const auto& d : result.diagnostics) CHECK(d.rule_id != "GD204");
+  CHECK(std::any_of(result.notes.begin(), result.notes.end(), [](const std::string& n) {
+    return n.find("checked as 173205080756 and the Region as ca-central-1") != std::string::npos;
+  }));
+  // Two keys' homes named: nothing is bound, and the failure stays a failure.
+  std::string two = tf;
+  two.replace(two.rfind("${var.region}"), 13, "eu-west-1");
+  const Module conflicting(std::map<std::string, std::string>{{"main.tf", two}});
+  const gdl::LintResult other = conflicting.lint();
+  CHECK(std::none_of(other.notes.begin(), other.notes.end(), [](const std::string& n) {
+    return n.find("the module's account") != std::string::npos;
+  }));
+}

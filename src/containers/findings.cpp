@@ -252,7 +252,7 @@ void report_contradictions(const exportcfg::ExportSettings& stated,
   auto compare = [&](const exportcfg::Value& in_file, const exportcfg::Value& flag,
                      std::string_view what) {
     if (!in_file.known() || !flag.known() || in_file.get() == flag.get() ||
-        !in_file.origin.location)
+        !in_file.origin.location || in_file.origin.stand_in)
       return;
     Diagnostic d = make_diagnostic(
         "GD007", *in_file.origin.location,
@@ -335,6 +335,86 @@ bool in_source_condition(const json::Value& root, const std::string& token) {
   return found;
 }
 
+// The one (Region, account) the key ARNs in the Resource of `doc`'s statements name, if only
+// one is named and neither holds a stand-in.
+std::optional<std::pair<std::string, std::string>> key_home(
+    const EmbeddedDocument& doc, const std::vector<std::pair<std::string, std::string>>& tokens) {
+  std::optional<std::pair<std::string, std::string>> home;
+  bool conflict = false;
+  const json::Member* member = doc.tree ? doc.tree->find("Statement") : nullptr;
+  if (member == nullptr) return std::nullopt;
+  const json::Value* statements = &member->value;
+  auto consider = [&](const json::Value& v) {
+    if (!v.is_string() || !v.text.starts_with("arn:")) return;
+    // arn:PARTITION:kms:REGION:ACCOUNT:key/...
+    std::vector<std::string_view> parts;
+    std::string_view rest = v.text;
+    for (int i = 0; i < 5; ++i) {
+      const std::size_t colon = rest.find(':');
+      if (colon == std::string_view::npos) return;
+      parts.push_back(rest.substr(0, colon));
+      rest.remove_prefix(colon + 1);
+    }
+    if (parts[2] != "kms" || !rest.starts_with("key/") || !exportcfg::is_account_id(parts[4]) ||
+        parts[3].empty() || parts[3].find_first_of("*?$") != std::string_view::npos)
+      return;
+    for (const auto& [token, symbol] : tokens) {
+      if (parts[3] == token || parts[4] == token) return;
+    }
+    std::pair<std::string, std::string> named{std::string(parts[3]), std::string(parts[4])};
+    if (home && *home != named) conflict = true;
+    home = std::move(named);
+  };
+  const auto each_statement = [&](const json::Value& st) {
+    const json::Member* found = st.is_object() ? st.find("Resource") : nullptr;
+    if (found == nullptr) return;
+    const json::Value* resource = &found->value;
+    if (resource->is_array()) {
+      for (const json::Value& r : resource->items) consider(r);
+    } else {
+      consider(*resource);
+    }
+  };
+  if (statements->is_array()) {
+    for (const json::Value& st : statements->items) each_statement(st);
+  } else {
+    each_statement(*statements);
+  }
+  if (conflict) return std::nullopt;
+  return home;
+}
+
+void bind_key_home(Extraction& extraction,
+                   const std::vector<std::pair<std::string, std::string>>& tokens,
+                   std::map<std::string, std::string>& bound) {
+  std::string region_token, account_token;
+  for (const auto& [token, symbol] : tokens) {
+    if (symbol.starts_with("${data.aws_region.")) region_token = token;
+    if (symbol.starts_with("${data.aws_caller_identity.")) account_token = token;
+  }
+  if (account_token.empty() || bound.contains(account_token)) return;
+  for (const EmbeddedDocument& doc : extraction.documents) {
+    // Only a key the module creates: its id is a stand-in.
+    const bool own_key = doc.kind == documents::Kind::key_policy && doc.simulate &&
+                         std::any_of(tokens.begin(), tokens.end(),
+                                     [&](const auto& t) { return t.first == doc.belongs_to; });
+    if (!own_key) continue;
+    const auto home = key_home(doc, tokens);
+    if (!home) continue;
+    bound[account_token] = home->second;
+    std::string region_note;
+    if (!region_token.empty() && !bound.contains(region_token)) {
+      bound[region_token] = home->first;
+      region_note = fmt::format(" and the Region as {}", home->first);
+    }
+    extraction.notes.push_back(fmt::format(
+        "{}: the module's account is checked as {}{}, where the policy's Resource says its key "
+        "is (give --bucket-account or --key-arn to use yours)",
+        doc.label, home->second, region_note));
+    return;
+  }
+}
+
 }  // namespace
 
 void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& given) {
@@ -398,6 +478,10 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
         "compare it",
         symbol, given.account.get()));
   }
+  // A module's own key is created in the module's account and Region; a policy of that key
+  // whose Resource names one account and Region (`arn:aws:kms:ca-central-1:1234...:key/*`)
+  // says which those are, more surely than assuming the exporting account.
+  bind_key_home(extraction, tokens, bound);
   // A stack that holds the key or bucket is most often deployed in the exporting account.
   for (const auto& [token, symbol] : tokens) {
     if (is_account_symbol(symbol) && !bound.contains(token) && given.account.known()) {

@@ -224,8 +224,30 @@ bool Module::exports() const {
                      [](const auto& child) { return child && child->exports(); });
 }
 
+std::optional<std::vector<std::string>> Module::for_each_keys(const Named& block) {
+  const hcl::Attribute* for_each = block.block->body.attribute("for_each");
+  if (for_each == nullptr) return std::nullopt;
+  // A set of strings or a map: its elements or keys name the instances (`x["enabled"]`).
+  const hcl::Value v = evaluate(*for_each->value, *block.file);
+  std::vector<std::string> keys;
+  if (v.kind == hcl::ValueKind::tuple) {
+    for (const hcl::Value& item : v.items) {
+      if (!item.is_string() || !item.unknown_ranges.empty()) return std::nullopt;
+      keys.push_back(item.text);
+    }
+  } else if (v.kind == hcl::ValueKind::object) {
+    for (const hcl::ValueMember& m : v.members) keys.push_back(m.key);
+  } else {
+    return std::nullopt;
+  }
+  return keys;
+}
+
 std::optional<std::size_t> Module::count_of(const Named& block) {
-  if (has_argument(*block.block, "for_each")) return std::nullopt;
+  if (has_argument(*block.block, "for_each")) {
+    const auto keys = for_each_keys(block);
+    return keys ? std::optional<std::size_t>(keys->size()) : std::nullopt;
+  }
   const hcl::Attribute* count = block.block->body.attribute("count");
   if (count == nullptr) return 1;
   const hcl::Value n = evaluate(*count->value, *block.file);
@@ -280,7 +302,13 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
   // has the same symbolic values).
   auto instance = [&](const Named& block, std::size_t name_at, std::string& attr) -> bool {
     std::size_t at = name_at + 1;
-    if (has_argument(*block.block, "count") || has_argument(*block.block, "for_each")) {
+    if (has_argument(*block.block, "for_each")) {
+      // Each instance has the same symbolic values; the key must be one of for_each's.
+      const auto keys = for_each_keys(block);
+      const std::string key = step(at);
+      if (!keys || std::find(keys->begin(), keys->end(), key) == keys->end()) return false;
+      ++at;
+    } else if (has_argument(*block.block, "count")) {
       const std::optional<std::size_t> n = count_of(block);
       const std::string index = step(at);
       if (!n || index.empty() ||

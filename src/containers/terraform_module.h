@@ -121,6 +121,8 @@ class Module final : public hcl::Scope {
   // How many instances `count` makes (1 without count); nullopt with for_each or an unknown
   // count.
   std::optional<std::size_t> count_of(const Named& block);
+  // The instance keys of a block with for_each over a known set or map.
+  std::optional<std::vector<std::string>> for_each_keys(const Named& block);
   std::optional<hcl::Value> attribute(const Named& r, std::string_view name);
   std::string known_string(const Named& r, std::string_view name);
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);

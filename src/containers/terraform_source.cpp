@@ -268,6 +268,11 @@ void Module::read_destination(const Named& r) {
   if (!destination && !key && !detector) return;
   read_destination_values(destination ? &*destination : nullptr, key ? &*key : nullptr,
                           detector ? &*detector : nullptr, *r.file, session_.out);
+  // The ARN of a key the module creates holds the Region and account it is assumed to be
+  // created in (which provider creates it is not modelled): not a fact to hold the given
+  // key ARN against.
+  if (key && !session_.destination_key.empty())
+    session_.out.settings.key_arn.origin.stand_in = true;
 }
 
 void Module::read_module_call(const Named& call) {

@@ -107,6 +107,78 @@ Value format(Call& c) {
   return c.string(std::move(out));
 }
 
+// formatlist: format() applied to each index of the list arguments (scalars repeat); the lists
+// must be of one length, as Terraform requires.
+Value formatlist(Call& c) {
+  std::optional<std::size_t> length;
+  for (std::size_t i = 1; i < c.args.size(); ++i) {
+    if (!c.args[i].known()) return c.unknown("an argument known only when Terraform runs");
+    if (const Value* list = c.list(i)) {
+      if (length && *length != list->items.size())
+        return c.unknown("lists of different lengths (Terraform rejects the call)");
+      length = list->items.size();
+    }
+  }
+  if (!length) length = 1;
+  std::vector<Value> out;
+  for (std::size_t n = 0; n < *length; ++n) {
+    std::vector<Value> args;
+    args.push_back(c.args[0]);
+    for (std::size_t i = 1; i < c.args.size(); ++i)
+      args.push_back(c.list(i) != nullptr ? c.list(i)->items[n] : c.args[i]);
+    Call one{"format", args, c.file, c.span};
+    Value v = format(one);
+    if (!v.known()) return c.unknown(v.why);
+    out.push_back(std::move(v));
+  }
+  return c.tuple(std::move(out));
+}
+
+// What regex() returns for one match: the matched text without capture groups, the groups as a
+// list, or as an object when they are named.
+Value regex_match(const Call& c, const RE2& pattern, const std::vector<re2::StringPiece>& groups) {
+  const int count = pattern.NumberOfCapturingGroups();
+  if (count == 0) return c.string(std::string(groups[0]));
+  const auto& names = pattern.CapturingGroupNames();
+  if (!names.empty()) {
+    std::vector<ValueMember> members;
+    for (const auto& [index, name] : names)
+      members.emplace_back(name, c.string(std::string(groups[static_cast<std::size_t>(index)])),
+                           c.span);
+    return c.object(std::move(members));
+  }
+  std::vector<Value> items;
+  for (int i = 1; i <= count; ++i)
+    items.push_back(c.string(std::string(groups[static_cast<std::size_t>(i)])));
+  return c.tuple(std::move(items));
+}
+
+// regex() and regexall() (RE2, Terraform's own syntax). A regex without a match is an error in
+// Terraform: unknown here.
+Value regex(Call& c, bool all) {
+  const auto expression = c.text(0);
+  const auto text = c.text(1);
+  if (!expression || !text) return c.unknown("arguments known only when Terraform runs");
+  const RE2 pattern(*expression);
+  if (!pattern.ok()) return c.unknown("an invalid regular expression");
+  std::vector<re2::StringPiece> groups(static_cast<std::size_t>(pattern.NumberOfCapturingGroups()) +
+                                       1);
+  std::vector<Value> matches;
+  std::size_t at = 0;
+  while (at <= text->size() && matches.size() < 1024) {
+    if (!pattern.Match(*text, at, text->size(), RE2::UNANCHORED, groups.data(),
+                       static_cast<int>(groups.size())))
+      break;
+    matches.push_back(regex_match(c, pattern, groups));
+    if (!all) return matches.front();
+    const std::size_t end =
+        static_cast<std::size_t>(groups[0].data() - text->data()) + groups[0].size();
+    at = groups[0].empty() ? end + 1 : end;
+  }
+  if (!all) return c.unknown("the pattern does not match (Terraform fails the call)");
+  return c.tuple(std::move(matches));
+}
+
 Value join(Call& c) {
   const auto separator = c.text(0);
   if (!separator) return c.unknown("a separator known only when Terraform runs");
@@ -472,6 +544,31 @@ const std::map<std::string_view, Function>& table() {
       {"concat", concat},
       {"merge", merge},
       {"flatten", flatten},
+      {"formatlist", formatlist},
+      {"regex", [](Call& c) { return regex(c, false); }},
+      {"regexall", [](Call& c) { return regex(c, true); }},
+      {"sort",
+       [](Call& c) {
+         const Value* list = c.list(0);
+         if (list == nullptr) return c.unknown("a list known only when Terraform runs");
+         std::vector<std::string> texts;
+         for (const Value& item : list->items) {
+           const auto text = as_string(item);
+           if (!text) return c.unknown("an element known only when Terraform runs");
+           texts.push_back(*text);
+         }
+         std::sort(texts.begin(), texts.end());
+         std::vector<Value> items;
+         for (std::string& t : texts) items.push_back(c.string(std::move(t)));
+         return c.tuple(std::move(items));
+       }},
+      {"reverse",
+       [](Call& c) {
+         const Value* list = c.list(0);
+         if (list == nullptr) return c.unknown("a list known only when Terraform runs");
+         std::vector<Value> items(list->items.rbegin(), list->items.rend());
+         return c.tuple(std::move(items));
+       }},
       {"distinct", [](Call& c) { return distinct(c, false); }},
       {"toset", [](Call& c) { return distinct(c, true); }},
       {"tolist",

@@ -740,3 +740,32 @@ resource "aws_guardduty_publishing_destination" "pd" {
     return n.find("the module's account") != std::string::npos;
   }));
 }
+
+TEST_CASE("Terraform: a policy set to the data source instead of its .json is an error") {
+  // Terraform rejects the object where a string is required; the document is still checked
+  // as the .json meant, so its own break (no s3:GetBucketLocation) is found too.
+  const Module m(
+      std::map<std::string, std::string>{{"main.tf", R"(data "aws_iam_policy_document" "b" {
+  statement {
+    actions   = ["s3:PutObject"]
+    resources = ["arn:aws:s3:::acme-gd/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = "acme-gd"
+  policy = data.aws_iam_policy_document.b
+}
+)"}});
+  const gdl::LintResult result = m.lint();
+  CHECK(errors(result) == "GD301 GD007");
+  for (const auto& d : result.diagnostics) {
+    if (d.rule_id != "GD007") continue;
+    CHECK(d.location.start.line == 13);
+    CHECK(d.location.start.column == 12);
+    CHECK(d.message.find("write data.aws_iam_policy_document.b.json") != std::string::npos);
+  }
+}

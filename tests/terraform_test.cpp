@@ -769,3 +769,55 @@ resource "aws_s3_bucket_policy" "b" {
     CHECK(d.message.find("write data.aws_iam_policy_document.b.json") != std::string::npos);
   }
 }
+
+TEST_CASE("Terraform: module outputs and modules installed by terraform init are read") {
+  // The root passes one module's output (the bucket's ARN) to a registry module that
+  // `terraform init` installed under .terraform/modules; its publishing destination names the
+  // bucket the first module writes the policy for, which lacks s3:GetBucketLocation.
+  const Module m(std::map<std::string, std::string>{
+      {"main.tf", R"(module "logs" {
+  source = "./logs"
+  name   = "acme-gd"
+}
+module "gd" {
+  source     = "acme/guardduty/aws"
+  bucket_arn = module.logs.arn
+}
+)"},
+      {"logs/main.tf", R"(variable "name" { type = string }
+resource "aws_s3_bucket" "b" { bucket = var.name }
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = jsonencode({ Statement = [{ Effect = "Allow",
+    Principal = { Service = "guardduty.amazonaws.com" }, Action = "s3:PutObject",
+    Resource = "${aws_s3_bucket.b.arn}/*" }] })
+}
+output "arn" { value = aws_s3_bucket.b.arn }
+)"},
+      {".terraform/modules/modules.json",
+       R"({"Modules": [{"Key": "", "Source": "", "Dir": "."},
+ {"Key": "logs", "Source": "./logs", "Dir": "logs"},
+ {"Key": "gd", "Source": "registry.terraform.io/acme/guardduty/aws", "Dir": ".terraform/modules/gd"}]})"},
+      {".terraform/modules/gd/main.tf", R"(variable "bucket_arn" { type = string }
+resource "aws_guardduty_detector" "d" { enable = true }
+resource "aws_guardduty_publishing_destination" "pd" {
+  detector_id     = aws_guardduty_detector.d.id
+  destination_arn = "${var.bucket_arn}/findings"
+  kms_key_arn     = "arn:aws:kms:us-east-1:141421356237:key/7c2e9a41-3b5d-4f60-8a17-d4c9e2b0f583"
+}
+)"}});
+  const gdl::LintResult result = m.lint();
+  REQUIRE(result.settings.bucket.known());
+  CHECK(result.settings.bucket.get() == "acme-gd");
+  CHECK(result.settings.prefix.known());
+  CHECK(result.settings.prefix.get() == "findings");
+  // The upload under findings/ is allowed; s3:GetBucketLocation is not.
+  CHECK(errors(result) == "GD301");
+  // Without the installed module, the registry call is only a note.
+  const Module uninstalled(std::map<std::string, std::string>{
+      {"main.tf", "module \"gd\" {\n  source = \"acme/guardduty/aws\"\n}\n"}});
+  const gdl::containers::Extraction ex = uninstalled.extract();
+  CHECK(std::any_of(ex.notes.begin(), ex.notes.end(), [](const std::string& n) {
+    return n.find("run terraform init") != std::string::npos;
+  }));
+}

@@ -7,6 +7,7 @@
 
 #include "containers/stand_ins.h"
 #include "hcl/parser.h"
+#include "json/parser.h"
 #include "source/loader.h"
 
 namespace gdl::containers::tf {
@@ -56,6 +57,31 @@ const SourceFile* Session::load(const std::string& full) {
   const SourceFile* kept = file != nullptr ? keep(std::move(*file)) : nullptr;
   loaded.emplace(full, kept);
   return kept;
+}
+
+const std::string* Session::installed_module(const std::string& key) {
+  if (!installed) {
+    installed.emplace();
+    if (!hints.read_files) return nullptr;
+    // {"Modules": [{"Key": "guardduty", "Source": "registry...", "Dir": ".terraform/..."}]}
+    LoadResult result = load_source(join_path(root_dir, ".terraform/modules/modules.json"),
+                                    kMaxReferencedFileBytes);
+    const auto* file = std::get_if<std::unique_ptr<SourceFile>>(&result);
+    if (file == nullptr) return nullptr;
+    const json::ParseResult parsed = json::parse(**file);
+    const json::Member* modules =
+        parsed.root && parsed.root->is_object() ? parsed.root->find("Modules") : nullptr;
+    if (modules == nullptr || !modules->value.is_array()) return nullptr;
+    for (const json::Value& m : modules->value.items) {
+      const json::Member* k = m.is_object() ? m.find("Key") : nullptr;
+      const json::Member* dir = m.is_object() ? m.find("Dir") : nullptr;
+      if (k != nullptr && dir != nullptr && k->value.is_string() && dir->value.is_string() &&
+          !k->value.text.empty())
+        installed->insert_or_assign(k->value.text, dir->value.text);
+    }
+  }
+  const auto it = installed->find(key);
+  return it != installed->end() ? &it->second : nullptr;
 }
 
 std::string Session::spelled(std::string path) const {
@@ -119,6 +145,8 @@ void Module::index() {
           locals_.emplace(a.name, Definition{a.value.get(), f.source});
       } else if (block.type == "module" && block.labels.size() == 1) {
         module_calls_.push_back(named);
+      } else if (block.type == "output" && block.labels.size() == 1) {
+        outputs_.emplace(label(block, 0), named);
       }
     }
   }
@@ -183,8 +211,20 @@ void Module::load_children() {
     const hcl::Attribute* source = call.block->body.attribute("source");
     if (source == nullptr) continue;
     const hcl::Value where = evaluate(*source->value, *call.file);
-    if (!where.is_string() || !(where.text.starts_with("./") || where.text.starts_with("../")))
-      continue;  // a registry or remote module: its arguments are read at the call
+    const bool local =
+        where.is_string() && (where.text.starts_with("./") || where.text.starts_with("../"));
+    // A registry or remote module is read where `terraform init` installed it; otherwise its
+    // arguments are read at the call.
+    std::string key = fmt::format("{}module.{}", address_, label(*call.block, 0));
+    for (std::size_t at; (at = key.find("module.")) != std::string::npos;) key.erase(at, 7);
+    const std::string* installed = local ? nullptr : session_.installed_module(key);
+    if (!local && installed == nullptr) {
+      session_.note(*call.file, source->span,
+                    fmt::format("module {} ({}) is not read: run terraform init to have it read "
+                                "from .terraform/modules, or check the plan",
+                                label(*call.block, 0), where.is_string() ? where.text : "?"));
+      continue;
+    }
     if (depth_ + 1 > kMaxModuleDepth || !session_.hints.read_files) {
       session_.note(*call.file, call.block->span,
                     fmt::format("module {} is not read ({})", label(*call.block, 0),
@@ -192,7 +232,8 @@ void Module::load_children() {
                                                           : "files are not read here"));
       continue;
     }
-    const std::string dir = session_.spelled(join_path(dir_, where.text));
+    const std::string dir = session_.spelled(local ? join_path(dir_, where.text)
+                                                   : join_path(session_.root_dir, *installed));
     std::vector<std::string> paths;
     std::error_code ec;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -338,6 +379,15 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
   }
   if (root == "module") {
     used = std::min<std::size_t>(2, steps.size());
+    // A module this one reads (a local source, or installed by terraform init): its output
+    // is evaluated there, with the call's arguments.
+    for (std::size_t i = 0; i < module_calls_.size() && steps.size() >= 2; ++i) {
+      if (label(*module_calls_[i].block, 0) != steps[0] || i >= children_.size() || !children_[i] ||
+          has_argument(*module_calls_[i].block, "count") ||
+          has_argument(*module_calls_[i].block, "for_each"))
+        continue;
+      return children_[i]->output(steps[1], file, span);
+    }
     return unknown(
         fmt::format("module.{}.{}, an output of a module, is not read offline", step(0), step(1)),
         file, span);
@@ -384,6 +434,17 @@ hcl::Value Module::root_input(const std::string& name, const Named& declaration)
   if (auto v = attribute(declaration, "default")) return *v;
   return unknown(fmt::format("var.{} has no default (give it with --var or --var-file)", name),
                  *declaration.file, declaration.block->span);
+}
+
+hcl::Value Module::output(const std::string& name, const SourceFile& file, Span span) {
+  const auto found = outputs_.find(name);
+  if (found == outputs_.end())
+    return unknown(fmt::format("{}{} has no output {}", address_, "", name), file, span);
+  const hcl::Attribute* value = found->second.block->body.attribute("value");
+  if (value == nullptr) return unknown(fmt::format("output {} has no value", name), file, span);
+  return once(
+      "output." + name, true, [&] { return evaluate(*value->value, *found->second.file); },
+      [&] { return unknown(fmt::format("output {} refers to itself", name), file, span); });
 }
 
 hcl::Value Module::local(const std::string& name, const SourceFile& file, Span span) {

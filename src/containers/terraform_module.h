@@ -52,6 +52,11 @@ struct Session {
   std::vector<std::string> destination_bucket;
   std::vector<std::string> destination_key;
 
+  // Where `terraform init` installed the registry and remote modules the root calls
+  // (.terraform/modules/modules.json: "a.b" -> directory), read on first use.
+  std::optional<std::map<std::string, std::string>> installed;
+  const std::string* installed_module(const std::string& key);
+
   // A file by its path from the current directory, read once; nullptr when it cannot be read.
   const SourceFile* load(const std::string& full);
   // Records a stand-in checked for a symbol, once per value.
@@ -130,6 +135,8 @@ class Module final : public hcl::Scope {
   hcl::Value local(const std::string& name, const SourceFile& file, Span span);
   hcl::Value resource(const std::string& type, const std::string& name, const std::string& attr,
                       const SourceFile& file, Span span);
+  // The value of this module's output `name` (as its caller sees module.X.name).
+  hcl::Value output(const std::string& name, const SourceFile& file, Span span);
   hcl::Value data(const std::string& type, const std::string& name, const std::string& attr,
                   const SourceFile& file, Span span);
   hcl::Value policy_document(const Named& d, const SourceFile& file, Span span);
@@ -150,6 +157,7 @@ class Module final : public hcl::Scope {
   std::map<std::string, Named, std::less<>> variables_;
   std::map<std::string, Named, std::less<>> resources_;  // "type.name"
   std::map<std::string, Named, std::less<>> data_;       // "type.name"
+  std::map<std::string, Named, std::less<>> outputs_;
   std::vector<Named> module_calls_;
   std::vector<std::unique_ptr<Module>> children_;  // parallel to module_calls_ (null: not read)
   std::map<std::string, hcl::Value, std::less<>> cache_;   // "var.x", "local.x", ...

@@ -24,12 +24,12 @@
 #include <map>
 #include <set>
 
+#include "analysis/pipeline.h"
 #include "export/settings.h"
 #include "export/setup.h"
 #include "iam/evaluator.h"
 #include "json/parser.h"
 #include "policy/builder.h"
-#include "analysis/pipeline.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;

@@ -224,12 +224,23 @@ std::vector<fs::path> terraform_modules(const fs::path& original) {
 TEST_CASE("real-world Terraform read as written: the rendered verdict, the policies read") {
   // Each Terraform setup's original/ modules, read by the HCL reader (data sources,
   // jsonencode, templatefile, modules), must agree with the verdict reasoned on the rendered
-  // policies: no error on a working setup, with its settings or with none. And the policies
-  // must really be read: the setup's documents are simulated, not skipped.
+  // policies: no error on a working setup, with its settings or with none; on a broken one,
+  // with its settings, the export failures found on the rendered policies (GD2xx/GD3xx
+  // errors), in .tf files. And the policies must really be read: the setup's documents are
+  // simulated, not skipped.
   const auto cases = cases_under(gdl::test::source_dir() / "testdata" / "realworld");
-  std::size_t modules_read = 0;
+  std::size_t modules_read = 0, broken_cases = 0;
   for (const SetupCase& c : cases) {
-    if (!c.dir.filename().string().starts_with("tf-") || c.verdict != "works") continue;
+    if (!c.dir.filename().string().starts_with("tf-")) continue;
+    CAPTURE(c.dir.string());
+    const bool works = c.verdict == "works";
+    std::set<std::string> rendered_failures;
+    for (const gdl::Diagnostic& d : lint(c, true)) {
+      if (d.severity == gdl::Severity::error &&
+          (d.rule_id.starts_with("GD2") || d.rule_id.starts_with("GD3")))
+        rendered_failures.insert(d.rule_id);
+    }
+    std::set<std::string> tf_failures;
     std::size_t documents = 0;
     for (const fs::path& module : terraform_modules(c.dir / "original")) {
       CAPTURE(module.string());
@@ -257,15 +268,29 @@ TEST_CASE("real-world Terraform read as written: the rendered verdict, the polic
         if (fs::exists(c.dir / "inputs.tfvars"))
           options.terraform_var_files.push_back((c.dir / "inputs.tfvars").string());
         const gdl::LintResult result = gdl::lint_setup(pointers, std::move(settings), options);
-        const std::string errors = errors_of(result.diagnostics);
-        CHECK_MESSAGE(errors.empty(), errors);
-        if (!with_settings) documents += result.documents.size();
+        if (works) {
+          const std::string errors = errors_of(result.diagnostics);
+          CHECK_MESSAGE(errors.empty(), errors);
+        } else if (with_settings) {
+          for (const gdl::Diagnostic& d : result.diagnostics) {
+            if (d.severity != gdl::Severity::error) continue;
+            CHECK_MESSAGE(d.location.file.ends_with(".tf"), d.location.file);
+            tf_failures.insert(d.rule_id);
+          }
+        }
+        documents += result.documents.size();
       }
       ++modules_read;
     }
     CHECK_MESSAGE(documents >= 1, "no policy of " << c.dir.string() << " was read");
+    if (works) continue;
+    ++broken_cases;
+    CHECK(!rendered_failures.empty());
+    for (const std::string& rule : rendered_failures)
+      CHECK_MESSAGE(tf_failures.contains(rule), rule << " found on the rendered policies only");
   }
-  CHECK(modules_read >= 12);
+  CHECK(modules_read >= 20);
+  CHECK(broken_cases >= 3);
 }
 
 TEST_CASE("CDK source named on the command line is not read as a policy; it gets a note") {

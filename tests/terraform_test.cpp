@@ -729,7 +729,8 @@ resource "aws_guardduty_publishing_destination" "pd" {
   // Not a lockout either: the admin statement names the module's account.
   for (const auto& d : result.diagnostics) CHECK(d.rule_id != "GD204");
   CHECK(std::any_of(result.notes.begin(), result.notes.end(), [](const std::string& n) {
-    return n.find("checked as 173205080756 and the Region as ca-central-1") != std::string::npos;
+    return n.find("checked with the account as 173205080756 and the Region as ca-central-1") !=
+           std::string::npos;
   }));
   // Two keys' homes named: nothing is bound, and the failure stays a failure.
   std::string two = tf;
@@ -820,4 +821,57 @@ resource "aws_guardduty_publishing_destination" "pd" {
   CHECK(std::any_of(ex.notes.begin(), ex.notes.end(), [](const std::string& n) {
     return n.find("run terraform init") != std::string::npos;
   }));
+}
+
+TEST_CASE("Terraform: an unknown value decides only what it could change") {
+  // A grant to the organization's accounts (a list known only when Terraform runs) cannot be
+  // GuardDuty's: its values are account ARNs. An unknown service list or AWS list could be
+  // (it may hold "*"), for the actions the statement lists only: an unknown value in a
+  // statement for other actions cannot cover GuardDuty's requests.
+  struct Row {
+    const char* principals;
+    const char* actions;
+    const char* expected;
+  };
+  const Row rows[] = {
+      {R"(type = "AWS"
+      identifiers = formatlist("arn:aws:iam::%s:root", data.aws_organizations_organization.o.accounts[*].id))",
+       R"(["s3:PutObject"])", "GD301 GD302"},
+      {R"(type = "Service"
+      identifiers = var.services)",
+       R"(["s3:PutObject"])", "GD301"},
+      {R"(type = "AWS"
+      identifiers = var.readers)",
+       R"(["s3:*"])", ""},
+      {R"(type = "AWS"
+      identifiers = var.readers)",
+       R"(["s3:GetObject"])", "GD301 GD302"},
+  };
+  for (const Row& row : rows) {
+    const std::string tf = fmt::format(R"(variable "services" {{ type = list(string) }}
+variable "readers" {{ type = list(string) }}
+data "aws_organizations_organization" "o" {{}}
+data "aws_iam_policy_document" "b" {{
+  statement {{
+    actions   = {}
+    resources = ["arn:aws:s3:::acme-gd/*"]
+    principals {{
+      {}
+    }}
+  }}
+}}
+resource "aws_s3_bucket_policy" "b" {{
+  bucket = "acme-gd"
+  policy = data.aws_iam_policy_document.b.json
+}}
+)",
+                                       row.actions, row.principals);
+    const Module m(std::map<std::string, std::string>{{"main.tf", tf}});
+    gdl::exportcfg::ExportSettings settings;
+    settings.bucket.value = "acme-gd";
+    settings.bucket.origin.kind = gdl::exportcfg::Origin::Kind::flag;
+    CAPTURE(std::string(row.principals));
+    CAPTURE(std::string(row.actions));
+    CHECK(errors(m.lint(settings)) == row.expected);
+  }
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "containers/hcl_suggestion.h"
 #include "containers/json_string.h"
@@ -14,6 +15,29 @@
 namespace gdl::containers {
 
 namespace {
+
+// IAM's action wildcards (`*`, `?`), case-insensitive as action names are.
+bool action_matches(std::string_view pattern, std::string_view action) {
+  std::size_t p = 0, a = 0, star = std::string_view::npos, resume = 0;
+  while (a < action.size()) {
+    if (p < pattern.size() &&
+        (pattern[p] == '?' || std::tolower(static_cast<unsigned char>(pattern[p])) ==
+                                  std::tolower(static_cast<unsigned char>(action[a])))) {
+      ++p;
+      ++a;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = a;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      a = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
 
 bool contains(Span outer, Span inner) {
   return inner.begin >= outer.begin && inner.begin < outer.end;
@@ -149,6 +173,19 @@ bool is_account_symbol(std::string_view symbol) {
   return symbol == "${AWS::AccountId}" || symbol.starts_with("${data.aws_caller_identity.");
 }
 
+// Whether a statement holding unknown values may cover a request the rule concludes about:
+// yes unless its Action element is known and covers none of them.
+bool may_cover(const Placement::Uncertain& u, const RuleInfo* rule) {
+  if (rule != nullptr && rule->requested_by_service && u.service_free) return false;
+  if (rule == nullptr || rule->requests.empty() || !u.actions) return true;
+  return std::any_of(rule->requests.begin(), rule->requests.end(), [&](const std::string& action) {
+    const bool listed =
+        std::any_of(u.actions->begin(), u.actions->end(),
+                    [&](const std::string& pattern) { return action_matches(pattern, action); });
+    return listed != u.not_action;
+  });
+}
+
 }  // namespace
 
 Placement place(const EmbeddedDocument& document, const Extraction& extraction,
@@ -177,17 +214,38 @@ void mark_uncertain_statements(Placement& placement, const policy::Policy& polic
         policy.statements.begin(), policy.statements.end(), [&](const policy::Statement& st) {
           return overlaps(container_span(source, st.span), unknown);
         });
-    if (!in_statement) placement.uncertain_allow = placement.uncertain_deny = true;
+    if (!in_statement) placement.unknown_statements = true;
   }
+  auto holds_unknown = [&](Span span) {
+    const Span where = container_span(source, span);
+    return std::any_of(placement.unknown_spans.begin(), placement.unknown_spans.end(),
+                       [&](Span u) { return overlaps(where, u); });
+  };
   for (const policy::Statement& statement : policy.statements) {
-    const Span where = container_span(source, statement.span);
-    const bool uncertain =
-        std::any_of(placement.unknown_spans.begin(), placement.unknown_spans.end(),
-                    [&](Span u) { return overlaps(where, u); });
-    if (!uncertain) continue;
-    placement.uncertain_statements.push_back(where);
-    const bool deny = statement.effect == policy::Effect::deny;
-    (deny ? placement.uncertain_deny : placement.uncertain_allow) = true;
+    if (!holds_unknown(statement.span)) continue;
+    Placement::Uncertain u;
+    u.where = container_span(source, statement.span);
+    // An unknown Effect may be either.
+    u.deny = statement.effect == policy::Effect::deny;
+    if (statement.effect == policy::Effect::invalid && statement.effect_text &&
+        holds_unknown(statement.effect_text->span))
+      placement.unknown_statements = true;
+    if (statement.action.present && !holds_unknown(statement.action.span)) {
+      u.actions.emplace();
+      for (const policy::Text& a : statement.action.items) u.actions->push_back(a.value);
+      u.not_action = statement.action_negated;
+    }
+    const policy::PrincipalElement& principal = statement.principal;
+    u.service_free = principal.present && !principal.everyone && !statement.principal_negated &&
+                     !principal.entries.empty() &&
+                     std::all_of(principal.entries.begin(), principal.entries.end(),
+                                 [&](const policy::PrincipalEntry& e) {
+                                   if (!holds_unknown(e.value.span) && !holds_unknown(e.type_span))
+                                     return e.type == "AWS" && e.value.value != "*";
+                                   return e.type == "AWS" && !holds_unknown(e.type_span) &&
+                                          e.value.value.starts_with("arn:");
+                                 });
+    placement.uncertain.push_back(std::move(u));
   }
 }
 
@@ -210,12 +268,16 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
       // Grammar findings are about values that are known; the conclusions of simulations may
       // rest on the unknown ones.
       if (needs == RuleNeeds::document) return false;
-      if (std::any_of(p.uncertain_statements.begin(), p.uncertain_statements.end(),
-                      [&](Span s) { return contains(s, at); }))
+      if (std::any_of(p.uncertain.begin(), p.uncertain.end(),
+                      [&](const Placement::Uncertain& u) { return contains(u.where, at); }))
         return true;
       if (!contains(p.outer, at) && p.outer.begin != at.begin) return false;
-      return (p.uncertain_allow && needs == RuleNeeds::every_allow) ||
-             (p.uncertain_deny && needs == RuleNeeds::every_deny);
+      if (needs != RuleNeeds::every_allow && needs != RuleNeeds::every_deny) return false;
+      if (p.unknown_statements) return true;
+      const bool deny = needs == RuleNeeds::every_deny;
+      return std::any_of(
+          p.uncertain.begin(), p.uncertain.end(),
+          [&](const Placement::Uncertain& u) { return u.deny == deny && may_cover(u, rule); });
     });
   });
   for (Diagnostic& d : diagnostics) {
@@ -335,15 +397,23 @@ bool in_source_condition(const json::Value& root, const std::string& token) {
   return found;
 }
 
-// The one (Region, account) the key ARNs in the Resource of `doc`'s statements name, if only
-// one is named and neither holds a stand-in.
-std::optional<std::pair<std::string, std::string>> key_home(
-    const EmbeddedDocument& doc, const std::vector<std::pair<std::string, std::string>>& tokens) {
-  std::optional<std::pair<std::string, std::string>> home;
-  bool conflict = false;
+// Where the key ARNs in the Resource of `doc`'s statements say the key is: the Regions named
+// (in order) and the one account named, when they are concrete (not a stand-in, not a pattern).
+struct KeyHome {
+  std::vector<std::string> regions;
+  std::optional<std::string> account;  // unset when none or several are named
+};
+
+KeyHome key_home(const EmbeddedDocument& doc,
+                 const std::vector<std::pair<std::string, std::string>>& tokens) {
+  KeyHome home;
+  std::set<std::string> accounts;
   const json::Member* member = doc.tree ? doc.tree->find("Statement") : nullptr;
-  if (member == nullptr) return std::nullopt;
-  const json::Value* statements = &member->value;
+  if (member == nullptr) return home;
+  auto is_token = [&](std::string_view text) {
+    return std::any_of(tokens.begin(), tokens.end(),
+                       [&](const auto& t) { return t.first == text; });
+  };
   auto consider = [&](const json::Value& v) {
     if (!v.is_string() || !v.text.starts_with("arn:")) return;
     // arn:PARTITION:kms:REGION:ACCOUNT:key/...
@@ -355,32 +425,29 @@ std::optional<std::pair<std::string, std::string>> key_home(
       parts.push_back(rest.substr(0, colon));
       rest.remove_prefix(colon + 1);
     }
-    if (parts[2] != "kms" || !rest.starts_with("key/") || !exportcfg::is_account_id(parts[4]) ||
-        parts[3].empty() || parts[3].find_first_of("*?$") != std::string_view::npos)
-      return;
-    for (const auto& [token, symbol] : tokens) {
-      if (parts[3] == token || parts[4] == token) return;
-    }
-    std::pair<std::string, std::string> named{std::string(parts[3]), std::string(parts[4])};
-    if (home && *home != named) conflict = true;
-    home = std::move(named);
+    if (parts[2] != "kms" || !rest.starts_with("key/")) return;
+    const std::string_view region = parts[3];
+    if (!region.empty() && region.find_first_of("*?$") == std::string_view::npos &&
+        !is_token(region) &&
+        std::find(home.regions.begin(), home.regions.end(), region) == home.regions.end())
+      home.regions.emplace_back(region);
+    if (exportcfg::is_account_id(parts[4]) && !is_token(parts[4])) accounts.emplace(parts[4]);
   };
   const auto each_statement = [&](const json::Value& st) {
     const json::Member* found = st.is_object() ? st.find("Resource") : nullptr;
     if (found == nullptr) return;
-    const json::Value* resource = &found->value;
-    if (resource->is_array()) {
-      for (const json::Value& r : resource->items) consider(r);
+    if (found->value.is_array()) {
+      for (const json::Value& r : found->value.items) consider(r);
     } else {
-      consider(*resource);
+      consider(found->value);
     }
   };
-  if (statements->is_array()) {
-    for (const json::Value& st : statements->items) each_statement(st);
+  if (member->value.is_array()) {
+    for (const json::Value& st : member->value.items) each_statement(st);
   } else {
-    each_statement(*statements);
+    each_statement(member->value);
   }
-  if (conflict) return std::nullopt;
+  if (accounts.size() == 1) home.account = *accounts.begin();
   return home;
 }
 
@@ -392,25 +459,35 @@ void bind_key_home(Extraction& extraction,
     if (symbol.starts_with("${data.aws_region.")) region_token = token;
     if (symbol.starts_with("${data.aws_caller_identity.")) account_token = token;
   }
-  if (account_token.empty() || bound.contains(account_token)) return;
+  const bool account_open = !account_token.empty() && !bound.contains(account_token);
+  const bool region_open = !region_token.empty() && !bound.contains(region_token);
+  if (!account_open && !region_open) return;
   for (const EmbeddedDocument& doc : extraction.documents) {
     // Only a key the module creates: its id is a stand-in.
     const bool own_key = doc.kind == documents::Kind::key_policy && doc.simulate &&
                          std::any_of(tokens.begin(), tokens.end(),
                                      [&](const auto& t) { return t.first == doc.belongs_to; });
     if (!own_key) continue;
-    const auto home = key_home(doc, tokens);
-    if (!home) continue;
-    bound[account_token] = home->second;
-    std::string region_note;
-    if (!region_token.empty() && !bound.contains(region_token)) {
-      bound[region_token] = home->first;
-      region_note = fmt::format(" and the Region as {}", home->first);
+    const KeyHome home = key_home(doc, tokens);
+    std::vector<std::string> said;
+    if (account_open && home.account) {
+      bound[account_token] = *home.account;
+      said.push_back(fmt::format("the account as {}", *home.account));
     }
+    if (region_open && !home.regions.empty()) {
+      // A key policy naming several Regions serves a module deployed in each: the key is in
+      // one of them, and the first is checked.
+      bound[region_token] = home.regions.front();
+      said.push_back(home.regions.size() == 1
+                         ? fmt::format("the Region as {}", home.regions.front())
+                         : fmt::format("the Region as {} (one of {})", home.regions.front(),
+                                       fmt::join(home.regions, ", ")));
+    }
+    if (said.empty()) continue;
     extraction.notes.push_back(fmt::format(
-        "{}: the module's account is checked as {}{}, where the policy's Resource says its key "
-        "is (give --bucket-account or --key-arn to use yours)",
-        doc.label, home->second, region_note));
+        "{}: the module is checked with {}, where the policy's Resource says its key is (give "
+        "--bucket-account, --region or --key-arn to use yours)",
+        doc.label, fmt::join(said, " and ")));
     return;
   }
 }

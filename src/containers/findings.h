@@ -3,6 +3,7 @@
 // about values unknown offline are dropped, template symbols replace the stand-ins checked for
 // them, and edits are written the way the container writes the document.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,12 +22,21 @@ struct Placement {
   std::vector<Span> unknown_spans;   // in the container file
   std::vector<Span> computed_spans;  // in the container file: edits there are suggestions
   const std::vector<std::pair<std::string, std::string>>* stand_ins = nullptr;
-  // Statements holding an unknown value (container spans), and whether one is an Allow or a
-  // Deny: a conclusion that needs every Allow (a missing permission) or every Deny (a missing
-  // deny) of this document is then not certain.
-  std::vector<Span> uncertain_statements;
-  bool uncertain_allow = false;
-  bool uncertain_deny = false;
+  // Statements holding an unknown value (container spans): a conclusion that needs every
+  // Allow (a missing permission) or every Deny (a missing deny) of this document is then not
+  // certain, unless the statement's known actions cannot cover the request concluded about.
+  struct Uncertain {
+    Span where;
+    bool deny = false;
+    std::optional<std::vector<std::string>> actions;  // when the Action element is known
+    bool not_action = false;
+    // Its principals cannot be a service principal: the unknown values are in account ARNs
+    // (`arn:aws:iam::${...}:root`), never "*" or a service.
+    bool service_free = false;
+  };
+  std::vector<Uncertain> uncertain;
+  // An unknown value in place of whole statements: it may be any Allow or Deny.
+  bool unknown_statements = false;
 };
 
 // The placement of `document` (whose tree is built) from `extraction` of the file `path`.

@@ -246,12 +246,23 @@ json::Value to_tree(const hcl::Value& v, const SourceFile& file, Span anchor,
     std::vector<Span>& unknown;
     std::vector<std::string>& why;
 
+    Span root;
+
+    // Whether `span` is written inside the document (not at a variable's declaration).
+    [[nodiscard]] bool inside(Span span) const {
+      return span.begin >= root.begin && span.end <= root.end;
+    }
+
+    // `anchor` is the nearest enclosing place inside the document.
     json::Value convert(const hcl::Value& v, Span anchor, int depth) {
       const Span at = v.file == &file && v.span.end > v.span.begin ? v.span : anchor;
       if (!v.known() || depth > kMaxTreeDepth) {
-        unknown.push_back(at);
+        // Where it is used: the statement that holds it is the one made uncertain, not the
+        // variable block a value without default was declared in.
+        const Span used = inside(at) ? at : anchor;
+        unknown.push_back(used);
         why.push_back(v.known() ? std::string("nested too deeply") : v.why);
-        json::Value s(json::Kind::string, at);
+        json::Value s(json::Kind::string, used);
         s.text = "tf-unknown";
         return s;
       }
@@ -273,18 +284,16 @@ json::Value to_tree(const hcl::Value& v, const SourceFile& file, Span anchor,
           json::Value s(json::Kind::string, at);
           s.text = v.text;
           for (const auto& [b, e] : v.unknown_ranges) {
-            if (v.file != &file) {
-              unknown.push_back(at);
-            } else {
-              unknown.push_back(unknown_range_span(v, b, e));
-            }
+            const Span range = v.file == &file ? unknown_range_span(v, b, e) : at;
+            unknown.push_back(inside(range) ? range : anchor);
             why.push_back(v.why);
           }
           return s;
         }
         case hcl::ValueKind::tuple: {
           json::Value a(json::Kind::array, at);
-          for (const hcl::Value& item : v.items) a.items.push_back(convert(item, at, depth + 1));
+          for (const hcl::Value& item : v.items)
+            a.items.push_back(convert(item, inside(at) ? at : anchor, depth + 1));
           return a;
         }
         case hcl::ValueKind::object: {
@@ -294,7 +303,7 @@ json::Value to_tree(const hcl::Value& v, const SourceFile& file, Span anchor,
             member.key = m.key;
             member.key_span =
                 v.file == &file && m.key_span.end > m.key_span.begin ? m.key_span : at;
-            member.value = convert(m.value, at, depth + 1);
+            member.value = convert(m.value, inside(at) ? at : anchor, depth + 1);
             o.members.push_back(std::move(member));
           }
           return o;
@@ -305,8 +314,9 @@ json::Value to_tree(const hcl::Value& v, const SourceFile& file, Span anchor,
       return json::Value(json::Kind::null, at);
     }
   };
-  Converter converter{file, unknown, why};
-  return converter.convert(v, anchor, 0);
+  const Span root = v.file == &file && v.span.end > v.span.begin ? v.span : anchor;
+  Converter converter{file, unknown, why, root};
+  return converter.convert(v, root, 0);
 }
 
 }  // namespace gdl::containers::tf

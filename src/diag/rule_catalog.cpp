@@ -66,6 +66,19 @@ std::vector<RuleInfo> load_rules() {
     const auto needs = parse_rule_needs(required_string(doc, "needs", file));
     if (!needs) metadata_defect("bad \"needs\" in " + rule.id);
     rule.needs = *needs;
+    if (doc.HasMember("requested_by")) {
+      if (!doc["requested_by"].IsString() ||
+          doc["requested_by"].GetString() != std::string("guardduty"))
+        metadata_defect("bad \"requested_by\" in " + rule.id);
+      rule.requested_by_service = true;
+    }
+    if (doc.HasMember("requests")) {
+      if (!doc["requests"].IsArray()) metadata_defect("bad \"requests\" in " + rule.id);
+      for (const auto& action : doc["requests"].GetArray()) {
+        if (!action.IsString()) metadata_defect("bad \"requests\" in " + rule.id);
+        rule.requests.emplace_back(action.GetString(), action.GetStringLength());
+      }
+    }
     if (!doc.HasMember("example") || !doc["example"].IsObject())
       metadata_defect("no example in " + rule.id);
     rule.example_bad = required_string(doc["example"], "bad", file);

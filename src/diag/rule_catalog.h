@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "diag/diagnostic.h"
 
@@ -30,6 +31,12 @@ struct RuleInfo {
   std::string fix;     // how to fix, in words
   std::string anchor;  // README anchor of the rule's documentation
   RuleNeeds needs = RuleNeeds::setup;
+  // For an every-allow or every-deny rule: the actions of the requests its conclusion is about
+  // (s3:GetBucketLocation). A statement that cannot cover them does not make it uncertain.
+  std::vector<std::string> requests;
+  // Whether those requests are GuardDuty's (a service principal's): a statement whose unknown
+  // values are account ARNs cannot cover them.
+  bool requested_by_service = false;
 };
 
 // "document", "setup", "every-allow", "every-deny".

@@ -61,6 +61,8 @@ using Function = std::function<Value(Call&)>;
 Value format(Call& c) {
   const auto spec = c.text(0);
   if (!spec) return c.unknown("a format known only when Terraform runs");
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  std::string why;
   std::string out;
   std::size_t next = 1;
   for (std::size_t i = 0; i < spec->size(); ++i) {
@@ -76,6 +78,14 @@ Value format(Call& c) {
     }
     if (next >= c.args.size()) return c.unknown("fewer arguments than the format needs");
     const Value& arg = c.args[next++];
+    if (!arg.known() && (verb == 's' || verb == 'v') && arg.kind == ValueKind::unknown) {
+      // The known text around an unknown value is kept, as in a template: an account ARN
+      // "arn:aws:iam::${...}:root" is still an account ARN.
+      ranges.emplace_back(out.size(), out.size() + 6);
+      out += "${...}";
+      if (why.empty()) why = arg.why;
+      continue;
+    }
     if (!arg.known()) return c.unknown("an argument known only when Terraform runs");
     const auto text = as_string(arg);
     switch (verb) {
@@ -104,7 +114,10 @@ Value format(Call& c) {
         return c.unknown(fmt::format("the verb %{} is not evaluated offline", verb));
     }
   }
-  return c.string(std::move(out));
+  Value v = c.string(std::move(out));
+  v.unknown_ranges = std::move(ranges);
+  v.why = std::move(why);
+  return v;
 }
 
 // formatlist: format() applied to each index of the list arguments (scalars repeat); the lists
@@ -112,7 +125,14 @@ Value format(Call& c) {
 Value formatlist(Call& c) {
   std::optional<std::size_t> length;
   for (std::size_t i = 1; i < c.args.size(); ++i) {
-    if (!c.args[i].known()) return c.unknown("an argument known only when Terraform runs");
+    if (!c.args[i].known()) {
+      // A list known only when Terraform runs: its elements' shape is known, their number is
+      // not. One element of that shape stands for them (every conclusion on it is uncertain).
+      Call one{"format", c.args, c.file, c.span};
+      Value v = format(one);
+      if (v.kind != ValueKind::string) return c.unknown(v.why);
+      return c.tuple({std::move(v)});
+    }
     if (const Value* list = c.list(i)) {
       if (length && *length != list->items.size())
         return c.unknown("lists of different lengths (Terraform rejects the call)");

@@ -185,7 +185,9 @@ Value regex(Call& c, bool all) {
                                        1);
   std::vector<Value> matches;
   std::size_t at = 0;
-  while (at <= text->size() && matches.size() < 1024) {
+  while (at <= text->size()) {
+    // More matches than any policy value holds: the list would be cut short, so unknown.
+    if (matches.size() >= 1024) return c.unknown("more than 1024 matches");
     if (!pattern.Match(*text, at, text->size(), RE2::UNANCHORED, groups.data(),
                        static_cast<int>(groups.size())))
       break;

@@ -27,9 +27,18 @@ out = ["# Rule reference", "",
        "needs (`needs`: the `document` text, a `setup` simulation, `every-allow` or `every-deny` of a document),",
        "so a value unknown offline (a template's `Fn::ImportValue`, a Terraform interpolation) drops exactly the",
        "conclusions it makes uncertain.", ""]
+def fix_kind(r):
+    kind = r.get("fixKind", "unsafe")
+    if kind == "safe":
+        return " *(`check --fix` applies this fix.)*"
+    if kind == "unsafe":
+        return " *(An unsafe fix: it changes who has access or adds statements; `check --fix --unsafe-fixes` applies it.)*"
+    return ""
+
+
 for f in sorted(glob.glob(os.path.join(root, "rules", "*.json")) + glob.glob(os.path.join(root, "rules", "scenarios", "*.json")), key=os.path.basename):
     r = json.load(open(f))
     out += [f'<a id="{r["anchor"]}"></a>', f'## {r["id"]} {r["name"]} ({r["severity"]})', "", r["summary"], "",
             "**Why is this bad?** " + r["why"], "", "**Example**", "", "```json", r["example"]["bad"], "```", "",
-            "**Use instead**", "", "```json", r["example"]["good"], "```", "", "**Fix:** " + r["fix"], ""]
+            "**Use instead**", "", "```json", r["example"]["good"], "```", "", "**Fix:** " + r["fix"] + fix_kind(r), ""]
 open(os.path.join(root, "rules", "README.md"), "w").write("\n".join(out))

@@ -67,6 +67,56 @@ void cap_per_rule(std::vector<Diagnostic>& diagnostics) {
   diagnostics = std::move(kept);
 }
 
+// One value, one finding: where findings share the exact span of a value (a guide's "KMS key
+// ARN" left in a Resource is a placeholder, not an ARN, and the reason GuardDuty's request is
+// denied), the findings about the value's text (rules that need only the document) without a
+// fix and no more severe are told as notes of the one that carries the fix. Findings at a
+// statement's first byte are about the statement and each keep their own fix, so one-byte spans are
+// left alone. `diagnostics` is sorted.
+void fold_same_value(std::vector<Diagnostic>& diagnostics) {
+  auto same_value = [](const Diagnostic& a, const Diagnostic& b) {
+    return a.location.file == b.location.file && a.location.span == b.location.span;
+  };
+  std::vector<Diagnostic> kept;
+  kept.reserve(diagnostics.size());
+  for (std::size_t i = 0; i < diagnostics.size();) {
+    std::size_t end = i + 1;
+    while (end < diagnostics.size() && same_value(diagnostics[i], diagnostics[end])) ++end;
+    if (end - i == 1 || diagnostics[i].location.span.size() <= 1) {
+      for (; i < end; ++i) kept.push_back(std::move(diagnostics[i]));
+      continue;
+    }
+    // The finding the others become notes of: the most severe one with a fix. Without a fix
+    // nothing says which finding is the root cause, so all are kept.
+    std::optional<std::size_t> main;
+    for (std::size_t j = i; j < end; ++j) {
+      if (diagnostics[j].fix && (!main || diagnostics[j].severity > diagnostics[*main].severity))
+        main = j;
+    }
+    if (!main) {
+      for (; i < end; ++i) kept.push_back(std::move(diagnostics[i]));
+      continue;
+    }
+    Diagnostic primary = std::move(diagnostics[*main]);
+    for (std::size_t j = i; j < end; ++j) {
+      if (j == *main) continue;
+      Diagnostic& d = diagnostics[j];
+      const RuleInfo* rule = find_rule(d.rule_id);
+      const bool about_text = rule != nullptr && rule->needs == RuleNeeds::document;
+      if (about_text && !d.fix && d.severity <= primary.severity && !d.suppression_reason) {
+        primary.notes.push_back(
+            fmt::format("the same value: {} [{} {}]", d.message, d.rule_id, d.rule_name));
+      } else {
+        kept.push_back(std::move(d));
+      }
+    }
+    kept.push_back(std::move(primary));
+    i = end;
+  }
+  std::stable_sort(kept.begin(), kept.end(), diagnostic_less);
+  diagnostics = std::move(kept);
+}
+
 }  // namespace
 
 namespace {
@@ -461,6 +511,7 @@ class SetupRun {
     std::erase_if(result_.diagnostics,
                   [&](const Diagnostic& d) { return !enabled(options_, d.rule_id); });
     std::stable_sort(result_.diagnostics.begin(), result_.diagnostics.end(), diagnostic_less);
+    fold_same_value(result_.diagnostics);
     cap_per_rule(result_.diagnostics);
   }
 

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "analysis/baseline.h"
+#include "analysis/fix.h"
 #include "analysis/pipeline.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -20,6 +21,7 @@
 #include "report/baseline.h"
 #include "report/report.h"
 #include "source/loader.h"
+#include "util/diff.h"
 
 namespace gdl::cli {
 
@@ -95,6 +97,15 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
       .add_option("--var-file", args.terraform_var_files,
                   "Terraform: a .tfvars file of root module variables (repeatable)")
       ->check(CLI::ExistingFile);
+  command.add_flag("--fix", args.fix,
+                   "Apply the safe fixes in place, check again until nothing changes, and report "
+                   "what remains");
+  command.add_flag("--diff", args.diff,
+                   "Print the fixes --fix would apply as a unified diff (for patch -p1); write "
+                   "nothing");
+  command.add_flag("--unsafe-fixes", args.unsafe_fixes,
+                   "With --fix or --diff: also apply fixes that add or remove statements or "
+                   "change who has access");
   command
       .add_option("--kind", args.kind, "Treat every document as this kind instead of detecting it")
       ->check(CLI::IsMember({"key", "bucket", "identity"}));
@@ -117,25 +128,11 @@ bool use_color(const CheckArgs& args, bool stdout_is_tty) {
   return stdout_is_tty;
 }
 
-// Writes to a temporary file beside the target and renames it, so an interrupted run never
-// leaves a half-written report in place of the old one.
 bool write_file_atomically(const std::string& path, const std::string& content, std::ostream& err) {
-  const std::string temporary = path + ".gd-export-lint.tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out || !out.write(content.data(), static_cast<std::streamsize>(content.size())) ||
-        !out.flush()) {
-      err << fmt::format("gd-export-lint: error: cannot write {}\n", path);
-      std::remove(temporary.c_str());
-      return false;
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    err << fmt::format("gd-export-lint: error: cannot write {}\n", path);
-    std::remove(temporary.c_str());
-    return false;
-  }
-  return true;
+  std::string error;
+  if (gdl::write_file_atomically(path, content, error)) return true;
+  err << fmt::format("gd-export-lint: error: {}\n", error);
+  return false;
 }
 
 // Command-line settings override the config file. Returns what is wrong with a flag, if anything.
@@ -305,6 +302,32 @@ int exit_code(const CheckArgs& args, const analysis::ProjectConfig* project, con
   return kExitClean;
 }
 
+// Where a path is shown in a diff header: git's a/ and b/ prefixes, so `patch -p1` applies it
+// from the directory the check ran in.
+std::string diff_name(std::string_view prefix, const std::string& path) {
+  std::string shown = path;
+  if (shown.starts_with("./")) shown.erase(0, 2);
+  return fmt::format("{}{}", prefix, shown);
+}
+
+void write_fix_summary(const analysis::FixOutcome& outcome, bool diff, std::ostream& out) {
+  for (const analysis::FixedFinding& f : outcome.fixed) {
+    out << fmt::format("{} {}:{}:{} {} {}{}\n", diff ? "would fix" : "fixed", f.file, f.start.line,
+                       f.start.column, f.rule_id, f.description,
+                       f.round > 1 ? fmt::format(" (round {})", f.round) : "");
+  }
+  for (const analysis::UnappliedFix& u : outcome.unapplied) {
+    out << fmt::format("not fixed {}:{}:{} {}: {}\n", u.file, u.start.line, u.start.column,
+                       u.rule_id, u.reason);
+  }
+  out << fmt::format("{} {} finding{} in {} file{}", diff ? "Would fix" : "Fixed",
+                     outcome.fixed.size(), outcome.fixed.size() == 1 ? "" : "s",
+                     outcome.files.size(), outcome.files.size() == 1 ? "" : "s");
+  if (!outcome.converged)
+    out << fmt::format("; fixes were still pending after {} rounds", outcome.rounds);
+  out << ".\n";
+}
+
 }  // namespace
 
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty) {
@@ -341,8 +364,43 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   request.keep_sources = args.format == "text";
   request.max_bytes = args.max_size_mb * 1024 * 1024;
   request.settings_invalid = config_invalid;
-  analysis::check(request, report);
+  if (args.unsafe_fixes && !args.fix && !args.diff) {
+    err << "gd-export-lint: error: --unsafe-fixes goes with --fix or --diff\n";
+    return kExitUsage;
+  }
+  if (args.fix && args.diff) {
+    err << "gd-export-lint: error: --fix writes the fixes and --diff only shows them: choose "
+           "one\n";
+    return kExitUsage;
+  }
+  std::optional<analysis::FixOutcome> fixes;
+  if (args.fix || args.diff) {
+    request.keep_sources = request.keep_sources || args.diff;
+    fixes =
+        analysis::check_and_fix(request, {.unsafe = args.unsafe_fixes, .write = args.fix}, report);
+    for (const std::string& problem : fixes->errors)
+      err << fmt::format("gd-export-lint: error: {}\n", problem);
+    if (!fixes->errors.empty()) return kExitUsage;
+  } else {
+    analysis::check(request, report);
+  }
   if (!apply_baselines(args, report, err)) return kExitUsage;
+
+  if (args.diff) {
+    std::string patch;
+    for (const analysis::ChangedFile& file : fixes->files) {
+      patch += unified_diff(file.before, file.after, diff_name("a/", file.path),
+                            diff_name("b/", file.path));
+    }
+    if (args.output.empty()) {
+      out << patch;
+      out.flush();
+    } else if (!write_file_atomically(args.output, patch, err)) {
+      return kExitUsage;
+    }
+    write_fix_summary(*fixes, true, err);
+    return exit_code(args, config, report, config_invalid, err);
+  }
 
   const FormatOptions format_options{use_color(args, stdout_is_tty), args.quiet, args.verbose};
   if (args.output.empty()) {
@@ -353,6 +411,8 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     write_report(report, parse_format(args.format), format_options, buffer);
     if (!write_file_atomically(args.output, buffer.str(), err)) return kExitUsage;
   }
+  if (fixes)
+    write_fix_summary(*fixes, false, args.format == "text" && args.output.empty() ? out : err);
   return exit_code(args, config, report, config_invalid, err);
 }
 

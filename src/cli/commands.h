@@ -44,6 +44,10 @@ struct CheckArgs {
   std::string write_baseline;
   std::vector<std::string> include;
   std::vector<std::string> exclude;
+  // Fixes.
+  bool fix = false;           // apply them in place
+  bool diff = false;          // print them as a unified diff, write nothing
+  bool unsafe_fixes = false;  // also the unsafe ones
 };
 
 struct SimulateArgs {

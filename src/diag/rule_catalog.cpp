@@ -41,6 +41,25 @@ std::optional<RuleNeeds> parse_rule_needs(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<FixKind> parse_fix_kind(std::string_view text) {
+  if (text == "none") return FixKind::none;
+  if (text == "safe") return FixKind::safe;
+  if (text == "unsafe") return FixKind::unsafe;
+  return std::nullopt;
+}
+
+std::string_view to_string(FixKind kind) {
+  switch (kind) {
+    case FixKind::none:
+      return "none";
+    case FixKind::safe:
+      return "safe";
+    case FixKind::unsafe:
+      return "unsafe";
+  }
+  return "unsafe";
+}
+
 namespace {
 
 std::vector<RuleInfo> load_rules() {
@@ -62,6 +81,12 @@ std::vector<RuleInfo> load_rules() {
     rule.summary = required_string(doc, "summary", file);
     rule.why = required_string(doc, "why", file);
     rule.fix = required_string(doc, "fix", file);
+    // Scenario rules may leave it out: their fixes (appended statements) are unsafe.
+    if (doc.HasMember("fixKind")) {
+      const auto fix_kind = parse_fix_kind(required_string(doc, "fixKind", file));
+      if (!fix_kind) metadata_defect("bad \"fixKind\" in " + rule.id);
+      rule.fix_kind = *fix_kind;
+    }
     rule.anchor = required_string(doc, "anchor", file);
     const auto needs = parse_rule_needs(required_string(doc, "needs", file));
     if (!needs) metadata_defect("bad \"needs\" in " + rule.id);

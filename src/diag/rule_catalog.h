@@ -20,6 +20,14 @@ enum class RuleNeeds {
   every_deny,   // "nothing denies it": certain only when every Deny is known
 };
 
+// What applying a rule's fix does (ruff's safe and unsafe fixes): `safe` keeps what the document
+// means as its author evidently wrote it (syntax, a value AWS rejects); `unsafe` adds or removes
+// statements or changes who has access, and is applied only with --unsafe-fixes.
+enum class FixKind { none, safe, unsafe };
+
+std::optional<FixKind> parse_fix_kind(std::string_view text);
+std::string_view to_string(FixKind kind);
+
 struct RuleInfo {
   std::string id;    // "GD001"
   std::string name;  // "json-syntax"
@@ -28,7 +36,8 @@ struct RuleInfo {
   std::string why;      // the rationale, a paragraph
   std::string example_bad;
   std::string example_good;
-  std::string fix;     // how to fix, in words
+  std::string fix;  // how to fix, in words
+  FixKind fix_kind = FixKind::unsafe;
   std::string anchor;  // README anchor of the rule's documentation
   RuleNeeds needs = RuleNeeds::setup;
   // For an every-allow or every-deny rule: the actions of the requests its conclusion is about

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -12,6 +14,8 @@
 namespace gdl {
 
 namespace {
+const std::map<std::string, std::string>* overlay = nullptr;
+
 std::string too_large(std::size_t max_bytes) {
   return "is larger than the input size limit of " + std::to_string(max_bytes / (1024 * 1024)) +
          " MB (raise it with --max-size MB)";
@@ -27,6 +31,10 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
       if (bytes.size() > max_bytes) return LoadError{"<stdin>", too_large(max_bytes)};
     }
     return std::make_unique<SourceFile>("<stdin>", std::move(bytes));
+  }
+  if (overlay != nullptr) {
+    if (auto it = overlay->find(overlay_key(path)); it != overlay->end())
+      return std::make_unique<SourceFile>(path, it->second);
   }
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) {
@@ -54,6 +62,43 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
     if (bytes.size() > max_bytes) return LoadError{path, too_large(max_bytes)};
   }
   return std::make_unique<SourceFile>(path, std::move(bytes));
+}
+
+bool write_file_atomically(const std::string& path, std::string_view content, std::string& error) {
+  const std::string temporary = path + ".gd-export-lint.tmp";
+  struct stat old {};
+  const bool existed = ::stat(path.c_str(), &old) == 0;
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out || !out.write(content.data(), static_cast<std::streamsize>(content.size())) ||
+        !out.flush()) {
+      error = "cannot write " + path;
+      std::remove(temporary.c_str());
+      return false;
+    }
+  }
+  if (existed) ::chmod(temporary.c_str(), old.st_mode & 07777);
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    error = "cannot write " + path + ": " + std::strerror(errno);
+    std::remove(temporary.c_str());
+    return false;
+  }
+  return true;
+}
+
+LoadOverlay::LoadOverlay(const std::map<std::string, std::string>& contents) {
+  overlay = &contents;
+}
+
+LoadOverlay::~LoadOverlay() {
+  overlay = nullptr;
+}
+
+std::string overlay_key(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  if (ec) return path;
+  return absolute.lexically_normal().string();
 }
 
 }  // namespace gdl

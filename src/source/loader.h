@@ -2,8 +2,10 @@
 // Reads inputs into SourceFiles. A failure is a value (with a user-facing message), not an
 // exception.
 
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "source/source_file.h"
@@ -23,5 +25,25 @@ inline constexpr std::size_t kDefaultMaxInputBytes = 64U * 1024U * 1024U;
 
 // Reads `path` ("-" means standard input, shown as "<stdin>").
 LoadResult load_source(const std::string& path, std::size_t max_bytes = kDefaultMaxInputBytes);
+
+// Replaces the file at `path` with `content`: written to a temporary file beside it, given the
+// old file's permissions, and renamed over it, so an interrupted run never leaves half a file.
+// False with `error` set on a problem (the old file is then unchanged).
+bool write_file_atomically(const std::string& path, std::string_view content, std::string& error);
+
+// Contents that stand in for files on disk while it lives (`check --diff` checks fixed text it
+// does not write), keyed by overlay_key(path). Set before a run starts and only read during it;
+// one at a time.
+class LoadOverlay {
+ public:
+  explicit LoadOverlay(const std::map<std::string, std::string>& contents);
+  ~LoadOverlay();
+  LoadOverlay(const LoadOverlay&) = delete;
+  LoadOverlay& operator=(const LoadOverlay&) = delete;
+};
+
+// The key a file has in an overlay: its absolute, lexically normal path, so that "./a.json",
+// "a.json" and "/abs/a.json" are one file.
+std::string overlay_key(const std::string& path);
 
 }  // namespace gdl

@@ -11,6 +11,7 @@
 #include "analysis/project_config.h"
 #include "analysis/results.h"
 #include "export/settings.h"
+#include "source/loader.h"
 
 namespace gdl::analysis {
 
@@ -24,7 +25,7 @@ struct CheckRequest {
   unsigned jobs = 0;                 // 0: one per core
   std::ostream* progress = nullptr;  // where a long scan shows its progress (a terminal)
   bool keep_sources = false;         // keep the text of files with findings (text format)
-  std::size_t max_bytes = 0;         // inputs larger than this are refused
+  std::size_t max_bytes = kDefaultMaxInputBytes;  // inputs larger than this are refused
   bool settings_invalid = false;     // --config was invalid: only the inputs are listed
 };
 

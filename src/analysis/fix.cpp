@@ -193,8 +193,7 @@ FixOutcome check_and_fix(const CheckRequest& request, const FixOptions& options,
       auto it = files.find(key);
       if (it == files.end()) {
         const std::string& path = edits.front().location.file;
-        LoadResult loaded =
-            load_source(path, request.max_bytes != 0 ? request.max_bytes : kDefaultMaxInputBytes);
+        LoadResult loaded = load_source(path, request.max_bytes);
         if (auto* error = std::get_if<LoadError>(&loaded)) {
           outcome.errors.push_back(fmt::format("cannot read {} again: {}", path, error->message));
           continue;

@@ -9,8 +9,6 @@
 
 namespace gdl::support {
 
-namespace {
-
 std::string unique_sid(const exportcfg::PolicyDocument& doc, std::string_view wanted) {
   auto taken = [&doc](std::string_view sid) {
     return std::any_of(doc.policy.statements.begin(), doc.policy.statements.end(),
@@ -20,6 +18,8 @@ std::string unique_sid(const exportcfg::PolicyDocument& doc, std::string_view wa
   for (int n = 2; taken(sid); ++n) sid = fmt::format("{}{}", wanted, n);
   return sid;
 }
+
+namespace {
 
 std::string quoted_list(const std::vector<std::string>& values) {
   std::vector<std::string> quoted;

@@ -13,6 +13,9 @@
 
 namespace gdl::support {
 
+// `wanted`, or `wanted` followed by the first number that makes it a Sid no statement has.
+std::string unique_sid(const exportcfg::PolicyDocument& doc, std::string_view wanted);
+
 // A fix that appends `statement_json` (one statement, as JSON text) to the Statement array.
 std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
                                         std::string description, const std::string& statement_json);

@@ -63,7 +63,8 @@ class Builder {
         policy.statement_span = m.value.span;
         read_statements(m, policy);
       } else {
-        unknown_element(m, kTopLevelElements, "top-level");
+        if (unknown_element(m, root.members, kTopLevelElements, "top-level") == "Version")
+          policy.version_misspelt = true;
       }
     }
     if (!policy.statement_present) {
@@ -82,15 +83,16 @@ class Builder {
   }
 
   template <std::size_t N>
-  void unknown_element(const json::Member& m, const std::string_view (&known)[N],
-                       std::string_view where) {
+  // Reports an unknown element; returns the element it is a misspelling of, if any.
+  std::string_view unknown_element(const json::Member& m, const std::vector<json::Member>& siblings,
+                                   const std::string_view (&known)[N], std::string_view where) {
     // A hostile document can hold a million keys: report the first ones, count the rest.
     if (++unknown_elements_ > kMaxUnknownElements) {
       if (unknown_elements_ == kMaxUnknownElements + 1 && !out_.empty()) {
         out_.back().notes.push_back(
             "more unknown elements follow; they are not reported one by one");
       }
-      return;
+      return {};
     }
     const std::vector<std::string_view> candidates(std::begin(known), std::end(known));
     const std::string_view suggestion = closest_match(m.key, candidates);
@@ -100,12 +102,26 @@ class Builder {
           "; did you mean \"{}\"? AWS rejects the policy, or ignores what you meant", suggestion);
     }
     Diagnostic d = make_diagnostic("GD102", make_location(source_, m.key_span), message);
-    if (!suggestion.empty()) {
+    // No rename into a key the object already has, nor two keys renamed into one: either would
+    // make a duplicate key (which value AWS reads is then anyone's guess).
+    const auto named = [&](const json::Member& other) {
+      return &other != &m &&
+             (other.key == suggestion ||
+              (&other < &m && closest_match(other.key, candidates) == suggestion &&
+               std::find(std::begin(known), std::end(known), other.key) == std::end(known)));
+    };
+    if (!suggestion.empty() && std::any_of(siblings.begin(), siblings.end(), named)) {
+      d.notes.push_back(fmt::format(
+          "not renamed for you: this object already has a \"{}\" (or another key that looks like "
+          "it); merge them by hand",
+          suggestion));
+    } else if (!suggestion.empty()) {
       d.fix =
           Fix{fmt::format("rename it to \"{}\"", suggestion),
               {TextEdit{make_location(source_, m.key_span), fmt::format("\"{}\"", suggestion)}}};
     }
     out_.push_back(std::move(d));
+    return suggestion;
   }
 
   std::optional<Text> string_element(const json::Member& m) {
@@ -193,7 +209,7 @@ class Builder {
       } else if (m.key == "Condition") {
         read_condition(m, s);
       } else {
-        unknown_element(m, kStatementElements, "statement");
+        unknown_element(m, object.members, kStatementElements, "statement");
       }
     }
     if (s.effect_text) {

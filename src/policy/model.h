@@ -67,11 +67,21 @@ struct Statement {
 
   // "Statement[2] 'AllowPutObject'" style label for messages.
   [[nodiscard]] std::string label() const;
+
+  // Whether the Condition block has the operator `op` at another key than the one at `except`:
+  // renaming that key into `op` would make a duplicate key.
+  [[nodiscard]] bool has_other_operator(std::string_view op, Span except) const {
+    for (const ConditionClause& c : conditions) {
+      if (c.op.value == op && !(c.op.span == except)) return true;
+    }
+    return false;
+  }
 };
 
 struct Policy {
   Span span;
   std::optional<Text> version;
+  bool version_misspelt = false;  // a top-level key is a misspelling of "Version" (GD102 says so)
   std::optional<Text> id;
   bool statement_present = false;
   Span statement_span;

@@ -106,9 +106,10 @@ class ConditionOperatorRule final : public PolicyRule {
                                                        "like {}; write {}, which says what it does",
                                                        c.op.value, like, like));
             d.severity = Severity::note;
-            d.fix =
-                Fix{fmt::format("use {}", like),
-                    {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", like)}}};
+            if (!s.has_other_operator(like, c.op.span))
+              d.fix = Fix{
+                  fmt::format("use {}", like),
+                  {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", like)}}};
             out.push_back(std::move(d));
           }
         }
@@ -126,9 +127,10 @@ class ConditionOperatorRule final : public PolicyRule {
             // A hardening gap (the Allow admits more), not a document AWS rejects.
             d.severity = Severity::warning;
             const std::string plain = c.op.value.substr(std::string_view("ForAllValues:").size());
-            d.fix =
-                Fix{fmt::format("use {}", plain),
-                    {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", plain)}}};
+            if (!s.has_other_operator(plain, c.op.span))
+              d.fix = Fix{
+                  fmt::format("use {}", plain),
+                  {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", plain)}}};
             out.push_back(std::move(d));
           }
         }
@@ -144,7 +146,13 @@ class ConditionOperatorRule final : public PolicyRule {
         "unknown condition operator \"{}\" in {}: AWS rejects the policy", c.op.value, s.label());
     if (!suggestion.empty()) message += fmt::format("; did you mean \"{}\"?", suggestion);
     Diagnostic d = make_diagnostic(id(), make_location(ctx.source, c.op.span), std::move(message));
-    if (!suggestion.empty()) {
+    // Two misspellings of one operator: only the first is renamed (else a duplicate key).
+    const bool earlier_renamed = std::any_of(
+        s.conditions.begin(), s.conditions.end(), [&](const policy::ConditionClause& o) {
+          return o.op.span.begin < c.op.span.begin && o.op.value != suggestion &&
+                 suggest(o.op.value) == suggestion;
+        });
+    if (!suggestion.empty() && !earlier_renamed && !s.has_other_operator(suggestion, c.op.span)) {
       d.fix =
           Fix{fmt::format("write \"{}\"", suggestion),
               {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", suggestion)}}};

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/explain.h"
 #include "checks/fixes.h"
 #include "checks/settings_view.h"
@@ -31,15 +33,20 @@ class KeyLockoutRiskRule final : public SetupRule {
         }
       }
       bool manageable = false;
+      // The Statement index of a Deny that refuses the account's own request.
+      std::optional<std::size_t> denied_by;
       for (const std::string& principal : candidates) {
         iam::Request r;
         r.principal = {iam::RequestPrincipal::Kind::aws, principal};
         r.action = "kms:PutKeyPolicy";
         r.resource = ctx.settings.key_arn.get();
-        if (doc->evaluator->evaluate(r, false).decision == iam::Decision::allow) {
+        const iam::Evaluation evaluation = doc->evaluator->evaluate(r, false);
+        if (evaluation.decision == iam::Decision::allow) {
           manageable = true;
           break;
         }
+        if (evaluation.decision == iam::Decision::explicit_deny && !evaluation.deciding.empty())
+          denied_by = evaluation.statements[evaluation.deciding.front()].index;
       }
       if (manageable) continue;
       Diagnostic d = make_diagnostic(
@@ -48,14 +55,30 @@ class KeyLockoutRiskRule final : public SetupRule {
                       "refuses a "
                       "PutKeyPolicy that locks you out, and otherwise the key becomes unmanageable",
                       account));
+      if (denied_by) {
+        // Another Allow would not help: the Deny wins. Which of the account's requests the
+        // Deny's conditions spare (an organization id, a role) is for the user to judge.
+        const auto deny =
+            std::find_if(doc->policy.statements.begin(), doc->policy.statements.end(),
+                         [&](const policy::Statement& s) { return s.index == *denied_by; });
+        d.notes.push_back(fmt::format(
+            "a request of the account's root is refused by Statement[{}]{} (line {}), as simulated "
+            "without the request context your administrators may have (an organization id, a "
+            "role): if its conditions spare them, this is not a risk",
+            deny->index, deny->sid ? fmt::format(" '{}'", deny->sid->value) : "",
+            doc->source->position(deny->span.begin).line));
+        out.push_back(std::move(d));
+        continue;
+      }
       d.fix = support::append_statement_fix(
           *doc, "keep the account able to manage the key (the default key policy statement)",
-          fmt::format("{{\n      \"Sid\": \"EnableIAMUserPermissions\",\n      \"Effect\": "
+          fmt::format("{{\n      \"Sid\": \"{}\",\n      \"Effect\": "
                       "\"Allow\",\n      "
                       "\"Principal\": {{\"AWS\": \"arn:{}:iam::{}:root\"}},\n      \"Action\": "
                       "\"kms:*\",\n      "
                       "\"Resource\": \"*\"\n    }}",
-                      ctx.settings.partition, account));
+                      support::unique_sid(*doc, "EnableIAMUserPermissions"), ctx.settings.partition,
+                      account));
       out.push_back(std::move(d));
     }
   }

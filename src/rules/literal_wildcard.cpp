@@ -56,9 +56,10 @@ class LiteralWildcardRule final : public PolicyRule {
             const std::string from = op->negated ? "StringNotEquals" : "StringEquals";
             const std::string to = op->negated ? "StringNotLike" : "StringLike";
             fixed.replace(fixed.find(from), from.size(), to);
-            d.fix =
-                Fix{fmt::format("use {} to match a pattern", fixed),
-                    {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", fixed)}}};
+            if (!s.has_other_operator(fixed, c.op.span))
+              d.fix = Fix{
+                  fmt::format("use {} to match a pattern", fixed),
+                  {TextEdit{make_location(ctx.source, c.op.span), fmt::format("\"{}\"", fixed)}}};
           }
           out.push_back(std::move(d));
         }

@@ -1,0 +1,267 @@
+// `check --fix` and `--diff`: edits applied as bytes, diffs that `patch` applies, and on every
+// fixture with fixes, rounds that converge without a new error.
+
+#include "analysis/fix.h"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analysis/check.h"
+#include "cli/cli.h"
+#include "diag/rule_catalog.h"
+#include "export/settings.h"
+#include "source/source_file.h"
+#include "test_support.h"
+#include "util/diff.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+gdl::TextEdit edit(std::size_t begin, std::size_t end, std::string replacement) {
+  gdl::TextEdit e;
+  e.location.span = {begin, end};
+  e.replacement = std::move(replacement);
+  return e;
+}
+
+void write(const fs::path& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+// A fresh directory under the system's temporary directory, removed at the end of the scope.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / fmt::format("gdl-fix-{}-{}", ::getpid(), counter()++);
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("apply_edits: byte edits in order, insertions at one place kept in order, CRLF kept") {
+  struct Case {
+    const char* name;
+    std::string text;
+    std::vector<gdl::TextEdit> edits;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {"replace", "abcdef", {edit(1, 3, "XY")}, "aXYdef"},
+      {"unsorted", "abcdef", {edit(4, 5, "E"), edit(0, 1, "A")}, "AbcdEf"},
+      {"two insertions at one place", "ab", {edit(1, 1, "1"), edit(1, 1, "2")}, "a12b"},
+      {"insert at end", "ab", {edit(2, 2, "!")}, "ab!"},
+      {"overlapping edit is skipped", "abcdef", {edit(0, 3, "X"), edit(2, 4, "Y")}, "Xdef"},
+      {"beyond the text is skipped", "ab", {edit(1, 9, "X")}, "ab"},
+      {"CRLF file",
+       "{\r\n  \"a\": 1\r\n}",
+       {edit(12, 12, ",\n  \"b\": 2\n")},
+       "{\r\n  \"a\": 1\r\n,\r\n  \"b\": 2\r\n}"},
+      {"LF file keeps LF", "{\n}", {edit(1, 1, "\n x")}, "{\n x\n}"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    CHECK(gdl::analysis::apply_edits(c.text, c.edits) == c.expected);
+  }
+}
+
+TEST_CASE("unified_diff output is applied by patch -p1 to give the new text") {
+  struct Case {
+    const char* name;
+    std::string before;
+    std::string after;
+  };
+  std::string long_text;
+  for (int i = 0; i < 40; ++i) long_text += fmt::format("line {}\n", i);
+  std::string long_changed = long_text;
+  long_changed.replace(long_changed.find("line 3\n"), 7, "line three\n");
+  long_changed.replace(long_changed.find("line 30\n"), 8, "line 30\nadded\n");
+  const std::vector<Case> cases = {
+      {"one line", "a\nb\nc\n", "a\nB\nc\n"},   {"two hunks", long_text, long_changed},
+      {"no newline at end", "a\nb", "a\nb\nc"}, {"insert at start", "x\ny\n", "new\nx\ny\n"},
+      {"delete everything", "x\n", ""},         {"CRLF", "{\r\n}\r\n", "{\r\n  \"a\": 1\r\n}\r\n"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    const std::string diff = gdl::unified_diff(c.before, c.after, "a/f.txt", "b/f.txt");
+    REQUIRE_FALSE(diff.empty());
+    const TempDir dir;
+    write(dir.path / "f.txt", c.before);
+    write(dir.path / "p.diff", diff);
+    const std::string command =
+        fmt::format("cd '{}' && patch -s -p1 < p.diff > /dev/null 2>&1", dir.path.string());
+    REQUIRE(std::system(command.c_str()) == 0);
+    CHECK(gdl::test::read_file(dir.path / "f.txt") == c.after);
+  }
+  CHECK(gdl::unified_diff("same\n", "same\n", "a", "b").empty());
+}
+
+namespace {
+
+// The (file, rule) pairs of errors: a fix may change an error's words (the closest statement
+// now differs in another way), not add an error of another rule or in another file.
+std::set<std::pair<std::string, std::string>> errors_of(const gdl::Report& report) {
+  std::set<std::pair<std::string, std::string>> errors;
+  for (const gdl::Diagnostic& d : report.diagnostics) {
+    if (d.severity == gdl::Severity::error)
+      errors.emplace(fs::path(d.location.file).filename().string(), d.rule_id);
+  }
+  return errors;
+}
+
+// Errors about the document itself (syntax, grammar: GD0xx, GD1xx), which AWS rejects.
+bool document_error(const std::pair<std::string, std::string>& error) {
+  return error.second.starts_with("GD0") || error.second.starts_with("GD1");
+}
+
+struct FixtureCase {
+  fs::path root;                    // copied to a temporary directory
+  std::vector<std::string> inputs;  // relative to root
+  std::string settings;             // export-settings.json, when there is one
+  bool setup = false;               // a setup directory (copied whole), else one file
+};
+
+std::vector<FixtureCase> fixture_cases() {
+  const fs::path testdata = gdl::test::source_dir() / "testdata";
+  std::vector<FixtureCase> cases;
+  for (const auto& entry : fs::recursive_directory_iterator(testdata)) {
+    if (!entry.is_regular_file()) continue;
+    const fs::path path = entry.path();
+    const fs::path dir = path.parent_path();
+    const std::string rel = path.lexically_relative(testdata).string();
+    if (rel.find("/original/") != std::string::npos || rel.starts_with("schemas")) continue;
+    if (path.filename() == "case.expect") {
+      FixtureCase c{dir, {}, {}, true};
+      for (const auto& file : fs::directory_iterator(dir)) {
+        const fs::path ext = file.path().extension();
+        const std::string name = file.path().filename().string();
+        if (name == "export-settings.json") {
+          c.settings = name;
+        } else if (ext == ".json" || ext == ".yaml" || ext == ".yml" || ext == ".tf") {
+          c.inputs.push_back(name);
+        }
+      }
+      std::sort(c.inputs.begin(), c.inputs.end());
+      if (!c.inputs.empty()) cases.push_back(std::move(c));
+    } else if (path.extension() == ".json" && !fs::exists(dir / "case.expect") &&
+               fs::exists(fs::path(path).replace_extension(".expect"))) {
+      cases.push_back({dir, {path.filename().string()}, {}, false});
+    }
+  }
+  std::sort(cases.begin(), cases.end(), [](const FixtureCase& a, const FixtureCase& b) {
+    return std::pair(a.root, a.inputs) < std::pair(b.root, b.inputs);
+  });
+  return cases;
+}
+
+}  // namespace
+
+TEST_CASE("--fix on every fixture with fixes converges within three rounds without a new error") {
+  const auto cases = fixture_cases();
+  REQUIRE(cases.size() >= 100);
+  std::size_t with_fixes = 0;
+  std::size_t fixed_total = 0;
+  for (const bool unsafe : {false, true}) {
+    for (const FixtureCase& c : cases) {
+      const std::string name =
+          fmt::format("{}/{}{}", c.root.filename().string(),
+                      c.inputs.size() == 1 ? c.inputs[0] : "", unsafe ? " (unsafe)" : "");
+      CAPTURE(name);
+      const TempDir dir;
+      if (c.setup) {
+        fs::copy(c.root, dir.path, fs::copy_options::recursive);
+      } else {
+        fs::copy(c.root / c.inputs.front(), dir.path / c.inputs.front());
+      }
+      const gdl::test::CurrentDirectory here(dir.path);
+      gdl::LintOptions options;
+      gdl::analysis::CheckRequest request;
+      request.paths = c.inputs;
+      request.options = &options;
+      request.jobs = 1;
+      if (!c.settings.empty()) {
+        const gdl::SourceFile config(c.settings, gdl::test::read_file(c.settings));
+        request.settings = gdl::exportcfg::read_config(config).settings;
+        options.export_declared = true;
+      }
+      std::vector<std::string> before_texts;
+      for (const std::string& input : c.inputs) before_texts.push_back(gdl::test::read_file(input));
+
+      gdl::Report before;
+      gdl::analysis::check(request, before);
+      for (const gdl::InputError& e : before.input_errors) FAIL_CHECK(e.path << ": " << e.message);
+      const bool has_fixes =
+          std::any_of(before.diagnostics.begin(), before.diagnostics.end(),
+                      [](const gdl::Diagnostic& d) { return d.fix && !d.fix->edits.empty(); });
+      for (const gdl::Diagnostic& d : before.diagnostics) {
+        if (!d.fix || d.fix->edits.empty()) continue;
+        const gdl::RuleInfo* rule = gdl::find_rule(d.rule_id);
+        REQUIRE(rule != nullptr);
+        CHECK_MESSAGE(rule->fix_kind != gdl::FixKind::none,
+                      d.rule_id << " makes fixes but declares fixKind none");
+      }
+      if (!has_fixes) continue;
+      if (unsafe) ++with_fixes;
+
+      gdl::Report after;
+      const gdl::analysis::FixOutcome outcome =
+          gdl::analysis::check_and_fix(request, {.unsafe = unsafe, .write = true}, after);
+      fixed_total += outcome.fixed.size();
+      CHECK(outcome.errors.empty());
+      CHECK(outcome.converged);
+      CHECK(outcome.rounds <= 3);
+      // A document AWS rejects is not simulated: repairing it reveals what its statements
+      // do. So in a file that had a document error, only a new document error counts as new.
+      const auto old_errors = errors_of(before);
+      for (const auto& error : errors_of(after)) {
+        const bool was_rejected = std::any_of(
+            old_errors.begin(), old_errors.end(),
+            [&](const auto& old) { return old.first == error.first && document_error(old); });
+        if (was_rejected && !document_error(error)) continue;
+        CHECK_MESSAGE(old_errors.count(error) == 1,
+                      "the fixes introduced " << error.second << " in " << error.first);
+      }
+      // What was written is what the last round checked: checking the files again agrees.
+      gdl::Report again;
+      gdl::analysis::check(request, again);
+      CHECK(errors_of(again) == errors_of(after));
+      CHECK(again.diagnostics.size() == after.diagnostics.size());
+      // Only the named inputs changed, and only those with applied fixes.
+      for (const gdl::analysis::ChangedFile& file : outcome.files) {
+        CHECK(std::find(c.inputs.begin(), c.inputs.end(), fs::path(file.path).string()) !=
+              c.inputs.end());
+      }
+      if (!unsafe) {
+        for (const gdl::analysis::FixedFinding& f : outcome.fixed) {
+          const gdl::RuleInfo* rule = gdl::find_rule(f.rule_id);
+          CHECK((rule != nullptr && rule->fix_kind == gdl::FixKind::safe));
+        }
+      }
+    }
+  }
+  CHECK(with_fixes >= 50);
+  CHECK(fixed_total >= 100);
+}

@@ -78,7 +78,7 @@ TEST_CASE("apply_edits: byte edits in order, insertions at one place kept in ord
       {"beyond the text is skipped", "ab", {edit(1, 9, "X")}, "ab"},
       {"CRLF file",
        "{\r\n  \"a\": 1\r\n}",
-       {edit(12, 12, ",\n  \"b\": 2\n")},
+       {edit(13, 13, ",\n  \"b\": 2\n")},
        "{\r\n  \"a\": 1\r\n,\r\n  \"b\": 2\r\n}"},
       {"LF file keeps LF", "{\n}", {edit(1, 1, "\n x")}, "{\n x\n}"},
   };

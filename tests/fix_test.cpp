@@ -265,3 +265,40 @@ TEST_CASE("--fix on every fixture with fixes converges within three rounds witho
   CHECK(with_fixes >= 50);
   CHECK(fixed_total >= 100);
 }
+
+TEST_CASE("a Deny that blocks GuardDuty gets an exception for GuardDuty, and stays a Deny") {
+  const fs::path fixture =
+      gdl::test::source_dir() / "testdata/GD309/org-guardrail-blocks-guardduty";
+  const TempDir dir;
+  fs::copy(fixture, dir.path, fs::copy_options::recursive);
+  const gdl::test::CurrentDirectory here(dir.path);
+  const std::string before = gdl::test::read_file("bucket-policy.json");
+  gdl::LintOptions options;
+  gdl::analysis::CheckRequest request;
+  request.paths = {"bucket-policy.json", "key-policy.json"};
+  request.options = &options;
+  if (fs::exists("export-settings.json")) {
+    const gdl::SourceFile config("export-settings.json",
+                                 gdl::test::read_file("export-settings.json"));
+    request.settings = gdl::exportcfg::read_config(config).settings;
+    options.export_declared = true;
+  }
+  auto count = [](const gdl::Report& report, std::string_view rule) {
+    return std::count_if(report.diagnostics.begin(), report.diagnostics.end(),
+                         [&](const gdl::Diagnostic& d) { return d.rule_id == rule; });
+  };
+  gdl::Report initial;
+  gdl::analysis::check(request, initial);
+  REQUIRE(count(initial, "GD309") >= 1);
+  gdl::Report after;
+  const auto outcome = gdl::analysis::check_and_fix(request, {.unsafe = true}, after);
+  CHECK(count(after, "GD309") == 0);
+  const std::string fixed = gdl::test::read_file("bucket-policy.json");
+  CHECK(fixed.find("\"aws:PrincipalServiceName\": \"guardduty.amazonaws.com\"") !=
+        std::string::npos);
+  // Every statement of the old policy is still there: the Deny was narrowed, not deleted.
+  CHECK(std::count(fixed.begin(), fixed.end(), '{') >
+        std::count(before.begin(), before.end(), '{'));
+  CHECK(fixed.find("\"Effect\": \"Deny\"") != std::string::npos);
+  CHECK(outcome.converged);
+}

@@ -6,6 +6,7 @@
 
 #include "checks/explain.h"
 #include "checks/settings_view.h"
+#include "util/text.h"
 
 namespace gdl::support {
 
@@ -156,6 +157,62 @@ std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
   return append_statement_fix(
       doc, fmt::format("{}: add a statement", what),
       allow_statement_json(ctx.settings, unique_sid(doc, sid), action, resource));
+}
+
+std::optional<Fix> deny_exception_fix(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
+                                      const iam::Evaluation& evaluation) {
+  if (evaluation.decision != iam::Decision::explicit_deny || evaluation.deciding.empty())
+    return std::nullopt;
+  const policy::Statement& s =
+      statement_at(doc, evaluation.statements[evaluation.deciding.front()].index);
+  constexpr std::string_view kOperator = "StringNotEqualsIfExists";
+  if (s.has_other_operator(kOperator, Span{})) return std::nullopt;
+  // The guide's hardening Denies (for GuardDuty itself, or on TLS and encryption headers) are
+  // meant to apply to GuardDuty's requests: sparing GuardDuty would undo them. What is wrong there
+  // is a value (an inverted Bool, a key id for an ARN), which is the user's to correct.
+  const bool hardening =
+      exportcfg::names_guardduty(s) ||
+      std::any_of(s.conditions.begin(), s.conditions.end(), [](const policy::ConditionClause& c) {
+        return iequals(c.key.value, "aws:SecureTransport") ||
+               iequals(c.key.value, "s3:x-amz-server-side-encryption") ||
+               iequals(c.key.value, "s3:x-amz-server-side-encryption-aws-kms-key-id");
+      });
+  if (hardening) return std::nullopt;
+  // GuardDuty's principals in the configured Regions (regional ones in opt-in Regions).
+  std::vector<std::string> services;
+  for (const exportcfg::GuardDutyRequest& r : ctx.requests) {
+    const iam::ContextValue* name = r.request.find("aws:PrincipalServiceName");
+    if (name == nullptr) continue;
+    for (const std::string& v : name->values) {
+      if (std::find(services.begin(), services.end(), v) == services.end()) services.push_back(v);
+    }
+  }
+  if (services.empty()) return std::nullopt;
+  const std::string value =
+      services.size() == 1 ? fmt::format("\"{}\"", services.front()) : quoted_list(services);
+  const std::string clause =
+      fmt::format("\"{}\": {{\"aws:PrincipalServiceName\": {}}}", kOperator, value);
+  const std::string description =
+      fmt::format("spare GuardDuty from {}: add {} aws:PrincipalServiceName {} to its Condition",
+                  s.label(), kOperator, value);
+  if (s.has_condition) {
+    const Span block = s.condition_span;
+    if (block.size() < 2 || doc.source->text()[block.begin] != '{') return std::nullopt;
+    const std::string text = s.conditions.empty() ? fmt::format("\n        {}\n      ", clause)
+                                                  : fmt::format("\n        {},", clause);
+    return Fix{description,
+               {TextEdit{make_location(*doc.source, {block.begin + 1, block.begin + 1}), text}}};
+  }
+  std::size_t last = 0;
+  for (Span span :
+       {s.sid ? s.sid->span : Span{}, s.effect_text ? s.effect_text->span : Span{},
+        s.principal.present ? s.principal.span : Span{}, s.action.present ? s.action.span : Span{},
+        s.resource.present ? s.resource.span : Span{}})
+    last = std::max(last, span.end);
+  if (last == 0) return std::nullopt;
+  return Fix{description,
+             {TextEdit{make_location(*doc.source, {last, last}),
+                       fmt::format(",\n      \"Condition\": {{\n        {}\n      }}", clause)}}};
 }
 
 }  // namespace gdl::support

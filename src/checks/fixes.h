@@ -53,4 +53,12 @@ std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
                                         std::string_view sid, const std::string& resource,
                                         std::string_view what);
 
+// The fix for a Deny that refuses GuardDuty's request: not deleting the Deny, but the narrowest
+// exception, a condition that leaves out GuardDuty's service principals
+// (StringNotEqualsIfExists aws:PrincipalServiceName, which AWS sets on every request a service
+// principal makes; conditions are ANDed, so the Deny still applies to everyone else). None when
+// the Deny is not a JSON statement the fix can edit, or its Condition already uses that operator.
+std::optional<Fix> deny_exception_fix(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
+                                      const iam::Evaluation& evaluation);
+
 }  // namespace gdl::support

@@ -120,6 +120,8 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
           f.evaluation.decision == iam::Decision::implicit_deny) {
         d.fix = repair_or_append_fix(ctx, *doc, f.evaluation, *f.request, sid, resource,
                                      fmt::format("allow GuardDuty's {}", r.action));
+      } else if (assumption == nullptr && f.evaluation.decision == iam::Decision::explicit_deny) {
+        d.fix = deny_exception_fix(ctx, *doc, f.evaluation);
       }
       out.push_back(std::move(d));
     };

@@ -25,6 +25,57 @@
 
 namespace gdl::cli {
 
+// Command-line settings override the config file. Returns what is wrong with a flag, if anything.
+std::optional<std::string> apply_settings_flags(const CheckArgs& args,
+                                                exportcfg::ExportSettings& settings) {
+  using exportcfg::Origin;
+  auto set = [](exportcfg::Value& target, std::string value, std::string_view flag) {
+    target.value = std::move(value);
+    target.origin = {Origin::Kind::flag, std::string(flag), std::nullopt};
+  };
+  if (!args.account.empty()) {
+    if (!exportcfg::is_account_id(args.account))
+      return fmt::format("--account {} is not a 12-digit account id", args.account);
+    set(settings.account, args.account, "--account");
+  }
+  if (!args.regions.empty()) {
+    for (const std::string& r : args.regions) {
+      if (!exportcfg::is_region(r))
+        return fmt::format("--region {} is not a Region such as us-east-1", r);
+    }
+    settings.regions = args.regions;
+    settings.regions_origin = {Origin::Kind::flag, "--region", std::nullopt};
+  }
+  if (!args.detector_id.empty()) {
+    if (!exportcfg::is_detector_id(args.detector_id)) {
+      return fmt::format(
+          "--detector-id {} is not a detector id (32 lower-case hexadecimal characters)",
+          args.detector_id);
+    }
+    set(settings.detector_id, args.detector_id, "--detector-id");
+  }
+  if (!args.bucket.empty()) set(settings.bucket, args.bucket, "--bucket");
+  if (args.prefix_given || !args.prefix.empty())
+    set(settings.prefix, exportcfg::normalize_prefix(args.prefix), "--prefix");
+  if (!args.bucket_region.empty()) {
+    if (!exportcfg::is_region(args.bucket_region))
+      return fmt::format("--bucket-region {} is not a Region", args.bucket_region);
+    set(settings.bucket_region, args.bucket_region, "--bucket-region");
+  }
+  if (!args.bucket_account.empty()) {
+    if (!exportcfg::is_account_id(args.bucket_account)) {
+      return fmt::format("--bucket-account {} is not a 12-digit account id", args.bucket_account);
+    }
+    set(settings.bucket_account, args.bucket_account, "--bucket-account");
+  }
+  if (!args.key_arn.empty()) {
+    if (auto problem = exportcfg::key_arn_problem(args.key_arn))
+      return fmt::format("--key-arn: {}", *problem);
+    set(settings.key_arn, args.key_arn, "--key-arn");
+  }
+  return std::nullopt;
+}
+
 void add_check_options(CLI::App& command, CheckArgs& args) {
   command
       .add_option("PATH", args.paths,
@@ -135,56 +186,6 @@ bool write_file_atomically(const std::string& path, const std::string& content, 
   return false;
 }
 
-// Command-line settings override the config file. Returns what is wrong with a flag, if anything.
-std::optional<std::string> apply_flags(const CheckArgs& args, exportcfg::ExportSettings& settings) {
-  using exportcfg::Origin;
-  auto set = [](exportcfg::Value& target, std::string value, std::string_view flag) {
-    target.value = std::move(value);
-    target.origin = {Origin::Kind::flag, std::string(flag), std::nullopt};
-  };
-  if (!args.account.empty()) {
-    if (!exportcfg::is_account_id(args.account))
-      return fmt::format("--account {} is not a 12-digit account id", args.account);
-    set(settings.account, args.account, "--account");
-  }
-  if (!args.regions.empty()) {
-    for (const std::string& r : args.regions) {
-      if (!exportcfg::is_region(r))
-        return fmt::format("--region {} is not a Region such as us-east-1", r);
-    }
-    settings.regions = args.regions;
-    settings.regions_origin = {Origin::Kind::flag, "--region", std::nullopt};
-  }
-  if (!args.detector_id.empty()) {
-    if (!exportcfg::is_detector_id(args.detector_id)) {
-      return fmt::format(
-          "--detector-id {} is not a detector id (32 lower-case hexadecimal characters)",
-          args.detector_id);
-    }
-    set(settings.detector_id, args.detector_id, "--detector-id");
-  }
-  if (!args.bucket.empty()) set(settings.bucket, args.bucket, "--bucket");
-  if (args.prefix_given || !args.prefix.empty())
-    set(settings.prefix, exportcfg::normalize_prefix(args.prefix), "--prefix");
-  if (!args.bucket_region.empty()) {
-    if (!exportcfg::is_region(args.bucket_region))
-      return fmt::format("--bucket-region {} is not a Region", args.bucket_region);
-    set(settings.bucket_region, args.bucket_region, "--bucket-region");
-  }
-  if (!args.bucket_account.empty()) {
-    if (!exportcfg::is_account_id(args.bucket_account)) {
-      return fmt::format("--bucket-account {} is not a 12-digit account id", args.bucket_account);
-    }
-    set(settings.bucket_account, args.bucket_account, "--bucket-account");
-  }
-  if (!args.key_arn.empty()) {
-    if (auto problem = exportcfg::key_arn_problem(args.key_arn))
-      return fmt::format("--key-arn: {}", *problem);
-    set(settings.key_arn, args.key_arn, "--key-arn");
-  }
-  return std::nullopt;
-}
-
 // --rules, --disable and --kind. False (after saying why) on a problem.
 bool lint_options_from(const CheckArgs& args, LintOptions& options, std::ostream& err) {
   if (!args.rules_dir.empty()) {
@@ -247,7 +248,7 @@ bool settings_from(const CheckArgs& args, const analysis::ProjectConfig* project
     exportcfg::merge_settings(settings, config.settings);
     report.sources.emplace(source->path(), std::move(source));
   }
-  if (auto problem = apply_flags(args, settings)) {
+  if (auto problem = apply_settings_flags(args, settings)) {
     err << fmt::format("gd-export-lint: error: {}\n", *problem);
     return false;
   }

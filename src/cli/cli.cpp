@@ -8,8 +8,8 @@
 namespace gdl::cli {
 
 namespace {
-constexpr std::array<std::string_view, 4> kCommands = {"check", "list-rules", "explain",
-                                                       "simulate"};
+constexpr std::array<std::string_view, 5> kCommands = {"check", "list-rules", "explain", "simulate",
+                                                       "init"};
 
 // `gd-export-lint PATH...` is short for `gd-export-lint check PATH...`.
 std::vector<std::string> with_default_command(const std::vector<std::string>& args) {
@@ -50,6 +50,11 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
       "simulate", "Evaluate a request against a policy with the IAM evaluator (JSON result)");
   add_simulate_options(*simulate, simulate_args);
 
+  InitArgs init_args;
+  CLI::App* init = app.add_subcommand(
+      "init", "Write a key policy and bucket policy (and the configurer's policy) for an export");
+  add_init_options(*init, init_args);
+
   if (raw_args.size() < 2) {  // no command at all: show what there is
     err << app.help();
     return kExitUsage;
@@ -74,6 +79,7 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
   if (check->parsed()) return run_check(check_args, out, err, stdout_is_tty);
   if (explain->parsed()) return run_explain(explain_rule, out, err);
   if (simulate->parsed()) return run_simulate(simulate_args, in, out, err);
+  if (init->parsed()) return run_init(init_args, out, err);
   return run_list_rules(out);
 }
 

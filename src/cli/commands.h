@@ -3,10 +3,12 @@
 
 #include <CLI/CLI.hpp>
 #include <istream>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "export/settings.h"
 #include "source/loader.h"
 
 namespace gdl::cli {
@@ -56,7 +58,21 @@ struct SimulateArgs {
   bool batch = false;
 };
 
+// Export settings from the flags of `args` over `settings`; what is wrong with a flag, if any.
+std::optional<std::string> apply_settings_flags(const CheckArgs& args,
+                                                exportcfg::ExportSettings& settings);
+
+struct InitArgs {
+  CheckArgs settings;  // the export settings flags and --config, as check takes them
+  std::string format = "json";
+  std::string output_dir = ".";
+  bool force = false;
+  bool configurer_policy = false;
+};
+
 void add_check_options(CLI::App& command, CheckArgs& args);
+void add_init_options(CLI::App& command, InitArgs& args);
+int run_init(const InitArgs& args, std::ostream& out, std::ostream& err);
 void add_simulate_options(CLI::App& command, SimulateArgs& args);
 int run_simulate(const SimulateArgs& args, std::istream& in, std::ostream& out, std::ostream& err);
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty);

@@ -1,0 +1,132 @@
+// `gd-export-lint init`: writes the policies an export needs for the given settings.
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <variant>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "export/generate.h"
+#include "report/policy_writer.h"
+#include "source/loader.h"
+
+namespace gdl::cli {
+
+void add_init_options(CLI::App& command, InitArgs& args) {
+  CheckArgs& s = args.settings;
+  command.add_option("--format", args.format, "What to write")
+      ->check(CLI::IsMember({"json", "cloudformation", "terraform"}))
+      ->capture_default_str();
+  command.add_option("-o,--output-dir", args.output_dir, "Directory to write the files into")
+      ->capture_default_str();
+  command.add_flag("--force", args.force, "Overwrite files that exist");
+  command.add_flag("--configurer-policy", args.configurer_policy,
+                   "Also write the identity policy of whoever sets the export up");
+  command.add_option(
+      "--config", s.config,
+      "Export settings: a JSON file, or `aws guardduty describe-publishing-destination` output");
+  command.add_option("--account", s.account, "The exporting account id");
+  command.add_option("--region", s.regions, "A Region whose findings are exported (repeatable)")
+      ->allow_extra_args(false);
+  command.add_option("--detector-id", s.detector_id, "The detector id (32 hex characters)");
+  command.add_option("--bucket", s.bucket, "The export bucket's name");
+  command.add_option("--prefix", s.prefix, "The export prefix (folder) in the bucket");
+  command.add_option("--bucket-region", s.bucket_region, "The bucket's Region");
+  command.add_option("--bucket-account", s.bucket_account, "The account that owns the bucket");
+  command.add_option("--key-arn", s.key_arn, "The KMS key ARN GuardDuty encrypts findings with");
+}
+
+namespace {
+
+struct OutputFile {
+  std::string name;
+  std::string content;
+};
+
+}  // namespace
+
+int run_init(const InitArgs& args, std::ostream& out, std::ostream& err) {
+  exportcfg::ExportSettings settings;
+  if (!args.settings.config.empty()) {
+    LoadResult loaded = load_source(args.settings.config);
+    if (auto* error = std::get_if<LoadError>(&loaded)) {
+      err << fmt::format("gd-export-lint: error: cannot read --config {}: {}\n", error->path,
+                         error->message);
+      return kExitUsage;
+    }
+    exportcfg::ConfigResult config =
+        exportcfg::read_config(*std::get<std::unique_ptr<SourceFile>>(loaded));
+    if (!config.diagnostics.empty()) {
+      for (const Diagnostic& d : config.diagnostics) {
+        err << fmt::format("{}:{}:{}: error: {}\n", d.location.file, d.location.start.line,
+                           d.location.start.column, d.message);
+      }
+      return kExitUsage;
+    }
+    settings = std::move(config.settings);
+  }
+  if (auto problem = apply_settings_flags(args.settings, settings)) {
+    err << fmt::format("gd-export-lint: error: {}\n", *problem);
+    return kExitUsage;
+  }
+
+  const exportcfg::GeneratedSetup setup =
+      exportcfg::generate_setup(settings, args.configurer_policy);
+  std::vector<OutputFile> files;
+  if (args.format == "json") {
+    files.push_back({"key-policy.json", policy_json(setup.key_policy)});
+    files.push_back({"bucket-policy.json", policy_json(setup.bucket_policy)});
+    if (setup.configurer_policy)
+      files.push_back({"configurer-policy.json", policy_json(*setup.configurer_policy)});
+  } else if (args.format == "cloudformation") {
+    files.push_back({"guardduty-export.yaml", cloudformation_template(setup)});
+  } else {
+    files.push_back({"guardduty-export.tf", terraform_file(setup)});
+  }
+
+  // Nothing is overwritten unless asked: all files are checked before any is written.
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(args.output_dir, ec);
+  for (const OutputFile& f : files) {
+    const fs::path path = fs::path(args.output_dir) / f.name;
+    if (!args.force && fs::exists(path, ec)) {
+      err << fmt::format("gd-export-lint: error: {} exists; --force overwrites it\n",
+                         path.string());
+      return kExitUsage;
+    }
+  }
+  for (const OutputFile& f : files) {
+    const fs::path path = fs::path(args.output_dir) / f.name;
+    std::string error;
+    if (!write_file_atomically(path.string(), f.content, error)) {
+      err << fmt::format("gd-export-lint: error: {}\n", error);
+      return kExitUsage;
+    }
+    out << fmt::format("wrote {}\n", path.string());
+  }
+
+  // A key the template creates needs no ARN: its reference is written instead.
+  const bool key_created =
+      args.format != "json" && (args.format == "cloudformation" || !setup.key_given);
+  std::vector<exportcfg::Placeholder> placeholders;
+  for (const exportcfg::Placeholder& p : setup.placeholders) {
+    if (!(key_created && p.text == "<KEY_ARN>")) placeholders.push_back(p);
+  }
+  if (args.format == "cloudformation" && setup.key_given) {
+    out << "note: CloudFormation cannot set the policy of an existing key: the template creates "
+           "the key and the bucket requires it; use --format json or terraform to keep "
+        << settings.key_arn.get() << "\n";
+  }
+  for (const exportcfg::Placeholder& p : placeholders) {
+    out << fmt::format("placeholder {}: replace it, or give {} and run init again\n", p.text,
+                       p.flag);
+  }
+  if (placeholders.empty()) {
+    out << "check them with: gd-export-lint check " << args.output_dir << "\n";
+  }
+  return kExitClean;
+}
+
+}  // namespace gdl::cli

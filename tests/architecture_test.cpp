@@ -42,7 +42,8 @@ const std::map<std::string, std::set<std::string>>& allowed() {
     t["rules"] = {"checks", "export", "documents", "iam", "policy", "diag", "source", "util"};
     t["analysis"] = {"rules",  "checks", "containers", "export", "documents", "iam",
                      "policy", "json",   "diag",       "source", "util"};
-    t["report"] = {"analysis", "diag", "source", "util"};
+    // report writes generated policies (export/generate.h) as JSON, CloudFormation, Terraform.
+    t["report"] = {"analysis", "export", "diag", "source", "util"};
     // The command line turns arguments into settings (export's model) and requests.
     t["cli"] = {"analysis", "report", "export", "diag", "source", "util"};
     return t;

@@ -17,9 +17,17 @@ const exportcfg::GuardDutyRequest* find_request(
 }
 
 std::string other_account(const exportcfg::ExportSettings& settings) {
-  const std::string candidate = "210987654321";
-  return settings.account.known() && settings.account.get() == candidate ? "310987654321"
-                                                                         : candidate;
+  // Not an account the settings name: the exporter's, the bucket owner's, the key owner's.
+  auto named = [&settings](std::string_view candidate) {
+    const std::string colon = fmt::format(":{}:", candidate);
+    return (settings.account.known() && settings.account.get() == candidate) ||
+           (settings.bucket_account.known() && settings.bucket_account.get() == candidate) ||
+           (settings.key_arn.known() && settings.key_arn.get().find(colon) != std::string::npos);
+  };
+  for (std::string_view candidate : {"210987654321", "310987654321", "410987654321"}) {
+    if (!named(candidate)) return std::string(candidate);
+  }
+  return "510987654321";
 }
 
 iam::Request from_other_account(const exportcfg::ExportSettings& settings,

@@ -84,7 +84,8 @@ class Generator {
     const std::vector<GeneratedCondition> source = source_conditions();
 
     // The key's owner keeps managing it (the default key policy statement): the key's account
-    // when its ARN is given, else the exporting account's.
+    // when its ARN is given; else the key is created with the bucket policy, in the bucket's
+    // account (the exporting account's unless another is given).
     std::string key_account;
     if (out_.key_given) {
       const std::string& arn = s_.key_arn.get();
@@ -92,6 +93,8 @@ class Generator {
       for (int field = 0; field < 4 && at != std::string::npos; ++field) at = arn.find(':', at + 1);
       if (at != std::string::npos) key_account = arn.substr(at + 1, arn.find(':', at + 1) - at - 1);
     }
+    if (key_account.empty() && s_.bucket_account.known() && !s_.bucket_account.origin.stand_in)
+      key_account = s_.bucket_account.get();
     if (key_account.empty()) key_account = value(s_.account, "<ACCOUNT_ID>", "--account");
     out_.key_policy.name = "key-policy";
     out_.key_policy.statements = {

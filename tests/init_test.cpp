@@ -1,0 +1,173 @@
+// `init` over a matrix of settings: every output passes `check` with no finding at any severity,
+// and (for the JSON policies) the evaluator allows each of GuardDuty's requests.
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analysis/simulate.h"
+#include "cli/cli.h"
+#include "export/settings.h"
+#include "export/setup.h"
+#include "source/source_file.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+int run(std::vector<std::string> args, std::string& out_text, std::string& err_text) {
+  args.insert(args.begin(), "gd-export-lint");
+  std::ostringstream out, err;
+  std::istringstream in;
+  const int code = gdl::cli::run_cli(args, in, out, err);
+  out_text = out.str();
+  err_text = err.str();
+  return code;
+}
+
+std::string request_json(const gdl::iam::Request& r) {
+  std::string context;
+  for (const auto& [key, value] : r.context) {
+    std::string values;
+    for (const std::string& v : value.values)
+      values += fmt::format("{}\"{}\"", values.empty() ? "" : ", ", v);
+    context += fmt::format("{}\"{}\": [{}]", context.empty() ? "" : ", ", key, values);
+  }
+  return fmt::format(
+      R"({{"principal": {{"Service": "{}"}}, "action": "{}", "resource": "{}", "context": {{{}}}}})",
+      r.principal.value, r.action, r.resource, context);
+}
+
+struct Matrix {
+  std::string format;
+  std::vector<std::string> regions;
+  std::string prefix;
+  bool cross_account;
+  bool key_given;
+};
+
+}  // namespace
+
+TEST_CASE("init output passes check with zero findings and simulate allows GuardDuty") {
+  const std::string account = "382910475620";
+  const std::string detector = "5ab8e9c0d1f2a3b4c5d6e7f8a9b0c1d2";
+  std::vector<Matrix> matrix;
+  for (const char* format : {"json", "cloudformation", "terraform"}) {
+    for (const std::vector<std::string>& regions :
+         {std::vector<std::string>{"us-east-1"}, std::vector<std::string>{"us-east-1", "ap-east-1"},
+          std::vector<std::string>{"me-south-1"}}) {
+      for (const char* prefix : {"", "findings/guardduty"}) {
+        for (const bool cross : {false, true}) {
+          for (const bool key : {true, false}) {
+            // JSON policies apply to an existing key: without its ARN they hold a placeholder
+            // (the next test). CloudFormation and Terraform can create the key.
+            if (std::string_view(format) == "json" && !key) continue;
+            // CloudFormation cannot set an existing key's policy: its template creates the key.
+            if (std::string_view(format) == "cloudformation" && key) continue;
+            matrix.push_back({format, regions, prefix, cross, key});
+          }
+        }
+      }
+    }
+  }
+  std::size_t simulated = 0;
+  for (const Matrix& m : matrix) {
+    const std::string name =
+        fmt::format("{} {} prefix '{}'{}{}", m.format, fmt::join(m.regions, "+"), m.prefix,
+                    m.cross_account ? " cross-account" : "", m.key_given ? " key given" : "");
+    CAPTURE(name);
+    const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-init-{}", ::getpid());
+    fs::remove_all(dir);
+    const std::string bucket_account = m.cross_account ? "210987654321" : account;
+    const std::string key_arn =
+        fmt::format("arn:aws:kms:{}:{}:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708", m.regions.front(),
+                    bucket_account);
+    std::vector<std::string> settings = {
+        "--account",    account,           "--detector-id",
+        detector,       "--bucket",        "org-guardduty-findings",
+        "--prefix",     m.prefix,          "--bucket-account",
+        bucket_account, "--bucket-region", m.regions.front()};
+    for (const std::string& r : m.regions) {
+      settings.push_back("--region");
+      settings.push_back(r);
+    }
+    if (m.key_given) {
+      settings.push_back("--key-arn");
+      settings.push_back(key_arn);
+    }
+    std::vector<std::string> init = {"init", "--format",   m.format,
+                                     "-o",   dir.string(), "--configurer-policy"};
+    init.insert(init.end(), settings.begin(), settings.end());
+    std::string out, err;
+    REQUIRE(run(init, out, err) == 0);
+    CHECK(err.empty());
+    CHECK(out.find("placeholder") == std::string::npos);
+
+    std::vector<std::string> check = {"check", dir.string(), "--format",
+                                      "json",  "--fail-on",  "note"};
+    check.insert(check.end(), settings.begin(), settings.end());
+    const int code = run(check, out, err);
+    CHECK_MESSAGE(code == 0, out);
+    rapidjson::Document report;
+    report.Parse(out.c_str());
+    REQUIRE(report.IsObject());
+    REQUIRE(report.HasMember("diagnostics"));
+    CHECK_MESSAGE(report["diagnostics"].GetArray().Size() == 0, out);
+
+    if (m.format == "json") {
+      gdl::exportcfg::ExportSettings s;
+      s.account.value = account;
+      s.regions = m.regions;
+      s.detector_id.value = detector;
+      s.bucket.value = "org-guardduty-findings";
+      s.prefix.value = gdl::exportcfg::normalize_prefix(m.prefix);
+      s.bucket_account.value = bucket_account;
+      s.bucket_region.value = m.regions.front();
+      s.key_arn.value = key_arn;
+      const gdl::SourceFile key("key-policy.json", gdl::test::read_file(dir / "key-policy.json"));
+      const gdl::SourceFile bucket("bucket-policy.json",
+                                   gdl::test::read_file(dir / "bucket-policy.json"));
+      const auto requests = gdl::exportcfg::guardduty_requests(s, false);
+      REQUIRE(requests.size() >= 3 * m.regions.size());
+      for (const gdl::exportcfg::GuardDutyRequest& r : requests) {
+        CAPTURE(r.name);
+        CAPTURE(r.region);
+        const bool on_key = r.request.action.starts_with("kms:");
+        const gdl::analysis::SimulateOutcome outcome =
+            gdl::analysis::simulate(on_key ? key : bucket, request_json(r.request));
+        REQUIRE(outcome.evaluated);
+        CHECK_MESSAGE(outcome.result.find("\"decision\":\"Allow\"") != std::string::npos,
+                      outcome.result);
+        ++simulated;
+      }
+    }
+    fs::remove_all(dir);
+  }
+  CHECK(simulated >= 40);
+}
+
+TEST_CASE("init names the placeholders it wrote and never overwrites a file without --force") {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-init-p-{}", ::getpid());
+  fs::remove_all(dir);
+  std::string out, err;
+  REQUIRE(run({"init", "-o", dir.string(), "--region", "us-east-1"}, out, err) == 0);
+  CHECK(out.find("placeholder <ACCOUNT_ID>") != std::string::npos);
+  CHECK(out.find("placeholder <BUCKET>") != std::string::npos);
+  CHECK(out.find("placeholder <KEY_ARN>") != std::string::npos);
+  // No detector id: matched by account and Region, not a placeholder.
+  CHECK(out.find("<DETECTOR_ID>") == std::string::npos);
+  const std::string bucket = gdl::test::read_file(dir / "bucket-policy.json");
+  CHECK(bucket.find("arn:aws:guardduty:us-east-1:<ACCOUNT_ID>:detector/*") != std::string::npos);
+  CHECK(run({"init", "-o", dir.string(), "--region", "us-east-1"}, out, err) == 2);
+  CHECK(err.find("exists; --force overwrites it") != std::string::npos);
+  CHECK(gdl::test::read_file(dir / "bucket-policy.json") == bucket);
+  CHECK(run({"init", "-o", dir.string(), "--region", "us-east-1", "--force"}, out, err) == 0);
+  fs::remove_all(dir);
+}

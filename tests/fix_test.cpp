@@ -302,3 +302,48 @@ TEST_CASE("a Deny that blocks GuardDuty gets an exception for GuardDuty, and sta
   CHECK(fixed.find("\"Effect\": \"Deny\"") != std::string::npos);
   CHECK(outcome.converged);
 }
+
+TEST_CASE("check --diff writes nothing, and patch -p1 of its output gives what --fix writes") {
+  const fs::path examples = gdl::test::source_dir() / "examples/broken";
+  const TempDir diffed;
+  const TempDir fixed;
+  for (const TempDir* dir : {&diffed, &fixed}) {
+    fs::create_directories(dir->path / "broken");
+    fs::copy(examples, dir->path / "broken", fs::copy_options::recursive);
+  }
+  auto run = [](const fs::path& dir, std::vector<std::string> args, std::string& out) {
+    const gdl::test::CurrentDirectory here(dir);
+    args.insert(args.begin(), "gd-export-lint");
+    std::ostringstream o, e;
+    std::istringstream in;
+    const int code = gdl::cli::run_cli(args, in, o, e);
+    out = o.str();
+    return code;
+  };
+  const std::string before = gdl::test::read_file(diffed.path / "broken/key-policy.json");
+  std::string patch;
+  CHECK(run(diffed.path, {"check", "broken", "--diff", "--unsafe-fixes"}, patch) == 1);
+  REQUIRE(patch.find("--- a/broken/") != std::string::npos);
+  // Nothing was written.
+  CHECK(gdl::test::read_file(diffed.path / "broken/key-policy.json") == before);
+  write(diffed.path / "fixes.diff", patch);
+  const std::string apply =
+      fmt::format("cd '{}' && patch -s -p1 < fixes.diff > /dev/null 2>&1", diffed.path.string());
+  REQUIRE(std::system(apply.c_str()) == 0);
+  std::string report;
+  CHECK(run(fixed.path, {"check", "broken", "--fix", "--unsafe-fixes"}, report) == 1);
+  CHECK(report.find("fixed broken/") != std::string::npos);
+  for (const char* file : {"key-policy.json", "bucket-policy.json", "pasted-statement.json"}) {
+    CAPTURE(file);
+    CHECK(gdl::test::read_file(diffed.path / "broken" / file) ==
+          gdl::test::read_file(fixed.path / "broken" / file));
+  }
+  CHECK(gdl::test::read_file(fixed.path / "broken/key-policy.json") != before);
+  // Safe fixes alone touch only what keeps the meaning: the unsafe ones are listed, not applied.
+  const TempDir safe;
+  fs::create_directories(safe.path / "broken");
+  fs::copy(examples, safe.path / "broken", fs::copy_options::recursive);
+  CHECK(run(safe.path, {"check", "broken", "--fix"}, report) == 1);
+  CHECK(report.find("--unsafe-fixes applies it") != std::string::npos);
+  CHECK(gdl::test::read_file(safe.path / "broken/key-policy.json") == before);
+}

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -169,5 +170,76 @@ TEST_CASE("init names the placeholders it wrote and never overwrites a file with
   CHECK(err.find("exists; --force overwrites it") != std::string::npos);
   CHECK(gdl::test::read_file(dir / "bucket-policy.json") == bucket);
   CHECK(run({"init", "-o", dir.string(), "--region", "us-east-1", "--force"}, out, err) == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("init --merge completes existing policies, keeps their statements, and is idempotent") {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-merge-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string shared_bucket = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "AWSCloudTrailWrite",
+      "Effect": "Allow",
+      "Principal": {"Service": "cloudtrail.amazonaws.com"},
+      "Action": "s3:PutObject",
+      "Resource": "arn:aws:s3:::shared-logs/AWSLogs/382910475620/*",
+      "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}
+    }
+  ]
+}
+)";
+  const std::string admin_key = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Admin",
+      "Effect": "Allow",
+      "Principal": {"AWS": "arn:aws:iam::382910475620:root"},
+      "Action": "kms:*",
+      "Resource": "*"
+    }
+  ]
+}
+)";
+  {
+    std::ofstream(dir / "bucket-policy.json") << shared_bucket;
+    std::ofstream(dir / "key-policy.json") << admin_key;
+  }
+  const std::vector<std::string> settings = {
+      "--account",
+      "382910475620",
+      "--region",
+      "us-east-1",
+      "--region",
+      "af-south-1",
+      "--detector-id",
+      "5ab8e9c0d1f2a3b4c5d6e7f8a9b0c1d2",
+      "--bucket",
+      "shared-logs",
+      "--prefix",
+      "guardduty",
+      "--key-arn",
+      "arn:aws:kms:us-east-1:382910475620:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708"};
+  std::vector<std::string> merge = {"init", "--merge", (dir / "bucket-policy.json").string(),
+                                    "--merge", (dir / "key-policy.json").string()};
+  merge.insert(merge.end(), settings.begin(), settings.end());
+  std::string out, err;
+  CHECK_MESSAGE(run(merge, out, err) == 0, out << err);
+  const std::string bucket = gdl::test::read_file(dir / "bucket-policy.json");
+  const std::string key = gdl::test::read_file(dir / "key-policy.json");
+  CHECK(bucket.find("AWSCloudTrailWrite") != std::string::npos);
+  CHECK(bucket.find("guardduty.af-south-1.amazonaws.com") != std::string::npos);
+  CHECK(key.find("\"Sid\": \"Admin\"") != std::string::npos);
+  CHECK(key.find("kms:GenerateDataKey") != std::string::npos);
+  std::vector<std::string> check = {"check", dir.string(), "--fail-on", "note"};
+  check.insert(check.end(), settings.begin(), settings.end());
+  CHECK_MESSAGE(run(check, out, err) == 0, out);
+  // A second merge finds nothing to add.
+  CHECK(run(merge, out, err) == 0);
+  CHECK(gdl::test::read_file(dir / "bucket-policy.json") == bucket);
+  CHECK(gdl::test::read_file(dir / "key-policy.json") == key);
   fs::remove_all(dir);
 }

@@ -90,7 +90,7 @@ std::string unapplied_reason(const Diagnostic& d, const FixOptions& options, boo
     }
   }
   if (d.location.file == "<stdin>") return "standard input cannot be fixed in place";
-  if (!named) return "the file was read through another file, not named on the command line";
+  if (!named) return "the file was not named on the command line (it was read with the setup)";
   return {};
 }
 

@@ -76,6 +76,32 @@ std::optional<std::string> apply_settings_flags(const CheckArgs& args,
   return std::nullopt;
 }
 
+// Where a path is shown in a diff header: git's a/ and b/ prefixes, so `patch -p1` applies it
+// from the directory the check ran in.
+std::string diff_name(std::string_view prefix, const std::string& path) {
+  std::string shown = path;
+  if (shown.starts_with("./")) shown.erase(0, 2);
+  return fmt::format("{}{}", prefix, shown);
+}
+
+void write_fix_summary(const analysis::FixOutcome& outcome, bool diff, std::ostream& out) {
+  for (const analysis::FixedFinding& f : outcome.fixed) {
+    out << fmt::format("{} {}:{}:{} {} {}{}\n", diff ? "would fix" : "fixed", f.file, f.start.line,
+                       f.start.column, f.rule_id, f.description,
+                       f.round > 1 ? fmt::format(" (round {})", f.round) : "");
+  }
+  for (const analysis::UnappliedFix& u : outcome.unapplied) {
+    out << fmt::format("not fixed {}:{}:{} {}: {}\n", u.file, u.start.line, u.start.column,
+                       u.rule_id, u.reason);
+  }
+  out << fmt::format("{} {} finding{} in {} file{}", diff ? "Would fix" : "Fixed",
+                     outcome.fixed.size(), outcome.fixed.size() == 1 ? "" : "s",
+                     outcome.files.size(), outcome.files.size() == 1 ? "" : "s");
+  if (!outcome.converged)
+    out << fmt::format("; fixes were still pending after {} rounds", outcome.rounds);
+  out << ".\n";
+}
+
 void add_check_options(CLI::App& command, CheckArgs& args) {
   command
       .add_option("PATH", args.paths,
@@ -301,32 +327,6 @@ int exit_code(const CheckArgs& args, const analysis::ProjectConfig* project, con
     if (!d.suppression_reason && d.severity >= threshold) return kExitFindings;
   }
   return kExitClean;
-}
-
-// Where a path is shown in a diff header: git's a/ and b/ prefixes, so `patch -p1` applies it
-// from the directory the check ran in.
-std::string diff_name(std::string_view prefix, const std::string& path) {
-  std::string shown = path;
-  if (shown.starts_with("./")) shown.erase(0, 2);
-  return fmt::format("{}{}", prefix, shown);
-}
-
-void write_fix_summary(const analysis::FixOutcome& outcome, bool diff, std::ostream& out) {
-  for (const analysis::FixedFinding& f : outcome.fixed) {
-    out << fmt::format("{} {}:{}:{} {} {}{}\n", diff ? "would fix" : "fixed", f.file, f.start.line,
-                       f.start.column, f.rule_id, f.description,
-                       f.round > 1 ? fmt::format(" (round {})", f.round) : "");
-  }
-  for (const analysis::UnappliedFix& u : outcome.unapplied) {
-    out << fmt::format("not fixed {}:{}:{} {}: {}\n", u.file, u.start.line, u.start.column,
-                       u.rule_id, u.reason);
-  }
-  out << fmt::format("{} {} finding{} in {} file{}", diff ? "Would fix" : "Fixed",
-                     outcome.fixed.size(), outcome.fixed.size() == 1 ? "" : "s",
-                     outcome.files.size(), outcome.files.size() == 1 ? "" : "s");
-  if (!outcome.converged)
-    out << fmt::format("; fixes were still pending after {} rounds", outcome.rounds);
-  out << ".\n";
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/fix.h"
 #include "export/settings.h"
 #include "source/loader.h"
 
@@ -62,12 +63,20 @@ struct SimulateArgs {
 std::optional<std::string> apply_settings_flags(const CheckArgs& args,
                                                 exportcfg::ExportSettings& settings);
 
+// `a/PATH` or `b/PATH`, as a diff header names a file for `patch -p1`.
+std::string diff_name(std::string_view prefix, const std::string& path);
+
+// The fixes applied (or, with `diff`, that would be), those left and why, and a count.
+void write_fix_summary(const analysis::FixOutcome& outcome, bool diff, std::ostream& out);
+
 struct InitArgs {
   CheckArgs settings;  // the export settings flags and --config, as check takes them
   std::string format = "json";
   std::string output_dir = ".";
   bool force = false;
   bool configurer_policy = false;
+  std::vector<std::string> merge;  // key or bucket policies to complete in place
+  bool diff = false;               // with merge: print the changes as a diff, write nothing
 };
 
 void add_check_options(CLI::App& command, CheckArgs& args);

@@ -2,14 +2,18 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <variant>
 
+#include "analysis/check.h"
+#include "analysis/fix.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "export/generate.h"
 #include "report/policy_writer.h"
 #include "source/loader.h"
+#include "util/diff.h"
 
 namespace gdl::cli {
 
@@ -23,6 +27,13 @@ void add_init_options(CLI::App& command, InitArgs& args) {
   command.add_flag("--force", args.force, "Overwrite files that exist");
   command.add_flag("--configurer-policy", args.configurer_policy,
                    "Also write the identity policy of whoever sets the export up");
+  command
+      .add_option("--merge", args.merge,
+                  "Complete this existing key or bucket policy in place instead (repeatable): "
+                  "what the export needs is added, its other statements kept")
+      ->check(CLI::ExistingFile)
+      ->allow_extra_args(false);
+  command.add_flag("--diff", args.diff, "With --merge: print the changes as a diff, write nothing");
   command.add_option(
       "--config", s.config,
       "Export settings: a JSON file, or `aws guardduty describe-publishing-destination` output");
@@ -43,6 +54,49 @@ struct OutputFile {
   std::string name;
   std::string content;
 };
+
+// --merge: the checks know what an export needs, and their fixes (unsafe ones included: adding
+// statements is what was asked) add it, so a merged policy is what `check` accepts.
+int merge_into(const InitArgs& args, exportcfg::ExportSettings settings, std::ostream& out,
+               std::ostream& err) {
+  LintOptions options;
+  options.export_declared = true;
+  analysis::CheckRequest request;
+  request.paths = args.merge;
+  request.settings = std::move(settings);
+  request.options = &options;
+  request.jobs = 1;
+  Report report;
+  const analysis::FixOutcome outcome =
+      analysis::check_and_fix(request, {.unsafe = true, .write = !args.diff}, report);
+  for (const std::string& problem : outcome.errors)
+    err << fmt::format("gd-export-lint: error: {}\n", problem);
+  for (const InputError& e : report.input_errors)
+    err << fmt::format("gd-export-lint: error: cannot read {}: {}\n", e.path, e.message);
+  if (!outcome.errors.empty() || !report.input_errors.empty()) return kExitUsage;
+  if (args.diff) {
+    for (const analysis::ChangedFile& file : outcome.files) {
+      out << unified_diff(file.before, file.after, diff_name("a/", file.path),
+                          diff_name("b/", file.path));
+    }
+  }
+  write_fix_summary(outcome, args.diff, args.diff ? err : out);
+  // What remains in the merged files (the files beside them were only read).
+  std::vector<std::string> merged;
+  for (const std::string& path : args.merge) merged.push_back(overlay_key(path));
+  const std::size_t left = static_cast<std::size_t>(
+      std::count_if(report.diagnostics.begin(), report.diagnostics.end(), [&](const Diagnostic& d) {
+        return d.severity == Severity::error &&
+               std::find(merged.begin(), merged.end(), overlay_key(d.location.file)) !=
+                   merged.end();
+      }));
+  if (left > 0) {
+    (args.diff ? err : out) << fmt::format(
+        "{} error{} remain: gd-export-lint check {} shows them\n", left, left == 1 ? "" : "s",
+        fmt::join(args.merge, " "));
+  }
+  return left > 0 ? kExitFindings : kExitClean;
+}
 
 }  // namespace
 
@@ -68,6 +122,12 @@ int run_init(const InitArgs& args, std::ostream& out, std::ostream& err) {
   }
   if (auto problem = apply_settings_flags(args.settings, settings)) {
     err << fmt::format("gd-export-lint: error: {}\n", *problem);
+    return kExitUsage;
+  }
+
+  if (!args.merge.empty()) return merge_into(args, std::move(settings), out, err);
+  if (args.diff) {
+    err << "gd-export-lint: error: --diff goes with --merge\n";
     return kExitUsage;
   }
 

@@ -120,6 +120,75 @@ bool write_as_blocks(Diagnostic& d, TextEdit& edit, const Placement& place, bool
   return false;
 }
 
+// The column of `offset` in `text` (bytes since the line's start).
+std::size_t column_of(std::string_view text, std::size_t offset) {
+  const std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  return line_start == std::string_view::npos ? offset : offset - line_start - 1;
+}
+
+// JSON text for a CloudFormation YAML flow value: each string holding a template symbol
+// (${AWS::AccountId}, ${FindingsBucket}: the stand-ins written back) becomes a !Sub, which
+// CloudFormation fills in as the template's own !Sub strings are.
+std::string with_sub_tags(std::string_view json) {
+  std::string out;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    if (json[i] != '"') {
+      out += json[i];
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < json.size() && json[end] != '"') end += json[end] == '\\' ? 2U : 1U;
+    const std::string_view literal = json.substr(i, std::min(end + 1, json.size()) - i);
+    if (literal.find("${") != std::string_view::npos) out += "!Sub ";
+    out += literal;
+    i = end;
+  }
+  return out;
+}
+
+// A JSON edit that appends to a block-style YAML policy, written as YAML: a statement
+// (",\n    {...}" after the last one) becomes a "- {...}" item at its siblings' indentation, and
+// an element (",\n      \"Condition\": {...}" after a statement's last one) a "Condition:
+// {...}" line at its siblings'. JSON is YAML's flow syntax, so the value stays JSON on one
+// line. False when the edit is not such an append (it is then a suggestion).
+bool write_as_yaml(TextEdit& edit, const Placement& place, bool symbolic) {
+  const std::string_view text = place.text;
+  const Span at = edit.location.span;
+  if (at.size() != 0 || at.begin > text.size()) return false;
+  std::string_view replacement = edit.replacement;
+  if (!replacement.starts_with(',')) return false;
+  replacement.remove_prefix(1);
+  while (!replacement.empty() && (replacement.front() == '\n' || replacement.front() == ' '))
+    replacement.remove_prefix(1);
+  if (replacement.empty()) return false;
+  for (const Span statement : place.statements) {
+    if (statement.begin >= text.size() || text[statement.begin] == '{') continue;  // flow style
+    if (replacement.front() == '{' && statement.end == at.begin) {
+      // The statement's "- " marks the sequence's indentation.
+      std::size_t dash = statement.begin;
+      while (dash > 0 && text[dash - 1] == ' ') --dash;
+      if (dash == 0 || text[dash - 1] != '-') return false;
+      const std::string value = one_line(replacement);
+      edit.replacement = fmt::format("\n{}- {}", std::string(column_of(text, dash - 1), ' '),
+                                     symbolic ? with_sub_tags(value) : value);
+      return true;
+    }
+    if (replacement.front() == '"' && statement.begin < at.begin && at.begin <= statement.end) {
+      const std::size_t colon = replacement.find("\":");
+      if (colon == std::string_view::npos) return false;
+      const std::string_view key = replacement.substr(1, colon - 1);
+      std::string_view value = replacement.substr(colon + 2);
+      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+      const std::string flow = one_line(value);
+      edit.replacement =
+          fmt::format("\n{}{}: {}", std::string(column_of(text, statement.begin), ' '), key,
+                      symbolic ? with_sub_tags(flow) : flow);
+      return true;
+    }
+  }
+  return false;
+}
+
 // Findings about a document inside a container: stand-ins shown as the template's symbols,
 // edits written the way the container writes the document (escaped in a JSON string; as a
 // suggestion only where the document is YAML or the edit holds a symbol).
@@ -151,6 +220,9 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
     }
     if (place.quoting == Quoting::json_string) {
       edit.replacement = escape_json_string(edit.replacement);
+    } else if (place.quoting == Quoting::not_json && !computed &&
+               !is_json_scalar_line(edit.replacement) && write_as_yaml(edit, place, symbolic)) {
+      // appended as YAML
     } else if ((place.quoting == Quoting::not_json && !is_json_scalar_line(edit.replacement)) ||
                (symbolic && place.quoting != Quoting::hcl_object) || computed ||
                (place.quoting == Quoting::hcl_object && at.end > at.begin &&
@@ -206,6 +278,8 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
 
 void mark_uncertain_statements(Placement& placement, const policy::Policy& policy,
                                const SourceFile& source) {
+  for (const policy::Statement& statement : policy.statements)
+    placement.statements.push_back(container_span(source, statement.span));
   if (placement.unknown_spans.empty()) return;
   // An unknown value outside every statement is a statement itself (`!If [c, {...},
   // AWS::NoValue]`) or the list of them: it may be an Allow or a Deny.

@@ -37,13 +37,17 @@ struct Placement {
   std::vector<Uncertain> uncertain;
   // An unknown value in place of whole statements: it may be any Allow or Deny.
   bool unknown_statements = false;
+  // Each statement's bytes in the container: a YAML template's appended statement or element is
+  // written at the indentation of its siblings.
+  std::vector<Span> statements;
 };
 
 // The placement of `document` (whose tree is built) from `extraction` of the file `path`.
 Placement place(const EmbeddedDocument& document, const Extraction& extraction,
                 const std::string& path);
 
-// Marks the statements of `policy` that hold one of the placement's unknown values.
+// Records where the statements of `policy` are, and marks those that hold one of the
+// placement's unknown values.
 void mark_uncertain_statements(Placement& placement, const policy::Policy& policy,
                                const SourceFile& source);
 

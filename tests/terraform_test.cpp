@@ -641,25 +641,25 @@ resource "aws_kms_key" "gd" {
       list_edit = d.fix->edits.front().replacement == "[\"*\"]";
   }
   CHECK(list_edit);
-  // With the key's Resource right, the missing source conditions are suggested as blocks after
+  // With the key's Resource right, the missing source conditions are an edit of blocks after
   // the statement's last element, and JSON text is never edited into the blocks.
   std::map<std::string, std::string> fixed = {
       {"main.tf", gdl::test::read_file(blocks.dir / "main.tf")}};
   const std::string alias = "\"arn:aws:kms:us-east-1:141421356237:alias/gd\"";
   fixed["main.tf"].replace(fixed["main.tf"].find(alias), alias.size(), "\"*\"");
   const Module repaired(fixed);
-  bool block_note = false;
+  bool block_edit = false;
   for (const auto& d : repaired.lint(settings).diagnostics) {
-    for (const std::string& note : d.notes) {
-      if (d.rule_id == "GD202" && note.starts_with("suggested text after line 9:\n    condition {"))
-        block_note = true;
+    if (d.rule_id == "GD202" && d.fix && d.fix->edits.size() == 1) {
+      const auto& e = d.fix->edits.front();
+      block_edit = e.location.start.line == 9 && e.replacement.starts_with("\n    condition {");
     }
     if (d.fix) {
       for (const auto& e : d.fix->edits)
         CHECK(e.replacement.find("\"Condition\"") == std::string::npos);
     }
   }
-  CHECK(block_note);
+  CHECK(block_edit);
 
   // In jsonencode a literal is replaced, a variable is not: its value is the caller's to change.
   const Module encoded(std::map<std::string, std::string>{{"main.tf", R"(variable "p" {

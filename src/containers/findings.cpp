@@ -106,6 +106,12 @@ bool write_as_blocks(Diagnostic& d, TextEdit& edit, const Placement& place, bool
     edit.replacement = *blocks;
     return true;
   }
+  // A statement appended after the last one, an element after a statement's last: the blocks
+  // on lines of their own, at the indentation of the line they follow.
+  if (!suggest_only && at.size() == 0 && blocks && !blocks->starts_with("[")) {
+    edit.replacement = fmt::format("\n{}{}", indent, *blocks);
+    return true;
+  }
   if (blocks) {
     d.notes.push_back(
         at.end > at.begin
@@ -215,7 +221,9 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
         place.computed_spans.begin(), place.computed_spans.end(),
         [&](Span c) { return at.begin < c.end && c.begin < std::max(at.end, at.begin + 1); });
     if (place.quoting == Quoting::hcl_blocks) {
-      if (write_as_blocks(d, edit, place, symbolic || computed)) kept.push_back(std::move(edit));
+      // A restored symbol (${data.aws_caller_identity.current.account_id}) is an HCL template
+      // expression as it stands: only computed values leave the fix a suggestion.
+      if (write_as_blocks(d, edit, place, computed)) kept.push_back(std::move(edit));
       continue;
     }
     if (place.quoting == Quoting::json_string) {

@@ -37,8 +37,19 @@ std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
   if (doc.policy.statements.empty() || !doc.policy.statement_present) return std::nullopt;
   const policy::Statement& last = doc.policy.statements.back();
   const Span at{last.span.end, last.span.end};
+  // The statement's Sid is one no statement has (a wrong "DenyNonHTTPSAccess" may be there).
+  std::string statement = statement_json;
+  constexpr std::string_view kSid = "\"Sid\": \"";
+  if (const std::size_t sid = statement.find(kSid); sid != std::string::npos) {
+    const std::size_t begin = sid + kSid.size();
+    const std::size_t end = statement.find('"', begin);
+    if (end != std::string::npos) {
+      statement.replace(begin, end - begin,
+                        unique_sid(doc, std::string_view(statement).substr(begin, end - begin)));
+    }
+  }
   return Fix{std::move(description),
-             {TextEdit{make_location(*doc.source, at), ",\n    " + statement_json}}};
+             {TextEdit{make_location(*doc.source, at), ",\n    " + statement}}};
 }
 
 std::string source_condition_json(const exportcfg::ExportSettings& settings,

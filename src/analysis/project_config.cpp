@@ -230,9 +230,13 @@ class Reader {
 
 std::optional<fs::path> find_upwards() {
   std::error_code ec;
-  for (fs::path dir = fs::current_path(ec); !ec && !dir.empty(); dir = dir.parent_path()) {
+  const fs::path start = fs::current_path(ec);
+  if (ec) return std::nullopt;
+  for (fs::path dir = start; !dir.empty(); dir = dir.parent_path()) {
+    // A directory without the file is the common case, not an error that ends the search.
+    std::error_code missing;
     const fs::path candidate = dir / ".gd-export-lint.json";
-    if (fs::is_regular_file(candidate, ec)) return candidate;
+    if (fs::is_regular_file(candidate, missing)) return candidate;
     if (dir == dir.parent_path()) break;
   }
   return std::nullopt;

@@ -151,7 +151,8 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
   command.add_option("-j,--jobs", args.jobs, "Threads for directory scans (default: one per core)");
   command
       .add_option("--include", args.include,
-                  "Glob of files to scan in directories (default *.json; repeatable)")
+                  "Glob of files to scan in directories (default *.json, *.yaml, *.yml, "
+                  "*.template, *.tf; repeatable)")
       ->allow_extra_args(false);
   command
       .add_option("--exclude", args.exclude,
@@ -314,8 +315,17 @@ int exit_code(const CheckArgs& args, const analysis::ProjectConfig* project, con
     return kExitUsage;
   }
   if (!report.input_errors.empty()) {
+    // Said once, here (the text report only counts them; JSON and SARIF list them too).
     for (const InputError& e : report.input_errors)
       err << fmt::format("gd-export-lint: error: cannot read {}: {}\n", e.path, e.message);
+    return kExitUsage;
+  }
+  if (report.files_checked == 0 && report.files_skipped == 0) {
+    // An empty or misspelt directory must not pass CI as "no problems found".
+    err << fmt::format(
+        "gd-export-lint: error: nothing was checked: no file in {} matches the include globs "
+        "(--include; default *.json, *.yaml, *.yml, *.template, *.tf)\n",
+        fmt::join(args.paths, ", "));
     return kExitUsage;
   }
   const std::string fail_on = !args.fail_on.empty()                    ? args.fail_on

@@ -167,10 +167,8 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
       out << '\n';
     }
   }
-  for (const InputError& e : report.input_errors) {
-    out << palette.paint("1", fmt::format("{}:", escape_for_terminal(e.path))) << ' '
-        << palette.paint("1;31", "error:") << ' ' << escape_for_terminal(e.message) << '\n';
-  }
+  // Inputs that could not be read are said once, on standard error (by the command), and
+  // counted in the summary below.
   if (options.verbose && !report.settings.empty()) {
     out << "export settings:\n";
     for (const ReportSetting& setting : report.settings) {
@@ -187,7 +185,10 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
   auto plural = [](std::size_t n, std::string_view word) {
     return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
   };
-  if (s.errors + s.warnings + s.notes == 0 && report.input_errors.empty()) {
+  if (s.files == 0 && s.skipped == 0 && report.input_errors.empty() &&
+      s.errors + s.warnings + s.notes == 0) {
+    out << "nothing was checked\n";
+  } else if (s.errors + s.warnings + s.notes == 0 && report.input_errors.empty()) {
     out << fmt::format("{} checked{}: no problems found\n", plural(s.files, "file"),
                        skipped_text(s));
   } else {
@@ -195,7 +196,8 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
                        plural(s.errors, "error"), plural(s.warnings, "warning"),
                        plural(s.notes, "note"));
     if (!report.input_errors.empty()) {
-      out << fmt::format(", {} could not be read", plural(report.input_errors.size(), "input"));
+      out << fmt::format(", {} could not be read (see standard error)",
+                         plural(report.input_errors.size(), "input"));
     }
     out << '\n';
   }

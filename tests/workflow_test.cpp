@@ -1,0 +1,91 @@
+// What CI, pre-commit and audit users run into: the project configuration found from a
+// subdirectory, nothing checked is not a pass, an unreadable input said once.
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/cli.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int code = 0;
+  std::string out;
+  std::string err;
+};
+
+Run run(std::vector<std::string> args) {
+  args.insert(args.begin(), "gd-export-lint");
+  std::ostringstream out, err;
+  std::istringstream in;
+  Run r;
+  r.code = gdl::cli::run_cli(args, in, out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+fs::path fresh_dir(std::string_view name) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-{}-{}", name, ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("the project configuration is found from a subdirectory, however deep") {
+  const fs::path root = fresh_dir("upwards");
+  // A warning-only setup: it fails only with the configuration's failOn "warning".
+  const fs::path setup = root / "policies" / "prod" / "bucket";
+  fs::create_directories(setup);
+  fs::copy(gdl::test::source_dir() / "testdata/GD307/no-https-deny", setup,
+           fs::copy_options::recursive);
+  fs::remove(setup / "case.expect");
+  for (const fs::path& dir : {setup, setup.parent_path(), setup.parent_path().parent_path()}) {
+    CAPTURE(dir.string());
+    const gdl::test::CurrentDirectory here(dir);
+    CHECK(run({"check", setup.string()}).code == 0);  // no configuration yet
+  }
+  std::ofstream(root / ".gd-export-lint.json") << R"({"failOn": "warning"})";
+  for (const fs::path& dir : {setup, setup.parent_path(), root}) {
+    CAPTURE(dir.string());
+    const gdl::test::CurrentDirectory here(dir);
+    CHECK(run({"check", setup.string()}).code == 1);
+  }
+  fs::remove_all(root);
+}
+
+TEST_CASE("an empty or misspelt directory is not a pass; an unreadable input is said once") {
+  const fs::path empty = fresh_dir("empty");
+  Run r = run({"check", empty.string()});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("nothing was checked") != std::string::npos);
+  CHECK(r.out.find("no problems found") == std::string::npos);
+  // Files that are not policies were still looked at: that is a pass (a pre-commit hook given
+  // an unrelated JSON file).
+  std::ofstream(empty / "package.json") << R"({"name": "x"})";
+  CHECK(run({"check", empty.string()}).code == 0);
+  fs::remove_all(empty);
+
+  const std::string missing = (fs::temp_directory_path() / "gdl-no-such-dir-xyz").string();
+  r = run({"check", missing});
+  CHECK(r.code == 2);
+  const auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+      ++n;
+    return n;
+  };
+  CHECK(count(r.out + r.err, "No such file or directory") == 1);
+}

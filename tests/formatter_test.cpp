@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -288,11 +289,26 @@ TEST_CASE("a baseline hides as many copies of a finding as it records, and no ot
   gdl::Diagnostic other = a;
   other.rule_id = "GD301";
   std::vector<gdl::Diagnostic> found = {a, a, other};
-  CHECK(gdl::apply_baseline(found, {gdl::fingerprint(a)}) == 1);
+  const std::string root = std::filesystem::current_path().string();
+  const std::string key = gdl::fingerprint(a, gdl::baseline_file(a.location.file, root));
+  CHECK(gdl::apply_baseline(found, {key}, root).hidden == 1);
   REQUIRE(found.size() == 2);
   CHECK(found[0].rule_id == "GD302");
   CHECK(found[1].rule_id == "GD301");
   std::vector<gdl::Diagnostic> again = {a, a, other};
-  CHECK(gdl::apply_baseline(again, {gdl::fingerprint(a), gdl::fingerprint(a)}) == 2);
+  const gdl::BaselineMatch match = gdl::apply_baseline(again, {key, key, "stale"}, root);
+  CHECK(match.hidden == 2);
+  CHECK(match.stale == 1);
   CHECK(again.size() == 1);
+}
+
+TEST_CASE("a baseline names files from the project root: ./a.json, a.json, /abs/a.json are one") {
+  const std::string root = std::filesystem::current_path().string();
+  const std::string absolute = (std::filesystem::current_path() / "dir/a.json").string();
+  for (const std::string& spelling : {std::string("dir/a.json"), std::string("./dir/a.json"),
+                                      std::string("dir/../dir/a.json"), absolute}) {
+    CAPTURE(spelling);
+    CHECK(gdl::baseline_file(spelling, root) == "dir/a.json");
+  }
+  CHECK(gdl::baseline_file("<stdin>", root) == "<stdin>");
 }

@@ -89,3 +89,36 @@ TEST_CASE("an empty or misspelt directory is not a pass; an unreadable input is 
   };
   CHECK(count(r.out + r.err, "No such file or directory") == 1);
 }
+
+TEST_CASE("a baseline matches however the paths are spelt; it says when it matches nothing") {
+  const fs::path root = fresh_dir("baseline");
+  fs::create_directories(root / ".git");  // the project root
+  const fs::path setup = root / "policies";
+  fs::create_directories(setup);
+  fs::copy(gdl::test::source_dir() / "examples/broken", setup, fs::copy_options::recursive);
+  const std::string baseline = (root / "baseline.json").string();
+  {
+    const gdl::test::CurrentDirectory here(setup);
+    // Writing a baseline accepts the findings: that run succeeds.
+    CHECK(run({"check", "./", "--write-baseline", baseline}).code == 0);
+  }
+  for (const std::string& spelling :
+       {std::string("policies"), std::string("./policies/"), setup.string()}) {
+    CAPTURE(spelling);
+    const gdl::test::CurrentDirectory here(root);
+    const Run r = run({"check", spelling, "--baseline", baseline});
+    CHECK(r.code == 0);
+    CHECK(r.err.find("matched none") == std::string::npos);
+  }
+  {
+    // Another project root (no .git above the copy): nothing matches, and the run says so.
+    const fs::path elsewhere = fresh_dir("baseline-elsewhere");
+    fs::copy(gdl::test::source_dir() / "examples/broken", elsewhere, fs::copy_options::recursive);
+    const gdl::test::CurrentDirectory here(elsewhere);
+    const Run r = run({"check", ".", "--baseline", baseline});
+    CHECK(r.code == 1);
+    CHECK(r.err.find("matched none of its") != std::string::npos);
+    fs::remove_all(elsewhere);
+  }
+  fs::remove_all(root);
+}

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <unordered_map>
 
 #include "json/parser.h"
@@ -35,18 +36,45 @@ std::optional<std::vector<std::string>> read_baseline(const SourceFile& source,
   return result;
 }
 
-std::size_t apply_baseline(std::vector<Diagnostic>& diagnostics,
-                           std::vector<std::string> fingerprints) {
+std::string baseline_file(const std::string& file, const std::string& root) {
+  if (file.empty() || file.front() == '<') return file;
+  std::error_code ec;
+  const std::filesystem::path absolute = std::filesystem::absolute(file, ec).lexically_normal();
+  if (ec || root.empty()) return absolute.generic_string();
+  const std::filesystem::path relative = absolute.lexically_relative(root);
+  return relative.empty() ? absolute.generic_string() : relative.generic_string();
+}
+
+BaselineMatch apply_baseline(std::vector<Diagnostic>& diagnostics,
+                             std::vector<std::string> fingerprints, const std::string& root) {
+  BaselineMatch match;
+  match.entries = fingerprints.size();
   std::unordered_map<std::string, std::size_t> remaining;
   for (std::string& fp : fingerprints) ++remaining[std::move(fp)];
   const std::size_t before = diagnostics.size();
-  std::erase_if(diagnostics, [&remaining](const Diagnostic& d) {
-    auto it = remaining.find(fingerprint(d));
+  std::erase_if(diagnostics, [&](const Diagnostic& d) {
+    auto it = remaining.find(fingerprint(d, baseline_file(d.location.file, root)));
     if (it == remaining.end() || it->second == 0) return false;
     --it->second;
     return true;
   });
-  return before - diagnostics.size();
+  match.hidden = before - diagnostics.size();
+  match.stale = match.entries - match.hidden;
+  return match;
+}
+
+std::string project_root(const std::string& config_directory) {
+  namespace fs = std::filesystem;
+  if (!config_directory.empty()) return fs::path(config_directory).lexically_normal().string();
+  std::error_code ec;
+  const fs::path here = fs::current_path(ec);
+  if (ec) return {};
+  for (fs::path dir = here; !dir.empty(); dir = dir.parent_path()) {
+    std::error_code missing;
+    if (fs::exists(dir / ".git", missing)) return dir.string();
+    if (dir == dir.parent_path()) break;
+  }
+  return here.string();
 }
 
 }  // namespace gdl

@@ -13,9 +13,22 @@ namespace gdl {
 // Reads a baseline; on a problem returns nullopt and sets `error` (with position).
 std::optional<std::vector<std::string>> read_baseline(const SourceFile& source, std::string& error);
 
-// Removes the findings the baseline holds (each recorded fingerprint hides one finding) and
-// returns how many were hidden.
-std::size_t apply_baseline(std::vector<Diagnostic>& diagnostics,
-                           std::vector<std::string> fingerprints);
+// A finding's file as a baseline names it: relative to `root`, in '/' form ("<stdin>" as is).
+std::string baseline_file(const std::string& file, const std::string& root);
+
+struct BaselineMatch {
+  std::size_t entries = 0;  // findings the baseline records
+  std::size_t hidden = 0;   // findings of this run it hid
+  std::size_t stale = 0;    // entries that matched nothing (fixed, or written elsewhere)
+};
+
+// Removes the findings the baseline holds (each recorded fingerprint hides one finding; files
+// are named relative to `root`, as --write-baseline wrote them).
+BaselineMatch apply_baseline(std::vector<Diagnostic>& diagnostics,
+                             std::vector<std::string> fingerprints, const std::string& root);
+
+// The project root baselines name files from: the project configuration's directory, else the
+// git work tree holding the current directory, else the current directory.
+std::string project_root(const std::string& config_directory);
 
 }  // namespace gdl

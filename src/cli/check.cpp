@@ -283,9 +283,13 @@ bool settings_from(const CheckArgs& args, const analysis::ProjectConfig* project
 }
 
 // --write-baseline and --baseline. False (after saying why) on a problem.
-bool apply_baselines(const CheckArgs& args, Report& report, std::ostream& err) {
+bool apply_baselines(const CheckArgs& args, const analysis::ProjectConfig* project, Report& report,
+                     std::ostream& err) {
+  // Files are named relative to the project root, however the run spelt them.
+  const std::string root =
+      project_root(project != nullptr ? project->directory.string() : std::string());
   if (!args.write_baseline.empty() &&
-      !write_file_atomically(args.write_baseline, baseline_json(report.diagnostics), err)) {
+      !write_file_atomically(args.write_baseline, baseline_json(report.diagnostics, root), err)) {
     return false;
   }
   if (args.baseline.empty()) return true;
@@ -301,7 +305,19 @@ bool apply_baselines(const CheckArgs& args, Report& report, std::ostream& err) {
     err << fmt::format("gd-export-lint: error: --baseline {}: {}\n", args.baseline, problem);
     return false;
   }
-  report.baselined = apply_baseline(report.diagnostics, std::move(*fingerprints));
+  const BaselineMatch match = apply_baseline(report.diagnostics, std::move(*fingerprints), root);
+  report.baselined = match.hidden;
+  if (match.entries > 0 && match.hidden == 0) {
+    err << fmt::format(
+        "gd-export-lint: warning: --baseline {} matched none of its {} findings: was it written "
+        "for other files, or from another project root ({})?\n",
+        args.baseline, match.entries, root);
+  } else if (match.stale > 0) {
+    err << fmt::format(
+        "gd-export-lint: note: --baseline {}: {} of its {} findings are gone (fixed); "
+        "--write-baseline {} drops them\n",
+        args.baseline, match.stale, match.entries, args.baseline);
+  }
   return true;
 }
 
@@ -331,7 +347,8 @@ int exit_code(const CheckArgs& args, const analysis::ProjectConfig* project, con
   const std::string fail_on = !args.fail_on.empty()                    ? args.fail_on
                               : project != nullptr && project->fail_on ? *project->fail_on
                                                                        : std::string("error");
-  if (fail_on == "never") return kExitClean;
+  // Writing a baseline records the findings as accepted: that run succeeds.
+  if (fail_on == "never" || !args.write_baseline.empty()) return kExitClean;
   const Severity threshold = parse_severity(fail_on).value_or(Severity::error);
   for (const Diagnostic& d : report.diagnostics) {
     if (!d.suppression_reason && d.severity >= threshold) return kExitFindings;
@@ -395,7 +412,7 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   } else {
     analysis::check(request, report);
   }
-  if (!apply_baselines(args, report, err)) return kExitUsage;
+  if (!apply_baselines(args, config, report, err)) return kExitUsage;
 
   if (args.diff) {
     std::string patch;

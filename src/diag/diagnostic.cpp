@@ -54,6 +54,10 @@ Location make_location(const SourceFile& source, Span span) {
 }
 
 std::string fingerprint(const Diagnostic& d) {
+  return fingerprint(d, d.location.file);
+}
+
+std::string fingerprint(const Diagnostic& d, std::string_view file) {
   std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
   auto mix = [&hash](std::string_view text, bool blank_digits = false) {
     for (const char c : text) {
@@ -64,7 +68,7 @@ std::string fingerprint(const Diagnostic& d) {
     hash *= 1099511628211ULL;
   };
   mix(d.rule_id);
-  mix(d.location.file);
+  mix(file);
   mix(!d.statement_sid.empty()
           ? d.statement_sid
           : (d.statement_index ? std::to_string(*d.statement_index) : std::string("-")));

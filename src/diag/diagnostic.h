@@ -78,6 +78,10 @@ struct Diagnostic {
 // the message with its digits blanked (messages quote line numbers).
 std::string fingerprint(const Diagnostic& diagnostic);
 
+// The same with the file given as `file` (a baseline names files relative to the project root,
+// so that "./a.json", "a.json" and "/abs/a.json" are one file).
+std::string fingerprint(const Diagnostic& diagnostic, std::string_view file);
+
 // Orders diagnostics by file, then position, then rule id: the order every formatter prints.
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b);
 

@@ -6,11 +6,12 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "analysis/baseline.h"
 #include "report/json_writer.h"
 
 namespace gdl {
 
-std::string baseline_json(const std::vector<Diagnostic>& diagnostics) {
+std::string baseline_json(const std::vector<Diagnostic>& diagnostics, const std::string& root) {
   std::ostringstream out;
   JsonOut j(out);
   j.begin_object();
@@ -21,9 +22,10 @@ std::string baseline_json(const std::vector<Diagnostic>& diagnostics) {
   for (const Diagnostic& d : diagnostics) {
     if (d.suppression_reason) continue;
     j.begin_object();
-    j.field("fingerprint", fingerprint(d));
+    const std::string file = baseline_file(d.location.file, root);
+    j.field("fingerprint", fingerprint(d, file));
     j.field("ruleId", d.rule_id);
-    j.field("file", d.location.file);
+    j.field("file", file);
     j.field("message", d.message);
     j.end_object();
   }

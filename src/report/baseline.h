@@ -11,6 +11,7 @@
 namespace gdl {
 
 // The baseline file's text for these findings (JSON, one entry per finding).
-std::string baseline_json(const std::vector<Diagnostic>& diagnostics);
+// Files are named relative to `root` (the project root), as fingerprints are.
+std::string baseline_json(const std::vector<Diagnostic>& diagnostics, const std::string& root);
 
 }  // namespace gdl

@@ -875,3 +875,106 @@ resource "aws_s3_bucket_policy" "b" {{
     CHECK(errors(m.lint(settings)) == row.expected);
   }
 }
+
+TEST_CASE(
+    "a key created through provider = aws.ALIAS lives in that provider's Region, or an unknown "
+    "one") {
+  // The shape of a real organization setup: one key and bucket in us-east-2 (through an aliased
+  // provider) receiving the exports of several Regions; the first exported Region is us-east-1.
+  const std::string body = R"(
+resource "aws_kms_key" "gd" {
+  provider = aws.us_east_2
+  policy   = data.aws_iam_policy_document.key.json
+}
+data "aws_iam_policy_document" "key" {
+  statement {
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::141421356237:root"]
+    }
+  }
+  statement {
+    actions   = ["kms:GenerateDataKey"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+resource "aws_guardduty_publishing_destination" "gd" {
+  provider        = aws.us_east_1
+  detector_id     = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+  destination_arn = "arn:aws:s3:::gd-findings-141421356237"
+  kms_key_arn     = aws_kms_key.gd.arn
+}
+resource "aws_s3_bucket_policy" "gd" {
+  provider = aws.us_east_2
+  bucket   = "gd-findings-141421356237"
+  policy   = data.aws_iam_policy_document.bucket.json
+}
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    sid       = "AllowPutObject"
+    actions   = ["s3:PutObject", "s3:GetBucketLocation"]
+    resources = ["arn:aws:s3:::gd-findings-141421356237", "arn:aws:s3:::gd-findings-141421356237/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+  statement {
+    sid       = "DenyIncorrectEncryptionHeader"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["arn:aws:s3:::gd-findings-141421356237/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+    condition {
+      test     = "StringNotEquals"
+      variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+      values   = [aws_kms_key.gd.arn]
+    }
+  }
+}
+)";
+  gdl::exportcfg::ExportSettings settings;
+  settings.account.value = "141421356237";
+  settings.account.origin.kind = gdl::exportcfg::Origin::Kind::flag;
+  settings.regions = {"us-east-1", "us-east-2"};
+  settings.bucket.value = "gd-findings-141421356237";
+  settings.key_arn.value =
+      "arn:aws:kms:us-east-2:141421356237:key/7c2e9a41-3b5d-4f60-8a17-d4c9e2b0f583";
+  settings.key_arn.origin.kind = gdl::exportcfg::Origin::Kind::flag;
+  auto errors = [&](const Module& m) {
+    std::vector<std::string> ids;
+    for (const auto& d : m.lint(settings).diagnostics) {
+      if (d.severity == gdl::Severity::error) ids.push_back(d.rule_id + " " + d.message);
+    }
+    return ids;
+  };
+  // The provider's region is known: the key is in us-east-2, as the export key is.
+  const Module known({{"main.tf", R"(provider "aws" {
+  alias  = "us_east_2"
+  region = "us-east-2"
+}
+)" + body}});
+  CHECK_MESSAGE(errors(known).empty(), fmt::format("{}", fmt::join(errors(known), "\n")));
+  // Not known (the provider is configured elsewhere): the key's ARN is unknown, not assumed to
+  // be in the first exported Region, so no Deny is held against the export key.
+  const Module unknown({{"main.tf", body}});
+  CHECK(errors(unknown).empty());
+  // A key in another Region through its provider is still a mismatch.
+  const Module elsewhere({{"main.tf", R"(provider "aws" {
+  alias  = "us_east_2"
+  region = "eu-west-1"
+}
+)" + body}});
+  const auto found = errors(elsewhere);
+  CHECK(std::any_of(found.begin(), found.end(),
+                    [](const std::string& e) { return e.starts_with("GD306"); }));
+}

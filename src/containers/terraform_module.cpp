@@ -147,6 +147,16 @@ void Module::index() {
         module_calls_.push_back(named);
       } else if (block.type == "output" && block.labels.size() == 1) {
         outputs_.emplace(label(block, 0), named);
+      } else if (block.type == "provider" && block.labels.size() == 1 && label(block, 0) == "aws") {
+        std::string alias;
+        if (const hcl::Attribute* a = block.body.attribute("alias")) {
+          const std::string_view text = f.source->text();
+          if (a->value->span.end <= text.size()) {
+            alias = std::string(text.substr(a->value->span.begin, a->value->span.size()));
+            std::erase(alias, '"');
+          }
+        }
+        aws_providers_.emplace(alias, named);
       }
     }
   }
@@ -309,6 +319,26 @@ std::optional<hcl::Value> Module::attribute(const Named& r, std::string_view nam
   const hcl::Attribute* a = r.block->body.attribute(name);
   if (a == nullptr) return std::nullopt;
   return evaluate(*a->value, *r.file);
+}
+
+std::string Module::region_of(const Named& r, std::string& why) {
+  const hcl::Attribute* provider = r.block->body.attribute("provider");
+  if (provider == nullptr) return region();
+  // `provider = aws.us_east_2`: a reference Terraform resolves to that configuration's region.
+  const std::string_view text = r.file->text();
+  const Span span = provider->value->span;
+  std::string_view ref =
+      span.end <= text.size() ? text.substr(span.begin, span.size()) : std::string_view();
+  if (!ref.starts_with("aws")) return region();  // another provider: not AWS's Region question
+  ref.remove_prefix(3);
+  const std::string alias(ref.starts_with(".") ? ref.substr(1) : std::string_view());
+  const auto found = aws_providers_.find(alias);
+  if (found != aws_providers_.end()) {
+    const std::string configured = known_string(found->second, "region");
+    if (!configured.empty()) return configured;
+  }
+  why = fmt::format("the Region of provider aws.{} is not known offline", alias);
+  return {};
 }
 
 std::string Module::known_string(const Named& r, std::string_view name) {
@@ -505,18 +535,23 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
       return string_at(id, file, span);
     }
     if (attr == "arn") {
+      std::string why;
+      const std::string home = region_of(r, why);
+      if (home.empty()) return unknown(fmt::format("{}.arn: {}", key, why), file, span);
       session_.stand_in(id, fmt::format("${{{}.{}}}", symbol, key_resource ? "key_id" : "id"));
       return string_at(
-          key_resource
-              ? fmt::format("arn:aws:kms:{}:{}:key/{}", region(), account(), id)
-              : fmt::format("arn:aws:guardduty:{}:{}:detector/{}", region(), account(), id),
+          key_resource ? fmt::format("arn:aws:kms:{}:{}:key/{}", home, account(), id)
+                       : fmt::format("arn:aws:guardduty:{}:{}:detector/{}", home, account(), id),
           file, span);
     }
     if (attr == "account_id" && !key_resource) return string_at(account(), file, span);
   } else if (type == "aws_kms_alias" && attr == "arn") {
     const std::string alias = known_string(r, "name");
+    std::string why;
+    const std::string home = region_of(r, why);
+    if (home.empty()) return unknown(fmt::format("{}.arn: {}", key, why), file, span);
     if (!alias.empty())
-      return string_at(fmt::format("arn:aws:kms:{}:{}:{}", region(), account(), alias), file, span);
+      return string_at(fmt::format("arn:aws:kms:{}:{}:{}", home, account(), alias), file, span);
   }
   // An argument written in the block is its own value.
   if (const hcl::Attribute* a = r.block->body.attribute(attr)) {

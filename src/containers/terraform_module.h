@@ -130,6 +130,9 @@ class Module final : public hcl::Scope {
   std::optional<std::vector<std::string>> for_each_keys(const Named& block);
   std::optional<hcl::Value> attribute(const Named& r, std::string_view name);
   std::string known_string(const Named& r, std::string_view name);
+  // The Region a resource is created in: its `provider = aws.ALIAS`'s region, else the
+  // module's. Empty, with `why` set, when that provider's region is not known offline.
+  std::string region_of(const Named& r, std::string& why);
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
   hcl::Value root_input(const std::string& name, const Named& declaration);
   hcl::Value local(const std::string& name, const SourceFile& file, Span span);
@@ -158,6 +161,8 @@ class Module final : public hcl::Scope {
   std::map<std::string, Named, std::less<>> resources_;  // "type.name"
   std::map<std::string, Named, std::less<>> data_;       // "type.name"
   std::map<std::string, Named, std::less<>> outputs_;
+  // provider "aws" blocks by alias ("" for the default one).
+  std::map<std::string, Named, std::less<>> aws_providers_;
   std::vector<Named> module_calls_;
   std::vector<std::unique_ptr<Module>> children_;  // parallel to module_calls_ (null: not read)
   std::map<std::string, hcl::Value, std::less<>> cache_;   // "var.x", "local.x", ...

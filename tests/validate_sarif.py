@@ -30,3 +30,22 @@ count = len(sarif["runs"][0]["results"])
 if count == 0:
     sys.exit("expected results from the broken fixtures")
 print(f"SARIF output with {count} results is valid against the 2.1.0 schema")
+
+# GitHub code scanning: every security rule has a security-severity (a number in a string) and a
+# precision; %SRCROOT% is declared; help links name this release, not a moving branch.
+run = sarif["runs"][0]
+if "%SRCROOT%" not in run.get("originalUriBaseIds", {}):
+    sys.exit("%SRCROOT% is used but not declared in originalUriBaseIds")
+for rule in run["tool"]["driver"]["rules"]:
+    props = rule.get("properties", {})
+    try:
+        float(props["security-severity"])
+    except (KeyError, ValueError):
+        sys.exit(f"{rule['id']}: no numeric security-severity")
+    if props.get("precision") not in ("very-high", "high", "medium", "low"):
+        sys.exit(f"{rule['id']}: no precision")
+    if rule["id"] == "GD000" and "security" in props.get("tags", []):
+        sys.exit("GD000 (an internal error) is tagged as security")
+    if "/blob/main/" in rule.get("helpUri", ""):
+        sys.exit(f"{rule['id']}: helpUri points at the moving main branch")
+print("every rule has security-severity and precision")

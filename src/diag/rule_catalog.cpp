@@ -160,8 +160,9 @@ Diagnostic make_diagnostic(std::string_view rule_id, Location location, std::str
 }
 
 std::string rule_help_uri(const RuleInfo& rule) {
-  return fmt::format(
-      "https://github.com/gd-export-lint/gd-export-lint/blob/main/rules/README.md#{}", rule.anchor);
+  // The documentation of this release, not of a moving branch that may have changed the rule.
+  return fmt::format("https://github.com/gd-export-lint/gd-export-lint/blob/v{}/rules/README.md#{}",
+                     GDL_VERSION, rule.anchor);
 }
 
 }  // namespace gdl

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <map>
 
 #include "diag/rule_catalog.h"
@@ -87,13 +88,27 @@ void write_rule(JsonOut& j, const RuleInfo& rule) {
   j.begin_object();
   j.field("level", style_of(rule.severity).sarif_level);
   j.end_object();
+  // GitHub code scanning ranks security alerts by "security-severity" (>= 7 high, >= 4 medium,
+  // else low) and shows "precision". An export that fails (error) is high; a hardening gap
+  // shown by someone else's request (warning) medium; an assumption or style (note) low. The
+  // evaluator decides exactly, so precision follows how much a finding rests on: errors and
+  // warnings very high and high, notes (assumptions) medium. GD0xx are about reading the input:
+  // not security findings.
+  const bool input_rule = rule.id.starts_with("GD0");
+  const double security_severity = rule.severity == Severity::error     ? 7.5
+                                   : rule.severity == Severity::warning ? 5.0
+                                                                        : 2.0;
   j.key("properties");
   j.begin_object();
   j.key("tags");
   j.begin_array();
-  j.string("security");
+  j.string(input_rule ? "correctness" : "security");
   j.string("guardduty");
   j.end_array();
+  j.field("security-severity", fmt::format("{:.1f}", input_rule ? 0.0 : security_severity));
+  j.field("precision", rule.severity == Severity::error     ? "very-high"
+                       : rule.severity == Severity::warning ? "high"
+                                                            : "medium");
   j.end_object();
   j.end_object();
 }
@@ -258,6 +273,19 @@ void write_sarif(const Report& report, std::ostream& out) {
   j.end_object();
   j.end_object();
   j.field("columnKind", "unicodeCodePoints");
+  // %SRCROOT%, which relative artifact URIs are based on, is where the run started.
+  {
+    std::error_code ec;
+    std::string root = std::filesystem::current_path(ec).generic_string();
+    if (!root.ends_with('/')) root += '/';
+    j.key("originalUriBaseIds");
+    j.begin_object();
+    j.key("%SRCROOT%");
+    j.begin_object();
+    j.field("uri", path_to_uri(root));
+    j.end_object();
+    j.end_object();
+  }
   write_invocation(j, report);
   std::map<std::string, std::size_t, std::less<>> occurrences;
   j.key("results");

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -121,4 +122,32 @@ TEST_CASE("a baseline matches however the paths are spelt; it says when it match
     fs::remove_all(elsewhere);
   }
   fs::remove_all(root);
+}
+
+TEST_CASE("GitHub annotations stay within GitHub's limits, say what they left out, and list it") {
+  const fs::path summary = fresh_dir("step-summary") / "summary.md";
+  ::setenv("GITHUB_STEP_SUMMARY", summary.string().c_str(), 1);
+  const gdl::test::CurrentDirectory here(gdl::test::source_dir());
+  const Run r = run({"check", "testdata", "--format", "github"});
+  ::unsetenv("GITHUB_STEP_SUMMARY");
+  std::size_t errors = 0, warnings = 0, notices = 0;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("::error file=") && line.find("cannot read input") == std::string::npos)
+      ++errors;
+    if (line.starts_with("::warning ")) ++warnings;
+    if (line.starts_with("::notice ")) ++notices;
+  }
+  CHECK(errors == 10);
+  CHECK(warnings == 10);
+  CHECK(notices <= 10);
+  CHECK(r.out.find("more findings (") != std::string::npos);
+  // The job summary lists every finding, not only the annotated ones.
+  const std::string text = gdl::test::read_file(summary);
+  CHECK(text.starts_with("## gd-export-lint"));
+  std::size_t rows = 0;
+  for (std::size_t at = text.find("\n| "); at != std::string::npos; at = text.find("\n| ", at + 1))
+    ++rows;
+  CHECK(rows > 200);
+  fs::remove_all(summary.parent_path());
 }

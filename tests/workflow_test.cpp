@@ -151,3 +151,21 @@ TEST_CASE("GitHub annotations stay within GitHub's limits, say what they left ou
   CHECK(rows > 200);
   fs::remove_all(summary.parent_path());
 }
+
+TEST_CASE("did you mean: a misspelt rule or configuration key names what it looks like, once") {
+  Run r = run({"check", "--disable", "GD3O2", "examples/correct"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("did you mean GD302 (bucket-put-object-missing)?") != std::string::npos);
+  const fs::path dir = fresh_dir("did-you-mean");
+  const fs::path config = dir / ".gd-export-lint.json";
+  std::ofstream(config)
+      << R"({"failon": "warning", "suppressions": [{"path": "x", "rule": "bucket-put-objct-missing", "reason": "r"}]})";
+  const gdl::test::CurrentDirectory here(gdl::test::source_dir());
+  r = run({"check", "--project-config", config.string(), "examples/correct"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("unknown key \"failon\"; did you mean \"failOn\"?") != std::string::npos);
+  CHECK(r.err.find("did you mean GD302 (bucket-put-object-missing)?") != std::string::npos);
+  // The misspelt rule is one error, not also "a suppression needs path and rule".
+  CHECK(r.err.find("needs \"path\" and \"rule\"") == std::string::npos);
+  fs::remove_all(dir);
+}

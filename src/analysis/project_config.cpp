@@ -9,6 +9,7 @@
 #include "diag/rule_catalog.h"
 #include "json/parser.h"
 #include "source/loader.h"
+#include "util/text.h"
 
 namespace gdl::analysis {
 
@@ -52,11 +53,16 @@ class Reader {
       } else if (m.key == "setups") {
         read_setups(m);
       } else {
+        static const std::vector<std::string_view> kKeys = {
+            "exportSettings", "setups",  "disable", "severity",    "failOn",
+            "include",        "exclude", "ignore",  "suppressions"};
+        const std::string_view like = closest_match(m.key, kKeys);
         error(m.key_span,
-              fmt::format(
-                  "unknown key \"{}\"; the keys are exportSettings, setups, disable, severity, "
-                  "failOn, include, exclude, ignore and suppressions",
-                  m.key));
+              like.empty()
+                  ? fmt::format("unknown key \"{}\"; the keys are exportSettings, setups, disable, "
+                                "severity, failOn, include, exclude, ignore and suppressions",
+                                m.key)
+                  : fmt::format("unknown key \"{}\"; did you mean \"{}\"?", m.key, like));
       }
     }
   }
@@ -92,6 +98,19 @@ class Reader {
     return result;
   }
 
+  // "not a rule id or name", with the rule it looks like.
+  static std::string not_a_rule(std::string_view text) {
+    std::vector<std::string_view> candidates;
+    for (const RuleInfo& rule : all_rules()) {
+      candidates.push_back(rule.id);
+      candidates.push_back(rule.name);
+    }
+    const std::string_view like = closest_match(text, candidates);
+    if (like.empty()) return "not a rule id or name (see list-rules)";
+    const RuleInfo* rule = find_rule(like);
+    return fmt::format("not a rule id or name; did you mean {} ({})?", rule->id, rule->name);
+  }
+
   std::vector<std::string> rule_list(const json::Member& m) {
     std::vector<std::string> ids;
     if (!m.value.is_array()) {
@@ -101,7 +120,8 @@ class Reader {
     for (const json::Value& item : m.value.items) {
       const RuleInfo* rule = item.is_string() ? find_rule(item.text) : nullptr;
       if (rule == nullptr) {
-        error(item.span, "not a rule id or name (see list-rules)");
+        error(item.span, item.is_string() ? not_a_rule(item.text)
+                                          : std::string("a rule id or name is a string"));
         continue;
       }
       ids.push_back(rule->id);
@@ -116,7 +136,7 @@ class Reader {
       const RuleInfo* rule = find_rule(entry.key);
       const auto level = entry.value.is_string() ? parse_severity(entry.value.text) : std::nullopt;
       if (rule == nullptr) {
-        error(entry.key_span, "not a rule id or name (see list-rules)");
+        error(entry.key_span, not_a_rule(entry.key));
       } else if (!level) {
         error(entry.value.span, "a severity is \"error\", \"warning\" or \"note\"");
       } else {
@@ -176,7 +196,10 @@ class Reader {
                             f.key));
         }
       }
-      if (s.path.empty() || s.rule.empty())
+      // A rule that is there but wrong was reported where it is written: one error, not two.
+      const bool rule_written = std::any_of(item.members.begin(), item.members.end(),
+                                            [](const json::Member& f) { return f.key == "rule"; });
+      if (s.path.empty() || (s.rule.empty() && !rule_written))
         error(item.span, "a suppression needs \"path\" and \"rule\"");
       if (s.reason.empty())
         error(item.span, "a suppression needs a \"reason\": say why the finding is accepted");

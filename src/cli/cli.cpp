@@ -38,7 +38,11 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
       app.add_subcommand("check", "Check policy files (also: gd-export-lint PATH...)");
   add_check_options(*check, check_args);
 
-  app.add_subcommand("list-rules", "List every rule with its id, name, severity and summary");
+  std::string list_format = "text";
+  app.add_subcommand("list-rules", "List every rule with its id, name, severity and summary")
+      ->add_option("--format", list_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
 
   std::string explain_rule;
   CLI::App* explain =
@@ -80,7 +84,7 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
   if (explain->parsed()) return run_explain(explain_rule, out, err);
   if (simulate->parsed()) return run_simulate(simulate_args, in, out, err);
   if (init->parsed()) return run_init(init_args, out, err);
-  return run_list_rules(out);
+  return run_list_rules(list_format, out);
 }
 
 }  // namespace gdl::cli

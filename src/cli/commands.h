@@ -85,7 +85,7 @@ int run_init(const InitArgs& args, std::ostream& out, std::ostream& err);
 void add_simulate_options(CLI::App& command, SimulateArgs& args);
 int run_simulate(const SimulateArgs& args, std::istream& in, std::ostream& out, std::ostream& err);
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty);
-int run_list_rules(std::ostream& out);
+int run_list_rules(const std::string& format, std::ostream& out);
 int run_explain(const std::string& rule, std::ostream& out, std::ostream& err);
 
 }  // namespace gdl::cli

@@ -16,26 +16,6 @@ std::string Statement::label() const {
 
 namespace {
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  // Optimal string alignment distance (adjacent transpositions count as one edit),
-  // case-insensitive.
-  const std::string x = to_lower(a);
-  const std::string y = to_lower(b);
-  std::vector<std::vector<std::size_t>> d(x.size() + 1, std::vector<std::size_t>(y.size() + 1));
-  for (std::size_t i = 0; i <= x.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= y.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= x.size(); ++i) {
-    for (std::size_t j = 1; j <= y.size(); ++j) {
-      const std::size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[x.size()][y.size()];
-}
-
 constexpr std::string_view kTopLevelElements[] = {"Version", "Id", "Statement"};
 constexpr std::string_view kStatementElements[] = {"Sid",          "Effect",      "Principal",
                                                    "NotPrincipal", "Action",      "NotAction",
@@ -344,23 +324,6 @@ class Builder {
 };
 
 }  // namespace
-
-std::string_view closest_match(std::string_view word,
-                               const std::vector<std::string_view>& candidates) {
-  std::string_view best;
-  std::size_t best_distance = 5;
-  for (std::string_view candidate : candidates) {
-    const std::size_t d = edit_distance(word, candidate);
-    // Longer names tolerate more typos: 1 edit up to 9 characters, at most 4 for long keys.
-    const std::size_t limit =
-        std::max<std::size_t>(1, std::min<std::size_t>(4, candidate.size() / 5));
-    if (d <= limit && d < best_distance) {
-      best = candidate;
-      best_distance = d;
-    }
-  }
-  return best;
-}
 
 BuildResult build_policy(const json::Value& root, const SourceFile& source) {
   BuildResult result;

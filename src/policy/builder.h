@@ -6,9 +6,10 @@
 #include <optional>
 #include <vector>
 
+#include "diag/diagnostic.h"
 #include "json/value.h"
 #include "policy/model.h"
-#include "diag/diagnostic.h"
+#include "util/text.h"
 
 namespace gdl::policy {
 
@@ -19,8 +20,7 @@ struct BuildResult {
 
 BuildResult build_policy(const json::Value& root, const SourceFile& source);
 
-// The closest candidate to `word` (case-insensitive edit distance at most 2), or empty.
-std::string_view closest_match(std::string_view word,
-                               const std::vector<std::string_view>& candidates);
+// A did-you-mean suggestion (util/text.h).
+using gdl::closest_match;
 
 }  // namespace gdl::policy

@@ -1,5 +1,6 @@
 // The stable JSON output (schema documented in README.md, "JSON output").
 
+#include "diag/rule_catalog.h"
 #include "report/json_writer.h"
 #include "report/report.h"
 
@@ -30,6 +31,7 @@ void write_json(const Report& report, std::ostream& out) {
     j.begin_object();
     j.field("ruleId", d.rule_id);
     j.field("ruleName", d.rule_name);
+    if (const RuleInfo* rule = find_rule(d.rule_id)) j.field("helpUri", rule_help_uri(*rule));
     j.field("severity", to_string(d.severity));
     j.field("message", d.message);
     write_range(j, d.location);

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gdl {
 
@@ -26,5 +27,13 @@ std::string escape_for_terminal(std::string_view text);
 // Replaces whole occurrences of `from` (not inside a longer word or number) with `to`; returns
 // whether it replaced any. Used to show template symbols and placeholders instead of stand-ins.
 bool replace_whole_words(std::string& text, std::string_view from, std::string_view to);
+
+// Optimal string alignment distance (an adjacent transposition is one edit), case-insensitive.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The closest candidate to `word` for a did-you-mean (a few edits, more for long names), or
+// empty.
+std::string_view closest_match(std::string_view word,
+                               const std::vector<std::string_view>& candidates);
 
 }  // namespace gdl

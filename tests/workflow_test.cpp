@@ -169,3 +169,27 @@ TEST_CASE("did you mean: a misspelt rule or configuration key names what it look
   CHECK(r.err.find("needs \"path\" and \"rule\"") == std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE(
+    "JUnit XML is well-formed on hostile input; GitLab Code Quality fingerprints are unique") {
+  const gdl::test::CurrentDirectory here(gdl::test::source_dir());
+  const fs::path dir = fresh_dir("formats");
+  Run r = run({"check", "--format", "junit", "testdata/hostile", "testdata/GD001"});
+  CHECK(r.code == 1);
+  std::ofstream(dir / "junit.xml") << r.out;
+  const std::string parse = fmt::format(
+      "python3 -c \"import sys, xml.etree.ElementTree as E; "
+      "t = E.parse(sys.argv[1]).getroot(); sys.exit(0 if len(t.iter('testcase').__next__().attrib) "
+      "else 1)\" '{}'",
+      (dir / "junit.xml").string());
+  CHECK(std::system(parse.c_str()) == 0);
+  r = run({"check", "--format", "gitlab", "testdata"});
+  std::ofstream(dir / "gitlab.json") << r.out;
+  const std::string unique = fmt::format(
+      "python3 -c \"import sys, json; d = json.load(open(sys.argv[1])); "
+      "f = [i['fingerprint'] for i in d]; sys.exit(0 if len(f) > 100 and len(f) == len(set(f)) "
+      "else 1)\" '{}'",
+      (dir / "gitlab.json").string());
+  CHECK(std::system(unique.c_str()) == 0);
+  fs::remove_all(dir);
+}

@@ -110,7 +110,7 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
                   "reads standard input")
       ->required();
   command.add_option("-f,--format", args.format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "sarif", "github"}))
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "junit", "gitlab"}))
       ->capture_default_str();
   command.add_option("-o,--output", args.output,
                      "Write the report to FILE instead of standard output");
@@ -196,6 +196,8 @@ OutputFormat parse_format(std::string_view name) {
   if (name == "json") return OutputFormat::json;
   if (name == "sarif") return OutputFormat::sarif;
   if (name == "github") return OutputFormat::github;
+  if (name == "junit") return OutputFormat::junit;
+  if (name == "gitlab") return OutputFormat::gitlab;
   return OutputFormat::text;
 }
 

@@ -17,6 +17,12 @@ void write_report(const Report& report, OutputFormat format, const FormatOptions
     case OutputFormat::github:
       write_github(report, out);
       break;
+    case OutputFormat::junit:
+      write_junit(report, out);
+      break;
+    case OutputFormat::gitlab:
+      write_gitlab(report, out);
+      break;
   }
 }
 

@@ -12,7 +12,7 @@
 
 namespace gdl {
 
-enum class OutputFormat { text, json, sarif, github };
+enum class OutputFormat { text, json, sarif, github, junit, gitlab };
 
 struct FormatOptions {
   bool color = false;
@@ -24,6 +24,8 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
 void write_json(const Report& report, std::ostream& out);
 void write_sarif(const Report& report, std::ostream& out);
 void write_github(const Report& report, std::ostream& out);
+void write_junit(const Report& report, std::ostream& out);
+void write_gitlab(const Report& report, std::ostream& out);
 
 void write_report(const Report& report, OutputFormat format, const FormatOptions& options,
                   std::ostream& out);

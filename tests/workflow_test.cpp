@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <rapidjson/document.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -191,5 +192,69 @@ TEST_CASE(
       "else 1)\" '{}'",
       (dir / "gitlab.json").string());
   CHECK(std::system(unique.c_str()) == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("inline suppressions in YAML and Terraform comments: with a reason they suppress") {
+  const fs::path dir = fresh_dir("inline");
+  const fs::path yaml = dir / "stack.yaml";
+  std::string stack = gdl::test::read_file(gdl::test::source_dir() /
+                                           "testdata/containers/cfn-yaml-stack-broken/stack.yaml");
+  auto line_start = [](const std::string& text, int line) {
+    std::size_t at = 0;
+    for (int i = 1; i < line; ++i) at = text.find('\n', at) + 1;
+    return at;
+  };
+  // GD307 is reported at 48:11: a comment at the end of that line, with a reason; GD108 at
+  // 57:32: a comment on the line above, without one.
+  stack.insert(line_start(stack, 57), "                # gd-export-lint: ignore GD108\n");
+  stack.insert(stack.find('\n', line_start(stack, 48)),
+               "  # gd-export-lint: ignore GD307, GD999 -- TLS is enforced by an SCP");
+  std::ofstream(yaml) << stack;
+  Run r = run({"check", yaml.string(), "--format", "json"});
+  rapidjson::Document json;
+  json.Parse(r.out.c_str());
+  REQUIRE(json.IsObject());
+  bool gd307_suppressed = false, gd108_open = false, reason_missing = false;
+  for (const auto& d : json["diagnostics"].GetArray()) {
+    const std::string rule = d["ruleId"].GetString();
+    const bool suppressed = d.HasMember("suppression");
+    if (rule == "GD307") gd307_suppressed = suppressed;
+    if (rule == "GD108") gd108_open = !suppressed;
+    if (rule == "GD004" &&
+        std::string(d["message"].GetString()).find("no reason") != std::string::npos)
+      reason_missing = true;
+  }
+  CHECK(gd307_suppressed);
+  CHECK(gd108_open);
+  CHECK(reason_missing);
+
+  // Terraform: the finding is at the data source's first line.
+  const fs::path tf = dir / "tf";
+  fs::create_directories(tf);
+  std::ofstream(tf / "main.tf") << R"(resource "aws_s3_bucket_policy" "gd" {
+  bucket = "gd-findings"
+  policy = data.aws_iam_policy_document.gd.json
+}
+# gd-export-lint: ignore GD307 -- TLS is enforced by an SCP
+data "aws_iam_policy_document" "gd" {
+  statement {
+    actions   = ["s3:PutObject", "s3:GetBucketLocation"]
+    resources = ["arn:aws:s3:::gd-findings", "arn:aws:s3:::gd-findings/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+)";
+  r = run({"check", tf.string(), "--format", "json"});
+  json.Parse(r.out.c_str());
+  REQUIRE(json.IsObject());
+  bool tf_suppressed = false;
+  for (const auto& d : json["diagnostics"].GetArray()) {
+    if (std::string(d["ruleId"].GetString()) == "GD307") tf_suppressed = d.HasMember("suppression");
+  }
+  CHECK(tf_suppressed);
   fs::remove_all(dir);
 }

@@ -9,6 +9,7 @@
 #include "checks/setup_rule.h"
 #include "containers/container.h"
 #include "containers/findings.h"
+#include "containers/inline_suppressions.h"
 #include "diag/rule_catalog.h"
 #include "export/setup.h"
 #include "json/parser.h"
@@ -510,6 +511,8 @@ class SetupRun {
     append(result_.diagnostics, std::move(reader_findings_));
     std::erase_if(result_.diagnostics,
                   [&](const Diagnostic& d) { return !enabled(options_, d.rule_id); });
+    for (const SourceFile* source : sources_)
+      containers::apply_inline_suppressions(*source, result_.diagnostics);
     std::stable_sort(result_.diagnostics.begin(), result_.diagnostics.end(), diagnostic_less);
     fold_same_value(result_.diagnostics);
     cap_per_rule(result_.diagnostics);

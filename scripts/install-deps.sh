@@ -3,7 +3,8 @@
 # Usage: bash scripts/install-deps.sh   (clang-14 and its runtime are for the fuzz harnesses)
 set -euo pipefail
 packages=(g++ cmake make pkg-config rapidjson-dev libre2-dev libfmt-dev libcli11-dev doctest-dev
-          libyaml-dev python3 python3-jsonschema clang-14 libclang-rt-14-dev patch)
+          libyaml-dev python3 python3-jsonschema clang-14 libclang-rt-14-dev patch
+          git pre-commit)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

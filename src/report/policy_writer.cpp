@@ -64,11 +64,20 @@ bool is_key_id_value(const GeneratedCondition& c) {
 
 // ---- JSON and YAML share one shape: a small tree of maps, lists and scalars. ----
 
+struct Field;
+
+// (No std::pair<std::string, Node> inside Node: a pair of an incomplete type does not compile
+// with clang's standard library checks.)
 struct Node {
   enum class Kind { scalar, raw, list, map } kind = Kind::scalar;
-  std::string text;                                  // scalar (unquoted) or raw text
-  std::vector<std::pair<std::string, Node>> fields;  // map
-  std::vector<Node> items;                           // list
+  std::string text;           // scalar (unquoted) or raw text
+  std::vector<Field> fields;  // map
+  std::vector<Node> items;    // list
+};
+
+struct Field {
+  std::string first;  // the key
+  Node second;        // its value
 };
 
 Node scalar(std::string text) {
@@ -84,40 +93,40 @@ Node one_or_list(const std::vector<std::string>& values) {
 
 Node policy_node(const GeneratedPolicy& policy, const KeyReference& key) {
   Node root{Node::Kind::map, {}, {}, {}};
-  root.fields.emplace_back("Version", scalar("2012-10-17"));
+  root.fields.push_back({"Version", scalar("2012-10-17")});
   Node statements{Node::Kind::list, {}, {}, {}};
   for (const GeneratedStatement& s : policy.statements) {
     Node st{Node::Kind::map, {}, {}, {}};
-    st.fields.emplace_back("Sid", scalar(s.sid));
-    st.fields.emplace_back("Effect", scalar(s.allow ? "Allow" : "Deny"));
+    st.fields.push_back({"Sid", scalar(s.sid)});
+    st.fields.push_back({"Effect", scalar(s.allow ? "Allow" : "Deny")});
     if (s.principal_type == "*") {
-      st.fields.emplace_back("Principal", scalar("*"));
+      st.fields.push_back({"Principal", scalar("*")});
     } else if (!s.principal_type.empty()) {
       Node principal{Node::Kind::map, {}, {}, {}};
-      principal.fields.emplace_back(s.principal_type, one_or_list(s.principals));
-      st.fields.emplace_back("Principal", std::move(principal));
+      principal.fields.push_back({s.principal_type, one_or_list(s.principals)});
+      st.fields.push_back({"Principal", std::move(principal)});
     }
-    st.fields.emplace_back("Action", one_or_list(s.actions));
-    st.fields.emplace_back("Resource", one_or_list(s.resources));
+    st.fields.push_back({"Action", one_or_list(s.actions)});
+    st.fields.push_back({"Resource", one_or_list(s.resources)});
     if (!s.conditions.empty()) {
       Node condition{Node::Kind::map, {}, {}, {}};
       for (const GeneratedCondition& c : s.conditions) {
         auto block = std::find_if(condition.fields.begin(), condition.fields.end(),
                                   [&](const auto& f) { return f.first == c.op; });
         if (block == condition.fields.end()) {
-          condition.fields.emplace_back(c.op, Node{Node::Kind::map, {}, {}, {}});
+          condition.fields.push_back({c.op, Node{Node::Kind::map, {}, {}, {}}});
           block = condition.fields.end() - 1;
         }
         Node value = one_or_list(c.values);
         if (is_key_id_value(c) && !key.symbol.empty())
           value = {Node::Kind::raw, key.symbol, {}, {}};
-        block->second.fields.emplace_back(c.key, std::move(value));
+        block->second.fields.push_back({c.key, std::move(value)});
       }
-      st.fields.emplace_back("Condition", std::move(condition));
+      st.fields.push_back({"Condition", std::move(condition)});
     }
     statements.items.push_back(std::move(st));
   }
-  root.fields.emplace_back("Statement", std::move(statements));
+  root.fields.push_back({"Statement", std::move(statements)});
   return root;
 }
 

@@ -308,3 +308,38 @@ TEST_CASE("CDK source named on the command line is not read as a policy; it gets
   CHECK(gdl::cli::run_cli(args, in, out, err) == 0);
   CHECK(out.str().find("cdk synth") != std::string::npos);
 }
+
+TEST_CASE("per-setup verdicts in JSON agree with every real-world setup's label") {
+  // The auditor's question, "would this setup export?", answered for each labelled setup:
+  // working ones "exports", broken ones "fails" or "rejected", with the errors that say why.
+  std::size_t checked = 0;
+  for (const SetupCase& c : cases_under(gdl::test::source_dir() / "testdata" / "realworld")) {
+    if (c.verdict.empty()) continue;
+    CAPTURE(c.dir.string());
+    std::vector<std::string> args = {"gd-export-lint", "check", "--format", "json"};
+    if (c.settings) {
+      args.push_back("--config");
+      args.push_back(c.settings->string());
+    }
+    for (const fs::path& d : c.documents) args.push_back(d.string());
+    std::ostringstream out, err;
+    std::istringstream in;
+    gdl::cli::run_cli(args, in, out, err);
+    rapidjson::Document json;
+    json.Parse(out.str().c_str());
+    REQUIRE(json.IsObject());
+    REQUIRE(json.HasMember("setups"));
+    const auto setups = json["setups"].GetArray();
+    REQUIRE(setups.Size() == 1);
+    const std::string verdict = setups[0]["verdict"].GetString();
+    if (c.verdict == "works") {
+      CHECK(verdict == "exports");
+      CHECK(setups[0]["errors"].GetArray().Size() == 0);
+    } else {
+      CHECK(verdict != "exports");
+      CHECK(setups[0]["errors"].GetArray().Size() > 0);
+    }
+    ++checked;
+  }
+  CHECK(checked >= 20);
+}

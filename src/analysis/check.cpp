@@ -128,7 +128,25 @@ struct Outcome {
   std::size_t skipped = 0;
   std::size_t setups = 0;
   std::optional<LintResult> last;  // the settings of the last setup, for --verbose
+  std::vector<SetupVerdict> verdicts;
 };
+
+// The verdict of an export setup from its errors (suppressed or not: the auditor's question is
+// what AWS would do).
+SetupVerdict verdict_of(const LintResult& result) {
+  SetupVerdict v;
+  v.documents = result.document_paths;
+  bool fails = false;
+  for (const Diagnostic& d : result.diagnostics) {
+    if (d.severity != Severity::error) continue;
+    const bool input = d.rule_id.starts_with("GD0") || d.rule_id.starts_with("GD1");
+    fails = fails || !input;
+    v.reasons.push_back(fmt::format("{} {}:{}:{}", d.rule_id, d.location.file,
+                                    d.location.start.line, d.location.start.column));
+  }
+  v.verdict = v.reasons.empty() ? "exports" : fails ? "fails" : "rejected";
+  return v;
+}
 
 // Reads a work item's files and checks its setups: a directory's templates and plans each on
 // their own, its other inputs together; a configured setup's documents together.
@@ -240,6 +258,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
       shown.insert(path);
       if (read_too.insert(path).second) ++o.checked;
     }
+    if (result.export_setup) o.verdicts.push_back(verdict_of(result));
     for (Diagnostic& d : result.diagnostics) {
       if (shown.contains(d.location.file)) o.diagnostics.push_back(std::move(d));
     }
@@ -301,6 +320,7 @@ void check_items(const std::vector<WorkItem>& items, const exportcfg::ExportSett
                               std::make_move_iterator(o.diagnostics.begin()),
                               std::make_move_iterator(o.diagnostics.end()));
     report.notes.insert(report.notes.end(), o.notes.begin(), o.notes.end());
+    for (SetupVerdict& v : o.verdicts) report.setups.push_back(std::move(v));
     for (auto& source : o.sources) {
       const std::string path = source->path();
       report.sources.emplace(path, std::move(source));

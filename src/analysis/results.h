@@ -25,6 +25,16 @@ struct ReportSetting {
   std::string origin;
 };
 
+// What an auditor asks of each export setup: would it export?
+struct SetupVerdict {
+  std::vector<std::string> documents;  // the export's key and bucket policies (their files)
+  // "exports": no error; "fails": a GuardDuty request is denied or the documents are provably
+  // not the export's (GD2xx-GD5xx errors); "rejected": AWS rejects a document or it cannot be
+  // read (GD0xx/GD1xx errors only).
+  std::string verdict;
+  std::vector<std::string> reasons;  // "GD201 key-policy.json:21:19" for each error
+};
+
 struct Summary {
   std::size_t files = 0;
   std::size_t skipped = 0;
@@ -44,6 +54,7 @@ struct Report {
   std::size_t files_skipped = 0;        // scanned JSON files that are not policies
   std::size_t baselined = 0;            // findings hidden by --baseline
   std::vector<ReportSetting> settings;  // the export settings of the setup, when there is one
+  std::vector<SetupVerdict> setups;     // each export setup checked (not grammar-only ones)
   // For --verbose: how containers were read (stand-ins for template values, values unknown
   // offline, policies that are not plain JSON).
   std::vector<std::string> notes;

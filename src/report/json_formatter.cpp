@@ -97,6 +97,23 @@ void write_json(const Report& report, std::ostream& out) {
   for (const std::string& note : report.notes) j.string(note);
   j.end_array();
   const Summary s = report.summary();
+  // Per export setup: would it export, and if not, why (auditors).
+  j.key("setups");
+  j.begin_array();
+  for (const SetupVerdict& v : report.setups) {
+    j.begin_object();
+    j.key("documents");
+    j.begin_array();
+    for (const std::string& d : v.documents) j.string(d);
+    j.end_array();
+    j.field("verdict", v.verdict);
+    j.key("errors");
+    j.begin_array();
+    for (const std::string& r : v.reasons) j.string(r);
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
   j.key("summary");
   j.begin_object();
   j.field("files", s.files);

@@ -258,3 +258,33 @@ data "aws_iam_policy_document" "gd" {
   CHECK(tf_suppressed);
   fs::remove_all(dir);
 }
+
+TEST_CASE("a CloudFormation resource's Metadata suppresses findings inside it, with a reason") {
+  const fs::path dir = fresh_dir("metadata");
+  std::string stack = gdl::test::read_file(gdl::test::source_dir() /
+                                           "testdata/containers/cfn-yaml-stack-broken/stack.yaml");
+  const std::string type = "    Type: AWS::S3::BucketPolicy\n";
+  stack.insert(stack.find(type) + type.size(),
+               "    Metadata:\n      gd-export-lint:\n        ignore:\n"
+               "          - rule: GD307\n            reason: TLS is enforced by an SCP\n"
+               "          - rule: GD108\n");
+  std::ofstream(dir / "stack.yaml") << stack;
+  const Run r = run({"check", (dir / "stack.yaml").string(), "--format", "json"});
+  rapidjson::Document json;
+  json.Parse(r.out.c_str());
+  REQUIRE(json.IsObject());
+  bool gd307_suppressed = false, gd108_open = false, reason_missing = false, gd202_open = false;
+  for (const auto& d : json["diagnostics"].GetArray()) {
+    const std::string rule = d["ruleId"].GetString();
+    const bool suppressed = d.HasMember("suppression");
+    if (rule == "GD307") gd307_suppressed = suppressed;
+    if (rule == "GD108") gd108_open = !suppressed;
+    if (rule == "GD202") gd202_open = !suppressed;  // in another resource: not covered
+    if (rule == "GD004") reason_missing = true;
+  }
+  CHECK(gd307_suppressed);
+  CHECK(gd108_open);
+  CHECK(gd202_open);
+  CHECK(reason_missing);
+  fs::remove_all(dir);
+}

@@ -513,6 +513,18 @@ class SetupRun {
                   [&](const Diagnostic& d) { return !enabled(options_, d.rule_id); });
     for (const SourceFile* source : sources_)
       containers::apply_inline_suppressions(*source, result_.diagnostics);
+    // A CloudFormation resource's Metadata suppressions cover the findings inside it.
+    for (std::size_t i = 0; i < extractions_.size() && i < sources_.size(); ++i) {
+      for (const containers::ScopedSuppression& s : extractions_[i].suppressions) {
+        for (Diagnostic& d : result_.diagnostics) {
+          if (d.suppression_reason || d.rule_id != s.rule_id ||
+              d.location.file != sources_[i]->path() ||
+              !(s.where.begin <= d.location.span.begin && d.location.span.begin < s.where.end))
+            continue;
+          d.suppression_reason = s.reason + " (resource Metadata)";
+        }
+      }
+    }
     std::stable_sort(result_.diagnostics.begin(), result_.diagnostics.end(), diagnostic_less);
     fold_same_value(result_.diagnostics);
     cap_per_rule(result_.diagnostics);

@@ -104,6 +104,45 @@ json::Value string_value(std::string text, Span span) {
   return v;
 }
 
+// Metadata: {"gd-export-lint": {"ignore": [{"rule": "GD307", "reason": "..."}]}} on a resource
+// (as cfn-lint reads its own Metadata). A reason is required; a problem is a GD004 warning.
+void TemplateValues::read_suppressions(const json::Member& resource) {
+  const json::Member* metadata = resource.value.find("Metadata");
+  const json::Member* ours = metadata != nullptr && metadata->value.is_object()
+                                 ? metadata->value.find("gd-export-lint")
+                                 : nullptr;
+  if (ours == nullptr) return;
+  auto problem = [this](Span at, std::string message) {
+    Diagnostic d = make_diagnostic("GD004", make_location(source_, at), std::move(message));
+    d.severity = Severity::warning;
+    out_.diagnostics.push_back(std::move(d));
+  };
+  const json::Member* ignore = ours->value.is_object() ? ours->value.find("ignore") : nullptr;
+  if (ignore == nullptr || !ignore->value.is_array()) {
+    problem(ours->key_span,
+            "gd-export-lint Metadata is {\"ignore\": [{\"rule\": \"GD307\", \"reason\": "
+            "\"...\"}]}; it suppresses nothing");
+    return;
+  }
+  for (const json::Value& entry : ignore->value.items) {
+    const json::Member* rule = entry.is_object() ? entry.find("rule") : nullptr;
+    const json::Member* reason = entry.is_object() ? entry.find("reason") : nullptr;
+    const RuleInfo* info =
+        rule != nullptr && rule->value.is_string() ? find_rule(rule->value.text) : nullptr;
+    if (info == nullptr) {
+      problem(entry.span,
+              "this suppression names no known rule (\"rule\": \"GD307\"); it "
+              "suppresses nothing");
+    } else if (reason == nullptr || !reason->value.is_string() || reason->value.text.empty()) {
+      problem(entry.span,
+              "this suppression has no \"reason\", so it suppresses nothing: say "
+              "why the finding is accepted");
+    } else {
+      out_.suppressions.push_back({resource.value.span, info->id, reason->value.text});
+    }
+  }
+}
+
 TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source,
                                const Hints& hints, Extraction& out)
     : source_(source), out_(out) {
@@ -116,6 +155,7 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
         r.type = type->value.text;
       if (const json::Member* props = m.value.find("Properties"); props && props->value.is_object())
         r.properties = &props->value;
+      read_suppressions(m);
       resources_.emplace(m.key, r);
     }
   }

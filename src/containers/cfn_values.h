@@ -50,6 +50,7 @@ class TemplateValues {
                  Extraction& out);
 
  protected:
+  void read_suppressions(const json::Member& resource);
   // Records a stand-in checked for a template symbol ("409732615928" for ${AWS::AccountId}).
   void stand_in(const std::string& value, std::string symbol);
 

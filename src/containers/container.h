@@ -66,6 +66,14 @@ struct Extraction;
 void read_destination_settings(const json::Value& object, const SourceFile& source, Extraction& out,
                                std::string_view rule_id);
 
+// A CloudFormation resource's own suppression (Metadata: {gd-export-lint: {ignore: [{rule,
+// reason}]}}): it covers the findings inside the resource.
+struct ScopedSuppression {
+  Span where;  // the resource, in the container
+  std::string rule_id;
+  std::string reason;
+};
+
 struct Extraction {
   Format format = Format::policy;
   std::vector<EmbeddedDocument> documents;
@@ -81,6 +89,7 @@ struct Extraction {
   // Files read on the way (a Terraform module's templates and the modules it calls), kept for
   // the documents and findings that point into them.
   std::vector<std::shared_ptr<const SourceFile>> files;
+  std::vector<ScopedSuppression> suppressions;
 };
 
 // What the user told us (flags, config) that gives symbolic template values a concrete value:

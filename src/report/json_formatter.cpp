@@ -19,6 +19,24 @@ void write_range(JsonOut& j, const Location& loc) {
 
 }  // namespace
 
+void write_setup_verdicts(JsonOut& j, const std::vector<SetupVerdict>& setups) {
+  j.begin_array();
+  for (const SetupVerdict& v : setups) {
+    j.begin_object();
+    j.key("documents");
+    j.begin_array();
+    for (const std::string& d : v.documents) j.string(d);
+    j.end_array();
+    j.field("verdict", v.verdict);
+    j.key("errors");
+    j.begin_array();
+    for (const std::string& r : v.reasons) j.string(r);
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
+}
+
 void write_json(const Report& report, std::ostream& out) {
   JsonOut j(out);
   j.begin_object();
@@ -99,21 +117,7 @@ void write_json(const Report& report, std::ostream& out) {
   const Summary s = report.summary();
   // Per export setup: would it export, and if not, why (auditors).
   j.key("setups");
-  j.begin_array();
-  for (const SetupVerdict& v : report.setups) {
-    j.begin_object();
-    j.key("documents");
-    j.begin_array();
-    for (const std::string& d : v.documents) j.string(d);
-    j.end_array();
-    j.field("verdict", v.verdict);
-    j.key("errors");
-    j.begin_array();
-    for (const std::string& r : v.reasons) j.string(r);
-    j.end_array();
-    j.end_object();
-  }
-  j.end_array();
+  write_setup_verdicts(j, report.setups);
   j.key("summary");
   j.begin_object();
   j.field("files", s.files);

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string_view>
 
+#include "analysis/results.h"
 #include "diag/diagnostic.h"
 #include "util/text.h"
 
@@ -39,5 +40,8 @@ class JsonOut {
   rapidjson::OStreamWrapper stream_;
   rapidjson::PrettyWriter<rapidjson::OStreamWrapper> writer_;
 };
+
+// The per-setup verdicts, as JSON and SARIF both write them (json_formatter.cpp).
+void write_setup_verdicts(JsonOut& j, const std::vector<SetupVerdict>& setups);
 
 }  // namespace gdl

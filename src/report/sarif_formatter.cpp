@@ -277,21 +277,7 @@ void write_sarif(const Report& report, std::ostream& out) {
   j.key("properties");
   j.begin_object();
   j.key("setups");
-  j.begin_array();
-  for (const SetupVerdict& v : report.setups) {
-    j.begin_object();
-    j.key("documents");
-    j.begin_array();
-    for (const std::string& d : v.documents) j.string(d);
-    j.end_array();
-    j.field("verdict", v.verdict);
-    j.key("errors");
-    j.begin_array();
-    for (const std::string& r : v.reasons) j.string(r);
-    j.end_array();
-    j.end_object();
-  }
-  j.end_array();
+  write_setup_verdicts(j, report.setups);
   j.end_object();
   // %SRCROOT%, which relative artifact URIs are based on, is where the run started.
   {

@@ -100,14 +100,8 @@ class Reader {
 
   // "not a rule id or name", with the rule it looks like.
   static std::string not_a_rule(std::string_view text) {
-    std::vector<std::string_view> candidates;
-    for (const RuleInfo& rule : all_rules()) {
-      candidates.push_back(rule.id);
-      candidates.push_back(rule.name);
-    }
-    const std::string_view like = closest_match(text, candidates);
-    if (like.empty()) return "not a rule id or name (see list-rules)";
-    const RuleInfo* rule = find_rule(like);
+    const RuleInfo* rule = closest_rule(text);
+    if (rule == nullptr) return "not a rule id or name (see list-rules)";
     return fmt::format("not a rule id or name; did you mean {} ({})?", rule->id, rule->name);
   }
 

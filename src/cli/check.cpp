@@ -22,7 +22,6 @@
 #include "report/report.h"
 #include "source/loader.h"
 #include "util/diff.h"
-#include "util/text.h"
 
 namespace gdl::cli {
 
@@ -230,13 +229,7 @@ bool lint_options_from(const CheckArgs& args, LintOptions& options, std::ostream
   for (const std::string& name : args.disable) {
     const RuleInfo* rule = find_rule(name);
     if (rule == nullptr) {
-      std::vector<std::string_view> candidates;
-      for (const RuleInfo& r : all_rules()) {
-        candidates.push_back(r.id);
-        candidates.push_back(r.name);
-      }
-      const std::string_view like = closest_match(name, candidates);
-      const RuleInfo* meant = like.empty() ? nullptr : find_rule(like);
+      const RuleInfo* meant = closest_rule(name);
       err << fmt::format("gd-export-lint: error: --disable: unknown rule '{}'{}\n", name,
                          meant != nullptr
                              ? fmt::format("; did you mean {} ({})?", meant->id, meant->name)

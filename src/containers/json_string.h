@@ -7,6 +7,7 @@
 #include <string>
 
 #include "source/source_file.h"
+#include "util/text.h"
 
 namespace gdl::containers {
 
@@ -15,7 +16,6 @@ namespace gdl::containers {
 std::unique_ptr<SourceFile> decode_json_string(const SourceFile& container, Span quoted,
                                                std::string path);
 
-// Escapes `text` for use inside a JSON string literal (no surrounding quotes).
-std::string escape_json_string(std::string_view text);
+using gdl::escape_json_string;  // util/text.h
 
 }  // namespace gdl::containers

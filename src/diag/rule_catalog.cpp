@@ -159,6 +159,16 @@ Diagnostic make_diagnostic(std::string_view rule_id, Location location, std::str
   return d;
 }
 
+const RuleInfo* closest_rule(std::string_view text) {
+  std::vector<std::string_view> candidates;
+  for (const RuleInfo& rule : all_rules()) {
+    candidates.push_back(rule.id);
+    candidates.push_back(rule.name);
+  }
+  const std::string_view like = closest_match(text, candidates);
+  return like.empty() ? nullptr : find_rule(like);
+}
+
 std::string rule_help_uri(const RuleInfo& rule) {
   // The documentation of this release, not of a moving branch that may have changed the rule.
   return fmt::format("https://github.com/gd-export-lint/gd-export-lint/blob/v{}/rules/README.md#{}",

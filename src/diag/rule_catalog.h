@@ -65,6 +65,10 @@ void unregister_rule(std::string_view id);
 // Looks a rule up by id ("GD001") or name ("json-syntax"), case-insensitively.
 const RuleInfo* find_rule(std::string_view id_or_name);
 
+// The rule `text` is most likely a misspelling of (by id or name), for a did-you-mean; nullptr
+// when none is close.
+const RuleInfo* closest_rule(std::string_view text);
+
 // A diagnostic for `rule_id` with its name and default severity filled in from the catalog.
 Diagnostic make_diagnostic(std::string_view rule_id, Location location, std::string message);
 

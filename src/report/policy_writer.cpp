@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/text.h"
+
 namespace gdl {
 
 namespace {
@@ -17,27 +19,7 @@ using exportcfg::GeneratedStatement;
 
 // A JSON string literal (also a YAML double-quoted scalar, and an HCL string without "${").
 std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+  return '"' + escape_json_string(text) + '"';
 }
 
 // The key-id the bucket requires: a literal ARN, or a reference to the key the file creates.

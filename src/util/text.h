@@ -36,4 +36,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string_view closest_match(std::string_view word,
                                const std::vector<std::string_view>& candidates);
 
+// The text as the inside of a JSON string literal: quotes, backslashes and control characters
+// escaped (\n, \r, \t, else \u00XX).
+std::string escape_json_string(std::string_view text);
+
 }  // namespace gdl

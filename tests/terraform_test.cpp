@@ -978,3 +978,61 @@ data "aws_iam_policy_document" "bucket" {
   CHECK(std::any_of(found.begin(), found.end(),
                     [](const std::string& e) { return e.starts_with("GD306"); }));
 }
+
+TEST_CASE("a module's own key may belong to any account its policy names as administrator") {
+  // Without settings the key's account is a stand-in for data.aws_caller_identity: an admin
+  // statement naming a literal account may be the owner's, so it is no lockout risk. The same
+  // key policy without any administrator is one, whatever the account.
+  const auto module = [](std::string_view admin) {
+    return Module({{"main.tf", fmt::format(R"(data "aws_caller_identity" "current" {{}}
+resource "aws_kms_key" "gd" {{
+  policy = data.aws_iam_policy_document.key.json
+}}
+data "aws_iam_policy_document" "key" {{
+{}
+  statement {{
+    actions   = ["kms:GenerateDataKey"]
+    resources = ["*"]
+    principals {{
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }}
+  }}
+}}
+resource "aws_guardduty_publishing_destination" "gd" {{
+  detector_id     = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+  destination_arn = "arn:aws:s3:::gd-findings-org"
+  kms_key_arn     = aws_kms_key.gd.arn
+}}
+)",
+                                           admin)}});
+  };
+  auto lockout = [](const Module& m) {
+    const auto found = m.lint(gdl::exportcfg::ExportSettings{}).diagnostics;
+    return std::count_if(found.begin(), found.end(),
+                         [](const gdl::Diagnostic& d) { return d.rule_id == "GD204"; });
+  };
+  for (const std::string_view identifier :
+       {"arn:aws:iam::173205080756:root", "173205080756", "arn:aws:iam::173205080756:role/Admin"}) {
+    CAPTURE(identifier);
+    CHECK(lockout(module(fmt::format(R"(  statement {{
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {{
+      type        = "AWS"
+      identifiers = ["{}"]
+    }}
+  }})",
+                                     identifier))) == 0);
+  }
+  CHECK(lockout(module("")) == 1);
+  // An administrator that may only encrypt does not manage the key.
+  CHECK(lockout(module(R"(  statement {
+    actions   = ["kms:Encrypt"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::173205080756:root"]
+    }
+  })")) == 1);
+}

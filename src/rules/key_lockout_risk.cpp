@@ -24,11 +24,19 @@ class KeyLockoutRiskRule final : public SetupRule {
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::key_policy)) {
       std::vector<std::string> candidates = {
           fmt::format("arn:{}:iam::{}:root", ctx.settings.partition, account)};
+      // A key whose ARN is a stand-in (a module's own key: its account is wherever Terraform
+      // runs) may belong to any account the policy names, so each one is tried as the owner.
+      const bool owner_stands_in = ctx.settings.key_arn.origin.stand_in;
       for (const policy::Statement& s : doc->policy.statements) {
         if (s.effect != policy::Effect::allow) continue;
         for (const policy::PrincipalEntry& e : s.principal.entries) {
-          if (e.type == "AWS" && e.value.value.find(":" + account + ":") != std::string::npos) {
-            candidates.push_back(e.value.value);
+          if (e.type == "AWS" &&
+              (owner_stands_in || e.value.value.find(":" + account + ":") != std::string::npos)) {
+            // A bare account id names the account's root.
+            candidates.push_back(
+                exportcfg::is_account_id(e.value.value)
+                    ? fmt::format("arn:{}:iam::{}:root", ctx.settings.partition, e.value.value)
+                    : e.value.value);
           }
         }
       }

@@ -9,8 +9,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <variant>
@@ -275,61 +278,177 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
   return o;
 }
 
-// Checks the work items `jobs` at a time. Results are merged in item order, so the output does
-// not depend on the thread count; a clean file's text is released at once.
+// Hands findings to the sink in path order: a file's findings go as soon as every work item
+// that lists the file is done (sorted, and deduplicated: a document of two configured setups is
+// checked in both). Files no item lists (a module's files read through a call) are reported
+// after the others. Not thread-safe: the caller serialises finished() and finish().
+class PathOrderEmitter {
+ public:
+  PathOrderEmitter(const std::vector<WorkItem>& items, const ProjectConfig* config,
+                   FindingSink& sink)
+      : config_(config), sink_(sink), item_slots_(items.size()) {
+    for (const WorkItem& item : items) {
+      for (const auto* list : {&item.paths, &item.context})
+        order_.insert(order_.end(), list->begin(), list->end());
+    }
+    std::sort(order_.begin(), order_.end());
+    order_.erase(std::unique(order_.begin(), order_.end()), order_.end());
+    pending_.assign(order_.size(), 0);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      for (const auto* list : {&items[i].paths, &items[i].context}) {
+        for (const std::string& path : *list) {
+          const auto slot = static_cast<std::size_t>(
+              std::lower_bound(order_.begin(), order_.end(), std::string_view(path)) -
+              order_.begin());
+          item_slots_[i].push_back(slot);
+        }
+      }
+      std::sort(item_slots_[i].begin(), item_slots_[i].end());
+      item_slots_[i].erase(std::unique(item_slots_[i].begin(), item_slots_[i].end()),
+                           item_slots_[i].end());
+      for (const std::size_t slot : item_slots_[i]) ++pending_[slot];
+    }
+  }
+
+  // Item `index` is done: its findings wait for their turn, then every file now complete goes.
+  void finished(std::size_t index, std::vector<Diagnostic>& findings,
+                std::vector<std::unique_ptr<SourceFile>>& sources) {
+    if (config_ != nullptr) apply_project_rules(*config_, findings);
+    for (Diagnostic& d : findings) held_[d.location.file].findings.push_back(std::move(d));
+    for (auto& source : sources) {
+      auto it = held_.find(source->path());
+      if (it != held_.end() && !it->second.source) it->second.source = std::move(source);
+    }
+    for (const std::size_t slot : item_slots_[index]) --pending_[slot];
+    while (next_ < order_.size() && pending_[next_] == 0) {
+      if (auto it = held_.find(order_[next_]); it != held_.end()) emit(it);
+      ++next_;
+    }
+  }
+
+  // Every item is done: what is left (files no item listed), in path order.
+  void finish() {
+    while (!held_.empty()) emit(held_.begin());
+  }
+
+ private:
+  struct Held {
+    std::vector<Diagnostic> findings;
+    std::unique_ptr<SourceFile> source;
+  };
+
+  void emit(std::map<std::string, Held, std::less<>>::iterator it) {
+    std::vector<Diagnostic>& findings = it->second.findings;
+    std::stable_sort(findings.begin(), findings.end(), diagnostic_less);
+    findings.erase(std::unique(findings.begin(), findings.end(),
+                               [](const Diagnostic& a, const Diagnostic& b) {
+                                 return a.location.span == b.location.span &&
+                                        a.rule_id == b.rule_id && a.message == b.message;
+                               }),
+                   findings.end());
+    if (!findings.empty()) sink_.accept(findings, it->second.source);
+    held_.erase(it);
+  }
+
+  const ProjectConfig* config_;
+  FindingSink& sink_;
+  std::vector<std::string_view> order_;  // every path an item lists, sorted (views into items)
+  std::vector<std::size_t> pending_;     // per path: the items listing it not yet done
+  std::vector<std::vector<std::size_t>> item_slots_;  // per item: its paths' places in order_
+  std::size_t next_ = 0;                              // the first path not yet emitted
+  std::map<std::string, Held, std::less<>> held_;     // findings waiting for their turn
+};
+
+// Without a sink, findings (and the text of their files) are collected into the report.
+class CollectingSink final : public FindingSink {
+ public:
+  explicit CollectingSink(Report& report) : report_(report) {}
+  void accept(std::vector<Diagnostic>& findings, std::unique_ptr<SourceFile>& source) override {
+    report_.diagnostics.insert(report_.diagnostics.end(), std::make_move_iterator(findings.begin()),
+                               std::make_move_iterator(findings.end()));
+    if (source) {
+      const std::string path = source->path();
+      report_.sources.emplace(path, std::move(source));
+    }
+  }
+
+ private:
+  Report& report_;
+};
+
+// How many work items may finish ahead of the first unfinished one, per thread: enough to keep
+// both cores busy behind a slow item, few enough that waiting findings stay small.
+constexpr std::size_t kWindowPerThread = 32;
+
+// Checks the work items `jobs` at a time. Findings reach the sink in path order and the rest of
+// each item (counts, notes, verdicts) the report in item order, so the output does not depend on
+// the thread count; a file's text is released once its findings are written.
 void check_items(const std::vector<WorkItem>& items, const exportcfg::ExportSettings& settings,
                  const ProjectConfig* config, const LintOptions& options, unsigned jobs,
                  std::ostream* progress_out, bool keep_sources, std::size_t max_bytes,
-                 Report& report) {
-  std::vector<Outcome> outcomes(items.size());
-  std::atomic<std::size_t> next{0};
-  std::atomic<std::size_t> done{0};
+                 FindingSink& sink, Report& report) {
+  PathOrderEmitter emitter(items, config, sink);
+  std::map<std::size_t, Outcome> parked;  // done, waiting for the items before them
+  std::size_t low = 0;                    // the first item not merged into the report
+  std::size_t next = 0;                   // the next item to start
+  std::size_t setups = 0;
+  std::optional<LintResult> only;  // the settings of the first setup, for --verbose
+  std::mutex mutex;
+  std::condition_variable window_moved;
+  std::size_t done = 0;
   std::size_t files = 0;
   for (const auto& item : items) files += item.paths.size();
   const bool progress = progress_out != nullptr && ::isatty(STDERR_FILENO) == 1 && files >= 500;
-  std::mutex progress_mutex;
   const auto started = std::chrono::steady_clock::now();
+  const unsigned threads = std::max(1U, jobs == 0 ? std::thread::hardware_concurrency() : jobs);
+  const std::size_t window = kWindowPerThread * threads;
   auto work = [&] {
-    for (std::size_t i = next++; i < items.size(); i = next++) {
-      outcomes[i] = check_item(items[i], settings, config, options, keep_sources, max_bytes);
-      const std::size_t finished = (done += items[i].paths.size());
+    for (;;) {
+      std::size_t i = 0;
+      {
+        std::unique_lock lock(mutex);
+        window_moved.wait(lock, [&] { return next >= items.size() || next < low + window; });
+        if (next >= items.size()) return;
+        i = next++;
+      }
+      Outcome o = check_item(items[i], settings, config, options, keep_sources, max_bytes);
+      const std::lock_guard lock(mutex);
+      emitter.finished(i, o.diagnostics, o.sources);
+      o.diagnostics.clear();
+      o.sources.clear();
+      done += items[i].paths.size();
+      parked.emplace(i, std::move(o));
+      for (auto it = parked.begin(); it != parked.end() && it->first == low;
+           it = parked.erase(it), ++low) {
+        Outcome& merged = it->second;
+        report.input_errors.insert(report.input_errors.end(), merged.errors.begin(),
+                                   merged.errors.end());
+        report.files_skipped += merged.skipped;
+        report.files_checked += merged.checked;
+        report.notes.insert(report.notes.end(), merged.notes.begin(), merged.notes.end());
+        for (SetupVerdict& v : merged.verdicts) report.setups.push_back(std::move(v));
+        setups += merged.setups;
+        if (merged.last && !only) only = std::move(merged.last);
+      }
+      window_moved.notify_all();
       if (progress) {
-        const std::lock_guard lock(progress_mutex);
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        *progress_out << fmt::format("\r{}/{} files ({:.0f} files/s)", finished, files,
-                                     seconds > 0 ? static_cast<double>(finished) / seconds : 0.0)
+        *progress_out << fmt::format("\r{}/{} files ({:.0f} files/s)", done, files,
+                                     seconds > 0 ? static_cast<double>(done) / seconds : 0.0)
                       << std::flush;
       }
     }
   };
-  const unsigned threads = std::max(1U, jobs == 0 ? std::thread::hardware_concurrency() : jobs);
   {
     std::vector<std::jthread> helpers;
     for (unsigned t = 1; t < threads && t < items.size(); ++t) helpers.emplace_back(work);
     work();
   }
+  emitter.finish();
   if (progress) *progress_out << "\r" << std::string(40, ' ') << "\r" << std::flush;
-  std::size_t setups = 0;
-  const LintResult* only = nullptr;
-  for (Outcome& o : outcomes) {
-    report.input_errors.insert(report.input_errors.end(), o.errors.begin(), o.errors.end());
-    report.files_skipped += o.skipped;
-    report.files_checked += o.checked;
-    report.diagnostics.insert(report.diagnostics.end(),
-                              std::make_move_iterator(o.diagnostics.begin()),
-                              std::make_move_iterator(o.diagnostics.end()));
-    report.notes.insert(report.notes.end(), o.notes.begin(), o.notes.end());
-    for (SetupVerdict& v : o.verdicts) report.setups.push_back(std::move(v));
-    for (auto& source : o.sources) {
-      const std::string path = source->path();
-      report.sources.emplace(path, std::move(source));
-    }
-    setups += o.setups;
-    if (o.last) only = &*o.last;
-  }
   // --verbose and the JSON output show the settings when the run checked one setup.
-  if (setups == 1 && only != nullptr) {
+  if (setups == 1 && only) {
     report.settings = describe_settings(only->settings);
     // Settings taken from a template show its symbols, not the stand-ins checked for them.
     for (ReportSetting& setting : report.settings) {
@@ -374,6 +493,8 @@ void check(const CheckRequest& request, Report& report) {
   if (request.project != nullptr) scan_options.exclude = request.project->exclude;
   if (!request.include.empty()) scan_options.include = request.include;
   if (!request.exclude.empty()) scan_options.exclude = request.exclude;
+  // Findings already in the report (--config's) are judged by the project's rules too.
+  if (request.project != nullptr) apply_project_rules(*request.project, report.diagnostics);
   Discovered found = discover(request.paths, scan_options);
   report.input_errors.insert(report.input_errors.end(), found.errors.begin(), found.errors.end());
   if (!request.settings_invalid) {
@@ -391,19 +512,13 @@ void check(const CheckRequest& request, Report& report) {
       return source != nullptr ? containers::local_module_directories(**source)
                                : std::vector<std::string>{};
     });
+    CollectingSink collect(report);
     check_items(items, request.settings, request.project, *request.options, request.jobs,
-                request.progress, request.keep_sources, request.max_bytes, report);
+                request.progress, request.keep_sources, request.max_bytes,
+                request.sink != nullptr ? *request.sink : collect, report);
   }
-  if (request.project != nullptr) apply_project_rules(*request.project, report.diagnostics);
+  // --config's own findings (the run checked nothing else), in path order with the rest.
   std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), diagnostic_less);
-  // A document in two configured setups is checked in both: one finding is reported once.
-  report.diagnostics.erase(std::unique(report.diagnostics.begin(), report.diagnostics.end(),
-                                       [](const Diagnostic& a, const Diagnostic& b) {
-                                         return a.location.file == b.location.file &&
-                                                a.location.span == b.location.span &&
-                                                a.rule_id == b.rule_id && a.message == b.message;
-                                       }),
-                           report.diagnostics.end());
 }
 
 }  // namespace gdl::analysis

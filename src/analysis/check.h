@@ -26,10 +26,15 @@ struct CheckRequest {
   std::ostream* progress = nullptr;  // where a long scan shows its progress (a terminal)
   bool keep_sources = false;         // keep the text of files with findings (text format)
   std::size_t max_bytes = kDefaultMaxInputBytes;  // inputs larger than this are refused
-  bool settings_invalid = false;     // --config was invalid: only the inputs are listed
+  bool settings_invalid = false;  // --config was invalid: only the inputs are listed
+  // Where the findings go, in path order, as soon as they are final (a streamed report); null:
+  // into report.diagnostics (and report.sources).
+  FindingSink* sink = nullptr;
 };
 
 // Checks what the request names; adds to `report` (which may already hold --config findings).
+// Memory stays bounded with a sink: at most a window of work items runs ahead of the first
+// unfinished one, and a file's findings and text are released once the sink has them.
 void check(const CheckRequest& request, Report& report);
 
 // The settings a run used, as the text and JSON outputs show them (stand-ins as placeholders).

@@ -2,28 +2,30 @@
 
 namespace gdl {
 
+void count_into(Summary& s, const Diagnostic& d) {
+  if (d.suppression_reason) {
+    ++s.suppressed;
+    return;
+  }
+  switch (d.severity) {
+    case Severity::error:
+      ++s.errors;
+      break;
+    case Severity::warning:
+      ++s.warnings;
+      break;
+    case Severity::note:
+      ++s.notes;
+      break;
+  }
+}
+
 Summary Report::summary() const {
-  Summary s;
+  Summary s = streamed;
   s.files = files_checked;
   s.skipped = files_skipped;
   s.baselined = baselined;
-  for (const Diagnostic& d : diagnostics) {
-    if (d.suppression_reason) {
-      ++s.suppressed;
-      continue;
-    }
-    switch (d.severity) {
-      case Severity::error:
-        ++s.errors;
-        break;
-      case Severity::warning:
-        ++s.warnings;
-        break;
-      case Severity::note:
-        ++s.notes;
-        break;
-    }
-  }
+  for (const Diagnostic& d : diagnostics) count_into(s, d);
   return s;
 }
 

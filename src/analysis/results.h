@@ -45,8 +45,25 @@ struct Summary {
   std::size_t notes = 0;
 };
 
+// Receives a run's findings in path order while the run goes on (a streamed report): each call
+// brings all the findings of one file, with the file's text when the run kept it (the text
+// format shows lines), or null. The sink may take both.
+class FindingSink {
+ public:
+  FindingSink() = default;
+  FindingSink(const FindingSink&) = delete;
+  FindingSink& operator=(const FindingSink&) = delete;
+  virtual ~FindingSink() = default;
+  virtual void accept(std::vector<Diagnostic>& findings, std::unique_ptr<SourceFile>& source) = 0;
+};
+
+// Counts findings as Summary does (suppressed ones apart).
+void count_into(Summary& summary, const Diagnostic& diagnostic);
+
 struct Report {
   std::vector<Diagnostic> diagnostics;  // sorted by file and position
+  // Findings already written by a streamed report: counted here, not kept.
+  Summary streamed;
   std::vector<InputError> input_errors;
   // Sources by display path, so the text formatter can show the offending line.
   std::map<std::string, std::unique_ptr<SourceFile>, std::less<>> sources;

@@ -64,26 +64,38 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
   return std::make_unique<SourceFile>(path, std::move(bytes));
 }
 
-bool write_file_atomically(const std::string& path, std::string_view content, std::string& error) {
-  const std::string temporary = path + ".gd-export-lint.tmp";
-  struct stat old {};
-  const bool existed = ::stat(path.c_str(), &old) == 0;
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out || !out.write(content.data(), static_cast<std::streamsize>(content.size())) ||
-        !out.flush()) {
-      error = "cannot write " + path;
-      std::remove(temporary.c_str());
-      return false;
-    }
-  }
-  if (existed) ::chmod(temporary.c_str(), old.st_mode & 07777);
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    error = "cannot write " + path + ": " + std::strerror(errno);
-    std::remove(temporary.c_str());
+AtomicFile::AtomicFile(std::string path)
+    : path_(std::move(path)),
+      temporary_(path_ + ".gd-export-lint.tmp"),
+      out_(temporary_, std::ios::binary | std::ios::trunc) {}
+
+AtomicFile::~AtomicFile() {
+  if (committed_) return;
+  out_.close();
+  std::remove(temporary_.c_str());
+}
+
+bool AtomicFile::commit(std::string& error) {
+  if (!out_ || !out_.flush()) {
+    error = "cannot write " + path_;
     return false;
   }
+  out_.close();
+  struct stat old {};
+  if (::stat(path_.c_str(), &old) == 0) ::chmod(temporary_.c_str(), old.st_mode & 07777);
+  if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
+    error = "cannot write " + path_ + ": " + std::strerror(errno);
+    return false;
+  }
+  committed_ = true;
   return true;
+}
+
+bool write_file_atomically(const std::string& path, std::string_view content, std::string& error) {
+  AtomicFile file(path);
+  if (file.is_open())
+    file.stream().write(content.data(), static_cast<std::streamsize>(content.size()));
+  return file.commit(error);
 }
 
 LoadOverlay::LoadOverlay(const std::map<std::string, std::string>& contents) {

@@ -2,6 +2,7 @@
 // Reads inputs into SourceFiles. A failure is a value (with a user-facing message), not an
 // exception.
 
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,6 +31,27 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes = kDefault
 // old file's permissions, and renamed over it, so an interrupted run never leaves half a file.
 // False with `error` set on a problem (the old file is then unchanged).
 bool write_file_atomically(const std::string& path, std::string_view content, std::string& error);
+
+// A file written in pieces (a streamed report) and replaced atomically, as
+// write_file_atomically does: the text goes to a temporary file beside `path`, renamed over it by
+// commit(); without a commit (an error, an early return) the temporary file is removed.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  [[nodiscard]] bool is_open() const { return static_cast<bool>(out_); }
+  std::ostream& stream() { return out_; }
+  // False with `error` set on a problem (the old file is then unchanged).
+  bool commit(std::string& error);
+
+ private:
+  std::string path_;
+  std::string temporary_;
+  std::ofstream out_;
+  bool committed_ = false;
+};
 
 // Contents that stand in for files on disk while it lives (`check --diff` checks fixed text it
 // does not write), keyed by overlay_key(path). Set before a run starts and only read during it;

@@ -45,22 +45,34 @@ std::string baseline_file(const std::string& file, const std::string& root) {
   return relative.empty() ? absolute.generic_string() : relative.generic_string();
 }
 
-BaselineMatch apply_baseline(std::vector<Diagnostic>& diagnostics,
-                             std::vector<std::string> fingerprints, const std::string& root) {
-  BaselineMatch match;
-  match.entries = fingerprints.size();
-  std::unordered_map<std::string, std::size_t> remaining;
-  for (std::string& fp : fingerprints) ++remaining[std::move(fp)];
+BaselineFilter::BaselineFilter(std::vector<std::string> fingerprints, std::string root)
+    : root_(std::move(root)) {
+  match_.entries = fingerprints.size();
+  for (std::string& fp : fingerprints) ++remaining_[std::move(fp)];
+}
+
+void BaselineFilter::filter(std::vector<Diagnostic>& diagnostics) {
   const std::size_t before = diagnostics.size();
   std::erase_if(diagnostics, [&](const Diagnostic& d) {
-    auto it = remaining.find(fingerprint(d, baseline_file(d.location.file, root)));
-    if (it == remaining.end() || it->second == 0) return false;
+    auto it = remaining_.find(fingerprint(d, baseline_file(d.location.file, root_)));
+    if (it == remaining_.end() || it->second == 0) return false;
     --it->second;
     return true;
   });
-  match.hidden = before - diagnostics.size();
-  match.stale = match.entries - match.hidden;
-  return match;
+  match_.hidden += before - diagnostics.size();
+}
+
+BaselineMatch BaselineFilter::match() const {
+  BaselineMatch m = match_;
+  m.stale = m.entries - m.hidden;
+  return m;
+}
+
+BaselineMatch apply_baseline(std::vector<Diagnostic>& diagnostics,
+                             std::vector<std::string> fingerprints, const std::string& root) {
+  BaselineFilter filter(std::move(fingerprints), root);
+  filter.filter(diagnostics);
+  return filter.match();
 }
 
 std::string project_root(const std::string& config_directory) {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "diag/diagnostic.h"
@@ -20,6 +21,21 @@ struct BaselineMatch {
   std::size_t entries = 0;  // findings the baseline records
   std::size_t hidden = 0;   // findings of this run it hid
   std::size_t stale = 0;    // entries that matched nothing (fixed, or written elsewhere)
+};
+
+// Hides the findings a baseline records, a run of findings at a time (a streamed report): each
+// recorded fingerprint hides one finding; files are named relative to `root`, as
+// --write-baseline wrote them.
+class BaselineFilter {
+ public:
+  BaselineFilter(std::vector<std::string> fingerprints, std::string root);
+  void filter(std::vector<Diagnostic>& diagnostics);
+  [[nodiscard]] BaselineMatch match() const;
+
+ private:
+  std::unordered_map<std::string, std::size_t> remaining_;
+  std::string root_;
+  BaselineMatch match_;
 };
 
 // Removes the findings the baseline holds (each recorded fingerprint hides one finding; files

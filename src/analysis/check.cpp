@@ -314,13 +314,24 @@ class PathOrderEmitter {
   void finished(std::size_t index, std::vector<Diagnostic>& findings,
                 std::vector<std::unique_ptr<SourceFile>>& sources) {
     if (config_ != nullptr) apply_project_rules(*config_, findings);
-    for (Diagnostic& d : findings) held_[d.location.file].findings.push_back(std::move(d));
+    for (Diagnostic& d : findings) {
+      // A module file two callers read: what the first call's findings said is not said again.
+      if (auto it = emitted_unlisted_.find(d.location.file);
+          it != emitted_unlisted_.end() && it->second.contains(identity(d)))
+        continue;
+      held_[d.location.file].findings.push_back(std::move(d));
+    }
     for (auto& source : sources) {
       auto it = held_.find(source->path());
       if (it != held_.end() && !it->second.source) it->second.source = std::move(source);
     }
     for (const std::size_t slot : item_slots_[index]) --pending_[slot];
-    while (next_ < order_.size() && pending_[next_] == 0) {
+    while (next_ < order_.size()) {
+      // Files no item lists (a template or module file read through a call) go in their place:
+      // the item that read them is done, as every item listing a file before them is.
+      while (!held_.empty() && std::string_view(held_.begin()->first) < order_[next_])
+        emit(held_.begin());
+      if (pending_[next_] != 0) break;
       if (auto it = held_.find(order_[next_]); it != held_.end()) emit(it);
       ++next_;
     }
@@ -346,8 +357,17 @@ class PathOrderEmitter {
                                         a.rule_id == b.rule_id && a.message == b.message;
                                }),
                    findings.end());
+    if (!std::binary_search(order_.begin(), order_.end(), std::string_view(it->first))) {
+      auto& said = emitted_unlisted_[it->first];
+      for (const Diagnostic& d : findings) said.insert(identity(d));
+    }
     if (!findings.empty()) sink_.accept(findings, it->second.source);
     held_.erase(it);
+  }
+
+  static std::string identity(const Diagnostic& d) {
+    return fmt::format("{}:{}:{}:{}", d.location.span.begin, d.location.span.end, d.rule_id,
+                       d.message);
   }
 
   const ProjectConfig* config_;
@@ -357,6 +377,8 @@ class PathOrderEmitter {
   std::vector<std::vector<std::size_t>> item_slots_;  // per item: its paths' places in order_
   std::size_t next_ = 0;                              // the first path not yet emitted
   std::map<std::string, Held, std::less<>> held_;     // findings waiting for their turn
+  // Files no item lists, already written: what was said of them (few: module files).
+  std::map<std::string, std::set<std::string>, std::less<>> emitted_unlisted_;
 };
 
 // Without a sink, findings (and the text of their files) are collected into the report.

@@ -287,16 +287,10 @@ bool settings_from(const CheckArgs& args, const analysis::ProjectConfig* project
   return true;
 }
 
-// --write-baseline and --baseline. False (after saying why) on a problem.
-bool apply_baselines(const CheckArgs& args, const analysis::ProjectConfig* project, Report& report,
-                     std::ostream& err) {
-  // Files are named relative to the project root, however the run spelt them.
-  const std::string root =
-      project_root(project != nullptr ? project->directory.string() : std::string());
-  if (!args.write_baseline.empty() &&
-      !write_file_atomically(args.write_baseline, baseline_json(report.diagnostics, root), err)) {
-    return false;
-  }
+// --baseline read before the run, so a streamed report hides its findings as they come. False
+// (after saying why) on a problem; `filter` stays empty without --baseline.
+bool load_baseline(const CheckArgs& args, const std::string& root,
+                   std::optional<BaselineFilter>& filter, std::ostream& err) {
   if (args.baseline.empty()) return true;
   LoadResult loaded = load_source(args.baseline);
   if (auto* error = std::get_if<LoadError>(&loaded)) {
@@ -310,7 +304,14 @@ bool apply_baselines(const CheckArgs& args, const analysis::ProjectConfig* proje
     err << fmt::format("gd-export-lint: error: --baseline {}: {}\n", args.baseline, problem);
     return false;
   }
-  const BaselineMatch match = apply_baseline(report.diagnostics, std::move(*fingerprints), root);
+  filter.emplace(std::move(*fingerprints), root);
+  return true;
+}
+
+// What --baseline hid, said after the run: a baseline that matched nothing, stale entries.
+void report_baseline(const CheckArgs& args, const BaselineFilter& filter, const std::string& root,
+                     Report& report, std::ostream& err) {
+  const BaselineMatch match = filter.match();
   report.baselined = match.hidden;
   if (match.entries > 0 && match.hidden == 0) {
     err << fmt::format(
@@ -323,8 +324,27 @@ bool apply_baselines(const CheckArgs& args, const analysis::ProjectConfig* proje
         "--write-baseline {} drops them\n",
         args.baseline, match.stale, match.entries, args.baseline);
   }
-  return true;
 }
+
+// A streamed report: each file's findings, once final, pass the baseline, are counted and
+// written; nothing is kept.
+class StreamingSink final : public FindingSink {
+ public:
+  StreamingSink(ReportStream& stream, BaselineFilter* baseline, Report& report)
+      : stream_(stream), baseline_(baseline), report_(report) {}
+  void accept(std::vector<Diagnostic>& findings, std::unique_ptr<SourceFile>& source) override {
+    if (baseline_ != nullptr) baseline_->filter(findings);
+    for (const Diagnostic& d : findings) {
+      count_into(report_.streamed, d);
+      stream_.finding(d, source.get());
+    }
+  }
+
+ private:
+  ReportStream& stream_;
+  BaselineFilter* baseline_;
+  Report& report_;
+};
 
 // The exit code: usage problems and unreadable inputs first, then the findings at or above
 // --fail-on (or the project's failOn).
@@ -355,10 +375,10 @@ int exit_code(const CheckArgs& args, const analysis::ProjectConfig* project, con
   // Writing a baseline records the findings as accepted: that run succeeds.
   if (fail_on == "never" || !args.write_baseline.empty()) return kExitClean;
   const Severity threshold = parse_severity(fail_on).value_or(Severity::error);
-  for (const Diagnostic& d : report.diagnostics) {
-    if (!d.suppression_reason && d.severity >= threshold) return kExitFindings;
-  }
-  return kExitClean;
+  const Summary s = report.summary();  // suppressed findings are counted apart
+  const std::size_t failing = s.errors + (threshold <= Severity::warning ? s.warnings : 0) +
+                              (threshold <= Severity::note ? s.notes : 0);
+  return failing > 0 ? kExitFindings : kExitClean;
 }
 
 }  // namespace
@@ -406,6 +426,45 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
            "one\n";
     return kExitUsage;
   }
+  // Files are named relative to the project root in baselines, however the run spelt them.
+  const std::string root =
+      project_root(config != nullptr ? config->directory.string() : std::string());
+  std::optional<BaselineFilter> baseline;
+  if (!load_baseline(args, root, baseline, err)) return kExitUsage;
+  const FormatOptions format_options{use_color(args, stdout_is_tty), args.quiet, args.verbose};
+
+  // A plain check streams its report: findings are written as soon as they are final and not
+  // kept. --fix, --diff and --write-baseline need every finding at once.
+  if (!args.fix && !args.diff && args.write_baseline.empty() && !config_invalid) {
+    std::optional<AtomicFile> file;
+    if (!args.output.empty()) {
+      file.emplace(args.output);
+      if (!file->is_open()) {
+        err << fmt::format("gd-export-lint: error: cannot write {}\n", args.output);
+        return kExitUsage;
+      }
+    }
+    std::ostream& destination = file ? file->stream() : out;
+    {
+      const auto stream =
+          open_report_stream(parse_format(args.format), format_options, destination);
+      StreamingSink sink(*stream, baseline ? &*baseline : nullptr, report);
+      request.sink = &sink;
+      analysis::check(request, report);
+      if (baseline) report_baseline(args, *baseline, root, report, err);
+      for (const Diagnostic& d : report.diagnostics)
+        stream->finding(d, report.source(d.location.file));
+      stream->finish(report);
+    }
+    destination.flush();
+    std::string error;
+    if (file && !file->commit(error)) {
+      err << fmt::format("gd-export-lint: error: {}\n", error);
+      return kExitUsage;
+    }
+    return exit_code(args, config, report, config_invalid, err);
+  }
+
   std::optional<analysis::FixOutcome> fixes;
   if (args.fix || args.diff) {
     request.keep_sources = request.keep_sources || args.diff;
@@ -417,7 +476,15 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   } else {
     analysis::check(request, report);
   }
-  if (!apply_baselines(args, config, report, err)) return kExitUsage;
+  // Writing a baseline records the findings before --baseline hides any.
+  if (!args.write_baseline.empty() &&
+      !write_file_atomically(args.write_baseline, baseline_json(report.diagnostics, root), err)) {
+    return kExitUsage;
+  }
+  if (baseline) {
+    baseline->filter(report.diagnostics);
+    report_baseline(args, *baseline, root, report, err);
+  }
 
   if (args.diff) {
     std::string patch;
@@ -435,7 +502,6 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     return exit_code(args, config, report, config_invalid, err);
   }
 
-  const FormatOptions format_options{use_color(args, stdout_is_tty), args.quiet, args.verbose};
   if (args.output.empty()) {
     write_report(report, parse_format(args.format), format_options, out);
     out.flush();

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <vector>
 
 #include "report/report.h"
 #include "util/text.h"
@@ -87,72 +88,82 @@ std::string cell(std::string_view text) {
   return out;
 }
 
-void write_step_summary(const Report& report, std::size_t shown, std::ostream& out) {
-  const Summary s = report.summary();
-  out << "## gd-export-lint\n\n";
-  out << fmt::format("{} files checked: **{} errors**, {} warnings, {} notes", s.files, s.errors,
-                     s.warnings, s.notes);
-  if (!report.input_errors.empty())
-    out << fmt::format(", {} inputs could not be read", report.input_errors.size());
-  out << fmt::format(" ({} annotated on the pull request)\n\n", shown);
-  if (report.diagnostics.empty()) return;
-  out << "| severity | location | rule | finding |\n|---|---|---|---|\n";
-  std::size_t rows = 0;
-  for (const Diagnostic& d : report.diagnostics) {
-    if (d.suppression_reason) continue;
-    if (++rows > 1000) {
-      out << "| | | | more findings: see the SARIF or JSON report |\n";
-      break;
+constexpr std::size_t kStepSummaryRows = 1000;
+
+// Annotations are printed most severe first, so those that fit are held until the run ends
+// (at most ten of each kind), with the job summary's table (at most 1000 rows).
+class GithubStream final : public ReportStream {
+ public:
+  explicit GithubStream(std::ostream& out) : out_(out) {}
+
+  void finding(const Diagnostic& d, const SourceFile* /*source*/) override {
+    if (d.suppression_reason) return;
+    const auto level = static_cast<std::size_t>(d.severity);
+    // One notice is kept for the count of what was left out.
+    if (annotated_[level].size() ==
+        kAnnotationsPerSeverity - (d.severity == Severity::note ? 1 : 0)) {
+      ++omitted_[level];
+    } else {
+      annotated_[level].push_back(annotation(d));
     }
-    out << fmt::format("| {} | `{}:{}:{}` | {} {} | {} |\n", to_string(d.severity),
-                       cell(d.location.file), d.location.start.line, d.location.start.column,
-                       d.rule_id, d.rule_name, cell(d.message));
+    if (++rows_ > kStepSummaryRows) return;
+    table_ += fmt::format("| {} | `{}:{}:{}` | {} {} | {} |\n", to_string(d.severity),
+                          cell(d.location.file), d.location.start.line, d.location.start.column,
+                          d.rule_id, d.rule_name, cell(d.message));
   }
-  out << '\n';
-}
+
+  void finish(const Report& report) override {
+    for (const Severity severity : {Severity::error, Severity::warning}) {
+      for (const std::string& a : annotated_[static_cast<std::size_t>(severity)]) out_ << a;
+    }
+    const std::size_t left = omitted_[0] + omitted_[1] + omitted_[2];
+    if (left > 0) {
+      out_ << fmt::format(
+          "::notice title=gd-export-lint::{} more findings ({} errors, {} warnings, {} notes) are "
+          "not annotated: GitHub shows at most 10 of each kind per step. The job summary lists "
+          "them all; --format sarif uploads them to code scanning.\n",
+          left, omitted_[2], omitted_[1], omitted_[0]);
+    }
+    for (const std::string& a : annotated_[static_cast<std::size_t>(Severity::note)]) out_ << a;
+    for (const InputError& e : report.input_errors) {
+      out_ << fmt::format("::error file={},title=gd-export-lint::{}\n",
+                          escape_property(escape_for_terminal(e.path)),
+                          escape_data(escape_for_terminal("cannot read input: " + e.message)));
+    }
+    if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
+        summary != nullptr && *summary != '\0') {
+      std::ofstream file(summary, std::ios::app);
+      if (file) write_step_summary(report, file);
+    }
+  }
+
+ private:
+  void write_step_summary(const Report& report, std::ostream& out) const {
+    const Summary s = report.summary();
+    out << "## gd-export-lint\n\n";
+    out << fmt::format("{} files checked: **{} errors**, {} warnings, {} notes", s.files, s.errors,
+                       s.warnings, s.notes);
+    if (!report.input_errors.empty())
+      out << fmt::format(", {} inputs could not be read", report.input_errors.size());
+    const std::size_t shown = annotated_[0].size() + annotated_[1].size() + annotated_[2].size();
+    out << fmt::format(" ({} annotated on the pull request)\n\n", shown);
+    if (rows_ == 0) return;
+    out << "| severity | location | rule | finding |\n|---|---|---|---|\n" << table_;
+    if (rows_ > kStepSummaryRows) out << "| | | | more findings: see the SARIF or JSON report |\n";
+    out << '\n';
+  }
+
+  std::ostream& out_;
+  std::vector<std::string> annotated_[3];  // by Severity
+  std::size_t omitted_[3] = {0, 0, 0};
+  std::string table_;
+  std::size_t rows_ = 0;
+};
 
 }  // namespace
 
-void write_github(const Report& report, std::ostream& out) {
-  std::size_t annotated[3] = {0, 0, 0};
-  std::size_t omitted[3] = {0, 0, 0};
-  std::string notices;
-  for (const Severity severity : {Severity::error, Severity::warning, Severity::note}) {
-    const auto level = static_cast<std::size_t>(severity);
-    for (const Diagnostic& d : report.diagnostics) {
-      if (d.suppression_reason || d.severity != severity) continue;
-      // One notice is kept for the count of what was left out.
-      if (annotated[level] == kAnnotationsPerSeverity - (severity == Severity::note ? 1 : 0)) {
-        ++omitted[level];
-        continue;
-      }
-      ++annotated[level];
-      if (severity == Severity::note) {
-        notices += annotation(d);
-      } else {
-        out << annotation(d);
-      }
-    }
-  }
-  const std::size_t left = omitted[0] + omitted[1] + omitted[2];
-  if (left > 0) {
-    out << fmt::format(
-        "::notice title=gd-export-lint::{} more findings ({} errors, {} warnings, {} notes) are "
-        "not annotated: GitHub shows at most 10 of each kind per step. The job summary lists "
-        "them all; --format sarif uploads them to code scanning.\n",
-        left, omitted[2], omitted[1], omitted[0]);
-  }
-  out << notices;
-  for (const InputError& e : report.input_errors) {
-    out << fmt::format("::error file={},title=gd-export-lint::{}\n",
-                       escape_property(escape_for_terminal(e.path)),
-                       escape_data(escape_for_terminal("cannot read input: " + e.message)));
-  }
-  if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
-      summary != nullptr && *summary != '\0') {
-    std::ofstream file(summary, std::ios::app);
-    if (file) write_step_summary(report, annotated[0] + annotated[1] + annotated[2], file);
-  }
+std::unique_ptr<ReportStream> open_github_stream(std::ostream& out) {
+  return std::make_unique<GithubStream>(out);
 }
 
 }  // namespace gdl

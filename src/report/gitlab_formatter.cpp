@@ -11,15 +11,23 @@
 
 namespace gdl {
 
-void write_gitlab(const Report& report, std::ostream& out) {
-  JsonOut j(out);
-  j.begin_array();
-  std::map<std::string, std::size_t, std::less<>> seen;
-  for (const Diagnostic& d : report.diagnostics) {
-    if (d.suppression_reason) continue;
+namespace {
+
+class GitlabStream final : public ReportStream {
+ public:
+  explicit GitlabStream(std::ostream& out) : out_(out), j_(out) { j_.begin_array(); }
+
+  void finding(const Diagnostic& d, const SourceFile* /*source*/) override {
+    JsonOut& j = j_;
+    // Fingerprints name the file: the count of equal ones starts again with each file.
+    if (d.location.file != seen_file_) {
+      seen_.clear();
+      seen_file_ = d.location.file;
+    }
+    if (d.suppression_reason) return;
     // Two findings with one fingerprint (the same rule twice in a statement) stay two issues.
     std::string print = fingerprint(d);
-    if (const std::size_t n = seen[print]++; n > 0) print += fmt::format("-{}", n);
+    if (const std::size_t n = seen_[print]++; n > 0) print += fmt::format("-{}", n);
     j.begin_object();
     j.field("description", fmt::format("{} [{} {}]", d.message, d.rule_id, d.rule_name));
     j.field("check_name", d.rule_id);
@@ -39,9 +47,24 @@ void write_gitlab(const Report& report, std::ostream& out) {
     j.end_object();
     j.end_object();
   }
-  j.end_array();
-  j.finish();
-  out << '\n';
+
+  void finish(const Report& /*report*/) override {
+    j_.end_array();
+    j_.finish();
+    out_ << '\n';
+  }
+
+ private:
+  std::ostream& out_;
+  JsonOut j_;
+  std::map<std::string, std::size_t, std::less<>> seen_;
+  std::string seen_file_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportStream> open_gitlab_stream(std::ostream& out) {
+  return std::make_unique<GitlabStream>(out);
 }
 
 }  // namespace gdl

@@ -37,15 +37,22 @@ void write_setup_verdicts(JsonOut& j, const std::vector<SetupVerdict>& setups) {
   j.end_array();
 }
 
-void write_json(const Report& report, std::ostream& out) {
-  JsonOut j(out);
-  j.begin_object();
-  j.field("tool", "gd-export-lint");
-  j.field("version", GDL_VERSION);
-  j.field("schemaVersion", 1);
-  j.key("diagnostics");
-  j.begin_array();
-  for (const Diagnostic& d : report.diagnostics) {
+namespace {
+
+// The JSON report, written as it goes: the findings array first, the rest when the run ends.
+class JsonStream final : public ReportStream {
+ public:
+  explicit JsonStream(std::ostream& out) : out_(out), j_(out) {
+    j_.begin_object();
+    j_.field("tool", "gd-export-lint");
+    j_.field("version", GDL_VERSION);
+    j_.field("schemaVersion", 1);
+    j_.key("diagnostics");
+    j_.begin_array();
+  }
+
+  void finding(const Diagnostic& d, const SourceFile* /*source*/) override {
+    JsonOut& j = j_;
     j.begin_object();
     j.field("ruleId", d.rule_id);
     j.field("ruleName", d.rule_name);
@@ -89,49 +96,63 @@ void write_json(const Report& report, std::ostream& out) {
     }
     j.end_object();
   }
-  j.end_array();
-  j.key("inputErrors");
-  j.begin_array();
-  for (const InputError& e : report.input_errors) {
+
+  void finish(const Report& report) override {
+    JsonOut& j = j_;
+    j.end_array();
+    j.key("inputErrors");
+    j.begin_array();
+    for (const InputError& e : report.input_errors) {
+      j.begin_object();
+      j.field("file", e.path);
+      j.field("message", e.message);
+      j.end_object();
+    }
+    j.end_array();
+    j.key("exportSettings");
+    j.begin_array();
+    for (const ReportSetting& setting : report.settings) {
+      j.begin_object();
+      j.field("name", setting.name);
+      j.field("value", setting.value);
+      j.field("origin", setting.origin);
+      j.end_object();
+    }
+    j.end_array();
+    // How containers were read: stand-ins for template symbols, values unknown offline.
+    j.key("inputNotes");
+    j.begin_array();
+    for (const std::string& note : report.notes) j.string(note);
+    j.end_array();
+    const Summary s = report.summary();
+    // Per export setup: would it export, and if not, why (auditors).
+    j.key("setups");
+    write_setup_verdicts(j, report.setups);
+    j.key("summary");
     j.begin_object();
-    j.field("file", e.path);
-    j.field("message", e.message);
+    j.field("files", s.files);
+    j.field("skipped", s.skipped);
+    j.field("baselined", s.baselined);
+    j.field("suppressed", s.suppressed);
+    j.field("errors", s.errors);
+    j.field("warnings", s.warnings);
+    j.field("notes", s.notes);
+    j.field("inputErrors", report.input_errors.size());
     j.end_object();
-  }
-  j.end_array();
-  j.key("exportSettings");
-  j.begin_array();
-  for (const ReportSetting& setting : report.settings) {
-    j.begin_object();
-    j.field("name", setting.name);
-    j.field("value", setting.value);
-    j.field("origin", setting.origin);
     j.end_object();
+    j.finish();
+    out_ << '\n';
   }
-  j.end_array();
-  // How containers were read: stand-ins for template symbols, values unknown offline.
-  j.key("inputNotes");
-  j.begin_array();
-  for (const std::string& note : report.notes) j.string(note);
-  j.end_array();
-  const Summary s = report.summary();
-  // Per export setup: would it export, and if not, why (auditors).
-  j.key("setups");
-  write_setup_verdicts(j, report.setups);
-  j.key("summary");
-  j.begin_object();
-  j.field("files", s.files);
-  j.field("skipped", s.skipped);
-  j.field("baselined", s.baselined);
-  j.field("suppressed", s.suppressed);
-  j.field("errors", s.errors);
-  j.field("warnings", s.warnings);
-  j.field("notes", s.notes);
-  j.field("inputErrors", report.input_errors.size());
-  j.end_object();
-  j.end_object();
-  j.finish();
-  out << '\n';
+
+ private:
+  std::ostream& out_;
+  JsonOut j_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportStream> open_json_stream(std::ostream& out) {
+  return std::make_unique<JsonStream>(out);
 }
 
 }  // namespace gdl

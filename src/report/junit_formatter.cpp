@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <memory>
+
 #include "report/report.h"
 #include "util/text.h"
 
@@ -39,22 +42,16 @@ std::string xml(std::string_view text) {
   return out;
 }
 
-}  // namespace
+// The suite's counts come first in the XML, so the test cases are spooled to a temporary file
+// (memory stays flat however many findings there are) and copied after the counts.
+class JunitStream final : public ReportStream {
+ public:
+  explicit JunitStream(std::ostream& out) : out_(out), spool_(std::tmpfile(), &std::fclose) {}
 
-void write_junit(const Report& report, std::ostream& out) {
-  const Summary s = report.summary();
-  const std::size_t failures = s.errors + s.warnings;
-  const std::size_t cases =
-      std::max<std::size_t>(1, report.diagnostics.size()) + report.input_errors.size();
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << fmt::format(
-      "<testsuites name=\"gd-export-lint\" tests=\"{0}\" failures=\"{1}\" errors=\"{2}\">\n"
-      "  <testsuite name=\"gd-export-lint\" tests=\"{0}\" failures=\"{1}\" errors=\"{2}\" "
-      "skipped=\"{3}\">\n",
-      cases, failures, report.input_errors.size(), s.suppressed);
-  for (const Diagnostic& d : report.diagnostics) {
+  void finding(const Diagnostic& d, const SourceFile* /*source*/) override {
+    ++cases_;
     const Location& l = d.location;
-    out << fmt::format(
+    std::string testcase = fmt::format(
         "    <testcase classname=\"{}\" name=\"{} {} at {}:{}\" file=\"{}\" line=\"{}\">",
         xml(l.file), d.rule_id, xml(d.rule_name), l.start.line, l.start.column, xml(l.file),
         l.start.line);
@@ -63,26 +60,62 @@ void write_junit(const Report& report, std::ostream& out) {
     for (const std::string& note : d.notes) details += "\nnote: " + note;
     if (d.fix) details += "\nfix: " + d.fix->description;
     if (d.suppression_reason) {
-      out << fmt::format("<skipped message=\"suppressed: {}\"/>", xml(*d.suppression_reason));
+      testcase += fmt::format("<skipped message=\"suppressed: {}\"/>", xml(*d.suppression_reason));
     } else if (d.severity == Severity::note) {
-      out << fmt::format("<system-out>{}</system-out>", xml(details));
+      testcase += fmt::format("<system-out>{}</system-out>", xml(details));
     } else {
-      out << fmt::format("<failure type=\"{}\" message=\"{}\">{}</failure>", to_string(d.severity),
-                         xml(d.message), xml(details));
+      testcase += fmt::format("<failure type=\"{}\" message=\"{}\">{}</failure>",
+                              to_string(d.severity), xml(d.message), xml(details));
     }
-    out << "</testcase>\n";
+    testcase += "</testcase>\n";
+    if (spool_) {
+      std::fwrite(testcase.data(), 1, testcase.size(), spool_.get());
+    } else {
+      held_ += testcase;  // no temporary file could be made: held in memory
+    }
   }
-  for (const InputError& e : report.input_errors) {
-    out << fmt::format(
-        "    <testcase classname=\"{0}\" name=\"read {0}\"><error type=\"input\" "
-        "message=\"{1}\"/></testcase>\n",
-        xml(e.path), xml(e.message));
+
+  void finish(const Report& report) override {
+    const Summary s = report.summary();
+    const std::size_t failures = s.errors + s.warnings;
+    const std::size_t cases = std::max<std::size_t>(1, cases_) + report.input_errors.size();
+    out_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out_ << fmt::format(
+        "<testsuites name=\"gd-export-lint\" tests=\"{0}\" failures=\"{1}\" errors=\"{2}\">\n"
+        "  <testsuite name=\"gd-export-lint\" tests=\"{0}\" failures=\"{1}\" errors=\"{2}\" "
+        "skipped=\"{3}\">\n",
+        cases, failures, report.input_errors.size(), s.suppressed);
+    if (spool_) {
+      std::rewind(spool_.get());
+      char buffer[1 << 16];
+      for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, spool_.get())) > 0;)
+        out_.write(buffer, static_cast<std::streamsize>(n));
+    }
+    out_ << held_;
+    for (const InputError& e : report.input_errors) {
+      out_ << fmt::format(
+          "    <testcase classname=\"{0}\" name=\"read {0}\"><error type=\"input\" "
+          "message=\"{1}\"/></testcase>\n",
+          xml(e.path), xml(e.message));
+    }
+    if (cases_ == 0) {
+      out_ << fmt::format(
+          "    <testcase classname=\"gd-export-lint\" name=\"{} files checked\"/>\n", s.files);
+    }
+    out_ << "  </testsuite>\n</testsuites>\n";
   }
-  if (report.diagnostics.empty()) {
-    out << fmt::format("    <testcase classname=\"gd-export-lint\" name=\"{} files checked\"/>\n",
-                       s.files);
-  }
-  out << "  </testsuite>\n</testsuites>\n";
+
+ private:
+  std::ostream& out_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> spool_;
+  std::string held_;
+  std::size_t cases_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportStream> open_junit_stream(std::ostream& out) {
+  return std::make_unique<JunitStream>(out);
 }
 
 }  // namespace gdl

@@ -244,43 +244,36 @@ void write_result(JsonOut& j, const Diagnostic& d,
   j.end_object();
 }
 
-}  // namespace
-
-void write_sarif(const Report& report, std::ostream& out) {
-  const auto rules = all_rules();
-  std::map<std::string, std::size_t, std::less<>> rule_index;
-  for (std::size_t i = 0; i < rules.size(); ++i) rule_index.emplace(rules[i].id, i);
-
-  JsonOut j(out);
-  j.begin_object();
-  j.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-  j.field("version", "2.1.0");
-  j.key("runs");
-  j.begin_array();
-  j.begin_object();
-  j.key("tool");
-  j.begin_object();
-  j.key("driver");
-  j.begin_object();
-  j.field("name", "gd-export-lint");
-  j.field("version", GDL_VERSION);
-  j.field("semanticVersion", GDL_VERSION);
-  j.field("informationUri", "https://github.com/gd-export-lint/gd-export-lint");
-  j.key("rules");
-  j.begin_array();
-  for (const RuleInfo& rule : rules) write_rule(j, rule);
-  j.end_array();
-  j.end_object();
-  j.end_object();
-  j.field("columnKind", "unicodeCodePoints");
-  // Per export setup, would it export (auditors): a property bag, as SARIF allows on a run.
-  j.key("properties");
-  j.begin_object();
-  j.key("setups");
-  write_setup_verdicts(j, report.setups);
-  j.end_object();
-  // %SRCROOT%, which relative artifact URIs are based on, is where the run started.
-  {
+// The SARIF log, written as it goes: the run's tool and results first; what is known only at
+// the end (the verdicts, the invocation with the inputs that could not be read) after them.
+class SarifStream final : public ReportStream {
+ public:
+  explicit SarifStream(std::ostream& out) : out_(out), j_(out) {
+    const auto rules = all_rules();
+    for (std::size_t i = 0; i < rules.size(); ++i) rule_index_.emplace(rules[i].id, i);
+    JsonOut& j = j_;
+    j.begin_object();
+    j.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    j.field("version", "2.1.0");
+    j.key("runs");
+    j.begin_array();
+    j.begin_object();
+    j.key("tool");
+    j.begin_object();
+    j.key("driver");
+    j.begin_object();
+    j.field("name", "gd-export-lint");
+    j.field("version", GDL_VERSION);
+    j.field("semanticVersion", GDL_VERSION);
+    j.field("informationUri", "https://github.com/gd-export-lint/gd-export-lint");
+    j.key("rules");
+    j.begin_array();
+    for (const RuleInfo& rule : rules) write_rule(j, rule);
+    j.end_array();
+    j.end_object();
+    j.end_object();
+    j.field("columnKind", "unicodeCodePoints");
+    // %SRCROOT%, which relative artifact URIs are based on, is where the run started.
     std::error_code ec;
     std::string root = std::filesystem::current_path(ec).generic_string();
     if (!root.ends_with('/')) root += '/';
@@ -291,18 +284,48 @@ void write_sarif(const Report& report, std::ostream& out) {
     j.field("uri", path_to_uri(root));
     j.end_object();
     j.end_object();
+    j.key("results");
+    j.begin_array();
   }
-  write_invocation(j, report);
-  std::map<std::string, std::size_t, std::less<>> occurrences;
-  j.key("results");
-  j.begin_array();
-  for (const Diagnostic& d : report.diagnostics) write_result(j, d, rule_index, occurrences);
-  j.end_array();
-  j.end_object();
-  j.end_array();
-  j.end_object();
-  j.finish();
-  out << '\n';
+
+  void finding(const Diagnostic& d, const SourceFile* /*source*/) override {
+    // Occurrence numbers count identical findings of one file; findings come file by file.
+    if (d.location.file != occurrences_file_) {
+      occurrences_.clear();
+      occurrences_file_ = d.location.file;
+    }
+    write_result(j_, d, rule_index_, occurrences_);
+  }
+
+  void finish(const Report& report) override {
+    JsonOut& j = j_;
+    j.end_array();
+    // Per export setup, would it export (auditors): a property bag, as SARIF allows on a run.
+    j.key("properties");
+    j.begin_object();
+    j.key("setups");
+    write_setup_verdicts(j, report.setups);
+    j.end_object();
+    write_invocation(j, report);
+    j.end_object();
+    j.end_array();
+    j.end_object();
+    j.finish();
+    out_ << '\n';
+  }
+
+ private:
+  std::ostream& out_;
+  JsonOut j_;
+  std::map<std::string, std::size_t, std::less<>> rule_index_;
+  std::map<std::string, std::size_t, std::less<>> occurrences_;
+  std::string occurrences_file_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportStream> open_sarif_stream(std::ostream& out) {
+  return std::make_unique<SarifStream>(out);
 }
 
 }  // namespace gdl

@@ -107,18 +107,24 @@ static std::string skipped_text(const Summary& s) {
   return fmt::format(" ({})", fmt::join(parts, "; "));
 }
 
-void write_text(const Report& report, const FormatOptions& options, std::ostream& out) {
-  const Palette palette{options.color};
-  for (const Diagnostic& d : report.diagnostics) {
-    if (d.suppression_reason) continue;  // counted in the summary; listed in JSON and SARIF
+namespace {
+
+class TextStream final : public ReportStream {
+ public:
+  TextStream(const FormatOptions& options, std::ostream& out)
+      : options_(options), palette_{options.color}, out_(out) {}
+
+  void finding(const Diagnostic& d, const SourceFile* source) override {
+    const Palette& palette = palette_;
+    const FormatOptions& options = options_;
+    std::ostream& out = out_;
+    if (d.suppression_reason) return;  // counted in the summary; listed in JSON and SARIF
     out << palette.paint("1", fmt::format("{}:", location_prefix(d.location))) << ' '
         << palette.paint(style_of(d.severity).color, fmt::format("{}:", to_string(d.severity)))
         << ' ' << escape_for_terminal(d.message) << ' '
         << palette.paint("2", fmt::format("[{} {}]", d.rule_id, d.rule_name)) << '\n';
-    if (options.quiet) continue;
-    if (const SourceFile* source = report.source(d.location.file)) {
-      write_snippet(*source, d.location, palette, out);
-    }
+    if (options.quiet) return;
+    if (source != nullptr) write_snippet(*source, d.location, palette, out);
     for (const RelatedLocation& r : d.related) {
       out << "  " << palette.paint("1;36", "note:") << ' ' << location_prefix(r.location) << ": "
           << escape_for_terminal(r.message) << '\n';
@@ -167,40 +173,56 @@ void write_text(const Report& report, const FormatOptions& options, std::ostream
       out << '\n';
     }
   }
-  // Inputs that could not be read are said once, on standard error (by the command), and
-  // counted in the summary below.
-  if (options.verbose && !report.settings.empty()) {
-    out << "export settings:\n";
-    for (const ReportSetting& setting : report.settings) {
-      out << fmt::format("  {:<15} {:<60} ({})\n", setting.name, escape_for_terminal(setting.value),
-                         escape_for_terminal(setting.origin));
+
+  void finish(const Report& report) override {
+    const FormatOptions& options = options_;
+    std::ostream& out = out_;
+    // Inputs that could not be read are said once, on standard error (by the command), and
+    // counted in the summary below.
+    if (options.verbose && !report.settings.empty()) {
+      out << "export settings:\n";
+      for (const ReportSetting& setting : report.settings) {
+        out << fmt::format("  {:<15} {:<60} ({})\n", setting.name,
+                           escape_for_terminal(setting.value), escape_for_terminal(setting.origin));
+      }
+    }
+    if (options.verbose && !report.notes.empty()) {
+      out << "how the inputs were read:\n";
+      for (const std::string& note : report.notes) out << "  " << escape_for_terminal(note) << '\n';
+    }
+    if (options.quiet) return;
+    const Summary s = report.summary();
+    auto plural = [](std::size_t n, std::string_view word) {
+      return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+    };
+    if (s.files == 0 && s.skipped == 0 && report.input_errors.empty() &&
+        s.errors + s.warnings + s.notes == 0) {
+      out << "nothing was checked\n";
+    } else if (s.errors + s.warnings + s.notes == 0 && report.input_errors.empty()) {
+      out << fmt::format("{} checked{}: no problems found\n", plural(s.files, "file"),
+                         skipped_text(s));
+    } else {
+      out << fmt::format("{} checked{}: {}, {}, {}", plural(s.files, "file"), skipped_text(s),
+                         plural(s.errors, "error"), plural(s.warnings, "warning"),
+                         plural(s.notes, "note"));
+      if (!report.input_errors.empty()) {
+        out << fmt::format(", {} could not be read (see standard error)",
+                           plural(report.input_errors.size(), "input"));
+      }
+      out << '\n';
     }
   }
-  if (options.verbose && !report.notes.empty()) {
-    out << "how the inputs were read:\n";
-    for (const std::string& note : report.notes) out << "  " << escape_for_terminal(note) << '\n';
-  }
-  if (options.quiet) return;
-  const Summary s = report.summary();
-  auto plural = [](std::size_t n, std::string_view word) {
-    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-  };
-  if (s.files == 0 && s.skipped == 0 && report.input_errors.empty() &&
-      s.errors + s.warnings + s.notes == 0) {
-    out << "nothing was checked\n";
-  } else if (s.errors + s.warnings + s.notes == 0 && report.input_errors.empty()) {
-    out << fmt::format("{} checked{}: no problems found\n", plural(s.files, "file"),
-                       skipped_text(s));
-  } else {
-    out << fmt::format("{} checked{}: {}, {}, {}", plural(s.files, "file"), skipped_text(s),
-                       plural(s.errors, "error"), plural(s.warnings, "warning"),
-                       plural(s.notes, "note"));
-    if (!report.input_errors.empty()) {
-      out << fmt::format(", {} could not be read (see standard error)",
-                         plural(report.input_errors.size(), "input"));
-    }
-    out << '\n';
-  }
+
+ private:
+  FormatOptions options_;
+  Palette palette_;
+  std::ostream& out_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportStream> open_text_stream(const FormatOptions& options, std::ostream& out) {
+  return std::make_unique<TextStream>(options, out);
 }
 
 }  // namespace gdl

@@ -1,29 +1,123 @@
 #!/usr/bin/env bash
-# The repository-scan benchmark (not a test): generates a corpus, then measures a bare RapidJSON
-# parse of it, `gd-export-lint check` with --jobs 1 and 2, peak memory, and one small file end to
-# end. Usage: bash bench/scan_bench.sh [COUNT]   (default 20000 files)
+# The repository-scan benchmark (not a test; numbers in README.md, "Performance"). For corpora
+# of 1k, 10k and 100k generated files it measures, in one run and one table:
+#   - a bare RapidJSON SAX parse of the same files (the floor: no tree, no rules);
+#   - `gd-export-lint check --jobs 1` and `--jobs 2` (time, and the ratio to the bare parse);
+#   - peak memory (RSS) of `check --jobs 2` in every output format;
+#   - the previous release on the same corpus (time and peak memory);
+# then one small file end to end (process start to exit) against starting /bin/true.
+#
+# Usage: bash bench/scan_bench.sh [SIZE...]          (default: 1000 10000 100000)
+# Environment: PREVIOUS_REV (default 527aeeb, the last release before the streaming work) is
+# built once into build-bench-prev from a git worktree; PREVIOUS=/path/to/binary uses that
+# binary instead; PREVIOUS=none skips it. Needs about 5 MB of disk per 1,000 files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-count=${1:-20000}
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000 100000)
 build=build-bench
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DGDL_BUILD_BENCH=ON -DGDL_BUILD_TESTS=OFF > /dev/null
 cmake --build "$build" -j2 > /dev/null
-corpus=$(mktemp -d)
-trap 'rm -rf "$corpus"' EXIT
-python3 bench/make_corpus.py "$corpus" "$count"
-find "$corpus" -name '*.json' | sort > "$corpus.list"
-mb=$(du -sm "$corpus" | cut -f1)
-echo "corpus: $count files, about ${mb} MB (du), in $corpus"
-cat "$corpus.list" > /dev/null  # warm the page cache
-"$build/bench/bare_parse" < "$corpus.list"
-"$build/bench/bare_parse" < "$corpus.list"
-for jobs in 1 2; do
-  /usr/bin/time -f "gd-export-lint --jobs $jobs: %e s wall, %U s user, peak RSS %M KB" \
-    "$build/gd-export-lint" check -q --jobs "$jobs" --fail-on never --format json --output /dev/null "$corpus" 2>&1 | tail -1
+tool="$build/gd-export-lint"
+
+previous=${PREVIOUS:-}
+if [ -z "$previous" ]; then
+  rev=${PREVIOUS_REV:-527aeeb}
+  prev_dir=build-bench-prev
+  if [ ! -x "$prev_dir/gd-export-lint" ] || [ "$(cat "$prev_dir/.rev" 2>/dev/null)" != "$rev" ]; then
+    worktree=$(mktemp -d)
+    git worktree add -q --detach "$worktree" "$rev"
+    # That release predates the -Wrestrict workaround that Release builds with GCC 12 need.
+    cmake -S "$worktree" -B "$worktree/build" -DCMAKE_BUILD_TYPE=Release -DGDL_BUILD_TESTS=OFF \
+      -DCMAKE_CXX_FLAGS=-Wno-restrict > /dev/null
+    cmake --build "$worktree/build" -j2 --target gd-export-lint > /dev/null
+    mkdir -p "$prev_dir"
+    cp "$worktree/build/gd-export-lint" "$prev_dir/"
+    echo "$rev" > "$prev_dir/.rev"
+    git worktree remove --force "$worktree"
+  fi
+  previous="$prev_dir/gd-export-lint"
+fi
+[ "$previous" = none ] && previous=""
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Runs a command with its output discarded; prints "SECONDS PEAK_KB".
+measure() {
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2>&1 || true
+  cat "$work/time"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
+
+formats=(text json sarif github junit gitlab)
+echo "machine: $(nproc) cores, $(uname -m), $(g++ --version | head -1)"
+echo "previous release: ${previous:-none}"
+echo
+printf '| files | MB | bare parse | check -j1 | x bare | check -j2 | j1/j2 |'
+[ -n "$previous" ] && printf ' previous -j1 | x bare |'
+echo
+printf '|---|---|---|---|---|---|---|'
+[ -n "$previous" ] && printf -- '---|---|'
+echo
+memory_rows=()
+for count in "${sizes[@]}"; do
+  corpus="$work/corpus-$count"
+  python3 bench/make_corpus.py "$corpus" "$count" > /dev/null
+  find "$corpus" -name '*.json' | sort > "$work/list"
+  size=$(du -sm "$corpus" | cut -f1)
+  cat "$work/list" | xargs cat > /dev/null  # warm the page cache
+  "$build/bench/bare_parse" < "$work/list" > /dev/null
+  bare=$("$build/bench/bare_parse" < "$work/list" | sed -n "s/.*invalid, \([0-9.]*\) s:.*/\1/p")
+  run() { measure "$1" check -q --jobs "$2" --fail-on never --format "$3" "$corpus"; }
+  read -r j1 _ < <(run "$tool" 1 json)
+  read -r j2 _ < <(run "$tool" 2 json)
+  printf '| %s | %s | %s s | %s s | %s | %s s | %s |' "$count" "$size" "$bare" "$j1" \
+    "$(ratio "$j1" "$bare")" "$j2" "$(ratio "$j1" "$j2")"
+  if [ -n "$previous" ]; then
+    read -r p1 _ < <(run "$previous" 1 json)
+    printf ' %s s | %s |' "$p1" "$(ratio "$p1" "$bare")"
+  fi
+  echo
+  row="| $count |"
+  for format in "${formats[@]}"; do
+    read -r _ kb < <(run "$tool" 2 "$format")
+    row+=" $(mb "$kb") |"
+  done
+  if [ -n "$previous" ]; then
+    for format in text json; do
+      read -r _ kb < <(run "$previous" 2 "$format")
+      row+=" $(mb "$kb") |"
+    done
+  fi
+  memory_rows+=("$row")
+  rm -rf "$corpus"
 done
+echo
+printf '| files | peak RSS text | json | sarif | github | junit | gitlab |'
+[ -n "$previous" ] && printf ' previous text | previous json |'
+echo
+printf '|---|---|---|---|---|---|---|'
+[ -n "$previous" ] && printf -- '---|---|'
+echo
+printf '%s\n' "${memory_rows[@]}"
+echo
+
+# One small file, process start to exit: the median of 200 runs, against /bin/true.
 small=examples/correct/key-policy.json
-start=$(date +%s%N)
-for _ in $(seq 200); do "$build/gd-export-lint" check -q "$small" > /dev/null; done
-end=$(date +%s%N)
-echo "one small file end to end (process start to exit): $(( (end - start) / 200000 )) us on average over 200 runs"
-rm -f "$corpus.list"
+median_of_runs() {
+  for _ in $(seq 200); do
+    start=$(date +%s%N)
+    "$@" > /dev/null 2>&1 || true
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000 ))
+  done | sort -n | sed -n 100p
+}
+echo "| one small file, start to exit (median of 200) | us |"
+echo "|---|---|"
+echo "| /bin/true (process start floor) | $(median_of_runs /bin/true) |"
+echo "| gd-export-lint check $small | $(median_of_runs "$tool" check -q "$small") |"
+[ -n "$previous" ] &&
+  echo "| previous release, same file | $(median_of_runs "$previous" check -q "$small") |"
+exit 0

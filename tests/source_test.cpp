@@ -1,6 +1,15 @@
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "source/loader.h"
 #include "source/source_file.h"
+#include "test_support.h"
 #include "util/text.h"
 
 using gdl::LineIndex;
@@ -67,4 +76,48 @@ TEST_CASE("terminal escaping makes control, C1 and bidi characters visible") {
   CHECK(gdl::escape_for_terminal("\xC2\x9B") == "\\u{009b}");      // C1 CSI
   CHECK(gdl::escape_for_terminal("\xE2\x80\xAE") == "\\u{202e}");  // right-to-left override
   CHECK(gdl::escape_for_terminal("\xFF") == "\\xff");
+}
+
+TEST_CASE("atomic writes replace files, follow links, and write into devices and pipes") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-atomic-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string error;
+  // A file: replaced with its permissions kept.
+  const fs::path file = dir / "report.json";
+  std::ofstream(file) << "old";
+  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  REQUIRE(gdl::write_file_atomically(file.string(), "new", error));
+  CHECK(gdl::test::read_file(file) == "new");
+  CHECK(fs::status(file).permissions() ==
+        (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
+  // A symbolic link stays a link; its target gets the text.
+  const fs::path link = dir / "link.json";
+  fs::create_symlink(file, link);
+  REQUIRE(gdl::write_file_atomically(link.string(), "through the link", error));
+  CHECK(fs::is_symlink(link));
+  CHECK(gdl::test::read_file(file) == "through the link");
+  // A pipe (as /dev/stdout may be) is written to, not replaced by a regular file.
+  const fs::path fifo = dir / "pipe";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::string received;
+  std::thread reader([&] { received = gdl::test::read_file(fifo); });
+  {
+    gdl::AtomicFile out(fifo.string());
+    REQUIRE(out.is_open());
+    out.stream() << "streamed";
+    CHECK(out.commit(error));
+  }
+  reader.join();
+  CHECK(received == "streamed");
+  CHECK(fs::is_fifo(fifo));
+  // Without a commit nothing changes and no temporary file is left.
+  {
+    gdl::AtomicFile out(file.string());
+    out.stream() << "abandoned";
+  }
+  CHECK(gdl::test::read_file(file) == "through the link");
+  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) == 3);
+  fs::remove_all(dir);
 }

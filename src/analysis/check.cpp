@@ -297,7 +297,7 @@ class PathOrderEmitter {
     for (std::size_t i = 0; i < items.size(); ++i) {
       for (const auto* list : {&items[i].paths, &items[i].context}) {
         for (const std::string& path : *list) {
-          const auto slot = static_cast<std::size_t>(
+          const auto slot = static_cast<std::uint32_t>(
               std::lower_bound(order_.begin(), order_.end(), std::string_view(path)) -
               order_.begin());
           item_slots_[i].push_back(slot);
@@ -306,7 +306,7 @@ class PathOrderEmitter {
       std::sort(item_slots_[i].begin(), item_slots_[i].end());
       item_slots_[i].erase(std::unique(item_slots_[i].begin(), item_slots_[i].end()),
                            item_slots_[i].end());
-      for (const std::size_t slot : item_slots_[i]) ++pending_[slot];
+      for (const std::uint32_t slot : item_slots_[i]) ++pending_[slot];
     }
   }
 
@@ -325,7 +325,8 @@ class PathOrderEmitter {
       auto it = held_.find(source->path());
       if (it != held_.end() && !it->second.source) it->second.source = std::move(source);
     }
-    for (const std::size_t slot : item_slots_[index]) --pending_[slot];
+    for (const std::uint32_t slot : item_slots_[index]) --pending_[slot];
+    std::vector<std::uint32_t>().swap(item_slots_[index]);
     while (next_ < order_.size()) {
       // Files no item lists (a template or module file read through a call) go in their place:
       // the item that read them is done, as every item listing a file before them is.
@@ -373,10 +374,10 @@ class PathOrderEmitter {
   const ProjectConfig* config_;
   FindingSink& sink_;
   std::vector<std::string_view> order_;  // every path an item lists, sorted (views into items)
-  std::vector<std::size_t> pending_;     // per path: the items listing it not yet done
-  std::vector<std::vector<std::size_t>> item_slots_;  // per item: its paths' places in order_
-  std::size_t next_ = 0;                              // the first path not yet emitted
-  std::map<std::string, Held, std::less<>> held_;     // findings waiting for their turn
+  std::vector<std::uint32_t> pending_;   // per path: the items listing it not yet done
+  std::vector<std::vector<std::uint32_t>> item_slots_;  // per item: its paths' places in order_
+  std::size_t next_ = 0;                                // the first path not yet emitted
+  std::map<std::string, Held, std::less<>> held_;       // findings waiting for their turn
   // Files no item lists, already written: what was said of them (few: module files).
   std::map<std::string, std::set<std::string>, std::less<>> emitted_unlisted_;
 };
@@ -528,6 +529,9 @@ void check(const CheckRequest& request, Report& report) {
       return scan_accepts(scan_options, path);
     };
     std::vector<WorkItem> items = plan_setups(plan);
+    // The scan's lists are in the items now: released before the run (memory per file).
+    plan = PlanInput{};
+    found = Discovered{};
     fold_called_modules(items, [&](const std::string& path) {
       LoadResult loaded = load_source(path, request.max_bytes);
       const auto* source = std::get_if<std::unique_ptr<SourceFile>>(&loaded);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "containers/cloudformation.h"
 #include "containers/json_string.h"
@@ -35,6 +36,16 @@ namespace {
 
 bool ends_with_icase(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && iequals(text.substr(text.size() - suffix.size()), suffix);
+}
+
+// Whether `text` holds `needle`. Boyer-Moore-Horspool: the markers looked for start with '"',
+// the most common byte of JSON, which makes find()'s memchr stop at every string; this skips
+// ahead by the needle's length instead (every scanned file is tested for several markers).
+bool contains(std::string_view text, std::string_view needle) {
+  if (needle.size() < 4) return text.find(needle) != std::string_view::npos;
+  return std::search(text.begin(), text.end(),
+                     std::boyer_moore_horspool_searcher(needle.begin(), needle.end())) !=
+         text.end();
 }
 
 bool contains_icase(std::string_view text, std::string_view lower_word) {
@@ -232,14 +243,11 @@ bool stands_alone(std::string_view path, std::string_view text) {
   if (is_terraform_source(path, text)) return false;
   if (is_yaml(path, text)) return true;
   // JSON templates and plans, by the members only they have.
-  if (text.find("\"AWSTemplateFormatVersion\"") != std::string_view::npos) return true;
-  if (text.find("\"Resources\"") != std::string_view::npos &&
-      text.find("\"AWS::") != std::string_view::npos)
-    return true;
-  return text.find("\"format_version\"") != std::string_view::npos &&
-         (text.find("\"planned_values\"") != std::string_view::npos ||
-          text.find("\"values\"") != std::string_view::npos ||
-          text.find("\"resource_changes\"") != std::string_view::npos);
+  if (contains(text, "\"AWSTemplateFormatVersion\"")) return true;
+  if (contains(text, "\"Resources\"") && contains(text, "\"AWS::")) return true;
+  return contains(text, "\"format_version\"") &&
+         (contains(text, "\"planned_values\"") || contains(text, "\"values\"") ||
+          contains(text, "\"resource_changes\""));
 }
 
 bool is_program_source(std::string_view path) {
@@ -272,34 +280,28 @@ bool calls_local_module(std::string_view text) {
 bool looks_like_input(std::string_view path, std::string_view text) {
   // Program source (a CDK stack) writes policies as code, not as JSON: never read as a policy.
   if (is_program_source(path)) return false;
-  if (text.find("\"Statement\"") != std::string_view::npos) return true;
+  if (contains(text, "\"Statement\"")) return true;
   // A policy whose quotes a word processor curled, or a fragment pasted from a guide, is still
   // a policy with a syntax error: it is checked, not skipped.
   if (!ends_with_icase(path, ".tf") &&
       (contains_icase(text, "statement") || contains_icase(text, "\"effect\"")))
     return true;
   if ((ends_with_icase(path, ".yaml") || ends_with_icase(path, ".yml")) &&
-      text.find("Statement:") != std::string_view::npos)
+      contains(text, "Statement:"))
     return true;
   if (ends_with_icase(path, ".tf")) {
     // A module file that writes a policy or the export (its other files are read with it).
-    return text.find("aws_s3_bucket_policy") != std::string_view::npos ||
-           text.find("aws_kms_key") != std::string_view::npos ||
-           text.find("aws_guardduty") != std::string_view::npos ||
-           text.find("aws_iam_policy_document") != std::string_view::npos ||
-           (text.find("aws_s3_bucket") != std::string_view::npos &&
-            text.find("policy") != std::string_view::npos) ||
+    return contains(text, "aws_s3_bucket_policy") || contains(text, "aws_kms_key") ||
+           contains(text, "aws_guardduty") || contains(text, "aws_iam_policy_document") ||
+           (contains(text, "aws_s3_bucket") && contains(text, "policy")) ||
            calls_local_module(text);
   }
   // Templates and plans: only those that mention a resource we read.
-  return text.find("AWS::S3::BucketPolicy") != std::string_view::npos ||
-         text.find("AWS::KMS::Key") != std::string_view::npos ||
-         text.find("AWS::GuardDuty::") != std::string_view::npos ||
-         text.find("aws_s3_bucket_policy") != std::string_view::npos ||
-         text.find("aws_kms_key") != std::string_view::npos ||
-         text.find("aws_guardduty_publishing_destination") != std::string_view::npos ||
-         text.find("\"DestinationProperties\"") != std::string_view::npos ||
-         text.find("Statement\\\"") != std::string_view::npos;  // a policy held in a string
+  return contains(text, "AWS::S3::BucketPolicy") || contains(text, "AWS::KMS::Key") ||
+         contains(text, "AWS::GuardDuty::") || contains(text, "aws_s3_bucket_policy") ||
+         contains(text, "aws_kms_key") || contains(text, "aws_guardduty_publishing_destination") ||
+         contains(text, "\"DestinationProperties\"") ||
+         contains(text, "Statement\\\"");  // a policy held in a string
 }
 
 }  // namespace gdl::containers

@@ -64,13 +64,33 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
   return std::make_unique<SourceFile>(path, std::move(bytes));
 }
 
+namespace {
+
+// Where an atomic write of `path` renames its temporary file to: the file a symbolic link
+// points to (the link stays a link), else `path` itself.
+std::string replaced_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_symlink(path, ec)) return path;
+  const std::filesystem::path target = std::filesystem::canonical(path, ec);
+  return ec ? path : target.string();
+}
+
+// A device or pipe (--output /dev/stdout, a FIFO) is written to, never replaced by a file.
+bool is_special_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+}  // namespace
+
 AtomicFile::AtomicFile(std::string path)
-    : path_(std::move(path)),
-      temporary_(path_ + ".gd-export-lint.tmp"),
-      out_(temporary_, std::ios::binary | std::ios::trunc) {}
+    : path_(replaced_file(path)),
+      in_place_(is_special_file(path_)),
+      temporary_(in_place_ ? path_ : path_ + ".gd-export-lint.tmp"),
+      out_(temporary_, in_place_ ? std::ios::binary : std::ios::binary | std::ios::trunc) {}
 
 AtomicFile::~AtomicFile() {
-  if (committed_) return;
+  if (committed_ || in_place_) return;
   out_.close();
   std::remove(temporary_.c_str());
 }
@@ -81,6 +101,10 @@ bool AtomicFile::commit(std::string& error) {
     return false;
   }
   out_.close();
+  if (in_place_) {
+    committed_ = true;
+    return true;
+  }
   struct stat old {};
   if (::stat(path_.c_str(), &old) == 0) ::chmod(temporary_.c_str(), old.st_mode & 07777);
   if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {

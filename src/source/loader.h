@@ -34,7 +34,9 @@ bool write_file_atomically(const std::string& path, std::string_view content, st
 
 // A file written in pieces (a streamed report) and replaced atomically, as
 // write_file_atomically does: the text goes to a temporary file beside `path`, renamed over it by
-// commit(); without a commit (an error, an early return) the temporary file is removed.
+// commit(); without a commit (an error, an early return) the temporary file is removed. A
+// symbolic link's target is replaced (the link stays); a device or pipe (/dev/stdout, a FIFO) is
+// written to directly, never replaced by a file.
 class AtomicFile {
  public:
   explicit AtomicFile(std::string path);
@@ -48,6 +50,7 @@ class AtomicFile {
 
  private:
   std::string path_;
+  bool in_place_ = false;
   std::string temporary_;
   std::ofstream out_;
   bool committed_ = false;

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 namespace gdl::analysis {
 
@@ -40,6 +42,27 @@ std::vector<std::string> siblings(const std::string& directory,
   return files;
 }
 
+// The files already placed, by a 128-bit digest of their identity (two independent 64-bit
+// hashes; a collision is about as likely as 1 in 10^29 for a million files): a set of the
+// identities themselves cost more memory than the rest of a 100,000-file scan's plan.
+class PlacedFiles {
+ public:
+  bool insert(std::string_view id) { return digests_.insert(digest(id)).second; }
+  [[nodiscard]] bool contains(std::string_view id) const { return digests_.contains(digest(id)); }
+
+ private:
+  using Digest = std::pair<std::uint64_t, std::uint64_t>;
+  struct DigestHash {
+    std::size_t operator()(const Digest& d) const { return d.first ^ (d.second << 1); }
+  };
+  static Digest digest(std::string_view id) {
+    std::uint64_t fnv = 14695981039346656037ULL;
+    for (const char c : id) fnv = (fnv ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    return {fnv, std::hash<std::string_view>{}(id)};
+  }
+  std::unordered_set<Digest, DigestHash> digests_;
+};
+
 }  // namespace
 
 std::vector<WorkItem> plan_setups(const PlanInput& input) {
@@ -51,7 +74,7 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
   std::set<std::string> sibling_directories;  // directories whose siblings were added
   std::set<std::size_t> setups_touched;
   std::map<std::string, WorkItem> directories;  // by the directory's identity
-  std::set<std::string> reported;               // file identities already placed
+  PlacedFiles reported;                         // file identities already placed
   std::set<std::string> read_as_context;        // siblings of named files
   std::vector<WorkItem> alone;                  // standard input
 
@@ -73,7 +96,7 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
       item->second.label = dir;
       item->second.directory = true;
     }
-    if (reported.insert(id).second) item->second.paths.push_back(path);
+    if (reported.insert(id)) item->second.paths.push_back(path);
     if (!named) return;
     item->second.named.push_back(path);
     // A named file is checked within its setup: the other inputs of its directory (listed once

@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000 100000)
 build=build-bench
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DGDL_BUILD_BENCH=ON -DGDL_BUILD_TESTS=OFF > /dev/null
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DGDL_STATIC=ON -DGDL_BUILD_BENCH=ON \
+  -DGDL_BUILD_TESTS=OFF > /dev/null
 cmake --build "$build" -j2 > /dev/null
 tool="$build/gd-export-lint"
 

@@ -331,3 +331,30 @@ TEST_CASE("a streamed report is the whole report, whatever the thread count") {
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("many export documents in one setup are named a few at a time, not all in each finding") {
+  // A generated template or a directory of copies: one finding per document, each naming every
+  // one of them, would grow as the square of their number.
+  const fs::path dir = fresh_dir("many-buckets");
+  for (int i = 0; i < 9; ++i) {
+    std::ofstream(dir / fmt::format("bucket-{}.json", i)) << fmt::format(
+        R"({{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+  "Principal": {{"Service": "guardduty.amazonaws.com"}}, "Action": "s3:PutObject",
+  "Resource": "arn:aws:s3:::gd-findings-{}/*"}}]}})",
+        i);
+  }
+  const Run r = run({"check", "-q", "--fail-on", "never", dir.string()});
+  CHECK(r.code == 0);
+  std::istringstream lines(r.out);
+  int findings = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("policies that grant GuardDuty") == std::string::npos) continue;
+    ++findings;
+    CHECK(line.find("this export setup holds 9 bucket policies") != std::string::npos);
+    CHECK(line.find("and 5 more") != std::string::npos);
+    const std::string named = line.substr(line.find("grant GuardDuty ("));
+    CHECK(named.find("bucket-8.json") == std::string::npos);
+  }
+  CHECK(findings == 9);
+  fs::remove_all(dir);
+}

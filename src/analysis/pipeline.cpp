@@ -225,8 +225,18 @@ void select_export_documents(std::vector<std::unique_ptr<exportcfg::PolicyDocume
       }
     }
     const std::string_view what = kind == documents::Kind::key_policy ? "key" : "bucket";
+    // A few names, then a count: one finding per document, each naming all of hundreds of
+    // documents (a generated template), would make the report grow as their square.
+    constexpr std::size_t kNamesShown = 4;
     std::vector<std::string> names;
-    for (const auto* doc : (chosen.empty() ? of_kind : chosen)) names.push_back(doc->name());
+    const auto& listed = chosen.empty() ? of_kind : chosen;
+    for (const auto* doc : listed) {
+      if (names.size() == kNamesShown) {
+        names.push_back(fmt::format("and {} more", listed.size() - kNamesShown));
+        break;
+      }
+      names.push_back(doc->name());
+    }
     if (chosen.size() > 1) {
       for (const auto* doc : chosen) {
         result.diagnostics.push_back(make_diagnostic(

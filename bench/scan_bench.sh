@@ -105,6 +105,20 @@ echo
 printf '%s\n' "${memory_rows[@]}"
 echo
 
+# Large containers: a 1 MB CloudFormation template (against its bare parse) and a 1 MB Terraform
+# module (HCL has no RapidJSON floor: its time per MB beside the template's).
+python3 bench/make_containers.py "$work/containers" > /dev/null
+echo "$work/containers/template.json" > "$work/list"
+"$build/bench/bare_parse" < "$work/list" > /dev/null
+template_bare=$("$build/bench/bare_parse" < "$work/list" | sed -n "s/.*invalid, \([0-9.]*\) s:.*/\1/p")
+read -r template_s template_kb < <(measure "$tool" check -q --fail-on never "$work/containers/template.json")
+read -r module_s module_kb < <(measure "$tool" check -q --fail-on never "$work/containers/module")
+echo "| 1 MB container | bare parse | check | x bare | peak RSS |"
+echo "|---|---|---|---|---|"
+echo "| CloudFormation template (JSON) | $template_bare s | $template_s s | $(ratio "$template_s" "$template_bare") | $(mb "$template_kb") |"
+echo "| Terraform module | - | $module_s s | - | $(mb "$module_kb") |"
+echo
+
 # One small file, process start to exit: the median of 200 runs, against /bin/true.
 small=examples/correct/key-policy.json
 median_of_runs() {

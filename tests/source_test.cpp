@@ -67,6 +67,12 @@ TEST_CASE("UTF-8 validation rejects overlong, surrogate, truncated and out-of-ra
   CHECK(gdl::valid_utf8_sequence_length("\xF4\x90\x80\x80") == 0);  // above U+10FFFF
   CHECK(gdl::valid_utf8_sequence_length("\x80") == 0);              // stray continuation
   CHECK(gdl::sanitize_utf8("a\xFFz") == "a\xEF\xBF\xBDz");
+  // is_valid_utf8 says exactly when sanitize_utf8 changes nothing.
+  for (const std::string_view text : {"", "plain", "caf\xC3\xA9", "\xF0\x9F\x98\x80!", "a\xFFz",
+                                      "\xC0\xAF", "\xED\xA0\x80", "ends \xE2\x82", "\x80"}) {
+    CAPTURE(text);
+    CHECK(gdl::is_valid_utf8(text) == (gdl::sanitize_utf8(text) == text));
+  }
 }
 
 TEST_CASE("terminal escaping makes control, C1 and bidi characters visible") {

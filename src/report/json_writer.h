@@ -54,6 +54,10 @@ class JsonOut {
     writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
   }
   void string(std::string_view s) {
+    if (is_valid_utf8(s)) {  // the common case: written without a copy
+      writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      return;
+    }
     const std::string clean = sanitize_utf8(s);
     writer_.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
   }

@@ -67,8 +67,12 @@ std::string find_placeholder(std::string_view value) {
     blanked = without_interpolation(value);
     text = blanked;
   }
-  for (const std::string& phrase : placeholders().phrases) {
-    if (text.find(phrase) != std::string_view::npos) return phrase;
+  // Every phrase holds one of " []<>" (that is how the list tells them from tokens): a value
+  // without any (most ARNs and ids) is not searched for each.
+  if (text.find_first_of(" []<>") != std::string_view::npos) {
+    for (const std::string& phrase : placeholders().phrases) {
+      if (text.find(phrase) != std::string_view::npos) return phrase;
+    }
   }
   std::size_t start = 0;
   for (std::size_t i = 0; i <= text.size(); ++i) {

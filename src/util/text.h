@@ -12,6 +12,8 @@ std::string to_lower(std::string_view text);
 
 // Replaces invalid UTF-8 sequences with U+FFFD so the text can go into JSON/SARIF output.
 std::string sanitize_utf8(std::string_view text);
+// Whether sanitize_utf8 would return the text unchanged.
+bool is_valid_utf8(std::string_view text);
 
 // Length in bytes of the valid UTF-8 sequence starting at text[0], or 0 if it is invalid
 // (overlong, surrogate, above U+10FFFF, truncated, or a stray continuation byte).

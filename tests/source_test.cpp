@@ -104,6 +104,12 @@ TEST_CASE("atomic writes replace files, follow links, and write into devices and
   REQUIRE(gdl::write_file_atomically(link.string(), "through the link", error));
   CHECK(fs::is_symlink(link));
   CHECK(gdl::test::read_file(file) == "through the link");
+  // A dangling link: its target is created, the link kept.
+  const fs::path dangling = dir / "dangling.json";
+  fs::create_symlink(dir / "created.json", dangling);
+  REQUIRE(gdl::write_file_atomically(dangling.string(), "made", error));
+  CHECK(fs::is_symlink(dangling));
+  CHECK(gdl::test::read_file(dir / "created.json") == "made");
   // A pipe (as /dev/stdout may be) is written to, not replaced by a regular file.
   const fs::path fifo = dir / "pipe";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
@@ -124,6 +130,6 @@ TEST_CASE("atomic writes replace files, follow links, and write into devices and
     out.stream() << "abandoned";
   }
   CHECK(gdl::test::read_file(file) == "through the link");
-  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) == 3);
+  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) == 5);
   fs::remove_all(dir);
 }

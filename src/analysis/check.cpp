@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -287,16 +288,22 @@ class PathOrderEmitter {
   PathOrderEmitter(const std::vector<WorkItem>& items, const ProjectConfig* config,
                    FindingSink& sink)
       : config_(config), sink_(sink), item_slots_(items.size()) {
+    // Standard input ("-", reported as <stdin>) is not placed: it would hold back every file
+    // after it until the end; its findings go with the unlisted ones.
     for (const WorkItem& item : items) {
-      for (const auto* list : {&item.paths, &item.context})
-        order_.insert(order_.end(), list->begin(), list->end());
+      for (const auto* list : {&item.paths, &item.context, &item.reads}) {
+        for (const std::string& path : *list) {
+          if (path != "-") order_.push_back(path);
+        }
+      }
     }
     std::sort(order_.begin(), order_.end());
     order_.erase(std::unique(order_.begin(), order_.end()), order_.end());
     pending_.assign(order_.size(), 0);
     for (std::size_t i = 0; i < items.size(); ++i) {
-      for (const auto* list : {&items[i].paths, &items[i].context}) {
+      for (const auto* list : {&items[i].paths, &items[i].context, &items[i].reads}) {
         for (const std::string& path : *list) {
+          if (path == "-") continue;
           const auto slot = static_cast<std::uint32_t>(
               std::lower_bound(order_.begin(), order_.end(), std::string_view(path)) -
               order_.begin());
@@ -314,31 +321,22 @@ class PathOrderEmitter {
   void finished(std::size_t index, std::vector<Diagnostic>& findings,
                 std::vector<std::unique_ptr<SourceFile>>& sources) {
     if (config_ != nullptr) apply_project_rules(*config_, findings);
-    for (Diagnostic& d : findings) {
-      // A module file two callers read: what the first call's findings said is not said again.
-      if (auto it = emitted_unlisted_.find(d.location.file);
-          it != emitted_unlisted_.end() && it->second.contains(identity(d)))
-        continue;
-      held_[d.location.file].findings.push_back(std::move(d));
-    }
+    for (Diagnostic& d : findings) held_[d.location.file].findings.push_back(std::move(d));
     for (auto& source : sources) {
       auto it = held_.find(source->path());
       if (it != held_.end() && !it->second.source) it->second.source = std::move(source);
     }
     for (const std::uint32_t slot : item_slots_[index]) --pending_[slot];
     std::vector<std::uint32_t>().swap(item_slots_[index]);
-    while (next_ < order_.size()) {
-      // Files no item lists (a template or module file read through a call) go in their place:
-      // the item that read them is done, as every item listing a file before them is.
-      while (!held_.empty() && std::string_view(held_.begin()->first) < order_[next_])
-        emit(held_.begin());
-      if (pending_[next_] != 0) break;
+    while (next_ < order_.size() && pending_[next_] == 0) {
       if (auto it = held_.find(order_[next_]); it != held_.end()) emit(it);
       ++next_;
     }
   }
 
-  // Every item is done: what is left (files no item listed), in path order.
+  // Every item is done: what is left, in path order. Files no item lists (a template read
+  // through templatefile(), standard input) wait until here: which items read them is not known
+  // beforehand, and all of a file's findings go together.
   void finish() {
     while (!held_.empty()) emit(held_.begin());
   }
@@ -358,17 +356,8 @@ class PathOrderEmitter {
                                         a.rule_id == b.rule_id && a.message == b.message;
                                }),
                    findings.end());
-    if (!std::binary_search(order_.begin(), order_.end(), std::string_view(it->first))) {
-      auto& said = emitted_unlisted_[it->first];
-      for (const Diagnostic& d : findings) said.insert(identity(d));
-    }
     if (!findings.empty()) sink_.accept(findings, it->second.source);
     held_.erase(it);
-  }
-
-  static std::string identity(const Diagnostic& d) {
-    return fmt::format("{}:{}:{}:{}", d.location.span.begin, d.location.span.end, d.rule_id,
-                       d.message);
   }
 
   const ProjectConfig* config_;
@@ -378,8 +367,6 @@ class PathOrderEmitter {
   std::vector<std::vector<std::uint32_t>> item_slots_;  // per item: its paths' places in order_
   std::size_t next_ = 0;                                // the first path not yet emitted
   std::map<std::string, Held, std::less<>> held_;       // findings waiting for their turn
-  // Files no item lists, already written: what was said of them (few: module files).
-  std::map<std::string, std::set<std::string>, std::less<>> emitted_unlisted_;
 };
 
 // Without a sink, findings (and the text of their files) are collected into the report.
@@ -425,13 +412,18 @@ void check_items(const std::vector<WorkItem>& items, const exportcfg::ExportSett
   const auto started = std::chrono::steady_clock::now();
   const unsigned threads = std::max(1U, jobs == 0 ? std::thread::hardware_concurrency() : jobs);
   const std::size_t window = kWindowPerThread * threads;
-  auto work = [&] {
+  // The first exception of any thread (an allocation failure) stops every thread, and is
+  // rethrown once they are joined: a thread must never wait for an item that will not finish.
+  std::exception_ptr failure;
+  auto work_on_items = [&] {
     for (;;) {
       std::size_t i = 0;
       {
         std::unique_lock lock(mutex);
-        window_moved.wait(lock, [&] { return next >= items.size() || next < low + window; });
-        if (next >= items.size()) return;
+        window_moved.wait(lock, [&] {
+          return failure != nullptr || next >= items.size() || next < low + window;
+        });
+        if (failure != nullptr || next >= items.size()) return;
         i = next++;
       }
       Outcome o = check_item(items[i], settings, config, options, keep_sources, max_bytes);
@@ -463,11 +455,21 @@ void check_items(const std::vector<WorkItem>& items, const exportcfg::ExportSett
       }
     }
   };
+  auto work = [&] {
+    try {
+      work_on_items();
+    } catch (...) {
+      const std::lock_guard lock(mutex);
+      if (failure == nullptr) failure = std::current_exception();
+      window_moved.notify_all();
+    }
+  };
   {
     std::vector<std::jthread> helpers;
     for (unsigned t = 1; t < threads && t < items.size(); ++t) helpers.emplace_back(work);
     work();
   }
+  if (failure != nullptr) std::rethrow_exception(failure);
   emitter.finish();
   if (progress) *progress_out << "\r" << std::string(40, ' ') << "\r" << std::flush;
   // --verbose and the JSON output show the settings when the run checked one setup.
@@ -543,8 +545,9 @@ void check(const CheckRequest& request, Report& report) {
                 request.progress, request.keep_sources, request.max_bytes,
                 request.sink != nullptr ? *request.sink : collect, report);
   }
-  // --config's own findings (the run checked nothing else), in path order with the rest.
-  std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), diagnostic_less);
+  // --config's own findings (the run checked nothing else then), in path order.
+  if (request.settings_invalid)
+    std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(), diagnostic_less);
 }
 
 }  // namespace gdl::analysis

@@ -106,7 +106,7 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
 
   auto place = [&](const std::string& path, bool named) {
     if (path == "-") {
-      alone.push_back({"<stdin>", {path}, {}, false, std::nullopt, {path}});
+      alone.push_back({"<stdin>", {path}, {}, false, std::nullopt, {path}, {}});
       return;
     }
     const std::string id = identities.of_file(path);
@@ -140,7 +140,7 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
   std::vector<WorkItem> items;
   for (const std::size_t i : setups_touched) {
     const ConfiguredSetup& setup = input.configured[i];
-    items.push_back({setup.name, setup.documents, {}, false, i, {}});
+    items.push_back({setup.name, setup.documents, {}, false, i, {}, {}});
   }
   for (auto& [id, item] : directories) {
     std::sort(item.paths.begin(), item.paths.end());
@@ -173,6 +173,36 @@ void fold_called_modules(
     }
   }
   if (called.empty()) return;
+  // A caller's findings may name the .tf files of every module it reaches (listed in their own
+  // items or not): recorded before any is dropped.
+  std::map<std::string, std::vector<std::string>> module_files;  // directory identity -> files
+  for (const WorkItem& item : items) {
+    if (!item.directory) continue;
+    for (const std::string& path : item.paths) {
+      if (path.ends_with(".tf")) module_files[identity(item.label)].push_back(path);
+    }
+  }
+  for (WorkItem& item : items) {
+    if (!item.directory) continue;
+    const std::string id = identity(item.label);
+    if (!calls.contains(id)) continue;
+    std::set<std::string> reaches;
+    std::vector<std::string> next{id};
+    while (!next.empty()) {
+      const std::string at = next.back();
+      next.pop_back();
+      const auto it = calls.find(at);
+      if (it == calls.end()) continue;
+      for (const std::string& target : it->second) {
+        if (target != id && reaches.insert(target).second) next.push_back(target);
+      }
+    }
+    for (const std::string& dir : reaches) {
+      const auto files = module_files.find(dir);
+      if (files != module_files.end())
+        item.reads.insert(item.reads.end(), files->second.begin(), files->second.end());
+    }
+  }
   // What the roots (scanned modules nobody calls) reach is read through them.
   std::set<std::string> reached;
   std::vector<std::string> todo;

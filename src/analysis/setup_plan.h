@@ -35,6 +35,9 @@ struct WorkItem {
   bool directory = false;
   std::optional<std::size_t> configured;  // index into the configured setups
   std::vector<std::string> named;         // the paths among `paths` named on the command line
+  // The .tf files of the local modules this item's calls read (fold_called_modules): its
+  // findings may name them, so they are not final until this item is done.
+  std::vector<std::string> reads;
 };
 
 struct PlanInput {

@@ -446,6 +446,8 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
     }
     std::ostream& destination = file ? file->stream() : out;
     {
+      // Findings reach a terminal while the scan runs: no progress line to write over them.
+      if (stdout_is_tty && !file) request.progress = nullptr;
       const auto stream =
           open_report_stream(parse_format(args.format), format_options, destination);
       StreamingSink sink(*stream, baseline ? &*baseline : nullptr, report);

@@ -68,11 +68,18 @@ class JunitStream final : public ReportStream {
                               to_string(d.severity), xml(d.message), xml(details));
     }
     testcase += "</testcase>\n";
-    if (spool_) {
-      std::fwrite(testcase.data(), 1, testcase.size(), spool_.get());
-    } else {
-      held_ += testcase;  // no temporary file could be made: held in memory
+    // Without a temporary file (none could be made, or the disk is full), held in memory.
+    if (spool_ && !spool_failed_ &&
+        std::fwrite(testcase.data(), 1, testcase.size(), spool_.get()) == testcase.size())
+      return;
+    if (spool_ && !spool_failed_) {
+      // The spool failed (a full disk): what it holds moves to memory, in order.
+      spool_failed_ = true;
+      held_ = read_spool();
+      const std::size_t partial = held_.rfind("</testcase>\n");
+      held_.resize(partial == std::string::npos ? 0 : partial + 12);
     }
+    held_ += testcase;
   }
 
   void finish(const Report& report) override {
@@ -85,7 +92,8 @@ class JunitStream final : public ReportStream {
         "  <testsuite name=\"gd-export-lint\" tests=\"{0}\" failures=\"{1}\" errors=\"{2}\" "
         "skipped=\"{3}\">\n",
         cases, failures, report.input_errors.size(), s.suppressed);
-    if (spool_) {
+    if (spool_ && !spool_failed_) {
+      std::fflush(spool_.get());
       std::rewind(spool_.get());
       char buffer[1 << 16];
       for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, spool_.get())) > 0;)
@@ -106,8 +114,19 @@ class JunitStream final : public ReportStream {
   }
 
  private:
+  std::string read_spool() {
+    std::string text;
+    std::fflush(spool_.get());
+    std::rewind(spool_.get());
+    char buffer[1 << 16];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, spool_.get())) > 0;)
+      text.append(buffer, n);
+    return text;
+  }
+
   std::ostream& out_;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> spool_;
+  bool spool_failed_ = false;  // then every testcase is held (spooled ones written again)
   std::string held_;
   std::size_t cases_ = 0;
 };

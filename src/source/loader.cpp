@@ -66,28 +66,37 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
 
 namespace {
 
-// Where an atomic write of `path` renames its temporary file to: the file a symbolic link
-// points to (the link stays a link), else `path` itself.
-std::string replaced_file(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_symlink(path, ec)) return path;
-  const std::filesystem::path target = std::filesystem::canonical(path, ec);
-  return ec ? path : target.string();
-}
-
-// A device or pipe (--output /dev/stdout, a FIFO) is written to, never replaced by a file.
-bool is_special_file(const std::string& path) {
+// A device or pipe (a FIFO), or a name under /dev or /proc (/dev/stdout, which may stand for
+// the file the shell redirected to, `>> log` included): written to in place, appending, never
+// replaced by a file.
+bool written_in_place(const std::string& path) {
+  if (path.starts_with("/dev/") || path.starts_with("/proc/")) return true;
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+// Where an atomic write of `path` renames its temporary file to: the file a symbolic link
+// points to, even one that does not exist yet (the link stays a link), else `path` itself.
+std::string replaced_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path at = path;
+  for (int hops = 0; hops < 40 && fs::is_symlink(at, ec); ++hops) {
+    const fs::path target = fs::read_symlink(at, ec);
+    if (ec) break;
+    at = target.is_absolute() ? target : at.parent_path() / target;
+  }
+  return at.string();
 }
 
 }  // namespace
 
 AtomicFile::AtomicFile(std::string path)
-    : path_(replaced_file(path)),
-      in_place_(is_special_file(path_)),
+    : path_(written_in_place(path) ? std::move(path) : replaced_file(path)),
+      in_place_(written_in_place(path_)),
       temporary_(in_place_ ? path_ : path_ + ".gd-export-lint.tmp"),
-      out_(temporary_, in_place_ ? std::ios::binary : std::ios::binary | std::ios::trunc) {}
+      out_(temporary_,
+           in_place_ ? std::ios::binary | std::ios::app : std::ios::binary | std::ios::trunc) {}
 
 AtomicFile::~AtomicFile() {
   if (committed_ || in_place_) return;

@@ -51,17 +51,24 @@ measure() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
+# The bare parse's seconds for the files listed in $1 (the second of two runs: a warm cache).
+bare_seconds() {
+  "$build/bench/bare_parse" < "$1" > /dev/null
+  "$build/bench/bare_parse" < "$1" | sed -n "s/.*invalid, \([0-9.]*\) s:.*/\1/p"
+}
+# A table's header: the columns ($1), with the previous release's ($2) when there is one.
+header() {
+  local columns=$1
+  [ -n "$previous" ] && columns+=$2
+  echo "$columns"
+  echo "$columns" | sed 's/[^|]//g; s/|/---|/g; s/^---//'
+}
 
 formats=(text json sarif github junit gitlab)
 echo "machine: $(nproc) cores, $(uname -m), $(g++ --version | head -1)"
 echo "previous release: ${previous:-none}"
 echo
-printf '| files | MB | bare parse | check -j1 | x bare | check -j2 | j1/j2 |'
-[ -n "$previous" ] && printf ' previous -j1 | x bare |'
-echo
-printf '|---|---|---|---|---|---|---|'
-[ -n "$previous" ] && printf -- '---|---|'
-echo
+header '| files | MB | bare parse | check -j1 | x bare | check -j2 | j1/j2 |' ' previous -j1 | x bare |'
 memory_rows=()
 for count in "${sizes[@]}"; do
   corpus="$work/corpus-$count"
@@ -69,8 +76,7 @@ for count in "${sizes[@]}"; do
   find "$corpus" -name '*.json' | sort > "$work/list"
   size=$(du -sm "$corpus" | cut -f1)
   cat "$work/list" | xargs cat > /dev/null  # warm the page cache
-  "$build/bench/bare_parse" < "$work/list" > /dev/null
-  bare=$("$build/bench/bare_parse" < "$work/list" | sed -n "s/.*invalid, \([0-9.]*\) s:.*/\1/p")
+  bare=$(bare_seconds "$work/list")
   run() { measure "$1" check -q --jobs "$2" --fail-on never --format "$3" "$corpus"; }
   read -r j1 _ < <(run "$tool" 1 json)
   read -r j2 _ < <(run "$tool" 2 json)
@@ -96,12 +102,7 @@ for count in "${sizes[@]}"; do
   rm -rf "$corpus"
 done
 echo
-printf '| files | peak RSS text | json | sarif | github | junit | gitlab |'
-[ -n "$previous" ] && printf ' previous text | previous json |'
-echo
-printf '|---|---|---|---|---|---|---|'
-[ -n "$previous" ] && printf -- '---|---|'
-echo
+header '| files | peak RSS text | json | sarif | github | junit | gitlab |' ' previous text | previous json |'
 printf '%s\n' "${memory_rows[@]}"
 echo
 
@@ -109,8 +110,7 @@ echo
 # module (HCL has no RapidJSON floor: its time per MB beside the template's).
 python3 bench/make_containers.py "$work/containers" > /dev/null
 echo "$work/containers/template.json" > "$work/list"
-"$build/bench/bare_parse" < "$work/list" > /dev/null
-template_bare=$("$build/bench/bare_parse" < "$work/list" | sed -n "s/.*invalid, \([0-9.]*\) s:.*/\1/p")
+template_bare=$(bare_seconds "$work/list")
 read -r template_s template_kb < <(measure "$tool" check -q --fail-on never "$work/containers/template.json")
 read -r module_s module_kb < <(measure "$tool" check -q --fail-on never "$work/containers/module")
 echo "| 1 MB container | bare parse | check | x bare | peak RSS |"

@@ -288,28 +288,18 @@ class PathOrderEmitter {
   PathOrderEmitter(const std::vector<WorkItem>& items, const ProjectConfig* config,
                    FindingSink& sink)
       : config_(config), sink_(sink), item_slots_(items.size()) {
-    // Standard input ("-", reported as <stdin>) is not placed: it would hold back every file
-    // after it until the end; its findings go with the unlisted ones.
     for (const WorkItem& item : items) {
-      for (const auto* list : {&item.paths, &item.context, &item.reads}) {
-        for (const std::string& path : *list) {
-          if (path != "-") order_.push_back(path);
-        }
-      }
+      for_each_listed(item, [this](const std::string& path) { order_.push_back(path); });
     }
     std::sort(order_.begin(), order_.end());
     order_.erase(std::unique(order_.begin(), order_.end()), order_.end());
     pending_.assign(order_.size(), 0);
     for (std::size_t i = 0; i < items.size(); ++i) {
-      for (const auto* list : {&items[i].paths, &items[i].context, &items[i].reads}) {
-        for (const std::string& path : *list) {
-          if (path == "-") continue;
-          const auto slot = static_cast<std::uint32_t>(
-              std::lower_bound(order_.begin(), order_.end(), std::string_view(path)) -
-              order_.begin());
-          item_slots_[i].push_back(slot);
-        }
-      }
+      for_each_listed(items[i], [&](const std::string& path) {
+        item_slots_[i].push_back(static_cast<std::uint32_t>(
+            std::lower_bound(order_.begin(), order_.end(), std::string_view(path)) -
+            order_.begin()));
+      });
       std::sort(item_slots_[i].begin(), item_slots_[i].end());
       item_slots_[i].erase(std::unique(item_slots_[i].begin(), item_slots_[i].end()),
                            item_slots_[i].end());
@@ -342,6 +332,18 @@ class PathOrderEmitter {
   }
 
  private:
+  // The files an item's findings may name: its own, its context and the modules its calls
+  // read. Standard input ("-", reported as <stdin>) is not placed: it would hold back every file
+  // after it until the end; its findings go with the unlisted ones.
+  template <typename Visit>
+  static void for_each_listed(const WorkItem& item, Visit&& visit) {
+    for (const auto* list : {&item.paths, &item.context, &item.reads}) {
+      for (const std::string& path : *list) {
+        if (path != "-") visit(path);
+      }
+    }
+  }
+
   struct Held {
     std::vector<Diagnostic> findings;
     std::unique_ptr<SourceFile> source;

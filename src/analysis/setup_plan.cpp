@@ -154,18 +154,41 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
   return items;
 }
 
+namespace {
+
+using CallGraph = std::map<std::string, std::set<std::string>>;  // directory identity -> called
+
+// The directories the calls of `from` reach, directly or through other modules (a directory
+// among `from` only when a cycle leads back to it).
+std::set<std::string> reached_from(const CallGraph& calls, std::vector<std::string> from) {
+  std::set<std::string> reached;
+  while (!from.empty()) {
+    const std::string at = from.back();
+    from.pop_back();
+    const auto it = calls.find(at);
+    if (it == calls.end()) continue;
+    for (const std::string& target : it->second) {
+      if (reached.insert(target).second) from.push_back(target);
+    }
+  }
+  return reached;
+}
+
+}  // namespace
+
 void fold_called_modules(
     std::vector<WorkItem>& items,
     const std::function<std::vector<std::string>(const std::string&)>& calls_of) {
-  std::map<std::string, std::set<std::string>> calls;  // directory identity -> called ones
+  Identities identities;
+  CallGraph calls;
   std::set<std::string> called;
   for (const WorkItem& item : items) {
     if (!item.directory) continue;
-    const std::string id = identity(item.label);
+    const std::string& id = identities.of_directory(item.label);
     for (const std::string& path : item.paths) {
       if (!path.ends_with(".tf")) continue;
       for (const std::string& dir : calls_of(path)) {
-        const std::string target = identity(dir);
+        const std::string& target = identities.of_directory(dir);
         if (target == id) continue;
         calls[id].insert(target);
         called.insert(target);
@@ -179,48 +202,29 @@ void fold_called_modules(
   for (const WorkItem& item : items) {
     if (!item.directory) continue;
     for (const std::string& path : item.paths) {
-      if (path.ends_with(".tf")) module_files[identity(item.label)].push_back(path);
+      if (path.ends_with(".tf")) module_files[identities.of_directory(item.label)].push_back(path);
     }
   }
   for (WorkItem& item : items) {
     if (!item.directory) continue;
-    const std::string id = identity(item.label);
+    const std::string& id = identities.of_directory(item.label);
     if (!calls.contains(id)) continue;
-    std::set<std::string> reaches;
-    std::vector<std::string> next{id};
-    while (!next.empty()) {
-      const std::string at = next.back();
-      next.pop_back();
-      const auto it = calls.find(at);
-      if (it == calls.end()) continue;
-      for (const std::string& target : it->second) {
-        if (target != id && reaches.insert(target).second) next.push_back(target);
-      }
-    }
-    for (const std::string& dir : reaches) {
+    for (const std::string& dir : reached_from(calls, {id})) {
       const auto files = module_files.find(dir);
-      if (files != module_files.end())
+      if (dir != id && files != module_files.end())
         item.reads.insert(item.reads.end(), files->second.begin(), files->second.end());
     }
   }
   // What the roots (scanned modules nobody calls) reach is read through them.
-  std::set<std::string> reached;
-  std::vector<std::string> todo;
+  std::vector<std::string> roots;
   for (const auto& [caller, targets] : calls) {
-    if (!called.contains(caller)) todo.push_back(caller);
+    if (!called.contains(caller)) roots.push_back(caller);
   }
-  while (!todo.empty()) {
-    const std::string at = todo.back();
-    todo.pop_back();
-    const auto it = calls.find(at);
-    if (it == calls.end()) continue;
-    for (const std::string& target : it->second) {
-      if (reached.insert(target).second) todo.push_back(target);
-    }
-  }
+  const std::set<std::string> reached = reached_from(calls, std::move(roots));
   // Only the module's .tf files: a policy file beside them is still checked there.
   for (WorkItem& item : items) {
-    if (item.directory && item.named.empty() && reached.contains(identity(item.label)))
+    if (item.directory && item.named.empty() &&
+        reached.contains(identities.of_directory(item.label)))
       std::erase_if(item.paths, [](const std::string& path) { return path.ends_with(".tf"); });
   }
   std::erase_if(items, [](const WorkItem& item) { return item.directory && item.paths.empty(); });

@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <variant>
 
 #include "analysis/baseline.h"
@@ -383,6 +382,29 @@ int exit_code(const CheckArgs& args, const analysis::ProjectConfig* project, con
 
 }  // namespace
 
+// Writes the report through `write` to --output (atomically, AtomicFile) or to `out`. False
+// (after saying why) when the file cannot be written.
+template <typename Write>
+bool write_output(const CheckArgs& args, std::ostream& out, std::ostream& err, Write&& write) {
+  std::optional<AtomicFile> file;
+  if (!args.output.empty()) {
+    file.emplace(args.output);
+    if (!file->is_open()) {
+      err << fmt::format("gd-export-lint: error: cannot write {}\n", args.output);
+      return false;
+    }
+  }
+  std::ostream& destination = file ? file->stream() : out;
+  write(destination);
+  destination.flush();
+  std::string error;
+  if (file && !file->commit(error)) {
+    err << fmt::format("gd-export-lint: error: {}\n", error);
+    return false;
+  }
+  return true;
+}
+
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty) {
   LintOptions lint_options;
   const analysis::ScenarioRulesScope scenario_rules{lint_options};
@@ -436,35 +458,18 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   // A plain check streams its report: findings are written as soon as they are final and not
   // kept. --fix, --diff and --write-baseline need every finding at once.
   if (!args.fix && !args.diff && args.write_baseline.empty() && !config_invalid) {
-    std::optional<AtomicFile> file;
-    if (!args.output.empty()) {
-      file.emplace(args.output);
-      if (!file->is_open()) {
-        err << fmt::format("gd-export-lint: error: cannot write {}\n", args.output);
-        return kExitUsage;
-      }
-    }
-    std::ostream& destination = file ? file->stream() : out;
-    {
-      // Findings reach a terminal while the scan runs: no progress line to write over them.
-      if (stdout_is_tty && !file) request.progress = nullptr;
+    // Findings reach a terminal while the scan runs: no progress line to write over them.
+    if (stdout_is_tty && args.output.empty()) request.progress = nullptr;
+    const bool written = write_output(args, out, err, [&](std::ostream& destination) {
       const auto stream =
           open_report_stream(parse_format(args.format), format_options, destination);
       StreamingSink sink(*stream, baseline ? &*baseline : nullptr, report);
       request.sink = &sink;
       analysis::check(request, report);
       if (baseline) report_baseline(args, *baseline, root, report, err);
-      for (const Diagnostic& d : report.diagnostics)
-        stream->finding(d, report.source(d.location.file));
       stream->finish(report);
-    }
-    destination.flush();
-    std::string error;
-    if (file && !file->commit(error)) {
-      err << fmt::format("gd-export-lint: error: {}\n", error);
-      return kExitUsage;
-    }
-    return exit_code(args, config, report, config_invalid, err);
+    });
+    return written ? exit_code(args, config, report, config_invalid, err) : kExitUsage;
   }
 
   std::optional<analysis::FixOutcome> fixes;
@@ -494,24 +499,16 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
       patch += unified_diff(file.before, file.after, diff_name("a/", file.path),
                             diff_name("b/", file.path));
     }
-    if (args.output.empty()) {
-      out << patch;
-      out.flush();
-    } else if (!write_file_atomically(args.output, patch, err)) {
+    if (!write_output(args, out, err, [&](std::ostream& destination) { destination << patch; }))
       return kExitUsage;
-    }
     write_fix_summary(*fixes, true, err);
     return exit_code(args, config, report, config_invalid, err);
   }
 
-  if (args.output.empty()) {
-    write_report(report, parse_format(args.format), format_options, out);
-    out.flush();
-  } else {
-    std::ostringstream buffer;
-    write_report(report, parse_format(args.format), format_options, buffer);
-    if (!write_file_atomically(args.output, buffer.str(), err)) return kExitUsage;
-  }
+  if (!write_output(args, out, err, [&](std::ostream& destination) {
+        write_report(report, parse_format(args.format), format_options, destination);
+      }))
+    return kExitUsage;
   if (fixes)
     write_fix_summary(*fixes, false, args.format == "text" && args.output.empty() ? out : err);
   return exit_code(args, config, report, config_invalid, err);

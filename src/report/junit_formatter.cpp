@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <sstream>
 
 #include "report/report.h"
 #include "util/text.h"
@@ -75,7 +76,9 @@ class JunitStream final : public ReportStream {
     if (spool_ && !spool_failed_) {
       // The spool failed (a full disk): what it holds moves to memory, in order.
       spool_failed_ = true;
-      held_ = read_spool();
+      std::ostringstream spooled;
+      copy_spool(spooled);
+      held_ = std::move(spooled).str();
       const std::size_t partial = held_.rfind("</testcase>\n");
       held_.resize(partial == std::string::npos ? 0 : partial + 12);
     }
@@ -92,13 +95,7 @@ class JunitStream final : public ReportStream {
         "  <testsuite name=\"gd-export-lint\" tests=\"{0}\" failures=\"{1}\" errors=\"{2}\" "
         "skipped=\"{3}\">\n",
         cases, failures, report.input_errors.size(), s.suppressed);
-    if (spool_ && !spool_failed_) {
-      std::fflush(spool_.get());
-      std::rewind(spool_.get());
-      char buffer[1 << 16];
-      for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, spool_.get())) > 0;)
-        out_.write(buffer, static_cast<std::streamsize>(n));
-    }
+    if (spool_ && !spool_failed_) copy_spool(out_);
     out_ << held_;
     for (const InputError& e : report.input_errors) {
       out_ << fmt::format(
@@ -114,14 +111,13 @@ class JunitStream final : public ReportStream {
   }
 
  private:
-  std::string read_spool() {
-    std::string text;
+  // The spooled testcases, copied in blocks.
+  void copy_spool(std::ostream& to) {
     std::fflush(spool_.get());
     std::rewind(spool_.get());
     char buffer[1 << 16];
     for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, spool_.get())) > 0;)
-      text.append(buffer, n);
-    return text;
+      to.write(buffer, static_cast<std::streamsize>(n));
   }
 
   std::ostream& out_;

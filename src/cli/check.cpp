@@ -101,6 +101,37 @@ void write_fix_summary(const analysis::FixOutcome& outcome, bool diff, std::ostr
   out << ".\n";
 }
 
+void add_settings_options(CLI::App& command, CheckArgs& args) {
+  command.add_option(
+      "--config", args.config,
+      "Export settings: a JSON file (account, regions, detectorIds, detectorId, bucket, prefix, "
+      "bucketRegion, bucketAccount, kmsKeyArn) or `aws guardduty describe-publishing-destination` "
+      "output");
+  command.add_option("--account", args.account, "The exporting account id");
+  command.add_option("--region", args.regions, "A Region whose findings are exported (repeatable)")
+      ->allow_extra_args(false);
+  command.add_option("--detector-id", args.detector_id, "The detector id (32 hex characters)");
+  command.add_option("--bucket", args.bucket, "The export bucket's name");
+  // --prefix "" says "no prefix" (a given value), unlike leaving the option out.
+  command
+      .add_option("--prefix", args.prefix,
+                  "The export prefix (folder) in the bucket; \"\" for none")
+      ->each([&args](const std::string&) { args.prefix_given = true; });
+  command.add_option("--bucket-region", args.bucket_region, "The bucket's Region");
+  command.add_option("--bucket-account", args.bucket_account, "The account that owns the bucket");
+  command.add_option("--key-arn", args.key_arn, "The KMS key ARN GuardDuty encrypts findings with");
+}
+
+void add_terraform_options(CLI::App& command, CheckArgs& args) {
+  command.add_option(
+      "--var", args.terraform_vars,
+      "Terraform: a root module variable, NAME=VALUE (repeatable; as terraform -var)");
+  command
+      .add_option("--var-file", args.terraform_var_files,
+                  "Terraform: a .tfvars file of root module variables (repeatable)")
+      ->check(CLI::ExistingFile);
+}
+
 void add_check_options(CLI::App& command, CheckArgs& args) {
   command
       .add_option("PATH", args.paths,
@@ -129,24 +160,7 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
   command.add_flag("-q,--quiet", args.quiet, "Text output: one line per finding, no summary");
   command.add_flag("-v,--verbose", args.verbose,
                    "Text output: also the export settings and where each came from");
-  command.add_option(
-      "--config", args.config,
-      "Export settings: a JSON file (account, regions, detectorIds, detectorId, bucket, prefix, "
-      "bucketRegion, bucketAccount, kmsKeyArn) or `aws guardduty describe-publishing-destination` "
-      "output");
-  command.add_option("--account", args.account, "The exporting account id");
-  command.add_option("--region", args.regions, "A Region whose findings are exported (repeatable)")
-      ->allow_extra_args(false);
-  command.add_option("--detector-id", args.detector_id, "The detector id (32 hex characters)");
-  command.add_option("--bucket", args.bucket, "The export bucket's name");
-  // --prefix "" says "no prefix" (a given value), unlike leaving the option out.
-  command
-      .add_option("--prefix", args.prefix,
-                  "The export prefix (folder) in the bucket; \"\" for none")
-      ->each([&args](const std::string&) { args.prefix_given = true; });
-  command.add_option("--bucket-region", args.bucket_region, "The bucket's Region");
-  command.add_option("--bucket-account", args.bucket_account, "The account that owns the bucket");
-  command.add_option("--key-arn", args.key_arn, "The KMS key ARN GuardDuty encrypts findings with");
+  add_settings_options(command, args);
   command.add_option("-j,--jobs", args.jobs, "Threads for directory scans (default: one per core)");
   command
       .add_option("--include", args.include,
@@ -167,13 +181,7 @@ void add_check_options(CLI::App& command, CheckArgs& args) {
   command.add_option(
       "--rules", args.rules_dir,
       "A directory of scenario rules (*.json, the format of rules/scenarios/) to run as well");
-  command.add_option(
-      "--var", args.terraform_vars,
-      "Terraform: a root module variable, NAME=VALUE (repeatable; as terraform -var)");
-  command
-      .add_option("--var-file", args.terraform_var_files,
-                  "Terraform: a .tfvars file of root module variables (repeatable)")
-      ->check(CLI::ExistingFile);
+  add_terraform_options(command, args);
   command.add_flag("--fix", args.fix,
                    "Apply the safe fixes in place, check again until nothing changes, and report "
                    "what remains");
@@ -213,6 +221,8 @@ bool write_file_atomically(const std::string& path, const std::string& content, 
   err << fmt::format("gd-export-lint: error: {}\n", error);
   return false;
 }
+
+}  // namespace
 
 // --rules, --disable and --kind. False (after saying why) on a problem.
 bool lint_options_from(const CheckArgs& args, LintOptions& options, std::ostream& err) {
@@ -285,6 +295,8 @@ bool settings_from(const CheckArgs& args, const analysis::ProjectConfig* project
   }
   return true;
 }
+
+namespace {
 
 // --baseline read before the run, so a streamed report hides its findings as they come. False
 // (after saying why) on a problem; `filter` stays empty without --baseline.

@@ -8,8 +8,8 @@
 namespace gdl::cli {
 
 namespace {
-constexpr std::array<std::string_view, 5> kCommands = {"check", "list-rules", "explain", "simulate",
-                                                       "init"};
+constexpr std::array<std::string_view, 6> kCommands = {"check",    "list-rules", "explain",
+                                                       "simulate", "init",       "verify"};
 
 // `gd-export-lint PATH...` is short for `gd-export-lint check PATH...`.
 std::vector<std::string> with_default_command(const std::vector<std::string>& args) {
@@ -54,6 +54,13 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
       "simulate", "Evaluate a request against a policy with the IAM evaluator (JSON result)");
   add_simulate_options(*simulate, simulate_args);
 
+  VerifyArgs verify_args;
+  CLI::App* verify = app.add_subcommand(
+      "verify",
+      "Prove who else can write, read or decrypt the findings, which statements never apply, "
+      "and what a change newly grants (offline, with witness requests)");
+  add_verify_options(*verify, verify_args);
+
   InitArgs init_args;
   CLI::App* init = app.add_subcommand(
       "init", "Write a key policy and bucket policy (and the configurer's policy) for an export");
@@ -84,6 +91,7 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
   if (explain->parsed()) return run_explain(explain_rule, out, err);
   if (simulate->parsed()) return run_simulate(simulate_args, in, out, err);
   if (init->parsed()) return run_init(init_args, out, err);
+  if (verify->parsed()) return run_verify(verify_args, out, err);
   return run_list_rules(list_format, out);
 }
 

@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "analysis/fix.h"
+#include "analysis/pipeline.h"
+#include "analysis/project_config.h"
+#include "report/report.h"
 #include "export/settings.h"
 #include "source/loader.h"
 
@@ -80,9 +83,25 @@ struct InitArgs {
 };
 
 void add_check_options(CLI::App& command, CheckArgs& args);
+// The export settings flags (--config, --account, ..., --key-arn) and Terraform's --var/--var-file.
+void add_settings_options(CLI::App& command, CheckArgs& args);
+void add_terraform_options(CLI::App& command, CheckArgs& args);
+// --rules, --disable and --kind into `options`. False (after saying why) on a problem.
+bool lint_options_from(const CheckArgs& args, LintOptions& options, std::ostream& err);
+// The export settings: the project's, then --config (its problems go to the report), then the
+// flags. False (after saying why) when they cannot be read.
+bool settings_from(const CheckArgs& args, const analysis::ProjectConfig* project,
+                   exportcfg::ExportSettings& settings, bool& config_invalid, Report& report,
+                   std::ostream& err);
 void add_init_options(CLI::App& command, InitArgs& args);
 int run_init(const InitArgs& args, std::ostream& out, std::ostream& err);
 void add_simulate_options(CLI::App& command, SimulateArgs& args);
+struct VerifyArgs {
+  CheckArgs check;      // inputs and export settings, as check takes them
+  std::string against;  // the policy before the change: a file, or git:REV for the same path
+};
+void add_verify_options(CLI::App& command, VerifyArgs& args);
+int run_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err);
 int run_simulate(const SimulateArgs& args, std::istream& in, std::ostream& out, std::ostream& err);
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty);
 int run_list_rules(const std::string& format, std::ostream& out);

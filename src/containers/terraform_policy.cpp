@@ -263,7 +263,7 @@ json::Value to_tree(const hcl::Value& v, const SourceFile& file, Span anchor,
         unknown.push_back(used);
         why.push_back(v.known() ? std::string("nested too deeply") : v.why);
         json::Value s(json::Kind::string, used);
-        s.text = "tf-unknown";
+        s.text = std::string(policy::kUnknownValue);
         return s;
       }
       switch (v.kind) {

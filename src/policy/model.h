@@ -5,11 +5,22 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "source/source_file.h"
 
 namespace gdl::policy {
+
+// The text a container gives a value known only when it is deployed (a Terraform data source, a
+// variable without a value): no request ever carries it.
+inline constexpr std::string_view kUnknownValue = "tf-unknown";
+
+// A value that is not the policy's own text: a container's unknown, or a "${...}" template left
+// unresolved (Principal and Action take no policy variables).
+inline bool is_unresolved(std::string_view text) {
+  return text == kUnknownValue || text.find("${") != std::string_view::npos;
+}
 
 // One string as written in the policy (numbers and booleans in condition values are kept as
 // their text: `false` is "false", `1.2` is "1.2").

@@ -1,0 +1,80 @@
+#include "analysis/verify.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+#include <cstdlib>
+#include <cstdio>
+
+#include "checks/setup_rule.h"
+
+namespace gdl::analysis {
+
+namespace {
+
+// Not a rule: it rides on the setup-rule pass to see each setup's documents and settings, and
+// reports nothing into the check.
+class Collector final : public SetupRule {
+ public:
+  Collector() { set_id("verify"); }
+
+  void check(const SetupContext& context, std::vector<Diagnostic>&) const override {
+    for (const documents::Kind kind :
+         {documents::Kind::bucket_policy, documents::Kind::key_policy}) {
+      for (const exportcfg::PolicyDocument* doc : context.of_kind(kind)) {
+        VerifiedDocument v;
+        v.name = doc->name();
+        v.kind = doc->kind;
+        v.policy = doc->policy;
+        v.settings = context.settings;
+        for (const policy::Statement& s : doc->policy.statements) {
+          v.statement_labels[s.index] = fmt::format(
+              "{} at line {}", s.label(), doc->source->position(s.span.begin).line);
+        }
+        if (std::getenv("GDL_DEBUG_VERIFY")) {
+          for (const policy::Statement& s : doc->policy.statements) {
+            std::string t = s.label() + " P:";
+            for (auto& e : s.principal.entries) t += e.type + "=" + e.value.value + " ";
+            t += " A:"; for (auto& a : s.action.items) t += a.value + " ";
+            t += fmt::format(" R({}):", s.resource.present); for (auto& a : s.resource.items) t += a.value + " ";
+            fprintf(stderr, "%s\n", t.c_str());
+          }
+        }
+        v.access = exportcfg::verify_access(*doc, context.settings);
+        v.statements = exportcfg::verify_statements(doc->policy);
+        const std::lock_guard lock(mutex_);
+        documents_.push_back(std::move(v));
+      }
+    }
+  }
+
+  std::vector<VerifiedDocument> take() {
+    const std::lock_guard lock(mutex_);
+    return std::move(documents_);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::vector<VerifiedDocument> documents_;
+};
+
+}  // namespace
+
+VerifyRun verify(CheckRequest request) {
+  VerifyRun run;
+  auto collector = std::make_shared<Collector>();
+  LintOptions options = request.options != nullptr ? *request.options : LintOptions{};
+  options.extra_rules.push_back(collector);
+  request.options = &options;
+  request.sink = nullptr;
+  request.progress = nullptr;
+  check(request, run.check_report);
+  run.documents = collector->take();
+  std::sort(run.documents.begin(), run.documents.end(),
+            [](const VerifiedDocument& a, const VerifiedDocument& b) { return a.name < b.name; });
+  return run;
+}
+
+}  // namespace gdl::analysis

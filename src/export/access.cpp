@@ -1,0 +1,398 @@
+#include "export/access.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "iam/evaluator.h"
+#include "iam/request_space.h"
+#include "iam/wildcard.h"
+
+namespace gdl::exportcfg {
+
+std::string_view to_string(AccessClass access_class) {
+  switch (access_class) {
+    case AccessClass::anonymous:
+      return "anonymous";
+    case AccessClass::other_account:
+      return "other-account";
+    case AccessClass::other_guardduty:
+      return "other-guardduty";
+    case AccessClass::other_service:
+      return "other-service";
+    case AccessClass::own_by_wildcard:
+      return "own-by-wildcard";
+    case AccessClass::plain_http:
+      return "plain-http";
+    case AccessClass::unencrypted_upload:
+      return "unencrypted-upload";
+  }
+  return "anonymous";
+}
+
+std::string_view describe(AccessClass access_class) {
+  switch (access_class) {
+    case AccessClass::anonymous:
+      return "anyone, unauthenticated";
+    case AccessClass::other_account:
+      return "another account";
+    case AccessClass::other_guardduty:
+      return "another account's GuardDuty";
+    case AccessClass::other_service:
+      return "another AWS service";
+    case AccessClass::own_by_wildcard:
+      return "the account's own principals, through a wildcard Principal";
+    case AccessClass::plain_http:
+      return "a caller over plain HTTP";
+    case AccessClass::unencrypted_upload:
+      return "an upload without SSE-KMS with the export's key";
+  }
+  return "";
+}
+
+namespace {
+
+const iam::ContextValue* context_of(const iam::Request& r, std::string_view key) {
+  return r.find(key);
+}
+
+std::string single(const iam::Request& r, std::string_view key) {
+  const iam::ContextValue* v = context_of(r, key);
+  return v == nullptr || v->values.empty() ? std::string() : v->values.front();
+}
+
+std::string account_of_arn(std::string_view arn) {
+  std::string_view parts[6];
+  return iam::split_arn(arn, parts) ? std::string(parts[4]) : std::string();
+}
+
+// The accounts that count as the resource owner's. When the owner is only a stand-in, any
+// account the policy names might be it, so none of those is called "another account".
+std::set<std::string> own_accounts(const Value& owner, const policy::Policy& policy) {
+  std::set<std::string> own;
+  if (owner.known() && !owner.origin.stand_in) {
+    own.insert(owner.get());
+    return own;
+  }
+  if (owner.known()) own.insert(owner.get());
+  for (const policy::Statement& s : policy.statements) {
+    for (const policy::PrincipalEntry& e : s.principal.entries) {
+      const std::string& v = e.value.value;
+      if (is_account_id(v)) own.insert(v);
+      const std::string account = account_of_arn(v);
+      if (is_account_id(account)) own.insert(account);
+    }
+    for (const policy::ConditionClause& c : s.conditions) {
+      for (const policy::Text& v : c.values) {
+        if (is_account_id(v.value)) own.insert(v.value);
+        const std::string account = account_of_arn(v.value);
+        if (is_account_id(account)) own.insert(account);
+      }
+    }
+  }
+  return own;
+}
+
+bool wildcard_principal(const policy::Statement& s) {
+  if (s.principal_negated) return true;
+  if (s.principal.everyone) return true;
+  return std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
+                     [](const policy::PrincipalEntry& e) { return e.value.value == "*"; });
+}
+
+const policy::Statement* statement_at(const policy::Policy& p, std::size_t index) {
+  for (const policy::Statement& s : p.statements) {
+    if (s.index == index) return &s;
+  }
+  return nullptr;
+}
+
+std::vector<std::size_t> allow_indices(const iam::Evaluation& e) {
+  std::vector<std::size_t> out;
+  if (e.decision != iam::Decision::allow) return out;
+  for (const std::size_t d : e.deciding) out.push_back(e.statements[d].index);
+  return out;
+}
+
+struct Question {
+  std::string action;
+  std::vector<AccessClass> classes;
+};
+
+}  // namespace
+
+std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
+                                        const ExportSettings& settings) {
+  const bool bucket = document.kind == documents::Kind::bucket_policy;
+  const bool key = document.kind == documents::Kind::key_policy;
+  if (!bucket && !key) return {};
+  const policy::Policy& policy = document.policy;
+
+  iam::SpaceSpec spec;
+  spec.policies = {&policy};
+  spec.partition = settings.partition;
+  std::string resource_shown;
+  Value owner = settings.account;
+  if (bucket) {
+    if (settings.bucket_account.known() && !settings.bucket_account.origin.stand_in)
+      owner = settings.bucket_account;
+    const std::string bucket_name = settings.bucket.known() ? settings.bucket.get() : "";
+    const std::string prefix = settings.prefix.known() ? settings.prefix.get() : "";
+    const std::string base = fmt::format("arn:{}:s3:::{}/{}", settings.partition, bucket_name,
+                                         prefix.empty() ? "" : prefix + "/");
+    // Object keys are literal text: a '*' or '?' in a bucket or prefix name is escaped by
+    // appending it as the only thing it can match, which a glob of literal text cannot say, so
+    // such names (never valid S3 names) are left as they are.
+    spec.resource_within.push_back({base + "*", iam::CellPattern::Mode::glob});
+    const std::string account = settings.account.known() ? settings.account.get() : "111122223333";
+    spec.preferred_resources = {
+        base + fmt::format("AWSLogs/{}/GuardDuty/{}/2026/12/01/finding.jsonl.gz", account,
+                           settings.regions.empty() ? "us-east-1" : settings.regions.front()),
+        base + "witness.txt"};
+    resource_shown = fmt::format("arn:{}:s3:::{}/{}*", settings.partition,
+                                 settings.bucket.origin.stand_in ? "<BUCKET>" : bucket_name,
+                                 prefix.empty() ? "" : prefix + "/");
+  } else {
+    std::string key_arn = settings.key_arn.known() ? settings.key_arn.get() : "";
+    if (key_arn.empty()) key_arn = document.belongs_to;
+    spec.resource_within.push_back({key_arn, iam::CellPattern::Mode::literal});
+    spec.preferred_resources = {key_arn};
+    const std::string account = account_of_arn(key_arn);
+    if (!account.empty() && !settings.key_arn.origin.stand_in) {
+      owner.value = account;
+      owner.origin = settings.key_arn.origin;
+    }
+    resource_shown = settings.key_arn.origin.stand_in ? "<KEY_ARN>" : key_arn;
+  }
+  const std::set<std::string> own = own_accounts(owner, policy);
+  spec.accounts.assign(own.begin(), own.end());
+  std::vector<std::string> regions = settings.regions;
+  if (regions.empty()) regions.push_back("us-east-1");
+  for (const std::string& region : regions) {
+    spec.services.push_back(guardduty_principal(region));
+    spec.services_with_source_keys.push_back(guardduty_principal(region));
+  }
+  spec.services.emplace_back("guardduty.amazonaws.com");
+  spec.services_with_source_keys.emplace_back("guardduty.amazonaws.com");
+
+  const std::vector<AccessClass> who_else = {AccessClass::anonymous, AccessClass::other_account,
+                                             AccessClass::other_guardduty,
+                                             AccessClass::other_service,
+                                             AccessClass::own_by_wildcard};
+  std::vector<Question> questions;
+  if (bucket) {
+    auto with = [&](std::vector<AccessClass> extra) {
+      std::vector<AccessClass> all = who_else;
+      all.insert(all.end(), extra.begin(), extra.end());
+      return all;
+    };
+    questions = {{"s3:PutObject", with({AccessClass::plain_http, AccessClass::unencrypted_upload})},
+                 {"s3:DeleteObject", with({AccessClass::plain_http})},
+                 {"s3:GetObject", with({AccessClass::plain_http})}};
+  } else {
+    questions = {{"kms:Decrypt", who_else}, {"kms:GenerateDataKey", who_else}};
+  }
+
+  const std::string key_arn = settings.key_arn.known() ? settings.key_arn.get() : "";
+  const bool key_known = !key_arn.empty() && !settings.key_arn.origin.stand_in;
+  std::vector<AccessAnswer> answers;
+  for (const Question& q : questions) {
+    AccessAnswer answer;
+    answer.action = q.action;
+    answer.resource = resource_shown;
+    answer.asked = q.classes;
+    spec.actions = {q.action};
+    std::set<AccessClass> found;
+    auto asked = [&](AccessClass c) {
+      return std::find(q.classes.begin(), q.classes.end(), c) != q.classes.end() &&
+             !found.contains(c);
+    };
+    auto add = [&](AccessClass c, const iam::Request& r, const iam::Evaluation& e) {
+      if (!asked(c)) return;
+      found.insert(c);
+      answer.found.push_back({c, r, allow_indices(e)});
+    };
+    const iam::SpaceStats stats =
+        iam::enumerate_requests(spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
+          const iam::Evaluation& e = ev.front();
+          const bool allowed = e.decision == iam::Decision::allow;
+          const std::string account = iam::principal_account(r.principal);
+          const bool own_principal = !account.empty() && own.contains(account);
+          // S3 leaves the account's own principals to their identity policies: what the
+          // bucket policy does not deny, an identity policy may allow. A key policy must allow.
+          const bool reachable = allowed || (bucket && own_principal &&
+                                             e.decision != iam::Decision::explicit_deny);
+          switch (r.principal.kind) {
+            case iam::RequestPrincipal::Kind::anonymous:
+              if (allowed) add(AccessClass::anonymous, r, e);
+              break;
+            case iam::RequestPrincipal::Kind::aws:
+              if (allowed && !own_principal) add(AccessClass::other_account, r, e);
+              if (allowed && own_principal) {
+                for (const std::size_t index : allow_indices(e)) {
+                  const policy::Statement* s = statement_at(policy, index);
+                  if (s != nullptr && wildcard_principal(*s)) {
+                    add(AccessClass::own_by_wildcard, r, e);
+                    break;
+                  }
+                }
+              }
+              break;
+            case iam::RequestPrincipal::Kind::service:
+              if (!allowed) break;
+              if (is_guardduty_principal(r.principal.value)) {
+                const std::string source_account = single(r, "aws:SourceAccount");
+                const std::string arn_account = account_of_arn(single(r, "aws:SourceArn"));
+                if (!own.contains(source_account) || !own.contains(arn_account))
+                  add(AccessClass::other_guardduty, r, e);
+              } else {
+                add(AccessClass::other_service, r, e);
+              }
+              break;
+          }
+          const bool caller = r.principal.kind != iam::RequestPrincipal::Kind::service;
+          if (reachable && caller) {
+            const std::string tls = single(r, "aws:SecureTransport");
+            if (tls.empty() || tls == "false") {
+              iam::Request http = r;
+              http.set("aws:SecureTransport", "false");
+              add(AccessClass::plain_http, http, e);
+            }
+            if (q.action == "s3:PutObject") {
+              const std::string sse = single(r, "s3:x-amz-server-side-encryption");
+              const std::string key_id = single(r, "s3:x-amz-server-side-encryption-aws-kms-key-id");
+              const bool kms = sse == "aws:kms" || sse == "aws:kms:dsse";
+              const bool export_key = !key_known || key_id == key_arn ||
+                                      (!key_id.empty() && key_arn.ends_with("/" + key_id));
+              if (!kms || !export_key) add(AccessClass::unencrypted_upload, r, e);
+            }
+          }
+          return found.size() < q.classes.size();
+        });
+    answer.complete = stats.complete;
+    answer.incomplete = stats.incomplete;
+    answer.evaluated = stats.evaluated;
+    answers.push_back(std::move(answer));
+  }
+  return answers;
+}
+
+namespace {
+
+// A statement the request space can decide: its principals are of types it models, and it has
+// no policy variable (a template's ${name} reads as one, and a variable without a value in the
+// request matches nothing, so "never applies" would be a statement about the template).
+bool modelled(const policy::Policy& policy, const policy::Statement& s) {
+  const bool principals = std::all_of(
+      s.principal.entries.begin(), s.principal.entries.end(),
+      [](const policy::PrincipalEntry& e) { return e.type == "AWS" || e.type == "Service"; });
+  if (!principals) return false;
+  // An element with no values left is a container's list known only when Terraform runs.
+  if ((s.resource.present && s.resource.items.empty()) ||
+      (s.action.present && s.action.items.empty()))
+    return false;
+  auto variable = [](const policy::Text& t) { return policy::is_unresolved(t.value); };
+  // Principal and Action take no policy variables: "${" there is a template left unresolved.
+  if (std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
+                  [&](const policy::PrincipalEntry& e) { return variable(e.value); }) ||
+      std::any_of(s.action.items.begin(), s.action.items.end(), variable))
+    return false;
+  auto unknown = [](const policy::Text& t) { return t.value == policy::kUnknownValue; };
+  if (std::any_of(s.resource.items.begin(), s.resource.items.end(), unknown) ||
+      std::any_of(s.conditions.begin(), s.conditions.end(), [&](const auto& c) {
+        return std::any_of(c.values.begin(), c.values.end(), unknown);
+      }))
+    return false;
+  if (!policy.variables_enabled()) return true;
+  if (std::any_of(s.resource.items.begin(), s.resource.items.end(), variable)) return false;
+  return std::none_of(s.conditions.begin(), s.conditions.end(), [&](const auto& c) {
+    return std::any_of(c.values.begin(), c.values.end(), variable);
+  });
+}
+
+}  // namespace
+
+StatementAnswer verify_statements(const policy::Policy& policy) {
+  StatementAnswer answer;
+  iam::SpaceSpec spec;
+  spec.policies = {&policy};
+  struct Seen {
+    bool applies = false;
+    bool effective = false;  // an Allow that applied without a Deny
+    std::set<std::size_t> denied_by;
+  };
+  std::vector<Seen> seen(policy.statements.size());
+  const iam::SpaceStats stats =
+      iam::enumerate_requests(spec, [&](const iam::Request&, std::span<const iam::Evaluation> ev) {
+        const iam::Evaluation& e = ev.front();
+        std::vector<std::size_t> denies;
+        for (const iam::StatementTrace& t : e.statements) {
+          if (t.applies && t.effect == policy::Effect::deny) denies.push_back(t.index);
+        }
+        for (std::size_t i = 0; i < e.statements.size(); ++i) {
+          const iam::StatementTrace& t = e.statements[i];
+          if (!t.applies) continue;
+          Seen& s = seen[i];
+          s.applies = true;
+          if (t.effect == policy::Effect::allow) {
+            if (denies.empty()) s.effective = true;
+            else if (!s.effective) s.denied_by.insert(denies.begin(), denies.end());
+          }
+        }
+        return true;
+      });
+  for (std::size_t i = 0; i < policy.statements.size(); ++i) {
+    const policy::Statement& s = policy.statements[i];
+    if (!modelled(policy, s)) {
+      answer.not_checked.push_back(s.index);
+      continue;
+    }
+    if (!seen[i].applies) {
+      answer.findings.push_back({s.index, StatementFinding::Kind::never_applies, {}});
+    } else if (s.effect == policy::Effect::allow && !seen[i].effective) {
+      answer.findings.push_back({s.index, StatementFinding::Kind::allow_always_denied,
+                                 {seen[i].denied_by.begin(), seen[i].denied_by.end()}});
+    }
+  }
+  answer.complete = stats.complete;
+  answer.incomplete = stats.incomplete;
+  answer.evaluated = stats.evaluated;
+  return answer;
+}
+
+ChangeAnswer verify_change(const policy::Policy& before, const policy::Policy& after,
+                           const ExportSettings& settings, std::size_t limit) {
+  ChangeAnswer answer;
+  iam::SpaceSpec spec;
+  spec.policies = {&before, &after};
+  spec.partition = settings.partition;
+  if (settings.account.known()) spec.accounts.push_back(settings.account.get());
+  for (const std::string& region : settings.regions) {
+    spec.services.push_back(guardduty_principal(region));
+    spec.services_with_source_keys.push_back(guardduty_principal(region));
+  }
+  spec.services_with_source_keys.emplace_back("guardduty.amazonaws.com");
+  std::set<std::pair<iam::RequestPrincipal::Kind, std::string>> shown;
+  const iam::SpaceStats stats =
+      iam::enumerate_requests(spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
+        const iam::Decision old_decision = ev[0].decision;
+        const iam::Decision new_decision = ev[1].decision;
+        const bool newly_allowed =
+            new_decision == iam::Decision::allow && old_decision != iam::Decision::allow;
+        const bool undenied = old_decision == iam::Decision::explicit_deny &&
+                              new_decision != iam::Decision::explicit_deny;
+        if (!newly_allowed && !undenied) return true;
+        // One witness per kind of caller and action is enough to show each loosening.
+        if (!shown.emplace(r.principal.kind, r.action + (newly_allowed ? "+" : "-")).second)
+          return true;
+        answer.loosened.push_back({r, newly_allowed});
+        return answer.loosened.size() < limit;
+      });
+  answer.complete = stats.complete;
+  answer.incomplete = stats.incomplete;
+  answer.evaluated = stats.evaluated;
+  return answer;
+}
+
+}  // namespace gdl::exportcfg

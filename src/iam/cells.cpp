@@ -1,0 +1,263 @@
+#include "iam/cells.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace gdl::iam {
+
+namespace {
+
+// One position of a pattern's automaton: a character, or a wildcard that may exclude ':'.
+struct Token {
+  enum class Kind : std::uint8_t { literal, any_char, star };
+  Kind kind = Kind::literal;
+  char c = 0;
+  bool no_colon = false;
+};
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// A pattern as an automaton: positions 0..n, n accepting; a star at position i loops on i and
+// may be skipped. An empty `tokens` with `never` set accepts nothing (an ARN pattern with fewer
+// than six components, which matches no value).
+struct Automaton {
+  std::vector<Token> tokens;
+  bool fold = false;
+  bool never = false;
+};
+
+void append_part(Automaton& a, std::string_view text, bool glob, bool no_colon) {
+  for (const char c : text) {
+    if (glob && c == '*') {
+      if (a.tokens.empty() || a.tokens.back().kind != Token::Kind::star ||
+          a.tokens.back().no_colon != no_colon)
+        a.tokens.push_back({Token::Kind::star, 0, no_colon});
+    } else if (glob && c == '?') {
+      a.tokens.push_back({Token::Kind::any_char, 0, no_colon});
+    } else {
+      a.tokens.push_back({Token::Kind::literal, c, false});
+    }
+  }
+}
+
+Automaton compile(const CellPattern& p) {
+  Automaton a;
+  a.fold = p.fold_case;
+  switch (p.mode) {
+    case CellPattern::Mode::literal:
+      append_part(a, p.text, false, false);
+      break;
+    case CellPattern::Mode::glob:
+      append_part(a, p.text, true, false);
+      break;
+    case CellPattern::Mode::arn: {
+      if (p.text == "*") {  // matches any value, ARN or not
+        append_part(a, "*", true, false);
+        break;
+      }
+      // The first five components are split at ':'; the sixth keeps any further colons.
+      std::string_view rest = p.text;
+      for (int i = 0; i < 5; ++i) {
+        const auto colon = rest.find(':');
+        if (colon == std::string_view::npos) {
+          a.never = true;
+          a.tokens.clear();
+          return a;
+        }
+        append_part(a, rest.substr(0, colon), true, true);
+        a.tokens.push_back({Token::Kind::literal, ':', false});
+        rest.remove_prefix(colon + 1);
+      }
+      append_part(a, rest, true, false);
+      break;
+    }
+  }
+  return a;
+}
+
+bool token_accepts(const Token& t, char c, bool fold) {
+  switch (t.kind) {
+    case Token::Kind::literal:
+      return fold ? lower(t.c) == lower(c) : t.c == c;
+    case Token::Kind::any_char:
+    case Token::Kind::star:
+      return !(t.no_colon && c == ':');
+  }
+  return false;
+}
+
+// A set of automaton positions, as a sorted vector (patterns are short; sets are small).
+using Positions = std::vector<std::uint16_t>;
+
+void close_over_stars(const Automaton& a, Positions& set) {
+  // A star may match nothing: position i of a star also stands at i + 1.
+  Positions out;
+  for (std::uint16_t i : set) {
+    out.push_back(i);
+    while (i < a.tokens.size() && a.tokens[i].kind == Token::Kind::star) out.push_back(++i);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  set = std::move(out);
+}
+
+Positions start(const Automaton& a) {
+  if (a.never) return {};
+  Positions s{0};
+  close_over_stars(a, s);
+  return s;
+}
+
+Positions step(const Automaton& a, const Positions& from, char c) {
+  Positions next;
+  for (const std::uint16_t i : from) {
+    if (i >= a.tokens.size()) continue;
+    const Token& t = a.tokens[i];
+    if (!token_accepts(t, c, a.fold)) continue;
+    next.push_back(t.kind == Token::Kind::star ? i : static_cast<std::uint16_t>(i + 1));
+  }
+  close_over_stars(a, next);
+  return next;
+}
+
+bool accepting(const Automaton& a, const Positions& set) {
+  return !set.empty() && set.back() == a.tokens.size();
+}
+
+// The product state as a string key: each automaton's positions, separated.
+std::string state_key(const std::vector<Positions>& sets) {
+  std::string key;
+  for (const Positions& s : sets) {
+    for (const std::uint16_t i : s) {
+      key.push_back(static_cast<char>(i & 0xff));
+      key.push_back(static_cast<char>(i >> 8));
+    }
+    key.push_back('\xff');
+    key.push_back('\xff');
+  }
+  return key;
+}
+
+}  // namespace
+
+bool cell_pattern_matches(const CellPattern& pattern, std::string_view text) {
+  const Automaton a = compile(pattern);
+  Positions s = start(a);
+  for (const char c : text) {
+    if (s.empty()) return false;
+    s = step(a, s, c);
+  }
+  return accepting(a, s);
+}
+
+CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions& options) {
+  std::vector<Automaton> automata;
+  for (const CellPattern& p : patterns) automata.push_back(compile(p));
+  const std::size_t n_required = options.required.size();
+  for (const CellPattern& p : options.required) automata.push_back(compile(p));
+
+  // The alphabet: every character a pattern mentions (both cases where one folds), plus one
+  // character none mentions, standing for all the others.
+  std::set<char> mentioned;
+  for (const Automaton& a : automata) {
+    for (const Token& t : a.tokens) {
+      if (t.kind != Token::Kind::literal) continue;
+      mentioned.insert(t.c);
+      if (a.fold) {
+        mentioned.insert(lower(t.c));
+        if (t.c >= 'a' && t.c <= 'z') mentioned.insert(static_cast<char>(t.c - 'a' + 'A'));
+      }
+    }
+  }
+  // ':' matters to ARN wildcards even when no pattern spells it out.
+  mentioned.insert(':');
+  std::vector<char> alphabet(mentioned.begin(), mentioned.end());
+  for (const char fresh : std::string_view("x0yzqXQ-_")) {
+    if (!mentioned.contains(fresh) && !mentioned.contains(lower(fresh))) {
+      alphabet.push_back(fresh);
+      break;
+    }
+  }
+
+  CellSet out;
+  std::map<std::vector<bool>, std::size_t> seen;  // signature -> index in out.cells
+  auto signature_of = [&](const std::vector<Positions>& sets, bool& admitted) {
+    std::vector<bool> sig(patterns.size());
+    for (std::size_t i = 0; i < patterns.size(); ++i) sig[i] = accepting(automata[i], sets[i]);
+    admitted = true;
+    for (std::size_t r = 0; r < n_required; ++r) {
+      if (!accepting(automata[patterns.size() + r], sets[patterns.size() + r])) admitted = false;
+    }
+    return sig;
+  };
+  auto run = [&](std::string_view text) {
+    std::vector<Positions> sets;
+    for (const Automaton& a : automata) sets.push_back(start(a));
+    for (const char c : text) {
+      for (std::size_t i = 0; i < automata.size(); ++i) sets[i] = step(automata[i], sets[i], c);
+    }
+    return sets;
+  };
+  auto record = [&](const std::vector<Positions>& sets, std::string_view witness) {
+    bool admitted = false;
+    std::vector<bool> sig = signature_of(sets, admitted);
+    if (!admitted || seen.contains(sig)) return;
+    seen.emplace(sig, out.cells.size());
+    out.cells.push_back({std::string(witness), std::move(sig)});
+  };
+  for (const std::string& p : options.preferred) record(run(p), p);
+  // Each pattern read as plain text, its wildcards filled in: most classes of real policies are
+  // shown this way, with values that look like the policy's own, before any search.
+  for (const CellPattern& p : patterns) {
+    for (const std::string_view fill : {"x", ""}) {
+      std::string text;
+      for (const char c : p.text) {
+        if (p.mode != CellPattern::Mode::literal && (c == '*' || c == '?'))
+          text += c == '?' ? std::string("x") : std::string(fill);
+        else
+          text += c;
+      }
+      record(run(text), text);
+    }
+  }
+
+  // Breadth first, so each class gets a shortest witness when no preferred string shows it.
+  std::unordered_map<std::string, bool> visited;
+  std::deque<std::pair<std::vector<Positions>, std::string>> queue;
+  {
+    std::vector<Positions> initial = run("");
+    visited.emplace(state_key(initial), true);
+    queue.emplace_back(std::move(initial), std::string());
+  }
+  while (!queue.empty()) {
+    if (visited.size() > options.state_budget) {
+      out.complete = false;
+      break;
+    }
+    auto [sets, witness] = std::move(queue.front());
+    queue.pop_front();
+    record(sets, witness);
+    // A state no required pattern can still accept leads nowhere useful.
+    bool alive = true;
+    for (std::size_t r = 0; r < n_required; ++r) {
+      if (sets[patterns.size() + r].empty()) alive = false;
+    }
+    if (!alive) continue;
+    for (const char c : alphabet) {
+      std::vector<Positions> next;
+      next.reserve(sets.size());
+      for (std::size_t i = 0; i < automata.size(); ++i) {
+        next.push_back(step(automata[i], sets[i], c));
+      }
+      std::string key = state_key(next);
+      if (visited.emplace(std::move(key), true).second) queue.emplace_back(std::move(next), witness + c);
+    }
+  }
+  return out;
+}
+
+}  // namespace gdl::iam

@@ -1,0 +1,61 @@
+#pragma once
+// Every request that could matter to a set of policies, one representative per class: principals,
+// actions, resources and each condition key's values are split into cells by the policies' own
+// literals and patterns (iam/cells.h), and the cells' product is evaluated with the evaluator.
+// Which keys a request can carry follows a request schema (keys tied to the principal, keys only
+// a service principal or only an IAM principal sends, service-specific keys), so no impossible
+// request is ever a witness. The evaluator knows nothing about GuardDuty and neither does this.
+//
+// Not modelled (a space that meets one is "not complete", never a wrong "nobody"): policy
+// variables, IpAddress ranges beyond one cell per CIDR, date keys beyond the literals' edges,
+// multi-valued keys with more than three set clauses, federated and canonical-user principals.
+
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "iam/cells.h"
+#include "iam/evaluator.h"
+#include "iam/request.h"
+#include "policy/model.h"
+
+namespace gdl::iam {
+
+struct SpaceSpec {
+  std::vector<const policy::Policy*> policies;  // patterns come from all of them
+  // Fixed actions; empty: one per class of the policies' Action/NotAction patterns.
+  std::vector<std::string> actions;
+  // Resources must match every one of these (e.g. the export prefix); preferred witnesses.
+  std::vector<CellPattern> resource_within;
+  std::vector<std::string> preferred_resources;
+  // Accounts and service principals tried besides those the policies name.
+  std::vector<std::string> accounts;
+  std::vector<std::string> services;
+  // Services that always send aws:SourceAccount and aws:SourceArn (GuardDuty does).
+  std::vector<std::string> services_with_source_keys;
+  std::string partition = "aws";
+  bool anonymous = true;
+  std::size_t budget = 400000;  // evaluations
+};
+
+struct SpaceStats {
+  bool complete = true;
+  std::vector<std::string> incomplete;  // why not, in plain words
+  std::size_t evaluated = 0;
+  bool stopped = false;  // the visitor asked to stop
+};
+
+// Calls `visit` with each representative request and its evaluation under each policy (in
+// spec.policies order); `visit` returns false to stop.
+using SpaceVisitor = std::function<bool(const Request&, std::span<const Evaluation>)>;
+SpaceStats enumerate_requests(const SpaceSpec& spec, const SpaceVisitor& visit);
+
+// A request in `simulate --request` JSON, context keys in their canonical spelling.
+std::string request_to_json(const Request& request);
+
+// The account a principal belongs to (an AWS principal's account id), or empty.
+std::string principal_account(const RequestPrincipal& principal);
+
+}  // namespace gdl::iam

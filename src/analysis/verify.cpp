@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
-#include <cstdlib>
-#include <cstdio>
 
 #include "checks/setup_rule.h"
 
@@ -30,15 +30,17 @@ class Collector final : public SetupRule {
         v.policy = doc->policy;
         v.settings = context.settings;
         for (const policy::Statement& s : doc->policy.statements) {
-          v.statement_labels[s.index] = fmt::format(
-              "{} at line {}", s.label(), doc->source->position(s.span.begin).line);
+          v.statement_labels[s.index] =
+              fmt::format("{} at line {}", s.label(), doc->source->position(s.span.begin).line);
         }
         if (std::getenv("GDL_DEBUG_VERIFY")) {
           for (const policy::Statement& s : doc->policy.statements) {
             std::string t = s.label() + " P:";
             for (auto& e : s.principal.entries) t += e.type + "=" + e.value.value + " ";
-            t += " A:"; for (auto& a : s.action.items) t += a.value + " ";
-            t += fmt::format(" R({}):", s.resource.present); for (auto& a : s.resource.items) t += a.value + " ";
+            t += " A:";
+            for (auto& a : s.action.items) t += a.value + " ";
+            t += fmt::format(" R({}):", s.resource.present);
+            for (auto& a : s.resource.items) t += a.value + " ";
             fprintf(stderr, "%s\n", t.c_str());
           }
         }

@@ -11,8 +11,8 @@
 #include "analysis/fix.h"
 #include "analysis/pipeline.h"
 #include "analysis/project_config.h"
-#include "report/report.h"
 #include "export/settings.h"
+#include "report/report.h"
 #include "source/loader.h"
 
 namespace gdl::cli {

@@ -52,8 +52,7 @@ std::string labels(const analysis::VerifiedDocument& doc, const std::vector<std:
   std::vector<std::string> out;
   for (const std::size_t i : indices) {
     auto it = doc.statement_labels.find(i);
-    out.push_back(it != doc.statement_labels.end() ? it->second
-                                                   : fmt::format("Statement[{}]", i));
+    out.push_back(it != doc.statement_labels.end() ? it->second : fmt::format("Statement[{}]", i));
   }
   return fmt::format("{}", fmt::join(out, ", "));
 }
@@ -107,20 +106,26 @@ void write_text(const analysis::VerifyRun& run, const std::vector<Change>& chang
       if (f.kind == exportcfg::StatementFinding::Kind::never_applies) {
         out << fmt::format("  {}: never applies to any request{}\n", labels(doc, {f.index}),
                            s.complete ? "" : " that was tried");
+      } else if (f.kind == exportcfg::StatementFinding::Kind::deny_never_direct) {
+        out << fmt::format(
+            "  {}: this Deny never applies to a principal's direct calls, only to "
+            "calls a service makes for it (aws:CalledVia is absent in direct calls)\n",
+            labels(doc, {f.index}));
       } else {
-        out << fmt::format("  {}: this Allow never takes effect; every request it applies to is "
-                           "denied by {}\n",
-                           labels(doc, {f.index}), labels(doc, f.denied_by));
+        out << fmt::format(
+            "  {}: this Allow never takes effect; every request it applies to is "
+            "denied by {}\n",
+            labels(doc, {f.index}), labels(doc, f.denied_by));
       }
     }
     if (!s.not_checked.empty())
-      out << fmt::format("  not checked (policy variables, Federated or CanonicalUser principals): {}\n",
-                         labels(doc, s.not_checked));
+      out << fmt::format(
+          "  not checked (policy variables, Federated or CanonicalUser principals): {}\n",
+          labels(doc, s.not_checked));
     if (s.findings.empty())
       out << fmt::format("  every statement applies to some request{}\n",
                          s.complete ? " (proved)" : " that was tried");
-    if (!s.complete)
-      out << fmt::format("  statements: {}\n", not_proved(s.incomplete));
+    if (!s.complete) out << fmt::format("  statements: {}\n", not_proved(s.incomplete));
   }
   for (const Change& c : changes) {
     out << fmt::format("{} against {}:\n", c.after->name, c.before_name);
@@ -129,14 +134,27 @@ void write_text(const analysis::VerifyRun& run, const std::vector<Change>& chang
                          c.answer.complete ? " (proved)" : ": " + not_proved(c.answer.incomplete));
     }
     for (const auto& l : c.answer.loosened) {
-      out << fmt::format("  {}: {}\n",
-                         l.newly_allowed ? "newly allowed" : "no longer denied",
+      out << fmt::format("  {}: {}\n", l.newly_allowed ? "newly allowed" : "no longer denied",
                          iam::request_to_json(l.request));
     }
   }
 }
 
-std::string json_string(std::string_view s) { return "\"" + escape_json_string(s) + "\""; }
+std::string_view finding_name(exportcfg::StatementFinding::Kind kind) {
+  switch (kind) {
+    case exportcfg::StatementFinding::Kind::never_applies:
+      return "never-applies";
+    case exportcfg::StatementFinding::Kind::allow_always_denied:
+      return "allow-always-denied";
+    case exportcfg::StatementFinding::Kind::deny_never_direct:
+      return "deny-never-direct";
+  }
+  return "never-applies";
+}
+
+std::string json_string(std::string_view s) {
+  return "\"" + escape_json_string(s) + "\"";
+}
 
 std::string json_strings(const std::vector<std::string>& values) {
   std::vector<std::string> quoted;
@@ -167,23 +185,20 @@ void write_json(const analysis::VerifyRun& run, const std::vector<Change>& chang
             json_string(exportcfg::to_string(c)), fmt::join(statements, ", "),
             iam::request_to_json(found->request)));
       }
-      access.push_back(fmt::format(
-          "{{\"action\": {}, \"resource\": {}, \"complete\": {}, \"incomplete\": {}, "
-          "\"requests\": {}, \"classes\": [{}]}}",
-          json_string(a.action), json_string(a.resource), a.complete ? "true" : "false",
-          json_strings(a.incomplete), a.evaluated, fmt::join(classes, ", ")));
+      access.push_back(
+          fmt::format("{{\"action\": {}, \"resource\": {}, \"complete\": {}, \"incomplete\": {}, "
+                      "\"requests\": {}, \"classes\": [{}]}}",
+                      json_string(a.action), json_string(a.resource), a.complete ? "true" : "false",
+                      json_strings(a.incomplete), a.evaluated, fmt::join(classes, ", ")));
     }
     std::vector<std::string> statements;
     for (const exportcfg::StatementFinding& f : doc.statements.findings) {
       std::vector<std::string> by;
       for (const std::size_t i : f.denied_by) by.push_back(fmt::format("{}", i));
-      statements.push_back(fmt::format(
-          "{{\"statement\": {}, \"label\": {}, \"finding\": {}, \"deniedBy\": [{}]}}", f.index,
-          json_string(labels(doc, {f.index})),
-          json_string(f.kind == exportcfg::StatementFinding::Kind::never_applies
-                          ? "never-applies"
-                          : "allow-always-denied"),
-          fmt::join(by, ", ")));
+      statements.push_back(
+          fmt::format("{{\"statement\": {}, \"label\": {}, \"finding\": {}, \"deniedBy\": [{}]}}",
+                      f.index, json_string(labels(doc, {f.index})),
+                      json_string(finding_name(f.kind)), fmt::join(by, ", ")));
     }
     docs.push_back(fmt::format(
         "{{\"document\": {}, \"kind\": {}, \"access\": [{}], \"statements\": {{\"complete\": {}, "
@@ -196,17 +211,17 @@ void write_json(const analysis::VerifyRun& run, const std::vector<Change>& chang
   for (const Change& c : changes) {
     std::vector<std::string> loosened;
     for (const auto& l : c.answer.loosened) {
-      loosened.push_back(fmt::format("{{\"change\": {}, \"witness\": {}}}",
-                                     json_string(l.newly_allowed ? "newly-allowed"
-                                                                 : "no-longer-denied"),
-                                     iam::request_to_json(l.request)));
+      loosened.push_back(
+          fmt::format("{{\"change\": {}, \"witness\": {}}}",
+                      json_string(l.newly_allowed ? "newly-allowed" : "no-longer-denied"),
+                      iam::request_to_json(l.request)));
     }
-    change_json.push_back(fmt::format(
-        "{{\"document\": {}, \"against\": {}, \"complete\": {}, \"incomplete\": {}, "
-        "\"loosened\": [{}]}}",
-        json_string(c.after->name), json_string(c.before_name),
-        c.answer.complete ? "true" : "false", json_strings(c.answer.incomplete),
-        fmt::join(loosened, ", ")));
+    change_json.push_back(
+        fmt::format("{{\"document\": {}, \"against\": {}, \"complete\": {}, \"incomplete\": {}, "
+                    "\"loosened\": [{}]}}",
+                    json_string(c.after->name), json_string(c.before_name),
+                    c.answer.complete ? "true" : "false", json_strings(c.answer.incomplete),
+                    fmt::join(loosened, ", ")));
   }
   out << fmt::format("{{\"documents\": [{}], \"changes\": [{}]}}\n", fmt::join(docs, ", "),
                      fmt::join(change_json, ", "));
@@ -298,9 +313,9 @@ int run_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err) {
       for (std::size_t i = 0; i < before->documents.size(); ++i) {
         if (used[i] || before->documents[i].kind != doc.kind) continue;
         used[i] = true;
-        changes.push_back({&doc, before->documents[i].name,
-                           exportcfg::verify_change(before->documents[i].policy, doc.policy,
-                                                    doc.settings)});
+        changes.push_back(
+            {&doc, before->documents[i].name,
+             exportcfg::verify_change(before->documents[i].policy, doc.policy, doc.settings)});
         break;
       }
     }

@@ -115,6 +115,24 @@ std::vector<std::size_t> allow_indices(const iam::Evaluation& e) {
   return out;
 }
 
+// GuardDuty acting for an account the policy does not name: the witness of a confused deputy.
+constexpr std::string_view kStrangerAccount = "111122223333";
+std::string stranger_detector(std::string_view region) {
+  return fmt::format("arn:aws:guardduty:{}:{}:detector/12abc34d567e8fa901bc2d34eexample", region,
+                     kStrangerAccount);
+}
+
+// GuardDuty always sends aws:SourceAccount and aws:SourceArn ("Confused deputy prevention" in
+// the GuardDuty guide); a class of service names that holds a GuardDuty principal of an opt-in
+// Region is shown by one.
+void set_guardduty_schema(iam::SpaceSpec& spec) {
+  spec.sends_source_keys = [](std::string_view service) { return is_guardduty_principal(service); };
+  spec.example_services = {"guardduty.amazonaws.com", guardduty_principal("ap-east-1"),
+                           guardduty_principal("me-south-1")};
+  spec.example_values["aws:sourceaccount"] = {std::string(kStrangerAccount)};
+  spec.example_values["aws:sourcearn"] = {stranger_detector("us-east-1")};
+}
+
 struct Question {
   std::string action;
   std::vector<AccessClass> classes;
@@ -169,17 +187,13 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
   spec.accounts.assign(own.begin(), own.end());
   std::vector<std::string> regions = settings.regions;
   if (regions.empty()) regions.push_back("us-east-1");
-  for (const std::string& region : regions) {
-    spec.services.push_back(guardduty_principal(region));
-    spec.services_with_source_keys.push_back(guardduty_principal(region));
-  }
+  for (const std::string& region : regions) spec.services.push_back(guardduty_principal(region));
   spec.services.emplace_back("guardduty.amazonaws.com");
-  spec.services_with_source_keys.emplace_back("guardduty.amazonaws.com");
+  set_guardduty_schema(spec);
 
-  const std::vector<AccessClass> who_else = {AccessClass::anonymous, AccessClass::other_account,
-                                             AccessClass::other_guardduty,
-                                             AccessClass::other_service,
-                                             AccessClass::own_by_wildcard};
+  const std::vector<AccessClass> who_else = {
+      AccessClass::anonymous, AccessClass::other_account, AccessClass::other_guardduty,
+      AccessClass::other_service, AccessClass::own_by_wildcard};
   std::vector<Question> questions;
   if (bucket) {
     auto with = [&](std::vector<AccessClass> extra) {
@@ -213,16 +227,16 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
       found.insert(c);
       answer.found.push_back({c, r, allow_indices(e)});
     };
-    const iam::SpaceStats stats =
-        iam::enumerate_requests(spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
+    const iam::SpaceStats stats = iam::enumerate_requests(
+        spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
           const iam::Evaluation& e = ev.front();
           const bool allowed = e.decision == iam::Decision::allow;
           const std::string account = iam::principal_account(r.principal);
           const bool own_principal = !account.empty() && own.contains(account);
           // S3 leaves the account's own principals to their identity policies: what the
           // bucket policy does not deny, an identity policy may allow. A key policy must allow.
-          const bool reachable = allowed || (bucket && own_principal &&
-                                             e.decision != iam::Decision::explicit_deny);
+          const bool reachable =
+              allowed || (bucket && own_principal && e.decision != iam::Decision::explicit_deny);
           switch (r.principal.kind) {
             case iam::RequestPrincipal::Kind::anonymous:
               if (allowed) add(AccessClass::anonymous, r, e);
@@ -242,10 +256,24 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
             case iam::RequestPrincipal::Kind::service:
               if (!allowed) break;
               if (is_guardduty_principal(r.principal.value)) {
-                const std::string source_account = single(r, "aws:SourceAccount");
-                const std::string arn_account = account_of_arn(single(r, "aws:SourceArn"));
-                if (!own.contains(source_account) || !own.contains(arn_account))
-                  add(AccessClass::other_guardduty, r, e);
+                // A source key the request lacks is one no applicable statement reads: any
+                // account's GuardDuty gets the same answer, so the witness names a stranger.
+                const iam::ContextValue* source_account = r.find("aws:SourceAccount");
+                const iam::ContextValue* arn = r.find("aws:SourceArn");
+                auto foreign = [&](const iam::ContextValue* v, bool is_arn) {
+                  if (v == nullptr || v->values.empty()) return false;
+                  return !own.contains(is_arn ? account_of_arn(v->values.front())
+                                              : v->values.front());
+                };
+                if (foreign(source_account, false) || foreign(arn, true) ||
+                    (source_account == nullptr && arn == nullptr)) {
+                  iam::Request witness = r;
+                  if (source_account == nullptr)
+                    witness.set("aws:SourceAccount", std::string(kStrangerAccount));
+                  if (arn == nullptr)
+                    witness.set("aws:SourceArn", stranger_detector(regions.front()));
+                  add(AccessClass::other_guardduty, witness, e);
+                }
               } else {
                 add(AccessClass::other_service, r, e);
               }
@@ -261,7 +289,8 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
             }
             if (q.action == "s3:PutObject") {
               const std::string sse = single(r, "s3:x-amz-server-side-encryption");
-              const std::string key_id = single(r, "s3:x-amz-server-side-encryption-aws-kms-key-id");
+              const std::string key_id =
+                  single(r, "s3:x-amz-server-side-encryption-aws-kms-key-id");
               const bool kms = sse == "aws:kms" || sse == "aws:kms:dsse";
               const bool export_key = !key_known || key_id == key_arn ||
                                       (!key_id.empty() && key_arn.ends_with("/" + key_id));
@@ -317,15 +346,18 @@ StatementAnswer verify_statements(const policy::Policy& policy) {
   StatementAnswer answer;
   iam::SpaceSpec spec;
   spec.policies = {&policy};
+  set_guardduty_schema(spec);
   struct Seen {
     bool applies = false;
-    bool effective = false;  // an Allow that applied without a Deny
+    bool applies_direct = false;  // to a request without aws:CalledVia
+    bool effective = false;       // an Allow that applied without a Deny
     std::set<std::size_t> denied_by;
   };
   std::vector<Seen> seen(policy.statements.size());
-  const iam::SpaceStats stats =
-      iam::enumerate_requests(spec, [&](const iam::Request&, std::span<const iam::Evaluation> ev) {
+  const iam::SpaceStats stats = iam::enumerate_requests(
+      spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
         const iam::Evaluation& e = ev.front();
+        const bool direct = r.find("aws:CalledVia") == nullptr;
         std::vector<std::size_t> denies;
         for (const iam::StatementTrace& t : e.statements) {
           if (t.applies && t.effect == policy::Effect::deny) denies.push_back(t.index);
@@ -335,9 +367,12 @@ StatementAnswer verify_statements(const policy::Policy& policy) {
           if (!t.applies) continue;
           Seen& s = seen[i];
           s.applies = true;
+          s.applies_direct = s.applies_direct || direct;
           if (t.effect == policy::Effect::allow) {
-            if (denies.empty()) s.effective = true;
-            else if (!s.effective) s.denied_by.insert(denies.begin(), denies.end());
+            if (denies.empty())
+              s.effective = true;
+            else if (!s.effective)
+              s.denied_by.insert(denies.begin(), denies.end());
           }
         }
         return true;
@@ -350,8 +385,11 @@ StatementAnswer verify_statements(const policy::Policy& policy) {
     }
     if (!seen[i].applies) {
       answer.findings.push_back({s.index, StatementFinding::Kind::never_applies, {}});
+    } else if (s.effect == policy::Effect::deny && !seen[i].applies_direct) {
+      answer.findings.push_back({s.index, StatementFinding::Kind::deny_never_direct, {}});
     } else if (s.effect == policy::Effect::allow && !seen[i].effective) {
-      answer.findings.push_back({s.index, StatementFinding::Kind::allow_always_denied,
+      answer.findings.push_back({s.index,
+                                 StatementFinding::Kind::allow_always_denied,
                                  {seen[i].denied_by.begin(), seen[i].denied_by.end()}});
     }
   }
@@ -368,14 +406,12 @@ ChangeAnswer verify_change(const policy::Policy& before, const policy::Policy& a
   spec.policies = {&before, &after};
   spec.partition = settings.partition;
   if (settings.account.known()) spec.accounts.push_back(settings.account.get());
-  for (const std::string& region : settings.regions) {
+  for (const std::string& region : settings.regions)
     spec.services.push_back(guardduty_principal(region));
-    spec.services_with_source_keys.push_back(guardduty_principal(region));
-  }
-  spec.services_with_source_keys.emplace_back("guardduty.amazonaws.com");
+  set_guardduty_schema(spec);
   std::set<std::pair<iam::RequestPrincipal::Kind, std::string>> shown;
-  const iam::SpaceStats stats =
-      iam::enumerate_requests(spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
+  const iam::SpaceStats stats = iam::enumerate_requests(
+      spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
         const iam::Decision old_decision = ev[0].decision;
         const iam::Decision new_decision = ev[1].decision;
         const bool newly_allowed =

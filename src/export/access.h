@@ -45,7 +45,13 @@ struct AccessAnswer {
 
 struct StatementFinding {
   std::size_t index = 0;  // in the Statement array
-  enum class Kind { never_applies, allow_always_denied } kind = Kind::never_applies;
+  enum class Kind {
+    never_applies,
+    allow_always_denied,
+    // A Deny that applies only to calls a service makes for a principal (aws:CalledVia
+    // present), never to the principal's own direct calls.
+    deny_never_direct
+  } kind = Kind::never_applies;
   std::vector<std::size_t> denied_by;  // for allow_always_denied: Denies that override it
 };
 

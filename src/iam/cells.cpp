@@ -19,7 +19,9 @@ struct Token {
   bool no_colon = false;
 };
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // A pattern as an automaton: positions 0..n, n accepting; a star at position i loops on i and
 // may be skipped. An empty `tokens` with `never` set accepts nothing (an ARN pattern with fewer
@@ -254,7 +256,8 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
         next.push_back(step(automata[i], sets[i], c));
       }
       std::string key = state_key(next);
-      if (visited.emplace(std::move(key), true).second) queue.emplace_back(std::move(next), witness + c);
+      if (visited.emplace(std::move(key), true).second)
+        queue.emplace_back(std::move(next), witness + c);
     }
   }
   return out;

@@ -27,14 +27,21 @@ enum class KeyRole { free, tied, service_only, iam_only, always };
 
 KeyRole role_of(std::string_view key) {
   static const std::set<std::string_view> tied = {
-      "aws:principalaccount", "aws:principalarn",     "aws:principalisawsservice",
+      "aws:principalaccount",     "aws:principalarn",  "aws:principalisawsservice",
       "aws:principalservicename", "kms:calleraccount", "aws:principaltype"};
-  static const std::set<std::string_view> service_only = {
-      "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"};
-  static const std::set<std::string_view> iam_only = {
-      "aws:principalorgid", "aws:principalorgpaths", "aws:calledvia",  "aws:calledviafirst",
-      "aws:calledvialast",  "aws:viaawsservice",     "aws:userid",     "aws:username",
-      "aws:multifactorauthpresent", "aws:multifactorauthage", "aws:tokenissuetime"};
+  static const std::set<std::string_view> service_only = {"aws:sourceaccount", "aws:sourcearn",
+                                                          "aws:sourceorgid", "aws:sourceorgpaths"};
+  static const std::set<std::string_view> iam_only = {"aws:principalorgid",
+                                                      "aws:principalorgpaths",
+                                                      "aws:calledvia",
+                                                      "aws:calledviafirst",
+                                                      "aws:calledvialast",
+                                                      "aws:viaawsservice",
+                                                      "aws:userid",
+                                                      "aws:username",
+                                                      "aws:multifactorauthpresent",
+                                                      "aws:multifactorauthage",
+                                                      "aws:tokenissuetime"};
   if (tied.contains(key)) return KeyRole::tied;
   if (service_only.contains(key)) return KeyRole::service_only;
   if (iam_only.contains(key) || key.starts_with("aws:principaltag/")) return KeyRole::iam_only;
@@ -54,7 +61,8 @@ bool key_fits_action(std::string_view key, std::string_view action) {
   return true;
 }
 
-// ---- Collecting the policies' literals -----------------------------------------------------------
+// ---- Collecting the policies' literals
+// -----------------------------------------------------------
 
 struct KeyClauses {
   std::string spelling;  // as the first policy wrote it
@@ -63,7 +71,9 @@ struct KeyClauses {
   std::size_t set_clauses = 0;
 };
 
-bool has_variable(std::string_view text) { return text.find("${") != std::string_view::npos; }
+bool has_variable(std::string_view text) {
+  return text.find("${") != std::string_view::npos;
+}
 
 // A value with a policy variable, as a pattern: the variable may be anything.
 std::string without_variables(std::string_view text) {
@@ -112,8 +122,8 @@ void add_principal_arn_pattern(std::string_view text, bool glob, Collected& c) {
   std::string_view parts[6];
   // A principal with "${" is a template left unresolved, not a pattern of real principals.
   if (policy::is_unresolved(text) || !split_arn(text, parts)) return;
-  c.account_patterns.push_back({std::string(parts[4]), glob ? CellPattern::Mode::glob
-                                                             : CellPattern::Mode::literal});
+  c.account_patterns.push_back(
+      {std::string(parts[4]), glob ? CellPattern::Mode::glob : CellPattern::Mode::literal});
   c.identity_name_patterns.push_back(
       {std::string(parts[5]), glob ? CellPattern::Mode::glob : CellPattern::Mode::literal});
 }
@@ -190,7 +200,8 @@ Collected collect(const SpaceSpec& spec) {
   return c;
 }
 
-// ---- Values of one condition key -------------------------------------------------------------------
+// ---- Values of one condition key
+// -------------------------------------------------------------------
 
 struct KeyOption {
   bool present = false;
@@ -204,7 +215,8 @@ std::string number_text(double v) {
 
 // The single values that tell the key's clauses apart.
 std::vector<std::string> key_values(const std::string& key, const KeyClauses& k,
-                                    std::vector<std::string>& incomplete, bool variables) {
+                                    const SpaceSpec& spec, std::vector<std::string>& incomplete,
+                                    bool variables) {
   std::vector<CellPattern> strings;
   std::vector<std::string> preferred;
   std::set<double> numbers;
@@ -262,9 +274,11 @@ std::vector<std::string> key_values(const std::string& key, const KeyClauses& k,
     CellOptions options;
     options.preferred = preferred;
     // Real-looking values for values outside every pattern.
-    if (key == "aws:sourceaccount" || key == "aws:principalaccount") options.preferred.push_back("111122223333");
+    if (auto it = spec.example_values.find(key); it != spec.example_values.end())
+      options.preferred.insert(options.preferred.end(), it->second.begin(), it->second.end());
     const CellSet cells = string_cells(strings, options);
-    if (!cells.complete) incomplete.push_back(fmt::format("{}: too many overlapping patterns", k.spelling));
+    if (!cells.complete)
+      incomplete.push_back(fmt::format("{}: too many overlapping patterns", k.spelling));
     for (const Cell& cell : cells.cells) values.push_back(cell.witness);
   }
   if (!numbers.empty()) {
@@ -282,12 +296,15 @@ std::vector<std::string> key_values(const std::string& key, const KeyClauses& k,
     for (const double d : dates) {
       for (const double delta : {-1.0, 0.0, 1.0}) values.push_back(number_text(d + delta));
     }
-    if (dates.size() > 1) incomplete.push_back(fmt::format("{}: dates are tried only at the policy's instants", k.spelling));
+    if (dates.size() > 1)
+      incomplete.push_back(
+          fmt::format("{}: dates are tried only at the policy's instants", k.spelling));
   }
   if (ip_ranges > 0) {
     extra.push_back("203.0.113.7");
     extra.push_back("2001:db8::7");
-    if (ip_ranges > 1) incomplete.push_back(fmt::format("{}: IP ranges are tried one address each", k.spelling));
+    if (ip_ranges > 1)
+      incomplete.push_back(fmt::format("{}: IP ranges are tried one address each", k.spelling));
   }
   values.insert(values.end(), extra.begin(), extra.end());
   if (values.empty()) values.push_back("example");  // only Null clauses: any value will do
@@ -307,7 +324,8 @@ std::vector<KeyOption> key_options(const std::vector<std::string>& values, const
   // (ForAllValues), so subsets of up to as many elements as there are clauses decide them all.
   const std::size_t width = std::min<std::size_t>(std::max<std::size_t>(k.clauses.size(), 1), 3);
   if (k.clauses.size() > 3)
-    incomplete.push_back(fmt::format("{}: sets of more than three values are not tried", k.spelling));
+    incomplete.push_back(
+        fmt::format("{}: sets of more than three values are not tried", k.spelling));
   options.push_back({true, ContextValue{{}, true}});
   const std::size_t n = values.size();
   for (std::size_t i = 0; i < n; ++i) {
@@ -323,7 +341,8 @@ std::vector<KeyOption> key_options(const std::vector<std::string>& values, const
   return options;
 }
 
-// ---- Principals -----------------------------------------------------------------------------------
+// ---- Principals
+// -----------------------------------------------------------------------------------
 
 struct PrincipalOption {
   RequestPrincipal principal;
@@ -342,6 +361,8 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
   {
     CellOptions options;
     options.preferred = services;
+    options.preferred.insert(options.preferred.end(), spec.example_services.begin(),
+                             spec.example_services.end());
     for (const char* s : {"delivery.logs.amazonaws.com", "cloudtrail.amazonaws.com",
                           "config.amazonaws.com", "logging.s3.amazonaws.com"})
       options.preferred.emplace_back(s);
@@ -353,9 +374,7 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
   std::sort(services.begin(), services.end());
   services.erase(std::unique(services.begin(), services.end()), services.end());
   for (const std::string& s : services) {
-    const bool source = std::find(spec.services_with_source_keys.begin(),
-                                  spec.services_with_source_keys.end(),
-                                  s) != spec.services_with_source_keys.end();
+    const bool source = spec.sends_source_keys && spec.sends_source_keys(s);
     out.push_back({{RequestPrincipal::Kind::service, s},
                    {{"aws:principalisawsservice", "true"}, {"aws:principalservicename", s}},
                    {},
@@ -460,7 +479,8 @@ SpaceStats enumerate_requests(const SpaceSpec& spec, const SpaceVisitor& visit) 
   const std::vector<std::string> actions = action_values(spec, c);
   const std::vector<std::string> resources = resource_values(spec, c);
   std::map<std::string, std::vector<std::string>> values_of;  // per key, single values
-  for (const auto& [key, k] : c.keys) values_of[key] = key_values(key, k, c.incomplete, c.variables);
+  for (const auto& [key, k] : c.keys)
+    values_of[key] = key_values(key, k, spec, c.incomplete, c.variables);
 
   // Which statements' clauses can matter for a principal, action and resource: those whose
   // Principal, Action and Resource all match (the evaluator stops at the first that does not).
@@ -507,9 +527,9 @@ SpaceStats enumerate_requests(const SpaceSpec& spec, const SpaceVisitor& visit) 
               !(role == KeyRole::service_only &&
                 p.principal.kind != RequestPrincipal::Kind::service) &&
               !(role == KeyRole::iam_only && p.principal.kind != RequestPrincipal::Kind::aws);
-          const bool must = role == KeyRole::always ||
-                            (p.sends_source_keys &&
-                             (key == "aws:sourceaccount" || key == "aws:sourcearn"));
+          const bool must =
+              role == KeyRole::always ||
+              (p.sends_source_keys && (key == "aws:sourceaccount" || key == "aws:sourcearn"));
           if (!must || !allowed) opts.push_back({false, {}});
           if (allowed) {
             const auto& k = c.keys.at(key);

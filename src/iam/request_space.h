@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,8 +34,13 @@ struct SpaceSpec {
   // Accounts and service principals tried besides those the policies name.
   std::vector<std::string> accounts;
   std::vector<std::string> services;
-  // Services that always send aws:SourceAccount and aws:SourceArn (GuardDuty does).
-  std::vector<std::string> services_with_source_keys;
+  // Service principals that always send aws:SourceAccount and aws:SourceArn (GuardDuty does);
+  // null: none is known to.
+  std::function<bool(std::string_view service)> sends_source_keys;
+  // Service names to show a class of services by, where one falls in it (a real service).
+  std::vector<std::string> example_services;
+  // Values to show a class of a key's values by (lower-case key name), where one falls in it.
+  std::map<std::string, std::vector<std::string>, std::less<>> example_values;
   std::string partition = "aws";
   bool anonymous = true;
   std::size_t budget = 400000;  // evaluations

@@ -1,0 +1,561 @@
+// Tests of `verify`: the string cells against brute force and the evaluator's own matchers, the
+// request space against brute-force enumeration on small random policies, every witness of the
+// real setups confirmed by the evaluator through simulate's request format, "nobody" proved on a
+// hardened setup, and --against on tightenings and loosenings.
+
+#include "analysis/verify.h"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "export/access.h"
+#include "iam/cells.h"
+#include "iam/evaluator.h"
+#include "iam/request_json.h"
+#include "iam/request_space.h"
+#include "iam/wildcard.h"
+#include "json/parser.h"
+#include "policy/builder.h"
+#include "test_support.h"
+
+namespace {
+
+using gdl::iam::CellPattern;
+
+// A policy from text, kept alive with its source.
+class Loaded {
+ public:
+  explicit Loaded(std::string text) : source_("policy.json", std::move(text)) {
+    auto parsed = gdl::json::parse(source_);
+    REQUIRE(parsed.root);
+    auto built = gdl::policy::build_policy(*parsed.root, source_);
+    REQUIRE(built.policy);
+    policy_.emplace(std::move(*built.policy));
+  }
+  [[nodiscard]] const gdl::policy::Policy& policy() const { return *policy_; }
+
+ private:
+  gdl::SourceFile source_;
+  std::optional<gdl::policy::Policy> policy_;
+};
+
+// The evaluator's own matching of one pattern (the reference the cells must agree with).
+bool reference_matches(const CellPattern& p, std::string_view text) {
+  switch (p.mode) {
+    case CellPattern::Mode::literal:
+      if (!p.fold_case) return p.text == text;
+      return gdl::iam::Pattern::glob("", true).matches("") && p.text.size() == text.size() &&
+             std::equal(p.text.begin(), p.text.end(), text.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) ==
+                      std::tolower(static_cast<unsigned char>(b));
+             });
+    case CellPattern::Mode::glob:
+      return gdl::iam::Pattern::glob(p.text, p.fold_case).matches(text);
+    case CellPattern::Mode::arn: {
+      if (p.text == "*") return true;
+      std::string_view pattern_parts[6];
+      std::string_view text_parts[6];
+      if (!gdl::iam::split_arn(p.text, pattern_parts)) return false;
+      if (!gdl::iam::split_arn(text, text_parts)) return false;
+      for (int i = 0; i < 6; ++i) {
+        if (!gdl::iam::Pattern::glob(pattern_parts[i], false).matches(text_parts[i])) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+void all_strings(std::string_view alphabet, std::size_t max_length,
+                 const std::function<void(const std::string&)>& visit) {
+  std::vector<std::string> level = {""};
+  visit("");
+  for (std::size_t n = 1; n <= max_length; ++n) {
+    std::vector<std::string> next;
+    for (const std::string& s : level) {
+      for (const char c : alphabet) {
+        next.push_back(s + c);
+        visit(next.back());
+      }
+    }
+    level = std::move(next);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("string cells: every class brute force finds, with witnesses the evaluator agrees with") {
+  std::mt19937 random(20261201);
+  const std::string pattern_chars = "ab:*?A";
+  // Short strings over the patterns' characters plus one they never mention.
+  const std::string alphabet = "abA:z";
+  for (int round = 0; round < 300; ++round) {
+    std::vector<CellPattern> patterns;
+    const int count = 1 + static_cast<int>(random() % 3);
+    for (int i = 0; i < count; ++i) {
+      CellPattern p;
+      const int length = static_cast<int>(random() % 5);
+      for (int k = 0; k < length; ++k) p.text += pattern_chars[random() % pattern_chars.size()];
+      switch (random() % 4) {
+        case 0:
+          p.mode = CellPattern::Mode::literal;
+          break;
+        case 1:
+          p.mode = CellPattern::Mode::arn;
+          p.text = "a:" + p.text + "::b:" + p.text + ":*";
+          break;
+        default:
+          p.mode = CellPattern::Mode::glob;
+      }
+      p.fold_case = p.mode != CellPattern::Mode::arn && random() % 3 == 0;
+      patterns.push_back(p);
+    }
+    CAPTURE(patterns.size());
+    CAPTURE(patterns.front().text);
+    const gdl::iam::CellSet cells = gdl::iam::string_cells(patterns);
+    REQUIRE(cells.complete);
+    std::set<std::vector<bool>> found;
+    for (const gdl::iam::Cell& cell : cells.cells) {
+      // Each witness is in the class it stands for, by the evaluator's matchers.
+      for (std::size_t i = 0; i < patterns.size(); ++i) {
+        CAPTURE(patterns[i].text);
+        CAPTURE(cell.witness);
+        CHECK(reference_matches(patterns[i], cell.witness) == cell.matches[i]);
+        CHECK(gdl::iam::cell_pattern_matches(patterns[i], cell.witness) == cell.matches[i]);
+      }
+      found.insert(cell.matches);
+    }
+    const std::size_t max_length = patterns.front().mode == CellPattern::Mode::arn ? 9 : 6;
+    all_strings(alphabet, std::min<std::size_t>(max_length, 7), [&](const std::string& s) {
+      std::vector<bool> signature;
+      for (const CellPattern& p : patterns) signature.push_back(reference_matches(p, s));
+      if (!found.contains(signature)) {
+        FAIL_CHECK("a class brute force reaches is missing: ", s);
+        found.insert(signature);  // report each missing class once
+      }
+    });
+  }
+}
+
+TEST_CASE("string cells: required patterns bound the witnesses; preferred strings show classes") {
+  gdl::iam::CellOptions options;
+  options.required.push_back({"arn:aws:s3:::bkt/p/*", CellPattern::Mode::glob});
+  options.preferred.push_back("arn:aws:s3:::bkt/p/AWSLogs/1/x.gz");
+  const gdl::iam::CellSet cells =
+      gdl::iam::string_cells({{"arn:aws:s3:::bkt/*", CellPattern::Mode::glob},
+                              {"arn:aws:s3:::bkt/p/AWSLogs/*", CellPattern::Mode::glob},
+                              {"arn:aws:s3:::other/*", CellPattern::Mode::glob}},
+                             options);
+  REQUIRE(cells.complete);
+  // Inside the prefix: under AWSLogs/ or not; never in the other bucket.
+  CHECK(cells.cells.size() == 2);
+  CHECK(cells.cells.front().witness == "arn:aws:s3:::bkt/p/AWSLogs/1/x.gz");
+  for (const gdl::iam::Cell& cell : cells.cells) {
+    CHECK(cell.witness.starts_with("arn:aws:s3:::bkt/p/"));
+    CHECK_FALSE(cell.matches[2]);
+  }
+}
+
+namespace {
+
+// A random policy over a small pool of principals, actions, resources and clauses.
+std::string random_policy(std::mt19937& random) {
+  const std::vector<std::string> principals = {R"("*")",
+                                               R"({"AWS": "arn:aws:iam::111111111111:root"})",
+                                               R"({"AWS": "222222222222"})",
+                                               R"({"AWS": "arn:aws:iam::111111111111:role/Admin"})",
+                                               R"({"Service": "guardduty.amazonaws.com"})",
+                                               R"({"Service": "logs.amazonaws.com"})"};
+  const std::vector<std::string> actions = {
+      R"("s3:PutObject")", R"("s3:Get*")", R"("s3:*")",
+      R"("kms:Decrypt")",  R"("*")",       R"(["s3:PutObject", "kms:*"])"};
+  const std::vector<std::string> resources = {R"("*")", R"("arn:aws:s3:::b/*")",
+                                              R"("arn:aws:s3:::b/p/*")", R"("arn:aws:s3:::c*")"};
+  const std::vector<std::string> clauses = {
+      R"("StringEquals": {"aws:SourceAccount": "111111111111"})",
+      R"("StringNotEquals": {"aws:SourceAccount": ["111111111111", "222222222222"]})",
+      R"("ArnLike": {"aws:SourceArn": "arn:aws:guardduty:*:111111111111:detector/*"})",
+      R"("StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/A*"})",
+      R"("StringEquals": {"aws:PrincipalAccount": "222222222222"})",
+      R"("Bool": {"aws:SecureTransport": "false"})",
+      R"("StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"})",
+      R"("ForAnyValue:StringEquals": {"aws:CalledVia": "x.amazonaws.com"})",
+      R"("ForAllValues:StringNotEquals": {"aws:CalledVia": ["y.amazonaws.com"]})",
+      R"("NumericLessThan": {"s3:max-keys": "10"})",
+      R"("Null": {"aws:SourceArn": "true"})",
+      R"("StringEqualsIgnoreCase": {"aws:PrincipalServiceName": "LOGS.amazonaws.com"})"};
+  std::vector<std::string> statements;
+  const int count = 1 + static_cast<int>(random() % 3);
+  for (int i = 0; i < count; ++i) {
+    std::string condition;
+    const int n = static_cast<int>(random() % 3);
+    std::vector<std::string> chosen;
+    for (int k = 0; k < n; ++k) {
+      std::string c = clauses[random() % clauses.size()];
+      // One key per operator: JSON objects cannot repeat the operator.
+      const std::string op = c.substr(0, c.find(':'));
+      if (std::any_of(chosen.begin(), chosen.end(),
+                      [&](const std::string& x) { return x.starts_with(op); }))
+        continue;
+      chosen.push_back(c);
+    }
+    if (!chosen.empty())
+      condition = fmt::format(R"(, "Condition": {{{}}})", fmt::join(chosen, ", "));
+    statements.push_back(fmt::format(
+        R"({{"Effect": "{}", "Principal": {}, "Action": {}, "Resource": {}{}}})",
+        random() % 3 == 0 ? "Deny" : "Allow", principals[random() % principals.size()],
+        actions[random() % actions.size()], resources[random() % resources.size()], condition));
+  }
+  return fmt::format(R"({{"Version": "2012-10-17", "Statement": [{}]}})",
+                     fmt::join(statements, ", "));
+}
+
+// What a request does under a policy: the decision and which statements apply.
+std::vector<bool> outcome(const gdl::iam::Evaluation& e) {
+  std::vector<bool> out = {e.decision == gdl::iam::Decision::allow,
+                           e.decision == gdl::iam::Decision::explicit_deny};
+  for (const auto& t : e.statements) out.push_back(t.applies);
+  return out;
+}
+
+// Every request of a finite universe that follows the request schema, by brute force.
+void brute_force(const std::function<void(const gdl::iam::Request&)>& visit) {
+  using gdl::iam::Request;
+  using gdl::iam::RequestPrincipal;
+  struct Who {
+    RequestPrincipal principal;
+    std::vector<std::pair<std::string, std::string>> tied;
+  };
+  std::vector<Who> who = {{{RequestPrincipal::Kind::anonymous, ""}, {}}};
+  for (const char* service : {"guardduty.amazonaws.com", "logs.amazonaws.com", "x.amazonaws.com"}) {
+    who.push_back({{RequestPrincipal::Kind::service, service},
+                   {{"aws:PrincipalIsAWSService", "true"}, {"aws:PrincipalServiceName", service}}});
+  }
+  for (const char* account : {"111111111111", "222222222222", "333333333333"}) {
+    for (const char* name : {"root", "role/Admin", "role/Auditor", "user/u"}) {
+      const std::string arn = fmt::format("arn:aws:iam::{}:{}", account, name);
+      who.push_back({{RequestPrincipal::Kind::aws, arn},
+                     {{"aws:PrincipalAccount", account},
+                      {"aws:PrincipalArn", arn},
+                      {"aws:PrincipalIsAWSService", "false"}}});
+    }
+  }
+  const std::vector<std::string> actions = {"s3:PutObject", "s3:GetObject", "s3:ListBucket",
+                                            "kms:Decrypt", "ec2:RunInstances"};
+  const std::vector<std::string> resources = {"arn:aws:s3:::b/x", "arn:aws:s3:::b/p/x",
+                                              "arn:aws:s3:::c1", "arn:aws:s3:::d",
+                                              "arn:aws:kms:us-east-1:111111111111:key/k"};
+  using Values = std::vector<std::optional<std::vector<std::string>>>;  // nullopt: absent
+  const Values accounts = {std::nullopt, std::vector<std::string>{"111111111111"},
+                           std::vector<std::string>{"222222222222"}};
+  const Values arns = {
+      std::nullopt, std::vector<std::string>{"arn:aws:guardduty:us-east-1:111111111111:detector/d"},
+      std::vector<std::string>{"arn:aws:guardduty:us-east-1:222222222222:detector/d"}};
+  const Values tls = {std::vector<std::string>{"true"}, std::vector<std::string>{"false"}};
+  const Values sse = {std::nullopt, std::vector<std::string>{"aws:kms"},
+                      std::vector<std::string>{"AES256"}};
+  const Values via = {std::nullopt, std::vector<std::string>{},
+                      std::vector<std::string>{"x.amazonaws.com"},
+                      std::vector<std::string>{"y.amazonaws.com"},
+                      std::vector<std::string>{"x.amazonaws.com", "y.amazonaws.com"}};
+  const Values max_keys = {std::nullopt, std::vector<std::string>{"5"},
+                           std::vector<std::string>{"10"}};
+  for (const Who& w : who) {
+    const bool service = w.principal.kind == RequestPrincipal::Kind::service;
+    const bool iam = w.principal.kind == RequestPrincipal::Kind::aws;
+    for (const std::string& action : actions) {
+      const bool s3 = action.starts_with("s3:");
+      for (const std::string& resource : resources) {
+        for (const auto& a : accounts) {
+          if (a && !service) continue;
+          for (const auto& n : arns) {
+            if (n && !service) continue;
+            for (const auto& t : tls) {
+              for (const auto& e : sse) {
+                if (e && action != "s3:PutObject") continue;
+                for (const auto& v : via) {
+                  if (v && !iam) continue;
+                  for (const auto& m : max_keys) {
+                    if (m && !s3) continue;
+                    Request r;
+                    r.principal = w.principal;
+                    r.action = action;
+                    r.resource = resource;
+                    for (const auto& [key, value] : w.tied) r.set(key, value);
+                    if (a) r.set("aws:SourceAccount", a->front());
+                    if (n) r.set("aws:SourceArn", n->front());
+                    r.set("aws:SecureTransport", t->front());
+                    if (e) r.set("s3:x-amz-server-side-encryption", e->front());
+                    if (v) r.set("aws:CalledVia", *v);
+                    if (m) r.set("s3:max-keys", m->front());
+                    visit(r);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("request space: every outcome brute force reaches on small random policies") {
+  std::mt19937 random(4242);
+  for (int round = 0; round < 40; ++round) {
+    const std::string text = random_policy(random);
+    CAPTURE(text);
+    const Loaded loaded(text);
+    const gdl::iam::Evaluator evaluator(loaded.policy());
+    gdl::iam::SpaceSpec spec;
+    spec.policies = {&loaded.policy()};
+    std::set<std::vector<bool>> abstract;
+    const gdl::iam::SpaceStats stats = gdl::iam::enumerate_requests(
+        spec, [&](const gdl::iam::Request& r, std::span<const gdl::iam::Evaluation> e) {
+          // Each representative is a request the evaluator treats as enumerated.
+          CHECK(outcome(evaluator.evaluate(r, false)) == outcome(e.front()));
+          abstract.insert(outcome(e.front()));
+          return true;
+        });
+    REQUIRE(stats.complete);
+    std::set<std::vector<bool>> missing;
+    brute_force([&](const gdl::iam::Request& r) {
+      const auto o = outcome(evaluator.evaluate(r, false));
+      if (!abstract.contains(o) && missing.insert(o).second)
+        FAIL_CHECK("an outcome brute force reaches is missing: ", gdl::iam::request_to_json(r));
+    });
+  }
+}
+
+namespace {
+
+// Evaluates a witness the way `simulate --request` reads it.
+gdl::iam::Decision simulate(const gdl::policy::Policy& policy, const gdl::iam::Request& request) {
+  const std::string json = gdl::iam::request_to_json(request);
+  const gdl::SourceFile source("request.json", json);
+  auto parsed = gdl::json::parse(source);
+  REQUIRE(parsed.root);
+  auto read = gdl::iam::request_from_json(*parsed.root);
+  REQUIRE(std::holds_alternative<gdl::iam::Request>(read));
+  return gdl::iam::Evaluator(policy).evaluate(std::get<gdl::iam::Request>(read), false).decision;
+}
+
+gdl::analysis::VerifyRun verify_paths(std::vector<std::string> paths) {
+  gdl::analysis::CheckRequest request;
+  request.paths = std::move(paths);
+  request.jobs = 1;
+  return gdl::analysis::verify(request);
+}
+
+}  // namespace
+
+TEST_CASE("verify: every witness on the real setups is confirmed by simulate") {
+  const auto root = gdl::test::source_dir() / "testdata" / "realworld";
+  std::size_t witnesses = 0;
+  std::set<gdl::exportcfg::AccessClass> classes;
+  for (const auto& entry : std::filesystem::directory_iterator(root)) {
+    if (!entry.is_directory()) continue;
+    const gdl::analysis::VerifyRun run = verify_paths({entry.path().string()});
+    for (const gdl::analysis::VerifiedDocument& doc : run.documents) {
+      CAPTURE(doc.name);
+      for (const gdl::exportcfg::AccessAnswer& answer : doc.access) {
+        for (const gdl::exportcfg::AccessWitness& w : answer.found) {
+          CAPTURE(gdl::iam::request_to_json(w.request));
+          const gdl::iam::Decision decision = simulate(doc.policy, w.request);
+          // The bucket policy leaves the account's own principals to their identity policies:
+          // for them the witness shows that the bucket policy does not deny.
+          if (w.statements.empty()) {
+            CHECK(decision != gdl::iam::Decision::explicit_deny);
+          } else {
+            CHECK(decision == gdl::iam::Decision::allow);
+          }
+          CHECK(w.request.action == answer.action);
+          ++witnesses;
+          classes.insert(w.access_class);
+        }
+      }
+    }
+  }
+  CHECK(witnesses > 100);
+  // The real setups show each class the issue names: another service writing into AWSLogs/,
+  // another account's GuardDuty, another account, plain HTTP and unencrypted uploads.
+  for (const auto c :
+       {gdl::exportcfg::AccessClass::other_service, gdl::exportcfg::AccessClass::other_guardduty,
+        gdl::exportcfg::AccessClass::other_account, gdl::exportcfg::AccessClass::plain_http,
+        gdl::exportcfg::AccessClass::unencrypted_upload}) {
+    CAPTURE(gdl::exportcfg::to_string(c));
+    CHECK(classes.contains(c));
+  }
+}
+
+TEST_CASE("verify: a hardened setup is proved to let nobody else in") {
+  const auto dir = gdl::test::source_dir() / "testdata" / "verify" / "hardened";
+  const gdl::analysis::VerifyRun run =
+      verify_paths({(dir / "bucket-policy.json").string(), (dir / "key-policy.json").string()});
+  REQUIRE(run.documents.size() == 2);
+  for (const gdl::analysis::VerifiedDocument& doc : run.documents) {
+    CAPTURE(doc.name);
+    for (const gdl::exportcfg::AccessAnswer& answer : doc.access) {
+      CAPTURE(answer.action);
+      CHECK(answer.complete);
+      for (const auto& w : answer.found) {
+        CAPTURE(gdl::exportcfg::to_string(w.access_class));
+        CAPTURE(gdl::iam::request_to_json(w.request));
+        CHECK(false);
+      }
+    }
+    CHECK(doc.statements.complete);
+    CHECK(doc.statements.findings.empty());
+  }
+}
+
+TEST_CASE("verify: each mistake of the holdout-style fixtures is found with its witness") {
+  const auto dir = gdl::test::source_dir() / "testdata" / "verify";
+  struct Row {
+    const char* file;  // a directory: the bucket policy with the mistake, the hardened key policy
+    gdl::exportcfg::AccessClass expected;
+    const char* action;
+  };
+  const Row rows[] = {
+      {"log-delivery-writes-prefix", gdl::exportcfg::AccessClass::other_service, "s3:PutObject"},
+      {"public-read", gdl::exportcfg::AccessClass::anonymous, "s3:GetObject"},
+      {"other-account-delete", gdl::exportcfg::AccessClass::other_account, "s3:DeleteObject"},
+      {"no-source-condition", gdl::exportcfg::AccessClass::other_guardduty, "s3:PutObject"},
+      {"wildcard-own-account", gdl::exportcfg::AccessClass::own_by_wildcard, "s3:GetObject"},
+  };
+  for (const Row& row : rows) {
+    const std::string name = row.file;
+    CAPTURE(name);
+    const gdl::analysis::VerifyRun run = verify_paths({(dir / row.file).string()});
+    REQUIRE(run.documents.size() == 2);
+    bool found = false;
+    for (const auto& doc : run.documents) {
+      for (const auto& answer : doc.access) {
+        if (answer.action != row.action) continue;
+        for (const auto& w : answer.found) {
+          if (w.access_class != row.expected) continue;
+          found = true;
+          CHECK(simulate(doc.policy, w.request) == gdl::iam::Decision::allow);
+        }
+      }
+    }
+    CHECK(found);
+  }
+}
+
+TEST_CASE("verify: dead statements, Allows a Deny always overrides, Denies only for services") {
+  const Loaded loaded(R"({"Version": "2012-10-17", "Statement": [
+    {"Sid": "Live", "Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+     "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"},
+    {"Sid": "Contradiction", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+     "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:SourceAccount": "111111111111"},
+     "StringNotLike": {"aws:SourceAccount": "1111*"}}},
+    {"Sid": "Shadowed", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
+     "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+    {"Sid": "DenyGet", "Effect": "Deny", "Principal": "*", "Action": "s3:Get*",
+     "Resource": "arn:aws:s3:::b/*"},
+    {"Sid": "OnlyViaServices", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject",
+     "Resource": "*", "Condition": {"ForAnyValue:StringNotEquals": {"aws:CalledVia": "cloudformation.amazonaws.com"}}},
+    {"Sid": "NeverMatchesKeyArn", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+     "Resource": "arn:aws:s3:::b/*", "Condition": {"ArnLike": {"aws:SourceArn": "not-an-arn"}}}
+  ]})");
+  const gdl::exportcfg::StatementAnswer answer = gdl::exportcfg::verify_statements(loaded.policy());
+  REQUIRE(answer.complete);
+  using Kind = gdl::exportcfg::StatementFinding::Kind;
+  std::vector<std::pair<std::size_t, Kind>> got;
+  for (const auto& f : answer.findings) got.emplace_back(f.index, f.kind);
+  const std::vector<std::pair<std::size_t, Kind>> expected = {{1, Kind::never_applies},
+                                                              {2, Kind::allow_always_denied},
+                                                              {4, Kind::deny_never_direct},
+                                                              {5, Kind::never_applies}};
+  CHECK(got == expected);
+  CHECK(answer.findings[1].denied_by == std::vector<std::size_t>{3});
+}
+
+TEST_CASE("verify --against: tightenings add nothing, each loosening has a witness") {
+  const char* base = R"({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+     "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/p/*",
+     "Condition": {"StringEquals": {"aws:SourceAccount": "111111111111"}}},
+    {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*",
+     "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})";
+  struct Row {
+    const char* name;
+    const char* after;
+    bool loosens;
+  };
+  const Row rows[] = {
+      {"the same policy", base, false},
+      {"a narrower resource",
+       R"({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+     "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/p/AWSLogs/*",
+     "Condition": {"StringEquals": {"aws:SourceAccount": "111111111111"}}},
+    {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*",
+     "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})",
+       false},
+      {"an added source ARN condition",
+       R"({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+     "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/p/*",
+     "Condition": {"StringEquals": {"aws:SourceAccount": "111111111111"},
+                   "ArnLike": {"aws:SourceArn": "arn:aws:guardduty:*:111111111111:detector/*"}}},
+    {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*",
+     "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})",
+       false},
+      {"the source condition dropped",
+       R"({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+     "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/p/*"},
+    {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*",
+     "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})",
+       true},
+      {"the HTTPS Deny dropped",
+       R"({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+     "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/p/*",
+     "Condition": {"StringEquals": {"aws:SourceAccount": "111111111111"}}}]})",
+       true},
+      {"a wider action",
+       R"({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+     "Action": "s3:*", "Resource": "arn:aws:s3:::b/p/*",
+     "Condition": {"StringEquals": {"aws:SourceAccount": "111111111111"}}},
+    {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*",
+     "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})",
+       true},
+  };
+  const Loaded before(base);
+  for (const Row& row : rows) {
+    const std::string name = row.name;
+    CAPTURE(name);
+    const Loaded after(row.after);
+    const gdl::exportcfg::ChangeAnswer answer =
+        gdl::exportcfg::verify_change(before.policy(), after.policy(), {});
+    CHECK(answer.complete);
+    CHECK(answer.loosened.empty() == !row.loosens);
+    for (const auto& l : answer.loosened) {
+      CAPTURE(gdl::iam::request_to_json(l.request));
+      const auto old_decision = simulate(before.policy(), l.request);
+      const auto new_decision = simulate(after.policy(), l.request);
+      if (l.newly_allowed) {
+        CHECK(new_decision == gdl::iam::Decision::allow);
+        CHECK(old_decision != gdl::iam::Decision::allow);
+      } else {
+        CHECK(old_decision == gdl::iam::Decision::explicit_deny);
+        CHECK(new_decision != gdl::iam::Decision::explicit_deny);
+      }
+    }
+  }
+}

@@ -210,25 +210,34 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
 
   const std::string key_arn = settings.key_arn.known() ? settings.key_arn.get() : "";
   const bool key_known = !key_arn.empty() && !settings.key_arn.origin.stand_in;
+  // One enumeration answers every question: the cells are the same for each action.
   std::vector<AccessAnswer> answers;
+  std::vector<std::set<AccessClass>> found(questions.size());
+  std::size_t asked_total = 0;
+  spec.actions.clear();
   for (const Question& q : questions) {
     AccessAnswer answer;
     answer.action = q.action;
     answer.resource = resource_shown;
     answer.asked = q.classes;
-    spec.actions = {q.action};
-    std::set<AccessClass> found;
-    auto asked = [&](AccessClass c) {
-      return std::find(q.classes.begin(), q.classes.end(), c) != q.classes.end() &&
-             !found.contains(c);
-    };
-    auto add = [&](AccessClass c, const iam::Request& r, const iam::Evaluation& e) {
-      if (!asked(c)) return;
-      found.insert(c);
-      answer.found.push_back({c, r, allow_indices(e)});
-    };
+    answers.push_back(std::move(answer));
+    spec.actions.push_back(q.action);
+    asked_total += q.classes.size();
+  }
+  std::size_t found_total = 0;
+  std::size_t qi = 0;  // the question of the request being visited
+  auto add = [&](AccessClass c, const iam::Request& r, const iam::Evaluation& e) {
+    const std::vector<AccessClass>& asked = questions[qi].classes;
+    if (std::find(asked.begin(), asked.end(), c) == asked.end() || !found[qi].insert(c).second)
+      return;
+    ++found_total;
+    answers[qi].found.push_back({c, r, allow_indices(e)});
+  };
+  {
     const iam::SpaceStats stats = iam::enumerate_requests(
         spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
+          qi = 0;
+          while (qi + 1 < questions.size() && questions[qi].action != r.action) ++qi;
           const iam::Evaluation& e = ev.front();
           const bool allowed = e.decision == iam::Decision::allow;
           const std::string account = iam::principal_account(r.principal);
@@ -287,7 +296,7 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
               http.set("aws:SecureTransport", "false");
               add(AccessClass::plain_http, http, e);
             }
-            if (q.action == "s3:PutObject") {
+            if (r.action == "s3:PutObject") {
               const std::string sse = single(r, "s3:x-amz-server-side-encryption");
               const std::string key_id =
                   single(r, "s3:x-amz-server-side-encryption-aws-kms-key-id");
@@ -297,12 +306,13 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
               if (!kms || !export_key) add(AccessClass::unencrypted_upload, r, e);
             }
           }
-          return found.size() < q.classes.size();
+          return found_total < asked_total;
         });
-    answer.complete = stats.complete;
-    answer.incomplete = stats.incomplete;
-    answer.evaluated = stats.evaluated;
-    answers.push_back(std::move(answer));
+    for (AccessAnswer& answer : answers) {
+      answer.complete = stats.complete;
+      answer.incomplete = stats.incomplete;
+      answer.evaluated = stats.evaluated;
+    }
   }
   return answers;
 }
@@ -343,59 +353,75 @@ bool modelled(const policy::Policy& policy, const policy::Statement& s) {
 }  // namespace
 
 StatementAnswer verify_statements(const policy::Policy& policy) {
+  // Each statement in a space of its own: whether it applies at all depends on its own literals
+  // only, and whether an Allow is always overridden on its literals and the Denies' (a policy of
+  // forty statements is forty small spaces, not one product of all their cells).
   StatementAnswer answer;
-  iam::SpaceSpec spec;
-  spec.policies = {&policy};
-  set_guardduty_schema(spec);
-  struct Seen {
-    bool applies = false;
-    bool applies_direct = false;  // to a request without aws:CalledVia
-    bool effective = false;       // an Allow that applied without a Deny
-    std::set<std::size_t> denied_by;
+  auto merge = [&](const iam::SpaceStats& stats) {
+    answer.evaluated += stats.evaluated;
+    if (stats.complete) return;
+    answer.complete = false;
+    for (const std::string& why : stats.incomplete) {
+      if (std::find(answer.incomplete.begin(), answer.incomplete.end(), why) ==
+          answer.incomplete.end())
+        answer.incomplete.push_back(why);
+    }
   };
-  std::vector<Seen> seen(policy.statements.size());
-  const iam::SpaceStats stats = iam::enumerate_requests(
-      spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
-        const iam::Evaluation& e = ev.front();
-        const bool direct = r.find("aws:CalledVia") == nullptr;
-        std::vector<std::size_t> denies;
-        for (const iam::StatementTrace& t : e.statements) {
-          if (t.applies && t.effect == policy::Effect::deny) denies.push_back(t.index);
-        }
-        for (std::size_t i = 0; i < e.statements.size(); ++i) {
-          const iam::StatementTrace& t = e.statements[i];
-          if (!t.applies) continue;
-          Seen& s = seen[i];
-          s.applies = true;
-          s.applies_direct = s.applies_direct || direct;
-          if (t.effect == policy::Effect::allow) {
-            if (denies.empty())
-              s.effective = true;
-            else if (!s.effective)
-              s.denied_by.insert(denies.begin(), denies.end());
-          }
-        }
-        return true;
-      });
-  for (std::size_t i = 0; i < policy.statements.size(); ++i) {
-    const policy::Statement& s = policy.statements[i];
+  std::vector<policy::Statement> denies;
+  for (const policy::Statement& s : policy.statements) {
+    if (s.effect == policy::Effect::deny) denies.push_back(s);
+  }
+  for (const policy::Statement& s : policy.statements) {
     if (!modelled(policy, s)) {
       answer.not_checked.push_back(s.index);
       continue;
     }
-    if (!seen[i].applies) {
+    policy::Policy alone = policy;
+    alone.statements = {s};
+    iam::SpaceSpec spec;
+    spec.policies = {&alone};
+    set_guardduty_schema(spec);
+    bool applies = false;
+    bool applies_direct = false;  // to a request without aws:CalledVia
+    merge(iam::enumerate_requests(
+        spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
+          if (!ev.front().statements.front().applies) return true;
+          applies = true;
+          applies_direct = applies_direct || r.find("aws:CalledVia") == nullptr;
+          return s.effect == policy::Effect::deny && !applies_direct;
+        }));
+    if (!applies) {
       answer.findings.push_back({s.index, StatementFinding::Kind::never_applies, {}});
-    } else if (s.effect == policy::Effect::deny && !seen[i].applies_direct) {
+      continue;
+    }
+    if (s.effect == policy::Effect::deny && !applies_direct) {
       answer.findings.push_back({s.index, StatementFinding::Kind::deny_never_direct, {}});
-    } else if (s.effect == policy::Effect::allow && !seen[i].effective) {
+      continue;
+    }
+    if (s.effect != policy::Effect::allow || denies.empty()) continue;
+    policy::Policy with_denies = policy;
+    with_denies.statements = {s};
+    with_denies.statements.insert(with_denies.statements.end(), denies.begin(), denies.end());
+    spec.policies = {&with_denies};
+    bool effective = false;
+    std::set<std::size_t> denied_by;
+    merge(iam::enumerate_requests(
+        spec, [&](const iam::Request&, std::span<const iam::Evaluation> ev) {
+          const iam::Evaluation& e = ev.front();
+          if (!e.statements.front().applies) return true;
+          if (e.decision != iam::Decision::explicit_deny) {
+            effective = true;
+            return false;
+          }
+          for (const std::size_t d : e.deciding) denied_by.insert(e.statements[d].index);
+          return true;
+        }));
+    if (!effective) {
       answer.findings.push_back({s.index,
                                  StatementFinding::Kind::allow_always_denied,
-                                 {seen[i].denied_by.begin(), seen[i].denied_by.end()}});
+                                 {denied_by.begin(), denied_by.end()}});
     }
   }
-  answer.complete = stats.complete;
-  answer.incomplete = stats.incomplete;
-  answer.evaluated = stats.evaluated;
   return answer;
 }
 

@@ -1,5 +1,7 @@
 #include "iam/cells.h"
 
+#include "iam/wildcard.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <deque>
@@ -126,6 +128,18 @@ Positions step(const Automaton& a, const Positions& from, char c) {
   return next;
 }
 
+// Whether the automaton stands on a star that only stars follow: it accepts any continuation.
+bool accepts_every_extension(const Automaton& a, const Positions& set) {
+  for (const std::uint16_t q : set) {
+    if (q >= a.tokens.size()) continue;
+    bool only_stars = true;
+    for (std::size_t i = q; i < a.tokens.size() && only_stars; ++i)
+      only_stars = a.tokens[i].kind == Token::Kind::star && !a.tokens[i].no_colon;
+    if (only_stars) return true;
+  }
+  return false;
+}
+
 bool accepting(const Automaton& a, const Positions& set) {
   return !set.empty() && set.back() == a.tokens.size();
 }
@@ -143,6 +157,51 @@ std::string state_key(const std::vector<Positions>& sets) {
   }
   return key;
 }
+
+// The evaluator's own matchers (iam/wildcard.h), compiled once: a string's class is read with
+// them, so only the search walks the automata.
+class FastMatcher {
+ public:
+  explicit FastMatcher(const CellPattern& p) : mode_(p.mode) {
+    switch (p.mode) {
+      case CellPattern::Mode::literal:
+        whole_ = literal(p.text, p.fold_case);
+        break;
+      case CellPattern::Mode::glob:
+        whole_ = Pattern::glob(p.text, p.fold_case);
+        break;
+      case CellPattern::Mode::arn: {
+        anything_ = p.text == "*";
+        std::string_view parts[6];
+        arn_ = split_arn(p.text, parts);
+        for (int i = 0; arn_ && i < 6; ++i) parts_[i] = Pattern::glob(parts[i], false);
+        break;
+      }
+    }
+  }
+  [[nodiscard]] bool matches(std::string_view text) const {
+    if (mode_ != CellPattern::Mode::arn) return whole_.matches(text);
+    if (anything_) return true;
+    std::string_view parts[6];
+    if (!arn_ || !split_arn(text, parts)) return false;
+    for (int i = 0; i < 6; ++i) {
+      if (!parts_[i].matches(parts[i])) return false;
+    }
+    return true;
+  }
+
+ private:
+  static Pattern literal(std::string_view text, bool fold_case) {
+    Pattern p = Pattern::glob("", fold_case);
+    p.append_literal(text);
+    return p;
+  }
+  CellPattern::Mode mode_;
+  Pattern whole_;
+  Pattern parts_[6];
+  bool arn_ = false;
+  bool anything_ = false;
+};
 
 }  // namespace
 
@@ -196,14 +255,6 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
     }
     return sig;
   };
-  auto run = [&](std::string_view text) {
-    std::vector<Positions> sets;
-    for (const Automaton& a : automata) sets.push_back(start(a));
-    for (const char c : text) {
-      for (std::size_t i = 0; i < automata.size(); ++i) sets[i] = step(automata[i], sets[i], c);
-    }
-    return sets;
-  };
   auto record = [&](const std::vector<Positions>& sets, std::string_view witness) {
     bool admitted = false;
     std::vector<bool> sig = signature_of(sets, admitted);
@@ -211,7 +262,21 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
     seen.emplace(sig, out.cells.size());
     out.cells.push_back({std::string(witness), std::move(sig)});
   };
-  for (const std::string& p : options.preferred) record(run(p), p);
+  std::vector<FastMatcher> fast;
+  for (const CellPattern& p : patterns) fast.emplace_back(p);
+  std::vector<FastMatcher> fast_required;
+  for (const CellPattern& p : options.required) fast_required.emplace_back(p);
+  auto record_text = [&](const std::string& text) {
+    for (const FastMatcher& m : fast_required) {
+      if (!m.matches(text)) return;
+    }
+    std::vector<bool> sig(patterns.size());
+    for (std::size_t i = 0; i < patterns.size(); ++i) sig[i] = fast[i].matches(text);
+    if (seen.contains(sig)) return;
+    seen.emplace(sig, out.cells.size());
+    out.cells.push_back({text, std::move(sig)});
+  };
+  for (const std::string& p : options.preferred) record_text(p);
   // Each pattern read as plain text, its wildcards filled in: most classes of real policies are
   // shown this way, with values that look like the policy's own, before any search.
   for (const CellPattern& p : patterns) {
@@ -223,7 +288,7 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
         else
           text += c;
       }
-      record(run(text), text);
+      record_text(text);
     }
   }
 
@@ -231,7 +296,8 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
   std::unordered_map<std::string, bool> visited;
   std::deque<std::pair<std::vector<Positions>, std::string>> queue;
   {
-    std::vector<Positions> initial = run("");
+    std::vector<Positions> initial;
+    for (const Automaton& a : automata) initial.push_back(start(a));
     visited.emplace(state_key(initial), true);
     queue.emplace_back(std::move(initial), std::string());
   }
@@ -249,6 +315,13 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
       if (sets[patterns.size() + r].empty()) alive = false;
     }
     if (!alive) continue;
+    // A state every automaton has decided (it can never accept again, or it accepts every
+    // extension: a trailing star) has only its own class ahead of it.
+    const bool decided = std::all_of(sets.begin(), sets.end(), [&](const Positions& set) {
+      const std::size_t i = static_cast<std::size_t>(&set - sets.data());
+      return set.empty() || accepts_every_extension(automata[i], set);
+    });
+    if (decided) continue;
     for (const char c : alphabet) {
       std::vector<Positions> next;
       next.reserve(sets.size());

@@ -436,10 +436,20 @@ std::vector<std::string> action_values(const SpaceSpec& spec, Collected& c) {
   if (!spec.actions.empty()) return spec.actions;
   CellOptions options;
   options.required.push_back({"?*:?*", CellPattern::Mode::glob});
-  // Real action names first: a witness is a request someone could make.
+  // Real action names first: a witness is a request someone could make. Only the services the
+  // patterns name can hold a class (every class but "none of them", which any other shows).
+  std::set<std::string> services;
+  bool any_service = false;
+  for (const CellPattern& p : c.actions) {
+    const std::string prefix = to_lower(p.text.substr(0, p.text.find(':')));
+    if (prefix.find_first_of("*?") != std::string::npos) any_service = true;
+    services.insert(prefix);
+  }
   for (const char* service : {"s3", "kms", "guardduty", "iam"}) {
+    if (!any_service && !services.contains(service)) continue;
     for (const std::string_view a : data::actions_of(service)) options.preferred.emplace_back(a);
   }
+  options.preferred.emplace_back("ec2:DescribeInstances");  // outside every pattern, usually
   const CellSet cells = string_cells(c.actions, options);
   if (!cells.complete) c.incomplete.push_back("actions: too many patterns");
   std::vector<std::string> out;

@@ -43,7 +43,7 @@ struct SpaceSpec {
   std::map<std::string, std::vector<std::string>, std::less<>> example_values;
   std::string partition = "aws";
   bool anonymous = true;
-  std::size_t budget = 400000;  // evaluations
+  std::size_t budget = 100000;  // evaluations
 };
 
 struct SpaceStats {

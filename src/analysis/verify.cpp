@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "checks/setup_rule.h"
+#include "iam/request_space.h"
 
 namespace gdl::analysis {
 
@@ -62,6 +63,10 @@ class Collector final : public SetupRule {
 };
 
 }  // namespace
+
+std::string request_json(const iam::Request& request) {
+  return iam::request_to_json(request);
+}
 
 VerifyRun verify(CheckRequest request) {
   VerifyRun run;

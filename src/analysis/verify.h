@@ -28,6 +28,9 @@ struct VerifyRun {
   Report check_report;                      // what check found on the way (input errors)
 };
 
+// A witness in `simulate --request` JSON.
+std::string request_json(const iam::Request& request);
+
 // Runs the setups of `request` (its sink is ignored) and verifies every bucket and key policy.
 VerifyRun verify(CheckRequest request);
 

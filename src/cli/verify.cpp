@@ -14,7 +14,6 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "iam/request_space.h"
 #include "util/text.h"
 
 namespace gdl::cli {
@@ -98,7 +97,7 @@ void write_text(const analysis::VerifyRun& run, const std::vector<Change>& chang
                            found->statements.empty()
                                ? std::string(" (no statement denies it)")
                                : " (allowed by " + labels(doc, found->statements) + ")");
-        out << fmt::format("      witness: {}\n", iam::request_to_json(found->request));
+        out << fmt::format("      witness: {}\n", analysis::request_json(found->request));
       }
     }
     const exportcfg::StatementAnswer& s = doc.statements;
@@ -135,7 +134,7 @@ void write_text(const analysis::VerifyRun& run, const std::vector<Change>& chang
     }
     for (const auto& l : c.answer.loosened) {
       out << fmt::format("  {}: {}\n", l.newly_allowed ? "newly allowed" : "no longer denied",
-                         iam::request_to_json(l.request));
+                         analysis::request_json(l.request));
     }
   }
 }
@@ -183,7 +182,7 @@ void write_json(const analysis::VerifyRun& run, const std::vector<Change>& chang
         classes.push_back(fmt::format(
             "{{\"class\": {}, \"answer\": \"reachable\", \"statements\": [{}], \"witness\": {}}}",
             json_string(exportcfg::to_string(c)), fmt::join(statements, ", "),
-            iam::request_to_json(found->request)));
+            analysis::request_json(found->request)));
       }
       access.push_back(
           fmt::format("{{\"action\": {}, \"resource\": {}, \"complete\": {}, \"incomplete\": {}, "
@@ -214,7 +213,7 @@ void write_json(const analysis::VerifyRun& run, const std::vector<Change>& chang
       loosened.push_back(
           fmt::format("{{\"change\": {}, \"witness\": {}}}",
                       json_string(l.newly_allowed ? "newly-allowed" : "no-longer-denied"),
-                      iam::request_to_json(l.request)));
+                      analysis::request_json(l.request)));
     }
     change_json.push_back(
         fmt::format("{{\"document\": {}, \"against\": {}, \"complete\": {}, \"incomplete\": {}, "

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <set>
 
+#include "iam/conditions.h"
 #include "iam/evaluator.h"
 #include "iam/request_space.h"
 #include "iam/wildcard.h"
+#include "util/text.h"
 
 namespace gdl::exportcfg {
 
@@ -405,17 +407,18 @@ StatementAnswer verify_statements(const policy::Policy& policy) {
     spec.policies = {&with_denies};
     bool effective = false;
     std::set<std::size_t> denied_by;
-    merge(iam::enumerate_requests(
-        spec, [&](const iam::Request&, std::span<const iam::Evaluation> ev) {
-          const iam::Evaluation& e = ev.front();
-          if (!e.statements.front().applies) return true;
-          if (e.decision != iam::Decision::explicit_deny) {
-            effective = true;
-            return false;
-          }
-          for (const std::size_t d : e.deciding) denied_by.insert(e.statements[d].index);
-          return true;
-        }));
+    merge(iam::enumerate_requests(spec,
+                                  [&](const iam::Request&, std::span<const iam::Evaluation> ev) {
+                                    const iam::Evaluation& e = ev.front();
+                                    if (!e.statements.front().applies) return true;
+                                    if (e.decision != iam::Decision::explicit_deny) {
+                                      effective = true;
+                                      return false;
+                                    }
+                                    for (const std::size_t d : e.deciding)
+                                      denied_by.insert(e.statements[d].index);
+                                    return true;
+                                  }));
     if (!effective) {
       answer.findings.push_back({s.index,
                                  StatementFinding::Kind::allow_always_denied,
@@ -423,6 +426,98 @@ StatementAnswer verify_statements(const policy::Policy& policy) {
     }
   }
   return answer;
+}
+
+namespace {
+
+// The shapes of Condition block that can hold for no request although every operator parses and
+// no exact-match value holds a wildcard: a key in two clauses (contradictions), a set operator
+// (ForAnyValue is false on an absent key), a key the statement's callers never send (a service's
+// aws:SourceAccount on a statement for IAM principals, CalledVia for a service), a key tied to
+// the caller, or a service's key on another service's actions. Only these are proved in `check`;
+// `verify` proves every statement.
+bool may_never_hold(const policy::Statement& s) {
+  bool aws = !s.principal.present || s.principal.everyone || s.principal_negated;
+  bool service = s.principal.everyone || s.principal_negated;
+  for (const policy::PrincipalEntry& e : s.principal.entries) {
+    aws = aws || e.type == "AWS";
+    service = service || e.type == "Service";
+  }
+  std::set<std::string> keys;
+  for (const policy::ConditionClause& c : s.conditions) {
+    const std::string key = to_lower(c.key.value);
+    if (!keys.insert(key).second) return true;
+    const auto op = iam::parse_operator(c.op.value);
+    if (op && op->set != iam::SetQualifier::none) return true;
+    if (key.starts_with("aws:source") && !service) return true;
+    if ((key.starts_with("aws:calledvia") || key.starts_with("aws:principalorg") ||
+         key.starts_with("aws:principaltag/")) &&
+        !aws)
+      return true;
+    if (key == "aws:principalarn" || key == "aws:principalaccount" ||
+        key == "aws:principalservicename" || key == "aws:principalisawsservice" ||
+        key == "kms:calleraccount")
+      return true;
+    const std::string prefix = key.substr(0, key.find(':') + 1);
+    if (prefix == "aws:") continue;
+    const bool same_service =
+        std::any_of(s.action.items.begin(), s.action.items.end(), [&](const policy::Text& a) {
+          const std::string action = to_lower(a.value);
+          return action == "*" || action.starts_with(prefix);
+        });
+    if (!same_service || s.action_negated) return true;
+    if (key.starts_with("s3:x-amz-server-side-encryption") &&
+        std::none_of(s.action.items.begin(), s.action.items.end(), [](const policy::Text& a) {
+          return iam::Pattern::glob(a.value, true).matches("s3:PutObject");
+        }))
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<StatementFinding> dead_conditions(const policy::Policy& policy) {
+  std::vector<StatementFinding> out;
+  for (const policy::Statement& s : policy.statements) {
+    if (s.conditions.empty() || s.effect == policy::Effect::invalid || !modelled(policy, s))
+      continue;
+    const bool plain = std::all_of(s.conditions.begin(), s.conditions.end(), [](const auto& c) {
+      const auto op = iam::parse_operator(c.op.value);
+      if (!op) return false;
+      const bool exact =
+          op->family == iam::OperatorFamily::string && op->comparison == iam::Comparison::equals;
+      return !exact || std::none_of(c.values.begin(), c.values.end(), [](const policy::Text& v) {
+        return v.value.find_first_of("*?") != std::string::npos;
+      });
+    });
+    if (!plain || !may_never_hold(s)) continue;
+    policy::Policy alone = policy;
+    alone.statements = {s};
+    iam::SpaceSpec spec;
+    spec.policies = {&alone};
+    set_guardduty_schema(spec);
+    bool reached = false;  // Principal, Action and Resource matched: the Condition decided
+    bool applies = false;
+    bool applies_direct = false;
+    const iam::SpaceStats stats = iam::enumerate_requests(
+        spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
+          const iam::StatementTrace& t = ev.front().statements.front();
+          reached = reached || t.applies || t.element == "Condition";
+          if (!t.applies) return true;
+          applies = true;
+          applies_direct = applies_direct || r.find("aws:CalledVia") == nullptr;
+          return s.effect == policy::Effect::deny && !applies_direct;
+        });
+    // A conclusion about every request needs every request tried.
+    if (!stats.complete && !applies) continue;
+    if (!applies && reached) {
+      out.push_back({s.index, StatementFinding::Kind::never_applies, {}});
+    } else if (applies && s.effect == policy::Effect::deny && !applies_direct && stats.complete) {
+      out.push_back({s.index, StatementFinding::Kind::deny_never_direct, {}});
+    }
+  }
+  return out;
 }
 
 ChangeAnswer verify_change(const policy::Policy& before, const policy::Policy& after,

@@ -72,6 +72,12 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
 // also meets a Deny for.
 StatementAnswer verify_statements(const policy::Policy& policy);
 
+// The cheap part of verify_statements, for `check`: statements whose Principal, Action and
+// Resource match some request but whose Condition block never holds, and Denies that apply only
+// to calls a service makes for a principal. Statements whose operators do not parse (GD107) or
+// whose exact-match values hold wildcards (GD108) are left to those rules.
+std::vector<StatementFinding> dead_conditions(const policy::Policy& policy);
+
 // Requests `after` allows (or no longer denies) that `before` did not, up to `limit`, each a
 // witness; `complete` says whether "none" is proved.
 struct ChangeAnswer {

@@ -1,13 +1,13 @@
 #include "iam/cells.h"
 
-#include "iam/wildcard.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <set>
 #include <unordered_map>
+
+#include "iam/wildcard.h"
 
 namespace gdl::iam {
 

@@ -111,7 +111,9 @@ struct Collected {
   std::set<std::string> services;
   std::set<std::string> aws_identities;  // literal principal ARNs named
   std::vector<CellPattern> account_patterns;
-  std::vector<CellPattern> identity_name_patterns;  // an IAM ARN's sixth component
+  // Principal ARN patterns as (account component, sixth component): the names that matter in an
+  // account are those of the patterns whose account component matches it.
+  std::vector<std::pair<CellPattern, CellPattern>> identity_patterns;
   std::vector<CellPattern> service_patterns;
   std::map<std::string, KeyClauses> keys;  // by lower-case name
   std::vector<std::string> incomplete;
@@ -124,8 +126,8 @@ void add_principal_arn_pattern(std::string_view text, bool glob, Collected& c) {
   if (policy::is_unresolved(text) || !split_arn(text, parts)) return;
   c.account_patterns.push_back(
       {std::string(parts[4]), glob ? CellPattern::Mode::glob : CellPattern::Mode::literal});
-  c.identity_name_patterns.push_back(
-      {std::string(parts[5]), glob ? CellPattern::Mode::glob : CellPattern::Mode::literal});
+  const CellPattern::Mode mode = glob ? CellPattern::Mode::glob : CellPattern::Mode::literal;
+  c.identity_patterns.push_back({{std::string(parts[4]), mode}, {std::string(parts[5]), mode}});
 }
 
 Collected collect(const SpaceSpec& spec) {
@@ -396,20 +398,36 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
   }
   std::sort(accounts.begin(), accounts.end());
   accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
-  std::vector<std::string> names = {"root"};
-  for (const char* form : {"role/?*", "user/?*"}) {
-    CellOptions options;
-    options.required.push_back({form, CellPattern::Mode::glob});
-    for (const CellPattern& p : c.identity_name_patterns) {
-      if (p.text.find_first_of("*?") == std::string::npos) options.preferred.push_back(p.text);
+  // The identity names that tell principals of `account` apart (cached by which patterns apply).
+  std::map<std::vector<bool>, std::vector<std::string>> names_by_patterns;
+  auto names_in = [&](const std::string& account) -> const std::vector<std::string>& {
+    std::vector<bool> applies;
+    std::vector<CellPattern> patterns;
+    for (const auto& [account_part, name_part] : c.identity_patterns) {
+      applies.push_back(cell_pattern_matches(account_part, account));
+      if (applies.back()) patterns.push_back(name_part);
     }
-    options.preferred.push_back(form[0] == 'r' ? "role/Auditor" : "user/analyst");
-    const CellSet cells = string_cells(c.identity_name_patterns, options);
-    if (!cells.complete) c.incomplete.push_back("principal ARNs: too many patterns");
-    for (const Cell& cell : cells.cells) names.push_back(cell.witness);
-  }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
+    auto [it, inserted] = names_by_patterns.try_emplace(std::move(applies));
+    if (!inserted) return it->second;
+    std::vector<std::string>& names = it->second;
+    names.emplace_back("root");
+    for (const char* form : {"role/?*", "user/?*"}) {
+      CellOptions options;
+      options.required.push_back({form, CellPattern::Mode::glob});
+      for (const CellPattern& p : patterns) {
+        if (p.text.find_first_of("*?") == std::string::npos) options.preferred.push_back(p.text);
+      }
+      options.preferred.push_back(form[0] == 'r' ? "role/Auditor" : "user/analyst");
+      // No pattern names anyone in this account: its roles and users all behave alike.
+      if (patterns.empty() && form[0] == 'u') continue;
+      const CellSet cells = string_cells(patterns, options);
+      if (!cells.complete) c.incomplete.push_back("principal ARNs: too many patterns");
+      for (const Cell& cell : cells.cells) names.push_back(cell.witness);
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+  };
   auto add_aws = [&](const std::string& account, const std::string& arn) {
     out.push_back({{RequestPrincipal::Kind::aws, arn},
                    {{"aws:principalaccount", account},
@@ -420,7 +438,7 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
                    false});
   };
   for (const std::string& account : accounts) {
-    for (const std::string& name : names)
+    for (const std::string& name : names_in(account))
       add_aws(account, fmt::format("arn:{}:iam::{}:{}", spec.partition, account, name));
   }
   // Principal ARNs named literally (an assumed-role session, say) that the forms above miss.

@@ -1,0 +1,127 @@
+// GD313: someone besides the exporting account's GuardDuty can write, delete or read findings
+// under the export prefix: another AWS service, another account, or (to read or delete) anyone.
+// Proved over every class of request (export/access.h), shown with a request the policy allows.
+// Another account's GuardDuty is GD303's, anyone's upload GD310's, plain HTTP GD307's.
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "checks/explain.h"
+#include "checks/setup_rule.h"
+#include "diag/rule_catalog.h"
+#include "export/access.h"
+#include "export/setup.h"
+#include "iam/request_space.h"
+
+namespace gdl {
+namespace {
+
+std::string_view verb(std::string_view action) {
+  if (action == "s3:PutObject") return "write";
+  if (action == "s3:DeleteObject") return "delete";
+  return "read";
+}
+
+std::string who(const exportcfg::AccessWitness& w) {
+  switch (w.access_class) {
+    case exportcfg::AccessClass::other_service:
+      return fmt::format("another AWS service ({})", w.request.principal.value);
+    case exportcfg::AccessClass::other_account:
+      return fmt::format("another account ({})", iam::principal_account(w.request.principal));
+    case exportcfg::AccessClass::anonymous:
+      return "anyone, unauthenticated callers too,";
+    default:
+      return std::string(exportcfg::describe(w.access_class));
+  }
+}
+
+bool wildcard_principal(const policy::Statement& s) {
+  return s.principal.everyone ||
+         std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
+                     [](const policy::PrincipalEntry& e) { return e.value.value == "*"; });
+}
+
+// Whether any Allow can let in a principal other than the owner's own and GuardDuty: an Allow
+// applies only to the principals its Principal names (a wildcard, NotPrincipal or another
+// account's or service's name can). Exact, and it spares the proof for most export buckets.
+bool may_admit_others(const policy::Policy& policy, const exportcfg::ExportSettings& settings) {
+  const exportcfg::Value& owner =
+      settings.bucket_account.known() ? settings.bucket_account : settings.account;
+  if (!owner.known() || owner.origin.stand_in) return true;
+  for (const policy::Statement& s : policy.statements) {
+    if (s.effect != policy::Effect::allow) continue;
+    if (!s.principal.present || s.principal_negated || s.principal.everyone) return true;
+    for (const policy::PrincipalEntry& e : s.principal.entries) {
+      const std::string& v = e.value.value;
+      if (e.type == "Service" && exportcfg::is_guardduty_principal(v)) continue;
+      if (e.type == "AWS" &&
+          (v == owner.get() ||
+           v.starts_with(fmt::format("arn:{}:iam::{}:", settings.partition, owner.get())))) {
+        continue;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+class BucketFindingsReachableRule final : public SetupRule {
+ public:
+  void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
+      if (!may_admit_others(doc->policy, ctx.settings)) continue;
+      // One finding per statement that lets them in, with its first witness.
+      std::map<std::size_t, std::vector<std::pair<std::string, const exportcfg::AccessWitness*>>>
+          by_statement;
+      const std::vector<exportcfg::AccessAnswer> answers =
+          exportcfg::verify_access(*doc, ctx.settings);
+      for (const exportcfg::AccessAnswer& answer : answers) {
+        for (const exportcfg::AccessWitness& w : answer.found) {
+          if (w.statements.empty()) continue;
+          const policy::Statement& s = support::statement_at(*doc, w.statements.front());
+          const bool put = answer.action == "s3:PutObject";
+          switch (w.access_class) {
+            case exportcfg::AccessClass::other_service:
+              break;
+            case exportcfg::AccessClass::anonymous:
+              if (put) continue;  // GD310 bucket-public-write
+              break;
+            case exportcfg::AccessClass::other_account:
+              if (put && wildcard_principal(s)) continue;  // GD310 bucket-public-write
+              break;
+            default:
+              continue;
+          }
+          by_statement[s.index].emplace_back(
+              fmt::format("{} can {} findings ({})", who(w), verb(answer.action), answer.action),
+              &w);
+        }
+      }
+      for (const auto& [index, reached] : by_statement) {
+        const policy::Statement& s = support::statement_at(*doc, index);
+        const exportcfg::AccessWitness& first = *reached.front().second;
+        Diagnostic d = make_diagnostic(
+            id(), make_location(*doc->source, s.principal.present ? s.principal.span : s.span),
+            fmt::format("{} lets {} {} the findings under the export prefix {}: this {} request "
+                        "is allowed",
+                        support::statement_name(*doc, index), who(first),
+                        verb(first.request.action), answers.front().resource,
+                        first.request.action));
+        d.notes.push_back(fmt::format("the request (gd-export-lint simulate --request): {}",
+                                      iam::request_to_json(first.request)));
+        for (std::size_t i = 1; i < reached.size(); ++i)
+          d.notes.push_back("also: " + reached[i].first);
+        out.push_back(std::move(d));
+      }
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SetupRule> make_bucket_findings_reachable_rule() {
+  return std::make_unique<BucketFindingsReachableRule>();
+}
+
+}  // namespace gdl

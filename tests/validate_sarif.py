@@ -49,3 +49,26 @@ for rule in run["tool"]["driver"]["rules"]:
     if "/blob/main/" in rule.get("helpUri", ""):
         sys.exit(f"{rule['id']}: helpUri points at the moving main branch")
 print("every rule has security-severity and precision")
+
+# `verify --format sarif`: each setup of the verify fixtures and the real setups, valid against
+# the same schema, every result with its witness request.
+verified = 0
+setups = sorted(p for p in (root / "testdata/verify").iterdir() if p.is_dir())
+setups += sorted(p for p in (root / "testdata/realworld").iterdir() if p.is_dir())
+for setup in setups:
+    result = subprocess.run([binary, "verify", "--format", "sarif", str(setup)], capture_output=True)
+    if result.returncode == 2:
+        continue  # no export setup to verify there
+    if result.returncode not in (0, 1):
+        sys.exit(f"verify {setup}: unexpected exit code {result.returncode}: {result.stderr.decode()}")
+    sarif = json.loads(result.stdout)
+    jsonschema.validate(sarif, schema)
+    for r in sarif["runs"][0]["results"]:
+        if r["ruleId"].startswith("verify/") and "never-applies" not in r["ruleId"] and \
+                "always-denied" not in r["ruleId"] and "never-direct" not in r["ruleId"] and \
+                "witness" not in r.get("properties", {}):
+            sys.exit(f"verify {setup}: {r['ruleId']} without a witness")
+        verified += 1
+if verified == 0:
+    sys.exit("expected verify results from the fixtures")
+print(f"verify SARIF output with {verified} results is valid against the 2.1.0 schema")

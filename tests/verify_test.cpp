@@ -7,16 +7,20 @@
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "cli/cli.h"
 #include "export/access.h"
 #include "iam/cells.h"
 #include "iam/evaluator.h"
@@ -558,4 +562,49 @@ TEST_CASE("verify --against: tightenings add nothing, each loosening has a witne
       }
     }
   }
+}
+
+TEST_CASE("verify --against git:REV compares a file with its committed version") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-verify-git-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path fixtures = gdl::test::source_dir() / "testdata" / "verify";
+  fs::copy_file(fixtures / "hardened" / "bucket-policy.json", dir / "bucket-policy.json");
+  fs::copy_file(fixtures / "hardened" / "key-policy.json", dir / "key-policy.json");
+  const std::string git = fmt::format(
+      "cd '{}' && git init -q && git -c user.email=t@example.com -c user.name=t add . && git -c "
+      "user.email=t@example.com -c user.name=t commit -qm base",
+      dir.string());
+  if (std::system((git + " > /dev/null 2>&1").c_str()) != 0) {
+    MESSAGE("git is not available: --against git:REV not tested");
+    fs::remove_all(dir);
+    return;
+  }
+  auto run = [&](const fs::path& bucket) {
+    std::istringstream in;
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = gdl::cli::run_cli(
+        {"gd-export-lint", "verify", bucket.string(), (dir / "key-policy.json").string(),
+         "--against", "git:HEAD", "--format", "json"},
+        in, out, err, false);
+    return std::make_pair(code, out.str());
+  };
+  // Unchanged: nothing new, proved.
+  auto [same_code, same] = run(dir / "bucket-policy.json");
+  CHECK(same_code == 0);
+  CHECK(same.find("\"loosened\": []") != std::string::npos);
+  CHECK(same.find("newly-allowed") == std::string::npos);
+  // The source condition dropped from GuardDuty's grant: another account's GuardDuty is newly
+  // allowed, and the witness says so.
+  fs::copy_file(fixtures / "no-source-condition" / "bucket-policy.json", dir / "bucket-policy.json",
+                fs::copy_options::overwrite_existing);
+  auto [loose_code, loose] = run(dir / "bucket-policy.json");
+  CHECK(loose_code == 1);
+  CHECK(loose.find("newly-allowed") != std::string::npos);
+  // The user's file is never modified.
+  CHECK(gdl::test::read_file(dir / "bucket-policy.json") ==
+        gdl::test::read_file(fixtures / "no-source-condition" / "bucket-policy.json"));
+  fs::remove_all(dir);
 }

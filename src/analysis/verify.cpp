@@ -26,9 +26,12 @@ class Collector final : public SetupRule {
       for (const exportcfg::PolicyDocument* doc : context.of_kind(kind)) {
         VerifiedDocument v;
         v.name = doc->name();
+        v.path = container_path(*doc->source);
+        v.start = make_location(*doc->source, doc->policy.span).start;
         v.kind = doc->kind;
         v.policy = doc->policy;
         v.settings = context.settings;
+        v.stand_ins = exportcfg::stand_in_placeholders(context.settings);
         for (const policy::Statement& s : doc->policy.statements) {
           v.statement_labels[s.index] =
               fmt::format("{} at line {}", s.label(), doc->source->position(s.span.begin).line);
@@ -63,6 +66,32 @@ class Collector final : public SetupRule {
 };
 
 }  // namespace
+
+bool VerifyRun::has_findings() const {
+  for (const VerifiedDocument& doc : documents) {
+    for (const exportcfg::AccessAnswer& a : doc.access) {
+      if (!a.found.empty()) return true;
+    }
+    if (!doc.statements.findings.empty()) return true;
+  }
+  return std::any_of(changes.begin(), changes.end(),
+                     [](const VerifiedChange& c) { return !c.answer.loosened.empty(); });
+}
+
+void compare(const VerifyRun& before, VerifyRun& after) {
+  std::vector<bool> used(before.documents.size(), false);
+  for (std::size_t d = 0; d < after.documents.size(); ++d) {
+    const VerifiedDocument& doc = after.documents[d];
+    for (std::size_t i = 0; i < before.documents.size(); ++i) {
+      if (used[i] || before.documents[i].kind != doc.kind) continue;
+      used[i] = true;
+      after.changes.push_back(
+          {d, before.documents[i].name,
+           exportcfg::verify_change(before.documents[i].policy, doc.policy, doc.settings)});
+      break;
+    }
+  }
+}
 
 std::string request_json(const iam::Request& request) {
   return iam::request_to_json(request);

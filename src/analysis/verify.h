@@ -14,19 +14,40 @@ namespace gdl::analysis {
 
 struct VerifiedDocument {
   std::string name;  // "bucket.json" or "stack.yaml (FindingsBucket PolicyDocument)"
+  std::string path;  // the file
+  Position start;    // where the policy begins in it
   documents::Kind kind = documents::Kind::unknown;
   policy::Policy policy;  // a copy: the setup's documents are gone when the run ends
   exportcfg::ExportSettings settings;
   // "Statement[2] 'Sid' at line 12", by Statement index.
   std::map<std::size_t, std::string> statement_labels;
+  std::map<std::size_t, Position> statement_positions;
+  // Settings nobody gave, as the witnesses hold them, with the placeholder each stands for
+  // ("000011112222", "<ACCOUNT_ID>"): a witness needs a value, but it is an example, not a fact.
+  std::vector<std::pair<std::string, std::string>> stand_ins;
   std::vector<exportcfg::AccessAnswer> access;
   exportcfg::StatementAnswer statements;
 };
 
+// What a change of one document newly grants (verify --against).
+struct VerifiedChange {
+  std::size_t document = 0;  // index into VerifyRun::documents (the policy after the change)
+  std::string against;       // the name of the policy before it
+  exportcfg::ChangeAnswer answer;
+};
+
 struct VerifyRun {
   std::vector<VerifiedDocument> documents;  // sorted by name
+  std::vector<VerifiedChange> changes;      // with --against
   Report check_report;                      // what check found on the way (input errors)
+
+  // Something is reachable, a statement never applies, or a change loosens access.
+  [[nodiscard]] bool has_findings() const;
 };
+
+// Pairs each document of `after` with the first unpaired one of the same kind in `before` and
+// records what each change newly grants.
+void compare(const VerifyRun& before, VerifyRun& after);
 
 // A witness in `simulate --request` JSON.
 std::string request_json(const iam::Request& request);

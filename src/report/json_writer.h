@@ -69,6 +69,10 @@ class JsonOut {
   void end_array() { writer_.EndArray(); }
   void field(std::string_view k, std::string_view v) { key(k), string(v); }
   void field(std::string_view k, std::uint64_t v) { key(k), number(v); }
+  // A value that is already JSON text (written as it is, not indented).
+  void raw(std::string_view json) {
+    writer_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+  }
   void finish() { stream_.Flush(); }
 
  private:

@@ -608,3 +608,40 @@ TEST_CASE("verify --against git:REV compares a file with its committed version")
         gdl::test::read_file(fixtures / "no-source-condition" / "bucket-policy.json"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("a hostile policy past the budgets is 'not proved' with the reason, never 'nobody'") {
+  // Many overlapping wildcards: the string search stops at its state budget.
+  std::vector<CellPattern> patterns;
+  for (int i = 0; i < 12; ++i) {
+    patterns.push_back({fmt::format("*a{}*b*{}?*", std::string(static_cast<std::size_t>(i), 'a'), i),
+                        CellPattern::Mode::glob});
+  }
+  gdl::iam::CellOptions options;
+  options.state_budget = 200;
+  const gdl::iam::CellSet cells = gdl::iam::string_cells(patterns, options);
+  CHECK_FALSE(cells.complete);
+
+  // Many keys in one statement: the product of their values passes the evaluation budget.
+  std::string conditions;
+  for (int i = 0; i < 8; ++i) {
+    conditions += fmt::format(R"({}"aws:PrincipalTag/t{}": ["a*", "b*", "ab", "c"])",
+                              i == 0 ? "" : ", ", i);
+  }
+  const Loaded loaded(fmt::format(R"({{"Version": "2012-10-17", "Statement": [
+    {{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
+      "Condition": {{"StringLike": {{{}}}}}}}]}})",
+                                  conditions));
+  gdl::iam::SpaceSpec spec;
+  spec.policies = {&loaded.policy()};
+  spec.budget = 2000;
+  bool allowed = false;
+  const gdl::iam::SpaceStats stats = gdl::iam::enumerate_requests(
+      spec, [&](const gdl::iam::Request&, std::span<const gdl::iam::Evaluation> e) {
+        allowed = allowed || e.front().decision == gdl::iam::Decision::allow;
+        return true;
+      });
+  CHECK_FALSE(stats.complete);
+  CHECK(stats.evaluated <= spec.budget);
+  REQUIRE_FALSE(stats.incomplete.empty());
+  CHECK(stats.incomplete.front().find("budget") != std::string::npos);
+}

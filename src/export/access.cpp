@@ -117,6 +117,11 @@ std::vector<std::size_t> allow_indices(const iam::Evaluation& e) {
   return out;
 }
 
+// A bounded proof searches the patterns' automata within the same kind of bound.
+std::size_t cell_budget_for(std::size_t budget) {
+  return std::max<std::size_t>(budget / 4, 1000);
+}
+
 // GuardDuty acting for an account the policy does not name: the witness of a confused deputy.
 constexpr std::string_view kStrangerAccount = "111122223333";
 std::string stranger_detector(std::string_view region) {
@@ -143,7 +148,7 @@ struct Question {
 }  // namespace
 
 std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
-                                        const ExportSettings& settings) {
+                                        const ExportSettings& settings, std::size_t budget) {
   const bool bucket = document.kind == documents::Kind::bucket_policy;
   const bool key = document.kind == documents::Kind::key_policy;
   if (!bucket && !key) return {};
@@ -152,6 +157,8 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
   iam::SpaceSpec spec;
   spec.policies = {&policy};
   spec.partition = settings.partition;
+  spec.budget = budget;
+  spec.cell_budget = cell_budget_for(budget);
   std::string resource_shown;
   Value owner = settings.account;
   if (bucket) {
@@ -354,13 +361,15 @@ bool modelled(const policy::Policy& policy, const policy::Statement& s) {
 
 }  // namespace
 
-StatementAnswer verify_statements(const policy::Policy& policy) {
+StatementAnswer verify_statements(const policy::Policy& policy, std::size_t budget) {
   // Each statement in a space of its own: whether it applies at all depends on its own literals
   // only, and whether an Allow is always overridden on its literals and the Denies' (a policy of
   // forty statements is forty small spaces, not one product of all their cells).
   StatementAnswer answer;
+  // One budget for all the statements' spaces together.
   auto merge = [&](const iam::SpaceStats& stats) {
     answer.evaluated += stats.evaluated;
+    budget -= std::min(budget, stats.evaluated);
     if (stats.complete) return;
     answer.complete = false;
     for (const std::string& why : stats.incomplete) {
@@ -382,6 +391,7 @@ StatementAnswer verify_statements(const policy::Policy& policy) {
     alone.statements = {s};
     iam::SpaceSpec spec;
     spec.policies = {&alone};
+    spec.budget = budget;
     set_guardduty_schema(spec);
     bool applies = false;
     bool applies_direct = false;  // to a request without aws:CalledVia
@@ -405,6 +415,7 @@ StatementAnswer verify_statements(const policy::Policy& policy) {
     with_denies.statements = {s};
     with_denies.statements.insert(with_denies.statements.end(), denies.begin(), denies.end());
     spec.policies = {&with_denies};
+    spec.budget = budget;
     bool effective = false;
     std::set<std::size_t> denied_by;
     merge(iam::enumerate_requests(spec,
@@ -477,7 +488,7 @@ bool may_never_hold(const policy::Statement& s) {
 
 }  // namespace
 
-std::vector<StatementFinding> dead_conditions(const policy::Policy& policy) {
+std::vector<StatementFinding> dead_conditions(const policy::Policy& policy, std::size_t budget) {
   std::vector<StatementFinding> out;
   for (const policy::Statement& s : policy.statements) {
     if (s.conditions.empty() || s.effect == policy::Effect::invalid || !modelled(policy, s))
@@ -496,6 +507,8 @@ std::vector<StatementFinding> dead_conditions(const policy::Policy& policy) {
     alone.statements = {s};
     iam::SpaceSpec spec;
     spec.policies = {&alone};
+    spec.budget = budget;
+    spec.cell_budget = cell_budget_for(budget);
     set_guardduty_schema(spec);
     bool reached = false;  // Principal, Action and Resource matched: the Condition decided
     bool applies = false;
@@ -509,6 +522,7 @@ std::vector<StatementFinding> dead_conditions(const policy::Policy& policy) {
           applies_direct = applies_direct || r.find("aws:CalledVia") == nullptr;
           return s.effect == policy::Effect::deny && !applies_direct;
         });
+    budget -= std::min(budget, stats.evaluated);
     // A conclusion about every request needs every request tried.
     if (!stats.complete && !applies) continue;
     if (!applies && reached) {

@@ -65,18 +65,21 @@ struct StatementAnswer {
 };
 
 // The access questions for the export's bucket policy or key policy.
+// `budget`: requests evaluated at most (past it, the answers are "not proved").
 std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
-                                        const ExportSettings& settings);
+                                        const ExportSettings& settings,
+                                        std::size_t budget = 100000);
 
 // Statements of `policy` that apply to no request, and Allows that every request they apply to
 // also meets a Deny for.
-StatementAnswer verify_statements(const policy::Policy& policy);
+StatementAnswer verify_statements(const policy::Policy& policy, std::size_t budget = 200000);
 
 // The cheap part of verify_statements, for `check`: statements whose Principal, Action and
 // Resource match some request but whose Condition block never holds, and Denies that apply only
 // to calls a service makes for a principal. Statements whose operators do not parse (GD107) or
 // whose exact-match values hold wildcards (GD108) are left to those rules.
-std::vector<StatementFinding> dead_conditions(const policy::Policy& policy);
+std::vector<StatementFinding> dead_conditions(const policy::Policy& policy,
+                                              std::size_t budget = 20000);
 
 // Requests `after` allows (or no longer denies) that `before` did not, up to `limit`, each a
 // witness; `complete` says whether "none" is proved.

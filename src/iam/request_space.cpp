@@ -26,9 +26,9 @@ namespace {
 enum class KeyRole { free, tied, service_only, iam_only, always };
 
 KeyRole role_of(std::string_view key) {
-  static const std::set<std::string_view> tied = {
-      "aws:principalaccount",     "aws:principalarn",  "aws:principalisawsservice",
-      "aws:principalservicename", "kms:calleraccount", "aws:principaltype"};
+  static const std::set<std::string_view> tied = {"aws:principalaccount", "aws:principalarn",
+                                                  "aws:principalisawsservice",
+                                                  "aws:principalservicename", "kms:calleraccount"};
   static const std::set<std::string_view> service_only = {"aws:sourceaccount", "aws:sourcearn",
                                                           "aws:sourceorgid", "aws:sourceorgpaths"};
   static const std::set<std::string_view> iam_only = {"aws:principalorgid",
@@ -274,6 +274,7 @@ std::vector<std::string> key_values(const std::string& key, const KeyClauses& k,
   std::vector<std::string> values;
   if (!strings.empty()) {
     CellOptions options;
+    options.state_budget = spec.cell_budget;
     options.preferred = preferred;
     // Real-looking values for values outside every pattern.
     if (auto it = spec.example_values.find(key); it != spec.example_values.end())
@@ -362,6 +363,7 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
   services.insert(services.end(), spec.services.begin(), spec.services.end());
   {
     CellOptions options;
+    options.state_budget = spec.cell_budget;
     options.preferred = services;
     options.preferred.insert(options.preferred.end(), spec.example_services.begin(),
                              spec.example_services.end());
@@ -388,6 +390,7 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
   accounts.insert(accounts.end(), spec.accounts.begin(), spec.accounts.end());
   {
     CellOptions options;
+    options.state_budget = spec.cell_budget;
     options.preferred = accounts;
     for (const char* a : {"111122223333", "444455556666", "777788889999"})
       options.preferred.emplace_back(a);
@@ -413,6 +416,7 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
     names.emplace_back("root");
     for (const char* form : {"role/?*", "user/?*"}) {
       CellOptions options;
+      options.state_budget = spec.cell_budget;
       options.required.push_back({form, CellPattern::Mode::glob});
       for (const CellPattern& p : patterns) {
         if (p.text.find_first_of("*?") == std::string::npos) options.preferred.push_back(p.text);
@@ -453,6 +457,7 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
 std::vector<std::string> action_values(const SpaceSpec& spec, Collected& c) {
   if (!spec.actions.empty()) return spec.actions;
   CellOptions options;
+  options.state_budget = spec.cell_budget;
   options.required.push_back({"?*:?*", CellPattern::Mode::glob});
   // Real action names first: a witness is a request someone could make. Only the services the
   // patterns name can hold a class (every class but "none of them", which any other shows).
@@ -477,6 +482,7 @@ std::vector<std::string> action_values(const SpaceSpec& spec, Collected& c) {
 
 std::vector<std::string> resource_values(const SpaceSpec& spec, Collected& c) {
   CellOptions options;
+  options.state_budget = spec.cell_budget;
   options.required = spec.resource_within;
   options.preferred = spec.preferred_resources;
   const CellSet cells = string_cells(c.resources, options);
@@ -529,6 +535,11 @@ SpaceStats enumerate_requests(const SpaceSpec& spec, const SpaceVisitor& visit) 
         for (const auto& [key, value] : p.tied) {
           if (key_fits_action(key, action)) base.context[key] = ContextValue{{value}, false};
         }
+        if (stats.evaluated >= spec.budget) {
+          stats.complete = false;
+          stats.incomplete.push_back(fmt::format("the budget of {} requests ran out", spec.budget));
+          goto done;
+        }
         evaluate(base);
         std::set<std::string> relevant;
         for (std::size_t i = 0; i < evaluators.size(); ++i) {
@@ -547,8 +558,17 @@ SpaceStats enumerate_requests(const SpaceSpec& spec, const SpaceVisitor& visit) 
         std::vector<std::string> keys;
         std::vector<std::vector<KeyOption>> options;
         for (const std::string& key : relevant) {
-          const KeyRole role = role_of(key);
-          if (role == KeyRole::tied) continue;
+          KeyRole role = role_of(key);
+          // A key the principal sets is fixed by it. kms:CallerAccount is the caller's account
+          // for an IAM principal; for a service principal AWS does not document it, so any value
+          // (or none) is tried.
+          if (role == KeyRole::tied) {
+            if (key == "kms:calleraccount" && p.principal.kind == RequestPrincipal::Kind::service) {
+              role = KeyRole::free;
+            } else {
+              continue;
+            }
+          }
           std::vector<KeyOption> opts;
           const bool allowed =
               key_fits_action(key, action) &&

@@ -43,7 +43,8 @@ struct SpaceSpec {
   std::map<std::string, std::vector<std::string>, std::less<>> example_values;
   std::string partition = "aws";
   bool anonymous = true;
-  std::size_t budget = 100000;  // evaluations
+  std::size_t budget = 100000;      // evaluations
+  std::size_t cell_budget = 50000;  // automaton states per dimension (iam/cells.h)
 };
 
 struct SpaceStats {

@@ -66,6 +66,9 @@ bool may_admit_others(const policy::Policy& policy, const exportcfg::ExportSetti
   return false;
 }
 
+// Within `check`, a bounded proof: what it finds is a fact; past the budget it stays silent.
+constexpr std::size_t kBudget = 20000;
+
 class BucketFindingsReachableRule final : public SetupRule {
  public:
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
@@ -75,7 +78,7 @@ class BucketFindingsReachableRule final : public SetupRule {
       std::map<std::size_t, std::vector<std::pair<std::string, const exportcfg::AccessWitness*>>>
           by_statement;
       const std::vector<exportcfg::AccessAnswer> answers =
-          exportcfg::verify_access(*doc, ctx.settings);
+          exportcfg::verify_access(*doc, ctx.settings, kBudget);
       for (const exportcfg::AccessAnswer& answer : answers) {
         for (const exportcfg::AccessWitness& w : answer.found) {
           if (w.statements.empty()) continue;

@@ -367,16 +367,18 @@ StatementAnswer verify_statements(const policy::Policy& policy, std::size_t budg
   // forty statements is forty small spaces, not one product of all their cells).
   StatementAnswer answer;
   // One budget for all the statements' spaces together.
+  // Returns whether every request was tried: only then is "never" a proof.
   auto merge = [&](const iam::SpaceStats& stats) {
     answer.evaluated += stats.evaluated;
     budget -= std::min(budget, stats.evaluated);
-    if (stats.complete) return;
+    if (stats.complete) return true;
     answer.complete = false;
     for (const std::string& why : stats.incomplete) {
       if (std::find(answer.incomplete.begin(), answer.incomplete.end(), why) ==
           answer.incomplete.end())
         answer.incomplete.push_back(why);
     }
+    return false;
   };
   std::vector<policy::Statement> denies;
   for (const policy::Statement& s : policy.statements) {
@@ -395,13 +397,14 @@ StatementAnswer verify_statements(const policy::Policy& policy, std::size_t budg
     set_guardduty_schema(spec);
     bool applies = false;
     bool applies_direct = false;  // to a request without aws:CalledVia
-    merge(iam::enumerate_requests(
+    const bool complete = merge(iam::enumerate_requests(
         spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
           if (!ev.front().statements.front().applies) return true;
           applies = true;
           applies_direct = applies_direct || r.find("aws:CalledVia") == nullptr;
           return s.effect == policy::Effect::deny && !applies_direct;
         }));
+    if (!complete && !(applies && (s.effect != policy::Effect::deny || applies_direct))) continue;
     if (!applies) {
       answer.findings.push_back({s.index, StatementFinding::Kind::never_applies, {}});
       continue;
@@ -418,19 +421,18 @@ StatementAnswer verify_statements(const policy::Policy& policy, std::size_t budg
     spec.budget = budget;
     bool effective = false;
     std::set<std::size_t> denied_by;
-    merge(iam::enumerate_requests(spec,
-                                  [&](const iam::Request&, std::span<const iam::Evaluation> ev) {
-                                    const iam::Evaluation& e = ev.front();
-                                    if (!e.statements.front().applies) return true;
-                                    if (e.decision != iam::Decision::explicit_deny) {
-                                      effective = true;
-                                      return false;
-                                    }
-                                    for (const std::size_t d : e.deciding)
-                                      denied_by.insert(e.statements[d].index);
-                                    return true;
-                                  }));
-    if (!effective) {
+    const bool all_tried = merge(iam::enumerate_requests(
+        spec, [&](const iam::Request&, std::span<const iam::Evaluation> ev) {
+          const iam::Evaluation& e = ev.front();
+          if (!e.statements.front().applies) return true;
+          if (e.decision != iam::Decision::explicit_deny) {
+            effective = true;
+            return false;
+          }
+          for (const std::size_t d : e.deciding) denied_by.insert(e.statements[d].index);
+          return true;
+        }));
+    if (!effective && all_tried) {
       answer.findings.push_back({s.index,
                                  StatementFinding::Kind::allow_always_denied,
                                  {denied_by.begin(), denied_by.end()}});

@@ -34,7 +34,7 @@ struct CellOptions {
   // Strings tried first, so a class is shown by a real-looking value where one is known (a real
   // action name, the configured bucket's ARN) rather than by the shortest string.
   std::vector<std::string> preferred;
-  std::size_t state_budget = 50000;
+  std::size_t state_budget = 10000;
 };
 
 struct Cell {

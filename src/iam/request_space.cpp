@@ -325,10 +325,17 @@ std::vector<KeyOption> key_options(const std::vector<std::string>& values, const
   }
   // A set's clauses each need at most one element to be true (ForAnyValue) or false
   // (ForAllValues), so subsets of up to as many elements as there are clauses decide them all.
-  const std::size_t width = std::min<std::size_t>(std::max<std::size_t>(k.clauses.size(), 1), 3);
+  std::size_t width = std::min<std::size_t>(std::max<std::size_t>(k.clauses.size(), 1), 3);
   if (k.clauses.size() > 3)
     incomplete.push_back(
         fmt::format("{}: sets of more than three values are not tried", k.spelling));
+  // Bounded: past about 2,000 sets, smaller ones only (and the answer is not a proof).
+  const std::size_t n_values = values.size();
+  while (width > 1 &&
+         (width == 3 ? n_values * n_values * n_values / 6 : n_values * n_values / 2) > 2000) {
+    --width;
+    incomplete.push_back(fmt::format("{}: too many values to try every set of them", k.spelling));
+  }
   options.push_back({true, ContextValue{{}, true}});
   const std::size_t n = values.size();
   for (std::size_t i = 0; i < n; ++i) {
@@ -513,6 +520,7 @@ SpaceStats enumerate_requests(const SpaceSpec& spec, const SpaceVisitor& visit) 
   const std::vector<std::string> actions = action_values(spec, c);
   const std::vector<std::string> resources = resource_values(spec, c);
   std::map<std::string, std::vector<std::string>> values_of;  // per key, single values
+  std::map<std::string, std::vector<KeyOption>> options_of;   // per key, values and sets
   for (const auto& [key, k] : c.keys)
     values_of[key] = key_values(key, k, spec, c.incomplete, c.variables);
 
@@ -580,9 +588,9 @@ SpaceStats enumerate_requests(const SpaceSpec& spec, const SpaceVisitor& visit) 
               (p.sends_source_keys && (key == "aws:sourceaccount" || key == "aws:sourcearn"));
           if (!must || !allowed) opts.push_back({false, {}});
           if (allowed) {
-            const auto& k = c.keys.at(key);
-            for (KeyOption& o : key_options(values_of.at(key), k, c.incomplete))
-              opts.push_back(std::move(o));
+            auto [it, inserted] = options_of.try_emplace(key);
+            if (inserted) it->second = key_options(values_of.at(key), c.keys.at(key), c.incomplete);
+            opts.insert(opts.end(), it->second.begin(), it->second.end());
           }
           keys.push_back(key);
           options.push_back(std::move(opts));

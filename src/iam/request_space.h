@@ -44,7 +44,7 @@ struct SpaceSpec {
   std::string partition = "aws";
   bool anonymous = true;
   std::size_t budget = 100000;      // evaluations
-  std::size_t cell_budget = 50000;  // automaton states per dimension (iam/cells.h)
+  std::size_t cell_budget = 10000;  // automaton states per dimension (iam/cells.h)
 };
 
 struct SpaceStats {

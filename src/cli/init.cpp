@@ -18,7 +18,6 @@
 namespace gdl::cli {
 
 void add_init_options(CLI::App& command, InitArgs& args) {
-  CheckArgs& s = args.settings;
   command.add_option("--format", args.format, "What to write")
       ->check(CLI::IsMember({"json", "cloudformation", "terraform"}))
       ->capture_default_str();
@@ -34,18 +33,7 @@ void add_init_options(CLI::App& command, InitArgs& args) {
       ->check(CLI::ExistingFile)
       ->allow_extra_args(false);
   command.add_flag("--diff", args.diff, "With --merge: print the changes as a diff, write nothing");
-  command.add_option(
-      "--config", s.config,
-      "Export settings: a JSON file, or `aws guardduty describe-publishing-destination` output");
-  command.add_option("--account", s.account, "The exporting account id");
-  command.add_option("--region", s.regions, "A Region whose findings are exported (repeatable)")
-      ->allow_extra_args(false);
-  command.add_option("--detector-id", s.detector_id, "The detector id (32 hex characters)");
-  command.add_option("--bucket", s.bucket, "The export bucket's name");
-  command.add_option("--prefix", s.prefix, "The export prefix (folder) in the bucket");
-  command.add_option("--bucket-region", s.bucket_region, "The bucket's Region");
-  command.add_option("--bucket-account", s.bucket_account, "The account that owns the bucket");
-  command.add_option("--key-arn", s.key_arn, "The KMS key ARN GuardDuty encrypts findings with");
+  add_settings_options(command, args.settings);
 }
 
 namespace {

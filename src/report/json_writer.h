@@ -80,6 +80,10 @@ class JsonOut {
   rapidjson::PrettyWriter<BufferedOStream> writer_;
 };
 
+// Opens a SARIF 2.1.0 log with one run of `tool`, up to the open array of its driver's rules
+// (sarif_formatter.cpp).
+void begin_sarif_log(JsonOut& j, std::string_view tool);
+
 // The per-setup verdicts, as JSON and SARIF both write them (json_formatter.cpp).
 void write_setup_verdicts(JsonOut& j, const std::vector<SetupVerdict>& setups);
 

@@ -11,6 +11,25 @@
 #include "report/report.h"
 
 namespace gdl {
+
+void begin_sarif_log(JsonOut& j, std::string_view tool) {
+  j.begin_object();
+  j.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+  j.field("version", "2.1.0");
+  j.key("runs");
+  j.begin_array();
+  j.begin_object();
+  j.key("tool");
+  j.begin_object();
+  j.key("driver");
+  j.begin_object();
+  j.field("name", tool);
+  j.field("version", GDL_VERSION);
+  j.field("semanticVersion", GDL_VERSION);
+  j.field("informationUri", "https://github.com/gd-export-lint/gd-export-lint");
+  j.key("rules");
+  j.begin_array();
+}
 namespace {
 
 // Percent-encodes a path into a URI reference; relative paths are resolved against %SRCROOT%.
@@ -252,22 +271,7 @@ class SarifStream final : public ReportStream {
     const auto rules = all_rules();
     for (std::size_t i = 0; i < rules.size(); ++i) rule_index_.emplace(rules[i].id, i);
     JsonOut& j = j_;
-    j.begin_object();
-    j.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-    j.field("version", "2.1.0");
-    j.key("runs");
-    j.begin_array();
-    j.begin_object();
-    j.key("tool");
-    j.begin_object();
-    j.key("driver");
-    j.begin_object();
-    j.field("name", "gd-export-lint");
-    j.field("version", GDL_VERSION);
-    j.field("semanticVersion", GDL_VERSION);
-    j.field("informationUri", "https://github.com/gd-export-lint/gd-export-lint");
-    j.key("rules");
-    j.begin_array();
+    begin_sarif_log(j, "gd-export-lint");
     for (const RuleInfo& rule : rules) write_rule(j, rule);
     j.end_array();
     j.end_object();

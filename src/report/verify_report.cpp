@@ -91,6 +91,16 @@ std::vector<std::string> stand_ins_shown(const VerifiedDocument& doc) {
   return out;
 }
 
+// Whether every request was tried, and if not why: what "nobody" rests on.
+void write_proof(JsonOut& j, bool complete, const std::vector<std::string>& incomplete) {
+  j.key("complete");
+  j.boolean(complete);
+  j.key("incomplete");
+  j.begin_array();
+  for (const std::string& why : incomplete) j.string(why);
+  j.end_array();
+}
+
 }  // namespace
 
 void write_verify_text(const VerifyRun& run, std::ostream& out) {
@@ -161,12 +171,7 @@ void write_verify_json(const VerifyRun& run, std::ostream& out) {
       j.begin_object();
       j.field("action", a.action);
       j.field("resource", a.resource);
-      j.key("complete");
-      j.boolean(a.complete);
-      j.key("incomplete");
-      j.begin_array();
-      for (const std::string& why : a.incomplete) j.string(why);
-      j.end_array();
+      write_proof(j, a.complete, a.incomplete);
       j.field("requests", a.evaluated);
       j.key("classes");
       j.begin_array();
@@ -200,12 +205,7 @@ void write_verify_json(const VerifyRun& run, std::ostream& out) {
     j.end_array();
     j.key("statements");
     j.begin_object();
-    j.key("complete");
-    j.boolean(doc.statements.complete);
-    j.key("incomplete");
-    j.begin_array();
-    for (const std::string& why : doc.statements.incomplete) j.string(why);
-    j.end_array();
+    write_proof(j, doc.statements.complete, doc.statements.incomplete);
     j.key("findings");
     j.begin_array();
     for (const StatementFinding& f : doc.statements.findings) {
@@ -234,12 +234,7 @@ void write_verify_json(const VerifyRun& run, std::ostream& out) {
     j.begin_object();
     j.field("document", run.documents[c.document].name);
     j.field("against", c.against);
-    j.key("complete");
-    j.boolean(c.answer.complete);
-    j.key("incomplete");
-    j.begin_array();
-    for (const std::string& why : c.answer.incomplete) j.string(why);
-    j.end_array();
+    write_proof(j, c.answer.complete, c.answer.incomplete);
     j.key("loosened");
     j.begin_array();
     for (const auto& l : c.answer.loosened) {
@@ -327,21 +322,7 @@ Position statement_position(const VerifiedDocument& doc, const std::vector<std::
 
 void write_verify_sarif(const VerifyRun& run, std::ostream& out) {
   JsonOut j(out);
-  j.begin_object();
-  j.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-  j.field("version", "2.1.0");
-  j.key("runs");
-  j.begin_array();
-  j.begin_object();
-  j.key("tool");
-  j.begin_object();
-  j.key("driver");
-  j.begin_object();
-  j.field("name", "gd-export-lint verify");
-  j.field("version", GDL_VERSION);
-  j.field("informationUri", "https://github.com/gd-export-lint/gd-export-lint");
-  j.key("rules");
-  j.begin_array();
+  begin_sarif_log(j, "gd-export-lint verify");
   for (const SarifRule& r : sarif_rules()) {
     j.begin_object();
     j.field("id", r.id);

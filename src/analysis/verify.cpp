@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <memory>
 #include <mutex>
 
@@ -33,19 +32,9 @@ class Collector final : public SetupRule {
         v.settings = context.settings;
         v.stand_ins = exportcfg::stand_in_placeholders(context.settings);
         for (const policy::Statement& s : doc->policy.statements) {
-          v.statement_labels[s.index] =
-              fmt::format("{} at line {}", s.label(), doc->source->position(s.span.begin).line);
-        }
-        if (std::getenv("GDL_DEBUG_VERIFY")) {
-          for (const policy::Statement& s : doc->policy.statements) {
-            std::string t = s.label() + " P:";
-            for (auto& e : s.principal.entries) t += e.type + "=" + e.value.value + " ";
-            t += " A:";
-            for (auto& a : s.action.items) t += a.value + " ";
-            t += fmt::format(" R({}):", s.resource.present);
-            for (auto& a : s.resource.items) t += a.value + " ";
-            fprintf(stderr, "%s\n", t.c_str());
-          }
+          const Position at = make_location(*doc->source, s.span).start;
+          v.statement_labels[s.index] = fmt::format("{} at line {}", s.label(), at.line);
+          v.statement_positions[s.index] = at;
         }
         v.access = exportcfg::verify_access(*doc, context.settings);
         v.statements = exportcfg::verify_statements(doc->policy);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "iam/conditions.h"
@@ -117,6 +118,27 @@ std::vector<std::size_t> allow_indices(const iam::Evaluation& e) {
   return out;
 }
 
+// The partition the policy's ARNs are in, when the settings say nothing else: a GovCloud or
+// China policy is asked about its own partition's principals and resources.
+std::string partition_of(const policy::Policy& policy, const std::string& configured) {
+  if (configured != "aws") return configured;
+  std::set<std::string> seen;
+  auto note = [&](std::string_view text) {
+    if (!text.starts_with("arn:")) return;
+    const auto end = text.find(':', 4);
+    if (end != std::string_view::npos) seen.emplace(text.substr(4, end - 4));
+  };
+  for (const policy::Statement& s : policy.statements) {
+    for (const policy::Text& r : s.resource.items) note(r.value);
+    for (const policy::PrincipalEntry& e : s.principal.entries) note(e.value.value);
+    for (const policy::ConditionClause& c : s.conditions) {
+      for (const policy::Text& v : c.values) note(v.value);
+    }
+  }
+  seen.erase("*");
+  return seen.size() == 1 ? *seen.begin() : configured;
+}
+
 // A bounded proof searches the patterns' automata within the same kind of bound.
 std::size_t cell_budget_for(std::size_t budget) {
   return std::max<std::size_t>(budget / 4, 1000);
@@ -156,7 +178,7 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
 
   iam::SpaceSpec spec;
   spec.policies = {&policy};
-  spec.partition = settings.partition;
+  spec.partition = partition_of(policy, settings.partition);
   spec.budget = budget;
   spec.cell_budget = cell_budget_for(budget);
   std::string resource_shown;
@@ -166,18 +188,18 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
       owner = settings.bucket_account;
     const std::string bucket_name = settings.bucket.known() ? settings.bucket.get() : "";
     const std::string prefix = settings.prefix.known() ? settings.prefix.get() : "";
-    const std::string base = fmt::format("arn:{}:s3:::{}/{}", settings.partition, bucket_name,
+    const std::string base = fmt::format("arn:{}:s3:::{}/{}", spec.partition, bucket_name,
                                          prefix.empty() ? "" : prefix + "/");
-    // Object keys are literal text: a '*' or '?' in a bucket or prefix name is escaped by
-    // appending it as the only thing it can match, which a glob of literal text cannot say, so
-    // such names (never valid S3 names) are left as they are.
-    spec.resource_within.push_back({base + "*", iam::CellPattern::Mode::glob});
+    // The findings: GuardDuty writes them under <prefix>/AWSLogs/<account>/GuardDuty/ (any
+    // member account's, for an organization). Another path of a shared bucket is not theirs.
+    // (A '*' or '?' in a bucket or prefix name, never a valid S3 name, reads as a wildcard.)
+    spec.resource_within.push_back({base + "AWSLogs/*/GuardDuty/*", iam::CellPattern::Mode::glob});
     const std::string account = settings.account.known() ? settings.account.get() : "111122223333";
     spec.preferred_resources = {
         base + fmt::format("AWSLogs/{}/GuardDuty/{}/2026/12/01/finding.jsonl.gz", account,
                            settings.regions.empty() ? "us-east-1" : settings.regions.front()),
-        base + "witness.txt"};
-    resource_shown = fmt::format("arn:{}:s3:::{}/{}*", settings.partition,
+        base + "AWSLogs/111122223333/GuardDuty/x"};
+    resource_shown = fmt::format("arn:{}:s3:::{}/{}AWSLogs/*/GuardDuty/*", spec.partition,
                                  settings.bucket.origin.stand_in ? "<BUCKET>" : bucket_name,
                                  prefix.empty() ? "" : prefix + "/");
   } else {
@@ -242,6 +264,47 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
     ++found_total;
     answers[qi].found.push_back({c, r, allow_indices(e)});
   };
+  // A service acts for some account: for the one the source keys name, or, when the request
+  // has neither (no applicable statement reads them), for any account. Acting for the owner is
+  // the owner's own doing; for anyone else it is someone else's access. GuardDuty sends both keys,
+  // of one account: a combination of classes that pairs accounts differently is tried as the two
+  // real requests it stands for.
+  const iam::Evaluator evaluator(policy);
+  std::function<void(const iam::Request&, const iam::Evaluation&)> classify_service =
+      [&](const iam::Request& r, const iam::Evaluation& e) {
+        const bool guardduty = is_guardduty_principal(r.principal.value);
+        const iam::ContextValue* source_account = r.find("aws:SourceAccount");
+        const iam::ContextValue* arn = r.find("aws:SourceArn");
+        const std::string named = source_account == nullptr || source_account->values.empty()
+                                      ? std::string()
+                                      : source_account->values.front();
+        const std::string arn_account = arn == nullptr || arn->values.empty()
+                                            ? std::string()
+                                            : account_of_arn(arn->values.front());
+        if (guardduty && !named.empty() && is_account_id(arn_account) && arn_account != named) {
+          for (const std::string& account : {named, arn_account}) {
+            iam::Request real = r;
+            real.set("aws:SourceAccount", account);
+            real.set("aws:SourceArn",
+                     fmt::format("arn:{}:guardduty:{}:{}:detector/12abc34d567e8fa901bc2d34eexample",
+                                 spec.partition, regions.front(), account));
+            const iam::Evaluation again = evaluator.evaluate(real, false);
+            if (again.decision == iam::Decision::allow && !own.contains(account))
+              add(AccessClass::other_guardduty, real, again);
+          }
+          return;
+        }
+        const bool foreign = (!named.empty() && !own.contains(named)) ||
+                             (!arn_account.empty() && !own.contains(arn_account)) ||
+                             (source_account == nullptr && arn == nullptr);
+        if (!foreign) return;
+        iam::Request witness = r;
+        if (source_account == nullptr && arn == nullptr && guardduty) {
+          witness.set("aws:SourceAccount", std::string(kStrangerAccount));
+          witness.set("aws:SourceArn", stranger_detector(regions.front()));
+        }
+        add(guardduty ? AccessClass::other_guardduty : AccessClass::other_service, witness, e);
+      };
   {
     const iam::SpaceStats stats = iam::enumerate_requests(
         spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
@@ -272,29 +335,7 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
               }
               break;
             case iam::RequestPrincipal::Kind::service:
-              if (!allowed) break;
-              if (is_guardduty_principal(r.principal.value)) {
-                // A source key the request lacks is one no applicable statement reads: any
-                // account's GuardDuty gets the same answer, so the witness names a stranger.
-                const iam::ContextValue* source_account = r.find("aws:SourceAccount");
-                const iam::ContextValue* arn = r.find("aws:SourceArn");
-                auto foreign = [&](const iam::ContextValue* v, bool is_arn) {
-                  if (v == nullptr || v->values.empty()) return false;
-                  return !own.contains(is_arn ? account_of_arn(v->values.front())
-                                              : v->values.front());
-                };
-                if (foreign(source_account, false) || foreign(arn, true) ||
-                    (source_account == nullptr && arn == nullptr)) {
-                  iam::Request witness = r;
-                  if (source_account == nullptr)
-                    witness.set("aws:SourceAccount", std::string(kStrangerAccount));
-                  if (arn == nullptr)
-                    witness.set("aws:SourceArn", stranger_detector(regions.front()));
-                  add(AccessClass::other_guardduty, witness, e);
-                }
-              } else {
-                add(AccessClass::other_service, r, e);
-              }
+              if (allowed) classify_service(r, e);
               break;
           }
           const bool caller = r.principal.kind != iam::RequestPrincipal::Kind::service;
@@ -393,6 +434,7 @@ StatementAnswer verify_statements(const policy::Policy& policy, std::size_t budg
     alone.statements = {s};
     iam::SpaceSpec spec;
     spec.policies = {&alone};
+    spec.partition = partition_of(policy, "aws");
     spec.budget = budget;
     set_guardduty_schema(spec);
     bool applies = false;
@@ -509,6 +551,7 @@ std::vector<StatementFinding> dead_conditions(const policy::Policy& policy, std:
     alone.statements = {s};
     iam::SpaceSpec spec;
     spec.policies = {&alone};
+    spec.partition = partition_of(policy, "aws");
     spec.budget = budget;
     spec.cell_budget = cell_budget_for(budget);
     set_guardduty_schema(spec);
@@ -541,7 +584,7 @@ ChangeAnswer verify_change(const policy::Policy& before, const policy::Policy& a
   ChangeAnswer answer;
   iam::SpaceSpec spec;
   spec.policies = {&before, &after};
-  spec.partition = settings.partition;
+  spec.partition = partition_of(after, settings.partition);
   if (settings.account.known()) spec.accounts.push_back(settings.account.get());
   for (const std::string& region : settings.regions)
     spec.services.push_back(guardduty_principal(region));

@@ -1,6 +1,7 @@
 #include "iam/cells.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -237,8 +238,13 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
   // ':' matters to ARN wildcards even when no pattern spells it out.
   mentioned.insert(':');
   std::vector<char> alphabet(mentioned.begin(), mentioned.end());
-  for (const char fresh : std::string_view("x0yzqXQ-_")) {
-    if (!mentioned.contains(fresh) && !mentioned.contains(lower(fresh))) {
+  // Any character no pattern mentions (in either case) stands for every such character.
+  std::string candidates = "x0yzqXQ-_";
+  for (int c = 0x21; c < 0x7f; ++c) candidates.push_back(static_cast<char>(c));
+  candidates.push_back('\x7f');
+  for (const char fresh : candidates) {
+    if (!mentioned.contains(fresh) && !mentioned.contains(lower(fresh)) &&
+        !mentioned.contains(static_cast<char>(std::toupper(static_cast<unsigned char>(fresh))))) {
       alphabet.push_back(fresh);
       break;
     }

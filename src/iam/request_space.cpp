@@ -41,7 +41,8 @@ KeyRole role_of(std::string_view key) {
                                                       "aws:username",
                                                       "aws:multifactorauthpresent",
                                                       "aws:multifactorauthage",
-                                                      "aws:tokenissuetime"};
+                                                      "aws:tokenissuetime",
+                                                      "kms:viaservice"};
   if (tied.contains(key)) return KeyRole::tied;
   if (service_only.contains(key)) return KeyRole::service_only;
   if (iam_only.contains(key) || key.starts_with("aws:principaltag/")) return KeyRole::iam_only;
@@ -120,14 +121,23 @@ struct Collected {
   bool variables = false;  // a policy variable was read as a wildcard
 };
 
-void add_principal_arn_pattern(std::string_view text, bool glob, Collected& c) {
+// A principal ARN pattern as (account component, sixth component). Against a real principal ARN
+// (six components, none of the first five with a colon) a six-component pattern matches part by
+// part even under StringLike, where `*` could cross a colon; a pattern of fewer components is not
+// modelled, and the answers say so.
+void add_principal_arn_pattern(std::string_view text, bool glob, bool fold, Collected& c) {
   std::string_view parts[6];
   // A principal with "${" is a template left unresolved, not a pattern of real principals.
-  if (policy::is_unresolved(text) || !split_arn(text, parts)) return;
-  c.account_patterns.push_back(
-      {std::string(parts[4]), glob ? CellPattern::Mode::glob : CellPattern::Mode::literal});
+  if (policy::is_unresolved(text)) return;
+  if (!split_arn(text, parts)) {
+    if (text != "*")
+      c.incomplete.push_back(fmt::format("aws:PrincipalArn pattern \"{}\" is not modelled", text));
+    return;
+  }
   const CellPattern::Mode mode = glob ? CellPattern::Mode::glob : CellPattern::Mode::literal;
-  c.identity_patterns.push_back({{std::string(parts[4]), mode}, {std::string(parts[5]), mode}});
+  c.account_patterns.push_back({std::string(parts[4]), mode, fold});
+  c.identity_patterns.push_back(
+      {{std::string(parts[4]), mode, fold}, {std::string(parts[5]), mode, fold}});
 }
 
 Collected collect(const SpaceSpec& spec) {
@@ -147,6 +157,10 @@ Collected collect(const SpaceSpec& spec) {
                                CellPattern::Mode::glob, false});
       }
       for (const policy::PrincipalEntry& e : s.principal.entries) {
+        if (e.type != "Service" && e.type != "AWS") {
+          c.incomplete.push_back(
+              fmt::format("{} principals are not modelled", e.type.empty() ? "unknown" : e.type));
+        }
         if (e.type == "Service") {
           if (e.value.value != "*" && !policy::is_unresolved(e.value.value))
             c.services.insert(e.value.value);
@@ -155,7 +169,7 @@ Collected collect(const SpaceSpec& spec) {
           add_accounts_in(e.value.value, c.accounts);
           if (e.value.value.starts_with("arn:") && !policy::is_unresolved(e.value.value)) {
             c.aws_identities.insert(e.value.value);
-            add_principal_arn_pattern(e.value.value, false, c);
+            add_principal_arn_pattern(e.value.value, false, false, c);
           }
         }
       }
@@ -183,7 +197,8 @@ Collected collect(const SpaceSpec& spec) {
         const bool like = op->comparison == Comparison::like;
         for (const policy::Text& v : clause.values) {
           if (key == "aws:principalarn") {
-            add_principal_arn_pattern(v.value, like || op->family == OperatorFamily::arn, c);
+            add_principal_arn_pattern(v.value, like || op->family == OperatorFamily::arn,
+                                      op->ignore_case, c);
           } else if (key == "aws:principalaccount" || key == "kms:calleraccount") {
             c.account_patterns.push_back(
                 {v.value, like ? CellPattern::Mode::glob : CellPattern::Mode::literal});
@@ -271,6 +286,12 @@ std::vector<std::string> key_values(const std::string& key, const KeyClauses& k,
       }
     }
   }
+  // Each family splits the values its own way; a value in two families' classes at once (a
+  // number that is also a string pattern's) is not constructed.
+  const int families = static_cast<int>(!strings.empty()) + static_cast<int>(!numbers.empty()) +
+                       static_cast<int>(!dates.empty()) + static_cast<int>(ip_ranges > 0);
+  if (families > 1)
+    incomplete.push_back(fmt::format("{}: compared by operators of different types", k.spelling));
   std::vector<std::string> values;
   if (!strings.empty()) {
     CellOptions options;
@@ -363,7 +384,11 @@ struct PrincipalOption {
 
 std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
   std::vector<PrincipalOption> out;
-  if (spec.anonymous) out.push_back({{RequestPrincipal::Kind::anonymous, ""}, {}, {}, false});
+  if (spec.anonymous) {
+    PrincipalOption anonymous;
+    anonymous.principal = {RequestPrincipal::Kind::anonymous, ""};
+    out.push_back(std::move(anonymous));
+  }
 
   // Service principals: those named, those asked for, and one that nobody names.
   std::vector<std::string> services(c.services.begin(), c.services.end());
@@ -386,10 +411,11 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
   services.erase(std::unique(services.begin(), services.end()), services.end());
   for (const std::string& s : services) {
     const bool source = spec.sends_source_keys && spec.sends_source_keys(s);
-    out.push_back({{RequestPrincipal::Kind::service, s},
-                   {{"aws:principalisawsservice", "true"}, {"aws:principalservicename", s}},
-                   {},
-                   source});
+    PrincipalOption option;
+    option.principal = {RequestPrincipal::Kind::service, s};
+    option.tied = {{"aws:principalisawsservice", "true"}, {"aws:principalservicename", s}};
+    option.sends_source_keys = source;
+    out.push_back(std::move(option));
   }
 
   // AWS principals: each class of account, each class of identity name within it.
@@ -439,24 +465,36 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
     names.erase(std::unique(names.begin(), names.end()), names.end());
     return names;
   };
+  std::set<std::string> added;
   auto add_aws = [&](const std::string& account, const std::string& arn) {
-    out.push_back({{RequestPrincipal::Kind::aws, arn},
-                   {{"aws:principalaccount", account},
-                    {"aws:principalarn", arn},
-                    {"aws:principalisawsservice", "false"},
-                    {"kms:calleraccount", account}},
-                   account,
-                   false});
+    if (!added.insert(arn).second) return;
+    // An assumed-role session's aws:PrincipalArn is its role's ARN ("AWS global condition
+    // context keys", aws:PrincipalArn).
+    std::string principal_arn = arn;
+    std::string_view parts[6];
+    if (split_arn(arn, parts) && parts[2] == "sts" && parts[5].starts_with("assumed-role/")) {
+      std::string_view role = parts[5].substr(13);
+      role = role.substr(0, role.find('/'));
+      principal_arn = fmt::format("arn:{}:iam::{}:role/{}", parts[1], parts[4], role);
+    }
+    PrincipalOption option;
+    option.principal = {RequestPrincipal::Kind::aws, arn};
+    option.tied = {{"aws:principalaccount", account},
+                   {"aws:principalarn", principal_arn},
+                   {"aws:principalisawsservice", "false"},
+                   {"kms:calleraccount", account}};
+    option.account = account;
+    out.push_back(std::move(option));
   };
   for (const std::string& account : accounts) {
     for (const std::string& name : names_in(account))
       add_aws(account, fmt::format("arn:{}:iam::{}:{}", spec.partition, account, name));
   }
-  // Principal ARNs named literally (an assumed-role session, say) that the forms above miss.
+  // Principal ARNs named literally that the forms above miss: an assumed-role session, an
+  // account that is not 12 digits (CloudFront's origin access identities: iam::cloudfront).
   for (const std::string& arn : c.aws_identities) {
     std::string_view parts[6];
-    if (!split_arn(arn, parts) || parts[2] == "iam") continue;
-    add_aws(std::string(parts[4]), arn);
+    if (split_arn(arn, parts)) add_aws(std::string(parts[4]), arn);
   }
   return out;
 }
@@ -480,7 +518,17 @@ std::vector<std::string> action_values(const SpaceSpec& spec, Collected& c) {
     for (const std::string_view a : data::actions_of(service)) options.preferred.emplace_back(a);
   }
   options.preferred.emplace_back("ec2:DescribeInstances");  // outside every pattern, usually
-  const CellSet cells = string_cells(c.actions, options);
+  // The schema sets actions apart too: a service's keys come only with its actions, the S3
+  // encryption headers only with PutObject.
+  std::vector<CellPattern> patterns = c.actions;
+  for (const auto& [key, clauses] : c.keys) {
+    const std::string prefix = key.substr(0, key.find(':'));
+    if (prefix != "aws" && key.find(':') != std::string::npos)
+      patterns.push_back({prefix + ":*", CellPattern::Mode::glob, true});
+    if (key.starts_with("s3:x-amz-server-side-encryption"))
+      patterns.push_back({"s3:PutObject", CellPattern::Mode::literal, true});
+  }
+  const CellSet cells = string_cells(patterns, options);
   if (!cells.complete) c.incomplete.push_back("actions: too many patterns");
   std::vector<std::string> out;
   for (const Cell& cell : cells.cells) out.push_back(cell.witness);
@@ -566,17 +614,11 @@ SpaceStats enumerate_requests(const SpaceSpec& spec, const SpaceVisitor& visit) 
         std::vector<std::string> keys;
         std::vector<std::vector<KeyOption>> options;
         for (const std::string& key : relevant) {
-          KeyRole role = role_of(key);
-          // A key the principal sets is fixed by it. kms:CallerAccount is the caller's account
-          // for an IAM principal; for a service principal AWS does not document it, so any value
-          // (or none) is tried.
-          if (role == KeyRole::tied) {
-            if (key == "kms:calleraccount" && p.principal.kind == RequestPrincipal::Kind::service) {
-              role = KeyRole::free;
-            } else {
-              continue;
-            }
-          }
+          // A key the principal sets is fixed by it, and absent where it sets none: for a
+          // service principal, kms:CallerAccount and kms:ViaService (sent for IAM principals'
+          // calls) too.
+          const KeyRole role = role_of(key);
+          if (role == KeyRole::tied) continue;
           std::vector<KeyOption> opts;
           const bool allowed =
               key_fits_action(key, action) &&

@@ -106,8 +106,7 @@ class BucketFindingsReachableRule final : public SetupRule {
         const exportcfg::AccessWitness& first = *reached.front().second;
         Diagnostic d = make_diagnostic(
             id(), make_location(*doc->source, s.principal.present ? s.principal.span : s.span),
-            fmt::format("{} lets {} {} the findings under the export prefix {}: this {} request "
-                        "is allowed",
+            fmt::format("{} lets {} {} the findings ({}): this {} request is allowed",
                         support::statement_name(*doc, index), who(first),
                         verb(first.request.action), answers.front().resource,
                         first.request.action));

@@ -7,10 +7,12 @@
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <rapidjson/document.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <random>
@@ -613,8 +615,9 @@ TEST_CASE("a hostile policy past the budgets is 'not proved' with the reason, ne
   // Many overlapping wildcards: the string search stops at its state budget.
   std::vector<CellPattern> patterns;
   for (int i = 0; i < 12; ++i) {
-    patterns.push_back({fmt::format("*a{}*b*{}?*", std::string(static_cast<std::size_t>(i), 'a'), i),
-                        CellPattern::Mode::glob});
+    patterns.push_back(
+        {fmt::format("*a{}*b*{}?*", std::string(static_cast<std::size_t>(i), 'a'), i),
+         CellPattern::Mode::glob});
   }
   gdl::iam::CellOptions options;
   options.state_budget = 200;
@@ -624,8 +627,8 @@ TEST_CASE("a hostile policy past the budgets is 'not proved' with the reason, ne
   // Many keys in one statement: the product of their values passes the evaluation budget.
   std::string conditions;
   for (int i = 0; i < 8; ++i) {
-    conditions += fmt::format(R"({}"aws:PrincipalTag/t{}": ["a*", "b*", "ab", "c"])",
-                              i == 0 ? "" : ", ", i);
+    conditions +=
+        fmt::format(R"({}"aws:PrincipalTag/t{}": ["a*", "b*", "ab", "c"])", i == 0 ? "" : ", ", i);
   }
   const Loaded loaded(fmt::format(R"({{"Version": "2012-10-17", "Statement": [
     {{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
@@ -644,4 +647,122 @@ TEST_CASE("a hostile policy past the budgets is 'not proved' with the reason, ne
   CHECK(stats.evaluated <= spec.budget);
   REQUIRE_FALSE(stats.incomplete.empty());
   CHECK(stats.incomplete.front().find("budget") != std::string::npos);
+}
+
+namespace {
+
+// Runs the CLI on one bucket policy in a directory of its own; returns the exit code and output.
+std::pair<int, std::string> run_on(const std::string& policy, std::vector<std::string> args) {
+  namespace fs = std::filesystem;
+  static int serial = 0;
+  const fs::path dir =
+      fs::temp_directory_path() / fmt::format("gdl-verify-{}-{}", ::getpid(), ++serial);
+  fs::create_directories(dir);
+  {
+    std::ofstream out(dir / "bucket-policy.json");
+    out << policy;
+  }
+  args.insert(args.begin(), "gd-export-lint");
+  args.push_back(dir.string());
+  std::istringstream in;
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = gdl::cli::run_cli(args, in, out, err, false);
+  fs::remove_all(dir);
+  return {code, out.str()};
+}
+
+// The answer verify gives for one class and action: "nobody", "not-proved" or "reachable".
+std::string answer_of(const std::string& json, const std::string& action, const std::string& cls) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  REQUIRE_FALSE(d.HasParseError());
+  for (const auto& doc : d["documents"].GetArray()) {
+    for (const auto& a : doc["access"].GetArray()) {
+      if (a["action"].GetString() != action) continue;
+      for (const auto& c : a["classes"].GetArray()) {
+        if (c["class"].GetString() == cls) return c["answer"].GetString();
+      }
+    }
+  }
+  return "absent";
+}
+
+constexpr const char* kGuardDutyGrant =
+    R"({"Sid":"GD","Effect":"Allow","Principal":{"Service":"guardduty.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::B/P/*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}})";
+
+}  // namespace
+
+TEST_CASE("verify: defects found in review stay fixed") {
+  struct Row {
+    const char* name;
+    const char* statements;  // after GuardDuty's grant
+    const char* action;
+    const char* access_class;
+    const char* not_expected;  // the answer that would be wrong
+  };
+  const Row rows[] = {
+      {"a PrincipalArn pattern of fewer than six components is not a proof of nobody",
+       R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::B/P/*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::9999*"}}})",
+       "s3:GetObject", "other-account", "nobody"},
+      {"StringEqualsIgnoreCase on aws:PrincipalArn folds case",
+       R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::B/P/*","Condition":{"StringEqualsIgnoreCase":{"aws:PrincipalArn":"arn:aws:iam::444455556666:role/SECOPS"}}},
+          {"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::B/P/*","Condition":{"StringEquals":{"aws:PrincipalArn":"arn:aws:iam::444455556666:role/SECOPS"}}})",
+       "s3:GetObject", "other-account", "nobody"},
+      {"a principal whose account is not 12 digits (a CloudFront origin access identity)",
+       R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::B/P/*"})",
+       "s3:GetObject", "other-account", "nobody"},
+      {"an assumed-role session's aws:PrincipalArn is its role's",
+       R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::444455556666:assumed-role/Auditor/alice"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::B/P/*"},
+          {"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::B/P/*","Condition":{"StringNotEquals":{"aws:PrincipalArn":["arn:aws:iam::444455556666:role/Auditor","arn:aws:iam::123456789012:role/Admin"]}}})",
+       "s3:GetObject", "other-account", "nobody"},
+      {"a CanonicalUser grant makes the answer 'not proved'",
+       R"({"Effect":"Allow","Principal":{"CanonicalUser":"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::B/P/*"})",
+       "s3:GetObject", "other-account", "nobody"},
+      {"patterns that mention every usual fresh character",
+       R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::B/P/*","Condition":{"StringLike":{"aws:UserAgent":"?"}}},
+          {"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::B/P/*","Condition":{"StringEquals":{"aws:UserAgent":[":","x","0","y","z","q","X","Q","-","_"]}}})",
+       "s3:GetObject", "anonymous", "nobody"},
+      {"a key compared as a string and as a number",
+       R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::B/P/*","Condition":{"StringLike":{"aws:UserAgent":"1*"},"NumericGreaterThan":{"aws:UserAgent":"5"}}})",
+       "s3:GetObject", "anonymous", "nobody"},
+      {"GuardDuty's source keys name one account",
+       R"({"Effect":"Allow","Principal":{"Service":"guardduty.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::B/P/*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"},"ArnLike":{"aws:SourceArn":"arn:aws:guardduty:*:*:detector/*"}}})",
+       "s3:PutObject", "other-guardduty", "reachable"},
+      {"a service writing for the owner's own account elsewhere in a shared bucket",
+       R"({"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::B/s3-access-logs/*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}})",
+       "s3:PutObject", "other-service", "reachable"},
+  };
+  for (const Row& row : rows) {
+    const std::string name = row.name;
+    CAPTURE(name);
+    const std::string policy = fmt::format(R"({{"Version":"2012-10-17","Statement":[{},{}]}})",
+                                           kGuardDutyGrant, row.statements);
+    const auto [code, out] =
+        run_on(policy, {"verify", "--kind", "bucket", "--bucket", "B", "--prefix", "P", "--account",
+                        "123456789012", "--format", "json"});
+    REQUIRE(code != 2);
+    CHECK(answer_of(out, row.action, row.access_class) != row.not_expected);
+  }
+}
+
+TEST_CASE("GD111 and GD313: no finding on ordinary policies the review found flagged") {
+  const char* policies[] = {
+      // s3:Put* with the encryption header: the header comes with PutObject.
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:Put*","Resource":"arn:aws:s3:::B/incoming/*","Condition":{"StringEquals":{"aws:PrincipalAccount":["444455556666"],"s3:x-amz-server-side-encryption":"aws:kms"}}}]})",
+      // GovCloud: the policy's own partition.
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws-us-gov:s3:::B/P/*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws-us-gov:iam::123456789012:role/Auditor"}}}]})",
+      // A shared log bucket: S3 server access logs for the owner, elsewhere in the bucket.
+      R"({"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Principal":{"Service":"guardduty.amazonaws.com"},"Action":"s3:GetBucketLocation","Resource":"arn:aws:s3:::central-logs","Condition":{"StringEquals":{"aws:SourceAccount":"210987654321"}}},
+        {"Effect":"Allow","Principal":{"Service":"guardduty.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::central-logs/*","Condition":{"StringEquals":{"aws:SourceAccount":"210987654321"}}},
+        {"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::central-logs/s3-access-logs/*","Condition":{"StringEquals":{"aws:SourceAccount":"210987654321"}}}]})",
+  };
+  for (const char* policy : policies) {
+    CAPTURE(policy);
+    const auto [code, out] = run_on(policy, {"check", "--kind", "bucket", "--format", "json"});
+    CHECK(code != 2);
+    CHECK(out.find("GD111") == std::string::npos);
+    CHECK(out.find("GD313") == std::string::npos);
+  }
 }

@@ -298,6 +298,14 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
     }
   }
 
+  // Bounded: a search over hundreds of automata at once costs that many steps per state; such a
+  // dimension keeps the classes its patterns' own texts show and is not known to be complete.
+  constexpr std::size_t kMaxAutomata = 256;
+  if (automata.size() > kMaxAutomata) {
+    out.complete = false;
+    return out;
+  }
+
   // Breadth first, so each class gets a shortest witness when no preferred string shows it.
   std::unordered_map<std::string, bool> visited;
   std::deque<std::pair<std::vector<Positions>, std::string>> queue;

@@ -434,6 +434,17 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
   }
   std::sort(accounts.begin(), accounts.end());
   accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
+  // Bounded: each account's names are a search of their own.
+  constexpr std::size_t kMaxAccounts = 256;
+  if (accounts.size() > kMaxAccounts) {
+    c.incomplete.push_back(fmt::format("more than {} accounts are not all tried", kMaxAccounts));
+    std::vector<std::string> kept(spec.accounts.begin(), spec.accounts.end());
+    for (const std::string& a : accounts) {
+      if (kept.size() >= kMaxAccounts) break;
+      if (std::find(kept.begin(), kept.end(), a) == kept.end()) kept.push_back(a);
+    }
+    accounts = std::move(kept);
+  }
   // The identity names that tell principals of `account` apart (cached by which patterns apply).
   std::map<std::vector<bool>, std::vector<std::string>> names_by_patterns;
   auto names_in = [&](const std::string& account) -> const std::vector<std::string>& {

@@ -367,11 +367,25 @@ gdl::analysis::VerifyRun verify_paths(std::vector<std::string> paths) {
 }  // namespace
 
 TEST_CASE("verify: every witness on the real setups is confirmed by simulate") {
-  const auto root = gdl::test::source_dir() / "testdata" / "realworld";
+  // The real setups, and every export-setup fixture the rules keep (their failing and passing
+  // cases: the mistakes a holdout would make).
+  std::vector<std::filesystem::path> setups;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(gdl::test::source_dir() / "testdata" / "realworld")) {
+    if (entry.is_directory()) setups.push_back(entry.path());
+  }
+  for (const auto& rule :
+       std::filesystem::directory_iterator(gdl::test::source_dir() / "testdata")) {
+    if (!rule.is_directory() || !rule.path().filename().string().starts_with("GD")) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(rule.path())) {
+      if (entry.is_directory() && std::filesystem::exists(entry.path() / "case.expect"))
+        setups.push_back(entry.path());
+    }
+  }
   std::size_t witnesses = 0;
   std::set<gdl::exportcfg::AccessClass> classes;
-  for (const auto& entry : std::filesystem::directory_iterator(root)) {
-    if (!entry.is_directory()) continue;
+  for (const auto& path : setups) {
+    const std::filesystem::directory_entry entry(path);
     const gdl::analysis::VerifyRun run = verify_paths({entry.path().string()});
     for (const gdl::analysis::VerifiedDocument& doc : run.documents) {
       CAPTURE(doc.name);

@@ -320,7 +320,9 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
       out.complete = false;
       break;
     }
-    auto [sets, witness] = std::move(queue.front());
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    std::vector<Positions> sets = std::move(queue.front().first);
+    std::string witness = std::move(queue.front().second);
     queue.pop_front();
     record(sets, witness);
     // A state no required pattern can still accept leads nowhere useful.

@@ -83,6 +83,10 @@ class JsonOut {
 // Opens a SARIF 2.1.0 log with one run of `tool`, up to the open array of its driver's rules
 // (sarif_formatter.cpp).
 void begin_sarif_log(JsonOut& j, std::string_view tool);
+// A result location's "artifactLocation": the path as a URI reference, relative ones based on
+// %SRCROOT%, which write_uri_base_ids declares (the run's "originalUriBaseIds": where it started).
+void write_artifact(JsonOut& j, std::string_view file);
+void write_uri_base_ids(JsonOut& j);
 
 // The per-setup verdicts, as JSON and SARIF both write them (json_formatter.cpp).
 void write_setup_verdicts(JsonOut& j, const std::vector<SetupVerdict>& setups);

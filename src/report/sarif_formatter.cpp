@@ -30,9 +30,8 @@ void begin_sarif_log(JsonOut& j, std::string_view tool) {
   j.key("rules");
   j.begin_array();
 }
-namespace {
-
 // Percent-encodes a path into a URI reference; relative paths are resolved against %SRCROOT%.
+namespace {
 std::string path_to_uri(std::string_view path) {
   std::string out;
   if (path.starts_with('/')) out = "file://";
@@ -50,6 +49,8 @@ std::string path_to_uri(std::string_view path) {
   return out;
 }
 
+}  // namespace
+
 void write_artifact(JsonOut& j, std::string_view file) {
   j.key("artifactLocation");
   j.begin_object();
@@ -57,6 +58,22 @@ void write_artifact(JsonOut& j, std::string_view file) {
   if (!file.starts_with('/')) j.field("uriBaseId", "%SRCROOT%");
   j.end_object();
 }
+
+void write_uri_base_ids(JsonOut& j) {
+  // %SRCROOT%, which relative artifact URIs are based on, is where the run started.
+  std::error_code ec;
+  std::string root = std::filesystem::current_path(ec).generic_string();
+  if (!root.ends_with('/')) root += '/';
+  j.key("originalUriBaseIds");
+  j.begin_object();
+  j.key("%SRCROOT%");
+  j.begin_object();
+  j.field("uri", path_to_uri(root));
+  j.end_object();
+  j.end_object();
+}
+
+namespace {
 
 void write_region(JsonOut& j, const Location& loc) {
   j.begin_object();
@@ -277,17 +294,7 @@ class SarifStream final : public ReportStream {
     j.end_object();
     j.end_object();
     j.field("columnKind", "unicodeCodePoints");
-    // %SRCROOT%, which relative artifact URIs are based on, is where the run started.
-    std::error_code ec;
-    std::string root = std::filesystem::current_path(ec).generic_string();
-    if (!root.ends_with('/')) root += '/';
-    j.key("originalUriBaseIds");
-    j.begin_object();
-    j.key("%SRCROOT%");
-    j.begin_object();
-    j.field("uri", path_to_uri(root));
-    j.end_object();
-    j.end_object();
+    write_uri_base_ids(j);
     j.key("results");
     j.begin_array();
   }

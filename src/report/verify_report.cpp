@@ -292,10 +292,7 @@ void sarif_result(JsonOut& j, std::string_view rule, const std::string& message,
   j.begin_object();
   j.key("physicalLocation");
   j.begin_object();
-  j.key("artifactLocation");
-  j.begin_object();
-  j.field("uri", path);
-  j.end_object();
+  write_artifact(j, path);
   j.key("region");
   j.begin_object();
   j.field("startLine", at.line);
@@ -337,6 +334,7 @@ void write_verify_sarif(const VerifyRun& run, std::ostream& out) {
   j.end_array();
   j.end_object();
   j.end_object();
+  write_uri_base_ids(j);
   j.key("results");
   j.begin_array();
   for (const VerifiedDocument& doc : run.documents) {

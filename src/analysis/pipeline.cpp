@@ -442,7 +442,8 @@ class SetupRun {
   void run_setup_rules() {
     if (!options_.setup_rules || documents_.empty()) return;
     const auto requests = exportcfg::guardduty_requests(settings_, true);
-    const auto documented = exportcfg::guardduty_requests(settings_, false);
+    documented_ = exportcfg::guardduty_requests(settings_, false);
+    const auto& documented = documented_;
     const exportcfg::ExportSettings other = exportcfg::with_other_stand_ins(settings_);
     const auto other_requests = exportcfg::guardduty_requests(other, true);
     const auto other_documented = exportcfg::guardduty_requests(other, false);
@@ -472,7 +473,7 @@ class SetupRun {
     // Whole request values too (the evaluator quotes them): the object key and aws:SourceArn as
     // GuardDuty sends them, shown with placeholders where they hold a stand-in Region.
     if (options_.setup_rules && !documents_.empty()) {
-      for (const exportcfg::GuardDutyRequest& r : exportcfg::guardduty_requests(settings_, false)) {
+      for (const exportcfg::GuardDutyRequest& r : documented_) {
         if (r.shown_resource != r.request.resource)
           placeholders.emplace_back(r.request.resource, r.shown_resource);
         const iam::ContextValue* arn = r.request.find("aws:SourceArn");
@@ -542,6 +543,9 @@ class SetupRun {
 
   const std::vector<const SourceFile*>& sources_;
   exportcfg::ExportSettings settings_;
+  // GuardDuty's requests without the assumed keys, built once by run_setup_rules() and read
+  // again by show_placeholders().
+  std::vector<exportcfg::GuardDutyRequest> documented_;
   const exportcfg::ExportSettings given_;  // as the user gave them
   const LintOptions& options_;
   const bool declared_;

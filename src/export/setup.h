@@ -82,11 +82,9 @@ using TemplateVars = std::map<std::string, std::string, std::less<>>;
 std::string expand_template(std::string_view text, const TemplateVars& vars,
                             void (*unknown)(std::string_view text) = nullptr);
 
-// The template variables of the request model as findings show them: each stand-in replaced by
-// a placeholder (<ACCOUNT_ID>, <REGION>, <DETECTOR_ID>, <BUCKET>, <KEY_ARN>).
-TemplateVars shown_vars(const ExportSettings& settings, const std::string& region);
 std::string shown_detector(const ExportSettings& settings, const std::string& region);
-// GuardDuty's aws:SourceArn for a Region, as findings show it.
+// GuardDuty's aws:SourceArn for a Region, as findings show it: each stand-in replaced by a
+// placeholder (<ACCOUNT_ID>, <REGION>, <DETECTOR_ID>).
 std::string shown_source_arn(const ExportSettings& settings, const std::string& region);
 
 // The GuardDuty service principal for a Region: regional in opt-in Regions.

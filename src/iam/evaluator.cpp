@@ -26,15 +26,19 @@ std::string_view to_string(Decision decision) {
 }
 
 void Request::set(std::string_view key, std::string value) {
-  context[to_lower(key)] = ContextValue{{std::move(value)}, false};
+  // Not ContextValue{{std::move(value)}, false}: an initializer list would copy the string.
+  std::vector<std::string> values;
+  values.push_back(std::move(value));
+  context.insert_or_assign(to_lower(key), ContextValue{std::move(values), false});
 }
 
 void Request::set(std::string_view key, std::vector<std::string> values) {
-  context[to_lower(key)] = ContextValue{std::move(values), true};
+  context.insert_or_assign(to_lower(key), ContextValue{std::move(values), true});
 }
 
 const ContextValue* Request::find(std::string_view key) const {
-  auto it = context.find(to_lower(key));
+  thread_local std::string lowered;  // no allocation per lookup
+  auto it = context.find(to_lower(key, lowered));
   return it == context.end() ? nullptr : &it->second;
 }
 

@@ -106,6 +106,12 @@ const Keys& keys() {
   return instance;
 }
 
+// A per-thread buffer for lower-cased lookup names (each function below uses it once).
+std::string& lookup_buffer() {
+  thread_local std::string buffer;
+  return buffer;
+}
+
 }  // namespace
 
 std::string_view file(std::string_view name) {
@@ -113,24 +119,25 @@ std::string_view file(std::string_view name) {
 }
 
 bool knows_service(std::string_view service) {
-  return actions().by_service.find(to_lower(service)) != actions().by_service.end();
+  return actions().by_service.find(to_lower(service, lookup_buffer())) !=
+         actions().by_service.end();
 }
 
 const std::string* find_action(std::string_view action) {
   const auto& by_lower = actions().by_lower;
-  auto it = by_lower.find(to_lower(action));
+  auto it = by_lower.find(to_lower(action, lookup_buffer()));
   return it == by_lower.end() ? nullptr : &it->second;
 }
 
 const std::vector<std::string_view>& actions_of(std::string_view service) {
   static const std::vector<std::string_view> none;
-  auto it = actions().by_service.find(to_lower(service));
+  auto it = actions().by_service.find(to_lower(service, lookup_buffer()));
   return it == actions().by_service.end() ? none : it->second;
 }
 
 const std::vector<std::string>& s3_resource_types(std::string_view action) {
   static const std::vector<std::string> none;
-  auto it = actions().s3_types.find(to_lower(action));
+  auto it = actions().s3_types.find(to_lower(action, lookup_buffer()));
   return it == actions().s3_types.end() ? none : it->second;
 }
 

@@ -8,24 +8,23 @@ namespace gdl::iam::detail {
 
 std::optional<AwsIdentity> parse_aws_identity(std::string_view value) {
   AwsIdentity id;
-  id.arn = std::string(value);
   if (value.size() == 12 && value.find_first_not_of("0123456789") == std::string_view::npos) {
-    id.account = std::string(value);
+    id.account = value;
     id.is_root = true;
     return id;
   }
   std::string_view parts[6];
   if (!split_arn(value, parts) || parts[0] != "arn") return std::nullopt;
-  id.account = std::string(parts[4]);
+  id.account = parts[4];
   const std::string_view resource = parts[5];
   if (parts[2] == "iam" && resource == "root") {
     id.is_root = true;
   } else if (parts[2] == "iam" && resource.starts_with("role/")) {
     const std::size_t slash = resource.rfind('/');
-    id.role_name = std::string(resource.substr(slash + 1));
+    id.role_name = resource.substr(slash + 1);
   } else if (parts[2] == "sts" && resource.starts_with("assumed-role/")) {
     const std::string_view rest = resource.substr(13);
-    id.role_name = std::string(rest.substr(0, rest.find('/')));
+    id.role_name = rest.substr(0, rest.find('/'));
     id.is_session = true;
   }
   return id;

@@ -11,10 +11,11 @@
 
 namespace gdl::iam::detail {
 
+// Views into the parsed text, which must outlive it (it is parsed for every principal entry of
+// every evaluation: owning copies were 3% of a scan).
 struct AwsIdentity {
-  std::string account;
-  std::string arn;        // as given
-  std::string role_name;  // for a role or an assumed-role session
+  std::string_view account;
+  std::string_view role_name;  // for a role or an assumed-role session
   bool is_root = false;
   bool is_session = false;
 };

@@ -111,9 +111,8 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   bool Null() { return scalar(Kind::null, {}); }
   bool Bool(bool b) {
     if (build_) {
-      Value v(Kind::boolean, current_span());
-      v.boolean = b;
-      return add(std::move(v));
+      if (Value* v = place(Kind::boolean, current_span())) v->boolean = b;
+      return true;
     }
     return scalar(Kind::boolean, {});
   }
@@ -149,9 +148,8 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     last_end_ = stream_.Tell();
     if (open_.empty()) root_end_ = last_end_;
     if (!build_) return true;
-    Value v(kind, current_span());
-    v.text.assign(text);
-    return add(std::move(v));
+    if (Value* v = place(kind, current_span())) v->text.assign(text);
+    return true;
   }
 
   bool start(Kind kind) {
@@ -159,10 +157,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     const std::size_t begin = stream_.Tell();
     std::string key;
     if (!open_.empty() && open_.back().kind == Kind::object) key = pending_key_;
-    if (build_) {
-      Value v(kind, Span{begin, begin + 1});
-      building_.push_back(place(std::move(v)));  // null: beyond the cap, not built
-    }
+    if (build_) building_.push_back(place(kind, Span{begin, begin + 1}));  // null: beyond the cap
     open_.push_back({kind, begin, std::move(key)});
     return true;
   }
@@ -180,16 +175,12 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     return true;
   }
 
-  bool add(Value v) {
-    place(std::move(v));
-    return true;
-  }
-
-  // Appends v to the innermost open container (or makes it the root); the returned pointer stays
-  // valid until that container grows again, which only happens after v is complete.
-  Value* place(Value v) {
+  // Appends a value to the innermost open container (or makes it the root), constructed in
+  // place; null when the cap drops it. The returned pointer stays valid until that container
+  // grows again, which only happens after the value is complete.
+  Value* place(Kind kind, Span span) {
     if (building_.empty()) {
-      root_.emplace(std::move(v));
+      root_.emplace(kind, span);
       return &*root_;
     }
     Value* parent = building_.back();
@@ -199,13 +190,14 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
       pending_key_.clear();
       return nullptr;
     }
-    if (parent->kind == Kind::array) {
-      parent->items.push_back(std::move(v));
-      return &parent->items.back();
-    }
-    parent->members.push_back(Member{std::move(pending_key_), pending_key_span_, std::move(v)});
+    if (parent->kind == Kind::array) return &parent->items.emplace_back(kind, span);
+    Member& member = parent->members.emplace_back();
+    member.key = std::move(pending_key_);
     pending_key_.clear();
-    return &parent->members.back().value;
+    member.key_span = pending_key_span_;
+    member.value.kind = kind;
+    member.value.span = span;
+    return &member.value;
   }
 
   void find_duplicates(const Value& object) {

@@ -25,17 +25,22 @@ std::string_view to_string(Kind kind) {
 
 Value::Value() = default;
 Value::Value(Kind k, Span s) : kind(k), span(s) {}
-Value::Value(Value&&) noexcept = default;
-Value& Value::operator=(Value&&) noexcept = default;
 
 // Destroys the tree iteratively: the default recursive destructor would overflow the stack on
 // hostile input nested 100,000 levels deep.
 Value::~Value() {
   if (items.empty() && members.empty()) return;
+  // Only children that have children of their own are moved out; leaves (most values) are
+  // destroyed in place by clear(), which cannot recurse.
   std::vector<Value> pending;
-  auto take_children = [&pending](Value& v) {
-    for (auto& item : v.items) pending.push_back(std::move(item));
-    for (auto& member : v.members) pending.push_back(std::move(member.value));
+  auto has_children = [](const Value& v) { return !v.items.empty() || !v.members.empty(); };
+  auto take_children = [&pending, &has_children](Value& v) {
+    for (auto& item : v.items) {
+      if (has_children(item)) pending.push_back(std::move(item));
+    }
+    for (auto& member : v.members) {
+      if (has_children(member.value)) pending.push_back(std::move(member.value));
+    }
     v.items.clear();
     v.members.clear();
   };

@@ -48,6 +48,10 @@ struct Member {
   Value value;
 };
 
+// Inline now that Member is complete: a container's elements are moved whenever it grows.
+inline Value::Value(Value&&) noexcept = default;
+inline Value& Value::operator=(Value&&) noexcept = default;
+
 // Calls `visit(value)` for `root` and every value under it, depth first, without recursion (the
 // tree may come from hostile input). Works on const and mutable trees alike.
 template <typename Tree, typename Visit>

@@ -128,6 +128,7 @@ class Builder {
       }
     };
     if (m.value.is_array()) {
+      list.items.reserve(m.value.items.size());
       if (m.value.items.empty())
         report(m.value.span, fmt::format("\"{}\" is an empty array: it matches nothing", m.key));
       for (const json::Value& item : m.value.items) take(item);

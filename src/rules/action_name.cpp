@@ -10,6 +10,7 @@
 #include "iam/iam_data.h"
 #include "iam/wildcard.h"
 #include "policy/builder.h"
+#include "util/text.h"
 
 namespace gdl {
 namespace {
@@ -42,12 +43,13 @@ class ActionNameRule final : public PolicyRule {
                     std::vector<Diagnostic>& out) const {
     const std::string_view action = a.value;
     if (action == "*") return;
-    const Location where = make_location(ctx.source, a.span);
+    // Computed only for a finding: a line and column cost more than the checks.
+    auto where = [&] { return make_location(ctx.source, a.span); };
     std::string_view service;
     std::string_view name;
     if (!well_formed(action, service, name)) {
       out.push_back(make_diagnostic(
-          id(), where,
+          id(), where(),
           fmt::format("\"{}\" in {} is not an action: actions are written service:ActionName, e.g. "
                       "\"s3:PutObject\" or \"kms:GenerateDataKey\"",
                       action, s.label())));
@@ -55,13 +57,13 @@ class ActionNameRule final : public PolicyRule {
     }
     if (!data::knows_service(service)) return;
     const auto& known = data::actions_of(service);
-    if (action.find_first_of("*?") != std::string_view::npos) {
+    if (has_glob_char(action)) {
       const iam::Pattern pattern = iam::Pattern::glob(action, true);
       const bool matches_any = std::any_of(known.begin(), known.end(),
                                            [&](std::string_view k) { return pattern.matches(k); });
       if (!matches_any) {
         out.push_back(
-            make_diagnostic(id(), where,
+            make_diagnostic(id(), where(),
                             fmt::format("\"{}\" in {} matches no {} action, so the statement never "
                                         "applies to it",
                                         action, s.label(), service)));
@@ -73,10 +75,11 @@ class ActionNameRule final : public PolicyRule {
     std::string message = fmt::format("unknown action \"{}\" in {}: {} has no such action", action,
                                       s.label(), service);
     if (!suggestion.empty()) message += fmt::format("; did you mean \"{}\"?", suggestion);
-    Diagnostic d = make_diagnostic(id(), where, std::move(message));
+    const Location at = where();
+    Diagnostic d = make_diagnostic(id(), at, std::move(message));
     if (!suggestion.empty()) {
       d.fix = Fix{fmt::format("write \"{}\"", suggestion),
-                  {TextEdit{where, fmt::format("\"{}\"", suggestion)}}};
+                  {TextEdit{at, fmt::format("\"{}\"", suggestion)}}};
     }
     out.push_back(std::move(d));
   }

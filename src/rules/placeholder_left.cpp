@@ -5,6 +5,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <bitset>
+#include <cstdint>
+#include <cstdlib>
 #include <unordered_set>
 
 #include "checks/policy_rule.h"
@@ -23,6 +27,17 @@ struct TokenHash {
 struct Placeholders {
   std::unordered_set<std::string, TokenHash, std::equal_to<>> tokens;
   std::vector<std::string> phrases;
+  // A cheap filter in front of the hash set: the tokens' lengths (all under 64) and first
+  // characters. Most tokens of a policy ("arn", "aws", "s3", account ids) fail it.
+  std::uint64_t token_lengths = 0;
+  std::bitset<256> token_starts;
+
+  [[nodiscard]] bool is_token(std::string_view token) const {
+    if (token.empty() || token.size() >= 64 || ((token_lengths >> token.size()) & 1U) == 0 ||
+        !token_starts[static_cast<unsigned char>(token.front())])
+      return false;
+    return tokens.find(token) != tokens.end();
+  }
 };
 
 const Placeholders& placeholders() {
@@ -37,7 +52,11 @@ const Placeholders& placeholders() {
       if (line.find_first_of(" []<>") != std::string_view::npos) {
         result.phrases.emplace_back(line);
       } else {
+        // The filter assumes short tokens; a longer one would be a defect of the list.
+        if (line.size() >= 64) std::abort();
         result.tokens.emplace(line);
+        result.token_lengths |= std::uint64_t{1} << line.size();
+        result.token_starts.set(static_cast<unsigned char>(line.front()));
       }
     }
     return result;
@@ -61,6 +80,7 @@ std::string without_interpolation(std::string_view value) {
 
 // The placeholder found in `value`, or empty.
 std::string find_placeholder(std::string_view value) {
+  const Placeholders& list = placeholders();
   std::string blanked;
   std::string_view text = value;
   if (value.find('{') != std::string_view::npos) {  // interpolation is rare: copy only then
@@ -69,8 +89,11 @@ std::string find_placeholder(std::string_view value) {
   }
   // Every phrase holds one of " []<>" (that is how the list tells them from tokens): a value
   // without any (most ARNs and ids) is not searched for each.
-  if (text.find_first_of(" []<>") != std::string_view::npos) {
-    for (const std::string& phrase : placeholders().phrases) {
+  const bool phrase_char = std::any_of(text.begin(), text.end(), [](char c) {
+    return c == ' ' || c == '[' || c == ']' || c == '<' || c == '>';
+  });
+  if (phrase_char) {
+    for (const std::string& phrase : list.phrases) {
       if (text.find(phrase) != std::string_view::npos) return phrase;
     }
   }
@@ -81,8 +104,7 @@ std::string find_placeholder(std::string_view value) {
       continue;
     }
     const std::string_view token = text.substr(start, i - start);
-    if (!token.empty() && placeholders().tokens.find(token) != placeholders().tokens.end())
-      return std::string(token);
+    if (list.is_token(token)) return std::string(token);
     start = i + 1;
   }
   return {};

@@ -8,6 +8,7 @@
 #include "checks/policy_rule.h"
 #include "diag/rule_catalog.h"
 #include "iam/wildcard.h"
+#include "util/text.h"
 
 namespace gdl {
 namespace {
@@ -29,7 +30,7 @@ std::string aws_problem(std::string_view value) {
   }
   std::string_view parts[6];
   if (!iam::split_arn(value, parts)) return fmt::format("\"{}\" is not a complete ARN", value);
-  if (value.find_first_of("*?") != std::string_view::npos) {
+  if (has_glob_char(value)) {
     return fmt::format(
         "\"{}\" contains a wildcard; principal ARNs cannot (use \"*\" with a condition such as "
         "aws:PrincipalArn instead)",
@@ -60,7 +61,7 @@ std::string aws_problem(std::string_view value) {
 }
 
 std::string service_problem(std::string_view value) {
-  if (value.find_first_of("*?") != std::string_view::npos) {
+  if (has_glob_char(value)) {
     return fmt::format("service principal \"{}\" contains a wildcard; name the service exactly",
                        value);
   }
@@ -88,8 +89,8 @@ class PrincipalFormatRule final : public PolicyRule {
         } else if (e.type == "Service") {
           problem = service_problem(e.value.value);
           const std::string_view v = e.value.value;
-          if (!problem.empty() && v.find('.') == std::string_view::npos &&
-              v.find_first_of("*?") == std::string_view::npos && !v.empty()) {
+          if (!problem.empty() && v.find('.') == std::string_view::npos && !has_glob_char(v) &&
+              !v.empty()) {
             suggestion = fmt::format("{}.amazonaws.com", v);
           }
         } else if (e.type == "CanonicalUser") {

@@ -9,6 +9,7 @@
 #include "diag/rule_catalog.h"
 #include "iam/iam_data.h"
 #include "iam/wildcard.h"
+#include "util/text.h"
 
 namespace gdl {
 namespace {
@@ -23,7 +24,7 @@ struct S3Reach {
 };
 
 S3Reach s3_reach(std::string_view resource_part) {
-  const bool wildcard = resource_part.find_first_of("*?") != std::string_view::npos;
+  const bool wildcard = has_glob_char(resource_part);
   const std::size_t slash = resource_part.find('/');
   S3Reach reach;
   // "bucket*" can reach the bucket and its objects ('*' spans '/'); "bucket/..." only objects.
@@ -72,8 +73,7 @@ class ResourceArnRule final : public PolicyRule {
     if (parts[5].empty()) return report(fmt::format("\"{}\" has no resource part", arn));
     if (parts[2] == "s3" && !parts[5].starts_with("accesspoint") && !parts[5].starts_with("job") &&
         !parts[5].starts_with("storage-lens") && (!parts[3].empty() || !parts[4].empty())) {
-      if (parts[3].find_first_of("*?") == std::string_view::npos &&
-          parts[4].find_first_of("*?") == std::string_view::npos) {
+      if (!has_glob_char(parts[3]) && !has_glob_char(parts[4])) {
         return report(
             fmt::format("\"{}\": S3 bucket and object ARNs have no Region or account "
                         "(arn:aws:s3:::bucket/key), so this ARN matches nothing",
@@ -90,8 +90,7 @@ class ResourceArnRule final : public PolicyRule {
     bool any_s3_resource = false;
     for (const policy::Text& r : s.resource.items) {
       std::string_view parts[6];
-      if (r.value == "*" || !iam::split_arn(r.value, parts) ||
-          parts[2].find_first_of("*?") != std::string_view::npos) {
+      if (r.value == "*" || !iam::split_arn(r.value, parts) || has_glob_char(parts[2])) {
         return;  // "*" or a wildcard service can reach anything
       }
       if (parts[2] != "s3" || !parts[3].empty() || !parts[4].empty()) continue;
@@ -102,7 +101,7 @@ class ResourceArnRule final : public PolicyRule {
     }
     if (!any_s3_resource) return;
     for (const policy::Text& a : s.action.items) {
-      if (a.value.find_first_of("*?") != std::string::npos) continue;
+      if (has_glob_char(a.value)) continue;
       const auto& types = data::s3_resource_types(a.value);
       if (types.empty()) continue;
       const bool wants_bucket = std::find(types.begin(), types.end(), "bucket") != types.end();

@@ -25,7 +25,7 @@ bool templated(std::string_view v) {
   return v.find('{') != std::string_view::npos || v.find('$') != std::string_view::npos;
 }
 bool wildcard(std::string_view v) {
-  return v.find_first_of("*?") != std::string_view::npos;
+  return has_glob_char(v);
 }
 
 // Why `value` can never be GuardDuty's aws:SourceAccount / aws:SourceArn, or empty.

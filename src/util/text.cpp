@@ -37,6 +37,12 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
+const std::string& to_lower(std::string_view text, std::string& buffer) {
+  buffer.assign(text);
+  std::transform(buffer.begin(), buffer.end(), buffer.begin(), ascii_lower);
+  return buffer;
+}
+
 std::size_t valid_utf8_sequence_length(std::string_view text) {
   if (text.empty()) return 0;
   const auto b0 = static_cast<unsigned char>(text[0]);

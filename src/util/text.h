@@ -8,7 +8,19 @@
 namespace gdl {
 
 bool iequals(std::string_view a, std::string_view b);
+
+// Whether `text` holds a '*' or '?'. A plain loop: find_first_of("*?") calls memchr on the
+// two-character set for every character, which showed in profiles of the per-value rules.
+inline bool has_glob_char(std::string_view text) {
+  for (const char c : text) {
+    if (c == '*' || c == '?') return true;
+  }
+  return false;
+}
 std::string to_lower(std::string_view text);
+// Lower-cases `text` into `buffer` (reusing its capacity) and returns it: for lookups by a
+// lower-cased name without an allocation per lookup.
+const std::string& to_lower(std::string_view text, std::string& buffer);
 
 // Replaces invalid UTF-8 sequences with U+FFFD so the text can go into JSON/SARIF output.
 std::string sanitize_utf8(std::string_view text);

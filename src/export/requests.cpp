@@ -12,6 +12,7 @@
 #include "export/setup.h"
 #include "iam/iam_data.h"
 #include "json/parser.h"
+#include "util/text.h"
 
 namespace gdl::exportcfg {
 
@@ -49,6 +50,7 @@ struct CompiledText {
 
 struct ContextTemplate {
   std::string key;
+  std::string key_lower;  // how iam::Request keys its context (names are case-insensitive)
   CompiledText value;
   bool assumed = false;
   bool multivalued = false;
@@ -132,11 +134,9 @@ const std::vector<RequestTemplate>& templates() {
         const std::string status = string_member(c, "status");
         if (status != "documented" && status != "assumed")
           model_defect("status must be documented or assumed");
-        ContextTemplate entry{string_member(c, "key"),
-                              compile(string_member(c, "value")),
-                              status == "assumed",
-                              false,
-                              {}};
+        const std::string key = string_member(c, "key");
+        ContextTemplate entry{
+            key, to_lower(key), compile(string_member(c, "value")), status == "assumed", false, {}};
         if (const json::Member* m = c.find("multivalued"))
           entry.multivalued = m->value.kind == json::Kind::boolean && m->value.text == "true";
         if (const json::Member* m = c.find("why"); m != nullptr && m->value.is_string())
@@ -265,11 +265,11 @@ std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
           r.assumed_keys.push_back(c.key);
           r.assumed_why.push_back(fmt::format("{} = {} ({})", c.key, value, c.why));
         }
-        if (c.multivalued) {
-          r.request.set(c.key, std::vector<std::string>{std::move(value)});
-        } else {
-          r.request.set(c.key, std::move(value));
-        }
+        // As Request::set does, with the key lower-cased once at load.
+        std::vector<std::string> sent;
+        sent.push_back(std::move(value));
+        r.request.context.insert_or_assign(c.key_lower,
+                                           iam::ContextValue{std::move(sent), c.multivalued});
       }
       result.push_back(std::move(r));
     }

@@ -190,7 +190,13 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
       pending_key_.clear();
       return nullptr;
     }
-    if (parent->kind == Kind::array) return &parent->items.emplace_back(kind, span);
+    // Room for four at the first element: most arrays and objects of a policy are small, and
+    // growing one by one moved every element twice before the fourth.
+    if (parent->kind == Kind::array) {
+      if (parent->items.empty()) parent->items.reserve(4);
+      return &parent->items.emplace_back(kind, span);
+    }
+    if (parent->members.empty()) parent->members.reserve(4);
     Member& member = parent->members.emplace_back();
     member.key = std::move(pending_key_);
     pending_key_.clear();

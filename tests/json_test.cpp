@@ -158,6 +158,42 @@ TEST_CASE("encoding problems are reported and the rest of the file is still pars
   CHECK(nul.root.has_value());
 }
 
+TEST_CASE("an encoding problem is found at every offset, wherever eight-byte words fall") {
+  // check_encoding skips plain ASCII eight bytes at a time: a bad byte, a NUL and a valid
+  // multi-byte character are put at every offset of a long ASCII string, across word boundaries.
+  struct Case {
+    std::string_view what;
+    std::string bytes;
+    bool reported;
+  };
+  const Case cases[] = {
+      {"Latin-1 byte", "\xE9", true},
+      {"NUL", std::string(1, '\0'), true},
+      {"lone continuation byte", "\x80", true},
+      {"high byte 0xFF", "\xFF", true},
+      {"valid two-byte character", "\xC3\xA9", false},
+      {"valid four-byte character", "\xF0\x9F\x98\x80", false},
+  };
+  for (const Case& c : cases) {
+    for (std::size_t at = 0; at < 40; ++at) {
+      CAPTURE(c.what);
+      CAPTURE(at);
+      std::string text =
+          "{\"a\": \"" + std::string(at, 'x') + c.bytes + std::string(23, 'y') + "\"}";
+      auto result = parse(SourceFile("t.json", text));
+      CHECK(result.root.has_value());
+      if (!c.reported) {
+        CHECK(result.diagnostics.empty());
+        continue;
+      }
+      REQUIRE(result.diagnostics.size() == 1);
+      CHECK(result.diagnostics[0].rule_id == "GD003");
+      // Columns count from 1; the string's content starts at column 8.
+      CHECK(result.diagnostics[0].location.start.column == 8 + at);
+    }
+  }
+}
+
 TEST_CASE("the number of syntax errors reported per file is bounded") {
   std::string text = "[";
   for (int i = 0; i < 50; ++i) text += "1 ";

@@ -193,10 +193,8 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     // Room for four at the first element: most arrays and objects of a policy are small, and
     // growing one by one moved every element twice before the fourth.
     if (parent->kind == Kind::array) {
-      if (parent->items.empty()) parent->items.reserve(4);
       return &parent->items.emplace_back(kind, span);
     }
-    if (parent->members.empty()) parent->members.reserve(4);
     Member& member = parent->members.emplace_back();
     member.key = std::move(pending_key_);
     pending_key_.clear();

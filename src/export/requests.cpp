@@ -77,26 +77,36 @@ std::string string_member(const json::Value& object, std::string_view key) {
   return m->value.text;
 }
 
-CompiledText compile(std::string_view text) {
-  CompiledText out;
-  std::string literal;
+// Splits `text` at each ${name}: calls literal(piece) for the text between variables and
+// variable(name, written) for each variable, in order.
+template <typename Literal, typename Variable>
+void scan_template(std::string_view text, Literal&& literal, Variable&& variable) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     const std::size_t open = text.find("${", pos);
     const std::size_t close = open == std::string_view::npos ? open : text.find('}', open);
     if (close == std::string_view::npos) {
-      literal += text.substr(pos);
-      break;
+      literal(text.substr(pos));
+      return;
     }
-    literal += text.substr(pos, open - pos);
-    const std::string_view name = text.substr(open + 2, close - open - 2);
-    const auto* found = std::find(kVarNames.begin(), kVarNames.end(), name);
-    if (found == kVarNames.end()) model_defect(fmt::format("unknown variable in \"{}\"", text));
-    out.literals.push_back(std::move(literal));
-    literal.clear();
-    out.vars.push_back(static_cast<Var>(found - kVarNames.begin()));
+    literal(text.substr(pos, open - pos));
+    variable(text.substr(open + 2, close - open - 2), text.substr(open, close - open + 1));
     pos = close + 1;
   }
+}
+
+CompiledText compile(std::string_view text) {
+  CompiledText out;
+  std::string literal;
+  scan_template(
+      text, [&](std::string_view piece) { literal += piece; },
+      [&](std::string_view name, std::string_view) {
+        const auto* found = std::find(kVarNames.begin(), kVarNames.end(), name);
+        if (found == kVarNames.end()) model_defect(fmt::format("unknown variable in \"{}\"", text));
+        out.literals.push_back(std::move(literal));
+        literal.clear();
+        out.vars.push_back(static_cast<Var>(found - kVarNames.begin()));
+      });
   out.literals.push_back(std::move(literal));
   return out;
 }
@@ -200,24 +210,16 @@ VarValues shown_values(const ExportSettings& settings, const std::string& region
 std::string expand_template(std::string_view text, const TemplateVars& vars,
                             void (*unknown)(std::string_view)) {
   std::string out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t open = text.find("${", pos);
-    const std::size_t close = open == std::string_view::npos ? open : text.find('}', open);
-    if (close == std::string_view::npos) {
-      out += text.substr(pos);
-      break;
-    }
-    out += text.substr(pos, open - pos);
-    auto it = vars.find(text.substr(open + 2, close - open - 2));
-    if (it != vars.end()) {
-      out += it->second;
-    } else {
-      if (unknown != nullptr) unknown(text);
-      out += text.substr(open, close - open + 1);
-    }
-    pos = close + 1;
-  }
+  scan_template(
+      text, [&](std::string_view piece) { out += piece; },
+      [&](std::string_view name, std::string_view written) {
+        if (auto it = vars.find(name); it != vars.end()) {
+          out += it->second;
+          return;
+        }
+        if (unknown != nullptr) unknown(text);
+        out += written;
+      });
   return out;
 }
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
+#include <optional>
 #include <set>
 
 #include "iam/conditions.h"
@@ -270,41 +270,39 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
   // of one account: a combination of classes that pairs accounts differently is tried as the two
   // real requests it stands for.
   const iam::Evaluator evaluator(policy);
-  std::function<void(const iam::Request&, const iam::Evaluation&)> classify_service =
-      [&](const iam::Request& r, const iam::Evaluation& e) {
-        const bool guardduty = is_guardduty_principal(r.principal.value);
-        const iam::ContextValue* source_account = r.find("aws:SourceAccount");
-        const iam::ContextValue* arn = r.find("aws:SourceArn");
-        const std::string named = source_account == nullptr || source_account->values.empty()
-                                      ? std::string()
-                                      : source_account->values.front();
-        const std::string arn_account = arn == nullptr || arn->values.empty()
-                                            ? std::string()
-                                            : account_of_arn(arn->values.front());
-        if (guardduty && !named.empty() && is_account_id(arn_account) && arn_account != named) {
-          for (const std::string& account : {named, arn_account}) {
-            iam::Request real = r;
-            real.set("aws:SourceAccount", account);
-            real.set("aws:SourceArn",
-                     fmt::format("arn:{}:guardduty:{}:{}:detector/12abc34d567e8fa901bc2d34eexample",
-                                 spec.partition, regions.front(), account));
-            const iam::Evaluation again = evaluator.evaluate(real, false);
-            if (again.decision == iam::Decision::allow && !own.contains(account))
-              add(AccessClass::other_guardduty, real, again);
-          }
-          return;
-        }
-        const bool foreign = (!named.empty() && !own.contains(named)) ||
-                             (!arn_account.empty() && !own.contains(arn_account)) ||
-                             (source_account == nullptr && arn == nullptr);
-        if (!foreign) return;
-        iam::Request witness = r;
-        if (source_account == nullptr && arn == nullptr && guardduty) {
-          witness.set("aws:SourceAccount", std::string(kStrangerAccount));
-          witness.set("aws:SourceArn", stranger_detector(regions.front()));
-        }
-        add(guardduty ? AccessClass::other_guardduty : AccessClass::other_service, witness, e);
-      };
+  auto classify_service = [&](const iam::Request& r, const iam::Evaluation& e) {
+    const bool guardduty = is_guardduty_principal(r.principal.value);
+    const iam::ContextValue* source_account = r.find("aws:SourceAccount");
+    const iam::ContextValue* arn = r.find("aws:SourceArn");
+    const std::string named = source_account == nullptr || source_account->values.empty()
+                                  ? std::string()
+                                  : source_account->values.front();
+    const std::string arn_account =
+        arn == nullptr || arn->values.empty() ? std::string() : account_of_arn(arn->values.front());
+    if (guardduty && !named.empty() && is_account_id(arn_account) && arn_account != named) {
+      for (const std::string& account : {named, arn_account}) {
+        iam::Request real = r;
+        real.set("aws:SourceAccount", account);
+        real.set("aws:SourceArn",
+                 fmt::format("arn:{}:guardduty:{}:{}:detector/12abc34d567e8fa901bc2d34eexample",
+                             spec.partition, regions.front(), account));
+        const iam::Evaluation again = evaluator.evaluate(real, false);
+        if (again.decision == iam::Decision::allow && !own.contains(account))
+          add(AccessClass::other_guardduty, real, again);
+      }
+      return;
+    }
+    const bool foreign = (!named.empty() && !own.contains(named)) ||
+                         (!arn_account.empty() && !own.contains(arn_account)) ||
+                         (source_account == nullptr && arn == nullptr);
+    if (!foreign) return;
+    iam::Request witness = r;
+    if (source_account == nullptr && arn == nullptr && guardduty) {
+      witness.set("aws:SourceAccount", std::string(kStrangerAccount));
+      witness.set("aws:SourceArn", stranger_detector(regions.front()));
+    }
+    add(guardduty ? AccessClass::other_guardduty : AccessClass::other_service, witness, e);
+  };
   {
     const iam::SpaceStats stats = iam::enumerate_requests(
         spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
@@ -425,16 +423,20 @@ StatementAnswer verify_statements(const policy::Policy& policy, std::size_t budg
   for (const policy::Statement& s : policy.statements) {
     if (s.effect == policy::Effect::deny) denies.push_back(s);
   }
+  const std::string partition = partition_of(policy, "aws");
+  // Each statement is analysed alone in the policy's frame (its Version decides whether policy
+  // variables apply): one copy, its statement replaced each time.
+  policy::Policy alone = policy;
+  alone.statements.clear();
   for (const policy::Statement& s : policy.statements) {
     if (!modelled(policy, s)) {
       answer.not_checked.push_back(s.index);
       continue;
     }
-    policy::Policy alone = policy;
     alone.statements = {s};
     iam::SpaceSpec spec;
     spec.policies = {&alone};
-    spec.partition = partition_of(policy, "aws");
+    spec.partition = partition;
     spec.budget = budget;
     set_guardduty_schema(spec);
     bool applies = false;
@@ -534,6 +536,10 @@ bool may_never_hold(const policy::Statement& s) {
 
 std::vector<StatementFinding> dead_conditions(const policy::Policy& policy, std::size_t budget) {
   std::vector<StatementFinding> out;
+  // Built once, and only when some statement gets this far (few do): the partition, and the
+  // policy's frame each statement is analysed alone in.
+  std::optional<std::string> partition;
+  std::optional<policy::Policy> alone;
   for (const policy::Statement& s : policy.statements) {
     if (s.conditions.empty() || s.effect == policy::Effect::invalid || !modelled(policy, s))
       continue;
@@ -542,16 +548,19 @@ std::vector<StatementFinding> dead_conditions(const policy::Policy& policy, std:
       if (!op) return false;
       const bool exact =
           op->family == iam::OperatorFamily::string && op->comparison == iam::Comparison::equals;
-      return !exact || std::none_of(c.values.begin(), c.values.end(), [](const policy::Text& v) {
-        return v.value.find_first_of("*?") != std::string::npos;
-      });
+      return !exact || std::none_of(c.values.begin(), c.values.end(),
+                                    [](const policy::Text& v) { return has_glob_char(v.value); });
     });
     if (!plain || !may_never_hold(s)) continue;
-    policy::Policy alone = policy;
-    alone.statements = {s};
+    if (!alone) {
+      partition = partition_of(policy, "aws");
+      alone = policy;
+      alone->statements.clear();
+    }
+    alone->statements = {s};
     iam::SpaceSpec spec;
-    spec.policies = {&alone};
-    spec.partition = partition_of(policy, "aws");
+    spec.policies = {&*alone};
+    spec.partition = *partition;
     spec.budget = budget;
     spec.cell_budget = cell_budget_for(budget);
     set_guardduty_schema(spec);

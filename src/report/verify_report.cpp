@@ -79,16 +79,18 @@ std::string access_message(const VerifiedDocument& doc, const exportcfg::AccessA
 
 // The stand-ins a document's witnesses hold, as "000011112222 for <ACCOUNT_ID>".
 std::vector<std::string> stand_ins_shown(const VerifiedDocument& doc) {
+  // Each witness written once, not once per stand-in.
+  std::vector<std::string> witnesses;
+  for (const auto& a : doc.access) {
+    for (const auto& w : a.found) witnesses.push_back(analysis::request_json(w.request));
+  }
   std::vector<std::string> out;
   for (const auto& stand_in : doc.stand_ins) {
     const std::string& value = stand_in.first;  // not a binding: clang 14 cannot capture one
-    const std::string& placeholder = stand_in.second;
-    const bool used = std::any_of(doc.access.begin(), doc.access.end(), [&](const auto& a) {
-      return std::any_of(a.found.begin(), a.found.end(), [&](const auto& w) {
-        return analysis::request_json(w.request).find(value) != std::string::npos;
-      });
+    const bool used = std::any_of(witnesses.begin(), witnesses.end(), [&value](const auto& w) {
+      return w.find(value) != std::string::npos;
     });
-    if (used) out.push_back(fmt::format("{} for {}", value, placeholder));
+    if (used) out.push_back(fmt::format("{} for {}", value, stand_in.second));
   }
   return out;
 }

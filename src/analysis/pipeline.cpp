@@ -375,10 +375,18 @@ class SetupRun {
     }
   }
 
-  std::unique_ptr<exportcfg::PolicyDocument> model(const containers::EmbeddedDocument& embedded,
+  // Consumes the document's tree: the model takes its strings (the caller drops it next).
+  std::unique_ptr<exportcfg::PolicyDocument> model(containers::EmbeddedDocument& embedded,
                                                    const containers::Extraction& extraction) {
     const SourceFile& source = *embedded.source;
-    policy::BuildResult built = policy::build_policy(*embedded.tree, source);
+    // What AWS receives: the text as written, or (a template's policy) the policy as JSON,
+    // measured before the model takes the tree's strings.
+    const bool written_as_json =
+        embedded.needs_parse ||
+        (extraction.format == containers::Format::policy && embedded.quoting != Quoting::not_json);
+    const std::size_t submitted_size =
+        written_as_json ? source.text().size() : json::compact_size(*embedded.tree);
+    policy::BuildResult built = policy::take_policy(*embedded.tree, source);
     append(result_.diagnostics, std::move(built.diagnostics));
     if (!built.policy) return nullptr;
     auto doc = std::make_unique<exportcfg::PolicyDocument>();
@@ -392,12 +400,7 @@ class SetupRun {
     doc->kind = embedded.kind
                     ? *embedded.kind
                     : options_.kind_override.value_or(documents::detect_kind(doc->policy));
-    // What AWS receives: the text as written, or (a template's policy) the policy as JSON.
-    const bool written_as_json =
-        embedded.needs_parse ||
-        (extraction.format == containers::Format::policy && embedded.quoting != Quoting::not_json);
-    doc->submitted_size =
-        written_as_json ? source.text().size() : json::compact_size(*embedded.tree);
+    doc->submitted_size = submitted_size;
     doc->too_large = doc->submitted_size > documents::size_limit(doc->kind);
     const bool resource_policy =
         std::any_of(doc->policy.statements.begin(), doc->policy.statements.end(),

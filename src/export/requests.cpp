@@ -259,6 +259,7 @@ std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
       r.request.action = t.action;
       r.request.resource = expand(t.resource, values);
       r.shown_resource = expand(t.resource, shown);
+      r.request.context.reserve(t.context.size());
       for (const ContextTemplate& c : t.context) {
         std::string value = expand(c.value, values);
         if (c.assumed) {

@@ -74,7 +74,7 @@ bool pattern_matches(const CompiledValue& v, std::string_view text, const Reques
 }
 
 std::optional<std::string> resolve_text(const CompiledValue& v, const Request& request) {
-  if (!v.has_variables) return v.text;
+  if (!v.has_variables) return std::string(v.text);
   std::string out;
   for (const ValuePiece& piece : v.pieces) {
     if (!piece.variable) {
@@ -95,7 +95,7 @@ std::optional<std::string> resolve_text(const CompiledValue& v, const Request& r
 
 CompiledValue compile_value(std::string_view text, bool variables, bool fold_case, bool glob) {
   CompiledValue v;
-  v.text = std::string(text);
+  v.text = text;
   v.has_variables = variables && text.find("${") != std::string_view::npos;
   if (v.has_variables) {
     v.pieces = split_variables(text);

@@ -26,7 +26,7 @@ std::vector<ValuePiece> split_variables(std::string_view text);
 
 // A value from the policy, compiled once. When it holds variables, it is resolved per request.
 struct CompiledValue {
-  std::string text;  // as written
+  std::string_view text;  // as written: a view into the policy, which outlives its evaluator
   bool has_variables = false;
   std::vector<ValuePiece> pieces;  // when has_variables
   Pattern pattern;                 // when !has_variables

@@ -188,7 +188,7 @@ bool evaluate_clause(const CompiledClause& c, const Request& request, std::strin
   }
   if (!result && why) {
     std::vector<std::string> policy_values;
-    for (const CompiledValue& v : c.values) policy_values.push_back(v.text);
+    for (const CompiledValue& v : c.values) policy_values.emplace_back(v.text);
     *why = fmt::format("{} {}: request value {} does not satisfy {}", op_name, key_name,
                        quoted_values(request_values), quoted_values(policy_values));
   }
@@ -197,6 +197,7 @@ bool evaluate_clause(const CompiledClause& c, const Request& request, std::strin
 
 struct CompiledStatement {
   const policy::Statement* source = nullptr;
+  CompiledPrincipals principals;
   std::vector<CompiledValue> actions;
   std::vector<CompiledValue> resources;
   std::vector<CompiledClause> clauses;
@@ -210,9 +211,15 @@ struct Evaluator::Compiled {
 
 Evaluator::Evaluator(const policy::Policy& policy) : compiled_(std::make_unique<Compiled>()) {
   const bool variables = policy.variables_enabled();
+  compiled_->statements.reserve(policy.statements.size());
   for (const policy::Statement& s : policy.statements) {
     CompiledStatement cs;
     cs.source = &s;
+    cs.principals = compile_principals(s.principal);
+    // Sized up front: a compiled value holds seven patterns, costly to move on regrowth.
+    cs.actions.reserve(s.action.items.size());
+    cs.resources.reserve(s.resource.items.size());
+    cs.clauses.reserve(s.conditions.size());
     // Action names are case-insensitive; resource ARNs case-sensitive, `*` spanning '/' and ':'.
     // Variables are not allowed in Action.
     for (const policy::Text& a : s.action.items)
@@ -229,6 +236,7 @@ Evaluator::Evaluator(const policy::Policy& policy) : compiled_(std::make_unique<
       const bool fold = cc.op && cc.op->ignore_case;
       const bool var_family = cc.op && (cc.op->family == OperatorFamily::string ||
                                         cc.op->family == OperatorFamily::arn);
+      cc.values.reserve(clause.values.size());
       for (const policy::Text& v : clause.values) {
         CompiledValue value = compile_value(v.value, variables && var_family, fold, like);
         if (cc.op && cc.op->family == OperatorFamily::arn && !value.has_variables) {
@@ -261,7 +269,8 @@ bool any_matches(const std::vector<CompiledValue>& values, std::string_view text
   });
 }
 
-StatementTrace trace_statement(const CompiledStatement& cs, const Request& request, bool explain) {
+StatementTrace trace_statement(const CompiledStatement& cs, const Request& request,
+                               const std::optional<AwsIdentity>& caller_id, bool explain) {
   const policy::Statement& s = *cs.source;
   StatementTrace t;
   t.index = s.index;
@@ -282,8 +291,9 @@ StatementTrace trace_statement(const CompiledStatement& cs, const Request& reque
   // Principal. A statement without one (an identity policy) applies to its own principal.
   if (s.principal.present) {
     const bool negated = s.principal_negated;
-    const bool matched = negated ? !spared_by_not_principal(s.principal, request.principal)
-                                 : principal_listed(s.principal, request.principal);
+    const bool matched = negated
+                             ? !spared_by_not_principal(cs.principals, request.principal, caller_id)
+                             : principal_listed(cs.principals, request.principal, caller_id);
     if (!matched) {
       return fail(negated ? "NotPrincipal" : "Principal", s.principal.span, [&] {
         return negated ? fmt::format("NotPrincipal spares {}", describe(request.principal))
@@ -335,8 +345,9 @@ StatementTrace trace_statement(const CompiledStatement& cs, const Request& reque
 Evaluation Evaluator::evaluate(const Request& request, bool explain) const {
   Evaluation result;
   result.statements.reserve(compiled_->statements.size());
+  const std::optional<AwsIdentity> caller_id = caller_identity(request.principal);
   for (const CompiledStatement& cs : compiled_->statements)
-    result.statements.push_back(trace_statement(cs, request, explain));
+    result.statements.push_back(trace_statement(cs, request, caller_id, explain));
   std::vector<std::size_t> allows;
   std::vector<std::size_t> denies;
   for (std::size_t i = 0; i < result.statements.size(); ++i) {

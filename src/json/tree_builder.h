@@ -38,21 +38,17 @@ inline bool is_word_char(char c) {
          c == '@' || c == '+' || static_cast<unsigned char>(c) >= 0x80;
 }
 
-// A RapidJSON input stream over the working text that remembers where the current token began,
-// so the SAX handler can give every value its exact span.
+// A RapidJSON input stream over the working text. A value's span is found from where its
+// token ends (token_begin), so the stream does no per-character bookkeeping on the hot path;
+// only the diagnoser, after a syntax error, asks where the token being read began
+// (token_start), which replays the text read so far.
 class TrackingStream {
  public:
   using Ch = char;
   explicit TrackingStream(std::string_view text) : text_(text) {}
 
   [[nodiscard]] Ch Peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
-  Ch Take() {
-    if (pos_ >= text_.size()) return '\0';
-    const char c = text_[pos_];
-    track(c);
-    ++pos_;
-    return c;
-  }
+  Ch Take() { return pos_ < text_.size() ? text_[pos_++] : '\0'; }
   [[nodiscard]] std::size_t Tell() const { return pos_; }
   // Output-stream half of the concept; never used because we do not parse in situ.
   Ch* PutBegin() { return nullptr; }
@@ -60,40 +56,59 @@ class TrackingStream {
   void Flush() {}
   std::size_t PutEnd(Ch*) { return 0; }
 
-  [[nodiscard]] std::size_t token_start() const { return token_start_; }
-  [[nodiscard]] bool in_string() const { return in_string_; }
+  // Where the token read last began: the opening quote of a string, or the first character of
+  // a bare word (number, literal, or the invalid word the reader stopped in). O(text read):
+  // for error paths only.
+  [[nodiscard]] std::size_t token_start() const;
 
- private:
-  void track(char c) {
-    if (in_string_) {
-      if (escaped_) {
-        escaped_ = false;
-      } else if (c == '\\') {
-        escaped_ = true;
-      } else if (c == '"') {
-        in_string_ = false;
-      }
-      return;
+  // The opening quote of the string whose closing quote was the last character taken. Inside a
+  // string every '"' is escaped by an odd run of backslashes, and the reader accepted the text
+  // before the opening quote, so no backslash precedes it.
+  [[nodiscard]] std::size_t string_begin() const {
+    std::size_t at = pos_ - 1;  // the closing quote
+    while (at > 0) {
+      --at;
+      if (text_[at] != '"') continue;
+      std::size_t backslashes = 0;
+      while (backslashes < at && text_[at - 1 - backslashes] == '\\') ++backslashes;
+      if (backslashes % 2 == 0) return at;
     }
-    if (c == '"') {
-      token_start_ = pos_;
-      in_string_ = true;
-      in_bare_token_ = false;
-    } else if (is_space(c) || is_structural(c)) {
-      in_bare_token_ = false;
-    } else if (!in_bare_token_) {
-      token_start_ = pos_;
-      in_bare_token_ = true;
-    }
+    return 0;
   }
 
+ private:
   std::string_view text_;
   std::size_t pos_ = 0;
-  std::size_t token_start_ = 0;
-  bool in_string_ = false;
-  bool escaped_ = false;
-  bool in_bare_token_ = false;
 };
+
+inline std::size_t TrackingStream::token_start() const {
+  std::size_t start = 0;
+  bool in_string = false;
+  bool escaped = false;
+  bool in_bare_token = false;
+  for (std::size_t i = 0; i < pos_; ++i) {
+    const char c = text_[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      start = i;
+      in_string = true;
+      in_bare_token = false;
+    } else if (is_space(c) || is_structural(c)) {
+      in_bare_token = false;
+    } else if (!in_bare_token) {
+      start = i;
+      in_bare_token = true;
+    }
+  }
+  return start;
+}
 
 struct OpenContainer {
   Kind kind;
@@ -108,23 +123,25 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
           std::size_t max_children = std::numeric_limits<std::size_t>::max())
       : stream_(stream), build_(build_tree), max_children_(max_children) {}
 
-  bool Null() { return scalar(Kind::null, {}); }
+  // Each handler is called just after its token is taken: the token ends at stream_.Tell().
+  bool Null() { return scalar(Kind::null, bare_span(4), {}); }
   bool Bool(bool b) {
     if (build_) {
-      if (Value* v = place(Kind::boolean, current_span())) v->boolean = b;
+      if (Value* v = place(Kind::boolean, bare_span(b ? 4 : 5))) v->boolean = b;
       return true;
     }
-    return scalar(Kind::boolean, {});
+    return scalar(Kind::boolean, {}, {});
   }
+  // The number's text is copied verbatim from the input, so its length is its span's.
   bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
-    return scalar(Kind::number, std::string_view(str, length));
+    return scalar(Kind::number, bare_span(length), std::string_view(str, length));
   }
   bool String(const char* str, rapidjson::SizeType length, bool) {
-    return scalar(Kind::string, std::string_view(str, length));
+    return scalar(Kind::string, build_ ? string_span() : Span{}, std::string_view(str, length));
   }
   bool Key(const char* str, rapidjson::SizeType length, bool) {
     pending_key_.assign(str, length);
-    pending_key_span_ = current_span();
+    pending_key_span_ = build_ ? string_span() : Span{};
     last_end_ = stream_.Tell();
     return true;
   }
@@ -142,13 +159,16 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   [[nodiscard]] std::size_t dropped() const { return dropped_; }
 
  private:
-  [[nodiscard]] Span current_span() const { return {stream_.token_start(), stream_.Tell()}; }
+  [[nodiscard]] Span bare_span(std::size_t length) const {
+    return {stream_.Tell() - length, stream_.Tell()};
+  }
+  [[nodiscard]] Span string_span() const { return {stream_.string_begin(), stream_.Tell()}; }
 
-  bool scalar(Kind kind, std::string_view text) {
+  bool scalar(Kind kind, Span span, std::string_view text) {
     last_end_ = stream_.Tell();
     if (open_.empty()) root_end_ = last_end_;
     if (!build_) return true;
-    if (Value* v = place(kind, current_span())) v->text.assign(text);
+    if (Value* v = place(kind, span)) v->text.assign(text);
     return true;
   }
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <type_traits>
+#include <utility>
 
 #include "diag/rule_catalog.h"
 #include "util/text.h"
@@ -21,11 +23,24 @@ constexpr std::string_view kStatementElements[] = {"Sid",          "Effect",    
                                                    "NotPrincipal", "Action",      "NotAction",
                                                    "Resource",     "NotResource", "Condition"};
 
+// A value's string for the model: copied from a tree the caller keeps (Node is const), moved
+// out of one the caller hands over (each value is read into the model once).
+std::string take_text(const std::string& text) {
+  return text;
+}
+std::string take_text(std::string& text) {
+  return std::move(text);
+}
+
+// Node is `const json::Value` (build_policy) or `json::Value` (take_policy).
+template <typename Node>
 class Builder {
+  using MemberNode = std::conditional_t<std::is_const_v<Node>, const json::Member, json::Member>;
+
  public:
   Builder(const SourceFile& source, std::vector<Diagnostic>& out) : source_(source), out_(out) {}
 
-  std::optional<Policy> build(const json::Value& root) {
+  std::optional<Policy> build(Node& root) {
     if (!root.is_object()) {
       report(root.span, fmt::format("a policy must be a JSON object, not {} {}", article(root.kind),
                                     json::to_string(root.kind)));
@@ -33,7 +48,7 @@ class Builder {
     }
     Policy policy;
     policy.span = root.span;
-    for (const json::Member& m : root.members) {
+    for (MemberNode& m : root.members) {
       if (m.key == "Version") {
         policy.version = string_element(m);
       } else if (m.key == "Id") {
@@ -64,7 +79,7 @@ class Builder {
 
   template <std::size_t N>
   // Reports an unknown element; returns the element it is a misspelling of, if any.
-  std::string_view unknown_element(const json::Member& m, const std::vector<json::Member>& siblings,
+  std::string_view unknown_element(MemberNode& m, const std::vector<json::Member>& siblings,
                                    const std::string_view (&known)[N], std::string_view where) {
     // A hostile document can hold a million keys: report the first ones, count the rest.
     if (++unknown_elements_ > kMaxUnknownElements) {
@@ -104,24 +119,24 @@ class Builder {
     return suggestion;
   }
 
-  std::optional<Text> string_element(const json::Member& m) {
+  std::optional<Text> string_element(MemberNode& m) {
     if (!m.value.is_string()) {
       report(m.value.span, fmt::format("\"{}\" must be a string, not {} {}", m.key,
                                        article(m.value.kind), json::to_string(m.value.kind)));
       return std::nullopt;
     }
-    return Text{m.value.text, m.value.span};
+    return Text{take_text(m.value.text), m.value.span};
   }
 
   // String or array of strings.
-  TextList text_list(const json::Member& m) {
+  TextList text_list(MemberNode& m) {
     TextList list;
     list.present = true;
     list.span = m.value.span;
     list.key_span = m.key_span;
-    auto take = [&](const json::Value& v) {
+    auto take = [&](Node& v) {
       if (v.is_string()) {
-        list.items.push_back({v.text, v.span});
+        list.items.push_back({take_text(v.text), v.span});
       } else {
         report(v.span, fmt::format("each \"{}\" entry must be a string, not {} {}", m.key,
                                    article(v.kind), json::to_string(v.kind)));
@@ -131,21 +146,21 @@ class Builder {
       list.items.reserve(m.value.items.size());
       if (m.value.items.empty())
         report(m.value.span, fmt::format("\"{}\" is an empty array: it matches nothing", m.key));
-      for (const json::Value& item : m.value.items) take(item);
+      for (Node& item : m.value.items) take(item);
     } else {
       take(m.value);
     }
     return list;
   }
 
-  void read_statements(const json::Member& m, Policy& policy) {
+  void read_statements(MemberNode& m, Policy& policy) {
     if (m.value.is_object()) {
       read_statement(m.value, 0, policy);
     } else if (m.value.is_array()) {
       if (m.value.items.empty())
         report(m.value.span, "\"Statement\" is empty: the policy grants and denies nothing");
       for (std::size_t i = 0; i < m.value.items.size(); ++i) {
-        const json::Value& item = m.value.items[i];
+        Node& item = m.value.items[i];
         if (item.is_object()) {
           read_statement(item, i, policy);
         } else {
@@ -160,17 +175,17 @@ class Builder {
     }
   }
 
-  void read_statement(const json::Value& object, std::size_t index, Policy& policy) {
+  void read_statement(Node& object, std::size_t index, Policy& policy) {
     Statement s;
     s.index = index;
     s.span = object.span;
-    const json::Member* action = nullptr;
-    const json::Member* not_action = nullptr;
-    const json::Member* resource = nullptr;
-    const json::Member* not_resource = nullptr;
-    const json::Member* principal = nullptr;
-    const json::Member* not_principal = nullptr;
-    for (const json::Member& m : object.members) {
+    MemberNode* action = nullptr;
+    MemberNode* not_action = nullptr;
+    MemberNode* resource = nullptr;
+    MemberNode* not_resource = nullptr;
+    MemberNode* principal = nullptr;
+    MemberNode* not_principal = nullptr;
+    for (MemberNode& m : object.members) {
       if (m.key == "Sid") {
         s.sid = string_element(m);
       } else if (m.key == "Effect") {
@@ -213,8 +228,8 @@ class Builder {
     policy.statements.push_back(std::move(s));
   }
 
-  void pick_pair(const json::Member* positive, const json::Member* negative, std::string_view name,
-                 TextList& into, bool& negated, const Statement& s, bool required) {
+  void pick_pair(MemberNode* positive, MemberNode* negative, std::string_view name, TextList& into,
+                 bool& negated, const Statement& s, bool required) {
     if (positive != nullptr && negative != nullptr) {
       report(negative->key_span,
              fmt::format("{} has both \"{}\" and \"Not{}\"; a statement takes one of them",
@@ -234,7 +249,7 @@ class Builder {
     }
   }
 
-  void read_principal(const json::Member& m, PrincipalElement& p) {
+  void read_principal(MemberNode& m, PrincipalElement& p) {
     p.present = true;
     p.span = m.value.span;
     p.key_span = m.key_span;
@@ -254,7 +269,7 @@ class Builder {
                                        article(m.value.kind), json::to_string(m.value.kind)));
       return;
     }
-    for (const json::Member& typed : m.value.members) {
+    for (MemberNode& typed : m.value.members) {
       static const std::vector<std::string_view> kTypes = {"AWS", "Service", "Federated",
                                                            "CanonicalUser"};
       if (std::find(kTypes.begin(), kTypes.end(), typed.key) == kTypes.end()) {
@@ -272,7 +287,7 @@ class Builder {
     }
   }
 
-  void read_condition(const json::Member& m, Statement& s) {
+  void read_condition(MemberNode& m, Statement& s) {
     s.has_condition = true;
     s.condition_span = m.value.span;
     if (!m.value.is_object()) {
@@ -280,7 +295,7 @@ class Builder {
                                        article(m.value.kind), json::to_string(m.value.kind)));
       return;
     }
-    for (const json::Member& op : m.value.members) {
+    for (MemberNode& op : m.value.members) {
       if (!op.value.is_object()) {
         report(op.value.span,
                fmt::format(
@@ -288,16 +303,16 @@ class Builder {
                    op.key, article(op.value.kind), json::to_string(op.value.kind)));
         continue;
       }
-      for (const json::Member& key : op.value.members) {
+      for (MemberNode& key : op.value.members) {
         ConditionClause clause;
         clause.op = {op.key, op.key_span};
         clause.key = {key.key, key.key_span};
         clause.values_span = key.value.span;
-        auto take = [&](const json::Value& v) {
+        auto take = [&](Node& v) {
           switch (v.kind) {
             case json::Kind::string:
             case json::Kind::number:
-              clause.values.push_back({v.text, v.span});
+              clause.values.push_back({take_text(v.text), v.span});
               break;
             case json::Kind::boolean:
               clause.values.push_back({v.boolean ? "true" : "false", v.span});
@@ -309,7 +324,7 @@ class Builder {
           }
         };
         if (key.value.is_array()) {
-          for (const json::Value& item : key.value.items) take(item);
+          for (Node& item : key.value.items) take(item);
         } else {
           take(key.value);
         }
@@ -328,7 +343,14 @@ class Builder {
 
 BuildResult build_policy(const json::Value& root, const SourceFile& source) {
   BuildResult result;
-  Builder builder(source, result.diagnostics);
+  Builder<const json::Value> builder(source, result.diagnostics);
+  result.policy = builder.build(root);
+  return result;
+}
+
+BuildResult take_policy(json::Value& root, const SourceFile& source) {
+  BuildResult result;
+  Builder<json::Value> builder(source, result.diagnostics);
   result.policy = builder.build(root);
   return result;
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <bitset>
 #include <cstdint>
 #include <cstdlib>
@@ -97,16 +98,21 @@ std::string find_placeholder(std::string_view value) {
       if (text.find(phrase) != std::string_view::npos) return phrase;
     }
   }
+  // Tokens end at these characters (one table look-up per character: every value of every
+  // policy is split here).
+  static constexpr auto kSeparator = [] {
+    std::array<bool, 256> table{};
+    for (const char c : std::string_view(":/ ,*")) table[static_cast<unsigned char>(c)] = true;
+    return table;
+  }();
   std::size_t start = 0;
-  for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && text[i] != ':' && text[i] != '/' && text[i] != ' ' && text[i] != ',' &&
-        text[i] != '*') {
-      continue;
-    }
-    const std::string_view token = text.substr(start, i - start);
-    if (list.is_token(token)) return std::string(token);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!kSeparator[static_cast<unsigned char>(text[i])]) continue;
+    if (list.is_token(text.substr(start, i - start)))
+      return std::string(text.substr(start, i - start));
     start = i + 1;
   }
+  if (list.is_token(text.substr(start))) return std::string(text.substr(start));
   return {};
 }
 

@@ -73,13 +73,10 @@ std::string_view LineIndex::line_text(std::uint32_t line) const {
 }
 
 SourceFile::SourceFile(std::string path, std::string bytes)
-    : path_(std::move(path)), bytes_(std::move(bytes)), lines_(bytes_) {}
+    : path_(std::move(path)), bytes_(std::move(bytes)) {}
 
 SourceFile::SourceFile(std::string path, std::string bytes, Embedding embedding)
-    : path_(std::move(path)),
-      bytes_(std::move(bytes)),
-      lines_(bytes_),
-      embedding_(std::move(embedding)) {}
+    : path_(std::move(path)), bytes_(std::move(bytes)), embedding_(std::move(embedding)) {}
 
 std::size_t OffsetMap::to_outer(std::size_t inner) const {
   auto it = std::upper_bound(segments_.begin(), segments_.end(), inner,

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -97,8 +98,13 @@ class SourceFile {
 
   [[nodiscard]] const std::string& path() const { return path_; }
   [[nodiscard]] std::string_view text() const { return bytes_; }
-  [[nodiscard]] const LineIndex& lines() const { return lines_; }
-  [[nodiscard]] Position position(std::size_t offset) const { return lines_.position(offset); }
+  // Built on first use (most files are reported clean and never need a line:column); safe to
+  // call from several threads.
+  [[nodiscard]] const LineIndex& lines() const {
+    std::call_once(lines_built_, [this] { lines_ = LineIndex(bytes_); });
+    return lines_;
+  }
+  [[nodiscard]] Position position(std::size_t offset) const { return lines().position(offset); }
   [[nodiscard]] const Embedding* embedding() const {
     return embedding_.container != nullptr ? &embedding_ : nullptr;
   }
@@ -106,7 +112,8 @@ class SourceFile {
  private:
   std::string path_;
   std::string bytes_;
-  LineIndex lines_;
+  mutable std::once_flag lines_built_;
+  mutable LineIndex lines_;
   Embedding embedding_;
 };
 

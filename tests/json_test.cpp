@@ -42,6 +42,38 @@ TEST_CASE("every value and key carries its exact span") {
   CHECK(source.position(c->value.span.begin).column == 51);
 }
 
+// A string's span is found from its closing quote back to its opening one, past escaped quotes
+// and runs of backslashes: each row is one string written as a key, as a value, and in an array.
+TEST_CASE("string spans are exact whatever the escapes before a quote") {
+  const std::string_view strings[] = {
+      R"("")",           R"("a")",      R"("\\")",        R"("\"")",     R"("\\\"")", R"("a\\\\")",
+      R"("say \"hi\"")", R"("\"\"\"")", R"("\\\\\"x\\")", R"("\u0022")", R"("é\"ü")", R"("x\\")",
+  };
+  for (const std::string_view token : strings) {
+    for (const char* shape : {"{%s: 1}", "{\"k\": %s}", "[1, %s, true]", "%s"}) {
+      std::string text(shape);
+      text.replace(text.find("%s"), 2, std::string(token));
+      const SourceFile source("t.json", text);
+      auto result = parse(source);
+      INFO(text);
+      REQUIRE(result.diagnostics.empty());
+      REQUIRE(result.root);
+      const auto& root = *result.root;
+      gdl::Span span;
+      if (root.is_object() && root.members[0].key != "k") {
+        span = root.members[0].key_span;
+      } else if (root.is_object()) {
+        span = root.members[0].value.span;
+      } else if (root.is_array()) {
+        span = root.items[1].span;
+      } else {
+        span = root.span;
+      }
+      CHECK(slice(source, span) == token);
+    }
+  }
+}
+
 TEST_CASE("numbers keep their source text, even beyond double range") {
   const std::string big(400, '9');
   const SourceFile source("t.json", "[1e999999, " + big + "]");

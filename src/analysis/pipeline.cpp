@@ -447,11 +447,22 @@ class SetupRun {
     const auto requests = exportcfg::guardduty_requests(settings_, true);
     documented_ = exportcfg::guardduty_requests(settings_, false);
     const auto& documented = documented_;
-    const exportcfg::ExportSettings other = exportcfg::with_other_stand_ins(settings_);
-    const auto other_requests = exportcfg::guardduty_requests(other, true);
-    const auto other_documented = exportcfg::guardduty_requests(other, false);
-    const SetupContext context{documents_, settings_,      requests,
-                               documented, other_requests, other_documented};
+    // Settings without a stand-in have no other: the same requests serve (a scan builds these
+    // lists for every setup, and they were a tenth of its work).
+    const std::optional<exportcfg::ExportSettings> other =
+        exportcfg::with_other_stand_ins(settings_);
+    std::vector<exportcfg::GuardDutyRequest> other_requests;
+    std::vector<exportcfg::GuardDutyRequest> other_documented;
+    if (other) {
+      other_requests = exportcfg::guardduty_requests(*other, true);
+      other_documented = exportcfg::guardduty_requests(*other, false);
+    }
+    const SetupContext context{documents_,
+                               settings_,
+                               requests,
+                               documented,
+                               other ? other_requests : requests,
+                               other ? other_documented : documented};
     auto runs = [&](std::string_view id) {
       if (!enabled(options_, id)) return false;
       if (export_setup_) return true;

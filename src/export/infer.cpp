@@ -337,10 +337,12 @@ void infer_settings(ExportSettings& settings,
   Inference(settings, documents).run();
 }
 
-ExportSettings with_other_stand_ins(const ExportSettings& settings) {
+std::optional<ExportSettings> with_other_stand_ins(const ExportSettings& settings) {
   ExportSettings other = settings;
-  auto swap = [](Value& v, const std::string& from, const std::string& to) {
+  bool any = other.regions_origin.stand_in && !other.regions.empty();
+  auto swap = [&any](Value& v, const std::string& from, const std::string& to) {
     if (!v.known() || !v.origin.stand_in) return;
+    any = true;
     std::string text = v.get();
     for (std::size_t at = text.find(from); at != std::string::npos;
          at = text.find(from, at + to.size()))
@@ -360,6 +362,7 @@ ExportSettings with_other_stand_ins(const ExportSettings& settings) {
   if (other.bucket.known() && other.bucket.origin.stand_in)
     replace_whole_words(*other.bucket.value, "stand-in", "other-stand-in");
   swap(other.key_arn, stand_in::kKeyId, stand_in::kOtherKeyId);
+  if (!any) return std::nullopt;
   return other;
 }
 

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "documents/kind.h"
@@ -47,8 +48,9 @@ void infer_settings(ExportSettings& settings,
                     const std::vector<std::unique_ptr<PolicyDocument>>& documents);
 
 // The same settings with every stand-in replaced by another stand-in: a conclusion that changes
-// with them rests on a stand-in, not on the policies.
-ExportSettings with_other_stand_ins(const ExportSettings& settings);
+// with them rests on a stand-in, not on the policies. Nullopt when the settings hold no stand-in
+// (the other settings would be the same).
+std::optional<ExportSettings> with_other_stand_ins(const ExportSettings& settings);
 
 // The stand-ins the settings hold, each with the placeholder findings show instead
 // ("000011112222" -> "<ACCOUNT_ID>"): a stand-in is never shown as a fact.

@@ -282,7 +282,7 @@ StatementTrace trace_statement(const CompiledStatement& cs, const Request& reque
     t.element = element;
     t.span = span;
     if (explain) t.reason = reason();
-    return t;
+    return std::move(t);  // t is not read again: the caller returns this
   };
   if (s.effect == policy::Effect::invalid) {
     return fail("Effect", s.effect_text ? s.effect_text->span : s.span,

@@ -17,10 +17,11 @@ class ConditionKeyRule final : public PolicyRule {
     for (const policy::Statement& s : ctx.policy.statements) {
       for (const policy::ConditionClause& c : s.conditions) {
         const std::string_view key = c.key.value;
-        const Location where = make_location(ctx.source, c.key.span);
+        // Computed only for a finding: a line and column cost more than the checks.
+        auto where = [&] { return make_location(ctx.source, c.key.span); };
         const std::size_t colon = key.find(':');
         if (colon == std::string_view::npos || colon == 0 || colon + 1 == key.size()) {
-          out.push_back(make_diagnostic(id(), where,
+          out.push_back(make_diagnostic(id(), where(),
                                         fmt::format("\"{}\" is not a condition key: keys are "
                                                     "written prefix:name, e.g. aws:SourceAccount",
                                                     key)));
@@ -36,10 +37,11 @@ class ConditionKeyRule final : public PolicyRule {
             "absent (a positive operator is never true, a negated one always true)",
             key, s.label());
         if (!suggestion.empty()) message += fmt::format("; did you mean \"{}\"?", suggestion);
-        Diagnostic d = make_diagnostic(id(), where, std::move(message));
+        const Location at = where();
+        Diagnostic d = make_diagnostic(id(), at, std::move(message));
         if (!suggestion.empty() && suggestion.find("${") == std::string_view::npos) {
           d.fix = Fix{fmt::format("write \"{}\"", suggestion),
-                      {TextEdit{where, fmt::format("\"{}\"", suggestion)}}};
+                      {TextEdit{at, fmt::format("\"{}\"", suggestion)}}};
         }
         out.push_back(std::move(d));
       }

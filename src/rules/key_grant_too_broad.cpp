@@ -25,10 +25,10 @@ class KeyGrantTooBroadRule final : public SetupRule {
       // GuardDuty itself: anything beyond GenerateDataKey.
       std::vector<std::string> extra;
       std::size_t statement = 0;
+      iam::Request asked = generate->request;  // the same request, for each action in turn
       for (std::string_view action : kSensitiveActions) {
-        iam::Request r = generate->request;
-        r.action = std::string(action);
-        const iam::Evaluation e = doc->evaluator->evaluate(r, false);
+        asked.action = action;
+        const iam::Evaluation e = doc->evaluator->evaluate(asked, false);
         if (e.decision != iam::Decision::allow) continue;
         statement = e.statements[e.deciding.front()].index;
         extra.emplace_back(action);

@@ -14,6 +14,7 @@
 #include "export/setup.h"
 #include "json/parser.h"
 #include "policy/builder.h"
+#include "util/interval_index.h"
 #include "util/text.h"
 
 namespace gdl {
@@ -138,10 +139,6 @@ void run_guarded(const Rule& rule, const Context& context, const SourceFile& whe
                     "missing, the other rules ran. Please report this with the input",
                     rule.id(), e.what())));
   }
-}
-
-bool starts_in(Span outer, Span inner) {
-  return inner.begin >= outer.begin && inner.begin < outer.end;
 }
 
 }  // namespace
@@ -518,19 +515,7 @@ class SetupRun {
   // Which statement each finding is in (for fingerprints and statement-level suppressions); the
   // findings made fit for the containers; sorted, capped.
   void finish() {
-    for (const auto& doc : documents_) {
-      const std::string& file = container_path(*doc->source);
-      for (const policy::Statement& s : doc->policy.statements) {
-        const Span where = container_span(*doc->source, s.span);
-        for (Diagnostic& d : result_.diagnostics) {
-          if (d.statement_index || file != d.location.file) continue;
-          if (starts_in(where, d.location.span)) {
-            d.statement_index = s.index;
-            if (s.sid) d.statement_sid = s.sid->value;
-          }
-        }
-      }
-    }
+    name_statements();
     containers::adapt_findings(result_.diagnostics, placements_, sources_, extractions_, true);
     containers::adapt_findings(reader_findings_, placements_, sources_, extractions_, false);
     append(result_.diagnostics, std::move(reader_findings_));
@@ -553,6 +538,36 @@ class SetupRun {
     std::stable_sort(result_.diagnostics.begin(), result_.diagnostics.end(), diagnostic_less);
     fold_same_value(result_.diagnostics);
     cap_per_rule(result_.diagnostics);
+  }
+
+  // Each finding is told the statement it starts in: the first, in document and statement order,
+  // whose bytes in the container hold the finding's first byte.
+  void name_statements() {
+    struct Held {
+      const std::string* file;
+      const policy::Statement* statement;
+    };
+    std::vector<Held> statements;
+    IntervalIndex by_span;
+    for (const auto& doc : documents_) {
+      const std::string& file = container_path(*doc->source);
+      for (const policy::Statement& s : doc->policy.statements) {
+        const Span where = container_span(*doc->source, s.span);
+        if (where.begin < where.end) by_span.add(where.begin, where.end - 1, statements.size());
+        statements.push_back({&file, &s});
+      }
+    }
+    by_span.build();
+    for (Diagnostic& d : result_.diagnostics) {
+      if (d.statement_index) continue;
+      for (const std::size_t i : by_span.meeting(d.location.span.begin, d.location.span.begin)) {
+        if (*statements[i].file != d.location.file) continue;
+        const policy::Statement& s = *statements[i].statement;
+        d.statement_index = s.index;
+        if (s.sid) d.statement_sid = s.sid->value;
+        break;
+      }
+    }
   }
 
   const std::vector<const SourceFile*>& sources_;

@@ -10,6 +10,7 @@
 #include "containers/hcl_suggestion.h"
 #include "containers/json_string.h"
 #include "diag/rule_catalog.h"
+#include "util/interval_index.h"
 #include "util/text.h"
 
 namespace gdl::containers {
@@ -48,6 +49,33 @@ bool contains(Span outer, Span inner) {
 bool overlaps(Span unknown, Span finding) {
   if (finding.end <= finding.begin) return contains(unknown, finding);
   return finding.begin < unknown.end && unknown.begin < finding.end;
+}
+
+// The placements by the bytes of their container file they can speak for: the hull of their
+// outer span, unknown values and uncertain statements. Every test adapt_findings makes of a
+// finding against a placement needs the finding's span to meet that hull (overlaps() and
+// contains() above), so only those placements are tried.
+IntervalIndex index_placements(const std::vector<Placement>& placements) {
+  IntervalIndex index;
+  for (std::size_t i = 0; i < placements.size(); ++i) {
+    const Placement& p = placements[i];
+    std::size_t low = std::min(p.outer.begin, p.outer.end);
+    std::size_t high = std::max(p.outer.begin, p.outer.end);
+    auto widen = [&low, &high](Span s) {
+      low = std::min({low, s.begin, s.end});
+      high = std::max({high, s.begin, s.end});
+    };
+    for (const Span s : p.unknown_spans) widen(s);
+    for (const Placement::Uncertain& u : p.uncertain) widen(u.where);
+    index.add(low, high, i);
+  }
+  index.build();
+  return index;
+}
+
+// The placements a finding's span may meet.
+std::vector<std::size_t> near(const IntervalIndex& index, Span at) {
+  return index.meeting(at.begin, std::max(at.begin, at.end));
 }
 
 // A quoted JSON string on one line is also a valid YAML scalar, so such an edit applies to both.
@@ -338,11 +366,14 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
   // Those about the values themselves or their statements, and those that need every Allow
   // (a permission is missing) or every Deny (a protection is missing) of a document in which
   // an Allow or a Deny holds an unknown value. Each rule says what it needs in its metadata.
+  const IntervalIndex index = index_placements(placements);
   std::erase_if(diagnostics, [&](const Diagnostic& d) {
     if (!drop_uncertain) return false;
     const RuleInfo* rule = find_rule(d.rule_id);
     const RuleNeeds needs = rule != nullptr ? rule->needs : RuleNeeds::setup;
-    return std::any_of(placements.begin(), placements.end(), [&](const Placement& p) {
+    const std::vector<std::size_t> candidates = near(index, d.location.span);
+    return std::any_of(candidates.begin(), candidates.end(), [&](std::size_t i) {
+      const Placement& p = placements[i];
       if (p.file != d.location.file) return false;
       const Span at = d.location.span;
       const auto touches = [&](Span s) { return overlaps(s, at) || contains(s, at); };
@@ -364,7 +395,8 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
   });
   for (Diagnostic& d : diagnostics) {
     bool placed = false;
-    for (const Placement& p : placements) {
+    for (const std::size_t i : near(index, d.location.span)) {
+      const Placement& p = placements[i];
       if (p.file == d.location.file &&
           (contains(p.outer, d.location.span) || p.outer.begin == d.location.span.begin)) {
         adapt_to_container(d, p);

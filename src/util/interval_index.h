@@ -1,0 +1,56 @@
+#pragma once
+// Which of many ranges of a file may meet a given range. Findings used to be compared with every
+// placement and every statement of their setup: quadratic on a template with thousands of
+// policies. The ranges are sorted by their low end, beside the highest high end so far, so a
+// query walks back only over the ranges that can still reach it.
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+namespace gdl {
+
+class IntervalIndex {
+ public:
+  // Adds the closed range [low, high] (low <= high) under `id`.
+  void add(std::size_t low, std::size_t high, std::size_t id) {
+    entries_.push_back({low, high, id});
+  }
+
+  // Call once, after the last add() and before the first query.
+  void build() {
+    std::sort(entries_.begin(), entries_.end(),
+              [](const Entry& a, const Entry& b) { return a.low < b.low; });
+    highest_so_far_.clear();
+    highest_so_far_.reserve(entries_.size());
+    std::size_t highest = 0;
+    for (const Entry& e : entries_) highest_so_far_.push_back(highest = std::max(highest, e.high));
+  }
+
+  // The ids of the ranges that meet [from, to] (low <= to and high >= from), in increasing id
+  // order.
+  [[nodiscard]] std::vector<std::size_t> meeting(std::size_t from, std::size_t to) const {
+    auto k = static_cast<std::size_t>(
+        std::upper_bound(entries_.begin(), entries_.end(), to,
+                         [](std::size_t value, const Entry& e) { return value < e.low; }) -
+        entries_.begin());
+    std::vector<std::size_t> ids;
+    while (k > 0 && highest_so_far_[k - 1] >= from) {
+      --k;
+      if (entries_[k].high >= from) ids.push_back(entries_[k].id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+
+ private:
+  struct Entry {
+    std::size_t low;
+    std::size_t high;
+    std::size_t id;
+  };
+  std::vector<Entry> entries_;
+  std::vector<std::size_t> highest_so_far_;  // the largest `high` of entries_[0..k]
+};
+
+}  // namespace gdl

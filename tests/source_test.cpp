@@ -5,11 +5,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <thread>
 
 #include "source/loader.h"
 #include "source/source_file.h"
 #include "test_support.h"
+#include "util/interval_index.h"
 #include "util/text.h"
 
 using gdl::LineIndex;
@@ -132,4 +134,33 @@ TEST_CASE("atomic writes replace files, follow links, and write into devices and
   CHECK(gdl::test::read_file(file) == "through the link");
   CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) == 5);
   fs::remove_all(dir);
+}
+
+// The interval index answers exactly what a scan of every range answers, for ranges that nest,
+// overlap, touch, stand alone or are single points, and for queries of every width.
+TEST_CASE("an interval index finds exactly the ranges a full scan finds") {
+  std::mt19937 random(17);
+  for (int round = 0; round < 200; ++round) {
+    const std::size_t count = random() % 40;
+    const std::size_t extent = 1 + random() % 200;
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;
+    gdl::IntervalIndex index;
+    for (std::size_t id = 0; id < count; ++id) {
+      const std::size_t low = random() % extent;
+      const std::size_t high = low + (random() % 3 == 0 ? 0 : random() % (extent / 4 + 1));
+      ranges.emplace_back(low, high);
+      index.add(low, high, id);
+    }
+    index.build();
+    for (int query = 0; query < 50; ++query) {
+      const std::size_t from = random() % (extent + 10);
+      const std::size_t to = from + random() % 8;
+      std::vector<std::size_t> expected;
+      for (std::size_t id = 0; id < ranges.size(); ++id) {
+        if (ranges[id].first <= to && ranges[id].second >= from) expected.push_back(id);
+      }
+      INFO("round " << round << ", query [" << from << ", " << to << "]");
+      CHECK(index.meeting(from, to) == expected);
+    }
+  }
 }

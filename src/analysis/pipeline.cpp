@@ -558,9 +558,11 @@ class SetupRun {
       }
     }
     by_span.build();
+    std::vector<std::size_t> ids;  // reused by every query
     for (Diagnostic& d : result_.diagnostics) {
       if (d.statement_index) continue;
-      for (const std::size_t i : by_span.meeting(d.location.span.begin, d.location.span.begin)) {
+      by_span.meeting(d.location.span.begin, d.location.span.begin, ids);
+      for (const std::size_t i : ids) {
         if (*statements[i].file != d.location.file) continue;
         const policy::Statement& s = *statements[i].statement;
         d.statement_index = s.index;

@@ -73,9 +73,11 @@ IntervalIndex index_placements(const std::vector<Placement>& placements) {
   return index;
 }
 
-// The placements a finding's span may meet.
-std::vector<std::size_t> near(const IntervalIndex& index, Span at) {
-  return index.meeting(at.begin, std::max(at.begin, at.end));
+// The placements a finding's span may meet, into `ids`.
+const std::vector<std::size_t>& near(const IntervalIndex& index, Span at,
+                                     std::vector<std::size_t>& ids) {
+  index.meeting(at.begin, std::max(at.begin, at.end), ids);
+  return ids;
 }
 
 // A quoted JSON string on one line is also a valid YAML scalar, so such an edit applies to both.
@@ -367,11 +369,12 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
   // (a permission is missing) or every Deny (a protection is missing) of a document in which
   // an Allow or a Deny holds an unknown value. Each rule says what it needs in its metadata.
   const IntervalIndex index = index_placements(placements);
+  std::vector<std::size_t> ids;  // reused by every query
   std::erase_if(diagnostics, [&](const Diagnostic& d) {
     if (!drop_uncertain) return false;
     const RuleInfo* rule = find_rule(d.rule_id);
     const RuleNeeds needs = rule != nullptr ? rule->needs : RuleNeeds::setup;
-    const std::vector<std::size_t> candidates = near(index, d.location.span);
+    const std::vector<std::size_t>& candidates = near(index, d.location.span, ids);
     return std::any_of(candidates.begin(), candidates.end(), [&](std::size_t i) {
       const Placement& p = placements[i];
       if (p.file != d.location.file) return false;
@@ -395,7 +398,7 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
   });
   for (Diagnostic& d : diagnostics) {
     bool placed = false;
-    for (const std::size_t i : near(index, d.location.span)) {
+    for (const std::size_t i : near(index, d.location.span, ids)) {
       const Placement& p = placements[i];
       if (p.file == d.location.file &&
           (contains(p.outer, d.location.span) || p.outer.begin == d.location.span.begin)) {

@@ -28,18 +28,23 @@ class IntervalIndex {
   }
 
   // The ids of the ranges that meet [from, to] (low <= to and high >= from), in increasing id
-  // order.
-  [[nodiscard]] std::vector<std::size_t> meeting(std::size_t from, std::size_t to) const {
+  // order, into `ids` (a buffer the caller reuses across queries).
+  void meeting(std::size_t from, std::size_t to, std::vector<std::size_t>& ids) const {
+    ids.clear();
     auto k = static_cast<std::size_t>(
         std::upper_bound(entries_.begin(), entries_.end(), to,
                          [](std::size_t value, const Entry& e) { return value < e.low; }) -
         entries_.begin());
-    std::vector<std::size_t> ids;
     while (k > 0 && highest_so_far_[k - 1] >= from) {
       --k;
       if (entries_[k].high >= from) ids.push_back(entries_[k].id);
     }
     std::sort(ids.begin(), ids.end());
+  }
+
+  [[nodiscard]] std::vector<std::size_t> meeting(std::size_t from, std::size_t to) const {
+    std::vector<std::size_t> ids;
+    meeting(from, to, ids);
     return ids;
   }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Internal to json/: the located tree's builder. RapidJSON's iterative SAX reader feeds a
-// Handler through a TrackingStream that remembers where each token began, so every value and key
-// gets its exact span; duplicate keys are recorded, and large inputs keep a bounded tree.
+// Handler through a TrackingStream; each handler call comes just after its token is taken, so
+// every value and key gets its exact span from where its token ends. Duplicate keys are
+// recorded, and large inputs keep a bounded tree.
 
 #include <rapidjson/error/error.h>
 #include <rapidjson/reader.h>
@@ -39,9 +40,9 @@ inline bool is_word_char(char c) {
 }
 
 // A RapidJSON input stream over the working text. A value's span is found from where its
-// token ends (token_begin), so the stream does no per-character bookkeeping on the hot path;
-// only the diagnoser, after a syntax error, asks where the token being read began
-// (token_start), which replays the text read so far.
+// token ends (string_begin() here, Handler::bare_span() for numbers and literals), so the stream
+// does no per-character bookkeeping on the hot path; only the diagnoser, after a syntax error,
+// asks where the token being read began (token_start(), which replays the text read so far).
 class TrackingStream {
  public:
   using Ch = char;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "checks/policy_rule.h"
 #include "checks/setup_rule.h"
@@ -541,34 +543,30 @@ class SetupRun {
   }
 
   // Each finding is told the statement it starts in: the first, in document and statement order,
-  // whose bytes in the container hold the finding's first byte.
+  // whose bytes in the container hold the finding's first byte. Statements are indexed by file
+  // and span (comparing every finding with every statement was quadratic on large templates).
   void name_statements() {
-    struct Held {
-      const std::string* file;
-      const policy::Statement* statement;
-    };
-    std::vector<Held> statements;
-    IntervalIndex by_span;
+    std::vector<const policy::Statement*> statements;
+    std::unordered_map<std::string_view, IntervalIndex> by_file;
     for (const auto& doc : documents_) {
-      const std::string& file = container_path(*doc->source);
+      IntervalIndex& of_file = by_file[container_path(*doc->source)];
       for (const policy::Statement& s : doc->policy.statements) {
         const Span where = container_span(*doc->source, s.span);
-        if (where.begin < where.end) by_span.add(where.begin, where.end - 1, statements.size());
-        statements.push_back({&file, &s});
+        if (where.begin < where.end) of_file.add(where.begin, where.end - 1, statements.size());
+        statements.push_back(&s);
       }
     }
-    by_span.build();
+    for (auto& [file, of_file] : by_file) of_file.build();
     std::vector<std::size_t> ids;  // reused by every query
     for (Diagnostic& d : result_.diagnostics) {
       if (d.statement_index) continue;
-      by_span.meeting(d.location.span.begin, d.location.span.begin, ids);
-      for (const std::size_t i : ids) {
-        if (*statements[i].file != d.location.file) continue;
-        const policy::Statement& s = *statements[i].statement;
-        d.statement_index = s.index;
-        if (s.sid) d.statement_sid = s.sid->value;
-        break;
-      }
+      const auto of_file = by_file.find(d.location.file);
+      if (of_file == by_file.end()) continue;
+      of_file->second.meeting(d.location.span.begin, d.location.span.begin, ids);
+      if (ids.empty()) continue;
+      const policy::Statement& s = *statements[ids.front()];
+      d.statement_index = s.index;
+      if (s.sid) d.statement_sid = s.sid->value;
     }
   }
 

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "containers/hcl_suggestion.h"
 #include "containers/json_string.h"
@@ -51,12 +53,14 @@ bool overlaps(Span unknown, Span finding) {
   return finding.begin < unknown.end && unknown.begin < finding.end;
 }
 
-// The placements by the bytes of their container file they can speak for: the hull of their
+// The placements of each container file by the bytes they can speak for: the hull of their
 // outer span, unknown values and uncertain statements. Every test adapt_findings makes of a
-// finding against a placement needs the finding's span to meet that hull (overlaps() and
-// contains() above), so only those placements are tried.
-IntervalIndex index_placements(const std::vector<Placement>& placements) {
-  IntervalIndex index;
+// finding against a placement needs the finding to be in that file and its span to meet that
+// hull (overlaps() and contains() above), so only those placements are tried.
+using PlacementIndex = std::unordered_map<std::string_view, IntervalIndex>;
+
+PlacementIndex index_placements(const std::vector<Placement>& placements) {
+  PlacementIndex index;
   for (std::size_t i = 0; i < placements.size(); ++i) {
     const Placement& p = placements[i];
     std::size_t low = std::min(p.outer.begin, p.outer.end);
@@ -67,16 +71,18 @@ IntervalIndex index_placements(const std::vector<Placement>& placements) {
     };
     for (const Span s : p.unknown_spans) widen(s);
     for (const Placement::Uncertain& u : p.uncertain) widen(u.where);
-    index.add(low, high, i);
+    index[p.file].add(low, high, i);
   }
-  index.build();
+  for (auto& [file, of_file] : index) of_file.build();
   return index;
 }
 
-// The placements a finding's span may meet, into `ids`.
-const std::vector<std::size_t>& near(const IntervalIndex& index, Span at,
+// The placements a finding may meet, into `ids`.
+const std::vector<std::size_t>& near(const PlacementIndex& index, const Location& at,
                                      std::vector<std::size_t>& ids) {
-  index.meeting(at.begin, std::max(at.begin, at.end), ids);
+  ids.clear();
+  if (const auto it = index.find(at.file); it != index.end())
+    it->second.meeting(at.span.begin, std::max(at.span.begin, at.span.end), ids);
   return ids;
 }
 
@@ -368,13 +374,13 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
   // Those about the values themselves or their statements, and those that need every Allow
   // (a permission is missing) or every Deny (a protection is missing) of a document in which
   // an Allow or a Deny holds an unknown value. Each rule says what it needs in its metadata.
-  const IntervalIndex index = index_placements(placements);
+  const PlacementIndex index = index_placements(placements);
   std::vector<std::size_t> ids;  // reused by every query
   std::erase_if(diagnostics, [&](const Diagnostic& d) {
     if (!drop_uncertain) return false;
     const RuleInfo* rule = find_rule(d.rule_id);
     const RuleNeeds needs = rule != nullptr ? rule->needs : RuleNeeds::setup;
-    const std::vector<std::size_t>& candidates = near(index, d.location.span, ids);
+    const std::vector<std::size_t>& candidates = near(index, d.location, ids);
     return std::any_of(candidates.begin(), candidates.end(), [&](std::size_t i) {
       const Placement& p = placements[i];
       if (p.file != d.location.file) return false;
@@ -398,7 +404,7 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
   });
   for (Diagnostic& d : diagnostics) {
     bool placed = false;
-    for (const std::size_t i : near(index, d.location.span, ids)) {
+    for (const std::size_t i : near(index, d.location, ids)) {
       const Placement& p = placements[i];
       if (p.file == d.location.file &&
           (contains(p.outer, d.location.span) || p.outer.begin == d.location.span.begin)) {

@@ -152,6 +152,7 @@ TEST_CASE("an interval index finds exactly the ranges a full scan finds") {
       index.add(low, high, id);
     }
     index.build();
+    std::vector<std::size_t> found;
     for (int query = 0; query < 50; ++query) {
       const std::size_t from = random() % (extent + 10);
       const std::size_t to = from + random() % 8;
@@ -160,7 +161,23 @@ TEST_CASE("an interval index finds exactly the ranges a full scan finds") {
         if (ranges[id].first <= to && ranges[id].second >= from) expected.push_back(id);
       }
       INFO("round " << round << ", query [" << from << ", " << to << "]");
-      CHECK(index.meeting(from, to) == expected);
+      index.meeting(from, to, found);
+      CHECK(found == expected);
     }
   }
+}
+
+TEST_CASE("a per-file interval index keeps each file's ranges to that file") {
+  gdl::FileIntervalIndex index;
+  index.add("a.json", 0, 100, 0);
+  index.add("b.json", 0, 100, 1);
+  index.add("a.json", 50, 60, 2);
+  index.build();
+  std::vector<std::size_t> found{7};  // cleared by every query
+  index.meeting("a.json", 55, 55, found);
+  CHECK(found == std::vector<std::size_t>{0, 2});
+  index.meeting("b.json", 55, 55, found);
+  CHECK(found == std::vector<std::size_t>{1});
+  index.meeting("c.json", 55, 55, found);
+  CHECK(found.empty());
 }

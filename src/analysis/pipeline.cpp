@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <map>
-#include <string_view>
-#include <unordered_map>
 
 #include "checks/policy_rule.h"
 #include "checks/setup_rule.h"
@@ -547,22 +545,21 @@ class SetupRun {
   // and span (comparing every finding with every statement was quadratic on large templates).
   void name_statements() {
     std::vector<const policy::Statement*> statements;
-    std::unordered_map<std::string_view, IntervalIndex> by_file;
+    FileIntervalIndex by_span;
     for (const auto& doc : documents_) {
-      IntervalIndex& of_file = by_file[container_path(*doc->source)];
+      const std::string& file = container_path(*doc->source);
       for (const policy::Statement& s : doc->policy.statements) {
         const Span where = container_span(*doc->source, s.span);
-        if (where.begin < where.end) of_file.add(where.begin, where.end - 1, statements.size());
+        if (where.begin < where.end)
+          by_span.add(file, where.begin, where.end - 1, statements.size());
         statements.push_back(&s);
       }
     }
-    for (auto& [file, of_file] : by_file) of_file.build();
+    by_span.build();
     std::vector<std::size_t> ids;  // reused by every query
     for (Diagnostic& d : result_.diagnostics) {
       if (d.statement_index) continue;
-      const auto of_file = by_file.find(d.location.file);
-      if (of_file == by_file.end()) continue;
-      of_file->second.meeting(d.location.span.begin, d.location.span.begin, ids);
+      by_span.meeting(d.location.file, d.location.span.begin, d.location.span.begin, ids);
       if (ids.empty()) continue;
       const policy::Statement& s = *statements[ids.front()];
       d.statement_index = s.index;

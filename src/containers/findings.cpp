@@ -6,8 +6,6 @@
 #include <cctype>
 #include <map>
 #include <set>
-#include <string_view>
-#include <unordered_map>
 
 #include "containers/hcl_suggestion.h"
 #include "containers/json_string.h"
@@ -57,10 +55,8 @@ bool overlaps(Span unknown, Span finding) {
 // outer span, unknown values and uncertain statements. Every test adapt_findings makes of a
 // finding against a placement needs the finding to be in that file and its span to meet that
 // hull (overlaps() and contains() above), so only those placements are tried.
-using PlacementIndex = std::unordered_map<std::string_view, IntervalIndex>;
-
-PlacementIndex index_placements(const std::vector<Placement>& placements) {
-  PlacementIndex index;
+FileIntervalIndex index_placements(const std::vector<Placement>& placements) {
+  FileIntervalIndex index;
   for (std::size_t i = 0; i < placements.size(); ++i) {
     const Placement& p = placements[i];
     std::size_t low = std::min(p.outer.begin, p.outer.end);
@@ -71,18 +67,16 @@ PlacementIndex index_placements(const std::vector<Placement>& placements) {
     };
     for (const Span s : p.unknown_spans) widen(s);
     for (const Placement::Uncertain& u : p.uncertain) widen(u.where);
-    index[p.file].add(low, high, i);
+    index.add(p.file, low, high, i);
   }
-  for (auto& [file, of_file] : index) of_file.build();
+  index.build();
   return index;
 }
 
-// The placements a finding may meet, into `ids`.
-const std::vector<std::size_t>& near(const PlacementIndex& index, const Location& at,
+// The placements of the finding's file that its span may meet, into `ids`.
+const std::vector<std::size_t>& near(const FileIntervalIndex& index, const Location& at,
                                      std::vector<std::size_t>& ids) {
-  ids.clear();
-  if (const auto it = index.find(at.file); it != index.end())
-    it->second.meeting(at.span.begin, std::max(at.span.begin, at.span.end), ids);
+  index.meeting(at.file, at.span.begin, std::max(at.span.begin, at.span.end), ids);
   return ids;
 }
 
@@ -374,7 +368,7 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
   // Those about the values themselves or their statements, and those that need every Allow
   // (a permission is missing) or every Deny (a protection is missing) of a document in which
   // an Allow or a Deny holds an unknown value. Each rule says what it needs in its metadata.
-  const PlacementIndex index = index_placements(placements);
+  const FileIntervalIndex index = index_placements(placements);
   std::vector<std::size_t> ids;  // reused by every query
   std::erase_if(diagnostics, [&](const Diagnostic& d) {
     if (!drop_uncertain) return false;
@@ -382,8 +376,7 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
     const RuleNeeds needs = rule != nullptr ? rule->needs : RuleNeeds::setup;
     const std::vector<std::size_t>& candidates = near(index, d.location, ids);
     return std::any_of(candidates.begin(), candidates.end(), [&](std::size_t i) {
-      const Placement& p = placements[i];
-      if (p.file != d.location.file) return false;
+      const Placement& p = placements[i];  // of the finding's file
       const Span at = d.location.span;
       const auto touches = [&](Span s) { return overlaps(s, at) || contains(s, at); };
       if (std::any_of(p.unknown_spans.begin(), p.unknown_spans.end(), touches)) return true;
@@ -405,9 +398,8 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
   for (Diagnostic& d : diagnostics) {
     bool placed = false;
     for (const std::size_t i : near(index, d.location, ids)) {
-      const Placement& p = placements[i];
-      if (p.file == d.location.file &&
-          (contains(p.outer, d.location.span) || p.outer.begin == d.location.span.begin)) {
+      const Placement& p = placements[i];  // of the finding's file
+      if (contains(p.outer, d.location.span) || p.outer.begin == d.location.span.begin) {
         adapt_to_container(d, p);
         placed = true;
         break;

@@ -211,11 +211,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
       pending_key_.clear();
       return nullptr;
     }
-    // Room for four at the first element: most arrays and objects of a policy are small, and
-    // growing one by one moved every element twice before the fourth.
-    if (parent->kind == Kind::array) {
-      return &parent->items.emplace_back(kind, span);
-    }
+    if (parent->kind == Kind::array) return &parent->items.emplace_back(kind, span);
     Member& member = parent->members.emplace_back();
     member.key = std::move(pending_key_);
     pending_key_.clear();

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace gdl {
@@ -42,12 +44,6 @@ class IntervalIndex {
     std::sort(ids.begin(), ids.end());
   }
 
-  [[nodiscard]] std::vector<std::size_t> meeting(std::size_t from, std::size_t to) const {
-    std::vector<std::size_t> ids;
-    meeting(from, to, ids);
-    return ids;
-  }
-
  private:
   struct Entry {
     std::size_t low;
@@ -56,6 +52,29 @@ class IntervalIndex {
   };
   std::vector<Entry> entries_;
   std::vector<std::size_t> highest_so_far_;  // the largest `high` of entries_[0..k]
+};
+
+// The same per file: ranges of different files never meet. The names are views: the caller
+// keeps them alive as long as the index.
+class FileIntervalIndex {
+ public:
+  void add(std::string_view file, std::size_t low, std::size_t high, std::size_t id) {
+    by_file_[file].add(low, high, id);
+  }
+
+  void build() {
+    for (auto& [file, index] : by_file_) index.build();
+  }
+
+  void meeting(std::string_view file, std::size_t from, std::size_t to,
+               std::vector<std::size_t>& ids) const {
+    ids.clear();
+    if (const auto it = by_file_.find(file); it != by_file_.end())
+      it->second.meeting(from, to, ids);
+  }
+
+ private:
+  std::unordered_map<std::string_view, IntervalIndex> by_file_;
 };
 
 }  // namespace gdl

@@ -9,9 +9,10 @@ seconds=${1:-60}
 shift || true
 harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_json fuzz_check fuzz_simulate fuzz_config fuzz_container fuzz_hcl)
-CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DGDL_FUZZ=ON -DGDL_BUILD_TESTS=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
-cmake --build build-fuzz -j2 > /dev/null
+# The same configuration as CI's sanitizer build (.ci/run builds the test suite in build-fuzz too and
+# runs it under ASan/UBSan first): only the harnesses are built here, so nothing is rebuilt.
+CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DGDL_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+cmake --build build-fuzz -j2 --target "${harnesses[@]}" > /dev/null
 mkdir -p build-fuzz/artifacts
 for h in "${harnesses[@]}"; do
   corpus=build-fuzz/corpus/$h

@@ -112,7 +112,8 @@ std::map<std::string, std::string> setup_with(const rapidjson::Value& runs, std:
         target = &(*target)[key.GetString()];
       }
     }
-    for (auto m = parsed.MemberBegin(); m != parsed.MemberEnd(); ++m) {
+    // `<`, not `!=`: RapidJSON's != is ambiguous with C++20's reversed == under clang.
+    for (auto m = parsed.MemberBegin(); m < parsed.MemberEnd(); ++m) {
       target->RemoveMember(m->name.GetString());
       target->AddMember(rapidjson::Value(m->name, alloc), rapidjson::Value(m->value, alloc), alloc);
     }

@@ -333,9 +333,9 @@ resource "aws_s3_bucket_policy" "p" {
 }
 )"},
   };
-  for (const auto& [name, text] : unknown_forms) {
-    CAPTURE(name);
-    const Module m({{"main.tf", destination + text}});
+  for (const auto& form : unknown_forms) {
+    CAPTURE(form.first);
+    const Module m({{"main.tf", destination + form.second}});
     // Whether PutObject is allowed rests on the unknown value: no error says it is not.
     CHECK(errors(m.lint()).empty());
     CHECK(!m.lint().notes.empty());  // --verbose says what was not known

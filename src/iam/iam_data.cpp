@@ -1,9 +1,9 @@
 #include "iam/iam_data.h"
 
 #include <algorithm>
-#include <map>
+#include <array>
+#include <optional>
 #include <span>
-#include <unordered_map>
 
 #include "source/embedded.h"
 #include "util/text.h"
@@ -38,39 +38,99 @@ std::vector<std::string_view> split(std::string_view line, char separator) {
   return parts;
 }
 
-struct Actions {
-  std::unordered_map<std::string, std::string> by_lower;  // lower-case -> canonical
-  std::map<std::string, std::vector<std::string_view>, std::less<>> by_service;
-  std::unordered_map<std::string, std::vector<std::string>> s3_types;  // lower-case action
+// The line's tab-separated fields when it has exactly N of them (no vector per line).
+template <std::size_t N>
+std::optional<std::array<std::string_view, N>> fields(std::string_view line) {
+  std::array<std::string_view, N> out;
+  for (std::size_t i = 0; i < N; ++i) {
+    const std::size_t tab = line.find('\t');
+    if ((tab == std::string_view::npos) != (i + 1 == N)) return std::nullopt;
+    out[i] = line.substr(0, tab);
+    line.remove_prefix(tab == std::string_view::npos ? line.size() : tab + 1);
+  }
+  return out;
+}
+
+// The tables are views into the compiled-in text: nothing is copied or lower-cased when they are
+// built, and nothing is freed at exit. Building them with a lower-cased std::string per name
+// was a quarter of the instructions of checking one small file (process start to exit).
+
+// Sorts `items` by `name(item)`, case-insensitively, keeping the file's order among names that
+// differ only in case (the first one written is the one found). The shipped files are sorted
+// already: checking costs one comparison per name, sorting anyway cost more than the lookups.
+template <typename T, typename Name>
+void sort_by_name(std::vector<T>& items, Name name) {
+  const auto less = [&](const T& a, const T& b) { return iless(name(a), name(b)); };
+  if (!std::is_sorted(items.begin(), items.end(), less))
+    std::stable_sort(items.begin(), items.end(), less);
+}
+
+// The first of the sorted `items` whose name equals `wanted` case-insensitively, or nullptr.
+template <typename T, typename Name>
+const T* find_by_name(const std::vector<T>& items, std::string_view wanted, Name name) {
+  const auto it =
+      std::lower_bound(items.begin(), items.end(), wanted,
+                       [&](const T& item, std::string_view w) { return iless(name(item), w); });
+  return it != items.end() && iequals(name(*it), wanted) ? &*it : nullptr;
+}
+
+constexpr std::string_view identity(std::string_view text) {
+  return text;
+}
+
+struct ServiceActions {
+  std::string_view service;
+  std::vector<std::string_view> in_file_order;  // canonical spellings
+  std::vector<std::string_view> sorted;         // the same, case-insensitive order
 };
 
-const Actions& actions() {
-  static const Actions instance = [] {
-    Actions a;
-    for (const char* service : {"s3", "kms", "guardduty", "iam"}) {
-      auto& list = a.by_service[service];
-      for (std::string_view line :
-           lines_of(embedded::data_file(std::string("actions-") + service + ".txt"))) {
-        a.by_lower.emplace(to_lower(line), std::string(line));
-        list.push_back(line);
-      }
+const std::vector<ServiceActions>& actions() {
+  static const std::vector<ServiceActions> instance = [] {
+    std::vector<ServiceActions> services;
+    for (const std::string_view service : {"s3", "kms", "guardduty", "iam"}) {
+      ServiceActions& list = services.emplace_back();
+      list.service = service;
+      list.in_file_order =
+          lines_of(embedded::data_file(std::string("actions-").append(service).append(".txt")));
+      list.sorted = list.in_file_order;
+      sort_by_name(list.sorted, identity);
     }
+    return services;
+  }();
+  return instance;
+}
+
+const ServiceActions* service_actions(std::string_view service) {
+  for (const ServiceActions& s : actions()) {
+    if (iequals(s.service, service)) return &s;
+  }
+  return nullptr;
+}
+
+struct S3ResourceTypes {
+  std::string_view action;
+  std::vector<std::string_view> types;
+};
+
+// Only the rule that judges S3 resource ARNs reads this table: it is built on first use.
+const std::vector<S3ResourceTypes>& s3_types() {
+  static const std::vector<S3ResourceTypes> instance = [] {
+    std::vector<S3ResourceTypes> all;
     for (std::string_view line : lines_of(embedded::data_file("s3-action-resources.txt"))) {
-      const auto parts = split(line, '\t');
-      if (parts.size() != 2) continue;
-      std::vector<std::string> types;
-      for (std::string_view t : split(parts[1], ',')) types.emplace_back(t);
-      a.s3_types.emplace(to_lower(parts[0]), std::move(types));
+      const auto parts = fields<2>(line);
+      if (!parts) continue;
+      all.push_back({(*parts)[0], split((*parts)[1], ',')});
     }
-    return a;
+    sort_by_name(all, [](const S3ResourceTypes& t) { return t.action; });
+    return all;
   }();
   return instance;
 }
 
 struct Keys {
-  std::vector<ConditionKey> keys;
-  std::unordered_map<std::string, std::size_t> exact;            // lower-case name -> index
-  std::vector<std::pair<std::string, std::size_t>> placeholder;  // lower-case prefix before "${"
+  std::vector<ConditionKey> keys;  // in file order
+  std::vector<std::size_t> exact;  // keys without a placeholder, case-insensitive name order
+  std::vector<std::pair<std::string_view, std::size_t>> placeholder;  // the name before "${"
   std::vector<std::string_view> names;
 };
 
@@ -88,28 +148,23 @@ const Keys& keys() {
   static const Keys instance = [] {
     Keys k;
     for (std::string_view line : lines_of(embedded::data_file("condition-keys.txt"))) {
-      const auto parts = split(line, '\t');
-      if (parts.size() != 3) continue;
-      k.keys.push_back({std::string(parts[0]), parse_type(parts[1]), parts[2] == "multi"});
+      const auto parts = fields<3>(line);
+      if (!parts) continue;
+      k.keys.push_back({(*parts)[0], parse_type((*parts)[1]), (*parts)[2] == "multi"});
     }
     for (std::size_t i = 0; i < k.keys.size(); ++i) {
-      const std::string& name = k.keys[i].name;
+      const std::string_view name = k.keys[i].name;
       k.names.push_back(name);
-      if (const std::size_t open = name.find("${"); open != std::string::npos) {
-        k.placeholder.emplace_back(to_lower(name.substr(0, open)), i);
+      if (const std::size_t open = name.find("${"); open != std::string_view::npos) {
+        k.placeholder.emplace_back(name.substr(0, open), i);
       } else {
-        k.exact.emplace(to_lower(name), i);
+        k.exact.push_back(i);
       }
     }
+    sort_by_name(k.exact, [&](std::size_t i) { return k.keys[i].name; });
     return k;
   }();
   return instance;
-}
-
-// A per-thread buffer for lower-cased lookup names (each function below uses it once).
-std::string& lookup_buffer() {
-  thread_local std::string buffer;
-  return buffer;
 }
 
 }  // namespace
@@ -119,41 +174,41 @@ std::string_view file(std::string_view name) {
 }
 
 bool knows_service(std::string_view service) {
-  return actions().by_service.find(to_lower(service, lookup_buffer())) !=
-         actions().by_service.end();
+  return service_actions(service) != nullptr;
 }
 
-const std::string* find_action(std::string_view action) {
-  const auto& by_lower = actions().by_lower;
-  auto it = by_lower.find(to_lower(action, lookup_buffer()));
-  return it == by_lower.end() ? nullptr : &it->second;
+const std::string_view* find_action(std::string_view action) {
+  // Every action of a file is written with its service's prefix.
+  const ServiceActions* service = service_actions(action.substr(0, action.find(':')));
+  return service == nullptr ? nullptr : find_by_name(service->sorted, action, identity);
 }
 
 const std::vector<std::string_view>& actions_of(std::string_view service) {
   static const std::vector<std::string_view> none;
-  auto it = actions().by_service.find(to_lower(service, lookup_buffer()));
-  return it == actions().by_service.end() ? none : it->second;
+  const ServiceActions* found = service_actions(service);
+  return found == nullptr ? none : found->in_file_order;
 }
 
-const std::vector<std::string>& s3_resource_types(std::string_view action) {
-  static const std::vector<std::string> none;
-  auto it = actions().s3_types.find(to_lower(action, lookup_buffer()));
-  return it == actions().s3_types.end() ? none : it->second;
+const std::vector<std::string_view>& s3_resource_types(std::string_view action) {
+  static const std::vector<std::string_view> none;
+  const S3ResourceTypes* found =
+      find_by_name(s3_types(), action, [](const S3ResourceTypes& t) { return t.action; });
+  return found == nullptr ? none : found->types;
 }
 
 const ConditionKey* find_condition_key(std::string_view key) {
   const Keys& k = keys();
-  const std::string lower = to_lower(key);
-  if (auto it = k.exact.find(lower); it != k.exact.end()) return &k.keys[it->second];
+  if (const std::size_t* exact =
+          find_by_name(k.exact, key, [&](std::size_t i) { return k.keys[i].name; }))
+    return &k.keys[*exact];
   for (const auto& [prefix, index] : k.placeholder) {
-    if (lower.size() > prefix.size() && lower.starts_with(prefix)) return &k.keys[index];
+    if (key.size() > prefix.size() && istarts_with(key, prefix)) return &k.keys[index];
   }
   return nullptr;
 }
 
 bool knows_key_prefix(std::string_view prefix) {
-  const std::string lower = to_lower(prefix);
-  return lower == "aws" || lower == "s3" || lower == "kms";
+  return iequals(prefix, "aws") || iequals(prefix, "s3") || iequals(prefix, "kms");
 }
 
 const std::vector<std::string_view>& condition_key_names() {

@@ -1,5 +1,6 @@
 #pragma once
-// The IAM data tables shipped in rules/data (compiled in): action names of the services we know,
+// The IAM data tables shipped in rules/data (compiled in; every string_view here points into that
+// text, which lives as long as the program): action names of the services we know,
 // S3 action resource types, condition keys with their types, opt-in Regions.
 
 #include <string>
@@ -14,17 +15,17 @@ std::string_view file(std::string_view name);
 // Services whose full action list we ship (s3, kms, guardduty, iam).
 bool knows_service(std::string_view service);
 // The action's canonical spelling ("s3:PutObject") if `action` names one, case-insensitively.
-const std::string* find_action(std::string_view action);
+const std::string_view* find_action(std::string_view action);
 // Every action of a known service, canonical spelling.
 const std::vector<std::string_view>& actions_of(std::string_view service);
 
 // S3 resource types an action applies to ("bucket", "object", ...); empty if unknown;
 // {"*"} when the action takes no resource type.
-const std::vector<std::string>& s3_resource_types(std::string_view action);
+const std::vector<std::string_view>& s3_resource_types(std::string_view action);
 
 enum class KeyType { string, arn, boolean, numeric, date, ip, binary };
 struct ConditionKey {
-  std::string name;  // canonical spelling, placeholders as ${TagKey}
+  std::string_view name;  // canonical spelling, placeholders as ${TagKey}
   KeyType type = KeyType::string;
   bool multivalued = false;
 };

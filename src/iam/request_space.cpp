@@ -707,8 +707,8 @@ std::string request_to_json(const Request& request) {
   for (const auto& [key, value] : request.context) {
     if (!context.empty()) context += ", ";
     const data::ConditionKey* known = data::find_condition_key(key);
-    const std::string name =
-        known != nullptr && known->name.find("${") == std::string::npos ? known->name : key;
+    const std::string_view name =
+        known != nullptr && known->name.find("${") == std::string_view::npos ? known->name : key;
     context += quote(name) + ": ";
     if (value.multivalued) {
       std::string list;

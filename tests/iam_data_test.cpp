@@ -1,0 +1,136 @@
+// The IAM data tables (rules/data, compiled in) and the case-insensitive text helpers they are
+// looked up with: lookups are case-insensitive and find the canonical spelling.
+
+#include "iam/iam_data.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/text.h"
+
+namespace gdl {
+
+TEST_CASE("iless orders names case-insensitively, shorter first among prefixes") {
+  struct Row {
+    std::string_view a, b;
+    bool less;
+  };
+  const std::vector<Row> rows = {
+      {"s3:GetObject", "s3:GetObjectAcl", true},
+      {"s3:GetObjectAcl", "s3:GetObject", false},
+      {"s3:getobject", "S3:GETOBJECT", false},
+      {"S3:GETOBJECT", "s3:getobject", false},
+      {"a", "B", true},
+      {"B", "a", false},
+      {"Z", "a", false},  // case-sensitive order would say 'Z' < 'a'
+      {"", "a", true},
+      {"", "", false},
+      // Letters compare lower-cased: '_' (0x5F) sorts before 'x' (0x78), though after 'X'.
+      {"aws:Source_X", "aws:SourceX", true},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.a);
+    CAPTURE(row.b);
+    CHECK(iless(row.a, row.b) == row.less);
+  }
+  CHECK(istarts_with("AWS:RequestTag/env", "aws:requesttag/"));
+  CHECK(istarts_with("abc", ""));
+  CHECK_FALSE(istarts_with("ab", "abc"));
+  CHECK_FALSE(istarts_with("aws:ResourceTag/x", "aws:RequestTag/"));
+}
+
+TEST_CASE("Action lookups are case-insensitive and give the canonical spelling") {
+  struct Row {
+    std::string_view written;
+    std::string_view canonical;  // empty: not an action we know
+  };
+  const std::vector<Row> rows = {
+      {"s3:PutObject", "s3:PutObject"},
+      {"S3:PUTOBJECT", "s3:PutObject"},
+      {"kms:generatedatakey", "kms:GenerateDataKey"},
+      {"guardduty:CreatePublishingDestination", "guardduty:CreatePublishingDestination"},
+      {"iam:PassRole", "iam:PassRole"},
+      {"s3:PutObjects", ""},
+      {"s3:PutObjec", ""},
+      {"ec2:RunInstances", ""},  // a service we do not ship
+      {"PutObject", ""},
+      {"", ""},
+      {"s3:", ""},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.written);
+    const std::string_view* found = data::find_action(row.written);
+    if (row.canonical.empty()) {
+      CHECK(found == nullptr);
+    } else {
+      REQUIRE(found != nullptr);
+      CHECK(*found == row.canonical);
+    }
+  }
+  CHECK(data::knows_service("S3"));
+  CHECK(data::knows_service("guardduty"));
+  CHECK_FALSE(data::knows_service("ec2"));
+  CHECK_FALSE(data::knows_service(""));
+  // Every action of a service is found again by its own name, in any case.
+  for (const std::string_view service : {"s3", "kms", "guardduty", "iam"}) {
+    const auto& actions = data::actions_of(service);
+    CHECK(actions.size() > 40);
+    for (const std::string_view a : actions) {
+      const std::string_view* found = data::find_action(to_lower(a));
+      REQUIRE(found != nullptr);
+      CHECK(*found == a);
+    }
+  }
+  CHECK(data::actions_of("ec2").empty());
+}
+
+TEST_CASE("Condition keys: exact names and placeholder entries, case-insensitively") {
+  struct Row {
+    std::string_view written;
+    std::string_view canonical;  // empty: unknown
+    data::KeyType type;
+  };
+  const std::vector<Row> rows = {
+      {"aws:SourceAccount", "aws:SourceAccount", data::KeyType::string},
+      {"AWS:SOURCEARN", "aws:SourceArn", data::KeyType::arn},
+      {"aws:SecureTransport", "aws:SecureTransport", data::KeyType::boolean},
+      {"aws:RequestTag/Env", "aws:RequestTag/${TagKey}", data::KeyType::string},
+      {"aws:requesttag/env", "aws:RequestTag/${TagKey}", data::KeyType::string},
+      {"aws:RequestTag/", "", data::KeyType::string},  // no tag name after the prefix
+      {"aws:SourceAccounts", "", data::KeyType::string},
+      {"", "", data::KeyType::string},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.written);
+    const data::ConditionKey* key = data::find_condition_key(row.written);
+    if (row.canonical.empty()) {
+      CHECK(key == nullptr);
+    } else {
+      REQUIRE(key != nullptr);
+      CHECK(key->name == row.canonical);
+      CHECK(key->type == row.type);
+    }
+  }
+  // Every exact key is found by its own name.
+  for (const std::string_view name : data::condition_key_names()) {
+    if (name.find("${") != std::string_view::npos) continue;
+    const data::ConditionKey* key = data::find_condition_key(to_lower(name));
+    REQUIRE(key != nullptr);
+    CHECK(key->name == name);
+  }
+}
+
+TEST_CASE("S3 resource types by action") {
+  const auto& put = data::s3_resource_types("S3:putobject");
+  CHECK(std::find(put.begin(), put.end(), "object") != put.end());
+  const auto& location = data::s3_resource_types("s3:GetBucketLocation");
+  CHECK(std::find(location.begin(), location.end(), "bucket") != location.end());
+  CHECK(data::s3_resource_types("s3:NoSuchAction").empty());
+  CHECK(data::s3_resource_types("kms:Decrypt").empty());
+}
+
+}  // namespace gdl

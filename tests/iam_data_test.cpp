@@ -115,6 +115,12 @@ TEST_CASE("Condition keys: exact names and placeholder entries, case-insensitive
       CHECK(key->type == row.type);
     }
   }
+  CHECK(data::find_condition_key("aws:CalledVia")->multivalued);
+  CHECK_FALSE(data::find_condition_key("aws:SourceAccount")->multivalued);
+  CHECK(data::knows_key_prefix("AWS"));
+  CHECK(data::knows_key_prefix("kms"));
+  CHECK_FALSE(data::knows_key_prefix("ec2"));
+  CHECK_FALSE(data::knows_key_prefix(""));
   // Every exact key is found by its own name.
   for (const std::string_view name : data::condition_key_names()) {
     if (name.find("${") != std::string_view::npos) continue;

@@ -36,18 +36,23 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
   // Options are registered only for the command being run: CLI11 spends tens of thousands of
   // instructions on each, and registering every command's was a fifth of checking one small
   // file. The other commands are still listed (top-level help, unknown-command errors).
+  // `--help check` passes the help request down to check: when the first word is a top-level
+  // flag, every command gets its options, as before.
   const std::vector<std::string> args = with_default_command(raw_args);
-  const std::string_view command = args.size() > 1 ? std::string_view(args[1]) : "";
+  const std::string_view first = args.size() > 1 ? std::string_view(args[1]) : "";
+  const bool named_command =
+      std::find(kCommands.begin(), kCommands.end(), first) != kCommands.end();
+  const auto wants = [&](std::string_view command) { return !named_command || first == command; };
 
   CheckArgs check_args;
   CLI::App* check =
       app.add_subcommand("check", "Check policy files (also: gd-export-lint PATH...)");
-  if (command == "check") add_check_options(*check, check_args);
+  if (wants("check")) add_check_options(*check, check_args);
 
   std::string list_format = "text";
   CLI::App* list_rules =
       app.add_subcommand("list-rules", "List every rule with its id, name, severity and summary");
-  if (command == "list-rules") {
+  if (wants("list-rules")) {
     list_rules->add_option("--format", list_format, "text or json")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
@@ -56,25 +61,25 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
   std::string explain_rule;
   CLI::App* explain =
       app.add_subcommand("explain", "Explain a rule: why it matters and how to fix it");
-  if (command == "explain")
+  if (wants("explain"))
     explain->add_option("RULE", explain_rule, "Rule id (GD001) or name (json-syntax)")->required();
 
   SimulateArgs simulate_args;
   CLI::App* simulate = app.add_subcommand(
       "simulate", "Evaluate a request against a policy with the IAM evaluator (JSON result)");
-  if (command == "simulate") add_simulate_options(*simulate, simulate_args);
+  if (wants("simulate")) add_simulate_options(*simulate, simulate_args);
 
   VerifyArgs verify_args;
   CLI::App* verify = app.add_subcommand(
       "verify",
       "Prove who else can write, read or decrypt the findings, which statements never apply, "
       "and what a change newly grants (offline, with witness requests)");
-  if (command == "verify") add_verify_options(*verify, verify_args);
+  if (wants("verify")) add_verify_options(*verify, verify_args);
 
   InitArgs init_args;
   CLI::App* init = app.add_subcommand(
       "init", "Write a key policy and bucket policy (and the configurer's policy) for an export");
-  if (command == "init") add_init_options(*init, init_args);
+  if (wants("init")) add_init_options(*init, init_args);
 
   if (raw_args.size() < 2) {  // no command at all: show what there is
     err << app.help();

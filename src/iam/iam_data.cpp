@@ -52,8 +52,8 @@ std::optional<std::array<std::string_view, N>> fields(std::string_view line) {
 }
 
 // The tables are views into the compiled-in text: nothing is copied or lower-cased when they are
-// built, and nothing is freed at exit. Building them with a lower-cased std::string per name
-// was a quarter of the instructions of checking one small file (process start to exit).
+// built, and only a few vectors are freed at exit. Building them with a lower-cased std::string per
+// name was a quarter of the instructions of checking one small file (process start to exit).
 
 // Sorts `items` by `name(item)`, case-insensitively, keeping the file's order among names that
 // differ only in case (the first one written is the one found). The shipped files are sorted

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "util/icase_lookup.h"
 #include "util/text.h"
 
 namespace gdl {
@@ -137,6 +138,57 @@ TEST_CASE("S3 resource types by action") {
   CHECK(std::find(location.begin(), location.end(), "bucket") != location.end());
   CHECK(data::s3_resource_types("s3:NoSuchAction").empty());
   CHECK(data::s3_resource_types("kms:Decrypt").empty());
+}
+
+}  // namespace gdl
+
+namespace gdl {
+
+namespace {
+std::string to_upper_ascii_for_test(std::string text) {
+  for (char& c : text) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return text;
+}
+}  // namespace
+
+TEST_CASE("sort_by_name keeps the first written among names that differ only in case") {
+  // 300 names, each written twice in different cases, in a scrambled order: an unstable sort
+  // (introsort above 16 elements) would let the second spelling win for some of them.
+  struct Entry {
+    std::string name;
+    int written_at;
+  };
+  std::vector<Entry> entries;
+  for (int i = 0; i < 300; ++i) {
+    const int k = (i * 7919) % 150;  // every k twice, in a scrambled order
+    std::string name = "key" + std::to_string(k);
+    if ((i >= 150) != (k % 2 == 0)) name = to_upper_ascii_for_test(name);  // either comes first
+    entries.push_back({name, i});
+  }
+  const auto first_of = [&](const std::string& lower) {
+    for (const Entry& e : entries) {
+      if (iequals(e.name, lower)) return e.written_at;
+    }
+    return -1;
+  };
+  std::vector<Entry> sorted = entries;
+  const auto name = [](const Entry& e) { return std::string_view(e.name); };
+  sort_by_name(sorted, name);
+  CHECK(std::is_sorted(sorted.begin(), sorted.end(),
+                       [&](const Entry& a, const Entry& b) { return iless(a.name, b.name); }));
+  for (int k = 0; k < 150; ++k) {
+    const std::string lower = "key" + std::to_string(k);
+    CAPTURE(lower);
+    const Entry* found = find_by_name(sorted, to_upper_ascii_for_test(lower), name);
+    REQUIRE(found != nullptr);
+    CHECK(found->written_at == first_of(lower));
+  }
+  CHECK(find_by_name(sorted, "key150", name) == nullptr);
+  CHECK(find_by_name(sorted, "", name) == nullptr);
+  std::vector<Entry> none;
+  CHECK(find_by_name(none, "key1", name) == nullptr);
 }
 
 }  // namespace gdl

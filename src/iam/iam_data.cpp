@@ -6,6 +6,7 @@
 #include <span>
 
 #include "source/embedded.h"
+#include "util/icase_lookup.h"
 #include "util/text.h"
 
 namespace gdl {
@@ -54,25 +55,6 @@ std::optional<std::array<std::string_view, N>> fields(std::string_view line) {
 // The tables are views into the compiled-in text: nothing is copied or lower-cased when they are
 // built, and only a few vectors are freed at exit. Building them with a lower-cased std::string per
 // name was a quarter of the instructions of checking one small file (process start to exit).
-
-// Sorts `items` by `name(item)`, case-insensitively, keeping the file's order among names that
-// differ only in case (the first one written is the one found). The shipped files are sorted
-// already: checking costs one comparison per name, sorting anyway cost more than the lookups.
-template <typename T, typename Name>
-void sort_by_name(std::vector<T>& items, Name name) {
-  const auto less = [&](const T& a, const T& b) { return iless(name(a), name(b)); };
-  if (!std::is_sorted(items.begin(), items.end(), less))
-    std::stable_sort(items.begin(), items.end(), less);
-}
-
-// The first of the sorted `items` whose name equals `wanted` case-insensitively, or nullptr.
-template <typename T, typename Name>
-const T* find_by_name(const std::vector<T>& items, std::string_view wanted, Name name) {
-  const auto it =
-      std::lower_bound(items.begin(), items.end(), wanted,
-                       [&](const T& item, std::string_view w) { return iless(name(item), w); });
-  return it != items.end() && iequals(name(*it), wanted) ? &*it : nullptr;
-}
 
 constexpr std::string_view identity(std::string_view text) {
   return text;

@@ -15,7 +15,9 @@
 
 namespace gdl {
 
-TEST_CASE("iless orders names case-insensitively, shorter first among prefixes") {
+TEST_CASE(
+    "iless orders names case-insensitively, shorter first among prefixes; istarts_with, "
+    "iends_with") {
   struct Row {
     std::string_view a, b;
     bool less;
@@ -42,6 +44,10 @@ TEST_CASE("iless orders names case-insensitively, shorter first among prefixes")
   CHECK(istarts_with("abc", ""));
   CHECK_FALSE(istarts_with("ab", "abc"));
   CHECK_FALSE(istarts_with("aws:ResourceTag/x", "aws:RequestTag/"));
+  CHECK(iends_with("policy.TF.json", ".tf.JSON"));
+  CHECK(iends_with("abc", ""));
+  CHECK_FALSE(iends_with("tf", ".tf"));
+  CHECK_FALSE(iends_with("main.tfx", ".tf"));
 }
 
 TEST_CASE("Action lookups are case-insensitive and give the canonical spelling") {

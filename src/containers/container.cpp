@@ -34,10 +34,6 @@ std::string_view to_string(Format format) {
 
 namespace {
 
-bool ends_with_icase(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && iequals(text.substr(text.size() - suffix.size()), suffix);
-}
-
 // Whether `text` holds `needle`. Boyer-Moore-Horspool: the markers looked for start with '"',
 // the most common byte of JSON, which makes find()'s memchr stop at every string; this skips
 // ahead by the needle's length instead (every scanned file is tested for several markers).
@@ -78,14 +74,14 @@ char first_significant(std::string_view text) {
 }
 
 bool is_terraform_source(std::string_view path, std::string_view text) {
-  return ends_with_icase(path, ".tf") && first_significant(text) != '{';
+  return iends_with(path, ".tf") && first_significant(text) != '{';
 }
 
 // YAML by name, or (stdin, .template) by content: JSON always starts with '{' or '['.
 bool is_yaml(std::string_view path, std::string_view text) {
   const char first = first_significant(text);
   if (first == '{' || first == '[' || first == '\0') return false;
-  if (ends_with_icase(path, ".yaml") || ends_with_icase(path, ".yml")) return true;
+  if (iends_with(path, ".yaml") || iends_with(path, ".yml")) return true;
   return text.find("AWSTemplateFormatVersion") != std::string_view::npos ||
          text.find("\nResources:") != std::string_view::npos || text.starts_with("Resources:");
 }
@@ -213,7 +209,7 @@ Extraction extract(const SourceFile& source, const Hints& hints) {
       read_terraform_plan(root, source, parsed.recovered, out);
       return out;
     }
-    if (ends_with_icase(source.path(), ".tf.json")) {
+    if (iends_with(source.path(), ".tf.json")) {
       read_terraform_json(root, source, parsed.recovered, out);
       return out;
     }
@@ -235,8 +231,8 @@ Extraction extract(const SourceFile& source, const Hints& hints) {
 }
 
 bool is_yaml_or_terraform_name(std::string_view path) {
-  return ends_with_icase(path, ".yaml") || ends_with_icase(path, ".yml") ||
-         ends_with_icase(path, ".template") || ends_with_icase(path, ".tf");
+  return iends_with(path, ".yaml") || iends_with(path, ".yml") || iends_with(path, ".template") ||
+         iends_with(path, ".tf");
 }
 
 bool stands_alone(std::string_view path, std::string_view text) {
@@ -253,7 +249,7 @@ bool stands_alone(std::string_view path, std::string_view text) {
 bool is_program_source(std::string_view path) {
   for (const std::string_view ext :
        {".ts", ".tsx", ".js", ".mjs", ".py", ".java", ".cs", ".go", ".kt", ".rb"}) {
-    if (ends_with_icase(path, ext)) return true;
+    if (iends_with(path, ext)) return true;
   }
   return false;
 }
@@ -283,13 +279,12 @@ bool looks_like_input(std::string_view path, std::string_view text) {
   if (contains(text, "\"Statement\"")) return true;
   // A policy whose quotes a word processor curled, or a fragment pasted from a guide, is still
   // a policy with a syntax error: it is checked, not skipped.
-  if (!ends_with_icase(path, ".tf") &&
+  if (!iends_with(path, ".tf") &&
       (contains_icase(text, "statement") || contains_icase(text, "\"effect\"")))
     return true;
-  if ((ends_with_icase(path, ".yaml") || ends_with_icase(path, ".yml")) &&
-      contains(text, "Statement:"))
+  if ((iends_with(path, ".yaml") || iends_with(path, ".yml")) && contains(text, "Statement:"))
     return true;
-  if (ends_with_icase(path, ".tf")) {
+  if (iends_with(path, ".tf")) {
     // A module file that writes a policy or the export (its other files are read with it).
     return contains(text, "aws_s3_bucket_policy") || contains(text, "aws_kms_key") ||
            contains(text, "aws_guardduty") || contains(text, "aws_iam_policy_document") ||

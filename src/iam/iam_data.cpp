@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <optional>
 #include <span>
 
@@ -56,10 +57,6 @@ std::optional<std::array<std::string_view, N>> fields(std::string_view line) {
 // built, and only a few vectors are freed at exit. Building them with a lower-cased std::string per
 // name was a quarter of the instructions of checking one small file (process start to exit).
 
-constexpr std::string_view identity(std::string_view text) {
-  return text;
-}
-
 struct ServiceActions {
   std::string_view service;
   std::vector<std::string_view> in_file_order;  // canonical spellings
@@ -75,7 +72,7 @@ const std::vector<ServiceActions>& actions() {
       list.in_file_order =
           lines_of(embedded::data_file(std::string("actions-").append(service).append(".txt")));
       list.sorted = list.in_file_order;
-      sort_by_name(list.sorted, identity);
+      sort_by_name(list.sorted, std::identity{});
     }
     return services;
   }();
@@ -162,7 +159,7 @@ bool knows_service(std::string_view service) {
 const std::string_view* find_action(std::string_view action) {
   // Every action of a file is written with its service's prefix.
   const ServiceActions* service = service_actions(action.substr(0, action.find(':')));
-  return service == nullptr ? nullptr : find_by_name(service->sorted, action, identity);
+  return service == nullptr ? nullptr : find_by_name(service->sorted, action, std::identity{});
 }
 
 const std::vector<std::string_view>& actions_of(std::string_view service) {

@@ -20,13 +20,13 @@ std::string suggest(std::string_view written) {
   std::string_view prefix;
   std::string_view base = written;
   for (std::string_view q : {"ForAnyValue:", "ForAllValues:"}) {
-    if (base.size() > q.size() && iequals(base.substr(0, q.size()), q)) {
+    if (base.size() > q.size() && istarts_with(base, q)) {
       prefix = q;
       base.remove_prefix(q.size());
     }
   }
   std::string_view suffix;
-  if (base.size() > 8 && iequals(base.substr(base.size() - 8), "IfExists")) {
+  if (base.size() > 8 && iends_with(base, "IfExists")) {
     suffix = "IfExists";
     base.remove_suffix(8);
   }

@@ -10,8 +10,10 @@ namespace gdl {
 bool iequals(std::string_view a, std::string_view b);
 // Lexicographic order with ASCII letters compared case-insensitively (iequals' order).
 bool iless(std::string_view a, std::string_view b);
-// Whether `text` starts with `prefix`, ASCII letters compared case-insensitively.
+// Whether `text` starts (ends) with `prefix` (`suffix`), ASCII letters compared
+// case-insensitively.
 bool istarts_with(std::string_view text, std::string_view prefix);
+bool iends_with(std::string_view text, std::string_view suffix);
 
 // Whether `text` holds a '*' or '?'. A plain loop: find_first_of("*?") calls memchr on the
 // two-character set for every character, which showed in profiles of the per-value rules.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/explain.h"
 #include "checks/fixes.h"
 #include "checks/settings_view.h"
@@ -13,8 +15,24 @@ namespace gdl::support {
 
 namespace {
 
+// No Allow applies, whatever the Denies do: a Deny never grants, so a Deny that also applies
+// (another rule's finding, or a statement holding a value unknown offline, whose findings are
+// dropped) must not hide the missing Allow.
 bool not_allowed(const exportcfg::PolicyDocument&, const iam::Evaluation& e) {
-  return e.decision == iam::Decision::implicit_deny;
+  if (e.decision != iam::Decision::explicit_deny) return e.decision == iam::Decision::implicit_deny;
+  return std::none_of(e.statements.begin(), e.statements.end(), [](const iam::StatementTrace& t) {
+    return t.applies && t.effect == policy::Effect::allow;
+  });
+}
+
+// The evaluation as the missing-Allow rules report it: without the Denies, which are not what
+// they conclude about (the closest Allow, and the Allow to add, are what the user needs).
+iam::Evaluation without_denies(iam::Evaluation e) {
+  if (e.decision == iam::Decision::explicit_deny) {
+    e.decision = iam::Decision::implicit_deny;
+    e.deciding.clear();
+  }
+  return e;
 }
 
 bool denied(const exportcfg::PolicyDocument&, const iam::Evaluation& e) {
@@ -56,6 +74,9 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
   const Fails fails = failure == RequestFailure::not_allowed ? not_allowed
                       : failure == RequestFailure::denied    ? denied
                                                              : explicitly_denied;
+  const auto settle = [&](iam::Evaluation e) {
+    return failure == RequestFailure::not_allowed ? without_denies(std::move(e)) : e;
+  };
   for (const exportcfg::PolicyDocument* doc : ctx.of_kind(kind)) {
     std::vector<RegionalFailure> failures;
     std::vector<RegionalFailure> assumption_only;  // the outcome depends on an assumed context key
@@ -68,14 +89,14 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
       // evaluated again with the reasons its finding quotes.
       iam::Evaluation e_doc = doc->evaluator->evaluate(documented.request, false);
       const bool fails_documented = fails(*doc, e_doc);
-      if (fails_documented) e_doc = doc->evaluator->evaluate(documented.request);
+      if (fails_documented) e_doc = settle(doc->evaluator->evaluate(documented.request));
       if (with_assumed.assumed_keys.empty()) {
         if (fails_documented) add_failure(failures, *doc, std::move(e_doc), documented);
         continue;
       }
       iam::Evaluation e_assumed = doc->evaluator->evaluate(with_assumed.request, false);
       const bool fails_assumed = fails(*doc, e_assumed);
-      if (fails_assumed) e_assumed = doc->evaluator->evaluate(with_assumed.request);
+      if (fails_assumed) e_assumed = settle(doc->evaluator->evaluate(with_assumed.request));
       if (fails_documented && fails_assumed) {
         add_failure(failures, *doc, std::move(e_doc), documented);
       } else if (fails_documented || fails_assumed) {

@@ -24,7 +24,11 @@ std::string directory_of(const std::string& path);
 
 // identity() for many files: a directory's identity is resolved once, and a file's is its
 // directory's plus its name unless the file is itself a symbolic link (resolving every path
-// anew cost a readlink per path component per file, a tenth of a large scan).
+// anew cost a readlink per path component per file, a tenth of a large scan). Likewise a
+// directory that is not a link, named by a plain name, is its parent's identity plus that name:
+// one lstat per directory instead of a readlink per component (canonical(parent/name) is
+// canonical(parent)/name when name is neither a link nor "." or ".."); anything else is
+// resolved whole.
 class Identities {
  public:
   std::string of_file(const std::string& path) {
@@ -36,12 +40,23 @@ class Identities {
     return (fs::path(of_directory(directory_of(path))) / p.filename()).string();
   }
   const std::string& of_directory(const std::string& dir) {
-    auto it = directories_.find(dir);
-    if (it == directories_.end()) it = directories_.emplace(dir, identity(dir)).first;
-    return it->second;
+    if (const auto it = directories_.find(dir); it != directories_.end()) return it->second;
+    std::string resolved = resolve_directory(dir);
+    return directories_.emplace(dir, std::move(resolved)).first->second;
   }
 
  private:
+  std::string resolve_directory(const std::string& dir) {
+    const fs::path p(dir);
+    const fs::path name = p.filename();
+    const fs::path parent = p.parent_path();
+    if (parent.empty() || parent == p || name.empty() || name == "." || name == "..")
+      return identity(dir);
+    std::error_code ec;
+    if (fs::symlink_status(p, ec).type() != fs::file_type::directory || ec) return identity(dir);
+    return (fs::path(of_directory(parent.string())) / name).string();
+  }
+
   std::map<std::string, std::string, std::less<>> directories_;
 };
 
@@ -184,9 +199,9 @@ void fold_called_modules(
   std::set<std::string> called;
   for (const WorkItem& item : items) {
     if (!item.directory) continue;
-    const std::string& id = identities.of_directory(item.label);
     for (const std::string& path : item.paths) {
       if (!path.ends_with(".tf")) continue;
+      const std::string& id = identities.of_directory(item.label);
       for (const std::string& dir : calls_of(path)) {
         const std::string& target = identities.of_directory(dir);
         if (target == id) continue;

@@ -1,7 +1,10 @@
 #include "source/loader.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +18,17 @@ namespace gdl {
 
 namespace {
 const std::map<std::string, std::string>* overlay = nullptr;
+
+// Closes the descriptor it owns.
+struct FileDescriptor {
+  explicit FileDescriptor(int descriptor) : fd(descriptor) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+  int fd;
+};
 
 std::string too_large(std::size_t max_bytes) {
   return "is larger than the input size limit of " + std::to_string(max_bytes / (1024 * 1024)) +
@@ -36,10 +50,13 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
     if (auto it = overlay->find(overlay_key(path)); it != overlay->end())
       return std::make_unique<SourceFile>(path, it->second);
   }
+  // open() then fstat(), not stat() then open(): one system call less per file, and the checks
+  // are of the file actually read. O_NONBLOCK so that opening a FIFO named by mistake does not
+  // wait for a writer (it is refused below as not a regular file); regular files ignore it.
+  const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  if (file.fd < 0) return LoadError{path, std::strerror(errno)};
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
-    return LoadError{path, std::strerror(errno)};
-  }
+  if (::fstat(file.fd, &info) != 0) return LoadError{path, std::strerror(errno)};
   if (S_ISDIR(info.st_mode)) {
     return LoadError{path, "is a directory; name the policy files to check"};
   }
@@ -48,17 +65,25 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
   }
   if (static_cast<std::size_t>(info.st_size) > max_bytes)
     return LoadError{path, too_large(max_bytes)};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return LoadError{path, std::strerror(errno)};
-  std::string bytes;
-  bytes.resize(static_cast<std::size_t>(info.st_size));
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (in.bad()) return LoadError{path, "read error"};
-  bytes.resize(static_cast<std::size_t>(in.gcount()));
-  // The file may have grown since stat(): read whatever is left, within the limit.
+  std::string bytes(static_cast<std::size_t>(info.st_size), '\0');
+  std::size_t filled = 0;
+  while (filled < bytes.size()) {
+    const ssize_t got = ::read(file.fd, bytes.data() + filled, bytes.size() - filled);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return LoadError{path, "read error"};
+    if (got == 0) break;  // it shrank
+    filled += static_cast<std::size_t>(got);
+  }
+  bytes.resize(filled);
+  // The file may have grown since fstat() (or, under /proc, report no size): read whatever is
+  // left, within the limit.
   char chunk[65536];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-    bytes.append(chunk, static_cast<std::size_t>(in.gcount()));
+  for (;;) {
+    const ssize_t got = ::read(file.fd, chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return LoadError{path, "read error"};
+    if (got == 0) break;
+    bytes.append(chunk, static_cast<std::size_t>(got));
     if (bytes.size() > max_bytes) return LoadError{path, too_large(max_bytes)};
   }
   return std::make_unique<SourceFile>(path, std::move(bytes));

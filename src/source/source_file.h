@@ -2,6 +2,7 @@
 // A loaded input: its display path, its bytes, and a line index that maps byte offsets to
 // 1-based line:column positions. Columns count characters (UTF-8 code points) of the line.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -101,7 +102,15 @@ class SourceFile {
   // Built on first use (most files are reported clean and never need a line:column); safe to
   // call from several threads.
   [[nodiscard]] const LineIndex& lines() const {
-    std::call_once(lines_built_, [this] { lines_ = LineIndex(bytes_); });
+    // Not std::call_once: glibc's wakes futex waiters with a system call after every first
+    // call, one per reported file; an uncontended mutex makes none.
+    if (!lines_built_.load(std::memory_order_acquire)) {
+      const std::lock_guard lock(lines_mutex_);
+      if (!lines_built_.load(std::memory_order_relaxed)) {
+        lines_ = LineIndex(bytes_);
+        lines_built_.store(true, std::memory_order_release);
+      }
+    }
     return lines_;
   }
   [[nodiscard]] Position position(std::size_t offset) const { return lines().position(offset); }
@@ -112,7 +121,8 @@ class SourceFile {
  private:
   std::string path_;
   std::string bytes_;
-  mutable std::once_flag lines_built_;
+  mutable std::atomic<bool> lines_built_ = false;
+  mutable std::mutex lines_mutex_;
   mutable LineIndex lines_;
   Embedding embedding_;
 };

@@ -181,3 +181,56 @@ TEST_CASE("a per-file interval index keeps each file's ranges to that file") {
   index.meeting("c.json", 55, 55, found);
   CHECK(found.empty());
 }
+
+// Loading: the bytes exactly as written, whatever their size (one read, several reads, a file
+// under /proc that reports no size), and a clear error for what is not a readable regular file,
+// without waiting on a FIFO nobody writes to.
+TEST_CASE("load_source reads regular files whole and refuses everything else") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-load-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir / name, std::ios::binary) << bytes;
+    return (dir / name).string();
+  };
+  std::string large(200'000, 'x');  // beyond any single read buffer
+  for (std::size_t i = 0; i < large.size(); i += 97) large[i] = static_cast<char>('a' + i % 26);
+  const struct {
+    std::string name;
+    std::string bytes;
+  } files[] = {{"empty.json", ""},
+               {"small.json", "{\"Version\": \"2012-10-17\"}\n"},
+               {"nul.json", std::string("{\0}", 3)},
+               {"large.json", large}};
+  for (const auto& f : files) {
+    CAPTURE(f.name);
+    const gdl::LoadResult loaded = gdl::load_source(write(f.name, f.bytes));
+    REQUIRE(std::holds_alternative<std::unique_ptr<gdl::SourceFile>>(loaded));
+    CHECK(std::get<std::unique_ptr<gdl::SourceFile>>(loaded)->text() == f.bytes);
+  }
+  // /proc files report a size of 0 and still have content.
+  const gdl::LoadResult proc = gdl::load_source("/proc/self/status");
+  REQUIRE(std::holds_alternative<std::unique_ptr<gdl::SourceFile>>(proc));
+  CHECK(std::get<std::unique_ptr<gdl::SourceFile>>(proc)->text().starts_with("Name:"));
+
+  REQUIRE(::mkfifo((dir / "pipe").c_str(), 0600) == 0);
+  const struct {
+    std::string path;
+    std::size_t max_bytes;
+    std::string message;
+  } refused[] = {
+      {(dir / "missing.json").string(), gdl::kDefaultMaxInputBytes, "No such file or directory"},
+      {dir.string(), gdl::kDefaultMaxInputBytes, "is a directory; name the policy files to check"},
+      {(dir / "pipe").string(), gdl::kDefaultMaxInputBytes, "is not a regular file"},
+      {(dir / "large.json").string(), 100'000,
+       "is larger than the input size limit of 0 MB (raise it with --max-size MB)"},
+  };
+  for (const auto& r : refused) {
+    CAPTURE(r.path);
+    const gdl::LoadResult loaded = gdl::load_source(r.path, r.max_bytes);
+    REQUIRE(std::holds_alternative<gdl::LoadError>(loaded));
+    CHECK(std::get<gdl::LoadError>(loaded).message == r.message);
+  }
+  fs::remove_all(dir);
+}

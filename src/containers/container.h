@@ -84,6 +84,10 @@ struct Extraction {
   // Symbolic template values checked as concrete stand-ins ("000000000000" for
   // ${AWS::AccountId}): findings show the symbol, not the stand-in.
   std::vector<std::pair<std::string, std::string>> stand_ins;
+  // Symbols among the stand-ins' that a fix cannot write into the container (a resource inside
+  // a called Terraform module, a data source the module does not declare), with why: findings
+  // may show them, edits holding them are withheld.
+  std::vector<std::pair<std::string, std::string>> unwritable;
   // Stand-ins bound to the values the user gave (bind_stand_ins), for documents parsed later.
   std::vector<std::pair<std::string, std::string>> bound;
   // Files read on the way (a Terraform module's templates and the modules it calls), kept for

@@ -246,6 +246,20 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
   std::vector<TextEdit> kept;
   for (TextEdit& edit : d.fix->edits) {
     const bool symbolic = place.stand_ins != nullptr && restore(edit.replacement);
+    if (symbolic && place.unwritable != nullptr) {
+      std::vector<std::string> needed;
+      for (const auto& [symbol, why] : *place.unwritable) {
+        if (edit.replacement.find(symbol) != std::string::npos)
+          needed.push_back(fmt::format("{} ({})", symbol, why));
+      }
+      if (!needed.empty()) {
+        // Written as it stands, the edit would not be valid where it goes: it is left to the
+        // user, who knows which value to pass (a stand-in is never written into a fix).
+        d.notes.push_back(fmt::format("no edit is written for this fix: it would need {}",
+                                      fmt::join(needed, " and ")));
+        continue;
+      }
+    }
     const Span at = edit.location.span;
     const bool computed = std::any_of(
         place.computed_spans.begin(), place.computed_spans.end(),
@@ -311,6 +325,7 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   p.unknown_spans = document.unknown_spans;
   p.computed_spans = document.computed_spans;
   p.stand_ins = &extraction.stand_ins;
+  p.unwritable = &extraction.unwritable;
   return p;
 }
 

@@ -84,6 +84,10 @@ class Module final : public hcl::Scope {
   // Whether this module or one it calls creates a detector or a publishing destination: its
   // account is then the exporting one.
   [[nodiscard]] bool exports() const;
+  // Whether the module declares `data "TYPE" "NAME"` (`type_and_name` is "TYPE.NAME").
+  [[nodiscard]] bool declares_data(std::string_view type_and_name) const {
+    return data_.contains(type_and_name);
+  }
   // The policies and export settings of this module and those it calls, into the session's out.
   void read();
 

@@ -398,6 +398,37 @@ void select_destination_documents(Session& session) {
 
 namespace {
 
+// The stand-ins' symbols that an edit of the root module's files cannot hold: a caller sees a
+// called module's outputs only, never its resources ("${module.NAME.aws_kms_key.k.key_id}");
+// and a data source must be declared to be referred to (the account's and Region's symbols name
+// data.aws_caller_identity.current and data.aws_region.current whether declared or not).
+void mark_unwritable_symbols(const tf::Module& root, Extraction& out) {
+  for (const auto& [value, symbol] : out.stand_ins) {
+    const std::string_view inner =
+        std::string_view(symbol).substr(2, symbol.size() >= 3 ? symbol.size() - 3 : 0);
+    if (!symbol.starts_with("${") || !symbol.ends_with("}")) continue;
+    if (inner.starts_with("module.")) {
+      const std::string_view rest = inner.substr(7);
+      out.unwritable.emplace_back(
+          symbol, fmt::format("a value inside module {}, which its caller can only refer to "
+                              "through an output of the module",
+                              rest.substr(0, rest.find('.'))));
+    } else if (inner.starts_with("data.")) {
+      const std::string_view rest = inner.substr(5);
+      const std::size_t type_end = rest.find('.');
+      const std::size_t name_end =
+          type_end == std::string_view::npos ? type_end : rest.find('.', type_end + 1);
+      const std::string_view type_and_name = rest.substr(0, name_end);
+      if (!root.declares_data(type_and_name))
+        out.unwritable.emplace_back(symbol, fmt::format("the module declares no data \"{}\" \"{}\"",
+                                                        type_and_name.substr(0, type_end),
+                                                        type_end == std::string_view::npos
+                                                            ? std::string_view{}
+                                                            : type_and_name.substr(type_end + 1)));
+    }
+  }
+}
+
 // Reads the module with `region` standing for the Region when none is given.
 Extraction read_with_region(const std::vector<const SourceFile*>& files, const Hints& hints,
                             const std::string& region) {
@@ -436,6 +467,7 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
     }
   }
   tf::select_export_documents(out, *files.front(), hints);
+  mark_unwritable_symbols(root, out);
   return out;
 }
 

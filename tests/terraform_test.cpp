@@ -311,6 +311,26 @@ data "aws_iam_policy_document" "p" {
   }
 }
 )"},
+      {"a dynamic statement over a known list holding an unknown value", R"(
+variable "more" {}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "findings-bucket"
+  policy = data.aws_iam_policy_document.p.json
+}
+data "aws_iam_policy_document" "p" {
+  dynamic "statement" {
+    for_each = ["s3:GetBucketLocation", var.more]
+    content {
+      actions   = [statement.value]
+      resources = ["arn:aws:s3:::findings-bucket", "arn:aws:s3:::findings-bucket/*"]
+      principals {
+        type        = "Service"
+        identifiers = ["guardduty.amazonaws.com"]
+      }
+    }
+  }
+}
+)"},
       {"a module output", R"(
 resource "aws_s3_bucket_policy" "p" {
   bucket = "findings-bucket"

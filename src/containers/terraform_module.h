@@ -183,13 +183,24 @@ class PolicyDocumentBuilder {
   hcl::Value build();
 
  private:
-  hcl::Value statement(const hcl::Block& block);
+  // One block of a kind as written, or made by a `dynamic` block whose for_each is known (its
+  // `content` block, with the iterator bound); `unknown` for a dynamic block whose instances are
+  // known only when Terraform runs.
+  struct Instance {
+    const hcl::Block* block = nullptr;  // the block as written, or the dynamic block's content
+    Span span;  // where it is written: the dynamic block for the blocks it makes (edits go after)
+    std::optional<hcl::ValueMember> iterator;
+    bool unknown = false;
+  };
+  std::vector<Instance> instances(const hcl::Body& body, std::string_view kind);
+  hcl::Value statement(const hcl::Block& block, Span span);
   void merge_documents(const hcl::Attribute& attr, std::vector<hcl::Value>& statements,
                        bool override);
   hcl::Value eval(const hcl::Expr& e);
   const hcl::Block& block_;
   const SourceFile& file_;
   hcl::Scope& scope_;
+  std::vector<hcl::ValueMember> iterators_;  // of the dynamic blocks being expanded
 };
 
 // The span of an unknown range of a string, widened to the `${ ... }` written around it.

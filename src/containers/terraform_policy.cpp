@@ -49,6 +49,24 @@ void add_values(hcl::Value& object, const std::string& key, Span key_span, hcl::
   }
 }
 
+// Binds a dynamic block's iterator for the life of the scope (none for a block as written).
+class IteratorScope {
+ public:
+  IteratorScope(std::vector<hcl::ValueMember>& iterators, std::optional<hcl::ValueMember> it)
+      : iterators_(iterators), bound_(it.has_value()) {
+    if (bound_) iterators_.push_back(std::move(*it));
+  }
+  IteratorScope(const IteratorScope&) = delete;
+  IteratorScope& operator=(const IteratorScope&) = delete;
+  ~IteratorScope() {
+    if (bound_) iterators_.pop_back();
+  }
+
+ private:
+  std::vector<hcl::ValueMember>& iterators_;
+  bool bound_;
+};
+
 }  // namespace
 
 Span unknown_range_span(const hcl::Value& v, std::size_t begin, std::size_t end) {
@@ -83,7 +101,52 @@ hcl::Value tuple_value(const SourceFile& file, Span span, std::vector<hcl::Value
 
 hcl::Value PolicyDocumentBuilder::eval(const hcl::Expr& e) {
   hcl::Evaluator evaluator(scope_, file_);
+  for (const hcl::ValueMember& iterator : iterators_) evaluator.bind(iterator);
   return evaluator.evaluate(e);
+}
+
+// Terraform's dynamic blocks: `dynamic "KIND" { for_each = C; iterator = NAME; content {...} }`
+// makes one KIND block per element of C, in order, its content evaluated with NAME.key and
+// NAME.value (NAME defaults to KIND): for a list the index and the element, for a map the key
+// and the value. A for_each known offline (a toggle `var.on ? [1] : []`, a literal list) makes
+// known blocks; anything else leaves them unknown, as before.
+std::vector<PolicyDocumentBuilder::Instance> PolicyDocumentBuilder::instances(
+    const hcl::Body& body, std::string_view kind) {
+  std::vector<Instance> out;
+  for (const hcl::Block& b : body.blocks) {
+    if (b.type == kind) {
+      out.push_back({&b, b.span, std::nullopt, false});
+      continue;
+    }
+    if (b.type != "dynamic" || b.labels.empty() || b.labels[0].text != kind) continue;
+    const hcl::Attribute* for_each = b.body.attribute("for_each");
+    const hcl::Attribute* iterator = b.body.attribute("iterator");
+    const auto content = std::find_if(b.body.blocks.begin(), b.body.blocks.end(),
+                                      [](const hcl::Block& c) { return c.type == "content"; });
+    const hcl::Value collection = for_each != nullptr ? eval(*for_each->value) : hcl::Value{};
+    const bool named_plainly =
+        iterator == nullptr || iterator->value->kind == hcl::ExprKind::variable;
+    if (content == b.body.blocks.end() || !named_plainly ||
+        (collection.kind != hcl::ValueKind::tuple && collection.kind != hcl::ValueKind::object)) {
+      out.push_back({&b, b.span, std::nullopt, true});
+      continue;
+    }
+    const std::string name = iterator != nullptr ? iterator->value->text : std::string(kind);
+    auto add = [&](hcl::Value key, const hcl::Value& value) {
+      hcl::Value it = object_value(file_, b.span);
+      it.members.emplace_back("key", std::move(key));
+      it.members.emplace_back("value", value);
+      out.push_back({&*content, b.span, hcl::ValueMember(name, std::move(it)), false});
+    };
+    if (collection.kind == hcl::ValueKind::tuple) {
+      for (std::size_t i = 0; i < collection.items.size(); ++i)
+        add(hcl::number_value(static_cast<double>(i), &file_, b.span), collection.items[i]);
+    } else {
+      for (const hcl::ValueMember& m : collection.members)
+        add(hcl::string_value(m.key, &file_, b.span), m.value);
+    }
+  }
+  return out;
 }
 
 hcl::Value PolicyDocumentBuilder::build() {
@@ -102,13 +165,15 @@ hcl::Value PolicyDocumentBuilder::build() {
   std::vector<hcl::Value> statements;
   if (const hcl::Attribute* sources = block_.body.attribute("source_policy_documents"))
     merge_documents(*sources, statements, false);
-  for (const hcl::Block& b : block_.body.blocks) {
-    if (b.type == "statement") {
-      add_statement(statements, statement(b), true);
-    } else if (b.type == "dynamic" && !b.labels.empty() && b.labels[0].text == "statement") {
+  for (Instance& i : instances(block_.body, "statement")) {
+    if (i.unknown) {
       statements.push_back(hcl::unknown_value(
-          "statements made by a dynamic block are known only when Terraform runs", &file_, b.span));
+          "statements made by a dynamic block are known only when Terraform runs", &file_,
+          i.block->span));
+      continue;
     }
+    const IteratorScope bound(iterators_, std::move(i.iterator));
+    add_statement(statements, statement(*i.block, i.span), true);
   }
   if (const hcl::Attribute* overrides = block_.body.attribute("override_policy_documents"))
     merge_documents(*overrides, statements, true);
@@ -117,8 +182,8 @@ hcl::Value PolicyDocumentBuilder::build() {
   return doc;
 }
 
-hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block) {
-  hcl::Value s = object_value(file_, block.span);
+hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block, Span span) {
+  hcl::Value s = object_value(file_, span);
   auto copy = [&](std::string_view argument, std::string element) {
     if (const hcl::Attribute* a = block.body.attribute(argument))
       s.members.emplace_back(std::move(element), eval(*a->value), a->name_span);
@@ -138,11 +203,12 @@ hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block) {
     const std::string element = kind == "principals" ? "Principal" : "NotPrincipal";
     std::optional<hcl::Value> principal;
     Span key_span;
-    for (const hcl::Block& b : block.body.blocks) {
-      const bool dynamic = b.type == "dynamic" && !b.labels.empty() && b.labels[0].text == kind;
-      if (b.type != kind && !dynamic) continue;
+    for (Instance& i : instances(block.body, kind)) {
+      const hcl::Block& b = *i.block;
+      const bool dynamic = i.unknown;
+      const IteratorScope bound(iterators_, std::move(i.iterator));
       if (!principal) {
-        principal = object_value(file_, b.span);
+        principal = object_value(file_, i.span);
         key_span = b.type_span;
       }
       if (!principal->known()) continue;
@@ -153,7 +219,7 @@ hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block) {
         principal = hcl::unknown_value(dynamic ? "principals made by a dynamic block"
                                                : "a principal type known only when "
                                                  "Terraform runs",
-                                       &file_, b.span);
+                                       &file_, i.span);
         continue;
       }
       hcl::Value ids = eval(*ids_attr->value);
@@ -163,18 +229,18 @@ hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block) {
         break;
       }
       add_values(*principal, type.text, type.span, std::move(ids),
-                 hcl::unknown_value("principals of one type given twice", &file_, b.span));
+                 hcl::unknown_value("principals of one type given twice", &file_, i.span));
     }
     if (principal) s.members.emplace_back(element, std::move(*principal), key_span);
   }
   std::optional<hcl::Value> conditions;
   Span condition_key;
-  for (const hcl::Block& b : block.body.blocks) {
-    const bool dynamic =
-        b.type == "dynamic" && !b.labels.empty() && b.labels[0].text == "condition";
-    if (b.type != "condition" && !dynamic) continue;
+  for (Instance& i : instances(block.body, "condition")) {
+    const hcl::Block& b = *i.block;
+    const bool dynamic = i.unknown;
+    const IteratorScope bound(iterators_, std::move(i.iterator));
     if (!conditions) {
-      conditions = object_value(file_, b.span);
+      conditions = object_value(file_, i.span);
       condition_key = b.type_span;
     }
     if (!conditions->known()) continue;
@@ -188,18 +254,18 @@ hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block) {
         !variable.unknown_ranges.empty() || values_attr == nullptr) {
       conditions = hcl::unknown_value(dynamic ? "conditions made by a dynamic block"
                                               : "a condition known only when Terraform runs",
-                                      &file_, b.span);
+                                      &file_, i.span);
       continue;
     }
     hcl::Value values = eval(*values_attr->value);
     auto op = std::find_if(conditions->members.begin(), conditions->members.end(),
                            [&](const hcl::ValueMember& m) { return m.key == test.text; });
     if (op == conditions->members.end()) {
-      conditions->members.emplace_back(test.text, object_value(file_, b.span), test.span);
+      conditions->members.emplace_back(test.text, object_value(file_, i.span), test.span);
       op = conditions->members.end() - 1;
     }
     add_values(op->value, variable.text, variable.span, std::move(values),
-               hcl::unknown_value("a condition key given twice", &file_, b.span));
+               hcl::unknown_value("a condition key given twice", &file_, i.span));
   }
   if (conditions) s.members.emplace_back("Condition", std::move(*conditions), condition_key);
   return s;

@@ -45,6 +45,8 @@ class Evaluator {
   Evaluator(Scope& scope, const SourceFile& file) : scope_(scope), file_(file) {}
 
   Value evaluate(const Expr& e);
+  // Makes `local.key` name `local.value` in what is evaluated next (a dynamic block's iterator).
+  void bind(ValueMember local) { locals_.push_back(std::move(local)); }
   // A template file's contents with `vars` as its variables (templatefile()).
   Value evaluate_template(const Expr& e, const SourceFile& file,
                           const std::vector<ValueMember>& vars);

@@ -201,6 +201,7 @@ class PolicyDocumentBuilder {
   const SourceFile& file_;
   hcl::Scope& scope_;
   std::vector<hcl::ValueMember> iterators_;  // of the dynamic blocks being expanded
+  std::size_t made_ = 0;                     // blocks made by dynamic blocks so far
 };
 
 // The span of an unknown range of a string, widened to the `${ ... }` written around it.

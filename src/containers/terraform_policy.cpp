@@ -13,6 +13,10 @@ namespace {
 
 // Deeper values than this are unknown in a tree (a policy is a few levels deep).
 constexpr int kMaxTreeDepth = 64;
+// Blocks that dynamic blocks may make in one document (a real policy has a few dozen): nested
+// dynamic blocks over large lists would otherwise multiply (a hostile file), and more are
+// unknown.
+constexpr std::size_t kMaxMadeBlocks = 1000;
 
 std::string sid_of(const hcl::Value& statement) {
   const hcl::Value* sid = statement.member("Sid");
@@ -126,11 +130,14 @@ std::vector<PolicyDocumentBuilder::Instance> PolicyDocumentBuilder::instances(
     const hcl::Value collection = for_each != nullptr ? eval(*for_each->value) : hcl::Value{};
     const bool named_plainly =
         iterator == nullptr || iterator->value->kind == hcl::ExprKind::variable;
+    const std::size_t count = collection.items.size() + collection.members.size();
     if (content == b.body.blocks.end() || !named_plainly ||
-        (collection.kind != hcl::ValueKind::tuple && collection.kind != hcl::ValueKind::object)) {
+        (collection.kind != hcl::ValueKind::tuple && collection.kind != hcl::ValueKind::object) ||
+        made_ + count > kMaxMadeBlocks) {
       out.push_back({&b, b.span, std::nullopt, true});
       continue;
     }
+    made_ += count;
     const std::string name = iterator != nullptr ? iterator->value->text : std::string(kind);
     auto add = [&](hcl::Value key, const hcl::Value& value) {
       hcl::Value it = object_value(file_, b.span);

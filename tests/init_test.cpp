@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,6 +19,7 @@
 #include "export/setup.h"
 #include "source/source_file.h"
 #include "test_support.h"
+#include "util/text.h"
 
 namespace fs = std::filesystem;
 
@@ -242,4 +244,50 @@ TEST_CASE("init --merge completes existing policies, keeps their statements, and
   CHECK(gdl::test::read_file(dir / "bucket-policy.json") == bucket);
   CHECK(gdl::test::read_file(dir / "key-policy.json") == key);
   fs::remove_all(dir);
+}
+
+// The documented request is the request with the assumed keys, without them: the same place,
+// name, Region, action, resource and every other context key; and the list with the assumed
+// keys is the same whether the documented one is built beside it or not.
+TEST_CASE(
+    "guardduty_request_lists: the documented list is the assumed one without its assumed keys") {
+  gdl::exportcfg::ExportSettings s;
+  s.account.value = "382910475620";
+  s.regions = {"us-east-2", "af-south-1"};
+  s.detector_id.value = "5ab8e9c0d1f2a3b4c5d6e7f8a9b0c1d2";
+  s.bucket.value = "example-guardduty-findings";
+  s.prefix.value = "findings";
+  s.key_arn.value = "arn:aws:kms:us-east-2:382910475620:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708";
+  const gdl::exportcfg::RequestLists lists = gdl::exportcfg::guardduty_request_lists(s);
+  const auto alone = gdl::exportcfg::guardduty_request_lists(s, false);
+  CHECK(alone.documented.empty());
+  REQUIRE(lists.documented.size() == lists.with_assumed.size());
+  REQUIRE(alone.with_assumed.size() == lists.with_assumed.size());
+  std::size_t assumed_seen = 0;
+  for (std::size_t i = 0; i < lists.with_assumed.size(); ++i) {
+    CAPTURE(i);
+    const auto& with = lists.with_assumed[i];
+    const auto& doc = lists.documented[i];
+    CHECK(with.with_assumed);
+    CHECK_FALSE(doc.with_assumed);
+    CHECK(doc.index == i);
+    CHECK(with.index == i);
+    CHECK(doc.name == with.name);
+    CHECK(doc.region == with.region);
+    CHECK(doc.request.action == with.request.action);
+    CHECK(doc.request.resource == with.request.resource);
+    CHECK(doc.shown_resource == with.shown_resource);
+    CHECK(doc.assumed_keys.empty());
+    CHECK(alone.with_assumed[i].request.context.size() == with.request.context.size());
+    assumed_seen += with.assumed_keys.size();
+    CHECK(doc.request.context.size() + with.assumed_keys.size() == with.request.context.size());
+    for (const auto& [key, value] : with.request.context) {
+      const bool assumed = std::any_of(with.assumed_keys.begin(), with.assumed_keys.end(),
+                                       [&](const std::string& k) { return gdl::iequals(k, key); });
+      const auto found = doc.request.context.find(key);
+      CHECK((found == doc.request.context.end()) == assumed);
+      if (found != doc.request.context.end()) CHECK(found->second.values == value.values);
+    }
+  }
+  CHECK(assumed_seen > 0);  // PutObject's s3:x-amz-acl
 }

@@ -441,8 +441,9 @@ class SetupRun {
 
   void run_setup_rules() {
     if (!options_.setup_rules || documents_.empty()) return;
-    const auto requests = exportcfg::guardduty_requests(settings_, true);
-    documented_ = exportcfg::guardduty_requests(settings_, false);
+    exportcfg::RequestLists lists = exportcfg::guardduty_request_lists(settings_);
+    const auto requests = std::move(lists.with_assumed);
+    documented_ = std::move(lists.documented);
     const auto& documented = documented_;
     // Settings without a stand-in have no other: the same requests serve (a scan builds these
     // lists for every setup, and they were a tenth of its work).
@@ -451,8 +452,9 @@ class SetupRun {
     std::vector<exportcfg::GuardDutyRequest> other_requests;
     std::vector<exportcfg::GuardDutyRequest> other_documented;
     if (other) {
-      other_requests = exportcfg::guardduty_requests(*other, true);
-      other_documented = exportcfg::guardduty_requests(*other, false);
+      exportcfg::RequestLists other_lists = exportcfg::guardduty_request_lists(*other);
+      other_requests = std::move(other_lists.with_assumed);
+      other_documented = std::move(other_lists.documented);
     }
     const SetupContext context{documents_,
                                settings_,

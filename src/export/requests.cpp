@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "export/setup.h"
 #include "iam/iam_data.h"
@@ -241,17 +242,16 @@ std::string shown_source_arn(const ExportSettings& settings, const std::string& 
   return expand(source_arn, shown_values(settings, region));
 }
 
-std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
-                                                 bool include_assumed) {
-  std::vector<GuardDutyRequest> result;
-  result.reserve(settings.regions.size() * templates().size());
+RequestLists guardduty_request_lists(const ExportSettings& settings, bool documented) {
+  RequestLists lists;
+  lists.with_assumed.reserve(settings.regions.size() * templates().size());
+  if (documented) lists.documented.reserve(lists.with_assumed.capacity());
   for (const std::string& region : settings.regions) {
     const VarValues values = request_values(settings, region);
     const VarValues shown = shown_values(settings, region);
     for (const RequestTemplate& t : templates()) {
       GuardDutyRequest r;
-      r.index = result.size();
-      r.with_assumed = include_assumed;
+      r.index = lists.with_assumed.size();
       r.name = t.name;
       r.region = region;
       r.request.principal = {iam::RequestPrincipal::Kind::service,
@@ -260,13 +260,23 @@ std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
       r.request.resource = expand(t.resource, values);
       r.shown_resource = expand(t.resource, shown);
       r.request.context.reserve(t.context.size());
+      // The documented request is the same without the assumed keys: built alongside, from the
+      // same expanded values (a scan builds both lists for every setup).
+      std::optional<GuardDutyRequest> d;
+      if (documented) {
+        d.emplace(r);
+        d->with_assumed = false;
+      }
       for (const ContextTemplate& c : t.context) {
         std::string value = expand(c.value, values);
+        // A key whose value nothing names is not sent (an organization nobody named).
+        if (c.assumed && value.empty()) continue;
         if (c.assumed) {
-          // A key whose value nothing names is not sent (an organization nobody named).
-          if (!include_assumed || value.empty()) continue;
           r.assumed_keys.push_back(c.key);
           r.assumed_why.push_back(fmt::format("{} = {} ({})", c.key, value, c.why));
+        } else if (d) {
+          d->request.context.insert_or_assign(
+              c.key_lower, iam::ContextValue{std::vector<std::string>{value}, c.multivalued});
         }
         // As Request::set does, with the key lower-cased once at load.
         std::vector<std::string> sent;
@@ -274,10 +284,17 @@ std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
         r.request.context.insert_or_assign(c.key_lower,
                                            iam::ContextValue{std::move(sent), c.multivalued});
       }
-      result.push_back(std::move(r));
+      lists.with_assumed.push_back(std::move(r));
+      if (d) lists.documented.push_back(std::move(*d));
     }
   }
-  return result;
+  return lists;
+}
+
+std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
+                                                 bool include_assumed) {
+  RequestLists lists = guardduty_request_lists(settings, !include_assumed);
+  return include_assumed ? std::move(lists.with_assumed) : std::move(lists.documented);
 }
 
 }  // namespace gdl::exportcfg

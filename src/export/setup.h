@@ -78,6 +78,14 @@ struct GuardDutyRequest {
 std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,
                                                  bool include_assumed = true);
 
+// Both lists at once (with the assumed keys, and without them when `documented`), built from
+// one expansion of the request model.
+struct RequestLists {
+  std::vector<GuardDutyRequest> with_assumed;
+  std::vector<GuardDutyRequest> documented;
+};
+RequestLists guardduty_request_lists(const ExportSettings& settings, bool documented = true);
+
 // Replaces ${name} with vars[name]. An unknown name is left as written, or reported through
 // `unknown` (when given) so callers whose templates are built in can treat it as a defect.
 using TemplateVars = std::map<std::string, std::string, std::less<>>;

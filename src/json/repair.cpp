@@ -178,8 +178,8 @@ Diagnosis Diagnoser::missing_comma(std::size_t o, const Handler& handler) const 
   }
   d.span = {o, token_end};
   const auto& open = handler.open();
-  const bool in_statement_array = !open.empty() && open.back().kind == Kind::array &&
-                                  open.back().key == "Statement" && at(o) == '{';
+  const bool in_statement_array =
+      !open.empty() && open.back().kind == Kind::array && open.back().statements && at(o) == '{';
   if (in_statement_array) {
     d.message = fmt::format(
         "missing comma between statements: a ',' is needed after the '}}' that closes the "

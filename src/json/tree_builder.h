@@ -114,7 +114,7 @@ inline std::size_t TrackingStream::token_start() const {
 struct OpenContainer {
   Kind kind;
   std::size_t begin;
-  std::string key;  // the member key this container is the value of, if any
+  bool statements;  // the value of a member named "Statement" (for the diagnoser's wording)
 };
 
 // SAX handler: always tracks the open containers (for diagnosis); builds the tree on request.
@@ -176,10 +176,10 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   bool start(Kind kind) {
     // The iterative reader calls StartObject/StartArray before it takes the bracket.
     const std::size_t begin = stream_.Tell();
-    std::string key;
-    if (!open_.empty() && open_.back().kind == Kind::object) key = pending_key_;
+    const bool statements =
+        !open_.empty() && open_.back().kind == Kind::object && pending_key_ == "Statement";
     if (build_) building_.push_back(place(kind, Span{begin, begin + 1}));  // null: beyond the cap
-    open_.push_back({kind, begin, std::move(key)});
+    open_.push_back({kind, begin, statements});
     return true;
   }
 

@@ -281,7 +281,9 @@ TEST_CASE(
     CHECK(alone.with_assumed[i].request.context.size() == with.request.context.size());
     assumed_seen += with.assumed_keys.size();
     CHECK(doc.request.context.size() + with.assumed_keys.size() == with.request.context.size());
-    for (const auto& [key, value] : with.request.context) {
+    for (const auto& entry : with.request.context) {
+      const std::string& key = entry.first;
+      const auto& value = entry.second;
       const bool assumed = std::any_of(with.assumed_keys.begin(), with.assumed_keys.end(),
                                        [&](const std::string& k) { return gdl::iequals(k, key); });
       const auto found = doc.request.context.find(key);

@@ -8,7 +8,10 @@
 #include <rapidjson/reader.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cstddef>
+#include <iterator>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -40,17 +43,25 @@ inline bool is_word_char(char c) {
 }
 
 // A RapidJSON input stream over the working text. A value's span is found from where its
-// token ends (string_begin() here, Handler::bare_span() for numbers and literals), so the stream
-// does no per-character bookkeeping on the hot path; only the diagnoser, after a syntax error,
-// asks where the token being read began (token_start(), which replays the text read so far).
+// token ends, or from where the token before it ended (string_begin() here, Handler::bare_span()
+// for numbers and literals), so the stream does no per-character bookkeeping on the hot path; only
+// the diagnoser, after a syntax error, asks where the token being read began (token_start(), which
+// replays the text read so far).
+//
+// `text` must be followed by a NUL byte, as a std::string's data is: like RapidJSON's own
+// StringStream, the stream relies on the reader stopping at '\0' (it only takes a character after
+// peeking at it), so no character needs a bounds check. check_encoding() has blanked any NUL byte
+// inside the text.
 class TrackingStream {
  public:
   using Ch = char;
-  explicit TrackingStream(std::string_view text) : text_(text) {}
+  explicit TrackingStream(std::string_view text) : text_(text), at_(text.data()) {
+    assert(text.data()[text.size()] == '\0');
+  }
 
-  [[nodiscard]] Ch Peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
-  Ch Take() { return pos_ < text_.size() ? text_[pos_++] : '\0'; }
-  [[nodiscard]] std::size_t Tell() const { return pos_; }
+  [[nodiscard]] Ch Peek() const { return *at_; }
+  Ch Take() { return *at_++; }
+  [[nodiscard]] std::size_t Tell() const { return static_cast<std::size_t>(at_ - text_.data()); }
   // Output-stream half of the concept; never used because we do not parse in situ.
   Ch* PutBegin() { return nullptr; }
   void Put(Ch) {}
@@ -62,24 +73,17 @@ class TrackingStream {
   // for error paths only.
   [[nodiscard]] std::size_t token_start() const;
 
-  // The opening quote of the string whose closing quote was the last character taken. Inside a
-  // string every '"' is escaped by an odd run of backslashes, and the reader accepted the text
-  // before the opening quote, so no backslash precedes it.
-  [[nodiscard]] std::size_t string_begin() const {
-    std::size_t at = pos_ - 1;  // the closing quote
-    while (at > 0) {
-      --at;
-      if (text_[at] != '"') continue;
-      std::size_t backslashes = 0;
-      while (backslashes < at && text_[at - 1 - backslashes] == '\\') ++backslashes;
-      if (backslashes % 2 == 0) return at;
-    }
-    return 0;
+  // The opening quote of the string token that begins at or after `from`, the end of the token
+  // or bracket read before it: between two tokens the reader accepted only whitespace, ',' and
+  // ':', so it is the first '"' there (one memchr over the gap, not a rescan of the string).
+  [[nodiscard]] std::size_t string_begin(std::size_t from) const {
+    const std::size_t at = text_.find('"', from);
+    return at < Tell() ? at : 0;
   }
 
  private:
   std::string_view text_;
-  std::size_t pos_ = 0;
+  const char* at_;
 };
 
 inline std::size_t TrackingStream::token_start() const {
@@ -87,7 +91,7 @@ inline std::size_t TrackingStream::token_start() const {
   bool in_string = false;
   bool escaped = false;
   bool in_bare_token = false;
-  for (std::size_t i = 0; i < pos_; ++i) {
+  for (std::size_t i = 0, end = Tell(); i < end; ++i) {
     const char c = text_[i];
     if (in_string) {
       if (escaped) {
@@ -144,6 +148,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     pending_key_.assign(str, length);
     pending_key_span_ = build_ ? string_span() : Span{};
     last_end_ = stream_.Tell();
+    token_gap_ = last_end_;
     return true;
   }
   bool StartObject() { return start(Kind::object); }
@@ -163,10 +168,13 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   [[nodiscard]] Span bare_span(std::size_t length) const {
     return {stream_.Tell() - length, stream_.Tell()};
   }
-  [[nodiscard]] Span string_span() const { return {stream_.string_begin(), stream_.Tell()}; }
+  [[nodiscard]] Span string_span() const {
+    return {stream_.string_begin(token_gap_), stream_.Tell()};
+  }
 
   bool scalar(Kind kind, Span span, std::string_view text) {
     last_end_ = stream_.Tell();
+    token_gap_ = last_end_;
     if (open_.empty()) root_end_ = last_end_;
     if (!build_) return true;
     if (Value* v = place(kind, span)) v->text.assign(text);
@@ -176,46 +184,67 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   bool start(Kind kind) {
     // The iterative reader calls StartObject/StartArray before it takes the bracket.
     const std::size_t begin = stream_.Tell();
+    token_gap_ = begin + 1;
     const bool statements =
         !open_.empty() && open_.back().kind == Kind::object && pending_key_ == "Statement";
-    if (build_) building_.push_back(place(kind, Span{begin, begin + 1}));  // null: beyond the cap
+    if (build_) {
+      const bool kept = place(kind, Span{begin, begin + 1}) != nullptr;
+      building_.push_back(
+          {building_.empty() ? kRootSlot : pending_.size() - 1, pending_.size(), kept});
+    }
     open_.push_back({kind, begin, statements});
     return true;
   }
 
   bool end() {
     last_end_ = stream_.Tell() + 1;  // called before the closing bracket is taken
+    token_gap_ = last_end_;
     open_.pop_back();
     if (open_.empty()) root_end_ = last_end_;
     if (!build_) return true;
-    Value* done = building_.back();
+    const Building done = building_.back();
     building_.pop_back();
-    if (done == nullptr) return true;
-    done->span.end = last_end_;
-    if (done->kind == Kind::object) find_duplicates(*done);
+    if (!done.kept) return true;
+    Value& container = done.slot == kRootSlot ? *root_ : pending_[done.slot].value;
+    // Its children, complete now, move into a vector of exactly their number.
+    const auto first = pending_.begin() + static_cast<std::ptrdiff_t>(done.first_child);
+    if (container.kind == Kind::array) {
+      container.items.reserve(pending_.size() - done.first_child);
+      for (auto it = first; it != pending_.end(); ++it)
+        container.items.push_back(std::move(it->value));
+    } else {
+      container.members.assign(std::make_move_iterator(first),
+                               std::make_move_iterator(pending_.end()));
+    }
+    pending_.erase(first, pending_.end());
+    container.span.end = last_end_;
+    if (container.kind == Kind::object) find_duplicates(container);
     return true;
   }
 
-  // Appends a value to the innermost open container (or makes it the root), constructed in
-  // place; null when the cap drops it. The returned pointer stays valid until that container
-  // grows again, which only happens after the value is complete.
+  // Appends a value to the innermost open container (or makes it the root); null when the cap
+  // drops it. The children of open containers wait in one stack (`pending_`, as members: an array
+  // element's key stays empty) and move into their container when it closes, so each container
+  // allocates once instead of growing. The returned pointer stays valid until the next value is
+  // placed.
   Value* place(Kind kind, Span span) {
     if (building_.empty()) {
       root_.emplace(kind, span);
       return &*root_;
     }
-    Value* parent = building_.back();
-    if (parent == nullptr) return nullptr;  // inside a value dropped by the cap
-    if (parent->items.size() + parent->members.size() >= max_children_) {
+    const Building& parent = building_.back();
+    if (!parent.kept) return nullptr;  // inside a value dropped by the cap
+    if (pending_.size() - parent.first_child >= max_children_) {
       ++dropped_;
       pending_key_.clear();
       return nullptr;
     }
-    if (parent->kind == Kind::array) return &parent->items.emplace_back(kind, span);
-    Member& member = parent->members.emplace_back();
-    member.key = std::move(pending_key_);
-    pending_key_.clear();
-    member.key_span = pending_key_span_;
+    Member& member = pending_.emplace_back();
+    if (open_.back().kind == Kind::object) {
+      member.key = std::move(pending_key_);
+      pending_key_.clear();
+      member.key_span = pending_key_span_;
+    }
     member.value.kind = kind;
     member.value.span = span;
     return &member.value;
@@ -251,11 +280,21 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   const TrackingStream& stream_;
   bool build_;
   std::vector<OpenContainer> open_;
-  std::vector<Value*> building_;
+  // An open container being built: where it is (a slot of pending_, or the root), where its
+  // children begin in pending_, and whether it is kept (false beyond the cap).
+  struct Building {
+    std::size_t slot;
+    std::size_t first_child;
+    bool kept;
+  };
+  static constexpr std::size_t kRootSlot = std::numeric_limits<std::size_t>::max();
+  std::vector<Building> building_;
+  std::vector<Member> pending_;
   std::optional<Value> root_;
   std::string pending_key_;
   Span pending_key_span_;
   std::size_t last_end_ = 0;
+  std::size_t token_gap_ = 0;  // where the gap before the next token begins
   std::size_t root_end_ = kNoOffset;
   std::vector<std::pair<Span, Span>> duplicates_;
   std::vector<std::string> duplicate_keys_;
@@ -275,7 +314,7 @@ inline Attempt run_reader(Handler& handler, TrackingStream& stream) {
   return {reader.GetParseErrorCode(), reader.GetErrorOffset()};
 }
 
-inline Attempt trial_parse(std::string_view text) {
+inline Attempt trial_parse(const std::string& text) {
   TrackingStream stream(text);
   Handler handler(stream, false);
   return run_reader(handler, stream);

@@ -212,7 +212,7 @@ hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block, Span span) 
     Span key_span;
     for (Instance& i : instances(block.body, kind)) {
       const hcl::Block& b = *i.block;
-      const bool dynamic = i.unknown;
+      const bool unknown_dynamic = i.unknown;
       const IteratorScope bound(iterators_, std::move(i.iterator));
       if (!principal) {
         principal = object_value(file_, i.span);
@@ -222,10 +222,11 @@ hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block, Span span) 
       const hcl::Attribute* type_attr = b.body.attribute("type");
       const hcl::Attribute* ids_attr = b.body.attribute("identifiers");
       const hcl::Value type = type_attr != nullptr ? eval(*type_attr->value) : hcl::Value{};
-      if (dynamic || !type.is_string() || !type.unknown_ranges.empty() || ids_attr == nullptr) {
-        principal = hcl::unknown_value(dynamic ? "principals made by a dynamic block"
-                                               : "a principal type known only when "
-                                                 "Terraform runs",
+      if (unknown_dynamic || !type.is_string() || !type.unknown_ranges.empty() ||
+          ids_attr == nullptr) {
+        principal = hcl::unknown_value(unknown_dynamic ? "principals made by a dynamic block"
+                                                       : "a principal type known only when "
+                                                         "Terraform runs",
                                        &file_, i.span);
         continue;
       }
@@ -244,7 +245,7 @@ hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block, Span span) 
   Span condition_key;
   for (Instance& i : instances(block.body, "condition")) {
     const hcl::Block& b = *i.block;
-    const bool dynamic = i.unknown;
+    const bool unknown_dynamic = i.unknown;
     const IteratorScope bound(iterators_, std::move(i.iterator));
     if (!conditions) {
       conditions = object_value(file_, i.span);
@@ -257,11 +258,13 @@ hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block, Span span) 
     const hcl::Value test = test_attr != nullptr ? eval(*test_attr->value) : hcl::Value{};
     const hcl::Value variable =
         variable_attr != nullptr ? eval(*variable_attr->value) : hcl::Value{};
-    if (dynamic || !test.is_string() || !variable.is_string() || !test.unknown_ranges.empty() ||
-        !variable.unknown_ranges.empty() || values_attr == nullptr) {
-      conditions = hcl::unknown_value(dynamic ? "conditions made by a dynamic block"
-                                              : "a condition known only when Terraform runs",
-                                      &file_, i.span);
+    if (unknown_dynamic || !test.is_string() || !variable.is_string() ||
+        !test.unknown_ranges.empty() || !variable.unknown_ranges.empty() ||
+        values_attr == nullptr) {
+      conditions =
+          hcl::unknown_value(unknown_dynamic ? "conditions made by a dynamic block"
+                                             : "a condition known only when Terraform runs",
+                             &file_, i.span);
       continue;
     }
     hcl::Value values = eval(*values_attr->value);

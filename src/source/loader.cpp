@@ -65,27 +65,21 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
   }
   if (static_cast<std::size_t>(info.st_size) > max_bytes)
     return LoadError{path, too_large(max_bytes)};
-  std::string bytes(static_cast<std::size_t>(info.st_size), '\0');
+  // One loop reads the file whatever fstat() said: one byte more than its size leaves room for
+  // the read that finds the end, and the buffer grows if the file grew since (or, under /proc,
+  // reports no size), within the limit.
+  std::string bytes(static_cast<std::size_t>(info.st_size) + 1, '\0');
   std::size_t filled = 0;
-  while (filled < bytes.size()) {
+  for (;;) {
+    if (filled == bytes.size()) bytes.resize(std::max<std::size_t>(2 * filled, 65536));
     const ssize_t got = ::read(file.fd, bytes.data() + filled, bytes.size() - filled);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) return LoadError{path, "read error"};
-    if (got == 0) break;  // it shrank
+    if (got == 0) break;
     filled += static_cast<std::size_t>(got);
+    if (filled > max_bytes) return LoadError{path, too_large(max_bytes)};
   }
   bytes.resize(filled);
-  // The file may have grown since fstat() (or, under /proc, report no size): read whatever is
-  // left, within the limit.
-  char chunk[65536];
-  for (;;) {
-    const ssize_t got = ::read(file.fd, chunk, sizeof chunk);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return LoadError{path, "read error"};
-    if (got == 0) break;
-    bytes.append(chunk, static_cast<std::size_t>(got));
-    if (bytes.size() > max_bytes) return LoadError{path, too_large(max_bytes)};
-  }
   return std::make_unique<SourceFile>(path, std::move(bytes));
 }
 

@@ -1,7 +1,8 @@
 // GD501 configurer-permissions-missing: the identity policy of whoever configures the export
 // lacks what the console needs: s3:GetBucketLocation and s3:PutObject on the destination, with a
 // prefix also s3:GetObject and s3:ListBucket, kms:ListAliases, and the GuardDuty
-// publishing-destination actions.
+// publishing-destination actions. An identity policy is taken as the configurer's only when it
+// grants one of those GuardDuty actions somewhere.
 
 #include <fmt/format.h>
 
@@ -12,6 +13,18 @@
 
 namespace gdl {
 namespace {
+
+// Whether an Allow statement of the evaluated policy names the request's action: it applied, or
+// only its Resource or Condition did not match (the evaluator checks Action before them).
+bool allow_covers_action(const iam::Evaluation& e) {
+  for (const iam::StatementTrace& t : e.statements) {
+    if (t.effect != policy::Effect::allow) continue;
+    if (t.applies || t.element == "Resource" || t.element == "NotResource" ||
+        t.element == "Condition")
+      return true;
+  }
+  return false;
+}
 
 struct Needed {
   std::string action;
@@ -38,6 +51,7 @@ class ConfigurerPermissionsMissingRule final : public SetupRule {
     }
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::identity_policy)) {
       std::vector<std::string> missing;
+      bool configures_guardduty = false;
       for (const Needed& n : needed) {
         iam::Request r;
         r.principal = {
@@ -46,10 +60,15 @@ class ConfigurerPermissionsMissingRule final : public SetupRule {
         r.action = n.action;
         r.resource = n.resource;
         r.set("aws:SecureTransport", "true");
-        if (doc->evaluator->evaluate(r, false).decision != iam::Decision::allow)
-          missing.push_back(n.action);
+        const iam::Evaluation e = doc->evaluator->evaluate(r, false);
+        if (e.decision != iam::Decision::allow) missing.push_back(n.action);
+        if (n.action.starts_with("guardduty:") && allow_covers_action(e))
+          configures_guardduty = true;
       }
-      if (missing.empty()) continue;
+      // Only the configurer's policy is judged: one that grants a publishing-destination action
+      // (on any resource, under any condition). Other identity policies beside the export's (a
+      // reader's, a function's) are someone else's and need none of this.
+      if (missing.empty() || !configures_guardduty) continue;
       out.push_back(make_diagnostic(
           id(), support::statements_start(*doc),
           fmt::format("whoever uses this identity policy cannot configure the export to {}: it "

@@ -50,11 +50,15 @@ class Template : private cfn::TemplateValues {
     std::vector<std::pair<std::string, std::size_t>> keys, bucket_policies;  // id, document
     for (const auto& [id, resource] : resources_) {
       if (resource.type == "AWS::KMS::Key") {
-        if (auto doc = add_document(id, resource, "KeyPolicy", documents::Kind::key_policy, quoting,
-                                    repaired)) {
+        std::optional<std::size_t> doc =
+            add_document(id, resource, "KeyPolicy", documents::Kind::key_policy, quoting, repaired);
+        if (!doc && is_export_key(id) && !has_property(resource, "KeyPolicy"))
+          doc = add_default_key_policy(id, resource);
+        if (doc) {
           keys.emplace_back(id, *doc);
-        } else if (is_export_key(id) && !has_property(resource, "KeyPolicy")) {
-          keys.emplace_back(id, add_default_key_policy(id, resource));
+          // The key's ARN as the stack makes it: a given key ARN binds its account, Region and
+          // id (bind_stand_ins), so ${AWS::AccountId} in the policy is the key owner's.
+          if (auto arn = get_att(id, "Arn")) out_.documents[*doc].belongs_to = *arn;
         }
       } else if (resource.type == "AWS::S3::BucketPolicy") {
         if (auto doc = add_document(id, resource, "PolicyDocument", documents::Kind::bucket_policy,

@@ -581,6 +581,20 @@ KeyHome key_home(const EmbeddedDocument& doc,
   return home;
 }
 
+// An ARN's six fields (arn, partition, service, Region, account, resource); fewer when it is
+// not one. The resource keeps its own colons.
+std::vector<std::string_view> split_arn_fields(std::string_view arn) {
+  std::vector<std::string_view> fields;
+  while (fields.size() < 5) {
+    const std::size_t colon = arn.find(':');
+    if (colon == std::string_view::npos) break;
+    fields.push_back(arn.substr(0, colon));
+    arn.remove_prefix(colon + 1);
+  }
+  fields.push_back(arn);
+  return fields;
+}
+
 void bind_key_home(Extraction& extraction,
                    const std::vector<std::pair<std::string, std::string>>& tokens,
                    std::map<std::string, std::string>& bound) {
@@ -655,15 +669,45 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
   }
   bind(extraction.settings.key_arn, given.key_arn);
   if (given.key_arn.known()) {
-    // A key policy of a key with a symbolic id (a module's aws_kms_key) is the given key's.
+    // The policy of a key with a symbolic id (a module's aws_kms_key, a template's
+    // AWS::KMS::Key) is the given key's when it is the only such key: of several, which one is
+    // the export's cannot be told, and binding each would make them all the given key.
     const std::string& arn = given.key_arn.get();
     const std::size_t slash = arn.rfind("key/");
+    const EmbeddedDocument* only = nullptr;
+    std::size_t symbolic_keys = 0;
     for (const EmbeddedDocument& doc : extraction.documents) {
-      if (doc.kind != documents::Kind::key_policy || !doc.simulate || slash == std::string::npos)
+      if (doc.kind != documents::Kind::key_policy || !doc.simulate || doc.belongs_to.empty())
         continue;
-      exportcfg::Value id = given.key_arn;
-      id.value = arn.substr(slash + 4);
-      bind_text(doc.belongs_to, doc.belongs_to.starts_with("arn:") ? given.key_arn : id);
+      const bool symbolic = std::any_of(tokens.begin(), tokens.end(), [&](const auto& t) {
+        return doc.belongs_to.find(t.first) != std::string::npos;
+      });
+      if (!symbolic) continue;
+      ++symbolic_keys;
+      only = &doc;
+    }
+    if (symbolic_keys == 1 && slash != std::string::npos) {
+      exportcfg::Value part = given.key_arn;
+      if (!only->belongs_to.starts_with("arn:")) {
+        part.value = arn.substr(slash + 4);
+        bind_text(only->belongs_to, part);
+      } else {
+        // Field by field (Region, account, key/ID): an ARN whose three fields are all symbolic
+        // is still solved, each field holding at most one symbol.
+        const std::vector<std::string_view> stated = split_arn_fields(only->belongs_to);
+        const std::vector<std::string_view> user = split_arn_fields(arn);
+        if (stated.size() == 6 && user.size() == 6) {
+          for (std::size_t i = 3; i < 6; ++i) {
+            part.value = std::string(user[i]);
+            bind_text(std::string(stated[i]), part);
+            // A stand-in that happens to be the given value (the stand-in Region is the key's)
+            // is the user's fact now: shown as itself, not as its symbol.
+            for (const auto& [token, symbol] : tokens) {
+              if (token == stated[i] && token == user[i]) bound.try_emplace(token, token);
+            }
+          }
+        }
+      }
     }
   }
   bind(extraction.settings.detector_id, given.detector_id);

@@ -24,7 +24,9 @@ class BucketHttpsDenyScopeRule final : public SetupRule {
         support::request_object_arn(s, s.regions.front(), "example.jsonl.gz");
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
       // Only when the export path is covered (otherwise GD307 reports it).
-      if (!denied(*doc, support::plain_http_request(s, "s3:GetObject", object))) continue;
+      const iam::Evaluation covering =
+          doc->evaluator->evaluate(support::plain_http_request(s, "s3:GetObject", object), false);
+      if (covering.decision != iam::Decision::explicit_deny) continue;
       std::vector<std::string> uncovered;
       if (!denied(*doc, support::plain_http_request(s, "s3:ListBucket", bucket)))
         uncovered.push_back(fmt::format("the bucket itself ({})", support::bucket_arn(s)));
@@ -34,9 +36,14 @@ class BucketHttpsDenyScopeRule final : public SetupRule {
       if (uncovered.empty()) continue;
       std::string what = uncovered.front();
       if (uncovered.size() > 1) what += " and " + uncovered.back();
+      // Point at the Resource of the Deny that covers the findings: that is what to widen.
+      const std::size_t index = covering.statements[covering.deciding.front()].index;
+      const policy::Statement& deny = support::statement_at(*doc, index);
+      const Span at = deny.resource.present ? deny.resource.span : deny.span;
       Diagnostic d = make_diagnostic(
-          id(), support::statements_start(*doc),
-          fmt::format("the HTTPS-only Deny covers the exported findings but not {}", what));
+          id(), make_location(*doc->source, at),
+          fmt::format("the HTTPS-only Deny {} covers the exported findings but not {}",
+                      support::statement_name(*doc, index), what));
       d.notes.push_back(fmt::format("list both \"{0}\" and \"{0}/*\" as the Deny's Resource",
                                     support::bucket_arn(s)));
       out.push_back(std::move(d));

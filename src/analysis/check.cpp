@@ -131,6 +131,7 @@ struct Outcome {
   std::size_t checked = 0;
   std::size_t skipped = 0;
   std::size_t setups = 0;
+  std::size_t partly_judged = 0;
   std::optional<LintResult> last;  // the settings of the last setup, for --verbose
   std::vector<SetupVerdict> verdicts;
 };
@@ -267,6 +268,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
       if (shown.contains(d.location.file)) o.diagnostics.push_back(std::move(d));
     }
     o.notes.insert(o.notes.end(), result.notes.begin(), result.notes.end());
+    o.partly_judged += result.partly_judged;
     result.diagnostics.clear();
     o.last = std::move(result);
   }
@@ -442,6 +444,7 @@ void check_items(const std::vector<WorkItem>& items, const exportcfg::ExportSett
                                    merged.errors.end());
         report.files_skipped += merged.skipped;
         report.files_checked += merged.checked;
+        report.partly_judged += merged.partly_judged;
         report.notes.insert(report.notes.end(), merged.notes.begin(), merged.notes.end());
         for (SetupVerdict& v : merged.verdicts) report.setups.push_back(std::move(v));
         setups += merged.setups;

@@ -184,6 +184,7 @@ FixOutcome check_and_fix(const CheckRequest& request, const FixOptions& options,
         report.sources.insert_or_assign(path, std::move(source));
       report.files_checked = checked.files_checked;
       report.files_skipped = checked.files_skipped;
+      report.partly_judged = checked.partly_judged;
       report.settings = std::move(checked.settings);
       report.notes = std::move(checked.notes);
       break;

@@ -390,6 +390,8 @@ class SetupRun {
     doc->source = &source;
     doc->policy = std::move(*built.policy);
     containers::mark_uncertain_statements(placements_.back(), doc->policy, source);
+    if (!placements_.back().uncertain.empty() || placements_.back().unknown_statements)
+      ++result_.partly_judged;
     doc->label = embedded.label;
     doc->belongs_to = embedded.belongs_to;
     // A container's own word on the kind (the resource type) beats --kind, which is for bare

@@ -49,6 +49,8 @@ struct LintResult {
   std::vector<std::string> read_paths;
   bool export_setup = false;       // checked as a GuardDuty export (not grammar only)
   std::vector<std::string> notes;  // how containers were read, for --verbose
+  // Policies with statements not judged: they hold values known only when deployed.
+  std::size_t partly_judged = 0;
   // Stand-in values checked for template symbols, and the symbols ("${AWS::AccountId}").
   std::vector<std::pair<std::string, std::string>> stand_ins;
 };

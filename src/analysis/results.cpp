@@ -25,6 +25,7 @@ Summary Report::summary() const {
   s.files = files_checked;
   s.skipped = files_skipped;
   s.baselined = baselined;
+  s.partly_judged = partly_judged;
   for (const Diagnostic& d : diagnostics) count_into(s, d);
   return s;
 }

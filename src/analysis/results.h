@@ -43,6 +43,9 @@ struct Summary {
   std::size_t errors = 0;
   std::size_t warnings = 0;
   std::size_t notes = 0;
+  // Policies judged in part: statements holding values known only when the template or module
+  // is deployed were not judged (the summary says so; --verbose says which).
+  std::size_t partly_judged = 0;
 };
 
 // Receives a run's findings in path order while the run goes on (a streamed report): each call
@@ -70,6 +73,7 @@ struct Report {
   std::size_t files_checked = 0;
   std::size_t files_skipped = 0;        // scanned JSON files that are not policies
   std::size_t baselined = 0;            // findings hidden by --baseline
+  std::size_t partly_judged = 0;        // policies judged in part (Summary::partly_judged)
   std::vector<ReportSetting> settings;  // the export settings of the setup, when there is one
   std::vector<SetupVerdict> setups;     // each export setup checked (not grammar-only ones)
   // For --verbose: how containers were read (stand-ins for template values, values unknown

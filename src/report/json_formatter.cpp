@@ -137,6 +137,7 @@ class JsonStream final : public ReportStream {
     j.field("errors", s.errors);
     j.field("warnings", s.warnings);
     j.field("notes", s.notes);
+    j.field("partlyJudgedPolicies", s.partly_judged);
     j.field("inputErrors", report.input_errors.size());
     j.end_object();
     j.end_object();

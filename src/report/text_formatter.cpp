@@ -92,6 +92,16 @@ void write_snippet(const SourceFile& source, const Location& loc, const Palette&
 }  // namespace
 
 // ", 12 files without a policy skipped" for scans and pre-commit runs.
+// A clean summary must not hide what was not judged: statements holding values known only
+// when a template or module is deployed.
+static std::string partly_judged_text(const Summary& s) {
+  if (s.partly_judged == 0) return {};
+  return fmt::format(
+      " ({} judged in part: statements holding values known only when deployed were not; -v "
+      "says which)",
+      s.partly_judged == 1 ? "1 policy was" : fmt::format("{} policies were", s.partly_judged));
+}
+
 static std::string skipped_text(const Summary& s) {
   std::vector<std::string> parts;
   if (s.skipped > 0)
@@ -199,8 +209,8 @@ class TextStream final : public ReportStream {
         s.errors + s.warnings + s.notes == 0) {
       out << "nothing was checked\n";
     } else if (s.errors + s.warnings + s.notes == 0 && report.input_errors.empty()) {
-      out << fmt::format("{} checked{}: no problems found\n", plural(s.files, "file"),
-                         skipped_text(s));
+      out << fmt::format("{} checked{}: no problems found{}\n", plural(s.files, "file"),
+                         skipped_text(s), partly_judged_text(s));
     } else {
       out << fmt::format("{} checked{}: {}, {}, {}", plural(s.files, "file"), skipped_text(s),
                          plural(s.errors, "error"), plural(s.warnings, "warning"),
@@ -209,7 +219,7 @@ class TextStream final : public ReportStream {
         out << fmt::format(", {} could not be read (see standard error)",
                            plural(report.input_errors.size(), "input"));
       }
-      out << '\n';
+      out << partly_judged_text(s) << '\n';
     }
   }
 

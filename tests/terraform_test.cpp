@@ -1056,3 +1056,69 @@ resource "aws_guardduty_publishing_destination" "gd" {{
     }
   })")) == 1);
 }
+
+// Hostile modules found by a robustness sweep: each crashed the whole run (a stack overflow in
+// the parser, the evaluator or the tree's destructor). Long chains are nesting (`a + b + c` is
+// `(a + b) + c`): the parser reports them at the place where they get too deep; chains that
+// run through other expressions (locals, templates) end in a value unknown offline. Either way
+// the module is still read and its policy checked.
+TEST_CASE("Terraform: hostile chains end in an error or an unknown value, never a crash") {
+  auto repeat = [](std::string_view piece, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += piece;
+    return out;
+  };
+  std::string locals = "locals {\n";
+  for (int i = 0; i < 5000; ++i) locals += fmt::format("  l{} = local.l{}\n", i, i + 1);
+  locals += "  l5000 = \"x\"\n}\n";
+  // Each row's `s` is what the policy's Deny names as its Resource.
+  struct Row {
+    const char* name;
+    std::map<std::string, std::string> files;
+    bool syntax_error;  // reported as "nested too deeply" (else: evaluated as unknown)
+  };
+  const std::vector<Row> rows = {
+      {"operators", {{"x.tf", "locals {\n  s = 1" + repeat(" + 1", 10000) + "\n}\n"}}, true},
+      {"logical", {{"x.tf", "locals {\n  s = true" + repeat(" && true", 10000) + "\n}\n"}}, true},
+      {"splats", {{"x.tf", "locals {\n  s = var.x" + repeat(".*", 10000) + "\n}\n"}}, true},
+      {"attributes", {{"x.tf", "locals {\n  s = var.x" + repeat(".b", 10000) + "\n}\n"}}, true},
+      {"indexes", {{"x.tf", "locals {\n  s = var.x" + repeat("[0]", 10000) + "\n}\n"}}, true},
+      {"template ifs",
+       {{"x.tf", "locals {\n  s = \"" + repeat("%{ if true }", 10000) + "x" +
+                     repeat("%{ endif }", 10000) + "\"\n}\n"}},
+       true},
+      {"template fors",
+       {{"x.tf", "locals {\n  s = \"" + repeat("%{ for v in [1] }", 10000) + "x" +
+                     repeat("%{ endfor }", 10000) + "\"\n}\n"}},
+       true},
+      {"locals", {{"x.tf", locals + "locals {\n  s = local.l0\n}\n"}}, false},
+      {"self-including template",
+       {{"x.tf", "locals {\n  s = templatefile(\"${path.module}/p.tpl\", {})\n}\n"},
+        {"p.tpl", "${templatefile(\"p.tpl\", {})}"}},
+       false},
+  };
+  const std::string policy = R"(resource "aws_kms_key" "k" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "guardduty.amazonaws.com" },
+                   Action = "kms:Decrypt", Resource = "*" },
+                 { Effect = "Deny", Principal = "*", Action = "kms:Decrypt", Resource = local.s }]
+  })
+}
+)";
+  for (const Row& row : rows) {
+    CAPTURE(row.name);
+    auto files = row.files;
+    files["main.tf"] = policy;
+    const Module m(files);
+    const gdl::LintResult result = m.lint();
+    const bool too_deep = std::any_of(
+        result.diagnostics.begin(), result.diagnostics.end(), [](const gdl::Diagnostic& d) {
+          return d.message.find("nested too deeply") != std::string::npos;
+        });
+    CHECK(too_deep == row.syntax_error);
+    // The policy beside the hostile file is still checked: GuardDuty's GenerateDataKey is not
+    // allowed.
+    CHECK(errors(result).find("GD201") != std::string::npos);
+  }
+}

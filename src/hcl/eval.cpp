@@ -12,6 +12,23 @@ namespace gdl::hcl {
 
 namespace {
 
+// Evaluation recurses along the expression tree (whose depth the parser bounds) and, through the
+// scope, into other expressions: a local that names a local, a template that includes a
+// template, a module output. The depth is counted per thread across evaluators, so a chain of
+// 5,000 locals or a template that includes itself ends in an unknown value, not a stack
+// overflow. Real configurations stay far below the bound (a policy's jsonencode() is a few
+// levels of objects; chains of locals a handful of steps).
+constexpr int kMaxEvalDepth = 200;
+thread_local int eval_depth = 0;
+
+struct EvalDepth {
+  EvalDepth() { ++eval_depth; }
+  ~EvalDepth() { --eval_depth; }
+  EvalDepth(const EvalDepth&) = delete;
+  EvalDepth& operator=(const EvalDepth&) = delete;
+  [[nodiscard]] static bool exceeded() { return eval_depth > kMaxEvalDepth; }
+};
+
 // Appends `v`'s text to a string being built in `file`. A string written in that file keeps
 // its own byte mapping; one from elsewhere (another file, a function's result) maps to `at`.
 void append_text(Value& out, const Value& v, const SourceFile* file, Span at) {
@@ -143,6 +160,12 @@ const Value* Evaluator::local(const std::string& name) const {
 
 Value Evaluator::eval(const Expr& e) {
   if (++steps_ > kMaxSteps) return unknown("too much to evaluate offline", e.span);
+  const EvalDepth depth;
+  if (EvalDepth::exceeded())
+    return unknown(fmt::format("nested too deeply to evaluate offline (references, templates or "
+                               "expressions more than {} levels deep)",
+                               kMaxEvalDepth),
+                   e.span);
   switch (e.kind) {
     case ExprKind::number: {
       double n = 0;

@@ -168,14 +168,36 @@ class Parser {
     return std::min(n, t_.size() - at);
   }
 
+  [[noreturn]] void too_deep(std::size_t at) {
+    error_at({at, at + 1}, fmt::format("nested too deeply (more than {} levels of brackets, calls, "
+                                       "operators, attribute accesses or template directives)",
+                                       kMaxDepth));
+  }
+
   struct DepthGuard {
     Parser& p;
     explicit DepthGuard(Parser& parser, std::size_t at) : p(parser) {
-      if (++p.depth_ > kMaxDepth) p.error_at({at, at + 1}, "nested too deeply");
+      if (++p.depth_ > kMaxDepth) p.too_deep(at);
     }
     ~DepthGuard() { --p.depth_; }
     DepthGuard(const DepthGuard&) = delete;
     DepthGuard& operator=(const DepthGuard&) = delete;
+  };
+
+  // A loop that nests what it has read so far one level deeper each turn (`a + b + c` is
+  // `(a + b) + c`; `x.a.b[0]` is `((x.a).b)[0]`): each turn counts as a level, so the tree, and
+  // the recursions that evaluate and destroy it, stay within kMaxDepth.
+  struct ChainGuard {
+    Parser& p;
+    int added = 0;
+    explicit ChainGuard(Parser& parser) : p(parser) {}
+    void deeper(std::size_t at) {
+      ++added;
+      if (++p.depth_ > kMaxDepth) p.too_deep(at);
+    }
+    ~ChainGuard() { p.depth_ -= added; }
+    ChainGuard(const ChainGuard&) = delete;
+    ChainGuard& operator=(const ChainGuard&) = delete;
   };
 
   // ---- whitespace, comments, newlines --------------------------------------------------------
@@ -425,10 +447,12 @@ class Parser {
   std::unique_ptr<Expr> binary(int level) {
     if (level > 6) return unary();
     auto left = binary(level + 1);
+    ChainGuard chain(*this);
     while (true) {
       const std::string_view op = operator_at(level);
       if (op.empty()) return left;
       skip();
+      chain.deeper(p_);
       p_ += op.size();
       auto right = binary(level + 1);
       auto e = make(ExprKind::binary, {left->span.begin, right->span.end});
@@ -675,8 +699,10 @@ class Parser {
 
   // Index, attribute access and splats after a term.
   std::unique_ptr<Expr> postfix(std::unique_ptr<Expr> e) {
+    ChainGuard chain(*this);
     while (true) {
       const char c = at(p_);
+      if (c == '.' || c == '[') chain.deeper(p_);
       if (c == '.' && at(p_ + 1) == '*') {
         p_ += 2;
         e = splat(std::move(e), /*full=*/false);
@@ -926,6 +952,7 @@ class Parser {
   }
 
   std::unique_ptr<Expr> template_if(std::size_t open, Mode mode, std::size_t end) {
+    const DepthGuard depth(*this, open);
     p_ += 2;  // if
     auto e = make(ExprKind::template_if, {open, open});
     {
@@ -956,6 +983,7 @@ class Parser {
   }
 
   std::unique_ptr<Expr> template_for(std::size_t open, Mode mode, std::size_t end) {
+    const DepthGuard depth(*this, open);
     p_ += 3;  // for
     auto e = make(ExprKind::template_for, {open, open});
     {

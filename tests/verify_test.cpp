@@ -152,6 +152,23 @@ TEST_CASE("string cells: every class brute force finds, with witnesses the evalu
   }
 }
 
+// A hostile pattern within a policy's size limit ("*a*a*a...b", 2,100 stars) makes every search
+// state thousands of positions long: the search stops on its work bound (it took 22 s on its
+// state bound alone), says it is incomplete, and what it found is still exact.
+TEST_CASE("string cells: a search over hostile patterns stops on its work bound") {
+  std::string hostile;
+  for (int i = 0; i < 2100; ++i) hostile += "*a";
+  const std::vector<CellPattern> patterns = {{hostile + "b", CellPattern::Mode::glob},
+                                             {hostile + "c", CellPattern::Mode::glob}};
+  const gdl::iam::CellSet cells = gdl::iam::string_cells(patterns);
+  CHECK_FALSE(cells.complete);
+  REQUIRE(!cells.cells.empty());
+  for (const gdl::iam::Cell& cell : cells.cells) {
+    for (std::size_t i = 0; i < patterns.size(); ++i)
+      CHECK(cell.matches[i] == gdl::iam::cell_pattern_matches(patterns[i], cell.witness));
+  }
+}
+
 TEST_CASE("string cells: required patterns bound the witnesses; preferred strings show classes") {
   gdl::iam::CellOptions options;
   options.required.push_back({"arn:aws:s3:::bkt/p/*", CellPattern::Mode::glob});

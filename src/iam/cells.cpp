@@ -315,8 +315,13 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
     visited.emplace(state_key(initial), true);
     queue.emplace_back(std::move(initial), std::string());
   }
+  // Work, not only states, is bounded: a state costs the size of its position sets, and a
+  // hostile pattern ("*a*a*a...b", thousands of stars, within a policy's size limit) makes each
+  // set thousands of positions long.
+  constexpr std::size_t kMaxPositionsStepped = 20'000'000;
+  std::size_t stepped = 0;
   while (!queue.empty()) {
-    if (visited.size() > options.state_budget) {
+    if (visited.size() > options.state_budget || stepped > kMaxPositionsStepped) {
       out.complete = false;
       break;
     }
@@ -342,6 +347,7 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
       std::vector<Positions> next;
       next.reserve(sets.size());
       for (std::size_t i = 0; i < automata.size(); ++i) {
+        stepped += sets[i].size();
         next.push_back(step(automata[i], sets[i], c));
       }
       std::string key = state_key(next);

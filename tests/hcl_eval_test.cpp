@@ -175,6 +175,11 @@ TEST_CASE("HCL evaluation: every function evaluated offline, and one that is not
       {"flatten([[1, [2]], 3])", "[1,2,3]"},
       {"distinct(var.list)", R"(["b","a",""])"},
       {"toset(var.list)", R"(["","a","b"])"},
+      // Each kind apart ("true" is not true, "1" not 1), numbers by value (1 and 1.0, 0 and
+      // -0 are one), null once, equal collections once.
+      {R"(distinct(["1", 1, 1.0, true, "true", 0, -0, null, null, [1, "a"], [1, "a"], [1], {a = 1},
+                    {a = 1}]))",
+       R"(["1",1,true,"true",0,null,[1,"a"],[1],{"a":1}])"},
       {"tolist(var.list)", R"(["b","a","b",""])"},
       {"tomap(var.map)", R"({"x":1})"},
       {"compact(var.list)", R"(["b","a","b"])"},

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <string>
+#include <unordered_set>
 
 #include "hcl/eval.h"
 #include "json/parser.h"
@@ -332,10 +334,33 @@ Value distinct(Call& c, bool sort) {
   const Value* list = c.list(0);
   if (list == nullptr) return c.unknown("a list known only when Terraform runs");
   std::vector<Value> items;
+  // Scalars are told apart by a key (a set of 100,000 names was quadratic: a minute); only
+  // collections, rare in a set, are compared one by one.
+  std::unordered_set<std::string> scalars;
+  std::vector<const Value*> collections;
   for (const Value& item : list->items) {
     if (!item.known()) return c.unknown("an element known only when Terraform runs");
-    if (std::none_of(items.begin(), items.end(), [&](const Value& v) { return equal(v, item); }))
-      items.push_back(item);
+    bool fresh = false;
+    switch (item.kind) {
+      case ValueKind::null:
+        fresh = scalars.insert("z").second;
+        break;
+      case ValueKind::string:
+      case ValueKind::boolean:
+        fresh = scalars.insert((item.kind == ValueKind::string ? "s" : "b") + item.text).second;
+        break;
+      case ValueKind::number:
+        // equal() compares the numbers: 0 and -0 are one, and the shortest text that reads
+        // back as the same double tells the others apart.
+        fresh = scalars.insert(item.number == 0 ? "n0" : fmt::format("n{}", item.number)).second;
+        break;
+      default:
+        fresh = std::none_of(collections.begin(), collections.end(),
+                             [&](const Value* v) { return equal(*v, item); });
+        if (fresh) collections.push_back(&item);
+        break;
+    }
+    if (fresh) items.push_back(item);
   }
   if (sort && std::all_of(items.begin(), items.end(), [](const Value& v) { return v.is_string(); }))
     std::sort(items.begin(), items.end(),

@@ -1060,9 +1060,11 @@ resource "aws_guardduty_publishing_destination" "gd" {{
 // Hostile modules found by a robustness sweep: each crashed the whole run (a stack overflow in
 // the parser, the evaluator or the tree's destructor). Long chains are nesting (`a + b + c` is
 // `(a + b) + c`): the parser reports them at the place where they get too deep; chains that
-// run through other expressions (locals, templates) end in a value unknown offline. Either way
+// run through other expressions (locals, templates), strings that outgrow any policy and
+// regular expressions that outgrow RE2's budget end in a value unknown offline. Either way
 // the module is still read and its policy checked.
 TEST_CASE("Terraform: hostile chains end in an error or an unknown value, never a crash") {
+  // (The doubling and regular-expression rows took gigabytes before their bounds.)
   auto repeat = [](std::string_view piece, int n) {
     std::string out;
     for (int i = 0; i < n; ++i) out += piece;
@@ -1071,6 +1073,10 @@ TEST_CASE("Terraform: hostile chains end in an error or an unknown value, never 
   std::string locals = "locals {\n";
   for (int i = 0; i < 5000; ++i) locals += fmt::format("  l{} = local.l{}\n", i, i + 1);
   locals += "  l5000 = \"x\"\n}\n";
+  std::string doubling = "locals {\n  s0 = \"ab\"\n";
+  for (int i = 1; i < 64; ++i)
+    doubling += fmt::format("  s{} = \"${{local.s{}}}${{local.s{}}}\"\n", i, i - 1, i - 1);
+  doubling += "}\n";
   // Each row's `s` is what the policy's Deny names as its Resource.
   struct Row {
     const char* name;
@@ -1092,6 +1098,11 @@ TEST_CASE("Terraform: hostile chains end in an error or an unknown value, never 
                      repeat("%{ endfor }", 10000) + "\"\n}\n"}},
        true},
       {"locals", {{"x.tf", locals + "locals {\n  s = local.l0\n}\n"}}, false},
+      {"doubling strings", {{"x.tf", doubling + "locals {\n  s = local.s63\n}\n"}}, false},
+      {"regular expression bomb",
+       {{"x.tf", "locals {\n  s = regex(\"" + repeat("(", 50000) + "a" + repeat(")", 50000) +
+                     "\", \"a\")\n}\n"}},
+       false},
       {"self-including template",
        {{"x.tf", "locals {\n  s = templatefile(\"${path.module}/p.tpl\", {})\n}\n"},
         {"p.tpl", "${templatefile(\"p.tpl\", {})}"}},

@@ -166,6 +166,17 @@ Value Evaluator::eval(const Expr& e) {
                                "expressions more than {} levels deep)",
                                kMaxEvalDepth),
                    e.span);
+  Value v = eval_node(e);
+  // Each step at most doubles what the steps before it made (a template of two references), so
+  // checking every result keeps memory within twice the bound.
+  if (v.kind == ValueKind::string && v.text.size() > kMaxStringBytes)
+    return unknown(
+        fmt::format("a string longer than {} MB, far beyond any policy", kMaxStringBytes >> 20),
+        e.span);
+  return v;
+}
+
+Value Evaluator::eval_node(const Expr& e) {
   switch (e.kind) {
     case ExprKind::number: {
       double n = 0;

@@ -39,6 +39,9 @@ class Scope {
 // values: a hostile file cannot make evaluation slow or large.
 inline constexpr std::size_t kMaxItems = 10'000;
 inline constexpr std::size_t kMaxSteps = 1'000'000;
+// Strings longer than this are unknown: a policy is at most 32 KB, and a chain of locals that
+// doubles a string (`s1 = "${local.s0}${local.s0}"`, ... s63) would otherwise take all memory.
+inline constexpr std::size_t kMaxStringBytes = std::size_t{1} << 20;
 
 class Evaluator {
  public:
@@ -54,6 +57,7 @@ class Evaluator {
  private:
   friend struct FunctionCall;
   Value eval(const Expr& e);
+  Value eval_node(const Expr& e);  // eval() without its bounds
   Value eval_template(const Expr& e);
   Value eval_traversal(const Expr& e);
   Value eval_for(const Expr& e);

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_set>
 
@@ -175,14 +177,31 @@ Value regex_match(const Call& c, const RE2& pattern, const std::vector<re2::Stri
   return c.tuple(std::move(items));
 }
 
+// A regular expression as Terraform's functions take it, compiled with bounds: a pattern longer
+// than any policy needs, or one whose automaton outgrows RE2's memory budget, is refused (a
+// 50,000-deep nesting of groups took gigabytes). RE2 does not log its errors: the caller
+// reports an invalid pattern as an unknown value, with its place.
+std::unique_ptr<RE2> compile_regex(std::string_view expression) {
+  constexpr std::size_t kMaxPatternBytes = 4096;
+  if (expression.size() > kMaxPatternBytes) return nullptr;
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(std::int64_t{8} << 20);
+  auto pattern =
+      std::make_unique<RE2>(re2::StringPiece(expression.data(), expression.size()), options);
+  if (!pattern->ok()) return nullptr;
+  return pattern;
+}
+
 // regex() and regexall() (RE2, Terraform's own syntax). A regex without a match is an error in
 // Terraform: unknown here.
 Value regex(Call& c, bool all) {
   const auto expression = c.text(0);
   const auto text = c.text(1);
   if (!expression || !text) return c.unknown("arguments known only when Terraform runs");
-  const RE2 pattern(*expression);
-  if (!pattern.ok()) return c.unknown("an invalid regular expression");
+  const std::unique_ptr<RE2> compiled = compile_regex(*expression);
+  if (!compiled) return c.unknown("an invalid or oversized regular expression");
+  const RE2& pattern = *compiled;
   std::vector<re2::StringPiece> groups(static_cast<std::size_t>(pattern.NumberOfCapturingGroups()) +
                                        1);
   std::vector<Value> matches;
@@ -217,6 +236,7 @@ Value join(Call& c) {
       if (!first) out += *separator;
       out += *text;
       first = false;
+      if (out.size() > kMaxStringBytes) return c.unknown("a result far longer than any policy");
     }
   }
   return c.string(std::move(out));
@@ -251,8 +271,13 @@ Value replace(Call& c) {
   const auto with = c.text(2);
   if (!text || !search || !with) return c.unknown("arguments known only when Terraform runs");
   if (search->size() >= 2 && search->front() == '/' && search->back() == '/') {
-    const RE2 pattern(search->substr(1, search->size() - 2));
-    if (!pattern.ok()) return c.unknown("an invalid regular expression");
+    const std::unique_ptr<RE2> compiled =
+        compile_regex(std::string_view(*search).substr(1, search->size() - 2));
+    if (!compiled) return c.unknown("an invalid or oversized regular expression");
+    const RE2& pattern = *compiled;
+    // Every position may match: bound the result before building it.
+    if ((text->size() + 1) * with->size() > kMaxStringBytes)
+      return c.unknown("a result that may be far longer than any policy");
     std::string out = *text;
     // Terraform writes $1 for a group; RE2 writes \1.
     std::string rewrite;
@@ -275,6 +300,7 @@ Value replace(Call& c) {
        at = text->find(*search, start)) {
     out += text->substr(start, at - start) + *with;
     start = at + search->size();
+    if (out.size() > kMaxStringBytes) return c.unknown("a result far longer than any policy");
   }
   out += text->substr(start);
   return c.string(std::move(out));

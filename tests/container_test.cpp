@@ -319,3 +319,36 @@ TEST_CASE("Terraform heredoc interpolations are unknown spans; $${ is a literal"
   CHECK(doc.simulate);  // the statements without unknown values are still judged
   CHECK(std::string(doc.source->text()).find("\"Sid\": \"${x}\"") != std::string::npos);
 }
+
+// A scan reads only files that look like inputs. A policy saved as UTF-16 or UTF-32 (with or
+// without a byte-order mark, as Windows tools write) is one: it must reach the reader, which
+// reports its encoding, not be skipped as "not a policy" with exit 0.
+TEST_CASE("a scan recognizes policies saved as UTF-16 or UTF-32") {
+  const std::string policy = R"({"Version": "2012-10-17", "Statement": []})";
+  auto widen = [](std::string_view bom, int width, bool big_endian,
+                  std::string_view text = R"({"Version": "2012-10-17", "Statement": []})") {
+    std::string out(bom);
+    for (const char c : text) {
+      std::string unit(static_cast<std::size_t>(width), '\0');
+      unit[big_endian ? unit.size() - 1 : 0] = c;
+      out += unit;
+    }
+    return out;
+  };
+  const std::vector<std::pair<const char*, std::string>> rows = {
+      {"UTF-16LE with BOM", widen("\xFF\xFE", 2, false)},
+      {"UTF-16BE with BOM", widen("\xFE\xFF", 2, true)},
+      {"UTF-16LE", widen("", 2, false)},
+      {"UTF-32LE with BOM", widen(std::string_view("\xFF\xFE\0\0", 4), 4, false)},
+      {"UTF-32BE", widen("", 4, true)},
+      {"UTF-8", policy},
+  };
+  for (const auto& [name, text] : rows) {
+    CAPTURE(name);
+    CHECK(gdl::containers::looks_like_input("policy.json", text));
+  }
+  // Wide text that is not a policy is still skipped; so is a short binary file.
+  CHECK_FALSE(gdl::containers::looks_like_input(
+      "notes.json", widen("\xFF\xFE", 2, false, R"({"name": "build notes", "pages": 3})")));
+  CHECK_FALSE(gdl::containers::looks_like_input("x.bin", std::string("\0\0\0\x01", 4)));
+}

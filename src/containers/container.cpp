@@ -273,9 +273,33 @@ bool calls_local_module(std::string_view text) {
 
 }  // namespace
 
+// A file saved as UTF-16 or UTF-32 (a BOM, or NUL bytes between its ASCII characters, as
+// Windows tools write): its ASCII characters without the NULs, to be recognized like any other
+// (it is then reported as not UTF-8), or empty when the file is not one.
+static std::string wide_as_ascii(std::string_view text) {
+  const std::string_view head = text.substr(0, 64);
+  const bool bom = head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF") ||
+                   head.starts_with(std::string_view("\0\0\xFE\xFF", 4));
+  const auto nuls = std::count(head.begin(), head.end(), '\0');
+  if (!bom && (head.size() < 8 || static_cast<std::size_t>(nuls) * 4 < head.size())) return {};
+  std::string ascii;
+  for (const char c : text.substr(0, 1 << 20)) {
+    if (c != '\0' && static_cast<unsigned char>(c) < 0x80) ascii += c;  // no BOM bytes
+  }
+  return ascii;
+}
+
+static bool looks_like_utf8_input(std::string_view path, std::string_view text);
+
 bool looks_like_input(std::string_view path, std::string_view text) {
   // Program source (a CDK stack) writes policies as code, not as JSON: never read as a policy.
   if (is_program_source(path)) return false;
+  if (const std::string ascii = wide_as_ascii(text); !ascii.empty())
+    return looks_like_utf8_input(path, ascii);
+  return looks_like_utf8_input(path, text);
+}
+
+static bool looks_like_utf8_input(std::string_view path, std::string_view text) {
   if (contains(text, "\"Statement\"")) return true;
   // A policy whose quotes a word processor curled, or a fragment pasted from a guide, is still
   // a policy with a syntax error: it is checked, not skipped.

@@ -343,9 +343,9 @@ TEST_CASE("a scan recognizes policies saved as UTF-16 or UTF-32") {
       {"UTF-32BE", widen("", 4, true)},
       {"UTF-8", policy},
   };
-  for (const auto& [name, text] : rows) {
-    CAPTURE(name);
-    CHECK(gdl::containers::looks_like_input("policy.json", text));
+  for (const auto& row : rows) {
+    CAPTURE(row.first);  // (not a structured binding: clang 14 cannot capture one)
+    CHECK(gdl::containers::looks_like_input("policy.json", row.second));
   }
   // Wide text that is not a policy is still skipped; so is a short binary file.
   CHECK_FALSE(gdl::containers::looks_like_input(

@@ -11,6 +11,7 @@
 #include "containers/json_string.h"
 #include "containers/yaml_reader.h"
 #include "diag/rule_catalog.h"
+#include "json/parser.h"
 
 namespace gdl::containers {
 namespace {
@@ -129,6 +130,15 @@ class Template : private cfn::TemplateValues {
     return name && *name == out_.settings.bucket.get();
   }
 
+  // Whether a document names GuardDuty: a policy written as a string is parsed for this here
+  // (and again, with its findings, when it is checked).
+  static bool grants_guardduty(const EmbeddedDocument& d) {
+    if (d.tree) return names_guardduty(*d.tree);
+    if (!d.needs_parse || d.source == nullptr) return false;
+    const json::ParseResult parsed = json::parse(*d.source);
+    return parsed.root && names_guardduty(*parsed.root);
+  }
+
   static bool names_guardduty(const json::Value& v) {
     std::vector<const json::Value*> pending{&v};
     while (!pending.empty()) {
@@ -157,7 +167,7 @@ class Template : private cfn::TemplateValues {
     if (!any) {
       for (std::size_t i = 0; i < docs.size(); ++i) {
         const EmbeddedDocument& d = out_.documents[docs[i].second];
-        any |= chosen[i] = d.tree && names_guardduty(*d.tree);
+        any |= chosen[i] = grants_guardduty(d);
       }
     }
     for (std::size_t i = 0; i < docs.size(); ++i) {
@@ -234,10 +244,31 @@ class Template : private cfn::TemplateValues {
         doc.simulate = !repaired;
         out_.documents.push_back(std::move(doc));
         return out_.documents.size() - 1;
+      } else if (unknown_spans_.empty()) {
+        // A YAML scalar (quoted, or a block) or a function's result: the decoded JSON is
+        // checked all the same, every finding in it placed at the string's start (its bytes
+        // cannot be mapped one by one), and fixes shown as suggestions (computed text).
+        OffsetMap map;
+        map.add(0, policy->value.span.begin, /*verbatim=*/false);
+        doc.decoded = std::make_unique<SourceFile>(
+            source_.path(), resolved->text, Embedding{&source_, std::move(map), Quoting::not_json});
+        doc.source = doc.decoded.get();
+        doc.needs_parse = true;
+        doc.simulate = !repaired;
+        doc.quoting = Quoting::not_json;
+        doc.computed_spans.push_back(policy->value.span);
+        const Position p = source_.position(policy->value.span.begin);
+        out_.notes.push_back(fmt::format(
+            "{}:{}:{}: {} of {} is written as a string: it is checked, and findings inside it are "
+            "reported at the string's start (write it as a mapping for exact positions)",
+            source_.path(), p.line, p.column, property, id));
+        out_.documents.push_back(std::move(doc));
+        return out_.documents.size() - 1;
       } else {
         const Position p = source_.position(policy->value.span.begin);
         out_.notes.push_back(fmt::format(
-            "{}:{}:{}: {} of {} is written as a string; write it as an object to have it checked",
+            "{}:{}:{}: {} of {} is a string built from values known only when the stack is "
+            "deployed; it is not checked",
             source_.path(), p.line, p.column, property, id));
       }
       return std::nullopt;

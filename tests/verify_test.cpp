@@ -797,3 +797,61 @@ TEST_CASE("GD111 and GD313: no finding on ordinary policies the review found fla
     CHECK(out.find("GD313") == std::string::npos);
   }
 }
+
+// Found by a robustness sweep: documents of one kind were paired in order, so a sibling read by
+// both runs was compared with itself ("grants nothing new (proved)") while the changed file was
+// never compared; and a --against that held no policy dropped the comparison without a word.
+TEST_CASE("verify --against pairs by file, lists what it could not pair, refuses unread input") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-verify-pair-{}", ::getpid());
+  fs::remove_all(dir);
+  const fs::path fixtures = gdl::test::source_dir() / "testdata" / "verify";
+  for (const char* side : {"old", "new", "other"}) {
+    fs::create_directories(dir / side);
+    fs::copy_file(fixtures / "hardened" / "key-policy.json", dir / side / "key-policy.json");
+  }
+  fs::copy_file(fixtures / "hardened" / "bucket-policy.json", dir / "old" / "a.json");
+  fs::copy_file(fixtures / "no-source-condition" / "bucket-policy.json", dir / "new" / "a.json");
+  fs::copy_file(fixtures / "hardened" / "bucket-policy.json", dir / "other" / "bucket.json");
+  auto run = [&](std::vector<std::string> args) {
+    std::istringstream in;
+    std::ostringstream out;
+    std::ostringstream err;
+    args.insert(args.begin(), {"gd-export-lint", "verify", "--format", "json"});
+    const int code = gdl::cli::run_cli(args, in, out, err, false);
+    return std::make_tuple(code, out.str(), err.str());
+  };
+  const std::string old_a = (dir / "old" / "a.json").string();
+  {
+    std::ofstream(dir / "empty.json") << "{}";
+    const auto [code, out, err] =
+        run({(dir / "new" / "a.json").string(), "--against", (dir / "empty.json").string()});
+    CHECK(code == 2);
+    CHECK(err.find("--against") != std::string::npos);
+    CHECK(out.empty());
+  }
+  {
+    // Each file with its namesake (the key policies are siblings both runs read).
+    const auto [code, out, err] = run({(dir / "new" / "a.json").string(), "--against", old_a});
+    CAPTURE(out);
+    CHECK(code == 1);
+    CHECK(out.find("\"against\": \"" + old_a + "\"") != std::string::npos);
+    CHECK(out.find("newly-allowed") != std::string::npos);
+    CHECK(out.find("\"unpaired\": []") != std::string::npos);
+  }
+  {
+    // Another setup named beside it: its documents have no counterpart and are listed as such,
+    // and the changed file is still compared with its own old version.
+    const auto [code, out, err] =
+        run({(dir / "new" / "a.json").string(), (dir / "other" / "key-policy.json").string(),
+             "--against", old_a});
+    CAPTURE(out);
+    CHECK(code == 1);
+    CHECK(out.find("\"against\": \"" + old_a + "\"") != std::string::npos);
+    CHECK(out.find("newly-allowed") != std::string::npos);
+    const std::size_t unpaired = out.find("\"unpaired\"");
+    REQUIRE(unpaired != std::string::npos);
+    CHECK(out.find((dir / "other" / "bucket.json").string(), unpaired) != std::string::npos);
+  }
+  fs::remove_all(dir);
+}

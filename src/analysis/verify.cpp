@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 
@@ -67,19 +68,55 @@ bool VerifyRun::has_findings() const {
                      [](const VerifiedChange& c) { return !c.answer.loosened.empty(); });
 }
 
-void compare(const VerifyRun& before, VerifyRun& after) {
-  std::vector<bool> used(before.documents.size(), false);
+void compare(const VerifyRun& before, VerifyRun& after, bool git_copy) {
+  // A document's name without its directory: "bucket.json", "stack.yaml (Bucket Policy)".
+  auto base_name = [](const VerifiedDocument& doc, bool copy) {
+    std::string name = doc.name.substr(std::min(doc.name.size(), doc.path.size()));
+    std::string file = std::filesystem::path(doc.path).filename().string();
+    if (copy) {
+      const std::size_t dash = file.find('-');
+      if (dash != std::string::npos) file.erase(0, dash + 1);
+    }
+    return file + name;
+  };
+  std::vector<bool> before_used(before.documents.size(), false);
+  std::vector<bool> after_used(after.documents.size(), false);
+  auto pair = [&](std::size_t d, std::size_t i) {
+    before_used[i] = after_used[d] = true;
+    after.changes.push_back(
+        {d, before.documents[i].name,
+         exportcfg::verify_change(before.documents[i].policy, after.documents[d].policy,
+                                  after.documents[d].settings)});
+  };
+  // The same file in both runs (a sibling of a named file, read by both) is its own version:
+  // it must not stand in for another file's.
   for (std::size_t d = 0; d < after.documents.size(); ++d) {
-    const VerifiedDocument& doc = after.documents[d];
-    for (std::size_t i = 0; i < before.documents.size(); ++i) {
-      if (used[i] || before.documents[i].kind != doc.kind) continue;
-      used[i] = true;
-      after.changes.push_back(
-          {d, before.documents[i].name,
-           exportcfg::verify_change(before.documents[i].policy, doc.policy, doc.settings)});
-      break;
+    for (std::size_t i = 0; i < before.documents.size() && !after_used[d]; ++i) {
+      if (!before_used[i] && before.documents[i].name == after.documents[d].name) pair(d, i);
     }
   }
+  for (std::size_t d = 0; d < after.documents.size(); ++d) {
+    for (std::size_t i = 0; i < before.documents.size() && !after_used[d]; ++i) {
+      if (!before_used[i] && before.documents[i].kind == after.documents[d].kind &&
+          base_name(before.documents[i], git_copy) == base_name(after.documents[d], false))
+        pair(d, i);
+    }
+  }
+  for (const documents::Kind kind : {documents::Kind::key_policy, documents::Kind::bucket_policy}) {
+    std::vector<std::size_t> left_after, left_before;
+    for (std::size_t d = 0; d < after.documents.size(); ++d)
+      if (!after_used[d] && after.documents[d].kind == kind) left_after.push_back(d);
+    for (std::size_t i = 0; i < before.documents.size(); ++i)
+      if (!before_used[i] && before.documents[i].kind == kind) left_before.push_back(i);
+    if (left_after.size() == 1 && left_before.size() == 1)
+      pair(left_after.front(), left_before.front());
+  }
+  for (std::size_t d = 0; d < after.documents.size(); ++d) {
+    if (!after_used[d]) after.unpaired.push_back(after.documents[d].name);
+  }
+  std::sort(
+      after.changes.begin(), after.changes.end(),
+      [](const VerifiedChange& a, const VerifiedChange& b) { return a.document < b.document; });
 }
 
 std::string request_json(const iam::Request& request) {

@@ -39,15 +39,20 @@ struct VerifiedChange {
 struct VerifyRun {
   std::vector<VerifiedDocument> documents;  // sorted by name
   std::vector<VerifiedChange> changes;      // with --against
-  Report check_report;                      // what check found on the way (input errors)
+  // With --against: the policies after the change that had nothing to be compared with.
+  std::vector<std::string> unpaired;
+  Report check_report;  // what check found on the way (input errors)
 
   // Something is reachable, a statement never applies, or a change loosens access.
   [[nodiscard]] bool has_findings() const;
 };
 
-// Pairs each document of `after` with the first unpaired one of the same kind in `before` and
-// records what each change newly grants.
-void compare(const VerifyRun& before, VerifyRun& after);
+// Pairs each document of `after` with its version in `before` and records what each change
+// newly grants: a document is never paired with itself (the same file, read by both runs as a
+// sibling of a named one); then documents of a kind pair by file name (`git_copy`: the before
+// run's files are named "N-NAME"), then the last one left of a kind on each side. Documents
+// left over are listed in `after.unpaired`.
+void compare(const VerifyRun& before, VerifyRun& after, bool git_copy = false);
 
 // A witness in `simulate --request` JSON.
 std::string request_json(const iam::Request& request);

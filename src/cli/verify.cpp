@@ -119,7 +119,19 @@ int run_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err) {
     } else {
       old.paths.push_back(args.against);
     }
-    analysis::compare(analysis::verify(old), run);
+    const analysis::VerifyRun before = analysis::verify(old);
+    // A change cannot be proved against policies that were not read: say so, never "nothing new".
+    for (const InputError& e : before.check_report.input_errors)
+      err << fmt::format("gd-export-lint: error: --against {}: {}\n", e.path, e.message);
+    if (!before.check_report.input_errors.empty()) return kExitUsage;
+    if (before.documents.empty()) {
+      err << fmt::format(
+          "gd-export-lint: error: --against {}: no bucket or key policy of a GuardDuty export "
+          "setup was found there (run check on it for why)\n",
+          args.against);
+      return kExitUsage;
+    }
+    analysis::compare(before, run, args.against.starts_with("git:"));
   }
 
   const Summary summary = run.check_report.summary();

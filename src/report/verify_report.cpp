@@ -147,6 +147,10 @@ void write_verify_text(const VerifyRun& run, std::ostream& out) {
     }
     if (!s.complete) out << fmt::format("  statements: {}\n", not_proved(s.incomplete));
   }
+  for (const std::string& name : run.unpaired) {
+    out << fmt::format("{}: not compared: --against holds no policy of its kind to pair it with\n",
+                       name);
+  }
   for (const analysis::VerifiedChange& c : run.changes) {
     out << fmt::format("{} against {}:\n", run.documents[c.document].name, c.against);
     if (c.answer.loosened.empty()) {
@@ -251,6 +255,10 @@ void write_verify_json(const VerifyRun& run, std::ostream& out) {
     j.end_array();
     j.end_object();
   }
+  j.end_array();
+  j.key("unpaired");
+  j.begin_array();
+  for (const std::string& name : run.unpaired) j.string(name);
   j.end_array();
   j.end_object();
   j.finish();

@@ -833,7 +833,6 @@ TEST_CASE("verify --against pairs by file, lists what it could not pair, refuses
   {
     // Each file with its namesake (the key policies are siblings both runs read).
     const auto [code, out, err] = run({(dir / "new" / "a.json").string(), "--against", old_a});
-    CAPTURE(out);
     CHECK(code == 1);
     CHECK(out.find("\"against\": \"" + old_a + "\"") != std::string::npos);
     CHECK(out.find("newly-allowed") != std::string::npos);
@@ -845,7 +844,6 @@ TEST_CASE("verify --against pairs by file, lists what it could not pair, refuses
     const auto [code, out, err] =
         run({(dir / "new" / "a.json").string(), (dir / "other" / "key-policy.json").string(),
              "--against", old_a});
-    CAPTURE(out);
     CHECK(code == 1);
     CHECK(out.find("\"against\": \"" + old_a + "\"") != std::string::npos);
     CHECK(out.find("newly-allowed") != std::string::npos);

@@ -1133,3 +1133,24 @@ TEST_CASE("Terraform: hostile chains end in an error or an unknown value, never 
     CHECK(errors(result).find("GD201") != std::string::npos);
   }
 }
+
+// A variable file the module is read with is input too: its syntax errors are reported (they
+// were dropped, as findings in a file that is not a policy), with the rest still checked.
+TEST_CASE("Terraform scan: a broken terraform.tfvars or -var value is reported, not ignored") {
+  auto files = example_module();
+  files["terraform.tfvars"] = "regional = [[[\n";
+  const Module m(files);
+  for (const bool with_var : {false, true}) {
+    CAPTURE(with_var);
+    std::vector<std::string> args = {"gd-export-lint", "check", "--format", "json"};
+    if (with_var) args.insert(args.end(), {"--var", "regional=[[["});
+    args.push_back(m.dir.string());
+    std::ostringstream out, err;
+    std::istringstream in;
+    CHECK(gdl::cli::run_cli(args, in, out, err) == 1);
+    const std::string json = out.str();
+    CHECK(json.find("terraform.tfvars\"") != std::string::npos);
+    CHECK((json.find("--var regional") != std::string::npos) == with_var);
+    CHECK(json.find("GD007") != std::string::npos);
+  }
+}

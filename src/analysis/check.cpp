@@ -259,6 +259,13 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     // A local module's files, read through the call, are checked as part of this one.
     std::set<std::string> read_too;
     for (const std::string& path : result.read_paths) {
+      // Variable files and -var values the module was read with: their errors are shown (a
+      // broken terraform.tfvars was ignored without a word), but they are not policy files.
+      if (path.ends_with(".tfvars") || path.ends_with(".tfvars.json") ||
+          path.starts_with("--var ")) {
+        shown.insert(path);
+        continue;
+      }
       if (!path.ends_with(".tf") || reported.contains(path)) continue;
       shown.insert(path);
       if (read_too.insert(path).second) ++o.checked;

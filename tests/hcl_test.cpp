@@ -248,6 +248,36 @@ TEST_CASE("HCL syntax errors: position, message, and the rest of the file still 
   }
 }
 
+// Terraform reads .tf files as UTF-8: an invalid byte (a file saved as Latin-1) or a NUL byte is
+// GD003 at its place, reported once with a count, and the file is still read.
+TEST_CASE("HCL files that are not UTF-8 are GD003 at the first bad byte, and still read") {
+  struct Row {
+    std::string text;
+    const char* where;
+    const char* message_part;
+    std::size_t notes;
+  };
+  const Row rows[] = {
+      {"a = \"caf\xE9\"\nb = 1\n", "1:9", "invalid UTF-8 byte E9", 0},
+      {"a = 1\n# \xFF\xFE comment\nb = \"\xC3\"\n", "2:3", "invalid UTF-8 byte FF", 1},
+      {std::string("a = 1\nb = \"x\0y\"\n", 16), "2:7", "NUL byte", 0},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.text);
+    const gdl::SourceFile source("x.tf", row.text);
+    const auto result = gdl::hcl::parse(source);
+    REQUIRE(result.diagnostics.size() == 1);
+    const auto& d = result.diagnostics.front();
+    CHECK(d.rule_id == "GD003");
+    CHECK(fmt::format("{}:{}", d.location.start.line, d.location.start.column) == row.where);
+    CHECK(d.message.find(row.message_part) != std::string::npos);
+    CHECK(d.notes.size() == row.notes);
+    CHECK(result.body.attributes.size() == 2);
+  }
+  const auto clean = gdl::hcl::parse(gdl::SourceFile("x.tf", "a = \"café ✓\"\n"));
+  CHECK(clean.diagnostics.empty());
+}
+
 TEST_CASE("HCL reader bounds: deep nesting and many errors end cleanly") {
   const std::string deep = "a = " + std::string(100000, '[') + "\n";
   const auto nested = gdl::hcl::parse(gdl::SourceFile("deep.tf", deep));

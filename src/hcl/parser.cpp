@@ -88,6 +88,7 @@ class Parser {
       report({0, 3}, "a UTF-8 byte-order mark is not allowed in HCL; remove it");
       p_ = 3;
     }
+    report_invalid_utf8();
     try {
       body = read_body(/*nested=*/false);
     } catch (const GiveUp&) {
@@ -127,6 +128,42 @@ class Parser {
   enum class Mode { quoted, heredoc, standalone };
 
   // ---- errors --------------------------------------------------------------------------------
+
+  // Terraform reads configuration files as UTF-8 and refuses others: the first invalid byte
+  // sequence (or NUL byte) is GD003, with how many more there are; the file is still read.
+  void report_invalid_utf8() {
+    std::size_t first = t_.size();
+    std::size_t first_end = first;
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < t_.size();) {
+      const auto byte = static_cast<unsigned char>(t_[i]);
+      if (byte != 0 && byte < 0x80) {
+        ++i;
+        continue;
+      }
+      const std::size_t n = byte == 0 ? 0 : valid_utf8_sequence_length(t_.substr(i));
+      if (n > 0) {
+        i += n;
+        continue;
+      }
+      if (count++ == 0) {
+        first = i;
+        first_end = i + 1;
+      }
+      ++i;
+    }
+    if (count == 0) return;
+    const auto byte = static_cast<unsigned char>(t_[first]);
+    Diagnostic d = make_diagnostic(
+        "GD003", make_location(source_, {first, first_end}),
+        byte == 0 ? std::string("a NUL byte (0x00) in the file; Terraform reads .tf files as UTF-8 "
+                                "text")
+                  : fmt::format("invalid UTF-8 byte {:02X}; Terraform reads .tf files as UTF-8 "
+                                "(was the file saved as Latin-1 or Windows-1252?)",
+                                byte));
+    if (count > 1) d.notes.push_back(fmt::format("{} more invalid bytes follow", count - 1));
+    diagnostics.push_back(std::move(d));
+  }
 
   void report(Span span, std::string message) {
     if (diagnostics.size() >= kMaxErrors) throw GiveUp{};

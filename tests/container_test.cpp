@@ -14,6 +14,7 @@
 
 #include "analysis/pipeline.h"
 #include "containers/json_string.h"
+#include "containers/yaml_reader.h"
 #include "json/parser.h"
 #include "policy/builder.h"
 #include "test_support.h"
@@ -351,4 +352,38 @@ TEST_CASE("a scan recognizes policies saved as UTF-16 or UTF-32") {
   CHECK_FALSE(gdl::containers::looks_like_input(
       "notes.json", widen("\xFF\xFE", 2, false, R"({"name": "build notes", "pages": 3})")));
   CHECK_FALSE(gdl::containers::looks_like_input("x.bin", std::string("\0\0\0\x01", 4)));
+}
+
+// YAML as CloudFormation reads it: a template is one document, and a mapping's keys are unique.
+// Both were resolved silently (the first document read, the last duplicate kept).
+TEST_CASE("YAML: a second document and a repeated key are reported at their place") {
+  struct Row {
+    const char* name;
+    std::string text;
+    const char* rule;   // the one finding expected, or "" for none
+    const char* where;  // line:column
+  };
+  const std::vector<Row> rows = {
+      {"one document", "Resources:\n  A:\n    Type: AWS::S3::Bucket\n", "", ""},
+      {"explicit start and end", "---\nResources: {}\n...\n", "", ""},
+      {"two documents", "Resources: {}\n---\nResources:\n  B: {}\n", "GD007", "2:1"},
+      {"repeated key", "Statement:\n  - Effect: Allow\n    Effect: Deny\n", "GD002", "3:5"},
+      {"repeated key in flow style", "A: {x: 1, y: 2, x: 3}\n", "GD002", "1:17"},
+      {"same key in two mappings", "A: {x: 1}\nB: {x: 2}\n", "", ""},
+      {"merge keys", "base: &b {x: 1}\nA:\n  <<: *b\n  <<: *b\n  y: 2\n", "", ""},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.name);
+    const gdl::SourceFile source("t.yaml", row.text);
+    const gdl::containers::YamlResult result = gdl::containers::read_yaml(source);
+    REQUIRE(result.root);
+    if (std::string_view(row.rule).empty()) {
+      CHECK(result.diagnostics.empty());
+      continue;
+    }
+    REQUIRE(result.diagnostics.size() == 1);
+    const gdl::Diagnostic& d = result.diagnostics.front();
+    CHECK(d.rule_id == row.rule);
+    CHECK(fmt::format("{}:{}", d.location.start.line, d.location.start.column) == row.where);
+  }
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <unordered_map>
 
 #include "diag/rule_catalog.h"
 
@@ -196,6 +197,7 @@ class Builder {
         } else {
           frame.value.span.end = std::max(frame.value.span.begin, frame.last_end);
         }
+        if (frame.value.is_object()) report_duplicate_keys(frame.value);
         finish(std::move(frame.value), frame.tag, frame.anchor, frame.start, frame.child_depth + 1);
         return !stopped();
       }
@@ -227,10 +229,18 @@ class Builder {
         return true;
       }
       case YAML_DOCUMENT_END_EVENT:
-        return root_.has_value() ? false : true;
+        return false;
       default:
         return true;
     }
+  }
+
+  // A second YAML document starts at `at`: CloudFormation reads one template per file.
+  void another_document(std::size_t at) {
+    diagnostics_.push_back(make_diagnostic(
+        "GD007", make_location(source_, {at, std::min(at + 3, text_.size())}),
+        "a second YAML document starts here; a template is one document, so only the first was "
+        "read"));
   }
 
   std::optional<json::Value> take_root() {
@@ -346,6 +356,29 @@ class Builder {
     return object;
   }
 
+  // GD002 for each key a mapping repeats (as for JSON): YAML requires a mapping's keys to be
+  // unique, and readers disagree on which value counts.
+  void report_duplicate_keys(const json::Value& mapping) {
+    std::unordered_map<std::string_view, const json::Member*> first;
+    first.reserve(mapping.members.size());
+    for (const json::Member& m : mapping.members) {
+      if (m.key.empty() || m.key == "<<") continue;  // a collection as key; merge keys
+      auto [it, inserted] = first.emplace(m.key, &m);
+      if (inserted) continue;
+      const Position p = make_location(source_, it->second->key_span).start;
+      Diagnostic d = make_diagnostic(
+          "GD002", make_location(source_, m.key_span),
+          fmt::format("duplicate key \"{}\" in the same mapping (first at line {}, column {}); "
+                      "YAML requires a mapping's keys to be unique, and readers disagree on which "
+                      "value counts",
+                      m.key, p.line, p.column));
+      d.related.push_back(
+          {make_location(source_, it->second->key_span), "first occurrence of the key"});
+      d.notes.push_back("merge the two entries into one, or remove the one you do not mean");
+      diagnostics_.push_back(std::move(d));
+    }
+  }
+
   void emit(json::Value v, std::size_t depth) {
     if (stack_.empty()) {
       if (!root_) root_ = std::move(v);
@@ -422,7 +455,16 @@ std::optional<ParserError> parse_events(std::string_view text, Builder& builder)
     const bool stream_end = event.type == YAML_STREAM_END_EVENT;
     const bool more = builder.on_event(event);
     yaml_event_delete(&event);
-    if (stream_end || !more) break;
+    if (stream_end) break;
+    if (!more) {
+      // After the first document: another one is not read, but said (a template is one).
+      if (yaml_parser_parse(&parser, &event) != 0) {
+        if (event.type == YAML_DOCUMENT_START_EVENT)
+          builder.another_document(bytes(event.start_mark.index));
+        yaml_event_delete(&event);
+      }
+      break;
+    }
   }
   yaml_parser_delete(&parser);
   return error;

@@ -1,6 +1,10 @@
 #include "analysis/discover.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -61,6 +65,14 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
       continue;
     }
     std::vector<std::string> files;
+    // A directory that cannot be read is an input error, never skipped without a word (the
+    // iterator skips it silently, and an unreadable root looks empty).
+    auto readable = [&found](const std::string& dir) {
+      if (::access(dir.c_str(), R_OK | X_OK) == 0) return true;
+      found.errors.push_back({dir, std::strerror(errno)});
+      return false;
+    };
+    if (!readable(path)) continue;
     fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
     if (ec) {
       found.errors.push_back({path, ec.message()});
@@ -72,8 +84,12 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
         break;
       }
       const fs::directory_entry& entry = *it;
-      if (entry.is_directory(ec) && entry.path().filename() == ".git") {
-        it.disable_recursion_pending();
+      if (entry.is_directory(ec)) {
+        if (entry.path().filename() == ".git") {
+          it.disable_recursion_pending();
+        } else if (!entry.is_symlink(ec)) {
+          readable(entry.path().string());
+        }
         continue;
       }
       if (!entry.is_regular_file(ec)) continue;

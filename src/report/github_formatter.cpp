@@ -52,6 +52,20 @@ std::string escape_property(std::string_view text) {
   return out;
 }
 
+// A file property must name the file as it is for the annotation to attach to it: line breaks
+// are escaped the runner's way (%0A), not shown as \x0a; other control characters are still
+// made harmless for the log.
+std::string file_property(std::string_view path) {
+  std::string shown;
+  while (!path.empty()) {
+    const std::size_t brk = std::min(path.find_first_of("\r\n"), path.size());
+    shown += escape_for_terminal(path.substr(0, brk));
+    if (brk < path.size()) shown += path[brk];
+    path.remove_prefix(std::min(brk + 1, path.size()));
+  }
+  return escape_property(shown);
+}
+
 // GitHub shows at most 10 error and 10 warning annotations per step (and as many notices):
 // the most severe are annotated first, and what does not fit is counted in a notice and listed
 // in the job summary ($GITHUB_STEP_SUMMARY), never dropped without a word.
@@ -66,11 +80,11 @@ std::string annotation(const Diagnostic& d) {
   }
   for (const std::string& note : d.notes) message += "\nnote: " + escape_for_terminal(note);
   if (d.fix) message += "\nfix: " + escape_for_terminal(d.fix->description);
-  return fmt::format(
-      "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-      style_of(d.severity).github_command, escape_property(escape_for_terminal(l.file)),
-      l.start.line, l.start.column, l.end.line, l.end.column,
-      escape_property(fmt::format("{} {}", d.rule_id, d.rule_name)), escape_data(message));
+  return fmt::format("::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+                     style_of(d.severity).github_command, file_property(l.file), l.start.line,
+                     l.start.column, l.end.line, l.end.column,
+                     escape_property(fmt::format("{} {}", d.rule_id, d.rule_name)),
+                     escape_data(message));
 }
 
 // A Markdown table cell: no line breaks, no column separators.
@@ -126,8 +140,7 @@ class GithubStream final : public ReportStream {
     }
     for (const std::string& a : annotated_[static_cast<std::size_t>(Severity::note)]) out_ << a;
     for (const InputError& e : report.input_errors) {
-      out_ << fmt::format("::error file={},title=gd-export-lint::{}\n",
-                          escape_property(escape_for_terminal(e.path)),
+      out_ << fmt::format("::error file={},title=gd-export-lint::{}\n", file_property(e.path),
                           escape_data(escape_for_terminal("cannot read input: " + e.message)));
     }
     if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY");

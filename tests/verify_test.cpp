@@ -831,6 +831,15 @@ TEST_CASE("verify --against pairs by file, lists what it could not pair, refuses
     CHECK(out.empty());
   }
   {
+    // Nothing to verify: exit 2, and the machine-readable format is still a document.
+    const auto [code, out, err] = run({(dir / "empty.json").string()});
+    CHECK(code == 2);
+    rapidjson::Document parsed;
+    parsed.Parse(out.c_str());
+    REQUIRE_FALSE(parsed.HasParseError());
+    CHECK(parsed["documents"].Empty());
+  }
+  {
     // Each file with its namesake (the key policies are siblings both runs read).
     const auto [code, out, err] = run({(dir / "new" / "a.json").string(), "--against", old_a});
     CHECK(code == 1);

@@ -144,6 +144,10 @@ int run_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err) {
   if (run.documents.empty()) {
     err << "gd-export-lint: no bucket or key policy of a GuardDuty export setup was found in the "
            "inputs: nothing to verify\n";
+    // A machine-readable format still gets a document (empty), so a CI step that reads it does
+    // not fail on an empty file; the exit code says what happened.
+    if (args.check.format == "json") write_verify_json(run, out);
+    if (args.check.format == "sarif") write_verify_sarif(run, out);
     return kExitUsage;
   }
   if (args.check.format == "json") {

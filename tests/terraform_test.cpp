@@ -1154,3 +1154,44 @@ TEST_CASE("Terraform scan: a broken terraform.tfvars or -var value is reported, 
     CHECK(json.find("GD007") != std::string::npos);
   }
 }
+
+// Terraform refuses a module call without a source, and a module cycle: both are GD007 at the
+// call (a cycle was expanded eight levels deep and reported as nine bucket policies).
+TEST_CASE("Terraform: a module call without a source, and a module cycle, are GD007 at the call") {
+  const std::string policy = R"(resource "aws_s3_bucket_policy" "p" {
+  bucket = "x"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { Service = "guardduty.amazonaws.com" }, Action = "s3:PutObject",
+    Resource = "arn:aws:s3:::x/*" }] })
+}
+)";
+  struct Row {
+    const char* name;
+    std::map<std::string, std::string> files;
+    const char* message_part;
+  };
+  const std::vector<Row> rows = {
+      {"no source", {{"main.tf", "module \"m\" {\n  name = \"a\"\n}\n" + policy}}, "has no source"},
+      {"itself", {{"main.tf", "module \"me\" {\n  source = \"./\"\n}\n" + policy}}, "cycle"},
+      {"through another",
+       {{"main.tf", "module \"b\" {\n  source = \"./b\"\n}\n" + policy},
+        {"b/main.tf", "module \"a\" {\n  source = \"../\"\n}\n"}},
+       "cycle"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.name);
+    const Module m(row.files);
+    const gdl::LintResult result = m.lint();
+    std::size_t gd007 = 0;
+    std::size_t bucket_policies_error = 0;
+    for (const gdl::Diagnostic& d : result.diagnostics) {
+      if (d.rule_id == "GD007" && d.message.find(row.message_part) != std::string::npos) ++gd007;
+      if (d.message.find("bucket policies that grant GuardDuty") != std::string::npos)
+        ++bucket_policies_error;
+    }
+    CHECK(gd007 == 1);
+    CHECK(bucket_policies_error == 0);
+    // The module's own policy is still checked: GetBucketLocation is not allowed.
+    CHECK(errors(result).find("GD301") != std::string::npos);
+  }
+}

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "containers/stand_ins.h"
+#include "diag/rule_catalog.h"
 #include "hcl/parser.h"
 #include "json/parser.h"
 #include "source/loader.h"
@@ -219,7 +220,15 @@ void Module::load_children() {
   for (const Named& call : module_calls_) {
     std::unique_ptr<Module>& child = children_.emplace_back();
     const hcl::Attribute* source = call.block->body.attribute("source");
-    if (source == nullptr) continue;
+    if (source == nullptr) {
+      // Terraform refuses the configuration: say so where the call is.
+      session_.out.diagnostics.push_back(make_diagnostic(
+          "GD007", make_location(*call.file, call.block->span),
+          fmt::format("module \"{}\" has no source; Terraform requires one, and refuses the "
+                      "configuration without it",
+                      label(*call.block, 0))));
+      continue;
+    }
     const hcl::Value where = evaluate(*source->value, *call.file);
     const bool local =
         where.is_string() && (where.text.starts_with("./") || where.text.starts_with("../"));
@@ -244,8 +253,21 @@ void Module::load_children() {
     }
     const std::string dir = session_.spelled(local ? join_path(dir_, where.text)
                                                    : join_path(session_.root_dir, *installed));
-    std::vector<std::string> paths;
     std::error_code ec;
+    // A module that calls itself, or one of the modules that call it, is a cycle Terraform
+    // cannot load: reported once at the call, not expanded until the depth bound.
+    bool cycle = false;
+    for (const Module* m = this; m != nullptr && !cycle; m = m->caller_)
+      cycle = std::filesystem::equivalent(dir, m->dir_.empty() ? "." : m->dir_, ec);
+    if (cycle) {
+      session_.out.diagnostics.push_back(make_diagnostic(
+          "GD007", make_location(*call.file, source->span),
+          fmt::format("module \"{}\" calls {}, a module it is itself part of: Terraform cannot "
+                      "load a module cycle",
+                      label(*call.block, 0), where.text)));
+      continue;
+    }
+    std::vector<std::string> paths;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       if (it->path().extension() == ".tf") paths.push_back(it->path().string());
     }

@@ -36,7 +36,12 @@ int run_simulate(const SimulateArgs& args, std::istream& in, std::ostream& out, 
     }
     for (std::string line; std::getline(in, line);) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.find_first_not_of(" \t") == std::string::npos) continue;
+      // One result per input line, blank ones included: a caller pairs results with its lines.
+      if (line.find_first_not_of(" \t") == std::string::npos) {
+        out << R"({"error":"an empty line: expected {\"policy\": {...}, \"request\": {...}}"})"
+            << '\n';
+        continue;
+      }
       out << analysis::simulate_batch_line(line) << '\n';
     }
     out.flush();

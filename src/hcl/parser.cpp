@@ -133,29 +133,15 @@ class Parser {
   // sequence (or NUL byte) is GD003, with how many more there are; the file is still read.
   void report_invalid_utf8() {
     std::size_t first = t_.size();
-    std::size_t first_end = first;
     std::size_t count = 0;
-    for (std::size_t i = 0; i < t_.size();) {
-      const auto byte = static_cast<unsigned char>(t_[i]);
-      if (byte != 0 && byte < 0x80) {
-        ++i;
-        continue;
-      }
-      const std::size_t n = byte == 0 ? 0 : valid_utf8_sequence_length(t_.substr(i));
-      if (n > 0) {
-        i += n;
-        continue;
-      }
-      if (count++ == 0) {
-        first = i;
-        first_end = i + 1;
-      }
-      ++i;
+    for (std::size_t i = next_invalid_utf8(t_, 0); i < t_.size();
+         i = next_invalid_utf8(t_, i + 1)) {
+      if (count++ == 0) first = i;
     }
     if (count == 0) return;
     const auto byte = static_cast<unsigned char>(t_[first]);
     Diagnostic d = make_diagnostic(
-        "GD003", make_location(source_, {first, first_end}),
+        "GD003", make_location(source_, {first, first + 1}),
         byte == 0 ? std::string("a NUL byte (0x00) in the file; Terraform reads .tf files as UTF-8 "
                                 "text")
                   : fmt::format("invalid UTF-8 byte {:02X}; Terraform reads .tf files as UTF-8 "

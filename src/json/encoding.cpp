@@ -44,28 +44,9 @@ bool check_encoding(const SourceFile& source, WorkingText& working, std::vector<
   }
   std::size_t reported = 0;
   std::size_t suppressed = 0;
-  for (std::size_t i = start; i < text.size();) {
-    // Eight bytes at a time while they are plain ASCII: no byte with the high bit set and none
-    // zero (the classic "has a zero byte" test). Most policies are ASCII throughout.
-    while (i + 8 <= text.size()) {
-      std::uint64_t word;
-      std::memcpy(&word, text.data() + i, sizeof word);
-      constexpr std::uint64_t kLow = 0x0101010101010101ULL;
-      constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-      if (((word | ((word - kLow) & ~word)) & kHigh) != 0) break;
-      i += 8;
-    }
-    if (i >= text.size()) break;
+  for (std::size_t i = next_invalid_utf8(text, start); i < text.size();
+       i = next_invalid_utf8(text, i)) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte != 0 && byte < 0x80) {
-      ++i;
-      continue;
-    }
-    const std::size_t n = byte == 0 ? 0 : valid_utf8_sequence_length(text.substr(i));
-    if (n > 0) {
-      i += n;
-      continue;
-    }
     // A run of bad bytes of the same sort is one problem.
     const bool nul = byte == 0;
     std::size_t end = i + 1;

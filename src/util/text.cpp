@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace gdl {
@@ -60,6 +62,32 @@ const std::string& to_lower(std::string_view text, std::string& buffer) {
   buffer.assign(text);
   std::transform(buffer.begin(), buffer.end(), buffer.begin(), ascii_lower);
   return buffer;
+}
+
+std::size_t next_invalid_utf8(std::string_view text, std::size_t from) {
+  std::size_t i = from;
+  while (i < text.size()) {
+    // Eight bytes at a time while they are plain ASCII: no byte with the high bit set and none
+    // zero (the classic "has a zero byte" test). Most policies are ASCII throughout.
+    while (i + 8 <= text.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      constexpr std::uint64_t kLow = 0x0101010101010101ULL;
+      constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+      if (((word | ((word - kLow) & ~word)) & kHigh) != 0) break;
+      i += 8;
+    }
+    if (i >= text.size()) break;
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte != 0 && byte < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = byte == 0 ? 0 : valid_utf8_sequence_length(text.substr(i));
+    if (n == 0) return i;
+    i += n;
+  }
+  return text.size();
 }
 
 std::size_t valid_utf8_sequence_length(std::string_view text) {

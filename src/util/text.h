@@ -37,6 +37,10 @@ bool is_valid_utf8(std::string_view text);
 // (overlong, surrogate, above U+10FFFF, truncated, or a stray continuation byte).
 std::size_t valid_utf8_sequence_length(std::string_view text);
 
+// The offset of the first byte at or after `from` that is a NUL or starts an invalid UTF-8
+// sequence, or text.size() if there is none. Plain ASCII is skipped eight bytes at a time.
+std::size_t next_invalid_utf8(std::string_view text, std::size_t from);
+
 // Decodes the code point of a valid sequence of `length` bytes.
 char32_t decode_utf8(std::string_view text, std::size_t length);
 

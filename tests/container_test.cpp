@@ -348,6 +348,11 @@ TEST_CASE("a scan recognizes policies saved as UTF-16 or UTF-32") {
     CAPTURE(row.first);  // (not a structured binding: clang 14 cannot capture one)
     CHECK(gdl::containers::looks_like_input("policy.json", row.second));
   }
+  // JSON escapes spell the same keys: "\u0053tatement" is "Statement".
+  CHECK(gdl::containers::looks_like_input("policy.json",
+                                          R"({"Version": "2012-10-17", "\u0053tatement": []})"));
+  CHECK(gdl::containers::looks_like_input(
+      "policy.json", R"({"\u0056ersion": "2012-10-17", "\u0053\u0074\u0061tement": []})"));
   // Wide text that is not a policy is still skipped; so is a short binary file.
   CHECK_FALSE(gdl::containers::looks_like_input(
       "notes.json", widen("\xFF\xFE", 2, false, R"({"name": "build notes", "pages": 3})")));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <functional>
 
 #include "containers/cloudformation.h"
@@ -296,7 +297,25 @@ bool looks_like_input(std::string_view path, std::string_view text) {
   if (is_program_source(path)) return false;
   if (const std::string ascii = wide_as_ascii(text); !ascii.empty())
     return looks_like_utf8_input(path, ascii);
-  return looks_like_utf8_input(path, text);
+  if (looks_like_utf8_input(path, text)) return true;
+  // JSON may spell any character as an escape ("\u0053tatement" is "Statement"): read the ASCII
+  // ones as what they stand for.
+  if (text.find("\\u00") == std::string_view::npos) return false;
+  std::string plain;
+  plain.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    unsigned value = 0;
+    if (text.substr(i, 4) == "\\u00" && i + 6 <= text.size() &&
+        std::from_chars(text.data() + i + 4, text.data() + i + 6, value, 16).ptr ==
+            text.data() + i + 6 &&
+        value > 0 && value < 0x80) {
+      plain += static_cast<char>(value);
+      i += 5;
+      continue;
+    }
+    plain += text[i];
+  }
+  return looks_like_utf8_input(path, plain);
 }
 
 static bool looks_like_utf8_input(std::string_view path, std::string_view text) {

@@ -303,9 +303,30 @@ class Template : private cfn::TemplateValues {
 
 }  // namespace
 
+namespace {
+
+// A key a template repeats is no reason for CloudFormation to reject it: it deploys the template
+// with the last value (validate-template and update-stack accept it, aws/aws-cli#2404; AWS's own
+// SRA GuardDuty template shipped with repeated "Condition" keys), and the model reads the last
+// one too. So GD002 in a template is a warning about the value that is ignored.
+void soften_duplicate_keys(std::vector<Diagnostic>& diagnostics) {
+  for (Diagnostic& d : diagnostics) {
+    if (d.rule_id != "GD002" || d.severity != Severity::error) continue;
+    d.severity = Severity::warning;
+    const std::size_t reason = d.message.find("); ");
+    if (reason != std::string::npos) d.message.resize(reason + 3);
+    d.message +=
+        "CloudFormation accepts the template and keeps the last value, so the first one is "
+        "ignored";
+  }
+}
+
+}  // namespace
+
 void read_cloudformation(const json::Value& root, const SourceFile& source, Quoting quoting,
                          bool repaired, const Hints& hints, Extraction& out) {
   out.format = Format::cloudformation;
+  soften_duplicate_keys(out.diagnostics);
   Template(root, source, hints, out).read(quoting, repaired);
 }
 

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 #include "diag/rule_catalog.h"
@@ -32,6 +34,40 @@ std::string take_text(std::string& text) {
   return std::move(text);
 }
 
+// Which members of an object a later member with the same key shadows. CloudFormation keeps
+// the last of a repeated key (aws/aws-cli#2404; a YAML template deploys last-wins), and so do
+// most JSON readers and json::Value::find: the model reads only the last, and GD002 reports the
+// repetition. Small objects (all real policy objects) are compared pairwise without allocating.
+class LastWins {
+ public:
+  explicit LastWins(const std::vector<json::Member>& members) {
+    const std::size_t n = members.size();
+    if (n <= 64) {
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = i + 1; j < n; ++j) {
+          if (members[i].key == members[j].key) {
+            small_ |= std::uint64_t{1} << i;
+            break;
+          }
+        }
+      }
+      return;
+    }
+    std::unordered_map<std::string_view, std::size_t> last;
+    last.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) last[members[i].key] = i;
+    large_.assign(n, false);
+    for (std::size_t i = 0; i < n; ++i) large_[i] = last[members[i].key] != i;
+  }
+  [[nodiscard]] bool shadowed(std::size_t i) const {
+    return large_.empty() ? ((small_ >> i) & 1U) != 0 : large_[i];
+  }
+
+ private:
+  std::uint64_t small_ = 0;
+  std::vector<bool> large_;
+};
+
 // Node is `const json::Value` (build_policy) or `json::Value` (take_policy).
 template <typename Node>
 class Builder {
@@ -48,7 +84,10 @@ class Builder {
     }
     Policy policy;
     policy.span = root.span;
-    for (MemberNode& m : root.members) {
+    const LastWins root_last(root.members);
+    for (std::size_t i = 0; i < root.members.size(); ++i) {
+      if (root_last.shadowed(i)) continue;
+      MemberNode& m = root.members[i];
       if (m.key == "Version") {
         policy.version = string_element(m);
       } else if (m.key == "Id") {
@@ -185,7 +224,10 @@ class Builder {
     MemberNode* not_resource = nullptr;
     MemberNode* principal = nullptr;
     MemberNode* not_principal = nullptr;
-    for (MemberNode& m : object.members) {
+    const LastWins last(object.members);
+    for (std::size_t i = 0; i < object.members.size(); ++i) {
+      if (last.shadowed(i)) continue;
+      MemberNode& m = object.members[i];
       if (m.key == "Sid") {
         s.sid = string_element(m);
       } else if (m.key == "Effect") {
@@ -269,7 +311,10 @@ class Builder {
                                        article(m.value.kind), json::to_string(m.value.kind)));
       return;
     }
-    for (MemberNode& typed : m.value.members) {
+    const LastWins last(m.value.members);
+    for (std::size_t i = 0; i < m.value.members.size(); ++i) {
+      if (last.shadowed(i)) continue;
+      MemberNode& typed = m.value.members[i];
       static const std::vector<std::string_view> kTypes = {"AWS", "Service", "Federated",
                                                            "CanonicalUser"};
       if (std::find(kTypes.begin(), kTypes.end(), typed.key) == kTypes.end()) {
@@ -295,7 +340,10 @@ class Builder {
                                        article(m.value.kind), json::to_string(m.value.kind)));
       return;
     }
-    for (MemberNode& op : m.value.members) {
+    const LastWins last_op(m.value.members);
+    for (std::size_t i = 0; i < m.value.members.size(); ++i) {
+      if (last_op.shadowed(i)) continue;
+      MemberNode& op = m.value.members[i];
       if (!op.value.is_object()) {
         report(op.value.span,
                fmt::format(
@@ -303,7 +351,10 @@ class Builder {
                    op.key, article(op.value.kind), json::to_string(op.value.kind)));
         continue;
       }
-      for (MemberNode& key : op.value.members) {
+      const LastWins last_key(op.value.members);
+      for (std::size_t k = 0; k < op.value.members.size(); ++k) {
+        if (last_key.shadowed(k)) continue;
+        MemberNode& key = op.value.members[k];
         ConditionClause clause;
         clause.op = {op.key, op.key_span};
         clause.key = {key.key, key.key_span};

@@ -18,6 +18,7 @@
 #include "json/parser.h"
 #include "policy/builder.h"
 #include "test_support.h"
+#include "util/text.h"
 
 namespace fs = std::filesystem;
 
@@ -342,11 +343,23 @@ TEST_CASE("a scan recognizes policies saved as UTF-16 or UTF-32") {
       {"UTF-16LE", widen("", 2, false)},
       {"UTF-32LE with BOM", widen(std::string_view("\xFF\xFE\0\0", 4), 4, false)},
       {"UTF-32BE", widen("", 4, true)},
+      {"UTF-32BE with BOM", widen(std::string_view("\0\0\xFE\xFF", 4), 4, true)},
       {"UTF-8", policy},
   };
   for (const auto& row : rows) {
     CAPTURE(row.first);  // (not a structured binding: clang 14 cannot capture one)
     CHECK(gdl::containers::looks_like_input("policy.json", row.second));
+    // The reader then names the encoding with the same test (they had two heuristics, and a
+    // UTF-32BE file with a byte-order mark got only NUL-byte findings).
+    const bool wide = row.second != policy;
+    CHECK(gdl::looks_wide(row.second) == wide);
+    const gdl::SourceFile source("policy.json", row.second);
+    const auto parsed = gdl::json::parse(source);
+    const bool named = std::any_of(
+        parsed.diagnostics.begin(), parsed.diagnostics.end(), [](const gdl::Diagnostic& d) {
+          return d.rule_id == "GD003" && d.message.find("UTF-16 or UTF-32") != std::string::npos;
+        });
+    CHECK(named == wide);
   }
   // JSON escapes spell the same keys: "\u0053tatement" is "Statement".
   CHECK(gdl::containers::looks_like_input("policy.json",

@@ -278,11 +278,7 @@ bool calls_local_module(std::string_view text) {
 // Windows tools write): its ASCII characters without the NULs, to be recognized like any other
 // (it is then reported as not UTF-8), or empty when the file is not one.
 static std::string wide_as_ascii(std::string_view text) {
-  const std::string_view head = text.substr(0, 64);
-  const bool bom = head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF") ||
-                   head.starts_with(std::string_view("\0\0\xFE\xFF", 4));
-  const auto nuls = std::count(head.begin(), head.end(), '\0');
-  if (!bom && (head.size() < 8 || static_cast<std::size_t>(nuls) * 4 < head.size())) return {};
+  if (!looks_wide(text)) return {};
   std::string ascii;
   for (const char c : text.substr(0, 1 << 20)) {
     if (c != '\0' && static_cast<unsigned char>(c) < 0x80) ascii += c;  // no BOM bytes

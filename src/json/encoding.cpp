@@ -22,9 +22,7 @@ bool check_encoding(const SourceFile& source, WorkingText& working, std::vector<
     if (!fix.empty()) d.fix = Fix{std::move(fix), {TextEdit{d.location, ""}}};
     out.push_back(std::move(d));
   };
-  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF") ||
-      (text.size() >= 4 && text[0] != '\0' && text[1] == '\0' && text[3] == '\0') ||
-      (text.size() >= 4 && text[0] == '\0' && text[2] == '\0')) {
+  if (looks_wide(text)) {
     Diagnostic d =
         make_diagnostic("GD003", make_location(source, {0, std::min<std::size_t>(2, text.size())}),
                         "the file is UTF-16 or UTF-32 encoded; policies must be UTF-8");

@@ -64,6 +64,15 @@ const std::string& to_lower(std::string_view text, std::string& buffer) {
   return buffer;
 }
 
+bool looks_wide(std::string_view text) {
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF") ||
+      text.starts_with(std::string_view("\0\0\xFE\xFF", 4)))
+    return true;
+  if (text.size() < 4) return false;
+  return (text[0] != '\0' && text[1] == '\0' && text[3] == '\0') ||
+         (text[0] == '\0' && text[2] == '\0');
+}
+
 std::size_t next_invalid_utf8(std::string_view text, std::size_t from) {
   std::size_t i = from;
   while (i < text.size()) {

@@ -41,6 +41,11 @@ std::size_t valid_utf8_sequence_length(std::string_view text);
 // sequence, or text.size() if there is none. Plain ASCII is skipped eight bytes at a time.
 std::size_t next_invalid_utf8(std::string_view text, std::size_t from);
 
+// Whether the text is UTF-16 or UTF-32, as Windows tools save it: a byte-order mark, or the NUL
+// bytes its first ASCII characters carry (x 0 y 0 / x 0 0 0 little-endian, 0 x 0 y / 0 0 0 x
+// big-endian). The one test that both the encoding check and the scan's recognition use.
+bool looks_wide(std::string_view text);
+
 // Decodes the code point of a valid sequence of `length` bytes.
 char32_t decode_utf8(std::string_view text, std::size_t length);
 

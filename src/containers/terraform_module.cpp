@@ -344,6 +344,15 @@ std::optional<hcl::Value> Module::attribute(const Named& r, std::string_view nam
 }
 
 std::string Module::region_of(const Named& r, std::string& why) {
+  // AWS provider v6 takes `region` on each regional resource; null means the provider's.
+  if (const hcl::Attribute* own = r.block->body.attribute("region")) {
+    const hcl::Value v = evaluate(*own->value, *r.file);
+    if (v.is_string() && v.unknown_ranges.empty() && !v.text.empty()) return v.text;
+    if (v.kind != hcl::ValueKind::null) {
+      why = "its region argument is known only when Terraform runs";
+      return {};
+    }
+  }
   const hcl::Attribute* provider = r.block->body.attribute("provider");
   if (provider == nullptr) return region();
   // `provider = aws.us_east_2`: a reference Terraform resolves to that configuration's region.
@@ -575,11 +584,13 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
     if (!alias.empty())
       return string_at(fmt::format("arn:aws:kms:{}:{}:{}", home, account(), alias), file, span);
   }
-  // An argument written in the block is its own value.
+  // An argument written in the block is its own value; a null one is not set, and the provider
+  // computes it when it applies.
   if (const hcl::Attribute* a = r.block->body.attribute(attr)) {
-    return once(
+    hcl::Value written = once(
         symbol + "." + attr, false, [&] { return evaluate(*a->value, *r.file); },
         [&] { return unknown(fmt::format("{}.{} refers to itself", key, attr), file, span); });
+    if (written.kind != hcl::ValueKind::null) return written;
   }
   return unknown(fmt::format("{}.{} is known only after apply", key, attr), file, span);
 }
@@ -592,10 +603,14 @@ hcl::Value Module::data(const std::string& type, const std::string& name, const 
   const Named& d = found->second;
   if (type == "aws_iam_policy_document" && (attr == "json" || attr == "minified_json"))
     return policy_document(d, file, span);
-  // An argument written in the block is its own value (data "aws_region" { name = "..." }).
+  // An argument written in the block is its own value (data "aws_region" { name = "..." }),
+  // unless it is null: Terraform then treats the argument as not set, and the data source
+  // computes it (`region = var.region` with a null default is the provider's Region).
   if (!attr.empty() && type != "aws_iam_policy_document") {
-    if (const hcl::Attribute* a = d.block->body.attribute(attr))
-      return evaluate(*a->value, *d.file);
+    if (const hcl::Attribute* a = d.block->body.attribute(attr)) {
+      hcl::Value written = evaluate(*a->value, *d.file);
+      if (written.kind != hcl::ValueKind::null) return written;
+    }
   }
   if (type == "aws_caller_identity" && (attr == "account_id" || attr == "id"))
     return string_at(account(), file, span);

@@ -379,7 +379,11 @@ json::Value to_tree(const hcl::Value& v, const SourceFile& file, Span anchor,
             member.key = m.key;
             member.key_span =
                 v.file == &file && m.key_span.end > m.key_span.begin ? m.key_span : at;
-            member.value = convert(m.value, inside(at) ? at : anchor, depth + 1);
+            if (depth == 0 && m.key == "Statement") {
+              member.value = convert_statements(m.value, inside(at) ? at : anchor);
+            } else {
+              member.value = convert(m.value, inside(at) ? at : anchor, depth + 1);
+            }
             o.members.push_back(std::move(member));
           }
           return o;
@@ -388,6 +392,33 @@ json::Value to_tree(const hcl::Value& v, const SourceFile& file, Span anchor,
           break;
       }
       return json::Value(json::Kind::null, at);
+    }
+
+    // A statement merged from another document (source_policy_documents,
+    // override_policy_documents) is written outside this document's block. It is still written
+    // in the file, so its unknown values are placed in it: the statement that holds them is the
+    // one left unjudged (placed at the document, they marked no statement, and the statement
+    // was judged on its `${...}` text).
+    json::Value convert_statement(const hcl::Value& statement, Span anchor) {
+      const bool elsewhere = statement.file == &file && statement.span.end > statement.span.begin &&
+                             !inside(statement.span);
+      if (!elsewhere) return convert(statement, anchor, 2);
+      const Span document = root;
+      root = statement.span;
+      json::Value out = convert(statement, statement.span, 2);
+      root = document;
+      return out;
+    }
+
+    json::Value convert_statements(const hcl::Value& v, Span anchor) {
+      if (!v.known() || (v.kind != hcl::ValueKind::tuple && v.kind != hcl::ValueKind::object))
+        return convert(v, anchor, 1);
+      if (v.kind == hcl::ValueKind::object) return convert_statement(v, anchor);
+      const Span at = v.file == &file && v.span.end > v.span.begin ? v.span : anchor;
+      json::Value a(json::Kind::array, at);
+      for (const hcl::Value& item : v.items)
+        a.items.push_back(convert_statement(item, inside(at) ? at : anchor));
+      return a;
     }
   };
   const Span root = v.file == &file && v.span.end > v.span.begin ? v.span : anchor;

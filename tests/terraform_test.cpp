@@ -1155,6 +1155,28 @@ TEST_CASE("Terraform scan: a broken terraform.tfvars or -var value is reported, 
   }
 }
 
+// Terraform refuses a -var for a variable the root module does not declare: a misspelt --var
+// changed nothing and said nothing. It is a note, at the --var; a declared one is silent.
+TEST_CASE("Terraform: a --var for an undeclared variable is a note") {
+  const Module m(example_module());
+  for (const std::string name : {"regionnal", "no_such_variable"}) {
+    CAPTURE(name);
+    std::vector<std::string> args = {"gd-export-lint", "check",     "--format",    "json",
+                                     "--var",          name + "=x", m.dir.string()};
+    std::ostringstream out, err;
+    std::istringstream in;
+    gdl::cli::run_cli(args, in, out, err);
+    const std::string json = out.str();
+    CHECK(json.find("declares no variable \\\"" + name) != std::string::npos);
+  }
+  std::vector<std::string> args = {"gd-export-lint", "check",       "--format",    "json",
+                                   "--var",          "regional=[]", m.dir.string()};
+  std::ostringstream out, err;
+  std::istringstream in;
+  gdl::cli::run_cli(args, in, out, err);
+  CHECK(out.str().find("declares no variable") == std::string::npos);
+}
+
 // Terraform refuses a module call without a source, and a module cycle: both are GD007 at the
 // call (a cycle was expanded eight levels deep and reported as nine bucket policies).
 TEST_CASE("Terraform: a module call without a source, and a module cycle, are GD007 at the call") {

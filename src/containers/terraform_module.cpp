@@ -202,6 +202,18 @@ void Module::index() {
         type != nullptr ? hcl::static_traversal(*type->value) : hcl::Traversal{};
     const SourceFile* file = session_.keep(
         std::make_unique<SourceFile>(fmt::format("--var {}", name), std::string(text)));
+    if (declared == variables_.end()) {
+      // Terraform refuses a -var for a variable the root module does not declare. The value
+      // is still used where var.NAME is written (a module read without its variables.tf).
+      Diagnostic d = make_diagnostic(
+          "GD007", make_location(*file, {0, text.size()}),
+          fmt::format("the module in {} declares no variable \"{}\" (Terraform refuses "
+                      "a -var for an undeclared variable); its value is used only where "
+                      "var.{} is written",
+                      dir_.empty() ? "." : dir_, name, name));
+      d.severity = Severity::note;
+      session_.out.diagnostics.push_back(std::move(d));
+    }
     if (type == nullptr || t.root == "string" || t.root == "any") {
       inputs_.insert_or_assign(name, hcl::string_value(text, file, {0, text.size()}, true));
       continue;

@@ -51,6 +51,10 @@ struct EmbeddedDocument {
   // expression with its value, so it is shown as a suggestion instead.
   std::vector<Span> computed_spans;
   Quoting quoting = Quoting::verbatim;  // how edits to a tree in the container are written
+  // The module the document is passed to, when it is not read ("module.bucket"): it may add
+  // Denies to it (as terraform-aws-modules/s3-bucket's attach_deny_* options do), so no
+  // conclusion rests on what the document does not deny.
+  std::string passed_to_unread_module;
 };
 
 // A document held as a JSON string literal (its span, quotes included) in `container`: decoded,

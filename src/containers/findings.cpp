@@ -324,6 +324,13 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   p.text = container->text();
   p.unknown_spans = document.unknown_spans;
   p.computed_spans = document.computed_spans;
+  if (!document.passed_to_unread_module.empty()) {
+    // A Deny the module may add: written nowhere, covering any action.
+    Placement::Uncertain added;
+    added.where = {std::string::npos, std::string::npos};
+    added.deny = true;
+    p.uncertain.push_back(std::move(added));
+  }
   p.stand_ins = &extraction.stand_ins;
   p.unwritable = &extraction.unwritable;
   return p;

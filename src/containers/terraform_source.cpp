@@ -340,6 +340,14 @@ void Module::read_module_call(const Named& call) {
     add_policy_value(fmt::format("{}module.{} ({})", address_, name, a.name), kind, "", v,
                      *call.file, *a.value);
     session_.owners[index] = {address_ + "module." + name};
+    if (index < session_.out.documents.size()) {
+      session_.out.documents[index].passed_to_unread_module = address_ + "module." + name;
+      session_.note(*call.file, a.value->span,
+                    fmt::format("{} is passed to module {}, which is not read: the Denies it may "
+                                "add are unknown, so nothing is concluded from what {} does not "
+                                "deny",
+                                a.name, name, a.name));
+    }
   }
 }
 

@@ -93,12 +93,12 @@ void write_snippet(const SourceFile& source, const Location& loc, const Palette&
 
 // ", 12 files without a policy skipped" for scans and pre-commit runs.
 // A clean summary must not hide what was not judged: statements holding values known only
-// when a template or module is deployed.
+// when a template or module is deployed, and what a module that is not read may add.
 static std::string partly_judged_text(const Summary& s) {
   if (s.partly_judged == 0) return {};
   return fmt::format(
-      " ({} judged in part: statements holding values known only when deployed were not; -v "
-      "says which)",
+      " ({} judged in part: what rests on values known only when deployed, or on a module "
+      "that is not read, was not; -v says which)",
       s.partly_judged == 1 ? "1 policy was" : fmt::format("{} policies were", s.partly_judged));
 }
 

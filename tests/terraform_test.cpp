@@ -1217,3 +1217,74 @@ TEST_CASE("Terraform: a module call without a source, and a module cycle, are GD
     CHECK(errors(result).find("GD301") != std::string::npos);
   }
 }
+
+// A stand-in is shown as the module's own reference (data.aws_region.this.id), and as <REGION>
+// when the module declares no data source for it, never as a name it does not use
+// (${data.aws_region.current.name} was shown for both); <REGION> is never written into a fix.
+TEST_CASE("Terraform: stand-ins are shown as the module spells them, or as <REGION>") {
+  const std::string key = R"(
+resource "aws_guardduty_detector" "d" {}
+resource "aws_kms_key" "k" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { Service = "guardduty.amazonaws.com" }, Action = "kms:Decrypt", Resource = "*",
+    Condition = { ArnLike = { "aws:SourceArn" = SOURCE_ARN } } }] })
+}
+)";
+  struct Row {
+    const char* declared;    // the module's data sources
+    const char* source_arn;  // what the key policy's condition says
+    const char* symbol;      // how the Region is shown
+  };
+  const std::vector<Row> rows = {
+      {"", "aws_guardduty_detector.d.arn", "<REGION>"},
+      {"data \"aws_region\" \"this\" {}\n", "aws_guardduty_detector.d.arn",
+       "${data.aws_region.this.name}"},
+      {"data \"aws_region\" \"this\" {}\n",
+       "\"arn:aws:guardduty:${data.aws_region.this.id}:*:detector/*\"",
+       "${data.aws_region.this.id}"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.symbol);
+    std::string text = row.declared + key;
+    text.replace(text.find("SOURCE_ARN"), 10, row.source_arn);
+    const Module m(std::map<std::string, std::string>{{"main.tf", text}});
+    const gdl::LintResult result = m.lint();
+    bool shown = false;
+    for (const auto& d : result.diagnostics) {
+      if (d.rule_id != "GD201") continue;
+      shown =
+          d.message.find(fmt::format("exports from {} will fail", row.symbol)) != std::string::npos;
+      CHECK(d.message.find("data.aws_region.current") == std::string::npos);
+      if (d.fix) {
+        for (const auto& edit : d.fix->edits)
+          CHECK(edit.replacement.find("<REGION>") == std::string::npos);
+      }
+    }
+    CHECK(shown);
+  }
+  // The confused-deputy fix needs the Region and account: with no data source to refer to, it
+  // says so instead of writing <REGION> into the policy.
+  const Module open(std::map<std::string, std::string>{{"main.tf", R"(
+resource "aws_guardduty_detector" "d" {}
+resource "aws_kms_key" "k" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { Service = "guardduty.amazonaws.com" }, Action = "kms:GenerateDataKey",
+    Resource = "*" }] })
+}
+resource "aws_guardduty_publishing_destination" "p" {
+  detector_id     = aws_guardduty_detector.d.id
+  destination_arn = "arn:aws:s3:::findings"
+  kms_key_arn     = aws_kms_key.k.arn
+}
+)"}});
+  bool said = false;
+  for (const auto& d : open.lint().diagnostics) {
+    if (d.rule_id != "GD202") continue;
+    REQUIRE(d.fix);
+    CHECK(d.fix->edits.empty());
+    for (const std::string& note : d.notes)
+      said = said ||
+             note.find("it would need <REGION> (the Region: give --region") != std::string::npos;
+  }
+  CHECK(said);
+}

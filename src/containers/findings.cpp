@@ -294,7 +294,13 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
 // The account a stack or module is deployed in: CloudFormation's pseudo parameter, Terraform's
 // aws_caller_identity.
 bool is_account_symbol(std::string_view symbol) {
-  return symbol == "${AWS::AccountId}" || symbol.starts_with("${data.aws_caller_identity.");
+  return symbol == "${AWS::AccountId}" || symbol.starts_with("${data.aws_caller_identity.") ||
+         symbol == "<ACCOUNT_ID>";  // a module that declares no aws_caller_identity
+}
+
+// The Region a module is deployed in (not a template's: its key's home is its own).
+bool is_module_region_symbol(std::string_view symbol) {
+  return symbol.starts_with("${data.aws_region.") || symbol == "<REGION>";
 }
 
 // Whether a statement holding unknown values may cover a request the rule concludes about:
@@ -607,8 +613,8 @@ void bind_key_home(Extraction& extraction,
                    std::map<std::string, std::string>& bound) {
   std::string region_token, account_token;
   for (const auto& [token, symbol] : tokens) {
-    if (symbol.starts_with("${data.aws_region.")) region_token = token;
-    if (symbol.starts_with("${data.aws_caller_identity.")) account_token = token;
+    if (is_module_region_symbol(symbol)) region_token = token;
+    if (is_account_symbol(symbol) && symbol != "${AWS::AccountId}") account_token = token;
   }
   const bool account_open = !account_token.empty() && !bound.contains(account_token);
   const bool region_open = !region_token.empty() && !bound.contains(region_token);

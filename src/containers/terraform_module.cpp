@@ -105,6 +105,17 @@ void Session::stand_in(const std::string& value, const std::string& symbol) {
   out.stand_ins.emplace_back(value, symbol);
 }
 
+void Session::spelled_stand_in(const std::string& value, const std::string& symbol) {
+  if (!spelled_values.insert(value).second) return;
+  for (auto& [v, s] : out.stand_ins) {
+    if (v == value) {
+      s = symbol;
+      return;
+    }
+  }
+  out.stand_ins.emplace_back(value, symbol);
+}
+
 void Session::note(const SourceFile& file, Span span, const std::string& text) {
   const Position p = file.position(span.begin);
   out.notes.push_back(fmt::format("{}:{}:{}: {}", file.path(), p.line, p.column, text));
@@ -529,15 +540,29 @@ hcl::Value Module::local(const std::string& name, const SourceFile& file, Span s
       [&] { return unknown(fmt::format("local.{} refers to itself", name), file, span); });
 }
 
+std::string Module::data_symbol(std::string_view type, std::string_view attr,
+                                std::string_view fallback) const {
+  const std::string prefix = std::string(type) + ".";
+  std::string name;
+  for (auto it = data_.lower_bound(prefix); it != data_.end() && it->first.starts_with(prefix);
+       ++it) {
+    std::string candidate = it->first.substr(prefix.size());
+    if (name.empty() || candidate == "current") name = std::move(candidate);
+  }
+  if (name.empty()) return std::string(fallback);
+  return fmt::format("${{data.{}.{}.{}}}", type, name, attr);
+}
+
 std::string Module::account() {
   if (session_.account_stands_in)
-    session_.stand_in(session_.account, "${data.aws_caller_identity.current.account_id}");
+    session_.stand_in(session_.account,
+                      data_symbol("aws_caller_identity", "account_id", "<ACCOUNT_ID>"));
   return session_.account;
 }
 
 std::string Module::region() {
   if (session_.region_stands_in)
-    session_.stand_in(session_.region, "${data.aws_region.current.name}");
+    session_.stand_in(session_.region, data_symbol("aws_region", "name", "<REGION>"));
   return session_.region;
 }
 
@@ -624,10 +649,17 @@ hcl::Value Module::data(const std::string& type, const std::string& name, const 
       if (written.kind != hcl::ValueKind::null) return written;
     }
   }
-  if (type == "aws_caller_identity" && (attr == "account_id" || attr == "id"))
+  // The stand-in is shown as the module's own reference.
+  if (type == "aws_caller_identity" && (attr == "account_id" || attr == "id")) {
+    if (session_.account_stands_in)
+      session_.spelled_stand_in(session_.account, fmt::format("${{data.{}.{}}}", key, attr));
     return string_at(account(), file, span);
-  if (type == "aws_region" && (attr == "name" || attr == "id" || attr == "region"))
+  }
+  if (type == "aws_region" && (attr == "name" || attr == "id" || attr == "region")) {
+    if (session_.region_stands_in)
+      session_.spelled_stand_in(session_.region, fmt::format("${{data.{}.{}}}", key, attr));
     return string_at(region(), file, span);
+  }
   if (type == "aws_partition") {
     if (attr == "partition" || attr == "id") return string_at("aws", file, span);
     if (attr == "dns_suffix") return string_at("amazonaws.com", file, span);

@@ -61,6 +61,10 @@ struct Session {
   const SourceFile* load(const std::string& full);
   // Records a stand-in checked for a symbol, once per value.
   void stand_in(const std::string& value, const std::string& symbol);
+  // The symbol as the module's own reference spells it (data.aws_region.this.id): it replaces
+  // a symbol made up for the value, never another spelling of the module's.
+  void spelled_stand_in(const std::string& value, const std::string& symbol);
+  std::set<std::string, std::less<>> spelled_values;
   // Keeps a file made while reading (a --var value) alive for the findings pointing into it.
   const SourceFile* keep(std::unique_ptr<SourceFile> file);
   void note(const SourceFile& file, Span span, const std::string& text);
@@ -88,6 +92,11 @@ class Module final : public hcl::Scope {
   [[nodiscard]] bool declares_data(std::string_view type_and_name) const {
     return data_.contains(type_and_name);
   }
+  // The symbol of a stand-in from data source `type`: the module's own data block ("current"
+  // among several), or `fallback` (<REGION>) when it declares none, rather than a name it
+  // does not use.
+  [[nodiscard]] std::string data_symbol(std::string_view type, std::string_view attr,
+                                        std::string_view fallback) const;
   // The policies and export settings of this module and those it calls, into the session's out.
   void read();
 

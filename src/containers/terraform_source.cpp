@@ -408,10 +408,19 @@ namespace {
 
 // The stand-ins' symbols that an edit of the root module's files cannot hold: a caller sees a
 // called module's outputs only, never its resources ("${module.NAME.aws_kms_key.k.key_id}");
-// and a data source must be declared to be referred to (the account's and Region's symbols name
-// data.aws_caller_identity.current and data.aws_region.current whether declared or not).
+// and a data source must be declared to be referred to (a called module's own
+// data.aws_region). A module that declares none has <REGION> or <ACCOUNT_ID>, which only the
+// user can fill in.
 void mark_unwritable_symbols(const tf::Module& root, Extraction& out) {
   for (const auto& [value, symbol] : out.stand_ins) {
+    if (symbol == "<REGION>" || symbol == "<ACCOUNT_ID>") {
+      const bool region = symbol == "<REGION>";
+      out.unwritable.emplace_back(
+          symbol, fmt::format("the {}: give {}, or declare a data \"{}\" to refer to",
+                              region ? "Region" : "account", region ? "--region" : "--account",
+                              region ? "aws_region" : "aws_caller_identity"));
+      continue;
+    }
     const std::string_view inner =
         std::string_view(symbol).substr(2, symbol.size() >= 3 ? symbol.size() - 3 : 0);
     if (!symbol.starts_with("${") || !symbol.ends_with("}")) continue;

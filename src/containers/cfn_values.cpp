@@ -215,6 +215,30 @@ void TemplateValues::stand_in(const std::string& value, std::string symbol) {
   out_.stand_ins.emplace_back(value, std::move(symbol));
 }
 
+// A value a map gives for a stand-in key (the ELB account of `${AWS::Region}` checked as
+// eu-north-1) holds only under that stand-in: it is shown as the look-up, never as a fact, and
+// a fix holding it is a suggestion. Only distinctive values (an account, an ARN) are marked:
+// showing the symbol in place of a short word would rewrite unrelated text.
+void TemplateValues::note_stand_in_lookup(const json::Value& found, const std::string& map,
+                                          const std::string& first, const std::string& second) {
+  if (!found.is_string() || !(is_account_id_text(found.text) || found.text.starts_with("arn:")))
+    return;
+  auto symbol_of = [&](const std::string& key) -> std::string {
+    for (const auto& [value, symbol] : out_.stand_ins) {
+      if (key == value) return symbol;
+    }
+    return {};
+  };
+  const std::string a = symbol_of(first);
+  const std::string b = symbol_of(second);
+  if (a.empty() && b.empty()) return;
+  for (const auto& [value, symbol] : out_.stand_ins) {
+    if (value == found.text) return;
+  }
+  stand_in(found.text, fmt::format("!FindInMap [{}, {}, {}]", map, a.empty() ? first : a,
+                                   b.empty() ? second : b));
+}
+
 json::Value TemplateValues::unknown(Span span, std::string why) {
   unknown_spans_.push_back(span);
   const Position at = make_location(source_, span).start;
@@ -335,7 +359,11 @@ std::optional<json::Value> TemplateValues::intrinsic(const json::Member& m, Span
         const json::Member* a = mappings_->find(*map);
         const json::Member* b = a ? a->value.find(*first) : nullptr;
         const json::Member* c = b ? b->value.find(*second) : nullptr;
-        if (c != nullptr) return resolve(c->value, depth + 1);
+        if (c != nullptr) {
+          std::optional<json::Value> found = resolve(c->value, depth + 1);
+          if (found) note_stand_in_lookup(*found, *map, *first, *second);
+          return found;
+        }
       }
     }
     return unknown(span, "Fn::FindInMap cannot be resolved offline");

@@ -55,6 +55,8 @@ class TemplateValues {
   void stand_in(const std::string& value, std::string symbol);
 
   json::Value unknown(Span span, std::string why);
+  void note_stand_in_lookup(const json::Value& found, const std::string& map,
+                            const std::string& first, const std::string& second);
 
   // nullopt: the value is AWS::NoValue and disappears from its object or list.
   std::optional<json::Value> resolve(const json::Value& v, int depth);

@@ -27,7 +27,9 @@ using cfn::string_value;
 class Template : private cfn::TemplateValues {
  public:
   Template(const json::Value& root, const SourceFile& source, const Hints& hints, Extraction& out)
-      : TemplateValues(root, source, hints, out) {
+      : TemplateValues(root, source, hints, out),
+        given_bucket_(hints.bucket),
+        given_key_arn_(hints.key_arn) {
     report_unknown_functions(root);
   }
 
@@ -106,10 +108,13 @@ class Template : private cfn::TemplateValues {
   }
 
   // Whether a template key is the one the publishing destination names.
+  // Whether a key is the one the publishing destination names, or the one the user gave
+  // (--key-arn): a stack that makes only the bucket and key is checked as the export's.
   bool is_export_key(const std::string& id) {
-    if (!out_.settings.key_arn.known()) return false;
     const auto arn = get_att(id, "Arn");
-    return arn && *arn == out_.settings.key_arn.get();
+    if (!arn) return false;
+    return (out_.settings.key_arn.known() && *arn == out_.settings.key_arn.get()) ||
+           (given_key_arn_ && *arn == *given_key_arn_);
   }
 
   // The name of the bucket a bucket policy is for, when the template decides it.
@@ -123,11 +128,14 @@ class Template : private cfn::TemplateValues {
     return name;
   }
 
-  // Whether a bucket policy is for the bucket the publishing destination names.
+  // Whether a bucket policy is for the bucket the publishing destination names, or the one the
+  // user gave (--bucket, --config): a policy that does not name GuardDuty is then still the
+  // export's, and what it does not allow GuardDuty is an error.
   bool is_export_bucket_policy(const std::string& id) {
-    if (!out_.settings.bucket.known()) return false;
     const auto name = bucket_of_policy(id);
-    return name && *name == out_.settings.bucket.get();
+    if (!name) return false;
+    return (out_.settings.bucket.known() && *name == out_.settings.bucket.get()) ||
+           (given_bucket_ && *name == *given_bucket_);
   }
 
   // Whether a document names GuardDuty: a policy written as a string is parsed for this here
@@ -299,6 +307,9 @@ class Template : private cfn::TemplateValues {
     }
     read_destination_settings(*properties, source_, out_, "GD007");
   }
+
+  std::optional<std::string> given_bucket_;
+  std::optional<std::string> given_key_arn_;
 };
 
 }  // namespace

@@ -155,13 +155,17 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
         r.type = type->value.text;
       if (const json::Member* props = m.value.find("Properties"); props && props->value.is_object())
         r.properties = &props->value;
+      if (const json::Member* c = m.value.find("Condition"); c && c->value.is_string())
+        r.condition = c->value.text;
       read_suppressions(m);
-      resources_.emplace(m.key, r);
+      // A logical id given twice is the last one, as CloudFormation deploys it (GD002 warns).
+      resources_.insert_or_assign(m.key, r);
     }
   }
   if (const json::Member* parameters = root.find("Parameters");
       parameters && parameters->value.is_object()) {
-    for (const json::Member& m : parameters->value.members) parameters_.emplace(m.key, &m.value);
+    for (const json::Member& m : parameters->value.members)
+      parameters_.insert_or_assign(m.key, &m.value);
   }
   if (const json::Member* mappings = root.find("Mappings"); mappings && mappings->value.is_object())
     mappings_ = &mappings->value;
@@ -385,7 +389,7 @@ std::optional<json::Value> TemplateValues::sub(const json::Value& arg, Span span
         if (!value)
           return unknown(span,
                          fmt::format("Fn::Sub variable {} cannot be resolved offline", m.key));
-        vars.emplace(m.key, std::move(*value));
+        vars.insert_or_assign(m.key, std::move(*value));
       }
     }
   }

@@ -40,6 +40,7 @@ struct Resource {
   std::string type;
   const json::Value* properties = nullptr;
   Span span;
+  std::string condition;  // the resource's Condition attribute: it exists only when that holds
 };
 
 json::Value string_value(std::string text, Span span);

@@ -71,6 +71,7 @@ class Template : private cfn::TemplateValues {
         }
       }
     }
+    mark_conditional_resources();
     select_export_documents(
         keys, [this](const std::string& id) { return is_export_key(id); }, "key");
     select_export_documents(
@@ -108,6 +109,31 @@ class Template : private cfn::TemplateValues {
   }
 
   // Whether a template key is the one the publishing destination names.
+  // A resource with a Condition attribute exists only when its condition holds, and a resource
+  // without it cannot refer to it then (CloudFormation's Condition attribute): a fix is not
+  // written with its symbol (a GD303 fix naming a conditional detector broke the template),
+  // and -v says the check assumes the export's resources are created.
+  void mark_conditional_resources() {
+    for (const auto& [id, resource] : resources_) {
+      if (resource.condition.empty()) continue;
+      const std::string symbol = "${" + id;
+      for (const auto& [value, s] : out_.stand_ins) {
+        if (!s.starts_with(symbol) ||
+            (s.size() > symbol.size() && s[symbol.size()] != '}' && s[symbol.size()] != '.'))
+          continue;
+        out_.unwritable.emplace_back(
+            s, fmt::format("{} exists only when condition {} holds; a resource without that "
+                           "condition cannot refer to it",
+                           id, resource.condition));
+      }
+      if (resource.type.starts_with("AWS::GuardDuty::") || resource.type == "AWS::KMS::Key" ||
+          resource.type.starts_with("AWS::S3::Bucket"))
+        out_.notes.push_back(fmt::format(
+            "{}: {} is created only when condition {} holds; it is checked as if it were",
+            source_.path(), id, resource.condition));
+    }
+  }
+
   // Whether a key is the one the publishing destination names, or the one the user gave
   // (--key-arn): a stack that makes only the bucket and key is checked as the export's.
   bool is_export_key(const std::string& id) {
@@ -324,7 +350,8 @@ void soften_duplicate_keys(std::vector<Diagnostic>& diagnostics) {
   for (Diagnostic& d : diagnostics) {
     if (d.rule_id != "GD002" || d.severity != Severity::error) continue;
     d.severity = Severity::warning;
-    const std::size_t reason = d.message.find("); ");
+    // The reason follows the position, after the key (which may itself hold "); ").
+    const std::size_t reason = d.message.rfind("); ");
     if (reason != std::string::npos) d.message.resize(reason + 3);
     d.message +=
         "CloudFormation accepts the template and keeps the last value, so the first one is "

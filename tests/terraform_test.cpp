@@ -1242,6 +1242,13 @@ resource "aws_kms_key" "k" {
       {"data \"aws_region\" \"this\" {}\n",
        "\"arn:aws:guardduty:${data.aws_region.this.id}:*:detector/*\"",
        "${data.aws_region.this.id}"},
+      // A data source of another provider, or with a Region of its own, is not the module's
+      // Region (a fix naming it would pin the SourceArn to another Region).
+      {"data \"aws_region\" \"global\" { provider = aws.use1 }\n"
+       "data \"aws_region\" \"home\" {}\n",
+       "aws_guardduty_detector.d.arn", "${data.aws_region.home.name}"},
+      {"data \"aws_region\" \"a\" { region = \"us-east-1\" }\n", "aws_guardduty_detector.d.arn",
+       "<REGION>"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.symbol);
@@ -1262,6 +1269,31 @@ resource "aws_kms_key" "k" {
     }
     CHECK(shown);
   }
+  // A called module's own data source is not the root's symbol: the root's is written.
+  const Module called(
+      std::map<std::string, std::string>{{"meta/main.tf",
+                                          "data \"aws_region\" \"this\" {}\noutput \"region\" { "
+                                          "value = data.aws_region.this.name }\n"},
+                                         {"main.tf", R"(
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+module "meta" { source = "./meta" }
+resource "aws_guardduty_detector" "d" {}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = "findings-bucket"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { Service = "guardduty.amazonaws.com" }, Action = "s3:PutObject",
+    Resource = "arn:aws:s3:::findings-bucket/*",
+    Condition = { StringEquals = { "aws:SourceArn" = "arn:aws:guardduty:${module.meta.region}:${data.aws_caller_identity.current.account_id}:detector/${aws_guardduty_detector.d.id}" } } }] })
+}
+)"}});
+  bool root_symbol = false;
+  for (const auto& d : called.lint().diagnostics) {
+    CHECK(d.message.find("data.aws_region.this") == std::string::npos);
+    root_symbol =
+        root_symbol || d.message.find("${data.aws_region.current.name}") != std::string::npos;
+  }
+  CHECK(root_symbol);
   // The confused-deputy fix needs the Region and account: with no data source to refer to, it
   // says so instead of writing <REGION> into the policy.
   const Module open(std::map<std::string, std::string>{{"main.tf", R"(

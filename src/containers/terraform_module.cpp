@@ -368,13 +368,14 @@ std::optional<hcl::Value> Module::attribute(const Named& r, std::string_view nam
 
 std::string Module::region_of(const Named& r, std::string& why) {
   // AWS provider v6 takes `region` on each regional resource; null means the provider's.
-  if (const hcl::Attribute* own = r.block->body.attribute("region")) {
-    const hcl::Value v = evaluate(*own->value, *r.file);
-    if (v.is_string() && v.unknown_ranges.empty() && !v.text.empty()) return v.text;
-    if (v.kind != hcl::ValueKind::null) {
-      why = "its region argument is known only when Terraform runs";
-      return {};
-    }
+  if (std::optional<hcl::Value> v = written_argument(r, "region")) {
+    if (v->is_string() && v->unknown_ranges.empty() && !v->text.empty()) return v->text;
+    // A variable given no value is chosen when the module is deployed, as the provider's
+    // Region is: the same stand-in (or --region). Anything else (each.value) is unknown.
+    const hcl::Traversal t = hcl::static_traversal(*r.block->body.attribute("region")->value);
+    if (t.root == "var" && t.steps.size() == 1) return region();
+    why = "its region argument is known only when Terraform runs";
+    return {};
   }
   const hcl::Attribute* provider = r.block->body.attribute("provider");
   if (provider == nullptr) return region();
@@ -540,12 +541,33 @@ hcl::Value Module::local(const std::string& name, const SourceFile& file, Span s
       [&] { return unknown(fmt::format("local.{} refers to itself", name), file, span); });
 }
 
+std::optional<hcl::Value> Module::written_argument(const Named& n, const std::string& name) {
+  const hcl::Attribute* a = n.block->body.attribute(name);
+  if (a == nullptr) return std::nullopt;
+  hcl::Value v = evaluate(*a->value, *n.file);
+  // Terraform treats a null argument as not set: the provider computes it (`region =
+  // var.region` with a null default is the provider's Region).
+  if (v.kind == hcl::ValueKind::null) return std::nullopt;
+  return v;
+}
+
+bool Module::plain_data_source(const Named& d) const {
+  const hcl::Body& body = d.block->body;
+  return body.attribute("provider") == nullptr && body.attribute("region") == nullptr &&
+         body.attribute("name") == nullptr;
+}
+
 std::string Module::data_symbol(std::string_view type, std::string_view attr,
                                 std::string_view fallback) const {
+  // The root module's: a symbol is written into the root's files. Only a data source of the
+  // default provider with no Region of its own stands for the module's account or Region.
+  const Module* root = this;
+  while (root->caller_ != nullptr) root = root->caller_;
   const std::string prefix = std::string(type) + ".";
   std::string name;
-  for (auto it = data_.lower_bound(prefix); it != data_.end() && it->first.starts_with(prefix);
-       ++it) {
+  for (auto it = root->data_.lower_bound(prefix);
+       it != root->data_.end() && it->first.starts_with(prefix); ++it) {
+    if (!plain_data_source(it->second)) continue;
     std::string candidate = it->first.substr(prefix.size());
     if (name.empty() || candidate == "current") name = std::move(candidate);
   }
@@ -621,11 +643,15 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
     if (!alias.empty())
       return string_at(fmt::format("arn:aws:kms:{}:{}:{}", home, account(), alias), file, span);
   }
-  // An argument written in the block is its own value; a null one is not set, and the provider
-  // computes it when it applies.
-  if (const hcl::Attribute* a = r.block->body.attribute(attr)) {
+  // An argument written in the block is its own value (a null one is computed when applied).
+  if (r.block->body.attribute(attr) != nullptr) {
     hcl::Value written = once(
-        symbol + "." + attr, false, [&] { return evaluate(*a->value, *r.file); },
+        symbol + "." + attr, false,
+        [&] {
+          hcl::Value not_set;
+          not_set.kind = hcl::ValueKind::null;
+          return written_argument(r, attr).value_or(std::move(not_set));
+        },
         [&] { return unknown(fmt::format("{}.{} refers to itself", key, attr), file, span); });
     if (written.kind != hcl::ValueKind::null) return written;
   }
@@ -640,25 +666,32 @@ hcl::Value Module::data(const std::string& type, const std::string& name, const 
   const Named& d = found->second;
   if (type == "aws_iam_policy_document" && (attr == "json" || attr == "minified_json"))
     return policy_document(d, file, span);
-  // An argument written in the block is its own value (data "aws_region" { name = "..." }),
-  // unless it is null: Terraform then treats the argument as not set, and the data source
-  // computes it (`region = var.region` with a null default is the provider's Region).
+  // An argument written in the block is its own value (data "aws_region" { name = "..." }).
   if (!attr.empty() && type != "aws_iam_policy_document") {
-    if (const hcl::Attribute* a = d.block->body.attribute(attr)) {
-      hcl::Value written = evaluate(*a->value, *d.file);
-      if (written.kind != hcl::ValueKind::null) return written;
-    }
+    if (std::optional<hcl::Value> written = written_argument(d, attr)) return std::move(*written);
   }
-  // The stand-in is shown as the module's own reference.
   if (type == "aws_caller_identity" && (attr == "account_id" || attr == "id")) {
-    if (session_.account_stands_in)
+    // The stand-in is shown as the root module's own reference, when it is the default
+    // provider's (not another provider's account).
+    if (session_.account_stands_in && caller_ == nullptr && plain_data_source(d))
       session_.spelled_stand_in(session_.account, fmt::format("${{data.{}.{}}}", key, attr));
     return string_at(account(), file, span);
   }
   if (type == "aws_region" && (attr == "name" || attr == "id" || attr == "region")) {
-    if (session_.region_stands_in)
+    // name, id and region are one value: the one written (`name` before provider v6, `region`
+    // since), else its provider's Region.
+    for (const std::string_view other : {"name", "region"}) {
+      if (other == attr) continue;
+      if (std::optional<hcl::Value> written = written_argument(d, std::string(other)))
+        return std::move(*written);
+    }
+    std::string why;
+    const std::string home = region_of(d, why);
+    if (home.empty()) return unknown(fmt::format("data.{}.{}: {}", key, attr, why), file, span);
+    if (session_.region_stands_in && home == session_.region && caller_ == nullptr &&
+        plain_data_source(d))
       session_.spelled_stand_in(session_.region, fmt::format("${{data.{}.{}}}", key, attr));
-    return string_at(region(), file, span);
+    return string_at(home, file, span);
   }
   if (type == "aws_partition") {
     if (attr == "partition" || attr == "id") return string_at("aws", file, span);

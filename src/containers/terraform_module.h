@@ -92,9 +92,9 @@ class Module final : public hcl::Scope {
   [[nodiscard]] bool declares_data(std::string_view type_and_name) const {
     return data_.contains(type_and_name);
   }
-  // The symbol of a stand-in from data source `type`: the module's own data block ("current"
-  // among several), or `fallback` (<REGION>) when it declares none, rather than a name it
-  // does not use.
+  // The symbol of a stand-in from data source `type`: the root module's own data block of the
+  // default provider with no Region argument ("current" among several, else the first by
+  // name), or `fallback` (<REGION>) when it declares none, rather than a name it does not use.
   [[nodiscard]] std::string data_symbol(std::string_view type, std::string_view attr,
                                         std::string_view fallback) const;
   // The policies and export settings of this module and those it calls, into the session's out.
@@ -105,6 +105,11 @@ class Module final : public hcl::Scope {
     const hcl::Block* block = nullptr;
     const SourceFile* file = nullptr;
   };
+  bool may_add_denies(const Named& call);
+  // An argument's value as written, or nullopt when it is not written or null (not set).
+  std::optional<hcl::Value> written_argument(const Named& n, const std::string& name);
+  // A data source of the default provider with no Region or name argument of its own.
+  bool plain_data_source(const Named& d) const;
   struct Definition {
     const hcl::Expr* expr = nullptr;
     const SourceFile* file = nullptr;

@@ -307,6 +307,26 @@ void Module::read_destination(const Named& r) {
     session_.out.settings.key_arn.origin.stand_in = true;
 }
 
+// Whether a module that is not read may add Denies to the bucket policy passed to it. Of
+// terraform-aws-modules/s3-bucket the options are known: its attach_deny_* and
+// attach_require_latest_tls_policy, all false by default (its variables.tf), add them. Any
+// other module may do anything.
+bool Module::may_add_denies(const Named& call) {
+  const hcl::Attribute* source = call.block->body.attribute("source");
+  const hcl::Value where = source != nullptr ? evaluate(*source->value, *call.file) : hcl::Value{};
+  const bool s3_bucket_module =
+      where.is_string() && (where.text.starts_with("terraform-aws-modules/s3-bucket/") ||
+                            where.text.find("terraform-aws-s3-bucket") != std::string::npos);
+  if (!s3_bucket_module) return true;
+  for (const hcl::Attribute& a : call.block->body.attributes) {
+    if (!a.name.starts_with("attach_deny_") && a.name != "attach_require_latest_tls_policy")
+      continue;
+    const hcl::Value v = evaluate(*a.value, *call.file);
+    if (v.kind != hcl::ValueKind::boolean || v.boolean) return true;  // true, or not known
+  }
+  return false;
+}
+
 void Module::read_module_call(const Named& call) {
   // A module that is not read (a registry or remote source): policies passed to it as
   // arguments are read where the call writes them.
@@ -340,7 +360,8 @@ void Module::read_module_call(const Named& call) {
     add_policy_value(fmt::format("{}module.{} ({})", address_, name, a.name), kind, "", v,
                      *call.file, *a.value);
     session_.owners[index] = {address_ + "module." + name};
-    if (index < session_.out.documents.size()) {
+    if (index < session_.out.documents.size() && kind != documents::Kind::key_policy &&
+        may_add_denies(call)) {
       session_.out.documents[index].passed_to_unread_module = address_ + "module." + name;
       session_.note(*call.file, a.value->span,
                     fmt::format("{} is passed to module {}, which is not read: the Denies it may "

@@ -240,9 +240,10 @@ resource "aws_s3_bucket_policy" "p" {
       {"a registry module's policy argument",
        {{"main.tf", destination + R"(
 module "bucket" {
-  source  = "terraform-aws-modules/s3-bucket/aws"
-  bucket  = "findings-bucket"
-  policy  = data.aws_iam_policy_document.bucket.json
+  source        = "terraform-aws-modules/s3-bucket/aws"
+  bucket        = "findings-bucket"
+  attach_policy = true
+  policy        = data.aws_iam_policy_document.bucket.json
 }
 data "aws_iam_policy_document" "bucket" {
   statement {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "containers/cfn_values.h"
+#include "containers/findings.h"
 #include "containers/json_string.h"
 #include "containers/yaml_reader.h"
 #include "diag/rule_catalog.h"
@@ -72,6 +73,10 @@ class Template : private cfn::TemplateValues {
       }
     }
     mark_conditional_resources();
+    given_keys_ = given_matches(keys, given_key_arn_,
+                                [this](const std::string& id) { return get_att(id, "Arn"); });
+    given_buckets_ = given_matches(bucket_policies, given_bucket_,
+                                   [this](const std::string& id) { return bucket_of_policy(id); });
     select_export_documents(
         keys, [this](const std::string& id) { return is_export_key(id); }, "key");
     select_export_documents(
@@ -122,8 +127,8 @@ class Template : private cfn::TemplateValues {
             (s.size() > symbol.size() && s[symbol.size()] != '}' && s[symbol.size()] != '.'))
           continue;
         out_.unwritable.emplace_back(
-            s, fmt::format("{} exists only when condition {} holds; a resource without that "
-                           "condition cannot refer to it",
+            s, fmt::format("{} exists only when condition {} holds, and only a resource with "
+                           "the same condition may refer to it",
                            id, resource.condition));
       }
       if (resource.type.starts_with("AWS::GuardDuty::") || resource.type == "AWS::KMS::Key" ||
@@ -137,10 +142,27 @@ class Template : private cfn::TemplateValues {
   // Whether a key is the one the publishing destination names, or the one the user gave
   // (--key-arn): a stack that makes only the bucket and key is checked as the export's.
   bool is_export_key(const std::string& id) {
+    if (given_keys_.contains(id)) return true;
     const auto arn = get_att(id, "Arn");
-    if (!arn) return false;
-    return (out_.settings.key_arn.known() && *arn == out_.settings.key_arn.get()) ||
-           (given_key_arn_ && *arn == *given_key_arn_);
+    return arn && out_.settings.key_arn.known() && *arn == out_.settings.key_arn.get();
+  }
+
+  // The documents whose bucket or key the user's value can be: the one that is it exactly, else
+  // the only one that can be it with its stand-ins (a name built from ${AWS::AccountId}); of
+  // several that can, none (which one is meant cannot be told).
+  template <typename NameOf>
+  std::set<std::string> given_matches(const std::vector<std::pair<std::string, std::size_t>>& docs,
+                                      const std::optional<std::string>& given, NameOf name_of) {
+    std::set<std::string> exact, possible;
+    if (!given) return {};
+    for (const auto& [id, index] : docs) {
+      const std::optional<std::string> name = name_of(id);
+      if (!name) continue;
+      if (*name == *given) exact.insert(id);
+      if (matches_with_stand_ins(*name, *given, out_.stand_ins)) possible.insert(id);
+    }
+    if (!exact.empty()) return exact;
+    return possible.size() == 1 ? possible : std::set<std::string>{};
   }
 
   // The name of the bucket a bucket policy is for, when the template decides it.
@@ -158,10 +180,9 @@ class Template : private cfn::TemplateValues {
   // user gave (--bucket, --config): a policy that does not name GuardDuty is then still the
   // export's, and what it does not allow GuardDuty is an error.
   bool is_export_bucket_policy(const std::string& id) {
+    if (given_buckets_.contains(id)) return true;
     const auto name = bucket_of_policy(id);
-    if (!name) return false;
-    return (out_.settings.bucket.known() && *name == out_.settings.bucket.get()) ||
-           (given_bucket_ && *name == *given_bucket_);
+    return name && out_.settings.bucket.known() && *name == out_.settings.bucket.get();
   }
 
   // Whether a document names GuardDuty: a policy written as a string is parsed for this here
@@ -336,6 +357,8 @@ class Template : private cfn::TemplateValues {
 
   std::optional<std::string> given_bucket_;
   std::optional<std::string> given_key_arn_;
+  std::set<std::string> given_buckets_;  // bucket policies of the given bucket
+  std::set<std::string> given_keys_;     // keys of the given key ARN
 };
 
 }  // namespace

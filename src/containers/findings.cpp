@@ -518,6 +518,16 @@ bool match_symbolic(std::string_view symbolic, std::string_view given,
   }
 }
 
+}  // namespace
+
+bool matches_with_stand_ins(std::string_view symbolic, std::string_view given,
+                            const std::vector<std::pair<std::string, std::string>>& stand_ins) {
+  std::map<std::string, std::string> bound;
+  return symbolic == given || match_symbolic(symbolic, given, stand_ins, bound);
+}
+
+namespace {
+
 void replace_in_tree(json::Value& root, const std::string& from, const std::string& to) {
   json::for_each_value(root, [&](json::Value& v) {
     if (v.is_string()) replace_whole_words(v.text, from, to);

@@ -65,6 +65,12 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
 // stated settings get the user's values; the bound stand-ins are dropped.
 void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& given);
 
+// Whether `given` (the user's bucket name or key ARN) can be `symbolic`, a name or ARN that
+// holds stand-ins (`findings-${AWS::AccountId}` checked as findings-409732615928): each
+// stand-in matches any text, the same wherever it recurs.
+bool matches_with_stand_ins(std::string_view symbolic, std::string_view given,
+                            const std::vector<std::pair<std::string, std::string>>& stand_ins);
+
 // Applies the bindings bind_stand_ins made to a tree parsed later (a document held as text).
 void apply_bindings(const Extraction& extraction, json::Value& tree);
 

@@ -373,7 +373,15 @@ std::string Module::region_of(const Named& r, std::string& why) {
     // A variable given no value is chosen when the module is deployed, as the provider's
     // Region is: the same stand-in (or --region). Anything else (each.value) is unknown.
     const hcl::Traversal t = hcl::static_traversal(*r.block->body.attribute("region")->value);
-    if (t.root == "var" && t.steps.size() == 1) return region();
+    if (t.root == "var" && t.steps.size() == 1) {
+      const hcl::Attribute* at = r.block->body.attribute("region");
+      session_.note_once(
+          *r.file, at->value->span,
+          fmt::format("region = var.{} has no value: checked as the module's Region, as "
+                      "the provider's is (give --var {}=... or --region)",
+                      t.steps[0], t.steps[0]));
+      return region();
+    }
     why = "its region argument is known only when Terraform runs";
     return {};
   }
@@ -554,7 +562,7 @@ std::optional<hcl::Value> Module::written_argument(const Named& n, const std::st
 bool Module::plain_data_source(const Named& d) const {
   const hcl::Body& body = d.block->body;
   return body.attribute("provider") == nullptr && body.attribute("region") == nullptr &&
-         body.attribute("name") == nullptr;
+         body.attribute("name") == nullptr && body.attribute("endpoint") == nullptr;
 }
 
 std::string Module::data_symbol(std::string_view type, std::string_view attr,
@@ -685,6 +693,9 @@ hcl::Value Module::data(const std::string& type, const std::string& name, const 
       if (std::optional<hcl::Value> written = written_argument(d, std::string(other)))
         return std::move(*written);
     }
+    // An endpoint picks the Region too (ec2.us-east-1.amazonaws.com); not modelled.
+    if (d.block->body.attribute("endpoint") != nullptr)
+      return unknown(fmt::format("data.{}.{}: the Region of its endpoint", key, attr), file, span);
     std::string why;
     const std::string home = region_of(d, why);
     if (home.empty()) return unknown(fmt::format("data.{}.{}: {}", key, attr, why), file, span);

@@ -68,6 +68,12 @@ struct Session {
   // Keeps a file made while reading (a --var value) alive for the findings pointing into it.
   const SourceFile* keep(std::unique_ptr<SourceFile> file);
   void note(const SourceFile& file, Span span, const std::string& text);
+  // The same note once, however often the value it explains is evaluated.
+  void note_once(const SourceFile& file, Span span, const std::string& text) {
+    if (noted_.insert(file.path() + ":" + std::to_string(span.begin) + text).second)
+      note(file, span, text);
+  }
+  std::set<std::string, std::less<>> noted_;
   std::string spelled(std::string path) const;
   // A module file parsed, its syntax errors reported.
   ParsedFile parse(const SourceFile& file);
@@ -105,6 +111,7 @@ class Module final : public hcl::Scope {
     const hcl::Block* block = nullptr;
     const SourceFile* file = nullptr;
   };
+  bool is_s3_bucket_module(const Named& call);
   bool may_add_denies(const Named& call);
   // An argument's value as written, or nullopt when it is not written or null (not set).
   std::optional<hcl::Value> written_argument(const Named& n, const std::string& name);

@@ -311,13 +311,18 @@ void Module::read_destination(const Named& r) {
 // terraform-aws-modules/s3-bucket the options are known: its attach_deny_* and
 // attach_require_latest_tls_policy, all false by default (its variables.tf), add them. Any
 // other module may do anything.
-bool Module::may_add_denies(const Named& call) {
+bool Module::is_s3_bucket_module(const Named& call) {
   const hcl::Attribute* source = call.block->body.attribute("source");
   const hcl::Value where = source != nullptr ? evaluate(*source->value, *call.file) : hcl::Value{};
-  const bool s3_bucket_module =
-      where.is_string() && (where.text.starts_with("terraform-aws-modules/s3-bucket/") ||
-                            where.text.find("terraform-aws-s3-bucket") != std::string::npos);
-  if (!s3_bucket_module) return true;
+  // The registry module, or its repository (not another project's s3-bucket module, such as
+  // cloudposse's, whose options differ).
+  return where.is_string() &&
+         (where.text.starts_with("terraform-aws-modules/s3-bucket/") ||
+          where.text.find("terraform-aws-modules/terraform-aws-s3-bucket") != std::string::npos);
+}
+
+bool Module::may_add_denies(const Named& call) {
+  if (!is_s3_bucket_module(call)) return true;
   for (const hcl::Attribute& a : call.block->body.attributes) {
     if (!a.name.starts_with("attach_deny_") && a.name != "attach_require_latest_tls_policy")
       continue;
@@ -343,6 +348,23 @@ void Module::read_module_call(const Named& call) {
                       fmt::format("{} of module {} is known only when Terraform runs ({})", a.name,
                                   name, v.why));
       continue;
+    }
+    if (a.name == "policy" && is_s3_bucket_module(call)) {
+      // The module attaches `policy` only with attach_policy = true (false by default).
+      const hcl::Attribute* attach = call.block->body.attribute("attach_policy");
+      const hcl::Value on = attach != nullptr ? evaluate(*attach->value, *call.file) : hcl::Value{};
+      if (attach == nullptr || (on.kind == hcl::ValueKind::boolean && !on.boolean)) {
+        Diagnostic d = make_diagnostic(
+            "GD007", make_location(*call.file, a.value->span),
+            fmt::format("module {} (terraform-aws-modules/s3-bucket) attaches this policy only "
+                        "with attach_policy = true, which defaults to false: the bucket gets no "
+                        "policy from it, so nothing in it lets GuardDuty in",
+                        name));
+        d.severity = Severity::warning;
+        d.notes.push_back("add attach_policy = true to the module call");
+        session_.out.diagnostics.push_back(std::move(d));
+        continue;
+      }
     }
     std::optional<documents::Kind> kind;
     if (a.name.find("bucket") != std::string::npos) {

@@ -92,7 +92,11 @@ class Template : private cfn::TemplateValues {
       const json::Value* v = pending.back();
       pending.pop_back();
       for (const json::Value& item : v->items) pending.push_back(&item);
-      for (const json::Member& m : v->members) {
+      // A member a later one with the same key shadows is not deployed (GD002 warns).
+      const json::LastWins last(v->members);
+      for (std::size_t i = 0; i < v->members.size(); ++i) {
+        if (last.shadowed(i)) continue;
+        const json::Member& m = v->members[i];
         pending.push_back(&m.value);
         const std::string_view fn = m.key;
         if (v->members.size() != 1 || !fn.starts_with("Fn::")) continue;

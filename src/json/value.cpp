@@ -1,5 +1,6 @@
 #include "json/value.h"
 
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -50,6 +51,26 @@ Value::~Value() {
     pending.pop_back();
     take_children(last);
   }
+}
+
+LastWins::LastWins(const std::vector<Member>& members) {
+  const std::size_t n = members.size();
+  if (n <= 64) {
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = i + 1; j < n; ++j) {
+        if (members[i].key == members[j].key) {
+          small_ |= std::uint64_t{1} << i;
+          break;
+        }
+      }
+    }
+    return;
+  }
+  std::unordered_map<std::string_view, std::size_t> last;
+  last.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) last[members[i].key] = i;
+  large_.assign(n, false);
+  for (std::size_t i = 0; i < n; ++i) large_[i] = last[members[i].key] != i;
 }
 
 const Member* Value::find(std::string_view key) const {

@@ -52,6 +52,22 @@ struct Member {
 inline Value::Value(Value&&) noexcept = default;
 inline Value& Value::operator=(Value&&) noexcept = default;
 
+// Which members of an object a later member with the same key shadows. CloudFormation keeps
+// the last of a repeated key (aws/aws-cli#2404; a YAML template deploys last-wins), and so do
+// most JSON readers and Value::find: readers skip the shadowed ones, and GD002 reports the
+// repetition. Small objects (all real policy objects) are compared pairwise without allocating.
+class LastWins {
+ public:
+  explicit LastWins(const std::vector<Member>& members);
+  [[nodiscard]] bool shadowed(std::size_t i) const {
+    return large_.empty() ? ((small_ >> i) & 1U) != 0 : large_[i];
+  }
+
+ private:
+  std::uint64_t small_ = 0;
+  std::vector<bool> large_;
+};
+
 // Calls `visit(value)` for `root` and every value under it, depth first, without recursion (the
 // tree may come from hostile input). Works on const and mutable trees alike.
 template <typename Tree, typename Visit>

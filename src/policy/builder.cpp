@@ -34,40 +34,6 @@ std::string take_text(std::string& text) {
   return std::move(text);
 }
 
-// Which members of an object a later member with the same key shadows. CloudFormation keeps
-// the last of a repeated key (aws/aws-cli#2404; a YAML template deploys last-wins), and so do
-// most JSON readers and json::Value::find: the model reads only the last, and GD002 reports the
-// repetition. Small objects (all real policy objects) are compared pairwise without allocating.
-class LastWins {
- public:
-  explicit LastWins(const std::vector<json::Member>& members) {
-    const std::size_t n = members.size();
-    if (n <= 64) {
-      for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t j = i + 1; j < n; ++j) {
-          if (members[i].key == members[j].key) {
-            small_ |= std::uint64_t{1} << i;
-            break;
-          }
-        }
-      }
-      return;
-    }
-    std::unordered_map<std::string_view, std::size_t> last;
-    last.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) last[members[i].key] = i;
-    large_.assign(n, false);
-    for (std::size_t i = 0; i < n; ++i) large_[i] = last[members[i].key] != i;
-  }
-  [[nodiscard]] bool shadowed(std::size_t i) const {
-    return large_.empty() ? ((small_ >> i) & 1U) != 0 : large_[i];
-  }
-
- private:
-  std::uint64_t small_ = 0;
-  std::vector<bool> large_;
-};
-
 // Node is `const json::Value` (build_policy) or `json::Value` (take_policy).
 template <typename Node>
 class Builder {
@@ -84,7 +50,7 @@ class Builder {
     }
     Policy policy;
     policy.span = root.span;
-    const LastWins root_last(root.members);
+    const json::LastWins root_last(root.members);
     for (std::size_t i = 0; i < root.members.size(); ++i) {
       if (root_last.shadowed(i)) continue;
       MemberNode& m = root.members[i];
@@ -224,7 +190,7 @@ class Builder {
     MemberNode* not_resource = nullptr;
     MemberNode* principal = nullptr;
     MemberNode* not_principal = nullptr;
-    const LastWins last(object.members);
+    const json::LastWins last(object.members);
     for (std::size_t i = 0; i < object.members.size(); ++i) {
       if (last.shadowed(i)) continue;
       MemberNode& m = object.members[i];
@@ -311,7 +277,7 @@ class Builder {
                                        article(m.value.kind), json::to_string(m.value.kind)));
       return;
     }
-    const LastWins last(m.value.members);
+    const json::LastWins last(m.value.members);
     for (std::size_t i = 0; i < m.value.members.size(); ++i) {
       if (last.shadowed(i)) continue;
       MemberNode& typed = m.value.members[i];
@@ -340,7 +306,7 @@ class Builder {
                                        article(m.value.kind), json::to_string(m.value.kind)));
       return;
     }
-    const LastWins last_op(m.value.members);
+    const json::LastWins last_op(m.value.members);
     for (std::size_t i = 0; i < m.value.members.size(); ++i) {
       if (last_op.shadowed(i)) continue;
       MemberNode& op = m.value.members[i];
@@ -351,7 +317,7 @@ class Builder {
                    op.key, article(op.value.kind), json::to_string(op.value.kind)));
         continue;
       }
-      const LastWins last_key(op.value.members);
+      const json::LastWins last_key(op.value.members);
       for (std::size_t k = 0; k < op.value.members.size(); ++k) {
         if (last_key.shadowed(k)) continue;
         MemberNode& key = op.value.members[k];

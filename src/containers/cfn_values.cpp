@@ -236,10 +236,7 @@ void TemplateValues::note_stand_in_lookup(const json::Value& found, const std::s
   const std::string a = symbol_of(first);
   const std::string b = symbol_of(second);
   if (a.empty() && b.empty()) return;
-  for (const auto& [value, symbol] : out_.stand_ins) {
-    if (value == found.text) return;
-  }
-  stand_in(found.text, fmt::format("!FindInMap [{}, {}, {}]", map, a.empty() ? first : a,
+  remember(found.text, fmt::format("!FindInMap [{}, {}, {}]", map, a.empty() ? first : a,
                                    b.empty() ? second : b));
 }
 

@@ -98,22 +98,23 @@ const SourceFile* Session::keep(std::unique_ptr<SourceFile> file) {
   return shared.get();
 }
 
-void Session::stand_in(const std::string& value, const std::string& symbol) {
-  for (const auto& [v, s] : out.stand_ins) {
-    if (v == value) return;
+std::string* Session::find_stand_in(const std::string& value) {
+  for (auto& [v, s] : out.stand_ins) {
+    if (v == value) return &s;
   }
-  out.stand_ins.emplace_back(value, symbol);
+  return nullptr;
+}
+
+void Session::stand_in(const std::string& value, const std::string& symbol) {
+  if (find_stand_in(value) == nullptr) out.stand_ins.emplace_back(value, symbol);
 }
 
 void Session::spelled_stand_in(const std::string& value, const std::string& symbol) {
   if (!spelled_values.insert(value).second) return;
-  for (auto& [v, s] : out.stand_ins) {
-    if (v == value) {
-      s = symbol;
-      return;
-    }
-  }
-  out.stand_ins.emplace_back(value, symbol);
+  if (std::string* known = find_stand_in(value))
+    *known = symbol;
+  else
+    out.stand_ins.emplace_back(value, symbol);
 }
 
 void Session::note(const SourceFile& file, Span span, const std::string& text) {
@@ -372,9 +373,9 @@ std::string Module::region_of(const Named& r, std::string& why) {
     if (v->is_string() && v->unknown_ranges.empty() && !v->text.empty()) return v->text;
     // A variable given no value is chosen when the module is deployed, as the provider's
     // Region is: the same stand-in (or --region). Anything else (each.value) is unknown.
-    const hcl::Traversal t = hcl::static_traversal(*r.block->body.attribute("region")->value);
+    const hcl::Attribute* at = r.block->body.attribute("region");
+    const hcl::Traversal t = hcl::static_traversal(*at->value);
     if (t.root == "var" && t.steps.size() == 1) {
-      const hcl::Attribute* at = r.block->body.attribute("region");
       session_.note_once(
           *r.file, at->value->span,
           fmt::format("region = var.{} has no value: checked as the module's Region, as "

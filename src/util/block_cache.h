@@ -1,0 +1,73 @@
+#pragma once
+// Freed small blocks kept per size class for the next allocation of the same thread.
+//
+// A scan builds and drops a located tree, a policy model and a compiled evaluator per file: a
+// few hundred small blocks each, 310,000 allocations on 400 files. glibc's per-thread cache
+// keeps only seven freed blocks per size; the rest go through its arena (a third of all
+// allocation instructions, and the fastbin consolidations that large requests trigger). This
+// keeps every freed small block, up to a byte budget, for the next request of its class.
+//
+// The classes are glibc's own usable sizes on 64-bit (24, 40, 56, ... bytes: a chunk is a
+// multiple of 16 with an 8-byte header), so a block malloc returns for a class's size is exactly
+// that class's, and malloc_usable_size() of any block names the largest class it can serve.
+// Not thread-safe: one cache per thread (src/app/thread_cache_new.cpp). Memory it keeps stays
+// with the process until the thread ends, within kMaxBytes.
+
+#include <array>
+#include <cstddef>
+#include <new>
+
+namespace gdl::util {
+
+class BlockCache {
+ public:
+  static constexpr std::size_t kClasses = 64;
+  static constexpr std::size_t kMaxUsable = 24 + 16 * (kClasses - 1);  // 1,032 bytes
+  static constexpr std::size_t kMaxBytes = std::size_t{1} << 20;       // kept per thread
+
+  // The class whose blocks hold `n` bytes; kClasses when `n` is larger than every class.
+  static constexpr std::size_t class_for_request(std::size_t n) {
+    return n <= 24 ? 0 : n > kMaxUsable ? kClasses : (n - 24 + 15) / 16;
+  }
+  // The largest class a block of `usable` bytes can serve; kClasses when none (too large to
+  // keep, or smaller than the first class).
+  static constexpr std::size_t class_for_block(std::size_t usable) {
+    return usable < 24 || usable > kMaxUsable ? kClasses : (usable - 24) / 16;
+  }
+  static constexpr std::size_t class_size(std::size_t c) { return 24 + 16 * c; }
+
+  BlockCache() = default;
+  BlockCache(const BlockCache&) = delete;
+  BlockCache& operator=(const BlockCache&) = delete;
+  ~BlockCache() { release(); }
+
+  // A kept block of class `c` (at least class_size(c) bytes), or nullptr when there is none.
+  void* take(std::size_t c) noexcept {
+    Node* n = heads_[c];
+    if (n == nullptr) return nullptr;
+    heads_[c] = n->next;
+    bytes_ -= class_size(c);
+    return n;
+  }
+  // Keeps `block` (at least class_size(c) bytes) for take(c); false when the budget is spent,
+  // and the caller frees it.
+  bool keep(void* block, std::size_t c) noexcept {
+    if (bytes_ + class_size(c) > kMaxBytes) return false;
+    heads_[c] = new (block) Node{heads_[c]};
+    bytes_ += class_size(c);
+    return true;
+  }
+  // Frees every kept block.
+  void release() noexcept;
+
+  [[nodiscard]] std::size_t bytes_kept() const { return bytes_; }
+
+ private:
+  struct Node {
+    Node* next;
+  };
+  std::array<Node*, kClasses> heads_{};
+  std::size_t bytes_ = 0;
+};
+
+}  // namespace gdl::util

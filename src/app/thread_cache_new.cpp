@@ -30,51 +30,61 @@ struct ThreadCache {
 };
 thread_local ThreadCache t_cache;
 
-void* allocate(std::size_t n) noexcept {
+// The slow paths, kept out of line so the fast ones save no registers: malloc (looping on the
+// new_handler as the standard operator new does) and free.
+[[gnu::noinline]] void* allocate_from_malloc(std::size_t n) {
   const std::size_t c = BlockCache::class_for_request(n);
-  if (c == BlockCache::kClasses) return std::malloc(n == 0 ? 1 : n);
-  if (!t_cache_closed) {
-    if (void* block = t_cache.blocks.take(c)) return block;
-  }
-  return std::malloc(BlockCache::class_size(c));
-}
-
-// A block of class `c`, or of a size malloc_usable_size() must name when `c` is unknown.
-void deallocate(void* p, std::size_t c) noexcept {
-  if (p == nullptr) return;
-  if (c == BlockCache::kClasses) c = BlockCache::class_for_block(malloc_usable_size(p));
-  if (c == BlockCache::kClasses || t_cache_closed || !t_cache.blocks.keep(p, c)) std::free(p);
-}
-
-void* allocate_or_throw(std::size_t n) {
+  const std::size_t size = c == BlockCache::kClasses ? n : BlockCache::class_size(c);
   for (;;) {
-    if (void* p = allocate(n)) return p;
+    if (void* p = std::malloc(size)) return p;
     std::new_handler handler = std::get_new_handler();
     if (handler == nullptr) throw std::bad_alloc();
     handler();
   }
 }
 
-void* allocate_or_null(std::size_t n) noexcept {
+// A block of class `c`, or of a class malloc_usable_size() must name when `c` is kClasses.
+[[gnu::noinline]] void release_to_free(void* p, std::size_t c) noexcept {
+  if (p == nullptr) return;
+  if (c == BlockCache::kClasses) c = BlockCache::class_for_block(malloc_usable_size(p));
+  if (c == BlockCache::kClasses || t_cache_closed || !t_cache.blocks.keep(p, c)) std::free(p);
+}
+
+inline void* allocate(std::size_t n) {
+  const std::size_t c = BlockCache::class_for_request(n);
+  if (c != BlockCache::kClasses && !t_cache_closed) {
+    if (void* block = t_cache.blocks.take(c)) return block;
+  }
+  return allocate_from_malloc(n);
+}
+
+inline void* allocate_or_null(std::size_t n) noexcept {
   try {
-    return allocate_or_throw(n);
+    return allocate(n);
   } catch (...) {
     return nullptr;
   }
 }
 
-// The class a sized delete names: operator new(n) gave a block of at least class_for_request(n).
-std::size_t sized_class(std::size_t n) {
-  return BlockCache::class_for_request(n);
+// operator new(n) gave a block of at least class_for_request(n): a sized delete names its class.
+inline void release_sized(void* p, std::size_t n) noexcept {
+  const std::size_t c = BlockCache::class_for_request(n);
+  if (c != BlockCache::kClasses && p != nullptr && !t_cache_closed && t_cache.blocks.keep(p, c))
+    return;
+  release_to_free(p, c);
+}
+
+inline void release(void* p) noexcept {
+  release_to_free(p, BlockCache::kClasses);
 }
 
 }  // namespace
 
 void* operator new(std::size_t n) {
-  return allocate_or_throw(n);
+  return allocate(n);
 }
 void* operator new[](std::size_t n) {
-  return allocate_or_throw(n);
+  return allocate(n);
 }
 void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
   return allocate_or_null(n);
@@ -84,20 +94,20 @@ void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
 }
 
 void operator delete(void* p) noexcept {
-  deallocate(p, BlockCache::kClasses);
+  release(p);
 }
 void operator delete[](void* p) noexcept {
-  deallocate(p, BlockCache::kClasses);
+  release(p);
 }
 void operator delete(void* p, std::size_t n) noexcept {
-  deallocate(p, sized_class(n));
+  release_sized(p, n);
 }
 void operator delete[](void* p, std::size_t n) noexcept {
-  deallocate(p, sized_class(n));
+  release_sized(p, n);
 }
 void operator delete(void* p, const std::nothrow_t&) noexcept {
-  deallocate(p, BlockCache::kClasses);
+  release(p);
 }
 void operator delete[](void* p, const std::nothrow_t&) noexcept {
-  deallocate(p, BlockCache::kClasses);
+  release(p);
 }

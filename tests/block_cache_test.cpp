@@ -65,12 +65,12 @@ TEST_CASE("block cache: kept blocks come back last in, first out, per class, wit
   REQUIRE(cache.keep(a, 3));
   REQUIRE(cache.keep(b, 3));
   REQUIRE(cache.keep(other, 5));
-  CHECK(cache.bytes_kept() == 2 * BlockCache::class_size(3) + BlockCache::class_size(5));
+  CHECK(cache.bytes_kept() == 2 * BlockCache::chunk_size(3) + BlockCache::chunk_size(5));
   CHECK(cache.take(4) == nullptr);
   CHECK(cache.take(3) == b);
   CHECK(cache.take(3) == a);
   CHECK(cache.take(3) == nullptr);
-  CHECK(cache.bytes_kept() == BlockCache::class_size(5));
+  CHECK(cache.bytes_kept() == BlockCache::chunk_size(5));
   std::free(a);
   std::free(b);
 
@@ -78,7 +78,7 @@ TEST_CASE("block cache: kept blocks come back last in, first out, per class, wit
   const std::size_t c = BlockCache::kClasses - 1;
   std::vector<void*> refused;
   std::size_t kept = 0;
-  for (std::size_t i = 0; i < BlockCache::kMaxBytes / BlockCache::class_size(c) + 2; ++i) {
+  for (std::size_t i = 0; i < BlockCache::kMaxBytes / BlockCache::chunk_size(c) + 2; ++i) {
     void* p = std::malloc(BlockCache::class_size(c));
     REQUIRE(p != nullptr);
     if (cache.keep(p, c)) {
@@ -88,6 +88,7 @@ TEST_CASE("block cache: kept blocks come back last in, first out, per class, wit
     }
   }
   CHECK(cache.bytes_kept() <= BlockCache::kMaxBytes);
+  CHECK(cache.bytes_kept() + BlockCache::chunk_size(c) > BlockCache::kMaxBytes);  // full
   CHECK(kept > 0);
   CHECK(refused.size() >= 2);
   for (void* p : refused) std::free(p);

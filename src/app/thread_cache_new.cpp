@@ -1,10 +1,15 @@
 // The executable's operator new and delete: malloc and free behind a per-thread BlockCache
-// (util/block_cache.h says why). Linked into gd-export-lint only, never into the library, the
-// tests or a sanitizer build (whose own operator new must see every allocation).
+// (util/block_cache.h says why). Linked into gd-export-lint and its allocator test only, never
+// into the library or a sanitizer build (whose own operator new must see every allocation).
 //
 // Blocks move freely between threads: a block freed by another thread than the one that made
 // it joins the freeing thread's cache, and every cached block is a malloc block, so free() may
-// take it from any thread.
+// take it from any thread. The aligned forms of new and delete are not replaced: libstdc++'s
+// use aligned_alloc and free, and their blocks never reach these functions.
+//
+// Known limit: a thread whose first allocation comes after glibc ran its thread_local
+// destructors (from a pthread_key_create destructor) registers its cache's release too late,
+// and the blocks it keeps (at most kMaxBytes) are not freed. Nothing in this program does that.
 
 #include <malloc.h>
 
@@ -17,22 +22,34 @@ namespace {
 
 using gdl::util::BlockCache;
 
-// Set once the thread's cache is gone (thread_local destructors run before static ones, and a
-// static destructor may still delete): blocks then go straight to free().
-constinit thread_local bool t_cache_closed = false;
+// A thread's cache is opened on its first trip to malloc or free, and closed when the thread
+// ends (thread_local destructors run before static ones, and a static destructor may still
+// delete): while it is not open, blocks come from malloc and go back to free().
+enum class CacheState : unsigned char { unused, open, closed };
+constinit thread_local CacheState t_state = CacheState::unused;
+// Trivially destructible: the hit paths below touch it without a first-use check.
+constinit thread_local BlockCache t_blocks;
 
-struct ThreadCache {
-  BlockCache blocks;
-  ThreadCache() = default;
-  ThreadCache(const ThreadCache&) = delete;
-  ThreadCache& operator=(const ThreadCache&) = delete;
-  ~ThreadCache() { t_cache_closed = true; }
+struct CacheCloser {
+  CacheCloser() = default;
+  CacheCloser(const CacheCloser&) = delete;
+  CacheCloser& operator=(const CacheCloser&) = delete;
+  ~CacheCloser() {
+    t_state = CacheState::closed;
+    t_blocks.release();
+  }
 };
-thread_local ThreadCache t_cache;
 
-// The slow paths, kept out of line so the fast ones save no registers: malloc (looping on the
-// new_handler as the standard operator new does) and free.
+// Out of line, like everything that is not a cache hit: registering the closer
+// (__cxa_thread_atexit allocates with calloc, never with operator new).
+[[gnu::noinline]] void open_cache() noexcept {
+  t_state = CacheState::open;
+  thread_local CacheCloser closer;
+  static_cast<void>(closer);
+}
+
 [[gnu::noinline]] void* allocate_from_malloc(std::size_t n) {
+  if (t_state == CacheState::unused) open_cache();
   const std::size_t c = BlockCache::class_for_request(n);
   const std::size_t size = c == BlockCache::kClasses ? n : BlockCache::class_size(c);
   for (;;) {
@@ -43,17 +60,19 @@ thread_local ThreadCache t_cache;
   }
 }
 
-// A block of class `c`, or of a class malloc_usable_size() must name when `c` is kClasses.
-[[gnu::noinline]] void release_to_free(void* p, std::size_t c) noexcept {
+// A block of class `c`, or of the class malloc_usable_size() names when `c` is kClasses.
+[[gnu::noinline]] void release_to_cache_or_free(void* p, std::size_t c) noexcept {
   if (p == nullptr) return;
+  if (t_state == CacheState::unused) open_cache();
   if (c == BlockCache::kClasses) c = BlockCache::class_for_block(malloc_usable_size(p));
-  if (c == BlockCache::kClasses || t_cache_closed || !t_cache.blocks.keep(p, c)) std::free(p);
+  if (c == BlockCache::kClasses || t_state != CacheState::open || !t_blocks.keep(p, c))
+    std::free(p);
 }
 
 inline void* allocate(std::size_t n) {
   const std::size_t c = BlockCache::class_for_request(n);
-  if (c != BlockCache::kClasses && !t_cache_closed) {
-    if (void* block = t_cache.blocks.take(c)) return block;
+  if (c != BlockCache::kClasses && t_state == CacheState::open) {
+    if (void* block = t_blocks.take(c)) return block;
   }
   return allocate_from_malloc(n);
 }
@@ -69,13 +88,14 @@ inline void* allocate_or_null(std::size_t n) noexcept {
 // operator new(n) gave a block of at least class_for_request(n): a sized delete names its class.
 inline void release_sized(void* p, std::size_t n) noexcept {
   const std::size_t c = BlockCache::class_for_request(n);
-  if (c != BlockCache::kClasses && p != nullptr && !t_cache_closed && t_cache.blocks.keep(p, c))
+  if (c != BlockCache::kClasses && p != nullptr && t_state == CacheState::open &&
+      t_blocks.keep(p, c))
     return;
-  release_to_free(p, c);
+  release_to_cache_or_free(p, c);
 }
 
 inline void release(void* p) noexcept {
-  release_to_free(p, BlockCache::kClasses);
+  release_to_cache_or_free(p, BlockCache::kClasses);
 }
 
 }  // namespace

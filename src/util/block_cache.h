@@ -10,8 +10,10 @@
 // The classes are glibc's own usable sizes on 64-bit (24, 40, 56, ... bytes: a chunk is a
 // multiple of 16 with an 8-byte header), so a block malloc returns for a class's size is exactly
 // that class's, and malloc_usable_size() of any block names the largest class it can serve.
-// Not thread-safe: one cache per thread (src/app/thread_cache_new.cpp). Memory it keeps stays
-// with the process until the thread ends, within kMaxBytes.
+// Not thread-safe: one cache per thread (src/app/thread_cache_new.cpp). Trivially destructible,
+// so a thread_local one needs no registration on the allocation path: its owner calls release()
+// (the app's does when the thread ends). It holds at most kMaxBytes of glibc chunks (usable
+// bytes and each chunk's 8-byte header).
 
 #include <array>
 #include <cstddef>
@@ -36,28 +38,31 @@ class BlockCache {
   }
   static constexpr std::size_t class_size(std::size_t c) { return 24 + 16 * c; }
 
-  BlockCache() = default;
+  // The glibc chunk a block of class `c` takes: its usable bytes and the size word before them.
+  static constexpr std::size_t chunk_size(std::size_t c) { return class_size(c) + 8; }
+
+  constexpr BlockCache() = default;
   BlockCache(const BlockCache&) = delete;
   BlockCache& operator=(const BlockCache&) = delete;
-  ~BlockCache() { release(); }
+  ~BlockCache() = default;  // the owner calls release(): see above
 
   // A kept block of class `c` (at least class_size(c) bytes), or nullptr when there is none.
   void* take(std::size_t c) noexcept {
     Node* n = heads_[c];
     if (n == nullptr) return nullptr;
     heads_[c] = n->next;
-    bytes_ -= class_size(c);
+    bytes_ -= chunk_size(c);
     return n;
   }
   // Keeps `block` (at least class_size(c) bytes) for take(c); false when the budget is spent,
   // and the caller frees it.
   bool keep(void* block, std::size_t c) noexcept {
-    if (bytes_ + class_size(c) > kMaxBytes) return false;
+    if (bytes_ + chunk_size(c) > kMaxBytes) return false;
     heads_[c] = new (block) Node{heads_[c]};
-    bytes_ += class_size(c);
+    bytes_ += chunk_size(c);
     return true;
   }
-  // Frees every kept block.
+  // Frees every kept block (they are malloc blocks).
   void release() noexcept;
 
   [[nodiscard]] std::size_t bytes_kept() const { return bytes_; }

@@ -74,11 +74,12 @@ TEST_CASE("block cache: kept blocks come back last in, first out, per class, wit
   std::free(a);
   std::free(b);
 
-  // The budget: once it is spent, keep() refuses and the caller frees the block.
+  // The budget: each class has its share, and once a class's is spent keep() refuses (the
+  // caller frees the block) while the other classes still keep theirs.
   const std::size_t c = BlockCache::kClasses - 1;
   std::vector<void*> refused;
   std::size_t kept = 0;
-  for (std::size_t i = 0; i < BlockCache::kMaxBytes / BlockCache::chunk_size(c) + 2; ++i) {
+  for (std::size_t i = 0; i < BlockCache::kClassBytes / BlockCache::chunk_size(c) + 2; ++i) {
     void* p = std::malloc(BlockCache::class_size(c));
     REQUIRE(p != nullptr);
     if (cache.keep(p, c)) {
@@ -87,10 +88,12 @@ TEST_CASE("block cache: kept blocks come back last in, first out, per class, wit
       refused.push_back(p);
     }
   }
-  CHECK(cache.bytes_kept() <= BlockCache::kMaxBytes);
-  CHECK(cache.bytes_kept() + BlockCache::chunk_size(c) > BlockCache::kMaxBytes);  // full
-  CHECK(kept > 0);
-  CHECK(refused.size() >= 2);
+  CHECK(kept == BlockCache::kClassBytes / BlockCache::chunk_size(c));
+  CHECK(refused.size() == 2);
+  CHECK(cache.bytes_kept() == kept * BlockCache::chunk_size(c) + BlockCache::chunk_size(5));
+  void* small = std::malloc(BlockCache::class_size(0));
+  CHECK(cache.keep(small, 0));  // another class's share is untouched
+  static_assert(BlockCache::kClassBytes * BlockCache::kClasses <= BlockCache::kMaxBytes);
   for (void* p : refused) std::free(p);
   cache.release();  // frees `other` and every kept block (LeakSanitizer checks under CI's ASan)
   CHECK(cache.bytes_kept() == 0);

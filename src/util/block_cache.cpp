@@ -12,7 +12,7 @@ void BlockCache::release() noexcept {
       head = next;
     }
   }
-  bytes_ = 0;
+  bytes_ = {};
 }
 
 }  // namespace gdl::util

@@ -13,10 +13,11 @@
 // Not thread-safe: one cache per thread (src/app/thread_cache_new.cpp). Trivially destructible,
 // so a thread_local one needs no registration on the allocation path: its owner calls release()
 // (the app's does when the thread ends). It holds at most kMaxBytes of glibc chunks (usable
-// bytes and each chunk's 8-byte header).
+// bytes and each chunk's 8-byte header), each size class within its share of that.
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <new>
 
 namespace gdl::util {
@@ -26,6 +27,9 @@ class BlockCache {
   static constexpr std::size_t kClasses = 64;
   static constexpr std::size_t kMaxUsable = 24 + 16 * (kClasses - 1);  // 1,032 bytes
   static constexpr std::size_t kMaxBytes = std::size_t{1} << 20;       // kept per thread
+  // Each class has its share of the budget: a burst of one size (a big tree's nodes) must not
+  // fill the cache with blocks nothing asks for again, leaving none for the sizes in use.
+  static constexpr std::size_t kClassBytes = kMaxBytes / kClasses;  // 16 KB
 
   // The class whose blocks hold `n` bytes; kClasses when `n` is larger than every class.
   static constexpr std::size_t class_for_request(std::size_t n) {
@@ -51,28 +55,32 @@ class BlockCache {
     Node* n = heads_[c];
     if (n == nullptr) return nullptr;
     heads_[c] = n->next;
-    bytes_ -= chunk_size(c);
+    bytes_[c] -= static_cast<std::uint32_t>(chunk_size(c));
     return n;
   }
-  // Keeps `block` (at least class_size(c) bytes) for take(c); false when the budget is spent,
-  // and the caller frees it.
+  // Keeps `block` (at least class_size(c) bytes) for take(c); false when the class's share of
+  // the budget is spent, and the caller frees it.
   bool keep(void* block, std::size_t c) noexcept {
-    if (bytes_ + chunk_size(c) > kMaxBytes) return false;
+    if (bytes_[c] + chunk_size(c) > kClassBytes) return false;
     heads_[c] = new (block) Node{heads_[c]};
-    bytes_ += chunk_size(c);
+    bytes_[c] += static_cast<std::uint32_t>(chunk_size(c));
     return true;
   }
   // Frees every kept block (they are malloc blocks).
   void release() noexcept;
 
-  [[nodiscard]] std::size_t bytes_kept() const { return bytes_; }
+  [[nodiscard]] std::size_t bytes_kept() const {
+    std::size_t sum = 0;
+    for (const std::uint32_t b : bytes_) sum += b;
+    return sum;
+  }
 
  private:
   struct Node {
     Node* next;
   };
   std::array<Node*, kClasses> heads_{};
-  std::size_t bytes_ = 0;
+  std::array<std::uint32_t, kClasses> bytes_{};
 };
 
 }  // namespace gdl::util

@@ -372,6 +372,55 @@ TEST_CASE("a scan recognizes policies saved as UTF-16 or UTF-32") {
   CHECK_FALSE(gdl::containers::looks_like_input("x.bin", std::string("\0\0\0\x01", 4)));
 }
 
+// A file is read as a policy when it names "statement" or "\"effect\"" in any case (a curly-quoted
+// or pasted fragment). The search skips ahead (Horspool): it must agree with a plain scan on
+// texts full of near misses and overlapping prefixes.
+TEST_CASE("recognition: a policy word in any case, wherever it is, and nothing else") {
+  const std::vector<std::pair<std::string, bool>> rows = {
+      {"STATEMENT", true},
+      {"x sTaTeMeNt", true},
+      {"statestatement", true},
+      {"ssstatementt", true},
+      {"\xE2\x80\x9CStatement\xE2\x80\x9D: []", true},
+      {"{\"EFFECT\": \"Allow\"}", true},
+      {"statemen t", false},
+      {"stat", false},
+      {"", false},
+      {"{\"name\": \"build notes\", \"pages\": 3}", false},
+      {"\"effect \"", false},
+  };
+  for (const auto& [text, policy] : rows) {
+    CAPTURE(text);
+    CHECK(gdl::containers::looks_like_input("notes.json", text) == policy);
+  }
+  // Texts of pieces of the word (no quote, colon or marker of another format): the only way in is
+  // the word itself, so the answer is a plain case-insensitive scan's.
+  const std::vector<std::string_view> pieces = {"s",    "t",   "a",   "e",     "m",       "n",
+                                                "x",    "st",  "sta", "state", "stateme", "tat",
+                                                "ment", "men", "ent", "tement"};
+  std::uint32_t state = 12345;
+  auto next = [&state] {
+    state = state * 1664525U + 1013904223U;
+    return state >> 8;
+  };
+  int found = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    const std::size_t count = next() % 12;
+    for (std::size_t j = 0; j < count; ++j) text += pieces[next() % pieces.size()];
+    for (char& c : text) {
+      if (next() % 3 == 0) c = static_cast<char>(c & ~0x20);  // upper case, now and then
+    }
+    std::string folded = text;
+    for (char& c : folded) c = static_cast<char>(c | 0x20);
+    CAPTURE(text);
+    const bool expected = folded.find("statement") != std::string::npos;
+    found += expected ? 1 : 0;
+    CHECK(gdl::containers::looks_like_input("notes.json", text) == expected);
+  }
+  CHECK(found > 100);  // the texts hold the word often enough to test both answers
+}
+
 // YAML as CloudFormation reads it: a template is one document, and a mapping's keys are unique.
 // Both were resolved silently (the first document read, the last duplicate kept).
 TEST_CASE("YAML: a second document and a repeated key are reported at their place") {

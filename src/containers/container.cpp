@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <functional>
 
@@ -45,14 +46,26 @@ bool contains(std::string_view text, std::string_view needle) {
          text.end();
 }
 
+// Whether `text` holds `lower_word` in any case: a byte matches when (byte | 0x20) is the word's
+// (ASCII letters and '"' compare alike). Horspool over the folded bytes, as contains() does: an
+// unrelated JSON file is searched whole, twice, before it is skipped.
 bool contains_icase(std::string_view text, std::string_view lower_word) {
-  if (lower_word.empty() || text.size() < lower_word.size()) return false;
-  for (std::size_t i = 0; i + lower_word.size() <= text.size(); ++i) {
-    std::size_t j = 0;
-    while (j < lower_word.size() &&
-           (text[i + j] | 0x20) == lower_word[j])  // ASCII letters and '"' compare alike
-      ++j;
-    if (j == lower_word.size()) return true;
+  const std::size_t m = lower_word.size();
+  if (m == 0 || text.size() < m) return false;
+  std::array<std::size_t, 256> skip{};
+  skip.fill(m);
+  for (std::size_t j = 0; j + 1 < m; ++j) {
+    // Both bytes that fold to the word's (a letter's two cases) shift alike; a later position
+    // of the word overwrites an earlier one (the smaller shift).
+    const auto c = static_cast<unsigned char>(lower_word[j]);
+    skip[c] = m - 1 - j;
+    skip[c & 0xDFU] = m - 1 - j;
+  }
+  for (std::size_t at = 0; at + m <= text.size();
+       at += skip[static_cast<unsigned char>(text[at + m - 1])]) {
+    std::size_t j = m;
+    while (j > 0 && (text[at + j - 1] | 0x20) == lower_word[j - 1]) --j;
+    if (j == 0) return true;
   }
   return false;
 }

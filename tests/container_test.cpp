@@ -389,9 +389,9 @@ TEST_CASE("recognition: a policy word in any case, wherever it is, and nothing e
       {"{\"name\": \"build notes\", \"pages\": 3}", false},
       {"\"effect \"", false},
   };
-  for (const auto& [text, policy] : rows) {
-    CAPTURE(text);
-    CHECK(gdl::containers::looks_like_input("notes.json", text) == policy);
+  for (const auto& row : rows) {
+    CAPTURE(row.first);  // (not a structured binding: clang 14 cannot capture one)
+    CHECK(gdl::containers::looks_like_input("notes.json", row.first) == row.second);
   }
   // Texts of pieces of the word (no quote, colon or marker of another format): the only way in is
   // the word itself, so the answer is a plain case-insensitive scan's.

@@ -227,11 +227,9 @@ void TemplateValues::note_stand_in_lookup(const json::Value& found, const std::s
                                           const std::string& first, const std::string& second) {
   if (!found.is_string() || !(is_account_id_text(found.text) || found.text.starts_with("arn:")))
     return;
-  auto symbol_of = [&](const std::string& key) -> std::string {
-    for (const auto& [value, symbol] : out_.stand_ins) {
-      if (key == value) return symbol;
-    }
-    return {};
+  auto symbol_of = [&](const std::string& key) {
+    const std::string* symbol = out_.symbol_for(key);
+    return symbol != nullptr ? *symbol : std::string();
   };
   const std::string a = symbol_of(first);
   const std::string b = symbol_of(second);
@@ -522,10 +520,7 @@ std::optional<std::string> TemplateValues::parameter(const std::string& name,
 }
 
 void TemplateValues::remember(const std::string& value, std::string symbol) {
-  for (const auto& [v, s] : out_.stand_ins) {
-    if (v == value) return;
-  }
-  stand_in(value, std::move(symbol));
+  if (out_.symbol_for(value) == nullptr) stand_in(value, std::move(symbol));
 }
 
 }  // namespace gdl::containers::cfn

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "diag/diagnostic.h"
@@ -88,6 +89,13 @@ struct Extraction {
   // Symbolic template values checked as concrete stand-ins ("000000000000" for
   // ${AWS::AccountId}): findings show the symbol, not the stand-in.
   std::vector<std::pair<std::string, std::string>> stand_ins;
+  // The symbol recorded for a stand-in value, or nullptr (every reader's one look-up).
+  [[nodiscard]] std::string* symbol_for(std::string_view value) {
+    for (auto& [v, s] : stand_ins) {
+      if (v == value) return &s;
+    }
+    return nullptr;
+  }
   // Symbols among the stand-ins' that a fix cannot write into the container (a resource inside
   // a called Terraform module, a data source the module does not declare), with why: findings
   // may show them, edits holding them are withheld.

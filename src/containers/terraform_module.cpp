@@ -98,20 +98,13 @@ const SourceFile* Session::keep(std::unique_ptr<SourceFile> file) {
   return shared.get();
 }
 
-std::string* Session::find_stand_in(const std::string& value) {
-  for (auto& [v, s] : out.stand_ins) {
-    if (v == value) return &s;
-  }
-  return nullptr;
-}
-
 void Session::stand_in(const std::string& value, const std::string& symbol) {
-  if (find_stand_in(value) == nullptr) out.stand_ins.emplace_back(value, symbol);
+  if (out.symbol_for(value) == nullptr) out.stand_ins.emplace_back(value, symbol);
 }
 
 void Session::spelled_stand_in(const std::string& value, const std::string& symbol) {
   if (!spelled_values.insert(value).second) return;
-  if (std::string* known = find_stand_in(value))
+  if (std::string* known = out.symbol_for(value))
     *known = symbol;
   else
     out.stand_ins.emplace_back(value, symbol);

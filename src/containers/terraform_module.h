@@ -59,8 +59,6 @@ struct Session {
 
   // A file by its path from the current directory, read once; nullptr when it cannot be read.
   const SourceFile* load(const std::string& full);
-  // The symbol recorded for a stand-in value, or nullptr.
-  std::string* find_stand_in(const std::string& value);
   // Records a stand-in checked for a symbol, once per value.
   void stand_in(const std::string& value, const std::string& symbol);
   // The symbol as the module's own reference spells it (data.aws_region.this.id): it replaces

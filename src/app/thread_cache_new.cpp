@@ -86,11 +86,13 @@ inline void* allocate_or_null(std::size_t n) noexcept {
 }
 
 // operator new(n) gave a block of at least class_for_request(n): a sized delete names its class.
+// A full class's block goes straight to free(), not through the slow path's second keep().
 inline void release_sized(void* p, std::size_t n) noexcept {
   const std::size_t c = BlockCache::class_for_request(n);
-  if (c != BlockCache::kClasses && p != nullptr && t_state == CacheState::open &&
-      t_blocks.keep(p, c))
+  if (c != BlockCache::kClasses && t_state == CacheState::open) {
+    if (p != nullptr && !t_blocks.keep(p, c)) std::free(p);
     return;
+  }
   release_to_cache_or_free(p, c);
 }
 

@@ -8,8 +8,11 @@
 // keeps every freed small block, up to a byte budget, for the next request of its class.
 //
 // The classes are glibc's own usable sizes on 64-bit (24, 40, 56, ... bytes: a chunk is a
-// multiple of 16 with an 8-byte header), so a block malloc returns for a class's size is exactly
-// that class's, and malloc_usable_size() of any block names the largest class it can serve.
+// multiple of 16 with an 8-byte header). A block malloc returns for a class's size is of that
+// class, or of the next when glibc hands out a whole free chunk rather than leave a remainder
+// below its minimum chunk: either way it serves the class its request was sized for, and
+// malloc_usable_size() of any block names the largest class it can serve. (The budget counts
+// such a block at its request's class, 16 bytes short.)
 // Not thread-safe: one cache per thread (src/app/thread_cache_new.cpp). Trivially destructible,
 // so a thread_local one needs no registration on the allocation path: its owner calls release()
 // (the app's does when the thread ends). It holds at most kMaxBytes of glibc chunks (usable

@@ -50,3 +50,26 @@ TEST_CASE("the planner places one file once, however its path is spelled") {
   CHECK(items.front().paths.size() == 1);
   fs::remove_all(root);
 }
+
+TEST_CASE("an item's directory is the path's parent as std::filesystem spells it") {
+  // directory_of splits a scan's paths by hand; it must answer as fs::path::parent_path does
+  // (the label users see, and the key of the directory's identity), "." for none.
+  const std::vector<std::string> components = {"a", "b.json", ".", "..", "", "dir.d", "x y"};
+  std::vector<std::string> paths = {"/",           "//", "/a.json",   "a.json", "./a.json",
+                                    "../a.json",   "a/", "a//b.json", "/a//b/", "a/./b.json",
+                                    "a/../b.json", ".",  "..",        ""};
+  for (const std::string& first : components) {
+    for (const std::string& second : components) {
+      for (const std::string_view lead : {"", "/", "./"}) {
+        paths.push_back(std::string(lead) + first + "/" + second);
+        paths.push_back(std::string(lead) + first + "/" + second + "/c.tf");
+      }
+    }
+  }
+  for (const std::string& path : paths) {
+    CAPTURE(path);
+    std::string expected = fs::path(path).parent_path().string();
+    if (expected.empty()) expected = ".";
+    CHECK(gdl::analysis::detail::directory_of(path) == expected);
+  }
+}

@@ -542,9 +542,8 @@ void check(const CheckRequest& request, Report& report) {
     plan.scan_filter = [&scan_options](const std::string& path) {
       return scan_accepts(scan_options, path);
     };
-    std::vector<WorkItem> items = plan_setups(plan);
+    std::vector<WorkItem> items = plan_setups(std::move(plan));
     // The scan's lists are in the items now: released before the run (memory per file).
-    plan = PlanInput{};
     found = Discovered{};
     fold_called_modules(items, [&](const std::string& path) {
       LoadResult loaded = load_source(path, request.max_bytes);

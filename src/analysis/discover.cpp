@@ -99,7 +99,12 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
       files.push_back(entry.path().string());
     }
     std::sort(files.begin(), files.end());
-    found.scanned.insert(found.scanned.end(), files.begin(), files.end());
+    if (found.scanned.empty()) {
+      found.scanned = std::move(files);
+    } else {
+      found.scanned.insert(found.scanned.end(), std::make_move_iterator(files.begin()),
+                           std::make_move_iterator(files.end()));
+    }
   }
   return found;
 }

@@ -20,7 +20,8 @@ std::string identity(const std::string& path) {
   return ec ? fs::path(path).lexically_normal().string() : canonical.string();
 }
 
-std::string directory_of(const std::string& path);
+using detail::directory_of;
+std::string_view plain_name(std::string_view path);
 
 // identity() for many files: a directory's identity is resolved once, and a file's is its
 // directory's plus its name unless the file is itself a symbolic link (resolving every path
@@ -31,13 +32,20 @@ std::string directory_of(const std::string& path);
 // resolved whole.
 class Identities {
  public:
-  std::string of_file(const std::string& path) {
+  std::string of_file(const std::string& path) { return of_file(path, directory_of(path)); }
+  // `dir` is directory_of(path), when the caller has it already.
+  std::string of_file(const std::string& path, const std::string& dir) {
+    const std::string_view name = plain_name(path);
     std::error_code ec;
-    const fs::path p(path);
-    if (fs::is_symlink(p, ec) || ec || !p.has_filename() || p.filename() == "." ||
-        p.filename() == "..")
-      return identity(path);
-    return (fs::path(of_directory(directory_of(path))) / p.filename()).string();
+    if (name.empty() || fs::is_symlink(path, ec) || ec) return identity(path);
+    // canonical(dir)/name, as fs::path's operator/ joins them, without building paths.
+    const std::string& dir_id = of_directory(dir);
+    std::string id;
+    id.reserve(dir_id.size() + 1 + name.size());
+    id = dir_id;
+    if (!id.empty() && id.back() != '/') id += '/';
+    id += name;
+    return id;
   }
   const std::string& of_directory(const std::string& dir) {
     if (const auto it = directories_.find(dir); it != directories_.end()) return it->second;
@@ -60,9 +68,27 @@ class Identities {
   std::map<std::string, std::string, std::less<>> directories_;
 };
 
-std::string directory_of(const std::string& path) {
+// fs::path(path).parent_path(), "." for none. A scan's paths (no doubled or trailing separator)
+// are split by hand: building a path per file was a tenth of planning.
+}  // namespace
+
+std::string detail::directory_of(const std::string& path) {
+  if (path.find("//") == std::string::npos && !path.ends_with('/')) {
+    const std::size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? std::string("/") : path.substr(0, slash);
+  }
   std::string parent = fs::path(path).parent_path().string();
   return parent.empty() ? std::string(".") : parent;
+}
+
+namespace {
+
+// The file name a path ends with, empty when it ends with a separator, "." or "..".
+std::string_view plain_name(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  return name == "." || name == ".." ? std::string_view() : name;
 }
 
 // The regular files directly in `directory` that a scan would take, spelled as `directory/name`.
@@ -105,7 +131,7 @@ class PlacedFiles {
 
 }  // namespace
 
-std::vector<WorkItem> plan_setups(const PlanInput& input) {
+std::vector<WorkItem> plan_setups(PlanInput input) {
   // Which configured setups each file belongs to (a shared key can be in several).
   std::multimap<std::string, std::size_t> in_setup;
   for (std::size_t i = 0; i < input.configured.size(); ++i) {
@@ -119,26 +145,31 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
   std::vector<WorkItem> alone;                  // standard input
   Identities identities;
 
-  auto place = [&](const std::string& path, bool named) {
+  // A scanned path is moved into its item (the plan of a large scan is its largest memory: the
+  // paths were held twice here).
+  auto place = [&](std::string& path, bool named) {
     if (path == "-") {
       alone.push_back({"<stdin>", {path}, {}, false, std::nullopt, {path}, {}});
       return;
     }
-    const std::string id = identities.of_file(path);
+    const std::string dir = directory_of(path);
+    const std::string id = identities.of_file(path, dir);
     if (in_setup.contains(id)) {
       const auto [from, to] = in_setup.equal_range(id);
       for (auto it = from; it != to; ++it) setups_touched.insert(it->second);
       return;
     }
-    const std::string dir = directory_of(path);
     const std::string dir_id = identities.of_directory(dir);
     auto [item, fresh] = directories.try_emplace(dir_id);
     if (fresh) {
       item->second.label = dir;
       item->second.directory = true;
     }
+    if (!named) {
+      if (reported.insert(id)) item->second.paths.push_back(std::move(path));
+      return;
+    }
     if (reported.insert(id)) item->second.paths.push_back(path);
-    if (!named) return;
     item->second.named.push_back(path);
     // A named file is checked within its setup: the other inputs of its directory (listed once
     // per directory, however many of its files are named).
@@ -149,8 +180,9 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
       item->second.context.push_back(sibling);
     }
   };
-  for (const std::string& path : input.named) place(path, true);
-  for (const std::string& path : input.scanned) place(path, false);
+  for (std::string& path : input.named) place(path, true);
+  for (std::string& path : input.scanned) place(path, false);
+  std::vector<std::string>().swap(input.scanned);
 
   std::vector<WorkItem> items;
   for (const std::size_t i : setups_touched) {
@@ -159,6 +191,7 @@ std::vector<WorkItem> plan_setups(const PlanInput& input) {
   }
   for (auto& [id, item] : directories) {
     std::sort(item.paths.begin(), item.paths.end());
+    item.paths.shrink_to_fit();  // held for the whole run
     // A sibling also named or scanned is reported, not context.
     std::erase_if(item.context, [&](const std::string& path) {
       return reported.contains(identities.of_file(path));

@@ -49,7 +49,8 @@ struct PlanInput {
 };
 
 // The work, in a stable order (configured setups, then directories by path).
-std::vector<WorkItem> plan_setups(const PlanInput& input);
+// The input is consumed: its scanned paths move into the items.
+std::vector<WorkItem> plan_setups(PlanInput input);
 
 // A Terraform module in a scanned directory that another scanned module calls with a local
 // source is read through that call, with its arguments (a bucket name, a policy): checked on
@@ -60,5 +61,10 @@ std::vector<WorkItem> plan_setups(const PlanInput& input);
 void fold_called_modules(
     std::vector<WorkItem>& items,
     const std::function<std::vector<std::string>(const std::string&)>& calls_of);
+
+namespace detail {
+// The directory a file's item is labelled with: fs::path(path).parent_path(), "." for none.
+std::string directory_of(const std::string& path);
+}  // namespace detail
 
 }  // namespace gdl::analysis

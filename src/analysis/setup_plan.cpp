@@ -68,10 +68,10 @@ class Identities {
   std::map<std::string, std::string, std::less<>> directories_;
 };
 
-// fs::path(path).parent_path(), "." for none. A scan's paths (no doubled or trailing separator)
-// are split by hand: building a path per file was a tenth of planning.
 }  // namespace
 
+// fs::path(path).parent_path(), "." for none. A scan's paths (no doubled or trailing separator)
+// are split by hand: building paths for each file was most of planning's cost per file.
 std::string detail::directory_of(const std::string& path) {
   if (path.find("//") == std::string::npos && !path.ends_with('/')) {
     const std::size_t slash = path.rfind('/');

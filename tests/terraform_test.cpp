@@ -540,7 +540,7 @@ TEST_CASE("Scan plan: modules called by another scanned module are folded into t
                  std::vector<std::string> named = {}) {
     WorkItem w;
     w.label = std::move(dir);
-    w.paths = std::move(paths);
+    for (const std::string& path : paths) w.paths.push_back(path);
     w.directory = true;
     w.named = std::move(named);
     return w;
@@ -567,7 +567,7 @@ TEST_CASE("Scan plan: modules called by another scanned module are folded into t
   gdl::analysis::fold_called_modules(items, calls_of);
   std::vector<std::string> left;
   for (const WorkItem& w : items) {
-    for (const std::string& p : w.paths) left.push_back(p);
+    for (const std::string_view p : w.paths) left.emplace_back(p);
   }
   // The called modules' .tf files go (reached through root, also two calls deep); a policy
   // file beside them stays; a named file stays; a cycle nobody else calls stays.

@@ -205,7 +205,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     if (context && containers::stands_alone(source->path(), source->text())) return;
     loaded.push_back({std::move(source), context});
   };
-  for (const std::string& path : item.paths) load(path, false);
+  for (const std::string_view path : item.paths) load(std::string(path), false);
   for (const std::string& path : item.context) load(path, true);
   for (Loaded& held : module_files) {
     const std::string dir = std::filesystem::path(held.source->path()).parent_path().string();
@@ -297,17 +297,19 @@ class PathOrderEmitter {
   PathOrderEmitter(const std::vector<WorkItem>& items, const ProjectConfig* config,
                    FindingSink& sink)
       : config_(config), sink_(sink), item_slots_(items.size()) {
+    std::size_t listed = 0;
+    for (const WorkItem& item : items) for_each_listed(item, [&](std::string_view) { ++listed; });
+    order_.reserve(listed);
     for (const WorkItem& item : items) {
-      for_each_listed(item, [this](const std::string& path) { order_.push_back(path); });
+      for_each_listed(item, [this](std::string_view path) { order_.push_back(path); });
     }
     std::sort(order_.begin(), order_.end());
     order_.erase(std::unique(order_.begin(), order_.end()), order_.end());
     pending_.assign(order_.size(), 0);
     for (std::size_t i = 0; i < items.size(); ++i) {
-      for_each_listed(items[i], [&](const std::string& path) {
+      for_each_listed(items[i], [&](std::string_view path) {
         item_slots_[i].push_back(static_cast<std::uint32_t>(
-            std::lower_bound(order_.begin(), order_.end(), std::string_view(path)) -
-            order_.begin()));
+            std::lower_bound(order_.begin(), order_.end(), path) - order_.begin()));
       });
       std::sort(item_slots_[i].begin(), item_slots_[i].end());
       item_slots_[i].erase(std::unique(item_slots_[i].begin(), item_slots_[i].end()),
@@ -346,11 +348,14 @@ class PathOrderEmitter {
   // after it until the end; its findings go with the unlisted ones.
   template <typename Visit>
   static void for_each_listed(const WorkItem& item, Visit&& visit) {
-    for (const auto* list : {&item.paths, &item.context, &item.reads}) {
-      for (const std::string& path : *list) {
+    auto visit_all = [&visit](const auto& list) {
+      for (const std::string_view path : list) {
         if (path != "-") visit(path);
       }
-    }
+    };
+    visit_all(item.paths);
+    visit_all(item.context);
+    visit_all(item.reads);
   }
 
   struct Held {

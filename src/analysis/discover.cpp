@@ -64,7 +64,7 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
       found.named.push_back(path);
       continue;
     }
-    std::vector<std::string> files;
+    PathList files;
     // A directory that cannot be read is an input error, never skipped without a word (the
     // iterator skips it silently, and an unreadable root looks empty).
     auto readable = [&found](const std::string& dir) {
@@ -96,14 +96,13 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
       const fs::path relative = entry.path().lexically_relative(path);
       if (!matches_any(options.include, relative) || matches_any(options.exclude, relative))
         continue;
-      files.push_back(entry.path().string());
+      files.push_back(entry.path().native());
     }
-    std::sort(files.begin(), files.end());
+    files.sort();
     if (found.scanned.empty()) {
       found.scanned = std::move(files);
     } else {
-      found.scanned.insert(found.scanned.end(), std::make_move_iterator(files.begin()),
-                           std::make_move_iterator(files.end()));
+      found.scanned.append(files);
     }
   }
   return found;

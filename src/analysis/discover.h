@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analysis/results.h"
+#include "util/path_list.h"
 
 namespace gdl::analysis {
 
@@ -16,8 +17,8 @@ struct ScanOptions {
 };
 
 struct Discovered {
-  std::vector<std::string> named;    // files named on the command line
-  std::vector<std::string> scanned;  // files found under named directories
+  std::vector<std::string> named;  // files named on the command line
+  PathList scanned;                // files found under named directories
   std::vector<InputError> errors;
 };
 

@@ -1,10 +1,12 @@
 #include "analysis/setup_plan.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <unordered_set>
 
 namespace gdl::analysis {
@@ -108,25 +110,40 @@ std::vector<std::string> siblings(const std::string& directory,
   return files;
 }
 
-// The files already placed, by a 128-bit digest of their identity (two independent 64-bit
-// hashes; a collision is about as likely as 1 in 10^29 for a million files): a set of the
-// identities themselves cost more memory than the rest of a 100,000-file scan's plan.
+// A 128-bit digest of a file's identity (two independent 64-bit hashes; a collision is about as
+// likely as 1 in 10^29 for a million files): the identities themselves cost more memory than the
+// rest of a 100,000-file scan's plan.
+using Digest = std::pair<std::uint64_t, std::uint64_t>;
+Digest digest_of(std::string_view id) {
+  std::uint64_t fnv = 14695981039346656037ULL;
+  for (const char c : id) fnv = (fnv ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return {fnv, std::hash<std::string_view>{}(id)};
+}
+
+// The named files already placed.
 class PlacedFiles {
  public:
-  bool insert(std::string_view id) { return digests_.insert(digest(id)).second; }
-  [[nodiscard]] bool contains(std::string_view id) const { return digests_.contains(digest(id)); }
+  bool insert(std::string_view id) { return digests_.insert(digest_of(id)).second; }
+  [[nodiscard]] bool contains(std::string_view id) const {
+    return digests_.contains(digest_of(id));
+  }
 
  private:
-  using Digest = std::pair<std::uint64_t, std::uint64_t>;
   struct DigestHash {
     std::size_t operator()(const Digest& d) const { return d.first ^ (d.second << 1); }
   };
-  static Digest digest(std::string_view id) {
-    std::uint64_t fnv = 14695981039346656037ULL;
-    for (const char c : id) fnv = (fnv ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    return {fnv, std::hash<std::string_view>{}(id)};
-  }
   std::unordered_set<Digest, DigestHash> digests_;
+};
+
+// Where a scanned file goes: its directory's item. 24 bytes a file, against a hash set's node
+// and bucket (48) for the same test.
+struct Placement {
+  Digest digest;
+  std::uint32_t index = 0;  // in the scanned list
+  std::uint32_t item = 0;   // in the directory items
+  bool operator<(const Placement& other) const {
+    return std::tie(digest, index) < std::tie(other.digest, other.index);
+  }
 };
 
 }  // namespace
@@ -139,63 +156,105 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   }
   std::set<std::string> sibling_directories;  // directories whose siblings were added
   std::set<std::size_t> setups_touched;
-  std::map<std::string, WorkItem> directories;  // by the directory's identity
-  PlacedFiles reported;                         // file identities already placed
-  std::set<std::string> read_as_context;        // siblings of named files
-  std::vector<WorkItem> alone;                  // standard input
+  std::map<std::string, std::uint32_t> directories;  // identity -> index in directory_items
+  std::vector<WorkItem> directory_items;
+  PlacedFiles named_placed;               // identities of named files placed
+  std::set<std::string> read_as_context;  // siblings of named files
+  std::vector<WorkItem> alone;            // standard input
   Identities identities;
 
-  // A scanned path is moved into its item (the plan of a large scan is its largest memory: the
-  // paths were held twice here).
-  auto place = [&](std::string& path, bool named) {
+  // The item of the directory `dir` (its identity `dir_id`), made on first sight.
+  auto directory_item = [&](const std::string& dir, const std::string& dir_id) {
+    const auto [it, fresh] =
+        directories.try_emplace(dir_id, static_cast<std::uint32_t>(directory_items.size()));
+    if (fresh) {
+      WorkItem& item = directory_items.emplace_back();
+      item.label = dir;
+      item.directory = true;
+    }
+    return it->second;
+  };
+  // A file in a configured setup is checked there (and only there).
+  auto in_configured_setup = [&](const std::string& id) {
+    const auto [from, to] = in_setup.equal_range(id);
+    for (auto it = from; it != to; ++it) setups_touched.insert(it->second);
+    return from != to;
+  };
+
+  for (const std::string& path : input.named) {
     if (path == "-") {
       alone.push_back({"<stdin>", {path}, {}, false, std::nullopt, {path}, {}});
-      return;
+      continue;
     }
     const std::string dir = directory_of(path);
     const std::string id = identities.of_file(path, dir);
-    if (in_setup.contains(id)) {
-      const auto [from, to] = in_setup.equal_range(id);
-      for (auto it = from; it != to; ++it) setups_touched.insert(it->second);
-      return;
-    }
+    if (in_configured_setup(id)) continue;
     const std::string dir_id = identities.of_directory(dir);
-    auto [item, fresh] = directories.try_emplace(dir_id);
-    if (fresh) {
-      item->second.label = dir;
-      item->second.directory = true;
-    }
-    if (!named) {
-      if (reported.insert(id)) item->second.paths.push_back(std::move(path));
-      return;
-    }
-    if (reported.insert(id)) item->second.paths.push_back(path);
-    item->second.named.push_back(path);
+    const std::uint32_t index = directory_item(dir, dir_id);
+    if (named_placed.insert(id)) directory_items[index].paths.push_back(path);
+    directory_items[index].named.push_back(path);
     // A named file is checked within its setup: the other inputs of its directory (listed once
     // per directory, however many of its files are named).
-    if (!sibling_directories.insert(dir_id).second) return;
+    if (!sibling_directories.insert(dir_id).second) continue;
     for (const std::string& sibling : siblings(dir, input.scan_filter)) {
       const std::string sid = identities.of_file(sibling);
       if (in_setup.contains(sid) || !read_as_context.insert(sid).second) continue;
-      item->second.context.push_back(sibling);
+      directory_items[index].context.push_back(sibling);
     }
+  }
+
+  // Scanned files in two passes, so that each item's list is made at its final size (grown by
+  // doubling, the lists of a 100,000-file scan held 40% more than their paths): first where each
+  // file goes, then its path. The first spelling of a file placed is the one kept.
+  std::vector<Placement> placements;
+  placements.reserve(input.scanned.size());
+  std::string path;  // one buffer for every scanned path
+  for (std::size_t i = 0; i < input.scanned.size(); ++i) {
+    path.assign(input.scanned[i]);
+    const std::string dir = directory_of(path);
+    const std::string id = identities.of_file(path, dir);
+    if (in_configured_setup(id)) continue;
+    const std::uint32_t item = directory_item(dir, identities.of_directory(dir));
+    if (named_placed.contains(id)) continue;
+    placements.push_back({digest_of(id), static_cast<std::uint32_t>(i), item});
+  }
+  std::sort(placements.begin(), placements.end());
+  const auto first_spelling = [&](std::size_t k) {
+    return k == 0 || placements[k].digest != placements[k - 1].digest;
   };
-  for (std::string& path : input.named) place(path, true);
-  for (std::string& path : input.scanned) place(path, false);
-  std::vector<std::string>().swap(input.scanned);
+  std::vector<std::pair<std::size_t, std::size_t>> sizes(directory_items.size());  // paths, bytes
+  for (std::size_t k = 0; k < placements.size(); ++k) {
+    if (!first_spelling(k)) continue;
+    ++sizes[placements[k].item].first;
+    sizes[placements[k].item].second += input.scanned[placements[k].index].size();
+  }
+  for (std::size_t i = 0; i < directory_items.size(); ++i)
+    directory_items[i].paths.reserve(sizes[i].first, sizes[i].second);
+  for (std::size_t k = 0; k < placements.size(); ++k) {
+    if (first_spelling(k))
+      directory_items[placements[k].item].paths.push_back(input.scanned[placements[k].index]);
+  }
+  input.scanned.release();
+  // A sibling of a named file that is also named or scanned is reported, not context.
+  const auto reported = [&](const std::string& sibling) {
+    const std::string id = identities.of_file(sibling);
+    if (named_placed.contains(id)) return true;
+    const Placement probe{digest_of(id), 0, 0};
+    const auto at = std::lower_bound(placements.begin(), placements.end(), probe);
+    return at != placements.end() && at->digest == probe.digest;
+  };
 
   std::vector<WorkItem> items;
   for (const std::size_t i : setups_touched) {
     const ConfiguredSetup& setup = input.configured[i];
-    items.push_back({setup.name, setup.documents, {}, false, i, {}, {}});
+    WorkItem item{setup.name, {}, {}, false, i, {}, {}};
+    for (const std::string& document : setup.documents) item.paths.push_back(document);
+    items.push_back(std::move(item));
   }
-  for (auto& [id, item] : directories) {
-    std::sort(item.paths.begin(), item.paths.end());
-    item.paths.shrink_to_fit();  // held for the whole run
-    // A sibling also named or scanned is reported, not context.
-    std::erase_if(item.context, [&](const std::string& path) {
-      return reported.contains(identities.of_file(path));
-    });
+  for (const auto& [id, index] : directories) {
+    WorkItem& item = directory_items[index];
+    item.paths.sort();  // and sized to fit: held for the whole run
+    std::erase_if(item.context, reported);
     items.push_back(std::move(item));
   }
   for (WorkItem& item : alone) items.push_back(std::move(item));
@@ -232,10 +291,10 @@ void fold_called_modules(
   std::set<std::string> called;
   for (const WorkItem& item : items) {
     if (!item.directory) continue;
-    for (const std::string& path : item.paths) {
+    for (const std::string_view path : item.paths) {
       if (!path.ends_with(".tf")) continue;
       const std::string& id = identities.of_directory(item.label);
-      for (const std::string& dir : calls_of(path)) {
+      for (const std::string& dir : calls_of(std::string(path))) {
         const std::string& target = identities.of_directory(dir);
         if (target == id) continue;
         calls[id].insert(target);
@@ -249,8 +308,9 @@ void fold_called_modules(
   std::map<std::string, std::vector<std::string>> module_files;  // directory identity -> files
   for (const WorkItem& item : items) {
     if (!item.directory) continue;
-    for (const std::string& path : item.paths) {
-      if (path.ends_with(".tf")) module_files[identities.of_directory(item.label)].push_back(path);
+    for (const std::string_view path : item.paths) {
+      if (path.ends_with(".tf"))
+        module_files[identities.of_directory(item.label)].emplace_back(path);
     }
   }
   for (WorkItem& item : items) {
@@ -273,7 +333,7 @@ void fold_called_modules(
   for (WorkItem& item : items) {
     if (item.directory && item.named.empty() &&
         reached.contains(identities.of_directory(item.label)))
-      std::erase_if(item.paths, [](const std::string& path) { return path.ends_with(".tf"); });
+      item.paths.erase_if([](std::string_view path) { return path.ends_with(".tf"); });
   }
   std::erase_if(items, [](const WorkItem& item) { return item.directory && item.paths.empty(); });
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "export/settings.h"
+#include "util/path_list.h"
 
 namespace gdl::analysis {
 
@@ -25,8 +26,8 @@ struct ConfiguredSetup {
 };
 
 struct WorkItem {
-  std::string label;               // the directory, or the configured setup's name
-  std::vector<std::string> paths;  // files to read and report on
+  std::string label;  // the directory, or the configured setup's name
+  PathList paths;     // files to read and report on
   // Files beside a named one, read because they belong to its setup: their findings are
   // reported when they are among the setup's export documents (the key and bucket policy the
   // named file is checked with), not otherwise.
@@ -41,15 +42,15 @@ struct WorkItem {
 };
 
 struct PlanInput {
-  std::vector<std::string> named;    // files named on the command line ("-" is standard input)
-  std::vector<std::string> scanned;  // files found in named directories
+  std::vector<std::string> named;  // files named on the command line ("-" is standard input)
+  PathList scanned;                // files found in named directories
   std::vector<ConfiguredSetup> configured;
   // Whether a sibling of a named file would be scanned (include and exclude globs).
   std::function<bool(const std::string& path)> scan_filter;
 };
 
 // The work, in a stable order (configured setups, then directories by path).
-// The input is consumed: its scanned paths move into the items.
+// The input is consumed: its scanned list is released once its paths are in the items.
 std::vector<WorkItem> plan_setups(PlanInput input);
 
 // A Terraform module in a scanned directory that another scanned module calls with a local

@@ -1,0 +1,108 @@
+#include "util/path_list.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+// Paths that share prefixes, differ only in case or length, are empty, or hold bytes above 127
+// and NUL: byte order must be std::string's.
+std::vector<std::string> awkward_paths(std::mt19937& random, std::size_t count) {
+  const std::vector<std::string> parts = {"",
+                                          "a",
+                                          "a/",
+                                          "A",
+                                          "a-c",
+                                          "a/b",
+                                          "a.json",
+                                          "é",
+                                          "\xff",
+                                          "/",
+                                          "./",
+                                          "..",
+                                          "team-15/service-4",
+                                          "x.tf",
+                                          std::string(1, '\0')};
+  std::vector<std::string> paths;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::string path;
+    const std::size_t pieces = random() % 4;
+    for (std::size_t j = 0; j < pieces; ++j) path += parts[random() % parts.size()];
+    paths.push_back(path);
+  }
+  return paths;
+}
+
+std::vector<std::string> as_strings(const gdl::PathList& list) {
+  std::vector<std::string> result;
+  for (const std::string_view path : list) result.emplace_back(path);
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("PathList holds each path as given, in order") {
+  std::mt19937 random(17);
+  for (const std::size_t count : {0U, 1U, 2U, 7U, 300U}) {
+    CAPTURE(count);
+    const std::vector<std::string> paths = awkward_paths(random, count);
+    gdl::PathList list;
+    for (const std::string& path : paths) list.push_back(path);
+    REQUIRE(list.size() == paths.size());
+    CHECK(list.empty() == paths.empty());
+    for (std::size_t i = 0; i < paths.size(); ++i) CHECK(list[i] == paths[i]);
+    CHECK(as_strings(list) == paths);
+    CHECK(list.strings() == paths);
+  }
+}
+
+TEST_CASE("PathList::sort gives std::sort's order over the same strings") {
+  std::mt19937 random(29);
+  for (int round = 0; round < 50; ++round) {
+    std::vector<std::string> paths = awkward_paths(random, random() % 60);
+    gdl::PathList list;
+    for (const std::string& path : paths) list.push_back(path);
+    list.sort();
+    std::sort(paths.begin(), paths.end());
+    CHECK(list.strings() == paths);
+  }
+}
+
+TEST_CASE("PathList::erase_if drops exactly the matching paths and keeps the rest's order") {
+  std::mt19937 random(41);
+  for (int round = 0; round < 50; ++round) {
+    std::vector<std::string> paths = awkward_paths(random, random() % 40);
+    gdl::PathList list;
+    for (const std::string& path : paths) list.push_back(path);
+    const auto is_tf = [](std::string_view path) { return path.ends_with(".tf"); };
+    list.erase_if(is_tf);
+    std::erase_if(paths, is_tf);
+    CHECK(list.strings() == paths);
+  }
+  gdl::PathList all = {"a.tf", "b.tf"};
+  all.erase_if([](std::string_view) { return true; });
+  CHECK(all.empty());
+  CHECK(all.begin() == all.end());
+}
+
+TEST_CASE("PathList::append, release and equality") {
+  gdl::PathList first = {"x/a.json", "", "x/b.json"};
+  const gdl::PathList second = {"y/c.json", "y/"};
+  first.append(second);
+  CHECK(first.strings() == std::vector<std::string>{"x/a.json", "", "x/b.json", "y/c.json", "y/"});
+  CHECK(first == gdl::PathList{"x/a.json", "", "x/b.json", "y/c.json", "y/"});
+  CHECK_FALSE(first == gdl::PathList{"x/a.json", "x/b.json", "y/c.json", "y/"});
+  // The same bytes split differently are different lists.
+  CHECK_FALSE(gdl::PathList{"ab", "c"} == gdl::PathList{"a", "bc"});
+  gdl::PathList empty;
+  empty.append(second);
+  CHECK(empty == second);
+  first.release();
+  CHECK(first.empty());
+  first.push_back("z");
+  CHECK(first.strings() == std::vector<std::string>{"z"});
+}

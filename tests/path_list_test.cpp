@@ -101,6 +101,14 @@ TEST_CASE("PathList::append, release and equality") {
   gdl::PathList empty;
   empty.append(second);
   CHECK(empty == second);
+  gdl::PathList twice = second;
+  twice.append(twice);
+  CHECK(twice.strings() == std::vector<std::string>{"y/c.json", "y/", "y/c.json", "y/"});
+  gdl::PathList reserved;
+  reserved.reserve(2, 9);
+  reserved.push_back("a/b.json");
+  reserved.push_back("");
+  CHECK(reserved == gdl::PathList{"a/b.json", ""});
   first.release();
   CHECK(first.empty());
   first.push_back("z");

@@ -51,6 +51,69 @@ TEST_CASE("the planner places one file once, however its path is spelled") {
   fs::remove_all(root);
 }
 
+TEST_CASE("the planner keeps a file's first spelling: named files first, then in scan order") {
+  const fs::path root = fs::temp_directory_path() / fmt::format("gdl-plan-first-{}", ::getpid());
+  fs::remove_all(root);
+  fs::create_directories(root / "real" / "team");
+  for (const char* name : {"a.json", "b.json", "d.json"})
+    std::ofstream(root / "real" / "team" / name) << "{}";
+  fs::create_directory_symlink(root / "real", root / "alias");
+  const std::string team = (root / "real" / "team").string();
+  const std::string alias = (root / "alias" / "team").string();
+
+  gdl::analysis::PlanInput input;
+  input.named = {team + "/a.json"};
+  // a.json is named (the scan's spellings of it go); b.json is scanned through the link first.
+  input.scanned = {alias + "/a.json", alias + "/b.json", team + "/a.json", team + "/b.json"};
+  auto items = gdl::analysis::plan_setups(std::move(input));
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].label == team);  // the directory as first seen
+  CHECK(items[0].paths == gdl::PathList{alias + "/b.json", team + "/a.json"});
+  CHECK(items[0].named == std::vector<std::string>{team + "/a.json"});
+  // The named file's siblings: b.json is scanned, so reported, not context; d.json is context.
+  CHECK(items[0].context == std::vector<std::string>{team + "/d.json"});
+
+  // Scanned only: the first spelling in scan order, whichever directory spelling it has.
+  gdl::analysis::PlanInput scanned_only;
+  scanned_only.scanned = {team + "/b.json", alias + "/b.json", alias + "/a.json", team + "/a.json"};
+  items = gdl::analysis::plan_setups(std::move(scanned_only));
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].label == team);
+  CHECK(items[0].paths == gdl::PathList{alias + "/a.json", team + "/b.json"});
+  CHECK(items[0].context.empty());
+  fs::remove_all(root);
+}
+
+TEST_CASE("the planner's items: configured setups, then directories by identity, then stdin") {
+  const fs::path root = fs::temp_directory_path() / fmt::format("gdl-plan-items-{}", ::getpid());
+  fs::remove_all(root);
+  fs::create_directories(root / "team");
+  fs::create_directories(root / "other");
+  for (const char* name : {"a.json", "b.json", "d.json"})
+    std::ofstream(root / "team" / name) << "{}";
+  // A link in another directory, scanned first: that spelling is kept, in its own directory.
+  fs::create_symlink(root / "team" / "b.json", root / "other" / "link.json");
+  const std::string team = (root / "team").string();
+  const std::string other = (root / "other").string();
+
+  gdl::analysis::PlanInput input;
+  input.named = {"-"};
+  input.scanned = {other + "/link.json", team + "/a.json", team + "/b.json", team + "/d.json"};
+  input.configured.push_back({"prod", {team + "/d.json"}, {}});  // d.json is checked there only
+  const auto items = gdl::analysis::plan_setups(std::move(input));
+  REQUIRE(items.size() == 4);
+  CHECK(items[0].label == "prod");
+  CHECK(items[0].configured == std::optional<std::size_t>(0));
+  CHECK(items[0].paths == gdl::PathList{team + "/d.json"});
+  CHECK(items[1].label == other);
+  CHECK(items[1].paths == gdl::PathList{other + "/link.json"});
+  CHECK(items[2].label == team);
+  CHECK(items[2].paths == gdl::PathList{team + "/a.json"});
+  CHECK(items[3].label == "<stdin>");
+  CHECK(items[3].paths == gdl::PathList{"-"});
+  fs::remove_all(root);
+}
+
 TEST_CASE("an item's directory is the path's parent as std::filesystem spells it") {
   // directory_of splits a scan's paths by hand; it must answer as fs::path::parent_path does
   // (the label users see, and the key of the directory's identity), "." for none.

@@ -137,7 +137,7 @@ class PlacedFiles {
 
 // Where a scanned file goes: its directory's item. 24 bytes a file, against a hash set's node
 // and bucket (48) for the same test.
-struct Placement {
+struct Placement {  // 32-bit positions: four billion files would not fit in memory anyway
   Digest digest;
   std::uint32_t index = 0;  // in the scanned list
   std::uint32_t item = 0;   // in the directory items

@@ -3,7 +3,9 @@
 // separate std::strings each 43-byte path cost 96 bytes (its header and a heap chunk) and left
 // the heap fragmented behind it. Here a path costs its bytes and one offset.
 //
-// Views into the list (operator[], iteration) stay valid until the list is next changed.
+// Views into the list (operator[], iteration) stay valid until the list is next changed or
+// moved: a short list's bytes live inside the object (std::string's small buffer), so moving a
+// list, or a vector of items holding lists, can move them.
 
 #include <algorithm>
 #include <cstddef>
@@ -62,8 +64,9 @@ class PathList {
   // The other list's paths after this one's.
   void append(const PathList& other) {
     const std::size_t base = bytes_.size();
+    const std::size_t count = other.ends_.size();  // `other` may be this list
     bytes_ += other.bytes_;
-    for (const std::size_t end : other.ends_) ends_.push_back(base + end);
+    for (std::size_t i = 0; i < count; ++i) ends_.push_back(base + other.ends_[i]);
   }
 
   [[nodiscard]] std::size_t size() const { return ends_.size(); }

@@ -10,7 +10,9 @@
 # Usage: bash bench/scan_bench.sh [SIZE...]          (default: 1000 10000 100000)
 # Environment: PREVIOUS_REV (default 527aeeb, the last release before the streaming work) is
 # built once into build-bench-prev from a git worktree; PREVIOUS=/path/to/binary uses that
-# binary instead; PREVIOUS=none skips it. Needs about 5 MB of disk per 1,000 files.
+# binary instead; PREVIOUS=none skips it; TOOL=/path/to/binary measures that binary instead of
+# build-bench's (the bare parse is build-bench's either way). Needs about 5 MB of disk per 1,000
+# files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -19,7 +21,9 @@ build=build-bench
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DGDL_STATIC=ON -DGDL_BUILD_BENCH=ON \
   -DGDL_BUILD_TESTS=OFF > /dev/null
 cmake --build "$build" -j2 > /dev/null
-tool="$build/gd-export-lint"
+# TOOL=/path/to/binary measures that executable instead (scripts/build-release.sh's, say); the
+# bare parse is still build-bench's.
+tool=${TOOL:-$build/gd-export-lint}
 
 previous=${PREVIOUS:-}
 if [ -z "$previous" ]; then
@@ -66,6 +70,7 @@ header() {
 
 formats=(text json sarif github junit gitlab)
 echo "machine: $(nproc) cores, $(uname -m), $(g++ --version | head -1)"
+echo "measured: $tool"
 echo "previous release: ${previous:-none}"
 echo
 header '| files | MB | bare parse | check -j1 | x bare | check -j2 | j1/j2 |' ' previous -j1 | x bare |'

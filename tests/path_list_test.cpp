@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "path_list_printer.h"
+
 namespace {
 
 // Paths that share prefixes, differ only in case or length, are empty, or hold bytes above 127

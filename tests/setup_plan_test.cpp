@@ -11,6 +11,8 @@
 #include <fstream>
 #include <set>
 
+#include "path_list_printer.h"
+
 namespace fs = std::filesystem;
 
 TEST_CASE("the planner places one file once, however its path is spelled") {

@@ -297,8 +297,9 @@ class PathOrderEmitter {
   PathOrderEmitter(const std::vector<WorkItem>& items, const ProjectConfig* config,
                    FindingSink& sink)
       : config_(config), sink_(sink), item_slots_(items.size()) {
-    std::size_t listed = 0;
-    for (const WorkItem& item : items) for_each_listed(item, [&](std::string_view) { ++listed; });
+    std::size_t listed = 0;  // at most: standard input is not placed
+    for (const WorkItem& item : items)
+      listed += item.paths.size() + item.context.size() + item.reads.size();
     order_.reserve(listed);
     for (const WorkItem& item : items) {
       for_each_listed(item, [this](std::string_view path) { order_.push_back(path); });

@@ -124,9 +124,7 @@ Digest digest_of(std::string_view id) {
 class PlacedFiles {
  public:
   bool insert(std::string_view id) { return digests_.insert(digest_of(id)).second; }
-  [[nodiscard]] bool contains(std::string_view id) const {
-    return digests_.contains(digest_of(id));
-  }
+  [[nodiscard]] bool contains(const Digest& digest) const { return digests_.contains(digest); }
 
  private:
   struct DigestHash {
@@ -215,8 +213,9 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     const std::string id = identities.of_file(path, dir);
     if (in_configured_setup(id)) continue;
     const std::uint32_t item = directory_item(dir, identities.of_directory(dir));
-    if (named_placed.contains(id)) continue;
-    placements.push_back({digest_of(id), static_cast<std::uint32_t>(i), item});
+    const Digest digest = digest_of(id);
+    if (named_placed.contains(digest)) continue;
+    placements.push_back({digest, static_cast<std::uint32_t>(i), item});
   }
   std::sort(placements.begin(), placements.end());
   const auto first_spelling = [&](std::size_t k) {
@@ -237,9 +236,8 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   input.scanned.release();
   // A sibling of a named file that is also named or scanned is reported, not context.
   const auto reported = [&](const std::string& sibling) {
-    const std::string id = identities.of_file(sibling);
-    if (named_placed.contains(id)) return true;
-    const Placement probe{digest_of(id), 0, 0};
+    const Placement probe{digest_of(identities.of_file(sibling)), 0, 0};
+    if (named_placed.contains(probe.digest)) return true;
     const auto at = std::lower_bound(placements.begin(), placements.end(), probe);
     return at != placements.end() && at->digest == probe.digest;
   };

@@ -96,10 +96,6 @@ class PathList {
     }
     if (kept.size() != size()) rebuild(kept);
   }
-  void shrink_to_fit() {
-    bytes_.shrink_to_fit();
-    ends_.shrink_to_fit();
-  }
   // Empties the list and gives its memory back.
   void release() {
     std::string().swap(bytes_);

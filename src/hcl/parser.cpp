@@ -439,7 +439,11 @@ class Parser {
 
   // The binary operator at this precedence level at the cursor (after what is skipped), or "".
   std::string_view operator_at(int level) const {
-    const std::size_t i = skipped(p_, !newlines_.empty() && !newlines_.back());
+    // Every precedence level asks at the same position after its operand: skip once.
+    const bool newlines = !newlines_.empty() && !newlines_.back();
+    if (p_ != operator_memo_.from || newlines != operator_memo_.newlines)
+      operator_memo_ = {p_, newlines, skipped(p_, newlines)};
+    const std::size_t i = operator_memo_.to;
     const std::string_view rest = t_.substr(std::min(i, t_.size()));
     auto one = [&](char c) { return !rest.empty() && rest[0] == c; };
     switch (level) {
@@ -957,9 +961,18 @@ class Parser {
         literal += escape();
         continue;
       }
-      literal += c;
-      ++p_;
+      // A run of plain characters is appended at once (a policy's literal text is most of a
+      // module): it ends where any case above could apply.
+      std::size_t run = p_ + 1;
+      while (run < end && !ends_literal_run(t_[run], mode)) ++run;
+      literal.append(t_.substr(p_, run - p_));
+      p_ = run;
     }
+  }
+
+  static bool ends_literal_run(char c, Mode mode) {
+    if (c == '$' || c == '%') return true;
+    return mode == Mode::quoted && (c == '"' || c == '\\' || c == '\n' || c == '\r');
   }
 
   // The closing } of an interpolation or directive (or ~}); true when it strips.
@@ -1122,6 +1135,14 @@ class Parser {
   int depth_ = 0;
   std::vector<bool> newlines_;  // per context: are line breaks significant?
   bool pending_strip_ = false;  // a directive ended with ~}: strip the next literal's start
+  // operator_at()'s last skip: the position asked from, in which newline mode, and where the
+  // skip ended (the text never changes while it is parsed).
+  struct OperatorMemo {
+    std::size_t from = std::string_view::npos;
+    bool newlines = false;
+    std::size_t to = 0;
+  };
+  mutable OperatorMemo operator_memo_;
 };
 
 }  // namespace

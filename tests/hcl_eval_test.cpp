@@ -275,3 +275,31 @@ TEST_CASE("HCL evaluation bounds: huge collections and deep templates stay bound
   scope.vars = {{"big", big}};
   CHECK(eval(scope, "[for x in var.big : x]") == "?");
 }
+
+TEST_CASE("HCL to_json escapes as Terraform's jsonencode does") {
+  // Go's encoding/json: quote, backslash and control characters escaped, and <, > and & as
+  // \u003c, \u003e, \u0026; every other byte (UTF-8 included) verbatim, runs of them intact.
+  const struct {
+    std::string_view text;
+    std::string_view json;
+  } rows[] = {
+      {"", R"("")"},
+      {"arn:aws:s3:::bucket/findings/*", R"("arn:aws:s3:::bucket/findings/*")"},
+      {"a<b>&c", R"("a\u003cb\u003e\u0026c")"},
+      {"<", R"("\u003c")"},
+      {"say \"hi\"\\", R"("say \"hi\"\\")"},
+      {"line\nnext\r\ttab", R"("line\nnext\r\ttab")"},
+      {std::string_view("nul\0x\x1f", 6), R"("nul\u0000x\u001f")"},
+      {"h\xC3\xA9llo", "\"h\xC3\xA9llo\""},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(std::string(row.text));
+    CHECK(gdl::hcl::to_json(gdl::hcl::string_value(std::string(row.text), nullptr, {})) ==
+          row.json);
+  }
+  gdl::hcl::Value object;
+  object.kind = gdl::hcl::ValueKind::object;
+  object.members.emplace_back("b<", gdl::hcl::string_value("x", nullptr, {}));
+  object.members.emplace_back("a", gdl::hcl::string_value("&", nullptr, {}));
+  CHECK(gdl::hcl::to_json(object) == R"({"a":"\u0026","b\u003c":"x"})");
+}

@@ -119,10 +119,22 @@ bool equal(const Value& a, const Value& b) {
 
 namespace {
 
+// Whether Terraform's JSON encoding writes `c` as an escape.
+bool needs_escape(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&';
+}
+
 void json_string(std::string_view text, std::string& out) {
   out += '"';
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // Most of a policy's text needs no escape: appended a run at a time.
+    std::size_t run = i;
+    while (run < text.size() && !needs_escape(text[run])) ++run;
+    out.append(text.substr(i, run - i));
+    if (run == text.size()) break;
+    const char c = text[run];
     switch (c) {
       case '"':
         out += "\\\"";
@@ -141,12 +153,9 @@ void json_string(std::string_view text, std::string& out) {
         break;
       default:
         // Terraform escapes <, > and & as \u003c, \u003e, \u0026 (Go's encoding/json).
-        if (u < 0x20 || c == '<' || c == '>' || c == '&') {
-          out += fmt::format("\\u{:04x}", u);
-        } else {
-          out += c;
-        }
+        out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
     }
+    i = run + 1;
   }
   out += '"';
 }

@@ -34,7 +34,7 @@ std::string dump(const gdl::hcl::Expr* e) {
     case ExprKind::template_if:
       return "(%if" + kids() + ")";
     case ExprKind::template_for:
-      return fmt::format("(%for {},{}{})", e->key_var, e->value_var, kids());
+      return fmt::format("(%for {},{}{})", e->key_var(), e->value_var(), kids());
     case ExprKind::variable:
       return e->text;
     case ExprKind::call:
@@ -44,9 +44,9 @@ std::string dump(const gdl::hcl::Expr* e) {
     case ExprKind::object:
       return "{" + kids() + "}";
     case ExprKind::for_tuple:
-      return fmt::format("[for {},{}{}]", e->key_var, e->value_var, kids());
+      return fmt::format("[for {},{}{}]", e->key_var(), e->value_var(), kids());
     case ExprKind::for_object:
-      return fmt::format("{{for {},{}{}{}}}", e->key_var, e->value_var, kids(),
+      return fmt::format("{{for {},{}{}{}}}", e->key_var(), e->value_var(), kids(),
                          e->flag ? " ..." : "");
     case ExprKind::index:
       return "(idx" + kids() + ")";

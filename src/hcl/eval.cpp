@@ -329,16 +329,16 @@ Value Evaluator::eval_template(const Expr& e) {
                                                                   : collection.members.size();
         for (std::size_t i = 0; i < n; ++i) {
           const bool tuple = collection.kind == ValueKind::tuple;
-          if (!part->key_var.empty())
+          if (!part->key_var().empty())
             locals_.emplace_back(
-                part->key_var, tuple
-                                   ? number_value(static_cast<double>(i), current_, part->span)
-                                   : string_value(collection.members[i].key, current_, part->span));
-          locals_.emplace_back(part->value_var,
+                std::string(part->key_var()),
+                tuple ? number_value(static_cast<double>(i), current_, part->span)
+                      : string_value(collection.members[i].key, current_, part->span));
+          locals_.emplace_back(std::string(part->value_var()),
                                tuple ? collection.items[i] : collection.members[i].value);
           const Value body = eval_template(*part->child(1));
           locals_.pop_back();
-          if (!part->key_var.empty()) locals_.pop_back();
+          if (!part->key_var().empty()) locals_.pop_back();
           if (!body.known()) {
             v = body;
             break;
@@ -460,17 +460,18 @@ Value Evaluator::eval_for(const Expr& e) {
     });
   }
   for (const std::size_t i : order) {
-    if (!e.key_var.empty())
-      locals_.emplace_back(e.key_var,
+    if (!e.key_var().empty())
+      locals_.emplace_back(std::string(e.key_var()),
                            tuple_in ? number_value(static_cast<double>(i), current_, e.span)
                                     : string_value(collection.members[i].key, current_, e.span));
-    locals_.emplace_back(e.value_var, tuple_in ? collection.items[i] : collection.members[i].value);
+    locals_.emplace_back(std::string(e.value_var()),
+                         tuple_in ? collection.items[i] : collection.members[i].value);
     bool keep = true;
     if (condition != nullptr) {
       const Value c = eval(*condition);
       if (c.kind != ValueKind::boolean) {
         locals_.pop_back();
-        if (!e.key_var.empty()) locals_.pop_back();
+        if (!e.key_var().empty()) locals_.pop_back();
         return unknown("a for expression's condition known only when Terraform runs", e.span);
       }
       keep = c.boolean;
@@ -483,7 +484,7 @@ Value Evaluator::eval_for(const Expr& e) {
         const auto name = as_string(key);
         if (!name) {
           locals_.pop_back();
-          if (!e.key_var.empty()) locals_.pop_back();
+          if (!e.key_var().empty()) locals_.pop_back();
           return unknown("a for expression's key known only when Terraform runs", e.span);
         }
         Value value = eval(*e.child(2));
@@ -501,7 +502,7 @@ Value Evaluator::eval_for(const Expr& e) {
           existing->value.items.push_back(std::move(value));
         } else if (existing != out.members.end()) {
           locals_.pop_back();
-          if (!e.key_var.empty()) locals_.pop_back();
+          if (!e.key_var().empty()) locals_.pop_back();
           return unknown(fmt::format("the for expression produces the key \"{}\" twice", *name),
                          e.span);
         } else {
@@ -510,7 +511,7 @@ Value Evaluator::eval_for(const Expr& e) {
       }
     }
     locals_.pop_back();
-    if (!e.key_var.empty()) locals_.pop_back();
+    if (!e.key_var().empty()) locals_.pop_back();
     if (out.items.size() + out.members.size() > kMaxItems)
       return unknown("a collection too large to evaluate offline", e.span);
   }

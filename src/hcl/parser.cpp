@@ -689,11 +689,10 @@ class Parser {
     if (at(p_) == ',') {
       ++p_;
       skip();
-      e->key_var = std::move(first);
-      e->value_var = identifier();
+      e->set_for_names(std::move(first), identifier());
       skip();
     } else {
-      e->value_var = std::move(first);
+      e->set_for_names({}, std::move(first));
     }
     if (!keyword_at(p_, "in")) error_here("expected 'in' in the for expression");
     p_ += 2;
@@ -1030,11 +1029,10 @@ class Parser {
       if (at(p_) == ',') {
         ++p_;
         skip();
-        e->key_var = std::move(first);
-        e->value_var = identifier();
+        e->set_for_names(std::move(first), identifier());
         skip();
       } else {
-        e->value_var = std::move(first);
+        e->set_for_names({}, std::move(first));
       }
       if (!keyword_at(p_, "in")) error_here("expected 'in' in %{ for }");
       p_ += 2;

@@ -1,5 +1,5 @@
 #pragma once
-// How doctest prints a PathList in a failed check: its paths, quoted.
+// How doctest prints a PathList or a PathSelection in a failed check: its paths, quoted.
 
 #include <doctest/doctest.h>
 
@@ -8,9 +8,9 @@
 #include "util/path_list.h"
 
 namespace doctest {
-template <>
-struct StringMaker<gdl::PathList> {
-  static String convert(const gdl::PathList& list) {
+template <typename List>
+struct PathListMaker {
+  static String convert(const List& list) {
     std::string text = "{";
     for (const std::string_view path : list) {
       if (text.size() > 1) text += ", ";
@@ -22,4 +22,8 @@ struct StringMaker<gdl::PathList> {
     return text.c_str();
   }
 };
+template <>
+struct StringMaker<gdl::PathList> : PathListMaker<gdl::PathList> {};
+template <>
+struct StringMaker<gdl::PathSelection> : PathListMaker<gdl::PathSelection> {};
 }  // namespace doctest

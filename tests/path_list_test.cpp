@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -115,4 +116,60 @@ TEST_CASE("PathList::append, release and equality") {
   CHECK(first.empty());
   first.push_back("z");
   CHECK(first.strings() == std::vector<std::string>{"z"});
+}
+
+TEST_CASE("PathSelection: shared and own paths in one order, sorted and erased as strings") {
+  std::mt19937 random(53);
+  for (int round = 0; round < 50; ++round) {
+    CAPTURE(round);
+    const std::vector<std::string> scan = awkward_paths(random, random() % 60);
+    gdl::PathList list;
+    for (const std::string& path : scan) list.push_back(path);
+    const auto shared = std::make_shared<const gdl::PathList>(std::move(list));
+    // Some of the shared paths (one twice, as two spellings of a file may be) and some of its
+    // own, interleaved: what a directory's item holds.
+    gdl::PathSelection selection(shared);
+    std::vector<std::string> expected;
+    for (const std::string& own : awkward_paths(random, random() % 5 + 1)) {
+      for (std::size_t i = 0; i < scan.size(); ++i) {
+        if (random() % 3 != 0) continue;
+        selection.push_shared(i);
+        expected.push_back(scan[i]);
+      }
+      selection.push_back(own);
+      expected.push_back(own);
+    }
+    REQUIRE(selection.size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) CHECK(selection[i] == expected[i]);
+    CHECK(selection.strings() == expected);
+    selection.sort();
+    std::sort(expected.begin(), expected.end());
+    CHECK(selection.strings() == expected);
+    const auto is_tf = [](std::string_view path) { return path.ends_with(".tf"); };
+    selection.erase_if(is_tf);
+    std::erase_if(expected, is_tf);
+    CHECK(selection.strings() == expected);
+    CHECK(selection.empty() == expected.empty());
+  }
+}
+
+TEST_CASE("PathSelection: equality with lists and selections, views of the shared list") {
+  const auto shared = std::make_shared<const gdl::PathList>(gdl::PathList{"d/a.json", "d/b.json"});
+  gdl::PathSelection selection(shared);
+  selection.push_shared(1);
+  selection.push_back("named.json");
+  selection.push_shared(0);
+  CHECK(selection == gdl::PathList{"d/b.json", "named.json", "d/a.json"});
+  CHECK_FALSE(selection == gdl::PathList{"d/b.json", "named.json"});
+  CHECK(selection == gdl::PathSelection{"d/b.json", "named.json", "d/a.json"});
+  CHECK_FALSE(selection == gdl::PathSelection{"d/a.json", "named.json", "d/b.json"});
+  // A view of a shared path outlives the selection that gave it, while the list is shared.
+  const std::string_view view = selection[0];
+  const auto keep = shared;
+  selection = gdl::PathSelection();
+  CHECK(view == "d/b.json");
+  CHECK(selection.empty());
+  CHECK(selection.begin() == selection.end());
+  const gdl::PathSelection own_only = {"x", "", "y"};
+  CHECK(own_only.strings() == std::vector<std::string>{"x", "", "y"});
 }

@@ -549,7 +549,7 @@ void check(const CheckRequest& request, Report& report) {
       return scan_accepts(scan_options, path);
     };
     std::vector<WorkItem> items = plan_setups(std::move(plan));
-    // The scan's lists are in the items now: released before the run (memory per file).
+    // The scan's list is the items' now: what is left of the discovery goes before the run.
     found = Discovered{};
     fold_called_modules(items, [&](const std::string& path) {
       LoadResult loaded = load_source(path, request.max_bytes);

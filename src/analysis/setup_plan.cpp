@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
+#include <stdexcept>
 #include <string_view>
 #include <tuple>
 #include <unordered_set>
@@ -147,6 +149,9 @@ struct Placement {  // 32-bit positions: four billion files would not fit in mem
 }  // namespace
 
 std::vector<WorkItem> plan_setups(PlanInput input) {
+  // The scan's list, held once: the directory items take positions in it.
+  const auto scanned = std::make_shared<const PathList>(std::move(input.scanned));
+  if (scanned->size() >= PathSelection::kMaxShared) throw std::length_error("too many files");
   // Which configured setups each file belongs to (a shared key can be in several).
   std::multimap<std::string, std::size_t> in_setup;
   for (std::size_t i = 0; i < input.configured.size(); ++i) {
@@ -169,6 +174,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
       WorkItem& item = directory_items.emplace_back();
       item.label = dir;
       item.directory = true;
+      item.paths = PathSelection(scanned);
     }
     return it->second;
   };
@@ -203,12 +209,13 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
 
   // Scanned files in two passes, so that each item's list is made at its final size (grown by
   // doubling, the lists of a 100,000-file scan held 40% more than their paths): first where each
-  // file goes, then its path. The first spelling of a file placed is the one kept.
+  // file goes, then its place in the scan's list. The first spelling of a file placed is the one
+  // kept.
   std::vector<Placement> placements;
-  placements.reserve(input.scanned.size());
+  placements.reserve(scanned->size());
   std::string path;  // one buffer for every scanned path
-  for (std::size_t i = 0; i < input.scanned.size(); ++i) {
-    path.assign(input.scanned[i]);
+  for (std::size_t i = 0; i < scanned->size(); ++i) {
+    path.assign((*scanned)[i]);
     const std::string dir = directory_of(path);
     const std::string id = identities.of_file(path, dir);
     if (in_configured_setup(id)) continue;
@@ -221,19 +228,16 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   const auto first_spelling = [&](std::size_t k) {
     return k == 0 || placements[k].digest != placements[k - 1].digest;
   };
-  std::vector<std::pair<std::size_t, std::size_t>> sizes(directory_items.size());  // paths, bytes
+  std::vector<std::size_t> sizes(directory_items.size());
   for (std::size_t k = 0; k < placements.size(); ++k) {
-    if (!first_spelling(k)) continue;
-    ++sizes[placements[k].item].first;
-    sizes[placements[k].item].second += input.scanned[placements[k].index].size();
+    if (first_spelling(k)) ++sizes[placements[k].item];
   }
   for (std::size_t i = 0; i < directory_items.size(); ++i)
-    directory_items[i].paths.reserve(sizes[i].first, sizes[i].second);
+    directory_items[i].paths.reserve(sizes[i]);
   for (std::size_t k = 0; k < placements.size(); ++k) {
     if (first_spelling(k))
-      directory_items[placements[k].item].paths.push_back(input.scanned[placements[k].index]);
+      directory_items[placements[k].item].paths.push_shared(placements[k].index);
   }
-  input.scanned.release();
   // A sibling of a named file that is also named or scanned is reported, not context.
   const auto reported = [&](const std::string& sibling) {
     const Placement probe{digest_of(identities.of_file(sibling)), 0, 0};

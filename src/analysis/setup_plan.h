@@ -26,8 +26,8 @@ struct ConfiguredSetup {
 };
 
 struct WorkItem {
-  std::string label;  // the directory, or the configured setup's name
-  PathList paths;     // files to read and report on
+  std::string label;    // the directory, or the configured setup's name
+  PathSelection paths;  // files to read and report on (a scan's: in the scan's shared list)
   // Files beside a named one, read because they belong to its setup: their findings are
   // reported when they are among the setup's export documents (the key and bucket policy the
   // named file is checked with), not otherwise.
@@ -50,7 +50,8 @@ struct PlanInput {
 };
 
 // The work, in a stable order (configured setups, then directories by path).
-// The input is consumed: its scanned list is released once its paths are in the items.
+// The input is consumed: the directory items hold positions in its scanned list, which they
+// share (the paths are not copied).
 std::vector<WorkItem> plan_setups(PlanInput input);
 
 // A Terraform module in a scanned directory that another scanned module calls with a local

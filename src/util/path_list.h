@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <iterator>
+#include <memory>
 #include <numeric>
 #include <string>
 #include <string_view>
@@ -121,6 +123,103 @@ class PathList {
 
   std::string bytes_;              // the paths, one after another
   std::vector<std::size_t> ends_;  // where each path ends in bytes_
+};
+
+// Some paths of a shared list (a scan's files, held once however many work items take them)
+// and a few of its own (files named on the command line), in an order of its own. Planning a
+// scan used to copy every scanned path into its directory's item: the copies and the scan's
+// list were both held at its peak. A path costs 4 bytes here beside the shared list's.
+//
+// Views (operator[], iteration) into the shared list stay valid while any selection of it
+// lives; views into its own paths, as PathList's.
+class PathSelection {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = std::string_view;
+
+    iterator() = default;
+    iterator(const PathSelection* selection, std::size_t index)
+        : selection_(selection), index_(index) {}
+    std::string_view operator*() const { return (*selection_)[index_]; }
+    iterator& operator++() {
+      ++index_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator before = *this;
+      ++index_;
+      return before;
+    }
+    bool operator==(const iterator& other) const = default;
+
+   private:
+    const PathSelection* selection_ = nullptr;
+    std::size_t index_ = 0;
+  };
+
+  // Positions in the shared list are below 2^31: a list of that many paths would not fit in
+  // memory beside the rest of a scan.
+  static constexpr std::size_t kMaxShared = std::size_t{1} << 31;
+
+  PathSelection() = default;
+  explicit PathSelection(std::shared_ptr<const PathList> shared) : shared_(std::move(shared)) {}
+  PathSelection(std::initializer_list<std::string_view> paths) {
+    for (const std::string_view path : paths) push_back(path);
+  }
+
+  // A path of its own, after the others.
+  void push_back(std::string_view path) {
+    refs_.push_back(kOwn | static_cast<std::uint32_t>(own_.size()));
+    own_.push_back(path);
+  }
+  // The shared list's path at `index` (below kMaxShared), after the others.
+  void push_shared(std::size_t index) { refs_.push_back(static_cast<std::uint32_t>(index)); }
+  void reserve(std::size_t paths) { refs_.reserve(refs_.size() + paths); }
+
+  [[nodiscard]] std::size_t size() const { return refs_.size(); }
+  [[nodiscard]] bool empty() const { return refs_.empty(); }
+  std::string_view operator[](std::size_t i) const { return path(refs_[i]); }
+  [[nodiscard]] iterator begin() const { return {this, 0}; }
+  [[nodiscard]] iterator end() const { return {this, refs_.size()}; }
+
+  // Byte order, as std::sort over std::strings; sized to fit (held for a whole run).
+  void sort() {
+    std::sort(refs_.begin(), refs_.end(),
+              [this](std::uint32_t a, std::uint32_t b) { return path(a) < path(b); });
+    refs_.shrink_to_fit();
+  }
+  // Drops the paths `remove` is true for, keeping the others' order. Its own paths' bytes are
+  // kept (they are few).
+  template <typename Predicate>
+  void erase_if(Predicate remove) {
+    std::erase_if(refs_, [&](std::uint32_t ref) { return remove(path(ref)); });
+  }
+
+  [[nodiscard]] std::vector<std::string> strings() const {
+    return std::vector<std::string>(begin(), end());
+  }
+  // The same paths in the same order, wherever each is held.
+  bool operator==(const PathSelection& other) const {
+    return std::equal(begin(), end(), other.begin(), other.end());
+  }
+  bool operator==(const PathList& other) const {
+    return std::equal(begin(), end(), other.begin(), other.end());
+  }
+
+ private:
+  static constexpr std::uint32_t kOwn = std::uint32_t{1} << 31;
+  [[nodiscard]] std::string_view path(std::uint32_t ref) const {
+    return (ref & kOwn) != 0 ? own_[ref & ~kOwn] : (*shared_)[ref];
+  }
+
+  std::shared_ptr<const PathList> shared_;
+  PathList own_;
+  std::vector<std::uint32_t> refs_;  // a position in the shared list, or kOwn | one in own_
 };
 
 }  // namespace gdl

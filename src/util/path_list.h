@@ -20,34 +20,38 @@
 
 namespace gdl {
 
+// A forward iterator over a list that gives its paths by position (PathList, PathSelection).
+template <typename List>
+class PathIterator {
+ public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = std::string_view;
+  using difference_type = std::ptrdiff_t;
+  using pointer = void;
+  using reference = std::string_view;
+
+  PathIterator() = default;
+  PathIterator(const List* list, std::size_t index) : list_(list), index_(index) {}
+  std::string_view operator*() const { return (*list_)[index_]; }
+  PathIterator& operator++() {
+    ++index_;
+    return *this;
+  }
+  PathIterator operator++(int) {
+    PathIterator before = *this;
+    ++index_;
+    return before;
+  }
+  bool operator==(const PathIterator& other) const = default;
+
+ private:
+  const List* list_ = nullptr;
+  std::size_t index_ = 0;
+};
+
 class PathList {
  public:
-  class iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = std::string_view;
-
-    iterator() = default;
-    iterator(const PathList* list, std::size_t index) : list_(list), index_(index) {}
-    std::string_view operator*() const { return (*list_)[index_]; }
-    iterator& operator++() {
-      ++index_;
-      return *this;
-    }
-    iterator operator++(int) {
-      iterator before = *this;
-      ++index_;
-      return before;
-    }
-    bool operator==(const iterator& other) const = default;
-
-   private:
-    const PathList* list_ = nullptr;
-    std::size_t index_ = 0;
-  };
+  using iterator = PathIterator<PathList>;
 
   PathList() = default;
   PathList(std::initializer_list<std::string_view> paths) {
@@ -134,33 +138,7 @@ class PathList {
 // lives; views into its own paths, as PathList's.
 class PathSelection {
  public:
-  class iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = std::string_view;
-
-    iterator() = default;
-    iterator(const PathSelection* selection, std::size_t index)
-        : selection_(selection), index_(index) {}
-    std::string_view operator*() const { return (*selection_)[index_]; }
-    iterator& operator++() {
-      ++index_;
-      return *this;
-    }
-    iterator operator++(int) {
-      iterator before = *this;
-      ++index_;
-      return before;
-    }
-    bool operator==(const iterator& other) const = default;
-
-   private:
-    const PathSelection* selection_ = nullptr;
-    std::size_t index_ = 0;
-  };
+  using iterator = PathIterator<PathSelection>;
 
   // Positions in the shared list are below 2^31: a list of that many paths would not fit in
   // memory beside the rest of a scan.

@@ -172,4 +172,18 @@ TEST_CASE("PathSelection: equality with lists and selections, views of the share
   CHECK(selection.begin() == selection.end());
   const gdl::PathSelection own_only = {"x", "", "y"};
   CHECK(own_only.strings() == std::vector<std::string>{"x", "", "y"});
+  // A copy has its own paths of its own: changing one leaves the other as it was.
+  gdl::PathSelection mixed(shared);
+  mixed.push_shared(0);
+  mixed.push_back("mine.json");
+  gdl::PathSelection copy = mixed;
+  copy.push_back("more.json");
+  copy.erase_if([](std::string_view path) { return path == "mine.json"; });
+  CHECK(mixed == gdl::PathList{"d/a.json", "mine.json"});
+  CHECK(copy == gdl::PathList{"d/a.json", "more.json"});
+  copy = mixed;
+  CHECK(copy == mixed);
+  const gdl::PathSelection& same = copy;
+  copy = same;  // self-assignment keeps the paths
+  CHECK(copy == gdl::PathList{"d/a.json", "mine.json"});
 }

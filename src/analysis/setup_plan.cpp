@@ -247,6 +247,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   };
 
   std::vector<WorkItem> items;
+  items.reserve(setups_touched.size() + directories.size() + alone.size());
   for (const std::size_t i : setups_touched) {
     const ConfiguredSetup& setup = input.configured[i];
     WorkItem item{setup.name, {}, {}, false, i, {}, {}};

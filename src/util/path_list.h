@@ -135,7 +135,7 @@ class PathList {
 // list were both held at its peak. A path costs 4 bytes here beside the shared list's.
 //
 // Views (operator[], iteration) into the shared list stay valid while any selection of it
-// lives; views into its own paths, as PathList's.
+// lives; views into its own paths, while it lives and is not changed.
 class PathSelection {
  public:
   using iterator = PathIterator<PathSelection>;
@@ -149,11 +149,23 @@ class PathSelection {
   PathSelection(std::initializer_list<std::string_view> paths) {
     for (const std::string_view path : paths) push_back(path);
   }
+  PathSelection(const PathSelection& other)
+      : shared_(other.shared_),
+        own_(other.own_ ? std::make_unique<PathList>(*other.own_) : nullptr),
+        refs_(other.refs_) {}
+  PathSelection& operator=(const PathSelection& other) {
+    if (this != &other) *this = PathSelection(other);
+    return *this;
+  }
+  PathSelection(PathSelection&&) noexcept = default;
+  PathSelection& operator=(PathSelection&&) noexcept = default;
+  ~PathSelection() = default;
 
   // A path of its own, after the others.
   void push_back(std::string_view path) {
-    refs_.push_back(kOwn | static_cast<std::uint32_t>(own_.size()));
-    own_.push_back(path);
+    if (!own_) own_ = std::make_unique<PathList>();
+    refs_.push_back(kOwn | static_cast<std::uint32_t>(own_->size()));
+    own_->push_back(path);
   }
   // The shared list's path at `index` (below kMaxShared), after the others.
   void push_shared(std::size_t index) { refs_.push_back(static_cast<std::uint32_t>(index)); }
@@ -192,12 +204,14 @@ class PathSelection {
  private:
   static constexpr std::uint32_t kOwn = std::uint32_t{1} << 31;
   [[nodiscard]] std::string_view path(std::uint32_t ref) const {
-    return (ref & kOwn) != 0 ? own_[ref & ~kOwn] : (*shared_)[ref];
+    return (ref & kOwn) != 0 ? (*own_)[ref & ~kOwn] : (*shared_)[ref];
   }
 
+  // A scan makes a work item per directory: a selection is kept small (48 bytes), its own
+  // list made only for the first path of its own.
   std::shared_ptr<const PathList> shared_;
-  PathList own_;
-  std::vector<std::uint32_t> refs_;  // a position in the shared list, or kOwn | one in own_
+  std::unique_ptr<PathList> own_;
+  std::vector<std::uint32_t> refs_;  // a position in the shared list, or kOwn | one in *own_
 };
 
 }  // namespace gdl

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Generates a synthetic repository of policy files for the scan benchmark.
 
-Usage: make_corpus.py DIR [COUNT]   (default 20,000 files)
+Usage: make_corpus.py DIR [COUNT [PER_DIR]]   (default 20,000 files)
 
 About 70% are key or bucket policies (correct, or with a common mistake: a Resource without the
 prefix, a placeholder, StringEquals with a wildcard, a missing comma), sized from about 1 KB to
 20 KB by adding reader statements; the rest are unrelated JSON files (package manifests, data)
-that a scan must skip. Deterministic for a given COUNT."""
+that a scan must skip. Deterministic for a given COUNT. Files go into 1,261 team/service
+directories, so a directory holds COUNT/1,261 of them (80 at 100,000: most of them then share a
+setup with other key and bucket policies and are checked for grammar only); with PER_DIR, each
+such directory is split into part-NNN directories of at most PER_DIR files (the same files, one
+setup per small directory, as repositories kept per account or service are)."""
 import json
 import os
 import random
@@ -60,9 +64,12 @@ def key(rng, broken):
 def main():
     out = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
+    per_dir = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     rng = random.Random(20261124)
     for i in range(count):
         d = os.path.join(out, f"team-{i % 97:02d}", f"service-{i % 13}")
+        if per_dir > 0:
+            d = os.path.join(d, f"part-{i // 1261 // per_dir:04d}")
         os.makedirs(d, exist_ok=True)
         r = rng.random()
         broken = rng.choice([None, None, None, "prefix", "wildcard", "placeholder", "comma"])

@@ -7,7 +7,9 @@
 #   - the previous release on the same corpus (time and peak memory);
 # then one small file end to end (process start to exit) against starting /bin/true.
 #
-# Usage: bash bench/scan_bench.sh [SIZE...]          (default: 1000 10000 100000)
+# Usage: bash bench/scan_bench.sh [SIZE...]          (default: 1000 10000 100000 100000/8)
+# A SIZE of COUNT/N puts the same COUNT files in directories of at most N files (one export
+# setup each, as repositories kept per account are; make_corpus.py's PER_DIR).
 # Environment: PREVIOUS_REV (default 527aeeb, the last release before the streaming work) is
 # built once into build-bench-prev from a git worktree; PREVIOUS=/path/to/binary uses that
 # binary instead; PREVIOUS=none skips it; TOOL=/path/to/binary measures that binary instead of
@@ -16,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
-[ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000 100000)
+[ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000 100000 100000/8)
 build=build-bench
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DGDL_STATIC=ON -DGDL_BUILD_BENCH=ON \
   -DGDL_BUILD_TESTS=OFF > /dev/null
@@ -75,9 +77,16 @@ echo "previous release: ${previous:-none}"
 echo
 header '| files | MB | bare parse | check -j1 | x bare | check -j2 | j1/j2 |' ' previous -j1 | x bare |'
 memory_rows=()
-for count in "${sizes[@]}"; do
-  corpus="$work/corpus-$count"
-  python3 bench/make_corpus.py "$corpus" "$count" > /dev/null
+for spec in "${sizes[@]}"; do
+  count=${spec%/*}
+  per_dir=0
+  label=$count
+  if [ "$spec" != "$count" ]; then
+    per_dir=${spec#*/}
+    label="$count in dirs of $per_dir"
+  fi
+  corpus="$work/corpus-$count-$per_dir"
+  python3 bench/make_corpus.py "$corpus" "$count" "$per_dir" > /dev/null
   find "$corpus" -name '*.json' | sort > "$work/list"
   size=$(du -sm "$corpus" | cut -f1)
   cat "$work/list" | xargs cat > /dev/null  # warm the page cache
@@ -85,14 +94,14 @@ for count in "${sizes[@]}"; do
   run() { measure "$1" check -q --jobs "$2" --fail-on never --format "$3" "$corpus"; }
   read -r j1 _ < <(run "$tool" 1 json)
   read -r j2 _ < <(run "$tool" 2 json)
-  printf '| %s | %s | %s s | %s s | %s | %s s | %s |' "$count" "$size" "$bare" "$j1" \
+  printf '| %s | %s | %s s | %s s | %s | %s s | %s |' "$label" "$size" "$bare" "$j1" \
     "$(ratio "$j1" "$bare")" "$j2" "$(ratio "$j1" "$j2")"
   if [ -n "$previous" ]; then
     read -r p1 _ < <(run "$previous" 1 json)
     printf ' %s s | %s |' "$p1" "$(ratio "$p1" "$bare")"
   fi
   echo
-  row="| $count |"
+  row="| $label |"
   for format in "${formats[@]}"; do
     read -r _ kb < <(run "$tool" 2 "$format")
     row+=" $(mb "$kb") |"

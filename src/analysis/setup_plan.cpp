@@ -51,10 +51,16 @@ class Identities {
     id += name;
     return id;
   }
+  // The reference stays valid while this lives (a map's nodes do not move).
   const std::string& of_directory(const std::string& dir) {
-    if (const auto it = directories_.find(dir); it != directories_.end()) return it->second;
-    std::string resolved = resolve_directory(dir);
-    return directories_.emplace(dir, std::move(resolved)).first->second;
+    auto it = directories_.find(dir);
+    if (it == directories_.end()) {
+      std::string resolved = resolve_directory(dir);
+      // Most directories are their own identity: held once (a scan has one per directory).
+      if (resolved == dir) resolved.clear();
+      it = directories_.emplace(dir, std::move(resolved)).first;
+    }
+    return it->second.empty() ? it->first : it->second;
   }
 
  private:
@@ -69,7 +75,7 @@ class Identities {
     return (fs::path(of_directory(parent.string())) / name).string();
   }
 
-  std::map<std::string, std::string, std::less<>> directories_;
+  std::map<std::string, std::string, std::less<>> directories_;  // empty: the same as the key
 };
 
 }  // namespace
@@ -159,15 +165,18 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   }
   std::set<std::string> sibling_directories;  // directories whose siblings were added
   std::set<std::size_t> setups_touched;
-  std::map<std::string, std::uint32_t> directories;  // identity -> index in directory_items
+  // identity (held by `identities`) -> index in directory_items
+  std::map<std::string_view, std::uint32_t> directories;
   std::vector<WorkItem> directory_items;
   PlacedFiles named_placed;               // identities of named files placed
   std::set<std::string> read_as_context;  // siblings of named files
   std::vector<WorkItem> alone;            // standard input
   Identities identities;
 
-  // The item of the directory `dir` (its identity `dir_id`), made on first sight.
-  auto directory_item = [&](const std::string& dir, const std::string& dir_id) {
+  // The item of the directory `dir`, made on first sight (keyed by its identity, as
+  // `identities` holds it).
+  auto directory_item = [&](const std::string& dir) {
+    const std::string& dir_id = identities.of_directory(dir);
     const auto [it, fresh] =
         directories.try_emplace(dir_id, static_cast<std::uint32_t>(directory_items.size()));
     if (fresh) {
@@ -193,8 +202,8 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     const std::string dir = directory_of(path);
     const std::string id = identities.of_file(path, dir);
     if (in_configured_setup(id)) continue;
-    const std::string dir_id = identities.of_directory(dir);
-    const std::uint32_t index = directory_item(dir, dir_id);
+    const std::string& dir_id = identities.of_directory(dir);
+    const std::uint32_t index = directory_item(dir);
     if (named_placed.insert(id)) directory_items[index].paths.push_back(path);
     directory_items[index].named.push_back(path);
     // A named file is checked within its setup: the other inputs of its directory (listed once
@@ -219,7 +228,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     const std::string dir = directory_of(path);
     const std::string id = identities.of_file(path, dir);
     if (in_configured_setup(id)) continue;
-    const std::uint32_t item = directory_item(dir, identities.of_directory(dir));
+    const std::uint32_t item = directory_item(dir);
     const Digest digest = digest_of(id);
     if (named_placed.contains(digest)) continue;
     placements.push_back({digest, static_cast<std::uint32_t>(i), item});

@@ -60,8 +60,9 @@ struct Expr {
   }
 
  private:
-  // Held apart: only for expressions have them, and a module's every literal and name is a node
-  // (two strings inline made each node 64 bytes larger, a third of a 1 MB module's peak).
+  // Held apart: only for expressions have them, and every literal and name of a module is a
+  // node (two strings inline made each node 64 bytes larger; the nodes were a third of a 1 MB
+  // module's peak heap).
   struct ForNames {
     std::string key;
     std::string value;

@@ -6,7 +6,6 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <stdexcept>
 #include <string_view>
 #include <tuple>
 #include <unordered_set>
@@ -157,7 +156,6 @@ struct Placement {  // 32-bit positions: four billion files would not fit in mem
 std::vector<WorkItem> plan_setups(PlanInput input) {
   // The scan's list, held once: the directory items take positions in it.
   const auto scanned = std::make_shared<const PathList>(std::move(input.scanned));
-  if (scanned->size() >= PathSelection::kMaxShared) throw std::length_error("too many files");
   // Which configured setups each file belongs to (a shared key can be in several).
   std::multimap<std::string, std::size_t> in_setup;
   for (std::size_t i = 0; i < input.configured.size(); ++i) {

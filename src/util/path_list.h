@@ -14,6 +14,7 @@
 #include <iterator>
 #include <memory>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -140,12 +141,12 @@ class PathSelection {
  public:
   using iterator = PathIterator<PathSelection>;
 
-  // Positions in the shared list are below 2^31: a list of that many paths would not fit in
-  // memory beside the rest of a scan.
-  static constexpr std::size_t kMaxShared = std::size_t{1} << 31;
-
   PathSelection() = default;
-  explicit PathSelection(std::shared_ptr<const PathList> shared) : shared_(std::move(shared)) {}
+  // Positions in the shared list are 31 bits: a list of 2^31 paths or more is refused (it would
+  // not fit in memory beside the rest of a scan anyway).
+  explicit PathSelection(std::shared_ptr<const PathList> shared) : shared_(std::move(shared)) {
+    if (shared_->size() >= kOwn) throw std::length_error("too many files");
+  }
   PathSelection(std::initializer_list<std::string_view> paths) {
     for (const std::string_view path : paths) push_back(path);
   }
@@ -167,7 +168,7 @@ class PathSelection {
     refs_.push_back(kOwn | static_cast<std::uint32_t>(own_->size()));
     own_->push_back(path);
   }
-  // The shared list's path at `index` (below kMaxShared), after the others.
+  // The shared list's path at `index`, after the others.
   void push_shared(std::size_t index) { refs_.push_back(static_cast<std::uint32_t>(index)); }
   void reserve(std::size_t paths) { refs_.reserve(refs_.size() + paths); }
 

@@ -144,6 +144,12 @@ TEST_CASE("HCL expressions: every form of the specification") {
       {"c ? a : b", "(? c a b)"},
       {"c ? a : d ? e : f", "(? c a (? d e f))"},
       {"a ? b : c + 1", "(? a b (+ c 1))"},
+      // A comment after an expression ends it; "//" is a comment, not a division
+      {"var.id // passed from mgmt account", "(. var id)"},
+      {"var.id # note", "(. var id)"},
+      {"a / b // halves", "(/ a b)"},
+      {"a /* inline */ / b", "(/ a b)"},
+      {"(a // in parentheses\n / b)", "(paren (/ a b))"},
   };
   for (const auto& row : rows) {
     CAPTURE(std::string(row.text));

@@ -463,7 +463,7 @@ class Parser {
         return one('+') ? "+" : one('-') ? "-" : "";
       case 6:
         if (one('*')) return "*";
-        if (one('/')) return "/";
+        if (one('/') && !rest.starts_with("//")) return "/";  // "//" starts a line comment
         if (one('%') && !rest.starts_with("%{")) return "%";
         return "";
       default:

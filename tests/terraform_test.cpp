@@ -363,6 +363,57 @@ resource "aws_s3_bucket_policy" "p" {
   }
 }
 
+TEST_CASE("Terraform: a local holding a value known only when applied is judged where used") {
+  // trussworks/terraform-aws-logs: a principal ARN built in a local from a data source only
+  // Terraform can read (testdata/realworld/tf-trussworks-logs-guardduty). The account it holds
+  // is a fact only when applied: its 12 digits are not checked offline.
+  const auto module = [](std::string_view account) {
+    return fmt::format(R"(
+data "aws_redshift_service_account" "main" {{}}
+locals {{
+  logs_principal = "arn:aws:iam::{}:user/logs"
+}}
+resource "aws_guardduty_publishing_destination" "s3" {{
+  detector_id     = "0123456789abcdef0123456789abcdef"
+  destination_arn = "arn:aws:s3:::findings-bucket"
+  kms_key_arn     = "arn:aws:kms:us-east-1:111122223333:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708"
+}}
+resource "aws_s3_bucket_policy" "p" {{
+  bucket = "findings-bucket"
+  policy = data.aws_iam_policy_document.p.json
+}}
+data "aws_iam_policy_document" "p" {{
+  statement {{
+    actions   = ["s3:GetBucketLocation", "s3:PutObject"]
+    resources = ["arn:aws:s3:::findings-bucket", "arn:aws:s3:::findings-bucket/*"]
+    principals {{
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }}
+  }}
+  statement {{
+    actions   = ["s3:PutObject"]
+    resources = ["arn:aws:s3:::findings-bucket/redshift/*"]
+    principals {{
+      type        = "AWS"
+      identifiers = [local.logs_principal]
+    }}
+  }}
+}}
+)",
+                       account);
+  };
+  const Module unknown({{"main.tf", module("${data.aws_redshift_service_account.main.id}")}});
+  CHECK(errors(unknown.lint()) == "");
+  // Written out, the same value is a fact: a short account id is reported where it is written.
+  const Module known({{"main.tf", module("12345678901")}});
+  const gdl::LintResult result = known.lint();
+  REQUIRE(errors(result) == "GD110");
+  for (const gdl::Diagnostic& d : result.diagnostics) {
+    if (d.rule_id == "GD110") CHECK(d.location.start.line == 4);
+  }
+}
+
 TEST_CASE("Terraform: positions of policy document elements and unknown interpolations") {
   const std::string tf = R"(data "aws_iam_policy_document" "p" {
   statement {

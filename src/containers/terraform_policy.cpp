@@ -357,7 +357,11 @@ json::Value to_tree(const hcl::Value& v, const SourceFile& file, Span anchor,
           return n;
         }
         case hcl::ValueKind::string: {
-          json::Value s(json::Kind::string, at);
+          // A string holding unknowns that was written outside the document (a local, a
+          // variable's default) is placed where it is used, as a wholly unknown value is: the
+          // findings about it must meet the unknown span, which marks the statement using it.
+          const Span where = v.unknown_ranges.empty() || inside(at) ? at : anchor;
+          json::Value s(json::Kind::string, where);
           s.text = v.text;
           for (const auto& [b, e] : v.unknown_ranges) {
             const Span range = v.file == &file ? unknown_range_span(v, b, e) : at;

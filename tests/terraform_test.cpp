@@ -414,6 +414,93 @@ data "aws_iam_policy_document" "p" {{
   }
 }
 
+TEST_CASE("Terraform: the module's own bucket and key are those its destination names") {
+  // itgix/tf-module-aws-guardduty (testdata/realworld/tf-itgix-guardduty): the module creates the
+  // bucket and key, and its publishing destination names them through variables given values.
+  // A generated bucket name or key id is not a fact: it is the named one, not a different one.
+  const auto module = [](std::string_view bucket_argument) {
+    return fmt::format(R"(
+variable "dest_arn" {{}}
+variable "key_arn" {{}}
+data "aws_caller_identity" "current" {{}}
+resource "aws_s3_bucket" "b" {{
+  {}
+}}
+resource "aws_kms_key" "k" {{
+  policy = data.aws_iam_policy_document.k.json
+}}
+data "aws_iam_policy_document" "k" {{
+  statement {{
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {{
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${{data.aws_caller_identity.current.account_id}}:root"]
+    }}
+  }}
+  statement {{
+    actions   = ["kms:GenerateDataKey"]
+    resources = ["*"]
+    principals {{
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }}
+  }}
+}}
+resource "aws_s3_bucket_policy" "p" {{
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.p.json
+}}
+data "aws_iam_policy_document" "p" {{
+  statement {{
+    actions   = ["s3:GetBucketLocation", "s3:PutObject"]
+    resources = [aws_s3_bucket.b.arn, "${{aws_s3_bucket.b.arn}}/*"]
+    principals {{
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }}
+  }}
+  statement {{
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${{aws_s3_bucket.b.arn}}/*"]
+    principals {{
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }}
+    condition {{
+      test     = "StringNotEquals"
+      variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+      values   = [aws_kms_key.k.arn]
+    }}
+  }}
+}}
+resource "aws_guardduty_detector" "d" {{}}
+resource "aws_guardduty_publishing_destination" "pd" {{
+  detector_id     = aws_guardduty_detector.d.id
+  destination_arn = var.dest_arn
+  kms_key_arn     = var.key_arn
+}}
+)",
+                       bucket_argument);
+  };
+  gdl::LintOptions options;
+  options.terraform_vars = {
+      {"dest_arn", "arn:aws:s3:::findings-7c1d"},
+      {"key_arn", "arn:aws:kms:eu-west-1:314159265358:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708"}};
+  gdl::exportcfg::ExportSettings settings;
+  settings.regions = {"eu-west-1"};
+  const Module generated({{"main.tf", module(R"(bucket_prefix = "findings-")")}});
+  const gdl::LintResult works = generated.lint(settings, options);
+  CHECK(errors(works) == "");
+  // The key's account is the module's, so the module is deployed in the key's account: its root
+  // administers the key (no lockout warning naming another account).
+  for (const gdl::Diagnostic& d : works.diagnostics) CHECK(d.rule_id != "GD204");
+  // A bucket named otherwise in the module is not the destination's: that is a fact.
+  const Module named({{"main.tf", module(R"(bucket = "other-bucket")")}});
+  CHECK(errors(named.lint(settings, options)) == "GD301 GD302");
+}
+
 TEST_CASE("Terraform: positions of policy document elements and unknown interpolations") {
   const std::string tf = R"(data "aws_iam_policy_document" "p" {
   statement {

@@ -683,19 +683,33 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
   auto bind = [&](const exportcfg::Value& stated, const exportcfg::Value& user) {
     if (stated.known()) bind_text(stated.get(), user);
   };
+  // The bucket and key the export uses: the user's, else those the container's own publishing
+  // destination names when they are facts (a variable given a value), not symbols. A bucket or
+  // key the module creates under a symbolic name is that one as surely as when the user names
+  // it; left apart, a generated name would "differ" from the named one and every request fail.
+  auto holds_token = [&](const std::string& text) {
+    return std::any_of(tokens.begin(), tokens.end(),
+                       [&](const auto& t) { return text.find(t.first) != std::string::npos; });
+  };
+  auto export_value = [&](const exportcfg::Value& user,
+                          const exportcfg::Value& stated) -> const exportcfg::Value& {
+    return !user.known() && stated.known() && !holds_token(stated.get()) ? stated : user;
+  };
+  const exportcfg::Value& export_bucket = export_value(given.bucket, extraction.settings.bucket);
+  const exportcfg::Value& export_key = export_value(given.key_arn, extraction.settings.key_arn);
   // The export's identity first: the bucket and key the user named are the template's when its
   // names are symbolic (generated, a parameter without default, built from ${AWS::AccountId}).
-  bind(extraction.settings.bucket, given.bucket);
+  bind(extraction.settings.bucket, export_bucket);
   for (const EmbeddedDocument& doc : extraction.documents) {
     if (doc.kind == documents::Kind::bucket_policy && doc.simulate)
-      bind_text(doc.belongs_to, given.bucket);
+      bind_text(doc.belongs_to, export_bucket);
   }
-  bind(extraction.settings.key_arn, given.key_arn);
-  if (given.key_arn.known()) {
+  bind(extraction.settings.key_arn, export_key);
+  if (export_key.known()) {
     // The policy of a key with a symbolic id (a module's aws_kms_key, a template's
     // AWS::KMS::Key) is the given key's when it is the only such key: of several, which one is
     // the export's cannot be told, and binding each would make them all the given key.
-    const std::string& arn = given.key_arn.get();
+    const std::string& arn = export_key.get();
     const std::size_t slash = arn.rfind("key/");
     const EmbeddedDocument* only = nullptr;
     std::size_t symbolic_keys = 0;
@@ -710,10 +724,21 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
       only = &doc;
     }
     if (symbolic_keys == 1 && slash != std::string::npos) {
-      exportcfg::Value part = given.key_arn;
+      exportcfg::Value part = export_key;
       if (!only->belongs_to.starts_with("arn:")) {
         part.value = arn.substr(slash + 4);
         bind_text(only->belongs_to, part);
+        // A module creates its key in its own account and Region: when they are stand-ins, they
+        // are the export key's (arn:PARTITION:kms:REGION:ACCOUNT:key/ID).
+        const std::vector<std::string_view> user = split_arn_fields(arn);
+        for (const auto& [token, symbol] : tokens) {
+          if (bound.contains(token) || user.size() != 6) continue;
+          const bool account = is_account_symbol(symbol) && symbol != "${AWS::AccountId}";
+          if (!account && !is_module_region_symbol(symbol)) continue;
+          const std::string_view field = user[account ? 4 : 3];
+          if (account ? exportcfg::is_account_id(field) : !field.empty())
+            bound[token] = std::string(field);
+        }
       } else {
         // Field by field (Region, account, key/ID): an ARN whose three fields are all symbolic
         // is still solved, each field holding at most one symbol.

@@ -355,3 +355,53 @@ TEST_CASE("per-setup verdicts in JSON agree with every real-world setup's label"
   }
   CHECK(checked >= 20);
 }
+
+TEST_CASE("a bucket GuardDuty only reads its threat lists from is not an export's") {
+  // cmdlabs/cmd-tf-aws-guardduty-org: a bucket for aws_guardduty_ipset and
+  // aws_guardduty_threatintelset grants guardduty.amazonaws.com s3:GetBucketAcl and reads. It is
+  // not an export bucket: "exports will fail" would be false. A grant that may be meant for the
+  // export (an export action, a wildcard covering one, an action we do not know) still makes
+  // the document an export's, and a key policy naming GuardDuty is one whatever it grants (the
+  // lists are decrypted by GuardDuty's service-linked role, never by its service principal).
+  const auto bucket = [](std::string_view actions) {
+    return fmt::format(R"({{"Version": "2012-10-17", "Statement": [{{
+      "Effect": "Allow", "Principal": {{"Service": "guardduty.amazonaws.com"}},
+      "Action": {}, "Resource": ["arn:aws:s3:::gd-threat-lists", "arn:aws:s3:::gd-threat-lists/*"]
+    }}]}})",
+                       actions);
+  };
+  const struct {
+    std::string text;
+    bool export_setup;
+    bool errors;  // the export fails
+  } rows[] = {
+      {bucket(R"(["s3:GetBucketAcl", "s3:GetObject", "s3:ListBucket"])"), false, false},
+      {bucket(R"("s3:GetObject*")"), false, false},
+      {bucket(R"(["s3:GetObject", "s3:PutObject"])"), true, true},  // no GetBucketLocation
+      {bucket(R"("s3:Get*")"), true, true},                         // no PutObject
+      {bucket(R"("s3:*")"), true, false},
+      {bucket(R"(["s3:GetBucketAcl", "s3:PutObjcet"])"), true, true},  // misspelt
+      {bucket(R"(["S3:PUTOBJECT", "s3:getbucketlocation"])"), true, false},
+      {R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+          "Principal": {"Service": "guardduty.amazonaws.com"}, "Action": "kms:Decrypt",
+          "Resource": "*"}]})",
+       true, true},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.text);
+    const gdl::SourceFile source("policy.json", row.text);
+    const gdl::LintResult result = gdl::lint_setup({&source}, {});
+    CHECK(result.export_setup == row.export_setup);
+    CHECK(errors_of(result.diagnostics).empty() == !row.errors);
+  }
+  // Beside an export's bucket policy, it is not a second candidate (GD007).
+  const gdl::SourceFile lists("lists.json", rows[0].text);
+  const gdl::SourceFile findings(
+      "findings.json", gdl::test::read_file(gdl::test::source_dir() / "examples" / "correct" /
+                                            "bucket-policy.json"));
+  const gdl::SourceFile key("key.json", gdl::test::read_file(gdl::test::source_dir() / "examples" /
+                                                             "correct" / "key-policy.json"));
+  const gdl::LintResult both = gdl::lint_setup({&findings, &key, &lists}, {});
+  CHECK(both.export_setup);
+  CHECK(errors_of(both.diagnostics) == "");
+}

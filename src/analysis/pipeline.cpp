@@ -12,6 +12,8 @@
 #include "containers/inline_suppressions.h"
 #include "diag/rule_catalog.h"
 #include "export/setup.h"
+#include "iam/iam_data.h"
+#include "iam/wildcard.h"
 #include "json/parser.h"
 #include "policy/builder.h"
 #include "util/interval_index.h"
@@ -156,29 +158,52 @@ bool settings_given(const exportcfg::ExportSettings& s) {
                      [](const auto& entry) { return entry.second.known(); });
 }
 
+// Whether a statement may be about the export's requests. GuardDuty's service principal is named
+// in a key policy only for the export (the lists it reads are decrypted by its service-linked
+// role), but a bucket policy may grant it reads of its threat lists (s3:GetObject,
+// s3:ListBucket): a statement whose actions are all S3 actions we know, none covering s3:PutObject
+// or s3:GetBucketLocation as IAM matches actions (wildcards, any case), is not the export's. A
+// misspelt or unknown action may be meant as one, and must not turn the export checks off.
+bool may_be_export_statement(const policy::Statement& s) {
+  if (!s.action.present || s.action_negated || s.action.items.empty()) return true;
+  static constexpr std::string_view kBucketRequests[] = {"s3:PutObject", "s3:GetBucketLocation"};
+  return std::any_of(s.action.items.begin(), s.action.items.end(), [](const policy::Text& a) {
+    if (!istarts_with(a.value, "s3:")) return true;
+    const iam::Pattern pattern = iam::Pattern::glob(a.value, true);
+    if (std::any_of(std::begin(kBucketRequests), std::end(kBucketRequests),
+                    [&](std::string_view action) { return pattern.matches(action); }))
+      return true;
+    return !pattern.has_wildcards() && data::find_action(a.value) == nullptr;
+  });
+}
+
 bool names_guardduty(const exportcfg::PolicyDocument& doc) {
   return std::any_of(doc.policy.statements.begin(), doc.policy.statements.end(),
                      [](const policy::Statement& s) {
-                       return s.effect == policy::Effect::allow && exportcfg::names_guardduty(s);
+                       return s.effect == policy::Effect::allow && exportcfg::names_guardduty(s) &&
+                              may_be_export_statement(s);
                      });
 }
 
-// Whether a document is about GuardDuty at all, spelled right or not: a Service principal that
-// looks like GuardDuty's (guarduty.amazonaws.com, guardduty.us-east1.amazonaws.com), an
-// aws:SourceArn of a detector, an object path of GuardDuty's. A misspelt grant must not turn the
-// export checks off.
+// Whether a document is about GuardDuty's export, spelled right or not: a statement about the
+// export's requests (may_be_export_statement) with a Service principal that looks like
+// GuardDuty's (guarduty.amazonaws.com, guardduty.us-east1.amazonaws.com) or an aws:SourceArn of a
+// detector, or an object path of GuardDuty's. A misspelt grant must not turn the export checks
+// off; a bucket GuardDuty only reads its threat lists from is not an export's.
 bool mentions_guardduty(const exportcfg::PolicyDocument& doc) {
   auto looks = [](std::string_view text, std::string_view word) {
     return to_lower(text).find(word) != std::string::npos;
   };
   for (const policy::Statement& s : doc.policy.statements) {
+    const bool export_statement = may_be_export_statement(s);
     for (const policy::PrincipalEntry& e : s.principal.entries) {
-      if (e.type == "Service" && (looks(e.value.value, "guard") || looks(e.value.value, "gaurd")))
+      if (export_statement && e.type == "Service" &&
+          (looks(e.value.value, "guard") || looks(e.value.value, "gaurd")))
         return true;
     }
     for (const policy::ConditionClause& c : s.conditions) {
       for (const policy::Text& v : c.values) {
-        if (looks(v.value, ":guardduty:")) return true;
+        if (export_statement && looks(v.value, ":guardduty:")) return true;
       }
     }
     for (const policy::Text& r : s.resource.items) {
@@ -435,7 +460,8 @@ class SetupRun {
     std::vector<std::string> names;
     for (const auto& doc : documents_) names.push_back(doc->name());
     result_.notes.push_back(fmt::format(
-        "{}: no document grants GuardDuty and no export settings were given, so this is not "
+        "{}: no document grants GuardDuty an export's requests and no export settings were "
+        "given, so this is not "
         "checked as a GuardDuty export (grammar only); give --bucket or --config to check it as "
         "one",
         fmt::join(names, ", ")));

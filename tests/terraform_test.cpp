@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "analysis/pipeline.h"
@@ -499,6 +500,84 @@ resource "aws_guardduty_publishing_destination" "pd" {{
   // A bucket named otherwise in the module is not the destination's: that is a fact.
   const Module named({{"main.tf", module(R"(bucket = "other-bucket")")}});
   CHECK(errors(named.lint(settings, options)) == "GD301 GD302");
+}
+
+TEST_CASE("Terraform: the Regions checked are those of the publishing destinations' providers") {
+  // UKHomeOffice/acp-tf-GuardDuty-Masteraccount and others: one destination per Region, each
+  // through a provider alias, all exporting to one bucket and key. An opt-in Region among them
+  // needs its regional principal, whatever Regions the policies name.
+  const auto module = [](std::string_view key_principals, std::string_view second_provider) {
+    return fmt::format(R"(
+provider "aws" {{
+  alias  = "eu_west_1"
+  region = "eu-west-1"
+}}
+provider "aws" {{
+  alias  = "ap_east_1"
+  region = "ap-east-1"
+}}
+resource "aws_kms_key" "k" {{
+  provider = aws.eu_west_1
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [
+      {{ Effect = "Allow", Principal = {{ AWS = "arn:aws:iam::314159265358:root" }},
+        Action = "kms:*", Resource = "*" }},
+      {{ Effect = "Allow", Principal = {{ Service = [{}] }},
+        Action = "kms:GenerateDataKey", Resource = "*" }}
+    ]
+  }})
+}}
+resource "aws_s3_bucket" "b" {{
+  provider = aws.eu_west_1
+  bucket   = "org-findings"
+}}
+resource "aws_s3_bucket_policy" "p" {{
+  provider = aws.eu_west_1
+  bucket   = aws_s3_bucket.b.id
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Principal = {{ Service = [{}] }},
+      Action = ["s3:GetBucketLocation", "s3:PutObject"],
+      Resource = [aws_s3_bucket.b.arn, "${{aws_s3_bucket.b.arn}}/*"] }}]
+  }})
+}}
+resource "aws_guardduty_detector" "eu_west_1" {{
+  provider = aws.eu_west_1
+}}
+resource "aws_guardduty_detector" "ap_east_1" {{
+  provider = aws.ap_east_1
+}}
+resource "aws_guardduty_publishing_destination" "eu_west_1" {{
+  provider        = aws.eu_west_1
+  detector_id     = aws_guardduty_detector.eu_west_1.id
+  destination_arn = aws_s3_bucket.b.arn
+  kms_key_arn     = aws_kms_key.k.arn
+}}
+resource "aws_guardduty_publishing_destination" "ap_east_1" {{
+  {}
+  detector_id     = aws_guardduty_detector.ap_east_1.id
+  destination_arn = aws_s3_bucket.b.arn
+  kms_key_arn     = aws_kms_key.k.arn
+}}
+)",
+                       key_principals, key_principals, second_provider);
+  };
+  const std::string global = R"("guardduty.amazonaws.com")";
+  const std::string both = R"("guardduty.amazonaws.com", "guardduty.ap-east-1.amazonaws.com")";
+  const Module missing({{"main.tf", module(global, "provider = aws.ap_east_1")}});
+  const gdl::LintResult broken = missing.lint();
+  CHECK(std::set<std::string>(broken.settings.regions.begin(), broken.settings.regions.end()) ==
+        std::set<std::string>{"eu-west-1", "ap-east-1"});
+  CHECK(errors(broken) == "GD201 GD301 GD302");
+  for (const gdl::Diagnostic& d : broken.diagnostics) {
+    if (d.severity == gdl::Severity::error) CHECK(d.message.find("ap-east-1") != std::string::npos);
+  }
+  const Module served({{"main.tf", module(both, "provider = aws.ap_east_1")}});
+  CHECK(errors(served.lint()) == "");
+  // A destination of the module's own Region (a stand-in) leaves the Regions to the policies.
+  const Module open({{"main.tf", module(global, "")}});
+  CHECK(open.lint().settings.regions != std::vector<std::string>{"eu-west-1", "ap-east-1"});
 }
 
 TEST_CASE("Terraform: positions of policy document elements and unknown interpolations") {

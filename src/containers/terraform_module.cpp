@@ -361,6 +361,20 @@ std::optional<hcl::Value> Module::attribute(const Named& r, std::string_view nam
 }
 
 std::string Module::region_of(const Named& r, std::string& why) {
+  return region_of(r, why, true);
+}
+
+std::string Module::known_region_of(const Named& r) {
+  std::string why;
+  return region_of(r, why, false);
+}
+
+std::string Module::region_of(const Named& r, std::string& why, bool stand_in) {
+  // Where the provider's Region is the module's: the stand-in only when it may be used.
+  auto module_region = [&] {
+    if (stand_in) return region();
+    return session_.region_stands_in ? std::string() : session_.region;
+  };
   // AWS provider v6 takes `region` on each regional resource; null means the provider's.
   if (std::optional<hcl::Value> v = written_argument(r, "region")) {
     if (v->is_string() && v->unknown_ranges.empty() && !v->text.empty()) return v->text;
@@ -369,24 +383,26 @@ std::string Module::region_of(const Named& r, std::string& why) {
     const hcl::Attribute* at = r.block->body.attribute("region");
     const hcl::Traversal t = hcl::static_traversal(*at->value);
     if (t.root == "var" && t.steps.size() == 1) {
+      if (!stand_in) return module_region();
       session_.note_once(
           *r.file, at->value->span,
           fmt::format("region = var.{} has no value: checked as the module's Region, as "
                       "the provider's is (give --var {}=... or --region)",
                       t.steps[0], t.steps[0]));
-      return region();
+      return module_region();
     }
     why = "its region argument is known only when Terraform runs";
     return {};
   }
   const hcl::Attribute* provider = r.block->body.attribute("provider");
-  if (provider == nullptr) return region();
+  if (provider == nullptr) return module_region();
   // `provider = aws.us_east_2`: a reference Terraform resolves to that configuration's region.
   const std::string_view text = r.file->text();
   const Span span = provider->value->span;
   std::string_view ref =
       span.end <= text.size() ? text.substr(span.begin, span.size()) : std::string_view();
-  if (!ref.starts_with("aws")) return region();  // another provider: not AWS's Region question
+  if (!ref.starts_with("aws"))
+    return module_region();  // another provider: not AWS's Region question
   ref.remove_prefix(3);
   const std::string alias(ref.starts_with(".") ? ref.substr(1) : std::string_view());
   const auto found = aws_providers_.find(alias);

@@ -51,6 +51,10 @@ struct Session {
   std::map<std::size_t, std::vector<std::string>> owners;
   std::vector<std::string> destination_bucket;
   std::vector<std::string> destination_key;
+  // The Regions the publishing destinations export from (their providers'), when each is a
+  // fact: one that is unknown or the stand-in Region leaves them all open.
+  std::vector<std::string> destination_regions;
+  bool destination_region_open = false;
 
   // Where `terraform init` installed the registry and remote modules the root calls
   // (.terraform/modules/modules.json: "a.b" -> directory), read on first use.
@@ -158,6 +162,10 @@ class Module final : public hcl::Scope {
   // The Region a resource is created in: its `provider = aws.ALIAS`'s region, else the
   // module's. Empty, with `why` set, when that provider's region is not known offline.
   std::string region_of(const Named& r, std::string& why);
+  // The same, when it is a fact: "" where region_of would give the stand-in Region (which it
+  // records as used, and this does not).
+  std::string known_region_of(const Named& r);
+  std::string region_of(const Named& r, std::string& why, bool stand_in);
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
   hcl::Value root_input(const std::string& name, const Named& declaration);
   hcl::Value local(const std::string& name, const SourceFile& file, Span span);

@@ -294,6 +294,14 @@ void Module::read_destination(const Named& r) {
                     "and no findings are exported",
                     label, required)));
   }
+  // A destination exports the findings of its detector's Region, its provider's.
+  const std::string home = known_region_of(r);
+  if (home.empty()) {
+    session_.destination_region_open = true;
+  } else if (std::find(session_.destination_regions.begin(), session_.destination_regions.end(),
+                       home) == session_.destination_regions.end()) {
+    session_.destination_regions.push_back(home);
+  }
   const auto destination = argument("destination_arn");
   const auto key = argument("kms_key_arn");
   const auto detector = argument("detector_id");
@@ -514,6 +522,18 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
   session.region = hints.region.value_or(region);
   session.region_stands_in = !hints.region;
   root.read();
+  // The Regions the module's publishing destinations export from, when every one is a fact
+  // (provider "aws" { alias = "eu_west_1", region = "eu-west-1" }): the Regions to check, as a
+  // template's destination gives its stack's.
+  if (out.has_settings && !session.destination_regions.empty() &&
+      !session.destination_region_open) {
+    out.settings.regions = session.destination_regions;
+    out.settings.regions_origin = {
+        exportcfg::Origin::Kind::config,
+        fmt::format("{} (the Regions of its publishing destinations' providers)",
+                    files.front()->path()),
+        std::nullopt};
+  }
   tf::select_destination_documents(session);
   for (const auto& [value, symbol] : out.stand_ins) {
     if (session.account_stands_in && value == session.account) {

@@ -461,9 +461,8 @@ class SetupRun {
     for (const auto& doc : documents_) names.push_back(doc->name());
     result_.notes.push_back(fmt::format(
         "{}: no document grants GuardDuty an export's requests and no export settings were "
-        "given, so this is not "
-        "checked as a GuardDuty export (grammar only); give --bucket or --config to check it as "
-        "one",
+        "given, so this is not checked as a GuardDuty export (grammar only); give --bucket or "
+        "--config to check it as one",
         fmt::join(names, ", ")));
   }
 

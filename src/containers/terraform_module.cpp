@@ -360,10 +360,6 @@ std::optional<hcl::Value> Module::attribute(const Named& r, std::string_view nam
   return evaluate(*a->value, *r.file);
 }
 
-std::string Module::region_of(const Named& r, std::string& why) {
-  return region_of(r, why, true);
-}
-
 std::string Module::known_region_of(const Named& r) {
   std::string why;
   return region_of(r, why, false);

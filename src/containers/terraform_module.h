@@ -160,12 +160,11 @@ class Module final : public hcl::Scope {
   std::optional<hcl::Value> attribute(const Named& r, std::string_view name);
   std::string known_string(const Named& r, std::string_view name);
   // The Region a resource is created in: its `provider = aws.ALIAS`'s region, else the
-  // module's. Empty, with `why` set, when that provider's region is not known offline.
-  std::string region_of(const Named& r, std::string& why);
-  // The same, when it is a fact: "" where region_of would give the stand-in Region (which it
-  // records as used, and this does not).
+  // module's. Empty, with `why` set, when that provider's region is not known offline. Without
+  // `stand_in`, also empty where it would be the stand-in Region (which it then records as used).
+  std::string region_of(const Named& r, std::string& why, bool stand_in = true);
+  // The Region a resource is created in when it is a fact, else "".
   std::string known_region_of(const Named& r);
-  std::string region_of(const Named& r, std::string& why, bool stand_in);
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
   hcl::Value root_input(const std::string& name, const Named& declaration);
   hcl::Value local(const std::string& name, const SourceFile& file, Span span);

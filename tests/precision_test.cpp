@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -404,4 +405,81 @@ TEST_CASE("a bucket GuardDuty only reads its threat lists from is not an export'
   const gdl::LintResult both = gdl::lint_setup({&findings, &key, &lists}, {});
   CHECK(both.export_setup);
   CHECK(errors_of(both.diagnostics) == "");
+}
+
+namespace {
+
+// The rules and severities of findings, counted: what a rewrite must keep (its positions and
+// wording may differ).
+std::map<std::string, int> verdicts(const std::vector<gdl::Diagnostic>& diagnostics) {
+  std::map<std::string, int> counts;
+  for (const gdl::Diagnostic& d : diagnostics)
+    ++counts[fmt::format("{} {}", d.rule_id, gdl::to_string(d.severity))];
+  return counts;
+}
+
+// `${` and `%{` start a template in HCL: written as `$${` and `%%{`, the text is the JSON's.
+std::string hcl_literal(std::string_view json) {
+  std::string out;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    if ((json[i] == '$' || json[i] == '%') && i + 1 < json.size() && json[i + 1] == '{')
+      out += json[i];
+    out += json[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("metamorphic: a setup's policies written in Terraform get the JSON's findings") {
+  // Every setup with both policies (real-world and setup fixtures), as a module that sets them
+  // with jsonencode(...) or a heredoc: the same rules at the same severities, with the setup's
+  // settings and with none. What the Terraform reader adds or loses shows here.
+  std::vector<SetupCase> cases = cases_under(gdl::test::source_dir() / "testdata" / "realworld");
+  for (SetupCase& c : cases_under(gdl::test::source_dir() / "testdata" / "setups"))
+    cases.push_back(std::move(c));
+  std::size_t compared = 0;
+  for (const SetupCase& c : cases) {
+    const fs::path key = c.dir / "key-policy.json";
+    const fs::path bucket = c.dir / "bucket-policy.json";
+    if (!fs::exists(key) || !fs::exists(bucket)) continue;
+    const std::string key_text = gdl::test::read_file(key);
+    const std::string bucket_text = gdl::test::read_file(bucket);
+    rapidjson::Document valid;
+    if (valid.Parse(key_text.c_str()).HasParseError() ||
+        valid.Parse(bucket_text.c_str()).HasParseError())
+      continue;  // a syntax error is reported in the container's terms
+    CAPTURE(c.dir.string());
+    for (const bool with_settings : {true, false}) {
+      CAPTURE(with_settings);
+      auto settings = [&] {
+        gdl::exportcfg::ExportSettings s;
+        if (with_settings && c.settings) {
+          const gdl::SourceFile config("export-settings.json", gdl::test::read_file(*c.settings));
+          s = gdl::exportcfg::read_config(config).settings;
+        }
+        return s;
+      };
+      const gdl::SourceFile key_json("key-policy.json", key_text);
+      const gdl::SourceFile bucket_json("bucket-policy.json", bucket_text);
+      const auto expected =
+          verdicts(gdl::lint_setup({&key_json, &bucket_json}, settings()).diagnostics);
+      for (const bool heredoc : {false, true}) {
+        CAPTURE(heredoc);
+        auto policy = [&](const std::string& json) {
+          return heredoc ? fmt::format("<<EOF\n{}\nEOF", hcl_literal(json))
+                         : fmt::format("jsonencode({})", hcl_literal(json));
+        };
+        const gdl::SourceFile module(
+            (c.dir / "tf-form" / "main.tf").string(),
+            fmt::format("resource \"aws_kms_key\" \"k\" {{\n  policy = {}\n}}\n"
+                        "resource \"aws_s3_bucket_policy\" \"b\" {{\n  bucket = \"x\"\n"
+                        "  policy = {}\n}}\n",
+                        policy(key_text), policy(bucket_text)));
+        CHECK(verdicts(gdl::lint_setup({&module}, settings()).diagnostics) == expected);
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared >= 100);
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "hcl/parser.h"
+#include "util/text.h"
 
 namespace {
 
@@ -155,6 +156,9 @@ TEST_CASE("HCL expressions: every form of the specification") {
     CAPTURE(std::string(row.text));
     CHECK(parse_one(row.text) == row.tree);
   }
+  // Text written for HCL with its template markers escaped reads back as itself.
+  CHECK(gdl::escape_hcl_templates("${x} %{y} $ % {z} $${w}") == "$${x} %%{y} $ % {z} $$${w}");
+  CHECK(parse_one("\"" + gdl::escape_hcl_templates("${x} %{y}") + "\"") == "(tpl '${x} %{y}')");
 }
 
 TEST_CASE("HCL heredocs: plain and indented, with interpolation") {

@@ -22,6 +22,7 @@
 #include "cli/cli.h"
 #include "export/settings.h"
 #include "test_support.h"
+#include "util/text.h"
 
 namespace fs = std::filesystem;
 
@@ -65,6 +66,14 @@ std::vector<SetupCase> cases_under(const fs::path& root) {
   return cases;
 }
 
+// The setup's export-settings.json, read as --config reads it; none when `with_settings` is
+// false or the setup has none.
+gdl::exportcfg::ExportSettings settings_of(const SetupCase& c, bool with_settings) {
+  if (!with_settings || !c.settings) return {};
+  const gdl::SourceFile config("export-settings.json", gdl::test::read_file(*c.settings));
+  return gdl::exportcfg::read_config(config).settings;
+}
+
 std::vector<gdl::Diagnostic> lint(const SetupCase& c, bool with_settings) {
   std::vector<std::unique_ptr<gdl::SourceFile>> sources;
   std::vector<const gdl::SourceFile*> pointers;
@@ -73,14 +82,7 @@ std::vector<gdl::Diagnostic> lint(const SetupCase& c, bool with_settings) {
         std::make_unique<gdl::SourceFile>(p.filename().string(), gdl::test::read_file(p)));
     pointers.push_back(sources.back().get());
   }
-  gdl::exportcfg::ExportSettings settings;
-  std::unique_ptr<gdl::SourceFile> config;
-  if (with_settings && c.settings) {
-    config = std::make_unique<gdl::SourceFile>("export-settings.json",
-                                               gdl::test::read_file(*c.settings));
-    settings = gdl::exportcfg::read_config(*config).settings;
-  }
-  return gdl::lint_setup(pointers, std::move(settings)).diagnostics;
+  return gdl::lint_setup(pointers, settings_of(c, with_settings)).diagnostics;
 }
 
 std::string errors_of(const std::vector<gdl::Diagnostic>& diagnostics) {
@@ -260,18 +262,12 @@ TEST_CASE("real-world Terraform read as written: the rendered verdict, the polic
                 [](const auto* a, const auto* b) { return a->path() < b->path(); });
       for (const bool with_settings : {true, false}) {
         CAPTURE(with_settings);
-        gdl::exportcfg::ExportSettings settings;
-        std::unique_ptr<gdl::SourceFile> config;
-        if (with_settings && c.settings) {
-          config = std::make_unique<gdl::SourceFile>("export-settings.json",
-                                                     gdl::test::read_file(*c.settings));
-          settings = gdl::exportcfg::read_config(*config).settings;
-        }
         gdl::LintOptions options;
         // A module kept in part (no variables.tf) comes with the inputs its rendering assumed.
         if (fs::exists(c.dir / "inputs.tfvars"))
           options.terraform_var_files.push_back((c.dir / "inputs.tfvars").string());
-        const gdl::LintResult result = gdl::lint_setup(pointers, std::move(settings), options);
+        const gdl::LintResult result =
+            gdl::lint_setup(pointers, settings_of(c, with_settings), options);
         if (works) {
           const std::string errors = errors_of(result.diagnostics);
           CHECK_MESSAGE(errors.empty(), errors);
@@ -418,17 +414,6 @@ std::map<std::string, int> verdicts(const std::vector<gdl::Diagnostic>& diagnost
   return counts;
 }
 
-// `${` and `%{` start a template in HCL: written as `$${` and `%%{`, the text is the JSON's.
-std::string hcl_literal(std::string_view json) {
-  std::string out;
-  for (std::size_t i = 0; i < json.size(); ++i) {
-    if ((json[i] == '$' || json[i] == '%') && i + 1 < json.size() && json[i + 1] == '{')
-      out += json[i];
-    out += json[i];
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("metamorphic: a setup's policies written in Terraform get the JSON's findings") {
@@ -452,23 +437,15 @@ TEST_CASE("metamorphic: a setup's policies written in Terraform get the JSON's f
     CAPTURE(c.dir.string());
     for (const bool with_settings : {true, false}) {
       CAPTURE(with_settings);
-      auto settings = [&] {
-        gdl::exportcfg::ExportSettings s;
-        if (with_settings && c.settings) {
-          const gdl::SourceFile config("export-settings.json", gdl::test::read_file(*c.settings));
-          s = gdl::exportcfg::read_config(config).settings;
-        }
-        return s;
-      };
       const gdl::SourceFile key_json("key-policy.json", key_text);
       const gdl::SourceFile bucket_json("bucket-policy.json", bucket_text);
-      const auto expected =
-          verdicts(gdl::lint_setup({&key_json, &bucket_json}, settings()).diagnostics);
+      const auto expected = verdicts(
+          gdl::lint_setup({&key_json, &bucket_json}, settings_of(c, with_settings)).diagnostics);
       for (const bool heredoc : {false, true}) {
         CAPTURE(heredoc);
         auto policy = [&](const std::string& json) {
-          return heredoc ? fmt::format("<<EOF\n{}\nEOF", hcl_literal(json))
-                         : fmt::format("jsonencode({})", hcl_literal(json));
+          return heredoc ? fmt::format("<<EOF\n{}\nEOF", gdl::escape_hcl_templates(json))
+                         : fmt::format("jsonencode({})", gdl::escape_hcl_templates(json));
         };
         const gdl::SourceFile module(
             (c.dir / "tf-form" / "main.tf").string(),
@@ -476,7 +453,8 @@ TEST_CASE("metamorphic: a setup's policies written in Terraform get the JSON's f
                         "resource \"aws_s3_bucket_policy\" \"b\" {{\n  bucket = \"x\"\n"
                         "  policy = {}\n}}\n",
                         policy(key_text), policy(bucket_text)));
-        CHECK(verdicts(gdl::lint_setup({&module}, settings()).diagnostics) == expected);
+        CHECK(verdicts(gdl::lint_setup({&module}, settings_of(c, with_settings)).diagnostics) ==
+              expected);
         ++compared;
       }
     }

@@ -716,10 +716,7 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
     for (const EmbeddedDocument& doc : extraction.documents) {
       if (doc.kind != documents::Kind::key_policy || !doc.simulate || doc.belongs_to.empty())
         continue;
-      const bool symbolic = std::any_of(tokens.begin(), tokens.end(), [&](const auto& t) {
-        return doc.belongs_to.find(t.first) != std::string::npos;
-      });
-      if (!symbolic) continue;
+      if (!holds_token(doc.belongs_to)) continue;
       ++symbolic_keys;
       only = &doc;
     }

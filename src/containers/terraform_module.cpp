@@ -379,12 +379,12 @@ std::string Module::region_of(const Named& r, std::string& why, bool stand_in) {
     const hcl::Attribute* at = r.block->body.attribute("region");
     const hcl::Traversal t = hcl::static_traversal(*at->value);
     if (t.root == "var" && t.steps.size() == 1) {
-      if (!stand_in) return module_region();
-      session_.note_once(
-          *r.file, at->value->span,
-          fmt::format("region = var.{} has no value: checked as the module's Region, as "
-                      "the provider's is (give --var {}=... or --region)",
-                      t.steps[0], t.steps[0]));
+      if (stand_in)
+        session_.note_once(
+            *r.file, at->value->span,
+            fmt::format("region = var.{} has no value: checked as the module's Region, as "
+                        "the provider's is (give --var {}=... or --region)",
+                        t.steps[0], t.steps[0]));
       return module_region();
     }
     why = "its region argument is known only when Terraform runs";

@@ -30,14 +30,7 @@ struct KeyReference {
 
 // An HCL string: "${" and "%{" start templates, so they are escaped as "$${" and "%%{".
 std::string hcl_quoted(std::string_view text) {
-  std::string out = quoted(text);
-  std::string escaped;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if ((out[i] == '$' || out[i] == '%') && i + 1 < out.size() && out[i + 1] == '{')
-      escaped += out[i];
-    escaped += out[i];
-  }
-  return escaped;
+  return escape_hcl_templates(quoted(text));
 }
 
 bool is_key_id_value(const GeneratedCondition& c) {

@@ -275,4 +275,15 @@ std::string escape_json_string(std::string_view text) {
   return out;
 }
 
+std::string escape_hcl_templates(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((text[i] == '$' || text[i] == '%') && i + 1 < text.size() && text[i + 1] == '{')
+      out += text[i];
+    out += text[i];
+  }
+  return out;
+}
+
 }  // namespace gdl

@@ -69,4 +69,8 @@ std::string_view closest_match(std::string_view word,
 // escaped (\n, \r, \t, else \u00XX).
 std::string escape_json_string(std::string_view text);
 
+// The text as HCL string or heredoc content that reads back as itself: "${" and "%{" start
+// templates there, so they are written "$${" and "%%{".
+std::string escape_hcl_templates(std::string_view text);
+
 }  // namespace gdl

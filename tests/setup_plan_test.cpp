@@ -7,10 +7,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
 
+#include "analysis/discover.h"
 #include "path_list_printer.h"
 
 namespace fs = std::filesystem;
@@ -137,4 +139,39 @@ TEST_CASE("an item's directory is the path's parent as std::filesystem spells it
     if (expected.empty()) expected = ".";
     CHECK(gdl::analysis::detail::directory_of(path) == expected);
   }
+}
+
+TEST_CASE("a scan lists its files in byte order, as a sort of the whole list would") {
+  // The walk sorts each directory's entries, a directory's name compared with the '/' after it:
+  // "a-c/x" < "a.json" < "a/y" < "a0", whatever order the file system returns them in.
+  const fs::path root = fs::temp_directory_path() / fmt::format("gdl-walk-{}", ::getpid());
+  fs::remove_all(root);
+  const std::vector<std::string> files = {
+      "a-c/x.json", "a.json",         "a/b/z.json",   "a/y.json", "a0.json",    "a 1/q.json",
+      "a!/r.json",  "b/.hidden.json", "b/c/d/e.json", "b/c.json", "b/c-d.json", "B.json",
+      "z.tf"};
+  for (const std::string& file : files) {
+    fs::create_directories((root / file).parent_path());
+    std::ofstream(root / file) << "{}";
+  }
+  fs::create_directories(root / ".git");
+  std::ofstream(root / ".git" / "config.json") << "{}";                  // never scanned
+  std::ofstream(root / "notes.txt") << "";                               // no glob takes it
+  fs::create_directory_symlink(root / "a", root / "linked");             // never followed
+  fs::create_symlink(root / "a.json", root / "b" / "linked-file.json");  // a file: taken
+  gdl::analysis::ScanOptions options;
+  options.exclude = {"b/c/**"};
+  const auto found = gdl::analysis::discover({root.string(), (root / "a").string()}, options);
+  CHECK(found.errors.empty());
+  std::vector<std::string> expected;
+  for (const std::string& file : files) {
+    if (!file.starts_with("b/c/")) expected.push_back((root / file).string());
+  }
+  expected.push_back((root / "b" / "linked-file.json").string());
+  std::sort(expected.begin(), expected.end());
+  // A second root's files follow the first's, sorted on their own.
+  for (const std::string file : {"a/b/z.json", "a/y.json"})
+    expected.push_back((root / file).string());
+  CHECK(found.scanned.strings() == expected);
+  fs::remove_all(root);
 }

@@ -292,31 +292,25 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
 // that lists the file is done (sorted, and deduplicated: a document of two configured setups is
 // checked in both). Files no item lists (a module's files read through a call) are reported
 // after the others. Not thread-safe: the caller serialises finished() and finish().
+//
+// Memory grows with the items, not the files: a file may go once every unfinished item's
+// smallest listed path is greater than it (no unfinished item lists it, nor anything before
+// it). Only the listed paths of finished items that are still ahead of that bound are held: an
+// item's paths pass the bound as it finishes, unless an unfinished item lists a smaller path
+// (in a scan, a directory whose name is a prefix of another's: "a/z.json" waits for "a/b/").
 class PathOrderEmitter {
  public:
   PathOrderEmitter(const std::vector<WorkItem>& items, const ProjectConfig* config,
                    FindingSink& sink)
-      : config_(config), sink_(sink), item_slots_(items.size()) {
-    std::size_t listed = 0;  // at most: standard input is not placed
-    for (const WorkItem& item : items)
-      listed += item.paths.size() + item.context.size() + item.reads.size();
-    order_.reserve(listed);
-    for (const WorkItem& item : items) {
-      for_each_listed(item, [this](std::string_view path) { order_.push_back(path); });
-    }
-    std::sort(order_.begin(), order_.end());
-    order_.erase(std::unique(order_.begin(), order_.end()), order_.end());
-    pending_.assign(order_.size(), 0);
+      : items_(items), config_(config), sink_(sink), finished_(items.size(), false) {
     for (std::size_t i = 0; i < items.size(); ++i) {
-      for_each_listed(items[i], [&](std::string_view path) {
-        item_slots_[i].push_back(static_cast<std::uint32_t>(
-            std::lower_bound(order_.begin(), order_.end(), path) - order_.begin()));
+      std::optional<std::string_view> first;
+      for_each_listed(items[i], [&first](std::string_view path) {
+        if (!first || path < *first) first = path;
       });
-      std::sort(item_slots_[i].begin(), item_slots_[i].end());
-      item_slots_[i].erase(std::unique(item_slots_[i].begin(), item_slots_[i].end()),
-                           item_slots_[i].end());
-      for (const std::uint32_t slot : item_slots_[i]) ++pending_[slot];
+      if (first) by_first_.push_back({*first, static_cast<std::uint32_t>(i)});
     }
+    std::sort(by_first_.begin(), by_first_.end());
   }
 
   // Item `index` is done: its findings wait for their turn, then every file now complete goes.
@@ -328,11 +322,16 @@ class PathOrderEmitter {
       auto it = held_.find(source->path());
       if (it != held_.end() && !it->second.source) it->second.source = std::move(source);
     }
-    for (const std::uint32_t slot : item_slots_[index]) --pending_[slot];
-    std::vector<std::uint32_t>().swap(item_slots_[index]);
-    while (next_ < order_.size() && pending_[next_] == 0) {
-      if (auto it = held_.find(order_[next_]); it != held_.end()) emit(it);
-      ++next_;
+    finished_[index] = true;
+    for_each_listed(items_[index], [this](std::string_view path) { listed_ahead_.insert(path); });
+    while (next_ < by_first_.size() && finished_[by_first_[next_].second]) ++next_;
+    // The smallest path an unfinished item lists: everything before it is complete.
+    const auto complete = [this](std::string_view path) {
+      return next_ == by_first_.size() || path < by_first_[next_].first;
+    };
+    while (!listed_ahead_.empty() && complete(*listed_ahead_.begin())) {
+      if (auto it = held_.find(*listed_ahead_.begin()); it != held_.end()) emit(it);
+      listed_ahead_.erase(listed_ahead_.begin());
     }
   }
 
@@ -377,13 +376,15 @@ class PathOrderEmitter {
     held_.erase(it);
   }
 
+  const std::vector<WorkItem>& items_;
   const ProjectConfig* config_;
   FindingSink& sink_;
-  std::vector<std::string_view> order_;  // every path an item lists, sorted (views into items)
-  std::vector<std::uint32_t> pending_;   // per path: the items listing it not yet done
-  std::vector<std::vector<std::uint32_t>> item_slots_;  // per item: its paths' places in order_
-  std::size_t next_ = 0;                                // the first path not yet emitted
-  std::map<std::string, Held, std::less<>> held_;       // findings waiting for their turn
+  // Per item that lists a path: its smallest, sorted (views into the items).
+  std::vector<std::pair<std::string_view, std::uint32_t>> by_first_;
+  std::vector<bool> finished_;
+  std::size_t next_ = 0;                           // the first unfinished item in by_first_
+  std::set<std::string_view> listed_ahead_;        // finished items' paths not yet complete
+  std::map<std::string, Held, std::less<>> held_;  // findings waiting for their turn
 };
 
 // Without a sink, findings (and the text of their files) are collected into the report.

@@ -56,6 +56,25 @@ bool scan_accepts(const ScanOptions& options, const std::string& path) {
          !matches_any(options.exclude, fs::path(path));
 }
 
+namespace {
+
+// A directory being walked: its entries in the order a sort of the scan's whole list would give
+// them, and the next one to visit.
+struct Frame {
+  struct Entry {
+    std::string key;  // the name, with a '/' after a directory's: "a-c/x" < "a.json" < "a/y"
+    fs::path path;
+    bool directory = false;
+  };
+  std::vector<Entry> entries;
+  std::size_t next = 0;
+};
+
+}  // namespace
+
+// The walk yields each root's files already in byte order (a directory's entries are sorted,
+// a directory's name compared with the '/' that follows it in its files' paths), so the list is
+// never sorted whole: sorting it held the list twice, the peak of a large scan's memory.
 Discovered discover(const std::vector<std::string>& paths, const ScanOptions& options) {
   Discovered found;
   for (const std::string& path : paths) {
@@ -64,45 +83,57 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
       found.named.push_back(path);
       continue;
     }
-    PathList files;
-    // A directory that cannot be read is an input error, never skipped without a word (the
-    // iterator skips it silently, and an unreadable root looks empty).
-    auto readable = [&found](const std::string& dir) {
+    // A directory that cannot be read is an input error, never skipped without a word (an
+    // unreadable root would look empty).
+    auto readable = [&found](const fs::path& dir) {
       if (::access(dir.c_str(), R_OK | X_OK) == 0) return true;
-      found.errors.push_back({dir, std::strerror(errno)});
+      found.errors.push_back({dir.string(), std::strerror(errno)});
       return false;
     };
     if (!readable(path)) continue;
-    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
-    if (ec) {
-      found.errors.push_back({path, ec.message()});
-      continue;
-    }
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) {
-        found.errors.push_back({it->path().string(), ec.message()});
-        break;
-      }
-      const fs::directory_entry& entry = *it;
-      if (entry.is_directory(ec)) {
-        if (entry.path().filename() == ".git") {
-          it.disable_recursion_pending();
-        } else if (!entry.is_symlink(ec)) {
-          readable(entry.path().string());
+    PathList& files = found.scanned;
+    // Lists a directory into a frame: files a glob takes, and directories to descend into
+    // (never a directory symlink, so no loops, nor .git).
+    auto list = [&](const fs::path& dir) {
+      Frame frame;
+      std::error_code list_ec;
+      fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, list_ec);
+      for (; !list_ec && it != fs::directory_iterator(); it.increment(list_ec)) {
+        const fs::directory_entry& entry = *it;
+        std::error_code entry_ec;
+        std::string name = entry.path().filename().string();
+        if (entry.is_directory(entry_ec)) {
+          if (name == ".git" || entry.is_symlink(entry_ec)) continue;
+          name += '/';
+          frame.entries.push_back({std::move(name), entry.path(), true});
+          continue;
         }
+        if (!entry.is_regular_file(entry_ec)) continue;
+        const fs::path relative = entry.path().lexically_relative(path);
+        if (!matches_any(options.include, relative) || matches_any(options.exclude, relative))
+          continue;
+        frame.entries.push_back({std::move(name), entry.path(), false});
+      }
+      if (list_ec) found.errors.push_back({dir.string(), list_ec.message()});
+      std::sort(frame.entries.begin(), frame.entries.end(),
+                [](const Frame::Entry& a, const Frame::Entry& b) { return a.key < b.key; });
+      return frame;
+    };
+    std::vector<Frame> walk;
+    walk.push_back(list(path));
+    while (!walk.empty()) {
+      Frame& top = walk.back();
+      if (top.next == top.entries.size()) {
+        walk.pop_back();
         continue;
       }
-      if (!entry.is_regular_file(ec)) continue;
-      const fs::path relative = entry.path().lexically_relative(path);
-      if (!matches_any(options.include, relative) || matches_any(options.exclude, relative))
-        continue;
-      files.push_back(entry.path().native());
-    }
-    files.sort();
-    if (found.scanned.empty()) {
-      found.scanned = std::move(files);
-    } else {
-      found.scanned.append(files);
+      const Frame::Entry& entry = top.entries[top.next++];
+      if (!entry.directory) {
+        files.push_back(entry.path.native());
+      } else if (readable(entry.path)) {
+        Frame inner = list(entry.path);  // `top` is not used past here: the push may move it
+        walk.push_back(std::move(inner));
+      }
     }
   }
   return found;

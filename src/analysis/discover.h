@@ -22,9 +22,9 @@ struct Discovered {
   std::vector<InputError> errors;
 };
 
-// Walks directories recursively (sorted, never following directory symlinks, so no loops;
-// skipping .git); keeps files whose name or path below the scanned directory matches an
-// include glob and no exclude glob.
+// Walks directories depth-first, each root's files in byte order (never following directory
+// symlinks, so no loops; skipping .git); keeps files whose name or path below the scanned
+// directory matches an include glob and no exclude glob.
 Discovered discover(const std::vector<std::string>& paths, const ScanOptions& options);
 
 // Whether a file beside a named one would be taken by a scan of its directory: its name matches

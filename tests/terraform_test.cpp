@@ -580,6 +580,67 @@ resource "aws_guardduty_publishing_destination" "ap_east_1" {{
   CHECK(open.lint().settings.regions != std::vector<std::string>{"eu-west-1", "ap-east-1"});
 }
 
+TEST_CASE("Terraform: the default provider's region is the module's, and a called module's") {
+  // A lab's module (provider "aws" { region = var.aws_region }) deployed in an opt-in Region
+  // grants only guardduty.amazonaws.com: its export fails there. The stand-in Region stood for
+  // the Region even though the provider says it.
+  const std::string policies = R"(
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+resource "aws_guardduty_detector" "this" {}
+resource "aws_kms_key" "k" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" },
+        Action = "kms:*", Resource = "*" },
+      { Effect = "Allow", Principal = { Service = "guardduty.amazonaws.com" },
+        Action = "kms:GenerateDataKey", Resource = "*",
+        Condition = { StringEquals = {
+          "aws:SourceArn" = "arn:aws:guardduty:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:detector/${aws_guardduty_detector.this.id}" } } }
+    ]
+  })
+}
+)";
+  const auto region_errors = [](const Module& m) {
+    const gdl::LintResult r = m.lint();
+    std::string found = errors(r);
+    for (const gdl::Diagnostic& d : r.diagnostics) {
+      if (d.severity == gdl::Severity::error && d.message.find("me-south-1") == std::string::npos)
+        found += " (not about me-south-1)";
+    }
+    return found;
+  };
+  const Module own({{"main.tf", R"(provider "aws" { region = var.aws_region }
+)"
+                                R"( variable "aws_region" { default = "me-south-1" })" +
+                                    policies}});
+  CHECK(region_errors(own) == "GD201");
+  // Inherited by a module called without `providers`, or passed as the default in it.
+  const auto caller = [](std::string_view providers) {
+    return fmt::format(R"(provider "aws" {{ region = "eu-west-1" }}
+provider "aws" {{
+  alias  = "bahrain"
+  region = "me-south-1"
+}}
+module "gd" {{
+  source = "./gd"
+  {}
+}})",
+                       providers);
+  };
+  const Module passed(
+      {{"main.tf", caller("providers = { aws = aws.bahrain }")}, {"gd/main.tf", policies}});
+  CHECK(region_errors(passed) == "GD201");
+  const Module inherited({{"main.tf", caller("")}, {"gd/main.tf", policies}});
+  CHECK(errors(inherited.lint()) == "");  // eu-west-1, the caller's default
+  CHECK(inherited.lint().settings.regions == std::vector<std::string>{"eu-west-1"});
+  // A region written in terms of itself is not known: the stand-in, no error and no hang.
+  const Module cyclic(
+      {{"main.tf", R"(provider "aws" { region = data.aws_region.current.name })" + policies}});
+  CHECK(errors(cyclic.lint()) == "");
+}
+
 TEST_CASE("Terraform: positions of policy document elements and unknown interpolations") {
   const std::string tf = R"(data "aws_iam_policy_document" "p" {
   statement {

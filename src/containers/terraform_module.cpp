@@ -368,6 +368,9 @@ std::string Module::known_region_of(const Named& r) {
 std::string Module::region_of(const Named& r, std::string& why, bool stand_in) {
   // Where the provider's Region is the module's: the stand-in only when it may be used.
   auto module_region = [&] {
+    // The default provider's `region` when written (provider "aws" { region = "me-south-1" }):
+    // --region stands for the Region only where the module leaves it open.
+    if (std::string configured = provider_region(""); !configured.empty()) return configured;
     if (stand_in) return region();
     return session_.region_stands_in ? std::string() : session_.region;
   };
@@ -401,12 +404,48 @@ std::string Module::region_of(const Named& r, std::string& why, bool stand_in) {
     return module_region();  // another provider: not AWS's Region question
   ref.remove_prefix(3);
   const std::string alias(ref.starts_with(".") ? ref.substr(1) : std::string_view());
-  const auto found = aws_providers_.find(alias);
-  if (found != aws_providers_.end()) {
-    const std::string configured = known_string(found->second, "region");
-    if (!configured.empty()) return configured;
-  }
+  if (std::string configured = provider_region(alias); !configured.empty()) return configured;
   why = fmt::format("the Region of provider aws.{} is not known offline", alias);
+  return {};
+}
+
+std::string Module::provider_region(const std::string& alias) {
+  if (const auto found = aws_providers_.find(alias); found != aws_providers_.end()) {
+    // A region written in terms of itself (region = data.aws_region.current.name) is a cycle:
+    // not known.
+    return once(
+               "provider-region." + alias, false,
+               [&] {
+                 return hcl::string_value(known_string(found->second, "region"), nullptr, {});
+               },
+               [] { return hcl::Value{}; })
+        .text;
+  }
+  if (caller_ == nullptr || call_ == nullptr || call_file_ == nullptr) return {};
+  const hcl::Attribute* passed = call_->body.attribute("providers");
+  // Without `providers`, a called module inherits its caller's default configurations, never
+  // an aliased one; with it, only what it lists ("Once the providers argument is used in a
+  // module block, it overrides all of the default inheritance behavior", Terraform's
+  // documentation on providers within modules).
+  if (passed == nullptr) return alias.empty() ? caller_->provider_region("") : std::string();
+  if (passed->value->kind != hcl::ExprKind::object) return {};
+  // The configuration's name as written: `aws`, `aws.x` or "aws.x".
+  const std::string_view text = call_file_->text();
+  auto spelled = [&text](const hcl::Expr& e) {
+    if (e.span.end > text.size()) return std::string();
+    std::string name(text.substr(e.span.begin, e.span.size()));
+    std::erase_if(name, [](char c) { return c == '"' || c == ' ' || c == '\t'; });
+    return name;
+  };
+  const std::string wanted = alias.empty() ? "aws" : "aws." + alias;
+  const auto& entries = passed->value->children;
+  for (std::size_t i = 0; i + 1 < entries.size(); i += 2) {
+    if (spelled(*entries[i]) != wanted) continue;
+    const std::string given = spelled(*entries[i + 1]);
+    if (given == "aws") return caller_->provider_region("");
+    if (given.starts_with("aws.")) return caller_->provider_region(given.substr(4));
+    return {};
+  }
   return {};
 }
 

@@ -163,6 +163,10 @@ class Module final : public hcl::Scope {
   // module's. Empty, with `why` set, when that provider's region is not known offline. Without
   // `stand_in`, also empty where it would be the stand-in Region (which it then records as used).
   std::string region_of(const Named& r, std::string& why, bool stand_in = true);
+  // The `region` of the AWS provider configuration this module calls `alias` ("" for the
+  // default one) when written and known offline, else "": its own provider block, else what
+  // its caller passes it.
+  std::string provider_region(const std::string& alias);
   // The Region a resource is created in when it is a fact, else "".
   std::string known_region_of(const Named& r);
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);

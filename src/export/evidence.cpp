@@ -206,14 +206,29 @@ void Evidence::from_object_path(const PolicyDocument& doc, const policy::Text& r
       }
     }
   }
+  const std::string pattern = rest;
   if (const std::size_t w = rest.find_first_of("*?$"); w != std::string::npos) rest.resize(w);
   if (const std::size_t at = rest.find("AWSLogs/"); at != std::string::npos) rest.resize(at);
+  // The prefix is the whole path segments before the first wildcard ("findings/*"), unless the
+  // resource then would not cover the export's objects: "findings*" covers a prefix
+  // "findings", not an empty one (whose objects start AWSLogs/).
+  std::string literal = normalize_prefix(rest);
   if (const std::size_t last = rest.rfind('/'); last != std::string::npos) {
     rest.resize(last);
   } else {
     rest.clear();
   }
-  prefixes_.add(normalize_prefix(rest), 0, doc, r.span, "PutObject resource");
+  std::string prefix = normalize_prefix(rest);
+  if (pattern.find('$') == std::string::npos && literal != prefix) {
+    const iam::Pattern covers = iam::Pattern::glob(pattern, false);
+    const auto object_under = [](const std::string& p) {
+      return (p.empty() ? "" : p + "/") +
+             "AWSLogs/111122223333/GuardDuty/us-east-1/2026/01/01/f.jsonl.gz";
+    };
+    if (!covers.matches(object_under(prefix)) && covers.matches(object_under(literal)))
+      prefix = std::move(literal);
+  }
+  prefixes_.add(prefix, 0, doc, r.span, "PutObject resource");
 }
 
 }  // namespace gdl::exportcfg::detail

@@ -144,6 +144,7 @@ TEST_CASE("syntax diagnostics: position and wording of the cause") {
     std::uint32_t line;
     std::uint32_t column;
     const char* words;  // must appear in the message
+    bool alone = true;  // the only finding: the repaired text parses
   };
   const Case cases[] = {
       {"[1,]", 1, 3, "trailing comma"},
@@ -158,16 +159,24 @@ TEST_CASE("syntax diagnostics: position and wording of the cause") {
       {"{\"a\": \"x\n}", 1, 7, "unterminated string"},
       {"{'a': 1}", 1, 2, "single quotes"},
       {"{\"a\": Allow}", 1, 7, "bare word"},
+      // No blank after the ':': the word, not the key before it (':' is a word character
+      // only inside a bare word such as arn:aws:...).
+      {"{\"a\":Allow}", 1, 6, "bare word 'Allow'"},
+      {"{\"a\":z}", 1, 6, "bare word 'z'"},
+      {"{\"a\":True}", 1, 6, "lowercase"},
+      {"{\"a\":+1}", 1, 6, "invalid number '+1'"},
+      {"{\"a\":-Infinity}", 1, 6, "bare word '-Infinity'"},
       {"{\"a\": TRUE}", 1, 7, "lowercase"},
       {"{} {}", 1, 4, "after the end of the document"},
       {"{}}", 1, 3, "unmatched"},
       {"{\"a\" 1}", 1, 6, "missing ':'"},
       {"{\"a\": \"\\q\"}", 1, 8, "invalid escape"},
       {"{\"a\": \"\\u12\"}", 1, 8, "four hexadecimal digits"},
-      {"[01x]", 1, 3, ""},
+      {"[01x]", 1, 3, "", false},
   };
   for (const Case& c : cases) {
-    CAPTURE(c.text);
+    const std::string text = c.text;
+    CAPTURE(text);
     auto result = parse(SourceFile("t.json", c.text));
     REQUIRE(!result.diagnostics.empty());
     const auto& d = result.diagnostics.front();
@@ -175,6 +184,8 @@ TEST_CASE("syntax diagnostics: position and wording of the cause") {
     CHECK(d.location.start.line == c.line);
     CHECK(d.location.start.column == c.column);
     CHECK(d.message.find(c.words) != std::string::npos);
+    // One cause, one finding (no "never closed" after a bare word).
+    if (c.alone) CHECK(result.diagnostics.size() == 1);
   }
 }
 

@@ -451,9 +451,11 @@ Diagnosis Diagnoser::diagnose(const Attempt& attempt, const Handler& handler,
     return curly_quotes(o, attempt.code == kParseErrorObjectMissName);
   }
   // The reader stops inside a word it took for a literal ("nope" fails at 'o'): start at the word.
-  if (attempt.code == kParseErrorValueInvalid && is_word_char(c) && stream.token_start() < o &&
-      is_word_char(at(o - 1))) {
-    return bare_word(stream.token_start(), false);
+  // Not when the token read last is a string: `"Effect":Allow` fails at 'A', after a ':' that
+  // is a word character only inside a bare word.
+  if (attempt.code == kParseErrorValueInvalid && is_word_char(c)) {
+    const std::size_t start = stream.token_start();
+    if (start < o && at(start) != '"' && is_word_char(at(o - 1))) return bare_word(start, false);
   }
   switch (attempt.code) {
     case kParseErrorDocumentRootNotSingular:

@@ -26,6 +26,7 @@
 #include "containers/container.h"
 #include "diag/rule_catalog.h"
 #include "source/loader.h"
+#include "util/text.h"
 
 namespace gdl::analysis {
 
@@ -497,11 +498,7 @@ void check_items(const std::vector<WorkItem>& items, const exportcfg::ExportSett
     // Settings taken from a template show its symbols, not the stand-ins checked for them.
     for (ReportSetting& setting : report.settings) {
       for (const auto& [value, symbol] : only->stand_ins) {
-        for (std::string* text : {&setting.name, &setting.value}) {
-          for (std::size_t at = text->find(value); at != std::string::npos;
-               at = text->find(value, at + symbol.size()))
-            text->replace(at, value.size(), symbol);
-        }
+        for (std::string* text : {&setting.name, &setting.value}) replace_all(*text, value, symbol);
       }
     }
   }

@@ -344,9 +344,7 @@ std::optional<ExportSettings> with_other_stand_ins(const ExportSettings& setting
     if (!v.known() || !v.origin.stand_in) return;
     any = true;
     std::string text = v.get();
-    for (std::size_t at = text.find(from); at != std::string::npos;
-         at = text.find(from, at + to.size()))
-      text.replace(at, from.size(), to);
+    replace_all(text, from, to);
     v.value = text == v.get() ? to : text;
   };
   if (other.regions_origin.stand_in) {

@@ -191,22 +191,41 @@ std::string escape_for_terminal(std::string_view text) {
   return out;
 }
 
+// Both build the result once: replacing in place moved the rest of the text at each occurrence,
+// quadratic in a template's 2 MB !Sub of ${AWS::AccountId} repeated.
 bool replace_whole_words(std::string& text, std::string_view from, std::string_view to) {
   if (from.empty()) return false;
-  bool replaced = false;
   auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-  for (std::size_t at = text.find(from); at != std::string::npos;) {
+  std::string out;
+  std::size_t copied = 0;  // text before this is in `out`
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + 1)) {
     const bool whole = (at == 0 || !word(text[at - 1])) &&
                        (at + from.size() >= text.size() || !word(text[at + from.size()]));
-    if (!whole) {
-      at = text.find(from, at + 1);
-      continue;
-    }
-    text.replace(at, from.size(), to);
-    replaced = true;
-    at = text.find(from, at + to.size());
+    if (!whole || at < copied) continue;
+    out.append(text, copied, at - copied);
+    out.append(to);
+    copied = at + from.size();
   }
-  return replaced;
+  if (copied == 0) return false;
+  out.append(text, copied);
+  text = std::move(out);
+  return true;
+}
+
+bool replace_all(std::string& text, std::string_view from, std::string_view to) {
+  if (from.empty()) return false;
+  std::string out;
+  std::size_t copied = 0;
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + from.size())) {
+    out.append(text, copied, at - copied);
+    out.append(to);
+    copied = at + from.size();
+  }
+  if (copied == 0) return false;
+  out.append(text, copied);
+  text = std::move(out);
+  return true;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -56,6 +56,8 @@ std::string escape_for_terminal(std::string_view text);
 // Replaces whole occurrences of `from` (not inside a longer word or number) with `to`; returns
 // whether it replaced any. Used to show template symbols and placeholders instead of stand-ins.
 bool replace_whole_words(std::string& text, std::string_view from, std::string_view to);
+// Replaces every occurrence of `from` (left to right, not overlapping); whether it replaced any.
+bool replace_all(std::string& text, std::string_view from, std::string_view to);
 
 // Optimal string alignment distance (an adjacent transposition is one edit), case-insensitive.
 std::size_t edit_distance(std::string_view a, std::string_view b);

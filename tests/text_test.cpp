@@ -1,0 +1,50 @@
+// Text helpers: replacing stand-ins with the symbols users wrote.
+
+#include "util/text.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+TEST_CASE("replace_all and replace_whole_words: every occurrence, left to right, once") {
+  struct Row {
+    const char* text;
+    const char* from;
+    const char* to;
+    const char* all;    // replace_all's result
+    const char* whole;  // replace_whole_words' result
+  };
+  const Row rows[] = {
+      {"", "a", "b", "", ""},
+      {"abc", "", "x", "abc", "abc"},
+      {"111122223333", "111122223333", "${AWS::AccountId}", "${AWS::AccountId}",
+       "${AWS::AccountId}"},
+      {"arn:aws:iam::111122223333:root", "111122223333", "<ACCOUNT_ID>",
+       "arn:aws:iam::<ACCOUNT_ID>:root", "arn:aws:iam::<ACCOUNT_ID>:root"},
+      // Not inside a longer word or number for the whole-word form.
+      {"1111222233334 111122223333", "111122223333", "A", "A4 A", "1111222233334 A"},
+      // Non-overlapping, left to right; the replacement is never searched again.
+      {"aaaa", "aa", "a", "aa", "aaaa"},
+      {"x-x-x", "x", "xx", "xx-xx-xx", "xx-xx-xx"},
+      {"eu-north-1/eu-north-1", "eu-north-1", "${AWS::Region}", "${AWS::Region}/${AWS::Region}",
+       "${AWS::Region}/${AWS::Region}"},
+  };
+  for (const Row& row : rows) {
+    const std::string text = row.text;
+    CAPTURE(text);
+    std::string all = row.text;
+    const bool replaced = gdl::replace_all(all, row.from, row.to);
+    CHECK(replaced == (all != row.text));
+    CHECK(all == row.all);
+    std::string whole = row.text;
+    const bool replaced_words = gdl::replace_whole_words(whole, row.from, row.to);
+    CHECK(replaced_words == (whole != row.text));
+    CHECK(whole == row.whole);
+  }
+  // Linear: a 2.4 MB value of 200,000 account ids (a template's !Sub) is replaced at once; in
+  // place, each replacement moved the rest of the text (minutes, not milliseconds).
+  std::string big;
+  for (int i = 0; i < 200000; ++i) big += "111122223333-";
+  CHECK(gdl::replace_all(big, "111122223333", "${AWS::AccountId}"));
+  CHECK(big.size() == 200000 * std::string("${AWS::AccountId}-").size());
+}

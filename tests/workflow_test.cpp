@@ -93,6 +93,24 @@ TEST_CASE("an empty or misspelt directory is not a pass; an unreadable input is 
   CHECK(count(r.out + r.err, "No such file or directory") == 1);
 }
 
+TEST_CASE("a link to nothing beside a policy is an input error, scanned or beside a named file") {
+  // The same answer whether the directory is scanned or one file in it is named (a pre-commit
+  // hook): the key policy the setup needs cannot be read.
+  const fs::path dir = fresh_dir("dangling");
+  fs::copy_file(fs::path(GDL_SOURCE_DIR) / "examples/correct/bucket-policy.json",
+                dir / "bucket-policy.json");
+  fs::create_symlink(dir / "gone" / "key-policy.json", dir / "key-policy.json");
+  for (const std::string& input : {dir.string(), (dir / "bucket-policy.json").string()}) {
+    CAPTURE(input);
+    const Run r = run({"check", input});
+    CHECK(r.code == 2);
+    // "a symbolic link to a file that does not exist" from the scan, the loader's "No such
+    // file or directory" beside a named file.
+    CHECK(r.err.find((dir / "key-policy.json").string() + ": ") != std::string::npos);
+  }
+  fs::remove_all(dir);
+}
+
 TEST_CASE("a baseline matches however the paths are spelt; it says when it matches nothing") {
   const fs::path root = fresh_dir("baseline");
   fs::create_directories(root / ".git");  // the project root

@@ -173,11 +173,13 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     if (context) {
       std::error_code ec;
       const auto size = std::filesystem::file_size(path, ec);
-      if (ec || size > kMaxSiblingBytes) return;
+      if (!ec && size > kMaxSiblingBytes) return;  // one that cannot be read says why below
     }
     LoadResult result = load_source(path, max_bytes);
     if (auto* error = std::get_if<LoadError>(&result)) {
-      if (!context) o.errors.push_back({error->path, error->message});
+      // A sibling that cannot be read is reported as a scan of the directory reports it: it
+      // may be the setup's key or bucket policy.
+      o.errors.push_back({error->path, error->message});
       return;
     }
     auto source = std::move(std::get<std::unique_ptr<SourceFile>>(result));

@@ -60,11 +60,13 @@ namespace {
 
 // A directory being walked: its entries in the order a sort of the scan's whole list would give
 // them, and the next one to visit.
+enum class Kind { file, directory, dangling };  // dangling: a link to nothing
+
 struct Frame {
   struct Entry {
     std::string key;  // the name, with a '/' after a directory's: "a-c/x" < "a.json" < "a/y"
     fs::path path;
-    bool directory = false;
+    Kind kind = Kind::file;
   };
   std::vector<Entry> entries;
   std::size_t next = 0;
@@ -105,14 +107,20 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
         if (entry.is_directory(entry_ec)) {
           if (name == ".git" || entry.is_symlink(entry_ec)) continue;
           name += '/';
-          frame.entries.push_back({std::move(name), entry.path(), true});
+          frame.entries.push_back({std::move(name), entry.path(), Kind::directory});
           continue;
         }
-        if (!entry.is_regular_file(entry_ec)) continue;
+        const bool regular = entry.is_regular_file(entry_ec);
+        // A link to nothing is never skipped without a word (named, it is an input error).
+        std::error_code link_ec;
+        const bool dangling =
+            !regular && entry.is_symlink(link_ec) && !fs::exists(entry.path(), link_ec);
+        if (!regular && !dangling) continue;
         const fs::path relative = entry.path().lexically_relative(path);
         if (!matches_any(options.include, relative) || matches_any(options.exclude, relative))
           continue;
-        frame.entries.push_back({std::move(name), entry.path(), false});
+        frame.entries.push_back(
+            {std::move(name), entry.path(), dangling ? Kind::dangling : Kind::file});
       }
       if (list_ec) found.errors.push_back({dir.string(), list_ec.message()});
       std::sort(frame.entries.begin(), frame.entries.end(),
@@ -128,8 +136,11 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
         continue;
       }
       const Frame::Entry& entry = top.entries[top.next++];
-      if (!entry.directory) {
+      if (entry.kind == Kind::file) {
         files.push_back(entry.path.native());
+      } else if (entry.kind == Kind::dangling) {
+        found.errors.push_back(
+            {entry.path.string(), "a symbolic link to a file that does not exist"});
       } else if (readable(entry.path)) {
         Frame inner = list(entry.path);  // `top` is not used past here: the push may move it
         walk.push_back(std::move(inner));

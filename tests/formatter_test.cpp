@@ -320,3 +320,18 @@ TEST_CASE("a baseline names files from the project root: ./a.json, a.json, /abs/
   }
   CHECK(gdl::baseline_file("<stdin>", root) == "<stdin>");
 }
+
+TEST_CASE("junit: well-formed UTF-8 XML whatever bytes a path or message holds") {
+  // A file named with byte 0xFF (not UTF-8): XML cannot hold it, so it becomes U+FFFD as in the
+  // JSON and SARIF reports; control characters XML forbids are dropped.
+  for (const std::string_view special : {"\xff", "\xc3(", "\x1b", "\xed\xa0\x80"}) {
+    const gdl::Report report = report_with(special);
+    std::ostringstream junit;
+    gdl::write_junit(report, junit);
+    const std::string xml = junit.str();
+    CAPTURE(xml);
+    CHECK(gdl::is_valid_utf8(xml));
+    CHECK(xml.find('\x1b') == std::string::npos);
+    if (!gdl::is_valid_utf8(special)) CHECK(xml.find("\xef\xbf\xbd") != std::string::npos);
+  }
+}

@@ -15,8 +15,10 @@ namespace gdl {
 namespace {
 
 // XML 1.0 text: the five escapes, and characters XML cannot hold at all dropped (input text may
-// hold control characters).
+// hold control characters); invalid UTF-8 (a file name's byte 0xFF) becomes U+FFFD, as in the
+// JSON and SARIF reports, or the document is not well-formed.
 std::string xml(std::string_view text) {
+  if (!is_valid_utf8(text)) return xml(sanitize_utf8(text));
   std::string out;
   for (const char c : text) {
     switch (c) {

@@ -741,8 +741,15 @@ resource "aws_kms_key" "no_policy" {}
     REQUIRE(ex.documents.size() == 2);
     CHECK(ex.documents[0].belongs_to == c.bucket);
     CHECK(ex.documents[1].label.find("default key policy") != std::string::npos);
-    // The cycle between locals is an unknown value, not a hang.
+    // The cycle between locals is an unknown value, not a hang, and an error once at the
+    // local: Terraform refuses the configuration.
     CHECK(ex.documents[0].unknown_spans.size() == 1);
+    const auto cycles =
+        std::count_if(ex.diagnostics.begin(), ex.diagnostics.end(), [](const gdl::Diagnostic& d) {
+          return d.rule_id == "GD007" && d.severity == gdl::Severity::error &&
+                 d.message.find("cycle") != std::string::npos && d.location.start.line == 4;
+        });
+    CHECK(cycles == 1);
   }
 }
 

@@ -591,7 +591,20 @@ hcl::Value Module::local(const std::string& name, const SourceFile& file, Span s
     return unknown(fmt::format("local.{} is not defined", name), file, span);
   return once(
       "local." + name, true, [&] { return evaluate(*defined->second.expr, *defined->second.file); },
-      [&] { return unknown(fmt::format("local.{} refers to itself", name), file, span); });
+      [&] {
+        // Terraform refuses the configuration ("Error: Cycle: local.b, local.a"): not a value
+        // left to the deployment, an error where the local is defined, once.
+        const SourceFile& where = *defined->second.file;
+        const Span defined_at = defined->second.expr->span;
+        if (session_.noted_.insert(fmt::format("cycle:{}:{}", where.path(), defined_at.begin))
+                .second)
+          session_.out.diagnostics.push_back(make_diagnostic(
+              "GD007", make_location(where, defined_at),
+              fmt::format("local.{} refers to itself (directly or through other values): "
+                          "Terraform refuses the configuration with a cycle error",
+                          name)));
+        return unknown(fmt::format("local.{} refers to itself", name), file, span);
+      });
 }
 
 std::optional<hcl::Value> Module::written_argument(const Named& n, const std::string& name) {

@@ -12,6 +12,7 @@
 
 #include "export/setup.h"
 #include "iam/iam_data.h"
+#include "iam/wildcard.h"
 #include "json/parser.h"
 #include "util/text.h"
 
@@ -36,11 +37,12 @@ enum class Var : std::uint8_t {
   principal,
   source_org_id,
   source_org_path,
+  key_region,
 };
-constexpr std::size_t kVarCount = 12;
+constexpr std::size_t kVarCount = 13;
 constexpr std::array<std::string_view, kVarCount> kVarNames = {
-    "partition", "account", "region", "detectorId", "bucket",      "prefixPath",
-    "keyArn",    "date",    "uuid",   "principal",  "sourceOrgId", "sourceOrgPath"};
+    "partition", "account", "region",    "detectorId",  "bucket",        "prefixPath", "keyArn",
+    "date",      "uuid",    "principal", "sourceOrgId", "sourceOrgPath", "keyRegion"};
 using VarValues = std::array<std::string, kVarCount>;
 
 // A template: literal pieces, each followed by a variable (none after the last piece).
@@ -192,6 +194,10 @@ VarValues request_values(const ExportSettings& settings, const std::string& regi
   v[static_cast<std::size_t>(Var::principal)] = guardduty_principal(region);
   v[static_cast<std::size_t>(Var::source_org_id)] = known_or_empty(settings.source_org_id);
   v[static_cast<std::size_t>(Var::source_org_path)] = known_or_empty(settings.source_org_path);
+  // The key's Region (the bucket's too: GuardDuty requires them in one Region), from its ARN.
+  std::string_view arn_parts[6];
+  if (iam::split_arn(v[static_cast<std::size_t>(Var::key_arn)], arn_parts))
+    v[static_cast<std::size_t>(Var::key_region)] = std::string(arn_parts[3]);
   return v;
 }
 

@@ -34,7 +34,10 @@ std::string quoted_list(const std::vector<std::string>& values) {
 std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
                                         std::string description,
                                         const std::string& statement_json) {
-  if (doc.policy.statements.empty() || !doc.policy.statement_present) return std::nullopt;
+  // A statement without its policy: the wrap GD102 offers comes first (two insertions at
+  // its end would be applied in either order).
+  if (doc.policy.statements.empty() || !doc.policy.statement_present || doc.policy.bare_statement)
+    return std::nullopt;
   const policy::Statement& last = doc.policy.statements.back();
   const Span at{last.span.end, last.span.end};
   // The statement's Sid is one no statement has (a wrong "DenyNonHTTPSAccess" may be there).

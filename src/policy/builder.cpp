@@ -50,6 +50,24 @@ class Builder {
     }
     Policy policy;
     policy.span = root.span;
+    if (bare_statement(root)) {
+      // A statement copied from a guide or README without its policy around it: one finding
+      // (each of its elements is not "unknown top-level"), and its content still checked.
+      Diagnostic d = make_diagnostic(
+          "GD102", make_location(source_, root.span),
+          "this is a single statement, not a policy: AWS rejects it; a policy holds its "
+          "statements in \"Statement\": [...], beside \"Version\": \"2012-10-17\"");
+      d.fix = Fix{"put the statement inside a policy",
+                  {TextEdit{make_location(source_, {root.span.begin, root.span.begin}),
+                            "{\"Version\": \"2012-10-17\", \"Statement\": ["},
+                   TextEdit{make_location(source_, {root.span.end, root.span.end}), "]}"}}};
+      out_.push_back(std::move(d));
+      policy.statement_present = true;
+      policy.bare_statement = true;
+      policy.statement_span = root.span;
+      read_statement(root, 0, policy);
+      return policy;
+    }
     const json::LastWins root_last(root.members);
     for (std::size_t i = 0; i < root.members.size(); ++i) {
       if (root_last.shadowed(i)) continue;
@@ -74,6 +92,18 @@ class Builder {
   }
 
  private:
+  // An object with a statement's Effect and Action (or NotAction) and none of a policy's own
+  // elements.
+  static bool bare_statement(const Node& root) {
+    bool effect = false, action = false;
+    for (const json::Member& m : root.members) {
+      if (m.key == "Statement" || m.key == "Version" || m.key == "Id") return false;
+      effect = effect || m.key == "Effect";
+      action = action || m.key == "Action" || m.key == "NotAction";
+    }
+    return effect && action;
+  }
+
   static std::string_view article(json::Kind kind) {
     return kind == json::Kind::array || kind == json::Kind::object ? "an" : "a";
   }

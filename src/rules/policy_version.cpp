@@ -28,7 +28,7 @@ class PolicyVersionRule final : public PolicyRule {
     const policy::Policy& p = ctx.policy;
     const bool variables = uses_variables(p);
     // A misspelt "Version" key is one mistake, reported (and renamed) by GD102.
-    if (!p.version && p.version_misspelt) return;
+    if (!p.version && (p.version_misspelt || p.bare_statement)) return;
     if (!p.version) {
       Diagnostic d = make_diagnostic(
           id(), make_location(ctx.source, {p.span.begin, p.span.begin + 1}),

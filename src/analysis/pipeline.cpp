@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
+#include <set>
 
 #include "checks/policy_rule.h"
 #include "checks/setup_rule.h"
@@ -358,6 +360,29 @@ class SetupRun {
       }
       // A template's symbolic bucket, key or account takes the value the user gave for it.
       containers::bind_stand_ins(extraction, settings_);
+    }
+    drop_rendered_templates();
+  }
+
+  // A file a Terraform module of the setup reads (templatefile("bucket-policy.json", ...),
+  // file(...)) is the template of what the module renders, whatever its name: read on its own
+  // too, its ${...} and %{...} were syntax errors and its policy a second bucket policy.
+  void drop_rendered_templates() {
+    std::set<std::string> read_by_modules;
+    for (const containers::Extraction& extraction : extractions_) {
+      if (extraction.format != containers::Format::terraform_source) continue;
+      for (const auto& file : extraction.files)
+        read_by_modules.insert(std::filesystem::path(file->path()).lexically_normal().string());
+    }
+    if (read_by_modules.empty()) return;
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+      if (containers::is_terraform_module_file(*sources_[i])) continue;
+      if (read_by_modules.contains(
+              std::filesystem::path(sources_[i]->path()).lexically_normal().string())) {
+        const containers::Format format = extractions_[i].format;
+        extractions_[i] = containers::Extraction{};
+        extractions_[i].format = format;
+      }
     }
   }
 

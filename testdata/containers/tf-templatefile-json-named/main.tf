@@ -1,0 +1,69 @@
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+resource "aws_guardduty_detector" "this" {
+  enable = true
+}
+
+resource "aws_kms_key" "gd" {
+  description = "GuardDuty findings"
+  policy      = data.aws_iam_policy_document.key.json
+}
+
+data "aws_iam_policy_document" "key" {
+  statement {
+    sid       = "Root"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+  statement {
+    sid       = "AllowGuardDutyKey"
+    actions   = ["kms:GenerateDataKey"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_guardduty_detector.this.arn]
+    }
+  }
+}
+
+resource "aws_s3_bucket" "findings" {
+  bucket = "gd-findings-${data.aws_caller_identity.current.account_id}"
+}
+
+
+
+resource "aws_s3_bucket_policy" "findings" {
+  bucket = aws_s3_bucket.findings.id
+  policy = templatefile("${path.module}/bucket-policy.json", {
+    principal    = "guardduty.amazonaws.com"
+    account      = data.aws_caller_identity.current.account_id
+    detector_arn = aws_guardduty_detector.this.arn
+    bucket_arn   = aws_s3_bucket.findings.arn
+    key_arn      = aws_kms_key.gd.arn
+    allows = [
+      { sid = "AllowGetBucketLocation", action = "s3:GetBucketLocation", resource = aws_s3_bucket.findings.arn },
+      { sid = "AllowPutObject", action = "s3:PutObject", resource = "${aws_s3_bucket.findings.arn}/guardduty/*" },
+    ]
+  })
+}
+
+resource "aws_guardduty_publishing_destination" "this" {
+  detector_id     = aws_guardduty_detector.this.id
+  destination_arn = "${aws_s3_bucket.findings.arn}/guardduty"
+  kms_key_arn     = aws_kms_key.gd.arn
+}

@@ -519,12 +519,17 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
     used = std::min<std::size_t>(2, steps.size());
     // A module this one reads (a local source, or installed by terraform init): its output
     // is evaluated there, with the call's arguments.
+    // With count or for_each, `module.x[0].out` or `module.x["k"].out` for an instance that
+    // exists: every instance is read the same, with the same symbolic values.
     for (std::size_t i = 0; i < module_calls_.size() && steps.size() >= 2; ++i) {
-      if (label(*module_calls_[i].block, 0) != steps[0] || i >= children_.size() || !children_[i] ||
-          has_argument(*module_calls_[i].block, "count") ||
-          has_argument(*module_calls_[i].block, "for_each"))
+      if (label(*module_calls_[i].block, 0) != steps[0] || i >= children_.size() || !children_[i])
         continue;
-      return children_[i]->output(steps[1], file, span);
+      const bool counted = has_argument(*module_calls_[i].block, "count") ||
+                           has_argument(*module_calls_[i].block, "for_each");
+      if (!counted) return children_[i]->output(steps[1], file, span);
+      std::string output;
+      if (steps.size() < 3 || !instance(module_calls_[i], 0, output)) break;
+      return children_[i]->output(output, file, span);
     }
     return unknown(
         fmt::format("module.{}.{}, an output of a module, is not read offline", step(0), step(1)),

@@ -56,6 +56,11 @@ bool scan_accepts(const ScanOptions& options, const std::string& path) {
          !matches_any(options.exclude, fs::path(path));
 }
 
+bool is_dangling_link(const fs::directory_entry& entry) {
+  std::error_code ec;
+  return entry.is_symlink(ec) && !fs::exists(entry.path(), ec);
+}
+
 namespace {
 
 // A directory being walked: its entries in the order a sort of the scan's whole list would give
@@ -111,10 +116,7 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
           continue;
         }
         const bool regular = entry.is_regular_file(entry_ec);
-        // A link to nothing is never skipped without a word (named, it is an input error).
-        std::error_code link_ec;
-        const bool dangling =
-            !regular && entry.is_symlink(link_ec) && !fs::exists(entry.path(), link_ec);
+        const bool dangling = !regular && is_dangling_link(entry);
         if (!regular && !dangling) continue;
         const fs::path relative = entry.path().lexically_relative(path);
         if (!matches_any(options.include, relative) || matches_any(options.exclude, relative))

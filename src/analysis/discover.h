@@ -1,6 +1,7 @@
 #pragma once
 // Directory scans: which files a `check` covers, and content recognition of policies.
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,10 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
 // Whether a file beside a named one would be taken by a scan of its directory: its name matches
 // an include glob and no exclude glob.
 bool scan_accepts(const ScanOptions& options, const std::string& path);
+
+// Whether the entry is a symbolic link to nothing: a scan reports it, and a named file's setup
+// lists it, so that reading it fails with a message rather than skipping it without a word.
+bool is_dangling_link(const std::filesystem::directory_entry& entry);
 
 // Glob match: '*' and '?' within one path component, '**' across components.
 bool glob_match(std::string_view pattern, std::string_view path);

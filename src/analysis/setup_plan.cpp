@@ -10,6 +10,8 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "analysis/discover.h"
+
 namespace gdl::analysis {
 
 namespace fs = std::filesystem;
@@ -108,9 +110,7 @@ std::vector<std::string> siblings(const std::string& directory,
   for (const auto& entry : fs::directory_iterator(directory, ec)) {
     // A link to nothing is listed too: reading it fails, and says so, as a scan does.
     std::error_code file_ec;
-    if (!entry.is_regular_file(file_ec) &&
-        !(entry.is_symlink(file_ec) && !fs::exists(entry.path(), file_ec)))
-      continue;
+    if (!entry.is_regular_file(file_ec) && !is_dangling_link(entry)) continue;
     const std::string path = directory == "." && !fs::path(directory).is_absolute()
                                  ? entry.path().filename().string()
                                  : (fs::path(directory) / entry.path().filename()).string();

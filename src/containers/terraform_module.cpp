@@ -37,6 +37,16 @@ hcl::Value string_at(std::string text, const SourceFile& file, Span span) {
   return hcl::string_value(std::move(text), &file, span);
 }
 
+// A provider configuration's name as written, quotes and blanks dropped: an alias ("x"), or a
+// reference to a configuration (`aws`, `aws.x`, "aws.x").
+std::string written_name(const hcl::Expr& e, const SourceFile& file) {
+  const std::string_view text = file.text();
+  if (e.span.end > text.size()) return {};
+  std::string name(text.substr(e.span.begin, e.span.size()));
+  std::erase_if(name, [](char c) { return c == '"' || c == ' ' || c == '\t'; });
+  return name;
+}
+
 // An input file (terraform.tfvars, --var-file) read as attributes evaluated without references.
 class NoReferences final : public hcl::Scope {
  public:
@@ -154,15 +164,9 @@ void Module::index() {
       } else if (block.type == "output" && block.labels.size() == 1) {
         outputs_.emplace(label(block, 0), named);
       } else if (block.type == "provider" && block.labels.size() == 1 && label(block, 0) == "aws") {
-        std::string alias;
-        if (const hcl::Attribute* a = block.body.attribute("alias")) {
-          const std::string_view text = f.source->text();
-          if (a->value->span.end <= text.size()) {
-            alias = std::string(text.substr(a->value->span.begin, a->value->span.size()));
-            std::erase(alias, '"');
-          }
-        }
-        aws_providers_.emplace(alias, named);
+        const hcl::Attribute* alias = block.body.attribute("alias");
+        aws_providers_.emplace(alias != nullptr ? written_name(*alias->value, *f.source) : "",
+                               named);
       }
     }
   }
@@ -429,19 +433,11 @@ std::string Module::provider_region(const std::string& alias) {
   // documentation on providers within modules).
   if (passed == nullptr) return alias.empty() ? caller_->provider_region("") : std::string();
   if (passed->value->kind != hcl::ExprKind::object) return {};
-  // The configuration's name as written: `aws`, `aws.x` or "aws.x".
-  const std::string_view text = call_file_->text();
-  auto spelled = [&text](const hcl::Expr& e) {
-    if (e.span.end > text.size()) return std::string();
-    std::string name(text.substr(e.span.begin, e.span.size()));
-    std::erase_if(name, [](char c) { return c == '"' || c == ' ' || c == '\t'; });
-    return name;
-  };
   const std::string wanted = alias.empty() ? "aws" : "aws." + alias;
   const auto& entries = passed->value->children;
   for (std::size_t i = 0; i + 1 < entries.size(); i += 2) {
-    if (spelled(*entries[i]) != wanted) continue;
-    const std::string given = spelled(*entries[i + 1]);
+    if (written_name(*entries[i], *call_file_) != wanted) continue;
+    const std::string given = written_name(*entries[i + 1], *call_file_);
     if (given == "aws") return caller_->provider_region("");
     if (given.starts_with("aws.")) return caller_->provider_region(given.substr(4));
     return {};

@@ -753,6 +753,85 @@ resource "aws_kms_key" "no_policy" {}
   }
 }
 
+TEST_CASE("Terraform: a block read whole is its instances, each read as itself") {
+  // A splat, element(), one(), a for expression or a local holding an instance: Terraform
+  // reads the attribute of each instance, and so does the module. What names no instance, or is
+  // the instance itself where a string is needed, stays unknown.
+  const std::string blocks = R"(
+variable "n" {}
+resource "aws_s3_bucket" "counted" {
+  count  = 2
+  bucket = "counted-bucket"
+}
+resource "aws_s3_bucket" "keyed" {
+  for_each = toset(["k"])
+  bucket   = "keyed-bucket"
+}
+resource "aws_s3_bucket" "single" {
+  bucket = "single-bucket"
+}
+resource "aws_s3_bucket" "unknown_count" {
+  count  = var.n
+  bucket = "never-known"
+}
+data "aws_s3_bucket" "looked_up" {
+  count  = 1
+  bucket = "data-bucket"
+}
+module "m" {
+  count  = 1
+  source = "./m"
+}
+locals {
+  whole = aws_s3_bucket.single
+  all   = aws_s3_bucket.counted
+}
+)";
+  struct Case {
+    std::string bucket;    // the bucket policy's `bucket` argument
+    std::string expected;  // the bucket it belongs to; "" when unknown
+  };
+  const std::vector<Case> cases = {
+      {"aws_s3_bucket.counted[1].id", "counted-bucket"},
+      {"element(aws_s3_bucket.counted.*.id, 1)", "counted-bucket"},
+      {"aws_s3_bucket.counted.*.bucket[0]", "counted-bucket"},
+      {"(aws_s3_bucket.counted[*].bucket)[1]", "counted-bucket"},
+      {"[for b in aws_s3_bucket.counted : b.id][1]", "counted-bucket"},
+      {"local.all[0].bucket", "counted-bucket"},
+      {"one(aws_s3_bucket.single[*].id)", "single-bucket"},
+      {"local.whole.bucket", "single-bucket"},
+      {"values(aws_s3_bucket.keyed)[0].bucket", "keyed-bucket"},
+      {"aws_s3_bucket.keyed[\"k\"].bucket", "keyed-bucket"},
+      {"[for k, b in aws_s3_bucket.keyed : b.id if k == \"k\"][0]", "keyed-bucket"},
+      {"(data.aws_s3_bucket.looked_up[*].bucket)[0]", "data-bucket"},
+      {"(module.m[*].name)[0]", "module-bucket"},
+      {"one([for m in module.m : m.name])", "module-bucket"},
+      {"aws_s3_bucket.counted[2].id", ""},
+      {"aws_s3_bucket.keyed[\"other\"].bucket", ""},
+      {"aws_s3_bucket.unknown_count[0].id", ""},
+      {"one(aws_s3_bucket.unknown_count[*].id)", ""},
+      {"\"${aws_s3_bucket.single}\"", ""},
+      {"jsonencode(aws_s3_bucket.single)", ""},
+      {"(aws_s3_bucket.keyed[*].bucket)[0]", ""},
+      {"(aws_s3_bucket.counted[*].bucket[0])[0]", ""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.bucket);
+    const Module m({{"main.tf", blocks + fmt::format(R"(
+resource "aws_s3_bucket_policy" "p" {{
+  bucket = {}
+  policy = jsonencode({{ Statement = [{{ Effect = "Allow", Action = "s3:GetObject",
+    Principal = "*", Resource = "arn:aws:s3:::x/*" }}] }})
+}}
+)",
+                                                     c.bucket)},
+                    {"m/main.tf", "output \"name\" { value = \"module-bucket\" }\n"}});
+    const gdl::containers::Extraction ex = m.extract();
+    REQUIRE(ex.documents.size() == 1);
+    CHECK(ex.documents[0].belongs_to == c.expected);
+  }
+}
+
 TEST_CASE("Terraform: a publishing destination without a required argument is an error") {
   // The provider requires detector_id, destination_arn and kms_key_arn: without one Terraform
   // rejects the resource. Each missing one is named at the resource; the rest is checked.

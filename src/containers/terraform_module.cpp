@@ -473,28 +473,78 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
     if (steps[0] == "root" || steps[0] == "cwd") return string_at(".", file, span);
     return unknown(fmt::format("path.{}", steps[0]), file, span);
   }
-  // `type.name.attr`, or `type.name[i].attr` for a block with a known count (each instance
-  // has the same symbolic values).
-  auto instance = [&](const Named& block, std::size_t name_at, std::string& attr) -> bool {
+  // A whole instance (`aws_s3_bucket.b`, `module.m[0]`): read when a step is applied to it.
+  auto handle = [&](std::size_t names) {
+    const std::vector<std::string> prefix(steps.begin(),
+                                          steps.begin() + static_cast<std::ptrdiff_t>(names));
+    hcl::Value v =
+        unknown(fmt::format("{}.{} used as a whole", root, fmt::join(prefix, ".")), file, span);
+    v.instance = std::make_shared<const hcl::InstanceRef>(hcl::InstanceRef{root, prefix});
+    return v;
+  };
+  auto not_known = [&](std::size_t names) {
+    used = steps.size();
+    return unknown(fmt::format("{}.{} has for_each or a count known only when Terraform runs", root,
+                               fmt::join(steps.begin(),
+                                         steps.begin() + static_cast<std::ptrdiff_t>(names), ".")),
+                   file, span);
+  };
+  std::string written_instance;
+  // `type.name.attr`, or `type.name[i].attr` / `type.name["k"].attr` for an instance of a block
+  // with a known count or for_each (each instance has the same symbolic values): sets `attr` and
+  // returns nullopt. `type.name` or `type.name[i]` alone returns the instances (a tuple by count,
+  // an object by key, as a splat, a for expression or element() reads them) or the instance.
+  auto instance = [&](const Named& block, std::size_t name_at,
+                      std::string& attr) -> std::optional<hcl::Value> {
     std::size_t at = name_at + 1;
-    if (has_argument(*block.block, "for_each")) {
-      // Each instance has the same symbolic values; the key must be one of for_each's.
-      const auto keys = for_each_keys(block);
-      const std::string key = step(at);
-      if (!keys || std::find(keys->begin(), keys->end(), key) == keys->end()) return false;
-      ++at;
-    } else if (has_argument(*block.block, "count")) {
-      const std::optional<std::size_t> n = count_of(block);
-      const std::string index = step(at);
-      if (!n || index.empty() ||
-          !std::all_of(index.begin(), index.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-          index.size() > 6 || std::stoul(index) >= *n)
-        return false;
+    const bool by_key = has_argument(*block.block, "for_each");
+    if (by_key || has_argument(*block.block, "count")) {
+      const auto keys = by_key ? for_each_keys(block) : std::nullopt;
+      const std::optional<std::size_t> n = by_key ? std::nullopt : count_of(block);
+      if (at >= steps.size()) {
+        // Every instance, each read as itself.
+        if (by_key ? !keys || keys->size() > hcl::kMaxItems : !n || *n > hcl::kMaxItems)
+          return not_known(at);
+        hcl::Value all;
+        all.kind = by_key ? hcl::ValueKind::object : hcl::ValueKind::tuple;
+        all.file = &file;
+        all.span = span;
+        std::vector<std::string> names = steps;
+        names.emplace_back();
+        const std::size_t count = by_key ? keys->size() : n.value_or(0);
+        for (std::size_t i = 0; i < count; ++i) {
+          std::string key = by_key ? (*keys)[i] : std::to_string(i);
+          hcl::Value item =
+              unknown(fmt::format("{}.{}[{}] used as a whole", root, fmt::join(steps, "."), key),
+                      file, span);
+          names.back() = key;
+          item.instance = std::make_shared<const hcl::InstanceRef>(hcl::InstanceRef{root, names});
+          if (by_key)
+            all.members.emplace_back(std::move(key), std::move(item));
+          else
+            all.items.push_back(std::move(item));
+        }
+        used = at;
+        return all;
+      }
+      const std::string& index = steps[at];
+      const bool exists = by_key
+                              ? keys && std::find(keys->begin(), keys->end(), index) != keys->end()
+                              : !index.empty() && index.size() <= 6 &&
+                                    std::all_of(index.begin(), index.end(),
+                                                [](char c) { return c >= '0' && c <= '9'; }) &&
+                                    std::stoul(index) < n.value_or(0);
+      if (!exists) return not_known(at);
+      written_instance = by_key ? fmt::format("[\"{}\"]", index) : fmt::format("[{}]", index);
       ++at;
     }
-    attr = step(at);
-    used = std::min(at + 1, steps.size());
-    return true;
+    if (at >= steps.size()) {
+      used = at;
+      return handle(at);
+    }
+    attr = steps[at];
+    used = at + 1;
+    return std::nullopt;
   };
   if (root == "data") {
     if (steps.size() < 2) return unknown("a data source used as a whole", file, span);
@@ -502,13 +552,7 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
     if (found == data_.end())
       return unknown(fmt::format("data.{}.{} is not declared", steps[0], steps[1]), file, span);
     std::string attr;
-    if (!instance(found->second, 1, attr)) {
-      used = std::min<std::size_t>(2, steps.size());
-      return unknown(fmt::format("data.{}.{} has for_each or a count known only when Terraform "
-                                 "runs",
-                                 steps[0], steps[1]),
-                     file, span);
-    }
+    if (auto whole = instance(found->second, 1, attr)) return whole;
     return data(steps[0], steps[1], attr, file, span);
   }
   if (root == "module") {
@@ -517,14 +561,11 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
     // is evaluated there, with the call's arguments.
     // With count or for_each, `module.x[0].out` or `module.x["k"].out` for an instance that
     // exists: every instance is read the same, with the same symbolic values.
-    for (std::size_t i = 0; i < module_calls_.size() && steps.size() >= 2; ++i) {
+    for (std::size_t i = 0; i < module_calls_.size() && !steps.empty(); ++i) {
       if (label(*module_calls_[i].block, 0) != steps[0] || i >= children_.size() || !children_[i])
         continue;
-      const bool counted = has_argument(*module_calls_[i].block, "count") ||
-                           has_argument(*module_calls_[i].block, "for_each");
-      if (!counted) return children_[i]->output(steps[1], file, span);
       std::string output;
-      if (steps.size() < 3 || !instance(module_calls_[i], 0, output)) break;
+      if (auto whole = instance(module_calls_[i], 0, output)) return whole;
       return children_[i]->output(output, file, span);
     }
     return unknown(
@@ -539,13 +580,8 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
   if (const auto found = steps.empty() ? resources_.end() : resources_.find(root + "." + steps[0]);
       found != resources_.end()) {
     std::string attr;
-    if (!instance(found->second, 0, attr)) {
-      used = 1;
-      return unknown(fmt::format("{}.{} has for_each or a count known only when Terraform runs",
-                                 root, steps[0]),
-                     file, span);
-    }
-    return resource(root, steps[0], attr, file, span);
+    if (auto whole = instance(found->second, 0, attr)) return whole;
+    return resource(root, steps[0], attr, written_instance, file, span);
   }
   return std::nullopt;
 }
@@ -675,11 +711,15 @@ std::string Module::bucket_name(const std::string& key, const Named& r) {
 }
 
 hcl::Value Module::resource(const std::string& type, const std::string& name,
-                            const std::string& attr, const SourceFile& file, Span span) {
+                            const std::string& attr, const std::string& written_instance,
+                            const SourceFile& file, Span span) {
   const std::string key = type + "." + name;
   const Named& r = resources_.at(key);
   if (attr.empty()) return unknown(fmt::format("{} used as a whole", key), file, span);
+  // Every instance stands in with the same values; the reference shown for them is the
+  // instance's, as written.
   const std::string symbol = address_ + key;
+  const std::string spelled = symbol + written_instance;
   if (type == "aws_s3_bucket") {
     const std::string bucket = bucket_name(key, r);
     if (attr == "id" || attr == "bucket") return string_at(bucket, file, span);
@@ -688,14 +728,14 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
     const bool key_resource = type == "aws_kms_key";
     const std::string id = key_resource ? key_id_stand_in(symbol) : detector_id_stand_in(symbol);
     if (attr == "id" || attr == (key_resource ? "key_id" : "id")) {
-      session_.stand_in(id, fmt::format("${{{}.{}}}", symbol, key_resource ? "key_id" : "id"));
+      session_.stand_in(id, fmt::format("${{{}.{}}}", spelled, key_resource ? "key_id" : "id"));
       return string_at(id, file, span);
     }
     if (attr == "arn") {
       std::string why;
       const std::string home = region_of(r, why);
       if (home.empty()) return unknown(fmt::format("{}.arn: {}", key, why), file, span);
-      session_.stand_in(id, fmt::format("${{{}.{}}}", symbol, key_resource ? "key_id" : "id"));
+      session_.stand_in(id, fmt::format("${{{}.{}}}", spelled, key_resource ? "key_id" : "id"));
       return string_at(
           key_resource ? fmt::format("arn:aws:kms:{}:{}:key/{}", home, account(), id)
                        : fmt::format("arn:aws:guardduty:{}:{}:detector/{}", home, account(), id),

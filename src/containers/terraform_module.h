@@ -172,8 +172,10 @@ class Module final : public hcl::Scope {
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
   hcl::Value root_input(const std::string& name, const Named& declaration);
   hcl::Value local(const std::string& name, const SourceFile& file, Span span);
+  // `written_instance` is the index the reference gives a counted block (`[0]`, `["k"]`), so a
+  // stand-in's symbol is a reference Terraform accepts.
   hcl::Value resource(const std::string& type, const std::string& name, const std::string& attr,
-                      const SourceFile& file, Span span);
+                      const std::string& written_instance, const SourceFile& file, Span span);
   // The value of this module's output `name` (as its caller sees module.X.name).
   hcl::Value output(const std::string& name, const SourceFile& file, Span span);
   hcl::Value data(const std::string& type, const std::string& name, const std::string& attr,

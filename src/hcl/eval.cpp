@@ -244,7 +244,7 @@ Value Evaluator::eval_node(const Expr& e) {
       return eval_for(e);
     case ExprKind::splat: {
       Value source = eval(*e.child(0));
-      if (!source.known()) return source;
+      if (!source.known() && !source.instance) return source;
       std::vector<Value> elements;
       if (source.kind == ValueKind::null) {
         // A splat of null is an empty tuple.
@@ -381,6 +381,13 @@ Value Evaluator::eval_template(const Expr& e) {
 }
 
 Value Evaluator::apply_step(const Value& from, const std::string& step, Span span) {
+  if (from.instance) {
+    // An attribute of a whole instance is the reference written out: `b.arn` for b in
+    // aws_s3_bucket.x reads aws_s3_bucket.x[i].arn.
+    std::vector<std::string> steps = from.instance->steps;
+    steps.push_back(step);
+    return resolve(from.instance->root, steps, span);
+  }
   if (!from.known()) return from;
   if (from.kind == ValueKind::object) {
     if (const Value* m = from.member(step)) return *m;
@@ -395,6 +402,9 @@ Value Evaluator::apply_step(const Value& from, const std::string& step, Span spa
 }
 
 Value Evaluator::index(const Value& from, const Value& key, Span span) {
+  if (from.instance && key.known()) {
+    if (const auto step = as_string(key)) return apply_step(from, *step, span);
+  }
   if (!from.known()) return from;
   if (!key.known()) return unknown("an index known only when Terraform runs", span);
   if (from.kind == ValueKind::tuple) {
@@ -413,17 +423,21 @@ Value Evaluator::index(const Value& from, const Value& key, Span span) {
   return unknown("an index into a value that is not a collection", span);
 }
 
+Value Evaluator::resolve(const std::string& root, const std::vector<std::string>& steps,
+                         Span span) {
+  std::size_t used = 0;
+  auto v = scope_.reference(root, steps, used, *current_, span);
+  if (!v) return unknown(fmt::format("{} is not something gd-export-lint knows", root), span);
+  Value out = std::move(*v);
+  // The scope takes at least the steps an instance it returns names, so this ends.
+  for (std::size_t i = used; i < steps.size(); ++i) out = apply_step(out, steps[i], span);
+  return out;
+}
+
 Value Evaluator::eval_traversal(const Expr& e) {
   // A reference the scope resolves: var.x, local.y, aws_s3_bucket.b.arn, data.x.y.json, ...
   const Traversal t = static_traversal(e);
-  if (!t.root.empty() && local(t.root) == nullptr) {
-    std::size_t used = 0;
-    auto v = scope_.reference(t.root, t.steps, used, *current_, e.span);
-    if (!v) return unknown(fmt::format("{} is not something gd-export-lint knows", t.root), e.span);
-    Value out = std::move(*v);
-    for (std::size_t i = used; i < t.steps.size(); ++i) out = apply_step(out, t.steps[i], e.span);
-    return out;
-  }
+  if (!t.root.empty() && local(t.root) == nullptr) return resolve(t.root, t.steps, e.span);
   switch (e.kind) {
     case ExprKind::variable: {
       if (const Value* v = local(e.text)) return *v;

@@ -64,6 +64,8 @@ class Evaluator {
   Value eval_binary(const Expr& e);
   Value eval_call(const Expr& e);
   Value apply_step(const Value& from, const std::string& step, Span span);
+  // `root.steps...` read through the scope.
+  Value resolve(const std::string& root, const std::vector<std::string>& steps, Span span);
   Value index(const Value& from, const Value& key, Span span);
   const Value* local(const std::string& name) const;
   Value unknown(std::string why, Span span) const;

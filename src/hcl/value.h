@@ -19,6 +19,14 @@ enum class ValueKind { unknown, null, string, number, boolean, tuple, object };
 
 struct ValueMember;
 
+// A whole resource, data source or module instance (`aws_s3_bucket.b`, an item of
+// `aws_s3_bucket.b[*]` or of `[for b in aws_s3_bucket.b : b]`): the reference that names it.
+// Its attributes are read through the scope when a step is applied to it.
+struct InstanceRef {
+  std::string root;
+  std::vector<std::string> steps;
+};
+
 struct Value {
   ValueKind kind = ValueKind::unknown;
   std::string text;  // string: the text; number: its shortest decimal form; bool: true/false
@@ -39,6 +47,9 @@ struct Value {
   std::shared_ptr<const Value> encodes;
   // unknown: why, for --verbose ("var.bucket has no default").
   std::string why;
+  // unknown: the instance it is, when it is one. Only an attribute access or an index reads
+  // through it; everything else (a template, jsonencode, a comparison) sees an unknown value.
+  std::shared_ptr<const InstanceRef> instance;
 
   [[nodiscard]] bool known() const { return kind != ValueKind::unknown; }
   [[nodiscard]] bool is_string() const { return kind == ValueKind::string; }

@@ -1,0 +1,105 @@
+# Counted resources read whole, as older modules write them: element(x.*.arn, 0), one(x[*].arn),
+# a for expression over the instances, and a local holding a whole instance. The bucket policy
+# lacks s3:GetBucketLocation (GD301) whatever the instances are.
+variable "create" {
+  type    = bool
+  default = true
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_guardduty_detector" "this" {
+  count  = var.create ? 1 : 0
+  enable = true
+}
+
+resource "aws_kms_key" "gd" {
+  count       = var.create ? 1 : 0
+  description = "GuardDuty findings"
+  policy      = data.aws_iam_policy_document.key.json
+}
+
+resource "aws_s3_bucket" "findings" {
+  count  = var.create ? 1 : 0
+  bucket = "gd-findings-${data.aws_caller_identity.current.account_id}"
+}
+
+locals {
+  bucket       = aws_s3_bucket.findings[0]
+  detector_arn = one(aws_guardduty_detector.this[*].arn)
+}
+
+data "aws_iam_policy_document" "key" {
+  statement {
+    sid       = "Root"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+  statement {
+    sid       = "AllowGuardDutyKey"
+    actions   = ["kms:GenerateDataKey"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceArn"
+      values   = [local.detector_arn]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    sid       = "AllowPutObject"
+    actions   = ["s3:PutObject"]
+    resources = ["${element(aws_s3_bucket.findings.*.arn, 0)}/guardduty/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceArn"
+      values   = [local.detector_arn]
+    }
+  }
+  statement {
+    sid       = "AllowListBucket"
+    actions   = ["s3:ListBucket"]
+    resources = [for b in aws_s3_bucket.findings : b.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "findings" {
+  count  = var.create ? 1 : 0
+  bucket = local.bucket.id
+  policy = data.aws_iam_policy_document.bucket.json
+}
+
+resource "aws_guardduty_publishing_destination" "this" {
+  count           = var.create ? 1 : 0
+  detector_id     = aws_guardduty_detector.this[0].id
+  destination_arn = "${local.bucket.arn}/guardduty"
+  kms_key_arn     = one(aws_kms_key.gd[*].arn)
+}

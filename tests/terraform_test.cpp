@@ -786,10 +786,35 @@ locals {
   whole = aws_s3_bucket.single
   all   = aws_s3_bucket.counted
 }
+resource "aws_s3_bucket" "one_counted" {
+  count  = 1
+  bucket = "c-${count.index}"
+}
+resource "aws_s3_bucket" "two_counted" {
+  count  = 2
+  bucket = "c-${count.index}"
+}
+resource "aws_s3_bucket" "one_keyed" {
+  for_each = { main = "m-bucket" }
+  bucket   = each.value
+}
+resource "aws_s3_bucket" "one_in_set" {
+  for_each = toset(["s-bucket"])
+  bucket   = each.key
+}
+resource "aws_s3_bucket" "two_in_set" {
+  for_each = toset(["s-bucket", "t-bucket"])
+  bucket   = each.key
+}
+resource "aws_s3_bucket" "counts_itself" {
+  count  = count.index + 1
+  bucket = "never-known"
+}
 )";
   struct Case {
     std::string bucket;    // the bucket policy's `bucket` argument
     std::string expected;  // the bucket it belongs to; "" when unknown
+                           // <stand-in>: the bucket's name is not known, its stand-in is used
   };
   const std::vector<Case> cases = {
       {"aws_s3_bucket.counted[1].id", "counted-bucket"},
@@ -806,6 +831,14 @@ locals {
       {"(data.aws_s3_bucket.looked_up[*].bucket)[0]", "data-bucket"},
       {"(module.m[*].name)[0]", "module-bucket"},
       {"one([for m in module.m : m.name])", "module-bucket"},
+      // count.index and each in a block with one instance are that instance's; with several,
+      // each has its own, and they stay unknown.
+      {"aws_s3_bucket.one_counted[0].id", "c-0"},
+      {"aws_s3_bucket.one_keyed[\"main\"].id", "m-bucket"},
+      {"one(values(aws_s3_bucket.one_in_set)).bucket", "s-bucket"},
+      {"aws_s3_bucket.two_counted[0].id", "<stand-in>"},
+      {"aws_s3_bucket.two_in_set[\"t-bucket\"].id", "<stand-in>"},
+      {"aws_s3_bucket.counts_itself[0].id", ""},
       {"aws_s3_bucket.counted[2].id", ""},
       {"aws_s3_bucket.keyed[\"other\"].bucket", ""},
       {"aws_s3_bucket.unknown_count[0].id", ""},
@@ -828,7 +861,10 @@ resource "aws_s3_bucket_policy" "p" {{
                     {"m/main.tf", "output \"name\" { value = \"module-bucket\" }\n"}});
     const gdl::containers::Extraction ex = m.extract();
     REQUIRE(ex.documents.size() == 1);
-    CHECK(ex.documents[0].belongs_to == c.expected);
+    if (c.expected == "<stand-in>")
+      CHECK(ex.documents[0].belongs_to.starts_with("awss3bucket"));
+    else
+      CHECK(ex.documents[0].belongs_to == c.expected);
   }
 }
 

@@ -349,6 +349,45 @@ std::optional<std::size_t> Module::count_of(const Named& block) {
   return static_cast<std::size_t>(n.number);
 }
 
+std::optional<hcl::Value> Module::single_instance_value(const std::string& root,
+                                                        const std::string& name,
+                                                        const SourceFile& file, Span span) {
+  auto inside = [&](Span outer) { return outer.begin <= span.begin && span.end <= outer.end; };
+  const Named* block = nullptr;
+  auto find = [&](const Named& n) {
+    if (block == nullptr && n.file == &file && inside(n.block->span)) block = &n;
+  };
+  for (const auto& [key, n] : resources_) find(n);
+  for (const auto& [key, n] : data_) find(n);
+  for (const Named& n : module_calls_) find(n);
+  if (block == nullptr) return std::nullopt;
+  // Terraform refuses count.index in count itself, each in for_each.
+  const hcl::Attribute* instances =
+      block->block->body.attribute(root == "count" ? "count" : "for_each");
+  if (instances == nullptr || inside(instances->span)) return std::nullopt;
+  // With several instances each has its own value; they are all read the same, so it stays
+  // unknown. With one, it is that instance's.
+  if (root == "count") {
+    if (name != "index" || has_argument(*block->block, "for_each") || count_of(*block) != 1)
+      return std::nullopt;
+    return hcl::number_value(0, &file, span);
+  }
+  const hcl::Value all = evaluate(*instances->value, *block->file);
+  hcl::Value key, value;
+  if (all.kind == hcl::ValueKind::tuple && all.items.size() == 1 && all.items[0].is_string() &&
+      all.items[0].unknown_ranges.empty()) {
+    key = value = all.items[0];  // a set: each.value is each.key
+  } else if (all.kind == hcl::ValueKind::object && all.members.size() == 1) {
+    key = string_at(all.members[0].key, file, span);
+    value = all.members[0].value;
+  } else {
+    return std::nullopt;
+  }
+  if (name == "key") return string_at(key.text, file, span);
+  if (name == "value") return value;
+  return std::nullopt;
+}
+
 hcl::Value Module::evaluate(const hcl::Expr& e, const SourceFile& file) {
   hcl::Evaluator evaluator(*this, file);
   return evaluator.evaluate(e);
@@ -574,6 +613,10 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
   }
   if (root == "count" || root == "each" || root == "self" || root == "terraform") {
     used = std::min<std::size_t>(1, steps.size());
+    if ((root == "count" || root == "each") && !steps.empty()) {
+      if (std::optional<hcl::Value> known = single_instance_value(root, steps[0], file, span))
+        return known;
+    }
     return unknown(fmt::format("{}.{} is known only when Terraform runs", root, step(0)), file,
                    span);
   }

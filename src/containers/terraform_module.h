@@ -155,6 +155,10 @@ class Module final : public hcl::Scope {
   // How many instances `count` makes (1 without count); nullopt with for_each or an unknown
   // count.
   std::optional<std::size_t> count_of(const Named& block);
+  // count.index, each.key or each.value written at `span` in a block with one instance: its
+  // value; nullopt otherwise.
+  std::optional<hcl::Value> single_instance_value(const std::string& root, const std::string& name,
+                                                  const SourceFile& file, Span span);
   // The instance keys of a block with for_each over a known set or map.
   std::optional<std::vector<std::string>> for_each_keys(const Named& block);
   std::optional<hcl::Value> attribute(const Named& r, std::string_view name);

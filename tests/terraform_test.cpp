@@ -1248,12 +1248,16 @@ TEST_CASE("Terraform: an unknown value decides only what it could change") {
   // A grant to the organization's accounts (a list known only when Terraform runs) cannot be
   // GuardDuty's: its values are account ARNs. An unknown service list or AWS list could be
   // (it may hold "*"), for the actions the statement lists only: an unknown value in a
-  // statement for other actions cannot cover GuardDuty's requests.
+  // statement for other actions cannot cover GuardDuty's requests, even when the finding
+  // points at that statement as the closest (its Resource unknown).
   struct Row {
     const char* principals;
     const char* actions;
     const char* expected;
+    const char* resources = R"(["arn:aws:s3:::acme-gd/*"])";
   };
+  const char* guardduty = R"(type = "Service"
+      identifiers = ["guardduty.amazonaws.com"])";
   const Row rows[] = {
       {R"(type = "AWS"
       identifiers = formatlist("arn:aws:iam::%s:root", data.aws_organizations_organization.o.accounts[*].id))",
@@ -1267,15 +1271,21 @@ TEST_CASE("Terraform: an unknown value decides only what it could change") {
       {R"(type = "AWS"
       identifiers = var.readers)",
        R"(["s3:GetObject"])", "GD301 GD302"},
+      {guardduty, R"(["s3:PutObject"])", "GD301", R"(["${var.bucket_arn}/*"])"},
+      {guardduty, R"(["s3:PutObject", "s3:GetBucketLocation"])", "", R"(["${var.bucket_arn}/*"])"},
+      {guardduty, R"(["s3:*"])", "", R"([var.bucket_arn])"},
+      {guardduty, "var.actions", "", R"(["arn:aws:s3:::acme-gd/*"])"},
   };
   for (const Row& row : rows) {
     const std::string tf = fmt::format(R"(variable "services" {{ type = list(string) }}
 variable "readers" {{ type = list(string) }}
+variable "bucket_arn" {{ type = string }}
+variable "actions" {{ type = list(string) }}
 data "aws_organizations_organization" "o" {{}}
 data "aws_iam_policy_document" "b" {{
   statement {{
     actions   = {}
-    resources = ["arn:aws:s3:::acme-gd/*"]
+    resources = {}
     principals {{
       {}
     }}
@@ -1286,13 +1296,14 @@ resource "aws_s3_bucket_policy" "b" {{
   policy = data.aws_iam_policy_document.b.json
 }}
 )",
-                                       row.actions, row.principals);
+                                       row.actions, row.resources, row.principals);
     const Module m(std::map<std::string, std::string>{{"main.tf", tf}});
     gdl::exportcfg::ExportSettings settings;
     settings.bucket.value = "acme-gd";
     settings.bucket.origin.kind = gdl::exportcfg::Origin::Kind::flag;
     CAPTURE(std::string(row.principals));
     CAPTURE(std::string(row.actions));
+    CAPTURE(std::string(row.resources));
     CHECK(errors(m.lint(settings)) == row.expected);
   }
 }

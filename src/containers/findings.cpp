@@ -411,8 +411,12 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
       // Grammar findings are about values that are known; the conclusions of simulations may
       // rest on the unknown ones.
       if (needs == RuleNeeds::document) return false;
-      if (std::any_of(p.uncertain.begin(), p.uncertain.end(),
-                      [&](const Placement::Uncertain& u) { return contains(u.where, at); }))
+      // A finding inside a statement holding unknowns rests on them, except that "nothing
+      // allows it" only points at the closest statement: that one decides only if it may cover
+      // the request.
+      if (std::any_of(p.uncertain.begin(), p.uncertain.end(), [&](const Placement::Uncertain& u) {
+            return contains(u.where, at) && (needs != RuleNeeds::every_allow || may_cover(u, rule));
+          }))
         return true;
       if (!contains(p.outer, at) && p.outer.begin != at.begin) return false;
       if (needs != RuleNeeds::every_allow && needs != RuleNeeds::every_deny) return false;

@@ -423,6 +423,35 @@ TEST_CASE("recognition: a policy word in any case, wherever it is, and nothing e
 
 // YAML as CloudFormation reads it: a template is one document, and a mapping's keys are unique.
 // Both were resolved silently (the first document read, the last duplicate kept).
+TEST_CASE("YAML: merge keys add the keys a mapping does not set, as sam and package read them") {
+  struct Row {
+    const char* text;      // mapping A
+    const char* expected;  // A's members, key=value in order
+  };
+  const std::vector<Row> rows = {
+      {"b: &b {x: 1, y: 1}\nA:\n  <<: *b\n  y: 2\n", "y=2 x=1"},
+      {"b: &b {x: 1}\nc: &c {x: 2, z: 3}\nA:\n  <<: [*b, *c]\n", "x=1 z=3"},
+      {"b: &b {x: 1}\nA: {<<: [{x: 0}, *b], w: 4}\n", "w=4 x=0"},
+      // An anchor that merges is merged first, then merged again.
+      {"b: &b {x: 1}\nc: &c {<<: *b, z: 3}\nA:\n  <<: *c\n", "z=3 x=1"},
+      // What is no mapping is left as written (a short-form function, a scalar).
+      {"A:\n  <<: !Ref X\n", "<<=?"},
+      {"A:\n  <<: 5\n", "<<=5"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.text);
+    const gdl::SourceFile source("t.yaml", row.text);
+    const gdl::containers::YamlResult result = gdl::containers::read_yaml(source);
+    REQUIRE(result.root);
+    const gdl::json::Member* a = result.root->find("A");
+    REQUIRE(a != nullptr);
+    std::vector<std::string> members;
+    for (const gdl::json::Member& m : a->value.members)
+      members.push_back(m.key + "=" + (m.value.is_object() ? "?" : m.value.text));
+    CHECK(fmt::format("{}", fmt::join(members, " ")) == row.expected);
+  }
+}
+
 TEST_CASE("YAML: a second document and a repeated key are reported at their place") {
   struct Row {
     const char* name;
@@ -437,7 +466,8 @@ TEST_CASE("YAML: a second document and a repeated key are reported at their plac
       {"repeated key", "Statement:\n  - Effect: Allow\n    Effect: Deny\n", "GD002", "3:5"},
       {"repeated key in flow style", "A: {x: 1, y: 2, x: 3}\n", "GD002", "1:17"},
       {"same key in two mappings", "A: {x: 1}\nB: {x: 2}\n", "", ""},
-      {"merge keys", "base: &b {x: 1}\nA:\n  <<: *b\n  <<: *b\n  y: 2\n", "", ""},
+      // Not a repeated key: merged (CloudFormation alone refuses aliases: a note).
+      {"merge keys", "base: &b {x: 1}\nA:\n  <<: *b\n  <<: *b\n  y: 2\n", "GD007", "3:7"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.name);

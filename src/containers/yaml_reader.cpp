@@ -7,6 +7,7 @@
 #include <array>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "diag/rule_catalog.h"
 
@@ -197,7 +198,10 @@ class Builder {
         } else {
           frame.value.span.end = std::max(frame.value.span.begin, frame.last_end);
         }
-        if (frame.value.is_object()) report_duplicate_keys(frame.value);
+        if (frame.value.is_object()) {
+          report_duplicate_keys(frame.value);
+          merge_keys(frame.value);
+        }
         finish(std::move(frame.value), frame.tag, frame.anchor, frame.start, frame.child_depth + 1);
         return !stopped();
       }
@@ -223,6 +227,7 @@ class Builder {
           return false;
         }
         if (too_deep(stack_.size() + it->second.depth, span)) return false;
+        if (!first_alias_) first_alias_ = span;
         json::Value copy = clone(it->second.value);
         copy.span = span;
         emit(std::move(copy), it->second.depth);
@@ -379,6 +384,43 @@ class Builder {
     }
   }
 
+  // YAML 1.1's merge key: `<<: *defaults` (or a list of them, the earlier first) adds the keys
+  // of the named mappings that the mapping does not set itself, as the YAML readers of
+  // `aws cloudformation package` and `sam` do. A value that is no mapping is left as written.
+  static void merge_keys(json::Value& mapping) {
+    auto is_merge = [](const json::Member& m) { return m.key == "<<"; };
+    if (std::none_of(mapping.members.begin(), mapping.members.end(), is_merge)) return;
+    auto mergeable = [](const json::Value& v) {
+      // A short-form function (`!Ref X`) is read as a one-key mapping, but is no mapping.
+      return v.is_object() && !(v.members.size() == 1 && (v.members[0].key == "Ref" ||
+                                                          v.members[0].key.starts_with("Fn::") ||
+                                                          v.members[0].key == "Condition"));
+    };
+    std::vector<json::Member> kept;
+    std::vector<json::Value> sources;
+    for (json::Member& m : mapping.members) {
+      const bool merge =
+          is_merge(m) && (mergeable(m.value) ||
+                          (m.value.is_array() && !m.value.items.empty() &&
+                           std::all_of(m.value.items.begin(), m.value.items.end(), mergeable)));
+      if (!merge) {
+        kept.push_back(std::move(m));
+      } else if (m.value.is_object()) {
+        sources.push_back(std::move(m.value));
+      } else {
+        for (json::Value& item : m.value.items) sources.push_back(std::move(item));
+      }
+    }
+    std::unordered_set<std::string> present;
+    for (const json::Member& m : kept) present.insert(m.key);
+    for (json::Value& source : sources) {
+      for (json::Member& m : source.members) {
+        if (present.insert(m.key).second) kept.push_back(std::move(m));
+      }
+    }
+    mapping.members = std::move(kept);
+  }
+
   void emit(json::Value v, std::size_t depth) {
     if (stack_.empty()) {
       if (!root_) root_ = std::move(v);
@@ -425,10 +467,15 @@ class Builder {
   std::size_t values_ = 0;
   bool over_budget_ = false;
   bool too_deep_ = false;
+  std::optional<Span> first_alias_;
   std::size_t dropped_ = 0;
 
  public:
   [[nodiscard]] std::size_t dropped() const { return dropped_; }
+  // Where the first alias is, when the template was read through.
+  [[nodiscard]] std::optional<Span> first_alias() const {
+    return stopped() ? std::nullopt : first_alias_;
+  }
 };
 
 struct ParserError {
@@ -497,6 +544,16 @@ YamlResult read_yaml(const SourceFile& source) {
                         "only the first {} elements of each list and mapping were examined ({} "
                         "more were parsed but not checked)",
                         source.text().size() / (1024 * 1024), kMaxChildren, builder.dropped()));
+        d.severity = Severity::note;
+        diagnostics.push_back(std::move(d));
+      }
+      if (const std::optional<Span> alias = builder.first_alias()) {
+        // `aws cloudformation package` and `sam deploy` expand aliases (and merge keys) before
+        // CloudFormation, which refuses them, sees the template.
+        Diagnostic d = make_diagnostic(
+            "GD007", make_location(source, *alias),
+            "CloudFormation refuses YAML aliases (*name) and merge keys (<<): the template is "
+            "read as `aws cloudformation package` or `sam deploy` expands them before deploying");
         d.severity = Severity::note;
         diagnostics.push_back(std::move(d));
       }

@@ -10,10 +10,9 @@
 namespace gdl {
 namespace {
 
-constexpr std::string_view kSensitiveActions[] = {"kms:Decrypt",       "kms:Encrypt",
-                                                  "kms:ReEncryptFrom", "kms:CreateGrant",
-                                                  "kms:PutKeyPolicy",  "kms:ScheduleKeyDeletion",
-                                                  "kms:DisableKey"};
+constexpr std::string_view kSensitiveActions[] = {
+    "kms:Decrypt",     "kms:Encrypt",      "kms:ReEncryptFrom",       "kms:ReEncryptTo",
+    "kms:CreateGrant", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"};
 
 class KeyGrantTooBroadRule final : public SetupRule {
  public:

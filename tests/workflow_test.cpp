@@ -439,3 +439,58 @@ resource "aws_s3_bucket_policy" "gd" {
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("a policy known only when deployed is not a clean pass: counted, and no verdict") {
+  // A publishing destination whose bucket policy is a data source with an unknown count: the
+  // policy is not read at all. The summary says a policy was not judged, and the setup is
+  // undecided, not "exports". With the count known, the same setup is judged.
+  const fs::path dir = fresh_dir("unread-policy");
+  const std::string tf = R"(variable "create" { type = bool }
+resource "aws_guardduty_detector" "this" {}
+resource "aws_s3_bucket_policy" "this" {
+  bucket = "gd-findings"
+  policy = data.aws_iam_policy_document.s3[0].json
+}
+data "aws_iam_policy_document" "s3" {
+  count = var.create ? 1 : 0
+  statement {
+    actions   = ["s3:PutObject", "s3:GetBucketLocation"]
+    resources = ["arn:aws:s3:::gd-findings", "arn:aws:s3:::gd-findings/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+resource "aws_guardduty_publishing_destination" "this" {
+  detector_id     = aws_guardduty_detector.this.id
+  destination_arn = "arn:aws:s3:::gd-findings"
+  kms_key_arn     = "arn:aws:kms:us-east-1:382910475620:key/7c2e9a41-3b5d-4f60-8a17-d4c9e2b0f583"
+}
+)";
+  std::ofstream(dir / "main.tf") << tf;
+  struct Row {
+    std::vector<std::string> extra;
+    const char* verdict;
+    int partly_judged;
+  };
+  const std::vector<Row> rows = {
+      {{}, "undecided", 1},
+      {{"--var", "create=true"}, "exports", 0},
+  };
+  for (const Row& row : rows) {
+    std::vector<std::string> args = {"check", "--format", "json", (dir / "main.tf").string()};
+    args.insert(args.end(), row.extra.begin(), row.extra.end());
+    CAPTURE(fmt::format("{}", fmt::join(args, " ")));
+    const Run r = run(args);
+    rapidjson::Document json;
+    json.Parse(r.out.c_str());
+    REQUIRE(!json.HasParseError());
+    REQUIRE(json["setups"].Size() == 1);
+    CHECK(std::string(json["setups"][0]["verdict"].GetString()) == row.verdict);
+    CHECK(json["summary"]["partlyJudgedPolicies"].GetInt() == row.partly_judged);
+  }
+  const Run text = run({"check", (dir / "main.tf").string()});
+  CHECK(text.out.find("1 policy was judged in part") != std::string::npos);
+  fs::remove_all(dir);
+}

@@ -150,7 +150,11 @@ SetupVerdict verdict_of(const LintResult& result) {
     v.reasons.push_back(fmt::format("{} {}:{}:{}", d.rule_id, d.location.file,
                                     d.location.start.line, d.location.start.column));
   }
-  v.verdict = v.reasons.empty() ? "exports" : fails ? "fails" : "rejected";
+  // Without a single document read (its policies known only when deployed, or kept
+  // elsewhere) nothing says the export works.
+  v.verdict = !v.reasons.empty()    ? (fails ? "fails" : "rejected")
+              : v.documents.empty() ? "undecided"
+                                    : "exports";
   return v;
 }
 

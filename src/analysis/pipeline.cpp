@@ -395,6 +395,7 @@ class SetupRun {
     for (const auto& file : extraction.files) result_.read_paths.push_back(file->path());
     result_.stand_ins.insert(result_.stand_ins.end(), extraction.stand_ins.begin(),
                              extraction.stand_ins.end());
+    result_.partly_judged += extraction.unread_policies;
     if (extraction.has_settings) {
       exportcfg::merge_settings(stated_, extraction.settings);
       any_stated_ = true;

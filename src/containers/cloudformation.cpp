@@ -324,6 +324,7 @@ class Template : private cfn::TemplateValues {
         out_.documents.push_back(std::move(doc));
         return out_.documents.size() - 1;
       } else {
+        ++out_.unread_policies;
         const Position p = source_.position(policy->value.span.begin);
         out_.notes.push_back(fmt::format(
             "{}:{}:{}: {} of {} is a string built from values known only when the stack is "

@@ -86,6 +86,9 @@ struct Extraction {
   bool has_settings = false;
   std::vector<Diagnostic> diagnostics;
   std::vector<std::string> notes;  // for --verbose: values treated as unknown, stand-ins used
+  // Policies whose whole value is known only when deployed (not read at all): a clean result
+  // must not hide them, as it does not hide those judged in part.
+  std::size_t unread_policies = 0;
   // Symbolic template values checked as concrete stand-ins ("000000000000" for
   // ${AWS::AccountId}): findings show the symbol, not the stand-in.
   std::vector<std::pair<std::string, std::string>> stand_ins;

@@ -244,6 +244,7 @@ void Module::add_policy_value(const std::string& label, std::optional<documents:
     doc.source = doc.decoded.get();
     doc.needs_parse = true;
   } else {
+    ++session_.out.unread_policies;
     session_.note(
         file, written.span,
         fmt::format("the policy of {} is {}; check the plan (terraform show -json) for "

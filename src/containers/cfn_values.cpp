@@ -51,9 +51,11 @@ std::optional<std::string> only_account_named(const json::Value& root) {
     }
     for (const json::Value& item : v->items) pending.push_back(&item);
     for (const json::Member& m : v->members) {
-      // Prose and examples ("ConstraintDescription: e.g. 111122223333") are not values.
+      // Prose and examples ("ConstraintDescription: e.g. 111122223333") are not values. Nor
+      // is a map's account the stack's: it varies with the key (the ELB log-delivery account
+      // of each Region, an account per environment).
       if (m.key == "Description" || m.key == "ConstraintDescription" || m.key == "Metadata" ||
-          m.key == "AllowedPattern")
+          m.key == "AllowedPattern" || (v == &root && m.key == "Mappings"))
         continue;
       pending.push_back(&m.value);
     }

@@ -492,5 +492,12 @@ resource "aws_guardduty_publishing_destination" "this" {
   }
   const Run text = run({"check", (dir / "main.tf").string()});
   CHECK(text.out.find("1 policy was judged in part") != std::string::npos);
+  // Terraform's JSON syntax (cdktf's cdk.tf.json): a policy built by interpolation is not read.
+  const fs::path json_dir = dir / "cdktf";
+  fs::create_directories(json_dir);
+  std::ofstream(json_dir / "cdk.tf.json") << R"({"resource": {"aws_s3_bucket_policy": {"b": {
+    "bucket": "gd-findings", "policy": "${data.aws_iam_policy_document.b.json}"}}}})";
+  const Run cdktf = run({"check", (json_dir / "cdk.tf.json").string()});
+  CHECK(cdktf.out.find("1 policy was judged in part") != std::string::npos);
   fs::remove_all(dir);
 }

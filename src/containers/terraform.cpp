@@ -200,6 +200,7 @@ void read_terraform_json(const json::Value& root, const SourceFile& source, bool
       if (policy == nullptr || !policy->value.is_string()) continue;
       if (policy->value.text.find("${") != std::string::npos ||
           policy->value.text.find("%{") != std::string::npos) {
+        ++out.unread_policies;
         const Position p = source.position(policy->value.span.begin);
         out.notes.push_back(fmt::format(
             "{}:{}:{}: the policy of {} is built with interpolation, not plain JSON; check the "

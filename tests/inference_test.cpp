@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analysis/pipeline.h"
+#include "export/settings.h"
 
 namespace {
 
@@ -158,4 +159,32 @@ TEST_CASE("settings inference: a detector id comes only from a well-formed aws:S
           R"({"StringEquals":{"aws:SourceArn":"arn:aws:guardduty:eu-west-1:111122223333:detector/5ab8e9c0d1f2a3b4c5d6e7f8a9b0c1dz"}})")));
   CHECK(gdl::lint_setup({&without}, {}).settings.detector_for("eu-west-1") !=
         "5ab8e9c0d1f2a3b4c5d6e7f8a9b0c1dz");
+}
+
+TEST_CASE("a key ARN setting: what is wrong with it, in words that lead to the right fix") {
+  struct Row {
+    const char* text;
+    const char* says;  // a part of the problem; "" when the ARN is fine
+  };
+  const Row rows[] = {
+      {"arn:aws:kms:us-east-2:382910475620:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708", ""},
+      {"arn:aws:kms:us-east-2:382910475620:alias/gd-findings", "is an alias ARN"},
+      {"alias/gd-findings", "an alias name"},
+      // An AWS managed key: its ARN would not help either.
+      {"arn:aws:kms:us-east-2:382910475620:alias/aws/s3", "AWS managed key"},
+      {"alias/aws/s3", "AWS managed key"},
+      {"arn:aws:kms:us-east-2:382910475620:alias/aws-findings", "is an alias ARN"},
+      {"arn:aws:kms:us-east-2:382910475620:key/*", "is a pattern"},
+      {"arn:aws:s3:::bucket", "is not a KMS key ARN"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.text);
+    const std::optional<std::string> problem = gdl::exportcfg::key_arn_problem(row.text);
+    if (std::string_view(row.says).empty()) {
+      CHECK(!problem);
+    } else {
+      REQUIRE(problem);
+      CHECK(problem->find(row.says) != std::string::npos);
+    }
+  }
 }

@@ -888,6 +888,27 @@ TEST_CASE("Terraform: a publishing destination without a required argument is an
     CHECK(d.location.start.line == 1);
     CHECK(d.location.start.column == 49);
   }
+  // A literal null is no value ("Use default encryption": there is none for an export); a null
+  // from elsewhere (a variable's default) is the caller's to give, so only the literal counts.
+  for (const std::string_view null : {"destination_arn", "kms_key_arn"}) {
+    std::string tf =
+        "resource \"aws_guardduty_publishing_destination\" \"pd\" {\n"
+        "  detector_id     = \"a1b2c3d4e5f60718293a4b5c6d7e8f90\"\n";
+    tf += null == "destination_arn" ? "  destination_arn = null\n"
+                                    : "  destination_arn = \"arn:aws:s3:::findings\"\n";
+    tf += null == "kms_key_arn"
+              ? "  kms_key_arn     = null # default encryption\n"
+              : "  kms_key_arn     = \"arn:aws:kms:us-east-1:141421356237:key/k\"\n";
+    tf += "}\n";
+    const Module m(std::map<std::string, std::string>{{"main.tf", tf}});
+    const gdl::LintResult result = m.lint();
+    CAPTURE(null);
+    REQUIRE(errors(result) == "GD007");
+    const auto& d = result.diagnostics.front();
+    CHECK(d.message.find(fmt::format("sets {} to null", null)) != std::string::npos);
+    CHECK(d.location.start.line == (null == "destination_arn" ? 3 : 4));
+    CHECK(d.location.start.column == 21);
+  }
   const Module complete(std::map<std::string, std::string>{
       {"main.tf",
        "resource \"aws_guardduty_publishing_destination\" \"pd\" {\n"

@@ -287,13 +287,20 @@ void Module::read_destination(const Named& r) {
   }
   // The provider's schema requires these (terraform validate fails without them); the export
   // cannot be set up, which is an error, and the rest of the module is still checked.
+  // A literal null is no value: Terraform reports the argument as missing.
   for (const std::string_view required : {"detector_id", "destination_arn", "kms_key_arn"}) {
-    if (r.block->body.attribute(required) != nullptr) continue;
+    const hcl::Attribute* a = r.block->body.attribute(required);
+    const bool null = a != nullptr && a->value->kind == hcl::ExprKind::null;
+    if (a != nullptr && !null) continue;
     session_.out.diagnostics.push_back(make_diagnostic(
-        "GD007", make_location(*r.file, r.block->labels[1].span),
-        fmt::format("{} has no {}: the argument is required, so Terraform rejects the resource "
-                    "and no findings are exported",
-                    label, required)));
+        "GD007",
+        null ? make_location(*r.file, a->value->span)
+             : make_location(*r.file, r.block->labels[1].span),
+        fmt::format("{} {} {}: the argument is required, so Terraform rejects the resource "
+                    "and no findings are exported{}",
+                    label, null ? "sets" : "has no",
+                    null ? fmt::format("{} to null", required) : std::string(required),
+                    required == "kms_key_arn" ? " (GuardDuty exports only with a KMS key)" : "")));
   }
   // A destination exports the findings of its detector's Region, its provider's.
   const std::string home = known_region_of(r);

@@ -46,6 +46,15 @@ bool is_region(std::string_view text) {
 }
 
 std::optional<std::string> key_arn_problem(std::string_view text) {
+  // alias/aws/s3 and its kind name AWS managed keys: their key policies are AWS's and cannot
+  // let GuardDuty use them, so resolving the alias to its key ARN would not help.
+  if (const std::size_t alias = text.find("alias/aws/");
+      alias != std::string_view::npos && (alias == 0 || text[alias - 1] == ':')) {
+    return fmt::format(
+        "\"{}\" names an AWS managed key, whose key policy cannot be changed to let GuardDuty "
+        "use it; create a customer managed key and give its ARN (…:key/KEY-ID)",
+        text);
+  }
   std::string_view parts[6];
   if (!text.starts_with("arn:") || !iam::split_arn(text, parts) || parts[2] != "kms") {
     if (text.starts_with("alias/")) return "an alias name; GuardDuty needs the key ARN";

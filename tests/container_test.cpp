@@ -484,3 +484,31 @@ TEST_CASE("YAML: a second document and a repeated key are reported at their plac
     CHECK(fmt::format("{}:{}", d.location.start.line, d.location.start.column) == row.where);
   }
 }
+
+TEST_CASE("a rendered policy's interpolations are counted by value and named once each") {
+  struct Row {
+    const char* resources;  // the statement's Resource list
+    const char* note;       // what -v says
+  };
+  const std::vector<Row> rows = {
+      {R"(["arn:aws:s3:::${bucket}", "arn:aws:s3:::${bucket}/*"])",
+       "2 values hold a template's interpolation (${bucket})"},
+      {R"(["arn:aws:s3:::${bucket}/${prefix}/${account}/*", "arn:aws:s3:::${bucket}"])",
+       "2 values hold a template's interpolation (${bucket}, ${prefix}, ${account})"},
+      {R"(["${a}", "${b}", "${c}", "${d}", "${a}"])",
+       "5 values hold a template's interpolation (${a}, ${b}, ${c}, ...)"},
+      // IAM's own policy variables are not a template's.
+      {R"(["arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::${bucket}"])",
+       "1 values hold a template's interpolation (${bucket})"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.resources);
+    const gdl::SourceFile source(
+        "p.json", fmt::format(R"({{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+      "Principal": "*", "Action": "s3:GetObject", "Resource": {}}}]}})",
+                              row.resources));
+    const gdl::containers::Extraction ex = gdl::containers::extract(source);
+    REQUIRE(ex.notes.size() == 1);
+    CHECK_MESSAGE(ex.notes[0].find(row.note) != std::string::npos, ex.notes[0]);
+  }
+}

@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <functional>
+#include <map>
 
 #include "containers/cloudformation.h"
 #include "containers/json_string.h"
@@ -130,21 +131,31 @@ bool is_policy_variable(std::string_view inner) {
 // CDK/Jinja-rendered file: "arn:aws:s3:::${guardduty_bucket}/*"): values unknown offline.
 void find_interpolations(const json::Value& root, std::vector<Span>& spans,
                          std::vector<std::string>& names) {
+  std::map<std::string, std::size_t, std::less<>> first_at;  // each name, where it first is
   json::for_each_value(root, [&](const json::Value& v) {
     if (!v.is_string()) return;
     const std::string& text = v.text;
+    bool holds = false;
     for (std::size_t open = text.find("${"); open != std::string::npos;
          open = text.find("${", open + 2)) {
       const std::size_t close = text.find('}', open);
       if (close == std::string::npos) break;
       const std::string_view inner = std::string_view(text).substr(open + 2, close - open - 2);
       if (is_policy_variable(inner)) continue;
-      spans.push_back(v.span);
-      if (names.size() < 3) names.emplace_back(text.substr(open, close - open + 1));
-      break;
+      holds = true;
+      // Where it is written (close enough: an escape before it shifts it a little).
+      const std::size_t at = v.span.begin + open;
+      auto [it, added] = first_at.try_emplace(text.substr(open, close - open + 1), at);
+      if (!added) it->second = std::min(it->second, at);
     }
+    if (holds) spans.push_back(v.span);
   });
-  std::sort(spans.begin(), spans.end(), [](Span a, Span b) { return a.begin < b.begin; });
+  // Named in the order they are written, each once; past three, the rest as "...".
+  std::vector<std::pair<std::size_t, std::string_view>> order;
+  for (const auto& [name, at] : first_at) order.emplace_back(at, name);
+  std::sort(order.begin(), order.end());
+  for (std::size_t i = 0; i < order.size() && i < 4; ++i)
+    names.emplace_back(i < 3 ? std::string(order[i].second) : std::string("..."));
 }
 
 }  // namespace

@@ -191,8 +191,12 @@ class TextStream final : public ReportStream {
     // counted in the summary below.
     if (options.verbose && !report.settings.empty()) {
       out << "export settings:\n";
+      // One column for the names, however long ("detector ap-southeast-4").
+      std::size_t width = 15;
+      for (const ReportSetting& setting : report.settings)
+        width = std::max(width, setting.name.size());
       for (const ReportSetting& setting : report.settings) {
-        out << fmt::format("  {:<15} {:<60} ({})\n", setting.name,
+        out << fmt::format("  {:<{}} {:<60} ({})\n", setting.name, width,
                            escape_for_terminal(setting.value), escape_for_terminal(setting.origin));
       }
     }

@@ -1185,31 +1185,53 @@ resource "aws_guardduty_publishing_destination" "pd" {
 }
 
 TEST_CASE("Terraform: a policy set to the data source instead of its .json is an error") {
-  // Terraform rejects the object where a string is required; the document is still checked
-  // as the .json meant, so its own break (no s3:GetBucketLocation) is found too.
-  const Module m(
-      std::map<std::string, std::string>{{"main.tf", R"(data "aws_iam_policy_document" "b" {
-  statement {
+  // Terraform rejects the object where a string is required, however it comes (directly,
+  // through a local, a list, one() of a splat); the document is still checked as the .json
+  // meant, so its own break (no s3:GetBucketLocation) is found too.
+  struct Row {
+    const char* count;   // the data source's count argument, if any
+    const char* policy;  // the bucket policy's policy argument
+    const char* suggested;
+  };
+  const Row rows[] = {
+      {"", "data.aws_iam_policy_document.b", "data.aws_iam_policy_document.b.json"},
+      {"", "local.document", "data.aws_iam_policy_document.b.json"},
+      {"", "[data.aws_iam_policy_document.b][0]", "data.aws_iam_policy_document.b.json"},
+      {"count = 1", "data.aws_iam_policy_document.b[0]", "data.aws_iam_policy_document.b[0].json"},
+      {"count = 1", "one(data.aws_iam_policy_document.b[*])",
+       "data.aws_iam_policy_document.b[0].json"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.policy);
+    const Module m(std::map<std::string, std::string>{
+        {"main.tf", fmt::format(R"(data "aws_iam_policy_document" "b" {{
+  {}
+  statement {{
     actions   = ["s3:PutObject"]
     resources = ["arn:aws:s3:::acme-gd/*"]
-    principals {
+    principals {{
       type        = "Service"
       identifiers = ["guardduty.amazonaws.com"]
-    }
-  }
-}
-resource "aws_s3_bucket_policy" "b" {
+    }}
+  }}
+}}
+resource "aws_s3_bucket_policy" "b" {{
   bucket = "acme-gd"
-  policy = data.aws_iam_policy_document.b
-}
-)"}});
-  const gdl::LintResult result = m.lint();
-  CHECK(errors(result) == "GD301 GD007");
-  for (const auto& d : result.diagnostics) {
-    if (d.rule_id != "GD007") continue;
-    CHECK(d.location.start.line == 13);
-    CHECK(d.location.start.column == 12);
-    CHECK(d.message.find("write data.aws_iam_policy_document.b.json") != std::string::npos);
+  policy = {}
+}}
+locals {{
+  document = data.aws_iam_policy_document.b
+}}
+)",
+                                row.count, row.policy)}});
+    const gdl::LintResult result = m.lint();
+    CHECK(errors(result) == "GD301 GD007");
+    for (const auto& d : result.diagnostics) {
+      if (d.rule_id != "GD007") continue;
+      CHECK(d.location.start.line == 14);
+      CHECK(d.location.start.column == 12);
+      CHECK(d.message.find(fmt::format("write {}", row.suggested)) != std::string::npos);
+    }
   }
 }
 

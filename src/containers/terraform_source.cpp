@@ -163,42 +163,31 @@ void Module::add_default_key_policy(const std::string& label, const std::string&
       fmt::format("{} has no policy; it is checked with KMS's default key policy", label));
 }
 
-namespace {
-
-// The name of the policy document `e` refers to as a whole (`data.aws_iam_policy_document.x`,
-// without `.json`), or empty.
-std::string whole_policy_document(const hcl::Expr& e) {
-  const hcl::Expr* name = &e;
-  if (name->kind == hcl::ExprKind::index && name->child(0) != nullptr) name = name->child(0);
-  const hcl::Expr* type = name->kind == hcl::ExprKind::get_attr ? name->child(0) : nullptr;
-  const hcl::Expr* root =
-      type != nullptr && type->kind == hcl::ExprKind::get_attr ? type->child(0) : nullptr;
-  if (root == nullptr || root->kind != hcl::ExprKind::variable || root->text != "data" ||
-      type->text != "aws_iam_policy_document")
-    return {};
-  return name->text;
-}
-
-}  // namespace
-
 void Module::add_policy(const std::string& label, std::optional<documents::Kind> kind,
                         const std::string& belongs_to, const hcl::Attribute& attr,
                         const SourceFile& file) {
-  if (const std::string name = whole_policy_document(*attr.value);
-      !name.empty() && data_.contains("aws_iam_policy_document." + name)) {
+  hcl::Value v = evaluate(*attr.value, file);
+  // A policy document's data source itself, however it comes (directly, through a local, a
+  // list, one() of a splat), not its `.json`.
+  if (const hcl::InstanceRef* whole = v.instance.get();
+      whole != nullptr && whole->root == "data" && whole->steps.size() >= 2 &&
+      whole->steps[0] == "aws_iam_policy_document") {
     // The argument is a string: Terraform rejects the data source's object. The document it
     // names is still checked, as the `.json` that was surely meant.
+    const std::string written =
+        whole->steps[1] + (whole->steps.size() > 2 ? fmt::format("[{}]", whole->steps[2]) : "");
     session_.out.diagnostics.push_back(make_diagnostic(
         "GD007", make_location(file, attr.value->span),
         fmt::format("the {} of {} is the data source, not its JSON: Terraform rejects it (a "
                     "string is required); write data.aws_iam_policy_document.{}.json",
-                    attr.name, label, name)));
-    add_policy_value(label, kind, belongs_to,
-                     data("aws_iam_policy_document", name, "json", file, attr.value->span), file,
-                     *attr.value);
-    return;
+                    attr.name, label, written)));
+    std::vector<std::string> steps = whole->steps;
+    steps.emplace_back("json");
+    std::size_t used = 0;
+    std::optional<hcl::Value> json = reference("data", steps, used, file, attr.value->span);
+    if (json && used == steps.size()) v = std::move(*json);
   }
-  add_policy_value(label, kind, belongs_to, evaluate(*attr.value, file), file, *attr.value);
+  add_policy_value(label, kind, belongs_to, v, file, *attr.value);
 }
 
 void Module::add_policy_value(const std::string& label, std::optional<documents::Kind> kind,

@@ -783,8 +783,9 @@ module "m" {
   source = "./m"
 }
 locals {
-  whole = aws_s3_bucket.single
-  all   = aws_s3_bucket.counted
+  whole      = aws_s3_bucket.single
+  all        = aws_s3_bucket.counted
+  index_here = count.index
 }
 resource "aws_s3_bucket" "one_counted" {
   count  = 1
@@ -805,6 +806,10 @@ resource "aws_s3_bucket" "one_in_set" {
 resource "aws_s3_bucket" "two_in_set" {
   for_each = toset(["s-bucket", "t-bucket"])
   bucket   = each.key
+}
+resource "aws_s3_bucket" "two_named_by_index" {
+  count  = 2
+  bucket = "n-${local.index_here}"
 }
 resource "aws_s3_bucket" "counts_itself" {
   count  = count.index + 1
@@ -831,13 +836,16 @@ resource "aws_s3_bucket" "counts_itself" {
       {"(data.aws_s3_bucket.looked_up[*].bucket)[0]", "data-bucket"},
       {"(module.m[*].name)[0]", "module-bucket"},
       {"one([for m in module.m : m.name])", "module-bucket"},
-      // count.index and each in a block with one instance are that instance's; with several,
-      // each has its own, and they stay unknown.
+      // count.index and each are the instance's read, or the only one's.
       {"aws_s3_bucket.one_counted[0].id", "c-0"},
       {"aws_s3_bucket.one_keyed[\"main\"].id", "m-bucket"},
       {"one(values(aws_s3_bucket.one_in_set)).bucket", "s-bucket"},
-      {"aws_s3_bucket.two_counted[0].id", "<stand-in>"},
-      {"aws_s3_bucket.two_in_set[\"t-bucket\"].id", "<stand-in>"},
+      {"aws_s3_bucket.two_counted[1].id", "c-1"},
+      {"element(aws_s3_bucket.two_counted[*].bucket, 0)", "c-0"},
+      {"aws_s3_bucket.two_in_set[\"t-bucket\"].id", "t-bucket"},
+      {"[for k, b in aws_s3_bucket.two_in_set : b.id if k == \"s-bucket\"][0]", "s-bucket"},
+      // count.index outside the block (a local) is no instance's: the name is a stand-in.
+      {"aws_s3_bucket.two_named_by_index[1].id", "<stand-in>"},
       {"aws_s3_bucket.counts_itself[0].id", ""},
       {"aws_s3_bucket.counted[2].id", ""},
       {"aws_s3_bucket.keyed[\"other\"].bucket", ""},

@@ -365,24 +365,36 @@ std::optional<hcl::Value> Module::single_instance_value(const std::string& root,
   const hcl::Attribute* instances =
       block->block->body.attribute(root == "count" ? "count" : "for_each");
   if (instances == nullptr || inside(instances->span)) return std::nullopt;
-  // With several instances each has its own value; they are all read the same, so it stays
-  // unknown. With one, it is that instance's.
+  // The instance being read (x[1].arn), or the only one; with several and none being read,
+  // it stays unknown.
+  const Instance* current = nullptr;
+  for (auto it = instances_.rbegin(); it != instances_.rend() && current == nullptr; ++it) {
+    if (it->block == block->block) current = &*it;
+  }
   if (root == "count") {
-    if (name != "index" || has_argument(*block->block, "for_each") || count_of(*block) != 1)
-      return std::nullopt;
+    if (name != "index" || has_argument(*block->block, "for_each")) return std::nullopt;
+    if (current != nullptr) return hcl::number_value(std::stod(current->key), &file, span);
+    if (count_of(*block) != 1) return std::nullopt;
     return hcl::number_value(0, &file, span);
   }
   const hcl::Value all = evaluate(*instances->value, *block->file);
   hcl::Value key, value;
-  if (all.kind == hcl::ValueKind::tuple && all.items.size() == 1 && all.items[0].is_string() &&
-      all.items[0].unknown_ranges.empty()) {
-    key = value = all.items[0];  // a set: each.value is each.key
-  } else if (all.kind == hcl::ValueKind::object && all.members.size() == 1) {
-    key = string_at(all.members[0].key, file, span);
-    value = all.members[0].value;
-  } else {
-    return std::nullopt;
+  if (all.kind == hcl::ValueKind::tuple) {
+    // A set of strings: each.value is each.key.
+    for (const hcl::Value& item : all.items) {
+      if (!item.is_string() || !item.unknown_ranges.empty()) continue;
+      if (current != nullptr ? item.text == current->key : all.items.size() == 1)
+        key = value = item;
+    }
+  } else if (all.kind == hcl::ValueKind::object) {
+    for (const hcl::ValueMember& m : all.members) {
+      if (current != nullptr ? m.key == current->key : all.members.size() == 1) {
+        key = string_at(m.key, file, span);
+        value = m.value;
+      }
+    }
   }
+  if (!key.is_string()) return std::nullopt;
   if (name == "key") return string_at(key.text, file, span);
   if (name == "value") return value;
   return std::nullopt;
@@ -734,20 +746,22 @@ std::string Module::region() {
   return session_.region;
 }
 
-std::string Module::bucket_name(const std::string& key, const Named& r) {
-  const std::string cache_key = "bucket." + key;
+std::string Module::bucket_name(const std::string& key, const Named& r, const std::string& instance,
+                                const std::string& spelled) {
+  const std::string cache_key = "bucket." + key + instance;
   if (auto it = cache_.find(cache_key); it != cache_.end()) return it->second.text;
   // A name that refers back to its bucket is a cycle: no name.
   std::string name = once(
-                         "bucket-argument." + key, false,
+                         "bucket-argument." + key + instance, false,
                          [&] { return hcl::string_value(known_string(r, "bucket"), nullptr, {}); },
                          [] { return hcl::Value{}; })
                          .text;
   if (name.empty()) {
     // A generated name (bucket_prefix, none) or one known only when Terraform runs: a stand-in
-    // for the resource's name, consistent wherever the module refers to it.
-    name = bucket_name_stand_in(address_ + key);
-    session_.stand_in(name, fmt::format("${{{}{}.id}}", address_, key));
+    // for the resource's name (each instance's own), consistent wherever the module refers to it.
+    name = bucket_name_stand_in(address_ + key + instance);
+    session_.stand_in(
+        name, fmt::format("${{{}{}{}.id}}", address_, key, spelled.empty() ? instance : spelled));
   }
   cache_.insert_or_assign(cache_key, hcl::string_value(name, nullptr, {}));
   return name;
@@ -759,12 +773,22 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
   const std::string key = type + "." + name;
   const Named& r = resources_.at(key);
   if (attr.empty()) return unknown(fmt::format("{} used as a whole", key), file, span);
-  // Every instance stands in with the same values; the reference shown for them is the
-  // instance's, as written.
-  const std::string symbol = address_ + key;
-  const std::string spelled = symbol + written_instance;
+  // An instance of a block with several is read as itself: its arguments with its count.index
+  // or each.key, its own stand-ins (x[0] and x[1] are two buckets, two keys). The only instance
+  // of a block is the block (its policy, its documents), shown as the reference writes it.
+  const bool several = !written_instance.empty() && count_of(r).value_or(0) > 1;
+  std::optional<InstanceScope> scope;
+  if (several) {
+    const bool quoted = written_instance[1] == '"';
+    scope.emplace(
+        instances_, r.block,
+        written_instance.substr(quoted ? 2 : 1, written_instance.size() - (quoted ? 4 : 2)));
+  }
+  const std::string symbol = address_ + key + (several ? written_instance : "");
+  const std::string spelled = address_ + key + written_instance;
   if (type == "aws_s3_bucket") {
-    const std::string bucket = bucket_name(key, r);
+    const std::string bucket =
+        bucket_name(key, r, several ? written_instance : "", written_instance);
     if (attr == "id" || attr == "bucket") return string_at(bucket, file, span);
     if (attr == "arn") return string_at("arn:aws:s3:::" + bucket, file, span);
   } else if (type == "aws_kms_key" || type == "aws_guardduty_detector") {

@@ -185,7 +185,10 @@ class Module final : public hcl::Scope {
   hcl::Value data(const std::string& type, const std::string& name, const std::string& attr,
                   const SourceFile& file, Span span);
   hcl::Value policy_document(const Named& d, const SourceFile& file, Span span);
-  std::string bucket_name(const std::string& key, const Named& r);
+  // `instance` is the written index of the instance read when it is one of several (`[1]`,
+  // `["k"]`), or ""; `spelled` the index the reference writes, for the stand-in's symbol.
+  std::string bucket_name(const std::string& key, const Named& r, const std::string& instance = {},
+                          const std::string& spelled = {});
   std::string account();
   std::string region();
   hcl::Value unknown(std::string why, const SourceFile& file, Span span) const;
@@ -207,7 +210,27 @@ class Module final : public hcl::Scope {
   std::map<std::string, Named, std::less<>> aws_providers_;
   std::vector<Named> module_calls_;
   std::vector<std::unique_ptr<Module>> children_;  // parallel to module_calls_ (null: not read)
-  std::map<std::string, hcl::Value, std::less<>> cache_;   // "var.x", "local.x", ...
+  std::map<std::string, hcl::Value, std::less<>> cache_;  // "var.x", "local.x", ...
+  // The instances being read (`aws_s3_bucket.x[1].arn` reads x's arguments with count.index 1),
+  // innermost last.
+  struct Instance {
+    const hcl::Block* block = nullptr;
+    std::string key;  // "1", "k"
+  };
+  std::vector<Instance> instances_;
+  class InstanceScope {
+   public:
+    InstanceScope(std::vector<Instance>& stack, const hcl::Block* block, std::string key)
+        : stack_(stack) {
+      stack_.push_back({block, std::move(key)});
+    }
+    ~InstanceScope() { stack_.pop_back(); }
+    InstanceScope(const InstanceScope&) = delete;
+    InstanceScope& operator=(const InstanceScope&) = delete;
+
+   private:
+    std::vector<Instance>& stack_;
+  };
   std::set<std::string, std::less<>> evaluating_;          // cycles become unknown values
   std::map<std::string, hcl::Value, std::less<>> inputs_;  // root: tfvars, --var-file, --var
 };

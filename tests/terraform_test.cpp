@@ -811,6 +811,10 @@ resource "aws_s3_bucket" "two_named_by_index" {
   count  = 2
   bucket = "n-${local.index_here}"
 }
+resource "aws_s3_bucket" "counted_by_half" {
+  count  = 1.5
+  bucket = "c-${count.index}"
+}
 resource "aws_s3_bucket" "counts_itself" {
   count  = count.index + 1
   bucket = "never-known"
@@ -847,6 +851,7 @@ resource "aws_s3_bucket" "counts_itself" {
       // count.index outside the block (a local) is no instance's: the name is a stand-in.
       {"aws_s3_bucket.two_named_by_index[1].id", "<stand-in>"},
       {"aws_s3_bucket.counts_itself[0].id", ""},
+      {"aws_s3_bucket.counted_by_half[0].id", ""},
       {"aws_s3_bucket.counted[2].id", ""},
       {"aws_s3_bucket.keyed[\"other\"].bucket", ""},
       {"aws_s3_bucket.unknown_count[0].id", ""},

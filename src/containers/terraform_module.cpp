@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "containers/stand_ins.h"
@@ -345,7 +346,10 @@ std::optional<std::size_t> Module::count_of(const Named& block) {
   const hcl::Attribute* count = block.block->body.attribute("count");
   if (count == nullptr) return 1;
   const hcl::Value n = evaluate(*count->value, *block.file);
-  if (n.kind != hcl::ValueKind::number || n.number < 0 || n.number > 1e6) return std::nullopt;
+  // Terraform takes only a whole number (1.5 is an error, not one instance).
+  if (n.kind != hcl::ValueKind::number || n.number < 0 || n.number > 1e6 ||
+      n.number != std::floor(n.number))
+    return std::nullopt;
   return static_cast<std::size_t>(n.number);
 }
 

@@ -1545,6 +1545,11 @@ TEST_CASE("Terraform: hostile chains end in an error or an unknown value, never 
   for (int i = 1; i < 64; ++i)
     doubling += fmt::format("  s{} = \"${{local.s{}}}${{local.s{}}}\"\n", i, i - 1, i - 1);
   doubling += "}\n";
+  // Objects that hold the one before twice: 2^40 values if copied out.
+  std::string fanout = "locals {\n  f0 = { x = \"v\" }\n";
+  for (int i = 1; i <= 40; ++i)
+    fanout += fmt::format("  f{} = {{ a = local.f{}, b = local.f{} }}\n", i, i - 1, i - 1);
+  fanout += "}\n";
   // Each row's `s` is what the policy's Deny names as its Resource.
   struct Row {
     const char* name;
@@ -1567,6 +1572,7 @@ TEST_CASE("Terraform: hostile chains end in an error or an unknown value, never 
        true},
       {"locals", {{"x.tf", locals + "locals {\n  s = local.l0\n}\n"}}, false},
       {"doubling strings", {{"x.tf", doubling + "locals {\n  s = local.s63\n}\n"}}, false},
+      {"doubling objects", {{"x.tf", fanout + "locals {\n  s = local.f40.a.b.a.x\n}\n"}}, false},
       {"regular expression bomb",
        {{"x.tf", "locals {\n  s = regex(\"" + repeat("(", 50000) + "a" + repeat(")", 50000) +
                      "\", \"a\")\n}\n"}},

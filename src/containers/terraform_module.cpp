@@ -677,8 +677,20 @@ hcl::Value Module::output(const std::string& name, const SourceFile& file, Span 
   const hcl::Attribute* value = found->second.block->body.attribute("value");
   if (value == nullptr) return unknown(fmt::format("output {} has no value", name), file, span);
   return once(
-      "output." + name, true, [&] { return evaluate(*value->value, *found->second.file); },
+      "output." + name, true,
+      [&] { return bounded(evaluate(*value->value, *found->second.file), "output " + name); },
       [&] { return unknown(fmt::format("output {} refers to itself", name), file, span); });
+}
+
+hcl::Value Module::bounded(hcl::Value v, const std::string& what) {
+  // A named value is copied wherever it is used: values that nest the one before twice
+  // (`f2 = { a = local.f1, b = local.f1 }`, ...) double at each line. No policy needs this many.
+  if (!hcl::holds_more_than(v, kMaxNamedValues)) return v;
+  const SourceFile* file = v.file;
+  const Span span = v.span;
+  return hcl::unknown_value(fmt::format("{} holds more than {} values, more than any policy needs",
+                                        what, kMaxNamedValues),
+                            file, span);
 }
 
 hcl::Value Module::local(const std::string& name, const SourceFile& file, Span span) {
@@ -686,7 +698,10 @@ hcl::Value Module::local(const std::string& name, const SourceFile& file, Span s
   if (defined == locals_.end())
     return unknown(fmt::format("local.{} is not defined", name), file, span);
   return once(
-      "local." + name, true, [&] { return evaluate(*defined->second.expr, *defined->second.file); },
+      "local." + name, true,
+      [&] {
+        return bounded(evaluate(*defined->second.expr, *defined->second.file), "local." + name);
+      },
       [&] {
         // Terraform refuses the configuration ("Error: Cycle: local.b, local.a"): not a value
         // left to the deployment, an error where the local is defined, once.

@@ -139,6 +139,9 @@ class Module final : public hcl::Scope {
   void add_default_key_policy(const std::string& label, const std::string& id, const Named& r);
 
   hcl::Value evaluate(const hcl::Expr& e, const SourceFile& file);
+  // `v`, or unknown when it holds more than kMaxNamedValues values (`what` says whose).
+  static constexpr std::size_t kMaxNamedValues = 100'000;
+  static hcl::Value bounded(hcl::Value v, const std::string& what);
   // `compute()` for `key`, remembered when `remember`; a reference back to `key` while it is
   // computed is a cycle, whose value is `cycle()`.
   template <typename Compute, typename Cycle>

@@ -74,6 +74,10 @@ Value number_value(double number, const SourceFile* file, Span span);
 Value bool_value(bool value, const SourceFile* file, Span span);
 Value null_value(const SourceFile* file, Span span);
 
+// Whether `v` holds more than `limit` values (itself, its items and members, all the way down);
+// it stops counting past the limit.
+bool holds_more_than(const Value& v, std::size_t limit);
+
 // Terraform's text for a number: integers without a fraction, others in shortest form.
 std::string number_text(double number);
 

@@ -424,19 +424,28 @@ TEST_CASE("recognition: a policy word in any case, wherever it is, and nothing e
 // YAML as CloudFormation reads it: a template is one document, and a mapping's keys are unique.
 // Both were resolved silently (the first document read, the last duplicate kept).
 TEST_CASE("YAML: merge keys add the keys a mapping does not set, as sam and package read them") {
+  // As PyYAML (the reader of `aws cloudformation package` and `sam`) resolves them.
   struct Row {
     const char* text;      // mapping A
     const char* expected;  // A's members, key=value in order
+    bool refused = false;  // a GD007 error: the tools refuse the template
   };
   const std::vector<Row> rows = {
       {"b: &b {x: 1, y: 1}\nA:\n  <<: *b\n  y: 2\n", "y=2 x=1"},
       {"b: &b {x: 1}\nc: &c {x: 2, z: 3}\nA:\n  <<: [*b, *c]\n", "x=1 z=3"},
       {"b: &b {x: 1}\nA: {<<: [{x: 0}, *b], w: 4}\n", "w=4 x=0"},
+      // Of two merge keys the later wins (of a list, the earlier).
+      {"b: &b {x: 1}\nc: &c {x: 2}\nA:\n  <<: *b\n  <<: *c\n", "x=2"},
       // An anchor that merges is merged first, then merged again.
       {"b: &b {x: 1}\nc: &c {<<: *b, z: 3}\nA:\n  <<: *c\n", "z=3 x=1"},
-      // What is no mapping is left as written (a short-form function, a scalar).
-      {"A:\n  <<: !Ref X\n", "<<=?"},
-      {"A:\n  <<: 5\n", "<<=5"},
+      // A quoted or tagged << is a key like any other.
+      {"A:\n  \"<<\": {x: 1}\n", "<<=?"},
+      {"A:\n  !!str <<: {x: 1}\n", "<<=?"},
+      // What is no mapping is refused (a short-form function, a scalar, null, a list of them).
+      {"A:\n  <<: !Ref X\n  y: 1\n", "y=1", true},
+      {"A:\n  <<: 5\n", "", true},
+      {"A:\n  <<:\n", "", true},
+      {"b: &b {x: 1}\nA:\n  <<: [*b, 5]\n", "", true},
   };
   for (const Row& row : rows) {
     CAPTURE(row.text);
@@ -449,6 +458,10 @@ TEST_CASE("YAML: merge keys add the keys a mapping does not set, as sam and pack
     for (const gdl::json::Member& m : a->value.members)
       members.push_back(m.key + "=" + (m.value.is_object() ? "?" : m.value.text));
     CHECK(fmt::format("{}", fmt::join(members, " ")) == row.expected);
+    const bool refused = std::any_of(
+        result.diagnostics.begin(), result.diagnostics.end(),
+        [](const auto& d) { return d.rule_id == "GD007" && d.severity == gdl::Severity::error; });
+    CHECK(refused == row.refused);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "diag/rule_catalog.h"
 
@@ -170,6 +171,8 @@ class Builder {
         json::Value v(kind, span);
         v.boolean = kind == json::Kind::boolean && (value[0] == 't' || value[0] == 'T');
         v.text = value;
+        // Only a plain, untagged << is a merge key ("<<" quoted is a key like any other).
+        next_is_merge_key_ = plain && value == "<<";
         finish(std::move(v), tag, tag_of(s.anchor), span, 1);
         return !stopped();
       }
@@ -199,8 +202,8 @@ class Builder {
           frame.value.span.end = std::max(frame.value.span.begin, frame.last_end);
         }
         if (frame.value.is_object()) {
-          report_duplicate_keys(frame.value);
-          merge_keys(frame.value);
+          report_duplicate_keys(frame.value, frame.merges);
+          merge_keys(frame.value, frame.merges);
         }
         finish(std::move(frame.value), frame.tag, frame.anchor, frame.start, frame.child_depth + 1);
         return !stopped();
@@ -265,7 +268,9 @@ class Builder {
     bool drop_pair = false;
     std::string key;
     Span key_span;
-    std::size_t child_depth = 0;  // the deepest value placed in it
+    bool key_is_merge = false;
+    std::vector<std::size_t> merges;  // members whose key is the merge key <<
+    std::size_t child_depth = 0;      // the deepest value placed in it
   };
   struct Anchor {
     json::Value value;
@@ -363,11 +368,13 @@ class Builder {
 
   // GD002 for each key a mapping repeats (as for JSON): YAML requires a mapping's keys to be
   // unique, and readers disagree on which value counts.
-  void report_duplicate_keys(const json::Value& mapping) {
+  void report_duplicate_keys(const json::Value& mapping, const std::vector<std::size_t>& merges) {
     std::unordered_map<std::string_view, const json::Member*> first;
     first.reserve(mapping.members.size());
-    for (const json::Member& m : mapping.members) {
-      if (m.key.empty() || m.key == "<<") continue;  // a collection as key; merge keys
+    for (std::size_t i = 0; i < mapping.members.size(); ++i) {
+      const json::Member& m = mapping.members[i];
+      // A collection as key; merge keys (which may repeat).
+      if (m.key.empty() || std::find(merges.begin(), merges.end(), i) != merges.end()) continue;
       auto [it, inserted] = first.emplace(m.key, &m);
       if (inserted) continue;
       const Position p = make_location(source_, it->second->key_span).start;
@@ -384,44 +391,57 @@ class Builder {
     }
   }
 
-  // YAML 1.1's merge key: `<<: *defaults` (or a list of them, the earlier first) adds the keys
-  // of the named mappings that the mapping does not set itself, as the YAML readers of
-  // `aws cloudformation package` and `sam` do. A value that is no mapping is left as written.
-  static void merge_keys(json::Value& mapping) {
-    auto is_merge = [](const json::Member& m) { return m.key == "<<"; };
-    if (std::none_of(mapping.members.begin(), mapping.members.end(), is_merge)) return;
+  // YAML 1.1's merge key, as the YAML reader of `aws cloudformation package` and `sam` (PyYAML)
+  // resolves it: `<<: *defaults` adds the keys of the named mapping that the mapping does not
+  // set itself; of a list (`<<: [*a, *b]`) the earlier mapping wins, of two merge keys the later.
+  // A value that is no mapping makes them refuse the template: GD007, and it is left out.
+  void merge_keys(json::Value& mapping, const std::vector<std::size_t>& merges) {
+    if (merges.empty()) return;
     auto mergeable = [](const json::Value& v) {
-      // A short-form function (`!Ref X`) is read as a one-key mapping, but is no mapping.
+      // A short-form function (`!Ref X`) is read as a one-key mapping, but is a scalar.
       return v.is_object() && !(v.members.size() == 1 && (v.members[0].key == "Ref" ||
                                                           v.members[0].key.starts_with("Fn::") ||
                                                           v.members[0].key == "Condition"));
     };
-    std::vector<json::Member> kept;
-    std::vector<json::Value> sources;
-    for (json::Member& m : mapping.members) {
-      const bool merge =
-          is_merge(m) && (mergeable(m.value) ||
-                          (m.value.is_array() && !m.value.items.empty() &&
-                           std::all_of(m.value.items.begin(), m.value.items.end(), mergeable)));
-      if (!merge) {
-        kept.push_back(std::move(m));
-      } else if (m.value.is_object()) {
-        sources.push_back(std::move(m.value));
+    std::vector<bool> is_merge(mapping.members.size(), false);
+    for (const std::size_t i : merges) is_merge[i] = true;
+    std::vector<json::Value*> sources;  // in the order they win
+    for (auto i = merges.rbegin(); i != merges.rend(); ++i) {
+      json::Member& m = mapping.members[*i];
+      const bool list = m.value.is_array() && !m.value.items.empty() &&
+                        std::all_of(m.value.items.begin(), m.value.items.end(), mergeable);
+      if (mergeable(m.value)) {
+        sources.push_back(&m.value);
+      } else if (list) {
+        for (json::Value& item : m.value.items) sources.push_back(&item);
       } else {
-        for (json::Value& item : m.value.items) sources.push_back(std::move(item));
+        diagnostics_.push_back(make_diagnostic(
+            "GD007", make_location(source_, m.key_span),
+            "a merge key (<<) takes a mapping or a list of mappings: `aws cloudformation "
+            "package` and `sam deploy` refuse this template, and the merge is left out here"));
       }
     }
+    std::vector<json::Member> kept;
     std::unordered_set<std::string> present;
-    for (const json::Member& m : kept) present.insert(m.key);
-    for (json::Value& source : sources) {
-      for (json::Member& m : source.members) {
-        if (present.insert(m.key).second) kept.push_back(std::move(m));
+    for (std::size_t i = 0; i < mapping.members.size(); ++i) {
+      if (is_merge[i]) continue;
+      present.insert(mapping.members[i].key);
+    }
+    std::vector<json::Member> merged;
+    for (json::Value* source : sources) {
+      for (json::Member& m : source->members) {
+        if (present.insert(m.key).second) merged.push_back(std::move(m));
       }
     }
+    for (std::size_t i = 0; i < mapping.members.size(); ++i) {
+      if (!is_merge[i]) kept.push_back(std::move(mapping.members[i]));
+    }
+    for (json::Member& m : merged) kept.push_back(std::move(m));
     mapping.members = std::move(kept);
   }
 
   void emit(json::Value v, std::size_t depth) {
+    const bool merge_key = std::exchange(next_is_merge_key_, false);
     if (stack_.empty()) {
       if (!root_) root_ = std::move(v);
       return;
@@ -443,6 +463,7 @@ class Builder {
       parent.drop_pair = full;
       parent.key = v.is_object() || v.is_array() ? std::string() : v.text;
       parent.key_span = v.span;
+      parent.key_is_merge = merge_key;
     } else {
       parent.has_key = false;
       if (parent.drop_pair) {
@@ -453,6 +474,7 @@ class Builder {
       member.key = std::move(parent.key);
       member.key_span = parent.key_span;
       member.value = std::move(v);
+      if (parent.key_is_merge) parent.merges.push_back(parent.value.members.size());
       parent.value.members.push_back(std::move(member));
     }
   }
@@ -468,6 +490,7 @@ class Builder {
   bool over_budget_ = false;
   bool too_deep_ = false;
   std::optional<Span> first_alias_;
+  bool next_is_merge_key_ = false;  // the scalar being placed is a plain <<
   std::size_t dropped_ = 0;
 
  public:

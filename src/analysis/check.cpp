@@ -150,11 +150,11 @@ SetupVerdict verdict_of(const LintResult& result) {
     v.reasons.push_back(fmt::format("{} {}:{}:{}", d.rule_id, d.location.file,
                                     d.location.start.line, d.location.start.column));
   }
-  // Without a single document read (its policies known only when deployed, or kept
-  // elsewhere) nothing says the export works.
-  v.verdict = !v.reasons.empty()    ? (fails ? "fails" : "rejected")
-              : v.documents.empty() ? "undecided"
-                                    : "exports";
+  // With a policy of the setup not read (known only when deployed), or none read at all (kept
+  // elsewhere), nothing says the export works.
+  v.verdict = !v.reasons.empty()                         ? (fails ? "fails" : "rejected")
+              : v.documents.empty() || result.unread > 0 ? "undecided"
+                                                         : "exports";
   return v;
 }
 

@@ -396,6 +396,7 @@ class SetupRun {
     result_.stand_ins.insert(result_.stand_ins.end(), extraction.stand_ins.begin(),
                              extraction.stand_ins.end());
     result_.partly_judged += extraction.unread_policies;
+    result_.unread += extraction.unread_policies;
     if (extraction.has_settings) {
       exportcfg::merge_settings(stated_, extraction.settings);
       any_stated_ = true;

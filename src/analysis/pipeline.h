@@ -51,6 +51,7 @@ struct LintResult {
   std::vector<std::string> notes;  // how containers were read, for --verbose
   // Policies with statements not judged: they hold values known only when deployed.
   std::size_t partly_judged = 0;
+  std::size_t unread = 0;  // of them, policies not read at all (known only when deployed)
   // Stand-in values checked for template symbols, and the symbols ("${AWS::AccountId}").
   std::vector<std::pair<std::string, std::string>> stand_ins;
 };

@@ -851,6 +851,26 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
   return unknown(fmt::format("{}.{} is known only after apply", key, attr), file, span);
 }
 
+hcl::Value Module::rendered_template(const Named& d, const SourceFile& file, Span span) {
+  // The template provider's data "template_file" (before templatefile()): its template, read
+  // with file(), rendered with its vars, as templatefile(path, vars) renders it.
+  const std::optional<hcl::Value> tpl = written_argument(d, "template");
+  if (!tpl || !tpl->is_string() || tpl->file == nullptr || !tpl->unknown_ranges.empty() ||
+      tpl->text != tpl->file->text())
+    return unknown("data.template_file's template is not a file read with file()", file, span);
+  std::vector<hcl::ValueMember> vars;
+  if (std::optional<hcl::Value> given = written_argument(d, "vars")) {
+    if (given->kind != hcl::ValueKind::object)
+      return unknown("data.template_file's vars are known only when Terraform runs", file, span);
+    vars = std::move(given->members);
+  }
+  const hcl::ExpressionResult parsed = hcl::parse_template(*tpl->file);
+  if (!parsed.expr || !parsed.diagnostics.empty())
+    return unknown(fmt::format("{} is not a valid template", tpl->file->path()), file, span);
+  hcl::Evaluator evaluator(*this, *tpl->file);
+  return evaluator.evaluate_template(*parsed.expr, *tpl->file, vars);
+}
+
 hcl::Value Module::data(const std::string& type, const std::string& name, const std::string& attr,
                         const SourceFile& file, Span span) {
   const std::string key = type + "." + name;
@@ -859,6 +879,7 @@ hcl::Value Module::data(const std::string& type, const std::string& name, const 
   const Named& d = found->second;
   if (type == "aws_iam_policy_document" && (attr == "json" || attr == "minified_json"))
     return policy_document(d, file, span);
+  if (type == "template_file" && attr == "rendered") return rendered_template(d, file, span);
   // An argument written in the block is its own value (data "aws_region" { name = "..." }).
   if (!attr.empty() && type != "aws_iam_policy_document") {
     if (std::optional<hcl::Value> written = written_argument(d, attr)) return std::move(*written);

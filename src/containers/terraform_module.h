@@ -185,6 +185,8 @@ class Module final : public hcl::Scope {
                       const std::string& written_instance, const SourceFile& file, Span span);
   // The value of this module's output `name` (as its caller sees module.X.name).
   hcl::Value output(const std::string& name, const SourceFile& file, Span span);
+  // data "template_file" "x" { template = file(...), vars = {...} }: x.rendered.
+  hcl::Value rendered_template(const Named& d, const SourceFile& file, Span span);
   hcl::Value data(const std::string& type, const std::string& name, const std::string& attr,
                   const SourceFile& file, Span span);
   hcl::Value policy_document(const Named& d, const SourceFile& file, Span span);

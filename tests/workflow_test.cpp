@@ -492,6 +492,24 @@ resource "aws_guardduty_publishing_destination" "this" {
   }
   const Run text = run({"check", (dir / "main.tf").string()});
   CHECK(text.out.find("1 policy was judged in part") != std::string::npos);
+  // With another policy of the setup read (a key's), the unread bucket policy still leaves it
+  // undecided.
+  std::ofstream(dir / "key.tf") << R"(resource "aws_kms_key" "k" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { Service = "guardduty.amazonaws.com" }, Action = "kms:GenerateDataKey",
+    Resource = "*" }] })
+}
+)";
+  {
+    const Run r = run({"check", "--format", "json", dir.string()});
+    rapidjson::Document json;
+    json.Parse(r.out.c_str());
+    REQUIRE(!json.HasParseError());
+    REQUIRE(json["setups"].Size() == 1);
+    CHECK(json["setups"][0]["documents"].Size() == 1);
+    CHECK(std::string(json["setups"][0]["verdict"].GetString()) == "undecided");
+  }
+  fs::remove(dir / "key.tf");
   // Terraform's JSON syntax (cdktf's cdk.tf.json): a policy built by interpolation is not read.
   const fs::path json_dir = dir / "cdktf";
   fs::create_directories(json_dir);

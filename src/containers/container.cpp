@@ -11,6 +11,7 @@
 #include "containers/cloudformation.h"
 #include "containers/json_string.h"
 #include "containers/terraform.h"
+#include "containers/yaml_reader.h"
 #include "diag/rule_catalog.h"
 #include "json/parser.h"
 #include "util/text.h"
@@ -209,6 +210,15 @@ Extraction extract(const SourceFile& source, const Hints& hints) {
   if (is_yaml(source.path(), text)) return read_cloudformation_yaml(source, hints);
 
   json::ParseResult parsed = json::parse(source);
+  // A YAML file in flow style ({AWSTemplateFormatVersion: ..., Resources: {...}}) starts like
+  // JSON but is YAML: read as JSON it is all syntax errors. As `aws cloudformation package`
+  // does, JSON first, then YAML.
+  if (parsed.recovered &&
+      (iends_with(source.path(), ".yaml") || iends_with(source.path(), ".yml") ||
+       iends_with(source.path(), ".template"))) {
+    const YamlResult yaml = read_yaml(source);
+    if (yaml.root && !yaml.repaired) return read_cloudformation_yaml(source, hints);
+  }
   Extraction out;
   out.diagnostics = std::move(parsed.diagnostics);
   if (!parsed.root) return out;

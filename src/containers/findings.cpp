@@ -412,10 +412,13 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
       // rest on the unknown ones.
       if (needs == RuleNeeds::document) return false;
       // A finding inside a statement holding unknowns rests on them, except that "nothing
-      // allows it" only points at the closest statement: that one decides only if it may cover
-      // the request.
+      // allows it" or "nothing denies it" only points at a statement (the closest, or the first
+      // of the document when Statement is one object): that one decides only if it is an Allow
+      // (a Deny) that may cover the request.
+      const bool absence = needs == RuleNeeds::every_allow || needs == RuleNeeds::every_deny;
       if (std::any_of(p.uncertain.begin(), p.uncertain.end(), [&](const Placement::Uncertain& u) {
-            return contains(u.where, at) && (needs != RuleNeeds::every_allow || may_cover(u, rule));
+            return contains(u.where, at) &&
+                   (!absence || (u.deny == (needs == RuleNeeds::every_deny) && may_cover(u, rule)));
           }))
         return true;
       if (!contains(p.outer, at) && p.outer.begin != at.begin) return false;

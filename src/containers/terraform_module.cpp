@@ -371,13 +371,14 @@ std::optional<hcl::Value> Module::single_instance_value(const std::string& root,
   if (instances == nullptr || inside(instances->span)) return std::nullopt;
   // The instance being read (x[1].arn), or the only one; with several and none being read,
   // it stays unknown.
-  const Instance* current = nullptr;
-  for (auto it = instances_.rbegin(); it != instances_.rend() && current == nullptr; ++it) {
-    if (it->block == block->block) current = &*it;
+  // (A copy: evaluating for_each below may read other instances, growing instances_.)
+  std::optional<std::string> current;
+  for (auto it = instances_.rbegin(); it != instances_.rend() && !current; ++it) {
+    if (it->block == block->block) current = it->key;
   }
   if (root == "count") {
     if (name != "index" || has_argument(*block->block, "for_each")) return std::nullopt;
-    if (current != nullptr) return hcl::number_value(std::stod(current->key), &file, span);
+    if (current) return hcl::number_value(std::stod(*current), &file, span);
     if (count_of(*block) != 1) return std::nullopt;
     return hcl::number_value(0, &file, span);
   }
@@ -387,12 +388,11 @@ std::optional<hcl::Value> Module::single_instance_value(const std::string& root,
     // A set of strings: each.value is each.key.
     for (const hcl::Value& item : all.items) {
       if (!item.is_string() || !item.unknown_ranges.empty()) continue;
-      if (current != nullptr ? item.text == current->key : all.items.size() == 1)
-        key = value = item;
+      if (current ? item.text == *current : all.items.size() == 1) key = value = item;
     }
   } else if (all.kind == hcl::ValueKind::object) {
     for (const hcl::ValueMember& m : all.members) {
-      if (current != nullptr ? m.key == current->key : all.members.size() == 1) {
+      if (current ? m.key == *current : all.members.size() == 1) {
         key = string_at(m.key, file, span);
         value = m.value;
       }

@@ -555,19 +555,28 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
     const bool by_key = has_argument(*block.block, "for_each");
     if (by_key || has_argument(*block.block, "count")) {
       const auto keys = by_key ? for_each_keys(block) : std::nullopt;
-      const std::optional<std::size_t> n = by_key ? std::nullopt : count_of(block);
+      // How many instances, when known (a plain count: g++'s -O2 warns on an optional here).
+      std::size_t how_many = 0;
+      bool how_many_known = false;
+      if (by_key && keys) {
+        how_many = keys->size();
+        how_many_known = true;
+      } else if (!by_key) {
+        if (const std::optional<std::size_t> n = count_of(block)) {
+          how_many = *n;
+          how_many_known = true;
+        }
+      }
       if (at >= steps.size()) {
         // Every instance, each read as itself.
-        if (by_key ? !keys || keys->size() > hcl::kMaxItems : !n || *n > hcl::kMaxItems)
-          return not_known(at);
+        if (!how_many_known || how_many > hcl::kMaxItems) return not_known(at);
         hcl::Value all;
         all.kind = by_key ? hcl::ValueKind::object : hcl::ValueKind::tuple;
         all.file = &file;
         all.span = span;
         std::vector<std::string> names = steps;
         names.emplace_back();
-        const std::size_t count = by_key ? keys->size() : n.value_or(0);
-        for (std::size_t i = 0; i < count; ++i) {
+        for (std::size_t i = 0; i < how_many; ++i) {
           std::string key = by_key ? (*keys)[i] : std::to_string(i);
           hcl::Value item =
               unknown(fmt::format("{}.{}[{}] used as a whole", root, fmt::join(steps, "."), key),
@@ -588,7 +597,7 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
                               : !index.empty() && index.size() <= 6 &&
                                     std::all_of(index.begin(), index.end(),
                                                 [](char c) { return c >= '0' && c <= '9'; }) &&
-                                    std::stoul(index) < n.value_or(0);
+                                    std::stoul(index) < how_many;
       if (!exists) return not_known(at);
       written_instance = by_key ? fmt::format("[\"{}\"]", index) : fmt::format("[{}]", index);
       ++at;

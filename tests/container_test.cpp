@@ -446,6 +446,9 @@ TEST_CASE("YAML: merge keys add the keys a mapping does not set, as sam and pack
       {"A:\n  <<: 5\n", "", true},
       {"A:\n  <<:\n", "", true},
       {"b: &b {x: 1}\nA:\n  <<: [*b, 5]\n", "", true},
+      // A written one-key mapping is a mapping, whatever its key; an empty list merges nothing.
+      {"c: &c {Condition: {Bool: {x: y}}}\nA:\n  <<: *c\n  y: 1\n", "y=1 Condition=?"},
+      {"A:\n  <<: []\n  y: 1\n", "y=1"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.text);

@@ -1550,6 +1550,11 @@ TEST_CASE("Terraform: hostile chains end in an error or an unknown value, never 
   for (int i = 1; i <= 40; ++i)
     fanout += fmt::format("  f{} = {{ a = local.f{}, b = local.f{} }}\n", i, i - 1, i - 1);
   fanout += "}\n";
+  // A list of 300 copies of a local just under the bound (65,535 values each).
+  std::string copies = "locals {\n  c0 = \"x\"\n";
+  for (int i = 1; i <= 15; ++i)
+    copies += fmt::format("  c{} = {{ a = local.c{}, b = local.c{} }}\n", i, i - 1, i - 1);
+  copies += "  g = [" + repeat("local.c15, ", 300) + "]\n}\n";
   // Each row's `s` is what the policy's Deny names as its Resource.
   struct Row {
     const char* name;
@@ -1573,6 +1578,18 @@ TEST_CASE("Terraform: hostile chains end in an error or an unknown value, never 
       {"locals", {{"x.tf", locals + "locals {\n  s = local.l0\n}\n"}}, false},
       {"doubling strings", {{"x.tf", doubling + "locals {\n  s = local.s63\n}\n"}}, false},
       {"doubling objects", {{"x.tf", fanout + "locals {\n  s = local.f40.a.b.a.x\n}\n"}}, false},
+      {"copies of a large local", {{"x.tf", copies + "locals {\n  s = local.g[299].a.a\n}\n"}},
+       false},
+      // Each instance reads all the others (a cycle for each): read once each, not n!.
+      {"instances reading each other",
+       {{"x.tf", "resource \"aws_iam_role\" \"x\" {\n  count = 12\n  name  = join(\"-\", "
+                 "aws_iam_role.x[*].name)\n}\nlocals {\n  s = aws_iam_role.x[0].name\n}\n"}},
+       false},
+      {"a template_file rendering itself",
+       {{"x.tf", "data \"template_file\" \"t\" {\n  template = file(\"${path.module}/t.tpl\")\n}\n"
+                 "locals {\n  s = data.template_file.t.rendered\n}\n"},
+        {"t.tpl", "${data.template_file.t.rendered}${data.template_file.t.rendered}"}},
+       false},
       {"regular expression bomb",
        {{"x.tf", "locals {\n  s = regex(\"" + repeat("(", 50000) + "a" + repeat(")", 50000) +
                      "\", \"a\")\n}\n"}},

@@ -534,7 +534,7 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
                                           steps.begin() + static_cast<std::ptrdiff_t>(names));
     hcl::Value v =
         unknown(fmt::format("{}.{} used as a whole", root, fmt::join(prefix, ".")), file, span);
-    v.instance = std::make_shared<const hcl::InstanceRef>(hcl::InstanceRef{root, prefix});
+    v.instance = std::make_shared<const hcl::InstanceRef>(hcl::InstanceRef{root, prefix, this});
     return v;
   };
   auto not_known = [&](std::size_t names) {
@@ -582,7 +582,8 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
               unknown(fmt::format("{}.{}[{}] used as a whole", root, fmt::join(steps, "."), key),
                       file, span);
           names.back() = key;
-          item.instance = std::make_shared<const hcl::InstanceRef>(hcl::InstanceRef{root, names});
+          item.instance =
+              std::make_shared<const hcl::InstanceRef>(hcl::InstanceRef{root, names, this});
           if (by_key)
             all.members.emplace_back(std::move(key), std::move(item));
           else
@@ -821,7 +822,12 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
     if (attr == "arn") return string_at("arn:aws:s3:::" + bucket, file, span);
   } else if (type == "aws_kms_key" || type == "aws_guardduty_detector") {
     const bool key_resource = type == "aws_kms_key";
-    const std::string id = key_resource ? key_id_stand_in(symbol) : detector_id_stand_in(symbol);
+    // A key's or detector's id is the block's, whichever instance: its policy (inline, or an
+    // aws_kms_key_policy's key_id) names the block, and only the bucket's name is read per
+    // instance.
+    const std::string block_symbol = address_ + key;
+    const std::string id =
+        key_resource ? key_id_stand_in(block_symbol) : detector_id_stand_in(block_symbol);
     if (attr == "id" || attr == (key_resource ? "key_id" : "id")) {
       session_.stand_in(id, fmt::format("${{{}.{}}}", spelled, key_resource ? "key_id" : "id"));
       return string_at(id, file, span);
@@ -845,10 +851,11 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
     if (!alias.empty())
       return string_at(fmt::format("arn:aws:kms:{}:{}:{}", home, account(), alias), file, span);
   }
-  // An argument written in the block is its own value (a null one is computed when applied).
+  // An argument written in the block is its own value (a null one is computed when applied),
+  // read once: the instances of a block read whole, each reading others, would multiply.
   if (r.block->body.attribute(attr) != nullptr) {
     hcl::Value written = once(
-        symbol + "." + attr, false,
+        symbol + "." + attr, true,
         [&] {
           hcl::Value not_set;
           not_set.kind = hcl::ValueKind::null;
@@ -863,6 +870,14 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
 hcl::Value Module::rendered_template(const Named& d, const SourceFile& file, Span span) {
   // The template provider's data "template_file" (before templatefile()): its template, read
   // with file(), rendered with its vars, as templatefile(path, vars) renders it.
+  // Rendered once; a template that renders itself is a cycle, not a hang.
+  return once(
+      "template_file." + d.block->labels[1].text + ".rendered", true,
+      [&] { return render_template_file(d, file, span); },
+      [&] { return unknown("data.template_file renders itself", file, span); });
+}
+
+hcl::Value Module::render_template_file(const Named& d, const SourceFile& file, Span span) {
   const std::optional<hcl::Value> tpl = written_argument(d, "template");
   if (!tpl || !tpl->is_string() || tpl->file == nullptr || !tpl->unknown_ranges.empty() ||
       tpl->text != tpl->file->text())

@@ -140,7 +140,7 @@ class Module final : public hcl::Scope {
 
   hcl::Value evaluate(const hcl::Expr& e, const SourceFile& file);
   // `v`, or unknown when it holds more than kMaxNamedValues values (`what` says whose).
-  static constexpr std::size_t kMaxNamedValues = 100'000;
+  static constexpr std::size_t kMaxNamedValues = hcl::kMaxValues;
   static hcl::Value bounded(hcl::Value v, const std::string& what);
   // `compute()` for `key`, remembered when `remember`; a reference back to `key` while it is
   // computed is a cycle, whose value is `cycle()`.
@@ -187,6 +187,7 @@ class Module final : public hcl::Scope {
   hcl::Value output(const std::string& name, const SourceFile& file, Span span);
   // data "template_file" "x" { template = file(...), vars = {...} }: x.rendered.
   hcl::Value rendered_template(const Named& d, const SourceFile& file, Span span);
+  hcl::Value render_template_file(const Named& d, const SourceFile& file, Span span);
   hcl::Value data(const std::string& type, const std::string& name, const std::string& attr,
                   const SourceFile& file, Span span);
   hcl::Value policy_document(const Named& d, const SourceFile& file, Span span);

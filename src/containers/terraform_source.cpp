@@ -184,7 +184,8 @@ void Module::add_policy(const std::string& label, std::optional<documents::Kind>
     std::vector<std::string> steps = whole->steps;
     steps.emplace_back("json");
     std::size_t used = 0;
-    std::optional<hcl::Value> json = reference("data", steps, used, file, attr.value->span);
+    hcl::Scope& owner = whole->scope != nullptr ? *whole->scope : *this;
+    std::optional<hcl::Value> json = owner.reference("data", steps, used, file, attr.value->span);
     if (json && used == steps.size()) v = std::move(*json);
   }
   add_policy_value(label, kind, belongs_to, v, file, *attr.value);

@@ -398,18 +398,20 @@ class Builder {
   void merge_keys(json::Value& mapping, const std::vector<std::size_t>& merges) {
     if (merges.empty()) return;
     auto mergeable = [](const json::Value& v) {
-      // A short-form function (`!Ref X`) is read as a one-key mapping, but is a scalar.
-      return v.is_object() && !(v.members.size() == 1 && (v.members[0].key == "Ref" ||
-                                                          v.members[0].key.starts_with("Fn::") ||
-                                                          v.members[0].key == "Condition"));
+      // A short-form function (`!Ref X`, `!GetAtt A.B`) is read as a one-key mapping of a
+      // string or list, but is a scalar; a written {Condition: {...}} is a mapping.
+      return v.is_object() &&
+             !(v.members.size() == 1 && !v.members[0].value.is_object() &&
+               (v.members[0].key == "Ref" || v.members[0].key.starts_with("Fn::") ||
+                v.members[0].key == "Condition"));
     };
     std::vector<bool> is_merge(mapping.members.size(), false);
     for (const std::size_t i : merges) is_merge[i] = true;
     std::vector<json::Value*> sources;  // in the order they win
     for (auto i = merges.rbegin(); i != merges.rend(); ++i) {
       json::Member& m = mapping.members[*i];
-      const bool list = m.value.is_array() && !m.value.items.empty() &&
-                        std::all_of(m.value.items.begin(), m.value.items.end(), mergeable);
+      const bool list =
+          m.value.is_array() && std::all_of(m.value.items.begin(), m.value.items.end(), mergeable);
       if (mergeable(m.value)) {
         sources.push_back(&m.value);
       } else if (list) {

@@ -215,7 +215,12 @@ Value Evaluator::eval_node(const Expr& e) {
       v.kind = ValueKind::tuple;
       v.file = current_;
       v.span = e.span;
-      for (const auto& item : e.children) v.items.push_back(eval(*item));
+      std::size_t budget = kMaxValues;
+      for (const auto& item : e.children) {
+        v.items.push_back(eval(*item));
+        if (!count_within(v.items.back(), budget))
+          return unknown("a list of more values than any policy needs", e.span);
+      }
       return v;
     }
     case ExprKind::object: {
@@ -223,11 +228,14 @@ Value Evaluator::eval_node(const Expr& e) {
       v.kind = ValueKind::object;
       v.file = current_;
       v.span = e.span;
+      std::size_t budget = kMaxValues;
       for (std::size_t i = 0; i + 1 < e.children.size(); i += 2) {
         const Value key = eval(*e.children[i]);
         const auto name = as_string(key);
         if (!name) return unknown("an object key that is not known offline", e.children[i]->span);
         Value value = eval(*e.children[i + 1]);
+        if (!count_within(value, budget))
+          return unknown("an object of more values than any policy needs", e.span);
         auto existing = std::find_if(v.members.begin(), v.members.end(),
                                      [&](const auto& m) { return m.key == *name; });
         if (existing != v.members.end()) {
@@ -257,10 +265,13 @@ Value Evaluator::eval_node(const Expr& e) {
       out.kind = ValueKind::tuple;
       out.file = current_;
       out.span = e.span;
+      std::size_t budget = kMaxValues;
       for (const Value& element : elements) {
         splat_items_.push_back(&element);
         out.items.push_back(eval(*e.child(1)));
         splat_items_.pop_back();
+        if (!count_within(out.items.back(), budget))
+          return unknown("a splat of more values than any policy needs", e.span);
       }
       return out;
     }
@@ -386,7 +397,8 @@ Value Evaluator::apply_step(const Value& from, const std::string& step, Span spa
     // aws_s3_bucket.x reads aws_s3_bucket.x[i].arn.
     std::vector<std::string> steps = from.instance->steps;
     steps.push_back(step);
-    return resolve(from.instance->root, steps, span);
+    return resolve(from.instance->scope != nullptr ? *from.instance->scope : scope_,
+                   from.instance->root, steps, span);
   }
   if (!from.known()) return from;
   if (from.kind == ValueKind::object) {
@@ -423,10 +435,10 @@ Value Evaluator::index(const Value& from, const Value& key, Span span) {
   return unknown("an index into a value that is not a collection", span);
 }
 
-Value Evaluator::resolve(const std::string& root, const std::vector<std::string>& steps,
-                         Span span) {
+Value Evaluator::resolve(Scope& scope, const std::string& root,
+                         const std::vector<std::string>& steps, Span span) {
   std::size_t used = 0;
-  auto v = scope_.reference(root, steps, used, *current_, span);
+  auto v = scope.reference(root, steps, used, *current_, span);
   if (!v) return unknown(fmt::format("{} is not something gd-export-lint knows", root), span);
   Value out = std::move(*v);
   // The scope takes at least the steps an instance it returns names, so this ends.
@@ -437,7 +449,7 @@ Value Evaluator::resolve(const std::string& root, const std::vector<std::string>
 Value Evaluator::eval_traversal(const Expr& e) {
   // A reference the scope resolves: var.x, local.y, aws_s3_bucket.b.arn, data.x.y.json, ...
   const Traversal t = static_traversal(e);
-  if (!t.root.empty() && local(t.root) == nullptr) return resolve(t.root, t.steps, e.span);
+  if (!t.root.empty() && local(t.root) == nullptr) return resolve(scope_, t.root, t.steps, e.span);
   switch (e.kind) {
     case ExprKind::variable: {
       if (const Value* v = local(e.text)) return *v;
@@ -473,6 +485,7 @@ Value Evaluator::eval_for(const Expr& e) {
       return collection.members[a].key < collection.members[b].key;
     });
   }
+  std::size_t budget = kMaxValues;
   for (const std::size_t i : order) {
     if (!e.key_var().empty())
       locals_.emplace_back(std::string(e.key_var()),
@@ -493,6 +506,11 @@ Value Evaluator::eval_for(const Expr& e) {
     if (keep) {
       if (tuple_out) {
         out.items.push_back(eval(*e.child(1)));
+        if (!count_within(out.items.back(), budget)) {
+          locals_.pop_back();
+          if (!e.key_var().empty()) locals_.pop_back();
+          return unknown("a for expression of more values than any policy needs", e.span);
+        }
       } else {
         const Value key = eval(*e.child(1));
         const auto name = as_string(key);
@@ -502,6 +520,11 @@ Value Evaluator::eval_for(const Expr& e) {
           return unknown("a for expression's key known only when Terraform runs", e.span);
         }
         Value value = eval(*e.child(2));
+        if (!count_within(value, budget)) {
+          locals_.pop_back();
+          if (!e.key_var().empty()) locals_.pop_back();
+          return unknown("a for expression of more values than any policy needs", e.span);
+        }
         auto existing = std::find_if(out.members.begin(), out.members.end(),
                                      [&](const auto& m) { return m.key == *name; });
         if (e.flag) {  // grouping: each key holds a tuple of its values
@@ -587,7 +610,12 @@ Value Evaluator::eval_binary(const Expr& e) {
 Value Evaluator::eval_call(const Expr& e) {
   const std::string& name = e.text;
   std::vector<Value> args;
-  for (const auto& arg : e.children) args.push_back(eval(*arg));
+  std::size_t budget = kMaxValues;
+  for (const auto& arg : e.children) {
+    args.push_back(eval(*arg));
+    if (!count_within(args.back(), budget))
+      return unknown(fmt::format("{}() of more values than any policy needs", name), e.span);
+  }
   if (e.flag && !args.empty()) {  // f(a, list...): the list's elements are the last arguments
     Value last = std::move(args.back());
     args.pop_back();

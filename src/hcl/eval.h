@@ -42,6 +42,9 @@ inline constexpr std::size_t kMaxSteps = 1'000'000;
 // Strings longer than this are unknown: a policy is at most 32 KB, and a chain of locals that
 // doubles a string (`s1 = "${local.s0}${local.s0}"`, ... s63) would otherwise take all memory.
 inline constexpr std::size_t kMaxStringBytes = std::size_t{1} << 20;
+// A value built of more than this many values (a list of copies of a large local) is unknown:
+// each copy costs memory, and no policy comes near.
+inline constexpr std::size_t kMaxValues = 100'000;
 
 class Evaluator {
  public:
@@ -64,8 +67,9 @@ class Evaluator {
   Value eval_binary(const Expr& e);
   Value eval_call(const Expr& e);
   Value apply_step(const Value& from, const std::string& step, Span span);
-  // `root.steps...` read through the scope.
-  Value resolve(const std::string& root, const std::vector<std::string>& steps, Span span);
+  // `root.steps...` read through `scope` (this evaluator's, or the one an instance is in).
+  Value resolve(Scope& scope, const std::string& root, const std::vector<std::string>& steps,
+                Span span);
   Value index(const Value& from, const Value& key, Span span);
   const Value* local(const std::string& name) const;
   Value unknown(std::string why, Span span) const;

@@ -25,26 +25,21 @@ bool Value::wholly_known() const {
   return true;
 }
 
-namespace {
-
-// Counts `v`'s values down from `budget`; false once it has run out.
-bool within(const Value& v, std::size_t& budget) {
+bool count_within(const Value& v, std::size_t& budget) {
   if (budget == 0) return false;
   --budget;
   for (const Value& item : v.items) {
-    if (!within(item, budget)) return false;
+    if (!count_within(item, budget)) return false;
   }
   for (const ValueMember& m : v.members) {
-    if (!within(m.value, budget)) return false;
+    if (!count_within(m.value, budget)) return false;
   }
   return true;
 }
 
-}  // namespace
-
 bool holds_more_than(const Value& v, std::size_t limit) {
   std::size_t budget = limit;
-  return !within(v, budget);
+  return !count_within(v, budget);
 }
 
 Value unknown_value(std::string why, const SourceFile* file, Span span) {

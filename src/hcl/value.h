@@ -18,6 +18,7 @@ namespace gdl::hcl {
 enum class ValueKind { unknown, null, string, number, boolean, tuple, object };
 
 struct ValueMember;
+class Scope;
 
 // A whole resource, data source or module instance (`aws_s3_bucket.b`, an item of
 // `aws_s3_bucket.b[*]` or of `[for b in aws_s3_bucket.b : b]`): the reference that names it.
@@ -25,6 +26,9 @@ struct ValueMember;
 struct InstanceRef {
   std::string root;
   std::vector<std::string> steps;
+  // The module it is in: a module's output or a module call's argument may carry it into
+  // another, where the same name is another block.
+  Scope* scope = nullptr;
 };
 
 struct Value {
@@ -77,6 +81,8 @@ Value null_value(const SourceFile* file, Span span);
 // Whether `v` holds more than `limit` values (itself, its items and members, all the way down);
 // it stops counting past the limit.
 bool holds_more_than(const Value& v, std::size_t limit);
+// Counts `v`'s values down from `budget`; false once the budget has run out.
+bool count_within(const Value& v, std::size_t& budget);
 
 // Terraform's text for a number: integers without a fraction, others in shortest form.
 std::string number_text(double number);

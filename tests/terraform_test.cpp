@@ -1213,6 +1213,8 @@ TEST_CASE("Terraform: a policy set to the data source instead of its .json is an
       {"count = 1", "data.aws_iam_policy_document.b[0]", "data.aws_iam_policy_document.b[0].json"},
       {"count = 1", "one(data.aws_iam_policy_document.b[*])",
        "data.aws_iam_policy_document.b[0].json"},
+      {"for_each = toset([\"k\"])", "data.aws_iam_policy_document.b[\"k\"]",
+       "data.aws_iam_policy_document.b[\"k\"].json"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.policy);

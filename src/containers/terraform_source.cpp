@@ -174,8 +174,15 @@ void Module::add_policy(const std::string& label, std::optional<documents::Kind>
       whole->steps[0] == "aws_iam_policy_document") {
     // The argument is a string: Terraform rejects the data source's object. The document it
     // names is still checked, as the `.json` that was surely meant.
-    const std::string written =
-        whole->steps[1] + (whole->steps.size() > 2 ? fmt::format("[{}]", whole->steps[2]) : "");
+    // The instance as Terraform writes it: [0] by count, ["k"] by for_each.
+    std::string written = whole->steps[1];
+    if (whole->steps.size() > 2) {
+      const std::string& index = whole->steps[2];
+      const bool number = !index.empty() && std::all_of(index.begin(), index.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      });
+      written += number ? fmt::format("[{}]", index) : fmt::format("[\"{}\"]", index);
+    }
     session_.out.diagnostics.push_back(make_diagnostic(
         "GD007", make_location(file, attr.value->span),
         fmt::format("the {} of {} is the data source, not its JSON: Terraform rejects it (a "

@@ -1580,16 +1580,19 @@ TEST_CASE("Terraform: hostile chains end in an error or an unknown value, never 
       {"locals", {{"x.tf", locals + "locals {\n  s = local.l0\n}\n"}}, false},
       {"doubling strings", {{"x.tf", doubling + "locals {\n  s = local.s63\n}\n"}}, false},
       {"doubling objects", {{"x.tf", fanout + "locals {\n  s = local.f40.a.b.a.x\n}\n"}}, false},
-      {"copies of a large local", {{"x.tf", copies + "locals {\n  s = local.g[299].a.a\n}\n"}},
+      {"copies of a large local",
+       {{"x.tf", copies + "locals {\n  s = local.g[299].a.a\n}\n"}},
        false},
       // Each instance reads all the others (a cycle for each): read once each, not n!.
       {"instances reading each other",
-       {{"x.tf", "resource \"aws_iam_role\" \"x\" {\n  count = 12\n  name  = join(\"-\", "
-                 "aws_iam_role.x[*].name)\n}\nlocals {\n  s = aws_iam_role.x[0].name\n}\n"}},
+       {{"x.tf",
+         "resource \"aws_iam_role\" \"x\" {\n  count = 12\n  name  = join(\"-\", "
+         "aws_iam_role.x[*].name)\n}\nlocals {\n  s = aws_iam_role.x[0].name\n}\n"}},
        false},
       {"a template_file rendering itself",
-       {{"x.tf", "data \"template_file\" \"t\" {\n  template = file(\"${path.module}/t.tpl\")\n}\n"
-                 "locals {\n  s = data.template_file.t.rendered\n}\n"},
+       {{"x.tf",
+         "data \"template_file\" \"t\" {\n  template = file(\"${path.module}/t.tpl\")\n}\n"
+         "locals {\n  s = data.template_file.t.rendered\n}\n"},
         {"t.tpl", "${data.template_file.t.rendered}${data.template_file.t.rendered}"}},
        false},
       {"regular expression bomb",

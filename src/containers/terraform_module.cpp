@@ -14,6 +14,10 @@
 
 namespace gdl::containers::tf {
 
+std::string written_index(std::string_view key, bool by_key) {
+  return by_key ? fmt::format("[\"{}\"]", key) : fmt::format("[{}]", key);
+}
+
 namespace {
 
 // Files larger than this are not read on a reference (a template, a module's file).
@@ -528,13 +532,12 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
     if (steps[0] == "root" || steps[0] == "cwd") return string_at(".", file, span);
     return unknown(fmt::format("path.{}", steps[0]), file, span);
   }
-  // A whole instance (`aws_s3_bucket.b`, `module.m[0]`): read when a step is applied to it.
-  auto handle = [&](std::size_t names) {
-    const std::vector<std::string> prefix(steps.begin(),
-                                          steps.begin() + static_cast<std::ptrdiff_t>(names));
-    hcl::Value v =
-        unknown(fmt::format("{}.{} used as a whole", root, fmt::join(prefix, ".")), file, span);
-    v.instance = std::make_shared<const hcl::InstanceRef>(hcl::InstanceRef{root, prefix, this});
+  // A whole instance (`aws_s3_bucket.b`, `module.m[0]`, an item of `aws_s3_bucket.b[*]`): read
+  // when a step is applied to it.
+  auto whole_instance = [&](std::vector<std::string> names, const std::string& written) {
+    hcl::Value v = unknown(fmt::format("{}.{} used as a whole", root, written), file, span);
+    v.instance =
+        std::make_shared<const hcl::InstanceRef>(hcl::InstanceRef{root, std::move(names), this});
     return v;
   };
   auto not_known = [&](std::size_t names) {
@@ -544,7 +547,7 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
                                          steps.begin() + static_cast<std::ptrdiff_t>(names), ".")),
                    file, span);
   };
-  std::string written_instance;
+  InstanceIndex index_read;
   // `type.name.attr`, or `type.name[i].attr` / `type.name["k"].attr` for an instance of a block
   // with a known count or for_each (each instance has the same symbolic values): sets `attr` and
   // returns nullopt. `type.name` or `type.name[i]` alone returns the instances (a tuple by count,
@@ -578,12 +581,9 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
         names.emplace_back();
         for (std::size_t i = 0; i < how_many; ++i) {
           std::string key = by_key ? (*keys)[i] : std::to_string(i);
-          hcl::Value item =
-              unknown(fmt::format("{}.{}[{}] used as a whole", root, fmt::join(steps, "."), key),
-                      file, span);
           names.back() = key;
-          item.instance =
-              std::make_shared<const hcl::InstanceRef>(hcl::InstanceRef{root, names, this});
+          hcl::Value item =
+              whole_instance(names, fmt::format("{}[{}]", fmt::join(steps, "."), key));
           if (by_key)
             all.members.emplace_back(std::move(key), std::move(item));
           else
@@ -600,12 +600,15 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
                                                 [](char c) { return c >= '0' && c <= '9'; }) &&
                                     std::stoul(index) < how_many;
       if (!exists) return not_known(at);
-      written_instance = by_key ? fmt::format("[\"{}\"]", index) : fmt::format("[{}]", index);
+      index_read = {index, written_index(index, by_key)};
       ++at;
     }
     if (at >= steps.size()) {
       used = at;
-      return handle(at);
+      std::vector<std::string> names(steps.begin(),
+                                     steps.begin() + static_cast<std::ptrdiff_t>(at));
+      const std::string written = fmt::format("{}", fmt::join(names, "."));
+      return whole_instance(std::move(names), written);
     }
     attr = steps[at];
     used = at + 1;
@@ -650,7 +653,7 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
       found != resources_.end()) {
     std::string attr;
     if (auto whole = instance(found->second, 0, attr)) return whole;
-    return resource(root, steps[0], attr, written_instance, file, span);
+    return resource(root, steps[0], attr, index_read, file, span);
   }
   return std::nullopt;
 }
@@ -797,7 +800,7 @@ std::string Module::bucket_name(const std::string& key, const Named& r, const st
 }
 
 hcl::Value Module::resource(const std::string& type, const std::string& name,
-                            const std::string& attr, const std::string& written_instance,
+                            const std::string& attr, const InstanceIndex& instance,
                             const SourceFile& file, Span span) {
   const std::string key = type + "." + name;
   const Named& r = resources_.at(key);
@@ -805,14 +808,10 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
   // An instance of a block with several is read as itself: its arguments with its count.index
   // or each.key, its own stand-ins (x[0] and x[1] are two buckets, two keys). The only instance
   // of a block is the block (its policy, its documents), shown as the reference writes it.
+  const std::string& written_instance = instance.written;
   const bool several = !written_instance.empty() && count_of(r).value_or(0) > 1;
   std::optional<InstanceScope> scope;
-  if (several) {
-    const bool quoted = written_instance[1] == '"';
-    scope.emplace(
-        instances_, r.block,
-        written_instance.substr(quoted ? 2 : 1, written_instance.size() - (quoted ? 4 : 2)));
-  }
+  if (several) scope.emplace(instances_, r.block, instance.key);
   const std::string symbol = address_ + key + (several ? written_instance : "");
   const std::string spelled = address_ + key + written_instance;
   if (type == "aws_s3_bucket") {

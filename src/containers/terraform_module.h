@@ -20,6 +20,15 @@
 
 namespace gdl::containers::tf {
 
+// An instance's index as Terraform writes it: `[1]` by count, `["k"]` by for_each.
+std::string written_index(std::string_view key, bool by_key);
+
+// The instance a reference names (`x[1]`, `x["k"]`); both empty for a block read as itself.
+struct InstanceIndex {
+  std::string key;      // "1", "k"
+  std::string written;  // written_index(key)
+};
+
 // Deeper module nesting or more module files than these are not read (a note says so).
 inline constexpr int kMaxModuleDepth = 8;
 inline constexpr std::size_t kMaxModuleFiles = 500;
@@ -179,10 +188,10 @@ class Module final : public hcl::Scope {
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
   hcl::Value root_input(const std::string& name, const Named& declaration);
   hcl::Value local(const std::string& name, const SourceFile& file, Span span);
-  // `written_instance` is the index the reference gives a counted block (`[0]`, `["k"]`), so a
-  // stand-in's symbol is a reference Terraform accepts.
+  // `instance` is the one the reference names in a counted block, so a stand-in's symbol is a
+  // reference Terraform accepts.
   hcl::Value resource(const std::string& type, const std::string& name, const std::string& attr,
-                      const std::string& written_instance, const SourceFile& file, Span span);
+                      const InstanceIndex& instance, const SourceFile& file, Span span);
   // The value of this module's output `name` (as its caller sees module.X.name).
   hcl::Value output(const std::string& name, const SourceFile& file, Span span);
   // data "template_file" "x" { template = file(...), vars = {...} }: x.rendered.

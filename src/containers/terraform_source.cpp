@@ -181,7 +181,7 @@ void Module::add_policy(const std::string& label, std::optional<documents::Kind>
       const bool number = !index.empty() && std::all_of(index.begin(), index.end(), [](char c) {
         return c >= '0' && c <= '9';
       });
-      written += number ? fmt::format("[{}]", index) : fmt::format("[\"{}\"]", index);
+      written += written_index(index, !number);
     }
     session_.out.diagnostics.push_back(make_diagnostic(
         "GD007", make_location(file, attr.value->span),

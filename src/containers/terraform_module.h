@@ -64,6 +64,13 @@ struct Session {
   // fact: one that is unknown or the stand-in Region leaves them all open.
   std::vector<std::string> destination_regions;
   bool destination_region_open = false;
+  // Where a publishing destination is declared, and the kinds of policy whose value could not be
+  // read at all (counted in out.unread_policies already): a destination's bucket or key policy
+  // that is neither read nor counted is kept where this reading cannot see it.
+  std::string destination;  // the first one's address
+  const SourceFile* destination_file = nullptr;
+  Span destination_span;
+  std::set<documents::Kind> unread_kinds;
 
   // Where `terraform init` installed the registry and remote modules the root calls
   // (.terraform/modules/modules.json: "a.b" -> directory), read on first use.
@@ -290,6 +297,8 @@ std::vector<std::string> referenced_addresses(const hcl::Expr& e, const std::str
 // Keeps only the documents of the bucket and key the publishing destination refers to among
 // several of a kind that grant GuardDuty (a module with a log bucket or a replica).
 void select_destination_documents(Session& session);
+// Counts a publishing destination's bucket or key policy that is in none of the files read.
+void count_policies_kept_elsewhere(Session& session);
 
 hcl::Value object_value(const SourceFile& file, Span span);
 hcl::Value tuple_value(const SourceFile& file, Span span, std::vector<hcl::Value> items);

@@ -242,6 +242,7 @@ void Module::add_policy_value(const std::string& label, std::optional<documents:
     doc.needs_parse = true;
   } else {
     ++session_.out.unread_policies;
+    if (kind) session_.unread_kinds.insert(*kind);
     session_.note(
         file, written.span,
         fmt::format("the policy of {} is {}; check the plan (terraform show -json) for "
@@ -262,6 +263,11 @@ void Module::add_policy_value(const std::string& label, std::optional<documents:
 
 void Module::read_destination(const Named& r) {
   const std::string label = address_ + r.block->labels[0].text + "." + r.block->labels[1].text;
+  if (session_.destination.empty()) {
+    session_.destination = label;
+    session_.destination_file = r.file;
+    session_.destination_span = r.block->labels[1].span;
+  }
   auto argument = [&](std::string_view name) -> std::optional<json::Value> {
     const hcl::Attribute* a = r.block->body.attribute(name);
     if (a == nullptr) return std::nullopt;
@@ -458,6 +464,26 @@ void select_destination_documents(Session& session) {
   }
 }
 
+// A publishing destination whose bucket or key policy is in no file read (a key made by a
+// module that is not read, an existing key looked up by a data source, a bucket of another
+// stack): the export cannot be judged without it. Counted as a policy not read, so that the
+// setup's verdict is "undecided", not "exports" on the half that was read.
+void count_policies_kept_elsewhere(Session& session) {
+  if (session.destination.empty()) return;
+  for (const auto kind : {documents::Kind::bucket_policy, documents::Kind::key_policy}) {
+    const bool read = std::any_of(session.out.documents.begin(), session.out.documents.end(),
+                                  [&](const EmbeddedDocument& doc) { return doc.kind == kind; });
+    if (read || session.unread_kinds.contains(kind)) continue;
+    ++session.out.unread_policies;
+    const bool bucket = kind == documents::Kind::bucket_policy;
+    session.note(
+        *session.destination_file, session.destination_span,
+        fmt::format("the {} policy of {}'s {} is in none of the files read, so the "
+                    "export is not judged in full: check it where it is kept",
+                    bucket ? "bucket" : "key", session.destination, bucket ? "bucket" : "KMS key"));
+  }
+}
+
 }  // namespace tf
 
 namespace {
@@ -540,6 +566,7 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
         std::nullopt};
   }
   tf::select_destination_documents(session);
+  tf::count_policies_kept_elsewhere(session);
   for (const auto& [value, symbol] : out.stand_ins) {
     if (session.account_stands_in && value == session.account) {
       out.notes.push_back(fmt::format(

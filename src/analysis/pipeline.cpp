@@ -456,7 +456,7 @@ class SetupRun {
     const bool resource_policy =
         std::any_of(doc->policy.statements.begin(), doc->policy.statements.end(),
                     [](const policy::Statement& s) { return s.principal.present; });
-    const PolicyContext context{source, doc->policy, resource_policy};
+    const PolicyContext context{source, doc->policy, resource_policy, extraction.stand_ins};
     for (const auto& rule : policy_rules()) {
       if (enabled(options_, rule->id()))
         run_guarded(*rule, context, source, embedded.tree->span, result_.diagnostics);

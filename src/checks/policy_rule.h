@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "diag/diagnostic.h"
@@ -18,6 +19,9 @@ struct PolicyContext {
   const policy::Policy& policy;
   // A resource-based policy (key or bucket policy): some statement names a Principal.
   bool resource_policy = false;
+  // Values a template's symbols are checked as (stand-in, symbol), none given by the user: a
+  // conclusion that rests on one is a guess, not a fact.
+  std::span<const std::pair<std::string, std::string>> stand_ins = {};
 };
 
 class PolicyRule {

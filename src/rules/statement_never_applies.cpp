@@ -37,6 +37,30 @@ bool left_to_other_rules(const policy::Statement& s) {
   });
 }
 
+// Whether a Principal or Condition value of the statement holds a stand-in (a template's
+// ${AWS::AccountId} checked as a made-up account): whether the statement can apply may turn on
+// the real value (a root principal of the stand-in account against a literal
+// kms:CallerAccount, a stand-in aws:SourceAccount against a literal aws:SourceArn), so "never
+// applies" would be a guess. A stand-in bucket name in Resource decides nothing of the kind.
+bool holds_stand_in(const policy::Statement& s,
+                    std::span<const std::pair<std::string, std::string>> stand_ins) {
+  auto holds = [&](std::string_view value) {
+    return std::any_of(stand_ins.begin(), stand_ins.end(), [&](const auto& stand_in) {
+      return value.find(stand_in.first) != std::string_view::npos;
+    });
+  };
+  if (stand_ins.empty()) return false;
+  for (const policy::PrincipalEntry& e : s.principal.entries) {
+    if (holds(e.value.value)) return true;
+  }
+  for (const policy::ConditionClause& c : s.conditions) {
+    for (const policy::Text& v : c.values) {
+      if (holds(v.value)) return true;
+    }
+  }
+  return false;
+}
+
 class StatementNeverAppliesRule final : public PolicyRule {
  public:
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
@@ -45,7 +69,7 @@ class StatementNeverAppliesRule final : public PolicyRule {
       for (const policy::Statement& st : ctx.policy.statements) {
         if (st.index == f.index) s = &st;
       }
-      if (s == nullptr || left_to_other_rules(*s)) continue;
+      if (s == nullptr || left_to_other_rules(*s) || holds_stand_in(*s, ctx.stand_ins)) continue;
       const std::string what = s->effect == policy::Effect::deny ? "this Deny protects nothing"
                                                                  : "this Allow grants nothing";
       if (f.kind == exportcfg::StatementFinding::Kind::never_applies) {

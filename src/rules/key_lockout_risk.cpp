@@ -17,7 +17,10 @@ namespace {
 class KeyLockoutRiskRule final : public SetupRule {
  public:
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
-    if (!support::known(ctx.settings.key_arn)) return;  // the key's account must be known
+    if (!support::known(ctx.settings.key_arn)) {
+      check_without_owner(ctx, out);
+      return;
+    }
     std::string_view parts[6];
     if (!iam::split_arn(ctx.settings.key_arn.get(), parts)) return;
     const std::string account(parts[4]);
@@ -87,6 +90,36 @@ class KeyLockoutRiskRule final : public SetupRule {
                       "\"Resource\": \"*\"\n    }}",
                       support::unique_sid(*doc, "EnableIAMUserPermissions"), ctx.settings.partition,
                       account));
+      out.push_back(std::move(d));
+    }
+  }
+
+ private:
+  // With the key's account unknown, which principal should manage the key cannot be told; but
+  // a policy whose Allows name no AWS principal at all (only services, as when the guide's
+  // GuardDuty statement replaces the default policy) lets no caller call PutKeyPolicy, whatever
+  // the account: KMS's lockout safety check refuses it (MalformedPolicyDocumentException).
+  void check_without_owner(const SetupContext& ctx, std::vector<Diagnostic>& out) const {
+    for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::key_policy)) {
+      const bool names_aws_principal = std::any_of(
+          doc->policy.statements.begin(), doc->policy.statements.end(),
+          [](const policy::Statement& s) {
+            return s.effect == policy::Effect::allow &&
+                   (s.principal.everyone || s.principal_negated ||
+                    std::any_of(
+                        s.principal.entries.begin(), s.principal.entries.end(),
+                        [](const policy::PrincipalEntry& e) { return e.type != "Service"; }));
+          });
+      if (names_aws_principal || doc->policy.statements.empty()) continue;
+      Diagnostic d = make_diagnostic(
+          id(), support::statements_start(*doc),
+          "no statement lets any AWS principal change this key policy (its Allows name only "
+          "services): KMS refuses to create or update a key with a policy that locks everyone "
+          "out (MalformedPolicyDocumentException), unless its lockout safety check is bypassed, "
+          "and a key created so is unmanageable");
+      d.notes.push_back(
+          "add the default key policy statement for the key's account (Principal "
+          "arn:aws:iam::ACCOUNT:root, Action kms:*); with --key-arn given, the fix writes it");
       out.push_back(std::move(d));
     }
   }

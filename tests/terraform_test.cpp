@@ -1816,3 +1816,22 @@ resource "aws_guardduty_publishing_destination" "p" {
   }
   CHECK(said);
 }
+
+TEST_CASE("a policy that is not the export's is named with the file it is written in") {
+  // The module's first file is not where every document is: a note names the policy's own.
+  const Module m({{"a_detector.tf", R"(resource "aws_guardduty_detector" "d" {}
+)"},
+                  {"b_buckets.tf", R"(resource "aws_s3_bucket_policy" "tls" {
+  bucket = "logs"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny",
+    Principal = "*", Action = "s3:*", Resource = "arn:aws:s3:::logs/*",
+    Condition = { Bool = { "aws:SecureTransport" = "false" } } }] })
+}
+)"}});
+  const gdl::containers::Extraction out = m.extract();
+  const auto note = std::find_if(out.notes.begin(), out.notes.end(), [](const std::string& n) {
+    return n.find("names no GuardDuty principal") != std::string::npos;
+  });
+  REQUIRE(note != out.notes.end());
+  CHECK(note->starts_with((m.dir / "b_buckets.tf").string() + ": aws_s3_bucket_policy.tls"));
+}

@@ -101,7 +101,7 @@ void tf::select_export_documents(Extraction& out, const SourceFile& source, cons
     out.notes.push_back(fmt::format(
         "{}: {} names no GuardDuty principal and no publishing destination names it; only its "
         "grammar is checked",
-        source.path(), doc.label));
+        doc.source != nullptr ? doc.source->path() : source.path(), doc.label));
   }
 }
 

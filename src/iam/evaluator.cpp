@@ -277,6 +277,10 @@ StatementTrace trace_statement(const CompiledStatement& cs, const Request& reque
   if (s.sid) t.sid = s.sid->value;
   t.effect = s.effect;
   // The reason is built only when explaining (it is the costly part of a trace).
+  // A one-item list is the item, as AWS reads it: ["X"] is reported where "X" would be.
+  auto value_span = [](const policy::TextList& list) {
+    return list.items.size() == 1 ? list.items.front().span : list.span;
+  };
   auto fail = [&t, explain](std::string_view element, Span span, auto&& reason) {
     t.applies = false;
     t.element = element;
@@ -306,7 +310,7 @@ StatementTrace trace_statement(const CompiledStatement& cs, const Request& reque
   const bool action_listed = any_matches(cs.actions, action, request);
   if (!s.action.present || action_listed == s.action_negated) {
     return fail(s.action_negated ? "NotAction" : "Action",
-                s.action.present ? s.action.span : s.span, [&] {
+                s.action.present ? value_span(s.action) : s.span, [&] {
                   return !s.action.present  ? std::string("the statement has no Action")
                          : s.action_negated ? fmt::format("NotAction excludes {}", action)
                                             : fmt::format("Action does not include {}", action);
@@ -316,7 +320,7 @@ StatementTrace trace_statement(const CompiledStatement& cs, const Request& reque
   const bool resource_listed = any_matches(cs.resources, request.resource, request);
   if (!s.resource.present || resource_listed == s.resource_negated) {
     return fail(s.resource_negated ? "NotResource" : "Resource",
-                s.resource.present ? s.resource.span : s.span, [&] {
+                s.resource.present ? value_span(s.resource) : s.span, [&] {
                   return !s.resource.present ? std::string("the statement has no Resource")
                          : s.resource_negated
                              ? fmt::format("NotResource excludes {}", request.resource)

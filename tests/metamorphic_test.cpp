@@ -1125,74 +1125,115 @@ TEST_CASE("metamorphic: rewrites that break the export give an error") {
   }
 }
 
-TEST_CASE("metamorphic: a one-item list is its item, on broken setups too") {
-  // "Resource": ["X"] is "Resource": "X" to AWS: every setup, broken ones included, gets the same
-  // findings (rule, severity, file) either way; a finding that folds into another as "the same
-  // value" in one form must fold in the other (a one-item list used to be reported at its '[').
+// Every setup of a rule's cases and testdata/setups, broken ones included (not the size limit's
+// cases, GD006: a rewrite that changes a policy's size changes exactly what they test).
+std::vector<Setup> rule_case_setups() {
   const fs::path testdata = gdl::test::source_dir() / "testdata";
   std::vector<Setup> setups;
   for (const auto& entry : fs::recursive_directory_iterator(testdata)) {
     const fs::path& dir = entry.path();
     if (!entry.is_directory() || !fs::exists(dir / "case.expect")) continue;
     const std::string parent = dir.parent_path().filename().string();
-    // Brackets change a policy's size: the size limit's cases (GD006) are about exactly that.
     if ((parent != "setups" && !parent.starts_with("GD")) || parent == "GD006") continue;
     if (auto s = read_setup(dir)) setups.push_back(std::move(*s));
   }
   std::sort(setups.begin(), setups.end(),
             [](const Setup& a, const Setup& b) { return a.name < b.name; });
-  REQUIRE(setups.size() > 20);
-  auto findings = [](const Setup& s) {
-    std::vector<std::unique_ptr<gdl::SourceFile>> sources;
-    std::vector<const gdl::SourceFile*> docs;
-    for (const auto& [name, text] :
-         {std::pair{"key-policy.json", &s.key}, std::pair{"bucket-policy.json", &s.bucket}}) {
-      if (text->empty()) continue;
-      sources.push_back(std::make_unique<gdl::SourceFile>(name, *text));
-      docs.push_back(sources.back().get());
-    }
-    gdl::exportcfg::ExportSettings settings;
-    if (!s.settings.empty())
-      settings =
-          gdl::exportcfg::read_config(gdl::SourceFile("export-settings.json", s.settings)).settings;
-    std::multiset<std::string> out;
-    for (const gdl::Diagnostic& d : gdl::lint_setup(docs, std::move(settings)).diagnostics)
-      out.insert(fmt::format("{} {} {}", d.location.file, d.rule_id, to_string(d.severity)));
-    return out;
-  };
-  // Every Action and Resource string as a one-item list; "" when there is none (or no JSON).
-  auto as_lists = [](const std::string& text) -> std::string {
-    Document d;
-    d.Parse(text.c_str(), text.size());
-    if (d.HasParseError()) return "";
-    bool changed = false;
-    for (const char* member : {"Action", "Resource", "NotAction", "NotResource"})
-      changed |= map_member(statements(d), member, to_list, d.GetAllocator());
-    return changed ? text_of(d) : "";
-  };
+  return setups;
+}
+
+// The findings of a setup as "file rule severity", counted.
+std::multiset<std::string> findings_of(const Setup& s) {
+  std::vector<std::unique_ptr<gdl::SourceFile>> sources;
+  std::vector<const gdl::SourceFile*> docs;
+  for (const auto& [name, text] :
+       {std::pair{"key-policy.json", &s.key}, std::pair{"bucket-policy.json", &s.bucket}}) {
+    if (text->empty()) continue;
+    sources.push_back(std::make_unique<gdl::SourceFile>(name, *text));
+    docs.push_back(sources.back().get());
+  }
+  gdl::exportcfg::ExportSettings settings;
+  if (!s.settings.empty())
+    settings =
+        gdl::exportcfg::read_config(gdl::SourceFile("export-settings.json", s.settings)).settings;
+  std::multiset<std::string> out;
+  for (const gdl::Diagnostic& d : gdl::lint_setup(docs, std::move(settings)).diagnostics)
+    out.insert(fmt::format("{} {} {}", d.location.file, d.rule_id, to_string(d.severity)));
+  return out;
+}
+
+// Each rule-case setup against its rewrite by `change` (a JSON document to change in place;
+// false when nothing changed), both pretty-printed the same way: the same findings. Returns
+// how many setups were compared.
+int compare_rewritten(const std::function<bool(Document&)>& change) {
   int compared = 0;
-  for (const Setup& setup : setups) {
+  for (const Setup& setup : rule_case_setups()) {
     CAPTURE(setup.name);
-    Setup listed = setup;
+    Setup original = setup;
+    Setup changed = setup;
     bool any = false;
-    for (std::string* text : {&listed.key, &listed.bucket}) {
-      if (text->empty()) continue;
-      const std::string changed = as_lists(*text);
-      if (changed.empty()) continue;
-      *text = changed;
+    for (auto [from, to] :
+         {std::pair{&original.key, &changed.key}, std::pair{&original.bucket, &changed.bucket}}) {
+      if (from->empty()) continue;
+      Document d;
+      d.Parse(from->c_str(), from->size());
+      if (d.HasParseError()) continue;
+      *from = text_of(d);
+      if (!change(d)) continue;
+      *to = text_of(d);
       any = true;
     }
     if (!any) continue;
-    // The original is pretty-printed the same way, so only the lists differ.
-    Setup original = setup;
-    for (std::string* text : {&original.key, &original.bucket}) {
-      Document d;
-      d.Parse(text->c_str(), text->size());
-      if (!text->empty() && !d.HasParseError()) *text = text_of(d);
-    }
-    CHECK(findings(original) == findings(listed));
+    CHECK(findings_of(original) == findings_of(changed));
     ++compared;
   }
+  return compared;
+}
+
+TEST_CASE("metamorphic: a one-item list is its item, on broken setups too") {
+  // "Resource": ["X"] is "Resource": "X" to AWS: every setup, broken ones included, gets the same
+  // findings (rule, severity, file) either way; a finding that folds into another as "the same
+  // value" in one form must fold in the other (a one-item list used to be reported at its '[').
+  const int compared = compare_rewritten([](Document& d) {
+    bool changed = false;
+    for (const char* member : {"Action", "Resource", "NotAction", "NotResource"})
+      changed |= map_member(statements(d), member, to_list, d.GetAllocator());
+    return changed;
+  });
   MESSAGE(compared << " setups compared with their one-item lists");
+  CHECK(compared > 20);
+}
+
+TEST_CASE("metamorphic: a value written twice in a list is one value") {
+  // Values of a list are OR'ed: ["x", "x"] is "x" (actions, resources, condition values). The
+  // same findings, once each (a repeated value used to repeat the finding).
+  auto twice = [](Value& v, Document::AllocatorType& a) {
+    if (v.IsString()) {
+      Value list(rapidjson::kArrayType);
+      list.PushBack(Value(v, a), a);
+      list.PushBack(Value(v, a), a);
+      v = list;
+      return true;
+    }
+    if (!v.IsArray() || v.Empty()) return false;
+    const rapidjson::SizeType size = v.Size();
+    for (rapidjson::SizeType i = 0; i < size; ++i) v.PushBack(Value(v[i], a), a);
+    return true;
+  };
+  const int compared = compare_rewritten([&](Document& d) {
+    bool changed = false;
+    for (const char* member : {"Action", "Resource"})
+      changed |= map_member(statements(d), member, twice, d.GetAllocator());
+    for (Value* st : statements(d)) {
+      if (!st->IsObject() || !st->HasMember("Condition") || !(*st)["Condition"].IsObject())
+        continue;
+      for (auto& op : (*st)["Condition"].GetObject()) {
+        if (!op.value.IsObject()) continue;
+        for (auto& clause : op.value.GetObject()) changed |= twice(clause.value, d.GetAllocator());
+      }
+    }
+    return changed;
+  });
+  MESSAGE(compared << " setups compared with every value written twice");
   CHECK(compared > 20);
 }

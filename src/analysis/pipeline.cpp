@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "checks/policy_rule.h"
 #include "checks/setup_rule.h"
@@ -120,6 +121,32 @@ void fold_same_value(std::vector<Diagnostic>& diagnostics) {
     i = end;
   }
   std::stable_sort(kept.begin(), kept.end(), diagnostic_less);
+  diagnostics = std::move(kept);
+}
+
+// One statement, one finding per conclusion: a value written twice in a list (["k", "k"], an
+// action repeated) is the same value to AWS, so the second identical finding of a statement
+// becomes a note of the first ("also at 60:13"). `diagnostics` is sorted.
+void fold_repeated_values(std::vector<Diagnostic>& diagnostics) {
+  // Copies, not views: a moved short string's bytes move with it.
+  std::map<std::tuple<std::string, std::size_t, std::string, std::string, bool>, std::size_t> first;
+  std::vector<Diagnostic> kept;
+  kept.reserve(diagnostics.size());
+  for (Diagnostic& d : diagnostics) {
+    if (!d.statement_index) {
+      kept.push_back(std::move(d));
+      continue;
+    }
+    auto key = std::make_tuple(d.location.file, *d.statement_index, d.rule_id, d.message,
+                               d.suppression_reason.has_value());
+    const auto [it, inserted] = first.try_emplace(std::move(key), kept.size());
+    if (inserted) {
+      kept.push_back(std::move(d));
+      continue;
+    }
+    kept[it->second].notes.push_back(fmt::format("the same value is written again at {}:{}",
+                                                 d.location.start.line, d.location.start.column));
+  }
   diagnostics = std::move(kept);
 }
 
@@ -592,6 +619,9 @@ class SetupRun {
       }
     }
     std::stable_sort(result_.diagnostics.begin(), result_.diagnostics.end(), diagnostic_less);
+    // Repeats first: the first of a repeated value may then fold into the finding it is the
+    // same value as.
+    fold_repeated_values(result_.diagnostics);
     fold_same_value(result_.diagnostics);
     cap_per_rule(result_.diagnostics);
   }

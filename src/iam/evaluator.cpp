@@ -277,9 +277,15 @@ StatementTrace trace_statement(const CompiledStatement& cs, const Request& reque
   if (s.sid) t.sid = s.sid->value;
   t.effect = s.effect;
   // The reason is built only when explaining (it is the costly part of a trace).
-  // A one-item list is the item, as AWS reads it: ["X"] is reported where "X" would be.
+  // A list of one value is the value, as AWS reads it: ["X"] (or ["X", "X"]) is reported where
+  // "X" would be.
   auto value_span = [](const policy::TextList& list) {
-    return list.items.size() == 1 ? list.items.front().span : list.span;
+    const bool one_value =
+        !list.items.empty() &&
+        std::all_of(list.items.begin(), list.items.end(), [&](const policy::Text& item) {
+          return item.value == list.items.front().value;
+        });
+    return one_value ? list.items.front().span : list.span;
   };
   auto fail = [&t, explain](std::string_view element, Span span, auto&& reason) {
     t.applies = false;

@@ -1237,3 +1237,24 @@ TEST_CASE("metamorphic: a value written twice in a list is one value") {
   MESSAGE(compared << " setups compared with every value written twice");
   CHECK(compared > 20);
 }
+
+TEST_CASE("metamorphic: the order of statements decides nothing") {
+  // AWS evaluates every statement; an explicit Deny anywhere wins. Reversing the Statement list
+  // gives the same findings: which of two Denies blocking one request is reported must not
+  // depend on which is written first (a key-id Deny's GD306 used to vanish behind an
+  // organization Deny written before it).
+  const int compared = compare_rewritten([](Document& d) {
+    if (!d.IsObject() || !d.HasMember("Statement") || !d["Statement"].IsArray() ||
+        d["Statement"].Size() < 2)
+      return false;
+    Value& list = d["Statement"];
+    std::vector<Value> items;
+    for (auto& s : list.GetArray()) items.emplace_back(std::move(s));
+    list.Clear();
+    for (auto it = items.rbegin(); it != items.rend(); ++it)
+      list.PushBack(std::move(*it), d.GetAllocator());
+    return true;
+  });
+  MESSAGE(compared << " setups compared with their statements reversed");
+  CHECK(compared > 20);
+}

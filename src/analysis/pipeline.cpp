@@ -124,28 +124,48 @@ void fold_same_value(std::vector<Diagnostic>& diagnostics) {
   diagnostics = std::move(kept);
 }
 
-// One statement, one finding per conclusion: a value written twice in a list (["k", "k"], an
-// action repeated) is the same value to AWS, so the second identical finding of a statement
-// becomes a note of the first ("also at 60:13"). `diagnostics` is sorted.
+// One root cause, one finding. A statement's second identical finding (a value written twice
+// in a list, ["k", "k"], is the same value to AWS: values are OR'ed) becomes a note of the
+// first ("also at 60:13"); and findings of one rule at one place with the same fix (a Deny that
+// blocks GetBucketLocation and PutObject alike) become one, the others' messages its notes.
+// `diagnostics` is sorted.
 void fold_repeated_values(std::vector<Diagnostic>& diagnostics) {
   // Copies, not views: a moved short string's bytes move with it.
   std::map<std::tuple<std::string, std::size_t, std::string, std::string, bool>, std::size_t> first;
+  std::map<std::tuple<std::string, std::size_t, std::size_t, std::string, std::string, bool>,
+           std::size_t>
+      same_fix;
+  auto fix_text = [](const Fix& fix) {
+    std::string text = fix.description;
+    for (const TextEdit& e : fix.edits)
+      text += fmt::format("\n{}-{}:{}", e.location.span.begin, e.location.span.end, e.replacement);
+    return text;
+  };
   std::vector<Diagnostic> kept;
   kept.reserve(diagnostics.size());
   for (Diagnostic& d : diagnostics) {
-    if (!d.statement_index) {
-      kept.push_back(std::move(d));
-      continue;
+    const bool suppressed = d.suppression_reason.has_value();
+    if (d.fix) {
+      auto key = std::make_tuple(d.location.file, d.location.span.begin, d.location.span.end,
+                                 d.rule_id, fix_text(*d.fix), suppressed);
+      const auto [it, inserted] = same_fix.try_emplace(std::move(key), kept.size());
+      if (!inserted && kept[it->second].severity == d.severity) {
+        kept[it->second].notes.push_back(fmt::format("also: {}", d.message));
+        continue;
+      }
     }
-    auto key = std::make_tuple(d.location.file, *d.statement_index, d.rule_id, d.message,
-                               d.suppression_reason.has_value());
-    const auto [it, inserted] = first.try_emplace(std::move(key), kept.size());
-    if (inserted) {
-      kept.push_back(std::move(d));
-      continue;
+    if (d.statement_index) {
+      auto key =
+          std::make_tuple(d.location.file, *d.statement_index, d.rule_id, d.message, suppressed);
+      const auto [it, inserted] = first.try_emplace(std::move(key), kept.size());
+      if (!inserted) {
+        kept[it->second].notes.push_back(fmt::format("the same value is written again at {}:{}",
+                                                     d.location.start.line,
+                                                     d.location.start.column));
+        continue;
+      }
     }
-    kept[it->second].notes.push_back(fmt::format("the same value is written again at {}:{}",
-                                                 d.location.start.line, d.location.start.column));
+    kept.push_back(std::move(d));
   }
   diagnostics = std::move(kept);
 }

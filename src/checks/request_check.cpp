@@ -39,11 +39,25 @@ bool denied(const exportcfg::PolicyDocument&, const iam::Evaluation& e) {
   return e.decision != iam::Decision::allow;
 }
 
+// A Deny on the encryption key id that blocks the export key is GD306's finding.
+bool on_key_id(const exportcfg::PolicyDocument& doc, const iam::Evaluation& e, std::size_t i) {
+  return has_condition_key(statement_at(doc, e.statements[i].index), kKeyIdKey);
+}
+
+// Denied by a Deny other than one on the key id, whichever comes first in the document: the
+// order of statements decides nothing in AWS's evaluation, and must not here.
 bool explicitly_denied(const exportcfg::PolicyDocument& doc, const iam::Evaluation& e) {
   if (e.decision != iam::Decision::explicit_deny) return false;
-  // A Deny on the encryption key id that blocks the export key is GD306's finding.
-  const policy::Statement& deny = statement_at(doc, e.statements[e.deciding.front()].index);
-  return !has_condition_key(deny, kKeyIdKey);
+  return std::any_of(e.deciding.begin(), e.deciding.end(),
+                     [&](std::size_t i) { return !on_key_id(doc, e, i); });
+}
+
+// The evaluation as the explicit-Deny rule reports it: the Denies it concludes about (not on the
+// key id) first, so that the finding names one of them.
+iam::Evaluation other_denies_first(const exportcfg::PolicyDocument& doc, iam::Evaluation e) {
+  std::stable_partition(e.deciding.begin(), e.deciding.end(),
+                        [&](std::size_t i) { return !on_key_id(doc, e, i); });
+  return e;
 }
 
 using Fails = bool (*)(const exportcfg::PolicyDocument&, const iam::Evaluation&);
@@ -74,8 +88,10 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
   const Fails fails = failure == RequestFailure::not_allowed ? not_allowed
                       : failure == RequestFailure::denied    ? denied
                                                              : explicitly_denied;
-  const auto settle = [&](iam::Evaluation e) {
-    return failure == RequestFailure::not_allowed ? without_denies(std::move(e)) : e;
+  const auto settle = [&](const exportcfg::PolicyDocument& doc, iam::Evaluation e) {
+    if (failure == RequestFailure::not_allowed) return without_denies(std::move(e));
+    if (failure == RequestFailure::explicitly_denied) return other_denies_first(doc, std::move(e));
+    return e;
   };
   for (const exportcfg::PolicyDocument* doc : ctx.of_kind(kind)) {
     std::vector<RegionalFailure> failures;
@@ -89,14 +105,14 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
       // evaluated again with the reasons its finding quotes.
       iam::Evaluation e_doc = doc->evaluator->evaluate(documented.request, false);
       const bool fails_documented = fails(*doc, e_doc);
-      if (fails_documented) e_doc = settle(doc->evaluator->evaluate(documented.request));
+      if (fails_documented) e_doc = settle(*doc, doc->evaluator->evaluate(documented.request));
       if (with_assumed.assumed_keys.empty()) {
         if (fails_documented) add_failure(failures, *doc, std::move(e_doc), documented);
         continue;
       }
       iam::Evaluation e_assumed = doc->evaluator->evaluate(with_assumed.request, false);
       const bool fails_assumed = fails(*doc, e_assumed);
-      if (fails_assumed) e_assumed = settle(doc->evaluator->evaluate(with_assumed.request));
+      if (fails_assumed) e_assumed = settle(*doc, doc->evaluator->evaluate(with_assumed.request));
       if (fails_documented && fails_assumed) {
         add_failure(failures, *doc, std::move(e_doc), documented);
       } else if (fails_documented || fails_assumed) {

@@ -67,6 +67,16 @@ const std::string kOtherRegion = "eu-west-3";
 
 namespace {
 
+// Whether S3 accepts the text as a bucket name: 3 to 63 lowercase letters, digits, dots and
+// hyphens, starting and ending with a letter or digit (S3 user guide, bucket naming rules).
+bool s3_bucket_name(std::string_view name) {
+  if (name.size() < 3 || name.size() > 63) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  return alnum(name.front()) && alnum(name.back()) &&
+         std::all_of(name.begin(), name.end(),
+                     [&](char c) { return alnum(c) || c == '.' || c == '-'; });
+}
+
 using namespace detail;
 
 class Inference : private Evidence {
@@ -131,6 +141,9 @@ class Inference : private Evidence {
   // How well a key ARN fits the other settings: the key of the exporting account (the key
   // policy's own account, usually), in an exported Region or the bucket's.
   int fits(const Value& target, const std::string& value) const {
+    // A name S3 would refuse (the guide's "amzn-s3-demo-bucket[optional prefix]") is no
+    // bucket: a real name beats it whichever statement is written first.
+    if (&target == &settings_.bucket) return s3_bucket_name(value) ? 1 : 0;
     if (&target != &settings_.key_arn) return 0;
     std::string_view parts[6];
     if (!iam::split_arn(value, parts)) return 0;

@@ -22,11 +22,14 @@ class BucketKeyMismatchRule final : public SetupRule {
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
       const iam::Evaluation e = doc->evaluator->evaluate(put->request, false);
       if (e.decision != iam::Decision::explicit_deny) continue;
-      const policy::Statement& deny =
-          support::statement_at(*doc, e.statements[e.deciding.front()].index);
-      for (const policy::ConditionClause& c : deny.conditions) {
-        if (!iequals(c.key.value, support::kKeyIdKey)) continue;
-        for (const policy::Text& v : c.values) report(ctx, *doc, deny, v, out);
+      // Every Deny that blocks the upload, not only the first written: another Deny (an
+      // organization's) may block it too, and the order of statements decides nothing.
+      for (const std::size_t i : e.deciding) {
+        const policy::Statement& deny = support::statement_at(*doc, e.statements[i].index);
+        for (const policy::ConditionClause& c : deny.conditions) {
+          if (!iequals(c.key.value, support::kKeyIdKey)) continue;
+          for (const policy::Text& v : c.values) report(ctx, *doc, deny, v, out);
+        }
       }
     }
   }

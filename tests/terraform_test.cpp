@@ -1835,3 +1835,60 @@ TEST_CASE("a policy that is not the export's is named with the file it is writte
   REQUIRE(note != out.notes.end());
   CHECK(note->starts_with((m.dir / "b_buckets.tf").string() + ": aws_s3_bucket_policy.tls"));
 }
+
+TEST_CASE("a policy document naming GuardDuty that nothing refers to is said, not passed over") {
+  const std::string document = R"(data "aws_iam_policy_document" "findings" {
+  statement {
+    actions   = ["s3:PutObject"]
+    resources = ["arn:aws:s3:::gd-findings/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+)";
+  struct Row {
+    const char* rest;  // the rest of the module
+    bool noted;
+  };
+  const std::vector<Row> rows = {
+      {"", true},
+      // Passed out for a caller to attach, or attached here: not this note's.
+      {R"(output "policy" { value = data.aws_iam_policy_document.findings.json })", false},
+      {R"(resource "aws_s3_bucket_policy" "b" {
+  bucket = "gd-findings"
+  policy = data.aws_iam_policy_document.findings.json
+})",
+       false},
+      {R"(module "bucket" {
+  source = "./bucket"
+  policy = "${data.aws_iam_policy_document.findings.json}"
+})",
+       false},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.rest);
+    const Module m(std::map<std::string, std::string>{{"main.tf", document + row.rest + "\n"}});
+    const gdl::containers::Extraction out = m.extract();
+    const bool noted = std::any_of(out.notes.begin(), out.notes.end(), [](const std::string& n) {
+      return n.find(
+                 "data.aws_iam_policy_document.findings names a GuardDuty principal, but "
+                 "nothing in the module refers to it") != std::string::npos;
+    });
+    CHECK(noted == row.noted);
+  }
+  // A document that names no GuardDuty principal is none of this note's business.
+  const Module other(
+      std::map<std::string, std::string>{{"main.tf", R"(data "aws_iam_policy_document" "x" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+)"}});
+  const auto notes = other.extract().notes;
+  CHECK(std::none_of(notes.begin(), notes.end(), [](const std::string& n) {
+    return n.find("names a GuardDuty principal") != std::string::npos;
+  }));
+}

@@ -127,6 +127,9 @@ class Module final : public hcl::Scope {
   void read();
 
  private:
+  // A policy document naming GuardDuty that nothing in the module refers to is no policy of
+  // any bucket or key: said in a note, rather than passed over without a word.
+  void note_unused_guardduty_documents();
   struct Named {
     const hcl::Block* block = nullptr;
     const SourceFile* file = nullptr;

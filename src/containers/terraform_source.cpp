@@ -58,6 +58,19 @@ json::Value json_string_at(std::string text, Span span) {
   return v;
 }
 
+// Whether HCL text writes a GuardDuty service principal ("guardduty.amazonaws.com", or a
+// regional one, "guardduty.${...}.amazonaws.com"): for a note, not a conclusion.
+bool names_guardduty_text(std::string_view text) {
+  for (std::size_t at = text.find("\"guardduty."); at != std::string_view::npos;
+       at = text.find("\"guardduty.", at + 1)) {
+    const std::size_t end = text.find('"', at + 1);
+    if (end != std::string_view::npos &&
+        text.substr(at + 1, end - at - 1).ends_with(".amazonaws.com"))
+      return true;
+  }
+  return false;
+}
+
 // A value that is a policy document: an object with a Statement, directly or as JSON text.
 bool is_policy_value(const hcl::Value& v, const SourceFile& file) {
   const hcl::Value* object = v.encodes.get();
@@ -122,12 +135,58 @@ void Module::read() {
         session_.owners[i] = owners;
     }
   }
+  note_unused_guardduty_documents();
   for (std::size_t i = 0; i < module_calls_.size(); ++i) {
     if (count_of(module_calls_[i]) == std::size_t{0}) continue;
     if (children_[i]) {
       children_[i]->read();
     } else {
       read_module_call(module_calls_[i]);
+    }
+  }
+}
+
+void Module::note_unused_guardduty_documents() {
+  // Every data.aws_iam_policy_document.NAME any expression of the module refers to.
+  std::set<std::string, std::less<>> referred;
+  std::vector<const hcl::Body*> bodies;
+  for (const ParsedFile& f : files_) bodies.push_back(&f.body);
+  std::vector<const hcl::Expr*> pending;
+  while (!bodies.empty()) {
+    const hcl::Body* body = bodies.back();
+    bodies.pop_back();
+    for (const hcl::Attribute& a : body->attributes) {
+      if (a.value) pending.push_back(a.value.get());
+    }
+    for (const hcl::Block& b : body->blocks) bodies.push_back(&b.body);
+  }
+  while (!pending.empty()) {
+    const hcl::Expr* x = pending.back();
+    pending.pop_back();
+    const hcl::Traversal t = hcl::static_traversal(*x);
+    if (t.root == "data" && t.steps.size() >= 2 && t.steps[0] == "aws_iam_policy_document") {
+      referred.insert(t.steps[1]);
+      continue;
+    }
+    for (const auto& child : x->children) {
+      if (child) pending.push_back(child.get());
+    }
+  }
+  for (const ParsedFile& f : files_) {
+    for (const hcl::Block& block : f.body.blocks) {
+      if (block.type != "data" || block.labels.size() != 2 ||
+          block.labels[0].text != "aws_iam_policy_document" ||
+          referred.contains(block.labels[1].text))
+        continue;
+      const std::string_view text = f.source->text().substr(
+          block.span.begin, std::min(block.span.size(), f.source->text().size()));
+      if (!names_guardduty_text(text)) continue;
+      session_.note(*f.source, block.labels[1].span,
+                    fmt::format("{}data.aws_iam_policy_document.{} names a GuardDuty principal, "
+                                "but nothing in the module refers to it (no policy, output or "
+                                "module argument): it is no bucket's or key's policy, and is "
+                                "not checked",
+                                address_, block.labels[1].text));
     }
   }
 }

@@ -145,26 +145,33 @@ void fold_repeated_values(std::vector<Diagnostic>& diagnostics) {
   kept.reserve(diagnostics.size());
   for (Diagnostic& d : diagnostics) {
     const bool suppressed = d.suppression_reason.has_value();
+    std::optional<decltype(first)::key_type> value_key;
+    if (d.statement_index) {
+      value_key.emplace(d.location.file, *d.statement_index, d.rule_id, d.message, suppressed);
+      if (const auto it = first.find(*value_key); it != first.end()) {
+        Diagnostic& kept_one = kept[it->second];
+        kept_one.notes.push_back(fmt::format("the same value is written again at {}:{}",
+                                             d.location.start.line, d.location.start.column));
+        // Its edit goes with the first one's: the fix mends every copy of the value.
+        if (kept_one.fix && d.fix && kept_one.fix->description == d.fix->description) {
+          for (TextEdit& e : d.fix->edits) kept_one.fix->edits.push_back(std::move(e));
+        }
+        continue;
+      }
+    }
+    std::optional<decltype(same_fix)::key_type> fix_key;
     if (d.fix) {
-      auto key = std::make_tuple(d.location.file, d.location.span.begin, d.location.span.end,
-                                 d.rule_id, fix_text(*d.fix), suppressed);
-      const auto [it, inserted] = same_fix.try_emplace(std::move(key), kept.size());
-      if (!inserted && kept[it->second].severity == d.severity) {
+      fix_key.emplace(d.location.file, d.location.span.begin, d.location.span.end, d.rule_id,
+                      fix_text(*d.fix), suppressed);
+      if (const auto it = same_fix.find(*fix_key);
+          it != same_fix.end() && kept[it->second].severity == d.severity) {
         kept[it->second].notes.push_back(fmt::format("also: {}", d.message));
         continue;
       }
     }
-    if (d.statement_index) {
-      auto key =
-          std::make_tuple(d.location.file, *d.statement_index, d.rule_id, d.message, suppressed);
-      const auto [it, inserted] = first.try_emplace(std::move(key), kept.size());
-      if (!inserted) {
-        kept[it->second].notes.push_back(fmt::format("the same value is written again at {}:{}",
-                                                     d.location.start.line,
-                                                     d.location.start.column));
-        continue;
-      }
-    }
+    // Only a finding that is kept is what later ones fold into.
+    if (value_key) first.try_emplace(std::move(*value_key), kept.size());
+    if (fix_key) same_fix.try_emplace(std::move(*fix_key), kept.size());
     kept.push_back(std::move(d));
   }
   diagnostics = std::move(kept);

@@ -26,6 +26,7 @@
 #include "export/setup.h"
 #include "iam/conditions.h"
 #include "iam/iam_data.h"
+#include "iam/placeholders.h"
 #include "iam/wildcard.h"
 #include "util/text.h"
 
@@ -138,12 +139,15 @@ class Inference : private Evidence {
     rechoose(settings_.detector_id, given.detector_id, detectors_any_, again);
   }
 
-  // How well a key ARN fits the other settings: the key of the exporting account (the key
-  // policy's own account, usually), in an exported Region or the bucket's.
+  // How well a candidate fits, below one more allowed request (a score step is 4): a key ARN of
+  // the exporting account (the key policy's own account, usually), in an exported Region or the
+  // bucket's; a bucket name S3 accepts that is no guide's example.
   int fits(const Value& target, const std::string& value) const {
-    // A name S3 would refuse (the guide's "amzn-s3-demo-bucket[optional prefix]") is no
-    // bucket: a real name beats it whichever statement is written first.
-    if (&target == &settings_.bucket) return s3_bucket_name(value) ? 1 : 0;
+    // A name S3 would refuse or an example value of AWS's guides (amzn-s3-demo-bucket,
+    // "...bucket[optional prefix]") is no one's bucket: a real name beats it whichever
+    // statement is written first.
+    if (&target == &settings_.bucket)
+      return (s3_bucket_name(value) ? 1 : 0) + (data::find_placeholder(value).empty() ? 1 : 0);
     if (&target != &settings_.key_arn) return 0;
     std::string_view parts[6];
     if (!iam::split_arn(value, parts)) return 0;

@@ -509,8 +509,37 @@ resource "aws_guardduty_publishing_destination" "this" {
   const Run text = run({"check", "--var", "create=true", (dir / "main.tf").string()});
   CHECK(text.out.find("1 policy was judged in part") != std::string::npos);
   const Run verbose = run({"check", "-v", "--var", "create=true", (dir / "main.tf").string()});
-  CHECK(verbose.out.find("the key policy of aws_guardduty_publishing_destination.this's KMS key "
-                         "is in none of the files read") != std::string::npos);
+  CHECK(verbose.out.find("no key policy among the files read is that of "
+                         "aws_guardduty_publishing_destination.this's KMS key") !=
+        std::string::npos);
+  // Another file of the setup that holds the key's policy (a JSON policy beside the module) is
+  // read: the setup is judged.
+  std::ofstream(dir / "key-policy.json") << R"({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+    "Action": "kms:GenerateDataKey", "Resource": "*"}]})";
+  {
+    const Run r = run({"check", "--format", "json", "--var", "create=true", dir.string()});
+    rapidjson::Document json;
+    json.Parse(r.out.c_str());
+    REQUIRE(!json.HasParseError());
+    REQUIRE(json["setups"].Size() == 1);
+    CHECK(std::string(json["setups"][0]["verdict"].GetString()) == "exports");
+    CHECK(json["summary"]["partlyJudgedPolicies"].GetInt() == 0);
+  }
+  fs::remove(dir / "key-policy.json");
+  // A key the module makes but that the destination does not name (an SNS key, its default
+  // policy not the export's) is not the destination's key.
+  std::ofstream(dir / "sns.tf") << R"(resource "aws_kms_key" "sns" {}
+)";
+  {
+    const Run r = run({"check", "--format", "json", "--var", "create=true", dir.string()});
+    rapidjson::Document json;
+    json.Parse(r.out.c_str());
+    REQUIRE(!json.HasParseError());
+    REQUIRE(json["setups"].Size() == 1);
+    CHECK(std::string(json["setups"][0]["verdict"].GetString()) == "undecided");
+  }
+  fs::remove(dir / "sns.tf");
   fs::remove(dir / "key.tf");
   // Terraform's JSON syntax (cdktf's cdk.tf.json): a policy built by interpolation is not read.
   const fs::path json_dir = dir / "cdktf";

@@ -362,6 +362,7 @@ class SetupRun {
     settle_settings();
     std::vector<std::unique_ptr<exportcfg::PolicyDocument>> grammar_only;
     select_export_documents(documents_, grammar_only, given_, result_);
+    count_unseen_policies();
     decide_export_setup();
     exportcfg::infer_settings(settings_, documents_);
     const std::size_t before_setup_rules = result_.diagnostics.size();
@@ -516,6 +517,24 @@ class SetupRun {
         run_guarded(*rule, context, source, embedded.tree->span, result_.diagnostics);
     }
     return doc;
+  }
+
+  // A publishing destination's bucket or key policy that no document of the setup is, in any
+  // file (a key kept in another stack): not read, so the setup is undecided, not "exports" on
+  // the half that was read. Once per kind, however many readings miss it.
+  void count_unseen_policies() {
+    std::set<documents::Kind> counted;
+    for (const containers::Extraction& extraction : extractions_) {
+      for (const auto& unseen : extraction.unseen_policies) {
+        const bool in_setup =
+            std::any_of(documents_.begin(), documents_.end(),
+                        [&](const auto& doc) { return doc->kind == unseen.kind; });
+        if (in_setup || !counted.insert(unseen.kind).second) continue;
+        ++result_.unread;
+        ++result_.partly_judged;
+        result_.notes.push_back(unseen.note);
+      }
+    }
   }
 
   // The flags and --config are stronger than what a template or plan states.

@@ -89,6 +89,15 @@ struct Extraction {
   // Policies whose whole value is known only when deployed (not read at all): a clean result
   // must not hide them, as it does not hide those judged in part.
   std::size_t unread_policies = 0;
+  // A publishing destination's bucket or key policy that none of this reading's documents is
+  // (a key of another stack or of a module not read, a bucket without a policy here): whether
+  // another file of the setup holds it is the setup's to say (a policy that none does is not
+  // read, and the setup undecided). Each with its note, "path:line:col: ...".
+  struct UnseenPolicy {
+    documents::Kind kind;
+    std::string note;
+  };
+  std::vector<UnseenPolicy> unseen_policies;
   // Symbolic template values checked as concrete stand-ins ("000000000000" for
   // ${AWS::AccountId}): findings show the symbol, not the stand-in.
   std::vector<std::pair<std::string, std::string>> stand_ins;

@@ -300,8 +300,8 @@ std::vector<std::string> referenced_addresses(const hcl::Expr& e, const std::str
 // Keeps only the documents of the bucket and key the publishing destination refers to among
 // several of a kind that grant GuardDuty (a module with a log bucket or a replica).
 void select_destination_documents(Session& session);
-// Counts a publishing destination's bucket or key policy that is in none of the files read.
-void count_policies_kept_elsewhere(Session& session);
+// Records a publishing destination's bucket or key policy that no document read is.
+void record_unseen_policies(Session& session);
 
 hcl::Value object_value(const SourceFile& file, Span span);
 hcl::Value tuple_value(const SourceFile& file, Span span, std::vector<hcl::Value> items);

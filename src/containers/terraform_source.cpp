@@ -523,23 +523,27 @@ void select_destination_documents(Session& session) {
   }
 }
 
-// A publishing destination whose bucket or key policy is in no file read (a key made by a
-// module that is not read, an existing key looked up by a data source, a bucket of another
-// stack): the export cannot be judged without it. Counted as a policy not read, so that the
-// setup's verdict is "undecided", not "exports" on the half that was read.
-void count_policies_kept_elsewhere(Session& session) {
+// A publishing destination whose bucket or key policy no document of this reading is (a key
+// made by a module that is not read, an existing key looked up by a data source, a bucket of
+// another stack, a bucket without a policy): the export cannot be judged without it, unless
+// another file of the setup holds it (the setup decides, lint_setup). After the export's
+// documents are chosen: one that is not the export's (grammar only) does not count.
+void record_unseen_policies(Session& session) {
   if (session.destination.empty()) return;
   for (const auto kind : {documents::Kind::bucket_policy, documents::Kind::key_policy}) {
-    const bool read = std::any_of(session.out.documents.begin(), session.out.documents.end(),
-                                  [&](const EmbeddedDocument& doc) { return doc.kind == kind; });
+    const bool read =
+        std::any_of(session.out.documents.begin(), session.out.documents.end(),
+                    [&](const EmbeddedDocument& doc) { return doc.kind == kind && doc.simulate; });
     if (read || session.unread_kinds.contains(kind)) continue;
-    ++session.out.unread_policies;
     const bool bucket = kind == documents::Kind::bucket_policy;
-    session.note(
-        *session.destination_file, session.destination_span,
-        fmt::format("the {} policy of {}'s {} is in none of the files read, so the "
-                    "export is not judged in full: check it where it is kept",
-                    bucket ? "bucket" : "key", session.destination, bucket ? "bucket" : "KMS key"));
+    const Position p = session.destination_file->position(session.destination_span.begin);
+    session.out.unseen_policies.push_back(
+        {kind,
+         fmt::format("{}:{}:{}: no {} policy among the files read is that of {}'s {}: "
+                     "the export is not judged in full (GuardDuty is denied if it has "
+                     "none; if it is kept elsewhere, check it there)",
+                     session.destination_file->path(), p.line, p.column, bucket ? "bucket" : "key",
+                     session.destination, bucket ? "bucket" : "KMS key")});
   }
 }
 
@@ -625,7 +629,6 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
         std::nullopt};
   }
   tf::select_destination_documents(session);
-  tf::count_policies_kept_elsewhere(session);
   for (const auto& [value, symbol] : out.stand_ins) {
     if (session.account_stands_in && value == session.account) {
       out.notes.push_back(fmt::format(
@@ -638,6 +641,7 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
     }
   }
   tf::select_export_documents(out, *files.front(), hints);
+  tf::record_unseen_policies(session);
   mark_unwritable_symbols(root, out);
   return out;
 }

@@ -550,3 +550,30 @@ resource "aws_guardduty_publishing_destination" "this" {
   CHECK(cdktf.out.find("1 policy was judged in part") != std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("a file of the setup that cannot be read leaves no 'exports' verdict, however passed") {
+  // A link to nothing in the directory may be its key policy: scanned or beside a named file,
+  // the same message and a setup that is not judged to export.
+  const fs::path dir = fresh_dir("unreadable-sibling");
+  const fs::path examples = gdl::test::source_dir() / "examples/correct";
+  fs::copy_file(examples / "bucket-policy.json", dir / "bucket-policy.json");
+  fs::copy_file(examples / "key-policy.json", dir / "key-policy.json");
+  fs::create_symlink(dir / "missing.json", dir / "old-key-policy.json");
+  for (const std::string& target :
+       {dir.string(), (dir / "bucket-policy.json").string(), (dir / ".").string()}) {
+    CAPTURE(target);
+    const Run r = run({"check", "--format", "json", target});
+    rapidjson::Document json;
+    json.Parse(r.out.c_str());
+    REQUIRE(!json.HasParseError());
+    REQUIRE(json["setups"].Size() == 1);
+    CHECK(std::string(json["setups"][0]["verdict"].GetString()) == "rejected");
+    REQUIRE(json["inputErrors"].Size() == 1);
+    CHECK(std::string(json["inputErrors"][0]["message"].GetString()) ==
+          "a symbolic link to a file that does not exist");
+  }
+  fs::remove(dir / "old-key-policy.json");
+  const Run clean = run({"check", "--format", "json", dir.string()});
+  CHECK(clean.out.find("\"verdict\": \"exports\"") != std::string::npos);
+  fs::remove_all(dir);
+}

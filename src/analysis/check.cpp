@@ -169,7 +169,8 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     bool context = false;  // a sibling read for its setup
   };
   std::vector<Loaded> loaded;
-  std::vector<Loaded> module_files;  // .tf files that write no policy themselves
+  std::vector<Loaded> module_files;     // .tf files that write no policy themselves
+  std::vector<std::string> unreadable;  // files of the item that could not be read
   auto load = [&](const std::string& path, bool context) {
     // A sibling is read only when it could be a policy or a module file: no key (32 KB) or
     // bucket policy (20 KB), CLI output or .tf file comes near 1 MB, and a named file must not
@@ -182,8 +183,9 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     LoadResult result = load_source(path, max_bytes);
     if (auto* error = std::get_if<LoadError>(&result)) {
       // A sibling that cannot be read is reported as a scan of the directory reports it: it
-      // may be the setup's key or bucket policy.
+      // may be the setup's key or bucket policy, so the setup's verdict cannot be "exports".
       o.errors.push_back({error->path, error->message});
+      if (!error->too_large) unreadable.push_back(error->path);
       return;
     }
     auto source = std::move(std::get<std::unique_ptr<SourceFile>>(result));
@@ -277,7 +279,19 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
       shown.insert(path);
       if (read_too.insert(path).second) ++o.checked;
     }
-    if (result.export_setup) o.verdicts.push_back(verdict_of(result));
+    if (result.export_setup) {
+      SetupVerdict v = verdict_of(result);
+      // A file of the directory that could not be read may be the setup's policy: the README's
+      // "rejected (... or it could not be read)". A template or plan stands alone: not its.
+      const bool own_setup = setup.size() != 1 || !containers::stands_alone(setup.front()->path(),
+                                                                            setup.front()->text());
+      if (own_setup && !unreadable.empty()) {
+        v.verdict = "rejected";
+        for (const std::string& path : unreadable)
+          v.reasons.push_back(fmt::format("unreadable {}", path));
+      }
+      o.verdicts.push_back(std::move(v));
+    }
     for (Diagnostic& d : result.diagnostics) {
       if (shown.contains(d.location.file)) o.diagnostics.push_back(std::move(d));
     }

@@ -138,11 +138,10 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
         continue;
       }
       const Frame::Entry& entry = top.entries[top.next++];
-      if (entry.kind == Kind::file) {
+      if (entry.kind == Kind::file || entry.kind == Kind::dangling) {
+        // A link to nothing is listed as a named file's sibling is: reading it fails with its
+        // message, and its directory's setup cannot be judged "exports" without it.
         files.push_back(entry.path.native());
-      } else if (entry.kind == Kind::dangling) {
-        found.errors.push_back(
-            {entry.path.string(), "a symbolic link to a file that does not exist"});
       } else if (readable(entry.path)) {
         Frame inner = list(entry.path);  // `top` is not used past here: the push may move it
         walk.push_back(std::move(inner));

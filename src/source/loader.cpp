@@ -42,7 +42,7 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
     char chunk[65536];
     while (std::cin.read(chunk, sizeof chunk) || std::cin.gcount() > 0) {
       bytes.append(chunk, static_cast<std::size_t>(std::cin.gcount()));
-      if (bytes.size() > max_bytes) return LoadError{"<stdin>", too_large(max_bytes)};
+      if (bytes.size() > max_bytes) return LoadError{"<stdin>", too_large(max_bytes), true};
     }
     return std::make_unique<SourceFile>("<stdin>", std::move(bytes));
   }
@@ -54,7 +54,14 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
   // are of the file actually read. O_NONBLOCK so that opening a FIFO named by mistake does not
   // wait for a writer (it is refused below as not a regular file); regular files ignore it.
   const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-  if (file.fd < 0) return LoadError{path, std::strerror(errno)};
+  if (file.fd < 0) {
+    const int error = errno;
+    // A link to nothing is said so, however it is reached (a scan, a named file's sibling).
+    struct stat link {};
+    if (error == ENOENT && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+      return LoadError{path, "a symbolic link to a file that does not exist"};
+    return LoadError{path, std::strerror(error)};
+  }
   struct stat info {};
   if (::fstat(file.fd, &info) != 0) return LoadError{path, std::strerror(errno)};
   if (S_ISDIR(info.st_mode)) {
@@ -64,7 +71,7 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
     return LoadError{path, "is not a regular file"};
   }
   if (static_cast<std::size_t>(info.st_size) > max_bytes)
-    return LoadError{path, too_large(max_bytes)};
+    return LoadError{path, too_large(max_bytes), true};
   // One loop reads the file whatever fstat() said: one byte more than its size leaves room for
   // the read that finds the end, and the buffer grows if the file grew since (or, under /proc,
   // reports no size), within the limit.
@@ -77,7 +84,7 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
     if (got < 0) return LoadError{path, "read error"};
     if (got == 0) break;
     filled += static_cast<std::size_t>(got);
-    if (filled > max_bytes) return LoadError{path, too_large(max_bytes)};
+    if (filled > max_bytes) return LoadError{path, too_large(max_bytes), true};
   }
   bytes.resize(filled);
   return std::make_unique<SourceFile>(path, std::move(bytes));

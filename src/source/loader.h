@@ -16,6 +16,7 @@ namespace gdl {
 struct LoadError {
   std::string path;
   std::string message;
+  bool too_large = false;  // refused for its size (no policy is that large), not unreadable
 };
 
 using LoadResult = std::variant<std::unique_ptr<SourceFile>, LoadError>;

@@ -577,3 +577,45 @@ TEST_CASE("a file of the setup that cannot be read leaves no 'exports' verdict, 
   CHECK(clean.out.find("\"verdict\": \"exports\"") != std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("a module's '../' source is resolved from where a linked directory really is") {
+  // `check link/x` where link points into a repository: source = "../../" is the repository's
+  // root module (as the system and Terraform resolve it), not the directory beside the link.
+  const fs::path root = fresh_dir("linked-module");
+  fs::create_directories(root / "repo/examples/x");
+  fs::create_directories(root / "l");
+  std::ofstream(root / "repo/main.tf") << R"(variable "bucket" { type = string }
+resource "aws_s3_bucket_policy" "b" {
+  bucket = var.bucket
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { Service = "guardduty.amazonaws.com" },
+    Action = ["s3:GetBucketLocation", "s3:PutObject"],
+    Resource = ["arn:aws:s3:::${var.bucket}", "arn:aws:s3:::${var.bucket}/*"] }] })
+}
+)";
+  std::ofstream(root / "repo/examples/x/main.tf") << R"(module "logs" {
+  source = "../../"
+  bucket = "gd-findings"
+}
+)";
+  // What a lexical "l/x/../../" would read instead: a Deny of everything GuardDuty does.
+  std::ofstream(root / "decoy.tf") << R"(resource "aws_s3_bucket_policy" "p" {
+  bucket = "decoy"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny",
+    Principal = { Service = "guardduty.amazonaws.com" }, Action = "s3:*", Resource = "*" }] })
+}
+)";
+  fs::create_directory_symlink(root / "repo/examples/x", root / "l/x");
+  const Run linked = run({"check", "--format", "json", (root / "l/x").string()});
+  const Run real = run({"check", "--format", "json", (root / "repo/examples/x").string()});
+  for (const Run* r : {&linked, &real}) {
+    rapidjson::Document json;
+    json.Parse(r->out.c_str());
+    REQUIRE(!json.HasParseError());
+    CHECK(r->out.find("decoy") == std::string::npos);
+    REQUIRE(json["setups"].Size() == 1);
+    CHECK(std::string(json["setups"][0]["documents"][0].GetString()).ends_with("repo/main.tf"));
+    CHECK(std::string(json["setups"][0]["verdict"].GetString()) != "fails");
+  }
+  fs::remove_all(root);
+}

@@ -24,10 +24,25 @@ namespace {
 constexpr std::size_t kMaxReferencedFileBytes = 4U * 1024U * 1024U;
 
 std::string join_path(const std::string& dir, const std::string& path) {
+  namespace fs = std::filesystem;
   if (path.empty() || path.front() == '/') return path;
-  const std::filesystem::path joined =
-      dir.empty() || dir == "." ? std::filesystem::path(path) : std::filesystem::path(dir) / path;
-  return joined.lexically_normal().string();
+  const fs::path joined = dir.empty() || dir == "." ? fs::path(path) : fs::path(dir) / path;
+  const std::string lexical = joined.lexically_normal().string();
+  if (path.find("..") == std::string::npos) return lexical;
+  // ".." goes up from where a linked directory really is, as the system (and Terraform)
+  // resolves it, not from the link's spelling: `check link-to-examples/x` with
+  // source = "../../" reads the module above the real x, not files beside the link.
+  std::error_code ec;
+  const fs::path base = dir.empty() ? fs::path(".") : fs::path(dir);
+  const fs::path real_dir = fs::canonical(base, ec);
+  if (ec) return lexical;
+  const fs::path spelled = fs::absolute(base, ec).lexically_normal();
+  if (ec || real_dir == spelled || real_dir / "" == spelled) return lexical;
+  const fs::path physical = (real_dir / path).lexically_normal();
+  const fs::path here = fs::canonical(fs::current_path(ec), ec);
+  if (ec) return physical.string();
+  const fs::path relative = physical.lexically_relative(here);
+  return relative.empty() || *relative.begin() == ".." ? physical.string() : relative.string();
 }
 
 bool has_argument(const hcl::Block& block, std::string_view name) {

@@ -117,6 +117,14 @@ TEST_CASE("a baseline matches however the paths are spelt; it says when it match
   const fs::path setup = root / "policies";
   fs::create_directories(setup);
   fs::copy(gdl::test::source_dir() / "examples/broken", setup, fs::copy_options::recursive);
+  // A finding whose message names another file of its setup (GD403 names the key policy): the
+  // name is spelt as the paths were given, which must not change its fingerprint.
+  fs::create_directories(setup / "pair");
+  for (const char* name : {"bucket-policy.json", "key-policy.json"}) {
+    fs::copy_file(
+        gdl::test::source_dir() / "testdata/GD403/key-and-bucket-for-different-accounts" / name,
+        setup / "pair" / name);
+  }
   const std::string baseline = (root / "baseline.json").string();
   {
     const gdl::test::CurrentDirectory here(setup);

@@ -5,6 +5,8 @@
 #include <string>
 #include <tuple>
 
+#include "util/text.h"
+
 namespace gdl {
 
 namespace {
@@ -72,7 +74,21 @@ std::string fingerprint(const Diagnostic& d, std::string_view file) {
   mix(!d.statement_sid.empty()
           ? d.statement_sid
           : (d.statement_index ? std::to_string(*d.statement_index) : std::string("-")));
-  mix(d.message, true);
+  // Other files a message names (a key policy beside this bucket policy) are spelled as this
+  // one was given ("./setup/", "/abs/setup/"): the baseline's spelling of the directory stands
+  // for them, so that `check .` and `check setup` give one fingerprint.
+  const std::size_t given_slash = d.location.file.rfind('/');
+  const std::size_t file_slash = file.rfind('/');
+  if (given_slash != std::string::npos && file != d.location.file) {
+    const std::string_view given_dir = std::string_view(d.location.file).substr(0, given_slash + 1);
+    const std::string_view file_dir =
+        file_slash == std::string_view::npos ? std::string_view() : file.substr(0, file_slash + 1);
+    std::string message = d.message;
+    replace_all(message, given_dir, file_dir);
+    mix(message, true);
+  } else {
+    mix(d.message, true);
+  }
   char buffer[17];
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 15; i >= 0; --i) {

@@ -388,6 +388,15 @@ TEST_CASE("recognition: a policy word in any case, wherever it is, and nothing e
       {"", false},
       {"{\"name\": \"build notes\", \"pages\": 3}", false},
       {"\"effect \"", false},
+      // This tool's own baseline and JSON or SARIF report quote policy words: no input.
+      {"{\n  \"tool\": \"gd-export-lint\",\n  \"baselineVersion\": 1,\n  \"findings\": "
+       "[{\"message\": "
+       "\"Statement[0] ...\"}]}",
+       false},
+      {"{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"runs\": "
+       "[{\"tool\": "
+       "{\"driver\": {\"name\": \"gd-export-lint\"}}, \"results\": [\"Statement\"]}]}",
+       false},
   };
   for (const auto& row : rows) {
     CAPTURE(row.first);  // (not a structured binding: clang 14 cannot capture one)

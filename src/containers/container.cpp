@@ -325,6 +325,12 @@ static bool looks_like_utf8_input(std::string_view path, std::string_view text);
 bool looks_like_input(std::string_view path, std::string_view text) {
   // Program source (a CDK stack) writes policies as code, not as JSON: never read as a policy.
   if (is_program_source(path)) return false;
+  // This tool's own output kept beside the policies (a baseline, a JSON or SARIF report) quotes
+  // policy words in its messages, and is no input: it starts by naming the tool.
+  const std::string_view head = text.substr(0, 512);
+  if (head.find("\"tool\": \"gd-export-lint\"") != std::string_view::npos ||
+      head.find("\"name\": \"gd-export-lint\"") != std::string_view::npos)
+    return false;
   if (const std::string ascii = wide_as_ascii(text); !ascii.empty())
     return looks_like_utf8_input(path, ascii);
   if (looks_like_utf8_input(path, text)) return true;

@@ -327,10 +327,14 @@ bool looks_like_input(std::string_view path, std::string_view text) {
   if (is_program_source(path)) return false;
   // This tool's own output kept beside the policies (a baseline, a JSON or SARIF report) quotes
   // policy words in its messages, and is no input: it starts by naming the tool.
-  const std::string_view head = text.substr(0, 512);
-  if (head.find("\"tool\": \"gd-export-lint\"") != std::string_view::npos ||
-      head.find("\"name\": \"gd-export-lint\"") != std::string_view::npos)
-    return false;
+  // (One search for a word that starts with a rare letter: a search for a quote stops at every
+  // quote of a JSON file, and this runs on every scanned file.)
+  const std::string_view head = text.substr(0, 256);
+  if (const std::size_t at = head.find("gd-export-lint\"");
+      at != std::string_view::npos && at >= 9) {
+    const std::string_view before = head.substr(at - 9, 9);
+    if (before == "\"tool\": \"" || before == "\"name\": \"") return false;
+  }
   if (const std::string ascii = wide_as_ascii(text); !ascii.empty())
     return looks_like_utf8_input(path, ascii);
   if (looks_like_utf8_input(path, text)) return true;

@@ -53,10 +53,7 @@ void tf::read_destination_values(const json::Value* destination_arn, const json:
   read_destination_settings(root, source, out, "GD007");
 }
 
-namespace {
-
-// Whether the text names a GuardDuty service principal ("guardduty.<...>amazonaws.com").
-bool names_guardduty(std::string_view text) {
+bool tf::names_guardduty_text(std::string_view text) {
   for (std::size_t at = text.find("\"guardduty."); at != std::string_view::npos;
        at = text.find("\"guardduty.", at + 1)) {
     const std::size_t end = text.find('"', at + 1);
@@ -67,10 +64,12 @@ bool names_guardduty(std::string_view text) {
   return false;
 }
 
+namespace {
+
 // Whether a document names a GuardDuty service principal: in its tree when it has one (the
 // tree of a .tf module is one value of a larger file), else in its text.
 bool names_guardduty(const EmbeddedDocument& doc) {
-  if (!doc.tree) return doc.source != nullptr && names_guardduty(doc.source->text());
+  if (!doc.tree) return doc.source != nullptr && tf::names_guardduty_text(doc.source->text());
   bool found = false;
   json::for_each_value(*doc.tree, [&](const json::Value& v) {
     found = found || (v.is_string() && v.text.starts_with("guardduty.") &&

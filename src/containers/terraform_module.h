@@ -297,6 +297,10 @@ Span unknown_range_span(const hcl::Value& v, std::size_t begin, std::size_t end)
 // with `prefix` (a called module's "module.NAME.") before each.
 std::vector<std::string> referenced_addresses(const hcl::Expr& e, const std::string& prefix);
 
+// Whether text (HCL or JSON) writes a GuardDuty service principal, "guardduty.amazonaws.com"
+// or a regional one ("guardduty.${...}.amazonaws.com"): for choosing and noting, not judging.
+bool names_guardduty_text(std::string_view text);
+
 // Keeps only the documents of the bucket and key the publishing destination refers to among
 // several of a kind that grant GuardDuty (a module with a log bucket or a replica).
 void select_destination_documents(Session& session);

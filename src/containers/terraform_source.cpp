@@ -58,19 +58,6 @@ json::Value json_string_at(std::string text, Span span) {
   return v;
 }
 
-// Whether HCL text writes a GuardDuty service principal ("guardduty.amazonaws.com", or a
-// regional one, "guardduty.${...}.amazonaws.com"): for a note, not a conclusion.
-bool names_guardduty_text(std::string_view text) {
-  for (std::size_t at = text.find("\"guardduty."); at != std::string_view::npos;
-       at = text.find("\"guardduty.", at + 1)) {
-    const std::size_t end = text.find('"', at + 1);
-    if (end != std::string_view::npos &&
-        text.substr(at + 1, end - at - 1).ends_with(".amazonaws.com"))
-      return true;
-  }
-  return false;
-}
-
 // A value that is a policy document: an object with a Statement, directly or as JSON text.
 bool is_policy_value(const hcl::Value& v, const SourceFile& file) {
   const hcl::Value* object = v.encodes.get();

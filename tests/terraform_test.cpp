@@ -1215,6 +1215,9 @@ TEST_CASE("Terraform: a policy set to the data source instead of its .json is an
        "data.aws_iam_policy_document.b[0].json"},
       {"for_each = toset([\"k\"])", "data.aws_iam_policy_document.b[\"k\"]",
        "data.aws_iam_policy_document.b[\"k\"].json"},
+      // A key that is all digits is still a key: the instance knows how it was made.
+      {"for_each = toset([\"0\"])", "data.aws_iam_policy_document.b[\"0\"]",
+       "data.aws_iam_policy_document.b[\"0\"].json"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.policy);

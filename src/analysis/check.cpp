@@ -167,6 +167,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
   struct Loaded {
     std::unique_ptr<SourceFile> source;
     bool context = false;  // a sibling read for its setup
+    bool alone = false;    // a template or plan: a setup of its own
   };
   std::vector<Loaded> loaded;
   std::vector<Loaded> module_files;     // .tf files that write no policy themselves
@@ -211,8 +212,9 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
       return;
     }
     // A template or plan beside a named file is a setup of its own, not the named file's.
-    if (context && containers::stands_alone(source->path(), source->text())) return;
-    loaded.push_back({std::move(source), context});
+    const bool alone = containers::stands_alone(source->path(), source->text());
+    if (context && alone) return;
+    loaded.push_back({std::move(source), context, alone});
   };
   for (const std::string_view path : item.paths) load(std::string(path), false);
   for (const std::string& path : item.context) load(path, true);
@@ -232,22 +234,27 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
   exportcfg::ExportSettings settings = defaults;
   if (item.configured && config != nullptr)
     exportcfg::merge_settings(settings, config->setups[*item.configured].settings);
-  std::vector<std::vector<const SourceFile*>> setups;
-  std::vector<const SourceFile*> together;
+  struct Setup {
+    std::vector<const SourceFile*> files;
+    bool alone = false;  // one template or plan
+  };
+  std::vector<Setup> setups;
+  Setup together;
   for (const Loaded& l : loaded) {
-    if (item.directory && !l.context &&
-        containers::stands_alone(l.source->path(), l.source->text())) {
-      setups.push_back({l.source.get()});
+    if (item.directory && !l.context && l.alone) {
+      setups.push_back({{l.source.get()}, true});
     } else {
-      together.push_back(l.source.get());
+      together.files.push_back(l.source.get());
+      together.alone = together.files.size() == 1 && l.alone;
     }
   }
   // Siblings read for a named file belong to its setup: without a named or scanned file among
   // them (a named template stands alone), they are not checked at all.
-  const bool any_reported = std::any_of(together.begin(), together.end(), [&](const SourceFile* f) {
-    return std::any_of(loaded.begin(), loaded.end(),
-                       [f](const Loaded& l) { return l.source.get() == f && !l.context; });
-  });
+  const bool any_reported =
+      std::any_of(together.files.begin(), together.files.end(), [&](const SourceFile* f) {
+        return std::any_of(loaded.begin(), loaded.end(),
+                           [f](const Loaded& l) { return l.source.get() == f && !l.context; });
+      });
   if (any_reported) setups.push_back(std::move(together));
   std::set<std::string> reported;
   for (const Loaded& l : loaded) {
@@ -255,14 +262,14 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
   }
   LintOptions item_options = options;
   if (item.configured) item_options.export_declared = true;
-  for (const auto& setup : setups) {
-    LintResult result = lint_setup(setup, settings, item_options);
+  for (const Setup& setup : setups) {
+    LintResult result = lint_setup(setup.files, settings, item_options);
     ++o.setups;
     // Findings in a sibling read for context count when it is one of the export's documents.
     std::set<std::string> shown = reported;
     if (result.export_setup)
       shown.insert(result.document_paths.begin(), result.document_paths.end());
-    for (const SourceFile* source : setup) {
+    for (const SourceFile* source : setup.files) {
       if (shown.contains(source->path())) ++o.checked;
     }
     // A local module's files, read through the call, are checked as part of this one.
@@ -283,9 +290,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
       SetupVerdict v = verdict_of(result);
       // A file of the directory that could not be read may be the setup's policy: the README's
       // "rejected (... or it could not be read)". A template or plan stands alone: not its.
-      const bool own_setup = setup.size() != 1 || !containers::stands_alone(setup.front()->path(),
-                                                                            setup.front()->text());
-      if (own_setup && !unreadable.empty()) {
+      if (!setup.alone && !unreadable.empty()) {
         v.verdict = "rejected";
         for (const std::string& path : unreadable)
           v.reasons.push_back(fmt::format("unreadable {}", path));

@@ -549,10 +549,10 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
   }
   // A whole instance (`aws_s3_bucket.b`, `module.m[0]`, an item of `aws_s3_bucket.b[*]`): read
   // when a step is applied to it.
-  auto whole_instance = [&](std::vector<std::string> names, const std::string& written) {
+  auto whole_instance = [&](std::vector<std::string> names, std::string written) {
     hcl::Value v = unknown(fmt::format("{}.{} used as a whole", root, written), file, span);
-    v.instance =
-        std::make_shared<const hcl::InstanceRef>(hcl::InstanceRef{root, std::move(names), this});
+    v.instance = std::make_shared<const hcl::InstanceRef>(
+        hcl::InstanceRef{root, std::move(names), std::move(written), this});
     return v;
   };
   auto not_known = [&](std::size_t names) {
@@ -597,8 +597,8 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
         for (std::size_t i = 0; i < how_many; ++i) {
           std::string key = by_key ? (*keys)[i] : std::to_string(i);
           names.back() = key;
-          hcl::Value item =
-              whole_instance(names, fmt::format("{}[{}]", fmt::join(steps, "."), key));
+          hcl::Value item = whole_instance(
+              names, fmt::format("{}{}", fmt::join(steps, "."), written_index(key, by_key)));
           if (by_key)
             all.members.emplace_back(std::move(key), std::move(item));
           else
@@ -622,8 +622,12 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
       used = at;
       std::vector<std::string> names(steps.begin(),
                                      steps.begin() + static_cast<std::ptrdiff_t>(at));
-      const std::string written = fmt::format("{}", fmt::join(names, "."));
-      return whole_instance(std::move(names), written);
+      // The block's name, then the index read as it was written.
+      std::string written = fmt::format(
+          "{}{}",
+          fmt::join(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(name_at + 1), "."),
+          index_read.written);
+      return whole_instance(std::move(names), std::move(written));
     }
     attr = steps[at];
     used = at + 1;

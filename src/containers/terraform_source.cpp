@@ -136,28 +136,21 @@ void Module::read() {
 void Module::note_unused_guardduty_documents() {
   // Every data.aws_iam_policy_document.NAME any expression of the module refers to.
   std::set<std::string, std::less<>> referred;
+  auto refer = [&](const hcl::Traversal& t) {
+    if (t.root != "data" || t.steps.size() < 2 || t.steps[0] != "aws_iam_policy_document")
+      return false;
+    referred.insert(t.steps[1]);
+    return true;
+  };
   std::vector<const hcl::Body*> bodies;
   for (const ParsedFile& f : files_) bodies.push_back(&f.body);
-  std::vector<const hcl::Expr*> pending;
   while (!bodies.empty()) {
     const hcl::Body* body = bodies.back();
     bodies.pop_back();
     for (const hcl::Attribute& a : body->attributes) {
-      if (a.value) pending.push_back(a.value.get());
+      if (a.value) hcl::for_each_traversal(*a.value, refer);
     }
     for (const hcl::Block& b : body->blocks) bodies.push_back(&b.body);
-  }
-  while (!pending.empty()) {
-    const hcl::Expr* x = pending.back();
-    pending.pop_back();
-    const hcl::Traversal t = hcl::static_traversal(*x);
-    if (t.root == "data" && t.steps.size() >= 2 && t.steps[0] == "aws_iam_policy_document") {
-      referred.insert(t.steps[1]);
-      continue;
-    }
-    for (const auto& child : x->children) {
-      if (child) pending.push_back(child.get());
-    }
   }
   for (const ParsedFile& f : files_) {
     for (const hcl::Block& block : f.body.blocks) {
@@ -220,20 +213,11 @@ void Module::add_policy(const std::string& label, std::optional<documents::Kind>
       whole->steps[0] == "aws_iam_policy_document") {
     // The argument is a string: Terraform rejects the data source's object. The document it
     // names is still checked, as the `.json` that was surely meant.
-    // The instance as Terraform writes it: [0] by count, ["k"] by for_each.
-    std::string written = whole->steps[1];
-    if (whole->steps.size() > 2) {
-      const std::string& index = whole->steps[2];
-      const bool number = !index.empty() && std::all_of(index.begin(), index.end(), [](char c) {
-        return c >= '0' && c <= '9';
-      });
-      written += written_index(index, !number);
-    }
     session_.out.diagnostics.push_back(make_diagnostic(
         "GD007", make_location(file, attr.value->span),
         fmt::format("the {} of {} is the data source, not its JSON: Terraform rejects it (a "
-                    "string is required); write data.aws_iam_policy_document.{}.json",
-                    attr.name, label, written)));
+                    "string is required); write data.{}.json",
+                    attr.name, label, whole->written)));
     std::vector<std::string> steps = whole->steps;
     steps.emplace_back("json");
     std::size_t used = 0;
@@ -461,20 +445,13 @@ void Module::read_module_call(const Named& call) {
 
 std::vector<std::string> referenced_addresses(const hcl::Expr& e, const std::string& prefix) {
   std::vector<std::string> out;
-  std::vector<const hcl::Expr*> pending{&e};
-  while (!pending.empty()) {
-    const hcl::Expr* x = pending.back();
-    pending.pop_back();
-    const hcl::Traversal t = hcl::static_traversal(*x);
-    if (!t.root.empty() && !t.steps.empty() && t.root != "var" && t.root != "local" &&
-        t.root != "data" && t.root != "path" && t.root != "count" && t.root != "each") {
-      out.push_back(prefix + t.root + "." + t.steps[0]);
-      continue;
-    }
-    for (const auto& child : x->children) {
-      if (child) pending.push_back(child.get());
-    }
-  }
+  hcl::for_each_traversal(e, [&](const hcl::Traversal& t) {
+    if (t.root.empty() || t.steps.empty() || t.root == "var" || t.root == "local" ||
+        t.root == "data" || t.root == "path" || t.root == "count" || t.root == "each")
+      return false;
+    out.push_back(prefix + t.root + "." + t.steps[0]);
+    return true;
+  });
   return out;
 }
 

@@ -109,4 +109,19 @@ struct Traversal {
 };
 Traversal static_traversal(const Expr& e);
 
+// Calls `visit` with the static traversal of `e` and of each expression inside it, outermost
+// first; the parts of one that `visit` takes (returns true for) are not walked.
+template <class Visit>
+void for_each_traversal(const Expr& e, Visit&& visit) {
+  std::vector<const Expr*> pending{&e};
+  while (!pending.empty()) {
+    const Expr* x = pending.back();
+    pending.pop_back();
+    if (visit(static_traversal(*x))) continue;
+    for (const auto& child : x->children) {
+      if (child) pending.push_back(child.get());
+    }
+  }
+}
+
 }  // namespace gdl::hcl

@@ -26,6 +26,9 @@ class Scope;
 struct InstanceRef {
   std::string root;
   std::vector<std::string> steps;
+  // The reference as Terraform writes it, without the root: `aws_iam_policy_document.b[0]` by
+  // count, `.b["0"]` by for_each (the steps alone cannot tell a key "0" from an index).
+  std::string written;
   // The module it is in: a module's output or a module call's argument may carry it into
   // another, where the same name is another block.
   Scope* scope = nullptr;

@@ -137,7 +137,7 @@ struct TempDir {
   TempDir& operator=(const TempDir&) = delete;
 };
 
-// The findings of one `check` run, as comparable lines (JSON output).
+// The findings and setup verdicts of one `check` run, as comparable lines (JSON output).
 std::multiset<std::string> run(std::vector<std::string> args) {
   args.insert(args.begin(), {"gd-export-lint", "check", "--format", "json", "--fail-on", "never"});
   std::ostringstream out, err;
@@ -154,6 +154,10 @@ std::multiset<std::string> run(std::vector<std::string> args) {
     lines.insert(fmt::format("{}:{}:{} {} {} {}", d["file"].GetString(), d["line"].GetInt(),
                              d["column"].GetInt(), d["ruleId"].GetString(),
                              d["severity"].GetString(), d["message"].GetString()));
+  }
+  if (doc.HasMember("setups")) {
+    for (const auto& setup : doc["setups"].GetArray())
+      lines.insert(fmt::format("verdict {}", setup["verdict"].GetString()));
   }
   return lines;
 }
@@ -208,6 +212,32 @@ TEST_CASE("one verdict: directory, named files, one changed file and configured 
     configured.insert(configured.begin(), {"--project-config", project.string()});
     CHECK(run(configured) == by_directory);
   }
+}
+
+TEST_CASE("one verdict: a directory and every entry of it named (DIR/*) agree") {
+  // A shell's `DIR/*` names the README, case.expect and tfvars beside the policies: a file the
+  // scan would not take by its name is read only when it begins like JSON, so prose beside a
+  // setup neither adds GD001 errors nor turns its verdict to "rejected".
+  std::vector<SetupCase> all = cases_under(gdl::test::source_dir() / "testdata" / "setups");
+  for (SetupCase& c : cases_under(gdl::test::source_dir() / "testdata" / "realworld"))
+    all.push_back(std::move(c));
+  REQUIRE(all.size() >= 25);
+  std::size_t with_prose = 0;
+  for (const SetupCase& c : all) {
+    CAPTURE(c.dir.string());
+    std::vector<std::string> entries;
+    for (const auto& entry : fs::directory_iterator(c.dir))
+      entries.push_back(entry.path().string());
+    std::sort(entries.begin(), entries.end());
+    with_prose += static_cast<std::size_t>(fs::exists(c.dir / "README.md"));
+    CHECK(run(entries) == run({c.dir.string()}));
+  }
+  CHECK(with_prose >= 20);
+  // A policy kept under a name the scan does not take is still read when named.
+  TempDir temp("named-by-content");
+  const fs::path txt = temp.path / "policy.txt";
+  std::ofstream(txt) << "\xEF\xBB\xBF\n  {\"Version\": \"2012-10-17\", \"Statement\": {}}";
+  CHECK(run({txt.string()}) != std::multiset<std::string>{});
 }
 
 namespace {

@@ -123,6 +123,19 @@ namespace {
 
 constexpr std::uintmax_t kMaxSiblingBytes = 1024 * 1024;
 
+// Whether the first character, past blanks and byte-order marks (UTF-8, or UTF-16/32 with their
+// NUL bytes), opens a JSON object or array.
+bool begins_like_json(std::string_view text) {
+  for (const char c : text.substr(0, 4096)) {
+    if (c == '{' || c == '[') return true;
+    const auto byte = static_cast<unsigned char>(c);
+    const bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
+    const bool bom = byte == 0xEF || byte == 0xBB || byte == 0xBF || byte == 0xFE || byte == 0xFF;
+    if (!blank && !bom) return false;
+  }
+  return false;
+}
+
 // The outcome of one work item (a directory's setups, or a configured setup).
 struct Outcome {
   std::vector<std::unique_ptr<SourceFile>> sources;  // kept only when they have findings
@@ -190,6 +203,18 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
       return;
     }
     auto source = std::move(std::get<std::unique_ptr<SourceFile>>(result));
+    // (CDK source gets its own note below.)
+    if (!context && !begins_like_json(source->text()) &&
+        !containers::is_program_source(source->path()) &&
+        std::find(item.named_by_content.begin(), item.named_by_content.end(), path) !=
+            item.named_by_content.end()) {
+      ++o.skipped;
+      o.notes.push_back(fmt::format(
+          "{}: named, but a scan would not read a file of this name (--include) and it does not "
+          "begin like a JSON policy: skipped",
+          source->path()));
+      return;
+    }
     if (!containers::looks_like_input(source->path(), source->text())) {
       if (containers::is_terraform_module_file(*source)) {
         // Variables and locals of a module that writes a policy are part of it: held until
@@ -570,6 +595,9 @@ void check(const CheckRequest& request, Report& report) {
     if (request.project != nullptr) plan.configured = configured_setups(*request.project);
     plan.scan_filter = [&scan_options](const std::string& path) {
       return scan_accepts(scan_options, path);
+    };
+    plan.name_filter = [&scan_options](const std::string& path) {
+      return scan_takes_name(scan_options, path);
     };
     std::vector<WorkItem> items = plan_setups(std::move(plan));
     // The scan's list is the items' now: what is left of the discovery goes before the run.

@@ -56,6 +56,10 @@ bool scan_accepts(const ScanOptions& options, const std::string& path) {
          !matches_any(options.exclude, fs::path(path));
 }
 
+bool scan_takes_name(const ScanOptions& options, const std::string& path) {
+  return matches_any(options.include, fs::path(path).filename());
+}
+
 bool is_dangling_link(const fs::directory_entry& entry) {
   std::error_code ec;
   return entry.is_symlink(ec) && !fs::exists(entry.path(), ec);

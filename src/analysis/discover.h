@@ -32,6 +32,9 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
 // an include glob and no exclude glob.
 bool scan_accepts(const ScanOptions& options, const std::string& path);
 
+// Whether a scan would take a file of this name (an include glob matches it; excludes aside).
+bool scan_takes_name(const ScanOptions& options, const std::string& path);
+
 // Whether the entry is a symbolic link to nothing: a scan reports it, and a named file's setup
 // lists it, so that reading it fails with a message rather than skipping it without a word.
 bool is_dangling_link(const std::filesystem::directory_entry& entry);

@@ -197,7 +197,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
 
   for (const std::string& path : input.named) {
     if (path == "-") {
-      alone.push_back({"<stdin>", {path}, {}, false, std::nullopt, {path}, {}});
+      alone.push_back({"<stdin>", {path}, {}, false, std::nullopt, {path}, {}, {}});
       continue;
     }
     const std::string dir = directory_of(path);
@@ -207,6 +207,8 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     const std::uint32_t index = directory_item(dir);
     if (named_placed.insert(id)) directory_items[index].paths.push_back(path);
     directory_items[index].named.push_back(path);
+    if (input.name_filter && !input.name_filter(path))
+      directory_items[index].named_by_content.push_back(path);
     // A named file is checked within its setup: the other inputs of its directory (listed once
     // per directory, however many of its files are named).
     if (!sibling_directories.insert(dir_id).second) continue;
@@ -260,7 +262,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   items.reserve(setups_touched.size() + directories.size() + alone.size());
   for (const std::size_t i : setups_touched) {
     const ConfiguredSetup& setup = input.configured[i];
-    WorkItem item{setup.name, {}, {}, false, i, {}, {}};
+    WorkItem item{setup.name, {}, {}, false, i, {}, {}, {}};
     for (const std::string& document : setup.documents) item.paths.push_back(document);
     items.push_back(std::move(item));
   }

@@ -39,6 +39,10 @@ struct WorkItem {
   // The .tf files of the local modules this item's calls read (fold_called_modules): its
   // findings may name them, so they are not final until this item is done.
   std::vector<std::string> reads;
+  // Named files whose name a scan would not take (README.md, case.expect, policy.txt): the name
+  // does not say they are policies, so they are read only when they begin like JSON. `check
+  // DIR/*` then checks what `check DIR` does.
+  std::vector<std::string> named_by_content;
 };
 
 struct PlanInput {
@@ -47,6 +51,8 @@ struct PlanInput {
   std::vector<ConfiguredSetup> configured;
   // Whether a sibling of a named file would be scanned (include and exclude globs).
   std::function<bool(const std::string& path)> scan_filter;
+  // Whether a scan would take a file of this name (include globs only).
+  std::function<bool(const std::string& path)> name_filter;
 };
 
 // The work, in a stable order (configured setups, then directories by path).

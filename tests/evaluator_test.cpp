@@ -1266,6 +1266,20 @@ TEST_CASE("evaluator parts: wildcard Pattern") {
       {"*a", false, "aaaa", true},
       {"*ab", false, "aaaab", true},
       {"a*", false, "b", false},
+      // '?' is one character, however many UTF-8 bytes it takes (IAM: "any single character").
+      {"a?b", false, "a\u00fcb", true},
+      {"a??b", false, "a\u00fcb", false},
+      {"r?sum?.pdf", false, "r\u00e9sum\u00e9.pdf", true},
+      {"?", false, "\u20ac", true},
+      {"?", false, "\U0001F600", true},
+      {"??", false, "\U0001F600", false},
+      {"*?", false, "\u00e9", true},
+      {"*??", false, "\u00e9", false},
+      {"*?b", false, "a\u00e9b", true},
+      {"*\u00e9", false, "a\u00e9", true},
+      {"?", false, "\xC3", true},       // a lone lead byte is a character of its own
+      {"??", false, "\xC3(", true},     // not a sequence: two characters
+      {"?", false, "\xE2\x82", false},  // a cut sequence: two bytes, two characters
   };
   for (const Row& row : rows) {
     INFO((std::string(row.glob) + " vs " + row.text));
@@ -1486,6 +1500,12 @@ TEST_CASE("evaluator matrix: Null has no IfExists form; Null true/false against 
       {R"({"Null":{"test:key":"false"}})", nullptr, kImplicit},
       {R"({"Null":{"test:key":"false"}})", R"({"test:key":"x"})", kAllow},
       {R"({"Null":{"test:key":"TRUE"}})", nullptr, kAllow},
+      // A multivalued key with no values is null: "false" guards ForAllValues against it.
+      {R"({"Null":{"test:key":"true"}})", R"({"test:key":[]})", kAllow},
+      {R"({"Null":{"test:key":"false"}})", R"({"test:key":[]})", kImplicit},
+      {R"({"Null":{"test:key":"false"}})", R"({"test:key":["a"]})", kAllow},
+      {R"({"Null":{"test:key":"false"},"ForAllValues:StringEquals":{"test:key":"a"}})",
+       R"({"test:key":[]})", kImplicit},
   };
   for (const auto& row : rows) {
     CAPTURE(row.condition);

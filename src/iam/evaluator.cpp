@@ -133,8 +133,12 @@ bool evaluate_clause(const CompiledClause& c, const Request& request, std::strin
   const Operator& op = *c.op;
   const ContextValue* present = request.find(c.key);
   if (op.family == OperatorFamily::null) {
-    // Null: "true" means the key must be absent, "false" that it must be present.
-    const bool absent = present == nullptr;
+    // Null: "true" means the key must be absent, "false" that it must be present. A
+    // multivalued key with no values counts as absent: "include the Null condition operator
+    // with a false value to check if the context key exists and its value is not null", which
+    // keeps "context keys with empty values" from satisfying ForAllValues (IAM User Guide,
+    // "Multivalued context keys").
+    const bool absent = present == nullptr || present->values.empty();
     for (const CompiledValue& v : c.values) {
       if (iequals(v.text, "true") && absent) return true;
       if (iequals(v.text, "false") && !absent) return true;

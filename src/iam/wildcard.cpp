@@ -8,6 +8,19 @@ std::int16_t fold(char c, bool fold_case) {
   if (fold_case && u >= 'A' && u <= 'Z') u = static_cast<unsigned char>(u - 'A' + 'a');
   return static_cast<std::int16_t>(u);
 }
+// The bytes of the character that starts at text[t]: '?' matches "any single character" (IAM
+// User Guide, condition operators and Resource element), so one UTF-8 sequence, not one byte of
+// it; a byte that starts no valid sequence is a character of its own.
+std::size_t char_length(std::string_view text, std::size_t t) {
+  const auto lead = static_cast<unsigned char>(text[t]);
+  const std::size_t n = lead < 0xC2 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : lead < 0xF5 ? 4 : 1;
+  if (n == 1 || t + n > text.size()) return 1;
+  for (std::size_t i = 1; i < n; ++i) {
+    if ((static_cast<unsigned char>(text[t + i]) & 0xC0U) != 0x80U) return 1;
+  }
+  return n;
+}
+
 }  // namespace
 
 Pattern Pattern::glob(std::string_view text, bool fold_case) {
@@ -62,13 +75,17 @@ bool Pattern::matches_from(std::string_view text, std::size_t p, std::size_t t) 
     if (p < tokens_.size() && tokens_[p] == kStar) {
       star = ++p;
       star_text = t;
-    } else if (p < tokens_.size() &&
-               (tokens_[p] == kAnyChar || tokens_[p] == fold(text[t], fold_case_))) {
+    } else if (p < tokens_.size() && tokens_[p] == kAnyChar) {
+      ++p;
+      t += char_length(text, t);
+    } else if (p < tokens_.size() && tokens_[p] == fold(text[t], fold_case_)) {
       ++p;
       ++t;
     } else if (star != std::string_view::npos) {
+      // A star absorbs whole characters, so that a later '?' starts where a character does.
       p = star;
-      t = ++star_text;
+      star_text += char_length(text, star_text);
+      t = star_text;
     } else {
       return false;
     }

@@ -26,7 +26,9 @@ out = ["# Rule reference", "",
        "a finding that rests on one is a note that says so. Each rule's metadata also says what its conclusion",
        "needs (`needs`: the `document` text, a `setup` simulation, `every-allow` or `every-deny` of a document),",
        "so a value unknown offline (a template's `Fn::ImportValue`, a Terraform interpolation) drops exactly the",
-       "conclusions it makes uncertain.", ""]
+       "conclusions it makes uncertain: a statement holding one matters only when it may cover the rule's",
+       "`requests` (its actions), made by whom the rule asks about (`requested_by`: `guardduty`, or `others`,",
+       "whom a statement naming GuardDuty alone never covers).", ""]
 def fix_kind(r):
     kind = r.get("fixKind", "unsafe")
     if kind == "safe":

@@ -10,6 +10,7 @@
 #include "containers/hcl_suggestion.h"
 #include "containers/json_string.h"
 #include "diag/rule_catalog.h"
+#include "export/setup.h"
 #include "util/interval_index.h"
 #include "util/text.h"
 
@@ -307,6 +308,7 @@ bool is_module_region_symbol(std::string_view symbol) {
 // yes unless its Action element is known and covers none of them.
 bool may_cover(const Placement::Uncertain& u, const RuleInfo* rule) {
   if (rule != nullptr && rule->requested_by_service && u.service_free) return false;
+  if (rule != nullptr && rule->requested_by_others && u.guardduty_only) return false;
   if (rule == nullptr || rule->requests.empty() || !u.actions) return true;
   return std::any_of(rule->requests.begin(), rule->requests.end(), [&](const std::string& action) {
     const bool listed =
@@ -385,6 +387,14 @@ void mark_uncertain_statements(Placement& placement, const policy::Policy& polic
                                    return e.type == "AWS" && !holds_unknown(e.type_span) &&
                                           e.value.value.starts_with("arn:");
                                  });
+    u.guardduty_only = principal.present && !principal.everyone && !statement.principal_negated &&
+                       !principal.entries.empty() &&
+                       std::all_of(principal.entries.begin(), principal.entries.end(),
+                                   [&](const policy::PrincipalEntry& e) {
+                                     return !holds_unknown(e.value.span) &&
+                                            !holds_unknown(e.type_span) && e.type == "Service" &&
+                                            exportcfg::is_guardduty_principal(e.value.value);
+                                   });
     placement.uncertain.push_back(std::move(u));
   }
 }

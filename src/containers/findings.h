@@ -34,6 +34,9 @@ struct Placement {
     // Its principals cannot be a service principal: the unknown values are in account ARNs
     // (`arn:aws:iam::${...}:root`), never "*" or a service.
     bool service_free = false;
+    // Its principals are GuardDuty's service principals alone, all known: it cannot cover a
+    // request by anyone else.
+    bool guardduty_only = false;
   };
   std::vector<Uncertain> uncertain;
   // An unknown value in place of whole statements: it may be any Allow or Deny.

@@ -92,10 +92,11 @@ std::vector<RuleInfo> load_rules() {
     if (!needs) metadata_defect("bad \"needs\" in " + rule.id);
     rule.needs = *needs;
     if (doc.HasMember("requested_by")) {
-      if (!doc["requested_by"].IsString() ||
-          doc["requested_by"].GetString() != std::string("guardduty"))
+      const std::string by = doc["requested_by"].IsString() ? doc["requested_by"].GetString() : "";
+      if (by != "guardduty" && by != "others")
         metadata_defect("bad \"requested_by\" in " + rule.id);
-      rule.requested_by_service = true;
+      rule.requested_by_service = by == "guardduty";
+      rule.requested_by_others = by == "others";
     }
     if (doc.HasMember("requests")) {
       if (!doc["requests"].IsArray()) metadata_defect("bad \"requests\" in " + rule.id);

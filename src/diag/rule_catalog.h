@@ -46,6 +46,9 @@ struct RuleInfo {
   // Whether those requests are GuardDuty's (a service principal's): a statement whose unknown
   // values are account ARNs cannot cover them.
   bool requested_by_service = false;
+  // Whether they are never GuardDuty's (another service's, another account's, anyone's): a
+  // statement whose principals are GuardDuty's alone cannot cover them.
+  bool requested_by_others = false;
 };
 
 // "document", "setup", "every-allow", "every-deny".

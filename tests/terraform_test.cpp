@@ -1895,3 +1895,73 @@ TEST_CASE("a policy document naming GuardDuty that nothing refers to is said, no
     return n.find("names a GuardDuty principal") != std::string::npos;
   }));
 }
+
+TEST_CASE("Terraform: two statements of a policy document with one sid are refused, not merged") {
+  // The provider refuses a document whose own statements repeat a non-empty sid ("Found
+  // duplicate sid"); both statements are still checked as written, so the first one's
+  // s3:GetBucketLocation is not lost to the second (which would be a false GD301). A source
+  // document's statement with the sid is replaced, and blank sids may repeat.
+  auto module_with = [](std::string_view first_sid, std::string_view second_sid,
+                        std::string_view source) {
+    return fmt::format(R"(
+data "aws_iam_policy_document" "base" {{
+  statement {{
+    sid       = "AllowPutObject"
+    actions   = ["s3:ListBucket"]
+    resources = ["arn:aws:s3:::acme-gd"]
+    principals {{
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::141421356237:root"]
+    }}
+  }}
+}}
+data "aws_iam_policy_document" "b" {{
+  {}
+  statement {{
+    sid       = "{}"
+    actions   = ["s3:GetBucketLocation"]
+    resources = ["arn:aws:s3:::acme-gd"]
+    principals {{
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }}
+  }}
+  statement {{
+    sid       = "{}"
+    actions   = ["s3:PutObject"]
+    resources = ["arn:aws:s3:::acme-gd/*"]
+    principals {{
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }}
+  }}
+}}
+resource "aws_s3_bucket_policy" "b" {{
+  bucket = "acme-gd"
+  policy = data.aws_iam_policy_document.b.json
+}}
+)",
+                       source, first_sid, second_sid);
+  };
+  const Module repeated(std::map<std::string, std::string>{
+      {"main.tf", module_with("AllowPutObject", "AllowPutObject", "")}});
+  const gdl::LintResult refused = repeated.lint();
+  CHECK(errors(refused) == "GD007");
+  for (const auto& d : refused.diagnostics) {
+    CHECK(d.rule_id != "GD104");  // the same root cause: one finding
+    if (d.rule_id != "GD007") continue;
+    CHECK(d.message.find("Found duplicate sid") != std::string::npos);
+    CHECK(d.message.find("line 16") != std::string::npos);
+    CHECK(d.location.start.line == 25);
+    CHECK(d.location.start.column == 17);
+  }
+  for (const auto& [first, second] :
+       {std::pair{"", ""}, std::pair{"GetBucketLocation", "AllowPutObject"}}) {
+    CAPTURE(first);
+    const Module m(std::map<std::string, std::string>{
+        {"main.tf", module_with(first, second,
+                                "source_policy_documents = "
+                                "[data.aws_iam_policy_document.base.json]")}});
+    CHECK(errors(m.lint()).empty());
+  }
+}

@@ -969,7 +969,8 @@ hcl::Value Module::policy_document(const Named& d, const SourceFile& file, Span 
   return once(
       "policy." + std::to_string(d.block->span.begin) + d.file->path(), true,
       [&] {
-        hcl::Value object = PolicyDocumentBuilder(*d.block, *d.file, *this).build();
+        hcl::Value object =
+            PolicyDocumentBuilder(*d.block, *d.file, *this, session_.out.diagnostics).build();
         hcl::Value v = object.wholly_known()
                            ? hcl::string_value(hcl::to_json(object), d.file, d.block->span)
                            : hcl::unknown_value(

@@ -264,8 +264,10 @@ class Module final : public hcl::Scope {
 // the positions of the block's arguments), its arguments evaluated in `scope`.
 class PolicyDocumentBuilder {
  public:
-  PolicyDocumentBuilder(const hcl::Block& block, const SourceFile& file, hcl::Scope& scope)
-      : block_(block), file_(file), scope_(scope) {}
+  // Findings about the block as Terraform reads it (a duplicate sid) go to `diagnostics`.
+  PolicyDocumentBuilder(const hcl::Block& block, const SourceFile& file, hcl::Scope& scope,
+                        std::vector<Diagnostic>& diagnostics)
+      : block_(block), file_(file), scope_(scope), diagnostics_(diagnostics) {}
   hcl::Value build();
 
  private:
@@ -286,6 +288,7 @@ class PolicyDocumentBuilder {
   const hcl::Block& block_;
   const SourceFile& file_;
   hcl::Scope& scope_;
+  std::vector<Diagnostic>& diagnostics_;
   std::vector<hcl::ValueMember> iterators_;  // of the dynamic blocks being expanded
   std::size_t made_ = 0;                     // blocks made by dynamic blocks so far
 };

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "containers/terraform_module.h"
+#include "diag/rule_catalog.h"
 #include "hcl/functions.h"
 
 namespace gdl::containers::tf {
@@ -172,6 +174,10 @@ hcl::Value PolicyDocumentBuilder::build() {
   std::vector<hcl::Value> statements;
   if (const hcl::Attribute* sources = block_.body.attribute("source_policy_documents"))
     merge_documents(*sources, statements, false);
+  // The provider refuses a document two of whose own statements have the same non-empty sid
+  // ("Found duplicate sid"): Terraform plans nothing. Both are kept, as the author meant them,
+  // the second without its sid (this finding says what GD104 would).
+  std::map<std::string, Span, std::less<>> own_sids;
   for (Instance& i : instances(block_.body, "statement")) {
     if (i.unknown) {
       statements.push_back(hcl::unknown_value(
@@ -180,7 +186,23 @@ hcl::Value PolicyDocumentBuilder::build() {
       continue;
     }
     const IteratorScope bound(iterators_, std::move(i.iterator));
-    add_statement(statements, statement(*i.block, i.span), true);
+    hcl::Value made = statement(*i.block, i.span);
+    const hcl::Value* sid = made.member("Sid");
+    if (sid != nullptr && sid->is_string() && !sid->text.empty()) {
+      const auto [first, added] = own_sids.emplace(sid->text, sid->span);
+      if (!added) {
+        diagnostics_.push_back(make_diagnostic(
+            "GD007", make_location(file_, sid->span),
+            fmt::format("sid \"{}\" is already the sid of the statement at line {}: the AWS "
+                        "provider refuses this policy document (\"Found duplicate sid\"), so "
+                        "Terraform applies nothing; give each statement its own sid",
+                        sid->text, file_.position(first->second.begin).line)));
+        std::erase_if(made.members, [](const hcl::ValueMember& m) { return m.key == "Sid"; });
+        statements.push_back(std::move(made));
+        continue;
+      }
+    }
+    add_statement(statements, std::move(made), true);
   }
   if (const hcl::Attribute* overrides = block_.body.attribute("override_policy_documents"))
     merge_documents(*overrides, statements, true);

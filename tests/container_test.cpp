@@ -11,10 +11,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <set>
 
 #include "analysis/pipeline.h"
 #include "containers/json_string.h"
 #include "containers/yaml_reader.h"
+#include "export/settings.h"
 #include "json/parser.h"
 #include "policy/builder.h"
 #include "test_support.h"
@@ -535,5 +537,67 @@ TEST_CASE("a rendered policy's interpolations are counted by value and named onc
     const gdl::containers::Extraction ex = gdl::containers::extract(source);
     REQUIRE(ex.notes.size() == 1);
     CHECK_MESSAGE(ex.notes[0].find(row.note) != std::string::npos, ex.notes[0]);
+  }
+}
+
+TEST_CASE("a plan's or .tf.json's policy of the configured bucket or key is the export's") {
+  // Nothing in the file names GuardDuty, but the user said which bucket and key the export
+  // uses: their policies are simulated, as in every other container (a plan read them as
+  // grammar only, and hid that GuardDuty is allowed nothing).
+  const std::string bucket_policy =
+      R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", )"
+      R"("Resource": "arn:aws:s3:::acme-gd/*", "Principal": {"AWS": "arn:aws:iam::141421356237:root"}}]})";
+  const std::string key_arn =
+      "arn:aws:kms:us-east-1:141421356237:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const std::string key_policy =
+      R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", )"
+      R"("Resource": "*", "Principal": {"AWS": "arn:aws:iam::141421356237:root"}}]})";
+  using gdl::containers::escape_json_string;
+  auto plan = [&](std::string_view type, std::string_view owner_key, std::string_view owner,
+                  const std::string& policy) {
+    return fmt::format(
+        R"({{"format_version": "1.2", "planned_values": {{"root_module": {{"resources": [)"
+        R"({{"address": "{0}.p", "mode": "managed", "type": "{0}", "name": "p", "values": )"
+        R"({{"{1}": "{2}", "policy": "{3}"}}}}]}}}}}})",
+        type, owner_key, owner, escape_json_string(policy));
+  };
+  auto tf_json = [&](std::string_view type, std::string_view owner_key, std::string_view owner,
+                     const std::string& policy) {
+    return fmt::format(R"({{"resource": {{"{}": {{"p": {{"{}": "{}", "policy": "{}"}}}}}}}})", type,
+                       owner_key, owner, escape_json_string(policy));
+  };
+  const gdl::SourceFile config(
+      "settings.json",
+      fmt::format(R"({{"account": "141421356237", "regions": ["us-east-1"], "bucket": "acme-gd", )"
+                  R"("kmsKeyArn": "{}"}})",
+                  key_arn));
+  const gdl::exportcfg::ExportSettings given = gdl::exportcfg::read_config(config).settings;
+  struct Row {
+    const char* what;
+    std::string path;
+    std::string text;
+    const char* expected;  // the error with the export's settings
+  };
+  const Row rows[] = {
+      {"plan, bucket", "plan.json",
+       plan("aws_s3_bucket_policy", "bucket", "acme-gd", bucket_policy), "GD301"},
+      {"tf.json, bucket", "main.tf.json",
+       tf_json("aws_s3_bucket_policy", "bucket", "acme-gd", bucket_policy), "GD301"},
+      {"plan, key", "plan.json", plan("aws_kms_key", "arn", key_arn, key_policy), "GD201"},
+      {"tf.json, key policy", "main.tf.json",
+       tf_json("aws_kms_key_policy", "key_id", key_arn, key_policy), "GD201"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(std::string(row.what));
+    const gdl::SourceFile file(row.path, row.text);
+    auto error_ids = [&](const gdl::exportcfg::ExportSettings& settings) {
+      std::set<std::string> ids;
+      for (const gdl::Diagnostic& d : gdl::lint_setup({&file}, settings).diagnostics)
+        if (d.severity == gdl::Severity::error) ids.insert(d.rule_id);
+      return ids;
+    };
+    CHECK(error_ids(given).contains(row.expected));
+    // Without settings, nothing says the policy is the export's: its grammar only.
+    CHECK(error_ids({}).empty());
   }
 }

@@ -241,11 +241,11 @@ Extraction extract(const SourceFile& source, const Hints& hints) {
       return out;
     }
     if (is_terraform_plan(root)) {
-      read_terraform_plan(root, source, parsed.recovered, out);
+      read_terraform_plan(root, source, parsed.recovered, hints, out);
       return out;
     }
     if (iends_with(source.path(), ".tf.json")) {
-      read_terraform_json(root, source, parsed.recovered, out);
+      read_terraform_json(root, source, parsed.recovered, hints, out);
       return out;
     }
   }

@@ -105,7 +105,7 @@ void tf::select_export_documents(Extraction& out, const SourceFile& source, cons
 }
 
 void read_terraform_plan(const json::Value& root, const SourceFile& source, bool repaired,
-                         Extraction& out) {
+                         const Hints& hints, Extraction& out) {
   out.format = Format::terraform_plan;
   const json::Member* values = root.find("planned_values");
   if (values == nullptr) values = root.find("values");
@@ -168,11 +168,11 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
       out.documents.push_back(std::move(doc));
     }
   }
-  tf::select_export_documents(out, source, {});
+  tf::select_export_documents(out, source, hints);
 }
 
 void read_terraform_json(const json::Value& root, const SourceFile& source, bool repaired,
-                         Extraction& out) {
+                         const Hints& hints, Extraction& out) {
   out.format = Format::terraform_source;
   const json::Member* resources = root.find("resource");
   if (resources == nullptr || !resources->value.is_object()) return;
@@ -207,11 +207,20 @@ void read_terraform_json(const json::Value& root, const SourceFile& source, bool
             source.path(), p.line, p.column, label));
         continue;
       }
-      out.documents.push_back(
-          document_in_string(source, policy->value.span, label, kind, !repaired));
+      EmbeddedDocument doc = document_in_string(source, policy->value.span, label, kind, !repaired);
+      // The bucket or key it is attached to, when written plainly (as a plan's values are).
+      for (const std::string_view key : {"bucket", "key_id"}) {
+        const json::Member* owner = block.value.find(key);
+        if (owner != nullptr && owner->value.is_string() &&
+            owner->value.text.find("${") == std::string::npos) {
+          doc.belongs_to = owner->value.text;
+          break;
+        }
+      }
+      out.documents.push_back(std::move(doc));
     }
   }
-  tf::select_export_documents(out, source, {});
+  tf::select_export_documents(out, source, hints);
 }
 
 }  // namespace gdl::containers

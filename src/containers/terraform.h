@@ -8,7 +8,7 @@
 namespace gdl::containers {
 
 void read_terraform_plan(const json::Value& root, const SourceFile& source, bool repaired,
-                         Extraction& out);
+                         const Hints& hints, Extraction& out);
 
 // The .tf files of one directory, read as one module (src/containers/terraform_module.h): the
 // documents and settings of all of them, in one extraction.
@@ -20,6 +20,6 @@ Extraction read_terraform_source(const SourceFile& source, const Hints& hints);
 // Terraform's JSON syntax (`.tf.json`): {"resource": {"aws_s3_bucket_policy": {"name":
 // {"policy": "<policy as a JSON string>"}}}}. Strings with interpolation are noted, not read.
 void read_terraform_json(const json::Value& root, const SourceFile& source, bool repaired,
-                         Extraction& out);
+                         const Hints& hints, Extraction& out);
 
 }  // namespace gdl::containers

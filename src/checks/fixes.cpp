@@ -211,7 +211,9 @@ std::optional<Fix> deny_exception_fix(const SetupContext& ctx, const exportcfg::
                   s.label(), kOperator, value);
   if (s.has_condition) {
     const Span block = s.condition_span;
-    if (block.size() < 2 || doc.source->text()[block.begin] != '{') return std::nullopt;
+    // A Condition not written as a JSON object (a YAML mapping, Terraform condition blocks):
+    // the fix is said in words, so that the finding still tells what to change.
+    if (block.size() < 2 || doc.source->text()[block.begin] != '{') return Fix{description, {}};
     const std::string text = s.conditions.empty() ? fmt::format("\n        {}\n      ", clause)
                                                   : fmt::format("\n        {},", clause);
     return Fix{description,

@@ -147,7 +147,7 @@ void fold_repeated_values(std::vector<Diagnostic>& diagnostics) {
     const bool suppressed = d.suppression_reason.has_value();
     std::optional<decltype(first)::key_type> value_key;
     if (d.statement_index) {
-      value_key.emplace(d.location.file, *d.statement_index, d.rule_id, d.message, suppressed);
+      value_key.emplace(d.location.file, d.statement_offset, d.rule_id, d.message, suppressed);
       if (const auto it = first.find(*value_key); it != first.end()) {
         Diagnostic& kept_one = kept[it->second];
         kept_one.notes.push_back(fmt::format("the same value is written again at {}:{}",
@@ -677,6 +677,7 @@ class SetupRun {
   // and span (comparing every finding with every statement was quadratic on large templates).
   void name_statements() {
     std::vector<const policy::Statement*> statements;
+    std::vector<std::size_t> begins;  // each statement's first byte in its file
     FileIntervalIndex by_span;
     for (const auto& doc : documents_) {
       const std::string& file = container_path(*doc->source);
@@ -685,6 +686,7 @@ class SetupRun {
         if (where.begin < where.end)
           by_span.add(file, where.begin, where.end - 1, statements.size());
         statements.push_back(&s);
+        begins.push_back(where.begin);
       }
     }
     by_span.build();
@@ -695,6 +697,7 @@ class SetupRun {
       if (ids.empty()) continue;
       const policy::Statement& s = *statements[ids.front()];
       d.statement_index = s.index;
+      d.statement_offset = begins[ids.front()];
       if (s.sid) d.statement_sid = s.sid->value;
     }
   }

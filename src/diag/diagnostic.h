@@ -69,6 +69,9 @@ struct Diagnostic {
   // The policy statement the finding is in, when it is in one (filled by the engine).
   std::optional<std::size_t> statement_index;
   std::string statement_sid;
+  // Where that statement starts in the file (container bytes): two documents of one template or
+  // module both have a Statement[1].
+  std::size_t statement_offset = 0;
   // Set when a suppression in the project configuration covers the finding: it is still
   // reported in JSON and SARIF, marked suppressed, but does not count.
   std::optional<std::string> suppression_reason;

@@ -118,6 +118,68 @@ std::vector<Wrapped> wrap(const std::string& policy, gdl::documents::Kind kind, 
            return prefix.size() + o + 8 * static_cast<std::size_t>(lines);
          }});
   }
+  // The policy as a string: a literal block, each line indented, and one double-quoted line.
+  // (A line of blanks only, or leading blanks on the first, is not kept as written by YAML.)
+  const bool blank_line =
+      policy.starts_with(' ') || std::string_view(policy).find('\r') != std::string_view::npos;
+  bool only_blanks = false;
+  for (std::size_t start = 0; start < policy.size();) {
+    std::size_t end = policy.find('\n', start);
+    if (end == std::string::npos) end = policy.size();
+    const std::string_view line(policy.data() + start, end - start);
+    if (!line.empty() && line.find_first_not_of(" \t") == std::string_view::npos)
+      only_blanks = true;
+    start = end + 1;
+  }
+  if (!blank_line && !only_blanks && !policy.empty() && policy.front() != '\n') {
+    const std::string prefix = fmt::format(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  P:\n    Type: {}\n    "
+        "Properties:\n      Bucket: b\n      {}: |\n        ",
+        resource_type(kind, false), policy_property(kind));
+    std::string body;
+    for (std::size_t i = 0; i < policy.size(); ++i) {
+      body += policy[i];
+      if (policy[i] == '\n' && i + 1 < policy.size() && policy[i + 1] != '\n') body += "        ";
+    }
+    out.push_back({"template-yaml-literal", "template.yaml", prefix + body + "\n",
+                   [prefix, policy](std::size_t o) {
+                     std::size_t indented = 0;  // lines before `o` that are indented
+                     for (std::size_t i = 0; i < o && i < policy.size(); ++i)
+                       if (policy[i] == '\n' && i + 1 < policy.size() && policy[i + 1] != '\n')
+                         ++indented;
+                     return prefix.size() + o + 8 * indented;
+                   }});
+  }
+  {
+    auto escape = [](std::string_view text) {
+      std::string e;
+      for (const char c : text) {
+        if (c == '"' || c == '\\') {
+          e += '\\';
+          e += c;
+        } else if (c == '\n') {
+          e += "\\n";
+        } else if (c == '\t') {
+          e += "\\t";
+        } else if (c == '\r') {
+          e += "\\r";
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+          e += fmt::format("\\x{:02X}", static_cast<unsigned>(c));
+        } else {
+          e += c;
+        }
+      }
+      return e;
+    };
+    const std::string prefix = fmt::format(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  P:\n    Type: {}\n    "
+        "Properties:\n      Bucket: b\n      {}: \"",
+        resource_type(kind, false), policy_property(kind));
+    out.push_back({"template-yaml-quoted", "template.yaml", prefix + escape(policy) + "\"\n",
+                   [prefix, policy, escape](std::size_t o) {
+                     return prefix.size() + escape(policy.substr(0, o)).size();
+                   }});
+  }
   return out;
 }
 
@@ -599,5 +661,59 @@ TEST_CASE("a plan's or .tf.json's policy of the configured bucket or key is the 
     CHECK(error_ids(given).contains(row.expected));
     // Without settings, nothing says the policy is the export's: its grammar only.
     CHECK(error_ids({}).empty());
+  }
+}
+
+TEST_CASE("a policy written as a YAML string is placed byte by byte, !Sub included") {
+  // A literal block (and !Sub of one, each ${...} where its value went) or a one-line quoted
+  // string maps every byte to where it is written; a folded scalar or ${!Literal} does not, and
+  // its findings stay at the string's start.
+  struct Row {
+    const char* what;
+    const char* value;  // PolicyDocument's value
+    std::uint32_t line;
+    std::uint32_t column;
+  };
+  const Row rows[] = {
+      {"!Sub literal block",
+       "!Sub |\n"
+       "        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Principal\": {\"AWS\":\n"
+       "          \"arn:aws:iam::${AWS::AccountId}:root\"}, \"Effect\": \"allow\",\n"
+       "          \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]}\n",
+       9, 61},
+      {"literal block, stripped",
+       "|-\n"
+       "        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Principal\": \"*\",\n"
+       "          \"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}\n",
+       9, 21},
+      {"single-quoted line",
+       "'{\"Version\": \"2012-10-17\", \"Statement\": [{\"Principal\": \"*\", \"Effect\": "
+       "\"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}'\n",
+       7, 93},
+      {"!Sub with ${!Literal}",
+       "!Sub |\n"
+       "        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Principal\": \"*\", \"Sid\": "
+       "\"${!x}\",\n"
+       "          \"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}\n",
+       7, 23},
+      {"folded block",
+       ">\n"
+       "        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Principal\": \"*\",\n"
+       "          \"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}\n",
+       7, 23},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(std::string(row.what));
+    const gdl::SourceFile stack(
+        "stack.yaml", std::string("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  P:\n"
+                                  "    Type: AWS::S3::BucketPolicy\n    Properties:\n"
+                                  "      Bucket: b\n      PolicyDocument: ") +
+                          row.value);
+    const auto diagnostics = gdl::lint_source(stack);
+    const auto effect = std::find_if(diagnostics.begin(), diagnostics.end(),
+                                     [](const gdl::Diagnostic& d) { return d.rule_id == "GD103"; });
+    REQUIRE(effect != diagnostics.end());
+    CHECK(effect->location.start.line == row.line);
+    CHECK(effect->location.start.column == row.column);
   }
 }

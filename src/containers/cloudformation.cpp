@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <map>
 #include <set>
 
@@ -16,6 +17,169 @@
 
 namespace gdl::containers {
 namespace {
+
+// Where each byte of a YAML scalar's value is written, when the value is its text as written: a
+// literal block (`|`, `|-`, `|+`: each line less its indentation) or a quoted or plain scalar on
+// one line without escapes. Checked against `value` (what the reader decoded), trailing line
+// breaks aside (chomping); nullopt for any other scalar (folded, escapes, an indentation digit).
+std::optional<OffsetMap> yaml_scalar_map(std::string_view text, Span span, std::string_view value) {
+  if (span.begin >= text.size() || span.end > text.size() || span.end <= span.begin)
+    return std::nullopt;
+  std::string_view written = text.substr(span.begin, span.size());
+  // A tag or an anchor before the scalar (`!Sub |`, `&policy "..."`) is part of its event.
+  while (!written.empty() && (written.front() == '!' || written.front() == '&')) {
+    const std::size_t after = written.find_first_of(" \t\n");
+    if (after == std::string_view::npos) return std::nullopt;
+    const std::size_t next = written.find_first_not_of(" \t", after);
+    if (next == std::string_view::npos || written[next] == '\n') return std::nullopt;
+    span.begin += next;
+    written.remove_prefix(next);
+  }
+  OffsetMap map;
+  std::string built;
+  if (written.front() == '|') {
+    const std::size_t header_end = written.find('\n');
+    if (header_end == std::string_view::npos) return std::nullopt;
+    const std::string_view header = written.substr(1, header_end - 1);
+    if (header.find_first_of("123456789") != std::string_view::npos) return std::nullopt;
+    std::optional<std::size_t> indent;
+    for (std::size_t pos = header_end + 1; pos < written.size();) {
+      std::size_t end = written.find('\n', pos);
+      const bool last = end == std::string_view::npos;
+      if (last) end = written.size();
+      std::string_view line = written.substr(pos, end - pos);
+      const bool crlf = line.ends_with('\r');
+      if (crlf) line.remove_suffix(1);
+      const std::size_t spaces = std::min(line.find_first_not_of(' '), line.size());
+      if (spaces == line.size()) {
+        // A blank line: a line break of the value.
+        map.add(built.size(), span.begin + pos, false);
+        built += '\n';
+      } else {
+        if (!indent) indent = spaces;
+        if (spaces < *indent) return std::nullopt;  // not this block's line
+        map.add(built.size(), span.begin + pos + *indent, !crlf);
+        built.append(line.substr(*indent));
+        if (crlf) map.add(built.size(), span.begin + pos + line.size(), false);
+        built += '\n';
+      }
+      if (last) break;
+      pos = end + 1;
+    }
+  } else if (written.front() == '"' && written.size() >= 2 && written.back() == '"' &&
+             written.find_first_of("\n\r") == std::string_view::npos) {
+    // One line, double-quoted: each escape is one run of the bytes it stands for, at its `\`.
+    const std::string_view inner = written.substr(1, written.size() - 2);
+    std::size_t run = 0;  // where the current verbatim run starts in `inner`
+    map.add(0, span.begin + 1);
+    for (std::size_t i = 0; i < inner.size(); ++i) {
+      if (inner[i] == '"') return std::nullopt;
+      if (inner[i] != '\\') continue;
+      built.append(inner.substr(run, i - run));
+      if (i + 1 >= inner.size()) return std::nullopt;
+      const char e = inner[i + 1];
+      std::size_t hex = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+      std::size_t bytes = 1;
+      if (hex != 0) {
+        unsigned long code = 0;
+        const std::string_view digits = inner.substr(i + 2, hex);
+        if (digits.size() != hex ||
+            std::from_chars(digits.data(), digits.data() + hex, code, 16).ptr !=
+                digits.data() + hex)
+          return std::nullopt;
+        bytes = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+      } else if (std::string_view("0abtnvfre \"/\\\t").find(e) == std::string_view::npos) {
+        return std::nullopt;  // \N, \_, \L, \P and the like: not worth placing
+      }
+      map.add(built.size(), span.begin + 1 + i, false);
+      if (built.size() + bytes > value.size()) return std::nullopt;
+      built.append(value.substr(built.size(), bytes));
+      i += 1 + hex;
+      run = i + 1;
+      map.add(built.size(), span.begin + 1 + run);
+    }
+    built.append(inner.substr(run));
+  } else if (written.front() == '\'') {
+    const std::string_view inner = written.substr(1, written.size() >= 2 ? written.size() - 2 : 0);
+    if (written.size() < 2 || written.back() != '\'' ||
+        inner.find_first_of("'\n\r") != std::string_view::npos)
+      return std::nullopt;
+    map.add(0, span.begin + 1);
+    built = inner;
+  } else {
+    if (written.find_first_of("\n\r") != std::string_view::npos) return std::nullopt;
+    map.add(0, span.begin);
+    built = written;
+  }
+  auto trimmed = [](std::string_view t) {
+    while (t.ends_with('\n')) t.remove_suffix(1);
+    return t;
+  };
+  if (trimmed(built) != trimmed(value)) return std::nullopt;
+  return map;
+}
+
+// The map of an Fn::Sub's result from its template's: literal runs where the template writes
+// them, each substituted value at its `${...}`. Each literal run must be found in order and the
+// whole result covered; nullopt otherwise (${!Literal}, two substitutions side by side).
+std::optional<OffsetMap> sub_result_map(std::string_view format, const OffsetMap& format_map,
+                                        std::string_view result) {
+  OffsetMap out;
+  std::size_t j = 0;  // in result
+  auto literal = [&](std::size_t from, std::size_t to) {
+    if (result.compare(j, to - from, format.substr(from, to - from)) != 0) return false;
+    // One segment per line: a line of the template is written byte for byte.
+    for (std::size_t k = from; k < to;) {
+      out.add(j + (k - from), format_map.to_outer(k));
+      const std::size_t line_break = format.find('\n', k);
+      if (line_break == std::string_view::npos || line_break + 1 >= to) break;
+      k = line_break + 1;
+    }
+    j += to - from;
+    return true;
+  };
+  for (std::size_t i = 0; i <= format.size();) {
+    const std::size_t open = format.find("${", i);
+    if (!literal(i, open == std::string_view::npos ? format.size() : open)) return std::nullopt;
+    if (open == std::string_view::npos) break;
+    const std::size_t close = format.find('}', open + 2);
+    if (close == std::string_view::npos || format.substr(open + 2, 1) == "!") return std::nullopt;
+    i = close + 1;
+    const std::size_t next_open = format.find("${", i);
+    const std::string_view next =
+        format.substr(i, (next_open == std::string_view::npos ? format.size() : next_open) - i);
+    std::size_t at = 0;
+    if (next_open == std::string_view::npos) {
+      if (result.size() < j + next.size()) return std::nullopt;
+      at = result.size() - next.size();
+    } else {
+      if (next.empty()) return std::nullopt;
+      at = result.find(next, j);
+      if (at == std::string_view::npos) return std::nullopt;
+    }
+    out.add(j, format_map.to_outer(open), false);
+    j = at;
+  }
+  if (j != result.size()) return std::nullopt;
+  return out;
+}
+
+// Where a policy written as a YAML string (a scalar, or !Sub of one) is written byte by byte.
+std::optional<OffsetMap> yaml_policy_string_map(std::string_view text, const json::Value& written,
+                                                std::string_view resolved) {
+  if (written.is_string()) {
+    if (written.text != resolved) return std::nullopt;
+    return yaml_scalar_map(text, written.span, written.text);
+  }
+  if (!written.is_object() || written.members.size() != 1 || written.members[0].key != "Fn::Sub")
+    return std::nullopt;
+  const json::Value& arg = written.members[0].value;
+  const json::Value* format = arg.is_array() && !arg.items.empty() ? &arg.items[0] : &arg;
+  if (!format->is_string()) return std::nullopt;
+  const std::optional<OffsetMap> format_map = yaml_scalar_map(text, format->span, format->text);
+  if (!format_map) return std::nullopt;
+  return sub_result_map(format->text, *format_map, resolved);
+}
 
 using cfn::kDeploymentFunctions;
 using cfn::kResolvedFunctions;
@@ -307,8 +471,15 @@ class Template : private cfn::TemplateValues {
         // A YAML scalar (quoted, or a block) or a function's result: the decoded JSON is
         // checked all the same, every finding in it placed at the string's start (its bytes
         // cannot be mapped one by one), and fixes shown as suggestions (computed text).
+        // A literal block or a plain one-line string (and !Sub of one) is placed byte by byte.
+        std::optional<OffsetMap> exact =
+            yaml_policy_string_map(source_.text(), policy->value, resolved->text);
         OffsetMap map;
-        map.add(0, policy->value.span.begin, /*verbatim=*/false);
+        if (exact) {
+          map = std::move(*exact);
+        } else {
+          map.add(0, policy->value.span.begin, /*verbatim=*/false);
+        }
         doc.decoded = std::make_unique<SourceFile>(
             source_.path(), resolved->text, Embedding{&source_, std::move(map), Quoting::not_json});
         doc.source = doc.decoded.get();
@@ -317,10 +488,14 @@ class Template : private cfn::TemplateValues {
         doc.quoting = Quoting::not_json;
         doc.computed_spans.push_back(policy->value.span);
         const Position p = source_.position(policy->value.span.begin);
-        out_.notes.push_back(fmt::format(
-            "{}:{}:{}: {} of {} is written as a string: it is checked, and findings inside it are "
-            "reported at the string's start (write it as a mapping for exact positions)",
-            source_.path(), p.line, p.column, property, id));
+        out_.notes.push_back(
+            exact ? fmt::format("{}:{}:{}: {} of {} is written as a string: it is checked where "
+                                "it is written, and fixes inside it are shown as suggestions",
+                                source_.path(), p.line, p.column, property, id)
+                  : fmt::format("{}:{}:{}: {} of {} is written as a string: it is checked, and "
+                                "findings inside it are reported at the string's start (write "
+                                "it as a mapping or a literal block for exact positions)",
+                                source_.path(), p.line, p.column, property, id));
         out_.documents.push_back(std::move(doc));
         return out_.documents.size() - 1;
       } else {

@@ -302,6 +302,8 @@ void Module::read_destination(const Named& r) {
     const hcl::Attribute* a = r.block->body.attribute(name);
     if (a == nullptr) return std::nullopt;
     const hcl::Value v = evaluate(*a->value, *r.file);
+    // A literal null is GD007's (below): Terraform reports the argument as missing.
+    if (a->value->kind == hcl::ExprKind::null) return std::nullopt;
     if (!v.is_string() || !v.unknown_ranges.empty()) {
       session_.note(*r.file, a->value->span,
                     fmt::format("{} of {} is known only when Terraform runs ({}); not used", name,

@@ -64,6 +64,9 @@ struct Session {
   // fact: one that is unknown or the stand-in Region leaves them all open.
   std::vector<std::string> destination_regions;
   bool destination_region_open = false;
+  // Whether some destination's Region is unknown otherwise than as the module's own stand-in
+  // Region (an aliased provider whose Region is a variable, say).
+  bool destination_region_unknown = false;
   // Where a publishing destination is declared, and the kinds of policy whose value could not be
   // read at all (counted in out.unread_policies already): a destination's bucket or key policy
   // that is neither read nor counted is kept where this reading cannot see it.

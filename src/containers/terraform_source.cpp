@@ -338,9 +338,14 @@ void Module::read_destination(const Named& r) {
                     required == "kms_key_arn" ? " (GuardDuty exports only with a KMS key)" : "")));
   }
   // A destination exports the findings of its detector's Region, its provider's.
-  const std::string home = known_region_of(r);
+  std::string why;  // empty for a Region left open only as the module's own
+  const std::string home = region_of(r, why, false);
   if (home.empty()) {
     session_.destination_region_open = true;
+    // In the module's own Region when that is the stand-in and the module names it (data
+    // "aws_region"): then the export's Region is written as that symbol (read_with_region).
+    if (!why.empty() || !session_.region_stands_in || data_symbol("aws_region", "name", "").empty())
+      session_.destination_region_unknown = true;
   } else if (std::find(session_.destination_regions.begin(), session_.destination_regions.end(),
                        home) == session_.destination_regions.end()) {
     session_.destination_regions.push_back(home);
@@ -593,6 +598,22 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
         fmt::format("{} (the Regions of its publishing destinations' providers)",
                     files.front()->path()),
         std::nullopt};
+  } else if (out.has_settings && session.destination_regions.empty() &&
+             session.destination_region_open && !session.destination_region_unknown) {
+    // Every destination is in the module's own Region, which the module names as data
+    // "aws_region": the export's Region is that symbol, as its account is aws_caller_identity's
+    // (a fix's aws:SourceArn then reads the module's Region, not a placeholder).
+    session.stand_in(session.region, root.data_symbol("aws_region", "name", "<REGION>"));
+    const std::string* symbol = out.symbol_for(session.region);
+    if (symbol != nullptr && symbol->starts_with("${data.aws_region.")) {
+      out.settings.regions = {session.region};
+      // Assumed: a Region the policies name (an aws:SourceArn) is taken before it.
+      out.settings.regions_origin = {
+          exportcfg::Origin::Kind::assumed,
+          fmt::format("the Region of the publishing destination's provider in {}, {}",
+                      files.front()->path(), *symbol),
+          std::nullopt};
+    }
   }
   tf::select_destination_documents(session);
   for (const auto& [value, symbol] : out.stand_ins) {

@@ -113,10 +113,14 @@ class Inference : private Evidence {
   // ---- choosing ----------------------------------------------------------------------------
 
   void choose_regions() {
-    if (!settings_.regions.empty()) return;
+    // An assumed Region (a Terraform module's own, named by its data "aws_region") gives way to
+    // one the policies name.
+    const bool assumed = settings_.regions_origin.kind == Origin::Kind::assumed;
+    if (!settings_.regions.empty() && !assumed) return;
     for (const Candidates* c :
          {&regions_from_arns_, &regions_from_paths_, &regions_from_principals_}) {
       if (c->empty()) continue;
+      settings_.regions.clear();
       for (const Candidate& r : c->list()) {
         if (std::find(settings_.regions.begin(), settings_.regions.end(), r.value) ==
             settings_.regions.end())

@@ -233,6 +233,31 @@ TEST_CASE("one verdict: a directory and every entry of it named (DIR/*) agree") 
     CHECK(run(entries) == run({c.dir.string()}));
   }
   CHECK(with_prose >= 20);
+  // A README whose first line is a badge ("[![CI](...)]") begins with '[' but is no JSON; a
+  // link without an extension to a template the scan takes is the template; a file an include
+  // glob with a '/' takes is taken when named too.
+  {
+    TempDir setup("named-prose");
+    const fs::path correct = gdl::test::source_dir() / "examples" / "correct";
+    for (const auto& entry : fs::directory_iterator(correct))
+      fs::copy_file(entry.path(), setup.path / entry.path().filename());
+    std::ofstream(setup.path / "README.md")
+        << "[![CI](https://example.com/badge.svg)](https://example.com)\n\nThe Statement "
+           "with Effect Allow lets GuardDuty write.\n";
+    fs::create_symlink("bucket-policy.json", setup.path / "bucket-policy");
+    std::vector<std::string> entries;
+    for (const auto& entry : fs::directory_iterator(setup.path))
+      entries.push_back(entry.path().string());
+    std::sort(entries.begin(), entries.end());
+    CHECK(run(entries) == run({setup.path.string()}));
+    fs::create_directories(setup.path / "stacks");
+    std::ofstream(setup.path / "stacks" / "x.yaml") << gdl::test::read_file(
+        gdl::test::source_dir() / "examples" / "broken" / "bucket-policy.json");
+    const auto scanned = run({setup.path.string(), "--include", "stacks/*.yaml"});
+    CHECK(scanned != std::multiset<std::string>{});
+    CHECK(run({(setup.path / "stacks" / "x.yaml").string(), "--include", "stacks/*.yaml"}) ==
+          scanned);
+  }
   // A policy kept under a name the scan does not take is still read when named.
   TempDir temp("named-by-content");
   const fs::path txt = temp.path / "policy.txt";

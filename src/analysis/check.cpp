@@ -123,17 +123,29 @@ namespace {
 
 constexpr std::uintmax_t kMaxSiblingBytes = 1024 * 1024;
 
-// Whether the first character, past blanks and byte-order marks (UTF-8, or UTF-16/32 with their
-// NUL bytes), opens a JSON object or array.
+// Whether the text opens a JSON object or array: past blanks and byte-order marks (UTF-8, or
+// UTF-16/32 with their NUL bytes), a '{' before a key (or '}', or a curled quote a word
+// processor made), or a '[' before a value. A README's "[![CI](...)]" badge is not one.
 bool begins_like_json(std::string_view text) {
-  for (const char c : text.substr(0, 4096)) {
-    if (c == '{' || c == '[') return true;
-    const auto byte = static_cast<unsigned char>(c);
-    const bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
-    const bool bom = byte == 0xEF || byte == 0xBB || byte == 0xBF || byte == 0xFE || byte == 0xFF;
-    if (!blank && !bom) return false;
-  }
-  return false;
+  text = text.substr(0, 4096);
+  auto next = [&](std::size_t from) {
+    for (std::size_t i = from; i < text.size(); ++i) {
+      const char c = text[i];
+      const auto byte = static_cast<unsigned char>(c);
+      const bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
+      const bool bom = byte == 0xEF || byte == 0xBB || byte == 0xBF || byte == 0xFE || byte == 0xFF;
+      if (!blank && !(bom && i < 4)) return i;
+    }
+    return text.size();
+  };
+  const std::size_t open = next(0);
+  if (open == text.size() || (text[open] != '{' && text[open] != '[')) return false;
+  const std::size_t after = next(open + 1);
+  if (after == text.size()) return true;
+  const char c = text[after];
+  if (text[open] == '{')
+    return c == '"' || c == '}' || c == '\'' || static_cast<unsigned char>(c) >= 0x80;
+  return std::string_view("{[]\"-0123456789tfn").find(c) != std::string_view::npos;
 }
 
 // The outcome of one work item (a directory's setups, or a configured setup).

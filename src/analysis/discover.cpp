@@ -57,7 +57,20 @@ bool scan_accepts(const ScanOptions& options, const std::string& path) {
 }
 
 bool scan_takes_name(const ScanOptions& options, const std::string& path) {
-  return matches_any(options.include, fs::path(path).filename());
+  if (matches_any(options.include, fs::path(path).filename())) return true;
+  // A glob with a '/' ("stacks/*.yaml") is matched by a scan against the path below the scanned
+  // directory, which a named file does not have: any tail of its path at a '/' may be it.
+  const std::string spelled = fs::path(path).generic_string();
+  return std::any_of(options.include.begin(), options.include.end(), [&](const std::string& g) {
+    if (g.find('/') == std::string::npos) return false;
+    for (std::size_t from = 0; from < spelled.size();) {
+      if (glob_match(g, std::string_view(spelled).substr(from))) return true;
+      const std::size_t slash = spelled.find('/', from);
+      if (slash == std::string::npos) break;
+      from = slash + 1;
+    }
+    return false;
+  });
 }
 
 bool is_dangling_link(const fs::directory_entry& entry) {

@@ -195,6 +195,15 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     return from != to;
   };
 
+  // Named files whose name no include glob takes, read only when they begin like JSON unless
+  // another spelling of the same file (a link's target, named or scanned) has a name it takes.
+  struct ByContent {
+    std::uint32_t item;
+    std::string path;
+    std::string id;
+  };
+  std::vector<ByContent> by_content;
+  std::set<std::string> taken_ids;
   for (const std::string& path : input.named) {
     if (path == "-") {
       alone.push_back({"<stdin>", {path}, {}, false, std::nullopt, {path}, {}, {}});
@@ -207,8 +216,11 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     const std::uint32_t index = directory_item(dir);
     if (named_placed.insert(id)) directory_items[index].paths.push_back(path);
     directory_items[index].named.push_back(path);
-    if (input.name_filter && !input.name_filter(path))
-      directory_items[index].named_by_content.push_back(path);
+    if (input.name_filter && !input.name_filter(path)) {
+      by_content.push_back({index, path, id});
+    } else {
+      taken_ids.insert(id);
+    }
     // A named file is checked within its setup: the other inputs of its directory (listed once
     // per directory, however many of its files are named).
     if (!sibling_directories.insert(dir_id).second) continue;
@@ -233,8 +245,15 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     if (in_configured_setup(id)) continue;
     const std::uint32_t item = directory_item(dir);
     const Digest digest = digest_of(id);
-    if (named_placed.contains(digest)) continue;
+    if (named_placed.contains(digest)) {
+      if (!by_content.empty()) taken_ids.insert(id);
+      continue;
+    }
     placements.push_back({digest, static_cast<std::uint32_t>(i), item});
+  }
+  for (ByContent& named : by_content) {
+    if (!taken_ids.contains(named.id))
+      directory_items[named.item].named_by_content.push_back(std::move(named.path));
   }
   std::sort(placements.begin(), placements.end());
   const auto first_spelling = [&](std::size_t k) {

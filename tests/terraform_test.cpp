@@ -1954,7 +1954,7 @@ resource "aws_s3_bucket_policy" "b" {{
   for (const auto& d : refused.diagnostics) {
     CHECK(d.rule_id != "GD104");  // the same root cause: one finding
     if (d.rule_id != "GD007") continue;
-    CHECK(d.message.find("Found duplicate sid") != std::string::npos);
+    CHECK(d.message.find("duplicate Sid") != std::string::npos);
     CHECK(d.message.find("line 16") != std::string::npos);
     CHECK(d.location.start.line == 25);
     CHECK(d.location.start.column == 17);
@@ -1967,5 +1967,17 @@ resource "aws_s3_bucket_policy" "b" {{
                                 "source_policy_documents = "
                                 "[data.aws_iam_policy_document.base.json]")}});
     CHECK(errors(m.lint()).empty());
+  }
+  // A sid from a local in another file: the finding is where the block writes it.
+  const Module from_local(std::map<std::string, std::string>{
+      {"main.tf", module_with("${local.sid}", "${local.sid}", "")},
+      {"zlocals.tf", "locals {\n  sid = \"GuardDuty\"\n}\n"}});
+  const gdl::LintResult located = from_local.lint();
+  CHECK(errors(located) == "GD007");
+  for (const auto& d : located.diagnostics) {
+    if (d.rule_id != "GD007") continue;
+    CHECK(d.location.file.ends_with("main.tf"));
+    CHECK(d.location.start.line == 25);
+    CHECK(d.message.find("line 16") != std::string::npos);
   }
 }

@@ -175,7 +175,7 @@ hcl::Value PolicyDocumentBuilder::build() {
   if (const hcl::Attribute* sources = block_.body.attribute("source_policy_documents"))
     merge_documents(*sources, statements, false);
   // The provider refuses a document two of whose own statements have the same non-empty sid
-  // ("Found duplicate sid"): Terraform plans nothing. Both are kept, as the author meant them,
+  // ("duplicate Sid"): Terraform plans nothing. Both are kept, as the author meant them,
   // the second without its sid (this finding says what GD104 would).
   std::map<std::string, Span, std::less<>> own_sids;
   for (Instance& i : instances(block_.body, "statement")) {
@@ -189,13 +189,16 @@ hcl::Value PolicyDocumentBuilder::build() {
     hcl::Value made = statement(*i.block, i.span);
     const hcl::Value* sid = made.member("Sid");
     if (sid != nullptr && sid->is_string() && !sid->text.empty()) {
-      const auto [first, added] = own_sids.emplace(sid->text, sid->span);
+      // Where this block writes its sid (the value may come from a local in another file).
+      const hcl::Attribute* written = i.block->body.attribute("sid");
+      const Span at = written != nullptr ? written->value->span : i.span;
+      const auto [first, added] = own_sids.emplace(sid->text, at);
       if (!added) {
         diagnostics_.push_back(make_diagnostic(
-            "GD007", make_location(file_, sid->span),
+            "GD007", make_location(file_, at),
             fmt::format("sid \"{}\" is already the sid of the statement at line {}: the AWS "
-                        "provider refuses this policy document (\"Found duplicate sid\"), so "
-                        "Terraform applies nothing; give each statement its own sid",
+                        "provider refuses this policy document (\"duplicate Sid\"), so Terraform "
+                        "applies nothing; give each statement its own sid",
                         sid->text, file_.position(first->second.begin).line)));
         std::erase_if(made.members, [](const hcl::ValueMember& m) { return m.key == "Sid"; });
         statements.push_back(std::move(made));

@@ -169,6 +169,19 @@ TEST_CASE("string cells: a search over hostile patterns stops on its work bound"
   }
 }
 
+TEST_CASE("string cells: a '?' beside a multi-byte character is not claimed complete") {
+  // The search steps bytes; the evaluator's '?' is one character ("a?b" matches "a\u00e9b"):
+  // the class needing that character at the '?' is not reached, so no proof is claimed.
+  using gdl::iam::CellPattern;
+  const gdl::iam::CellSet mixed = gdl::iam::string_cells(
+      {{"b/a?b", CellPattern::Mode::glob}, {"b/*\u00e9*", CellPattern::Mode::glob}});
+  CHECK_FALSE(mixed.complete);
+  CHECK(mixed.incomplete_reason.find("UTF-8") != std::string::npos);
+  // Either alone is searched as before.
+  CHECK(gdl::iam::string_cells({{"b/a?b", CellPattern::Mode::glob}}).complete);
+  CHECK(gdl::iam::string_cells({{"b/*\u00e9*", CellPattern::Mode::glob}}).complete);
+}
+
 TEST_CASE("string cells: required patterns bound the witnesses; preferred strings show classes") {
   gdl::iam::CellOptions options;
   options.required.push_back({"arn:aws:s3:::bkt/p/*", CellPattern::Mode::glob});

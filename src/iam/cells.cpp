@@ -225,6 +225,19 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
   // The alphabet: every character a pattern mentions (both cases where one folds), plus one
   // character none mentions, standing for all the others.
   std::set<char> mentioned;
+  // The search steps one byte at a time, where the evaluator's '?' is one character: with a
+  // '?' and a character of several UTF-8 bytes both in the patterns, a class that needs that
+  // character at a '?' is not reached, so the cells are not known to be complete.
+  bool any_char = false;
+  bool multibyte = false;
+  for (const Automaton& a : automata) {
+    for (const Token& t : a.tokens) {
+      any_char = any_char || t.kind == Token::Kind::any_char;
+      multibyte =
+          multibyte || (t.kind == Token::Kind::literal && static_cast<unsigned char>(t.c) >= 0x80);
+    }
+  }
+  const bool bytes_not_characters = any_char && multibyte;
   for (const Automaton& a : automata) {
     for (const Token& t : a.tokens) {
       if (t.kind != Token::Kind::literal) continue;
@@ -251,6 +264,10 @@ CellSet string_cells(const std::vector<CellPattern>& patterns, const CellOptions
   }
 
   CellSet out;
+  if (bytes_not_characters) {
+    out.complete = false;
+    out.incomplete_reason = "a '?' beside a character of several UTF-8 bytes";
+  }
   std::map<std::vector<bool>, std::size_t> seen;  // signature -> index in out.cells
   auto signature_of = [&](const std::vector<Positions>& sets, bool& admitted) {
     std::vector<bool> sig(patterns.size());

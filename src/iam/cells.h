@@ -44,7 +44,8 @@ struct Cell {
 
 struct CellSet {
   std::vector<Cell> cells;
-  bool complete = true;  // false: the state budget ran out; there may be more classes
+  bool complete = true;  // false: there may be more classes, for this reason:
+  std::string incomplete_reason = "too many patterns";
 };
 
 // Whether `text` matches `pattern` (the same semantics the search uses).

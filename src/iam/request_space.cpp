@@ -302,7 +302,7 @@ std::vector<std::string> key_values(const std::string& key, const KeyClauses& k,
       options.preferred.insert(options.preferred.end(), it->second.begin(), it->second.end());
     const CellSet cells = string_cells(strings, options);
     if (!cells.complete)
-      incomplete.push_back(fmt::format("{}: too many overlapping patterns", k.spelling));
+      incomplete.push_back(fmt::format("{}: {}", k.spelling, cells.incomplete_reason));
     for (const Cell& cell : cells.cells) values.push_back(cell.witness);
   }
   if (!numbers.empty()) {
@@ -404,7 +404,7 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
       options.preferred.emplace_back(s);
     options.required.push_back({"?*.amazonaws.com", CellPattern::Mode::glob});
     const CellSet cells = string_cells(c.service_patterns, options);
-    if (!cells.complete) c.incomplete.push_back("service principals: too many patterns");
+    if (!cells.complete) c.incomplete.push_back("service principals: " + cells.incomplete_reason);
     for (const Cell& cell : cells.cells) services.push_back(cell.witness);
   }
   std::sort(services.begin(), services.end());
@@ -429,7 +429,7 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
       options.preferred.emplace_back(a);
     options.required.push_back({"????????????", CellPattern::Mode::glob});
     const CellSet cells = string_cells(c.account_patterns, options);
-    if (!cells.complete) c.incomplete.push_back("accounts: too many patterns");
+    if (!cells.complete) c.incomplete.push_back("accounts: " + cells.incomplete_reason);
     for (const Cell& cell : cells.cells) accounts.push_back(cell.witness);
   }
   std::sort(accounts.begin(), accounts.end());
@@ -469,7 +469,7 @@ std::vector<PrincipalOption> principals(const SpaceSpec& spec, Collected& c) {
       // No pattern names anyone in this account: its roles and users all behave alike.
       if (patterns.empty() && form[0] == 'u') continue;
       const CellSet cells = string_cells(patterns, options);
-      if (!cells.complete) c.incomplete.push_back("principal ARNs: too many patterns");
+      if (!cells.complete) c.incomplete.push_back("principal ARNs: " + cells.incomplete_reason);
       for (const Cell& cell : cells.cells) names.push_back(cell.witness);
     }
     std::sort(names.begin(), names.end());
@@ -540,7 +540,7 @@ std::vector<std::string> action_values(const SpaceSpec& spec, Collected& c) {
       patterns.push_back({"s3:PutObject", CellPattern::Mode::literal, true});
   }
   const CellSet cells = string_cells(patterns, options);
-  if (!cells.complete) c.incomplete.push_back("actions: too many patterns");
+  if (!cells.complete) c.incomplete.push_back("actions: " + cells.incomplete_reason);
   std::vector<std::string> out;
   for (const Cell& cell : cells.cells) out.push_back(cell.witness);
   return out;
@@ -552,7 +552,7 @@ std::vector<std::string> resource_values(const SpaceSpec& spec, Collected& c) {
   options.required = spec.resource_within;
   options.preferred = spec.preferred_resources;
   const CellSet cells = string_cells(c.resources, options);
-  if (!cells.complete) c.incomplete.push_back("resources: too many patterns");
+  if (!cells.complete) c.incomplete.push_back("resources: " + cells.incomplete_reason);
   std::vector<std::string> out;
   for (const Cell& cell : cells.cells) out.push_back(cell.witness);
   return out;

@@ -477,10 +477,12 @@ resource "aws_guardduty_publishing_destination" "this" {
 }
 )";
   std::ofstream(dir / "main.tf") << tf;
+  // (With the account's own statement: a policy naming only GuardDuty is refused by KMS, GD204.)
   const std::string key = R"(resource "aws_kms_key" "k" {
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
     Principal = { Service = "guardduty.amazonaws.com" }, Action = "kms:GenerateDataKey",
-    Resource = "*" }] })
+    Resource = "*" }, { Effect = "Allow", Principal = { AWS = "arn:aws:iam::382910475620:root" },
+    Action = "kms:*", Resource = "*" }] })
 }
 )";
   struct Row {

@@ -501,6 +501,7 @@ class SetupRun {
       ++result_.partly_judged;
     doc->label = embedded.label;
     doc->belongs_to = embedded.belongs_to;
+    doc->lockout_check_bypassed = embedded.lockout_check_bypassed;
     // A container's own word on the kind (the resource type) beats --kind, which is for bare
     // policies.
     doc->kind = embedded.kind

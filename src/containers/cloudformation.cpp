@@ -224,6 +224,19 @@ class Template : private cfn::TemplateValues {
           doc = add_default_key_policy(id, resource);
         if (doc) {
           keys.emplace_back(id, *doc);
+          // BypassPolicyLockoutSafetyCheck: false unless the template sets it.
+          const json::Member* bypass =
+              resource.properties != nullptr
+                  ? resource.properties->find("BypassPolicyLockoutSafetyCheck")
+                  : nullptr;
+          out_.documents[*doc].lockout_check_bypassed =
+              bypass == nullptr ? std::optional<bool>(false)
+              : bypass->value.kind == json::Kind::boolean
+                  ? std::optional<bool>(bypass->value.boolean)
+              : bypass->value.is_string() &&
+                      (bypass->value.text == "true" || bypass->value.text == "false")
+                  ? std::optional<bool>(bypass->value.text == "true")
+                  : std::nullopt;
           // The key's ARN as the stack makes it: a given key ARN binds its account, Region and
           // id (bind_stand_ins), so ${AWS::AccountId} in the policy is the key owner's.
           if (auto arn = get_att(id, "Arn")) out_.documents[*doc].belongs_to = *arn;

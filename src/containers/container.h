@@ -37,6 +37,10 @@ struct EmbeddedDocument {
   // The bucket name (bucket policy) or key ARN or id (key policy) the document belongs to, when
   // the container says: it tells the export's own documents from others.
   std::string belongs_to;
+  // A key policy's resource on KMS's lockout safety check (BypassPolicyLockoutSafetyCheck,
+  // bypass_policy_lockout_safety_check): false when it leaves the check on (the default), true
+  // when it bypasses it, unset when not known (a bare policy, a value known only when deployed).
+  std::optional<bool> lockout_check_bypassed;
   // The document as a located tree, in the coordinates of `source`: the container itself (a
   // template), or text decoded from a string in it (CLI output, a plan), which reports its
   // locations in the container.

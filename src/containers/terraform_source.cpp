@@ -118,8 +118,20 @@ void Module::read() {
           add_default_key_policy(label, id, r);
         }
       }
-      for (std::size_t i = documents_before; i < session_.out.documents.size(); ++i)
+      // The provider's bypass_policy_lockout_safety_check (false by default) on a key's policy.
+      // (Two flags, not an optional: g++'s -O2 warns on one here.)
+      bool bypass_known = true;
+      bool bypassed = false;
+      if (const hcl::Attribute* a = block.body.attribute("bypass_policy_lockout_safety_check")) {
+        const hcl::Value v = evaluate(*a->value, *f.source);
+        bypassed = v.kind == hcl::ValueKind::boolean && v.boolean;
+        bypass_known = v.kind == hcl::ValueKind::boolean || v.kind == hcl::ValueKind::null;
+      }
+      for (std::size_t i = documents_before; i < session_.out.documents.size(); ++i) {
         session_.owners[i] = owners;
+        if (bypass_known && (type == "aws_kms_key" || type == "aws_kms_key_policy"))
+          session_.out.documents[i].lockout_check_bypassed = bypassed;
+      }
     }
   }
   note_unused_guardduty_documents();

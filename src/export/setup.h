@@ -24,6 +24,8 @@ struct PolicyDocument {
   std::size_t submitted_size = 0;  // bytes AWS receives: the text, or a template's policy as JSON
   // The bucket (bucket policy) or key (key policy) a container says the document belongs to.
   std::string belongs_to;
+  // Whether the key resource bypasses KMS's lockout safety check (containers::EmbeddedDocument).
+  std::optional<bool> lockout_check_bypassed;
   // Larger than AWS accepts for its kind (GD006): AWS rejects it, so its permissions are not
   // simulated (SetupContext::of_kind leaves it out).
   bool too_large = false;

@@ -14,6 +14,31 @@
 namespace gdl {
 namespace {
 
+// Whether an Allow may admit an AWS caller at all (an AWS principal, "*", NotPrincipal): with
+// none, no caller may change the policy, whatever the account or conditions.
+bool names_aws_principal(const policy::Policy& policy) {
+  return std::any_of(
+      policy.statements.begin(), policy.statements.end(), [](const policy::Statement& s) {
+        return s.effect == policy::Effect::allow &&
+               (s.principal.everyone || s.principal_negated ||
+                std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
+                            [](const policy::PrincipalEntry& e) { return e.type != "Service"; }));
+      });
+}
+
+// KMS's lockout safety check refuses a policy no caller could change: when the key's resource
+// leaves the check on (the default of CloudFormation and of the AWS provider), creating or
+// updating the key fails, which is an error; a bare policy may be put with the check bypassed.
+void refused_by_kms(const exportcfg::PolicyDocument& doc, Diagnostic& d) {
+  if (names_aws_principal(doc.policy) || doc.lockout_check_bypassed != std::optional<bool>(false))
+    return;
+  d.severity = Severity::error;
+  d.notes.push_back(
+      "the key's resource leaves KMS's lockout safety check on (it does not set "
+      "BypassPolicyLockoutSafetyCheck, or bypass_policy_lockout_safety_check): creating or "
+      "updating the key with this policy fails (MalformedPolicyDocumentException)");
+}
+
 class KeyLockoutRiskRule final : public SetupRule {
  public:
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
@@ -90,6 +115,7 @@ class KeyLockoutRiskRule final : public SetupRule {
                       "\"Resource\": \"*\"\n    }}",
                       support::unique_sid(*doc, "EnableIAMUserPermissions"), ctx.settings.partition,
                       account));
+      refused_by_kms(*doc, d);
       out.push_back(std::move(d));
     }
   }
@@ -101,16 +127,7 @@ class KeyLockoutRiskRule final : public SetupRule {
   // the account: KMS's lockout safety check refuses it (MalformedPolicyDocumentException).
   void check_without_owner(const SetupContext& ctx, std::vector<Diagnostic>& out) const {
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::key_policy)) {
-      const bool names_aws_principal = std::any_of(
-          doc->policy.statements.begin(), doc->policy.statements.end(),
-          [](const policy::Statement& s) {
-            return s.effect == policy::Effect::allow &&
-                   (s.principal.everyone || s.principal_negated ||
-                    std::any_of(
-                        s.principal.entries.begin(), s.principal.entries.end(),
-                        [](const policy::PrincipalEntry& e) { return e.type != "Service"; }));
-          });
-      if (names_aws_principal || doc->policy.statements.empty()) continue;
+      if (names_aws_principal(doc->policy) || doc->policy.statements.empty()) continue;
       Diagnostic d = make_diagnostic(
           id(), support::statements_start(*doc),
           "no statement lets any AWS principal change this key policy (its Allows name only "
@@ -120,6 +137,7 @@ class KeyLockoutRiskRule final : public SetupRule {
       d.notes.push_back(
           "add the default key policy statement for the key's account (Principal "
           "arn:aws:iam::ACCOUNT:root, Action kms:*); with --key-arn given, the fix writes it");
+      refused_by_kms(*doc, d);
       out.push_back(std::move(d));
     }
   }

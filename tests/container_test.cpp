@@ -690,6 +690,18 @@ TEST_CASE("a policy written as a YAML string is placed byte by byte, !Sub includ
        "'{\"Version\": \"2012-10-17\", \"Statement\": [{\"Principal\": \"*\", \"Effect\": "
        "\"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}'\n",
        7, 93},
+      {"literal block, CRLF lines",
+       "|-\r\n"
+       "        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Principal\": \"*\",\r\n"
+       "          \"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}\r\n",
+       9, 21},
+      // An escape, or a CRLF line, under !Sub: the literal runs are not placed line by line.
+      {"!Sub of a double-quoted line",
+       "!Sub \"{\\\"Version\\\": \\\"2012-10-17\\\", \\\"Statement\\\": [{\\\"Principal\\\": "
+       "\\\"*\\\", "
+       "\\\"Effect\\\": \\\"allow\\\", \\\"Action\\\": \\\"s3:GetObject\\\", \\\"Resource\\\": "
+       "\\\"arn:aws:s3:::${AWS::Region}/*\\\"}]}\"\n",
+       7, 23},
       {"!Sub with ${!Literal}",
        "!Sub |\n"
        "        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Principal\": \"*\", \"Sid\": "

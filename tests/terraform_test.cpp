@@ -1959,9 +1959,9 @@ resource "aws_s3_bucket_policy" "b" {{
     CHECK(d.location.start.line == 25);
     CHECK(d.location.start.column == 17);
   }
-  for (const auto& [first, second] :
-       {std::pair{"", ""}, std::pair{"GetBucketLocation", "AllowPutObject"}}) {
-    CAPTURE(first);
+  for (const auto& sids : {std::pair{"", ""}, std::pair{"GetBucketLocation", "AllowPutObject"}}) {
+    const auto& [first, second] = sids;
+    CAPTURE(std::string(sids.first));
     const Module m(std::map<std::string, std::string>{
         {"main.tf", module_with(first, second,
                                 "source_policy_documents = "
@@ -1979,5 +1979,46 @@ resource "aws_s3_bucket_policy" "b" {{
     CHECK(d.location.file.ends_with("main.tf"));
     CHECK(d.location.start.line == 25);
     CHECK(d.message.find("line 16") != std::string::npos);
+  }
+}
+
+TEST_CASE("Terraform: a destination in the module's own Region is checked as its data source") {
+  // With data "aws_region" declared and no Region given, the fix's aws:SourceArn reads the
+  // module's Region; a destination with a Region of its own (provider v6 `region = var.x`) may
+  // be elsewhere, so its fix keeps the placeholder.
+  auto module_with = [](std::string_view destination_region) {
+    return fmt::format(R"(
+data "aws_region" "current" {{}}
+resource "aws_guardduty_detector" "d" {{}}
+resource "aws_guardduty_publishing_destination" "pd" {{
+  detector_id     = aws_guardduty_detector.d.id
+  destination_arn = "arn:aws:s3:::acme-gd"
+  kms_key_arn     = "arn:aws:kms:us-east-1:141421356237:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  {}
+}}
+variable "r" {{}}
+resource "aws_s3_bucket_policy" "b" {{
+  bucket = "acme-gd"
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow",
+    Principal = {{ Service = "guardduty.amazonaws.com" }},
+    Action = ["s3:GetBucketLocation", "s3:PutObject"],
+    Resource = ["arn:aws:s3:::acme-gd", "arn:aws:s3:::acme-gd/*"] }}] }})
+}}
+)",
+                       destination_region);
+  };
+  for (const auto& row : {std::pair{"", true}, std::pair{"region = var.r", false}}) {
+    const auto& [region, symbol] = row;
+    CAPTURE(std::string(row.first));
+    const Module m(std::map<std::string, std::string>{{"main.tf", module_with(region)}});
+    const gdl::LintResult result = m.lint();
+    std::string arns;
+    for (const auto& d : result.diagnostics) {
+      if (d.rule_id != "GD303" || !d.fix) continue;
+      for (const auto& e : d.fix->edits) arns += e.replacement;
+    }
+    REQUIRE(arns.find("arn:aws:guardduty:") != std::string::npos);
+    CHECK((arns.find("arn:aws:guardduty:${data.aws_region.current.name}:") != std::string::npos) ==
+          symbol);
   }
 }

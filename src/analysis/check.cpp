@@ -143,8 +143,10 @@ bool begins_like_json(std::string_view text) {
   const std::size_t after = next(open + 1);
   if (after == text.size()) return true;
   const char c = text[after];
+  // ('{' and a letter: a key someone forgot to quote, which GD001 is there to say.)
   if (text[open] == '{')
-    return c == '"' || c == '}' || c == '\'' || static_cast<unsigned char>(c) >= 0x80;
+    return c == '"' || c == '}' || c == '\'' || static_cast<unsigned char>(c) >= 0x80 ||
+           (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
   return std::string_view("{[]\"-0123456789tfn").find(c) != std::string_view::npos;
 }
 

@@ -22,7 +22,11 @@ namespace {
 // literal block (`|`, `|-`, `|+`: each line less its indentation) or a quoted or plain scalar on
 // one line without escapes. Checked against `value` (what the reader decoded), trailing line
 // breaks aside (chomping); nullopt for any other scalar (folded, escapes, an indentation digit).
-std::optional<OffsetMap> yaml_scalar_map(std::string_view text, Span span, std::string_view value) {
+std::optional<OffsetMap> yaml_scalar_map(std::string_view text, Span span, std::string_view value,
+                                         bool* byte_for_byte = nullptr) {
+  // Whether each line's bytes are the value's (no escape, no CRLF): an Fn::Sub's map is built on
+  // that (sub_result_map).
+  if (byte_for_byte != nullptr) *byte_for_byte = true;
   if (span.begin >= text.size() || span.end > text.size() || span.end <= span.begin)
     return std::nullopt;
   std::string_view written = text.substr(span.begin, span.size());
@@ -58,7 +62,8 @@ std::optional<OffsetMap> yaml_scalar_map(std::string_view text, Span span, std::
       } else {
         if (!indent) indent = spaces;
         if (spaces < *indent) return std::nullopt;  // not this block's line
-        map.add(built.size(), span.begin + pos + *indent, !crlf);
+        map.add(built.size(), span.begin + pos + *indent);
+        if (crlf && byte_for_byte != nullptr) *byte_for_byte = false;
         built.append(line.substr(*indent));
         if (crlf) map.add(built.size(), span.begin + pos + line.size(), false);
         built += '\n';
@@ -75,6 +80,7 @@ std::optional<OffsetMap> yaml_scalar_map(std::string_view text, Span span, std::
     for (std::size_t i = 0; i < inner.size(); ++i) {
       if (inner[i] == '"') return std::nullopt;
       if (inner[i] != '\\') continue;
+      if (byte_for_byte != nullptr) *byte_for_byte = false;
       built.append(inner.substr(run, i - run));
       if (i + 1 >= inner.size()) return std::nullopt;
       const char e = inner[i + 1];
@@ -176,8 +182,15 @@ std::optional<OffsetMap> yaml_policy_string_map(std::string_view text, const jso
   const json::Value& arg = written.members[0].value;
   const json::Value* format = arg.is_array() && !arg.items.empty() ? &arg.items[0] : &arg;
   if (!format->is_string()) return std::nullopt;
-  const std::optional<OffsetMap> format_map = yaml_scalar_map(text, format->span, format->text);
-  if (!format_map) return std::nullopt;
+  // Literal runs are placed line by line (a template with escapes or CRLF lines is not), and the
+  // search for each run is bounded by the size of a policy AWS accepts (beyond it GD006 says
+  // AWS rejects the policy anyway): a hostile template does not make it quadratic.
+  constexpr std::size_t kMaxMappedBytes = 64 * 1024;
+  if (resolved.size() > kMaxMappedBytes) return std::nullopt;
+  bool byte_for_byte = false;
+  const std::optional<OffsetMap> format_map =
+      yaml_scalar_map(text, format->span, format->text, &byte_for_byte);
+  if (!format_map || !byte_for_byte) return std::nullopt;
   return sub_result_map(format->text, *format_map, resolved);
 }
 

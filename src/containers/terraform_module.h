@@ -7,6 +7,7 @@
 // a local source are read with the call's arguments. Everything else is an unknown value, and
 // no conclusion rests on it.
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -128,6 +129,11 @@ class Module final : public hcl::Scope {
                                         std::string_view fallback) const;
   // The policies and export settings of this module and those it calls, into the session's out.
   void read();
+  // Whether a module this one calls is read (its files may hold the policies a fix edits).
+  [[nodiscard]] bool reads_modules() const {
+    return std::any_of(children_.begin(), children_.end(),
+                       [](const auto& c) { return c != nullptr; });
+  }
 
  private:
   // A policy document naming GuardDuty that nothing in the module refers to is no policy of

@@ -356,7 +356,11 @@ void Module::read_destination(const Named& r) {
     session_.destination_region_open = true;
     // In the module's own Region when that is the stand-in and the module names it (data
     // "aws_region"): then the export's Region is written as that symbol (read_with_region).
-    if (!why.empty() || !session_.region_stands_in || data_symbol("aws_region", "name", "").empty())
+    // (Not a v6 `region` argument of its own, nor a destination in a called module, whose file
+    // cannot refer to the root's data source.)
+    if (!why.empty() || !session_.region_stands_in || !address_.empty() ||
+        r.block->body.attribute("region") != nullptr ||
+        data_symbol("aws_region", "name", "").empty())
       session_.destination_region_unknown = true;
   } else if (std::find(session_.destination_regions.begin(), session_.destination_regions.end(),
                        home) == session_.destination_regions.end()) {
@@ -611,7 +615,8 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
                     files.front()->path()),
         std::nullopt};
   } else if (out.has_settings && session.destination_regions.empty() &&
-             session.destination_region_open && !session.destination_region_unknown) {
+             session.destination_region_open && !session.destination_region_unknown &&
+             !root.reads_modules()) {
     // Every destination is in the module's own Region, which the module names as data
     // "aws_region": the export's Region is that symbol, as its account is aws_caller_identity's
     // (a fix's aws:SourceArn then reads the module's Region, not a placeholder).

@@ -103,6 +103,7 @@ class KeyLockoutRiskRule final : public SetupRule {
             "role): if its conditions spare them, this is not a risk",
             deny->index, deny->sid ? fmt::format(" '{}'", deny->sid->value) : "",
             doc->source->position(deny->span.begin).line));
+        refused_by_kms(*doc, d);
         out.push_back(std::move(d));
         continue;
       }

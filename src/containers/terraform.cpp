@@ -66,6 +66,18 @@ bool tf::names_guardduty_text(std::string_view text) {
 
 namespace {
 
+// The bucket or key a resource's policy belongs to, as its values write it plainly (a plan's
+// values; a .tf.json argument without interpolation): "" when none does.
+std::string owner_of(const json::Value& values) {
+  for (const std::string_view key : {"bucket", "arn", "key_id"}) {
+    const json::Member* owner = values.find(key);
+    if (owner != nullptr && owner->value.is_string() &&
+        owner->value.text.find("${") == std::string::npos)
+      return owner->value.text;
+  }
+  return {};
+}
+
 // Whether a document names a GuardDuty service principal: in its tree when it has one (the
 // tree of a .tf module is one value of a larger file), else in its text.
 bool names_guardduty(const EmbeddedDocument& doc) {
@@ -158,13 +170,7 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
       }
       if (!policy->value.is_string()) continue;
       EmbeddedDocument doc = document_in_string(source, policy->value.span, label, kind, !repaired);
-      for (const std::string_view key : {"bucket", "arn", "key_id"}) {
-        const json::Member* owner = attrs->value.find(key);
-        if (owner != nullptr && owner->value.is_string()) {
-          doc.belongs_to = owner->value.text;
-          break;
-        }
-      }
+      doc.belongs_to = owner_of(attrs->value);
       out.documents.push_back(std::move(doc));
     }
   }
@@ -208,15 +214,7 @@ void read_terraform_json(const json::Value& root, const SourceFile& source, bool
         continue;
       }
       EmbeddedDocument doc = document_in_string(source, policy->value.span, label, kind, !repaired);
-      // The bucket or key it is attached to, when written plainly (as a plan's values are).
-      for (const std::string_view key : {"bucket", "key_id"}) {
-        const json::Member* owner = block.value.find(key);
-        if (owner != nullptr && owner->value.is_string() &&
-            owner->value.text.find("${") == std::string::npos) {
-          doc.belongs_to = owner->value.text;
-          break;
-        }
-      }
+      doc.belongs_to = owner_of(block.value);
       out.documents.push_back(std::move(doc));
     }
   }

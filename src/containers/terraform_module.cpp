@@ -438,11 +438,6 @@ std::optional<hcl::Value> Module::attribute(const Named& r, std::string_view nam
   return evaluate(*a->value, *r.file);
 }
 
-std::string Module::known_region_of(const Named& r) {
-  std::string why;
-  return region_of(r, why, false);
-}
-
 std::string Module::region_of(const Named& r, std::string& why, bool stand_in) {
   // Where the provider's Region is the module's: the stand-in only when it may be used.
   auto module_region = [&] {

@@ -129,6 +129,9 @@ class Module final : public hcl::Scope {
                                         std::string_view fallback) const;
   // The policies and export settings of this module and those it calls, into the session's out.
   void read();
+  // The module's Region: --region, its default provider's, or the stand-in (registered with the
+  // symbol the module spells it by).
+  std::string region();
   // Whether a module this one calls is read (its files may hold the policies a fix edits).
   [[nodiscard]] bool reads_modules() const {
     return std::any_of(children_.begin(), children_.end(),
@@ -202,8 +205,6 @@ class Module final : public hcl::Scope {
   // default one) when written and known offline, else "": its own provider block, else what
   // its caller passes it.
   std::string provider_region(const std::string& alias);
-  // The Region a resource is created in when it is a fact, else "".
-  std::string known_region_of(const Named& r);
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
   hcl::Value root_input(const std::string& name, const Named& declaration);
   hcl::Value local(const std::string& name, const SourceFile& file, Span span);
@@ -224,7 +225,6 @@ class Module final : public hcl::Scope {
   std::string bucket_name(const std::string& key, const Named& r, const std::string& instance = {},
                           const std::string& spelled = {});
   std::string account();
-  std::string region();
   hcl::Value unknown(std::string why, const SourceFile& file, Span span) const;
 
   Session& session_;

@@ -118,18 +118,20 @@ void Module::read() {
           add_default_key_policy(label, id, r);
         }
       }
-      // The provider's bypass_policy_lockout_safety_check (false by default) on a key's policy.
-      // (Two flags, not an optional: g++'s -O2 warns on one here.)
-      bool bypass_known = true;
-      bool bypassed = false;
-      if (const hcl::Attribute* a = block.body.attribute("bypass_policy_lockout_safety_check")) {
-        const hcl::Value v = evaluate(*a->value, *f.source);
-        bypassed = v.kind == hcl::ValueKind::boolean && v.boolean;
-        bypass_known = v.kind == hcl::ValueKind::boolean || v.kind == hcl::ValueKind::null;
-      }
-      for (std::size_t i = documents_before; i < session_.out.documents.size(); ++i) {
+      for (std::size_t i = documents_before; i < session_.out.documents.size(); ++i)
         session_.owners[i] = owners;
-        if (bypass_known && (type == "aws_kms_key" || type == "aws_kms_key_policy"))
+      // A key's policy: the provider's bypass_policy_lockout_safety_check (false by default).
+      // (Two flags, not an optional: g++'s -O2 warns on one here.)
+      if (type == "aws_kms_key" || type == "aws_kms_key_policy") {
+        bool bypass_known = true;
+        bool bypassed = false;
+        if (const hcl::Attribute* a = block.body.attribute("bypass_policy_lockout_safety_check")) {
+          const hcl::Value v = evaluate(*a->value, *f.source);
+          bypassed = v.kind == hcl::ValueKind::boolean && v.boolean;
+          bypass_known = v.kind == hcl::ValueKind::boolean || v.kind == hcl::ValueKind::null;
+        }
+        for (std::size_t i = documents_before; bypass_known && i < session_.out.documents.size();
+             ++i)
           session_.out.documents[i].lockout_check_bypassed = bypassed;
       }
     }
@@ -620,7 +622,7 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
     // Every destination is in the module's own Region, which the module names as data
     // "aws_region": the export's Region is that symbol, as its account is aws_caller_identity's
     // (a fix's aws:SourceArn then reads the module's Region, not a placeholder).
-    session.stand_in(session.region, root.data_symbol("aws_region", "name", "<REGION>"));
+    root.region();  // the stand-in, registered with the module's spelling
     const std::string* symbol = out.symbol_for(session.region);
     if (symbol != nullptr && symbol->starts_with("${data.aws_region.")) {
       out.settings.regions = {session.region};

@@ -1,5 +1,9 @@
 #include "iam/wildcard.h"
 
+#include <algorithm>
+
+#include "util/text.h"
+
 namespace gdl::iam {
 
 namespace {
@@ -12,13 +16,8 @@ std::int16_t fold(char c, bool fold_case) {
 // User Guide, condition operators and Resource element), so one UTF-8 sequence, not one byte of
 // it; a byte that starts no valid sequence is a character of its own.
 std::size_t char_length(std::string_view text, std::size_t t) {
-  const auto lead = static_cast<unsigned char>(text[t]);
-  const std::size_t n = lead < 0xC2 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : lead < 0xF5 ? 4 : 1;
-  if (n == 1 || t + n > text.size()) return 1;
-  for (std::size_t i = 1; i < n; ++i) {
-    if ((static_cast<unsigned char>(text[t + i]) & 0xC0U) != 0x80U) return 1;
-  }
-  return n;
+  if (static_cast<unsigned char>(text[t]) < 0x80) return 1;  // inline: a star steps every byte
+  return std::max<std::size_t>(1, valid_utf8_sequence_length(text.substr(t)));
 }
 
 }  // namespace

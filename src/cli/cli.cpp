@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 
 #include "cli/commands.h"
 
@@ -47,7 +48,13 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
   CheckArgs check_args;
   CLI::App* check =
       app.add_subcommand("check", "Check policy files (also: gd-export-lint PATH...)");
-  if (wants("check")) add_check_options(*check, check_args);
+  if (wants("check")) {
+    // Only the options this line can name (cli/named_options.h): a superset, so CLI11 parses it
+    // as with all 35.
+    const NamedOptions named =
+        named_command ? NamedOptions(std::span(args).subspan(2)) : NamedOptions::all();
+    add_check_options(*check, check_args, named);
+  }
 
   std::string list_format = "text";
   CLI::App* list_rules =

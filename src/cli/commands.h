@@ -11,6 +11,7 @@
 #include "analysis/fix.h"
 #include "analysis/pipeline.h"
 #include "analysis/project_config.h"
+#include "cli/named_options.h"
 #include "export/settings.h"
 #include "report/report.h"
 #include "source/loader.h"
@@ -82,10 +83,14 @@ struct InitArgs {
   bool diff = false;               // with merge: print the changes as a diff, write nothing
 };
 
-void add_check_options(CLI::App& command, CheckArgs& args);
+// Each registers the options `named` says the command line can name (cli/named_options.h).
+void add_check_options(CLI::App& command, CheckArgs& args,
+                       const NamedOptions& named = NamedOptions::all());
 // The export settings flags (--config, --account, ..., --key-arn) and Terraform's --var/--var-file.
-void add_settings_options(CLI::App& command, CheckArgs& args);
-void add_terraform_options(CLI::App& command, CheckArgs& args);
+void add_settings_options(CLI::App& command, CheckArgs& args,
+                          const NamedOptions& named = NamedOptions::all());
+void add_terraform_options(CLI::App& command, CheckArgs& args,
+                           const NamedOptions& named = NamedOptions::all());
 // --rules, --disable and --kind into `options`. False (after saying why) on a problem.
 bool lint_options_from(const CheckArgs& args, LintOptions& options, std::ostream& err);
 // The export settings: the project's, then --config (its problems go to the report), then the

@@ -1,0 +1,139 @@
+// check registers only the options a command line can name (cli/named_options.h). The reading
+// must be a superset: every line below is parsed twice, with every option registered and with
+// only the named ones, and the two parses must agree on the result or on the error.
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/named_options.h"
+
+namespace {
+
+using gdl::cli::CheckArgs;
+using gdl::cli::NamedOptions;
+
+std::string join(const std::vector<std::string>& v) {
+  return fmt::format("[{}]", fmt::join(v, "|"));
+}
+
+std::string dump(const CheckArgs& a) {
+  return fmt::format(
+      "paths={} format={} output={} fail_on={} project_config={} disable={} color={} quiet={} "
+      "verbose={} config={} account={} regions={} detector={} bucket={} prefix={}({}) "
+      "bucket_region={} bucket_account={} key_arn={} kind={} rules={} vars={} var_files={} "
+      "jobs={} max_size={} baseline={} write_baseline={} include={} exclude={} fix={} diff={} "
+      "unsafe={}",
+      join(a.paths), a.format, a.output, a.fail_on, a.project_config, join(a.disable), a.color,
+      a.quiet, a.verbose, a.config, a.account, join(a.regions), a.detector_id, a.bucket, a.prefix,
+      a.prefix_given, a.bucket_region, a.bucket_account, a.key_arn, a.kind, a.rules_dir,
+      join(a.terraform_vars), join(a.terraform_var_files), a.jobs, a.max_size_mb, a.baseline,
+      a.write_baseline, join(a.include), join(a.exclude), a.fix, a.diff, a.unsafe_fixes);
+}
+
+// The parse's outcome: the arguments it filled, or the error CLI11 gave.
+std::string parse(const std::vector<std::string>& words, bool only_named) {
+  CLI::App app{"test", "gd-export-lint"};
+  CLI::App* check = app.add_subcommand("check", "");
+  CheckArgs args;
+  add_check_options(*check, args, only_named ? NamedOptions(words) : NamedOptions::all());
+  std::vector<std::string> argv{"gd-export-lint", "check"};
+  argv.insert(argv.end(), words.begin(), words.end());
+  std::vector<const char*> c_argv;
+  for (const std::string& w : argv) c_argv.push_back(w.c_str());
+  try {
+    app.parse(static_cast<int>(c_argv.size()), c_argv.data());
+  } catch (const CLI::Error& e) {
+    return fmt::format("error {} {}: {}", e.get_name(), e.get_exit_code(), e.what());
+  }
+  return dump(args);
+}
+
+}  // namespace
+
+TEST_CASE("check's options: a line parses the same with only the options it names") {
+  const std::vector<std::vector<std::string>> lines = {
+      {"a.json"},
+      {"a.json", "b.json", "-"},
+      {"-q", "a.json"},
+      {"-qv", "a.json"},
+      {"-vq", "-f", "json", "a.json"},
+      {"-fjson", "a.json"},
+      {"-j2", "dir"},
+      {"-j", "2", "dir"},
+      {"--jobs=2", "dir"},
+      {"-ofile.txt", "a.json"},
+      {"--format=sarif", "--output", "out.sarif", "a.json"},
+      {"--format", "yaml", "a.json"},
+      {"--format"},
+      {"--bucket", "--quiet", "a.json"},
+      {"--bucket", "-q", "a.json"},
+      {"--prefix", "", "a.json"},
+      {"--prefix=", "a.json"},
+      {"--region", "us-east-1", "--region", "eu-west-1", "a.json"},
+      {"--region", "us-east-1", "a.json", "b.json"},
+      {"--disable", "GD303,GD304", "a.json"},
+      {"--include", "*.json", "--exclude", "tests/*", "dir"},
+      {"--unknown", "a.json"},
+      {"-x", "a.json"},
+      {"-qx", "a.json"},
+      {"-1", "a.json"},
+      {"--jobs", "-1", "a.json"},
+      {"--max-size", "0", "a.json"},
+      {"--max-size", "5", "a.json"},
+      {"--fix", "--diff", "--unsafe-fixes", "a.json"},
+      {"--kind", "key", "a.json"},
+      {"--kind=queue", "a.json"},
+      {"--var", "x=1", "--var=y=2", "a.tf"},
+      {"--fail-on", "never", "--color", "always", "a.json"},
+      {"--", "--fix", "-q"},
+      {"a.json", "--", "-weird.json"},
+      {"-weird.json"},
+      {"-foo.json"},
+      {"--quiet=yes", "a.json"},
+      {"--account", "123456789012", "--key-arn", "arn:aws:kms:us-east-1:123456789012:key/x",
+       "--bucket-region", "us-east-1", "--bucket-account", "123456789012", "--detector-id",
+       "0123456789abcdef0123456789abcdef", "--config", "c.json", "a.json"},
+      {"--baseline", "b.json", "--write-baseline", "w.json", "--rules", "r", "--project-config",
+       "p.json", "a.json"},
+      {},
+  };
+  for (const auto& words : lines) {
+    CAPTURE(fmt::format("{}", fmt::join(words, " ")));
+    CHECK(parse(words, true) == parse(words, false));
+  }
+}
+
+TEST_CASE("NamedOptions: which options a line names") {
+  struct Row {
+    std::vector<std::string> words;
+    const char* option;
+    bool named;
+  };
+  const std::vector<Row> rows = {
+      {{"a.json"}, "-f,--format", false},
+      {{"-f", "json"}, "-f,--format", true},
+      {{"--format=json"}, "-f,--format", true},
+      {{"--format"}, "-f,--format", true},
+      {{"--formats"}, "-f,--format", false},
+      {{"-qvf", "json"}, "-f,--format", true},
+      {{"-qv"}, "-j,--jobs", false},
+      {{"-j4"}, "-j,--jobs", true},
+      {{"--bucket-region", "x"}, "--bucket", false},
+      {{"--bucket-region", "x"}, "--bucket-region", true},
+      {{"-"}, "-q,--quiet", false},
+      {{"--help"}, "--kind", true},  // help lists every option
+      {{"-h"}, "--kind", true},
+      {{"-qh"}, "--kind", true},
+      {{"a.json"}, "PATH", true},  // not an option name: always registered
+  };
+  for (const Row& row : rows) {
+    CAPTURE(fmt::format("{} / {}", fmt::join(row.words, " "), row.option));
+    CHECK(NamedOptions(row.words).any(row.option) == row.named);
+  }
+  CHECK(NamedOptions::all().any("--anything"));
+}

@@ -2,15 +2,18 @@
 // must be a superset: every line below is parsed twice, with every option registered and with
 // only the named ones, and the two parses must agree on the result or on the error.
 
+#include "cli/named_options.h"
+
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli/cli.h"
 #include "cli/commands.h"
-#include "cli/named_options.h"
 
 namespace {
 
@@ -136,4 +139,30 @@ TEST_CASE("NamedOptions: which options a line names") {
     CHECK(NamedOptions(row.words).any(row.option) == row.named);
   }
   CHECK(NamedOptions::all().any("--anything"));
+}
+
+// Only the command a line names is registered (cli.cpp): another command's name later in the
+// line is what it was with every command registered, a value or an unexpected argument.
+TEST_CASE("a command's name later in another command's line is a value or unexpected") {
+  struct Row {
+    std::vector<std::string> words;
+    int exit_code;
+    const char* said;  // on standard error
+  };
+  const std::vector<Row> rows = {
+      {{"check", "explain"}, 2, "cannot read explain"},
+      {{"check", "--", "init"}, 2, "cannot read init"},
+      {{"explain", "GD301", "check"}, 2, "The following argument was not expected: check"},
+      {{"list-rules", "verify"}, 2, "The following argument was not expected: verify"},
+      {{"explain", "check"}, 2, "unknown rule 'check'"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(fmt::format("{}", fmt::join(row.words, " ")));
+    std::vector<std::string> args{"gd-export-lint"};
+    args.insert(args.end(), row.words.begin(), row.words.end());
+    std::ostringstream out, err;
+    std::istringstream in;
+    CHECK(gdl::cli::run_cli(args, in, out, err, false) == row.exit_code);
+    CHECK(err.str().find(row.said) != std::string::npos);
+  }
 }

@@ -34,21 +34,23 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
   app.set_version_flag("-V,--version", std::string("gd-export-lint ") + GDL_VERSION);
   app.require_subcommand(1);
 
-  // Options are registered only for the command being run: CLI11 spends tens of thousands of
-  // instructions on each, and registering every command's was a fifth of checking one small
-  // file. The other commands are still listed (top-level help, unknown-command errors).
-  // `--help check` passes the help request down to check: when the first word is a top-level
-  // flag, every command gets its options, as before.
+  // Only the command being run is registered, with its options: CLI11 spends tens of thousands
+  // of instructions on each command and option, and registering every command's was a fifth of
+  // checking one small file. A line whose first word is not a command (top-level help, an
+  // unknown command, no command) gets every command with all its options, so help lists them
+  // and `--help check` passes the help request down to check. A sibling command's name later in
+  // a line is a value or an unexpected argument either way (CLI11 takes one command here).
   const std::vector<std::string> args = with_default_command(raw_args);
   const std::string_view first = args.size() > 1 ? std::string_view(args[1]) : "";
   const bool named_command =
       std::find(kCommands.begin(), kCommands.end(), first) != kCommands.end();
-  const auto wants = [&](std::string_view command) { return !named_command || first == command; };
+  const auto add = [&](const char* name, const char* description) -> CLI::App* {
+    return !named_command || first == name ? app.add_subcommand(name, description) : nullptr;
+  };
 
   CheckArgs check_args;
-  CLI::App* check =
-      app.add_subcommand("check", "Check policy files (also: gd-export-lint PATH...)");
-  if (wants("check")) {
+  CLI::App* check = add("check", "Check policy files (also: gd-export-lint PATH...)");
+  if (check != nullptr) {
     // Only the options this line can name (cli/named_options.h): a superset, so CLI11 parses it
     // as with all 35.
     const NamedOptions named =
@@ -58,35 +60,34 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
 
   std::string list_format = "text";
   CLI::App* list_rules =
-      app.add_subcommand("list-rules", "List every rule with its id, name, severity and summary");
-  if (wants("list-rules")) {
+      add("list-rules", "List every rule with its id, name, severity and summary");
+  if (list_rules != nullptr) {
     list_rules->add_option("--format", list_format, "text or json")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
   }
 
   std::string explain_rule;
-  CLI::App* explain =
-      app.add_subcommand("explain", "Explain a rule: why it matters and how to fix it");
-  if (wants("explain"))
+  CLI::App* explain = add("explain", "Explain a rule: why it matters and how to fix it");
+  if (explain != nullptr)
     explain->add_option("RULE", explain_rule, "Rule id (GD001) or name (json-syntax)")->required();
 
   SimulateArgs simulate_args;
-  CLI::App* simulate = app.add_subcommand(
-      "simulate", "Evaluate a request against a policy with the IAM evaluator (JSON result)");
-  if (wants("simulate")) add_simulate_options(*simulate, simulate_args);
+  CLI::App* simulate =
+      add("simulate", "Evaluate a request against a policy with the IAM evaluator (JSON result)");
+  if (simulate != nullptr) add_simulate_options(*simulate, simulate_args);
 
   VerifyArgs verify_args;
-  CLI::App* verify = app.add_subcommand(
-      "verify",
-      "Prove who else can write, read or decrypt the findings, which statements never apply, "
-      "and what a change newly grants (offline, with witness requests)");
-  if (wants("verify")) add_verify_options(*verify, verify_args);
+  CLI::App* verify =
+      add("verify",
+          "Prove who else can write, read or decrypt the findings, which statements never apply, "
+          "and what a change newly grants (offline, with witness requests)");
+  if (verify != nullptr) add_verify_options(*verify, verify_args);
 
   InitArgs init_args;
-  CLI::App* init = app.add_subcommand(
+  CLI::App* init = add(
       "init", "Write a key policy and bucket policy (and the configurer's policy) for an export");
-  if (wants("init")) add_init_options(*init, init_args);
+  if (init != nullptr) add_init_options(*init, init_args);
 
   if (raw_args.size() < 2) {  // no command at all: show what there is
     err << app.help();
@@ -108,11 +109,14 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
     return kExitUsage;
   }
 
-  if (check->parsed()) return run_check(check_args, out, err, stdout_is_tty);
-  if (explain->parsed()) return run_explain(explain_rule, out, err);
-  if (simulate->parsed()) return run_simulate(simulate_args, in, out, err);
-  if (init->parsed()) return run_init(init_args, out, err);
-  if (verify->parsed()) return run_verify(verify_args, out, err);
+  const auto parsed = [](const CLI::App* command) {
+    return command != nullptr && command->parsed();
+  };
+  if (parsed(check)) return run_check(check_args, out, err, stdout_is_tty);
+  if (parsed(explain)) return run_explain(explain_rule, out, err);
+  if (parsed(simulate)) return run_simulate(simulate_args, in, out, err);
+  if (parsed(init)) return run_init(init_args, out, err);
+  if (parsed(verify)) return run_verify(verify_args, out, err);
   return run_list_rules(list_format, out);
 }
 

@@ -21,11 +21,12 @@
 
 namespace {
 
-// Whether standard output is a pipe whose reader has gone (`gd-export-lint ... | head -1`): the
-// reader took what it wanted, which is not a failure.
+// Whether standard output is a pipe or socket whose reader has gone (`gd-export-lint ... | head
+// -1`): the reader took what it wanted, which is not a failure. A pipe without readers reports
+// POLLERR; a socket whose peer closed, POLLHUP.
 bool reader_gone() {
   pollfd out{STDOUT_FILENO, POLLOUT, 0};
-  return ::poll(&out, 1, 0) == 1 && (out.revents & POLLERR) != 0;
+  return ::poll(&out, 1, 0) == 1 && (out.revents & (POLLERR | POLLHUP)) != 0;
 }
 
 // A report that never reached its reader (a full disk, a closed file) must not pass for a clean

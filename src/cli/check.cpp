@@ -165,8 +165,9 @@ void add_check_options(CLI::App& command, CheckArgs& args, const NamedOptions& n
         ->capture_default_str();
   }
   if (named.any("-o,--output")) {
-    command.add_option("-o,--output", args.output,
-                       "Write the report to FILE instead of standard output");
+    command.add_option(
+        "-o,--output", args.output,
+        "Write the report to FILE instead of standard output ('-': standard output)");
   }
   if (named.any("--fail-on")) {
     command

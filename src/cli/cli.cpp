@@ -112,7 +112,10 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
   const auto parsed = [](const CLI::App* command) {
     return command != nullptr && command->parsed();
   };
-  if (parsed(check)) return run_check(check_args, out, err, stdout_is_tty);
+  if (parsed(check)) {
+    if (check_args.output == "-") check_args.output.clear();  // as most tools read it
+    return run_check(check_args, out, err, stdout_is_tty);
+  }
   if (parsed(explain)) return run_explain(explain_rule, out, err);
   if (parsed(simulate)) return run_simulate(simulate_args, in, out, err);
   if (parsed(init)) return run_init(init_args, out, err);

@@ -101,56 +101,59 @@ void write_fix_summary(const analysis::FixOutcome& outcome, bool diff, std::ostr
   out << ".\n";
 }
 
+namespace {
+
+// Registers an option or flag only when the command line can name it (cli/named_options.h), so
+// each option's names are written once. Returns nullptr for an option the line cannot name.
+class OptionRegistrar {
+ public:
+  OptionRegistrar(CLI::App& command, const NamedOptions& named)
+      : command_(command), named_(named) {}
+
+  template <typename T>
+  CLI::Option* option(const std::string& names, T& variable, const std::string& help) {
+    return named_.any(names) ? command_.add_option(names, variable, help) : nullptr;
+  }
+  CLI::Option* flag(const std::string& names, bool& variable, const std::string& help) {
+    return named_.any(names) ? command_.add_flag(names, variable, help) : nullptr;
+  }
+
+ private:
+  CLI::App& command_;
+  const NamedOptions& named_;
+};
+
+}  // namespace
+
 void add_settings_options(CLI::App& command, CheckArgs& args, const NamedOptions& named) {
-  if (named.any("--config")) {
-    command.add_option(
-        "--config", args.config,
-        "Export settings: a JSON file (account, regions, detectorIds, detectorId, bucket, prefix, "
-        "bucketRegion, bucketAccount, kmsKeyArn) or `aws guardduty "
-        "describe-publishing-destination` "
-        "output");
-  }
-  if (named.any("--account"))
-    command.add_option("--account", args.account, "The exporting account id");
-  if (named.any("--region")) {
-    command
-        .add_option("--region", args.regions, "A Region whose findings are exported (repeatable)")
-        ->allow_extra_args(false);
-  }
-  if (named.any("--detector-id"))
-    command.add_option("--detector-id", args.detector_id, "The detector id (32 hex characters)");
-  if (named.any("--bucket"))
-    command.add_option("--bucket", args.bucket, "The export bucket's name");
+  OptionRegistrar add(command, named);
+  add.option("--config", args.config,
+             "Export settings: a JSON file (account, regions, detectorIds, detectorId, bucket, "
+             "prefix, bucketRegion, bucketAccount, kmsKeyArn) or `aws guardduty "
+             "describe-publishing-destination` output");
+  add.option("--account", args.account, "The exporting account id");
+  if (auto* region =
+          add.option("--region", args.regions, "A Region whose findings are exported (repeatable)"))
+    region->allow_extra_args(false);
+  add.option("--detector-id", args.detector_id, "The detector id (32 hex characters)");
+  add.option("--bucket", args.bucket, "The export bucket's name");
   // --prefix "" says "no prefix" (a given value), unlike leaving the option out.
-  if (named.any("--prefix")) {
-    command
-        .add_option("--prefix", args.prefix,
-                    "The export prefix (folder) in the bucket; \"\" for none")
-        ->each([&args](const std::string&) { args.prefix_given = true; });
-  }
-  if (named.any("--bucket-region"))
-    command.add_option("--bucket-region", args.bucket_region, "The bucket's Region");
-  if (named.any("--bucket-account")) {
-    command.add_option("--bucket-account", args.bucket_account, "The account that owns the bucket");
-  }
-  if (named.any("--key-arn")) {
-    command.add_option("--key-arn", args.key_arn,
-                       "The KMS key ARN GuardDuty encrypts findings with");
-  }
+  if (auto* prefix = add.option("--prefix", args.prefix,
+                                "The export prefix (folder) in the bucket; \"\" for none"))
+    prefix->each([&args](const std::string&) { args.prefix_given = true; });
+  add.option("--bucket-region", args.bucket_region, "The bucket's Region");
+  add.option("--bucket-account", args.bucket_account, "The account that owns the bucket");
+  add.option("--key-arn", args.key_arn, "The KMS key ARN GuardDuty encrypts findings with");
 }
 
 void add_terraform_options(CLI::App& command, CheckArgs& args, const NamedOptions& named) {
-  if (named.any("--var")) {
-    command.add_option(
-        "--var", args.terraform_vars,
-        "Terraform: a root module variable, NAME=VALUE (repeatable; as terraform -var)");
-  }
-  if (named.any("--var-file")) {
-    command
-        .add_option("--var-file", args.terraform_var_files,
-                    "Terraform: a .tfvars file of root module variables (repeatable)")
-        ->check(CLI::ExistingFile);
-  }
+  OptionRegistrar add(command, named);
+  add.option("--var", args.terraform_vars,
+             "Terraform: a root module variable, NAME=VALUE (repeatable; as terraform -var)");
+  if (auto* var_file =
+          add.option("--var-file", args.terraform_var_files,
+                     "Terraform: a .tfvars file of root module variables (repeatable)"))
+    var_file->check(CLI::ExistingFile);
 }
 
 void add_check_options(CLI::App& command, CheckArgs& args, const NamedOptions& named) {
@@ -159,102 +162,60 @@ void add_check_options(CLI::App& command, CheckArgs& args, const NamedOptions& n
                   "Policy files (checked together as one export setup) or directories to scan; '-' "
                   "reads standard input")
       ->required();
-  if (named.any("-f,--format")) {
-    command.add_option("-f,--format", args.format, "Output format")
-        ->check(CLI::IsMember({"text", "json", "sarif", "github", "junit", "gitlab"}))
+  OptionRegistrar add(command, named);
+  if (auto* format = add.option("-f,--format", args.format, "Output format")) {
+    format->check(CLI::IsMember({"text", "json", "sarif", "github", "junit", "gitlab"}))
         ->capture_default_str();
   }
-  if (named.any("-o,--output")) {
-    command.add_option(
-        "-o,--output", args.output,
-        "Write the report to FILE instead of standard output ('-': standard output)");
+  add.option("-o,--output", args.output,
+             "Write the report to FILE instead of standard output ('-': standard output)");
+  if (auto* fail_on = add.option("--fail-on", args.fail_on,
+                                 "Lowest severity that makes the exit code 1 (default: error)"))
+    fail_on->check(CLI::IsMember({"error", "warning", "note", "never"}));
+  add.option("--project-config", args.project_config,
+             "The project configuration (default: .gd-export-lint.json, searched upwards from "
+             "here)");
+  if (auto* disable = add.option("--disable", args.disable,
+                                 "Rules to turn off, by id or name (comma-separated)"))
+    disable->delimiter(',')->allow_extra_args(false);
+  if (auto* color =
+          add.option("--color", args.color, "Colour in text output (NO_COLOR is honoured)")) {
+    color->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
   }
-  if (named.any("--fail-on")) {
-    command
-        .add_option("--fail-on", args.fail_on,
-                    "Lowest severity that makes the exit code 1 (default: error)")
-        ->check(CLI::IsMember({"error", "warning", "note", "never"}));
-  }
-  if (named.any("--project-config")) {
-    command.add_option(
-        "--project-config", args.project_config,
-        "The project configuration (default: .gd-export-lint.json, searched upwards from here)");
-  }
-  if (named.any("--disable")) {
-    command
-        .add_option("--disable", args.disable, "Rules to turn off, by id or name (comma-separated)")
-        ->delimiter(',')
-        ->allow_extra_args(false);
-  }
-  if (named.any("--color")) {
-    command.add_option("--color", args.color, "Colour in text output (NO_COLOR is honoured)")
-        ->check(CLI::IsMember({"auto", "always", "never"}))
-        ->capture_default_str();
-  }
-  if (named.any("-q,--quiet"))
-    command.add_flag("-q,--quiet", args.quiet, "Text output: one line per finding, no summary");
-  if (named.any("-v,--verbose")) {
-    command.add_flag("-v,--verbose", args.verbose,
-                     "Text output: also the export settings and where each came from");
-  }
+  add.flag("-q,--quiet", args.quiet, "Text output: one line per finding, no summary");
+  add.flag("-v,--verbose", args.verbose,
+           "Text output: also the export settings and where each came from");
   add_settings_options(command, args, named);
-  if (named.any("-j,--jobs")) {
-    command.add_option("-j,--jobs", args.jobs,
-                       "Threads for directory scans (default: one per core)");
-  }
-  if (named.any("--include")) {
-    command
-        .add_option("--include", args.include,
-                    "Glob of files to scan in directories (default *.json, *.yaml, *.yml, "
-                    "*.template, *.tf; repeatable)")
-        ->allow_extra_args(false);
-  }
-  if (named.any("--exclude")) {
-    command
-        .add_option("--exclude", args.exclude,
-                    "Glob of files to leave out of directory scans (repeatable)")
-        ->allow_extra_args(false);
-  }
-  if (named.any("--baseline")) {
-    command.add_option("--baseline", args.baseline,
-                       "Hide the findings recorded in this baseline file; report new ones");
-  }
-  if (named.any("--write-baseline")) {
-    command.add_option("--write-baseline", args.write_baseline,
-                       "Record the current findings in this baseline file (written atomically)");
-  }
-  if (named.any("--max-size")) {
-    command.add_option("--max-size", args.max_size_mb, "Refuse inputs larger than this many MB")
-        ->check(CLI::Range(1, 4095))
-        ->capture_default_str();
-  }
-  if (named.any("--rules")) {
-    command.add_option(
-        "--rules", args.rules_dir,
-        "A directory of scenario rules (*.json, the format of rules/scenarios/) to run as well");
-  }
+  add.option("-j,--jobs", args.jobs, "Threads for directory scans (default: one per core)");
+  if (auto* include = add.option("--include", args.include,
+                                 "Glob of files to scan in directories (default *.json, *.yaml, "
+                                 "*.yml, *.template, *.tf; repeatable)"))
+    include->allow_extra_args(false);
+  if (auto* exclude = add.option("--exclude", args.exclude,
+                                 "Glob of files to leave out of directory scans (repeatable)"))
+    exclude->allow_extra_args(false);
+  add.option("--baseline", args.baseline,
+             "Hide the findings recorded in this baseline file; report new ones");
+  add.option("--write-baseline", args.write_baseline,
+             "Record the current findings in this baseline file (written atomically)");
+  if (auto* max_size =
+          add.option("--max-size", args.max_size_mb, "Refuse inputs larger than this many MB"))
+    max_size->check(CLI::Range(1, 4095))->capture_default_str();
+  add.option(
+      "--rules", args.rules_dir,
+      "A directory of scenario rules (*.json, the format of rules/scenarios/) to run as well");
   add_terraform_options(command, args, named);
-  if (named.any("--fix")) {
-    command.add_flag("--fix", args.fix,
-                     "Apply the safe fixes in place, check again until nothing changes, and "
-                     "report what remains");
-  }
-  if (named.any("--diff")) {
-    command.add_flag("--diff", args.diff,
-                     "Print the fixes --fix would apply as a unified diff (for patch -p1); write "
-                     "nothing");
-  }
-  if (named.any("--unsafe-fixes")) {
-    command.add_flag("--unsafe-fixes", args.unsafe_fixes,
-                     "With --fix or --diff: also apply fixes that add or remove statements or "
-                     "change who has access");
-  }
-  if (named.any("--kind")) {
-    command
-        .add_option("--kind", args.kind,
-                    "Treat every document as this kind instead of detecting it")
-        ->check(CLI::IsMember({"key", "bucket", "identity"}));
-  }
+  add.flag("--fix", args.fix,
+           "Apply the safe fixes in place, check again until nothing changes, and report what "
+           "remains");
+  add.flag("--diff", args.diff,
+           "Print the fixes --fix would apply as a unified diff (for patch -p1); write nothing");
+  add.flag("--unsafe-fixes", args.unsafe_fixes,
+           "With --fix or --diff: also apply fixes that add or remove statements or change who "
+           "has access");
+  if (auto* kind = add.option("--kind", args.kind,
+                              "Treat every document as this kind instead of detecting it"))
+    kind->check(CLI::IsMember({"key", "bucket", "identity"}));
 }
 
 namespace {

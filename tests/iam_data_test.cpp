@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -138,12 +139,17 @@ TEST_CASE("Condition keys: exact names and placeholder entries, case-insensitive
 }
 
 TEST_CASE("S3 resource types by action") {
-  const auto& put = data::s3_resource_types("S3:putobject");
-  CHECK(std::find(put.begin(), put.end(), "object") != put.end());
-  const auto& location = data::s3_resource_types("s3:GetBucketLocation");
-  CHECK(std::find(location.begin(), location.end(), "bucket") != location.end());
+  const std::string_view put = data::s3_resource_types("S3:putobject");
+  CHECK(put == "accesspointobject,object");
+  CHECK(data::lists_type(put, "object"));
+  CHECK(data::lists_type(put, "accesspointobject"));
+  CHECK_FALSE(data::lists_type(put, "bucket"));
+  CHECK_FALSE(data::lists_type(put, "objec"));
+  CHECK(data::lists_type(data::s3_resource_types("s3:GetBucketLocation"), "bucket"));
+  CHECK(data::s3_resource_types("s3:CreateJob") == "*");
   CHECK(data::s3_resource_types("s3:NoSuchAction").empty());
   CHECK(data::s3_resource_types("kms:Decrypt").empty());
+  CHECK_FALSE(data::lists_type("", "bucket"));
 }
 
 }  // namespace gdl
@@ -159,9 +165,19 @@ std::string to_upper_ascii_for_test(std::string text) {
 }
 }  // namespace
 
-TEST_CASE("sort_by_name keeps the first written among names that differ only in case") {
-  // 300 names, each written twice in different cases, in a scrambled order: an unstable sort
-  // (introsort above 16 elements) would let the second spelling win for some of them.
+TEST_CASE("The shipped IAM tables are in the order their look-ups assume") {
+  // The tables are searched as shipped, never sorted at start-up: an entry written out of order
+  // would silently not be found.
+  CHECK(data::detail::shipped_tables_sorted());
+  std::vector<std::string_view> names = {"s3:GetObject", "s3:getbucketlocation", "s3:PutObject"};
+  CHECK_FALSE(is_sorted_by_name(names, std::identity{}));
+  std::swap(names[0], names[1]);
+  CHECK(is_sorted_by_name(names, std::identity{}));
+}
+
+TEST_CASE("find_by_name finds the first written among names that differ only in case") {
+  // 300 names, each written twice in different cases, put in order by a stable sort: the
+  // search must find the first of two equal spellings, as a table written in order has it.
   struct Entry {
     std::string name;
     int written_at;
@@ -181,9 +197,9 @@ TEST_CASE("sort_by_name keeps the first written among names that differ only in 
   };
   std::vector<Entry> sorted = entries;
   const auto name = [](const Entry& e) { return std::string_view(e.name); };
-  sort_by_name(sorted, name);
-  CHECK(std::is_sorted(sorted.begin(), sorted.end(),
-                       [&](const Entry& a, const Entry& b) { return iless(a.name, b.name); }));
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Entry& a, const Entry& b) { return iless(a.name, b.name); });
+  CHECK(is_sorted_by_name(sorted, name));
   for (int k = 0; k < 150; ++k) {
     const std::string lower = "key" + std::to_string(k);
     CAPTURE(lower);

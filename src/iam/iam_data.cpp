@@ -29,18 +29,6 @@ std::vector<std::string_view> lines_of(std::string_view text) {
   return lines;
 }
 
-std::vector<std::string_view> split(std::string_view line, char separator) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t next = line.find(separator, start);
-    parts.push_back(line.substr(start, next == std::string_view::npos ? line.npos : next - start));
-    if (next == std::string_view::npos) break;
-    start = next + 1;
-  }
-  return parts;
-}
-
 // The line's tab-separated fields when it has exactly N of them (no vector per line).
 template <std::size_t N>
 std::optional<std::array<std::string_view, N>> fields(std::string_view line) {
@@ -58,10 +46,12 @@ std::optional<std::array<std::string_view, N>> fields(std::string_view line) {
 // built, and only a few vectors are freed at exit. Building them with a lower-cased std::string per
 // name was a quarter of the instructions of checking one small file (process start to exit).
 
+// The shipped tables are written in case-insensitive order, so they are searched as they are:
+// checking or sorting them at start-up was 4% of checking one small file. A unit test holds them
+// to that order (detail::shipped_tables_sorted).
 struct ServiceActions {
   std::string_view service;
-  std::vector<std::string_view> in_file_order;  // canonical spellings
-  std::vector<std::string_view> sorted;         // the same, case-insensitive order
+  std::vector<std::string_view> names;  // canonical spellings, in file (case-insensitive) order
 };
 
 constexpr std::array<std::string_view, 4> kServices = {"s3", "kms", "guardduty", "iam"};
@@ -74,10 +64,8 @@ const ServiceActions& actions_of_service(std::size_t i) {
   std::call_once(built[i], [i] {
     ServiceActions& list = tables[i];
     list.service = kServices[i];
-    list.in_file_order =
+    list.names =
         lines_of(embedded::data_file(std::string("actions-").append(kServices[i]).append(".txt")));
-    list.sorted = list.in_file_order;
-    sort_by_name(list.sorted, std::identity{});
   });
   return tables[i];
 }
@@ -91,7 +79,7 @@ const ServiceActions* service_actions(std::string_view service) {
 
 struct S3ResourceTypes {
   std::string_view action;
-  std::vector<std::string_view> types;
+  std::string_view types;  // comma-separated, as written: no vector per action
 };
 
 // Only the rule that judges S3 resource ARNs reads this table: it is built on first use.
@@ -101,9 +89,8 @@ const std::vector<S3ResourceTypes>& s3_types() {
     for (std::string_view line : lines_of(embedded::data_file("s3-action-resources.txt"))) {
       const auto parts = fields<2>(line);
       if (!parts) continue;
-      all.push_back({(*parts)[0], split((*parts)[1], ',')});
+      all.push_back({(*parts)[0], (*parts)[1]});
     }
-    sort_by_name(all, [](const S3ResourceTypes& t) { return t.action; });
     return all;
   }();
   return instance;
@@ -143,7 +130,6 @@ const Keys& keys() {
         k.exact.push_back(i);
       }
     }
-    sort_by_name(k.exact, [&](std::size_t i) { return k.keys[i].name; });
     return k;
   }();
   return instance;
@@ -162,20 +148,28 @@ bool knows_service(std::string_view service) {
 const std::string_view* find_action(std::string_view action) {
   // Every action of a file is written with its service's prefix.
   const ServiceActions* service = service_actions(action.substr(0, action.find(':')));
-  return service == nullptr ? nullptr : find_by_name(service->sorted, action, std::identity{});
+  return service == nullptr ? nullptr : find_by_name(service->names, action, std::identity{});
 }
 
 const std::vector<std::string_view>& actions_of(std::string_view service) {
   static const std::vector<std::string_view> none;
   const ServiceActions* found = service_actions(service);
-  return found == nullptr ? none : found->in_file_order;
+  return found == nullptr ? none : found->names;
 }
 
-const std::vector<std::string_view>& s3_resource_types(std::string_view action) {
-  static const std::vector<std::string_view> none;
+std::string_view s3_resource_types(std::string_view action) {
   const S3ResourceTypes* found =
       find_by_name(s3_types(), action, [](const S3ResourceTypes& t) { return t.action; });
-  return found == nullptr ? none : found->types;
+  return found == nullptr ? std::string_view() : found->types;
+}
+
+bool lists_type(std::string_view types, std::string_view type) {
+  while (!types.empty()) {
+    const std::size_t comma = types.find(',');
+    if (types.substr(0, comma) == type) return true;
+    types.remove_prefix(comma == std::string_view::npos ? types.size() : comma + 1);
+  }
+  return false;
 }
 
 const ConditionKey* find_condition_key(std::string_view key) {
@@ -202,6 +196,19 @@ bool is_opt_in_region(std::string_view region) {
       lines_of(embedded::data_file("opt-in-regions.txt"));
   return std::find(regions.begin(), regions.end(), region) != regions.end();
 }
+
+namespace detail {
+
+bool shipped_tables_sorted() {
+  for (std::size_t i = 0; i < kServices.size(); ++i) {
+    if (!is_sorted_by_name(actions_of_service(i).names, std::identity{})) return false;
+  }
+  const Keys& k = keys();
+  return is_sorted_by_name(s3_types(), [](const S3ResourceTypes& t) { return t.action; }) &&
+         is_sorted_by_name(k.exact, [&](std::size_t i) { return k.keys[i].name; });
+}
+
+}  // namespace detail
 
 }  // namespace data
 }  // namespace gdl

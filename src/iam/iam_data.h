@@ -19,9 +19,11 @@ const std::string_view* find_action(std::string_view action);
 // Every action of a known service, canonical spelling.
 const std::vector<std::string_view>& actions_of(std::string_view service);
 
-// S3 resource types an action applies to ("bucket", "object", ...); empty if unknown;
-// {"*"} when the action takes no resource type.
-const std::vector<std::string_view>& s3_resource_types(std::string_view action);
+// S3 resource types an action applies to, comma-separated ("accesspointobject,object"); empty if
+// unknown; "*" when the action takes no resource type.
+std::string_view s3_resource_types(std::string_view action);
+// Whether a comma-separated list of resource types holds `type`.
+bool lists_type(std::string_view types, std::string_view type);
 
 enum class KeyType { string, arn, boolean, numeric, date, ip, binary };
 struct ConditionKey {
@@ -37,5 +39,10 @@ bool knows_key_prefix(std::string_view prefix);
 const std::vector<std::string_view>& condition_key_names();
 
 bool is_opt_in_region(std::string_view region);
+
+namespace detail {
+// Whether every shipped table is in the case-insensitive order its look-ups assume (a test).
+bool shipped_tables_sorted();
+}  // namespace detail
 
 }  // namespace gdl::data

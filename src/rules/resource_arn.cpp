@@ -102,10 +102,10 @@ class ResourceArnRule final : public PolicyRule {
     if (!any_s3_resource) return;
     for (const policy::Text& a : s.action.items) {
       if (has_glob_char(a.value)) continue;
-      const auto& types = data::s3_resource_types(a.value);
+      const std::string_view types = data::s3_resource_types(a.value);
       if (types.empty()) continue;
-      const bool wants_bucket = std::find(types.begin(), types.end(), "bucket") != types.end();
-      const bool wants_object = std::find(types.begin(), types.end(), "object") != types.end();
+      const bool wants_bucket = data::lists_type(types, "bucket");
+      const bool wants_object = data::lists_type(types, "object");
       if (!wants_bucket && !wants_object) continue;  // access points, jobs, ...: not judged here
       if ((wants_bucket && reach.bucket) || (wants_object && reach.object)) continue;
       const char* needed = wants_object ? "object ARNs (arn:aws:s3:::bucket/prefix/*)"

@@ -1266,6 +1266,13 @@ TEST_CASE("evaluator parts: wildcard Pattern") {
       {"*a", false, "aaaa", true},
       {"*ab", false, "aaaab", true},
       {"a*", false, "b", false},
+      // A star that ends the pattern takes the rest, whatever it is.
+      {"a*", false, "a", true},
+      {"kms:*", true, "KMS:Decrypt", true},
+      {"kms:*", true, "km", false},
+      {"a*b*", false, "aXb\xE2\x82", true},
+      {"a*b*", false, "aXc", false},
+      {"a?*", false, "a", false},
       // '?' is one character, however many UTF-8 bytes it takes (IAM: "any single character").
       {"a?b", false, "a\u00fcb", true},
       {"a??b", false, "a\u00fcb", false},

@@ -72,6 +72,8 @@ bool Pattern::matches_from(std::string_view text, std::size_t p, std::size_t t) 
   std::size_t star_text = 0;                  // text position that star is currently absorbing to
   while (t < text.size()) {
     if (p < tokens_.size() && tokens_[p] == kStar) {
+      // A star that ends the pattern takes whatever text is left ("kms:*", "arn:...:bucket/*").
+      if (p + 1 == tokens_.size()) return true;
       star = ++p;
       star_text = t;
     } else if (p < tokens_.size() && tokens_[p] == kAnyChar) {

@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 TEST_CASE("replace_all and replace_whole_words: every occurrence, left to right, once") {
   struct Row {
@@ -47,4 +49,44 @@ TEST_CASE("replace_all and replace_whole_words: every occurrence, left to right,
   for (int i = 0; i < 200000; ++i) big += "111122223333-";
   CHECK(gdl::replace_all(big, "111122223333", "${AWS::AccountId}"));
   CHECK(big.size() == 200000 * std::string("${AWS::AccountId}-").size());
+}
+
+TEST_CASE("replace_whole_words_each: as replace_whole_words pair by pair, in order") {
+  // Twelve pairs (over the filter's threshold): later values hidden in earlier replacements, a
+  // value inside another, values that share their first two bytes, one-byte values.
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"409732615928", "${AWS::AccountId}"},
+      {"gd-bucket-1a2b", "${Bucket}-409732615928"},  // brings back a value replaced before
+      {"key-9f8e", "zz-77"},                         // brings in a later value
+      {"zz-77", "${Key}"},
+      {"ab", "AB"},
+      {"abc", "ABC"},  // never whole once "ab" is replaced: never found
+      {"x", "${X}"},
+      {"us-east-1", "${AWS::Region}"},
+      {"p1", "q1"},
+      {"p2", "q2"},
+      {"p3", "q3"},
+      {"", "never"},
+  };
+  const char* texts[] = {
+      "",
+      "arn:aws:s3:::gd-bucket-1a2b/AWSLogs/409732615928/*",
+      "key-9f8e and zz-77 in us-east-1",
+      "ab abc x-x p1p2 p3",
+      "nothing to replace here",
+      "409732615928409732615928 409732615928",
+  };
+  for (const char* text : texts) {
+    CAPTURE(text);
+    std::string one_by_one = text;
+    bool changed = false;
+    for (const auto& [from, to] : pairs)
+      changed = gdl::replace_whole_words(one_by_one, from, to) || changed;
+    std::string at_once = text;
+    CHECK(gdl::replace_whole_words_each(at_once, pairs) == changed);
+    CHECK(at_once == one_by_one);
+  }
+  std::string chained = "key-9f8e";
+  gdl::replace_whole_words_each(chained, pairs);
+  CHECK(chained == "${Key}");
 }

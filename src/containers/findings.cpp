@@ -231,11 +231,7 @@ bool write_as_yaml(TextEdit& edit, const Placement& place, bool symbolic) {
 // suggestion only where the document is YAML or the edit holds a symbol).
 void adapt_to_container(Diagnostic& d, const Placement& place) {
   auto restore = [&](std::string& text) {
-    bool changed = false;
-    for (const auto& [value, symbol] : *place.stand_ins) {
-      if (replace_whole_words(text, value, symbol)) changed = true;
-    }
-    return changed;
+    return replace_whole_words_each(text, *place.stand_ins);
   };
   if (place.stand_ins != nullptr && !place.stand_ins->empty()) {
     restore(d.message);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bitset>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
@@ -210,6 +211,32 @@ bool replace_whole_words(std::string& text, std::string_view from, std::string_v
   out.append(text, copied);
   text = std::move(out);
   return true;
+}
+
+bool replace_whole_words_each(std::string& text,
+                              std::span<const std::pair<std::string, std::string>> pairs) {
+  // Two adjacent bytes hashed to one of 4,096 bits: a collision only costs a search.
+  std::bitset<4096> grams;
+  auto gram = [](char first, char second) {
+    return ((static_cast<std::size_t>(static_cast<unsigned char>(first)) * 40503U) ^
+            static_cast<unsigned char>(second)) &
+           4095U;
+  };
+  auto index = [&] {
+    grams.reset();
+    for (std::size_t i = 0; i + 1 < text.size(); ++i) grams.set(gram(text[i], text[i + 1]));
+  };
+  constexpr std::size_t kFiltered = 8;  // below this, the index costs more than the searches
+  const bool filter = pairs.size() > kFiltered;
+  if (filter) index();
+  bool changed = false;
+  for (const auto& [from, to] : pairs) {
+    if (filter && from.size() >= 2 && !grams.test(gram(from[0], from[1]))) continue;
+    if (!replace_whole_words(text, from, to)) continue;
+    changed = true;
+    if (filter) index();  // the replacement may hold a later pair's value
+  }
+  return changed;
 }
 
 bool replace_all(std::string& text, std::string_view from, std::string_view to) {

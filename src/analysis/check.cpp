@@ -311,7 +311,9 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     for (const SourceFile* source : setup.files) {
       if (shown.contains(source->path())) ++o.checked;
     }
-    // A local module's files, read through the call, are checked as part of this one.
+    // A local module's files, read through the call, are checked as part of this one; so are
+    // the files a module reads with file() or templatefile(): a policy held there is checked as
+    // one written inline is, whether or not the export uses it.
     std::set<std::string> read_too;
     for (const std::string& path : result.read_paths) {
       // Variable files and -var values the module was read with: their errors are shown (a
@@ -321,9 +323,11 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
         shown.insert(path);
         continue;
       }
-      if (!path.ends_with(".tf") || reported.contains(path)) continue;
+      if (reported.contains(path)) continue;
       shown.insert(path);
-      if (read_too.insert(path).second) ++o.checked;
+      // A file read with file() is counted where a scan lists it (its directory's item), as a
+      // named file's sibling is not: only a module's .tf files are counted here.
+      if (path.ends_with(".tf") && read_too.insert(path).second) ++o.checked;
     }
     if (result.export_setup) {
       SetupVerdict v = verdict_of(result);

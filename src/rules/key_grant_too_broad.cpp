@@ -3,6 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "checks/explain.h"
 #include "checks/probes.h"
 #include "diag/rule_catalog.h"
@@ -21,24 +25,32 @@ class KeyGrantTooBroadRule final : public SetupRule {
         support::find_request(ctx.requests, "GenerateDataKey");
     if (generate == nullptr) return;
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::key_policy)) {
-      // GuardDuty itself: anything beyond GenerateDataKey.
-      std::vector<std::string> extra;
-      std::size_t statement = 0;
+      // GuardDuty itself: anything beyond GenerateDataKey. Each statement that grants more is
+      // named with what it grants itself: of two such statements, neither is blamed for the
+      // other's actions.
+      std::vector<std::pair<std::size_t, std::vector<std::string>>> extra;  // statement, actions
       iam::Request asked = generate->request;  // the same request, for each action in turn
       for (std::string_view action : kSensitiveActions) {
         asked.action = action;
         const iam::Evaluation e = doc->evaluator->evaluate(asked, false);
         if (e.decision != iam::Decision::allow) continue;
-        statement = e.statements[e.deciding.front()].index;
-        extra.emplace_back(action);
+        for (const std::size_t deciding : e.deciding) {
+          const std::size_t statement = e.statements[deciding].index;
+          auto it = std::find_if(extra.begin(), extra.end(),
+                                 [&](const auto& entry) { return entry.first == statement; });
+          if (it == extra.end()) it = extra.insert(extra.end(), {statement, {}});
+          it->second.emplace_back(action);
+        }
       }
-      if (!extra.empty()) {
+      std::sort(extra.begin(), extra.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (const auto& [statement, actions] : extra) {
         const policy::Statement& s = support::statement_at(*doc, statement);
         Diagnostic d = make_diagnostic(
             id(), make_location(*doc->source, s.action.present ? s.action.span : s.span),
             fmt::format(
                 "{} lets GuardDuty call {} on the key; the export needs only kms:GenerateDataKey",
-                support::statement_name(*doc, s.index), fmt::join(extra, ", ")));
+                support::statement_name(*doc, s.index), fmt::join(actions, ", ")));
         if (s.action.present && !s.action_negated && s.action.items.size() == 1) {
           d.fix = Fix{
               "allow only kms:GenerateDataKey",

@@ -37,7 +37,12 @@ std::string origin_text(const exportcfg::Origin& origin) {
     case exportcfg::Origin::Kind::flag:
       return origin.detail;
     case exportcfg::Origin::Kind::config:
-      return "config " + origin.detail;
+      // A template's or module's own value that exists only once deployed (the ARN of a key
+      // the module creates): where it comes from, and that what was checked stands in for it.
+      return origin.stand_in
+                 ? fmt::format("config {}; known only once deployed: checked with a stand-in",
+                               origin.detail)
+                 : "config " + origin.detail;
     case exportcfg::Origin::Kind::inferred:
       return "inferred from " + origin.detail;
     case exportcfg::Origin::Kind::assumed:

@@ -67,7 +67,14 @@ void check_upload_denied(const SetupContext& ctx, std::string_view rule_id,
       if (put.name != "PutObject") continue;
       iam::Request request = put.request;
       alter(request, put, ctx.settings);
-      if (doc->evaluator->evaluate(request, false).decision == iam::Decision::explicit_deny)
+      // Refused by a Deny; or GuardDuty's own upload is allowed and the altered one is not: the
+      // Allow requires what the alteration took away (a service principal has no identity
+      // policy that could allow it instead). An upload nothing allows at all is GD302's error,
+      // and the gap is still reported: the Allow its fix adds would open it.
+      const iam::Decision altered = doc->evaluator->evaluate(request, false).decision;
+      if (altered == iam::Decision::explicit_deny) continue;
+      if (altered == iam::Decision::implicit_deny &&
+          doc->evaluator->evaluate(put.request, false).decision == iam::Decision::allow)
         continue;
       unprotected.push_back(put.region);
       if (principal.empty()) principal = put.request.principal.value;

@@ -38,8 +38,9 @@ iam::Request from_other_account(const exportcfg::ExportSettings& settings,
                                 const exportcfg::GuardDutyRequest& request);
 
 // GD304/GD305: GuardDuty's documented PutObject in every Region, altered by `alter`, must be
-// explicitly denied by every bucket policy; where it is not, report `message` at the Statement
-// array with a fix that appends `deny_statement_json`.
+// refused by every bucket policy (denied, or allowed only with what the alteration took away);
+// where it is not, report `message` at the Statement array with a fix that appends
+// `deny_statement_json`.
 void check_upload_denied(const SetupContext& ctx, std::string_view rule_id,
                          void (*alter)(iam::Request& request,
                                        const exportcfg::GuardDutyRequest& put,

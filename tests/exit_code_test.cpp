@@ -96,3 +96,38 @@ TEST_CASE("--fail-on: a finding suppressed in the project configuration does not
   CHECK(run({"check", "--project-config", config.string(), input}) == 0);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE(
+    "A report or baseline written over a file the run reads is refused, and nothing is written") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-overwrite-{}", ::getpid());
+  fs::create_directories(dir);
+  const fs::path policy = dir / "p.json";
+  fs::copy_file(gdl::test::source_dir() / "examples/broken/bucket-policy.json", policy,
+                fs::copy_options::overwrite_existing);
+  const std::string original = gdl::test::read_file(policy.string());
+  fs::create_symlink(policy, dir / "link.json");
+  const std::string p = policy.string();
+  const std::string link = (dir / "link.json").string();
+  const std::string other = (dir / "report.txt").string();
+  // Rows: the command line, and whether it is refused (exit 2).
+  const struct {
+    std::vector<std::string> args;
+    bool refused;
+  } rows[] = {
+      {{"check", p, "-o", p}, true},
+      {{"check", p, "--output=" + p}, true},
+      {{"check", link, "-o", p}, true},  // the same file through a link
+      {{"check", p, "--write-baseline", p}, true},
+      {{"check", p, "-f", "json", "-o", other}, false},
+      {{"check", p, "-o", "-"}, false},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(fmt::format("{}", fmt::join(row.args, " ")));
+    const int code = run(row.args);
+    CHECK((code == 2) == row.refused);
+    CHECK(gdl::test::read_file(p) == original);
+  }
+  CHECK(fs::exists(other));
+  fs::remove_all(dir);
+}

@@ -439,7 +439,44 @@ bool write_output(const CheckArgs& args, std::ostream& out, std::ostream& err, W
   return true;
 }
 
+namespace {
+
+// The file the run reads that `target`, a file it is asked to write, is (after links): the
+// report or the baseline would replace a policy the user asked to check. Empty when none.
+std::string input_written_over(const CheckArgs& args, const std::string& target) {
+  if (target.empty() || target == "-") return {};
+  std::vector<std::string> inputs = args.paths;
+  inputs.push_back(args.config);
+  inputs.push_back(args.project_config);
+  inputs.insert(inputs.end(), args.terraform_var_files.begin(), args.terraform_var_files.end());
+  if (&target == &args.output) {
+    inputs.push_back(args.baseline);
+    inputs.push_back(args.write_baseline);
+  }
+  for (const std::string& input : inputs) {
+    std::error_code ec;
+    if (!input.empty() && input != "-" && std::filesystem::is_regular_file(input, ec) &&
+        std::filesystem::equivalent(target, input, ec))
+      return input;
+  }
+  return {};
+}
+
+}  // namespace
+
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty) {
+  // Never a user's file unless --fix asks: a report or baseline written over an input is refused
+  // before anything is read or written.
+  for (const auto& [option, target] :
+       {std::pair{"-o", &args.output}, std::pair{"--write-baseline", &args.write_baseline}}) {
+    if (const std::string input = input_written_over(args, *target); !input.empty()) {
+      err << fmt::format(
+          "gd-export-lint: error: {} {} would replace {}, a file this run reads; write it "
+          "elsewhere\n",
+          option, *target, input);
+      return kExitUsage;
+    }
+  }
   LintOptions lint_options;
   const analysis::ScenarioRulesScope scenario_rules{lint_options};
   if (!lint_options_from(args, lint_options, err)) return kExitUsage;

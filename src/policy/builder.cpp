@@ -44,8 +44,7 @@ class Builder {
 
   std::optional<Policy> build(Node& root) {
     if (!root.is_object()) {
-      report(root.span, fmt::format("a policy must be a JSON object, not {} {}", article(root.kind),
-                                    json::to_string(root.kind)));
+      report(root.span, fmt::format("a policy must be a JSON object, not {}", a_kind(root.kind)));
       return std::nullopt;
     }
     Policy policy;
@@ -74,6 +73,7 @@ class Builder {
       MemberNode& m = root.members[i];
       if (m.key == "Version") {
         policy.version = string_element(m);
+        policy.version_not_string = !policy.version;
       } else if (m.key == "Id") {
         policy.id = string_element(m);
       } else if (m.key == "Statement") {
@@ -104,8 +104,12 @@ class Builder {
     return effect && action;
   }
 
-  static std::string_view article(json::Kind kind) {
-    return kind == json::Kind::array || kind == json::Kind::object ? "an" : "a";
+  // The kind with its article: "a number", "an array", "null".
+  static std::string a_kind(json::Kind kind) {
+    if (kind == json::Kind::null) return "null";
+    return fmt::format("{} {}",
+                       kind == json::Kind::array || kind == json::Kind::object ? "an" : "a",
+                       json::to_string(kind));
   }
 
   void report(Span span, std::string message) {
@@ -156,8 +160,8 @@ class Builder {
 
   std::optional<Text> string_element(MemberNode& m) {
     if (!m.value.is_string()) {
-      report(m.value.span, fmt::format("\"{}\" must be a string, not {} {}", m.key,
-                                       article(m.value.kind), json::to_string(m.value.kind)));
+      report(m.value.span,
+             fmt::format("\"{}\" must be a string, not {}", m.key, a_kind(m.value.kind)));
       return std::nullopt;
     }
     return Text{take_text(m.value.text), m.value.span};
@@ -173,8 +177,8 @@ class Builder {
       if (v.is_string()) {
         list.items.push_back({take_text(v.text), v.span});
       } else {
-        report(v.span, fmt::format("each \"{}\" entry must be a string, not {} {}", m.key,
-                                   article(v.kind), json::to_string(v.kind)));
+        report(v.span,
+               fmt::format("each \"{}\" entry must be a string, not {}", m.key, a_kind(v.kind)));
       }
     };
     if (m.value.is_array()) {
@@ -199,14 +203,14 @@ class Builder {
         if (item.is_object()) {
           read_statement(item, i, policy);
         } else {
-          report(item.span, fmt::format("each statement must be a JSON object, not {} {}",
-                                        article(item.kind), json::to_string(item.kind)));
+          report(item.span,
+                 fmt::format("each statement must be a JSON object, not {}", a_kind(item.kind)));
         }
       }
     } else {
       report(m.value.span,
-             fmt::format("\"Statement\" must be an object or an array of objects, not {} {}",
-                         article(m.value.kind), json::to_string(m.value.kind)));
+             fmt::format("\"Statement\" must be an object or an array of objects, not {}",
+                         a_kind(m.value.kind)));
     }
   }
 
@@ -303,8 +307,8 @@ class Builder {
       return;
     }
     if (!m.value.is_object()) {
-      report(m.value.span, fmt::format("\"{}\" must be \"*\" or an object, not {} {}", m.key,
-                                       article(m.value.kind), json::to_string(m.value.kind)));
+      report(m.value.span,
+             fmt::format("\"{}\" must be \"*\" or an object, not {}", m.key, a_kind(m.value.kind)));
       return;
     }
     const json::LastWins last(m.value.members);
@@ -332,8 +336,8 @@ class Builder {
     s.has_condition = true;
     s.condition_span = m.value.span;
     if (!m.value.is_object()) {
-      report(m.value.span, fmt::format("\"Condition\" must be an object of operators, not {} {}",
-                                       article(m.value.kind), json::to_string(m.value.kind)));
+      report(m.value.span, fmt::format("\"Condition\" must be an object of operators, not {}",
+                                       a_kind(m.value.kind)));
       return;
     }
     const json::LastWins last_op(m.value.members);
@@ -343,8 +347,8 @@ class Builder {
       if (!op.value.is_object()) {
         report(op.value.span,
                fmt::format(
-                   "condition operator \"{}\" must map to an object of keys and values, not {} {}",
-                   op.key, article(op.value.kind), json::to_string(op.value.kind)));
+                   "condition operator \"{}\" must map to an object of keys and values, not {}",
+                   op.key, a_kind(op.value.kind)));
         continue;
       }
       const json::LastWins last_key(op.value.members);
@@ -366,8 +370,8 @@ class Builder {
               break;
             default:
               report(v.span,
-                     fmt::format("a condition value must be a string, number or boolean, not {} {}",
-                                 article(v.kind), json::to_string(v.kind)));
+                     fmt::format("a condition value must be a string, number or boolean, not {}",
+                                 a_kind(v.kind)));
           }
         };
         if (key.value.is_array()) {

@@ -92,8 +92,9 @@ struct Statement {
 struct Policy {
   Span span;
   std::optional<Text> version;
-  bool version_misspelt = false;  // a top-level key is a misspelling of "Version" (GD102 says so)
-  bool bare_statement = false;    // a statement without its policy (GD102 says so, and its fix)
+  bool version_misspelt = false;    // a top-level key is a misspelling of "Version" (GD102 says so)
+  bool version_not_string = false;  // "Version" holds a number, list... (GD102 says so)
+  bool bare_statement = false;      // a statement without its policy (GD102 says so, and its fix)
   std::optional<Text> id;
   bool statement_present = false;
   Span statement_span;

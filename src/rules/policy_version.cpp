@@ -27,8 +27,9 @@ class PolicyVersionRule final : public PolicyRule {
   void check(const PolicyContext& ctx, std::vector<Diagnostic>& out) const override {
     const policy::Policy& p = ctx.policy;
     const bool variables = uses_variables(p);
-    // A misspelt "Version" key is one mistake, reported (and renamed) by GD102.
-    if (!p.version && (p.version_misspelt || p.bare_statement)) return;
+    // A misspelt "Version" key, or one whose value is not a string, is one mistake, reported by
+    // GD102: adding another "Version" would repeat the key, and --fix would add one each round.
+    if (!p.version && (p.version_misspelt || p.version_not_string || p.bare_statement)) return;
     if (!p.version) {
       Diagnostic d = make_diagnostic(
           id(), make_location(ctx.source, {p.span.begin, p.span.begin + 1}),

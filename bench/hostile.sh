@@ -43,6 +43,13 @@ import json,sys
 p=json.dumps({'Version':'2012-10-17','Statement':[{'Sid':'S%d'%i,'Effect':'Allow','Principal':'*','Action':'s3:GetObject','Resource':'arn:aws:s3:::b/*'} for i in range(20000)]})
 sys.stdout.write(json.dumps({'Policy':p}))" > "$dir/cli-policy-2MB.json"
 py "import sys; sys.stdout.write('Resources:\\n' + ''.join('  R%d: {Type: AWS::SNS::Topic}\\n' % i for i in range(300000)) + '  Key: {Type: AWS::KMS::Key, Properties: {KeyPolicy: {Statement: []}}}\\n')" > "$dir/template-300k.yaml"
+# Policy documents that each merge the one before twice (2^36 statements if followed).
+py "
+import sys
+out=['data \"aws_iam_policy_document\" \"d0\" {\n statement {\n  actions = [\"s3:*\"]\n  resources = [\"*\"]\n }\n}']
+out+=['data \"aws_iam_policy_document\" \"d%d\" {\n source_policy_documents = [data.aws_iam_policy_document.d%d.json, data.aws_iam_policy_document.d%d.json]\n}' % (i,i-1,i-1) for i in range(1,37)]
+out.append('resource \"aws_s3_bucket_policy\" \"x\" {\n bucket = \"b\"\n policy = data.aws_iam_policy_document.d36.json\n}')
+sys.stdout.write('\n'.join(out)+'\n')" > "$dir/merged-documents.tf"
 mkdir "$dir/a-directory"
 mkfifo "$dir/a-fifo.json"
 echo '{"Statement": []}' > "$dir/unreadable.json" && chmod 000 "$dir/unreadable.json"  # (root can still read it)
@@ -76,7 +83,8 @@ for f in deep-100000 string-10MB keys-1M statements-100k file-50MB line-5MB numb
          bad-utf8 crlf-cr-tabs adversarial-wildcards a-fifo unreadable dangling; do
   run "$f" check -q --fail-on never "$dir/case-$f.json/$f.json"
 done
-for f in yaml-aliases.yaml yaml-deep.yaml heredocs.tf cli-policy-2MB.json template-300k.yaml; do
+for f in yaml-aliases.yaml yaml-deep.yaml heredocs.tf merged-documents.tf cli-policy-2MB.json \
+         template-300k.yaml; do
   run "$f" check --fail-on never "$dir/case-$f/$f"
 done
 # A named file beside a 48 MB sibling: siblings that large are not read (no policy is).

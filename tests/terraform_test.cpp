@@ -2022,3 +2022,30 @@ resource "aws_s3_bucket_policy" "b" {{
           symbol);
   }
 }
+
+TEST_CASE("Terraform: documents that merge each other twice per level stop at a bound") {
+  // d1 merges d0 twice, d2 merges d1 twice...: 2^36 statements if followed. Unbounded, this
+  // module of 5 KB took 4.6 s and 2.4 GB; it is read in part, and says why.
+  for (const char* argument : {"source_policy_documents", "override_policy_documents"}) {
+    CAPTURE(std::string(argument));
+    std::string text =
+        "data \"aws_iam_policy_document\" \"d0\" {\n  statement {\n    actions   = [\"s3:*\"]\n"
+        "    resources = [\"*\"]\n  }\n}\n";
+    for (int i = 1; i <= 36; ++i) {
+      text += fmt::format(
+          "data \"aws_iam_policy_document\" \"d{0}\" {{\n  {1} = "
+          "[data.aws_iam_policy_document.d{2}.json, data.aws_iam_policy_document.d{2}.json]\n}}\n",
+          i, argument, i - 1);
+    }
+    text +=
+        "resource \"aws_s3_bucket_policy\" \"x\" {\n  bucket = \"b\"\n"
+        "  policy = data.aws_iam_policy_document.d36.json\n}\n";
+    const Module m(std::map<std::string, std::string>{{"main.tf", text}});
+    const gdl::LintResult result = m.lint();
+    CHECK(std::any_of(result.notes.begin(), result.notes.end(), [&](const std::string& n) {
+      return n.find(fmt::format("{} would merge more than 2000 statements", argument)) !=
+             std::string::npos;
+    }));
+    CHECK(result.partly_judged > 0);
+  }
+}

@@ -19,6 +19,10 @@ constexpr int kMaxTreeDepth = 64;
 // dynamic blocks over large lists would otherwise multiply (a hostile file), and more are
 // unknown.
 constexpr std::size_t kMaxMadeBlocks = 1000;
+// Statements one document may take from source and override documents. AWS's largest resource
+// policy, a key policy, is 32 KB, a few hundred statements; documents that each merge another
+// twice double at every level (a hostile file of 5 KB asked for 2^36 statements and 2.4 GB).
+constexpr std::size_t kMaxMergedStatements = 2000;
 
 std::string sid_of(const hcl::Value& statement) {
   const hcl::Value* sid = statement.member("Sid");
@@ -332,6 +336,14 @@ void PolicyDocumentBuilder::merge_documents(const hcl::Attribute& attr,
       continue;
     }
     if (list_of == nullptr) continue;
+    const std::size_t adding = list_of->kind == hcl::ValueKind::object ? 1 : list_of->items.size();
+    if (statements.size() + adding > kMaxMergedStatements) {
+      statements.push_back(hcl::unknown_value(
+          fmt::format("{} would merge more than {} statements, far beyond any policy AWS accepts",
+                      attr.name, kMaxMergedStatements),
+          &file_, attr.span));
+      return;
+    }
     if (list_of->kind == hcl::ValueKind::object) {
       add_statement(statements, *list_of, override);
       continue;

@@ -2049,3 +2049,70 @@ TEST_CASE("Terraform: documents that merge each other twice per level stop at a 
     CHECK(result.partly_judged > 0);
   }
 }
+
+TEST_CASE("Terraform: JSON variables files are read in Terraform's order") {
+  // terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in lexical order, then
+  // --var-file: the later wins. A .json file was read as HCL (a false syntax error) or skipped.
+  const std::string main_tf = R"(variable "bucket" {
+  type = string
+}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = var.bucket
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{
+      Sid       = "AllowPutObject"
+      Effect    = "Allow"
+      Principal = { Service = "guardduty.amazonaws.com" }
+      Action    = "s3:PutObject"
+      Resource  = "arn:aws:s3:::${var.bucket}/*"
+    }]
+  })
+}
+)";
+  auto bucket_in = [](const gdl::LintResult& r) {
+    for (const std::string candidate : {"from-tfvars", "from-tfvars-json", "from-auto-a",
+                                        "from-auto-b-json", "from-var-file-json"}) {
+      const bool named =
+          std::any_of(r.diagnostics.begin(), r.diagnostics.end(), [&](const auto& d) {
+            return d.message.find("arn:aws:s3:::" + candidate + "/") != std::string::npos ||
+                   d.message.find("arn:aws:s3:::" + candidate + ":") != std::string::npos ||
+                   d.message.find("arn:aws:s3:::" + candidate + " ") != std::string::npos;
+          });
+      if (named) return candidate;
+    }
+    return std::string("none");
+  };
+  const struct {
+    std::map<std::string, std::string> var_files;
+    std::vector<std::string> given;  // --var-file, relative to the module
+    const char* bucket;
+  } rows[] = {
+      {{{"terraform.tfvars.json", R"({"bucket": "from-tfvars-json"})"}}, {}, "from-tfvars-json"},
+      {{{"terraform.tfvars", "bucket = \"from-tfvars\"\n"},
+        {"terraform.tfvars.json", R"({"bucket": "from-tfvars-json"})"}},
+       {},
+       "from-tfvars-json"},
+      {{{"terraform.tfvars.json", R"({"bucket": "from-tfvars-json"})"},
+        {"a.auto.tfvars", "bucket = \"from-auto-a\"\n"},
+        {"b.auto.tfvars.json", R"({"bucket": "from-auto-b-json"})"}},
+       {},
+       "from-auto-b-json"},
+      {{{"b.auto.tfvars.json", R"({"bucket": "from-auto-b-json"})"},
+        {"given.tfvars.json", "{\n  \"bucket\": \"from-var-file-json\"\n}\n"}},
+       {"given.tfvars.json"},
+       "from-var-file-json"},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.bucket);
+    std::map<std::string, std::string> files = row.var_files;
+    files.emplace("main.tf", main_tf);
+    const Module m(files);
+    gdl::LintOptions options;
+    for (const std::string& given : row.given)
+      options.terraform_var_files.push_back((m.dir / given).string());
+    const gdl::LintResult result = m.lint({}, options);
+    CHECK(errors(result).find("GD007") == std::string::npos);
+    CHECK(bucket_in(result) == row.bucket);
+  }
+}

@@ -192,17 +192,21 @@ void Module::index() {
   }
   if (caller_ != nullptr) return;
   // The root module's inputs, in Terraform's order of precedence (later ones win):
-  // terraform.tfvars, *.auto.tfvars in lexical order, then -var-file and -var as given.
+  // terraform.tfvars, terraform.tfvars.json, *.auto.tfvars and *.auto.tfvars.json in lexical
+  // order, then -var-file and -var as given.
   std::vector<std::string> var_files;
   if (session_.hints.read_files) {
     std::error_code ec;
-    if (std::filesystem::is_regular_file(join_path(dir_, "terraform.tfvars"), ec))
-      var_files.push_back(join_path(dir_, "terraform.tfvars"));
+    for (const char* name : {"terraform.tfvars", "terraform.tfvars.json"}) {
+      if (std::filesystem::is_regular_file(join_path(dir_, name), ec))
+        var_files.push_back(join_path(dir_, name));
+    }
     std::vector<std::string> auto_files;
     for (std::filesystem::directory_iterator it(dir_, ec), end; !ec && it != end;
          it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      if (name.ends_with(".auto.tfvars")) auto_files.push_back(join_path(dir_, name));
+      if (name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json"))
+        auto_files.push_back(join_path(dir_, name));
     }
     std::sort(auto_files.begin(), auto_files.end());
     var_files.insert(var_files.end(), auto_files.begin(), auto_files.end());
@@ -214,6 +218,23 @@ void Module::index() {
     auto* loaded = std::get_if<std::unique_ptr<SourceFile>>(&result);
     if (loaded == nullptr) continue;  // the command line checks the files it names
     const SourceFile* file = session_.keep(std::move(*loaded));
+    if (path.ends_with(".json")) {
+      // A JSON variables file is one object of names and values; JSON's syntax is HCL's
+      // expression syntax, so it is read as one expression.
+      hcl::ExpressionResult parsed = hcl::parse_expression(*file);
+      for (Diagnostic& d : parsed.diagnostics) session_.out.diagnostics.push_back(std::move(d));
+      if (!parsed.expr || !parsed.diagnostics.empty()) continue;
+      hcl::Value values = hcl::Evaluator(none, *file).evaluate(*parsed.expr);
+      if (values.kind != hcl::ValueKind::object) {
+        session_.out.diagnostics.push_back(make_diagnostic(
+            "GD007", make_location(*file, parsed.expr->span),
+            "a JSON variables file must be one object of variable names and values"));
+        continue;
+      }
+      for (hcl::ValueMember& m : values.members)
+        inputs_.insert_or_assign(m.key, std::move(m.value));
+      continue;
+    }
     hcl::ParseResult parsed = hcl::parse(*file);
     for (Diagnostic& d : parsed.diagnostics) session_.out.diagnostics.push_back(std::move(d));
     for (const hcl::Attribute& a : parsed.body.attributes) {

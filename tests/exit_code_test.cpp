@@ -131,3 +131,11 @@ TEST_CASE(
   CHECK(fs::exists(other));
   fs::remove_all(dir);
 }
+
+TEST_CASE("--var-file that cannot be read as a file is a usage error, not a silent pass") {
+  gdl::test::CurrentDirectory in_root(gdl::test::source_dir());
+  const std::string module = "testdata/containers/tf-source-broken/main.tf";
+  CHECK(run({"check", module, "--var-file", "/dev/null"}) == 2);  // a device
+  CHECK(run({"check", module, "--var-file", "examples"}) == 2);   // a directory
+  CHECK(run({"check", module, "--var-file", "no/such.tfvars"}) == 2);
+}

@@ -280,6 +280,16 @@ bool lint_options_from(const CheckArgs& args, LintOptions& options, std::ostream
     }
     options.terraform_vars.emplace_back(assignment.substr(0, eq), assignment.substr(eq + 1));
   }
+  for (const std::string& path : args.terraform_var_files) {
+    // Read as the modules read it: a device, a FIFO or an unreadable file was skipped and the
+    // run passed, judged in part, without a word.
+    LoadResult loaded = load_source(path);
+    if (const auto* problem = std::get_if<LoadError>(&loaded)) {
+      err << fmt::format("gd-export-lint: error: cannot read --var-file {}: {}\n", path,
+                         problem->message);
+      return false;
+    }
+  }
   options.terraform_var_files = args.terraform_var_files;
   // Export settings from flags or --config declare every setup an export; the project
   // configuration's defaults do not (its `setups` do, each for its own documents).

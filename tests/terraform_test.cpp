@@ -2116,3 +2116,30 @@ resource "aws_s3_bucket_policy" "p" {
     CHECK(bucket_in(result) == row.bucket);
   }
 }
+
+TEST_CASE("Terraform: module calls are read up to a bound in all, and the rest is noted") {
+  // Three calls per level, seven levels: 3,279 reads of the same few files if all were read
+  // (four calls and eight levels took 111 s before the bound).
+  std::map<std::string, std::string> files;
+  for (int level = 0; level < 7; ++level) {
+    std::string text;
+    for (int call = 1; call <= 3; ++call)
+      text += fmt::format("module \"m{}\" {{\n  source = \"../l{}\"\n}}\n", call, level + 1);
+    files.emplace(level == 0 ? "main.tf" : fmt::format("l{}/main.tf", level),
+                  level == 0 ? [&] {
+                    std::string root = text;
+                    for (std::size_t at; (at = root.find("../l1")) != std::string::npos;)
+                      root.replace(at, 5, "./l1");
+                    return root;
+                  }()
+                             : text);
+  }
+  files.emplace("l7/main.tf",
+                "resource \"aws_s3_bucket_policy\" \"p\" {\n  bucket = \"b\"\n"
+                "  policy = jsonencode({ Version = \"2012-10-17\", Statement = [] })\n}\n");
+  const Module m(files);
+  const gdl::LintResult result = m.lint();
+  CHECK(std::any_of(result.notes.begin(), result.notes.end(), [](const std::string& n) {
+    return n.find("more than 500 module calls are read in all") != std::string::npos;
+  }));
+}

@@ -306,11 +306,15 @@ void Module::load_children() {
                                 label(*call.block, 0), where.is_string() ? where.text : "?"));
       continue;
     }
-    if (depth_ + 1 > kMaxModuleDepth || !session_.hints.read_files) {
-      session_.note(*call.file, call.block->span,
-                    fmt::format("module {} is not read ({})", label(*call.block, 0),
-                                session_.hints.read_files ? "modules nest too deeply"
-                                                          : "files are not read here"));
+    if (depth_ + 1 > kMaxModuleDepth || !session_.hints.read_files ||
+        session_.modules_read >= kMaxModuleReads) {
+      session_.note_once(*call.file, call.block->span,
+                         fmt::format("module {} is not read ({})", label(*call.block, 0),
+                                     !session_.hints.read_files ? "files are not read here"
+                                     : depth_ + 1 > kMaxModuleDepth
+                                         ? "modules nest too deeply"
+                                         : fmt::format("more than {} module calls are read in all",
+                                                       kMaxModuleReads)));
       continue;
     }
     const std::string dir = session_.spelled(local ? join_path(dir_, where.text)
@@ -343,6 +347,7 @@ void Module::load_children() {
     for (const std::string& path : paths) {
       if (const SourceFile* file = session_.load(path)) files.push_back(session_.parse(*file));
     }
+    ++session_.modules_read;
     child = std::make_unique<Module>(session_, std::move(files), dir,
                                      fmt::format("{}module.{}.", address_, label(*call.block, 0)),
                                      this, call.block, call.file, depth_ + 1);

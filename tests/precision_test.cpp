@@ -516,3 +516,29 @@ TEST_CASE("metamorphic: a setup's policies written in Terraform get the JSON's f
   }
   CHECK(compared >= 100);
 }
+
+TEST_CASE("one root cause, one finding: copies of one value are one finding with a bounded list") {
+  // The same unknown action written 25 times in one statement: one finding, ten places listed
+  // and the rest counted (330,000 copies of one value made one finding 15 MB).
+  std::string actions;
+  for (int i = 0; i < 25; ++i) actions += std::string(i == 0 ? "" : ", ") + "\"s3:Frobnicate\"";
+  const gdl::SourceFile source(
+      "p.json",
+      fmt::format(R"({{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", )"
+                  R"("Principal": {{"AWS": "arn:aws:iam::382910475620:root"}}, "Action": [{}], )"
+                  R"("Resource": "arn:aws:s3:::b/*"}}]}})",
+                  actions));
+  const gdl::LintResult result = gdl::lint_setup({&source}, {});
+  std::size_t findings = 0;
+  for (const gdl::Diagnostic& d : result.diagnostics) {
+    if (d.rule_id != "GD105") continue;
+    ++findings;
+    const auto listed = std::count_if(d.notes.begin(), d.notes.end(), [](const std::string& n) {
+      return n.starts_with("the same value is written again at");
+    });
+    CHECK(listed == 10);
+    CHECK(std::find(d.notes.begin(), d.notes.end(), "and 14 more places with the same value") !=
+          d.notes.end());
+  }
+  CHECK(findings == 1);
+}

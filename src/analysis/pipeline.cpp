@@ -143,6 +143,10 @@ void fold_repeated_values(std::vector<Diagnostic>& diagnostics) {
   };
   std::vector<Diagnostic> kept;
   kept.reserve(diagnostics.size());
+  // Places listed per finding; the rest are counted ("and 329,990 more"): a list of 330,000
+  // copies of one value made one finding 15 MB.
+  constexpr std::size_t kListedRepeats = 10;
+  std::map<std::size_t, std::size_t> repeats;  // by index in `kept`
   for (Diagnostic& d : diagnostics) {
     const bool suppressed = d.suppression_reason.has_value();
     std::optional<decltype(first)::key_type> value_key;
@@ -150,8 +154,10 @@ void fold_repeated_values(std::vector<Diagnostic>& diagnostics) {
       value_key.emplace(d.location.file, d.statement_offset, d.rule_id, d.message, suppressed);
       if (const auto it = first.find(*value_key); it != first.end()) {
         Diagnostic& kept_one = kept[it->second];
-        kept_one.notes.push_back(fmt::format("the same value is written again at {}:{}",
-                                             d.location.start.line, d.location.start.column));
+        if (++repeats[it->second] <= kListedRepeats) {
+          kept_one.notes.push_back(fmt::format("the same value is written again at {}:{}",
+                                               d.location.start.line, d.location.start.column));
+        }
         // Its edit goes with the first one's: the fix mends every copy of the value.
         if (kept_one.fix && d.fix && kept_one.fix->description == d.fix->description) {
           for (TextEdit& e : d.fix->edits) kept_one.fix->edits.push_back(std::move(e));
@@ -173,6 +179,12 @@ void fold_repeated_values(std::vector<Diagnostic>& diagnostics) {
     if (value_key) first.try_emplace(std::move(*value_key), kept.size());
     if (fix_key) same_fix.try_emplace(std::move(*fix_key), kept.size());
     kept.push_back(std::move(d));
+  }
+  for (const auto& [index, count] : repeats) {
+    if (count > kListedRepeats) {
+      kept[index].notes.push_back(
+          fmt::format("and {} more places with the same value", count - kListedRepeats));
+    }
   }
   diagnostics = std::move(kept);
 }

@@ -349,6 +349,17 @@ Resources:
                              "\n";
     CHECK(resolved_resource(yaml, "stack.yaml") == row.expected);
   }
+  // Fn::Split makes at most 10,000 pieces; more are unknown (900,000 took 1 GB).
+  for (const auto& [commas, expected] : {std::pair{9999, "last"}, std::pair{10000, "<unknown>"}}) {
+    CAPTURE(commas);
+    const std::string yaml =
+        "Resources:\n  Policy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n"
+        "      Bucket: b\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n"
+        "            Action: s3:PutObject\n            Resource: !Select [" +
+        std::to_string(commas) + ", !Split [\",\", \"" +
+        std::string(static_cast<std::size_t>(commas), ',') + "last\"]]\n";
+    CHECK(resolved_resource(yaml, "stack.yaml") == expected);
+  }
 }
 
 TEST_CASE("unknown short-form tags and Fn:: functions are GD007 at their position") {

@@ -35,6 +35,8 @@ constexpr std::array<std::string_view, 6> kRuleFunctions = {
 
 // Deeper than any real template; bounds the recursion on hostile JSON nested 100,000 deep.
 constexpr int kMaxDepth = 200;
+// Pieces one Fn::Split may make; more are unknown (no policy AWS accepts holds that many).
+constexpr std::size_t kMaxSplitItems = 10'000;
 
 struct Resource {
   std::string type;

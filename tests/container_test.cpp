@@ -350,7 +350,9 @@ Resources:
     CHECK(resolved_resource(yaml, "stack.yaml") == row.expected);
   }
   // Fn::Split makes at most 10,000 pieces; more are unknown (900,000 took 1 GB).
-  for (const auto& [commas, expected] : {std::pair{9999, "last"}, std::pair{10000, "<unknown>"}}) {
+  for (const auto& row : {std::pair{9999, "last"}, std::pair{10000, "<unknown>"}}) {
+    const int commas = row.first;
+    const std::string expected = row.second;
     CAPTURE(commas);
     const std::string yaml =
         "Resources:\n  Policy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n"

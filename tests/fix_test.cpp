@@ -407,3 +407,27 @@ TEST_CASE("--fix on real Terraform modules as written (HCL blocks, jsonencode) c
   CHECK(modules >= 20);
   CHECK(fixed_modules >= 3);
 }
+
+TEST_CASE("--fix never deletes words on a guess that they are stray; --unsafe-fixes does") {
+  // "remove the stray text" is a repair of GD001 (a safe rule): applied as safe, it turned
+  // `"Version"2012-10-17",` into `"Version":2012,` and lost the user's date.
+  const TempDir dir;
+  const std::string text =
+      "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [] stray words\n}\n";
+  write(dir.path / "p.json", text);
+  auto run = [&](std::vector<std::string> args, std::string& out) {
+    const gdl::test::CurrentDirectory here(dir.path);
+    args.insert(args.begin(), "gd-export-lint");
+    std::ostringstream o, e;
+    std::istringstream in;
+    const int code = gdl::cli::run_cli(args, in, o, e);
+    out = o.str();
+    return code;
+  };
+  std::string out;
+  run({"check", "--fix", "p.json"}, out);
+  CHECK(gdl::test::read_file(dir.path / "p.json") == text);
+  CHECK(out.find("it deletes text you wrote on a guess that it is stray") != std::string::npos);
+  run({"check", "--fix", "--unsafe-fixes", "p.json"}, out);
+  CHECK(gdl::test::read_file(dir.path / "p.json").find("stray words") == std::string::npos);
+}

@@ -81,6 +81,8 @@ std::string unapplied_reason(const Diagnostic& d, const FixOptions& options, boo
   if (kind != FixKind::safe && !options.unsafe)
     return "an unsafe fix (it adds or removes statements or changes who has access): "
            "--unsafe-fixes applies it";
+  if (d.fix->discards_text && !options.unsafe)
+    return "it deletes text you wrote on a guess that it is stray: --unsafe-fixes applies it";
   for (const TextEdit& edit : d.fix->edits) {
     if (std::string_view placeholder = placeholder_in(edit.replacement); !placeholder.empty()) {
       return fmt::format(

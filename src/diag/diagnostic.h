@@ -55,6 +55,10 @@ struct TextEdit {
 struct Fix {
   std::string description;
   std::vector<TextEdit> edits;
+  // The fix deletes words the user wrote, on a guess that they are stray (`"Version"2012-10-17"`
+  // is more likely a missing `: "` than stray "-10-17\""): whatever its rule, --fix applies it
+  // only with --unsafe-fixes.
+  bool discards_text = false;
 };
 
 struct Diagnostic {

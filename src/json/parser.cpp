@@ -64,7 +64,7 @@ Diagnostic to_diagnostic(const SourceFile& source, const OffsetMap& map, const D
   Diagnostic out = make_diagnostic("GD001", location(d.span), d.message);
   for (const Related& r : d.related) out.related.push_back({location(r.span), r.message});
   if (chosen != nullptr) {
-    Fix fix{chosen->description, {}};
+    Fix fix{chosen->description, {}, chosen->discards_text};
     for (const Edit& e : chosen->edits)
       fix.edits.push_back({location({e.at, e.at + e.erase}), e.insert});
     std::sort(fix.edits.begin(), fix.edits.end(), [](const TextEdit& a, const TextEdit& b) {

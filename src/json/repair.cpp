@@ -222,7 +222,8 @@ Diagnosis Diagnoser::bare_word(std::size_t o, bool is_key) const {
   d.repairs.push_back({fmt::format("write \"{}\"", word), {Edit{o, 0, "\""}, Edit{end, 0, "\""}}});
   // Several words up to the end of the line: maybe stray prose rather than a value.
   const std::size_t line_stop = trimmed_line_end(o);
-  if (line_stop > end) d.repairs.push_back({"remove the stray text", {Edit{o, line_stop - o, ""}}});
+  if (line_stop > end)
+    d.repairs.push_back({"remove the stray text", {Edit{o, line_stop - o, ""}}, true});
   return d;
 }
 
@@ -340,7 +341,7 @@ Diagnosis Diagnoser::missing_separator(std::size_t o, const Handler& handler) co
     d.span = {o, end};
     d.message = fmt::format("unexpected text {}: expected ',' or '{}'", quoted(o, end),
                             handler.open().empty() ? '}' : closer(handler.open().back().kind));
-    d.repairs.push_back({"remove the stray text", {Edit{o, end - o, ""}}});
+    d.repairs.push_back({"remove the stray text", {Edit{o, end - o, ""}}, true});
     return d;
   }
   d.message = fmt::format("unexpected {}: expected ',' or '{}'", quoted(o, d.span.end),

@@ -30,6 +30,7 @@ struct Edit {
 struct Repair {
   std::string description;  // the fix as the user reads it
   std::vector<Edit> edits;
+  bool discards_text = false;  // deletes words on a guess that they are stray (Fix::discards_text)
 };
 
 struct Related {

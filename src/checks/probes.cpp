@@ -52,10 +52,7 @@ iam::Request from_other_account(const exportcfg::ExportSettings& settings,
   return request;
 }
 
-void check_upload_denied(const SetupContext& ctx, std::string_view rule_id,
-                         void (*alter)(iam::Request& request,
-                                       const exportcfg::GuardDutyRequest& put,
-                                       const exportcfg::ExportSettings& settings),
+void check_upload_denied(const SetupContext& ctx, std::string_view rule_id, UploadVariants altered,
                          const std::string& message, std::string_view fix_description,
                          const std::string& deny_statement_json, std::vector<Diagnostic>& out) {
   for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
@@ -65,17 +62,22 @@ void check_upload_denied(const SetupContext& ctx, std::string_view rule_id,
     std::string principal;
     for (const exportcfg::GuardDutyRequest& put : ctx.documented_requests) {
       if (put.name != "PutObject") continue;
-      iam::Request request = put.request;
-      alter(request, put, ctx.settings);
-      // Refused by a Deny; or GuardDuty's own upload is allowed and the altered one is not: the
-      // Allow requires what the alteration took away (a service principal has no identity
+      // Refused by a Deny; or GuardDuty's own upload is allowed and the altered one is not: an
+      // Allow requires what the alteration changed (a service principal has no identity
       // policy that could allow it instead). An upload nothing allows at all is GD302's error,
       // and the gap is still reported: the Allow its fix adds would open it.
-      const iam::Decision altered = doc->evaluator->evaluate(request, false).decision;
-      if (altered == iam::Decision::explicit_deny) continue;
-      if (altered == iam::Decision::implicit_deny &&
-          doc->evaluator->evaluate(put.request, false).decision == iam::Decision::allow)
-        continue;
+      std::optional<bool> own_allowed;
+      const bool refused =
+          std::ranges::all_of(altered(put, ctx.settings), [&](const iam::Request& r) {
+            const iam::Decision decision = doc->evaluator->evaluate(r, false).decision;
+            if (decision == iam::Decision::explicit_deny) return true;
+            if (decision == iam::Decision::allow) return false;
+            if (!own_allowed)
+              own_allowed =
+                  doc->evaluator->evaluate(put.request, false).decision == iam::Decision::allow;
+            return *own_allowed;
+          });
+      if (refused) continue;
       unprotected.push_back(put.region);
       if (principal.empty()) principal = put.request.principal.value;
     }

@@ -37,14 +37,13 @@ std::string other_account(const exportcfg::ExportSettings& settings);
 iam::Request from_other_account(const exportcfg::ExportSettings& settings,
                                 const exportcfg::GuardDutyRequest& request);
 
-// GD304/GD305: GuardDuty's documented PutObject in every Region, altered by `alter`, must be
-// refused by every bucket policy (denied, or allowed only with what the alteration took away);
-// where it is not, report `message` at the Statement array with a fix that appends
-// `deny_statement_json`.
-void check_upload_denied(const SetupContext& ctx, std::string_view rule_id,
-                         void (*alter)(iam::Request& request,
-                                       const exportcfg::GuardDutyRequest& put,
-                                       const exportcfg::ExportSettings& settings),
+// GD304/GD305: each of the uploads `altered` makes of GuardDuty's documented PutObject (in
+// every Region) must be refused by every bucket policy: denied, or not allowed although
+// GuardDuty's own upload is (an Allow that requires what the alteration changed). Where one is
+// not, report `message` at the Statement array with a fix that appends `deny_statement_json`.
+using UploadVariants = std::vector<iam::Request> (*)(const exportcfg::GuardDutyRequest& put,
+                                                     const exportcfg::ExportSettings& settings);
+void check_upload_denied(const SetupContext& ctx, std::string_view rule_id, UploadVariants altered,
                          const std::string& message, std::string_view fix_description,
                          const std::string& deny_statement_json, std::vector<Diagnostic>& out);
 

@@ -1,7 +1,9 @@
 // GD305 bucket-key-deny-missing: a GuardDuty upload encrypted with another KMS key is not
-// explicitly denied (the guide's "Deny incorrect encryption header" statement).
+// refused (the guide's "Deny incorrect encryption header" statement).
 
 #include <fmt/format.h>
+
+#include <vector>
 
 #include "checks/explain.h"
 #include "checks/fixes.h"
@@ -11,10 +13,17 @@
 namespace gdl {
 namespace {
 
-void with_another_key(iam::Request& r, const exportcfg::GuardDutyRequest& put,
-                      const exportcfg::ExportSettings& s) {
-  r.set(support::kKeyIdKey, fmt::format("arn:{}:kms:{}:{}:key/00000000-1111-4222-8333-444444444444",
-                                        s.partition, put.region, support::other_account(s)));
+// GuardDuty's upload with another account's key, and with SSE-KMS but no key named (S3 then
+// uses the AWS managed key aws/s3): an Allow whose key condition is ...IfExists admits it.
+std::vector<iam::Request> with_another_key(const exportcfg::GuardDutyRequest& put,
+                                           const exportcfg::ExportSettings& s) {
+  iam::Request other = put.request;
+  other.set(support::kKeyIdKey,
+            fmt::format("arn:{}:kms:{}:{}:key/00000000-1111-4222-8333-444444444444", s.partition,
+                        put.region, support::other_account(s)));
+  iam::Request managed = put.request;
+  managed.context.erase(support::kKeyIdKey);
+  return {std::move(other), std::move(managed)};
 }
 
 class BucketKeyDenyMissingRule final : public SetupRule {

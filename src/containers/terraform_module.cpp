@@ -308,6 +308,8 @@ void Module::load_children() {
     }
     if (depth_ + 1 > kMaxModuleDepth || !session_.hints.read_files ||
         session_.modules_read >= kMaxModuleReads) {
+      // What the module holds is not judged: a clean result says it was judged in part.
+      if (session_.hints.read_files) ++session_.out.unread_policies;
       session_.note_once(*call.file, call.block->span,
                          fmt::format("module {} is not read ({})", label(*call.block, 0),
                                      !session_.hints.read_files ? "files are not read here"

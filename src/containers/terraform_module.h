@@ -35,7 +35,7 @@ inline constexpr int kMaxModuleDepth = 8;
 inline constexpr std::size_t kMaxModuleFiles = 500;
 // Module calls read in all (a call in a module called from several places is read once per
 // caller): four calls per level, eight levels deep, were 16,384 reads and 30 s for 8 files.
-inline constexpr std::size_t kMaxModuleReads = 500;
+inline constexpr std::size_t kMaxModuleReads = 2000;
 
 struct ParsedFile {
   const SourceFile* source = nullptr;

@@ -2115,6 +2115,40 @@ resource "aws_s3_bucket_policy" "p" {
     CHECK(errors(result).find("GD007") == std::string::npos);
     CHECK(bucket_in(result) == row.bucket);
   }
+  // JSON as JSON, nothing evaluated: "\/" is "/", "${...}" and "%{...}" stay text, as
+  // Terraform reads a JSON variables file; invalid JSON is GD001 in the file, its values unused.
+  const std::string action_tf = R"(variable "action" {
+  type    = string
+  default = "kms:FromDefault"
+}
+resource "aws_kms_key" "k" {
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "A", Effect = "Allow", Principal = { AWS = "*" }, Action = var.action, Resource = "*" }]
+  })
+}
+)";
+  const struct {
+    const char* json;
+    const char* action;  // as the finding quotes it
+    const char* rule;    // the var file's own finding, if any
+  } verbatim[] = {
+      {R"({"action": "kms:A\/${x}%{ if true }y%{ endif }"})", "kms:A/${x}%{ if true }y%{ endif }",
+       ""},
+      {R"({"action": "kms:Trailing",})", "kms:FromDefault", "GD001"},
+  };
+  for (const auto& row : verbatim) {
+    CAPTURE(row.json);
+    const Module m(std::map<std::string, std::string>{{"main.tf", action_tf},
+                                                      {"terraform.tfvars.json", row.json}});
+    const gdl::LintResult result = m.lint();
+    CHECK(std::any_of(result.diagnostics.begin(), result.diagnostics.end(), [&](const auto& d) {
+      return d.rule_id == "GD105" &&
+             d.message.find(fmt::format("\"{}\"", row.action)) != std::string::npos;
+    }));
+    CHECK(errors(result).find("GD007") == std::string::npos);
+    if (*row.rule != '\0') CHECK(errors(result).find(row.rule) != std::string::npos);
+  }
 }
 
 TEST_CASE("Terraform: module calls are read up to a bound in all, and the rest is noted") {

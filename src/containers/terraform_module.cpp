@@ -8,6 +8,7 @@
 
 #include "containers/stand_ins.h"
 #include "diag/rule_catalog.h"
+#include "hcl/functions.h"
 #include "hcl/parser.h"
 #include "json/parser.h"
 #include "source/loader.h"
@@ -219,15 +220,19 @@ void Module::index() {
     if (loaded == nullptr) continue;  // the command line checks the files it names
     const SourceFile* file = session_.keep(std::move(*loaded));
     if (path.ends_with(".json")) {
-      // A JSON variables file is one object of names and values; JSON's syntax is HCL's
-      // expression syntax, so it is read as one expression.
-      hcl::ExpressionResult parsed = hcl::parse_expression(*file);
+      // A JSON variables file is one object of names and values, read as JSON (Terraform
+      // evaluates nothing in it: "${...}" is text, and HCL's escapes are not JSON's).
+      json::ParseResult parsed = json::parse(*file);
+      const bool valid = parsed.root && parsed.diagnostics.empty();
       for (Diagnostic& d : parsed.diagnostics) session_.out.diagnostics.push_back(std::move(d));
-      if (!parsed.expr || !parsed.diagnostics.empty()) continue;
-      hcl::Value values = hcl::Evaluator(none, *file).evaluate(*parsed.expr);
+      if (!valid) continue;
+      const Span whole{0, file->text().size()};
+      hcl::Value values = hcl::call_function(
+          "jsondecode", {hcl::string_value(std::string(file->text()), file, whole, true)}, file,
+          whole);
       if (values.kind != hcl::ValueKind::object) {
         session_.out.diagnostics.push_back(make_diagnostic(
-            "GD007", make_location(*file, parsed.expr->span),
+            "GD007", make_location(*file, parsed.root->span),
             "a JSON variables file must be one object of variable names and values"));
         continue;
       }

@@ -139,3 +139,31 @@ TEST_CASE("--var-file that cannot be read as a file is a usage error, not a sile
   CHECK(run({"check", module, "--var-file", "examples"}) == 2);   // a directory
   CHECK(run({"check", module, "--var-file", "no/such.tfvars"}) == 2);
 }
+
+TEST_CASE("A report is never written over a file the run read, however it was reached") {
+  // A scanned policy, a policy a Terraform module reads with file(): the command line does not
+  // name them, the loader sees them. A report of ours from an earlier run is replaced.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-read-target-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir / "policies");
+  const std::string policy_text =
+      gdl::test::read_file(gdl::test::source_dir() / "examples/broken/bucket-policy.json");
+  std::ofstream(dir / "bucket-policy.json") << policy_text;
+  std::ofstream(dir / "policies/kms.json") << policy_text;
+  std::ofstream(dir / "main.tf") << "resource \"aws_kms_key\" \"k\" {\n  policy = "
+                                    "file(\"${path.module}/policies/kms.json\")\n}\n";
+  const std::string d = dir.string();
+  CHECK(run({"check", d, "-o", d + "/bucket-policy.json"}) == 2);  // scanned
+  CHECK(gdl::test::read_file(dir / "bucket-policy.json") == policy_text);
+  CHECK(run({"check", d + "/main.tf", "-o", d + "/policies/kms.json"}) == 2);  // read by file()
+  CHECK(gdl::test::read_file(dir / "policies/kms.json") == policy_text);
+  CHECK(run({"check", d, "-o", d + "/r.json", "--write-baseline", d + "/./r.json"}) == 2);
+  CHECK_FALSE(fs::exists(dir / "r.json"));
+  // Our own report, scanned on the next run, is replaced.
+  CHECK(run({"check", d, "-f", "json", "-o", d + "/report.json"}) == 1);
+  CHECK(run({"check", d, "-f", "json", "-o", d + "/report.json"}) == 1);
+  CHECK(gdl::test::read_file(dir / "report.json").find("\"tool\": \"gd-export-lint\"") !=
+        std::string::npos);
+  fs::remove_all(dir);
+}

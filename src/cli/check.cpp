@@ -426,10 +426,29 @@ int exit_code(const CheckArgs& args, const analysis::ProjectConfig* project, con
 
 }  // namespace
 
+// Whether `target`, a file to write, is one the run read as an input (a scanned policy, a file a
+// module reads), which is then kept: said on `err`. A report of ours left by an earlier run (it
+// names the tool near its start) is not an input the user wrote, and is replaced.
+bool refuse_read_target(const WriteTargetWatch& watch, std::string_view option,
+                        const std::string& target, std::ostream& err) {
+  if (target.empty() || watch.read_target() != target) return false;
+  std::ifstream file(target, std::ios::binary);
+  std::string start(1024, '\0');
+  file.read(start.data(), static_cast<std::streamsize>(start.size()));
+  start.resize(static_cast<std::size_t>(file.gcount()));
+  if (start.find("gd-export-lint") != std::string::npos) return false;
+  err << fmt::format(
+      "gd-export-lint: error: {} {} is a file this run read as an input; it is left as it was: "
+      "write it elsewhere\n",
+      option, target);
+  return true;
+}
+
 // Writes the report through `write` to --output (atomically, AtomicFile) or to `out`. False
 // (after saying why) when the file cannot be written.
 template <typename Write>
-bool write_output(const CheckArgs& args, std::ostream& out, std::ostream& err, Write&& write) {
+bool write_output(const CheckArgs& args, std::ostream& out, std::ostream& err, Write&& write,
+                  const WriteTargetWatch* watch = nullptr) {
   std::optional<AtomicFile> file;
   if (!args.output.empty()) {
     file.emplace(args.output);
@@ -441,6 +460,7 @@ bool write_output(const CheckArgs& args, std::ostream& out, std::ostream& err, W
   std::ostream& destination = file ? file->stream() : out;
   write(destination);
   destination.flush();
+  if (file && watch != nullptr && refuse_read_target(*watch, "-o", args.output, err)) return false;
   std::string error;
   if (file && !file->commit(error)) {
     err << fmt::format("gd-export-lint: error: {}\n", error);
@@ -477,6 +497,12 @@ std::string input_written_over(const CheckArgs& args, const std::string& target)
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool stdout_is_tty) {
   // Never a user's file unless --fix asks: a report or baseline written over an input is refused
   // before anything is read or written.
+  if (!args.output.empty() && args.output != "-" && !args.write_baseline.empty() &&
+      overlay_key(args.output) == overlay_key(args.write_baseline)) {
+    err << fmt::format("gd-export-lint: error: -o {} and --write-baseline {} are the same file\n",
+                       args.output, args.write_baseline);
+    return kExitUsage;
+  }
   for (const auto& [option, target] :
        {std::pair{"-o", &args.output}, std::pair{"--write-baseline", &args.write_baseline}}) {
     if (const std::string input = input_written_over(args, *target); !input.empty()) {
@@ -536,20 +562,26 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   if (!load_baseline(args, root, baseline, err)) return kExitUsage;
   const FormatOptions format_options{use_color(args, stdout_is_tty), args.quiet, args.verbose};
 
+  // The report and the baseline never replace a file the run reads as an input.
+  const WriteTargetWatch watch({args.output, args.write_baseline});
+
   // A plain check streams its report: findings are written as soon as they are final and not
   // kept. --fix, --diff and --write-baseline need every finding at once.
   if (!args.fix && !args.diff && args.write_baseline.empty() && !config_invalid) {
     // Findings reach a terminal while the scan runs: no progress line to write over them.
     if (stdout_is_tty && args.output.empty()) request.progress = nullptr;
-    const bool written = write_output(args, out, err, [&](std::ostream& destination) {
-      const auto stream =
-          open_report_stream(parse_format(args.format), format_options, destination);
-      StreamingSink sink(*stream, baseline ? &*baseline : nullptr, report);
-      request.sink = &sink;
-      analysis::check(request, report);
-      if (baseline) report_baseline(args, *baseline, root, report, err);
-      stream->finish(report);
-    });
+    const bool written = write_output(
+        args, out, err,
+        [&](std::ostream& destination) {
+          const auto stream =
+              open_report_stream(parse_format(args.format), format_options, destination);
+          StreamingSink sink(*stream, baseline ? &*baseline : nullptr, report);
+          request.sink = &sink;
+          analysis::check(request, report);
+          if (baseline) report_baseline(args, *baseline, root, report, err);
+          stream->finish(report);
+        },
+        &watch);
     return written ? exit_code(args, config, report, config_invalid, err) : kExitUsage;
   }
 
@@ -566,7 +598,8 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   }
   // Writing a baseline records the findings before --baseline hides any.
   if (!args.write_baseline.empty() &&
-      !write_file_atomically(args.write_baseline, baseline_json(report.diagnostics, root), err)) {
+      (refuse_read_target(watch, "--write-baseline", args.write_baseline, err) ||
+       !write_file_atomically(args.write_baseline, baseline_json(report.diagnostics, root), err))) {
     return kExitUsage;
   }
   if (baseline) {
@@ -580,15 +613,19 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
       patch += unified_diff(file.before, file.after, diff_name("a/", file.path),
                             diff_name("b/", file.path));
     }
-    if (!write_output(args, out, err, [&](std::ostream& destination) { destination << patch; }))
+    if (!write_output(
+            args, out, err, [&](std::ostream& destination) { destination << patch; }, &watch))
       return kExitUsage;
     write_fix_summary(*fixes, true, err);
     return exit_code(args, config, report, config_invalid, err);
   }
 
-  if (!write_output(args, out, err, [&](std::ostream& destination) {
-        write_report(report, parse_format(args.format), format_options, destination);
-      }))
+  if (!write_output(
+          args, out, err,
+          [&](std::ostream& destination) {
+            write_report(report, parse_format(args.format), format_options, destination);
+          },
+          &watch))
     return kExitUsage;
   if (fixes)
     write_fix_summary(*fixes, false, args.format == "text" && args.output.empty() ? out : err);

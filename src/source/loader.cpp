@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,25 @@ namespace gdl {
 
 namespace {
 const std::map<std::string, std::string>* overlay = nullptr;
+
+// WriteTargetWatch's state: the targets' identities (set before the run's threads start), and
+// the index of the first one read (written by any of them).
+struct WatchedTarget {
+  dev_t device;
+  ino_t inode;
+  std::string path;
+};
+std::vector<WatchedTarget> watched_targets;
+std::atomic<int> read_target_index{-1};
+
+void note_read(const struct stat& info) {
+  for (std::size_t i = 0; i < watched_targets.size(); ++i) {
+    if (watched_targets[i].device == info.st_dev && watched_targets[i].inode == info.st_ino) {
+      int none = -1;
+      read_target_index.compare_exchange_strong(none, static_cast<int>(i));
+    }
+  }
+}
 
 // Closes the descriptor it owns.
 struct FileDescriptor {
@@ -70,6 +90,7 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
   if (!S_ISREG(info.st_mode)) {
     return LoadError{path, "is not a regular file"};
   }
+  note_read(info);
   if (static_cast<std::size_t>(info.st_size) > max_bytes)
     return LoadError{path, too_large(max_bytes), true};
   // One loop reads the file whatever fstat() said: one byte more than its size leaves room for
@@ -155,6 +176,28 @@ bool write_file_atomically(const std::string& path, std::string_view content, st
   if (file.is_open())
     file.stream().write(content.data(), static_cast<std::streamsize>(content.size()));
   return file.commit(error);
+}
+
+WriteTargetWatch::WriteTargetWatch(const std::vector<std::string>& targets) {
+  watched_targets.clear();
+  read_target_index.store(-1);
+  for (const std::string& path : targets) {
+    struct stat info {};
+    // A target that does not exist yet cannot be read; a device or pipe is written, not replaced.
+    if (path.empty() || path == "-" || ::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode))
+      continue;
+    watched_targets.push_back({info.st_dev, info.st_ino, path});
+  }
+}
+
+WriteTargetWatch::~WriteTargetWatch() {
+  watched_targets.clear();
+  read_target_index.store(-1);
+}
+
+std::string WriteTargetWatch::read_target() const {
+  const int index = read_target_index.load();
+  return index < 0 ? std::string() : watched_targets[static_cast<std::size_t>(index)].path;
 }
 
 LoadOverlay::LoadOverlay(const std::map<std::string, std::string>& contents) {

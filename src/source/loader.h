@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "source/source_file.h"
 
@@ -66,6 +67,21 @@ class LoadOverlay {
   ~LoadOverlay();
   LoadOverlay(const LoadOverlay&) = delete;
   LoadOverlay& operator=(const LoadOverlay&) = delete;
+};
+
+// The files a run will write (--output, --write-baseline), watched while it reads its inputs:
+// a file loaded while the scope lives that is one of them (the same file, however spelt or
+// linked) is recorded, so that the run refuses to replace a file it read, which a look at the
+// command line's own paths cannot see (a scanned policy, a file a Terraform module reads, an
+// auto-loaded terraform.tfvars). Set before a run starts, only read during it.
+class WriteTargetWatch {
+ public:
+  explicit WriteTargetWatch(const std::vector<std::string>& targets);
+  ~WriteTargetWatch();
+  WriteTargetWatch(const WriteTargetWatch&) = delete;
+  WriteTargetWatch& operator=(const WriteTargetWatch&) = delete;
+  // The first target that was read, as the run spelt the target; empty if none.
+  [[nodiscard]] std::string read_target() const;
 };
 
 // The key a file has in an overlay: its absolute, lexically normal path, so that "./a.json",

@@ -60,6 +60,17 @@ struct TempDir {
   }
 };
 
+// Runs the CLI in `dir`; its standard output goes to `out`.
+int run(const fs::path& dir, std::vector<std::string> args, std::string& out) {
+  const gdl::test::CurrentDirectory here(dir);
+  args.insert(args.begin(), "gd-export-lint");
+  std::ostringstream o, e;
+  std::istringstream in;
+  const int code = gdl::cli::run_cli(args, in, o, e);
+  out = o.str();
+  return code;
+}
+
 }  // namespace
 
 TEST_CASE("apply_edits: byte edits in order, insertions at one place kept in order, CRLF kept") {
@@ -311,15 +322,6 @@ TEST_CASE("check --diff writes nothing, and patch -p1 of its output gives what -
     fs::create_directories(dir->path / "broken");
     fs::copy(examples, dir->path / "broken", fs::copy_options::recursive);
   }
-  auto run = [](const fs::path& dir, std::vector<std::string> args, std::string& out) {
-    const gdl::test::CurrentDirectory here(dir);
-    args.insert(args.begin(), "gd-export-lint");
-    std::ostringstream o, e;
-    std::istringstream in;
-    const int code = gdl::cli::run_cli(args, in, o, e);
-    out = o.str();
-    return code;
-  };
   const std::string before = gdl::test::read_file(diffed.path / "broken/key-policy.json");
   std::string patch;
   CHECK(run(diffed.path, {"check", "broken", "--diff", "--unsafe-fixes"}, patch) == 1);
@@ -415,19 +417,10 @@ TEST_CASE("--fix never deletes words on a guess that they are stray; --unsafe-fi
   const std::string text =
       "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [] stray words\n}\n";
   write(dir.path / "p.json", text);
-  auto run = [&](std::vector<std::string> args, std::string& out) {
-    const gdl::test::CurrentDirectory here(dir.path);
-    args.insert(args.begin(), "gd-export-lint");
-    std::ostringstream o, e;
-    std::istringstream in;
-    const int code = gdl::cli::run_cli(args, in, o, e);
-    out = o.str();
-    return code;
-  };
   std::string out;
-  run({"check", "--fix", "p.json"}, out);
+  run(dir.path, {"check", "--fix", "p.json"}, out);
   CHECK(gdl::test::read_file(dir.path / "p.json") == text);
   CHECK(out.find("it deletes text you wrote on a guess that it is stray") != std::string::npos);
-  run({"check", "--fix", "--unsafe-fixes", "p.json"}, out);
+  run(dir.path, {"check", "--fix", "--unsafe-fixes", "p.json"}, out);
   CHECK(gdl::test::read_file(dir.path / "p.json").find("stray words") == std::string::npos);
 }

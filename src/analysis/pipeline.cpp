@@ -639,8 +639,7 @@ class SetupRun {
     std::stable_sort(placeholders.begin(), placeholders.end(),
                      [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
     auto replace = [&placeholders](std::string& text) {
-      for (const auto& [value, placeholder] : placeholders)
-        replace_whole_words(text, value, placeholder);
+      replace_whole_words_each(text, placeholders);
     };
     for (std::size_t i = from; i < result_.diagnostics.size(); ++i) {
       Diagnostic& d = result_.diagnostics[i];

@@ -367,41 +367,128 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
 // checked in both). Files no item lists (a module's files read through a call) are reported
 // after the others. Not thread-safe: the caller serialises finished() and finish().
 //
-// Memory grows with the items, not the files: a file may go once every unfinished item's
-// smallest listed path is greater than it (no unfinished item lists it, nor anything before
-// it). Only the listed paths of finished items that are still ahead of that bound are held: an
-// item's paths pass the bound as it finishes, unless an unfinished item lists a smaller path
-// (in a scan, a directory whose name is a prefix of another's: "a/z.json" waits for "a/b/").
+// The work items of a run, given one at a time in the plan's order: a planned list, or a
+// streamed plan that makes each item as its directory comes.
+class WorkSource {
+ public:
+  WorkSource() = default;
+  WorkSource(const WorkSource&) = delete;
+  WorkSource& operator=(const WorkSource&) = delete;
+  virtual ~WorkSource() = default;
+  virtual std::optional<WorkItem> next() = 0;
+  // Every path an item still to come lists is at least this (nullopt: none lists a path).
+  [[nodiscard]] virtual std::optional<std::string_view> lower_bound() const = 0;
+  [[nodiscard]] virtual std::size_t files() const = 0;  // about how many, for the progress
+  [[nodiscard]] virtual bool more_than_one() const { return true; }  // worth a second thread
+};
+
+// The files an item's findings may name: its own, its context and the modules its calls read.
+// Standard input ("-", reported as <stdin>) is not placed: it would hold back every file after
+// it until the end; its findings go with the unlisted ones.
+template <typename Visit>
+void for_each_listed(const WorkItem& item, Visit&& visit) {
+  auto visit_all = [&visit](const auto& list) {
+    for (const std::string_view path : list) {
+      if (path != "-") visit(path);
+    }
+  };
+  visit_all(item.paths);
+  visit_all(item.context);
+  visit_all(item.reads);
+}
+
+std::optional<std::string_view> first_listed(const WorkItem& item) {
+  std::optional<std::string_view> first;
+  for_each_listed(item, [&first](std::string_view path) {
+    if (!first || path < *first) first = path;
+  });
+  return first;
+}
+
+class PlannedItems final : public WorkSource {
+ public:
+  explicit PlannedItems(std::vector<WorkItem> items) : items_(std::move(items)) {
+    // The least path each suffix of the list names, for lower_bound().
+    least_from_.resize(items_.size());
+    for (std::size_t i = items_.size(); i-- > 0;) {
+      const std::optional<std::string_view> first = first_listed(items_[i]);
+      least_from_[i] = i + 1 < items_.size() ? least_from_[i + 1] : std::nullopt;
+      if (first && (!least_from_[i] || *first < *least_from_[i]))
+        least_from_[i] = std::string(*first);
+    }
+    for (const WorkItem& item : items_) files_ += item.paths.size();
+  }
+  std::optional<WorkItem> next() override {
+    if (next_ == items_.size()) return std::nullopt;
+    return std::move(items_[next_++]);
+  }
+  [[nodiscard]] std::optional<std::string_view> lower_bound() const override {
+    if (next_ == items_.size() || !least_from_[next_]) return std::nullopt;
+    return *least_from_[next_];
+  }
+  [[nodiscard]] std::size_t files() const override { return files_; }
+  [[nodiscard]] bool more_than_one() const override { return items_.size() > 1; }
+
+ private:
+  std::vector<WorkItem> items_;
+  std::vector<std::optional<std::string>> least_from_;
+  std::size_t next_ = 0;
+  std::size_t files_ = 0;
+};
+
+class StreamedItems final : public WorkSource {
+ public:
+  explicit StreamedItems(StreamedPlan& plan) : plan_(plan) {}
+  std::optional<WorkItem> next() override { return plan_.next(); }
+  [[nodiscard]] std::optional<std::string_view> lower_bound() const override {
+    return plan_.lower_bound();
+  }
+  [[nodiscard]] std::size_t files() const override { return plan_.files(); }
+
+ private:
+  StreamedPlan& plan_;
+};
+
+// Findings reach the sink in path order, each file's together, while items finish in any order.
+// A file may go once no unfinished item lists it or anything before it: every item still to come
+// lists paths at least the source's lower bound, and of the items started and unfinished the
+// least listed path is kept. Only the listed paths of finished items that are still ahead of
+// that bound are held: an item's paths pass the bound as it finishes, unless an unfinished item
+// lists a smaller path (in a scan, a directory whose name is a prefix of another's: "a/z.json"
+// waits for "a/b/"). Memory grows with the items under way, not with the files.
 class PathOrderEmitter {
  public:
-  PathOrderEmitter(const std::vector<WorkItem>& items, const ProjectConfig* config,
-                   FindingSink& sink)
-      : items_(items), config_(config), sink_(sink), finished_(items.size(), false) {
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      std::optional<std::string_view> first;
-      for_each_listed(items[i], [&first](std::string_view path) {
-        if (!first || path < *first) first = path;
-      });
-      if (first) by_first_.push_back({*first, static_cast<std::uint32_t>(i)});
-    }
-    std::sort(by_first_.begin(), by_first_.end());
+  PathOrderEmitter(const ProjectConfig* config, FindingSink& sink) : config_(config), sink_(sink) {}
+
+  // Item `index` was taken from the source: its least path holds back every file from there on.
+  void started(std::size_t index, const WorkItem& item) {
+    if (const auto first = first_listed(item))
+      unfinished_.emplace(std::string(*first), static_cast<std::uint32_t>(index));
   }
 
   // Item `index` is done: its findings wait for their turn, then every file now complete goes.
-  void finished(std::size_t index, std::vector<Diagnostic>& findings,
-                std::vector<std::unique_ptr<SourceFile>>& sources) {
+  // `to_come` is the source's lower bound now.
+  void finished(std::size_t index, const WorkItem& item, std::vector<Diagnostic>& findings,
+                std::vector<std::unique_ptr<SourceFile>>& sources,
+                std::optional<std::string_view> to_come) {
     if (config_ != nullptr) apply_project_rules(*config_, findings);
     for (Diagnostic& d : findings) held_[d.location.file].findings.push_back(std::move(d));
     for (auto& source : sources) {
       auto it = held_.find(source->path());
       if (it != held_.end() && !it->second.source) it->second.source = std::move(source);
     }
-    finished_[index] = true;
-    for_each_listed(items_[index], [this](std::string_view path) { listed_ahead_.insert(path); });
-    while (next_ < by_first_.size() && finished_[by_first_[next_].second]) ++next_;
-    // The smallest path an unfinished item lists: everything before it is complete.
-    const auto complete = [this](std::string_view path) {
-      return next_ == by_first_.size() || path < by_first_[next_].first;
+    if (const auto first = first_listed(item))
+      unfinished_.erase({std::string(*first), static_cast<std::uint32_t>(index)});
+    for_each_listed(item, [this](std::string_view path) { listed_ahead_.emplace(path); });
+    advance(to_come);
+  }
+
+  // Every file now complete goes: before the least path an unfinished item, or one to come
+  // (at least `to_come`), lists.
+  void advance(std::optional<std::string_view> to_come) {
+    const auto complete = [&](std::string_view path) {
+      return (unfinished_.empty() || path < unfinished_.begin()->first) &&
+             (!to_come || path < *to_come);
     };
     while (!listed_ahead_.empty() && complete(*listed_ahead_.begin())) {
       if (auto it = held_.find(*listed_ahead_.begin()); it != held_.end()) emit(it);
@@ -417,21 +504,6 @@ class PathOrderEmitter {
   }
 
  private:
-  // The files an item's findings may name: its own, its context and the modules its calls
-  // read. Standard input ("-", reported as <stdin>) is not placed: it would hold back every file
-  // after it until the end; its findings go with the unlisted ones.
-  template <typename Visit>
-  static void for_each_listed(const WorkItem& item, Visit&& visit) {
-    auto visit_all = [&visit](const auto& list) {
-      for (const std::string_view path : list) {
-        if (path != "-") visit(path);
-      }
-    };
-    visit_all(item.paths);
-    visit_all(item.context);
-    visit_all(item.reads);
-  }
-
   struct Held {
     std::vector<Diagnostic> findings;
     std::unique_ptr<SourceFile> source;
@@ -450,15 +522,11 @@ class PathOrderEmitter {
     held_.erase(it);
   }
 
-  const std::vector<WorkItem>& items_;
   const ProjectConfig* config_;
   FindingSink& sink_;
-  // Per item that lists a path: its smallest, sorted (views into the items).
-  std::vector<std::pair<std::string_view, std::uint32_t>> by_first_;
-  std::vector<bool> finished_;
-  std::size_t next_ = 0;                           // the first unfinished item in by_first_
-  std::set<std::string_view> listed_ahead_;        // finished items' paths not yet complete
-  std::map<std::string, Held, std::less<>> held_;  // findings waiting for their turn
+  std::set<std::pair<std::string, std::uint32_t>, std::less<>> unfinished_;  // least path, item
+  std::set<std::string, std::less<>> listed_ahead_;  // finished items' paths not yet complete
+  std::map<std::string, Held, std::less<>> held_;    // findings waiting for their turn
 };
 
 // Without a sink, findings (and the text of their files) are collected into the report.
@@ -485,21 +553,22 @@ constexpr std::size_t kWindowPerThread = 32;
 // Checks the work items `jobs` at a time. Findings reach the sink in path order and the rest of
 // each item (counts, notes, verdicts) the report in item order, so the output does not depend on
 // the thread count; a file's text is released once its findings are written.
-void check_items(const std::vector<WorkItem>& items, const exportcfg::ExportSettings& settings,
+void check_items(WorkSource& source, const exportcfg::ExportSettings& settings,
                  const ProjectConfig* config, const LintOptions& options, unsigned jobs,
                  std::ostream* progress_out, bool keep_sources, std::size_t max_bytes,
                  FindingSink& sink, Report& report) {
-  PathOrderEmitter emitter(items, config, sink);
+  PathOrderEmitter emitter(config, sink);
+  std::map<std::size_t, WorkItem> taken;  // taken from the source, not yet done
   std::map<std::size_t, Outcome> parked;  // done, waiting for the items before them
   std::size_t low = 0;                    // the first item not merged into the report
   std::size_t next = 0;                   // the next item to start
+  bool exhausted = false;                 // the source has no more items
   std::size_t setups = 0;
   std::optional<LintResult> only;  // the settings of the first setup, for --verbose
   std::mutex mutex;
   std::condition_variable window_moved;
   std::size_t done = 0;
-  std::size_t files = 0;
-  for (const auto& item : items) files += item.paths.size();
+  const std::size_t files = source.files();
   const bool progress = progress_out != nullptr && ::isatty(STDERR_FILENO) == 1 && files >= 500;
   const auto started = std::chrono::steady_clock::now();
   const unsigned threads = std::max(1U, jobs == 0 ? std::thread::hardware_concurrency() : jobs);
@@ -510,20 +579,30 @@ void check_items(const std::vector<WorkItem>& items, const exportcfg::ExportSett
   auto work_on_items = [&] {
     for (;;) {
       std::size_t i = 0;
+      const WorkItem* item = nullptr;
       {
         std::unique_lock lock(mutex);
-        window_moved.wait(lock, [&] {
-          return failure != nullptr || next >= items.size() || next < low + window;
-        });
-        if (failure != nullptr || next >= items.size()) return;
+        window_moved.wait(lock,
+                          [&] { return failure != nullptr || exhausted || next < low + window; });
+        if (failure != nullptr || exhausted) return;
+        std::optional<WorkItem> made = source.next();
+        if (!made) {
+          exhausted = true;
+          emitter.advance(std::nullopt);  // no item is to come: what the finished ones listed
+          window_moved.notify_all();
+          return;
+        }
         i = next++;
+        item = &taken.emplace(i, std::move(*made)).first->second;  // a map's nodes do not move
+        emitter.started(i, *item);
       }
-      Outcome o = check_item(items[i], settings, config, options, keep_sources, max_bytes);
+      Outcome o = check_item(*item, settings, config, options, keep_sources, max_bytes);
       const std::lock_guard lock(mutex);
-      emitter.finished(i, o.diagnostics, o.sources);
+      emitter.finished(i, *item, o.diagnostics, o.sources, source.lower_bound());
       o.diagnostics.clear();
       o.sources.clear();
-      done += items[i].paths.size();
+      done += item->paths.size();
+      taken.erase(i);
       parked.emplace(i, std::move(o));
       for (auto it = parked.begin(); it != parked.end() && it->first == low;
            it = parked.erase(it), ++low) {
@@ -542,7 +621,7 @@ void check_items(const std::vector<WorkItem>& items, const exportcfg::ExportSett
       if (progress) {
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        *progress_out << fmt::format("\r{}/{} files ({:.0f} files/s)", done, files,
+        *progress_out << fmt::format("\r{}/{} files ({:.0f} files/s)", done, std::max(files, done),
                                      seconds > 0 ? static_cast<double>(done) / seconds : 0.0)
                       << std::flush;
       }
@@ -559,7 +638,7 @@ void check_items(const std::vector<WorkItem>& items, const exportcfg::ExportSett
   };
   {
     std::vector<std::jthread> helpers;
-    for (unsigned t = 1; t < threads && t < items.size(); ++t) helpers.emplace_back(work);
+    for (unsigned t = 1; t < threads && source.more_than_one(); ++t) helpers.emplace_back(work);
     work();
   }
   if (failure != nullptr) std::rethrow_exception(failure);
@@ -609,6 +688,29 @@ void check(const CheckRequest& request, Report& report) {
   if (!request.exclude.empty()) scan_options.exclude = request.exclude;
   // Findings already in the report (--config's) are judged by the project's rules too.
   if (request.project != nullptr) apply_project_rules(*request.project, report.diagnostics);
+  CollectingSink collect(report);
+  FindingSink& sink = request.sink != nullptr ? *request.sink : collect;
+  const auto calls_of = [&](const std::string& path) {
+    LoadResult loaded = load_source(path, request.max_bytes);
+    const auto* source = std::get_if<std::unique_ptr<SourceFile>>(&loaded);
+    return source != nullptr ? containers::local_module_directories(**source)
+                             : std::vector<std::string>{};
+  };
+  // A scan of one directory is planned as it is walked: its memory does not grow with the files.
+  std::error_code ec;
+  if (request.stream_plan && !request.settings_invalid && request.paths.size() == 1 &&
+      request.paths.front() != "-" && std::filesystem::is_directory(request.paths.front(), ec)) {
+    StreamedPlan plan(request.paths.front(), scan_options,
+                      request.project != nullptr ? configured_setups(*request.project)
+                                                 : std::vector<ConfiguredSetup>{},
+                      calls_of);
+    std::vector<InputError> errors = plan.take_errors();
+    report.input_errors.insert(report.input_errors.end(), errors.begin(), errors.end());
+    StreamedItems items(plan);
+    check_items(items, request.settings, request.project, *request.options, request.jobs,
+                request.progress, request.keep_sources, request.max_bytes, sink, report);
+    return;
+  }
   Discovered found = discover(request.paths, scan_options);
   report.input_errors.insert(report.input_errors.end(), found.errors.begin(), found.errors.end());
   if (!request.settings_invalid) {
@@ -622,19 +724,13 @@ void check(const CheckRequest& request, Report& report) {
     plan.name_filter = [&scan_options](const std::string& path) {
       return scan_takes_name(scan_options, path);
     };
-    std::vector<WorkItem> items = plan_setups(std::move(plan));
+    std::vector<WorkItem> planned = plan_setups(std::move(plan));
     // The scan's list is the items' now: what is left of the discovery goes before the run.
     found = Discovered{};
-    fold_called_modules(items, [&](const std::string& path) {
-      LoadResult loaded = load_source(path, request.max_bytes);
-      const auto* source = std::get_if<std::unique_ptr<SourceFile>>(&loaded);
-      return source != nullptr ? containers::local_module_directories(**source)
-                               : std::vector<std::string>{};
-    });
-    CollectingSink collect(report);
+    fold_called_modules(planned, calls_of);
+    PlannedItems items(std::move(planned));
     check_items(items, request.settings, request.project, *request.options, request.jobs,
-                request.progress, request.keep_sources, request.max_bytes,
-                request.sink != nullptr ? *request.sink : collect, report);
+                request.progress, request.keep_sources, request.max_bytes, sink, report);
   }
   // --config's own findings (the run checked nothing else then), in path order.
   if (request.settings_invalid)

@@ -30,6 +30,9 @@ struct CheckRequest {
   // Where the findings go, in path order, as soon as they are final (a streamed report); null:
   // into report.diagnostics (and report.sources).
   FindingSink* sink = nullptr;
+  // One directory alone is planned as it is walked (StreamedPlan); false plans it whole, as
+  // named files and several roots are (the tests compare the two).
+  bool stream_plan = true;
 };
 
 // Checks what the request names; adds to `report` (which may already hold --config findings).

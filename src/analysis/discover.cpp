@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 namespace gdl::analysis {
 
@@ -78,27 +79,108 @@ bool is_dangling_link(const fs::directory_entry& entry) {
   return entry.is_symlink(ec) && !fs::exists(entry.path(), ec);
 }
 
+bool directory_readable(const fs::path& dir, std::string& why) {
+  if (::access(dir.c_str(), R_OK | X_OK) == 0) return true;
+  why = std::strerror(errno);
+  return false;
+}
+
+DirectoryListing list_directory(const fs::path& root, const fs::path& dir,
+                                const ScanOptions& options) {
+  DirectoryListing listing;
+  std::error_code list_ec;
+  fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, list_ec);
+  for (; !list_ec && it != fs::directory_iterator(); it.increment(list_ec)) {
+    const fs::directory_entry& entry = *it;
+    std::error_code entry_ec;
+    if (entry.is_directory(entry_ec)) {
+      if (entry.path().filename() == ".git" || entry.is_symlink(entry_ec)) continue;
+      listing.directories.push_back(entry.path());
+      continue;
+    }
+    const bool regular = entry.is_regular_file(entry_ec);
+    const bool dangling = !regular && is_dangling_link(entry);
+    if (!regular && !dangling) continue;
+    const fs::path relative = entry.path().lexically_relative(root);
+    if (!matches_any(options.include, relative) || matches_any(options.exclude, relative)) continue;
+    listing.files.push_back({entry.path(), entry.is_symlink(entry_ec), dangling});
+  }
+  if (list_ec) listing.error = list_ec.message();
+  const auto by_name = [](const fs::path& a, const fs::path& b) {
+    return a.filename().native() < b.filename().native();
+  };
+  std::sort(listing.files.begin(), listing.files.end(),
+            [&](const DirectoryListing::File& a, const DirectoryListing::File& b) {
+              return by_name(a.path, b.path);
+            });
+  std::sort(listing.directories.begin(), listing.directories.end(), by_name);
+  return listing;
+}
+
 namespace {
 
 // A directory being walked: its entries in the order a sort of the scan's whole list would give
 // them, and the next one to visit.
-enum class Kind { file, directory, dangling };  // dangling: a link to nothing
-
 struct Frame {
   struct Entry {
-    std::string key;  // the name, with a '/' after a directory's: "a-c/x" < "a.json" < "a/y"
-    fs::path path;
-    Kind kind = Kind::file;
+    std::string key;        // the name, with a '/' after a directory's: "a-c/x" < "a.json" < "a/y"
+    std::size_t index = 0;  // in the listing's files, or its directories
+    bool directory = false;
   };
+  DirectoryListing listing;
   std::vector<Entry> entries;
   std::size_t next = 0;
 };
 
 }  // namespace
 
-// The walk yields each root's files already in byte order (a directory's entries are sorted,
-// a directory's name compared with the '/' that follows it in its files' paths), so the list is
+// The walk yields a root's files already in byte order (a directory's entries are sorted, a
+// directory's name compared with the '/' that follows it in its files' paths), so the list is
 // never sorted whole: sorting it held the list twice, the peak of a large scan's memory.
+void walk_root(const std::string& root, const ScanOptions& options,
+               const std::function<void(const DirectoryListing::File&)>& visit,
+               std::vector<InputError>& errors) {
+  // A directory that cannot be read is an input error, never skipped without a word (an
+  // unreadable root would look empty).
+  auto readable = [&errors](const fs::path& dir) {
+    std::string why;
+    if (directory_readable(dir, why)) return true;
+    errors.push_back({dir.string(), std::move(why)});
+    return false;
+  };
+  auto list = [&](const fs::path& dir) {
+    Frame frame;
+    frame.listing = list_directory(root, dir, options);
+    if (!frame.listing.error.empty()) errors.push_back({dir.string(), frame.listing.error});
+    for (std::size_t i = 0; i < frame.listing.files.size(); ++i)
+      frame.entries.push_back({frame.listing.files[i].path.filename().string(), i, false});
+    for (std::size_t i = 0; i < frame.listing.directories.size(); ++i)
+      frame.entries.push_back({frame.listing.directories[i].filename().string() + '/', i, true});
+    std::sort(frame.entries.begin(), frame.entries.end(),
+              [](const Frame::Entry& a, const Frame::Entry& b) { return a.key < b.key; });
+    return frame;
+  };
+  if (!readable(root)) return;
+  std::vector<Frame> walk;
+  walk.push_back(list(root));
+  while (!walk.empty()) {
+    Frame& top = walk.back();
+    if (top.next == top.entries.size()) {
+      walk.pop_back();
+      continue;
+    }
+    const Frame::Entry& entry = top.entries[top.next++];
+    if (!entry.directory) {
+      // A link to nothing is listed as a named file's sibling is: reading it fails with its
+      // message, and its directory's setup cannot be judged "exports" without it.
+      visit(top.listing.files[entry.index]);
+    } else if (const fs::path dir = top.listing.directories[entry.index]; readable(dir)) {
+      Frame inner = list(dir);  // `top` is not used past here: the push may move it
+      walk.push_back(std::move(inner));
+    }
+  }
+}
+
 Discovered discover(const std::vector<std::string>& paths, const ScanOptions& options) {
   Discovered found;
   for (const std::string& path : paths) {
@@ -107,63 +189,12 @@ Discovered discover(const std::vector<std::string>& paths, const ScanOptions& op
       found.named.push_back(path);
       continue;
     }
-    // A directory that cannot be read is an input error, never skipped without a word (an
-    // unreadable root would look empty).
-    auto readable = [&found](const fs::path& dir) {
-      if (::access(dir.c_str(), R_OK | X_OK) == 0) return true;
-      found.errors.push_back({dir.string(), std::strerror(errno)});
-      return false;
-    };
-    if (!readable(path)) continue;
-    PathList& files = found.scanned;
-    // Lists a directory into a frame: files a glob takes, and directories to descend into
-    // (never a directory symlink, so no loops, nor .git).
-    auto list = [&](const fs::path& dir) {
-      Frame frame;
-      std::error_code list_ec;
-      fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, list_ec);
-      for (; !list_ec && it != fs::directory_iterator(); it.increment(list_ec)) {
-        const fs::directory_entry& entry = *it;
-        std::error_code entry_ec;
-        std::string name = entry.path().filename().string();
-        if (entry.is_directory(entry_ec)) {
-          if (name == ".git" || entry.is_symlink(entry_ec)) continue;
-          name += '/';
-          frame.entries.push_back({std::move(name), entry.path(), Kind::directory});
-          continue;
-        }
-        const bool regular = entry.is_regular_file(entry_ec);
-        const bool dangling = !regular && is_dangling_link(entry);
-        if (!regular && !dangling) continue;
-        const fs::path relative = entry.path().lexically_relative(path);
-        if (!matches_any(options.include, relative) || matches_any(options.exclude, relative))
-          continue;
-        frame.entries.push_back(
-            {std::move(name), entry.path(), dangling ? Kind::dangling : Kind::file});
-      }
-      if (list_ec) found.errors.push_back({dir.string(), list_ec.message()});
-      std::sort(frame.entries.begin(), frame.entries.end(),
-                [](const Frame::Entry& a, const Frame::Entry& b) { return a.key < b.key; });
-      return frame;
-    };
-    std::vector<Frame> walk;
-    walk.push_back(list(path));
-    while (!walk.empty()) {
-      Frame& top = walk.back();
-      if (top.next == top.entries.size()) {
-        walk.pop_back();
-        continue;
-      }
-      const Frame::Entry& entry = top.entries[top.next++];
-      if (entry.kind == Kind::file || entry.kind == Kind::dangling) {
-        // A link to nothing is listed as a named file's sibling is: reading it fails with its
-        // message, and its directory's setup cannot be judged "exports" without it.
-        files.push_back(entry.path.native());
-      } else if (readable(entry.path)) {
-        Frame inner = list(entry.path);  // `top` is not used past here: the push may move it
-        walk.push_back(std::move(inner));
-      }
-    }
+    walk_root(
+        path, options,
+        [&found](const DirectoryListing::File& file) {
+          found.scanned.push_back(file.path.native());
+        },
+        found.errors);
   }
   return found;
 }

@@ -2,6 +2,7 @@
 // Directory scans: which files a `check` covers, and content recognition of policies.
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,31 @@ struct Discovered {
 // symlinks, so no loops; skipping .git); keeps files whose name or path below the scanned
 // directory matches an include glob and no exclude glob.
 Discovered discover(const std::vector<std::string>& paths, const ScanOptions& options);
+
+// One directory's entries as a scan takes them: files an include glob takes and no exclude glob
+// (matched on the path below `root`; links to nothing among them), and the directories to
+// descend into (never a directory symlink, so no loops, nor .git). Each list by name.
+struct DirectoryListing {
+  struct File {
+    std::filesystem::path path;
+    bool link = false;      // a symbolic link (its identity is its target's)
+    bool dangling = false;  // a link to nothing
+  };
+  std::vector<File> files;
+  std::vector<std::filesystem::path> directories;
+  std::string error;  // why the listing stopped part way (empty: it did not)
+};
+DirectoryListing list_directory(const std::filesystem::path& root, const std::filesystem::path& dir,
+                                const ScanOptions& options);
+
+// Whether a scan may enter `dir` (read and search it); when not, `why` says so.
+bool directory_readable(const std::filesystem::path& dir, std::string& why);
+
+// One root's files in the scan's order (byte order of their paths), as discover() lists them;
+// a directory that cannot be read or listed is added to `errors`.
+void walk_root(const std::string& root, const ScanOptions& options,
+               const std::function<void(const DirectoryListing::File&)>& visit,
+               std::vector<InputError>& errors);
 
 // Whether a file beside a named one would be taken by a scan of its directory: its name matches
 // an include glob and no exclude glob.

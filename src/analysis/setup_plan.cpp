@@ -8,7 +8,9 @@
 #include <set>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "analysis/discover.h"
 
@@ -317,9 +319,7 @@ std::set<std::string> reached_from(const CallGraph& calls, std::vector<std::stri
 
 }  // namespace
 
-void fold_called_modules(
-    std::vector<WorkItem>& items,
-    const std::function<std::vector<std::string>(const std::string&)>& calls_of) {
+void fold_called_modules(std::vector<WorkItem>& items, const CallsOf& calls_of) {
   Identities identities;
   CallGraph calls;
   std::set<std::string> called;
@@ -370,6 +370,285 @@ void fold_called_modules(
       item.paths.erase_if([](std::string_view path) { return path.ends_with(".tf"); });
   }
   std::erase_if(items, [](const WorkItem& item) { return item.directory && item.paths.empty(); });
+}
+
+// The streamed plan. What plan_setups decides with the whole list, it decides here file by file,
+// in the same order: a file of a configured setup is checked there; of two spellings of one file
+// the first in the scan's order is kept (in one root only a symbolic link can be the second
+// spelling of another file, so only the identities of links' targets are remembered); the .tf
+// files of modules another scanned module calls are read through the call.
+struct StreamedPlan::State {
+  std::string root;
+  ScanOptions options;
+  std::vector<ConfiguredSetup> configured;
+  std::multimap<std::string, std::size_t> in_setup;  // a document's identity -> its setups
+  std::set<std::size_t> touched;                     // configured setups with a scanned file
+  std::set<std::size_t>::const_iterator next_configured;
+  // A linked file's identity -> the spelling kept: of its links and the file itself (when the
+  // scan lists it), the first in the scan's order, which in one root is the least path.
+  std::unordered_map<std::string, std::string> linked;
+  std::set<std::string, std::less<>> folded;  // directories whose .tf files are read by calls
+  std::map<std::string, std::vector<std::string>, std::less<>> reads;  // directory -> its reads
+  std::multiset<std::string, std::less<>> reads_to_come;  // the reads of items still to come
+  std::vector<InputError> errors;
+  std::size_t files = 0;
+
+  // The second walk: a directory's own files are one item, its subdirectories another step.
+  struct Frame {
+    struct Entry {
+      std::string key;  // the subdirectory's name; its subtree's with a '/' after it
+      std::uint32_t child = 0;
+      bool subtree = false;
+    };
+    std::string id;  // the directory's identity, when needed (empty: not resolved yet)
+    std::vector<fs::path> children;
+    std::vector<std::string> bounds;  // a child's path and '/': its files' paths are above it
+    std::vector<std::vector<fs::path>> grandchildren;  // listed with a child's own item
+    std::vector<Entry> entries;
+    std::vector<std::uint32_t> min_from;  // the entry of the least bound from here on
+    std::size_t next = 0;
+  };
+  std::vector<Frame> walk;
+  bool started = false;
+  std::string bound;  // lower_bound()'s text
+
+  [[nodiscard]] bool in_configured_setup(const std::string& id) const {
+    return in_setup.contains(id);
+  }
+  // A file's identity as plan_setups resolves it (Identities::of_file): a link's is its target's,
+  // any other file's its directory's identity and its name.
+  static std::string file_identity(const DirectoryListing::File& file, std::string& dir_id,
+                                   const fs::path& dir) {
+    if (file.link) return identity(file.path.native());
+    const std::string_view name = plain_name(file.path.native());
+    if (name.empty()) return identity(file.path.native());
+    if (dir_id.empty()) dir_id = identity(dir.native());
+    std::string id = dir_id;
+    if (!id.empty() && id.back() != '/') id += '/';
+    id += name;
+    return id;
+  }
+  // Whether the scan keeps this spelling of the file: not a configured setup's, not a second
+  // spelling of a linked file.
+  bool keeps(const DirectoryListing::File& file, std::string& dir_id, const fs::path& dir) const {
+    if (in_setup.empty() && linked.empty()) return true;
+    const std::string id = file_identity(file, dir_id, dir);
+    if (in_configured_setup(id)) return false;
+    const auto it = linked.find(id);
+    return it == linked.end() || it->second == file.path.native();
+  }
+  static Frame frame_of(std::vector<fs::path> children) {
+    Frame frame;
+    frame.children = std::move(children);
+    frame.grandchildren.resize(frame.children.size());
+    for (std::uint32_t i = 0; i < frame.children.size(); ++i) {
+      std::string name = frame.children[i].filename().string();
+      frame.entries.push_back({name + '/', i, true});
+      frame.entries.push_back({std::move(name), i, false});
+      frame.bounds.push_back(frame.children[i].native() + '/');
+    }
+    std::sort(frame.entries.begin(), frame.entries.end(),
+              [](const Frame::Entry& a, const Frame::Entry& b) { return a.key < b.key; });
+    frame.min_from.resize(frame.entries.size());
+    for (std::size_t k = frame.entries.size(); k-- > 0;) {
+      const std::uint32_t here = frame.entries[k].child;
+      frame.min_from[k] =
+          k + 1 == frame.entries.size() || frame.bounds[here] < frame.bounds[frame.min_from[k + 1]]
+              ? here
+              : frame.min_from[k + 1];
+    }
+    return frame;
+  }
+  // The item of `dir`'s own files (null when none is kept); its subdirectories in `children`.
+  std::optional<WorkItem> directory_item(const fs::path& dir, std::vector<fs::path>& children) {
+    std::string why;
+    if (!directory_readable(dir, why)) return std::nullopt;  // the first walk said so
+    DirectoryListing listing = list_directory(root, dir, options);
+    children = std::move(listing.directories);
+    WorkItem item;
+    item.directory = true;
+    std::string dir_id;
+    for (const DirectoryListing::File& file : listing.files) {
+      if (!keeps(file, dir_id, dir)) continue;
+      const std::string& path = file.path.native();
+      if (item.paths.empty()) item.label = directory_of(path);
+      if (path.ends_with(".tf") && folded.contains(item.label)) continue;
+      item.paths.push_back(path);
+    }
+    if (item.label.empty() && !listing.files.empty())
+      item.label = directory_of(listing.files.front().path.native());
+    if (const auto it = reads.find(item.label); it != reads.end()) {
+      for (const std::string& read : it->second) reads_to_come.erase(reads_to_come.find(read));
+      if (!item.paths.empty()) item.reads = std::move(it->second);
+      reads.erase(it);
+    }
+    if (item.paths.empty()) return std::nullopt;
+    return item;
+  }
+};
+
+StreamedPlan::StreamedPlan(const std::string& root, const ScanOptions& options,
+                           std::vector<ConfiguredSetup> configured, const CallsOf& calls_of)
+    : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.root = root;
+  s.options = options;
+  s.configured = std::move(configured);
+  for (std::size_t i = 0; i < s.configured.size(); ++i) {
+    for (const std::string& doc : s.configured[i].documents) s.in_setup.emplace(identity(doc), i);
+  }
+  // The first walk. The .tf files are kept with their directories, in the scan's order.
+  std::vector<std::pair<std::string, bool>> tf_files;  // path, a link
+  std::string last_dir;
+  std::string dir_id;
+  walk_root(
+      root, options,
+      [&](const DirectoryListing::File& file) {
+        const std::string& path = file.path.native();
+        if (!s.in_setup.empty()) {
+          const std::string dir = directory_of(path);
+          if (dir != last_dir) {
+            last_dir = dir;
+            dir_id.clear();
+          }
+          const std::string id = State::file_identity(file, dir_id, fs::path(dir));
+          const auto [from, to] = s.in_setup.equal_range(id);
+          for (auto it = from; it != to; ++it) s.touched.insert(it->second);
+          if (from != to) return;
+        }
+        ++s.files;
+        if (file.link) {
+          const auto [it, fresh] = s.linked.try_emplace(identity(path), path);
+          if (!fresh && path < it->second) it->second = path;
+        }
+        if (path.ends_with(".tf")) tf_files.emplace_back(path, file.link);
+      },
+      s.errors);
+  s.next_configured = s.touched.begin();
+  // The linked files themselves, where the scan lists them (a walk more, only with links).
+  if (!s.linked.empty()) {
+    std::vector<InputError> again;  // said by the first walk
+    walk_root(
+        root, options,
+        [&](const DirectoryListing::File& file) {
+          if (file.link) return;
+          const std::string dir = directory_of(file.path.native());
+          if (dir != last_dir) {
+            last_dir = dir;
+            dir_id.clear();
+          }
+          const auto it = s.linked.find(State::file_identity(file, dir_id, fs::path(dir)));
+          if (it != s.linked.end() && file.path.native() < it->second)
+            it->second = file.path.native();
+        },
+        again);
+  }
+  // The modules: each directory's .tf files as plan_setups would list them, folded.
+  std::vector<WorkItem> modules;
+  for (const auto& [path, link] : tf_files) {
+    const std::string dir = directory_of(path);
+    std::string id;
+    if (!s.linked.empty()) {
+      const DirectoryListing::File file{path, link, false};
+      if (!s.keeps(file, id, fs::path(dir))) {
+        --s.files;  // a second spelling: not listed
+        continue;
+      }
+    }
+    if (modules.empty() || modules.back().label != dir) {
+      WorkItem& item = modules.emplace_back();
+      item.label = dir;
+      item.directory = true;
+      // An empty path stands for the directory's other files: fold_called_modules drops an item
+      // left without files, and a module that is called can call others (its reads are kept).
+      item.paths.push_back("");
+    }
+    modules.back().paths.push_back(path);
+  }
+  fold_called_modules(modules, calls_of);
+  for (WorkItem& item : modules) {
+    if (item.paths.size() == 1) s.folded.insert(item.label);  // its .tf files were dropped
+    if (item.reads.empty()) continue;
+    for (const std::string& read : item.reads) s.reads_to_come.insert(read);
+    s.reads.emplace(item.label, std::move(item.reads));
+  }
+  for (const auto& [path, link] : tf_files) {
+    if (s.folded.contains(directory_of(path))) --s.files;
+  }
+}
+
+StreamedPlan::~StreamedPlan() = default;
+
+std::vector<InputError> StreamedPlan::take_errors() {
+  return std::exchange(state_->errors, {});
+}
+
+std::size_t StreamedPlan::files() const {
+  return state_->files;
+}
+
+std::optional<WorkItem> StreamedPlan::next() {
+  State& s = *state_;
+  if (s.next_configured != s.touched.end()) {
+    const std::size_t i = *s.next_configured++;
+    const ConfiguredSetup& setup = s.configured[i];
+    WorkItem item{setup.name, {}, {}, false, i, {}, {}, {}};
+    for (const std::string& document : setup.documents) item.paths.push_back(document);
+    return item;
+  }
+  std::optional<WorkItem> item;
+  if (!s.started) {
+    s.started = true;
+    std::error_code ec;
+    if (!fs::is_directory(s.root, ec)) return std::nullopt;
+    std::vector<fs::path> children;
+    item = s.directory_item(s.root, children);
+    s.walk.push_back(State::frame_of(std::move(children)));
+  }
+  while (!item && !s.walk.empty()) {
+    State::Frame& top = s.walk.back();
+    if (top.next == top.entries.size()) {
+      s.walk.pop_back();
+      continue;
+    }
+    const State::Frame::Entry entry = top.entries[top.next++];
+    if (entry.subtree) {
+      State::Frame inner = State::frame_of(std::move(top.grandchildren[entry.child]));
+      s.walk.push_back(std::move(inner));  // `top` is not used past here
+      continue;
+    }
+    item = s.directory_item(top.children[entry.child], top.grandchildren[entry.child]);
+  }
+  // What is left to walk, without the steps that make nothing (a directory without
+  // subdirectories, a walked frame): lower_bound() then holds back no more than it must.
+  while (!s.walk.empty()) {
+    State::Frame& top = s.walk.back();
+    if (top.next == top.entries.size()) {
+      s.walk.pop_back();
+    } else if (const State::Frame::Entry& entry = top.entries[top.next];
+               entry.subtree && top.grandchildren[entry.child].empty()) {
+      ++top.next;
+    } else {
+      break;
+    }
+  }
+  return item;
+}
+
+std::optional<std::string_view> StreamedPlan::lower_bound() const {
+  State& s = *state_;
+  if (s.next_configured != s.touched.end() || !s.started) return std::string_view();
+  std::optional<std::string_view> least;
+  auto consider = [&least](std::string_view path) {
+    if (!least || path < *least) least = path;
+  };
+  for (const State::Frame& frame : s.walk) {
+    if (frame.next < frame.entries.size()) consider(frame.bounds[frame.min_from[frame.next]]);
+  }
+  if (!s.reads_to_come.empty()) consider(*s.reads_to_come.begin());
+  if (!least) return std::nullopt;
+  s.bound.assign(*least);  // held here: the frames move as the walk goes on
+  return s.bound;
 }
 
 }  // namespace gdl::analysis

@@ -9,10 +9,14 @@
 // them are reported when they are the setup's export documents.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "analysis/discover.h"
+#include "analysis/results.h"
 #include "export/settings.h"
 #include "util/path_list.h"
 
@@ -66,9 +70,42 @@ std::vector<WorkItem> plan_setups(PlanInput input);
 // Such directories' .tf files are dropped from their items unless a file there was named;
 // `calls_of(path)` gives the directories the file at `path` calls. Directories only reachable
 // through a cycle of calls (which Terraform rejects) are kept.
-void fold_called_modules(
-    std::vector<WorkItem>& items,
-    const std::function<std::vector<std::string>(const std::string&)>& calls_of);
+using CallsOf = std::function<std::vector<std::string>(const std::string&)>;
+void fold_called_modules(std::vector<WorkItem>& items, const CallsOf& calls_of);
+
+// A scan of one directory planned as it is walked (no file named beside it): the items
+// plan_setups and fold_called_modules make of it, in the same order and with the same files,
+// made one at a time, so that the plan's memory does not grow with the number of files.
+//   - A first walk counts the files and says what discover() says of unreadable directories;
+//     it keeps only what the plan needs whole: the configured setups the scan touches, the
+//     identities of symbolic links among the files (the only files that can be a second
+//     spelling of another in one root), and the .tf files, whose module calls are folded first.
+//   - The second walk makes a directory's item when the directory comes in the items' order:
+//     by identity, which within one root is byte order of the directories' paths ("a" < "a-b"
+//     < "a-b/c" < "a/c"), so a directory's own item and its subtree are two steps.
+// Memory is the walk's frames (a directory's subdirectory names), the links and the modules.
+class StreamedPlan {
+ public:
+  StreamedPlan(const std::string& root, const ScanOptions& options,
+               std::vector<ConfiguredSetup> configured, const CallsOf& calls_of);
+  ~StreamedPlan();
+  StreamedPlan(const StreamedPlan&) = delete;
+  StreamedPlan& operator=(const StreamedPlan&) = delete;
+
+  // What the first walk found wrong (unreadable directories), in discover()'s order.
+  std::vector<InputError> take_errors();
+  // About how many files the items list in all, for the progress shown (second spellings of a
+  // linked file other than .tf files are counted).
+  [[nodiscard]] std::size_t files() const;
+  // The next item; nullopt once there is none.
+  std::optional<WorkItem> next();
+  // Every path an item still to come lists is at least this (nullopt: none is to come).
+  [[nodiscard]] std::optional<std::string_view> lower_bound() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 namespace detail {
 // The directory a file's item is labelled with: fs::path(path).parent_path(), "." for none.

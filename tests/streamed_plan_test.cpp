@@ -1,0 +1,260 @@
+// The streamed plan (one directory planned as it is walked) against the whole plan: the same
+// items in the same order, each listing no path below the bound given before it, and the same
+// report from `check`, on a tree built to break it: names that sort differently with and
+// without the '/' after a directory ("a", "a-b", "a.c", "a/b"), links to files before and after
+// their targets, a directory whose only file is a second spelling, modules called through
+// chains and cycles, a configured setup, excluded and unreadable directories, files read
+// through templatefile().
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "analysis/check.h"
+#include "analysis/discover.h"
+#include "analysis/setup_plan.h"
+#include "containers/container.h"
+#include "source/loader.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+class Tree {
+ public:
+  explicit Tree(std::string_view name)
+      : root_(fs::temp_directory_path() / fmt::format("gdl-{}-{}", name, ::getpid())) {
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  ~Tree() {
+    std::error_code ec;
+    fs::permissions(root_ / "locked", fs::perms::owner_all, ec);
+    fs::remove_all(root_, ec);
+  }
+  Tree(const Tree&) = delete;
+  Tree& operator=(const Tree&) = delete;
+
+  void file(const std::string& relative, std::string_view text) const {
+    fs::create_directories((root_ / relative).parent_path());
+    std::ofstream(root_ / relative) << text;
+  }
+  void copy(const fs::path& from, const std::string& relative) const {
+    fs::create_directories((root_ / relative).parent_path());
+    fs::copy(from, root_ / relative, fs::copy_options::recursive);
+  }
+  void link(const fs::path& target, const std::string& relative) const {
+    fs::create_directories((root_ / relative).parent_path());
+    fs::create_symlink(target, root_ / relative);
+  }
+  [[nodiscard]] const fs::path& root() const { return root_; }
+
+ private:
+  fs::path root_;
+};
+
+std::vector<std::string> calls_of(const std::string& path) {
+  gdl::LoadResult loaded = gdl::load_source(path, gdl::kDefaultMaxInputBytes);
+  const auto* source = std::get_if<std::unique_ptr<gdl::SourceFile>>(&loaded);
+  return source != nullptr ? gdl::containers::local_module_directories(**source)
+                           : std::vector<std::string>{};
+}
+
+std::string describe(const gdl::analysis::WorkItem& item) {
+  std::string text = item.label;
+  if (item.configured) text += fmt::format(" (configured {})", *item.configured);
+  for (const std::string_view path : item.paths) text += fmt::format("\n  {}", path);
+  for (const std::string& read : item.reads) text += fmt::format("\n  reads {}", read);
+  return text;
+}
+
+gdl::analysis::ScanOptions scan_options() {
+  gdl::analysis::ScanOptions options;
+  options.exclude = {"skipped/**"};
+  return options;
+}
+
+// The tree: every kind of name, link and module the plan treats apart, with real policies.
+void build(const Tree& tree) {
+  const fs::path examples = gdl::test::source_dir() / "examples";
+  const fs::path containers = gdl::test::source_dir() / "testdata" / "containers";
+  tree.copy(examples / "broken", "a");
+  tree.copy(examples / "correct", "a-b");
+  tree.copy(examples / "correct", "a/b");
+  tree.copy(examples / "broken", "a.c");
+  tree.file("a.json", R"({"Version": "2012-10-17", "Statement": []})");
+  tree.file("a/b-c/v.json", "{}");
+  tree.file("a/b/c/d/deep.json", R"({"Statement": [{"Effect": "Allow"}]})");
+  tree.file("ab/u.json", R"({"Version": "2012-10-17", "Statement": [}])");
+  tree.file("a b/t.json", "{}");
+  tree.file("a-/q.json", "{}");
+  tree.file("notes/readme.txt", "not a policy");
+  tree.file(".git/config.json", "{}");
+  tree.file("skipped/me.json", "{}");
+  fs::create_directories(tree.root() / "empty");
+  // Links: after their target, before it, two to one file, to nothing, outside the tree.
+  tree.link(tree.root() / "a-b" / "key-policy.json", "a/link-after.json");
+  tree.link(tree.root() / "ab" / "u.json", "a-/link-before.json");
+  tree.link(tree.root() / "ab" / "u.json", "zz/second-link.json");
+  tree.link(tree.root() / "nowhere.json", "zz/dangling.json");
+  tree.link(examples / "correct" / "key-policy.json", "zz/outside.json");
+  tree.link(tree.root() / "a.json", "onlylink/l.json");  // its directory holds nothing else
+  // Modules: a chain, a module with a policy beside it, a cycle, one nobody calls.
+  tree.file("env/prod/main.tf", "module \"kms\" {\n  source = \"../../modules/kms\"\n}\n");
+  tree.file("modules/kms/main.tf", "module \"inner\" {\n  source = \"../inner\"\n}\n");
+  tree.copy(examples / "correct" / "key-policy.json", "modules/kms/key-policy.json");
+  tree.file("modules/inner/main.tf", "variable \"x\" {}\n");
+  tree.file("cyc1/main.tf", "module \"b\" {\n  source = \"../cyc2\"\n}\n");
+  tree.file("cyc2/main.tf", "module \"a\" {\n  source = \"../cyc1\"\n}\n");
+  tree.file("modules/kms-extra/main.tf", "variable \"y\" {}\n");
+  // Real containers: a module call with its module below, a template read by templatefile().
+  tree.copy(containers / "tf-module-count-output", "tf/count");
+  tree.copy(containers / "tf-module-templatefile-broken", "tf/templatefile");
+  tree.copy(containers / "cfn-yaml-stack-broken", "cfn");
+  // The last directory's findings come before those of the template read by templatefile()
+  // (a file no item lists goes last).
+  tree.copy(examples / "broken", "zzz");
+  // A directory the scan cannot enter (as root every directory can be entered: then it is read).
+  tree.file("locked/inside.json", "{}");
+  fs::permissions(tree.root() / "locked", fs::perms::none);
+}
+
+std::vector<gdl::analysis::ConfiguredSetup> configured(const Tree& tree) {
+  return {{"prod", {(tree.root() / "a" / "b" / "key-policy.json").string(), "elsewhere.json"}, {}},
+          {"untouched", {"nowhere/at-all.json"}, {}}};
+}
+
+std::vector<std::string> whole_plan(const Tree& tree, std::vector<gdl::InputError>& errors) {
+  const auto options = scan_options();
+  gdl::analysis::Discovered found = gdl::analysis::discover({tree.root().string()}, options);
+  errors = found.errors;
+  gdl::analysis::PlanInput input;
+  input.scanned = std::move(found.scanned);
+  input.configured = configured(tree);
+  input.scan_filter = [&options](const std::string& path) {
+    return gdl::analysis::scan_accepts(options, path);
+  };
+  input.name_filter = [&options](const std::string& path) {
+    return gdl::analysis::scan_takes_name(options, path);
+  };
+  auto items = gdl::analysis::plan_setups(std::move(input));
+  gdl::analysis::fold_called_modules(items, calls_of);
+  std::vector<std::string> described;
+  for (const auto& item : items) {
+    if (!item.paths.empty()) described.push_back(describe(item));  // an empty item checks nothing
+  }
+  return described;
+}
+
+}  // namespace
+
+TEST_CASE("the streamed plan makes the whole plan's items, in its order, one at a time") {
+  const Tree tree("streamed-plan");
+  build(tree);
+  std::vector<gdl::InputError> whole_errors;
+  const std::vector<std::string> expected = whole_plan(tree, whole_errors);
+  REQUIRE(expected.size() >= 15);
+
+  gdl::analysis::StreamedPlan plan(tree.root().string(), scan_options(), configured(tree),
+                                   calls_of);
+  const std::vector<gdl::InputError> errors = plan.take_errors();
+  REQUIRE(errors.size() == whole_errors.size());
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    CHECK(errors[i].path == whole_errors[i].path);
+    CHECK(errors[i].message == whole_errors[i].message);
+  }
+  std::vector<std::string> made;
+  std::size_t files = 0;
+  for (;;) {
+    const std::optional<std::string_view> bound_view = plan.lower_bound();
+    const std::optional<std::string> bound =
+        bound_view ? std::optional<std::string>(*bound_view) : std::nullopt;
+    std::optional<gdl::analysis::WorkItem> item = plan.next();
+    if (!item) break;
+    files += item->paths.size();
+    // The bound given before an item holds for every path it lists: the emitter relies on it.
+    REQUIRE(bound);
+    for (const std::string_view path : item->paths) {
+      CAPTURE(path);
+      CHECK(std::string_view(*bound) <= path);
+    }
+    for (const std::string& read : item->reads) {
+      CAPTURE(read);
+      CHECK(*bound <= read);
+    }
+    made.push_back(describe(*item));
+  }
+  CHECK_FALSE(plan.lower_bound());
+  // Joined, so that a difference is shown.
+  const auto joined = [](const std::vector<std::string>& items) {
+    return fmt::format("{}", fmt::join(items, "\n"));
+  };
+  CHECK(joined(made) == joined(expected));
+  // The count shown as progress: the files listed, and the second spelling of a linked file.
+  CHECK(files <= plan.files());
+  CHECK(plan.files() <= files + 3);
+}
+
+TEST_CASE("a scan planned as it is walked reports what the whole plan reports") {
+  const Tree tree("streamed-check");
+  build(tree);
+  gdl::analysis::ProjectConfig project;
+  project.directory = fs::current_path();
+  project.exclude = {"skipped/**"};
+  project.setups.push_back({"prod",
+                            {fs::relative(tree.root() / "a" / "b" / "key-policy.json").string(),
+                             fs::relative(tree.root() / "a" / "b" / "bucket-policy.json").string()},
+                            {}});
+  for (const unsigned jobs : {1U, 2U}) {
+    CAPTURE(jobs);
+    gdl::Report reports[2];
+    for (const bool streamed : {false, true}) {
+      gdl::LintOptions options;
+      gdl::analysis::CheckRequest request;
+      request.paths = {tree.root().string()};
+      request.options = &options;
+      request.project = &project;
+      request.jobs = jobs;
+      request.stream_plan = streamed;
+      gdl::analysis::check(request, reports[streamed ? 1 : 0]);
+    }
+    const gdl::Report& whole = reports[0];
+    const gdl::Report& streamed = reports[1];
+    REQUIRE(whole.diagnostics.size() > 10);
+    REQUIRE(streamed.diagnostics.size() == whole.diagnostics.size());
+    for (std::size_t i = 0; i < whole.diagnostics.size(); ++i) {
+      const gdl::Diagnostic& a = whole.diagnostics[i];
+      const gdl::Diagnostic& b = streamed.diagnostics[i];
+      CAPTURE(i);
+      CHECK(b.location.file == a.location.file);
+      CHECK(b.location.start.line == a.location.start.line);
+      CHECK(b.location.start.column == a.location.start.column);
+      CHECK(b.rule_id == a.rule_id);
+      CHECK(b.message == a.message);
+    }
+    REQUIRE(streamed.setups.size() == whole.setups.size());
+    for (std::size_t i = 0; i < whole.setups.size(); ++i) {
+      CHECK(streamed.setups[i].documents == whole.setups[i].documents);
+      CHECK(streamed.setups[i].verdict == whole.setups[i].verdict);
+      CHECK(streamed.setups[i].reasons == whole.setups[i].reasons);
+    }
+    CHECK(streamed.notes == whole.notes);
+    REQUIRE(streamed.input_errors.size() == whole.input_errors.size());
+    for (std::size_t i = 0; i < whole.input_errors.size(); ++i) {
+      CHECK(streamed.input_errors[i].path == whole.input_errors[i].path);
+      CHECK(streamed.input_errors[i].message == whole.input_errors[i].message);
+    }
+    CHECK(streamed.files_checked == whole.files_checked);
+    CHECK(streamed.files_skipped == whole.files_skipped);
+    CHECK(streamed.partly_judged == whole.partly_judged);
+  }
+}

@@ -120,6 +120,23 @@ void build(const Tree& tree) {
   tree.copy(containers / "tf-module-count-output", "tf/count");
   tree.copy(containers / "tf-module-templatefile-broken", "tf/templatefile");
   tree.copy(containers / "cfn-yaml-stack-broken", "cfn");
+  // A policy that a module below it also reads through templatefile(): its findings from the
+  // module come after the scanned files, however far the scan has got.
+  const fs::path templated = containers / "tf-module-templatefile-broken";
+  tree.copy(templated / "bucket-policy.json.tpl", "tpl/0.json");
+  tree.copy(examples / "broken" / "key-policy.json", "tpl/key-policy.json");
+  std::string call = gdl::test::read_file(templated / "main.tf");
+  const std::string reads = "${path.module}/bucket-policy.json.tpl";
+  REQUIRE(call.find(reads) != std::string::npos);
+  call.replace(call.find(reads), reads.size(), "${path.module}/../0.json");
+  tree.file("tpl/m/main.tf", call);
+  // A directory whose .tf files are not adjacent in the walk ("a.tf" < "b/" < "c.tf"), one of
+  // them calling the module in between.
+  tree.copy(templated / "main.tf", "split/a.tf");
+  tree.copy(templated / "bucket-policy.json.tpl", "split/bucket-policy.json.tpl");
+  tree.file("split/c.tf", "module \"key\" {\n  source = \"./b\"\n}\n");
+  tree.copy(containers / "tf-module-local-module-optin" / "modules" / "key" / "main.tf",
+            "split/b/main.tf");
   // The last directory's findings come before those of the template read by templatefile()
   // (a file no item lists goes last).
   tree.copy(examples / "broken", "zzz");

@@ -472,10 +472,22 @@ class PathOrderEmitter {
                 std::vector<std::unique_ptr<SourceFile>>& sources,
                 std::optional<std::string_view> to_come) {
     if (config_ != nullptr) apply_project_rules(*config_, findings);
-    for (Diagnostic& d : findings) held_[d.location.file].findings.push_back(std::move(d));
+    // Findings on a file the item does not list (a template its module reads, standard input)
+    // go after the scanned files, whenever the item finishes: the output never depends on how
+    // far the other items have got.
+    std::set<std::string_view> listed;
+    for_each_listed(item, [&listed](std::string_view path) { listed.insert(path); });
+    const auto held_for = [&](const std::string& file) -> Files& {
+      return listed.contains(file) ? held_ : trailing_;
+    };
+    for (Diagnostic& d : findings) {
+      Files& files = held_for(d.location.file);
+      files[d.location.file].findings.push_back(std::move(d));
+    }
     for (auto& source : sources) {
-      auto it = held_.find(source->path());
-      if (it != held_.end() && !it->second.source) it->second.source = std::move(source);
+      Files& files = held_for(source->path());
+      auto it = files.find(source->path());
+      if (it != files.end() && !it->second.source) it->second.source = std::move(source);
     }
     if (const auto first = first_listed(item))
       unfinished_.erase({std::string(*first), static_cast<std::uint32_t>(index)});
@@ -491,16 +503,17 @@ class PathOrderEmitter {
              (!to_come || path < *to_come);
     };
     while (!listed_ahead_.empty() && complete(*listed_ahead_.begin())) {
-      if (auto it = held_.find(*listed_ahead_.begin()); it != held_.end()) emit(it);
+      if (auto it = held_.find(*listed_ahead_.begin()); it != held_.end()) emit(held_, it);
       listed_ahead_.erase(listed_ahead_.begin());
     }
   }
 
-  // Every item is done: what is left, in path order. Files no item lists (a template read
-  // through templatefile(), standard input) wait until here: which items read them is not known
-  // beforehand, and all of a file's findings go together.
+  // Every item is done: what is left, in path order. Findings on files their item does not list
+  // (a template read through templatefile(), standard input) wait until here: which items read
+  // them is not known beforehand.
   void finish() {
-    while (!held_.empty()) emit(held_.begin());
+    while (!held_.empty()) emit(held_, held_.begin());
+    while (!trailing_.empty()) emit(trailing_, trailing_.begin());
   }
 
  private:
@@ -509,7 +522,9 @@ class PathOrderEmitter {
     std::unique_ptr<SourceFile> source;
   };
 
-  void emit(std::map<std::string, Held, std::less<>>::iterator it) {
+  using Files = std::map<std::string, Held, std::less<>>;
+
+  void emit(Files& files, Files::iterator it) {
     std::vector<Diagnostic>& findings = it->second.findings;
     std::stable_sort(findings.begin(), findings.end(), diagnostic_less);
     findings.erase(std::unique(findings.begin(), findings.end(),
@@ -519,14 +534,15 @@ class PathOrderEmitter {
                                }),
                    findings.end());
     if (!findings.empty()) sink_.accept(findings, it->second.source);
-    held_.erase(it);
+    files.erase(it);
   }
 
   const ProjectConfig* config_;
   FindingSink& sink_;
   std::set<std::pair<std::string, std::uint32_t>, std::less<>> unfinished_;  // least path, item
   std::set<std::string, std::less<>> listed_ahead_;  // finished items' paths not yet complete
-  std::map<std::string, Held, std::less<>> held_;    // findings waiting for their turn
+  Files held_;      // findings on files their item lists, waiting for their turn
+  Files trailing_;  // findings on files their item does not list: written last
 };
 
 // Without a sink, findings (and the text of their files) are collected into the report.

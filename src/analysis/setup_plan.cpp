@@ -543,8 +543,11 @@ StreamedPlan::StreamedPlan(const std::string& root, const ScanOptions& options,
         },
         again);
   }
-  // The modules: each directory's .tf files as plan_setups would list them, folded.
+  // The modules: each directory's .tf files as plan_setups would list them, folded. (A
+  // directory's .tf files are not adjacent in the walk when a subdirectory's name sorts
+  // between them: "a.tf" < "b/" < "c.tf".)
   std::vector<WorkItem> modules;
+  std::map<std::string, std::size_t, std::less<>> module_of;  // directory -> its item
   for (const auto& [path, link] : tf_files) {
     const std::string dir = directory_of(path);
     std::string id;
@@ -555,7 +558,8 @@ StreamedPlan::StreamedPlan(const std::string& root, const ScanOptions& options,
         continue;
       }
     }
-    if (modules.empty() || modules.back().label != dir) {
+    const auto [at, fresh] = module_of.try_emplace(dir, modules.size());
+    if (fresh) {
       WorkItem& item = modules.emplace_back();
       item.label = dir;
       item.directory = true;
@@ -563,17 +567,19 @@ StreamedPlan::StreamedPlan(const std::string& root, const ScanOptions& options,
       // left without files, and a module that is called can call others (its reads are kept).
       item.paths.push_back("");
     }
-    modules.back().paths.push_back(path);
+    modules[at->second].paths.push_back(path);
   }
+  std::map<std::string, std::size_t, std::less<>> tf_count;  // directory -> its .tf files
+  for (const WorkItem& item : modules) tf_count[item.label] = item.paths.size() - 1;
   fold_called_modules(modules, calls_of);
   for (WorkItem& item : modules) {
-    if (item.paths.size() == 1) s.folded.insert(item.label);  // its .tf files were dropped
+    if (item.paths.size() == 1) {  // its .tf files were dropped: read through the calls
+      s.folded.insert(item.label);
+      s.files -= tf_count[item.label];
+    }
     if (item.reads.empty()) continue;
     for (const std::string& read : item.reads) s.reads_to_come.insert(read);
     s.reads.emplace(item.label, std::move(item.reads));
-  }
-  for (const auto& [path, link] : tf_files) {
-    if (s.folded.contains(directory_of(path))) --s.files;
   }
 }
 

@@ -258,11 +258,13 @@ TEST_CASE("a scan planned as it is walked reports what the whole plan reports") 
       CHECK(b.rule_id == a.rule_id);
       CHECK(b.message == a.message);
     }
-    REQUIRE(streamed.setups.size() == whole.setups.size());
-    for (std::size_t i = 0; i < whole.setups.size(); ++i) {
-      CHECK(streamed.setups[i].documents == whole.setups[i].documents);
-      CHECK(streamed.setups[i].verdict == whole.setups[i].verdict);
-      CHECK(streamed.setups[i].reasons == whole.setups[i].reasons);
+    const auto whole_setups = whole.setups.all();
+    const auto streamed_setups = streamed.setups.all();
+    REQUIRE(streamed_setups.size() == whole_setups.size());
+    for (std::size_t i = 0; i < whole_setups.size(); ++i) {
+      CHECK(streamed_setups[i].documents == whole_setups[i].documents);
+      CHECK(streamed_setups[i].verdict == whole_setups[i].verdict);
+      CHECK(streamed_setups[i].reasons == whole_setups[i].reasons);
     }
     CHECK(streamed.notes == whole.notes);
     REQUIRE(streamed.input_errors.size() == whole.input_errors.size());
@@ -273,5 +275,36 @@ TEST_CASE("a scan planned as it is walked reports what the whole plan reports") 
     CHECK(streamed.files_checked == whole.files_checked);
     CHECK(streamed.files_skipped == whole.files_skipped);
     CHECK(streamed.partly_judged == whole.partly_judged);
+  }
+}
+
+TEST_CASE("setup verdicts past the first thousand are kept in a temporary file, in order") {
+  gdl::SetupVerdicts verdicts;
+  const std::size_t count = gdl::SetupVerdicts::kHeld * 2 + 7;
+  auto make = [](std::size_t i) {
+    gdl::SetupVerdict v;
+    for (std::size_t d = 0; d < i % 3; ++d)
+      v.documents.push_back(fmt::format("dir-{}/{}.json", i, d));
+    v.verdict = i % 2 == 0 ? "exports" : "fails";
+    for (std::size_t r = 0; r < i % 4; ++r) v.reasons.push_back(fmt::format("GD20{} f:{}:1", r, i));
+    if (i % 5 == 0) v.reasons.emplace_back();  // an empty string survives the file
+    return v;
+  };
+  for (std::size_t i = 0; i < count; ++i) {
+    verdicts.push_back(make(i));
+    if (i == gdl::SetupVerdicts::kHeld + 3) {
+      // Read back while more are still to come: later ones are appended after, not over.
+      CHECK(verdicts.all().size() == i + 1);
+    }
+  }
+  const std::vector<gdl::SetupVerdict> all = verdicts.all();
+  REQUIRE(all.size() == count);
+  CHECK(verdicts.size() == count);
+  for (std::size_t i = 0; i < count; ++i) {
+    CAPTURE(i);
+    const gdl::SetupVerdict expected = make(i);
+    CHECK(all[i].documents == expected.documents);
+    CHECK(all[i].verdict == expected.verdict);
+    CHECK(all[i].reasons == expected.reasons);
   }
 }

@@ -1,6 +1,102 @@
 #include "analysis/results.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace gdl {
+
+namespace {
+
+// A verdict in the spill file: each string as its length (8 bytes) and its bytes, each list as
+// its size and its strings.
+void put_size(std::string& out, std::size_t n) {
+  const auto value = static_cast<std::uint64_t>(n);
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+void put_string(std::string& out, const std::string& text) {
+  put_size(out, text.size());
+  out += text;
+}
+void put_list(std::string& out, const std::vector<std::string>& list) {
+  put_size(out, list.size());
+  for (const std::string& text : list) put_string(out, text);
+}
+bool get_size(std::FILE* in, std::size_t& n) {
+  std::uint64_t value = 0;
+  if (std::fread(&value, sizeof value, 1, in) != 1) return false;
+  n = static_cast<std::size_t>(value);
+  return true;
+}
+bool get_string(std::FILE* in, std::string& text) {
+  std::size_t n = 0;
+  if (!get_size(in, n)) return false;
+  text.resize(n);
+  return n == 0 || std::fread(text.data(), 1, n, in) == n;
+}
+bool get_list(std::FILE* in, std::vector<std::string>& list) {
+  std::size_t n = 0;
+  if (!get_size(in, n)) return false;
+  list.resize(n);
+  for (std::string& text : list) {
+    if (!get_string(in, text)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void SetupVerdicts::push_back(SetupVerdict verdict) {
+  ++count_;
+  if (held_.size() < kHeld) {
+    held_.push_back(std::move(verdict));
+    return;
+  }
+  if (!spill_ && !spill_failed_) {
+    spill_.reset(std::tmpfile());
+    spill_failed_ = !spill_;
+  }
+  if (!spill_failed_ && overflow_.empty()) {
+    std::string record;
+    put_list(record, verdict.documents);
+    put_string(record, verdict.verdict);
+    put_list(record, verdict.reasons);
+    const long at = std::ftell(spill_.get());
+    if (std::fwrite(record.data(), 1, record.size(), spill_.get()) == record.size()) {
+      ++spilled_;
+      return;
+    }
+    // A short write (a full disk): what was written of it is ignored, the rest kept here.
+    if (at >= 0) std::fseek(spill_.get(), at, SEEK_SET);
+    spill_failed_ = true;
+  }
+  overflow_.push_back(std::move(verdict));
+}
+
+void SetupVerdicts::for_each(const std::function<void(const SetupVerdict&)>& visit) const {
+  for (const SetupVerdict& verdict : held_) visit(verdict);
+  if (spilled_ > 0) {
+    std::FILE* in = spill_.get();
+    const long end = std::ftell(in);
+    std::fflush(in);
+    std::rewind(in);
+    SetupVerdict verdict;
+    for (std::size_t i = 0; i < spilled_; ++i) {
+      if (!get_list(in, verdict.documents) || !get_string(in, verdict.verdict) ||
+          !get_list(in, verdict.reasons))
+        break;  // the file was written by this run: only a failing disk ends it early
+      visit(verdict);
+    }
+    if (end >= 0) std::fseek(in, end, SEEK_SET);  // more may be added after
+  }
+  for (const SetupVerdict& verdict : overflow_) visit(verdict);
+}
+
+std::vector<SetupVerdict> SetupVerdicts::all() const {
+  std::vector<SetupVerdict> verdicts;
+  verdicts.reserve(count_);
+  for_each([&verdicts](const SetupVerdict& verdict) { verdicts.push_back(verdict); });
+  return verdicts;
+}
 
 void count_into(Summary& s, const Diagnostic& d) {
   if (d.suppression_reason) {

@@ -2,6 +2,8 @@
 // Everything one run found: the findings, the inputs that could not be read, the settings used
 // and how the inputs were read. The analysis fills it; the formatters (report/) render it.
 
+#include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,6 +35,33 @@ struct SetupVerdict {
   // read (GD0xx/GD1xx errors only).
   std::string verdict;
   std::vector<std::string> reasons;  // "GD201 key-policy.json:21:19" for each error
+};
+
+// Every setup's verdict, in order, as the JSON and SARIF "setups" list them at the end of the
+// report. Past the first thousand they go to an anonymous temporary file and are read back when
+// written, so that a scan's memory does not grow with its setups (a repository kept per account
+// has one per directory); without a temporary file, or when writing it fails, they stay here.
+class SetupVerdicts {
+ public:
+  void push_back(SetupVerdict verdict);
+  [[nodiscard]] std::size_t size() const { return count_; }
+  [[nodiscard]] bool empty() const { return count_ == 0; }
+  // Each verdict in order (the spilled ones read back one at a time).
+  void for_each(const std::function<void(const SetupVerdict&)>& visit) const;
+  [[nodiscard]] std::vector<SetupVerdict> all() const;
+
+  static constexpr std::size_t kHeld = 1024;
+
+ private:
+  struct Close {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+  };
+  std::vector<SetupVerdict> held_;  // the first kHeld
+  std::unique_ptr<std::FILE, Close> spill_;
+  bool spill_failed_ = false;
+  std::size_t spilled_ = 0;             // verdicts in the file, after held_
+  std::vector<SetupVerdict> overflow_;  // after those, once the file could not be written
+  std::size_t count_ = 0;
 };
 
 struct Summary {
@@ -75,7 +104,7 @@ struct Report {
   std::size_t baselined = 0;            // findings hidden by --baseline
   std::size_t partly_judged = 0;        // policies judged in part (Summary::partly_judged)
   std::vector<ReportSetting> settings;  // the export settings of the setup, when there is one
-  std::vector<SetupVerdict> setups;     // each export setup checked (not grammar-only ones)
+  SetupVerdicts setups;                 // each export setup checked (not grammar-only ones)
   // For --verbose: how containers were read (stand-ins for template values, values unknown
   // offline, policies that are not plain JSON).
   std::vector<std::string> notes;

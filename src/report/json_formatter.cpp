@@ -19,9 +19,9 @@ void write_range(JsonOut& j, const Location& loc) {
 
 }  // namespace
 
-void write_setup_verdicts(JsonOut& j, const std::vector<SetupVerdict>& setups) {
+void write_setup_verdicts(JsonOut& j, const SetupVerdicts& setups) {
   j.begin_array();
-  for (const SetupVerdict& v : setups) {
+  setups.for_each([&j](const SetupVerdict& v) {
     j.begin_object();
     j.key("documents");
     j.begin_array();
@@ -33,7 +33,7 @@ void write_setup_verdicts(JsonOut& j, const std::vector<SetupVerdict>& setups) {
     for (const std::string& r : v.reasons) j.string(r);
     j.end_array();
     j.end_object();
-  }
+  });
   j.end_array();
 }
 

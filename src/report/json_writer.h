@@ -89,6 +89,6 @@ void write_artifact(JsonOut& j, std::string_view file);
 void write_uri_base_ids(JsonOut& j);
 
 // The per-setup verdicts, as JSON and SARIF both write them (json_formatter.cpp).
-void write_setup_verdicts(JsonOut& j, const std::vector<SetupVerdict>& setups);
+void write_setup_verdicts(JsonOut& j, const SetupVerdicts& setups);
 
 }  // namespace gdl

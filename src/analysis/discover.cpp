@@ -41,12 +41,16 @@ bool glob_match(std::string_view pattern, std::string_view path) {
 
 namespace {
 
-bool matches_any(const std::vector<std::string>& globs, const fs::path& relative) {
-  const std::string rel = relative.generic_string();
-  const std::string name = relative.filename().string();
+// `relative` is the path below the scanned directory, `name` its last component.
+bool matches_any(const std::vector<std::string>& globs, std::string_view relative,
+                 std::string_view name) {
   return std::any_of(globs.begin(), globs.end(), [&](const std::string& g) {
-    return g.find('/') == std::string::npos ? glob_match(g, name) : glob_match(g, rel);
+    return g.find('/') == std::string::npos ? glob_match(g, name) : glob_match(g, relative);
   });
+}
+
+bool matches_any(const std::vector<std::string>& globs, const fs::path& relative) {
+  return matches_any(globs, relative.generic_string(), relative.filename().string());
 }
 
 }  // namespace
@@ -88,6 +92,12 @@ bool directory_readable(const fs::path& dir, std::string& why) {
 DirectoryListing list_directory(const fs::path& root, const fs::path& dir,
                                 const ScanOptions& options) {
   DirectoryListing listing;
+  // A file's path below the root is the directory's and its name (lexically_relative for each
+  // file was a tenth of a scan's planning).
+  std::string relative = dir.lexically_relative(root).generic_string();
+  if (relative == ".") relative.clear();
+  if (!relative.empty()) relative += '/';
+  const std::size_t prefix = relative.size();
   std::error_code list_ec;
   fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, list_ec);
   for (; !list_ec && it != fs::directory_iterator(); it.increment(list_ec)) {
@@ -101,14 +111,18 @@ DirectoryListing list_directory(const fs::path& root, const fs::path& dir,
     const bool regular = entry.is_regular_file(entry_ec);
     const bool dangling = !regular && is_dangling_link(entry);
     if (!regular && !dangling) continue;
-    const fs::path relative = entry.path().lexically_relative(root);
-    if (!matches_any(options.include, relative) || matches_any(options.exclude, relative)) continue;
+    const std::string& path = entry.path().native();
+    const std::string_view name = std::string_view(path).substr(path.rfind('/') + 1);
+    relative.resize(prefix);
+    relative += name;
+    if (!matches_any(options.include, relative, name) ||
+        matches_any(options.exclude, relative, name))
+      continue;
     listing.files.push_back({entry.path(), entry.is_symlink(entry_ec), dangling});
   }
   if (list_ec) listing.error = list_ec.message();
-  const auto by_name = [](const fs::path& a, const fs::path& b) {
-    return a.filename().native() < b.filename().native();
-  };
+  // One directory's entries share its spelling up to their names.
+  const auto by_name = [](const fs::path& a, const fs::path& b) { return a.native() < b.native(); };
   std::sort(listing.files.begin(), listing.files.end(),
             [&](const DirectoryListing::File& a, const DirectoryListing::File& b) {
               return by_name(a.path, b.path);

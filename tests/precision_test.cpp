@@ -211,6 +211,14 @@ TEST_CASE("one verdict: directory, named files, one changed file and configured 
     std::vector<std::string> configured = with({files.front()});
     configured.insert(configured.begin(), {"--project-config", project.string()});
     CHECK(run(configured) == by_directory);
+    // Each document listed twice, spelled "f" and "./f": one file, read once.
+    std::string twice = documents;
+    for (const std::string& f : files) twice += fmt::format(", \"./{}\"", f);
+    const fs::path project_twice = fs::path(setup.string() + ".project-twice.json");
+    std::ofstream(project_twice) << fmt::format(
+        R"({{"setups": [{{"name": "s", "documents": [{}]}}]}})", twice);
+    configured[1] = project_twice.string();
+    CHECK(run(configured) == by_directory);
   }
 }
 

@@ -673,15 +673,29 @@ void check_items(WorkSource& source, const exportcfg::ExportSettings& settings,
 }
 
 // The configured setups' documents as paths to open, relative to here when they are below it.
-std::vector<ConfiguredSetup> configured_setups(const ProjectConfig& config) {
+// A document listed twice in one setup ("key.json" and "./key.json", or a link to it) is read
+// once: read twice, the setup would hold two key policies and be checked for grammar only.
+std::vector<ConfiguredSetup> configured_setups(const ProjectConfig& config,
+                                               std::vector<std::string>& notes) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path here = fs::current_path(ec);
   std::vector<ConfiguredSetup> setups;
   for (const Setup& setup : config.setups) {
     ConfiguredSetup c{setup.name, {}, setup.settings};
+    std::map<std::string, std::string> listed;  // identity -> the document as first written
     for (const std::string& doc : setup.documents) {
       fs::path path = (config.directory / doc).lexically_normal();
+      std::error_code canonical_ec;
+      const fs::path canonical = fs::weakly_canonical(path, canonical_ec);
+      const auto [first, fresh] =
+          listed.emplace(canonical_ec ? path.string() : canonical.string(), doc);
+      if (!fresh) {
+        notes.push_back(
+            fmt::format("{}: setup \"{}\" lists \"{}\" and \"{}\", one file: it is read once",
+                        config.file, setup.name, first->second, doc));
+        continue;
+      }
       if (!ec && path.is_absolute()) {
         const fs::path relative = path.lexically_relative(here);
         if (!relative.empty() && *relative.begin() != "..") path = relative;
@@ -717,7 +731,7 @@ void check(const CheckRequest& request, Report& report) {
   if (request.stream_plan && !request.settings_invalid && request.paths.size() == 1 &&
       request.paths.front() != "-" && std::filesystem::is_directory(request.paths.front(), ec)) {
     StreamedPlan plan(request.paths.front(), scan_options,
-                      request.project != nullptr ? configured_setups(*request.project)
+                      request.project != nullptr ? configured_setups(*request.project, report.notes)
                                                  : std::vector<ConfiguredSetup>{},
                       calls_of);
     std::vector<InputError> errors = plan.take_errors();
@@ -733,7 +747,8 @@ void check(const CheckRequest& request, Report& report) {
     PlanInput plan;
     plan.named = std::move(found.named);
     plan.scanned = std::move(found.scanned);
-    if (request.project != nullptr) plan.configured = configured_setups(*request.project);
+    if (request.project != nullptr)
+      plan.configured = configured_setups(*request.project, report.notes);
     plan.scan_filter = [&scan_options](const std::string& path) {
       return scan_accepts(scan_options, path);
     };

@@ -13,6 +13,13 @@ namespace gdl::containers {
 
 namespace {
 
+// "an object", "a number": what a value is, in a sentence.
+std::string a_kind(json::Kind kind) {
+  const std::string_view name = json::to_string(kind);
+  return fmt::format("{} {}", kind == json::Kind::array || kind == json::Kind::object ? "an" : "a",
+                     name);
+}
+
 std::optional<documents::Kind> policy_kind(std::string_view type) {
   if (type == "aws_s3_bucket_policy") return documents::Kind::bucket_policy;
   if (type == "aws_kms_key" || type == "aws_kms_key_policy") return documents::Kind::key_policy;
@@ -168,7 +175,17 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
         }
         continue;
       }
-      if (!policy->value.is_string()) continue;
+      if (!policy->value.is_string()) {
+        // Terraform writes a policy as a JSON string; anything else is not a policy we can read,
+        // and the setup is judged in part rather than passed without it.
+        ++out.unread_policies;
+        const Position p = source.position(policy->value.span.begin);
+        out.notes.push_back(fmt::format(
+            "{}:{}:{}: the policy of {} in the plan is {}, not a JSON string as Terraform writes "
+            "it: not read",
+            source.path(), p.line, p.column, label, a_kind(policy->value.kind)));
+        continue;
+      }
       EmbeddedDocument doc = document_in_string(source, policy->value.span, label, kind, !repaired);
       doc.belongs_to = owner_of(attrs->value);
       out.documents.push_back(std::move(doc));
@@ -202,7 +219,16 @@ void read_terraform_json(const json::Value& root, const SourceFile& source, bool
       }
       if (!kind) continue;
       const json::Member* policy = block.value.find("policy");
-      if (policy == nullptr || !policy->value.is_string()) continue;
+      if (policy == nullptr || policy->value.kind == json::Kind::null) continue;
+      if (!policy->value.is_string()) {
+        ++out.unread_policies;
+        const Position p = source.position(policy->value.span.begin);
+        out.notes.push_back(fmt::format(
+            "{}:{}:{}: the policy of {} is {}, not a string (Terraform's JSON syntax writes it "
+            "as a string, usually \"${{jsonencode(...)}}\"): not read",
+            source.path(), p.line, p.column, label, a_kind(policy->value.kind)));
+        continue;
+      }
       if (policy->value.text.find("${") != std::string::npos ||
           policy->value.text.find("%{") != std::string::npos) {
         ++out.unread_policies;

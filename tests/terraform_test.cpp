@@ -2178,3 +2178,20 @@ TEST_CASE("Terraform: module calls are read up to a bound in all, and the rest i
   }));
   CHECK(result.partly_judged > 0);  // a clean result says what it did not judge
 }
+
+TEST_CASE("Terraform: a variables file too large for a module's reads is said, judged in part") {
+  // The command line takes a --var-file up to the input limit (64 MB); a module reads at most
+  // 4 MB of a file. A larger one was skipped without a word and the run passed.
+  const Module m({{"main.tf",
+                   "variable \"bucket\" {}\nresource \"aws_s3_bucket_policy\" \"p\" {\n"
+                   "  bucket = var.bucket\n"
+                   "  policy = jsonencode({ Version = \"2012-10-17\", Statement = [] })\n}\n"},
+                  {"big.tfvars", "bucket = \"" + std::string(5U * 1024U * 1024U, 'b') + "\"\n"}});
+  gdl::LintOptions options;
+  options.terraform_var_files.push_back((m.dir / "big.tfvars").string());
+  const gdl::LintResult result = m.lint({}, options);
+  CHECK(std::any_of(result.notes.begin(), result.notes.end(), [](const std::string& n) {
+    return n.find("big.tfvars: the variables are not read (larger than 4 MB") != std::string::npos;
+  }));
+  CHECK(result.partly_judged > 0);
+}

@@ -217,7 +217,19 @@ void Module::index() {
   for (const std::string& path : var_files) {
     LoadResult result = load_source(path, kMaxReferencedFileBytes);
     auto* loaded = std::get_if<std::unique_ptr<SourceFile>>(&result);
-    if (loaded == nullptr) continue;  // the command line checks the files it names
+    if (loaded == nullptr) {
+      // The command line refuses a --var-file it cannot read at all; one over a module read's
+      // bound (4 MB), or an auto-loaded file that cannot be read, is said here, and the policies
+      // are judged in part: values resting on its variables are unknown.
+      const LoadError& error = std::get<LoadError>(result);
+      session_.out.notes.push_back(fmt::format(
+          "{}: the variables are not read ({}); values that rest on them are unknown", path,
+          error.too_large ? fmt::format("larger than {} MB, the most a module's files are read to",
+                                        kMaxReferencedFileBytes / (1024U * 1024U))
+                          : error.message));
+      ++session_.out.unread_policies;
+      continue;
+    }
     const SourceFile* file = session_.keep(std::move(*loaded));
     if (path.ends_with(".json")) {
       // A JSON variables file is one object of names and values, read as JSON (Terraform

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -130,6 +131,13 @@ void build(const Tree& tree) {
   REQUIRE(call.find(reads) != std::string::npos);
   call.replace(call.find(reads), reads.size(), "${path.module}/../0.json");
   tree.file("tpl/m/main.tf", call);
+  // A module that reads, through templatefile(), a policy the scan lists elsewhere: the findings
+  // both make on it are written once.
+  std::string reads_scanned = gdl::test::read_file(templated / "main.tf");
+  reads_scanned.replace(reads_scanned.find(reads), reads.size(),
+                        "${path.module}/../../b/bucket-policy.json");
+  tree.file("dup/a/m/main.tf", reads_scanned);
+  tree.copy(examples / "broken" / "bucket-policy.json", "dup/b/bucket-policy.json");
   // A directory whose .tf files are not adjacent in the walk ("a.tf" < "b/" < "c.tf"), one of
   // them calling the module in between.
   tree.copy(templated / "main.tf", "split/a.tf");
@@ -247,6 +255,12 @@ TEST_CASE("a scan planned as it is walked reports what the whole plan reports") 
     const gdl::Report& whole = reports[0];
     const gdl::Report& streamed = reports[1];
     REQUIRE(whole.diagnostics.size() > 10);
+    std::set<std::string> seen;
+    for (const gdl::Diagnostic& d : streamed.diagnostics) {
+      const std::string key = fmt::format("{}:{}:{} {} {}", d.location.file, d.location.start.line,
+                                          d.location.start.column, d.rule_id, d.message);
+      CHECK_MESSAGE(seen.insert(key).second, "written twice: " << key);
+    }
     REQUIRE(streamed.diagnostics.size() == whole.diagnostics.size());
     for (std::size_t i = 0; i < whole.diagnostics.size(); ++i) {
       const gdl::Diagnostic& a = whole.diagnostics[i];

@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_set>
 #include <variant>
 
 #include "analysis/discover.h"
@@ -380,6 +381,8 @@ class WorkSource {
   [[nodiscard]] virtual std::optional<std::string_view> lower_bound() const = 0;
   [[nodiscard]] virtual std::size_t files() const = 0;  // about how many, for the progress
   [[nodiscard]] virtual bool more_than_one() const { return true; }  // worth a second thread
+  // Whether an item may read a file another item lists (Terraform files are among the inputs).
+  [[nodiscard]] virtual bool reads_listed_files() const = 0;
 };
 
 // The files an item's findings may name: its own, its context and the modules its calls read.
@@ -395,6 +398,11 @@ void for_each_listed(const WorkItem& item, Visit&& visit) {
   visit_all(item.paths);
   visit_all(item.context);
   visit_all(item.reads);
+}
+
+// Terraform source (.tf, .tf.json): its file() and templatefile() may read any file.
+bool is_terraform(std::string_view path) {
+  return path.ends_with(".tf") || path.ends_with(".tf.json");
 }
 
 std::optional<std::string_view> first_listed(const WorkItem& item) {
@@ -416,8 +424,13 @@ class PlannedItems final : public WorkSource {
       if (first && (!least_from_[i] || *first < *least_from_[i]))
         least_from_[i] = std::string(*first);
     }
-    for (const WorkItem& item : items_) files_ += item.paths.size();
+    for (const WorkItem& item : items_) {
+      files_ += item.paths.size();
+      for (const std::string_view path : item.paths) terraform_ = terraform_ || is_terraform(path);
+      for (const std::string& path : item.context) terraform_ = terraform_ || is_terraform(path);
+    }
   }
+  [[nodiscard]] bool reads_listed_files() const override { return terraform_; }
   std::optional<WorkItem> next() override {
     if (next_ == items_.size()) return std::nullopt;
     return std::move(items_[next_++]);
@@ -434,6 +447,7 @@ class PlannedItems final : public WorkSource {
   std::vector<std::optional<std::string>> least_from_;
   std::size_t next_ = 0;
   std::size_t files_ = 0;
+  bool terraform_ = false;
 };
 
 class StreamedItems final : public WorkSource {
@@ -444,6 +458,7 @@ class StreamedItems final : public WorkSource {
     return plan_.lower_bound();
   }
   [[nodiscard]] std::size_t files() const override { return plan_.files(); }
+  [[nodiscard]] bool reads_listed_files() const override { return plan_.has_terraform(); }
 
  private:
   StreamedPlan& plan_;
@@ -458,7 +473,11 @@ class StreamedItems final : public WorkSource {
 // waits for "a/b/"). Memory grows with the items under way, not with the files.
 class PathOrderEmitter {
  public:
-  PathOrderEmitter(const ProjectConfig* config, FindingSink& sink) : config_(config), sink_(sink) {}
+  // `reads_listed`: an item may report findings on a file another item lists (a Terraform
+  // module reading a scanned policy through templatefile()); those that repeat the file's own
+  // findings are then dropped, which needs a digest of every finding written.
+  PathOrderEmitter(const ProjectConfig* config, FindingSink& sink, bool reads_listed)
+      : config_(config), sink_(sink), reads_listed_(reads_listed) {}
 
   // Item `index` was taken from the source: its least path holds back every file from there on.
   void started(std::size_t index, const WorkItem& item) {
@@ -474,7 +493,8 @@ class PathOrderEmitter {
     if (config_ != nullptr) apply_project_rules(*config_, findings);
     // Findings on a file the item does not list (a template its module reads, standard input)
     // go after the scanned files, whenever the item finishes: the output never depends on how
-    // far the other items have got.
+    // far the other items have got. Those that repeat findings already written for the file (the
+    // module read a policy the scan lists) are dropped there.
     std::set<std::string_view> listed;
     for_each_listed(item, [&listed](std::string_view path) { listed.insert(path); });
     const auto held_for = [&](const std::string& file) -> Files& {
@@ -513,7 +533,12 @@ class PathOrderEmitter {
   // them is not known beforehand.
   void finish() {
     while (!held_.empty()) emit(held_, held_.begin());
-    while (!trailing_.empty()) emit(trailing_, trailing_.begin());
+    while (!trailing_.empty()) {
+      std::vector<Diagnostic>& findings = trailing_.begin()->second.findings;
+      std::erase_if(findings,
+                    [this](const Diagnostic& d) { return written_.contains(digest_of(d)); });
+      emit(trailing_, trailing_.begin());
+    }
   }
 
  private:
@@ -533,8 +558,26 @@ class PathOrderEmitter {
                                         a.rule_id == b.rule_id && a.message == b.message;
                                }),
                    findings.end());
+    if (reads_listed_ && &files == &held_) {
+      for (const Diagnostic& d : findings) written_.insert(digest_of(d));
+    }
     if (!findings.empty()) sink_.accept(findings, it->second.source);
     files.erase(it);
+  }
+
+  // A finding's file, span, rule and message in 64 bits (FNV-1a): equal findings are equal here.
+  static std::uint64_t digest_of(const Diagnostic& d) {
+    std::uint64_t h = 14695981039346656037ULL;
+    const auto mix = [&h](std::string_view text) {
+      for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+      h = (h ^ 0xffU) * 1099511628211ULL;  // a separator no UTF-8 text holds
+    };
+    mix(d.location.file);
+    mix(d.rule_id);
+    mix(d.message);
+    for (const std::size_t at : {d.location.span.begin, d.location.span.end})
+      h = (h ^ static_cast<std::uint64_t>(at)) * 1099511628211ULL;
+    return h;
   }
 
   const ProjectConfig* config_;
@@ -543,6 +586,8 @@ class PathOrderEmitter {
   std::set<std::string, std::less<>> listed_ahead_;  // finished items' paths not yet complete
   Files held_;      // findings on files their item lists, waiting for their turn
   Files trailing_;  // findings on files their item does not list: written last
+  bool reads_listed_;
+  std::unordered_set<std::uint64_t> written_;  // digests of the findings written, if reads_listed_
 };
 
 // Without a sink, findings (and the text of their files) are collected into the report.
@@ -573,7 +618,7 @@ void check_items(WorkSource& source, const exportcfg::ExportSettings& settings,
                  const ProjectConfig* config, const LintOptions& options, unsigned jobs,
                  std::ostream* progress_out, bool keep_sources, std::size_t max_bytes,
                  FindingSink& sink, Report& report) {
-  PathOrderEmitter emitter(config, sink);
+  PathOrderEmitter emitter(config, sink, source.reads_listed_files());
   std::map<std::size_t, WorkItem> taken;  // taken from the source, not yet done
   std::map<std::size_t, Outcome> parked;  // done, waiting for the items before them
   std::size_t low = 0;                    // the first item not merged into the report

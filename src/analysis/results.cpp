@@ -27,15 +27,18 @@ bool get_size(std::FILE* in, std::size_t& n) {
   n = static_cast<std::size_t>(value);
   return true;
 }
+// No record of ours holds a string or a list this long: a length past it is a damaged file.
+constexpr std::size_t kMaxRecordPart = std::size_t{1} << 30;
+
 bool get_string(std::FILE* in, std::string& text) {
   std::size_t n = 0;
-  if (!get_size(in, n)) return false;
+  if (!get_size(in, n) || n > kMaxRecordPart) return false;
   text.resize(n);
   return n == 0 || std::fread(text.data(), 1, n, in) == n;
 }
 bool get_list(std::FILE* in, std::vector<std::string>& list) {
   std::size_t n = 0;
-  if (!get_size(in, n)) return false;
+  if (!get_size(in, n) || n > kMaxRecordPart) return false;
   list.resize(n);
   for (std::string& text : list) {
     if (!get_string(in, text)) return false;
@@ -60,13 +63,14 @@ void SetupVerdicts::push_back(SetupVerdict verdict) {
     put_list(record, verdict.documents);
     put_string(record, verdict.verdict);
     put_list(record, verdict.reasons);
-    const long at = std::ftell(spill_.get());
-    if (std::fwrite(record.data(), 1, record.size(), spill_.get()) == record.size()) {
+    // Flushed record by record: a write that fails (a full disk) must not take with it records
+    // counted as written and still in stdio's buffer. What a failed write left is never read
+    // (only `spilled_` records are), and this verdict and the later ones stay here.
+    if (std::fwrite(record.data(), 1, record.size(), spill_.get()) == record.size() &&
+        std::fflush(spill_.get()) == 0) {
       ++spilled_;
       return;
     }
-    // A short write (a full disk): what was written of it is ignored, the rest kept here.
-    if (at >= 0) std::fseek(spill_.get(), at, SEEK_SET);
     spill_failed_ = true;
   }
   overflow_.push_back(std::move(verdict));
@@ -76,17 +80,15 @@ void SetupVerdicts::for_each(const std::function<void(const SetupVerdict&)>& vis
   for (const SetupVerdict& verdict : held_) visit(verdict);
   if (spilled_ > 0) {
     std::FILE* in = spill_.get();
-    const long end = std::ftell(in);
-    std::fflush(in);
     std::rewind(in);
     SetupVerdict verdict;
     for (std::size_t i = 0; i < spilled_; ++i) {
       if (!get_list(in, verdict.documents) || !get_string(in, verdict.verdict) ||
           !get_list(in, verdict.reasons))
-        break;  // the file was written by this run: only a failing disk ends it early
+        break;  // the file was written and flushed by this run: only a failing disk ends it early
       visit(verdict);
     }
-    if (end >= 0) std::fseek(in, end, SEEK_SET);  // more may be added after
+    std::fseek(in, 0, SEEK_END);  // more may be added after (a read must not run into a write)
   }
   for (const SetupVerdict& verdict : overflow_) visit(verdict);
 }

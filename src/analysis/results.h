@@ -40,7 +40,8 @@ struct SetupVerdict {
 // Every setup's verdict, in order, as the JSON and SARIF "setups" list them at the end of the
 // report. Past the first thousand they go to an anonymous temporary file and are read back when
 // written, so that a scan's memory does not grow with its setups (a repository kept per account
-// has one per directory); without a temporary file, or when writing it fails, they stay here.
+// has one per directory); without a temporary file, or from the first write that fails, they
+// stay here. for_each() moves the file's position: one caller at a time.
 class SetupVerdicts {
  public:
   void push_back(SetupVerdict verdict);

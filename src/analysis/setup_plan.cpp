@@ -392,6 +392,7 @@ struct StreamedPlan::State {
   std::multiset<std::string, std::less<>> reads_to_come;  // the reads of items still to come
   std::vector<InputError> errors;
   std::size_t files = 0;
+  bool terraform = false;  // .tf or .tf.json files among the scan's
 
   // The second walk: a directory's own files are one item, its subdirectories another step.
   struct Frame {
@@ -522,6 +523,7 @@ StreamedPlan::StreamedPlan(const std::string& root, const ScanOptions& options,
           if (!fresh && path < it->second) it->second = path;
         }
         if (path.ends_with(".tf")) tf_files.emplace_back(path, file.link);
+        s.terraform = s.terraform || path.ends_with(".tf") || path.ends_with(".tf.json");
       },
       s.errors);
   s.next_configured = s.touched.begin();
@@ -591,6 +593,10 @@ std::vector<InputError> StreamedPlan::take_errors() {
 
 std::size_t StreamedPlan::files() const {
   return state_->files;
+}
+
+bool StreamedPlan::has_terraform() const {
+  return state_->terraform;
 }
 
 std::optional<WorkItem> StreamedPlan::next() {

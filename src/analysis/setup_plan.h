@@ -97,6 +97,9 @@ class StreamedPlan {
   // About how many files the items list in all, for the progress shown (second spellings of a
   // linked file other than .tf files are counted).
   [[nodiscard]] std::size_t files() const;
+  // Whether the scan holds Terraform source (.tf, .tf.json), whose file() and templatefile()
+  // may read files other items list.
+  [[nodiscard]] bool has_terraform() const;
   // The next item; nullopt once there is none.
   std::optional<WorkItem> next();
   // Every path an item still to come lists is at least this (nullopt: none is to come).

@@ -13,6 +13,15 @@ namespace gdl::containers {
 
 namespace {
 
+// A policy that is not read: said where it is, and the result is judged in part rather than
+// passed without it.
+void not_read(const SourceFile& source, const json::Value& policy, Extraction& out,
+              std::string_view why) {
+  ++out.unread_policies;
+  const Position p = source.position(policy.span.begin);
+  out.notes.push_back(fmt::format("{}:{}:{}: {}", source.path(), p.line, p.column, why));
+}
+
 // "an object", "a number": what a value is, in a sentence.
 std::string a_kind(json::Kind kind) {
   const std::string_view name = json::to_string(kind);
@@ -176,14 +185,10 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
         continue;
       }
       if (!policy->value.is_string()) {
-        // Terraform writes a policy as a JSON string; anything else is not a policy we can read,
-        // and the setup is judged in part rather than passed without it.
-        ++out.unread_policies;
-        const Position p = source.position(policy->value.span.begin);
-        out.notes.push_back(fmt::format(
-            "{}:{}:{}: the policy of {} in the plan is {}, not a JSON string as Terraform writes "
-            "it: not read",
-            source.path(), p.line, p.column, label, a_kind(policy->value.kind)));
+        not_read(source, policy->value, out,
+                 fmt::format("the policy of {} in the plan is {}, not a JSON string as Terraform "
+                             "writes it: not read",
+                             label, a_kind(policy->value.kind)));
         continue;
       }
       EmbeddedDocument doc = document_in_string(source, policy->value.span, label, kind, !repaired);
@@ -221,22 +226,18 @@ void read_terraform_json(const json::Value& root, const SourceFile& source, bool
       const json::Member* policy = block.value.find("policy");
       if (policy == nullptr || policy->value.kind == json::Kind::null) continue;
       if (!policy->value.is_string()) {
-        ++out.unread_policies;
-        const Position p = source.position(policy->value.span.begin);
-        out.notes.push_back(fmt::format(
-            "{}:{}:{}: the policy of {} is {}, not a string (Terraform's JSON syntax writes it "
-            "as a string, usually \"${{jsonencode(...)}}\"): not read",
-            source.path(), p.line, p.column, label, a_kind(policy->value.kind)));
+        not_read(source, policy->value, out,
+                 fmt::format("the policy of {} is {}, not a string (Terraform's JSON syntax "
+                             "writes it as a string, usually \"${{jsonencode(...)}}\"): not read",
+                             label, a_kind(policy->value.kind)));
         continue;
       }
       if (policy->value.text.find("${") != std::string::npos ||
           policy->value.text.find("%{") != std::string::npos) {
-        ++out.unread_policies;
-        const Position p = source.position(policy->value.span.begin);
-        out.notes.push_back(fmt::format(
-            "{}:{}:{}: the policy of {} is built with interpolation, not plain JSON; check the "
-            "plan (terraform show -json) instead",
-            source.path(), p.line, p.column, label));
+        not_read(source, policy->value, out,
+                 fmt::format("the policy of {} is built with interpolation, not plain JSON; "
+                             "check the plan (terraform show -json) instead",
+                             label));
         continue;
       }
       EmbeddedDocument doc = document_in_string(source, policy->value.span, label, kind, !repaired);

@@ -8,6 +8,7 @@
 #include "checks/probes.h"
 #include "checks/settings_view.h"
 #include "diag/rule_catalog.h"
+#include "export/setup.h"
 
 namespace gdl {
 namespace {
@@ -36,12 +37,23 @@ class BucketHttpsDenyMissingRule final : public SetupRule {
       const bool get_denied = denied(*doc, support::plain_http_request(s, "s3:GetObject", object));
       const bool put_denied = denied(*doc, support::plain_http_request(s, "s3:PutObject", object));
       if (get_denied && put_denied) continue;
+      const std::string_view action = get_denied ? "s3:PutObject" : "s3:GetObject";
+      // The same request from GuardDuty's principal: a Deny may refuse plain HTTP to some
+      // principals only, and then "nothing denies" would not be true.
+      iam::Request from_guardduty = support::plain_http_request(s, action, object);
+      from_guardduty.principal = {iam::RequestPrincipal::Kind::service,
+                                  exportcfg::guardduty_principal(s.regions.front())};
       Diagnostic d = make_diagnostic(
           id(), support::statements_start(*doc),
-          fmt::format("nothing denies requests without TLS (aws:SecureTransport "
-                      "false) to the exported findings in {}: "
-                      "{} over plain HTTP is not refused",
-                      support::bucket_arn(s), get_denied ? "s3:PutObject" : "s3:GetObject"));
+          denied(*doc, from_guardduty)
+              ? fmt::format("requests without TLS (aws:SecureTransport false) to the exported "
+                            "findings in {} are denied only for some principals (GuardDuty's): "
+                            "{} over plain HTTP by a role of another account is not refused",
+                            support::bucket_arn(s), action)
+              : fmt::format("nothing denies requests without TLS (aws:SecureTransport "
+                            "false) to the exported findings in {}: "
+                            "{} over plain HTTP is not refused",
+                            support::bucket_arn(s), action));
       d.fix = support::append_statement_fix(
           *doc, "add the guide's \"Deny non-HTTPS access\" statement", https_deny_json(ctx));
       out.push_back(std::move(d));

@@ -369,7 +369,8 @@ TEST_CASE("--fix on real Terraform modules as written (HCL blocks, jsonencode) c
       const gdl::test::CurrentDirectory here(dir.path / module);
       gdl::LintOptions options;
       if (fs::exists(setup / "inputs.tfvars"))
-        options.terraform_var_files.push_back((setup / "inputs.tfvars").string());
+        options.terraform_inputs.push_back(
+            gdl::containers::TerraformInput::file((setup / "inputs.tfvars").string()));
       gdl::analysis::CheckRequest request;
       for (const auto& file : fs::directory_iterator(".")) {
         if (file.path().extension() == ".tf")

@@ -6,12 +6,16 @@
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "analysis/pipeline.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 
@@ -53,7 +57,8 @@ std::string parse(const std::vector<std::string>& words, bool only_named) {
   } catch (const CLI::Error& e) {
     return fmt::format("error {} {}: {}", e.get_name(), e.get_exit_code(), e.what());
   }
-  return dump(args);
+  record_terraform_order(*check, args);
+  return fmt::format("{} terraform_order={}", dump(args), fmt::join(args.terraform_order, ""));
 }
 
 }  // namespace
@@ -92,6 +97,7 @@ TEST_CASE("check's options: a line parses the same with only the options it name
       {"--kind", "key", "a.json"},
       {"--kind=queue", "a.json"},
       {"--var", "x=1", "--var=y=2", "a.tf"},
+      {"--var", "x=1", "--var-file", "a.tfvars", "--var=y=2", "--var-file=b.tfvars", "a.tf"},
       {"--fail-on", "never", "--color", "always", "a.json"},
       {"--", "--fix", "-q"},
       {"a.json", "--", "-weird.json"},
@@ -165,4 +171,51 @@ TEST_CASE("a command's name later in another command's line is a value or unexpe
     CHECK(gdl::cli::run_cli(args, in, out, err, false) == row.exit_code);
     CHECK(err.str().find(row.said) != std::string::npos);
   }
+}
+
+// Terraform applies -var and -var-file "in the order they are provided", the later winning: the
+// parsed line must keep that order into the lint options.
+TEST_CASE("check: --var and --var-file reach the options in command-line order") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / fmt::format("gdl-var-order-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  for (const char* name : {"a.tfvars", "b.tfvars"}) std::ofstream(dir / name) << "x = 1\n";
+  const std::string a = (dir / "a.tfvars").string();
+  const std::string b = (dir / "b.tfvars").string();
+  struct Row {
+    std::vector<std::string> words;
+    const char* order;  // v: --var (with its name), f: --var-file (with its file's name)
+  };
+  const std::vector<Row> rows = {
+      {{"--var", "x=1", "--var-file", a, "--var", "y=2", "m.tf"}, "vx fa vy"},
+      {{"--var-file", b, "--var=x=1", "--var-file=" + a, "m.tf"}, "fb vx fa"},
+      {{"--var", "x=1", "y=2", "--var-file", a, "m.tf"}, "vx vy fa"},
+      {{"--var-file", a, "--var-file", b, "m.tf"}, "fa fb"},
+      {{"m.tf"}, ""},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(fmt::format("{}", fmt::join(row.words, " ")));
+    CLI::App app{"test", "gd-export-lint"};
+    CLI::App* check = app.add_subcommand("check", "");
+    CheckArgs args;
+    add_check_options(*check, args, NamedOptions(row.words));
+    std::vector<std::string> argv{"gd-export-lint", "check"};
+    argv.insert(argv.end(), row.words.begin(), row.words.end());
+    std::vector<const char*> c_argv;
+    for (const std::string& w : argv) c_argv.push_back(w.c_str());
+    app.parse(static_cast<int>(c_argv.size()), c_argv.data());
+    record_terraform_order(*check, args);
+    gdl::LintOptions options;
+    std::ostringstream err;
+    REQUIRE(gdl::cli::lint_options_from(args, options, err));
+    std::vector<std::string> order;
+    for (const auto& input : options.terraform_inputs) {
+      order.push_back(
+          input.is_file
+              ? "f" + std::string(1, std::filesystem::path(input.value).filename().string().front())
+              : "v" + input.name);
+    }
+    CHECK(fmt::format("{}", fmt::join(order, " ")) == row.order);
+  }
+  std::filesystem::remove_all(dir);
 }

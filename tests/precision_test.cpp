@@ -328,7 +328,8 @@ TEST_CASE("real-world Terraform read as written: the rendered verdict, the polic
         gdl::LintOptions options;
         // A module kept in part (no variables.tf) comes with the inputs its rendering assumed.
         if (fs::exists(c.dir / "inputs.tfvars"))
-          options.terraform_var_files.push_back((c.dir / "inputs.tfvars").string());
+          options.terraform_inputs.push_back(
+              gdl::containers::TerraformInput::file((c.dir / "inputs.tfvars").string()));
         const gdl::LintResult result =
             gdl::lint_setup(pointers, settings_of(c, with_settings), options);
         if (works) {

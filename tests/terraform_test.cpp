@@ -110,7 +110,7 @@ TEST_CASE("Terraform: an opt-in Region the module's principal does not serve is 
   CHECK(broken.find("GD301") != std::string::npos);
   // With the regional principal (var.regional, given as --var), it works.
   gdl::LintOptions options;
-  options.terraform_vars = {{"regional", "true"}};
+  options.terraform_inputs = {gdl::containers::TerraformInput::var("regional", "true")};
   CHECK(errors(m.lint(settings, options)).empty());
 }
 
@@ -486,9 +486,11 @@ resource "aws_guardduty_publishing_destination" "pd" {{
                        bucket_argument);
   };
   gdl::LintOptions options;
-  options.terraform_vars = {
-      {"dest_arn", "arn:aws:s3:::findings-7c1d"},
-      {"key_arn", "arn:aws:kms:eu-west-1:314159265358:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708"}};
+  options.terraform_inputs = {
+      gdl::containers::TerraformInput::var("dest_arn", "arn:aws:s3:::findings-7c1d"),
+      gdl::containers::TerraformInput::var(
+          "key_arn",
+          "arn:aws:kms:eu-west-1:314159265358:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708")};
   gdl::exportcfg::ExportSettings settings;
   settings.regions = {"eu-west-1"};
   const Module generated({{"main.tf", module(R"(bucket_prefix = "findings-")")}});
@@ -704,37 +706,43 @@ resource "aws_s3_bucket_policy" "gone" {
 }
 resource "aws_kms_key" "no_policy" {}
 )";
+  using gdl::containers::TerraformInput;
   struct Case {
     std::map<std::string, std::string> extra;
-    std::vector<std::pair<std::string, std::string>> vars;
-    std::vector<std::string> var_files;
+    std::vector<TerraformInput> given;  // --var and --var-file (relative), in command-line order
     const char* bucket;
   };
   const std::vector<Case> cases = {
-      {{}, {}, {}, "from-default"},
-      {{{"terraform.tfvars", "bucket = \"from-tfvars\"\n"}}, {}, {}, "from-tfvars"},
+      {{}, {}, "from-default"},
+      {{{"terraform.tfvars", "bucket = \"from-tfvars\"\n"}}, {}, "from-tfvars"},
       {{{"terraform.tfvars", "bucket = \"from-tfvars\"\n"},
         {"x.auto.tfvars", "bucket = \"auto\"\n"}},
        {},
-       {},
        "auto"},
       {{{"x.auto.tfvars", "bucket = \"auto\"\n"}, {"given.tfvars", "bucket = \"given-file\"\n"}},
-       {},
-       {"given.tfvars"},
+       {TerraformInput::file("given.tfvars")},
        "given-file"},
+      // Terraform: -var and -var-file "in the order they are provided", the later one winning.
       {{{"given.tfvars", "bucket = \"given-file\"\n"}},
-       {{"bucket", "given-var"}},
-       {"given.tfvars"},
+       {TerraformInput::file("given.tfvars"), TerraformInput::var("bucket", "given-var")},
        "given-var"},
+      {{{"given.tfvars", "bucket = \"given-file\"\n"}},
+       {TerraformInput::var("bucket", "given-var"), TerraformInput::file("given.tfvars")},
+       "given-file"},
+      {{{"a.tfvars", "bucket = \"file-a\"\n"}, {"b.tfvars", "bucket = \"file-b\"\n"}},
+       {TerraformInput::file("b.tfvars"), TerraformInput::var("bucket", "given-var"),
+        TerraformInput::file("a.tfvars")},
+       "file-a"},
   };
   for (const Case& c : cases) {
     std::map<std::string, std::string> files = c.extra;
     files["main.tf"] = tf;
     const Module m(files);
     gdl::containers::Hints hints;
-    hints.terraform_vars = c.vars;
-    for (const std::string& f : c.var_files)
-      hints.terraform_var_files.push_back((m.dir / f).string());
+    for (TerraformInput input : c.given) {
+      if (input.is_file) input.value = (m.dir / input.value).string();
+      hints.terraform_inputs.push_back(std::move(input));
+    }
     const gdl::containers::Extraction ex = m.extract(hints);
     CAPTURE(c.bucket);
     // The count = 0 resource does not exist; the key without policy has KMS's default one.
@@ -2110,7 +2118,8 @@ resource "aws_s3_bucket_policy" "p" {
     const Module m(files);
     gdl::LintOptions options;
     for (const std::string& given : row.given)
-      options.terraform_var_files.push_back((m.dir / given).string());
+      options.terraform_inputs.push_back(
+          gdl::containers::TerraformInput::file((m.dir / given).string()));
     const gdl::LintResult result = m.lint({}, options);
     CHECK(errors(result).find("GD007") == std::string::npos);
     CHECK(bucket_in(result) == row.bucket);
@@ -2188,7 +2197,8 @@ TEST_CASE("Terraform: a variables file too large for a module's reads is said, j
                    "  policy = jsonencode({ Version = \"2012-10-17\", Statement = [] })\n}\n"},
                   {"big.tfvars", "bucket = \"" + std::string(5U * 1024U * 1024U, 'b') + "\"\n"}});
   gdl::LintOptions options;
-  options.terraform_var_files.push_back((m.dir / "big.tfvars").string());
+  options.terraform_inputs.push_back(
+      gdl::containers::TerraformInput::file((m.dir / "big.tfvars").string()));
   const gdl::LintResult result = m.lint({}, options);
   CHECK(std::any_of(result.notes.begin(), result.notes.end(), [](const std::string& n) {
     return n.find("big.tfvars: the variables are not read (larger than 4 MB") != std::string::npos;

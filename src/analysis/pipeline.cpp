@@ -394,8 +394,7 @@ class SetupRun {
     hints.bucket_account = settings_.bucket_account.value;
     hints.bucket = settings_.bucket.value;
     hints.key_arn = settings_.key_arn.value;
-    hints.terraform_vars = options_.terraform_vars;
-    hints.terraform_var_files = options_.terraform_var_files;
+    hints.terraform_inputs = options_.terraform_inputs;
     hints.read_files = options_.read_files;
     // The .tf files of one directory are one Terraform module: read together, into the
     // extraction of the first of them (the others' stay empty).

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "containers/container.h"
 #include "diag/diagnostic.h"
 #include "documents/kind.h"
 #include "export/settings.h"
@@ -27,10 +28,10 @@ struct LintOptions {
   std::optional<bool> export_declared;
   // Scenario rules from `--rules DIR`, run after the built-in rules.
   std::vector<std::shared_ptr<const class SetupRule>> extra_rules;
-  // Terraform: `--var name=value` and `--var-file PATH` as given; whether files the inputs
-  // refer to (templates, called modules, terraform.tfvars) are read from disk.
-  std::vector<std::pair<std::string, std::string>> terraform_vars;
-  std::vector<std::string> terraform_var_files;
+  // Terraform: `--var name=value` and `--var-file PATH` in the order given (later ones win);
+  // whether files the inputs refer to (templates, called modules, terraform.tfvars) are read
+  // from disk.
+  std::vector<containers::TerraformInput> terraform_inputs;
   bool read_files = true;
 };
 

@@ -156,6 +156,19 @@ void add_terraform_options(CLI::App& command, CheckArgs& args, const NamedOption
     var_file->check(CLI::ExistingFile);
 }
 
+void record_terraform_order(const CLI::App& command, CheckArgs& args) {
+  // One entry of parse_order() per value taken, in command-line order (CLI11 2.x), so
+  // `--var a=1 --var-file f --var b=2` reads as var, file, var.
+  const CLI::Option* var = command.get_option_no_throw("--var");
+  const CLI::Option* var_file = command.get_option_no_throw("--var-file");
+  args.terraform_order.clear();
+  for (const CLI::Option* option : command.parse_order()) {
+    if (option == nullptr) continue;
+    if (option == var) args.terraform_order.push_back(false);
+    if (option == var_file) args.terraform_order.push_back(true);
+  }
+}
+
 void add_check_options(CLI::App& command, CheckArgs& args, const NamedOptions& named) {
   command
       .add_option("PATH", args.paths,
@@ -270,6 +283,7 @@ bool lint_options_from(const CheckArgs& args, LintOptions& options, std::ostream
     options.disabled_rules.insert(rule->id);
   }
   if (!args.kind.empty()) options.kind_override = documents::parse_kind(args.kind);
+  std::vector<containers::TerraformInput> vars;
   for (const std::string& assignment : args.terraform_vars) {
     const std::size_t eq = assignment.find('=');
     if (eq == 0 || eq == std::string::npos) {
@@ -278,7 +292,8 @@ bool lint_options_from(const CheckArgs& args, LintOptions& options, std::ostream
           assignment);
       return false;
     }
-    options.terraform_vars.emplace_back(assignment.substr(0, eq), assignment.substr(eq + 1));
+    vars.push_back(
+        containers::TerraformInput::var(assignment.substr(0, eq), assignment.substr(eq + 1)));
   }
   for (const std::string& path : args.terraform_var_files) {
     // Read as the modules read it: a device, a FIFO or an unreadable file was skipped and the
@@ -290,7 +305,23 @@ bool lint_options_from(const CheckArgs& args, LintOptions& options, std::ostream
       return false;
     }
   }
-  options.terraform_var_files = args.terraform_var_files;
+  // Terraform applies -var and -var-file in the order given, later ones winning; what the
+  // order does not cover (arguments made without a command line) goes files first.
+  std::size_t next_var = 0;
+  std::size_t next_file = 0;
+  for (const bool is_file : args.terraform_order) {
+    if (is_file && next_file < args.terraform_var_files.size()) {
+      options.terraform_inputs.push_back(
+          containers::TerraformInput::file(args.terraform_var_files[next_file++]));
+    } else if (!is_file && next_var < vars.size()) {
+      options.terraform_inputs.push_back(std::move(vars[next_var++]));
+    }
+  }
+  for (; next_file < args.terraform_var_files.size(); ++next_file)
+    options.terraform_inputs.push_back(
+        containers::TerraformInput::file(args.terraform_var_files[next_file]));
+  for (; next_var < vars.size(); ++next_var)
+    options.terraform_inputs.push_back(std::move(vars[next_var]));
   // Export settings from flags or --config declare every setup an export; the project
   // configuration's defaults do not (its `setups` do, each for its own documents).
   options.export_declared = !args.config.empty() || !args.account.empty() ||

@@ -114,12 +114,16 @@ int run_cli(const std::vector<std::string>& raw_args, std::istream& in, std::ost
   };
   if (parsed(check)) {
     if (check_args.output == "-") check_args.output.clear();  // as most tools read it
+    record_terraform_order(*check, check_args);
     return run_check(check_args, out, err, stdout_is_tty);
   }
   if (parsed(explain)) return run_explain(explain_rule, out, err);
   if (parsed(simulate)) return run_simulate(simulate_args, in, out, err);
   if (parsed(init)) return run_init(init_args, out, err);
-  if (parsed(verify)) return run_verify(verify_args, out, err);
+  if (parsed(verify)) {
+    record_terraform_order(*verify, verify_args.check);
+    return run_verify(verify_args, out, err);
+  }
   return run_list_rules(list_format, out);
 }
 

@@ -44,6 +44,9 @@ struct CheckArgs {
   // Terraform inputs.
   std::vector<std::string> terraform_vars;  // name=value
   std::vector<std::string> terraform_var_files;
+  // Per --var and --var-file value in command-line order: true for a --var-file
+  // (record_terraform_order); Terraform applies them in that order.
+  std::vector<bool> terraform_order;
   // Directory scans.
   unsigned jobs = 0;  // 0: one per core
   std::size_t max_size_mb = kDefaultMaxInputBytes / (1024 * 1024);
@@ -91,6 +94,8 @@ void add_settings_options(CLI::App& command, CheckArgs& args,
                           const NamedOptions& named = NamedOptions::all());
 void add_terraform_options(CLI::App& command, CheckArgs& args,
                            const NamedOptions& named = NamedOptions::all());
+// After parsing: the order of --var and --var-file values on the command line.
+void record_terraform_order(const CLI::App& command, CheckArgs& args);
 // --rules, --disable and --kind into `options`. False (after saying why) on a problem.
 bool lint_options_from(const CheckArgs& args, LintOptions& options, std::ostream& err);
 // The export settings: the project's, then --config (its problems go to the report), then the

@@ -124,6 +124,19 @@ struct Extraction {
   std::vector<ScopedSuppression> suppressions;
 };
 
+// A root module input from the command line, as terraform takes them: `-var NAME=VALUE` or
+// `-var-file PATH`.
+struct TerraformInput {
+  bool is_file = false;
+  std::string name;   // -var's NAME; empty for a file
+  std::string value;  // -var's VALUE, or the file's path
+
+  static TerraformInput var(std::string name, std::string value) {
+    return {false, std::move(name), std::move(value)};
+  }
+  static TerraformInput file(std::string path) { return {true, {}, std::move(path)}; }
+};
+
 // What the user told us (flags, config) that gives symbolic template values a concrete value:
 // `${AWS::AccountId}` is the exporting account when --account names it.
 struct Hints {
@@ -135,8 +148,7 @@ struct Hints {
   std::optional<std::string> bucket;
   std::optional<std::string> key_arn;
   // Terraform: `--var name=value` and `--var-file PATH` in the order given (later ones win).
-  std::vector<std::pair<std::string, std::string>> terraform_vars;
-  std::vector<std::string> terraform_var_files;
+  std::vector<TerraformInput> terraform_inputs;
   // Whether files the inputs refer to may be read from disk (templatefile(), a module's
   // source, terraform.tfvars): yes for a scan, no for text with no place (a fuzzer's input).
   bool read_files = false;

@@ -194,13 +194,13 @@ void Module::index() {
   if (caller_ != nullptr) return;
   // The root module's inputs, in Terraform's order of precedence (later ones win):
   // terraform.tfvars, terraform.tfvars.json, *.auto.tfvars and *.auto.tfvars.json in lexical
-  // order, then -var-file and -var as given.
-  std::vector<std::string> var_files;
+  // order, then "any -var and -var-file options on the command line, in the order they are
+  // provided" (Terraform, "Variable Definition Precedence").
   if (session_.hints.read_files) {
     std::error_code ec;
     for (const char* name : {"terraform.tfvars", "terraform.tfvars.json"}) {
       if (std::filesystem::is_regular_file(join_path(dir_, name), ec))
-        var_files.push_back(join_path(dir_, name));
+        read_var_file(join_path(dir_, name));
     }
     std::vector<std::string> auto_files;
     for (std::filesystem::directory_iterator it(dir_, ec), end; !ec && it != end;
@@ -210,89 +210,97 @@ void Module::index() {
         auto_files.push_back(join_path(dir_, name));
     }
     std::sort(auto_files.begin(), auto_files.end());
-    var_files.insert(var_files.end(), auto_files.begin(), auto_files.end());
+    for (const std::string& path : auto_files) read_var_file(path);
   }
-  for (const std::string& path : session_.hints.terraform_var_files) var_files.push_back(path);
+  for (const TerraformInput& input : session_.hints.terraform_inputs) {
+    if (input.is_file) {
+      read_var_file(input.value);
+    } else {
+      read_var(input.name, input.value);
+    }
+  }
+}
+
+// A variables file's values into the root module's inputs.
+void Module::read_var_file(const std::string& path) {
   NoReferences none;
-  for (const std::string& path : var_files) {
-    LoadResult result = load_source(path, kMaxReferencedFileBytes);
-    auto* loaded = std::get_if<std::unique_ptr<SourceFile>>(&result);
-    if (loaded == nullptr) {
-      // The command line refuses a --var-file it cannot read at all; one over a module read's
-      // bound (4 MB), or an auto-loaded file that cannot be read, is said here, and the policies
-      // are judged in part: values resting on its variables are unknown.
-      const LoadError& error = std::get<LoadError>(result);
-      session_.out.notes.push_back(fmt::format(
-          "{}: the variables are not read ({}); values that rest on them are unknown", path,
-          error.too_large ? fmt::format("larger than {} MB, the most a module's files are read to",
-                                        kMaxReferencedFileBytes / (1024U * 1024U))
-                          : error.message));
-      ++session_.out.unread_policies;
-      continue;
-    }
-    const SourceFile* file = session_.keep(std::move(*loaded));
-    if (path.ends_with(".json")) {
-      // A JSON variables file is one object of names and values, read as JSON (Terraform
-      // evaluates nothing in it: "${...}" is text, and HCL's escapes are not JSON's).
-      json::ParseResult parsed = json::parse(*file);
-      const bool valid = parsed.root && parsed.diagnostics.empty();
-      for (Diagnostic& d : parsed.diagnostics) session_.out.diagnostics.push_back(std::move(d));
-      if (!valid) continue;
-      const Span whole{0, file->text().size()};
-      hcl::Value values = hcl::call_function(
-          "jsondecode", {hcl::string_value(std::string(file->text()), file, whole, true)}, file,
-          whole);
-      if (values.kind != hcl::ValueKind::object) {
-        session_.out.diagnostics.push_back(make_diagnostic(
-            "GD007", make_location(*file, parsed.root->span),
-            "a JSON variables file must be one object of variable names and values"));
-        continue;
-      }
-      for (hcl::ValueMember& m : values.members)
-        inputs_.insert_or_assign(m.key, std::move(m.value));
-      continue;
-    }
-    hcl::ParseResult parsed = hcl::parse(*file);
+  LoadResult result = load_source(path, kMaxReferencedFileBytes);
+  auto* loaded = std::get_if<std::unique_ptr<SourceFile>>(&result);
+  if (loaded == nullptr) {
+    // The command line refuses a --var-file it cannot read at all; one over a module read's
+    // bound (4 MB), or an auto-loaded file that cannot be read, is said here, and the policies
+    // are judged in part: values resting on its variables are unknown.
+    const LoadError& error = std::get<LoadError>(result);
+    session_.out.notes.push_back(fmt::format(
+        "{}: the variables are not read ({}); values that rest on them are unknown", path,
+        error.too_large ? fmt::format("larger than {} MB, the most a module's files are read to",
+                                      kMaxReferencedFileBytes / (1024U * 1024U))
+                        : error.message));
+    ++session_.out.unread_policies;
+    return;
+  }
+  const SourceFile* file = session_.keep(std::move(*loaded));
+  if (path.ends_with(".json")) {
+    // A JSON variables file is one object of names and values, read as JSON (Terraform
+    // evaluates nothing in it: "${...}" is text, and HCL's escapes are not JSON's).
+    json::ParseResult parsed = json::parse(*file);
+    const bool valid = parsed.root && parsed.diagnostics.empty();
     for (Diagnostic& d : parsed.diagnostics) session_.out.diagnostics.push_back(std::move(d));
-    for (const hcl::Attribute& a : parsed.body.attributes) {
-      hcl::Evaluator evaluator(none, *file);
-      inputs_.insert_or_assign(a.name, evaluator.evaluate(*a.value));
+    if (!valid) return;
+    const Span whole{0, file->text().size()};
+    hcl::Value values = hcl::call_function(
+        "jsondecode", {hcl::string_value(std::string(file->text()), file, whole, true)}, file,
+        whole);
+    if (values.kind != hcl::ValueKind::object) {
+      session_.out.diagnostics.push_back(
+          make_diagnostic("GD007", make_location(*file, parsed.root->span),
+                          "a JSON variables file must be one object of variable names and values"));
+      return;
     }
+    for (hcl::ValueMember& m : values.members) inputs_.insert_or_assign(m.key, std::move(m.value));
+    return;
   }
-  for (const auto& [name, text] : session_.hints.terraform_vars) {
-    // -var values are strings unless the variable's type says otherwise; then the value is
-    // written as an HCL expression.
-    const auto declared = variables_.find(name);
-    const hcl::Attribute* type =
-        declared != variables_.end() ? declared->second.block->body.attribute("type") : nullptr;
-    const hcl::Traversal t =
-        type != nullptr ? hcl::static_traversal(*type->value) : hcl::Traversal{};
-    const SourceFile* file = session_.keep(
-        std::make_unique<SourceFile>(fmt::format("--var {}", name), std::string(text)));
-    if (declared == variables_.end()) {
-      // Terraform refuses a -var for a variable the root module does not declare. The value
-      // is still used where var.NAME is written (a module read without its variables.tf).
-      Diagnostic d = make_diagnostic(
-          "GD007", make_location(*file, {0, text.size()}),
-          fmt::format("the module in {} declares no variable \"{}\" (Terraform refuses "
-                      "a -var for an undeclared variable); its value is used only where "
-                      "var.{} is written",
-                      dir_.empty() ? "." : dir_, name, name));
-      d.severity = Severity::note;
-      session_.out.diagnostics.push_back(std::move(d));
-    }
-    if (type == nullptr || t.root == "string" || t.root == "any") {
-      inputs_.insert_or_assign(name, hcl::string_value(text, file, {0, text.size()}, true));
-      continue;
-    }
-    hcl::ExpressionResult parsed = hcl::parse_expression(*file);
-    if (!parsed.expr || !parsed.diagnostics.empty()) {
-      for (Diagnostic& d : parsed.diagnostics) session_.out.diagnostics.push_back(std::move(d));
-      continue;
-    }
+  hcl::ParseResult parsed = hcl::parse(*file);
+  for (Diagnostic& d : parsed.diagnostics) session_.out.diagnostics.push_back(std::move(d));
+  for (const hcl::Attribute& a : parsed.body.attributes) {
     hcl::Evaluator evaluator(none, *file);
-    inputs_.insert_or_assign(name, evaluator.evaluate(*parsed.expr));
+    inputs_.insert_or_assign(a.name, evaluator.evaluate(*a.value));
   }
+}
+
+// A `-var NAME=VALUE` into the root module's inputs: a string unless the variable's type says
+// otherwise; then the value is written as an HCL expression.
+void Module::read_var(const std::string& name, const std::string& text) {
+  NoReferences none;
+  const auto declared = variables_.find(name);
+  const hcl::Attribute* type =
+      declared != variables_.end() ? declared->second.block->body.attribute("type") : nullptr;
+  const hcl::Traversal t = type != nullptr ? hcl::static_traversal(*type->value) : hcl::Traversal{};
+  const SourceFile* file =
+      session_.keep(std::make_unique<SourceFile>(fmt::format("--var {}", name), std::string(text)));
+  if (declared == variables_.end()) {
+    // Terraform refuses a -var for a variable the root module does not declare. The value
+    // is still used where var.NAME is written (a module read without its variables.tf).
+    Diagnostic d = make_diagnostic(
+        "GD007", make_location(*file, {0, text.size()}),
+        fmt::format("the module in {} declares no variable \"{}\" (Terraform refuses "
+                    "a -var for an undeclared variable); its value is used only where "
+                    "var.{} is written",
+                    dir_.empty() ? "." : dir_, name, name));
+    d.severity = Severity::note;
+    session_.out.diagnostics.push_back(std::move(d));
+  }
+  if (type == nullptr || t.root == "string" || t.root == "any") {
+    inputs_.insert_or_assign(name, hcl::string_value(text, file, {0, text.size()}, true));
+    return;
+  }
+  hcl::ExpressionResult parsed = hcl::parse_expression(*file);
+  if (!parsed.expr || !parsed.diagnostics.empty()) {
+    for (Diagnostic& d : parsed.diagnostics) session_.out.diagnostics.push_back(std::move(d));
+    return;
+  }
+  hcl::Evaluator evaluator(none, *file);
+  inputs_.insert_or_assign(name, evaluator.evaluate(*parsed.expr));
 }
 
 void Module::load_children() {

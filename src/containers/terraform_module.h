@@ -162,6 +162,8 @@ class Module final : public hcl::Scope {
   };
 
   void index();
+  void read_var_file(const std::string& path);
+  void read_var(const std::string& name, const std::string& text);
   void load_children();
   void read_module_call(const Named& call);
   void read_destination(const Named& r);

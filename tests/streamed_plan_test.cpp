@@ -289,6 +289,21 @@ TEST_CASE("a scan planned as it is walked reports what the whole plan reports") 
     CHECK(streamed.files_checked == whole.files_checked);
     CHECK(streamed.files_skipped == whole.files_skipped);
     CHECK(streamed.partly_judged == whole.partly_judged);
+    // A format that lists no verdicts (text) keeps none, and nothing else changes.
+    gdl::LintOptions options;
+    gdl::analysis::CheckRequest request;
+    request.paths = {tree.root().string()};
+    request.options = &options;
+    request.project = &project;
+    request.jobs = jobs;
+    request.keep_verdicts = false;
+    gdl::Report without;
+    gdl::analysis::check(request, without);
+    CHECK(without.setups.empty());
+    CHECK(!whole_setups.empty());
+    CHECK(without.diagnostics.size() == whole.diagnostics.size());
+    CHECK(without.files_checked == whole.files_checked);
+    CHECK(without.notes == whole.notes);
   }
 }
 

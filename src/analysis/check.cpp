@@ -614,10 +614,10 @@ constexpr std::size_t kWindowPerThread = 32;
 // Checks the work items `jobs` at a time. Findings reach the sink in path order and the rest of
 // each item (counts, notes, verdicts) the report in item order, so the output does not depend on
 // the thread count; a file's text is released once its findings are written.
-void check_items(WorkSource& source, const exportcfg::ExportSettings& settings,
-                 const ProjectConfig* config, const LintOptions& options, unsigned jobs,
-                 std::ostream* progress_out, bool keep_sources, std::size_t max_bytes,
-                 FindingSink& sink, Report& report) {
+void check_items(WorkSource& source, const CheckRequest& request, FindingSink& sink,
+                 Report& report) {
+  const ProjectConfig* config = request.project;
+  std::ostream* progress_out = request.progress;
   PathOrderEmitter emitter(config, sink, source.reads_listed_files());
   std::map<std::size_t, WorkItem> taken;  // taken from the source, not yet done
   std::map<std::size_t, Outcome> parked;  // done, waiting for the items before them
@@ -632,7 +632,8 @@ void check_items(WorkSource& source, const exportcfg::ExportSettings& settings,
   const std::size_t files = source.files();
   const bool progress = progress_out != nullptr && ::isatty(STDERR_FILENO) == 1 && files >= 500;
   const auto started = std::chrono::steady_clock::now();
-  const unsigned threads = std::max(1U, jobs == 0 ? std::thread::hardware_concurrency() : jobs);
+  const unsigned threads =
+      std::max(1U, request.jobs == 0 ? std::thread::hardware_concurrency() : request.jobs);
   const std::size_t window = kWindowPerThread * threads;
   // The first exception of any thread (an allocation failure) stops every thread, and is
   // rethrown once they are joined: a thread must never wait for an item that will not finish.
@@ -657,7 +658,8 @@ void check_items(WorkSource& source, const exportcfg::ExportSettings& settings,
         item = &taken.emplace(i, std::move(*made)).first->second;  // a map's nodes do not move
         emitter.started(i, *item);
       }
-      Outcome o = check_item(*item, settings, config, options, keep_sources, max_bytes);
+      Outcome o = check_item(*item, request.settings, config, *request.options,
+                             request.keep_sources, request.max_bytes);
       const std::lock_guard lock(mutex);
       emitter.finished(i, *item, o.diagnostics, o.sources, source.lower_bound());
       o.diagnostics.clear();
@@ -674,7 +676,9 @@ void check_items(WorkSource& source, const exportcfg::ExportSettings& settings,
         report.files_checked += merged.checked;
         report.partly_judged += merged.partly_judged;
         report.notes.insert(report.notes.end(), merged.notes.begin(), merged.notes.end());
-        for (SetupVerdict& v : merged.verdicts) report.setups.push_back(std::move(v));
+        if (request.keep_verdicts) {
+          for (SetupVerdict& v : merged.verdicts) report.setups.push_back(std::move(v));
+        }
         setups += merged.setups;
         if (merged.last && !only) only = std::move(merged.last);
       }
@@ -782,8 +786,7 @@ void check(const CheckRequest& request, Report& report) {
     std::vector<InputError> errors = plan.take_errors();
     report.input_errors.insert(report.input_errors.end(), errors.begin(), errors.end());
     StreamedItems items(plan);
-    check_items(items, request.settings, request.project, *request.options, request.jobs,
-                request.progress, request.keep_sources, request.max_bytes, sink, report);
+    check_items(items, request, sink, report);
     return;
   }
   Discovered found = discover(request.paths, scan_options);
@@ -805,8 +808,7 @@ void check(const CheckRequest& request, Report& report) {
     found = Discovered{};
     fold_called_modules(planned, calls_of);
     PlannedItems items(std::move(planned));
-    check_items(items, request.settings, request.project, *request.options, request.jobs,
-                request.progress, request.keep_sources, request.max_bytes, sink, report);
+    check_items(items, request, sink, report);
   }
   // --config's own findings (the run checked nothing else then), in path order.
   if (request.settings_invalid)

@@ -25,6 +25,7 @@ struct CheckRequest {
   unsigned jobs = 0;                 // 0: one per core
   std::ostream* progress = nullptr;  // where a long scan shows its progress (a terminal)
   bool keep_sources = false;         // keep the text of files with findings (text format)
+  bool keep_verdicts = true;         // each setup's verdict into report.setups (JSON, SARIF)
   std::size_t max_bytes = kDefaultMaxInputBytes;  // inputs larger than this are refused
   bool settings_invalid = false;  // --config was invalid: only the inputs are listed
   // Where the findings go, in path order, as soon as they are final (a streamed report); null:

@@ -575,6 +575,9 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   request.jobs = args.jobs;
   request.progress = &err == &std::cerr ? &err : nullptr;
   request.keep_sources = args.format == "text";
+  // Only JSON and SARIF list the setups' verdicts ("setups"); the others would spill them to a
+  // temporary file for nothing.
+  request.keep_verdicts = args.format == "json" || args.format == "sarif";
   request.max_bytes = args.max_size_mb * 1024 * 1024;
   request.settings_invalid = config_invalid;
   if (args.unsafe_fixes && !args.fix && !args.diff) {

@@ -78,6 +78,20 @@ TEST_CASE("settings inference: positive evidence is taken, negated or misleading
       {"a wildcard that covers the empty prefix keeps it",
        bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings/*", source)), "",
        "111122223333", "acme-findings", "", "eu-west-1"},
+      // A wildcard where the prefix is written: the prefix another statement names, when the
+      // pattern covers it; else the literal part, when covered; else a stand-in instance.
+      {"a '?' in the prefix: the prefix the bucket's Deny names",
+       bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings/finding?/*", source) + "," +
+                     R"({"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":)"
+                     R"("arn:aws:s3:::acme-findings/findings/*","Condition":{"Bool":)"
+                     R"({"aws:SecureTransport":"false"}}})"),
+       "", "111122223333", "acme-findings", "findings", "eu-west-1"},
+      {"'*/AWSLogs/*' alone: some prefix, none named",
+       bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings/*/AWSLogs/*", source)), "",
+       "111122223333", "acme-findings", "x", "eu-west-1"},
+      {"'f*s/*' alone: its literal part, which it covers",
+       bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings/f*s/*", source)), "",
+       "111122223333", "acme-findings", "f", "eu-west-1"},
       {"a prefix written with a leading slash is normalised",
        bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings//exports/*", source)), "",
        "111122223333", "acme-findings", "exports", "eu-west-1"},

@@ -52,7 +52,10 @@ std::string bucket_arn(const exportcfg::ExportSettings& settings) {
 }
 
 std::string export_objects_arn(const exportcfg::ExportSettings& settings) {
-  const std::string& prefix = settings.prefix.get();
+  // A prefix made to match a pattern is a stand-in; no prefix is shown as none.
+  const std::string prefix = settings.prefix.known() && !settings.prefix.get().empty()
+                                 ? shown(settings.prefix, "<PREFIX>")
+                                 : std::string();
   return prefix.empty() ? bucket_arn(settings) + "/*"
                         : fmt::format("{}/{}/*", bucket_arn(settings), prefix);
 }
@@ -73,8 +76,13 @@ std::vector<std::string> stand_in_names(const exportcfg::ExportSettings& s) {
   };
   if (s.regions_origin.stand_in) names.emplace_back("the Region (--region)");
   check(s.account, "the account (--account)");
-  check(s.detector_id, "the detector id (--detector-id)");
+  const bool regional_detector =
+      std::any_of(s.detector_ids.begin(), s.detector_ids.end(),
+                  [](const auto& entry) { return entry.second.origin.stand_in; });
+  if ((s.detector_id.known() && s.detector_id.origin.stand_in) || regional_detector)
+    names.emplace_back("the detector id (--detector-id)");
   check(s.bucket, "the bucket (--bucket)");
+  if (s.prefix.known() && !s.prefix.get().empty()) check(s.prefix, "the prefix (--prefix)");
   check(s.key_arn, "the key ARN (--key-arn)");
   return names;
 }

@@ -25,6 +25,33 @@ bool has_wildcard(std::string_view text) {
   return text.find_first_of("*?$") != std::string_view::npos;
 }
 
+std::string fill_glob(std::string_view pattern, std::string_view many, char one) {
+  std::string out;
+  for (const char c : pattern) {
+    if (c == '*') {
+      out += many;
+    } else if (c == '?') {
+      out += one;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string prefix_part(std::string_view object_path) {
+  if (const std::size_t at = object_path.find("AWSLogs/"); at != std::string_view::npos)
+    return std::string(object_path.substr(0, at));
+  const std::size_t last = object_path.rfind('/');
+  return last == std::string_view::npos ? std::string()
+                                        : std::string(object_path.substr(0, last + 1));
+}
+
+std::string object_under(const std::string& prefix) {
+  return (prefix.empty() ? "" : prefix + "/") +
+         "AWSLogs/111122223333/GuardDuty/us-east-1/2026/01/01/f.jsonl.gz";
+}
+
 Origin origin_of(const Candidate& c) {
   const Location where = make_location(*c.doc->source, c.span);
   return {Origin::Kind::inferred,
@@ -106,7 +133,12 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
     for (const policy::ConditionClause& c : s.conditions) {
       if (!iequals(c.key.value, "s3:x-amz-server-side-encryption-aws-kms-key-id")) continue;
       for (const policy::Text& v : c.values) {
-        if (!key_arn_problem(v.value)) keys_.add(v.value, 1, doc, v.span, "key-id condition");
+        if (!key_arn_problem(v.value)) {
+          keys_.add(v.value, 1, doc, v.span, "key-id condition");
+        } else if (v.value.starts_with("arn:") && has_wildcard(v.value)) {
+          // StringNotLike "arn:aws:kms:...:key/1f2e*": the stand-in key must match it.
+          key_patterns_.add(v.value, 1, doc, v.span, "key-id condition pattern");
+        }
       }
     }
   }
@@ -114,7 +146,23 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
   // key policy's account principals.
   if (doc.kind == documents::Kind::bucket_policy && !s.resource_negated) {
     for (const policy::Text& r : s.resource.items) {
-      if (auto bucket = bucket_of(r.value)) buckets_.add(*bucket, 2, doc, r.span, "Resource");
+      auto bucket = bucket_of(r.value);
+      if (!bucket) continue;
+      buckets_.add(*bucket, 2, doc, r.span, "Resource");
+      // "bucket/findings/*" of any statement (the guide's Denies): a prefix a PutObject pattern
+      // may be resolved to.
+      std::string path = r.value.substr(r.value.find(":s3:::") + 6 + bucket->size());
+      if (path.empty()) continue;
+      path.erase(0, 1);
+      if (const std::size_t w = path.find_first_of("*?$"); w != std::string::npos) path.resize(w);
+      if (const std::size_t at = path.find("AWSLogs/"); at != std::string::npos) path.resize(at);
+      const std::size_t last = path.rfind('/');
+      if (last == std::string::npos) continue;
+      path.resize(last);
+      std::string named = normalize_prefix(path);
+      if (!named.empty() &&
+          std::find(prefixes_named_.begin(), prefixes_named_.end(), named) == prefixes_named_.end())
+        prefixes_named_.push_back(std::move(named));
     }
   }
   if (doc.kind == documents::Kind::key_policy && !s.principal_negated) {
@@ -137,11 +185,39 @@ void Evidence::from_source_arn(const PolicyDocument& doc, const policy::Text& v,
   if (region) regions_from_arns_.add(std::string(parts[3]), tier, doc, v.span, "aws:SourceArn");
   if (is_account_id(parts[4]))
     accounts_.add(std::string(parts[4]), tier, doc, v.span, "aws:SourceArn");
-  if (parts[5].starts_with("detector/") && is_detector_id(parts[5].substr(9))) {
-    const std::string detector(parts[5].substr(9));
+  if (!parts[5].starts_with("detector/")) return;
+  const std::string_view id = parts[5].substr(9);
+  if (is_detector_id(id)) {
+    const std::string detector(id);
     if (region) detectors_[std::string(parts[3])].add(detector, tier, doc, v.span, "aws:SourceArn");
     detectors_any_.add(detector, tier, doc, v.span, "aws:SourceArn");
+    return;
   }
+  // "detector/5ab8*" (StringLike, ArnLike): the stand-in detector must match it, or GuardDuty's
+  // simulated request fails on a value the user never gave. A detector id is 32 characters: the
+  // first '*' takes what the written characters leave, the others nothing.
+  // "detector/*" matches the stand-in detector already.
+  if (id.find('$') != std::string_view::npos || !has_wildcard(id) ||
+      iam::Pattern::glob(id, false).matches(stand_in::kDetector))
+    return;
+  const std::size_t fixed = static_cast<std::size_t>(
+      std::count_if(id.begin(), id.end(), [](char c) { return c != '*'; }));
+  if (fixed > 32) return;
+  std::string instance;
+  bool first_star = true;
+  for (const char c : id) {
+    if (c == '*') {
+      if (first_star) instance.append(32 - fixed, '0');
+      first_star = false;
+    } else {
+      instance += c == '?' ? '0' : c;
+    }
+  }
+  if (!is_detector_id(instance) || !iam::Pattern::glob(id, false).matches(instance)) return;
+  const std::string what = "a detector matching aws:SourceArn " + v.value;
+  if (region) detectors_[std::string(parts[3])].add(instance, 2, doc, v.span, what);
+  detectors_any_.add(instance, 2, doc, v.span, what);
+  detector_instances_.push_back(instance);
 }
 
 std::optional<std::string> Evidence::bucket_of(std::string_view arn) {
@@ -219,14 +295,19 @@ void Evidence::from_object_path(const PolicyDocument& doc, const policy::Text& r
     rest.clear();
   }
   std::string prefix = normalize_prefix(rest);
-  if (pattern.find('$') == std::string::npos && literal != prefix) {
+  if (pattern.find('$') == std::string::npos) {
     const iam::Pattern covers = iam::Pattern::glob(pattern, false);
-    const auto object_under = [](const std::string& p) {
-      return (p.empty() ? "" : p + "/") +
-             "AWSLogs/111122223333/GuardDuty/us-east-1/2026/01/01/f.jsonl.gz";
-    };
-    if (!covers.matches(object_under(prefix)) && covers.matches(object_under(literal)))
+    if (literal != prefix && !covers.matches(object_under(prefix)) &&
+        covers.matches(object_under(literal)))
       prefix = std::move(literal);
+    // "finding?/*", "*/AWSLogs/*", "f*s/*": the prefix part holds a wildcard, so its literal
+    // part is a guess (or no prefix the pattern covers); resolved once every statement is read
+    // (Inference::resolve_prefix_patterns).
+    const bool covered = covers.matches(object_under(prefix));
+    if (has_wildcard(prefix_part(pattern))) {
+      prefix_patterns_.push_back({pattern, std::move(prefix), covered, &doc, r.span});
+      return;
+    }
   }
   prefixes_.add(prefix, 0, doc, r.span, "PutObject resource");
 }

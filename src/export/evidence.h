@@ -13,6 +13,10 @@
 
 #include "export/setup.h"
 
+namespace gdl::exportcfg::stand_in {
+extern const std::string kDetector;  // the detector simulated when nothing names one (infer.cpp)
+}  // namespace gdl::exportcfg::stand_in
+
 namespace gdl::exportcfg::detail {
 
 bool has_wildcard(std::string_view text);
@@ -92,6 +96,30 @@ class Evidence {
   std::map<std::string, Candidates> detectors_;
   Candidates detectors_any_;
   Candidates bucket_patterns_;
+  // Values made to match a pattern the documents name (aws:SourceArn "...:detector/5ab8*", a
+  // PutObject Resource ".../finding?/*"): stand-ins shaped by the pattern, never facts.
+  std::vector<std::string> detector_instances_;
+  std::vector<std::string> prefix_instances_;
+  // PutObject Resource patterns that no literal prefix read from them covers, resolved once
+  // every statement is read: by a prefix another statement of the bucket names, else by an
+  // instance.
+  struct PrefixPattern {
+    std::string pattern;    // the object path after "bucket/"
+    std::string fallback;   // the literal prefix read from it, when nothing better is found
+    bool fallback_covered;  // whether the pattern covers the export's objects under it
+    const PolicyDocument* doc;
+    Span span;
+  };
+  std::vector<PrefixPattern> prefix_patterns_;
+  std::vector<std::string> prefixes_named_;  // literal prefixes of any bucket policy Resource
 };
+
+// `pattern` with each '*' replaced by `many` and each '?' by `one`.
+std::string fill_glob(std::string_view pattern, std::string_view many, char one);
+// The part of an object path pattern a prefix is written in: up to "AWSLogs/", else up to and
+// with its last '/' ("finding?/*" -> "finding?/"), else empty.
+std::string prefix_part(std::string_view object_path);
+// An object under `prefix` as GuardDuty writes it ("prefix/AWSLogs/...").
+std::string object_under(const std::string& prefix);
 
 }  // namespace gdl::exportcfg::detail

@@ -88,6 +88,7 @@ class Inference : private Evidence {
   void run() {
     for (const PolicyDocument* doc : sorted_) statements_ += doc->policy.statements.size();
     gather(sorted_);
+    resolve_prefix_patterns();
     choose_regions();
     const bool key_open = !settings_.key_arn.known();
     // The choices depend on each other (the detector in aws:SourceArn only matches with the
@@ -112,6 +113,41 @@ class Inference : private Evidence {
  private:
   // ---- choosing ----------------------------------------------------------------------------
 
+  // A PutObject Resource pattern with a wildcard where the prefix is written ("finding?/*",
+  // "*/AWSLogs/*", "f*s/*") gets the prefix another statement of the bucket names when the
+  // pattern covers it (the guide's Denies on "bucket/findings/*"); else its literal part when
+  // the pattern covers that; else an instance of the pattern, a stand-in; else (a pattern
+  // covering no export object) the literal part.
+  void resolve_prefix_patterns() {
+    for (const PrefixPattern& p : prefix_patterns_) {
+      const iam::Pattern covers = iam::Pattern::glob(p.pattern, false);
+      const auto named =
+          std::find_if(prefixes_named_.begin(), prefixes_named_.end(),
+                       [&](const std::string& n) { return covers.matches(object_under(n)); });
+      if (named != prefixes_named_.end()) {
+        prefixes_.add(*named, 0, *p.doc, p.span, "a prefix the PutObject resource covers");
+        continue;
+      }
+      if (p.fallback_covered) {
+        prefixes_.add(p.fallback, 0, *p.doc, p.span, "PutObject resource");
+        continue;
+      }
+      const std::string head = prefix_part(p.pattern);
+      bool found = false;
+      for (const std::string_view many : {std::string_view(), std::string_view("x")}) {
+        const std::string prefix = normalize_prefix(fill_glob(head, many, 'x'));
+        if (prefix.empty() || !covers.matches(object_under(prefix))) continue;
+        prefixes_.add(prefix, 2, *p.doc, p.span,
+                      "a prefix matching the PutObject resource's " + p.pattern);
+        prefix_instances_.push_back(prefix);
+        found = true;
+        break;
+      }
+      if (!found) prefixes_.add(p.fallback, 0, *p.doc, p.span, "PutObject resource");
+    }
+    prefixes_.sort();
+  }
+
   void choose_regions() {
     // An assumed Region (a Terraform module's own, named by its data "aws_region") gives way to
     // one the policies name.
@@ -132,7 +168,11 @@ class Inference : private Evidence {
   }
 
   void choose_detectors(const ExportSettings& given, bool again) {
+    // A detector the user gave (--detector-id, the config's detectorId) is the one GuardDuty
+    // sends in every Region not given one of its own: one a policy names must not replace it.
+    const bool one_given = support_known(given.detector_id);
     for (const std::string& region : settings_.regions) {
+      if (one_given && given.detector_ids.find(region) == given.detector_ids.end()) continue;
       auto it = detectors_.find(region);
       if (it == detectors_.end()) continue;
       const auto was = given.detector_ids.find(region);
@@ -222,14 +262,28 @@ class Inference : private Evidence {
         auto part = [](std::string_view written, const std::string& value) {
           return has_wildcard(written) ? value : std::string(written);
         };
-        const std::string arn = fmt::format(
-            "arn:{}:kms:{}:{}:key/{}", part(parts[1], settings_.partition), part(parts[3], region),
-            part(parts[4],
-                 settings_.account.known() ? settings_.account.get() : stand_in::kAccount),
-            stand_in::kKeyId);
-        if (key_arn_problem(arn) || !iam::Pattern::glob(c.value, false).matches(arn)) continue;
+        // The key id: the pattern's own ("key/1f2e...f708*" of a key-id Deny) when filling its
+        // wildcards makes one, else the stand-in id.
+        const std::string account =
+            settings_.account.known() ? settings_.account.get() : stand_in::kAccount;
+        std::string arn;
+        for (const std::string& key_id :
+             {parts[5].starts_with("key/") ? fill_glob(parts[5].substr(4), "", '0') : "",
+              stand_in::kKeyId}) {
+          const std::string candidate =
+              fmt::format("arn:{}:kms:{}:{}:key/{}", part(parts[1], settings_.partition),
+                          part(parts[3], region), part(parts[4], account), key_id);
+          if (key_arn_problem(candidate) || !iam::Pattern::glob(c.value, false).matches(candidate))
+            continue;
+          arn = candidate;
+          break;
+        }
+        if (arn.empty()) continue;
         pattern_instances_.push_back(arn);
-        keys_.add(arn, 2, *c.doc, c.span, "a key matching the key policy's Resource " + c.value);
+        keys_.add(arn, 2, *c.doc, c.span,
+                  (c.tier == 0 ? "a key matching the key policy's Resource "
+                               : "a key matching the key-id condition ") +
+                      c.value);
         break;
       }
     }
@@ -298,8 +352,29 @@ class Inference : private Evidence {
                        s.account.get(), stand_in::kKeyId);
   }
 
+  // A value chosen from an instance of a pattern (a candidate of the instances' tier, 2, that
+  // no document names exactly) is a stand-in shaped by the pattern, not a fact.
+  static void mark_instance(Value& v, const Candidates& candidates,
+                            const std::vector<std::string>& instances) {
+    if (!v.known() || v.origin.kind != Origin::Kind::inferred ||
+        std::find(instances.begin(), instances.end(), v.get()) == instances.end())
+      return;
+    const auto& list = candidates.list();
+    const auto c = std::find_if(list.begin(), list.end(),
+                                [&](const Candidate& x) { return x.value == v.get(); });
+    if (c == list.end() || c->tier != 2) return;
+    v.origin.kind = Origin::Kind::assumed;
+    v.origin.stand_in = true;
+  }
+
   void fill_stand_ins() {
     if (partition_ && settings_.partition == "aws") settings_.partition = *partition_;
+    mark_instance(settings_.detector_id, detectors_any_, detector_instances_);
+    for (auto& [region, id] : settings_.detector_ids) {
+      const auto c = detectors_.find(region);
+      if (c != detectors_.end()) mark_instance(id, c->second, detector_instances_);
+    }
+    mark_instance(settings_.prefix, prefixes_, prefix_instances_);
     // A key chosen from a pattern is a stand-in shaped by it, not a fact.
     if (settings_.key_arn.origin.kind == Origin::Kind::inferred &&
         std::find(pattern_instances_.begin(), pattern_instances_.end(), settings_.key_arn.get()) !=

@@ -220,6 +220,9 @@ VarValues shown_values(const ExportSettings& settings, const std::string& region
   v[static_cast<std::size_t>(Var::detector_id)] = shown_detector(settings, region);
   v[static_cast<std::size_t>(Var::bucket)] = shown(settings.bucket, "<BUCKET>");
   v[static_cast<std::size_t>(Var::key_arn)] = shown(settings.key_arn, "<KEY_ARN>");
+  // A prefix made to match a pattern ("finding?/*") is a stand-in; no prefix is shown as none.
+  if (settings.prefix.known() && settings.prefix.origin.stand_in && !settings.prefix.get().empty())
+    v[static_cast<std::size_t>(Var::prefix_path)] = "<PREFIX>/";
   return v;
 }
 

@@ -95,6 +95,7 @@ TEST_CASE("HCL evaluation: expression forms") {
                 {"regions", R"(["us-east-1", "eu-west-1"])"},
                 {"tags", R"({env = "prod", team = "sec"})"},
                 {"enabled", "true"},
+                {"enabled_text", R"("true")"},
                 {"count", "3"},
                 {"objects", R"([{name = "a", id = 1}, {name = "b", id = 2}])"}};
   const struct {
@@ -122,6 +123,12 @@ TEST_CASE("HCL evaluation: expression forms") {
       {"{for k, v in var.tags : v => k}", R"({"prod":"env","sec":"team"})"},
       {"{for o in var.objects : o.name => o.id...}", R"({"a":[1],"b":[2]})"},
       {"{ a = 1, (var.bucket) = 2 }", R"({"a":1,"findings":2})"},
+      // A string where a bool is needed converts as Terraform converts it (a -var is text).
+      {R"(var.enabled_text ? 1 : 0)", "1"},
+      {R"("false" ? 1 : 0)", "0"},
+      {R"(!var.enabled_text)", "false"},
+      {R"(var.enabled_text && "false")", "false"},
+      {R"("yes" ? 1 : 0)", "?"},
       // Unknowns: the reason is kept, the known text around it too.
       {"var.missing", "?"},
       {R"("arn:aws:s3:::${var.missing}/*")", R"("arn:aws:s3:::<?>/*")"},

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "hcl/functions.h"
 #include "hcl/parser.h"
@@ -11,6 +12,15 @@
 namespace gdl::hcl {
 
 namespace {
+
+// A value where HCL needs a bool: a bool, or a string Terraform converts to one ("true" or
+// "false", as a -var or a variable without a type gives it: cty's string-to-bool conversion).
+std::optional<bool> as_bool(const Value& v) {
+  if (v.kind == ValueKind::boolean) return v.boolean;
+  if (v.kind == ValueKind::string && (v.text == "true" || v.text == "false"))
+    return v.text == "true";
+  return std::nullopt;
+}
 
 // Evaluation recurses along the expression tree (whose depth the parser bounds) and, through the
 // scope, into other expressions: a local that names a local, a template that includes a
@@ -278,8 +288,8 @@ Value Evaluator::eval_node(const Expr& e) {
     case ExprKind::unary: {
       Value operand = eval(*e.child(0));
       if (!operand.known()) return operand;
-      if (e.text == "!" && operand.kind == ValueKind::boolean)
-        return bool_value(!operand.boolean, current_, e.span);
+      if (const auto b = as_bool(operand); e.text == "!" && b)
+        return bool_value(!*b, current_, e.span);
       if (e.text == "-" && operand.kind == ValueKind::number)
         return number_value(-operand.number, current_, e.span);
       return unknown(
@@ -290,12 +300,13 @@ Value Evaluator::eval_node(const Expr& e) {
       return eval_binary(e);
     case ExprKind::conditional: {
       const Value condition = eval(*e.child(0));
-      if (condition.kind != ValueKind::boolean)
+      const std::optional<bool> chosen = as_bool(condition);
+      if (!chosen)
         return unknown(condition.known()
                            ? "a condition that is not a bool"
                            : "a condition known only when Terraform runs (" + condition.why + ")",
                        e.span);
-      return eval(*e.child(condition.boolean ? 1 : 2));
+      return eval(*e.child(*chosen ? 1 : 2));
     }
     case ExprKind::parens:
       return eval(*e.child(0));
@@ -561,9 +572,9 @@ Value Evaluator::eval_binary(const Expr& e) {
   // && and || need both operands (HCL does not short-circuit), but a known false/true decides.
   if (op == "&&" || op == "||") {
     const Value b = eval(*e.child(1));
-    if (a.kind == ValueKind::boolean && b.kind == ValueKind::boolean)
-      return bool_value(op == "&&" ? a.boolean && b.boolean : a.boolean || b.boolean, current_,
-                        e.span);
+    const std::optional<bool> x = as_bool(a);
+    const std::optional<bool> y = as_bool(b);
+    if (x && y) return bool_value(op == "&&" ? *x && *y : *x || *y, current_, e.span);
     return unknown(fmt::format("{} of values known only when Terraform runs", op), e.span);
   }
   const Value b = eval(*e.child(1));

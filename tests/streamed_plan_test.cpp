@@ -307,6 +307,51 @@ TEST_CASE("a scan planned as it is walked reports what the whole plan reports") 
   }
 }
 
+// One key policy shared by two accounts' setups through a link (found by metamorphic testing):
+// the file is reported once, but each directory's setup is judged with it, however the
+// directories are passed. The staging bucket names another account, so staging fails.
+TEST_CASE("a file linked into two setups belongs to both, whatever the order of the paths") {
+  const Tree tree("linked-key");
+  const fs::path correct = fs::path(GDL_SOURCE_DIR) / "examples/correct";
+  tree.copy(correct / "bucket-policy.json", "prod/bucket-policy.json");
+  tree.copy(correct / "key-policy.json", "prod/key-policy.json");
+  std::string staging = gdl::test::read_file(correct / "bucket-policy.json");
+  for (std::size_t at = staging.find("382910475620"); at != std::string::npos;
+       at = staging.find("382910475620", at))
+    staging.replace(at, 12, "719283746501");
+  tree.file("staging/bucket-policy.json", staging);
+  tree.link("../prod/key-policy.json", "staging/key-policy.json");
+  const std::string prod = (tree.root() / "prod").string();
+  const std::string stage = (tree.root() / "staging").string();
+  const std::vector<std::vector<std::string>> orders = {
+      {tree.root().string()}, {prod, stage}, {stage, prod}, {stage}};
+  for (const auto& paths : orders) {
+    for (const bool streamed : {false, true}) {
+      CAPTURE(fmt::format("{} streamed={}", fmt::join(paths, " "), streamed));
+      gdl::LintOptions options;
+      gdl::analysis::CheckRequest request;
+      request.paths = paths;
+      request.options = &options;
+      request.jobs = 1;
+      request.stream_plan = streamed;
+      gdl::Report report;
+      gdl::analysis::check(request, report);
+      bool staging_fails = false;
+      for (const gdl::SetupVerdict& v : report.setups.all()) {
+        const bool is_staging =
+            std::any_of(v.documents.begin(), v.documents.end(), [](const std::string& d) {
+              return d.find("staging/key-policy.json") != std::string::npos;
+            });
+        if (is_staging) staging_fails = v.verdict == "fails";
+      }
+      CHECK(staging_fails);
+      const bool gd201 = std::any_of(report.diagnostics.begin(), report.diagnostics.end(),
+                                     [](const gdl::Diagnostic& d) { return d.rule_id == "GD201"; });
+      CHECK(gd201);
+    }
+  }
+}
+
 TEST_CASE("setup verdicts past the first thousand are kept in a temporary file, in order") {
   gdl::SetupVerdicts verdicts;
   const std::size_t count = gdl::SetupVerdicts::kHeld * 2 + 7;

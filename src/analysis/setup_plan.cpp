@@ -267,10 +267,21 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   }
   for (std::size_t i = 0; i < directory_items.size(); ++i)
     directory_items[i].paths.reserve(sizes[i]);
+  std::size_t kept = 0;  // the first spelling of the current file
+  std::vector<std::pair<std::uint32_t, std::string>> linked_context;  // item, spelling
   for (std::size_t k = 0; k < placements.size(); ++k) {
-    if (first_spelling(k))
+    if (first_spelling(k)) {
+      kept = k;
       directory_items[placements[k].item].paths.push_shared(placements[k].index);
+      continue;
+    }
+    // A link in another directory to a file kept elsewhere (one key policy shared by two
+    // accounts' setups) is still part of its own directory's setup: read there for context.
+    const std::string_view spelling = (*scanned)[placements[k].index];
+    if (placements[k].item != placements[kept].item && !spelling.ends_with(".tf"))
+      linked_context.emplace_back(placements[k].item, spelling);
   }
+  std::sort(linked_context.begin(), linked_context.end());
   // A sibling of a named file that is also named or scanned is reported, not context.
   const auto reported = [&](const std::string& sibling) {
     const Placement probe{digest_of(identities.of_file(sibling)), 0, 0};
@@ -291,6 +302,10 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     WorkItem& item = directory_items[index];
     item.paths.sort();  // and sized to fit: held for the whole run
     std::erase_if(item.context, reported);
+    for (auto it = std::lower_bound(linked_context.begin(), linked_context.end(),
+                                    std::pair<std::uint32_t, std::string>(index, ""));
+         it != linked_context.end() && it->first == index; ++it)
+      item.context.push_back(std::move(it->second));
     items.push_back(std::move(item));
   }
   for (WorkItem& item : alone) items.push_back(std::move(item));
@@ -430,13 +445,16 @@ struct StreamedPlan::State {
     return id;
   }
   // Whether the scan keeps this spelling of the file: not a configured setup's, not a second
-  // spelling of a linked file.
-  bool keeps(const DirectoryListing::File& file, std::string& dir_id, const fs::path& dir) const {
+  // spelling of a linked file (then `kept_as` is the spelling kept).
+  bool keeps(const DirectoryListing::File& file, std::string& dir_id, const fs::path& dir,
+             const std::string** kept_as = nullptr) const {
     if (in_setup.empty() && linked.empty()) return true;
     const std::string id = file_identity(file, dir_id, dir);
     if (in_configured_setup(id)) return false;
     const auto it = linked.find(id);
-    return it == linked.end() || it->second == file.path.native();
+    if (it == linked.end() || it->second == file.path.native()) return true;
+    if (kept_as != nullptr) *kept_as = &it->second;
+    return false;
   }
   static Frame frame_of(std::vector<fs::path> children) {
     Frame frame;
@@ -469,8 +487,17 @@ struct StreamedPlan::State {
     WorkItem item;
     item.directory = true;
     std::string dir_id;
+    std::vector<std::string> context;
     for (const DirectoryListing::File& file : listing.files) {
-      if (!keeps(file, dir_id, dir)) continue;
+      const std::string* kept_as = nullptr;
+      if (!keeps(file, dir_id, dir, &kept_as)) {
+        // As plan_setups: a link to a file kept in another directory is read for context.
+        const std::string& path = file.path.native();
+        if (kept_as != nullptr && directory_of(*kept_as) != directory_of(path) &&
+            !path.ends_with(".tf"))
+          context.push_back(path);
+        continue;
+      }
       const std::string& path = file.path.native();
       if (item.paths.empty()) item.label = directory_of(path);
       if (path.ends_with(".tf") && folded.contains(item.label)) continue;
@@ -484,6 +511,7 @@ struct StreamedPlan::State {
       reads.erase(it);
     }
     if (item.paths.empty()) return std::nullopt;
+    item.context = std::move(context);
     return item;
   }
 };

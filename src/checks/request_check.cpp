@@ -114,7 +114,22 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
       const bool fails_assumed = fails(*doc, e_assumed);
       if (fails_assumed) e_assumed = settle(*doc, doc->evaluator->evaluate(with_assumed.request));
       if (fails_documented && fails_assumed) {
-        add_failure(failures, *doc, std::move(e_doc), documented);
+        // It fails whatever GuardDuty sends: the reason shown must hold either way, so not
+        // "the request has no s3:x-amz-acl key" when the request with the key fails for a
+        // reason of its own (an aws:SourceArn of another Region).
+        const auto names_assumed = [&](const iam::Evaluation& e, const iam::Request& r) {
+          const std::string reason = to_lower(why_denied(*doc, e, r.action));
+          return std::any_of(with_assumed.assumed_keys.begin(), with_assumed.assumed_keys.end(),
+                             [&](const std::string& key) {
+                               return reason.find(to_lower(key)) != std::string::npos;
+                             });
+        };
+        if (names_assumed(e_doc, documented.request) &&
+            !names_assumed(e_assumed, with_assumed.request)) {
+          add_failure(failures, *doc, std::move(e_assumed), with_assumed);
+        } else {
+          add_failure(failures, *doc, std::move(e_doc), documented);
+        }
       } else if (fails_documented || fails_assumed) {
         const std::size_t before = assumption_only.size();
         add_failure(assumption_only, *doc,

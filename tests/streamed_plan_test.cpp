@@ -63,6 +63,22 @@ class Tree {
   fs::path root_;
 };
 
+// A check of `paths` as `check` runs it, planned whole or as walked.
+gdl::Report run_check(std::vector<std::string> paths, const gdl::analysis::ProjectConfig* project,
+                      unsigned jobs, bool streamed, bool keep_verdicts = true) {
+  gdl::LintOptions options;
+  gdl::analysis::CheckRequest request;
+  request.paths = std::move(paths);
+  request.options = &options;
+  request.project = project;
+  request.jobs = jobs;
+  request.stream_plan = streamed;
+  request.keep_verdicts = keep_verdicts;
+  gdl::Report report;
+  gdl::analysis::check(request, report);
+  return report;
+}
+
 std::vector<std::string> calls_of(const std::string& path) {
   gdl::LoadResult loaded = gdl::load_source(path, gdl::kDefaultMaxInputBytes);
   const auto* source = std::get_if<std::unique_ptr<gdl::SourceFile>>(&loaded);
@@ -241,19 +257,8 @@ TEST_CASE("a scan planned as it is walked reports what the whole plan reports") 
                             {}});
   for (const unsigned jobs : {1U, 2U}) {
     CAPTURE(jobs);
-    gdl::Report reports[2];
-    for (const bool streamed : {false, true}) {
-      gdl::LintOptions options;
-      gdl::analysis::CheckRequest request;
-      request.paths = {tree.root().string()};
-      request.options = &options;
-      request.project = &project;
-      request.jobs = jobs;
-      request.stream_plan = streamed;
-      gdl::analysis::check(request, reports[streamed ? 1 : 0]);
-    }
-    const gdl::Report& whole = reports[0];
-    const gdl::Report& streamed = reports[1];
+    const gdl::Report whole = run_check({tree.root().string()}, &project, jobs, false);
+    const gdl::Report streamed = run_check({tree.root().string()}, &project, jobs, true);
     REQUIRE(whole.diagnostics.size() > 10);
     std::set<std::string> seen;
     for (const gdl::Diagnostic& d : streamed.diagnostics) {
@@ -290,15 +295,7 @@ TEST_CASE("a scan planned as it is walked reports what the whole plan reports") 
     CHECK(streamed.files_skipped == whole.files_skipped);
     CHECK(streamed.partly_judged == whole.partly_judged);
     // A format that lists no verdicts (text) keeps none, and nothing else changes.
-    gdl::LintOptions options;
-    gdl::analysis::CheckRequest request;
-    request.paths = {tree.root().string()};
-    request.options = &options;
-    request.project = &project;
-    request.jobs = jobs;
-    request.keep_verdicts = false;
-    gdl::Report without;
-    gdl::analysis::check(request, without);
+    const gdl::Report without = run_check({tree.root().string()}, &project, jobs, true, false);
     CHECK(without.setups.empty());
     CHECK(!whole_setups.empty());
     CHECK(without.diagnostics.size() == whole.diagnostics.size());
@@ -328,14 +325,7 @@ TEST_CASE("a file linked into two setups belongs to both, whatever the order of 
   for (const auto& paths : orders) {
     for (const bool streamed : {false, true}) {
       CAPTURE(fmt::format("{} streamed={}", fmt::join(paths, " "), streamed));
-      gdl::LintOptions options;
-      gdl::analysis::CheckRequest request;
-      request.paths = paths;
-      request.options = &options;
-      request.jobs = 1;
-      request.stream_plan = streamed;
-      gdl::Report report;
-      gdl::analysis::check(request, report);
+      const gdl::Report report = run_check(paths, nullptr, 1, streamed);
       bool staging_fails = false;
       for (const gdl::SetupVerdict& v : report.setups.all()) {
         const bool is_staging =

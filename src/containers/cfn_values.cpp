@@ -477,9 +477,19 @@ std::optional<std::string> TemplateValues::bucket_name(const std::string& id, co
       // CloudFormation rejects; here it is unknown, not an endless recursion.
       if (!naming_.insert(id).second) return std::nullopt;
       std::vector<Span> saved = unknown_spans_;
+      const bool outer_default = std::exchange(default_used_, false);
       std::optional<std::string> resolved = resolve_string(name->value, 0);
       unknown_spans_ = std::move(saved);
       naming_.erase(id);
+      // A name built from a parameter's Default ("${Env}-logs-${AWS::AccountId}") is the
+      // default deployment's only: findings and fixes show the bucket itself (${LogsBucket}, its
+      // name wherever it is deployed), not "prod-logs-..." as if every stack had it. First
+      // among the stand-ins, so it is shown before the account inside it is; only a name long
+      // enough not to be a word of other text.
+      if (resolved && default_used_ && resolved->size() >= 8 &&
+          out_.symbol_for(*resolved) == nullptr)
+        out_.stand_ins.insert(out_.stand_ins.begin(), {*resolved, fmt::format("${{{}}}", id)});
+      default_used_ = default_used_ || outer_default;
       return resolved;
     }
   }
@@ -504,7 +514,10 @@ std::optional<std::string> TemplateValues::parameter(const std::string& name,
                                                      const json::Value& definition, Span span) {
   (void)span;
   if (const json::Member* def = definition.find("Default")) {
-    if (def->value.is_string() || def->value.kind == json::Kind::number) return def->value.text;
+    if (def->value.is_string() || def->value.kind == json::Kind::number) {
+      default_used_ = true;
+      return def->value.text;
+    }
   }
   // No default: a consistent stand-in shaped by what the parameter's name says it is.
   std::string stand;

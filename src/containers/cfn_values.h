@@ -93,6 +93,7 @@ class TemplateValues {
   const json::Value* mappings_ = nullptr;
   std::set<std::string, std::less<>> parameter_noted_;
   std::set<std::string, std::less<>> naming_;  // buckets whose BucketName is being resolved
+  bool default_used_ = false;  // a parameter's Default was taken since this was last cleared
   std::string account_;
   std::string region_;
   bool exports_here_ = false;  // the template creates the detector or its destination

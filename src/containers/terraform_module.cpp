@@ -21,6 +21,21 @@ std::string written_index(std::string_view key, bool by_key) {
 
 namespace {
 
+// Whether an expression reads a variable (a value each deployment may set otherwise: a
+// default, a -var), iteratively: the expression may come from hostile input.
+bool reads_inputs(const hcl::Expr& root) {
+  std::vector<const hcl::Expr*> pending{&root};
+  while (!pending.empty()) {
+    const hcl::Expr* e = pending.back();
+    pending.pop_back();
+    if (e->kind == hcl::ExprKind::variable && e->text == "var") return true;
+    for (const auto& child : e->children) {
+      if (child) pending.push_back(child.get());
+    }
+  }
+  return false;
+}
+
 // Files larger than this are not read on a reference (a template, a module's file).
 constexpr std::size_t kMaxReferencedFileBytes = 4U * 1024U * 1024U;
 
@@ -131,6 +146,11 @@ const SourceFile* Session::keep(std::unique_ptr<SourceFile> file) {
 
 void Session::stand_in(const std::string& value, const std::string& symbol) {
   if (out.symbol_for(value) == nullptr) out.stand_ins.emplace_back(value, symbol);
+}
+
+void Session::first_stand_in(const std::string& value, const std::string& symbol) {
+  if (out.symbol_for(value) == nullptr)
+    out.stand_ins.insert(out.stand_ins.begin(), {value, symbol});
 }
 
 void Session::spelled_stand_in(const std::string& value, const std::string& symbol) {
@@ -855,12 +875,19 @@ std::string Module::bucket_name(const std::string& key, const Named& r, const st
                          [&] { return hcl::string_value(known_string(r, "bucket"), nullptr, {}); },
                          [] { return hcl::Value{}; })
                          .text;
+  const std::string symbol =
+      fmt::format("${{{}{}{}.id}}", address_, key, spelled.empty() ? instance : spelled);
   if (name.empty()) {
     // A generated name (bucket_prefix, none) or one known only when Terraform runs: a stand-in
     // for the resource's name (each instance's own), consistent wherever the module refers to it.
     name = bucket_name_stand_in(address_ + key + instance);
-    session_.stand_in(
-        name, fmt::format("${{{}{}{}.id}}", address_, key, spelled.empty() ? instance : spelled));
+    session_.stand_in(name, symbol);
+  } else if (const hcl::Attribute* written = r.block->body.attribute("bucket");
+             written != nullptr && reads_inputs(*written->value) && name.size() >= 8) {
+    // A name from a variable (its default, a -var) is this run's value only: findings and
+    // fixes show the bucket itself (${aws_s3_bucket.x.id}), as the module refers to it, not
+    // one deployment's name. Only a name long enough not to be a word of other text.
+    session_.first_stand_in(name, symbol);
   }
   cache_.insert_or_assign(cache_key, hcl::string_value(name, nullptr, {}));
   return name;

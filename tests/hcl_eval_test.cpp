@@ -128,6 +128,7 @@ TEST_CASE("HCL evaluation: expression forms") {
       {R"("false" ? 1 : 0)", "0"},
       {R"(!var.enabled_text)", "false"},
       {R"(var.enabled_text && "false")", "false"},
+      {R"("0" ? 1 : 0)", "0"},
       {R"("yes" ? 1 : 0)", "?"},
       // Unknowns: the reason is kept, the known text around it too.
       {"var.missing", "?"},

@@ -88,7 +88,7 @@ TEST_CASE("settings inference: positive evidence is taken, negated or misleading
        "", "111122223333", "acme-findings", "findings", "eu-west-1"},
       {"'*/AWSLogs/*' alone: some prefix, none named",
        bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings/*/AWSLogs/*", source)), "",
-       "111122223333", "acme-findings", "x", "eu-west-1"},
+       "111122223333", "acme-findings", "gd-stand-in", "eu-west-1"},
       {"'f*s/*' alone: its literal part, which it covers",
        bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings/f*s/*", source)), "",
        "111122223333", "acme-findings", "f", "eu-west-1"},

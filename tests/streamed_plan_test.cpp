@@ -311,7 +311,13 @@ TEST_CASE("a file linked into two setups belongs to both, whatever the order of 
   const Tree tree("linked-key");
   const fs::path correct = fs::path(GDL_SOURCE_DIR) / "examples/correct";
   tree.copy(correct / "bucket-policy.json", "prod/bucket-policy.json");
-  tree.copy(correct / "key-policy.json", "prod/key-policy.json");
+  // The shared key holds a document finding (GD108: '*' under StringEquals), reported once.
+  std::string key = gdl::test::read_file(correct / "key-policy.json");
+  key.replace(key.find("\"Statement\": [") + 14, 0,
+              R"({"Sid": "Auditors", "Effect": "Allow", "Principal": {"AWS": "*"},)"
+              R"( "Action": "kms:DescribeKey", "Resource": "*", "Condition": {"StringEquals":)"
+              R"( {"aws:PrincipalArn": "arn:aws:iam::382910475620:role/*"}}},)");
+  tree.file("prod/key-policy.json", key);
   std::string staging = gdl::test::read_file(correct / "bucket-policy.json");
   for (std::size_t at = staging.find("382910475620"); at != std::string::npos;
        at = staging.find("382910475620", at))
@@ -338,6 +344,12 @@ TEST_CASE("a file linked into two setups belongs to both, whatever the order of 
       const bool gd201 = std::any_of(report.diagnostics.begin(), report.diagnostics.end(),
                                      [](const gdl::Diagnostic& d) { return d.rule_id == "GD201"; });
       CHECK(gd201);
+      if (paths.size() == 1 && paths.front() == stage) continue;  // the key's only spelling
+      const auto gd108 =
+          std::count_if(report.diagnostics.begin(), report.diagnostics.end(),
+                        [](const gdl::Diagnostic& d) { return d.rule_id == "GD108"; });
+      CHECK(gd108 == 1);
+      CHECK(report.files_checked == 3);
     }
   }
 }

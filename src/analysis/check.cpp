@@ -67,6 +67,7 @@ std::vector<ReportSetting> describe_settings(const exportcfg::ExportSettings& s)
               : name == "bucket"             ? "<BUCKET>"
               : name == "kmsKeyArn"          ? "<KEY_ARN>"
               : name.starts_with("detector") ? "<DETECTOR_ID>"
+              : name == "prefix"             ? "<PREFIX>"
                                              : "<" + std::string(name) + ">";
     }
     out.push_back({std::string(name), std::move(value), origin_text(v.origin)});
@@ -310,10 +311,20 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
   for (const Setup& setup : setups) {
     LintResult result = lint_setup(setup.files, settings, item_options);
     ++o.setups;
-    // Findings in a sibling read for context count when it is one of the export's documents.
+    // Findings in a sibling read for context count when it is one of the export's documents;
+    // on a link to a file reported elsewhere, only the setup's (a shared key's GD201 for this
+    // account), not the document's own, which are reported once, where the file is.
     std::set<std::string> shown = reported;
-    if (result.export_setup)
-      shown.insert(result.document_paths.begin(), result.document_paths.end());
+    std::set<std::string> setup_findings_only;
+    if (result.export_setup) {
+      for (const std::string& path : result.document_paths) {
+        if (std::find(item.linked.begin(), item.linked.end(), path) != item.linked.end()) {
+          setup_findings_only.insert(path);
+        } else {
+          shown.insert(path);
+        }
+      }
+    }
     for (const SourceFile* source : setup.files) {
       if (shown.contains(source->path())) ++o.checked;
     }
@@ -347,7 +358,11 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
       o.verdicts.push_back(std::move(v));
     }
     for (Diagnostic& d : result.diagnostics) {
-      if (shown.contains(d.location.file)) o.diagnostics.push_back(std::move(d));
+      // GD0xx and GD1xx judge a document alone; the others, the setup.
+      const bool of_setup = !d.rule_id.starts_with("GD0") && !d.rule_id.starts_with("GD1");
+      if (shown.contains(d.location.file) ||
+          (of_setup && setup_findings_only.contains(d.location.file)))
+        o.diagnostics.push_back(std::move(d));
     }
     o.notes.insert(o.notes.end(), result.notes.begin(), result.notes.end());
     o.partly_judged += result.partly_judged;

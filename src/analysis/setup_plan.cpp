@@ -208,7 +208,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   std::set<std::string> taken_ids;
   for (const std::string& path : input.named) {
     if (path == "-") {
-      alone.push_back({"<stdin>", {path}, {}, false, std::nullopt, {path}, {}, {}});
+      alone.push_back({"<stdin>", {path}, {}, false, std::nullopt, {path}, {}, {}, {}});
       continue;
     }
     const std::string dir = directory_of(path);
@@ -294,7 +294,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   items.reserve(setups_touched.size() + directories.size() + alone.size());
   for (const std::size_t i : setups_touched) {
     const ConfiguredSetup& setup = input.configured[i];
-    WorkItem item{setup.name, {}, {}, false, i, {}, {}, {}};
+    WorkItem item{setup.name, {}, {}, false, i, {}, {}, {}, {}};
     for (const std::string& document : setup.documents) item.paths.push_back(document);
     items.push_back(std::move(item));
   }
@@ -304,8 +304,10 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     std::erase_if(item.context, reported);
     for (auto it = std::lower_bound(linked_context.begin(), linked_context.end(),
                                     std::pair<std::uint32_t, std::string>(index, ""));
-         it != linked_context.end() && it->first == index; ++it)
-      item.context.push_back(std::move(it->second));
+         it != linked_context.end() && it->first == index; ++it) {
+      item.context.push_back(it->second);
+      item.linked.push_back(std::move(it->second));
+    }
     items.push_back(std::move(item));
   }
   for (WorkItem& item : alone) items.push_back(std::move(item));
@@ -511,6 +513,7 @@ struct StreamedPlan::State {
       reads.erase(it);
     }
     if (item.paths.empty()) return std::nullopt;
+    item.linked = context;
     item.context = std::move(context);
     return item;
   }
@@ -632,7 +635,7 @@ std::optional<WorkItem> StreamedPlan::next() {
   if (s.next_configured != s.touched.end()) {
     const std::size_t i = *s.next_configured++;
     const ConfiguredSetup& setup = s.configured[i];
-    WorkItem item{setup.name, {}, {}, false, i, {}, {}, {}};
+    WorkItem item{setup.name, {}, {}, false, i, {}, {}, {}, {}};
     for (const std::string& document : setup.documents) item.paths.push_back(document);
     return item;
   }

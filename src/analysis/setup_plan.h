@@ -47,6 +47,9 @@ struct WorkItem {
   // does not say they are policies, so they are read only when they begin like JSON. `check
   // DIR/*` then checks what `check DIR` does.
   std::vector<std::string> named_by_content;
+  // Those of `context` that are links to a file another item of the run reports (one key policy
+  // shared by two accounts' setups): only this setup's findings on them are reported here.
+  std::vector<std::string> linked;
 };
 
 struct PlanInput {

@@ -132,10 +132,15 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
   if (s.effect == policy::Effect::deny) {
     for (const policy::ConditionClause& c : s.conditions) {
       if (!iequals(c.key.value, "s3:x-amz-server-side-encryption-aws-kms-key-id")) continue;
+      // "Deny unless the key matches": StringNotLike/ArnNotLike (and ArnNotEquals, which
+      // matches wildcards too) hold a pattern the key must match; a StringNotEquals '*' is a
+      // character, and a Deny *of* a pattern (a retired key) says nothing of the key in use.
+      const auto op = iam::parse_operator(c.op.value);
+      const bool unless_pattern = op && op->negated && op->comparison == iam::Comparison::like;
       for (const policy::Text& v : c.values) {
         if (!key_arn_problem(v.value)) {
           keys_.add(v.value, 1, doc, v.span, "key-id condition");
-        } else if (v.value.starts_with("arn:") && has_wildcard(v.value)) {
+        } else if (unless_pattern && v.value.starts_with("arn:") && has_wildcard(v.value)) {
           // StringNotLike "arn:aws:kms:...:key/1f2e*": the stand-in key must match it.
           key_patterns_.add(v.value, 1, doc, v.span, "key-id condition pattern");
         }
@@ -149,8 +154,14 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
       auto bucket = bucket_of(r.value);
       if (!bucket) continue;
       buckets_.add(*bucket, 2, doc, r.span, "Resource");
-      // "bucket/findings/*" of any statement (the guide's Denies): a prefix a PutObject pattern
-      // may be resolved to.
+      // "bucket/findings/*" of a statement about GuardDuty or everyone (the guide's Denies): a
+      // prefix a PutObject pattern may be resolved to. Another service's (CloudTrail's
+      // "cloudtrail/AWSLogs/...") is not the export's.
+      const bool everyone =
+          s.principal.everyone ||
+          std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
+                      [](const policy::PrincipalEntry& e) { return e.value.value == "*"; });
+      if (s.principal_negated || (!names_guardduty(s) && !everyone)) continue;
       std::string path = r.value.substr(r.value.find(":s3:::") + 6 + bucket->size());
       if (path.empty()) continue;
       path.erase(0, 1);
@@ -160,9 +171,9 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
       if (last == std::string::npos) continue;
       path.resize(last);
       std::string named = normalize_prefix(path);
-      if (!named.empty() &&
-          std::find(prefixes_named_.begin(), prefixes_named_.end(), named) == prefixes_named_.end())
-        prefixes_named_.push_back(std::move(named));
+      if (!named.empty() && std::none_of(prefixes_named_.begin(), prefixes_named_.end(),
+                                         [&](const NamedPrefix& n) { return n.prefix == named; }))
+        prefixes_named_.push_back({std::move(named), names_guardduty(s) ? 0 : 1});
     }
   }
   if (doc.kind == documents::Kind::key_policy && !s.principal_negated) {

@@ -111,7 +111,13 @@ class Evidence {
     Span span;
   };
   std::vector<PrefixPattern> prefix_patterns_;
-  std::vector<std::string> prefixes_named_;  // literal prefixes of any bucket policy Resource
+  // Literal prefixes the bucket policy's statements about GuardDuty (tier 0) or everyone
+  // (tier 1) name in their Resource.
+  struct NamedPrefix {
+    std::string prefix;
+    int tier;
+  };
+  std::vector<NamedPrefix> prefixes_named_;
 };
 
 // `pattern` with each '*' replaced by `many` and each '?' by `one`.

@@ -68,6 +68,17 @@ const std::string kOtherRegion = "eu-west-3";
 
 namespace {
 
+// "1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708": 8-4-4-4-12 hex digits, as KMS key ids are.
+bool uuid_shaped(std::string_view id) {
+  if (id.size() != 36) return false;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 // Whether S3 accepts the text as a bucket name: 3 to 63 lowercase letters, digits, dots and
 // hyphens, starting and ending with a letter or digit (S3 user guide, bucket naming rules).
 bool s3_bucket_name(std::string_view name) {
@@ -114,36 +125,39 @@ class Inference : private Evidence {
   // ---- choosing ----------------------------------------------------------------------------
 
   // A PutObject Resource pattern with a wildcard where the prefix is written ("finding?/*",
-  // "*/AWSLogs/*", "f*s/*") gets the prefix another statement of the bucket names when the
-  // pattern covers it (the guide's Denies on "bucket/findings/*"); else its literal part when
-  // the pattern covers that; else an instance of the pattern, a stand-in; else (a pattern
-  // covering no export object) the literal part.
+  // "*/AWSLogs/*", "f*s/*") has as candidates the prefixes the bucket's statements about
+  // GuardDuty or everyone name that it covers (the guide's Denies on "bucket/findings/*"), its
+  // literal part when it covers that, and an instance of it (a stand-in); a pattern covering no
+  // export object, its literal part.
   void resolve_prefix_patterns() {
     for (const PrefixPattern& p : prefix_patterns_) {
       const iam::Pattern covers = iam::Pattern::glob(p.pattern, false);
-      const auto named =
-          std::find_if(prefixes_named_.begin(), prefixes_named_.end(),
-                       [&](const std::string& n) { return covers.matches(object_under(n)); });
-      if (named != prefixes_named_.end()) {
-        prefixes_.add(*named, 0, *p.doc, p.span, "a prefix the PutObject resource covers");
-        continue;
+      // Every candidate is weighed by choose() (the most GuardDuty requests allowed): a prefix
+      // a Deny names ("archive/*") is not taken for the export's just because the pattern
+      // covers it.
+      bool any = false;
+      for (const NamedPrefix& n : prefixes_named_) {
+        if (!covers.matches(object_under(n.prefix))) continue;
+        prefixes_.add(n.prefix, n.tier, *p.doc, p.span, "a prefix the PutObject resource covers");
+        any = true;
       }
       if (p.fallback_covered) {
         prefixes_.add(p.fallback, 0, *p.doc, p.span, "PutObject resource");
-        continue;
+        any = true;
       }
+      // An instance of the pattern, a stand-in: distinctive (shown as <PREFIX> wherever it
+      // appears, so never a short word of other text).
       const std::string head = prefix_part(p.pattern);
-      bool found = false;
-      for (const std::string_view many : {std::string_view(), std::string_view("x")}) {
+      for (const std::string_view many : {std::string_view(), std::string_view("gd-stand-in")}) {
         const std::string prefix = normalize_prefix(fill_glob(head, many, 'x'));
-        if (prefix.empty() || !covers.matches(object_under(prefix))) continue;
+        if (prefix.size() < 6 || !covers.matches(object_under(prefix))) continue;
         prefixes_.add(prefix, 2, *p.doc, p.span,
                       "a prefix matching the PutObject resource's " + p.pattern);
         prefix_instances_.push_back(prefix);
-        found = true;
+        any = true;
         break;
       }
-      if (!found) prefixes_.add(p.fallback, 0, *p.doc, p.span, "PutObject resource");
+      if (!any) prefixes_.add(p.fallback, 0, *p.doc, p.span, "PutObject resource");
     }
     prefixes_.sort();
   }
@@ -170,9 +184,19 @@ class Inference : private Evidence {
   void choose_detectors(const ExportSettings& given, bool again) {
     // A detector the user gave (--detector-id, the config's detectorId) is the one GuardDuty
     // sends in every Region not given one of its own: one a policy names must not replace it.
+    // Unless the policies name it for a Region: detector ids are per Region, so it is that
+    // Region's, and the others' are the ones the policies name.
     const bool one_given = support_known(given.detector_id);
+    const bool given_named =
+        one_given && std::any_of(detectors_.begin(), detectors_.end(), [&](const auto& entry) {
+          const auto& list = entry.second.list();
+          return std::any_of(list.begin(), list.end(), [&](const Candidate& c) {
+            return c.value == given.detector_id.get();
+          });
+        });
     for (const std::string& region : settings_.regions) {
-      if (one_given && given.detector_ids.find(region) == given.detector_ids.end()) continue;
+      if (one_given && !given_named && given.detector_ids.find(region) == given.detector_ids.end())
+        continue;
       auto it = detectors_.find(region);
       if (it == detectors_.end()) continue;
       const auto was = given.detector_ids.find(region);
@@ -267,9 +291,13 @@ class Inference : private Evidence {
         const std::string account =
             settings_.account.known() ? settings_.account.get() : stand_in::kAccount;
         std::string arn;
+        // Only a filled id shaped like a key id (a UUID: "1f2e...f708*"), not a bare "1f2e",
+        // which would be a stand-in that is a leading part of the user's own text.
+        const std::string filled =
+            parts[5].starts_with("key/") ? fill_glob(parts[5].substr(4), "", '0') : "";
         for (const std::string& key_id :
-             {parts[5].starts_with("key/") ? fill_glob(parts[5].substr(4), "", '0') : "",
-              stand_in::kKeyId}) {
+             {uuid_shaped(filled) ? filled : std::string(), stand_in::kKeyId}) {
+          if (key_id.empty()) continue;
           const std::string candidate =
               fmt::format("arn:{}:kms:{}:{}:key/{}", part(parts[1], settings_.partition),
                           part(parts[3], region), part(parts[4], account), key_id);
@@ -471,6 +499,7 @@ std::vector<std::pair<std::string, std::string>> stand_in_placeholders(
   add(settings.detector_id, "<DETECTOR_ID>");
   for (const auto& [region, id] : settings.detector_ids) add(id, "<DETECTOR_ID>");
   add(settings.bucket, "<BUCKET>");
+  add(settings.prefix, "<PREFIX>");  // a pattern's instance; no prefix is no stand-in
   add(settings.account, "<ACCOUNT_ID>");
   pairs.emplace_back(stand_in::kKeyId, "<KEY_ID>");
   return pairs;

@@ -13,12 +13,14 @@ namespace gdl::hcl {
 
 namespace {
 
-// A value where HCL needs a bool: a bool, or a string Terraform converts to one ("true" or
-// "false", as a -var or a variable without a type gives it: cty's string-to-bool conversion).
+// A value where HCL needs a bool: a bool, or a string Terraform converts to one ("true" or "1",
+// "false" or "0", as a -var or a variable without a type gives it: cty's string-to-bool
+// conversion).
 std::optional<bool> as_bool(const Value& v) {
   if (v.kind == ValueKind::boolean) return v.boolean;
-  if (v.kind == ValueKind::string && (v.text == "true" || v.text == "false"))
-    return v.text == "true";
+  if (v.kind != ValueKind::string) return std::nullopt;
+  if (v.text == "true" || v.text == "1") return true;
+  if (v.text == "false" || v.text == "0") return false;
   return std::nullopt;
 }
 

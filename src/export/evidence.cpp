@@ -171,8 +171,9 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
       if (last == std::string::npos) continue;
       path.resize(last);
       std::string named = normalize_prefix(path);
-      if (!named.empty() && std::none_of(prefixes_named_.begin(), prefixes_named_.end(),
-                                         [&](const NamedPrefix& n) { return n.prefix == named; }))
+      if (!named.empty() && prefixes_named_.size() < kMaxPrefixClues &&
+          std::none_of(prefixes_named_.begin(), prefixes_named_.end(),
+                       [&](const NamedPrefix& n) { return n.prefix == named; }))
         prefixes_named_.push_back({std::move(named), names_guardduty(s) ? 0 : 1});
     }
   }
@@ -315,7 +316,7 @@ void Evidence::from_object_path(const PolicyDocument& doc, const policy::Text& r
     // part is a guess (or no prefix the pattern covers); resolved once every statement is read
     // (Inference::resolve_prefix_patterns).
     const bool covered = covers.matches(object_under(prefix));
-    if (has_wildcard(prefix_part(pattern))) {
+    if (has_wildcard(prefix_part(pattern)) && prefix_patterns_.size() < kMaxPrefixClues) {
       prefix_patterns_.push_back({pattern, std::move(prefix), covered, &doc, r.span});
       return;
     }

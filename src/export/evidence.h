@@ -111,6 +111,10 @@ class Evidence {
     Span span;
   };
   std::vector<PrefixPattern> prefix_patterns_;
+  // Each pattern is matched against each named prefix: both lists are bounded (a template of a
+  // thousand buckets is not a thousand times slower to read); past the bound a pattern's
+  // literal part is taken, as before patterns were resolved.
+  static constexpr std::size_t kMaxPrefixClues = 256;
   // Literal prefixes the bucket policy's statements about GuardDuty (tier 0) or everyone
   // (tier 1) name in their Resource.
   struct NamedPrefix {

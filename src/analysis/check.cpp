@@ -171,6 +171,11 @@ struct Outcome {
   std::vector<SetupVerdict> verdicts;
 };
 
+// Whether a rule judges a document alone (GD0xx input, GD1xx grammar), not the export setup.
+bool judges_document_alone(std::string_view rule_id) {
+  return rule_id.starts_with("GD0") || rule_id.starts_with("GD1");
+}
+
 // The verdict of an export setup from its errors (suppressed or not: the auditor's question is
 // what AWS would do).
 SetupVerdict verdict_of(const LintResult& result) {
@@ -179,8 +184,7 @@ SetupVerdict verdict_of(const LintResult& result) {
   bool fails = false;
   for (const Diagnostic& d : result.diagnostics) {
     if (d.severity != Severity::error) continue;
-    const bool input = d.rule_id.starts_with("GD0") || d.rule_id.starts_with("GD1");
-    fails = fails || !input;
+    fails = fails || !judges_document_alone(d.rule_id);
     v.reasons.push_back(fmt::format("{} {}:{}:{}", d.rule_id, d.location.file,
                                     d.location.start.line, d.location.start.column));
   }
@@ -358,10 +362,8 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
       o.verdicts.push_back(std::move(v));
     }
     for (Diagnostic& d : result.diagnostics) {
-      // GD0xx and GD1xx judge a document alone; the others, the setup.
-      const bool of_setup = !d.rule_id.starts_with("GD0") && !d.rule_id.starts_with("GD1");
       if (shown.contains(d.location.file) ||
-          (of_setup && setup_findings_only.contains(d.location.file)))
+          (!judges_document_alone(d.rule_id) && setup_findings_only.contains(d.location.file)))
         o.diagnostics.push_back(std::move(d));
     }
     o.notes.insert(o.notes.end(), result.notes.begin(), result.notes.end());

@@ -268,7 +268,6 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   for (std::size_t i = 0; i < directory_items.size(); ++i)
     directory_items[i].paths.reserve(sizes[i]);
   std::size_t kept = 0;  // the first spelling of the current file
-  std::vector<std::pair<std::uint32_t, std::string>> linked_context;  // item, spelling
   for (std::size_t k = 0; k < placements.size(); ++k) {
     if (first_spelling(k)) {
       kept = k;
@@ -279,9 +278,8 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     // accounts' setups) is still part of its own directory's setup: read there for context.
     const std::string_view spelling = (*scanned)[placements[k].index];
     if (placements[k].item != placements[kept].item && !spelling.ends_with(".tf"))
-      linked_context.emplace_back(placements[k].item, spelling);
+      directory_items[placements[k].item].linked.emplace_back(spelling);
   }
-  std::sort(linked_context.begin(), linked_context.end());
   // A sibling of a named file that is also named or scanned is reported, not context.
   const auto reported = [&](const std::string& sibling) {
     const Placement probe{digest_of(identities.of_file(sibling)), 0, 0};
@@ -301,13 +299,10 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   for (const auto& [id, index] : directories) {
     WorkItem& item = directory_items[index];
     item.paths.sort();  // and sized to fit: held for the whole run
+    // Siblings reported elsewhere are dropped; links to a file reported elsewhere are kept.
     std::erase_if(item.context, reported);
-    for (auto it = std::lower_bound(linked_context.begin(), linked_context.end(),
-                                    std::pair<std::uint32_t, std::string>(index, ""));
-         it != linked_context.end() && it->first == index; ++it) {
-      item.context.push_back(it->second);
-      item.linked.push_back(std::move(it->second));
-    }
+    std::sort(item.linked.begin(), item.linked.end());  // placed in digest order
+    item.context.insert(item.context.end(), item.linked.begin(), item.linked.end());
     items.push_back(std::move(item));
   }
   for (WorkItem& item : alone) items.push_back(std::move(item));

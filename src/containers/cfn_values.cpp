@@ -486,9 +486,8 @@ std::optional<std::string> TemplateValues::bucket_name(const std::string& id, co
       // name wherever it is deployed), not "prod-logs-..." as if every stack had it. First
       // among the stand-ins, so it is shown before the account inside it is; only a name long
       // enough not to be a word of other text.
-      if (resolved && default_used_ && resolved->size() >= 8 &&
-          out_.symbol_for(*resolved) == nullptr)
-        out_.stand_ins.insert(out_.stand_ins.begin(), {*resolved, fmt::format("${{{}}}", id)});
+      if (resolved && default_used_ && resolved->size() >= 8)
+        out_.stand_in_first(*resolved, fmt::format("${{{}}}", id));
       default_used_ = default_used_ || outer_default;
       return resolved;
     }

@@ -105,6 +105,11 @@ struct Extraction {
   // Symbolic template values checked as concrete stand-ins ("000000000000" for
   // ${AWS::AccountId}): findings show the symbol, not the stand-in.
   std::vector<std::pair<std::string, std::string>> stand_ins;
+  // Records a stand-in shown before every other (a bucket name that holds the account's
+  // stand-in), unless the value has a symbol already.
+  void stand_in_first(const std::string& value, const std::string& symbol) {
+    if (symbol_for(value) == nullptr) stand_ins.insert(stand_ins.begin(), {value, symbol});
+  }
   // The symbol recorded for a stand-in value, or nullptr (every reader's one look-up).
   [[nodiscard]] std::string* symbol_for(std::string_view value) {
     for (auto& [v, s] : stand_ins) {

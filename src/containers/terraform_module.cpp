@@ -148,11 +148,6 @@ void Session::stand_in(const std::string& value, const std::string& symbol) {
   if (out.symbol_for(value) == nullptr) out.stand_ins.emplace_back(value, symbol);
 }
 
-void Session::first_stand_in(const std::string& value, const std::string& symbol) {
-  if (out.symbol_for(value) == nullptr)
-    out.stand_ins.insert(out.stand_ins.begin(), {value, symbol});
-}
-
 void Session::spelled_stand_in(const std::string& value, const std::string& symbol) {
   if (!spelled_values.insert(value).second) return;
   if (std::string* known = out.symbol_for(value))
@@ -887,7 +882,7 @@ std::string Module::bucket_name(const std::string& key, const Named& r, const st
     // A name from a variable (its default, a -var) is this run's value only: findings and
     // fixes show the bucket itself (${aws_s3_bucket.x.id}), as the module refers to it, not
     // one deployment's name. Only a name long enough not to be a word of other text.
-    session_.first_stand_in(name, symbol);
+    session_.out.stand_in_first(name, symbol);
   }
   cache_.insert_or_assign(cache_key, hcl::string_value(name, nullptr, {}));
   return name;

@@ -89,8 +89,6 @@ struct Session {
   const SourceFile* load(const std::string& full);
   // Records a stand-in checked for a symbol, once per value.
   void stand_in(const std::string& value, const std::string& symbol);
-  // The same, shown before every other stand-in (a bucket name that holds the account's).
-  void first_stand_in(const std::string& value, const std::string& symbol);
   // The symbol as the module's own reference spells it (data.aws_region.this.id): it replaces
   // a symbol made up for the value, never another spelling of the module's.
   void spelled_stand_in(const std::string& value, const std::string& symbol);

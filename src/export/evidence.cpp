@@ -209,9 +209,9 @@ void Evidence::from_source_arn(const PolicyDocument& doc, const policy::Text& v,
   // simulated request fails on a value the user never gave. A detector id is 32 characters: the
   // first '*' takes what the written characters leave, the others nothing.
   // "detector/*" matches the stand-in detector already.
-  if (id.find('$') != std::string_view::npos || !has_wildcard(id) ||
-      iam::Pattern::glob(id, false).matches(stand_in::kDetector))
-    return;
+  if (id.find('$') != std::string_view::npos || !has_wildcard(id)) return;
+  const iam::Pattern pattern = iam::Pattern::glob(id, false);
+  if (pattern.matches(stand_in::kDetector)) return;
   const std::size_t fixed = static_cast<std::size_t>(
       std::count_if(id.begin(), id.end(), [](char c) { return c != '*'; }));
   if (fixed > 32) return;
@@ -225,7 +225,7 @@ void Evidence::from_source_arn(const PolicyDocument& doc, const policy::Text& v,
       instance += c == '?' ? '0' : c;
     }
   }
-  if (!is_detector_id(instance) || !iam::Pattern::glob(id, false).matches(instance)) return;
+  if (!is_detector_id(instance) || !pattern.matches(instance)) return;
   const std::string what = "a detector matching aws:SourceArn " + v.value;
   if (region) detectors_[std::string(parts[3])].add(instance, 2, doc, v.span, what);
   detectors_any_.add(instance, 2, doc, v.span, what);

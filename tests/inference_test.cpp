@@ -42,7 +42,8 @@ struct Row {
   const char* what;
   std::string bucket_policy;
   std::string key_policy;  // empty: none
-  const char* account;     // expected; "stand-in" for an assumed stand-in
+  const char* account;     // expected; "stand-in" for an assumed stand-in, "key owner X" for
+                           // an account only a key policy's principals name
   const char* bucket;
   const char* prefix;
   const char* region;
@@ -50,7 +51,9 @@ struct Row {
 
 std::string shown(const gdl::exportcfg::Value& v) {
   if (!v.known()) return "(unknown)";
-  return v.origin.stand_in ? "stand-in" : v.get();
+  if (v.origin.stand_in) return "stand-in";
+  // An account only the key's owner suggests: simulated with, never written into a fix.
+  return v.origin.owner_guess ? "key owner " + v.get() : v.get();
 }
 
 }  // namespace
@@ -133,7 +136,20 @@ TEST_CASE("settings inference: positive evidence is taken, negated or misleading
        bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings/*")),
        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"},)"
        R"({"Effect":"Allow","Principal":{"Service":"guardduty.amazonaws.com"},"Action":"kms:GenerateDataKey","Resource":"*"}]})",
-       "111122223333", "acme-findings", "", "stand-in"},
+       "key owner 111122223333", "acme-findings", "", "stand-in"},
+      {"the key owner's account gives way to the source account a grant names",
+       bucket_policy(allow("s3:PutObject", "arn:aws:s3:::acme-findings/*",
+                           R"({"StringEquals":{"aws:SourceAccount":"729104638215"}})")),
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"},)"
+       R"({"Effect":"Allow","Principal":{"Service":"guardduty.amazonaws.com"},"Action":"kms:GenerateDataKey","Resource":"*"}]})",
+       "729104638215", "acme-findings", "", "stand-in"},
+      {"the key ARN's account when nothing else names one is the key owner's too",
+       bucket_policy(
+           allow("s3:PutObject", "arn:aws:s3:::acme-findings/*") + "," +
+           R"({"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::acme-findings/*",)"
+           R"("Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption-aws-kms-key-id":)"
+           R"("arn:aws:kms:eu-west-1:111122223333:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708"}}})"),
+       "", "key owner 111122223333", "acme-findings", "", "eu-west-1"},
       {"a detector id that is not 32 lower-case hexadecimal characters is not one",
        bucket_policy(allow(
            "s3:PutObject", "arn:aws:s3:::acme-findings/*",

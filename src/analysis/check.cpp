@@ -34,6 +34,11 @@ namespace gdl::analysis {
 namespace {
 
 std::string origin_text(const exportcfg::Origin& origin) {
+  if (origin.owner_guess) {
+    exportcfg::Origin plain = origin;
+    plain.owner_guess = false;
+    return origin_text(plain) + "; the key owner's, taken for the exporting account";
+  }
   switch (origin.kind) {
     case exportcfg::Origin::Kind::flag:
       return origin.detail;

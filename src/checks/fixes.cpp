@@ -29,6 +29,13 @@ std::string quoted_list(const std::vector<std::string>& values) {
   return fmt::format("[{}]", fmt::join(quoted, ", "));
 }
 
+// What a fix writing <ACCOUNT_ID> where the check assumed the key owner's account asks.
+std::string account_caveat(const exportcfg::ExportSettings& settings) {
+  if (!settings.account.origin.owner_guess || !settings.account.known()) return {};
+  return "; <ACCOUNT_ID> is the account GuardDuty exports from, which no policy names (the key "
+         "owner's was simulated: --account writes yours)";
+}
+
 }  // namespace
 
 std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
@@ -57,9 +64,16 @@ std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
 
 std::string source_condition_json(const exportcfg::ExportSettings& settings,
                                   std::string_view indent) {
+  // An account taken from who owns the key is not written as GuardDuty's (cross-account setups).
+  const std::string account = settings.account.origin.owner_guess
+                                  ? std::string("<ACCOUNT_ID>")
+                                  : shown(settings.account, "<ACCOUNT_ID>");
   std::vector<std::string> arns;
   for (const std::string& region : settings.regions) {
-    std::string arn = fmt::format("\"{}\"", detector_arn(settings, region));
+    std::string arn = detector_arn(settings, region);
+    if (settings.account.origin.owner_guess && settings.account.known())
+      replace_all(arn, ":" + settings.account.get() + ":detector/", ":" + account + ":detector/");
+    arn = fmt::format("\"{}\"", arn);
     if (std::find(arns.begin(), arns.end(), arn) == arns.end()) arns.push_back(std::move(arn));
   }
   std::string list = fmt::format("{}", fmt::join(arns, ", "));
@@ -68,7 +82,7 @@ std::string source_condition_json(const exportcfg::ExportSettings& settings,
       "\"Condition\": {{\n{0}  \"StringEquals\": {{\n{0}    \"aws:SourceAccount\": \"{1}\",\n{0}   "
       " "
       "\"aws:SourceArn\": {2}\n{0}  }}\n{0}}}",
-      indent, shown(settings.account, "<ACCOUNT_ID>"), list);
+      indent, account, list);
 }
 
 std::string guardduty_principal_json(const exportcfg::ExportSettings& settings) {
@@ -108,7 +122,8 @@ std::optional<Fix> add_condition_fix(const exportcfg::PolicyDocument& doc,
   consider(s.action.present, s.action.span);
   consider(s.resource.present, s.resource.span);
   if (last == 0) return std::nullopt;
-  return Fix{"add aws:SourceAccount and aws:SourceArn conditions with your account and detector",
+  return Fix{"add aws:SourceAccount and aws:SourceArn conditions with your account and detector" +
+                 account_caveat(settings),
              {TextEdit{make_location(*doc.source, {last, last}),
                        ",\n      " + source_condition_json(settings, "      ")}}};
 }
@@ -169,7 +184,7 @@ std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
     if (guardduty && closest->element == "Condition") return std::nullopt;
   }
   return append_statement_fix(
-      doc, fmt::format("{}: add a statement", what),
+      doc, fmt::format("{}: add a statement{}", what, account_caveat(ctx.settings)),
       allow_statement_json(ctx.settings, unique_sid(doc, sid), action, resource));
 }
 

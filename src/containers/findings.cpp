@@ -243,7 +243,9 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
   std::vector<TextEdit> kept;
   for (TextEdit& edit : d.fix->edits) {
     const bool symbolic = place.stand_ins != nullptr && restore(edit.replacement);
-    if (symbolic && place.unwritable != nullptr) {
+    // Restored symbols, and placeholders a fix writes itself (<ACCOUNT_ID> for an account only
+    // the key's owner suggests).
+    if (place.unwritable != nullptr) {
       std::vector<std::string> needed;
       for (const auto& [symbol, why] : *place.unwritable) {
         if (edit.replacement.find(symbol) != std::string::npos)

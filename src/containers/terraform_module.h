@@ -136,6 +136,9 @@ class Module final : public hcl::Scope {
   // The module's Region: --region, its default provider's, or the stand-in (registered with the
   // symbol the module spells it by).
   std::string region();
+  // The module's account: --account (its own when it exports), else the stand-in (registered
+  // with the module's aws_caller_identity symbol).
+  std::string account();
   // Whether a module this one calls is read (its files may hold the policies a fix edits).
   [[nodiscard]] bool reads_modules() const {
     return std::any_of(children_.begin(), children_.end(),
@@ -230,7 +233,6 @@ class Module final : public hcl::Scope {
   // `["k"]`), or ""; `spelled` the index the reference writes, for the stand-in's symbol.
   std::string bucket_name(const std::string& key, const Named& r, const std::string& instance = {},
                           const std::string& spelled = {});
-  std::string account();
   hcl::Value unknown(std::string why, const SourceFile& file, Span span) const;
 
   Session& session_;

@@ -184,7 +184,8 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
       std::string_view account = e.value.value;
       if (iam::split_arn(account, parts) && parts[2] == "iam") account = parts[4];
       if (is_account_id(account))
-        accounts_.add(std::string(account), 3, doc, e.value.span, "key policy principal");
+        accounts_.add(std::string(account), kKeyOwnerTier, doc, e.value.span,
+                      "key policy principal");
     }
   }
 }

@@ -101,6 +101,13 @@ class Inference : private Evidence {
     gather(sorted_);
     resolve_prefix_patterns();
     choose_regions();
+    // An assumed account (a Terraform module's own, when it creates the destination) gives way
+    // to one the policies name for GuardDuty's requests, as an assumed Region does; not to one
+    // only a key policy's principals name.
+    if (settings_.account.known() && settings_.account.origin.kind == Origin::Kind::assumed &&
+        std::any_of(accounts_.list().begin(), accounts_.list().end(),
+                    [](const Candidate& c) { return c.tier < kKeyOwnerTier; }))
+      settings_.account = {};
     const bool key_open = !settings_.key_arn.known();
     // The choices depend on each other (the detector in aws:SourceArn only matches with the
     // right account): a second round chooses each open value again, one at a time, with the
@@ -403,6 +410,13 @@ class Inference : private Evidence {
       if (c != detectors_.end()) mark_instance(id, c->second, detector_instances_);
     }
     mark_instance(settings_.prefix, prefixes_, prefix_instances_);
+    if (settings_.account.origin.kind == Origin::Kind::inferred) {
+      const auto& list = accounts_.list();
+      const auto c = std::find_if(list.begin(), list.end(), [&](const Candidate& x) {
+        return x.value == settings_.account.get();
+      });
+      settings_.account.origin.owner_guess = c != list.end() && c->tier >= kKeyOwnerTier;
+    }
     // A key chosen from a pattern is a stand-in shaped by it, not a fact.
     if (settings_.key_arn.origin.kind == Origin::Kind::inferred &&
         std::find(pattern_instances_.begin(), pattern_instances_.end(), settings_.key_arn.get()) !=
@@ -426,9 +440,11 @@ class Inference : private Evidence {
                                   std::nullopt, !from_bucket && !from_key};
     }
     std::string_view key_parts[6];
-    if (support_known(settings_.key_arn) && iam::split_arn(settings_.key_arn.get(), key_parts) &&
-        is_account_id(key_parts[4]))
+    if (!settings_.account.known() && support_known(settings_.key_arn) &&
+        iam::split_arn(settings_.key_arn.get(), key_parts) && is_account_id(key_parts[4])) {
       assume(settings_.account, std::string(key_parts[4]), "the KMS key's account", false);
+      settings_.account.origin.owner_guess = true;
+    }
     assume(settings_.account, stand_in::kAccount,
            "no account found in the policies; nothing constrains it");
     assume(settings_.detector_id, stand_in::kDetector,

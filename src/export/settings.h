@@ -21,6 +21,11 @@ struct Origin {
   // An assumed value that nothing gave or derived (not the KMS key's own Region, say): a
   // stand-in, never shown as a fact; findings show a placeholder such as <DETECTOR_ID>.
   bool stand_in = false;
+  // The exporting account taken from who owns the key (a key policy's account principals, or the
+  // key ARN's account) because nothing about GuardDuty's requests names it: right in a
+  // same-account setup, wrong in a cross-account one. Simulated with and shown with its
+  // provenance, but never written into a fix as the source account (a fix says <ACCOUNT_ID>).
+  bool owner_guess = false;
 };
 
 struct Value {

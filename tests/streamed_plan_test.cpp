@@ -326,8 +326,12 @@ TEST_CASE("a file linked into two setups belongs to both, whatever the order of 
   tree.link("../prod/key-policy.json", "staging/key-policy.json");
   const std::string prod = (tree.root() / "prod").string();
   const std::string stage = (tree.root() / "staging").string();
+  // A named file beside the link, too: its directory's setup holds the link, though another
+  // path reports the file it points to.
+  const std::string staged_bucket = (tree.root() / "staging/bucket-policy.json").string();
   const std::vector<std::vector<std::string>> orders = {
-      {tree.root().string()}, {prod, stage}, {stage, prod}, {stage}};
+      {tree.root().string()}, {prod, stage},        {stage, prod}, {stage},
+      {staged_bucket, prod},  {prod, staged_bucket}};
   for (const auto& paths : orders) {
     for (const bool streamed : {false, true}) {
       CAPTURE(fmt::format("{} streamed={}", fmt::join(paths, " "), streamed));

@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 #include "analysis/discover.h"
@@ -135,14 +135,22 @@ Digest digest_of(std::string_view id) {
 // The named files already placed.
 class PlacedFiles {
  public:
-  bool insert(std::string_view id) { return digests_.insert(digest_of(id)).second; }
-  [[nodiscard]] bool contains(const Digest& digest) const { return digests_.contains(digest); }
+  // False when the file was placed already (in the item it was placed in first).
+  bool insert(std::string_view id, std::uint32_t item) {
+    return items_.try_emplace(digest_of(id), item).second;
+  }
+  [[nodiscard]] bool contains(const Digest& digest) const { return items_.contains(digest); }
+  // The item the file was placed in, when it was.
+  [[nodiscard]] std::optional<std::uint32_t> item_of(const Digest& digest) const {
+    const auto it = items_.find(digest);
+    return it == items_.end() ? std::nullopt : std::optional<std::uint32_t>(it->second);
+  }
 
  private:
   struct DigestHash {
     std::size_t operator()(const Digest& d) const { return d.first ^ (d.second << 1); }
   };
-  std::unordered_set<Digest, DigestHash> digests_;
+  std::unordered_map<Digest, std::uint32_t, DigestHash> items_;
 };
 
 // Where a scanned file goes: its directory's item. 24 bytes a file, against a hash set's node
@@ -216,7 +224,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     if (in_configured_setup(id)) continue;
     const std::string& dir_id = identities.of_directory(dir);
     const std::uint32_t index = directory_item(dir);
-    if (named_placed.insert(id)) directory_items[index].paths.push_back(path);
+    if (named_placed.insert(id, index)) directory_items[index].paths.push_back(path);
     directory_items[index].named.push_back(path);
     if (input.name_filter && !input.name_filter(path)) {
       by_content.push_back({index, path, id});
@@ -280,12 +288,13 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     if (placements[k].item != placements[kept].item && !spelling.ends_with(".tf"))
       directory_items[placements[k].item].linked.emplace_back(spelling);
   }
-  // A sibling of a named file that is also named or scanned is reported, not context.
-  const auto reported = [&](const std::string& sibling) {
+  // The item that reports a sibling of a named file that is also named or scanned.
+  const auto reported_in = [&](const std::string& sibling) -> std::optional<std::uint32_t> {
     const Placement probe{digest_of(identities.of_file(sibling)), 0, 0};
-    if (named_placed.contains(probe.digest)) return true;
+    if (auto item = named_placed.item_of(probe.digest)) return item;
     const auto at = std::lower_bound(placements.begin(), placements.end(), probe);
-    return at != placements.end() && at->digest == probe.digest;
+    if (at != placements.end() && at->digest == probe.digest) return at->item;
+    return std::nullopt;
   };
 
   std::vector<WorkItem> items;
@@ -299,9 +308,16 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   for (const auto& [id, index] : directories) {
     WorkItem& item = directory_items[index];
     item.paths.sort();  // and sized to fit: held for the whole run
-    // Siblings reported elsewhere are dropped; links to a file reported elsewhere are kept.
-    std::erase_if(item.context, reported);
+    // A sibling reported by this item is not context; one another directory reports (a link to
+    // a file kept there) is still part of this directory's setup, read as a linked file.
+    std::erase_if(item.context, [&](const std::string& sibling) {
+      const std::optional<std::uint32_t> by = reported_in(sibling);
+      if (!by) return false;
+      if (*by != index && !sibling.ends_with(".tf")) item.linked.push_back(sibling);
+      return true;
+    });
     std::sort(item.linked.begin(), item.linked.end());  // placed in digest order
+    item.linked.erase(std::unique(item.linked.begin(), item.linked.end()), item.linked.end());
     item.context.insert(item.context.end(), item.linked.begin(), item.linked.end());
     items.push_back(std::move(item));
   }

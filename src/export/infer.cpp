@@ -46,6 +46,19 @@ bool names_guardduty(const policy::Statement& statement) {
                      });
 }
 
+std::vector<std::string> keys_named(const PolicyDocument& doc) {
+  std::vector<std::string> keys;
+  for (const policy::Statement& s : doc.policy.statements) {
+    if (!names_guardduty(s) || s.effect != policy::Effect::allow) continue;
+    if (s.resource_negated) return {};
+    for (const policy::Text& r : s.resource.items) {
+      if (key_arn_problem(r.value)) return {};
+      keys.push_back(r.value);
+    }
+  }
+  return keys;
+}
+
 bool is_value_operator(std::string_view op_text) {
   const auto op = iam::parse_operator(op_text);
   return op && !op->negated &&

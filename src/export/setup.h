@@ -38,6 +38,9 @@ struct PolicyDocument {
 // A statement whose Principal names a GuardDuty service principal (global or regional).
 bool names_guardduty(const policy::Statement& statement);
 bool is_guardduty_principal(std::string_view service);
+// The key ARNs a key policy's GuardDuty statements name (one of them is the key itself), or none
+// when one of them is "*" or a pattern (the policy names no other key than its own).
+std::vector<std::string> keys_named(const PolicyDocument& doc);
 
 // A condition operator whose values are values of the key (String or Arn, not negated):
 // aws:SourceArn values under it are ARNs, unlike those under Null or Bool.

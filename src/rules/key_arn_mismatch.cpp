@@ -12,21 +12,6 @@
 namespace gdl {
 namespace {
 
-// The key ARNs a key policy's GuardDuty statements name (one of them is the key itself), or
-// none when one of them is "*" or a pattern (the policy names no other key than its own).
-std::vector<std::string> keys_named(const exportcfg::PolicyDocument& doc) {
-  std::vector<std::string> keys;
-  for (const policy::Statement& s : doc.policy.statements) {
-    if (!exportcfg::names_guardduty(s) || s.effect != policy::Effect::allow) continue;
-    if (s.resource_negated) return {};
-    for (const policy::Text& r : s.resource.items) {
-      if (exportcfg::key_arn_problem(r.value)) return {};
-      keys.push_back(r.value);
-    }
-  }
-  return keys;
-}
-
 // GD402: the bucket's key-id Deny refuses every key the key policy can be the policy of. Asked
 // of the evaluator (GuardDuty's upload with each of those keys), so a Deny that accepts two keys
 // during a rotation, or a key policy naming its key among keys of other Regions, is fine.
@@ -39,7 +24,7 @@ class KeyArnMismatchRule final : public SetupRule {
         support::find_request(ctx.documented_requests, "PutObject");
     if (put == nullptr) return;
     for (const exportcfg::PolicyDocument* key_doc : ctx.of_kind(documents::Kind::key_policy)) {
-      const std::vector<std::string> keys = keys_named(*key_doc);
+      const std::vector<std::string> keys = exportcfg::keys_named(*key_doc);
       if (keys.empty()) continue;
       for (const exportcfg::PolicyDocument* bucket_doc :
            ctx.of_kind(documents::Kind::bucket_policy)) {

@@ -39,6 +39,22 @@ void refused_by_kms(const exportcfg::PolicyDocument& doc, Diagnostic& d) {
       "updating the key with this policy fails (MalformedPolicyDocumentException)");
 }
 
+// The key `doc` is the policy of: the settings' key, unless the policy's GuardDuty statements
+// name only keys of one other account (then the documents disagree on the key, which GD402 or
+// GD201 reports; the owner is that account, not the other key's).
+std::string own_key(const exportcfg::PolicyDocument& doc, const std::string& settings_key) {
+  const std::vector<std::string> named = exportcfg::keys_named(doc);
+  if (named.empty() || std::find(named.begin(), named.end(), settings_key) != named.end())
+    return settings_key;
+  std::string_view first[6];
+  std::string_view other[6];
+  if (!iam::split_arn(named.front(), first)) return settings_key;
+  for (const std::string& k : named) {
+    if (!iam::split_arn(k, other) || other[4] != first[4]) return settings_key;
+  }
+  return named.front();
+}
+
 class KeyLockoutRiskRule final : public SetupRule {
  public:
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
@@ -46,10 +62,11 @@ class KeyLockoutRiskRule final : public SetupRule {
       check_without_owner(ctx, out);
       return;
     }
-    std::string_view parts[6];
-    if (!iam::split_arn(ctx.settings.key_arn.get(), parts)) return;
-    const std::string account(parts[4]);
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::key_policy)) {
+      const std::string key = own_key(*doc, ctx.settings.key_arn.get());
+      std::string_view parts[6];
+      if (!iam::split_arn(key, parts)) continue;
+      const std::string account(parts[4]);
       std::vector<std::string> candidates = {
           fmt::format("arn:{}:iam::{}:root", ctx.settings.partition, account)};
       // A key whose ARN is a stand-in (a module's own key: its account is wherever Terraform
@@ -75,7 +92,7 @@ class KeyLockoutRiskRule final : public SetupRule {
         iam::Request r;
         r.principal = {iam::RequestPrincipal::Kind::aws, principal};
         r.action = "kms:PutKeyPolicy";
-        r.resource = ctx.settings.key_arn.get();
+        r.resource = key;
         const iam::Evaluation evaluation = doc->evaluator->evaluate(r, false);
         if (evaluation.decision == iam::Decision::allow) {
           manageable = true;

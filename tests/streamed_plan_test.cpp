@@ -328,10 +328,16 @@ TEST_CASE("a file linked into two setups belongs to both, whatever the order of 
   const std::string stage = (tree.root() / "staging").string();
   // A named file beside the link, too: its directory's setup holds the link, though another
   // path reports the file it points to.
+  // Two named files, one beside the link and one beside the file it points to, either way.
   const std::string staged_bucket = (tree.root() / "staging/bucket-policy.json").string();
+  const std::string prod_bucket = (tree.root() / "prod/bucket-policy.json").string();
+  const std::string prod_key = (tree.root() / "prod/key-policy.json").string();
   const std::vector<std::vector<std::string>> orders = {
-      {tree.root().string()}, {prod, stage},        {stage, prod}, {stage},
-      {staged_bucket, prod},  {prod, staged_bucket}};
+      {tree.root().string()},       {prod, stage},
+      {stage, prod},                {stage},
+      {staged_bucket, prod},        {prod, staged_bucket},
+      {staged_bucket, prod_key},    {prod_key, staged_bucket},
+      {staged_bucket, prod_bucket}, {prod_bucket, staged_bucket}};
   for (const auto& paths : orders) {
     for (const bool streamed : {false, true}) {
       CAPTURE(fmt::format("{} streamed={}", fmt::join(paths, " "), streamed));

@@ -180,7 +180,9 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   std::map<std::string_view, std::uint32_t> directories;
   std::vector<WorkItem> directory_items;
   PlacedFiles named_placed;               // identities of named files placed
-  std::set<std::string> read_as_context;  // siblings of named files
+  // Siblings of named files, as (identity, spelling, item): placed once every directory's are
+  // known, so that which spelling is reported does not depend on the order of the paths.
+  std::vector<std::tuple<std::string, std::string, std::uint32_t>> read_as_context;
   std::vector<WorkItem> alone;            // standard input
   Identities identities;
 
@@ -235,9 +237,24 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     // per directory, however many of its files are named).
     if (!sibling_directories.insert(dir_id).second) continue;
     for (const std::string& sibling : siblings(dir, input.scan_filter)) {
-      const std::string sid = identities.of_file(sibling);
-      if (in_setup.contains(sid) || !read_as_context.insert(sid).second) continue;
+      std::string sid = identities.of_file(sibling);
+      if (!in_setup.contains(sid)) read_as_context.emplace_back(std::move(sid), sibling, index);
+    }
+  }
+  // A file beside several named files' directories (through a link) is read as context by the
+  // first spelling and is a linked file of the other directories' setups, its document findings
+  // reported once.
+  std::sort(read_as_context.begin(), read_as_context.end());
+  std::vector<std::uint32_t> items_of_file;  // the items the current file is in already
+  for (std::size_t i = 0; i < read_as_context.size(); ++i) {
+    const auto& [sid, sibling, index] = read_as_context[i];
+    if (i == 0 || std::get<0>(read_as_context[i - 1]) != sid) {
+      items_of_file = {index};
       directory_items[index].context.push_back(sibling);
+    } else if (std::find(items_of_file.begin(), items_of_file.end(), index) ==
+               items_of_file.end()) {
+      items_of_file.push_back(index);
+      if (!sibling.ends_with(".tf")) directory_items[index].linked.push_back(sibling);
     }
   }
 

@@ -64,16 +64,14 @@ std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
 
 std::string source_condition_json(const exportcfg::ExportSettings& settings,
                                   std::string_view indent) {
-  // An account taken from who owns the key is not written as GuardDuty's (cross-account setups).
-  const std::string account = settings.account.origin.owner_guess
-                                  ? std::string("<ACCOUNT_ID>")
-                                  : shown(settings.account, "<ACCOUNT_ID>");
+  // An account taken from who owns the key is written as a placeholder, as a stand-in is: in a
+  // cross-account setup it is not GuardDuty's.
+  exportcfg::ExportSettings written = settings;
+  written.account.origin.stand_in =
+      written.account.origin.stand_in || settings.account.origin.owner_guess;
   std::vector<std::string> arns;
-  for (const std::string& region : settings.regions) {
-    std::string arn = detector_arn(settings, region);
-    if (settings.account.origin.owner_guess && settings.account.known())
-      replace_all(arn, ":" + settings.account.get() + ":detector/", ":" + account + ":detector/");
-    arn = fmt::format("\"{}\"", arn);
+  for (const std::string& region : written.regions) {
+    std::string arn = fmt::format("\"{}\"", detector_arn(written, region));
     if (std::find(arns.begin(), arns.end(), arn) == arns.end()) arns.push_back(std::move(arn));
   }
   std::string list = fmt::format("{}", fmt::join(arns, ", "));
@@ -82,7 +80,7 @@ std::string source_condition_json(const exportcfg::ExportSettings& settings,
       "\"Condition\": {{\n{0}  \"StringEquals\": {{\n{0}    \"aws:SourceAccount\": \"{1}\",\n{0}   "
       " "
       "\"aws:SourceArn\": {2}\n{0}  }}\n{0}}}",
-      indent, account, list);
+      indent, shown(written.account, "<ACCOUNT_ID>"), list);
 }
 
 std::string guardduty_principal_json(const exportcfg::ExportSettings& settings) {

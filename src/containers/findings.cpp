@@ -243,12 +243,13 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
   std::vector<TextEdit> kept;
   for (TextEdit& edit : d.fix->edits) {
     const bool symbolic = place.stand_ins != nullptr && restore(edit.replacement);
-    // Restored symbols, and placeholders a fix writes itself (<ACCOUNT_ID> for an account only
-    // the key's owner suggests).
     if (place.unwritable != nullptr) {
+      // A symbol restored from a stand-in, or a placeholder the fix wrote itself (<ACCOUNT_ID>
+      // for an account only the key's owner suggests) that the container cannot name either.
       std::vector<std::string> needed;
       for (const auto& [symbol, why] : *place.unwritable) {
-        if (edit.replacement.find(symbol) != std::string::npos)
+        if ((symbolic || symbol.starts_with('<')) &&
+            edit.replacement.find(symbol) != std::string::npos)
           needed.push_back(fmt::format("{} ({})", symbol, why));
       }
       if (!needed.empty()) {

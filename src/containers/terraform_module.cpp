@@ -847,6 +847,16 @@ std::string Module::data_symbol(std::string_view type, std::string_view attr,
   return fmt::format("${{data.{}.{}.{}}}", type, name, attr);
 }
 
+bool Module::uses_root_default_provider() const {
+  // A called module inherits its caller's default configuration unless the call passes
+  // `providers` or the module configures its own "aws" provider (Terraform's documentation on
+  // providers within modules).
+  if (caller_ == nullptr) return true;
+  if (aws_providers_.contains("") || call_ == nullptr || call_->body.attribute("providers"))
+    return false;
+  return caller_->uses_root_default_provider();
+}
+
 std::string Module::account() {
   if (session_.account_stands_in)
     session_.stand_in(session_.account,

@@ -72,6 +72,10 @@ struct Session {
   // Whether some destination's Region is unknown otherwise than as the module's own stand-in
   // Region (an aliased provider whose Region is a variable, say).
   bool destination_region_unknown = false;
+  // Whether some destination is created by another provider configuration than the root
+  // module's default one (an alias, which may assume a role in another account, or a called
+  // module's): its account need not be the module's aws_caller_identity.
+  bool destination_elsewhere = false;
   // Where a publishing destination is declared, and the kinds of policy whose value could not be
   // read at all (counted in out.unread_policies already): a destination's bucket or key policy
   // that is neither read nor counted is kept where this reading cannot see it.
@@ -139,6 +143,9 @@ class Module final : public hcl::Scope {
   // The module's account: --account (its own when it exports), else the stand-in (registered
   // with the module's aws_caller_identity symbol).
   std::string account();
+  // Whether the module's default "aws" provider is the root module's own (not passed in by
+  // `providers`, nor configured in the module).
+  [[nodiscard]] bool uses_root_default_provider() const;
   // Whether a module this one calls is read (its files may hold the policies a fix edits).
   [[nodiscard]] bool reads_modules() const {
     return std::any_of(children_.begin(), children_.end(),

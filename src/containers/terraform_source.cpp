@@ -9,7 +9,6 @@
 #include "containers/terraform.h"
 #include "containers/terraform_module.h"
 #include "diag/rule_catalog.h"
-#include "export/setup.h"
 #include "hcl/functions.h"
 #include "hcl/parser.h"
 
@@ -352,6 +351,13 @@ void Module::read_destination(const Named& r) {
                     null ? fmt::format("{} to null", required) : std::string(required),
                     required == "kms_key_arn" ? " (GuardDuty exports only with a KMS key)" : "")));
   }
+  if (const hcl::Attribute* provider = r.block->body.attribute("provider")) {
+    const std::string_view text = r.file->text();
+    const Span at = provider->value->span;
+    if (at.end > text.size() || text.substr(at.begin, at.size()) != "aws")
+      session_.destination_elsewhere = true;
+  }
+  if (!uses_root_default_provider()) session_.destination_elsewhere = true;
   // A destination exports the findings of its detector's Region, its provider's.
   std::string why;  // empty for a Region left open only as the module's own
   const std::string home = region_of(r, why, false);
@@ -546,24 +552,6 @@ namespace {
 // and a data source must be declared to be referred to (a called module's own
 // data.aws_region). A module that declares none has <REGION> or <ACCOUNT_ID>, which only the
 // user can fill in.
-// Whether a document names GuardDuty's principal `principal`, or any of GuardDuty's principals
-// when it is empty.
-bool names_guardduty_principal(const Extraction& out, std::string_view principal) {
-  auto named = [principal](std::string_view text) {
-    return principal.empty() ? exportcfg::is_guardduty_principal(text) : text == principal;
-  };
-  return std::any_of(out.documents.begin(), out.documents.end(), [&](const EmbeddedDocument& d) {
-    if (!d.tree) {
-      return d.source != nullptr &&
-             d.source->text().find(principal.empty() ? std::string_view("guardduty.")
-                                                     : principal) != std::string_view::npos;
-    }
-    bool found = false;
-    json::for_each_value(*d.tree, [&](const json::Value& v) { found = found || named(v.text); });
-    return found;
-  });
-}
-
 void mark_unwritable_symbols(const tf::Module& root, Extraction& out) {
   for (const auto& [value, symbol] : out.stand_ins) {
     if (symbol == "<REGION>" || symbol == "<ACCOUNT_ID>") {
@@ -653,14 +641,12 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
           std::nullopt};
     }
   }
-  // A module that creates the detector or its destination exports from its own account, which
-  // it names as data "aws_caller_identity": that symbol is the export's account (as a template's
-  // ${AWS::AccountId}), not a guess from who owns the key. Assumed: an account the policies
-  // name for GuardDuty's requests is taken before it, as the module's Region is. Only for a
-  // module that is an export setup already (a destination, or a policy naming GuardDuty): a
-  // detector alone does not make one.
-  if (exports && (out.has_settings || names_guardduty_principal(out, {})) &&
-      !out.settings.account.known() &&
+  // A module that creates the publishing destination with its default provider exports from its
+  // own account, which it names as data "aws_caller_identity": that symbol is the export's
+  // account (as a template's ${AWS::AccountId}), not a guess from who owns the key. Assumed: an
+  // account the policies name for GuardDuty's requests is taken before it, as the module's
+  // Region is.
+  if (out.has_settings && !session.destination_elsewhere && !out.settings.account.known() &&
       !root.data_symbol("aws_caller_identity", "account_id", "").empty()) {
     const std::string account = root.account();
     const std::string* symbol = out.symbol_for(account);
@@ -671,7 +657,6 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
            fmt::format("the account of the module that creates the publishing destination, {}",
                        *symbol),
            std::nullopt}};
-      out.has_settings = true;
     }
   }
   tf::select_destination_documents(session);
@@ -692,6 +677,19 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
   return out;
 }
 
+// Whether a document names GuardDuty's regional principal of `region`.
+bool names_regional_principal(const Extraction& out, const std::string& region) {
+  const std::string principal = "guardduty." + region + ".amazonaws.com";
+  return std::any_of(out.documents.begin(), out.documents.end(), [&](const EmbeddedDocument& d) {
+    if (!d.tree)
+      return d.source != nullptr && d.source->text().find(principal) != std::string::npos;
+    bool found = false;
+    json::for_each_value(*d.tree,
+                         [&](const json::Value& v) { found = found || v.text == principal; });
+    return found;
+  });
+}
+
 }  // namespace
 
 Extraction read_terraform_module(const std::vector<const SourceFile*>& files, const Hints& hints) {
@@ -704,7 +702,7 @@ Extraction read_terraform_module(const std::vector<const SourceFile*>& files, co
   // name the regional principal of the Region they are deployed in (written for opt-in
   // Regions): then an opt-in one, read again.
   Extraction out = read_with_region(files, hints, "eu-north-1");
-  if (!hints.region && names_guardduty_principal(out, "guardduty.eu-north-1.amazonaws.com"))
+  if (!hints.region && names_regional_principal(out, "eu-north-1"))
     out = read_with_region(files, hints, "af-south-1");
   return out;
 }

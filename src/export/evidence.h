@@ -21,11 +21,11 @@ namespace gdl::exportcfg::detail {
 
 bool has_wildcard(std::string_view text);
 
-// A value a document names for a setting, and where.
 // The tier of an account only a key policy's principals name: whoever administers the key, taken
 // for the exporting account (the weakest evidence, see Origin::owner_guess).
 inline constexpr int kKeyOwnerTier = 3;
 
+// A value a document names for a setting, and where.
 struct Candidate {
   std::string value;
   int tier = 0;  // lower is stronger evidence

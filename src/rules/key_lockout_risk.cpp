@@ -46,9 +46,12 @@ std::string own_key(const exportcfg::PolicyDocument& doc, const std::string& set
   const std::vector<std::string> named = exportcfg::keys_named(doc);
   if (named.empty() || std::find(named.begin(), named.end(), settings_key) != named.end())
     return settings_key;
+  std::string_view settings_parts[6];
   std::string_view first[6];
   std::string_view other[6];
-  if (!iam::split_arn(named.front(), first)) return settings_key;
+  if (!iam::split_arn(settings_key, settings_parts) || !iam::split_arn(named.front(), first) ||
+      first[4] == settings_parts[4])
+    return settings_key;
   for (const std::string& k : named) {
     if (!iam::split_arn(k, other) || other[4] != first[4]) return settings_key;
   }

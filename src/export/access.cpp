@@ -191,9 +191,13 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
     const std::string base = fmt::format("arn:{}:s3:::{}/{}", spec.partition, bucket_name,
                                          prefix.empty() ? "" : prefix + "/");
     // The findings: GuardDuty writes them under <prefix>/AWSLogs/<account>/GuardDuty/ (any
-    // member account's, for an organization). Another path of a shared bucket is not theirs.
-    // (A '*' or '?' in a bucket or prefix name, never a valid S3 name, reads as a wildcard.)
-    spec.resource_within.push_back({base + "AWSLogs/*/GuardDuty/*", iam::CellPattern::Mode::glob});
+    // member account's, for an organization). Another path of a shared bucket is not theirs:
+    // the account is twelve characters, so AWSLogs/<account>/Config/GuardDuty/... is not a
+    // findings object (with '*' there, AWS Config's grant on AWSLogs/<account>/Config/* read as
+    // one that reaches the findings). (A '*' or '?' in a bucket or prefix name, never a valid
+    // S3 name, reads as a wildcard.)
+    spec.resource_within.push_back({base + "AWSLogs/" + std::string(12, '?') + "/GuardDuty/*",
+                                    iam::CellPattern::Mode::glob});
     const std::string account = settings.account.known() ? settings.account.get() : "111122223333";
     spec.preferred_resources = {
         base + fmt::format("AWSLogs/{}/GuardDuty/{}/2026/12/01/finding.jsonl.gz", account,

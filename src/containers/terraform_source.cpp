@@ -351,6 +351,20 @@ void Module::read_destination(const Named& r) {
                     null ? fmt::format("{} to null", required) : std::string(required),
                     required == "kms_key_arn" ? " (GuardDuty exports only with a KMS key)" : "")));
   }
+  // GuardDuty exports only to S3 (CreatePublishingDestination's DestinationType is S3): a
+  // destination_arn that is another resource's ARN (a CloudWatch log group's) is refused.
+  if (const hcl::Attribute* a = r.block->body.attribute("destination_arn")) {
+    const hcl::Traversal t = hcl::static_traversal(*a->value);
+    if (t.root.starts_with("aws_") && !t.root.starts_with("aws_s3") && t.steps.size() >= 2 &&
+        t.steps.back() == "arn") {
+      session_.out.diagnostics.push_back(make_diagnostic(
+          "GD007", make_location(*r.file, a->value->span),
+          fmt::format("destination_arn of {} is the ARN of {}.{}, not of an S3 bucket: GuardDuty "
+                      "exports findings only to S3 buckets, so creating the destination fails "
+                      "and nothing is exported",
+                      label, t.root, t.steps.front())));
+    }
+  }
   if (const hcl::Attribute* provider = r.block->body.attribute("provider")) {
     const std::string_view text = r.file->text();
     const Span at = provider->value->span;

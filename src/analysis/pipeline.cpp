@@ -656,7 +656,15 @@ class SetupRun {
   // findings made fit for the containers; sorted, capped.
   void finish() {
     name_statements();
-    containers::adapt_findings(result_.diagnostics, placements_, sources_, extractions_, true);
+    // The principals GuardDuty calls as: an uncertain grant to another covers none of its
+    // requests (with stand-in Regions, any of GuardDuty's may be the one).
+    std::vector<std::string> principals;
+    if (!settings_.regions_origin.stand_in) {
+      for (const std::string& region : settings_.regions)
+        principals.push_back(exportcfg::guardduty_principal(region));
+    }
+    containers::adapt_findings(result_.diagnostics, placements_, sources_, extractions_, true,
+                               principals);
     containers::adapt_findings(reader_findings_, placements_, sources_, extractions_, false);
     append(result_.diagnostics, std::move(reader_findings_));
     std::erase_if(result_.diagnostics,

@@ -305,8 +305,19 @@ bool is_module_region_symbol(std::string_view symbol) {
 
 // Whether a statement holding unknown values may cover a request the rule concludes about:
 // yes unless its Action element is known and covers none of them.
-bool may_cover(const Placement::Uncertain& u, const RuleInfo* rule) {
+bool may_cover(const Placement::Uncertain& u, const RuleInfo* rule,
+               const std::vector<std::string>& guardduty_principals) {
   if (rule != nullptr && rule->requested_by_service && u.service_free) return false;
+  // A grant to guardduty.us-east-1.amazonaws.com cannot cover GuardDuty's request in us-east-1
+  // (it calls as guardduty.amazonaws.com there), whatever its unknown condition holds.
+  if (rule != nullptr && rule->requested_by_service && u.services &&
+      !guardduty_principals.empty() &&
+      std::none_of(u.services->begin(), u.services->end(), [&](const std::string& service) {
+        return service.find('*') != std::string::npos ||
+               std::any_of(guardduty_principals.begin(), guardduty_principals.end(),
+                           [&](const std::string& p) { return iequals(service, p); });
+      }))
+    return false;
   if (rule != nullptr && rule->requested_by_others && u.guardduty_only) return false;
   if (rule == nullptr || rule->requests.empty() || !u.actions) return true;
   return std::any_of(rule->requests.begin(), rule->requests.end(), [&](const std::string& action) {
@@ -386,6 +397,17 @@ void mark_uncertain_statements(Placement& placement, const policy::Policy& polic
                                    return e.type == "AWS" && !holds_unknown(e.type_span) &&
                                           e.value.value.starts_with("arn:");
                                  });
+    if (principal.present && !principal.everyone && !statement.principal_negated &&
+        !principal.entries.empty() &&
+        std::all_of(principal.entries.begin(), principal.entries.end(),
+                    [&](const policy::PrincipalEntry& e) {
+                      return !holds_unknown(e.value.span) && !holds_unknown(e.type_span) &&
+                             e.type == "Service";
+                    })) {
+      u.services.emplace();
+      for (const policy::PrincipalEntry& e : principal.entries)
+        u.services->push_back(e.value.value);
+    }
     u.guardduty_only = principal.present && !principal.everyone && !statement.principal_negated &&
                        !principal.entries.empty() &&
                        std::all_of(principal.entries.begin(), principal.entries.end(),
@@ -400,7 +422,8 @@ void mark_uncertain_statements(Placement& placement, const policy::Policy& polic
 
 void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Placement>& placements,
                     const std::vector<const SourceFile*>& sources,
-                    const std::vector<Extraction>& extractions, bool drop_uncertain) {
+                    const std::vector<Extraction>& extractions, bool drop_uncertain,
+                    const std::vector<std::string>& guardduty_principals) {
   // Conclusions that would rest on values unknown offline are dropped: they would be guesses.
   // Those about the values themselves or their statements, and those that need every Allow
   // (a permission is missing) or every Deny (a protection is missing) of a document in which
@@ -427,16 +450,18 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
       const bool absence = needs == RuleNeeds::every_allow || needs == RuleNeeds::every_deny;
       if (std::any_of(p.uncertain.begin(), p.uncertain.end(), [&](const Placement::Uncertain& u) {
             return contains(u.where, at) &&
-                   (!absence || (u.deny == (needs == RuleNeeds::every_deny) && may_cover(u, rule)));
+                   (!absence || (u.deny == (needs == RuleNeeds::every_deny) &&
+                                 may_cover(u, rule, guardduty_principals)));
           }))
         return true;
       if (!contains(p.outer, at) && p.outer.begin != at.begin) return false;
       if (needs != RuleNeeds::every_allow && needs != RuleNeeds::every_deny) return false;
       if (p.unknown_statements) return true;
       const bool deny = needs == RuleNeeds::every_deny;
-      return std::any_of(
-          p.uncertain.begin(), p.uncertain.end(),
-          [&](const Placement::Uncertain& u) { return u.deny == deny && may_cover(u, rule); });
+      return std::any_of(p.uncertain.begin(), p.uncertain.end(),
+                         [&](const Placement::Uncertain& u) {
+                           return u.deny == deny && may_cover(u, rule, guardduty_principals);
+                         });
     });
   });
   for (Diagnostic& d : diagnostics) {

@@ -37,6 +37,9 @@ struct Placement {
     // Its principals are GuardDuty's service principals alone, all known: it cannot cover a
     // request by anyone else.
     bool guardduty_only = false;
+    // Its principals, when they are all known service principals: it covers GuardDuty's
+    // request only if it names the principal GuardDuty calls as in the setup's Regions.
+    std::optional<std::vector<std::string>> services;
   };
   std::vector<Uncertain> uncertain;
   // An unknown value in place of whole statements: it may be any Allow or Deny.
@@ -58,9 +61,12 @@ void mark_uncertain_statements(Placement& placement, const policy::Policy& polic
 // Applies the placements to every finding; `extractions[i]` is what `sources[i]` held. With
 // `drop_uncertain`, findings that rest on a value unknown offline are dropped (by what their
 // rule says it needs); the readers' own findings about the container keep theirs.
+// `guardduty_principals` are the principals GuardDuty calls as in the setup's Regions (empty
+// when the Regions are stand-ins: then any of GuardDuty's may be).
 void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Placement>& placements,
                     const std::vector<const SourceFile*>& sources,
-                    const std::vector<Extraction>& extractions, bool drop_uncertain);
+                    const std::vector<Extraction>& extractions, bool drop_uncertain,
+                    const std::vector<std::string>& guardduty_principals = {});
 
 // Binds a template's symbolic values (stand-ins for a generated bucket name, a parameter without
 // default, ${AWS::AccountId}) to the values the user gave for the same setting: the bucket the

@@ -737,6 +737,16 @@ std::optional<hcl::Value> Module::reference(const std::string& root,
     if (auto whole = instance(found->second, 0, attr)) return whole;
     return resource(root, steps[0], attr, index_read, file, span);
   }
+  // A resource of the provider's naming form that the files read do not declare (it may be in
+  // a file not passed, or the name is mistyped): say so, not that the type is unknown.
+  if (!steps.empty() && root.find('_') != std::string::npos &&
+      std::all_of(root.begin(), root.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+      })) {
+    used = std::min<std::size_t>(1, steps.size());
+    return unknown(fmt::format("{}.{} is not declared in the files read", root, steps[0]), file,
+                   span);
+  }
   return std::nullopt;
 }
 
@@ -768,7 +778,12 @@ hcl::Value Module::root_input(const std::string& name, const Named& declaration)
 hcl::Value Module::output(const std::string& name, const SourceFile& file, Span span) {
   const auto found = outputs_.find(name);
   if (found == outputs_.end())
-    return unknown(fmt::format("{}{} has no output {}", address_, "", name), file, span);
+    return unknown(
+        fmt::format("{} has no output {}",
+                    std::string_view(address_).substr(
+                        0, address_.ends_with('.') ? address_.size() - 1 : address_.size()),
+                    name),
+        file, span);
   const hcl::Attribute* value = found->second.block->body.attribute("value");
   if (value == nullptr) return unknown(fmt::format("output {} has no value", name), file, span);
   return once(

@@ -308,58 +308,68 @@ TEST_CASE("a scan planned as it is walked reports what the whole plan reports") 
 // the file is reported once, but each directory's setup is judged with it, however the
 // directories are passed. The staging bucket names another account, so staging fails.
 TEST_CASE("a file linked into two setups belongs to both, whatever the order of the paths") {
-  const Tree tree("linked-key");
-  const fs::path correct = fs::path(GDL_SOURCE_DIR) / "examples/correct";
-  tree.copy(correct / "bucket-policy.json", "prod/bucket-policy.json");
-  // The shared key holds a document finding (GD108: '*' under StringEquals), reported once.
-  std::string key = gdl::test::read_file(correct / "key-policy.json");
-  key.replace(key.find("\"Statement\": [") + 14, 0,
-              R"({"Sid": "Auditors", "Effect": "Allow", "Principal": {"AWS": "*"},)"
-              R"( "Action": "kms:DescribeKey", "Resource": "*", "Condition": {"StringEquals":)"
-              R"( {"aws:PrincipalArn": "arn:aws:iam::382910475620:role/*"}}},)");
-  tree.file("prod/key-policy.json", key);
-  std::string staging = gdl::test::read_file(correct / "bucket-policy.json");
-  for (std::size_t at = staging.find("382910475620"); at != std::string::npos;
-       at = staging.find("382910475620", at))
-    staging.replace(at, 12, "719283746501");
-  tree.file("staging/bucket-policy.json", staging);
-  tree.link("../prod/key-policy.json", "staging/key-policy.json");
-  const std::string prod = (tree.root() / "prod").string();
-  const std::string stage = (tree.root() / "staging").string();
-  // A named file beside the link, too: its directory's setup holds the link, though another
-  // path reports the file it points to.
-  // Two named files, one beside the link and one beside the file it points to, either way.
-  const std::string staged_bucket = (tree.root() / "staging/bucket-policy.json").string();
-  const std::string prod_bucket = (tree.root() / "prod/bucket-policy.json").string();
-  const std::string prod_key = (tree.root() / "prod/key-policy.json").string();
-  const std::vector<std::vector<std::string>> orders = {
-      {tree.root().string()},       {prod, stage},
-      {stage, prod},                {stage},
-      {staged_bucket, prod},        {prod, staged_bucket},
-      {staged_bucket, prod_key},    {prod_key, staged_bucket},
-      {staged_bucket, prod_bucket}, {prod_bucket, staged_bucket}};
-  for (const auto& paths : orders) {
-    for (const bool streamed : {false, true}) {
-      CAPTURE(fmt::format("{} streamed={}", fmt::join(paths, " "), streamed));
-      const gdl::Report report = run_check(paths, nullptr, 1, streamed);
-      bool staging_fails = false;
-      for (const gdl::SetupVerdict& v : report.setups.all()) {
-        const bool is_staging =
-            std::any_of(v.documents.begin(), v.documents.end(), [](const std::string& d) {
-              return d.find("staging/key-policy.json") != std::string::npos;
-            });
-        if (is_staging) staging_fails = v.verdict == "fails";
+  // The link's directory sorts after the file's and before it (then the link's spelling comes
+  // first, and the named file must not be read a second time as a linked one).
+  for (const std::string staging_dir : {"staging", "a-stage"}) {
+    CAPTURE(staging_dir);
+    const Tree tree("linked-key-" + staging_dir);
+    const fs::path correct = fs::path(GDL_SOURCE_DIR) / "examples/correct";
+    tree.copy(correct / "bucket-policy.json", "prod/bucket-policy.json");
+    // The shared key holds a document finding (GD108: '*' under StringEquals), reported once.
+    std::string key = gdl::test::read_file(correct / "key-policy.json");
+    key.replace(key.find("\"Statement\": [") + 14, 0,
+                R"({"Sid": "Auditors", "Effect": "Allow", "Principal": {"AWS": "*"},)"
+                R"( "Action": "kms:DescribeKey", "Resource": "*", "Condition": {"StringEquals":)"
+                R"( {"aws:PrincipalArn": "arn:aws:iam::382910475620:role/*"}}},)");
+    tree.file("prod/key-policy.json", key);
+    std::string staging = gdl::test::read_file(correct / "bucket-policy.json");
+    for (std::size_t at = staging.find("382910475620"); at != std::string::npos;
+         at = staging.find("382910475620", at))
+      staging.replace(at, 12, "719283746501");
+    tree.file(staging_dir + "/bucket-policy.json", staging);
+    tree.link("../prod/key-policy.json", staging_dir + "/key-policy.json");
+    const std::string prod = (tree.root() / "prod").string();
+    const std::string stage = (tree.root() / staging_dir).string();
+    // A named file beside the link, too: its directory's setup holds the link, though another
+    // path reports the file it points to.
+    // Two named files, one beside the link and one beside the file it points to, either way.
+    const std::string staged_bucket = (tree.root() / staging_dir / "bucket-policy.json").string();
+    const std::string prod_bucket = (tree.root() / "prod/bucket-policy.json").string();
+    const std::string prod_key = (tree.root() / "prod/key-policy.json").string();
+    const std::vector<std::vector<std::string>> orders = {{tree.root().string()},
+                                                          {prod, stage},
+                                                          {stage, prod},
+                                                          {stage},
+                                                          {staged_bucket, prod},
+                                                          {prod, staged_bucket},
+                                                          {staged_bucket, prod_key},
+                                                          {prod_key, staged_bucket},
+                                                          {staged_bucket, prod_bucket},
+                                                          {prod_bucket, staged_bucket}};
+    for (const auto& paths : orders) {
+      for (const bool streamed : {false, true}) {
+        CAPTURE(fmt::format("{} streamed={}", fmt::join(paths, " "), streamed));
+        const gdl::Report report = run_check(paths, nullptr, 1, streamed);
+        bool staging_fails = false;
+        for (const gdl::SetupVerdict& v : report.setups.all()) {
+          const bool is_staging =
+              std::any_of(v.documents.begin(), v.documents.end(), [&](const std::string& d) {
+                return d.find(staging_dir + "/key-policy.json") != std::string::npos;
+              });
+          if (is_staging) staging_fails = v.verdict == "fails";
+        }
+        CHECK(staging_fails);
+        const bool gd201 =
+            std::any_of(report.diagnostics.begin(), report.diagnostics.end(),
+                        [](const gdl::Diagnostic& d) { return d.rule_id == "GD201"; });
+        CHECK(gd201);
+        if (paths.size() == 1 && paths.front() == stage) continue;  // the key's only spelling
+        const auto gd108 =
+            std::count_if(report.diagnostics.begin(), report.diagnostics.end(),
+                          [](const gdl::Diagnostic& d) { return d.rule_id == "GD108"; });
+        CHECK(gd108 == 1);
+        CHECK(report.files_checked == 3);
       }
-      CHECK(staging_fails);
-      const bool gd201 = std::any_of(report.diagnostics.begin(), report.diagnostics.end(),
-                                     [](const gdl::Diagnostic& d) { return d.rule_id == "GD201"; });
-      CHECK(gd201);
-      if (paths.size() == 1 && paths.front() == stage) continue;  // the key's only spelling
-      const auto gd108 =
-          std::count_if(report.diagnostics.begin(), report.diagnostics.end(),
-                        [](const gdl::Diagnostic& d) { return d.rule_id == "GD108"; });
-      CHECK(gd108 == 1);
-      CHECK(report.files_checked == 3);
     }
   }
 }

@@ -67,7 +67,9 @@ std::vector<ReportSetting> describe_settings(const exportcfg::ExportSettings& s)
   auto add = [&out](std::string_view name, const exportcfg::Value& v) {
     if (!v.known()) return;
     std::string value = v.get();
-    if (v.origin.stand_in && !value.empty()) {
+    if (v.origin.stand_in && !value.empty() && !v.origin.symbol.empty()) {
+      value = v.origin.symbol;  // as the template or module writes it
+    } else if (v.origin.stand_in && !value.empty()) {
       value = name == "account"              ? "<ACCOUNT_ID>"
               : name == "bucket"             ? "<BUCKET>"
               : name == "kmsKeyArn"          ? "<KEY_ARN>"

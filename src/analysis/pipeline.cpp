@@ -658,8 +658,19 @@ class SetupRun {
     name_statements();
     // The principals GuardDuty calls as: an uncertain grant to another covers none of its
     // requests (with stand-in Regions, any of GuardDuty's may be the one).
+    // Only Regions that are facts: given, or named by the policies (not assumed from the key,
+    // nor a template's or module's stand-in Region, which may be any).
     std::vector<std::string> principals;
-    if (!settings_.regions_origin.stand_in) {
+    const exportcfg::Origin::Kind kind = settings_.regions_origin.kind;
+    const bool regions_known =
+        !settings_.regions_origin.stand_in &&
+        (kind == exportcfg::Origin::Kind::flag || kind == exportcfg::Origin::Kind::config ||
+         kind == exportcfg::Origin::Kind::inferred) &&
+        std::none_of(settings_.regions.begin(), settings_.regions.end(), [&](const auto& region) {
+          return std::any_of(result_.stand_ins.begin(), result_.stand_ins.end(),
+                             [&](const auto& s) { return s.first == region; });
+        });
+    if (regions_known) {
       for (const std::string& region : settings_.regions)
         principals.push_back(exportcfg::guardduty_principal(region));
     }

@@ -179,11 +179,11 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   // identity (held by `identities`) -> index in directory_items
   std::map<std::string_view, std::uint32_t> directories;
   std::vector<WorkItem> directory_items;
-  PlacedFiles named_placed;               // identities of named files placed
+  PlacedFiles named_placed;  // identities of named files placed
   // Siblings of named files, as (identity, spelling, item): placed once every directory's are
   // known, so that which spelling is reported does not depend on the order of the paths.
   std::vector<std::tuple<std::string, std::string, std::uint32_t>> read_as_context;
-  std::vector<WorkItem> alone;            // standard input
+  std::vector<WorkItem> alone;  // standard input
   Identities identities;
 
   // The item of the directory `dir`, made on first sight (keyed by its identity, as
@@ -332,6 +332,11 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
       if (!by) return false;
       if (*by != index && !sibling.ends_with(".tf")) item.linked.push_back(sibling);
       return true;
+    });
+    // A linked spelling of a file this item reports itself (a named file whose link in another
+    // directory sorts first) is not read twice.
+    std::erase_if(item.linked, [&](const std::string& spelling) {
+      return reported_in(spelling) == std::optional<std::uint32_t>(index);
     });
     std::sort(item.linked.begin(), item.linked.end());  // placed in digest order
     item.linked.erase(std::unique(item.linked.begin(), item.linked.end()), item.linked.end());

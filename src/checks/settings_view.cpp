@@ -44,6 +44,8 @@ bool known(const exportcfg::Value& value) {
 }
 
 std::string shown(const exportcfg::Value& value, std::string_view placeholder) {
+  if (value.known() && value.origin.stand_in && !value.origin.symbol.empty())
+    return value.origin.symbol;
   return value.known() && !value.origin.stand_in ? value.get() : std::string(placeholder);
 }
 

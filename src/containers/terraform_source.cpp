@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 
 #include "containers/stand_ins.h"
@@ -354,9 +355,20 @@ void Module::read_destination(const Named& r) {
   // GuardDuty exports only to S3 (CreatePublishingDestination's DestinationType is S3): a
   // destination_arn that is another resource's ARN (a CloudWatch log group's) is refused.
   if (const hcl::Attribute* a = r.block->body.attribute("destination_arn")) {
-    const hcl::Traversal t = hcl::static_traversal(*a->value);
-    if (t.root.starts_with("aws_") && !t.root.starts_with("aws_s3") && t.steps.size() >= 2 &&
-        t.steps.back() == "arn") {
+    // `x.y.arn` or "${x.y.arn}", of a resource whose ARN is never an S3 bucket's (not, say,
+    // aws_lakeformation_resource, whose arn argument is one).
+    const hcl::Expr& e = *a->value;
+    const hcl::Traversal t =
+        e.kind == hcl::ExprKind::template_ && e.children.size() == 1 && e.children[0]
+            ? hcl::static_traversal(*e.children[0])
+            : hcl::static_traversal(e);
+    constexpr std::array<std::string_view, 11> kNotBuckets = {
+        "aws_cloudwatch_", "aws_kinesis",      "aws_sns_",        "aws_sqs_",
+        "aws_kms_",        "aws_lambda_",      "aws_iam_",        "aws_dynamodb_",
+        "aws_guardduty_",  "aws_securityhub_", "aws_eventbridge_"};
+    const bool not_bucket = std::any_of(kNotBuckets.begin(), kNotBuckets.end(),
+                                        [&](std::string_view p) { return t.root.starts_with(p); });
+    if (not_bucket && t.steps.size() >= 2 && t.steps.back() == "arn") {
       session_.out.diagnostics.push_back(make_diagnostic(
           "GD007", make_location(*r.file, a->value->span),
           fmt::format("destination_arn of {} is the ARN of {}.{}, not of an S3 bucket: GuardDuty "
@@ -398,8 +410,16 @@ void Module::read_destination(const Named& r) {
   // The ARN of a key the module creates holds the Region and account it is assumed to be
   // created in (which provider creates it is not modelled): not a fact to hold the given
   // key ARN against.
-  if (key && !session_.destination_key.empty())
-    session_.out.settings.key_arn.origin.stand_in = true;
+  if (key && !session_.destination_key.empty()) {
+    exportcfg::Origin& origin = session_.out.settings.key_arn.origin;
+    origin.stand_in = true;
+    // `kms_key_arn = aws_kms_key.findings.arn` in the root module: findings and fixes name
+    // the key as the module does.
+    const hcl::Attribute* a = r.block->body.attribute("kms_key_arn");
+    const hcl::Traversal t = a != nullptr ? hcl::static_traversal(*a->value) : hcl::Traversal{};
+    if (address_.empty() && t.root == "aws_kms_key" && t.steps.size() == 2 && t.steps[1] == "arn")
+      origin.symbol = fmt::format("${{aws_kms_key.{}.arn}}", t.steps[0]);
+  }
 }
 
 // Whether a module that is not read may add Denies to the bucket policy passed to it. Of

@@ -70,6 +70,28 @@ std::string account_of_arn(std::string_view arn) {
   return iam::split_arn(arn, parts) ? std::string(parts[4]) : std::string();
 }
 
+// Whether `resource` is an object GuardDuty writes under `base`:
+// AWSLogs/<twelve-digit account>/GuardDuty/...
+bool is_findings_object(std::string_view resource, std::string_view base) {
+  constexpr std::string_view kLogs = "AWSLogs/";
+  constexpr std::string_view kGuardDuty = "/GuardDuty/";
+  auto findings_at = [&](std::size_t at) {
+    return resource.substr(at).starts_with(kLogs) &&
+           is_account_id(resource.substr(at + kLogs.size(), 12)) &&
+           resource.substr(std::min(resource.size(), at + kLogs.size() + 12))
+               .starts_with(kGuardDuty);
+  };
+  // A bucket or prefix name with '*' or '?' (read as a wildcard): wherever AWSLogs/ begins.
+  if (base.find_first_of("*?") != std::string_view::npos) {
+    for (std::size_t at = resource.find(kLogs); at != std::string_view::npos;
+         at = resource.find(kLogs, at + 1)) {
+      if (findings_at(at)) return true;
+    }
+    return false;
+  }
+  return resource.starts_with(base) && findings_at(base.size());
+}
+
 // The accounts that count as the resource owner's. When the owner is only a stand-in, any
 // account the policy names might be it, so none of those is called "another account".
 std::set<std::string> own_accounts(const Value& owner, const policy::Policy& policy) {
@@ -182,6 +204,7 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
   spec.budget = budget;
   spec.cell_budget = cell_budget_for(budget);
   std::string resource_shown;
+  std::string findings_base;  // a bucket's <bucket>/<prefix>/, under which AWSLogs/ is
   Value owner = settings.account;
   if (bucket) {
     if (settings.bucket_account.known() && !settings.bucket_account.origin.stand_in)
@@ -196,8 +219,9 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
     // findings object (with '*' there, AWS Config's grant on AWSLogs/<account>/Config/* read as
     // one that reaches the findings). (A '*' or '?' in a bucket or prefix name, never a valid
     // S3 name, reads as a wildcard.)
-    spec.resource_within.push_back({base + "AWSLogs/" + std::string(12, '?') + "/GuardDuty/*",
-                                    iam::CellPattern::Mode::glob});
+    spec.resource_within.push_back(
+        {base + "AWSLogs/" + std::string(12, '?') + "/GuardDuty/*", iam::CellPattern::Mode::glob});
+    findings_base = base;
     const std::string account = settings.account.known() ? settings.account.get() : "111122223333";
     spec.preferred_resources = {
         base + fmt::format("AWSLogs/{}/GuardDuty/{}/2026/12/01/finding.jsonl.gz", account,
@@ -310,6 +334,9 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
   {
     const iam::SpaceStats stats = iam::enumerate_requests(
         spec, [&](const iam::Request& r, std::span<const iam::Evaluation> ev) {
+          // '?' also matches '/': an object whose account part is not twelve digits
+          // (AWSLogs/o-abcdefghij/..., AWSLogs/-----/Config/GuardDuty/...) is no finding.
+          if (bucket && !is_findings_object(r.resource, findings_base)) return true;
           qi = 0;
           while (qi + 1 < questions.size() && questions[qi].action != r.action) ++qi;
           const iam::Evaluation& e = ev.front();

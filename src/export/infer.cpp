@@ -522,7 +522,8 @@ std::vector<std::pair<std::string, std::string>> stand_in_placeholders(
   std::vector<std::pair<std::string, std::string>> pairs;
   auto add = [&pairs](const Value& v, std::string placeholder) {
     if (v.known() && v.origin.stand_in && !v.get().empty())
-      pairs.emplace_back(v.get(), std::move(placeholder));
+      pairs.emplace_back(v.get(),
+                         v.origin.symbol.empty() ? std::move(placeholder) : v.origin.symbol);
   };
   add(settings.key_arn, "<KEY_ARN>");  // first: it holds the account
   add(settings.detector_id, "<DETECTOR_ID>");

@@ -176,6 +176,7 @@ const std::vector<RequestTemplate>& templates() {
 
 // A stand-in is never shown as a fact: findings show a placeholder in its place.
 std::string shown(const Value& v, std::string_view placeholder) {
+  if (v.known() && v.origin.stand_in && !v.origin.symbol.empty()) return v.origin.symbol;
   if (!v.known() || v.origin.stand_in) return std::string(placeholder);
   return v.get();
 }

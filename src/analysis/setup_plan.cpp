@@ -322,7 +322,8 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     for (const std::string& document : setup.documents) item.paths.push_back(document);
     items.push_back(std::move(item));
   }
-  for (const auto& [id, index] : directories) {
+  for (const auto& entry : directories) {
+    const std::uint32_t index = entry.second;  // a plain variable: lambdas below capture it
     WorkItem& item = directory_items[index];
     item.paths.sort();  // and sized to fit: held for the whole run
     // A sibling reported by this item is not context; one another directory reports (a link to

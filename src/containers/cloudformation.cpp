@@ -11,6 +11,7 @@
 #include "containers/cfn_values.h"
 #include "containers/findings.h"
 #include "containers/json_string.h"
+#include "containers/stand_ins.h"
 #include "containers/yaml_reader.h"
 #include "diag/rule_catalog.h"
 #include "json/parser.h"
@@ -268,10 +269,11 @@ class Template : private cfn::TemplateValues {
     given_buckets_ = given_matches(bucket_policies, given_bucket_,
                                    [this](const std::string& id) { return bucket_of_policy(id); });
     select_export_documents(
-        keys, [this](const std::string& id) { return is_export_key(id); }, "key");
+        keys, [this](const std::string& id) { return is_export_key(id); }, "key",
+        [&](const std::string& id) { return required_by_guardduty_bucket(id, bucket_policies); });
     select_export_documents(
         bucket_policies, [this](const std::string& id) { return is_export_bucket_policy(id); },
-        "bucket");
+        "bucket", [](const std::string&) { return false; });
   }
 
  private:
@@ -388,6 +390,22 @@ class Template : private cfn::TemplateValues {
     return parsed.root && names_guardduty(*parsed.root);
   }
 
+  // Whether a bucket policy of the template that grants GuardDuty names the key `id` (its
+  // stand-in id, as !GetAtt or !Ref of the key resolves to).
+  bool required_by_guardduty_bucket(
+      const std::string& id, const std::vector<std::pair<std::string, std::size_t>>& buckets) {
+    const std::string key = key_id_stand_in(id);
+    return std::any_of(buckets.begin(), buckets.end(), [&](const auto& bucket) {
+      const EmbeddedDocument& d = out_.documents[bucket.second];
+      if (!d.tree || !names_guardduty(*d.tree)) return false;
+      bool named = false;
+      json::for_each_value(*d.tree, [&](const json::Value& v) {
+        named = named || (v.is_string() && v.text.find(key) != std::string::npos);
+      });
+      return named;
+    });
+  }
+
   static bool names_guardduty(const json::Value& v) {
     std::vector<const json::Value*> pending{&v};
     while (!pending.empty()) {
@@ -407,9 +425,11 @@ class Template : private cfn::TemplateValues {
   // names; without one, those that name the GuardDuty principal. The others are checked for
   // grammar only: GuardDuty's requests are not theirs to allow. (A bare policy file is always
   // the export's: the user named it.)
-  template <typename IsExport>
+  // `required`: with neither, those the export's other documents require (the key a
+  // GuardDuty bucket policy's key-id Deny names: GuardDuty must encrypt with it).
+  template <typename IsExport, typename Required>
   void select_export_documents(const std::vector<std::pair<std::string, std::size_t>>& docs,
-                               IsExport is_export, std::string_view what) {
+                               IsExport is_export, std::string_view what, Required required) {
     std::vector<bool> chosen(docs.size(), false);
     bool any = false;
     for (std::size_t i = 0; i < docs.size(); ++i) any |= chosen[i] = is_export(docs[i].first);
@@ -418,6 +438,9 @@ class Template : private cfn::TemplateValues {
         const EmbeddedDocument& d = out_.documents[docs[i].second];
         any |= chosen[i] = grants_guardduty(d);
       }
+    }
+    if (!any) {
+      for (std::size_t i = 0; i < docs.size(); ++i) chosen[i] = required(docs[i].first);
     }
     for (std::size_t i = 0; i < docs.size(); ++i) {
       if (chosen[i]) continue;

@@ -114,12 +114,21 @@ std::string request_detector_arn(const exportcfg::ExportSettings& settings,
                      settings.detector_for(region));
 }
 
+std::optional<std::string> bucket_owner(const exportcfg::ExportSettings& settings) {
+  const exportcfg::Value& owner =
+      settings.bucket_account.known() ? settings.bucket_account : settings.account;
+  if (!owner.known() || owner.origin.stand_in || owner.get().empty()) return std::nullopt;
+  return owner.get();
+}
+
 iam::Request plain_http_request(const exportcfg::ExportSettings& settings, std::string_view action,
                                 std::string resource) {
   iam::Request r;
-  r.principal = {
-      iam::RequestPrincipal::Kind::aws,
-      fmt::format("arn:{}:iam::{}:role/any-role", settings.partition, other_account(settings))};
+  // A role of the bucket's own account, whose identity policies may give it access (another
+  // account's role has none unless the bucket policy grants it): only a Deny refuses it.
+  r.principal = {iam::RequestPrincipal::Kind::aws,
+                 fmt::format("arn:{}:iam::{}:role/any-role", settings.partition,
+                             bucket_owner(settings).value_or(other_account(settings)))};
   r.action = std::string(action);
   r.resource = std::move(resource);
   r.set("aws:SecureTransport", "false");

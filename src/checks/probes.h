@@ -2,6 +2,7 @@
 // Requests of someone else than the export's GuardDuty: another account's detector, an altered
 // upload; the hardening checks simulate them.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +23,12 @@ std::string request_object_arn(const exportcfg::ExportSettings& settings, const 
 std::string request_detector_arn(const exportcfg::ExportSettings& settings,
                                  const std::string& region);
 
-// A request over plain HTTP (aws:SecureTransport false) by a role of another account.
+// The account that owns the bucket, when known: --bucket-account, else the exporting account's
+// (not a stand-in).
+std::optional<std::string> bucket_owner(const exportcfg::ExportSettings& settings);
+
+// A request over plain HTTP (aws:SecureTransport false) by a role of the bucket's own account
+// (another account's when that is not known).
 iam::Request plain_http_request(const exportcfg::ExportSettings& settings, std::string_view action,
                                 std::string resource);
 

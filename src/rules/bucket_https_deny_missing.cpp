@@ -48,8 +48,12 @@ class BucketHttpsDenyMissingRule final : public SetupRule {
           denied(*doc, from_guardduty)
               ? fmt::format("requests without TLS (aws:SecureTransport false) to the exported "
                             "findings in {} are denied only for some principals (GuardDuty's): "
-                            "{} over plain HTTP by a role of another account is not refused",
-                            support::bucket_arn(s), action)
+                            "{} over plain HTTP by another principal{} is not refused",
+                            support::bucket_arn(s), action,
+                            support::bucket_owner(s)
+                                ? " (a role of the bucket's account, which its identity "
+                                  "policies may allow)"
+                                : "")
               : fmt::format("nothing denies requests without TLS (aws:SecureTransport "
                             "false) to the exported findings in {}: "
                             "{} over plain HTTP is not refused",

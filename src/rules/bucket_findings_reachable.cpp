@@ -27,13 +27,34 @@ std::string who(const exportcfg::AccessWitness& w) {
   switch (w.access_class) {
     case exportcfg::AccessClass::other_service:
       return fmt::format("another AWS service ({})", w.request.principal.value);
-    case exportcfg::AccessClass::other_account:
+    case exportcfg::AccessClass::other_account: {
+      // A member of the organization a condition names: said so (it is not anyone's).
+      const iam::ContextValue* org = w.request.find("aws:PrincipalOrgID");
+      if (org != nullptr && !org->values.empty() && !org->values.front().empty())
+        return fmt::format("another account of organization {} ({})", org->values.front(),
+                           iam::principal_account(w.request.principal));
       return fmt::format("another account ({})", iam::principal_account(w.request.principal));
+    }
     case exportcfg::AccessClass::anonymous:
       return "anyone, unauthenticated callers too,";
     default:
       return std::string(exportcfg::describe(w.access_class));
   }
+}
+
+// Whether a stranger with no organization membership or principal tags would be let in as the
+// witness is: then the write is anyone's (GD310's); otherwise it takes a member of the
+// organization (or a tagged principal), which GD310's stranger is not.
+bool open_to_strangers(const exportcfg::PolicyDocument& doc, const iam::Request& witness) {
+  iam::Request stranger = witness;
+  std::vector<std::string> identity_keys;
+  for (const auto& [key, value] : stranger.context) {
+    if (key.starts_with("aws:principalorg") || key.starts_with("aws:principaltag/"))
+      identity_keys.push_back(key);
+  }
+  if (identity_keys.empty()) return true;
+  for (const std::string& key : identity_keys) stranger.context.erase(key);
+  return doc.evaluator->evaluate(stranger, false).decision == iam::Decision::allow;
 }
 
 bool wildcard_principal(const policy::Statement& s) {
@@ -91,7 +112,8 @@ class BucketFindingsReachableRule final : public SetupRule {
               if (put) continue;  // GD310 bucket-public-write
               break;
             case exportcfg::AccessClass::other_account:
-              if (put && wildcard_principal(s)) continue;  // GD310 bucket-public-write
+              if (put && wildcard_principal(s) && open_to_strangers(*doc, w.request))
+                continue;  // GD310 bucket-public-write
               break;
             default:
               continue;

@@ -66,6 +66,9 @@ class KeyLockoutRiskRule final : public SetupRule {
       return;
     }
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::key_policy)) {
+      // A statement without its policy is a snippet to add to one (GD102 says so): its other
+      // statements, the administrators among them, are not in the file.
+      if (doc->policy.bare_statement) continue;
       const std::string key = own_key(*doc, ctx.settings.key_arn.get());
       std::string_view parts[6];
       if (!iam::split_arn(key, parts)) continue;
@@ -148,7 +151,9 @@ class KeyLockoutRiskRule final : public SetupRule {
   // the account: KMS's lockout safety check refuses it (MalformedPolicyDocumentException).
   void check_without_owner(const SetupContext& ctx, std::vector<Diagnostic>& out) const {
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::key_policy)) {
-      if (names_aws_principal(doc->policy) || doc->policy.statements.empty()) continue;
+      if (names_aws_principal(doc->policy) || doc->policy.statements.empty() ||
+          doc->policy.bare_statement)
+        continue;
       Diagnostic d = make_diagnostic(
           id(), support::statements_start(*doc),
           "no statement lets any AWS principal change this key policy (its Allows name only "

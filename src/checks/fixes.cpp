@@ -6,6 +6,7 @@
 
 #include "checks/explain.h"
 #include "checks/settings_view.h"
+#include "export/setup.h"
 #include "util/text.h"
 
 namespace gdl::support {
@@ -80,7 +81,7 @@ std::string source_condition_json(const exportcfg::ExportSettings& settings,
       "\"Condition\": {{\n{0}  \"StringEquals\": {{\n{0}    \"aws:SourceAccount\": \"{1}\",\n{0}   "
       " "
       "\"aws:SourceArn\": {2}\n{0}  }}\n{0}}}",
-      indent, shown(written.account, "<ACCOUNT_ID>"), list);
+      indent, exportcfg::shown(written.account, "<ACCOUNT_ID>"), list);
 }
 
 std::string guardduty_principal_json(const exportcfg::ExportSettings& settings) {

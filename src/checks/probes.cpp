@@ -115,8 +115,7 @@ std::string request_detector_arn(const exportcfg::ExportSettings& settings,
 }
 
 std::optional<std::string> bucket_owner(const exportcfg::ExportSettings& settings) {
-  const exportcfg::Value& owner =
-      settings.bucket_account.known() ? settings.bucket_account : settings.account;
+  const exportcfg::Value& owner = settings.bucket_owner();
   if (!owner.known() || owner.origin.stand_in || owner.get().empty()) return std::nullopt;
   return owner.get();
 }

@@ -9,6 +9,7 @@
 #include "checks/settings_view.h"
 #include "checks/verdict.h"
 #include "diag/rule_catalog.h"
+#include "export/setup.h"
 #include "util/text.h"
 
 namespace gdl::support {
@@ -168,7 +169,7 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
       d.severity = assumption != nullptr ? Severity::note : verdict.severity;
       d.notes = verdict.notes;
       d.notes.push_back(fmt::format("simulated with aws:SourceAccount {}, aws:SourceArn {}",
-                                    shown(ctx.settings.account, "<ACCOUNT_ID>"),
+                                    exportcfg::shown(ctx.settings.account, "<ACCOUNT_ID>"),
                                     detector_arn(ctx.settings, f.regions.front())));
       if (auto note = assumptions_note(ctx.settings); !note.empty())
         d.notes.push_back(std::move(note));

@@ -43,20 +43,15 @@ bool known(const exportcfg::Value& value) {
   return value.known() && value.origin.kind != exportcfg::Origin::Kind::assumed;
 }
 
-std::string shown(const exportcfg::Value& value, std::string_view placeholder) {
-  if (value.known() && value.origin.stand_in && !value.origin.symbol.empty())
-    return value.origin.symbol;
-  return value.known() && !value.origin.stand_in ? value.get() : std::string(placeholder);
-}
-
 std::string bucket_arn(const exportcfg::ExportSettings& settings) {
-  return fmt::format("arn:{}:s3:::{}", settings.partition, shown(settings.bucket, "<BUCKET>"));
+  return fmt::format("arn:{}:s3:::{}", settings.partition,
+                     exportcfg::shown(settings.bucket, "<BUCKET>"));
 }
 
 std::string export_objects_arn(const exportcfg::ExportSettings& settings) {
   // A prefix made to match a pattern is a stand-in; no prefix is shown as none.
   const std::string prefix = settings.prefix.known() && !settings.prefix.get().empty()
-                                 ? shown(settings.prefix, "<PREFIX>")
+                                 ? exportcfg::shown(settings.prefix, "<PREFIX>")
                                  : std::string();
   return prefix.empty() ? bucket_arn(settings) + "/*"
                         : fmt::format("{}/{}/*", bucket_arn(settings), prefix);

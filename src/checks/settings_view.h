@@ -14,9 +14,6 @@ namespace gdl::support {
 bool given(const exportcfg::Value& value);
 // True when the setting is known from the user or the documents (not a stand-in).
 bool known(const exportcfg::Value& value);
-// The value as findings and fixes may show it: the value when known, else `placeholder`
-// ("<DETECTOR_ID>"): a stand-in is never shown as a fact, nor written into a fix.
-std::string shown(const exportcfg::Value& value, std::string_view placeholder);
 
 // Whether the settings' Regions were given (flag, config, a template's own), not inferred.
 bool regions_given(const exportcfg::ExportSettings& settings);

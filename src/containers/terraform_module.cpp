@@ -534,20 +534,27 @@ std::string Module::region_of(const Named& r, std::string& why, bool stand_in) {
     why = "its region argument is known only when Terraform runs";
     return {};
   }
-  const hcl::Attribute* provider = r.block->body.attribute("provider");
-  if (provider == nullptr) return module_region();
   // `provider = aws.us_east_2`: a reference Terraform resolves to that configuration's region.
+  const std::optional<std::string> alias = provider_alias(r);
+  if (!alias || alias->empty())
+    return module_region();  // the default configuration, or not AWS's Region question
+  if (std::string configured = provider_region(*alias); !configured.empty()) return configured;
+  why = fmt::format("the Region of provider aws.{} is not known offline", *alias);
+  return {};
+}
+
+std::optional<std::string> Module::provider_alias(const Named& r) {
+  const hcl::Attribute* provider = r.block->body.attribute("provider");
+  if (provider == nullptr) return std::string();
   const std::string_view text = r.file->text();
   const Span span = provider->value->span;
   std::string_view ref =
       span.end <= text.size() ? text.substr(span.begin, span.size()) : std::string_view();
-  if (!ref.starts_with("aws"))
-    return module_region();  // another provider: not AWS's Region question
-  ref.remove_prefix(3);
-  const std::string alias(ref.starts_with(".") ? ref.substr(1) : std::string_view());
-  if (std::string configured = provider_region(alias); !configured.empty()) return configured;
-  why = fmt::format("the Region of provider aws.{} is not known offline", alias);
-  return {};
+  if (ref.size() >= 2 && ref.front() == '"' && ref.back() == '"')
+    ref = ref.substr(1, ref.size() - 2);
+  if (ref == "aws") return std::string();
+  if (!ref.starts_with("aws.")) return std::nullopt;
+  return std::string(ref.substr(4));
 }
 
 std::string Module::provider_region(const std::string& alias) {
@@ -569,17 +576,24 @@ std::string Module::provider_region(const std::string& alias) {
   // module block, it overrides all of the default inheritance behavior", Terraform's
   // documentation on providers within modules).
   if (passed == nullptr) return alias.empty() ? caller_->provider_region("") : std::string();
-  if (passed->value->kind != hcl::ExprKind::object) return {};
+  const std::optional<std::string> given = passed_provider(alias);
+  return given ? caller_->provider_region(*given) : std::string();
+}
+
+std::optional<std::string> Module::passed_provider(const std::string& alias) const {
+  const hcl::Attribute* passed = call_ != nullptr ? call_->body.attribute("providers") : nullptr;
+  if (passed == nullptr || call_file_ == nullptr || passed->value->kind != hcl::ExprKind::object)
+    return std::nullopt;
   const std::string wanted = alias.empty() ? "aws" : "aws." + alias;
   const auto& entries = passed->value->children;
   for (std::size_t i = 0; i + 1 < entries.size(); i += 2) {
     if (written_name(*entries[i], *call_file_) != wanted) continue;
     const std::string given = written_name(*entries[i + 1], *call_file_);
-    if (given == "aws") return caller_->provider_region("");
-    if (given.starts_with("aws.")) return caller_->provider_region(given.substr(4));
-    return {};
+    if (given == "aws") return std::string();
+    if (given.starts_with("aws.")) return given.substr(4);
+    return std::nullopt;
   }
-  return {};
+  return std::nullopt;
 }
 
 std::string Module::known_string(const Named& r, std::string_view name) {
@@ -866,9 +880,13 @@ bool Module::uses_root_default_provider() const {
   // A called module inherits its caller's default configuration unless the call passes
   // `providers` or the module configures its own "aws" provider (Terraform's documentation on
   // providers within modules).
+  // `providers = { aws = aws }` passes the caller's default configuration explicitly.
   if (caller_ == nullptr) return true;
-  if (aws_providers_.contains("") || call_ == nullptr || call_->body.attribute("providers"))
-    return false;
+  if (aws_providers_.contains("") || call_ == nullptr) return false;
+  if (call_->body.attribute("providers") != nullptr) {
+    const std::optional<std::string> given = passed_provider("");
+    if (!given || !given->empty()) return false;
+  }
   return caller_->uses_root_default_provider();
 }
 

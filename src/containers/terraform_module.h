@@ -217,10 +217,17 @@ class Module final : public hcl::Scope {
   // module's. Empty, with `why` set, when that provider's region is not known offline. Without
   // `stand_in`, also empty where it would be the stand-in Region (which it then records as used).
   std::string region_of(const Named& r, std::string& why, bool stand_in = true);
+  // The AWS provider configuration a resource names: "" for the default one (no `provider`
+  // argument, `aws`, or Terraform 0.11's string "aws"), "west" for `aws.west` (or "aws.west"),
+  // none for another provider's.
+  static std::optional<std::string> provider_alias(const Named& r);
   // The `region` of the AWS provider configuration this module calls `alias` ("" for the
   // default one) when written and known offline, else "": its own provider block, else what
   // its caller passes it.
   std::string provider_region(const std::string& alias);
+  // What a `providers` map of this module's call passes as its configuration `alias`: "" for
+  // the caller's default one, the caller's alias, none when not passed or not AWS's.
+  [[nodiscard]] std::optional<std::string> passed_provider(const std::string& alias) const;
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
   hcl::Value root_input(const std::string& name, const Named& declaration);
   hcl::Value local(const std::string& name, const SourceFile& file, Span span);

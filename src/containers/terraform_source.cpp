@@ -377,13 +377,9 @@ void Module::read_destination(const Named& r) {
                       label, t.root, t.steps.front())));
     }
   }
-  if (const hcl::Attribute* provider = r.block->body.attribute("provider")) {
-    const std::string_view text = r.file->text();
-    const Span at = provider->value->span;
-    if (at.end > text.size() || text.substr(at.begin, at.size()) != "aws")
-      session_.destination_elsewhere = true;
-  }
-  if (!uses_root_default_provider()) session_.destination_elsewhere = true;
+  if (const std::optional<std::string> alias = provider_alias(r);
+      !alias || !alias->empty() || !uses_root_default_provider())
+    session_.destination_elsewhere = true;
   // A destination exports the findings of its detector's Region, its provider's.
   std::string why;  // empty for a Region left open only as the module's own
   const std::string home = region_of(r, why, false);

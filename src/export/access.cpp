@@ -205,10 +205,8 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
   spec.cell_budget = cell_budget_for(budget);
   std::string resource_shown;
   std::string findings_base;  // a bucket's <bucket>/<prefix>/, under which AWSLogs/ is
-  Value owner = settings.account;
+  Value owner = bucket ? settings.bucket_owner() : settings.account;
   if (bucket) {
-    if (settings.bucket_account.known() && !settings.bucket_account.origin.stand_in)
-      owner = settings.bucket_account;
     const std::string bucket_name = settings.bucket.known() ? settings.bucket.get() : "";
     const std::string prefix = settings.prefix.known() ? settings.prefix.get() : "";
     const std::string base = fmt::format("arn:{}:s3:::{}/{}", spec.partition, bucket_name,

@@ -174,12 +174,15 @@ const std::vector<RequestTemplate>& templates() {
   return all;
 }
 
-// A stand-in is never shown as a fact: findings show a placeholder in its place.
+}  // namespace
+
 std::string shown(const Value& v, std::string_view placeholder) {
   if (v.known() && v.origin.stand_in && !v.origin.symbol.empty()) return v.origin.symbol;
   if (!v.known() || v.origin.stand_in) return std::string(placeholder);
   return v.get();
 }
+
+namespace {
 
 std::string known_or_empty(const Value& v) {
   return v.known() ? v.get() : std::string();

@@ -59,6 +59,12 @@ struct ExportSettings {
   std::string partition = "aws";
 
   [[nodiscard]] std::string detector_for(const std::string& region) const;
+  // The account that owns the bucket: the one given for it, else the exporting account (a
+  // bucket is taken to be the exporter's own unless told otherwise). The one place this is
+  // decided; callers check whether the answer is a stand-in.
+  [[nodiscard]] const Value& bucket_owner() const {
+    return bucket_account.known() ? bucket_account : account;
+  }
 };
 
 // Copies every value `over` knows into `base` (a later, stronger source wins).

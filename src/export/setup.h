@@ -97,6 +97,10 @@ using TemplateVars = std::map<std::string, std::string, std::less<>>;
 std::string expand_template(std::string_view text, const TemplateVars& vars,
                             void (*unknown)(std::string_view text) = nullptr);
 
+// A setting as findings and fixes show it: a known fact as itself; a stand-in as its symbol in
+// the module that makes it (${aws_kms_key.x.arn}) or else as `placeholder` ("<KEY_ARN>"), since a
+// stand-in is never shown as a fact nor written into a fix. The one place this is decided.
+std::string shown(const Value& value, std::string_view placeholder);
 std::string shown_detector(const ExportSettings& settings, const std::string& region);
 // GuardDuty's aws:SourceArn for a Region, as findings show it: each stand-in replaced by a
 // placeholder (<ACCOUNT_ID>, <REGION>, <DETECTOR_ID>).

@@ -67,8 +67,7 @@ bool wildcard_principal(const policy::Statement& s) {
 // applies only to the principals its Principal names (a wildcard, NotPrincipal or another
 // account's or service's name can). Exact, and it spares the proof for most export buckets.
 bool may_admit_others(const policy::Policy& policy, const exportcfg::ExportSettings& settings) {
-  const exportcfg::Value& owner =
-      settings.bucket_account.known() ? settings.bucket_account : settings.account;
+  const exportcfg::Value& owner = settings.bucket_owner();
   if (!owner.known() || owner.origin.stand_in) return true;
   for (const policy::Statement& s : policy.statements) {
     if (s.effect != policy::Effect::allow) continue;

@@ -9,6 +9,7 @@
 #include "checks/fixes.h"
 #include "checks/probes.h"
 #include "checks/settings_view.h"
+#include "export/setup.h"
 
 namespace gdl {
 namespace {
@@ -38,7 +39,7 @@ class BucketKeyDenyMissingRule final : public SetupRule {
         "add the guide's \"Deny incorrect encryption header\" statement with your key ARN",
         support::upload_deny_statement_json(ctx.settings, "DenyIncorrectEncryptionHeader",
                                             support::kKeyIdKey,
-                                            support::shown(ctx.settings.key_arn, "<KEY_ARN>")),
+                                            exportcfg::shown(ctx.settings.key_arn, "<KEY_ARN>")),
         out);
   }
 };

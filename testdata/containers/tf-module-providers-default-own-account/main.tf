@@ -1,0 +1,78 @@
+# Written for gd-export-lint's tests: tf-fix-writes-declared-values with the publishing
+# destination in a module to which the root passes its default AWS provider explicitly
+# (`providers = { aws = aws }`, the same configuration the module would inherit): the export is
+# from the root's account, so the source-condition fixes write its data.aws_caller_identity's
+# account, not <ACCOUNT_ID>. A call passing an aliased configuration (aws = aws.log_archive)
+# may assume a role in another account and does not.
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+resource "aws_s3_bucket" "findings" {
+  bucket = "example-guardduty-findings"
+}
+
+resource "aws_kms_key" "findings" {
+  description = "GuardDuty findings"
+  policy      = data.aws_iam_policy_document.key.json
+}
+
+data "aws_iam_policy_document" "key" {
+  statement {
+    sid       = "Admin"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+  statement {
+    sid       = "AllowGuardDutyKey"
+    actions   = ["kms:GenerateDataKey"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    sid       = "AllowGetBucketLocation"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [aws_s3_bucket.findings.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+  statement {
+    sid       = "AllowPutObject"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.findings.arn}/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "findings" {
+  bucket = aws_s3_bucket.findings.id
+  policy = data.aws_iam_policy_document.bucket.json
+}
+
+resource "aws_guardduty_detector" "this" {
+  enable = true
+}
+
+module "export" {
+  source = "./export"
+  providers = {
+    aws = aws
+  }
+  detector_id = aws_guardduty_detector.this.id
+  bucket_arn  = aws_s3_bucket.findings.arn
+  key_arn     = aws_kms_key.findings.arn
+}

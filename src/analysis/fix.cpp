@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <variant>
 
 #include "diag/rule_catalog.h"
@@ -96,9 +97,33 @@ std::string unapplied_reason(const Diagnostic& d, const FixOptions& options, boo
   return {};
 }
 
+namespace {
+
+// The indentation of an insertion that starts on a new line; none for one that continues the
+// line it is inserted in.
+std::optional<std::size_t> new_line_indent(std::string_view replacement) {
+  std::size_t i = 0;
+  while (i < replacement.size() && replacement[i] == '\r') ++i;
+  if (i >= replacement.size() || replacement[i] != '\n') return std::nullopt;
+  const std::size_t start = i + 1;
+  std::size_t end = start;
+  while (end < replacement.size() && replacement[end] == ' ') ++end;
+  return end - start;
+}
+
+}  // namespace
+
 std::string apply_edits(std::string_view text, std::vector<TextEdit> edits) {
+  // Two insertions at one place apply in the order the findings came, except that of two new
+  // lines the more indented goes first: in YAML it continues the node that ends there (a
+  // Condition for the last statement), the other starts a sibling after it (a new statement).
   std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) {
-    return a.location.span.begin < b.location.span.begin;
+    if (a.location.span.begin != b.location.span.begin)
+      return a.location.span.begin < b.location.span.begin;
+    if (a.location.span.size() != 0 || b.location.span.size() != 0) return false;
+    const std::optional<std::size_t> ia = new_line_indent(a.replacement);
+    const std::optional<std::size_t> ib = new_line_indent(b.replacement);
+    return ia && ib && *ia > *ib;
   });
   const bool crlf = crlf_lines(text);
   std::string out;

@@ -171,6 +171,11 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
   }
   if (const json::Member* mappings = root.find("Mappings"); mappings && mappings->value.is_object())
     mappings_ = &mappings->value;
+  if (const json::Member* conditions = root.find("Conditions");
+      conditions && conditions->value.is_object()) {
+    for (const json::Member& m : conditions->value.members)
+      conditions_.insert_or_assign(m.key, &m.value);
+  }
 
   // A template that names exactly one account literally is almost always deployed in it:
   // that account stands for ${AWS::AccountId}, so literal and symbolic uses agree.
@@ -215,6 +220,95 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
         exports_here_ ? "give --account to use yours"
                       : "the stack's account: give --bucket-account when it holds the bucket"));
   }
+  apply_decided_conditions();
+}
+
+void TemplateValues::apply_decided_conditions() {
+  for (auto it = resources_.begin(); it != resources_.end();) {
+    Resource& r = it->second;
+    const std::optional<bool> holds =
+        r.condition.empty() ? std::nullopt : condition(r.condition, 0);
+    if (holds && !*holds) {
+      const std::string* region_symbol = out_.symbol_for(region_);
+      out_.notes.push_back(fmt::format(
+          "{}: {} is not created (condition {} is false in {}{}), so it is not checked",
+          source_.path(), it->first, r.condition, region_,
+          region_symbol != nullptr ? ", the Region checked: give --region to check another" : ""));
+      it = resources_.erase(it);
+      continue;
+    }
+    if (holds) r.condition.clear();
+    ++it;
+  }
+}
+
+std::optional<bool> TemplateValues::condition(const std::string& name, int depth) {
+  if (const auto memo = decided_.find(name); memo != decided_.end()) return memo->second;
+  const auto found = conditions_.find(name);
+  // An undeclared condition, or one defined through itself, is CloudFormation's error to report.
+  if (found == conditions_.end() || depth > kMaxDepth || !deciding_.insert(name).second)
+    return std::nullopt;
+  const std::optional<bool> value = decide(*found->second, depth + 1);
+  deciding_.erase(name);
+  decided_.emplace(name, value);
+  return value;
+}
+
+std::optional<bool> TemplateValues::decide(const json::Value& v, int depth) {
+  if (depth > kMaxDepth || !v.is_object() || v.members.size() != 1) return std::nullopt;
+  const json::Member& m = v.members.front();
+  const json::Value& arg = m.value;
+  if (m.key == "Condition") return arg.is_string() ? condition(arg.text, depth + 1) : std::nullopt;
+  if (m.key == "Fn::Equals") {
+    if (!arg.is_array() || arg.items.size() != 2) return std::nullopt;
+    const std::optional<std::string> a = fact_string(arg.items[0], depth + 1);
+    const std::optional<std::string> b = a ? fact_string(arg.items[1], depth + 1) : std::nullopt;
+    if (!a || !b) return std::nullopt;
+    return *a == *b;
+  }
+  if (m.key == "Fn::Not") {
+    if (!arg.is_array() || arg.items.size() != 1) return std::nullopt;
+    const std::optional<bool> inner = decide(arg.items[0], depth + 1);
+    return inner ? std::optional<bool>(!*inner) : std::nullopt;
+  }
+  if (m.key == "Fn::And" || m.key == "Fn::Or") {
+    // One false decides an And, one true an Or, whatever the open ones turn out to be.
+    const bool deciding = m.key == "Fn::Or";
+    if (!arg.is_array() || arg.items.empty()) return std::nullopt;
+    bool open = false;
+    for (const json::Value& item : arg.items) {
+      const std::optional<bool> value = decide(item, depth + 1);
+      if (!value)
+        open = true;
+      else if (*value == deciding)
+        return deciding;
+    }
+    return open ? std::nullopt : std::optional<bool>(!deciding);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> TemplateValues::fact_string(const json::Value& v, int depth) {
+  // Resolved quietly: an open value only leaves the condition open (no note of its own).
+  const std::size_t notes = out_.notes.size();
+  const std::size_t unknowns = unknown_spans_.size();
+  const bool outer_guess = std::exchange(guessed_, false);
+  std::optional<std::string> text = resolve_string(v, depth);
+  const bool guessed = guessed_;
+  guessed_ = outer_guess || guessed;
+  out_.notes.resize(notes);
+  unknown_spans_.resize(unknowns);
+  if (!text || guessed) return std::nullopt;
+  // The stand-in Region is the one exception: the whole template is checked as deployed there
+  // (its ARNs, its principals), so its Region-only conditions are decided for it too, as
+  // CloudFormation would decide them in that Region. Deciding them otherwise would judge two
+  // mutually exclusive resources as one deployment (a StackSet's bucket policy for opt-in
+  // Regions beside the one for the others).
+  for (const auto& [value, symbol] : out_.stand_ins) {
+    if (!value.empty() && symbol != "${AWS::Region}" && text->find(value) != std::string::npos)
+      return std::nullopt;
+  }
+  return text;
 }
 
 void TemplateValues::stand_in(const std::string& value, std::string symbol) {
@@ -372,9 +466,35 @@ std::optional<json::Value> TemplateValues::intrinsic(const json::Member& m, Span
           if (found) note_stand_in_lookup(*found, *map, *first, *second);
           return found;
         }
+        // Say which key is missing, and when it is a stand-in (${AWS::Region} checked as
+        // eu-north-1) that the mapping simply has no entry for it: --region picks one it has.
+        auto missing = [&](const std::string& where, const std::string& key) {
+          const std::string* symbol = out_.symbol_for(key);
+          if (symbol == nullptr)
+            return unknown(span, fmt::format("Fn::FindInMap: {} has no key {}", where, key));
+          const std::string_view then =
+              *symbol == "${AWS::Region}"      ? "give --region to look up yours"
+              : *symbol == "${AWS::AccountId}" ? "give --account to look up yours"
+                                               : "the deployment's value may be there";
+          return unknown(span, fmt::format("Fn::FindInMap: {} has no key {} ({} is checked as {}, "
+                                           "a stand-in: {})",
+                                           where, key, *symbol, key, then));
+        };
+        if (a == nullptr)
+          return unknown(span, fmt::format("Fn::FindInMap: the template has no mapping {}", *map));
+        if (b == nullptr) return missing("mapping " + *map, *first);
+        return missing(fmt::format("mapping {} at {}", *map, *first), *second);
       }
     }
     return unknown(span, "Fn::FindInMap cannot be resolved offline");
+  }
+  // Fn::If on a condition the facts decide (a Region given with --region) takes its branch, as
+  // CloudFormation does; AWS::NoValue there removes the property or element.
+  if (fn == "Fn::If" && arg.is_array() && arg.items.size() == 3 && arg.items[0].is_string()) {
+    if (const std::optional<bool> holds = condition(arg.items[0].text, depth + 1))
+      return resolve(arg.items[*holds ? 1 : 2], depth + 1);
+    return unknown(
+        span, fmt::format("Fn::If on condition {} depends on the deployment", arg.items[0].text));
   }
   if (std::find(kDeploymentFunctions.begin(), kDeploymentFunctions.end(), fn) !=
       kDeploymentFunctions.end())
@@ -436,6 +556,9 @@ std::optional<json::Value> TemplateValues::sub(const json::Value& arg, Span span
 std::optional<std::string> TemplateValues::ref(const std::string& name, Span span) {
   if (name == "AWS::AccountId") return account_;
   if (name == "AWS::Region") return region_;
+  // Not known offline: the commercial partition's values, never facts to decide a condition on.
+  if (name == "AWS::Partition" || name == "AWS::URLSuffix" || name == "AWS::StackName")
+    guessed_ = true;
   if (name == "AWS::Partition") return std::string("aws");
   if (name == "AWS::URLSuffix") return std::string("amazonaws.com");
   if (name == "AWS::StackName") return std::string("stack");
@@ -515,6 +638,7 @@ std::optional<std::string> TemplateValues::parameter(const std::string& name,
   if (const json::Member* def = definition.find("Default")) {
     if (def->value.is_string() || def->value.kind == json::Kind::number) {
       default_used_ = true;
+      guessed_ = true;
       return def->value.text;
     }
   }

@@ -69,6 +69,16 @@ class TemplateValues {
 
   std::optional<json::Value> intrinsic(const json::Member& m, Span span, int depth);
 
+  // A template Condition's value when it rests on facts alone (literals, a Region or account the
+  // user gave): true or false; none when it depends on the deployment (a parameter, a stand-in).
+  std::optional<bool> condition(const std::string& name, int depth);
+  std::optional<bool> decide(const json::Value& v, int depth);
+  // A string the deployment cannot change: resolved, no parameter default or stand-in in it.
+  std::optional<std::string> fact_string(const json::Value& v, int depth);
+  // Resources whose Condition is decided: dropped when false (CloudFormation does not create
+  // them), unconditional when true.
+  void apply_decided_conditions();
+
   std::optional<json::Value> sub(const json::Value& arg, Span span, int depth);
 
   std::optional<std::string> ref(const std::string& name, Span span);
@@ -94,6 +104,10 @@ class TemplateValues {
   std::set<std::string, std::less<>> parameter_noted_;
   std::set<std::string, std::less<>> naming_;  // buckets whose BucketName is being resolved
   bool default_used_ = false;  // a parameter's Default was taken since this was last cleared
+  bool guessed_ = false;  // a value the deployment may change (a Default, AWS::Partition) was taken
+  std::map<std::string, const json::Value*, std::less<>> conditions_;  // the Conditions section
+  std::map<std::string, std::optional<bool>, std::less<>> decided_;    // memo (none: open)
+  std::set<std::string, std::less<>> deciding_;  // conditions being decided (a cycle is open)
   std::string account_;
   std::string region_;
   bool exports_here_ = false;  // the template creates the detector or its destination

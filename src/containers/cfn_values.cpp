@@ -292,12 +292,14 @@ std::optional<std::string> TemplateValues::fact_string(const json::Value& v, int
   // Resolved quietly: an open value only leaves the condition open (no note of its own).
   const std::size_t notes = out_.notes.size();
   const std::size_t unknowns = unknown_spans_.size();
+  const std::set<std::string, std::less<>> noted = parameter_noted_;
   const bool outer_guess = std::exchange(guessed_, false);
   std::optional<std::string> text = resolve_string(v, depth);
   const bool guessed = guessed_;
   guessed_ = outer_guess || guessed;
   out_.notes.resize(notes);
   unknown_spans_.resize(unknowns);
+  parameter_noted_ = noted;
   if (!text || guessed) return std::nullopt;
   // The stand-in Region is the one exception: the whole template is checked as deployed there
   // (its ARNs, its principals), so its Region-only conditions are decided for it too, as
@@ -639,6 +641,11 @@ std::optional<std::string> TemplateValues::parameter(const std::string& name,
     if (def->value.is_string() || def->value.kind == json::Kind::number) {
       default_used_ = true;
       guessed_ = true;
+      // An assumption the check rests on, listed with the others: a deployment may pass another.
+      if (parameter_noted_.insert(name).second)
+        out_.notes.push_back(fmt::format("{}: parameter {} is checked as its Default, {}",
+                                         source_.path(), name,
+                                         def->value.text.empty() ? "\"\"" : def->value.text));
       return def->value.text;
     }
   }

@@ -216,6 +216,18 @@ void run_guarded(const Rule& rule, const Context& context, const SourceFile& whe
 namespace {
 
 // Whether the user gave any export setting (flags, --config, the project configuration).
+std::vector<std::string> given_values(const exportcfg::ExportSettings& s) {
+  std::vector<std::string> values;
+  auto add = [&values](const exportcfg::Value& v) {
+    if (v.known() && !v.get().empty()) values.push_back(v.get());
+  };
+  for (const exportcfg::Value* v :
+       {&s.account, &s.bucket_account, &s.bucket, &s.prefix, &s.key_arn, &s.detector_id})
+    add(*v);
+  for (const auto& [region, detector] : s.detector_ids) add(detector);
+  return values;
+}
+
 bool settings_given(const exportcfg::ExportSettings& s) {
   if (!s.regions.empty()) return true;
   for (const exportcfg::Value* v : {&s.account, &s.detector_id, &s.bucket, &s.prefix,
@@ -365,6 +377,7 @@ class SetupRun {
       : sources_(sources),
         settings_(std::move(settings)),
         given_(settings_),
+        given_values_(given_values(given_)),
         options_(options),
         declared_(options.export_declared.value_or(settings_given(settings_))) {}
 
@@ -523,7 +536,8 @@ class SetupRun {
     const bool resource_policy =
         std::any_of(doc->policy.statements.begin(), doc->policy.statements.end(),
                     [](const policy::Statement& s) { return s.principal.present; });
-    const PolicyContext context{source, doc->policy, resource_policy, extraction.stand_ins};
+    const PolicyContext context{source, doc->policy, resource_policy, extraction.stand_ins,
+                                given_values_};
     for (const auto& rule : policy_rules()) {
       if (enabled(options_, rule->id()))
         run_guarded(*rule, context, source, embedded.tree->span, result_.diagnostics);
@@ -737,7 +751,8 @@ class SetupRun {
   // GuardDuty's requests without the assumed keys, built once by run_setup_rules() and read
   // again by show_placeholders().
   std::vector<exportcfg::GuardDutyRequest> documented_;
-  const exportcfg::ExportSettings given_;  // as the user gave them
+  const exportcfg::ExportSettings given_;        // as the user gave them
+  const std::vector<std::string> given_values_;  // their known values, for the policy rules
   const LintOptions& options_;
   const bool declared_;
   LintResult result_;

@@ -22,6 +22,10 @@ struct PolicyContext {
   // Values a template's symbols are checked as (stand-in, symbol), none given by the user: a
   // conclusion that rests on one is a guess, not a fact.
   std::span<const std::pair<std::string, std::string>> stand_ins = {};
+  // The values the user gave (--account, --bucket, --key-arn, ... or --config): theirs by their
+  // own word, so never "an example value left in" (a template's symbol checked as one of them
+  // is not in the file at all).
+  std::span<const std::string> given_values = {};
 };
 
 class PolicyRule {

@@ -125,7 +125,11 @@ bool write_as_blocks(Diagnostic& d, TextEdit& edit, const Placement& place, bool
                                       : std::string_view();
   const bool list_target = target.starts_with("[");
   const std::string_view indent = indentation_at(place.text, at.begin);
-  const auto blocks = policy_fragment_as_blocks(edit.replacement, indent);
+  // A string put in place of one value (an element of a list, an expression) stays one string:
+  // rendered as blocks it would become a list inside the list.
+  const auto blocks = is_json_scalar_line(edit.replacement) && !list_target && at.size() > 0
+                          ? std::optional<std::string>(edit.replacement)
+                          : policy_fragment_as_blocks(edit.replacement, indent);
   if (!suggest_only && is_json_scalar_line(edit.replacement)) {
     if (list_target) {
       edit.replacement = "[" + edit.replacement + "]";

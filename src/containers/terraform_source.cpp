@@ -413,8 +413,13 @@ void Module::read_destination(const Named& r) {
     // the key as the module does.
     const hcl::Attribute* a = r.block->body.attribute("kms_key_arn");
     const hcl::Traversal t = a != nullptr ? hcl::static_traversal(*a->value) : hcl::Traversal{};
-    if (address_.empty() && t.root == "aws_kms_key" && t.steps.size() == 2 && t.steps[1] == "arn")
-      origin.symbol = fmt::format("${{aws_kms_key.{}.arn}}", t.steps[0]);
+    // (`aws_kms_key.findings[0].arn` for a counted key: written as the module writes it.)
+    const std::string_view text = r.file->text();
+    const Span at = a != nullptr ? a->value->span : Span{};
+    if (address_.empty() && t.root == "aws_kms_key" &&
+        (t.steps.size() == 2 || t.steps.size() == 3) && t.steps.back() == "arn" &&
+        at.end <= text.size())
+      origin.symbol = fmt::format("${{{}}}", text.substr(at.begin, at.size()));
   }
 }
 

@@ -32,6 +32,11 @@ class PlaceholderLeftRule final : public PolicyRule {
                    const policy::Text& value, std::vector<Diagnostic>& out) const {
     const std::string found = data::find_placeholder(value.value);
     if (found.empty()) return;
+    // A value the user gave (an AWS example account passed as --account, say) is theirs.
+    if (std::any_of(
+            ctx.given_values.begin(), ctx.given_values.end(),
+            [&found](const std::string& given) { return given.find(found) != std::string::npos; }))
+      return;
     const std::string what = value.value == found
                                  ? fmt::format("\"{}\"", found)
                                  : fmt::format("\"{}\" (in \"{}\")", found, value.value);

@@ -313,6 +313,10 @@ std::optional<std::string> TemplateValues::fact_string(const json::Value& v, int
   return text;
 }
 
+std::string TemplateValues::partition() const {
+  return std::string(exportcfg::partition_of_region(region_));
+}
+
 void TemplateValues::stand_in(const std::string& value, std::string symbol) {
   out_.stand_ins.emplace_back(value, std::move(symbol));
 }
@@ -558,11 +562,15 @@ std::optional<json::Value> TemplateValues::sub(const json::Value& arg, Span span
 std::optional<std::string> TemplateValues::ref(const std::string& name, Span span) {
   if (name == "AWS::AccountId") return account_;
   if (name == "AWS::Region") return region_;
-  // Not known offline: the commercial partition's values, never facts to decide a condition on.
-  if (name == "AWS::Partition" || name == "AWS::URLSuffix" || name == "AWS::StackName")
+  // The partition and URL suffix of the Region: facts when it is (--region), else a guess
+  // never to decide a condition on; the stack's name is never known.
+  if (((name == "AWS::Partition" || name == "AWS::URLSuffix") &&
+       out_.symbol_for(region_) != nullptr) ||
+      name == "AWS::StackName")
     guessed_ = true;
-  if (name == "AWS::Partition") return std::string("aws");
-  if (name == "AWS::URLSuffix") return std::string("amazonaws.com");
+  if (name == "AWS::Partition") return partition();
+  if (name == "AWS::URLSuffix")
+    return std::string(partition() == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com");
   if (name == "AWS::StackName") return std::string("stack");
   if (name.starts_with("AWS::")) return std::nullopt;
   if (auto it = parameters_.find(name); it != parameters_.end())
@@ -586,10 +594,10 @@ std::optional<std::string> TemplateValues::get_att(const std::string& resource,
   if (r.type == "AWS::S3::Bucket" && attribute == "Arn") {
     auto name = bucket_name(resource, r);
     if (!name) return std::nullopt;
-    return "arn:aws:s3:::" + *name;
+    return fmt::format("arn:{}:s3:::{}", partition(), *name);
   }
   if (r.type == "AWS::KMS::Key" && attribute == "Arn")
-    return fmt::format("arn:aws:kms:{}:{}:key/{}", region_, account_, key_id(resource));
+    return fmt::format("arn:{}:kms:{}:{}:key/{}", partition(), region_, account_, key_id(resource));
   if (r.type == "AWS::KMS::Key" && attribute == "KeyId") return key_id(resource);
   if (r.type == "AWS::GuardDuty::Detector" && attribute == "Id") return detector_id(resource);
   return std::nullopt;

@@ -56,6 +56,8 @@ class TemplateValues {
   void read_suppressions(const json::Member& resource);
   // Records a stand-in checked for a template symbol ("409732615928" for ${AWS::AccountId}).
   void stand_in(const std::string& value, std::string symbol);
+  // The partition of the stack's Region (${AWS::Partition}).
+  [[nodiscard]] std::string partition() const;
 
   json::Value unknown(Span span, std::string why);
   void note_stand_in_lookup(const json::Value& found, const std::string& map,

@@ -468,7 +468,7 @@ class Template : private cfn::TemplateValues {
       return v;
     };
     std::vector<std::pair<std::string, json::Value>> principal;
-    principal.emplace_back("AWS", text(fmt::format("arn:aws:iam::{}:root", account_)));
+    principal.emplace_back("AWS", text(fmt::format("arn:{}:iam::{}:root", partition(), account_)));
     std::vector<std::pair<std::string, json::Value>> statement;
     statement.emplace_back("Sid", text("Enable IAM User Permissions"));
     statement.emplace_back("Effect", text("Allow"));

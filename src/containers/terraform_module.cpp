@@ -876,6 +876,12 @@ std::string Module::data_symbol(std::string_view type, std::string_view attr,
   return fmt::format("${{data.{}.{}.{}}}", type, name, attr);
 }
 
+std::string Module::partition() const {
+  // The partition of the module's Region (given, or the stand-in): us-gov-west-1's ARNs start
+  // arn:aws-us-gov:.
+  return std::string(exportcfg::partition_of_region(session_.region));
+}
+
 bool Module::uses_root_default_provider() const {
   // A called module inherits its caller's default configuration unless the call passes
   // `providers` or the module configures its own "aws" provider (Terraform's documentation on
@@ -950,7 +956,8 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
     const std::string bucket =
         bucket_name(key, r, several ? written_instance : "", written_instance);
     if (attr == "id" || attr == "bucket") return string_at(bucket, file, span);
-    if (attr == "arn") return string_at("arn:aws:s3:::" + bucket, file, span);
+    if (attr == "arn")
+      return string_at(fmt::format("arn:{}:s3:::{}", partition(), bucket), file, span);
   } else if (type == "aws_kms_key" || type == "aws_guardduty_detector") {
     const bool key_resource = type == "aws_kms_key";
     // A key's or detector's id is the block's, whichever instance: its policy (inline, or an
@@ -968,10 +975,12 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
       const std::string home = region_of(r, why);
       if (home.empty()) return unknown(fmt::format("{}.arn: {}", key, why), file, span);
       session_.stand_in(id, fmt::format("${{{}.{}}}", spelled, key_resource ? "key_id" : "id"));
-      return string_at(
-          key_resource ? fmt::format("arn:aws:kms:{}:{}:key/{}", home, account(), id)
-                       : fmt::format("arn:aws:guardduty:{}:{}:detector/{}", home, account(), id),
-          file, span);
+      return string_at(key_resource
+                           ? fmt::format("arn:{}:kms:{}:{}:key/{}",
+                                         exportcfg::partition_of_region(home), home, account(), id)
+                           : fmt::format("arn:{}:guardduty:{}:{}:detector/{}",
+                                         exportcfg::partition_of_region(home), home, account(), id),
+                       file, span);
     }
     if (attr == "account_id" && !key_resource) return string_at(account(), file, span);
   } else if (type == "aws_kms_alias" && attr == "arn") {
@@ -980,7 +989,9 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
     const std::string home = region_of(r, why);
     if (home.empty()) return unknown(fmt::format("{}.arn: {}", key, why), file, span);
     if (!alias.empty())
-      return string_at(fmt::format("arn:aws:kms:{}:{}:{}", home, account(), alias), file, span);
+      return string_at(fmt::format("arn:{}:kms:{}:{}:{}", exportcfg::partition_of_region(home),
+                                   home, account(), alias),
+                       file, span);
   }
   // An argument written in the block is its own value (a null one is computed when applied),
   // read once: the instances of a block read whole, each reading others, would multiply.
@@ -1066,13 +1077,15 @@ hcl::Value Module::data(const std::string& type, const std::string& name, const 
     return string_at(home, file, span);
   }
   if (type == "aws_partition") {
-    if (attr == "partition" || attr == "id") return string_at("aws", file, span);
-    if (attr == "dns_suffix") return string_at("amazonaws.com", file, span);
+    if (attr == "partition" || attr == "id") return string_at(partition(), file, span);
+    if (attr == "dns_suffix")
+      return string_at(partition() == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com", file, span);
   }
   if (type == "aws_s3_bucket") {
     const std::string bucket = known_string(d, "bucket");
     if (!bucket.empty() && (attr == "id" || attr == "bucket")) return string_at(bucket, file, span);
-    if (!bucket.empty() && attr == "arn") return string_at("arn:aws:s3:::" + bucket, file, span);
+    if (!bucket.empty() && attr == "arn")
+      return string_at(fmt::format("arn:{}:s3:::{}", partition(), bucket), file, span);
   }
   return unknown(fmt::format("data.{}.{} is known only when Terraform runs", key, attr), file,
                  span);

@@ -146,6 +146,8 @@ class Module final : public hcl::Scope {
   // Whether the module's default "aws" provider is the root module's own (not passed in by
   // `providers`, nor configured in the module).
   [[nodiscard]] bool uses_root_default_provider() const;
+  // The partition of the module's Region ("aws", or "aws-us-gov" for --region us-gov-west-1).
+  [[nodiscard]] std::string partition() const;
   // Whether a module this one calls is read (its files may hold the policies a fix edits).
   [[nodiscard]] bool reads_modules() const {
     return std::any_of(children_.begin(), children_.end(),

@@ -193,7 +193,8 @@ void Module::add_default_key_policy(const std::string& label, const std::string&
   const Span at = r.block->labels[1].span;
   auto text = [&](std::string value) { return hcl::string_value(std::move(value), r.file, at); };
   hcl::Value principal = object_value(*r.file, at);
-  principal.members.emplace_back("AWS", text(fmt::format("arn:aws:iam::{}:root", account())), at);
+  principal.members.emplace_back(
+      "AWS", text(fmt::format("arn:{}:iam::{}:root", partition(), account())), at);
   hcl::Value statement = object_value(*r.file, at);
   statement.members.emplace_back("Sid", text("Enable IAM User Permissions"), at);
   statement.members.emplace_back("Effect", text("Allow"), at);

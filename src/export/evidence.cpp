@@ -190,10 +190,19 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
   }
 }
 
+void Evidence::note_partition(std::string_view arn) {
+  // The first ARN of a GuardDuty grant says it; an aws:SourceArn overrides (from_source_arn).
+  if (partition_) return;
+  const std::size_t end = arn.find(':', 4);
+  if (!arn.starts_with("arn:") || end == std::string_view::npos) return;
+  const std::string_view partition = arn.substr(4, end - 4);
+  if (is_partition(partition)) partition_ = std::string(partition);
+}
+
 void Evidence::from_source_arn(const PolicyDocument& doc, const policy::Text& v, int tier) {
   std::string_view parts[6];
   if (!iam::split_arn(v.value, parts) || parts[0] != "arn" || parts[2] != "guardduty") return;
-  if (!has_wildcard(parts[1]) && !parts[1].empty()) partition_ = std::string(parts[1]);
+  if (is_partition(parts[1])) partition_ = std::string(parts[1]);
   const bool region = is_region(parts[3]);
   if (region) regions_from_arns_.add(std::string(parts[3]), tier, doc, v.span, "aws:SourceArn");
   if (is_account_id(parts[4]))
@@ -247,6 +256,7 @@ void Evidence::from_guardduty_resources(const PolicyDocument& doc, const policy:
   const bool locates = covers(s, "s3:getbucketlocation");
   for (const policy::Text& r : s.resource.items) {
     if (r.value.starts_with("arn:") && r.value.find(":s3:::") != std::string::npos) {
+      note_partition(r.value);
       const std::string path = r.value.substr(r.value.find(":s3:::") + 6);
       const std::size_t slash = path.find('/');
       const auto bucket = bucket_of(r.value);
@@ -269,6 +279,7 @@ void Evidence::from_guardduty_resources(const PolicyDocument& doc, const policy:
   if (doc.kind == documents::Kind::key_policy) {
     for (const policy::Text& r : s.resource.items) {
       if (!key_arn_problem(r.value)) {
+        note_partition(r.value);
         keys_.add(r.value, 0, doc, r.span, "key policy Resource");
       } else if (r.value.starts_with("arn:") && has_wildcard(r.value)) {
         key_patterns_.add(r.value, 0, doc, r.span, "key policy Resource pattern");

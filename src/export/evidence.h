@@ -94,7 +94,9 @@ class Evidence {
   // the first wildcard or before AWSLogs/; the account and Region may follow AWSLogs/.
   void from_object_path(const PolicyDocument& doc, const policy::Text& r, std::string rest);
 
+  // The partition the policies' GuardDuty ARNs name (arn:aws-us-gov:s3:::...).
   std::optional<std::string> partition_;
+  void note_partition(std::string_view arn);
   Candidates accounts_, buckets_, prefixes_, keys_, key_patterns_, org_ids_, org_paths_;
   Candidates regions_from_arns_, regions_from_paths_, regions_from_principals_;
   std::map<std::string, Candidates> detectors_;

@@ -189,14 +189,20 @@ class Inference : private Evidence {
     if (!settings_.regions.empty() && !assumed) return;
     for (const Candidates* c :
          {&regions_from_arns_, &regions_from_paths_, &regions_from_principals_}) {
-      if (c->empty()) continue;
-      settings_.regions.clear();
+      // Only Regions of the partition the policies' ARNs name: a GovCloud policy that also
+      // lists commercial opt-in Regions' principals is not exported from those.
+      std::vector<const Candidate*> in_partition;
       for (const Candidate& r : c->list()) {
-        if (std::find(settings_.regions.begin(), settings_.regions.end(), r.value) ==
-            settings_.regions.end())
-          settings_.regions.push_back(r.value);
+        if (!partition_ || partition_of_region(r.value) == *partition_) in_partition.push_back(&r);
       }
-      settings_.regions_origin = origin_of(c->list().front());
+      if (in_partition.empty()) continue;
+      settings_.regions.clear();
+      for (const Candidate* r : in_partition) {
+        if (std::find(settings_.regions.begin(), settings_.regions.end(), r->value) ==
+            settings_.regions.end())
+          settings_.regions.push_back(r->value);
+      }
+      settings_.regions_origin = origin_of(*in_partition.front());
       return;
     }
   }
@@ -276,7 +282,7 @@ class Inference : private Evidence {
   // (values still unknown are simulated with their stand-ins).
   int allowed_requests() {
     ExportSettings trial = settings_;
-    trial.partition = partition_.value_or(settings_.partition);
+    trial.partition = partition();
     complete_with_stand_ins(trial);
     int allowed = 0;
     const auto requests = guardduty_requests(trial, true);
@@ -415,8 +421,22 @@ class Inference : private Evidence {
     v.origin.stand_in = true;
   }
 
+  // The partition GuardDuty's ARNs are in: one given or named by the policies' GuardDuty ARNs,
+  // else the Regions' own when they agree (an ARN GuardDuty sends in us-gov-west-1 starts
+  // arn:aws-us-gov:).
+  [[nodiscard]] std::string partition() const {
+    if (settings_.partition != "aws") return settings_.partition;
+    if (partition_) return *partition_;
+    if (settings_.regions.empty()) return settings_.partition;
+    const std::string_view first = partition_of_region(settings_.regions.front());
+    const bool agree =
+        std::all_of(settings_.regions.begin(), settings_.regions.end(),
+                    [first](const std::string& r) { return partition_of_region(r) == first; });
+    return agree ? std::string(first) : settings_.partition;
+  }
+
   void fill_stand_ins() {
-    if (partition_ && settings_.partition == "aws") settings_.partition = *partition_;
+    settings_.partition = partition();
     mark_instance(settings_.detector_id, detectors_any_, detector_instances_);
     for (auto& [region, id] : settings_.detector_ids) {
       const auto c = detectors_.find(region);

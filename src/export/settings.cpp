@@ -33,6 +33,24 @@ bool is_detector_id(std::string_view text) {
          });
 }
 
+bool is_partition(std::string_view text) {
+  static constexpr std::string_view kPartitions[] = {
+      "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"};
+  return std::find(std::begin(kPartitions), std::end(kPartitions), text) != std::end(kPartitions);
+}
+
+std::string_view partition_of_region(std::string_view region) {
+  // Longest prefixes first: us-isob- and us-isof- before us-iso-.
+  static constexpr std::pair<std::string_view, std::string_view> kPrefixes[] = {
+      {"us-gov-", "aws-us-gov"}, {"cn-", "aws-cn"},      {"us-isob-", "aws-iso-b"},
+      {"us-isof-", "aws-iso-f"}, {"us-iso-", "aws-iso"}, {"eu-isoe-", "aws-iso-e"},
+      {"eusc-", "aws-eusc"}};
+  for (const auto& [prefix, partition] : kPrefixes) {
+    if (region.starts_with(prefix)) return partition;
+  }
+  return "aws";
+}
+
 bool is_region(std::string_view text) {
   // xx-name-N, e.g. us-east-1, ap-southeast-4, us-gov-west-1.
   const std::size_t last = text.rfind('-');

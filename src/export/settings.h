@@ -89,6 +89,11 @@ void read_settings_object(const json::Value& object, const SourceFile& source, C
 bool is_account_id(std::string_view text);
 bool is_detector_id(std::string_view text);
 bool is_region(std::string_view text);
+// The partition a Region belongs to ("aws-us-gov" for us-gov-west-1, "aws-cn" for cn-north-1),
+// by the Region name prefixes AWS gives each partition; "aws" for every other name.
+std::string_view partition_of_region(std::string_view region);
+// Whether `text` is a partition AWS has (aws, aws-cn, aws-us-gov, aws-iso, ...).
+bool is_partition(std::string_view text);
 // A full KMS key ARN (arn:partition:kms:region:account:key/id); explains what is wrong otherwise.
 std::optional<std::string> key_arn_problem(std::string_view text);
 

@@ -7,15 +7,13 @@
 
 #include "checks/policy_rule.h"
 #include "diag/rule_catalog.h"
+#include "export/settings.h"
 #include "iam/iam_data.h"
 #include "iam/wildcard.h"
 #include "util/text.h"
 
 namespace gdl {
 namespace {
-
-constexpr std::string_view kPartitions[] = {"aws",       "aws-cn",    "aws-us-gov", "aws-iso",
-                                            "aws-iso-b", "aws-iso-e", "aws-iso-f",  "aws-eusc"};
 
 // Which S3 resource types an S3 resource ARN (possibly with wildcards) can denote.
 struct S3Reach {
@@ -62,8 +60,7 @@ class ResourceArnRule final : public PolicyRule {
     }
     const std::string_view partition = parts[1];
     const bool partition_ok = partition.find_first_of("*?$") != std::string_view::npos ||
-                              std::find(std::begin(kPartitions), std::end(kPartitions),
-                                        partition) != std::end(kPartitions);
+                              exportcfg::is_partition(partition);
     if (!partition_ok) {
       return report(fmt::format(
           "\"{}\" has an unknown partition \"{}\" (expected aws, aws-cn, aws-us-gov, ...)", arn,

@@ -143,13 +143,14 @@ TEST_CASE("settings inference: positive evidence is taken, negated or misleading
        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"},)"
        R"({"Effect":"Allow","Principal":{"Service":"guardduty.amazonaws.com"},"Action":"kms:GenerateDataKey","Resource":"*"}]})",
        "729104638215", "acme-findings", "", "stand-in"},
-      {"the key ARN's account when nothing else names one is the key owner's too",
+      {"the key ARN's account when nothing else names one is the key owner's too; its Region is "
+       "simulated as a stand-in (one key takes findings from every Region)",
        bucket_policy(
            allow("s3:PutObject", "arn:aws:s3:::acme-findings/*") + "," +
            R"({"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::acme-findings/*",)"
            R"("Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption-aws-kms-key-id":)"
            R"("arn:aws:kms:eu-west-1:111122223333:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708"}}})"),
-       "", "key owner 111122223333", "acme-findings", "", "eu-west-1"},
+       "", "key owner 111122223333", "acme-findings", "", "stand-in"},
       {"a detector id that is not 32 lower-case hexadecimal characters is not one",
        bucket_policy(allow(
            "s3:PutObject", "arn:aws:s3:::acme-findings/*",

@@ -466,11 +466,18 @@ class Inference : private Evidence {
       settings_.regions.push_back(from_bucket ? settings_.bucket_region.get()
                                   : from_key  ? std::string(parts[3])
                                               : stand_in::kRegion);
-      settings_.regions_origin = {Origin::Kind::assumed,
-                                  from_bucket ? "the bucket's Region"
-                                  : from_key  ? "the KMS key's Region"
-                                              : "no Region given or found in the policies",
-                                  std::nullopt, !from_bucket && !from_key};
+      // The bucket's or key's Region is where the findings go, not where the detector is ("You
+      // can use the same S3 bucket and KMS key pair to export the findings from any applicable
+      // Region", the export guide). Simulated, but a stand-in:
+      // never written into an aws:SourceArn of a fix as if it were GuardDuty's.
+      settings_.regions_origin = {
+          Origin::Kind::assumed,
+          from_bucket ? fmt::format("the bucket's Region, {}; the detector's may differ (--region)",
+                                    settings_.regions.front())
+          : from_key ? fmt::format("the KMS key's Region, {}; the detector's may differ (--region)",
+                                   settings_.regions.front())
+                     : std::string("no Region given or found in the policies"),
+          std::nullopt, true};
     }
     std::string_view key_parts[6];
     if (!settings_.account.known() && support_known(settings_.key_arn) &&

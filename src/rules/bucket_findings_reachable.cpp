@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <deque>
 #include <map>
+#include <set>
 
 #include "checks/explain.h"
 #include "checks/setup_rule.h"
@@ -13,6 +15,7 @@
 #include "export/access.h"
 #include "export/setup.h"
 #include "iam/request_space.h"
+#include "iam/wildcard.h"
 
 namespace gdl {
 namespace {
@@ -89,6 +92,63 @@ bool may_admit_others(const policy::Policy& policy, const exportcfg::ExportSetti
 // Within `check`, a bounded proof: what it finds is a fact; past the budget it stays silent.
 constexpr std::size_t kBudget = 20000;
 
+// The proof keeps one witness per class of principal ("another AWS service"), so a second
+// statement letting in another service or account of that class would go unnamed until the
+// first is fixed. The principals of that class the policy's Allows name are tried with the
+// witness's request (its principal and the keys tied to it changed): each one allowed is a
+// request AWS allows, so every statement reported rests on one.
+std::vector<exportcfg::AccessWitness> namesakes(const exportcfg::PolicyDocument& doc,
+                                                const exportcfg::AccessWitness& w,
+                                                const exportcfg::ExportSettings& settings) {
+  std::vector<exportcfg::AccessWitness> out;
+  const bool service = w.access_class == exportcfg::AccessClass::other_service;
+  if (!service && w.access_class != exportcfg::AccessClass::other_account) return out;
+  const std::string witness_account = iam::principal_account(w.request.principal);
+  const exportcfg::Value& owner = settings.bucket_owner();
+  std::set<std::string> tried{service ? w.request.principal.value : witness_account};
+  for (const policy::Statement& s : doc.policy.statements) {
+    if (s.effect != policy::Effect::allow || s.principal_negated) continue;
+    for (const policy::PrincipalEntry& e : s.principal.entries) {
+      iam::Request r = w.request;
+      if (service) {
+        if (e.type != "Service" || exportcfg::is_guardduty_principal(e.value.value) ||
+            e.value.value.find_first_of("*?$") != std::string::npos ||
+            !tried.insert(e.value.value).second)
+          continue;
+        r.principal = {iam::RequestPrincipal::Kind::service, e.value.value};
+        for (std::string_view key :
+             {"aws:principalaccount", "aws:principalarn", "kms:calleraccount"})
+          r.context.erase(std::string(key));
+        r.set("aws:PrincipalIsAWSService", "true");
+        r.set("aws:PrincipalServiceName", e.value.value);
+      } else {
+        if (e.type != "AWS") continue;
+        std::string_view parts[6];
+        std::string_view account = e.value.value;
+        if (iam::split_arn(account, parts) && parts[2] == "iam") account = parts[4];
+        if (!exportcfg::is_account_id(account) ||
+            (owner.known() && !owner.origin.stand_in && owner.get() == account) ||
+            !tried.insert(std::string(account)).second)
+          continue;
+        const std::string arn =
+            fmt::format("arn:{}:iam::{}:role/any-role", settings.partition, account);
+        r.principal = {iam::RequestPrincipal::Kind::aws, arn};
+        r.context.erase("aws:principalservicename");
+        r.set("aws:PrincipalAccount", std::string(account));
+        r.set("aws:PrincipalArn", arn);
+        r.set("aws:PrincipalIsAWSService", "false");
+        r.set("kms:CallerAccount", std::string(account));
+      }
+      const iam::Evaluation e2 = doc.evaluator->evaluate(r, false);
+      if (e2.decision != iam::Decision::allow) continue;
+      exportcfg::AccessWitness found{w.access_class, std::move(r), {}};
+      for (const std::size_t i : e2.deciding) found.statements.push_back(e2.statements[i].index);
+      out.push_back(std::move(found));
+    }
+  }
+  return out;
+}
+
 class BucketFindingsReachableRule final : public SetupRule {
  public:
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
@@ -99,8 +159,16 @@ class BucketFindingsReachableRule final : public SetupRule {
           by_statement;
       const std::vector<exportcfg::AccessAnswer> answers =
           exportcfg::verify_access(*doc, ctx.settings, kBudget);
+      std::deque<exportcfg::AccessWitness> more;  // the namesakes' witnesses (stable addresses)
       for (const exportcfg::AccessAnswer& answer : answers) {
+        std::vector<const exportcfg::AccessWitness*> witnesses;
         for (const exportcfg::AccessWitness& w : answer.found) {
+          witnesses.push_back(&w);
+          for (exportcfg::AccessWitness& n : namesakes(*doc, w, ctx.settings))
+            witnesses.push_back(&more.emplace_back(std::move(n)));
+        }
+        for (const exportcfg::AccessWitness* witness : witnesses) {
+          const exportcfg::AccessWitness& w = *witness;
           if (w.statements.empty()) continue;
           const policy::Statement& s = support::statement_at(*doc, w.statements.front());
           const bool put = answer.action == "s3:PutObject";

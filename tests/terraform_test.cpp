@@ -1482,6 +1482,20 @@ data "aws_iam_policy_document" "bucket" {
   const auto found = errors(elsewhere);
   CHECK(std::any_of(found.begin(), found.end(),
                     [](const std::string& e) { return e.starts_with("GD306"); }));
+  // One Region given (and the key ARN in it): a provider not known offline is taken to be in
+  // that Region, and said so, instead of leaving the key's statements unjudged.
+  gdl::exportcfg::ExportSettings one = settings;
+  one.regions = {"us-east-2"};
+  const gdl::LintResult judged = unknown.lint(one);
+  CHECK(std::none_of(judged.diagnostics.begin(), judged.diagnostics.end(),
+                     [](const gdl::Diagnostic& d) { return d.severity == gdl::Severity::error; }));
+  CHECK(judged.partly_judged == 0);
+  CHECK(std::any_of(judged.notes.begin(), judged.notes.end(), [](const std::string& n) {
+    return n.find("provider aws.us_east_2 is not known offline: checked as us-east-2") !=
+           std::string::npos;
+  }));
+  // Two Regions given: which is this provider's is not known; the ARN stays unknown.
+  CHECK(unknown.lint(settings).partly_judged > 0);
 }
 
 TEST_CASE("a module's own key may belong to any account its policy names as administrator") {

@@ -404,6 +404,7 @@ class SetupRun {
     containers::Hints hints;
     hints.account = settings_.account.value;
     if (!settings_.regions.empty()) hints.region = settings_.regions.front();
+    hints.one_region = settings_.regions.size() == 1;
     hints.bucket_account = settings_.bucket_account.value;
     hints.bucket = settings_.bucket.value;
     hints.key_arn = settings_.key_arn.value;

@@ -147,6 +147,7 @@ struct TerraformInput {
 struct Hints {
   std::optional<std::string> account;
   std::optional<std::string> region;
+  bool one_region = false;  // `region` is the only Region given (not the first of several)
   std::optional<std::string> bucket_account;  // the account a bucket-only stack is deployed in
   // The export's bucket and key as the user gave them: a plan's or module's policy of that
   // bucket or key is the export's even when nothing in the file says so.

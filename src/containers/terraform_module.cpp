@@ -539,7 +539,20 @@ std::string Module::region_of(const Named& r, std::string& why, bool stand_in) {
   if (!alias || alias->empty())
     return module_region();  // the default configuration, or not AWS's Region question
   if (std::string configured = provider_region(*alias); !configured.empty()) return configured;
-  why = fmt::format("the Region of provider aws.{} is not known offline", *alias);
+  // Not known offline (declared in a file not read, or its region a variable): with one
+  // --region, the user has said which Region is checked, and it is taken for this provider's
+  // too (of several, which one is this provider's is not known).
+  if (session_.one_region_given) {
+    if (session_.noted_.insert("provider-region." + *alias).second) {
+      const hcl::Attribute* provider = r.block->body.attribute("provider");
+      session_.note(*r.file, provider->value->span,
+                    fmt::format("the Region of provider aws.{} is not known offline: checked as "
+                                "{}, the Region given",
+                                *alias, session_.region));
+    }
+    return session_.region;
+  }
+  why = fmt::format("the Region of provider aws.{} is not known offline (give --region)", *alias);
   return {};
 }
 

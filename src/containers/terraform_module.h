@@ -56,6 +56,7 @@ struct Session {
   std::string region;
   bool account_stands_in = false;
   bool region_stands_in = false;
+  bool one_region_given = false;  // the user gave exactly one Region
   std::size_t files_read = 0;
   std::size_t modules_read = 0;  // calls read, against kMaxModuleReads
   std::map<std::string, const SourceFile*, std::less<>> loaded;  // by path

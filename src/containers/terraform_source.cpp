@@ -647,6 +647,11 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
   session.account_stands_in = !deployed_in;
   session.region = hints.region.value_or(region);
   session.region_stands_in = !hints.region;
+  // (Not when a given key ARN is in another Region: then a provider not known offline may well
+  // be the one that creates it there.)
+  session.one_region_given =
+      hints.region && hints.one_region &&
+      (!hints.key_arn || hints.key_arn->find(":" + *hints.region + ":") != std::string::npos);
   root.read();
   // The Regions the module's publishing destinations export from, when every one is a fact
   // (provider "aws" { alias = "eu_west_1", region = "eu-west-1" }): the Regions to check, as a

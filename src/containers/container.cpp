@@ -113,21 +113,6 @@ bool is_terraform_plan(const json::Value& root) {
           root.find("resource_changes") != nullptr || root.find("prior_state") != nullptr);
 }
 
-// Whether `${...}` at `open` is an IAM policy variable (${aws:username}, ${s3:prefix},
-// ${aws:x, 'default'}, ${*} ${?} ${$}) rather than a template's interpolation (${bucket_name},
-// ${var.x}): IAM variable names always have a service prefix.
-bool is_policy_variable(std::string_view inner) {
-  if (inner == "*" || inner == "?" || inner == "$") return true;
-  const std::string_view name = inner.substr(0, inner.find(','));
-  const std::size_t colon = name.find(':');
-  // ${AWS::AccountId}: a CloudFormation pseudo parameter in a rendered file, not a variable.
-  if (colon == std::string_view::npos || colon == 0 || name.find("::") != std::string_view::npos)
-    return false;
-  return std::all_of(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 // Strings of a bare policy that hold a template's interpolation (a Terraform templatefile or a
 // CDK/Jinja-rendered file: "arn:aws:s3:::${guardduty_bucket}/*"): values unknown offline.
 void find_interpolations(const json::Value& root, std::vector<Span>& spans,

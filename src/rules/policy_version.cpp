@@ -4,6 +4,7 @@
 
 #include "checks/policy_rule.h"
 #include "diag/rule_catalog.h"
+#include "util/text.h"
 
 namespace gdl {
 namespace {
@@ -11,11 +12,11 @@ namespace {
 bool uses_variables(const policy::Policy& policy) {
   for (const auto& s : policy.statements) {
     for (const auto& r : s.resource.items) {
-      if (r.value.find("${") != std::string::npos) return true;
+      if (holds_policy_variable(r.value)) return true;
     }
     for (const auto& c : s.conditions) {
       for (const auto& v : c.values) {
-        if (v.value.find("${") != std::string::npos) return true;
+        if (holds_policy_variable(v.value)) return true;
       }
     }
   }

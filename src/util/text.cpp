@@ -332,4 +332,26 @@ std::string escape_hcl_templates(std::string_view text) {
   return out;
 }
 
+bool holds_policy_variable(std::string_view text) {
+  for (std::size_t open = text.find("${"); open != std::string_view::npos;
+       open = text.find("${", open + 2)) {
+    const std::size_t close = text.find('}', open);
+    if (close == std::string_view::npos) return false;
+    if (is_policy_variable(text.substr(open + 2, close - open - 2))) return true;
+  }
+  return false;
+}
+
+bool is_policy_variable(std::string_view inner) {
+  if (inner == "*" || inner == "?" || inner == "$") return true;
+  const std::string_view name = inner.substr(0, inner.find(','));
+  const std::size_t colon = name.find(':');
+  // ${AWS::AccountId}: a CloudFormation pseudo parameter in a rendered file, not a variable.
+  if (colon == std::string_view::npos || colon == 0 || name.find("::") != std::string_view::npos)
+    return false;
+  return std::all_of(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
 }  // namespace gdl

@@ -83,4 +83,11 @@ std::string escape_json_string(std::string_view text);
 // templates there, so they are written "$${" and "%%{".
 std::string escape_hcl_templates(std::string_view text);
 
+// Whether the inside of `${...}` is an IAM policy variable (${aws:username}, ${s3:prefix},
+// ${aws:x, 'default'}, ${*} ${?} ${$}) rather than a template's interpolation (${bucket_name},
+// ${var.x}, ${AWS::AccountId}): IAM variable names always have a service prefix.
+bool is_policy_variable(std::string_view inner);
+// Whether `text` holds an IAM policy variable.
+bool holds_policy_variable(std::string_view text);
+
 }  // namespace gdl

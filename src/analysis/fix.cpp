@@ -117,13 +117,18 @@ std::string apply_edits(std::string_view text, std::vector<TextEdit> edits) {
   // Two insertions at one place apply in the order the findings came, except that of two new
   // lines the more indented goes first: in YAML it continues the node that ends there (a
   // Condition for the last statement), the other starts a sibling after it (a new statement).
-  std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) {
+  // At one place: insertions before a replacement starting there (else the replacement moves
+  // past it and the insertion is lost), text continuing the line before new lines, and new
+  // lines by indentation. A total preorder, so stable_sort keeps the rest in order.
+  auto rank = [](const TextEdit& e) {
+    if (e.location.span.size() != 0) return std::pair<int, std::size_t>{1, 0};
+    const std::optional<std::size_t> indent = new_line_indent(e.replacement);
+    return std::pair<int, std::size_t>{0, indent ? SIZE_MAX - *indent : 0};
+  };
+  std::stable_sort(edits.begin(), edits.end(), [&rank](const TextEdit& a, const TextEdit& b) {
     if (a.location.span.begin != b.location.span.begin)
       return a.location.span.begin < b.location.span.begin;
-    if (a.location.span.size() != 0 || b.location.span.size() != 0) return false;
-    const std::optional<std::size_t> ia = new_line_indent(a.replacement);
-    const std::optional<std::size_t> ib = new_line_indent(b.replacement);
-    return ia && ib && *ia > *ib;
+    return rank(a) < rank(b);
   });
   const bool crlf = crlf_lines(text);
   std::string out;

@@ -194,6 +194,7 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
   // The stand-in is a distinctive number, so showing the symbol instead of it in findings
   // never rewrites another value (a run of zeros would match inside key ids).
   account_ = deployed_in.value_or(named.value_or(std::string(kAccountStandIn)));
+  account_given_ = deployed_in.has_value();
   if (!deployed_in && !named) stand_in(account_, "${AWS::AccountId}");
   // A template that names the regional principal of one opt-in Region (written literally or
   // as a parameter's default) is deployed there: that Region stands for ${AWS::Region}. One
@@ -237,7 +238,7 @@ void TemplateValues::apply_decided_conditions() {
       it = resources_.erase(it);
       continue;
     }
-    if (holds) r.condition.clear();
+    if (holds) r.condition_holds = true;
     ++it;
   }
 }
@@ -290,9 +291,13 @@ std::optional<bool> TemplateValues::decide(const json::Value& v, int depth) {
 
 std::optional<std::string> TemplateValues::fact_string(const json::Value& v, int depth) {
   // Resolved quietly: an open value only leaves the condition open (no note of its own).
+  // (Everything resolving records is put back: notes, stand-ins, the parameters noted.)
   const std::size_t notes = out_.notes.size();
   const std::size_t unknowns = unknown_spans_.size();
   const std::set<std::string, std::less<>> noted = parameter_noted_;
+  const auto stand_ins = out_.stand_ins;
+  const std::size_t unwritable = out_.unwritable.size();
+  const bool default_used = default_used_;
   const bool outer_guess = std::exchange(guessed_, false);
   std::optional<std::string> text = resolve_string(v, depth);
   const bool guessed = guessed_;
@@ -300,6 +305,9 @@ std::optional<std::string> TemplateValues::fact_string(const json::Value& v, int
   out_.notes.resize(notes);
   unknown_spans_.resize(unknowns);
   parameter_noted_ = noted;
+  out_.stand_ins = stand_ins;
+  out_.unwritable.resize(unwritable);
+  default_used_ = default_used;
   if (!text || guessed) return std::nullopt;
   // The stand-in Region is the one exception: the whole template is checked as deployed there
   // (its ARNs, its principals), so its Region-only conditions are decided for it too, as
@@ -560,7 +568,11 @@ std::optional<json::Value> TemplateValues::sub(const json::Value& arg, Span span
 }
 
 std::optional<std::string> TemplateValues::ref(const std::string& name, Span span) {
-  if (name == "AWS::AccountId") return account_;
+  if (name == "AWS::AccountId") {
+    // The only account the template names is a likely guess, not a fact to decide a condition.
+    if (!account_given_) guessed_ = true;
+    return account_;
+  }
   if (name == "AWS::Region") return region_;
   // The partition and URL suffix of the Region: facts when it is (--region), else a guess
   // never to decide a condition on; the stack's name is never known.
@@ -569,8 +581,7 @@ std::optional<std::string> TemplateValues::ref(const std::string& name, Span spa
       name == "AWS::StackName")
     guessed_ = true;
   if (name == "AWS::Partition") return partition();
-  if (name == "AWS::URLSuffix")
-    return std::string(partition() == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com");
+  if (name == "AWS::URLSuffix") return std::string(exportcfg::dns_suffix(partition()));
   if (name == "AWS::StackName") return std::string("stack");
   if (name.starts_with("AWS::")) return std::nullopt;
   if (auto it = parameters_.find(name); it != parameters_.end())
@@ -657,7 +668,9 @@ std::optional<std::string> TemplateValues::parameter(const std::string& name,
       return def->value.text;
     }
   }
-  // No default: a consistent stand-in shaped by what the parameter's name says it is.
+  // No default: a consistent stand-in shaped by what the parameter's name says it is (never a
+  // fact a condition can be decided on).
+  guessed_ = true;
   std::string stand;
   if (icontains(name, "account")) {
     stand = std::to_string(100000000000ULL + fnv1a(name) % 899999999999ULL);

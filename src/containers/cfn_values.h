@@ -43,6 +43,10 @@ struct Resource {
   const json::Value* properties = nullptr;
   Span span;
   std::string condition;  // the resource's Condition attribute: it exists only when that holds
+  // The condition holds where the template is checked (decided on facts): the resource is
+  // checked as created, but other Regions or accounts may not create it, so a resource without
+  // the condition still must not refer to it.
+  bool condition_holds = false;
 };
 
 json::Value string_value(std::string text, Span span);
@@ -111,6 +115,7 @@ class TemplateValues {
   std::map<std::string, std::optional<bool>, std::less<>> decided_;    // memo (none: open)
   std::set<std::string, std::less<>> deciding_;  // conditions being decided (a cycle is open)
   std::string account_;
+  bool account_given_ = false;  // account_ is the user's (--account, --bucket-account)
   std::string region_;
   bool exports_here_ = false;  // the template creates the detector or its destination
   std::vector<Span> unknown_spans_;

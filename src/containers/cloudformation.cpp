@@ -327,8 +327,9 @@ class Template : private cfn::TemplateValues {
                            "the same condition may refer to it",
                            id, resource.condition));
       }
-      if (resource.type.starts_with("AWS::GuardDuty::") || resource.type == "AWS::KMS::Key" ||
-          resource.type.starts_with("AWS::S3::Bucket"))
+      if (!resource.condition_holds &&
+          (resource.type.starts_with("AWS::GuardDuty::") || resource.type == "AWS::KMS::Key" ||
+           resource.type.starts_with("AWS::S3::Bucket")))
         out_.notes.push_back(fmt::format(
             "{}: {} is created only when condition {} holds; it is checked as if it were",
             source_.path(), id, resource.condition));

@@ -889,10 +889,14 @@ std::string Module::data_symbol(std::string_view type, std::string_view attr,
   return fmt::format("${{data.{}.{}.{}}}", type, name, attr);
 }
 
-std::string Module::partition() const {
-  // The partition of the module's Region (given, or the stand-in): us-gov-west-1's ARNs start
-  // arn:aws-us-gov:.
-  return std::string(exportcfg::partition_of_region(session_.region));
+std::string Module::partition(const Named& r) {
+  // The partition of the Region of the provider the block uses (its written region, else the
+  // given or stand-in one): us-gov-west-1's ARNs start arn:aws-us-gov:. Read without recording
+  // a stand-in: only the name's prefix matters.
+  const std::optional<std::string> alias = provider_alias(r);
+  std::string region = alias ? provider_region(*alias) : std::string();
+  if (region.empty()) region = session_.region;
+  return std::string(exportcfg::partition_of_region(region));
 }
 
 bool Module::uses_root_default_provider() const {
@@ -970,7 +974,7 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
         bucket_name(key, r, several ? written_instance : "", written_instance);
     if (attr == "id" || attr == "bucket") return string_at(bucket, file, span);
     if (attr == "arn")
-      return string_at(fmt::format("arn:{}:s3:::{}", partition(), bucket), file, span);
+      return string_at(fmt::format("arn:{}:s3:::{}", partition(r), bucket), file, span);
   } else if (type == "aws_kms_key" || type == "aws_guardduty_detector") {
     const bool key_resource = type == "aws_kms_key";
     // A key's or detector's id is the block's, whichever instance: its policy (inline, or an
@@ -1090,15 +1094,15 @@ hcl::Value Module::data(const std::string& type, const std::string& name, const 
     return string_at(home, file, span);
   }
   if (type == "aws_partition") {
-    if (attr == "partition" || attr == "id") return string_at(partition(), file, span);
+    if (attr == "partition" || attr == "id") return string_at(partition(d), file, span);
     if (attr == "dns_suffix")
-      return string_at(partition() == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com", file, span);
+      return string_at(std::string(exportcfg::dns_suffix(partition(d))), file, span);
   }
   if (type == "aws_s3_bucket") {
     const std::string bucket = known_string(d, "bucket");
     if (!bucket.empty() && (attr == "id" || attr == "bucket")) return string_at(bucket, file, span);
     if (!bucket.empty() && attr == "arn")
-      return string_at(fmt::format("arn:{}:s3:::{}", partition(), bucket), file, span);
+      return string_at(fmt::format("arn:{}:s3:::{}", partition(d), bucket), file, span);
   }
   return unknown(fmt::format("data.{}.{} is known only when Terraform runs", key, attr), file,
                  span);

@@ -147,8 +147,6 @@ class Module final : public hcl::Scope {
   // Whether the module's default "aws" provider is the root module's own (not passed in by
   // `providers`, nor configured in the module).
   [[nodiscard]] bool uses_root_default_provider() const;
-  // The partition of the module's Region ("aws", or "aws-us-gov" for --region us-gov-west-1).
-  [[nodiscard]] std::string partition() const;
   // Whether a module this one calls is read (its files may hold the policies a fix edits).
   [[nodiscard]] bool reads_modules() const {
     return std::any_of(children_.begin(), children_.end(),
@@ -220,6 +218,8 @@ class Module final : public hcl::Scope {
   // module's. Empty, with `why` set, when that provider's region is not known offline. Without
   // `stand_in`, also empty where it would be the stand-in Region (which it then records as used).
   std::string region_of(const Named& r, std::string& why, bool stand_in = true);
+  // The partition of the Region block `r` is created in ("aws", "aws-us-gov" in us-gov-west-1).
+  [[nodiscard]] std::string partition(const Named& r);
   // The AWS provider configuration a resource names: "" for the default one (no `provider`
   // argument, `aws`, or Terraform 0.11's string "aws"), "west" for `aws.west` (or "aws.west"),
   // none for another provider's.

@@ -194,7 +194,7 @@ void Module::add_default_key_policy(const std::string& label, const std::string&
   auto text = [&](std::string value) { return hcl::string_value(std::move(value), r.file, at); };
   hcl::Value principal = object_value(*r.file, at);
   principal.members.emplace_back(
-      "AWS", text(fmt::format("arn:{}:iam::{}:root", partition(), account())), at);
+      "AWS", text(fmt::format("arn:{}:iam::{}:root", partition(r), account())), at);
   hcl::Value statement = object_value(*r.file, at);
   statement.members.emplace_back("Sid", text("Enable IAM User Permissions"), at);
   statement.members.emplace_back("Effect", text("Allow"), at);
@@ -417,9 +417,12 @@ void Module::read_destination(const Named& r) {
     // (`aws_kms_key.findings[0].arn` for a counted key: written as the module writes it.)
     const std::string_view text = r.file->text();
     const Span at = a != nullptr ? a->value->span : Span{};
-    if (address_.empty() && t.root == "aws_kms_key" &&
-        (t.steps.size() == 2 || t.steps.size() == 3) && t.steps.back() == "arn" &&
-        at.end <= text.size())
+    // (Not a for_each key, aws_kms_key.k["main"].arn: its quotes would need escaping in JSON.)
+    const bool counted = t.steps.size() == 3 && !t.steps[1].empty() &&
+                         t.steps[1].find_first_not_of("0123456789") == std::string::npos;
+    if (address_.empty() && t.root == "aws_kms_key" && (t.steps.size() == 2 || counted) &&
+        t.steps.back() == "arn" && at.end <= text.size() &&
+        text.substr(at.begin, at.size()).find('"') == std::string_view::npos)
       origin.symbol = fmt::format("${{{}}}", text.substr(at.begin, at.size()));
   }
 }

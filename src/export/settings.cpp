@@ -33,6 +33,10 @@ bool is_detector_id(std::string_view text) {
          });
 }
 
+std::string_view dns_suffix(std::string_view partition) {
+  return partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+}
+
 bool is_partition(std::string_view text) {
   static constexpr std::string_view kPartitions[] = {
       "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"};

@@ -105,11 +105,21 @@ std::vector<exportcfg::AccessWitness> namesakes(const exportcfg::PolicyDocument&
   if (!service && w.access_class != exportcfg::AccessClass::other_account) return out;
   const std::string witness_account = iam::principal_account(w.request.principal);
   const exportcfg::Value& owner = settings.bucket_owner();
+  // Another account is one only when the owner is known: otherwise every account the policy
+  // names may be the owner's (as the proof takes them, export/access.cpp own_accounts).
+  if (!service && (!owner.known() || owner.origin.stand_in)) return out;
   std::set<std::string> tried{service ? w.request.principal.value : witness_account};
   for (const policy::Statement& s : doc.policy.statements) {
     if (s.effect != policy::Effect::allow || s.principal_negated) continue;
     for (const policy::PrincipalEntry& e : s.principal.entries) {
       iam::Request r = w.request;
+      // The witness's identity keys are its principal's (an organization, tags): not this one's.
+      std::vector<std::string> identity_keys;
+      for (const auto& [key, value] : r.context) {
+        if (key.starts_with("aws:principalorg") || key.starts_with("aws:principaltag/"))
+          identity_keys.push_back(key);
+      }
+      for (const std::string& key : identity_keys) r.context.erase(key);
       if (service) {
         if (e.type != "Service" || exportcfg::is_guardduty_principal(e.value.value) ||
             e.value.value.find_first_of("*?$") != std::string::npos ||
@@ -137,7 +147,6 @@ std::vector<exportcfg::AccessWitness> namesakes(const exportcfg::PolicyDocument&
         r.set("aws:PrincipalAccount", std::string(account));
         r.set("aws:PrincipalArn", arn);
         r.set("aws:PrincipalIsAWSService", "false");
-        r.set("kms:CallerAccount", std::string(account));
       }
       const iam::Evaluation e2 = doc.evaluator->evaluate(r, false);
       if (e2.decision != iam::Decision::allow) continue;

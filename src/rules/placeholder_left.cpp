@@ -33,9 +33,13 @@ class PlaceholderLeftRule final : public PolicyRule {
     const std::string found = data::find_placeholder(value.value);
     if (found.empty()) return;
     // A value the user gave (an AWS example account passed as --account, say) is theirs.
-    if (std::any_of(
-            ctx.given_values.begin(), ctx.given_values.end(),
-            [&found](const std::string& given) { return given.find(found) != std::string::npos; }))
+    // (The whole given value is in the policy's, and holds the placeholder: --bucket
+    // my-bucket-prod does not excuse a "my-bucket" left elsewhere.)
+    if (std::any_of(ctx.given_values.begin(), ctx.given_values.end(),
+                    [&found, &value](const std::string& given) {
+                      return given.find(found) != std::string::npos &&
+                             value.value.find(given) != std::string::npos;
+                    }))
       return;
     const std::string what = value.value == found
                                  ? fmt::format("\"{}\"", found)

@@ -45,18 +45,24 @@ std::string who(const exportcfg::AccessWitness& w) {
   }
 }
 
+// Drops the keys that describe who the caller is beyond its principal (its organization, its
+// tags); false when the request has none.
+bool drop_identity_keys(iam::Request& r) {
+  std::vector<std::string> identity_keys;
+  for (const auto& [key, value] : r.context) {
+    if (key.starts_with("aws:principalorg") || key.starts_with("aws:principaltag/"))
+      identity_keys.push_back(key);
+  }
+  for (const std::string& key : identity_keys) r.context.erase(key);
+  return !identity_keys.empty();
+}
+
 // Whether a stranger with no organization membership or principal tags would be let in as the
 // witness is: then the write is anyone's (GD310's); otherwise it takes a member of the
 // organization (or a tagged principal), which GD310's stranger is not.
 bool open_to_strangers(const exportcfg::PolicyDocument& doc, const iam::Request& witness) {
   iam::Request stranger = witness;
-  std::vector<std::string> identity_keys;
-  for (const auto& [key, value] : stranger.context) {
-    if (key.starts_with("aws:principalorg") || key.starts_with("aws:principaltag/"))
-      identity_keys.push_back(key);
-  }
-  if (identity_keys.empty()) return true;
-  for (const std::string& key : identity_keys) stranger.context.erase(key);
+  if (!drop_identity_keys(stranger)) return true;
   return doc.evaluator->evaluate(stranger, false).decision == iam::Decision::allow;
 }
 
@@ -109,17 +115,13 @@ std::vector<exportcfg::AccessWitness> namesakes(const exportcfg::PolicyDocument&
   // names may be the owner's (as the proof takes them, export/access.cpp own_accounts).
   if (!service && (!owner.known() || owner.origin.stand_in)) return out;
   std::set<std::string> tried{service ? w.request.principal.value : witness_account};
+  // The witness's identity keys are its principal's (an organization, tags): not another's.
+  iam::Request base = w.request;
+  drop_identity_keys(base);
   for (const policy::Statement& s : doc.policy.statements) {
     if (s.effect != policy::Effect::allow || s.principal_negated) continue;
     for (const policy::PrincipalEntry& e : s.principal.entries) {
-      iam::Request r = w.request;
-      // The witness's identity keys are its principal's (an organization, tags): not this one's.
-      std::vector<std::string> identity_keys;
-      for (const auto& [key, value] : r.context) {
-        if (key.starts_with("aws:principalorg") || key.starts_with("aws:principaltag/"))
-          identity_keys.push_back(key);
-      }
-      for (const std::string& key : identity_keys) r.context.erase(key);
+      iam::Request r = base;
       if (service) {
         if (e.type != "Service" || exportcfg::is_guardduty_principal(e.value.value) ||
             e.value.value.find_first_of("*?$") != std::string::npos ||

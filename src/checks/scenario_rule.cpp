@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <variant>
 
 #include "checks/explain.h"
@@ -25,13 +27,6 @@ std::string expand(std::string_view text, const Vars& vars) {
   return exportcfg::expand_template(text, vars);
 }
 
-// Expands the variables in every string of a JSON value (a copy of the request template).
-void expand_tree(json::Value& v, const Vars& vars) {
-  if (v.kind == json::Kind::string) v.text = expand(v.text, vars);
-  for (json::Value& item : v.items) expand_tree(item, vars);
-  for (json::Member& m : v.members) expand_tree(m.value, vars);
-}
-
 // Nesting depth, computed without recursion (the file may be hostile).
 std::size_t depth(const json::Value& root) {
   std::size_t deepest = 0;
@@ -47,56 +42,74 @@ std::size_t depth(const json::Value& root) {
   return deepest;
 }
 
-// Copies and expansions below recurse: only over request templates, whose depth is bounded.
-json::Value clone(const json::Value& v) {
-  json::Value copy(v.kind, v.span);
-  copy.boolean = v.boolean;
-  copy.text = v.text;
-  for (const json::Value& item : v.items) copy.items.push_back(clone(item));
-  for (const json::Member& m : v.members)
-    copy.members.push_back({m.key, m.key_span, clone(m.value)});
-  return copy;
-}
-
 struct Expectation {
   iam::Decision decision = iam::Decision::allow;
   bool negated = false;
 };
 
-// Whether some Allow of `policy` may name the caller (a cheap test before a simulation that
-// can only matter if one does): "*", NotPrincipal or no Principal may name anyone; an AWS entry
-// an AWS caller; a service entry a service. Never false for a caller an Allow admits.
-bool may_name(const policy::Policy& policy, const iam::RequestPrincipal& caller) {
-  return std::any_of(
-      policy.statements.begin(), policy.statements.end(), [&](const policy::Statement& s) {
-        if (s.effect == policy::Effect::deny) return false;
-        if (!s.principal.present || s.principal.everyone || s.principal_negated) return true;
-        return std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
-                           [&](const policy::PrincipalEntry& e) {
-                             if (e.value.value.find_first_of("*?") != std::string::npos)
-                               return true;
-                             switch (caller.kind) {
-                               case iam::RequestPrincipal::Kind::aws:
-                                 return e.type != "Service";
-                               case iam::RequestPrincipal::Kind::service:
-                                 return e.type != "AWS";
-                               case iam::RequestPrincipal::Kind::anonymous:
-                                 return false;
-                             }
-                             return true;
-                           });
-      });
+// Whether some Allow of `policy` may name a caller of this kind (a cheap test before a
+// simulation that can only matter if one does): "*", NotPrincipal or no Principal may name
+// anyone; an AWS entry an AWS caller; a service entry a service. Never false for a caller an
+// Allow admits.
+bool may_name(const policy::Policy& policy, iam::RequestPrincipal::Kind caller) {
+  const auto wildcard = [](std::string_view text) {
+    // A plain loop: find_first_of("*?") calls memchr once per character.
+    return std::any_of(text.begin(), text.end(), [](char c) { return c == '*' || c == '?'; });
+  };
+  return std::any_of(policy.statements.begin(), policy.statements.end(),
+                     [&](const policy::Statement& s) {
+                       if (s.effect == policy::Effect::deny) return false;
+                       if (!s.principal.present || s.principal.everyone || s.principal_negated)
+                         return true;
+                       return std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
+                                          [&](const policy::PrincipalEntry& e) {
+                                            if (wildcard(e.value.value)) return true;
+                                            switch (caller) {
+                                              case iam::RequestPrincipal::Kind::aws:
+                                                return e.type != "Service";
+                                              case iam::RequestPrincipal::Kind::service:
+                                                return e.type != "AWS";
+                                              case iam::RequestPrincipal::Kind::anonymous:
+                                                return false;
+                                            }
+                                            return true;
+                                          });
+                     });
 }
+
+// A request as the rule file writes it, its strings still holding ${variables}: read once when
+// the rule loads, and expanded per setup string by string (keys are never expanded).
+struct RequestTemplate {
+  iam::Request request;
+
+  // Whether the expansion is still a request (the file's checks: an action and a resource).
+  [[nodiscard]] std::optional<iam::Request> expand(const Vars& vars) const {
+    iam::Request r = request;
+    const auto in_place = [&vars](std::string& text) {
+      if (text.find("${") != std::string::npos) text = exportcfg::expand_template(text, vars);
+    };
+    in_place(r.principal.value);
+    in_place(r.action);
+    in_place(r.resource);
+    for (auto& [key, value] : r.context) {
+      for (std::string& v : value.values) in_place(v);
+    }
+    if (r.action.empty() || r.resource.empty()) return std::nullopt;
+    return r;
+  }
+};
 
 class ScenarioRule final : public SetupRule {
  public:
-  ScenarioRule(std::string id, documents::Kind kind, std::vector<json::Value> requests,
+  ScenarioRule(std::string id, documents::Kind kind, std::vector<RequestTemplate> requests,
                Expectation expect, std::string message)
       : kind_(kind), requests_(std::move(requests)), expect_(expect), message_(std::move(message)) {
     set_id(std::move(id));
   }
 
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
+    const std::vector<const exportcfg::PolicyDocument*> docs = ctx.of_kind(kind_);
+    if (docs.empty()) return;
     const auto& s = ctx.settings;
     const std::string region = s.regions.empty() ? std::string("us-east-1") : s.regions.front();
     const std::string prefix = s.prefix.known() ? s.prefix.get() : std::string();
@@ -109,21 +122,30 @@ class ScenarioRule final : public SetupRule {
                        {"keyArn", s.key_arn.known() ? s.key_arn.get() : ""},
                        {"principal", exportcfg::guardduty_principal(region)},
                        {"detectorArn", support::request_detector_arn(s, region)}};
-    // The requests depend on the settings only: build them once for every document.
-    std::vector<iam::Request> requests;
-    for (const json::Value& request_template : requests_) {
-      json::Value expanded = clone(request_template);
-      expand_tree(expanded, vars);
-      auto request = iam::request_from_json(expanded);
-      if (auto* r = std::get_if<iam::Request>(&request))
-        requests.push_back(std::move(*r));  // validated when read
-    }
+    // The requests depend on the settings only: built once for every document, and only when
+    // one is simulated (most bucket policies name no caller a scenario tries).
+    std::vector<std::optional<iam::Request>> requests;
+    const auto request = [&](std::size_t i) -> const std::optional<iam::Request>& {
+      if (requests.empty()) {
+        requests.reserve(requests_.size());
+        for (const RequestTemplate& t : requests_) requests.push_back(t.expand(vars));
+      }
+      return requests[i];
+    };
     // A scenario that reports an allowed request need not simulate one no Allow may name (a
     // stranger's upload to a bucket that grants only GuardDuty and the owner's roles).
     const bool reports_allow = expect_.decision == iam::Decision::allow && expect_.negated;
-    for (const exportcfg::PolicyDocument* doc : ctx.of_kind(kind_)) {
-      for (const iam::Request& r : requests) {
-        if (reports_allow && !may_name(doc->policy, r.principal)) continue;
+    for (const exportcfg::PolicyDocument* doc : docs) {
+      std::array<std::optional<bool>, 3> named;  // may_name, per kind of caller
+      for (std::size_t i = 0; i < requests_.size(); ++i) {
+        if (reports_allow) {
+          const iam::RequestPrincipal::Kind caller = requests_[i].request.principal.kind;
+          auto& may = named[static_cast<std::size_t>(caller)];
+          if (!may) may = may_name(doc->policy, caller);
+          if (!*may) continue;
+        }
+        if (!request(i)) continue;
+        const iam::Request& r = *request(i);
         const iam::Evaluation e = doc->evaluator->evaluate(r, false);
         if ((e.decision == expect_.decision) != expect_.negated) continue;
         Vars message_vars = vars;
@@ -148,7 +170,7 @@ class ScenarioRule final : public SetupRule {
 
  private:
   documents::Kind kind_;
-  std::vector<json::Value> requests_;
+  std::vector<RequestTemplate> requests_;
   Expectation expect_;
   std::string message_;
 };
@@ -212,15 +234,14 @@ class Reader {
       return error(requests ? requests->value.span : sc.span,
                    "\"requests\" must be a non-empty array");
     }
-    std::vector<json::Value> templates;
+    std::vector<RequestTemplate> templates;
     for (const json::Value& r : requests->value.items) {
       if (depth(r) > 8) return error(r.span, "a request is nested too deeply to be a request");
-      // Validate with dummy values so a typo is reported now, not silently skipped later.
-      json::Value probe = clone(r);
-      expand_tree(probe, Vars{});
-      auto checked = iam::request_from_json(probe);
+      // Validate with the variables as written, so a typo is reported now, not silently skipped
+      // later (an unknown field, a principal that is neither "*" nor an object).
+      auto checked = iam::request_from_json(r);
       if (auto* problem = std::get_if<std::string>(&checked)) return error(r.span, *problem);
-      templates.push_back(clone(r));
+      templates.push_back({std::move(std::get<iam::Request>(checked))});
     }
     const json::Member* expect = sc.find("expect");
     Expectation expectation;

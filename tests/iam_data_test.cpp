@@ -16,31 +16,7 @@
 
 namespace gdl {
 
-TEST_CASE(
-    "iless orders names case-insensitively, shorter first among prefixes; istarts_with, "
-    "iends_with") {
-  struct Row {
-    std::string_view a, b;
-    bool less;
-  };
-  const std::vector<Row> rows = {
-      {"s3:GetObject", "s3:GetObjectAcl", true},
-      {"s3:GetObjectAcl", "s3:GetObject", false},
-      {"s3:getobject", "S3:GETOBJECT", false},
-      {"S3:GETOBJECT", "s3:getobject", false},
-      {"a", "B", true},
-      {"B", "a", false},
-      {"Z", "a", false},  // case-sensitive order would say 'Z' < 'a'
-      {"", "a", true},
-      {"", "", false},
-      // Letters compare lower-cased: '_' (0x5F) sorts before 'x' (0x78), though after 'X'.
-      {"aws:Source_X", "aws:SourceX", true},
-  };
-  for (const Row& row : rows) {
-    CAPTURE(row.a);
-    CAPTURE(row.b);
-    CHECK(iless(row.a, row.b) == row.less);
-  }
+TEST_CASE("istarts_with and iends_with compare ASCII letters case-insensitively") {
   CHECK(istarts_with("AWS:RequestTag/env", "aws:requesttag/"));
   CHECK(istarts_with("abc", ""));
   CHECK_FALSE(istarts_with("ab", "abc"));
@@ -165,19 +141,9 @@ std::string to_upper_ascii_for_test(std::string text) {
 }
 }  // namespace
 
-TEST_CASE("The shipped IAM tables are in the order their look-ups assume") {
-  // The tables are searched as shipped, never sorted at start-up: an entry written out of order
-  // would silently not be found.
-  CHECK(data::detail::shipped_tables_sorted());
-  std::vector<std::string_view> names = {"s3:GetObject", "s3:getbucketlocation", "s3:PutObject"};
-  CHECK_FALSE(is_sorted_by_name(names, std::identity{}));
-  std::swap(names[0], names[1]);
-  CHECK(is_sorted_by_name(names, std::identity{}));
-}
-
-TEST_CASE("find_by_name finds the first written among names that differ only in case") {
-  // 300 names, each written twice in different cases, put in order by a stable sort: the
-  // search must find the first of two equal spellings, as a table written in order has it.
+TEST_CASE("IcaseIndex finds the first written among names that differ only in case") {
+  // 300 names, each written twice in different cases, in a scrambled order: the index must find
+  // the first of two equal spellings, whatever the case it is asked in.
   struct Entry {
     std::string name;
     int written_at;
@@ -195,22 +161,31 @@ TEST_CASE("find_by_name finds the first written among names that differ only in 
     }
     return -1;
   };
-  std::vector<Entry> sorted = entries;
   const auto name = [](const Entry& e) { return std::string_view(e.name); };
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Entry& a, const Entry& b) { return iless(a.name, b.name); });
-  CHECK(is_sorted_by_name(sorted, name));
+  const IcaseIndex index(entries, name);
   for (int k = 0; k < 150; ++k) {
     const std::string lower = "key" + std::to_string(k);
     CAPTURE(lower);
-    const Entry* found = find_by_name(sorted, to_upper_ascii_for_test(lower), name);
-    REQUIRE(found != nullptr);
-    CHECK(found->written_at == first_of(lower));
+    for (const std::string& asked : {lower, to_upper_ascii_for_test(lower)}) {
+      const std::size_t at = index.find(entries, asked, name);
+      REQUIRE(at != IcaseIndex::npos);
+      CHECK(entries[at].written_at == first_of(lower));
+    }
   }
-  CHECK(find_by_name(sorted, "key150", name) == nullptr);
-  CHECK(find_by_name(sorted, "", name) == nullptr);
-  std::vector<Entry> none;
-  CHECK(find_by_name(none, "key1", name) == nullptr);
+  CHECK(index.find(entries, "key150", name) == IcaseIndex::npos);
+  CHECK(index.find(entries, "", name) == IcaseIndex::npos);
+  CHECK(index.find(entries, "key1 ", name) == IcaseIndex::npos);
+  const IcaseIndex empty(std::vector<Entry>{}, name);
+  CHECK(empty.find(std::vector<Entry>{}, "key1", name) == IcaseIndex::npos);
+}
+
+TEST_CASE("icase_hash folds ASCII letters only") {
+  CHECK(icase_hash("s3:GetBucketLocation") == icase_hash("S3:getbucketlocation"));
+  CHECK(icase_hash("s3:GetObject") != icase_hash("s3:GetObjects"));
+  // '_' and DEL, '@' and '`' differ by the bit that folds letters: they must not fold alike.
+  CHECK(icase_hash("a_b") != icase_hash("a\x7f"
+                                        "b"));
+  CHECK(icase_hash("@") != icase_hash("`"));
 }
 
 }  // namespace gdl

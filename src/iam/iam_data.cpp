@@ -46,12 +46,12 @@ std::optional<std::array<std::string_view, N>> fields(std::string_view line) {
 // built, and only a few vectors are freed at exit. Building them with a lower-cased std::string per
 // name was a quarter of the instructions of checking one small file (process start to exit).
 
-// The shipped tables are written in case-insensitive order, so they are searched as they are:
-// checking or sorting them at start-up was 4% of checking one small file. A unit test holds them
-// to that order (detail::shipped_tables_sorted).
+// Each table is looked up through an index of its names' case-folded hashes, built with the
+// table (the first time it is used).
 struct ServiceActions {
   std::string_view service;
-  std::vector<std::string_view> names;  // canonical spellings, in file (case-insensitive) order
+  std::vector<std::string_view> names;  // canonical spellings, in file order
+  IcaseIndex index;
 };
 
 constexpr std::array<std::string_view, 4> kServices = {"s3", "kms", "guardduty", "iam"};
@@ -66,6 +66,7 @@ const ServiceActions& actions_of_service(std::size_t i) {
     list.service = kServices[i];
     list.names =
         lines_of(embedded::data_file(std::string("actions-").append(kServices[i]).append(".txt")));
+    list.index = IcaseIndex(list.names, std::identity{});
   });
   return tables[i];
 }
@@ -82,23 +83,32 @@ struct S3ResourceTypes {
   std::string_view types;  // comma-separated, as written: no vector per action
 };
 
+constexpr auto kS3TypeAction = [](const S3ResourceTypes& t) { return t.action; };
+
+struct S3Types {
+  std::vector<S3ResourceTypes> all;
+  IcaseIndex index;
+};
+
 // Only the rule that judges S3 resource ARNs reads this table: it is built on first use.
-const std::vector<S3ResourceTypes>& s3_types() {
-  static const std::vector<S3ResourceTypes> instance = [] {
-    std::vector<S3ResourceTypes> all;
+const S3Types& s3_types() {
+  static const S3Types instance = [] {
+    S3Types types;
     for (std::string_view line : lines_of(embedded::data_file("s3-action-resources.txt"))) {
       const auto parts = fields<2>(line);
       if (!parts) continue;
-      all.push_back({(*parts)[0], (*parts)[1]});
+      types.all.push_back({(*parts)[0], (*parts)[1]});
     }
-    return all;
+    types.index = IcaseIndex(types.all, kS3TypeAction);
+    return types;
   }();
   return instance;
 }
 
 struct Keys {
   std::vector<ConditionKey> keys;  // in file order
-  std::vector<std::size_t> exact;  // keys without a placeholder, case-insensitive name order
+  std::vector<std::size_t> exact;  // keys without a placeholder
+  IcaseIndex exact_index;
   std::vector<std::pair<std::string_view, std::size_t>> placeholder;  // the name before "${"
   std::vector<std::string_view> names;
 };
@@ -130,6 +140,7 @@ const Keys& keys() {
         k.exact.push_back(i);
       }
     }
+    k.exact_index = IcaseIndex(k.exact, [&k](std::size_t i) { return k.keys[i].name; });
     return k;
   }();
   return instance;
@@ -148,7 +159,9 @@ bool knows_service(std::string_view service) {
 const std::string_view* find_action(std::string_view action) {
   // Every action of a file is written with its service's prefix.
   const ServiceActions* service = service_actions(action.substr(0, action.find(':')));
-  return service == nullptr ? nullptr : find_by_name(service->names, action, std::identity{});
+  if (service == nullptr) return nullptr;
+  const std::size_t at = service->index.find(service->names, action, std::identity{});
+  return at == IcaseIndex::npos ? nullptr : &service->names[at];
 }
 
 const std::vector<std::string_view>& actions_of(std::string_view service) {
@@ -158,9 +171,9 @@ const std::vector<std::string_view>& actions_of(std::string_view service) {
 }
 
 std::string_view s3_resource_types(std::string_view action) {
-  const S3ResourceTypes* found =
-      find_by_name(s3_types(), action, [](const S3ResourceTypes& t) { return t.action; });
-  return found == nullptr ? std::string_view() : found->types;
+  const S3Types& types = s3_types();
+  const std::size_t at = types.index.find(types.all, action, kS3TypeAction);
+  return at == IcaseIndex::npos ? std::string_view() : types.all[at].types;
 }
 
 bool lists_type(std::string_view types, std::string_view type) {
@@ -174,9 +187,10 @@ bool lists_type(std::string_view types, std::string_view type) {
 
 const ConditionKey* find_condition_key(std::string_view key) {
   const Keys& k = keys();
-  if (const std::size_t* exact =
-          find_by_name(k.exact, key, [&](std::size_t i) { return k.keys[i].name; }))
-    return &k.keys[*exact];
+  if (const std::size_t at =
+          k.exact_index.find(k.exact, key, [&k](std::size_t i) { return k.keys[i].name; });
+      at != IcaseIndex::npos)
+    return &k.keys[k.exact[at]];
   for (const auto& [prefix, index] : k.placeholder) {
     if (key.size() > prefix.size() && istarts_with(key, prefix)) return &k.keys[index];
   }
@@ -196,19 +210,6 @@ bool is_opt_in_region(std::string_view region) {
       lines_of(embedded::data_file("opt-in-regions.txt"));
   return std::find(regions.begin(), regions.end(), region) != regions.end();
 }
-
-namespace detail {
-
-bool shipped_tables_sorted() {
-  for (std::size_t i = 0; i < kServices.size(); ++i) {
-    if (!is_sorted_by_name(actions_of_service(i).names, std::identity{})) return false;
-  }
-  const Keys& k = keys();
-  return is_sorted_by_name(s3_types(), [](const S3ResourceTypes& t) { return t.action; }) &&
-         is_sorted_by_name(k.exact, [&](std::size_t i) { return k.keys[i].name; });
-}
-
-}  // namespace detail
 
 }  // namespace data
 }  // namespace gdl

@@ -40,9 +40,4 @@ const std::vector<std::string_view>& condition_key_names();
 
 bool is_opt_in_region(std::string_view region);
 
-namespace detail {
-// Whether every shipped table is in the case-insensitive order its look-ups assume (a test).
-bool shipped_tables_sorted();
-}  // namespace detail
-
 }  // namespace gdl::data

@@ -10,8 +10,6 @@
 namespace gdl {
 
 bool iequals(std::string_view a, std::string_view b);
-// Lexicographic order with ASCII letters compared case-insensitively (iequals' order).
-bool iless(std::string_view a, std::string_view b);
 // Whether `text` starts (ends) with `prefix` (`suffix`), ASCII letters compared
 // case-insensitively.
 bool istarts_with(std::string_view text, std::string_view prefix);

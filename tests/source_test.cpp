@@ -58,6 +58,28 @@ TEST_CASE("line text excludes the line break") {
   CHECK(index.line_text(5).empty());
 }
 
+TEST_CASE("line index finds every line break that a byte-by-byte reading finds") {
+  // Random texts of every length 0..64 from breaks, bytes one bit away from '\n' (0x0B, 0x8A,
+  // 0x0E, 0x4A) and high bytes; a third of them with CRLF (the other path). A differential test.
+  std::mt19937 random(17);
+  const std::string alphabet("\n\n\nab\x0B\x8A\x0E\x4A\xFF\x80 ", 12);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text(static_cast<std::size_t>(round % 65), ' ');
+    for (char& c : text) c = alphabet[random() % alphabet.size()];
+    if (round % 3 == 0) text.append("\r\n");  // the other path: a CR anywhere
+    std::vector<std::uint32_t> starts = {0};
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')))
+        starts.push_back(static_cast<std::uint32_t>(i + 1));
+    }
+    CAPTURE(round);
+    const LineIndex index(text);
+    REQUIRE(index.line_count() == starts.size());
+    for (std::uint32_t line = 1; line <= starts.size(); ++line)
+      CHECK(index.line_start(line) == starts[line - 1]);
+  }
+}
+
 TEST_CASE("UTF-8 validation rejects overlong, surrogate, truncated and out-of-range sequences") {
   CHECK(gdl::valid_utf8_sequence_length("a") == 1);
   CHECK(gdl::valid_utf8_sequence_length("\xC3\xA9") == 2);

@@ -5,6 +5,7 @@
 #include <bitset>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <unordered_set>
 #include <vector>
 
@@ -83,31 +84,36 @@ std::string find_placeholder(std::string_view value) {
     blanked = without_interpolation(value);
     text = blanked;
   }
-  // Every phrase holds one of " []<>" (that is how the list tells them from tokens): a value
-  // without any (most ARNs and ids) is not searched for each.
-  const bool phrase_char = std::any_of(text.begin(), text.end(), [](char c) {
-    return c == ' ' || c == '[' || c == ']' || c == '<' || c == '>';
-  });
-  if (phrase_char) {
+  // One pass over the value (every value of every policy comes here): each byte's class says
+  // whether it ends a token (":/ ,*") and whether a phrase may hold it (every phrase holds one of
+  // " []<>": that is how the list tells them from tokens). A phrase found wins over a token.
+  enum : std::uint8_t { kSeparator = 1, kPhraseChar = 2 };
+  static constexpr auto kClass = [] {
+    std::array<std::uint8_t, 256> table{};
+    for (const char c : std::string_view(":/ ,*"))
+      table[static_cast<unsigned char>(c)] |= kSeparator;
+    for (const char c : std::string_view(" []<>"))
+      table[static_cast<unsigned char>(c)] |= kPhraseChar;
+    return table;
+  }();
+  unsigned seen = 0;
+  std::optional<std::string_view> token;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const std::uint8_t cls = kClass[static_cast<unsigned char>(text[i])];
+    seen |= cls;
+    if ((cls & kSeparator) == 0) continue;
+    if (!token && list.is_token(text.substr(start, i - start)))
+      token = text.substr(start, i - start);
+    start = i + 1;
+  }
+  if (!token && list.is_token(text.substr(start))) token = text.substr(start);
+  if ((seen & kPhraseChar) != 0) {
     for (const std::string& phrase : list.phrases) {
       if (text.find(phrase) != std::string_view::npos) return phrase;
     }
   }
-  // Tokens end at these characters (one table look-up per character: every value of every
-  // policy is split here).
-  static constexpr auto kSeparator = [] {
-    std::array<bool, 256> table{};
-    for (const char c : std::string_view(":/ ,*")) table[static_cast<unsigned char>(c)] = true;
-    return table;
-  }();
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (!kSeparator[static_cast<unsigned char>(text[i])]) continue;
-    if (list.is_token(text.substr(start, i - start)))
-      return std::string(text.substr(start, i - start));
-    start = i + 1;
-  }
-  if (list.is_token(text.substr(start))) return std::string(text.substr(start));
+  if (token) return std::string(*token);
   return {};
 }
 

@@ -210,7 +210,8 @@ class Reader {
       const auto parsed_needs =
           needs->value.is_string() ? parse_rule_needs(needs->value.text) : std::nullopt;
       if (!parsed_needs || *parsed_needs == RuleNeeds::document)
-        return error(needs->value.span, "\"needs\" must be setup, every-allow or every-deny");
+        return error(needs->value.span,
+                     "\"needs\" must be setup, every-allow, every-deny or allowed");
       info.needs = *parsed_needs;
     }
     if (const json::Member* example = root.find("example");

@@ -450,18 +450,20 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
       // A finding inside a statement holding unknowns rests on them, except that "nothing
       // allows it" or "nothing denies it" only points at a statement (the closest, or the first
       // of the document when Statement is one object): that one decides only if it is an Allow
-      // (a Deny) that may cover the request.
-      const bool absence = needs == RuleNeeds::every_allow || needs == RuleNeeds::every_deny;
+      // (a Deny) that may cover the request. "Someone else's request is allowed" points at the
+      // Allow that admits it (GD313's witness): an unknown there (an organization id resolved
+      // at deployment) may be what admits it, and a Deny holding one may refuse it.
+      const bool deny = needs == RuleNeeds::every_deny || needs == RuleNeeds::allowed;
+      const bool absence = needs == RuleNeeds::every_allow || deny;
       if (std::any_of(p.uncertain.begin(), p.uncertain.end(), [&](const Placement::Uncertain& u) {
-            return contains(u.where, at) &&
-                   (!absence || (u.deny == (needs == RuleNeeds::every_deny) &&
-                                 may_cover(u, rule, guardduty_principals)));
+            if (!contains(u.where, at)) return false;
+            if (!absence || (needs == RuleNeeds::allowed && !u.deny)) return true;
+            return u.deny == deny && may_cover(u, rule, guardduty_principals);
           }))
         return true;
       if (!contains(p.outer, at) && p.outer.begin != at.begin) return false;
-      if (needs != RuleNeeds::every_allow && needs != RuleNeeds::every_deny) return false;
+      if (!absence) return false;
       if (p.unknown_statements) return true;
-      const bool deny = needs == RuleNeeds::every_deny;
       return std::any_of(p.uncertain.begin(), p.uncertain.end(),
                          [&](const Placement::Uncertain& u) {
                            return u.deny == deny && may_cover(u, rule, guardduty_principals);

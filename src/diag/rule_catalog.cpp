@@ -38,6 +38,7 @@ std::optional<RuleNeeds> parse_rule_needs(std::string_view text) {
   if (text == "setup") return RuleNeeds::setup;
   if (text == "every-allow") return RuleNeeds::every_allow;
   if (text == "every-deny") return RuleNeeds::every_deny;
+  if (text == "allowed") return RuleNeeds::allowed;
   return std::nullopt;
 }
 

@@ -18,6 +18,8 @@ enum class RuleNeeds {
   setup,        // simulated requests of an export setup
   every_allow,  // "nothing allows it": certain only when every Allow is known
   every_deny,   // "nothing denies it": certain only when every Deny is known
+  // "someone else's request is allowed": the Allow it points at, and every Deny, are known
+  allowed,
 };
 
 // What applying a rule's fix does (ruff's safe and unsafe fixes): `safe` keeps what the document
@@ -51,7 +53,7 @@ struct RuleInfo {
   bool requested_by_others = false;
 };
 
-// "document", "setup", "every-allow", "every-deny".
+// "document", "setup", "every-allow", "every-deny", "allowed".
 std::optional<RuleNeeds> parse_rule_needs(std::string_view text);
 
 // All rules, sorted by id. Aborts with a message if the embedded metadata is malformed: that is a

@@ -167,10 +167,11 @@ std::size_t column_of(std::string_view text, std::size_t offset) {
   return line_start == std::string_view::npos ? offset : offset - line_start - 1;
 }
 
-// JSON text for a CloudFormation YAML flow value: each string holding a template symbol
-// (${AWS::AccountId}, ${FindingsBucket}: the stand-ins written back) becomes a !Sub, which
-// CloudFormation fills in as the template's own !Sub strings are.
-std::string with_sub_tags(std::string_view json) {
+// JSON text with each string literal that holds a template symbol (${AWS::AccountId},
+// ${FindingsBucket}: the stand-ins written back) rewritten by `wrap`: CloudFormation substitutes
+// symbols only in a !Sub (Fn::Sub), never in a plain string, which it compares literally.
+template <typename Wrap>
+std::string with_symbolic_strings(std::string_view json, Wrap wrap) {
   std::string out;
   for (std::size_t i = 0; i < json.size(); ++i) {
     if (json[i] != '"') {
@@ -180,11 +181,21 @@ std::string with_sub_tags(std::string_view json) {
     std::size_t end = i + 1;
     while (end < json.size() && json[end] != '"') end += json[end] == '\\' ? 2U : 1U;
     const std::string_view literal = json.substr(i, std::min(end + 1, json.size()) - i);
-    if (literal.find("${") != std::string_view::npos) out += "!Sub ";
-    out += literal;
+    out += literal.find("${") != std::string_view::npos ? wrap(literal) : std::string(literal);
     i = end;
   }
   return out;
+}
+
+// For a YAML flow value: !Sub "...".
+std::string with_sub_tags(std::string_view json) {
+  return with_symbolic_strings(json, [](std::string_view s) { return "!Sub " + std::string(s); });
+}
+
+// For a JSON template: {"Fn::Sub": "..."}.
+std::string with_fn_sub(std::string_view json) {
+  return with_symbolic_strings(
+      json, [](std::string_view s) { return fmt::format("{{\"Fn::Sub\": {}}}", s); });
 }
 
 // A JSON edit that appends to a block-style YAML policy, written as YAML: a statement
@@ -285,9 +296,14 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
                 (at.end > place.text.size() ||
                  !is_literal_hcl(place.text.substr(at.begin, at.size()))))) {
       // A JSON statement cannot be pasted into YAML (nor a symbol into a template value as-is):
-      // it is shown as a suggestion on one line instead of an edit.
-      d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line,
-                                    one_line(edit.replacement)));
+      // it is shown as a suggestion on one line instead of an edit, a template's symbols in
+      // the strings CloudFormation substitutes.
+      std::string suggestion = one_line(edit.replacement);
+      if (symbolic && place.cloudformation)
+        suggestion = place.quoting == Quoting::not_json ? with_sub_tags(suggestion)
+                                                        : with_fn_sub(suggestion);
+      d.notes.push_back(
+          fmt::format("suggested text at line {}: {}", edit.location.start.line, suggestion));
       continue;
     }
     kept.push_back(std::move(edit));
@@ -355,6 +371,7 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   }
   p.stand_ins = &extraction.stand_ins;
   p.unwritable = &extraction.unwritable;
+  p.cloudformation = extraction.format == Format::cloudformation;
   return p;
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -102,10 +103,13 @@ constexpr std::size_t kBudget = 20000;
 // statement letting in another service or account of that class would go unnamed until the
 // first is fixed. The principals of that class the policy's Allows name are tried with the
 // witness's request (its principal and the keys tied to it changed): each one allowed is a
-// request AWS allows, so every statement reported rests on one.
+// request AWS allows, so every statement reported rests on one. A reader is also tried as each
+// principal the key policy's Allows name (`key_policy`, for reads): the one the key lets decrypt
+// may not be the proof's.
 std::vector<exportcfg::AccessWitness> namesakes(const exportcfg::PolicyDocument& doc,
                                                 const exportcfg::AccessWitness& w,
-                                                const exportcfg::ExportSettings& settings) {
+                                                const exportcfg::ExportSettings& settings,
+                                                const policy::Policy* key_policy) {
   std::vector<exportcfg::AccessWitness> out;
   const bool service = w.access_class == exportcfg::AccessClass::other_service;
   if (!service && w.access_class != exportcfg::AccessClass::other_account) return out;
@@ -118,7 +122,13 @@ std::vector<exportcfg::AccessWitness> namesakes(const exportcfg::PolicyDocument&
   // The witness's identity keys are its principal's (an organization, tags): not another's.
   iam::Request base = w.request;
   drop_identity_keys(base);
-  for (const policy::Statement& s : doc.policy.statements) {
+  std::vector<const policy::Statement*> naming;
+  for (const policy::Policy* p : {&doc.policy, key_policy}) {
+    if (p == nullptr) continue;
+    for (const policy::Statement& s : p->statements) naming.push_back(&s);
+  }
+  for (const policy::Statement* named : naming) {
+    const policy::Statement& s = *named;
     if (s.effect != policy::Effect::allow || s.principal_negated) continue;
     for (const policy::PrincipalEntry& e : s.principal.entries) {
       iam::Request r = base;
@@ -160,27 +170,63 @@ std::vector<exportcfg::AccessWitness> namesakes(const exportcfg::PolicyDocument&
   return out;
 }
 
+// Whether the reader `w` can decrypt what it may GET. GuardDuty's findings are SSE-KMS objects
+// encrypted with the export key, which S3 decrypts with the reader's own permission: the key
+// policy must allow the reader kms:Decrypt through S3. An unauthenticated caller cannot read an
+// SSE-KMS object at all (S3 requires a request signed with Signature Version 4). True when the
+// setup holds no key policy or key ARN to ask: a key elsewhere may let the reader in.
+bool may_decrypt(const SetupContext& ctx, const exportcfg::AccessWitness& w) {
+  if (w.request.principal.kind == iam::RequestPrincipal::Kind::anonymous) return false;
+  const std::vector<const exportcfg::PolicyDocument*> keys =
+      ctx.of_kind(documents::Kind::key_policy);
+  if (keys.size() != 1 || !ctx.settings.key_arn.known()) return true;
+  std::string_view parts[6];
+  if (!iam::split_arn(ctx.settings.key_arn.get(), parts) || parts[3].empty()) return true;
+  iam::Request r = w.request;
+  r.action = "kms:Decrypt";
+  r.resource = ctx.settings.key_arn.get();
+  r.set("kms:ViaService", fmt::format("s3.{}.{}", parts[3], exportcfg::dns_suffix(parts[1])));
+  r.set("kms:EncryptionContext:aws:s3:arn", w.request.resource);
+  if (r.principal.kind == iam::RequestPrincipal::Kind::aws)
+    r.set("kms:CallerAccount", iam::principal_account(r.principal));
+  return keys.front()->evaluator->evaluate(r, false).decision == iam::Decision::allow;
+}
+
+// One who may reach the findings through a statement.
+struct Reach {
+  std::string summary;  // "another account (...) can read findings (s3:GetObject)"
+  const exportcfg::AccessWitness* witness;
+  bool sealed;  // may GET the findings' objects, but the key policy keeps them from decrypting
+};
+
 class BucketFindingsReachableRule final : public SetupRule {
  public:
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
       if (!may_admit_others(doc->policy, ctx.settings)) continue;
       // One finding per statement that lets them in, with its first witness.
-      std::map<std::size_t, std::vector<std::pair<std::string, const exportcfg::AccessWitness*>>>
-          by_statement;
+      std::map<std::size_t, std::vector<Reach>> by_statement;
       const std::vector<exportcfg::AccessAnswer> answers =
           exportcfg::verify_access(*doc, ctx.settings, kBudget);
       std::deque<exportcfg::AccessWitness> more;  // the namesakes' witnesses (stable addresses)
+      const std::vector<const exportcfg::PolicyDocument*> keys =
+          ctx.of_kind(documents::Kind::key_policy);
       for (const exportcfg::AccessAnswer& answer : answers) {
+        const policy::Policy* read_key =
+            answer.action == "s3:GetObject" && keys.size() == 1 ? &keys.front()->policy : nullptr;
         std::vector<const exportcfg::AccessWitness*> witnesses;
         for (const exportcfg::AccessWitness& w : answer.found) {
           witnesses.push_back(&w);
-          for (exportcfg::AccessWitness& n : namesakes(*doc, w, ctx.settings))
+          for (exportcfg::AccessWitness& n : namesakes(*doc, w, ctx.settings, read_key))
             witnesses.push_back(&more.emplace_back(std::move(n)));
         }
         for (const exportcfg::AccessWitness* witness : witnesses) {
           const exportcfg::AccessWitness& w = *witness;
           if (w.statements.empty()) continue;
+          const bool read = answer.action == "s3:GetObject";
+          const bool sealed = read && !may_decrypt(ctx, w);
+          // An unauthenticated GET of an SSE-KMS object always fails: no one is let in.
+          if (sealed && w.access_class == exportcfg::AccessClass::anonymous) continue;
           const policy::Statement& s = support::statement_at(*doc, w.statements.front());
           const bool put = answer.action == "s3:PutObject";
           switch (w.access_class) {
@@ -196,24 +242,35 @@ class BucketFindingsReachableRule final : public SetupRule {
             default:
               continue;
           }
-          by_statement[s.index].emplace_back(
-              fmt::format("{} can {} findings ({})", who(w), verb(answer.action), answer.action),
-              &w);
+          by_statement[s.index].push_back(
+              {sealed ? fmt::format("{} can get the findings' objects ({}) but not decrypt them",
+                                    who(w), answer.action)
+                      : fmt::format("{} can {} findings ({})", who(w), verb(answer.action),
+                                    answer.action),
+               &w, sealed});
         }
       }
-      for (const auto& [index, reached] : by_statement) {
+      for (auto& [index, reached] : by_statement) {
+        // A reach that reads the findings is shown before one the key policy seals.
+        std::stable_partition(reached.begin(), reached.end(),
+                              [](const Reach& r) { return !r.sealed; });
         const policy::Statement& s = support::statement_at(*doc, index);
-        const exportcfg::AccessWitness& first = *reached.front().second;
+        const exportcfg::AccessWitness& first = *reached.front().witness;
+        const std::string name = support::statement_name(*doc, index);
         Diagnostic d = make_diagnostic(
             id(), make_location(*doc->source, s.principal.present ? s.principal.span : s.span),
-            fmt::format("{} lets {} {} the findings ({}): this {} request is allowed",
-                        support::statement_name(*doc, index), who(first),
-                        verb(first.request.action), answers.front().resource,
-                        first.request.action));
+            reached.front().sealed
+                ? fmt::format("{} lets {} get the findings' objects ({}): this {} request is "
+                              "allowed, and only the key policy, which does not let it decrypt "
+                              "them, keeps it from reading the findings",
+                              name, who(first), answers.front().resource, first.request.action)
+                : fmt::format("{} lets {} {} the findings ({}): this {} request is allowed", name,
+                              who(first), verb(first.request.action), answers.front().resource,
+                              first.request.action));
         d.notes.push_back(fmt::format("the request (gd-export-lint simulate --request): {}",
                                       iam::request_to_json(first.request)));
         for (std::size_t i = 1; i < reached.size(); ++i)
-          d.notes.push_back("also: " + reached[i].first);
+          d.notes.push_back("also: " + reached[i].summary);
         out.push_back(std::move(d));
       }
     }

@@ -33,6 +33,18 @@ void check_confused_deputy(const SetupContext& ctx, std::string_view rule_id, do
         "AWS recommends aws:SourceAccount and aws:SourceArn conditions on service-principal grants "
         "(the confused deputy problem)");
     d.fix = add_condition_fix(*doc, s, ctx.settings);
+    // Every Allow that lets the other detector in is one root cause: the fix conditions each,
+    // or the request is still allowed after it (a template that grants GuardDuty twice).
+    for (std::size_t i = 1; i < e.deciding.size(); ++i) {
+      const policy::Statement& also = statement_at(*doc, e.statements[e.deciding[i]].index);
+      d.notes.push_back(fmt::format("{} lets it in too", statement_name(*doc, also.index)));
+      std::optional<Fix> more = add_condition_fix(*doc, also, ctx.settings);
+      if (d.fix && more) {
+        for (TextEdit& edit : more->edits) d.fix->edits.push_back(std::move(edit));
+      } else {
+        d.fix.reset();  // a fix that leaves the request allowed is no fix
+      }
+    }
     out.push_back(std::move(d));
   }
 }

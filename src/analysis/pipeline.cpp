@@ -389,6 +389,7 @@ class SetupRun {
     select_export_documents(documents_, grammar_only, given_, result_);
     count_unseen_policies();
     decide_export_setup();
+    place_in_given_partition();
     exportcfg::infer_settings(settings_, documents_);
     const std::size_t before_setup_rules = result_.diagnostics.size();
     run_setup_rules();
@@ -565,6 +566,20 @@ class SetupRun {
   }
 
   // The flags and --config are stronger than what a template or plan states.
+  // Regions the user gave (--region, a configuration) place the export in their partition
+  // before the policies' ARNs can say another: GuardDuty in us-gov-west-1 sends
+  // arn:aws-us-gov: ARNs, which a policy writing arn:aws: never matches. (A template's or
+  // module's own Region is not the user's: a stand-in, or what the file says of itself.)
+  void place_in_given_partition() {
+    if (settings_.partition != "aws" || given_.regions.empty() || given_.regions_origin.stand_in)
+      return;
+    const std::string_view first = exportcfg::partition_of_region(given_.regions.front());
+    const bool agree = std::all_of(
+        given_.regions.begin(), given_.regions.end(),
+        [first](const std::string& r) { return exportcfg::partition_of_region(r) == first; });
+    if (agree) settings_.partition = std::string(first);
+  }
+
   void settle_settings() {
     if (!any_stated_) return;
     containers::report_contradictions(stated_, settings_, reader_findings_);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/explain.h"
 #include "checks/fixes.h"
 #include "checks/probes.h"
@@ -35,12 +37,24 @@ void check_confused_deputy(const SetupContext& ctx, std::string_view rule_id, do
     d.fix = add_condition_fix(*doc, s, ctx.settings);
     // Every Allow that lets the other detector in is one root cause: the fix conditions each,
     // or the request is still allowed after it (a template that grants GuardDuty twice).
+    std::vector<std::size_t> named = {s.index};
     for (std::size_t i = 1; i < e.deciding.size(); ++i) {
       const policy::Statement& also = statement_at(*doc, e.statements[e.deciding[i]].index);
+      if (std::find(named.begin(), named.end(), also.index) != named.end()) continue;
+      named.push_back(also.index);
       d.notes.push_back(fmt::format("{} lets it in too", statement_name(*doc, also.index)));
       std::optional<Fix> more = add_condition_fix(*doc, also, ctx.settings);
       if (d.fix && more) {
-        for (TextEdit& edit : more->edits) d.fix->edits.push_back(std::move(edit));
+        for (TextEdit& edit : more->edits) {
+          // Two statements written once (a Terraform local listed twice): one insertion.
+          const bool again =
+              std::any_of(d.fix->edits.begin(), d.fix->edits.end(), [&](const TextEdit& done) {
+                return done.location.file == edit.location.file &&
+                       done.location.span.begin == edit.location.span.begin &&
+                       done.location.span.end == edit.location.span.end;
+              });
+          if (!again) d.fix->edits.push_back(std::move(edit));
+        }
       } else {
         d.fix.reset();  // a fix that leaves the request allowed is no fix
       }

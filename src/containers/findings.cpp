@@ -167,6 +167,31 @@ std::size_t column_of(std::string_view text, std::size_t offset) {
   return line_start == std::string_view::npos ? offset : offset - line_start - 1;
 }
 
+// A string for Fn::Sub: its IAM policy variables (${aws:username}) written ${!aws:username}, which
+// Fn::Sub leaves as ${aws:username}; the template's own symbols are substituted.
+std::string sub_escaped(std::string_view literal) {
+  std::string out;
+  for (std::size_t at = 0; at < literal.size();) {
+    const std::size_t open = literal.find("${", at);
+    if (open == std::string_view::npos) {
+      out.append(literal.substr(at));
+      break;
+    }
+    const std::size_t close = literal.find('}', open);
+    out.append(literal.substr(at, open - at));
+    if (close != std::string_view::npos &&
+        is_policy_variable(literal.substr(open + 2, close - open - 2))) {
+      out += "${!";
+      out.append(literal.substr(open + 2, close - open - 1));
+      at = close + 1;
+    } else {
+      out += "${";
+      at = open + 2;
+    }
+  }
+  return out;
+}
+
 // JSON text with each string literal that holds a template symbol (${AWS::AccountId},
 // ${FindingsBucket}: the stand-ins written back) rewritten by `wrap`: CloudFormation substitutes
 // symbols only in a !Sub (Fn::Sub), never in a plain string, which it compares literally.
@@ -181,7 +206,8 @@ std::string with_symbolic_strings(std::string_view json, Wrap wrap) {
     std::size_t end = i + 1;
     while (end < json.size() && json[end] != '"') end += json[end] == '\\' ? 2U : 1U;
     const std::string_view literal = json.substr(i, std::min(end + 1, json.size()) - i);
-    out += literal.find("${") != std::string_view::npos ? wrap(literal) : std::string(literal);
+    out += literal.find("${") != std::string_view::npos ? wrap(sub_escaped(literal))
+                                                        : std::string(literal);
     i = end;
   }
   return out;
@@ -308,6 +334,15 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
     }
     kept.push_back(std::move(edit));
   }
+  if (!kept.empty() && kept.size() < d.fix->edits.size()) {
+    // A fix is one change: where some of its edits can only be suggested (or not written at
+    // all), writing the others would apply part of it (a condition on one of two grants).
+    for (const TextEdit& edit : kept) {
+      d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line,
+                                    one_line(edit.replacement)));
+    }
+    kept.clear();
+  }
   d.fix->edits = std::move(kept);
 }
 
@@ -371,7 +406,9 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   }
   p.stand_ins = &extraction.stand_ins;
   p.unwritable = &extraction.unwritable;
-  p.cloudformation = extraction.format == Format::cloudformation;
+  // A policy held in a string (a `!Sub |` block) is text: its ${...} are the string's own.
+  p.cloudformation =
+      extraction.format == Format::cloudformation && document.source->embedding() == nullptr;
   return p;
 }
 

@@ -23,7 +23,8 @@ struct Placement {
   std::vector<Span> computed_spans;  // in the container file: edits there are suggestions
   const std::vector<std::pair<std::string, std::string>>* stand_ins = nullptr;
   const std::vector<std::pair<std::string, std::string>>* unwritable = nullptr;  // symbol, why
-  // In a CloudFormation template: a string holding a symbol is written as an Fn::Sub (!Sub).
+  // A policy written as a CloudFormation template's own structure (not held in a string): a
+  // string holding a symbol is written as an Fn::Sub (!Sub).
   bool cloudformation = false;
   // Statements holding an unknown value (container spans): a conclusion that needs every
   // Allow (a missing permission) or every Deny (a missing deny) of this document is then not

@@ -421,30 +421,18 @@ class Inference : private Evidence {
     v.origin.stand_in = true;
   }
 
-  // The partition GuardDuty's ARNs are in (an ARN GuardDuty sends in us-gov-west-1 starts
-  // arn:aws-us-gov:): one given (a key ARN), else the Regions' own when they are given (--region,
-  // a configuration, a provider's literal Region; not a stand-in) and agree: the policies' ARNs
-  // cannot move an export placed in GovCloud, where a policy naming arn:aws: is one that fails.
-  // Else the one the policies' GuardDuty ARNs name, else the Regions' own when they agree.
+  // The partition GuardDuty's ARNs are in: one given or named by the policies' GuardDuty ARNs,
+  // else the Regions' own when they agree (an ARN GuardDuty sends in us-gov-west-1 starts
+  // arn:aws-us-gov:).
   [[nodiscard]] std::string partition() const {
     if (settings_.partition != "aws") return settings_.partition;
-    const std::optional<std::string> of_regions = regions_partition();
-    const Origin::Kind given = settings_.regions_origin.kind;
-    if (of_regions && (given == Origin::Kind::flag || given == Origin::Kind::config) &&
-        !settings_.regions_origin.stand_in)
-      return *of_regions;
     if (partition_) return *partition_;
-    return of_regions.value_or(settings_.partition);
-  }
-
-  // The partition every Region is in, when they agree.
-  [[nodiscard]] std::optional<std::string> regions_partition() const {
-    if (settings_.regions.empty()) return std::nullopt;
+    if (settings_.regions.empty()) return settings_.partition;
     const std::string_view first = partition_of_region(settings_.regions.front());
     const bool agree =
         std::all_of(settings_.regions.begin(), settings_.regions.end(),
                     [first](const std::string& r) { return partition_of_region(r) == first; });
-    return agree ? std::optional<std::string>(first) : std::nullopt;
+    return agree ? std::string(first) : settings_.partition;
   }
 
   void fill_stand_ins() {

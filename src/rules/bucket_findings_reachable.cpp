@@ -170,16 +170,36 @@ std::vector<exportcfg::AccessWitness> namesakes(const exportcfg::PolicyDocument&
   return out;
 }
 
+// Whether a statement holds a value unknown offline (a template's Fn::ImportValue, which the
+// template reader leaves empty; a module's unknown): who it lets in is then not known.
+bool holds_unknown(const policy::Statement& s) {
+  const auto unknown = [](const policy::Text& t) {
+    return t.value.empty() || policy::is_unresolved(t.value);
+  };
+  if (std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
+                  [&](const policy::PrincipalEntry& e) { return unknown(e.value); }) ||
+      std::any_of(s.action.items.begin(), s.action.items.end(), unknown) ||
+      std::any_of(s.resource.items.begin(), s.resource.items.end(), unknown))
+    return true;
+  return std::any_of(s.conditions.begin(), s.conditions.end(), [&](const auto& c) {
+    return std::any_of(c.values.begin(), c.values.end(), unknown);
+  });
+}
+
 // Whether the reader `w` can decrypt what it may GET. GuardDuty's findings are SSE-KMS objects
 // encrypted with the export key, which S3 decrypts with the reader's own permission: the key
 // policy must allow the reader kms:Decrypt through S3. An unauthenticated caller cannot read an
-// SSE-KMS object at all (S3 requires a request signed with Signature Version 4). True when the
-// setup holds no key policy or key ARN to ask: a key elsewhere may let the reader in.
-bool may_decrypt(const SetupContext& ctx, const exportcfg::AccessWitness& w) {
+// SSE-KMS object at all (S3 requires a request signed with Signature Version 4). The reader is
+// any principal of its account: one a key policy's Allow names is tried too, when the bucket
+// lets it GET as well. True when the
+// setup holds no key policy or key ARN to ask, or one whose Allows hold unknown values.
+bool may_decrypt(const SetupContext& ctx, const exportcfg::PolicyDocument& bucket,
+                 const exportcfg::AccessWitness& w) {
   if (w.request.principal.kind == iam::RequestPrincipal::Kind::anonymous) return false;
   const std::vector<const exportcfg::PolicyDocument*> keys =
       ctx.of_kind(documents::Kind::key_policy);
   if (keys.size() != 1 || !ctx.settings.key_arn.known()) return true;
+  const exportcfg::PolicyDocument& key = *keys.front();
   std::string_view parts[6];
   if (!iam::split_arn(ctx.settings.key_arn.get(), parts) || parts[3].empty()) return true;
   iam::Request r = w.request;
@@ -187,9 +207,31 @@ bool may_decrypt(const SetupContext& ctx, const exportcfg::AccessWitness& w) {
   r.resource = ctx.settings.key_arn.get();
   r.set("kms:ViaService", fmt::format("s3.{}.{}", parts[3], exportcfg::dns_suffix(parts[1])));
   r.set("kms:EncryptionContext:aws:s3:arn", w.request.resource);
-  if (r.principal.kind == iam::RequestPrincipal::Kind::aws)
-    r.set("kms:CallerAccount", iam::principal_account(r.principal));
-  return keys.front()->evaluator->evaluate(r, false).decision == iam::Decision::allow;
+  const std::string account = r.principal.kind == iam::RequestPrincipal::Kind::aws
+                                  ? iam::principal_account(r.principal)
+                                  : std::string();
+  if (!account.empty()) r.set("kms:CallerAccount", account);
+  if (key.evaluator->evaluate(r, false).decision == iam::Decision::allow) return true;
+  for (const policy::Statement& s : key.policy.statements) {
+    if (s.effect != policy::Effect::allow) continue;
+    if (holds_unknown(s)) return true;
+    if (account.empty()) continue;
+    for (const policy::PrincipalEntry& e : s.principal.entries) {
+      if (e.type != "AWS" || e.value.value.find_first_of("*?") != std::string::npos) continue;
+      // The principal the key names, with the witness's GET too: reading takes both.
+      iam::Request named = r;
+      named.principal = {iam::RequestPrincipal::Kind::aws, e.value.value};
+      if (iam::principal_account(named.principal) != account) continue;
+      named.set("aws:PrincipalArn", e.value.value);
+      iam::Request get = w.request;
+      get.principal = named.principal;
+      get.set("aws:PrincipalArn", e.value.value);
+      if (key.evaluator->evaluate(named, false).decision == iam::Decision::allow &&
+          bucket.evaluator->evaluate(get, false).decision == iam::Decision::allow)
+        return true;
+    }
+  }
+  return false;
 }
 
 // One who may reach the findings through a statement.
@@ -224,7 +266,7 @@ class BucketFindingsReachableRule final : public SetupRule {
           const exportcfg::AccessWitness& w = *witness;
           if (w.statements.empty()) continue;
           const bool read = answer.action == "s3:GetObject";
-          const bool sealed = read && !may_decrypt(ctx, w);
+          const bool sealed = read && !may_decrypt(ctx, *doc, w);
           // An unauthenticated GET of an SSE-KMS object always fails: no one is let in.
           if (sealed && w.access_class == exportcfg::AccessClass::anonymous) continue;
           const policy::Statement& s = support::statement_at(*doc, w.statements.front());

@@ -1,0 +1,47 @@
+# The GuardDuty grant is one local listed twice in the statements: GD303's fix conditions it once
+# (a review found two Condition attributes written into the one object, which HCL rejects).
+
+resource "aws_guardduty_detector" "this" {
+  enable = true
+}
+
+resource "aws_s3_bucket" "findings" {
+  bucket = "acme-gd-findings"
+}
+
+locals {
+  gd_put = {
+    Sid       = "GDPut"
+    Effect    = "Allow"
+    Principal = { Service = "guardduty.amazonaws.com" }
+    Action    = "s3:PutObject"
+    Resource  = "arn:aws:s3:::acme-gd-findings/*"
+  }
+}
+
+resource "aws_s3_bucket_policy" "findings" {
+  bucket = aws_s3_bucket.findings.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Loc"
+        Effect    = "Allow"
+        Principal = { Service = "guardduty.amazonaws.com" }
+        Action    = "s3:GetBucketLocation"
+        Resource  = "arn:aws:s3:::acme-gd-findings"
+        Condition = { StringEquals = { "aws:SourceAccount" = "382910475620" } }
+      },
+      local.gd_put,
+      local.gd_put,
+      {
+        Sid       = "DenyNonHTTPSAccess"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = ["arn:aws:s3:::acme-gd-findings", "arn:aws:s3:::acme-gd-findings/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      }
+    ]
+  })
+}

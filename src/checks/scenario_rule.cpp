@@ -17,6 +17,7 @@
 #include "iam/request_json.h"
 #include "json/parser.h"
 #include "source/embedded.h"
+#include "util/text.h"
 
 namespace gdl {
 namespace {
@@ -52,10 +53,6 @@ struct Expectation {
 // anyone; an AWS entry an AWS caller; a service entry a service. Never false for a caller an
 // Allow admits.
 bool may_name(const policy::Policy& policy, iam::RequestPrincipal::Kind caller) {
-  const auto wildcard = [](std::string_view text) {
-    // A plain loop: find_first_of("*?") calls memchr once per character.
-    return std::any_of(text.begin(), text.end(), [](char c) { return c == '*' || c == '?'; });
-  };
   return std::any_of(policy.statements.begin(), policy.statements.end(),
                      [&](const policy::Statement& s) {
                        if (s.effect == policy::Effect::deny) return false;
@@ -63,7 +60,7 @@ bool may_name(const policy::Policy& policy, iam::RequestPrincipal::Kind caller) 
                          return true;
                        return std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
                                           [&](const policy::PrincipalEntry& e) {
-                                            if (wildcard(e.value.value)) return true;
+                                            if (has_glob_char(e.value.value)) return true;
                                             switch (caller) {
                                               case iam::RequestPrincipal::Kind::aws:
                                                 return e.type != "Service";

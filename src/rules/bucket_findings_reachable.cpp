@@ -17,6 +17,7 @@
 #include "export/setup.h"
 #include "iam/request_space.h"
 #include "iam/wildcard.h"
+#include "util/text.h"
 
 namespace gdl {
 namespace {
@@ -191,15 +192,13 @@ bool holds_unknown(const policy::Statement& s) {
 // policy must allow the reader kms:Decrypt through S3. An unauthenticated caller cannot read an
 // SSE-KMS object at all (S3 requires a request signed with Signature Version 4). The reader is
 // any principal of its account: one a key policy's Allow names is tried too, when the bucket
-// lets it GET as well. True when the
-// setup holds no key policy or key ARN to ask, or one whose Allows hold unknown values.
+// lets it GET as well. True when the setup holds no key policy (`key_doc`) or key ARN to ask, or
+// a key policy whose Allows hold unknown values.
 bool may_decrypt(const SetupContext& ctx, const exportcfg::PolicyDocument& bucket,
-                 const exportcfg::AccessWitness& w) {
+                 const exportcfg::PolicyDocument* key_doc, const exportcfg::AccessWitness& w) {
   if (w.request.principal.kind == iam::RequestPrincipal::Kind::anonymous) return false;
-  const std::vector<const exportcfg::PolicyDocument*> keys =
-      ctx.of_kind(documents::Kind::key_policy);
-  if (keys.size() != 1 || !ctx.settings.key_arn.known()) return true;
-  const exportcfg::PolicyDocument& key = *keys.front();
+  if (key_doc == nullptr || !ctx.settings.key_arn.known()) return true;
+  const exportcfg::PolicyDocument& key = *key_doc;
   std::string_view parts[6];
   if (!iam::split_arn(ctx.settings.key_arn.get(), parts) || parts[3].empty()) return true;
   iam::Request r = w.request;
@@ -217,7 +216,7 @@ bool may_decrypt(const SetupContext& ctx, const exportcfg::PolicyDocument& bucke
     if (holds_unknown(s)) return true;
     if (account.empty()) continue;
     for (const policy::PrincipalEntry& e : s.principal.entries) {
-      if (e.type != "AWS" || e.value.value.find_first_of("*?") != std::string::npos) continue;
+      if (e.type != "AWS" || has_glob_char(e.value.value)) continue;
       // The principal the key names, with the witness's GET too: reading takes both.
       iam::Request named = r;
       named.principal = {iam::RequestPrincipal::Kind::aws, e.value.value};
@@ -251,11 +250,13 @@ class BucketFindingsReachableRule final : public SetupRule {
       const std::vector<exportcfg::AccessAnswer> answers =
           exportcfg::verify_access(*doc, ctx.settings, kBudget);
       std::deque<exportcfg::AccessWitness> more;  // the namesakes' witnesses (stable addresses)
+      // The export key's policy, when the setup holds exactly one: readers must decrypt too.
       const std::vector<const exportcfg::PolicyDocument*> keys =
           ctx.of_kind(documents::Kind::key_policy);
+      const exportcfg::PolicyDocument* key = keys.size() == 1 ? keys.front() : nullptr;
       for (const exportcfg::AccessAnswer& answer : answers) {
         const policy::Policy* read_key =
-            answer.action == "s3:GetObject" && keys.size() == 1 ? &keys.front()->policy : nullptr;
+            answer.action == "s3:GetObject" && key != nullptr ? &key->policy : nullptr;
         std::vector<const exportcfg::AccessWitness*> witnesses;
         for (const exportcfg::AccessWitness& w : answer.found) {
           witnesses.push_back(&w);
@@ -266,7 +267,7 @@ class BucketFindingsReachableRule final : public SetupRule {
           const exportcfg::AccessWitness& w = *witness;
           if (w.statements.empty()) continue;
           const bool read = answer.action == "s3:GetObject";
-          const bool sealed = read && !may_decrypt(ctx, *doc, w);
+          const bool sealed = read && !may_decrypt(ctx, *doc, key, w);
           // An unauthenticated GET of an SSE-KMS object always fails: no one is let in.
           if (sealed && w.access_class == exportcfg::AccessClass::anonymous) continue;
           const policy::Statement& s = support::statement_at(*doc, w.statements.front());

@@ -11,6 +11,7 @@
 #include "containers/json_string.h"
 #include "diag/rule_catalog.h"
 #include "export/setup.h"
+#include "hcl/parser.h"
 #include "util/interval_index.h"
 #include "util/text.h"
 
@@ -267,6 +268,35 @@ bool write_as_yaml(TextEdit& edit, const Placement& place, bool symbolic) {
   return false;
 }
 
+// Where a statement appended to a Terraform object's Statement list is written. The fix appends
+// after the last statement, but a statement written elsewhere (a local listed last) ends in that
+// local, where the new statement would break the local's object. It goes after the list's last
+// element as written instead. Unplaceable when the list is not written as one (`concat(...)`, a
+// for expression): the edit is then only suggested.
+enum class HclAppend { other_edit, in_place, moved, unplaceable };
+
+HclAppend place_hcl_append(TextEdit& edit, const Placement& place) {
+  const Span at = edit.location.span;
+  if (at.size() != 0 || !edit.replacement.starts_with(',') || place.statements.empty() ||
+      !place.statement_list || at.begin != place.statements.back().end)
+    return HclAppend::other_edit;
+  const Span list = *place.statement_list;
+  const Span last = place.statements.back();
+  if (last.begin >= list.begin && last.end <= list.end) return HclAppend::in_place;
+  if (list.end > place.text.size() || place.container == nullptr) return HclAppend::unplaceable;
+  const SourceFile written(place.file, std::string(place.text.substr(list.begin, list.size())));
+  const hcl::ExpressionResult parsed = hcl::parse_expression(written);
+  if (!parsed.expr || !parsed.diagnostics.empty() || parsed.expr->kind != hcl::ExprKind::tuple ||
+      parsed.expr->children.empty()) {
+    const std::size_t close = list.end - std::min<std::size_t>(list.size(), 1);
+    edit.location = make_location(*place.container, {close, close});  // for the suggestion
+    return HclAppend::unplaceable;
+  }
+  const std::size_t end = list.begin + parsed.expr->children.back()->span.end;
+  edit.location = make_location(*place.container, {end, end});
+  return HclAppend::moved;
+}
+
 // Findings about a document inside a container: stand-ins shown as the template's symbols,
 // edits written the way the container writes the document (escaped in a JSON string; as a
 // suggestion only where the document is YAML or the edit holds a symbol).
@@ -300,6 +330,12 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
                                       fmt::join(needed, " and ")));
         continue;
       }
+    }
+    if (place.quoting == Quoting::hcl_object &&
+        place_hcl_append(edit, place) == HclAppend::unplaceable) {
+      d.notes.push_back(fmt::format("suggested text at the end of the Statement list (line {}): {}",
+                                    edit.location.start.line, one_line(edit.replacement)));
+      continue;
     }
     const Span at = edit.location.span;
     const bool computed = std::any_of(
@@ -395,6 +431,7 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   const SourceFile* container = document.source;
   while (container->embedding() != nullptr) container = container->embedding()->container;
   p.text = container->text();
+  p.container = container;
   p.unknown_spans = document.unknown_spans;
   p.computed_spans = document.computed_spans;
   if (!document.passed_to_unread_module.empty()) {
@@ -416,6 +453,8 @@ void mark_uncertain_statements(Placement& placement, const policy::Policy& polic
                                const SourceFile& source) {
   for (const policy::Statement& statement : policy.statements)
     placement.statements.push_back(container_span(source, statement.span));
+  if (policy.statement_present)
+    placement.statement_list = container_span(source, policy.statement_span);
   if (placement.unknown_spans.empty()) return;
   // An unknown value outside every statement is a statement itself (`!If [c, {...},
   // AWS::NoValue]`) or the list of them: it may be an Allow or a Deny.

@@ -18,9 +18,10 @@ struct Placement {
   std::string file;
   Span outer;  // the document's bytes in the container file
   Quoting quoting = Quoting::verbatim;
-  std::string_view text;             // the container file's text
-  std::vector<Span> unknown_spans;   // in the container file
-  std::vector<Span> computed_spans;  // in the container file: edits there are suggestions
+  std::string_view text;                  // the container file's text
+  const SourceFile* container = nullptr;  // the file `text` is of
+  std::vector<Span> unknown_spans;        // in the container file
+  std::vector<Span> computed_spans;       // in the container file: edits there are suggestions
   const std::vector<std::pair<std::string, std::string>>* stand_ins = nullptr;
   const std::vector<std::pair<std::string, std::string>>* unwritable = nullptr;  // symbol, why
   // A policy written as a CloudFormation template's own structure (not held in a string): a
@@ -50,6 +51,8 @@ struct Placement {
   // Each statement's bytes in the container: a YAML template's appended statement or element is
   // written at the indentation of its siblings.
   std::vector<Span> statements;
+  // The Statement element's value (the list as the document writes it), when present.
+  std::optional<Span> statement_list;
 };
 
 // The placement of `document` (whose tree is built) from `extraction` of the file `path`.

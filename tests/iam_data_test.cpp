@@ -167,16 +167,16 @@ TEST_CASE("IcaseIndex finds the first written among names that differ only in ca
     const std::string lower = "key" + std::to_string(k);
     CAPTURE(lower);
     for (const std::string& asked : {lower, to_upper_ascii_for_test(lower)}) {
-      const std::size_t at = index.find(entries, asked, name);
+      const std::size_t at = index.find(asked);
       REQUIRE(at != IcaseIndex::npos);
       CHECK(entries[at].written_at == first_of(lower));
     }
   }
-  CHECK(index.find(entries, "key150", name) == IcaseIndex::npos);
-  CHECK(index.find(entries, "", name) == IcaseIndex::npos);
-  CHECK(index.find(entries, "key1 ", name) == IcaseIndex::npos);
+  CHECK(index.find("key150") == IcaseIndex::npos);
+  CHECK(index.find("") == IcaseIndex::npos);
+  CHECK(index.find("key1 ") == IcaseIndex::npos);
   const IcaseIndex empty(std::vector<Entry>{}, name);
-  CHECK(empty.find(std::vector<Entry>{}, "key1", name) == IcaseIndex::npos);
+  CHECK(empty.find("key1") == IcaseIndex::npos);
 }
 
 TEST_CASE("icase_hash folds ASCII letters only") {

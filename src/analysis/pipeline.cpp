@@ -573,11 +573,8 @@ class SetupRun {
   void place_in_given_partition() {
     if (settings_.partition != "aws" || given_.regions.empty() || given_.regions_origin.stand_in)
       return;
-    const std::string_view first = exportcfg::partition_of_region(given_.regions.front());
-    const bool agree = std::all_of(
-        given_.regions.begin(), given_.regions.end(),
-        [first](const std::string& r) { return exportcfg::partition_of_region(r) == first; });
-    if (agree) settings_.partition = std::string(first);
+    if (const auto partition = exportcfg::common_partition(given_.regions))
+      settings_.partition = std::string(*partition);
   }
 
   void settle_settings() {

@@ -427,12 +427,8 @@ class Inference : private Evidence {
   [[nodiscard]] std::string partition() const {
     if (settings_.partition != "aws") return settings_.partition;
     if (partition_) return *partition_;
-    if (settings_.regions.empty()) return settings_.partition;
-    const std::string_view first = partition_of_region(settings_.regions.front());
-    const bool agree =
-        std::all_of(settings_.regions.begin(), settings_.regions.end(),
-                    [first](const std::string& r) { return partition_of_region(r) == first; });
-    return agree ? std::string(first) : settings_.partition;
+    const auto common = common_partition(settings_.regions);
+    return common ? std::string(*common) : settings_.partition;
   }
 
   void fill_stand_ins() {

@@ -55,6 +55,15 @@ std::string_view partition_of_region(std::string_view region) {
   return "aws";
 }
 
+std::optional<std::string_view> common_partition(const std::vector<std::string>& regions) {
+  if (regions.empty()) return std::nullopt;
+  const std::string_view first = partition_of_region(regions.front());
+  const bool agree = std::all_of(regions.begin(), regions.end(), [first](const std::string& r) {
+    return partition_of_region(r) == first;
+  });
+  return agree ? std::optional(first) : std::nullopt;
+}
+
 bool is_region(std::string_view text) {
   // xx-name-N, e.g. us-east-1, ap-southeast-4, us-gov-west-1.
   const std::size_t last = text.rfind('-');

@@ -92,6 +92,8 @@ bool is_region(std::string_view text);
 // The partition a Region belongs to ("aws-us-gov" for us-gov-west-1, "aws-cn" for cn-north-1),
 // by the Region name prefixes AWS gives each partition; "aws" for every other name.
 std::string_view partition_of_region(std::string_view region);
+// The one partition all of `regions` are in; none when they are in several or there are none.
+std::optional<std::string_view> common_partition(const std::vector<std::string>& regions);
 // The DNS suffix of a partition's endpoints (amazonaws.com.cn in aws-cn).
 std::string_view dns_suffix(std::string_view partition);
 // Whether `text` is a partition AWS has (aws, aws-cn, aws-us-gov, aws-iso, ...).

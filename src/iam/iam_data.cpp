@@ -160,7 +160,7 @@ const std::string_view* find_action(std::string_view action) {
   // Every action of a file is written with its service's prefix.
   const ServiceActions* service = service_actions(action.substr(0, action.find(':')));
   if (service == nullptr) return nullptr;
-  const std::size_t at = service->index.find(service->names, action, std::identity{});
+  const std::size_t at = service->index.find(action);
   return at == IcaseIndex::npos ? nullptr : &service->names[at];
 }
 
@@ -172,7 +172,7 @@ const std::vector<std::string_view>& actions_of(std::string_view service) {
 
 std::string_view s3_resource_types(std::string_view action) {
   const S3Types& types = s3_types();
-  const std::size_t at = types.index.find(types.all, action, kS3TypeAction);
+  const std::size_t at = types.index.find(action);
   return at == IcaseIndex::npos ? std::string_view() : types.all[at].types;
 }
 
@@ -187,9 +187,7 @@ bool lists_type(std::string_view types, std::string_view type) {
 
 const ConditionKey* find_condition_key(std::string_view key) {
   const Keys& k = keys();
-  if (const std::size_t at =
-          k.exact_index.find(k.exact, key, [&k](std::size_t i) { return k.keys[i].name; });
-      at != IcaseIndex::npos)
+  if (const std::size_t at = k.exact_index.find(key); at != IcaseIndex::npos)
     return &k.keys[k.exact[at]];
   for (const auto& [prefix, index] : k.placeholder) {
     if (key.size() > prefix.size() && istarts_with(key, prefix)) return &k.keys[index];

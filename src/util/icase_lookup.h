@@ -31,30 +31,39 @@ class IcaseIndex {
   static constexpr std::size_t npos = std::numeric_limits<std::size_t>::max();
 
   IcaseIndex() = default;
-  // `name(items[i])` is the name of item i; the items must outlive the index unchanged.
+  // `name(items[i])` is the name of item i, a view that must outlive the index unchanged (the
+  // index holds it, so a look-up needs nothing else).
   template <typename T, typename Name>
   IcaseIndex(const std::vector<T>& items, Name name) {
     entries_.reserve(items.size());
-    for (std::size_t i = 0; i < items.size(); ++i)
-      entries_.emplace_back(icase_hash(name(items[i])), i);
-    std::sort(entries_.begin(), entries_.end());  // by hash, then by position
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::string_view written = name(items[i]);
+      entries_.push_back({icase_hash(written), i, written});
+    }
+    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+      return std::pair{a.hash, a.at} < std::pair{b.hash, b.at};  // by hash, then by position
+    });
   }
 
   // The position of the first item (in the table's order) whose name equals `wanted`
-  // case-insensitively, or npos. `items` and `name` are those the index was built from.
-  template <typename T, typename Name>
-  [[nodiscard]] std::size_t find(const std::vector<T>& items, std::string_view wanted,
-                                 Name name) const {
+  // case-insensitively, or npos.
+  [[nodiscard]] std::size_t find(std::string_view wanted) const {
     const std::uint64_t hash = icase_hash(wanted);
-    auto it = std::lower_bound(entries_.begin(), entries_.end(), std::pair{hash, std::size_t{0}});
-    for (; it != entries_.end() && it->first == hash; ++it) {
-      if (iequals(name(items[it->second]), wanted)) return it->second;
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), hash,
+                               [](const Entry& e, std::uint64_t h) { return e.hash < h; });
+    for (; it != entries_.end() && it->hash == hash; ++it) {
+      if (iequals(it->name, wanted)) return it->at;
     }
     return npos;
   }
 
  private:
-  std::vector<std::pair<std::uint64_t, std::size_t>> entries_;
+  struct Entry {
+    std::uint64_t hash;
+    std::size_t at;
+    std::string_view name;
+  };
+  std::vector<Entry> entries_;
 };
 
 }  // namespace gdl

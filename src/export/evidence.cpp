@@ -99,6 +99,15 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
           accounts_.add(v.value, 0, doc, v.span, "aws:SourceAccount");
         } else if (iequals(c.key.value, "aws:SourceArn")) {
           from_source_arn(doc, v);
+        } else if (iequals(c.key.value, "s3:x-amz-server-side-encryption-aws-kms-key-id")) {
+          // An upload allowed only with this key (the key-id Deny's rule written as an Allow):
+          // GuardDuty's uploads carry the destination's key, so it is the export's.
+          if (!key_arn_problem(v.value)) {
+            keys_.add(v.value, 1, doc, v.span, "key-id condition of GuardDuty's Allow");
+          } else if (v.value.starts_with("arn:") && has_wildcard(v.value) &&
+                     iam::parse_operator(c.op.value)->comparison == iam::Comparison::like) {
+            key_patterns_.add(v.value, 1, doc, v.span, "key-id condition pattern");
+          }
         }
       }
     }

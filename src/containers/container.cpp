@@ -367,4 +367,18 @@ static bool looks_like_utf8_input(std::string_view path, std::string_view text) 
          contains(text, "Statement\\\"");  // a policy held in a string
 }
 
+// An ARN's six fields (arn, partition, service, Region, account, resource); fewer when it is
+// not one. The resource keeps its own colons.
+std::vector<std::string_view> split_arn_fields(std::string_view arn) {
+  std::vector<std::string_view> fields;
+  while (fields.size() < 5) {
+    const std::size_t colon = arn.find(':');
+    if (colon == std::string_view::npos) break;
+    fields.push_back(arn.substr(0, colon));
+    arn.remove_prefix(colon + 1);
+  }
+  fields.push_back(arn);
+  return fields;
+}
+
 }  // namespace gdl::containers

@@ -191,4 +191,8 @@ bool stands_alone(std::string_view path, std::string_view text);
 // .yaml, .yml, .template or .tf: files that are often something else entirely.
 bool is_yaml_or_terraform_name(std::string_view path);
 
+// An ARN's six fields (arn, partition, service, Region, account, resource); fewer when it is
+// not one. The resource keeps its own colons.
+std::vector<std::string_view> split_arn_fields(std::string_view arn);
+
 }  // namespace gdl::containers

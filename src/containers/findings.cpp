@@ -744,20 +744,6 @@ KeyHome key_home(const EmbeddedDocument& doc,
   return home;
 }
 
-// An ARN's six fields (arn, partition, service, Region, account, resource); fewer when it is
-// not one. The resource keeps its own colons.
-std::vector<std::string_view> split_arn_fields(std::string_view arn) {
-  std::vector<std::string_view> fields;
-  while (fields.size() < 5) {
-    const std::size_t colon = arn.find(':');
-    if (colon == std::string_view::npos) break;
-    fields.push_back(arn.substr(0, colon));
-    arn.remove_prefix(colon + 1);
-  }
-  fields.push_back(arn);
-  return fields;
-}
-
 void bind_key_home(Extraction& extraction,
                    const std::vector<std::pair<std::string, std::string>>& tokens,
                    std::map<std::string, std::string>& bound) {

@@ -734,6 +734,35 @@ bool names_regional_principal(const Extraction& out, const std::string& region) 
   });
 }
 
+// A Region of another partition than `stand_in`'s where the module's own key is, by its key
+// policy's Resource (`arn:aws-us-gov:kms:us-gov-west-1:...:key/*`, or `arn:${local.partition}:kms:
+// us-gov-west-1:...` with the partition chosen from the stand-in Region); empty when there is
+// none, or the keys name Regions of several partitions.
+std::string own_key_region_elsewhere(const Extraction& out, std::string_view stand_in) {
+  const std::string_view stand_in_partition = exportcfg::partition_of_region(stand_in);
+  std::string found;
+  bool several = false;
+  for (const EmbeddedDocument& doc : out.documents) {
+    const bool own_key =
+        doc.kind == documents::Kind::key_policy && doc.simulate && doc.tree &&
+        std::any_of(out.stand_ins.begin(), out.stand_ins.end(),
+                    [&](const auto& token) { return token.first == doc.belongs_to; });
+    if (!own_key) continue;
+    json::for_each_value(*doc.tree, [&](const json::Value& v) {
+      if (!v.is_string()) return;
+      const std::vector<std::string_view> parts = split_arn_fields(v.text);
+      if (parts.size() != 6 || parts[0] != "arn" || parts[2] != "kms" ||
+          !exportcfg::is_region(parts[3]))
+        return;
+      const std::string_view partition = exportcfg::partition_of_region(parts[3]);
+      if (partition == stand_in_partition) return;
+      if (!found.empty() && exportcfg::partition_of_region(found) != partition) several = true;
+      if (found.empty()) found = std::string(parts[3]);
+    });
+  }
+  return several ? std::string() : found;
+}
+
 }  // namespace
 
 Extraction read_terraform_module(const std::vector<const SourceFile*>& files, const Hints& hints) {
@@ -745,9 +774,21 @@ Extraction read_terraform_module(const std::vector<const SourceFile*>& files, co
   // Without --region, the Region is a stand-in: a default Region, unless the module's policies
   // name the regional principal of the Region they are deployed in (written for opt-in
   // Regions): then an opt-in one, read again.
-  Extraction out = read_with_region(files, hints, "eu-north-1");
-  if (!hints.region && names_regional_principal(out, "eu-north-1"))
-    out = read_with_region(files, hints, "af-south-1");
+  std::string stand_in = "eu-north-1";
+  Extraction out = read_with_region(files, hints, stand_in);
+  if (!hints.region && names_regional_principal(out, stand_in)) {
+    stand_in = "af-south-1";
+    out = read_with_region(files, hints, stand_in);
+  }
+  // Nor when its own key is in another partition (GovCloud, China): then read again in the
+  // key's Region, so what the module computes from its Region (its key's ARN, a partition
+  // chosen by Region) is in that partition. Rewriting the ARNs afterwards cannot follow a
+  // partition computed from the Region (`contains(gov_regions, region) ? "aws-us-gov" : "aws"`).
+  if (!hints.region) {
+    // (The reader notes the Region it is checked as.)
+    if (const std::string home = own_key_region_elsewhere(out, stand_in); !home.empty())
+      out = read_with_region(files, hints, home);
+  }
   return out;
 }
 

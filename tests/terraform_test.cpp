@@ -2219,3 +2219,71 @@ TEST_CASE("Terraform: a variables file too large for a module's reads is said, j
   }));
   CHECK(result.partly_judged > 0);
 }
+
+TEST_CASE("Terraform: a variable's optional object attributes take their defaults") {
+  // Terraform 1.3's optional(type, default): an attribute the value omits or sets to null is
+  // the default, else null, in nested objects and in lists and maps of objects too.
+  struct Case {
+    const char* variable;   // the variable block's body
+    const char* reference;  // what the bucket policy's bucket is
+    const char* given;      // --var cfg=..., or null
+    const char* bucket;     // the policy's bucket, or null when no policy exists (count = 0)
+  };
+  const std::vector<Case> cases = {
+      {R"(type = object({ bucket = optional(string, "dflt") })
+          default = {})",
+       "var.cfg.bucket", nullptr, "dflt"},
+      {R"(type = object({ bucket = optional(string, "dflt") })
+          default = { bucket = null })",
+       "var.cfg.bucket", nullptr, "dflt"},
+      {R"(type = object({ bucket = optional(string, "dflt") })
+          default = { bucket = "written" })",
+       "var.cfg.bucket", nullptr, "written"},
+      {R"(type = object({ bucket = optional(string, "dflt") }))", "var.cfg.bucket",
+       R"({ other = 1 })", "dflt"},
+      {R"(type = object({ bucket = optional(string, "dflt") }))", "var.cfg.bucket",
+       R"({ bucket = "given" })", "given"},
+      {R"(type = object({ inner = optional(object({ bucket = optional(string, "deep") }), {}) })
+          default = {})",
+       "var.cfg.inner.bucket", nullptr, "deep"},
+      {R"(type = list(object({ bucket = optional(string, "item") }))
+          default = [{}])",
+       "var.cfg[0].bucket", nullptr, "item"},
+      {R"(type = map(object({ "bucket" = optional(string, "in-map") }))
+          default = { a = {} })",
+       "var.cfg[\"a\"].bucket", nullptr, "in-map"},
+      // Without a default the attribute is null: the count is 0 and there is no policy.
+      {R"(type = object({ s3 = optional(object({ bucket = string })) })
+          default = {})",
+       "var.cfg.s3.bucket", nullptr, nullptr},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.variable);
+    CAPTURE(c.reference);
+    const std::string count_of =
+        std::string(c.reference).substr(0, std::string(c.reference).rfind('.'));
+    const Module m({{"main.tf", fmt::format(R"(
+variable "cfg" {{
+  {}
+}}
+resource "aws_s3_bucket_policy" "p" {{
+  count  = {} != null ? 1 : 0
+  bucket = {}
+  policy = jsonencode({{ Statement = [{{ Effect = "Allow", Action = "s3:GetObject",
+    Principal = "*", Resource = "arn:aws:s3:::${{{}}}/*" }}] }})
+}}
+)",
+                                            c.variable, count_of, c.reference, c.reference)}});
+    gdl::containers::Hints hints;
+    if (c.given != nullptr)
+      hints.terraform_inputs.push_back(gdl::containers::TerraformInput::var("cfg", c.given));
+    const gdl::containers::Extraction ex = m.extract(hints);
+    if (c.bucket == nullptr) {
+      CHECK(ex.documents.empty());
+      continue;
+    }
+    REQUIRE(ex.documents.size() == 1);
+    CHECK(ex.documents[0].belongs_to == c.bucket);
+    CHECK(ex.documents[0].unknown_spans.empty());
+  }
+}

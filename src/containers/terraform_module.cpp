@@ -92,6 +92,76 @@ class NoReferences final : public hcl::Scope {
   }
 };
 
+// The name an object type's attribute is written with: `a = string` or `"a" = string`.
+std::optional<std::string> type_attribute_name(const hcl::Expr& key) {
+  if (key.kind == hcl::ExprKind::literal_text || key.kind == hcl::ExprKind::variable)
+    return key.text;
+  if (key.kind == hcl::ExprKind::template_ && key.children.size() == 1 &&
+      key.children[0]->kind == hcl::ExprKind::literal_text)
+    return key.children[0]->text;
+  return std::nullopt;
+}
+
+// A variable's value converted to its type constraint as far as a module reads it: an object
+// type's optional attributes (`optional(string, "x")`, Terraform 1.3) are filled in where the
+// value omits them or holds null, with their default or else null, in lists, sets, maps and
+// tuples of objects too (HCL's typeexpr Defaults.Apply). Nothing else is converted: a value
+// that does not fit its type is left as it is (Terraform rejects it; its plan says so).
+hcl::Value with_type_defaults(hcl::Value v, const hcl::Expr& type, const SourceFile& file,
+                              int depth = 0) {
+  if (depth > hcl::kMaxDepth || type.kind != hcl::ExprKind::call || !v.known()) return v;
+  const std::string_view kind = type.text;
+  const hcl::Expr* inner = type.child(0);
+  if (inner == nullptr) return v;
+  if ((kind == "list" || kind == "set") && v.kind == hcl::ValueKind::tuple) {
+    for (hcl::Value& item : v.items)
+      item = with_type_defaults(std::move(item), *inner, file, depth + 1);
+  } else if (kind == "map" && v.kind == hcl::ValueKind::object) {
+    for (hcl::ValueMember& m : v.members)
+      m.value = with_type_defaults(std::move(m.value), *inner, file, depth + 1);
+  } else if (kind == "tuple" && inner->kind == hcl::ExprKind::tuple &&
+             v.kind == hcl::ValueKind::tuple) {
+    for (std::size_t i = 0; i < v.items.size() && i < inner->children.size(); ++i)
+      v.items[i] = with_type_defaults(std::move(v.items[i]), *inner->children[i], file, depth + 1);
+  } else if (kind == "object" && inner->kind == hcl::ExprKind::object &&
+             v.kind == hcl::ValueKind::object) {
+    for (std::size_t k = 0; k + 1 < inner->children.size(); k += 2) {
+      const std::optional<std::string> name = type_attribute_name(*inner->children[k]);
+      if (!name) continue;
+      const hcl::Expr* attribute_type = inner->children[k + 1].get();
+      const bool optional =
+          attribute_type->kind == hcl::ExprKind::call && attribute_type->text == "optional";
+      if (optional) {
+        if (attribute_type->child(0) == nullptr) continue;
+        const hcl::Expr& declared = *attribute_type->child(0);
+        auto member = std::find_if(v.members.begin(), v.members.end(),
+                                   [&](const hcl::ValueMember& m) { return m.key == *name; });
+        if (member == v.members.end() || member->value.kind == hcl::ValueKind::null) {
+          hcl::Value filled = hcl::null_value(&file, attribute_type->span);
+          if (const hcl::Expr* fallback = attribute_type->child(1)) {
+            NoReferences none;
+            hcl::Evaluator evaluator(none, file);
+            filled = with_type_defaults(evaluator.evaluate(*fallback), declared, file, depth + 1);
+          }
+          if (member == v.members.end()) {
+            v.members.emplace_back(*name, std::move(filled));
+          } else {
+            member->value = std::move(filled);
+          }
+          continue;
+        }
+        member->value = with_type_defaults(std::move(member->value), declared, file, depth + 1);
+        continue;
+      }
+      for (hcl::ValueMember& m : v.members) {
+        if (m.key == *name)
+          m.value = with_type_defaults(std::move(m.value), *attribute_type, file, depth + 1);
+      }
+    }
+  }
+  return v;
+}
+
 }  // namespace
 
 const SourceFile* Session::load(const std::string& full) {
@@ -790,6 +860,12 @@ hcl::Value Module::variable(const std::string& name, const SourceFile& file, Spa
 }
 
 hcl::Value Module::root_input(const std::string& name, const Named& declaration) {
+  const hcl::Attribute* type = declaration.block->body.attribute("type");
+  hcl::Value v = untyped_input(name, declaration);
+  return type != nullptr ? with_type_defaults(std::move(v), *type->value, *declaration.file) : v;
+}
+
+hcl::Value Module::untyped_input(const std::string& name, const Named& declaration) {
   if (caller_ != nullptr) {
     // A called module's variable is the call's argument, evaluated where the call is written.
     if (const hcl::Attribute* argument = call_->body.attribute(name))

@@ -233,6 +233,8 @@ class Module final : public hcl::Scope {
   [[nodiscard]] std::optional<std::string> passed_provider(const std::string& alias) const;
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
   hcl::Value root_input(const std::string& name, const Named& declaration);
+  // The value given or defaulted, before its type's optional attributes are filled in.
+  hcl::Value untyped_input(const std::string& name, const Named& declaration);
   hcl::Value local(const std::string& name, const SourceFile& file, Span span);
   // `instance` is the one the reference names in a counted block, so a stand-in's symbol is a
   // reference Terraform accepts.

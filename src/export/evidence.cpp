@@ -73,9 +73,10 @@ void Evidence::gather(const std::vector<const PolicyDocument*>& documents) {
   for (const PolicyDocument* doc : documents) {
     for (const policy::Statement& s : doc->policy.statements) collect(*doc, s);
   }
-  for (Candidates* c : {&accounts_, &buckets_, &bucket_patterns_, &prefixes_, &keys_,
-                        &key_patterns_, &org_ids_, &org_paths_, &regions_from_arns_,
-                        &regions_from_paths_, &regions_from_principals_, &detectors_any_}) {
+  for (Candidates* c :
+       {&accounts_, &buckets_, &bucket_patterns_, &prefixes_, &keys_, &key_patterns_, &org_ids_,
+        &org_paths_, &regions_from_arns_, &regions_from_paths_, &regions_from_principals_,
+        &detectors_any_, &bucket_accounts_}) {
     c->sort();
   }
   for (auto& [region, c] : detectors_) c.sort();
@@ -134,6 +135,21 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
         } else if (iequals(c.key.value, "aws:SourceArn")) {
           from_source_arn(doc, v, 1);
         }
+      }
+    }
+  }
+  // A bucket policy's aws:ResourceAccount (`Deny ... StringNotEquals aws:ResourceAccount X`, a
+  // data perimeter's) names the account that owns its bucket: every request to the bucket carries
+  // the owner's account there.
+  if (doc.kind == documents::Kind::bucket_policy) {
+    for (const policy::ConditionClause& c : s.conditions) {
+      const auto op = iam::parse_operator(c.op.value);
+      if (!op || op->family != iam::OperatorFamily::string ||
+          !iequals(c.key.value, "aws:ResourceAccount"))
+        continue;
+      for (const policy::Text& v : c.values) {
+        if (is_account_id(v.value))
+          bucket_accounts_.add(v.value, 1, doc, v.span, "aws:ResourceAccount");
       }
     }
   }

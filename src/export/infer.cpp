@@ -136,6 +136,7 @@ class Inference : private Evidence {
       rechoose(settings_.key_arn, given.key_arn, keys_, again);
       rechoose(settings_.source_org_id, given.source_org_id, org_ids_, again);
       rechoose(settings_.source_org_path, given.source_org_path, org_paths_, again);
+      rechoose(settings_.bucket_account, given.bucket_account, bucket_accounts_, again);
     }
     if (!settings_.bucket.known()) add_bucket_pattern_instance();
     fill_stand_ins();

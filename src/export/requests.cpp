@@ -38,11 +38,14 @@ enum class Var : std::uint8_t {
   source_org_id,
   source_org_path,
   key_region,
+  bucket_account,
+  key_account,
 };
-constexpr std::size_t kVarCount = 13;
+constexpr std::size_t kVarCount = 15;
 constexpr std::array<std::string_view, kVarCount> kVarNames = {
-    "partition", "account", "region",    "detectorId",  "bucket",        "prefixPath", "keyArn",
-    "date",      "uuid",    "principal", "sourceOrgId", "sourceOrgPath", "keyRegion"};
+    "partition",   "account",       "region",    "detectorId",    "bucket",
+    "prefixPath",  "keyArn",        "date",      "uuid",          "principal",
+    "sourceOrgId", "sourceOrgPath", "keyRegion", "bucketAccount", "keyAccount"};
 using VarValues = std::array<std::string, kVarCount>;
 
 // A template: literal pieces, each followed by a variable (none after the last piece).
@@ -211,8 +214,11 @@ VarValues request_values(const ExportSettings& settings, const std::string& regi
   v[static_cast<std::size_t>(Var::source_org_path)] = known_or_empty(settings.source_org_path);
   // The key's Region (the bucket's too: GuardDuty requires them in one Region), from its ARN.
   std::string_view arn_parts[6];
-  if (iam::split_arn(v[static_cast<std::size_t>(Var::key_arn)], arn_parts))
+  if (iam::split_arn(v[static_cast<std::size_t>(Var::key_arn)], arn_parts)) {
     v[static_cast<std::size_t>(Var::key_region)] = std::string(arn_parts[3]);
+    v[static_cast<std::size_t>(Var::key_account)] = std::string(arn_parts[4]);
+  }
+  v[static_cast<std::size_t>(Var::bucket_account)] = known_or_empty(settings.bucket_owner());
   return v;
 }
 
@@ -293,8 +299,9 @@ RequestLists guardduty_request_lists(const ExportSettings& settings, bool docume
       }
       for (const ContextTemplate& c : t.context) {
         std::string value = expand(c.value, values);
-        // A key whose value nothing names is not sent (an organization nobody named).
-        if (c.assumed && value.empty()) continue;
+        // A key whose value nothing names is not sent (an organization nobody named, the
+        // owner of a key whose ARN is not one).
+        if (value.empty()) continue;
         if (c.assumed) {
           r.assumed_keys.push_back(c.key);
           r.assumed_why.push_back(fmt::format("{} = {} ({})", c.key, value, c.why));

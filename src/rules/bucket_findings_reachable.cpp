@@ -205,6 +205,7 @@ bool may_decrypt(const SetupContext& ctx, const exportcfg::PolicyDocument& bucke
   r.action = "kms:Decrypt";
   r.resource = ctx.settings.key_arn.get();
   r.set("kms:ViaService", fmt::format("s3.{}.{}", parts[3], exportcfg::dns_suffix(parts[1])));
+  r.set("aws:ResourceAccount", std::string(parts[4]));  // the key's owner, in every request
   const std::string account = r.principal.kind == iam::RequestPrincipal::Kind::aws
                                   ? iam::principal_account(r.principal)
                                   : std::string();

@@ -99,6 +99,10 @@ class KeyLockoutRiskRule final : public SetupRule {
         r.principal = {iam::RequestPrincipal::Kind::aws, principal};
         r.action = "kms:PutKeyPolicy";
         r.resource = key;
+        // Every request carries the account that owns the resource (IAM global condition keys:
+        // aws:ResourceAccount), the key's: a data perimeter's Deny of other accounts' resources
+        // spares it.
+        r.set("aws:ResourceAccount", account);
         const iam::Evaluation evaluation = doc->evaluator->evaluate(r, false);
         if (evaluation.decision == iam::Decision::allow) {
           manageable = true;

@@ -76,7 +76,7 @@ void Evidence::gather(const std::vector<const PolicyDocument*>& documents) {
   for (Candidates* c :
        {&accounts_, &buckets_, &bucket_patterns_, &prefixes_, &keys_, &key_patterns_, &org_ids_,
         &org_paths_, &regions_from_arns_, &regions_from_paths_, &regions_from_principals_,
-        &detectors_any_, &bucket_accounts_}) {
+        &detectors_any_, &bucket_accounts_, &key_accounts_}) {
     c->sort();
   }
   for (auto& [region, c] : detectors_) c.sort();
@@ -138,18 +138,19 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
       }
     }
   }
-  // A bucket policy's aws:ResourceAccount (`Deny ... StringNotEquals aws:ResourceAccount X`, a
-  // data perimeter's) names the account that owns its bucket: every request to the bucket carries
-  // the owner's account there.
-  if (doc.kind == documents::Kind::bucket_policy) {
+  // A bucket or key policy's aws:ResourceAccount (`Deny ... StringNotEquals aws:ResourceAccount
+  // X`, a data perimeter's) names the account that owns its bucket or key: every request to it
+  // carries the owner's account there.
+  if (doc.kind == documents::Kind::bucket_policy || doc.kind == documents::Kind::key_policy) {
+    Candidates& owners =
+        doc.kind == documents::Kind::bucket_policy ? bucket_accounts_ : key_accounts_;
     for (const policy::ConditionClause& c : s.conditions) {
       const auto op = iam::parse_operator(c.op.value);
       if (!op || op->family != iam::OperatorFamily::string ||
           !iequals(c.key.value, "aws:ResourceAccount"))
         continue;
       for (const policy::Text& v : c.values) {
-        if (is_account_id(v.value))
-          bucket_accounts_.add(v.value, 1, doc, v.span, "aws:ResourceAccount");
+        if (is_account_id(v.value)) owners.add(v.value, 1, doc, v.span, "aws:ResourceAccount");
       }
     }
   }

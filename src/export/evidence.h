@@ -100,6 +100,8 @@ class Evidence {
   Candidates accounts_, buckets_, prefixes_, keys_, key_patterns_, org_ids_, org_paths_;
   // The accounts a bucket policy's aws:ResourceAccount conditions name: its bucket's owner.
   Candidates bucket_accounts_;
+  // The same of a key policy: its key's owner (a stand-in key ARN is built in that account).
+  Candidates key_accounts_;
   Candidates regions_from_arns_, regions_from_paths_, regions_from_principals_;
   std::map<std::string, Candidates> detectors_;
   Candidates detectors_any_;

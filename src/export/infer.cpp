@@ -401,10 +401,12 @@ class Inference : private Evidence {
     return stand_in::kRegion;
   }
 
-  static std::string stand_in_key(const ExportSettings& s) {
+  // In the account the key policy's aws:ResourceAccount names (its owner), else the exporter's.
+  [[nodiscard]] std::string stand_in_key(const ExportSettings& s) const {
     return fmt::format("arn:{}:kms:{}:{}:key/{}", s.partition,
                        s.bucket_region.known() ? s.bucket_region.get() : s.regions.front(),
-                       s.account.get(), stand_in::kKeyId);
+                       key_accounts_.empty() ? s.account.get() : key_accounts_.list().front().value,
+                       stand_in::kKeyId);
   }
 
   // A value chosen from an instance of a pattern (a candidate of the instances' tier, 2, that

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "diag/rule_catalog.h"
+#include "iam/placeholders.h"
 #include "source/loader.h"
 
 namespace gdl::analysis {
@@ -25,6 +26,21 @@ std::string_view placeholder_in(std::string_view text) {
                                  (text[end] >= '0' && text[end] <= '9') || text[end] == '_'))
       ++end;
     if (end < text.size() && text[end] == '>') return text.substr(at, end + 1 - at);
+  }
+  return {};
+}
+
+// An example value of AWS's guides in a fix's text: its quoted values are looked at one by one
+// (the text around them is JSON, HCL or YAML syntax, and escaped quotes are quotes too).
+std::string example_in(std::string_view text) {
+  std::string piece;
+  for (std::size_t at = 0; at <= text.size(); ++at) {
+    if (at < text.size() && text[at] != '"') {
+      if (text[at] != '\\') piece += text[at];
+      continue;
+    }
+    if (std::string found = data::find_placeholder(piece); !found.empty()) return found;
+    piece.clear();
   }
   return {};
 }
@@ -90,6 +106,14 @@ std::string unapplied_reason(const Diagnostic& d, const FixOptions& options, boo
           "it holds the placeholder {}: give the value (--config or a flag) and "
           "run again",
           placeholder);
+    }
+    // An example value of AWS's guides (111122223333, amzn-s3-demo-bucket), which the policy
+    // holds and the fix copies: GD005 says it is not the user's, so neither is the fix's.
+    if (const std::string example = example_in(edit.replacement); !example.empty()) {
+      return fmt::format(
+          "it holds {}, an example value from AWS's guide (GD005): put your own value in the "
+          "policy or give it (--config or a flag) and run again",
+          example);
     }
   }
   if (d.location.file == "<stdin>") return "standard input cannot be fixed in place";

@@ -314,6 +314,13 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
   std::vector<TextEdit> kept;
   for (TextEdit& edit : d.fix->edits) {
     const bool symbolic = place.stand_ins != nullptr && restore(edit.replacement);
+    if (symbolic && place.verbatim_string) {
+      d.notes.push_back(
+          "no edit is written for this fix: it would write a template symbol into a policy held "
+          "in a plain string, which CloudFormation passes as written (only an Fn::Sub "
+          "substitutes ${...})");
+      continue;
+    }
     if (place.unwritable != nullptr) {
       // A symbol restored from a stand-in, or a placeholder the fix wrote itself (<ACCOUNT_ID>
       // for an account only the key's owner suggests) that the container cannot name either.
@@ -446,6 +453,8 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   // A policy held in a string (a `!Sub |` block) is text: its ${...} are the string's own.
   p.cloudformation =
       extraction.format == Format::cloudformation && document.source->embedding() == nullptr;
+  p.verbatim_string = extraction.format == Format::cloudformation &&
+                      document.source->embedding() != nullptr && p.quoting == Quoting::json_string;
   return p;
 }
 

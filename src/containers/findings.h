@@ -27,6 +27,9 @@ struct Placement {
   // A policy written as a CloudFormation template's own structure (not held in a string): a
   // string holding a symbol is written as an Fn::Sub (!Sub).
   bool cloudformation = false;
+  // A policy held in a plain string of a CloudFormation template (not an Fn::Sub): its text is
+  // passed as written, so a template symbol (${AWS::Region}) cannot be written into it.
+  bool verbatim_string = false;
   // Statements holding an unknown value (container spans): a conclusion that needs every
   // Allow (a missing permission) or every Deny (a missing deny) of this document is then not
   // certain, unless the statement's known actions cannot cover the request concluded about.

@@ -109,6 +109,23 @@ hcl::Value tuple_value(const SourceFile& file, Span span, std::vector<hcl::Value
   return v;
 }
 
+namespace {
+
+// The provider writes IAM policy variables `&{aws:username}` in a document's actions,
+// resources, principals' identifiers and condition values (`${...}` would be Terraform's own
+// interpolation) and renders them `${aws:username}` (dataSourcePolicyDocumentReplaceVarsInList).
+// One byte for one: the positions stay.
+void render_policy_variables(hcl::Value& v) {
+  if (v.is_string()) {
+    for (std::size_t at = v.text.find("&{"); at != std::string::npos;
+         at = v.text.find("&{", at + 2))
+      v.text[at] = '$';
+  }
+  for (hcl::Value& item : v.items) render_policy_variables(item);
+}
+
+}  // namespace
+
 hcl::Value PolicyDocumentBuilder::eval(const hcl::Expr& e) {
   hcl::Evaluator evaluator(scope_, file_);
   for (const hcl::ValueMember& iterator : iterators_) evaluator.bind(iterator);
@@ -221,8 +238,11 @@ hcl::Value PolicyDocumentBuilder::build() {
 hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block, Span span) {
   hcl::Value s = object_value(file_, span);
   auto copy = [&](std::string_view argument, std::string element) {
-    if (const hcl::Attribute* a = block.body.attribute(argument))
-      s.members.emplace_back(std::move(element), eval(*a->value), a->name_span);
+    if (const hcl::Attribute* a = block.body.attribute(argument)) {
+      hcl::Value v = eval(*a->value);
+      if (argument != "sid") render_policy_variables(v);
+      s.members.emplace_back(std::move(element), std::move(v), a->name_span);
+    }
   };
   copy("sid", "Sid");
   if (block.body.attribute("effect") != nullptr) {
@@ -260,6 +280,7 @@ hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block, Span span) 
         continue;
       }
       hcl::Value ids = eval(*ids_attr->value);
+      render_policy_variables(ids);
       if (type.text == "*") {
         // type "*" renders as "Principal": "*" (identifiers must be ["*"]).
         principal = hcl::string_value("*", &file_, type.span);
@@ -297,6 +318,7 @@ hcl::Value PolicyDocumentBuilder::statement(const hcl::Block& block, Span span) 
       continue;
     }
     hcl::Value values = eval(*values_attr->value);
+    render_policy_variables(values);
     auto op = std::find_if(conditions->members.begin(), conditions->members.end(),
                            [&](const hcl::ValueMember& m) { return m.key == test.text; });
     if (op == conditions->members.end()) {

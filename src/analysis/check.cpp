@@ -782,13 +782,18 @@ std::vector<ConfiguredSetup> configured_setups(const ProjectConfig& config,
 
 }  // namespace
 
-void check(const CheckRequest& request, Report& report) {
+ScanOptions scan_options_of(const CheckRequest& request) {
   ScanOptions scan_options;
   if (request.project != nullptr && !request.project->include.empty())
     scan_options.include = request.project->include;
   if (request.project != nullptr) scan_options.exclude = request.project->exclude;
   if (!request.include.empty()) scan_options.include = request.include;
   if (!request.exclude.empty()) scan_options.exclude = request.exclude;
+  return scan_options;
+}
+
+void check(const CheckRequest& request, Report& report) {
+  const ScanOptions scan_options = scan_options_of(request);
   // Findings already in the report (--config's) are judged by the project's rules too.
   if (request.project != nullptr) apply_project_rules(*request.project, report.diagnostics);
   CollectingSink collect(report);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/discover.h"
 #include "analysis/pipeline.h"
 #include "analysis/project_config.h"
 #include "analysis/results.h"
@@ -40,6 +41,10 @@ struct CheckRequest {
 // Memory stays bounded with a sink: at most a window of work items runs ahead of the first
 // unfinished one, and a file's findings and text are released once the sink has them.
 void check(const CheckRequest& request, Report& report);
+
+// The include and exclude globs a scan of the request's directories uses (the request's, else
+// the project's, else the defaults).
+ScanOptions scan_options_of(const CheckRequest& request);
 
 // The settings a run used, as the text and JSON outputs show them (stand-ins as placeholders).
 std::vector<ReportSetting> describe_settings(const exportcfg::ExportSettings& settings);

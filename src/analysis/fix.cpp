@@ -62,7 +62,10 @@ struct NamedPaths {
   std::vector<std::string> files;
   std::vector<std::string> directories;
 
-  explicit NamedPaths(const std::vector<std::string>& paths) {
+  ScanOptions scan;
+
+  NamedPaths(const std::vector<std::string>& paths, ScanOptions options)
+      : scan(std::move(options)) {
     for (const std::string& path : paths) {
       if (path == "-") continue;
       std::error_code ec;
@@ -77,9 +80,12 @@ struct NamedPaths {
   }
 
   [[nodiscard]] bool contains(const std::string& key) const {
+    // A file under a named directory that a scan of it would not take (a template read through
+    // templatefile(), say) was not named.
     return std::find(files.begin(), files.end(), key) != files.end() ||
-           std::any_of(directories.begin(), directories.end(),
-                       [&](const std::string& dir) { return key.starts_with(dir); });
+           (scan_accepts(scan, key) &&
+            std::any_of(directories.begin(), directories.end(),
+                        [&](const std::string& dir) { return key.starts_with(dir); }));
   }
 };
 
@@ -175,7 +181,7 @@ std::string apply_edits(std::string_view text, std::vector<TextEdit> edits) {
 
 FixOutcome check_and_fix(const CheckRequest& request, const FixOptions& options, Report& report) {
   FixOutcome outcome;
-  const NamedPaths named(request.paths);
+  const NamedPaths named(request.paths, scan_options_of(request));
   const std::vector<Diagnostic> given = report.diagnostics;  // --config findings
   std::map<std::string, FileState> files;                    // by overlay key
   std::map<std::string, std::string> overlay;                // overlay key -> current text

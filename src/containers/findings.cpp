@@ -314,6 +314,12 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
   std::vector<TextEdit> kept;
   for (TextEdit& edit : d.fix->edits) {
     const bool symbolic = place.stand_ins != nullptr && restore(edit.replacement);
+    if (symbolic && place.called_module_file) {
+      d.notes.push_back(
+          "no edit is written for this fix: it would write a value of the calling module (a "
+          "symbol it declares) into a file of the module it calls, where it is not declared");
+      continue;
+    }
     if (symbolic && place.verbatim_string) {
       d.notes.push_back(
           "no edit is written for this fix: it would write a template symbol into a policy held "
@@ -453,6 +459,9 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   // A policy held in a string (a `!Sub |` block) is text: its ${...} are the string's own.
   p.cloudformation =
       extraction.format == Format::cloudformation && document.source->embedding() == nullptr;
+  p.called_module_file =
+      std::any_of(extraction.files.begin(), extraction.files.end(),
+                  [&](const std::shared_ptr<const SourceFile>& f) { return f.get() == container; });
   p.verbatim_string = extraction.format == Format::cloudformation &&
                       document.source->embedding() != nullptr && p.quoting == Quoting::json_string;
   return p;

@@ -30,6 +30,9 @@ struct Placement {
   // A policy held in a plain string of a CloudFormation template (not an Fn::Sub): its text is
   // passed as written, so a template symbol (${AWS::Region}) cannot be written into it.
   bool verbatim_string = false;
+  // The document is in a file the container read on the way (a module it calls): a symbol of
+  // the reading module (its data sources and resources) is not declared there.
+  bool called_module_file = false;
   // Statements holding an unknown value (container spans): a conclusion that needs every
   // Allow (a missing permission) or every Deny (a missing deny) of this document is then not
   // certain, unless the statement's known actions cannot cover the request concluded about.

@@ -145,6 +145,36 @@ void TemplateValues::read_suppressions(const json::Member& resource) {
   }
 }
 
+namespace {
+
+// The one partition other than aws that the template's literal ARNs name (a GovCloud template's
+// `arn:aws-us-gov:s3:::...`), when none names aws: the stack is deployed there, and what it
+// builds from its Region (a key's Fn::GetAtt Arn, ${AWS::Partition}) is in that partition.
+std::string_view only_other_partition(std::string_view text) {
+  std::string_view found;
+  for (std::size_t at = text.find("arn:aws"); at != std::string_view::npos;
+       at = text.find("arn:aws", at + 7)) {
+    const std::size_t end = text.find(':', at + 4);
+    if (end == std::string_view::npos) break;
+    const std::string_view partition = text.substr(at + 4, end - at - 4);
+    if (partition == "aws") return {};
+    if (!exportcfg::is_partition(partition)) continue;
+    if (!found.empty() && found != partition) return {};
+    found = partition;
+  }
+  return found;
+}
+
+// A stand-in Region of the partition (the default one's when there is none, or it has no
+// Region the checks know).
+std::string stand_in_region_of(std::string_view partition) {
+  if (partition == "aws-us-gov") return "us-gov-west-1";
+  if (partition == "aws-cn") return "cn-north-1";
+  return "eu-north-1";
+}
+
+}  // namespace
+
 TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source,
                                const Hints& hints, Extraction& out)
     : source_(source), out_(out) {
@@ -202,8 +232,8 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
   // stand-in Region is one.
   const std::optional<std::string> principal_region = only_regional_principal(root);
   const bool regional = source.text().find("guardduty.${AWS::Region}") != std::string_view::npos;
-  region_ =
-      hints.region.value_or(principal_region.value_or(regional ? "af-south-1" : "eu-north-1"));
+  region_ = hints.region.value_or(principal_region.value_or(
+      regional ? "af-south-1" : stand_in_region_of(only_other_partition(source.text()))));
   if (!hints.region) {
     stand_in(region_, "${AWS::Region}");
     out_.notes.push_back(fmt::format(

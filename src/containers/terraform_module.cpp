@@ -252,10 +252,48 @@ Module::Module(Session& session, std::vector<ParsedFile> files, std::string dir,
   load_children();
 }
 
+bool is_override_file(const SourceFile& file) {
+  std::string name = std::filesystem::path(file.path()).filename().string();
+  if (name.ends_with(".json")) name.resize(name.size() - 5);
+  return name == "override.tf" || name.ends_with("_override.tf");
+}
+
 void Module::index() {
+  // Override files last: their locals replace the others' value by value, as Terraform merges
+  // them. Their other blocks are merged by Terraform argument by argument, which is not
+  // modelled: such a block is noted, and the block as the other file writes it is read.
+  std::vector<const ParsedFile*> ordered;
   for (const ParsedFile& f : files_) {
+    if (!is_override_file(*f.source)) ordered.push_back(&f);
+  }
+  const std::size_t overrides_from = ordered.size();
+  for (const ParsedFile& f : files_) {
+    if (is_override_file(*f.source)) ordered.push_back(&f);
+  }
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    const ParsedFile& f = *ordered[i];
+    const bool overriding = i >= overrides_from;
     for (const hcl::Block& block : f.body.blocks) {
       const Named named{&block, f.source};
+      if (overriding && block.type == "locals") {
+        for (const hcl::Attribute& a : block.body.attributes)
+          locals_.insert_or_assign(a.name, Definition{a.value.get(), f.source});
+        continue;
+      }
+      if (overriding && block.type == "resource" && block.labels.size() == 2 &&
+          block.body.attribute("policy") != nullptr) {
+        resource_overrides_.insert_or_assign(label(block, 0) + "." + label(block, 1), named);
+        continue;
+      }
+      if (overriding && block.type != "terraform" && block.type != "provider") {
+        session_.note(
+            *f.source, block.type_span,
+            fmt::format("{} {} in an override file: Terraform merges it into the "
+                        "block of the same name, which is read as its own file "
+                        "writes it (override files' blocks are not merged here)",
+                        block.type,
+                        label(block, 0) + (block.labels.size() > 1 ? "." + label(block, 1) : "")));
+      }
       if (block.type == "resource" && block.labels.size() == 2) {
         resources_.emplace(label(block, 0) + "." + label(block, 1), named);
       } else if (block.type == "data" && block.labels.size() == 2) {

@@ -37,6 +37,10 @@ inline constexpr std::size_t kMaxModuleFiles = 500;
 // caller): four calls per level, eight levels deep, were 16,384 reads and 30 s for 8 files.
 inline constexpr std::size_t kMaxModuleReads = 2000;
 
+// Terraform's override files (override.tf, *_override.tf, and their .tf.json), which it merges
+// into the module's other files after reading them.
+bool is_override_file(const SourceFile& file);
+
 struct ParsedFile {
   const SourceFile* source = nullptr;
   hcl::Body body;
@@ -265,7 +269,10 @@ class Module final : public hcl::Scope {
   std::map<std::string, Definition, std::less<>> locals_;
   std::map<std::string, Named, std::less<>> variables_;
   std::map<std::string, Named, std::less<>> resources_;  // "type.name"
-  std::map<std::string, Named, std::less<>> data_;       // "type.name"
+  // A resource's block in an override file, merged into it by Terraform: its policy argument
+  // is the resource's (the rest of the merge is not modelled).
+  std::map<std::string, Named, std::less<>> resource_overrides_;
+  std::map<std::string, Named, std::less<>> data_;  // "type.name"
   std::map<std::string, Named, std::less<>> outputs_;
   // provider "aws" blocks by alias ("" for the default one).
   std::map<std::string, Named, std::less<>> aws_providers_;

@@ -83,6 +83,8 @@ void Module::read() {
       keys_with_policy.push_back(known_string(r, "key_id"));
   }
   for (const ParsedFile& f : files_) {
+    // An override file's blocks are merged into the others' (index()), not resources of their own.
+    if (is_override_file(*f.source)) continue;
     for (const hcl::Block& block : f.body.blocks) {
       if (block.type != "resource" || block.labels.size() != 2) continue;
       const Named r{&block, f.source};
@@ -91,6 +93,12 @@ void Module::read() {
       const std::string key = type + "." + block.labels[1].text;
       const std::string label = address_ + key;
       const hcl::Attribute* policy = block.body.attribute("policy");
+      const SourceFile* policy_file = f.source;
+      if (const auto overridden = resource_overrides_.find(key);
+          overridden != resource_overrides_.end()) {
+        policy = overridden->second.block->body.attribute("policy");
+        policy_file = overridden->second.file;
+      }
       // The document is this resource's, and that of the bucket or key it is attached to.
       std::vector<std::string> owners{label};
       for (const std::string_view argument : {"bucket", "key_id"}) {
@@ -104,16 +112,17 @@ void Module::read() {
         read_destination(r);
       } else if (type == "aws_s3_bucket_policy" && policy != nullptr) {
         add_policy(label, documents::Kind::bucket_policy, known_string(r, "bucket"), *policy,
-                   *f.source);
+                   *policy_file);
       } else if (type == "aws_s3_bucket" && policy != nullptr) {
-        add_policy(label, documents::Kind::bucket_policy, bucket_name(key, r), *policy, *f.source);
+        add_policy(label, documents::Kind::bucket_policy, bucket_name(key, r), *policy,
+                   *policy_file);
       } else if (type == "aws_kms_key_policy" && policy != nullptr) {
         add_policy(label, documents::Kind::key_policy, known_string(r, "key_id"), *policy,
-                   *f.source);
+                   *policy_file);
       } else if (type == "aws_kms_key") {
         const std::string id = key_id_stand_in(label);
         if (policy != nullptr) {
-          add_policy(label, documents::Kind::key_policy, id, *policy, *f.source);
+          add_policy(label, documents::Kind::key_policy, id, *policy, *policy_file);
         } else if (std::find(keys_with_policy.begin(), keys_with_policy.end(), id) ==
                    keys_with_policy.end()) {
           add_default_key_policy(label, id, r);

@@ -163,6 +163,18 @@ std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
               ? fmt::format("{}: set the Resource of {} to \"*\" (in a key policy, this key)", what,
                             s.label())
               : fmt::format("{}: add \"{}\" to the Resource of {}", what, resource, s.label());
+      // A list written in place gains the element after its last one: the elements as written
+      // (a Terraform reference, a template's symbol) stay as they are.
+      const std::string_view text = doc.source->text();
+      const Span list = s.resource.span;
+      if (resource != "*" && !s.resource.items.empty() && list.begin < text.size() &&
+          text[list.begin] == '[' && s.resource.items.back().span.begin >= list.begin &&
+          s.resource.items.back().span.end < list.end) {
+        const Span after{s.resource.items.back().span.end, s.resource.items.back().span.end};
+        return Fix{
+            std::move(description),
+            {TextEdit{make_location(*doc.source, after), fmt::format(", \"{}\"", resource)}}};
+      }
       return Fix{std::move(description),
                  {TextEdit{make_location(*doc.source, s.resource.span), quoted_list(values)}}};
     }

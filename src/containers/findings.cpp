@@ -131,6 +131,10 @@ bool write_as_blocks(Diagnostic& d, TextEdit& edit, const Placement& place, bool
   const auto blocks = is_json_scalar_line(edit.replacement) && !list_target && at.size() > 0
                           ? std::optional<std::string>(edit.replacement)
                           : policy_fragment_as_blocks(edit.replacement, indent);
+  // An element appended to a list as written (`, "arn:..."` after its last one) is HCL as it is.
+  if (!suggest_only && at.size() == 0 && edit.replacement.starts_with(", ") &&
+      is_json_scalar_line(std::string_view(edit.replacement).substr(2)))
+    return true;
   if (!suggest_only && is_json_scalar_line(edit.replacement)) {
     if (list_target) {
       edit.replacement = "[" + edit.replacement + "]";

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <variant>
 
 #include "diag/rule_catalog.h"
@@ -201,7 +202,20 @@ FixOutcome check_and_fix(const CheckRequest& request, const FixOptions& options,
     std::map<std::string, std::vector<TextEdit>> accepted;
     std::vector<FixedFinding> fixed_now;
     std::vector<UnappliedFix> unapplied;
-    for (const Diagnostic& d : checked.diagnostics) {
+    // Safe fixes (a repair in place) first; an unsafe one (a statement added, access changed) is
+    // computed on the text before them, so in a file a safe fix changes it waits for the next
+    // round: a statement repaired by one (GD103's "Allow") made another's added grant a duplicate.
+    std::vector<const Diagnostic*> ordered;
+    for (const Diagnostic& d : checked.diagnostics) ordered.push_back(&d);
+    auto is_safe = [](const Diagnostic& d) {
+      const RuleInfo* rule = find_rule(d.rule_id);
+      return rule != nullptr && rule->fix_kind == FixKind::safe;
+    };
+    std::stable_partition(ordered.begin(), ordered.end(),
+                          [&](const Diagnostic* d) { return is_safe(*d); });
+    std::set<std::string> repaired;  // files a safe fix of this round edits
+    for (const Diagnostic* next : ordered) {
+      const Diagnostic& d = *next;
       if (!d.fix || d.fix->edits.empty() || d.suppression_reason) continue;
       const bool all_named = std::all_of(
           d.fix->edits.begin(), d.fix->edits.end(),
@@ -230,7 +244,15 @@ FixOutcome check_and_fix(const CheckRequest& request, const FixOptions& options,
       // The same edits as another finding's (one root cause seen twice) are applied once.
       if (std::all_of(edits.begin(), edits.end(), already)) continue;
       if (std::any_of(edits.begin(), edits.end(), clashes)) continue;
-      for (const TextEdit& e : edits) edits_of(e).push_back(e);
+      const bool safe = is_safe(d);
+      if (!safe && std::any_of(edits.begin(), edits.end(), [&](const TextEdit& e) {
+            return repaired.contains(overlay_key(e.location.file));
+          }))
+        continue;
+      for (const TextEdit& e : edits) {
+        edits_of(e).push_back(e);
+        if (safe) repaired.insert(overlay_key(e.location.file));
+      }
       fixed_now.push_back(
           {d.location.file, d.location.start, d.rule_id, d.fix->description, round});
     }

@@ -543,21 +543,33 @@ void select_destination_documents(Session& session) {
       });
     });
   };
+  const exportcfg::ExportSettings& named = session.out.settings;
   for (const auto& [kind, refs] :
        {std::pair{documents::Kind::bucket_policy, &session.destination_bucket},
         std::pair{documents::Kind::key_policy, &session.destination_key}}) {
-    if (refs->empty()) continue;
+    // A destination that names its bucket or key by value (a literal ARN, a data source's)
+    // refers to the document that belongs to that bucket or key.
+    const bool bucket = kind == documents::Kind::bucket_policy;
+    const exportcfg::Value& value = bucket ? named.bucket : named.key_arn;
+    const std::string by_value = value.known() ? value.get() : std::string();
+    auto names = [&](std::size_t i) {
+      const std::string& owner = session.out.documents[i].belongs_to;
+      return refers(session.owners[i], *refs) ||
+             (!by_value.empty() && !owner.empty() &&
+              (owner == by_value || (!bucket && by_value.ends_with(":key/" + owner))));
+    };
+    if (refs->empty() && by_value.empty()) continue;
     std::vector<std::size_t> of_kind;
     bool any_named = false;
     for (std::size_t i = 0; i < session.out.documents.size(); ++i) {
       const EmbeddedDocument& doc = session.out.documents[i];
       if (doc.kind != kind || !doc.simulate) continue;
       of_kind.push_back(i);
-      any_named = any_named || refers(session.owners[i], *refs);
+      any_named = any_named || names(i);
     }
     if (of_kind.size() < 2 || !any_named) continue;
     for (const std::size_t i : of_kind) {
-      if (refers(session.owners[i], *refs)) continue;
+      if (names(i)) continue;
       EmbeddedDocument& doc = session.out.documents[i];
       doc.simulate = false;
       session.out.notes.push_back(fmt::format(

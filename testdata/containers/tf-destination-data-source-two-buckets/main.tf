@@ -1,0 +1,115 @@
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+resource "aws_guardduty_detector" "d" {
+  enable = true
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "gd-findings-example-bucket"
+}
+
+resource "aws_kms_key" "k" {
+  description = "gd export"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Root"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "GuardDuty"
+        Effect    = "Allow"
+        Principal = { Service = "guardduty.amazonaws.com" }
+        Action    = "kms:GenerateDataKey"
+        Resource  = "*"
+        Condition = local.gd_cond
+      }
+    ]
+  })
+}
+
+locals {
+  gd_cond = {
+    StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
+    ArnEquals    = { "aws:SourceArn" = "arn:aws:guardduty:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:detector/${aws_guardduty_detector.d.id}" }
+  }
+  bucket_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "GetBucketLocation"
+        Effect    = "Allow"
+        Principal = { Service = "guardduty.amazonaws.com" }
+        Action    = "s3:GetBucketLocation"
+        Resource  = aws_s3_bucket.b.arn
+        Condition = local.gd_cond
+      },
+      {
+        Sid       = "PutObject"
+        Effect    = "Allow"
+        Principal = { Service = "guardduty.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.b.arn}/*"
+        Condition = local.gd_cond
+      },
+      {
+        Sid       = "DenyNoSSE"
+        Effect    = "Deny"
+        Principal = { Service = "guardduty.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.b.arn}/*"
+        Condition = { StringNotEquals = { "s3:x-amz-server-side-encryption" = "aws:kms" } }
+      },
+      {
+        Sid       = "DenyOtherKey"
+        Effect    = "Deny"
+        Principal = { Service = "guardduty.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.b.arn}/*"
+        Condition = { StringNotEquals = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = aws_kms_key.k.arn } }
+      },
+      {
+        Sid       = "DenyHTTP"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [aws_s3_bucket.b.arn, "${aws_s3_bucket.b.arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      }
+    ]
+  })
+}
+
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = local.bucket_policy
+}
+
+resource "aws_guardduty_publishing_destination" "p" {
+  detector_id     = aws_guardduty_detector.d.id
+  destination_arn = data.aws_s3_bucket.other.arn
+  kms_key_arn     = aws_kms_key.k.arn
+  depends_on      = [aws_s3_bucket_policy.b]
+}
+
+# a second findings bucket whose policy forgets GetBucketLocation; the export uses it
+resource "aws_s3_bucket" "other" {
+  bucket = "other-findings-bucket"
+}
+
+resource "aws_s3_bucket_policy" "other" {
+  bucket = aws_s3_bucket.other.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "Put", Effect = "Allow", Principal = { Service = "guardduty.amazonaws.com" }, Action = "s3:PutObject", Resource = "${aws_s3_bucket.other.arn}/*" }]
+  })
+}
+
+data "aws_s3_bucket" "other" {
+  bucket = aws_s3_bucket.other.id
+}

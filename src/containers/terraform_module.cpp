@@ -1123,6 +1123,20 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
       return string_at(fmt::format("arn:{}:kms:{}:{}:{}", exportcfg::partition_of_region(home),
                                    home, account(), alias),
                        file, span);
+  } else if (type == "aws_kms_alias" && attr == "target_key_arn") {
+    // The ARN of the key its target_key_id names (a key's id or ARN): the key's own ARN when it
+    // is one, else built in the alias's Region and account, as the key's is.
+    const std::string target = known_string(r, "target_key_id");
+    if (target.starts_with("arn:")) return string_at(target, file, span);
+    std::string why;
+    const std::string home = region_of(r, why);
+    if (!target.empty() && !home.empty())
+      return string_at(fmt::format("arn:{}:kms:{}:{}:key/{}", exportcfg::partition_of_region(home),
+                                   home, account(), target),
+                       file, span);
+    return unknown(fmt::format("{}.target_key_arn: {}", key,
+                               home.empty() ? why : "its target_key_id is not known offline"),
+                   file, span);
   }
   // An argument written in the block is its own value (a null one is computed when applied),
   // read once: the instances of a block read whole, each reading others, would multiply.

@@ -84,7 +84,7 @@ struct NamedPaths {
     // A file under a named directory that a scan of it would not take (a template read through
     // templatefile(), say) was not named.
     return std::find(files.begin(), files.end(), key) != files.end() ||
-           (scan_accepts(scan, key) &&
+           ((scan_accepts(scan, key) || scan_takes_name(scan, key)) &&
             std::any_of(directories.begin(), directories.end(),
                         [&](const std::string& dir) { return key.starts_with(dir); }));
   }

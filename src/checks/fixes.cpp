@@ -37,6 +37,17 @@ std::string account_caveat(const exportcfg::ExportSettings& settings) {
          "owner's was simulated: --account writes yours)";
 }
 
+// An HCL `[for x in ... : ...]` after its bracket: its elements are made by the expression,
+// not written one by one (no JSON list starts so).
+bool is_for_expression(std::string_view after_bracket) {
+  const std::size_t at = after_bracket.find_first_not_of(" \t\r\n");
+  if (at == std::string_view::npos || !after_bracket.substr(at).starts_with("for")) return false;
+  const std::size_t next = at + 3;
+  return next < after_bracket.size() &&
+         (after_bracket[next] == ' ' || after_bracket[next] == '\t' ||
+          after_bracket[next] == '\n' || after_bracket[next] == '\r');
+}
+
 }  // namespace
 
 std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
@@ -168,7 +179,8 @@ std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
       const std::string_view text = doc.source->text();
       const Span list = s.resource.span;
       if (resource != "*" && !s.resource.items.empty() && list.begin < text.size() &&
-          text[list.begin] == '[' && s.resource.items.back().span.begin >= list.begin &&
+          text[list.begin] == '[' && !is_for_expression(text.substr(list.begin + 1)) &&
+          s.resource.items.back().span.begin >= list.begin &&
           s.resource.items.back().span.end < list.end) {
         const Span after{s.resource.items.back().span.end, s.resource.items.back().span.end};
         return Fix{

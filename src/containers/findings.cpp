@@ -275,18 +275,18 @@ bool write_as_yaml(TextEdit& edit, const Placement& place, bool symbolic) {
 // Where a statement appended to a Terraform object's Statement list is written. The fix appends
 // after the last statement, but a statement written elsewhere (a local listed last) ends in that
 // local, where the new statement would break the local's object. It goes after the list's last
-// element as written instead. Unplaceable when the list is not written as one (`concat(...)`, a
+// element as written. Unplaceable when the list is not written as one (`concat(...)`, a
 // for expression): the edit is then only suggested.
-enum class HclAppend { other_edit, in_place, moved, unplaceable };
+enum class HclAppend { other_edit, moved, unplaceable };
 
 HclAppend place_hcl_append(TextEdit& edit, const Placement& place) {
   const Span at = edit.location.span;
   if (at.size() != 0 || !edit.replacement.starts_with(',') || place.statements.empty() ||
       !place.statement_list || at.begin != place.statements.back().end)
     return HclAppend::other_edit;
+  // The list as written decides, not the last statement's span: a statement from a local of
+  // another file is placed at the list (its bytes are not in this file).
   const Span list = *place.statement_list;
-  const Span last = place.statements.back();
-  if (last.begin >= list.begin && last.end <= list.end) return HclAppend::in_place;
   if (list.end > place.text.size() || place.container == nullptr) return HclAppend::unplaceable;
   const SourceFile written(place.file, std::string(place.text.substr(list.begin, list.size())));
   const hcl::ExpressionResult parsed = hcl::parse_expression(written);

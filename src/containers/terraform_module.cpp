@@ -270,6 +270,13 @@ void Module::index() {
   for (const ParsedFile& f : files_) {
     if (is_override_file(*f.source)) ordered.push_back(&f);
   }
+  // In the lexical order of their names, as Terraform merges them (the files may come in the
+  // order they were named).
+  std::sort(ordered.begin() + static_cast<std::ptrdiff_t>(overrides_from), ordered.end(),
+            [](const ParsedFile* a, const ParsedFile* b) {
+              return std::filesystem::path(a->source->path()).filename() <
+                     std::filesystem::path(b->source->path()).filename();
+            });
   for (std::size_t i = 0; i < ordered.size(); ++i) {
     const ParsedFile& f = *ordered[i];
     const bool overriding = i >= overrides_from;

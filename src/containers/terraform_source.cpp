@@ -552,9 +552,10 @@ void select_destination_documents(Session& session) {
     const bool bucket = kind == documents::Kind::bucket_policy;
     const exportcfg::Value& value = bucket ? named.bucket : named.key_arn;
     const std::string by_value = value.known() ? value.get() : std::string();
+    const std::vector<std::string>& wanted = *refs;  // (clang 14 cannot capture a binding)
     auto names = [&](std::size_t i) {
       const std::string& owner = session.out.documents[i].belongs_to;
-      return refers(session.owners[i], *refs) ||
+      return refers(session.owners[i], wanted) ||
              (!by_value.empty() && !owner.empty() &&
               (owner == by_value || (!bucket && by_value.ends_with(":key/" + owner))));
     };

@@ -301,6 +301,34 @@ HclAppend place_hcl_append(TextEdit& edit, const Placement& place) {
   return HclAppend::moved;
 }
 
+// Whether `edit` lands in a statement that this file does not write as an object: one taken
+// from a local or variable of another file is placed where it is referred to (`local.gd_put`), so
+// an element added "after its last one" would land after the reference.
+bool in_statement_written_elsewhere(const Placement& place, const TextEdit& edit) {
+  const std::size_t at = edit.location.span.begin;
+  return std::any_of(place.statements.begin(), place.statements.end(), [&](Span statement) {
+    return statement.begin <= at && at <= statement.end &&
+           (statement.begin >= place.text.size() || place.text[statement.begin] != '{');
+  });
+}
+
+// Whether the Terraform file still reads as HCL with `edit` applied: a fix computed on the
+// policy's JSON model may land where HCL takes no such text (a condition after a statement that
+// is a reference to a local of another file, an element inside a for expression). Such an edit
+// is a suggestion, never written. (Syntax errors the file already had do not count.)
+bool still_hcl(const Placement& place, const TextEdit& edit) {
+  if (place.container == nullptr) return false;
+  const Span at = edit.location.span;
+  const std::string_view text = place.text;
+  if (at.begin > at.end || at.end > text.size()) return false;
+  const SourceFile before(place.container->path(), std::string(text));
+  std::string changed(text.substr(0, at.begin));
+  changed += edit.replacement;
+  changed.append(text.substr(at.end));
+  const SourceFile after(place.container->path(), std::move(changed));
+  return hcl::parse(after).diagnostics.size() <= hcl::parse(before).diagnostics.size();
+}
+
 // Findings about a document inside a container: stand-ins shown as the template's symbols,
 // edits written the way the container writes the document (escaped in a JSON string; as a
 // suggestion only where the document is YAML or the edit holds a symbol).
@@ -348,11 +376,21 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
         continue;
       }
     }
-    if (place.quoting == Quoting::hcl_object &&
-        place_hcl_append(edit, place) == HclAppend::unplaceable) {
-      d.notes.push_back(fmt::format("suggested text at the end of the Statement list (line {}): {}",
-                                    edit.location.start.line, one_line(edit.replacement)));
-      continue;
+    if (place.quoting == Quoting::hcl_object) {
+      const HclAppend append = place_hcl_append(edit, place);
+      if (append == HclAppend::unplaceable) {
+        d.notes.push_back(
+            fmt::format("suggested text at the end of the Statement list (line {}): {}",
+                        edit.location.start.line, one_line(edit.replacement)));
+        continue;
+      }
+      if (append == HclAppend::other_edit && in_statement_written_elsewhere(place, edit)) {
+        d.notes.push_back(fmt::format(
+            "no edit is written for this fix: the statement is written elsewhere (a local or "
+            "variable of another file) and only referred to here; suggested text: {}",
+            one_line(edit.replacement)));
+        continue;
+      }
     }
     const Span at = edit.location.span;
     const bool computed = std::any_of(
@@ -361,7 +399,13 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
     if (place.quoting == Quoting::hcl_blocks) {
       // A restored symbol (${data.aws_caller_identity.current.account_id}) is an HCL template
       // expression as it stands: only computed values leave the fix a suggestion.
-      if (write_as_blocks(d, edit, place, computed)) kept.push_back(std::move(edit));
+      if (!write_as_blocks(d, edit, place, computed)) continue;
+      if (still_hcl(place, edit)) {
+        kept.push_back(std::move(edit));
+      } else {
+        d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line,
+                                      one_line(edit.replacement)));
+      }
       continue;
     }
     if (place.quoting == Quoting::json_string) {
@@ -383,6 +427,12 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
                                                         : with_fn_sub(suggestion);
       d.notes.push_back(
           fmt::format("suggested text at line {}: {}", edit.location.start.line, suggestion));
+      continue;
+    }
+    if ((place.quoting == Quoting::hcl_object || place.quoting == Quoting::hcl_blocks) &&
+        !still_hcl(place, edit)) {
+      d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line,
+                                    one_line(edit.replacement)));
       continue;
     }
     kept.push_back(std::move(edit));

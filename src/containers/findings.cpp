@@ -321,12 +321,24 @@ bool still_hcl(const Placement& place, const TextEdit& edit) {
   const Span at = edit.location.span;
   const std::string_view text = place.text;
   if (at.begin > at.end || at.end > text.size()) return false;
-  const SourceFile before(place.container->path(), std::string(text));
-  std::string changed(text.substr(0, at.begin));
+  // One value put in place of another cannot change the syntax around it.
+  if (at.size() > 0 && is_json_scalar_line(edit.replacement)) return true;
+  // The document's own text is read (an expression: jsonencode's object; or the data source's
+  // block), not the whole file: a module of thousands of policies is not parsed per edit.
+  const Span outer = place.outer;
+  const bool inside = outer.begin <= at.begin && at.end <= outer.end && outer.end <= text.size();
+  const Span window = inside ? outer : Span{0, text.size()};
+  const std::string_view written = text.substr(window.begin, window.size());
+  std::string changed(written.substr(0, at.begin - window.begin));
   changed += edit.replacement;
-  changed.append(text.substr(at.end));
-  const SourceFile after(place.container->path(), std::move(changed));
-  return hcl::parse(after).diagnostics.size() <= hcl::parse(before).diagnostics.size();
+  changed.append(written.substr(at.end - window.begin));
+  const bool expression = inside && place.quoting == Quoting::hcl_object;
+  auto errors = [&](std::string bytes) {
+    const SourceFile file(place.container->path(), std::move(bytes));
+    return expression ? hcl::parse_expression(file).diagnostics.size()
+                      : hcl::parse(file).diagnostics.size();
+  };
+  return errors(std::move(changed)) <= errors(std::string(written));
 }
 
 // Findings about a document inside a container: stand-ins shown as the template's symbols,

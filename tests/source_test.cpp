@@ -80,6 +80,35 @@ TEST_CASE("line index finds every line break that a byte-by-byte reading finds")
   }
 }
 
+TEST_CASE("code points and line breaks are counted as a byte-by-byte reading counts them") {
+  // The counts go in blocks of 255 bytes into a one-byte counter: lengths around the block's size,
+  // texts of nothing but counted bytes (a block's count at its most), and random mixtures.
+  std::mt19937 random(23);
+  const std::string alphabet(
+      "\n\xC3\xA9\xF0\x9F\x98\x80"
+      "a\x80\xBF",
+      10);
+  const std::size_t lengths[] = {0, 1, 254, 255, 256, 509, 510, 511, 1024, 3000};
+  for (const std::size_t length : lengths) {
+    for (const int kind : {0, 1, 2}) {
+      std::string text(length, kind == 0 ? '\n' : 'x');
+      if (kind == 2) {
+        for (char& c : text) c = alphabet[random() % alphabet.size()];
+      }
+      CAPTURE(length);
+      CAPTURE(kind);
+      std::size_t code_points = 0;
+      std::size_t breaks = 0;
+      for (const char c : text) {
+        if ((static_cast<unsigned char>(c) & 0xC0U) != 0x80U) ++code_points;
+        if (c == '\n') ++breaks;
+      }
+      CHECK(gdl::count_code_points(text) == code_points);
+      CHECK(LineIndex(text).line_count() == breaks + 1);
+    }
+  }
+}
+
 TEST_CASE("UTF-8 validation rejects overlong, surrogate, truncated and out-of-range sequences") {
   CHECK(gdl::valid_utf8_sequence_length("a") == 1);
   CHECK(gdl::valid_utf8_sequence_length("\xC3\xA9") == 2);

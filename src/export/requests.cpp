@@ -68,6 +68,9 @@ struct RequestTemplate {
   std::string action;
   CompiledText resource;
   std::vector<ContextTemplate> context;
+  // Indices into `context` in the order of their lower-cased keys: inserted in that order, every
+  // key goes at the end of the request's sorted context (no element moved).
+  std::vector<std::size_t> key_order;
 };
 
 [[noreturn]] void model_defect(std::string_view what) {
@@ -155,6 +158,7 @@ const std::vector<RequestTemplate>& templates() {
       RequestTemplate t{std::string(string_member(r, "name")),
                         std::string(string_member(r, "action")),
                         compile(string_member(r, "resource")),
+                        {},
                         {}};
       for (const Model& c : array_member(r, "context").GetArray()) {
         if (!c.IsObject()) model_defect("a context key is not an object");
@@ -170,6 +174,11 @@ const std::vector<RequestTemplate>& templates() {
           entry.why.assign(m->value.GetString(), m->value.GetStringLength());
         t.context.push_back(std::move(entry));
       }
+      t.key_order.resize(t.context.size());
+      for (std::size_t i = 0; i < t.key_order.size(); ++i) t.key_order[i] = i;
+      std::sort(t.key_order.begin(), t.key_order.end(), [&t](std::size_t a, std::size_t b) {
+        return t.context[a].key_lower < t.context[b].key_lower;
+      });
       result.push_back(std::move(t));
     }
     return result;
@@ -276,6 +285,7 @@ RequestLists guardduty_request_lists(const ExportSettings& settings, bool docume
   RequestLists lists;
   lists.with_assumed.reserve(settings.regions.size() * templates().size());
   if (documented) lists.documented.reserve(lists.with_assumed.capacity());
+  std::vector<std::string> expanded;  // a template's context values, reused
   for (const std::string& region : settings.regions) {
     const VarValues values = request_values(settings, region);
     const VarValues shown = shown_values(settings, region);
@@ -296,16 +306,25 @@ RequestLists guardduty_request_lists(const ExportSettings& settings, bool docume
       if (documented) {
         d.emplace(r);
         d->with_assumed = false;
+        d->request.context.reserve(t.context.size());  // a copy keeps no capacity
       }
+      // Expanded in the template's order (the order assumptions are listed in), inserted in
+      // the keys' order.
+      expanded.clear();
       for (const ContextTemplate& c : t.context) {
-        std::string value = expand(c.value, values);
+        expanded.push_back(expand(c.value, values));
+        const std::string& value = expanded.back();
         // A key whose value nothing names is not sent (an organization nobody named, the
         // owner of a key whose ARN is not one).
+        if (value.empty() || !c.assumed) continue;
+        r.assumed_keys.push_back(c.key);
+        r.assumed_why.push_back(fmt::format("{} = {} ({})", c.key, value, c.why));
+      }
+      for (const std::size_t i : t.key_order) {
+        const ContextTemplate& c = t.context[i];
+        std::string& value = expanded[i];
         if (value.empty()) continue;
-        if (c.assumed) {
-          r.assumed_keys.push_back(c.key);
-          r.assumed_why.push_back(fmt::format("{} = {} ({})", c.key, value, c.why));
-        } else if (d) {
+        if (d && !c.assumed) {
           d->request.context.insert_or_assign(
               c.key_lower, iam::ContextValue{std::vector<std::string>{value}, c.multivalued});
         }

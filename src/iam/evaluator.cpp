@@ -273,10 +273,11 @@ bool any_matches(const std::vector<CompiledValue>& values, std::string_view text
   });
 }
 
-StatementTrace trace_statement(const CompiledStatement& cs, const Request& request,
-                               const std::optional<AwsIdentity>& caller_id, bool explain) {
+// Fills `t` (constructed in place in the evaluation's list: a trace returned by value was moved
+// there, a string move per statement and request).
+void trace_statement(const CompiledStatement& cs, const Request& request,
+                     const std::optional<AwsIdentity>& caller_id, bool explain, StatementTrace& t) {
   const policy::Statement& s = *cs.source;
-  StatementTrace t;
   t.index = s.index;
   if (s.sid) t.sid = s.sid->value;
   t.effect = s.effect;
@@ -296,7 +297,6 @@ StatementTrace trace_statement(const CompiledStatement& cs, const Request& reque
     t.element = element;
     t.span = span;
     if (explain) t.reason = reason();
-    return std::move(t);  // t is not read again: the caller returns this
   };
   if (s.effect == policy::Effect::invalid) {
     return fail("Effect", s.effect_text ? s.effect_text->span : s.span,
@@ -351,7 +351,6 @@ StatementTrace trace_statement(const CompiledStatement& cs, const Request& reque
     t.reason = s.effect == policy::Effect::deny ? "the statement applies and denies the request"
                                                 : "the statement applies and allows the request";
   }
-  return t;
 }
 
 }  // namespace
@@ -361,7 +360,7 @@ Evaluation Evaluator::evaluate(const Request& request, bool explain) const {
   result.statements.reserve(compiled_->statements.size());
   const std::optional<AwsIdentity> caller_id = caller_identity(request.principal);
   for (const CompiledStatement& cs : compiled_->statements)
-    result.statements.push_back(trace_statement(cs, request, caller_id, explain));
+    trace_statement(cs, request, caller_id, explain, result.statements.emplace_back());
   std::vector<std::size_t> allows;
   std::vector<std::size_t> denies;
   for (std::size_t i = 0; i < result.statements.size(); ++i) {

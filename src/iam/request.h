@@ -42,8 +42,13 @@ class ContextMap {
     const auto it = lower_bound(key);
     return it != entries_.end() && it->first == key ? it : entries_.end();
   }
-  // Inserts the key, or replaces its value.
+  // Inserts the key, or replaces its value. A key after every other (keys inserted in order)
+  // goes at the end without a search.
   void insert_or_assign(std::string key, ContextValue value) {
+    if (entries_.empty() || entries_.back().first < key) {
+      entries_.emplace_back(std::move(key), std::move(value));
+      return;
+    }
     const auto it = lower_bound(key);
     if (it != entries_.end() && it->first == key) {
       it->second = std::move(value);

@@ -71,12 +71,13 @@ class Builder {
     for (std::size_t i = 0; i < root.members.size(); ++i) {
       if (root_last.shadowed(i)) continue;
       MemberNode& m = root.members[i];
-      if (m.key == "Version") {
+      const std::string_view key = m.key;  // compared by length first, no strlen
+      if (key == "Version") {
         policy.version = string_element(m);
         policy.version_not_string = !policy.version;
-      } else if (m.key == "Id") {
+      } else if (key == "Id") {
         policy.id = string_element(m);
-      } else if (m.key == "Statement") {
+      } else if (key == "Statement") {
         policy.statement_present = true;
         policy.statement_span = m.value.span;
         read_statements(m, policy);
@@ -97,9 +98,10 @@ class Builder {
   static bool bare_statement(const Node& root) {
     bool effect = false, action = false;
     for (const json::Member& m : root.members) {
-      if (m.key == "Statement" || m.key == "Version" || m.key == "Id") return false;
-      effect = effect || m.key == "Effect";
-      action = action || m.key == "Action" || m.key == "NotAction";
+      const std::string_view key = m.key;
+      if (key == "Statement" || key == "Version" || key == "Id") return false;
+      effect = effect || key == "Effect";
+      action = action || key == "Action" || key == "NotAction";
     }
     return effect && action;
   }
@@ -228,23 +230,24 @@ class Builder {
     for (std::size_t i = 0; i < object.members.size(); ++i) {
       if (last.shadowed(i)) continue;
       MemberNode& m = object.members[i];
-      if (m.key == "Sid") {
+      const std::string_view key = m.key;  // compared by length first, no strlen
+      if (key == "Sid") {
         s.sid = string_element(m);
-      } else if (m.key == "Effect") {
+      } else if (key == "Effect") {
         s.effect_text = string_element(m);
-      } else if (m.key == "Action") {
+      } else if (key == "Action") {
         action = &m;
-      } else if (m.key == "NotAction") {
+      } else if (key == "NotAction") {
         not_action = &m;
-      } else if (m.key == "Resource") {
+      } else if (key == "Resource") {
         resource = &m;
-      } else if (m.key == "NotResource") {
+      } else if (key == "NotResource") {
         not_resource = &m;
-      } else if (m.key == "Principal") {
+      } else if (key == "Principal") {
         principal = &m;
-      } else if (m.key == "NotPrincipal") {
+      } else if (key == "NotPrincipal") {
         not_principal = &m;
-      } else if (m.key == "Condition") {
+      } else if (key == "Condition") {
         read_condition(m, s);
       } else {
         unknown_element(m, object.members, kStatementElements, "statement");

@@ -4,10 +4,36 @@
 
 namespace gdl {
 
+namespace {
+
+// How many bytes of `text` `holds` is true of. Counted in blocks of 255 bytes into a one-byte
+// counter, which GCC vectorizes to a compare and a subtract per 16 bytes: std::count and a plain
+// loop widen every byte's count to 64 bits (3 instructions a byte, most of a LineIndex's cost on
+// a policy file; 0.5 this way).
+template <class Holds>
+std::size_t count_bytes(std::string_view text, Holds holds) {
+  std::size_t total = 0;
+  const char* at = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    const std::size_t block = std::min<std::size_t>(left, 255);
+    unsigned char in_block = 0;
+    for (std::size_t i = 0; i < block; ++i)
+      in_block =
+          static_cast<unsigned char>(in_block + (holds(static_cast<unsigned char>(at[i])) ? 1 : 0));
+    total += in_block;
+    at += block;
+    left -= block;
+  }
+  return total;
+}
+
+}  // namespace
+
 LineIndex::LineIndex(std::string_view text) : text_(text) {
   // Allocated once, at (nearly) its exact size: a 50 MB file has a million lines, and doubling
   // growth would hold up to twice that. A lone CR is rare enough to grow the vector.
-  line_starts_.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  line_starts_.reserve(count_bytes(text, [](unsigned char c) { return c == '\n'; }) + 1);
   line_starts_.push_back(0);
   if (text.find('\r') == std::string_view::npos) {
     for (std::size_t at = text.find('\n'); at != std::string_view::npos;
@@ -87,12 +113,8 @@ std::size_t OffsetMap::to_outer(std::size_t inner) const {
 }
 
 std::size_t count_code_points(std::string_view text) {
-  std::size_t count = 0;
-  for (const char c : text) {
-    // Continuation bytes (10xxxxxx) do not start a character.
-    if ((static_cast<unsigned char>(c) & 0xC0U) != 0x80U) ++count;
-  }
-  return count;
+  // Continuation bytes (10xxxxxx) do not start a character.
+  return count_bytes(text, [](unsigned char c) { return (c & 0xC0U) != 0x80U; });
 }
 
 }  // namespace gdl

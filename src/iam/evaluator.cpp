@@ -131,7 +131,7 @@ bool evaluate_clause(const CompiledClause& c, const Request& request, std::strin
     return false;
   }
   const Operator& op = *c.op;
-  const ContextValue* present = request.find(c.key);
+  const ContextValue* present = request.find_lowered(c.key);
   if (op.family == OperatorFamily::null) {
     // Null: "true" means the key must be absent, "false" that it must be present. A
     // multivalued key with no values counts as absent: "include the Null condition operator

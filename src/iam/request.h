@@ -99,6 +99,11 @@ struct Request {
   void set(std::string_view key, std::string value);
   void set(std::string_view key, std::vector<std::string> values);
   [[nodiscard]] const ContextValue* find(std::string_view key) const;
+  // find() of a key already lower-cased (a compiled condition's).
+  [[nodiscard]] const ContextValue* find_lowered(std::string_view lowered_key) const {
+    const auto it = context.find(lowered_key);
+    return it == context.end() ? nullptr : &it->second;
+  }
 };
 
 }  // namespace gdl::iam

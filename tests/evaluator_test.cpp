@@ -1329,6 +1329,10 @@ TEST_CASE("evaluator parts: wildcard Pattern") {
     CHECK(parts[3].empty());
     CHECK(parts[5] == "bkt/x");
     CHECK_FALSE(gdl::iam::split_arn("arn:aws:s3", parts));
+    CHECK_FALSE(gdl::iam::split_arn("arn:aws:s3::", parts));  // four colons: five fields
+    REQUIRE(gdl::iam::split_arn("arn:aws:s3:::", parts));     // five: the sixth is empty
+    CHECK(parts[4].empty());
+    CHECK(parts[5].empty());
   }
 }
 

@@ -225,6 +225,7 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
   // never rewrites another value (a run of zeros would match inside key ids).
   account_ = deployed_in.value_or(named.value_or(std::string(kAccountStandIn)));
   account_given_ = deployed_in.has_value();
+  account_named_guess_ = !deployed_in && named.has_value();
   if (!deployed_in && !named) stand_in(account_, "${AWS::AccountId}");
   // A template that names the regional principal of one opt-in Region (written literally or
   // as a parameter's default) is deployed there: that Region stands for ${AWS::Region}. One
@@ -328,6 +329,7 @@ std::optional<std::string> TemplateValues::fact_string(const json::Value& v, int
   const auto stand_ins = out_.stand_ins;
   const std::size_t unwritable = out_.unwritable.size();
   const bool default_used = default_used_;
+  const bool account_guess_used = account_guess_used_;
   const bool outer_guess = std::exchange(guessed_, false);
   std::optional<std::string> text = resolve_string(v, depth);
   const bool guessed = guessed_;
@@ -338,6 +340,7 @@ std::optional<std::string> TemplateValues::fact_string(const json::Value& v, int
   out_.stand_ins = stand_ins;
   out_.unwritable.resize(unwritable);
   default_used_ = default_used;
+  account_guess_used_ = account_guess_used;
   if (!text || guessed) return std::nullopt;
   // The stand-in Region is the one exception: the whole template is checked as deployed there
   // (its ARNs, its principals), so its Region-only conditions are decided for it too, as
@@ -601,6 +604,7 @@ std::optional<std::string> TemplateValues::ref(const std::string& name, Span spa
   if (name == "AWS::AccountId") {
     // The only account the template names is a likely guess, not a fact to decide a condition.
     if (!account_given_) guessed_ = true;
+    if (account_named_guess_) account_guess_used_ = true;
     return account_;
   }
   if (name == "AWS::Region") return region_;
@@ -637,8 +641,14 @@ std::optional<std::string> TemplateValues::get_att(const std::string& resource,
     if (!name) return std::nullopt;
     return fmt::format("arn:{}:s3:::{}", partition(), *name);
   }
-  if (r.type == "AWS::KMS::Key" && attribute == "Arn")
-    return fmt::format("arn:{}:kms:{}:{}:key/{}", partition(), region_, account_, key_id(resource));
+  if (r.type == "AWS::KMS::Key" && attribute == "Arn") {
+    std::string arn =
+        fmt::format("arn:{}:kms:{}:{}:key/{}", partition(), region_, account_, key_id(resource));
+    // In the account the template names only as a guess for the stack's: shown, and written
+    // into fixes, as the key's own ARN.
+    if (account_named_guess_) out_.stand_in_first(arn, fmt::format("${{{}.Arn}}", resource));
+    return arn;
+  }
   if (r.type == "AWS::KMS::Key" && attribute == "KeyId") return key_id(resource);
   if (r.type == "AWS::GuardDuty::Detector" && attribute == "Id") return detector_id(resource);
   return std::nullopt;
@@ -652,6 +662,7 @@ std::optional<std::string> TemplateValues::bucket_name(const std::string& id, co
       if (!naming_.insert(id).second) return std::nullopt;
       std::vector<Span> saved = unknown_spans_;
       const bool outer_default = std::exchange(default_used_, false);
+      const bool outer_account = std::exchange(account_guess_used_, false);
       std::optional<std::string> resolved = resolve_string(name->value, 0);
       unknown_spans_ = std::move(saved);
       naming_.erase(id);
@@ -659,10 +670,13 @@ std::optional<std::string> TemplateValues::bucket_name(const std::string& id, co
       // default deployment's only: findings and fixes show the bucket itself (${LogsBucket}, its
       // name wherever it is deployed), not "prod-logs-..." as if every stack had it. First
       // among the stand-ins, so it is shown before the account inside it is; only a name long
-      // enough not to be a word of other text.
-      if (resolved && default_used_ && resolved->size() >= 8)
+      // enough not to be a word of other text. Likewise a name built from ${AWS::AccountId}
+      // taken as the only account the template names: that account may be the key's, not the
+      // stack's, and a fix must not write "guardduty-findings-<that account>" as the bucket.
+      if (resolved && (default_used_ || account_guess_used_) && resolved->size() >= 8)
         out_.stand_in_first(*resolved, fmt::format("${{{}}}", id));
       default_used_ = default_used_ || outer_default;
+      account_guess_used_ = account_guess_used_ || outer_account;
       return resolved;
     }
   }

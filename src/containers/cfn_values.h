@@ -116,6 +116,11 @@ class TemplateValues {
   std::set<std::string, std::less<>> deciding_;  // conditions being decided (a cycle is open)
   std::string account_;
   bool account_given_ = false;  // account_ is the user's (--account, --bucket-account)
+  // account_ is the only account the template names literally, taken for ${AWS::AccountId}: a
+  // likely guess that is shown as written (it is the user's literal) but never put into a name
+  // built from ${AWS::AccountId} in a fix.
+  bool account_named_guess_ = false;
+  bool account_guess_used_ = false;  // ${AWS::AccountId} was so taken since this was last cleared
   std::string region_;
   bool exports_here_ = false;  // the template creates the detector or its destination
   std::vector<Span> unknown_spans_;

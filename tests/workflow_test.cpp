@@ -222,6 +222,17 @@ TEST_CASE(
   fs::remove_all(dir);
 }
 
+// The broken stack's inverted HTTPS Deny (Bool aws:SecureTransport true) written on another key:
+// it still blocks GuardDuty, but is no HTTPS Deny, so GD307 reports the bucket has none.
+namespace {
+void without_https_deny(std::string& stack) {
+  const std::string inverted = "aws:SecureTransport: true";
+  const std::size_t at = stack.find(inverted);
+  REQUIRE(at != std::string::npos);
+  stack.replace(at, inverted.size(), "aws:PrincipalIsAWSService: true");
+}
+}  // namespace
+
 TEST_CASE("inline suppressions in YAML and Terraform comments: with a reason they suppress") {
   const fs::path dir = fresh_dir("inline");
   const fs::path yaml = dir / "stack.yaml";
@@ -232,8 +243,10 @@ TEST_CASE("inline suppressions in YAML and Terraform comments: with a reason the
     for (int i = 1; i < line; ++i) at = text.find('\n', at) + 1;
     return at;
   };
-  // GD307 is reported at 48:11: a comment at the end of that line, with a reason; GD108 at
-  // 57:32: a comment on the line above, without one.
+  // The stack's HTTPS Deny is inverted (GD309's finding, which repairs it): written on another
+  // key, it leaves the bucket without one, and GD307 is reported at 48:11. A comment at the end
+  // of that line, with a reason; GD108 at 57:32: a comment on the line above, without one.
+  without_https_deny(stack);
   stack.insert(line_start(stack, 57), "                # gd-export-lint: ignore GD108\n");
   stack.insert(stack.find('\n', line_start(stack, 48)),
                "  # gd-export-lint: ignore GD307, GD999 -- TLS is enforced by an SCP");
@@ -295,6 +308,7 @@ TEST_CASE("a CloudFormation resource's Metadata suppresses findings inside it, w
                "    Metadata:\n      gd-export-lint:\n        ignore:\n"
                "          - rule: GD307\n            reason: TLS is enforced by an SCP\n"
                "          - rule: GD108\n");
+  without_https_deny(stack);  // so that GD307 is reported (see above)
   std::ofstream(dir / "stack.yaml") << stack;
   const Run r = run({"check", (dir / "stack.yaml").string(), "--format", "json"});
   rapidjson::Document json;

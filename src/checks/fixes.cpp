@@ -229,7 +229,12 @@ std::optional<Fix> deny_exception_fix(const SetupContext& ctx, const exportcfg::
                iequals(c.key.value, "s3:x-amz-server-side-encryption") ||
                iequals(c.key.value, "s3:x-amz-server-side-encryption-aws-kms-key-id");
       });
-  if (hardening) return std::nullopt;
+  if (hardening) {
+    // The one hardening value that is plainly inverted: a TLS Deny written with "true".
+    if (const policy::ConditionClause* clause = inverted_https_clause(s))
+      return invert_https_clause_fix(doc, s, *clause);
+    return std::nullopt;
+  }
   // GuardDuty's principals in the configured Regions (regional ones in opt-in Regions).
   std::vector<std::string> services;
   for (const exportcfg::GuardDutyRequest& r : ctx.requests) {
@@ -267,6 +272,40 @@ std::optional<Fix> deny_exception_fix(const SetupContext& ctx, const exportcfg::
   return Fix{description,
              {TextEdit{make_location(*doc.source, {last, last}),
                        fmt::format(",\n      \"Condition\": {{\n        {}\n      }}", clause)}}};
+}
+
+const policy::ConditionClause* inverted_https_clause(const policy::Statement& statement) {
+  if (statement.effect != policy::Effect::deny) return nullptr;
+  for (const policy::ConditionClause& c : statement.conditions) {
+    if (!iequals(c.key.value, "aws:SecureTransport") ||
+        !(iequals(c.op.value, "Bool") || iequals(c.op.value, "BoolIfExists")) || c.values.empty())
+      continue;
+    if (std::all_of(c.values.begin(), c.values.end(),
+                    [](const policy::Text& v) { return iequals(v.value, "true"); }))
+      return &c;
+  }
+  return nullptr;
+}
+
+std::optional<Fix> invert_https_clause_fix(const exportcfg::PolicyDocument& doc,
+                                           const policy::Statement& statement,
+                                           const policy::ConditionClause& clause) {
+  Fix fix{fmt::format("make {} deny the requests without TLS: aws:SecureTransport \"false\", "
+                      "not \"true\"",
+                      statement.label()),
+          {}};
+  const std::string_view text = doc.source->text();
+  for (const policy::Text& value : clause.values) {
+    // The value as the document writes it: a JSON string, or a boolean (a YAML template's).
+    const Span span = value.span;
+    if (span.end > text.size() || span.begin >= span.end) return std::nullopt;
+    const std::string_view written = text.substr(span.begin, span.size());
+    const bool quoted = iequals(written, "\"true\"");
+    if (!quoted && !iequals(written, "true")) return std::nullopt;
+    fix.edits.push_back(
+        TextEdit{make_location(*doc.source, span), quoted ? "\"false\"" : "false"});
+  }
+  return fix;
 }
 
 }  // namespace gdl::support

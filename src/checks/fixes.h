@@ -61,4 +61,14 @@ std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
 std::optional<Fix> deny_exception_fix(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
                                       const iam::Evaluation& evaluation);
 
+// The clause of a Deny that makes it the guide's HTTPS Deny inverted: Bool (or BoolIfExists)
+// aws:SecureTransport "true", which refuses the requests made with TLS (GuardDuty's, every SDK's)
+// instead of those without. nullptr when `statement` has none.
+const policy::ConditionClause* inverted_https_clause(const policy::Statement& statement);
+
+// The repair of such a clause: each "true" written "false", in the user's own quoting.
+std::optional<Fix> invert_https_clause_fix(const exportcfg::PolicyDocument& doc,
+                                           const policy::Statement& statement,
+                                           const policy::ConditionClause& clause);
+
 }  // namespace gdl::support

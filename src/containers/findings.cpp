@@ -84,6 +84,8 @@ const std::vector<std::size_t>& near(const FileIntervalIndex& index, const Locat
 
 // A quoted JSON string on one line is also a valid YAML scalar, so such an edit applies to both.
 bool is_json_scalar_line(std::string_view text) {
+  // A boolean is written alike in JSON, YAML and HCL (an inverted aws:SecureTransport's repair).
+  if (text == "true" || text == "false") return true;
   return text.size() >= 2 && text.front() == '"' && text.back() == '"' &&
          text.find('\n') == std::string_view::npos;
 }

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/explain.h"
 #include "checks/fixes.h"
 #include "checks/probes.h"
@@ -15,6 +17,16 @@ namespace {
 
 bool denied(const exportcfg::PolicyDocument& doc, const iam::Request& r) {
   return doc.evaluator->evaluate(r, false).decision == iam::Decision::explicit_deny;
+}
+
+// Whether `statement` applies to one of GuardDuty's requests and so denies it (GD309's case).
+bool blocks_guardduty(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
+                      const policy::Statement& statement) {
+  return std::any_of(ctx.requests.begin(), ctx.requests.end(), [&](const auto& r) {
+    const iam::Evaluation e = doc.evaluator->evaluate(r.request, false);
+    const iam::StatementTrace* t = e.trace_of(statement.index);
+    return t != nullptr && t->applies;
+  });
 }
 
 std::string https_deny_json(const SetupContext& ctx) {
@@ -37,6 +49,19 @@ class BucketHttpsDenyMissingRule final : public SetupRule {
       const bool get_denied = denied(*doc, support::plain_http_request(s, "s3:GetObject", object));
       const bool put_denied = denied(*doc, support::plain_http_request(s, "s3:PutObject", object));
       if (get_denied && put_denied) continue;
+      // The guide's Deny written with "true" refuses TLS requests instead. Where it stops
+      // GuardDuty's own requests, GD309 reports it (an error) with the repair: one root cause,
+      // one finding. Elsewhere the repair is this finding's fix, not a second Deny beside it.
+      const policy::Statement* inverted = nullptr;
+      const policy::ConditionClause* inverted_clause = nullptr;
+      for (const policy::Statement& st : doc->policy.statements) {
+        if (const policy::ConditionClause* c = support::inverted_https_clause(st)) {
+          inverted = &st;
+          inverted_clause = c;
+          break;
+        }
+      }
+      if (inverted != nullptr && blocks_guardduty(ctx, *doc, *inverted)) continue;
       const std::string_view action = get_denied ? "s3:PutObject" : "s3:GetObject";
       // The same request from GuardDuty's principal: a Deny may refuse plain HTTP to some
       // principals only, and then "nothing denies" would not be true.
@@ -44,7 +69,12 @@ class BucketHttpsDenyMissingRule final : public SetupRule {
       from_guardduty.principal = {iam::RequestPrincipal::Kind::service,
                                   exportcfg::guardduty_principal(s.regions.front())};
       Diagnostic d = make_diagnostic(
-          id(), support::statements_start(*doc),
+          id(),
+          // At the inverted clause when there is one: that is what to change.
+          inverted_clause != nullptr
+              ? make_location(*doc->source,
+                              {inverted_clause->op.span.begin, inverted_clause->values_span.end})
+              : support::statements_start(*doc),
           denied(*doc, from_guardduty)
               ? fmt::format("requests without TLS (aws:SecureTransport false) to the exported "
                             "findings in {} are denied only for some principals (GuardDuty's): "
@@ -58,8 +88,16 @@ class BucketHttpsDenyMissingRule final : public SetupRule {
                             "false) to the exported findings in {}: "
                             "{} over plain HTTP is not refused",
                             support::bucket_arn(s), action));
-      d.fix = support::append_statement_fix(
-          *doc, "add the guide's \"Deny non-HTTPS access\" statement", https_deny_json(ctx));
+      if (inverted != nullptr) {
+        d.notes.push_back(fmt::format(
+            "{} denies the requests made with TLS (aws:SecureTransport \"true\"), not those "
+            "without",
+            inverted->label()));
+        d.fix = support::invert_https_clause_fix(*doc, *inverted, *inverted_clause);
+      } else {
+        d.fix = support::append_statement_fix(
+            *doc, "add the guide's \"Deny non-HTTPS access\" statement", https_deny_json(ctx));
+      }
       out.push_back(std::move(d));
     }
   }

@@ -74,9 +74,12 @@ Location denial_location(const exportcfg::PolicyDocument& doc, const iam::Evalua
   }
   if (const iam::StatementTrace* closest =
           closest_statement(doc, evaluation, policy::Effect::allow, action)) {
+    // A Principal that names someone else is not where GuardDuty's grant goes; a missing one
+    // (every other element matched) is exactly what is wrong.
+    const policy::Statement& s = statement_at(doc, closest->index);
     const bool useful = closest->element != "Effect" &&
-                        (closest->element != "Principal" ||
-                         exportcfg::names_guardduty(statement_at(doc, closest->index)));
+                        (closest->element != "Principal" || exportcfg::names_guardduty(s) ||
+                         (!s.principal.present && !s.principal_negated));
     if (useful) {
       return make_location(*doc.source, closest->span);
     }

@@ -202,6 +202,16 @@ std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
                  {TextEdit{make_location(*doc.source, s.principal.span),
                            fmt::format("{{\"Service\": {}}}", quoted_list(services))}}};
     }
+    // A statement for GuardDuty's action that says for whom only by lacking a Principal (AWS
+    // rejects it in a key or bucket policy: GD102) gains GuardDuty's, right after its Effect;
+    // a second statement beside it would leave the policy rejected all the same.
+    if (closest->element == "Principal" && !s.principal.present && !s.principal_negated &&
+        covers_action(s, action) && s.effect_text && s.effect_text->span.end > 0) {
+      return Fix{
+          fmt::format("{}: make {} GuardDuty's: add the Principal it lacks", what, s.label()),
+          {TextEdit{make_location(*doc.source, {s.effect_text->span.end, s.effect_text->span.end}),
+                    fmt::format(", \"Principal\": {}", guardduty_principal_json(ctx.settings))}}};
+    }
     // A GuardDuty statement whose condition does not match: which value is right is the
     // user's to say (the message names the condition); a second statement would be a duplicate.
     if (guardduty && closest->element == "Condition") return std::nullopt;
@@ -302,8 +312,7 @@ std::optional<Fix> invert_https_clause_fix(const exportcfg::PolicyDocument& doc,
     const std::string_view written = text.substr(span.begin, span.size());
     const bool quoted = iequals(written, "\"true\"");
     if (!quoted && !iequals(written, "true")) return std::nullopt;
-    fix.edits.push_back(
-        TextEdit{make_location(*doc.source, span), quoted ? "\"false\"" : "false"});
+    fix.edits.push_back(TextEdit{make_location(*doc.source, span), quoted ? "\"false\"" : "false"});
   }
   return fix;
 }

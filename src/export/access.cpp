@@ -200,6 +200,7 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
 
   iam::SpaceSpec spec;
   spec.policies = {&policy};
+  spec.type = iam::PolicyType::resource;
   spec.partition = partition_of(policy, settings.partition);
   spec.budget = budget;
   spec.cell_budget = cell_budget_for(budget);
@@ -295,7 +296,7 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
   // the owner's own doing; for anyone else it is someone else's access. GuardDuty sends both keys,
   // of one account: a combination of classes that pairs accounts differently is tried as the two
   // real requests it stands for.
-  const iam::Evaluator evaluator(policy);
+  const iam::Evaluator evaluator(policy, iam::PolicyType::resource);  // a key or bucket policy
   auto classify_service = [&](const iam::Request& r, const iam::Evaluation& e) {
     const bool guardduty = is_guardduty_principal(r.principal.value);
     const iam::ContextValue* source_account = r.find("aws:SourceAccount");

@@ -205,6 +205,9 @@ struct CompiledStatement {
   std::vector<CompiledValue> actions;
   std::vector<CompiledValue> resources;
   std::vector<CompiledClause> clauses;
+  // In a key or bucket policy every statement names whom it applies to: one without a Principal
+  // (or NotPrincipal) makes AWS reject the policy (GD102), and grants or denies no one.
+  bool applies_to_no_one = false;
 };
 
 }  // namespace
@@ -213,12 +216,14 @@ struct Evaluator::Compiled {
   std::vector<CompiledStatement> statements;
 };
 
-Evaluator::Evaluator(const policy::Policy& policy) : compiled_(std::make_unique<Compiled>()) {
+Evaluator::Evaluator(const policy::Policy& policy, PolicyType type)
+    : compiled_(std::make_unique<Compiled>()) {
   const bool variables = policy.variables_enabled();
   compiled_->statements.reserve(policy.statements.size());
   for (const policy::Statement& s : policy.statements) {
     CompiledStatement cs;
     cs.source = &s;
+    cs.applies_to_no_one = type == PolicyType::resource && !s.principal.present;
     cs.principals = compile_principals(s.principal);
     // Sized up front: a compiled value holds seven patterns, costly to move on regrowth.
     cs.actions.reserve(s.action.items.size());
@@ -302,7 +307,9 @@ void trace_statement(const CompiledStatement& cs, const Request& request,
     return fail("Effect", s.effect_text ? s.effect_text->span : s.span,
                 [] { return std::string("the Effect is not \"Allow\" or \"Deny\""); });
   }
-  // Principal. A statement without one (an identity policy) applies to its own principal.
+  // Principal. A statement without one applies to the identity policy's own principal; in a
+  // resource policy to no one (below: the other elements are read first, so that a statement
+  // missing only its Principal is told from one that would not match anyway).
   if (s.principal.present) {
     const bool negated = s.principal_negated;
     const bool matched = negated
@@ -344,6 +351,13 @@ void trace_statement(const CompiledStatement& cs, const Request& request,
       return fail("Condition", {clause.source->op.span.begin, clause.source->values_span.end},
                   [&why] { return std::move(why); });
     }
+  }
+  if (cs.applies_to_no_one) {
+    return fail("Principal", s.span, [] {
+      return std::string(
+          "the statement has no Principal: in a key or bucket policy it applies to no one (AWS "
+          "rejects the policy)");
+    });
   }
   t.applies = true;
   t.span = s.span;

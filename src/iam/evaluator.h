@@ -50,9 +50,13 @@ struct Evaluation {
   }
 };
 
+// How statements without a Principal read: an identity policy's apply to its own principal (the
+// evaluator's requests then stand for that principal's); a key or bucket policy's to no one.
+enum class PolicyType { any, resource };
+
 class Evaluator {
  public:
-  explicit Evaluator(const policy::Policy& policy);
+  explicit Evaluator(const policy::Policy& policy, PolicyType type = PolicyType::any);
   ~Evaluator();
   Evaluator(Evaluator&&) noexcept;
   Evaluator& operator=(Evaluator&&) noexcept;

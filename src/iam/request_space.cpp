@@ -581,7 +581,7 @@ SpaceStats enumerate_requests(const SpaceSpec& spec, const SpaceVisitor& visit) 
   Collected c = collect(spec);
   std::vector<Evaluator> evaluators;
   evaluators.reserve(spec.policies.size());
-  for (const policy::Policy* p : spec.policies) evaluators.emplace_back(*p);
+  for (const policy::Policy* p : spec.policies) evaluators.emplace_back(*p, spec.type);
 
   const std::vector<PrincipalOption> who = principals(spec, c);
   const std::vector<std::string> actions = action_values(spec, c);

@@ -26,6 +26,7 @@ namespace gdl::iam {
 
 struct SpaceSpec {
   std::vector<const policy::Policy*> policies;  // patterns come from all of them
+  PolicyType type = PolicyType::any;            // how they read a statement without a Principal
   // Fixed actions; empty: one per class of the policies' Action/NotAction patterns.
   std::vector<std::string> actions;
   // Resources must match every one of these (e.g. the export prefix); preferred witnesses.

@@ -357,6 +357,10 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
   }
   if (!d.fix) return;
   if (place.stand_ins != nullptr) restore(d.fix->description);
+  // An edit that cannot be written where it goes is shown as text for the user to put there.
+  auto suggest = [&d](const TextEdit& edit, std::string_view text) {
+    d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line, text));
+  };
   std::vector<TextEdit> kept;
   for (TextEdit& edit : d.fix->edits) {
     const bool symbolic = place.stand_ins != nullptr && restore(edit.replacement);
@@ -417,8 +421,7 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
       if (still_hcl(place, edit)) {
         kept.push_back(std::move(edit));
       } else {
-        d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line,
-                                      one_line(edit.replacement)));
+        suggest(edit, one_line(edit.replacement));
       }
       continue;
     }
@@ -439,14 +442,12 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
       if (symbolic && place.cloudformation)
         suggestion = place.quoting == Quoting::not_json ? with_sub_tags(suggestion)
                                                         : with_fn_sub(suggestion);
-      d.notes.push_back(
-          fmt::format("suggested text at line {}: {}", edit.location.start.line, suggestion));
+      suggest(edit, suggestion);
       continue;
     }
-    if ((place.quoting == Quoting::hcl_object || place.quoting == Quoting::hcl_blocks) &&
-        !still_hcl(place, edit)) {
-      d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line,
-                                    one_line(edit.replacement)));
+    // (Terraform blocks were settled above.)
+    if (place.quoting == Quoting::hcl_object && !still_hcl(place, edit)) {
+      suggest(edit, one_line(edit.replacement));
       continue;
     }
     kept.push_back(std::move(edit));
@@ -454,10 +455,7 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
   if (!kept.empty() && kept.size() < d.fix->edits.size()) {
     // A fix is one change: where some of its edits can only be suggested (or not written at
     // all), writing the others would apply part of it (a condition on one of two grants).
-    for (const TextEdit& edit : kept) {
-      d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line,
-                                    one_line(edit.replacement)));
-    }
+    for (const TextEdit& edit : kept) suggest(edit, one_line(edit.replacement));
     kept.clear();
   }
   d.fix->edits = std::move(kept);
@@ -796,15 +794,8 @@ KeyHome key_home(const EmbeddedDocument& doc,
   auto consider = [&](const json::Value& v) {
     if (!v.is_string() || !v.text.starts_with("arn:")) return;
     // arn:PARTITION:kms:REGION:ACCOUNT:key/...
-    std::vector<std::string_view> parts;
-    std::string_view rest = v.text;
-    for (int i = 0; i < 5; ++i) {
-      const std::size_t colon = rest.find(':');
-      if (colon == std::string_view::npos) return;
-      parts.push_back(rest.substr(0, colon));
-      rest.remove_prefix(colon + 1);
-    }
-    if (parts[2] != "kms" || !rest.starts_with("key/")) return;
+    const std::vector<std::string_view> parts = split_arn_fields(v.text);
+    if (parts.size() != 6 || parts[2] != "kms" || !parts[5].starts_with("key/")) return;
     const std::string_view region = parts[3];
     if (!region.empty() && region.find_first_of("*?$") == std::string_view::npos &&
         !is_token(region) &&

@@ -103,12 +103,9 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
         } else if (iequals(c.key.value, "s3:x-amz-server-side-encryption-aws-kms-key-id")) {
           // An upload allowed only with this key (the key-id Deny's rule written as an Allow):
           // GuardDuty's uploads carry the destination's key, so it is the export's.
-          if (!key_arn_problem(v.value)) {
-            keys_.add(v.value, 1, doc, v.span, "key-id condition of GuardDuty's Allow");
-          } else if (v.value.starts_with("arn:") && has_wildcard(v.value) &&
-                     iam::parse_operator(c.op.value)->comparison == iam::Comparison::like) {
-            key_patterns_.add(v.value, 1, doc, v.span, "key-id condition pattern");
-          }
+          from_key_id_value(doc, v,
+                            iam::parse_operator(c.op.value)->comparison == iam::Comparison::like,
+                            "key-id condition of GuardDuty's Allow");
         }
       }
     }
@@ -163,14 +160,9 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
       // character, and a Deny *of* a pattern (a retired key) says nothing of the key in use.
       const auto op = iam::parse_operator(c.op.value);
       const bool unless_pattern = op && op->negated && op->comparison == iam::Comparison::like;
-      for (const policy::Text& v : c.values) {
-        if (!key_arn_problem(v.value)) {
-          keys_.add(v.value, 1, doc, v.span, "key-id condition");
-        } else if (unless_pattern && v.value.starts_with("arn:") && has_wildcard(v.value)) {
-          // StringNotLike "arn:aws:kms:...:key/1f2e*": the stand-in key must match it.
-          key_patterns_.add(v.value, 1, doc, v.span, "key-id condition pattern");
-        }
-      }
+      // StringNotLike "arn:aws:kms:...:key/1f2e*": the stand-in key must match it.
+      for (const policy::Text& v : c.values)
+        from_key_id_value(doc, v, unless_pattern, "key-id condition");
     }
   }
   // Weaker evidence from any statement: the bucket a bucket policy protects, the account of a
@@ -223,6 +215,15 @@ void Evidence::note_partition(std::string_view arn) {
   if (!arn.starts_with("arn:") || end == std::string_view::npos) return;
   const std::string_view partition = arn.substr(4, end - 4);
   if (is_partition(partition)) partition_ = std::string(partition);
+}
+
+void Evidence::from_key_id_value(const PolicyDocument& doc, const policy::Text& v, bool pattern,
+                                 std::string what) {
+  if (!key_arn_problem(v.value)) {
+    keys_.add(v.value, 1, doc, v.span, std::move(what));
+  } else if (pattern && v.value.starts_with("arn:") && has_wildcard(v.value)) {
+    key_patterns_.add(v.value, 1, doc, v.span, "key-id condition pattern");
+  }
 }
 
 void Evidence::from_source_arn(const PolicyDocument& doc, const policy::Text& v, int tier) {

@@ -85,6 +85,11 @@ class Evidence {
   void collect(const PolicyDocument& doc, const policy::Statement& s);
 
   void from_source_arn(const PolicyDocument& doc, const policy::Text& v, int tier = 0);
+  // A value of an s3:x-amz-server-side-encryption-aws-kms-key-id condition: a key ARN is the
+  // export's key; with `pattern` (the operator matches patterns), an ARN pattern is what the
+  // stand-in key must match.
+  void from_key_id_value(const PolicyDocument& doc, const policy::Text& v, bool pattern,
+                         std::string what);
 
   static std::optional<std::string> bucket_of(std::string_view arn);
 

@@ -1030,10 +1030,12 @@ TEST_CASE("HCL suggestions: a fix's JSON written as the data source's blocks") {
       "{\"aws:SecureTransport\": \"false\"}}}",
       "  ");
   REQUIRE(statement);
+  // As `terraform fmt` writes it: the `=` of a run of one-line attributes aligned, a nested block
+  // ending the run (sid and effect apart from actions and resources).
   CHECK(*statement ==
         "statement {\n"
-        "    sid       = \"Deny\"\n"
-        "    effect    = \"Deny\"\n"
+        "    sid    = \"Deny\"\n"
+        "    effect = \"Deny\"\n"
         "    principals {\n"
         "      type        = \"*\"\n"
         "      identifiers = [\"*\"]\n"

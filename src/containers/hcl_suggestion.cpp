@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "hcl/parser.h"
@@ -47,19 +48,42 @@ std::optional<std::string> list_of(const json::Value& v) {
 
 class BlockWriter {
  public:
-  std::string out;
+  void line(int depth, std::string_view text) { lines_.push_back({depth, std::string(text), {}}); }
+  // `name = value`, its `=` aligned with the attributes next to it, as `terraform fmt` aligns a
+  // run of consecutive one-line attributes of a block (a nested block ends the run).
+  void attribute(int depth, std::string_view name, std::string value) {
+    lines_.push_back({depth, std::string(name), std::move(value), true});
+  }
 
-  void line(int depth, std::string_view text) {
-    out.append(static_cast<std::size_t>(depth) * 2, ' ');
-    out += text;
-    out += '\n';
+  [[nodiscard]] std::string text() const {
+    std::string out;
+    for (std::size_t i = 0; i < lines_.size();) {
+      std::size_t end = i + 1;
+      std::size_t width = lines_[i].text.size();
+      if (lines_[i].attribute) {
+        while (end < lines_.size() && lines_[end].attribute && lines_[end].depth == lines_[i].depth)
+          width = std::max(width, lines_[end++].text.size());
+      }
+      for (; i < end; ++i) {
+        const Line& l = lines_[i];
+        out.append(static_cast<std::size_t>(l.depth) * 2, ' ');
+        out += l.text;
+        if (l.attribute) {
+          out.append(width - l.text.size(), ' ');
+          out += " = ";
+          out += l.value;
+        }
+        out += '\n';
+      }
+    }
+    return out;
   }
 
   bool principals(int depth, std::string_view block, const json::Value& principal) {
     if (principal.is_string() && principal.text == "*") {
       line(depth, fmt::format("{} {{", block));
-      line(depth + 1, "type        = \"*\"");
-      line(depth + 1, "identifiers = [\"*\"]");
+      attribute(depth + 1, "type", "\"*\"");
+      attribute(depth + 1, "identifiers", "[\"*\"]");
       line(depth, "}");
       return true;
     }
@@ -68,8 +92,8 @@ class BlockWriter {
       const auto ids = list_of(m.value);
       if (!ids) return false;
       line(depth, fmt::format("{} {{", block));
-      line(depth + 1, fmt::format("type        = {}", quoted(m.key)));
-      line(depth + 1, fmt::format("identifiers = {}", *ids));
+      attribute(depth + 1, "type", quoted(m.key));
+      attribute(depth + 1, "identifiers", *ids);
       line(depth, "}");
     }
     return true;
@@ -83,9 +107,9 @@ class BlockWriter {
         const auto values = list_of(key.value);
         if (!values) return false;
         line(depth, "condition {");
-        line(depth + 1, fmt::format("test     = {}", quoted(op.key)));
-        line(depth + 1, fmt::format("variable = {}", quoted(key.key)));
-        line(depth + 1, fmt::format("values   = {}", *values));
+        attribute(depth + 1, "test", quoted(op.key));
+        attribute(depth + 1, "variable", quoted(key.key));
+        attribute(depth + 1, "values", *values);
         line(depth, "}");
       }
     }
@@ -107,14 +131,14 @@ class BlockWriter {
       const std::string_view name = m.key == "Sid"      ? "sid"
                                     : m.key == "Effect" ? "effect"
                                                         : "version";
-      line(depth, fmt::format("{:<9} = {}", name, quoted(m.value.text)));
+      attribute(depth, name, quoted(m.value.text));
       return true;
     }
     for (const Argument& a : kLists) {
       if (m.key != a.json) continue;
       const auto values = list_of(m.value);
       if (!values) return false;
-      line(depth, fmt::format("{:<9} = {}", a.hcl, *values));
+      attribute(depth, a.hcl, *values);
       return true;
     }
     if (m.key == "Principal") return principals(depth, "principals", m.value);
@@ -122,6 +146,15 @@ class BlockWriter {
     if (m.key == "Condition") return conditions(depth, m.value);
     return false;
   }
+
+ private:
+  struct Line {
+    int depth = 0;
+    std::string text;   // the whole line, or an attribute's name
+    std::string value;  // an attribute's value
+    bool attribute = false;
+  };
+  std::vector<Line> lines_;
 };
 
 bool literal(const hcl::Expr& e, int depth = 0) {
@@ -192,7 +225,8 @@ std::optional<std::string> policy_fragment_as_blocks(std::string_view fragment,
   }
   // Every line after the first gets the indentation of the place it goes.
   std::string out;
-  std::string_view rest = w.out;
+  const std::string written = w.text();
+  std::string_view rest = written;
   if (rest.ends_with('\n')) rest.remove_suffix(1);
   for (bool first = true; !rest.empty(); first = false) {
     const std::size_t end = rest.find('\n');

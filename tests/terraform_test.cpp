@@ -1022,6 +1022,49 @@ TEST_CASE("Scan plan: modules called by another scanned module are folded into t
                                          "loop-b/main.tf", "alone/main.tf"});
 }
 
+TEST_CASE(
+    "HCL suggestions: a statement appended to jsonencode() is written as terraform fmt writes it") {
+  using gdl::containers::members_as_hcl_object;
+  using gdl::containers::statement_as_hcl_object;
+  // Checked with terraform fmt -check (v1.11) in a jsonencode() Statement list at this indentation.
+  const auto statement = statement_as_hcl_object(
+      ",\n    {\"Sid\": \"DenyNonHTTPSAccess\", \"Effect\": \"Deny\", \"Principal\": \"*\", "
+      "\"Action\": \"s3:*\", \"Resource\": [\"arn:aws:s3:::b\", \"arn:aws:s3:::b/*\"], "
+      "\"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}}",
+      "      ");
+  REQUIRE(statement);
+  CHECK(*statement ==
+        ",\n"
+        "      {\n"
+        "        Sid       = \"DenyNonHTTPSAccess\"\n"
+        "        Effect    = \"Deny\"\n"
+        "        Principal = \"*\"\n"
+        "        Action    = \"s3:*\"\n"
+        "        Resource  = [\"arn:aws:s3:::b\", \"arn:aws:s3:::b/*\"]\n"
+        "        Condition = {\n"
+        "          Bool = { \"aws:SecureTransport\" = \"false\" }\n"
+        "        }\n"
+        "      }");
+  // A run of one-line items ends at an item that spans lines; each run is aligned by itself.
+  const auto condition = members_as_hcl_object(
+      ",\n      \"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": \"1\", "
+      "\"aws:SourceArn\": \"arn:aws:guardduty:us-east-1:1:detector/d\"}}",
+      "    ");
+  REQUIRE(condition);
+  CHECK(*condition ==
+        ",\n"
+        "    Condition = {\n"
+        "      StringEquals = {\n"
+        "        \"aws:SourceAccount\" = \"1\"\n"
+        "        \"aws:SourceArn\"     = \"arn:aws:guardduty:us-east-1:1:detector/d\"\n"
+        "      }\n"
+        "    }");
+  // A one-line member would join the alignment of the items before it: left as the fix wrote it.
+  CHECK_FALSE(
+      members_as_hcl_object(", \"Principal\": {\"Service\": \"guardduty.amazonaws.com\"}", "    "));
+  CHECK_FALSE(statement_as_hcl_object(", \"arn:aws:s3:::b\"", "    "));  // not a statement
+}
+
 TEST_CASE("HCL suggestions: a fix's JSON written as the data source's blocks") {
   using gdl::containers::policy_fragment_as_blocks;
   const auto statement = policy_fragment_as_blocks(

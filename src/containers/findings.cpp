@@ -402,6 +402,16 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
                         edit.location.start.line, one_line(edit.replacement)));
         continue;
       }
+      // Written as terraform fmt writes the list's other objects (or the statement's other
+      // members), at their indentation.
+      const std::string_view indent = indentation_at(place.text, edit.location.span.begin);
+      if (append == HclAppend::moved) {
+        if (auto object = statement_as_hcl_object(edit.replacement, indent))
+          edit.replacement = std::move(*object);
+      } else if (edit.location.span.size() == 0 && !in_statement_written_elsewhere(place, edit)) {
+        if (auto members = members_as_hcl_object(edit.replacement, indent))
+          edit.replacement = std::move(*members);
+      }
       if (append == HclAppend::other_edit && in_statement_written_elsewhere(place, edit)) {
         d.notes.push_back(fmt::format(
             "no edit is written for this fix: the statement is written elsewhere (a local or "

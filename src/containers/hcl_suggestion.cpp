@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "hcl/parser.h"
@@ -183,7 +184,97 @@ bool literal(const hcl::Expr& e, int depth = 0) {
   }
 }
 
+// An object key as terraform fmt leaves it: an identifier bare, anything else quoted.
+std::string hcl_key(std::string_view key) {
+  const bool identifier =
+      !key.empty() &&
+      (std::isalpha(static_cast<unsigned char>(key.front())) != 0 || key.front() == '_') &&
+      std::all_of(key.begin(), key.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+      });
+  return identifier ? std::string(key) : quoted(key);
+}
+
+// A value on one line, when it is a string, a list of strings, or an object of one such item.
+std::optional<std::string> one_line_value(const json::Value& v) {
+  if (v.is_string()) return quoted(v.text);
+  if (v.is_array()) return list_of(v);  // nullopt unless every element is a string
+  if (v.is_object() && v.members.size() == 1 && !v.members.front().value.is_object()) {
+    if (const auto inner = one_line_value(v.members.front().value))
+      return fmt::format("{{ {} = {} }}", hcl_key(v.members.front().key), *inner);
+  }
+  return std::nullopt;
+}
+
+// The members of `object` at `depth` (two spaces each, after `indent`): a run of one-line items
+// has its `=` aligned; an item whose value spans lines ends the run and is not aligned.
+bool write_members(std::string& out, const json::Value& object, std::string_view indent,
+                   int depth) {
+  const std::string pad =
+      std::string(indent) + std::string(static_cast<std::size_t>(depth) * 2, ' ');
+  const auto& members = object.members;
+  for (std::size_t i = 0; i < members.size();) {
+    if (!one_line_value(members[i].value)) {
+      if (!members[i].value.is_object()) return false;
+      out += fmt::format("\n{}{} = {{", pad, hcl_key(members[i].key));
+      if (!write_members(out, members[i].value, indent, depth + 1)) return false;
+      out += fmt::format("\n{}}}", pad);
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    std::size_t width = 0;
+    while (end < members.size() && one_line_value(members[end].value)) {
+      width = std::max(width, hcl_key(members[end].key).size());
+      ++end;
+    }
+    for (; i < end; ++i) {
+      const std::string key = hcl_key(members[i].key);
+      out += fmt::format("\n{}{}{} = {}", pad, key, std::string(width - key.size(), ' '),
+                         *one_line_value(members[i].value));
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+std::optional<std::string> statement_as_hcl_object(std::string_view fragment,
+                                                   std::string_view indent) {
+  if (!fragment.starts_with(',')) return std::nullopt;
+  fragment.remove_prefix(1);
+  while (!fragment.empty() && (fragment.front() == ' ' || fragment.front() == '\n'))
+    fragment.remove_prefix(1);
+  if (!fragment.starts_with('{')) return std::nullopt;
+  const SourceFile text("suggestion.json", std::string(fragment));
+  const json::ParseResult parsed = json::parse(text);
+  if (!parsed.root || parsed.recovered || !parsed.root->is_object() ||
+      parsed.root->find("Effect") == nullptr)
+    return std::nullopt;
+  std::string out = fmt::format(",\n{}{{", indent);
+  if (!write_members(out, *parsed.root, indent, 1)) return std::nullopt;
+  out += fmt::format("\n{}}}", indent);
+  return out;
+}
+
+std::optional<std::string> members_as_hcl_object(std::string_view fragment,
+                                                 std::string_view indent) {
+  if (!fragment.starts_with(',')) return std::nullopt;
+  fragment.remove_prefix(1);
+  while (!fragment.empty() && (fragment.front() == ' ' || fragment.front() == '\n'))
+    fragment.remove_prefix(1);
+  if (!fragment.starts_with('"')) return std::nullopt;
+  const SourceFile text("suggestion.json", "{" + std::string(fragment) + "}");
+  const json::ParseResult parsed = json::parse(text);
+  if (!parsed.root || parsed.recovered || !parsed.root->is_object() || parsed.root->members.empty())
+    return std::nullopt;
+  for (const json::Member& m : parsed.root->members) {
+    if (one_line_value(m.value)) return std::nullopt;
+  }
+  std::string out = ",";
+  if (!write_members(out, *parsed.root, indent, 0)) return std::nullopt;
+  return out;
+}
 
 bool is_literal_hcl(std::string_view text) {
   const SourceFile file("edit.hcl", std::string(text));

@@ -384,7 +384,10 @@ gdl::iam::Decision simulate(const gdl::policy::Policy& policy, const gdl::iam::R
   REQUIRE(parsed.root);
   auto read = gdl::iam::request_from_json(*parsed.root);
   REQUIRE(std::holds_alternative<gdl::iam::Request>(read));
-  return gdl::iam::Evaluator(policy).evaluate(std::get<gdl::iam::Request>(read), false).decision;
+  // As `simulate` reads a key or bucket policy (a statement without a Principal applies to no one).
+  return gdl::iam::Evaluator(policy, gdl::iam::PolicyType::resource)
+      .evaluate(std::get<gdl::iam::Request>(read), false)
+      .decision;
 }
 
 gdl::analysis::VerifyRun verify_paths(std::vector<std::string> paths) {

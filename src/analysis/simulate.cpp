@@ -9,6 +9,7 @@
 
 #include <variant>
 
+#include "documents/kind.h"
 #include "iam/evaluator.h"
 #include "iam/request_json.h"
 #include "json/parser.h"
@@ -98,7 +99,13 @@ std::string evaluate(const json::Value& policy_value, const json::Value& request
   auto request = iam::request_from_json(request_value);
   if (auto* error = std::get_if<std::string>(&request))
     return error_result("invalid request: " + *error);
-  const iam::Evaluator evaluator(*built.policy);
+  // As check reads it: a policy that names principals is a key or bucket policy, where a
+  // statement without a Principal applies to no one.
+  const documents::Kind kind = documents::detect_kind(*built.policy);
+  const iam::Evaluator evaluator(
+      *built.policy, kind == documents::Kind::key_policy || kind == documents::Kind::bucket_policy
+                         ? iam::PolicyType::resource
+                         : iam::PolicyType::any);
   return result_json(evaluator.evaluate(std::get<iam::Request>(request)), source);
 }
 

@@ -150,6 +150,55 @@ std::string upload_deny_statement_json(const exportcfg::ExportSettings& settings
       sid, guardduty_principal_json(settings), export_objects_arn(settings), condition_key, value);
 }
 
+namespace {
+
+// Whether `statement` lists only actions GuardDuty calls on its document's service, by name
+// (no wildcard, no NotAction).
+bool only_guardduty_actions(const SetupContext& ctx, const policy::Statement& statement) {
+  if (statement.action_negated || statement.action.items.empty()) return false;
+  return std::all_of(
+      statement.action.items.begin(), statement.action.items.end(), [&](const policy::Text& a) {
+        return std::any_of(ctx.requests.begin(), ctx.requests.end(),
+                           [&](const auto& r) { return iequals(r.request.action, a.value); });
+      });
+}
+
+// Whether `span` of the document is written inside `statement` in the user's file: a value
+// taken from a Terraform local or variable is written elsewhere, where an edit would change
+// every use of it.
+bool written_in_statement(const exportcfg::PolicyDocument& doc, const policy::Statement& statement,
+                          Span span) {
+  const Location at = make_location(*doc.source, span);
+  const Location whole = make_location(*doc.source, statement.span);
+  return at.file == whole.file && whole.span.begin <= at.span.begin &&
+         at.span.end <= whole.span.end;
+}
+
+}  // namespace
+
+std::optional<Fix> add_principal_fix(const exportcfg::PolicyDocument& doc,
+                                     const policy::Statement& statement,
+                                     const std::string& principal_json, std::string description) {
+  if (!statement.effect_text || statement.effect_text->span.end == 0 ||
+      !written_in_statement(doc, statement, statement.effect_text->span))
+    return std::nullopt;
+  const Span after{statement.effect_text->span.end, statement.effect_text->span.end};
+  return Fix{std::move(description),
+             {TextEdit{make_location(*doc.source, after),
+                       fmt::format(", \"Principal\": {}", principal_json)}}};
+}
+
+const policy::Statement* deny_missing_principal(const exportcfg::PolicyDocument& doc,
+                                                const iam::Request& request) {
+  const iam::Evaluation e = doc.evaluator->evaluate(request, false);
+  for (const iam::StatementTrace& t : e.statements) {
+    if (t.applies || t.effect != policy::Effect::deny || t.element != "Principal") continue;
+    const policy::Statement& s = statement_at(doc, t.index);
+    if (!s.principal.present && !s.principal_negated) return &s;
+  }
+  return nullptr;
+}
+
 std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
                                         const exportcfg::PolicyDocument& doc,
                                         const iam::Evaluation& evaluation,
@@ -202,15 +251,16 @@ std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
                  {TextEdit{make_location(*doc.source, s.principal.span),
                            fmt::format("{{\"Service\": {}}}", quoted_list(services))}}};
     }
-    // A statement for GuardDuty's action that says for whom only by lacking a Principal (AWS
-    // rejects it in a key or bucket policy: GD102) gains GuardDuty's, right after its Effect;
-    // a second statement beside it would leave the policy rejected all the same.
+    // A statement of GuardDuty's actions only that lacks a Principal (AWS rejects it in a key or
+    // bucket policy: GD102) gains GuardDuty's: a second statement beside it would leave the
+    // policy rejected all the same. Not one of wider actions (an administrator's s3:* that lost
+    // its Principal), which GuardDuty must not be given.
     if (closest->element == "Principal" && !s.principal.present && !s.principal_negated &&
-        covers_action(s, action) && s.effect_text && s.effect_text->span.end > 0) {
-      return Fix{
-          fmt::format("{}: make {} GuardDuty's: add the Principal it lacks", what, s.label()),
-          {TextEdit{make_location(*doc.source, {s.effect_text->span.end, s.effect_text->span.end}),
-                    fmt::format(", \"Principal\": {}", guardduty_principal_json(ctx.settings))}}};
+        only_guardduty_actions(ctx, s)) {
+      if (auto fix = add_principal_fix(
+              doc, s, guardduty_principal_json(ctx.settings),
+              fmt::format("{}: make {} GuardDuty's: add the Principal it lacks", what, s.label())))
+        return fix;
     }
     // A GuardDuty statement whose condition does not match: which value is right is the
     // user's to say (the message names the condition); a second statement would be a duplicate.
@@ -310,8 +360,16 @@ std::optional<Fix> invert_https_clause_fix(const exportcfg::PolicyDocument& doc,
     const Span span = value.span;
     if (span.end > text.size() || span.begin >= span.end) return std::nullopt;
     const std::string_view written = text.substr(span.begin, span.size());
-    const bool quoted = iequals(written, "\"true\"");
+    // "true", 'true' (YAML) or true: a quoted one becomes "false", valid in JSON, YAML and HCL.
+    const bool quoted = written.size() == 6 &&
+                        (written.front() == '"' || written.front() == '\'') &&
+                        written.back() == written.front() && iequals(written.substr(1, 4), "true");
     if (!quoted && !iequals(written, "true")) return std::nullopt;
+    // A value written elsewhere (a Terraform local other statements use) is the user's to change.
+    if (!written_in_statement(doc, statement, span)) {
+      fix.edits.clear();
+      return fix;
+    }
     fix.edits.push_back(TextEdit{make_location(*doc.source, span), quoted ? "\"false\"" : "false"});
   }
   return fix;

@@ -61,6 +61,17 @@ std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
 std::optional<Fix> deny_exception_fix(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
                                       const iam::Evaluation& evaluation);
 
+// Adds `"Principal": <principal_json>` to `statement`, which has none, after its Effect; nullopt
+// when the Effect is not written in the statement itself.
+std::optional<Fix> add_principal_fix(const exportcfg::PolicyDocument& doc,
+                                     const policy::Statement& statement,
+                                     const std::string& principal_json, std::string description);
+
+// A Deny that would refuse `request` but for its missing Principal (which makes AWS reject a key
+// or bucket policy, GD102): the statement to complete, rather than to add a second one beside.
+const policy::Statement* deny_missing_principal(const exportcfg::PolicyDocument& doc,
+                                                const iam::Request& request);
+
 // The clause of a Deny that makes it the guide's HTTPS Deny inverted: Bool (or BoolIfExists)
 // aws:SecureTransport "true", which refuses the requests made with TLS (GuardDuty's, every SDK's)
 // instead of those without. nullptr when `statement` has none.

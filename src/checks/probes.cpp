@@ -88,7 +88,29 @@ void check_upload_denied(const SetupContext& ctx, std::string_view rule_id, Uplo
         every_region ? message
                      : fmt::format("{} (for GuardDuty in {}, which calls as {})", message,
                                    fmt::join(unprotected, ", "), principal));
-    d.fix = append_statement_fix(*doc, std::string(fix_description), deny_statement_json);
+    // A Deny for these uploads that lacks only its Principal (AWS rejects the policy: GD102) is
+    // completed with GuardDuty's, as the guide writes it, rather than doubled.
+    const policy::Statement* unnamed = nullptr;
+    for (const exportcfg::GuardDutyRequest& put : ctx.documented_requests) {
+      if (put.name != "PutObject" || unnamed != nullptr) continue;
+      for (const iam::Request& r : altered(put, ctx.settings)) {
+        if ((unnamed = deny_missing_principal(*doc, r)) != nullptr) break;
+      }
+    }
+    if (unnamed != nullptr) {
+      d.fix = add_principal_fix(
+          *doc, *unnamed, guardduty_principal_json(ctx.settings),
+          fmt::format("give {} the Principal it lacks: GuardDuty's", unnamed->label()));
+    }
+    if (d.fix) {
+      d.location = make_location(*doc->source, unnamed->span);
+      d.notes.push_back(fmt::format(
+          "{} would deny it, but has no Principal: it applies to no one, and AWS rejects the "
+          "policy",
+          unnamed->label()));
+    } else {
+      d.fix = append_statement_fix(*doc, std::string(fix_description), deny_statement_json);
+    }
     out.push_back(std::move(d));
   }
 }

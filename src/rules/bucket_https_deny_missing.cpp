@@ -88,7 +88,25 @@ class BucketHttpsDenyMissingRule final : public SetupRule {
                             "false) to the exported findings in {}: "
                             "{} over plain HTTP is not refused",
                             support::bucket_arn(s), action));
-      if (inverted != nullptr) {
+      // The guide's Deny without its Principal (AWS rejects the policy: GD102) is completed.
+      const policy::Statement* unnamed =
+          inverted == nullptr ? support::deny_missing_principal(
+                                    *doc, support::plain_http_request(s, action, object))
+                              : nullptr;
+      std::optional<Fix> complete =
+          unnamed != nullptr
+              ? support::add_principal_fix(
+                    *doc, *unnamed, "\"*\"",
+                    fmt::format("give {} the Principal it lacks: \"*\"", unnamed->label()))
+              : std::nullopt;
+      if (complete) {
+        d.location = make_location(*doc->source, unnamed->span);
+        d.notes.push_back(fmt::format(
+            "{} would deny it, but has no Principal: it applies to no one, and AWS rejects the "
+            "policy",
+            unnamed->label()));
+        d.fix = std::move(complete);
+      } else if (inverted != nullptr) {
         d.notes.push_back(fmt::format(
             "{} denies the requests made with TLS (aws:SecureTransport \"true\"), not those "
             "without",

@@ -174,13 +174,22 @@ bool written_in_statement(const exportcfg::PolicyDocument& doc, const policy::St
          at.span.end <= whole.span.end;
 }
 
+// Whether `value` is written in `statement` itself, not only implied: a Terraform statement
+// without `effect` is rendered with the provider's default "Allow", placed at the block's start.
+bool written_inside(const exportcfg::PolicyDocument& doc, const policy::Statement& statement,
+                    Span value) {
+  return written_in_statement(doc, statement, value) &&
+         make_location(*doc.source, value).span.begin >
+             make_location(*doc.source, statement.span).span.begin;
+}
+
 }  // namespace
 
 std::optional<Fix> add_principal_fix(const exportcfg::PolicyDocument& doc,
                                      const policy::Statement& statement,
                                      const std::string& principal_json, std::string description) {
   if (!statement.effect_text || statement.effect_text->span.end == 0 ||
-      !written_in_statement(doc, statement, statement.effect_text->span))
+      !written_inside(doc, statement, statement.effect_text->span))
     return std::nullopt;
   const Span after{statement.effect_text->span.end, statement.effect_text->span.end};
   return Fix{std::move(description),

@@ -142,7 +142,9 @@ bool write_as_blocks(Diagnostic& d, TextEdit& edit, const Placement& place, bool
       edit.replacement = "[" + edit.replacement + "]";
       return true;
     }
-    if (target.starts_with("\"")) return true;
+    // A string for a string, or for an HCL boolean (`values = [true]`, which the provider
+    // renders as the string "true").
+    if (target.starts_with("\"") || target == "true" || target == "false") return true;
   }
   if (!suggest_only && list_target && blocks && blocks->starts_with("[")) {
     edit.replacement = *blocks;

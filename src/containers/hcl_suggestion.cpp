@@ -237,14 +237,21 @@ bool write_members(std::string& out, const json::Value& object, std::string_view
   return true;
 }
 
+// What a fix inserts after the `,` that separates it from the element before; empty when it does
+// not begin with one (then it is no insertion these writers take).
+std::string_view after_separator(std::string_view fragment) {
+  if (!fragment.starts_with(',')) return {};
+  fragment.remove_prefix(1);
+  while (!fragment.empty() && (fragment.front() == ' ' || fragment.front() == '\n'))
+    fragment.remove_prefix(1);
+  return fragment;
+}
+
 }  // namespace
 
 std::optional<std::string> statement_as_hcl_object(std::string_view fragment,
                                                    std::string_view indent) {
-  if (!fragment.starts_with(',')) return std::nullopt;
-  fragment.remove_prefix(1);
-  while (!fragment.empty() && (fragment.front() == ' ' || fragment.front() == '\n'))
-    fragment.remove_prefix(1);
+  fragment = after_separator(fragment);
   if (!fragment.starts_with('{')) return std::nullopt;
   const SourceFile text("suggestion.json", std::string(fragment));
   const json::ParseResult parsed = json::parse(text);
@@ -259,10 +266,7 @@ std::optional<std::string> statement_as_hcl_object(std::string_view fragment,
 
 std::optional<std::string> members_as_hcl_object(std::string_view fragment,
                                                  std::string_view indent) {
-  if (!fragment.starts_with(',')) return std::nullopt;
-  fragment.remove_prefix(1);
-  while (!fragment.empty() && (fragment.front() == ' ' || fragment.front() == '\n'))
-    fragment.remove_prefix(1);
+  fragment = after_separator(fragment);
   if (!fragment.starts_with('"')) return std::nullopt;
   const SourceFile text("suggestion.json", "{" + std::string(fragment) + "}");
   const json::ParseResult parsed = json::parse(text);

@@ -36,7 +36,8 @@ const std::map<std::string, std::set<std::string>>& allowed() {
     t["hcl"] = {"json", "diag", "source", "util"};  // HCL syntax and values (jsondecode uses json)
     t["policy"] = {"json", "diag", "source", "util"};
     t["iam"] = {"policy", "json", "diag", "source", "util"};
-    t["documents"] = {"policy", "diag", "source", "util"};
+    // A document kind says how the evaluator reads it (iam/policy_type.h): below it in the order.
+    t["documents"] = {"iam", "policy", "diag", "source", "util"};
     t["export"] = {"documents", "iam", "policy", "json", "diag", "source", "util"};
     t["containers"] = {"export", "documents", "policy", "json", "hcl", "diag", "source", "util"};
     t["checks"] = {"export", "documents", "iam", "policy", "json", "diag", "source", "util"};

@@ -500,11 +500,8 @@ class SetupRun {
       // its permissions are reported once the syntax error is fixed. Nor is one holding values
       // that cannot be known offline: a guess would produce false findings.
       if (!doc || !simulate) continue;
-      doc->evaluator = std::make_unique<iam::Evaluator>(
-          doc->policy,
-          doc->kind == documents::Kind::key_policy || doc->kind == documents::Kind::bucket_policy
-              ? iam::PolicyType::resource
-              : iam::PolicyType::any);
+      doc->evaluator =
+          std::make_unique<iam::Evaluator>(doc->policy, documents::evaluation_type(doc->kind));
       documents_.push_back(std::move(doc));
     }
   }

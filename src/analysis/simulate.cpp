@@ -101,11 +101,8 @@ std::string evaluate(const json::Value& policy_value, const json::Value& request
     return error_result("invalid request: " + *error);
   // As check reads it: a policy that names principals is a key or bucket policy, where a
   // statement without a Principal applies to no one.
-  const documents::Kind kind = documents::detect_kind(*built.policy);
-  const iam::Evaluator evaluator(
-      *built.policy, kind == documents::Kind::key_policy || kind == documents::Kind::bucket_policy
-                         ? iam::PolicyType::resource
-                         : iam::PolicyType::any);
+  const iam::Evaluator evaluator(*built.policy,
+                                 documents::evaluation_type(documents::detect_kind(*built.policy)));
   return result_json(evaluator.evaluate(std::get<iam::Request>(request)), source);
 }
 

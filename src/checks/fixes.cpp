@@ -208,6 +208,21 @@ const policy::Statement* deny_missing_principal(const exportcfg::PolicyDocument&
   return nullptr;
 }
 
+bool complete_deny(Diagnostic& d, const exportcfg::PolicyDocument& doc,
+                   const policy::Statement& unnamed, const std::string& principal_json,
+                   std::string_view principal_label) {
+  std::optional<Fix> fix = add_principal_fix(
+      doc, unnamed, principal_json,
+      fmt::format("give {} the Principal it lacks: {}", unnamed.label(), principal_label));
+  if (!fix) return false;
+  d.fix = std::move(fix);
+  d.location = make_location(*doc.source, unnamed.span);
+  d.notes.push_back(fmt::format(
+      "{} would deny it, but has no Principal: it applies to no one, and AWS rejects the policy",
+      unnamed.label()));
+  return true;
+}
+
 std::optional<Fix> repair_or_append_fix(const SetupContext& ctx,
                                         const exportcfg::PolicyDocument& doc,
                                         const iam::Evaluation& evaluation,

@@ -72,6 +72,13 @@ std::optional<Fix> add_principal_fix(const exportcfg::PolicyDocument& doc,
 const policy::Statement* deny_missing_principal(const exportcfg::PolicyDocument& doc,
                                                 const iam::Request& request);
 
+// Makes `d` the completion of `unnamed` (a deny_missing_principal), when that statement can take
+// a Principal: the fix adds `principal_json`, `d` moves to the statement and says why it fails.
+// False, with `d` untouched, when it cannot.
+bool complete_deny(Diagnostic& d, const exportcfg::PolicyDocument& doc,
+                   const policy::Statement& unnamed, const std::string& principal_json,
+                   std::string_view principal_label);
+
 // The clause of a Deny that makes it the guide's HTTPS Deny inverted: Bool (or BoolIfExists)
 // aws:SecureTransport "true", which refuses the requests made with TLS (GuardDuty's, every SDK's)
 // instead of those without. nullptr when `statement` has none.

@@ -97,20 +97,9 @@ void check_upload_denied(const SetupContext& ctx, std::string_view rule_id, Uplo
         if ((unnamed = deny_missing_principal(*doc, r)) != nullptr) break;
       }
     }
-    if (unnamed != nullptr) {
-      d.fix = add_principal_fix(
-          *doc, *unnamed, guardduty_principal_json(ctx.settings),
-          fmt::format("give {} the Principal it lacks: GuardDuty's", unnamed->label()));
-    }
-    if (d.fix) {
-      d.location = make_location(*doc->source, unnamed->span);
-      d.notes.push_back(fmt::format(
-          "{} would deny it, but has no Principal: it applies to no one, and AWS rejects the "
-          "policy",
-          unnamed->label()));
-    } else {
+    if (unnamed == nullptr ||
+        !complete_deny(d, *doc, *unnamed, guardduty_principal_json(ctx.settings), "GuardDuty's"))
       d.fix = append_statement_fix(*doc, std::string(fix_description), deny_statement_json);
-    }
     out.push_back(std::move(d));
   }
 }

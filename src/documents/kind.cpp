@@ -57,4 +57,9 @@ std::size_t size_limit(Kind kind) {
   return SIZE_MAX;
 }
 
+iam::PolicyType evaluation_type(Kind kind) {
+  return kind == Kind::key_policy || kind == Kind::bucket_policy ? iam::PolicyType::resource
+                                                                 : iam::PolicyType::any;
+}
+
 }  // namespace gdl::documents

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 
+#include "iam/policy_type.h"
 #include "policy/model.h"
 
 namespace gdl::documents {
@@ -21,5 +22,9 @@ Kind detect_kind(const policy::Policy& policy);
 // The largest document AWS accepts for a kind, in bytes: 20 KB for a bucket policy (S3), 32 KB
 // for a key policy (KMS); identity policies are not limited here (no limit: SIZE_MAX).
 std::size_t size_limit(Kind kind);
+
+// How the evaluator reads the kind's statements without a Principal: in a key or bucket policy
+// they apply to no one (AWS rejects such a policy); elsewhere to the policy's own principal.
+iam::PolicyType evaluation_type(Kind kind);
 
 }  // namespace gdl::documents

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "iam/conditions.h"
+#include "iam/policy_type.h"
 #include "iam/request.h"
 #include "iam/wildcard.h"
 #include "policy/model.h"
@@ -49,10 +50,6 @@ struct Evaluation {
     return nullptr;
   }
 };
-
-// How statements without a Principal read: an identity policy's apply to its own principal (the
-// evaluator's requests then stand for that principal's); a key or bucket policy's to no one.
-enum class PolicyType { any, resource };
 
 class Evaluator {
  public:

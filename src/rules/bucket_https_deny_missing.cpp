@@ -93,26 +93,14 @@ class BucketHttpsDenyMissingRule final : public SetupRule {
           inverted == nullptr ? support::deny_missing_principal(
                                     *doc, support::plain_http_request(s, action, object))
                               : nullptr;
-      std::optional<Fix> complete =
-          unnamed != nullptr
-              ? support::add_principal_fix(
-                    *doc, *unnamed, "\"*\"",
-                    fmt::format("give {} the Principal it lacks: \"*\"", unnamed->label()))
-              : std::nullopt;
-      if (complete) {
-        d.location = make_location(*doc->source, unnamed->span);
-        d.notes.push_back(fmt::format(
-            "{} would deny it, but has no Principal: it applies to no one, and AWS rejects the "
-            "policy",
-            unnamed->label()));
-        d.fix = std::move(complete);
-      } else if (inverted != nullptr) {
+      if (inverted != nullptr) {
         d.notes.push_back(fmt::format(
             "{} denies the requests made with TLS (aws:SecureTransport \"true\"), not those "
             "without",
             inverted->label()));
         d.fix = support::invert_https_clause_fix(*doc, *inverted, *inverted_clause);
-      } else {
+      } else if (unnamed == nullptr ||
+                 !support::complete_deny(d, *doc, *unnamed, "\"*\"", "\"*\"")) {
         d.fix = support::append_statement_fix(
             *doc, "add the guide's \"Deny non-HTTPS access\" statement", https_deny_json(ctx));
       }

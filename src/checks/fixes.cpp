@@ -361,8 +361,11 @@ std::optional<Fix> deny_exception_fix(const SetupContext& ctx, const exportcfg::
 const policy::ConditionClause* inverted_https_clause(const policy::Statement& statement) {
   if (statement.effect != policy::Effect::deny) return nullptr;
   for (const policy::ConditionClause& c : statement.conditions) {
-    if (!iequals(c.key.value, "aws:SecureTransport") ||
-        !(iequals(c.op.value, "Bool") || iequals(c.op.value, "BoolIfExists")) || c.values.empty())
+    // Bool, BoolIfExists, and either with a set qualifier (ForAnyValue:Bool "true" on this
+    // single-valued key refuses the same requests).
+    const std::optional<iam::Operator> op = iam::parse_operator(c.op.value);
+    if (!iequals(c.key.value, "aws:SecureTransport") || !op || op->base_name != "Bool" ||
+        op->negated || c.values.empty())
       continue;
     if (std::all_of(c.values.begin(), c.values.end(),
                     [](const policy::Text& v) { return iequals(v.value, "true"); }))

@@ -79,9 +79,9 @@ bool complete_deny(Diagnostic& d, const exportcfg::PolicyDocument& doc,
                    const policy::Statement& unnamed, const std::string& principal_json,
                    std::string_view principal_label);
 
-// The clause of a Deny that makes it the guide's HTTPS Deny inverted: Bool (or BoolIfExists)
-// aws:SecureTransport "true", which refuses the requests made with TLS (GuardDuty's, every SDK's)
-// instead of those without. nullptr when `statement` has none.
+// The clause of a Deny that makes it the guide's HTTPS Deny inverted: Bool (or BoolIfExists, or
+// either with a set qualifier) aws:SecureTransport "true", which refuses the requests made with
+// TLS (GuardDuty's, every SDK's) instead of those without. nullptr when `statement` has none.
 const policy::ConditionClause* inverted_https_clause(const policy::Statement& statement);
 
 // The repair of such a clause: each "true" written "false", in the user's own quoting.

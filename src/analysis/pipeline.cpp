@@ -391,6 +391,7 @@ class SetupRun {
     decide_export_setup();
     place_in_given_partition();
     exportcfg::infer_settings(settings_, documents_);
+    mark_guessed_account();
     const std::size_t before_setup_rules = result_.diagnostics.size();
     run_setup_rules();
     show_placeholders(before_setup_rules);
@@ -441,8 +442,20 @@ class SetupRun {
       }
       // A template's symbolic bucket, key or account takes the value the user gave for it.
       containers::bind_stand_ins(extraction, settings_);
+      if (!extraction.guessed_account.empty()) guessed_accounts_.insert(extraction.guessed_account);
     }
     drop_rendered_templates();
+  }
+
+  // GuardDuty's account, when nothing gave it and it is the one a template names, checked as its
+  // ${AWS::AccountId} (a likely guess): simulated as that account, but a fix writes the symbol
+  // (source_condition_json), so that the stack deployed elsewhere names its own account.
+  void mark_guessed_account() {
+    exportcfg::Value& account = settings_.account;
+    if (given_.account.known() || !account.known() || !account.origin.symbol.empty() ||
+        !guessed_accounts_.contains(account.get()))
+      return;
+    account.origin.symbol = "${AWS::AccountId}";
   }
 
   // A file a Terraform module of the setup reads (templatefile("bucket-policy.json", ...),
@@ -771,6 +784,7 @@ class SetupRun {
   const bool declared_;
   LintResult result_;
   std::vector<containers::Extraction> extractions_;
+  std::set<std::string, std::less<>> guessed_accounts_;  // the templates' (Extraction)
   std::vector<containers::Placement> placements_;
   std::vector<std::unique_ptr<exportcfg::PolicyDocument>> documents_;
   std::vector<Diagnostic> reader_findings_;  // the readers' own, about the containers

@@ -77,10 +77,12 @@ std::optional<Fix> append_statement_fix(const exportcfg::PolicyDocument& doc,
 std::string source_condition_json(const exportcfg::ExportSettings& settings,
                                   std::string_view indent) {
   // An account taken from who owns the key is written as a placeholder, as a stand-in is: in a
-  // cross-account setup it is not GuardDuty's.
+  // cross-account setup it is not GuardDuty's. One a template names and its ${AWS::AccountId}
+  // was checked as is written as that symbol (its origin's).
   exportcfg::ExportSettings written = settings;
-  written.account.origin.stand_in =
-      written.account.origin.stand_in || settings.account.origin.owner_guess;
+  written.account.origin.stand_in = written.account.origin.stand_in ||
+                                    settings.account.origin.owner_guess ||
+                                    !settings.account.origin.symbol.empty();
   std::vector<std::string> arns;
   for (const std::string& region : written.regions) {
     std::string arn = fmt::format("\"{}\"", detector_arn(written, region));

@@ -604,7 +604,10 @@ std::optional<std::string> TemplateValues::ref(const std::string& name, Span spa
   if (name == "AWS::AccountId") {
     // The only account the template names is a likely guess, not a fact to decide a condition.
     if (!account_given_) guessed_ = true;
-    if (account_named_guess_) account_guess_used_ = true;
+    if (account_named_guess_) {
+      account_guess_used_ = true;
+      out_.guessed_account = account_;
+    }
     return account_;
   }
   if (name == "AWS::Region") return region_;

@@ -105,6 +105,11 @@ struct Extraction {
   // Symbolic template values checked as concrete stand-ins ("000000000000" for
   // ${AWS::AccountId}): findings show the symbol, not the stand-in.
   std::vector<std::pair<std::string, std::string>> stand_ins;
+  // The one account a template names, checked as its ${AWS::AccountId} (a likely guess: the key
+  // administrator's account, say): when GuardDuty's account is taken from it, fixes write
+  // ${AWS::AccountId}, not that account. Empty when the template's ${AWS::AccountId} is not so
+  // guessed (given by --account, or not used).
+  std::string guessed_account;
   // Records a stand-in shown before every other (a bucket name that holds the account's
   // stand-in), unless the value has a symbol already.
   void stand_in_first(const std::string& value, const std::string& symbol) {

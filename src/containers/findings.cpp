@@ -365,7 +365,11 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
   };
   std::vector<TextEdit> kept;
   for (TextEdit& edit : d.fix->edits) {
-    const bool symbolic = place.stand_ins != nullptr && restore(edit.replacement);
+    // A symbol restored from a stand-in, or one the fix wrote as its value's origin said (a
+    // template's ${AWS::AccountId}, checked as the one account the template names).
+    const bool restored = place.stand_ins != nullptr && restore(edit.replacement);
+    const bool symbolic = restored || ((place.cloudformation || place.verbatim_string) &&
+                                       edit.replacement.find("${AWS::") != std::string::npos);
     if (symbolic && place.called_module_file) {
       d.notes.push_back(
           "no edit is written for this fix: it would write a value of the calling module (a "

@@ -442,18 +442,24 @@ class SetupRun {
       }
       // A template's symbolic bucket, key or account takes the value the user gave for it.
       containers::bind_stand_ins(extraction, settings_);
-      if (!extraction.guessed_account.empty()) guessed_accounts_.insert(extraction.guessed_account);
+      if (!extraction.documents.empty()) {
+        ++holding_documents_;
+        if (extraction.format == containers::Format::cloudformation)
+          guessed_account_ = extraction.guessed_account;
+      }
     }
     drop_rendered_templates();
   }
 
   // GuardDuty's account, when nothing gave it and it is the one a template names, checked as its
   // ${AWS::AccountId} (a likely guess): simulated as that account, but a fix writes the symbol
-  // (source_condition_json), so that the stack deployed elsewhere names its own account.
+  // (source_condition_json), so that the stack deployed elsewhere names its own account. Only
+  // when that template holds every document of the setup: a plain policy file beside it cannot
+  // hold the symbol, and another template may be deployed in another account.
   void mark_guessed_account() {
     exportcfg::Value& account = settings_.account;
     if (given_.account.known() || !account.known() || !account.origin.symbol.empty() ||
-        !guessed_accounts_.contains(account.get()))
+        holding_documents_ != 1 || guessed_account_ != account.get())
       return;
     account.origin.symbol = "${AWS::AccountId}";
   }
@@ -784,7 +790,8 @@ class SetupRun {
   const bool declared_;
   LintResult result_;
   std::vector<containers::Extraction> extractions_;
-  std::set<std::string, std::less<>> guessed_accounts_;  // the templates' (Extraction)
+  std::size_t holding_documents_ = 0;  // extractions holding policy documents
+  std::string guessed_account_;        // a template's (Extraction::guessed_account)
   std::vector<containers::Placement> placements_;
   std::vector<std::unique_ptr<exportcfg::PolicyDocument>> documents_;
   std::vector<Diagnostic> reader_findings_;  // the readers' own, about the containers

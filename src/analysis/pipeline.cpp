@@ -455,11 +455,14 @@ class SetupRun {
   // ${AWS::AccountId} (a likely guess): simulated as that account, but a fix writes the symbol
   // (source_condition_json), so that the stack deployed elsewhere names its own account. Only
   // when that template holds every document of the setup: a plain policy file beside it cannot
-  // hold the symbol, and another template may be deployed in another account.
+  // hold the symbol, and another template may be deployed in another account. Nor when the
+  // account was only taken from who owns the key: then no grant says it is GuardDuty's, and a
+  // fix writes <ACCOUNT_ID> (a bucket stack may be deployed in a log-archive account).
   void mark_guessed_account() {
     exportcfg::Value& account = settings_.account;
-    if (given_.account.known() || !account.known() || !account.origin.symbol.empty() ||
-        holding_documents_ != 1 || guessed_account_ != account.get())
+    if (given_.account.known() || !account.known() || account.origin.owner_guess ||
+        !account.origin.symbol.empty() || holding_documents_ != 1 ||
+        guessed_account_ != account.get())
       return;
     account.origin.symbol = "${AWS::AccountId}";
   }

@@ -364,10 +364,13 @@ const policy::ConditionClause* inverted_https_clause(const policy::Statement& st
   if (statement.effect != policy::Effect::deny) return nullptr;
   for (const policy::ConditionClause& c : statement.conditions) {
     // Bool, BoolIfExists, and either with a set qualifier (ForAnyValue:Bool "true" on this
-    // single-valued key refuses the same requests).
-    const std::optional<iam::Operator> op = iam::parse_operator(c.op.value);
-    if (!iequals(c.key.value, "aws:SecureTransport") || !op || op->base_name != "Bool" ||
-        op->negated || c.values.empty())
+    // single-valued key refuses the same requests); in any case, as the evaluator reads them.
+    std::string_view op = c.op.value;
+    for (const std::string_view qualifier : {"ForAnyValue:", "ForAllValues:"}) {
+      if (istarts_with(op, qualifier)) op.remove_prefix(qualifier.size());
+    }
+    if (!iequals(c.key.value, "aws:SecureTransport") ||
+        !(iequals(op, "Bool") || iequals(op, "BoolIfExists")) || c.values.empty())
       continue;
     if (std::all_of(c.values.begin(), c.values.end(),
                     [](const policy::Text& v) { return iequals(v.value, "true"); }))

@@ -606,7 +606,9 @@ std::optional<std::string> TemplateValues::ref(const std::string& name, Span spa
     if (!account_given_) guessed_ = true;
     if (account_named_guess_) {
       account_guess_used_ = true;
-      out_.guessed_account = account_;
+      // Only where the stack's account is GuardDuty's: a stack creating the detector or its
+      // destination exports from where it is deployed (a bucket stack may be in a log archive).
+      if (exports_here_) out_.guessed_account = account_;
     }
     return account_;
   }

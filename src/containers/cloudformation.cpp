@@ -536,6 +536,7 @@ class Template : private cfn::TemplateValues {
         doc.needs_parse = true;
         doc.simulate = !repaired;
         doc.quoting = Quoting::not_json;
+        doc.plain_template_string = policy->value.is_string();
         doc.computed_spans.push_back(policy->value.span);
         const Position p = source_.position(policy->value.span.begin);
         out_.notes.push_back(

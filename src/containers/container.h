@@ -56,6 +56,9 @@ struct EmbeddedDocument {
   // expression with its value, so it is shown as a suggestion instead.
   std::vector<Span> computed_spans;
   Quoting quoting = Quoting::verbatim;  // how edits to a tree in the container are written
+  // Held in a template's plain string (a YAML scalar, not an Fn::Sub): CloudFormation passes it
+  // as written, so a template symbol (${AWS::Region}) cannot be written into it.
+  bool plain_template_string = false;
   // The module the document is passed to, when it is not read ("module.bucket"): it may add
   // Denies to it (as terraform-aws-modules/s3-bucket's attach_deny_* options do), so no
   // conclusion rests on what the document does not deny.
@@ -108,7 +111,8 @@ struct Extraction {
   // The one account a template names, checked as its ${AWS::AccountId} (a likely guess: the key
   // administrator's account, say): when GuardDuty's account is taken from it, fixes write
   // ${AWS::AccountId}, not that account. Empty when the template's ${AWS::AccountId} is not so
-  // guessed (given by --account, or not used).
+  // guessed (given by --account, or not used), or the template does not create the detector or
+  // its destination (its account then need not be GuardDuty's).
   std::string guessed_account;
   // Records a stand-in shown before every other (a bucket name that holds the account's
   // stand-in), unless the value has a symbol already.

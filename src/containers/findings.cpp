@@ -544,8 +544,10 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   p.called_module_file =
       std::any_of(extraction.files.begin(), extraction.files.end(),
                   [&](const std::shared_ptr<const SourceFile>& f) { return f.get() == container; });
-  p.verbatim_string = extraction.format == Format::cloudformation &&
-                      document.source->embedding() != nullptr && p.quoting == Quoting::json_string;
+  p.verbatim_string =
+      (extraction.format == Format::cloudformation && document.source->embedding() != nullptr &&
+       p.quoting == Quoting::json_string) ||
+      document.plain_template_string;
   return p;
 }
 

@@ -226,6 +226,10 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
   account_ = deployed_in.value_or(named.value_or(std::string(kAccountStandIn)));
   account_given_ = deployed_in.has_value();
   account_named_guess_ = !deployed_in && named.has_value();
+  // A stack creating the detector or its destination exports from where it is deployed: the
+  // guess is GuardDuty's account too, which fixes then write as ${AWS::AccountId} (a bucket
+  // stack's account may be a log archive's: not there).
+  if (account_named_guess_ && exports_here_) out_.guessed_account = account_;
   if (!deployed_in && !named) stand_in(account_, "${AWS::AccountId}");
   // A template that names the regional principal of one opt-in Region (written literally or
   // as a parameter's default) is deployed there: that Region stands for ${AWS::Region}. One
@@ -604,12 +608,7 @@ std::optional<std::string> TemplateValues::ref(const std::string& name, Span spa
   if (name == "AWS::AccountId") {
     // The only account the template names is a likely guess, not a fact to decide a condition.
     if (!account_given_) guessed_ = true;
-    if (account_named_guess_) {
-      account_guess_used_ = true;
-      // Only where the stack's account is GuardDuty's: a stack creating the detector or its
-      // destination exports from where it is deployed (a bucket stack may be in a log archive).
-      if (exports_here_) out_.guessed_account = account_;
-    }
+    if (account_named_guess_) account_guess_used_ = true;
     return account_;
   }
   if (name == "AWS::Region") return region_;

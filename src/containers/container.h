@@ -111,8 +111,8 @@ struct Extraction {
   // The one account a template names, checked as its ${AWS::AccountId} (a likely guess: the key
   // administrator's account, say): when GuardDuty's account is taken from it, fixes write
   // ${AWS::AccountId}, not that account. Empty when the template's ${AWS::AccountId} is not so
-  // guessed (given by --account, or not used), or the template does not create the detector or
-  // its destination (its account then need not be GuardDuty's).
+  // guessed (given by --account), or the template does not create the detector or its
+  // destination (its account then need not be GuardDuty's).
   std::string guessed_account;
   // Records a stand-in shown before every other (a bucket name that holds the account's
   // stand-in), unless the value has a symbol already.

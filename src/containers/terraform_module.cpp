@@ -277,9 +277,37 @@ void Module::index() {
               return std::filesystem::path(a->source->path()).filename() <
                      std::filesystem::path(b->source->path()).filename();
             });
+  // A name declared twice outside override files is a configuration Terraform refuses
+  // ("Duplicate resource ... configuration", "Duplicate local value definition"): an error at
+  // the second declaration, which is not read.
+  const auto refuse_second = [this](const SourceFile& file, Span at, const std::string& what,
+                                    const SourceFile& first_file, Span first_at) {
+    const Position first = first_file.position(first_at.begin);
+    session_.out.diagnostics.push_back(make_diagnostic(
+        "GD007", make_location(file, at),
+        fmt::format("{} is declared twice (first at {}:{}:{}): Terraform refuses the "
+                    "configuration, so nothing in it is deployed",
+                    what, first_file.path(), first.line, first.column)));
+  };
+  const auto labels_span = [](const hcl::Block& block) {
+    return block.labels.empty()
+               ? block.type_span
+               : Span{block.labels.front().span.begin, block.labels.back().span.end};
+  };
+  bool overriding = false;
+  const auto declare = [&](std::map<std::string, Named, std::less<>>& names, std::string key,
+                           const Named& named) {
+    const auto [it, fresh] = names.emplace(std::move(key), named);
+    // An override file's block is merged into the block of the same name (noted above).
+    if (fresh || overriding) return;
+    std::string what = named.block->type;
+    for (const hcl::Label& l : named.block->labels) what += fmt::format(" \"{}\"", l.text);
+    refuse_second(*named.file, labels_span(*named.block), what, *it->second.file,
+                  labels_span(*it->second.block));
+  };
   for (std::size_t i = 0; i < ordered.size(); ++i) {
     const ParsedFile& f = *ordered[i];
-    const bool overriding = i >= overrides_from;
+    overriding = i >= overrides_from;
     for (const hcl::Block& block : f.body.blocks) {
       const Named named{&block, f.source};
       if (overriding && block.type == "locals") {
@@ -302,18 +330,28 @@ void Module::index() {
                         label(block, 0) + (block.labels.size() > 1 ? "." + label(block, 1) : "")));
       }
       if (block.type == "resource" && block.labels.size() == 2) {
-        resources_.emplace(label(block, 0) + "." + label(block, 1), named);
+        declare(resources_, label(block, 0) + "." + label(block, 1), named);
       } else if (block.type == "data" && block.labels.size() == 2) {
-        data_.emplace(label(block, 0) + "." + label(block, 1), named);
+        declare(data_, label(block, 0) + "." + label(block, 1), named);
       } else if (block.type == "variable" && block.labels.size() == 1) {
-        variables_.emplace(label(block, 0), named);
+        declare(variables_, label(block, 0), named);
       } else if (block.type == "locals") {
-        for (const hcl::Attribute& a : block.body.attributes)
-          locals_.emplace(a.name, Definition{a.value.get(), f.source});
+        for (const hcl::Attribute& a : block.body.attributes) {
+          const auto [it, fresh] = locals_.emplace(a.name, Definition{a.value.get(), f.source});
+          if (!fresh && !overriding)
+            refuse_second(*f.source, a.name_span, fmt::format("local.{}", a.name), *it->second.file,
+                          it->second.expr->span);
+        }
       } else if (block.type == "module" && block.labels.size() == 1) {
+        for (const Named& call : module_calls_) {
+          if (!overriding && label(*call.block, 0) == label(block, 0))
+            refuse_second(*f.source, labels_span(block),
+                          fmt::format("module \"{}\"", label(block, 0)), *call.file,
+                          labels_span(*call.block));
+        }
         module_calls_.push_back(named);
       } else if (block.type == "output" && block.labels.size() == 1) {
-        outputs_.emplace(label(block, 0), named);
+        declare(outputs_, label(block, 0), named);
       } else if (block.type == "provider" && block.labels.size() == 1 && label(block, 0) == "aws") {
         const hcl::Attribute* alias = block.body.attribute("alias");
         aws_providers_.emplace(alias != nullptr ? written_name(*alias->value, *f.source) : "",

@@ -67,18 +67,3 @@ variable "guardduty_logging_prefix" {
   type    = string
   default = "odp-guardduty"
 }
-
-variable "guardduty_bucket_enable_backup" {
-  description = "(optional) The boolean value enabling (true) or disabling (false) backups to glacier on the guardduty bucket"
-  default     = "true"
-}
-
-variable "guardduty_bucket_backup_days" {
-  description = "(optional) The age of an object in number of days before it can be archived to glacier"
-  default     = "365"
-}
-
-variable "guardduty_bucket_backup_expiration_days" {
-  description = "(optional) The age of an object in number of days before it can be safely discarded"
-  default     = "900"
-}

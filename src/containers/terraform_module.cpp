@@ -294,20 +294,23 @@ void Module::index() {
                ? block.type_span
                : Span{block.labels.front().span.begin, block.labels.back().span.end};
   };
-  bool overriding = false;
+  const auto described = [](const hcl::Block& block) {
+    std::string what = block.type;
+    for (const hcl::Label& l : block.labels) what += fmt::format(" \"{}\"", l.text);
+    return what;
+  };
+  // An override file's block is merged into the block of the same name (noted below), so only
+  // a second declaration outside override files is refused.
   const auto declare = [&](std::map<std::string, Named, std::less<>>& names, std::string key,
-                           const Named& named) {
+                           const Named& named, bool overriding) {
     const auto [it, fresh] = names.emplace(std::move(key), named);
-    // An override file's block is merged into the block of the same name (noted above).
     if (fresh || overriding) return;
-    std::string what = named.block->type;
-    for (const hcl::Label& l : named.block->labels) what += fmt::format(" \"{}\"", l.text);
-    refuse_second(*named.file, labels_span(*named.block), what, *it->second.file,
+    refuse_second(*named.file, labels_span(*named.block), described(*named.block), *it->second.file,
                   labels_span(*it->second.block));
   };
   for (std::size_t i = 0; i < ordered.size(); ++i) {
     const ParsedFile& f = *ordered[i];
-    overriding = i >= overrides_from;
+    const bool overriding = i >= overrides_from;
     for (const hcl::Block& block : f.body.blocks) {
       const Named named{&block, f.source};
       if (overriding && block.type == "locals") {
@@ -330,28 +333,30 @@ void Module::index() {
                         label(block, 0) + (block.labels.size() > 1 ? "." + label(block, 1) : "")));
       }
       if (block.type == "resource" && block.labels.size() == 2) {
-        declare(resources_, label(block, 0) + "." + label(block, 1), named);
+        declare(resources_, label(block, 0) + "." + label(block, 1), named, overriding);
       } else if (block.type == "data" && block.labels.size() == 2) {
-        declare(data_, label(block, 0) + "." + label(block, 1), named);
+        declare(data_, label(block, 0) + "." + label(block, 1), named, overriding);
       } else if (block.type == "variable" && block.labels.size() == 1) {
-        declare(variables_, label(block, 0), named);
+        declare(variables_, label(block, 0), named, overriding);
       } else if (block.type == "locals") {
+        // (An override file's locals were taken above.)
         for (const hcl::Attribute& a : block.body.attributes) {
           const auto [it, fresh] = locals_.emplace(a.name, Definition{a.value.get(), f.source});
-          if (!fresh && !overriding)
+          if (!fresh)
             refuse_second(*f.source, a.name_span, fmt::format("local.{}", a.name), *it->second.file,
                           it->second.expr->span);
         }
       } else if (block.type == "module" && block.labels.size() == 1) {
-        for (const Named& call : module_calls_) {
-          if (!overriding && label(*call.block, 0) == label(block, 0))
-            refuse_second(*f.source, labels_span(block),
-                          fmt::format("module \"{}\"", label(block, 0)), *call.file,
-                          labels_span(*call.block));
-        }
+        // A list, not a map: the module calls stay in the order written (children_ follows it).
+        const auto first = std::find_if(
+            module_calls_.begin(), module_calls_.end(),
+            [&](const Named& call) { return label(*call.block, 0) == label(block, 0); });
+        if (first != module_calls_.end() && !overriding)
+          refuse_second(*f.source, labels_span(block), described(block), *first->file,
+                        labels_span(*first->block));
         module_calls_.push_back(named);
       } else if (block.type == "output" && block.labels.size() == 1) {
-        declare(outputs_, label(block, 0), named);
+        declare(outputs_, label(block, 0), named, overriding);
       } else if (block.type == "provider" && block.labels.size() == 1 && label(block, 0) == "aws") {
         const hcl::Attribute* alias = block.body.attribute("alias");
         aws_providers_.emplace(alias != nullptr ? written_name(*alias->value, *f.source) : "",

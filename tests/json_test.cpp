@@ -309,3 +309,66 @@ TEST_CASE("spans are exact after whitespace runs of every length, kind and align
   }
   CHECK(documents == 16 * 23);
 }
+
+// The string reader copies a string's plain bytes 16 at a time (tree_builder.h): whatever byte
+// ends a run (an escape, the closing quote, a control byte, the text's end) and wherever it falls
+// in a block, the decoded text and the spans must be those of a byte-at-a-time reader.
+TEST_CASE("strings decode exactly wherever an escape, a quote or the text's end falls") {
+  struct Ending {
+    std::string_view written;  // after the plain run, inside the string
+    std::string_view decoded;
+  };
+  const Ending endings[] = {{"", ""},
+                            {"\\n", "\n"},
+                            {"\\\"x", "\"x"},
+                            {"\\\\", "\\"},
+                            {"\\u00e9", "é"},
+                            {"é\\/", "é/"},
+                            {"\\ud83d\\ude00", "\xF0\x9F\x98\x80"}};
+  std::size_t documents = 0;
+  for (std::size_t lead = 0; lead < 16; ++lead) {
+    for (std::size_t run = 0; run <= 40; ++run) {
+      std::string plain;
+      for (std::size_t i = 0; i < run; ++i) plain += static_cast<char>('a' + (i + lead) % 26);
+      for (const Ending& ending : endings) {
+        const std::string string = "\"" + plain + std::string(ending.written) + "\"";
+        const std::string text = std::string(lead, ' ') + "{" + string + ":[" + string + "]}";
+        CAPTURE(lead);
+        CAPTURE(run);
+        CAPTURE(ending.written);
+        const SourceFile source("s.json", text);
+        const auto result = parse(source);
+        REQUIRE(result.diagnostics.empty());
+        REQUIRE(result.root);
+        REQUIRE(result.root->members.size() == 1);
+        const auto& member = result.root->members[0];
+        const std::string expected = plain + std::string(ending.decoded);
+        CHECK(member.key == expected);
+        CHECK(slice(source, member.key_span) == string);
+        REQUIRE(member.value.items.size() == 1);
+        CHECK(member.value.items[0].text == expected);
+        CHECK(slice(source, member.value.items[0].span) == string);
+        ++documents;
+      }
+    }
+  }
+  CHECK(documents == 16 * 41 * std::size(endings));
+}
+
+TEST_CASE("a control byte or the text's end inside a string is found at its exact place") {
+  for (std::size_t run = 0; run <= 40; ++run) {
+    const std::string plain(run, 'p');
+    CAPTURE(run);
+    // A raw tab inside a string: reported where it is, and the string's bytes before it kept.
+    const SourceFile tab("t.json", "{\"k\": \"" + plain + "\tq\"}");
+    const auto with_tab = parse(tab);
+    REQUIRE_FALSE(with_tab.diagnostics.empty());
+    CHECK(with_tab.diagnostics[0].location.start.line == 1);
+    CHECK(with_tab.diagnostics[0].location.start.column == 8 + run);
+    // The text ends inside the string.
+    const SourceFile open("o.json", "{\"k\": \"" + plain);
+    const auto unterminated = parse(open);
+    REQUIRE_FALSE(unterminated.diagnostics.empty());
+    CHECK(unterminated.diagnostics[0].message.find("unterminated string") != std::string::npos);
+  }
+}

@@ -1287,6 +1287,17 @@ TEST_CASE("evaluator parts: wildcard Pattern") {
       {"?", false, "\xC3", true},       // a lone lead byte is a character of its own
       {"??", false, "\xC3(", true},     // not a sequence: two characters
       {"?", false, "\xE2\x82", false},  // a cut sequence: two bytes, two characters
+      // Folding touches 'A'..'Z' only, in long literal runs too (they are folded 16 at a time).
+      {"ARN:AWS:S3:::MY-BUCKET/PREFIX/*", true, "arn:aws:s3:::my-bucket/prefix/x", true},
+      {"arn:aws:s3:::my-bucket/prefix@x", true, "arn:aws:s3:::my-bucket/prefix`x", false},
+      {"arn:aws:s3:::my-bucket/prefix[x", true, "arn:aws:s3:::my-bucket/prefix{x", false},
+      {"arn:aws:s3:::my-bucket/prefix`x", true, "arn:aws:s3:::my-bucket/prefix@x", false},
+      {"ABCDEFGHIJKLMNOPQRSTUVWXYZ?", true, "abcdefghijklmnopqrstuvwxyz!", true},
+      {"abcdefghijklmnopqrstuvwxyz", false, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", false},
+      {"\u00c9t\u00e9-long-enough-to-vectorize", true, "\u00c9T\u00c9-LONG-ENOUGH-TO-VECTORIZE",
+       false},
+      {"\u00c9t\u00e9-long-enough-to-vectorize", true, "\u00c9T\u00e9-LONG-ENOUGH-TO-VECTORIZE",
+       true},
   };
   for (const Row& row : rows) {
     INFO((std::string(row.glob) + " vs " + row.text));

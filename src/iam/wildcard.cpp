@@ -12,6 +12,11 @@ std::int16_t fold(char c, bool fold_case) {
   if (fold_case && u >= 'A' && u <= 'Z') u = static_cast<unsigned char>(u - 'A' + 'a');
   return static_cast<std::int16_t>(u);
 }
+// The same without a branch, for a loop the compiler vectorizes: 'A'..'Z' gain 32 when folding.
+std::int16_t fold_branch_free(char c, unsigned fold_case) {
+  const auto u = static_cast<unsigned>(static_cast<unsigned char>(c));
+  return static_cast<std::int16_t>(u + ((fold_case & static_cast<unsigned>(u - 'A' < 26U)) << 5U));
+}
 // The bytes of the character that starts at text[t]: '?' matches "any single character" (IAM
 // User Guide, condition operators and Resource element), so one UTF-8 sequence, not one byte of
 // it; a byte that starts no valid sequence is a character of its own.
@@ -41,7 +46,21 @@ void Pattern::append_literal(std::string_view text) {
 void Pattern::append_glob(std::string_view text) {
   std::size_t n = tokens_.size();
   tokens_.resize(n + text.size());
-  for (const char c : text) {
+  // The literal run before the first wildcard (most of a value: "arn:aws:s3:::bucket/" before
+  // "*") is found with two memchr calls and folded in a loop without branches, which the compiler
+  // vectorizes: this was 3% of a scan, a compare or two a byte (every action, resource and
+  // condition value of every policy is compiled).
+  std::size_t i = 0;
+  if (!wildcards_) {
+    i = std::min({text.find('*'), text.find('?'), text.size()});
+    std::int16_t* out = tokens_.data() + n;
+    const auto fold_case = static_cast<unsigned>(fold_case_);
+    for (std::size_t j = 0; j < i; ++j) out[j] = fold_branch_free(text[j], fold_case);
+    n += i;
+    literal_prefix_ = n;
+  }
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
     if (c == '*') {
       if (n == 0 || tokens_[n - 1] != kStar) tokens_[n++] = kStar;  // ** is *
       wildcards_ = true;
@@ -50,7 +69,6 @@ void Pattern::append_glob(std::string_view text) {
       wildcards_ = true;
     } else {
       tokens_[n++] = fold(c, fold_case_);
-      if (!wildcards_) literal_prefix_ = n;
     }
   }
   tokens_.resize(n);

@@ -18,11 +18,25 @@ bool is_account_id_text(std::string_view text) {
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// The value a Fn::FindInMap with three literal keys gives (a key that is itself a function,
+// such as !Ref AWS::Region, varies with the stack: nullptr).
+const json::Value* literal_map_entry(const json::Value& arguments, const json::Value* mappings) {
+  if (mappings == nullptr || !arguments.is_array() || arguments.items.size() != 3) return nullptr;
+  const json::Value* at = mappings;
+  for (const json::Value& key : arguments.items) {
+    if (!key.is_string() || !at->is_object()) return nullptr;
+    const json::Member* next = at->find(key.text);
+    if (next == nullptr) return nullptr;
+    at = &next->value;
+  }
+  return at;
+}
+
 // The one 12-digit account id the template's values name (a whole value, quoted or not, or the
-
 // account field of an ARN), if they name exactly one.
-
 std::optional<std::string> only_account_named(const json::Value& root) {
+  const json::Member* mappings_member = root.find("Mappings");
+  const json::Value* mappings = mappings_member != nullptr ? &mappings_member->value : nullptr;
   std::optional<std::string> found;
   bool several = false;
   auto consider = [&](std::string_view account) {
@@ -57,6 +71,12 @@ std::optional<std::string> only_account_named(const json::Value& root) {
       if (m.key == "Description" || m.key == "ConstraintDescription" || m.key == "Metadata" ||
           m.key == "AllowedPattern" || (v == &root && m.key == "Mappings"))
         continue;
+      // An entry looked up with literal keys is as fixed as the value written in its place
+      // (the same template with the literal instead must get the same verdict).
+      if (m.key == "Fn::FindInMap") {
+        if (const json::Value* entry = literal_map_entry(m.value, mappings))
+          pending.push_back(entry);
+      }
       pending.push_back(&m.value);
     }
   }
@@ -65,9 +85,7 @@ std::optional<std::string> only_account_named(const json::Value& root) {
 }
 
 // The one Region whose regional GuardDuty principal (guardduty.<region>.amazonaws.com) the
-
 // template's values name, if they name exactly one.
-
 std::optional<std::string> only_regional_principal(const json::Value& root) {
   std::optional<std::string> found;
   bool several = false;

@@ -308,6 +308,7 @@ void Module::index() {
     refuse_second(*named.file, labels_span(*named.block), described(*named.block), *it->second.file,
                   labels_span(*it->second.block));
   };
+  std::map<std::string, Named> providers;  // by name and alias
   for (std::size_t i = 0; i < ordered.size(); ++i) {
     const ParsedFile& f = *ordered[i];
     const bool overriding = i >= overrides_from;
@@ -357,10 +358,21 @@ void Module::index() {
         module_calls_.push_back(named);
       } else if (block.type == "output" && block.labels.size() == 1) {
         declare(outputs_, label(block, 0), named, overriding);
-      } else if (block.type == "provider" && block.labels.size() == 1 && label(block, 0) == "aws") {
+      } else if (block.type == "provider" && block.labels.size() == 1) {
+        // Each configuration of a provider needs its own alias ("Duplicate provider
+        // configuration": Terraform refuses the module, even at init).
         const hcl::Attribute* alias = block.body.attribute("alias");
-        aws_providers_.emplace(alias != nullptr ? written_name(*alias->value, *f.source) : "",
-                               named);
+        const std::string alias_name =
+            alias != nullptr ? written_name(*alias->value, *f.source) : std::string();
+        const auto [first, fresh] = providers.emplace(label(block, 0) + '\n' + alias_name, named);
+        if (!fresh && !overriding) {
+          refuse_second(*f.source, labels_span(block),
+                        described(block) + (alias_name.empty()
+                                                ? " (without alias)"
+                                                : fmt::format(" with alias \"{}\"", alias_name)),
+                        *first->second.file, labels_span(*first->second.block));
+        }
+        if (label(block, 0) == "aws") aws_providers_.emplace(alias_name, named);
       }
     }
   }

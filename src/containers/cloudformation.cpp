@@ -219,7 +219,15 @@ class Template : private cfn::TemplateValues {
       const exportcfg::Origin origin{
           exportcfg::Origin::Kind::config,
           fmt::format("{} (the stack's own account and Region)", source_.path()), std::nullopt};
-      out_.settings.account = {account_, origin};
+      // An account the template names, guessed as the stack's own, is said to be a guess (the
+      // symbol is the fact; -v and the reports show where the value came from).
+      exportcfg::Origin account_origin = origin;
+      if (account_named_guess_)
+        account_origin.detail = fmt::format(
+            "{} (the stack's own account, ${{AWS::AccountId}}: checked as the only account the "
+            "template names)",
+            source_.path());
+      out_.settings.account = {account_, account_origin};
       out_.settings.regions = {region_};
       out_.settings.regions_origin = origin;
       out_.has_settings = true;

@@ -301,14 +301,17 @@ void Module::index() {
   };
   // An override file's block is merged into the block of the same name (noted below), so only
   // a second declaration outside override files is refused.
-  const auto declare = [&](std::map<std::string, Named, std::less<>>& names, std::string key,
-                           const Named& named, bool overriding) {
+  using Names = std::map<std::string, Named, std::less<>>;
+  const auto declare = [&](Names& names, std::string key, const Named& named, bool overriding,
+                           std::string_view qualified = {}) {
     const auto [it, fresh] = names.emplace(std::move(key), named);
     if (fresh || overriding) return;
-    refuse_second(*named.file, labels_span(*named.block), described(*named.block), *it->second.file,
+    refuse_second(*named.file, labels_span(*named.block),
+                  described(*named.block) + std::string(qualified), *it->second.file,
                   labels_span(*it->second.block));
   };
-  std::map<std::string, Named> providers;  // by name and alias
+  Names module_names;  // module_calls_ keeps the calls in the order written (children_ follows)
+  Names providers;     // by name and alias
   for (std::size_t i = 0; i < ordered.size(); ++i) {
     const ParsedFile& f = *ordered[i];
     const bool overriding = i >= overrides_from;
@@ -348,13 +351,7 @@ void Module::index() {
                           it->second.expr->span);
         }
       } else if (block.type == "module" && block.labels.size() == 1) {
-        // A list, not a map: the module calls stay in the order written (children_ follows it).
-        const auto first = std::find_if(
-            module_calls_.begin(), module_calls_.end(),
-            [&](const Named& call) { return label(*call.block, 0) == label(block, 0); });
-        if (first != module_calls_.end() && !overriding)
-          refuse_second(*f.source, labels_span(block), described(block), *first->file,
-                        labels_span(*first->block));
+        declare(module_names, label(block, 0), named, overriding);
         module_calls_.push_back(named);
       } else if (block.type == "output" && block.labels.size() == 1) {
         declare(outputs_, label(block, 0), named, overriding);
@@ -364,14 +361,9 @@ void Module::index() {
         const hcl::Attribute* alias = block.body.attribute("alias");
         const std::string alias_name =
             alias != nullptr ? written_name(*alias->value, *f.source) : std::string();
-        const auto [first, fresh] = providers.emplace(label(block, 0) + '\n' + alias_name, named);
-        if (!fresh && !overriding) {
-          refuse_second(*f.source, labels_span(block),
-                        described(block) + (alias_name.empty()
-                                                ? " (without alias)"
-                                                : fmt::format(" with alias \"{}\"", alias_name)),
-                        *first->second.file, labels_span(*first->second.block));
-        }
+        declare(providers, label(block, 0) + '\n' + alias_name, named, overriding,
+                alias_name.empty() ? " (without alias)"
+                                   : fmt::format(" with alias \"{}\"", alias_name));
         if (label(block, 0) == "aws") aws_providers_.emplace(alias_name, named);
       }
     }

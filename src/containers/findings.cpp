@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "containers/hcl_suggestion.h"
@@ -880,6 +881,39 @@ void bind_key_home(Extraction& extraction,
   }
 }
 
+// The one detector id the user gave (for every Region, or the same in each), if any.
+std::optional<std::string> one_given_detector(const exportcfg::ExportSettings& given) {
+  std::optional<std::string> one;
+  if (given.detector_id.known()) one = given.detector_id.get();
+  for (const auto& [region, id] : given.detector_ids) {
+    if (!id.known()) continue;
+    if (one && *one != id.get()) return std::nullopt;
+    one = id.get();
+  }
+  return one;
+}
+
+// A detector the module or template creates (aws_guardduty_detector, AWS::GuardDuty::Detector)
+// has an id only once deployed; the policies name it in aws:SourceArn. GuardDuty allows one
+// detector per account and Region (GuardDuty API Reference, CreateDetector: "You can have only
+// one detector per account per Region"), so the one a setup creates is the detector the user names
+// for the export. Left apart, its stand-in id would "differ" from the given one and every request
+// fail. Bound only when exactly one such id is open and the user gave one id: detectors created per
+// Region (for_each) share one stand-in, which cannot be each Region's given id.
+void bind_created_detector(const exportcfg::ExportSettings& given,
+                           const std::vector<std::pair<std::string, std::string>>& tokens,
+                           std::map<std::string, std::string>& bound) {
+  const std::optional<std::string> detector = one_given_detector(given);
+  if (!detector) return;
+  const std::string* open = nullptr;
+  for (const auto& [token, symbol] : tokens) {
+    if (bound.contains(token) || !exportcfg::is_detector_id(token)) continue;
+    if (open != nullptr) return;
+    open = &token;
+  }
+  if (open != nullptr) bound[*open] = *detector;
+}
+
 }  // namespace
 
 void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& given) {
@@ -977,6 +1011,7 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
     }
   }
   bind(extraction.settings.detector_id, given.detector_id);
+  bind_created_detector(given, tokens, bound);
   // A parameter without default that the source conditions compare with the exporting account
   // is, for the export to work, that account: checked as the one the user gave.
   for (const auto& [token, symbol] : tokens) {

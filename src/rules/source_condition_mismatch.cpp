@@ -86,11 +86,7 @@ class SourceConditionMismatchRule final : public SetupRule {
               fmt::format("{} also lets in the GuardDuty of {}: not only the export you "
                           "configured can use this grant",
                           s.label(), fmt::join(f.others, ", ")));
-          d.notes.push_back(
-              fmt::format("configured: account {}{}", ctx.settings.account.get(),
-                          support::regions_given(ctx.settings)
-                              ? fmt::format(", Regions {}", fmt::join(ctx.settings.regions, ", "))
-                              : std::string()));
+          d.notes.push_back(fmt::format("configured: account {}", ctx.settings.account.get()));
           d.severity = Severity::warning;
           out.push_back(std::move(d));
         }
@@ -145,9 +141,12 @@ class SourceConditionMismatchRule final : public SetupRule {
     out.push_back(std::move(d));
   }
 
-  // Whether a well-formed value lets in a GuardDuty the user did not configure: another
-  // account (when the account is given), a detector of another Region or another detector
-  // (when those are given). Proven by simulating that GuardDuty's request.
+  // Whether a well-formed value lets in the GuardDuty of another account than the one the user
+  // gave. Proven by simulating that GuardDuty's request. The account's own detectors of other
+  // Regions are not strangers: they have the account's owner, and a pattern of them
+  // ("arn:aws:guardduty:*:ACCOUNT:detector/*", the multi-Region idiom) must get the verdict of
+  // the list it stands for (a Region listed beside the configured ones was a warning, its
+  // pattern not).
   static bool widens(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
                      const exportcfg::GuardDutyRequest& own, bool account_key,
                      std::string_view value) {
@@ -164,20 +163,8 @@ class SourceConditionMismatchRule final : public SetupRule {
       region = std::string(parts[3]);
       detector = std::string(parts[5].substr(9));
     }
-    bool foreign = false;
-    if (support::given(ctx.settings.account) && account != ctx.settings.account.get())
-      foreign = true;
-    if (!region.empty() && support::regions_given(ctx.settings) &&
-        std::find(ctx.settings.regions.begin(), ctx.settings.regions.end(), region) ==
-            ctx.settings.regions.end())
-      foreign = true;
-    if (!detector.empty() && !region.empty()) {
-      const auto it = ctx.settings.detector_ids.find(region);
-      const exportcfg::Value& configured =
-          it != ctx.settings.detector_ids.end() ? it->second : ctx.settings.detector_id;
-      if (support::given(configured) && configured.get() != detector) foreign = true;
-    }
-    if (!foreign) return false;
+    if (!support::given(ctx.settings.account) || account == ctx.settings.account.get())
+      return false;
     // The stranger's request: GuardDuty's own, from that account, Region and detector (the
     // other key keeps the value of the stranger where it names one).
     iam::Request request = own.request;

@@ -797,7 +797,8 @@ bool in_source_condition(const json::Value& root, const std::string& token) {
 // (in order) and the one account named, when they are concrete (not a stand-in, not a pattern).
 struct KeyHome {
   std::vector<std::string> regions;
-  std::optional<std::string> account;  // unset when none or several are named
+  std::optional<std::string> account;       // unset when none or several are named
+  bool account_from_administrator = false;  // the one account root allowed to manage the key
 };
 
 KeyHome key_home(const EmbeddedDocument& doc,
@@ -831,12 +832,60 @@ KeyHome key_home(const EmbeddedDocument& doc,
       consider(found->value);
     }
   };
+  // Without a key ARN in the Resource, the account the policy lets manage the key: the default
+  // key policy gives "the AWS account that owns the KMS key full access" (its root, kms:*), and
+  // KMS refuses a policy that would lock its creator out (the lockout safety check), so one
+  // account root allowed kms:* or kms:PutKeyPolicy is the key's own.
+  std::set<std::string> administrators;
+  const auto administrator = [&](const json::Value& st) {
+    const json::Member* effect = st.is_object() ? st.find("Effect") : nullptr;
+    const json::Member* principal = st.is_object() ? st.find("Principal") : nullptr;
+    const json::Member* action = st.is_object() ? st.find("Action") : nullptr;
+    if (effect == nullptr || effect->value.text != "Allow" || principal == nullptr ||
+        action == nullptr || !principal->value.is_object())
+      return;
+    bool manages = false;
+    const auto action_manages = [&](const json::Value& a) {
+      manages =
+          manages || (a.is_string() && (iequals(a.text, "kms:*") ||
+                                        iequals(a.text, "kms:PutKeyPolicy") || a.text == "*"));
+    };
+    if (action->value.is_array()) {
+      for (const json::Value& a : action->value.items) action_manages(a);
+    } else {
+      action_manages(action->value);
+    }
+    const json::Member* aws = principal->value.find("AWS");
+    if (!manages || aws == nullptr) return;
+    const auto root_account = [&](const json::Value& p) {
+      if (!p.is_string()) return;
+      if (exportcfg::is_account_id(p.text) && !is_token(p.text)) administrators.insert(p.text);
+      const std::vector<std::string_view> parts = split_arn_fields(p.text);
+      if (parts.size() == 6 && parts[2] == "iam" && parts[5] == "root" &&
+          exportcfg::is_account_id(parts[4]) && !is_token(parts[4]))
+        administrators.emplace(parts[4]);
+    };
+    if (aws->value.is_array()) {
+      for (const json::Value& p : aws->value.items) root_account(p);
+    } else {
+      root_account(aws->value);
+    }
+  };
   if (member->value.is_array()) {
-    for (const json::Value& st : member->value.items) each_statement(st);
+    for (const json::Value& st : member->value.items) {
+      each_statement(st);
+      administrator(st);
+    }
   } else {
     each_statement(member->value);
+    administrator(member->value);
   }
-  if (accounts.size() == 1) home.account = *accounts.begin();
+  if (accounts.size() == 1) {
+    home.account = *accounts.begin();
+  } else if (accounts.empty() && administrators.size() == 1) {
+    home.account = *administrators.begin();
+    home.account_from_administrator = true;
+  }
   return home;
 }
 
@@ -873,10 +922,16 @@ void bind_key_home(Extraction& extraction,
                                        fmt::join(home.regions, ", ")));
     }
     if (said.empty()) continue;
+    const bool by_administrator = account_open && home.account && home.account_from_administrator;
+    const bool by_resource = !by_administrator || (region_open && !home.regions.empty());
     extraction.notes.push_back(fmt::format(
-        "{}: the module is checked with {}, where the policy's Resource says its key is (give "
-        "--bucket-account, --region or --key-arn to use yours)",
-        doc.label, fmt::join(said, " and ")));
+        "{}: the module is checked with {}, {} (give --bucket-account, --region or --key-arn to "
+        "use yours)",
+        doc.label, fmt::join(said, " and "),
+        by_administrator && by_resource
+            ? "where the policy's Resource and its one administrator account say its key is"
+        : by_administrator ? "the one account whose root the key policy lets manage the key"
+                           : "where the policy's Resource says its key is"));
     return;
   }
 }

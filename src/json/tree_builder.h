@@ -346,8 +346,8 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
 // RapidJSON's hook for copying a string's plain bytes at once, specialized for our stream (its
 // generic version does nothing, and the byte-at-a-time loop was the largest single cost of a
 // scan: 8% of its instructions). An explicit specialization may name the reader's private
-// StackStream ([temp.spec.general]/6: access is not checked in it). The loop that calls it still
-// handles the escapes, the closing quote and the errors.
+// StackStream (C++20 [temp.spec]/6, P0692R1: access is not checked in it). The loop that calls it
+// still handles the escapes, the closing quote and the errors.
 template <>
 template <>
 inline void rapidjson::Reader::ScanCopyUnescapedString<gdl::json::detail::TrackingStream,

@@ -833,9 +833,10 @@ KeyHome key_home(const EmbeddedDocument& doc,
     }
   };
   // Without a key ARN in the Resource, the account the policy lets manage the key: the default
-  // key policy gives "the AWS account that owns the KMS key full access" (its root, kms:*), and
-  // KMS refuses a policy that would lock its creator out (the lockout safety check), so one
-  // account root allowed kms:* or kms:PutKeyPolicy is the key's own.
+  // key policy's one statement "gives the AWS account that owns the KMS key permission to use
+  // IAM policies to allow access to all AWS KMS operations" (its root, kms:*; KMS Developer
+  // Guide, Default key policy), and KMS refuses a policy that would lock its creator out (the
+  // lockout safety check), so one account root allowed kms:* or kms:PutKeyPolicy is the key's.
   std::set<std::string> administrators;
   const auto administrator = [&](const json::Value& st) {
     const json::Member* effect = st.is_object() ? st.find("Effect") : nullptr;
@@ -948,25 +949,54 @@ std::optional<std::string> one_given_detector(const exportcfg::ExportSettings& g
   return one;
 }
 
+// The Region of each aws:SourceArn value naming `token` as its detector
+// (arn:PARTITION:guardduty:REGION:ACCOUNT:detector/TOKEN): empty when none, or several, do.
+std::string region_naming_detector(const Extraction& extraction, const std::string& token) {
+  std::string region;
+  bool several = false;
+  for (const EmbeddedDocument& doc : extraction.documents) {
+    if (!doc.tree) continue;
+    json::for_each_value(*doc.tree, [&](const json::Value& v) {
+      if (!v.is_string() || v.text.find(token) == std::string::npos) return;
+      const std::vector<std::string_view> parts = split_arn_fields(v.text);
+      if (parts.size() != 6 || parts[2] != "guardduty" || parts[5] != "detector/" + token) return;
+      if (!region.empty() && region != parts[3]) several = true;
+      region = std::string(parts[3]);
+    });
+  }
+  return several ? std::string() : region;
+}
+
 // A detector the module or template creates (aws_guardduty_detector, AWS::GuardDuty::Detector)
 // has an id only once deployed; the policies name it in aws:SourceArn. GuardDuty allows one
 // detector per account and Region (GuardDuty API Reference, CreateDetector: "You can have only
-// one detector per account per Region"), so the one a setup creates is the detector the user names
-// for the export. Left apart, its stand-in id would "differ" from the given one and every request
-// fail. Bound only when exactly one such id is open and the user gave one id: detectors created per
-// Region (for_each) share one stand-in, which cannot be each Region's given id.
-void bind_created_detector(const exportcfg::ExportSettings& given,
-                           const std::vector<std::pair<std::string, std::string>>& tokens,
-                           std::map<std::string, std::string>& bound) {
-  const std::optional<std::string> detector = one_given_detector(given);
-  if (!detector) return;
-  const std::string* open = nullptr;
+// one detector per account per Region"), so the one a setup creates in a Region is the detector
+// the user names for that Region. Left apart, its stand-in id would "differ" from the given one
+// and every request fail. One created detector takes the one id given for every Region;
+// detectors created per Region (for_each over the Regions: each instance has its own stand-in)
+// each take the id given for the Region whose aws:SourceArn names it.
+void bind_created_detectors(const Extraction& extraction, const exportcfg::ExportSettings& given,
+                            const std::vector<std::pair<std::string, std::string>>& tokens,
+                            std::map<std::string, std::string>& bound) {
+  std::vector<std::string> open;
   for (const auto& [token, symbol] : tokens) {
-    if (bound.contains(token) || !exportcfg::is_detector_id(token)) continue;
-    if (open != nullptr) return;
-    open = &token;
+    if (!bound.contains(token) && exportcfg::is_detector_id(token)) open.push_back(token);
   }
-  if (open != nullptr) bound[*open] = *detector;
+  if (open.empty()) return;
+  if (open.size() == 1) {
+    if (const std::optional<std::string> one = one_given_detector(given)) {
+      bound[open.front()] = *one;
+      return;
+    }
+  }
+  for (const std::string& token : open) {
+    const std::string region = region_naming_detector(extraction, token);
+    if (region.empty()) continue;
+    const auto it = given.detector_ids.find(region);
+    const exportcfg::Value& id =
+        it != given.detector_ids.end() && it->second.known() ? it->second : given.detector_id;
+    if (id.known()) bound[token] = id.get();
+  }
 }
 
 }  // namespace
@@ -1066,7 +1096,7 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
     }
   }
   bind(extraction.settings.detector_id, given.detector_id);
-  bind_created_detector(given, tokens, bound);
+  bind_created_detectors(extraction, given, tokens, bound);
   // A parameter without default that the source conditions compare with the exporting account
   // is, for the export to work, that account: checked as the one the user gave.
   for (const auto& [token, symbol] : tokens) {

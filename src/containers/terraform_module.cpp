@@ -1145,10 +1145,13 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
       return string_at(fmt::format("arn:{}:s3:::{}", partition(r), bucket), file, span);
   } else if (type == "aws_kms_key" || type == "aws_guardduty_detector") {
     const bool key_resource = type == "aws_kms_key";
-    // A key's or detector's id is the block's, whichever instance: its policy (inline, or an
+    // A key's id is the block's, whichever instance: its policy (inline, or an
     // aws_kms_key_policy's key_id) names the block, and only the bucket's name is read per
-    // instance.
-    const std::string block_symbol = address_ + key;
+    // instance. A detector's is each instance's own: detectors created per Region (for_each over
+    // the Regions) are one per Region, each with its id, and the policies name each in the
+    // aws:SourceArn of its Region.
+    const std::string block_symbol =
+        address_ + key + (!key_resource && several ? written_instance : "");
     const std::string id =
         key_resource ? key_id_stand_in(block_symbol) : detector_id_stand_in(block_symbol);
     if (attr == "id" || attr == (key_resource ? "key_id" : "id")) {

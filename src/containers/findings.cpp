@@ -992,10 +992,7 @@ void bind_created_detectors(const Extraction& extraction, const exportcfg::Expor
   for (const std::string& token : open) {
     const std::string region = region_naming_detector(extraction, token);
     if (region.empty()) continue;
-    const auto it = given.detector_ids.find(region);
-    const exportcfg::Value& id =
-        it != given.detector_ids.end() && it->second.known() ? it->second : given.detector_id;
-    if (id.known()) bound[token] = id.get();
+    if (std::string id = given.detector_for(region); !id.empty()) bound[token] = std::move(id);
   }
 }
 

@@ -119,6 +119,27 @@ struct Extraction {
   void stand_in_first(const std::string& value, const std::string& symbol) {
     if (symbol_for(value) == nullptr) stand_ins.insert(stand_ins.begin(), {value, symbol});
   }
+  // A value a module spells through an expression a fix can write in its files: a variable's
+  // value (a --var, a default, a call's argument), a bucket's literal name. A fix of a document
+  // of that module that refers to `referred_as` writes `symbol` for the value, so that a
+  // reusable module is not given one deployment's value; messages keep the value, this run's
+  // fact.
+  struct FixSymbol {
+    std::string value;
+    std::string symbol;       // "${var.bucket_name}"; empty when two expressions yield the value
+    std::string referred_as;  // "var.bucket_name", as the document must refer to it
+    std::vector<const SourceFile*> module_files;  // where the symbol is declared
+  };
+  std::vector<FixSymbol> fix_symbols;
+  void fix_symbol(const std::string& value, std::string symbol, std::string referred_as,
+                  const std::vector<const SourceFile*>& module_files) {
+    for (FixSymbol& known : fix_symbols) {
+      if (known.value != value || known.module_files != module_files) continue;
+      if (known.symbol != symbol) known.symbol.clear();  // which one a fix means is unknown
+      return;
+    }
+    fix_symbols.push_back({value, std::move(symbol), std::move(referred_as), module_files});
+  }
   // The symbol recorded for a stand-in value, or nullptr (every reader's one look-up).
   [[nodiscard]] std::string* symbol_for(std::string_view value) {
     for (auto& [v, s] : stand_ins) {

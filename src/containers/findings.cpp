@@ -346,6 +346,75 @@ bool still_hcl(const Placement& place, const TextEdit& edit) {
   return errors(std::move(changed)) <= errors(std::string(written));
 }
 
+// Whether the document's own text refers to `name` (`var.bucket_name`, `aws_s3_bucket.b`) as a
+// whole reference, not as the start of a longer one (`var.bucket_name_prefix`).
+bool document_refers_to(const Placement& place, std::string_view name) {
+  if (place.outer.end > place.text.size() || name.empty()) return false;
+  const std::string_view written = place.text.substr(place.outer.begin, place.outer.size());
+  auto identifier = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+  };
+  for (std::size_t at = written.find(name); at != std::string_view::npos;
+       at = written.find(name, at + 1)) {
+    const std::size_t end = at + name.size();
+    if ((at == 0 || (!identifier(written[at - 1]) && written[at - 1] != '.')) &&
+        (end == written.size() || !identifier(written[end])))
+      return true;
+  }
+  return false;
+}
+
+// Replaces `value` with `symbol` where, in a quoted string of `text`, it is the whole string or
+// whole fields of an ARN after its service (the Region, the account, the resource's parts: a
+// bucket's name in arn:aws:s3:::NAME/*): never a word of other text (a variable whose value is
+// "guardduty" is not the service in arn:aws:guardduty:... nor in guardduty.amazonaws.com).
+bool replace_in_values(std::string& text, std::string_view value, std::string_view symbol) {
+  std::string out;
+  std::size_t copied = 0;  // text before this is in `out`
+  for (std::size_t open = text.find('"'); open != std::string::npos;) {
+    std::size_t close = open + 1;
+    while (close < text.size() && text[close] != '"') close += text[close] == '\\' ? 2U : 1U;
+    if (close >= text.size()) break;
+    const std::string_view string(text.data() + open + 1, close - open - 1);
+    const bool arn = string.starts_with("arn:");
+    for (std::size_t at = string.find(value); at != std::string_view::npos;
+         at = string.find(value, at + 1)) {
+      const std::size_t end = at + value.size();
+      auto field_edge = [&](std::size_t i) { return string[i] == ':' || string[i] == '/'; };
+      const bool whole = at == 0 && end == string.size();
+      const bool field =
+          arn && at > 0 && field_edge(at - 1) && (end == string.size() || field_edge(end)) &&
+          std::count(string.begin(), string.begin() + static_cast<std::ptrdiff_t>(at), ':') >= 3;
+      const std::size_t from = open + 1 + at;
+      if ((!whole && !field) || from < copied) continue;
+      out.append(text, copied, from - copied);
+      out.append(symbol);
+      copied = from + value.size();
+    }
+    open = text.find('"', close + 1);
+  }
+  if (copied == 0) return false;
+  out.append(text, copied);
+  text = std::move(out);
+  return true;
+}
+
+// Writes, in an edit of a Terraform document, the expressions the document itself spells its
+// values with (`${var.bucket_name}` for the bucket's name given with --var): a reusable module
+// must not be given one deployment's value. Only HCL takes the expression as it stands.
+void spell_as_written(std::string& replacement, const Placement& place) {
+  if (place.fix_symbols == nullptr ||
+      (place.quoting != Quoting::hcl_object && place.quoting != Quoting::hcl_blocks))
+    return;
+  for (const Extraction::FixSymbol& f : *place.fix_symbols) {
+    if (!f.symbol.empty() && replacement.find(f.value) != std::string::npos &&
+        std::find(f.module_files.begin(), f.module_files.end(), place.container) !=
+            f.module_files.end() &&
+        document_refers_to(place, f.referred_as))
+      replace_in_values(replacement, f.value, f.symbol);
+  }
+}
+
 // Findings about a document inside a container: stand-ins shown as the template's symbols,
 // edits written the way the container writes the document (escaped in a JSON string; as a
 // suggestion only where the document is YAML or the edit holds a symbol).
@@ -368,6 +437,10 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
   for (TextEdit& edit : d.fix->edits) {
     // A symbol restored from a stand-in, or one the fix wrote as its value's origin said (a
     // template's ${AWS::AccountId}, checked as the one account the template names).
+    // The document's own expressions first: a stand-in's symbol restored before could hold a
+    // variable's value as a word (${aws_s3_bucket.findings.id} and var.name = "findings").
+    // They are declared in the document's own module, so they are written as they stand.
+    spell_as_written(edit.replacement, place);
     const bool restored = place.stand_ins != nullptr && restore(edit.replacement);
     const bool symbolic = restored || ((place.cloudformation || place.verbatim_string) &&
                                        edit.replacement.find("${AWS::") != std::string::npos);
@@ -539,6 +612,7 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   }
   p.stand_ins = &extraction.stand_ins;
   p.unwritable = &extraction.unwritable;
+  p.fix_symbols = &extraction.fix_symbols;
   // A policy held in a string (a `!Sub |` block) is text: its ${...} are the string's own.
   p.cloudformation =
       extraction.format == Format::cloudformation && document.source->embedding() == nullptr;

@@ -24,6 +24,7 @@ struct Placement {
   std::vector<Span> computed_spans;       // in the container file: edits there are suggestions
   const std::vector<std::pair<std::string, std::string>>* stand_ins = nullptr;
   const std::vector<std::pair<std::string, std::string>>* unwritable = nullptr;  // symbol, why
+  const std::vector<Extraction::FixSymbol>* fix_symbols = nullptr;
   // A policy written as a CloudFormation template's own structure (not held in a string): a
   // string holding a symbol is written as an Fn::Sub (!Sub).
   bool cloudformation = false;

@@ -943,12 +943,31 @@ hcl::Value Module::variable(const std::string& name, const SourceFile& file, Spa
   const auto declared = variables_.find(name);
   if (declared == variables_.end()) {
     // Given on the command line for a module read in part (its variables.tf not passed).
-    if (auto given = inputs_.find(name); given != inputs_.end()) return given->second;
+    if (auto given = inputs_.find(name); given != inputs_.end())
+      return spelled_by_variable(name, given->second);
     return unknown(fmt::format("var.{} is not declared", name), file, span);
   }
   return once(
-      "var." + name, true, [&] { return root_input(name, declared->second); },
+      "var." + name, true,
+      [&] { return spelled_by_variable(name, root_input(name, declared->second)); },
       [&] { return unknown(fmt::format("var.{} refers to itself", name), file, span); });
+}
+
+hcl::Value Module::spelled_by_variable(const std::string& name, hcl::Value v) {
+  // A string variable is one deployment's value (a --var, its default, the call's argument): a
+  // fix of this module's documents writes ${var.NAME} where the document refers to it. Only
+  // values long enough not to be a word of other text, as a bucket's name from a variable.
+  if (v.is_string() && v.unknown_ranges.empty() && v.text.size() >= 8)
+    session_.out.fix_symbol(v.text, fmt::format("${{var.{}}}", name), "var." + name,
+                            source_files());
+  return v;
+}
+
+std::vector<const SourceFile*> Module::source_files() const {
+  std::vector<const SourceFile*> sources;
+  sources.reserve(files_.size());
+  for (const ParsedFile& f : files_) sources.push_back(f.source);
+  return sources;
 }
 
 hcl::Value Module::root_input(const std::string& name, const Named& declaration) {
@@ -1117,6 +1136,12 @@ std::string Module::bucket_name(const std::string& key, const Named& r, const st
     // fixes show the bucket itself (${aws_s3_bucket.x.id}), as the module refers to it, not
     // one deployment's name. Only a name long enough not to be a word of other text.
     session_.out.stand_in_first(name, symbol);
+  } else if (spelled.empty() && name.size() >= 8 && r.block->body.attribute("count") == nullptr &&
+             r.block->body.attribute("for_each") == nullptr) {
+    // A literal name: a fix of a document referring to the bucket names it as the document
+    // does, so that renaming the bucket keeps the added statements about it. (Not an instance
+    // of several: which one the document means is its own expression's to say.)
+    session_.out.fix_symbol(name, fmt::format("${{{}.id}}", key), key, source_files());
   }
   cache_.insert_or_assign(cache_key, hcl::string_value(name, nullptr, {}));
   return name;

@@ -236,6 +236,10 @@ class Module final : public hcl::Scope {
   // the caller's default one, the caller's alias, none when not passed or not AWS's.
   [[nodiscard]] std::optional<std::string> passed_provider(const std::string& alias) const;
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
+  // `v`, the value of var.NAME, recorded as a value fixes may spell ${var.NAME}.
+  hcl::Value spelled_by_variable(const std::string& name, hcl::Value v);
+  // The module's files, where its own symbols may be written.
+  [[nodiscard]] std::vector<const SourceFile*> source_files() const;
   hcl::Value root_input(const std::string& name, const Named& declaration);
   // The value given or defaulted, before its type's optional attributes are filled in.
   hcl::Value untyped_input(const std::string& name, const Named& declaration);

@@ -408,6 +408,7 @@ class SetupRun {
     if (!settings_.regions.empty()) hints.region = settings_.regions.front();
     hints.one_region = settings_.regions.size() == 1;
     hints.bucket_account = settings_.bucket_account.value;
+    hints.bucket_region = settings_.bucket_region.value;
     hints.bucket = settings_.bucket.value;
     hints.key_arn = settings_.key_arn.value;
     hints.terraform_inputs = options_.terraform_inputs;
@@ -442,6 +443,7 @@ class SetupRun {
       }
       // A template's symbolic bucket, key or account takes the value the user gave for it.
       containers::bind_stand_ins(extraction, settings_);
+      result_.deployed_per_region = result_.deployed_per_region || extraction.deployed_per_region;
       if (!extraction.documents.empty()) {
         ++holding_documents_;
         if (extraction.format == containers::Format::cloudformation)
@@ -650,7 +652,8 @@ class SetupRun {
                                requests,
                                documented,
                                other ? other_requests : requests,
-                               other ? other_documented : documented};
+                               other ? other_documented : documented,
+                               result_.stand_ins};
     auto runs = [&](std::string_view id) {
       if (!enabled(options_, id)) return false;
       if (export_setup_) return true;
@@ -805,9 +808,57 @@ class SetupRun {
 
 }  // namespace
 
+namespace {
+
+// Adds the findings, notes and stand-ins of `other` not already in `into`.
+void merge_region_run(LintResult& into, LintResult&& other) {
+  auto same = [](const Diagnostic& a, const Diagnostic& b) {
+    return a.rule_id == b.rule_id && a.location.file == b.location.file &&
+           a.location.span == b.location.span && a.message == b.message;
+  };
+  for (Diagnostic& d : other.diagnostics) {
+    if (std::none_of(into.diagnostics.begin(), into.diagnostics.end(),
+                     [&](const Diagnostic& known) { return same(known, d); }))
+      into.diagnostics.push_back(std::move(d));
+  }
+  std::stable_sort(into.diagnostics.begin(), into.diagnostics.end(), diagnostic_less);
+  for (std::string& note : other.notes) {
+    if (std::find(into.notes.begin(), into.notes.end(), note) == into.notes.end())
+      into.notes.push_back(std::move(note));
+  }
+  for (auto& stand_in : other.stand_ins) {
+    if (std::find(into.stand_ins.begin(), into.stand_ins.end(), stand_in) == into.stand_ins.end())
+      into.stand_ins.push_back(std::move(stand_in));
+  }
+  into.export_setup = into.export_setup || other.export_setup;
+}
+
+}  // namespace
+
 LintResult lint_setup(const std::vector<const SourceFile*>& sources,
                       exportcfg::ExportSettings settings, const LintOptions& options) {
-  return SetupRun(sources, std::move(settings), options).run();
+  const std::vector<std::string> regions = settings.regions;
+  LintResult result = SetupRun(sources, settings, options).run();
+  if (!result.deployed_per_region || regions.size() < 2) return result;
+  // A stack that creates the detector or its destination is deployed in every Region it exports
+  // from (a StackSet): the Region's own ${AWS::Region}, key and detector ARN. Checked as each
+  // Region's stack in turn, not as the first Region's receiving every Region's findings (which
+  // failed a correct stack for the others, and compared only the first Region's key with the
+  // bucket's). A finding of one Region's stack is reported once, those that differ each.
+  LintResult merged;
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    exportcfg::ExportSettings one = settings;
+    one.regions = {regions[i]};
+    LintResult run = SetupRun(sources, std::move(one), options).run();
+    if (i == 0) {
+      merged = std::move(run);
+    } else {
+      merge_region_run(merged, std::move(run));
+    }
+  }
+  merged.settings.regions = regions;
+  merged.settings.regions_origin = result.settings.regions_origin;
+  return merged;
 }
 
 std::vector<Diagnostic> lint_source(const SourceFile& source, const LintOptions& options) {

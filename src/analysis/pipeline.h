@@ -55,6 +55,9 @@ struct LintResult {
   std::size_t unread = 0;  // of them, policies not read at all (known only when deployed)
   // Stand-in values checked for template symbols, and the symbols ("${AWS::AccountId}").
   std::vector<std::pair<std::string, std::string>> stand_ins;
+  // A template of the setup is deployed in each Region it exports from
+  // (Extraction::deployed_per_region).
+  bool deployed_per_region = false;
 };
 
 // Checks `sources` as one export setup with the given settings (flags and config).

@@ -23,6 +23,9 @@ struct SetupContext {
   // a failure that does not happen there rests on a stand-in. Index for index.
   const std::vector<exportcfg::GuardDutyRequest>& other_requests;
   const std::vector<exportcfg::GuardDutyRequest>& other_documented_requests;
+  // The values checked for symbols a container leaves open (a template's ${AWS::Region}), with
+  // their symbols: a conclusion about such a value itself would be about a guess.
+  std::span<const std::pair<std::string, std::string>> stand_ins = {};
 
   [[nodiscard]] std::vector<const exportcfg::PolicyDocument*> of_kind(documents::Kind kind) const;
 };

@@ -248,6 +248,13 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
   // guess is GuardDuty's account too, which fixes then write as ${AWS::AccountId} (a bucket
   // stack's account may be a log archive's: not there).
   if (account_named_guess_ && exports_here_) out_.guessed_account = account_;
+  // Such a stack is deployed in each Region it exports from (a StackSet): with several Regions
+  // given, its values of ${AWS::Region} (a key's ARN, aws:SourceArn) are each Region's own.
+  out_.deployed_per_region =
+      exports_here_ && (source.text().find("AWS::Region") != std::string_view::npos ||
+                        std::any_of(resources_.begin(), resources_.end(), [](const auto& entry) {
+                          return entry.second.type == "AWS::KMS::Key";
+                        }));
   if (!deployed_in && !named) stand_in(account_, "${AWS::AccountId}");
   // A template that names the regional principal of one opt-in Region (written literally or
   // as a parameter's default) is deployed there: that Region stands for ${AWS::Region}. One
@@ -255,17 +262,34 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
   // stand-in Region is one.
   const std::optional<std::string> principal_region = only_regional_principal(root);
   const bool regional = source.text().find("guardduty.${AWS::Region}") != std::string_view::npos;
-  region_ = hints.region.value_or(principal_region.value_or(
+  // A stack creating the detector or its destination is in the Region it exports from (with
+  // several given, lint_setup checks each). A bucket or key stack is deployed once: one that
+  // creates the bucket is in the bucket's Region; otherwise, of several Regions given, which one
+  // it is in is not known (not the first).
+  std::optional<std::string> stack_region = hints.region;
+  if (!exports_here_) {
+    const bool creates_bucket = std::any_of(resources_.begin(), resources_.end(), [](auto& e) {
+      return e.second.type == "AWS::S3::Bucket";
+    });
+    if (creates_bucket && hints.bucket_region) {
+      stack_region = hints.bucket_region;
+    } else if (!hints.one_region) {
+      stack_region.reset();
+    }
+  }
+  region_ = stack_region.value_or(principal_region.value_or(
       regional ? "af-south-1" : stand_in_region_of(only_other_partition(source.text()))));
-  if (!hints.region) {
+  if (!stack_region) {
     stand_in(region_, "${AWS::Region}");
     out_.notes.push_back(fmt::format(
-        "{}: ${{AWS::Region}} is checked as {}{} (give --region to use yours)", source.path(),
-        region_,
+        "{}: ${{AWS::Region}} is checked as {}{} ({})", source.path(), region_,
         principal_region ? ", the Region of the regional GuardDuty principal the template names"
         : regional       ? ", an opt-in Region, because the template names the regional "
                            "GuardDuty principal"
-                         : ""));
+                         : "",
+        hints.region ? "the stack is deployed once, in a Region not given: give --bucket-region "
+                       "when it creates the bucket"
+                     : "give --region to use yours"));
   }
   if (!deployed_in) {
     out_.notes.push_back(fmt::format(

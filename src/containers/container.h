@@ -114,6 +114,10 @@ struct Extraction {
   // guessed (given by --account), or the template does not create the detector or its
   // destination (its account then need not be GuardDuty's).
   std::string guessed_account;
+  // A template creating the detector or its destination whose values depend on its Region (a
+  // key it creates, ${AWS::Region}): deployed in each Region it exports from, so with several
+  // Regions given the setup is checked once per Region (lint_setup).
+  bool deployed_per_region = false;
   // Records a stand-in shown before every other (a bucket name that holds the account's
   // stand-in), unless the value has a symbol already.
   void stand_in_first(const std::string& value, const std::string& symbol) {
@@ -179,6 +183,7 @@ struct Hints {
   std::optional<std::string> region;
   bool one_region = false;  // `region` is the only Region given (not the first of several)
   std::optional<std::string> bucket_account;  // the account a bucket-only stack is deployed in
+  std::optional<std::string> bucket_region;   // the Region a stack creating the bucket is in
   // The export's bucket and key as the user gave them: a plan's or module's policy of that
   // bucket or key is the export's even when nothing in the file says so.
   std::optional<std::string> bucket;

@@ -668,12 +668,24 @@ std::optional<hcl::Value> Module::attribute(const Named& r, std::string_view nam
   return evaluate(*a->value, *r.file);
 }
 
-std::string Module::region_of(const Named& r, std::string& why, bool stand_in) {
+std::string Module::region_of(const Named& r, std::string& why, bool stand_in, bool* assumed) {
+  bool ignored = false;
+  bool& guessed = assumed != nullptr ? *assumed : ignored;
+  guessed = false;
   // Where the provider's Region is the module's: the stand-in only when it may be used.
   auto module_region = [&] {
     // The default provider's `region` when written (provider "aws" { region = "me-south-1" }):
     // --region stands for the Region only where the module leaves it open.
     if (std::string configured = provider_region(""); !configured.empty()) return configured;
+    guessed = true;
+    // Of several Regions given, which one the default configuration deploys in is not known
+    // (findings of every Region may go to one Region's bucket and key): not the first given.
+    if (!session_.region_stands_in && !session_.one_region_given) {
+      why =
+          "the default provider's Region is not written, and of the Regions given which one "
+          "it is is not known";
+      return std::string();
+    }
     if (stand_in) return region();
     return session_.region_stands_in ? std::string() : session_.region;
   };
@@ -705,6 +717,7 @@ std::string Module::region_of(const Named& r, std::string& why, bool stand_in) {
   // --region, the user has said which Region is checked, and it is taken for this provider's
   // too (of several, which one is this provider's is not known).
   if (session_.one_region_given) {
+    guessed = true;
     if (session_.noted_.insert("provider-region." + *alias).second) {
       const hcl::Attribute* provider = r.block->body.attribute("provider");
       session_.note(*r.file, provider->value->span,
@@ -1147,6 +1160,11 @@ std::string Module::bucket_name(const std::string& key, const Named& r, const st
   return name;
 }
 
+std::string Module::in_region(std::string arn, bool assumed) {
+  if (assumed) session_.arns_in_assumed_region.insert(arn);
+  return arn;
+}
+
 hcl::Value Module::resource(const std::string& type, const std::string& name,
                             const std::string& attr, const InstanceIndex& instance,
                             const SourceFile& file, Span span) {
@@ -1185,37 +1203,46 @@ hcl::Value Module::resource(const std::string& type, const std::string& name,
     }
     if (attr == "arn") {
       std::string why;
-      const std::string home = region_of(r, why);
+      bool assumed = false;
+      const std::string home = region_of(r, why, true, &assumed);
       if (home.empty()) return unknown(fmt::format("{}.arn: {}", key, why), file, span);
       session_.stand_in(id, fmt::format("${{{}.{}}}", spelled, key_resource ? "key_id" : "id"));
-      return string_at(key_resource
-                           ? fmt::format("arn:{}:kms:{}:{}:key/{}",
-                                         exportcfg::partition_of_region(home), home, account(), id)
-                           : fmt::format("arn:{}:guardduty:{}:{}:detector/{}",
-                                         exportcfg::partition_of_region(home), home, account(), id),
-                       file, span);
+      return string_at(
+          in_region(key_resource
+                        ? fmt::format("arn:{}:kms:{}:{}:key/{}",
+                                      exportcfg::partition_of_region(home), home, account(), id)
+                        : fmt::format("arn:{}:guardduty:{}:{}:detector/{}",
+                                      exportcfg::partition_of_region(home), home, account(), id),
+                    assumed),
+          file, span);
     }
     if (attr == "account_id" && !key_resource) return string_at(account(), file, span);
   } else if (type == "aws_kms_alias" && attr == "arn") {
     const std::string alias = known_string(r, "name");
     std::string why;
-    const std::string home = region_of(r, why);
+    bool assumed = false;
+    const std::string home = region_of(r, why, true, &assumed);
     if (home.empty()) return unknown(fmt::format("{}.arn: {}", key, why), file, span);
     if (!alias.empty())
-      return string_at(fmt::format("arn:{}:kms:{}:{}:{}", exportcfg::partition_of_region(home),
-                                   home, account(), alias),
-                       file, span);
+      return string_at(
+          in_region(fmt::format("arn:{}:kms:{}:{}:{}", exportcfg::partition_of_region(home), home,
+                                account(), alias),
+                    assumed),
+          file, span);
   } else if (type == "aws_kms_alias" && attr == "target_key_arn") {
     // The ARN of the key its target_key_id names (a key's id or ARN): the key's own ARN when it
     // is one, else built in the alias's Region and account, as the key's is.
     const std::string target = known_string(r, "target_key_id");
     if (target.starts_with("arn:")) return string_at(target, file, span);
     std::string why;
-    const std::string home = region_of(r, why);
+    bool assumed = false;
+    const std::string home = region_of(r, why, true, &assumed);
     if (!target.empty() && !home.empty())
-      return string_at(fmt::format("arn:{}:kms:{}:{}:key/{}", exportcfg::partition_of_region(home),
-                                   home, account(), target),
-                       file, span);
+      return string_at(
+          in_region(fmt::format("arn:{}:kms:{}:{}:key/{}", exportcfg::partition_of_region(home),
+                                home, account(), target),
+                    assumed),
+          file, span);
     return unknown(fmt::format("{}.target_key_arn: {}", key,
                                home.empty() ? why : "its target_key_id is not known offline"),
                    file, span);

@@ -70,6 +70,9 @@ struct Session {
   std::map<std::size_t, std::vector<std::string>> owners;
   std::vector<std::string> destination_bucket;
   std::vector<std::string> destination_key;
+  // ARNs of resources the module creates built in its assumed Region (no provider or argument
+  // writes it): their Region is not a fact (GD401 compares none).
+  std::set<std::string, std::less<>> arns_in_assumed_region;
   // The Regions the publishing destinations export from (their providers'), when each is a
   // fact: one that is unknown or the stand-in Region leaves them all open.
   std::vector<std::string> destination_regions;
@@ -221,7 +224,12 @@ class Module final : public hcl::Scope {
   // The Region a resource is created in: its `provider = aws.ALIAS`'s region, else the
   // module's. Empty, with `why` set, when that provider's region is not known offline. Without
   // `stand_in`, also empty where it would be the stand-in Region (which it then records as used).
-  std::string region_of(const Named& r, std::string& why, bool stand_in = true);
+  // `assumed`, when given, says whether the Region is the module's assumed one (the stand-in
+  // or a Region given for a provider that writes none), not one the configuration writes.
+  std::string region_of(const Named& r, std::string& why, bool stand_in = true,
+                        bool* assumed = nullptr);
+  // `arn`, recorded as built in an assumed Region when it is.
+  std::string in_region(std::string arn, bool assumed);
   // The partition of the Region block `r` is created in ("aws", "aws-us-gov" in us-gov-west-1).
   [[nodiscard]] std::string partition(const Named& r);
   // The AWS provider configuration a resource names: "" for the default one (no `provider`
@@ -238,6 +246,9 @@ class Module final : public hcl::Scope {
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
   // `v`, the value of var.NAME, recorded as a value fixes may spell ${var.NAME}.
   hcl::Value spelled_by_variable(const std::string& name, hcl::Value v);
+  // Whether a key ARN is that of a key the modules read create (its id a created key's
+  // stand-in).
+  bool names_created_key(std::string_view key_arn);
   // The module's files, where its own symbols may be written.
   [[nodiscard]] std::vector<const SourceFile*> source_files() const;
   hcl::Value root_input(const std::string& name, const Named& declaration);

@@ -26,6 +26,10 @@ struct Origin {
   // same-account setup, wrong in a cross-account one. Simulated with and shown with its
   // provenance, but never written into a fix as the source account (a fix says <ACCOUNT_ID>).
   bool owner_guess = false;
+  // An ARN whose Region is assumed: a key a Terraform module creates under a provider that
+  // writes no Region, checked in the given or stand-in one. Not a fact to compare the bucket's
+  // Region with.
+  bool region_assumed = false;
   // A stand-in's spelling in the template or module that creates it (the key a module creates
   // and its destination names: `${aws_kms_key.findings.arn}`): findings and fixes show it in
   // the stand-in's place instead of a placeholder, as the user would write it.

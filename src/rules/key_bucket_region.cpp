@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/probes.h"
 #include "checks/settings_view.h"
 #include "diag/rule_catalog.h"
@@ -13,10 +15,18 @@ namespace {
 class KeyBucketRegionRule final : public SetupRule {
  public:
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
-    if (!support::known(ctx.settings.key_arn) || !ctx.settings.bucket_region.known()) return;
+    // A key whose Region is the module's assumed one (its provider writes none) is in a Region
+    // nobody stated: comparing it would report a guess as a fact.
+    if (!support::known(ctx.settings.key_arn) || !ctx.settings.bucket_region.known() ||
+        ctx.settings.key_arn.origin.region_assumed)
+      return;
     std::string_view parts[6];
     if (!iam::split_arn(ctx.settings.key_arn.get(), parts) ||
         parts[3] == ctx.settings.bucket_region.get())
+      return;
+    // Nor one checked in a stand-in Region (a template's ${AWS::Region} nobody gave).
+    if (std::any_of(ctx.stand_ins.begin(), ctx.stand_ins.end(),
+                    [&](const auto& stand_in) { return stand_in.first == parts[3]; }))
       return;
     const exportcfg::Origin& origin = ctx.settings.key_arn.origin;
     if (!origin.location) {

@@ -291,6 +291,12 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
                        "when it creates the bucket"
                      : "give --region to use yours"));
   }
+  // A stack that exports from where it is deployed: the account and Region given are its own
+  // and GuardDuty's, and a fix of a policy that refers to them writes the template's symbols,
+  // not one deployment's values (a StackSet is deployed in every account and Region). A bucket
+  // or key stack's are another matter (a log archive's), so its fixes keep the values.
+  if (exports_here_ && deployed_in) out_.fix_symbol(account_, "${AWS::AccountId}", {}, {});
+  if (exports_here_ && stack_region) out_.fix_symbol(region_, "${AWS::Region}", {}, {});
   if (!deployed_in) {
     out_.notes.push_back(fmt::format(
         "{}: ${{AWS::AccountId}} is checked as {}{} ({})", source.path(), account_,
@@ -719,8 +725,13 @@ std::optional<std::string> TemplateValues::bucket_name(const std::string& id, co
       // enough not to be a word of other text. Likewise a name built from ${AWS::AccountId}
       // taken as the only account the template names: that account may be the key's, not the
       // stack's, and a fix must not write "guardduty-findings-<that account>" as the bucket.
-      if (resolved && (default_used_ || account_guess_used_) && resolved->size() >= 8)
+      if (resolved && (default_used_ || account_guess_used_) && resolved->size() >= 8) {
         out_.stand_in_first(*resolved, fmt::format("${{{}}}", id));
+      } else if (resolved && resolved->size() >= 8) {
+        // A name known here (written, or built from the account and Region given): a fix of a
+        // policy referring to the bucket names it as the template does, wherever it is deployed.
+        out_.fix_symbol(*resolved, fmt::format("${{{}}}", id), id, {});
+      }
       default_used_ = default_used_ || outer_default;
       account_guess_used_ = account_guess_used_ || outer_account;
       return resolved;

@@ -130,9 +130,13 @@ struct Extraction {
   // fact.
   struct FixSymbol {
     std::string value;
-    std::string symbol;       // "${var.bucket_name}"; empty when two expressions yield the value
-    std::string referred_as;  // "var.bucket_name", as the document must refer to it
-    std::vector<const SourceFile*> module_files;  // where the symbol is declared
+    std::string symbol;  // "${var.bucket_name}"; empty when two expressions yield the value
+    // "var.bucket_name", as the document must refer to it; empty for a template's pseudo
+    // parameters, which every policy of the template may name.
+    std::string referred_as;
+    // Where the symbol is declared (a Terraform module's files); empty for a template's, which
+    // holds every policy it is written into.
+    std::vector<const SourceFile*> module_files;
   };
   std::vector<FixSymbol> fix_symbols;
   void fix_symbol(const std::string& value, std::string symbol, std::string referred_as,

@@ -399,20 +399,24 @@ bool replace_in_values(std::string& text, std::string_view value, std::string_vi
   return true;
 }
 
-// Writes, in an edit of a Terraform document, the expressions the document itself spells its
-// values with (`${var.bucket_name}` for the bucket's name given with --var): a reusable module
-// must not be given one deployment's value. Only HCL takes the expression as it stands.
-void spell_as_written(std::string& replacement, const Placement& place) {
+// Writes, in an edit of a Terraform or template document, the expressions the document itself
+// spells its values with (`${var.bucket_name}` for the bucket's name given with --var): a reusable
+// module must not be given one deployment's value. Only HCL takes the expression as it stands; a
+// template's own structure takes it in an Fn::Sub.
+bool spell_as_written(std::string& replacement, const Placement& place) {
   if (place.fix_symbols == nullptr ||
-      (place.quoting != Quoting::hcl_object && place.quoting != Quoting::hcl_blocks))
-    return;
+      (place.quoting != Quoting::hcl_object && place.quoting != Quoting::hcl_blocks &&
+       !place.cloudformation))
+    return false;
+  bool spelled = false;
   for (const Extraction::FixSymbol& f : *place.fix_symbols) {
     if (!f.symbol.empty() && replacement.find(f.value) != std::string::npos &&
-        std::find(f.module_files.begin(), f.module_files.end(), place.container) !=
-            f.module_files.end() &&
-        document_refers_to(place, f.referred_as))
-      replace_in_values(replacement, f.value, f.symbol);
+        (f.module_files.empty() || std::find(f.module_files.begin(), f.module_files.end(),
+                                             place.container) != f.module_files.end()) &&
+        (f.referred_as.empty() || document_refers_to(place, f.referred_as)))
+      spelled = replace_in_values(replacement, f.value, f.symbol) || spelled;
   }
+  return spelled;
 }
 
 // Findings about a document inside a container: stand-ins shown as the template's symbols,
@@ -439,9 +443,11 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
     // template's ${AWS::AccountId}, checked as the one account the template names).
     // The document's own expressions first: a stand-in's symbol restored before could hold a
     // variable's value as a word (${aws_s3_bucket.findings.id} and var.name = "findings").
-    // They are declared in the document's own module, so they are written as they stand.
-    spell_as_written(edit.replacement, place);
-    const bool restored = place.stand_ins != nullptr && restore(edit.replacement);
+    // They are declared in the document's own module or template: written as they stand in
+    // HCL, as an Fn::Sub in a template.
+    const bool spelled = spell_as_written(edit.replacement, place);
+    const bool restored = (place.stand_ins != nullptr && restore(edit.replacement)) ||
+                          (spelled && place.cloudformation);
     const bool symbolic = restored || ((place.cloudformation || place.verbatim_string) &&
                                        edit.replacement.find("${AWS::") != std::string::npos);
     if (symbolic && place.called_module_file) {
@@ -1209,6 +1215,25 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
     });
   });
   extraction.bound.assign(bound.begin(), bound.end());
+  if (extraction.format == Format::cloudformation) {
+    // A template's symbol bound to a value the user gave (${AWS::AccountId} to --account) is
+    // still the template's: fixes of a policy referring to it write the symbol, and a name
+    // built from it (a bucket's) is the user's value inside.
+    for (Extraction::FixSymbol& f : extraction.fix_symbols) {
+      for (const auto& [token, value] : bound) replace_whole_words(f.value, token, value);
+    }
+    for (const auto& [token, symbol] : tokens) {
+      const auto value = bound.find(token);
+      // Not the stack's account or Region: bound to the exporting ones, they are a guess for a
+      // stack that only holds the bucket or key (it may be a log archive's); the reader records
+      // them for a stack that exports from where it is deployed.
+      if (value == bound.end() || value->second == token || !symbol.starts_with("${") ||
+          !symbol.ends_with("}") || is_account_symbol(symbol) || symbol == "${AWS::Region}")
+        continue;
+      const std::string inner = symbol.substr(2, symbol.size() - 3);
+      extraction.fix_symbol(value->second, symbol, inner.substr(0, inner.find('.')), {});
+    }
+  }
   for (const auto& [token, value] : bound) {
     for (EmbeddedDocument& doc : extraction.documents) {
       if (doc.tree) replace_in_tree(*doc.tree, token, value);

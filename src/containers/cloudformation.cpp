@@ -237,6 +237,27 @@ class Template : private cfn::TemplateValues {
       if (resource.type == "AWS::GuardDuty::PublishingDestination" && resource.properties)
         read_destination(id, resource);
     }
+    // No destination says which detector exports (one a custom resource creates, say): the one
+    // detector the stack creates unconditionally is the export's, since GuardDuty has one
+    // detector per account and Region ("You can have only one detector per account per Region",
+    // CreateDetector). Fixes then name it ${Detector}, not <DETECTOR_ID>.
+    if (exports_here_ && !out_.settings.detector_id.known()) {
+      const std::string* only = nullptr;
+      std::size_t detectors = 0;
+      for (const auto& [id, resource] : resources_) {
+        if (resource.type != "AWS::GuardDuty::Detector") continue;
+        ++detectors;
+        if (resource.condition.empty()) only = &id;
+      }
+      if (detectors == 1 && only != nullptr) {
+        out_.settings.detector_id = {
+            detector_id(*only),
+            {exportcfg::Origin::Kind::config,
+             fmt::format("{} (the detector the stack creates, {})", source_.path(), *only),
+             std::nullopt}};
+        out_.has_settings = true;
+      }
+    }
     std::vector<std::pair<std::string, std::size_t>> keys, bucket_policies;  // id, document
     for (const auto& [id, resource] : resources_) {
       if (resource.type == "AWS::KMS::Key") {

@@ -246,9 +246,9 @@ class Module final : public hcl::Scope {
   hcl::Value variable(const std::string& name, const SourceFile& file, Span span);
   // `v`, the value of var.NAME, recorded as a value fixes may spell ${var.NAME}.
   hcl::Value spelled_by_variable(const std::string& name, hcl::Value v);
-  // Whether a key ARN is that of a key the modules read create (its id a created key's
-  // stand-in).
-  bool names_created_key(std::string_view key_arn);
+  // The symbol of the key a key ARN names when the modules read create it (its id a created
+  // key's stand-in: "${aws_kms_key.x.key_id}"), else nullptr.
+  const std::string* created_key_symbol(std::string_view key_arn);
   // The module's files, where its own symbols may be written.
   [[nodiscard]] std::vector<const SourceFile*> source_files() const;
   hcl::Value root_input(const std::string& name, const Named& declaration);

@@ -417,7 +417,8 @@ void Module::read_destination(const Named& r) {
   // created in (which provider creates it is not modelled): not a fact to hold the given
   // key ARN against (nor the bucket's Region, GD401). Named directly, or through a variable of
   // a called module, a local or an output: its key id is then a created key's stand-in.
-  if (key && (!session_.destination_key.empty() || names_created_key(key->text))) {
+  const std::string* created = key ? created_key_symbol(key->text) : nullptr;
+  if (key && (!session_.destination_key.empty() || created != nullptr)) {
     exportcfg::Origin& origin = session_.out.settings.key_arn.origin;
     origin.stand_in = true;
     origin.region_assumed = session_.arns_in_assumed_region.contains(key->text);
@@ -437,22 +438,17 @@ void Module::read_destination(const Named& r) {
       origin.symbol = fmt::format("${{{}}}", text.substr(at.begin, at.size()));
     // Passed in from the root (a called module's variable): the root's key, named as its
     // stand-in's symbol names it, with .arn for .key_id (the root's files declare it).
-    const std::size_t id = key->text.rfind(":key/");
-    const std::string* created =
-        origin.symbol.empty() && id != std::string::npos
-            ? session_.out.symbol_for(std::string_view(key->text).substr(id + 5))
-            : nullptr;
-    if (created != nullptr && created->starts_with("${aws_kms_key.") &&
-        created->ends_with(".key_id}") && created->find('"') == std::string::npos)
+    if (origin.symbol.empty() && created != nullptr && created->starts_with("${aws_kms_key.") &&
+        created->find('"') == std::string::npos)
       origin.symbol = created->substr(0, created->size() - 8) + ".arn}";
   }
 }
 
-bool Module::names_created_key(std::string_view key_arn) {
+const std::string* Module::created_key_symbol(std::string_view key_arn) {
   const std::size_t id = key_arn.rfind(":key/");
-  if (id == std::string_view::npos) return false;
+  if (id == std::string_view::npos) return nullptr;
   const std::string* symbol = session_.out.symbol_for(key_arn.substr(id + 5));
-  return symbol != nullptr && symbol->ends_with(".key_id}");
+  return symbol != nullptr && symbol->ends_with(".key_id}") ? symbol : nullptr;
 }
 
 // Whether a module that is not read may add Denies to the bucket policy passed to it. Of

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -139,6 +140,41 @@ TEST_CASE("an item's directory is the path's parent as std::filesystem spells it
     if (expected.empty()) expected = ".";
     CHECK(gdl::analysis::detail::directory_of(path) == expected);
   }
+}
+
+TEST_CASE("a directory's listing: what each kind of entry is to a scan") {
+  // list_directory reads the entries itself (getdents64): a link is judged by what it points to,
+  // as std::filesystem's is_directory() and is_regular_file() judge it.
+  const fs::path root = fs::temp_directory_path() / fmt::format("gdl-list-{}", ::getpid());
+  fs::remove_all(root);
+  fs::create_directories(root / "sub");
+  fs::create_directories(root / ".git");
+  std::ofstream(root / "plain.json") << "{}";
+  std::ofstream(root / "notes.txt") << "";
+  fs::create_symlink(root / "plain.json", root / "link.json");        // a file, through a link
+  fs::create_symlink(root / "missing.json", root / "dangling.json");  // a link to nothing
+  fs::create_symlink(root / "loop.json", root / "loop.json");         // a link to itself
+  fs::create_directory_symlink(root / "sub", root / "linked-dir");    // never entered
+  fs::create_symlink(root / "sub", root / "linked-dir.json");         // a directory, named .json
+  REQUIRE(::mkfifo((root / "pipe.json").c_str(), 0600) == 0);         // not a regular file
+  const gdl::analysis::ScanOptions options;
+  const auto listing = gdl::analysis::list_directory(root, root, options);
+  CHECK(listing.error.empty());
+  std::vector<std::string> files;
+  for (const auto& f : listing.files) {
+    files.push_back(
+        fmt::format("{} link={} dangling={}", f.path.filename().string(), f.link, f.dangling));
+  }
+  CHECK(files == std::vector<std::string>{
+                     "dangling.json link=true dangling=true", "link.json link=true dangling=false",
+                     "loop.json link=true dangling=true", "plain.json link=false dangling=false"});
+  REQUIRE(listing.directories.size() == 1);
+  CHECK(listing.directories.front() == root / "sub");
+  // Not a directory: the reason, and nothing listed.
+  const auto not_dir = gdl::analysis::list_directory(root, root / "plain.json", options);
+  CHECK(not_dir.error == "Not a directory");
+  CHECK(not_dir.files.empty());
+  fs::remove_all(root);
 }
 
 TEST_CASE("a scan lists its files in byte order, as a sort of the whole list would") {

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,10 +50,11 @@ DirectoryListing list_directory(const std::filesystem::path& root, const std::fi
 bool directory_readable(const std::filesystem::path& dir, std::string& why);
 
 // One root's files in the scan's order (byte order of their paths), as discover() lists them;
-// a directory that cannot be read or listed is added to `errors`.
+// a directory that cannot be read or listed is added to `errors`, and one that cannot be entered
+// also to `unreadable` when given (a second walk then need not ask again).
 void walk_root(const std::string& root, const ScanOptions& options,
                const std::function<void(const DirectoryListing::File&)>& visit,
-               std::vector<InputError>& errors);
+               std::vector<InputError>& errors, std::set<std::string>* unreadable = nullptr);
 
 // Whether a file beside a named one would be taken by a scan of its directory: its name matches
 // an include glob and no exclude glob.

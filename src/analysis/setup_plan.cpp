@@ -442,6 +442,7 @@ struct StreamedPlan::State {
   std::map<std::string, std::vector<std::string>, std::less<>> reads;  // directory -> its reads
   std::multiset<std::string, std::less<>> reads_to_come;  // the reads of items still to come
   std::vector<InputError> errors;
+  std::set<std::string> unreadable;  // directories the first walk could not enter
   std::size_t files = 0;
   bool terraform = false;  // .tf or .tf.json files among the scan's
 
@@ -516,8 +517,8 @@ struct StreamedPlan::State {
   }
   // The item of `dir`'s own files (null when none is kept); its subdirectories in `children`.
   std::optional<WorkItem> directory_item(const fs::path& dir, std::vector<fs::path>& children) {
-    std::string why;
-    if (!directory_readable(dir, why)) return std::nullopt;  // the first walk said so
+    // The first walk asked (access(2)) and said so; not asked again for every directory.
+    if (unreadable.contains(dir.string())) return std::nullopt;
     DirectoryListing listing = list_directory(root, dir, options);
     children = std::move(listing.directories);
     WorkItem item;
@@ -590,7 +591,7 @@ StreamedPlan::StreamedPlan(const std::string& root, const ScanOptions& options,
         if (path.ends_with(".tf")) tf_files.emplace_back(path, file.link);
         s.terraform = s.terraform || path.ends_with(".tf") || path.ends_with(".tf.json");
       },
-      s.errors);
+      s.errors, &s.unreadable);
   s.next_configured = s.touched.begin();
   // The linked files themselves, where the scan lists them (a walk more, only with links).
   if (!s.linked.empty()) {

@@ -93,9 +93,9 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
   note_read(info);
   if (static_cast<std::size_t>(info.st_size) > max_bytes)
     return LoadError{path, too_large(max_bytes), true};
-  // One loop reads the file whatever fstat() said: one byte more than its size leaves room for
-  // the read that finds the end, and the buffer grows if the file grew since (or, under /proc,
-  // reports no size), within the limit.
+  // One loop reads the file whatever fstat() said: one byte more than its size shows a file that
+  // grew since, and the buffer then grows (as for a file that reports no size, under /proc),
+  // within the limit.
   std::string bytes(static_cast<std::size_t>(info.st_size) + 1, '\0');
   std::size_t filled = 0;
   for (;;) {
@@ -106,6 +106,10 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
     if (got == 0) break;
     filled += static_cast<std::size_t>(got);
     if (filled > max_bytes) return LoadError{path, too_large(max_bytes), true};
+    // A regular file's read comes back short only at its end: the size fstat() gave, read
+    // whole with room to spare, needs no second read to find the end (a system call less per
+    // file). A file that grew fills the room and goes round again.
+    if (info.st_size > 0 && filled == static_cast<std::size_t>(info.st_size)) break;
   }
   bytes.resize(filled);
   return std::make_unique<SourceFile>(path, std::move(bytes));

@@ -285,7 +285,7 @@ TEST_CASE(
       const std::string& key = entry.first;
       const auto& value = entry.second;
       const bool assumed = std::any_of(with.assumed_keys.begin(), with.assumed_keys.end(),
-                                       [&](const std::string& k) { return gdl::iequals(k, key); });
+                                       [&](std::string_view k) { return gdl::iequals(k, key); });
       const auto found = doc.request.context.find(key);
       CHECK((found == doc.request.context.end()) == assumed);
       if (found != doc.request.context.end()) CHECK(found->second.values == value.values);

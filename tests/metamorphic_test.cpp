@@ -162,7 +162,7 @@ std::vector<Probe> probes(const gdl::exportcfg::ExportSettings& s, bool key,
       const std::string marker = "/AWSLogs/" + s.account.get() + "/";
       if (auto at = foreign.resource.find(marker); at != std::string::npos)
         foreign.resource.replace(at, marker.size(), "/AWSLogs/" + other + "/");
-      out.push_back({"foreign " + r.name + " " + r.region, foreign, false});
+      out.push_back({fmt::format("foreign {} {}", r.name, r.region), foreign, false});
       // The GuardDuty of every other account and Region the documents name.
       for (const std::string& account : named_accounts) {
         for (const std::string& region : named_regions) {

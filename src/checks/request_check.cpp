@@ -76,9 +76,13 @@ std::vector<std::string> deciding_assumptions(const exportcfg::PolicyDocument& d
     if (const iam::ContextValue* v = with_assumed.request.find(with_assumed.assumed_keys[k]))
       one.context.emplace(to_lower(with_assumed.assumed_keys[k]), *v);
     if (fails(doc, doc.evaluator->evaluate(one, false)) != documented_fails)
-      deciding.push_back(with_assumed.assumed_why[k]);
+      deciding.push_back(with_assumed.assumption(k));
   }
-  return deciding.empty() ? with_assumed.assumed_why : deciding;
+  if (deciding.empty()) {
+    for (std::size_t k = 0; k < with_assumed.assumed_keys.size(); ++k)
+      deciding.push_back(with_assumed.assumption(k));
+  }
+  return deciding;
 }
 
 }  // namespace
@@ -121,7 +125,7 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
         const auto names_assumed = [&](const iam::Evaluation& e, const iam::Request& r) {
           const std::string reason = to_lower(why_denied(*doc, e, r.action));
           return std::any_of(with_assumed.assumed_keys.begin(), with_assumed.assumed_keys.end(),
-                             [&](const std::string& key) {
+                             [&](std::string_view key) {
                                return reason.find(to_lower(key)) != std::string::npos;
                              });
         };

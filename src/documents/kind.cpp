@@ -37,9 +37,8 @@ Kind detect_kind(const policy::Policy& policy) {
   int s3 = 0;
   for (const policy::Statement& s : policy.statements) {
     for (const policy::Text& a : s.action.items) {
-      const std::string lower = to_lower(a.value);
-      if (lower.starts_with("kms:")) ++kms;
-      if (lower.starts_with("s3:")) ++s3;
+      if (istarts_with(a.value, "kms:")) ++kms;
+      if (istarts_with(a.value, "s3:")) ++s3;
     }
     for (const policy::Text& r : s.resource.items) {
       if (r.value.find(":s3:::") != std::string::npos) ++s3;

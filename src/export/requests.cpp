@@ -318,7 +318,7 @@ RequestLists guardduty_request_lists(const ExportSettings& settings, bool docume
         // owner of a key whose ARN is not one).
         if (value.empty() || !c.assumed) continue;
         r.assumed_keys.push_back(c.key);
-        r.assumed_why.push_back(fmt::format("{} = {} ({})", c.key, value, c.why));
+        r.assumed_reasons.push_back(c.why);
       }
       for (const std::size_t i : t.key_order) {
         const ContextTemplate& c = t.context[i];
@@ -339,6 +339,15 @@ RequestLists guardduty_request_lists(const ExportSettings& settings, bool docume
     }
   }
   return lists;
+}
+
+std::string GuardDutyRequest::assumption(std::size_t k) const {
+  // The value sent is the one the request carries for the key (an assumed key is sent only
+  // when its value is not empty).
+  const iam::ContextValue* sent = request.find(assumed_keys[k]);
+  const std::string_view value =
+      sent != nullptr && !sent->values.empty() ? std::string_view(sent->values.front()) : "";
+  return fmt::format("{} = {} ({})", assumed_keys[k], value, assumed_reasons[k]);
 }
 
 std::vector<GuardDutyRequest> guardduty_requests(const ExportSettings& settings,

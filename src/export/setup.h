@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "documents/kind.h"
@@ -64,12 +66,15 @@ std::vector<std::pair<std::string, std::string>> stand_in_placeholders(
 
 // One request GuardDuty makes, built from rules/data/guardduty-requests.json.
 struct GuardDutyRequest {
-  std::string name;    // "PutObject"
+  // "PutObject". The name and the assumed keys view the request model, which lives as long as
+  // the program (guardduty_request_lists builds these for every setup: copies were allocations).
+  std::string_view name;
   std::string region;  // the exported Region it is for
   iam::Request request;
-  std::vector<std::string> assumed_keys;  // context keys present only by assumption
-  // For each assumed key: "s3:x-amz-acl = bucket-owner-full-control (why it is assumed)".
-  std::vector<std::string> assumed_why;
+  std::vector<std::string_view> assumed_keys;  // context keys present only by assumption
+  std::vector<std::string_view> assumed_reasons;  // for each assumed key: why it is assumed
+  // The k-th assumption as findings state it: "s3:x-amz-acl = bucket-owner-full-control (why)".
+  [[nodiscard]] std::string assumption(std::size_t k) const;
   // The resource as findings show it: stand-ins replaced by placeholders such as <BUCKET>.
   std::string shown_resource;
   // Its place in the list guardduty_requests() returned, and whether that list holds the assumed

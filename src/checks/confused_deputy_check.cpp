@@ -14,15 +14,22 @@ namespace gdl::support {
 void check_confused_deputy(const SetupContext& ctx, std::string_view rule_id, documents::Kind kind,
                            std::string_view request_name, std::string_view what,
                            std::vector<Diagnostic>& out) {
-  const exportcfg::GuardDutyRequest* request = find_request(ctx.requests, request_name);
-  if (request == nullptr) return;
-  const iam::Request foreign = from_other_account(ctx.settings, *request);
   for (const exportcfg::PolicyDocument* doc : ctx.of_kind(kind)) {
-    // Only meaningful when GuardDuty's own request is allowed: otherwise GD201/GD30x report it.
-    if (doc->evaluator->evaluate(request->request, false).decision != iam::Decision::allow)
-      continue;
-    const iam::Evaluation e = doc->evaluator->evaluate(foreign, false);
-    if (e.decision != iam::Decision::allow) continue;
+    // Each exported Region in the order given, until one lets another account's detector in (one
+    // finding per document): a Region whose principal the document does not grant (an opt-in
+    // Region's, left out) is GD201/GD30x's to report, and must not hide the others.
+    const exportcfg::GuardDutyRequest* request = nullptr;
+    iam::Evaluation e;
+    for (const exportcfg::GuardDutyRequest& r : ctx.requests) {
+      if (r.name != request_name) continue;
+      // Only meaningful when GuardDuty's own request is allowed.
+      if (doc->evaluator->evaluate(r.request, false).decision != iam::Decision::allow) continue;
+      e = doc->evaluator->evaluate(from_other_account(ctx.settings, r), false);
+      if (e.decision != iam::Decision::allow) continue;
+      request = &r;
+      break;
+    }
+    if (request == nullptr) continue;
     const policy::Statement& s = statement_at(*doc, e.statements[e.deciding.front()].index);
     Diagnostic d = make_diagnostic(
         rule_id, make_location(*doc->source, s.principal.present ? s.principal.span : s.span),

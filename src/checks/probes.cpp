@@ -8,12 +8,16 @@
 
 namespace gdl::support {
 
-const exportcfg::GuardDutyRequest* find_request(
-    const std::vector<exportcfg::GuardDutyRequest>& requests, std::string_view name) {
+const exportcfg::GuardDutyRequest* request_seen_by(
+    const std::vector<exportcfg::GuardDutyRequest>& requests, const exportcfg::PolicyDocument& doc,
+    std::string_view name) {
+  const exportcfg::GuardDutyRequest* first = nullptr;
   for (const exportcfg::GuardDutyRequest& r : requests) {
-    if (r.name == name) return &r;
+    if (r.name != name) continue;
+    if (first == nullptr) first = &r;
+    if (doc.evaluator->evaluate(r.request, false).decision == iam::Decision::allow) return &r;
   }
-  return nullptr;
+  return first;
 }
 
 std::string other_account(const exportcfg::ExportSettings& settings) {

@@ -32,9 +32,14 @@ std::optional<std::string> bucket_owner(const exportcfg::ExportSettings& setting
 iam::Request plain_http_request(const exportcfg::ExportSettings& settings, std::string_view action,
                                 std::string resource);
 
-// The first request named `name` (first exported Region), or nullptr.
-const exportcfg::GuardDutyRequest* find_request(
-    const std::vector<exportcfg::GuardDutyRequest>& requests, std::string_view name);
+// GuardDuty's request `name` as `doc` sees it: of every exported Region's (in the order the
+// Regions are given), the first the document allows, else the first. A rule that judges a
+// document through GuardDuty's own request takes this one, so that the order of the Regions
+// changes nothing when only some of their principals are granted (an opt-in Region's regional
+// principal left out of a key policy that grants guardduty.amazonaws.com).
+const exportcfg::GuardDutyRequest* request_seen_by(
+    const std::vector<exportcfg::GuardDutyRequest>& requests, const exportcfg::PolicyDocument& doc,
+    std::string_view name);
 
 // An account id that is not the exporting account: the "other account" of confused-deputy checks.
 std::string other_account(const exportcfg::ExportSettings& settings);

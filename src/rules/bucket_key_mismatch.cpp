@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/explain.h"
 #include "checks/probes.h"
 #include "checks/settings_view.h"
@@ -16,19 +18,24 @@ namespace {
 class BucketKeyMismatchRule final : public SetupRule {
  public:
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
-    const exportcfg::GuardDutyRequest* put =
-        support::find_request(ctx.documented_requests, "PutObject");
-    if (put == nullptr) return;
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
-      const iam::Evaluation e = doc->evaluator->evaluate(put->request, false);
-      if (e.decision != iam::Decision::explicit_deny) continue;
-      // Every Deny that blocks the upload, not only the first written: another Deny (an
-      // organization's) may block it too, and the order of statements decides nothing.
-      for (const std::size_t i : e.deciding) {
-        const policy::Statement& deny = support::statement_at(*doc, e.statements[i].index);
-        for (const policy::ConditionClause& c : deny.conditions) {
-          if (!iequals(c.key.value, support::kKeyIdKey)) continue;
-          for (const policy::Text& v : c.values) report(ctx, *doc, deny, v, out);
+      // GuardDuty's upload from every exported Region (an opt-in Region's principal is its own,
+      // and a Deny may name only one of them), each Deny reported once.
+      std::vector<std::size_t> reported;
+      for (const exportcfg::GuardDutyRequest& put : ctx.documented_requests) {
+        if (put.name != "PutObject") continue;
+        const iam::Evaluation e = doc->evaluator->evaluate(put.request, false);
+        if (e.decision != iam::Decision::explicit_deny) continue;
+        // Every Deny that blocks the upload, not only the first written: another Deny (an
+        // organization's) may block it too, and the order of statements decides nothing.
+        for (const std::size_t i : e.deciding) {
+          const policy::Statement& deny = support::statement_at(*doc, e.statements[i].index);
+          if (std::find(reported.begin(), reported.end(), deny.index) != reported.end()) continue;
+          reported.push_back(deny.index);
+          for (const policy::ConditionClause& c : deny.conditions) {
+            if (!iequals(c.key.value, support::kKeyIdKey)) continue;
+            for (const policy::Text& v : c.values) report(ctx, *doc, deny, v, out);
+          }
         }
       }
     }

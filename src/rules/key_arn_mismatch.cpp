@@ -15,41 +15,47 @@ namespace {
 // GD402: the bucket's key-id Deny refuses every key the key policy can be the policy of. Asked
 // of the evaluator (GuardDuty's upload with each of those keys), so a Deny that accepts two keys
 // during a rotation, or a key policy naming its key among keys of other Regions, is fine.
+// The key-id value of the Deny that refuses GuardDuty's upload `put` with every one of `keys`,
+// or null when one of them is accepted (or refused for another reason: GD309 says why).
+const policy::Text* refused_key(const exportcfg::GuardDutyRequest& put,
+                                const exportcfg::PolicyDocument& bucket_doc,
+                                const std::vector<std::string>& keys) {
+  const policy::Text* refusing = nullptr;
+  for (const std::string& key : keys) {
+    iam::Request upload = put.request;
+    upload.set(support::kKeyIdKey, key);
+    const iam::Evaluation e = bucket_doc.evaluator->evaluate(upload, false);
+    if (e.decision != iam::Decision::explicit_deny) return nullptr;
+    const policy::Statement& deny =
+        support::statement_at(bucket_doc, e.statements[e.deciding.front()].index);
+    if (!support::has_condition_key(deny, support::kKeyIdKey)) return nullptr;
+    for (const policy::ConditionClause& c : deny.conditions) {
+      if (iequals(c.key.value, support::kKeyIdKey) && !c.values.empty())
+        refusing = &c.values.front();
+    }
+  }
+  return refusing;
+}
+
 class KeyArnMismatchRule final : public SetupRule {
  public:
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     // A key the user gave is judged against each document on its own (GD201, GD306).
     if (support::given(ctx.settings.key_arn)) return;
-    const exportcfg::GuardDutyRequest* put =
-        support::find_request(ctx.documented_requests, "PutObject");
-    if (put == nullptr) return;
     for (const exportcfg::PolicyDocument* key_doc : ctx.of_kind(documents::Kind::key_policy)) {
       const std::vector<std::string> keys = exportcfg::keys_named(*key_doc);
       if (keys.empty()) continue;
       for (const exportcfg::PolicyDocument* bucket_doc :
            ctx.of_kind(documents::Kind::bucket_policy)) {
+        // The first exported Region whose upload the bucket refuses for its key (an opt-in
+        // Region's principal is its own, and a Deny may name only one of them).
         const policy::Text* refusing = nullptr;
-        bool accepted = false;
-        for (const std::string& key : keys) {
-          iam::Request upload = put->request;
-          upload.set(support::kKeyIdKey, key);
-          const iam::Evaluation e = bucket_doc->evaluator->evaluate(upload, false);
-          if (e.decision != iam::Decision::explicit_deny) {
-            accepted = true;
-            break;
-          }
-          const policy::Statement& deny =
-              support::statement_at(*bucket_doc, e.statements[e.deciding.front()].index);
-          if (!support::has_condition_key(deny, support::kKeyIdKey)) {
-            accepted = true;  // denied for another reason: GD309 says why
-            break;
-          }
-          for (const policy::ConditionClause& c : deny.conditions) {
-            if (iequals(c.key.value, support::kKeyIdKey) && !c.values.empty())
-              refusing = &c.values.front();
-          }
+        for (const exportcfg::GuardDutyRequest& put : ctx.documented_requests) {
+          if (put.name != "PutObject") continue;
+          refusing = refused_key(put, *bucket_doc, keys);
+          if (refusing != nullptr) break;
         }
-        if (accepted || refusing == nullptr) continue;
+        if (refusing == nullptr) continue;
         Diagnostic d = make_diagnostic(
             id(), make_location(*bucket_doc->source, refusing->span),
             fmt::format("the bucket policy requires uploads encrypted with {}, but the key policy "

@@ -21,10 +21,10 @@ constexpr std::string_view kSensitiveActions[] = {
 class KeyGrantTooBroadRule final : public SetupRule {
  public:
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
-    const exportcfg::GuardDutyRequest* generate =
-        support::find_request(ctx.requests, "GenerateDataKey");
-    if (generate == nullptr) return;
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::key_policy)) {
+      const exportcfg::GuardDutyRequest* generate =
+          support::request_seen_by(ctx.requests, *doc, "GenerateDataKey");
+      if (generate == nullptr) return;
       // GuardDuty itself: anything beyond GenerateDataKey. Each statement that grants more is
       // named with what it grants itself: of two such statements, neither is blamed for the
       // other's actions.

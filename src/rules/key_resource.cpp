@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/probes.h"
 #include "diag/rule_catalog.h"
 #include "iam/wildcard.h"
@@ -31,15 +33,25 @@ std::string never_the_key(std::string_view entry) {
 class KeyResourceRule final : public SetupRule {
  public:
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
-    const exportcfg::GuardDutyRequest* generate =
-        support::find_request(ctx.requests, "GenerateDataKey");
-    if (generate == nullptr) return;
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::key_policy)) {
-      const iam::Evaluation e = doc->evaluator->evaluate(generate->request, false);
+      // GuardDuty's request from every exported Region (their principals differ: an opt-in
+      // Region's is its own), so that the order the Regions are given in decides nothing.
+      std::vector<iam::Evaluation> evaluations;
+      for (const exportcfg::GuardDutyRequest& r : ctx.requests) {
+        if (r.name == "GenerateDataKey")
+          evaluations.push_back(doc->evaluator->evaluate(r.request, false));
+      }
+      if (evaluations.empty()) return;
+      const bool allowed =
+          std::any_of(evaluations.begin(), evaluations.end(),
+                      [](const iam::Evaluation& e) { return e.decision == iam::Decision::allow; });
       for (const policy::Statement& s : doc->policy.statements) {
         if (!exportcfg::names_guardduty(s) || s.resource_negated || !s.resource.present) continue;
-        // The statement fails on its Resource: GD201's finding, not a second one.
-        if (const iam::StatementTrace* t = e.trace_of(s.index); t && t->element == "Resource")
+        // The statement fails on its Resource (in any Region): GD201's finding, not a second one.
+        if (std::any_of(evaluations.begin(), evaluations.end(), [&s](const iam::Evaluation& e) {
+              const iam::StatementTrace* t = e.trace_of(s.index);
+              return t != nullptr && t->element == "Resource";
+            }))
           continue;
         std::vector<std::string> dead;
         for (const policy::Text& r : s.resource.items) {
@@ -52,7 +64,7 @@ class KeyResourceRule final : public SetupRule {
             fmt::format("{} in the Resource of {} never matches this key; in a key policy \"*\" "
                         "names the key itself",
                         fmt::join(dead, ", "), s.label()));
-        if (e.decision == iam::Decision::allow) {
+        if (allowed) {
           d.fix = Fix{"write \"*\", which in a key policy means this key",
                       {TextEdit{make_location(*doc->source, s.resource.span), "\"*\""}}};
         }

@@ -60,8 +60,9 @@ class SourceConditionMismatchRule final : public SetupRule {
  public:
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const exportcfg::PolicyDocument* doc : documents_of(ctx)) {
-      const exportcfg::GuardDutyRequest* own = support::find_request(
-          ctx.requests, doc->kind == documents::Kind::key_policy ? "GenerateDataKey" : "PutObject");
+      const exportcfg::GuardDutyRequest* own = support::request_seen_by(
+          ctx.requests, *doc,
+          doc->kind == documents::Kind::key_policy ? "GenerateDataKey" : "PutObject");
       const bool own_applies_known = own != nullptr;
       const iam::Evaluation own_eval =
           own_applies_known ? doc->evaluator->evaluate(own->request, false) : iam::Evaluation{};

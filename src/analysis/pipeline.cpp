@@ -632,6 +632,13 @@ class SetupRun {
 
   void run_setup_rules() {
     if (!options_.setup_rules || documents_.empty()) return;
+    // The accounts the setup's files write, each file once (a template holds several documents).
+    std::vector<const SourceFile*> read;
+    for (const auto& doc : documents_) {
+      if (std::find(read.begin(), read.end(), doc->source) != read.end()) continue;
+      read.push_back(doc->source);
+      exportcfg::add_written_accounts(doc->source->text(), settings_.written_accounts);
+    }
     exportcfg::RequestLists lists = exportcfg::guardduty_request_lists(settings_);
     const auto requests = std::move(lists.with_assumed);
     documented_ = std::move(lists.documented);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/explain.h"
 #include "checks/fixes.h"
 #include "diag/rule_catalog.h"
@@ -21,12 +23,15 @@ const exportcfg::GuardDutyRequest* request_seen_by(
 }
 
 std::string other_account(const exportcfg::ExportSettings& settings) {
-  // Not an account the settings name: the exporter's, the bucket owner's, the key owner's.
+  // Not an account the settings name (the exporter's, the bucket owner's, the key owner's) nor
+  // one the setup's files write: a policy may grant an account these stand-ins happen to be.
   auto named = [&settings](std::string_view candidate) {
     const std::string colon = fmt::format(":{}:", candidate);
     return (settings.account.known() && settings.account.get() == candidate) ||
            (settings.bucket_account.known() && settings.bucket_account.get() == candidate) ||
-           (settings.key_arn.known() && settings.key_arn.get().find(colon) != std::string::npos);
+           (settings.key_arn.known() && settings.key_arn.get().find(colon) != std::string::npos) ||
+           std::find(settings.written_accounts.begin(), settings.written_accounts.end(),
+                     candidate) != settings.written_accounts.end();
   };
   for (std::string_view candidate : {"210987654321", "310987654321", "410987654321"}) {
     if (!named(candidate)) return std::string(candidate);

@@ -27,6 +27,22 @@ bool is_account_id(std::string_view text) {
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+void add_written_accounts(std::string_view text, std::vector<std::string>& accounts) {
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (std::size_t i = 0; i < text.size();) {
+    if (!digit(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && digit(text[end])) ++end;
+    const std::string_view run = text.substr(i, end - i);
+    if (run.size() == 12 && std::find(accounts.begin(), accounts.end(), run) == accounts.end())
+      accounts.emplace_back(run);
+    i = end;
+  }
+}
+
 bool is_detector_id(std::string_view text) {
   return text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');

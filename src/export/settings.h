@@ -61,6 +61,10 @@ struct ExportSettings {
   Value source_org_id;
   Value source_org_path;
   std::string partition = "aws";
+  // Every account id the setup's files write (a run of exactly 12 digits): the "other account"
+  // of the hardening probes is never one of them (a key owner's root written in a cross-account
+  // key policy is not a stranger). Filled before the setup rules run.
+  std::vector<std::string> written_accounts;
 
   [[nodiscard]] std::string detector_for(const std::string& region) const;
   // The account that owns the bucket: the one given for it, else the exporting account (a
@@ -88,6 +92,9 @@ ConfigResult read_config(const SourceFile& source);
 // The same for a settings object nested in another file (the project configuration); adds to
 // `into` (values already there are overwritten, problems appended).
 void read_settings_object(const json::Value& object, const SourceFile& source, ConfigResult& into);
+
+// The account ids `text` writes: each run of exactly 12 digits, once, in order of appearance.
+void add_written_accounts(std::string_view text, std::vector<std::string>& accounts);
 
 // Validation helpers shared by flags, config and rules.
 bool is_account_id(std::string_view text);

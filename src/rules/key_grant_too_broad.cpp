@@ -58,15 +58,18 @@ class KeyGrantTooBroadRule final : public SetupRule {
         }
         out.push_back(std::move(d));
       }
-      // Strangers: an anonymous caller, or a principal of another account, with no context at all.
-      for (const bool anonymous : {true, false}) {
+      // Strangers, with no context at all: an anonymous caller, and a principal of an account
+      // none of the files writes (other_account: an account a policy grants on purpose, a log
+      // archive's, or a cross-account key's owner given kms:*, is not a stranger).
+      const std::pair<iam::RequestPrincipal, std::string_view> strangers[] = {
+          {{iam::RequestPrincipal::Kind::anonymous, ""}, "anyone"},
+          {{iam::RequestPrincipal::Kind::aws,
+            fmt::format("arn:{}:iam::{}:role/anyone", ctx.settings.partition,
+                        support::other_account(ctx.settings))},
+           "principals of other accounts"}};
+      for (const auto& [principal, who] : strangers) {
         iam::Request r;
-        r.principal = anonymous
-                          ? iam::RequestPrincipal{iam::RequestPrincipal::Kind::anonymous, ""}
-                          : iam::RequestPrincipal{
-                                iam::RequestPrincipal::Kind::aws,
-                                fmt::format("arn:{}:iam::{}:role/anyone", ctx.settings.partition,
-                                            support::other_account(ctx.settings))};
+        r.principal = principal;
         r.action = "kms:Decrypt";
         r.resource = ctx.settings.key_arn.get();
         const iam::Evaluation e = doc->evaluator->evaluate(r, false);
@@ -76,10 +79,8 @@ class KeyGrantTooBroadRule final : public SetupRule {
         out.push_back(make_diagnostic(
             id(), make_location(*doc->source, s.principal.present ? s.principal.span : s.span),
             fmt::format("{} lets {} decrypt with this key without any condition: your exported "
-                        "findings are readable "
-                        "by them",
-                        support::statement_name(*doc, s.index),
-                        anonymous ? "anyone" : "principals of other accounts")));
+                        "findings are readable by them",
+                        support::statement_name(*doc, s.index), who)));
         break;
       }
     }

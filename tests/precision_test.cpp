@@ -273,6 +273,44 @@ TEST_CASE("one verdict: a directory and every entry of it named (DIR/*) agree") 
   CHECK(run({txt.string()}) != std::multiset<std::string>{});
 }
 
+TEST_CASE("one verdict: a Terraform tree scanned and every file of it named agree") {
+  // A module named beside the module that calls it is read through the call, as the scan reads
+  // it: named a second time on its own it was judged twice, once with its inputs unknown (a
+  // real-world sweep: e-mulenga/aws-enterprise-landing-zone-terraform, 12 files checked against
+  // 21 and one more warning).
+  std::vector<fs::path> trees;
+  for (const auto& entry :
+       fs::directory_iterator(gdl::test::source_dir() / "testdata" / "realworld")) {
+    if (entry.is_directory() && entry.path().filename().string().starts_with("tf-") &&
+        fs::is_directory(entry.path() / "original"))
+      trees.push_back(entry.path() / "original");
+  }
+  for (const auto& entry :
+       fs::directory_iterator(gdl::test::source_dir() / "testdata" / "containers")) {
+    if (entry.is_directory() && entry.path().filename().string().starts_with("tf-"))
+      trees.push_back(entry.path());
+  }
+  std::size_t with_modules = 0;
+  for (const fs::path& tree : trees) {
+    CAPTURE(tree.string());
+    std::vector<std::string> files;
+    bool nested = false;
+    for (const auto& entry : fs::recursive_directory_iterator(tree)) {
+      const std::string ext = entry.path().extension().string();
+      if (!entry.is_regular_file() ||
+          (ext != ".tf" && ext != ".json" && ext != ".yaml" && ext != ".yml"))
+        continue;
+      files.push_back(entry.path().string());
+      nested = nested || (ext == ".tf" && entry.path().parent_path() != tree);
+    }
+    if (files.empty()) continue;
+    std::sort(files.begin(), files.end());
+    with_modules += static_cast<std::size_t>(nested);
+    CHECK(run(files) == run({tree.string()}));
+  }
+  CHECK(with_modules >= 10);
+}
+
 TEST_CASE("one verdict: the order the Regions are given in changes no finding") {
   // --region names the Regions whose findings are exported, a set: the first one is not the
   // Region of a provider or stack that writes none (a key checked in it was compared with the

@@ -414,10 +414,12 @@ void fold_called_modules(std::vector<WorkItem>& items, const CallsOf& calls_of) 
     if (!called.contains(caller)) roots.push_back(caller);
   }
   const std::set<std::string> reached = reached_from(calls, std::move(roots));
-  // Only the module's .tf files: a policy file beside them is still checked there.
+  // Only the module's .tf files: a policy file beside them is still checked there. A module file
+  // named beside its caller is read through the call too (as a scan of both reads it: named a
+  // second time on its own, it was judged twice, once with its inputs unknown); named without
+  // its caller, nothing reaches it and it is checked on its own.
   for (WorkItem& item : items) {
-    if (item.directory && item.named.empty() &&
-        reached.contains(identities.of_directory(item.label)))
+    if (item.directory && reached.contains(identities.of_directory(item.label)))
       item.paths.erase_if([](std::string_view path) { return path.ends_with(".tf"); });
   }
   std::erase_if(items, [](const WorkItem& item) { return item.directory && item.paths.empty(); });

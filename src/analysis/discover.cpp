@@ -14,6 +14,8 @@
 #include <system_error>
 #include <utility>
 
+#include "util/file_descriptor.h"
+
 namespace gdl::analysis {
 
 namespace fs = std::filesystem;
@@ -123,17 +125,6 @@ EntryKind kind_of(int dir_fd, const char* name, unsigned char type) {
   return S_ISREG(info.st_mode) ? EntryKind::linked_file : EntryKind::skip;
 }
 
-// Closes a descriptor when it goes out of scope.
-struct DirectoryDescriptor {
-  int fd;
-  explicit DirectoryDescriptor(int descriptor) : fd(descriptor) {}
-  DirectoryDescriptor(const DirectoryDescriptor&) = delete;
-  DirectoryDescriptor& operator=(const DirectoryDescriptor&) = delete;
-  ~DirectoryDescriptor() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 }  // namespace
 
 DirectoryListing list_directory(const fs::path& root, const fs::path& dir,
@@ -148,7 +139,7 @@ DirectoryListing list_directory(const fs::path& root, const fs::path& dir,
   // Read with getdents64 on a descriptor of our own rather than a directory_iterator, whose
   // fdopendir() adds an fstat and two fcntl calls to every directory: a scan lists each
   // directory twice (setup_plan.h), and those were a fifth of its system calls.
-  const DirectoryDescriptor handle(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  const FileDescriptor handle(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (handle.fd < 0) {
     // As directory_options::skip_permission_denied: a directory we may not read lists empty
     // (walk_root has said so when it could not enter it).

@@ -15,6 +15,8 @@
 #include <iterator>
 #include <sstream>
 
+#include "util/file_descriptor.h"
+
 namespace gdl {
 
 namespace {
@@ -38,17 +40,6 @@ void note_read(const struct stat& info) {
     }
   }
 }
-
-// Closes the descriptor it owns.
-struct FileDescriptor {
-  explicit FileDescriptor(int descriptor) : fd(descriptor) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() {
-    if (fd >= 0) ::close(fd);
-  }
-  int fd;
-};
 
 std::string too_large(std::size_t max_bytes) {
   return "is larger than the input size limit of " + std::to_string(max_bytes / (1024 * 1024)) +

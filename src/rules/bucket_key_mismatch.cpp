@@ -20,22 +20,34 @@ class BucketKeyMismatchRule final : public SetupRule {
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
       // GuardDuty's upload from every exported Region (an opt-in Region's principal is its own,
-      // and a Deny may name only one of them), each Deny reported once.
-      std::vector<std::size_t> reported;
+      // and a Deny may name only one of them), each Deny reported once with the Regions whose
+      // uploads it blocks.
+      std::vector<std::pair<std::size_t, std::vector<std::string>>> blocking;  // Deny, Regions
+      std::size_t exported_regions = 0;
       for (const exportcfg::GuardDutyRequest& put : ctx.documented_requests) {
         if (put.name != "PutObject") continue;
+        ++exported_regions;
         const iam::Evaluation e = doc->evaluator->evaluate(put.request, false);
         if (e.decision != iam::Decision::explicit_deny) continue;
         // Every Deny that blocks the upload, not only the first written: another Deny (an
         // organization's) may block it too, and the order of statements decides nothing.
         for (const std::size_t i : e.deciding) {
-          const policy::Statement& deny = support::statement_at(*doc, e.statements[i].index);
-          if (std::find(reported.begin(), reported.end(), deny.index) != reported.end()) continue;
-          reported.push_back(deny.index);
-          for (const policy::ConditionClause& c : deny.conditions) {
-            if (!iequals(c.key.value, support::kKeyIdKey)) continue;
-            for (const policy::Text& v : c.values) report(ctx, *doc, deny, v, out);
-          }
+          const std::size_t index = e.statements[i].index;
+          auto seen = std::find_if(blocking.begin(), blocking.end(),
+                                   [&](const auto& b) { return b.first == index; });
+          if (seen == blocking.end()) seen = blocking.insert(blocking.end(), {index, {}});
+          seen->second.push_back(put.region);
+        }
+      }
+      for (const auto& [index, regions] : blocking) {
+        const policy::Statement& deny = support::statement_at(*doc, index);
+        // "every export", or "exports from eu-south-1" when the Deny names one Region's principal.
+        const std::string blocked = regions.size() == exported_regions
+                                        ? std::string()
+                                        : support::exports_from(ctx.settings, regions);
+        for (const policy::ConditionClause& c : deny.conditions) {
+          if (!iequals(c.key.value, support::kKeyIdKey)) continue;
+          for (const policy::Text& v : c.values) report(ctx, *doc, deny, v, blocked, out);
         }
       }
     }
@@ -44,6 +56,7 @@ class BucketKeyMismatchRule final : public SetupRule {
  private:
   void report(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
               const policy::Statement& deny, const policy::Text& value,
+              const std::string& blocked,  // empty: every export
               std::vector<Diagnostic>& out) const {
     const std::string& key = ctx.settings.key_arn.get();
     if (value.value == key) return;
@@ -55,14 +68,16 @@ class BucketKeyMismatchRule final : public SetupRule {
     if (problem) {
       message = fmt::format(
           "{} requires the key \"{}\", but GuardDuty sends the full key ARN in {}, so this Deny "
-          "blocks every export",
-          support::statement_name(doc, deny.index), value.value, support::kKeyIdKey);
+          "blocks {}",
+          support::statement_name(doc, deny.index), value.value, support::kKeyIdKey,
+          blocked.empty() ? "every export" : blocked);
     } else {
       message = fmt::format(
-          "{} requires the key {}, but GuardDuty encrypts with the export key {} ({}): every "
-          "export is denied",
+          "{} requires the key {}, but GuardDuty encrypts with the export key {} ({}): {} "
+          "denied",
           support::statement_name(doc, deny.index), value.value, key,
-          ctx.settings.key_arn.origin.detail);
+          ctx.settings.key_arn.origin.detail,
+          blocked.empty() ? "every export is" : blocked + " are");
     }
     Diagnostic d =
         make_diagnostic(id(), make_location(*doc.source, value.span), std::move(message));

@@ -47,22 +47,30 @@ class KeyArnMismatchRule final : public SetupRule {
       if (keys.empty()) continue;
       for (const exportcfg::PolicyDocument* bucket_doc :
            ctx.of_kind(documents::Kind::bucket_policy)) {
-        // The first exported Region whose upload the bucket refuses for its key (an opt-in
-        // Region's principal is its own, and a Deny may name only one of them).
+        // Each exported Region's upload is its own request (an opt-in Region's principal is its
+        // own, and a Deny may name only one of them): the finding says whose exports fail.
         const policy::Text* refusing = nullptr;
+        std::vector<std::string> refused_regions;
+        std::size_t exported_regions = 0;
         for (const exportcfg::GuardDutyRequest& put : ctx.documented_requests) {
           if (put.name != "PutObject") continue;
-          refusing = refused_key(put, *bucket_doc, keys);
-          if (refusing != nullptr) break;
+          ++exported_regions;
+          const policy::Text* value = refused_key(put, *bucket_doc, keys);
+          if (value == nullptr) continue;
+          if (refusing == nullptr) refusing = value;
+          refused_regions.push_back(put.region);
         }
         if (refusing == nullptr) continue;
+        const std::string failing =
+            refused_regions.size() == exported_regions
+                ? std::string("every export fails")
+                : support::exports_from(ctx.settings, refused_regions) + " fail";
         Diagnostic d = make_diagnostic(
             id(), make_location(*bucket_doc->source, refusing->span),
             fmt::format("the bucket policy requires uploads encrypted with {}, but the key policy "
                         "checked with it ({}) is the policy of {}: GuardDuty encrypts with one "
-                        "key, so one of the two documents refers to the wrong key and every "
-                        "export fails",
-                        refusing->value, key_doc->name(), fmt::join(keys, " or ")));
+                        "key, so one of the two documents refers to the wrong key and {}",
+                        refusing->value, key_doc->name(), fmt::join(keys, " or "), failing));
         if (keys.size() == 1) {
           d.fix = Fix{"require the key whose policy grants GuardDuty",
                       {TextEdit{make_location(*bucket_doc->source, refusing->span),

@@ -8,9 +8,12 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "checks/explain.h"
+#include "checks/probes.h"
+#include "checks/settings_view.h"
 #include "checks/setup_rule.h"
 #include "diag/rule_catalog.h"
 #include "export/access.h"
@@ -28,17 +31,22 @@ std::string_view verb(std::string_view action) {
   return "read";
 }
 
-std::string who(const exportcfg::AccessWitness& w) {
+std::string who(const exportcfg::AccessWitness& w, const exportcfg::ExportSettings& settings) {
   switch (w.access_class) {
     case exportcfg::AccessClass::other_service:
       return fmt::format("another AWS service ({})", w.request.principal.value);
     case exportcfg::AccessClass::other_account: {
+      // The exporting account, in a bucket another owns, reaching other accounts' findings
+      // (beyond_own_findings): not "another account".
+      const std::string account = iam::principal_account(w.request.principal);
+      if (support::known(settings.account) && !settings.account.origin.stand_in &&
+          account == settings.account.get())
+        return fmt::format("the exporting account ({}), beyond its own findings,", account);
       // A member of the organization a condition names: said so (it is not anyone's).
       const iam::ContextValue* org = w.request.find("aws:PrincipalOrgID");
       if (org != nullptr && !org->values.empty() && !org->values.front().empty())
-        return fmt::format("another account of organization {} ({})", org->values.front(),
-                           iam::principal_account(w.request.principal));
-      return fmt::format("another account ({})", iam::principal_account(w.request.principal));
+        return fmt::format("another account of organization {} ({})", org->values.front(), account);
+      return fmt::format("another account ({})", account);
     }
     case exportcfg::AccessClass::anonymous:
       return "anyone, unauthenticated callers too,";
@@ -148,13 +156,19 @@ std::vector<exportcfg::AccessWitness> namesakes(const exportcfg::PolicyDocument&
         if (e.type != "AWS") continue;
         std::string_view parts[6];
         std::string_view account = e.value.value;
-        if (iam::split_arn(account, parts) && parts[2] == "iam") account = parts[4];
+        // A named role or user is that principal (a statement naming it lets no other role of
+        // its account in); an account or its root, any principal of the account.
+        const bool iam_arn = iam::split_arn(account, parts) && parts[2] == "iam";
+        if (iam_arn) account = parts[4];
         if (!exportcfg::is_account_id(account) ||
             (owner.known() && !owner.origin.stand_in && owner.get() == account) ||
             !tried.insert(std::string(account)).second)
           continue;
-        const std::string arn =
-            fmt::format("arn:{}:iam::{}:role/any-role", settings.partition, account);
+        const bool named_principal =
+            iam_arn && parts[5] != "root" && e.value.value.find_first_of("*?") == std::string::npos;
+        const std::string arn = named_principal ? e.value.value
+                                                : fmt::format("arn:{}:iam::{}:role/any-role",
+                                                              settings.partition, account);
         r.principal = {iam::RequestPrincipal::Kind::aws, arn};
         r.context.erase("aws:principalservicename");
         r.set("aws:PrincipalAccount", std::string(account));
@@ -246,6 +260,30 @@ bool may_decrypt(const SetupContext& ctx, const exportcfg::PolicyDocument& bucke
   return false;
 }
 
+// The exporting account's principal `w` reaching its own findings (AWSLogs/<its account>/
+// under the prefix) in a bucket another account owns, a central log archive, reaches its own
+// data, not another account's. The same request on another account's findings path decides:
+// refused, nothing is reported (nullopt); allowed, that request is the witness (it reaches
+// every member's findings). Any other witness is returned as it is.
+std::optional<exportcfg::AccessWitness> beyond_own_findings(const SetupContext& ctx,
+                                                            const exportcfg::PolicyDocument& doc,
+                                                            const exportcfg::AccessWitness& w) {
+  const exportcfg::Value& account = ctx.settings.account;
+  if (w.access_class != exportcfg::AccessClass::other_account || !support::known(account) ||
+      account.origin.stand_in || iam::principal_account(w.request.principal) != account.get())
+    return w;
+  const std::string own_path = "/AWSLogs/" + account.get() + "/";
+  const std::size_t at = w.request.resource.find(own_path);
+  if (at == std::string::npos) return w;
+  exportcfg::AccessWitness elsewhere{w.access_class, w.request, {}};
+  elsewhere.request.resource.replace(at, own_path.size(),
+                                     "/AWSLogs/" + support::other_account(ctx.settings) + "/");
+  const iam::Evaluation e = doc.evaluator->evaluate(elsewhere.request, false);
+  if (e.decision != iam::Decision::allow) return std::nullopt;
+  for (const std::size_t i : e.deciding) elsewhere.statements.push_back(e.statements[i].index);
+  return elsewhere;
+}
+
 // One who may reach the findings through a statement.
 struct Reach {
   std::string summary;  // "another account (...) can read findings (s3:GetObject)"
@@ -277,8 +315,10 @@ class BucketFindingsReachableRule final : public SetupRule {
             witnesses.push_back(&more.emplace_back(std::move(n)));
         }
         for (const exportcfg::AccessWitness* witness : witnesses) {
-          const exportcfg::AccessWitness& w = *witness;
-          if (w.statements.empty()) continue;
+          if (witness->statements.empty()) continue;
+          std::optional<exportcfg::AccessWitness> reach = beyond_own_findings(ctx, *doc, *witness);
+          if (!reach) continue;
+          const exportcfg::AccessWitness& w = more.emplace_back(std::move(*reach));
           const bool read = answer.action == "s3:GetObject";
           const bool sealed = read && !may_decrypt(ctx, *doc, key, w);
           // An unauthenticated GET of an SSE-KMS object always fails: no one is let in.
@@ -300,9 +340,9 @@ class BucketFindingsReachableRule final : public SetupRule {
           }
           by_statement[s.index].push_back(
               {sealed ? fmt::format("{} can get the findings' objects ({}) but not decrypt them",
-                                    who(w), answer.action)
-                      : fmt::format("{} can {} findings ({})", who(w), verb(answer.action),
-                                    answer.action),
+                                    who(w, ctx.settings), answer.action)
+                      : fmt::format("{} can {} findings ({})", who(w, ctx.settings),
+                                    verb(answer.action), answer.action),
                &w, sealed});
         }
       }
@@ -319,10 +359,11 @@ class BucketFindingsReachableRule final : public SetupRule {
                 ? fmt::format("{} lets {} get the findings' objects ({}): this {} request is "
                               "allowed, and only the key policy, which does not let it decrypt "
                               "them, keeps it from reading the findings",
-                              name, who(first), answers.front().resource, first.request.action)
+                              name, who(first, ctx.settings), answers.front().resource,
+                              first.request.action)
                 : fmt::format("{} lets {} {} the findings ({}): this {} request is allowed", name,
-                              who(first), verb(first.request.action), answers.front().resource,
-                              first.request.action));
+                              who(first, ctx.settings), verb(first.request.action),
+                              answers.front().resource, first.request.action));
         d.notes.push_back(fmt::format("the request (gd-export-lint simulate --request): {}",
                                       iam::request_to_json(first.request)));
         for (std::size_t i = 1; i < reached.size(); ++i)

@@ -583,6 +583,8 @@ class SetupRun {
             std::any_of(documents_.begin(), documents_.end(),
                         [&](const auto& doc) { return doc->kind == unseen.kind; });
         if (in_setup || !counted.insert(unseen.kind).second) continue;
+        if (!unseen.created_by.empty())
+          buckets_without_policy_.push_back({unseen.created_by, unseen.destination, unseen.at});
         ++result_.unread;
         ++result_.partly_judged;
         result_.notes.push_back(unseen.note);
@@ -660,7 +662,8 @@ class SetupRun {
                                documented,
                                other ? other_requests : requests,
                                other ? other_documented : documented,
-                               result_.stand_ins};
+                               result_.stand_ins,
+                               buckets_without_policy_};
     auto runs = [&](std::string_view id) {
       if (!enabled(options_, id)) return false;
       if (export_setup_) return true;
@@ -797,6 +800,8 @@ class SetupRun {
   // GuardDuty's requests without the assumed keys, built once by run_setup_rules() and read
   // again by show_placeholders().
   std::vector<exportcfg::GuardDutyRequest> documented_;
+  // Buckets the files create for the export with no bucket policy among them (the setup rules').
+  std::vector<BucketWithoutPolicy> buckets_without_policy_;
   const exportcfg::ExportSettings given_;        // as the user gave them
   const std::vector<std::string> given_values_;  // their known values, for the policy rules
   const LintOptions& options_;

@@ -13,6 +13,15 @@
 
 namespace gdl {
 
+// A bucket the setup's files create for a publishing destination with no bucket policy among
+// them (a Terraform aws_s3_bucket without an aws_s3_bucket_policy): GuardDuty is denied
+// without one, unless another configuration attaches it.
+struct BucketWithoutPolicy {
+  std::string bucket;       // "aws_s3_bucket.findings"
+  std::string destination;  // "aws_guardduty_publishing_destination.s3"
+  Location at;              // the destination's bucket ARN
+};
+
 struct SetupContext {
   const std::vector<std::unique_ptr<exportcfg::PolicyDocument>>& documents;
   const exportcfg::ExportSettings& settings;
@@ -26,6 +35,7 @@ struct SetupContext {
   // The values checked for symbols a container leaves open (a template's ${AWS::Region}), with
   // their symbols: a conclusion about such a value itself would be about a guess.
   std::span<const std::pair<std::string, std::string>> stand_ins = {};
+  std::span<const BucketWithoutPolicy> buckets_without_policy = {};
 
   [[nodiscard]] std::vector<const exportcfg::PolicyDocument*> of_kind(documents::Kind kind) const;
 };

@@ -103,6 +103,12 @@ struct Extraction {
   struct UnseenPolicy {
     documents::Kind kind;
     std::string note;
+    // A bucket the files read create (aws_s3_bucket.findings), with every module call read: no
+    // policy of it among them is a policy it has not, unless another configuration attaches
+    // one. Empty otherwise. `destination` is the publishing destination, `at` its bucket ARN.
+    std::string created_by;
+    std::string destination;
+    Location at;
   };
   std::vector<UnseenPolicy> unseen_policies;
   // Symbolic template values checked as concrete stand-ins ("000000000000" for

@@ -502,6 +502,7 @@ void Module::load_children() {
     for (std::size_t at; (at = key.find("module.")) != std::string::npos;) key.erase(at, 7);
     const std::string* installed = local ? nullptr : session_.installed_module(key);
     if (!local && installed == nullptr) {
+      session_.module_unread = true;
       session_.note(*call.file, source->span,
                     fmt::format("module {} ({}) is not read: run terraform init to have it read "
                                 "from .terraform/modules, or check the plan",
@@ -511,6 +512,7 @@ void Module::load_children() {
     if (depth_ + 1 > kMaxModuleDepth || !session_.hints.read_files ||
         session_.modules_read >= kMaxModuleReads) {
       // What the module holds is not judged: a clean result says it was judged in part.
+      session_.module_unread = true;
       if (session_.hints.read_files) ++session_.out.unread_policies;
       session_.note_once(*call.file, call.block->span,
                          fmt::format("module {} is not read ({})", label(*call.block, 0),

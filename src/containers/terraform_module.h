@@ -91,6 +91,13 @@ struct Session {
   const SourceFile* destination_file = nullptr;
   Span destination_span;
   std::set<documents::Kind> unread_kinds;
+  // The aws_s3_bucket resource the first publishing destination exports to, when a module read
+  // declares it ("module.logs.aws_s3_bucket.findings"); and whether some module call is not read
+  // (it may attach a bucket policy this reading never sees).
+  std::string destination_bucket_resource;
+  const SourceFile* destination_bucket_file = nullptr;  // where its destination_arn is written
+  Span destination_bucket_span;
+  bool module_unread = false;
 
   // Where `terraform init` installed the registry and remote modules the root calls
   // (.terraform/modules/modules.json: "a.b" -> directory), read on first use.

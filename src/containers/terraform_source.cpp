@@ -378,6 +378,14 @@ void Module::read_destination(const Named& r) {
         "aws_guardduty_",  "aws_securityhub_", "aws_eventbridge_"};
     const bool not_bucket = std::any_of(kNotBuckets.begin(), kNotBuckets.end(),
                                         [&](std::string_view p) { return t.root.starts_with(p); });
+    // `aws_s3_bucket.findings.arn` of a bucket this module declares (the first destination's).
+    if (session_.destination == label && t.root == "aws_s3_bucket" && !t.steps.empty() &&
+        resources_.contains("aws_s3_bucket." + t.steps.front()) &&
+        session_.destination_bucket_resource.empty()) {
+      session_.destination_bucket_resource = address_ + "aws_s3_bucket." + t.steps.front();
+      session_.destination_bucket_file = r.file;
+      session_.destination_bucket_span = a->value->span;
+    }
     if (not_bucket && t.steps.size() >= 2 && t.steps.back() == "arn") {
       session_.out.diagnostics.push_back(make_diagnostic(
           "GD007", make_location(*r.file, a->value->span),
@@ -615,7 +623,12 @@ void record_unseen_policies(Session& session) {
                      "the export is not judged in full (GuardDuty is denied if it has "
                      "none; if it is kept elsewhere, check it there)",
                      session.destination_file->path(), p.line, p.column, bucket ? "bucket" : "key",
-                     session.destination, bucket ? "bucket" : "KMS key")});
+                     session.destination, bucket ? "bucket" : "KMS key"),
+         bucket && !session.module_unread ? session.destination_bucket_resource : std::string(),
+         session.destination,
+         session.destination_bucket_file != nullptr
+             ? make_location(*session.destination_bucket_file, session.destination_bucket_span)
+             : Location{}});
   }
 }
 

@@ -1,8 +1,12 @@
 // GD302: GuardDuty's PutObject request, as GuardDuty really sends it for each exported Region, is
-// not allowed by the bucket policy (no statement allows it; an explicit Deny is GD309).
+// not allowed by the bucket policy (no statement allows it; an explicit Deny is GD309); or the
+// files create the export's bucket with no bucket policy at all.
+
+#include <fmt/format.h>
 
 #include "checks/request_check.h"
 #include "checks/settings_view.h"
+#include "diag/rule_catalog.h"
 
 namespace gdl {
 namespace {
@@ -13,6 +17,25 @@ class BucketPutObjectMissingRule final : public SetupRule {
     support::check_request(ctx, id(), documents::Kind::bucket_policy, "PutObject",
                            support::RequestFailure::not_allowed, "AllowGuardDutyPutObject",
                            support::export_objects_arn(ctx.settings), out);
+    // No policy, no Allow: GuardDuty, a service principal, gets into a bucket only through its
+    // bucket policy (the guide: "attach a policy to your S3 bucket"). A note, not an error: a
+    // policy attached by another configuration is not among the files read.
+    if (!ctx.of_kind(documents::Kind::bucket_policy).empty()) return;
+    for (const BucketWithoutPolicy& b : ctx.buckets_without_policy) {
+      Diagnostic d = make_diagnostic(
+          id(), b.at,
+          fmt::format("exports may fail: {} exports to {}, which these files create with no "
+                      "bucket policy, and without one GuardDuty is denied s3:GetBucketLocation "
+                      "and s3:PutObject (if another configuration attaches its policy, check it "
+                      "with that)",
+                      b.destination, b.bucket));
+      d.severity = Severity::note;
+      d.notes.push_back(fmt::format(
+          "add an aws_s3_bucket_policy for {} with GuardDuty's statements (gd-export-lint init "
+          "--format terraform writes them)",
+          b.bucket));
+      out.push_back(std::move(d));
+    }
   }
 };
 

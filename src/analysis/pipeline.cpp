@@ -584,7 +584,8 @@ class SetupRun {
                         [&](const auto& doc) { return doc->kind == unseen.kind; });
         if (in_setup || !counted.insert(unseen.kind).second) continue;
         if (!unseen.created_by.empty())
-          buckets_without_policy_.push_back({unseen.created_by, unseen.destination, unseen.at});
+          buckets_without_policy_.push_back(
+              {unseen.created_by, unseen.destination, unseen.at, unseen.remedy});
         ++result_.unread;
         ++result_.partly_judged;
         result_.notes.push_back(unseen.note);

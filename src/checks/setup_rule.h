@@ -20,6 +20,7 @@ struct BucketWithoutPolicy {
   std::string bucket;       // "aws_s3_bucket.findings"
   std::string destination;  // "aws_guardduty_publishing_destination.s3"
   Location at;              // the destination's bucket ARN
+  std::string remedy;       // how to add the policy, in the file's format
 };
 
 struct SetupContext {

@@ -303,6 +303,7 @@ class Template : private cfn::TemplateValues {
     select_export_documents(
         bucket_policies, [this](const std::string& id) { return is_export_bucket_policy(id); },
         "bucket", [](const std::string&) { return false; });
+    record_bucket_without_policy();
   }
 
  private:
@@ -600,6 +601,63 @@ class Template : private cfn::TemplateValues {
     }
     out_.documents.push_back(std::move(doc));
     return out_.documents.size() - 1;
+  }
+
+  // A publishing destination exporting to a bucket the template creates (DestinationArn
+  // !GetAtt B.Arn, or a !Sub of "${B}"), in a template with no AWS::S3::BucketPolicy: GuardDuty
+  // gets into a bucket only through its policy, which is then in no file of this template
+  // (another file of the setup may hold it: the setup decides, lint_setup).
+  void record_bucket_without_policy() {
+    const bool any_policy = std::any_of(resources_.begin(), resources_.end(), [](const auto& r) {
+      return r.second.type == "AWS::S3::BucketPolicy";
+    });
+    if (any_policy) return;
+    for (const auto& [id, resource] : resources_) {
+      if (resource.type != "AWS::GuardDuty::PublishingDestination" || !resource.properties)
+        continue;
+      const json::Member* props = resource.properties->find("DestinationProperties");
+      const json::Member* arn = props != nullptr && props->value.is_object()
+                                    ? props->value.find("DestinationArn")
+                                    : nullptr;
+      if (arn == nullptr) continue;
+      const std::string bucket = created_bucket(arn->value);
+      if (bucket.empty()) continue;
+      const Position p = source_.position(arn->value.span.begin);
+      out_.unseen_policies.push_back(
+          {documents::Kind::bucket_policy,
+           fmt::format("{}:{}:{}: no bucket policy among the files read is that of {}, the bucket "
+                       "the publishing destination {} exports to: the export is not judged in "
+                       "full (GuardDuty is denied if it has none; if it is kept elsewhere, "
+                       "check it there)",
+                       source_.path(), p.line, p.column, bucket, id),
+           bucket, id, make_location(source_, arn->value.span),
+           fmt::format("add an AWS::S3::BucketPolicy for {} with GuardDuty's statements "
+                       "(gd-export-lint init --format cloudformation writes them)",
+                       bucket)});
+      return;
+    }
+  }
+
+  // The logical id of the AWS::S3::Bucket a DestinationArn as written refers to, or "".
+  std::string created_bucket(const json::Value& written) const {
+    if (!written.is_object() || written.members.size() != 1) return {};
+    const json::Member& fn = written.members.front();
+    std::string id;
+    if (fn.key == "Fn::GetAtt") {
+      if (fn.value.is_string() && fn.value.text.ends_with(".Arn"))
+        id = fn.value.text.substr(0, fn.value.text.size() - 4);
+      else if (fn.value.is_array() && fn.value.items.size() == 2 && fn.value.items[0].is_string() &&
+               fn.value.items[1].is_string() && fn.value.items[1].text == "Arn")
+        id = fn.value.items[0].text;
+    } else if (fn.key == "Fn::Sub" && fn.value.is_string()) {
+      // "arn:${AWS::Partition}:s3:::${Bucket}": the name is the whole rest of the ARN.
+      const std::string_view text = fn.value.text;
+      const std::size_t at = text.find(":s3:::${");
+      if (at != std::string_view::npos && text.ends_with("}"))
+        id = text.substr(at + 8, text.size() - at - 9);
+    }
+    const auto r = resources_.find(id);
+    return r != resources_.end() && r->second.type == "AWS::S3::Bucket" ? id : std::string();
   }
 
   void read_destination(const std::string& id, const Resource& resource) {

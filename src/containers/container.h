@@ -109,6 +109,7 @@ struct Extraction {
     std::string created_by;
     std::string destination;
     Location at;
+    std::string remedy;  // how to add the policy in this format
   };
   std::vector<UnseenPolicy> unseen_policies;
   // Symbolic template values checked as concrete stand-ins ("000000000000" for

@@ -628,7 +628,10 @@ void record_unseen_policies(Session& session) {
          session.destination,
          session.destination_bucket_file != nullptr
              ? make_location(*session.destination_bucket_file, session.destination_bucket_span)
-             : Location{}});
+             : Location{},
+         fmt::format("add an aws_s3_bucket_policy for {} with GuardDuty's statements "
+                     "(gd-export-lint init --format terraform writes them)",
+                     session.destination_bucket_resource)});
   }
 }
 

@@ -30,10 +30,7 @@ class BucketPutObjectMissingRule final : public SetupRule {
                       "with that)",
                       b.destination, b.bucket));
       d.severity = Severity::note;
-      d.notes.push_back(fmt::format(
-          "add an aws_s3_bucket_policy for {} with GuardDuty's statements (gd-export-lint init "
-          "--format terraform writes them)",
-          b.bucket));
+      if (!b.remedy.empty()) d.notes.push_back(b.remedy);
       out.push_back(std::move(d));
     }
   }

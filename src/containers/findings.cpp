@@ -419,6 +419,25 @@ bool spell_as_written(std::string& replacement, const Placement& place) {
   return spelled;
 }
 
+// In a partition-neutral template (one that writes AWS::Partition, as every CDK one does) whose
+// Region is a stand-in (${AWS::Region}, no --region), the partition of the ARNs a symbolic edit
+// writes is one too: written ${AWS::Partition} as the template writes it, rather than the
+// simulated Region's "arn:aws:", which GuardDuty in aws-us-gov or aws-cn never sends (a
+// condition on it would deny the export there). A template writing its partition literally
+// keeps its style.
+void write_partition_symbol(std::string& replacement, const Placement& place) {
+  if (place.stand_ins == nullptr || place.text.find("AWS::Partition") == std::string_view::npos ||
+      std::none_of(place.stand_ins->begin(), place.stand_ins->end(),
+                   [](const auto& s) { return s.second == "${AWS::Region}"; }))
+    return;
+  for (const std::string_view partition : {"aws", "aws-us-gov", "aws-cn"}) {
+    const std::string from = fmt::format("\"arn:{}:", partition);
+    for (std::size_t at = replacement.find(from); at != std::string::npos;
+         at = replacement.find(from, at + 1))
+      replacement.replace(at, from.size(), "\"arn:${AWS::Partition}:");
+  }
+}
+
 // Findings about a document inside a container: stand-ins shown as the template's symbols,
 // edits written the way the container writes the document (escaped in a JSON string; as a
 // suggestion only where the document is YAML or the edit holds a symbol).
@@ -450,6 +469,7 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
                           (spelled && place.cloudformation);
     const bool symbolic = restored || ((place.cloudformation || place.verbatim_string) &&
                                        edit.replacement.find("${AWS::") != std::string::npos);
+    if (symbolic && place.cloudformation) write_partition_symbol(edit.replacement, place);
     if (symbolic && place.called_module_file) {
       d.notes.push_back(
           "no edit is written for this fix: it would write a value of the calling module (a "

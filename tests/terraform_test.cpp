@@ -2332,3 +2332,51 @@ resource "aws_s3_bucket_policy" "p" {{
     CHECK(ex.documents[0].unknown_spans.empty());
   }
 }
+
+TEST_CASE("Terraform: another provider's caller identity is said to be taken as the module's") {
+  // (A real-world sweep: a module whose GuardDuty runs under an aliased provider that assumes a
+  // role in the security account, and whose key policy names the default provider's account.)
+  // Offline, every aws_caller_identity is the module's account; for one read through another
+  // provider configuration, --verbose says so rather than presenting it as known.
+  const std::string tf = R"(
+provider "aws" {
+  region = "us-east-1"
+}
+provider "aws" {
+  alias  = "security"
+  region = "us-east-1"
+  assume_role {
+    role_arn = "arn:aws:iam::305419896012:role/OrganizationAccountAccessRole"
+  }
+}
+data "aws_caller_identity" "current" {}
+data "aws_caller_identity" "sec" {
+  provider = aws.security
+}
+resource "aws_kms_key" "gd" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "GuardDuty"
+      Effect    = "Allow"
+      Principal = { Service = "guardduty.amazonaws.com" }
+      Action    = "kms:GenerateDataKey"
+      Resource  = "*"
+      Condition = { StringEquals = {
+        "aws:SourceAccount" = [data.aws_caller_identity.current.account_id,
+                               data.aws_caller_identity.sec.account_id] } }
+    }]
+  })
+}
+)";
+  const Module m(std::map<std::string, std::string>{{"main.tf", tf}});
+  const gdl::containers::Extraction out = m.extract();
+  const auto says = [&](std::string_view text) {
+    return std::any_of(out.notes.begin(), out.notes.end(),
+                       [&](const std::string& n) { return n.find(text) != std::string::npos; });
+  };
+  CHECK(
+      says("data.aws_caller_identity.sec is read through provider aws.security, whose account "
+           "is not known offline"));
+  CHECK_FALSE(says("data.aws_caller_identity.current is read through provider"));
+}

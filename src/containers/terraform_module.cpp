@@ -1311,6 +1311,19 @@ hcl::Value Module::data(const std::string& type, const std::string& name, const 
     // provider's (not another provider's account).
     if (session_.account_stands_in && caller_ == nullptr && plain_data_source(d))
       session_.spelled_stand_in(session_.account, fmt::format("${{data.{}.{}}}", key, attr));
+    // Another provider configuration's identity (an alias that assumes a role in another
+    // account, say) is not known offline: it is taken to be the module's, and -v says so.
+    if (const hcl::Attribute* provider = d.block->body.attribute("provider")) {
+      const Span at = provider->value->span;
+      const std::string_view text = d.file->text();
+      if (at.end <= text.size())
+        session_.note_once(
+            *d.file, d.block->labels[1].span,
+            fmt::format("data.{} is read through provider {}, whose account is not known "
+                        "offline (it may assume a role in another account): it is checked as "
+                        "the same account as the module, {}",
+                        key, text.substr(at.begin, at.size()), account()));
+    }
     return string_at(account(), file, span);
   }
   if (type == "aws_region" && (attr == "name" || attr == "id" || attr == "region")) {

@@ -339,6 +339,16 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     for (const SourceFile* source : setup.files) {
       if (shown.contains(source->path())) ++o.checked;
     }
+    // A named file's siblings read into its setup are said to be (-v): the count is of the
+    // named files, and a finding (two key policies, GD007) may name a sibling.
+    std::vector<std::string> beside;
+    for (const SourceFile* source : setup.files) {
+      if (!reported.contains(source->path())) beside.push_back(source->path());
+    }
+    if (!beside.empty())
+      o.notes.push_back(fmt::format(
+          "read with the named files as one setup, as a scan of their directory reads them: {}",
+          fmt::join(beside, ", ")));
     // A local module's files, read through the call, are checked as part of this one; so are
     // the files a module reads with file() or templatefile(): a policy held there is checked as
     // one written inline is, whether or not the export uses it.

@@ -14,8 +14,9 @@
 namespace gdl {
 
 // A bucket the setup's files create for a publishing destination with no bucket policy among
-// them (a Terraform aws_s3_bucket without an aws_s3_bucket_policy): GuardDuty is denied
-// without one, unless another configuration attaches it.
+// them (a Terraform aws_s3_bucket without an aws_s3_bucket_policy, a template's AWS::S3::Bucket
+// without an AWS::S3::BucketPolicy): GuardDuty is denied without one, unless another
+// configuration attaches it.
 struct BucketWithoutPolicy {
   std::string bucket;       // "aws_s3_bucket.findings"
   std::string destination;  // "aws_guardduty_publishing_destination.s3"

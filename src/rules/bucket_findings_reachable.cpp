@@ -31,6 +31,12 @@ std::string_view verb(std::string_view action) {
   return "read";
 }
 
+// Whether `account` is the exporting account, as a fact (not a stand-in).
+bool is_exporting_account(const exportcfg::ExportSettings& settings, std::string_view account) {
+  return support::known(settings.account) && !settings.account.origin.stand_in &&
+         account == settings.account.get();
+}
+
 std::string who(const exportcfg::AccessWitness& w, const exportcfg::ExportSettings& settings) {
   switch (w.access_class) {
     case exportcfg::AccessClass::other_service:
@@ -39,8 +45,7 @@ std::string who(const exportcfg::AccessWitness& w, const exportcfg::ExportSettin
       // The exporting account, in a bucket another owns, reaching other accounts' findings
       // (beyond_own_findings): not "another account".
       const std::string account = iam::principal_account(w.request.principal);
-      if (support::known(settings.account) && !settings.account.origin.stand_in &&
-          account == settings.account.get())
+      if (is_exporting_account(settings, account))
         return fmt::format("the exporting account ({}), beyond its own findings,", account);
       // A member of the organization a condition names: said so (it is not anyone's).
       const iam::ContextValue* org = w.request.find("aws:PrincipalOrgID");
@@ -268,11 +273,10 @@ bool may_decrypt(const SetupContext& ctx, const exportcfg::PolicyDocument& bucke
 std::optional<exportcfg::AccessWitness> beyond_own_findings(const SetupContext& ctx,
                                                             const exportcfg::PolicyDocument& doc,
                                                             const exportcfg::AccessWitness& w) {
-  const exportcfg::Value& account = ctx.settings.account;
-  if (w.access_class != exportcfg::AccessClass::other_account || !support::known(account) ||
-      account.origin.stand_in || iam::principal_account(w.request.principal) != account.get())
+  if (w.access_class != exportcfg::AccessClass::other_account ||
+      !is_exporting_account(ctx.settings, iam::principal_account(w.request.principal)))
     return w;
-  const std::string own_path = "/AWSLogs/" + account.get() + "/";
+  const std::string own_path = "/AWSLogs/" + ctx.settings.account.get() + "/";
   const std::size_t at = w.request.resource.find(own_path);
   if (at == std::string::npos) return w;
   exportcfg::AccessWitness elsewhere{w.access_class, w.request, {}};

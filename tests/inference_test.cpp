@@ -6,8 +6,11 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/pipeline.h"
@@ -217,5 +220,58 @@ TEST_CASE("a key ARN setting: what is wrong with it, in words that lead to the r
       REQUIRE(problem);
       CHECK(problem->find(row.says) != std::string::npos);
     }
+  }
+}
+
+// add_written_accounts skips ahead twelve bytes at a time; a plain scan of every run of digits
+// is the reference. Table rows pin the edges (a run at either end, 11/12/13 digits, runs one
+// byte apart, repeats); the generated texts mix digits and separators at every density.
+TEST_CASE("written accounts: each run of exactly 12 digits, once, in order") {
+  const auto reference = [](std::string_view text) {
+    std::vector<std::string> found;
+    for (std::size_t i = 0; i < text.size();) {
+      if (text[i] < '0' || text[i] > '9') {
+        ++i;
+        continue;
+      }
+      std::size_t end = i;
+      while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+      const std::string run(text.substr(i, end - i));
+      if (run.size() == 12 && std::find(found.begin(), found.end(), run) == found.end())
+        found.push_back(run);
+      i = end;
+    }
+    return found;
+  };
+  const std::vector<std::pair<std::string, std::vector<std::string>>> rows = {
+      {"", {}},
+      {"12345678901", {}},
+      {"123456789012", {"123456789012"}},
+      {"1234567890123", {}},
+      {"arn:aws:iam::111122223333:root", {"111122223333"}},
+      {"111122223333/444455556666", {"111122223333", "444455556666"}},
+      {"x111122223333y111122223333", {"111122223333"}},
+      {"12345678901x123456789012x1234567890123", {"123456789012"}},
+      {"2012-10-17 999988887777", {"999988887777"}},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.first);
+    std::vector<std::string> got;
+    gdl::exportcfg::add_written_accounts(row.first, got);
+    CHECK(got == row.second);
+  }
+  std::uint32_t state = 12345;
+  const auto next = [&state] { return state = state * 1103515245U + 12345U; };
+  for (int round = 0; round < 2000; ++round) {
+    const std::size_t length = next() % 80;
+    const std::uint32_t density = next() % 16;  // digits per 16 bytes
+    std::string text;
+    for (std::size_t i = 0; i < length; ++i) {
+      text += (next() >> 8) % 16 < density ? static_cast<char>('0' + (next() >> 8) % 3) : ':';
+    }
+    CAPTURE(text);
+    std::vector<std::string> got;
+    gdl::exportcfg::add_written_accounts(text, got);
+    CHECK(got == reference(text));
   }
 }

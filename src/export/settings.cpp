@@ -28,16 +28,27 @@ bool is_account_id(std::string_view text) {
 }
 
 void add_written_accounts(std::string_view text, std::vector<std::string>& accounts) {
+  // Every file of a scan passes through here, so it looks at one byte in twelve where digits are
+  // rare: a run of 12 digits starting anywhere in [i, i + 11] covers i + 11, so when that byte is
+  // not a digit the whole window is skipped. `i` never starts inside a run that goes on past it
+  // (text[i] is not a digit, or the byte before it is not), so a run found around i + 11 begins
+  // at or after i.
+  constexpr std::size_t kAccountLength = 12;
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  for (std::size_t i = 0; i < text.size();) {
-    if (!digit(text[i])) {
-      ++i;
+  std::size_t i = 0;
+  while (text.size() - i >= kAccountLength) {
+    const std::size_t probe = i + kAccountLength - 1;
+    if (!digit(text[probe])) {
+      i = probe + 1;
       continue;
     }
-    std::size_t end = i;
+    std::size_t start = probe;
+    while (start > i && digit(text[start - 1])) --start;
+    std::size_t end = probe + 1;
     while (end < text.size() && digit(text[end])) ++end;
-    const std::string_view run = text.substr(i, end - i);
-    if (run.size() == 12 && std::find(accounts.begin(), accounts.end(), run) == accounts.end())
+    const std::string_view run = text.substr(start, end - start);
+    if (run.size() == kAccountLength &&
+        std::find(accounts.begin(), accounts.end(), run) == accounts.end())
       accounts.emplace_back(run);
     i = end;
   }

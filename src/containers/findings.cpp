@@ -419,23 +419,63 @@ bool spell_as_written(std::string& replacement, const Placement& place) {
   return spelled;
 }
 
-// In a partition-neutral template (one that writes AWS::Partition, as every CDK one does) whose
-// Region is a stand-in (${AWS::Region}, no --region), the partition of the ARNs a symbolic edit
-// writes is one too: written ${AWS::Partition} as the template writes it, rather than the
-// simulated Region's "arn:aws:", which GuardDuty in aws-us-gov or aws-cn never sends (a
-// condition on it would deny the export there). A template writing its partition literally
-// keeps its style.
-void write_partition_symbol(std::string& replacement, const Placement& place) {
-  if (place.stand_ins == nullptr || place.text.find("AWS::Partition") == std::string_view::npos ||
-      std::none_of(place.stand_ins->begin(), place.stand_ins->end(),
-                   [](const auto& s) { return s.second == "${AWS::Region}"; }))
-    return;
-  for (const std::string_view partition : {"aws", "aws-us-gov", "aws-cn"}) {
-    const std::string from = fmt::format("\"arn:{}:", partition);
-    for (std::size_t at = replacement.find(from); at != std::string::npos;
-         at = replacement.find(from, at + 1))
-      replacement.replace(at, from.size(), "\"arn:${AWS::Partition}:");
+// A partition-neutral template (one that writes AWS::Partition, as every CDK one does) whose
+// Region is a stand-in (${AWS::Region}, no --region): the partition of every ARN the run resolved
+// or built for it is the simulated Region's, a stand-in too.
+bool partition_stands_in(const Placement& place) {
+  return place.stand_ins != nullptr &&
+         place.text.find("AWS::Partition") != std::string_view::npos &&
+         std::any_of(place.stand_ins->begin(), place.stand_ins->end(),
+                     [](const auto& s) { return s.second == "${AWS::Region}"; });
+}
+
+// Writes `arn:${AWS::Partition}:` for each `arn:<partition>:` of `text` that `opens` accepts
+// (the character before it, or '\0' at the start). True when it wrote one.
+template <typename Opens>
+bool write_partition_symbol_in(std::string& text, Opens opens) {
+  bool wrote = false;
+  for (std::size_t at = text.find("arn:"); at != std::string::npos;
+       at = text.find("arn:", at + 1)) {
+    const std::size_t colon = text.find(':', at + 4);
+    if (colon == std::string::npos || !opens(at == 0 ? '\0' : text[at - 1]) ||
+        !exportcfg::is_partition(std::string_view(text).substr(at + 4, colon - at - 4)))
+      continue;
+    text.replace(at + 4, colon - at - 4, "${AWS::Partition}");
+    wrote = true;
   }
+  return wrote;
+}
+
+// In such a template, the ARNs a symbolic edit writes are written ${AWS::Partition} as the
+// template writes them, rather than the simulated Region's "arn:aws:", which GuardDuty in
+// aws-us-gov or aws-cn never sends (a condition on it would deny the export there). A template
+// writing its partition literally keeps its style.
+void write_partition_symbol(std::string& replacement, const Placement& place) {
+  if (partition_stands_in(place))
+    write_partition_symbol_in(replacement, [](char before) { return before == '"'; });
+}
+
+// The same in a finding's words: "an upload to arn:aws:s3:::${Bucket}/*" would show the stand-in
+// partition as a fact. Only where the template writes no partition literally (no
+// "arn:aws:..."), so that an ARN the message quotes from the template is never misquoted.
+void show_partition_symbol(Diagnostic& d, const Placement& place) {
+  if (!partition_stands_in(place)) return;
+  const std::string_view text = place.text;
+  for (std::size_t at = text.find("arn:"); at != std::string_view::npos;
+       at = text.find("arn:", at + 1)) {
+    const std::size_t colon = text.find(':', at + 4);
+    if (colon != std::string_view::npos &&
+        exportcfg::is_partition(text.substr(at + 4, colon - at - 4)))
+      return;
+  }
+  const auto word_start = [](char before) {
+    return before == '\0' || (std::isalnum(static_cast<unsigned char>(before)) == 0 &&
+                              before != '_' && before != '-' && before != ':');
+  };
+  write_partition_symbol_in(d.message, word_start);
+  for (std::string& note : d.notes) write_partition_symbol_in(note, word_start);
+  for (RelatedLocation& r : d.related) write_partition_symbol_in(r.message, word_start);
+  if (d.fix) write_partition_symbol_in(d.fix->description, word_start);
 }
 
 // Findings about a document inside a container: stand-ins shown as the template's symbols,
@@ -450,6 +490,7 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
     for (std::string& note : d.notes) restore(note);
     for (RelatedLocation& r : d.related) restore(r.message);
   }
+  show_partition_symbol(d, place);
   if (!d.fix) return;
   if (place.stand_ins != nullptr) restore(d.fix->description);
   // An edit that cannot be written where it goes is shown as text for the user to put there.

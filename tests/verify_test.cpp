@@ -793,6 +793,54 @@ TEST_CASE("verify: defects found in review stay fixed") {
   }
 }
 
+// A central bucket (owner 210987654321) that member 123456789012 exports to: the member's
+// GuardDuty writing, and its roles reading, its own findings are the export itself; its reach
+// into another member's findings, and anything when the exporting account is not given, is
+// someone else's access (relative to the owner).
+TEST_CASE("verify: in another account's bucket, the exporter's own findings are not counted") {
+  struct Row {
+    const char* name;
+    const char* statements;
+    bool exporter_given;
+    const char* action;
+    const char* access_class;
+    const char* expected;
+  };
+  constexpr const char* kOwnRead =
+      R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/Reader"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::B/P/AWSLogs/123456789012/*"})";
+  constexpr const char* kEveryRead =
+      R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/Reader"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::B/P/AWSLogs/*"})";
+  constexpr const char* kOwnWrite =
+      R"({"Effect":"Allow","Principal":{"Service":"guardduty.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::B/P/AWSLogs/123456789012/*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}})";
+  const Row rows[] = {
+      {"its role reads its own findings", kOwnRead, true, "s3:GetObject", "other-account",
+       "nobody"},
+      {"its role reads every member's findings", kEveryRead, true, "s3:GetObject", "other-account",
+       "reachable"},
+      {"its GuardDuty writes its own findings", kOwnWrite, true, "s3:PutObject", "other-guardduty",
+       "nobody"},
+      {"the exporting account not given: its role is another account", kOwnRead, false,
+       "s3:GetObject", "other-account", "reachable"},
+  };
+  for (const Row& row : rows) {
+    const std::string name = row.name;
+    CAPTURE(name);
+    const std::string policy =
+        fmt::format(R"({{"Version":"2012-10-17","Statement":[{}]}})", row.statements);
+    std::vector<std::string> args = {"verify", "--kind",           "bucket",      "--bucket",
+                                     "B",      "--prefix",         "P",           "--format",
+                                     "json",   "--bucket-account", "210987654321"};
+    if (row.exporter_given) {
+      args.emplace_back("--account");
+      args.emplace_back("123456789012");
+    }
+    const auto [code, out] = run_on(policy, args);
+    REQUIRE(code != 2);
+    CHECK(answer_of(out, row.action, row.access_class) == row.expected);
+    CHECK((out.find("\"notCounted\"") != std::string::npos) == row.exporter_given);
+  }
+}
+
 TEST_CASE("GD111 and GD313: no finding on ordinary policies the review found flagged") {
   const char* policies[] = {
       // s3:Put* with the encryption header: the header comes with PutObject.

@@ -243,6 +243,26 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
   }
   const std::set<std::string> own = own_accounts(owner, policy);
   spec.accounts.assign(own.begin(), own.end());
+  // The exporting account, when it is not the owner (a central bucket or key of another
+  // account): its GuardDuty writing its own findings (<prefix>/AWSLogs/<exporter>/) or using the
+  // key is the export itself, and its principals reaching those findings in the bucket are its
+  // own data, not someone else's access (check's GD313 judges them alike). Its reach beyond them
+  // is still someone else's, and so is its principals' use of another account's key (the key
+  // decrypts every member's findings).
+  const std::string exporter = settings.account.known() && !settings.account.origin.stand_in &&
+                                       !own.contains(settings.account.get()) &&
+                                       settings.account.get() != kStrangerAccount
+                                   ? settings.account.get()
+                                   : std::string();
+  if (!exporter.empty()) spec.accounts.push_back(exporter);
+  const std::string exporter_findings =
+      exporter.empty() ? std::string() : findings_base + "AWSLogs/" + exporter + "/";
+  if (bucket && !exporter.empty())
+    spec.resource_splits.push_back({exporter_findings + "*", iam::CellPattern::Mode::glob});
+  auto the_export = [&](std::string_view account, const iam::Request& r) {
+    return !exporter.empty() && account == exporter &&
+           (key || std::string_view(r.resource).starts_with(exporter_findings));
+  };
   std::vector<std::string> regions = settings.regions;
   if (regions.empty()) regions.push_back("us-east-1");
   for (const std::string& region : regions) spec.services.push_back(guardduty_principal(region));
@@ -278,6 +298,15 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
     answer.action = q.action;
     answer.resource = resource_shown;
     answer.asked = q.classes;
+    if (!exporter.empty()) {
+      answer.not_counted =
+          bucket
+              ? fmt::format(
+                    "the exporting account {0}'s own findings (AWSLogs/{0}/): its GuardDuty "
+                    "writing them and its principals reaching them are the export itself",
+                    exporter)
+              : fmt::format("GuardDuty for the exporting account {}: the export itself", exporter);
+    }
     answers.push_back(std::move(answer));
     spec.actions.push_back(q.action);
     asked_total += q.classes.size();
@@ -314,13 +343,19 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
                  fmt::format("arn:{}:guardduty:{}:{}:detector/12abc34d567e8fa901bc2d34eexample",
                              spec.partition, regions.front(), account));
         const iam::Evaluation again = evaluator.evaluate(real, false);
-        if (again.decision == iam::Decision::allow && !own.contains(account))
+        if (again.decision == iam::Decision::allow && !own.contains(account) &&
+            !the_export(account, real))
           add(AccessClass::other_guardduty, real, again);
       }
       return;
     }
-    const bool foreign = (!named.empty() && !own.contains(named)) ||
-                         (!arn_account.empty() && !own.contains(arn_account)) ||
+    // GuardDuty acting for the exporting account on its findings is the export (it sends both
+    // keys, of one account); another service acting for it is someone else's access.
+    auto party = [&](const std::string& account) {
+      return own.contains(account) || (guardduty && the_export(account, r));
+    };
+    const bool foreign = (!named.empty() && !party(named)) ||
+                         (!arn_account.empty() && !party(arn_account)) ||
                          (source_account == nullptr && arn == nullptr);
     if (!foreign) return;
     iam::Request witness = r;
@@ -351,7 +386,8 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
               if (allowed) add(AccessClass::anonymous, r, e);
               break;
             case iam::RequestPrincipal::Kind::aws:
-              if (allowed && !own_principal) add(AccessClass::other_account, r, e);
+              if (allowed && !own_principal && !(bucket && the_export(account, r)))
+                add(AccessClass::other_account, r, e);
               if (allowed && own_principal) {
                 for (const std::size_t index : allow_indices(e)) {
                   const policy::Statement* s = statement_at(policy, index);

@@ -38,7 +38,10 @@ struct AccessAnswer {
   std::string resource;  // the resource asked about, as findings show it
   std::vector<AccessClass> asked;
   std::vector<AccessWitness> found;  // at most one per class
-  bool complete = true;              // every class of request was tried: the rest is "nobody"
+  // What is left out as the export's own access (the exporting account on its own findings in
+  // another account's bucket, its GuardDuty on another account's key); empty when nothing is.
+  std::string not_counted;
+  bool complete = true;  // every class of request was tried: the rest is "nobody"
   std::vector<std::string> incomplete;
   std::size_t evaluated = 0;
 };

@@ -559,7 +559,9 @@ std::vector<std::string> resource_values(const SpaceSpec& spec, Collected& c) {
   options.state_budget = spec.cell_budget;
   options.required = spec.resource_within;
   options.preferred = spec.preferred_resources;
-  const CellSet cells = string_cells(c.resources, options);
+  std::vector<CellPattern> patterns = c.resources;
+  patterns.insert(patterns.end(), spec.resource_splits.begin(), spec.resource_splits.end());
+  const CellSet cells = string_cells(patterns, options);
   if (!cells.complete) c.incomplete.push_back("resources: " + cells.incomplete_reason);
   std::vector<std::string> out;
   for (const Cell& cell : cells.cells) out.push_back(cell.witness);

@@ -32,6 +32,9 @@ struct SpaceSpec {
   // Resources must match every one of these (e.g. the export prefix); preferred witnesses.
   std::vector<CellPattern> resource_within;
   std::vector<std::string> preferred_resources;
+  // Patterns that only split the resources into classes, each tried on both sides (a caller's
+  // own findings apart from another account's when the policies' patterns cover both alike).
+  std::vector<CellPattern> resource_splits;
   // Accounts and service principals tried besides those the policies name.
   std::vector<std::string> accounts;
   std::vector<std::string> services;

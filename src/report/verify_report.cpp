@@ -110,6 +110,9 @@ void write_proof(JsonOut& j, bool complete, const std::vector<std::string>& inco
 void write_verify_text(const VerifyRun& run, std::ostream& out) {
   for (const VerifiedDocument& doc : run.documents) {
     out << fmt::format("{}: {}\n", doc.name, kind_name(doc.kind));
+    // The same for every question of a document: said once.
+    if (!doc.access.empty() && !doc.access.front().not_counted.empty())
+      out << fmt::format("  not counted: {}\n", doc.access.front().not_counted);
     for (const exportcfg::AccessAnswer& a : doc.access) {
       out << fmt::format("  who else can {} on {}:\n", a.action, a.resource);
       for (const AccessClass c : a.asked) {
@@ -179,6 +182,7 @@ void write_verify_json(const VerifyRun& run, std::ostream& out) {
       j.begin_object();
       j.field("action", a.action);
       j.field("resource", a.resource);
+      if (!a.not_counted.empty()) j.field("notCounted", a.not_counted);
       write_proof(j, a.complete, a.incomplete);
       j.field("requests", a.evaluated);
       j.key("classes");

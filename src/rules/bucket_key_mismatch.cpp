@@ -64,8 +64,26 @@ class BucketKeyMismatchRule final : public SetupRule {
     // A full key ARN that differs from a key the documents name (not the user) is a disagreement
     // between the key policy and the bucket policy: GD402 says which.
     if (!problem && !support::given(ctx.settings.key_arn)) return;
+    // The export key known only once deployed (a key these files create, `kms_key_arn =
+    // aws_kms_key.k.arn`): an ARN the Deny writes may be its own, written after the first apply,
+    // so the failure rests on the stand-in. A note of the condition, not an error (DESIGN: a
+    // stand-in is never a fact). A Deny naming another key the files create
+    // (`aws_kms_key.k.key_id`, a stand-in too) names another key for certain: only an ARN written
+    // as text may be the export key's.
+    const bool written =
+        std::none_of(ctx.stand_ins.begin(), ctx.stand_ins.end(), [&](const auto& s) {
+          return !s.first.empty() && value.value.find(s.first) != std::string::npos;
+        });
+    const bool undecided = !problem && ctx.settings.key_arn.origin.stand_in && written;
     std::string message;
-    if (problem) {
+    if (undecided) {
+      message = fmt::format(
+          "{} requires the key {}, and GuardDuty encrypts with the export key {} ({}), whose ARN "
+          "is known only once deployed: {} denied unless that is its ARN",
+          support::statement_name(doc, deny.index), value.value, key,
+          ctx.settings.key_arn.origin.detail,
+          blocked.empty() ? "every export is" : blocked + " are");
+    } else if (problem) {
       message = fmt::format(
           "{} requires the key \"{}\", but GuardDuty sends the full key ARN in {}, so this Deny "
           "blocks {}",
@@ -81,8 +99,11 @@ class BucketKeyMismatchRule final : public SetupRule {
     }
     Diagnostic d =
         make_diagnostic(id(), make_location(*doc.source, value.span), std::move(message));
+    if (undecided) d.severity = Severity::note;
     if (support::known(ctx.settings.key_arn)) {
-      d.fix = Fix{"use the export key's full ARN",
+      d.fix = Fix{undecided ? "name the export key as the destination does, so the Deny follows "
+                              "the key"
+                            : "use the export key's full ARN",
                   {TextEdit{make_location(*doc.source, value.span), fmt::format("\"{}\"", key)}}};
     } else {
       d.notes.push_back(

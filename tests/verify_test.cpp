@@ -10,6 +10,7 @@
 #include <rapidjson/document.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -470,6 +471,21 @@ TEST_CASE("verify: a hardened setup is proved to let nobody else in") {
     }
     CHECK(doc.statements.complete);
     CHECK(doc.statements.findings.empty());
+  }
+}
+
+// From the session-33 Terraform sweep: a principal known only once deployed matched nothing in
+// the request space, and "nobody (proved)" was printed for a statement that was never tried.
+TEST_CASE("verify: a principal known only when deployed leaves 'nobody' not proved") {
+  const auto dir =
+      gdl::test::source_dir() / "testdata" / "verify" / "tf-principal-known-when-deployed";
+  const gdl::analysis::VerifyRun run = verify_paths({(dir / "main.tf").string()});
+  REQUIRE(run.documents.size() == 1);
+  for (const gdl::exportcfg::AccessAnswer& answer : run.documents.front().access) {
+    CAPTURE(answer.action);
+    CHECK_FALSE(answer.complete);
+    CHECK(std::find(answer.incomplete.begin(), answer.incomplete.end(),
+                    "a principal known only when deployed") != answer.incomplete.end());
   }
 }
 

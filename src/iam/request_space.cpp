@@ -145,8 +145,18 @@ Collected collect(const SpaceSpec& spec) {
   bool variables = false;
   for (const policy::Policy* p : spec.policies) {
     for (const policy::Statement& s : p->statements) {
-      for (const policy::Text& a : s.action.items)
+      // A container's value known only when deployed matches nothing here (nor does a template
+      // left unresolved in a principal): what such an element would match is not tried.
+      for (const policy::Text& a : s.action.items) {
+        if (a.value == policy::kUnknownValue) {
+          c.incomplete.emplace_back("an action known only when deployed");
+          continue;
+        }
         c.actions.push_back({a.value, CellPattern::Mode::glob, true});
+      }
+      if ((s.action.present && s.action.items.empty()) ||
+          (s.resource.present && s.resource.items.empty()))
+        c.incomplete.emplace_back("a list known only when deployed");
       for (const policy::Text& r : s.resource.items) {
         if (r.value == policy::kUnknownValue) {
           c.incomplete.emplace_back("a resource known only when deployed");
@@ -157,6 +167,8 @@ Collected collect(const SpaceSpec& spec) {
                                CellPattern::Mode::glob, false});
       }
       for (const policy::PrincipalEntry& e : s.principal.entries) {
+        if (policy::is_unresolved(e.value.value))
+          c.incomplete.emplace_back("a principal known only when deployed");
         if (e.type != "Service" && e.type != "AWS") {
           c.incomplete.push_back(
               fmt::format("{} principals are not modelled", e.type.empty() ? "unknown" : e.type));

@@ -140,7 +140,8 @@ void write_verify_text(const VerifyRun& run, std::ostream& out) {
     for (const StatementFinding& f : s.findings) out << "  " << statement_message(doc, f) << '\n';
     if (!s.not_checked.empty()) {
       out << fmt::format(
-          "  not checked (policy variables, Federated or CanonicalUser "
+          "  not checked (policy variables, values known only once deployed, Federated or "
+          "CanonicalUser "
           "principals): {}\n",
           labels(doc, s.not_checked));
     }

@@ -32,6 +32,7 @@
 #include "iam/wildcard.h"
 #include "json/parser.h"
 #include "policy/builder.h"
+#include "report/verify_report.h"
 #include "test_support.h"
 
 namespace {
@@ -487,6 +488,23 @@ TEST_CASE("verify: a principal known only when deployed leaves 'nobody' not prov
     CHECK(std::find(answer.incomplete.begin(), answer.incomplete.end(),
                     "a principal known only when deployed") != answer.incomplete.end());
   }
+}
+
+// From the session-33 Terraform sweep: the question's resource named the bucket by the stand-in
+// it is checked with (awss3bucketlogs-...), as if it were the user's.
+TEST_CASE("verify: a bucket named only when deployed is shown by its symbol") {
+  const auto dir =
+      gdl::test::source_dir() / "testdata" / "verify" / "tf-bucket-named-when-deployed";
+  const gdl::analysis::VerifyRun run = verify_paths({(dir / "main.tf").string()});
+  REQUIRE(run.documents.size() == 1);
+  std::ostringstream text;
+  gdl::write_verify_text(run, text);
+  const std::string out = text.str();
+  CAPTURE(out);
+  CHECK(out.find("who else can s3:PutObject on arn:aws:s3:::${aws_s3_bucket.logs.id}/AWSLogs/") !=
+        std::string::npos);
+  // The witnesses keep the value (simulate runs them), and a line says what it stands for.
+  CHECK(out.find(" for ${aws_s3_bucket.logs.id}") != std::string::npos);
 }
 
 TEST_CASE("verify: each mistake of the holdout-style fixtures is found with its witness") {

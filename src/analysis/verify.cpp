@@ -32,6 +32,14 @@ class Collector final : public SetupRule {
         v.policy = doc->policy;
         v.settings = context.settings;
         v.stand_ins = exportcfg::stand_in_placeholders(context.settings);
+        // A container's values known only once deployed, checked as stand-ins (a bucket named
+        // by aws_s3_bucket.logs.id): shown as their symbols, as check shows them.
+        for (const auto& [value, symbol] : context.stand_ins) {
+          const std::string& known = value;  // not a binding: clang 14 cannot capture one
+          if (std::none_of(v.stand_ins.begin(), v.stand_ins.end(),
+                           [&known](const auto& s) { return s.first == known; }))
+            v.stand_ins.emplace_back(value, symbol);
+        }
         for (const policy::Statement& s : doc->policy.statements) {
           const Position at = make_location(*doc->source, s.span).start;
           v.statement_labels[s.index] = fmt::format("{} at line {}", s.label(), at.line);

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "report/json_writer.h"
+#include "util/text.h"
 
 namespace gdl {
 
@@ -70,9 +71,19 @@ std::string statement_message(const VerifiedDocument& doc, const StatementFindin
   return {};
 }
 
+// The resource asked about with its stand-ins shown as placeholders or the container's symbols
+// (arn:aws:s3:::${aws_s3_bucket.logs.id}/...): a value the inputs do not give is never shown as a
+// fact. The witnesses keep them, to be run with `simulate`; a line lists them.
+std::string shown_resource(const VerifiedDocument& doc, const exportcfg::AccessAnswer& a) {
+  std::string resource = a.resource;
+  replace_whole_words_each(resource, doc.stand_ins);
+  return resource;
+}
+
 std::string access_message(const VerifiedDocument& doc, const exportcfg::AccessAnswer& a,
                            const exportcfg::AccessWitness& w) {
-  return fmt::format("{} can {} on {}{}", exportcfg::describe(w.access_class), a.action, a.resource,
+  return fmt::format("{} can {} on {}{}", exportcfg::describe(w.access_class), a.action,
+                     shown_resource(doc, a),
                      w.statements.empty() ? std::string(": the policy does not deny it")
                                           : ": allowed by " + labels(doc, w.statements));
 }
@@ -114,7 +125,7 @@ void write_verify_text(const VerifyRun& run, std::ostream& out) {
     if (!doc.access.empty() && !doc.access.front().not_counted.empty())
       out << fmt::format("  not counted: {}\n", doc.access.front().not_counted);
     for (const exportcfg::AccessAnswer& a : doc.access) {
-      out << fmt::format("  who else can {} on {}:\n", a.action, a.resource);
+      out << fmt::format("  who else can {} on {}:\n", a.action, shown_resource(doc, a));
       for (const AccessClass c : a.asked) {
         const exportcfg::AccessWitness* w = witness_of(a, c);
         if (w == nullptr) {
@@ -182,7 +193,7 @@ void write_verify_json(const VerifyRun& run, std::ostream& out) {
     for (const exportcfg::AccessAnswer& a : doc.access) {
       j.begin_object();
       j.field("action", a.action);
-      j.field("resource", a.resource);
+      j.field("resource", shown_resource(doc, a));
       if (!a.not_counted.empty()) j.field("notCounted", a.not_counted);
       write_proof(j, a.complete, a.incomplete);
       j.field("requests", a.evaluated);

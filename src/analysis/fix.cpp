@@ -118,7 +118,8 @@ std::string unapplied_reason(const Diagnostic& d, const FixOptions& options, boo
     // holds and the fix copies: GD005 says it is not the user's, so neither is the fix's.
     if (const std::string example = example_in(edit.replacement); !example.empty()) {
       return fmt::format(
-          "it holds {}, an example value from AWS's guide (GD005): put your own value in the "
+          "it holds {}, a placeholder of the kind AWS's example policies write (GD005): put "
+          "your own value in the "
           "policy or give it (--config or a flag) and run again",
           example);
     }

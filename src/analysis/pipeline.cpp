@@ -77,10 +77,15 @@ void cap_per_rule(std::vector<Diagnostic>& diagnostics) {
 // One value, one finding: where findings share the exact span of a value (a guide's "KMS key
 // ARN" left in a Resource is a placeholder, not an ARN, and the reason GuardDuty's request is
 // denied), the findings about the value's text (rules that need only the document) without a
-// fix and no more severe are told as notes of the one that carries the fix. Findings at a
+// fix and no more severe are told as notes of the one that carries the fix (or, when none has a
+// fix, of the one about what the value does to GuardDuty's requests). Findings at a
 // statement's first byte are about the statement and each keep their own fix, so one-byte spans are
 // left alone. `diagnostics` is sorted.
 void fold_same_value(std::vector<Diagnostic>& diagnostics) {
+  auto about_text = [](const Diagnostic& d) {
+    const RuleInfo* rule = find_rule(d.rule_id);
+    return rule != nullptr && rule->needs == RuleNeeds::document;
+  };
   auto same_value = [](const Diagnostic& a, const Diagnostic& b) {
     return a.location.file == b.location.file && a.location.span == b.location.span;
   };
@@ -93,12 +98,22 @@ void fold_same_value(std::vector<Diagnostic>& diagnostics) {
       for (; i < end; ++i) kept.push_back(std::move(diagnostics[i]));
       continue;
     }
-    // The finding the others become notes of: the most severe one with a fix. Without a fix
-    // nothing says which finding is the root cause, so all are kept.
+    // The finding the others become notes of: the most severe one with a fix. Without a fix,
+    // the most severe one about what the value does to GuardDuty's requests (a setup rule's:
+    // GD312's "no request matches") over those about its text (GD005's placeholder), which
+    // become its notes; when every one is about the text, all are kept.
     std::optional<std::size_t> main;
     for (std::size_t j = i; j < end; ++j) {
       if (diagnostics[j].fix && (!main || diagnostics[j].severity > diagnostics[*main].severity))
         main = j;
+    }
+    if (!main) {
+      for (std::size_t j = i; j < end; ++j) {
+        const Diagnostic& d = diagnostics[j];
+        if (!about_text(d) && !d.suppression_reason &&
+            (!main || d.severity > diagnostics[*main].severity))
+          main = j;
+      }
     }
     if (!main) {
       for (; i < end; ++i) kept.push_back(std::move(diagnostics[i]));
@@ -108,9 +123,7 @@ void fold_same_value(std::vector<Diagnostic>& diagnostics) {
     for (std::size_t j = i; j < end; ++j) {
       if (j == *main) continue;
       Diagnostic& d = diagnostics[j];
-      const RuleInfo* rule = find_rule(d.rule_id);
-      const bool about_text = rule != nullptr && rule->needs == RuleNeeds::document;
-      if (about_text && !d.fix && d.severity <= primary.severity && !d.suppression_reason) {
+      if (about_text(d) && !d.fix && d.severity <= primary.severity && !d.suppression_reason) {
         primary.notes.push_back(
             fmt::format("the same value: {} [{} {}]", d.message, d.rule_id, d.rule_name));
       } else {

@@ -52,7 +52,7 @@ class PlaceholderLeftRule final : public PolicyRule {
             "the real requests",
             what, element, s.label(),
             ours ? "a placeholder gd-export-lint wrote into a fix for a value it did not know"
-                 : "an example value from AWS's guide")));
+                 : "a placeholder of the kind AWS's example policies write")));
   }
 };
 

@@ -491,7 +491,10 @@ class Inference : private Evidence {
     assume(settings_.bucket, stand_in::kBucket, "no bucket found in the policies");
     assume(settings_.prefix, "", "no prefix found in the policies");
     assume(settings_.key_arn, stand_in_key(settings_),
-           "no key ARN found in the policies; nothing constrains it");
+           settings_.key_arn_rejected
+               ? "the key ARN given cannot be the export key (GD007 says why), and the policies "
+                 "name no other"
+               : "no key ARN found in the policies; nothing constrains it");
   }
 
   static bool support_known(const Value& v) {

@@ -250,6 +250,7 @@ class ConfigReader {
     }
     if (auto problem = key_arn_problem(m.value.text)) {
       error(m.value.span, fmt::format("\"{}\": {}", m.key, *problem));
+      result_.settings.key_arn_rejected = true;
       return;
     }
     set(result_.settings.key_arn, m.value.text, m);
@@ -329,6 +330,7 @@ void merge_settings(ExportSettings& base, const ExportSettings& over) {
   take(base.bucket_region, over.bucket_region);
   take(base.bucket_account, over.bucket_account);
   take(base.key_arn, over.key_arn);
+  base.key_arn_rejected = base.key_arn_rejected || over.key_arn_rejected;
   take(base.source_org_id, over.source_org_id);
   take(base.source_org_path, over.source_org_path);
   if (over.partition != "aws") base.partition = over.partition;

@@ -65,6 +65,9 @@ struct ExportSettings {
   // of the hardening probes is never one of them (a key owner's root written in a cross-account
   // key policy is not a stranger). Filled before the setup rules run.
   std::vector<std::string> written_accounts;
+  // A key ARN the settings gave that cannot be the export key (an AWS managed key's alias, an
+  // alias name: GD007 says why): a stand-in checked in its place says so, not "none found".
+  bool key_arn_rejected = false;
 
   [[nodiscard]] std::string detector_for(const std::string& region) const;
   // The account that owns the bucket: the one given for it, else the exporting account (a

@@ -75,27 +75,25 @@ class BucketKeyMismatchRule final : public SetupRule {
           return !s.first.empty() && value.value.find(s.first) != std::string::npos;
         });
     const bool undecided = !problem && ctx.settings.key_arn.origin.stand_in && written;
+    const std::string denied = blocked.empty() ? "every export is" : blocked + " are";
     std::string message;
-    if (undecided) {
-      message = fmt::format(
-          "{} requires the key {}, and GuardDuty encrypts with the export key {} ({}), whose ARN "
-          "is known only once deployed: {} denied unless that is its ARN",
-          support::statement_name(doc, deny.index), value.value, key,
-          ctx.settings.key_arn.origin.detail,
-          blocked.empty() ? "every export is" : blocked + " are");
-    } else if (problem) {
+    if (problem) {
       message = fmt::format(
           "{} requires the key \"{}\", but GuardDuty sends the full key ARN in {}, so this Deny "
           "blocks {}",
           support::statement_name(doc, deny.index), value.value, support::kKeyIdKey,
           blocked.empty() ? "every export" : blocked);
     } else {
+      // "..., but GuardDuty encrypts with the export key K (origin): every export is denied", or
+      // for a key known only once deployed the condition under which it is.
       message = fmt::format(
-          "{} requires the key {}, but GuardDuty encrypts with the export key {} ({}): {} "
-          "denied",
-          support::statement_name(doc, deny.index), value.value, key,
+          "{} requires the key {}, {} GuardDuty encrypts with the export key {} ({}){}",
+          support::statement_name(doc, deny.index), value.value, undecided ? "and" : "but", key,
           ctx.settings.key_arn.origin.detail,
-          blocked.empty() ? "every export is" : blocked + " are");
+          undecided ? fmt::format(", whose ARN is known only once deployed: {} denied unless that "
+                                  "is its ARN",
+                                  denied)
+                    : fmt::format(": {} denied", denied));
     }
     Diagnostic d =
         make_diagnostic(id(), make_location(*doc.source, value.span), std::move(message));

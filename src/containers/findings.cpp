@@ -419,16 +419,6 @@ bool spell_as_written(std::string& replacement, const Placement& place) {
   return spelled;
 }
 
-// A partition-neutral template (one that writes AWS::Partition, as every CDK one does) whose
-// Region is a stand-in (${AWS::Region}, no --region): the partition of every ARN the run resolved
-// or built for it is the simulated Region's, a stand-in too.
-bool partition_stands_in(const Placement& place) {
-  return place.stand_ins != nullptr &&
-         place.text.find("AWS::Partition") != std::string_view::npos &&
-         std::any_of(place.stand_ins->begin(), place.stand_ins->end(),
-                     [](const auto& s) { return s.second == "${AWS::Region}"; });
-}
-
 // Writes `arn:${AWS::Partition}:` for each `arn:<partition>:` of `text` that `opens` accepts
 // (the character before it, or '\0' at the start). True when it wrote one.
 template <typename Opens>
@@ -446,28 +436,42 @@ bool write_partition_symbol_in(std::string& text, Opens opens) {
   return wrote;
 }
 
-// In such a template, the ARNs a symbolic edit writes are written ${AWS::Partition} as the
-// template writes them, rather than the simulated Region's "arn:aws:", which GuardDuty in
-// aws-us-gov or aws-cn never sends (a condition on it would deny the export there). A template
-// writing its partition literally keeps its style.
-void write_partition_symbol(std::string& replacement, const Placement& place) {
-  if (partition_stands_in(place))
-    write_partition_symbol_in(replacement, [](char before) { return before == '"'; });
-}
+// How a template writes its partition; read once per container and extraction (a template may
+// be megabytes, and every finding in it is adapted).
+struct PartitionStyle {
+  // A partition-neutral template (one that writes AWS::Partition, as every CDK one does) whose
+  // Region is a stand-in (${AWS::Region}, no --region): the partition of every ARN the run
+  // resolved or built for it is the simulated Region's, a stand-in too. The ARNs a symbolic
+  // edit writes are written ${AWS::Partition} as the template writes them, rather than the
+  // simulated Region's "arn:aws:", which GuardDuty in aws-us-gov or aws-cn never sends (a
+  // condition on it would deny the export there).
+  bool symbol_in_edits = false;
+  // The same in a finding's words ("an upload to arn:aws:s3:::${Bucket}/*" would show the
+  // stand-in partition as a fact), only where the template writes no partition literally (no
+  // "arn:aws:..."), so that an ARN a message quotes from the template is never misquoted.
+  bool symbol_in_messages = false;
+};
 
-// The same in a finding's words: "an upload to arn:aws:s3:::${Bucket}/*" would show the stand-in
-// partition as a fact. Only where the template writes no partition literally (no
-// "arn:aws:..."), so that an ARN the message quotes from the template is never misquoted.
-void show_partition_symbol(Diagnostic& d, const Placement& place) {
-  if (!partition_stands_in(place)) return;
+PartitionStyle partition_style(const Placement& place) {
+  PartitionStyle style;
+  style.symbol_in_edits = place.stand_ins != nullptr &&
+                          place.text.find("AWS::Partition") != std::string_view::npos &&
+                          std::any_of(place.stand_ins->begin(), place.stand_ins->end(),
+                                      [](const auto& s) { return s.second == "${AWS::Region}"; });
+  if (!style.symbol_in_edits) return style;
   const std::string_view text = place.text;
   for (std::size_t at = text.find("arn:"); at != std::string_view::npos;
        at = text.find("arn:", at + 1)) {
     const std::size_t colon = text.find(':', at + 4);
     if (colon != std::string_view::npos &&
         exportcfg::is_partition(text.substr(at + 4, colon - at - 4)))
-      return;
+      return style;
   }
+  style.symbol_in_messages = true;
+  return style;
+}
+
+void show_partition_symbol(Diagnostic& d) {
   const auto word_start = [](char before) {
     return before == '\0' || (std::isalnum(static_cast<unsigned char>(before)) == 0 &&
                               before != '_' && before != '-' && before != ':');
@@ -481,7 +485,7 @@ void show_partition_symbol(Diagnostic& d, const Placement& place) {
 // Findings about a document inside a container: stand-ins shown as the template's symbols,
 // edits written the way the container writes the document (escaped in a JSON string; as a
 // suggestion only where the document is YAML or the edit holds a symbol).
-void adapt_to_container(Diagnostic& d, const Placement& place) {
+void adapt_to_container(Diagnostic& d, const Placement& place, PartitionStyle partition = {}) {
   auto restore = [&](std::string& text) {
     return replace_whole_words_each(text, *place.stand_ins);
   };
@@ -490,7 +494,7 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
     for (std::string& note : d.notes) restore(note);
     for (RelatedLocation& r : d.related) restore(r.message);
   }
-  show_partition_symbol(d, place);
+  if (partition.symbol_in_messages) show_partition_symbol(d);
   if (!d.fix) return;
   if (place.stand_ins != nullptr) restore(d.fix->description);
   // An edit that cannot be written where it goes is shown as text for the user to put there.
@@ -510,7 +514,8 @@ void adapt_to_container(Diagnostic& d, const Placement& place) {
                           (spelled && place.cloudformation);
     const bool symbolic = restored || ((place.cloudformation || place.verbatim_string) &&
                                        edit.replacement.find("${AWS::") != std::string::npos);
-    if (symbolic && place.cloudformation) write_partition_symbol(edit.replacement, place);
+    if (symbolic && place.cloudformation && partition.symbol_in_edits)
+      write_partition_symbol_in(edit.replacement, [](char before) { return before == '"'; });
     if (symbolic && place.called_module_file) {
       d.notes.push_back(
           "no edit is written for this fix: it would write a value of the calling module (a "
@@ -807,12 +812,19 @@ void adapt_findings(std::vector<Diagnostic>& diagnostics, const std::vector<Plac
                          });
     });
   });
+  std::map<std::pair<const SourceFile*, const void*>, PartitionStyle> styles;
+  auto style_of = [&styles](const Placement& p) {
+    const auto key = std::make_pair(p.container, static_cast<const void*>(p.stand_ins));
+    auto it = styles.find(key);
+    if (it == styles.end()) it = styles.emplace(key, partition_style(p)).first;
+    return it->second;
+  };
   for (Diagnostic& d : diagnostics) {
     bool placed = false;
     for (const std::size_t i : near(index, d.location, ids)) {
       const Placement& p = placements[i];  // of the finding's file
       if (contains(p.outer, d.location.span) || p.outer.begin == d.location.span.begin) {
-        adapt_to_container(d, p);
+        adapt_to_container(d, p, style_of(p));
         placed = true;
         break;
       }

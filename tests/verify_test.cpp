@@ -871,7 +871,13 @@ TEST_CASE("verify: in another account's bucket, the exporter's own findings are 
     const auto [code, out] = run_on(policy, args);
     REQUIRE(code != 2);
     CHECK(answer_of(out, row.action, row.access_class) == row.expected);
-    CHECK((out.find("\"notCounted\"") != std::string::npos) == row.exporter_given);
+    // Said once for the document (the same for its three questions), only when it leaves
+    // something out.
+    std::size_t said = 0;
+    for (std::size_t at = out.find("\"notCounted\""); at != std::string::npos;
+         at = out.find("\"notCounted\"", at + 1))
+      ++said;
+    CHECK(said == (row.exporter_given ? 1U : 0U));
   }
 }
 

@@ -45,7 +45,9 @@ class Collector final : public SetupRule {
           v.statement_labels[s.index] = fmt::format("{} at line {}", s.label(), at.line);
           v.statement_positions[s.index] = at;
         }
-        v.access = exportcfg::verify_access(*doc, context.settings);
+        exportcfg::AccessReport access = exportcfg::verify_access(*doc, context.settings);
+        v.access = std::move(access.answers);
+        v.not_counted = std::move(access.not_counted);
         v.statements = exportcfg::verify_statements(doc->policy);
         const std::lock_guard lock(mutex_);
         documents_.push_back(std::move(v));

@@ -26,6 +26,7 @@ struct VerifiedDocument {
   // ("000011112222", "<ACCOUNT_ID>"): a witness needs a value, but it is an example, not a fact.
   std::vector<std::pair<std::string, std::string>> stand_ins;
   std::vector<exportcfg::AccessAnswer> access;
+  std::string not_counted;  // exportcfg::AccessReport's: what every answer leaves out
   exportcfg::StatementAnswer statements;
 };
 

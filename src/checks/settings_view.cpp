@@ -84,4 +84,11 @@ std::vector<std::string> stand_in_names(const exportcfg::ExportSettings& s) {
   return names;
 }
 
+bool holds_stand_in(std::string_view text,
+                    std::span<const std::pair<std::string, std::string>> stand_ins) {
+  return std::any_of(stand_ins.begin(), stand_ins.end(), [text](const auto& stand_in) {
+    return !stand_in.first.empty() && text.find(stand_in.first) != std::string_view::npos;
+  });
+}
+
 }  // namespace gdl::support

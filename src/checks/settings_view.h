@@ -2,8 +2,10 @@
 // How findings judge and show the export settings: given by the user, known from the documents,
 // or a stand-in (never shown as a fact: placeholders such as <DETECTOR_ID>).
 
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "export/settings.h"
@@ -35,5 +37,10 @@ std::string export_objects_arn(const exportcfg::ExportSettings& settings);
 std::string assumptions_note(const exportcfg::ExportSettings& settings);
 // "the detector id (--detector-id)", ... for each value simulated with a stand-in.
 std::vector<std::string> stand_in_names(const exportcfg::ExportSettings& settings);
+
+// Whether `text` holds one of a container's stand-ins (value, symbol): a value known only once
+// deployed, so that what the text says about it is not a fact. An empty stand-in holds nothing.
+bool holds_stand_in(std::string_view text,
+                    std::span<const std::pair<std::string, std::string>> stand_ins);
 
 }  // namespace gdl::support

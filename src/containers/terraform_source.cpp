@@ -764,8 +764,12 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
           exports ? "give --account to use yours"
                   : "the module's account: give --bucket-account when it holds the bucket"));
     } else if (session.region_stands_in && value == session.region) {
-      out.notes.push_back(fmt::format("{}: {} is checked as {} (give --region to use yours)",
-                                      files.front()->path(), symbol, value));
+      // Named for what it is: --region also names the exports' Regions, which the policies
+      // may state apart from this one (an aws:SourceArn in another Region).
+      out.notes.push_back(fmt::format(
+          "{}: {}, the Region of the module's default provider, is checked as {} (give --region "
+          "to use yours)",
+          files.front()->path(), symbol, value));
     }
   }
   tf::select_export_documents(out, *files.front(), hints);

@@ -191,8 +191,8 @@ struct Question {
 
 }  // namespace
 
-std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
-                                        const ExportSettings& settings, std::size_t budget) {
+AccessReport verify_access(const PolicyDocument& document, const ExportSettings& settings,
+                           std::size_t budget) {
   const bool bucket = document.kind == documents::Kind::bucket_policy;
   const bool key = document.kind == documents::Kind::key_policy;
   if (!bucket && !key) return {};
@@ -289,7 +289,16 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
   const std::string key_arn = settings.key_arn.known() ? settings.key_arn.get() : "";
   const bool key_known = !key_arn.empty() && !settings.key_arn.origin.stand_in;
   // One enumeration answers every question: the cells are the same for each action.
-  std::vector<AccessAnswer> answers;
+  AccessReport report;
+  std::vector<AccessAnswer>& answers = report.answers;
+  if (!exporter.empty()) {
+    report.not_counted =
+        bucket ? fmt::format(
+                     "the exporting account {0}'s own findings (AWSLogs/{0}/): its GuardDuty "
+                     "writing them and its principals reaching them are the export itself",
+                     exporter)
+               : fmt::format("GuardDuty for the exporting account {}: the export itself", exporter);
+  }
   std::vector<std::set<AccessClass>> found(questions.size());
   std::size_t asked_total = 0;
   spec.actions.clear();
@@ -298,15 +307,6 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
     answer.action = q.action;
     answer.resource = resource_shown;
     answer.asked = q.classes;
-    if (!exporter.empty()) {
-      answer.not_counted =
-          bucket
-              ? fmt::format(
-                    "the exporting account {0}'s own findings (AWSLogs/{0}/): its GuardDuty "
-                    "writing them and its principals reaching them are the export itself",
-                    exporter)
-              : fmt::format("GuardDuty for the exporting account {}: the export itself", exporter);
-    }
     answers.push_back(std::move(answer));
     spec.actions.push_back(q.action);
     asked_total += q.classes.size();
@@ -428,7 +428,7 @@ std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
       answer.evaluated = stats.evaluated;
     }
   }
-  return answers;
+  return report;
 }
 
 namespace {

@@ -38,10 +38,7 @@ struct AccessAnswer {
   std::string resource;  // the resource asked about, as findings show it
   std::vector<AccessClass> asked;
   std::vector<AccessWitness> found;  // at most one per class
-  // What is left out as the export's own access (the exporting account on its own findings in
-  // another account's bucket, its GuardDuty on another account's key); empty when nothing is.
-  std::string not_counted;
-  bool complete = true;  // every class of request was tried: the rest is "nobody"
+  bool complete = true;              // every class of request was tried: the rest is "nobody"
   std::vector<std::string> incomplete;
   std::size_t evaluated = 0;
 };
@@ -67,11 +64,19 @@ struct StatementAnswer {
   std::size_t evaluated = 0;
 };
 
+// The answers to the access questions of one document.
+struct AccessReport {
+  std::vector<AccessAnswer> answers;
+  // What every answer leaves out as the export's own access (the exporting account on its own
+  // findings in another account's bucket, its GuardDuty on another account's key); empty when
+  // nothing is.
+  std::string not_counted;
+};
+
 // The access questions for the export's bucket policy or key policy.
 // `budget`: requests evaluated at most (past it, the answers are "not proved").
-std::vector<AccessAnswer> verify_access(const PolicyDocument& document,
-                                        const ExportSettings& settings,
-                                        std::size_t budget = 100000);
+AccessReport verify_access(const PolicyDocument& document, const ExportSettings& settings,
+                           std::size_t budget = 100000);
 
 // Statements of `policy` that apply to no request, and Allows that every request they apply to
 // also meets a Deny for.

@@ -122,8 +122,7 @@ void write_verify_text(const VerifyRun& run, std::ostream& out) {
   for (const VerifiedDocument& doc : run.documents) {
     out << fmt::format("{}: {}\n", doc.name, kind_name(doc.kind));
     // The same for every question of a document: said once.
-    if (!doc.access.empty() && !doc.access.front().not_counted.empty())
-      out << fmt::format("  not counted: {}\n", doc.access.front().not_counted);
+    if (!doc.not_counted.empty()) out << fmt::format("  not counted: {}\n", doc.not_counted);
     for (const exportcfg::AccessAnswer& a : doc.access) {
       out << fmt::format("  who else can {} on {}:\n", a.action, shown_resource(doc, a));
       for (const AccessClass c : a.asked) {
@@ -188,13 +187,13 @@ void write_verify_json(const VerifyRun& run, std::ostream& out) {
     j.begin_object();
     j.field("document", doc.name);
     j.field("kind", documents::to_string(doc.kind));
+    if (!doc.not_counted.empty()) j.field("notCounted", doc.not_counted);
     j.key("access");
     j.begin_array();
     for (const exportcfg::AccessAnswer& a : doc.access) {
       j.begin_object();
       j.field("action", a.action);
       j.field("resource", shown_resource(doc, a));
-      if (!a.not_counted.empty()) j.field("notCounted", a.not_counted);
       write_proof(j, a.complete, a.incomplete);
       j.field("requests", a.evaluated);
       j.key("classes");

@@ -303,7 +303,7 @@ class BucketFindingsReachableRule final : public SetupRule {
       // One finding per statement that lets them in, with its first witness.
       std::map<std::size_t, std::vector<Reach>> by_statement;
       const std::vector<exportcfg::AccessAnswer> answers =
-          exportcfg::verify_access(*doc, ctx.settings, kBudget);
+          exportcfg::verify_access(*doc, ctx.settings, kBudget).answers;
       std::deque<exportcfg::AccessWitness> more;  // the namesakes' witnesses (stable addresses)
       // The export key's policy, when the setup holds exactly one: readers must decrypt too.
       const std::vector<const exportcfg::PolicyDocument*> keys =

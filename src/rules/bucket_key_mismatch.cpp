@@ -70,10 +70,7 @@ class BucketKeyMismatchRule final : public SetupRule {
     // stand-in is never a fact). A Deny naming another key the files create
     // (`aws_kms_key.k.key_id`, a stand-in too) names another key for certain: only an ARN written
     // as text may be the export key's.
-    const bool written =
-        std::none_of(ctx.stand_ins.begin(), ctx.stand_ins.end(), [&](const auto& s) {
-          return !s.first.empty() && value.value.find(s.first) != std::string::npos;
-        });
+    const bool written = !support::holds_stand_in(value.value, ctx.stand_ins);
     const bool undecided = !problem && ctx.settings.key_arn.origin.stand_in && written;
     const std::string denied = blocked.empty() ? "every export is" : blocked + " are";
     std::string message;

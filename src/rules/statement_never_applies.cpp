@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "checks/policy_rule.h"
+#include "checks/settings_view.h"
 #include "diag/rule_catalog.h"
 #include "export/access.h"
 #include "export/setup.h"
@@ -44,18 +45,13 @@ bool left_to_other_rules(const policy::Statement& s) {
 // applies" would be a guess. A stand-in bucket name in Resource decides nothing of the kind.
 bool holds_stand_in(const policy::Statement& s,
                     std::span<const std::pair<std::string, std::string>> stand_ins) {
-  auto holds = [&](std::string_view value) {
-    return std::any_of(stand_ins.begin(), stand_ins.end(), [&](const auto& stand_in) {
-      return value.find(stand_in.first) != std::string_view::npos;
-    });
-  };
   if (stand_ins.empty()) return false;
   for (const policy::PrincipalEntry& e : s.principal.entries) {
-    if (holds(e.value.value)) return true;
+    if (support::holds_stand_in(e.value.value, stand_ins)) return true;
   }
   for (const policy::ConditionClause& c : s.conditions) {
     for (const policy::Text& v : c.values) {
-      if (holds(v.value)) return true;
+      if (support::holds_stand_in(v.value, stand_ins)) return true;
     }
   }
   return false;

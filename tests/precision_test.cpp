@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <rapidjson/document.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include <sstream>
 
 #include "analysis/pipeline.h"
+#include "checks/explain.h"
 #include "cli/cli.h"
 #include "export/settings.h"
 #include "test_support.h"
@@ -639,4 +641,82 @@ TEST_CASE("one root cause, one finding: copies of one value are one finding with
           d.notes.end());
   }
   CHECK(findings == 1);
+}
+
+TEST_CASE("near account ids: one or two edits apart, never the same id or a far one") {
+  struct Row {
+    std::string_view a;
+    std::string_view b;
+    std::string_view expected;
+  };
+  const Row rows[] = {
+      {"818899930947", "818809930947", "one edit"},   // a digit changed
+      {"123456789012", "213456789012", "one edit"},   // two neighbours swapped
+      {"026090552251", "260990552251", "two edits"},  // a digit dropped, another added
+      {"123456789012", "12345678901", "one edit"},    // a digit dropped (not an id: still near)
+      {"123456789012", "123456789012", ""},           // the same account
+      {"719283746501", "550194837261", ""},           // two accounts
+      {"123456789012", "123456780000", ""},           // three edits
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.a);
+    CAPTURE(row.b);
+    CHECK(gdl::support::typo_apart(row.a, row.b) == row.expected);
+    CHECK(gdl::support::typo_apart(row.b, row.a) == row.expected);
+  }
+}
+
+TEST_CASE("metamorphic: accounts in one source list only, however the grant is written") {
+  // A key policy whose GuardDuty grant lists two member accounts in aws:SourceAccount and the
+  // detectors of two others (each a typo of one of them) in aws:SourceArn. Rewrites AWS evaluates
+  // the same way must name the same accounts in one GD312 finding.
+  const std::string root =
+      R"({"Sid":"Root","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::516172020428:root"},"Action":"kms:*","Resource":"*"})";
+  auto policy = [&](const std::string& condition) {
+    return fmt::format(
+        R"({{"Version":"2012-10-17","Statement":[{},{{"Sid":"Members","Effect":"Allow","Principal":{{"Service":"guardduty.amazonaws.com"}},"Action":"kms:GenerateDataKey","Resource":"*","Condition":{}}}]}})",
+        root, condition);
+  };
+  const std::string accounts = R"(["516172020428","260990552251","818899930947"])";
+  const std::string reversed = R"(["818899930947","260990552251","516172020428"])";
+  const std::string arns =
+      R"(["arn:aws:guardduty:*:516172020428:detector/*","arn:aws:guardduty:*:026090552251:detector/*","arn:aws:guardduty:*:818809930947:detector/*"])";
+  const std::string rewrites[] = {
+      policy(fmt::format(
+          R"({{"StringEquals":{{"aws:SourceAccount":{}}},"ArnLike":{{"aws:SourceArn":{}}}}})",
+          accounts, arns)),
+      // The lists in another order, and the ARN patterns under StringLike.
+      policy(fmt::format(
+          R"({{"StringLike":{{"aws:SourceArn":{}}},"StringEquals":{{"aws:SourceAccount":{}}}}})",
+          arns, reversed)),
+      // Condition keys are case-insensitive.
+      policy(fmt::format(
+          R"({{"StringEquals":{{"AWS:SOURCEACCOUNT":{}}},"ArnLike":{{"aws:sourcearn":{}}}}})",
+          accounts, arns)),
+  };
+  for (const std::string& text : rewrites) {
+    CAPTURE(text);
+    const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-unpaired-{}", ::getpid());
+    fs::create_directories(dir);
+    std::ofstream(dir / "key-policy.json") << text;
+    std::istringstream in;
+    std::ostringstream out;
+    std::ostringstream err;
+    gdl::cli::run_cli(
+        {"gd-export-lint", "check", "--format", "json", "--fail-on", "never", dir.string()}, in,
+        out, err, false);
+    fs::remove_all(dir);
+    rapidjson::Document d;
+    d.Parse(out.str().c_str());
+    REQUIRE_FALSE(d.HasParseError());
+    std::vector<std::string> messages;
+    for (const auto& f : d["diagnostics"].GetArray()) {
+      if (std::string_view(f["ruleId"].GetString()) == "GD312")
+        messages.emplace_back(f["message"].GetString());
+    }
+    REQUIRE(messages.size() == 1);
+    for (const char* account : {"260990552251", "818899930947", "026090552251", "818809930947"})
+      CHECK(messages.front().find(account) != std::string::npos);
+    CHECK(messages.front().find("516172020428") == std::string::npos);
+  }
 }

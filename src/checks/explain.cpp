@@ -107,4 +107,16 @@ Location statements_start(const exportcfg::PolicyDocument& doc) {
   return make_location(*doc.source, {at.begin, at.begin + 1});
 }
 
+std::string_view typo_apart(std::string_view account, std::string_view other) {
+  if (account == other) return {};
+  switch (edit_distance(account, other)) {
+    case 1:
+      return "one edit";
+    case 2:
+      return "two edits";
+    default:
+      return {};
+  }
+}
+
 }  // namespace gdl::support

@@ -45,4 +45,9 @@ Location statements_start(const exportcfg::PolicyDocument& doc);
 bool has_condition_key(const policy::Statement& statement, std::string_view key);
 inline constexpr std::string_view kKeyIdKey = "s3:x-amz-server-side-encryption-aws-kms-key-id";
 
+// "one edit" or "two edits" when two different account ids are that close (a digit changed,
+// added or dropped, two neighbours swapped), else empty. Two random 12-digit ids are that close
+// about once in ten billion pairs; one account written twice by hand, often.
+std::string_view typo_apart(std::string_view account, std::string_view other);
+
 }  // namespace gdl::support

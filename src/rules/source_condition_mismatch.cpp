@@ -11,6 +11,7 @@
 
 #include <algorithm>
 
+#include "checks/explain.h"
 #include "checks/probes.h"
 #include "checks/settings_view.h"
 #include "diag/rule_catalog.h"
@@ -76,6 +77,7 @@ class SourceConditionMismatchRule final : public SetupRule {
           collect(ctx, *doc, own, c, account_key, f);
         }
         report(ctx, *doc, s, f, out);
+        if (own != nullptr) report_unpaired(ctx, *doc, *own, s, out);
         // Strangers only count where the configured export itself gets in through this
         // statement: a statement that lets only others in makes GuardDuty's request fail, which
         // GD201/GD301/GD302 report.
@@ -168,18 +170,145 @@ class SourceConditionMismatchRule final : public SetupRule {
       return false;
     // The stranger's request: GuardDuty's own, from that account, Region and detector (the
     // other key keeps the value of the stranger where it names one).
+    return doc.evaluator->evaluate(as_account(ctx, own, account, region, detector), false)
+               .decision == iam::Decision::allow;
+  }
+
+  // GuardDuty's request `own` as GuardDuty of `account` makes it, from `region` and `detector`
+  // (empty: the export's own).
+  static iam::Request as_account(const SetupContext& ctx, const exportcfg::GuardDutyRequest& own,
+                                 const std::string& account, std::string_view region,
+                                 std::string_view detector) {
     iam::Request request = own.request;
-    const std::string own_account = ctx.settings.account.get();
-    const std::string& from_region = region.empty() ? own.region : region;
-    if (const std::size_t at = request.resource.find("/AWSLogs/" + own_account + "/");
-        at != std::string::npos)
-      request.resource.replace(at + 9, own_account.size(), account);
+    if (ctx.settings.account.known()) {
+      const std::string& own_account = ctx.settings.account.get();
+      if (const std::size_t at = request.resource.find("/AWSLogs/" + own_account + "/");
+          at != std::string::npos)
+        request.resource.replace(at + 9, own_account.size(), account);
+    }
     request.set("aws:SourceAccount", account);
-    request.set(
-        "aws:SourceArn",
-        fmt::format("arn:{}:guardduty:{}:{}:detector/{}", ctx.settings.partition, from_region,
-                    account, detector.empty() ? ctx.settings.detector_for(own.region) : detector));
-    return doc.evaluator->evaluate(request, false).decision == iam::Decision::allow;
+    request.set("aws:SourceArn",
+                fmt::format("arn:{}:guardduty:{}:{}:detector/{}", ctx.settings.partition,
+                            region.empty() ? std::string_view(own.region) : region, account,
+                            detector.empty() ? ctx.settings.detector_for(own.region)
+                                             : std::string(detector)));
+    return request;
+  }
+
+  // aws:SourceAccount and aws:SourceArn lists of one grant that name different accounts. A
+  // request of GuardDuty's carries the same account in both (its detector's), so an account in
+  // one list that the other does not match can never satisfy both: that account's GuardDuty is
+  // refused, which a typo in a long list of member accounts does silently (a real organization
+  // setup listed 260990552251 as a source account and 026090552251 in a detector ARN). Asked
+  // of the evaluator for each such account: another grant may let it in. The exporting account's
+  // own refusal is GuardDuty's request failing, the error GD201/GD301/GD302 report.
+  void report_unpaired(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
+                       const exportcfg::GuardDutyRequest& own, const policy::Statement& s,
+                       std::vector<Diagnostic>& out) const {
+    struct Entry {
+      const policy::Text* value;
+      std::string account;  // literal, or a pattern ("*", "0260*")
+      std::string region;   // of an ARN, when literal
+      std::string detector;
+    };
+    std::vector<Entry> accounts, arns;
+    for (const policy::ConditionClause& c : s.conditions) {
+      if (!exportcfg::is_value_operator(c.op.value)) continue;
+      const auto op = iam::parse_operator(c.op.value);
+      if (!op || op->negated) continue;
+      const bool account_key = iequals(c.key.value, "aws:SourceAccount");
+      if (!account_key && !iequals(c.key.value, "aws:SourceArn")) continue;
+      for (const policy::Text& v : c.values) {
+        if (templated(v.value) || !malformed(account_key, v.value).empty()) continue;
+        if (account_key) {
+          accounts.push_back({&v, v.value, {}, {}});
+          continue;
+        }
+        std::string_view parts[6];
+        if (!iam::split_arn(v.value, parts)) continue;
+        const std::string_view detector =
+            parts[5].starts_with("detector/") ? parts[5].substr(9) : std::string_view();
+        arns.push_back({&v, std::string(parts[4]),
+                        wildcard(parts[3]) ? std::string() : std::string(parts[3]),
+                        wildcard(detector) ? std::string() : std::string(detector)});
+      }
+    }
+    if (accounts.empty() || arns.empty()) return;
+    const std::string exporter =
+        ctx.settings.account.known() && !ctx.settings.account.origin.stand_in
+            ? ctx.settings.account.get()
+            : std::string();
+    auto matched_by = [](const std::vector<Entry>& list, const std::string& account) {
+      return std::any_of(list.begin(), list.end(), [&account](const Entry& e) {
+        return iam::Pattern::glob(e.account, false).matches(account);
+      });
+    };
+    // The literal accounts of one list that the other list does not match and that the policy
+    // refuses.
+    auto unpaired = [&](const std::vector<Entry>& list, const std::vector<Entry>& other) {
+      std::vector<const Entry*> found;
+      for (const Entry& e : list) {
+        if (wildcard(e.account) || e.account == exporter || matched_by(other, e.account) ||
+            support::holds_stand_in(e.account, ctx.stand_ins))
+          continue;
+        if (std::any_of(found.begin(), found.end(),
+                        [&e](const Entry* f) { return f->account == e.account; }))
+          continue;
+        const iam::Request request = as_account(ctx, own, e.account, e.region, e.detector);
+        if (doc.evaluator->evaluate(request, false).decision == iam::Decision::allow) continue;
+        found.push_back(&e);
+      }
+      return found;
+    };
+    const std::vector<const Entry*> only_accounts = unpaired(accounts, arns);
+    const std::vector<const Entry*> only_arns = unpaired(arns, accounts);
+    if (only_accounts.empty() && only_arns.empty()) return;
+    auto listed = [](const std::vector<const Entry*>& list) {
+      std::vector<std::string_view> names;
+      for (const Entry* e : list) names.emplace_back(e->account);
+      return fmt::format("{}", fmt::join(names, ", "));
+    };
+    std::vector<std::string> sides;
+    if (!only_accounts.empty())
+      sides.push_back(fmt::format("{} only in aws:SourceAccount", listed(only_accounts)));
+    if (!only_arns.empty())
+      sides.push_back(fmt::format("{} only in aws:SourceArn", listed(only_arns)));
+    const Entry* first = only_accounts.empty() ? only_arns.front() : only_accounts.front();
+    Diagnostic d = make_diagnostic(
+        id(), make_location(*doc.source, first->value->span),
+        fmt::format(
+            "{}: aws:SourceAccount and aws:SourceArn name different accounts ({}); "
+            "GuardDuty's requests carry one account in both, so the GuardDuty of {} {}",
+            s.label(), fmt::join(sides, "; "),
+            only_accounts.size() + only_arns.size() == 1 ? "that account" : "these accounts",
+            doc.kind == documents::Kind::key_policy ? "cannot use this key"
+                                                    : "cannot write into this bucket"));
+    // Dead weight (a note), as GD312's other dead values are: nothing says those accounts
+    // export. Two of them a typo apart, one in each list, are most likely one account whose
+    // exports fail: a warning.
+    d.severity = Severity::note;
+    for (const auto* list : {&only_accounts, &only_arns}) {
+      for (const Entry* e : *list) {
+        if (e != first)
+          d.related.push_back({make_location(*doc.source, e->value->span),
+                               fmt::format("account {}, in one list only", e->account)});
+      }
+    }
+    // Accounts a typo apart, one in each list: most likely one account written two ways.
+    for (const Entry* a : only_accounts) {
+      for (const Entry* b : only_arns) {
+        if (const std::string_view apart = support::typo_apart(a->account, b->account);
+            !apart.empty()) {
+          d.notes.push_back(fmt::format("{} and {} are {} apart: one account written two ways?",
+                                        a->account, b->account, apart));
+          d.severity = Severity::warning;
+        }
+      }
+    }
+    d.notes.push_back(
+        "name each account in both lists: the account in aws:SourceAccount, its detectors (or "
+        "arn:aws:guardduty:*:ACCOUNT:detector/*) in aws:SourceArn");
+    out.push_back(std::move(d));
   }
 };
 

@@ -523,6 +523,44 @@ class Template : private cfn::TemplateValues {
     return out_.documents.size() - 1;
   }
 
+  // An Allow's organization id known only when deployed (`!GetAtt Organization.Id` of a custom
+  // resource, a `!Ref` that cannot be resolved): checked as a stand-in organization shown as
+  // the symbol (containers/stand_ins.h says why only there). Its "treated as unknown" note
+  // becomes the stand-in's.
+  void stand_in_organizations(EmbeddedDocument& doc, const json::Value& written) {
+    auto symbol_of = [&written](Span span) {
+      std::string symbol;
+      json::for_each_value(written, [&](const json::Value& v) {
+        if (!symbol.empty() || v.span != span || !v.is_object() || v.members.size() != 1) return;
+        const json::Member& fn = v.members.front();
+        if (fn.key == "Ref" && fn.value.is_string()) {
+          symbol = fmt::format("${{{}}}", fn.value.text);
+        } else if (fn.key == "Fn::GetAtt" && fn.value.is_string()) {
+          symbol = fmt::format("${{{}}}", fn.value.text);
+        } else if (fn.key == "Fn::GetAtt" && fn.value.is_array() && fn.value.items.size() == 2 &&
+                   fn.value.items[0].is_string() && fn.value.items[1].is_string()) {
+          symbol = fmt::format("${{{}.{}}}", fn.value.items[0].text, fn.value.items[1].text);
+        }
+      });
+      return symbol;
+    };
+    for (const OrganizationStandIn& o : stand_in_organization_ids(doc, out_, symbol_of)) {
+      const Position p = source_.position(o.at.begin);
+      const std::string at = fmt::format("{}:{}:{}: ", source_.path(), p.line, p.column);
+      const std::string note = fmt::format(
+          "{}{} is an organization id known only when the stack is deployed; checked as {}", at,
+          o.symbol, o.value);
+      const auto old = std::find_if(out_.notes.begin(), out_.notes.end(), [&at](const auto& n) {
+        return n.starts_with(at) && n.ends_with("; treated as unknown");
+      });
+      if (old != out_.notes.end()) {
+        *old = note;
+      } else {
+        out_.notes.push_back(note);
+      }
+    }
+  }
+
   std::optional<std::size_t> add_document(const std::string& id, const Resource& resource,
                                           std::string_view property, documents::Kind kind,
                                           Quoting quoting, bool repaired) {
@@ -593,11 +631,12 @@ class Template : private cfn::TemplateValues {
     doc.unknown_spans = unknown_spans_;
     doc.simulate = !repaired;
     doc.quoting = quoting;
-    if (!unknown_spans_.empty()) {
+    stand_in_organizations(doc, policy->value);
+    if (!doc.unknown_spans.empty()) {
       out_.notes.push_back(fmt::format(
           "{}: {} holds {} value(s) that cannot be known offline; the statements holding them "
           "are not judged",
-          source_.path(), doc.label, unknown_spans_.size()));
+          source_.path(), doc.label, doc.unknown_spans.size()));
     }
     out_.documents.push_back(std::move(doc));
     return out_.documents.size() - 1;

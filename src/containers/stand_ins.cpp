@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "util/text.h"
+
 namespace gdl::containers {
 
 std::uint64_t fnv1a(std::string_view text) {
@@ -42,6 +46,75 @@ std::string key_id_stand_in(std::string_view name) {
 
 std::string detector_id_stand_in(std::string_view name) {
   return hex_digits(name, 32);
+}
+
+namespace {
+
+bool organization_key(std::string_view key) {
+  return iequals(key, "aws:PrincipalOrgID") || iequals(key, "aws:SourceOrgID") ||
+         iequals(key, "aws:ResourceOrgID");
+}
+
+// StringEquals, StringLike, StringEqualsIgnoreCase, with a set prefix or IfExists.
+bool positive_string_operator(std::string_view op) {
+  for (const std::string_view prefix : {"ForAnyValue:", "ForAllValues:"}) {
+    if (istarts_with(op, prefix)) op.remove_prefix(prefix.size());
+  }
+  if (iends_with(op, "IfExists")) op.remove_suffix(8);
+  return iequals(op, "StringEquals") || iequals(op, "StringLike") ||
+         iequals(op, "StringEqualsIgnoreCase");
+}
+
+}  // namespace
+
+std::vector<OrganizationStandIn> stand_in_organization_ids(
+    EmbeddedDocument& doc, Extraction& out, const std::function<std::string(Span)>& symbol_of,
+    std::vector<std::string>* parallel) {
+  std::vector<OrganizationStandIn> made;
+  if (!doc.tree || doc.unknown_spans.empty()) return made;
+  const json::Member* statements = doc.tree->find("Statement");
+  if (statements == nullptr) return made;
+  auto stand_in = [&](json::Value& value) {
+    if (!value.is_string()) return;
+    const auto unknown = std::find(doc.unknown_spans.begin(), doc.unknown_spans.end(), value.span);
+    if (unknown == doc.unknown_spans.end()) return;
+    std::string symbol = symbol_of(value.span);
+    if (symbol.empty()) return;
+    // One organization per symbol, and the same for every document of the container.
+    std::string id = "o-" + hex_digits(symbol, 10);
+    if (const std::string* known = out.symbol_for(id); known != nullptr && *known != symbol)
+      return;  // a hash collision with another symbol: leave it unknown
+    if (out.symbol_for(id) == nullptr) out.stand_ins.emplace_back(id, symbol);
+    const auto index = unknown - doc.unknown_spans.begin();
+    doc.unknown_spans.erase(unknown);
+    if (parallel != nullptr && static_cast<std::size_t>(index) < parallel->size())
+      parallel->erase(parallel->begin() + index);
+    value.text = id;
+    made.push_back({value.span, std::move(symbol), std::move(id)});
+  };
+  auto visit_statement = [&](json::Value& statement) {
+    if (!statement.is_object()) return;
+    const json::Member* effect = statement.find("Effect");
+    if (effect == nullptr || !effect->value.is_string() || effect->value.text != "Allow") return;
+    for (json::Member& element : statement.members) {
+      if (element.key != "Condition" || !element.value.is_object()) continue;
+      for (json::Member& op : element.value.members) {
+        if (!positive_string_operator(op.key) || !op.value.is_object()) continue;
+        for (json::Member& key : op.value.members) {
+          if (!organization_key(key.key)) continue;
+          stand_in(key.value);
+          for (json::Value& item : key.value.items) stand_in(item);
+        }
+      }
+    }
+  };
+  // (find() is const: the member is found again to be changed.)
+  for (json::Member& m : doc.tree->members) {
+    if (&m != statements) continue;
+    visit_statement(m.value);
+    for (json::Value& statement : m.value.items) visit_statement(statement);
+  }
+  return made;
 }
 
 }  // namespace gdl::containers

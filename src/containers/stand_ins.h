@@ -5,8 +5,12 @@
 // distinctive, so that showing the symbol instead of a stand-in never rewrites another value.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "containers/container.h"
 
 namespace gdl::containers {
 
@@ -26,5 +30,27 @@ std::string key_id_stand_in(std::string_view name);
 
 // A GuardDuty detector id (32 hex digits) derived from a name.
 std::string detector_id_stand_in(std::string_view name);
+
+// An organization id known only when deployed, checked as a stand-in.
+struct OrganizationStandIn {
+  Span at;             // where the value is written
+  std::string symbol;  // "${data.aws_organizations_organization.org.id}"
+  std::string value;   // "o-3f9c2a7d1e"
+};
+
+// Organization ids known only when deployed (a Terraform data source's id, a template's custom
+// resource attribute) compared by an Allow statement's aws:PrincipalOrgID, aws:SourceOrgID or
+// aws:ResourceOrgID with a positive string operator: checked as a stand-in organization instead
+// of leaving the statement unjudged. The id's format is fixed by the key, and the verdicts such a
+// grant gets (GuardDuty's requests carry the organization the grants name; another account of
+// that organization is let in) do not turn on which organization it is. A Deny's unknown
+// organization stays unknown: a stand-in could differ from an organization written elsewhere,
+// and a Deny that refuses everyone outside a wrong organization would be a false failure.
+// `symbol_of` gives the symbol shown for the unknown value at a span (empty: leave it unknown).
+// The spans stood in for are taken out of `doc.unknown_spans`, and out of `parallel` (a
+// container's list of reasons, index for index) when given.
+std::vector<OrganizationStandIn> stand_in_organization_ids(
+    EmbeddedDocument& doc, Extraction& out, const std::function<std::string(Span)>& symbol_of,
+    std::vector<std::string>* parallel = nullptr);
 
 }  // namespace gdl::containers

@@ -272,6 +272,24 @@ void Module::add_policy_value(const std::string& label, std::optional<documents:
     // text is valid too.
     const std::string_view at = home->text().substr(std::min(anchor.begin, home->text().size()));
     doc.quoting = at.starts_with("data") ? Quoting::hcl_blocks : Quoting::hcl_object;
+    // An Allow's organization id known only when Terraform runs
+    // (data.aws_organizations_organization.org.id): a stand-in organization shown as the
+    // expression (containers/stand_ins.h says why only there).
+    auto symbol_of = [home](Span span) {
+      const std::string_view text = home->text();
+      if (span.begin >= span.end || span.end > text.size()) return std::string();
+      const std::string_view expression = text.substr(span.begin, span.end - span.begin);
+      // A plain reference only: a function call or template is shown as written nowhere else.
+      if (expression.find_first_of("(\"${} \n") != std::string_view::npos) return std::string();
+      return fmt::format("${{{}}}", expression);
+    };
+    for (const OrganizationStandIn& o :
+         stand_in_organization_ids(doc, session_.out, symbol_of, &why)) {
+      session_.note(*home, o.at,
+                    fmt::format("{} is an organization id known only when Terraform runs; "
+                                "checked as {}",
+                                o.symbol, o.value));
+    }
   } else if (v.is_string()) {
     // JSON text (a heredoc, a quoted string, file(), templatefile()): parsed where written.
     const SourceFile* home = v.file != nullptr && !v.map.empty() ? v.file : &file;

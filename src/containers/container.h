@@ -63,6 +63,10 @@ struct EmbeddedDocument {
   // Denies to it (as terraform-aws-modules/s3-bucket's attach_deny_* options do), so no
   // conclusion rests on what the document does not deny.
   std::string passed_to_unread_module;
+  // The address of the Terraform module whose file holds the document ("module.b."), when it is
+  // a called module's: the stand-ins' symbols of its own resources carry it from the root's view
+  // ("${module.b.aws_s3_bucket.this.id}") and are spelled without it in that file.
+  std::string module_address;
 };
 
 // A document held as a JSON string literal (its span, quotes included) in `container`: decoded,

@@ -486,8 +486,17 @@ void show_partition_symbol(Diagnostic& d) {
 // edits written the way the container writes the document (escaped in a JSON string; as a
 // suggestion only where the document is YAML or the edit holds a symbol).
 void adapt_to_container(Diagnostic& d, const Placement& place, PartitionStyle partition = {}) {
+  // In a called module's file, the module's own resources are named as it names them:
+  // ${module.b.aws_s3_bucket.this.id} from the root is ${aws_s3_bucket.this.id} there.
+  const std::string own_prefix =
+      place.module_address.empty() ? std::string() : "${" + place.module_address;
+  auto localize = [&](std::string& text) {
+    if (!own_prefix.empty()) replace_all(text, own_prefix, "${");
+  };
   auto restore = [&](std::string& text) {
-    return replace_whole_words_each(text, *place.stand_ins);
+    const bool restored = replace_whole_words_each(text, *place.stand_ins);
+    localize(text);
+    return restored;
   };
   if (place.stand_ins != nullptr && !place.stand_ins->empty()) {
     restore(d.message);
@@ -510,13 +519,27 @@ void adapt_to_container(Diagnostic& d, const Placement& place, PartitionStyle pa
     // They are declared in the document's own module or template: written as they stand in
     // HCL, as an Fn::Sub in a template.
     const bool spelled = spell_as_written(edit.replacement, place);
-    const bool restored = (place.stand_ins != nullptr && restore(edit.replacement)) ||
-                          (spelled && place.cloudformation);
+    // Whether the edit holds a symbol the file does not declare: in a called module's file, one
+    // of the calling module's (anything but the module's own resources).
+    bool foreign = place.called_module_file;
+    bool restored_here = false;
+    if (place.stand_ins != nullptr) {
+      restored_here = replace_whole_words_each(edit.replacement, *place.stand_ins);
+      if (restored_here && !own_prefix.empty()) {
+        foreign = std::any_of(place.stand_ins->begin(), place.stand_ins->end(),
+                              [&](const auto& stand_in) {
+                                return !stand_in.second.starts_with(own_prefix) &&
+                                       edit.replacement.find(stand_in.second) != std::string::npos;
+                              });
+      }
+      localize(edit.replacement);
+    }
+    const bool restored = restored_here || (spelled && place.cloudformation);
     const bool symbolic = restored || ((place.cloudformation || place.verbatim_string) &&
                                        edit.replacement.find("${AWS::") != std::string::npos);
     if (symbolic && place.cloudformation && partition.symbol_in_edits)
       write_partition_symbol_in(edit.replacement, [](char before) { return before == '"'; });
-    if (symbolic && place.called_module_file) {
+    if (symbolic && foreign) {
       d.notes.push_back(
           "no edit is written for this fix: it would write a value of the calling module (a "
           "symbol it declares) into a file of the module it calls, where it is not declared");
@@ -691,6 +714,7 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   p.called_module_file =
       std::any_of(extraction.files.begin(), extraction.files.end(),
                   [&](const std::shared_ptr<const SourceFile>& f) { return f.get() == container; });
+  if (p.called_module_file) p.module_address = document.module_address;
   p.verbatim_string =
       (extraction.format == Format::cloudformation && document.source->embedding() != nullptr &&
        p.quoting == Quoting::json_string) ||

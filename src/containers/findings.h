@@ -34,6 +34,9 @@ struct Placement {
   // The document is in a file the container read on the way (a module it calls): a symbol of
   // the reading module (its data sources and resources) is not declared there.
   bool called_module_file = false;
+  // The address of that module ("module.b."): its own resources' symbols are written there
+  // without it (EmbeddedDocument::module_address).
+  std::string module_address;
   // Statements holding an unknown value (container spans): a conclusion that needs every
   // Allow (a missing permission) or every Deny (a missing deny) of this document is then not
   // certain, unless the statement's known actions cannot cover the request concluded about.

@@ -50,9 +50,9 @@ std::string detector_id_stand_in(std::string_view name) {
 
 namespace {
 
-bool organization_key(std::string_view key) {
-  return iequals(key, "aws:PrincipalOrgID") || iequals(key, "aws:SourceOrgID") ||
-         iequals(key, "aws:ResourceOrgID");
+// Keys GuardDuty's requests never carry (the verdict for them is the same for every value).
+bool absent_from_guardduty_requests(std::string_view key) {
+  return iequals(key, "aws:PrincipalOrgID") || iequals(key, "aws:ResourceOrgID");
 }
 
 // StringEquals, StringLike, StringEqualsIgnoreCase, with a set prefix or IfExists.
@@ -64,6 +64,8 @@ bool positive_string_operator(std::string_view op) {
   return iequals(op, "StringEquals") || iequals(op, "StringLike") ||
          iequals(op, "StringEqualsIgnoreCase");
 }
+
+constexpr std::string_view kOrganizationSeed = "organization";
 
 }  // namespace
 
@@ -80,11 +82,13 @@ std::vector<OrganizationStandIn> stand_in_organization_ids(
     if (unknown == doc.unknown_spans.end()) return;
     std::string symbol = symbol_of(value.span);
     if (symbol.empty()) return;
-    // One organization per symbol, and the same for every document of the container.
-    std::string id = "o-" + hex_digits(symbol, 10);
-    if (const std::string* known = out.symbol_for(id); known != nullptr && *known != symbol)
-      return;  // a hash collision with another symbol: leave it unknown
-    if (out.symbol_for(id) == nullptr) out.stand_ins.emplace_back(id, symbol);
+    // One organization for the container, shown as the first symbol naming it.
+    std::string id = "o-" + hex_digits(kOrganizationSeed, 10);
+    if (const std::string* first = out.symbol_for(id); first != nullptr) {
+      symbol = *first;
+    } else {
+      out.stand_ins.emplace_back(id, symbol);
+    }
     const auto index = unknown - doc.unknown_spans.begin();
     doc.unknown_spans.erase(unknown);
     if (parallel != nullptr && static_cast<std::size_t>(index) < parallel->size())
@@ -95,13 +99,17 @@ std::vector<OrganizationStandIn> stand_in_organization_ids(
   auto visit_statement = [&](json::Value& statement) {
     if (!statement.is_object()) return;
     const json::Member* effect = statement.find("Effect");
-    if (effect == nullptr || !effect->value.is_string() || effect->value.text != "Allow") return;
+    const bool allow =
+        effect != nullptr && effect->value.is_string() && effect->value.text == "Allow";
     for (json::Member& element : statement.members) {
       if (element.key != "Condition" || !element.value.is_object()) continue;
       for (json::Member& op : element.value.members) {
-        if (!positive_string_operator(op.key) || !op.value.is_object()) continue;
+        if (!op.value.is_object()) continue;
+        const bool granting = allow && positive_string_operator(op.key);
         for (json::Member& key : op.value.members) {
-          if (!organization_key(key.key)) continue;
+          if (!absent_from_guardduty_requests(key.key) &&
+              !(granting && iequals(key.key, "aws:SourceOrgID")))
+            continue;
           stand_in(key.value);
           for (json::Value& item : key.value.items) stand_in(item);
         }

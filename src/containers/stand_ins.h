@@ -39,13 +39,19 @@ struct OrganizationStandIn {
 };
 
 // Organization ids known only when deployed (a Terraform data source's id, a template's custom
-// resource attribute) compared by an Allow statement's aws:PrincipalOrgID, aws:SourceOrgID or
-// aws:ResourceOrgID with a positive string operator: checked as a stand-in organization instead
-// of leaving the statement unjudged. The id's format is fixed by the key, and the verdicts such a
-// grant gets (GuardDuty's requests carry the organization the grants name; another account of
-// that organization is let in) do not turn on which organization it is. A Deny's unknown
-// organization stays unknown: a stand-in could differ from an organization written elsewhere,
-// and a Deny that refuses everyone outside a wrong organization would be a false failure.
+// resource attribute) in a statement's conditions, checked as a stand-in organization instead of
+// leaving the statement unjudged, where no verdict about GuardDuty can turn on which organization
+// it is:
+// - aws:PrincipalOrgID and aws:ResourceOrgID, in any statement: GuardDuty's requests carry
+//   neither key (a service principal has no organization; the request model sends no
+//   aws:ResourceOrgID), so its verdict is the same for every value; someone else's request is
+//   judged against one consistent organization.
+// - aws:SourceOrgID, in an Allow with a positive string operator: GuardDuty's requests carry the
+//   organization the grants name, so such a grant lets them in whatever it is. In a Deny, or
+//   negated, it stays unknown: a stand-in could differ from an organization written elsewhere,
+//   and GuardDuty refused for it would be a false failure.
+// Every such id of a container is one organization (an account belongs to one): two data sources
+// or custom resources naming it get the same stand-in, shown as the first one's symbol.
 // `symbol_of` gives the symbol shown for the unknown value at a span (empty: leave it unknown).
 // The spans stood in for are taken out of `doc.unknown_spans`, and out of `parallel` (a
 // container's list of reasons, index for index) when given.

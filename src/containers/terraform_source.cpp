@@ -217,6 +217,7 @@ void Module::add_default_key_policy(const std::string& label, const std::string&
   doc.label = fmt::format("{} (no policy: KMS's default key policy)", label);
   doc.kind = documents::Kind::key_policy;
   doc.belongs_to = id;
+  doc.module_address = address_;
   doc.source = r.file;
   doc.quoting = Quoting::not_json;
   std::vector<std::string> why;
@@ -260,6 +261,7 @@ void Module::add_policy_value(const std::string& label, std::optional<documents:
   doc.label = label;
   doc.kind = kind;
   doc.belongs_to = belongs_to;
+  doc.module_address = address_;
   std::vector<std::string> why;
   if (v.encodes) {
     // jsonencode() or a policy document's json: the value itself, where it was written.

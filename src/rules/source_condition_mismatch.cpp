@@ -238,9 +238,12 @@ class SourceConditionMismatchRule final : public SetupRule {
         ctx.settings.account.known() && !ctx.settings.account.origin.stand_in
             ? ctx.settings.account.get()
             : std::string();
-    auto matched_by = [](const std::vector<Entry>& list, const std::string& account) {
-      return std::any_of(list.begin(), list.end(), [&account](const Entry& e) {
-        return iam::Pattern::glob(e.account, false).matches(account);
+    // An account known only when deployed (a Terraform caller identity) may be any account: it
+    // pairs with every account of the other list.
+    auto matched_by = [&ctx](const std::vector<Entry>& list, const std::string& account) {
+      return std::any_of(list.begin(), list.end(), [&](const Entry& e) {
+        return support::holds_stand_in(e.account, ctx.stand_ins) ||
+               iam::Pattern::glob(e.account, false).matches(account);
       });
     };
     // The literal accounts of one list that the other list does not match and that the policy
@@ -282,7 +285,7 @@ class SourceConditionMismatchRule final : public SetupRule {
             s.label(), fmt::join(sides, "; "),
             only_accounts.size() + only_arns.size() == 1 ? "that account" : "these accounts",
             doc.kind == documents::Kind::key_policy ? "cannot use this key"
-                                                    : "cannot write into this bucket"));
+                                                    : "is refused by this bucket policy"));
     // Dead weight (a note), as GD312's other dead values are: nothing says those accounts
     // export. Two of them a typo apart, one in each list, are most likely one account whose
     // exports fail: a warning.

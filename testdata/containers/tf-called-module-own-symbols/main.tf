@@ -1,0 +1,4 @@
+module "b" {
+  source = "./mod"
+  name   = "gd-findings-382917465021"
+}

@@ -39,6 +39,21 @@ std::string other_account(const exportcfg::ExportSettings& settings) {
   return "510987654321";
 }
 
+std::optional<std::size_t> transport_deny(const exportcfg::PolicyDocument& doc,
+                                          const iam::Request& plain) {
+  const iam::Evaluation e = doc.evaluator->evaluate(plain, false);
+  if (e.decision != iam::Decision::explicit_deny) return std::nullopt;
+  iam::Request secure = plain;
+  secure.set("aws:SecureTransport", "true");
+  const iam::Evaluation over_tls = doc.evaluator->evaluate(secure, false);
+  for (const std::size_t i : e.deciding) {
+    const std::size_t index = e.statements[i].index;
+    const iam::StatementTrace* t = over_tls.trace_of(index);
+    if (t == nullptr || !t->applies) return index;
+  }
+  return std::nullopt;
+}
+
 iam::Request from_other_account(const exportcfg::ExportSettings& settings,
                                 const exportcfg::GuardDutyRequest& r) {
   iam::Request request = r.request;

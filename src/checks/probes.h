@@ -32,6 +32,13 @@ std::optional<std::string> bucket_owner(const exportcfg::ExportSettings& setting
 iam::Request plain_http_request(const exportcfg::ExportSettings& settings, std::string_view action,
                                 std::string resource);
 
+// The index of a Deny of `doc` that refuses the plain-HTTP request `plain` because of its
+// transport: it does not refuse the same request over TLS. A Deny refusing everyone outside an
+// organization refuses the probe's plain-HTTP request too (the probe's role carries no
+// organization), but it is no HTTPS-only Deny: the organization's own principals pass it.
+std::optional<std::size_t> transport_deny(const exportcfg::PolicyDocument& doc,
+                                          const iam::Request& plain);
+
 // GuardDuty's request `name` as `doc` sees it: of every exported Region's (in the order the
 // Regions are given), the first the document allows, else the first. A rule that judges a
 // document through GuardDuty's own request takes this one, so that the order of the Regions

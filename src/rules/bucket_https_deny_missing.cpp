@@ -15,10 +15,6 @@
 namespace gdl {
 namespace {
 
-bool denied(const exportcfg::PolicyDocument& doc, const iam::Request& r) {
-  return doc.evaluator->evaluate(r, false).decision == iam::Decision::explicit_deny;
-}
-
 // Whether `statement` applies to one of GuardDuty's requests and so denies it (GD309's case).
 bool blocks_guardduty(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
                       const policy::Statement& statement) {
@@ -46,8 +42,14 @@ class BucketHttpsDenyMissingRule final : public SetupRule {
     const std::string object =
         support::request_object_arn(s, s.regions.front(), "example.jsonl.gz");
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
-      const bool get_denied = denied(*doc, support::plain_http_request(s, "s3:GetObject", object));
-      const bool put_denied = denied(*doc, support::plain_http_request(s, "s3:PutObject", object));
+      // Refused because it is plain HTTP: a Deny of everyone outside an organization refuses
+      // the probe too, but not the organization's own principals.
+      const bool get_denied =
+          support::transport_deny(*doc, support::plain_http_request(s, "s3:GetObject", object))
+              .has_value();
+      const bool put_denied =
+          support::transport_deny(*doc, support::plain_http_request(s, "s3:PutObject", object))
+              .has_value();
       if (get_denied && put_denied) continue;
       // The guide's Deny written with "true" refuses TLS requests instead. Where it stops
       // GuardDuty's own requests, GD309 reports it (an error) with the repair: one root cause,
@@ -75,7 +77,7 @@ class BucketHttpsDenyMissingRule final : public SetupRule {
               ? make_location(*doc->source,
                               {inverted_clause->op.span.begin, inverted_clause->values_span.end})
               : support::statements_start(*doc),
-          denied(*doc, from_guardduty)
+          support::transport_deny(*doc, from_guardduty)
               ? fmt::format("requests without TLS (aws:SecureTransport false) to the exported "
                             "findings in {} are denied only for some principals (GuardDuty's): "
                             "{} over plain HTTP by another principal{} is not refused",

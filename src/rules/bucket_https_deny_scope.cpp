@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "checks/explain.h"
 #include "checks/probes.h"
 #include "checks/settings_view.h"
@@ -10,10 +12,6 @@
 
 namespace gdl {
 namespace {
-
-bool denied(const exportcfg::PolicyDocument& doc, const iam::Request& r) {
-  return doc.evaluator->evaluate(r, false).decision == iam::Decision::explicit_deny;
-}
 
 class BucketHttpsDenyScopeRule final : public SetupRule {
  public:
@@ -23,21 +21,22 @@ class BucketHttpsDenyScopeRule final : public SetupRule {
     const std::string object =
         support::request_object_arn(s, s.regions.front(), "example.jsonl.gz");
     for (const exportcfg::PolicyDocument* doc : ctx.of_kind(documents::Kind::bucket_policy)) {
-      // Only when the export path is covered (otherwise GD307 reports it).
-      const iam::Evaluation covering =
-          doc->evaluator->evaluate(support::plain_http_request(s, "s3:GetObject", object), false);
-      if (covering.decision != iam::Decision::explicit_deny) continue;
+      // Only when the export path is covered by a Deny about the transport (otherwise GD307
+      // reports it).
+      const std::optional<std::size_t> covering =
+          support::transport_deny(*doc, support::plain_http_request(s, "s3:GetObject", object));
+      if (!covering) continue;
       std::vector<std::string> uncovered;
-      if (!denied(*doc, support::plain_http_request(s, "s3:ListBucket", bucket)))
+      if (!support::transport_deny(*doc, support::plain_http_request(s, "s3:ListBucket", bucket)))
         uncovered.push_back(fmt::format("the bucket itself ({})", support::bucket_arn(s)));
-      if (!denied(*doc,
-                  support::plain_http_request(s, "s3:GetObject", bucket + "/other-data/object")))
+      if (!support::transport_deny(
+              *doc, support::plain_http_request(s, "s3:GetObject", bucket + "/other-data/object")))
         uncovered.push_back("objects outside the export prefix");
       if (uncovered.empty()) continue;
       std::string what = uncovered.front();
       if (uncovered.size() > 1) what += " and " + uncovered.back();
       // Point at the Resource of the Deny that covers the findings: that is what to widen.
-      const std::size_t index = covering.statements[covering.deciding.front()].index;
+      const std::size_t index = *covering;
       const policy::Statement& deny = support::statement_at(*doc, index);
       const Span at = deny.resource.present ? deny.resource.span : deny.span;
       Diagnostic d = make_diagnostic(

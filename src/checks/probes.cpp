@@ -54,25 +54,32 @@ std::optional<std::size_t> transport_deny(const exportcfg::PolicyDocument& doc,
   return std::nullopt;
 }
 
+iam::Request as_account(const exportcfg::ExportSettings& settings,
+                        const exportcfg::GuardDutyRequest& r, const std::string& account,
+                        std::string_view region, std::string_view detector) {
+  iam::Request request = r.request;
+  if (settings.account.known()) {
+    // The object path carries the account too: AWSLogs/<account>/GuardDuty/...
+    const std::string marker = "/AWSLogs/" + settings.account.get() + "/";
+    if (const std::size_t at = request.resource.find(marker); at != std::string::npos)
+      request.resource.replace(at, marker.size(), "/AWSLogs/" + account + "/");
+  }
+  request.set("aws:SourceAccount", account);
+  request.set(
+      "aws:SourceArn",
+      fmt::format("arn:{}:guardduty:{}:{}:detector/{}", settings.partition,
+                  region.empty() ? std::string_view(r.region) : region, account,
+                  detector.empty() ? settings.detector_for(r.region) : std::string(detector)));
+  return request;
+}
+
 iam::Request from_other_account(const exportcfg::ExportSettings& settings,
                                 const exportcfg::GuardDutyRequest& r) {
-  iam::Request request = r.request;
-  const std::string account = other_account(settings);
-  const std::string own = settings.account.known() ? settings.account.get() : std::string();
-  if (!own.empty()) {
-    // The object path carries the account too: AWSLogs/<account>/GuardDuty/...
-    const std::string marker = "/AWSLogs/" + own + "/";
-    if (const std::size_t at = request.resource.find(marker); at != std::string::npos) {
-      request.resource.replace(at, marker.size(), "/AWSLogs/" + account + "/");
-    }
-  }
+  iam::Request request = as_account(settings, r, other_account(settings), r.region,
+                                    "f00dfeedf00dfeedf00dfeedf00dfeed");
   // Another account, outside the organization the grants may name.
   request.context.erase("aws:sourceorgid");
   request.context.erase("aws:sourceorgpaths");
-  request.set("aws:SourceAccount", account);
-  request.set("aws:SourceArn",
-              fmt::format("arn:{}:guardduty:{}:{}:detector/f00dfeedf00dfeedf00dfeedf00dfeed",
-                          settings.partition, r.region, account));
   return request;
 }
 

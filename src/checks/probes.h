@@ -51,6 +51,12 @@ const exportcfg::GuardDutyRequest* request_seen_by(
 // An account id that is not the exporting account: the "other account" of confused-deputy checks.
 std::string other_account(const exportcfg::ExportSettings& settings);
 
+// GuardDuty's request `r` as GuardDuty of `account` makes it, from `region` and `detector`
+// (empty: the request's own Region, the export's detector there).
+iam::Request as_account(const exportcfg::ExportSettings& settings,
+                        const exportcfg::GuardDutyRequest& r, const std::string& account,
+                        std::string_view region, std::string_view detector);
+
 // The same GuardDuty request as if another account's detector (outside the organization) made it.
 iam::Request from_other_account(const exportcfg::ExportSettings& settings,
                                 const exportcfg::GuardDutyRequest& request);

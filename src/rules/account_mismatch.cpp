@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "checks/explain.h"
 #include "checks/probes.h"

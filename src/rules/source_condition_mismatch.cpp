@@ -170,29 +170,9 @@ class SourceConditionMismatchRule final : public SetupRule {
       return false;
     // The stranger's request: GuardDuty's own, from that account, Region and detector (the
     // other key keeps the value of the stranger where it names one).
-    return doc.evaluator->evaluate(as_account(ctx, own, account, region, detector), false)
+    return doc.evaluator
+               ->evaluate(support::as_account(ctx.settings, own, account, region, detector), false)
                .decision == iam::Decision::allow;
-  }
-
-  // GuardDuty's request `own` as GuardDuty of `account` makes it, from `region` and `detector`
-  // (empty: the export's own).
-  static iam::Request as_account(const SetupContext& ctx, const exportcfg::GuardDutyRequest& own,
-                                 const std::string& account, std::string_view region,
-                                 std::string_view detector) {
-    iam::Request request = own.request;
-    if (ctx.settings.account.known()) {
-      const std::string& own_account = ctx.settings.account.get();
-      if (const std::size_t at = request.resource.find("/AWSLogs/" + own_account + "/");
-          at != std::string::npos)
-        request.resource.replace(at + 9, own_account.size(), account);
-    }
-    request.set("aws:SourceAccount", account);
-    request.set("aws:SourceArn",
-                fmt::format("arn:{}:guardduty:{}:{}:detector/{}", ctx.settings.partition,
-                            region.empty() ? std::string_view(own.region) : region, account,
-                            detector.empty() ? ctx.settings.detector_for(own.region)
-                                             : std::string(detector)));
-    return request;
   }
 
   // aws:SourceAccount and aws:SourceArn lists of one grant that name different accounts. A
@@ -210,6 +190,8 @@ class SourceConditionMismatchRule final : public SetupRule {
       std::string account;  // literal, or a pattern ("*", "0260*")
       std::string region;   // of an ARN, when literal
       std::string detector;
+      iam::Pattern pattern{};  // `account` compiled once: every account of the other list asks
+      bool stands_in = false;  // a container's stand-in: any account
     };
     std::vector<Entry> accounts, arns;
     for (const policy::ConditionClause& c : s.conditions) {
@@ -234,16 +216,21 @@ class SourceConditionMismatchRule final : public SetupRule {
       }
     }
     if (accounts.empty() || arns.empty()) return;
+    for (std::vector<Entry>* list : {&accounts, &arns}) {
+      for (Entry& e : *list) {
+        e.pattern = iam::Pattern::glob(e.account, false);
+        e.stands_in = support::holds_stand_in(e.account, ctx.stand_ins);
+      }
+    }
     const std::string exporter =
         ctx.settings.account.known() && !ctx.settings.account.origin.stand_in
             ? ctx.settings.account.get()
             : std::string();
     // An account known only when deployed (a Terraform caller identity) may be any account: it
     // pairs with every account of the other list.
-    auto matched_by = [&ctx](const std::vector<Entry>& list, const std::string& account) {
-      return std::any_of(list.begin(), list.end(), [&](const Entry& e) {
-        return support::holds_stand_in(e.account, ctx.stand_ins) ||
-               iam::Pattern::glob(e.account, false).matches(account);
+    auto matched_by = [](const std::vector<Entry>& list, const std::string& account) {
+      return std::any_of(list.begin(), list.end(), [&account](const Entry& e) {
+        return e.stands_in || e.pattern.matches(account);
       });
     };
     // The literal accounts of one list that the other list does not match and that the policy
@@ -251,13 +238,14 @@ class SourceConditionMismatchRule final : public SetupRule {
     auto unpaired = [&](const std::vector<Entry>& list, const std::vector<Entry>& other) {
       std::vector<const Entry*> found;
       for (const Entry& e : list) {
-        if (wildcard(e.account) || e.account == exporter || matched_by(other, e.account) ||
-            support::holds_stand_in(e.account, ctx.stand_ins))
+        if (wildcard(e.account) || e.account == exporter || e.stands_in ||
+            matched_by(other, e.account))
           continue;
         if (std::any_of(found.begin(), found.end(),
                         [&e](const Entry* f) { return f->account == e.account; }))
           continue;
-        const iam::Request request = as_account(ctx, own, e.account, e.region, e.detector);
+        const iam::Request request =
+            support::as_account(ctx.settings, own, e.account, e.region, e.detector);
         if (doc.evaluator->evaluate(request, false).decision == iam::Decision::allow) continue;
         found.push_back(&e);
       }

@@ -257,6 +257,19 @@ bool settings_given(const exportcfg::ExportSettings& s) {
 // s3:ListBucket): a statement whose actions are all S3 actions we know, none covering s3:PutObject
 // or s3:GetBucketLocation as IAM matches actions (wildcards, any case), is not the export's. A
 // misspelt or unknown action may be meant as one, and must not turn the export checks off.
+// An Effect written in another case ("allow", "DENY") makes AWS reject the document: GD103's
+// error, whose fix writes "Allow" or "Deny". The setup is simulated as that fix writes it, so
+// the same cause is not reported again as a permission GuardDuty lacks or a Deny the bucket
+// lacks. (The evaluator itself stays exact: such a statement applies to nothing, as `simulate`
+// shows.) An Effect that is missing or another word says nothing of what was meant: left as is.
+void read_effects_as_fixed(policy::Policy& policy) {
+  for (policy::Statement& s : policy.statements) {
+    if (s.effect != policy::Effect::invalid || !s.effect_text) continue;
+    if (iequals(s.effect_text->value, "Allow")) s.effect = policy::Effect::allow;
+    if (iequals(s.effect_text->value, "Deny")) s.effect = policy::Effect::deny;
+  }
+}
+
 bool may_be_export_statement(const policy::Statement& s) {
   if (!s.action.present || s.action_negated || s.action.items.empty()) return true;
   static constexpr std::string_view kBucketRequests[] = {"s3:PutObject", "s3:GetBucketLocation"};
@@ -537,6 +550,7 @@ class SetupRun {
       // its permissions are reported once the syntax error is fixed. Nor is one holding values
       // that cannot be known offline: a guess would produce false findings.
       if (!doc || !simulate) continue;
+      read_effects_as_fixed(doc->policy);
       doc->evaluator =
           std::make_unique<iam::Evaluator>(doc->policy, documents::evaluation_type(doc->kind));
       documents_.push_back(std::move(doc));

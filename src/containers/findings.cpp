@@ -948,9 +948,13 @@ bool matches_with_stand_ins(std::string_view symbolic, std::string_view given,
 
 namespace {
 
-void replace_in_tree(json::Value& root, const std::string& from, const std::string& to) {
+// Replaces the stand-in `from` with `to` in the tree's strings, except those written as they
+// are in the container (`kept`).
+void replace_in_tree(json::Value& root, const std::string& from, const std::string& to,
+                     const std::vector<std::string>& kept) {
   json::for_each_value(root, [&](json::Value& v) {
-    if (v.is_string()) replace_whole_words(v.text, from, to);
+    if (v.is_string() && std::find(kept.begin(), kept.end(), v.text) == kept.end())
+      replace_whole_words(v.text, from, to);
   });
 }
 
@@ -1333,7 +1337,7 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
   }
   for (const auto& [token, value] : bound) {
     for (EmbeddedDocument& doc : extraction.documents) {
-      if (doc.tree) replace_in_tree(*doc.tree, token, value);
+      if (doc.tree) replace_in_tree(*doc.tree, token, value, extraction.kept_literals);
       replace_whole_words(doc.belongs_to, token, value);
     }
     for (exportcfg::Value* v :
@@ -1349,7 +1353,8 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
 }
 
 void apply_bindings(const Extraction& extraction, json::Value& tree) {
-  for (const auto& [token, value] : extraction.bound) replace_in_tree(tree, token, value);
+  for (const auto& [token, value] : extraction.bound)
+    replace_in_tree(tree, token, value, extraction.kept_literals);
 }
 
 }  // namespace gdl::containers

@@ -561,6 +561,16 @@ std::vector<std::pair<std::string, std::string>> stand_in_placeholders(
   add(settings.prefix, "<PREFIX>");  // a pattern's instance; no prefix is no stand-in
   add(settings.account, "<ACCOUNT_ID>");
   pairs.emplace_back(stand_in::kKeyId, "<KEY_ID>");
+  // A stand-in Region is a real Region's name (us-east-1), which free text may hold as a fact:
+  // it is shown as a placeholder only as the findings path's Region segment, as an object key
+  // of a witness request has it (.../AWSLogs/<account>/GuardDuty/us-east-1/...).
+  if (settings.regions_origin.stand_in) {
+    const std::string shown = settings.regions_origin.symbol.empty()
+                                  ? std::string("<REGION>")
+                                  : settings.regions_origin.symbol;
+    for (const std::string& region : settings.regions)
+      pairs.emplace_back("GuardDuty/" + region, "GuardDuty/" + shown);
+  }
   return pairs;
 }
 

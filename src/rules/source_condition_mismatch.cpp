@@ -80,17 +80,21 @@ class SourceConditionMismatchRule final : public SetupRule {
         if (own != nullptr) report_unpaired(ctx, *doc, *own, s, out);
         // Strangers only count where the configured export itself gets in through this
         // statement: a statement that lets only others in makes GuardDuty's request fail, which
-        // GD201/GD301/GD302 report.
+        // GD201/GD301/GD302 report. They are accounts the conditions name one by one (patterns
+        // are GD202's and GD303's): a central bucket's members, meant to export there, or an
+        // account left from another setup. Either way the user wrote them: a note, not a gap
+        // (a warning on every member's check of an organization's archive bucket was noise).
         const bool own_applies = own_applies_known && own_eval.trace_of(s.index) != nullptr &&
                                  own_eval.trace_of(s.index)->applies;
         if (own_applies && f.first_other != nullptr) {
           Diagnostic d = make_diagnostic(
               id(), make_location(*doc->source, f.first_other->span),
-              fmt::format("{} also lets in the GuardDuty of {}: not only the export you "
-                          "configured can use this grant",
+              fmt::format("{} also lets in the GuardDuty of {}, which its conditions name: "
+                          "other accounts than the export you configured can use this grant "
+                          "(remove any not meant to export here)",
                           s.label(), fmt::join(f.others, ", ")));
           d.notes.push_back(fmt::format("configured: account {}", ctx.settings.account.get()));
-          d.severity = Severity::warning;
+          d.severity = Severity::note;
           out.push_back(std::move(d));
         }
       }

@@ -776,6 +776,15 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
            std::nullopt}};
     }
   }
+  // A key the module creates has a stand-in id whether or not a reference reads it: a key ARN
+  // the user gives is then this key's when it is the module's only one, and so are its account
+  // and Region (bind_stand_ins). A key that is referenced has its symbol already, spelled as the
+  // reference spells it (aws_kms_key.gd[0]).
+  for (const EmbeddedDocument& doc : out.documents) {
+    if (doc.kind == documents::Kind::key_policy && !doc.belongs_to.empty() &&
+        doc.belongs_to == key_id_stand_in(doc.label))
+      session.stand_in(doc.belongs_to, fmt::format("${{{}.key_id}}", doc.label));
+  }
   tf::select_destination_documents(session);
   for (const auto& [value, symbol] : out.stand_ins) {
     if (session.account_stands_in && value == session.account) {

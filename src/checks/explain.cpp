@@ -56,8 +56,14 @@ const iam::StatementTrace* closest_statement(const exportcfg::PolicyDocument& do
 std::string why_denied(const exportcfg::PolicyDocument& doc, const iam::Evaluation& evaluation,
                        std::string_view action) {
   if (evaluation.decision == iam::Decision::explicit_deny) {
-    const iam::StatementTrace& deny = evaluation.statements[evaluation.deciding.front()];
-    return fmt::format("it is denied by {}", statement_name(doc, deny.index));
+    // Every Deny that refuses it: each must change for the request to pass, and which one comes
+    // first in the document decides nothing in AWS's evaluation.
+    std::string denies;
+    for (std::size_t n = 0; n < evaluation.deciding.size(); ++n) {
+      if (n > 0) denies += n + 1 == evaluation.deciding.size() ? " and by " : ", by ";
+      denies += statement_name(doc, evaluation.statements[evaluation.deciding[n]].index);
+    }
+    return "it is denied by " + denies;
   }
   const iam::StatementTrace* closest =
       closest_statement(doc, evaluation, policy::Effect::allow, action);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "checks/explain.h"
 #include "checks/fixes.h"
@@ -53,11 +54,33 @@ bool explicitly_denied(const exportcfg::PolicyDocument& doc, const iam::Evaluati
                      [&](std::size_t i) { return !on_key_id(doc, e, i); });
 }
 
-// The evaluation as the explicit-Deny rule reports it: the Denies it concludes about (not on the
-// key id) first, so that the finding names one of them.
-iam::Evaluation other_denies_first(const exportcfg::PolicyDocument& doc, iam::Evaluation e) {
-  std::stable_partition(e.deciding.begin(), e.deciding.end(),
-                        [&](std::size_t i) { return !on_key_id(doc, e, i); });
+// How many of GuardDuty's requests to the document (every name and Region) each Deny refuses,
+// by statement index.
+std::map<std::size_t, std::size_t> requests_refused(const SetupContext& ctx,
+                                                    const exportcfg::PolicyDocument& doc) {
+  std::map<std::size_t, std::size_t> refused;
+  for (const exportcfg::GuardDutyRequest& r : ctx.requests) {
+    const iam::Evaluation e = doc.evaluator->evaluate(r.request, false);
+    if (e.decision != iam::Decision::explicit_deny) continue;
+    for (const std::size_t i : e.deciding) ++refused[e.statements[i].index];
+  }
+  return refused;
+}
+
+// The evaluation as the explicit-Deny rule reports it: only the Denies it concludes about (not
+// on the key id, which are GD306's finding, whose root cause the message must not repeat), the
+// one refusing most of GuardDuty's requests first. The finding is placed at that Deny, so a Deny
+// that blocks GetBucketLocation and PutObject alike is one finding, whichever Deny the document
+// writes first (the order of statements decides nothing in AWS's evaluation).
+iam::Evaluation without_key_id_denies(const exportcfg::PolicyDocument& doc, iam::Evaluation e,
+                                      const std::map<std::size_t, std::size_t>& refused) {
+  std::erase_if(e.deciding, [&](std::size_t i) { return on_key_id(doc, e, i); });
+  auto weight = [&](std::size_t i) {
+    const auto it = refused.find(e.statements[i].index);
+    return it == refused.end() ? std::size_t{0} : it->second;
+  };
+  std::stable_sort(e.deciding.begin(), e.deciding.end(),
+                   [&](std::size_t a, std::size_t b) { return weight(a) > weight(b); });
   return e;
 }
 
@@ -93,9 +116,14 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
   const Fails fails = failure == RequestFailure::not_allowed ? not_allowed
                       : failure == RequestFailure::denied    ? denied
                                                              : explicitly_denied;
+  std::map<const exportcfg::PolicyDocument*, std::map<std::size_t, std::size_t>> refused;
   const auto settle = [&](const exportcfg::PolicyDocument& doc, iam::Evaluation e) {
     if (failure == RequestFailure::not_allowed) return without_denies(std::move(e));
-    if (failure == RequestFailure::explicitly_denied) return other_denies_first(doc, std::move(e));
+    if (failure == RequestFailure::explicitly_denied) {
+      auto [at, fresh] = refused.try_emplace(&doc);
+      if (fresh) at->second = requests_refused(ctx, doc);
+      return without_key_id_denies(doc, std::move(e), at->second);
+    }
     return e;
   };
   for (const exportcfg::PolicyDocument* doc : ctx.of_kind(kind)) {

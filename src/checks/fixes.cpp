@@ -199,6 +199,35 @@ std::optional<Fix> add_principal_fix(const exportcfg::PolicyDocument& doc,
                        fmt::format(", \"Principal\": {}", principal_json)}}};
 }
 
+const policy::Statement* allow_missing_effect(const exportcfg::PolicyDocument& doc,
+                                              const iam::Request& request) {
+  for (const policy::Statement& s : doc.policy.statements) {
+    if (s.effect != policy::Effect::invalid || s.effect_text) continue;
+    policy::Policy alone;
+    alone.version = doc.policy.version;
+    alone.statements.push_back(s);
+    alone.statements.back().effect = policy::Effect::allow;
+    const iam::Evaluator as_allow(alone, documents::evaluation_type(doc.kind));
+    if (as_allow.evaluate(request, false).decision == iam::Decision::allow) return &s;
+  }
+  return nullptr;
+}
+
+std::optional<Fix> add_allow_effect_fix(const exportcfg::PolicyDocument& doc,
+                                        const policy::Statement& statement,
+                                        std::string description) {
+  std::optional<Span> anchor;
+  if (statement.sid && written_inside(doc, statement, statement.sid->span)) {
+    anchor = statement.sid->span;
+  } else if (statement.action.present && written_inside(doc, statement, statement.action.span)) {
+    anchor = statement.action.span;
+  }
+  if (!anchor || anchor->end == 0) return std::nullopt;
+  const Span after{anchor->end, anchor->end};
+  return Fix{std::move(description),
+             {TextEdit{make_location(*doc.source, after), ", \"Effect\": \"Allow\""}}};
+}
+
 const policy::Statement* deny_missing_principal(const exportcfg::PolicyDocument& doc,
                                                 const iam::Request& request) {
   const iam::Evaluation e = doc.evaluator->evaluate(request, false);

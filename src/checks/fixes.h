@@ -72,6 +72,19 @@ std::optional<Fix> add_principal_fix(const exportcfg::PolicyDocument& doc,
 const policy::Statement* deny_missing_principal(const exportcfg::PolicyDocument& doc,
                                                 const iam::Request& request);
 
+// A statement without an Effect (AWS rejects the policy: GD103) that would let `request` in if it
+// said "Allow": the request is refused for want of that word, not of a grant. nullptr when none.
+// (A missing Effect says nothing of what was meant; only a statement that grants exactly this
+// request when read as an Allow is taken for one.)
+const policy::Statement* allow_missing_effect(const exportcfg::PolicyDocument& doc,
+                                              const iam::Request& request);
+
+// Writes `"Effect": "Allow"` into `statement` (an allow_missing_effect), after its Sid or its
+// Action; nullopt when neither is written in the statement itself.
+std::optional<Fix> add_allow_effect_fix(const exportcfg::PolicyDocument& doc,
+                                        const policy::Statement& statement,
+                                        std::string description);
+
 // Makes `d` the completion of `unnamed` (a deny_missing_principal), when that statement can take
 // a Principal: the fix adds `principal_json`, `d` moves to the statement and says why it fails.
 // False, with `d` untouched, when it cannot.

@@ -178,6 +178,13 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
     auto report = [&](const RegionalFailure& f, const std::string* assumption) {
       const iam::Request& r = f.request->request;
       const FailureVerdict verdict = judge_failure(ctx, f, fails, *doc);
+      // Not allowed because the statement granting it has no Effect (GD103): said so, and the
+      // fix writes the word rather than a second statement beside it.
+      const policy::Statement* unmarked =
+          assumption == nullptr && failure == RequestFailure::not_allowed &&
+                  f.evaluation.decision == iam::Decision::implicit_deny
+              ? allow_missing_effect(*doc, r)
+              : nullptr;
       std::string message;
       const std::string target = kind == documents::Kind::key_policy && !known(ctx.settings.key_arn)
                                      ? std::string("the key")
@@ -191,13 +198,22 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
                         exports_from(ctx.settings, f.regions), fails_without ? "unless" : "if",
                         *assumption, r.action, target, fails_without ? "without" : "with",
                         why_denied(*doc, f.evaluation, r.action));
+      } else if (unmarked != nullptr) {
+        message = fmt::format(
+            "{}: GuardDuty ({}) cannot call {} on {}: no statement allows it; {} would, but it "
+            "has no Effect, so it applies to nothing (and AWS rejects the policy)",
+            verdict.lead, r.principal.value, r.action, target,
+            statement_name(*doc, unmarked->index));
       } else {
         message = fmt::format("{}: GuardDuty ({}) cannot call {} on {}: {}", verdict.lead,
                               r.principal.value, r.action, target,
                               why_denied(*doc, f.evaluation, r.action));
       }
-      Diagnostic d = make_diagnostic(rule_id, denial_location(*doc, f.evaluation, r.action),
-                                     std::move(message));
+      Diagnostic d =
+          make_diagnostic(rule_id,
+                          unmarked != nullptr ? make_location(*doc->source, unmarked->span)
+                                              : denial_location(*doc, f.evaluation, r.action),
+                          std::move(message));
       d.severity = assumption != nullptr ? Severity::note : verdict.severity;
       d.notes = verdict.notes;
       d.notes.push_back(fmt::format("simulated with aws:SourceAccount {}, aws:SourceArn {}",
@@ -205,8 +221,13 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
                                     detector_arn(ctx.settings, f.regions.front())));
       if (auto note = assumptions_note(ctx.settings); !note.empty())
         d.notes.push_back(std::move(note));
-      if (failure != RequestFailure::explicitly_denied && assumption == nullptr &&
-          f.evaluation.decision == iam::Decision::implicit_deny) {
+      if (unmarked != nullptr) {
+        d.fix = add_allow_effect_fix(
+            *doc, *unmarked,
+            fmt::format("allow GuardDuty's {}: write \"Effect\": \"Allow\" in {}", r.action,
+                        unmarked->label()));
+      } else if (failure != RequestFailure::explicitly_denied && assumption == nullptr &&
+                 f.evaluation.decision == iam::Decision::implicit_deny) {
         d.fix = repair_or_append_fix(ctx, *doc, f.evaluation, *f.request, sid, resource,
                                      fmt::format("allow GuardDuty's {}", r.action));
       } else if (assumption == nullptr && f.evaluation.decision == iam::Decision::explicit_deny) {

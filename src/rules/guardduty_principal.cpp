@@ -10,8 +10,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/setup_rule.h"
 #include "diag/rule_catalog.h"
+#include "export/setup.h"
 #include "iam/iam_data.h"
 
 namespace gdl {
@@ -22,11 +25,76 @@ class GuardDutyPrincipalRule final : public SetupRule {
   void check(const SetupContext& ctx, std::vector<Diagnostic>& out) const override {
     for (const documents::Kind kind :
          {documents::Kind::key_policy, documents::Kind::bucket_policy}) {
-      for (const exportcfg::PolicyDocument* doc : ctx.of_kind(kind)) check_document(*doc, out);
+      for (const exportcfg::PolicyDocument* doc : ctx.of_kind(kind)) {
+        check_document(*doc, out);
+        check_regions_beyond_opt_in(ctx, *doc, out);
+      }
     }
   }
 
  private:
+  // Regions inferred from regional principals alone (nothing gave them) are opt-in Regions, and
+  // so are the only ones checked. GuardDuty calls from every other Region as
+  // guardduty.amazonaws.com: when the policy lets GuardDuty in from the opt-in Regions but not
+  // as that principal, a note says the export works from those Regions only (an assumption the
+  // user should confirm, not a failure: an opt-in-only export is possible).
+  void check_regions_beyond_opt_in(const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
+                                   std::vector<Diagnostic>& out) const {
+    const exportcfg::ExportSettings& settings = ctx.settings;
+    // (Inference takes Regions from ARNs and object paths first: these came from principals.)
+    if (settings.regions_origin.kind != exportcfg::Origin::Kind::inferred ||
+        !settings.regions_origin.detail.ends_with("(regional principal)") ||
+        settings.regions_origin.stand_in || settings.regions.empty() ||
+        !std::all_of(settings.regions.begin(), settings.regions.end(),
+                     [](const std::string& r) { return data::is_opt_in_region(r); }))
+      return;
+    const bool key = doc.kind == documents::Kind::key_policy;
+    auto ours = [key](const iam::Request& r) { return r.action.starts_with(key ? "kms:" : "s3:"); };
+    const bool opt_in_allowed =
+        std::any_of(ctx.requests.begin(), ctx.requests.end(), [&](const auto& r) {
+          return ours(r.request) &&
+                 doc.evaluator->evaluate(r.request, false).decision == iam::Decision::allow;
+        });
+    if (!opt_in_allowed) return;  // GD201/GD301/GD302 report the Regions checked
+    exportcfg::ExportSettings elsewhere = settings;
+    const std::string region = settings.partition == "aws-us-gov" ? "us-gov-west-1"
+                               : settings.partition == "aws-cn"   ? "cn-north-1"
+                                                                  : "us-east-1";
+    elsewhere.regions = {region};
+    const std::vector<exportcfg::GuardDutyRequest> requests =
+        exportcfg::guardduty_requests(elsewhere, false);
+    const exportcfg::GuardDutyRequest* refused = nullptr;
+    for (const exportcfg::GuardDutyRequest& r : requests) {
+      if (!ours(r.request)) continue;
+      if (doc.evaluator->evaluate(r.request, false).decision == iam::Decision::allow) return;
+      if (refused == nullptr) refused = &r;
+    }
+    if (refused == nullptr) return;
+    const policy::PrincipalEntry* regional = nullptr;
+    for (const policy::Statement& st : doc.policy.statements) {
+      for (const policy::PrincipalEntry& e : st.principal.entries) {
+        if (regional == nullptr && e.type == "Service" &&
+            e.value.value != "guardduty.amazonaws.com" &&
+            exportcfg::is_guardduty_principal(e.value.value))
+          regional = &e;
+      }
+    }
+    if (regional == nullptr) return;
+    std::string regions;
+    for (std::size_t i = 0; i < settings.regions.size(); ++i)
+      regions += (i == 0                             ? ""
+                  : i + 1 == settings.regions.size() ? " and "
+                                                     : ", ") +
+                 settings.regions[i];
+    out.push_back(make_diagnostic(
+        id(), make_location(*doc.source, regional->value.span),
+        fmt::format("the Regions checked, {}, are the opt-in Regions whose principals this policy "
+                    "names: GuardDuty in any other Region calls as guardduty.amazonaws.com, "
+                    "which it does not let call {} (an export from {} would fail); give "
+                    "--region to check the Regions you export from",
+                    regions, refused->request.action, region)));
+  }
+
   void check_document(const exportcfg::PolicyDocument& d, std::vector<Diagnostic>& out) const {
     const exportcfg::PolicyDocument* doc = &d;
     {

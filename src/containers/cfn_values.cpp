@@ -184,11 +184,12 @@ std::string_view only_other_partition(std::string_view text) {
 }
 
 // A stand-in Region of the partition (the default one's when there is none, or it has no
-// Region the checks know).
-std::string stand_in_region_of(std::string_view partition) {
-  if (partition == "aws-us-gov") return "us-gov-west-1";
-  if (partition == "aws-cn") return "cn-north-1";
-  return "eu-north-1";
+// Region the checks know) that none of the template's string `values` names.
+std::string stand_in_region_of(std::string_view partition,
+                               const std::vector<std::string_view>& values) {
+  if (partition == "aws-us-gov") return unwritten_region(kGovCloudRegionStandIns, values);
+  if (partition == "aws-cn") return unwritten_region(kChinaRegionStandIns, values);
+  return unwritten_region(kDefaultRegionStandIns, values);
 }
 
 }  // namespace
@@ -277,21 +278,33 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
       stack_region.reset();
     }
   }
+  // The template's string values (not its comments or map keys) are what a stand-in must not be.
+  std::vector<std::string_view> values;
+  if (!stack_region && !principal_region) {
+    json::for_each_value(root, [&values](const json::Value& v) {
+      if (v.is_string()) values.push_back(v.text);
+    });
+  }
   region_ = stack_region.value_or(principal_region.value_or(
-      regional ? "af-south-1" : stand_in_region_of(only_other_partition(source.text()))));
+      regional ? unwritten_region(kOptInRegionStandIns, values)
+               : stand_in_region_of(only_other_partition(source.text()), values)));
   if (!stack_region) {
     stand_in(region_, "${AWS::Region}");
-    // The template's own strings that name that Region (the regional principal it was taken
-    // from, a literal aws:SourceArn) name it whatever Region the stack turns out to be in: a
-    // key's ARN given with --key-arn binds the stand-in, never them.
-    json::for_each_value(root, [this](const json::Value& v) {
-      if (!v.is_string() || v.text.find(region_) == std::string::npos) return;
-      std::string text = v.text;
-      if (replace_whole_words(text, region_, "") &&
-          std::find(out_.kept_literals.begin(), out_.kept_literals.end(), v.text) ==
-              out_.kept_literals.end())
-        out_.kept_literals.push_back(v.text);
-    });
+    // A stand-in Region of our choosing is one the template does not write; one taken from its
+    // regional principal is written there. The template's strings naming it (that principal, a
+    // literal aws:SourceArn, an Fn::Sub's text around ${AWS::AccountId}) name it whatever Region
+    // the stack turns out to be in: a key's ARN given with --key-arn binds the stand-in, never
+    // them.
+    if (principal_region && region_ == *principal_region) {
+      json::for_each_value(root, [this](const json::Value& v) {
+        if (!v.is_string() || v.text.find(region_) == std::string::npos) return;
+        std::string text = v.text;
+        if (replace_whole_words(text, region_, "") &&
+            std::find(out_.kept_literals.begin(), out_.kept_literals.end(), v.text) ==
+                out_.kept_literals.end())
+          out_.kept_literals.push_back(v.text);
+      });
+    }
     out_.notes.push_back(fmt::format(
         "{}: ${{AWS::Region}} is checked as {}{} ({})", source.path(), region_,
         principal_region ? ", the Region of the regional GuardDuty principal the template names"

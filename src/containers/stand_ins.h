@@ -4,8 +4,10 @@
 // are derived from the symbol's name, so the same input always gets the same values, and are
 // distinctive, so that showing the symbol instead of a stand-in never rewrites another value.
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +32,23 @@ std::string key_id_stand_in(std::string_view name);
 
 // A GuardDuty detector id (32 hex digits) derived from a name.
 std::string detector_id_stand_in(std::string_view name);
+
+// The first Region of `candidates` that none of `texts` holds as a whole word (the first when
+// every one is written). A stand-in Region must not be one the container writes itself: binding
+// it to the user's Region would rewrite that literal (a module's "arn:aws:guardduty:eu-north-1:
+// ..."), and showing the stand-in's symbol would hide it.
+std::string unwritten_region(std::span<const std::string_view> candidates,
+                             const std::vector<std::string_view>& texts);
+// Candidates for the stand-in Region: Regions enabled by default, opt-in Regions (for a container
+// written for them, which names the regional principal of its own Region), GovCloud's, China's.
+inline constexpr std::array<std::string_view, 5> kDefaultRegionStandIns = {
+    "eu-north-1", "eu-west-3", "ca-central-1", "sa-east-1", "ap-northeast-3"};
+inline constexpr std::array<std::string_view, 5> kOptInRegionStandIns = {
+    "af-south-1", "ap-east-1", "me-south-1", "eu-south-1", "ap-southeast-3"};
+inline constexpr std::array<std::string_view, 2> kGovCloudRegionStandIns = {"us-gov-west-1",
+                                                                            "us-gov-east-1"};
+inline constexpr std::array<std::string_view, 2> kChinaRegionStandIns = {"cn-north-1",
+                                                                         "cn-northwest-1"};
 
 // An organization id known only when deployed, checked as a stand-in.
 struct OrganizationStandIn {

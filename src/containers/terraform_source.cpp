@@ -860,10 +860,20 @@ Extraction read_terraform_module(const std::vector<const SourceFile*>& files, co
   // Without --region, the Region is a stand-in: a default Region, unless the module's policies
   // name the regional principal of the Region they are deployed in (written for opt-in
   // Regions): then an opt-in one, read again.
-  std::string stand_in = "eu-north-1";
+  // The stand-in is a Region the module does not write itself (its files, and those read on the
+  // way: called modules, templates), so that no literal is taken for it.
+  std::vector<std::string_view> texts;
+  for (const SourceFile* file : files) texts.push_back(file->text());
+  std::string stand_in = unwritten_region(kDefaultRegionStandIns, texts);
   Extraction out = read_with_region(files, hints, stand_in);
+  for (const auto& file : out.files) texts.push_back(file->text());
+  if (const std::string unwritten = unwritten_region(kDefaultRegionStandIns, texts);
+      unwritten != stand_in) {
+    stand_in = unwritten;
+    out = read_with_region(files, hints, stand_in);
+  }
   if (!hints.region && names_regional_principal(out, stand_in)) {
-    stand_in = "af-south-1";
+    stand_in = unwritten_region(kOptInRegionStandIns, texts);
     out = read_with_region(files, hints, stand_in);
   }
   // Nor when its own key is in another partition (GovCloud, China): then read again in the

@@ -184,15 +184,17 @@ std::string escape_for_terminal(std::string_view text) {
 
 // Both build the result once: replacing in place moved the rest of the text at each occurrence,
 // quadratic in a template's 2 MB !Sub of ${AWS::AccountId} repeated.
+bool is_whole_word(std::string_view text, std::size_t at, std::size_t size) {
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  return (at == 0 || !word(text[at - 1])) && (at + size >= text.size() || !word(text[at + size]));
+}
+
 bool replace_whole_words(std::string& text, std::string_view from, std::string_view to) {
   if (from.empty()) return false;
-  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
   std::string out;
   std::size_t copied = 0;  // text before this is in `out`
   for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + 1)) {
-    const bool whole = (at == 0 || !word(text[at - 1])) &&
-                       (at + from.size() >= text.size() || !word(text[at + from.size()]));
-    if (!whole || at < copied) continue;
+    if (!is_whole_word(text, at, from.size()) || at < copied) continue;
     out.append(text, copied, at - copied);
     out.append(to);
     copied = at + from.size();

@@ -53,6 +53,9 @@ char32_t decode_utf8(std::string_view text, std::size_t length);
 // overrides and invalid UTF-8 become visible escapes such as \x1b or \u{202e}.
 std::string escape_for_terminal(std::string_view text);
 
+// Whether the `size` bytes at `at` of `text` are a whole word: not inside a longer word or number
+// (no letter or digit just before or after).
+bool is_whole_word(std::string_view text, std::size_t at, std::size_t size);
 // Replaces whole occurrences of `from` (not inside a longer word or number) with `to`; returns
 // whether it replaced any. Used to show template symbols and placeholders instead of stand-ins.
 bool replace_whole_words(std::string& text, std::string_view from, std::string_view to);

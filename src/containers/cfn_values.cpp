@@ -238,8 +238,21 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
     return entry.second.type == "AWS::GuardDuty::Detector" ||
            entry.second.type == "AWS::GuardDuty::PublishingDestination";
   });
+  // A stack that creates the one key and no bucket is in the account of the key given (its ARN
+  // names it), whoever owns the bucket.
+  auto creates = [this](std::string_view type) {
+    return std::count_if(resources_.begin(), resources_.end(),
+                         [type](const auto& e) { return e.second.type == type; });
+  };
+  const std::vector<std::string_view> key_fields =
+      hints.key_arn ? split_arn_fields(*hints.key_arn) : std::vector<std::string_view>{};
+  const bool key_stack = !exports_here_ && creates("AWS::KMS::Key") == 1 &&
+                         creates("AWS::S3::Bucket") == 0 && key_fields.size() == 6 &&
+                         exportcfg::is_account_id(key_fields[4]);
   const std::optional<std::string> deployed_in =
-      exports_here_ ? hints.account : hints.bucket_account;
+      exports_here_ ? hints.account
+      : key_stack   ? std::optional<std::string>(std::string(key_fields[4]))
+                    : hints.bucket_account;
   // The stand-in is a distinctive number, so showing the symbol instead of it in findings
   // never rewrites another value (a run of zeros would match inside key ids).
   account_ = deployed_in.value_or(named.value_or(std::string(kAccountStandIn)));
@@ -269,11 +282,16 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
   // it is in is not known (not the first).
   std::optional<std::string> stack_region = hints.region;
   if (!exports_here_) {
-    const bool creates_bucket = std::any_of(resources_.begin(), resources_.end(), [](auto& e) {
-      return e.second.type == "AWS::S3::Bucket";
-    });
+    // A stack creating the one key is where the key given is (its ARN says the Region: the key
+    // ARN bound to the given one names it, ${AWS::Region} in !GetAtt Key.Arn); so is one creating
+    // the bucket, which GuardDuty requires in the key's Region (GD401), unless the bucket's
+    // Region is given.
+    const bool creates_bucket = creates("AWS::S3::Bucket") > 0;
     if (creates_bucket && hints.bucket_region) {
       stack_region = hints.bucket_region;
+    } else if ((creates_bucket || creates("AWS::KMS::Key") == 1) && key_fields.size() == 6 &&
+               exportcfg::is_region(key_fields[3])) {
+      stack_region = std::string(key_fields[3]);
     } else if (!hints.one_region) {
       stack_region.reset();
     }

@@ -570,6 +570,16 @@ bool Module::exports() const {
                      [](const auto& child) { return child && child->exports(); });
 }
 
+std::size_t Module::creates(std::string_view type) const {
+  return static_cast<std::size_t>(
+      std::count_if(resources_.begin(), resources_.end(), [type](const auto& entry) {
+        const auto& [key, r] = entry;
+        return key.size() > type.size() && key.starts_with(type) && key[type.size()] == '.' &&
+               r.block->body.attribute("provider") == nullptr &&
+               r.block->body.attribute("region") == nullptr;
+      }));
+}
+
 std::optional<std::vector<std::string>> Module::for_each_keys(const Named& block) {
   const hcl::Attribute* for_each = block.block->body.attribute("for_each");
   if (for_each == nullptr) return std::nullopt;
@@ -682,7 +692,7 @@ std::string Module::region_of(const Named& r, std::string& why, bool stand_in, b
     guessed = true;
     // Of several Regions given, which one the default configuration deploys in is not known
     // (findings of every Region may go to one Region's bucket and key): not the first given.
-    if (!session_.region_stands_in && !session_.one_region_given) {
+    if (!session_.region_stands_in && !session_.one_region_given && !session_.region_of_given_key) {
       why =
           "the default provider's Region is not written, and of the Regions given which one "
           "it is is not known";

@@ -61,6 +61,9 @@ struct Session {
   bool account_stands_in = false;
   bool region_stands_in = false;
   bool one_region_given = false;  // the user gave exactly one Region
+  // The default provider's Region is known from the key given: the module creates that key, or
+  // the bucket that must be in its Region (region holds it).
+  bool region_of_given_key = false;
   std::size_t files_read = 0;
   std::size_t modules_read = 0;  // calls read, against kMaxModuleReads
   std::map<std::string, const SourceFile*, std::less<>> loaded;  // by path
@@ -141,6 +144,8 @@ class Module final : public hcl::Scope {
   // Whether this module or one it calls creates a detector or a publishing destination: its
   // account is then the exporting one.
   [[nodiscard]] bool exports() const;
+  // How many resources of `type` this module itself creates with its default provider.
+  [[nodiscard]] std::size_t creates(std::string_view type) const;
   // Whether the module declares `data "TYPE" "NAME"` (`type_and_name` is "TYPE.NAME").
   [[nodiscard]] bool declares_data(std::string_view type_and_name) const {
     return data_.contains(type_and_name);

@@ -718,11 +718,38 @@ Extraction read_with_region(const std::vector<const SourceFile*>& files, const H
   // creates the detector or its destination, else the bucket's account when given (a
   // log-archive module), else a stand-in shown as the symbol.
   const bool exports = root.exports();
-  const std::optional<std::string> deployed_in = exports ? hints.account : hints.bucket_account;
+  // A module that only holds the key or bucket: one creating the one key (with its default
+  // provider) is where the key given is, in its account unless it creates the bucket too; one
+  // creating the bucket is in the bucket's Region, given or the key's (GuardDuty requires the
+  // bucket in the key's Region: GD401).
+  const std::vector<std::string_view> key_fields =
+      hints.key_arn ? split_arn_fields(*hints.key_arn) : std::vector<std::string_view>{};
+  const bool key_known = key_fields.size() == 6 && exportcfg::is_region(key_fields[3]) &&
+                         exportcfg::is_account_id(key_fields[4]);
+  const bool creates_bucket = root.creates("aws_s3_bucket") > 0;
+  const bool creates_key = root.creates("aws_kms_key") == 1;
+  const bool key_module = !exports && key_known && creates_key && !creates_bucket;
+  const std::optional<std::string> deployed_in =
+      exports      ? hints.account
+      : key_module ? std::optional<std::string>(std::string(key_fields[4]))
+                   : hints.bucket_account;
   session.account = deployed_in.value_or(std::string(kAccountStandIn));
   session.account_stands_in = !deployed_in;
   session.region = hints.region.value_or(region);
   session.region_stands_in = !hints.region;
+  if (!exports && (creates_key || creates_bucket)) {
+    std::optional<std::string> home;
+    if (creates_bucket && hints.bucket_region) {
+      home = hints.bucket_region;
+    } else if (key_known) {
+      home = std::string(key_fields[3]);
+    }
+    if (home) {
+      session.region = *home;
+      session.region_stands_in = false;
+      session.region_of_given_key = true;
+    }
+  }
   // (Not when a given key ARN is in another Region: then a provider not known offline may well
   // be the one that creates it there.)
   session.one_region_given =

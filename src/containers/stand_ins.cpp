@@ -46,27 +46,17 @@ std::string key_id_stand_in(std::string_view name) {
 
 std::string unwritten_region(std::span<const std::string_view> candidates,
                              const std::vector<std::string_view>& texts) {
-  // A map's key ("eu-north-1" = ..., eu-north-1: in YAML) is not a value: a look-up by Region
-  // (FindInMap [RegionMap, ${AWS::Region}, ...], lookup(local.by_region, ...)) is meant to hit it.
-  auto is_key = [](std::string_view text, std::size_t at, std::size_t size) {
-    std::size_t after = at + size;
-    const bool quoted = at > 0 && text[at - 1] == '"' && after < text.size() && text[after] == '"';
-    if (quoted) {
-      ++after;
-    } else if (at > 0 && text[at - 1] != ' ' && text[at - 1] != '\n' && text[at - 1] != '\t') {
-      return false;
-    }
-    while (after < text.size() && (text[after] == ' ' || text[after] == '\t')) ++after;
-    if (after >= text.size()) return false;
-    if (text[after] == '=') return quoted;
-    return text[after] == ':' && (quoted || after + 1 == text.size() || text[after + 1] == ' ' ||
-                                  text[after + 1] == '\n');
-  };
+  // Only a Region written inside a longer value counts (an ARN, a regional principal): binding
+  // would rewrite it. A value that is the Region alone (a map's key, a parameter's allowed value,
+  // the operand of an Fn::Equals with ${AWS::Region}) is there to be compared with it.
   auto written = [&](std::string_view region) {
     return std::any_of(texts.begin(), texts.end(), [&](std::string_view text) {
       for (std::size_t at = text.find(region); at != std::string_view::npos;
            at = text.find(region, at + 1)) {
-        if (is_whole_word(text, at, region.size()) && !is_key(text, at, region.size())) return true;
+        const std::size_t end = at + region.size();
+        const bool alone = (at == 0 && end == text.size()) ||
+                           (at > 0 && text[at - 1] == '"' && end < text.size() && text[end] == '"');
+        if (is_whole_word(text, at, region.size()) && !alone) return true;
       }
       return false;
     });

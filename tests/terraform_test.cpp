@@ -1677,6 +1677,15 @@ TEST_CASE("Terraform: hostile chains end in an error or an unknown value, never 
        {{"x.tf", "locals {\n  s = templatefile(\"${path.module}/p.tpl\", {})\n}\n"},
         {"p.tpl", "${templatefile(\"p.tpl\", {})}"}},
        false},
+      // JSON decoded into values nests as deeply as its text (a stack overflow at 20,000).
+      {"deep jsondecode",
+       {{"x.tf",
+         "locals {\n  s = jsondecode(\"" + repeat("[", 20000) + repeat("]", 20000) + "\")\n}\n"}},
+       false},
+      {"deep JSON variables file",
+       {{"x.tf", "variable \"v\" {}\nlocals {\n  s = var.v\n}\n"},
+        {"terraform.tfvars.json", "{\"v\": " + repeat("[", 20000) + repeat("]", 20000) + "}"}},
+       false},
   };
   const std::string policy = R"(resource "aws_kms_key" "k" {
   policy = jsonencode({

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 #include <variant>
@@ -641,6 +642,9 @@ class CollectingSink final : public FindingSink {
   Report& report_;
 };
 
+// The most threads a check starts, whatever --jobs asks for.
+constexpr unsigned kMaxThreads = 256;
+
 // How many work items may finish ahead of the first unfinished one, per thread: enough to keep
 // both cores busy behind a slow item, few enough that waiting findings stay small.
 constexpr std::size_t kWindowPerThread = 32;
@@ -666,8 +670,10 @@ void check_items(WorkSource& source, const CheckRequest& request, FindingSink& s
   const std::size_t files = source.files();
   const bool progress = progress_out != nullptr && ::isatty(STDERR_FILENO) == 1 && files >= 500;
   const auto started = std::chrono::steady_clock::now();
-  const unsigned threads =
-      std::max(1U, request.jobs == 0 ? std::thread::hardware_concurrency() : request.jobs);
+  // At most kMaxThreads: each costs a stack and a window of items, and `-j 100000` asked the
+  // system for more threads than it would start (the run aborted).
+  const unsigned threads = std::clamp(
+      request.jobs == 0 ? std::thread::hardware_concurrency() : request.jobs, 1U, kMaxThreads);
   const std::size_t window = kWindowPerThread * threads;
   // The first exception of any thread (an allocation failure) stops every thread, and is
   // rethrown once they are joined: a thread must never wait for an item that will not finish.
@@ -737,7 +743,13 @@ void check_items(WorkSource& source, const CheckRequest& request, FindingSink& s
   };
   {
     std::vector<std::jthread> helpers;
-    for (unsigned t = 1; t < threads && source.more_than_one(); ++t) helpers.emplace_back(work);
+    for (unsigned t = 1; t < threads && source.more_than_one(); ++t) {
+      try {
+        helpers.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // the system starts no more threads: the ones running do the work
+      }
+    }
     work();
   }
   if (failure != nullptr) std::rethrow_exception(failure);

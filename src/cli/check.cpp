@@ -199,7 +199,8 @@ void add_check_options(CLI::App& command, CheckArgs& args, const NamedOptions& n
   add.flag("-v,--verbose", args.verbose,
            "Text output: also the export settings and where each came from");
   add_settings_options(command, args, named);
-  add.option("-j,--jobs", args.jobs, "Threads for directory scans (default: one per core)");
+  add.option("-j,--jobs", args.jobs,
+             "Threads for directory scans (default: one per core; at most 256)");
   if (auto* include = add.option("--include", args.include,
                                  "Glob of files to scan in directories (default *.json, *.yaml, "
                                  "*.yml, *.template, *.tf; repeatable)"))

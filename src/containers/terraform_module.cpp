@@ -429,9 +429,12 @@ void Module::read_var_file(const std::string& path) {
         "jsondecode", {hcl::string_value(std::string(file->text()), file, whole, true)}, file,
         whole);
     if (values.kind != hcl::ValueKind::object) {
-      session_.out.diagnostics.push_back(
-          make_diagnostic("GD007", make_location(*file, parsed.root->span),
-                          "a JSON variables file must be one object of variable names and values"));
+      session_.out.diagnostics.push_back(make_diagnostic(
+          "GD007", make_location(*file, parsed.root->span),
+          !values.known() && parsed.root->is_object()
+              ? fmt::format("this JSON variables file is not read: {}", values.why)
+              : std::string(
+                    "a JSON variables file must be one object of variable names and values")));
       return;
     }
     for (hcl::ValueMember& m : values.members) inputs_.insert_or_assign(m.key, std::move(m.value));

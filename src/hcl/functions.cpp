@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "hcl/eval.h"
+#include "hcl/parser.h"
 #include "json/parser.h"
 
 namespace gdl::hcl {
@@ -537,12 +538,31 @@ Value from_json(const json::Value& j, const Call& c) {
   }
 }
 
+// How deeply `root` nests arrays and objects (iterative: the tree may come from hostile input).
+std::size_t json_depth(const json::Value& root) {
+  std::size_t deepest = 0;
+  std::vector<std::pair<const json::Value*, std::size_t>> pending{{&root, 1}};
+  while (!pending.empty()) {
+    const auto [v, depth] = pending.back();
+    pending.pop_back();
+    deepest = std::max(deepest, depth);
+    for (const json::Value& item : v->items) pending.emplace_back(&item, depth + 1);
+    for (const json::Member& m : v->members) pending.emplace_back(&m.value, depth + 1);
+  }
+  return deepest;
+}
+
 Value jsondecode(Call& c) {
   const auto text = c.text(0);
   if (!text) return c.unknown("a string known only when Terraform runs");
   const SourceFile source("jsondecode", *text);
   const auto parsed = json::parse(source);
   if (!parsed.root || !parsed.diagnostics.empty()) return c.unknown("the text is not valid JSON");
+  // Values decoded from JSON are evaluated and destroyed recursively, as HCL's own are, which
+  // the parser bounds at kMaxDepth: JSON nested deeper (a variables file, hostile or not) is
+  // not read into a value.
+  if (json_depth(*parsed.root) > static_cast<std::size_t>(kMaxDepth))
+    return c.unknown(fmt::format("the JSON is nested more than {} levels deep", kMaxDepth));
   return from_json(*parsed.root, c);
 }
 

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "diag/rule_catalog.h"
+#include "util/text.h"
 
 // libyaml's event parser rather than a DOM library: it is iterative (no recursion, so hostile
 // nesting cannot overflow the stack), streams (memory is our own tree), and gives every node
@@ -546,6 +547,17 @@ std::optional<ParserError> parse_events(std::string_view text, Builder& builder)
 
 YamlResult read_yaml(const SourceFile& source) {
   YamlResult result;
+  // libyaml would decode UTF-16, but positions, fixes and the rest of the tool work on UTF-8
+  // bytes (a fix written into the file corrupted it): reported as a JSON policy's is.
+  if (looks_wide(source.text())) {
+    Diagnostic d = make_diagnostic(
+        "GD003", make_location(source, {0, std::min<std::size_t>(2, source.text().size())}),
+        "the file is UTF-16 or UTF-32 encoded; templates must be UTF-8");
+    d.notes.push_back(
+        "re-save the file as UTF-8 (without a byte-order mark); nothing else was checked");
+    result.diagnostics.push_back(std::move(d));
+    return result;
+  }
   if (estimated_depth(source.text()) > kMaxDepth) {
     result.diagnostics.push_back(make_diagnostic(
         "GD007", make_location(source, {0, 0}),

@@ -109,6 +109,13 @@ TEST_CASE("apply_edits: byte edits in order, insertions at one place kept in ord
        {edit(13, 13, ",\n  \"b\": 2\n")},
        "{\r\n  \"a\": 1\r\n,\r\n  \"b\": 2\r\n}"},
       {"LF file keeps LF", "{\n}", {edit(1, 1, "\n x")}, "{\n x\n}"},
+      // Lone CR (classic Mac OS), which every reader takes as a line break: kept too (new lines
+      // ended in LF in such a file, a mix its editor shows as one line).
+      {"CR file keeps CR",
+       "{\r  \"a\": 1\r}",
+       {edit(11, 11, ",\n  \"b\": 2\n")},
+       "{\r  \"a\": 1\r,\r  \"b\": 2\r}"},
+      {"a replacement's own CRLF is kept", "{\r\n}", {edit(3, 3, "\r\n x")}, "{\r\n\r\n x}"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);

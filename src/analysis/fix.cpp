@@ -53,9 +53,12 @@ bool overlaps(Span a, Span b) {
   return a.begin < b.end && b.begin < a.end;
 }
 
-bool crlf_lines(std::string_view text) {
-  const std::size_t newline = text.find('\n');
-  return newline != std::string_view::npos && newline > 0 && text[newline - 1] == '\r';
+// The file's line break, as its first line ends: inserted lines end the same way (LF, CRLF, or
+// a lone CR, which the readers accept as a line break too).
+std::string_view line_break_of(std::string_view text) {
+  const std::size_t at = text.find_first_of("\r\n");
+  if (at == std::string_view::npos || text[at] == '\n') return "\n";
+  return at + 1 < text.size() && text[at + 1] == '\n' ? "\r\n" : "\r";
 }
 
 // The files and directories the user named, as overlay keys.
@@ -162,7 +165,7 @@ std::string apply_edits(std::string_view text, std::vector<TextEdit> edits) {
       return a.location.span.begin < b.location.span.begin;
     return rank(a) < rank(b);
   });
-  const bool crlf = crlf_lines(text);
+  const std::string_view line_break = line_break_of(text);
   std::string out;
   out.reserve(text.size() + 256);
   std::size_t at = 0;
@@ -172,7 +175,10 @@ std::string apply_edits(std::string_view text, std::vector<TextEdit> edits) {
     out.append(text.substr(at, span.begin - at));
     for (std::size_t i = 0; i < edit.replacement.size(); ++i) {
       const char c = edit.replacement[i];
-      if (c == '\n' && crlf && (i == 0 || edit.replacement[i - 1] != '\r')) out += '\r';
+      if (c == '\n' && (i == 0 || edit.replacement[i - 1] != '\r')) {
+        out += line_break;
+        continue;
+      }
       out += c;
     }
     at = span.end;

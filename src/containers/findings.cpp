@@ -112,7 +112,7 @@ std::string one_line(std::string_view text) {
 // The indentation of the line `at` is on.
 std::string_view indentation_at(std::string_view text, std::size_t at) {
   at = std::min(at, text.size());
-  const std::size_t line = text.rfind('\n', at == 0 ? 0 : at - 1);
+  const std::size_t line = text.find_last_of("\r\n", at == 0 ? 0 : at - 1);  // lone CR too
   const std::size_t begin = line == std::string_view::npos || at == 0 ? 0 : line + 1;
   const std::size_t end = text.find_first_not_of(" \t", begin);
   return text.substr(begin, (end == std::string_view::npos ? text.size() : end) - begin);
@@ -173,7 +173,7 @@ bool write_as_blocks(Diagnostic& d, TextEdit& edit, const Placement& place, bool
 
 // The column of `offset` in `text` (bytes since the line's start).
 std::size_t column_of(std::string_view text, std::size_t offset) {
-  const std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  const std::size_t line_start = text.find_last_of("\r\n", offset == 0 ? 0 : offset - 1);
   return line_start == std::string_view::npos ? offset : offset - line_start - 1;
 }
 

@@ -449,3 +449,30 @@ TEST_CASE("--fix never deletes words on a guess that they are stray; --unsafe-fi
   run(dir.path, {"check", "--fix", "--unsafe-fixes", "p.json"}, out);
   CHECK(gdl::test::read_file(dir.path / "p.json").find("stray words") == std::string::npos);
 }
+
+// A file name is text from the repository, not from the user: in a diff header a newline in it
+// began a header line of its own and an escape sequence reached the terminal; the fix summary
+// printed it raw too. Quoted as git quotes it (GNU patch reads that), escaped in the summary.
+TEST_CASE("--diff and --fix write hostile file names quoted, and patch -p1 still applies") {
+  const TempDir dir;
+  const std::string hostile = "x\n+++ b:evil\x1b[2J.json";
+  fs::create_directories(dir.path / "d");
+  write(dir.path / "d" / hostile,
+        "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": "
+        "\"Allow\" \"Action\": \"s3:GetObject\", \"Resource\": \"*\", "
+        "\"Principal\": \"*\"}]}\n");
+  std::string patch;
+  run(dir.path, {"check", "d", "--diff"}, patch);
+  CHECK(patch.find("--- \"a/d/x\\n+++ b:evil\\033[2J.json\"\n") != std::string::npos);
+  CHECK(patch.find('\x1b') == std::string::npos);
+  CHECK(patch.find("\n+++ b:evil") == std::string::npos);
+  write(dir.path / "fixes.diff", patch.substr(0, patch.find("would fix")));
+  const std::string apply =
+      fmt::format("cd '{}' && patch -s -p1 < fixes.diff > /dev/null 2>&1", dir.path.string());
+  CHECK(std::system(apply.c_str()) == 0);
+  CHECK(gdl::test::read_file(dir.path / "d" / hostile).find("\"Allow\", \"Action\"") !=
+        std::string::npos);
+  std::string report;
+  run(dir.path, {"check", "d", "--fix"}, report);
+  CHECK(report.find('\x1b') == std::string::npos);
+}

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include "report/report.h"
 #include "source/loader.h"
 #include "util/diff.h"
+#include "util/text.h"
 
 namespace gdl::cli {
 
@@ -76,22 +78,57 @@ std::optional<std::string> apply_settings_flags(const CheckArgs& args,
 }
 
 // Where a path is shown in a diff header: git's a/ and b/ prefixes, so `patch -p1` applies it
-// from the directory the check ran in.
+// from the directory the check ran in. A name holding control characters, a quote or a
+// backslash is written in C quotes with escapes, as git writes it and GNU patch reads it: raw,
+// a newline in a file name started a header of its own, and an escape sequence reached the
+// terminal.
 std::string diff_name(std::string_view prefix, const std::string& path) {
-  std::string shown = path;
-  if (shown.starts_with("./")) shown.erase(0, 2);
-  return fmt::format("{}{}", prefix, shown);
+  std::string shown =
+      fmt::format("{}{}", prefix, std::string_view(path).substr(path.starts_with("./") ? 2 : 0));
+  const bool plain = std::none_of(shown.begin(), shown.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f || c == '"' || c == '\\';
+  });
+  if (plain) return shown;
+  std::string quoted = "\"";
+  for (const char c : shown) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '\n':
+        quoted += "\\n";
+        break;
+      case '\t':
+        quoted += "\\t";
+        break;
+      case '\r':
+        quoted += "\\r";
+        break;
+      case '"':
+        quoted += "\\\"";
+        break;
+      case '\\':
+        quoted += "\\\\";
+        break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          quoted += fmt::format("\\{:03o}", u);
+        } else {
+          quoted += c;
+        }
+    }
+  }
+  return quoted + "\"";
 }
 
 void write_fix_summary(const analysis::FixOutcome& outcome, bool diff, std::ostream& out) {
   for (const analysis::FixedFinding& f : outcome.fixed) {
-    out << fmt::format("{} {}:{}:{} {} {}{}\n", diff ? "would fix" : "fixed", f.file, f.start.line,
-                       f.start.column, f.rule_id, f.description,
-                       f.round > 1 ? fmt::format(" (round {})", f.round) : "");
+    out << fmt::format("{} {}:{}:{} {} {}{}\n", diff ? "would fix" : "fixed",
+                       escape_for_terminal(f.file), f.start.line, f.start.column, f.rule_id,
+                       f.description, f.round > 1 ? fmt::format(" (round {})", f.round) : "");
   }
   for (const analysis::UnappliedFix& u : outcome.unapplied) {
-    out << fmt::format("not fixed {}:{}:{} {}: {}\n", u.file, u.start.line, u.start.column,
-                       u.rule_id, u.reason);
+    out << fmt::format("not fixed {}:{}:{} {}: {}\n", escape_for_terminal(u.file), u.start.line,
+                       u.start.column, u.rule_id, u.reason);
   }
   out << fmt::format("{} {} finding{} in {} file{}", diff ? "Would fix" : "Fixed",
                      outcome.fixed.size(), outcome.fixed.size() == 1 ? "" : "s",

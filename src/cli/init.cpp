@@ -14,6 +14,7 @@
 #include "report/policy_writer.h"
 #include "source/loader.h"
 #include "util/diff.h"
+#include "util/text.h"
 
 namespace gdl::cli {
 
@@ -152,7 +153,7 @@ int run_init(const InitArgs& args, std::ostream& out, std::ostream& err) {
       err << fmt::format("gd-export-lint: error: {}\n", error);
       return kExitUsage;
     }
-    out << fmt::format("wrote {}\n", path.string());
+    out << fmt::format("wrote {}\n", escape_for_terminal(path.string()));
   }
 
   // A key the template creates needs no ARN: its reference is written instead.

@@ -7,6 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <optional>
 #include <variant>
 
 #include "documents/kind.h"
@@ -96,6 +97,16 @@ std::string evaluate(const json::Value& policy_value, const json::Value& request
                             ? std::string("the policy is not a JSON object")
                             : "invalid policy: " + built.diagnostics.front().message);
   }
+  // Nothing to evaluate is no decision: "ImplicitDeny" for a file that holds no statements (a
+  // wrapper this command does not read, a Statement that is a string) answered wrongly, with
+  // success.
+  if (!built.policy->statement_present)
+    return error_result("invalid policy: it has no \"Statement\" element");
+  const json::Member* statement = policy_value.find("Statement");
+  const bool empty_list = statement != nullptr && statement->value.is_array() &&
+                          statement->value.items.empty();  // no statement applies: ImplicitDeny
+  if (built.policy->statements.empty() && !empty_list && !built.diagnostics.empty())
+    return error_result("invalid policy: " + built.diagnostics.front().message);
   auto request = iam::request_from_json(request_value);
   if (auto* error = std::get_if<std::string>(&request))
     return error_result("invalid request: " + *error);
@@ -133,6 +144,23 @@ SimulateOutcome simulate(const SourceFile& policy, std::string_view request_json
     outcome.policy_errors = std::move(parsed.diagnostics);
     return outcome;
   }
+  // `aws s3api get-bucket-policy` / `aws kms get-key-policy` output, as check reads it: the
+  // policy is the JSON text of its "Policy" member (positions are then within that text).
+  std::optional<SourceFile> inner;
+  const json::Member* wrapped =
+      parsed.root->is_object() && parsed.root->find("Statement") == nullptr
+          ? parsed.root->find("Policy")
+          : nullptr;
+  if (wrapped != nullptr && wrapped->value.is_string()) {
+    inner.emplace(policy.path() + " (Policy)", wrapped->value.text);
+    auto unwrapped = json::parse(*inner);
+    if (!unwrapped.root || unwrapped.recovered) {
+      outcome.policy_errors = std::move(unwrapped.diagnostics);
+      return outcome;
+    }
+    parsed = std::move(unwrapped);
+  }
+  const SourceFile& text = inner ? *inner : policy;
   const SourceFile request_source("--request", std::string(request_json));
   auto request = json::parse(request_source);
   if (!request.root || request.recovered) {
@@ -140,7 +168,7 @@ SimulateOutcome simulate(const SourceFile& policy, std::string_view request_json
                                                         : request.diagnostics.front().message;
     return outcome;
   }
-  outcome.result = evaluate(*parsed.root, *request.root, policy);
+  outcome.result = evaluate(*parsed.root, *request.root, text);
   outcome.evaluated = !outcome.result.starts_with("{\"error\"");
   return outcome;
 }

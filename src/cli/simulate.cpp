@@ -71,7 +71,9 @@ int run_simulate(const SimulateArgs& args, std::istream& in, std::ostream& out, 
     return kExitUsage;
   }
   out << outcome.result << '\n';
-  return outcome.evaluated ? kExitClean : kExitUsage;
+  if (outcome.evaluated) return kExitClean;
+  err << "gd-export-lint: error: nothing was simulated (the output's \"error\" says why)\n";
+  return kExitUsage;
 }
 
 }  // namespace gdl::cli

@@ -248,6 +248,15 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
           source->path()));
       return;
     }
+    // A named JSON file or standard input that is empty or blank is no file to skip: a pipeline
+    // whose `aws kms get-key-policy` wrote nothing passed. Read as JSON, it is GD001's error.
+    const bool named = !context && (path == "-" || std::find(item.named.begin(), item.named.end(),
+                                                             path) != item.named.end());
+    if (named && (path == "-" || iends_with(path, ".json")) &&
+        source->text().find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      loaded.push_back({std::move(source), context, false});
+      return;
+    }
     if (!containers::looks_like_input(source->path(), source->text())) {
       if (containers::is_terraform_module_file(*source)) {
         // Variables and locals of a module that writes a policy are part of it: held until

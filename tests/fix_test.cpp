@@ -60,15 +60,21 @@ struct TempDir {
   }
 };
 
-// Runs the CLI in `dir`; its standard output goes to `out`.
-int run(const fs::path& dir, std::vector<std::string> args, std::string& out) {
+// Runs the CLI in `dir`; its standard output goes to `out`, its standard error to `err`.
+int run(const fs::path& dir, std::vector<std::string> args, std::string& out, std::string& err) {
   const gdl::test::CurrentDirectory here(dir);
   args.insert(args.begin(), "gd-export-lint");
   std::ostringstream o, e;
   std::istringstream in;
   const int code = gdl::cli::run_cli(args, in, o, e);
   out = o.str();
+  err = e.str();
   return code;
+}
+
+int run(const fs::path& dir, std::vector<std::string> args, std::string& out) {
+  std::string ignored;
+  return run(dir, std::move(args), out, ignored);
 }
 
 }  // namespace
@@ -457,10 +463,10 @@ TEST_CASE("--diff and --fix write hostile file names quoted, and patch -p1 still
   const TempDir dir;
   const std::string hostile = "x\n+++ b:evil\x1b[2J.json";
   fs::create_directories(dir.path / "d");
-  write(dir.path / "d" / hostile,
-        "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": "
-        "\"Allow\" \"Action\": \"s3:GetObject\", \"Resource\": \"*\", "
-        "\"Principal\": \"*\"}]}\n");
+  const std::string broken =
+      "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\" \"Action\": "
+      "\"s3:GetObject\", \"Resource\": \"*\", \"Principal\": \"*\"}]}\n";
+  write(dir.path / "d" / hostile, broken);
   std::string patch;
   run(dir.path, {"check", "d", "--diff"}, patch);
   CHECK(patch.find("--- \"a/d/x\\n+++ b:evil\\033[2J.json\"\n") != std::string::npos);
@@ -472,7 +478,35 @@ TEST_CASE("--diff and --fix write hostile file names quoted, and patch -p1 still
   CHECK(std::system(apply.c_str()) == 0);
   CHECK(gdl::test::read_file(dir.path / "d" / hostile).find("\"Allow\", \"Action\"") !=
         std::string::npos);
+  write(dir.path / "d" / hostile, broken);  // broken again: --fix has a finding to fix
   std::string report;
-  run(dir.path, {"check", "d", "--fix"}, report);
+  std::string summary;
+  run(dir.path, {"check", "d", "--fix"}, report, summary);
+  CHECK((report + summary).find("fixed d/x\\x0a+++ b:evil\\x1b[2J.json") != std::string::npos);
   CHECK(report.find('\x1b') == std::string::npos);
+  CHECK(summary.find('\x1b') == std::string::npos);
+}
+
+// A file --fix cannot write (here its temporary file cannot be created: a directory is in the
+// way, which stops root too) leaves the others written and the report whole: of the files as they
+// are now, the unwritten one keeping its findings, and exit 2. It used to leave no report at all.
+TEST_CASE("--fix that cannot write one file still writes the others and the whole report") {
+  const TempDir dir;
+  const std::string broken =
+      "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\" \"Action\": "
+      "\"s3:GetObject\", \"Resource\": \"*\", \"Principal\": \"*\"}]}\n";
+  for (const char* sub : {"a", "b"}) {
+    fs::create_directories(dir.path / sub);
+    write(dir.path / sub / "p.json", broken);
+  }
+  fs::create_directories(dir.path / "a" / "p.json.gd-export-lint.tmp");
+  std::string report;
+  std::string err;
+  CHECK(run(dir.path, {"check", "--fix", "-f", "json", "a/p.json", "b/p.json"}, report, err) == 2);
+  CHECK(gdl::test::read_file(dir.path / "a/p.json") == broken);
+  CHECK(gdl::test::read_file(dir.path / "b/p.json") != broken);
+  CHECK(err.find("cannot write a/p.json") != std::string::npos);
+  CHECK(report.find("\"file\": \"a/p.json\"") != std::string::npos);  // its GD001, still there
+  CHECK(err.find("fixed b/p.json") != std::string::npos);
+  CHECK(err.find("not fixed a/p.json:1:") != std::string::npos);
 }

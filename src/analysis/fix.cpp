@@ -304,6 +304,14 @@ FixOutcome check_and_fix(const CheckRequest& request, const FixOptions& options,
     if (options.write) {
       std::string error;
       if (!write_file_atomically(state.path, state.current, error)) {
+        // Its fixes are not applied: listed as such, with why.
+        const std::string path = state.path;
+        std::erase_if(outcome.fixed, [&](const FixedFinding& f) {
+          if (f.file != path) return false;
+          outcome.unapplied.push_back({f.file, f.start, f.rule_id, "the file cannot be written"});
+          return true;
+        });
+        outcome.unwritten.push_back(path);
         outcome.errors.push_back(error);
         continue;
       }

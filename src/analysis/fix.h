@@ -46,6 +46,9 @@ struct FixOutcome {
   std::size_t rounds = 0;               // rounds that applied fixes
   bool converged = true;                // false: fixes were still pending after max_rounds
   std::vector<std::string> errors;      // files that could not be read back or written
+  // Files whose fixes could not be written (their findings are in `unapplied`, not `fixed`): the
+  // report of the fixed text is not theirs.
+  std::vector<std::string> unwritten;
 };
 
 // Runs `check` for `request` until no applicable fix is left; `report` (which may already hold

@@ -660,11 +660,37 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, bool 
   std::optional<analysis::FixOutcome> fixes;
   if (args.fix || args.diff) {
     request.keep_sources = request.keep_sources || args.diff;
+    // The --config findings, if any, and their file: a report made again starts from them.
+    const std::vector<Diagnostic> config_findings = report.diagnostics;
+    std::vector<std::string> config_files;
+    for (const auto& [path, source] : report.sources) config_files.push_back(path);
     fixes =
         analysis::check_and_fix(request, {.unsafe = args.unsafe_fixes, .write = args.fix}, report);
     for (const std::string& problem : fixes->errors)
       err << fmt::format("gd-export-lint: error: {}\n", problem);
-    if (!fixes->errors.empty()) return kExitUsage;
+    if (!fixes->errors.empty()) {
+      // What was written stays written, and the report is still written: of the files as they
+      // are now (one that could not be written keeps its findings), then exit 2. (One read-only
+      // file used to leave no report at all, after others had been rewritten.)
+      if (!fixes->unwritten.empty()) {
+        Report now;
+        now.diagnostics = config_findings;
+        for (const std::string& path : config_files) {
+          if (auto it = report.sources.find(path); it != report.sources.end())
+            now.sources.emplace(path, std::move(it->second));
+        }
+        analysis::check(request, now);
+        report = std::move(now);
+      }
+      const bool written = write_output(
+          args, out, err,
+          [&](std::ostream& destination) {
+            write_report(report, parse_format(args.format), format_options, destination);
+          },
+          &watch);
+      if (written && args.fix) write_fix_summary(*fixes, false, err);
+      return kExitUsage;
+    }
   } else {
     analysis::check(request, report);
   }

@@ -138,7 +138,8 @@ AtomicFile::AtomicFile(std::string path)
       in_place_(written_in_place(path_)),
       temporary_(in_place_ ? path_ : path_ + ".gd-export-lint.tmp"),
       out_(temporary_,
-           in_place_ ? std::ios::binary | std::ios::app : std::ios::binary | std::ios::trunc) {}
+           in_place_ ? std::ios::binary | std::ios::app : std::ios::binary | std::ios::trunc),
+      open_errno_(out_ ? 0 : errno) {}
 
 AtomicFile::~AtomicFile() {
   if (committed_ || in_place_) return;
@@ -149,6 +150,11 @@ AtomicFile::~AtomicFile() {
 bool AtomicFile::commit(std::string& error) {
   if (!out_ || !out_.flush()) {
     error = "cannot write " + path_;
+    if (open_errno_ != 0) {
+      error += in_place_ ? ": " + std::string(std::strerror(open_errno_))
+                         : " (its temporary file " + temporary_ +
+                               " cannot be created: " + std::strerror(open_errno_) + ")";
+    }
     return false;
   }
   out_.close();

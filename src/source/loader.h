@@ -55,6 +55,7 @@ class AtomicFile {
   bool in_place_ = false;
   std::string temporary_;
   std::ofstream out_;
+  int open_errno_ = 0;  // why the file could not be opened (a read-only directory)
   bool committed_ = false;
 };
 

@@ -510,3 +510,21 @@ TEST_CASE("--fix that cannot write one file still writes the others and the whol
   CHECK(err.find("fixed b/p.json") != std::string::npos);
   CHECK(err.find("not fixed a/p.json:1:") != std::string::npos);
 }
+
+// A file nobody may write (0444) is not replaced by --fix, even by root (which can, and the file
+// changed owner): an editor does not without being forced.
+TEST_CASE("--fix leaves a read-only file as it is, and says so") {
+  const TempDir dir;
+  const std::string broken =
+      "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\" \"Action\": "
+      "\"s3:GetObject\", \"Resource\": \"*\", \"Principal\": \"*\"}]}\n";
+  write(dir.path / "p.json", broken);
+  fs::permissions(dir.path / "p.json",
+                  fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  std::string report;
+  std::string err;
+  CHECK(run(dir.path, {"check", "--fix", "p.json"}, report, err) == 2);
+  CHECK(err.find("cannot write p.json: it is read-only") != std::string::npos);
+  CHECK(gdl::test::read_file(dir.path / "p.json") == broken);
+  fs::permissions(dir.path / "p.json", fs::perms::owner_write, fs::perm_options::add);
+}

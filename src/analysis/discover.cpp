@@ -100,7 +100,10 @@ namespace {
 
 // What a directory entry is to a scan. As directory_entry's is_directory() and
 // is_regular_file() do, a link is judged by what it points to: a link to a directory is never
-// entered (no loops), a link to a file is a file, a link to nothing is listed as one.
+// entered (no loops), a link to a file is a file, a link to nothing is listed as one. A FIFO,
+// device or socket (or a link to one) is listed as a file too when the globs take its name:
+// reading it is refused with an input error, as when it is named, rather than passed over
+// without a word (a FIFO named bucket-policy.json vanished from the scan).
 enum class EntryKind { skip, directory, file, linked_file, dangling_link };
 
 EntryKind kind_of(int dir_fd, const char* name, unsigned char type) {
@@ -116,13 +119,13 @@ EntryKind kind_of(int dir_fd, const char* name, unsigned char type) {
       if (::fstatat(dir_fd, name, &info, AT_SYMLINK_NOFOLLOW) != 0) return EntryKind::skip;
       if (S_ISDIR(info.st_mode)) return EntryKind::directory;
       if (S_ISREG(info.st_mode)) return EntryKind::file;
-      if (!S_ISLNK(info.st_mode)) return EntryKind::skip;
+      if (!S_ISLNK(info.st_mode)) return EntryKind::file;  // a device, FIFO or socket
       break;
     default:  // devices, FIFOs, sockets
-      return EntryKind::skip;
+      return EntryKind::file;
   }
   if (::fstatat(dir_fd, name, &info, 0) != 0) return EntryKind::dangling_link;
-  return S_ISREG(info.st_mode) ? EntryKind::linked_file : EntryKind::skip;
+  return S_ISDIR(info.st_mode) ? EntryKind::skip : EntryKind::linked_file;
 }
 
 }  // namespace

@@ -163,7 +163,20 @@ bool AtomicFile::commit(std::string& error) {
     return true;
   }
   struct stat old {};
-  if (::stat(path_.c_str(), &old) == 0) ::chmod(temporary_.c_str(), old.st_mode & 07777);
+  if (::stat(path_.c_str(), &old) == 0) {
+    // A file nobody may write (0444) is not replaced behind its owner's back, as an editor
+    // would not without being forced (root could, and the file changed owner).
+    if ((old.st_mode & 0222) == 0) {
+      error =
+          "cannot write " + path_ + ": it is read-only (make it writable to let this change it)";
+      return false;
+    }
+    ::chmod(temporary_.c_str(), old.st_mode & 07777);
+    // The replacement keeps the file's owner where the writer may give it (root).
+    if (::chown(temporary_.c_str(), old.st_uid, old.st_gid) != 0) {
+      // Not ours to give: the file is the writer's now, as any editor's save makes it.
+    }
+  }
   if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
     error = "cannot write " + path_ + ": " + std::strerror(errno);
     return false;

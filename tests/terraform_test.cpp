@@ -2389,3 +2389,30 @@ resource "aws_kms_key" "gd" {
            "is not known offline"));
   CHECK_FALSE(says("data.aws_caller_identity.current is read through provider"));
 }
+
+// A module's file() or templatefile() of the system's own files is not read: in a pull
+// request's module, file("/proc/self/environ") put the runner's environment into the findings
+// (its first word in a syntax error's message, in a public annotation).
+TEST_CASE("Terraform: file() of /proc, /sys or /dev is not read") {
+  ::setenv("GDL_TEST_SECRET_NAME", "x", 1);
+  const Module m(std::map<std::string, std::string>{
+      {"main.tf",
+       "resource \"aws_kms_key\" \"k\" {\n"
+       "  policy = file(\"/proc/self/environ\")\n}\n"
+       "resource \"aws_kms_key\" \"j\" {\n"
+       "  policy = templatefile(\"/proc/self/environ\", {})\n}\n"}});
+  const gdl::LintResult result = m.lint();
+  for (const gdl::Diagnostic& d : result.diagnostics) {
+    CAPTURE(d.message);
+    CHECK(d.message.find("GDL_TEST_SECRET_NAME") == std::string::npos);
+    CHECK(d.rule_id != "GD001");
+  }
+  for (const std::string& note : result.notes) {
+    CAPTURE(note);
+    CHECK(note.find("GDL_TEST_SECRET_NAME") == std::string::npos);
+  }
+  CHECK(std::any_of(result.notes.begin(), result.notes.end(), [](const std::string& n) {
+    return n.find("file(\"/proc/self/environ\"): the file cannot be read") != std::string::npos;
+  }));
+  ::unsetenv("GDL_TEST_SECRET_NAME");
+}

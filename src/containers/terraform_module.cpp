@@ -167,6 +167,19 @@ hcl::Value with_type_defaults(hcl::Value v, const hcl::Expr& type, const SourceF
 const SourceFile* Session::load(const std::string& full) {
   if (!hints.read_files) return nullptr;
   if (auto it = loaded.find(full); it != loaded.end()) return it->second;
+  // No configuration templates a policy from the system's own files: file("/proc/self/environ")
+  // in a pull request's module would put the runner's environment into the findings (a CI log
+  // or a code-scanning annotation anyone can read).
+  {
+    std::error_code ec;
+    const std::string real = std::filesystem::weakly_canonical(full, ec).string();
+    for (const std::string_view system : {"/proc/", "/sys/", "/dev/"}) {
+      if (real.starts_with(system) || full.starts_with(system)) {
+        loaded.emplace(full, nullptr);
+        return nullptr;
+      }
+    }
+  }
   if (files_read >= kMaxModuleFiles) return nullptr;
   ++files_read;
   LoadResult result = load_source(full, kMaxReferencedFileBytes);

@@ -822,6 +822,25 @@ const SourceFile* Module::load_file(const std::string& path) {
   return session_.load(session_.spelled(join_path(session_.root_dir, path)));
 }
 
+void Module::file_not_loaded(const std::string& path, const SourceFile& at, Span span) {
+  // A file that does not exist makes Terraform refuse the configuration ("Invalid function
+  // argument: no file exists at ..."): an error, where a policy built from it was only "known
+  // when Terraform runs" in -v. (One that exists but is not read, too large or a system file,
+  // stays that note.)
+  if (!session_.hints.read_files) return;
+  const std::string full = session_.spelled(join_path(session_.root_dir, path));
+  std::error_code ec;
+  if (std::filesystem::exists(full, ec) || ec) return;
+  if (!session_.noted_.insert("missing-file." + at.path() + ":" + std::to_string(span.begin))
+           .second)
+    return;
+  session_.out.diagnostics.push_back(make_diagnostic(
+      "GD007", make_location(at, span),
+      fmt::format("no file exists at {}: Terraform refuses the configuration (a policy or "
+                  "value read from it is not checked)",
+                  full)));
+}
+
 std::optional<hcl::Value> Module::reference(const std::string& root,
                                             const std::vector<std::string>& steps,
                                             std::size_t& used, const SourceFile& file, Span span) {

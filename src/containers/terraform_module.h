@@ -140,6 +140,7 @@ class Module final : public hcl::Scope {
                                       const std::vector<std::string>& steps, std::size_t& used,
                                       const SourceFile& file, Span span) override;
   const SourceFile* load_file(const std::string& path) override;
+  void file_not_loaded(const std::string& path, const SourceFile& at, Span span) override;
 
   // Whether this module or one it calls creates a detector or a publishing destination: its
   // account is then the exporting one.

@@ -640,9 +640,11 @@ Value Evaluator::eval_call(const Expr& e) {
     if (args.empty() || !args[0].is_string())
       return unknown(fmt::format("{}() of a path known only when Terraform runs", name), e.span);
     const SourceFile* loaded = scope_.load_file(args[0].text);
-    if (loaded == nullptr)
+    if (loaded == nullptr) {
+      scope_.file_not_loaded(args[0].text, *current_, e.span);
       return unknown(fmt::format("{}(\"{}\"): the file cannot be read", name, args[0].text),
                      e.span);
+    }
     if (name == "file") {
       Value v = string_value(std::string(loaded->text()), loaded, {0, loaded->text().size()}, true);
       return v;

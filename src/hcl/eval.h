@@ -33,6 +33,13 @@ class Scope {
     (void)path;
     return nullptr;
   }
+  // Told when load_file() gave nothing for `path`, written at `span` of `at`: a scope that reads
+  // files reports one that does not exist (Terraform refuses such a configuration).
+  virtual void file_not_loaded(const std::string& path, const SourceFile& at, Span span) {
+    (void)path;
+    (void)at;
+    (void)span;
+  }
 };
 
 // Collections larger than this, or an evaluation taking more steps than kMaxSteps, give unknown

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "diag/rule_catalog.h"
+#include "json/parser.h"
 #include "util/text.h"
 
 // libyaml's event parser rather than a DOM library: it is iterative (no recursion, so hostile
@@ -550,12 +551,7 @@ YamlResult read_yaml(const SourceFile& source) {
   // libyaml would decode UTF-16, but positions, fixes and the rest of the tool work on UTF-8
   // bytes (a fix written into the file corrupted it): reported as a JSON policy's is.
   if (looks_wide(source.text())) {
-    Diagnostic d = make_diagnostic(
-        "GD003", make_location(source, {0, std::min<std::size_t>(2, source.text().size())}),
-        "the file is UTF-16 or UTF-32 encoded; templates must be UTF-8");
-    d.notes.push_back(
-        "re-save the file as UTF-8 (without a byte-order mark); nothing else was checked");
-    result.diagnostics.push_back(std::move(d));
+    result.diagnostics.push_back(json::not_utf8_error(source, "templates must be UTF-8"));
     return result;
   }
   if (estimated_depth(source.text()) > kMaxDepth) {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "diag/rule_catalog.h"
+#include "json/parser.h"
 #include "util/text.h"
 
 namespace gdl::hcl {
@@ -1149,12 +1150,7 @@ ParseResult parse(const SourceFile& source, std::string_view rule_id) {
   // Terraform reads UTF-8 only: a file saved as UTF-16 is one finding, not one per byte and line.
   if (looks_wide(source.text())) {
     ParseResult result;
-    Diagnostic d = make_diagnostic(
-        "GD003", make_location(source, {0, std::min<std::size_t>(2, source.text().size())}),
-        "the file is UTF-16 or UTF-32 encoded; Terraform reads only UTF-8");
-    d.notes.push_back(
-        "re-save the file as UTF-8 (without a byte-order mark); nothing else in it was read");
-    result.diagnostics.push_back(std::move(d));
+    result.diagnostics.push_back(json::not_utf8_error(source, "Terraform reads only UTF-8"));
     return result;
   }
   Parser parser(source, rule_id);

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "diag/rule_catalog.h"
+#include "json/parser.h"
 #include "util/text.h"
 
 namespace gdl::json::detail {
@@ -23,12 +24,7 @@ bool check_encoding(const SourceFile& source, WorkingText& working, std::vector<
     out.push_back(std::move(d));
   };
   if (looks_wide(text)) {
-    Diagnostic d =
-        make_diagnostic("GD003", make_location(source, {0, std::min<std::size_t>(2, text.size())}),
-                        "the file is UTF-16 or UTF-32 encoded; policies must be UTF-8");
-    d.notes.push_back(
-        "re-save the file as UTF-8 (without a byte-order mark); nothing else was checked");
-    out.push_back(std::move(d));
+    out.push_back(not_utf8_error(source, "policies must be UTF-8"));
     return false;
   }
   std::size_t start = 0;
@@ -91,3 +87,16 @@ bool check_encoding(const SourceFile& source, WorkingText& working, std::vector<
 // Maps every span of the tree back to the original text, iteratively (trees can be very deep).
 
 }  // namespace gdl::json::detail
+
+namespace gdl::json {
+
+Diagnostic not_utf8_error(const SourceFile& source, std::string_view requirement) {
+  Diagnostic d = make_diagnostic(
+      "GD003", make_location(source, {0, std::min<std::size_t>(2, source.text().size())}),
+      fmt::format("the file is UTF-16 or UTF-32 encoded; {}", requirement));
+  d.notes.push_back(
+      "re-save the file as UTF-8 (without a byte-order mark); nothing else in it was read");
+  return d;
+}
+
+}  // namespace gdl::json

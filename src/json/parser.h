@@ -7,6 +7,7 @@
 // where the repaired document parses, later stages still see a tree (marked `recovered`).
 
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "diag/diagnostic.h"
@@ -32,5 +33,9 @@ struct ParseResult {
 };
 
 ParseResult parse(const SourceFile& source, const ParseOptions& options = {});
+
+// GD003's error for a file saved as UTF-16 or UTF-32 (looks_wide(), util/text.h), which no
+// reader of ours reads further: `requirement` says who wants UTF-8 ("policies must be UTF-8").
+Diagnostic not_utf8_error(const SourceFile& source, std::string_view requirement);
 
 }  // namespace gdl::json

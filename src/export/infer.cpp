@@ -243,6 +243,10 @@ class Inference : private Evidence {
     // statement is written first.
     if (&target == &settings_.bucket)
       return (s3_bucket_name(value) ? 1 : 0) + (data::find_placeholder(value).empty() ? 1 : 0);
+    // A prefix a GuardDuty grant writes beats none: a grant on the whole bucket (bucket/*) lets
+    // the export's requests in under any prefix, one on bucket/findings/* says which it is,
+    // whichever statement comes first (the order of statements decides nothing in AWS).
+    if (&target == &settings_.prefix) return value.empty() ? 0 : 1;
     if (&target != &settings_.key_arn) return 0;
     std::string_view parts[6];
     if (!iam::split_arn(value, parts)) return 0;

@@ -893,7 +893,10 @@ Extraction read_terraform_module(const std::vector<const SourceFile*>& files, co
   for (const SourceFile* file : files) texts.push_back(file->text());
   std::string stand_in = unwritten_region(kDefaultRegionStandIns, texts);
   Extraction out = read_with_region(files, hints, stand_in);
-  for (const auto& file : out.files) texts.push_back(file->text());
+  // The files read on the way are kept while their texts are looked at: reading the module
+  // again replaces `out` and frees them.
+  const std::vector<std::shared_ptr<const SourceFile>> read_on_the_way = out.files;
+  for (const auto& file : read_on_the_way) texts.push_back(file->text());
   if (const std::string unwritten = unwritten_region(kDefaultRegionStandIns, texts);
       unwritten != stand_in) {
     stand_in = unwritten;

@@ -270,6 +270,23 @@ void read_effects_as_fixed(policy::Policy& policy) {
   }
 }
 
+// The value a template's ${AWS::Region} stands in as, or "" when it has none (a Region given).
+std::string region_stand_in(const containers::Extraction& extraction) {
+  for (const auto& [value, symbol] : extraction.stand_ins) {
+    if (symbol == "${AWS::Region}") return value;
+  }
+  return {};
+}
+
+// What `token` was bound to by bind_stand_ins, or "" when it was not (or to itself).
+std::string bound_value(const containers::Extraction& extraction, const std::string& token) {
+  if (token.empty()) return {};
+  for (const auto& [from, to] : extraction.bound) {
+    if (from == token && to != token) return to;
+  }
+  return {};
+}
+
 bool may_be_export_statement(const policy::Statement& s) {
   if (!s.action.present || s.action_negated || s.action.items.empty()) return true;
   static constexpr std::string_view kBucketRequests[] = {"s3:PutObject", "s3:GetBucketLocation"};
@@ -468,7 +485,21 @@ class SetupRun {
                         e.what())));
       }
       // A template's symbolic bucket, key or account takes the value the user gave for it.
+      const std::string stand_in_region = region_stand_in(extraction);
       containers::bind_stand_ins(extraction, settings_);
+      // Its stand-in Region bound to one the user gave (the Region of a given key ARN, of a
+      // given bucket's name): read again in that Region, so that ${AWS::Region} is that Region
+      // from the start and the template's own literals naming the stand-in stay as written
+      // (once Fn::Sub has run, replacing text cannot tell them apart).
+      if (const std::string bound = bound_value(extraction, stand_in_region);
+          !bound.empty() && module == nullptr &&
+          extraction.format == containers::Format::cloudformation) {
+        containers::Hints in_region = hints;
+        in_region.region = bound;
+        in_region.one_region = true;
+        extraction = containers::extract(*source, in_region);
+        containers::bind_stand_ins(extraction, settings_);
+      }
       result_.deployed_per_region = result_.deployed_per_region || extraction.deployed_per_region;
       if (!extraction.documents.empty()) {
         ++holding_documents_;

@@ -308,21 +308,6 @@ TemplateValues::TemplateValues(const json::Value& root, const SourceFile& source
                : stand_in_region_of(only_other_partition(source.text()), values)));
   if (!stack_region) {
     stand_in(region_, "${AWS::Region}");
-    // A stand-in Region of our choosing is one the template does not write; one taken from its
-    // regional principal is written there. The template's strings naming it (that principal, a
-    // literal aws:SourceArn, an Fn::Sub's text around ${AWS::AccountId}) name it whatever Region
-    // the stack turns out to be in: a key's ARN given with --key-arn binds the stand-in, never
-    // them.
-    if (principal_region && region_ == *principal_region) {
-      json::for_each_value(root, [this](const json::Value& v) {
-        if (!v.is_string() || v.text.find(region_) == std::string::npos) return;
-        std::string text = v.text;
-        if (replace_whole_words(text, region_, "") &&
-            std::find(out_.kept_literals.begin(), out_.kept_literals.end(), v.text) ==
-                out_.kept_literals.end())
-          out_.kept_literals.push_back(v.text);
-      });
-    }
     out_.notes.push_back(fmt::format(
         "{}: ${{AWS::Region}} is checked as {}{} ({})", source.path(), region_,
         principal_region ? ", the Region of the regional GuardDuty principal the template names"

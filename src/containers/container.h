@@ -172,10 +172,6 @@ struct Extraction {
   std::vector<std::pair<std::string, std::string>> unwritable;
   // Stand-ins bound to the values the user gave (bind_stand_ins), for documents parsed later.
   std::vector<std::pair<std::string, std::string>> bound;
-  // Strings written in the container that hold a stand-in's value as a fact of their own: a
-  // literal regional principal (guardduty.me-south-1.amazonaws.com) whose Region was taken to
-  // stand for ${AWS::Region}. Binding the stand-in to the user's Region leaves them as written.
-  std::vector<std::string> kept_literals;
   // Files read on the way (a Terraform module's templates and the modules it calls), kept for
   // the documents and findings that point into them.
   std::vector<std::shared_ptr<const SourceFile>> files;

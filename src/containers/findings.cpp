@@ -948,63 +948,9 @@ bool matches_with_stand_ins(std::string_view symbolic, std::string_view given,
 
 namespace {
 
-// The parts of the container's own strings (`kept`) written around their symbols (an Fn::Sub's
-// or an HCL template's text between ${...}) that hold the stand-in `from` as written, with more
-// around it: a bare "me-south-1" says nothing of which occurrences are the literal's.
-std::vector<std::string> written_parts(const std::vector<std::string>& kept,
-                                       const std::string& from) {
-  std::vector<std::string> parts;
-  for (const std::string& k : kept) {
-    for (std::size_t at = 0; at <= k.size();) {
-      const std::size_t open = k.find("${", at);
-      std::string part = k.substr(at, (open == std::string::npos ? k.size() : open) - at);
-      std::string probe = part;
-      if (part.size() > from.size() && replace_whole_words(probe, from, "") &&
-          std::find(parts.begin(), parts.end(), part) == parts.end())
-        parts.push_back(std::move(part));
-      if (open == std::string::npos) break;
-      const std::size_t close = k.find('}', open);
-      if (close == std::string::npos) break;
-      at = close + 1;
-    }
-  }
-  return parts;
-}
-
-// Replaces the stand-in `from` with `to` in the tree's strings, except where it is part of the
-// container's own text (`kept`): a literal regional principal or aws:SourceArn names its Region
-// whatever Region the stand-in is bound to.
-void replace_in_tree(json::Value& root, const std::string& from, const std::string& to,
-                     const std::vector<std::string>& kept) {
-  const std::vector<std::string> parts = written_parts(kept, from);
+void replace_in_tree(json::Value& root, const std::string& from, const std::string& to) {
   json::for_each_value(root, [&](json::Value& v) {
-    if (!v.is_string() || v.text.find(from) == std::string::npos) return;
-    if (parts.empty()) {
-      replace_whole_words(v.text, from, to);
-      return;
-    }
-    std::vector<Span> written;
-    for (const std::string& part : parts) {
-      for (std::size_t at = v.text.find(part); at != std::string::npos;
-           at = v.text.find(part, at + 1))
-        written.push_back({at, at + part.size()});
-    }
-    std::string out;
-    std::size_t copied = 0;
-    for (std::size_t at = v.text.find(from); at != std::string::npos;
-         at = v.text.find(from, at + 1)) {
-      const std::size_t end = at + from.size();
-      if (at < copied || !is_whole_word(v.text, at, from.size()) ||
-          std::any_of(written.begin(), written.end(),
-                      [&](Span w) { return w.begin <= at && end <= w.end; }))
-        continue;
-      out.append(v.text, copied, at - copied);
-      out.append(to);
-      copied = end;
-    }
-    if (copied == 0) return;
-    out.append(v.text, copied);
-    v.text = std::move(out);
+    if (v.is_string()) replace_whole_words(v.text, from, to);
   });
 }
 
@@ -1387,7 +1333,7 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
   }
   for (const auto& [token, value] : bound) {
     for (EmbeddedDocument& doc : extraction.documents) {
-      if (doc.tree) replace_in_tree(*doc.tree, token, value, extraction.kept_literals);
+      if (doc.tree) replace_in_tree(*doc.tree, token, value);
       replace_whole_words(doc.belongs_to, token, value);
     }
     for (exportcfg::Value* v :
@@ -1403,8 +1349,7 @@ void bind_stand_ins(Extraction& extraction, const exportcfg::ExportSettings& giv
 }
 
 void apply_bindings(const Extraction& extraction, json::Value& tree) {
-  for (const auto& [token, value] : extraction.bound)
-    replace_in_tree(tree, token, value, extraction.kept_literals);
+  for (const auto& [token, value] : extraction.bound) replace_in_tree(tree, token, value);
 }
 
 }  // namespace gdl::containers

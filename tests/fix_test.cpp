@@ -467,6 +467,7 @@ TEST_CASE("--diff and --fix write hostile file names quoted, and patch -p1 still
       "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\" \"Action\": "
       "\"s3:GetObject\", \"Resource\": \"*\", \"Principal\": \"*\"}]}\n";
   write(dir.path / "d" / hostile, broken);
+  write(dir.path / "d" / "with space.json", broken);  // patch takes an unquoted name to a blank
   std::string patch;
   run(dir.path, {"check", "d", "--diff"}, patch);
   CHECK(patch.find("--- \"a/d/x\\n+++ b:evil\\033[2J.json\"\n") != std::string::npos);
@@ -477,6 +478,8 @@ TEST_CASE("--diff and --fix write hostile file names quoted, and patch -p1 still
       fmt::format("cd '{}' && patch -s -p1 < fixes.diff > /dev/null 2>&1", dir.path.string());
   CHECK(std::system(apply.c_str()) == 0);
   CHECK(gdl::test::read_file(dir.path / "d" / hostile).find("\"Allow\", \"Action\"") !=
+        std::string::npos);
+  CHECK(gdl::test::read_file(dir.path / "d" / "with space.json").find("\"Allow\", \"Action\"") !=
         std::string::npos);
   write(dir.path / "d" / hostile, broken);  // broken again: --fix has a finding to fix
   std::string report;

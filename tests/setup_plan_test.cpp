@@ -159,6 +159,7 @@ TEST_CASE("a directory's listing: what each kind of entry is to a scan") {
   // Not a regular file: listed, so that reading it is refused with an input error, as when it
   // is named (it vanished from the scan without a word).
   REQUIRE(::mkfifo((root / "pipe.json").c_str(), 0600) == 0);
+  fs::create_symlink("/dev/null", root / "placeholder.json");  // a device: not opened, not listed
   const gdl::analysis::ScanOptions options;
   const auto listing = gdl::analysis::list_directory(root, root, options);
   CHECK(listing.error.empty());

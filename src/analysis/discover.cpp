@@ -100,10 +100,11 @@ namespace {
 
 // What a directory entry is to a scan. As directory_entry's is_directory() and
 // is_regular_file() do, a link is judged by what it points to: a link to a directory is never
-// entered (no loops), a link to a file is a file, a link to nothing is listed as one. A FIFO,
-// device or socket (or a link to one) is listed as a file too when the globs take its name:
-// reading it is refused with an input error, as when it is named, rather than passed over
-// without a word (a FIFO named bucket-policy.json vanished from the scan).
+// entered (no loops), a link to a file is a file, a link to nothing is listed as one. A FIFO or
+// socket (or a link to one) is listed as a file too when the globs take its name: reading it is
+// refused with an input error, as when it is named, rather than passed over without a word (a
+// FIFO named bucket-policy.json vanished from the scan). A device is not: a link to /dev/null
+// stands for an empty file on purpose, and a scan opens no device.
 enum class EntryKind { skip, directory, file, linked_file, dangling_link };
 
 EntryKind kind_of(int dir_fd, const char* name, unsigned char type) {
@@ -118,14 +119,20 @@ EntryKind kind_of(int dir_fd, const char* name, unsigned char type) {
     case DT_UNKNOWN:  // a file system that does not say: ask
       if (::fstatat(dir_fd, name, &info, AT_SYMLINK_NOFOLLOW) != 0) return EntryKind::skip;
       if (S_ISDIR(info.st_mode)) return EntryKind::directory;
-      if (S_ISREG(info.st_mode)) return EntryKind::file;
-      if (!S_ISLNK(info.st_mode)) return EntryKind::file;  // a device, FIFO or socket
+      if (S_ISREG(info.st_mode) || S_ISFIFO(info.st_mode) || S_ISSOCK(info.st_mode))
+        return EntryKind::file;
+      if (!S_ISLNK(info.st_mode)) return EntryKind::skip;  // a device
       break;
-    default:  // devices, FIFOs, sockets
+    case DT_FIFO:
+    case DT_SOCK:
       return EntryKind::file;
+    default:  // devices
+      return EntryKind::skip;
   }
   if (::fstatat(dir_fd, name, &info, 0) != 0) return EntryKind::dangling_link;
-  return S_ISDIR(info.st_mode) ? EntryKind::skip : EntryKind::linked_file;
+  return S_ISREG(info.st_mode) || S_ISFIFO(info.st_mode) || S_ISSOCK(info.st_mode)
+             ? EntryKind::linked_file
+             : EntryKind::skip;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "checks/explain.h"
 #include "checks/settings_view.h"
 #include "export/setup.h"
+#include "iam/conditions.h"
 #include "util/text.h"
 
 namespace gdl::support {
@@ -199,10 +200,16 @@ std::optional<Fix> add_principal_fix(const exportcfg::PolicyDocument& doc,
                        fmt::format(", \"Principal\": {}", principal_json)}}};
 }
 
-const policy::Statement* allow_missing_effect(const exportcfg::PolicyDocument& doc,
+const policy::Statement* allow_missing_effect(const SetupContext& ctx,
+                                              const exportcfg::PolicyDocument& doc,
                                               const iam::Request& request) {
   for (const policy::Statement& s : doc.policy.statements) {
     if (s.effect != policy::Effect::invalid || s.effect_text) continue;
+    const bool negated = std::any_of(s.conditions.begin(), s.conditions.end(), [](const auto& c) {
+      const auto op = iam::parse_operator(c.op.value);
+      return !op || op->negated;
+    });
+    if (!exportcfg::names_guardduty(s) || !only_guardduty_actions(ctx, s) || negated) continue;
     policy::Policy alone;
     alone.version = doc.policy.version;
     alone.statements.push_back(s);

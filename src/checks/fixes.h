@@ -74,9 +74,12 @@ const policy::Statement* deny_missing_principal(const exportcfg::PolicyDocument&
 
 // A statement without an Effect (AWS rejects the policy: GD103) that would let `request` in if it
 // said "Allow": the request is refused for want of that word, not of a grant. nullptr when none.
-// (A missing Effect says nothing of what was meant; only a statement that grants exactly this
-// request when read as an Allow is taken for one.)
-const policy::Statement* allow_missing_effect(const exportcfg::PolicyDocument& doc,
+// A missing Effect says nothing of what was meant, so only a grant that is plainly GuardDuty's is
+// taken for an Allow: its Principal names GuardDuty, its actions are the export's, and no
+// condition is negated (a Deny of "everyone but" with its Effect lost would otherwise become an
+// Allow of s3:* to anyone).
+const policy::Statement* allow_missing_effect(const SetupContext& ctx,
+                                              const exportcfg::PolicyDocument& doc,
                                               const iam::Request& request);
 
 // Writes `"Effect": "Allow"` into `statement` (an allow_missing_effect), after its Sid or its

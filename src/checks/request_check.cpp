@@ -54,6 +54,31 @@ bool explicitly_denied(const exportcfg::PolicyDocument& doc, const iam::Evaluati
                      [&](std::size_t i) { return !on_key_id(doc, e, i); });
 }
 
+// A statement's content, whatever its place and Sid: what it applies to, as written.
+std::string content_key(const policy::Statement& s) {
+  std::string key;
+  auto add = [&key](std::string_view part) {
+    key += part;
+    key += '\x1f';
+  };
+  add(s.principal_negated ? "NotPrincipal" : "Principal");
+  if (s.principal.everyone) add("*");
+  for (const policy::PrincipalEntry& p : s.principal.entries) {
+    add(p.type);
+    add(p.value.value);
+  }
+  add(s.action_negated ? "NotAction" : "Action");
+  for (const policy::Text& a : s.action.items) add(a.value);
+  add(s.resource_negated ? "NotResource" : "Resource");
+  for (const policy::Text& r : s.resource.items) add(r.value);
+  for (const policy::ConditionClause& c : s.conditions) {
+    add(c.op.value);
+    add(c.key.value);
+    for (const policy::Text& v : c.values) add(v.value);
+  }
+  return key;
+}
+
 // How many of GuardDuty's requests to the document (every name and Region) each Deny refuses,
 // by statement index.
 std::map<std::size_t, std::size_t> requests_refused(const SetupContext& ctx,
@@ -79,8 +104,15 @@ iam::Evaluation without_key_id_denies(const exportcfg::PolicyDocument& doc, iam:
     const auto it = refused.find(e.statements[i].index);
     return it == refused.end() ? std::size_t{0} : it->second;
   };
-  std::stable_sort(e.deciding.begin(), e.deciding.end(),
-                   [&](std::size_t a, std::size_t b) { return weight(a) > weight(b); });
+  // Of Denies refusing as many requests, the one whose content comes first (not its place, nor
+  // its Sid: a rewrite that moves or renames statements keeps the finding where it was).
+  std::map<std::size_t, std::string> keys;
+  for (const std::size_t i : e.deciding)
+    keys.emplace(i, content_key(statement_at(doc, e.statements[i].index)));
+  std::stable_sort(e.deciding.begin(), e.deciding.end(), [&](std::size_t a, std::size_t b) {
+    if (weight(a) != weight(b)) return weight(a) > weight(b);
+    return keys.at(a) < keys.at(b);
+  });
   return e;
 }
 
@@ -183,7 +215,7 @@ void check_request(const SetupContext& ctx, std::string_view rule_id, documents:
       const policy::Statement* unmarked =
           assumption == nullptr && failure == RequestFailure::not_allowed &&
                   f.evaluation.decision == iam::Decision::implicit_deny
-              ? allow_missing_effect(*doc, r)
+              ? allow_missing_effect(ctx, *doc, r)
               : nullptr;
       std::string message;
       const std::string target = kind == documents::Kind::key_policy && !known(ctx.settings.key_arn)

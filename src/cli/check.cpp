@@ -78,8 +78,9 @@ std::optional<std::string> apply_settings_flags(const CheckArgs& args,
 }
 
 // Where a path is shown in a diff header: git's a/ and b/ prefixes, so `patch -p1` applies it
-// from the directory the check ran in. A name holding control characters, a quote or a
-// backslash is written in C quotes with escapes, as git writes it and GNU patch reads it: raw,
+// from the directory the check ran in. A name holding control characters, a quote, a backslash
+// or a space is written in C quotes with escapes, as git writes it and GNU patch reads it (patch
+// takes an unquoted name to the first blank): raw,
 // a newline in a file name started a header of its own, and an escape sequence reached the
 // terminal.
 std::string diff_name(std::string_view prefix, const std::string& path) {
@@ -87,7 +88,7 @@ std::string diff_name(std::string_view prefix, const std::string& path) {
       fmt::format("{}{}", prefix, std::string_view(path).substr(path.starts_with("./") ? 2 : 0));
   const bool plain = std::none_of(shown.begin(), shown.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f || c == '"' || c == '\\';
+    return u < 0x20 || u == 0x7f || c == '"' || c == '\\' || c == ' ';
   });
   if (plain) return shown;
   std::string quoted = "\"";

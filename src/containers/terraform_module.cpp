@@ -824,9 +824,10 @@ const SourceFile* Module::load_file(const std::string& path) {
 
 void Module::file_not_loaded(const std::string& path, const SourceFile& at, Span span) {
   // A file that does not exist makes Terraform refuse the configuration ("Invalid function
-  // argument: no file exists at ..."): an error, where a policy built from it was only "known
-  // when Terraform runs" in -v. (One that exists but is not read, too large or a system file,
-  // stays that note.)
+  // argument: no file exists at ..."), unless it is there when Terraform runs: a module checked
+  // on its own may be called from another root (path.root), a file may be generated before
+  // plan. A warning, where a policy built from it was only "known when Terraform runs" in -v.
+  // (One that exists but is not read, too large or a system file, stays that note.)
   if (!session_.hints.read_files) return;
   const std::string full = session_.spelled(join_path(session_.root_dir, path));
   std::error_code ec;
@@ -834,11 +835,13 @@ void Module::file_not_loaded(const std::string& path, const SourceFile& at, Span
   if (!session_.noted_.insert("missing-file." + at.path() + ":" + std::to_string(span.begin))
            .second)
     return;
-  session_.out.diagnostics.push_back(make_diagnostic(
+  Diagnostic d = make_diagnostic(
       "GD007", make_location(at, span),
-      fmt::format("no file exists at {}: Terraform refuses the configuration (a policy or "
-                  "value read from it is not checked)",
-                  full)));
+      fmt::format("no file exists at {}: Terraform refuses the configuration unless it is there "
+                  "when Terraform runs, and what is read from it is not checked",
+                  full));
+  d.severity = Severity::warning;
+  session_.out.diagnostics.push_back(std::move(d));
 }
 
 std::optional<hcl::Value> Module::reference(const std::string& root,

@@ -248,11 +248,13 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
           source->path()));
       return;
     }
-    // A named JSON file or standard input that is empty or blank is no file to skip: a pipeline
-    // whose `aws kms get-key-policy` wrote nothing passed. Read as JSON, it is GD001's error.
-    const bool named = !context && (path == "-" || std::find(item.named.begin(), item.named.end(),
-                                                             path) != item.named.end());
-    if (named && (path == "-" || iends_with(path, ".json")) &&
+    // Standard input that is empty or blank is no file to skip: a pipeline whose `aws kms
+    // get-key-policy` wrote nothing passed. Nor is a named file given a kind (--kind key): it is
+    // said to be a policy. Read as JSON, either is GD001's error. (Another named file that is
+    // empty is skipped, as a scan skips it: the pre-commit hook names every changed *.json.)
+    const bool named =
+        !context && std::find(item.named.begin(), item.named.end(), path) != item.named.end();
+    if (!context && (path == "-" || (named && options.kind_override)) &&
         source->text().find_first_not_of(" \t\r\n") == std::string_view::npos) {
       loaded.push_back({std::move(source), context, false});
       return;

@@ -54,29 +54,31 @@ bool explicitly_denied(const exportcfg::PolicyDocument& doc, const iam::Evaluati
                      [&](std::size_t i) { return !on_key_id(doc, e, i); });
 }
 
-// A statement's content, whatever its place and Sid: what it applies to, as written.
+// A statement's content, whatever its place, its Sid and the order of its lists (values are
+// OR'ed, condition clauses AND'ed: AWS reads them in any order).
 std::string content_key(const policy::Statement& s) {
-  std::string key;
-  auto add = [&key](std::string_view part) {
-    key += part;
-    key += '\x1f';
+  auto sorted = [](std::vector<std::string> parts) {
+    std::sort(parts.begin(), parts.end());
+    std::string joined;
+    for (const std::string& p : parts) joined += p + '\x1f';
+    return joined;
   };
-  add(s.principal_negated ? "NotPrincipal" : "Principal");
-  if (s.principal.everyone) add("*");
-  for (const policy::PrincipalEntry& p : s.principal.entries) {
-    add(p.type);
-    add(p.value.value);
-  }
-  add(s.action_negated ? "NotAction" : "Action");
-  for (const policy::Text& a : s.action.items) add(a.value);
-  add(s.resource_negated ? "NotResource" : "Resource");
-  for (const policy::Text& r : s.resource.items) add(r.value);
-  for (const policy::ConditionClause& c : s.conditions) {
-    add(c.op.value);
-    add(c.key.value);
-    for (const policy::Text& v : c.values) add(v.value);
-  }
-  return key;
+  auto values = [&](const std::vector<policy::Text>& items) {
+    std::vector<std::string> parts;
+    for (const policy::Text& t : items) parts.push_back(t.value);
+    return sorted(std::move(parts));
+  };
+  std::vector<std::string> principals;
+  if (s.principal.everyone) principals.emplace_back("*");
+  for (const policy::PrincipalEntry& p : s.principal.entries)
+    principals.push_back(p.type + ':' + p.value.value);
+  std::vector<std::string> conditions;
+  for (const policy::ConditionClause& c : s.conditions)
+    conditions.push_back(c.op.value + ':' + to_lower(c.key.value) + '=' + values(c.values));
+  return fmt::format("{}{}\x1e{}{}\x1e{}{}\x1e{}", s.principal_negated ? "!" : "",
+                     sorted(std::move(principals)), s.action_negated ? "!" : "",
+                     values(s.action.items), s.resource_negated ? "!" : "",
+                     values(s.resource.items), sorted(std::move(conditions)));
 }
 
 // How many of GuardDuty's requests to the document (every name and Region) each Deny refuses,

@@ -531,3 +531,17 @@ TEST_CASE("--fix leaves a read-only file as it is, and says so") {
   CHECK(gdl::test::read_file(dir.path / "p.json") == broken);
   fs::permissions(dir.path / "p.json", fs::perms::owner_write, fs::perm_options::add);
 }
+
+// The report of a --fix run is the fixed files' report, the setups' verdicts included: JSON
+// listed none (the last round's verdicts were dropped), and init --merge could not tell which
+// files held the export's policies.
+TEST_CASE("--fix -f json lists the setups' verdicts of the fixed files") {
+  const TempDir dir;
+  fs::create_directories(dir.path / "broken");
+  fs::copy(gdl::test::source_dir() / "examples/broken", dir.path / "broken",
+           fs::copy_options::recursive);
+  std::string report;
+  run(dir.path, {"check", "broken", "--fix", "-f", "json"}, report);
+  CHECK(report.find("\"setups\": [") != std::string::npos);
+  CHECK(report.find("\"verdict\": \"fails\"") != std::string::npos);
+}

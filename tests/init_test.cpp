@@ -293,3 +293,36 @@ TEST_CASE(
   }
   CHECK(assumed_seen > 0);  // PutObject's s3:x-amz-acl
 }
+
+// A file none of whose policies is taken for the export's (a Terraform key that names no
+// GuardDuty principal, and no destination names it) is not completed: an error that says so, not
+// "Fixed 0 findings" with success.
+TEST_CASE("init --merge of a file that holds no policy of the export says so") {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-init-unmerged-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string module =
+      "resource \"aws_kms_key\" \"k\" {\n  policy = <<EOT\n{\"Version\": \"2012-10-17\", "
+      "\"Statement\": [{\"Sid\": \"A\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": "
+      "\"arn:aws:iam::382910475620:root\"}, \"Action\": \"kms:*\", \"Resource\": "
+      "\"*\"}]}\nEOT\n}\n";
+  std::ofstream(dir / "main.tf") << module;
+  std::string out, err;
+  const std::vector<std::string> merge = {
+      "init",
+      "--merge",
+      (dir / "main.tf").string(),
+      "--account",
+      "382910475620",
+      "--region",
+      "us-east-2",
+      "--bucket",
+      "example-guardduty-findings",
+      "--key-arn",
+      "arn:aws:kms:us-east-2:382910475620:key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708"};
+  CHECK(run(merge, out, err) == 2);
+  CHECK(err.find("no policy in it was taken for the export's key or bucket policy") !=
+        std::string::npos);
+  CHECK(gdl::test::read_file(dir / "main.tf") == module);
+  fs::remove_all(dir);
+}

@@ -278,6 +278,7 @@ FixOutcome check_and_fix(const CheckRequest& request, const FixOptions& options,
       report.partly_judged = checked.partly_judged;
       report.settings = std::move(checked.settings);
       report.notes = std::move(checked.notes);
+      report.setups = std::move(checked.setups);
       break;
     }
     outcome.rounds = round;

@@ -55,6 +55,7 @@ int merge_into(const InitArgs& args, exportcfg::ExportSettings settings, std::os
   request.settings = std::move(settings);
   request.options = &options;
   request.jobs = 1;
+  request.keep_verdicts = true;  // which documents were the export's, below
   Report report;
   const analysis::FixOutcome outcome =
       analysis::check_and_fix(request, {.unsafe = true, .write = !args.diff}, report);
@@ -70,6 +71,27 @@ int merge_into(const InitArgs& args, exportcfg::ExportSettings settings, std::os
     }
   }
   write_fix_summary(outcome, args.diff, args.diff ? err : out);
+  // A file none of whose policies was taken for the export's key or bucket policy (a Terraform
+  // key that names no GuardDuty principal and no destination names) was not completed: said so,
+  // not "Fixed 0 findings" with success.
+  std::vector<std::string> export_files;
+  report.setups.for_each([&](const SetupVerdict& v) {
+    for (const std::string& file : v.documents) export_files.push_back(overlay_key(file));
+  });
+  bool unmerged = false;
+  for (const std::string& path : args.merge) {
+    const std::string key = overlay_key(path);
+    const bool changed = std::any_of(outcome.files.begin(), outcome.files.end(),
+                                     [&](const auto& f) { return overlay_key(f.path) == key; });
+    if (changed || std::find(export_files.begin(), export_files.end(), key) != export_files.end())
+      continue;
+    err << fmt::format(
+        "gd-export-lint: error: {}: no policy in it was taken for the export's key or bucket "
+        "policy, so nothing was merged into it (`check -v {}` says how it was read)\n",
+        escape_for_terminal(path), escape_for_terminal(path));
+    unmerged = true;
+  }
+  if (unmerged) return kExitUsage;
   // What remains in the merged files (the files beside them were only read).
   std::vector<std::string> merged;
   for (const std::string& path : args.merge) merged.push_back(overlay_key(path));

@@ -252,8 +252,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     // get-key-policy` wrote nothing passed. Nor is a named file given a kind (--kind key): it is
     // said to be a policy. Read as JSON, either is GD001's error. (Another named file that is
     // empty is skipped, as a scan skips it: the pre-commit hook names every changed *.json.)
-    const bool named =
-        !context && std::find(item.named.begin(), item.named.end(), path) != item.named.end();
+    const bool named = std::find(item.named.begin(), item.named.end(), path) != item.named.end();
     if (!context && (path == "-" || (named && options.kind_override)) &&
         source->text().find_first_not_of(" \t\r\n") == std::string_view::npos) {
       loaded.push_back({std::move(source), context, false});
@@ -268,7 +267,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
       }
       if (context) return;
       ++o.skipped;
-      if (std::find(item.named.begin(), item.named.end(), path) != item.named.end()) {
+      if (named) {
         o.notes.push_back(
             containers::is_program_source(path)
                 ? fmt::format("{}: CDK (or other program) source is not read: run `cdk synth` "

@@ -107,6 +107,11 @@ namespace {
 // stands for an empty file on purpose, and a scan opens no device.
 enum class EntryKind { skip, directory, file, linked_file, dangling_link };
 
+// A regular file, FIFO or socket: what a scan lists as a file (not a directory or device).
+bool listed_as_file(mode_t mode) {
+  return S_ISREG(mode) || S_ISFIFO(mode) || S_ISSOCK(mode);
+}
+
 EntryKind kind_of(int dir_fd, const char* name, unsigned char type) {
   struct stat info {};
   switch (type) {
@@ -119,8 +124,7 @@ EntryKind kind_of(int dir_fd, const char* name, unsigned char type) {
     case DT_UNKNOWN:  // a file system that does not say: ask
       if (::fstatat(dir_fd, name, &info, AT_SYMLINK_NOFOLLOW) != 0) return EntryKind::skip;
       if (S_ISDIR(info.st_mode)) return EntryKind::directory;
-      if (S_ISREG(info.st_mode) || S_ISFIFO(info.st_mode) || S_ISSOCK(info.st_mode))
-        return EntryKind::file;
+      if (listed_as_file(info.st_mode)) return EntryKind::file;
       if (!S_ISLNK(info.st_mode)) return EntryKind::skip;  // a device
       break;
     case DT_FIFO:
@@ -130,9 +134,7 @@ EntryKind kind_of(int dir_fd, const char* name, unsigned char type) {
       return EntryKind::skip;
   }
   if (::fstatat(dir_fd, name, &info, 0) != 0) return EntryKind::dangling_link;
-  return S_ISREG(info.st_mode) || S_ISFIFO(info.st_mode) || S_ISSOCK(info.st_mode)
-             ? EntryKind::linked_file
-             : EntryKind::skip;
+  return listed_as_file(info.st_mode) ? EntryKind::linked_file : EntryKind::skip;
 }
 
 }  // namespace

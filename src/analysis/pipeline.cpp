@@ -251,12 +251,6 @@ bool settings_given(const exportcfg::ExportSettings& s) {
                      [](const auto& entry) { return entry.second.known(); });
 }
 
-// Whether a statement may be about the export's requests. GuardDuty's service principal is named
-// in a key policy only for the export (the lists it reads are decrypted by its service-linked
-// role), but a bucket policy may grant it reads of its threat lists (s3:GetObject,
-// s3:ListBucket): a statement whose actions are all S3 actions we know, none covering s3:PutObject
-// or s3:GetBucketLocation as IAM matches actions (wildcards, any case), is not the export's. A
-// misspelt or unknown action may be meant as one, and must not turn the export checks off.
 // An Effect written in another case ("allow", "DENY") makes AWS reject the document: GD103's
 // error, whose fix writes "Allow" or "Deny". The setup is simulated as that fix writes it, so
 // the same cause is not reported again as a permission GuardDuty lacks or a Deny the bucket
@@ -287,6 +281,12 @@ std::string bound_value(const containers::Extraction& extraction, const std::str
   return {};
 }
 
+// Whether a statement may be about the export's requests. GuardDuty's service principal is named
+// in a key policy only for the export (the lists it reads are decrypted by its service-linked
+// role), but a bucket policy may grant it reads of its threat lists (s3:GetObject,
+// s3:ListBucket): a statement whose actions are all S3 actions we know, none covering s3:PutObject
+// or s3:GetBucketLocation as IAM matches actions (wildcards, any case), is not the export's. A
+// misspelt or unknown action may be meant as one, and must not turn the export checks off.
 bool may_be_export_statement(const policy::Statement& s) {
   if (!s.action.present || s.action_negated || s.action.items.empty()) return true;
   static constexpr std::string_view kBucketRequests[] = {"s3:PutObject", "s3:GetBucketLocation"};

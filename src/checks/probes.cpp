@@ -22,6 +22,10 @@ const exportcfg::GuardDutyRequest* request_seen_by(
   return first;
 }
 
+bool addressed_to(const iam::Request& request, documents::Kind kind) {
+  return request.action.starts_with(kind == documents::Kind::key_policy ? "kms:" : "s3:");
+}
+
 std::string other_account(const exportcfg::ExportSettings& settings) {
   // Not an account the settings name (the exporter's, the bucket owner's, the key owner's) nor
   // one the setup's files write: a policy may grant an account these stand-ins happen to be.

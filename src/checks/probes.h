@@ -48,6 +48,10 @@ const exportcfg::GuardDutyRequest* request_seen_by(
     const std::vector<exportcfg::GuardDutyRequest>& requests, const exportcfg::PolicyDocument& doc,
     std::string_view name);
 
+// Whether GuardDuty's request goes to a document of `kind`: kms: actions to the key policy, s3:
+// actions to the bucket policy.
+bool addressed_to(const iam::Request& request, documents::Kind kind);
+
 // An account id that is not the exporting account: the "other account" of confused-deputy checks.
 std::string other_account(const exportcfg::ExportSettings& settings);
 

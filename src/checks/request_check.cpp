@@ -7,6 +7,7 @@
 
 #include "checks/explain.h"
 #include "checks/fixes.h"
+#include "checks/probes.h"
 #include "checks/settings_view.h"
 #include "checks/verdict.h"
 #include "diag/rule_catalog.h"
@@ -87,6 +88,7 @@ std::map<std::size_t, std::size_t> requests_refused(const SetupContext& ctx,
                                                     const exportcfg::PolicyDocument& doc) {
   std::map<std::size_t, std::size_t> refused;
   for (const exportcfg::GuardDutyRequest& r : ctx.requests) {
+    if (!addressed_to(r.request, doc.kind)) continue;
     const iam::Evaluation e = doc.evaluator->evaluate(r.request, false);
     if (e.decision != iam::Decision::explicit_deny) continue;
     for (const std::size_t i : e.deciding) ++refused[e.statements[i].index];

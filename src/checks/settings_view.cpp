@@ -19,14 +19,18 @@ std::string exports_from(const exportcfg::ExportSettings& settings,
   return exports_from(regions);
 }
 
-std::string exports_from(const std::vector<std::string>& regions) {
-  if (regions.empty()) return "exports";
+std::string regions_list(const std::vector<std::string>& regions) {
   std::string list;
   for (std::size_t i = 0; i < regions.size(); ++i) {
     if (i > 0) list += i + 1 == regions.size() ? " and " : ", ";
     list += regions[i];
   }
-  return "exports from " + list;
+  return list;
+}
+
+std::string exports_from(const std::vector<std::string>& regions) {
+  if (regions.empty()) return "exports";
+  return "exports from " + regions_list(regions);
 }
 
 bool regions_given(const exportcfg::ExportSettings& settings) {

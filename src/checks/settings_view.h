@@ -22,6 +22,8 @@ bool regions_given(const exportcfg::ExportSettings& settings);
 
 // "exports from us-east-2" / "exports from us-east-2 and eu-west-1".
 std::string exports_from(const std::vector<std::string>& regions);
+// "us-east-1, eu-west-1 and me-south-1".
+std::string regions_list(const std::vector<std::string>& regions);
 // The same, or just "exports" when the Region is assumed.
 std::string exports_from(const exportcfg::ExportSettings& settings,
                          const std::vector<std::string>& regions);

@@ -36,8 +36,7 @@ std::string detector_id_stand_in(std::string_view name);
 // The first Region of `candidates` that none of `texts` holds as a whole word inside a longer
 // value (the first when every one is written). A stand-in Region must not be one the container
 // writes itself: binding it to the user's Region would rewrite that literal (a module's
-// "arn:aws:guardduty:eu-north-1:
-// ..."), and showing the stand-in's symbol would hide it.
+// "arn:aws:guardduty:eu-north-1:..."), and showing the stand-in's symbol would hide it.
 std::string unwritten_region(std::span<const std::string_view> candidates,
                              const std::vector<std::string_view>& texts);
 // Candidates for the stand-in Region: Regions enabled by default, opt-in Regions (for a container

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 
+#include "checks/probes.h"
+#include "checks/settings_view.h"
 #include "checks/setup_rule.h"
 #include "diag/rule_catalog.h"
 #include "export/setup.h"
@@ -48,8 +50,7 @@ class GuardDutyPrincipalRule final : public SetupRule {
         !std::all_of(settings.regions.begin(), settings.regions.end(),
                      [](const std::string& r) { return data::is_opt_in_region(r); }))
       return;
-    const bool key = doc.kind == documents::Kind::key_policy;
-    auto ours = [key](const iam::Request& r) { return r.action.starts_with(key ? "kms:" : "s3:"); };
+    auto ours = [&doc](const iam::Request& r) { return support::addressed_to(r, doc.kind); };
     const bool opt_in_allowed =
         std::any_of(ctx.requests.begin(), ctx.requests.end(), [&](const auto& r) {
           return ours(r.request) &&
@@ -80,19 +81,13 @@ class GuardDutyPrincipalRule final : public SetupRule {
       }
     }
     if (regional == nullptr) return;
-    std::string regions;
-    for (std::size_t i = 0; i < settings.regions.size(); ++i)
-      regions += (i == 0                             ? ""
-                  : i + 1 == settings.regions.size() ? " and "
-                                                     : ", ") +
-                 settings.regions[i];
     out.push_back(make_diagnostic(
         id(), make_location(*doc.source, regional->value.span),
         fmt::format("the Regions checked, {}, are the opt-in Regions whose principals this policy "
                     "names: GuardDuty in any other Region calls as guardduty.amazonaws.com, "
                     "which it does not let call {} (an export from {} would fail); give "
                     "--region to check the Regions you export from",
-                    regions, refused->request.action, region)));
+                    support::regions_list(settings.regions), refused->request.action, region)));
   }
 
   void check_document(const exportcfg::PolicyDocument& d, std::vector<Diagnostic>& out) const {

@@ -29,10 +29,13 @@ class BlockCache {
  public:
   static constexpr std::size_t kClasses = 64;
   static constexpr std::size_t kMaxUsable = 24 + 16 * (kClasses - 1);  // 1,032 bytes
-  static constexpr std::size_t kMaxBytes = std::size_t{1} << 20;       // kept per thread
+  static constexpr std::size_t kMaxBytes = std::size_t{1} << 23;       // kept per thread
   // Each class has its share of the budget: a burst of one size (a big tree's nodes) must not
-  // fill the cache with blocks nothing asks for again, leaving none for the sizes in use.
-  static constexpr std::size_t kClassBytes = kMaxBytes / kClasses;  // 16 KB
+  // fill the cache with blocks nothing asks for again, leaving none for the sizes in use. With
+  // 16 KB a class (a 1 MB budget), a file's tree and model overflowed the busiest classes into
+  // glibc: 33 malloc calls a file in a scan, 17 with 128 KB, and `--jobs 1` 6% faster
+  // (bench/README.md, twenty-fifth round). The budget is an upper bound: peak RSS did not move.
+  static constexpr std::size_t kClassBytes = kMaxBytes / kClasses;  // 128 KB
 
   // The class whose blocks hold `n` bytes; kClasses when `n` is larger than every class.
   static constexpr std::size_t class_for_request(std::size_t n) {

@@ -19,7 +19,6 @@
 #include <system_error>
 #include <thread>
 #include <unordered_set>
-#include <utility>
 #include <variant>
 
 #include "analysis/discover.h"
@@ -511,30 +510,19 @@ class StreamedItems final : public WorkSource {
 // least listed path is kept. Only the listed paths of finished items that are still ahead of
 // that bound are held: an item's paths pass the bound as it finishes, unless an unfinished item
 // lists a smaller path (in a scan, a directory whose name is a prefix of another's: "a/z.json"
-// waits for "a/b/"). Memory grows with the items under way, not with the files.
-//
-// A file's findings are sorted, deduplicated (a document of two configured setups is checked in
-// both) and written apart from the bookkeeping: started(), finished() and advance() queue the
-// files that may go, under the caller's lock; one thread at a time then writes them, in queue
-// order, without it (write_ready()), so writing the output does not hold back the other threads
-// taking and finishing items. Files no item lists (a module's files read through a call) are
-// written after the others, by finish(), once every thread is done.
+// waits for "a/b/"). Memory grows with the items under way, not with the files. A file's
+// findings are sorted and deduplicated (a document of two configured setups is checked in both).
+// Files no item lists (a module's files read through a call) are reported after the others.
+// Not thread-safe: the caller serialises finished() and finish(). (Writing outside the caller's
+// lock, with the source walked under a lock of its own, was measured twice and changed nothing:
+// bench/README.md, twentieth and twenty-fifth rounds.)
 class PathOrderEmitter {
  public:
-  struct Held {
-    std::vector<Diagnostic> findings;
-    std::unique_ptr<SourceFile> source;
-  };
-  struct Ready {
-    Held held;
-    bool listed;  // the file is one its item lists (not one read through a module's call)
-  };
-
   // `reads_listed`: an item may report findings on a file another item lists (a Terraform
   // module reading a scanned policy through templatefile()); those that repeat the file's own
   // findings are then dropped, which needs a digest of every finding written.
-  PathOrderEmitter(FindingSink& sink, bool reads_listed)
-      : sink_(sink), reads_listed_(reads_listed) {}
+  PathOrderEmitter(const ProjectConfig* config, FindingSink& sink, bool reads_listed)
+      : config_(config), sink_(sink), reads_listed_(reads_listed) {}
 
   // Item `index` was taken from the source: its least path holds back every file from there on.
   void started(std::size_t index, const WorkItem& item) {
@@ -547,6 +535,7 @@ class PathOrderEmitter {
   void finished(std::size_t index, const WorkItem& item, std::vector<Diagnostic>& findings,
                 std::vector<std::unique_ptr<SourceFile>>& sources,
                 std::optional<std::string_view> to_come) {
+    if (config_ != nullptr) apply_project_rules(*config_, findings);
     // Findings on a file the item does not list (a template its module reads, standard input)
     // go after the scanned files, whenever the item finishes: the output never depends on how
     // far the other items have got. Those that repeat findings already written for the file (the
@@ -584,16 +573,29 @@ class PathOrderEmitter {
     }
   }
 
-  // How many files wait in the queue to be written.
-  [[nodiscard]] std::size_t ready() const { return ready_.size(); }
+  // Every item is done: what is left, in path order. Findings on files their item does not list
+  // (a template read through templatefile(), standard input) wait until here: which items read
+  // them is not known beforehand.
+  void finish() {
+    while (!held_.empty()) emit(held_, held_.begin());
+    while (!trailing_.empty()) {
+      std::vector<Diagnostic>& findings = trailing_.begin()->second.findings;
+      std::erase_if(findings,
+                    [this](const Diagnostic& d) { return written_.contains(digest_of(d)); });
+      emit(trailing_, trailing_.begin());
+    }
+  }
 
-  // The files queued to be written, in order, taken off the queue (under the caller's lock).
-  std::vector<Ready> take_ready() { return std::exchange(ready_, {}); }
+ private:
+  struct Held {
+    std::vector<Diagnostic> findings;
+    std::unique_ptr<SourceFile> source;
+  };
 
-  // Writes a file taken off the queue: one thread at a time, in the queue's order, and not under
-  // the lock that guards the bookkeeping (the digests are this writer's alone).
-  void write_ready(Ready& file) {
-    std::vector<Diagnostic>& findings = file.held.findings;
+  using Files = std::map<std::string, Held, std::less<>>;
+
+  void emit(Files& files, Files::iterator it) {
+    std::vector<Diagnostic>& findings = it->second.findings;
     std::stable_sort(findings.begin(), findings.end(), diagnostic_less);
     findings.erase(std::unique(findings.begin(), findings.end(),
                                [](const Diagnostic& a, const Diagnostic& b) {
@@ -601,39 +603,11 @@ class PathOrderEmitter {
                                         a.rule_id == b.rule_id && a.message == b.message;
                                }),
                    findings.end());
-    if (reads_listed_ && file.listed) {
+    if (reads_listed_ && &files == &held_) {
       for (const Diagnostic& d : findings) written_.insert(digest_of(d));
     }
-    if (!findings.empty()) sink_.accept(findings, file.held.source);
-  }
-
-  // Every item is done and every thread joined: what is left, in path order. Findings on files
-  // their item does not list (a template read through templatefile(), standard input) wait until
-  // here: which items read them is not known beforehand, and those that repeat findings written
-  // for a listed file are dropped.
-  void finish() {
-    while (!held_.empty()) emit(held_, held_.begin());
-    write_all_ready();
-    while (!trailing_.empty()) {
-      std::vector<Diagnostic>& findings = trailing_.begin()->second.findings;
-      std::erase_if(findings,
-                    [this](const Diagnostic& d) { return written_.contains(digest_of(d)); });
-      emit(trailing_, trailing_.begin());
-      write_all_ready();
-    }
-  }
-
- private:
-  using Files = std::map<std::string, Held, std::less<>>;
-
-  // Queues the file `it` names to be written.
-  void emit(Files& files, Files::iterator it) {
-    ready_.push_back({std::move(it->second), &files == &held_});
+    if (!findings.empty()) sink_.accept(findings, it->second.source);
     files.erase(it);
-  }
-
-  void write_all_ready() {
-    for (Ready& file : take_ready()) write_ready(file);
   }
 
   // A finding's file, span, rule and message in 64 bits (FNV-1a): equal findings are equal here.
@@ -651,12 +625,12 @@ class PathOrderEmitter {
     return h;
   }
 
+  const ProjectConfig* config_;
   FindingSink& sink_;
   std::set<std::pair<std::string, std::uint32_t>, std::less<>> unfinished_;  // least path, item
   std::set<std::string, std::less<>> listed_ahead_;  // finished items' paths not yet complete
-  Files held_;                // findings on files their item lists, waiting for their turn
-  Files trailing_;            // findings on files their item does not list: written last
-  std::vector<Ready> ready_;  // files whose turn has come, to be written in this order
+  Files held_;      // findings on files their item lists, waiting for their turn
+  Files trailing_;  // findings on files their item does not list: written last
   bool reads_listed_;
   std::unordered_set<std::uint64_t> written_;  // digests of the findings written, if reads_listed_
 };
@@ -692,29 +666,16 @@ void check_items(WorkSource& source, const CheckRequest& request, FindingSink& s
                  Report& report) {
   const ProjectConfig* config = request.project;
   std::ostream* progress_out = request.progress;
-  PathOrderEmitter emitter(sink, source.reads_listed_files());
+  PathOrderEmitter emitter(config, sink, source.reads_listed_files());
   std::map<std::size_t, WorkItem> taken;  // taken from the source, not yet done
   std::map<std::size_t, Outcome> parked;  // done, waiting for the items before them
   std::size_t low = 0;                    // the first item not merged into the report
   std::size_t next = 0;                   // the next item to start
   bool exhausted = false;                 // the source has no more items
-  bool writing = false;                   // a thread is writing the emitter's queued files
   std::size_t setups = 0;
   std::optional<LintResult> only;  // the settings of the first setup, for --verbose
-  // `mutex` guards everything above; `taking` lets one thread at a time take an item from the
-  // source (a streamed plan walks directories to make it) without holding `mutex`. A thread
-  // that holds `taking` may wait for `mutex`, never the other way round.
   std::mutex mutex;
-  std::mutex taking;
   std::condition_variable window_moved;
-  // The source's lower bound when the last item taken was registered with the emitter: items
-  // taken after it list no smaller path, so it holds back at least what the source's own
-  // bound would, and it can be read while another thread is in the source.
-  const auto bound_now = [&source] {
-    const std::optional<std::string_view> bound = source.lower_bound();
-    return bound ? std::optional<std::string>(*bound) : std::nullopt;
-  };
-  std::optional<std::string> to_come = bound_now();
   std::size_t done = 0;
   const std::size_t files = source.files();
   const bool progress = progress_out != nullptr && ::isatty(STDERR_FILENO) == 1 && files >= 500;
@@ -724,49 +685,23 @@ void check_items(WorkSource& source, const CheckRequest& request, FindingSink& s
   const unsigned threads = std::clamp(
       request.jobs == 0 ? std::thread::hardware_concurrency() : request.jobs, 1U, kMaxThreads);
   const std::size_t window = kWindowPerThread * threads;
-  // Items may finish ahead of the first unfinished one, and files wait to be written, up to the
-  // window each: memory stays bounded when one item is slow, or writing is.
-  const auto window_open = [&] { return next < low + window && emitter.ready() < window; };
   // The first exception of any thread (an allocation failure) stops every thread, and is
   // rethrown once they are joined: a thread must never wait for an item that will not finish.
   std::exception_ptr failure;
-  // Writes the emitter's queued files if no other thread is: called under `mutex` as `lock`,
-  // it writes them without it, one batch at a time, until none is queued.
-  const auto write_queued = [&](std::unique_lock<std::mutex>& lock) {
-    if (writing) return;
-    writing = true;
-    for (;;) {
-      const bool was_full = emitter.ready() >= window;
-      std::vector<PathOrderEmitter::Ready> batch = emitter.take_ready();
-      if (batch.empty()) break;
-      if (was_full) window_moved.notify_all();
-      lock.unlock();
-      for (PathOrderEmitter::Ready& file : batch) emitter.write_ready(file);
-      batch.clear();  // freed outside the lock too
-      lock.lock();
-    }
-    writing = false;
-  };
   auto work_on_items = [&] {
     for (;;) {
       std::size_t i = 0;
       const WorkItem* item = nullptr;
       {
-        std::unique_lock take_lock(taking);
-        {
-          std::unique_lock lock(mutex);
-          window_moved.wait(lock, [&] { return failure != nullptr || exhausted || window_open(); });
-          if (failure != nullptr || exhausted) return;
-        }
-        std::optional<WorkItem> made = source.next();
         std::unique_lock lock(mutex);
-        to_come = bound_now();
+        window_moved.wait(lock,
+                          [&] { return failure != nullptr || exhausted || next < low + window; });
+        if (failure != nullptr || exhausted) return;
+        std::optional<WorkItem> made = source.next();
         if (!made) {
           exhausted = true;
           emitter.advance(std::nullopt);  // no item is to come: what the finished ones listed
           window_moved.notify_all();
-          take_lock.unlock();
-          write_queued(lock);
           return;
         }
         i = next++;
@@ -775,41 +710,35 @@ void check_items(WorkSource& source, const CheckRequest& request, FindingSink& s
       }
       Outcome o = check_item(*item, request.settings, config, *request.options,
                              request.keep_sources, request.max_bytes);
-      if (config != nullptr) apply_project_rules(*config, o.diagnostics);
-      {
-        std::unique_lock lock(mutex);
-        emitter.finished(i, *item, o.diagnostics, o.sources,
-                         to_come ? std::optional<std::string_view>(*to_come) : std::nullopt);
-        o.diagnostics.clear();
-        o.sources.clear();
-        done += item->paths.size();
-        taken.erase(i);
-        parked.emplace(i, std::move(o));
-        for (auto it = parked.begin(); it != parked.end() && it->first == low;
-             it = parked.erase(it), ++low) {
-          Outcome& merged = it->second;
-          report.input_errors.insert(report.input_errors.end(), merged.errors.begin(),
-                                     merged.errors.end());
-          report.files_skipped += merged.skipped;
-          report.files_checked += merged.checked;
-          report.partly_judged += merged.partly_judged;
-          report.notes.insert(report.notes.end(), merged.notes.begin(), merged.notes.end());
-          if (request.keep_verdicts) {
-            for (SetupVerdict& v : merged.verdicts) report.setups.push_back(std::move(v));
-          }
-          setups += merged.setups;
-          if (merged.last && !only) only = std::move(merged.last);
+      const std::lock_guard lock(mutex);
+      emitter.finished(i, *item, o.diagnostics, o.sources, source.lower_bound());
+      o.diagnostics.clear();
+      o.sources.clear();
+      done += item->paths.size();
+      taken.erase(i);
+      parked.emplace(i, std::move(o));
+      for (auto it = parked.begin(); it != parked.end() && it->first == low;
+           it = parked.erase(it), ++low) {
+        Outcome& merged = it->second;
+        report.input_errors.insert(report.input_errors.end(), merged.errors.begin(),
+                                   merged.errors.end());
+        report.files_skipped += merged.skipped;
+        report.files_checked += merged.checked;
+        report.partly_judged += merged.partly_judged;
+        report.notes.insert(report.notes.end(), merged.notes.begin(), merged.notes.end());
+        if (request.keep_verdicts) {
+          for (SetupVerdict& v : merged.verdicts) report.setups.push_back(std::move(v));
         }
-        window_moved.notify_all();
-        if (progress) {
-          const double seconds =
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-          *progress_out << fmt::format("\r{}/{} files ({:.0f} files/s)", done,
-                                       std::max(files, done),
-                                       seconds > 0 ? static_cast<double>(done) / seconds : 0.0)
-                        << std::flush;
-        }
-        write_queued(lock);
+        setups += merged.setups;
+        if (merged.last && !only) only = std::move(merged.last);
+      }
+      window_moved.notify_all();
+      if (progress) {
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        *progress_out << fmt::format("\r{}/{} files ({:.0f} files/s)", done, std::max(files, done),
+                                     seconds > 0 ? static_cast<double>(done) / seconds : 0.0)
+                      << std::flush;
       }
     }
   };

@@ -265,6 +265,7 @@ class Inference : private Evidence {
   void choose(Value& target, const Candidates& candidates) {
     if (target.known() || candidates.empty()) return;
     const Candidate* best = &candidates.list().front();
+    std::size_t alike = 1;  // candidates weighed as good as the one taken
     // Weighing candidates simulates every request once per candidate: for documents far larger
     // than any real policy (a hostile file), the first candidate is taken instead.
     if (candidates.list().size() > 1 && statements_ <= kMaxStatementsToWeigh &&
@@ -276,11 +277,31 @@ class Inference : private Evidence {
         if (score > best_score) {
           best_score = score;
           best = &c;
+          alike = 1;
+        } else if (score == best_score) {
+          ++alike;
         }
       }
     }
     target.value = best->value;
     target.origin = origin_of(*best);
+    // An organization's bucket lists every member account in aws:SourceAccount: the one taken is
+    // the first of equals, not the policies' answer, and the settings say so.
+    // (Not for a detector id: with ids per Region it is only the fallback of the others.)
+    if (const std::string_view option = option_of(target); alike > 1 && !option.empty()) {
+      target.origin.detail += fmt::format(
+          "; the first of {} values the policies allow alike: give {} to choose", alike, option);
+    }
+  }
+
+  // The command-line option that gives `target`, for the settings a user is asked to choose.
+  [[nodiscard]] std::string_view option_of(const Value& target) const {
+    if (&target == &settings_.account) return "--account";
+    if (&target == &settings_.bucket) return "--bucket";
+    if (&target == &settings_.prefix) return "--prefix";
+    if (&target == &settings_.key_arn) return "--key-arn";
+    if (&target == &settings_.bucket_account) return "--bucket-account";
+    return {};
   }
 
   // How many of GuardDuty's requests the documents allow under the settings as they are now

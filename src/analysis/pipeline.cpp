@@ -140,7 +140,8 @@ void fold_same_value(std::vector<Diagnostic>& diagnostics) {
 // One root cause, one finding. A statement's second identical finding (a value written twice
 // in a list, ["k", "k"], is the same value to AWS: values are OR'ed) becomes a note of the
 // first ("also at 60:13"); and findings of one rule at one place with the same fix (a Deny that
-// blocks GetBucketLocation and PutObject alike) become one, the others' messages its notes.
+// blocks GetBucketLocation and PutObject alike), or notes of one rule at one place without a fix,
+// become one, the others' messages its notes.
 // `diagnostics` is sorted.
 void fold_repeated_values(std::vector<Diagnostic>& diagnostics) {
   // Copies, not views: a moved short string's bytes move with it.
@@ -179,9 +180,11 @@ void fold_repeated_values(std::vector<Diagnostic>& diagnostics) {
       }
     }
     std::optional<decltype(same_fix)::key_type> fix_key;
-    if (d.fix) {
+    // A note without a fix folds too: an assumption that decides GetBucketLocation and
+    // PutObject alike at one Deny is one finding.
+    if (d.fix || d.severity == Severity::note) {
       fix_key.emplace(d.location.file, d.location.span.begin, d.location.span.end, d.rule_id,
-                      fix_text(*d.fix), suppressed);
+                      d.fix ? fix_text(*d.fix) : std::string(), suppressed);
       if (const auto it = same_fix.find(*fix_key);
           it != same_fix.end() && kept[it->second].severity == d.severity) {
         kept[it->second].notes.push_back(fmt::format("also: {}", d.message));

@@ -119,7 +119,10 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
     }
     if (!s.resource_negated) from_guardduty_resources(doc, s);
   }
-  // A Deny "unless the source is X" (StringNotEquals aws:SourceAccount X) names the exporter.
+  // A Deny "unless the source is X" (StringNotEquals aws:SourceAccount X) names the exporter;
+  // "unless it comes from organization O" (a data perimeter's StringNotEqualsIfExists
+  // aws:SourceOrgID O) its organization, which GuardDuty's requests are then assumed to carry,
+  // as for an Allow naming it (the findings say the assumption).
   if (s.effect == policy::Effect::deny) {
     for (const policy::ConditionClause& c : s.conditions) {
       const auto op = iam::parse_operator(c.op.value);
@@ -131,6 +134,13 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
           accounts_.add(v.value, 1, doc, v.span, "aws:SourceAccount of a Deny");
         } else if (iequals(c.key.value, "aws:SourceArn")) {
           from_source_arn(doc, v, 1);
+        } else if (iequals(c.key.value, "aws:SourceOrgID") && !has_wildcard(v.value)) {
+          org_ids_.add(v.value, 1, doc, v.span, "aws:SourceOrgID of a Deny");
+        } else if (iequals(c.key.value, "aws:SourceOrgPaths")) {
+          std::string path = v.value;
+          if (!path.empty() && path.back() == '*') path.pop_back();
+          if (!path.empty() && !has_wildcard(path))
+            org_paths_.add(path, 1, doc, v.span, "aws:SourceOrgPaths of a Deny");
         }
       }
     }

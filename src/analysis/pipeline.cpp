@@ -140,10 +140,14 @@ void fold_same_value(std::vector<Diagnostic>& diagnostics) {
 // One root cause, one finding. A statement's second identical finding (a value written twice
 // in a list, ["k", "k"], is the same value to AWS: values are OR'ed) becomes a note of the
 // first ("also at 60:13"); and findings of one rule at one place with the same fix (a Deny that
-// blocks GetBucketLocation and PutObject alike), or notes of one rule at one place without a fix,
-// become one, the others' messages its notes.
+// blocks GetBucketLocation and PutObject alike), or without one (below), become one, the
+// others' messages its notes.
 // `diagnostics` is sorted.
 void fold_repeated_values(std::vector<Diagnostic>& diagnostics) {
+  const auto about_document = [](const Diagnostic& d) {
+    const RuleInfo* rule = find_rule(d.rule_id);
+    return rule == nullptr || rule->needs == RuleNeeds::document;
+  };
   // Copies, not views: a moved short string's bytes move with it.
   std::map<std::tuple<std::string, std::size_t, std::string, std::string, bool>, std::size_t> first;
   std::map<std::tuple<std::string, std::size_t, std::size_t, std::string, std::string, bool>,
@@ -180,9 +184,11 @@ void fold_repeated_values(std::vector<Diagnostic>& diagnostics) {
       }
     }
     std::optional<decltype(same_fix)::key_type> fix_key;
-    // A note without a fix folds too: an assumption that decides GetBucketLocation and
-    // PutObject alike at one Deny is one finding.
-    if (d.fix || d.severity == Severity::note) {
+    // Without a fix too, a finding of GuardDuty's simulated requests (a Deny refusing
+    // GetBucketLocation and PutObject alike, whose fix cannot be written because the value
+    // comes from a variables file), or a note (an assumption deciding both): one finding. Two
+    // findings about the text of one statement (no Action, no Resource) are two defects.
+    if (d.fix || d.severity == Severity::note || !about_document(d)) {
       fix_key.emplace(d.location.file, d.location.span.begin, d.location.span.end, d.rule_id,
                       d.fix ? fix_text(*d.fix) : std::string(), suppressed);
       if (const auto it = same_fix.find(*fix_key);

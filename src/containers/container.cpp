@@ -229,8 +229,11 @@ Extraction extract(const SourceFile& source, const Hints& hints) {
       read_terraform_plan(root, source, parsed.recovered, hints, out);
       return out;
     }
+    // Terraform's JSON syntax is a module like a .tf file (containers/terraform_json_syntax.h);
+    // with a syntax error Terraform reads none of it, and only the errors are reported.
     if (iends_with(source.path(), ".tf.json")) {
-      read_terraform_json(root, source, parsed.recovered, hints, out);
+      if (!parsed.recovered) return read_terraform_source(source, hints);
+      out.format = Format::terraform_source;
       return out;
     }
   }

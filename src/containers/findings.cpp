@@ -506,6 +506,18 @@ void adapt_to_container(Diagnostic& d, const Placement& place, PartitionStyle pa
   if (partition.symbol_in_messages) show_partition_symbol(d);
   if (!d.fix) return;
   if (place.stand_ins != nullptr) restore(d.fix->description);
+  // In Terraform's JSON syntax, an edit inside a policy held in a string is escaped as in a
+  // native quoted string (the same escapes, `$${` included); any other edit would be written in
+  // the native syntax's forms (an object constructor, a block).
+  if (place.terraform_json && place.quoting != Quoting::json_string) {
+    if (!d.fix->edits.empty()) {
+      d.notes.push_back(
+          "no edit is written for this fix: the module is written in Terraform's JSON syntax "
+          "(.tf.json), and fixes are written in its native syntax only");
+    }
+    d.fix->edits.clear();
+    return;
+  }
   // An edit that cannot be written where it goes is shown as text for the user to put there.
   auto suggest = [&d](const TextEdit& edit, std::string_view text) {
     d.notes.push_back(fmt::format("suggested text at line {}: {}", edit.location.start.line, text));
@@ -696,6 +708,8 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   while (container->embedding() != nullptr) container = container->embedding()->container;
   p.text = container->text();
   p.container = container;
+  p.terraform_json =
+      extraction.format == Format::terraform_source && iends_with(container->path(), ".tf.json");
   p.unknown_spans = document.unknown_spans;
   p.computed_spans = document.computed_spans;
   if (!document.passed_to_unread_module.empty()) {

@@ -34,6 +34,9 @@ struct Placement {
   // The document is in a file the container read on the way (a module it calls): a symbol of
   // the reading module (its data sources and resources) is not declared there.
   bool called_module_file = false;
+  // The document is in a file of Terraform's JSON syntax (.tf.json): edits are written in the
+  // native syntax's forms, not in JSON's, so none is written there.
+  bool terraform_json = false;
   // The address of that module ("module.b."): its own resources' symbols are written there
   // without it (EmbeddedDocument::module_address).
   std::string module_address;

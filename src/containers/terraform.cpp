@@ -83,7 +83,7 @@ bool tf::names_guardduty_text(std::string_view text) {
 namespace {
 
 // The bucket or key a resource's policy belongs to, as its values write it plainly (a plan's
-// values; a .tf.json argument without interpolation): "" when none does.
+// values): "" when none does.
 std::string owner_of(const json::Value& values) {
   for (const std::string_view key : {"bucket", "arn", "key_id"}) {
     const json::Member* owner = values.find(key);
@@ -195,82 +195,6 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
       doc.belongs_to = owner_of(attrs->value);
       out.documents.push_back(std::move(doc));
     }
-  }
-  tf::select_export_documents(out, source, hints);
-}
-
-// Calls `visit` for `v` when it is an object, or for each object of `v` when it is an array: in
-// Terraform's JSON syntax a block, and each level of labels above it, may be written either way
-// ("resource": [{"aws_kms_key": ...}], "k": [{"policy": ...}]), as the HCL JSON specification
-// allows; the array forms were passed over without a word.
-template <typename Visit>
-void for_each_object(const json::Value& v, Visit&& visit) {
-  if (v.is_object()) {
-    visit(v);
-  } else if (v.is_array()) {
-    for (const json::Value& item : v.items) {
-      if (item.is_object()) visit(item);
-    }
-  }
-}
-
-void read_terraform_json(const json::Value& root, const SourceFile& source, bool repaired,
-                         const Hints& hints, Extraction& out) {
-  out.format = Format::terraform_source;
-  const json::Member* resources = root.find("resource");
-  if (resources == nullptr) return;
-  struct Block {
-    const std::string& type;
-    const std::string& name;
-    const json::Value& body;
-  };
-  std::vector<Block> blocks;
-  for_each_object(resources->value, [&](const json::Value& by_type) {
-    for (const json::Member& type : by_type.members) {
-      for_each_object(type.value, [&](const json::Value& by_name) {
-        for (const json::Member& name : by_name.members) {
-          for_each_object(name.value, [&](const json::Value& body) {
-            blocks.push_back({type.key, name.key, body});
-          });
-        }
-      });
-    }
-  });
-  for (const Block& block : blocks) {
-    const std::string label = block.type + "." + block.name;
-    if (block.type == "aws_guardduty_publishing_destination") {
-      auto literal = [&](std::string_view key) -> const json::Value* {
-        const json::Member* m = block.body.find(key);
-        return m != nullptr && m->value.is_string() && m->value.text.find("${") == std::string::npos
-                   ? &m->value
-                   : nullptr;
-      };
-      tf::read_destination_values(literal("destination_arn"), literal("kms_key_arn"),
-                                  literal("detector_id"), source, out);
-      continue;
-    }
-    const auto kind = policy_kind(block.type);
-    if (!kind) continue;
-    const json::Member* policy = block.body.find("policy");
-    if (policy == nullptr || policy->value.kind == json::Kind::null) continue;
-    if (!policy->value.is_string()) {
-      not_read(source, policy->value, out,
-               fmt::format("the policy of {} is {}, not a string (Terraform's JSON syntax "
-                           "writes it as a string, usually \"${{jsonencode(...)}}\"): not read",
-                           label, a_kind(policy->value.kind)));
-      continue;
-    }
-    if (policy->value.text.find("${") != std::string::npos ||
-        policy->value.text.find("%{") != std::string::npos) {
-      not_read(source, policy->value, out,
-               fmt::format("the policy of {} is built with interpolation, not plain JSON; "
-                           "check the plan (terraform show -json) instead",
-                           label));
-      continue;
-    }
-    EmbeddedDocument doc = document_in_string(source, policy->value.span, label, kind, !repaired);
-    doc.belongs_to = owner_of(block.body);
-    out.documents.push_back(std::move(doc));
   }
   tf::select_export_documents(out, source, hints);
 }

@@ -14,12 +14,8 @@ void read_terraform_plan(const json::Value& root, const SourceFile& source, bool
 // documents and settings of all of them, in one extraction.
 Extraction read_terraform_module(const std::vector<const SourceFile*>& files, const Hints& hints);
 
-// One .tf file as a module of its own.
+// One .tf or .tf.json file as a module of its own (Terraform's JSON syntax is read into the
+// native syntax's tree: containers/terraform_json_syntax.h).
 Extraction read_terraform_source(const SourceFile& source, const Hints& hints);
-
-// Terraform's JSON syntax (`.tf.json`): {"resource": {"aws_s3_bucket_policy": {"name":
-// {"policy": "<policy as a JSON string>"}}}}. Strings with interpolation are noted, not read.
-void read_terraform_json(const json::Value& root, const SourceFile& source, bool repaired,
-                         const Hints& hints, Extraction& out);
 
 }  // namespace gdl::containers

@@ -7,11 +7,13 @@
 #include <filesystem>
 
 #include "containers/stand_ins.h"
+#include "containers/terraform_json_syntax.h"
 #include "diag/rule_catalog.h"
 #include "hcl/functions.h"
 #include "hcl/parser.h"
 #include "json/parser.h"
 #include "source/loader.h"
+#include "util/text.h"
 
 namespace gdl::containers::tf {
 
@@ -245,7 +247,8 @@ void Session::note(const SourceFile& file, Span span, const std::string& text) {
 }
 
 ParsedFile Session::parse(const SourceFile& file) {
-  hcl::ParseResult parsed = hcl::parse(file);
+  hcl::ParseResult parsed =
+      iends_with(file.path(), ".tf.json") ? parse_json_syntax(file) : hcl::parse(file);
   for (Diagnostic& d : parsed.diagnostics) out.diagnostics.push_back(std::move(d));
   return {&file, std::move(parsed.body)};
 }
@@ -557,7 +560,8 @@ void Module::load_children() {
     }
     std::vector<std::string> paths;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().extension() == ".tf") paths.push_back(it->path().string());
+      if (it->path().extension() == ".tf" || iends_with(it->path().native(), ".tf.json"))
+        paths.push_back(it->path().string());
     }
     std::sort(paths.begin(), paths.end());
     if (paths.empty()) {

@@ -12,6 +12,7 @@
 #include "diag/rule_catalog.h"
 #include "hcl/functions.h"
 #include "hcl/parser.h"
+#include "util/text.h"
 
 namespace gdl::containers {
 
@@ -318,6 +319,17 @@ void Module::add_policy_value(const std::string& label, std::optional<documents:
   } else {
     ++session_.out.unread_policies;
     if (kind) session_.unread_kinds.insert(*kind);
+    // A .tf.json policy written as a JSON object is an object to Terraform, which wants the
+    // policy's text: the usual form is "${jsonencode({...})}".
+    if (v.known() && iends_with(file.path(), ".tf.json")) {
+      session_.note(
+          file, written.span,
+          fmt::format("the policy of {} is {}, not a string (Terraform's JSON syntax "
+                      "writes it as a string, usually \"${{jsonencode(...)}}\"): not "
+                      "read",
+                      label, v.kind == hcl::ValueKind::object ? "an object" : "not a string"));
+      return;
+    }
     session_.note(
         file, written.span,
         fmt::format("the policy of {} is {}; check the plan (terraform show -json) for "

@@ -1,0 +1,355 @@
+#include "containers/terraform_json_syntax.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "containers/json_string.h"
+#include "diag/rule_catalog.h"
+#include "json/parser.h"
+
+namespace gdl::containers::tf {
+namespace {
+
+// What a JSON object's members are, by the block that holds them.
+enum class Schema {
+  attributes,       // every member an attribute (a resource's, a module call's, locals)
+  policy_document,  // data "aws_iam_policy_document": statement blocks
+  statement,        // principals, not_principals and condition blocks
+  dynamic,          // a dynamic block: its content block has the schema of the block it makes
+};
+
+Schema nested_schema(std::string_view block_type) {
+  if (block_type == "statement") return Schema::statement;
+  return Schema::attributes;
+}
+
+// The nested block types of a schema (a dynamic block's are handled apart).
+bool is_block_type(Schema schema, std::string_view name) {
+  switch (schema) {
+    case Schema::policy_document:
+      return name == "statement" || name == "dynamic";
+    case Schema::statement:
+      return name == "principals" || name == "not_principals" || name == "condition" ||
+             name == "dynamic";
+    case Schema::dynamic:
+      return name == "content";
+    case Schema::attributes:
+      return false;
+  }
+  return false;
+}
+
+// The objects of a block's value: one object, or each object of an array (the specification
+// allows both for every level of a block).
+template <typename Visit>
+void for_each_object(const json::Value& v, Visit&& visit) {
+  if (v.is_object()) {
+    visit(v);
+  } else if (v.is_array()) {
+    for (const json::Value& item : v.items) {
+      if (item.is_object()) visit(item);
+    }
+  }
+}
+
+class Converter {
+ public:
+  explicit Converter(const SourceFile& file) : file_(file) {}
+
+  hcl::Body top_level(const json::Value& root) {
+    hcl::Body body;
+    body.span = root.span;
+    for_each_object(root, [&](const json::Value& object) {
+      for (const json::Member& m : object.members) {
+        const std::string& type = m.key;
+        if (type == "resource" || type == "data") {
+          labelled(body, m, 2);
+        } else if (type == "module" || type == "variable" || type == "output" ||
+                   type == "provider") {
+          labelled(body, m, 1);
+        } else if (type == "locals") {
+          for_each_object(m.value, [&](const json::Value& locals) {
+            hcl::Block& block = add_block(body, m, {});
+            block.span = locals.span;
+            block.body = attributes_of(locals, Schema::attributes);
+          });
+        }
+        // "terraform", "moved", "import", "check" and comments ("//") hold no policy.
+      }
+    });
+    return body;
+  }
+
+  std::vector<Diagnostic> diagnostics;
+
+ private:
+  // A block type with `levels` labels: {"type": {"label": ... {"label": body}}}, each level an
+  // object or an array of objects.
+  void labelled(hcl::Body& into, const json::Member& type, std::size_t levels) {
+    labelled_value(into, type, type.value, levels, {});
+  }
+
+  void labelled_value(hcl::Body& into, const json::Member& type, const json::Value& value,
+                      std::size_t levels, const std::vector<hcl::Label>& labels) {
+    if (levels == 0) {
+      for_each_object(value, [&](const json::Value& object) {
+        hcl::Block& block = add_block(into, type, labels);
+        block.span = object.span;
+        const bool document = block.type == "data" && block.labels.size() == 2 &&
+                              block.labels[0].text == "aws_iam_policy_document";
+        block.body = attributes_of(object, document ? Schema::policy_document : Schema::attributes,
+                                   block.type);
+      });
+      return;
+    }
+    for_each_object(value, [&](const json::Value& object) {
+      for (const json::Member& label : object.members) {
+        if (label.key == "//") continue;
+        std::vector<hcl::Label> deeper = labels;
+        deeper.push_back({label.key, label.key_span});
+        labelled_value(into, type, label.value, levels - 1, deeper);
+      }
+    });
+  }
+
+  // A block's span is its body object: unique to the block (the reader keys what it computes
+  // from a block by where it is), where blocks of one type share the key naming the type.
+  static hcl::Block& add_block(hcl::Body& into, const json::Member& type,
+                               std::vector<hcl::Label> labels) {
+    hcl::Block& block = into.blocks.emplace_back();
+    block.type = type.key;
+    block.type_span = type.key_span;
+    block.labels = std::move(labels);
+    return block;
+  }
+
+  // A block body: its members as attributes, or as nested blocks where the schema has them.
+  hcl::Body attributes_of(const json::Value& object, Schema schema, std::string_view owner = {}) {
+    hcl::Body body;
+    body.span = object.span;
+    for (const json::Member& m : object.members) {
+      if (m.key == "//") continue;  // a comment
+      if (is_block_type(schema, m.key)) {
+        // Nested blocks recurse: a hostile file must not nest them past the native syntax's
+        // own bound.
+        if (depth_ >= hcl::kMaxDepth) {
+          if (!too_deep_) {
+            diagnostics.push_back(make_diagnostic(
+                "GD007", make_location(file_, m.key_span),
+                fmt::format("blocks nested more than {} deep: Terraform's JSON syntax is not "
+                            "read past here",
+                            hcl::kMaxDepth)));
+          }
+          too_deep_ = true;
+          continue;
+        }
+        ++depth_;
+        nested(body, m);
+        --depth_;
+        continue;
+      }
+      hcl::Attribute& a = body.attributes.emplace_back();
+      a.name = m.key;
+      a.name_span = m.key_span;
+      a.value = value_of(owner, m);
+      a.span = {m.key_span.begin, m.value.span.end};
+    }
+    return body;
+  }
+
+  void nested(hcl::Body& into, const json::Member& m) {
+    if (m.key == "dynamic") {
+      // {"dynamic": {"statement": {"for_each": ..., "content": {...}}}}: one label, the kind.
+      for_each_object(m.value, [&](const json::Value& kinds) {
+        for (const json::Member& kind : kinds.members) {
+          if (kind.key == "//") continue;
+          for_each_object(kind.value, [&](const json::Value& object) {
+            hcl::Block& block = add_block(into, m, {{kind.key, kind.key_span}});
+            block.span = object.span;
+            dynamic_kind_ = kind.key;
+            block.body = attributes_of(object, Schema::dynamic);
+          });
+        }
+      });
+      return;
+    }
+    // A dynamic block's content has the schema of the blocks it makes.
+    const std::string& made = m.key == "content" ? dynamic_kind_ : m.key;
+    for_each_object(m.value, [&](const json::Value& object) {
+      hcl::Block& block = add_block(into, m, {});
+      block.span = object.span;
+      const std::string saved = dynamic_kind_;
+      block.body = attributes_of(object, nested_schema(made));
+      dynamic_kind_ = saved;
+    });
+  }
+
+  // An attribute's value: an expression, or one written as a string where Terraform's JSON
+  // syntax says so (`owner` is the top-level block type the attribute is in).
+  std::unique_ptr<hcl::Expr> value_of(std::string_view owner, const json::Member& m) {
+    if ((m.key == "provider" && (owner == "resource" || owner == "data")) ||
+        (m.key == "type" && owner == "variable"))
+      return expression_string(m.value);
+    if (m.key == "providers" && owner == "module" && m.value.is_object()) {
+      auto object = make(hcl::ExprKind::object, m.value.span);
+      for (const json::Member& p : m.value.members) {
+        if (p.key == "//") continue;
+        auto key = make(hcl::ExprKind::literal_text, p.key_span, p.key);
+        key->flag = true;
+        object->children.push_back(std::move(key));
+        object->children.push_back(expression_string(p.value));
+      }
+      return object;
+    }
+    return expression(m.value);
+  }
+
+  std::unique_ptr<hcl::Expr> make(hcl::ExprKind kind, Span span, std::string text = {}) {
+    auto e = std::make_unique<hcl::Expr>();
+    e->kind = kind;
+    e->span = span;
+    e->text = std::move(text);
+    return e;
+  }
+
+  // An attribute's value in expression mode. Iterative over arrays and objects: a .tf.json
+  // file may be hostile, and its tree is already bounded in depth by the JSON reader only.
+  std::unique_ptr<hcl::Expr> expression(const json::Value& root) {
+    struct Pending {
+      const json::Value* value;
+      std::unique_ptr<hcl::Expr>* slot;
+    };
+    std::unique_ptr<hcl::Expr> out;
+    std::vector<Pending> pending{{&root, &out}};
+    while (!pending.empty()) {
+      const Pending p = pending.back();
+      pending.pop_back();
+      const json::Value& v = *p.value;
+      switch (v.kind) {
+        case json::Kind::null:
+          *p.slot = make(hcl::ExprKind::null, v.span);
+          break;
+        case json::Kind::boolean:
+          *p.slot = make(hcl::ExprKind::boolean, v.span);
+          (*p.slot)->flag = v.boolean;
+          break;
+        case json::Kind::number:
+          *p.slot = make(hcl::ExprKind::number, v.span, v.text);
+          break;
+        case json::Kind::string:
+          *p.slot = string_template(v);
+          break;
+        case json::Kind::array: {
+          *p.slot = make(hcl::ExprKind::tuple, v.span);
+          hcl::Expr& tuple = **p.slot;
+          tuple.children.resize(v.items.size());
+          for (std::size_t i = 0; i < v.items.size(); ++i)
+            pending.push_back({&v.items[i], &tuple.children[i]});
+          break;
+        }
+        case json::Kind::object: {
+          *p.slot = make(hcl::ExprKind::object, v.span);
+          hcl::Expr& object = **p.slot;
+          for (const json::Member& m : v.members) {
+            if (m.key == "//") continue;
+            auto key = make(hcl::ExprKind::literal_text, m.key_span, m.key);
+            key->flag = true;
+            object.children.push_back(std::move(key));
+            object.children.emplace_back();
+          }
+          std::size_t slot = 1;
+          for (const json::Member& m : v.members) {
+            if (m.key == "//") continue;
+            pending.push_back({&m.value, &object.children[slot]});
+            slot += 2;
+          }
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  // A string is a template: decoded from JSON, then read as HCL's template syntax, every span
+  // mapped back to the bytes of the .tf.json file.
+  std::unique_ptr<hcl::Expr> string_template(const json::Value& v) {
+    const std::string& text = v.text;
+    if (text.find("${") == std::string::npos && text.find("%{") == std::string::npos) {
+      auto t = make(hcl::ExprKind::template_, v.span);
+      if (!text.empty()) {
+        auto literal =
+            make(hcl::ExprKind::literal_text,
+                 {v.span.begin + 1, v.span.end > v.span.begin ? v.span.end - 1 : v.span.end}, text);
+        literal->flag = true;  // JSON's backslash escapes, decoded
+        t->children.push_back(std::move(literal));
+      }
+      return t;
+    }
+    std::unique_ptr<hcl::Expr> t = parsed_string(v, hcl::parse_template);
+    if (t->kind == hcl::ExprKind::template_) t->span = v.span;
+    return t;
+  }
+
+  // A string Terraform reads as an expression, not a template: a resource's `provider`
+  // ("aws.west"), a variable's `type` ("list(string)"), the values of a module call's
+  // `providers` (HCL's JSON specification leaves these to the application).
+  std::unique_ptr<hcl::Expr> expression_string(const json::Value& v) {
+    if (!v.is_string()) return expression(v);
+    return parsed_string(v, hcl::parse_expression);
+  }
+
+  // `v` decoded from JSON and parsed as HCL, every span mapped back to the .tf.json file.
+  std::unique_ptr<hcl::Expr> parsed_string(const json::Value& v,
+                                           hcl::ExpressionResult (*parse)(const SourceFile&,
+                                                                          std::string_view)) {
+    const std::unique_ptr<SourceFile> decoded = decode_json_string(file_, v.span, file_.path());
+    hcl::ExpressionResult parsed = parse(*decoded, "GD007");
+    for (Diagnostic& d : parsed.diagnostics) diagnostics.push_back(std::move(d));
+    if (!parsed.expr) return make(hcl::ExprKind::null, v.span);
+    const Embedding* embedding = decoded->embedding();
+    // Iteratively: an expression nests.
+    std::vector<hcl::Expr*> nodes{parsed.expr.get()};
+    while (!nodes.empty()) {
+      hcl::Expr* e = nodes.back();
+      nodes.pop_back();
+      if (embedding != nullptr) {
+        const std::size_t begin = embedding->map.to_outer(e->span.begin);
+        const std::size_t end =
+            e->span.end > e->span.begin ? embedding->map.to_outer(e->span.end - 1) + 1 : begin;
+        e->span = {begin, std::max(begin, end)};
+      }
+      // Its text is written with JSON's backslash escapes in the file.
+      if (e->kind == hcl::ExprKind::literal_text) e->flag = true;
+      for (auto& child : e->children) {
+        if (child) nodes.push_back(child.get());
+      }
+    }
+    return std::move(parsed.expr);
+  }
+
+  const SourceFile& file_;
+  std::string dynamic_kind_;  // the kind of the dynamic block being read ("statement")
+  int depth_ = 0;             // nested blocks being read
+  bool too_deep_ = false;     // said once
+};
+
+}  // namespace
+
+hcl::ParseResult parse_json_syntax(const SourceFile& file) {
+  hcl::ParseResult result;
+  json::ParseResult parsed = json::parse(file);
+  result.diagnostics = std::move(parsed.diagnostics);
+  if (!parsed.root || parsed.recovered) return result;
+  Converter converter(file);
+  result.body = converter.top_level(*parsed.root);
+  for (Diagnostic& d : converter.diagnostics) result.diagnostics.push_back(std::move(d));
+  return result;
+}
+
+}  // namespace gdl::containers::tf

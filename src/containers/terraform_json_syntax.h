@@ -1,0 +1,25 @@
+#pragma once
+// Terraform's JSON syntax (`.tf.json`, what CDK for Terraform writes) read into the syntax tree
+// of the native syntax, so that a module written either way is read by the same code.
+//
+// HCL's JSON specification (hcl/json/spec.md) gives a JSON value no meaning of its own: the
+// schema of the block it is in decides whether an object is a block or an attribute's value,
+// and how many levels of labels a block type has. Terraform's top-level blocks are known here
+// (resource and data with two labels; module, variable, output and provider with one; locals
+// an attribute list), and of the nested blocks only those the reader looks at: an
+// aws_iam_policy_document's statement, principals, not_principals and condition blocks, and
+// dynamic blocks of them. Any other object is an attribute's object value. Attribute values are
+// expressions: a string is a template (`"${data.aws_iam_policy_document.x.json}"`, with `$${`
+// for a literal `${`), decoded from JSON first; numbers, booleans, null, arrays and objects are
+// their literal forms. Every node's span is its place in the .tf.json file.
+
+#include "hcl/parser.h"
+#include "source/source_file.h"
+
+namespace gdl::containers::tf {
+
+// The body of a .tf.json file; its JSON and template syntax errors are the diagnostics (GD007
+// for the templates, as in .tf files).
+hcl::ParseResult parse_json_syntax(const SourceFile& file);
+
+}  // namespace gdl::containers::tf

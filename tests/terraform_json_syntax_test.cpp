@@ -236,3 +236,27 @@ TEST_CASE(
   CHECK(parsed.diagnostics.front().message.find("nested more than") != std::string::npos);
   CHECK(parsed.body.blocks.size() == 1);
 }
+
+TEST_CASE(
+    "Terraform JSON syntax: a repeated property name is two blocks; an argument set twice is "
+    "an error") {
+  // HCL's JSON specification: "A JSON HCL parser must support duplicate definitions of the same
+  // property name within a single object, preserving all of them and the relative ordering".
+  const gdl::SourceFile blocks_twice("main.tf.json", R"json({
+  "resource": {"aws_s3_bucket": {"a": {"bucket": "x"}}},
+  "resource": {"aws_s3_bucket": {"b": {"bucket": "y"}}}
+})json");
+  const gdl::hcl::ParseResult parsed = gdl::containers::tf::parse_json_syntax(blocks_twice);
+  CHECK(parsed.diagnostics.empty());  // not GD002: Terraform reads both
+  REQUIRE(parsed.body.blocks.size() == 2);
+  CHECK(parsed.body.blocks[0].labels[1].text == "a");
+  CHECK(parsed.body.blocks[1].labels[1].text == "b");
+
+  const gdl::SourceFile argument_twice(
+      "main.tf.json",
+      R"json({"resource": {"aws_s3_bucket": {"a": {"bucket": "x", "bucket": "y"}}}})json");
+  const gdl::hcl::ParseResult refused = gdl::containers::tf::parse_json_syntax(argument_twice);
+  REQUIRE(refused.diagnostics.size() == 1);
+  CHECK(refused.diagnostics.front().rule_id == "GD007");
+  CHECK(refused.diagnostics.front().message.find("defined twice") != std::string::npos);
+}

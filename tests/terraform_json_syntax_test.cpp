@@ -260,3 +260,42 @@ TEST_CASE(
   CHECK(refused.diagnostics.front().rule_id == "GD007");
   CHECK(refused.diagnostics.front().message.find("defined twice") != std::string::npos);
 }
+
+TEST_CASE(
+    "Terraform JSON syntax: values nested past the bound are an error, not a stack overflow") {
+  // The tree is freed recursively (~Expr), as the native syntax's is, whose reader stops at the
+  // same depth; a JSON file nests far deeper at little cost.
+  std::string deep(200000, '[');
+  deep += std::string(200000, ']');
+  const gdl::SourceFile file("main.tf.json", R"json({"locals": {"deep": )json" + deep + "}}");
+  const gdl::hcl::ParseResult parsed = gdl::containers::tf::parse_json_syntax(file);
+  REQUIRE(parsed.diagnostics.size() == 1);
+  CHECK(parsed.diagnostics.front().rule_id == "GD007");
+  CHECK(parsed.diagnostics.front().message.find("nested more than") != std::string::npos);
+}
+
+TEST_CASE("Terraform JSON syntax: strings Terraform does not read as templates") {
+  const gdl::SourceFile file("main.tf.json", R"json({
+  "variable": {"p": {"default": "arn:aws:s3:::b/home/${aws:username}/*"}},
+  "module": {"m": {"source": "./m${x}"}},
+  "data": {"aws_iam_policy_document": {"d": {"dynamic": {"statement": {
+    "for_each": "${var.names}", "iterator": "s", "content": {"sid": "${s.value}"}}}}}}
+})json");
+  const gdl::hcl::ParseResult parsed = gdl::containers::tf::parse_json_syntax(file);
+  CHECK(parsed.diagnostics.empty());  // `${aws:username}` is no interpolation in a default
+  REQUIRE(parsed.body.blocks.size() == 3);
+  const auto* default_value = parsed.body.blocks[0].body.attribute("default");
+  REQUIRE(default_value != nullptr);
+  REQUIRE(default_value->value->children.size() == 1);
+  CHECK(default_value->value->child(0)->kind == ExprKind::literal_text);
+  CHECK(default_value->value->child(0)->text == "arn:aws:s3:::b/home/${aws:username}/*");
+  const auto* source = parsed.body.blocks[1].body.attribute("source");
+  REQUIRE(source != nullptr);
+  CHECK(source->value->child(0)->text == "./m${x}");
+  const auto dynamics = parsed.body.blocks[2].body.blocks_of("dynamic");
+  REQUIRE(dynamics.size() == 1);
+  const auto* iterator = dynamics[0]->body.attribute("iterator");
+  REQUIRE(iterator != nullptr);
+  CHECK(iterator->value->kind == ExprKind::variable);  // a name, as `iterator = s` is
+  CHECK(iterator->value->text == "s");
+}

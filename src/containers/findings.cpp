@@ -506,10 +506,31 @@ void adapt_to_container(Diagnostic& d, const Placement& place, PartitionStyle pa
   if (partition.symbol_in_messages) show_partition_symbol(d);
   if (!d.fix) return;
   if (place.stand_ins != nullptr) restore(d.fix->description);
-  // In Terraform's JSON syntax, an edit inside a policy held in a string is escaped as in a
-  // native quoted string (the same escapes, `$${` included); any other edit would be written in
-  // the native syntax's forms (an object constructor, a block).
-  if (place.terraform_json && place.quoting != Quoting::json_string) {
+  // In Terraform's JSON syntax an edit is written only inside a policy held in a plain string
+  // (JSON-escaped, as in a .json policy); any other would be written in the native syntax's forms
+  // (an object constructor, a block), and one in a string holding an interpolation could land in
+  // the ${...}, which is computed, not written.
+  const auto interpolated = [&place](const TextEdit& edit) {
+    const std::string_view text = place.text;
+    std::size_t open = std::min(edit.location.span.begin, text.size());
+    // The string the edit is in: back to its opening quote (one no odd run of backslashes
+    // escapes), then on to its closing one.
+    const auto escaped = [&text](std::size_t quote) {
+      std::size_t backslashes = 0;
+      while (quote > backslashes && text[quote - backslashes - 1] == '\\') ++backslashes;
+      return backslashes % 2 == 1;
+    };
+    while (open > 0 && !(text[open - 1] == '"' && !escaped(open - 1))) --open;
+    std::size_t close = std::max(open, std::min(edit.location.span.end, text.size()));
+    while (close < text.size() && !(text[close] == '"' && !escaped(close))) ++close;
+    const std::string_view string = text.substr(open, close - open);
+    return open == 0 || string.find("${") != std::string_view::npos ||
+           string.find("%{") != std::string_view::npos;
+  };
+  const bool unwritable_json =
+      place.terraform_json && (place.quoting != Quoting::json_string ||
+                               std::any_of(d.fix->edits.begin(), d.fix->edits.end(), interpolated));
+  if (unwritable_json) {
     if (!d.fix->edits.empty()) {
       d.notes.push_back(
           "no edit is written for this fix: the module is written in Terraform's JSON syntax "

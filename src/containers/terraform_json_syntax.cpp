@@ -201,8 +201,13 @@ class Converter {
   // syntax says so (`owner` is the top-level block type the attribute is in).
   std::unique_ptr<hcl::Expr> value_of(std::string_view owner, const json::Member& m) {
     if ((m.key == "provider" && (owner == "resource" || owner == "data")) ||
-        (m.key == "type" && owner == "variable"))
+        (m.key == "type" && owner == "variable") || m.key == "iterator")
       return expression_string(m.value);
+    // Values Terraform reads without evaluating: a variable's default, a call's source and
+    // version (a "${" there is text, not an interpolation).
+    if ((m.key == "default" && owner == "variable") ||
+        ((m.key == "source" || m.key == "version") && owner == "module"))
+      return expression(m.value, true);
     if (m.key == "providers" && owner == "module" && m.value.is_object()) {
       auto object = make(hcl::ExprKind::object, m.value.span);
       for (const json::Member& p : m.value.members) {
@@ -227,17 +232,34 @@ class Converter {
 
   // An attribute's value in expression mode. Iterative over arrays and objects: a .tf.json
   // file may be hostile, and its tree is already bounded in depth by the JSON reader only.
-  std::unique_ptr<hcl::Expr> expression(const json::Value& root) {
+  // `literal_strings`: strings are taken as written (a variable's default, which Terraform
+  // evaluates without a context: HCL's JSON reader then returns the string unchanged).
+  std::unique_ptr<hcl::Expr> expression(const json::Value& root, bool literal_strings = false) {
     struct Pending {
       const json::Value* value;
       std::unique_ptr<hcl::Expr>* slot;
+      int depth;
     };
     std::unique_ptr<hcl::Expr> out;
-    std::vector<Pending> pending{{&root, &out}};
+    std::vector<Pending> pending{{&root, &out, 0}};
     while (!pending.empty()) {
       const Pending p = pending.back();
       pending.pop_back();
       const json::Value& v = *p.value;
+      // Built without recursion, but freed recursively (~Expr), as the native syntax's trees
+      // are, whose reader stops at the same depth.
+      if (p.depth >= hcl::kMaxDepth && (v.is_array() || v.is_object())) {
+        if (!too_deep_) {
+          diagnostics.push_back(make_diagnostic(
+              "GD007", make_location(file_, {v.span.begin, v.span.begin + 1}),
+              fmt::format("a value nested more than {} deep: Terraform's JSON syntax is not "
+                          "read past here",
+                          hcl::kMaxDepth)));
+        }
+        too_deep_ = true;
+        *p.slot = make(hcl::ExprKind::null, v.span);
+        continue;
+      }
       switch (v.kind) {
         case json::Kind::null:
           *p.slot = make(hcl::ExprKind::null, v.span);
@@ -250,21 +272,21 @@ class Converter {
           *p.slot = make(hcl::ExprKind::number, v.span, v.text);
           break;
         case json::Kind::string:
-          *p.slot = string_template(v);
+          *p.slot = literal_strings ? literal_string(v) : string_template(v);
           break;
         case json::Kind::array: {
           *p.slot = make(hcl::ExprKind::tuple, v.span);
           hcl::Expr& tuple = **p.slot;
           tuple.children.resize(v.items.size());
           for (std::size_t i = 0; i < v.items.size(); ++i)
-            pending.push_back({&v.items[i], &tuple.children[i]});
+            pending.push_back({&v.items[i], &tuple.children[i], p.depth + 1});
           break;
         }
         case json::Kind::object: {
+          // In an expression every member is one ("//" is a comment only in a block body).
           *p.slot = make(hcl::ExprKind::object, v.span);
           hcl::Expr& object = **p.slot;
           for (const json::Member& m : v.members) {
-            if (m.key == "//") continue;
             auto key = make(hcl::ExprKind::literal_text, m.key_span, m.key);
             key->flag = true;
             object.children.push_back(std::move(key));
@@ -272,8 +294,7 @@ class Converter {
           }
           std::size_t slot = 1;
           for (const json::Member& m : v.members) {
-            if (m.key == "//") continue;
-            pending.push_back({&m.value, &object.children[slot]});
+            pending.push_back({&m.value, &object.children[slot], p.depth + 1});
             slot += 2;
           }
           break;
@@ -283,21 +304,25 @@ class Converter {
     return out;
   }
 
+  // A string as written: a template of one literal (its JSON escapes decoded).
+  std::unique_ptr<hcl::Expr> literal_string(const json::Value& v) {
+    auto t = make(hcl::ExprKind::template_, v.span);
+    if (!v.text.empty()) {
+      auto literal =
+          make(hcl::ExprKind::literal_text,
+               {v.span.begin + 1, v.span.end > v.span.begin ? v.span.end - 1 : v.span.end}, v.text);
+      literal->flag = true;  // JSON's backslash escapes, decoded
+      t->children.push_back(std::move(literal));
+    }
+    return t;
+  }
+
   // A string is a template: decoded from JSON, then read as HCL's template syntax, every span
   // mapped back to the bytes of the .tf.json file.
   std::unique_ptr<hcl::Expr> string_template(const json::Value& v) {
     const std::string& text = v.text;
-    if (text.find("${") == std::string::npos && text.find("%{") == std::string::npos) {
-      auto t = make(hcl::ExprKind::template_, v.span);
-      if (!text.empty()) {
-        auto literal =
-            make(hcl::ExprKind::literal_text,
-                 {v.span.begin + 1, v.span.end > v.span.begin ? v.span.end - 1 : v.span.end}, text);
-        literal->flag = true;  // JSON's backslash escapes, decoded
-        t->children.push_back(std::move(literal));
-      }
-      return t;
-    }
+    if (text.find("${") == std::string::npos && text.find("%{") == std::string::npos)
+      return literal_string(v);
     std::unique_ptr<hcl::Expr> t = parsed_string(v, hcl::parse_template);
     if (t->kind == hcl::ExprKind::template_) t->span = v.span;
     return t;
@@ -326,9 +351,10 @@ class Converter {
       hcl::Expr* e = nodes.back();
       nodes.pop_back();
       if (embedding != nullptr) {
+        // An end maps as an offset of its own (as make_location maps one): the byte before it
+        // may end inside an escape (`\"`), whose last byte is not where the next one starts.
         const std::size_t begin = embedding->map.to_outer(e->span.begin);
-        const std::size_t end =
-            e->span.end > e->span.begin ? embedding->map.to_outer(e->span.end - 1) + 1 : begin;
+        const std::size_t end = embedding->map.to_outer(e->span.end);
         e->span = {begin, std::max(begin, end)};
       }
       // Its text is written with JSON's backslash escapes in the file.

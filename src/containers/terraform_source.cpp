@@ -322,12 +322,15 @@ void Module::add_policy_value(const std::string& label, std::optional<documents:
     // A .tf.json policy written as a JSON object is an object to Terraform, which wants the
     // policy's text: the usual form is "${jsonencode({...})}".
     if (v.known() && iends_with(file.path(), ".tf.json")) {
-      session_.note(
-          file, written.span,
-          fmt::format("the policy of {} is {}, not a string (Terraform's JSON syntax "
-                      "writes it as a string, usually \"${{jsonencode(...)}}\"): not "
-                      "read",
-                      label, v.kind == hcl::ValueKind::object ? "an object" : "not a string"));
+      session_.note(file, written.span,
+                    fmt::format("the policy of {} is {}, not a string (Terraform's JSON syntax "
+                                "writes it as a string, usually \"${{jsonencode(...)}}\"): not "
+                                "read",
+                                label,
+                                v.kind == hcl::ValueKind::object  ? "an object"
+                                : v.kind == hcl::ValueKind::tuple ? "a list"
+                                : v.kind == hcl::ValueKind::null  ? "null"
+                                                                  : "a number or boolean"));
       return;
     }
     session_.note(

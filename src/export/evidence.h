@@ -64,9 +64,10 @@ class Candidates {
   }
   [[nodiscard]] const std::vector<Candidate>& list() const { return list_; }
   [[nodiscard]] bool empty() const { return list_.empty(); }
+  // The most kept: a hostile policy may name thousands.
+  static constexpr std::size_t kMax = 24;
 
  private:
-  static constexpr std::size_t kMax = 24;
   std::vector<Candidate> list_;
 };
 

@@ -289,8 +289,10 @@ class Inference : private Evidence {
     // the first of equals, not the policies' answer, and the settings say so.
     // (Not for a detector id: with ids per Region it is only the fallback of the others.)
     if (const std::string_view option = option_of(target); alike > 1 && !option.empty()) {
+      // (At most Candidates::kMax are kept: a longer list is "that many or more".)
       target.origin.detail += fmt::format(
-          "; the first of {} values the policies allow alike: give {} to choose", alike, option);
+          "; the first of {}{} values the policies allow alike: give {} to choose", alike,
+          candidates.list().size() >= Candidates::kMax ? " or more" : "", option);
     }
   }
 

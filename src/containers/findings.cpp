@@ -643,7 +643,7 @@ void adapt_to_container(Diagnostic& d, const Placement& place, PartitionStyle pa
       }
       continue;
     }
-    if (place.quoting == Quoting::json_string) {
+    if (place.quoting == Quoting::json_string && !computed) {
       edit.replacement = escape_json_string(edit.replacement);
     } else if (place.quoting == Quoting::not_json && !computed &&
                !is_json_scalar_line(edit.replacement) && write_as_yaml(edit, place, symbolic)) {

@@ -311,7 +311,14 @@ void Module::add_policy_value(const std::string& label, std::optional<documents:
       why.push_back(v.why);
     }
     doc.quoting = home == &file ? quoting_for(written, file) : Quoting::verbatim;
-    doc.computed_spans = interpolations(*home, {map.to_outer(0), map.to_outer(v.text.size())});
+    const Span mapped{map.to_outer(0), map.to_outer(v.text.size())};
+    doc.computed_spans = interpolations(*home, mapped);
+    // Text no file writes (a function's result: `replace(local.p, ...)`, all of whose bytes map
+    // to one place) is computed where the expression is: an edit would land in the expression.
+    if (!v.text.empty() && mapped.end <= mapped.begin) {
+      doc.computed_spans.push_back(home == &file ? written.span
+                                                 : Span{mapped.begin, mapped.begin + 1});
+    }
     doc.decoded = std::make_unique<SourceFile>(home->path(), v.text,
                                                Embedding{home, std::move(map), doc.quoting});
     doc.source = doc.decoded.get();

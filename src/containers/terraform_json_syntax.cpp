@@ -211,7 +211,6 @@ class Converter {
     if (m.key == "providers" && owner == "module" && m.value.is_object()) {
       auto object = make(hcl::ExprKind::object, m.value.span);
       for (const json::Member& p : m.value.members) {
-        if (p.key == "//") continue;
         auto key = make(hcl::ExprKind::literal_text, p.key_span, p.key);
         key->flag = true;
         object->children.push_back(std::move(key));

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "iam/conditions.h"
 #include "iam/wildcard.h"
@@ -82,6 +84,18 @@ void Evidence::gather(const std::vector<const PolicyDocument*>& documents) {
   for (auto& [region, c] : detectors_) c.sort();
 }
 
+namespace {
+
+// The organization path an aws:SourceOrgPaths value names ("o-a1b2/r-c3d4/ou-e5f6/*": a path in
+// that subtree), or none when it is a pattern of another shape.
+std::optional<std::string> org_path_in(std::string path) {
+  if (!path.empty() && path.back() == '*') path.pop_back();
+  if (path.empty() || has_wildcard(path)) return std::nullopt;
+  return path;
+}
+
+}  // namespace
+
 void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
   const bool guardduty_allow = names_guardduty(s) && s.effect == policy::Effect::allow;
   if (guardduty_allow) {
@@ -91,11 +105,8 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
         if (iequals(c.key.value, "aws:SourceOrgID") && !has_wildcard(v.value)) {
           org_ids_.add(v.value, 0, doc, v.span, "aws:SourceOrgID");
         } else if (iequals(c.key.value, "aws:SourceOrgPaths")) {
-          // "o-a1b2/r-c3d4/ou-e5f6/*": a path in that subtree.
-          std::string path = v.value;
-          if (!path.empty() && path.back() == '*') path.pop_back();
-          if (!path.empty() && !has_wildcard(path))
-            org_paths_.add(path, 0, doc, v.span, "aws:SourceOrgPaths");
+          if (auto path = org_path_in(v.value))
+            org_paths_.add(std::move(*path), 0, doc, v.span, "aws:SourceOrgPaths");
         } else if (iequals(c.key.value, "aws:SourceAccount") && is_account_id(v.value)) {
           accounts_.add(v.value, 0, doc, v.span, "aws:SourceAccount");
         } else if (iequals(c.key.value, "aws:SourceArn")) {
@@ -137,10 +148,8 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
         } else if (iequals(c.key.value, "aws:SourceOrgID") && !has_wildcard(v.value)) {
           org_ids_.add(v.value, 1, doc, v.span, "aws:SourceOrgID of a Deny");
         } else if (iequals(c.key.value, "aws:SourceOrgPaths")) {
-          std::string path = v.value;
-          if (!path.empty() && path.back() == '*') path.pop_back();
-          if (!path.empty() && !has_wildcard(path))
-            org_paths_.add(path, 1, doc, v.span, "aws:SourceOrgPaths of a Deny");
+          if (auto path = org_path_in(v.value))
+            org_paths_.add(std::move(*path), 1, doc, v.span, "aws:SourceOrgPaths of a Deny");
         }
       }
     }

@@ -12,6 +12,7 @@
 #include "containers/cloudformation.h"
 #include "containers/json_string.h"
 #include "containers/terraform.h"
+#include "containers/terraform_json_syntax.h"
 #include "containers/yaml_reader.h"
 #include "diag/rule_catalog.h"
 #include "json/parser.h"
@@ -231,7 +232,7 @@ Extraction extract(const SourceFile& source, const Hints& hints) {
     }
     // Terraform's JSON syntax is a module like a .tf file (containers/terraform_json_syntax.h);
     // with a syntax error Terraform reads none of it, and only the errors are reported.
-    if (iends_with(source.path(), ".tf.json")) {
+    if (tf::is_json_syntax_file(source.path())) {
       if (!parsed.recovered) return read_terraform_source(source, hints);
       out.format = Format::terraform_source;
       return out;

@@ -10,6 +10,7 @@
 
 #include "containers/hcl_suggestion.h"
 #include "containers/json_string.h"
+#include "containers/terraform_json_syntax.h"
 #include "diag/rule_catalog.h"
 #include "export/setup.h"
 #include "hcl/parser.h"
@@ -730,7 +731,7 @@ Placement place(const EmbeddedDocument& document, const Extraction& extraction,
   p.text = container->text();
   p.container = container;
   p.terraform_json =
-      extraction.format == Format::terraform_source && iends_with(container->path(), ".tf.json");
+      extraction.format == Format::terraform_source && tf::is_json_syntax_file(container->path());
   p.unknown_spans = document.unknown_spans;
   p.computed_spans = document.computed_spans;
   if (!document.passed_to_unread_module.empty()) {

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,6 +11,7 @@
 #include "containers/json_string.h"
 #include "diag/rule_catalog.h"
 #include "json/parser.h"
+#include "util/text.h"
 
 namespace gdl::containers::tf {
 namespace {
@@ -139,14 +139,7 @@ class Converter {
         // Nested blocks recurse: a hostile file must not nest them past the native syntax's
         // own bound.
         if (depth_ >= hcl::kMaxDepth) {
-          if (!too_deep_) {
-            diagnostics.push_back(make_diagnostic(
-                "GD007", make_location(file_, m.key_span),
-                fmt::format("blocks nested more than {} deep: Terraform's JSON syntax is not "
-                            "read past here",
-                            hcl::kMaxDepth)));
-          }
-          too_deep_ = true;
+          too_deep(m.key_span, "blocks");
           continue;
         }
         ++depth_;
@@ -221,6 +214,17 @@ class Converter {
     return expression(m.value);
   }
 
+  // Past the native syntax's depth bound (blocks or a value): a GD007 error, said once a file.
+  void too_deep(Span at, std::string_view what) {
+    if (!too_deep_) {
+      diagnostics.push_back(make_diagnostic(
+          "GD007", make_location(file_, at),
+          fmt::format("{} nested more than {} deep: Terraform's JSON syntax is not read past here",
+                      what, hcl::kMaxDepth)));
+    }
+    too_deep_ = true;
+  }
+
   std::unique_ptr<hcl::Expr> make(hcl::ExprKind kind, Span span, std::string text = {}) {
     auto e = std::make_unique<hcl::Expr>();
     e->kind = kind;
@@ -248,14 +252,7 @@ class Converter {
       // Built without recursion, but freed recursively (~Expr), as the native syntax's trees
       // are, whose reader stops at the same depth.
       if (p.depth >= hcl::kMaxDepth && (v.is_array() || v.is_object())) {
-        if (!too_deep_) {
-          diagnostics.push_back(make_diagnostic(
-              "GD007", make_location(file_, {v.span.begin, v.span.begin + 1}),
-              fmt::format("a value nested more than {} deep: Terraform's JSON syntax is not "
-                          "read past here",
-                          hcl::kMaxDepth)));
-        }
-        too_deep_ = true;
+        too_deep({v.span.begin, v.span.begin + 1}, "a value");
         *p.slot = make(hcl::ExprKind::null, v.span);
         continue;
       }
@@ -372,6 +369,10 @@ class Converter {
 };
 
 }  // namespace
+
+bool is_json_syntax_file(std::string_view path) {
+  return iends_with(path, ".tf.json");
+}
 
 hcl::ParseResult parse_json_syntax(const SourceFile& file) {
   hcl::ParseResult result;

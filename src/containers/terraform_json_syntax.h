@@ -13,10 +13,15 @@
 // for a literal `${`), decoded from JSON first; numbers, booleans, null, arrays and objects are
 // their literal forms. Every node's span is its place in the .tf.json file.
 
+#include <string_view>
+
 #include "hcl/parser.h"
 #include "source/source_file.h"
 
 namespace gdl::containers::tf {
+
+// Whether `path` names a file of Terraform's JSON syntax (`*.tf.json`, any case).
+bool is_json_syntax_file(std::string_view path);
 
 // The body of a .tf.json file; its JSON and template syntax errors are the diagnostics (GD007
 // for the templates, as in .tf files).

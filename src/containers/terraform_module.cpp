@@ -248,7 +248,7 @@ void Session::note(const SourceFile& file, Span span, const std::string& text) {
 
 ParsedFile Session::parse(const SourceFile& file) {
   hcl::ParseResult parsed =
-      iends_with(file.path(), ".tf.json") ? parse_json_syntax(file) : hcl::parse(file);
+      is_json_syntax_file(file.path()) ? parse_json_syntax(file) : hcl::parse(file);
   for (Diagnostic& d : parsed.diagnostics) out.diagnostics.push_back(std::move(d));
   return {&file, std::move(parsed.body)};
 }
@@ -560,7 +560,7 @@ void Module::load_children() {
     }
     std::vector<std::string> paths;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().extension() == ".tf" || iends_with(it->path().native(), ".tf.json"))
+      if (it->path().extension() == ".tf" || is_json_syntax_file(it->path().native()))
         paths.push_back(it->path().string());
     }
     std::sort(paths.begin(), paths.end());

@@ -8,6 +8,7 @@
 
 #include "containers/stand_ins.h"
 #include "containers/terraform.h"
+#include "containers/terraform_json_syntax.h"
 #include "containers/terraform_module.h"
 #include "diag/rule_catalog.h"
 #include "hcl/functions.h"
@@ -328,7 +329,7 @@ void Module::add_policy_value(const std::string& label, std::optional<documents:
     if (kind) session_.unread_kinds.insert(*kind);
     // A .tf.json policy written as a JSON object is an object to Terraform, which wants the
     // policy's text: the usual form is "${jsonencode({...})}".
-    if (v.known() && iends_with(file.path(), ".tf.json")) {
+    if (v.known() && tf::is_json_syntax_file(file.path())) {
       session_.note(file, written.span,
                     fmt::format("the policy of {} is {}, not a string (Terraform's JSON syntax "
                                 "writes it as a string, usually \"${{jsonencode(...)}}\"): not "

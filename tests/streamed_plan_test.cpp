@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -133,6 +134,11 @@ void build(const Tree& tree) {
   tree.file("cyc1/main.tf", "module \"b\" {\n  source = \"../cyc2\"\n}\n");
   tree.file("cyc2/main.tf", "module \"a\" {\n  source = \"../cyc1\"\n}\n");
   tree.file("modules/kms-extra/main.tf", "variable \"y\" {}\n");
+  // Terraform's JSON syntax: a root that only calls a module, a module mixing both syntaxes.
+  tree.file("json-root/cdk.tf.json", R"({"module": {"m": {"source": "../json-mod"}}})");
+  tree.file("json-mod/main.tf", "variable \"x\" {}\n");
+  tree.file("json-mod/vars.tf.json", R"({"variable": {"y": {}}})");
+  tree.copy(examples / "correct" / "key-policy.json", "json-mod/key-policy.json");
   // Real containers: a module call with its module below, a template read by templatefile().
   tree.copy(containers / "tf-module-count-output", "tf/count");
   tree.copy(containers / "tf-module-templatefile-broken", "tf/templatefile");
@@ -204,6 +210,16 @@ TEST_CASE("the streamed plan makes the whole plan's items, in its order, one at 
   std::vector<gdl::InputError> whole_errors;
   const std::vector<std::string> expected = whole_plan(tree, whole_errors);
   REQUIRE(expected.size() >= 15);
+  // The JSON-syntax root reads its module's files of both syntaxes through its call; the policy
+  // beside them is its directory's own item.
+  const std::string json_root = (tree.root() / "json-root").string();
+  const std::string json_mod = (tree.root() / "json-mod").string();
+  CHECK(
+      std::find(expected.begin(), expected.end(),
+                fmt::format("{0}\n  {0}/cdk.tf.json\n  reads {1}/main.tf\n  reads {1}/vars.tf.json",
+                            json_root, json_mod)) != expected.end());
+  CHECK(std::find(expected.begin(), expected.end(),
+                  fmt::format("{0}\n  {0}/key-policy.json", json_mod)) != expected.end());
 
   gdl::analysis::StreamedPlan plan(tree.root().string(), scan_options(), configured(tree),
                                    calls_of);

@@ -299,3 +299,37 @@ TEST_CASE("Terraform JSON syntax: strings Terraform does not read as templates")
   CHECK(iterator->value->kind == ExprKind::variable);  // a name, as `iterator = s` is
   CHECK(iterator->value->text == "s");
 }
+
+TEST_CASE("Terraform JSON syntax: which .tf.json files are their module's") {
+  struct Case {
+    std::string_view path;
+    std::string_view text;
+    bool module_file;
+  };
+  const Case cases[] = {
+      {"main.tf.json", R"({"resource": {"aws_s3_bucket": {"b": {}}}})", true},
+      {"vars.tf.json", R"({"variable": {"x": {"default": 1}}, "//": "comment"})", true},
+      {"a.tf.json", R"([{"locals": {"x": 1}}])", true},              // a root array is allowed
+      {"broken.tf.json", R"({"resource": {"aws_kms_key": )", true},  // Terraform refuses it
+      {"MAIN.TF.JSON", R"({"module": {"m": {"source": "./m"}}})", true},
+      {"policy.tf.json", R"({"Version": "2012-10-17", "Statement": []})", true},
+      {"bom.tf.json", "\xEF\xBB\xBF{\"locals\": {}}", true},
+      // Other inputs saved under the name: read as what they are.
+      {"stack.tf.json", R"({"Resources": {"K": {"Type": "AWS::KMS::Key"}}})", false},
+      {"plan.tf.json", R"({"format_version": "1.2", "planned_values": {}})", false},
+      {"cli.tf.json", R"({"Policy": "{\"Statement\": []}"})", false},
+      {"dest.tf.json", R"({"DestinationProperties": {}})", false},
+      // The members decide at the top level only, and by their values' kinds.
+      {"nested.tf.json", R"({"locals": {"Resources": {}, "Policy": "x"}})", true},
+      {"number.tf.json", R"({"Policy": 5})", true},
+      {"keyword.tf.json", R"({"format_version": "1.2", "variable": {}})", true},
+      // Not the JSON syntax at all.
+      {"main.tf", R"(locals {})", false},
+      {"policy.json", R"({"locals": {}})", false},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.path);
+    const gdl::SourceFile file(std::string(c.path), std::string(c.text));
+    CHECK(gdl::containers::tf::is_json_syntax_module(file) == c.module_file);
+  }
+}

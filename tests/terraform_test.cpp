@@ -996,6 +996,7 @@ TEST_CASE("Scan plan: modules called by another scanned module are folded into t
       {"root/modules/s3/main.tf", {"shared"}},
       {"loop-a/main.tf", {"loop-b"}},
       {"loop-b/main.tf", {"loop-a"}},
+      {"json-root/cdk.tf.json", {"json-mod"}},
   };
   auto calls_of = [&](const std::string& path) {
     const auto it = calls.find(path);
@@ -1009,6 +1010,9 @@ TEST_CASE("Scan plan: modules called by another scanned module are folded into t
       item("loop-a", {"loop-a/main.tf"}),
       item("loop-b", {"loop-b/main.tf"}),
       item("alone", {"alone/main.tf"}),
+      // Terraform's JSON syntax: a caller, and a module of both syntaxes (one module).
+      item("json-root", {"json-root/cdk.tf.json"}),
+      item("json-mod", {"json-mod/main.tf", "json-mod/vars.tf.json", "json-mod/policy.json"}),
   };
   gdl::analysis::fold_called_modules(items, calls_of);
   std::vector<std::string> left;
@@ -1017,9 +1021,11 @@ TEST_CASE("Scan plan: modules called by another scanned module are folded into t
   }
   // The called modules' .tf files go (reached through root, also two calls deep), a named one
   // too (its caller is in the run: it is read through the call, as a scan reads it); a policy
-  // file beside them stays; a cycle nobody else calls stays.
+  // file beside them stays; a cycle nobody else calls stays. A module's .tf.json files are its
+  // files like its .tf files.
   CHECK(left == std::vector<std::string>{"root/main.tf", "root/modules/s3/extra.json",
-                                         "loop-a/main.tf", "loop-b/main.tf", "alone/main.tf"});
+                                         "loop-a/main.tf", "loop-b/main.tf", "alone/main.tf",
+                                         "json-root/cdk.tf.json", "json-mod/policy.json"});
 }
 
 TEST_CASE(

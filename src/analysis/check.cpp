@@ -286,13 +286,16 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
   };
   for (const std::string_view path : item.paths) load(std::string(path), false);
   for (const std::string& path : item.context) load(path, true);
+  // The directories whose modules are read: a loaded file is one of their files.
+  std::set<std::string> modules_read;
+  if (!module_files.empty()) {
+    for (const Loaded& l : loaded) {
+      if (containers::is_terraform_module_file(*l.source))
+        modules_read.insert(std::filesystem::path(l.source->path()).parent_path().string());
+    }
+  }
   for (Loaded& held : module_files) {
-    const std::string dir = std::filesystem::path(held.source->path()).parent_path().string();
-    const bool module_read = std::any_of(loaded.begin(), loaded.end(), [&](const Loaded& l) {
-      return containers::is_terraform_module_file(*l.source) &&
-             std::filesystem::path(l.source->path()).parent_path().string() == dir;
-    });
-    if (module_read) {
+    if (modules_read.contains(std::filesystem::path(held.source->path()).parent_path().string())) {
       loaded.push_back(std::move(held));
     } else if (!held.context) {
       ++o.skipped;
@@ -376,7 +379,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
       shown.insert(path);
       // A file read with file() is counted where a scan lists it (its directory's item), as a
       // named file's sibling is not: only a module's .tf files are counted here.
-      if (path.ends_with(".tf") && read_too.insert(path).second) ++o.checked;
+      if (detail::is_terraform_file_name(path) && read_too.insert(path).second) ++o.checked;
     }
     if (result.export_setup) {
       SetupVerdict v = verdict_of(result);
@@ -440,11 +443,6 @@ void for_each_listed(const WorkItem& item, Visit&& visit) {
   visit_all(item.reads);
 }
 
-// Terraform source (.tf, .tf.json): its file() and templatefile() may read any file.
-bool is_terraform(std::string_view path) {
-  return path.ends_with(".tf") || path.ends_with(".tf.json");
-}
-
 std::optional<std::string_view> first_listed(const WorkItem& item) {
   std::optional<std::string_view> first;
   for_each_listed(item, [&first](std::string_view path) {
@@ -466,8 +464,10 @@ class PlannedItems final : public WorkSource {
     }
     for (const WorkItem& item : items_) {
       files_ += item.paths.size();
-      for (const std::string_view path : item.paths) terraform_ = terraform_ || is_terraform(path);
-      for (const std::string& path : item.context) terraform_ = terraform_ || is_terraform(path);
+      for (const std::string_view path : item.paths)
+        terraform_ = terraform_ || detail::is_terraform_file_name(path);
+      for (const std::string& path : item.context)
+        terraform_ = terraform_ || detail::is_terraform_file_name(path);
     }
   }
   [[nodiscard]] bool reads_listed_files() const override { return terraform_; }

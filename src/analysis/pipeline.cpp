@@ -465,19 +465,20 @@ class SetupRun {
     hints.key_arn = settings_.key_arn.value;
     hints.terraform_inputs = options_.terraform_inputs;
     hints.read_files = options_.read_files;
-    // The .tf files of one directory are one Terraform module: read together, into the
-    // extraction of the first of them (the others' stay empty).
+    // The .tf and .tf.json files of one directory are one Terraform module: read together,
+    // into the extraction of the first of them (the others' stay empty).
     std::map<std::string, std::vector<const SourceFile*>> modules;
+    module_files_.reserve(sources_.size());
     for (const SourceFile* source : sources_) {
-      if (containers::is_terraform_module_file(*source))
-        modules[directory_of(source->path())].push_back(source);
+      module_files_.push_back(containers::is_terraform_module_file(*source));
+      if (module_files_.back()) modules[directory_of(source->path())].push_back(source);
     }
     extractions_.reserve(sources_.size());
-    for (const SourceFile* source : sources_) {
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+      const SourceFile* source = sources_[i];
       containers::Extraction& extraction = extractions_.emplace_back();
-      const bool module_file = containers::is_terraform_module_file(*source);
       const std::vector<const SourceFile*>* module =
-          module_file ? &modules[directory_of(source->path())] : nullptr;
+          module_files_[i] ? &modules[directory_of(source->path())] : nullptr;
       if (module != nullptr && module->front() != source) {
         extraction.format = containers::Format::terraform_source;
         continue;
@@ -547,7 +548,7 @@ class SetupRun {
     }
     if (read_by_modules.empty()) return;
     for (std::size_t i = 0; i < sources_.size(); ++i) {
-      if (containers::is_terraform_module_file(*sources_[i])) continue;
+      if (module_files_[i]) continue;
       if (read_by_modules.contains(
               std::filesystem::path(sources_[i]->path()).lexically_normal().string())) {
         const containers::Format format = extractions_[i].format;
@@ -864,6 +865,7 @@ class SetupRun {
   }
 
   const std::vector<const SourceFile*>& sources_;
+  std::vector<bool> module_files_;  // whether each source is a Terraform module's file
   exportcfg::ExportSettings settings_;
   // GuardDuty's requests without the assumed keys, built once by run_setup_rules() and read
   // again by show_placeholders().

@@ -28,6 +28,7 @@ std::string identity(const std::string& path) {
 }
 
 using detail::directory_of;
+using detail::is_terraform_file_name;
 std::string_view plain_name(std::string_view path);
 
 // identity() for many files: a directory's identity is resolved once, and a file's is its
@@ -254,7 +255,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     } else if (std::find(items_of_file.begin(), items_of_file.end(), index) ==
                items_of_file.end()) {
       items_of_file.push_back(index);
-      if (!sibling.ends_with(".tf")) directory_items[index].linked.push_back(sibling);
+      if (!is_terraform_file_name(sibling)) directory_items[index].linked.push_back(sibling);
     }
   }
 
@@ -302,7 +303,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     // A link in another directory to a file kept elsewhere (one key policy shared by two
     // accounts' setups) is still part of its own directory's setup: read there for context.
     const std::string_view spelling = (*scanned)[placements[k].index];
-    if (placements[k].item != placements[kept].item && !spelling.ends_with(".tf"))
+    if (placements[k].item != placements[kept].item && !is_terraform_file_name(spelling))
       directory_items[placements[k].item].linked.emplace_back(spelling);
   }
   // The item that reports a sibling of a named file that is also named or scanned.
@@ -331,7 +332,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
     std::erase_if(item.context, [&](const std::string& sibling) {
       const std::optional<std::uint32_t> by = reported_in(sibling);
       if (!by) return false;
-      if (*by != index && !sibling.ends_with(".tf")) item.linked.push_back(sibling);
+      if (*by != index && !is_terraform_file_name(sibling)) item.linked.push_back(sibling);
       return true;
     });
     // A linked spelling of a file this item reports itself (a named file whose link in another
@@ -377,7 +378,7 @@ void fold_called_modules(std::vector<WorkItem>& items, const CallsOf& calls_of) 
   for (const WorkItem& item : items) {
     if (!item.directory) continue;
     for (const std::string_view path : item.paths) {
-      if (!path.ends_with(".tf")) continue;
+      if (!is_terraform_file_name(path)) continue;
       const std::string& id = identities.of_directory(item.label);
       for (const std::string& dir : calls_of(std::string(path))) {
         const std::string& target = identities.of_directory(dir);
@@ -394,7 +395,7 @@ void fold_called_modules(std::vector<WorkItem>& items, const CallsOf& calls_of) 
   for (const WorkItem& item : items) {
     if (!item.directory) continue;
     for (const std::string_view path : item.paths) {
-      if (path.ends_with(".tf"))
+      if (is_terraform_file_name(path))
         module_files[identities.of_directory(item.label)].emplace_back(path);
     }
   }
@@ -420,7 +421,7 @@ void fold_called_modules(std::vector<WorkItem>& items, const CallsOf& calls_of) 
   // its caller, nothing reaches it and it is checked on its own.
   for (WorkItem& item : items) {
     if (item.directory && reached.contains(identities.of_directory(item.label)))
-      item.paths.erase_if([](std::string_view path) { return path.ends_with(".tf"); });
+      item.paths.erase_if([](std::string_view path) { return is_terraform_file_name(path); });
   }
   std::erase_if(items, [](const WorkItem& item) { return item.directory && item.paths.empty(); });
 }
@@ -533,13 +534,13 @@ struct StreamedPlan::State {
         // As plan_setups: a link to a file kept in another directory is read for context.
         const std::string& path = file.path.native();
         if (kept_as != nullptr && directory_of(*kept_as) != directory_of(path) &&
-            !path.ends_with(".tf"))
+            !is_terraform_file_name(path))
           context.push_back(path);
         continue;
       }
       const std::string& path = file.path.native();
       if (item.paths.empty()) item.label = directory_of(path);
-      if (path.ends_with(".tf") && folded.contains(item.label)) continue;
+      if (is_terraform_file_name(path) && folded.contains(item.label)) continue;
       item.paths.push_back(path);
     }
     if (item.label.empty() && !listing.files.empty())
@@ -590,8 +591,10 @@ StreamedPlan::StreamedPlan(const std::string& root, const ScanOptions& options,
           const auto [it, fresh] = s.linked.try_emplace(identity(path), path);
           if (!fresh && path < it->second) it->second = path;
         }
-        if (path.ends_with(".tf")) tf_files.emplace_back(path, file.link);
-        s.terraform = s.terraform || path.ends_with(".tf") || path.ends_with(".tf.json");
+        if (is_terraform_file_name(path)) {
+          tf_files.emplace_back(path, file.link);
+          s.terraform = true;
+        }
       },
       s.errors, &s.unreadable);
   s.next_configured = s.touched.begin();

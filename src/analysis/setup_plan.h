@@ -116,6 +116,11 @@ class StreamedPlan {
 namespace detail {
 // The directory a file's item is labelled with: fs::path(path).parent_path(), "." for none.
 std::string directory_of(const std::string& path);
+// A Terraform configuration file by its name (.tf, .tf.json): a module is its directory's
+// configuration files, read together, and a called module's are read through the call.
+inline bool is_terraform_file_name(std::string_view path) {
+  return path.ends_with(".tf") || path.ends_with(".tf.json");
+}
 }  // namespace detail
 
 }  // namespace gdl::analysis

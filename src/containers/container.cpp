@@ -183,7 +183,7 @@ EmbeddedDocument document_in_string(const SourceFile& container, Span quoted, st
 }
 
 bool is_terraform_module_file(const SourceFile& source) {
-  return is_terraform_source(source.path(), source.text());
+  return is_terraform_source(source.path(), source.text()) || tf::is_json_syntax_module(source);
 }
 
 Extraction extract_module(const std::vector<const SourceFile*>& files, const Hints& hints) {
@@ -192,7 +192,7 @@ Extraction extract_module(const std::vector<const SourceFile*>& files, const Hin
 
 Extraction extract(const SourceFile& source, const Hints& hints) {
   const std::string_view text = source.text();
-  if (is_terraform_source(source.path(), text)) return read_terraform_source(source, hints);
+  if (is_terraform_module_file(source)) return read_terraform_source(source, hints);
   if (is_yaml(source.path(), text)) return read_cloudformation_yaml(source, hints);
 
   json::ParseResult parsed = json::parse(source);
@@ -228,13 +228,6 @@ Extraction extract(const SourceFile& source, const Hints& hints) {
     }
     if (is_terraform_plan(root)) {
       read_terraform_plan(root, source, parsed.recovered, hints, out);
-      return out;
-    }
-    // Terraform's JSON syntax is a module like a .tf file (containers/terraform_json_syntax.h);
-    // with a syntax error Terraform reads none of it, and only the errors are reported.
-    if (tf::is_json_syntax_file(source.path())) {
-      if (!parsed.recovered) return read_terraform_source(source, hints);
-      out.format = Format::terraform_source;
       return out;
     }
   }
@@ -285,9 +278,12 @@ namespace {
 bool calls_local_module(std::string_view text) {
   for (std::size_t at = text.find("source"); at != std::string_view::npos;
        at = text.find("source", at + 1)) {
-    std::size_t i = text.find_first_not_of(" \t", at + 6);
-    if (i == std::string_view::npos || text[i] != '=') continue;
-    i = text.find_first_not_of(" \t", i + 1);
+    // `source = "./x"`, or `"source": "./x"` in Terraform's JSON syntax.
+    std::size_t i = at + 6;
+    const bool quoted = i < text.size() && text[i] == '"' && at > 0 && text[at - 1] == '"';
+    i = text.find_first_not_of(" \t\r\n", quoted ? i + 1 : i);
+    if (i == std::string_view::npos || text[i] != (quoted ? ':' : '=')) continue;
+    i = text.find_first_not_of(" \t\r\n", i + 1);
     if (i != std::string_view::npos &&
         (text.substr(i).starts_with("\"./") || text.substr(i).starts_with("\"../")))
       return true;
@@ -356,8 +352,10 @@ static bool looks_like_utf8_input(std::string_view path, std::string_view text) 
     return true;
   if ((iends_with(path, ".yaml") || iends_with(path, ".yml")) && contains(text, "Statement:"))
     return true;
-  if (iends_with(path, ".tf")) {
-    // A module file that writes a policy or the export (its other files are read with it).
+  // A module file that writes a policy or the export, or calls a local module (its other files
+  // are read with it). In Terraform's JSON syntax too: a root module's `cdk.tf.json` or
+  // `main.tf.json` may only call the module that writes the policies.
+  if (iends_with(path, ".tf") || (tf::is_json_syntax_file(path) && calls_local_module(text))) {
     return contains(text, "aws_s3_bucket_policy") || contains(text, "aws_kms_key") ||
            contains(text, "aws_guardduty") || contains(text, "aws_iam_policy_document") ||
            (contains(text, "aws_s3_bucket") && contains(text, "policy")) ||

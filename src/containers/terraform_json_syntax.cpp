@@ -1,6 +1,7 @@
 #include "containers/terraform_json_syntax.h"
 
 #include <fmt/format.h>
+#include <rapidjson/reader.h>
 
 #include <memory>
 #include <string>
@@ -372,6 +373,82 @@ class Converter {
 
 bool is_json_syntax_file(std::string_view path) {
   return iends_with(path, ".tf.json");
+}
+
+namespace {
+
+// The top-level members that tell another input from a module file, and the kinds of their
+// values: the tests extract() applies to a located tree (containers/container.cpp), on events.
+class TopLevelMembers : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TopLevelMembers> {
+ public:
+  bool Key(const char* str, rapidjson::SizeType length, bool) {
+    if (depth_ == 1) member_ = std::string_view(str, length);
+    return true;
+  }
+  bool String(const char*, rapidjson::SizeType, bool) { return value(Kind::string); }
+  bool Default() { return value(Kind::other); }
+  bool StartObject() {
+    value(Kind::object);
+    ++depth_;
+    return true;
+  }
+  bool StartArray() {
+    value(Kind::other);
+    ++depth_;
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) { return end(); }
+  bool EndArray(rapidjson::SizeType) { return end(); }
+
+  // CLI output (a "Policy" string, not a policy's "Statement"), a publishing destination, a
+  // CloudFormation template (its "Resources" object) or a plan ("format_version" with values).
+  [[nodiscard]] bool another_input() const {
+    return (cli_policy_ && !statement_) || destination_ || resources_ ||
+           (plan_version_ && plan_values_);
+  }
+
+ private:
+  enum class Kind { string, object, other };
+
+  bool value(Kind kind) {
+    if (depth_ != 1) return true;
+    if (member_ == "Policy") cli_policy_ = kind == Kind::string;
+    statement_ = statement_ || member_ == "Statement";
+    destination_ = destination_ || member_ == "DestinationProperties";
+    resources_ = resources_ || (member_ == "Resources" && kind == Kind::object);
+    plan_version_ = plan_version_ || member_ == "format_version";
+    plan_values_ = plan_values_ || member_ == "planned_values" || member_ == "values" ||
+                   member_ == "resource_changes" || member_ == "prior_state";
+    member_ = {};
+    return true;
+  }
+  bool end() {
+    --depth_;
+    return true;
+  }
+
+  int depth_ = 0;
+  std::string member_;  // the top-level member whose value comes next
+  bool cli_policy_ = false;
+  bool statement_ = false;
+  bool destination_ = false;
+  bool resources_ = false;
+  bool plan_version_ = false;
+  bool plan_values_ = false;
+};
+
+}  // namespace
+
+bool is_json_syntax_module(const SourceFile& file) {
+  if (!is_json_syntax_file(file.path())) return false;
+  std::string_view text = file.text();
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark
+  // The source's bytes end with a NUL, where the reader stops (a NUL inside is a syntax error).
+  rapidjson::StringStream stream(text.data());
+  TopLevelMembers members;
+  rapidjson::Reader reader;
+  reader.Parse<rapidjson::kParseIterativeFlag>(stream, members);
+  return reader.HasParseError() || !members.another_input();
 }
 
 hcl::ParseResult parse_json_syntax(const SourceFile& file) {

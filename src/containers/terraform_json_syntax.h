@@ -23,6 +23,14 @@ namespace gdl::containers::tf {
 // Whether `path` names a file of Terraform's JSON syntax (`*.tf.json`, any case).
 bool is_json_syntax_file(std::string_view path);
 
+// Whether a .tf.json file is one of its module's files, as Terraform reads every *.tf.json of a
+// directory with its .tf files: unless it is another input saved under that name (a
+// CloudFormation template, a plan, `aws ... get-*-policy` output or a publishing destination,
+// told by their top-level members). A file with a syntax error is the module's: Terraform
+// refuses the module, and the errors are what is reported. One pass of RapidJSON's reader,
+// without a tree.
+bool is_json_syntax_module(const SourceFile& file);
+
 // The body of a .tf.json file; its JSON and template syntax errors are the diagnostics (GD007
 // for the templates, as in .tf files).
 hcl::ParseResult parse_json_syntax(const SourceFile& file);

@@ -1436,7 +1436,8 @@ namespace gdl::containers {
 std::vector<std::string> local_module_directories(const SourceFile& file) {
   std::vector<std::string> out;
   if (file.text().find("module") == std::string_view::npos) return out;
-  const hcl::ParseResult parsed = hcl::parse(file);
+  const hcl::ParseResult parsed =
+      tf::is_json_syntax_file(file.path()) ? tf::parse_json_syntax(file) : hcl::parse(file);
   const std::string dir = std::filesystem::path(file.path()).parent_path().string();
   tf::NoReferences none;
   for (const hcl::Block& block : parsed.body.blocks) {

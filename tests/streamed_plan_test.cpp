@@ -80,11 +80,8 @@ gdl::Report run_check(std::vector<std::string> paths, const gdl::analysis::Proje
   return report;
 }
 
-std::vector<std::string> calls_of(const std::string& path) {
-  gdl::LoadResult loaded = gdl::load_source(path, gdl::kDefaultMaxInputBytes);
-  const auto* source = std::get_if<std::unique_ptr<gdl::SourceFile>>(&loaded);
-  return source != nullptr ? gdl::containers::local_module_directories(**source)
-                           : std::vector<std::string>{};
+gdl::analysis::TerraformFile read_module_file(const std::string& path) {
+  return gdl::analysis::read_module_file(path, gdl::kDefaultMaxInputBytes);
 }
 
 std::string describe(const gdl::analysis::WorkItem& item) {
@@ -139,6 +136,7 @@ void build(const Tree& tree) {
   tree.file("json-mod/main.tf", "variable \"x\" {}\n");
   tree.file("json-mod/vars.tf.json", R"({"variable": {"y": {}}})");
   tree.copy(examples / "correct" / "key-policy.json", "json-mod/key-policy.json");
+  tree.copy(containers / "cfn-json-stack-broken" / "stack.json", "json-mod/stack.tf.json");
   // Real containers: a module call with its module below, a template read by templatefile().
   tree.copy(containers / "tf-module-count-output", "tf/count");
   tree.copy(containers / "tf-module-templatefile-broken", "tf/templatefile");
@@ -194,7 +192,7 @@ std::vector<std::string> whole_plan(const Tree& tree, std::vector<gdl::InputErro
     return gdl::analysis::scan_takes_name(options, path);
   };
   auto items = gdl::analysis::plan_setups(std::move(input));
-  gdl::analysis::fold_called_modules(items, calls_of);
+  gdl::analysis::fold_called_modules(items, read_module_file);
   std::vector<std::string> described;
   for (const auto& item : items) {
     if (!item.paths.empty()) described.push_back(describe(item));  // an empty item checks nothing
@@ -211,7 +209,7 @@ TEST_CASE("the streamed plan makes the whole plan's items, in its order, one at 
   const std::vector<std::string> expected = whole_plan(tree, whole_errors);
   REQUIRE(expected.size() >= 15);
   // The JSON-syntax root reads its module's files of both syntaxes through its call; the policy
-  // beside them is its directory's own item.
+  // and the template saved as stack.tf.json beside them are their directory's own item.
   const std::string json_root = (tree.root() / "json-root").string();
   const std::string json_mod = (tree.root() / "json-mod").string();
   CHECK(
@@ -219,10 +217,11 @@ TEST_CASE("the streamed plan makes the whole plan's items, in its order, one at 
                 fmt::format("{0}\n  {0}/cdk.tf.json\n  reads {1}/main.tf\n  reads {1}/vars.tf.json",
                             json_root, json_mod)) != expected.end());
   CHECK(std::find(expected.begin(), expected.end(),
-                  fmt::format("{0}\n  {0}/key-policy.json", json_mod)) != expected.end());
+                  fmt::format("{0}\n  {0}/key-policy.json\n  {0}/stack.tf.json", json_mod)) !=
+        expected.end());
 
   gdl::analysis::StreamedPlan plan(tree.root().string(), scan_options(), configured(tree),
-                                   calls_of);
+                                   read_module_file);
   const std::vector<gdl::InputError> errors = plan.take_errors();
   REQUIRE(errors.size() == whole_errors.size());
   for (std::size_t i = 0; i < errors.size(); ++i) {

@@ -311,7 +311,7 @@ TEST_CASE("Terraform JSON syntax: which .tf.json files are their module's") {
       {"vars.tf.json", R"({"variable": {"x": {"default": 1}}, "//": "comment"})", true},
       {"a.tf.json", R"([{"locals": {"x": 1}}])", true},              // a root array is allowed
       {"broken.tf.json", R"({"resource": {"aws_kms_key": )", true},  // Terraform refuses it
-      {"MAIN.TF.JSON", R"({"module": {"m": {"source": "./m"}}})", true},
+      {"nul.tf.json", std::string_view("{\"locals\": {}}\0{}", 17), true},
       {"policy.tf.json", R"({"Version": "2012-10-17", "Statement": []})", true},
       {"bom.tf.json", "\xEF\xBB\xBF{\"locals\": {}}", true},
       // Other inputs saved under the name: read as what they are.
@@ -319,11 +319,15 @@ TEST_CASE("Terraform JSON syntax: which .tf.json files are their module's") {
       {"plan.tf.json", R"({"format_version": "1.2", "planned_values": {}})", false},
       {"cli.tf.json", R"({"Policy": "{\"Statement\": []}"})", false},
       {"dest.tf.json", R"({"DestinationProperties": {}})", false},
+      // With a syntax error, what the recovered tree is (a template's errors are a template's).
+      {"stack-error.tf.json", R"({"Resources": {"K": {"Type": "AWS::KMS::Key"}},})", false},
+      {"module-error.tf.json", R"({"resource": {"aws_kms_key": {"k": {}}},})", true},
       // The members decide at the top level only, and by their values' kinds.
       {"nested.tf.json", R"({"locals": {"Resources": {}, "Policy": "x"}})", true},
       {"number.tf.json", R"({"Policy": 5})", true},
       {"keyword.tf.json", R"({"format_version": "1.2", "variable": {}})", true},
-      // Not the JSON syntax at all.
+      // Not the JSON syntax at all (Terraform matches the suffix as written).
+      {"MAIN.TF.JSON", R"({"module": {"m": {"source": "./m"}}})", false},
       {"main.tf", R"(locals {})", false},
       {"policy.json", R"({"locals": {}})", false},
   };
@@ -331,5 +335,32 @@ TEST_CASE("Terraform JSON syntax: which .tf.json files are their module's") {
     CAPTURE(c.path);
     const gdl::SourceFile file(std::string(c.path), std::string(c.text));
     CHECK(gdl::containers::tf::is_json_syntax_module(file) == c.module_file);
+  }
+}
+
+TEST_CASE("Terraform JSON syntax: a block's body that is not an object is an error") {
+  struct Case {
+    std::string_view text;
+    std::string_view at;  // the value reported
+  };
+  const Case cases[] = {
+      {R"(null)", "null"},
+      {R"("s")", R"("s")"},
+      {R"([{"locals": {}}, 1])", "1"},
+      {R"({"resource": {"aws_kms_key": {"k": true}}})", "true"},
+      {R"({"locals": [null]})", "null"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    const gdl::SourceFile file("main.tf.json", std::string(c.text));
+    const gdl::hcl::ParseResult parsed = gdl::containers::tf::parse_json_syntax(file);
+    REQUIRE(parsed.diagnostics.size() == 1);
+    CHECK(parsed.diagnostics.front().rule_id == "GD007");
+    CHECK(text_at(file, parsed.diagnostics.front().location.span) == c.at);
+  }
+  // An empty file's root array, and "//" comments, are no error.
+  for (const std::string_view text : {R"([])", R"({"//": "note", "locals": {}})"}) {
+    const gdl::SourceFile file("main.tf.json", std::string(text));
+    CHECK(gdl::containers::tf::parse_json_syntax(file).diagnostics.empty());
   }
 }

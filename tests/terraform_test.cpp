@@ -998,9 +998,12 @@ TEST_CASE("Scan plan: modules called by another scanned module are folded into t
       {"loop-b/main.tf", {"loop-a"}},
       {"json-root/cdk.tf.json", {"json-mod"}},
   };
-  auto calls_of = [&](const std::string& path) {
+  auto read_module_file = [&](const std::string& path) {
     const auto it = calls.find(path);
-    return it != calls.end() ? it->second : std::vector<std::string>{};
+    // A template saved under a module file's name is no file of its module.
+    if (path.ends_with("stack.tf.json")) return gdl::analysis::TerraformFile{false, {}};
+    return gdl::analysis::TerraformFile{
+        true, it != calls.end() ? it->second : std::vector<std::string>{}};
   };
   std::vector<WorkItem> items = {
       item("root", {"root/main.tf"}),
@@ -1012,9 +1015,10 @@ TEST_CASE("Scan plan: modules called by another scanned module are folded into t
       item("alone", {"alone/main.tf"}),
       // Terraform's JSON syntax: a caller, and a module of both syntaxes (one module).
       item("json-root", {"json-root/cdk.tf.json"}),
-      item("json-mod", {"json-mod/main.tf", "json-mod/vars.tf.json", "json-mod/policy.json"}),
+      item("json-mod", {"json-mod/main.tf", "json-mod/stack.tf.json", "json-mod/vars.tf.json",
+                        "json-mod/policy.json"}),
   };
-  gdl::analysis::fold_called_modules(items, calls_of);
+  gdl::analysis::fold_called_modules(items, read_module_file);
   std::vector<std::string> left;
   for (const WorkItem& w : items) {
     for (const std::string_view p : w.paths) left.emplace_back(p);
@@ -1022,10 +1026,11 @@ TEST_CASE("Scan plan: modules called by another scanned module are folded into t
   // The called modules' .tf files go (reached through root, also two calls deep), a named one
   // too (its caller is in the run: it is read through the call, as a scan reads it); a policy
   // file beside them stays; a cycle nobody else calls stays. A module's .tf.json files are its
-  // files like its .tf files.
+  // files like its .tf files; a template saved under that name is not, and stays.
   CHECK(left == std::vector<std::string>{"root/main.tf", "root/modules/s3/extra.json",
                                          "loop-a/main.tf", "loop-b/main.tf", "alone/main.tf",
-                                         "json-root/cdk.tf.json", "json-mod/policy.json"});
+                                         "json-root/cdk.tf.json", "json-mod/stack.tf.json",
+                                         "json-mod/policy.json"});
 }
 
 TEST_CASE(

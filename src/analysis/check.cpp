@@ -295,7 +295,10 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     }
   }
   for (Loaded& held : module_files) {
-    if (modules_read.contains(std::filesystem::path(held.source->path()).parent_path().string())) {
+    // A caller of local modules (the plan folded their files into this item) is read whatever
+    // its text holds: its calls give those modules their values, and through it they are read.
+    if ((!held.context && !item.reads.empty()) ||
+        modules_read.contains(std::filesystem::path(held.source->path()).parent_path().string())) {
       loaded.push_back(std::move(held));
     } else if (!held.context) {
       ++o.skipped;
@@ -824,17 +827,22 @@ ScanOptions scan_options_of(const CheckRequest& request) {
   return scan_options;
 }
 
+TerraformFile read_module_file(const std::string& path, std::size_t max_bytes) {
+  LoadResult loaded = load_source(path, max_bytes);
+  const auto* source = std::get_if<std::unique_ptr<SourceFile>>(&loaded);
+  if (source == nullptr) return TerraformFile{};
+  if (!containers::is_terraform_module_file(**source)) return TerraformFile{false, {}};
+  return TerraformFile{true, containers::local_module_directories(**source)};
+}
+
 void check(const CheckRequest& request, Report& report) {
   const ScanOptions scan_options = scan_options_of(request);
   // Findings already in the report (--config's) are judged by the project's rules too.
   if (request.project != nullptr) apply_project_rules(*request.project, report.diagnostics);
   CollectingSink collect(report);
   FindingSink& sink = request.sink != nullptr ? *request.sink : collect;
-  const auto calls_of = [&](const std::string& path) {
-    LoadResult loaded = load_source(path, request.max_bytes);
-    const auto* source = std::get_if<std::unique_ptr<SourceFile>>(&loaded);
-    return source != nullptr ? containers::local_module_directories(**source)
-                             : std::vector<std::string>{};
+  const auto read_module_file = [&request](const std::string& path) {
+    return analysis::read_module_file(path, request.max_bytes);
   };
   // A scan of one directory is planned as it is walked: its memory does not grow with the files.
   std::error_code ec;
@@ -843,7 +851,7 @@ void check(const CheckRequest& request, Report& report) {
     StreamedPlan plan(request.paths.front(), scan_options,
                       request.project != nullptr ? configured_setups(*request.project, report.notes)
                                                  : std::vector<ConfiguredSetup>{},
-                      calls_of);
+                      read_module_file);
     std::vector<InputError> errors = plan.take_errors();
     report.input_errors.insert(report.input_errors.end(), errors.begin(), errors.end());
     StreamedItems items(plan);
@@ -867,7 +875,7 @@ void check(const CheckRequest& request, Report& report) {
     std::vector<WorkItem> planned = plan_setups(std::move(plan));
     // The scan's list is the items' now: what is left of the discovery goes before the run.
     found = Discovered{};
-    fold_called_modules(planned, calls_of);
+    fold_called_modules(planned, read_module_file);
     PlannedItems items(std::move(planned));
     check_items(items, request, sink, report);
   }

@@ -11,6 +11,7 @@
 #include "analysis/pipeline.h"
 #include "analysis/project_config.h"
 #include "analysis/results.h"
+#include "analysis/setup_plan.h"
 #include "export/settings.h"
 #include "source/loader.h"
 
@@ -45,6 +46,11 @@ void check(const CheckRequest& request, Report& report);
 // The include and exclude globs a scan of the request's directories uses (the request's, else
 // the project's, else the defaults).
 ScanOptions scan_options_of(const CheckRequest& request);
+
+// What the plan asks of a Terraform file (setup_plan.h): whether it is its module's and which
+// local modules it calls, read from the file (one that cannot be read is its module's by name:
+// the check of its caller says why).
+TerraformFile read_module_file(const std::string& path, std::size_t max_bytes);
 
 // The settings a run used, as the text and JSON outputs show them (stand-ins as placeholders).
 std::vector<ReportSetting> describe_settings(const exportcfg::ExportSettings& settings);

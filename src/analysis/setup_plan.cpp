@@ -371,16 +371,22 @@ std::set<std::string> reached_from(const CallGraph& calls, std::vector<std::stri
 
 }  // namespace
 
-void fold_called_modules(std::vector<WorkItem>& items, const CallsOf& calls_of) {
+void fold_called_modules(std::vector<WorkItem>& items, const ReadModuleFile& read_module_file) {
   Identities identities;
   CallGraph calls;
   std::set<std::string> called;
+  // A caller's findings may name the module files of every module it reaches (listed in their
+  // own items or not).
+  std::map<std::string, std::vector<std::string>> module_files;  // directory identity -> files
   for (const WorkItem& item : items) {
     if (!item.directory) continue;
     for (const std::string_view path : item.paths) {
       if (!is_terraform_file_name(path)) continue;
+      const TerraformFile file = read_module_file(std::string(path));
+      if (!file.module_file) continue;
       const std::string& id = identities.of_directory(item.label);
-      for (const std::string& dir : calls_of(std::string(path))) {
+      module_files[id].emplace_back(path);
+      for (const std::string& dir : file.calls) {
         const std::string& target = identities.of_directory(dir);
         if (target == id) continue;
         calls[id].insert(target);
@@ -389,16 +395,6 @@ void fold_called_modules(std::vector<WorkItem>& items, const CallsOf& calls_of) 
     }
   }
   if (called.empty()) return;
-  // A caller's findings may name the .tf files of every module it reaches (listed in their own
-  // items or not): recorded before any is dropped.
-  std::map<std::string, std::vector<std::string>> module_files;  // directory identity -> files
-  for (const WorkItem& item : items) {
-    if (!item.directory) continue;
-    for (const std::string_view path : item.paths) {
-      if (is_terraform_file_name(path))
-        module_files[identities.of_directory(item.label)].emplace_back(path);
-    }
-  }
   for (WorkItem& item : items) {
     if (!item.directory) continue;
     const std::string& id = identities.of_directory(item.label);
@@ -415,13 +411,17 @@ void fold_called_modules(std::vector<WorkItem>& items, const CallsOf& calls_of) 
     if (!called.contains(caller)) roots.push_back(caller);
   }
   const std::set<std::string> reached = reached_from(calls, std::move(roots));
-  // Only the module's .tf files: a policy file beside them is still checked there. A module file
+  // Only the module's files: a policy file beside them is still checked there. A module file
   // named beside its caller is read through the call too (as a scan of both reads it: named a
   // second time on its own, it was judged twice, once with its inputs unknown); named without
   // its caller, nothing reaches it and it is checked on its own.
   for (WorkItem& item : items) {
-    if (item.directory && reached.contains(identities.of_directory(item.label)))
-      item.paths.erase_if([](std::string_view path) { return is_terraform_file_name(path); });
+    if (!item.directory) continue;
+    const std::string& id = identities.of_directory(item.label);
+    const auto files = module_files.find(id);
+    if (!reached.contains(id) || files == module_files.end()) continue;
+    const std::set<std::string_view> dropped(files->second.begin(), files->second.end());
+    item.paths.erase_if([&dropped](std::string_view path) { return dropped.contains(path); });
   }
   std::erase_if(items, [](const WorkItem& item) { return item.directory && item.paths.empty(); });
 }
@@ -441,7 +441,7 @@ struct StreamedPlan::State {
   // A linked file's identity -> the spelling kept: of its links and the file itself (when the
   // scan lists it), the first in the scan's order, which in one root is the least path.
   std::unordered_map<std::string, std::string> linked;
-  std::set<std::string, std::less<>> folded;  // directories whose .tf files are read by calls
+  std::set<std::string, std::less<>> folded;  // module files read through calls
   std::map<std::string, std::vector<std::string>, std::less<>> reads;  // directory -> its reads
   std::multiset<std::string, std::less<>> reads_to_come;  // the reads of items still to come
   std::vector<InputError> errors;
@@ -540,7 +540,7 @@ struct StreamedPlan::State {
       }
       const std::string& path = file.path.native();
       if (item.paths.empty()) item.label = directory_of(path);
-      if (is_terraform_file_name(path) && folded.contains(item.label)) continue;
+      if (is_terraform_file_name(path) && folded.contains(path)) continue;
       item.paths.push_back(path);
     }
     if (item.label.empty() && !listing.files.empty())
@@ -558,7 +558,8 @@ struct StreamedPlan::State {
 };
 
 StreamedPlan::StreamedPlan(const std::string& root, const ScanOptions& options,
-                           std::vector<ConfiguredSetup> configured, const CallsOf& calls_of)
+                           std::vector<ConfiguredSetup> configured,
+                           const ReadModuleFile& read_module_file)
     : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.root = root;
@@ -642,13 +643,17 @@ StreamedPlan::StreamedPlan(const std::string& root, const ScanOptions& options,
     }
     modules[at->second].paths.push_back(path);
   }
-  std::map<std::string, std::size_t, std::less<>> tf_count;  // directory -> its .tf files
-  for (const WorkItem& item : modules) tf_count[item.label] = item.paths.size() - 1;
-  fold_called_modules(modules, calls_of);
-  for (WorkItem& item : modules) {
-    if (item.paths.size() == 1) {  // its .tf files were dropped: read through the calls
-      s.folded.insert(item.label);
-      s.files -= tf_count[item.label];
+  std::vector<std::vector<std::string>> before;  // each module's files
+  for (const WorkItem& item : modules) before.emplace_back(item.paths.begin(), item.paths.end());
+  fold_called_modules(modules, read_module_file);
+  for (std::size_t i = 0; i < modules.size(); ++i) {
+    WorkItem& item = modules[i];
+    // The files dropped are read through the calls (none of the items is: each keeps its "").
+    const std::set<std::string_view> kept(item.paths.begin(), item.paths.end());
+    for (std::string& path : before[i]) {
+      if (kept.contains(path)) continue;
+      --s.files;
+      s.folded.insert(std::move(path));
     }
     if (item.reads.empty()) continue;
     for (const std::string& read : item.reads) s.reads_to_come.insert(read);

@@ -40,8 +40,9 @@ struct WorkItem {
   bool directory = false;
   std::optional<std::size_t> configured;  // index into the configured setups
   std::vector<std::string> named;         // the paths among `paths` named on the command line
-  // The .tf files of the local modules this item's calls read (fold_called_modules): its
-  // findings may name them, so they are not final until this item is done.
+  // The .tf and .tf.json files of the local modules this item's calls read
+  // (fold_called_modules): its findings may name them, so they are not final until this item is
+  // done.
   std::vector<std::string> reads;
   // Named files whose name a scan would not take (README.md, case.expect, policy.txt): the name
   // does not say they are policies, so they are read only when they begin like JSON. `check
@@ -70,11 +71,16 @@ std::vector<WorkItem> plan_setups(PlanInput input);
 // A Terraform module in a scanned directory that another scanned module calls with a local
 // source is read through that call, with its arguments (a bucket name, a policy): checked on
 // its own as well, it would be read with every variable unknown and its findings given twice.
-// Such directories' .tf files are dropped from their items unless a file there was named;
-// `calls_of(path)` gives the directories the file at `path` calls. Directories only reachable
-// through a cycle of calls (which Terraform rejects) are kept.
-using CallsOf = std::function<std::vector<std::string>(const std::string&)>;
-void fold_called_modules(std::vector<WorkItem>& items, const CallsOf& calls_of);
+// Such directories' module files are dropped from their items unless a file there was named;
+// `read_module_file(path)` says whether the .tf or .tf.json file at `path` is its module's (a
+// template saved as *.tf.json is not: it stays in its item) and which directories it calls.
+// Directories only reachable through a cycle of calls (which Terraform rejects) are kept.
+struct TerraformFile {
+  bool module_file = true;
+  std::vector<std::string> calls;  // the directories of the local modules it calls
+};
+using ReadModuleFile = std::function<TerraformFile(const std::string&)>;
+void fold_called_modules(std::vector<WorkItem>& items, const ReadModuleFile& read_module_file);
 
 // A scan of one directory planned as it is walked (no file named beside it): the items
 // plan_setups and fold_called_modules make of it, in the same order and with the same files,
@@ -82,7 +88,7 @@ void fold_called_modules(std::vector<WorkItem>& items, const CallsOf& calls_of);
 //   - A first walk counts the files and says what discover() says of unreadable directories;
 //     it keeps only what the plan needs whole: the configured setups the scan touches, the
 //     identities of symbolic links among the files (the only files that can be a second
-//     spelling of another in one root), and the .tf files, whose module calls are folded first.
+//     spelling of another in one root), and the module files, whose calls are folded first.
 //   - The second walk makes a directory's item when the directory comes in the items' order:
 //     by identity, which within one root is byte order of the directories' paths ("a" < "a-b"
 //     < "a-b/c" < "a/c"), so a directory's own item and its subtree are two steps.
@@ -90,7 +96,7 @@ void fold_called_modules(std::vector<WorkItem>& items, const CallsOf& calls_of);
 class StreamedPlan {
  public:
   StreamedPlan(const std::string& root, const ScanOptions& options,
-               std::vector<ConfiguredSetup> configured, const CallsOf& calls_of);
+               std::vector<ConfiguredSetup> configured, const ReadModuleFile& read_module_file);
   ~StreamedPlan();
   StreamedPlan(const StreamedPlan&) = delete;
   StreamedPlan& operator=(const StreamedPlan&) = delete;

@@ -253,7 +253,8 @@ bool is_yaml_or_terraform_name(std::string_view path) {
 }
 
 bool stands_alone(std::string_view path, std::string_view text) {
-  if (is_terraform_source(path, text)) return false;
+  // A module's file, whatever text it holds (a local may hold a template's object).
+  if (is_terraform_source(path, text) || tf::is_json_syntax_module(path, text)) return false;
   if (is_yaml(path, text)) return true;
   // JSON templates and plans, by the members only they have.
   if (contains(text, "\"AWSTemplateFormatVersion\"")) return true;
@@ -284,9 +285,11 @@ bool calls_local_module(std::string_view text) {
     i = text.find_first_not_of(" \t\r\n", quoted ? i + 1 : i);
     if (i == std::string_view::npos || text[i] != (quoted ? ':' : '=')) continue;
     i = text.find_first_not_of(" \t\r\n", i + 1);
-    if (i != std::string_view::npos &&
-        (text.substr(i).starts_with("\"./") || text.substr(i).starts_with("\"../")))
-      return true;
+    if (i == std::string_view::npos) break;
+    const std::string_view value = text.substr(i);
+    if (value.starts_with("\"./") || value.starts_with("\"../") ||
+        (quoted && (value.starts_with("\".\\/") || value.starts_with("\"..\\/"))))
+      return true;  // JSON may escape the slash: ".\/modules/s3"
   }
   return false;
 }
@@ -353,14 +356,13 @@ static bool looks_like_utf8_input(std::string_view path, std::string_view text) 
   if ((iends_with(path, ".yaml") || iends_with(path, ".yml")) && contains(text, "Statement:"))
     return true;
   // A module file that writes a policy or the export, or calls a local module (its other files
-  // are read with it). In Terraform's JSON syntax too: a root module's `cdk.tf.json` or
-  // `main.tf.json` may only call the module that writes the policies.
-  if (iends_with(path, ".tf") || (tf::is_json_syntax_file(path) && calls_local_module(text))) {
-    return contains(text, "aws_s3_bucket_policy") || contains(text, "aws_kms_key") ||
-           contains(text, "aws_guardduty") || contains(text, "aws_iam_policy_document") ||
-           (contains(text, "aws_s3_bucket") && contains(text, "policy")) ||
-           calls_local_module(text);
-  }
+  // are read with it), in either of Terraform's syntaxes.
+  const bool module_file =
+      contains(text, "aws_s3_bucket_policy") || contains(text, "aws_kms_key") ||
+      contains(text, "aws_guardduty") || contains(text, "aws_iam_policy_document") ||
+      (contains(text, "aws_s3_bucket") && contains(text, "policy")) || calls_local_module(text);
+  if (iends_with(path, ".tf")) return module_file;
+  if (tf::is_json_syntax_file(path) && module_file) return true;
   // Templates and plans: only those that mention a resource we read.
   return contains(text, "AWS::S3::BucketPolicy") || contains(text, "AWS::KMS::Key") ||
          contains(text, "AWS::GuardDuty::") || contains(text, "aws_s3_bucket_policy") ||

@@ -1,6 +1,7 @@
 #include "containers/terraform_json_syntax.h"
 
 #include <fmt/format.h>
+#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include <memory>
@@ -46,19 +47,6 @@ bool is_block_type(Schema schema, std::string_view name) {
   return false;
 }
 
-// The objects of a block's value: one object, or each object of an array (the specification
-// allows both for every level of a block).
-template <typename Visit>
-void for_each_object(const json::Value& v, Visit&& visit) {
-  if (v.is_object()) {
-    visit(v);
-  } else if (v.is_array()) {
-    for (const json::Value& item : v.items) {
-      if (item.is_object()) visit(item);
-    }
-  }
-}
-
 class Converter {
  public:
   explicit Converter(const SourceFile& file) : file_(file) {}
@@ -90,6 +78,35 @@ class Converter {
   std::vector<Diagnostic> diagnostics;
 
  private:
+  // The objects of a block's value: one object, or each object of an array (the specification
+  // allows both for every level of a block, and the file's root). Anything else there is an
+  // error Terraform refuses the configuration for.
+  template <typename Visit>
+  void for_each_object(const json::Value& v, Visit&& visit) {
+    if (v.is_object()) {
+      visit(v);
+    } else if (v.is_array()) {
+      for (const json::Value& item : v.items) {
+        if (item.is_object()) {
+          visit(item);
+        } else {
+          not_an_object(item);
+        }
+      }
+    } else {
+      not_an_object(v);
+    }
+  }
+
+  void not_an_object(const json::Value& v) {
+    diagnostics.push_back(make_diagnostic(
+        "GD007", make_location(file_, v.span),
+        fmt::format("{} where Terraform's JSON syntax takes a block's object (or an array of "
+                    "objects): Terraform refuses the configuration, so nothing in it is deployed",
+                    v.kind == json::Kind::null ? std::string("null")
+                                               : fmt::format("a {}", json::to_string(v.kind)))));
+  }
+
   // A block type with `levels` labels: {"type": {"label": ... {"label": body}}}, each level an
   // object or an array of objects.
   void labelled(hcl::Body& into, const json::Member& type, std::size_t levels) {
@@ -372,17 +389,40 @@ class Converter {
 }  // namespace
 
 bool is_json_syntax_file(std::string_view path) {
-  return iends_with(path, ".tf.json");
+  // As Terraform matches it: by the suffix as written (`MAIN.TF.JSON` is no configuration).
+  return path.ends_with(".tf.json");
 }
 
 namespace {
 
 // The top-level members that tell another input from a module file, and the kinds of their
-// values: the tests extract() applies to a located tree (containers/container.cpp), on events.
+// values: the tests extract() applies to a located tree (containers/container.cpp), read from
+// the reader's events, or from the recovered tree of a file with a syntax error.
 class TopLevelMembers : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TopLevelMembers> {
  public:
+  enum class Kind { string, object, other };
+
+  // One member of the root object and its value's kind.
+  void member(std::string_view key, Kind kind) {
+    if (key == "Policy") cli_policy_ = kind == Kind::string;
+    statement_ = statement_ || key == "Statement";
+    destination_ = destination_ || key == "DestinationProperties";
+    resources_ = resources_ || (key == "Resources" && kind == Kind::object);
+    plan_version_ = plan_version_ || key == "format_version";
+    plan_values_ = plan_values_ || key == "planned_values" || key == "values" ||
+                   key == "resource_changes" || key == "prior_state";
+  }
+
+  // CLI output (a "Policy" string, not a policy's "Statement"), a publishing destination, a
+  // CloudFormation template (its "Resources" object) or a plan ("format_version" with values).
+  [[nodiscard]] bool another_input() const {
+    return (cli_policy_ && !statement_) || destination_ || resources_ ||
+           (plan_version_ && plan_values_);
+  }
+
+  // The reader's events.
   bool Key(const char* str, rapidjson::SizeType length, bool) {
-    if (depth_ == 1) member_ = std::string_view(str, length);
+    if (depth_ == 1) key_.assign(str, length);
     return true;
   }
   bool String(const char*, rapidjson::SizeType, bool) { return value(Kind::string); }
@@ -399,27 +439,13 @@ class TopLevelMembers : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, T
   }
   bool EndObject(rapidjson::SizeType) { return end(); }
   bool EndArray(rapidjson::SizeType) { return end(); }
-
-  // CLI output (a "Policy" string, not a policy's "Statement"), a publishing destination, a
-  // CloudFormation template (its "Resources" object) or a plan ("format_version" with values).
-  [[nodiscard]] bool another_input() const {
-    return (cli_policy_ && !statement_) || destination_ || resources_ ||
-           (plan_version_ && plan_values_);
-  }
+  // Whether the root is an object (the members above are only an object's).
+  bool root_object = false;
 
  private:
-  enum class Kind { string, object, other };
-
   bool value(Kind kind) {
-    if (depth_ != 1) return true;
-    if (member_ == "Policy") cli_policy_ = kind == Kind::string;
-    statement_ = statement_ || member_ == "Statement";
-    destination_ = destination_ || member_ == "DestinationProperties";
-    resources_ = resources_ || (member_ == "Resources" && kind == Kind::object);
-    plan_version_ = plan_version_ || member_ == "format_version";
-    plan_values_ = plan_values_ || member_ == "planned_values" || member_ == "values" ||
-                   member_ == "resource_changes" || member_ == "prior_state";
-    member_ = {};
+    if (depth_ == 0) root_object = kind == Kind::object;
+    if (depth_ == 1 && root_object) member(key_, kind);
     return true;
   }
   bool end() {
@@ -428,7 +454,7 @@ class TopLevelMembers : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, T
   }
 
   int depth_ = 0;
-  std::string member_;  // the top-level member whose value comes next
+  std::string key_;  // the top-level member whose value comes next
   bool cli_policy_ = false;
   bool statement_ = false;
   bool destination_ = false;
@@ -439,16 +465,34 @@ class TopLevelMembers : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, T
 
 }  // namespace
 
-bool is_json_syntax_module(const SourceFile& file) {
-  if (!is_json_syntax_file(file.path())) return false;
-  std::string_view text = file.text();
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark
-  // The source's bytes end with a NUL, where the reader stops (a NUL inside is a syntax error).
-  rapidjson::StringStream stream(text.data());
+bool is_json_syntax_module(std::string_view path, std::string_view text) {
+  if (!is_json_syntax_file(path)) return false;
+  // One pass of the reader without a tree (a NUL byte inside stops it early: read as an error).
+  std::string_view body = text;
+  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);  // a UTF-8 byte order mark
+  rapidjson::MemoryStream stream(body.data(), body.size());
   TopLevelMembers members;
   rapidjson::Reader reader;
   reader.Parse<rapidjson::kParseIterativeFlag>(stream, members);
-  return reader.HasParseError() || !members.another_input();
+  if (!reader.HasParseError() && stream.Tell() == body.size())
+    return !members.root_object || !members.another_input();
+  // A syntax error (or a NUL inside): what the file is, as extract() would tell it, is read from
+  // the tree the parser recovers. Terraform refuses the module then; a template's errors are
+  // reported as a template's.
+  const SourceFile file{std::string(path), std::string(text)};
+  const json::ParseResult parsed = json::parse(file);
+  if (!parsed.root || !parsed.root->is_object()) return true;
+  TopLevelMembers recovered;
+  for (const json::Member& m : parsed.root->members) {
+    recovered.member(m.key, m.value.is_string()   ? TopLevelMembers::Kind::string
+                            : m.value.is_object() ? TopLevelMembers::Kind::object
+                                                  : TopLevelMembers::Kind::other);
+  }
+  return !recovered.another_input();
+}
+
+bool is_json_syntax_module(const SourceFile& file) {
+  return is_json_syntax_module(file.path(), file.text());
 }
 
 hcl::ParseResult parse_json_syntax(const SourceFile& file) {

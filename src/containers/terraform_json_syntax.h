@@ -20,16 +20,19 @@
 
 namespace gdl::containers::tf {
 
-// Whether `path` names a file of Terraform's JSON syntax (`*.tf.json`, any case).
+// Whether `path` names a file of Terraform's JSON syntax (`*.tf.json`, as Terraform matches it:
+// case-sensitively).
 bool is_json_syntax_file(std::string_view path);
 
 // Whether a .tf.json file is one of its module's files, as Terraform reads every *.tf.json of a
 // directory with its .tf files: unless it is another input saved under that name (a
 // CloudFormation template, a plan, `aws ... get-*-policy` output or a publishing destination,
 // told by their top-level members). A file with a syntax error is the module's: Terraform
-// refuses the module, and the errors are what is reported. One pass of RapidJSON's reader,
-// without a tree.
+// refuses the module, and the errors are what is reported; unless the tree the parser recovers
+// is one of those inputs (it is reported as one, as extract() reads it). One pass of
+// RapidJSON's reader, without a tree, for a file without errors.
 bool is_json_syntax_module(const SourceFile& file);
+bool is_json_syntax_module(std::string_view path, std::string_view text);
 
 // The body of a .tf.json file; its JSON and template syntax errors are the diagnostics (GD007
 // for the templates, as in .tf files).

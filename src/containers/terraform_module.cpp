@@ -166,9 +166,14 @@ hcl::Value with_type_defaults(hcl::Value v, const hcl::Expr& type, const SourceF
 
 }  // namespace
 
-const SourceFile* Session::load(const std::string& full) {
+const SourceFile* Session::load(const std::string& full, bool module_file) {
   if (!hints.read_files) return nullptr;
-  if (auto it = loaded.find(full); it != loaded.end()) return it->second;
+  if (auto it = loaded.find(full); it != loaded.end()) {
+    if (module_file && it->second != nullptr && is_json_syntax_file(full) &&
+        !is_json_syntax_module(*it->second))
+      return nullptr;
+    return it->second;
+  }
   // No configuration templates a policy from the system's own files: file("/proc/self/environ")
   // in a pull request's module would put the runner's environment into the findings (a CI log
   // or a code-scanning annotation anyone can read).
@@ -186,6 +191,9 @@ const SourceFile* Session::load(const std::string& full) {
   ++files_read;
   LoadResult result = load_source(full, kMaxReferencedFileBytes);
   auto* file = std::get_if<std::unique_ptr<SourceFile>>(&result);
+  // Not kept (nor listed among the files read), nor remembered: a file() of it still reads it.
+  if (module_file && file != nullptr && is_json_syntax_file(full) && !is_json_syntax_module(**file))
+    return nullptr;
   const SourceFile* kept = file != nullptr ? keep(std::move(*file)) : nullptr;
   loaded.emplace(full, kept);
   return kept;
@@ -571,7 +579,10 @@ void Module::load_children() {
     }
     std::vector<ParsedFile> files;
     for (const std::string& path : paths) {
-      if (const SourceFile* file = session_.load(path)) files.push_back(session_.parse(*file));
+      // A template or plan saved as *.tf.json is no file of the module (it is checked where
+      // the scan lists it).
+      if (const SourceFile* file = session_.load(path, true))
+        files.push_back(session_.parse(*file));
     }
     ++session_.modules_read;
     child = std::make_unique<Module>(session_, std::move(files), dir,

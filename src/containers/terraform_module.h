@@ -108,7 +108,9 @@ struct Session {
   const std::string* installed_module(const std::string& key);
 
   // A file by its path from the current directory, read once; nullptr when it cannot be read.
-  const SourceFile* load(const std::string& full);
+  // With `module_file`, a file of a called module: a .tf.json file that is another input saved
+  // under that name (a template, a plan) is no file of the module, and nullptr too.
+  const SourceFile* load(const std::string& full, bool module_file = false);
   // Records a stand-in checked for a symbol, once per value.
   void stand_in(const std::string& value, const std::string& symbol);
   // The symbol as the module's own reference spells it (data.aws_region.this.id): it replaces

@@ -2427,3 +2427,47 @@ TEST_CASE("Terraform: file() of /proc, /sys or /dev is not read") {
   }));
   ::unsetenv("GDL_TEST_SECRET_NAME");
 }
+
+TEST_CASE("Terraform: nothing outside the repository is read (file(), a module call, a link)") {
+  // The module in a git work tree; beside it, outside, a "policy" holding a secret.
+  const std::string policy =
+      R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",)"
+      R"( "Action": "kms:Frobnicate", "Resource": "*"}]} GDL_OUTSIDE_SECRET)";
+  const std::string key_module =
+      "resource \"aws_kms_key\" \"m\" {\n  policy = file(\"${path.module}/p.json\")\n}\n";
+  const Module m(std::map<std::string, std::string>{{"repo/.git/HEAD", "ref: refs/heads/main\n"},
+                                                    {"repo/inner.json", policy},
+                                                    {"repo/mod/main.tf", key_module},
+                                                    {"repo/mod/p.json", policy},
+                                                    {"outside.json", policy},
+                                                    {"outmod/main.tf", key_module},
+                                                    {"outmod/p.json", policy}});
+  const fs::path repo = m.dir / "repo";
+  fs::create_symlink(m.dir / "outside.json", repo / "link.json");
+  const std::string main_tf =
+      "resource \"aws_kms_key\" \"outside\" {\n  policy = file(\"../outside.json\")\n}\n"
+      "resource \"aws_kms_key\" \"link\" {\n  policy = file(\"link.json\")\n}\n"
+      "resource \"aws_kms_key\" \"inside\" {\n  policy = file(\"inner.json\")\n}\n"
+      "module \"in\" {\n  source = \"./mod\"\n}\n"
+      "module \"out\" {\n  source = \"../outmod\"\n}\n";
+  std::ofstream(repo / "main.tf") << main_tf;
+  const gdl::SourceFile main(std::string("main.tf"), main_tf);
+  const gdl::test::CurrentDirectory here(repo);
+  const gdl::LintResult result = gdl::lint_setup({&main}, {});
+  std::size_t frobnicate = 0;  // GD105 for each policy read: inner.json and mod/p.json
+  for (const gdl::Diagnostic& d : result.diagnostics) {
+    CAPTURE(d.message);
+    CHECK(d.message.find("GDL_OUTSIDE_SECRET") == std::string::npos);
+    CHECK(d.location.file.find("outside") == std::string::npos);
+    CHECK(d.location.file.find("outmod") == std::string::npos);
+    if (d.rule_id == "GD105") ++frobnicate;
+  }
+  CHECK(frobnicate == 2);
+  const auto noted = [&](std::string_view text) {
+    return std::any_of(result.notes.begin(), result.notes.end(),
+                       [&](const std::string& n) { return n.find(text) != std::string::npos; });
+  };
+  CHECK(noted("../outside.json is outside the repository"));
+  CHECK(noted("link.json is outside the repository"));
+  CHECK(noted("module out is not read: ../outmod is outside the repository"));
+}

@@ -166,6 +166,23 @@ hcl::Value with_type_defaults(hcl::Value v, const hcl::Expr& type, const SourceF
 
 }  // namespace
 
+const std::string& Session::repository() {
+  if (!repository_) {
+    repository_.emplace();
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::weakly_canonical(
+        std::filesystem::absolute(root_dir.empty() ? "." : root_dir, ec), ec);
+    for (; !ec && !dir.empty(); dir = dir.parent_path()) {
+      if (std::filesystem::exists(dir / ".git", ec)) {
+        *repository_ = dir.string();
+        break;
+      }
+      if (dir == dir.parent_path()) break;
+    }
+  }
+  return *repository_;
+}
+
 const SourceFile* Session::load(const std::string& full, bool module_file) {
   if (!hints.read_files) return nullptr;
   if (auto it = loaded.find(full); it != loaded.end()) {
@@ -179,12 +196,24 @@ const SourceFile* Session::load(const std::string& full, bool module_file) {
   // or a code-scanning annotation anyone can read).
   {
     std::error_code ec;
-    const std::string real = std::filesystem::weakly_canonical(full, ec).string();
+    // Absolute first: weakly_canonical leaves a relative path relative when no prefix of it
+    // exists ("nope.json").
+    const std::string real =
+        std::filesystem::weakly_canonical(std::filesystem::absolute(full, ec), ec).string();
     for (const std::string_view system : {"/proc/", "/sys/", "/dev/"}) {
       if (real.starts_with(system) || full.starts_with(system)) {
         loaded.emplace(full, nullptr);
         return nullptr;
       }
+    }
+    // Nor from outside the repository (a link out of it included: `real` is resolved).
+    const std::string& repo = repository();
+    if (!repo.empty() && !ec &&
+        !(real.starts_with(repo) &&
+          (real.size() == repo.size() || real[repo.size()] == '/' || repo.ends_with('/')))) {
+      loaded.emplace(full, nullptr);
+      outside_.insert(full);
+      return nullptr;
     }
   }
   if (files_read >= kMaxModuleFiles) return nullptr;
@@ -584,6 +613,16 @@ void Module::load_children() {
       if (const SourceFile* file = session_.load(path, true))
         files.push_back(session_.parse(*file));
     }
+    if (files.empty() && session_.outside_repository(paths.front())) {
+      // What the module holds is not judged: a clean result says it was judged in part.
+      session_.module_unread = true;
+      ++session_.out.unread_policies;
+      session_.note_once(*call.file, call.block->span,
+                         fmt::format("module {} is not read: {} is outside the repository ({}), "
+                                     "whose files are not read",
+                                     label(*call.block, 0), dir, session_.repository()));
+      continue;
+    }
     ++session_.modules_read;
     child = std::make_unique<Module>(session_, std::move(files), dir,
                                      fmt::format("{}module.{}.", address_, label(*call.block, 0)),
@@ -845,6 +884,14 @@ void Module::file_not_loaded(const std::string& path, const SourceFile& at, Span
   // (One that exists but is not read, too large or a system file, stays that note.)
   if (!session_.hints.read_files) return;
   const std::string full = session_.spelled(join_path(session_.root_dir, path));
+  if (session_.outside_repository(full)) {
+    session_.note_once(at, span,
+                       fmt::format("{} is outside the repository ({}): not read, so that a "
+                                   "configuration cannot put other files of this machine into the "
+                                   "findings; what is read from it is not checked",
+                                   full, session_.repository()));
+    return;
+  }
   std::error_code ec;
   if (std::filesystem::exists(full, ec) || ec) return;
   if (!session_.noted_.insert("missing-file." + at.path() + ":" + std::to_string(span.begin))

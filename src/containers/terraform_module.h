@@ -107,6 +107,16 @@ struct Session {
   std::optional<std::map<std::string, std::string>> installed;
   const std::string* installed_module(const std::string& key);
 
+  // The git work tree the root module is in (the nearest directory above it holding `.git`):
+  // file(), templatefile() and local module calls read nothing outside it, so that a
+  // configuration in a pull request cannot put other files of the machine that checks it (a
+  // runner's credentials) into the findings. Empty when the root is in no work tree: then only
+  // system files are refused. Found on first use.
+  const std::string& repository();
+  // Whether load() refused `full` for being outside repository().
+  [[nodiscard]] bool outside_repository(const std::string& full) const {
+    return outside_.contains(full);
+  }
   // A file by its path from the current directory, read once; nullptr when it cannot be read.
   // With `module_file`, a file of a called module: a .tf.json file that is another input saved
   // under that name (a template, a plan) is no file of the module, and nullptr too.
@@ -126,6 +136,8 @@ struct Session {
       note(file, span, text);
   }
   std::set<std::string, std::less<>> noted_;
+  std::optional<std::string> repository_;
+  std::set<std::string, std::less<>> outside_;  // paths refused by load()
   std::string spelled(std::string path) const;
   // A module file parsed, its syntax errors reported.
   ParsedFile parse(const SourceFile& file);

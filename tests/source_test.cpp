@@ -285,3 +285,37 @@ TEST_CASE("load_source reads regular files whole and refuses everything else") {
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("load_source follows no link out of the git work tree it is in") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-links-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir / "repo" / ".git");
+  fs::create_directories(dir / "repo" / "sub");
+  fs::create_directories(dir / "loose");
+  std::ofstream(dir / "outside.json") << "{\"secret\": 1}";
+  std::ofstream(dir / "repo" / "inside.json") << "{\"inside\": 1}";
+  const struct {
+    std::string link;  // below `dir`
+    fs::path target;
+    bool read;
+  } links[] = {
+      {"repo/out.json", dir / "outside.json", false},          // absolute, out
+      {"repo/sub/rel-out.json", "../../outside.json", false},  // relative, out
+      {"repo/sub/in.json", "../inside.json", true},            // within the work tree
+      {"repo/sub/abs-in.json", dir / "repo" / "inside.json", true},
+      {"loose/out.json", dir / "outside.json", true},  // in no work tree
+  };
+  for (const auto& l : links) {
+    CAPTURE(l.link);
+    fs::create_symlink(l.target, dir / l.link);
+    const gdl::LoadResult loaded = gdl::load_source((dir / l.link).string());
+    CHECK(std::holds_alternative<std::unique_ptr<gdl::SourceFile>>(loaded) == l.read);
+    if (const auto* error = std::get_if<gdl::LoadError>(&loaded)) {
+      CHECK(error->message.starts_with("a symbolic link to " + (dir / "outside.json").string() +
+                                       ", outside the repository (" + (dir / "repo").string() +
+                                       ")"));
+    }
+  }
+  fs::remove_all(dir);
+}

@@ -41,6 +41,35 @@ void note_read(const struct stat& info) {
   }
 }
 
+// The git work tree `dir` is in (the nearest directory above it holding `.git`), empty when none.
+std::filesystem::path work_tree_of(std::filesystem::path dir) {
+  std::error_code ec;
+  for (; !dir.empty(); dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / ".git", ec)) return dir;
+    if (dir == dir.parent_path()) break;
+  }
+  return {};
+}
+
+// Why a symbolic link is not followed: its target is outside the git work tree the link is in.
+// A file a pull request adds as a link to the checking machine's files (a runner's credentials)
+// would otherwise be read, and its first line quoted in a syntax error. Empty when it is
+// followed (a link within the work tree, or a link in no work tree).
+std::string link_out_of_work_tree(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path link = std::filesystem::absolute(path, ec);
+  if (ec) return {};
+  const std::filesystem::path tree =
+      work_tree_of(std::filesystem::weakly_canonical(link.parent_path(), ec));
+  if (ec || tree.empty()) return {};
+  const std::filesystem::path target = std::filesystem::weakly_canonical(link, ec);
+  if (ec) return {};
+  const auto [t, _] = std::mismatch(tree.begin(), tree.end(), target.begin(), target.end());
+  if (t == tree.end()) return {};
+  return "a symbolic link to " + target.string() + ", outside the repository (" + tree.string() +
+         "): not read, so that a link cannot put other files of this machine into the findings";
+}
+
 std::string too_large(std::size_t max_bytes) {
   return "is larger than the input size limit of " + std::to_string(max_bytes / (1024 * 1024)) +
          " MB (raise it with --max-size MB)";
@@ -64,7 +93,15 @@ LoadResult load_source(const std::string& path, std::size_t max_bytes) {
   // open() then fstat(), not stat() then open(): one system call less per file, and the checks
   // are of the file actually read. O_NONBLOCK so that opening a FIFO named by mistake does not
   // wait for a writer (it is refused below as not a regular file); regular files ignore it.
-  const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  // O_NOFOLLOW first: a link is told by ELOOP without a system call more for the other files.
+  constexpr int kFlags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+  int descriptor = ::open(path.c_str(), kFlags | O_NOFOLLOW);
+  if (descriptor < 0 && errno == ELOOP) {
+    if (std::string why = link_out_of_work_tree(path); !why.empty())
+      return LoadError{path, std::move(why)};
+    descriptor = ::open(path.c_str(), kFlags);
+  }
+  const FileDescriptor file(descriptor);
   if (file.fd < 0) {
     const int error = errno;
     // A link to nothing is said so, however it is reached (a scan, a named file's sibling).

@@ -170,15 +170,9 @@ const std::string& Session::repository() {
   if (!repository_) {
     repository_.emplace();
     std::error_code ec;
-    std::filesystem::path dir = std::filesystem::weakly_canonical(
+    const std::filesystem::path dir = std::filesystem::weakly_canonical(
         std::filesystem::absolute(root_dir.empty() ? "." : root_dir, ec), ec);
-    for (; !ec && !dir.empty(); dir = dir.parent_path()) {
-      if (std::filesystem::exists(dir / ".git", ec)) {
-        *repository_ = dir.string();
-        break;
-      }
-      if (dir == dir.parent_path()) break;
-    }
+    if (!ec) *repository_ = work_tree_of(dir).string();
   }
   return *repository_;
 }

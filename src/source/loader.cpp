@@ -41,16 +41,6 @@ void note_read(const struct stat& info) {
   }
 }
 
-// The git work tree `dir` is in (the nearest directory above it holding `.git`), empty when none.
-std::filesystem::path work_tree_of(std::filesystem::path dir) {
-  std::error_code ec;
-  for (; !dir.empty(); dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / ".git", ec)) return dir;
-    if (dir == dir.parent_path()) break;
-  }
-  return {};
-}
-
 // Why a symbolic link is not followed: its target is outside the git work tree the link is in.
 // A file a pull request adds as a link to the checking machine's files (a runner's credentials)
 // would otherwise be read, and its first line quoted in a syntax error. Empty when it is
@@ -75,6 +65,15 @@ std::string too_large(std::size_t max_bytes) {
          " MB (raise it with --max-size MB)";
 }
 }  // namespace
+
+std::filesystem::path work_tree_of(std::filesystem::path dir) {
+  std::error_code ec;
+  for (; !dir.empty(); dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / ".git", ec)) return dir;
+    if (dir == dir.parent_path()) break;
+  }
+  return {};
+}
 
 LoadResult load_source(const std::string& path, std::size_t max_bytes) {
   if (path == "-") {

@@ -2,6 +2,7 @@
 // Reads inputs into SourceFiles. A failure is a value (with a user-facing message), not an
 // exception.
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -25,6 +26,11 @@ using LoadResult = std::variant<std::unique_ptr<SourceFile>, LoadError>;
 // Inputs larger than this are refused with a clear error instead of using unbounded memory. The
 // default is far above the largest real template (CloudFormation's own limit is 1 MB).
 inline constexpr std::size_t kDefaultMaxInputBytes = 64U * 1024U * 1024U;
+
+// The git work tree the directory `dir` (absolute, resolved) is in: the nearest directory above
+// it holding `.git`; empty when none. What is read is confined to it: a symbolic link out of it
+// is not followed (load_source), nor a Terraform module's file() of a path outside it.
+std::filesystem::path work_tree_of(std::filesystem::path dir);
 
 // Reads `path` ("-" means standard input, shown as "<stdin>").
 LoadResult load_source(const std::string& path, std::size_t max_bytes = kDefaultMaxInputBytes);

@@ -695,7 +695,19 @@ std::optional<std::string> TemplateValues::ref(const std::string& name, Span spa
     guessed_ = true;
   if (name == "AWS::Partition") return partition();
   if (name == "AWS::URLSuffix") return std::string(exportcfg::dns_suffix(partition()));
-  if (name == "AWS::StackName") return std::string("stack");
+  if (name == "AWS::StackName") {
+    // Never known offline: a stand-in, shown as the symbol, so that a name built from it
+    // ("${AWS::StackName}-findings") is no fact a policy's literal is held against.
+    const std::string stand = "stackname-5e1d0c7b";
+    if (!std::exchange(stack_name_used_, true)) {
+      stand_in(stand, "${AWS::StackName}");
+      out_.notes.push_back(fmt::format(
+          "{}: ${{AWS::StackName}} is checked as {} (the stack's name is known only when it is "
+          "deployed)",
+          source_.path(), stand));
+    }
+    return stand;
+  }
   if (name.starts_with("AWS::")) return std::nullopt;
   if (auto it = parameters_.find(name); it != parameters_.end())
     return parameter(name, *it->second, span);

@@ -121,6 +121,7 @@ class TemplateValues {
   // built from ${AWS::AccountId} in a fix.
   bool account_named_guess_ = false;
   bool account_guess_used_ = false;  // ${AWS::AccountId} was so taken since this was last cleared
+  bool stack_name_used_ = false;     // ${AWS::StackName} was read (its stand-in recorded)
   std::string region_;
   bool exports_here_ = false;  // the template creates the detector or its destination
   std::vector<Span> unknown_spans_;

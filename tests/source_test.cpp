@@ -306,6 +306,16 @@ TEST_CASE("load_source follows no link out of the git work tree it is in") {
       {"repo/sub/abs-in.json", dir / "repo" / "inside.json", true},
       {"loose/out.json", dir / "outside.json", true},  // in no work tree
   };
+  // A directory named through a link: judged by where it resolves.
+  fs::create_directories(dir / "outside-dir");
+  fs::create_symlink(dir / "outside-dir", dir / "repo" / "dlink");
+  fs::create_symlink("sub", dir / "repo" / "sublink");
+  CHECK(gdl::directory_leaves_work_tree((dir / "repo" / "dlink").string())
+            .starts_with("resolves to " + (dir / "outside-dir").string()));
+  CHECK(gdl::directory_leaves_work_tree((dir / "repo" / "dlink").string() + "/").size() > 0);
+  CHECK(gdl::directory_leaves_work_tree((dir / "repo" / "sublink").string()).empty());
+  CHECK(gdl::directory_leaves_work_tree((dir / "repo" / "sub").string()).empty());
+  CHECK(gdl::directory_leaves_work_tree((dir / "loose").string()).empty());  // in no work tree
   for (const auto& l : links) {
     CAPTURE(l.link);
     fs::create_symlink(l.target, dir / l.link);

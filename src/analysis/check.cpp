@@ -835,7 +835,37 @@ TerraformFile read_module_file(const std::string& path, std::size_t max_bytes) {
   return TerraformFile{true, containers::local_module_directories(**source)};
 }
 
-void check(const CheckRequest& request, Report& report) {
+void check(const CheckRequest& given, Report& report) {
+  // A named path that leaves the repository it is spelled in is not read (source/loader.h):
+  // judged by its directory (a named file's link is load_source's to refuse), once each.
+  std::map<std::string, std::string> leaves;  // directory -> why, empty when read
+  std::vector<std::string> kept;
+  for (const std::string& path : given.paths) {
+    std::error_code ec;
+    const std::string dir = path == "-" ? std::string()
+                            : std::filesystem::is_directory(path, ec)
+                                ? path
+                                : std::filesystem::path(path).parent_path().string();
+    auto it = leaves.find(dir);
+    if (it == leaves.end())
+      it = leaves
+               .emplace(dir, dir.empty() && path == "-"
+                                 ? std::string()
+                                 : directory_leaves_work_tree(dir.empty() ? "." : dir))
+               .first;
+    if (it->second.empty()) {
+      kept.push_back(path);
+    } else {
+      report.input_errors.push_back({path, it->second});
+    }
+  }
+  const bool refused = kept.size() != given.paths.size();
+  CheckRequest confined;
+  if (refused) {
+    confined = given;
+    confined.paths = std::move(kept);
+  }
+  const CheckRequest& request = refused ? confined : given;
   const ScanOptions scan_options = scan_options_of(request);
   // Findings already in the report (--config's) are judged by the project's rules too.
   if (request.project != nullptr) apply_project_rules(*request.project, report.diagnostics);

@@ -75,6 +75,23 @@ std::filesystem::path work_tree_of(std::filesystem::path dir) {
   return {};
 }
 
+std::string directory_leaves_work_tree(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::path spelled = std::filesystem::absolute(dir, ec).lexically_normal();
+  if (ec) return {};
+  if (!spelled.has_filename()) spelled = spelled.parent_path();  // "a/b/" as "a/b"
+  const std::filesystem::path tree = work_tree_of(spelled);
+  if (tree.empty()) return {};
+  const std::filesystem::path real = std::filesystem::weakly_canonical(spelled, ec);
+  if (ec) return {};
+  const std::filesystem::path real_tree = std::filesystem::weakly_canonical(tree, ec);
+  if (ec) return {};
+  const auto [t, _] = std::mismatch(real_tree.begin(), real_tree.end(), real.begin(), real.end());
+  if (t == real_tree.end()) return {};
+  return "resolves to " + real.string() + ", outside the repository (" + tree.string() +
+         "): not read, so that a link cannot put other files of this machine into the findings";
+}
+
 LoadResult load_source(const std::string& path, std::size_t max_bytes) {
   if (path == "-") {
     std::string bytes;

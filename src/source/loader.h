@@ -32,6 +32,12 @@ inline constexpr std::size_t kDefaultMaxInputBytes = 64U * 1024U * 1024U;
 // is not followed (load_source), nor a Terraform module's file() of a path outside it.
 std::filesystem::path work_tree_of(std::filesystem::path dir);
 
+// Why the files of `dir` (a directory named on the command line, or a named file's) are not
+// read: spelled inside a git work tree, it resolves outside it (a symbolic link to a directory,
+// its own or one on the way). Empty when they are read. A scan never enters a linked directory
+// and load_source refuses a linked file out of its tree: a named path is the one way left out.
+std::string directory_leaves_work_tree(const std::string& dir);
+
 // Reads `path` ("-" means standard input, shown as "<stdin>").
 LoadResult load_source(const std::string& path, std::size_t max_bytes = kDefaultMaxInputBytes);
 

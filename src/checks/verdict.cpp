@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <memory>
 
 #include "checks/explain.h"
 #include "checks/settings_view.h"
+#include "documents/kind.h"
+#include "export/settings.h"
 #include "util/text.h"
 
 namespace gdl::support {
@@ -109,22 +113,61 @@ std::vector<Unknown> unknowns_in(const SetupContext& ctx, const iam::Request& re
   return out;
 }
 
-// Whether `value` can be what `u` stands for: an ARN for an ARN; for a made-up value, text of
-// its kind (its classes of characters: an account's digits, a Region's or a bucket's lower-case
-// letters, digits and hyphens); for a symbol, text without an ARN's separators.
-bool of_its_kind(const Unknown& u, std::string_view value) {
-  if (u.value.starts_with("arn:")) return value.starts_with("arn:");
-  if (u.value.starts_with("${")) return value.find_first_of(":/") == std::string_view::npos;
-  const auto class_of = [](char c) -> int {
-    if (c >= '0' && c <= '9') return 0;
-    if (c >= 'a' && c <= 'z') return 1;
-    if (c >= 'A' && c <= 'Z') return 2;
-    return 3 + static_cast<unsigned char>(c);  // any other character: itself
+// Whether `value` can be what `u` stands for: a value of its type, told by the stand-in's shape
+// (an account's 12 digits, a detector id's 32 hexadecimal digits, a Region, an ARN) or, for a
+// symbol left as written, by its name; else a name as S3 takes it (a bucket's, a stack's: lower
+// case letters, digits, dots and hyphens).
+// A Region's name as AWS forms them: an area, a direction and a number ("us-east-1",
+// "ap-southeast-4", "us-gov-west-1", "cn-northwest-1"); "us-est-1" is a typo, not a Region.
+bool plausible_region(std::string_view value) {
+  if (!exportcfg::is_region(value)) return false;
+  std::vector<std::string_view> parts;
+  for (std::size_t from = 0;;) {
+    const std::size_t dash = value.find('-', from);
+    parts.push_back(value.substr(from, dash - from));
+    if (dash == std::string_view::npos) break;
+    from = dash + 1;
+  }
+  constexpr std::string_view kAreas[] = {"us", "eu", "ap", "sa", "ca",
+                                         "me", "af", "il", "mx", "cn"};
+  constexpr std::string_view kDirections[] = {"east",      "west",      "north",
+                                              "south",     "central",   "northeast",
+                                              "northwest", "southeast", "southwest"};
+  const auto in = [](const auto& list, std::string_view word) {
+    return std::find(std::begin(list), std::end(list), word) != std::end(list);
   };
-  return std::all_of(value.begin(), value.end(), [&](char c) {
-    return std::any_of(u.value.begin(), u.value.end(),
-                       [&](char own) { return class_of(own) == class_of(c); });
-  });
+  if (parts.size() == 4 && (parts[1] == "gov" || parts[1].starts_with("iso")))
+    parts.erase(parts.begin() + 1);
+  return parts.size() == 3 && in(kAreas, parts[0]) && in(kDirections, parts[1]);
+}
+
+bool of_its_kind(const Unknown& u, std::string_view value) {
+  const auto all_of = [](std::string_view text, auto&& ok) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), ok);
+  };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  const auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+  const auto account = [&](std::string_view t) { return t.size() == 12 && all_of(t, digit); };
+  const auto detector = [&](std::string_view t) { return t.size() == 32 && all_of(t, hex); };
+  const std::string_view own = u.value;
+  if (own.starts_with("arn:")) return value.starts_with("arn:");
+  if (own.starts_with("${")) {
+    const std::string lowered = to_lower(own);
+    if (lowered.find("detector") != std::string::npos) return detector(value);
+    if (lowered.find("account") != std::string::npos) return account(value);
+    if (lowered.find("region") != std::string::npos) return plausible_region(value);
+    if (lowered.find(".arn") != std::string::npos) return value.starts_with("arn:");
+  } else if (account(own)) {
+    return account(value);
+  } else if (detector(own)) {
+    return detector(value);
+  } else if (exportcfg::is_region(own)) {
+    return plausible_region(value);
+  }
+  const auto name_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+  };
+  return all_of(value, name_char);
 }
 
 // What the policy's text `written` gives each unknown where the request's `field` holds it:
@@ -160,66 +203,193 @@ bool match_slots(std::string_view field, const std::vector<Unknown>& unknowns,
   return false;
 }
 
-// A denial that values known only when deployed decide: with the values the policy itself
-// writes in their place (the detector id and Region an aws:SourceArn pins, the bucket a Resource
-// names), GuardDuty's request goes through. A stand-in is no fact to hold against the policy:
-// the export fails unless the values deployed are those: {symbol, value} each. Empty when not.
-std::vector<std::pair<std::string, std::string>> unknown_deciding(
-    const SetupContext& ctx, const exportcfg::PolicyDocument& doc, const iam::Request& request,
-    bool (*fails)(const exportcfg::PolicyDocument& doc, const iam::Evaluation& evaluation)) {
-  const std::vector<Unknown> unknowns = unknowns_in(ctx, request);
-  if (unknowns.empty()) return {};
-  const auto passes_with = [&](const Captures& captures) {
-    iam::Request instead = request;
-    for (const auto& [u, value] : captures) {
-      replace_all(instead.resource, unknowns[u].value, value);
-      for (auto& entry : instead.context) {
-        for (std::string& v : entry.second.values) replace_all(v, unknowns[u].value, value);
+// The values a setup's unknowns take (index into the unknowns, value), and a document simulated
+// with them: its own evaluator when its text holds none of the unknowns, else one built over a
+// copy of its policy with them replaced too (a condition on the caller identity's account).
+using Values = Captures;
+
+iam::Request with_values(const iam::Request& request, const std::vector<Unknown>& unknowns,
+                         const Values& values) {
+  iam::Request instead = request;
+  for (const auto& [u, value] : values) {
+    replace_all(instead.resource, unknowns[u].value, value);
+    for (auto& entry : instead.context) {
+      for (std::string& v : entry.second.values) replace_all(v, unknowns[u].value, value);
+    }
+  }
+  return instead;
+}
+
+class Rebound {
+ public:
+  Rebound(const exportcfg::PolicyDocument& doc, const std::vector<Unknown>& unknowns,
+          const Values& values) {
+    bool holds = false;
+    const auto visit = [&](policy::Text& t) {
+      for (const auto& [u, value] : values)
+        holds = replace_all(t.value, unknowns[u].value, value) || holds;
+    };
+    policy_ = doc.policy;
+    for (policy::Statement& s : policy_.statements) {
+      for (policy::PrincipalEntry& e : s.principal.entries) visit(e.value);
+      for (policy::Text& r : s.resource.items) visit(r);
+      for (policy::ConditionClause& c : s.conditions) {
+        for (policy::Text& v : c.values) visit(v);
       }
     }
-    return !fails(doc, doc.evaluator->evaluate(instead, false));
-  };
-  const auto named = [&unknowns](const Captures& captures) {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& [u, value] : captures) out.emplace_back(unknowns[u].symbol, value);
-    return out;
-  };
-  Captures all;  // every value written for an unknown, the first of each: tried together last
-  std::size_t tried = 0;
-  // Each value the policy writes, against what the request carries in that place: a Resource
-  // against the request's resource, a condition's values against its key's.
-  std::vector<std::pair<const policy::Text*, const std::string*>> pairs;
+    if (holds) {
+      own_ = std::make_unique<iam::Evaluator>(policy_, documents::evaluation_type(doc.kind));
+      evaluator_ = own_.get();
+    } else {
+      evaluator_ = doc.evaluator.get();
+    }
+  }
+  Rebound(const Rebound&) = delete;
+  Rebound& operator=(const Rebound&) = delete;
+  ~Rebound() = default;
+  [[nodiscard]] const iam::Evaluator& evaluator() const { return *evaluator_; }
+
+ private:
+  policy::Policy policy_;  // the evaluator built over it points into it: never moved
+  std::unique_ptr<iam::Evaluator> own_;
+  const iam::Evaluator* evaluator_ = nullptr;
+};
+
+// The setup's documents that GuardDuty's `request` is asked of: the key policies for KMS, the
+// bucket policies for S3.
+bool asked_of(const exportcfg::PolicyDocument& doc, const iam::Request& request) {
+  if (doc.evaluator == nullptr || doc.too_large) return false;
+  if (doc.kind == documents::Kind::key_policy) return request.action.starts_with("kms:");
+  if (doc.kind == documents::Kind::bucket_policy) return request.action.starts_with("s3:");
+  return false;
+}
+
+// Whether the policy's text holds `value` (a stand-in written into it).
+bool doc_holds(const exportcfg::PolicyDocument& doc, const std::string& value) {
   for (const policy::Statement& s : doc.policy.statements) {
-    for (const policy::Text& r : s.resource.items) pairs.emplace_back(&r, &request.resource);
+    for (const policy::PrincipalEntry& e : s.principal.entries)
+      if (e.value.value.find(value) != std::string::npos) return true;
+    for (const policy::Text& r : s.resource.items)
+      if (r.value.find(value) != std::string::npos) return true;
+    for (const policy::ConditionClause& c : s.conditions) {
+      for (const policy::Text& v : c.values)
+        if (v.value.find(value) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+// What each value the policy writes captures where the request carries an unknown in the same
+// place (a Resource against the request's resource, a condition's values against its key's),
+// each capture a candidate set of values. The policy writing the unknown itself says nothing of
+// its value.
+void candidates_from(const exportcfg::PolicyDocument& doc, const iam::Request& request,
+                     const std::vector<Unknown>& unknowns, std::vector<Values>& out) {
+  const auto offer = [&](const policy::Text& w, const std::string& field) {
+    if (out.size() >= 32 || std::any_of(unknowns.begin(), unknowns.end(), [&](const Unknown& u) {
+          return w.value.find(u.value) != std::string::npos;
+        }))
+      return;
+    Values captured;
+    if (!match_slots(field, unknowns, w.value, captured) || captured.empty()) return;
+    std::sort(captured.begin(), captured.end());
+    if (std::find(out.begin(), out.end(), captured) == out.end())
+      out.push_back(std::move(captured));
+  };
+  for (const policy::Statement& s : doc.policy.statements) {
+    for (const policy::Text& r : s.resource.items) offer(r, request.resource);
     for (const policy::ConditionClause& c : s.conditions) {
       const iam::ContextValue* sent = request.find(c.key.value);
       if (sent == nullptr) continue;
       for (const policy::Text& v : c.values) {
-        for (const std::string& field : sent->values) pairs.emplace_back(&v, &field);
+        for (const std::string& field : sent->values) offer(v, field);
       }
     }
   }
-  for (const auto& pair : pairs) {
-    const policy::Text* w = pair.first;  // not a binding: clang 14 cannot capture one
-    const std::string* field = pair.second;
-    // The policy writing the unknown itself decides nothing about its value (the clause fails
-    // for another reason).
-    if (tried >= 32 || std::any_of(unknowns.begin(), unknowns.end(), [&](const Unknown& u) {
-          return w->value.find(u.value) != std::string::npos;
-        }))
-      continue;
-    Captures captures;
-    if (!match_slots(*field, unknowns, w->value, captures) || captures.empty()) continue;
-    ++tried;
-    if (passes_with(captures)) return named(captures);
-    for (auto& capture : captures) {
-      if (std::none_of(all.begin(), all.end(),
-                       [&](const auto& c) { return c.first == capture.first; }))
-        all.push_back(std::move(capture));
+}
+
+// Denials that values known only when deployed decide. One deployment gives each unknown one
+// value: the candidates are the sets of values the policies write where GuardDuty's failing
+// requests carry unknowns, each candidate extended by the first value written for every other
+// unknown, and the one under which the most of the setup's failing requests go through is taken
+// (the first in document order on a tie). A failure that goes through under it rests on those
+// values; one that does not fails whatever they are, or under the values the rest of the setup
+// writes. {symbol, value} for each unknown the request carries; empty when not.
+std::vector<std::pair<std::string, std::string>> unknown_deciding(
+    const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
+    const exportcfg::GuardDutyRequest& failed,
+    bool (*fails)(const exportcfg::PolicyDocument& doc, const iam::Evaluation& evaluation)) {
+  if (unknowns_in(ctx, failed.request).empty()) return {};
+  const auto& list = failed.with_assumed ? ctx.requests : ctx.documented_requests;
+  // The setup's failing requests, and every unknown they carry.
+  std::vector<std::pair<const exportcfg::PolicyDocument*, const iam::Request*>> failing;
+  std::vector<Unknown> unknowns;
+  for (const auto& d : ctx.documents) {
+    for (const exportcfg::GuardDutyRequest& r : list) {
+      if (!asked_of(*d, r.request) ||
+          d->evaluator->evaluate(r.request, false).decision == iam::Decision::allow)
+        continue;
+      failing.emplace_back(d.get(), &r.request);
+      for (Unknown& u : unknowns_in(ctx, r.request)) {
+        if (std::none_of(unknowns.begin(), unknowns.end(),
+                         [&](const Unknown& k) { return k.value == u.value; }))
+          unknowns.push_back(std::move(u));
+      }
     }
   }
-  if (all.size() > 1 && passes_with(all)) return named(all);
-  return {};
+  std::vector<Values> candidates;
+  for (const auto& [d, r] : failing) candidates_from(*d, *r, unknowns, candidates);
+  if (candidates.empty()) return {};
+  Values first_of_each;
+  for (const Values& c : candidates) {
+    for (const auto& v : c) {
+      if (std::none_of(first_of_each.begin(), first_of_each.end(),
+                       [&](const auto& f) { return f.first == v.first; }))
+        first_of_each.push_back(v);
+    }
+  }
+  for (Values& c : candidates) {
+    for (const auto& v : first_of_each) {
+      if (std::none_of(c.begin(), c.end(), [&](const auto& x) { return x.first == v.first; }))
+        c.push_back(v);
+    }
+    std::sort(c.begin(), c.end());
+  }
+  const Values* best = nullptr;
+  std::size_t best_through = 0;
+  for (const Values& c : candidates) {
+    std::size_t through = 0;
+    std::vector<std::pair<const exportcfg::PolicyDocument*, std::unique_ptr<Rebound>>> rebound;
+    for (const auto& [d, r] : failing) {
+      auto it = std::find_if(rebound.begin(), rebound.end(),
+                             [d = d](const auto& e) { return e.first == d; });
+      if (it == rebound.end()) {
+        rebound.emplace_back(d, std::make_unique<Rebound>(*d, unknowns, c));
+        it = std::prev(rebound.end());
+      }
+      if (it->second->evaluator().evaluate(with_values(*r, unknowns, c), false).decision ==
+          iam::Decision::allow)
+        ++through;
+    }
+    if (through > best_through) {
+      best = &c;
+      best_through = through;
+    }
+  }
+  if (best == nullptr) return {};
+  const Rebound rebound(doc, unknowns, *best);
+  if (fails(doc, rebound.evaluator().evaluate(with_values(failed.request, unknowns, *best), false)))
+    return {};
+  std::vector<std::pair<std::string, std::string>> named;
+  for (const auto& [u, value] : *best) {
+    const Unknown& unknown = unknowns[u];  // not a binding: clang 14 cannot capture one
+    bool carried = false;
+    for_each_field(failed.request, [&](const std::string& field) {
+      carried = carried || field.find(unknown.value) != std::string::npos;
+    });
+    if (carried || doc_holds(doc, unknown.value)) named.emplace_back(unknown.symbol, value);
+  }
+  return named;
 }
 
 }  // namespace
@@ -260,7 +430,7 @@ FailureVerdict judge_failure(const SetupContext& ctx, const RegionalFailure& fai
   const std::vector<std::pair<std::string, std::string>> unknown =
       rests_on_stand_in || !container_stand_in.empty()
           ? std::vector<std::pair<std::string, std::string>>()
-          : unknown_deciding(ctx, doc, failure.request->request, fails);
+          : unknown_deciding(ctx, doc, *failure.request, fails);
   const bool some_regions =
       !regions_given(ctx.settings) && failure.regions.size() < ctx.settings.regions.size();
   if (!unknown.empty()) {

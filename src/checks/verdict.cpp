@@ -311,10 +311,11 @@ void candidates_from(const exportcfg::PolicyDocument& doc, const iam::Request& r
 // Denials that values known only when deployed decide. One deployment gives each unknown one
 // value: the candidates are the sets of values the policies write where GuardDuty's failing
 // requests carry unknowns, each candidate extended by the first value written for every other
-// unknown, and the one under which the most of the setup's failing requests go through is taken
-// (the first in document order on a tie). A failure that goes through under it rests on those
-// values; one that does not fails whatever they are, or under the values the rest of the setup
-// writes. {symbol, value} for each unknown the request carries; empty when not.
+// unknown, and the one under which the most of the setup's failing requests go through, and
+// none of those that go through now is denied, is taken (the first in document order on a tie). A
+// failure that goes through under it rests on those values; one that does not fails whatever they
+// are, or under the values the rest of the setup writes. {symbol, value} for each unknown the
+// request carries; empty when not.
 std::vector<std::pair<std::string, std::string>> unknown_deciding(
     const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
     const exportcfg::GuardDutyRequest& failed,
@@ -323,12 +324,15 @@ std::vector<std::pair<std::string, std::string>> unknown_deciding(
   const auto& list = failed.with_assumed ? ctx.requests : ctx.documented_requests;
   // The setup's failing requests, and every unknown they carry.
   std::vector<std::pair<const exportcfg::PolicyDocument*, const iam::Request*>> failing;
+  std::vector<std::pair<const exportcfg::PolicyDocument*, const iam::Request*>> passing;
   std::vector<Unknown> unknowns;
   for (const auto& d : ctx.documents) {
     for (const exportcfg::GuardDutyRequest& r : list) {
-      if (!asked_of(*d, r.request) ||
-          d->evaluator->evaluate(r.request, false).decision == iam::Decision::allow)
+      if (!asked_of(*d, r.request)) continue;
+      if (d->evaluator->evaluate(r.request, false).decision == iam::Decision::allow) {
+        passing.emplace_back(d.get(), &r.request);
         continue;
+      }
       failing.emplace_back(d.get(), &r.request);
       for (Unknown& u : unknowns_in(ctx, r.request)) {
         if (std::none_of(unknowns.begin(), unknowns.end(),
@@ -355,22 +359,29 @@ std::vector<std::pair<std::string, std::string>> unknown_deciding(
     }
     std::sort(c.begin(), c.end());
   }
+  // A candidate under which a request that goes through now would be denied (a Deny scoped to
+  // the name the policy writes) is no way for the setup to work: not taken.
   const Values* best = nullptr;
   std::size_t best_through = 0;
   for (const Values& c : candidates) {
-    std::size_t through = 0;
     std::vector<std::pair<const exportcfg::PolicyDocument*, std::unique_ptr<Rebound>>> rebound;
-    for (const auto& [d, r] : failing) {
-      auto it = std::find_if(rebound.begin(), rebound.end(),
-                             [d = d](const auto& e) { return e.first == d; });
+    const auto allowed = [&](const exportcfg::PolicyDocument* d, const iam::Request& r) {
+      auto it =
+          std::find_if(rebound.begin(), rebound.end(), [d](const auto& e) { return e.first == d; });
       if (it == rebound.end()) {
         rebound.emplace_back(d, std::make_unique<Rebound>(*d, unknowns, c));
         it = std::prev(rebound.end());
       }
-      if (it->second->evaluator().evaluate(with_values(*r, unknowns, c), false).decision ==
-          iam::Decision::allow)
-        ++through;
-    }
+      return it->second->evaluator().evaluate(with_values(r, unknowns, c), false).decision ==
+             iam::Decision::allow;
+    };
+    if (!std::all_of(passing.begin(), passing.end(),
+                     [&](const auto& p) { return allowed(p.first, *p.second); }))
+      continue;
+    const auto through =
+        static_cast<std::size_t>(std::count_if(failing.begin(), failing.end(), [&](const auto& f) {
+          return allowed(f.first, *f.second);
+        }));
     if (through > best_through) {
       best = &c;
       best_through = through;

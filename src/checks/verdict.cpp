@@ -10,6 +10,8 @@
 #include "checks/settings_view.h"
 #include "documents/kind.h"
 #include "export/settings.h"
+#include "iam/conditions.h"
+#include "iam/iam_data.h"
 #include "util/text.h"
 
 namespace gdl::support {
@@ -176,15 +178,26 @@ bool of_its_kind(const Unknown& u, std::string_view value) {
 using Captures = std::vector<std::pair<std::size_t, std::string>>;  // unknowns' index, value
 
 bool match_slots(std::string_view field, const std::vector<Unknown>& unknowns,
-                 std::string_view written, Captures& captures) {
-  if (written.starts_with('*')) return true;  // the policy's wildcard takes the rest
+                 std::string_view written, Captures& captures, std::size_t& budget) {
+  // Bounded: several unknowns in one long name would otherwise be tried in every split.
+  if (budget == 0) return false;
+  --budget;
+  if (written.starts_with('*')) {
+    // The policy's wildcard takes any part of the field, the unknowns after it still captured.
+    for (std::size_t taken = 0; taken <= field.size(); ++taken) {
+      if (match_slots(field.substr(taken), unknowns, written.substr(1), captures, budget))
+        return true;
+    }
+    return false;
+  }
   if (field.empty()) return written.empty();
   // The unknown the field holds here, if any.
   const auto slot = std::find_if(unknowns.begin(), unknowns.end(),
                                  [&](const Unknown& u) { return field.starts_with(u.value); });
   if (slot == unknowns.end()) {
-    if (written.empty() || written.front() != field.front()) return false;
-    return match_slots(field.substr(1), unknowns, written.substr(1), captures);
+    if (written.empty() || (written.front() != field.front() && written.front() != '?'))
+      return false;
+    return match_slots(field.substr(1), unknowns, written.substr(1), captures, budget);
   }
   const std::string_view rest = field.substr(slot->value.size());
   for (std::size_t end = 1; end <= written.size(); ++end) {
@@ -197,7 +210,7 @@ bool match_slots(std::string_view field, const std::vector<Unknown>& unknowns,
     if (earlier != captures.end() && earlier->second != value) continue;
     const bool fresh = earlier == captures.end();
     if (fresh) captures.emplace_back(index, std::string(value));
-    if (match_slots(rest, unknowns, written.substr(end), captures)) return true;
+    if (match_slots(rest, unknowns, written.substr(end), captures, budget)) return true;
     if (fresh) captures.pop_back();
   }
   return false;
@@ -215,6 +228,15 @@ iam::Request with_values(const iam::Request& request, const std::vector<Unknown>
     replace_all(instead.resource, unknowns[u].value, value);
     for (auto& entry : instead.context) {
       for (std::string& v : entry.second.values) replace_all(v, unknowns[u].value, value);
+    }
+    // GuardDuty calls as its regional principal from an opt-in Region, as the global one from
+    // the others: a Region taken for the unknown one decides which.
+    if (instead.principal.kind == iam::RequestPrincipal::Kind::service &&
+        exportcfg::is_guardduty_principal(instead.principal.value) &&
+        exportcfg::is_region(unknowns[u].value) && exportcfg::is_region(value)) {
+      instead.principal.value = data::is_opt_in_region(value)
+                                    ? fmt::format("guardduty.{}.amazonaws.com", value)
+                                    : std::string("guardduty.amazonaws.com");
     }
   }
   return instead;
@@ -286,19 +308,29 @@ bool doc_holds(const exportcfg::PolicyDocument& doc, const std::string& value) {
 void candidates_from(const exportcfg::PolicyDocument& doc, const iam::Request& request,
                      const std::vector<Unknown>& unknowns, std::vector<Values>& out) {
   const auto offer = [&](const policy::Text& w, const std::string& field) {
-    if (out.size() >= 32 || std::any_of(unknowns.begin(), unknowns.end(), [&](const Unknown& u) {
-          return w.value.find(u.value) != std::string::npos;
-        }))
-      return;
+    if (out.size() >= 32) return;
     Values captured;
-    if (!match_slots(field, unknowns, w.value, captured) || captured.empty()) return;
+    std::size_t budget = 4096;
+    if (!match_slots(field, unknowns, w.value, captured, budget)) return;
+    // Where the policy writes the stand-in itself (a name the template derives from it), that
+    // unknown keeps it: no value of its own.
+    std::erase_if(captured, [&](const auto& c) { return c.second == unknowns[c.first].value; });
+    if (captured.empty()) return;
     std::sort(captured.begin(), captured.end());
     if (std::find(out.begin(), out.end(), captured) == out.end())
       out.push_back(std::move(captured));
   };
+  // The values a request must hold to go through: an Allow's, and those a Deny spares (its
+  // negated conditions': "deny unless the account is X"). A Deny's own Resources and positive
+  // conditions name what a request must not be.
   for (const policy::Statement& s : doc.policy.statements) {
-    for (const policy::Text& r : s.resource.items) offer(r, request.resource);
+    const bool allow = s.effect == policy::Effect::allow;
+    if (allow && !s.resource_negated) {
+      for (const policy::Text& r : s.resource.items) offer(r, request.resource);
+    }
     for (const policy::ConditionClause& c : s.conditions) {
+      const auto op = iam::parse_operator(c.op.value);
+      if (!op || op->negated == allow) continue;
       const iam::ContextValue* sent = request.find(c.key.value);
       if (sent == nullptr) continue;
       for (const policy::Text& v : c.values) {
@@ -317,9 +349,9 @@ void candidates_from(const exportcfg::PolicyDocument& doc, const iam::Request& r
 // are, or under the values the rest of the setup writes. {symbol, value} for each unknown the
 // request carries; empty when not.
 std::vector<std::pair<std::string, std::string>> unknown_deciding(
-    const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
-    const exportcfg::GuardDutyRequest& failed,
+    const SetupContext& ctx, const exportcfg::PolicyDocument& doc, const RegionalFailure& failure,
     bool (*fails)(const exportcfg::PolicyDocument& doc, const iam::Evaluation& evaluation)) {
+  const exportcfg::GuardDutyRequest& failed = *failure.request;
   if (unknowns_in(ctx, failed.request).empty()) return {};
   const auto& list = failed.with_assumed ? ctx.requests : ctx.documented_requests;
   // The setup's failing requests, and every unknown they carry.
@@ -388,9 +420,13 @@ std::vector<std::pair<std::string, std::string>> unknown_deciding(
     }
   }
   if (best == nullptr) return {};
+  // Every Region of the failure goes through under those values (one pinned Region does not
+  // excuse another).
   const Rebound rebound(doc, unknowns, *best);
-  if (fails(doc, rebound.evaluator().evaluate(with_values(failed.request, unknowns, *best), false)))
-    return {};
+  for (const exportcfg::GuardDutyRequest* r : failure.region_requests) {
+    if (fails(doc, rebound.evaluator().evaluate(with_values(r->request, unknowns, *best), false)))
+      return {};
+  }
   std::vector<std::pair<std::string, std::string>> named;
   for (const auto& [u, value] : *best) {
     const Unknown& unknown = unknowns[u];  // not a binding: clang 14 cannot capture one
@@ -441,7 +477,7 @@ FailureVerdict judge_failure(const SetupContext& ctx, const RegionalFailure& fai
   const std::vector<std::pair<std::string, std::string>> unknown =
       rests_on_stand_in || !container_stand_in.empty()
           ? std::vector<std::pair<std::string, std::string>>()
-          : unknown_deciding(ctx, doc, *failure.request, fails);
+          : unknown_deciding(ctx, doc, failure, fails);
   const bool some_regions =
       !regions_given(ctx.settings) && failure.regions.size() < ctx.settings.regions.size();
   if (!unknown.empty()) {

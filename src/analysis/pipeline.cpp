@@ -567,6 +567,8 @@ class SetupRun {
     for (const auto& file : extraction.files) result_.read_paths.push_back(file->path());
     result_.stand_ins.insert(result_.stand_ins.end(), extraction.stand_ins.begin(),
                              extraction.stand_ins.end());
+    free_names_.insert(free_names_.end(), extraction.free_names.begin(),
+                       extraction.free_names.end());
     result_.partly_judged += extraction.unread_policies;
     result_.unread += extraction.unread_policies;
     if (extraction.has_settings) {
@@ -732,7 +734,8 @@ class SetupRun {
                                other ? other_requests : requests,
                                other ? other_documented : documented,
                                result_.stand_ins,
-                               buckets_without_policy_};
+                               buckets_without_policy_,
+                               free_names_};
     auto runs = [&](std::string_view id) {
       if (!enabled(options_, id)) return false;
       if (export_setup_) return true;
@@ -865,7 +868,8 @@ class SetupRun {
   }
 
   const std::vector<const SourceFile*>& sources_;
-  std::vector<bool> module_files_;  // whether each source is a Terraform module's file
+  std::vector<bool> module_files_;       // whether each source is a Terraform module's file
+  std::vector<std::string> free_names_;  // the extractions' (SetupContext::free_names)
   exportcfg::ExportSettings settings_;
   // GuardDuty's requests without the assumed keys, built once by run_setup_rules() and read
   // again by show_placeholders().

@@ -38,6 +38,8 @@ struct SetupContext {
   // their symbols: a conclusion about such a value itself would be about a guess.
   std::span<const std::pair<std::string, std::string>> stand_ins = {};
   std::span<const BucketWithoutPolicy> buckets_without_policy = {};
+  // The stand-ins for names that may be anything when deployed (containers::Extraction).
+  std::span<const std::string> free_names = {};
 
   [[nodiscard]] std::vector<const exportcfg::PolicyDocument*> of_kind(documents::Kind kind) const;
 };

@@ -84,6 +84,7 @@ std::string denial_rests_on_container_stand_in(const SetupContext& ctx,
 struct Unknown {
   std::string value;
   std::string symbol;
+  bool free_name = false;  // a name that may be anything when deployed (SetupContext::free_names)
 };
 
 template <typename Visit>
@@ -96,9 +97,12 @@ void for_each_field(const iam::Request& request, Visit&& visit) {
 
 std::vector<Unknown> unknowns_in(const SetupContext& ctx, const iam::Request& request) {
   std::vector<Unknown> out;
-  const auto add = [&out](std::string value, std::string symbol) {
-    if (std::none_of(out.begin(), out.end(), [&](const Unknown& u) { return u.value == value; }))
-      out.push_back({std::move(value), std::move(symbol)});
+  const auto add = [&](std::string value, std::string symbol) {
+    if (std::none_of(out.begin(), out.end(), [&](const Unknown& u) { return u.value == value; })) {
+      const bool free =
+          std::find(ctx.free_names.begin(), ctx.free_names.end(), value) != ctx.free_names.end();
+      out.push_back({std::move(value), std::move(symbol), free});
+    }
   };
   for_each_field(request, [&](const std::string& field) {
     for (const auto& [value, symbol] : ctx.stand_ins) {
@@ -143,6 +147,21 @@ bool plausible_region(std::string_view value) {
   return parts.size() == 3 && in(kAreas, parts[0]) && in(kDirections, parts[1]);
 }
 
+// A bucket's name as S3 takes it: 3 to 63 lower-case letters, digits, dots and hyphens, a letter
+// or digit at each end, no two dots in a row, not an IP address, no reserved ending.
+bool bucket_name(std::string_view value) {
+  const auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (value.size() < 3 || value.size() > 63 || !alnum(value.front()) || !alnum(value.back()) ||
+      value.find("..") != std::string_view::npos || value.ends_with("-s3alias") ||
+      value.ends_with("--ol-s3") || value.starts_with("xn--"))
+    return false;
+  if (!std::all_of(value.begin(), value.end(),
+                   [&](char c) { return alnum(c) || c == '.' || c == '-'; }))
+    return false;
+  return !std::all_of(value.begin(), value.end(),
+                      [](char c) { return (c >= '0' && c <= '9') || c == '.'; });  // 192.168.5.4
+}
+
 bool of_its_kind(const Unknown& u, std::string_view value) {
   const auto all_of = [](std::string_view text, auto&& ok) {
     return !text.empty() && std::all_of(text.begin(), text.end(), ok);
@@ -166,10 +185,9 @@ bool of_its_kind(const Unknown& u, std::string_view value) {
   } else if (exportcfg::is_region(own)) {
     return plausible_region(value);
   }
-  const auto name_char = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
-  };
-  return all_of(value, name_char);
+  // A name: only one that may be anything when deployed (a variable or parameter without a
+  // value), never a generated one or one with written parts, and only as S3 names buckets.
+  return u.free_name && bucket_name(value);
 }
 
 // What the policy's text `written` gives each unknown where the request's `field` holds it:

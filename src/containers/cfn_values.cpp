@@ -701,6 +701,7 @@ std::optional<std::string> TemplateValues::ref(const std::string& name, Span spa
     const std::string stand = "stackname-5e1d0c7b";
     if (!std::exchange(stack_name_used_, true)) {
       stand_in(stand, "${AWS::StackName}");
+      out_.free_names.push_back(stand);
       out_.notes.push_back(fmt::format(
           "{}: ${{AWS::StackName}} is checked as {} (the stack's name is known only when it is "
           "deployed)",
@@ -829,6 +830,7 @@ std::optional<std::string> TemplateValues::parameter(const std::string& name,
         fmt::format("{}: parameter {} has no default; checked as {}", source_.path(), name, stand));
   }
   remember(stand, fmt::format("${{{}}}", name));
+  out_.free_names.push_back(stand);
   return stand;
 }
 

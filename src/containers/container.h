@@ -119,6 +119,10 @@ struct Extraction {
   // Symbolic template values checked as concrete stand-ins ("000000000000" for
   // ${AWS::AccountId}): findings show the symbol, not the stand-in.
   std::vector<std::pair<std::string, std::string>> stand_ins;
+  // Of those, the names that may be anything when deployed (a variable or parameter without a
+  // value): a policy's literal may be the deployed name. A generated name (a bucket without one,
+  // a bucket_prefix) or one with written parts ("${var.env}-findings") is not among them.
+  std::vector<std::string> free_names;
   // The one account a template names, checked as its ${AWS::AccountId} (a likely guess: the key
   // administrator's account, say): when GuardDuty's account is taken from it, fixes write
   // ${AWS::AccountId}, not that account. Empty when the template's ${AWS::AccountId} is not so

@@ -1249,6 +1249,13 @@ std::string Module::bucket_name(const std::string& key, const Named& r, const st
     // for the resource's name (each instance's own), consistent wherever the module refers to it.
     name = bucket_name_stand_in(address_ + key + instance);
     session_.stand_in(name, symbol);
+    // A name given whole by a root module's variable without a value (Terragrunt inputs, -var
+    // when deployed) may be any name; a generated one, one with written parts, or one a local
+    // or a calling module builds (its parts are not seen here) may not.
+    if (const hcl::Attribute* written = r.block->body.attribute("bucket");
+        written != nullptr && address_.empty() &&
+        hcl::static_traversal(*written->value).root == "var")
+      session_.out.free_names.push_back(name);
   } else if (const hcl::Attribute* written = r.block->body.attribute("bucket");
              written != nullptr && reads_inputs(*written->value) && name.size() >= 8) {
     // A name from a variable (its default, a -var) is this run's value only: findings and

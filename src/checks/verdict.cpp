@@ -8,7 +8,6 @@
 
 #include "checks/explain.h"
 #include "checks/settings_view.h"
-#include "documents/kind.h"
 #include "export/settings.h"
 #include "iam/conditions.h"
 #include "iam/iam_data.h"
@@ -278,7 +277,8 @@ class Rebound {
       }
     }
     if (holds) {
-      own_ = std::make_unique<iam::Evaluator>(policy_, documents::evaluation_type(doc.kind));
+      // A key or bucket policy (asked_of): a resource policy, as its own evaluator was built.
+      own_ = std::make_unique<iam::Evaluator>(policy_, iam::PolicyType::resource);
       evaluator_ = own_.get();
     } else {
       evaluator_ = doc.evaluator.get();

@@ -41,6 +41,19 @@ void note_read(const struct stat& info) {
   }
 }
 
+// Why `real` (a resolved path) is not read: it is outside the work tree `tree`; empty when it is
+// inside. `what` begins the reason ("a symbolic link to ").
+std::string outside(const std::filesystem::path& real, const std::filesystem::path& tree,
+                    const std::string& what) {
+  std::error_code ec;
+  const std::filesystem::path real_tree = std::filesystem::weakly_canonical(tree, ec);
+  if (ec) return {};
+  const auto [t, _] = std::mismatch(real_tree.begin(), real_tree.end(), real.begin(), real.end());
+  if (t == real_tree.end()) return {};
+  return what + real.string() + ", outside the repository (" + tree.string() +
+         "): not read, so that a link cannot put other files of this machine into the findings";
+}
+
 // Why a symbolic link is not followed: its target is outside the git work tree the link is in.
 // A file a pull request adds as a link to the checking machine's files (a runner's credentials)
 // would otherwise be read, and its first line quoted in a syntax error. Empty when it is
@@ -54,10 +67,7 @@ std::string link_out_of_work_tree(const std::string& path) {
   if (ec || tree.empty()) return {};
   const std::filesystem::path target = std::filesystem::weakly_canonical(link, ec);
   if (ec) return {};
-  const auto [t, _] = std::mismatch(tree.begin(), tree.end(), target.begin(), target.end());
-  if (t == tree.end()) return {};
-  return "a symbolic link to " + target.string() + ", outside the repository (" + tree.string() +
-         "): not read, so that a link cannot put other files of this machine into the findings";
+  return outside(target, tree, "a symbolic link to ");
 }
 
 std::string too_large(std::size_t max_bytes) {
@@ -84,12 +94,7 @@ std::string directory_leaves_work_tree(const std::string& dir) {
   if (tree.empty()) return {};
   const std::filesystem::path real = std::filesystem::weakly_canonical(spelled, ec);
   if (ec) return {};
-  const std::filesystem::path real_tree = std::filesystem::weakly_canonical(tree, ec);
-  if (ec) return {};
-  const auto [t, _] = std::mismatch(real_tree.begin(), real_tree.end(), real.begin(), real.end());
-  if (t == real_tree.end()) return {};
-  return "resolves to " + real.string() + ", outside the repository (" + tree.string() +
-         "): not read, so that a link cannot put other files of this machine into the findings";
+  return outside(real, tree, "resolves to ");
 }
 
 LoadResult load_source(const std::string& path, std::size_t max_bytes) {

@@ -841,23 +841,20 @@ void check(const CheckRequest& given, Report& report) {
   std::map<std::string, std::string> leaves;  // directory -> why, empty when read
   std::vector<std::string> kept;
   for (const std::string& path : given.paths) {
-    std::error_code ec;
-    const std::string dir = path == "-" ? std::string()
-                            : std::filesystem::is_directory(path, ec)
-                                ? path
-                                : std::filesystem::path(path).parent_path().string();
-    auto it = leaves.find(dir);
-    if (it == leaves.end())
-      it = leaves
-               .emplace(dir, dir.empty() && path == "-"
-                                 ? std::string()
-                                 : directory_leaves_work_tree(dir.empty() ? "." : dir))
-               .first;
-    if (it->second.empty()) {
-      kept.push_back(path);
-    } else {
-      report.input_errors.push_back({path, it->second});
+    if (path != "-") {  // standard input has no directory
+      std::error_code ec;
+      std::string dir = std::filesystem::is_directory(path, ec)
+                            ? path
+                            : std::filesystem::path(path).parent_path().string();
+      if (dir.empty()) dir = ".";
+      const auto [it, fresh] = leaves.try_emplace(dir);
+      if (fresh) it->second = directory_leaves_work_tree(dir);
+      if (!it->second.empty()) {
+        report.input_errors.push_back({path, it->second});
+        continue;
+      }
     }
+    kept.push_back(path);
   }
   const bool refused = kept.size() != given.paths.size();
   CheckRequest confined;

@@ -118,10 +118,6 @@ std::vector<Unknown> unknowns_in(const SetupContext& ctx, const iam::Request& re
   return out;
 }
 
-// Whether `value` can be what `u` stands for: a value of its type, told by the stand-in's shape
-// (an account's 12 digits, a detector id's 32 hexadecimal digits, a Region, an ARN) or, for a
-// symbol left as written, by its name; else a name as S3 takes it (a bucket's, a stack's: lower
-// case letters, digits, dots and hyphens).
 // A Region's name as AWS forms them: an area, a direction and a number ("us-east-1",
 // "ap-southeast-4", "us-gov-west-1", "cn-northwest-1"); "us-est-1" is a typo, not a Region.
 bool plausible_region(std::string_view value) {
@@ -161,6 +157,9 @@ bool bucket_name(std::string_view value) {
                       [](char c) { return (c >= '0' && c <= '9') || c == '.'; });  // 192.168.5.4
 }
 
+// Whether `value` can be what `u` stands for: a value of its type, told by the stand-in's shape
+// (an account's 12 digits, a detector id's 32 hexadecimal digits, a Region, an ARN) or, for a
+// symbol left as written, by its name; else a name (see below).
 bool of_its_kind(const Unknown& u, std::string_view value) {
   const auto all_of = [](std::string_view text, auto&& ok) {
     return !text.empty() && std::all_of(text.begin(), text.end(), ok);
@@ -259,23 +258,29 @@ iam::Request with_values(const iam::Request& request, const std::vector<Unknown>
   return instead;
 }
 
+// Calls `visit` with each value text of a policy's statements (principals, resources, condition
+// values); `Policy` is a const or a mutable policy.
+template <typename Policy, typename Visit>
+void for_each_text(Policy& policy, Visit&& visit) {
+  for (auto& s : policy.statements) {
+    for (auto& e : s.principal.entries) visit(e.value);
+    for (auto& r : s.resource.items) visit(r);
+    for (auto& c : s.conditions) {
+      for (auto& v : c.values) visit(v);
+    }
+  }
+}
+
 class Rebound {
  public:
   Rebound(const exportcfg::PolicyDocument& doc, const std::vector<Unknown>& unknowns,
           const Values& values) {
     bool holds = false;
-    const auto visit = [&](policy::Text& t) {
+    policy_ = doc.policy;
+    for_each_text(policy_, [&](policy::Text& t) {
       for (const auto& [u, value] : values)
         holds = replace_all(t.value, unknowns[u].value, value) || holds;
-    };
-    policy_ = doc.policy;
-    for (policy::Statement& s : policy_.statements) {
-      for (policy::PrincipalEntry& e : s.principal.entries) visit(e.value);
-      for (policy::Text& r : s.resource.items) visit(r);
-      for (policy::ConditionClause& c : s.conditions) {
-        for (policy::Text& v : c.values) visit(v);
-      }
-    }
+    });
     if (holds) {
       // A key or bucket policy (asked_of): a resource policy, as its own evaluator was built.
       own_ = std::make_unique<iam::Evaluator>(policy_, iam::PolicyType::resource);
@@ -306,23 +311,17 @@ bool asked_of(const exportcfg::PolicyDocument& doc, const iam::Request& request)
 
 // Whether the policy's text holds `value` (a stand-in written into it).
 bool doc_holds(const exportcfg::PolicyDocument& doc, const std::string& value) {
-  for (const policy::Statement& s : doc.policy.statements) {
-    for (const policy::PrincipalEntry& e : s.principal.entries)
-      if (e.value.value.find(value) != std::string::npos) return true;
-    for (const policy::Text& r : s.resource.items)
-      if (r.value.find(value) != std::string::npos) return true;
-    for (const policy::ConditionClause& c : s.conditions) {
-      for (const policy::Text& v : c.values)
-        if (v.value.find(value) != std::string::npos) return true;
-    }
-  }
-  return false;
+  bool holds = false;
+  for_each_text(doc.policy, [&](const policy::Text& t) {
+    holds = holds || t.value.find(value) != std::string::npos;
+  });
+  return holds;
 }
 
 // What each value the policy writes captures where the request carries an unknown in the same
 // place (a Resource against the request's resource, a condition's values against its key's),
-// each capture a candidate set of values. The policy writing the unknown itself says nothing of
-// its value.
+// each capture a candidate set of values. Where the policy writes the stand-in itself, that
+// unknown is given no value of its own.
 void candidates_from(const exportcfg::PolicyDocument& doc, const iam::Request& request,
                      const std::vector<Unknown>& unknowns, std::vector<Values>& out) {
   const auto offer = [&](const policy::Text& w, const std::string& field) {

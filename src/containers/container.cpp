@@ -356,13 +356,16 @@ static bool looks_like_utf8_input(std::string_view path, std::string_view text) 
   if ((iends_with(path, ".yaml") || iends_with(path, ".yml")) && contains(text, "Statement:"))
     return true;
   // A module file that writes a policy or the export, or calls a local module (its other files
-  // are read with it), in either of Terraform's syntaxes.
-  const bool module_file =
-      contains(text, "aws_s3_bucket_policy") || contains(text, "aws_kms_key") ||
-      contains(text, "aws_guardduty") || contains(text, "aws_iam_policy_document") ||
-      (contains(text, "aws_s3_bucket") && contains(text, "policy")) || calls_local_module(text);
-  if (iends_with(path, ".tf")) return module_file;
-  if (tf::is_json_syntax_file(path) && module_file) return true;
+  // are read with it), in either of Terraform's syntaxes; only a Terraform file is searched for
+  // them (every scanned file comes here).
+  const bool native = iends_with(path, ".tf");
+  if (native || tf::is_json_syntax_file(path)) {
+    const bool module_file =
+        contains(text, "aws_s3_bucket_policy") || contains(text, "aws_kms_key") ||
+        contains(text, "aws_guardduty") || contains(text, "aws_iam_policy_document") ||
+        (contains(text, "aws_s3_bucket") && contains(text, "policy")) || calls_local_module(text);
+    if (native || module_file) return module_file;
+  }
   // Templates and plans: only those that mention a resource we read.
   return contains(text, "AWS::S3::BucketPolicy") || contains(text, "AWS::KMS::Key") ||
          contains(text, "AWS::GuardDuty::") || contains(text, "aws_s3_bucket_policy") ||

@@ -179,12 +179,12 @@ const std::string& Session::repository() {
 
 const SourceFile* Session::load(const std::string& full, bool module_file) {
   if (!hints.read_files) return nullptr;
-  if (auto it = loaded.find(full); it != loaded.end()) {
-    if (module_file && it->second != nullptr && is_json_syntax_file(full) &&
-        !is_json_syntax_module(*it->second))
-      return nullptr;
-    return it->second;
-  }
+  // A template or plan saved as *.tf.json is no file of a module.
+  const auto of_module = [&](const SourceFile& file) {
+    return !module_file || !is_json_syntax_file(full) || is_json_syntax_module(file);
+  };
+  if (auto it = loaded.find(full); it != loaded.end())
+    return it->second != nullptr && of_module(*it->second) ? it->second : nullptr;
   // No configuration templates a policy from the system's own files: file("/proc/self/environ")
   // in a pull request's module would put the runner's environment into the findings (a CI log
   // or a code-scanning annotation anyone can read).
@@ -202,9 +202,7 @@ const SourceFile* Session::load(const std::string& full, bool module_file) {
     }
     // Nor from outside the repository (a link out of it included: `real` is resolved).
     const std::string& repo = repository();
-    if (!repo.empty() && !ec &&
-        !(real.starts_with(repo) &&
-          (real.size() == repo.size() || real[repo.size()] == '/' || repo.ends_with('/')))) {
+    if (!repo.empty() && !ec && !within(real, repo)) {
       loaded.emplace(full, nullptr);
       outside_.insert(full);
       return nullptr;
@@ -215,8 +213,7 @@ const SourceFile* Session::load(const std::string& full, bool module_file) {
   LoadResult result = load_source(full, kMaxReferencedFileBytes);
   auto* file = std::get_if<std::unique_ptr<SourceFile>>(&result);
   // Not kept (nor listed among the files read), nor remembered: a file() of it still reads it.
-  if (module_file && file != nullptr && is_json_syntax_file(full) && !is_json_syntax_module(**file))
-    return nullptr;
+  if (file != nullptr && !of_module(**file)) return nullptr;
   const SourceFile* kept = file != nullptr ? keep(std::move(*file)) : nullptr;
   loaded.emplace(full, kept);
   return kept;

@@ -47,9 +47,7 @@ std::string outside(const std::filesystem::path& real, const std::filesystem::pa
                     const std::string& what) {
   std::error_code ec;
   const std::filesystem::path real_tree = std::filesystem::weakly_canonical(tree, ec);
-  if (ec) return {};
-  const auto [t, _] = std::mismatch(real_tree.begin(), real_tree.end(), real.begin(), real.end());
-  if (t == real_tree.end()) return {};
+  if (ec || within(real, real_tree)) return {};
   return what + real.string() + ", outside the repository (" + tree.string() +
          "): not read, so that a link cannot put other files of this machine into the findings";
 }
@@ -75,6 +73,10 @@ std::string too_large(std::size_t max_bytes) {
          " MB (raise it with --max-size MB)";
 }
 }  // namespace
+
+bool within(const std::filesystem::path& real, const std::filesystem::path& tree) {
+  return std::mismatch(tree.begin(), tree.end(), real.begin(), real.end()).first == tree.end();
+}
 
 std::filesystem::path work_tree_of(std::filesystem::path dir) {
   std::error_code ec;

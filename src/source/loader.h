@@ -31,6 +31,8 @@ inline constexpr std::size_t kDefaultMaxInputBytes = 64U * 1024U * 1024U;
 // it holding `.git`; empty when none. What is read is confined to it: a symbolic link out of it
 // is not followed (load_source), nor a Terraform module's file() of a path outside it.
 std::filesystem::path work_tree_of(std::filesystem::path dir);
+// Whether the resolved path `real` is `tree` or below it (both resolved).
+bool within(const std::filesystem::path& real, const std::filesystem::path& tree);
 
 // Why the files of `dir` (a directory named on the command line, or a named file's) are not
 // read: spelled inside a git work tree, it resolves outside it (a symbolic link to a directory,

@@ -18,6 +18,7 @@
 #include <set>
 #include <system_error>
 #include <thread>
+#include <tuple>
 #include <unordered_set>
 #include <variant>
 
@@ -336,74 +337,104 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
   }
   LintOptions item_options = options;
   if (item.configured) item_options.export_declared = true;
+  // A directory's files may hold several exports (lint_exports): a file is counted, a finding
+  // reported and a note given once, whichever of them reads it.
+  std::set<std::string> counted;
+  std::set<std::string> read_too;
+  std::set<std::tuple<std::string, std::string, std::size_t, std::size_t, std::string>>
+      reported_once;
   for (const Setup& setup : setups) {
-    LintResult result = lint_setup(setup.files, settings, item_options);
-    ++o.setups;
-    // Findings in a sibling read for context count when it is one of the export's documents;
-    // on a link to a file reported elsewhere, only the setup's (a shared key's GD201 for this
-    // account), not the document's own, which are reported once, where the file is.
-    std::set<std::string> shown = reported;
-    std::set<std::string> setup_findings_only;
-    if (result.export_setup) {
-      for (const std::string& path : result.document_paths) {
-        if (std::find(item.linked.begin(), item.linked.end(), path) != item.linked.end()) {
-          setup_findings_only.insert(path);
-        } else {
-          shown.insert(path);
+    std::vector<LintResult> exports = item.configured
+                                          ? std::vector<LintResult>{}
+                                          : lint_exports(setup.files, settings, item_options);
+    if (item.configured) exports.push_back(lint_setup(setup.files, settings, item_options));
+    const bool several = exports.size() > 1;
+    for (LintResult& result : exports) {
+      // Of a named file's directory, only the exports it is in are its setup's.
+      if (several &&
+          std::none_of(result.document_paths.begin(), result.document_paths.end(),
+                       [&](const std::string& path) { return reported.contains(path); })) {
+        for (std::string& note : result.notes) {
+          if (std::find(o.notes.begin(), o.notes.end(), note) == o.notes.end())
+            o.notes.push_back(std::move(note));
         }
-      }
-    }
-    for (const SourceFile* source : setup.files) {
-      if (shown.contains(source->path())) ++o.checked;
-    }
-    // A named file's siblings read into its setup are said to be (-v): the count is of the
-    // named files, and a finding (two key policies, GD007) may name a sibling.
-    std::vector<std::string> beside;
-    for (const SourceFile* source : setup.files) {
-      if (!reported.contains(source->path())) beside.push_back(source->path());
-    }
-    if (!beside.empty())
-      o.notes.push_back(fmt::format(
-          "read with the named files as one setup, as a scan of their directory reads them: {}",
-          fmt::join(beside, ", ")));
-    // A local module's files, read through the call, are checked as part of this one; so are
-    // the files a module reads with file() or templatefile(): a policy held there is checked as
-    // one written inline is, whether or not the export uses it.
-    std::set<std::string> read_too;
-    for (const std::string& path : result.read_paths) {
-      // Variable files and -var values the module was read with: their errors are shown (a
-      // broken terraform.tfvars was ignored without a word), but they are not policy files.
-      if (path.ends_with(".tfvars") || path.ends_with(".tfvars.json") ||
-          path.starts_with("--var ")) {
-        shown.insert(path);
         continue;
       }
-      if (reported.contains(path)) continue;
-      shown.insert(path);
-      // A file read with file() is counted where a scan lists it (its directory's item), as a
-      // named file's sibling is not: only a module's .tf files are counted here.
-      if (detail::is_terraform_file_name(path) && read_too.insert(path).second) ++o.checked;
-    }
-    if (result.export_setup) {
-      SetupVerdict v = verdict_of(result);
-      // A file of the directory that could not be read may be the setup's policy: the README's
-      // "rejected (... or it could not be read)". A template or plan stands alone: not its.
-      if (!setup.alone && !unreadable.empty()) {
-        v.verdict = "rejected";
-        for (const std::string& path : unreadable)
-          v.reasons.push_back(fmt::format("unreadable {}", path));
+      ++o.setups;
+      // Findings in a sibling read for context count when it is one of the export's documents;
+      // on a link to a file reported elsewhere, only the setup's (a shared key's GD201 for this
+      // account), not the document's own, which are reported once, where the file is.
+      std::set<std::string> shown = reported;
+      std::set<std::string> setup_findings_only;
+      if (result.export_setup) {
+        for (const std::string& path : result.document_paths) {
+          if (std::find(item.linked.begin(), item.linked.end(), path) != item.linked.end()) {
+            setup_findings_only.insert(path);
+          } else {
+            shown.insert(path);
+          }
+        }
       }
-      o.verdicts.push_back(std::move(v));
-    }
-    for (Diagnostic& d : result.diagnostics) {
-      if (shown.contains(d.location.file) ||
-          (!judges_document_alone(d.rule_id) && setup_findings_only.contains(d.location.file)))
+      for (const SourceFile* source : setup.files) {
+        if (shown.contains(source->path()) && counted.insert(source->path()).second) ++o.checked;
+      }
+      // A named file's siblings read into its setup are said to be (-v): the count is of the
+      // named files, and a finding (two key policies, GD007) may name a sibling.
+      std::vector<std::string> beside;
+      for (const SourceFile* source : setup.files) {
+        if (!reported.contains(source->path())) beside.push_back(source->path());
+      }
+      if (!beside.empty() && &result == &exports.front())
+        o.notes.push_back(fmt::format(
+            "read with the named files as one setup, as a scan of their directory reads them: {}",
+            fmt::join(beside, ", ")));
+      // A local module's files, read through the call, are checked as part of this one; so are
+      // the files a module reads with file() or templatefile(): a policy held there is checked as
+      // one written inline is, whether or not the export uses it.
+      for (const std::string& path : result.read_paths) {
+        // Variable files and -var values the module was read with: their errors are shown (a
+        // broken terraform.tfvars was ignored without a word), but they are not policy files.
+        if (path.ends_with(".tfvars") || path.ends_with(".tfvars.json") ||
+            path.starts_with("--var ")) {
+          shown.insert(path);
+          continue;
+        }
+        if (reported.contains(path)) continue;
+        shown.insert(path);
+        // A file read with file() is counted where a scan lists it (its directory's item), as a
+        // named file's sibling is not: only a module's .tf files are counted here.
+        if (detail::is_terraform_file_name(path) && read_too.insert(path).second) ++o.checked;
+      }
+      if (result.export_setup) {
+        SetupVerdict v = verdict_of(result);
+        // A file of the directory that could not be read may be the setup's policy: the README's
+        // "rejected (... or it could not be read)". A template or plan stands alone: not its.
+        if (!setup.alone && !unreadable.empty()) {
+          v.verdict = "rejected";
+          for (const std::string& path : unreadable)
+            v.reasons.push_back(fmt::format("unreadable {}", path));
+        }
+        o.verdicts.push_back(std::move(v));
+      }
+      for (Diagnostic& d : result.diagnostics) {
+        if (!shown.contains(d.location.file) &&
+            (judges_document_alone(d.rule_id) || !setup_findings_only.contains(d.location.file)))
+          continue;
+        if (several && !reported_once
+                            .emplace(d.rule_id, d.location.file, d.location.span.begin,
+                                     d.location.span.end, d.message)
+                            .second)
+          continue;
         o.diagnostics.push_back(std::move(d));
+      }
+      for (std::string& note : result.notes) {
+        if (!several || std::find(o.notes.begin(), o.notes.end(), note) == o.notes.end())
+          o.notes.push_back(std::move(note));
+      }
+      o.partly_judged += result.partly_judged;
+      result.diagnostics.clear();
+      o.last = std::move(result);
     }
-    o.notes.insert(o.notes.end(), result.notes.begin(), result.notes.end());
-    o.partly_judged += result.partly_judged;
-    result.diagnostics.clear();
-    o.last = std::move(result);
   }
   for (Loaded& l : loaded) {
     const bool has_findings =

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -360,9 +361,14 @@ bool belongs_to_export(const exportcfg::PolicyDocument& doc,
 // the export's is the one tied to the given key or bucket, else the one that grants GuardDuty;
 // the others are checked for grammar only. Two candidates are an input error: which one
 // GuardDuty uses cannot be told from the files.
+//
+// With LintOptions::split_exports, several candidates are several exports: this run records them
+// (LintResult::several_exports) and checks none; lint_exports runs each export with `picks`,
+// the candidates it is made of (a kind none of which is picked has no document in that run).
 void select_export_documents(std::vector<std::unique_ptr<exportcfg::PolicyDocument>>& documents,
                              std::vector<std::unique_ptr<exportcfg::PolicyDocument>>& grammar_only,
-                             const exportcfg::ExportSettings& given, LintResult& result) {
+                             const exportcfg::ExportSettings& given, bool split,
+                             const std::vector<ExportCandidate>* picks, LintResult& result) {
   for (const documents::Kind kind : {documents::Kind::key_policy, documents::Kind::bucket_policy}) {
     std::vector<const exportcfg::PolicyDocument*> of_kind;
     for (const auto& doc : documents) {
@@ -377,6 +383,25 @@ void select_export_documents(std::vector<std::unique_ptr<exportcfg::PolicyDocume
       for (const auto* doc : of_kind) {
         if (names_guardduty(*doc)) chosen.push_back(doc);
       }
+    }
+    if (chosen.size() > 1 && picks != nullptr) {
+      std::erase_if(chosen, [&](const exportcfg::PolicyDocument* doc) {
+        return std::none_of(picks->begin(), picks->end(), [&](const ExportCandidate& pick) {
+          return pick.kind == kind && pick.path == doc->source->path() &&
+                 pick.offset == doc->policy.span.begin;
+        });
+      });
+    } else if (chosen.size() > 1 && split) {
+      for (const auto* doc : chosen) {
+        ExportCandidate c{kind,
+                          doc->source->path(),
+                          doc->policy.span.begin,
+                          doc->name(),
+                          containers::is_terraform_module_file(*doc->source),
+                          exportcfg::source_accounts_granted(*doc)};
+        result.several_exports.push_back(std::move(c));
+      }
+      chosen.clear();
     }
     const std::string_view what = kind == documents::Kind::key_policy ? "key" : "bucket";
     // A few names, then a count: one finding per document, each naming all of hundreds of
@@ -403,7 +428,7 @@ void select_export_documents(std::vector<std::unique_ptr<exportcfg::PolicyDocume
                         chosen.size(), what, fmt::join(names, ", "))));
       }
       chosen.clear();
-    } else if (chosen.empty()) {
+    } else if (chosen.empty() && result.several_exports.empty() && picks == nullptr) {
       result.notes.push_back(fmt::format(
           "{} {} policies and none grants GuardDuty ({}): which one is the export's is unknown, so "
           "they are checked for grammar only; pair them in the project configuration's "
@@ -425,8 +450,9 @@ void select_export_documents(std::vector<std::unique_ptr<exportcfg::PolicyDocume
 class SetupRun {
  public:
   SetupRun(const std::vector<const SourceFile*>& sources, exportcfg::ExportSettings settings,
-           const LintOptions& options)
-      : sources_(sources),
+           const LintOptions& options, const std::vector<ExportCandidate>* picks = nullptr)
+      : picks_(picks),
+        sources_(sources),
         settings_(std::move(settings)),
         given_(settings_),
         given_values_(given_values(given_)),
@@ -438,15 +464,20 @@ class SetupRun {
     for (std::size_t i = 0; i < sources_.size(); ++i) model_documents(i);
     settle_settings();
     std::vector<std::unique_ptr<exportcfg::PolicyDocument>> grammar_only;
-    select_export_documents(documents_, grammar_only, given_, result_);
+    select_export_documents(documents_, grammar_only, given_, options_.split_exports, picks_,
+                            result_);
     count_unseen_policies();
     decide_export_setup();
     place_in_given_partition();
-    exportcfg::infer_settings(settings_, documents_);
-    mark_guessed_account();
-    const std::size_t before_setup_rules = result_.diagnostics.size();
-    run_setup_rules();
-    show_placeholders(before_setup_rules);
+    // Several exports: each is checked in a run of its own (lint_exports); this one gives the
+    // documents' own findings.
+    if (result_.several_exports.empty()) {
+      exportcfg::infer_settings(settings_, documents_);
+      mark_guessed_account();
+      const std::size_t before_setup_rules = result_.diagnostics.size();
+      run_setup_rules();
+      show_placeholders(before_setup_rules);
+    }
     result_.settings = settings_;
     for (auto& doc : grammar_only) documents_.push_back(std::move(doc));
     finish();
@@ -867,6 +898,7 @@ class SetupRun {
     }
   }
 
+  const std::vector<ExportCandidate>* picks_;
   const std::vector<const SourceFile*>& sources_;
   std::vector<bool> module_files_;       // whether each source is a Terraform module's file
   std::vector<std::string> free_names_;  // the extractions' (SetupContext::free_names)
@@ -919,12 +951,12 @@ void merge_region_run(LintResult& into, LintResult&& other) {
   into.export_setup = into.export_setup || other.export_setup;
 }
 
-}  // namespace
-
-LintResult lint_setup(const std::vector<const SourceFile*>& sources,
-                      exportcfg::ExportSettings settings, const LintOptions& options) {
+// One setup's run (or one export's, of `picks`), once per Region for a stack deployed in each.
+LintResult lint_one(const std::vector<const SourceFile*>& sources,
+                    const exportcfg::ExportSettings& settings, const LintOptions& options,
+                    const std::vector<ExportCandidate>* picks) {
   const std::vector<std::string> regions = settings.regions;
-  LintResult result = SetupRun(sources, settings, options).run();
+  LintResult result = SetupRun(sources, settings, options, picks).run();
   if (!result.deployed_per_region || regions.size() < 2) return result;
   // A stack that creates the detector or its destination is deployed in every Region it exports
   // from (a StackSet): the Region's own ${AWS::Region}, key and detector ARN. Checked as each
@@ -935,7 +967,7 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   for (std::size_t i = 0; i < regions.size(); ++i) {
     exportcfg::ExportSettings one = settings;
     one.regions = {regions[i]};
-    LintResult run = SetupRun(sources, std::move(one), options).run();
+    LintResult run = SetupRun(sources, std::move(one), options, picks).run();
     if (i == 0) {
       merged = std::move(run);
     } else {
@@ -945,6 +977,166 @@ LintResult lint_setup(const std::vector<const SourceFile*>& sources,
   merged.settings.regions = regions;
   merged.settings.regions_origin = result.settings.regions_origin;
   return merged;
+}
+
+// "prod" of "prod-key-policy.json" and of "prod_bucket_policy.json": what tells one export's
+// files from another's in a directory that keeps several (empty when the name says only kinds).
+std::string export_stem(std::string_view path) {
+  static const std::set<std::string, std::less<>> kind_words{
+      "bucket", "cmk", "export",   "findings", "gd", "guardduty", "json",
+      "key",    "kms", "policies", "policy",   "s3", "txt"};
+  const std::string name = to_lower(std::filesystem::path(path).filename().string());
+  std::string stem;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= name.size(); ++i) {
+    const bool word_char = i < name.size() && std::isalnum(static_cast<unsigned char>(name[i]));
+    if (word_char) continue;
+    const std::string_view word = std::string_view(name).substr(start, i - start);
+    if (!word.empty() && !kind_words.contains(word)) {
+      if (!stem.empty()) stem += '-';
+      stem += word;
+    }
+    start = i + 1;
+  }
+  return stem;
+}
+
+// The exports several candidates make: each bucket policy with the key policy it pairs with (the
+// only one whose grants name an account it names, else the only one of those whose file name says
+// the same export: prod-key.json with prod-bucket.json), or alone; a key policy no bucket policy
+// pairs with, alone. With one kind only several, each of them is an export (the other kind's one
+// document is in each).
+std::vector<std::vector<ExportCandidate>> exports_of(const std::vector<ExportCandidate>& all) {
+  std::vector<const ExportCandidate*> buckets;
+  std::vector<const ExportCandidate*> keys;
+  for (const ExportCandidate& c : all)
+    (c.kind == documents::Kind::key_policy ? keys : buckets).push_back(&c);
+  std::vector<std::vector<ExportCandidate>> exports;
+  if (buckets.empty() || keys.empty()) {
+    for (const ExportCandidate& c : all) exports.push_back({c});
+    return exports;
+  }
+  auto accounts_agree = [](const ExportCandidate& a, const ExportCandidate& b) {
+    if (a.accounts.empty() || b.accounts.empty()) return true;
+    return std::any_of(a.accounts.begin(), a.accounts.end(), [&](const std::string& account) {
+      return std::binary_search(b.accounts.begin(), b.accounts.end(), account);
+    });
+  };
+  std::vector<bool> paired(keys.size(), false);
+  for (const ExportCandidate* bucket : buckets) {
+    std::vector<std::size_t> agree;
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      if (accounts_agree(*bucket, *keys[k])) agree.push_back(k);
+    }
+    if (agree.size() > 1) {
+      const std::string stem = export_stem(bucket->path);
+      std::erase_if(
+          agree, [&](std::size_t k) { return stem.empty() || export_stem(keys[k]->path) != stem; });
+    }
+    if (agree.size() == 1) {
+      paired[agree.front()] = true;
+      exports.push_back({*bucket, *keys[agree.front()]});
+    } else {
+      exports.push_back({*bucket});
+    }
+  }
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (!paired[k]) exports.push_back({*keys[k]});
+  }
+  return exports;
+}
+
+// How an export of several is read: without the files that hold only other exports' candidates
+// (a Terraform module's files are read together, whatever they hold).
+std::vector<const SourceFile*> sources_of(const std::vector<const SourceFile*>& sources,
+                                          const std::vector<ExportCandidate>& all,
+                                          const std::vector<ExportCandidate>& picks) {
+  std::vector<const SourceFile*> kept;
+  for (const SourceFile* source : sources) {
+    const std::string& path = source->path();
+    auto in = [&path](const ExportCandidate& c) { return c.path == path && !c.module_file; };
+    const bool holds_candidate = std::any_of(all.begin(), all.end(), in);
+    if (!holds_candidate || std::any_of(picks.begin(), picks.end(), in)) kept.push_back(source);
+  }
+  return kept;
+}
+
+std::string describe_exports(const std::vector<ExportCandidate>& all,
+                             const std::vector<std::vector<ExportCandidate>>& exports) {
+  std::size_t buckets = 0;
+  std::size_t keys = 0;
+  for (const ExportCandidate& c : all) ++(c.kind == documents::Kind::key_policy ? keys : buckets);
+  std::vector<std::string> counts;
+  if (buckets > 0) counts.push_back(fmt::format("{} bucket policies", buckets));
+  if (keys > 0) counts.push_back(fmt::format("{} key policies", keys));
+  const bool paired = buckets > 0 && keys > 0;
+  // A few exports named, then a count: a directory of hundreds must not make a note of each.
+  constexpr std::size_t kShown = 4;
+  std::vector<std::string> shown;
+  for (const auto& e : exports) {
+    if (shown.size() == kShown) {
+      shown.push_back(fmt::format("and {} more", exports.size() - kShown));
+      break;
+    }
+    std::vector<std::string> names;
+    for (const ExportCandidate& c : e) names.push_back(c.name);
+    shown.push_back(e.size() == 1 && paired ? names.front() + " alone"
+                                            : fmt::format("{}", fmt::join(names, " with ")));
+  }
+  return fmt::format(
+      "{} that grant GuardDuty are read as {} exports ({}); "
+      "to pair them otherwise, list each export's documents in the project configuration's "
+      "\"setups\"",
+      fmt::join(counts, " and "), exports.size(), fmt::join(shown, "; "));
+}
+
+}  // namespace
+
+LintResult lint_setup(const std::vector<const SourceFile*>& sources,
+                      exportcfg::ExportSettings settings, const LintOptions& options) {
+  return lint_one(sources, settings, options, nullptr);
+}
+
+std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sources,
+                                     const exportcfg::ExportSettings& settings,
+                                     const LintOptions& options) {
+  LintOptions split = options;
+  split.split_exports = true;
+  std::vector<LintResult> results;
+  results.push_back(lint_one(sources, settings, split, nullptr));
+  const std::vector<ExportCandidate> all = std::move(results.front().several_exports);
+  if (all.empty()) return results;
+  const auto exports = exports_of(all);
+  // Each export's run reads its own files; one that shares its file with others (a Terraform
+  // module's two buckets, a template's) reads that file again: past a few such, the documents
+  // are one export's input error, as a configured setup's are (GD007).
+  const bool shared_files = std::any_of(all.begin(), all.end(), [&](const ExportCandidate& c) {
+    return c.module_file || std::count_if(all.begin(), all.end(), [&](const ExportCandidate& o) {
+                              return o.path == c.path;
+                            }) > 1;
+  });
+  constexpr std::size_t kMaxSharedExports = 16;
+  if (shared_files && exports.size() > kMaxSharedExports) {
+    results.front() = lint_one(sources, settings, options, nullptr);
+    return results;
+  }
+  LintResult documents_only = std::move(results.front());
+  results.clear();
+  for (const auto& picks : exports)
+    results.push_back(lint_one(sources_of(sources, all, picks), settings, split, &picks));
+  // The documents' own findings, and how the files were read, once: with the first export.
+  LintResult& first = results.front();
+  for (Diagnostic& d : documents_only.diagnostics) first.diagnostics.push_back(std::move(d));
+  std::stable_sort(first.diagnostics.begin(), first.diagnostics.end(), diagnostic_less);
+  first.notes.insert(first.notes.begin(), describe_exports(all, exports));
+  for (std::string& note : documents_only.notes) {
+    if (std::find(first.notes.begin(), first.notes.end(), note) == first.notes.end())
+      first.notes.push_back(std::move(note));
+  }
+  // Policies judged in part are counted over all the documents once, not in each export.
+  for (LintResult& r : results) r.partly_judged = 0;
+  first.partly_judged = documents_only.partly_judged;
+  return results;
 }
 
 std::vector<Diagnostic> lint_source(const SourceFile& source, const LintOptions& options) {

@@ -33,6 +33,21 @@ struct LintOptions {
   // from disk.
   std::vector<containers::TerraformInput> terraform_inputs;
   bool read_files = true;
+  // Several bucket (or key) policies that grant GuardDuty are several exports (lint_exports),
+  // not one export's input error (GD007): set for the setups a directory groups, not for those
+  // the project configuration pairs (there, two bucket policies contradict the user's pairing).
+  bool split_exports = false;
+};
+
+// A document one export may use, where a setup holds several of its kind that grant GuardDuty:
+// lint_exports checks each as its own export.
+struct ExportCandidate {
+  documents::Kind kind = documents::Kind::unknown;
+  std::string path;          // its file
+  std::size_t offset = 0;    // where its policy begins there
+  std::string name;          // as findings name it
+  bool module_file = false;  // a Terraform module's file: read with the module, never alone
+  std::vector<std::string> accounts;  // the source accounts its GuardDuty grants name
 };
 
 struct DocumentSummary {
@@ -58,11 +73,21 @@ struct LintResult {
   // A template of the setup is deployed in each Region it exports from
   // (Extraction::deployed_per_region).
   bool deployed_per_region = false;
+  // With LintOptions::split_exports: the documents of a kind several of which grant GuardDuty
+  // (the run checked none of them as the export's; lint_exports checks each).
+  std::vector<ExportCandidate> several_exports;
 };
 
 // Checks `sources` as one export setup with the given settings (flags and config).
 LintResult lint_setup(const std::vector<const SourceFile*>& sources,
                       exportcfg::ExportSettings settings, const LintOptions& options = {});
+
+// Checks `sources` as the export setups they hold: one, or (with several bucket or key policies
+// that grant GuardDuty) one per bucket policy, each with the key policy it pairs with, or alone.
+// The findings of a document all of them read are in each result (the caller reports them once).
+std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sources,
+                                     const exportcfg::ExportSettings& settings,
+                                     const LintOptions& options);
 
 // One source on its own, settings inferred.
 std::vector<Diagnostic> lint_source(const SourceFile& source, const LintOptions& options = {});

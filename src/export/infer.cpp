@@ -59,6 +59,32 @@ std::vector<std::string> keys_named(const PolicyDocument& doc) {
   return keys;
 }
 
+std::vector<std::string> source_accounts_granted(const PolicyDocument& doc) {
+  std::vector<std::string> accounts;
+  auto add = [&accounts](std::string_view account) {
+    if (!is_account_id(account)) return;
+    if (std::find(accounts.begin(), accounts.end(), account) == accounts.end())
+      accounts.emplace_back(account);
+  };
+  for (const policy::Statement& s : doc.policy.statements) {
+    if (!names_guardduty(s) || s.effect != policy::Effect::allow) continue;
+    for (const policy::ConditionClause& c : s.conditions) {
+      if (!is_value_operator(c.op.value)) continue;
+      const std::string key = to_lower(c.key.value);
+      for (const policy::Text& v : c.values) {
+        std::string_view parts[6];
+        if (key == "aws:sourceaccount") {
+          add(v.value);
+        } else if (key == "aws:sourcearn" && iam::split_arn(v.value, parts)) {
+          add(parts[4]);
+        }
+      }
+    }
+  }
+  std::sort(accounts.begin(), accounts.end());
+  return accounts;
+}
+
 bool is_value_operator(std::string_view op_text) {
   const auto op = iam::parse_operator(op_text);
   return op && !op->negated &&

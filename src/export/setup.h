@@ -44,6 +44,10 @@ bool is_guardduty_principal(std::string_view service);
 // when one of them is "*" or a pattern (the policy names no other key than its own).
 std::vector<std::string> keys_named(const PolicyDocument& doc);
 
+// The accounts a document's GuardDuty grants name as the source (aws:SourceAccount values, the
+// account of aws:SourceArn values), sorted: which export of several a document is for.
+std::vector<std::string> source_accounts_granted(const PolicyDocument& doc);
+
 // A condition operator whose values are values of the key (String or Arn, not negated):
 // aws:SourceArn values under it are ARNs, unlike those under Null or Bool.
 bool is_value_operator(std::string_view op_text);
@@ -71,7 +75,7 @@ struct GuardDutyRequest {
   std::string_view name;
   std::string region;  // the exported Region it is for
   iam::Request request;
-  std::vector<std::string_view> assumed_keys;  // context keys present only by assumption
+  std::vector<std::string_view> assumed_keys;     // context keys present only by assumption
   std::vector<std::string_view> assumed_reasons;  // for each assumed key: why it is assumed
   // The k-th assumption as findings state it: "s3:x-amz-acl = bucket-owner-full-control (why)".
   [[nodiscard]] std::string assumption(std::size_t k) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "iam/wildcard.h"
 #include "util/text.h"
 
 namespace gdl::documents {
@@ -41,7 +42,7 @@ Kind detect_kind(const policy::Policy& policy) {
       if (istarts_with(a.value, "s3:")) ++s3;
     }
     for (const policy::Text& r : s.resource.items) {
-      if (r.value.find(":s3:::") != std::string::npos) ++s3;
+      if (iam::s3_resource_path(r.value)) ++s3;
       if (r.value.find(":kms:") != std::string::npos) ++kms;
     }
   }

@@ -199,7 +199,7 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
           std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
                       [](const policy::PrincipalEntry& e) { return e.value.value == "*"; });
       if (s.principal_negated || (!names_guardduty(s) && !everyone)) continue;
-      std::string path = r.value.substr(r.value.find(":s3:::") + 6 + bucket->size());
+      std::string path(iam::s3_resource_path(r.value)->substr(bucket->size()));
       if (path.empty()) continue;
       path.erase(0, 1);
       if (const std::size_t w = path.find_first_of("*?$"); w != std::string::npos) path.resize(w);
@@ -289,10 +289,9 @@ void Evidence::from_source_arn(const PolicyDocument& doc, const policy::Text& v,
 }
 
 std::optional<std::string> Evidence::bucket_of(std::string_view arn) {
-  const std::size_t at = arn.find(":s3:::");
-  if (!arn.starts_with("arn:") || at == std::string_view::npos) return std::nullopt;
-  const std::string_view path = arn.substr(at + 6);
-  const std::string_view bucket = path.substr(0, path.find('/'));
+  const auto path = iam::s3_resource_path(arn);
+  if (!path) return std::nullopt;
+  const std::string_view bucket = path->substr(0, path->find('/'));
   if (bucket.empty() || has_wildcard(bucket)) return std::nullopt;
   return std::string(bucket);
 }
@@ -301,9 +300,9 @@ void Evidence::from_guardduty_resources(const PolicyDocument& doc, const policy:
   const bool puts = covers(s, "s3:putobject");
   const bool locates = covers(s, "s3:getbucketlocation");
   for (const policy::Text& r : s.resource.items) {
-    if (r.value.starts_with("arn:") && r.value.find(":s3:::") != std::string::npos) {
+    if (const auto s3_path = iam::s3_resource_path(r.value)) {
       note_partition(r.value);
-      const std::string path = r.value.substr(r.value.find(":s3:::") + 6);
+      const std::string path(*s3_path);
       const std::size_t slash = path.find('/');
       const auto bucket = bucket_of(r.value);
       if (!bucket) {

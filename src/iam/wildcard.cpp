@@ -130,4 +130,14 @@ bool split_arn(std::string_view arn, std::string_view (&parts)[6]) {
   return true;
 }
 
+std::optional<std::string_view> s3_resource_path(std::string_view arn) {
+  std::string_view parts[6];
+  if (!arn.starts_with("arn:") || !split_arn(arn, parts) || parts[2] != "s3") return std::nullopt;
+  const auto matches_empty = [](std::string_view field) {
+    return field.find_first_not_of('*') == std::string_view::npos;
+  };
+  if (!matches_empty(parts[3]) || !matches_empty(parts[4])) return std::nullopt;
+  return parts[5];
+}
+
 }  // namespace gdl::iam

@@ -4,6 +4,7 @@
 // case, never exponential, whatever the pattern.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,5 +38,10 @@ class Pattern {
 // Splits an ARN into its six colon-separated parts (the resource part keeps any further colons).
 // Returns false if `arn` has fewer than six parts.
 bool split_arn(std::string_view arn, std::string_view (&parts)[6]);
+
+// The bucket/key part of an S3 ARN ("bucket/prefix/*" of "arn:aws:s3:::bucket/prefix/*"), or
+// nullopt for another ARN. S3 ARNs have an empty Region and account; a policy may write either
+// as "*" ("arn:aws:s3:*:*:bucket/*"), which matches the empty text: the same resources.
+std::optional<std::string_view> s3_resource_path(std::string_view arn);
 
 }  // namespace gdl::iam

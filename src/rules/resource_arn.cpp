@@ -90,9 +90,10 @@ class ResourceArnRule final : public PolicyRule {
       if (r.value == "*" || !iam::split_arn(r.value, parts) || has_glob_char(parts[2])) {
         return;  // "*" or a wildcard service can reach anything
       }
-      if (parts[2] != "s3" || !parts[3].empty() || !parts[4].empty()) continue;
+      const auto path = iam::s3_resource_path(r.value);  // "arn:aws:s3:*:*:b" too
+      if (!path) continue;
       any_s3_resource = true;
-      const S3Reach one = s3_reach(parts[5]);
+      const S3Reach one = s3_reach(*path);
       reach.bucket = reach.bucket || one.bucket;
       reach.object = reach.object || one.object;
     }

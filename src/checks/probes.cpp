@@ -87,6 +87,22 @@ iam::Request from_other_account(const exportcfg::ExportSettings& settings,
   return request;
 }
 
+namespace {
+
+const exportcfg::GuardDutyRequest& with_assumed_if_denied(
+    const SetupContext& ctx, const exportcfg::PolicyDocument& doc,
+    const exportcfg::GuardDutyRequest& documented) {
+  if (documented.index >= ctx.requests.size()) return documented;
+  const exportcfg::GuardDutyRequest& assumed = ctx.requests[documented.index];
+  if (assumed.name != documented.name || assumed.region != documented.region ||
+      doc.evaluator->evaluate(documented.request, false).decision != iam::Decision::explicit_deny ||
+      doc.evaluator->evaluate(assumed.request, false).decision == iam::Decision::explicit_deny)
+    return documented;
+  return assumed;
+}
+
+}  // namespace
+
 void check_upload_denied(const SetupContext& ctx, std::string_view rule_id, UploadVariants altered,
                          const std::string& message, std::string_view fix_description,
                          const std::string& deny_statement_json, std::vector<Diagnostic>& out) {
@@ -95,8 +111,12 @@ void check_upload_denied(const SetupContext& ctx, std::string_view rule_id, Uplo
     // principal of an opt-in Region free to upload anything.
     std::vector<std::string> unprotected;
     std::string principal;
-    for (const exportcfg::GuardDutyRequest& put : ctx.documented_requests) {
-      if (put.name != "PutObject") continue;
+    for (const exportcfg::GuardDutyRequest& documented : ctx.documented_requests) {
+      if (documented.name != "PutObject") continue;
+      // GuardDuty's own upload refused by a Deny that a key AWS may send lifts (a Deny unless
+      // aws:SourceOrgID names the organization: GD309's note) is judged as it works, with that
+      // key: a Deny that refuses every upload for want of it says nothing of encryption.
+      const exportcfg::GuardDutyRequest& put = with_assumed_if_denied(ctx, *doc, documented);
       // Refused by a Deny; or GuardDuty's own upload is allowed and the altered one is not: an
       // Allow requires what the alteration changed (a service principal has no identity
       // policy that could allow it instead). An upload nothing allows at all is GD302's error,

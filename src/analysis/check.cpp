@@ -337,57 +337,71 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
   }
   LintOptions item_options = options;
   if (item.configured) item_options.export_declared = true;
+  std::set<std::string> siblings;  // read for a named file's setup, not named themselves
+  for (const Loaded& l : loaded) {
+    if (l.context) siblings.insert(l.source->path());
+  }
   // A directory's files may hold several exports (lint_exports): a file is counted, a finding
   // reported and a note given once, whichever of them reads it.
   std::set<std::string> counted;
   std::set<std::string> read_too;
   std::set<std::tuple<std::string, std::string, std::size_t, std::size_t, std::string>>
       reported_once;
+  std::set<std::string> notes_given;
   for (const Setup& setup : setups) {
-    std::vector<LintResult> exports = item.configured
-                                          ? std::vector<LintResult>{}
-                                          : lint_exports(setup.files, settings, item_options);
-    if (item.configured) exports.push_back(lint_setup(setup.files, settings, item_options));
-    const bool several = exports.size() > 1;
-    for (LintResult& result : exports) {
-      // Of a named file's directory, only the exports it is in are its setup's.
-      if (several &&
-          std::none_of(result.document_paths.begin(), result.document_paths.end(),
-                       [&](const std::string& path) { return reported.contains(path); })) {
+    std::vector<LintResult> results;
+    if (item.configured) {
+      results.push_back(lint_setup(setup.files, settings, item_options));
+    } else {
+      results = lint_exports(setup.files, settings, item_options);
+    }
+    const bool several = results.size() > 1;
+    std::set<std::string_view> setup_paths;
+    for (const SourceFile* source : setup.files) {
+      setup_paths.insert(source->path());
+      if (reported.contains(source->path()) && counted.insert(source->path()).second) ++o.checked;
+    }
+    // A named file's siblings read into its setup are said to be (-v): the count is of the
+    // named files, and a finding (two key policies, GD007) may name a sibling.
+    std::vector<std::string> beside;
+    for (const SourceFile* source : setup.files) {
+      if (!reported.contains(source->path())) beside.push_back(source->path());
+    }
+    if (!beside.empty())
+      o.notes.push_back(fmt::format(
+          "read with the named files as one setup, as a scan of their directory reads them: {}",
+          fmt::join(beside, ", ")));
+    for (LintResult& result : results) {
+      auto give_notes = [&] {
         for (std::string& note : result.notes) {
-          if (std::find(o.notes.begin(), o.notes.end(), note) == o.notes.end())
-            o.notes.push_back(std::move(note));
+          if (!several || notes_given.insert(note).second) o.notes.push_back(std::move(note));
         }
+      };
+      // Of a named file's directory, only the exports it is in are its setup's: not one made of
+      // siblings only.
+      if (several && !result.documents_only && !result.document_paths.empty() &&
+          std::all_of(result.document_paths.begin(), result.document_paths.end(),
+                      [&](const std::string& path) { return siblings.contains(path); })) {
+        give_notes();
         continue;
       }
-      ++o.setups;
+      if (!result.documents_only) ++o.setups;
       // Findings in a sibling read for context count when it is one of the export's documents;
       // on a link to a file reported elsewhere, only the setup's (a shared key's GD201 for this
       // account), not the document's own, which are reported once, where the file is.
-      std::set<std::string> shown = reported;
+      std::set<std::string> export_documents;
       std::set<std::string> setup_findings_only;
       if (result.export_setup) {
         for (const std::string& path : result.document_paths) {
           if (std::find(item.linked.begin(), item.linked.end(), path) != item.linked.end()) {
             setup_findings_only.insert(path);
           } else {
-            shown.insert(path);
+            export_documents.insert(path);
+            if (setup_paths.contains(path) && counted.insert(path).second) ++o.checked;
           }
         }
       }
-      for (const SourceFile* source : setup.files) {
-        if (shown.contains(source->path()) && counted.insert(source->path()).second) ++o.checked;
-      }
-      // A named file's siblings read into its setup are said to be (-v): the count is of the
-      // named files, and a finding (two key policies, GD007) may name a sibling.
-      std::vector<std::string> beside;
-      for (const SourceFile* source : setup.files) {
-        if (!reported.contains(source->path())) beside.push_back(source->path());
-      }
-      if (!beside.empty() && &result == &exports.front())
-        o.notes.push_back(fmt::format(
-            "read with the named files as one setup, as a scan of their directory reads them: {}",
-            fmt::join(beside, ", ")));
+      std::set<std::string> read_files;
       // A local module's files, read through the call, are checked as part of this one; so are
       // the files a module reads with file() or templatefile(): a policy held there is checked as
       // one written inline is, whether or not the export uses it.
@@ -396,15 +410,19 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
         // broken terraform.tfvars was ignored without a word), but they are not policy files.
         if (path.ends_with(".tfvars") || path.ends_with(".tfvars.json") ||
             path.starts_with("--var ")) {
-          shown.insert(path);
+          read_files.insert(path);
           continue;
         }
         if (reported.contains(path)) continue;
-        shown.insert(path);
+        read_files.insert(path);
         // A file read with file() is counted where a scan lists it (its directory's item), as a
         // named file's sibling is not: only a module's .tf files are counted here.
         if (detail::is_terraform_file_name(path) && read_too.insert(path).second) ++o.checked;
       }
+      auto shown = [&](const std::string& path) {
+        return reported.contains(path) || export_documents.contains(path) ||
+               read_files.contains(path);
+      };
       if (result.export_setup) {
         SetupVerdict v = verdict_of(result);
         // A file of the directory that could not be read may be the setup's policy: the README's
@@ -417,7 +435,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
         o.verdicts.push_back(std::move(v));
       }
       for (Diagnostic& d : result.diagnostics) {
-        if (!shown.contains(d.location.file) &&
+        if (!shown(d.location.file) &&
             (judges_document_alone(d.rule_id) || !setup_findings_only.contains(d.location.file)))
           continue;
         if (several && !reported_once
@@ -427,13 +445,10 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
           continue;
         o.diagnostics.push_back(std::move(d));
       }
-      for (std::string& note : result.notes) {
-        if (!several || std::find(o.notes.begin(), o.notes.end(), note) == o.notes.end())
-          o.notes.push_back(std::move(note));
-      }
+      give_notes();
       o.partly_judged += result.partly_judged;
       result.diagnostics.clear();
-      o.last = std::move(result);
+      if (!result.documents_only) o.last = std::move(result);
     }
   }
   for (Loaded& l : loaded) {

@@ -346,63 +346,104 @@ bool mentions_guardduty(const exportcfg::PolicyDocument& doc) {
   return false;
 }
 
-// Whether a document is tied to the export's bucket or key by the settings the user gave.
+// Whether a document is tied to the export's bucket or key by the settings the user gave: a
+// container says so, or (a policy file) its GuardDuty grants name that bucket or key.
 bool belongs_to_export(const exportcfg::PolicyDocument& doc,
                        const exportcfg::ExportSettings& given) {
-  const exportcfg::Value& target =
-      doc.kind == documents::Kind::key_policy ? given.key_arn : given.bucket;
-  if (!target.known() || doc.belongs_to.empty()) return false;
+  const bool key = doc.kind == documents::Kind::key_policy;
+  const exportcfg::Value& target = key ? given.key_arn : given.bucket;
+  if (!target.known()) return false;
   const std::string& value = target.get();
-  return doc.belongs_to == value ||
-         (doc.kind == documents::Kind::key_policy && value.ends_with("/" + doc.belongs_to));
+  if (!doc.belongs_to.empty())
+    return doc.belongs_to == value || (key && value.ends_with("/" + doc.belongs_to));
+  if (key) {
+    const std::vector<std::string> named = exportcfg::keys_named(doc);
+    return std::find(named.begin(), named.end(), value) != named.end();
+  }
+  for (const policy::Statement& s : doc.policy.statements) {
+    if (s.effect != policy::Effect::allow || !exportcfg::names_guardduty(s)) continue;
+    for (const policy::Text& r : s.resource.items) {
+      const auto path = iam::s3_resource_path(r.value);
+      if (path && path->substr(0, path->find('/')) == value) return true;
+    }
+  }
+  return false;
+}
+
+// The documents of `kind` that may be the export's: those tied to what the user gave, else those
+// that grant GuardDuty.
+std::vector<const exportcfg::PolicyDocument*> export_candidates(
+    const std::vector<std::unique_ptr<exportcfg::PolicyDocument>>& documents, documents::Kind kind,
+    const exportcfg::ExportSettings& given) {
+  std::vector<const exportcfg::PolicyDocument*> chosen;
+  for (const auto& doc : documents) {
+    if (doc->kind == kind && belongs_to_export(*doc, given)) chosen.push_back(doc.get());
+  }
+  if (!chosen.empty()) return chosen;
+  for (const auto& doc : documents) {
+    if (doc->kind == kind && names_guardduty(*doc)) chosen.push_back(doc.get());
+  }
+  return chosen;
+}
+
+// Records the setup's several exports (LintResult::several_exports) when its bucket (or key)
+// policies several grant GuardDuty and each is a policy file of its own: a directory of exports,
+// prod-bucket.json beside dev-bucket.json. Not when one file holds several (a template's or a
+// Terraform module's: what it states ties them) or a module's file holds one.
+bool record_several_exports(
+    const std::vector<std::unique_ptr<exportcfg::PolicyDocument>>& documents,
+    const exportcfg::ExportSettings& given, LintResult& result) {
+  const auto keys = export_candidates(documents, documents::Kind::key_policy, given);
+  const auto buckets = export_candidates(documents, documents::Kind::bucket_policy, given);
+  if (keys.size() <= 1 && buckets.size() <= 1) return false;
+  std::set<std::string_view> files;
+  for (const auto& kind_docs : {keys, buckets}) {
+    for (const auto* doc : kind_docs) {
+      if (containers::is_terraform_module_file(*doc->source) ||
+          !files.insert(doc->source->path()).second)
+        return false;
+    }
+  }
+  for (const auto& kind_docs : {keys, buckets}) {
+    for (const auto* doc : kind_docs) {
+      std::vector<std::string> key_arns = doc->kind == documents::Kind::key_policy
+                                              ? exportcfg::keys_named(*doc)
+                                              : exportcfg::key_arns_required(*doc);
+      std::sort(key_arns.begin(), key_arns.end());
+      result.several_exports.push_back({doc->kind, doc->source->path(), doc->name(),
+                                        exportcfg::source_accounts_granted(*doc),
+                                        std::move(key_arns)});
+    }
+  }
+  return true;
 }
 
 // One export has one key and one bucket. Where a setup holds several key (or bucket) policies,
 // the export's is the one tied to the given key or bucket, else the one that grants GuardDuty;
 // the others are checked for grammar only. Two candidates are an input error: which one
-// GuardDuty uses cannot be told from the files.
-//
-// With LintOptions::split_exports, several candidates are several exports: this run records them
-// (LintResult::several_exports) and checks none; lint_exports runs each export with `picks`,
-// the candidates it is made of (a kind none of which is picked has no document in that run).
+// GuardDuty uses cannot be told from the files. With `split` (LintOptions::split_exports), a
+// directory's several are several exports instead: recorded, and none checked here
+// (lint_exports checks each).
 void select_export_documents(std::vector<std::unique_ptr<exportcfg::PolicyDocument>>& documents,
                              std::vector<std::unique_ptr<exportcfg::PolicyDocument>>& grammar_only,
                              const exportcfg::ExportSettings& given, bool split,
-                             const std::vector<ExportCandidate>* picks, LintResult& result) {
+                             LintResult& result) {
+  if (split && record_several_exports(documents, given, result)) {
+    for (auto& doc : documents) {
+      if (doc->kind == documents::Kind::key_policy || doc->kind == documents::Kind::bucket_policy)
+        grammar_only.push_back(std::move(doc));
+    }
+    std::erase(documents, nullptr);
+    return;
+  }
   for (const documents::Kind kind : {documents::Kind::key_policy, documents::Kind::bucket_policy}) {
     std::vector<const exportcfg::PolicyDocument*> of_kind;
     for (const auto& doc : documents) {
       if (doc->kind == kind) of_kind.push_back(doc.get());
     }
     if (of_kind.size() <= 1) continue;
-    std::vector<const exportcfg::PolicyDocument*> chosen;
-    for (const auto* doc : of_kind) {
-      if (belongs_to_export(*doc, given)) chosen.push_back(doc);
-    }
-    if (chosen.empty()) {
-      for (const auto* doc : of_kind) {
-        if (names_guardduty(*doc)) chosen.push_back(doc);
-      }
-    }
-    if (chosen.size() > 1 && picks != nullptr) {
-      std::erase_if(chosen, [&](const exportcfg::PolicyDocument* doc) {
-        return std::none_of(picks->begin(), picks->end(), [&](const ExportCandidate& pick) {
-          return pick.kind == kind && pick.path == doc->source->path() &&
-                 pick.offset == doc->policy.span.begin;
-        });
-      });
-    } else if (chosen.size() > 1 && split) {
-      for (const auto* doc : chosen) {
-        ExportCandidate c{kind,
-                          doc->source->path(),
-                          doc->policy.span.begin,
-                          doc->name(),
-                          containers::is_terraform_module_file(*doc->source),
-                          exportcfg::source_accounts_granted(*doc)};
-        result.several_exports.push_back(std::move(c));
-      }
-      chosen.clear();
-    }
+    std::vector<const exportcfg::PolicyDocument*> chosen =
+        export_candidates(documents, kind, given);
     const std::string_view what = kind == documents::Kind::key_policy ? "key" : "bucket";
     // A few names, then a count: one finding per document, each naming all of hundreds of
     // documents (a generated template), would make the report grow as their square.
@@ -428,7 +469,7 @@ void select_export_documents(std::vector<std::unique_ptr<exportcfg::PolicyDocume
                         chosen.size(), what, fmt::join(names, ", "))));
       }
       chosen.clear();
-    } else if (chosen.empty() && result.several_exports.empty() && picks == nullptr) {
+    } else if (chosen.empty()) {
       result.notes.push_back(fmt::format(
           "{} {} policies and none grants GuardDuty ({}): which one is the export's is unknown, so "
           "they are checked for grammar only; pair them in the project configuration's "
@@ -450,9 +491,8 @@ void select_export_documents(std::vector<std::unique_ptr<exportcfg::PolicyDocume
 class SetupRun {
  public:
   SetupRun(const std::vector<const SourceFile*>& sources, exportcfg::ExportSettings settings,
-           const LintOptions& options, const std::vector<ExportCandidate>* picks = nullptr)
-      : picks_(picks),
-        sources_(sources),
+           const LintOptions& options)
+      : sources_(sources),
         settings_(std::move(settings)),
         given_(settings_),
         given_values_(given_values(given_)),
@@ -464,8 +504,11 @@ class SetupRun {
     for (std::size_t i = 0; i < sources_.size(); ++i) model_documents(i);
     settle_settings();
     std::vector<std::unique_ptr<exportcfg::PolicyDocument>> grammar_only;
-    select_export_documents(documents_, grammar_only, given_, options_.split_exports, picks_,
-                            result_);
+    // Several exports: not when the setup states what ties one (a publishing destination) or the
+    // user gave the bucket or key (the document naming it is the export's).
+    const bool split =
+        options_.split_exports && !any_stated_ && !given_.bucket.known() && !given_.key_arn.known();
+    select_export_documents(documents_, grammar_only, given_, split, result_);
     count_unseen_policies();
     decide_export_setup();
     place_in_given_partition();
@@ -898,7 +941,6 @@ class SetupRun {
     }
   }
 
-  const std::vector<ExportCandidate>* picks_;
   const std::vector<const SourceFile*>& sources_;
   std::vector<bool> module_files_;       // whether each source is a Terraform module's file
   std::vector<std::string> free_names_;  // the extractions' (SetupContext::free_names)
@@ -951,12 +993,11 @@ void merge_region_run(LintResult& into, LintResult&& other) {
   into.export_setup = into.export_setup || other.export_setup;
 }
 
-// One setup's run (or one export's, of `picks`), once per Region for a stack deployed in each.
+// One setup's run, once per Region for a stack deployed in each.
 LintResult lint_one(const std::vector<const SourceFile*>& sources,
-                    const exportcfg::ExportSettings& settings, const LintOptions& options,
-                    const std::vector<ExportCandidate>* picks) {
+                    const exportcfg::ExportSettings& settings, const LintOptions& options) {
   const std::vector<std::string> regions = settings.regions;
-  LintResult result = SetupRun(sources, settings, options, picks).run();
+  LintResult result = SetupRun(sources, settings, options).run();
   if (!result.deployed_per_region || regions.size() < 2) return result;
   // A stack that creates the detector or its destination is deployed in every Region it exports
   // from (a StackSet): the Region's own ${AWS::Region}, key and detector ARN. Checked as each
@@ -967,7 +1008,7 @@ LintResult lint_one(const std::vector<const SourceFile*>& sources,
   for (std::size_t i = 0; i < regions.size(); ++i) {
     exportcfg::ExportSettings one = settings;
     one.regions = {regions[i]};
-    LintResult run = SetupRun(sources, std::move(one), options, picks).run();
+    LintResult run = SetupRun(sources, std::move(one), options).run();
     if (i == 0) {
       merged = std::move(run);
     } else {
@@ -1001,75 +1042,82 @@ std::string export_stem(std::string_view path) {
   return stem;
 }
 
-// The exports several candidates make: each bucket policy with the key policy it pairs with (the
-// only one whose grants name an account it names, else the only one of those whose file name says
-// the same export: prod-key.json with prod-bucket.json), or alone; a key policy no bucket policy
-// pairs with, alone. With one kind only several, each of them is an export (the other kind's one
-// document is in each).
-std::vector<std::vector<ExportCandidate>> exports_of(const std::vector<ExportCandidate>& all) {
+bool share_one(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return std::any_of(a.begin(), a.end(), [&b](const std::string& value) {
+    return std::binary_search(b.begin(), b.end(), value);
+  });
+}
+
+// How strongly a bucket policy and a key policy say they are one export's: 2 the key the bucket
+// requires is the key policy's own, or a source account both grant; 0 they say nothing of each
+// other; -1 they contradict (another key, other accounts).
+int pairing(const ExportCandidate& bucket, const ExportCandidate& key) {
+  if (!bucket.key_arns.empty() && !key.key_arns.empty())
+    return share_one(bucket.key_arns, key.key_arns) ? 2 : -1;
+  if (!bucket.accounts.empty() && !key.accounts.empty())
+    return share_one(bucket.accounts, key.accounts) ? 2 : -1;
+  return 0;
+}
+
+// The exports several candidates make: each bucket policy with the key policy it pairs with, or
+// alone; a key policy no bucket policy pairs with, alone. A bucket pairs with the only key policy
+// that says it is the same export (the key it requires, a source account), else with the only one
+// that does not contradict it, else, among those (or, when every key contradicts it, among all:
+// an account misspelt in one of them is then GD403's), with the only one whose file name names
+// the same export (prod-key.json with prod-bucket.json).
+std::vector<std::vector<const ExportCandidate*>> exports_of(
+    const std::vector<ExportCandidate>& all) {
   std::vector<const ExportCandidate*> buckets;
   std::vector<const ExportCandidate*> keys;
   for (const ExportCandidate& c : all)
     (c.kind == documents::Kind::key_policy ? keys : buckets).push_back(&c);
-  std::vector<std::vector<ExportCandidate>> exports;
-  if (buckets.empty() || keys.empty()) {
-    for (const ExportCandidate& c : all) exports.push_back({c});
-    return exports;
-  }
-  auto accounts_agree = [](const ExportCandidate& a, const ExportCandidate& b) {
-    if (a.accounts.empty() || b.accounts.empty()) return true;
-    return std::any_of(a.accounts.begin(), a.accounts.end(), [&](const std::string& account) {
-      return std::binary_search(b.accounts.begin(), b.accounts.end(), account);
-    });
-  };
+  std::vector<std::vector<const ExportCandidate*>> exports;
   std::vector<bool> paired(keys.size(), false);
   for (const ExportCandidate* bucket : buckets) {
-    std::vector<std::size_t> agree;
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      if (accounts_agree(*bucket, *keys[k])) agree.push_back(k);
+    const std::string stem = export_stem(bucket->path);
+    auto only = [&](auto&& keep) {
+      std::vector<std::size_t> kept;
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        if (keep(k)) kept.push_back(k);
+      }
+      return kept;
+    };
+    auto same_stem = [&](std::size_t k) {
+      return !stem.empty() && export_stem(keys[k]->path) == stem;
+    };
+    std::vector<std::size_t> chosen =
+        only([&](std::size_t k) { return pairing(*bucket, *keys[k]) == 2; });
+    if (chosen.empty())
+      chosen = only([&](std::size_t k) { return pairing(*bucket, *keys[k]) == 0; });
+    if (chosen.size() > 1) {
+      std::erase_if(chosen, [&](std::size_t k) { return !same_stem(k); });
+    } else if (chosen.empty()) {
+      chosen = only(same_stem);
     }
-    if (agree.size() > 1) {
-      const std::string stem = export_stem(bucket->path);
-      std::erase_if(
-          agree, [&](std::size_t k) { return stem.empty() || export_stem(keys[k]->path) != stem; });
-    }
-    if (agree.size() == 1) {
-      paired[agree.front()] = true;
-      exports.push_back({*bucket, *keys[agree.front()]});
+    if (chosen.size() == 1) {
+      paired[chosen.front()] = true;
+      exports.push_back({bucket, keys[chosen.front()]});
     } else {
-      exports.push_back({*bucket});
+      exports.push_back({bucket});
     }
   }
   for (std::size_t k = 0; k < keys.size(); ++k) {
-    if (!paired[k]) exports.push_back({*keys[k]});
+    if (!paired[k]) exports.push_back({keys[k]});
   }
   return exports;
 }
 
-// How an export of several is read: without the files that hold only other exports' candidates
-// (a Terraform module's files are read together, whatever they hold).
-std::vector<const SourceFile*> sources_of(const std::vector<const SourceFile*>& sources,
-                                          const std::vector<ExportCandidate>& all,
-                                          const std::vector<ExportCandidate>& picks) {
-  std::vector<const SourceFile*> kept;
-  for (const SourceFile* source : sources) {
-    const std::string& path = source->path();
-    auto in = [&path](const ExportCandidate& c) { return c.path == path && !c.module_file; };
-    const bool holds_candidate = std::any_of(all.begin(), all.end(), in);
-    if (!holds_candidate || std::any_of(picks.begin(), picks.end(), in)) kept.push_back(source);
-  }
-  return kept;
-}
-
 std::string describe_exports(const std::vector<ExportCandidate>& all,
-                             const std::vector<std::vector<ExportCandidate>>& exports) {
+                             const std::vector<std::vector<const ExportCandidate*>>& exports) {
   std::size_t buckets = 0;
   std::size_t keys = 0;
   for (const ExportCandidate& c : all) ++(c.kind == documents::Kind::key_policy ? keys : buckets);
+  const auto count = [](std::size_t n, std::string_view what) {
+    return fmt::format("{} {} polic{}", n, what, n == 1 ? "y" : "ies");
+  };
   std::vector<std::string> counts;
-  if (buckets > 0) counts.push_back(fmt::format("{} bucket policies", buckets));
-  if (keys > 0) counts.push_back(fmt::format("{} key policies", keys));
-  const bool paired = buckets > 0 && keys > 0;
+  if (buckets > 0) counts.push_back(count(buckets, "bucket"));
+  if (keys > 0) counts.push_back(count(keys, "key"));
   // A few exports named, then a count: a directory of hundreds must not make a note of each.
   constexpr std::size_t kShown = 4;
   std::vector<std::string> shown;
@@ -1078,15 +1126,13 @@ std::string describe_exports(const std::vector<ExportCandidate>& all,
       shown.push_back(fmt::format("and {} more", exports.size() - kShown));
       break;
     }
-    std::vector<std::string> names;
-    for (const ExportCandidate& c : e) names.push_back(c.name);
-    shown.push_back(e.size() == 1 && paired ? names.front() + " alone"
-                                            : fmt::format("{}", fmt::join(names, " with ")));
+    shown.push_back(e.size() == 2             ? fmt::format("{} with {}", e[0]->name, e[1]->name)
+                    : keys > 0 && buckets > 0 ? e[0]->name + " alone"
+                                              : e[0]->name);
   }
   return fmt::format(
-      "{} that grant GuardDuty are read as {} exports ({}); "
-      "to pair them otherwise, list each export's documents in the project configuration's "
-      "\"setups\"",
+      "{} that grant GuardDuty, each in a file of its own, are read as {} exports ({}); to pair "
+      "them otherwise, list each export's documents in the project configuration's \"setups\"",
       fmt::join(counts, " and "), exports.size(), fmt::join(shown, "; "));
 }
 
@@ -1094,7 +1140,7 @@ std::string describe_exports(const std::vector<ExportCandidate>& all,
 
 LintResult lint_setup(const std::vector<const SourceFile*>& sources,
                       exportcfg::ExportSettings settings, const LintOptions& options) {
-  return lint_one(sources, settings, options, nullptr);
+  return lint_one(sources, settings, options);
 }
 
 std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sources,
@@ -1103,39 +1149,40 @@ std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sourc
   LintOptions split = options;
   split.split_exports = true;
   std::vector<LintResult> results;
-  results.push_back(lint_one(sources, settings, split, nullptr));
-  const std::vector<ExportCandidate> all = std::move(results.front().several_exports);
+  results.push_back(lint_one(sources, settings, split));
+  LintResult& documents_only = results.front();
+  const std::vector<ExportCandidate> all = std::move(documents_only.several_exports);
   if (all.empty()) return results;
+  // Each export reads its candidates' files and every file that holds none (an identity policy,
+  // a file that cannot be read): past a bound on that work (thousands of exports beside thousands
+  // of other files), the setup is one, as before.
+  std::set<std::string_view> candidate_files;
+  for (const ExportCandidate& c : all) candidate_files.insert(c.path);
+  std::vector<const SourceFile*> others;
+  std::map<std::string_view, const SourceFile*> by_path;
+  for (const SourceFile* source : sources) {
+    if (candidate_files.contains(source->path())) {
+      by_path.emplace(source->path(), source);
+    } else {
+      others.push_back(source);
+    }
+  }
   const auto exports = exports_of(all);
-  // Each export's run reads its own files; one that shares its file with others (a Terraform
-  // module's two buckets, a template's) reads that file again: past a few such, the documents
-  // are one export's input error, as a configured setup's are (GD007).
-  const bool shared_files = std::any_of(all.begin(), all.end(), [&](const ExportCandidate& c) {
-    return c.module_file || std::count_if(all.begin(), all.end(), [&](const ExportCandidate& o) {
-                              return o.path == c.path;
-                            }) > 1;
-  });
-  constexpr std::size_t kMaxSharedExports = 16;
-  if (shared_files && exports.size() > kMaxSharedExports) {
-    results.front() = lint_one(sources, settings, options, nullptr);
+  constexpr std::size_t kMaxReads = 100'000;
+  if (exports.size() * (others.size() + 2) > kMaxReads) {
+    results.front() = lint_one(sources, settings, options);
     return results;
   }
-  LintResult documents_only = std::move(results.front());
-  results.clear();
-  for (const auto& picks : exports)
-    results.push_back(lint_one(sources_of(sources, all, picks), settings, split, &picks));
-  // The documents' own findings, and how the files were read, once: with the first export.
-  LintResult& first = results.front();
-  for (Diagnostic& d : documents_only.diagnostics) first.diagnostics.push_back(std::move(d));
-  std::stable_sort(first.diagnostics.begin(), first.diagnostics.end(), diagnostic_less);
-  first.notes.insert(first.notes.begin(), describe_exports(all, exports));
-  for (std::string& note : documents_only.notes) {
-    if (std::find(first.notes.begin(), first.notes.end(), note) == first.notes.end())
-      first.notes.push_back(std::move(note));
+  documents_only.documents_only = true;
+  documents_only.export_setup = false;
+  documents_only.notes.insert(documents_only.notes.begin(), describe_exports(all, exports));
+  for (const auto& picks : exports) {
+    std::vector<const SourceFile*> own = others;
+    for (const ExportCandidate* c : picks) own.push_back(by_path.at(c->path));
+    results.push_back(lint_one(own, settings, options));
+    // Policies judged in part are counted over all the documents once, in the first result.
+    results.back().partly_judged = 0;
   }
-  // Policies judged in part are counted over all the documents once, not in each export.
-  for (LintResult& r : results) r.partly_judged = 0;
-  first.partly_judged = documents_only.partly_judged;
   return results;
 }
 

@@ -39,15 +39,16 @@ struct LintOptions {
   bool split_exports = false;
 };
 
-// A document one export may use, where a setup holds several of its kind that grant GuardDuty:
-// lint_exports checks each as its own export.
+// A document one export may use, where a setup holds several of its kind that grant GuardDuty,
+// each in a policy file of its own: lint_exports checks each export on its own.
 struct ExportCandidate {
   documents::Kind kind = documents::Kind::unknown;
-  std::string path;          // its file
-  std::size_t offset = 0;    // where its policy begins there
-  std::string name;          // as findings name it
-  bool module_file = false;  // a Terraform module's file: read with the module, never alone
-  std::vector<std::string> accounts;  // the source accounts its GuardDuty grants name
+  std::string path;                   // its file (it holds no other candidate)
+  std::string name;                   // as findings name it
+  std::vector<std::string> accounts;  // the source accounts its GuardDuty grants name, sorted
+  // Sorted: a key policy's own ARNs (exportcfg::keys_named); the keys a bucket policy's key-id
+  // conditions require.
+  std::vector<std::string> key_arns;
 };
 
 struct DocumentSummary {
@@ -73,18 +74,23 @@ struct LintResult {
   // A template of the setup is deployed in each Region it exports from
   // (Extraction::deployed_per_region).
   bool deployed_per_region = false;
-  // With LintOptions::split_exports: the documents of a kind several of which grant GuardDuty
-  // (the run checked none of them as the export's; lint_exports checks each).
+  // With LintOptions::split_exports: the key and bucket policies that grant GuardDuty, several
+  // of one kind (the run checked none of them as the export's; lint_exports checks each).
   std::vector<ExportCandidate> several_exports;
+  // The documents' own findings of a setup read as several exports (lint_exports): no export,
+  // no verdict.
+  bool documents_only = false;
 };
 
 // Checks `sources` as one export setup with the given settings (flags and config).
 LintResult lint_setup(const std::vector<const SourceFile*>& sources,
                       exportcfg::ExportSettings settings, const LintOptions& options = {});
 
-// Checks `sources` as the export setups they hold: one, or (with several bucket or key policies
-// that grant GuardDuty) one per bucket policy, each with the key policy it pairs with, or alone.
-// The findings of a document all of them read are in each result (the caller reports them once).
+// Checks `sources` as the export setups they hold: one, or (several bucket or key policies that
+// grant GuardDuty, each in a file of its own) the documents' own findings (documents_only) and
+// then one result per export: a bucket policy with the key policy it pairs with, or alone. A
+// file none of the candidates is in is read by each export (its findings are in each result:
+// the caller reports them once).
 std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sources,
                                      const exportcfg::ExportSettings& settings,
                                      const LintOptions& options);

@@ -85,6 +85,20 @@ std::vector<std::string> source_accounts_granted(const PolicyDocument& doc) {
   return accounts;
 }
 
+std::vector<std::string> key_arns_required(const PolicyDocument& doc) {
+  std::vector<std::string> keys;
+  for (const policy::Statement& s : doc.policy.statements) {
+    for (const policy::ConditionClause& c : s.conditions) {
+      if (!iequals(c.key.value, "s3:x-amz-server-side-encryption-aws-kms-key-id")) continue;
+      for (const policy::Text& v : c.values) {
+        if (!key_arn_problem(v.value) && std::find(keys.begin(), keys.end(), v.value) == keys.end())
+          keys.push_back(v.value);
+      }
+    }
+  }
+  return keys;
+}
+
 bool is_value_operator(std::string_view op_text) {
   const auto op = iam::parse_operator(op_text);
   return op && !op->negated &&

@@ -48,6 +48,9 @@ std::vector<std::string> keys_named(const PolicyDocument& doc);
 // account of aws:SourceArn values), sorted: which export of several a document is for.
 std::vector<std::string> source_accounts_granted(const PolicyDocument& doc);
 
+// The key ARNs a bucket policy's key-id conditions name (the key uploads must use).
+std::vector<std::string> key_arns_required(const PolicyDocument& doc);
+
 // A condition operator whose values are values of the key (String or Arn, not negated):
 // aws:SourceArn values under it are ARNs, unlike those under Null or Bool.
 bool is_value_operator(std::string_view op_text);

@@ -87,15 +87,32 @@ void fold_same_value(std::vector<Diagnostic>& diagnostics) {
     const RuleInfo* rule = find_rule(d.rule_id);
     return rule != nullptr && rule->needs == RuleNeeds::document;
   };
-  auto same_value = [](const Diagnostic& a, const Diagnostic& b) {
-    return a.location.file == b.location.file && a.location.span == b.location.span;
+  // A value's span; in a string whose bytes map to the container only as a whole (a YAML string
+  // folded over lines: every value at its start), the value's span in the decoded document.
+  auto value_span = [](const Diagnostic& d) {
+    return d.location.span.size() > 1 ? std::make_pair(d.location.span, Span{})
+                                      : std::make_pair(d.location.span, d.location.embedded);
   };
+  auto same_value = [&](const Diagnostic& a, const Diagnostic& b) {
+    return a.location.file == b.location.file && value_span(a) == value_span(b);
+  };
+  auto one_value = [](const Diagnostic& d) {
+    return d.location.span.size() > 1 || d.location.embedded.size() > 1;
+  };
+  // The findings of one value next to each other (those of a folded string share a place).
+  auto place = [&](const Diagnostic& d) {
+    const auto [span, embedded] = value_span(d);
+    return std::make_tuple(std::string_view(d.location.file), span.begin, span.end, embedded.begin,
+                           embedded.end);
+  };
+  std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) { return place(a) < place(b); });
   std::vector<Diagnostic> kept;
   kept.reserve(diagnostics.size());
   for (std::size_t i = 0; i < diagnostics.size();) {
     std::size_t end = i + 1;
     while (end < diagnostics.size() && same_value(diagnostics[i], diagnostics[end])) ++end;
-    if (end - i == 1 || diagnostics[i].location.span.size() <= 1) {
+    if (end - i == 1 || !one_value(diagnostics[i])) {
       for (; i < end; ++i) kept.push_back(std::move(diagnostics[i]));
       continue;
     }

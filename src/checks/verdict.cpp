@@ -461,10 +461,13 @@ std::vector<std::pair<std::string, std::string>> unknown_deciding(
 void add_failure(std::vector<RegionalFailure>& failures, const exportcfg::PolicyDocument& doc,
                  iam::Evaluation evaluation, const exportcfg::GuardDutyRequest& request) {
   const std::string& action = request.request.action;
-  const std::size_t at = denial_location(doc, evaluation, action).span.begin;
+  // One place: in a string whose bytes map to the container only as a whole (a YAML string
+  // folded over lines), told apart by the place in the decoded document.
+  const Location at = denial_location(doc, evaluation, action);
   for (RegionalFailure& f : failures) {
-    if (f.evaluation.decision == evaluation.decision &&
-        denial_location(doc, f.evaluation, action).span.begin == at) {
+    const Location there = denial_location(doc, f.evaluation, action);
+    if (f.evaluation.decision == evaluation.decision && there.span.begin == at.span.begin &&
+        there.embedded == at.embedded) {
       f.regions.push_back(request.region);
       f.region_requests.push_back(&request);
       return;

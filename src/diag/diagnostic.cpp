@@ -50,9 +50,12 @@ Location make_location(const SourceFile& source, Span span) {
   // its bytes are written in the user's own file.
   if (const Embedding* e = source.embedding()) {
     const Span outer{e->map.to_outer(span.begin), e->map.to_outer(span.end)};
-    return make_location(*e->container, Span{outer.begin, std::max(outer.begin, outer.end)});
+    Location location =
+        make_location(*e->container, Span{outer.begin, std::max(outer.begin, outer.end)});
+    location.embedded = span;  // the innermost document's, set last
+    return location;
   }
-  return Location{source.path(), span, source.position(span.begin), source.position(span.end)};
+  return Location{source.path(), span, source.position(span.begin), source.position(span.end), {}};
 }
 
 std::string fingerprint(const Diagnostic& d) {

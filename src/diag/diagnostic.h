@@ -32,6 +32,11 @@ struct Location {
   Span span;
   Position start;
   Position end;
+  // For a document decoded from a container (a policy in a YAML string, CLI output): the span in
+  // that document. Where the container's bytes cannot be mapped one for one (a YAML string
+  // folded over lines), `span` is where the string starts for every value in it, and this still
+  // tells the values apart (one value, one finding).
+  Span embedded;
 };
 
 Location make_location(const SourceFile& source, Span span);

@@ -327,12 +327,20 @@ bool may_be_export_statement(const policy::Statement& s) {
   });
 }
 
-bool names_guardduty(const exportcfg::PolicyDocument& doc) {
-  return std::any_of(doc.policy.statements.begin(), doc.policy.statements.end(),
-                     [](const policy::Statement& s) {
-                       return s.effect == policy::Effect::allow && exportcfg::names_guardduty(s) &&
-                              may_be_export_statement(s);
-                     });
+// Whether a document lets GuardDuty make an export's request: an Allow of the export's requests
+// that names GuardDuty's service principal, or everyone ("*", which GuardDuty is too: AWS's
+// examples pin such a grant to GuardDuty with aws:SourceArn conditions).
+bool grants_guardduty(const exportcfg::PolicyDocument& doc) {
+  return std::any_of(
+      doc.policy.statements.begin(), doc.policy.statements.end(), [](const policy::Statement& s) {
+        const bool everyone = s.principal.everyone ||
+                              std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
+                                          [](const policy::PrincipalEntry& e) {
+                                            return e.type == "AWS" && e.value.value == "*";
+                                          });
+        return s.effect == policy::Effect::allow && !s.principal_negated &&
+               (exportcfg::names_guardduty(s) || everyone) && may_be_export_statement(s);
+      });
 }
 
 // Whether a document is about GuardDuty's export, spelled right or not: a statement about the
@@ -398,9 +406,25 @@ std::vector<const exportcfg::PolicyDocument*> export_candidates(
   }
   if (!chosen.empty()) return chosen;
   for (const auto& doc : documents) {
-    if (doc->kind == kind && names_guardduty(*doc)) chosen.push_back(doc.get());
+    if (doc->kind == kind && grants_guardduty(*doc)) chosen.push_back(doc.get());
   }
   return chosen;
+}
+
+// The S3 buckets a document's statements name in their Resources (sorted).
+std::vector<std::string> buckets_named(const exportcfg::PolicyDocument& doc) {
+  std::vector<std::string> buckets;
+  for (const policy::Statement& s : doc.policy.statements) {
+    for (const policy::Text& r : s.resource.items) {
+      const auto path = iam::s3_resource_path(r.value);
+      if (!path) continue;
+      const std::string_view bucket = path->substr(0, path->find('/'));
+      if (!bucket.empty() && std::find(buckets.begin(), buckets.end(), bucket) == buckets.end())
+        buckets.emplace_back(bucket);
+    }
+  }
+  std::sort(buckets.begin(), buckets.end());
+  return buckets;
 }
 
 // Records the setup's several exports (LintResult::several_exports) when its bucket (or key)
@@ -416,8 +440,8 @@ bool record_several_exports(
   std::set<std::string_view> files;
   for (const auto& kind_docs : {keys, buckets}) {
     for (const auto* doc : kind_docs) {
-      if (containers::is_terraform_module_file(*doc->source) ||
-          !files.insert(doc->source->path()).second)
+      const SourceFile& file = home(*doc->source);
+      if (containers::is_terraform_module_file(file) || !files.insert(file.path()).second)
         return false;
     }
   }
@@ -427,10 +451,17 @@ bool record_several_exports(
                                               ? exportcfg::keys_named(*doc)
                                               : exportcfg::key_arns_required(*doc);
       std::sort(key_arns.begin(), key_arns.end());
-      result.several_exports.push_back({doc->kind, doc->source->path(), doc->name(),
+      result.several_exports.push_back({doc->kind, container_path(*doc->source), doc->name(),
                                         exportcfg::source_accounts_granted(*doc),
-                                        std::move(key_arns)});
+                                        std::move(key_arns), buckets_named(*doc)});
     }
+  }
+  // The identity policies beside them (whoever configures or reads the export): each export is
+  // checked with those that name its bucket, or no bucket.
+  for (const auto& doc : documents) {
+    if (doc->kind != documents::Kind::identity_policy) continue;
+    result.several_exports.push_back(
+        {doc->kind, container_path(*doc->source), doc->name(), {}, {}, buckets_named(*doc)});
   }
   return true;
 }
@@ -522,9 +553,9 @@ class SetupRun {
     settle_settings();
     std::vector<std::unique_ptr<exportcfg::PolicyDocument>> grammar_only;
     // Several exports: not when the setup states what ties one (a publishing destination) or the
-    // user gave the bucket or key (the document naming it is the export's).
-    const bool split =
-        options_.split_exports && !any_stated_ && !given_.bucket.known() && !given_.key_arn.known();
+    // user gave settings (they are one export's: the document naming a given bucket or key is
+    // the export's, and a given account or Region would be held against the others).
+    const bool split = options_.split_exports && !any_stated_ && !settings_given(given_);
     select_export_documents(documents_, grammar_only, given_, split, result_);
     count_unseen_policies();
     decide_export_setup();
@@ -532,6 +563,11 @@ class SetupRun {
     // Several exports: each is checked in a run of its own (lint_exports); this one gives the
     // documents' own findings.
     if (result_.several_exports.empty()) {
+      // The export's documents are simulated: their evaluators are built now, not for those
+      // checked for grammar only (a setup read as several exports builds them in each).
+      for (const auto& doc : documents_)
+        doc->evaluator =
+            std::make_unique<iam::Evaluator>(doc->policy, documents::evaluation_type(doc->kind));
       exportcfg::infer_settings(settings_, documents_);
       mark_guessed_account();
       const std::size_t before_setup_rules = result_.diagnostics.size();
@@ -685,8 +721,6 @@ class SetupRun {
       // that cannot be known offline: a guess would produce false findings.
       if (!doc || !simulate) continue;
       read_effects_as_fixed(doc->policy);
-      doc->evaluator =
-          std::make_unique<iam::Evaluator>(doc->policy, documents::evaluation_type(doc->kind));
       documents_.push_back(std::move(doc));
     }
   }
@@ -1065,76 +1099,82 @@ bool share_one(const std::vector<std::string>& a, const std::vector<std::string>
   });
 }
 
-// How strongly a bucket policy and a key policy say they are one export's: 2 the key the bucket
-// requires is the key policy's own, or a source account both grant; 0 they say nothing of each
-// other; -1 they contradict (another key, other accounts).
-int pairing(const ExportCandidate& bucket, const ExportCandidate& key) {
-  if (!bucket.key_arns.empty() && !key.key_arns.empty())
-    return share_one(bucket.key_arns, key.key_arns) ? 2 : -1;
-  if (!bucket.accounts.empty() && !key.accounts.empty())
-    return share_one(bucket.accounts, key.accounts) ? 2 : -1;
-  return 0;
-}
-
 // The exports several candidates make: each bucket policy with the key policy it pairs with, or
-// alone; a key policy no bucket policy pairs with, alone. A bucket pairs with the only key policy
-// that says it is the same export (the key it requires, a source account), else with the only one
-// that does not contradict it, else, among those (or, when every key contradicts it, among all:
-// an account misspelt in one of them is then GD403's), with the only one whose file name names
-// the same export (prod-key.json with prod-bucket.json).
+// alone; a key policy no bucket policy pairs with, alone. A bucket policy pairs with the only key
+// policy that owns the key it requires; else the only one that grants a source account it
+// grants (a key ARN of another export's then is GD402's); else the only one that contradicts it
+// in nothing; else the only one whose file name names the same export (prod-key.json with
+// prod-bucket.json; an account misspelt in one of them is then GD403's). Among several, the file
+// name decides. One bucket policy and one key policy left over are one export, as they would be
+// alone in their directory.
 std::vector<std::vector<const ExportCandidate*>> exports_of(
-    const std::vector<ExportCandidate>& all) {
-  std::vector<const ExportCandidate*> buckets;
-  std::vector<const ExportCandidate*> keys;
-  for (const ExportCandidate& c : all)
-    (c.kind == documents::Kind::key_policy ? keys : buckets).push_back(&c);
+    const std::vector<const ExportCandidate*>& buckets,
+    const std::vector<const ExportCandidate*>& keys) {
   std::vector<std::vector<const ExportCandidate*>> exports;
   std::vector<bool> paired(keys.size(), false);
+  std::vector<std::size_t> alone;  // of `exports`
   for (const ExportCandidate* bucket : buckets) {
     const std::string stem = export_stem(bucket->path);
     auto only = [&](auto&& keep) {
       std::vector<std::size_t> kept;
       for (std::size_t k = 0; k < keys.size(); ++k) {
-        if (keep(k)) kept.push_back(k);
+        if (keep(*keys[k])) kept.push_back(k);
       }
       return kept;
     };
     auto same_stem = [&](std::size_t k) {
       return !stem.empty() && export_stem(keys[k]->path) == stem;
     };
+    const auto disjoint = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+      return !a.empty() && !b.empty() && !share_one(a, b);
+    };
     std::vector<std::size_t> chosen =
-        only([&](std::size_t k) { return pairing(*bucket, *keys[k]) == 2; });
+        only([&](const ExportCandidate& k) { return share_one(bucket->key_arns, k.key_arns); });
     if (chosen.empty())
-      chosen = only([&](std::size_t k) { return pairing(*bucket, *keys[k]) == 0; });
+      chosen =
+          only([&](const ExportCandidate& k) { return share_one(bucket->accounts, k.accounts); });
+    if (chosen.empty()) {
+      chosen = only([&](const ExportCandidate& k) {
+        return !disjoint(bucket->key_arns, k.key_arns) && !disjoint(bucket->accounts, k.accounts);
+      });
+    }
     if (chosen.size() > 1) {
       std::erase_if(chosen, [&](std::size_t k) { return !same_stem(k); });
     } else if (chosen.empty()) {
-      chosen = only(same_stem);
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        if (same_stem(k)) chosen.push_back(k);
+      }
     }
     if (chosen.size() == 1) {
       paired[chosen.front()] = true;
       exports.push_back({bucket, keys[chosen.front()]});
     } else {
+      alone.push_back(exports.size());
       exports.push_back({bucket});
     }
   }
+  std::vector<std::size_t> unpaired;
   for (std::size_t k = 0; k < keys.size(); ++k) {
-    if (!paired[k]) exports.push_back({keys[k]});
+    if (!paired[k]) unpaired.push_back(k);
   }
+  if (alone.size() == 1 && unpaired.size() == 1) {
+    exports[alone.front()].push_back(keys[unpaired.front()]);
+    unpaired.clear();
+  }
+  for (const std::size_t k : unpaired) exports.push_back({keys[k]});
   return exports;
 }
 
-std::string describe_exports(const std::vector<ExportCandidate>& all,
+std::string describe_exports(const std::vector<const ExportCandidate*>& buckets,
+                             const std::vector<const ExportCandidate*>& keys,
                              const std::vector<std::vector<const ExportCandidate*>>& exports) {
-  std::size_t buckets = 0;
-  std::size_t keys = 0;
-  for (const ExportCandidate& c : all) ++(c.kind == documents::Kind::key_policy ? keys : buckets);
   const auto count = [](std::size_t n, std::string_view what) {
     return fmt::format("{} {} polic{}", n, what, n == 1 ? "y" : "ies");
   };
   std::vector<std::string> counts;
-  if (buckets > 0) counts.push_back(count(buckets, "bucket"));
-  if (keys > 0) counts.push_back(count(keys, "key"));
+  if (!buckets.empty()) counts.push_back(count(buckets.size(), "bucket"));
+  if (!keys.empty()) counts.push_back(count(keys.size(), "key"));
+  const bool paired = !keys.empty() && !buckets.empty();
   // A few exports named, then a count: a directory of hundreds must not make a note of each.
   constexpr std::size_t kShown = 4;
   std::vector<std::string> shown;
@@ -1143,9 +1183,9 @@ std::string describe_exports(const std::vector<ExportCandidate>& all,
       shown.push_back(fmt::format("and {} more", exports.size() - kShown));
       break;
     }
-    shown.push_back(e.size() == 2             ? fmt::format("{} with {}", e[0]->name, e[1]->name)
-                    : keys > 0 && buckets > 0 ? e[0]->name + " alone"
-                                              : e[0]->name);
+    shown.push_back(e.size() == 2 ? fmt::format("{} with {}", e[0]->name, e[1]->name)
+                    : paired      ? e[0]->name + " alone"
+                                  : e[0]->name);
   }
   return fmt::format(
       "{} that grant GuardDuty, each in a file of its own, are read as {} exports ({}); to pair "
@@ -1170,32 +1210,52 @@ std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sourc
   LintResult& documents_only = results.front();
   const std::vector<ExportCandidate> all = std::move(documents_only.several_exports);
   if (all.empty()) return results;
-  // Each export reads its candidates' files and every file that holds none (an identity policy,
-  // a file that cannot be read): past a bound on that work (thousands of exports beside thousands
-  // of other files), the setup is one, as before.
-  std::set<std::string_view> candidate_files;
-  for (const ExportCandidate& c : all) candidate_files.insert(c.path);
-  std::vector<const SourceFile*> others;
+  std::vector<const ExportCandidate*> buckets;
+  std::vector<const ExportCandidate*> keys;
+  std::vector<const ExportCandidate*> identities;
   std::map<std::string_view, const SourceFile*> by_path;
-  for (const SourceFile* source : sources) {
-    if (candidate_files.contains(source->path())) {
-      by_path.emplace(source->path(), source);
-    } else {
-      others.push_back(source);
-    }
+  for (const SourceFile* source : sources) by_path.emplace(source->path(), source);
+  for (const ExportCandidate& c : all) {
+    if (!by_path.contains(c.path)) continue;  // (a file the setup does not list: none)
+    (c.kind == documents::Kind::key_policy      ? keys
+     : c.kind == documents::Kind::bucket_policy ? buckets
+                                                : identities)
+        .push_back(&c);
   }
-  const auto exports = exports_of(all);
-  constexpr std::size_t kMaxReads = 100'000;
-  if (exports.size() * (others.size() + 2) > kMaxReads) {
+  const auto exports = exports_of(buckets, keys);
+  // Each export reads its own files and the identity policies that may be its configurer's: past
+  // a bound on that work (thousands of exports beside thousands of identity policies), the setup
+  // is one, as before, and a note says why.
+  constexpr std::size_t kMaxReads = 1'000'000;
+  if (exports.size() * (identities.size() + 2) > kMaxReads) {
     results.front() = lint_one(sources, settings, options);
+    results.front().notes.push_back(fmt::format(
+        "{} exports beside {} identity policies are too many to check one by one: read as one "
+        "setup; list each export's documents in the project configuration's \"setups\"",
+        exports.size(), identities.size()));
     return results;
   }
   documents_only.documents_only = true;
   documents_only.export_setup = false;
-  documents_only.notes.insert(documents_only.notes.begin(), describe_exports(all, exports));
+  documents_only.notes.insert(documents_only.notes.begin(),
+                              describe_exports(buckets, keys, exports));
   for (const auto& picks : exports) {
-    std::vector<const SourceFile*> own = others;
+    std::vector<const std::string*> named;  // the export's buckets
+    for (const ExportCandidate* c : picks) {
+      for (const std::string& b : c->buckets) named.push_back(&b);
+    }
+    std::vector<const SourceFile*> own;
+    for (const ExportCandidate* identity : identities) {
+      if (identity->buckets.empty() ||
+          std::any_of(named.begin(), named.end(), [&](const std::string* b) {
+            return std::binary_search(identity->buckets.begin(), identity->buckets.end(), *b);
+          }))
+        own.push_back(by_path.at(identity->path));
+    }
     for (const ExportCandidate* c : picks) own.push_back(by_path.at(c->path));
+    std::sort(own.begin(), own.end(),
+              [](const SourceFile* a, const SourceFile* b) { return a->path() < b->path(); });
+    own.erase(std::unique(own.begin(), own.end()), own.end());
     results.push_back(lint_one(own, settings, options));
     // Policies judged in part are counted over all the documents once, in the first result.
     results.back().partly_judged = 0;

@@ -40,7 +40,9 @@ struct LintOptions {
 };
 
 // A document one export may use, where a setup holds several of its kind that grant GuardDuty,
-// each in a policy file of its own: lint_exports checks each export on its own.
+// each in a policy file of its own: lint_exports checks each export on its own. (An identity
+// policy beside them is recorded too: it is read with each export whose bucket it names, or with
+// all when it names none.)
 struct ExportCandidate {
   documents::Kind kind = documents::Kind::unknown;
   std::string path;                   // its file (it holds no other candidate)
@@ -49,6 +51,7 @@ struct ExportCandidate {
   // Sorted: a key policy's own ARNs (exportcfg::keys_named); the keys a bucket policy's key-id
   // conditions require.
   std::vector<std::string> key_arns;
+  std::vector<std::string> buckets;  // the S3 buckets its Resources name, sorted
 };
 
 struct DocumentSummary {

@@ -619,6 +619,60 @@ POLICY
     const Run r = run({"check", "-q", dir.string()});
     CHECK(r.out.find("this export setup holds 2 bucket policies") != std::string::npos);
   }
+  SUBCASE("a bucket policy that grants everyone, pinned to GuardDuty by conditions, is an export") {
+    // (A second review: only grants naming GuardDuty's principal counted; dev's GD302 was lost.)
+    auto to_everyone = [](std::string policy) {
+      const std::string service = R"({"Service": "guardduty.amazonaws.com"})";
+      for (std::size_t at; (at = policy.find(service)) != std::string::npos;)
+        policy.replace(at, service.size(), R"("*")");
+      return policy;
+    };
+    write("prod-bucket.json", to_everyone(guide_bucket_policy("gd-prod", prod)));
+    std::string dev_bucket = guide_bucket_policy("gd-dev", dev);
+    dev_bucket.replace(dev_bucket.find("\"s3:PutObject\""), 14, "\"s3:GetObject\"");
+    write("dev-bucket.json", to_everyone(dev_bucket));
+    write("prod-key.json", guide_key_policy(prod));
+    write("dev-key.json", guide_key_policy(dev));
+    const Run r = run({"check", "-f", "json", "--fail-on", "never", dir.string()});
+    CHECK(rules_in(r.out).count("dev-bucket.json GD302 error") == 1);
+    CHECK(verdicts_of(r.out) == std::vector<std::string>{"exports", "fails"});
+  }
+  SUBCASE("a bucket and key that contradict each other beside another export are still paired") {
+    // (A second review: a key-id Deny naming a stale key, or a misspelt account, beside another
+    // export made the two "alone" and their GD402 / GD403 disappeared.)
+    write("bucket-policy.json", guide_bucket_policy("gd-a", prod));
+    write("key-policy.json", guide_key_policy("161803398874"));
+    write("dev-bucket-policy.json", guide_bucket_policy("gd-dev", dev));
+    write("dev-key-policy.json", guide_key_policy(dev));
+    const Run r = run({"check", "-f", "json", "--fail-on", "never", dir.string()});
+    CHECK(rules_in(r.out).count("bucket-policy.json GD403 error") == 1);
+    CHECK(verdicts_of(r.out) == std::vector<std::string>{"exports", "fails"});
+  }
+  SUBCASE("an identity policy is read with the exports whose bucket it names") {
+    write("prod-bucket.json", guide_bucket_policy("gd-prod", prod));
+    write("dev-bucket.json", guide_bucket_policy("gd-dev", dev));
+    // A reader of prod's findings: nothing of it concerns the dev export.
+    write("prod-reader.json", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": "s3:GetObject", "Resource": "arn:aws:s3:::gd-prod/*"}]})");
+    const Run json = run({"check", "-f", "json", "--fail-on", "never", dir.string()});
+    rapidjson::Document doc;
+    doc.Parse(json.out.c_str());
+    REQUIRE(doc.HasMember("setups"));
+    for (const auto& setup : doc["setups"].GetArray()) {
+      std::string documents;
+      for (const auto& d : setup["documents"].GetArray()) documents += d.GetString();
+      CAPTURE(documents);
+      CHECK((documents.find("prod-reader") == std::string::npos ||
+             documents.find("dev-bucket") == std::string::npos));
+    }
+  }
+  SUBCASE("settings the user gave are one export's: the directory stays one setup") {
+    write("prod-bucket.json", guide_bucket_policy("gd-prod", prod));
+    write("dev-bucket.json", guide_bucket_policy("gd-dev", dev));
+    const Run r = run({"check", "-q", "--account", prod, dir.string()});
+    CHECK(r.out.find("this export setup holds 2 bucket policies") != std::string::npos);
+    CHECK(r.out.find("GD301") == std::string::npos);
+  }
   SUBCASE("a configured setup that lists two bucket policies is the user's contradiction") {
     write("prod-bucket.json", guide_bucket_policy("gd-prod", prod));
     write("dev-bucket.json", guide_bucket_policy("gd-dev", prod));

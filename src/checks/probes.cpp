@@ -94,7 +94,8 @@ const exportcfg::GuardDutyRequest& with_assumed_if_denied(
     const exportcfg::GuardDutyRequest& documented) {
   if (documented.index >= ctx.requests.size()) return documented;
   const exportcfg::GuardDutyRequest& assumed = ctx.requests[documented.index];
-  if (assumed.name != documented.name || assumed.region != documented.region ||
+  if (assumed.assumed_keys.empty() || assumed.name != documented.name ||
+      assumed.region != documented.region ||
       doc.evaluator->evaluate(documented.request, false).decision != iam::Decision::explicit_deny ||
       doc.evaluator->evaluate(assumed.request, false).decision == iam::Decision::explicit_deny)
     return documented;

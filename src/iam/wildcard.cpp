@@ -131,8 +131,14 @@ bool split_arn(std::string_view arn, std::string_view (&parts)[6]) {
 }
 
 std::optional<std::string_view> s3_resource_path(std::string_view arn) {
+  if (!arn.starts_with("arn:")) return std::nullopt;
+  // Every resource of every policy comes here: the usual form is found with one search, the
+  // split only for an ARN of S3 that writes something where the Region or account is.
+  if (const std::size_t at = arn.find(":s3:::"); at != std::string_view::npos)
+    return arn.substr(at + 6);
+  if (arn.find(":s3:") == std::string_view::npos) return std::nullopt;
   std::string_view parts[6];
-  if (!arn.starts_with("arn:") || !split_arn(arn, parts) || parts[2] != "s3") return std::nullopt;
+  if (!split_arn(arn, parts) || parts[2] != "s3") return std::nullopt;
   const auto matches_empty = [](std::string_view field) {
     return field.find_first_not_of('*') == std::string_view::npos;
   };

@@ -673,6 +673,39 @@ POLICY
     CHECK(r.out.find("this export setup holds 2 bucket policies") != std::string::npos);
     CHECK(r.out.find("GD301") == std::string::npos);
   }
+  SUBCASE("one value, one finding, in an export of several as alone") {
+    // (A regression sweep: the run that finds the exports reported the value's GD005 and GD106
+    // again, beside the GD302 its export's run told them as notes of.)
+    std::string prod_bucket = guide_bucket_policy("gd-prod", prod);
+    prod_bucket.replace(prod_bucket.find("arn:aws:s3:::gd-prod/*"), 22, "KMS key ARN");
+    write("prod-bucket.json", prod_bucket);
+    write("prod-key.json", guide_key_policy(prod));
+    write("dev-bucket.json", guide_bucket_policy("gd-dev", dev));
+    write("dev-key.json", guide_key_policy(dev));
+    const Run r = run({"check", "-f", "json", "--fail-on", "never", dir.string()});
+    CHECK(rules_in(r.out).count("prod-bucket.json GD302 error") == 1);
+    CHECK(rules_in(r.out).count("prod-bucket.json GD005 warning") == 0);
+    CHECK(rules_in(r.out).count("prod-bucket.json GD106 error") == 0);
+  }
+  SUBCASE("a file that cannot be read may be any export's: each is rejected") {
+    write("prod-bucket.json", guide_bucket_policy("gd-prod", prod));
+    write("prod-key.json", guide_key_policy(prod));
+    write("dev-bucket.json", guide_bucket_policy("gd-dev", dev));
+    write("dev-key.json", guide_key_policy(dev).substr(0, 200));  // cut short
+    const Run r = run({"check", "-f", "json", "--fail-on", "never", dir.string()});
+    CHECK(verdicts_of(r.out) == std::vector<std::string>{"rejected", "rejected"});
+    const Run named = run({"check", "-q", (dir / "dev-key.json").string()});
+    CHECK(named.code == 1);
+    CHECK(named.out.find("GD001") != std::string::npos);
+  }
+  SUBCASE("an identity policy read with an export is not called grammar only") {
+    write("prod-bucket.json", guide_bucket_policy("gd-prod", prod));
+    write("dev-bucket.json", guide_bucket_policy("gd-dev", dev));
+    write("prod-reader.json", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": "s3:GetObject", "Resource": "arn:aws:s3:::gd-prod/*"}]})");
+    const Run r = run({"check", "-v", "--fail-on", "never", dir.string()});
+    CHECK(r.out.find("grammar only") == std::string::npos);
+  }
   SUBCASE("a configured setup that lists two bucket policies is the user's contradiction") {
     write("prod-bucket.json", guide_bucket_policy("gd-prod", prod));
     write("dev-bucket.json", guide_bucket_policy("gd-dev", prod));

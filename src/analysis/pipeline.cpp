@@ -818,7 +818,8 @@ class SetupRun {
                     std::any_of(documents_.begin(), documents_.end(),
                                 [](const auto& doc) { return mentions_guardduty(*doc); });
     result_.export_setup = export_setup_;
-    if (export_setup_ || documents_.empty()) return;
+    // (Read as several exports: each export's run says it of its own documents.)
+    if (export_setup_ || documents_.empty() || !result_.several_exports.empty()) return;
     std::vector<std::string> names;
     for (const auto& doc : documents_) names.push_back(doc->name());
     result_.notes.push_back(fmt::format(
@@ -1235,10 +1236,25 @@ std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sourc
         exports.size(), identities.size()));
     return results;
   }
+  // A file AWS rejects or that cannot be read as a policy (a key policy cut short) may be any
+  // export's: each export is read with it, and its verdict is "rejected" as a setup's would be.
+  std::set<std::string_view> known;
+  for (const ExportCandidate& c : all) known.insert(c.path);
+  std::vector<const SourceFile*> rejected;
+  for (const Diagnostic& d : documents_only.diagnostics) {
+    if (d.severity != Severity::error || known.contains(d.location.file)) continue;
+    if (const auto it = by_path.find(d.location.file); it != by_path.end()) {
+      known.insert(it->first);
+      rejected.push_back(it->second);
+    }
+  }
   documents_only.documents_only = true;
   documents_only.export_setup = false;
   documents_only.notes.insert(documents_only.notes.begin(),
                               describe_exports(buckets, keys, exports));
+  std::set<std::string_view> covered;  // the export documents' files some export reads
+  for (const ExportCandidate* c : buckets) covered.insert(c->path);
+  for (const ExportCandidate* c : keys) covered.insert(c->path);
   for (const auto& picks : exports) {
     std::vector<const std::string*> named;  // the export's buckets
     for (const ExportCandidate* c : picks) {
@@ -1249,10 +1265,13 @@ std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sourc
       if (identity->buckets.empty() ||
           std::any_of(named.begin(), named.end(), [&](const std::string* b) {
             return std::binary_search(identity->buckets.begin(), identity->buckets.end(), *b);
-          }))
+          })) {
         own.push_back(by_path.at(identity->path));
+        covered.insert(identity->path);
+      }
     }
     for (const ExportCandidate* c : picks) own.push_back(by_path.at(c->path));
+    own.insert(own.end(), rejected.begin(), rejected.end());
     std::sort(own.begin(), own.end(),
               [](const SourceFile* a, const SourceFile* b) { return a->path() < b->path(); });
     own.erase(std::unique(own.begin(), own.end()), own.end());
@@ -1260,6 +1279,12 @@ std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sourc
     // Policies judged in part are counted over all the documents once, in the first result.
     results.back().partly_judged = 0;
   }
+  // An export's documents have their findings from its run, where those about one value are one
+  // finding (GD005 and GD106 told as notes of the GD302 they cause): not again from the run that
+  // found the exports, where nothing was simulated. (A rejected file's stay: a named one whose
+  // exports are its siblings' is reported from there.)
+  std::erase_if(results.front().diagnostics,
+                [&](const Diagnostic& d) { return covered.contains(d.location.file); });
   return results;
 }
 

@@ -1237,16 +1237,14 @@ std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sourc
     return results;
   }
   // A file AWS rejects or that cannot be read as a policy (a key policy cut short) may be any
-  // export's: each export is read with it, and its verdict is "rejected" as a setup's would be.
-  std::set<std::string_view> known;
-  for (const ExportCandidate& c : all) known.insert(c.path);
-  std::vector<const SourceFile*> rejected;
+  // export's: its errors are each export's too, whose verdict is "rejected" as a setup's would
+  // be (copied, not read again: the caller reports each finding once).
+  std::set<std::string_view> candidate_files;
+  for (const ExportCandidate& c : all) candidate_files.insert(c.path);
+  std::vector<Diagnostic> rejected;
   for (const Diagnostic& d : documents_only.diagnostics) {
-    if (d.severity != Severity::error || known.contains(d.location.file)) continue;
-    if (const auto it = by_path.find(d.location.file); it != by_path.end()) {
-      known.insert(it->first);
-      rejected.push_back(it->second);
-    }
+    if (d.severity == Severity::error && !candidate_files.contains(d.location.file))
+      rejected.push_back(d);
   }
   documents_only.documents_only = true;
   documents_only.export_setup = false;
@@ -1271,13 +1269,17 @@ std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sourc
       }
     }
     for (const ExportCandidate* c : picks) own.push_back(by_path.at(c->path));
-    own.insert(own.end(), rejected.begin(), rejected.end());
     std::sort(own.begin(), own.end(),
               [](const SourceFile* a, const SourceFile* b) { return a->path() < b->path(); });
     own.erase(std::unique(own.begin(), own.end()), own.end());
     results.push_back(lint_one(own, settings, options));
     // Policies judged in part are counted over all the documents once, in the first result.
     results.back().partly_judged = 0;
+    if (!rejected.empty()) {
+      std::vector<Diagnostic>& found = results.back().diagnostics;
+      found.insert(found.end(), rejected.begin(), rejected.end());
+      std::stable_sort(found.begin(), found.end(), diagnostic_less);
+    }
   }
   // An export's documents have their findings from its run, where those about one value are one
   // finding (GD005 and GD106 told as notes of the GD302 they cause): not again from the run that

@@ -706,6 +706,18 @@ POLICY
     const Run r = run({"check", "-v", "--fail-on", "never", dir.string()});
     CHECK(r.out.find("grammar only") == std::string::npos);
   }
+  SUBCASE("the directory's one key policy is every export's, granting GuardDuty or not") {
+    // (A review: a key policy without GuardDuty's grant beside two exports was read with none,
+    // and its GD201 was lost.)
+    write("prod-bucket.json", guide_bucket_policy("gd-prod", prod));
+    write("dev-bucket.json", guide_bucket_policy("gd-dev", dev));
+    std::string key = guide_key_policy(prod);
+    key.replace(key.find("guardduty.amazonaws.com"), 23, "cloudtrail.amazonaws.com");
+    write("key.json", key);
+    const Run r = run({"check", "-f", "json", "--fail-on", "never", dir.string()});
+    CHECK(rules_in(r.out).count("key.json GD201 error") == 1);
+    CHECK(verdicts_of(r.out) == std::vector<std::string>{"fails", "fails"});
+  }
   SUBCASE("a configured setup that lists two bucket policies is the user's contradiction") {
     write("prod-bucket.json", guide_bucket_policy("gd-prod", prod));
     write("dev-bucket.json", guide_bucket_policy("gd-dev", prod));

@@ -434,9 +434,21 @@ std::vector<std::string> buckets_named(const exportcfg::PolicyDocument& doc) {
 bool record_several_exports(
     const std::vector<std::unique_ptr<exportcfg::PolicyDocument>>& documents,
     const exportcfg::ExportSettings& given, LintResult& result) {
-  const auto keys = export_candidates(documents, documents::Kind::key_policy, given);
-  const auto buckets = export_candidates(documents, documents::Kind::bucket_policy, given);
+  auto keys = export_candidates(documents, documents::Kind::key_policy, given);
+  auto buckets = export_candidates(documents, documents::Kind::bucket_policy, given);
   if (keys.size() <= 1 && buckets.size() <= 1) return false;
+  // The one key (or bucket) policy of the directory is the exports' even when it does not grant
+  // GuardDuty, as it is one setup's: its GD201 (GD301) is theirs.
+  for (auto* kind_docs : {&keys, &buckets}) {
+    const documents::Kind kind =
+        kind_docs == &keys ? documents::Kind::key_policy : documents::Kind::bucket_policy;
+    if (!kind_docs->empty()) continue;
+    std::vector<const exportcfg::PolicyDocument*> of_kind;
+    for (const auto& doc : documents) {
+      if (doc->kind == kind) of_kind.push_back(doc.get());
+    }
+    if (of_kind.size() == 1) *kind_docs = std::move(of_kind);
+  }
   std::set<std::string_view> files;
   for (const auto& kind_docs : {keys, buckets}) {
     for (const auto* doc : kind_docs) {

@@ -1126,6 +1126,14 @@ std::vector<std::vector<const ExportCandidate*>> exports_of(
   std::vector<std::vector<const ExportCandidate*>> exports;
   std::vector<bool> paired(keys.size(), false);
   std::vector<std::size_t> alone;  // of `exports`
+  const auto disjoint = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    return !a.empty() && !b.empty() && !share_one(a, b);
+  };
+  const auto required_elsewhere = [&buckets](const ExportCandidate& key) {
+    return std::any_of(buckets.begin(), buckets.end(), [&key](const ExportCandidate* b) {
+      return share_one(b->key_arns, key.key_arns);
+    });
+  };
   for (const ExportCandidate* bucket : buckets) {
     const std::string stem = export_stem(bucket->path);
     auto only = [&](auto&& keep) {
@@ -1138,14 +1146,17 @@ std::vector<std::vector<const ExportCandidate*>> exports_of(
     auto same_stem = [&](std::size_t k) {
       return !stem.empty() && export_stem(keys[k]->path) == stem;
     };
-    const auto disjoint = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
-      return !a.empty() && !b.empty() && !share_one(a, b);
-    };
     std::vector<std::size_t> chosen =
         only([&](const ExportCandidate& k) { return share_one(bucket->key_arns, k.key_arns); });
-    if (chosen.empty())
-      chosen =
-          only([&](const ExportCandidate& k) { return share_one(bucket->accounts, k.accounts); });
+    // A source account both grant pairs them even when the key it requires is another (GD402 then
+    // says so), unless that key policy is the one another bucket policy requires: then it is
+    // that export's, and this one's key is kept elsewhere.
+    if (chosen.empty()) {
+      chosen = only([&](const ExportCandidate& k) {
+        return share_one(bucket->accounts, k.accounts) &&
+               !(disjoint(bucket->key_arns, k.key_arns) && required_elsewhere(k));
+      });
+    }
     if (chosen.empty()) {
       chosen = only([&](const ExportCandidate& k) {
         return !disjoint(bucket->key_arns, k.key_arns) && !disjoint(bucket->accounts, k.accounts);

@@ -210,8 +210,8 @@ void record_terraform_order(const CLI::App& command, CheckArgs& args) {
 void add_check_options(CLI::App& command, CheckArgs& args, const NamedOptions& named) {
   command
       .add_option("PATH", args.paths,
-                  "Policy files (checked together as one export setup) or directories to scan; '-' "
-                  "reads standard input")
+                  "Policy files (each checked with the other files of its directory, as the export "
+                  "setups they hold) or directories to scan; '-' reads standard input")
       ->required();
   OptionRegistrar add(command, named);
   if (auto* format = add.option("-f,--format", args.format, "Output format")) {

@@ -417,6 +417,23 @@ std::string guide_key_policy(std::string_view account) {
       account);
 }
 
+// `policy` with the guide's Deny of uploads encrypted with another key than `key`.
+std::string requiring_key(std::string policy, const std::string& key) {
+  policy.insert(policy.rfind("]}"),
+                fmt::format(R"(, {{"Sid": "DenyIncorrectEncryptionHeader", "Effect": "Deny",
+        "Principal": {{"Service": "guardduty.amazonaws.com"}}, "Action": "s3:PutObject",
+        "Resource": "arn:aws:s3:::gd-x/*",
+        "Condition": {{"StringNotEquals": {{"s3:x-amz-server-side-encryption-aws-kms-key-id": "{}"}}}}}})",
+                            key));
+  return policy;
+}
+
+// A key policy whose GuardDuty grant names `key` as its Resource (the policy of that key).
+std::string owning_key(std::string policy, const std::string& key) {
+  policy.replace(policy.rfind(R"("Resource": "*")"), 15, fmt::format(R"("Resource": "{}")", key));
+  return policy;
+}
+
 std::vector<std::string> verdicts_of(const std::string& json) {
   rapidjson::Document doc;
   doc.Parse(json.c_str());
@@ -540,25 +557,10 @@ TEST_CASE("a directory of several exports' policies is several exports, each jud
         "arn:aws:kms:us-east-1:" + prod + ":key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708";
     const std::string key_b =
         "arn:aws:kms:us-east-1:" + prod + ":key/2f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708";
-    auto requiring = [](std::string policy, const std::string& key) {
-      const std::size_t end = policy.rfind("]}");
-      policy.insert(end, fmt::format(
-                             R"(, {{"Sid": "DenyIncorrectEncryptionHeader", "Effect": "Deny",
-        "Principal": {{"Service": "guardduty.amazonaws.com"}}, "Action": "s3:PutObject",
-        "Resource": "arn:aws:s3:::gd-x/*",
-        "Condition": {{"StringNotEquals": {{"s3:x-amz-server-side-encryption-aws-kms-key-id": "{}"}}}}}})",
-                             key));
-      return policy;
-    };
-    auto owning = [](std::string policy, const std::string& key) {
-      const std::size_t at = policy.rfind(R"("Resource": "*")");
-      policy.replace(at, 15, fmt::format(R"("Resource": "{}")", key));
-      return policy;
-    };
-    write("prod-bucket.json", requiring(guide_bucket_policy("gd-x", prod), key_a));
-    write("dev-bucket.json", requiring(guide_bucket_policy("gd-y", prod), key_b));
-    write("prod-key.json", owning(guide_key_policy(prod), key_b));
-    write("dev-key.json", owning(guide_key_policy(prod), key_a));
+    write("prod-bucket.json", requiring_key(guide_bucket_policy("gd-x", prod), key_a));
+    write("dev-bucket.json", requiring_key(guide_bucket_policy("gd-y", prod), key_b));
+    write("prod-key.json", owning_key(guide_key_policy(prod), key_b));
+    write("dev-key.json", owning_key(guide_key_policy(prod), key_a));
     const Run r = run({"check", "-f", "json", "--fail-on", "never", dir.string()});
     for (const std::string& found : rules_in(r.out))
       CHECK(found.find("GD402") == std::string::npos);
@@ -725,21 +727,9 @@ POLICY
         "arn:aws:kms:us-east-1:" + prod + ":key/1f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708";
     const std::string dev_key =
         "arn:aws:kms:us-east-1:" + prod + ":key/3f2e3d4c-5b6a-4798-81a2-b3c4d5e6f708";
-    auto requiring = [](std::string policy, const std::string& key) {
-      policy.insert(policy.rfind("]}"),
-                    fmt::format(
-                        R"(, {{"Sid": "DenyIncorrectEncryptionHeader", "Effect": "Deny",
-        "Principal": {{"Service": "guardduty.amazonaws.com"}}, "Action": "s3:PutObject",
-        "Resource": "arn:aws:s3:::gd-x/*",
-        "Condition": {{"StringNotEquals": {{"s3:x-amz-server-side-encryption-aws-kms-key-id": "{}"}}}}}})",
-                        key));
-      return policy;
-    };
-    std::string key = guide_key_policy(prod);
-    key.replace(key.rfind(R"("Resource": "*")"), 15, fmt::format(R"("Resource": "{}")", prod_key));
-    write("prod-bucket.json", requiring(guide_bucket_policy("gd-x", prod), prod_key));
-    write("dev-bucket.json", requiring(guide_bucket_policy("gd-y", prod), dev_key));
-    write("prod-key.json", key);
+    write("prod-bucket.json", requiring_key(guide_bucket_policy("gd-x", prod), prod_key));
+    write("dev-bucket.json", requiring_key(guide_bucket_policy("gd-y", prod), dev_key));
+    write("prod-key.json", owning_key(guide_key_policy(prod), prod_key));
     const Run r = run({"check", "-f", "json", "--fail-on", "never", dir.string()});
     for (const std::string& found : rules_in(r.out))
       CHECK(found.find("GD402") == std::string::npos);

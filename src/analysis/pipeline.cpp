@@ -331,16 +331,12 @@ bool may_be_export_statement(const policy::Statement& s) {
 // that names GuardDuty's service principal, or everyone ("*", which GuardDuty is too: AWS's
 // examples pin such a grant to GuardDuty with aws:SourceArn conditions).
 bool grants_guardduty(const exportcfg::PolicyDocument& doc) {
-  return std::any_of(
-      doc.policy.statements.begin(), doc.policy.statements.end(), [](const policy::Statement& s) {
-        const bool everyone = s.principal.everyone ||
-                              std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
-                                          [](const policy::PrincipalEntry& e) {
-                                            return e.type == "AWS" && e.value.value == "*";
-                                          });
-        return s.effect == policy::Effect::allow && !s.principal_negated &&
-               (exportcfg::names_guardduty(s) || everyone) && may_be_export_statement(s);
-      });
+  return std::any_of(doc.policy.statements.begin(), doc.policy.statements.end(),
+                     [](const policy::Statement& s) {
+                       return s.effect == policy::Effect::allow && !s.principal_negated &&
+                              (exportcfg::names_guardduty(s) || exportcfg::names_everyone(s)) &&
+                              may_be_export_statement(s);
+                     });
 }
 
 // Whether a document is about GuardDuty's export, spelled right or not: a statement about the
@@ -388,8 +384,7 @@ bool belongs_to_export(const exportcfg::PolicyDocument& doc,
   for (const policy::Statement& s : doc.policy.statements) {
     if (s.effect != policy::Effect::allow || !exportcfg::names_guardduty(s)) continue;
     for (const policy::Text& r : s.resource.items) {
-      const auto path = iam::s3_resource_path(r.value);
-      if (path && path->substr(0, path->find('/')) == value) return true;
+      if (iam::s3_bucket_part(r.value) == std::string_view(value)) return true;
     }
   }
   return false;
@@ -416,11 +411,10 @@ std::vector<std::string> buckets_named(const exportcfg::PolicyDocument& doc) {
   std::vector<std::string> buckets;
   for (const policy::Statement& s : doc.policy.statements) {
     for (const policy::Text& r : s.resource.items) {
-      const auto path = iam::s3_resource_path(r.value);
-      if (!path) continue;
-      const std::string_view bucket = path->substr(0, path->find('/'));
-      if (!bucket.empty() && std::find(buckets.begin(), buckets.end(), bucket) == buckets.end())
-        buckets.emplace_back(bucket);
+      const auto bucket = iam::s3_bucket_part(r.value);
+      if (bucket && !bucket->empty() &&
+          std::find(buckets.begin(), buckets.end(), *bucket) == buckets.end())
+        buckets.emplace_back(*bucket);
     }
   }
   std::sort(buckets.begin(), buckets.end());
@@ -1129,45 +1123,46 @@ std::vector<std::vector<const ExportCandidate*>> exports_of(
   const auto disjoint = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
     return !a.empty() && !b.empty() && !share_one(a, b);
   };
-  const auto required_elsewhere = [&buckets](const ExportCandidate& key) {
-    return std::any_of(buckets.begin(), buckets.end(), [&key](const ExportCandidate* b) {
-      return share_one(b->key_arns, key.key_arns);
-    });
-  };
+  // Per key policy, once: its file name's stem, and whether a bucket policy requires its key.
+  std::vector<std::string> key_stems;
+  std::vector<bool> required;
+  for (const ExportCandidate* key : keys) {
+    key_stems.push_back(export_stem(key->path));
+    required.push_back(std::any_of(buckets.begin(), buckets.end(), [key](const ExportCandidate* b) {
+      return share_one(b->key_arns, key->key_arns);
+    }));
+  }
   for (const ExportCandidate* bucket : buckets) {
     const std::string stem = export_stem(bucket->path);
     auto only = [&](auto&& keep) {
       std::vector<std::size_t> kept;
       for (std::size_t k = 0; k < keys.size(); ++k) {
-        if (keep(*keys[k])) kept.push_back(k);
+        if (keep(*keys[k], k)) kept.push_back(k);
       }
       return kept;
     };
-    auto same_stem = [&](std::size_t k) {
-      return !stem.empty() && export_stem(keys[k]->path) == stem;
-    };
-    std::vector<std::size_t> chosen =
-        only([&](const ExportCandidate& k) { return share_one(bucket->key_arns, k.key_arns); });
+    auto same_stem = [&](std::size_t k) { return !stem.empty() && key_stems[k] == stem; };
+    std::vector<std::size_t> chosen = only([&](const ExportCandidate& k, std::size_t) {
+      return share_one(bucket->key_arns, k.key_arns);
+    });
     // A source account both grant pairs them even when the key it requires is another (GD402 then
     // says so), unless that key policy is the one another bucket policy requires: then it is
     // that export's, and this one's key is kept elsewhere.
     if (chosen.empty()) {
-      chosen = only([&](const ExportCandidate& k) {
+      chosen = only([&](const ExportCandidate& k, std::size_t i) {
         return share_one(bucket->accounts, k.accounts) &&
-               !(disjoint(bucket->key_arns, k.key_arns) && required_elsewhere(k));
+               !(disjoint(bucket->key_arns, k.key_arns) && required[i]);
       });
     }
     if (chosen.empty()) {
-      chosen = only([&](const ExportCandidate& k) {
+      chosen = only([&](const ExportCandidate& k, std::size_t) {
         return !disjoint(bucket->key_arns, k.key_arns) && !disjoint(bucket->accounts, k.accounts);
       });
     }
     if (chosen.size() > 1) {
       std::erase_if(chosen, [&](std::size_t k) { return !same_stem(k); });
     } else if (chosen.empty()) {
-      for (std::size_t k = 0; k < keys.size(); ++k) {
-        if (same_stem(k)) chosen.push_back(k);
-      }
+      chosen = only([&](const ExportCandidate&, std::size_t k) { return same_stem(k); });
     }
     if (chosen.size() == 1) {
       paired[chosen.front()] = true;

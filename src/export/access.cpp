@@ -120,10 +120,7 @@ std::set<std::string> own_accounts(const Value& owner, const policy::Policy& pol
 }
 
 bool wildcard_principal(const policy::Statement& s) {
-  if (s.principal_negated) return true;
-  if (s.principal.everyone) return true;
-  return std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
-                     [](const policy::PrincipalEntry& e) { return e.value.value == "*"; });
+  return s.principal_negated || names_everyone(s);
 }
 
 const policy::Statement* statement_at(const policy::Policy& p, std::size_t index) {

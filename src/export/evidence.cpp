@@ -194,11 +194,7 @@ void Evidence::collect(const PolicyDocument& doc, const policy::Statement& s) {
       // "bucket/findings/*" of a statement about GuardDuty or everyone (the guide's Denies): a
       // prefix a PutObject pattern may be resolved to. Another service's (CloudTrail's
       // "cloudtrail/AWSLogs/...") is not the export's.
-      const bool everyone =
-          s.principal.everyone ||
-          std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
-                      [](const policy::PrincipalEntry& e) { return e.value.value == "*"; });
-      if (s.principal_negated || (!names_guardduty(s) && !everyone)) continue;
+      if (s.principal_negated || (!names_guardduty(s) && !names_everyone(s))) continue;
       std::string path(iam::s3_resource_path(r.value)->substr(bucket->size()));
       if (path.empty()) continue;
       path.erase(0, 1);
@@ -289,11 +285,9 @@ void Evidence::from_source_arn(const PolicyDocument& doc, const policy::Text& v,
 }
 
 std::optional<std::string> Evidence::bucket_of(std::string_view arn) {
-  const auto path = iam::s3_resource_path(arn);
-  if (!path) return std::nullopt;
-  const std::string_view bucket = path->substr(0, path->find('/'));
-  if (bucket.empty() || has_wildcard(bucket)) return std::nullopt;
-  return std::string(bucket);
+  const auto bucket = iam::s3_bucket_part(arn);
+  if (!bucket || bucket->empty() || has_wildcard(*bucket)) return std::nullopt;
+  return std::string(*bucket);
 }
 
 void Evidence::from_guardduty_resources(const PolicyDocument& doc, const policy::Statement& s) {

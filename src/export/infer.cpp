@@ -46,6 +46,12 @@ bool names_guardduty(const policy::Statement& statement) {
                      });
 }
 
+bool names_everyone(const policy::Statement& statement) {
+  return statement.principal.everyone ||
+         std::any_of(statement.principal.entries.begin(), statement.principal.entries.end(),
+                     [](const policy::PrincipalEntry& e) { return e.value.value == "*"; });
+}
+
 std::vector<std::string> keys_named(const PolicyDocument& doc) {
   std::vector<std::string> keys;
   for (const policy::Statement& s : doc.policy.statements) {
@@ -70,12 +76,13 @@ std::vector<std::string> source_accounts_granted(const PolicyDocument& doc) {
     if (!names_guardduty(s) || s.effect != policy::Effect::allow) continue;
     for (const policy::ConditionClause& c : s.conditions) {
       if (!is_value_operator(c.op.value)) continue;
-      const std::string key = to_lower(c.key.value);
+      const bool account = iequals(c.key.value, "aws:SourceAccount");
+      if (!account && !iequals(c.key.value, "aws:SourceArn")) continue;
       for (const policy::Text& v : c.values) {
         std::string_view parts[6];
-        if (key == "aws:sourceaccount") {
+        if (account) {
           add(v.value);
-        } else if (key == "aws:sourcearn" && iam::split_arn(v.value, parts)) {
+        } else if (iam::split_arn(v.value, parts)) {
           add(parts[4]);
         }
       }

@@ -39,6 +39,9 @@ struct PolicyDocument {
 
 // A statement whose Principal names a GuardDuty service principal (global or regional).
 bool names_guardduty(const policy::Statement& statement);
+// A statement whose Principal is "*" or names "*" (of any type): it applies to every principal
+// of that type, GuardDuty's service principal among them as the evaluator reads it.
+bool names_everyone(const policy::Statement& statement);
 bool is_guardduty_principal(std::string_view service);
 // The key ARNs a key policy's GuardDuty statements name (one of them is the key itself), or none
 // when one of them is "*" or a pattern (the policy names no other key than its own).

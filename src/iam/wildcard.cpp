@@ -146,4 +146,10 @@ std::optional<std::string_view> s3_resource_path(std::string_view arn) {
   return parts[5];
 }
 
+std::optional<std::string_view> s3_bucket_part(std::string_view arn) {
+  const auto path = s3_resource_path(arn);
+  if (!path) return std::nullopt;
+  return path->substr(0, path->find('/'));
+}
+
 }  // namespace gdl::iam

@@ -43,5 +43,8 @@ bool split_arn(std::string_view arn, std::string_view (&parts)[6]);
 // nullopt for another ARN. S3 ARNs have an empty Region and account; a policy may write either
 // as "*" ("arn:aws:s3:*:*:bucket/*"), which matches the empty text: the same resources.
 std::optional<std::string_view> s3_resource_path(std::string_view arn);
+// The bucket part of an S3 ARN ("bucket" of "arn:aws:s3:::bucket/prefix/*", as written: it may
+// be empty or a pattern), or nullopt for another ARN.
+std::optional<std::string_view> s3_bucket_part(std::string_view arn);
 
 }  // namespace gdl::iam

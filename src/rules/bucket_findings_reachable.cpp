@@ -81,12 +81,6 @@ bool open_to_strangers(const exportcfg::PolicyDocument& doc, const iam::Request&
   return doc.evaluator->evaluate(stranger, false).decision == iam::Decision::allow;
 }
 
-bool wildcard_principal(const policy::Statement& s) {
-  return s.principal.everyone ||
-         std::any_of(s.principal.entries.begin(), s.principal.entries.end(),
-                     [](const policy::PrincipalEntry& e) { return e.value.value == "*"; });
-}
-
 // Whether any Allow can let in a principal other than the owner's own and GuardDuty: an Allow
 // applies only to the principals its Principal names (a wildcard, NotPrincipal or another
 // account's or service's name can). Exact, and it spares the proof for most export buckets.
@@ -336,7 +330,7 @@ class BucketFindingsReachableRule final : public SetupRule {
               if (put) continue;  // GD310 bucket-public-write
               break;
             case exportcfg::AccessClass::other_account:
-              if (put && wildcard_principal(s) && open_to_strangers(*doc, w.request))
+              if (put && exportcfg::names_everyone(s) && open_to_strangers(*doc, w.request))
                 continue;  // GD310 bucket-public-write
               break;
             default:

@@ -1260,3 +1260,106 @@ TEST_CASE("metamorphic: the order of statements decides nothing") {
   MESSAGE(compared << " setups compared with their statements reversed");
   CHECK(compared > 20);
 }
+
+namespace {
+
+// A finding as the user reads it: where, what, its notes and its fix.
+std::string rendered(const gdl::Diagnostic& d) {
+  std::string text =
+      fmt::format("{} {}:{}-{} {} {}", d.rule_id, d.location.file, d.location.span.begin,
+                  d.location.span.end, static_cast<int>(d.severity), d.message);
+  for (const std::string& note : d.notes) text += "\n  note: " + note;
+  for (const auto& r : d.related)
+    text += fmt::format("\n  related {}: {}", r.location.span.begin, r.message);
+  if (d.fix) {
+    text += "\n  fix: " + d.fix->description;
+    for (const gdl::TextEdit& e : d.fix->edits)
+      text +=
+          fmt::format("\n    {}-{} {}", e.location.span.begin, e.location.span.end, e.replacement);
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("metamorphic: each of a directory's exports is judged as its own files alone") {
+  // A directory of several exports is read once to find them, and each export's run takes its
+  // plain policy files from that reading: what the run reports must be what checking the
+  // export's files on their own reports (syntax repaired, placeholders, an Effect's case, a
+  // duplicate key, a key policy that is every export's, an identity policy, CLI output).
+  const std::string prod_bucket = R"json({"Version": "2012-10-17", "Statement": [
+  {"Effect": "allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+   "Action": "s3:GetBucketLocation", "Resource": "arn:aws:s3:::prod-findings",
+   "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}},
+  {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+   "Action": "s3:PutObject", "Resource": "arn:aws:s3:::prod-findings/*",
+   "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}},
+  {"Effect": "Deny", "Principal": {"Service": "guardduty.amazonaws.com"},
+   "Action": "s3:PutObject", "Resource": "arn:aws:s3:::prod-findings/*",
+   "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id":
+     "arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555"}}}]})json";
+  const std::string prod_key = R"json({"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+   "Action": "kms:*", "Resource": "*"},
+  {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+   "Action": "kms:GenerateDataKey", "Resource": "KMS key ARN",
+   "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}}]})json";
+  // A missing comma (repaired, not simulated) and a key written twice.
+  const std::string dev_bucket = R"json({"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+   "Action": "s3:GetBucketLocation", "Resource": "arn:aws:s3:::dev-findings"}
+  {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+   "Action": "s3:PutObject", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::dev-findings"}]})json";
+  const std::string qa_bucket = R"json({"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+   "Action": ["s3:GetBucketLocation", "s3:PutObject"],
+   "Resource": ["arn:aws:s3:::qa-findings", "arn:aws:s3:::qa-findings/*"],
+   "Condition": {"StringEquals": {"aws:SourceAccount": "444455556666"}}}]})json";
+  const std::string qa_key_cli =
+      fmt::format(R"json({{"Policy": "{}"}})json",
+                  R"({\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", )"
+                  R"(\"Principal\": {\"Service\": \"guardduty.amazonaws.com\"}, )"
+                  R"(\"Action\": \"kms:GenerateDataKey\", \"Resource\": \"*\", \"Condition\": )"
+                  R"({\"StringEquals\": {\"aws:SourceAccount\": \"444455556666\"}}}]})");
+  const std::string reader = R"json({"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+   "Resource": "arn:aws:s3:::prod-findings/*"}]})json";
+  std::vector<std::unique_ptr<gdl::SourceFile>> files;
+  for (const auto& [name, text] :
+       std::vector<std::pair<std::string, std::string>>{{"exports/dev-bucket.json", dev_bucket},
+                                                        {"exports/prod-bucket.json", prod_bucket},
+                                                        {"exports/prod-key.json", prod_key},
+                                                        {"exports/qa-bucket.json", qa_bucket},
+                                                        {"exports/qa-key.json", qa_key_cli},
+                                                        {"exports/reader.json", reader}})
+    files.push_back(std::make_unique<gdl::SourceFile>(name, text));
+  std::vector<const gdl::SourceFile*> all;
+  for (const auto& f : files) all.push_back(f.get());
+
+  const std::vector<gdl::LintResult> results = gdl::lint_exports(all, {}, {});
+  REQUIRE(results.size() >= 3);  // the documents' own findings, then each export
+  for (std::size_t k = 1; k < results.size(); ++k) {
+    const gdl::LintResult& exported = results[k];
+    std::vector<const gdl::SourceFile*> own;
+    for (const gdl::SourceFile* f : all) {
+      if (std::find(exported.document_paths.begin(), exported.document_paths.end(), f->path()) !=
+          exported.document_paths.end())
+        own.push_back(f);
+    }
+    CAPTURE(k);
+    REQUIRE(!own.empty());
+    const gdl::LintResult alone = gdl::lint_setup(own, {});
+    std::vector<std::string> from_split;
+    for (const gdl::Diagnostic& d : exported.diagnostics) {
+      if (std::any_of(own.begin(), own.end(),
+                      [&](const gdl::SourceFile* f) { return f->path() == d.location.file; }))
+        from_split.push_back(rendered(d));
+    }
+    std::vector<std::string> from_alone;
+    for (const gdl::Diagnostic& d : alone.diagnostics) from_alone.push_back(rendered(d));
+    CHECK(from_split == from_alone);
+    CHECK(exported.notes == alone.notes);
+    CHECK(exported.document_paths == alone.document_paths);
+    CHECK(exported.export_setup == alone.export_setup);
+  }
+}

@@ -538,15 +538,66 @@ void select_export_documents(std::vector<std::unique_ptr<exportcfg::PolicyDocume
   }
 }
 
+// What reading and modelling one plain policy file gave a run, for the runs after it that read
+// the same file with the same settings and options (lint_exports: the run that finds a
+// directory's several exports, then each export's own run), which take it instead of parsing,
+// modelling and checking the file's grammar again. Only files whose reading depends on nothing
+// else: a plain policy in a file of its own (not a template, a Terraform module or a string
+// decoded from CLI output, whose readings hold symbols, settings or decoded text).
+struct ReadSource {
+  std::vector<Diagnostic> reader_findings;  // the reader's own (GD001 of a broken file)
+  std::vector<std::string> notes;
+  std::size_t unread = 0;
+  std::size_t partly_judged = 0;
+  std::vector<Diagnostic> diagnostics;  // the model's and the grammar rules'
+  std::vector<containers::Placement> placements;
+  bool holds_documents = false;
+  // The documents the run kept, taken from it once it is done (each run copies them: a key
+  // policy may be several exports').
+  std::vector<const exportcfg::PolicyDocument*> kept;
+  std::vector<std::unique_ptr<exportcfg::PolicyDocument>> documents;
+};
+
+struct ReadCache {
+  bool recording = true;  // the first run records, the runs after it replay
+  std::map<const SourceFile*, ReadSource> sources;
+};
+
+std::unique_ptr<exportcfg::PolicyDocument> copy_document(const exportcfg::PolicyDocument& doc) {
+  auto copy = std::make_unique<exportcfg::PolicyDocument>();
+  copy->source = doc.source;
+  copy->policy = doc.policy;
+  copy->kind = doc.kind;
+  copy->label = doc.label;
+  copy->submitted_size = doc.submitted_size;
+  copy->belongs_to = doc.belongs_to;
+  copy->lockout_check_bypassed = doc.lockout_check_bypassed;
+  copy->too_large = doc.too_large;
+  return copy;  // without an evaluator: the run that simulates it builds its own
+}
+
+// Whether what reading `source` gave depends on it alone (ReadSource).
+bool read_alone(const SourceFile& source, const containers::Extraction& e) {
+  return e.format == containers::Format::policy && !e.has_settings && e.stand_ins.empty() &&
+         e.unwritable.empty() && e.fix_symbols.empty() && e.suppressions.empty() &&
+         e.unseen_policies.empty() && e.files.empty() && e.free_names.empty() &&
+         e.guessed_account.empty() && !e.deployed_per_region &&
+         std::all_of(e.documents.begin(), e.documents.end(),
+                     [&](const containers::EmbeddedDocument& d) { return d.source == &source; });
+}
+
 // One setup's run through the stages: the containers are read (and their symbols bound to the
 // settings the user gave), each document modelled and checked for grammar, the export's
 // documents chosen, the settings inferred, the setup rules run, and the findings made fit for
 // the user's files.
 class SetupRun {
  public:
+  // With `cache`, plain policy files read by an earlier run with the same settings and options
+  // are taken from it, and (while it records) those this run reads are put in it.
   SetupRun(const std::vector<const SourceFile*>& sources, exportcfg::ExportSettings settings,
-           const LintOptions& options)
+           const LintOptions& options, ReadCache* cache = nullptr)
       : sources_(sources),
+        cache_(cache),
         settings_(std::move(settings)),
         given_(settings_),
         given_values_(given_values(given_)),
@@ -583,6 +634,7 @@ class SetupRun {
     result_.settings = settings_;
     for (auto& doc : grammar_only) documents_.push_back(std::move(doc));
     finish();
+    hand_documents_to_cache();
     return std::move(result_);
   }
 
@@ -607,11 +659,20 @@ class SetupRun {
       if (module_files_.back()) modules[directory_of(source->path())].push_back(source);
     }
     extractions_.reserve(sources_.size());
+    replayed_.assign(sources_.size(), nullptr);
+    recorded_.assign(sources_.size(), false);
     for (std::size_t i = 0; i < sources_.size(); ++i) {
       const SourceFile* source = sources_[i];
       containers::Extraction& extraction = extractions_.emplace_back();
       const std::vector<const SourceFile*>* module =
           module_files_[i] ? &modules[directory_of(source->path())] : nullptr;
+      if (cache_ != nullptr && !cache_->recording && module == nullptr) {
+        if (const auto it = cache_->sources.find(source); it != cache_->sources.end()) {
+          replayed_[i] = &it->second;  // read alone: its extraction held nothing else
+          if (it->second.holds_documents) ++holding_documents_;
+          continue;
+        }
+      }
       if (module != nullptr && module->front() != source) {
         extraction.format = containers::Format::terraform_source;
         continue;
@@ -644,6 +705,8 @@ class SetupRun {
         containers::bind_stand_ins(extraction, settings_);
       }
       result_.deployed_per_region = result_.deployed_per_region || extraction.deployed_per_region;
+      recorded_[i] = cache_ != nullptr && cache_->recording && module == nullptr &&
+                     read_alone(*source, extraction);
       if (!extraction.documents.empty()) {
         ++holding_documents_;
         if (extraction.format == containers::Format::cloudformation)
@@ -687,6 +750,7 @@ class SetupRun {
         const containers::Format format = extractions_[i].format;
         extractions_[i] = containers::Extraction{};
         extractions_[i].format = format;
+        recorded_[i] = false;  // dropped beside the module that reads it, not alone
       }
     }
   }
@@ -694,6 +758,76 @@ class SetupRun {
   // The documents of source `i`: parsed where held in a string, modelled, checked for grammar;
   // those that can be simulated are kept.
   void model_documents(std::size_t i) {
+    if (replayed_[i] != nullptr) {
+      replay(*replayed_[i], extractions_[i]);
+      return;
+    }
+    if (!recorded_[i]) {
+      read_and_model(i);
+      return;
+    }
+    // What reading it adds to the run, kept for the runs after this one.
+    const std::size_t reader_before = reader_findings_.size();
+    const std::size_t notes_before = result_.notes.size();
+    const std::size_t unread_before = result_.unread;
+    const std::size_t partly_before = result_.partly_judged;
+    const std::size_t found_before = result_.diagnostics.size();
+    const std::size_t placed_before = placements_.size();
+    const std::size_t kept_before = documents_.size();
+    const bool holds_documents = !extractions_[i].documents.empty();
+    read_and_model(i);
+    ReadSource& read = cache_->sources[sources_[i]];
+    const auto since = [](const auto& all, std::size_t from) {
+      return std::vector(all.begin() + static_cast<std::ptrdiff_t>(from), all.end());
+    };
+    read.reader_findings = since(reader_findings_, reader_before);
+    read.notes = since(result_.notes, notes_before);
+    read.unread = result_.unread - unread_before;
+    read.partly_judged = result_.partly_judged - partly_before;
+    read.diagnostics = since(result_.diagnostics, found_before);
+    read.placements = since(placements_, placed_before);
+    read.holds_documents = holds_documents;
+    for (std::size_t d = kept_before; d < documents_.size(); ++d)
+      read.kept.push_back(documents_[d].get());
+  }
+
+  // A plain policy file as an earlier run read it: the same findings, placements and documents.
+  void replay(const ReadSource& read, containers::Extraction& extraction) {
+    reader_findings_.insert(reader_findings_.end(), read.reader_findings.begin(),
+                            read.reader_findings.end());
+    result_.notes.insert(result_.notes.end(), read.notes.begin(), read.notes.end());
+    result_.unread += read.unread;
+    result_.partly_judged += read.partly_judged;
+    result_.diagnostics.insert(result_.diagnostics.end(), read.diagnostics.begin(),
+                               read.diagnostics.end());
+    for (containers::Placement placement : read.placements) {
+      // Its extraction's lists (all empty for a file read alone) are this run's.
+      placement.stand_ins = &extraction.stand_ins;
+      placement.unwritable = &extraction.unwritable;
+      placement.fix_symbols = &extraction.fix_symbols;
+      placements_.push_back(std::move(placement));
+    }
+    for (const auto& doc : read.documents) documents_.push_back(copy_document(*doc));
+  }
+
+  // The documents of the files this run recorded, which it no longer needs: the cache's.
+  void hand_documents_to_cache() {
+    if (cache_ == nullptr || !cache_->recording) return;
+    if (result_.several_exports.empty()) {
+      cache_->sources.clear();  // one export: no run reads these files again
+      return;
+    }
+    for (auto& [source, read] : cache_->sources) {
+      for (const exportcfg::PolicyDocument* kept : read.kept) {
+        const auto it = std::find_if(documents_.begin(), documents_.end(),
+                                     [kept](const auto& doc) { return doc.get() == kept; });
+        if (it != documents_.end()) read.documents.push_back(std::move(*it));
+      }
+      read.kept.clear();
+    }
+  }
+
+  void read_and_model(std::size_t i) {
     containers::Extraction& extraction = extractions_[i];
     append(reader_findings_, std::move(extraction.diagnostics));
     append_notes(result_.notes, extraction.notes);
@@ -1000,8 +1134,11 @@ class SetupRun {
   }
 
   const std::vector<const SourceFile*>& sources_;
-  std::vector<bool> module_files_;       // whether each source is a Terraform module's file
-  std::vector<std::string> free_names_;  // the extractions' (SetupContext::free_names)
+  ReadCache* cache_;
+  std::vector<const ReadSource*> replayed_;  // each source's earlier reading, if taken from it
+  std::vector<bool> recorded_;               // whether each source's reading is recorded
+  std::vector<bool> module_files_;           // whether each source is a Terraform module's file
+  std::vector<std::string> free_names_;      // the extractions' (SetupContext::free_names)
   exportcfg::ExportSettings settings_;
   // GuardDuty's requests without the assumed keys, built once by run_setup_rules() and read
   // again by show_placeholders().
@@ -1052,10 +1189,13 @@ void merge_region_run(LintResult& into, LintResult&& other) {
 }
 
 // One setup's run, once per Region for a stack deployed in each.
+// With `cache`, the run over every Region reads plain policy files through it (the runs per
+// Region have other settings: they read their own).
 LintResult lint_one(const std::vector<const SourceFile*>& sources,
-                    const exportcfg::ExportSettings& settings, const LintOptions& options) {
+                    const exportcfg::ExportSettings& settings, const LintOptions& options,
+                    ReadCache* cache = nullptr) {
   const std::vector<std::string> regions = settings.regions;
-  LintResult result = SetupRun(sources, settings, options).run();
+  LintResult result = SetupRun(sources, settings, options, cache).run();
   if (!result.deployed_per_region || regions.size() < 2) return result;
   // A stack that creates the detector or its destination is deployed in every Region it exports
   // from (a StackSet): the Region's own ${AWS::Region}, key and detector ARN. Checked as each
@@ -1225,7 +1365,12 @@ std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sourc
   LintOptions split = options;
   split.split_exports = true;
   std::vector<LintResult> results;
-  results.push_back(lint_one(sources, settings, split));
+  // The run that finds the exports reads every file; each export's run takes its plain policy
+  // files from that reading (the same settings and options but the split) instead of parsing and
+  // checking them again.
+  ReadCache cache;
+  results.push_back(lint_one(sources, settings, split, &cache));
+  cache.recording = false;
   LintResult& documents_only = results.front();
   const std::vector<ExportCandidate> all = std::move(documents_only.several_exports);
   if (all.empty()) return results;
@@ -1247,7 +1392,7 @@ std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sourc
   // is one, as before, and a note says why.
   constexpr std::size_t kMaxReads = 1'000'000;
   if (exports.size() * (identities.size() + 2) > kMaxReads) {
-    results.front() = lint_one(sources, settings, options);
+    results.front() = lint_one(sources, settings, options, &cache);
     results.front().notes.push_back(fmt::format(
         "{} exports beside {} identity policies are too many to check one by one: read as one "
         "setup; list each export's documents in the project configuration's \"setups\"",
@@ -1290,7 +1435,7 @@ std::vector<LintResult> lint_exports(const std::vector<const SourceFile*>& sourc
     std::sort(own.begin(), own.end(),
               [](const SourceFile* a, const SourceFile* b) { return a->path() < b->path(); });
     own.erase(std::unique(own.begin(), own.end()), own.end());
-    results.push_back(lint_one(own, settings, options));
+    results.push_back(lint_one(own, settings, options, &cache));
     // Policies judged in part are counted over all the documents once, in the first result.
     results.back().partly_judged = 0;
     if (!rejected.empty()) {

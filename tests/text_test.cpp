@@ -66,6 +66,7 @@ TEST_CASE("replace_whole_words_each: as replace_whole_words pair by pair, in ord
       {"p1", "q1"},
       {"p2", "q2"},
       {"p3", "q3"},
+      {"arn:aws:s3:::gd-bucket-1a2b", "${BucketArn}"},  // a prefix shared with other ARNs
       {"", "never"},
   };
   const char* texts[] = {
@@ -75,6 +76,7 @@ TEST_CASE("replace_whole_words_each: as replace_whole_words pair by pair, in ord
       "ab abc x-x p1p2 p3",
       "nothing to replace here",
       "409732615928409732615928 409732615928",
+      "arn:aws:s3:::gd-bucket-9z9z and arn:aws:s3:::gd-bucket-1a2b",
   };
   for (const char* text : texts) {
     CAPTURE(text);

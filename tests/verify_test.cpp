@@ -966,3 +966,68 @@ TEST_CASE("verify --against pairs by file, lists what it could not pair, refuses
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE(
+    "verify: of a directory of several exports, a named file's export; a shared key once per "
+    "export") {
+  // Two exports (prod, dev) share one key policy. `verify FILE` verifies what `check FILE`
+  // checks: the file's export only. A key policy proved differently in each export (GuardDuty of
+  // the other export's account is someone else for each) is shown once per export, named with
+  // the export's other files; the same answers would be shown once.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gdl-verify-exports-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const auto& [name, account] : {std::pair{"prod", "111122223333"}, {"dev", "444455556666"}}) {
+    std::ofstream(dir / fmt::format("{}-bucket.json", name)) << fmt::format(
+        R"({{"Version": "2012-10-17", "Statement": [
+ {{"Effect": "Allow", "Principal": {{"Service": "guardduty.amazonaws.com"}},
+  "Action": "s3:GetBucketLocation", "Resource": "arn:aws:s3:::{0}-gd-findings-{1}",
+  "Condition": {{"StringEquals": {{"aws:SourceAccount": "{1}"}}}}}},
+ {{"Effect": "Allow", "Principal": {{"Service": "guardduty.amazonaws.com"}},
+  "Action": "s3:PutObject", "Resource": "arn:aws:s3:::{0}-gd-findings-{1}/*",
+  "Condition": {{"StringEquals": {{"aws:SourceAccount": "{1}"}}}}}}]}})",
+        name, account);
+  }
+  const std::string key = R"({"Version": "2012-10-17", "Statement": [
+ {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "kms:*",
+  "Resource": "*"},
+ {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+  "Action": "kms:GenerateDataKey", "Resource": "*",
+  "Condition": {"StringEquals": {"aws:SourceAccount": ["111122223333", "444455556666"]}}}]})";
+  std::ofstream(dir / "key.json") << key;
+  auto documents_verified = [](std::vector<std::string> args) {
+    args.insert(args.begin(), "gd-export-lint");
+    std::istringstream in;
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = gdl::cli::run_cli(args, in, out, err, false);
+    CHECK(code != 2);
+    std::vector<std::string> names;
+    std::istringstream lines(out.str());
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.empty() && line.front() != ' ') names.push_back(line);
+    }
+    return names;
+  };
+  const std::string prod = (dir / "prod-bucket.json").string();
+  const std::string dev = (dir / "dev-bucket.json").string();
+  const std::string shared = (dir / "key.json").string();
+  CHECK(documents_verified({"verify", prod}) ==
+        std::vector<std::string>{shared + ": key policy", prod + ": bucket policy"});
+  CHECK(documents_verified({"verify", dir.string()}) ==
+        std::vector<std::string>{
+            dev + ": bucket policy",
+            shared + " (in the export with " + dev + "): key policy",
+            shared + " (in the export with " + prod + "): key policy",
+            prod + ": bucket policy",
+        });
+  // Proved the same for both exports (no source condition): shown once.
+  std::ofstream(dir / "key.json") << R"({"Version": "2012-10-17", "Statement": [
+ {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+  "Action": "kms:GenerateDataKey", "Resource": "*"}]})";
+  const std::vector<std::string> once = documents_verified({"verify", dir.string()});
+  CHECK(std::count(once.begin(), once.end(), shared + ": key policy") == 1);
+  CHECK(once.size() == 3);
+  fs::remove_all(dir);
+}

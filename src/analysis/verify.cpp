@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "checks/setup_rule.h"
 #include "iam/request_space.h"
+#include "util/text.h"
 
 namespace gdl::analysis {
 
@@ -21,10 +23,15 @@ class Collector final : public SetupRule {
   Collector() { set_id("verify"); }
 
   void check(const SetupContext& context, std::vector<Diagnostic>&) const override {
+    std::vector<std::string> setup_paths;
+    for (const auto& doc : context.documents) setup_paths.push_back(container_path(*doc->source));
+    std::sort(setup_paths.begin(), setup_paths.end());
+    setup_paths.erase(std::unique(setup_paths.begin(), setup_paths.end()), setup_paths.end());
     for (const documents::Kind kind :
          {documents::Kind::bucket_policy, documents::Kind::key_policy}) {
       for (const exportcfg::PolicyDocument* doc : context.of_kind(kind)) {
         VerifiedDocument v;
+        v.setup_paths = setup_paths;
         v.name = doc->name();
         v.path = container_path(*doc->source);
         v.start = make_location(*doc->source, doc->policy.span).start;
@@ -133,6 +140,96 @@ std::string request_json(const iam::Request& request) {
   return iam::request_to_json(request);
 }
 
+namespace {
+
+// A value as verify shows it: the example values of settings nobody gave stand for their
+// placeholders, so two setups' answers that differ only there are the same.
+std::string shown(const VerifiedDocument& doc, std::string text) {
+  std::vector<std::pair<std::string, std::string>> placeholders = doc.stand_ins;
+  // Longest first: a key ARN holds the key id.
+  std::stable_sort(placeholders.begin(), placeholders.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  replace_whole_words_each(text, placeholders);
+  return text;
+}
+
+std::string shown_witness(const VerifiedDocument& doc, const exportcfg::AccessWitness& w) {
+  return fmt::format("{} {} {}", static_cast<int>(w.access_class), fmt::join(w.statements, ","),
+                     shown(doc, iam::request_to_json(w.request)));
+}
+
+// What verify shows of a document: the same in two setups (a key policy every export of a
+// directory shares, proved the same for each) is shown once.
+bool same_verification(const VerifiedDocument& a, const VerifiedDocument& b) {
+  auto same_answer = [&](const exportcfg::AccessAnswer& x, const exportcfg::AccessAnswer& y) {
+    return x.action == y.action && shown(a, x.resource) == shown(b, y.resource) &&
+           x.asked == y.asked && x.complete == y.complete && x.incomplete == y.incomplete &&
+           std::equal(x.found.begin(), x.found.end(), y.found.begin(), y.found.end(),
+                      [&](const exportcfg::AccessWitness& v, const exportcfg::AccessWitness& w) {
+                        return shown_witness(a, v) == shown_witness(b, w);
+                      });
+  };
+  auto same_findings = [](const exportcfg::StatementAnswer& x,
+                          const exportcfg::StatementAnswer& y) {
+    return x.not_checked == y.not_checked &&
+           std::equal(
+               x.findings.begin(), x.findings.end(), y.findings.begin(), y.findings.end(),
+               [](const exportcfg::StatementFinding& f, const exportcfg::StatementFinding& g) {
+                 return f.index == g.index && f.kind == g.kind && f.denied_by == g.denied_by;
+               });
+  };
+  auto placeholders = [](const VerifiedDocument& doc) {
+    std::set<std::string> names;
+    for (const auto& stand_in : doc.stand_ins) names.insert(stand_in.second);
+    return names;
+  };
+  return a.name == b.name && a.not_counted == b.not_counted && placeholders(a) == placeholders(b) &&
+         std::equal(a.access.begin(), a.access.end(), b.access.begin(), b.access.end(),
+                    same_answer) &&
+         same_findings(a.statements, b.statements);
+}
+
+// The documents of the setups check reported: of a named file's directory read as several
+// exports, only the exports the file is in (check skips those made of its siblings only). A
+// document of several exports is shown once when it is proved the same in each, else once per
+// export, named with the export's other files.
+void keep_reported(VerifyRun& run) {
+  std::set<std::vector<std::string>> reported;
+  run.check_report.setups.for_each([&reported](const SetupVerdict& v) {
+    std::vector<std::string> paths = v.documents;
+    std::sort(paths.begin(), paths.end());
+    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+    reported.insert(std::move(paths));
+  });
+  std::erase_if(run.documents, [&reported](const VerifiedDocument& doc) {
+    return !reported.contains(doc.setup_paths);
+  });
+  std::vector<VerifiedDocument> kept;
+  for (VerifiedDocument& doc : run.documents) {
+    const auto earlier = std::find_if(kept.begin(), kept.end(), [&doc](const VerifiedDocument& k) {
+      return k.name == doc.name && k.setup_paths != doc.setup_paths;
+    });
+    if (earlier == kept.end()) {
+      kept.push_back(std::move(doc));
+      continue;
+    }
+    if (same_verification(*earlier, doc)) continue;
+    for (VerifiedDocument* one : {&*earlier, &doc}) {
+      if (one->name.find(" (in the export with ") != std::string::npos) continue;
+      std::vector<std::string> others;
+      for (const std::string& path : one->setup_paths) {
+        if (path != one->path) others.push_back(path);
+      }
+      if (!others.empty())
+        one->name += fmt::format(" (in the export with {})", fmt::join(others, ", "));
+    }
+    kept.push_back(std::move(doc));
+  }
+  run.documents = std::move(kept);
+}
+
+}  // namespace
+
 VerifyRun verify(CheckRequest request) {
   VerifyRun run;
   auto collector = std::make_shared<Collector>();
@@ -141,10 +238,18 @@ VerifyRun verify(CheckRequest request) {
   request.options = &options;
   request.sink = nullptr;
   request.progress = nullptr;
+  request.keep_verdicts = true;  // which setups check reported (keep_reported)
   check(request, run.check_report);
   run.documents = collector->take();
-  std::sort(run.documents.begin(), run.documents.end(),
-            [](const VerifiedDocument& a, const VerifiedDocument& b) { return a.name < b.name; });
+  // In the order the setups were run (one thread): an export's documents before the next's.
+  std::stable_sort(run.documents.begin(), run.documents.end(),
+                   [](const VerifiedDocument& a, const VerifiedDocument& b) {
+                     return a.setup_paths < b.setup_paths;
+                   });
+  keep_reported(run);
+  std::stable_sort(
+      run.documents.begin(), run.documents.end(),
+      [](const VerifiedDocument& a, const VerifiedDocument& b) { return a.name < b.name; });
   return run;
 }
 

@@ -28,6 +28,8 @@ struct VerifiedDocument {
   std::vector<exportcfg::AccessAnswer> access;
   std::string not_counted;  // exportcfg::AccessReport's: what every answer leaves out
   exportcfg::StatementAnswer statements;
+  // The files of the setup it was verified in (sorted): which export of several it is.
+  std::vector<std::string> setup_paths;
 };
 
 // What a change of one document newly grants (verify --against).

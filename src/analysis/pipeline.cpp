@@ -677,10 +677,12 @@ class SetupRun {
         extraction.format = containers::Format::terraform_source;
         continue;
       }
+      bool extracted = true;
       try {
         extraction = module != nullptr ? containers::extract_module(*module, hints)
                                        : containers::extract(*source, hints);
       } catch (const std::exception& e) {
+        extracted = false;  // its GD000 is this run's, not a reading to replay
         extraction = {};
         result_.diagnostics.push_back(make_diagnostic(
             "GD000", make_location(*source, {0, 0}),
@@ -705,7 +707,7 @@ class SetupRun {
         containers::bind_stand_ins(extraction, settings_);
       }
       result_.deployed_per_region = result_.deployed_per_region || extraction.deployed_per_region;
-      recorded_[i] = cache_ != nullptr && cache_->recording && module == nullptr &&
+      recorded_[i] = extracted && cache_ != nullptr && cache_->recording && module == nullptr &&
                      read_alone(*source, extraction);
       if (!extraction.documents.empty()) {
         ++holding_documents_;

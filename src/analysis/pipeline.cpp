@@ -819,11 +819,12 @@ class SetupRun {
       cache_->sources.clear();  // one export: no run reads these files again
       return;
     }
+    std::map<const exportcfg::PolicyDocument*, std::unique_ptr<exportcfg::PolicyDocument>*> held;
+    for (auto& doc : documents_) held.emplace(doc.get(), &doc);
     for (auto& [source, read] : cache_->sources) {
       for (const exportcfg::PolicyDocument* kept : read.kept) {
-        const auto it = std::find_if(documents_.begin(), documents_.end(),
-                                     [kept](const auto& doc) { return doc.get() == kept; });
-        if (it != documents_.end()) read.documents.push_back(std::move(*it));
+        if (const auto it = held.find(kept); it != held.end())
+          read.documents.push_back(std::move(*it->second));
       }
       read.kept.clear();
     }

@@ -744,3 +744,119 @@ TEST_CASE("a policy written as a YAML string is placed byte by byte, !Sub includ
     CHECK(effect->location.start.column == row.column);
   }
 }
+
+TEST_CASE("a stack checked in each Region: a finding every Region's stack has is one finding") {
+  // The stack (the AWS guide's export written as one template: key, bucket, destination; its
+  // HTTPS Deny left out) names its bucket after its Region (guardduty-findings-${AWS::Region}-
+  // ...): each Region's stack lacks the same Deny, at the same place with the same fix. One
+  // finding, told with ${AWS::Region}, however many Regions are given (it was one per Region).
+  const gdl::SourceFile file("stack.yaml", R"(AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  DetectorId:
+    Type: String
+    Default: 5ab8e9c0d1f2a3b4c5d6e7f8a9b0c1d2
+Resources:
+  GuardDutyKey:
+    Type: AWS::KMS::Key
+    Properties:
+      Description: KMS key for GuardDuty findings export
+      EnableKeyRotation: true
+      KeyPolicy:
+        Version: '2012-10-17'
+        Statement:
+          - Sid: Allow GuardDuty To GenerateDataKey
+            Effect: Allow
+            Principal:
+              Service: guardduty.amazonaws.com
+            Action: kms:GenerateDataKey
+            Resource: '*'
+            Condition:
+              StringEquals:
+                aws:SourceAccount: !Ref AWS::AccountId
+                aws:SourceArn: !Sub arn:aws:guardduty:${AWS::Region}:${AWS::AccountId}:detector/${DetectorId}
+          - Sid: Allow Root Account Access to KMS Key
+            Effect: Allow
+            Principal:
+              AWS: !Sub arn:aws:iam::${AWS::AccountId}:root
+            Action: '*'
+            Resource: !Sub arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/*
+  FindingsBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub guardduty-findings-${AWS::Region}-${AWS::AccountId}
+  FindingsBucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref FindingsBucket
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Sid: Allow GetBucketLocation
+            Effect: Allow
+            Principal:
+              Service: guardduty.amazonaws.com
+            Action: s3:GetBucketLocation
+            Resource: !GetAtt FindingsBucket.Arn
+            Condition:
+              StringEquals:
+                aws:SourceAccount: !Ref AWS::AccountId
+                aws:SourceArn: !Sub arn:aws:guardduty:${AWS::Region}:${AWS::AccountId}:detector/${DetectorId}
+          - Sid: Allow PutObject
+            Effect: Allow
+            Principal:
+              Service: guardduty.amazonaws.com
+            Action: s3:PutObject
+            Resource: !Sub ${FindingsBucket.Arn}/*
+            Condition:
+              StringEquals:
+                aws:SourceAccount: !Ref AWS::AccountId
+                aws:SourceArn: !Sub arn:aws:guardduty:${AWS::Region}:${AWS::AccountId}:detector/${DetectorId}
+          - Sid: Deny unencrypted object uploads
+            Effect: Deny
+            Principal:
+              Service: guardduty.amazonaws.com
+            Action: s3:PutObject
+            Resource: !Sub ${FindingsBucket.Arn}/*
+            Condition:
+              StringNotEquals:
+                s3:x-amz-server-side-encryption: aws:kms
+          - Sid: Deny incorrect encryption header
+            Effect: Deny
+            Principal:
+              Service: guardduty.amazonaws.com
+            Action: s3:PutObject
+            Resource: !Sub ${FindingsBucket.Arn}/*
+            Condition:
+              StringNotEquals:
+                s3:x-amz-server-side-encryption-aws-kms-key-id: !GetAtt GuardDutyKey.Arn
+  Destination:
+    Type: AWS::GuardDuty::PublishingDestination
+    DependsOn: FindingsBucketPolicy
+    Properties:
+      DetectorId: !Ref DetectorId
+      DestinationType: S3
+      DestinationProperties:
+        DestinationArn: !GetAtt FindingsBucket.Arn
+        KmsKeyArn: !GetAtt GuardDutyKey.Arn
+)");
+  auto findings = [&](std::vector<std::string> regions) {
+    gdl::exportcfg::ExportSettings settings;
+    settings.regions = std::move(regions);
+    settings.regions_origin.kind = gdl::exportcfg::Origin::Kind::flag;
+    std::vector<std::string> shown;
+    for (const gdl::Diagnostic& d : gdl::lint_setup({&file}, settings).diagnostics) {
+      if (d.rule_id == "GD307") shown.push_back(d.message);
+    }
+    return shown;
+  };
+  const std::vector<std::string> one = findings({"eu-west-1"});
+  REQUIRE(one.size() == 1);
+  CHECK(one.front().find("guardduty-findings-eu-west-1-") != std::string::npos);
+  for (const auto& regions : {std::vector<std::string>{"eu-west-1", "us-east-1"},
+                              std::vector<std::string>{"eu-west-1", "us-east-1", "ap-south-1"}}) {
+    CAPTURE(regions.size());
+    const std::vector<std::string> each = findings(regions);
+    REQUIRE(each.size() == 1);
+    CHECK(each.front().find("guardduty-findings-${AWS::Region}-") != std::string::npos);
+  }
+}

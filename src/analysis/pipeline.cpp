@@ -1168,18 +1168,45 @@ class SetupRun {
 
 namespace {
 
-// Adds the findings, notes and stand-ins of `other` not already in `into`.
-void merge_region_run(LintResult& into, LintResult&& other) {
-  auto same = [](const Diagnostic& a, const Diagnostic& b) {
-    return a.rule_id == b.rule_id && a.location.file == b.location.file &&
-           a.location.span == b.location.span && a.message == b.message;
-  };
+// A finding's message as every Region's stack has it: the Region it was found in written as
+// the template's ${AWS::Region} ("guardduty-findings-${AWS::Region}-..." is each stack's bucket).
+std::string region_neutral(std::string message, std::string_view region) {
+  replace_whole_words(message, region, "${AWS::Region}");
+  return message;
+}
+
+bool same_fix(const std::optional<Fix>& a, const std::optional<Fix>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  if (!a) return true;
+  return a->description == b->description && a->discards_text == b->discards_text &&
+         std::equal(a->edits.begin(), a->edits.end(), b->edits.begin(), b->edits.end(),
+                    [](const TextEdit& x, const TextEdit& y) {
+                      return x.location.span == y.location.span && x.replacement == y.replacement;
+                    });
+}
+
+// Adds the findings, notes and stand-ins of `other` (the stack of `region`) not already in
+// `into`. A finding at the same place with the same fix whose message differs only by the
+// Region (each Region's stack names its own bucket) is one finding: the template's, told with
+// ${AWS::Region}. `neutral` holds each of `into`'s findings' region-neutral message.
+void merge_region_run(LintResult& into, std::vector<std::string>& neutral, LintResult&& other,
+                      std::string_view region) {
   for (Diagnostic& d : other.diagnostics) {
-    if (std::none_of(into.diagnostics.begin(), into.diagnostics.end(),
-                     [&](const Diagnostic& known) { return same(known, d); }))
-      into.diagnostics.push_back(std::move(d));
+    std::string message = region_neutral(d.message, region);
+    bool known = false;
+    for (std::size_t k = 0; k < into.diagnostics.size() && !known; ++k) {
+      Diagnostic& kept = into.diagnostics[k];
+      if (kept.rule_id != d.rule_id || kept.location.file != d.location.file ||
+          kept.location.span != d.location.span || neutral[k] != message ||
+          !(kept.message == d.message || same_fix(kept.fix, d.fix)))
+        continue;
+      known = true;
+      if (kept.message != d.message) kept.message = message;
+    }
+    if (known) continue;
+    into.diagnostics.push_back(std::move(d));
+    neutral.push_back(std::move(message));
   }
-  std::stable_sort(into.diagnostics.begin(), into.diagnostics.end(), diagnostic_less);
   for (std::string& note : other.notes) {
     if (std::find(into.notes.begin(), into.notes.end(), note) == into.notes.end())
       into.notes.push_back(std::move(note));
@@ -1206,16 +1233,20 @@ LintResult lint_one(const std::vector<const SourceFile*>& sources,
   // failed a correct stack for the others, and compared only the first Region's key with the
   // bucket's). A finding of one Region's stack is reported once, those that differ each.
   LintResult merged;
+  std::vector<std::string> neutral;  // merged's findings' messages, region-neutral
   for (std::size_t i = 0; i < regions.size(); ++i) {
     exportcfg::ExportSettings one = settings;
     one.regions = {regions[i]};
     LintResult run = SetupRun(sources, std::move(one), options).run();
     if (i == 0) {
       merged = std::move(run);
+      for (const Diagnostic& d : merged.diagnostics)
+        neutral.push_back(region_neutral(d.message, regions[i]));
     } else {
-      merge_region_run(merged, std::move(run));
+      merge_region_run(merged, neutral, std::move(run), regions[i]);
     }
   }
+  std::stable_sort(merged.diagnostics.begin(), merged.diagnostics.end(), diagnostic_less);
   merged.settings.regions = regions;
   merged.settings.regions_origin = result.settings.regions_origin;
   return merged;

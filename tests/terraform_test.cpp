@@ -2471,3 +2471,51 @@ TEST_CASE("Terraform: nothing outside the repository is read (file(), a module c
   CHECK(noted("link.json is outside the repository"));
   CHECK(noted("module out is not read: ../outmod is outside the repository"));
 }
+
+TEST_CASE("the AWS Cloud Control provider's resources are said not to be read, not passed") {
+  // hashicorp/terraform-provider-awscc's own example (examples/resources/
+  // awscc_guardduty_publishing_destination/main.tf), cut to its key and bucket policy: the
+  // awscc_* resources are not read, so "no problems found" alone would hide that its key grant
+  // has no source condition. Each is a policy judged in part, with a note where it is.
+  const std::string main_tf = R"(resource "awscc_kms_key" "findings" {
+  key_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "guardduty.amazonaws.com" }
+      Action    = ["kms:GenerateDataKey", "kms:Encrypt"]
+      Resource  = "*"
+    }]
+  })
+}
+
+resource "awscc_s3_bucket_policy" "findings" {
+  bucket = "gd-findings"
+  policy_document = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "guardduty.amazonaws.com" }
+      Action    = ["s3:GetBucketLocation", "s3:PutObject"]
+      Resource  = ["arn:aws:s3:::gd-findings", "arn:aws:s3:::gd-findings/*"]
+    }]
+  })
+}
+
+resource "awscc_s3_bucket" "findings" {
+  bucket_name = "gd-findings"
+}
+)";
+  const Module m({{"main.tf", main_tf}});
+  const gdl::LintResult r = m.lint();
+  CHECK(r.partly_judged == 2);
+  CHECK(r.unread == 2);
+  std::size_t said = 0;
+  for (const std::string& note : r.notes) {
+    if (note.find("AWS Cloud Control provider (awscc) are not read") != std::string::npos) ++said;
+  }
+  CHECK(said == 2);
+  CHECK(r.notes.end() != std::find_if(r.notes.begin(), r.notes.end(), [](const std::string& note) {
+          return note.find("main.tf:1:10: awscc_kms_key.findings:") != std::string::npos;
+        }));
+}

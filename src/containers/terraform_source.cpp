@@ -110,6 +110,19 @@ void Module::read() {
         }
       }
       const std::size_t documents_before = session_.out.documents.size();
+      // The AWS Cloud Control provider's resources (hashicorp/awscc) are not read: the policies
+      // and the destination they hold are not judged, and a clean result must not hide them.
+      if (type == "awscc_kms_key" || type == "awscc_s3_bucket_policy" ||
+          type == "awscc_guardduty_publishing_destination") {
+        ++session_.out.unread_policies;
+        session_.note(*f.source, block.labels[0].span,
+                      fmt::format("{}: resources of the AWS Cloud Control provider (awscc) are not "
+                                  "read, so {} is not judged; the aws provider's resources are",
+                                  label,
+                                  type == "awscc_kms_key"            ? "its key policy"
+                                  : type == "awscc_s3_bucket_policy" ? "its bucket policy"
+                                                                     : "the destination"));
+      }
       if (type == "aws_guardduty_publishing_destination") {
         read_destination(r);
       } else if (type == "aws_s3_bucket_policy" && policy != nullptr) {

@@ -34,6 +34,7 @@
 #include "policy/builder.h"
 #include "report/verify_report.h"
 #include "test_support.h"
+#include "util/text.h"
 
 namespace {
 
@@ -1022,12 +1023,26 @@ TEST_CASE(
             shared + " (in the export with " + prod + "): key policy",
             prod + ": bucket policy",
         });
-  // Proved the same for both exports (no source condition): shown once.
+  // A third export in prod's account: the key is proved for it as for prod, and shown once for
+  // both.
+  std::string qa_bucket = gdl::test::read_file(dir / "prod-bucket.json");
+  gdl::replace_all(qa_bucket, "prod-gd-findings", "qa-gd-findings");
+  std::ofstream(dir / "qa-bucket.json") << qa_bucket;
+  const std::string qa = (dir / "qa-bucket.json").string();
+  CHECK(documents_verified({"verify", dir.string()}) ==
+        std::vector<std::string>{
+            dev + ": bucket policy",
+            shared + " (in the export with " + dev + "): key policy",
+            shared + " (in the exports with " + prod + "; " + qa + "): key policy",
+            prod + ": bucket policy",
+            qa + ": bucket policy",
+        });
+  // Proved the same for every export (no source condition): shown once.
   std::ofstream(dir / "key.json") << R"({"Version": "2012-10-17", "Statement": [
  {"Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
   "Action": "kms:GenerateDataKey", "Resource": "*"}]})";
   const std::vector<std::string> once = documents_verified({"verify", dir.string()});
   CHECK(std::count(once.begin(), once.end(), shared + ": key policy") == 1);
-  CHECK(once.size() == 3);
+  CHECK(once.size() == 4);
   fs::remove_all(dir);
 }

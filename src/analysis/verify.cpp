@@ -204,28 +204,51 @@ void keep_reported(VerifyRun& run) {
   std::erase_if(run.documents, [&reported](const VerifiedDocument& doc) {
     return !reported.contains(doc.setup_paths);
   });
-  std::vector<VerifiedDocument> kept;
+  // Each document shown, with the exports (their files) it stands for.
+  struct Shown {
+    VerifiedDocument doc;
+    std::vector<std::vector<std::string>> exports;
+  };
+  std::vector<Shown> kept;
   for (VerifiedDocument& doc : run.documents) {
-    const auto earlier = std::find_if(kept.begin(), kept.end(), [&doc](const VerifiedDocument& k) {
-      return k.name == doc.name && k.setup_paths != doc.setup_paths;
+    const auto same = std::find_if(kept.begin(), kept.end(), [&doc](const Shown& k) {
+      return k.doc.name == doc.name && k.doc.setup_paths != doc.setup_paths &&
+             same_verification(k.doc, doc);
     });
-    if (earlier == kept.end()) {
-      kept.push_back(std::move(doc));
+    if (same != kept.end()) {
+      same->exports.push_back(doc.setup_paths);
       continue;
     }
-    if (same_verification(*earlier, doc)) continue;
-    for (VerifiedDocument* one : {&*earlier, &doc}) {
-      if (one->name.find(" (in the export with ") != std::string::npos) continue;
-      std::vector<std::string> others;
-      for (const std::string& path : one->setup_paths) {
-        if (path != one->path) others.push_back(path);
-      }
-      if (!others.empty())
-        one->name += fmt::format(" (in the export with {})", fmt::join(others, ", "));
-    }
-    kept.push_back(std::move(doc));
+    std::vector<std::vector<std::string>> exports{doc.setup_paths};
+    kept.push_back({std::move(doc), std::move(exports)});
   }
-  run.documents = std::move(kept);
+  // Named with the export's other files where one document is shown for different exports
+  // (decided before any is renamed).
+  std::vector<bool> several(kept.size(), false);
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    for (std::size_t j = 0; j < kept.size(); ++j) {
+      if (i != j && kept[j].doc.name == kept[i].doc.name &&
+          kept[j].doc.setup_paths != kept[i].doc.setup_paths)
+        several[i] = true;
+    }
+  }
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (!several[i]) continue;
+    Shown& one = kept[i];
+    std::vector<std::string> exports;
+    for (const std::vector<std::string>& paths : one.exports) {
+      std::vector<std::string> others;
+      for (const std::string& path : paths) {
+        if (path != one.doc.path) others.push_back(path);
+      }
+      if (!others.empty()) exports.push_back(fmt::format("{}", fmt::join(others, ", ")));
+    }
+    if (!exports.empty())
+      one.doc.name += fmt::format(" (in the export{} with {})", exports.size() > 1 ? "s" : "",
+                                  fmt::join(exports, "; "));
+  }
+  run.documents.clear();
+  for (Shown& one : kept) run.documents.push_back(std::move(one.doc));
 }
 
 }  // namespace

@@ -140,29 +140,24 @@ std::string request_json(const iam::Request& request) {
   return iam::request_to_json(request);
 }
 
-namespace {
-
-// A value as verify shows it: the example values of settings nobody gave stand for their
-// placeholders, so two setups' answers that differ only there are the same.
-std::string shown(const VerifiedDocument& doc, std::string text) {
-  std::vector<std::pair<std::string, std::string>> placeholders = doc.stand_ins;
-  // Longest first: a key ARN holds the key id.
-  std::stable_sort(placeholders.begin(), placeholders.end(),
-                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-  replace_whole_words_each(text, placeholders);
+std::string with_placeholders(const VerifiedDocument& doc, std::string text) {
+  replace_whole_words_each(text, doc.stand_ins);
   return text;
 }
 
+namespace {
+
 std::string shown_witness(const VerifiedDocument& doc, const exportcfg::AccessWitness& w) {
   return fmt::format("{} {} {}", static_cast<int>(w.access_class), fmt::join(w.statements, ","),
-                     shown(doc, iam::request_to_json(w.request)));
+                     with_placeholders(doc, iam::request_to_json(w.request)));
 }
 
 // What verify shows of a document: the same in two setups (a key policy every export of a
 // directory shares, proved the same for each) is shown once.
 bool same_verification(const VerifiedDocument& a, const VerifiedDocument& b) {
   auto same_answer = [&](const exportcfg::AccessAnswer& x, const exportcfg::AccessAnswer& y) {
-    return x.action == y.action && shown(a, x.resource) == shown(b, y.resource) &&
+    return x.action == y.action &&
+           with_placeholders(a, x.resource) == with_placeholders(b, y.resource) &&
            x.asked == y.asked && x.complete == y.complete && x.incomplete == y.incomplete &&
            std::equal(x.found.begin(), x.found.end(), y.found.begin(), y.found.end(),
                       [&](const exportcfg::AccessWitness& v, const exportcfg::AccessWitness& w) {

@@ -60,6 +60,11 @@ void compare(const VerifyRun& before, VerifyRun& after, bool git_copy = false);
 // A witness in `simulate --request` JSON.
 std::string request_json(const iam::Request& request);
 
+// `text` with the document's stand-ins shown as their placeholders or the container's symbols
+// (arn:aws:s3:::${aws_s3_bucket.logs.id}/...): a value the inputs do not give is never shown as
+// a fact.
+std::string with_placeholders(const VerifiedDocument& doc, std::string text);
+
 // Runs the setups of `request` (its sink is ignored) and verifies every bucket and key policy.
 VerifyRun verify(CheckRequest request);
 

@@ -71,13 +71,10 @@ std::string statement_message(const VerifiedDocument& doc, const StatementFindin
   return {};
 }
 
-// The resource asked about with its stand-ins shown as placeholders or the container's symbols
-// (arn:aws:s3:::${aws_s3_bucket.logs.id}/...): a value the inputs do not give is never shown as a
-// fact. The witnesses keep them, to be run with `simulate`; a line lists them.
+// The resource asked about with its stand-ins shown as placeholders or the container's symbols.
+// The witnesses keep them, to be run with `simulate`; a line lists them.
 std::string shown_resource(const VerifiedDocument& doc, const exportcfg::AccessAnswer& a) {
-  std::string resource = a.resource;
-  replace_whole_words_each(resource, doc.stand_ins);
-  return resource;
+  return analysis::with_placeholders(doc, a.resource);
 }
 
 std::string access_message(const VerifiedDocument& doc, const exportcfg::AccessAnswer& a,

@@ -313,6 +313,117 @@ TEST_CASE("one verdict: a Terraform tree scanned and every file of it named agre
   CHECK(with_modules >= 10);
 }
 
+TEST_CASE("one verdict: a module file named without its caller is read through the caller") {
+  // The pre-commit hook names only the changed files: a module's file named alone was read with
+  // its variables' defaults, and `bucket_name = ""` made "arn:aws:s3:::" (two GD106 errors) that
+  // a scan of the repository, where a root module calls it with a name, never showed (a
+  // real-world sweep: cmdlabs/cmd-tf-aws-guardduty-org, whose tests/main.tf calls "../").
+  TempDir repo("named-module");
+  const auto write = [&](const std::string& path, const std::string& text) {
+    fs::create_directories((repo.path / path).parent_path());
+    std::ofstream(repo.path / path) << text;
+  };
+  fs::create_directories(repo.path / ".git");
+  write("modules/export/main.tf", R"(variable "bucket_name" {
+  type    = string
+  default = ""
+}
+
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    sid       = "AllowGuardDutyRead"
+    actions   = ["s3:GetObject", "s3:ListBucket"]
+    resources = ["arn:aws:s3:::${var.bucket_name}", "arn:aws:s3:::${var.bucket_name}/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+  statement {
+    sid       = "AllowAuditorRead"
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::${var.bucket_name}/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "lists" {
+  bucket = var.bucket_name
+  policy = data.aws_iam_policy_document.bucket.json
+}
+)");
+  // Another module the root calls, with a finding of its own (an unknown action).
+  write("modules/other/main.tf", R"(data "aws_iam_policy_document" "other" {
+  statement {
+    actions   = ["s3:GetObjectz"]
+    resources = ["arn:aws:s3:::acme-access-logs/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::307945625190:root"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "other" {
+  bucket = "acme-access-logs"
+  policy = data.aws_iam_policy_document.other.json
+}
+)");
+  write("envs/prod/main.tf", R"(module "export" {
+  source      = "../../modules/export"
+  bucket_name = "acme-guardduty-threat-lists"
+}
+
+module "other" {
+  source = "../../modules/other"
+}
+)");
+  const std::string module_file = (repo.path / "modules/export/main.tf").string();
+  const auto in_export_module = [](const std::multiset<std::string>& lines) {
+    std::multiset<std::string> kept;
+    for (const std::string& line : lines) {
+      if (line.find("modules/other") == std::string::npos) kept.insert(line);
+    }
+    return kept;
+  };
+  const auto has_rule = [](const std::multiset<std::string>& lines, std::string_view rule) {
+    return std::any_of(lines.begin(), lines.end(), [rule](const std::string& line) {
+      return line.find(rule) != std::string::npos;
+    });
+  };
+  const std::multiset<std::string> scanned = run({repo.path.string()});
+  const std::multiset<std::string> named = run({module_file});
+  CAPTURE(fmt::format("{}", fmt::join(scanned, "\n")));
+  CAPTURE(fmt::format("{}", fmt::join(named, "\n")));
+  CHECK(has_rule(scanned, "GD105"));      // the other module's finding, which a scan reports
+  CHECK_FALSE(has_rule(named, "GD105"));  // not the named module's
+  CHECK_FALSE(has_rule(named, "GD106"));
+  CHECK(has_rule(named, "GD005"));  // the named module's own finding (a placeholder account)
+  CHECK(named == in_export_module(scanned));
+  // Its directory scanned, or the directory of modules: the same, through the same caller.
+  CHECK(run({(repo.path / "modules/export").string()}) == named);
+  CHECK(run({(repo.path / "modules").string()}) == scanned);
+  // Named beside the caller, and beside another caller (whose empty name is its own error):
+  // read through both, as the scan reads it.
+  CHECK(run({module_file, (repo.path / "envs/prod/main.tf").string()}) == scanned);
+  write("envs/dev/main.tf", R"(module "export" {
+  source      = "../../modules/export"
+  bucket_name = ""
+}
+)");
+  const std::multiset<std::string> scanned_two = run({repo.path.string()});
+  CHECK(has_rule(scanned_two, "GD106"));
+  CHECK(run({module_file}) == in_export_module(scanned_two));
+  CHECK(run({module_file, (repo.path / "envs/prod/main.tf").string()}) == scanned_two);
+  fs::remove_all(repo.path / "envs/dev");
+  // Outside a git work tree nothing says where its callers are: checked on its own.
+  fs::remove_all(repo.path / ".git");
+  CHECK(has_rule(run({module_file}), "GD106"));
+}
+
 TEST_CASE("one verdict: the order the Regions are given in changes no finding") {
   // --region names the Regions whose findings are exported, a set: the first one is not the
   // Region of a provider or stack that writes none (a key checked in it was compared with the

@@ -333,13 +333,36 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
   if (any_reported) setups.push_back(std::move(together));
   std::set<std::string> reported;
   for (const Loaded& l : loaded) {
-    if (!l.context) reported.insert(l.source->path());
+    if (!l.context &&
+        std::find(item.callers.begin(), item.callers.end(), l.source->path()) == item.callers.end())
+      reported.insert(l.source->path());
   }
+  if (!item.callers.empty())
+    o.notes.push_back(fmt::format(
+        "modules named or scanned are read through the modules of their work tree that call them, "
+        "with the calls' arguments, as a scan of the work tree reads them: {}",
+        fmt::join(item.callers, ", ")));
+  // Read for a named module's callers: of the modules they read, only the named ones report.
+  const auto in_named_module = [&item](const std::string& path) {
+    if (item.called_named.empty()) return true;
+    std::error_code ec;
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (parent.empty()) parent = ".";
+    std::string dir = std::filesystem::weakly_canonical(parent, ec).string();
+    if (ec) return false;
+    dir += '/';
+    return std::any_of(
+        item.called_named.begin(), item.called_named.end(), [&dir](const std::string& shown) {
+          // A directory, or (ending with '/') everything below it.
+          return shown.ends_with('/') ? dir.starts_with(shown)
+                                      : dir.size() == shown.size() + 1 && dir.starts_with(shown);
+        });
+  };
   LintOptions item_options = options;
   if (item.configured) item_options.export_declared = true;
-  std::set<std::string> siblings;  // read for a named file's setup, not named themselves
+  std::set<std::string> siblings;  // read for a named file's setup or its callers, not named
   for (const Loaded& l : loaded) {
-    if (l.context) siblings.insert(l.source->path());
+    if (!reported.contains(l.source->path())) siblings.insert(l.source->path());
   }
   // A directory's files may hold several exports (lint_exports): a file is counted, a finding
   // reported and a note given once, whichever of them reads it.
@@ -365,7 +388,9 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     // named files, and a finding (two key policies, GD007) may name a sibling.
     std::vector<std::string> beside;
     for (const SourceFile* source : setup.files) {
-      if (!reported.contains(source->path())) beside.push_back(source->path());
+      if (!reported.contains(source->path()) &&
+          std::find(item.callers.begin(), item.callers.end(), source->path()) == item.callers.end())
+        beside.push_back(source->path());
     }
     if (!beside.empty())
       o.notes.push_back(fmt::format(
@@ -413,7 +438,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
           read_files.insert(path);
           continue;
         }
-        if (reported.contains(path)) continue;
+        if (reported.contains(path) || !in_named_module(path)) continue;
         read_files.insert(path);
         // A file read with file() is counted where a scan lists it (its directory's item), as a
         // named file's sibling is not: only a module's .tf files are counted here.
@@ -917,25 +942,41 @@ void check(const CheckRequest& given, Report& report) {
   const auto read_module_file = [&request](const std::string& path) {
     return analysis::read_module_file(path, request.max_bytes);
   };
-  // A scan of one directory is planned as it is walked: its memory does not grow with the files.
+  // A module whose callers are elsewhere in its git work tree (its file named alone, or its
+  // directory scanned) is read through them, as a scan of the work tree reads it.
   std::error_code ec;
+  std::vector<std::string> scanned_roots;
+  if (!request.settings_invalid) {
+    for (const std::string& path : request.paths) {
+      if (path != "-" && std::filesystem::is_directory(path, ec)) scanned_roots.push_back(path);
+    }
+  }
+  // A scan of one directory is planned as it is walked: its memory does not grow with the files.
+  ModuleCallers callers;
   if (request.stream_plan && !request.settings_invalid && request.paths.size() == 1 &&
-      request.paths.front() != "-" && std::filesystem::is_directory(request.paths.front(), ec)) {
-    StreamedPlan plan(request.paths.front(), scan_options,
-                      request.project != nullptr ? configured_setups(*request.project, report.notes)
-                                                 : std::vector<ConfiguredSetup>{},
-                      read_module_file);
-    std::vector<InputError> errors = plan.take_errors();
-    report.input_errors.insert(report.input_errors.end(), errors.begin(), errors.end());
-    StreamedItems items(plan);
-    check_items(items, request, sink, report);
-    return;
+      scanned_roots.size() == 1) {
+    callers = callers_in_work_tree({}, scanned_roots, scan_options, read_module_file);
+    if (callers.files.empty()) {
+      StreamedPlan plan(request.paths.front(), scan_options,
+                        request.project != nullptr
+                            ? configured_setups(*request.project, report.notes)
+                            : std::vector<ConfiguredSetup>{},
+                        read_module_file);
+      std::vector<InputError> errors = plan.take_errors();
+      report.input_errors.insert(report.input_errors.end(), errors.begin(), errors.end());
+      StreamedItems items(plan);
+      check_items(items, request, sink, report);
+      return;
+    }
   }
   Discovered found = discover(request.paths, scan_options);
   report.input_errors.insert(report.input_errors.end(), found.errors.begin(), found.errors.end());
   if (!request.settings_invalid) {
     PlanInput plan;
     plan.named = std::move(found.named);
+    if (callers.files.empty())
+      callers = callers_in_work_tree(plan.named, scanned_roots, scan_options, read_module_file);
+    plan.named.insert(plan.named.end(), callers.files.begin(), callers.files.end());
     plan.scanned = std::move(found.scanned);
     if (request.project != nullptr)
       plan.configured = configured_setups(*request.project, report.notes);
@@ -949,6 +990,13 @@ void check(const CheckRequest& given, Report& report) {
     // The scan's list is the items' now: what is left of the discovery goes before the run.
     found = Discovered{};
     fold_called_modules(planned, read_module_file);
+    for (WorkItem& item : planned) {
+      for (const std::string& path : item.named) {
+        if (std::binary_search(callers.files.begin(), callers.files.end(), path))
+          item.callers.push_back(path);
+      }
+      if (!item.callers.empty()) item.called_named = callers.shown;
+    }
     PlannedItems items(std::move(planned));
     check_items(items, request, sink, report);
   }

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "analysis/discover.h"
+#include "source/loader.h"
 
 namespace gdl::analysis {
 
@@ -219,7 +220,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   std::set<std::string> taken_ids;
   for (const std::string& path : input.named) {
     if (path == "-") {
-      alone.push_back({"<stdin>", {path}, {}, false, std::nullopt, {path}, {}, {}, {}});
+      alone.push_back({"<stdin>", {path}, {}, false, std::nullopt, {path}, {}, {}, {}, {}, {}});
       continue;
     }
     const std::string dir = directory_of(path);
@@ -319,7 +320,7 @@ std::vector<WorkItem> plan_setups(PlanInput input) {
   items.reserve(setups_touched.size() + directories.size() + alone.size());
   for (const std::size_t i : setups_touched) {
     const ConfiguredSetup& setup = input.configured[i];
-    WorkItem item{setup.name, {}, {}, false, i, {}, {}, {}, {}};
+    WorkItem item{setup.name, {}, {}, false, i, {}, {}, {}, {}, {}, {}};
     for (const std::string& document : setup.documents) item.paths.push_back(document);
     items.push_back(std::move(item));
   }
@@ -424,6 +425,117 @@ void fold_called_modules(std::vector<WorkItem>& items, const ReadModuleFile& rea
     item.paths.erase_if([&dropped](std::string_view path) { return dropped.contains(path); });
   }
   std::erase_if(items, [](const WorkItem& item) { return item.directory && item.paths.empty(); });
+}
+
+namespace {
+
+// `dir` spelled from `from`, a directory below it or `dir` itself ("modules/x/../.." is "."), so
+// that the paths a walk of it gives are spelled as the user spells `from`'s.
+std::string spelled_from(const std::string& from, const fs::path& absolute, const fs::path& dir) {
+  fs::path spelled(from);
+  for (const auto& part : absolute.lexically_relative(dir)) {
+    if (!part.empty() && part != ".") spelled /= "..";
+  }
+  return spelled.lexically_normal().string();
+}
+
+}  // namespace
+
+ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
+                                   const std::vector<std::string>& scanned_roots,
+                                   const ScanOptions& options,
+                                   const ReadModuleFile& read_module_file) {
+  Identities identities;
+  // What each work tree's callers must reach (a named module's directory, or any below a scanned
+  // directory), by the tree's spelling.
+  struct Target {
+    std::string id;
+    bool subtree = false;
+    bool matches(const std::string& dir) const {
+      return dir == id || (subtree && dir.size() > id.size() && dir.starts_with(id) &&
+                           (id.ends_with('/') || dir[id.size()] == '/'));
+    }
+  };
+  std::map<std::string, std::vector<Target>> targets;
+  const auto add_target = [&](const std::string& dir, bool subtree) {
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(dir, ec).lexically_normal();
+    if (ec) return;
+    const fs::path tree = work_tree_of(absolute);
+    const std::string& id = identities.of_directory(dir);
+    // A scan of the whole work tree reads every caller already.
+    if (tree.empty() || (subtree && identities.of_directory(tree.string()) == id)) return;
+    targets[spelled_from(dir, absolute, tree)].push_back({id, subtree});
+  };
+  for (const std::string& path : named) {
+    if (path == "-" || !is_terraform_file_name(path)) continue;
+    const TerraformFile file = read_module_file(path);
+    if (!file.module_file) continue;
+    add_target(directory_of(path), false);
+  }
+  for (const std::string& root : scanned_roots) {
+    // Only a directory of a work tree that holds Terraform source has modules to be called.
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(root, ec).lexically_normal();
+    if (ec || work_tree_of(absolute).empty()) continue;
+    bool terraform = false;
+    std::vector<InputError> unread;  // the scan itself says what it cannot read
+    walk_root(
+        root, options,
+        [&terraform](const DirectoryListing::File& listed) {
+          terraform = terraform || is_terraform_file_name(listed.path.native());
+        },
+        unread);
+    if (terraform) add_target(root, true);
+  }
+
+  ModuleCallers out;
+  std::set<std::string> already(named.begin(), named.end());
+  for (const auto& [tree, tree_targets] : targets) {
+    const std::vector<Target>& wanted = tree_targets;  // (a lambda cannot capture a binding)
+    // The work tree's module files that call local modules, as a scan of it lists them.
+    CallGraph calls;
+    std::set<std::string> called;
+    std::map<std::string, std::vector<std::string>> files_of;  // directory identity -> files
+    std::vector<InputError> unread;  // the run's own reading says what it cannot read
+    walk_root(
+        tree, options,
+        [&](const DirectoryListing::File& listed) {
+          std::string path = listed.path.string();
+          if (listed.dangling || !is_terraform_file_name(path)) return;
+          const TerraformFile file = read_module_file(path);
+          if (!file.module_file || file.calls.empty()) return;
+          const std::string& id = identities.of_directory(directory_of(path));
+          for (const std::string& dir : file.calls) {
+            const std::string& target = identities.of_directory(dir);
+            if (target == id) continue;
+            calls[id].insert(target);
+            called.insert(target);
+          }
+          files_of[id].push_back(std::move(path));
+        },
+        unread);
+    const auto wanted_here = [&](const std::string& dir) {
+      return std::any_of(wanted.begin(), wanted.end(),
+                         [&dir](const Target& t) { return t.matches(dir); });
+    };
+    bool found = false;
+    for (const auto& [caller, to] : calls) {
+      // A module another calls is read through that one; one named or scanned, as it is.
+      if (called.contains(caller) || wanted_here(caller)) continue;
+      const std::set<std::string> reached = reached_from(calls, {caller});
+      if (std::none_of(reached.begin(), reached.end(), wanted_here)) continue;
+      found = true;
+      // Its module files with calls (its other files are read with them, as their siblings).
+      for (const std::string& path : files_of[caller]) {
+        if (already.insert(path).second) out.files.push_back(path);
+      }
+    }
+    if (!found) continue;
+    for (const Target& t : wanted) out.shown.push_back(t.subtree ? t.id + "/" : t.id);
+  }
+  std::sort(out.files.begin(), out.files.end());
+  return out;
 }
 
 // The streamed plan. What plan_setups decides with the whole list, it decides here file by file,
@@ -680,7 +792,7 @@ std::optional<WorkItem> StreamedPlan::next() {
   if (s.next_configured != s.touched.end()) {
     const std::size_t i = *s.next_configured++;
     const ConfiguredSetup& setup = s.configured[i];
-    WorkItem item{setup.name, {}, {}, false, i, {}, {}, {}, {}};
+    WorkItem item{setup.name, {}, {}, false, i, {}, {}, {}, {}, {}, {}};
     for (const std::string& document : setup.documents) item.paths.push_back(document);
     return item;
   }

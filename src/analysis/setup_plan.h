@@ -51,6 +51,12 @@ struct WorkItem {
   // Those of `context` that are links to a file another item of the run reports (one key policy
   // shared by two accounts' setups): only this setup's findings on them are reported here.
   std::vector<std::string> linked;
+  // Those of `named` named only as callers of named or scanned modules (callers_in_work_tree),
+  // and its `shown` directories: the callers are read for their calls and reported as context
+  // is (their findings when they are an export's documents); of the modules they read, the
+  // findings in the shown directories are reported.
+  std::vector<std::string> callers;
+  std::vector<std::string> called_named;
 };
 
 struct PlanInput {
@@ -81,6 +87,26 @@ struct TerraformFile {
 };
 using ReadModuleFile = std::function<TerraformFile(const std::string&)>;
 void fold_called_modules(std::vector<WorkItem>& items, const ReadModuleFile& read_module_file);
+
+// A Terraform module is read through the modules that call it, with their arguments: a module
+// file named without its caller (a pre-commit hook passes only the changed files), or a scanned
+// directory's module whose callers are elsewhere in the repository, was read on its own, its
+// variables taking their defaults (`bucket_name = ""` made "arn:aws:s3:::", an error no scan of
+// the repository showed). This finds, in the git work tree of each named module file and of each
+// scanned directory below a work tree's root, walked as a scan walks it, the module directories
+// that no module there calls, are neither named nor scanned, and whose calls reach a named
+// module's directory or one below a scanned directory (directly or through other modules), as
+// a scan of the work tree reads it through each. `files` are their module files with calls
+// (those not named already), to name with the others; `shown`, the resolved directories whose findings the callers' items report
+// (a directory, or with a '/' after it, everything below it). Outside a git work tree, none.
+struct ModuleCallers {
+  std::vector<std::string> files;  // sorted
+  std::vector<std::string> shown;
+};
+ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
+                                   const std::vector<std::string>& scanned_roots,
+                                   const ScanOptions& options,
+                                   const ReadModuleFile& read_module_file);
 
 // A scan of one directory planned as it is walked (no file named beside it): the items
 // plan_setups and fold_called_modules make of it, in the same order and with the same files,

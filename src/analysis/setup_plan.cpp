@@ -526,8 +526,15 @@ ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
       const std::set<std::string> reached = reached_from(calls, {caller});
       if (std::none_of(reached.begin(), reached.end(), wanted_here)) continue;
       found = true;
-      // Its module files with calls (its other files are read with them, as their siblings).
-      for (const std::string& path : files_of[caller]) {
+      // Its module files with calls (its other files are read with them, as their siblings),
+      // spelled from the current directory ("../../main.tf", not "../../x/../main.tf").
+      for (std::string path : files_of[caller]) {
+        if (path.starts_with("../")) {
+          std::error_code ec;
+          const fs::path here = fs::current_path(ec);
+          const fs::path relative = (here / path).lexically_normal().lexically_relative(here);
+          if (!ec && !relative.empty()) path = relative.string();
+        }
         if (already.insert(path).second) out.files.push_back(path);
       }
     }

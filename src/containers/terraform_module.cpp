@@ -45,7 +45,18 @@ std::string join_path(const std::string& dir, const std::string& path) {
   namespace fs = std::filesystem;
   if (path.empty() || path.front() == '/') return path;
   const fs::path joined = dir.empty() || dir == "." ? fs::path(path) : fs::path(dir) / path;
-  const std::string lexical = joined.lexically_normal().string();
+  std::string lexical = joined.lexically_normal().string();
+  if (lexical.starts_with("../") || lexical == "..") {
+    // A module read through a caller above the current directory ("../../main.tf") that calls
+    // one back below it: "../../modules/x" is "." from modules/x, as the user spells it. (The
+    // current directory is physical, so ".." from it is what the system resolves.)
+    std::error_code cwd_ec;
+    const fs::path here = fs::current_path(cwd_ec);
+    if (!cwd_ec) {
+      const fs::path relative = (here / lexical).lexically_normal().lexically_relative(here);
+      if (!relative.empty() && *relative.begin() != "..") lexical = relative.string();
+    }
+  }
   if (path.find("..") == std::string::npos) return lexical;
   // ".." goes up from where a linked directory really is, as the system (and Terraform)
   // resolves it, not from the link's spelling: `check link-to-examples/x` with

@@ -424,6 +424,49 @@ module "other" {
   CHECK(has_rule(run({module_file}), "GD106"));
 }
 
+TEST_CASE("one verdict: a named variable file is checked with its module") {
+  // The pre-commit hook passes a changed terraform.tfvars alone: it was skipped as a file
+  // without a policy, and a value that breaks the export (an empty bucket name) passed.
+  TempDir dir("named-tfvars");
+  std::ofstream(dir.path / "main.tf") << R"(variable "bucket" {
+  type = string
+}
+
+data "aws_iam_policy_document" "lists" {
+  statement {
+    actions   = ["s3:GetObject", "s3:ListBucket"]
+    resources = ["arn:aws:s3:::${var.bucket}", "arn:aws:s3:::${var.bucket}/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "lists" {
+  bucket = var.bucket
+  policy = data.aws_iam_policy_document.lists.json
+}
+)";
+  std::ofstream(dir.path / "terraform.tfvars") << "bucket = \"\"\n";
+  const std::multiset<std::string> scanned = run({dir.path.string()});
+  CHECK(std::any_of(scanned.begin(), scanned.end(), [](const std::string& line) {
+    return line.find("GD106") != std::string::npos;
+  }));
+  CHECK(run({(dir.path / "terraform.tfvars").string()}) == scanned);
+  // One read only with -var-file is not taken for the deployment's: said, not checked.
+  fs::rename(dir.path / "terraform.tfvars", dir.path / "prod.tfvars");
+  std::ostringstream out, err;
+  std::istringstream in;
+  gdl::cli::run_cli({"gd-export-lint", "check", "-v", (dir.path / "prod.tfvars").string()}, in, out,
+                    err);
+  CHECK(out.str().find("a variable file Terraform reads only when given with -var-file") !=
+        std::string::npos);
+  CHECK(out.str().find("GD106") == std::string::npos);
+  CHECK(run({(dir.path / "prod.tfvars").string(), (dir.path / "main.tf").string(), "--var-file",
+             (dir.path / "prod.tfvars").string()}) == scanned);
+}
+
 TEST_CASE("one verdict: the order the Regions are given in changes no finding") {
   // --region names the Regions whose findings are exported, a set: the first one is not the
   // Region of a provider or stack that writes none (a key checked in it was compared with the

@@ -974,6 +974,10 @@ void check(const CheckRequest& given, Report& report) {
   if (!request.settings_invalid) {
     PlanInput plan;
     plan.named = std::move(found.named);
+    name_modules_of_variable_files(
+        plan.named,
+        [&scan_options](const std::string& path) { return scan_accepts(scan_options, path); },
+        report.notes, report.files_skipped);
     if (callers.files.empty())
       callers = callers_in_work_tree(plan.named, scanned_roots, scan_options, read_module_file);
     plan.named.insert(plan.named.end(), callers.files.begin(), callers.files.end());

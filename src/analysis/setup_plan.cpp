@@ -1,5 +1,7 @@
 #include "analysis/setup_plan.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -425,6 +427,38 @@ void fold_called_modules(std::vector<WorkItem>& items, const ReadModuleFile& rea
     item.paths.erase_if([&dropped](std::string_view path) { return dropped.contains(path); });
   }
   std::erase_if(items, [](const WorkItem& item) { return item.directory && item.paths.empty(); });
+}
+
+void name_modules_of_variable_files(std::vector<std::string>& named,
+                                    const std::function<bool(const std::string&)>& scan_filter,
+                                    std::vector<std::string>& notes, std::size_t& skipped) {
+  std::vector<std::string> out;
+  out.reserve(named.size());
+  for (std::string& path : named) {
+    const std::string_view name = plain_name(path);
+    if (path == "-" || !(name.ends_with(".tfvars") || name.ends_with(".tfvars.json"))) {
+      out.push_back(std::move(path));
+      continue;
+    }
+    std::vector<std::string> module = siblings(directory_of(path), scan_filter);
+    std::erase_if(module, [](const std::string& file) { return !is_terraform_file_name(file); });
+    if (module.empty()) {
+      out.push_back(std::move(path));
+      continue;
+    }
+    // Terraform loads these by itself ("Variable Definitions (.tfvars) Files").
+    if (name == "terraform.tfvars" || name == "terraform.tfvars.json" ||
+        name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")) {
+      for (std::string& file : module) out.push_back(std::move(file));
+      continue;
+    }
+    ++skipped;
+    notes.push_back(fmt::format(
+        "{}: a variable file Terraform reads only when given with -var-file: not read (check its "
+        "module with `--var-file {}`)",
+        path, path));
+  }
+  named = std::move(out);
 }
 
 namespace {

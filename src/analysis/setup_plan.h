@@ -88,6 +88,17 @@ struct TerraformFile {
 using ReadModuleFile = std::function<TerraformFile(const std::string&)>;
 void fold_called_modules(std::vector<WorkItem>& items, const ReadModuleFile& read_module_file);
 
+// A Terraform variable file named on the command line (the pre-commit hook passes a changed
+// terraform.tfvars) holds values of its directory's root module, and no policy: one Terraform
+// loads by itself (terraform.tfvars, *.auto.tfvars and their .json forms) stands for the
+// module's .tf and .tf.json files a scan would take (their reading loads it, and its errors are
+// reported there); another is read only with -var-file, which a run cannot tell: it is dropped
+// with a note (`notes`) saying how to check it, and counted in `skipped`. Files without a
+// module beside them stay named.
+void name_modules_of_variable_files(std::vector<std::string>& named,
+                                    const std::function<bool(const std::string&)>& scan_filter,
+                                    std::vector<std::string>& notes, std::size_t& skipped);
+
 // A Terraform module is read through the modules that call it, with their arguments: a module
 // file named without its caller (a pre-commit hook passes only the changed files), or a scanned
 // directory's module whose callers are elsewhere in the repository, was read on its own, its

@@ -424,6 +424,87 @@ module "other" {
   CHECK(has_rule(run({module_file}), "GD106"));
 }
 
+TEST_CASE("one verdict: a module reached through another is read through the root only") {
+  // Review of the change above: the module between the root and the named one was not a
+  // planned item, so the named module was read through the root and again on its own, with
+  // its defaults (the GD106 errors back); a policy file beside the named module was lost with
+  // the module's item; and an --exclude hid the module between from the search for callers,
+  // though a call reads its module whatever --exclude says.
+  TempDir repo("named-module-chain");
+  const auto write = [&](const std::string& path, const std::string& text) {
+    fs::create_directories((repo.path / path).parent_path());
+    std::ofstream(repo.path / path) << text;
+  };
+  fs::create_directories(repo.path / ".git");
+  write("modules/export/main.tf", R"(variable "bucket_name" {
+  type    = string
+  default = ""
+}
+
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    sid       = "AllowGuardDutyRead"
+    actions   = ["s3:GetObject", "s3:ListBucket"]
+    resources = ["arn:aws:s3:::${var.bucket_name}", "arn:aws:s3:::${var.bucket_name}/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "lists" {
+  bucket = var.bucket_name
+  policy = data.aws_iam_policy_document.bucket.json
+}
+)");
+  // A policy file beside the module, with a finding of its own.
+  write("modules/export/extra-policy.json", R"({
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::307945625190:root"},
+    "Action": "s3:GetObjectz",
+    "Resource": "arn:aws:s3:::acme-reports/*"
+  }]
+}
+)");
+  write("modules/wrapper/main.tf", R"(variable "bucket_name" {
+  type = string
+}
+
+module "export" {
+  source      = "../export"
+  bucket_name = var.bucket_name
+}
+)");
+  write("live/main.tf", R"(module "w" {
+  source      = "../modules/wrapper"
+  bucket_name = "acme-guardduty-threat-lists"
+}
+)");
+  const auto in_dir = [](const std::multiset<std::string>& lines, std::string_view dir) {
+    std::multiset<std::string> kept;
+    for (const std::string& line : lines) {
+      if (line.find(dir) != std::string::npos) kept.insert(line);
+    }
+    return kept;
+  };
+  const std::string export_dir = (repo.path / "modules/export").string();
+  const std::multiset<std::string> scanned = run({repo.path.string()});
+  CAPTURE(fmt::format("{}", fmt::join(scanned, "\n")));
+  const std::multiset<std::string> in_export = in_dir(scanned, export_dir);
+  CHECK(in_export.size() == 1);  // the policy file's GD105; no GD106 through the root
+  for (const std::string& way : {(repo.path / "modules/export/main.tf").string(), export_dir,
+                                 (repo.path / "modules").string()}) {
+    CAPTURE(way);
+    const std::multiset<std::string> got = run({way});
+    CHECK(in_dir(got, export_dir) == in_export);
+  }
+  CHECK(in_dir(run({(repo.path / "modules/export/main.tf").string(), "--exclude", "modules/**"}),
+               export_dir) == in_export);
+}
+
 TEST_CASE("one verdict: a named variable file is checked with its module") {
   // The pre-commit hook passes a changed terraform.tfvars alone: it was skipped as a file
   // without a policy, and a value that breaks the export (an empty bucket name) passed.

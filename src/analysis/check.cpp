@@ -993,7 +993,6 @@ void check(const CheckRequest& given, Report& report) {
     std::vector<WorkItem> planned = plan_setups(std::move(plan));
     // The scan's list is the items' now: what is left of the discovery goes before the run.
     found = Discovered{};
-    fold_called_modules(planned, read_module_file);
     for (WorkItem& item : planned) {
       for (const std::string& path : item.named) {
         if (std::binary_search(callers.files.begin(), callers.files.end(), path))
@@ -1001,6 +1000,7 @@ void check(const CheckRequest& given, Report& report) {
       }
       if (!item.callers.empty()) item.called_named = callers.shown;
     }
+    fold_called_modules(planned, read_module_file);
     PlannedItems items(std::move(planned));
     check_items(items, request, sink, report);
   }

@@ -425,6 +425,15 @@ void fold_called_modules(std::vector<WorkItem>& items, const ReadModuleFile& rea
     if (!reached.contains(id) || files == module_files.end()) continue;
     const std::set<std::string_view> dropped(files->second.begin(), files->second.end());
     item.paths.erase_if([&dropped](std::string_view path) { return dropped.contains(path); });
+    // A named module file's other inputs beside it (a policy file) are what a scan of its
+    // directory checks once the module is read through its caller: checked here as such.
+    // (Not those of a caller's module, named only to be read through: callers_in_work_tree.)
+    if (item.paths.empty() && item.named.size() > item.callers.size()) {
+      for (const std::string& path : item.context) {
+        if (!is_terraform_file_name(path)) item.paths.push_back(path);
+      }
+      item.context.clear();
+    }
   }
   std::erase_if(items, [](const WorkItem& item) { return item.directory && item.paths.empty(); });
 }
@@ -525,18 +534,33 @@ ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
 
   ModuleCallers out;
   std::set<std::string> already(named.begin(), named.end());
-  for (const auto& [tree, tree_targets] : targets) {
-    const std::vector<Target>& wanted = tree_targets;  // (a lambda cannot capture a binding)
-    // The work tree's module files that call local modules, as a scan of it lists them.
+  for (const auto& [tree_spelling, tree_targets] : targets) {
+    // (A lambda cannot capture a structured binding.)
+    const std::string& tree = tree_spelling;
+    const std::vector<Target>& wanted = tree_targets;
+    // The work tree's module files that call local modules. Every one: a call reads its module
+    // whatever --exclude says; only a root (a module nobody calls) must be one a scan takes.
     CallGraph calls;
     std::set<std::string> called;
+    std::set<std::string> taken;  // directories with a file a scan of the tree takes
     std::map<std::string, std::vector<std::string>> files_of;  // directory identity -> files
     std::vector<InputError> unread;  // the run's own reading says what it cannot read
+    ScanOptions terraform;
+    terraform.include = {"*.tf", "*.tf.json"};
     walk_root(
-        tree, options,
+        tree, terraform,
         [&](const DirectoryListing::File& listed) {
-          std::string path = listed.path.string();
-          if (listed.dangling || !is_terraform_file_name(path)) return;
+          // Spelled as a scan of the tree's root would spell it ("modules/x", not "./modules/x"),
+          // and from the current directory ("../../main.tf", not "../../x/../main.tf").
+          fs::path spelled = listed.path.lexically_normal();
+          if (spelled.begin() != spelled.end() && *spelled.begin() == "..") {
+            std::error_code ec;
+            const fs::path here = fs::current_path(ec);
+            const fs::path relative = (here / spelled).lexically_normal().lexically_relative(here);
+            if (!ec && !relative.empty()) spelled = relative;
+          }
+          std::string path = spelled.string();
+          if (listed.dangling) return;
           const TerraformFile file = read_module_file(path);
           if (!file.module_file || file.calls.empty()) return;
           const std::string& id = identities.of_directory(directory_of(path));
@@ -546,6 +570,8 @@ ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
             calls[id].insert(target);
             called.insert(target);
           }
+          if (scan_accepts(options, listed.path.lexically_relative(tree).generic_string()))
+            taken.insert(id);
           files_of[id].push_back(std::move(path));
         },
         unread);
@@ -553,27 +579,37 @@ ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
       return std::any_of(wanted.begin(), wanted.end(),
                          [&dir](const Target& t) { return t.matches(dir); });
     };
+    // Modules whose calls reach a wanted one, and what the wanted ones reach (their callees'
+    // findings are theirs, as when they are checked as roots).
+    std::set<std::string> leads_to_wanted;
+    std::set<std::string> callees;
+    for (const auto& [dir, to] : calls) {
+      const std::set<std::string> reached = reached_from(calls, {dir});
+      if (std::any_of(reached.begin(), reached.end(), wanted_here)) leads_to_wanted.insert(dir);
+      if (wanted_here(dir)) callees.insert(reached.begin(), reached.end());
+    }
     bool found = false;
     for (const auto& [caller, to] : calls) {
-      // A module another calls is read through that one; one named or scanned, as it is.
-      if (called.contains(caller) || wanted_here(caller)) continue;
-      const std::set<std::string> reached = reached_from(calls, {caller});
-      if (std::none_of(reached.begin(), reached.end(), wanted_here)) continue;
+      // A root: a module nobody calls, not itself named or scanned, that a scan would take.
+      if (called.contains(caller) || wanted_here(caller) || !taken.contains(caller) ||
+          !leads_to_wanted.contains(caller))
+        continue;
       found = true;
-      // Its module files with calls (its other files are read with them, as their siblings),
-      // spelled from the current directory ("../../main.tf", not "../../x/../main.tf").
-      for (std::string path : files_of[caller]) {
-        if (path.starts_with("../")) {
-          std::error_code ec;
-          const fs::path here = fs::current_path(ec);
-          const fs::path relative = (here / path).lexically_normal().lexically_relative(here);
-          if (!ec && !relative.empty()) path = relative.string();
+      // Its module files with calls and those of the modules between it and the wanted ones
+      // (their other files are read with them, as their siblings): each a planned item, so
+      // that the modules it reads are read through it only.
+      std::set<std::string> through = reached_from(calls, {caller});
+      through.insert(caller);
+      for (const std::string& dir : through) {
+        if (wanted_here(dir) || !leads_to_wanted.contains(dir)) continue;
+        for (const std::string& path : files_of[dir]) {
+          if (already.insert(path).second) out.files.push_back(path);
         }
-        if (already.insert(path).second) out.files.push_back(path);
       }
     }
     if (!found) continue;
     for (const Target& t : wanted) out.shown.push_back(t.subtree ? t.id + "/" : t.id);
+    out.shown.insert(out.shown.end(), callees.begin(), callees.end());
   }
   std::sort(out.files.begin(), out.files.end());
   return out;

@@ -452,9 +452,10 @@ TEST_CASE("a scan recognizes policies saved as UTF-16 or UTF-32") {
 }
 
 // A file is read as a policy when it names "statement" or "\"effect\"" in any case (a curly-quoted
-// or pasted fragment). The search skips ahead (Horspool): it must agree with a plain scan on
-// texts full of near misses and overlapping prefixes.
-TEST_CASE("recognition: a policy word in any case, wherever it is, and nothing else") {
+// or pasted fragment), unless it is a JSON object none of whose top-level keys could be a
+// policy's or a read container's. The search skips ahead (Horspool): it must agree with a plain
+// scan on texts full of near misses and overlapping prefixes.
+TEST_CASE("recognition: a policy word in any case, and nothing else") {
   const std::vector<std::pair<std::string, bool>> rows = {
       {"STATEMENT", true},
       {"x sTaTeMeNt", true},
@@ -476,6 +477,23 @@ TEST_CASE("recognition: a policy word in any case, wherever it is, and nothing e
        "[{\"tool\": "
        "{\"driver\": {\"name\": \"gd-export-lint\"}}, \"results\": [\"Statement\"]}]}",
        false},
+      // JSON objects whose top level is no policy's, the word below it or in a string (a
+      // real-world sweep: CDK's cdk.out/manifest.json and tree.json gave GD102 errors).
+      {R"({"version": "36.0.0", "notes": "Minimize IAM policies by combining Statements"})", false},
+      {R"({"name": "x", "version": "1.0.0", "description": "Statement"})", false},
+      {R"({"version":"tree-0.1","tree":{"p":{"Statement":[{"Effect":"Allow"}]}}})", false},
+      {R"({"version":"tree-0.1","tree":{"fqn":"aws-cdk-lib.aws_s3.CfnBucketPolicy",)"
+       R"("type":"AWS::S3::BucketPolicy"}})",
+       false},
+      {R"({"RoleName": "r", "PolicyDocument": {"Statement": []}})", false},
+      // A policy, misspelt, broken, curly-quoted, or a container that is read: still one.
+      {R"({"Versoin": "2012-10-17", "Statements": []})", true},
+      {R"({"statement": []})", true},
+      {R"({"Id": "x", "Statement": [)", true},
+      {"{\xE2\x80\x9CVersion\xE2\x80\x9D: 1, \xE2\x80\x9CStatement\xE2\x80\x9D: []}", true},
+      {R"({"Resources": {"B": {"Type": "AWS::S3::BucketPolicy"}}})", true},
+      {R"({"Policy": "{\"Statement\": []}"})", true},
+      {R"([{"Effect": "Allow"}])", true},
   };
   for (const auto& row : rows) {
     CAPTURE(row.first);  // (not a structured binding: clang 14 cannot capture one)

@@ -275,7 +275,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
                               "and check the templates in cdk.out/ (*.template.json)",
                               source->path())
                 : fmt::format("{}: holds no policy and none of the resources read (no Statement "
-                              "or Effect): skipped",
+                              "or Effect, or none at a policy's top level): skipped",
                               source->path()));
       }
       return;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <functional>
@@ -346,12 +347,77 @@ bool looks_like_input(std::string_view path, std::string_view text) {
   return looks_like_utf8_input(path, plain);
 }
 
+// Whether a JSON object's key could be a policy's or a statement's element, as written or
+// misspelt ("Statment", "statement"): "Version" only as a policy spells it (package.json and
+// CDK's manifest.json have a "version").
+static bool policy_like_key(std::string_view key) {
+  // Or a container's that is read (is_cloudformation, is_terraform_plan, is_cli_policy,
+  // publishing-destination output).
+  static constexpr std::array<std::string_view, 7> kContainers = {"Version",
+                                                                  "Id",
+                                                                  "Resources",
+                                                                  "AWSTemplateFormatVersion",
+                                                                  "Policy",
+                                                                  "format_version",
+                                                                  "DestinationProperties"};
+  if (std::find(kContainers.begin(), kContainers.end(), key) != kContainers.end()) return true;
+  std::string letters;
+  for (const char c : key.substr(0, 40)) {
+    if (std::isalpha(static_cast<unsigned char>(c)) != 0)
+      letters += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  static constexpr std::array<std::string_view, 10> kElements = {
+      "statement", "sid",       "effect",   "principal",   "notprincipal",
+      "action",    "notaction", "resource", "notresource", "condition"};
+  return std::any_of(kElements.begin(), kElements.end(), [&](std::string_view element) {
+    return letters == element || (element.size() >= 6 && edit_distance(letters, element) <= 2);
+  });
+}
+
+// False only for a JSON object whose top-level keys are read and none could be a policy's
+// (CDK's tree.json holds policies below its "tree", a role's --cli-input-json below
+// "AssumeRolePolicyDocument"; a package.json's description may say "statement"): the words
+// that made it look like a policy are elsewhere in it. Anything else may be a policy (an array,
+// a fragment, quotes a word processor curled): true.
+static bool top_level_may_be_policy(std::string_view text) {
+  std::size_t i = 0;
+  if (text.starts_with("\xEF\xBB\xBF")) i = 3;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])) != 0) ++i;
+  if (i == text.size() || text[i] != '{') return true;
+  int depth = 0;
+  std::size_t keys = 0;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) break;
+    } else if (c == '"') {
+      const std::size_t begin = i + 1;
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+      if (i >= text.size()) return true;  // an unclosed string: not read
+      if (depth != 1) continue;
+      std::size_t after = i + 1;
+      while (after < text.size() && std::isspace(static_cast<unsigned char>(text[after])) != 0)
+        ++after;
+      if (after < text.size() && text[after] == ':') {
+        ++keys;
+        if (policy_like_key(text.substr(begin, i - begin))) return true;
+      }
+    }
+  }
+  return keys == 0 || depth != 0;  // unbalanced: not read whole
+}
+
 static bool looks_like_utf8_input(std::string_view path, std::string_view text) {
-  if (contains(text, "\"Statement\"")) return true;
   // A policy whose quotes a word processor curled, or a fragment pasted from a guide, is still
   // a policy with a syntax error: it is checked, not skipped.
-  if (!iends_with(path, ".tf") &&
-      (contains_icase(text, "statement") || contains_icase(text, "\"effect\"")))
+  if ((contains(text, "\"Statement\"") ||
+       (!iends_with(path, ".tf") &&
+        (contains_icase(text, "statement") || contains_icase(text, "\"effect\"")))) &&
+      top_level_may_be_policy(text))
     return true;
   if ((iends_with(path, ".yaml") || iends_with(path, ".yml")) && contains(text, "Statement:"))
     return true;
@@ -366,12 +432,14 @@ static bool looks_like_utf8_input(std::string_view path, std::string_view text) 
         (contains(text, "aws_s3_bucket") && contains(text, "policy")) || calls_local_module(text);
     if (native || module_file) return module_file;
   }
-  // Templates and plans: only those that mention a resource we read.
-  return contains(text, "AWS::S3::BucketPolicy") || contains(text, "AWS::KMS::Key") ||
-         contains(text, "AWS::GuardDuty::") || contains(text, "aws_s3_bucket_policy") ||
-         contains(text, "aws_kms_key") || contains(text, "aws_guardduty_publishing_destination") ||
-         contains(text, "\"DestinationProperties\"") ||
-         contains(text, "Statement\\\"");  // a policy held in a string
+  // Templates and plans: only those that mention a resource we read, and whose top level is a
+  // container's (CDK's tree.json names the resource types of the templates beside it).
+  return (contains(text, "AWS::S3::BucketPolicy") || contains(text, "AWS::KMS::Key") ||
+          contains(text, "AWS::GuardDuty::") || contains(text, "aws_s3_bucket_policy") ||
+          contains(text, "aws_kms_key") || contains(text, "aws_guardduty_publishing_destination") ||
+          contains(text, "\"DestinationProperties\"") ||
+          contains(text, "Statement\\\"")) &&  // a policy held in a string
+         (tf::is_json_syntax_file(path) || top_level_may_be_policy(text));
 }
 
 // An ARN's six fields (arn, partition, service, Region, account, resource); fewer when it is

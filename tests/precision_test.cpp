@@ -503,6 +503,31 @@ module "export" {
   }
   CHECK(in_dir(run({(repo.path / "modules/export/main.tf").string(), "--exclude", "modules/**"}),
                export_dir) == in_export);
+  // A root the scan does not take (--exclude) is no caller: the module between it and the named
+  // one is then the scan's root, read with its variables unknown, as `check --exclude` reads it.
+  const std::multiset<std::string> without_live = run({repo.path.string(), "--exclude", "live/*"});
+  CHECK(in_dir(run({(repo.path / "modules/export/main.tf").string(), "--exclude", "live/*"}),
+               export_dir) == in_dir(without_live, export_dir));
+  // A module deeper below the root than modules are read (8 calls) is checked on its own: read
+  // through the root, nothing would read it ("nothing was checked", exit 2).
+  std::string source = "../modules/wrapper";
+  for (int i = 0; i < 8; ++i) {
+    write(
+        fmt::format("deep/m{}/main.tf", i),
+        fmt::format("module \"next\" {{\n  source      = \"{}\"\n  bucket_name = \"acme-{}\"\n}}\n",
+                    i == 0 ? "../../modules/wrapper" : fmt::format("../m{}", i - 1), i));
+    source = fmt::format("../deep/m{}", i);
+  }
+  write("deep-root/main.tf", fmt::format("module \"top\" {{\n  source = \"{}\"\n}}\n", source));
+  std::ostringstream out, err;
+  std::istringstream in;
+  const int status =
+      gdl::cli::run_cli({"gd-export-lint", "check", "--format", "json",
+                         (repo.path / "modules/export/main.tf").string(), "--exclude", "live/*"},
+                        in, out, err);
+  CAPTURE(out.str());
+  CHECK(status != 2);
+  CHECK(out.str().find("GD106") != std::string::npos);  // on its own: its defaults
 }
 
 TEST_CASE("one verdict: a named variable file is checked with its module") {

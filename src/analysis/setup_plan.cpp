@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "analysis/discover.h"
+#include "containers/container.h"
 #include "source/loader.h"
 
 namespace gdl::analysis {
@@ -541,7 +542,6 @@ ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
     // The work tree's module files that call local modules. Every one: a call reads its module
     // whatever --exclude says; only a root (a module nobody calls) must be one a scan takes.
     CallGraph calls;
-    std::set<std::string> called;
     std::set<std::string> taken;  // directories with a file a scan of the tree takes
     std::map<std::string, std::vector<std::string>> files_of;  // directory identity -> files
     std::vector<InputError> unread;  // the run's own reading says what it cannot read
@@ -568,7 +568,6 @@ ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
             const std::string& target = identities.of_directory(dir);
             if (target == id) continue;
             calls[id].insert(target);
-            called.insert(target);
           }
           if (scan_accepts(options, listed.path.lexically_relative(tree).generic_string()))
             taken.insert(id);
@@ -579,29 +578,63 @@ ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
       return std::any_of(wanted.begin(), wanted.end(),
                          [&dir](const Target& t) { return t.matches(dir); });
     };
-    // Modules whose calls reach a wanted one, and what the wanted ones reach (their callees'
-    // findings are theirs, as when they are checked as roots).
-    std::set<std::string> leads_to_wanted;
-    std::set<std::string> callees;
-    for (const auto& [dir, to] : calls) {
-      const std::set<std::string> reached = reached_from(calls, {dir});
-      if (std::any_of(reached.begin(), reached.end(), wanted_here)) leads_to_wanted.insert(dir);
-      if (wanted_here(dir)) callees.insert(reached.begin(), reached.end());
+    // What the scan of the tree reads on its own: its modules a taken file calls are read
+    // through those calls (fold_called_modules), from the modules no taken file calls, and any
+    // other (one only a cycle of calls reaches) is read as its own root.
+    CallGraph taken_calls;
+    for (const std::string& dir : taken) {
+      if (const auto it = calls.find(dir); it != calls.end()) taken_calls.emplace(dir, it->second);
     }
+    std::set<std::string> called_by_taken;
+    for (const auto& [dir, to] : taken_calls) called_by_taken.insert(to.begin(), to.end());
+    std::vector<std::string> true_roots;
+    for (const auto& [dir, to] : taken_calls) {
+      if (!called_by_taken.contains(dir)) true_roots.push_back(dir);
+    }
+    const std::set<std::string> through_roots = reached_from(taken_calls, std::move(true_roots));
+    // The directories a module's reading reaches, `kMaxModuleDepth` calls deep at most (the
+    // reader reads no deeper), each with the modules on the way.
+    const auto reading_of = [&calls](const std::string& root) {
+      std::map<std::string, std::string> came_from{{root, ""}};
+      std::vector<std::string> level{root};
+      for (int depth = 0; depth < containers::kMaxModuleDepth && !level.empty(); ++depth) {
+        std::vector<std::string> next;
+        for (const std::string& dir : level) {
+          const auto it = calls.find(dir);
+          if (it == calls.end()) continue;
+          for (const std::string& to : it->second) {
+            if (came_from.try_emplace(to, dir).second) next.push_back(to);
+          }
+        }
+        level = std::move(next);
+      }
+      return came_from;
+    };
     bool found = false;
-    for (const auto& [caller, to] : calls) {
-      // A root: a module nobody calls, not itself named or scanned, that a scan would take.
-      if (called.contains(caller) || wanted_here(caller) || !taken.contains(caller) ||
-          !leads_to_wanted.contains(caller))
+    std::set<std::string> callees;  // what the wanted modules read: their findings are theirs
+    for (const auto& entry : taken_calls) {
+      const std::string& caller = entry.first;  // (a lambda cannot capture a binding)
+      // A module the scan reads as a root that is not itself named or scanned.
+      if (through_roots.contains(caller) || wanted_here(caller)) continue;
+      const std::map<std::string, std::string> reading = reading_of(caller);
+      std::set<std::string> between;  // the modules on the way to a wanted one
+      for (const auto& [dir, from] : reading) {
+        if (dir == caller || !wanted_here(dir)) continue;
+        for (std::string at = from; !at.empty() && at != caller; at = reading.at(at))
+          between.insert(at);
+        for (const auto& [below, unused] : reading_of(dir)) callees.insert(below);
+      }
+      if (std::none_of(reading.begin(), reading.end(), [&](const auto& read) {
+            return read.first != caller && wanted_here(read.first);
+          }))
         continue;
       found = true;
       // Its module files with calls and those of the modules between it and the wanted ones
       // (their other files are read with them, as their siblings): each a planned item, so
       // that the modules it reads are read through it only.
-      std::set<std::string> through = reached_from(calls, {caller});
-      through.insert(caller);
-      for (const std::string& dir : through) {
-        if (wanted_here(dir) || !leads_to_wanted.contains(dir)) continue;
+      between.insert(caller);
+      for (const std::string& dir : between) {
+        if (wanted_here(dir)) continue;
         for (const std::string& path : files_of[dir]) {
           if (already.insert(path).second) out.files.push_back(path);
         }

@@ -221,6 +221,8 @@ Extraction extract(const SourceFile& source, const Hints& hints = {});
 // The directories of the local modules `file` calls (`module "x" { source = "./modules/x" }`),
 // spelled as the file's directory joined with the source; remote and registry modules are not.
 std::vector<std::string> local_module_directories(const SourceFile& file);
+// Modules nested deeper below the root module than this are not read (a note says so).
+inline constexpr int kMaxModuleDepth = 8;
 
 // Terraform source (.tf, not Terraform's JSON syntax): the .tf files of one directory are one
 // module, read together by extract_module (into one extraction: its documents and findings

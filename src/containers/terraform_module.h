@@ -30,8 +30,9 @@ struct InstanceIndex {
   std::string written;  // written_index(key)
 };
 
-// Deeper module nesting or more module files than these are not read (a note says so).
-inline constexpr int kMaxModuleDepth = 8;
+// Deeper module nesting (containers::kMaxModuleDepth) or more module files than these are not
+// read (a note says so).
+using containers::kMaxModuleDepth;
 inline constexpr std::size_t kMaxModuleFiles = 500;
 // Module calls read in all (a call in a module called from several places is read once per
 // caller): four calls per level, eight levels deep, were 16,384 reads and 30 s for 8 files.

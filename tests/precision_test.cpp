@@ -313,18 +313,20 @@ TEST_CASE("one verdict: a Terraform tree scanned and every file of it named agre
   CHECK(with_modules >= 10);
 }
 
-TEST_CASE("one verdict: a module file named without its caller is read through the caller") {
-  // The pre-commit hook names only the changed files: a module's file named alone was read with
-  // its variables' defaults, and `bucket_name = ""` made "arn:aws:s3:::" (two GD106 errors) that
-  // a scan of the repository, where a root module calls it with a name, never showed (a
-  // real-world sweep: cmdlabs/cmd-tf-aws-guardduty-org, whose tests/main.tf calls "../").
-  TempDir repo("named-module");
-  const auto write = [&](const std::string& path, const std::string& text) {
-    fs::create_directories((repo.path / path).parent_path());
-    std::ofstream(repo.path / path) << text;
-  };
-  fs::create_directories(repo.path / ".git");
-  write("modules/export/main.tf", R"(variable "bucket_name" {
+// A git work tree (a `.git` directory is what marks one) in a temporary directory.
+struct WorkTree : TempDir {
+  explicit WorkTree(std::string_view name) : TempDir(name) {
+    fs::create_directories(path / ".git");
+  }
+  void write(const std::string& relative, const std::string& text) const {
+    fs::create_directories((path / relative).parent_path());
+    std::ofstream(path / relative) << text;
+  }
+};
+
+// A module holding a bucket policy for GuardDuty's reads of threat lists, its bucket name a
+// variable whose default, "", the callers replace; and a grant to an example account (GD005).
+const std::string kListsModule = R"(variable "bucket_name" {
   type    = string
   default = ""
 }
@@ -354,9 +356,17 @@ resource "aws_s3_bucket_policy" "lists" {
   bucket = var.bucket_name
   policy = data.aws_iam_policy_document.bucket.json
 }
-)");
+)";
+
+TEST_CASE("one verdict: a module file named without its caller is read through the caller") {
+  // The pre-commit hook names only the changed files: a module's file named alone was read with
+  // its variables' defaults, and `bucket_name = ""` made "arn:aws:s3:::" (two GD106 errors) that
+  // a scan of the repository, where a root module calls it with a name, never showed (a
+  // real-world sweep: cmdlabs/cmd-tf-aws-guardduty-org, whose tests/main.tf calls "../").
+  WorkTree repo("named-module");
+  repo.write("modules/export/main.tf", kListsModule);
   // Another module the root calls, with a finding of its own (an unknown action).
-  write("modules/other/main.tf", R"(data "aws_iam_policy_document" "other" {
+  repo.write("modules/other/main.tf", R"(data "aws_iam_policy_document" "other" {
   statement {
     actions   = ["s3:GetObjectz"]
     resources = ["arn:aws:s3:::acme-access-logs/*"]
@@ -372,7 +382,7 @@ resource "aws_s3_bucket_policy" "other" {
   policy = data.aws_iam_policy_document.other.json
 }
 )");
-  write("envs/prod/main.tf", R"(module "export" {
+  repo.write("envs/prod/main.tf", R"(module "export" {
   source      = "../../modules/export"
   bucket_name = "acme-guardduty-threat-lists"
 }
@@ -409,7 +419,7 @@ module "other" {
   // Named beside the caller, and beside another caller (whose empty name is its own error):
   // read through both, as the scan reads it.
   CHECK(run({module_file, (repo.path / "envs/prod/main.tf").string()}) == scanned);
-  write("envs/dev/main.tf", R"(module "export" {
+  repo.write("envs/dev/main.tf", R"(module "export" {
   source      = "../../modules/export"
   bucket_name = ""
 }
@@ -430,36 +440,10 @@ TEST_CASE("one verdict: a module reached through another is read through the roo
   // its defaults (the GD106 errors back); a policy file beside the named module was lost with
   // the module's item; and an --exclude hid the module between from the search for callers,
   // though a call reads its module whatever --exclude says.
-  TempDir repo("named-module-chain");
-  const auto write = [&](const std::string& path, const std::string& text) {
-    fs::create_directories((repo.path / path).parent_path());
-    std::ofstream(repo.path / path) << text;
-  };
-  fs::create_directories(repo.path / ".git");
-  write("modules/export/main.tf", R"(variable "bucket_name" {
-  type    = string
-  default = ""
-}
-
-data "aws_iam_policy_document" "bucket" {
-  statement {
-    sid       = "AllowGuardDutyRead"
-    actions   = ["s3:GetObject", "s3:ListBucket"]
-    resources = ["arn:aws:s3:::${var.bucket_name}", "arn:aws:s3:::${var.bucket_name}/*"]
-    principals {
-      type        = "Service"
-      identifiers = ["guardduty.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "lists" {
-  bucket = var.bucket_name
-  policy = data.aws_iam_policy_document.bucket.json
-}
-)");
+  WorkTree repo("named-module-chain");
+  repo.write("modules/export/main.tf", kListsModule);
   // A policy file beside the module, with a finding of its own.
-  write("modules/export/extra-policy.json", R"({
+  repo.write("modules/export/extra-policy.json", R"({
   "Version": "2012-10-17",
   "Statement": [{
     "Effect": "Allow",
@@ -469,7 +453,7 @@ resource "aws_s3_bucket_policy" "lists" {
   }]
 }
 )");
-  write("modules/wrapper/main.tf", R"(variable "bucket_name" {
+  repo.write("modules/wrapper/main.tf", R"(variable "bucket_name" {
   type = string
 }
 
@@ -478,7 +462,7 @@ module "export" {
   bucket_name = var.bucket_name
 }
 )");
-  write("live/main.tf", R"(module "w" {
+  repo.write("live/main.tf", R"(module "w" {
   source      = "../modules/wrapper"
   bucket_name = "acme-guardduty-threat-lists"
 }
@@ -494,7 +478,7 @@ module "export" {
   const std::multiset<std::string> scanned = run({repo.path.string()});
   CAPTURE(fmt::format("{}", fmt::join(scanned, "\n")));
   const std::multiset<std::string> in_export = in_dir(scanned, export_dir);
-  CHECK(in_export.size() == 1);  // the policy file's GD105; no GD106 through the root
+  CHECK(in_export.size() == 2);  // GD005 and the policy file's GD105; no GD106 through the root
   for (const std::string& way : {(repo.path / "modules/export/main.tf").string(), export_dir,
                                  (repo.path / "modules").string()}) {
     CAPTURE(way);
@@ -512,13 +496,14 @@ module "export" {
   // through the root, nothing would read it ("nothing was checked", exit 2).
   std::string source = "../modules/wrapper";
   for (int i = 0; i < 8; ++i) {
-    write(
+    repo.write(
         fmt::format("deep/m{}/main.tf", i),
         fmt::format("module \"next\" {{\n  source      = \"{}\"\n  bucket_name = \"acme-{}\"\n}}\n",
                     i == 0 ? "../../modules/wrapper" : fmt::format("../m{}", i - 1), i));
     source = fmt::format("../deep/m{}", i);
   }
-  write("deep-root/main.tf", fmt::format("module \"top\" {{\n  source = \"{}\"\n}}\n", source));
+  repo.write("deep-root/main.tf",
+             fmt::format("module \"top\" {{\n  source = \"{}\"\n}}\n", source));
   std::ostringstream out, err;
   std::istringstream in;
   const int status =

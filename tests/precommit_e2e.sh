@@ -65,4 +65,48 @@ grep -q "GD201\|GD309" "$work/out.txt" || { cat "$work/out.txt"; echo "FAIL: no 
 cp "$src/examples/correct/key-policy.json" "$src/examples/correct/bucket-policy.json" policies/
 git add policies
 expect 0 policies/bucket-policy.json
-echo "pre-commit end to end: unrelated file ignored, broken change fails, correct one passes"
+# A Terraform module whose caller gives its bucket's name: its file changed alone passes (read
+# through the caller, as a scan of the repository reads it; on its own, its default "" made
+# "arn:aws:s3:::"), and the caller's terraform.tfvars changed to an empty name fails.
+mkdir -p modules/lists live
+cat > modules/lists/main.tf <<'HCL'
+variable "bucket_name" {
+  type    = string
+  default = ""
+}
+
+data "aws_iam_policy_document" "lists" {
+  statement {
+    actions   = ["s3:GetObject", "s3:ListBucket"]
+    resources = ["arn:aws:s3:::${var.bucket_name}", "arn:aws:s3:::${var.bucket_name}/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["guardduty.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "lists" {
+  bucket = var.bucket_name
+  policy = data.aws_iam_policy_document.lists.json
+}
+HCL
+cat > live/main.tf <<'HCL'
+variable "bucket" {
+  type = string
+}
+
+module "lists" {
+  source      = "../modules/lists"
+  bucket_name = var.bucket
+}
+HCL
+echo 'bucket = "acme-threat-lists"' > live/terraform.tfvars
+git add modules live
+expect 0 modules/lists/main.tf
+echo 'bucket = ""' > live/terraform.tfvars
+git add live
+expect 1 live/terraform.tfvars
+grep -q "GD106" "$work/out.txt" || { cat "$work/out.txt"; echo "FAIL: no GD106 shown"; exit 1; }
+echo "pre-commit end to end: unrelated file ignored, broken change fails, correct one passes, a"
+echo "module's file read through its caller, a changed terraform.tfvars checked with its module"

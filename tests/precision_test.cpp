@@ -429,6 +429,34 @@ module "other" {
   CHECK(run({module_file}) == in_export_module(scanned_two));
   CHECK(run({module_file, (repo.path / "envs/prod/main.tf").string()}) == scanned_two);
   fs::remove_all(repo.path / "envs/dev");
+  // Named with a file of the caller's module that does not itself call (its variables): the
+  // module's other files' calls are its calls (a code review: the module was read on its own
+  // again, GD106). And a file the module reads with templatefile() is reported as a scan
+  // reports it, not hidden as a file outside the module's directory.
+  repo.write("envs/prod/variables.tf", "variable \"unused\" {\n  default = 1\n}\n");
+  repo.write("modules/export/templates/audit.json.tpl", R"({
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::307945625190:root"},
+    "Action": "s3:GetObjectz",
+    "Resource": "arn:aws:s3:::${bucket}/*"
+  }]
+}
+)");
+  repo.write("modules/export/audit.tf", R"(resource "aws_s3_bucket_policy" "audit" {
+  bucket = "acme-audit-reports"
+  policy = templatefile("${path.module}/templates/audit.json.tpl", { bucket = "acme-audit-reports" })
+}
+)");
+  const std::multiset<std::string> with_template = run({repo.path.string()});
+  CHECK(has_rule(with_template, "GD105"));
+  CHECK(run({module_file}) == in_export_module(with_template));
+  const std::multiset<std::string> with_variables =
+      run({module_file, (repo.path / "envs/prod/variables.tf").string()});
+  CHECK_FALSE(has_rule(with_variables, "GD106"));
+  CHECK(in_export_module(with_variables) == in_export_module(with_template));
+  fs::remove(repo.path / "modules/export/audit.tf");
   // Outside a git work tree nothing says where its callers are: checked on its own.
   fs::remove_all(repo.path / ".git");
   CHECK(has_rule(run({module_file}), "GD106"));
@@ -554,6 +582,11 @@ resource "aws_s3_bucket_policy" "lists" {
   CHECK(out.str().find("a variable file Terraform reads only when given with -var-file") !=
         std::string::npos);
   CHECK(out.str().find("GD106") == std::string::npos);
+  // A variable file named that does not exist is an input that cannot be read (exit 2), as any
+  // named file is, not a file without a policy.
+  std::ostringstream missing_out, missing_err;
+  CHECK(gdl::cli::run_cli({"gd-export-lint", "check", (dir.path / "typo.tfvars").string()}, in,
+                          missing_out, missing_err) == 2);
   CHECK(run({(dir.path / "prod.tfvars").string(), (dir.path / "main.tf").string(), "--var-file",
              (dir.path / "prod.tfvars").string()}) == scanned);
 }

@@ -342,9 +342,11 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
         "modules named or scanned are read through the modules of their work tree that call them, "
         "with the calls' arguments, as a scan of the work tree reads them: {}",
         fmt::join(item.callers, ", ")));
-  // Read for a named module's callers: of the modules they read, only the named ones report.
+  // Read for a named module's callers: of the modules they read, only the named ones report
+  // (and they and what they call). A file a module reads with file() or templatefile() is
+  // reported as a scan reports it: which module read it is not known here.
   const auto in_named_module = [&item](const std::string& path) {
-    if (item.called_named.empty()) return true;
+    if (item.called_named.empty() || !detail::is_terraform_file_name(path)) return true;
     std::error_code ec;
     std::filesystem::path parent = std::filesystem::path(path).parent_path();
     if (parent.empty()) parent = ".";

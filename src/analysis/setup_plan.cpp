@@ -384,10 +384,12 @@ void fold_called_modules(std::vector<WorkItem>& items, const ReadModuleFile& rea
   std::map<std::string, std::vector<std::string>> module_files;  // directory identity -> files
   for (const WorkItem& item : items) {
     if (!item.directory) continue;
-    for (const std::string_view path : item.paths) {
-      if (!is_terraform_file_name(path)) continue;
+    bool module = false;  // the item reads its directory's module
+    const auto add = [&](std::string_view path) {
+      if (!is_terraform_file_name(path)) return;
       const TerraformFile file = read_module_file(std::string(path));
-      if (!file.module_file) continue;
+      if (!file.module_file) return;
+      module = true;
       const std::string& id = identities.of_directory(item.label);
       module_files[id].emplace_back(path);
       for (const std::string& dir : file.calls) {
@@ -396,6 +398,12 @@ void fold_called_modules(std::vector<WorkItem>& items, const ReadModuleFile& rea
         calls[id].insert(target);
         called.insert(target);
       }
+    };
+    for (const std::string_view path : item.paths) add(path);
+    // A named module file's siblings are its module's files, read with it: their calls are its
+    // calls (`check modules/x/main.tf live/variables.tf` reads x through live/main.tf's call).
+    if (module) {
+      for (const std::string& path : item.context) add(path);
     }
   }
   if (called.empty()) return;
@@ -452,7 +460,8 @@ void name_modules_of_variable_files(std::vector<std::string>& named,
     }
     std::vector<std::string> module = siblings(directory_of(path), scan_filter);
     std::erase_if(module, [](const std::string& file) { return !is_terraform_file_name(file); });
-    if (module.empty()) {
+    std::error_code ec;
+    if (module.empty() || !fs::is_regular_file(path, ec)) {  // (one that is not: said so)
       out.push_back(std::move(path));
       continue;
     }
@@ -521,7 +530,11 @@ ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
     // Only a directory of a work tree that holds Terraform source has modules to be called.
     std::error_code ec;
     const fs::path absolute = fs::absolute(root, ec).lexically_normal();
-    if (ec || work_tree_of(absolute).empty()) continue;
+    if (ec) continue;
+    const fs::path tree = work_tree_of(absolute);
+    // Outside a work tree, or the whole of one: no callers elsewhere.
+    if (tree.empty() || identities.of_directory(tree.string()) == identities.of_directory(root))
+      continue;
     bool terraform = false;
     std::vector<InputError> unread;  // the scan itself says what it cannot read
     walk_root(

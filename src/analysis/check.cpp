@@ -331,11 +331,12 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
                            [f](const Loaded& l) { return l.source.get() == f && !l.context; });
       });
   if (any_reported) setups.push_back(std::move(together));
+  const auto is_caller = [&item](const std::string& path) {
+    return std::find(item.callers.begin(), item.callers.end(), path) != item.callers.end();
+  };
   std::set<std::string> reported;
   for (const Loaded& l : loaded) {
-    if (!l.context &&
-        std::find(item.callers.begin(), item.callers.end(), l.source->path()) == item.callers.end())
-      reported.insert(l.source->path());
+    if (!l.context && !is_caller(l.source->path())) reported.insert(l.source->path());
   }
   if (!item.callers.empty())
     o.notes.push_back(fmt::format(
@@ -346,7 +347,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
   // (and they and what they call). A file a module reads with file() or templatefile() is
   // reported as a scan reports it: which module read it is not known here.
   const auto in_named_module = [&item](const std::string& path) {
-    if (item.called_named.empty() || !detail::is_terraform_file_name(path)) return true;
+    if (item.shown_modules.empty() || !detail::is_terraform_file_name(path)) return true;
     std::error_code ec;
     std::filesystem::path parent = std::filesystem::path(path).parent_path();
     if (parent.empty()) parent = ".";
@@ -354,7 +355,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     if (ec) return false;
     dir += '/';
     return std::any_of(
-        item.called_named.begin(), item.called_named.end(), [&dir](const std::string& shown) {
+        item.shown_modules.begin(), item.shown_modules.end(), [&dir](const std::string& shown) {
           // A directory, or (ending with '/') everything below it.
           return shown.ends_with('/') ? dir.starts_with(shown)
                                       : dir.size() == shown.size() + 1 && dir.starts_with(shown);
@@ -390,8 +391,7 @@ Outcome check_item(const WorkItem& item, const exportcfg::ExportSettings& defaul
     // named files, and a finding (two key policies, GD007) may name a sibling.
     std::vector<std::string> beside;
     for (const SourceFile* source : setup.files) {
-      if (!reported.contains(source->path()) &&
-          std::find(item.callers.begin(), item.callers.end(), source->path()) == item.callers.end())
+      if (!reported.contains(source->path()) && !is_caller(source->path()))
         beside.push_back(source->path());
     }
     if (!beside.empty())
@@ -1000,7 +1000,7 @@ void check(const CheckRequest& given, Report& report) {
         if (std::binary_search(callers.files.begin(), callers.files.end(), path))
           item.callers.push_back(path);
       }
-      if (!item.callers.empty()) item.called_named = callers.shown;
+      if (!item.callers.empty()) item.shown_modules = callers.shown;
     }
     fold_called_modules(planned, read_module_file);
     PlannedItems items(std::move(planned));

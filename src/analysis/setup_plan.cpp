@@ -510,14 +510,27 @@ ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
     }
   };
   std::map<std::string, std::vector<Target>> targets;
+  // Adds `dir` to its work tree's targets, unless it is in none or (a scanned directory) is the
+  // whole of one: a scan of a work tree's root reads every caller already.
   const auto add_target = [&](const std::string& dir, bool subtree) {
     std::error_code ec;
     const fs::path absolute = fs::absolute(dir, ec).lexically_normal();
     if (ec) return;
     const fs::path tree = work_tree_of(absolute);
     const std::string& id = identities.of_directory(dir);
-    // A scan of the whole work tree reads every caller already.
     if (tree.empty() || (subtree && identities.of_directory(tree.string()) == id)) return;
+    if (subtree) {
+      // Only a directory that holds Terraform source has modules to be called.
+      bool terraform = false;
+      std::vector<InputError> unread;  // the scan itself says what it cannot read
+      walk_root(
+          dir, options,
+          [&terraform](const DirectoryListing::File& listed) {
+            terraform = terraform || is_terraform_file_name(listed.path.native());
+          },
+          unread);
+      if (!terraform) return;
+    }
     targets[spelled_from(dir, absolute, tree)].push_back({id, subtree});
   };
   for (const std::string& path : named) {
@@ -526,26 +539,10 @@ ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
     if (!file.module_file) continue;
     add_target(directory_of(path), false);
   }
-  for (const std::string& root : scanned_roots) {
-    // Only a directory of a work tree that holds Terraform source has modules to be called.
-    std::error_code ec;
-    const fs::path absolute = fs::absolute(root, ec).lexically_normal();
-    if (ec) continue;
-    const fs::path tree = work_tree_of(absolute);
-    // Outside a work tree, or the whole of one: no callers elsewhere.
-    if (tree.empty() || identities.of_directory(tree.string()) == identities.of_directory(root))
-      continue;
-    bool terraform = false;
-    std::vector<InputError> unread;  // the scan itself says what it cannot read
-    walk_root(
-        root, options,
-        [&terraform](const DirectoryListing::File& listed) {
-          terraform = terraform || is_terraform_file_name(listed.path.native());
-        },
-        unread);
-    if (terraform) add_target(root, true);
-  }
+  for (const std::string& root : scanned_roots) add_target(root, true);
 
+  std::error_code cwd_ec;
+  const fs::path here = fs::current_path(cwd_ec);  // (empty when unknown: paths as walked)
   ModuleCallers out;
   std::set<std::string> already(named.begin(), named.end());
   for (const auto& [tree_spelling, tree_targets] : targets) {
@@ -563,17 +560,10 @@ ModuleCallers callers_in_work_tree(const std::vector<std::string>& named,
     walk_root(
         tree, terraform,
         [&](const DirectoryListing::File& listed) {
-          // Spelled as a scan of the tree's root would spell it ("modules/x", not "./modules/x"),
-          // and from the current directory ("../../main.tf", not "../../x/../main.tf").
-          fs::path spelled = listed.path.lexically_normal();
-          if (spelled.begin() != spelled.end() && *spelled.begin() == "..") {
-            std::error_code ec;
-            const fs::path here = fs::current_path(ec);
-            const fs::path relative = (here / spelled).lexically_normal().lexically_relative(here);
-            if (!ec && !relative.empty()) spelled = relative;
-          }
-          std::string path = spelled.string();
           if (listed.dangling) return;
+          // Spelled as a scan of the tree's root would spell it ("modules/x", not "./modules/x"),
+          // and from the current directory ("main.tf", not "../../modules/b/main.tf").
+          std::string path = shortest_from(listed.path.lexically_normal(), here).string();
           const TerraformFile file = read_module_file(path);
           if (!file.module_file || file.calls.empty()) return;
           const std::string& id = identities.of_directory(directory_of(path));

@@ -56,7 +56,7 @@ struct WorkItem {
   // is (their findings when they are an export's documents); of the modules they read, the
   // findings in the shown directories are reported.
   std::vector<std::string> callers;
-  std::vector<std::string> called_named;
+  std::vector<std::string> shown_modules;
 };
 
 struct PlanInput {
@@ -103,13 +103,17 @@ void name_modules_of_variable_files(std::vector<std::string>& named,
 // file named without its caller (a pre-commit hook passes only the changed files), or a scanned
 // directory's module whose callers are elsewhere in the repository, was read on its own, its
 // variables taking their defaults (`bucket_name = ""` made "arn:aws:s3:::", an error no scan of
-// the repository showed). This finds, in the git work tree of each named module file and of each
-// scanned directory below a work tree's root, walked as a scan walks it, the module directories
-// that no module there calls, are neither named nor scanned, and whose calls reach a named
-// module's directory or one below a scanned directory (directly or through other modules), as
-// a scan of the work tree reads it through each. `files` are their module files with calls
-// (those not named already), to name with the others; `shown`, the resolved directories whose findings the callers' items report
-// (a directory, or with a '/' after it, everything below it). Outside a git work tree, none.
+// the repository showed). For each named module file, and each scanned directory below a git
+// work tree's root that holds Terraform source, this walks the work tree's .tf and .tf.json
+// files (all of them: a call reads its module whatever --exclude says) and finds the modules a
+// scan of the work tree reads as roots: those no module it takes calls, and those only a cycle
+// of calls reaches. Each such root, neither named nor scanned, whose calls reach a named module's
+// directory (or one below a scanned directory) within kMaxModuleDepth calls is a caller.
+// `files` are the module files with calls of the callers and of the modules between them and
+// the named ones (those not named already), to name with the others; `shown`, the resolved
+// directories whose .tf findings the callers' items report: the named or scanned modules (a
+// scanned one with a '/' after it: everything below it) and what they call. Outside a git work
+// tree, none.
 struct ModuleCallers {
   std::vector<std::string> files;  // sorted
   std::vector<std::string> shown;

@@ -48,14 +48,13 @@ std::string join_path(const std::string& dir, const std::string& path) {
   std::string lexical = joined.lexically_normal().string();
   if (lexical.starts_with("../") || lexical == "..") {
     // A module read through a caller above the current directory ("../../main.tf") that calls
-    // one back below it: "../../modules/x" is "." from modules/x, as the user spells it. (The
-    // current directory is physical, so ".." from it is what the system resolves.)
+    // one back below it: "../../modules/x" is "." from modules/x, as the user spells it. (Only
+    // one that comes back in: a path that stays above it keeps the call's spelling.)
     std::error_code cwd_ec;
     const fs::path here = fs::current_path(cwd_ec);
-    if (!cwd_ec) {
-      const fs::path relative = (here / lexical).lexically_normal().lexically_relative(here);
-      if (!relative.empty() && *relative.begin() != "..") lexical = relative.string();
-    }
+    if (const fs::path shortest = cwd_ec ? fs::path() : shortest_from(lexical, here);
+        !shortest.empty() && *shortest.begin() != "..")
+      lexical = shortest.string();
   }
   if (path.find("..") == std::string::npos) return lexical;
   // ".." goes up from where a linked directory really is, as the system (and Terraform)

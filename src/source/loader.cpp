@@ -74,6 +74,13 @@ std::string too_large(std::size_t max_bytes) {
 }
 }  // namespace
 
+std::filesystem::path shortest_from(const std::filesystem::path& relative,
+                                    const std::filesystem::path& here) {
+  if (here.empty() || relative.empty() || *relative.begin() != "..") return relative;
+  std::filesystem::path shortest = (here / relative).lexically_normal().lexically_relative(here);
+  return shortest.empty() ? relative : shortest;
+}
+
 bool within(const std::filesystem::path& real, const std::filesystem::path& tree) {
   return std::mismatch(tree.begin(), tree.end(), real.begin(), real.end()).first == tree.end();
 }

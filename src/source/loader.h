@@ -33,6 +33,11 @@ inline constexpr std::size_t kDefaultMaxInputBytes = 64U * 1024U * 1024U;
 std::filesystem::path work_tree_of(std::filesystem::path dir);
 // Whether the resolved path `real` is `tree` or below it (both resolved).
 bool within(const std::filesystem::path& real, const std::filesystem::path& tree);
+// A relative, lexically normal path spelled at its shortest from `here` (the current directory,
+// physical, so ".." from it is what the system resolves): one that goes above it and comes back
+// in ("../../modules/x" from /r/modules/x) is "."; any other as given.
+std::filesystem::path shortest_from(const std::filesystem::path& relative,
+                                    const std::filesystem::path& here);
 
 // Why the files of `dir` (a directory named on the command line, or a named file's) are not
 // read: spelled inside a git work tree, it resolves outside it (a symbolic link to a directory,
